@@ -1,0 +1,235 @@
+import type { Types } from 'mongoose';
+import { Identity, Post, Dorm, Staff } from '../src/models/index.ts';
+import type { BotContext } from '../src/core/context.ts';
+import type { FormDefinition } from '../src/core/forms.ts';
+import { parseRoles, roleNames } from '../src/core/roles.ts';
+import { maskPhone, parseMobile } from '../src/core/text.ts';
+import type { Card, Role } from '../src/core/types.ts';
+import { describeIssues, staffInputSchema } from '../src/roster/staff-input.ts';
+import { replyWithNewCode } from './bind.ts';
+
+type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
+
+/** Phone numbers are shown in full only in private chats. */
+export function showPhone(ctx: BotContext, phone: string): string {
+  return ctx.chat.isGroup ? maskPhone(phone) : phone;
+}
+
+/**
+ * Finds one staff member by phone or name for an admin command; on no match or several matches it
+ * answers the admin itself and returns undefined.
+ */
+export async function findStaffForAdmin(ctx: BotContext, query: string, example: string): Promise<StaffLean | undefined> {
+  const q = query.trim().split(/\s+/)[0] ?? '';
+  if (!q) {
+    await ctx.reply(`请写明是谁（姓名或电话），例如：${example}`);
+    return undefined;
+  }
+  const phone = parseMobile(q);
+  const matches = (await Staff.find(phone ? { phone } : { name: q }).limit(10).lean()) as StaffLean[];
+  if (matches.length === 1) return matches[0];
+  if (!matches.length) {
+    await ctx.reply(`没有找到「${q}」。请检查姓名或电话，或先发送「添加人员」。`);
+    return undefined;
+  }
+  await ctx.reply(
+    [`有 ${matches.length} 位「${q}」，请改用电话指定：`, ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`)].join('\n'),
+  );
+  return undefined;
+}
+
+export function staffCard(ctx: BotContext, s: StaffLean, note?: string): Card {
+  const id = String(s._id);
+  return {
+    title: `员工档案：${s.name}`,
+    color: s.active ? 'blue' : 'grey',
+    lines: [
+      `电话：${showPhone(ctx, s.phone)}`,
+      `角色：${roleNames(s.roles as Role[])}`,
+      `驻点：${s.post || '未设置'}　宿舍：${s.dorm || '未设置'}`,
+      `状态：${s.active ? '在职' : '已停用'}`,
+    ],
+    buttons: [
+      s.active
+        ? { label: '停用', action: 'staff.setActive', value: { staffId: id, active: 'false' }, style: 'danger' }
+        : { label: '启用', action: 'staff.setActive', value: { staffId: id, active: 'true' }, style: 'primary' },
+      { label: '生成绑定码', action: 'staff.bindCode', value: { staffId: id } },
+    ],
+    note,
+  };
+}
+
+/** 人员 <姓名或电话> */
+export async function showStaff(ctx: BotContext): Promise<void> {
+  const s = await findStaffForAdmin(ctx, ctx.args, '人员 张三');
+  if (s) await ctx.reply(staffCard(ctx, s));
+}
+
+/** 人员列表 [驻点或角色] */
+export async function listStaff(ctx: BotContext): Promise<void> {
+  const q = ctx.args.trim();
+  const { roles } = parseRoles(q);
+  const filter = !q ? {} : roles.length ? { roles: roles[0] } : { post: q };
+  const staff = (await Staff.find(filter).sort({ post: 1, name: 1 }).limit(200).lean()) as StaffLean[];
+  if (!staff.length) {
+    await ctx.reply(q ? `没有「${q}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
+    return;
+  }
+  const links = await Identity.find({ staffId: { $in: staff.map((s) => s._id) } }, { staffId: 1 }).lean();
+  const bound = new Set(links.map((i) => String(i.staffId)));
+  const lines = staff.map(
+    (s) =>
+      `• ${s.name} ${showPhone(ctx, s.phone)} ${roleNames(s.roles as Role[])}${s.post ? ` @${s.post}` : ''}${s.active ? '' : '（停用）'}${bound.has(String(s._id)) ? '' : '（未绑定）'}`,
+  );
+  await ctx.reply([`人员 ${staff.length} 人${q ? `（${q}）` : ''}：`, ...lines].join('\n'));
+}
+
+export const addStaffForm: FormDefinition = {
+  name: 'staff.add',
+  title: '添加人员',
+  fields: [
+    { key: 'name', label: '姓名', required: true, parse: field('name') },
+    { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone') },
+    { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
+    { key: 'post', label: '驻点', prompt: '请输入驻点名称' },
+    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称' },
+  ],
+  async submit(ctx, values) {
+    const parsed = staffInputSchema.safeParse(values);
+    if (!parsed.success) {
+      await ctx.reply(`没有保存：${describeIssues(parsed.error)}。请重新发送「添加人员」。`);
+      return;
+    }
+    const v = parsed.data;
+    const existing = await Staff.findOne({ phone: v.phone }).lean();
+    if (existing) {
+      await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已属于 ${existing.name}，没有重复添加。要修改请用「设置角色」「设置驻点」等命令。`);
+      return;
+    }
+    try {
+      const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, post: v.post, dorm: v.dorm });
+      await ensurePlaces(v.post, v.dorm);
+      ctx.log.info({ staffId: String(s._id) }, 'staff added');
+      await ctx.reply(staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) {
+        await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已存在，没有重复添加。`);
+        return;
+      }
+      throw err;
+    }
+  },
+};
+
+/** Validates one field with the same schema the roster import uses. */
+function field(key: 'name' | 'phone' | 'roles') {
+  return (input: string) => {
+    const res = staffInputSchema.shape[key].safeParse(input);
+    return res.success ? { ok: true as const, value: input.trim() } : { ok: false as const, error: describeIssues(res.error) };
+  };
+}
+
+/** 添加人员 (guided form / Lark form card; `姓名: 张三` lines fill it in one message) */
+export async function addStaff(ctx: BotContext): Promise<void> {
+  await ctx.services.forms.start(ctx, addStaffForm.name, ctx.args);
+}
+
+/** 设置角色 <人> <角色…> */
+export async function setRoles(ctx: BotContext): Promise<void> {
+  const [who, ...rest] = ctx.args.split(/\s+/);
+  const { roles, unknown } = parseRoles(rest.join(' '));
+  if (unknown.length || !roles.length) {
+    await ctx.reply(`${unknown.length ? `角色「${unknown.join('、')}」不认识。` : ''}用法：设置角色 张三 队长、司机`);
+    return;
+  }
+  const s = await findStaffForAdmin(ctx, who ?? '', '设置角色 张三 队长');
+  if (!s) return;
+  const updated = (await Staff.findByIdAndUpdate(s._id, { $set: { roles } }, { returnDocument: 'after' }).lean()) as StaffLean;
+  ctx.log.info({ staffId: String(s._id), roles }, 'roles set');
+  await ctx.reply(`已把 ${s.name} 的角色设为：${roleNames(updated.roles as Role[])}`);
+}
+
+function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
+  return async (ctx: BotContext): Promise<void> => {
+    const [who, ...rest] = ctx.args.split(/\s+/);
+    const place = rest.join(' ').trim();
+    if (!place) {
+      await ctx.reply(`用法：${example}`);
+      return;
+    }
+    const s = await findStaffForAdmin(ctx, who ?? '', example);
+    if (!s) return;
+    await Staff.updateOne({ _id: s._id }, { $set: { [key]: place } });
+    await ensurePlaces(key === 'post' ? place : '', key === 'dorm' ? place : '');
+    await ctx.reply(`已把 ${s.name} 的${label}设为：${place}`);
+  };
+}
+export const setPost = placeSetter('post', '驻点', '设置驻点 张三 万达广场');
+export const setDorm = placeSetter('dorm', '宿舍', '设置宿舍 张三 城南宿舍');
+
+async function setActive(ctx: BotContext, staffId: unknown, active: boolean) {
+  return (await Staff.findByIdAndUpdate(staffId, { $set: { active } }, { returnDocument: 'after' }).lean()) as StaffLean | null;
+}
+
+function activeSetter(active: boolean, example: string) {
+  return async (ctx: BotContext): Promise<void> => {
+    const s = await findStaffForAdmin(ctx, ctx.args, example);
+    if (!s) return;
+    await setActive(ctx, s._id, active);
+    await ctx.reply(active ? `已启用 ${s.name}。` : `已停用 ${s.name}，此人将无法再使用机器人。`);
+  };
+}
+export const disableStaff = activeSetter(false, '停用 张三');
+export const enableStaff = activeSetter(true, '启用 张三');
+
+/** Card button: 停用 / 启用 */
+export async function setActiveFromCard(ctx: BotContext): Promise<void> {
+  const { staffId, active } = ctx.action!.value;
+  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await setActive(ctx, staffId, active === 'true') : null;
+  if (!s) {
+    await ctx.toast('找不到这位员工，可能已被删除。');
+    return;
+  }
+  await ctx.updateCard(staffCard(ctx, s, `${ctx.sender!.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
+  await ctx.toast(s.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
+}
+
+/** Card button: 生成绑定码 */
+export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
+  const { staffId } = ctx.action!.value;
+  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await Staff.findById(staffId).lean() : null;
+  if (!s) {
+    await ctx.toast('找不到这位员工，可能已被删除。');
+    return;
+  }
+  await replyWithNewCode(ctx, s._id, s.name);
+  await ctx.toast('绑定码已发出');
+}
+
+function stamp(ctx: BotContext): string {
+  return ctx.services.now().toLocaleString('zh-CN', { timeZone: ctx.services.config.timezone, hour12: false });
+}
+
+async function ensurePlaces(post: string, dorm: string): Promise<void> {
+  if (post) await Post.updateOne({ name: post }, { $setOnInsert: { name: post } }, { upsert: true });
+  if (dorm) await Dorm.updateOne({ name: dorm }, { $setOnInsert: { name: dorm, post } }, { upsert: true });
+}
+export { ensurePlaces };
+
+/** 驻点列表 / 宿舍列表: each place with how many active staff it has. */
+export async function listPlaces(ctx: BotContext): Promise<void> {
+  const isDorm = /宿舍|dorm/i.test(ctx.text);
+  const places: { name: string }[] = isDorm
+    ? await Dorm.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean()
+    : await Post.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean();
+  if (!places.length) {
+    await ctx.reply(isDorm ? '还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。' : '还没有驻点。导入花名册或用「设置驻点」时会自动建立。');
+    return;
+  }
+  const lines: string[] = [];
+  for (const p of places) {
+    const n = await Staff.countDocuments({ [isDorm ? 'dorm' : 'post']: p.name, active: true });
+    lines.push(`• ${p.name}：${n} 人`);
+  }
+  await ctx.reply([`${isDorm ? '宿舍' : '驻点'} ${places.length} 个：`, ...lines].join('\n'));
+}

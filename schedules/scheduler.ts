@@ -1,0 +1,111 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { CronExpressionParser } from 'cron-parser';
+import { ScheduleSlot } from '../src/models/index.ts';
+import type { Services } from '../src/core/context.ts';
+
+/** What a scheduled job gets: the shared services (it sends through `outbox`, never a fake context). */
+export interface JobDeps extends Services {
+  /** Takes over inbound events that an instance recorded but never finished. */
+  recoverInbox(): Promise<number>;
+}
+
+export interface JobDefinition {
+  name: string;
+  /** node-cron expression, read in BOT_TIMEZONE (6 fields = with seconds). */
+  cron: string;
+  description: string;
+  /** A slot missed while the bot was down still runs at start if it is younger than this. */
+  catchUpMs?: number;
+  run(deps: JobDeps, slot: Date): Promise<void>;
+}
+
+export function slotKey(job: string, slot: Date): string {
+  // node-cron builds its coordinator key the same way: `${name}:${slot.toISOString()}`
+  return `${job}:${slot.toISOString()}`;
+}
+
+/**
+ * node-cron fires the jobs; a unique insert of `job:slot` in MongoDB decides which instance runs a
+ * slot (node-cron's run-coordinator hook), so a slot fires once however many bots share a database.
+ */
+export class Scheduler {
+  private tasks: ScheduledTask[] = [];
+  private running = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly jobs: readonly JobDefinition[],
+    private readonly deps: JobDeps,
+    private readonly owner: string,
+  ) {}
+
+  /** Claims a slot; true for exactly one caller per key. */
+  async claim(key: string): Promise<boolean> {
+    const [job, ...rest] = key.split(':');
+    const slot = new Date(rest.join(':'));
+    try {
+      await ScheduleSlot.create({ _id: key, job, slot, owner: this.owner, startedAt: new Date() });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) return false;
+      throw err;
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.catchUp(this.deps.now());
+    for (const job of this.jobs) {
+      const task = cron.schedule(cron.validate(job.cron) ? job.cron : invalid(job), (ctx) => this.execute(job, ctx.date), {
+        name: job.name,
+        timezone: this.deps.config.timezone,
+        noOverlap: true,
+        distributed: true,
+        runCoordinator: { shouldRun: (key) => this.claim(key) },
+      });
+      this.tasks.push(task);
+    }
+  }
+
+  /** Runs the most recent slot of each job that nobody ran, when it is still recent enough to matter. */
+  async catchUp(now: Date): Promise<string[]> {
+    const ran: string[] = [];
+    for (const job of this.jobs) {
+      if (!job.catchUpMs) continue;
+      const prev = CronExpressionParser.parse(job.cron, { currentDate: now, tz: this.deps.config.timezone }).prev().toDate();
+      if (now.getTime() - prev.getTime() > job.catchUpMs) continue;
+      const key = slotKey(job.name, prev);
+      if (await this.claim(key)) {
+        this.deps.log.info({ job: job.name, slot: prev.toISOString() }, 'catching up a missed slot');
+        await this.execute(job, prev, key);
+        ran.push(key);
+      }
+    }
+    return ran;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.tasks) await t.destroy();
+    this.tasks = [];
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async execute(job: JobDefinition, slot: Date, key = slotKey(job.name, slot)): Promise<void> {
+    const log = this.deps.log.child({ job: job.name, slot: slot.toISOString() });
+    const work = (async () => {
+      try {
+        await job.run(this.deps, slot);
+        await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'done', finishedAt: new Date() } });
+      } catch (err) {
+        log.error({ err }, 'scheduled job failed');
+        await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), error: String(err) } }).catch(
+          () => {},
+        );
+      }
+    })();
+    this.running.add(work);
+    await work.finally(() => this.running.delete(work));
+  }
+}
+
+function invalid(job: JobDefinition): never {
+  throw new Error(`job ${job.name} has an invalid cron expression: ${job.cron}`);
+}

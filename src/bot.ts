@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { BotApp } from './core/app.ts';
+import { Forms } from './core/forms.ts';
+import { Outbox, defaultLimits, type ChannelLimits } from './core/outbox.ts';
+import type { RouteTable } from './core/router.ts';
+import type { Channel, Receiver } from './core/types.ts';
+import type { Services } from './core/context.ts';
+import { ensureIndexes } from './models/index.ts';
+import { routes as defaultRoutes } from './routes.ts';
+import { addStaffForm } from '../handlers/staff.ts';
+import { Scheduler, type JobDefinition } from '../schedules/scheduler.ts';
+import { jobs as defaultJobs } from '../schedules/index.ts';
+
+export interface BotOptions {
+  config: Config;
+  log: Logger;
+  receivers: Receiver[];
+  routes?: RouteTable;
+  jobs?: JobDefinition[];
+  limits?: Record<Channel, ChannelLimits>;
+  now?: () => Date;
+  /** Name of this instance in slot leases; defaults to a random id. */
+  instanceId?: string;
+}
+
+/**
+ * One bot: the app, its channels and its scheduler over one (already connected) database.
+ * main.ts wires it to real receivers; tests build it the same way with their own.
+ */
+export class Bot {
+  readonly app: BotApp;
+  readonly services: Services;
+  readonly scheduler: Scheduler;
+  private started = false;
+
+  constructor(private readonly opts: BotOptions) {
+    const forms = new Forms(opts.config.formIdleMinutes);
+    forms.define(addStaffForm);
+    const outbox = new Outbox(opts.limits ?? defaultLimits(opts.config.wechat?.sendIntervalMs ?? 1000), opts.log);
+    for (const r of opts.receivers) outbox.register(r.sender);
+    this.services = {
+      config: opts.config,
+      log: opts.log,
+      outbox,
+      forms,
+      routes: opts.routes ?? defaultRoutes,
+      now: opts.now ?? (() => new Date()),
+    };
+    this.app = new BotApp(this.services.routes, this.services);
+    this.scheduler = new Scheduler(
+      opts.jobs ?? defaultJobs,
+      { ...this.services, recoverInbox: () => this.app.recover(this.services.now()) },
+      opts.instanceId ?? randomUUID(),
+    );
+  }
+
+  get receivers(): Receiver[] {
+    return this.opts.receivers;
+  }
+
+  async start(): Promise<void> {
+    await ensureIndexes();
+    for (const r of this.opts.receivers) {
+      await r.start(this.app);
+      this.opts.log.info({ channel: r.channel }, 'channel started');
+    }
+    await this.scheduler.start();
+    this.started = true;
+  }
+
+  /** SIGTERM path: stop intake, finish work in flight, flush outgoing messages. The caller closes the database. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    // the app refuses new events first; receivers stay connected until replies in flight are sent
+    await this.app.stop();
+    await this.scheduler.stop();
+    await this.services.outbox.drain();
+    for (const r of this.opts.receivers) await r.stop().catch((err) => this.opts.log.warn({ err, channel: r.channel }, 'stop failed'));
+  }
+
+  health(): Record<string, string> {
+    return Object.fromEntries(this.opts.receivers.map((r) => [r.channel, r.state()]));
+  }
+}

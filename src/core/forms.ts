@@ -1,0 +1,247 @@
+import { FormSession } from '../models/index.ts';
+import type { BotContext } from './context.ts';
+import type { Card, CardFormField } from './types.ts';
+import { normalizeText } from './text.ts';
+
+export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
+
+export interface FormField {
+  key: string;
+  label: string;
+  /** The question a guided form asks; defaults to "请输入{label}". */
+  prompt?: string;
+  required?: boolean;
+  placeholder?: string;
+  /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
+  parse?: (input: string) => FieldResult | Promise<FieldResult>;
+}
+
+export interface FormDefinition {
+  name: string;
+  title: string;
+  fields: FormField[];
+  /** Runs once, with every field valid. */
+  submit(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
+}
+
+const SKIP_WORDS = new Set(['跳过', '无', '没有', '-', 'skip']);
+const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+
+export const FORM_SUBMIT_ACTION = 'form.submit';
+
+/**
+ * Guided forms for text channels (one question at a time, state in MongoDB so a restart mid-form
+ * loses nothing) and form cards for Lark — the same definitions and validators behind both.
+ */
+export class Forms {
+  private defs = new Map<string, FormDefinition>();
+
+  constructor(private readonly idleMinutes: number) {}
+
+  define(def: FormDefinition): void {
+    this.defs.set(def.name, def);
+  }
+
+  get(name: string): FormDefinition | undefined {
+    return this.defs.get(name);
+  }
+
+  static sessionId(ctx: Pick<BotContext, 'channel' | 'chat' | 'event'>): string {
+    return `${ctx.channel}:${ctx.chat.id}:${ctx.event.userId}`;
+  }
+
+  /**
+   * Starts a form. `prefill` is a one-message form: `字段: 值` lines in the command's text. Only what
+   * is still missing is asked for; on Lark, a form card shows every field instead.
+   */
+  async start(ctx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
+    const def = this.mustGet(name);
+    const { values, errors } = await this.parseLines(def, prefillText);
+    if (ctx.channel === 'lark') {
+      await ctx.reply(this.card(def, values, errors, context));
+      return;
+    }
+    const missing = this.firstMissing(def, values);
+    if (missing === -1 && Object.keys(errors).length === 0) {
+      await def.submit(ctx, values, context);
+      return;
+    }
+    await FormSession.findOneAndUpdate(
+      { _id: Forms.sessionId(ctx) },
+      {
+        $set: {
+          form: name,
+          channel: ctx.channel,
+          chatId: ctx.chat.id,
+          userId: ctx.event.userId,
+          step: 0,
+          values,
+          context,
+          expiresAt: this.expiry(ctx.services.now()),
+        },
+      },
+      { upsert: true },
+    );
+    const notes = Object.entries(errors).map(([k, e]) => `${this.label(def, k)}：${e}`);
+    const intro = `📝 ${def.title}（随时发送「取消」退出）`;
+    await ctx.reply([intro, ...notes, this.question(def, this.firstMissing(def, values))].join('\n'));
+  }
+
+  /**
+   * Offers the message to the sender's open form. Returns false when there is none (or it expired,
+   * after saying so), so normal routing goes on.
+   */
+  async continue(ctx: BotContext): Promise<boolean> {
+    const _id = Forms.sessionId(ctx);
+    const session = await FormSession.findById(_id).lean();
+    if (!session) return false;
+    const now = ctx.services.now();
+    if (session.expiresAt <= now) {
+      await FormSession.deleteOne({ _id, expiresAt: session.expiresAt });
+      const def = this.defs.get(session.form);
+      await ctx.reply(`「${def?.title ?? '表单'}」太久没有填写，已自动关闭，需要时请重新开始。`);
+      return false;
+    }
+    const def = this.defs.get(session.form);
+    if (!def) {
+      await FormSession.deleteOne({ _id });
+      return false;
+    }
+    const text = normalizeText(ctx.event.text ?? '');
+    if (CANCEL_WORDS.has(text.toLowerCase())) {
+      await FormSession.deleteOne({ _id });
+      await ctx.reply(`已取消「${def.title}」，没有保存任何内容。`);
+      return true;
+    }
+    const values = { ...(session.values as Record<string, string>) };
+    const idx = this.firstMissing(def, values);
+    if (idx === -1) {
+      await FormSession.deleteOne({ _id });
+      return false;
+    }
+    const field = def.fields[idx]!;
+    if (SKIP_WORDS.has(text.toLowerCase()) && !field.required) {
+      values[field.key] = '';
+    } else {
+      const res = await this.parseField(field, text);
+      if (!res.ok) {
+        await FormSession.updateOne({ _id }, { $set: { expiresAt: this.expiry(now) } });
+        await ctx.reply(`${res.error}\n${this.question(def, idx)}`);
+        return true;
+      }
+      values[field.key] = res.value;
+    }
+    const next = this.firstMissing(def, values);
+    if (next === -1) {
+      // deleting with the values we read as precondition: a redelivered answer cannot submit twice
+      const won = await FormSession.findOneAndDelete({ _id, step: session.step });
+      if (!won) return true;
+      await def.submit(ctx, values, session.context as Record<string, string>);
+      return true;
+    }
+    await FormSession.updateOne(
+      { _id, step: session.step },
+      { $set: { values, step: session.step + 1, expiresAt: this.expiry(now) } },
+    );
+    await ctx.reply(this.question(def, next));
+    return true;
+  }
+
+  /** A Lark form card was submitted: validate every field; show errors inline, or submit. */
+  async submitCard(ctx: BotContext): Promise<void> {
+    const name = ctx.action?.value.form ?? '';
+    const def = this.defs.get(name);
+    if (!def) {
+      await ctx.toast('这张表单已失效，请重新发起。');
+      return;
+    }
+    const raw = ctx.action?.form ?? {};
+    const values: Record<string, string> = {};
+    const errors: Record<string, string> = {};
+    for (const field of def.fields) {
+      const text = normalizeText(String(raw[field.key] ?? ''));
+      if (!text) {
+        if (field.required) errors[field.key] = `请填写${field.label}`;
+        else values[field.key] = '';
+        continue;
+      }
+      const res = await this.parseField(field, text);
+      if (res.ok) values[field.key] = res.value;
+      else {
+        errors[field.key] = res.error;
+        values[field.key] = text;
+      }
+    }
+    const context = { ...(ctx.action?.value ?? {}) };
+    delete context.form;
+    if (Object.keys(errors).length) {
+      await ctx.updateCard(this.card(def, values, errors, context));
+      await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
+      return;
+    }
+    await def.submit(ctx, values, context);
+  }
+
+  card(def: FormDefinition, values: Record<string, string>, errors: Record<string, string>, context: Record<string, string>): Card {
+    const fields: CardFormField[] = def.fields.map((f) => ({
+      key: f.key,
+      label: f.label,
+      placeholder: f.placeholder ?? f.prompt,
+      required: f.required,
+      value: values[f.key],
+      error: errors[f.key],
+    }));
+    return {
+      title: def.title,
+      color: Object.keys(errors).length ? 'red' : 'blue',
+      lines: Object.keys(errors).length ? ['请按红字提示修改后再提交。'] : ['填写后点「提交」。'],
+      form: { action: FORM_SUBMIT_ACTION, value: { ...context, form: def.name }, fields },
+    };
+  }
+
+  private mustGet(name: string): FormDefinition {
+    const def = this.defs.get(name);
+    if (!def) throw new Error(`unknown form ${name}`);
+    return def;
+  }
+
+  private expiry(now: Date): Date {
+    return new Date(now.getTime() + this.idleMinutes * 60_000);
+  }
+
+  private firstMissing(def: FormDefinition, values: Record<string, string>): number {
+    return def.fields.findIndex((f) => values[f.key] === undefined);
+  }
+
+  private label(def: FormDefinition, key: string): string {
+    return def.fields.find((f) => f.key === key)?.label ?? key;
+  }
+
+  private question(def: FormDefinition, idx: number): string {
+    const f = def.fields[idx];
+    if (!f) return '';
+    const q = f.prompt ?? `请输入${f.label}`;
+    return f.required ? q : `${q}（可回复「跳过」）`;
+  }
+
+  private async parseField(field: FormField, text: string): Promise<FieldResult> {
+    if (!text) return { ok: false, error: `${field.label}不能为空。` };
+    return field.parse ? field.parse(text) : { ok: true, value: text };
+  }
+
+  /** `姓名: 张三` / `姓名：张三` lines → values by field label. */
+  private async parseLines(def: FormDefinition, text: string) {
+    const values: Record<string, string> = {};
+    const errors: Record<string, string> = {};
+    for (const line of normalizeText(text).split('\n')) {
+      const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
+      if (!m) continue;
+      const field = def.fields.find((f) => f.label === m[1] || f.key === m[1]);
+      if (!field) continue;
+      const res = await this.parseField(field, m[2]!.trim());
+      if (res.ok) values[field.key] = res.value;
+      else errors[field.key] = res.error;
+    }
+    return { values, errors };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Phones type full-width characters (／，：１２３ and the ideographic space) and stray spaces;
+ * NFKC folds them to their ASCII forms so commands and answers match however they were typed.
+ */
+export function normalizeText(input: string): string {
+  return input
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u3000]+/g, ' ').trim())
+    .join('\n')
+    .trim();
+}
+
+/** Strips the leading command slash people use in groups (`/帮助`, `／帮助`). */
+export function stripCommandPrefix(text: string): string {
+  return text.replace(/^\/\s*/, '');
+}
+
+const CJK = /[\u3400-\u9fff]/;
+
+/**
+ * Finds which of `words` the text starts with. Chinese words may run straight into their argument
+ * (`绑定AB12CD`); Latin words need a space after them so `helpme` is not `help`.
+ */
+export function matchWord(text: string, words: readonly string[]): { word: string; rest: string } | undefined {
+  const lower = text.toLowerCase();
+  const sorted = [...words].sort((a, b) => b.length - a.length);
+  for (const word of sorted) {
+    const w = word.toLowerCase();
+    if (!lower.startsWith(w)) continue;
+    const rest = text.slice(w.length);
+    if (rest === '' || /^\s/.test(rest) || CJK.test(w.at(-1) ?? '')) {
+      return { word, rest: rest.trim() };
+    }
+  }
+  return undefined;
+}
+
+/** 13812345678 → 138****5678; used wherever a phone number is shown in a group chat. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length >= 7) return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  return digits ? '****' : '';
+}
+
+/** Mainland mobile numbers, the only kind staff rosters carry. */
+export const MOBILE_RE = /^1[3-9]\d{9}$/;
+export function parseMobile(text: string): string | undefined {
+  const digits = text.replace(/[\s-]/g, '').replace(/^\+?86/, '');
+  return MOBILE_RE.test(digits) ? digits : undefined;
+}

@@ -1,0 +1,119 @@
+/**
+ * The one shape every transport is turned into. Nothing in handlers/ or schedules/ sees an SDK:
+ * receivers translate platform events into a BotEvent, and deliver Outgoing messages back.
+ */
+export type Channel = 'wechat' | 'lark' | 'console';
+
+export const ROLES = [
+  'guard',
+  'team_leader',
+  'driver',
+  'general_affairs',
+  'finance',
+  'chairman',
+  'customer_service',
+  'guard_ops',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Where a message goes: a chat (group or private) or a person on one channel. */
+export type Target =
+  | { channel: Channel; chatId: string }
+  | { channel: Channel; userId: string };
+
+export interface CardButton {
+  label: string;
+  /** Route key in the action table, e.g. `bind.confirm`. */
+  action: string;
+  value?: Record<string, string>;
+  style?: 'primary' | 'danger' | 'default';
+}
+
+export interface CardFormField {
+  key: string;
+  label: string;
+  placeholder?: string;
+  required?: boolean;
+  /** Shown under the field when the last submission was refused. */
+  error?: string;
+  value?: string;
+  options?: { label: string; value: string }[];
+}
+
+/**
+ * A platform-neutral card. Lark renders it as an interactive card; WeChat and the console render it
+ * as text with numbered buttons that the reader answers by sending the number.
+ */
+export interface Card {
+  title: string;
+  color?: 'blue' | 'green' | 'red' | 'orange' | 'grey';
+  lines: string[];
+  buttons?: CardButton[];
+  /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
+  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string };
+  note?: string;
+}
+
+export type Outgoing = string | Card;
+
+export interface SentRef {
+  channel: Channel;
+  messageId?: string;
+}
+
+export interface ChatInfo {
+  id: string;
+  isGroup: boolean;
+  name?: string;
+}
+
+export interface CardAction {
+  action: string;
+  value: Record<string, string>;
+  /** Values of a submitted form card. */
+  form?: Record<string, string>;
+  /** The message carrying the card, so it can be updated in place. */
+  messageId?: string;
+}
+
+/** One inbound event, as recorded in the inbox before it is acknowledged. */
+export interface BotEvent {
+  /** Platform id of the event/message; the inbox key is `${channel}:${id}`. */
+  id: string;
+  channel: Channel;
+  chat: ChatInfo;
+  /** Platform user id of the sender (open_id, wxid, console name). */
+  userId: string;
+  userName?: string;
+  kind: 'message' | 'action';
+  text?: string;
+  action?: CardAction;
+  receivedAt: Date;
+}
+
+/** What a receiver can do for the app; one per channel. */
+export interface ChannelSender {
+  readonly channel: Channel;
+  send(target: Target, message: Outgoing): Promise<SentRef>;
+  /** Replace a card already sent (Lark); text channels send the new card as a new message. */
+  updateCard?(messageId: string, card: Card): Promise<void>;
+}
+
+export interface Receiver {
+  readonly channel: Channel;
+  readonly sender: ChannelSender;
+  start(sink: EventSink): Promise<void>;
+  /** Stop intake; in-flight work is drained by the app. */
+  stop(): Promise<void>;
+  state(): 'starting' | 'up' | 'down';
+}
+
+export type IntakeResult = 'accepted' | 'duplicate' | 'stopped';
+
+export interface EventSink {
+  /** Records the event durably and returns; processing continues in the background. */
+  intake(event: BotEvent): Promise<IntakeResult>;
+  /** For Lark card callbacks, which must answer with a toast within 3 s. */
+  intakeAndWait(event: BotEvent, waitMs: number): Promise<{ result: IntakeResult; toast?: string; card?: Card }>;
+}

@@ -1,0 +1,64 @@
+import mongoose from 'mongoose';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { redactUri } from '../logger.ts';
+import { startFerret, hasGo, ferretBinaryPath } from './ferretdb.ts';
+import { existsSync, mkdirSync } from 'node:fs';
+
+export interface Database {
+  /** What serves the data, for the start-up line and /healthz. */
+  kind: 'external' | 'embedded-ferretdb' | 'embedded-mongod';
+  uri: string;
+  dataDir?: string;
+  close(): Promise<void>;
+}
+
+export const DB_NAME = 'guard_desk';
+
+/**
+ * Connects mongoose to MONGODB_URI, or starts an embedded database with its data under
+ * DATA_DIR: the cached FerretDB where one is built or Go can build it, else the real mongod that
+ * mongodb-memory-server downloads (works where the internet is reachable).
+ */
+export async function connectDatabase(config: Config, log: Logger, onProgress: (m: string) => void = () => {}): Promise<Database> {
+  if (config.mongodbUri) {
+    await mongoose.connect(config.mongodbUri, { serverSelectionTimeoutMS: 15_000 });
+    log.info({ db: redactUri(config.mongodbUri) }, 'database connected');
+    return { kind: 'external', uri: config.mongodbUri, close: () => mongoose.disconnect() };
+  }
+
+  const base = path.resolve(config.dataDir);
+  if (existsSync(ferretBinaryPath()) || (await hasGo())) {
+    const dataDir = path.join(base, 'ferretdb');
+    const ferret = await startFerret(dataDir, { log: onProgress });
+    await mongoose.connect(ferret.uri + DB_NAME);
+    log.info({ db: 'embedded-ferretdb', dataDir }, 'embedded database started');
+    return {
+      kind: 'embedded-ferretdb',
+      uri: ferret.uri + DB_NAME,
+      dataDir,
+      close: async () => {
+        await mongoose.disconnect();
+        await ferret.stop();
+      },
+    };
+  }
+
+  const dataDir = path.join(base, 'mongod');
+  mkdirSync(dataDir, { recursive: true });
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  const server = await MongoMemoryServer.create({ instance: { dbPath: dataDir, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  const uri = server.getUri(DB_NAME);
+  await mongoose.connect(uri);
+  log.info({ db: 'embedded-mongod', dataDir }, 'embedded database started');
+  return {
+    kind: 'embedded-mongod',
+    uri,
+    dataDir,
+    close: async () => {
+      await mongoose.disconnect();
+      await server.stop({ doCleanup: false });
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from './logger.ts';
+
+export interface HttpDeps {
+  log: Logger;
+  /** Body of GET /healthz; `ok: false` answers 503 so a load balancer takes the instance out. */
+  health(): Promise<{ ok: boolean } & Record<string, unknown>>;
+  /** POST /lark/events in webhook mode (events and card callbacks). */
+  larkWebhook?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+/**
+ * The bot's HTTP face: health always, Lark's webhook when that mode is on. Routing ignores the
+ * query string (the Lark SDK's own adapter does not, and then never answers).
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = `${req.method} ${path}`;
+    const work = (async () => {
+      if (route === 'GET /healthz') {
+        const h = await deps.health();
+        sendJson(res, h.ok ? 200 : 503, h);
+      } else if (route === 'POST /lark/events' && deps.larkWebhook) {
+        await deps.larkWebhook(req, res);
+      } else {
+        sendJson(res, 404, { error: 'not found' });
+      }
+    })();
+    work.catch((err) => {
+      deps.log.error({ err, route }, 'http request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    });
+  });
+}
+
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}

@@ -1,0 +1,30 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths that may carry secrets; pino replaces them before anything is written. */
+const REDACT = [
+  'appSecret',
+  '*.appSecret',
+  'token',
+  '*.token',
+  'encryptKey',
+  '*.encryptKey',
+  'verificationToken',
+  '*.verificationToken',
+  'mongodbUri',
+  '*.mongodbUri',
+  'headers.authorization',
+  '*.headers.authorization',
+];
+
+/** Structured JSON logs. The console channel sends them to a file so they do not mix with the chat. */
+export function createLogger(level: string, destination?: string): Logger {
+  const dest = destination ? pino.destination({ dest: destination, mkdir: true, sync: false }) : pino.destination(1);
+  return pino({ level, redact: { paths: REDACT, censor: '[secret]' }, base: { app: 'guard-desk-bot' } }, dest);
+}
+
+/** Masks the password of a MongoDB URI for the start-up line. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
+}

@@ -1,0 +1,147 @@
+import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { ROLES } from '../core/types.ts';
+
+/*
+ * Schemas avoid index options FerretDB rejects (TTL, sparse, partial, text): expiry is done by
+ * cleanup jobs, and uniqueness that must ignore blanks is kept in a collection of its own
+ * (Identity) because FerretDB treats an array as one key, not as many.
+ */
+
+const staffSchema = new Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    roles: { type: [{ type: String, enum: ROLES }], default: [] },
+    /** Mobile number; the roster's key, so a re-import updates the same person. */
+    phone: { type: String, required: true, unique: true },
+    post: { type: String, default: '' },
+    dorm: { type: String, default: '' },
+    active: { type: Boolean, default: true },
+    note: { type: String, default: '' },
+  },
+  { timestamps: true },
+);
+staffSchema.index({ name: 1 });
+staffSchema.index({ roles: 1, active: 1 });
+export const Staff = mongoose.model('Staff', staffSchema);
+export type StaffDoc = HydratedDocument<InferSchemaType<typeof staffSchema>>;
+
+/** One chat identity (`lark:ou_x`, `wechat:wxid_x`) linked to one staff record; `_id` makes it unique. */
+const identitySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    staffId: { type: Schema.Types.ObjectId, required: true, ref: 'Staff' },
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    displayName: { type: String, default: '' },
+    boundAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+identitySchema.index({ staffId: 1 });
+export const Identity = mongoose.model('Identity', identitySchema);
+
+const bindCodeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    staffId: { type: Schema.Types.ObjectId, required: true },
+    createdBy: { type: Schema.Types.ObjectId },
+    expiresAt: { type: Date, required: true },
+    usedAt: { type: Date, default: null },
+    usedBy: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+bindCodeSchema.index({ expiresAt: 1 });
+export const BindCode = mongoose.model('BindCode', bindCodeSchema);
+
+const placeFields = {
+  name: { type: String, required: true, unique: true, trim: true },
+  address: { type: String, default: '' },
+};
+export const Post = mongoose.model('Post', new Schema({ ...placeFields, client: { type: String, default: '' } }, { timestamps: true }));
+export const Dorm = mongoose.model('Dorm', new Schema({ ...placeFields, post: { type: String, default: '' } }, { timestamps: true }));
+
+/**
+ * The inbox: every inbound event is inserted here before it is acknowledged (the unique `_id`
+ * `${channel}:${eventId}` is the dedupe), and processed from this record, so a crash after the
+ * acknowledgement loses nothing: start-up replays what is still `received`/`processing`.
+ */
+const inboundSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ['received', 'processing', 'done', 'failed'], default: 'received' },
+    attempts: { type: Number, default: 0 },
+    receivedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    refId: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+inboundSchema.index({ status: 1, receivedAt: 1 });
+inboundSchema.index({ receivedAt: 1 });
+export const InboundEvent = mongoose.model('InboundEvent', inboundSchema);
+
+/** A guided form in progress; one per person per chat, kept in MongoDB so a restart loses nothing. */
+const formSessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    form: { type: String, required: true },
+    channel: { type: String, required: true },
+    chatId: { type: String, required: true },
+    userId: { type: String, required: true },
+    step: { type: Number, default: 0 },
+    values: { type: Schema.Types.Mixed, default: {} },
+    context: { type: Schema.Types.Mixed, default: {} },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+formSessionSchema.index({ expiresAt: 1 });
+export const FormSession = mongoose.model('FormSession', formSessionSchema);
+
+/** The buttons of the last text-rendered card in a chat, answered by sending their number. */
+const cardPromptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    buttons: { type: [Schema.Types.Mixed], default: [] },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+cardPromptSchema.index({ expiresAt: 1 });
+export const CardPrompt = mongoose.model('CardPrompt', cardPromptSchema);
+
+/** One record per job and slot: the unique insert is the lease that makes a slot fire once. */
+const slotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    job: { type: String, required: true },
+    slot: { type: Date, required: true },
+    owner: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    status: { type: String, enum: ['running', 'done', 'failed'], default: 'running' },
+    error: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+slotSchema.index({ job: 1, slot: -1 });
+export const ScheduleSlot = mongoose.model('ScheduleSlot', slotSchema);
+
+/** Daily sequences for human-readable numbers (TS-20261127-003), issued by an atomic $inc upsert. */
+const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
+export const Counter = mongoose.model('Counter', counterSchema);
+
+export async function nextSequence(key: string): Promise<number> {
+  const doc = await Counter.findOneAndUpdate({ _id: key }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
+  return doc!.seq;
+}
+
+/** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
+export async function ensureIndexes(): Promise<void> {
+  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Counter]) {
+    await model.init();
+  }
+}

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { Bot, type BotOptions } from '../../src/bot.ts';
+import { InboundEvent } from '../../src/models/index.ts';
+import { renderCardText } from '../../src/core/render.ts';
+import type { BotEvent, Card, Channel, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../../src/core/types.ts';
+
+export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', ...env });
+}
+
+export interface Sent {
+  target: Target;
+  message: Outgoing;
+  text: string;
+}
+
+/**
+ * A channel that lives in the test: it sends events into the app through the same EventSink the
+ * real receivers use, and records what the app sends back. For handler tests; scenario tests use
+ * the real transports.
+ */
+export class MemoryReceiver implements Receiver {
+  readonly sent: Sent[] = [];
+  private sink?: EventSink;
+  readonly sender: ChannelSender;
+
+  constructor(readonly channel: Channel = 'console') {
+    this.sender = {
+      channel,
+      send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        const text = typeof message === 'string' ? message : renderCardText(message);
+        this.sent.push({ target, message, text });
+        return { channel, messageId: randomUUID() };
+      },
+      updateCard: async (messageId: string, card: Card) => {
+        this.sent.push({ target: { channel, chatId: `card:${messageId}` }, message: card, text: renderCardText(card) });
+      },
+    };
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.sink = sink;
+  }
+  async stop(): Promise<void> {}
+  state() {
+    return 'up' as const;
+  }
+
+  /** Sends a message as `userId` and waits until the app has processed it; returns what it sent. */
+  async say(userId: string, text: string, opts: { chatId?: string; isGroup?: boolean; id?: string } = {}): Promise<string[]> {
+    return this.deliver({
+      id: opts.id ?? randomUUID(),
+      channel: this.channel,
+      chat: { id: opts.chatId ?? `dm-${userId}`, isGroup: opts.isGroup ?? false },
+      userId,
+      kind: 'message',
+      text,
+      receivedAt: new Date(),
+    });
+  }
+
+  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; form?: Record<string, string> } = {}) {
+    return this.deliver({
+      id: randomUUID(),
+      channel: this.channel,
+      chat: { id: opts.chatId ?? `dm-${userId}`, isGroup: false },
+      userId,
+      kind: 'action',
+      action: { action, value, form: opts.form, messageId: 'msg-1' },
+      receivedAt: new Date(),
+    });
+  }
+
+  async deliver(event: BotEvent): Promise<string[]> {
+    const before = this.sent.length;
+    const result = await this.sink!.intake(event);
+    if (result === 'accepted') await waitProcessed(`${event.channel}:${event.id}`);
+    // only what went to this chat or person, so concurrent conversations do not see each other's replies
+    return this.sent
+      .slice(before)
+      .filter((s) => ['chatId' in s.target ? s.target.chatId : s.target.userId].some((k) => k === event.chat.id || k === event.userId || k.startsWith('card:')))
+      .map((s) => s.text);
+  }
+}
+
+export async function waitProcessed(key: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const rec = await InboundEvent.findById(key, { status: 1 }).lean();
+    if (rec && (rec.status === 'done' || rec.status === 'failed')) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`event ${key} was not processed within ${timeoutMs} ms`);
+}
+
+/** A bot on the already-connected test database with one memory channel. */
+export async function startTestBot(opts: Partial<BotOptions> & { channel?: Channel } = {}) {
+  const { channel = 'console', receivers = [], jobs = [], ...rest } = opts;
+  const receiver = new MemoryReceiver(channel);
+  const bot = new Bot({ config: testConfig(), log: silentLog, ...rest, receivers: [receiver, ...receivers], jobs });
+  await bot.start();
+  return { bot, receiver };
+}

@@ -2,12 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.ts';
 
+export type LarkWebhook = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
 export interface HttpDeps {
   log: Logger;
   /** Body of GET /healthz; `ok: false` answers 503 so a load balancer takes the instance out. */
   health(): Promise<{ ok: boolean } & Record<string, unknown>>;
   /** POST /lark/events in webhook mode (events and card callbacks). */
-  larkWebhook?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  larkWebhook?: LarkWebhook;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -38,6 +38,7 @@ interface Outcome {
  */
 export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
+  private lanes = new Map<string, Promise<void>>();
   private stopping = false;
 
   constructor(
@@ -52,14 +53,14 @@ export class BotApp implements EventSink {
   async intake(event: BotEvent): Promise<IntakeResult> {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return recorded;
-    this.track(this.processRecord(`${event.channel}:${event.id}`));
+    this.track(this.inLane(event, () => this.processRecord(`${event.channel}:${event.id}`)));
     return 'accepted';
   }
 
   async intakeAndWait(event: BotEvent, waitMs: number): Promise<{ result: IntakeResult } & Outcome> {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return { result: recorded };
-    const work = this.processRecord(`${event.channel}:${event.id}`);
+    const work = this.inLane(event, () => this.processRecord(`${event.channel}:${event.id}`));
     this.track(work);
     const outcome = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs).unref())]);
     return { result: 'accepted', ...(outcome ?? { toast: '已收到，正在处理…' }) };
@@ -86,6 +87,25 @@ export class BotApp implements EventSink {
       await this.processRecord(rec._id, rec.status as 'received' | 'processing');
     }
     return stale.length;
+  }
+
+  /**
+   * One person's messages in one chat are handled in arrival order (a form's answers must not
+   * overtake each other); different conversations run in parallel.
+   */
+  private inLane<T>(event: BotEvent, work: () => Promise<T>): Promise<T> {
+    const key = `${event.channel}:${event.chat.id}:${event.userId}`;
+    const prev = this.lanes.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(key, settled);
+    void settled.then(() => {
+      if (this.lanes.get(key) === settled) this.lanes.delete(key);
+    });
+    return next;
   }
 
   private track(p: Promise<unknown>): void {

@@ -4,7 +4,29 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { redactUri } from '../logger.ts';
 import { startFerret, hasGo, ferretBinaryPath } from './ferretdb.ts';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+
+const ENDPOINT_FILE = 'endpoint.json';
+
+/** The URI of an embedded server another live process started on this data folder, if any. */
+async function runningEmbedded(dataDir: string): Promise<string | undefined> {
+  try {
+    const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as { uri: string; pid: number };
+    process.kill(pid, 0); // throws when that process is gone
+    const { hostname, port } = new URL(uri);
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = createConnection({ host: hostname, port: Number(port) }, () => {
+        sock.end();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
+    });
+    return open ? uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface Database {
   /** What serves the data, for the start-up line and /healthz. */
@@ -31,7 +53,15 @@ export async function connectDatabase(config: Config, log: Logger, onProgress: (
   const base = path.resolve(config.dataDir);
   if (existsSync(ferretBinaryPath()) || (await hasGo())) {
     const dataDir = path.join(base, 'ferretdb');
+    // a second process on the same data (the roster CLI while the bot runs) joins the running server
+    const running = await runningEmbedded(dataDir);
+    if (running) {
+      await mongoose.connect(running + DB_NAME);
+      log.info({ db: 'embedded-ferretdb', dataDir, shared: true }, 'joined the running embedded database');
+      return { kind: 'embedded-ferretdb', uri: running + DB_NAME, dataDir, close: () => mongoose.disconnect() };
+    }
     const ferret = await startFerret(dataDir, { log: onProgress });
+    writeFileSync(path.join(dataDir, ENDPOINT_FILE), JSON.stringify({ uri: ferret.uri, pid: process.pid }));
     await mongoose.connect(ferret.uri + DB_NAME);
     log.info({ db: 'embedded-ferretdb', dataDir }, 'embedded database started');
     return {
@@ -41,6 +71,7 @@ export async function connectDatabase(config: Config, log: Logger, onProgress: (
       close: async () => {
         await mongoose.disconnect();
         await ferret.stop();
+        rmSync(path.join(dataDir, ENDPOINT_FILE), { force: true });
       },
     };
   }

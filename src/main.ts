@@ -1,0 +1,86 @@
+import 'dotenv/config';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { createLogger, redactUri } from './logger.ts';
+import { connectDatabase } from './db/connect.ts';
+import { Bot } from './bot.ts';
+import { channelReceivers } from './channels.ts';
+import { ConsoleReceiver, CONSOLE_ADMIN } from './receivers/console.ts';
+import { createHttpServer, listen, type LarkWebhook } from './http.ts';
+import type { Receiver } from './core/types.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nFix the variables above in .env or the environment, then start again. See README.md → Configuration.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  if (config.console) config.admins.push(`console:${CONSOLE_ADMIN}`);
+  // in console mode the terminal is the chat, so logs go to a file instead
+  const logFile = config.console ? path.resolve(config.dataDir, 'logs', 'bot.log') : undefined;
+  const log = createLogger(config.logLevel, logFile);
+  const say = (m: string) => process.stdout.write(`${m}\n`);
+
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (kept running)'));
+
+  const db = await connectDatabase(config, log, say);
+  say(
+    db.kind === 'external'
+      ? `数据库：${redactUri(db.uri)}`
+      : `数据库：内置 ${db.kind === 'embedded-ferretdb' ? 'FerretDB' : 'MongoDB'}，数据保存在 ${db.dataDir}`,
+  );
+  if (logFile) say(`日志写在 ${logFile}`);
+
+  const receivers: Receiver[] = await channelReceivers(config, log);
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    shuttingDown ??= (async () => {
+      log.info({ signal }, 'shutting down');
+      server.close();
+      await bot.stop();
+      await db.close();
+      log.info('stopped');
+      log.flush?.();
+      process.exit(0);
+    })();
+    return shuttingDown;
+  };
+  if (config.console) receivers.push(new ConsoleReceiver(process.stdin, process.stdout, log, () => void shutdown('console closed')));
+
+  const bot = new Bot({ config, log, receivers });
+  const lark = receivers.find((r) => r.channel === 'lark') as { handleWebhook?: LarkWebhook } | undefined;
+  const larkHook: LarkWebhook | undefined =
+    config.lark?.eventMode === 'webhook' && lark?.handleWebhook ? (req, res) => lark.handleWebhook!(req, res) : undefined;
+  const server = createHttpServer({
+    log,
+    larkWebhook: larkHook,
+    health: async () => {
+      const dbUp = mongoose.connection.readyState === 1;
+      const channels = bot.health();
+      return { ok: dbUp, database: { kind: db.kind, state: dbUp ? 'up' : 'down' }, channels };
+    },
+  });
+
+  await bot.start();
+  const port = await listen(server, config.http.port, config.http.host);
+  log.info({ port, channels: receivers.map((r) => r.channel) }, 'bot started');
+  if (!config.console) say(`机器人已启动：${receivers.map((r) => r.channel).join('、')}；健康检查 http://127.0.0.1:${port}/healthz`);
+  if (!shuttingDown) await bot.app.recover().catch((err) => log.error({ err }, 'inbox recovery failed'));
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`启动失败 / start failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

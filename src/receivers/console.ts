@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from '../logger.ts';
+import { Identity, Staff } from '../models/index.ts';
+import { renderCardText } from '../core/render.ts';
+import { roleNames } from '../core/roles.ts';
+import { parseMobile } from '../core/text.ts';
+import type { ChannelSender, ChatInfo, EventSink, Outgoing, Receiver, Role, SentRef, Target } from '../core/types.ts';
+
+/** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
+export const CONSOLE_ADMIN = 'admin';
+
+const META_HELP = [
+  '控制台指令（只在控制台有效）：',
+  '  :as 姓名或电话   切换成这名员工说话（:as admin 回到管理员）',
+  '  :group 群名      切到一个群聊（群里手机号会打码）',
+  '  :private         回到私聊',
+  '  :who             当前身份',
+  '  :quit            退出（也可按 Ctrl+D）',
+].join('\n');
+
+/**
+ * A local chat for newcomers and demos: type as any staff member, see cards as text with numbered
+ * buttons, answer them by number. Works on any pair of streams so tests drive it in-process too.
+ */
+export class ConsoleReceiver implements Receiver {
+  readonly channel = 'console' as const;
+  readonly sender: ChannelSender;
+  private rl?: Interface;
+  private userId = CONSOLE_ADMIN;
+  private userName = '控制台管理员';
+  private chat: ChatInfo = { id: `dm-${CONSOLE_ADMIN}`, isGroup: false };
+  private up: 'starting' | 'up' | 'down' = 'starting';
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+    private readonly log: Logger,
+    private readonly onClose: () => void = () => {},
+  ) {
+    this.sender = {
+      channel: 'console',
+      send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        const to = 'chatId' in target ? target.chatId : `dm-${target.userId}`;
+        const where = to === this.chat.id ? '' : `（发往 ${to}）`;
+        const body = typeof message === 'string' ? message : renderCardText(message);
+        this.print(`🤖${where} ${body.replace(/\n/g, '\n   ')}`);
+        return { channel: 'console', messageId: randomUUID() };
+      },
+    };
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    this.rl = createInterface({ input: this.input, output: this.output, terminal: false });
+    this.rl.on('line', (line) => {
+      // lines are taken in the order typed (or pasted), each after the one before
+      this.queue = this.queue.then(() =>
+        this.onLine(line, sink).catch((err) => {
+          this.log.error({ err }, 'console line failed');
+          this.print('⚠ 出错了，请查看日志。');
+        }),
+      );
+    });
+    this.rl.on('close', () => {
+      void this.queue.then(() => this.onClose());
+    });
+    this.up = 'up';
+    this.print(`控制台已就绪。你现在是「${this.userName}」。发送「帮助」查看命令，「:help」查看控制台指令。`);
+    this.prompt();
+  }
+
+  async stop(): Promise<void> {
+    this.up = 'down';
+    this.rl?.close();
+  }
+
+  state() {
+    return this.up;
+  }
+
+  private print(text: string): void {
+    this.output.write(`${text}\n`);
+  }
+
+  private prompt(): void {
+    this.output.write(`[${this.userName}@${this.chat.isGroup ? this.chat.name : '私聊'}]> \n`);
+  }
+
+  private async onLine(raw: string, sink: EventSink): Promise<void> {
+    const line = raw.trim();
+    if (!line) return;
+    if (line.startsWith(':')) {
+      await this.meta(line);
+      this.prompt();
+      return;
+    }
+    // wait for the answer before the next line, so a pasted script reads like a conversation
+    const { result } = await sink.intakeAndWait({
+      id: randomUUID(),
+      channel: 'console',
+      chat: this.chat,
+      userId: this.userId,
+      userName: this.userName,
+      kind: 'message',
+      text: line,
+      receivedAt: new Date(),
+    }, 60_000);
+    if (result === 'stopped') this.print('机器人正在停止，消息没有处理。');
+  }
+
+  private async meta(line: string): Promise<void> {
+    const [cmd, ...rest] = line.slice(1).split(/\s+/);
+    const arg = rest.join(' ').trim();
+    switch (cmd) {
+      case 'as':
+        await this.switchUser(arg);
+        return;
+      case 'group':
+        this.chat = { id: `group-${arg || '测试群'}`, isGroup: true, name: arg || '测试群' };
+        this.print(`已切到群聊「${this.chat.name}」。`);
+        return;
+      case 'private':
+        this.chat = { id: `dm-${this.userId}`, isGroup: false };
+        this.print('已回到私聊。');
+        return;
+      case 'who':
+        this.print(`当前身份：${this.userName}；${this.chat.isGroup ? `群聊「${this.chat.name}」` : '私聊'}`);
+        return;
+      case 'quit':
+      case 'exit':
+        this.rl?.close();
+        return;
+      default:
+        this.print(META_HELP);
+    }
+  }
+
+  /** Acting as someone binds the console identity `console:<staffId>` to them (the console is trusted). */
+  private async switchUser(query: string): Promise<void> {
+    if (!query || query === CONSOLE_ADMIN || query === '管理员') {
+      this.setUser(CONSOLE_ADMIN, '控制台管理员');
+      this.print('已切回控制台管理员。');
+      return;
+    }
+    const phone = parseMobile(query);
+    const matches = await Staff.find(phone ? { phone } : { name: query }).limit(5).lean();
+    if (matches.length !== 1) {
+      this.print(matches.length ? `有 ${matches.length} 位「${query}」，请用电话：:as 13800000000` : `没有找到「${query}」。先用「添加人员」或导入花名册。`);
+      return;
+    }
+    const s = matches[0]!;
+    const userId = String(s._id);
+    await Identity.updateOne(
+      { _id: `console:${userId}` },
+      { $set: { staffId: s._id, channel: 'console', userId, displayName: s.name }, $setOnInsert: { boundAt: new Date() } },
+      { upsert: true },
+    );
+    this.setUser(userId, s.name);
+    this.print(`你现在是「${s.name}」（${roleNames(s.roles as Role[])}）${s.active ? '' : '，此人已停用'}。`);
+  }
+
+  private setUser(userId: string, name: string): void {
+    this.userId = userId;
+    this.userName = name;
+    if (!this.chat.isGroup) this.chat = { id: `dm-${userId}`, isGroup: false };
+  }
+}

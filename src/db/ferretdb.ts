@@ -1,11 +1,17 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
 import { existsSync, mkdirSync, cpSync, writeFileSync, chmodSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { createServer, createConnection } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-const run = promisify(execFile);
+type RunOptions = { cwd?: string; env?: NodeJS.ProcessEnv; maxBuffer?: number };
+
+/** execFile as a promise (typed here: another package's augmentation of util.promisify breaks inference). */
+function run(file: string, args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...opts, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr })));
+  });
+}
 
 /** FerretDB 2.x needs a PostgreSQL extension that is not packaged here; 1.24 runs on SQLite. */
 export const FERRETDB_VERSION = 'v1.24.2';

@@ -25,7 +25,7 @@ export interface Sent {
  */
 export class MemoryReceiver implements Receiver {
   readonly sent: Sent[] = [];
-  private sink?: EventSink;
+  private sinkRef?: EventSink;
   readonly sender: ChannelSender;
 
   constructor(readonly channel: Channel = 'console') {
@@ -43,9 +43,12 @@ export class MemoryReceiver implements Receiver {
   }
 
   async start(sink: EventSink): Promise<void> {
-    this.sink = sink;
+    this.sinkRef = sink;
   }
   async stop(): Promise<void> {}
+  sink(): EventSink {
+    return this.sinkRef!;
+  }
   state() {
     return 'up' as const;
   }
@@ -77,7 +80,7 @@ export class MemoryReceiver implements Receiver {
 
   async deliver(event: BotEvent): Promise<string[]> {
     const before = this.sent.length;
-    const result = await this.sink!.intake(event);
+    const result = await this.sinkRef!.intake(event);
     if (result === 'accepted') await waitProcessed(`${event.channel}:${event.id}`);
     // only what went to this chat or person, so concurrent conversations do not see each other's replies
     return this.sent

@@ -1,0 +1,71 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../helpers/db.ts';
+import { silentLog, testConfig } from '../helpers/harness.ts';
+import { Scheduler, slotKey, type JobDefinition, type JobDeps } from '../../schedules/scheduler.ts';
+import { ScheduleSlot } from '../../src/models/index.ts';
+import { Bot } from '../../src/bot.ts';
+
+useDatabase('scheduler');
+
+beforeEach(clearCollections);
+
+function deps(now: () => Date): JobDeps {
+  const bot = new Bot({ config: testConfig(), log: silentLog, receivers: [], jobs: [], now });
+  return { ...bot.services, recoverInbox: async () => 0 };
+}
+
+describe('scheduler', () => {
+  it('fires each slot once with two bot instances on one database', async () => {
+    const runs: string[] = [];
+    const job: JobDefinition = {
+      name: 'test.everySecond',
+      cron: '* * * * * *',
+      description: 'test',
+      run: async (_d, slot) => void runs.push(slot.toISOString()),
+    };
+    const a = new Scheduler([job], deps(() => new Date()), 'instance-a');
+    const b = new Scheduler([job], deps(() => new Date()), 'instance-b');
+    await Promise.all([a.start(), b.start()]);
+    await new Promise((r) => setTimeout(r, 3500));
+    await Promise.all([a.stop(), b.stop()]);
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(runs).size).toBe(runs.length);
+    const owners = await ScheduleSlot.find({ job: 'test.everySecond' }).lean();
+    expect(owners).toHaveLength(runs.length);
+    expect(owners.every((o) => o.status === 'done')).toBe(true);
+  });
+
+  it('catches up a slot missed while the bot was down, once, when still meaningful', async () => {
+    const runs: string[] = [];
+    const job: JobDefinition = {
+      name: 'test.daily',
+      cron: '0 21 * * *', // 21:00 Shanghai = 13:00 UTC
+      description: 'test',
+      catchUpMs: 2 * 3600_000,
+      run: async (_d, slot) => void runs.push(slot.toISOString()),
+    };
+    const now = new Date('2026-11-27T13:30:00Z');
+    const a = new Scheduler([job], deps(() => now), 'a');
+    const b = new Scheduler([job], deps(() => now), 'b');
+    expect(await a.catchUp(now)).toEqual([slotKey('test.daily', new Date('2026-11-27T13:00:00Z'))]);
+    expect(await b.catchUp(now)).toEqual([]);
+    expect(runs).toEqual(['2026-11-27T13:00:00.000Z']);
+  });
+
+  it('does not catch up a slot that is too old to matter', async () => {
+    const runs: string[] = [];
+    const job: JobDefinition = { name: 'test.old', cron: '0 21 * * *', description: 'test', catchUpMs: 3600_000, run: async () => void runs.push('x') };
+    const now = new Date('2026-11-27T16:00:00Z');
+    await new Scheduler([job], deps(() => now), 'a').catchUp(now);
+    expect(runs).toEqual([]);
+  });
+
+  it('records a failing job and keeps going', async () => {
+    const job: JobDefinition = { name: 'test.fail', cron: '0 21 * * *', description: 'test', catchUpMs: 3600_000, run: async () => { throw new Error('nope'); } };
+    const now = new Date('2026-11-27T13:10:00Z');
+    await new Scheduler([job], deps(() => now), 'a').catchUp(now);
+    const slot = await ScheduleSlot.findOne({ job: 'test.fail' }).lean();
+    expect(slot?.status).toBe('failed');
+    expect(slot?.error).toContain('nope');
+  });
+});

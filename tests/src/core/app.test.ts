@@ -1,0 +1,109 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
+import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
+import { routes } from '../../../src/routes.ts';
+import type { Bot } from '../../../src/bot.ts';
+import type { BotEvent } from '../../../src/core/types.ts';
+
+useDatabase('app');
+
+let calls = 0;
+let bot: Bot;
+let chat: MemoryReceiver;
+
+beforeAll(async () => {
+  ({ bot, receiver: chat } = await startTestBot({
+    config: testConfig({ BOT_ADMINS: 'console:boss' }),
+    routes: {
+      commands: [
+        ...routes.commands,
+        { name: 'count', words: ['计数'], allow: 'staff', summary: '计数', example: '计数', handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)) },
+        { name: 'boom', words: ['爆炸'], allow: 'staff', summary: '出错', example: '爆炸', handler: async () => { throw new Error('kaboom'); } },
+        { name: 'ops', words: ['调度'], allow: ['guard_ops'], summary: '人防部专用', example: '调度', handler: async (ctx) => void (calls++, await ctx.reply('ok')) },
+      ],
+      actions: routes.actions,
+    },
+  }));
+});
+afterAll(() => bot.stop());
+beforeEach(async () => {
+  await clearCollections();
+  calls = 0;
+});
+
+function message(id: string, text: string, userId = 'boss'): BotEvent {
+  return { id, channel: 'console', chat: { id: `dm-${userId}`, isGroup: false }, userId, kind: 'message', text, receivedAt: new Date() };
+}
+
+describe('delivery', () => {
+  it('handles a redelivered event once', async () => {
+    const first = await chat.deliver(message('evt-1', '计数'));
+    const again = await chat.deliver(message('evt-1', '计数'));
+    expect(first).toEqual(['第 1 次']);
+    expect(again).toEqual([]);
+    expect(calls).toBe(1);
+    expect(await InboundEvent.countDocuments()).toBe(1);
+  });
+
+  it('records an event before processing it, and a later instance finishes it after a crash', async () => {
+    // what a crash between acknowledgement and processing leaves behind
+    await InboundEvent.create({ _id: 'console:evt-lost', channel: 'console', event: message('evt-lost', '计数'), receivedAt: new Date(Date.now() - 5 * 60_000) });
+    const recovered = await bot.app.recover();
+    expect(recovered).toBe(1);
+    expect(calls).toBe(1);
+    expect((await InboundEvent.findById('console:evt-lost').lean())?.status).toBe('done');
+  });
+});
+
+describe('the one error path', () => {
+  it('answers a failing handler with a reference id, logs it, and keeps serving', async () => {
+    const [reply] = await chat.say('boss', '爆炸');
+    const ref = /编号 ([0-9A-F]{8})/.exec(reply ?? '')?.[1];
+    expect(ref, reply).toBeDefined();
+    const rec = await InboundEvent.findOne({ refId: ref }).lean();
+    expect(rec?.status).toBe('failed');
+    expect(await chat.say('boss', '计数')).toEqual(['第 1 次']);
+  });
+});
+
+describe('roles', () => {
+  it('refuses a command to someone without the role, and nothing runs', async () => {
+    const s = await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
+    await Identity.create({ _id: 'console:li', staffId: s._id, channel: 'console', userId: 'li', boundAt: new Date() });
+    const [reply] = await chat.say('li', '调度');
+    expect(reply).toContain('没有权限');
+    expect(reply).toContain('人防部');
+    expect(calls).toBe(0);
+  });
+
+  it('treats a disabled staff member as unknown', async () => {
+    const s = await Staff.create({ name: '王五', phone: '13800000003', roles: ['guard'], active: false });
+    await Identity.create({ _id: 'console:wang', staffId: s._id, channel: 'console', userId: 'wang', boundAt: new Date() });
+    const [reply] = await chat.say('wang', '计数');
+    expect(reply).toContain('绑定');
+    expect(calls).toBe(0);
+  });
+
+  it('lists in help only what the sender may use', async () => {
+    const s = await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
+    await Identity.create({ _id: 'console:li', staffId: s._id, channel: 'console', userId: 'li', boundAt: new Date() });
+    const [guardHelp] = await chat.say('li', '帮助');
+    const [adminHelp] = await chat.say('boss', '帮助');
+    expect(guardHelp).toContain('我是谁');
+    expect(guardHelp).not.toContain('添加人员');
+    expect(guardHelp).not.toContain('调度');
+    expect(adminHelp).toContain('添加人员');
+    expect(adminHelp).toContain('例：绑定码 张三');
+  });
+});
+
+describe('ordering', () => {
+  it('keeps one person\'s messages in arrival order', async () => {
+    const ids = ['o1', 'o2', 'o3', 'o4'];
+    for (const id of ids) await chat.sink().intake(message(id, '计数'));
+    for (const id of ids) await waitProcessed(`console:${id}`);
+    const replies = chat.sent.map((s) => s.text).filter((t) => t.startsWith('第'));
+    expect(replies.slice(-4)).toEqual(['第 1 次', '第 2 次', '第 3 次', '第 4 次']);
+  });
+});

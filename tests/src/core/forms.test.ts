@@ -1,0 +1,90 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
+import { FormSession, Staff } from '../../../src/models/index.ts';
+import { expireForms } from '../../../schedules/maintenance.ts';
+import type { Bot } from '../../../src/bot.ts';
+
+useDatabase('forms');
+
+let clock = new Date('2026-11-27T02:00:00Z');
+const config = testConfig({ BOT_ADMINS: 'console:boss', FORM_IDLE_MINUTES: '30' });
+let bot: Bot;
+let chat: MemoryReceiver;
+
+async function start() {
+  ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
+}
+
+beforeEach(async () => {
+  await clearCollections();
+  clock = new Date('2026-11-27T02:00:00Z');
+  await start();
+});
+afterEach(() => bot.stop());
+
+describe('guided forms', () => {
+  it('asks only for what is missing and saves once everything is valid', async () => {
+    expect((await chat.say('boss', '添加人员'))[0]).toContain('请输入姓名');
+    await chat.say('boss', '张三');
+    const [bad] = await chat.say('boss', '12345');
+    expect(bad).toContain('不是 11 位手机号');
+    expect(await Staff.countDocuments()).toBe(0);
+    await chat.say('boss', '13800000001');
+    const [badRole] = await chat.say('boss', '厨师');
+    expect(badRole).toContain('不认识');
+    await chat.say('boss', '队长、司机');
+    await chat.say('boss', '万达广场');
+    const [done] = await chat.say('boss', '跳过');
+    expect(done).toContain('员工档案：张三');
+    const s = await Staff.findOne({ phone: '13800000001' }).lean();
+    expect(s?.roles).toEqual(['team_leader', 'driver']);
+    expect(s?.dorm).toBe('');
+    expect(await FormSession.countDocuments()).toBe(0);
+  });
+
+  it('takes a one-message form of "字段: 值" lines', async () => {
+    const replies = await chat.say('boss', '添加人员\n姓名：李四\n电话: 13800000002\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍');
+    expect(replies.join('\n')).toContain('员工档案：李四');
+    expect(await Staff.countDocuments({ name: '李四', dorm: '城南宿舍' })).toBe(1);
+  });
+
+  it('survives a restart in the middle of a form', async () => {
+    await chat.say('boss', '添加人员');
+    await chat.say('boss', '王五');
+    await bot.stop();
+    await start(); // a new bot on the same database
+    const [next] = await chat.say('boss', '13800000003');
+    expect(next).toContain('角色');
+    await chat.say('boss', '队员');
+    await chat.say('boss', '跳过');
+    await chat.say('boss', '跳过');
+    expect(await Staff.countDocuments({ name: '王五', phone: '13800000003' })).toBe(1);
+  });
+
+  it('leaves with 取消 and saves nothing', async () => {
+    await chat.say('boss', '添加人员');
+    await chat.say('boss', '赵六');
+    const [reply] = await chat.say('boss', '取消');
+    expect(reply).toContain('已取消');
+    expect(await Staff.countDocuments()).toBe(0);
+    expect(await FormSession.countDocuments()).toBe(0);
+  });
+
+  it('closes politely when left idle, and the next message is a normal command again', async () => {
+    await chat.say('boss', '添加人员');
+    clock = new Date(clock.getTime() + 31 * 60_000);
+    const [closed, help] = await chat.say('boss', '帮助');
+    expect(closed).toContain('太久没有填写');
+    expect(help).toContain('可以使用');
+  });
+
+  it('tells the person when the expiry sweep closes an idle form', async () => {
+    await chat.say('boss', '添加人员');
+    clock = new Date(clock.getTime() + 31 * 60_000);
+    const before = chat.sent.length;
+    await expireForms.run({ ...bot.services, recoverInbox: async () => 0 }, clock);
+    expect(chat.sent.slice(before).map((s) => s.text).join()).toContain('已自动关闭');
+    expect(await FormSession.countDocuments()).toBe(0);
+  });
+});

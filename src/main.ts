@@ -41,10 +41,17 @@ async function main(): Promise<void> {
   if (logFile) say(`日志写在 ${logFile}`);
 
   const receivers: Receiver[] = await channelReceivers(config, log);
-  let shuttingDown: Promise<void> | undefined;
-  const shutdown = (signal: string) => {
-    shuttingDown ??= (async () => {
-      log.info({ signal }, 'shutting down');
+  // a stop asked for during start-up waits until start-up is done, then runs the same path
+  let ready = false;
+  let pendingStop: string | undefined;
+  let stopping: Promise<void> | undefined;
+  const requestStop = (reason: string) => {
+    if (!ready) {
+      pendingStop ??= reason;
+      return;
+    }
+    stopping ??= (async () => {
+      log.info({ signal: reason }, 'shutting down');
       server.close();
       await bot.stop();
       await db.close();
@@ -52,9 +59,10 @@ async function main(): Promise<void> {
       log.flush?.();
       process.exit(0);
     })();
-    return shuttingDown;
   };
-  if (config.console) receivers.push(new ConsoleReceiver(process.stdin, process.stdout, log, () => void shutdown('console closed')));
+  process.on('SIGTERM', () => requestStop('SIGTERM'));
+  process.on('SIGINT', () => requestStop('SIGINT'));
+  if (config.console) receivers.push(new ConsoleReceiver(process.stdin, process.stdout, log, () => requestStop('console closed')));
 
   const bot = new Bot({ config, log, receivers });
   const lark = receivers.find((r) => r.channel === 'lark') as { handleWebhook?: LarkWebhook } | undefined;
@@ -65,8 +73,7 @@ async function main(): Promise<void> {
     larkWebhook: larkHook,
     health: async () => {
       const dbUp = mongoose.connection.readyState === 1;
-      const channels = bot.health();
-      return { ok: dbUp, database: { kind: db.kind, state: dbUp ? 'up' : 'down' }, channels };
+      return { ok: dbUp, database: { kind: db.kind, state: dbUp ? 'up' : 'down' }, channels: bot.health() };
     },
   });
 
@@ -74,10 +81,9 @@ async function main(): Promise<void> {
   const port = await listen(server, config.http.port, config.http.host);
   log.info({ port, channels: receivers.map((r) => r.channel) }, 'bot started');
   if (!config.console) say(`机器人已启动：${receivers.map((r) => r.channel).join('、')}；健康检查 http://127.0.0.1:${port}/healthz`);
-  if (!shuttingDown) await bot.app.recover().catch((err) => log.error({ err }, 'inbox recovery failed'));
-
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await bot.app.recover().catch((err) => log.error({ err }, 'inbox recovery failed'));
+  ready = true;
+  if (pendingStop) requestStop(pendingStop);
 }
 
 main().catch((err) => {

@@ -81,4 +81,25 @@ describe('npm start', () => {
     expect(second.code, second.err).toBe(0);
     expect(second.out).toContain('【员工档案：吴九】');
   }, 120_000);
+
+  it('on SIGTERM stops intake, finishes, closes the database and exits cleanly', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, HTTP_PORT: '0', BOT_CONSOLE: 'on', MONGODB_URI: dbUri(uniqueDbName('sigterm')) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`not ready: ${out}`)), 30_000);
+      child.stdout.on('data', () => out.includes('控制台已就绪') && (clearTimeout(t), resolve()));
+    });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const log = readFileSync(path.join(dataDir, 'logs', 'bot.log'), 'utf8');
+    expect(log).toContain('"signal":"SIGTERM"');
+    expect(log.trim().split('\n').at(-1)).toContain('"msg":"stopped"');
+  }, 60_000);
 });

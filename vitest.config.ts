@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    reporters: ['default', './tests/helpers/summary-reporter.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     // each file gets its own database; files run in parallel on the 2-core CI machine
     pool: 'forks',

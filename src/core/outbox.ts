@@ -19,10 +19,13 @@ export interface ChannelLimits {
   perChat?: { intervalCap: number; interval: number };
 }
 
-/** Platform limits (PLATFORM-NOTES): Lark 50/s per app and 5/s per chat; personal WeChat ≈ 1/s. */
+/**
+ * Platform limits (PLATFORM-NOTES): Lark 50/s per app and 5/s per chat; personal WeChat ≈ 1/s.
+ * Lark's windows get a 10% margin: the platform counts arrivals, which jitter after we send.
+ */
 export function defaultLimits(wechatIntervalMs: number): Record<Channel, ChannelLimits> {
   return {
-    lark: { perApp: { intervalCap: 50, interval: 1000 }, perChat: { intervalCap: 5, interval: 1000 } },
+    lark: { perApp: { intervalCap: 50, interval: 1100 }, perChat: { intervalCap: 5, interval: 1100 } },
     wechat: { perApp: { intervalCap: 1, interval: Math.max(wechatIntervalMs, 1) } },
     console: { perApp: { intervalCap: 1000, interval: 1000 } },
   };
@@ -51,7 +54,7 @@ export class Outbox {
 
   register(sender: ChannelSender): void {
     this.senders.set(sender.channel, sender);
-    this.appQueues.set(sender.channel, new PQueue({ ...this.limits[sender.channel].perApp }));
+    this.appQueues.set(sender.channel, new PQueue({ ...this.limits[sender.channel].perApp, strict: true }));
   }
 
   channels(): Channel[] {
@@ -113,7 +116,7 @@ export class Outbox {
     const key = `${target.channel}:${targetKey(target)}`;
     let q = this.chatQueues.get(key);
     if (!q) {
-      q = new PQueue({ ...limits.perChat });
+      q = new PQueue({ ...limits.perChat, strict: true });
       this.chatQueues.set(key, q);
     }
     // queues are kept per chat (not dropped when idle) so the 5/s window holds across bursts

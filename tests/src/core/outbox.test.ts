@@ -1,0 +1,60 @@
+import { describe, it, expect } from 'vitest';
+import { useDatabase } from '../../helpers/db.ts';
+import { silentLog } from '../../helpers/harness.ts';
+import { Outbox, RateLimitedError, defaultLimits } from '../../../src/core/outbox.ts';
+import { CardPrompt } from '../../../src/models/index.ts';
+import type { ChannelSender, Target } from '../../../src/core/types.ts';
+
+useDatabase('outbox');
+
+function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSender & { at: number[]; calls: number } {
+  const s = {
+    channel,
+    at: [] as number[],
+    calls: 0,
+    send: async () => {
+      s.calls++;
+      if (s.calls <= failFirst) throw new RateLimitedError(200);
+      s.at.push(Date.now());
+      return { channel };
+    },
+  };
+  return s;
+}
+
+/** The most messages that left within any window of `ms`. */
+function peak(times: number[], ms: number): number {
+  let best = 0;
+  for (const t of times) best = Math.max(best, times.filter((u) => u >= t && u < t + ms).length);
+  return best;
+}
+
+describe('outbox', () => {
+  it('keeps a Lark chat at 5 messages a second or fewer', async () => {
+    const sender = recordingSender('lark');
+    const outbox = new Outbox(defaultLimits(1000), silentLog);
+    outbox.register(sender);
+    const chat: Target = { channel: 'lark', chatId: 'oc_1' };
+    await Promise.all(Array.from({ length: 12 }, (_, i) => outbox.send(chat, `消息 ${i}`)));
+    expect(sender.at).toHaveLength(12);
+    expect(peak(sender.at, 1000)).toBeLessThanOrEqual(5);
+  });
+
+  it('retries a message the platform refused with 429, and sends it once', async () => {
+    const sender = recordingSender('lark', 2);
+    const outbox = new Outbox(defaultLimits(1000), silentLog);
+    outbox.register(sender);
+    await outbox.send({ channel: 'lark', chatId: 'oc_2' }, '你好');
+    expect(sender.calls).toBe(3);
+    expect(sender.at).toHaveLength(1);
+  });
+
+  it('remembers the buttons of a card shown as text, so a number can answer it', async () => {
+    const sender = recordingSender('wechat');
+    const outbox = new Outbox(defaultLimits(0), silentLog);
+    outbox.register(sender);
+    await outbox.send({ channel: 'wechat', chatId: 'room@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] });
+    const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();
+    expect(prompt?.buttons).toEqual([{ label: '批准', action: 'x.approve' }]);
+  });
+});

@@ -8,10 +8,8 @@ import type { RouteTable } from './core/router.ts';
 import type { Channel, Receiver } from './core/types.ts';
 import type { Services } from './core/context.ts';
 import { ensureIndexes } from './models/index.ts';
-import { routes as defaultRoutes } from './routes.ts';
-import { addStaffForm } from '../handlers/staff.ts';
+import { routes as defaultRoutes, forms as allForms, jobs as defaultJobs } from './routes.ts';
 import { Scheduler, type JobDefinition } from '../schedules/scheduler.ts';
-import { jobs as defaultJobs } from '../schedules/index.ts';
 
 export interface BotOptions {
   config: Config;
@@ -37,7 +35,7 @@ export class Bot {
 
   constructor(private readonly opts: BotOptions) {
     const forms = new Forms(opts.config.formIdleMinutes);
-    forms.define(addStaffForm);
+    for (const f of allForms) forms.define(f);
     const outbox = new Outbox(opts.limits ?? defaultLimits(opts.config.wechat?.sendIntervalMs ?? 1000), opts.log);
     for (const r of opts.receivers) outbox.register(r.sender);
     this.services = {

@@ -1,8 +1,13 @@
 import type { RouteTable } from './core/router.ts';
+import type { Workflow } from './core/workflow.ts';
+import type { FormDefinition } from './core/forms.ts';
+import type { JobDefinition } from '../schedules/scheduler.ts';
+import { maintenanceJobs } from '../schedules/maintenance.ts';
 import { help, whoami } from '../handlers/help.ts';
 import { bind, issueBindCode } from '../handlers/bind.ts';
 import {
   addStaff,
+  addStaffForm,
   bindCodeFromCard,
   disableStaff,
   enableStaff,
@@ -15,11 +20,11 @@ import {
   showStaff,
 } from '../handlers/staff.ts';
 
-/**
- * Every command and card action the bot answers, in one table. Order matters only for help, which
- * lists commands in this order. Keep the README's command reference in step with it.
- */
-export const routes: RouteTable = {
+/** Help, binding and staff management: what every deployment starts with. */
+export const foundation: Workflow = {
+  name: 'foundation',
+  forms: [addStaffForm],
+  jobs: maintenanceJobs,
   commands: [
     { name: 'help', words: ['帮助', '菜单', 'help'], allow: 'anyone', summary: '查看你能用的命令', example: '帮助', handler: help },
     { name: 'bind', words: ['绑定', 'bind'], allow: 'anyone', summary: '用绑定码绑定你的员工身份', example: '绑定 K7P2QX9M', handler: bind },
@@ -41,3 +46,17 @@ export const routes: RouteTable = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
   ],
 };
+
+/** Every workflow the bot runs; add new ones here. */
+export const workflows: Workflow[] = [foundation];
+
+/**
+ * Every command and card action the bot answers, in one table. Order matters only for help, which
+ * lists commands in this order. Keep the README's command reference in step with it.
+ */
+export const routes: RouteTable = {
+  commands: workflows.flatMap((w) => w.commands),
+  actions: workflows.flatMap((w) => w.actions),
+};
+export const forms: FormDefinition[] = workflows.flatMap((w) => w.forms ?? []);
+export const jobs: JobDefinition[] = workflows.flatMap((w) => w.jobs ?? []);

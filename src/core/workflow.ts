@@ -1,0 +1,15 @@
+import type { ActionRoute, CommandRoute } from './router.ts';
+import type { FormDefinition } from './forms.ts';
+import type { JobDefinition } from '../../schedules/scheduler.ts';
+
+/**
+ * One workflow of the rulebook (staff, complaints, reimbursements…): its commands, card actions,
+ * forms and scheduled jobs, declared together and composed into the bot's one route table.
+ */
+export interface Workflow {
+  name: string;
+  commands: CommandRoute[];
+  actions: ActionRoute[];
+  forms?: FormDefinition[];
+  jobs?: JobDefinition[];
+}

@@ -1,0 +1,344 @@
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for the Lark Open API on 127.0.0.1, answering the calls the bot makes through
+ * the real SDK (PLATFORM-NOTES, Lark): the tenant token, send, card PATCH and reply. It records
+ * every request with its `content` parsed, and can answer the next send with a 429.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  /** The JSON body as sent. */
+  body: Record<string, unknown>;
+  /** `body.content` parsed (it is a JSON string on the wire). */
+  content?: Record<string, unknown>;
+  /** What the stand-in answered. */
+  status: number;
+  /** message_id given to an accepted send, or the one a PATCH/reply addressed. */
+  messageId?: string;
+  at: number;
+}
+
+export interface StandinOptions {
+  appId: string;
+  appSecret: string;
+}
+
+export class LarkStandin {
+  readonly requests: RecordedRequest[] = [];
+  private server!: Server;
+  private port = 0;
+  private seq = 0;
+  private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
+  private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
+
+  private constructor(private readonly opts: StandinOptions) {}
+
+  static async start(opts: StandinOptions): Promise<LarkStandin> {
+    const s = new LarkStandin(opts);
+    s.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        let body: Record<string, unknown> = {};
+        try {
+          body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+        } catch {
+          body = { unparsable: Buffer.concat(chunks).toString('utf8') };
+        }
+        const { status, json, headers, messageId } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
+        let content: Record<string, unknown> | undefined;
+        if (typeof body.content === 'string') {
+          try {
+            content = JSON.parse(body.content) as Record<string, unknown>;
+          } catch {
+            content = undefined;
+          }
+        }
+        s.requests.push({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          body,
+          content,
+          status,
+          messageId,
+          at: Date.now(),
+        });
+        const data = JSON.stringify(json);
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data), ...headers });
+        res.end(data);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.server.once('error', reject);
+      s.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    s.port = (s.server.address() as AddressInfo).port;
+    return s;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The next send is answered 429 with `x-ogw-ratelimit-reset: resetSeconds`, as Lark does. */
+  rateLimitNextSend(resetSeconds = 1): void {
+    this.failNext.push({
+      status: 429,
+      code: 99991400,
+      msg: 'request trigger frequency limit',
+      headers: { 'x-ogw-ratelimit-limit': '5', 'x-ogw-ratelimit-reset': String(resetSeconds) },
+    });
+  }
+
+  /** The next send is refused with this Lark code (HTTP 200 with `code != 0` unless `status` says otherwise). */
+  failNextSend(code: number, msg: string, status = 200): void {
+    this.failNext.push({ status, code, msg });
+  }
+
+  /** Every send attempt (POST /messages), answered or refused. */
+  sendAttempts(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'POST' && r.path === '/open-apis/im/v1/messages');
+  }
+
+  /** Messages that were accepted, optionally only those to one chat or person. */
+  sent(to?: string): RecordedRequest[] {
+    return this.sendAttempts().filter((r) => r.messageId !== undefined && (to === undefined || r.body.receive_id === to));
+  }
+
+  /** Text of the accepted text messages to `to`. */
+  texts(to?: string): string[] {
+    return this.sent(to)
+      .filter((r) => r.body.msg_type === 'text')
+      .map((r) => String(r.content?.text ?? ''));
+  }
+
+  /** Accepted interactive cards to `to`, each with the message id the stand-in gave it. */
+  cards(to?: string): { messageId: string; card: Record<string, unknown> }[] {
+    return this.sent(to)
+      .filter((r) => r.body.msg_type === 'interactive')
+      .map((r) => ({ messageId: r.messageId!, card: r.content ?? {} }));
+  }
+
+  patches(messageId?: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'PATCH' && (messageId === undefined || r.messageId === messageId));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.failNext = [];
+  }
+
+  /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
+  async waitFor<T>(check: () => T | undefined | null | false, what = 'condition', timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`lark stand-in: timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders,
+    body: Record<string, unknown>,
+  ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string } {
+    if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
+      if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
+        return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };
+      }
+      return { status: 200, json: { code: 0, msg: 'ok', tenant_access_token: this.token, expire: 7200 } };
+    }
+    if (headers.authorization !== `Bearer ${this.token}`) {
+      return { status: 400, json: { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' } };
+    }
+    const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply)?)?$/.exec(path);
+    if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };
+    const [, id, reply] = msgPath;
+
+    if (method === 'POST' && (!id || reply)) {
+      if (!id && !['chat_id', 'open_id', 'user_id', 'union_id', 'email'].includes(query.get('receive_id_type') ?? '')) {
+        return { status: 400, json: { code: 99992402, msg: 'field validation failed: receive_id_type' } };
+      }
+      if (typeof body.content !== 'string' || typeof body.msg_type !== 'string') {
+        return { status: 400, json: { code: 99992402, msg: 'field validation failed: content/msg_type' } };
+      }
+      const failure = this.failNext.shift();
+      if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
+      const messageId = `om_standin_${++this.seq}`;
+      return {
+        status: 200,
+        messageId,
+        json: {
+          code: 0,
+          msg: 'success',
+          data: {
+            message_id: messageId,
+            msg_type: body.msg_type,
+            chat_id: query.get('receive_id_type') === 'chat_id' ? body.receive_id : 'oc_standin_p2p',
+            create_time: String(Date.now()),
+            body: { content: body.content },
+          },
+        },
+      };
+    }
+    if (method === 'PATCH' && id && !reply) {
+      if (typeof body.content !== 'string') return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
+      return { status: 200, json: { code: 0, msg: 'success', data: {} }, messageId: id };
+    }
+    return { status: 404, json: { code: 404, msg: 'not found' } };
+  }
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Event payloads, in the shapes Lark sends: recorded fixtures with overrides, then encrypted
+// (`{encrypt: base64(iv ‖ AES-256-CBC(key = sha256(encryptKey)))}`) and signed
+// (`X-Lark-Signature = sha256(timestamp + nonce + encryptKey + body)`).
+// ─────────────────────────────────────────────────────────────────────────────
+
+type Envelope = { schema: string; header: Record<string, unknown>; event: Record<string, unknown> };
+
+export function loadFixture(name: 'im.message.receive_v1' | 'card.action.trigger'): Envelope {
+  return JSON.parse(readFileSync(new URL(`../fixtures/lark/${name}.json`, import.meta.url), 'utf8')) as Envelope;
+}
+
+let counter = 0;
+export function uniqueId(prefix: string): string {
+  return `${prefix}${Date.now().toString(16)}${(++counter).toString(16).padStart(4, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+export interface MessageOverrides {
+  token: string;
+  openId: string;
+  text?: string;
+  chatId?: string;
+  chatType?: 'p2p' | 'group';
+  messageType?: string;
+  /** Raw content string; defaults to `{"text": text}`. */
+  content?: string;
+  mentions?: { key: string; id: { open_id: string }; name: string }[];
+  messageId?: string;
+  eventId?: string;
+}
+
+/** im.message.receive_v1 as Lark sends it (the plaintext inside `encrypt`). */
+export function messageEvent(o: MessageOverrides): Envelope {
+  const f = loadFixture('im.message.receive_v1');
+  const message = f.event.message as Record<string, unknown>;
+  const sender = f.event.sender as { sender_id: Record<string, unknown> };
+  f.header.event_id = o.eventId ?? uniqueId('ev');
+  f.header.token = o.token;
+  f.header.create_time = String(Date.now());
+  sender.sender_id.open_id = o.openId;
+  message.message_id = o.messageId ?? uniqueId('om_');
+  message.chat_id = o.chatId ?? `oc_p2p_${o.openId}`;
+  message.chat_type = o.chatType ?? 'p2p';
+  message.message_type = o.messageType ?? 'text';
+  message.content = o.content ?? JSON.stringify({ text: o.text ?? '' });
+  message.create_time = String(Date.now());
+  if (o.mentions) message.mentions = o.mentions.map((m) => ({ ...m, tenant_key: '736588c9260f175e' }));
+  return f;
+}
+
+export interface CardActionOverrides {
+  token: string;
+  openId: string;
+  value: Record<string, unknown>;
+  formValue?: Record<string, unknown>;
+  messageId: string;
+  chatId: string;
+  eventId?: string;
+}
+
+/** card.action.trigger as Lark sends it for a button click or a form submit. */
+export function cardActionEvent(o: CardActionOverrides): Envelope {
+  const f = loadFixture('card.action.trigger');
+  const operator = f.event.operator as Record<string, unknown>;
+  f.header.event_id = o.eventId ?? uniqueId('ev');
+  f.header.token = o.token;
+  f.header.create_time = String(Date.now() * 1000);
+  operator.open_id = o.openId;
+  f.event.token = `c-${randomBytes(20).toString('hex')}`;
+  f.event.action = o.formValue
+    ? { value: o.value, tag: 'button', timezone: 'Asia/Shanghai', name: 'submit', form_value: o.formValue }
+    : { value: o.value, tag: 'button', timezone: 'Asia/Shanghai' };
+  f.event.context = { open_message_id: o.messageId, open_chat_id: o.chatId };
+  return f;
+}
+
+export function encryptPayload(payload: unknown, encryptKey: string): string {
+  const key = createHash('sha256').update(encryptKey).digest();
+  const iv = randomBytes(16);
+  const cipher = createCipheriv('aes-256-cbc', key, iv);
+  const enc = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, enc]).toString('base64');
+}
+
+export function signBody(body: string, encryptKey: string, timestamp = String(Math.floor(Date.now() / 1000)), nonce = randomBytes(8).toString('hex')) {
+  const signature = createHash('sha256').update(timestamp + nonce + encryptKey + body).digest('hex');
+  return { 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature };
+}
+
+/** A webhook request exactly as Lark would POST it: `{encrypt}` body and signature headers. */
+export function larkRequest(payload: unknown, encryptKey: string, opts: { sign?: boolean } = {}): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({ encrypt: encryptPayload(payload, encryptKey) });
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (opts.sign !== false) Object.assign(headers, signBody(body, encryptKey));
+  return { body, headers };
+}
+
+/** The first callback button in a rendered Lark card whose value has this action. */
+export function findButtonValue(card: Record<string, unknown>, action: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    if (n.tag === 'button' && Array.isArray(n.behaviors)) {
+      for (const b of n.behaviors as { type?: string; value?: Record<string, unknown> }[]) {
+        if (b.type === 'callback' && b.value?.action === action) {
+          found = b.value;
+          return;
+        }
+      }
+    }
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
+/** Names of the input fields of a rendered form card. */
+export function formInputNames(card: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const n = node as Record<string, unknown>;
+    if (n.tag === 'input' && typeof n.name === 'string') names.push(n.name);
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return names;
+}

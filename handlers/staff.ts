@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { Identity, Post, Dorm, Staff } from '../src/models/index.ts';
+import { ensurePlaces } from '../src/roster/places.ts';
 import type { BotContext } from '../src/core/context.ts';
 import type { FormDefinition } from '../src/core/forms.ts';
 import { parseRoles, roleNames } from '../src/core/roles.ts';
@@ -210,11 +211,7 @@ function stamp(ctx: BotContext): string {
   return ctx.services.now().toLocaleString('zh-CN', { timeZone: ctx.services.config.timezone, hour12: false });
 }
 
-async function ensurePlaces(post: string, dorm: string): Promise<void> {
-  if (post) await Post.updateOne({ name: post }, { $setOnInsert: { name: post } }, { upsert: true });
-  if (dorm) await Dorm.updateOne({ name: dorm }, { $setOnInsert: { name: dorm, post } }, { upsert: true });
-}
-export { ensurePlaces };
+
 
 /** 驻点列表 / 宿舍列表: each place with how many active staff it has. */
 export async function listPlaces(ctx: BotContext): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { randomInt } from 'node:crypto';
-import { BindCode, Identity, Staff } from '../src/models/index.ts';
+import { BindCode, Identity, Staff, claimOnce } from '../src/models/index.ts';
 import type { BotContext } from '../src/core/context.ts';
 import { roleNames } from '../src/core/roles.ts';
 import type { Role } from '../src/core/types.ts';
@@ -46,19 +46,22 @@ export async function bind(ctx: BotContext): Promise<void> {
   }
   const now = ctx.services.now();
   const identity = `${ctx.channel}:${ctx.event.userId}`;
-  // the precondition (unused, unexpired) is in the filter, so a code works once even under races
-  const claimed = await BindCode.findOneAndUpdate(
-    { _id: code, usedAt: null, expiresAt: { $gt: now } },
-    { $set: { usedAt: now, usedBy: identity } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!claimed) {
-    const existing = await BindCode.findById(code).lean();
-    if (!existing) await ctx.reply('绑定码不正确，请核对后重新发送（注意区分字母和数字）。');
-    else if (existing.usedAt) await ctx.reply('这个绑定码已经用过了。请向行政部重新索取。');
-    else await ctx.reply('这个绑定码已过期。请向行政部重新索取。');
+  const existing = await BindCode.findById(code).lean();
+  if (!existing) {
+    await ctx.reply('绑定码不正确，请核对后重新发送（注意区分字母和数字）。');
     return;
   }
+  if (existing.expiresAt <= now) {
+    await ctx.reply('这个绑定码已过期。请向行政部重新索取。');
+    return;
+  }
+  // the claim, not a filter precondition, makes a code work once under races (see claimOnce)
+  if (existing.usedAt || !(await claimOnce(`bindcode:${code}`, identity))) {
+    await ctx.reply('这个绑定码已经用过了。请向行政部重新索取。');
+    return;
+  }
+  await BindCode.updateOne({ _id: code }, { $set: { usedAt: now, usedBy: identity } });
+  const claimed = existing;
   const staff = await Staff.findOne({ _id: claimed.staffId, active: true }).lean();
   if (!staff) {
     await ctx.reply('这个绑定码对应的员工档案已停用。请联系行政部。');
@@ -75,8 +78,6 @@ export async function bind(ctx: BotContext): Promise<void> {
     });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
-    // give the code back: the identity was bound by a parallel message, not by this code
-    await BindCode.updateOne({ _id: code, usedBy: identity }, { $set: { usedAt: null, usedBy: null } });
     await ctx.reply('这个账号已经绑定过了。发送「我是谁」查看。');
     return;
   }

@@ -1,4 +1,4 @@
-import { BindCode, CardPrompt, FormSession, InboundEvent, ScheduleSlot } from '../src/models/index.ts';
+import { BindCode, CardPrompt, Claim, FormSession, InboundEvent, ScheduleSlot } from '../src/models/index.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
@@ -44,6 +44,8 @@ export const housekeeping: JobDefinition = {
     await BindCode.deleteMany({ expiresAt: { $lt: new Date(now - 7 * DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
+    // inbox and bind-code claims outlive their records by a margin; sequence and transition claims stay
+    await Claim.deleteMany({ _id: { $regex: /^(inbox|bindcode):/ }, at: { $lt: new Date(now - 30 * DAY) } });
   },
 };
 

@@ -18,9 +18,13 @@ const REDACT = [
   '*.headers.authorization',
 ];
 
-/** Structured JSON logs. The console channel sends them to a file so they do not mix with the chat. */
-export function createLogger(level: string, destination?: string): Logger {
-  const dest = destination ? pino.destination({ dest: destination, mkdir: true, sync: false }) : pino.destination(1);
+/**
+ * Structured JSON logs to a file path or a file descriptor (default stdout). The console channel
+ * sends them to a file so they do not mix with the chat; the CLI sends them to stderr.
+ */
+export function createLogger(level: string, destination: string | number = 1): Logger {
+  const dest =
+    typeof destination === 'string' ? pino.destination({ dest: destination, mkdir: true, sync: false }) : pino.destination(destination);
   return pino({ level, redact: { paths: REDACT, censor: '[secret]' }, base: { app: 'guard-desk-bot' } }, dest);
 }
 

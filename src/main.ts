@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   );
   if (logFile) say(`日志写在 ${logFile}`);
 
-  const receivers: Receiver[] = await channelReceivers(config, log);
+  const receivers: Receiver[] = channelReceivers(config, log);
   // a stop asked for during start-up waits until start-up is done, then runs the same path
   let ready = false;
   let pendingStop: string | undefined;

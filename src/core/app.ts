@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { CardPrompt, Identity, InboundEvent, Staff } from '../models/index.ts';
+import { CardPrompt, Identity, InboundEvent, Staff, claimOnce } from '../models/index.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, type Allow, type RouteTable } from './router.ts';
@@ -128,12 +128,16 @@ export class BotApp implements EventSink {
   }
 
   private async processRecord(key: string, from: 'received' | 'processing' = 'received'): Promise<Outcome | undefined> {
+    const seen = await InboundEvent.findById(key).lean();
+    if (!seen || seen.status !== from) return undefined;
+    // one attempt number is taken by one processor, even when a recovery sweep races the intake
+    if (!(await claimOnce(`inbox:${key}#${seen.attempts}`))) return undefined;
     const rec = await InboundEvent.findOneAndUpdate(
-      { _id: key, status: from },
-      { $set: { status: 'processing' }, $inc: { attempts: 1 } },
+      { _id: key },
+      { $set: { status: 'processing', attempts: seen.attempts + 1 } },
       { returnDocument: 'after' },
     ).lean();
-    if (!rec) return undefined; // someone else took it
+    if (!rec) return undefined;
     const event = rec.event as BotEvent;
     event.receivedAt = new Date(event.receivedAt);
     const outcome: Outcome = {};

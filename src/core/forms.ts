@@ -1,4 +1,4 @@
-import { FormSession } from '../models/index.ts';
+import { FormSession, claimOnce } from '../models/index.ts';
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { normalizeText } from './text.ts';
@@ -179,7 +179,19 @@ export class Forms {
       await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
       return;
     }
+    // one valid submission per card: a second click must not register the same thing twice
+    const messageId = ctx.action?.messageId;
+    if (messageId && !(await claimOnce(`formcard:${messageId}`, ctx.sender?.identity))) {
+      await ctx.toast('这张表单已经提交过了。');
+      return;
+    }
     await def.submit(ctx, values, context);
+    await ctx.updateCard({
+      title: def.title,
+      color: 'green',
+      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${values[f.key]}`),
+      note: `${ctx.sender?.name ?? ''} 已提交`,
+    });
   }
 
   card(def: FormDefinition, values: Record<string, string>, errors: Record<string, string>, context: Record<string, string>): Card {

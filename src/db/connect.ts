@@ -61,8 +61,13 @@ export async function connectDatabase(config: Config, log: Logger, onProgress: (
       return { kind: 'embedded-ferretdb', uri: running + DB_NAME, dataDir, close: () => mongoose.disconnect() };
     }
     const ferret = await startFerret(dataDir, { log: onProgress });
+    try {
+      await mongoose.connect(ferret.uri + DB_NAME);
+    } catch (err) {
+      await ferret.stop();
+      throw err;
+    }
     writeFileSync(path.join(dataDir, ENDPOINT_FILE), JSON.stringify({ uri: ferret.uri, pid: process.pid }));
-    await mongoose.connect(ferret.uri + DB_NAME);
     log.info({ db: 'embedded-ferretdb', dataDir }, 'embedded database started');
     return {
       kind: 'embedded-ferretdb',

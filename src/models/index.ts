@@ -130,18 +130,50 @@ const slotSchema = new Schema(
 slotSchema.index({ job: 1, slot: -1 });
 export const ScheduleSlot = mongoose.model('ScheduleSlot', slotSchema);
 
-/** Daily sequences for human-readable numbers (TS-20261127-003), issued by an atomic $inc upsert. */
+/**
+ * Claims: the one compare-and-swap that both MongoDB and FerretDB 1.24 make atomic. FerretDB runs
+ * an update as read-then-write without a lock, so a filter precondition (`{status: 'pending'}`)
+ * or `$inc` can let two concurrent writers both win (measured: 14 of 20 "won" one pending record).
+ * A unique `_id` insert cannot: whoever inserts `key` first owns it, everyone else gets E11000.
+ */
+const claimSchema = new Schema(
+  { _id: { type: String, required: true }, at: { type: Date, required: true }, by: { type: String, default: '' } },
+  { versionKey: false },
+);
+claimSchema.index({ at: 1 });
+export const Claim = mongoose.model('Claim', claimSchema);
+
+/** True for exactly one caller per key, on MongoDB and FerretDB alike. */
+export async function claimOnce(key: string, by = ''): Promise<boolean> {
+  try {
+    await Claim.create({ _id: key, at: new Date(), by });
+    return true;
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return false;
+    throw err;
+  }
+}
+
+/** Highest number issued per sequence: a hint that saves retries, never the source of truth. */
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
 export const Counter = mongoose.model('Counter', counterSchema);
 
+/** The next number of a sequence, unique even when many callers ask at the same moment. */
 export async function nextSequence(key: string): Promise<number> {
-  const doc = await Counter.findOneAndUpdate({ _id: key }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean();
-  return doc!.seq;
+  const hint = (await Counter.findById(key).lean())?.seq ?? 0;
+  for (let n = hint + 1; ; n++) {
+    if (await claimOnce(`seq:${key}:${n}`)) {
+      await Counter.updateOne({ _id: key }, { $max: { seq: n } }, { upsert: true }).catch(() => {
+        // a concurrent first upsert may collide on _id; the hint is only an optimisation
+      });
+      return n;
+    }
+  }
 }
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(): Promise<void> {
-  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Counter]) {
+  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter]) {
     await model.init();
   }
 }

@@ -1,0 +1,65 @@
+import { Identity, Staff } from '../models/index.ts';
+import type { Services } from './context.ts';
+import type { Card, Channel, Outgoing, Role, SentRef } from './types.ts';
+
+export interface Recipient {
+  staffId: string;
+  name: string;
+  channel: Channel;
+  userId: string;
+}
+
+/** Where a sent card lives, so it can be updated in place later (Lark) or re-sent (text channels). */
+export interface CardRef {
+  channel: Channel;
+  userId: string;
+  messageId?: string;
+}
+
+/** Every bound chat identity of the active staff holding any of `roles`, on channels that are running. */
+export async function recipientsWithRole(services: Services, roles: Role[], exceptStaffIds: string[] = []): Promise<Recipient[]> {
+  const staff = await Staff.find({ roles: { $in: roles }, active: true }, { name: 1 }).lean();
+  const wanted = staff.filter((s) => !exceptStaffIds.includes(String(s._id)));
+  return recipientsOf(services, wanted.map((s) => ({ id: String(s._id), name: s.name })));
+}
+
+export async function recipientsOf(services: Services, people: { id: string; name: string }[]): Promise<Recipient[]> {
+  if (!people.length) return [];
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  const links = await Identity.find({ staffId: { $in: [...names.keys()] } }).lean();
+  return links
+    .filter((l) => services.outbox.has(l.channel as Channel))
+    .map((l) => ({ staffId: String(l.staffId), name: names.get(String(l.staffId)) ?? '', channel: l.channel as Channel, userId: l.userId }));
+}
+
+/**
+ * Sends to each recipient in a private chat. One failed delivery is logged and does not stop the
+ * others; the refs of what was sent come back so cards can be updated later.
+ */
+export async function notify(services: Services, recipients: Recipient[], message: Outgoing): Promise<CardRef[]> {
+  const refs: CardRef[] = [];
+  await Promise.all(
+    recipients.map(async (r) => {
+      try {
+        const sent: SentRef = await services.outbox.send({ channel: r.channel, userId: r.userId }, message);
+        refs.push({ channel: r.channel, userId: r.userId, messageId: sent.messageId });
+      } catch (err) {
+        services.log.warn({ err, staffId: r.staffId, channel: r.channel }, 'notification failed');
+      }
+    }),
+  );
+  return refs;
+}
+
+/** Updates every copy of a card in place where the channel can (Lark); text channels get nothing new. */
+export async function updateCards(services: Services, refs: CardRef[], card: Card): Promise<void> {
+  await Promise.all(
+    refs
+      .filter((r) => r.channel === 'lark' && r.messageId)
+      .map((r) =>
+        services.outbox
+          .updateCard(r.channel, r.messageId!, card, { channel: r.channel, userId: r.userId })
+          .catch((err) => services.log.warn({ err, messageId: r.messageId }, 'card update failed')),
+      ),
+  );
+}

@@ -1,0 +1,23 @@
+import type { Model, UpdateQuery } from 'mongoose';
+import { claimOnce } from '../models/index.ts';
+
+/**
+ * Applies one state change to a record exactly once, however many people click at the same time.
+ * The record carries a `version`; a change made from version v claims `<collection>:<id>:v<v>`
+ * (see claimOnce: a unique insert, atomic on FerretDB and MongoDB alike) and only the winner
+ * writes, moving the record to v + 1. A loser re-reads the record and tells the person who won.
+ *
+ * Read the record, check the rule (a pure function of it), then call this with the version read.
+ */
+export async function transition<T extends { version: number }>(
+  model: Model<T>,
+  id: string,
+  fromVersion: number,
+  update: UpdateQuery<T>,
+  by: string,
+): Promise<boolean> {
+  if (!(await claimOnce(`${model.collection.name}:${id}:v${fromVersion}`, by))) return false;
+  const $set = { ...((update.$set as object | undefined) ?? {}), version: fromVersion + 1 };
+  await model.updateOne({ _id: id } as never, { ...update, $set } as never);
+  return true;
+}

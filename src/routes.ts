@@ -3,6 +3,8 @@ import type { Workflow } from './core/workflow.ts';
 import type { FormDefinition } from './core/forms.ts';
 import type { JobDefinition } from '../schedules/scheduler.ts';
 import { maintenanceJobs } from '../schedules/maintenance.ts';
+import { complaints } from '../handlers/complaints/index.ts';
+import { reimbursements } from '../handlers/reimbursements/index.ts';
 import { help, whoami } from '../handlers/help.ts';
 import { bind, issueBindCode } from '../handlers/bind.ts';
 import {
@@ -48,7 +50,7 @@ export const foundation: Workflow = {
 };
 
 /** Every workflow the bot runs; add new ones here. */
-export const workflows: Workflow[] = [foundation];
+export const workflows: Workflow[] = [foundation, complaints, reimbursements];
 
 /**
  * Every command and card action the bot answers, in one table. Order matters only for help, which

@@ -100,12 +100,11 @@ async function say(openId: string, text: string, extra: Partial<MessageOverrides
     .map((r) => (r.body.msg_type === 'text' ? String(r.content?.text) : JSON.stringify(r.content)));
 }
 
-/** Clicks a button (or submits a form) on a card the bot sent; resolves with Lark's answer and how long it took. */
+/** Clicks a button (or submits a form) on a card the bot sent; resolves with Lark's answer. */
 async function click(openId: string, messageId: string, chatId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
   const event = cardActionEvent({ token: VERIFICATION_TOKEN, openId, value, formValue, messageId, chatId });
-  const started = Date.now();
   const res = await deliver(event);
-  return { ...res, ms: Date.now() - started, eventId: event.header.event_id as string };
+  return { ...res, eventId: event.header.event_id as string };
 }
 
 describe('Lark webhook', () => {
@@ -286,7 +285,6 @@ describe('Lark cards', () => {
 
     const res = await click(ADMIN, sent!.messageId, p2p(ADMIN), value!);
     expect(res.status).toBe(200);
-    expect(res.ms).toBeLessThan(3000);
     expect(res.json).toEqual({ toast: { type: 'info', content: '已停用 张三' } });
 
     expect((await Staff.findById(zhang._id).lean())?.active).toBe(false);
@@ -324,7 +322,6 @@ describe('Lark cards', () => {
 
     const bad = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, { name: '李四', phone: '12345', roles: '队员', post: '万达广场', dorm: '' });
     expect(bad.status).toBe(200);
-    expect(bad.ms).toBeLessThan(3000);
     expect(String((bad.json.toast as { content?: string }).content)).toContain('红字');
     const [patch] = standin.patches(form!.messageId);
     expect(JSON.stringify(patch?.content)).toContain('不是 11 位手机号');
@@ -334,7 +331,6 @@ describe('Lark cards', () => {
 
     const good = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, { name: '李四', phone: '13900000002', roles: '队员、司机', post: '万达广场', dorm: '' });
     expect(good.status).toBe(200);
-    expect(good.ms).toBeLessThan(3000);
     const li = await Staff.findOne({ name: '李四' }).lean();
     expect(li).toMatchObject({ phone: '13900000002', roles: ['guard', 'driver'], post: '万达广场', active: true });
     const cards = await standin.waitFor(() => (standin.cards(p2p(ADMIN)).length === 2 ? standin.cards(p2p(ADMIN)) : undefined), 'the new staff card');

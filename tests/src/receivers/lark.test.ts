@@ -217,13 +217,12 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     expect(sink.events.map((e) => e.text)).toEqual(['帮助']);
   });
 
-  it('answers a card callback within 3 s even when processing hangs', async () => {
+  // the deadline itself is a constant below Lark's 3 s; what is tested is that a hang takes the deadline path
+  it('answers a card callback with a "still working" toast when processing hangs', async () => {
     const receiver = new LarkReceiver(opts, silentLog);
     await receiver.start(new FakeSink(undefined, () => new Promise(() => {})));
     const url = await serve(receiver);
-    const started = Date.now();
     const res = await post(url, cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(await res.json()).toEqual({ toast: { type: 'info', content: CARD_SLOW_TOAST } });
   });
 

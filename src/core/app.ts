@@ -11,6 +11,8 @@ import { ROLE_LABELS } from './roles.ts';
 export const HOW_TO_BIND =
   '你好！你还没有绑定员工身份，暂时无法使用。\n请向行政部管理员索取绑定码，然后发送：绑定 绑定码\n例如：绑定 K7P2QX9M';
 
+export const DISABLED_REPLY = '你的员工账号已停用，暂时无法使用。如有疑问请联系行政部。';
+
 export const ERROR_REPLY = (ref: string) => `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
 
 /** Events still unprocessed this long after arrival are taken over by the recovery sweep. */
@@ -245,13 +247,13 @@ export class BotApp implements EventSink {
 
     const match = matchCommand(this.routes, ctx.text);
     if (!match) {
-      if (!ctx.sender) await ctx.reply(HOW_TO_BIND);
+      if (!ctx.sender) await ctx.reply(await this.unknownSenderText(ctx));
       else await ctx.reply(`没有听懂「${truncate(stripCommandPrefix(ctx.text), 20)}」。发送「帮助」查看你能用的命令。`);
       return;
     }
     ctx.args = match.args;
     if (!ctx.sender && match.route.allow !== 'anyone') {
-      await ctx.reply(HOW_TO_BIND);
+      await ctx.reply(await this.unknownSenderText(ctx));
       return;
     }
     if (!isAllowed(match.route.allow, ctx)) {
@@ -265,7 +267,7 @@ export class BotApp implements EventSink {
 
   private async runAction(ctx: BotContext, action: string): Promise<void> {
     if (!ctx.sender) {
-      await ctx.toast(HOW_TO_BIND);
+      await ctx.toast(await this.unknownSenderText(ctx));
       return;
     }
     if (action === FORM_SUBMIT_ACTION) {
@@ -283,6 +285,12 @@ export class BotApp implements EventSink {
       return;
     }
     await route.handler(ctx);
+  }
+
+  /** A disabled person is told so; anyone else not bound gets the how-to-bind text. */
+  private async unknownSenderText(ctx: BotContext): Promise<string> {
+    const link = await Identity.findById(identityKey(ctx.event)).lean();
+    return link ? DISABLED_REPLY : HOW_TO_BIND;
   }
 
   /** "2" answers button 2 of the last text-rendered card in this chat. */

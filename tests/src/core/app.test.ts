@@ -77,11 +77,11 @@ describe('roles', () => {
     expect(calls).toBe(0);
   });
 
-  it('treats a disabled staff member as unknown', async () => {
+  it('tells a disabled staff member their account is disabled, and nothing runs', async () => {
     const s = await Staff.create({ name: '王五', phone: '13800000003', roles: ['guard'], active: false });
     await Identity.create({ _id: 'console:wang', staffId: s._id, channel: 'console', userId: 'wang', boundAt: new Date() });
     const [reply] = await chat.say('wang', '计数');
-    expect(reply).toContain('绑定');
+    expect(reply).toContain('已停用');
     expect(calls).toBe(0);
   });
 

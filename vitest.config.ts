@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     reporters: ['default', './tests/helpers/summary-reporter.ts'],
+    benchmark: { include: ['tests/bench/**/*.bench.ts'] },
     globalSetup: ['tests/helpers/global-setup.ts'],
     // each file gets its own database; files run in parallel on the 2-core CI machine
     pool: 'forks',

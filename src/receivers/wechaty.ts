@@ -1,4 +1,5 @@
 import { WechatyBuilder, types, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
+import { PuppetService } from 'wechaty-puppet-service';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimitedError } from '../core/outbox.ts';
@@ -30,6 +31,10 @@ const PERSON_SENT_TYPES = new Set<types.Message>([
 const TOO_FREQUENT = /频繁|too frequent/i;
 const TOO_FREQUENT_WAIT_MS = 5_000;
 
+/** Retries while the puppet service cannot be reached at start: 5 s, 10 s, … up to a minute. */
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 60_000;
+
 /** In groups people address the bot with a leading slash, half- or full-width. */
 const COMMAND_PREFIX = /^\s*[/／]/;
 
@@ -44,6 +49,10 @@ export class WechatyReceiver implements Receiver {
   private bot?: Wechaty;
   private sink?: EventSink;
   private current: 'starting' | 'up' | 'down' = 'starting';
+  private lanes = new Map<string, Promise<void>>();
+  private stopping = false;
+  private retryTimer?: NodeJS.Timeout;
+  private retryDelayMs = FIRST_RETRY_MS;
   private readonly log: Logger;
 
   constructor(
@@ -61,15 +70,65 @@ export class WechatyReceiver implements Receiver {
 
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
+    this.stopping = false;
+    this.retryDelayMs = FIRST_RETRY_MS;
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    const bot = this.bot;
+    this.bot = undefined;
+    this.current = 'down';
+    if (!bot) return;
+    await bot.stop();
+    // a client started next in this process (a restart, a test) must find the cache closed
+    if (bot.puppet instanceof PuppetServiceWithSafeCache) await bot.puppet.cacheIdle();
+    this.log.info('stopped');
+  }
+
+  /**
+   * One attempt to reach the puppet service. Once it is reached, Wechaty's watchdog takes care of
+   * later drops. But when it cannot be reached at start, `bot.start()` still resolves (after a 5 s
+   * timeout, errors go to 'error') and Wechaty never tries again; so that case is retried here,
+   * instead of failing the whole bot and the other channels with it.
+   */
+  private async connect(): Promise<void> {
     this.current = 'starting';
-    // puppetOptions is typed for every puppet; `tls` belongs to wechaty-puppet-service only
-    const puppetOptions: { endpoint: string; token: string; tls: { disable: boolean } } = {
+    const bot = this.build();
+    this.bot = bot;
+    this.log.info({ tls: !this.opts.noTlsInsecureClient }, 'connecting to the puppet service');
+    try {
+      // not bot.ready(): it never resolves with some puppets; 'login' says when messages can flow
+      await bot.start();
+    } catch (err) {
+      this.log.error({ err }, 'wechaty did not start');
+    }
+    if (this.stopping || this.bot !== bot) return;
+    if (bot.puppet.state.active()) {
+      this.retryDelayMs = FIRST_RETRY_MS;
+      return;
+    }
+    this.bot = undefined;
+    this.current = 'down';
+    await bot.stop().catch((err: unknown) => this.log.warn({ err }, 'could not stop the failed attempt'));
+    if (this.stopping) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(delay * 2, MAX_RETRY_MS);
+    this.log.warn({ retryInMs: delay }, 'puppet service unreachable, will retry');
+    this.retryTimer = setTimeout(() => {
+      this.connect().catch((err: unknown) => this.log.error({ err }, 'reconnect attempt failed'));
+    }, delay);
+  }
+
+  private build(): Wechaty {
+    const puppet = new PuppetServiceWithSafeCache({
       endpoint: this.opts.endpoint,
       token: this.opts.token,
       tls: { disable: this.opts.noTlsInsecureClient },
-    };
-    const bot = WechatyBuilder.build({ puppet: 'wechaty-puppet-service', puppetOptions });
-    this.bot = bot;
+    });
+    const bot = WechatyBuilder.build({ puppet });
 
     // Wechaty re-emits every internal failure here; without a listener Node kills the process
     bot.on('error', (err) => this.log.error({ err }, 'wechaty error'));
@@ -81,22 +140,32 @@ export class WechatyReceiver implements Receiver {
       this.current = 'down';
       this.log.warn({ botUserId: user.id, reason }, 'logged out');
     });
-    bot.on('scan', (_qrcode, status) => this.log.warn({ status: types.ScanStatus[status] }, 'the WeChat account waits for a QR scan'));
+    // the operator needs the link to log the account in again; it is not a credential of ours
+    bot.on('scan', (qrcode, status) => this.log.warn({ status: types.ScanStatus[status], qrcode }, 'the WeChat account waits for a QR scan'));
     // the emitter does not await listeners: every path inside must catch, or it is an unhandled rejection
-    bot.on('message', (msg) => void this.onMessage(msg));
-
-    this.log.info({ tls: !this.opts.noTlsInsecureClient }, 'connecting to the puppet service');
-    // not bot.ready(): it never resolves with some puppets; 'login' says when messages can flow
-    await bot.start();
+    bot.on('message', (msg) => this.inOrder(msg));
+    return bot;
   }
 
-  async stop(): Promise<void> {
-    const bot = this.bot;
-    this.bot = undefined;
-    this.current = 'down';
-    if (!bot) return;
-    await bot.stop();
-    this.log.info('stopped');
+  /**
+   * Hands one chat's messages to the app in the order WeChat delivered them. Looking up a mention
+   * or a group's topic may go to the puppet service, and a quick second answer to a guided form must
+   * not overtake the first on the way.
+   */
+  private inOrder(msg: Message): void {
+    let key: string;
+    try {
+      key = msg.room()?.id ?? msg.talker().id;
+    } catch (err) {
+      this.log.error({ err, messageId: msg.id }, 'message without a chat');
+      return;
+    }
+    const prev = this.lanes.get(key) ?? Promise.resolve();
+    const next = prev.then(() => this.onMessage(msg));
+    this.lanes.set(key, next);
+    void next.then(() => {
+      if (this.lanes.get(key) === next) this.lanes.delete(key);
+    });
   }
 
   private async onMessage(msg: Message): Promise<void> {
@@ -104,7 +173,8 @@ export class WechatyReceiver implements Receiver {
       const event = await this.toEvent(msg);
       if (!event) return;
       const result = await this.sink!.intake(event);
-      if (result !== 'accepted') this.log.debug({ messageId: msg.id, result }, 'not accepted');
+      // WeChat will not send it again: make a message lost to a shutdown visible
+      if (result === 'stopped') this.log.warn({ messageId: msg.id, chatId: event.chat.id }, 'message arrived while stopping, not recorded');
     } catch (err) {
       this.log.error({ err, messageId: msg.id }, 'message could not be taken in');
     }
@@ -134,7 +204,7 @@ export class WechatyReceiver implements Receiver {
     return {
       id: msg.id,
       channel: 'wechat',
-      chat: room ? { id: room.id, isGroup: true, name: await room.topic() } : { id: talker.id, isGroup: false, name: talker.name() },
+      chat: room ? { id: room.id, isGroup: true, name: await room.topic().catch(() => undefined) } : { id: talker.id, isGroup: false, name: talker.name() },
       userId: talker.id,
       userName: talker.name(),
       kind: 'message',
@@ -195,6 +265,35 @@ export class WechatyReceiver implements Receiver {
     const contact = await bot.Contact.find({ id });
     if (!contact) throw new Error(`wechat contact ${id} not found`);
     return contact;
+  }
+}
+
+/**
+ * wechaty-puppet-service keeps a payload cache (LevelDB under $HOME/.wechaty) that it opens on
+ * 'login' and closes on 'logout' without waiting for the close. After a reset — which is how the
+ * watchdog reconnects — the new login comes within milliseconds, the open finds the old LOCK still
+ * held, and LevelDB emits an OpenError that nothing can catch: the process dies. Reproduced with
+ * 25 quick `puppet.reset()`s against PuppetMock. Opening and closing in turn removes the race.
+ */
+class PuppetServiceWithSafeCache extends PuppetService {
+  // `declare`: a field initialiser would run after super() and undo what hookPayloadStore set up
+  declare private cacheTurn: Promise<void>;
+
+  protected override hookPayloadStore(): void {
+    this.cacheTurn = Promise.resolve();
+    const inTurn = (step: () => Promise<void>) => {
+      const done = this.cacheTurn.then(step);
+      this.cacheTurn = done.catch(() => undefined);
+      // failures go to the puppet's 'error' event, and from there to Wechaty's
+      this.wrapAsync(done);
+    };
+    this.on('login', ({ contactId }) => inTurn(() => this._payloadStore.start(contactId)));
+    this.on('logout', () => inTurn(() => this._payloadStore.stop()));
+  }
+
+  /** Resolves once the cache is closed after the last logout. */
+  cacheIdle(): Promise<void> {
+    return this.cacheTurn;
   }
 }
 

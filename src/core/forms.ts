@@ -20,6 +20,11 @@ export interface FormDefinition {
   name: string;
   title: string;
   fields: FormField[];
+  /**
+   * Rules across fields (or against the database), run once every field parsed: errors by field
+   * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
+   */
+  validate?(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
   /** Runs once, with every field valid. */
   submit(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }
@@ -61,10 +66,12 @@ export class Forms {
       await ctx.reply(this.card(def, values, errors, context));
       return;
     }
-    const missing = this.firstMissing(def, values);
-    if (missing === -1 && Object.keys(errors).length === 0) {
-      await def.submit(ctx, values, context);
-      return;
+    if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
+      Object.assign(errors, await this.crossCheck(ctx, def, values, context));
+      if (Object.keys(errors).length === 0) {
+        await def.submit(ctx, values, context);
+        return;
+      }
     }
     await FormSession.findOneAndUpdate(
       { _id: Forms.sessionId(ctx) },
@@ -131,19 +138,25 @@ export class Forms {
       }
       values[field.key] = res.value;
     }
-    const next = this.firstMissing(def, values);
+    let next = this.firstMissing(def, values);
+    const context = session.context as Record<string, string>;
+    let notes: string[] = [];
     if (next === -1) {
-      // deleting with the values we read as precondition: a redelivered answer cannot submit twice
-      const won = await FormSession.findOneAndDelete({ _id, step: session.step });
-      if (!won) return true;
-      await def.submit(ctx, values, session.context as Record<string, string>);
-      return true;
+      const cross = await this.crossCheck(ctx, def, values, context);
+      if (Object.keys(cross).length === 0) {
+        // one person's messages are handled in order, so the session is deleted once and submitted once
+        await FormSession.deleteOne({ _id });
+        await def.submit(ctx, values, context);
+        return true;
+      }
+      notes = Object.values(cross);
+      next = this.firstMissing(def, values);
     }
     await FormSession.updateOne(
       { _id, step: session.step },
       { $set: { values, step: session.step + 1, expiresAt: this.expiry(now) } },
     );
-    await ctx.reply(this.question(def, next));
+    await ctx.reply([...notes, this.question(def, next)].join('\n'));
     return true;
   }
 
@@ -174,6 +187,10 @@ export class Forms {
     }
     const context = { ...(ctx.action?.value ?? {}) };
     delete context.form;
+    if (Object.keys(errors).length === 0) {
+      const cross = await def.validate?.(ctx, values, context);
+      Object.assign(errors, cross ?? {});
+    }
     if (Object.keys(errors).length) {
       await ctx.updateCard(this.card(def, values, errors, context));
       await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
@@ -209,6 +226,18 @@ export class Forms {
       lines: Object.keys(errors).length ? ['请按红字提示修改后再提交。'] : ['填写后点「提交」。'],
       form: { action: FORM_SUBMIT_ACTION, value: { ...context, form: def.name }, fields },
     };
+  }
+
+  /** Runs the form's cross-field rules and forgets the values they refuse, so those are asked again. */
+  private async crossCheck(
+    ctx: BotContext,
+    def: FormDefinition,
+    values: Record<string, string>,
+    context: Record<string, string>,
+  ): Promise<Record<string, string>> {
+    const errors = (await def.validate?.(ctx, values, context)) ?? {};
+    for (const key of Object.keys(errors)) delete values[key];
+    return errors;
   }
 
   private mustGet(name: string): FormDefinition {

@@ -21,3 +21,22 @@ export async function transition<T extends { version: number }>(
   await model.updateOne({ _id: id } as never, { ...update, $set } as never);
   return true;
 }
+
+/**
+ * The record as the winner of a lost transition left it. The winner writes right after its claim,
+ * so a loser that reads at once may still see the old version: wait (briefly) for the new one, so
+ * "who already decided" names the right person and action.
+ */
+export async function readAfterTransition<T extends { version: number }>(
+  model: Model<T>,
+  id: string,
+  fromVersion: number,
+  timeoutMs = 2000,
+): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const doc = (await model.findById(id).lean()) as T | null;
+    if (!doc || doc.version > fromVersion || Date.now() > deadline) return doc;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

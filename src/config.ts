@@ -70,6 +70,33 @@ const schema = z.object({
   WECHATY_PUPPET_SERVICE_ENDPOINT: optionalString,
   WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   WECHAT_SEND_INTERVAL_MS: intIn(0, 60_000, 1000),
+
+  // ── Reimbursements (费用报销, §3.5) ──
+  REIMBURSE_REMIND_AFTER_HOURS: intIn(1, 30 * 24, 24),
+  REIMBURSE_MAX_ITEM_YUAN: intIn(1, 1_000_000, 5000),
+
+  // ── Complaints (客户投诉, §3.1.3 / §3.1.10) ──
+  COMPLAINT_LIMIT_HOURS_GENERAL: intIn(1, 90 * 24, 72),
+  COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: intIn(1, 90 * 24, 24),
+  COMPLAINT_LIMIT_HOURS_UNJUSTIFIED: intIn(1, 90 * 24, 120),
+  COMPLAINT_REMIND_BEFORE_HOURS: intIn(0, 30 * 24, 6),
+  COMPLAINT_FOLLOWUP_DAYS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('7,30')
+      .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
+      .refine((days) => days.length > 0 && days.every((d) => Number.isInteger(d) && d >= 1 && d <= 365), 'must be whole days from 1 to 365, e.g. 7,30')
+      .transform((days) => [...new Set(days)].sort((a, b) => a - b)),
+  ),
+  COMPLAINT_CS_HEAD_PHONES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(/[,，\s]+/).filter(Boolean))
+      .refine((phones) => phones.every((p) => /^1[3-9]\d{9}$/.test(p)), 'must be 11-digit mobile numbers separated by commas'),
+  ),
 });
 
 export type RawConfig = z.infer<typeof schema>;
@@ -98,6 +125,21 @@ export interface Config {
     endpoint: string;
     noTlsInsecureClient: boolean;
     sendIntervalMs: number;
+  };
+  reimbursements: {
+    /** A step waiting this long reminds its approvers, and again after each further period. */
+    remindAfterHours: number;
+    /** Ceiling per item, in fen; a larger amount is refused as not sane. */
+    maxItemFen: number;
+  };
+  complaints: {
+    /** Hours from acceptance to the result being told to the client, per category (§3.1.3). */
+    limitHours: { general: number; fee_deduction: number; unjustified: number };
+    remindBeforeHours: number;
+    /** Follow-up calls this many days after the result was told (§3.1.10). */
+    followUpDays: number[];
+    /** The customer-service head(s) overdue cases escalate to; empty = every 客服部 member. */
+    csHeadPhones: string[];
   };
 }
 
@@ -188,5 +230,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     console: consoleOn,
     lark,
     wechat,
+    reimbursements: { remindAfterHours: c.REIMBURSE_REMIND_AFTER_HOURS, maxItemFen: c.REIMBURSE_MAX_ITEM_YUAN * 100 },
+    complaints: {
+      limitHours: {
+        general: c.COMPLAINT_LIMIT_HOURS_GENERAL,
+        fee_deduction: c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION,
+        unjustified: c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED,
+      },
+      remindBeforeHours: c.COMPLAINT_REMIND_BEFORE_HOURS,
+      followUpDays: c.COMPLAINT_FOLLOWUP_DAYS,
+      csHeadPhones: c.COMPLAINT_CS_HEAD_PHONES,
+    },
   };
 }

@@ -1,4 +1,60 @@
 import type { Workflow } from '../../src/core/workflow.ts';
+import { complaintJobs } from '../../schedules/complaints.ts';
+import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
+import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
+import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
+import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
+import {
+  confirmEffect,
+  decide,
+  decideFeeForm,
+  decideForm,
+  followUp,
+  followUpForm,
+  investigate,
+  investigateForm,
+  reopen,
+  resultForm,
+  tellResult,
+  toldCommand,
+  toldFromCard,
+} from './steps.ts';
 
-/** Being built: see the issue. Declares this workflow's commands, card actions, forms and jobs. */
-export const complaints: Workflow = { name: 'complaints', commands: [], actions: [], forms: [], jobs: [] };
+/**
+ * 客户投诉 (rulebook Ch.10 III): registration (§4.1, the 客户投诉登记表), telling the client it is
+ * handled (§4.2), 人防部's investigation (§3.2), customer service's decision, improvement and result
+ * (§3.1.5, §3.1.6, §3.1.9), follow-up calls (§3.1.10), 签呈 (§4.5), and the time-limit sweep (§3.1.3).
+ */
+export const complaints: Workflow = {
+  name: 'complaints',
+  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm],
+  jobs: complaintJobs,
+  commands: [
+    { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话）', example: '登记投诉 万达物业', handler: registerComplaint },
+    { name: 'complaints.show', words: ['投诉', 'complaint'], allow: VIEWERS, summary: '查看一件投诉的完整记录', example: '投诉 TS-20261127-003', handler: showComplaint },
+    { name: 'complaints.list', words: ['投诉列表', 'complaints'], allow: VIEWERS, summary: '按状态、分类、客户或日期列出投诉', example: '投诉列表 待调查', handler: listComplaints },
+    { name: 'complaints.overdue', words: ['逾期投诉', 'overdue'], allow: VIEWERS, summary: '列出超过处理时限的投诉', example: '逾期投诉', handler: listOverdue },
+    { name: 'complaints.todo', words: ['我的待办', '待办', 'todo'], allow: 'staff', summary: '查看等你处理的投诉事项', example: '我的待办', handler: myTodo },
+    { name: 'complaints.told', words: ['已告知', 'told'], allow: REGISTRARS, summary: '确认已告知客户投诉正在处理（§4.2）', example: '已告知 TS-20261127-003', handler: toldCommand },
+    { name: 'complaints.investigate', words: ['调查', 'investigate'], allow: ['guard_ops'], summary: '记录调查：原因、责任队员和队长、改善对策（§3.2）', example: '调查 TS-20261127-003', handler: investigate.command },
+    { name: 'complaints.decide', words: ['处理投诉', 'decide'], allow: ['customer_service'], summary: '拟定处理方式、责任归属和改善方案（§3.1.5）', example: '处理投诉 TS-20261127-003', handler: decide.command },
+    { name: 'complaints.effect', words: ['改善效果', 'effect'], allow: ['customer_service'], summary: '确认改善方案是否有效（§3.1.6）', example: '改善效果 TS-20261127-003 有效 队员已按时到岗', handler: confirmEffect },
+    { name: 'complaints.result', words: ['告知结果', 'result'], allow: ['customer_service'], summary: '记录告知客户的处理结果，并建立回访计划（§3.1.9）', example: '告知结果 TS-20261127-003', handler: tellResult.command },
+    { name: 'complaints.followup', words: ['回访', 'followup'], allow: ['customer_service'], summary: '记录一次回访；回访计划完成即结案（§3.1.10）', example: '回访 TS-20261127-003 满意 客户说已改善', handler: followUp.command },
+    { name: 'complaints.appeal', words: ['签呈', 'appeal'], allow: APPEALERS, summary: '对处理决议有异议时提出签呈（§4.5）', example: '签呈 TS-20261127-003 责任不在队员', handler: fileAppeal },
+    { name: 'complaints.ruling', words: ['签呈决定', 'ruling'], allow: ['admin', 'chairman'], summary: '决定签呈：维持或改为新的处理方式', example: '签呈决定 TS-20261127-003 维持', handler: ruleCommand },
+    { name: 'complaints.reopen', words: ['重开投诉', 'reopen'], allow: ['customer_service', 'admin'], summary: '重开已结案的投诉（须写原因）', example: '重开投诉 TS-20261127-003 问题再次发生', handler: reopen },
+    { name: 'complaints.types', words: ['投诉类型', 'complainttypes'], allow: 'staff', summary: '查看投诉类型列表', example: '投诉类型', handler: listComplaintTypes },
+    { name: 'complaints.setTypes', words: ['设置投诉类型', 'settypes'], allow: ['admin'], summary: '修改投诉类型列表', example: '设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他', handler: setComplaintTypes },
+  ],
+  actions: [
+    { action: 'complaints.show', allow: VIEWERS, handler: showFromCard },
+    { action: 'complaints.told', allow: REGISTRARS, handler: toldFromCard },
+    { action: 'complaints.investigate', allow: ['guard_ops'], handler: investigate.action },
+    { action: 'complaints.decide', allow: ['customer_service'], handler: decide.action },
+    { action: 'complaints.result', allow: ['customer_service'], handler: tellResult.action },
+    { action: 'complaints.followup', allow: ['customer_service'], handler: followUp.action },
+    { action: 'complaints.uphold', allow: ['admin', 'chairman'], handler: upholdFromCard },
+    { action: 'complaints.change', allow: ['admin', 'chairman'], handler: changeFromCard },
+  ],
+};

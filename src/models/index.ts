@@ -173,7 +173,7 @@ export async function nextSequence(key: string): Promise<number> {
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(): Promise<void> {
-  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter]) {
+  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter, ...(await import('./complaints.ts')).complaintModels, ...(await import('./reimbursements.ts')).reimbursementModels]) {
     await model.init();
   }
 }

@@ -1,0 +1,92 @@
+import type { BotContext } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused, type ComplaintDoc } from './common.ts';
+import { canAppeal, canRule } from './rules.ts';
+
+/*
+ * §4.5: a department that disagrees with the decision files a 签呈 with its reason; 行政部 or the
+ * 董事长 upholds the decision or changes it, and the ruling is recorded.
+ */
+
+/** 签呈 <编号> <理由> */
+export async function fileAppeal(ctx: BotContext): Promise<void> {
+  const example = '签呈 TS-20261127-003 责任不在队员，客户要求过分';
+  const found = await findComplaint(ctx, ctx.args, example);
+  if (!found) return;
+  const reason = found.rest.trim();
+  if (!reason) {
+    await ctx.reply(`请写明签呈理由，例如：${example}`);
+    return;
+  }
+  const c = found.c;
+  if (await refused(ctx, canAppeal(c, has(ctx)))) return;
+  const appeal = { status: 'pending', reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
+  if (!(await applyStep(ctx, c, { appeal }, '提出签呈', reason))) return;
+  const after = (await loadComplaint(c._id))!;
+  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender!.name} 对处理决议有异议：${reason}` });
+  await ctx.reply(`签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`);
+}
+
+async function rule(ctx: BotContext, c: ComplaintDoc, changeTo: string, note: string): Promise<void> {
+  if (await refused(ctx, canRule(c, has(ctx)))) return;
+  const now = ctx.services.now();
+  const a = c.appeal!;
+  const set: Record<string, unknown> = {
+    appeal: { ...a, status: changeTo ? 'changed' : 'upheld', ruling: changeTo || note, ruledBy: actor(ctx), ruledAt: now },
+  };
+  if (changeTo && c.decision) set.decision = { ...c.decision, handling: changeTo };
+  const detail = changeTo ? `改为：${changeTo}${note ? `（${note}）` : ''}` : `维持原处理${note ? `（${note}）` : ''}`;
+  if (!(await applyStep(ctx, c, set, '签呈决定', detail))) return;
+  const after = (await loadComplaint(c._id))!;
+  await ctx.updateCard(cardFor(ctx, after, { title: `签呈已决定：${c._id}`, note: `${ctx.sender!.name}：${detail}` }));
+  await ctx.toast(`已记录签呈决定：${changeTo ? '修改处理' : '维持原处理'}`);
+  await notifyCase(ctx.services, after, ['customer_service'], {
+    title: `签呈已决定：${c._id}`,
+    note: `${ctx.sender!.name}：${detail}`,
+    people: [a.by],
+    exceptStaffIds: ctx.sender?.staffId ? [ctx.sender.staffId] : [],
+  });
+}
+
+/** Button: 维持原处理 */
+export async function upholdFromCard(ctx: BotContext): Promise<void> {
+  const c = await complaintFromAction(ctx);
+  if (c) await rule(ctx, c, '', '');
+}
+
+export const rulingForm: FormDefinition = {
+  name: 'complaints.ruling',
+  title: '签呈决定：修改处理（§4.5）',
+  fields: [
+    { key: 'handling', label: '新处理方式', required: true },
+    { key: 'note', label: '说明' },
+  ],
+  async submit(ctx, v, context) {
+    const c = await loadComplaint(context.id ?? '');
+    if (!c) {
+      await ctx.reply('找不到这件投诉，没有保存。');
+      return;
+    }
+    await rule(ctx, c, v.handling!, v.note ?? '');
+  },
+};
+
+/** Button: 修改处理 (a form for the new handling) */
+export async function changeFromCard(ctx: BotContext): Promise<void> {
+  const c = await complaintFromAction(ctx);
+  if (!c || (await refused(ctx, canRule(c, has(ctx))))) return;
+  await ctx.services.forms.start(ctx, rulingForm.name, '', { id: c._id });
+}
+
+/** 签呈决定 <编号> 维持 [说明] | 签呈决定 <编号> 改为 <新处理方式> */
+export async function ruleCommand(ctx: BotContext): Promise<void> {
+  const example = '签呈决定 TS-20261127-003 维持  或  签呈决定 TS-20261127-003 改为 更换驻点队长，不扣队员工资';
+  const found = await findComplaint(ctx, ctx.args, example);
+  if (!found) return;
+  const m = /^(维持|改为)\s*([\s\S]*)$/.exec(found.rest.trim());
+  if (!m || (m[1] === '改为' && !m[2]!.trim())) {
+    await ctx.reply(`请写明「维持」或「改为 新处理方式」，例如：${example}`);
+    return;
+  }
+  await rule(ctx, found.c, m[1] === '改为' ? m[2]!.trim() : '', m[1] === '维持' ? m[2]!.trim() : '');
+}

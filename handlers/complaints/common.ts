@@ -1,0 +1,272 @@
+import type { Model } from 'mongoose';
+import type { BotContext, Services } from '../../src/core/context.ts';
+import { formatDateTime } from '../../src/core/numbering.ts';
+import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
+import { maskPhone } from '../../src/core/text.ts';
+import { readAfterTransition, transition } from '../../src/core/transition.ts';
+import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { Complaint, type Category, type ComplaintStatus } from '../../src/models/complaints.ts';
+import { CATEGORY_LABELS, STATUS_LABELS, nextCheckAt, parseComplaintNumber } from './rules.ts';
+
+export interface Person {
+  staffId: string;
+  name: string;
+}
+
+export interface FollowUp {
+  seq: number;
+  dueAt: Date;
+  remindedAt: Date | null;
+  doneAt: Date | null;
+  by: Person | null;
+  outcome: string;
+  note: string;
+}
+
+/** A complaint as read with `.lean()`. */
+export interface ComplaintDoc {
+  _id: string;
+  version: number;
+  status: ComplaintStatus;
+  clientName: string;
+  clientAddress: string;
+  clientPhone: string;
+  reason: string;
+  demand: string;
+  category: Category;
+  type: string;
+  acceptedBy: Person;
+  acceptedAt: Date;
+  remark: string;
+  clientToldAt: Date | null;
+  investigation: { cause: string; guards: string[]; teamLeader: string; measures: string; by: Person; at: Date } | null;
+  decision: {
+    reasonable: boolean;
+    handling: string;
+    responsibility: string;
+    plan: string;
+    deductionAmount: number | null;
+    deductionMonth: string;
+    by: Person;
+    at: Date;
+  } | null;
+  effect: { effective: boolean; note: string; by: Person; at: Date } | null;
+  result: { toldOn: string; content: string; via: string; by: Person; at: Date } | null;
+  appeal: { status: 'pending' | 'upheld' | 'changed'; reason: string; by: Person; at: Date; ruling: string; ruledBy: Person | null; ruledAt: Date | null } | null;
+  followUps: FollowUp[];
+  dueAt: Date;
+  remindedAt: Date | null;
+  overdueAt: Date | null;
+  nextCheckAt: Date | null;
+  closedAt: Date | null;
+  history: { at: Date; by: Person; action: string; detail: string }[];
+}
+
+export async function loadComplaint(id: string): Promise<ComplaintDoc | null> {
+  return (await Complaint.findById(id).lean()) as unknown as ComplaintDoc | null;
+}
+
+/** The person acting, as recorded in the audit trail. */
+export function actor(ctx: BotContext): Person {
+  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+}
+
+export const has = (ctx: BotContext) => (role: Role) => ctx.hasRole(role);
+
+/**
+ * Finds the complaint named by the first word of `args` (受理编号); answers the person itself when
+ * the number is missing, malformed or unknown. Returns the rest of the text too.
+ */
+export async function findComplaint(ctx: BotContext, args: string, example: string): Promise<{ c: ComplaintDoc; rest: string } | undefined> {
+  const [first = '', ...rest] = args.trim().split(/\s+/);
+  const id = parseComplaintNumber(first);
+  if (!id) {
+    await ctx.reply(first ? `「${first}」不是受理编号，编号形如 TS-20261127-003。例如：${example}` : `请写明受理编号，例如：${example}`);
+    return undefined;
+  }
+  const c = await loadComplaint(id);
+  if (!c) {
+    await ctx.reply(`没有找到投诉 ${id}，请检查编号。发送「投诉列表」查看最近的投诉。`);
+    return undefined;
+  }
+  // keep the lines of a one-message form (`字段: 值`) as they were typed
+  const restText = args.trim().slice(first.length).replace(/^[ \t]+/, '');
+  return { c, rest: rest.length ? restText : '' };
+}
+
+/** The complaint named by a card button's value, or a toast saying it is gone. */
+export async function complaintFromAction(ctx: BotContext): Promise<ComplaintDoc | undefined> {
+  const id = ctx.action?.value.id ?? '';
+  const c = parseComplaintNumber(id) ? await loadComplaint(parseComplaintNumber(id)!) : null;
+  if (!c) await ctx.toast('找不到这件投诉，可能编号有误。');
+  return c ?? undefined;
+}
+
+/** Client phones: in full only in private chats to 客服部 and 人防部 (they call the client back). */
+export function mayseeClientPhone(ctx: Pick<BotContext, 'chat' | 'hasRole'>): boolean {
+  return !ctx.chat.isGroup && ctx.hasRole('customer_service', 'guard_ops');
+}
+
+export function phoneFor(phone: string, full: boolean): string {
+  if (!phone) return '未留';
+  if (full) return phone;
+  return phone.startsWith('0') ? phone.replace(/^(0\d{2,3}-)\d+(\d{4})$/, '$1****$2') : maskPhone(phone);
+}
+
+export function fmt(services: Pick<Services, 'config'>, at: Date | null | undefined): string {
+  return at ? formatDateTime(new Date(at), services.config.timezone) : '';
+}
+
+/** One line per case, for lists. */
+export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintDoc): string {
+  const overdue = c.overdueAt ? '（已逾期）' : '';
+  return `• ${c._id} ${c.clientName}｜${CATEGORY_LABELS[c.category]}｜${STATUS_LABELS[c.status]}${overdue}｜受理 ${fmt(services, c.acceptedAt)}`;
+}
+
+export interface CardOptions {
+  fullPhone: boolean;
+  /** Buttons for what the viewer can do next. */
+  buttons?: CardButton[];
+  note?: string;
+  title?: string;
+  /** The whole record with the audit trail (`投诉 <编号>`); otherwise a short card. */
+  full?: boolean;
+}
+
+/** The 客户投诉登记表 and everything recorded since, as a card. */
+export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDoc, o: CardOptions): Card {
+  const t = (d: Date | null | undefined) => fmt(services, d);
+  const lines = [
+    `受理编号：${c._id}　状态：${STATUS_LABELS[c.status]}${c.overdueAt ? '（已逾期）' : ''}`,
+    `投诉客户名称：${c.clientName}`,
+    `客户地址：${c.clientAddress || '未填'}`,
+    `电话：${phoneFor(c.clientPhone, o.fullPhone)}`,
+    `投诉缘由：${c.reason}`,
+    `客户要求：${c.demand}`,
+    `分类：${CATEGORY_LABELS[c.category]}　投诉类型：${c.type}`,
+    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}`,
+    `备注：${c.remark || '无'}`,
+    `处理时限：${t(c.dueAt)}前告知客户结果`,
+    `已告知客户受理：${c.clientToldAt ? t(c.clientToldAt) : '未确认'}`,
+  ];
+  if (c.investigation) {
+    const i = c.investigation;
+    lines.push(`【调查】原因：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}（${i.by.name}）`);
+  }
+  if (c.decision) {
+    const d = c.decision;
+    const fee = d.deductionAmount ? `；扣服务费 ${d.deductionAmount} 元（${d.deductionMonth}）` : '';
+    lines.push(`【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`);
+  }
+  if (c.effect) lines.push(`【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`);
+  if (c.appeal) {
+    const a = c.appeal;
+    const state = a.status === 'pending' ? '待决定' : a.status === 'upheld' ? `维持原处理（${a.ruledBy?.name}）` : `改为：${a.ruling}（${a.ruledBy?.name}）`;
+    lines.push(`【签呈】${a.by.name}：${a.reason}｜${state}`);
+  }
+  if (c.result) lines.push(`【告知结果】${c.result.toldOn}${c.result.via ? ` ${c.result.via}` : ''}：${c.result.content}（${c.result.by.name}）`);
+  for (const f of c.followUps) {
+    lines.push(
+      f.doneAt
+        ? `【回访${f.seq}】${t(f.doneAt)} ${f.outcome}${f.note ? `：${f.note}` : ''}（${f.by?.name ?? ''}）`
+        : `【回访${f.seq}】计划 ${t(f.dueAt)}`,
+    );
+  }
+  if (o.full) {
+    lines.push('—— 记录 ——');
+    for (const h of c.history) lines.push(`${t(h.at)} ${h.by.name} ${h.action}${h.detail ? `：${h.detail}` : ''}`);
+  }
+  return {
+    title: o.title ?? `客户投诉 ${c._id}`,
+    color: c.overdueAt && c.status !== 'closed' ? 'red' : c.status === 'closed' ? 'grey' : 'blue',
+    lines,
+    buttons: o.buttons?.length ? o.buttons : undefined,
+    note: o.note,
+  };
+}
+
+/** Buttons for the next step the viewer's roles allow. */
+export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardButton[] {
+  const v = { id: c._id };
+  const out: CardButton[] = [];
+  if (!c.clientToldAt && c.status !== 'closed' && (can('customer_service') || can('team_leader'))) {
+    out.push({ label: '已告知客户受理', action: 'complaints.told', value: v, style: 'primary' });
+  }
+  if (c.status === 'registered' && can('guard_ops')) out.push({ label: '记录调查', action: 'complaints.investigate', value: v, style: 'primary' });
+  if (c.status === 'investigated' && can('customer_service')) out.push({ label: '拟定处理', action: 'complaints.decide', value: v, style: 'primary' });
+  if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending') {
+    out.push({ label: '告知客户结果', action: 'complaints.result', value: v, style: 'primary' });
+  }
+  if (c.status === 'following_up' && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  if (c.appeal?.status === 'pending' && (can('admin') || can('chairman'))) {
+    out.push({ label: '维持原处理', action: 'complaints.uphold', value: v, style: 'primary' });
+    out.push({ label: '修改处理', action: 'complaints.change', value: v });
+  }
+  return out;
+}
+
+/** The card as this viewer should see it. */
+export function cardFor(ctx: BotContext, c: ComplaintDoc, extra: Partial<CardOptions> = {}): Card {
+  return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: nextButtons(c, (r) => ctx.hasRole(r)), ...extra });
+}
+
+/**
+ * Applies one step to the case exactly once (core/transition): the change, a history entry, and
+ * the sweep's next check time recomputed from the new state. A loser is told who acted first.
+ */
+export async function applyStep(
+  ctx: BotContext,
+  c: ComplaintDoc,
+  set: Record<string, unknown>,
+  action: string,
+  detail = '',
+  push: Record<string, unknown> = {},
+): Promise<boolean> {
+  const after = { ...c, ...set } as ComplaintDoc;
+  const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
+  const $set = { ...set, nextCheckAt: nextCheckAt(after, ctx.services.config.complaints.remindBeforeHours) };
+  const won = await transition(Complaint as unknown as Model<{ version: number }>, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender?.identity ?? '');
+  if (!won) await tellLoser(ctx, c._id, c.version);
+  return won;
+}
+
+/** Someone else changed the case first: say who and what, change nothing. */
+export async function tellLoser(ctx: BotContext, id: string, fromVersion: number): Promise<void> {
+  const now = (await readAfterTransition(Complaint as unknown as Model<{ version: number }>, id, fromVersion)) as ComplaintDoc | null;
+  const last = now?.history.at(-1);
+  const who = last ? `${last.by.name} 已在 ${fmt(ctx.services, last.at)}「${last.action}」` : '别人刚刚处理了';
+  await ctx.toast(`${who}，你的这次操作没有重复执行。发送「投诉 ${id}」查看最新情况。`);
+}
+
+/** Replies with a rule's refusal; true when refused. */
+export async function refused(ctx: BotContext, verdict: { ok: true } | { ok: false; why: string }): Promise<boolean> {
+  if (verdict.ok) return false;
+  await ctx.toast(verdict.why);
+  return true;
+}
+
+/**
+ * Sends the case card privately to everyone holding `roles` (and to `people`), each with the
+ * buttons their group may press. Phones are shown in full only to 客服部/人防部 recipients.
+ */
+export async function notifyCase(
+  services: Services,
+  c: ComplaintDoc,
+  roles: Role[],
+  o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
+): Promise<number> {
+  const fullPhone = roles.every((r) => r === 'customer_service' || r === 'guard_ops');
+  const byRole = roles.length ? await recipientsWithRole(services, roles, o.exceptStaffIds ?? []) : [];
+  const extra = o.people?.length ? await recipientsOf(services, o.people.filter((p) => p.staffId).map((p) => ({ id: p.staffId, name: p.name }))) : [];
+  const seen = new Set<string>();
+  const all = [...byRole, ...extra].filter((r) => {
+    const k = `${r.channel}:${r.userId}`;
+    if (seen.has(k) || o.exceptStaffIds?.includes(r.staffId)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (!all.length) return 0;
+  const card = complaintCard(services, c, { fullPhone, buttons: nextButtons(c, (r) => roles.includes(r)), title: o.title, note: o.note });
+  const refs = await notify(services, all, card);
+  return refs.length;
+}

@@ -1,0 +1,154 @@
+import { DateTime } from 'luxon';
+import type { BotContext } from '../../src/core/context.ts';
+import { Complaint, type ComplaintStatus } from '../../src/models/complaints.ts';
+import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
+import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromWords, nextFollowUp } from './rules.ts';
+
+const LIST_LIMIT = 30;
+
+/** 投诉 <编号>: the whole record with its audit trail, and the buttons the viewer may press. */
+export async function showComplaint(ctx: BotContext): Promise<void> {
+  const found = await findComplaint(ctx, ctx.args, '投诉 TS-20261127-003');
+  if (found) await ctx.reply(cardFor(ctx, found.c, { full: true }));
+}
+
+/** Button on lists and notifications: 查看 */
+export async function showFromCard(ctx: BotContext): Promise<void> {
+  const c = await complaintFromAction(ctx);
+  if (c) await ctx.reply(cardFor(ctx, c, { full: true }));
+}
+
+const STATUS_WORDS: Record<string, ComplaintStatus[]> = {
+  待调查: ['registered'],
+  待处理: ['investigated'],
+  待告知: ['decided'],
+  回访中: ['following_up'],
+  已结案: ['closed'],
+  结案: ['closed'],
+  未结案: ['registered', 'investigated', 'decided', 'following_up'],
+  处理中: ['registered', 'investigated', 'decided', 'following_up'],
+};
+
+export interface ListFilter {
+  query: Record<string, unknown>;
+  label: string[];
+}
+
+/** 投诉列表 arguments: status, category, date range (2026-11-01~2026-11-30, 2026-11) or client name. */
+export function parseListFilter(args: string, tz: string): ListFilter | { error: string } {
+  const query: Record<string, unknown> = {};
+  const label: string[] = [];
+  const words = args.replace(/\s*(~|～|至|到)\s*/g, '~').split(/\s+/).filter(Boolean);
+  const client: string[] = [];
+  for (const w of words) {
+    if (STATUS_WORDS[w]) {
+      query.status = { $in: STATUS_WORDS[w] };
+      label.push(w);
+      continue;
+    }
+    if (w === '逾期') {
+      query.overdueAt = { $ne: null };
+      query.status = { $in: [...UNRESOLVED] };
+      label.push(w);
+      continue;
+    }
+    const range = dateRange(w, tz);
+    if (range === 'bad') return { error: `日期「${w}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
+    if (range) {
+      query.acceptedAt = { $gte: range.from, $lt: range.to };
+      label.push(w);
+      continue;
+    }
+    const cat = w.length <= 7 ? categoryFromWords(w) : undefined;
+    if (cat && !/^\d$/.test(w)) {
+      query.category = cat;
+      label.push(CATEGORY_LABELS[cat]);
+      continue;
+    }
+    client.push(w);
+  }
+  if (client.length) {
+    const name = client.join(' ');
+    query.clientName = { $regex: name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
+    label.push(`客户「${name}」`);
+  }
+  return { query, label };
+}
+
+function dateRange(w: string, tz: string): { from: Date; to: Date } | 'bad' | undefined {
+  const day = (s: string) => DateTime.fromFormat(s, 'yyyy-M-d', { zone: tz });
+  if (/^\d{4}-\d{1,2}-\d{1,2}~\d{4}-\d{1,2}-\d{1,2}$/.test(w)) {
+    const [a, b] = w.split('~').map(day);
+    if (!a!.isValid || !b!.isValid || b! < a!) return 'bad';
+    return { from: a!.toJSDate(), to: b!.plus({ days: 1 }).toJSDate() };
+  }
+  if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(w)) {
+    const a = day(w);
+    return a.isValid ? { from: a.toJSDate(), to: a.plus({ days: 1 }).toJSDate() } : 'bad';
+  }
+  if (/^\d{4}-\d{1,2}$/.test(w)) {
+    const a = DateTime.fromFormat(w, 'yyyy-M', { zone: tz });
+    return a.isValid ? { from: a.toJSDate(), to: a.plus({ months: 1 }).toJSDate() } : 'bad';
+  }
+  if (/\d{4}-\d/.test(w)) return 'bad';
+  return undefined;
+}
+
+/** 投诉列表 [状态] [分类] [客户] [日期范围] */
+export async function listComplaints(ctx: BotContext): Promise<void> {
+  const f = parseListFilter(ctx.args, ctx.services.config.timezone);
+  if ('error' in f) {
+    await ctx.reply(f.error);
+    return;
+  }
+  const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const what = f.label.length ? `（${f.label.join('，')}）` : '';
+  if (!cases.length) {
+    await ctx.reply(`没有符合条件的投诉${what}。可按状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
+    return;
+  }
+  await ctx.reply(
+    [`投诉 ${cases.length} 件${what}${cases.length === LIST_LIMIT ? `（只显示最近 ${LIST_LIMIT} 件）` : ''}：`, ...cases.map((c) => summaryLine(ctx.services, c)), '发送「投诉 编号」查看详情。'].join('\n'),
+  );
+}
+
+/** 逾期投诉: unresolved cases past their time limit (§3.1.3). */
+export async function listOverdue(ctx: BotContext): Promise<void> {
+  const now = ctx.services.now();
+  const cases = (await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  if (!cases.length) {
+    await ctx.reply('目前没有逾期的投诉。');
+    return;
+  }
+  await ctx.reply(
+    [
+      `逾期投诉 ${cases.length} 件：`,
+      ...cases.map((c) => `• ${c._id} ${c.clientName}｜${CATEGORY_LABELS[c.category]}｜${STATUS_LABELS[c.status]}｜时限 ${fmt(ctx.services, c.dueAt)}`),
+      '发送「投诉 编号」查看并处理。',
+    ].join('\n'),
+  );
+}
+
+/** 我的待办: what waits on the sender, by their roles. */
+export async function myTodo(ctx: BotContext): Promise<void> {
+  const now = ctx.services.now();
+  const sections: string[] = [];
+  const add = (title: string, cases: ComplaintDoc[], line = (c: ComplaintDoc) => summaryLine(ctx.services, c)) => {
+    if (cases.length) sections.push(`${title}（${cases.length}）：`, ...cases.map(line));
+  };
+  const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const me = ctx.sender?.staffId;
+  if (me && ctx.hasRole('customer_service', 'team_leader')) {
+    add('待确认已告知客户受理（§4.2，发送「已告知 编号」）', await find({ 'acceptedBy.staffId': me, clientToldAt: null, status: { $ne: 'closed' } }));
+  }
+  if (ctx.hasRole('guard_ops')) add('待调查（发送「调查 编号」）', await find({ status: 'registered' }));
+  if (ctx.hasRole('customer_service')) {
+    add('待拟定处理（发送「处理投诉 编号」）', await find({ status: 'investigated' }));
+    add('待告知客户结果（发送「告知结果 编号」）', (await find({ status: 'decided' })).filter((c) => c.appeal?.status !== 'pending'));
+    const dueFollowUps = (await find({ status: 'following_up' })).filter((c) => (nextFollowUp(c.followUps)?.dueAt ?? now) <= now);
+    add('到期回访（发送「回访 编号 满意/不满意 情况」）', dueFollowUps, (c) => `• ${c._id} ${c.clientName}｜第 ${nextFollowUp(c.followUps)!.seq} 次回访，计划 ${fmt(ctx.services, nextFollowUp(c.followUps)!.dueAt)}`);
+  }
+  if (ctx.hasRole('admin', 'chairman')) add('待决定的签呈（发送「签呈决定 编号 维持/改为 …」）', await find({ 'appeal.status': 'pending' }));
+  if (ctx.hasRole('general_affairs')) add('逾期投诉（§3.1.3）', await find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } }));
+  await ctx.reply(sections.length ? [`${ctx.sender!.name} 的待办：`, ...sections].join('\n') : '你目前没有待办的投诉事项。');
+}

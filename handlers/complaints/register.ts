@@ -1,0 +1,165 @@
+import type { BotContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { dailyNumber } from '../../src/core/numbering.ts';
+import { normalizeText } from '../../src/core/text.ts';
+import { Client, Complaint, ComplaintSetting } from '../../src/models/complaints.ts';
+import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
+import { CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, parseClientPhone } from './rules.ts';
+
+/** 投诉类型 when the admin has not set a list (设置投诉类型). */
+export const DEFAULT_TYPES = ['队员行为不当', '脱岗睡岗', '服务态度', '安全事件', '其他'];
+const TYPES_KEY = 'complaint.types';
+
+export async function complaintTypes(): Promise<string[]> {
+  const doc = await ComplaintSetting.findById(TYPES_KEY).lean();
+  return doc?.values.length ? doc.values : DEFAULT_TYPES;
+}
+
+/** 投诉类型 from the admin's list: its number, its name, or a unique part of it. */
+export async function parseComplaintType(input: string): Promise<FieldResult> {
+  const types = await complaintTypes();
+  const t = input.trim();
+  const byNumber = /^\d{1,2}$/.test(t) ? types[Number(t) - 1] : undefined;
+  const found = byNumber ?? types.find((x) => x === t) ?? (types.filter((x) => x.includes(t) || t.includes(x)).length === 1 ? types.find((x) => x.includes(t) || t.includes(x)) : undefined);
+  if (found) return { ok: true, value: found };
+  return { ok: false, error: `投诉类型「${t}」不在列表中，请从这些里选（可回复序号）：${types.map((x, i) => `${i + 1}.${x}`).join(' ')}` };
+}
+
+function parseCategory(input: string): FieldResult {
+  const c = categoryFromWords(input);
+  return c ? { ok: true, value: CATEGORY_LABELS[c] } : { ok: false, error: `分类「${input}」不认识。${CATEGORY_HINT}` };
+}
+
+function parsePhone(input: string): FieldResult {
+  const p = parseClientPhone(input);
+  return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
+}
+
+function text(max: number, label: string) {
+  return (input: string): FieldResult =>
+    input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
+}
+
+export const registerForm: FormDefinition = {
+  name: 'complaints.register',
+  title: '客户投诉登记表',
+  fields: [
+    { key: 'clientName', label: '投诉客户名称', required: true, parse: text(60, '客户名称') },
+    { key: 'clientAddress', label: '客户地址', prompt: '请输入客户地址（已登记的客户可回复「跳过」，自动带出）', placeholder: '已登记的客户可留空', parse: text(120, '地址') },
+    { key: 'clientPhone', label: '电话', prompt: '请输入客户电话（已登记的客户可回复「跳过」，自动带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
+    { key: 'reason', label: '投诉缘由', required: true, parse: text(500, '投诉缘由') },
+    { key: 'demand', label: '客户要求', required: true, parse: text(300, '客户要求') },
+    { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },
+    { key: 'type', label: '投诉类型', required: true, prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）', placeholder: DEFAULT_TYPES.join(' / '), parse: parseComplaintType },
+    { key: 'remark', label: '备注', parse: text(300, '备注') },
+  ],
+  // §4.1: a client already on record brings its phone; a new one must leave a number
+  async validate(_ctx, values): Promise<Record<string, string>> {
+    if (values.clientPhone) return {};
+    const client = await findClient(values.clientName ?? '');
+    return client?.phone ? {} : { clientPhone: '这是新客户，请填写客户电话（手机或带区号的座机）。' };
+  },
+  submit: submitRegistration,
+};
+
+/** Label lines (`电话: …`) a one-message form or a restart uses. */
+async function findClient(name: string) {
+  return Client.findOne({ name }).lean();
+}
+
+/** Runs once with every field valid: fills the client from the records, numbers and saves. */
+export async function submitRegistration(ctx: BotContext, values: Record<string, string>): Promise<void> {
+  const now = ctx.services.now();
+  const client = await findClient(values.clientName!);
+  const address = values.clientAddress || client?.address || '';
+  const phone = values.clientPhone || client?.phone || '';
+  const category = categoryFromWords(values.category!)!;
+  const { dueAt } = deadlinesFor(now, category, ctx.services.config.complaints.limitHours, ctx.services.config.complaints.remindBeforeHours);
+  const id = await dailyNumber('TS', now, ctx.services.config.timezone);
+  const by = actor(ctx);
+  const doc = {
+    _id: id,
+    version: 0,
+    status: 'registered' as const,
+    clientName: values.clientName!,
+    clientAddress: address,
+    clientPhone: phone,
+    reason: values.reason!,
+    demand: values.demand!,
+    category,
+    type: values.type!,
+    acceptedBy: by,
+    acceptedAt: now,
+    remark: values.remark ?? '',
+    dueAt,
+    followUps: [],
+    history: [{ at: now, by, action: '登记投诉', detail: `${CATEGORY_LABELS[category]}，${values.type}` }],
+  };
+  await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, ctx.services.config.complaints.remindBeforeHours) });
+  if (!client) {
+    await Client.create({ name: values.clientName, address, phone }).catch((err: { code?: number }) => {
+      if (err.code !== 11000) throw err; // registered by someone else at the same moment: fine
+    });
+  }
+  ctx.log.info({ complaint: id, category }, 'complaint registered');
+  const c = (await loadComplaint(id))!;
+  await ctx.reply(
+    cardFor(ctx, c, {
+      title: `投诉已登记：${id}`,
+      note: '请告诉客户：投诉已受理，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。',
+    }),
+  );
+  await notifyCase(ctx.services, c, ['guard_ops'], { title: `新投诉待调查：${id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });
+}
+
+/**
+ * 登记投诉 [客户名称 | 字段: 值 lines]. A known client's address and phone are filled in from the
+ * client records; without arguments the guided form (or Lark form card) asks for everything.
+ */
+export async function registerComplaint(ctx: BotContext): Promise<void> {
+  let prefill = ctx.args;
+  const isLines = /[:：]/.test(prefill);
+  let clientName = '';
+  if (isLines) {
+    clientName = /^(?:投诉客户名称|clientName)\s*[:：]\s*(.+)$/m.exec(normalizeText(prefill))?.[1]?.trim() ?? '';
+  } else if (prefill.trim()) {
+    const q = prefill.trim();
+    const exact = await findClient(q);
+    const matches = exact ? [exact] : await Client.find({ name: { $regex: escapeRegex(q) } }).limit(6).lean();
+    if (matches.length > 1) {
+      await ctx.reply([`有 ${matches.length} 个客户名称含「${q}」，请写全名：`, ...matches.map((m) => `• 登记投诉 ${m.name}`)].join('\n'));
+      return;
+    }
+    clientName = matches[0]?.name ?? q;
+    prefill = `投诉客户名称: ${clientName}`;
+  }
+  if (clientName) {
+    const client = await findClient(clientName);
+    if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
+    if (client?.phone && !/^电话\s*[:：]/m.test(prefill)) prefill += `\n电话: ${client.phone}`;
+    if (client && !ctx.chat.isGroup) await ctx.reply(`已从客户档案带出「${client.name}」的地址和电话。`);
+  }
+  await ctx.services.forms.start(ctx, registerForm.name, prefill);
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** 投诉类型: the list registrations choose from. */
+export async function listComplaintTypes(ctx: BotContext): Promise<void> {
+  const types = await complaintTypes();
+  await ctx.reply([`投诉类型（登记时可回复序号）：`, ...types.map((t, i) => `${i + 1}. ${t}`), '行政部可用「设置投诉类型 类型1、类型2」修改。'].join('\n'));
+}
+
+/** 设置投诉类型 a、b、c (行政部). */
+export async function setComplaintTypes(ctx: BotContext): Promise<void> {
+  const types = [...new Set(ctx.args.split(/[、,，;；\n]+/).map((t) => t.trim()).filter(Boolean))];
+  if (types.length < 1 || types.some((t) => t.length > 20 || /^\d+$/.test(t))) {
+    await ctx.reply('用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）');
+    return;
+  }
+  await ComplaintSetting.updateOne({ _id: TYPES_KEY }, { $set: { values: types } }, { upsert: true });
+  ctx.log.info({ types }, 'complaint types set');
+  await ctx.reply(`已把投诉类型设为：${types.map((t, i) => `${i + 1}.${t}`).join(' ')}`);
+}

@@ -1,0 +1,265 @@
+import type { Role } from '../../src/core/types.ts';
+import type { Category, ComplaintStatus } from '../../src/models/complaints.ts';
+
+/*
+ * The rulebook's complaint rules (Ch.10 III, 客户投诉管理制度) as pure functions, named after their
+ * clause. No I/O: handlers read the record, ask these, then change it with transition().
+ */
+
+export const CATEGORY_LABELS: Record<Category, string> = {
+  general: '一般性投诉',
+  fee_deduction: '扣服务费性投诉',
+  unjustified: '非正当理由投诉',
+};
+
+export const STATUS_LABELS: Record<ComplaintStatus, string> = {
+  registered: '待人防部调查',
+  investigated: '待客服部处理',
+  decided: '待告知客户结果',
+  following_up: '回访中',
+  closed: '已结案',
+};
+
+/** §2: the three categories, from the words people actually type. */
+export function categoryFromWords(text: string): Category | undefined {
+  const t = text.replace(/\s+/g, '').toLowerCase();
+  if (!t) return undefined;
+  if (/^(1|一般|一般性|一般性投诉|一般投诉|普通|general)$/.test(t)) return 'general';
+  if (/^(2|扣费|扣款|扣服务费|扣服务费性|扣服务费性投诉|扣费投诉|扣款投诉|fee|fee_deduction)$/.test(t)) return 'fee_deduction';
+  if (/^(3|非正当|非正当理由|非正当理由投诉|无理|无理投诉|恶意投诉|不合理|unjustified)$/.test(t)) return 'unjustified';
+  if (t.includes('扣')) return 'fee_deduction';
+  if (t.includes('非正当') || t.includes('无理')) return 'unjustified';
+  if (t.includes('一般')) return 'general';
+  return undefined;
+}
+
+export const CATEGORY_HINT = '分类请填：一般性 / 扣服务费 / 非正当理由（也可回复 1 / 2 / 3）';
+
+export interface TimeLimits {
+  general: number;
+  fee_deduction: number;
+  unjustified: number;
+}
+
+/** §3.1.3: hours from acceptance until the result must be told to the client (扣服务费 the shortest). */
+export function timeLimitFor(category: Category, limits: TimeLimits): number {
+  return limits[category];
+}
+
+/** §3.1.3: when the result is due, and when the owner is reminded before that. */
+export function deadlinesFor(acceptedAt: Date, category: Category, limits: TimeLimits, remindBeforeHours: number) {
+  const dueAt = new Date(acceptedAt.getTime() + timeLimitFor(category, limits) * 3600_000);
+  const remindAt = new Date(Math.max(acceptedAt.getTime(), dueAt.getTime() - remindBeforeHours * 3600_000));
+  return { dueAt, remindAt };
+}
+
+/** The stages the time limit runs over: until the result is told (§3.1.9). */
+export const UNRESOLVED: readonly ComplaintStatus[] = ['registered', 'investigated', 'decided'];
+
+/** Who the case waits on at each stage (§3.1, §3.2). */
+export function waitingOn(status: ComplaintStatus): Role[] {
+  if (status === 'registered') return ['guard_ops'];
+  if (status === 'investigated' || status === 'decided' || status === 'following_up') return ['customer_service'];
+  return [];
+}
+
+/** Departments that read complaint records. */
+export const VIEWERS: Role[] = ['customer_service', 'guard_ops', 'team_leader', 'admin', 'chairman', 'general_affairs'];
+
+/** §4.1: customer service accepts complaints; team leaders hear them on site and register them too. */
+export const REGISTRARS: Role[] = ['customer_service', 'team_leader'];
+
+export type Verdict = { ok: true } | { ok: false; why: string };
+const ok: Verdict = { ok: true };
+const no = (why: string): Verdict => ({ ok: false, why });
+
+type Has = (role: Role) => boolean;
+interface CaseState {
+  status: ComplaintStatus;
+  clientToldAt?: Date | null;
+  appeal?: { status?: string | null } | null;
+  category?: string;
+}
+
+/** §4.2: the registrant (or any 客服部/队长) confirms the client was told it is being handled. */
+export function canConfirmClientTold(c: CaseState, has: Has): Verdict {
+  if (!REGISTRARS.some(has)) return no('只有客服部或队长可以确认已告知客户。');
+  if (c.clientToldAt) return no('已经确认过告知客户。');
+  if (c.status === 'closed') return no('这件投诉已结案。');
+  return ok;
+}
+
+/** §3.2: 人防部 investigates a newly registered (or reopened) complaint. */
+export function canInvestigate(c: CaseState, has: Has): Verdict {
+  if (!has('guard_ops')) return no('只有人防部可以记录调查结果。');
+  if (c.status !== 'registered') return no(`这件投诉现在${STATUS_LABELS[c.status]}，不需要再记录调查。`);
+  return ok;
+}
+
+/** §3.1.5: customer service decides handling and responsibility once 人防部 has investigated. */
+export function canDecide(c: CaseState, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以拟定处理方式。');
+  if (c.status === 'registered') return no('人防部还没有调查，请等调查结果。');
+  if (c.status !== 'investigated') return no(`这件投诉现在${STATUS_LABELS[c.status]}，处理方式已拟定。`);
+  return ok;
+}
+
+/** §3.1.6: whether the improvement plan worked, confirmed by customer service after the decision. */
+export function canConfirmEffect(c: CaseState, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以确认改善效果。');
+  if (!['decided', 'following_up'].includes(c.status)) return no(`这件投诉现在${STATUS_LABELS[c.status]}，不能确认改善效果。`);
+  return ok;
+}
+
+/** §3.1.9: the result is told to the client after the decision, not while a 签呈 is pending (§4.5). */
+export function canTellResult(c: CaseState, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以记录告知客户的结果。');
+  if (c.status !== 'decided') return no(c.status === 'following_up' || c.status === 'closed' ? '结果已经告知过客户。' : `这件投诉现在${STATUS_LABELS[c.status]}，还不能告知结果。`);
+  if (c.appeal?.status === 'pending') return no('有签呈正在等待决定，决定后再告知客户。');
+  return ok;
+}
+
+/** §3.1.10: customer service logs follow-up calls while the plan runs. */
+export function canFollowUp(c: CaseState, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以记录回访。');
+  if (c.status !== 'following_up') return no(c.status === 'closed' ? '这件投诉已结案，回访已完成。' : '还没有告知客户结果，回访计划尚未开始。');
+  return ok;
+}
+
+/** §4.5: a department that disagrees with the decision files a 签呈. */
+export const APPEALERS: Role[] = ['customer_service', 'guard_ops', 'team_leader'];
+export function canAppeal(c: CaseState, has: Has): Verdict {
+  if (!APPEALERS.some(has)) return no('只有客服部、人防部或队长可以提出签呈。');
+  if (!['decided', 'following_up'].includes(c.status)) return no('处理决议拟定后才能提出签呈。');
+  if (c.appeal?.status === 'pending') return no('已经有一份签呈在等待决定。');
+  return ok;
+}
+
+/** §4.5: 行政部 or 董事长 decides a pending 签呈. */
+export function canRule(c: CaseState, has: Has): Verdict {
+  if (!has('admin') && !has('chairman')) return no('只有行政部或董事长可以决定签呈。');
+  if (c.appeal?.status !== 'pending') return no('这件投诉没有待决定的签呈。');
+  return ok;
+}
+
+/** A closed complaint can be reopened with a reason: it goes back to 人防部 for a new round. */
+export function canReopen(c: CaseState, has: Has): Verdict {
+  if (!has('customer_service') && !has('admin')) return no('只有客服部或行政部可以重开投诉。');
+  if (c.status !== 'closed') return no('只有已结案的投诉可以重开。');
+  return ok;
+}
+
+/** §2.2: a 扣服务费 decision records the amount and the month deducted. */
+export function needsDeduction(category: string): boolean {
+  return category === 'fee_deduction';
+}
+
+/** §3.1.10: the follow-up plan, from the day the result was told. */
+export function followUpPlan(toldAt: Date, days: readonly number[]): { seq: number; dueAt: Date }[] {
+  return days.map((d, i) => ({ seq: i + 1, dueAt: new Date(toldAt.getTime() + d * 24 * 3600_000) }));
+}
+
+interface FollowUpState {
+  seq: number;
+  dueAt: Date;
+  doneAt?: Date | null;
+  remindedAt?: Date | null;
+}
+
+/** The next follow-up still to be made, in plan order. */
+export function nextFollowUp<T extends FollowUpState>(followUps: readonly T[]): T | undefined {
+  return followUps.find((f) => !f.doneAt);
+}
+
+/** §3.1.10: the case closes when every planned follow-up is done. */
+export function planDone(followUps: readonly FollowUpState[]): boolean {
+  return followUps.length > 0 && followUps.every((f) => f.doneAt);
+}
+
+interface SweepState {
+  status: ComplaintStatus;
+  dueAt: Date;
+  remindedAt?: Date | null;
+  overdueAt?: Date | null;
+  followUps: readonly FollowUpState[];
+}
+
+export interface DueWork {
+  remind: boolean;
+  escalate: boolean;
+  /** Follow-ups whose day has come and whose owner was not yet reminded. */
+  followUpsDue: number[];
+}
+
+/** §3.1.3 / §3.1.10: what the sweep must do for one case at `now`. */
+export function dueWork(c: SweepState, now: Date, remindBeforeHours: number): DueWork {
+  const unresolved = UNRESOLVED.includes(c.status);
+  const escalate = unresolved && !c.overdueAt && c.dueAt <= now;
+  const remindAt = new Date(c.dueAt.getTime() - remindBeforeHours * 3600_000);
+  const remind = unresolved && !escalate && !c.overdueAt && !c.remindedAt && remindAt <= now;
+  const followUpsDue =
+    c.status === 'following_up' ? c.followUps.filter((f) => !f.doneAt && !f.remindedAt && f.dueAt <= now).map((f) => f.seq) : [];
+  return { remind, escalate, followUpsDue };
+}
+
+/** When the sweep must next look at a case; null when nothing is pending (indexed as nextCheckAt). */
+export function nextCheckAt(c: SweepState, remindBeforeHours: number): Date | null {
+  const times: number[] = [];
+  if (UNRESOLVED.includes(c.status) && !c.overdueAt) {
+    if (!c.remindedAt) times.push(c.dueAt.getTime() - remindBeforeHours * 3600_000);
+    times.push(c.dueAt.getTime());
+  }
+  if (c.status === 'following_up') {
+    for (const f of c.followUps) if (!f.doneAt && !f.remindedAt) times.push(f.dueAt.getTime());
+  }
+  return times.length ? new Date(Math.min(...times)) : null;
+}
+
+/** A client phone: a mainland mobile, or a landline with area code (0571-88886666). */
+export function parseClientPhone(text: string): string | undefined {
+  const t = text.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
+  if (/^1[3-9]\d{9}$/.test(t)) return t;
+  const land = /^(0\d{2,3})-?(\d{7,8})$/.exec(t);
+  if (land) return `${land[1]}-${land[2]}`;
+  return undefined;
+}
+
+/** 受理编号 as people type it: TS-20261127-003, ts20261127003, 20261127-3. */
+export function parseComplaintNumber(text: string): string | undefined {
+  const t = text.trim().toUpperCase();
+  const m = /^(?:TS)?-?(\d{8})-?(\d{1,4})$/.exec(t);
+  if (!m) return undefined;
+  return `TS-${m[1]}-${m[2]!.padStart(3, '0')}`;
+}
+
+/** 有效/无效, 满意/不满意 and friends. */
+export function parseYesNo(text: string, yes: RegExp, noWords: RegExp): boolean | undefined {
+  const t = text.trim();
+  if (noWords.test(t)) return false;
+  if (yes.test(t)) return true;
+  return undefined;
+}
+export const parseEffective = (t: string) => parseYesNo(t, /^(有效|见效|好|是|改善了|已改善)$/, /^(无效|没效果|不好|否|未改善|没有改善)$/);
+export const parseSatisfied = (t: string) => parseYesNo(t, /^(满意|非常满意|基本满意|好|是)$/, /^(不满意|不好|否|差)$/);
+export const parseReasonable = (t: string) => parseYesNo(t, /^(合理|是|有理)$/, /^(不合理|否|无理)$/);
+
+/** A month like 2026-11 / 2026年11月 / 11月 (this year). */
+export function parseMonth(text: string, thisYear: number): string | undefined {
+  const t = text.replace(/\s+/g, '');
+  let m = /^(\d{4})[-./年](\d{1,2})月?$/.exec(t);
+  if (m) return valid(Number(m[1]), Number(m[2]));
+  m = /^(\d{1,2})月$/.exec(t);
+  if (m) return valid(thisYear, Number(m[1]));
+  return undefined;
+  function valid(y: number, mo: number) {
+    return mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined;
+  }
+}
+
+/** An amount of money in yuan: 500 / 500元 / 1,200.50. */
+export function parseAmount(text: string): number | undefined {
+  const t = text.replace(/[,，\s]/g, '').replace(/元$/, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
+  const n = Number(t);
+  return n > 0 && n < 10_000_000 ? n : undefined;
+}

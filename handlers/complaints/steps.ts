@@ -1,0 +1,362 @@
+import { DateTime } from 'luxon';
+import type { BotContext, Handler } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import type { Role } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
+import { parseMobile } from '../../src/core/text.ts';
+import {
+  actor,
+  applyStep,
+  cardFor,
+  complaintFromAction,
+  findComplaint,
+  has,
+  loadComplaint,
+  notifyCase,
+  refused,
+  type ComplaintDoc,
+  type FollowUp,
+} from './common.ts';
+import {
+  canConfirmClientTold,
+  canConfirmEffect,
+  canDecide,
+  canFollowUp,
+  canInvestigate,
+  canReopen,
+  canTellResult,
+  deadlinesFor,
+  followUpPlan,
+  needsDeduction,
+  nextFollowUp,
+  parseAmount,
+  parseEffective,
+  parseMonth,
+  parseReasonable,
+  parseSatisfied,
+  planDone,
+  type Verdict,
+} from './rules.ts';
+
+type Rule = (c: ComplaintDoc, has: (r: Role) => boolean) => Verdict;
+
+/**
+ * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
+ * rule first (no pointless form), then start the guided form / form card with the case id.
+ */
+function formStep(formFor: (c: ComplaintDoc) => string, rule: Rule, example: string): { command: Handler; action: Handler } {
+  const start = async (ctx: BotContext, c: ComplaintDoc, prefill: string) => {
+    if (await refused(ctx, rule(c, has(ctx)))) return;
+    await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
+  };
+  return {
+    command: async (ctx) => {
+      const found = await findComplaint(ctx, ctx.args, example);
+      if (found) await start(ctx, found.c, found.rest);
+    },
+    action: async (ctx) => {
+      const c = await complaintFromAction(ctx);
+      if (c) await start(ctx, c, '');
+    },
+  };
+}
+
+/** Reads the case a form was started for and re-checks its rule at submit time. */
+async function caseForSubmit(ctx: BotContext, context: Record<string, string>, rule: Rule): Promise<ComplaintDoc | undefined> {
+  const c = await loadComplaint(context.id ?? '');
+  if (!c) {
+    await ctx.reply('找不到这件投诉，没有保存。');
+    return undefined;
+  }
+  if (await refused(ctx, rule(c, has(ctx)))) return undefined;
+  return c;
+}
+
+const required = (label: string, max = 300) => (input: string): FieldResult =>
+  input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字）。` } : { ok: true, value: input };
+
+// ─── §4.2 the client was told it is being handled ───────────────────────────
+
+async function confirmTold(ctx: BotContext, c: ComplaintDoc): Promise<void> {
+  if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
+  const now = ctx.services.now();
+  if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
+  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender!.name} 已告知客户：投诉已受理，会尽快处理。` }));
+  await ctx.toast('已记录：客户已被告知投诉正在处理。');
+}
+
+/** Button: 已告知客户受理 */
+export async function toldFromCard(ctx: BotContext): Promise<void> {
+  const c = await complaintFromAction(ctx);
+  if (c) await confirmTold(ctx, c);
+}
+
+/** 已告知 <编号> */
+export async function toldCommand(ctx: BotContext): Promise<void> {
+  const found = await findComplaint(ctx, ctx.args, '已告知 TS-20261127-003');
+  if (found) await confirmTold(ctx, found.c);
+}
+
+// ─── §3.2 人防部 investigates ───────────────────────────────────────────────
+
+/** Names or phones from the staff directory, separated by 、/,/space; 无 for none. */
+async function parseStaffList(input: string, opts: { single?: boolean } = {}): Promise<FieldResult> {
+  const t = input.trim();
+  if (/^(无|没有|暂无|none)$/i.test(t)) return { ok: true, value: '无' };
+  const words = t.split(/[、,，;；\s]+/).filter(Boolean);
+  if (opts.single && words.length > 1) return { ok: false, error: '责任队长只填一位（姓名或电话），没有请填「无」。' };
+  const names: string[] = [];
+  for (const w of words) {
+    const phone = parseMobile(w);
+    const matches = await Staff.find(phone ? { phone } : { name: w }, { name: 1, phone: 1 }).limit(3).lean();
+    if (!matches.length) return { ok: false, error: `人员名单里没有「${w}」，请填员工姓名或电话；没有责任人请填「无」。` };
+    if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${w}」，请改填电话。` };
+    names.push(phone ? `${matches[0]!.name}(${phone})` : matches[0]!.name);
+  }
+  return { ok: true, value: names.join('、') };
+}
+
+export const investigateForm: FormDefinition = {
+  name: 'complaints.investigate',
+  title: '投诉调查（人防部）',
+  fields: [
+    { key: 'cause', label: '发生原因', required: true, parse: required('发生原因', 500) },
+    { key: 'guards', label: '责任队员', required: true, prompt: '请输入责任队员（员工姓名或电话，多人用顿号隔开；没有请填「无」）', parse: (i) => parseStaffList(i) },
+    { key: 'teamLeader', label: '责任队长', required: true, prompt: '请输入责任队长（姓名或电话；没有请填「无」）', parse: (i) => parseStaffList(i, { single: true }) },
+    { key: 'measures', label: '改善对策', required: true, parse: required('改善对策', 500) },
+  ],
+  async submit(ctx, v, context) {
+    const c = await caseForSubmit(ctx, context, canInvestigate);
+    if (!c) return;
+    const guards = v.guards === '无' ? [] : v.guards!.split('、');
+    const investigation = { cause: v.cause, guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader, measures: v.measures, by: actor(ctx), at: ctx.services.now() };
+    const detail = `原因：${v.cause}；责任队员：${v.guards}；责任队长：${v.teamLeader}；改善对策：${v.measures}`;
+    if (!(await applyStep(ctx, c, { status: 'investigated', investigation }, '记录调查', detail))) return;
+    const after = (await loadComplaint(c._id))!;
+    await ctx.reply(cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: '已通知客服部拟定处理方式。' }));
+    await notifyCase(ctx.services, after, ['customer_service'], { title: `调查完成，待拟定处理：${c._id}`, note: '请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6）。' });
+  },
+};
+export const investigate = formStep(() => investigateForm.name, canInvestigate, '调查 TS-20261127-003');
+
+// ─── §3.1.5 / §3.1.6 customer service decides ───────────────────────────────
+
+const decisionFields: FormDefinition['fields'] = [
+  {
+    key: 'reasonable',
+    label: '是否合理',
+    required: true,
+    prompt: '投诉是否合理？请回复：合理 / 不合理',
+    parse: (i) => (parseReasonable(i) === undefined ? { ok: false, error: '请填「合理」或「不合理」。' } : { ok: true, value: parseReasonable(i) ? '合理' : '不合理' }),
+  },
+  { key: 'handling', label: '处理方式', required: true, parse: required('处理方式') },
+  { key: 'responsibility', label: '责任归属', required: true, parse: required('责任归属') },
+  { key: 'plan', label: '改善方案', required: true, parse: required('改善方案', 500) },
+];
+
+function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
+  return async (ctx, v, context) => {
+    const c = await caseForSubmit(ctx, context, canDecide);
+    if (!c) return;
+    const decision = {
+      reasonable: v.reasonable === '合理',
+      handling: v.handling,
+      responsibility: v.responsibility,
+      plan: v.plan,
+      deductionAmount: withDeduction ? Number(v.deductionAmount) : null,
+      deductionMonth: withDeduction ? v.deductionMonth : '',
+      by: actor(ctx),
+      at: ctx.services.now(),
+    };
+    const fee = withDeduction ? `；扣服务费 ${v.deductionAmount} 元（${v.deductionMonth}）` : '';
+    const detail = `${v.reasonable}；处理方式：${v.handling}；责任归属：${v.responsibility}；改善方案：${v.plan}${fee}`;
+    if (!(await applyStep(ctx, c, { status: 'decided', decision }, '拟定处理', detail))) return;
+    const after = (await loadComplaint(c._id))!;
+    await ctx.reply(cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。有异议的部门可发「签呈」（§4.5）。' }));
+    await notifyCase(ctx.services, after, ['guard_ops'], {
+      title: `处理已拟定：${c._id}`,
+      note: '请按改善方案督促执行（§3.2.2）。如有异议，发送「签呈 编号 理由」。',
+    });
+  };
+}
+
+export const decideForm: FormDefinition = {
+  name: 'complaints.decide',
+  title: '投诉处理（客服部）',
+  fields: decisionFields,
+  submit: decisionSubmit(false),
+};
+
+export const decideFeeForm: FormDefinition = {
+  name: 'complaints.decideFee',
+  title: '扣服务费投诉处理（客服部）',
+  fields: [
+    ...decisionFields,
+    {
+      key: 'deductionAmount',
+      label: '扣款金额',
+      required: true,
+      prompt: '请输入客户扣的服务费金额（元）',
+      parse: (i) => (parseAmount(i) ? { ok: true, value: String(parseAmount(i)) } : { ok: false, error: '扣款金额请填数字（元），例如 500。' }),
+    },
+    {
+      key: 'deductionMonth',
+      label: '扣款月份',
+      required: true,
+      prompt: '请输入扣款月份，例如 2026-11',
+      parse: (i) => {
+        const m = parseMonth(i, new Date().getFullYear());
+        return m ? { ok: true, value: m } : { ok: false, error: '扣款月份请写成 2026-11 或 11月。' };
+      },
+    },
+  ],
+  submit: decisionSubmit(true),
+};
+export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeForm.name : decideForm.name), canDecide, '处理投诉 TS-20261127-003');
+
+/** 改善效果 <编号> 有效|无效 [说明] (§3.1.6) */
+export async function confirmEffect(ctx: BotContext): Promise<void> {
+  const example = '改善效果 TS-20261127-003 有效 客户反映队员已按时到岗';
+  const found = await findComplaint(ctx, ctx.args, example);
+  if (!found) return;
+  const [word = '', ...note] = found.rest.split(/\s+/);
+  const effective = parseEffective(word);
+  if (effective === undefined) {
+    await ctx.reply(`请写明「有效」或「无效」，例如：${example}`);
+    return;
+  }
+  const c = found.c;
+  if (await refused(ctx, canConfirmEffect(c, has(ctx)))) return;
+  const effect = { effective, note: note.join(' '), by: actor(ctx), at: ctx.services.now() };
+  if (!(await applyStep(ctx, c, { effect }, '确认改善效果', `${effective ? '有效' : '无效'}${effect.note ? `：${effect.note}` : ''}`))) return;
+  await ctx.reply(`已记录 ${c._id} 的改善效果：${effective ? '有效' : '无效'}。${effective ? '' : '请督促人防部调整改善对策。'}`);
+}
+
+// ─── §3.1.9 the result is told to the client; §3.1.10 follow-up plan ────────
+
+function parseToldOn(input: string, now: Date, tz: string): string | undefined {
+  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+  const t = input.replace(/\s+/g, '');
+  if (/^(今天|今日)$/.test(t)) return today.toISODate()!;
+  if (/^昨天$/.test(t)) return today.minus({ days: 1 }).toISODate()!;
+  let m = /^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$/.exec(t);
+  let d = m ? DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone: tz }) : undefined;
+  if (!m) {
+    m = /^(\d{1,2})[-./月](\d{1,2})日?$/.exec(t);
+    if (m) d = DateTime.fromObject({ year: today.year, month: +m[1]!, day: +m[2]! }, { zone: tz });
+  }
+  if (!d?.isValid || d > today) return undefined;
+  return d.toISODate()!;
+}
+
+export const resultForm: FormDefinition = {
+  name: 'complaints.result',
+  title: '告知客户处理结果（§3.1.9）',
+  fields: [
+    { key: 'content', label: '告知内容', required: true, parse: required('告知内容', 500) },
+    { key: 'via', label: '告知方式', prompt: '请输入告知方式：电话 / 书信 / 面谈', placeholder: '电话 / 书信 / 面谈', parse: (i) => (/^(电话|书信|面谈|上门|微信|短信)$/.test(i) ? { ok: true, value: i } : { ok: false, error: '告知方式请填：电话 / 书信 / 面谈（§4.4 以书信或电话转达）。' }) },
+    { key: 'toldOn', label: '告知日期', prompt: '请输入告知日期（如 2026-11-27；今天可回复「跳过」）', placeholder: '留空为今天', parse: (i) => ({ ok: true, value: i }) },
+  ],
+  async submit(ctx, v, context) {
+    const c = await caseForSubmit(ctx, context, canTellResult);
+    if (!c) return;
+    const now = ctx.services.now();
+    const tz = ctx.services.config.timezone;
+    const toldOn = v.toldOn ? parseToldOn(v.toldOn, now, tz) : parseToldOn('今天', now, tz);
+    if (!toldOn) {
+      await ctx.reply(`告知日期「${v.toldOn}」不对，请写成 2026-11-27，且不能晚于今天。没有保存，请重新发送「告知结果 ${c._id}」。`);
+      return;
+    }
+    const plan: FollowUp[] = followUpPlan(now, ctx.services.config.complaints.followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
+    const result = { toldOn, content: v.content, via: v.via ?? '', by: actor(ctx), at: now };
+    const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
+    if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
+    const after = (await loadComplaint(c._id))!;
+    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（${ctx.services.config.complaints.followUpDays.map((d) => `${d} 天`).join('、')}后），到期会提醒你（§3.1.10）。` }));
+  },
+};
+export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');
+
+export const followUpForm: FormDefinition = {
+  name: 'complaints.followup',
+  title: '客户回访（§3.1.10）',
+  fields: [
+    {
+      key: 'outcome',
+      label: '回访结果',
+      required: true,
+      prompt: '客户是否满意？请回复：满意 / 不满意',
+      parse: (i) => (parseSatisfied(i) === undefined ? { ok: false, error: '回访结果请填「满意」或「不满意」。' } : { ok: true, value: parseSatisfied(i) ? '满意' : '不满意' }),
+    },
+    { key: 'note', label: '回访情况', parse: required('回访情况', 300) },
+  ],
+  async submit(ctx, v, context) {
+    const c = await caseForSubmit(ctx, context, canFollowUp);
+    if (!c) return;
+    const next = nextFollowUp(c.followUps);
+    if (!next) {
+      await ctx.reply('回访计划已经完成。');
+      return;
+    }
+    const now = ctx.services.now();
+    const followUps = c.followUps.map((f) => (f.seq === next.seq ? { ...f, doneAt: now, by: actor(ctx), outcome: v.outcome!, note: v.note ?? '' } : f));
+    const done = planDone(followUps);
+    const set: Record<string, unknown> = { followUps };
+    if (done) Object.assign(set, { status: 'closed', closedAt: now });
+    const detail = `第 ${next.seq} 次：${v.outcome}${v.note ? `，${v.note}` : ''}${done ? '；回访计划完成，结案' : ''}`;
+    if (!(await applyStep(ctx, c, set, '记录回访', detail))) return;
+    const after = (await loadComplaint(c._id))!;
+    const left = followUps.filter((f) => !f.doneAt).length;
+    const note = done
+      ? v.outcome === '不满意'
+        ? '回访计划已完成，投诉已结案。客户仍不满意：如需继续处理，请发送「重开投诉 编号 原因」。'
+        : '回访计划已完成，投诉已结案。'
+      : `还剩 ${left} 次回访，到期会提醒你。`;
+    await ctx.reply(cardFor(ctx, after, { title: done ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note }));
+  },
+};
+const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');
+export const followUp = {
+  action: followUpStep.action,
+  /** 回访 <编号> [满意|不满意] [情况] — with the outcome given it is saved at once. */
+  command: async (ctx: BotContext) => {
+    const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+))?$/.exec(ctx.args.trim());
+    if (m) ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}`;
+    await followUpStep.command(ctx);
+  },
+};
+
+// ─── reopening a closed case ────────────────────────────────────────────────
+
+/** 重开投诉 <编号> <原因>: back to 人防部 for a new round, with a new time limit. */
+export async function reopen(ctx: BotContext): Promise<void> {
+  const example = '重开投诉 TS-20261127-003 客户反映问题再次发生';
+  const found = await findComplaint(ctx, ctx.args, example);
+  if (!found) return;
+  const reason = found.rest.trim();
+  if (!reason) {
+    await ctx.reply(`请写明重开原因，例如：${example}`);
+    return;
+  }
+  const c = found.c;
+  if (await refused(ctx, canReopen(c, has(ctx)))) return;
+  const now = ctx.services.now();
+  const { dueAt } = deadlinesFor(now, c.category, ctx.services.config.complaints.limitHours, ctx.services.config.complaints.remindBeforeHours);
+  const set = {
+    status: 'registered',
+    dueAt,
+    remindedAt: null,
+    overdueAt: null,
+    closedAt: null,
+    investigation: null,
+    decision: null,
+    effect: null,
+    result: null,
+    appeal: null,
+    followUps: [],
+  };
+  if (!(await applyStep(ctx, c, set, '重开投诉', reason))) return;
+  const after = (await loadComplaint(c._id))!;
+  await ctx.reply(cardFor(ctx, after, { title: `投诉已重开：${c._id}`, note: '已通知人防部重新调查；之前的调查和处理保留在记录里。' }));
+  await notifyCase(ctx.services, after, ['guard_ops'], { title: `投诉重开，待调查：${c._id}`, note: `重开原因：${reason}` });
+}

@@ -1,0 +1,122 @@
+import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
+
+/*
+ * Expense reimbursements (费用报销, §3.5). Money is integer fen; item dates are yyyy-MM-dd strings in
+ * BOT_TIMEZONE. State changes go through core/transition.ts (the `version` field); plain updates are
+ * only for bookkeeping that no decision depends on (card refs, reminder times).
+ * No index options FerretDB rejects (TTL, sparse, partial, text).
+ */
+
+const itemSchema = new Schema(
+  {
+    date: { type: String, required: true },
+    category: { type: String, required: true },
+    amount: { type: Number, required: true },
+    matter: { type: String, required: true },
+    contact: { type: String, required: true },
+    serials: { type: [String], default: [] },
+    travellers: { type: Number, default: 1 },
+    /** References to receipt files on the chat platform (image keys, file ids). */
+    receipts: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+const flagSchema = new Schema(
+  { clause: { type: String, default: '' }, code: { type: String, required: true }, message: { type: String, required: true }, items: { type: [Number], default: [] } },
+  { _id: false },
+);
+
+const stepSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    role: { type: String, required: true },
+    label: { type: String, required: true },
+    status: { type: String, enum: ['waiting', 'pending', 'approved', 'rejected', 'paid', 'cancelled'], default: 'waiting' },
+    by: { type: String, default: null },
+    byName: { type: String, default: null },
+    at: { type: Date, default: null },
+    reason: { type: String, default: null },
+  },
+  { _id: false },
+);
+
+/** The audit trail: who did what and when, shown in the record. */
+const historySchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    by: { type: String, default: '' },
+    byName: { type: String, default: '' },
+    action: { type: String, enum: ['submitted', 'approved', 'rejected', 'paid', 'withdrawn'], required: true },
+    step: { type: String, default: '' },
+    note: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const cardRefSchema = new Schema(
+  { step: { type: String, required: true }, channel: { type: String, required: true }, userId: { type: String, required: true }, messageId: { type: String, default: null } },
+  { _id: false },
+);
+
+const claimSchema = new Schema(
+  {
+    /** The claim number, BX-20261127-001. */
+    _id: { type: String, required: true },
+    claimantId: { type: String, required: true },
+    claimantName: { type: String, required: true },
+    items: { type: [itemSchema], default: [] },
+    total: { type: Number, required: true },
+    flags: { type: [flagSchema], default: [] },
+    steps: { type: [stepSchema], default: [] },
+    stepIndex: { type: Number, default: 0 },
+    status: { type: String, enum: ['pending', 'paid', 'rejected', 'withdrawn'], default: 'pending' },
+    /** Role of the current step while pending; null once the claim has ended. */
+    currentRole: { type: String, default: null },
+    stepSince: { type: Date, required: true },
+    /** When the current step's approvers are next reminded; null once the claim has ended. */
+    remindAt: { type: Date, default: null },
+    history: { type: [historySchema], default: [] },
+    /** Every approval card sent, so each copy can be updated in place after a decision. */
+    cards: { type: [cardRefSchema], default: [] },
+    resubmitOf: { type: String, default: null },
+    resubmittedAs: { type: String, default: null },
+    payment: {
+      date: { type: String, default: null },
+      method: { type: String, default: null },
+      by: { type: String, default: null },
+      byName: { type: String, default: null },
+      at: { type: Date, default: null },
+    },
+    /** Payment date (yyyy-MM-dd) once paid: the ledger's month query. */
+    paidOn: { type: String, default: null },
+    submittedAt: { type: Date, required: true },
+    version: { type: Number, default: 0 },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+claimSchema.index({ claimantId: 1, submittedAt: -1 }); // 我的报销
+claimSchema.index({ status: 1, currentRole: 1, submittedAt: 1 }); // 待审批
+claimSchema.index({ status: 1, remindAt: 1 }); // the reminder job
+claimSchema.index({ paidOn: 1 }); // the ledger
+claimSchema.index({ resubmitOf: 1 });
+export const ReimbursementClaim = mongoose.model('ReimbursementClaim', claimSchema);
+/** The claim model as core/transition.ts takes it (mongoose's inferred type does not fit its generic). */
+export const ClaimTransitions = ReimbursementClaim as unknown as Model<{ version: number }>;
+export type ClaimRecord = InferSchemaType<typeof claimSchema> & { _id: string };
+
+/** A claim being put together item by item (one per staff member), before it gets a number. */
+const draftSchema = new Schema(
+  {
+    /** The claimant's staff id. */
+    _id: { type: String, required: true },
+    /** Fresh per draft: submitting claims `reimbursedraft:<token>` so a double click submits once. */
+    token: { type: String, required: true },
+    items: { type: [itemSchema], default: [] },
+    resubmitOf: { type: String, default: null },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+export const ReimbursementDraft = mongoose.model('ReimbursementDraft', draftSchema);
+
+export const reimbursementModels = [ReimbursementClaim, ReimbursementDraft];

@@ -1,0 +1,170 @@
+import { describe, it, expect } from 'vitest';
+import {
+  canAppeal,
+  canDecide,
+  canFollowUp,
+  canInvestigate,
+  canReopen,
+  canRule,
+  canTellResult,
+  categoryFromWords,
+  deadlinesFor,
+  dueWork,
+  followUpPlan,
+  nextCheckAt,
+  parseAmount,
+  parseClientPhone,
+  parseComplaintNumber,
+  parseMonth,
+  planDone,
+  timeLimitFor,
+} from '../../../handlers/complaints/rules.ts';
+import type { Role } from '../../../src/core/types.ts';
+
+const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
+const limits = { general: 72, fee_deduction: 24, unjustified: 120 };
+const H = 3600_000;
+const t0 = new Date('2026-11-27T02:00:00Z');
+
+describe('§2 categories from the words people type', () => {
+  it.each([
+    ['一般性', 'general'],
+    ['一般', 'general'],
+    ['1', 'general'],
+    ['扣服务费', 'fee_deduction'],
+    ['扣费', 'fee_deduction'],
+    ['扣服务费性投诉', 'fee_deduction'],
+    ['2', 'fee_deduction'],
+    ['非正当理由', 'unjustified'],
+    ['无理投诉', 'unjustified'],
+    ['3', 'unjustified'],
+  ])('reads 「%s」 as %s', (word, cat) => {
+    expect(categoryFromWords(word)).toBe(cat);
+  });
+
+  it('refuses words that name no category', () => {
+    expect(categoryFromWords('严重')).toBeUndefined();
+    expect(categoryFromWords('')).toBeUndefined();
+    expect(categoryFromWords('4')).toBeUndefined();
+  });
+});
+
+describe('§3.1.3 time limits', () => {
+  it('gives 扣服务费 the shortest limit', () => {
+    expect(timeLimitFor('fee_deduction', limits)).toBeLessThan(timeLimitFor('general', limits));
+    expect(timeLimitFor('fee_deduction', limits)).toBeLessThan(timeLimitFor('unjustified', limits));
+  });
+
+  it('is due the limit after acceptance, and reminds the configured hours before', () => {
+    const { dueAt, remindAt } = deadlinesFor(t0, 'fee_deduction', limits, 6);
+    expect(dueAt).toEqual(new Date(t0.getTime() + 24 * H));
+    expect(remindAt).toEqual(new Date(t0.getTime() + 18 * H));
+  });
+
+  it('reminds at acceptance when the limit is shorter than the reminder lead', () => {
+    expect(deadlinesFor(t0, 'fee_deduction', { ...limits, fee_deduction: 2 }, 6).remindAt).toEqual(t0);
+  });
+
+  const open = { status: 'registered' as const, dueAt: new Date(t0.getTime() + 24 * H), remindedAt: null, overdueAt: null, followUps: [] };
+
+  it('reminds before the limit, escalates after it, and only once each', () => {
+    expect(dueWork(open, new Date(t0.getTime() + 17 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [] });
+    expect(dueWork(open, new Date(t0.getTime() + 19 * H), 6)).toEqual({ remind: true, escalate: false, followUpsDue: [] });
+    expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 19 * H), 6).remind).toBe(false);
+    expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 25 * H), 6).escalate).toBe(true);
+    expect(dueWork({ ...open, overdueAt: t0 }, new Date(t0.getTime() + 25 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [] });
+  });
+
+  it('does not escalate once the result was told to the client', () => {
+    expect(dueWork({ ...open, status: 'following_up' }, new Date(t0.getTime() + 99 * H), 6).escalate).toBe(false);
+  });
+
+  it('schedules the next check at the reminder, then at the limit, then at nothing', () => {
+    expect(nextCheckAt(open, 6)).toEqual(new Date(t0.getTime() + 18 * H));
+    expect(nextCheckAt({ ...open, remindedAt: t0 }, 6)).toEqual(open.dueAt);
+    expect(nextCheckAt({ ...open, overdueAt: t0 }, 6)).toBeNull();
+    expect(nextCheckAt({ ...open, status: 'closed' }, 6)).toBeNull();
+  });
+});
+
+describe('§3.2 / §3.1.5 who may act, and when', () => {
+  const c = { status: 'registered' as const };
+  it('lets only 人防部 investigate, and only a registered complaint', () => {
+    expect(canInvestigate(c, roles('guard_ops')).ok).toBe(true);
+    expect(canInvestigate(c, roles('customer_service', 'team_leader')).ok).toBe(false);
+    expect(canInvestigate({ status: 'investigated' }, roles('guard_ops')).ok).toBe(false);
+  });
+
+  it('lets only 客服部 decide, after the investigation', () => {
+    expect(canDecide({ status: 'investigated' }, roles('customer_service')).ok).toBe(true);
+    expect(canDecide({ status: 'investigated' }, roles('guard_ops')).ok).toBe(false);
+    const early = canDecide(c, roles('customer_service'));
+    expect(early.ok).toBe(false);
+    expect(!early.ok && early.why).toContain('还没有调查');
+  });
+
+  it('holds back telling the result while a 签呈 is pending (§4.5)', () => {
+    expect(canTellResult({ status: 'decided' }, roles('customer_service')).ok).toBe(true);
+    expect(canTellResult({ status: 'decided', appeal: { status: 'pending' } }, roles('customer_service')).ok).toBe(false);
+  });
+
+  it('lets only 客服部 log follow-ups, which is how a case closes', () => {
+    expect(canFollowUp({ status: 'following_up' }, roles('customer_service')).ok).toBe(true);
+    expect(canFollowUp({ status: 'following_up' }, roles('guard_ops', 'team_leader', 'admin')).ok).toBe(false);
+  });
+
+  it('§4.5: departments file a 签呈 after the decision; 行政部 or 董事长 rule on it', () => {
+    expect(canAppeal({ status: 'decided' }, roles('guard_ops')).ok).toBe(true);
+    expect(canAppeal({ status: 'investigated' }, roles('guard_ops')).ok).toBe(false);
+    expect(canAppeal({ status: 'decided', appeal: { status: 'pending' } }, roles('guard_ops')).ok).toBe(false);
+    expect(canRule({ status: 'decided', appeal: { status: 'pending' } }, roles('chairman')).ok).toBe(true);
+    expect(canRule({ status: 'decided', appeal: { status: 'pending' } }, roles('customer_service')).ok).toBe(false);
+  });
+
+  it('reopens only a closed case', () => {
+    expect(canReopen({ status: 'closed' }, roles('customer_service')).ok).toBe(true);
+    expect(canReopen({ status: 'following_up' }, roles('customer_service')).ok).toBe(false);
+    expect(canReopen({ status: 'closed' }, roles('guard_ops')).ok).toBe(false);
+  });
+});
+
+describe('§3.1.10 the follow-up plan', () => {
+  it('plans one follow-up per configured interval and is done when all are done', () => {
+    const plan = followUpPlan(t0, [7, 30]);
+    expect(plan).toEqual([
+      { seq: 1, dueAt: new Date(t0.getTime() + 7 * 24 * H) },
+      { seq: 2, dueAt: new Date(t0.getTime() + 30 * 24 * H) },
+    ]);
+    expect(planDone(plan.map((f) => ({ ...f, doneAt: null })))).toBe(false);
+    expect(planDone(plan.map((f, i) => ({ ...f, doneAt: i === 0 ? t0 : null })))).toBe(false);
+    expect(planDone(plan.map((f) => ({ ...f, doneAt: t0 })))).toBe(true);
+  });
+
+  it('reminds of a follow-up when its day comes', () => {
+    const c = { status: 'following_up' as const, dueAt: t0, followUps: followUpPlan(t0, [7, 30]).map((f) => ({ ...f, doneAt: null, remindedAt: null })) };
+    expect(dueWork(c, new Date(t0.getTime() + 8 * 24 * H), 6).followUpsDue).toEqual([1]);
+    expect(nextCheckAt(c, 6)).toEqual(c.followUps[0]!.dueAt);
+  });
+});
+
+describe('the 客户投诉登记表 fields', () => {
+  it('accepts mobile and landline phones, refuses others', () => {
+    expect(parseClientPhone('138 0000 0001')).toBe('13800000001');
+    expect(parseClientPhone('0571-88886666')).toBe('0571-88886666');
+    expect(parseClientPhone('12345')).toBeUndefined();
+  });
+
+  it('reads 受理编号 as people type it', () => {
+    expect(parseComplaintNumber('ts-20261127-3')).toBe('TS-20261127-003');
+    expect(parseComplaintNumber('TS-20261127-003')).toBe('TS-20261127-003');
+    expect(parseComplaintNumber('万达')).toBeUndefined();
+  });
+
+  it('reads deduction amounts and months', () => {
+    expect(parseAmount('1,200.50元')).toBe(1200.5);
+    expect(parseAmount('五百')).toBeUndefined();
+    expect(parseMonth('2026年11月', 2026)).toBe('2026-11');
+    expect(parseMonth('3月', 2027)).toBe('2027-03');
+    expect(parseMonth('13月', 2027)).toBeUndefined();
+  });
+});

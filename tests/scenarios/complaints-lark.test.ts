@@ -1,0 +1,177 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { LarkStandin, cardActionEvent, findButtonValue, formInputNames, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { seedPeople } from '../helpers/complaints.ts';
+import { Bot } from '../../src/bot.ts';
+import { createHttpServer, listen } from '../../src/http.ts';
+import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { Complaint } from '../../src/models/complaints.ts';
+
+/*
+ * Complaints through Lark for real: signed, encrypted events and card callbacks POSTed to the
+ * bot's HTTP server, answers through the real SDK to a stand-in Open API, on the real database.
+ */
+
+useDatabase('complaints_lark');
+
+const APP_ID = 'cli_0123456789abcdef';
+const APP_SECRET = `secret_${randomBytes(8).toString('hex')}`;
+const VERIFICATION_TOKEN = `vt_${randomBytes(8).toString('hex')}`;
+const ENCRYPT_KEY = `ek_${randomBytes(8).toString('hex')}`;
+const IDS = { kefu: 'ou_kefu', kefu2: 'ou_kefu2', renfang: 'ou_renfang', duizhang: 'ou_duizhang' } as const;
+
+let standin: LarkStandin;
+let bot: Bot;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  standin = await LarkStandin.start({ appId: APP_ID, appSecret: APP_SECRET });
+  const config = testConfig({
+    LARK_APP_ID: APP_ID,
+    LARK_APP_SECRET: APP_SECRET,
+    LARK_DOMAIN: standin.url,
+    LARK_EVENT_MODE: 'webhook',
+    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+  });
+  const receiver = new LarkReceiver(config.lark!, silentLog);
+  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
+  await bot.start();
+  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
+  base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  if (server) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+  await standin?.close();
+});
+
+beforeEach(async () => {
+  await clearCollections();
+  standin.reset();
+  await seedPeople('lark', IDS, ['kefu', 'kefu2', 'renfang', 'duizhang']);
+});
+
+const p2p = (openId: string) => `oc_p2p_${openId}`;
+
+async function deliver(payload: unknown) {
+  const { body, headers } = larkRequest(payload, ENCRYPT_KEY);
+  const res = await fetch(base, { method: 'POST', body, headers });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function say(openId: string, text: string): Promise<void> {
+  const event = messageEvent({ token: VERIFICATION_TOKEN, openId, text });
+  expect((await deliver(event)).status).toBe(200);
+  await waitProcessed(`lark:${(event.event.message as { message_id: string }).message_id}`);
+}
+
+async function click(openId: string, messageId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
+  const event = cardActionEvent({ token: VERIFICATION_TOKEN, openId, value, formValue, messageId, chatId: p2p(openId) });
+  const res = await deliver(event);
+  expect(res.status).toBe(200);
+  await waitProcessed(`lark:${event.header.event_id as string}`);
+  return String((res.json.toast as { content?: string } | undefined)?.content ?? '');
+}
+
+const goodForm = {
+  clientName: '万达物业',
+  clientAddress: '城南路 1 号',
+  clientPhone: '13712345678',
+  reason: '夜班队员在岗睡觉',
+  demand: '更换队员',
+  category: '扣服务费',
+  type: '脱岗睡岗',
+  remark: '',
+};
+
+/** 客服 opens the 客户投诉登记表 card and submits it; returns the new number. */
+async function registerByCard(): Promise<string> {
+  await say(IDS.kefu, '登记投诉');
+  const [form] = standin.cards(p2p(IDS.kefu));
+  const submit = findButtonValue(form!.card, 'form.submit')!;
+  await click(IDS.kefu, form!.messageId, submit, goodForm);
+  const c = await Complaint.findOne({ clientName: '万达物业' }).lean();
+  expect(c).not.toBeNull();
+  return c!._id;
+}
+
+describe('§4.1 registration on Lark: a form card with inline validation', () => {
+  it('shows every field of the 客户投诉登记表; a bad phone and unknown category come back inline and save nothing; a good one registers and tells 人防部', async () => {
+    await say(IDS.kefu, '登记投诉');
+    const [form] = standin.cards(p2p(IDS.kefu));
+    expect(formInputNames(form!.card)).toEqual(['clientName', 'clientAddress', 'clientPhone', 'reason', 'demand', 'category', 'type', 'remark']);
+    const submit = findButtonValue(form!.card, 'form.submit')!;
+    expect(submit).toEqual({ action: 'form.submit', form: 'complaints.register' });
+
+    const toast = await click(IDS.kefu, form!.messageId, submit, { ...goodForm, clientPhone: '12345', category: '严重', reason: '' });
+    expect(toast).toContain('红字');
+    const patched = JSON.stringify(standin.patches(form!.messageId)[0]?.content);
+    expect(patched).toContain('电话号码不对');
+    expect(patched).toContain('分类「严重」不认识');
+    expect(patched).toContain('请填写投诉缘由');
+    expect(patched).toContain('万达物业');
+    expect(await Complaint.countDocuments()).toBe(0);
+
+    await click(IDS.kefu, form!.messageId, submit, goodForm);
+    const c = await Complaint.findOne().lean();
+    expect(c).toMatchObject({ clientName: '万达物业', category: 'fee_deduction', acceptedBy: { name: '王客服' } });
+    const registered = await standin.waitFor(() => standin.cards(p2p(IDS.kefu)).find((x) => JSON.stringify(x.card).includes(`投诉已登记：${c!._id}`)), 'the registration card');
+    expect(findButtonValue(registered.card, 'complaints.told')).toEqual({ action: 'complaints.told', id: c!._id });
+    const toOps = await standin.waitFor(() => standin.cards(IDS.renfang)[0], 'the card to 人防部');
+    expect(findButtonValue(toOps.card, 'complaints.investigate')).toEqual({ action: 'complaints.investigate', id: c!._id });
+    // a private card to 人防部 shows the client's number in full
+    expect(JSON.stringify(toOps.card)).toContain('13712345678');
+  });
+});
+
+describe('§4.2 on Lark: a double click acts once', () => {
+  it('two 客服 press 已告知客户受理 at the same moment: one is recorded, the other is told who did it', async () => {
+    const id = await registerByCard();
+    const card = standin.cards(p2p(IDS.kefu)).find((x) => JSON.stringify(x.card).includes(`投诉已登记：${id}`))!;
+    const value = findButtonValue(card.card, 'complaints.told')!;
+    const toasts = await Promise.all([click(IDS.kefu, card.messageId, value), click(IDS.kefu2, card.messageId, value)]);
+    expect(toasts.filter((t) => t.includes('已记录'))).toHaveLength(1);
+    expect(toasts.find((t) => !t.includes('已记录'))).toMatch(/王客服|周客服|已经确认过/);
+    const c = await Complaint.findById(id).lean();
+    expect(c!.history.filter((h) => h.action === '确认已告知客户受理')).toHaveLength(1);
+  });
+});
+
+describe('§3.2 investigation on Lark cards', () => {
+  it('a team leader cannot press 记录调查; 人防部 gets a form card and records the investigation', async () => {
+    const id = await registerByCard();
+    const toOps = await standin.waitFor(() => standin.cards(IDS.renfang)[0], 'the card to 人防部');
+    const value = findButtonValue(toOps.card, 'complaints.investigate')!;
+
+    const refused = await click(IDS.duizhang, toOps.messageId, value);
+    expect(refused).toContain('没有权限');
+    expect((await Complaint.findById(id).lean())!.status).toBe('registered');
+
+    await click(IDS.renfang, toOps.messageId, value);
+    const form = await standin.waitFor(() => standin.cards(p2p(IDS.renfang)).find((x) => formInputNames(x.card).includes('cause')), 'the investigation form card');
+    expect(formInputNames(form.card)).toEqual(['cause', 'guards', 'teamLeader', 'measures']);
+    const submit = findButtonValue(form.card, 'form.submit')!;
+    expect(submit).toEqual({ action: 'form.submit', form: 'complaints.investigate', id });
+
+    const bad = await click(IDS.renfang, form.messageId, submit, { cause: '疲劳', guards: '王麻子', teamLeader: '陈队长', measures: '调整排班' });
+    expect(bad).toContain('红字');
+    expect((await Complaint.findById(id).lean())!.status).toBe('registered');
+
+    await click(IDS.renfang, form.messageId, submit, { cause: '疲劳', guards: '张三', teamLeader: '陈队长', measures: '调整排班' });
+    const c = await Complaint.findById(id).lean();
+    expect(c!.status).toBe('investigated');
+    expect(c!.investigation).toMatchObject({ guards: ['张三'], teamLeader: '陈队长', by: { name: '刘人防' } });
+    const toKefu = await standin.waitFor(() => standin.cards(IDS.kefu).find((x) => JSON.stringify(x.card).includes('待拟定处理')), 'the card to 客服部');
+    expect(findButtonValue(toKefu.card, 'complaints.decide')).toEqual({ action: 'complaints.decide', id });
+  });
+});

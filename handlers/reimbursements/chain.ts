@@ -1,0 +1,48 @@
+import type { Services } from '../../src/core/context.ts';
+import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
+import type { Outgoing, Role } from '../../src/core/types.ts';
+import { ReimbursementClaim, type ClaimRecord } from '../../src/models/reimbursements.ts';
+import { approvalCard, decidedCard } from './cards.ts';
+
+/*
+ * Telling people about a claim: the current step's approvers get an approval card (Lark: buttons and
+ * forms; WeChat/console: the same as text with numbered answers and a command to type), every copy is
+ * updated in place after a decision, and the claimant hears about every step.
+ */
+
+export async function loadClaim(no: string): Promise<ClaimRecord | null> {
+  return (await ReimbursementClaim.findById(no).lean()) as ClaimRecord | null;
+}
+
+/** Sends the current step's card to everyone holding its role except the claimant; returns how many got it. */
+export async function notifyStep(services: Services, claim: ClaimRecord): Promise<number> {
+  const step = claim.steps[claim.stepIndex];
+  if (!step || claim.status !== 'pending') return 0;
+  const people = await recipientsWithRole(services, [step.role as Role], [claim.claimantId]);
+  if (!people.length) return 0;
+  const refs = await notify(services, people, approvalCard(claim, services.config.timezone));
+  if (refs.length) {
+    // bookkeeping only: which messages show this step, so they can be updated after the decision
+    await ReimbursementClaim.updateOne(
+      { _id: claim._id },
+      { $push: { cards: { $each: refs.map((r) => ({ step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })) } } },
+    );
+  }
+  return new Set(people.map((p) => p.staffId)).size;
+}
+
+/** Updates every copy of the card of `stepKey` to show the decision (Lark, in place). */
+export async function updateStepCards(services: Services, no: string, stepKey: string): Promise<string[]> {
+  const claim = await loadClaim(no);
+  if (!claim) return [];
+  const refs: CardRef[] = (claim.cards ?? [])
+    .filter((c) => c.step === stepKey)
+    .map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
+  await updateCards(services, refs, decidedCard(claim, stepKey, services.config.timezone));
+  return refs.map((r) => r.messageId ?? '').filter(Boolean);
+}
+
+export async function tellClaimant(services: Services, claim: Pick<ClaimRecord, 'claimantId' | 'claimantName'>, message: Outgoing): Promise<void> {
+  const people = await recipientsOf(services, [{ id: claim.claimantId, name: claim.claimantName }]);
+  await notify(services, people, message);
+}

@@ -1,0 +1,274 @@
+import { randomUUID } from 'node:crypto';
+import type { BotContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { Claim } from '../../src/models/index.ts';
+import { ReimbursementDraft } from '../../src/models/reimbursements.ts';
+import { draftCard } from './cards.ts';
+import {
+  CATEGORY_HINT,
+  alreadyClaimedSerials,
+  amountProblem,
+  busTicketWithoutSerials,
+  categoryLabel,
+  checkClaim,
+  consecutiveBusTickets,
+  dateInFuture,
+  looksLikeDate,
+  parseCategory,
+  parseSerials,
+  parseYuan,
+  repeatedSerials,
+  resolveItemDate,
+  type ClaimItem,
+} from './rules.ts';
+
+export const ITEM_FORM = 'reimburse.item';
+export const MAX_ITEMS = 30;
+
+/** The key that makes a bus-ticket serial claimable once across all claims (claimOnce). */
+export const serialKey = (serial: string) => `busticket:${serial}`;
+
+const ok = (value: string): FieldResult => ({ ok: true, value });
+const bad = (error: string): FieldResult => ({ ok: false, error });
+const NONE = new Set(['无', '没有', '-', '跳过', 'skip', 'none']);
+
+/** The staff member behind the message, or a reply saying why reimbursement needs one. */
+export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; name: string } | undefined> {
+  if (ctx.sender?.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
+  await ctx.toast('报销需要员工身份：请先用绑定码绑定你的员工档案（发送「绑定 绑定码」）。');
+  return undefined;
+}
+
+/**
+ * One item of a claim. Each field is checked as it is typed (guided form) or inline (Lark form card);
+ * rules that need several fields or the other items (§3.5.3 serials) are checked on submit.
+ */
+export const itemForm: FormDefinition = {
+  name: ITEM_FORM,
+  title: '报销明细',
+  fields: [
+    {
+      key: 'date',
+      label: '日期',
+      required: true,
+      prompt: '请输入票据日期（如 2026-11-27、11-27 或 今天）',
+      placeholder: '2026-11-27 / 11-27 / 今天',
+      parse: (t) => (looksLikeDate(t) ? ok(t) : bad('日期格式不对，请写成 2026-11-27、11-27 或 今天。')),
+    },
+    {
+      key: 'category',
+      label: '类别',
+      required: true,
+      prompt: `请输入类别：${CATEGORY_HINT}`,
+      placeholder: CATEGORY_HINT,
+      parse: (t) => {
+        const c = parseCategory(t);
+        return c ? ok(categoryLabel(c)) : bad(`类别「${t}」不认识，请从这些中选：${CATEGORY_HINT}。`);
+      },
+    },
+    {
+      key: 'amount',
+      label: '金额',
+      required: true,
+      prompt: '请输入金额（元，最多两位小数，如 12.50）',
+      placeholder: '12.50',
+      parse: (t) => {
+        const fen = parseYuan(t);
+        if (fen === undefined) return bad('金额请写数字（元），最多两位小数，如 12.50。');
+        if (fen <= 0) return bad('金额必须大于 0。');
+        return ok((fen / 100).toFixed(2));
+      },
+    },
+    {
+      key: 'matter',
+      label: '所办事项',
+      required: true,
+      prompt: '请输入所办事项（因什么公事花的这笔钱）',
+      parse: (t) => (t.length <= 100 ? ok(t) : bad('所办事项请控制在 100 字以内。')),
+    },
+    {
+      key: 'contact',
+      label: '公司接洽人',
+      required: true,
+      prompt: '请输入公司接洽人（在票据上签字的公司人员姓名）',
+      parse: (t) => (t.length <= 20 ? ok(t) : bad('公司接洽人请只写姓名。')),
+    },
+    {
+      key: 'serials',
+      label: '票号',
+      prompt: '公交车票请输入票号，多张用逗号隔开；不是公交车票回复「无」',
+      placeholder: '公交车票必填，多张用逗号隔开',
+      parse: (t) => {
+        const r = parseSerials(t);
+        return 'error' in r ? bad(r.error) : ok(r.serials.join(','));
+      },
+    },
+    {
+      key: 'travellers',
+      label: '同行人数',
+      prompt: '公交车票一共几人同行？（一个人回复 1；不是公交车票回复「无」）',
+      placeholder: '公交车票填写，默认 1',
+      parse: (t) => {
+        if (NONE.has(t.trim().toLowerCase())) return ok('');
+        const n = Number(t.replace(/人$/, ''));
+        return Number.isInteger(n) && n >= 1 && n <= 50 ? ok(String(n)) : bad('同行人数请写 1 到 50 的整数。');
+      },
+    },
+  ],
+  validate: async (ctx, values) => (await checkItem(ctx, values)).errors,
+  submit: addItem,
+};
+
+/** Turns the form's values into an item, with errors per field for the rules that need the whole picture. */
+export function buildItem(values: Record<string, string>, now: Date, tz: string, maxFen: number) {
+  const errors: Record<string, string> = {};
+  const date = resolveItemDate(values.date ?? '', now, tz);
+  if (!date) errors.date = '日期格式不对，请写成 2026-11-27、11-27 或 今天。';
+  else if (dateInFuture(date, now, tz)) errors.date = `日期 ${date} 晚于今天，请核对。`;
+  const category = parseCategory(values.category ?? '') ?? 'other';
+  const amount = parseYuan(values.amount ?? '') ?? 0;
+  const money = amountProblem(amount, maxFen);
+  if (money) errors.amount = money;
+  const serialsParsed = parseSerials(values.serials ?? '');
+  const serials = 'serials' in serialsParsed ? serialsParsed.serials : [];
+  const item: ClaimItem = {
+    date: date ?? '',
+    category,
+    amount,
+    matter: (values.matter ?? '').trim(),
+    contact: (values.contact ?? '').trim(),
+    serials,
+    travellers: Number(values.travellers) || 1,
+  };
+  const noSerials = busTicketWithoutSerials(item);
+  if (noSerials) errors.serials = noSerials.message;
+  return { item, errors };
+}
+
+/** §3.5.3 checks that need the database: serials already claimed (by anyone) → serial → claim number. */
+export async function claimedSerials(serials: readonly string[]): Promise<Map<string, string>> {
+  if (!serials.length) return new Map();
+  const found = await Claim.find({ _id: { $in: serials.map(serialKey) } }).lean();
+  return new Map(found.map((c) => [String(c._id).slice('busticket:'.length), c.by]));
+}
+
+/**
+ * The rules that need several fields, the other items of the draft or the database (§3.5.3
+ * serials, dates, amounts): errors by field, shown inline on Lark and asked again in a guided form.
+ */
+export async function checkItem(ctx: BotContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
+  const { config } = ctx.services;
+  const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const staffId = ctx.sender?.staffId;
+  const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
+  const existing = (draft?.items ?? []) as ClaimItem[];
+  if (!errors.serials && item.serials.length) {
+    const all = [...existing, item];
+    const consecutive = consecutiveBusTickets(all);
+    const repeated = repeatedSerials(all);
+    const claimed = alreadyClaimedSerials(await claimedSerials(item.serials));
+    const problem = [consecutive, repeated, claimed].find((r) => r && (r.items === undefined || r.items.includes(all.length - 1)));
+    if (problem) errors.serials = problem.message;
+  }
+  // serials and travellers are one answer: a refused serial list is asked again with its head count
+  if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
+  return { item, errors, existing };
+}
+
+/** The item form was completed and checked: add the item to the sender's draft. */
+export async function addItem(ctx: BotContext, values: Record<string, string>): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const { item, errors, existing } = await checkItem(ctx, values);
+  if (existing.length >= MAX_ITEMS) {
+    await ctx.reply(`一张报销单最多 ${MAX_ITEMS} 项。请先发送「提交报销」，再另开一张。`);
+    return;
+  }
+  if (Object.keys(errors).length) {
+    // checked again at submit: someone may have claimed a serial since the form was validated
+    await ctx.reply(['这一项没有加入：', ...Object.values(errors).map((e) => `• ${e}`), '请发送「报销」重新填写这一项。'].join('\n'));
+    return;
+  }
+  const draft = existing.length ? true : await ReimbursementDraft.exists({ _id: who.staffId });
+  if (!draft) {
+    try {
+      await ReimbursementDraft.create({ _id: who.staffId, token: randomUUID(), items: [item] });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      await ReimbursementDraft.updateOne({ _id: who.staffId }, { $push: { items: item } });
+    }
+  } else {
+    await ReimbursementDraft.updateOne({ _id: who.staffId }, { $push: { items: item } });
+  }
+  await showDraft(ctx, who.staffId, `已加入第 ${existing.length + 1} 项。`);
+}
+
+export async function showDraft(ctx: BotContext, staffId: string, note?: string): Promise<void> {
+  const draft = await ReimbursementDraft.findById(staffId).lean();
+  const items = (draft?.items ?? []) as ClaimItem[];
+  if (!items.length) {
+    await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
+    return;
+  }
+  const { config } = ctx.services;
+  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
+  if (note) card.lines.unshift(note);
+  await ctx.reply(card);
+}
+
+/**
+ * 报销 [字段: 值 …]: starts one item (a guided form, or a form card on Lark). With `字段: 值` lines it
+ * is a one-message form; the bus-only fields default to 无 / 1 so a non-bus item needs no more questions.
+ */
+export async function startItem(ctx: BotContext): Promise<void> {
+  if (!(await claimantOf(ctx))) return;
+  await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.args));
+}
+
+export function withBusDefaults(args: string): string {
+  const lines = args.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (!lines.some((l) => /^[^:：]+[:：]/.test(l))) return args;
+  const has = (label: string) => lines.some((l) => new RegExp(`^(${label})\\s*[:：]`).test(l));
+  if (!has('票号|serials')) lines.push('票号: 无');
+  if (!has('同行人数|travellers')) lines.push('同行人数: 1');
+  return lines.join('\n');
+}
+
+/** Card button 继续添加. */
+export async function addItemFromCard(ctx: BotContext): Promise<void> {
+  if (!(await claimantOf(ctx))) return;
+  await ctx.services.forms.start(ctx, ITEM_FORM);
+}
+
+/** 删除明细 <序号> */
+export async function removeItem(ctx: BotContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const n = Number(ctx.args.trim());
+  const draft = await ReimbursementDraft.findById(who.staffId).lean();
+  const items = (draft?.items ?? []) as ClaimItem[];
+  if (!items.length) {
+    await ctx.reply('你没有未提交的报销草稿。');
+    return;
+  }
+  if (!Number.isInteger(n) || n < 1 || n > items.length) {
+    await ctx.reply(`请写要删除第几项（1 到 ${items.length}），例如：删除明细 1`);
+    return;
+  }
+  const rest = items.filter((_, i) => i !== n - 1);
+  await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { items: rest } });
+  if (!rest.length) {
+    await ctx.reply('已删除，草稿里没有明细了。发送「报销」重新填写。');
+    return;
+  }
+  await showDraft(ctx, who.staffId, `已删除第 ${n} 项。`);
+}
+
+/** 放弃报销 / card button 放弃 */
+export async function discardDraft(ctx: BotContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const removed = await ReimbursementDraft.deleteOne({ _id: who.staffId });
+  await ctx.toast(removed.deletedCount ? '已放弃这份报销草稿，没有提交任何内容。' : '你没有未提交的报销草稿。');
+}

@@ -1,0 +1,474 @@
+import { DateTime } from 'luxon';
+import type { Role } from '../../src/core/types.ts';
+
+/*
+ * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
+ * returning messages that name the clause, so the claimant can fix an item before submitting it.
+ * No I/O here: the handlers read the records, ask these, then write.
+ */
+
+export const CLAUSE = {
+  chain: '§3.5.1',
+  transport: '§3.5.2',
+  receipts: '§3.5.3',
+  deadline: '§3.5.4',
+} as const;
+
+export type CategoryKey =
+  | 'bus'
+  | 'subway'
+  | 'taxi'
+  | 'ride_hailing'
+  | 'transport_other'
+  | 'fuel'
+  | 'toll'
+  | 'repair'
+  | 'meal'
+  | 'office'
+  | 'other';
+
+/** Categories with the words people type for them; the first word is the label shown. */
+export const CATEGORIES: Record<CategoryKey, { label: string; words: string[] }> = {
+  bus: { label: '公交车', words: ['公交车', '公交', '巴士', 'bus'] },
+  subway: { label: '地铁', words: ['地铁', '轻轨', 'subway', 'metro'] },
+  taxi: { label: '出租车', words: ['出租车', '出租', '打车', '的士', 'taxi'] },
+  ride_hailing: { label: '网约车', words: ['网约车', '滴滴', '快车', '专车', '顺风车'] },
+  transport_other: { label: '其他交通', words: ['其他交通', '火车', '高铁', '动车', '长途汽车', '长途', '飞机', '轮渡'] },
+  fuel: { label: '车辆油费', words: ['车辆油费', '油费', '加油', 'fuel'] },
+  toll: { label: '过路停车费', words: ['过路停车费', '过路费', '路桥费', '停车费', 'toll'] },
+  repair: { label: '车辆维修', words: ['车辆维修', '维修', '修车', '保养', 'repair'] },
+  meal: { label: '餐费', words: ['餐费', '餐饮', '伙食', '吃饭', 'meal'] },
+  office: { label: '办公用品', words: ['办公用品', '办公', '文具', 'office'] },
+  other: { label: '其他', words: ['其他', 'other'] },
+};
+
+export const CATEGORY_HINT = '公交、地铁、出租车、网约车、其他交通、油费、过路停车费、车辆维修、餐费、办公用品、其他';
+
+export function parseCategory(text: string): CategoryKey | undefined {
+  const t = text.trim().toLowerCase();
+  for (const [key, c] of Object.entries(CATEGORIES) as [CategoryKey, (typeof CATEGORIES)[CategoryKey]][]) {
+    if (c.words.some((w) => w.toLowerCase() === t)) return key;
+  }
+  return undefined;
+}
+
+export function categoryLabel(key: string): string {
+  return CATEGORIES[key as CategoryKey]?.label ?? key;
+}
+
+/** One item of a claim, as stored: money in fen, the date as yyyy-MM-dd in the bot's time zone. */
+export interface ClaimItem {
+  date: string;
+  category: CategoryKey | string;
+  amount: number;
+  matter: string;
+  contact: string;
+  serials: string[];
+  travellers: number;
+  receipts?: string[];
+}
+
+export interface RuleMessage {
+  clause: string;
+  code: string;
+  message: string;
+  /** 0-based item positions the message is about. */
+  items?: number[];
+}
+
+// ── money and dates ──────────────────────────────────────────────────────────
+
+/** "12.5", "¥12.50", "12元" → 1250 fen; undefined for anything that is not a plain amount. */
+export function parseYuan(text: string): number | undefined {
+  const t = text.replace(/[¥￥元\s,]/g, '');
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(t);
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** 1250 → ¥12.50 */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/**
+ * A date as typed (2026-11-27, 2026/11/27, 2026.11.27, 11-27, 11月27日, 今天, 昨天, 前天) → yyyy-MM-dd in
+ * `tz`. Without a year the latest such day not after today is meant (in January, "12-30" is last year).
+ */
+export function resolveItemDate(text: string, now: Date, tz: string): string | undefined {
+  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+  const t = text.trim();
+  const rel: Record<string, number> = { 今天: 0, 今日: 0, 昨天: 1, 昨日: 1, 前天: 2 };
+  if (t in rel) return today.minus({ days: rel[t]! }).toISODate()!;
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
+  if (m) {
+    const d = DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone: tz });
+    return d.isValid ? d.toISODate()! : undefined;
+  }
+  m = /^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
+  if (m) {
+    let d = DateTime.fromObject({ year: today.year, month: +m[1]!, day: +m[2]! }, { zone: tz });
+    if (!d.isValid) return undefined;
+    if (d > today) d = d.minus({ years: 1 });
+    return d.isValid ? d.toISODate()! : undefined;
+  }
+  return undefined;
+}
+
+/** Whether the text is a date resolveItemDate understands (used by the form before `now` is known). */
+export function looksLikeDate(text: string): boolean {
+  return resolveItemDate(text, new Date('2000-06-15T00:00:00Z'), 'UTC') !== undefined;
+}
+
+// ── bus-ticket serials ───────────────────────────────────────────────────────
+
+const NONE_WORDS = new Set(['无', '没有', '-', '跳过', 'skip', 'none', '0']);
+
+/** "12345, 12346、12347" → ['12345', '12346', '12347']; an error for anything that is not a serial. */
+export function parseSerials(text: string): { serials: string[] } | { error: string } {
+  const t = text.trim();
+  if (!t || NONE_WORDS.has(t.toLowerCase())) return { serials: [] };
+  const parts = t.split(/[,，、;；\s]+/).filter(Boolean).map((s) => s.toUpperCase());
+  const bad = parts.filter((p) => !/^[A-Z0-9-]{3,30}$/.test(p) || !/\d$/.test(p));
+  if (bad.length) return { error: `票号「${bad.join('、')}」格式不对：应为票面上的编号（数字结尾），多张用逗号隔开。` };
+  return { serials: parts };
+}
+
+/** Prefix and numeric tail of a serial: "A00123" → ['A', 123n, 5]. */
+function splitSerial(s: string): { prefix: string; num: bigint; width: number } {
+  const m = /^(.*?)(\d+)$/.exec(s)!;
+  return { prefix: m[1]!, num: BigInt(m[2]!), width: m[2]!.length };
+}
+
+export function areConsecutive(a: string, b: string): boolean {
+  const x = splitSerial(a);
+  const y = splitSerial(b);
+  if (x.prefix !== y.prefix) return false;
+  const d = x.num - y.num;
+  return d === 1n || d === -1n;
+}
+
+// ── §3.5.2 transport ─────────────────────────────────────────────────────────
+
+/** Means of transport other than bus and subway; company-vehicle costs (§3.4.5) are not "riding". */
+const SPECIAL_TRANSPORT = new Set<string>(['taxi', 'ride_hailing', 'transport_other']);
+
+/** §3.5.2: travel by bus and subway; anything else is reimbursed only with 综合部's special approval. */
+export function needsSpecialTransportApproval(items: readonly ClaimItem[]): RuleMessage | undefined {
+  const idx = items.flatMap((it, i) => (SPECIAL_TRANSPORT.has(it.category) ? [i] : []));
+  if (!idx.length) return undefined;
+  const which = idx.map((i) => `第${i + 1}项${categoryLabel(items[i]!.category)}`).join('、');
+  return {
+    clause: CLAUSE.transport,
+    code: 'special_transport',
+    items: idx,
+    message: `${CLAUSE.transport} 因公出行以公交、地铁为主：${which}需综合部特批，提交后多一步「综合部特批」。`,
+  };
+}
+
+// ── §3.5.3 receipts ──────────────────────────────────────────────────────────
+
+/** §3.5.3: every receipt states its date, the business it was for (所办事项) and the company contact who signs. */
+export function missingReceiptDetails(item: Partial<ClaimItem>, position?: number): RuleMessage | undefined {
+  const missing = [
+    !item.date && '日期',
+    !item.matter?.trim() && '所办事项',
+    !item.contact?.trim() && '公司接洽人',
+  ].filter(Boolean) as string[];
+  if (!missing.length) return undefined;
+  const where = position === undefined ? '' : `第${position + 1}项`;
+  return {
+    clause: CLAUSE.receipts,
+    code: 'missing_details',
+    items: position === undefined ? undefined : [position],
+    message: `${CLAUSE.receipts} ${where}票据须注明日期、所办事项和公司接洽人，缺少：${missing.join('、')}。`,
+  };
+}
+
+/** §3.5.3 (bus tickets): the serial numbers are what the consecutive and duplicate checks rest on. */
+export function busTicketWithoutSerials(item: ClaimItem, position?: number): RuleMessage | undefined {
+  if (item.category !== 'bus' || item.serials.length) return undefined;
+  const where = position === undefined ? '' : `第${position + 1}项`;
+  return {
+    clause: CLAUSE.receipts,
+    code: 'bus_serials_missing',
+    items: position === undefined ? undefined : [position],
+    message: `${CLAUSE.receipts} ${where}公交车票须填写票号（多张用逗号隔开），以便核对是否连号、重复。`,
+  };
+}
+
+/**
+ * §3.5.3: bus-ticket serials must not be consecutive, unless two or more people travelled together.
+ * Serials of every single-traveller bus item of the claim are compared with each other, so a roll of
+ * tickets split over several items is caught too.
+ */
+export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage | undefined {
+  const single: { serial: string; item: number }[] = [];
+  items.forEach((it, i) => {
+    if (it.category === 'bus' && (it.travellers || 1) < 2) for (const s of it.serials) single.push({ serial: s, item: i });
+  });
+  const pairs: string[] = [];
+  const idx = new Set<number>();
+  for (let a = 0; a < single.length; a++) {
+    for (let b = a + 1; b < single.length; b++) {
+      if (areConsecutive(single[a]!.serial, single[b]!.serial)) {
+        pairs.push(`${single[a]!.serial}/${single[b]!.serial}`);
+        idx.add(single[a]!.item).add(single[b]!.item);
+      }
+    }
+  }
+  if (!pairs.length) return undefined;
+  return {
+    clause: CLAUSE.receipts,
+    code: 'consecutive_tickets',
+    items: [...idx].sort((x, y) => x - y),
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+  };
+}
+
+/** §3.5.3: the same ticket cannot be claimed twice within one claim. */
+export function repeatedSerials(items: readonly ClaimItem[]): RuleMessage | undefined {
+  const seen = new Map<string, number>();
+  const dup = new Set<string>();
+  const idx = new Set<number>();
+  items.forEach((it, i) =>
+    it.serials.forEach((s) => {
+      if (seen.has(s)) {
+        dup.add(s);
+        idx.add(seen.get(s)!).add(i);
+      } else seen.set(s, i);
+    }),
+  );
+  if (!dup.size) return undefined;
+  return {
+    clause: CLAUSE.receipts,
+    code: 'duplicate_serial',
+    items: [...idx],
+    message: `${CLAUSE.receipts} 票号 ${[...dup].join('、')} 重复填写，同一张票只能报销一次。`,
+  };
+}
+
+/** §3.5.3: a ticket already claimed before, by anyone, is a duplicate. `claimedBy` maps serial → claim number. */
+export function alreadyClaimedSerials(claimedBy: ReadonlyMap<string, string>): RuleMessage | undefined {
+  if (!claimedBy.size) return undefined;
+  const list = [...claimedBy].map(([s, no]) => `${s}（${no}）`).join('、');
+  return {
+    clause: CLAUSE.receipts,
+    code: 'serial_already_claimed',
+    message: `${CLAUSE.receipts} 票号已报销过，不能重复报销：${list}。`,
+  };
+}
+
+// ── §3.5.4 deadline ──────────────────────────────────────────────────────────
+
+/** §3.5.4: claims are made within three months; the item date is a day in `tz`. */
+export function olderThanThreeMonths(date: string, now: Date, tz: string): boolean {
+  const limit = DateTime.fromJSDate(now, { zone: tz }).startOf('day').minus({ months: 3 });
+  return DateTime.fromISO(date, { zone: tz }) < limit;
+}
+
+/** §3.5.4: items older than three months need the chairman's special instruction (董事长批示). */
+export function needsChairmanInstruction(items: readonly ClaimItem[], now: Date, tz: string): RuleMessage | undefined {
+  const idx = items.flatMap((it, i) => (olderThanThreeMonths(it.date, now, tz) ? [i] : []));
+  if (!idx.length) return undefined;
+  return {
+    clause: CLAUSE.deadline,
+    code: 'over_three_months',
+    items: idx,
+    message: `${CLAUSE.deadline} 报销期限为三个月：${idx.map((i) => `第${i + 1}项（${items[i]!.date}）`).join('、')}已超期，需董事长批示，提交后多一步「董事长批示」。`,
+  };
+}
+
+// ── amounts and dates ────────────────────────────────────────────────────────
+
+/** Amounts are positive and no more than the configured ceiling per item. */
+export function amountProblem(amountFen: number, maxFen: number): string | undefined {
+  if (!Number.isInteger(amountFen) || amountFen <= 0) return '金额必须大于 0。';
+  if (amountFen > maxFen) return `单项金额不能超过 ${formatFen(maxFen)}，请核对；确需报销请拆分票据或联系财务部。`;
+  return undefined;
+}
+
+export function dateInFuture(date: string, now: Date, tz: string): boolean {
+  return DateTime.fromISO(date, { zone: tz }) > DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+}
+
+// ── a whole claim ─────────────────────────────────────────────────────────────
+
+export interface ClaimCheck {
+  /** Refusals: the claim cannot be submitted until they are fixed. */
+  errors: RuleMessage[];
+  /** Accepted, but each adds an explicit extra decision to the chain. */
+  flags: RuleMessage[];
+}
+
+/** Every submission rule over a claim's items (the duplicate-across-claims check needs the database). */
+export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, maxFen: number): ClaimCheck {
+  const errors: RuleMessage[] = [];
+  if (!items.length) errors.push({ clause: CLAUSE.receipts, code: 'empty', message: '报销单至少要有一项明细。' });
+  items.forEach((it, i) => {
+    const missing = missingReceiptDetails(it, i);
+    if (missing) errors.push(missing);
+    const money = amountProblem(it.amount, maxFen);
+    if (money) errors.push({ clause: '', code: 'amount', items: [i], message: `第${i + 1}项${money}` });
+    if (it.date && dateInFuture(it.date, now, tz)) {
+      errors.push({ clause: '', code: 'future_date', items: [i], message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。` });
+    }
+    const serials = busTicketWithoutSerials(it, i);
+    if (serials) errors.push(serials);
+  });
+  for (const r of [consecutiveBusTickets(items), repeatedSerials(items)]) if (r) errors.push(r);
+  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz)].filter(Boolean) as RuleMessage[];
+  return { errors, flags };
+}
+
+// ── §3.5.1 the chain ─────────────────────────────────────────────────────────
+
+export type StepKey = 'ga_special' | 'ga_review' | 'finance_check' | 'chairman_special' | 'chairman_approve' | 'payout';
+
+export interface StepPlan {
+  key: StepKey;
+  role: Role;
+  label: string;
+}
+
+export const STEP_LABELS: Record<StepKey, string> = {
+  ga_special: '综合部特批（§3.5.2）',
+  ga_review: '综合部审核',
+  finance_check: '财务部审查',
+  chairman_special: '董事长批示（§3.5.4）',
+  chairman_approve: '董事长批准',
+  payout: '财务部发放',
+};
+
+/**
+ * §3.5.1 / §3.5.3: 综合部 review → 财务部 legality check → 董事长 approval → 财务部 pays out, with the
+ * explicit extra decisions the flags call for: 综合部's special approval (§3.5.2) before its review,
+ * the chairman's special instruction (§3.5.4) before his approval.
+ */
+export function planSteps(flags: readonly RuleMessage[]): StepPlan[] {
+  const has = (code: string) => flags.some((f) => f.code === code);
+  const keys: StepKey[] = [
+    ...(has('special_transport') ? (['ga_special'] as const) : []),
+    'ga_review',
+    'finance_check',
+    ...(has('over_three_months') ? (['chairman_special'] as const) : []),
+    'chairman_approve',
+    'payout',
+  ];
+  const roles: Record<StepKey, Role> = {
+    ga_special: 'general_affairs',
+    ga_review: 'general_affairs',
+    finance_check: 'finance',
+    chairman_special: 'chairman',
+    chairman_approve: 'chairman',
+    payout: 'finance',
+  };
+  return keys.map((key) => ({ key, role: roles[key], label: STEP_LABELS[key] }));
+}
+
+export type ClaimStatus = 'pending' | 'paid' | 'rejected' | 'withdrawn';
+
+export interface ChainState {
+  status: ClaimStatus;
+  stepIndex: number;
+  steps: readonly { key: string; role: string }[];
+}
+
+export type Decision = 'approve' | 'reject' | 'pay';
+
+/** §3.5.1: where a decision on the current step leads — the next step, paid, or the end of the claim. */
+export function nextStep(state: ChainState, decision: Decision): { status: ClaimStatus; stepIndex: number; role: string | null } {
+  if (decision === 'reject') return { status: 'rejected', stepIndex: state.stepIndex, role: null };
+  const last = state.stepIndex >= state.steps.length - 1;
+  if (last) return { status: 'paid', stepIndex: state.stepIndex, role: null };
+  const next = state.steps[state.stepIndex + 1]!;
+  return { status: 'pending', stepIndex: state.stepIndex + 1, role: next.role };
+}
+
+export interface Actor {
+  staffId?: string;
+  roles: ReadonlySet<Role>;
+}
+
+/**
+ * §3.5.1: only the role of the current step may decide, and nobody decides on their own claim.
+ * The payout step takes a payment (date and method), not an approval; it is not rejected.
+ */
+export function mayDecide(
+  claim: ChainState & { claimantId: string; _id: string },
+  actor: Actor,
+  decision: Decision,
+): { ok: true } | { ok: false; message: string } {
+  if (claim.status !== 'pending') return { ok: false, message: `报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能再操作。` };
+  const step = claim.steps[claim.stepIndex]!;
+  const label = STEP_LABELS[step.key as StepKey] ?? step.key;
+  if (!actor.roles.has(step.role as Role)) {
+    return { ok: false, message: `报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。` };
+  }
+  if (actor.staffId && actor.staffId === claim.claimantId) {
+    return { ok: false, message: `${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。` };
+  }
+  if (step.key === 'payout' && decision !== 'pay') {
+    return {
+      ok: false,
+      message: decision === 'reject'
+        ? `报销单 ${claim._id} 已经董事长批准，只待发放，不能驳回。有问题请与董事长沟通。`
+        : `报销单 ${claim._id} 待发放，请发送：发放 ${claim._id} 付款方式 [付款日期]，例如：发放 ${claim._id} 银行转账`,
+    };
+  }
+  if (step.key !== 'payout' && decision === 'pay') {
+    return { ok: false, message: `报销单 ${claim._id} 还在「${label}」，审批完成后才能发放。` };
+  }
+  return { ok: true };
+}
+
+/** A rejection ends the claim, so it needs a reason the claimant can act on. */
+export function rejectionReasonProblem(reason: string | undefined): string | undefined {
+  const r = (reason ?? '').trim();
+  if (r.length < 2) return '驳回必须写明原因（至少 2 个字），申请人才知道怎么改。';
+  if (r.length > 200) return '驳回原因请控制在 200 字以内。';
+  return undefined;
+}
+
+/** §3.5.1: the claimant may withdraw while nobody has decided yet. */
+export function mayWithdraw(claim: ChainState & { claimantId: string; _id: string; decided: boolean }, actor: Actor): string | undefined {
+  if (actor.staffId !== claim.claimantId) return `只有申请人本人可以撤回报销单 ${claim._id}。`;
+  if (claim.status !== 'pending') return `报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能撤回。`;
+  if (claim.decided) return `报销单 ${claim._id} 已有人审批，不能撤回了；如需修改请联系当前审批人驳回。`;
+  return undefined;
+}
+
+export const PAYMENT_METHODS: Record<string, string> = {
+  现金: '现金',
+  银行转账: '银行转账',
+  转账: '银行转账',
+  银行: '银行转账',
+  微信: '微信',
+  微信转账: '微信',
+  支付宝: '支付宝',
+  cash: '现金',
+  bank: '银行转账',
+  wechat: '微信',
+  alipay: '支付宝',
+};
+
+export function parsePaymentMethod(text: string): string | undefined {
+  return PAYMENT_METHODS[text.trim().toLowerCase()] ?? PAYMENT_METHODS[text.trim()];
+}
+
+export const STATUS_LABELS: Record<ClaimStatus, string> = {
+  pending: '审批中',
+  paid: '发放',
+  rejected: '驳回',
+  withdrawn: '撤回',
+};
+
+const ROLE_NAMES: Record<string, string> = { general_affairs: '综合部', finance: '财务部', chairman: '董事长' };
+
+/** BX-20261127-001, typed in any case and with full-width dashes already folded. */
+export const CLAIM_NO_RE = /\bBX-\d{8}-\d{3,}\b/i;
+export function parseClaimNo(text: string): string | undefined {
+  return CLAIM_NO_RE.exec(text)?.[0].toUpperCase();
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { BotContext } from '../../src/core/context.ts';
+import { dailyNumber } from '../../src/core/numbering.ts';
+import { transition } from '../../src/core/transition.ts';
+import { Claim, claimOnce } from '../../src/models/index.ts';
+import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
+import { claimCard } from './cards.ts';
+import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
+import { claimantOf, claimedSerials, serialKey, showDraft } from './items.ts';
+import { alreadyClaimedSerials, checkClaim, mayWithdraw, parseClaimNo, planSteps, type ClaimItem } from './rules.ts';
+
+const HOUR = 3600_000;
+
+/** 提交报销 / card button 提交报销: checks every rule once more, numbers the claim and starts the chain. */
+export async function submitDraft(ctx: BotContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const { config } = ctx.services;
+  const tz = config.timezone;
+  const now = ctx.services.now();
+  const draft = await ReimbursementDraft.findById(who.staffId).lean();
+  const items = (draft?.items ?? []) as ClaimItem[];
+  if (!draft || !items.length) {
+    await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
+    return;
+  }
+  const { errors, flags } = checkClaim(items, now, tz, config.reimbursements.maxItemFen);
+  const serials = items.flatMap((it) => it.serials);
+  const taken = alreadyClaimedSerials(await claimedSerials(serials));
+  if (taken) errors.push(taken);
+  if (errors.length) {
+    await ctx.reply(['没有提交，请先改正：', ...errors.map((e) => `• ${e.message}`), '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。'].join('\n'));
+    return;
+  }
+  // one submission per draft, however often 提交 is clicked
+  if (!(await claimOnce(`reimbursedraft:${draft.token}`, ctx.sender!.identity))) {
+    await ctx.toast('这份报销已经提交过了。发送「我的报销」查看。');
+    return;
+  }
+  const no = await dailyNumber('BX', now, tz);
+  // §3.5.3: each ticket serial belongs to one claim, across everyone's claims
+  const won: string[] = [];
+  for (const s of serials) {
+    if (await claimOnce(serialKey(s), no)) won.push(s);
+    else {
+      await Claim.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
+      await Claim.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+      const dup = alreadyClaimedSerials(await claimedSerials([s]));
+      await ctx.reply(`没有提交：${dup?.message ?? `票号 ${s} 已报销过。`}`);
+      return;
+    }
+  }
+  const steps = planSteps(flags).map((s, i) => ({ ...s, status: i === 0 ? 'pending' : 'waiting' }));
+  await ReimbursementClaim.create({
+    _id: no,
+    claimantId: who.staffId,
+    claimantName: who.name,
+    items,
+    total: items.reduce((sum, it) => sum + it.amount, 0),
+    flags,
+    steps,
+    stepIndex: 0,
+    status: 'pending',
+    currentRole: steps[0]!.role,
+    stepSince: now,
+    remindAt: new Date(now.getTime() + config.reimbursements.remindAfterHours * HOUR),
+    history: [{ at: now, by: who.staffId, byName: who.name, action: 'submitted', note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '' }],
+    resubmitOf: draft.resubmitOf ?? null,
+    submittedAt: now,
+    version: 0,
+  });
+  await ReimbursementDraft.deleteOne({ _id: who.staffId, token: draft.token });
+  if (draft.resubmitOf) await ReimbursementClaim.updateOne({ _id: draft.resubmitOf }, { $set: { resubmittedAs: no } });
+  ctx.log.info({ claim: no, items: items.length, flags: flags.map((f) => f.code) }, 'reimbursement submitted');
+
+  const claim = (await loadClaim(no))!;
+  const reached = await notifyStep(ctx.services, claim);
+  const card = claimCard(claim, tz, reached ? `已提交，已通知${steps[0]!.label.replace(/（.*）/, '')}。` : `已提交，但暂时没有可审批的${steps[0]!.label.replace(/（.*）/, '')}人员，请联系行政部。`);
+  card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
+  await ctx.reply(card);
+}
+
+/** 撤回报销 <编号> / card button 撤回: the claimant, before anyone has decided. */
+export async function withdrawClaim(ctx: BotContext): Promise<void> {
+  const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
+  if (!no) {
+    await ctx.reply('请写明报销单编号，例如：撤回报销 BX-20261127-001');
+    return;
+  }
+  const claim = await loadClaim(no);
+  if (!claim) {
+    await ctx.toast(`没有找到报销单 ${no}。`);
+    return;
+  }
+  const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
+  const problem = mayWithdraw({ ...claim, decided, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  if (problem) {
+    await ctx.toast(problem);
+    return;
+  }
+  const now = ctx.services.now();
+  const step = claim.steps[claim.stepIndex]!;
+  const steps = claim.steps.map((s, i) => (i === claim.stepIndex ? { ...s, status: 'cancelled', at: now } : s));
+  const won = await transition(
+    ClaimTransitions,
+    no,
+    claim.version,
+    {
+      $set: { status: 'withdrawn', steps, currentRole: null, remindAt: null },
+      $push: { history: { at: now, by: ctx.sender!.staffId, byName: ctx.sender!.name, action: 'withdrawn', step: step.label } },
+    },
+    ctx.sender!.identity,
+  );
+  if (!won) {
+    const fresh = (await loadClaim(no))!;
+    const last = fresh.history.at(-1);
+    await ctx.toast(`没能撤回：报销单 ${no} 刚刚已由 ${last?.byName ?? '他人'} 处理（${last?.step ?? ''}）。`);
+    return;
+  }
+  // the tickets were never paid: a corrected claim may carry them again
+  await Claim.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: no });
+  await updateStepCards(ctx.services, no, step.key);
+  ctx.log.info({ claim: no }, 'reimbursement withdrawn');
+  await ctx.toast(`已撤回报销单 ${no}。如需更正后再报，发送：重新报销 ${no}`);
+}
+
+/** 重新报销 <编号>: a rejected or withdrawn claim's items become a new draft linked to it. */
+export async function resubmitClaim(ctx: BotContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const no = parseClaimNo(ctx.args);
+  if (!no) {
+    await ctx.reply('请写明被驳回或已撤回的报销单编号，例如：重新报销 BX-20261127-001');
+    return;
+  }
+  const old = await loadClaim(no);
+  if (!old || old.claimantId !== who.staffId) {
+    await ctx.reply(`没有找到你的报销单 ${no}。`);
+    return;
+  }
+  if (old.status !== 'rejected' && old.status !== 'withdrawn') {
+    await ctx.reply(`报销单 ${no} 没有被驳回或撤回，不需要重新报销。`);
+    return;
+  }
+  if (old.resubmittedAs) {
+    await ctx.reply(`报销单 ${no} 已经重新提交为 ${old.resubmittedAs}。`);
+    return;
+  }
+  const existing = await ReimbursementDraft.findById(who.staffId).lean();
+  if (existing?.items.length) {
+    await ctx.reply('你还有一份未提交的报销草稿。请先「提交报销」或「放弃报销」，再重新报销。');
+    return;
+  }
+  await ReimbursementDraft.findOneAndUpdate(
+    { _id: who.staffId },
+    { $set: { token: randomUUID(), items: old.items, resubmitOf: no } },
+    { upsert: true },
+  );
+  const reason = old.steps.find((s) => s.status === 'rejected')?.reason;
+  await showDraft(
+    ctx,
+    who.staffId,
+    `已把 ${no} 的明细放进新草稿${reason ? `（驳回原因：${reason}）` : ''}。用「删除明细 序号」去掉有问题的项，「报销」添加更正后的项，然后「提交报销」。`,
+  );
+}

@@ -1,0 +1,35 @@
+import { notify, recipientsWithRole } from '../src/core/notify.ts';
+import type { Role } from '../src/core/types.ts';
+import { ReimbursementClaim, type ClaimRecord } from '../src/models/reimbursements.ts';
+import { formatFen } from '../handlers/reimbursements/rules.ts';
+import type { JobDefinition } from './scheduler.ts';
+
+const HOUR = 3600_000;
+
+/**
+ * A step waiting longer than REIMBURSE_REMIND_AFTER_HOURS reminds its approvers, then again after each
+ * further period. Reads only the due claims, through the {status, remindAt} index.
+ */
+export const remindWaitingSteps: JobDefinition = {
+  name: 'reimbursements.remind',
+  cron: '*/15 * * * *',
+  description: '报销单在某一审批步骤等待过久时提醒审批人',
+  run: async (deps) => {
+    const now = deps.now();
+    const every = deps.config.reimbursements.remindAfterHours * HOUR;
+    const due = (await ReimbursementClaim.find({ status: 'pending', remindAt: { $lte: now } }).sort({ remindAt: 1 }).limit(200).lean()) as ClaimRecord[];
+    for (const c of due) {
+      const step = c.steps[c.stepIndex];
+      if (!step) continue;
+      // bookkeeping, not a decision: move the next reminder first, so a failed send does not repeat every 15 minutes
+      await ReimbursementClaim.updateOne({ _id: c._id, version: c.version }, { $set: { remindAt: new Date(now.getTime() + every) } });
+      const hours = Math.floor((now.getTime() - new Date(c.stepSince).getTime()) / HOUR);
+      const people = await recipientsWithRole(deps, [step.role as Role], [c.claimantId]);
+      const hint = step.key === 'payout' ? `发放 ${c._id} 付款方式` : `批准 ${c._id}，或 驳回 ${c._id} 原因`;
+      await notify(deps, people, `⏰ 报销单 ${c._id}（${c.claimantName} ${formatFen(c.total)}）在「${step.label}」已等待 ${hours} 小时，请尽快处理。\n发送：${hint}`);
+      deps.log.info({ claim: c._id, step: step.key, hours, recipients: people.length }, 'reimbursement reminder sent');
+    }
+  },
+};
+
+export const reimbursementJobs: JobDefinition[] = [remindWaitingSteps];

@@ -1,0 +1,298 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { ReimbursementClaim, ReimbursementDraft } from '../../../src/models/reimbursements.ts';
+import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
+
+/*
+ * The reimbursement workflow through the app on the real database (console channel in memory):
+ * submission with the rule flags, the approval chain, and the lookups.
+ */
+
+useDatabase('reimb_chain');
+
+let bot: Bot;
+let chat: MemoryReceiver;
+let clock = new Date('2026-11-27T04:00:00Z');
+let staff: Record<string, string>;
+
+beforeAll(async () => {
+  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
+});
+afterAll(() => bot.stop());
+beforeEach(async () => {
+  await clearCollections();
+  clock = new Date('2026-11-27T04:00:00Z');
+  staff = await seedPeople('console');
+  chat.sent.splice(0);
+});
+
+/** What the bot sent privately to `userId` (notifications), from index `from` on. */
+const sentTo = (userId: string, from = 0) =>
+  chat.sent
+    .slice(from)
+    .filter((s) => 'userId' in s.target && s.target.userId === userId)
+    .map((s) => s.text);
+
+/** Adds one item and submits; returns the claim number. */
+async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0]): Promise<string> {
+  const [draft] = await chat.say(who, itemMessage(item));
+  expect(draft, 'the draft card').toContain('报销草稿');
+  const replies = await chat.say(who, '提交报销');
+  const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
+  expect(no, replies.join('\n')).toBeDefined();
+  return no!;
+}
+
+const subway = { date: '2026-11-25', category: '地铁', amount: '6' };
+
+describe('submission (§3.5.3)', () => {
+  it('refuses consecutive bus tickets for a single traveller (§3.5.3)', async () => {
+    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '1' }));
+    const text = replies.join('\n');
+    expect(text).toContain('§3.5.3');
+    expect(text).toContain('连号');
+    // only the serials and travellers are asked again
+    expect(replies.at(-1)).toContain('票号');
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+  });
+
+  it('accepts consecutive bus tickets when two travelled together (§3.5.3)', async () => {
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '2' });
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.items[0]).toMatchObject({ serials: ['00123', '00124'], travellers: 2, amount: 400 });
+    expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_approve', 'payout']);
+  });
+
+  it('refuses a bus-ticket serial already claimed by anyone as a duplicate (§3.5.3)', async () => {
+    const first = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '77001', travellers: '1' });
+    const replies = await chat.say('zhao', itemMessage({ date: '2026-11-26', category: '公交', amount: '2', serials: '77001', travellers: '1' }));
+    expect(replies.join('\n')).toContain('§3.5.3');
+    expect(replies.join('\n')).toContain(`77001（${first}）`);
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+    expect(await ReimbursementClaim.countDocuments()).toBe(1);
+  });
+
+  it('gives a taxi claim the explicit 综合部 special-approval step (§3.5.2)', async () => {
+    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '出租车', amount: '35.50' }));
+    expect(draft).toContain('§3.5.2');
+    const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.steps.map((s) => s.key)).toEqual(['ga_special', 'ga_review', 'finance_check', 'chairman_approve', 'payout']);
+    expect(claim?.flags.map((f) => f.clause)).toEqual(['§3.5.2']);
+    const [card] = sentTo('wang');
+    expect(card).toContain('综合部特批（§3.5.2）');
+    expect(card).toContain('¥35.50');
+    // the special approval is its own decision: after it, 综合部 still reviews
+    expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('综合部特批');
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+  });
+
+  it('gives a four-month-old item the chairman\'s special-instruction step (§3.5.4)', async () => {
+    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-07-20', category: '餐费', amount: '30' }));
+    expect(draft).toContain('§3.5.4');
+    expect(draft).toContain('董事长批示');
+    const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+  });
+
+  it('refuses a future date and an insane amount, and asks again only for those', async () => {
+    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-30', category: '餐费', amount: '99999' }));
+    const text = replies.join('\n');
+    expect(text).toContain('晚于今天');
+    expect(text).toContain('不能超过 ¥5000.00');
+    expect(replies.at(-1)).toContain('日期');
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+  });
+
+  it('runs a guided form on text channels, asking only for what is missing', async () => {
+    expect((await chat.say('zhang', '报销')).join()).toContain('日期');
+    expect((await chat.say('zhang', '明天吧')).join()).toContain('日期格式不对');
+    expect((await chat.say('zhang', '11-26')).join()).toContain('类别');
+    expect((await chat.say('zhang', '坐飞船')).join()).toContain('不认识');
+    expect((await chat.say('zhang', '地铁')).join()).toContain('金额');
+    expect((await chat.say('zhang', '0')).join()).toContain('大于 0');
+    expect((await chat.say('zhang', '5')).join()).toContain('所办事项');
+    expect((await chat.say('zhang', '去公司开会')).join()).toContain('公司接洽人');
+    expect((await chat.say('zhang', '王综合')).join()).toContain('票号');
+    expect((await chat.say('zhang', '无')).join()).toContain('几人同行');
+    const [draft] = await chat.say('zhang', '无');
+    expect(draft).toContain('报销草稿');
+    expect(draft).toContain('2026-11-26 地铁 ¥5.00');
+    // numbered buttons: 2 = 提交报销
+    const replies = await chat.say('zhang', '2');
+    expect(replies.join()).toMatch(/BX-20261127-\d{3}/);
+  });
+
+  it('numbers claims BX-<date>-<seq>', async () => {
+    const a = await submitClaim('zhang', subway);
+    const b = await submitClaim('zhao', subway);
+    expect([a, b].sort()).toEqual(['BX-20261127-001', 'BX-20261127-002']);
+  });
+});
+
+describe('the chain (§3.5.1)', () => {
+  it('goes 综合部 → 财务部 → 董事长 → 财务部发放 to paid, telling the claimant at every step', async () => {
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '88001', travellers: '1' });
+    expect(sentTo('wang')[0]).toContain(`报销审批：综合部审核 ${no}`);
+    expect(sentTo('liu')[0]).toContain('批准');
+    expect(sentTo('li')).toEqual([]);
+
+    let mark = chat.sent.length;
+    expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('已批准');
+    expect(sentTo('li', mark)[0]).toContain(`财务部审查 ${no}`);
+    expect(sentTo('zhang', mark).join()).toContain('已通过「综合部审核」');
+
+    mark = chat.sent.length;
+    await chat.say('li', `批准 ${no}`);
+    expect(sentTo('chen', mark)[0]).toContain(`董事长批准 ${no}`);
+    mark = chat.sent.length;
+    await chat.say('chen', `批准 ${no}`);
+    expect(sentTo('li', mark)[0]).toContain(`报销待发放 ${no}`);
+    expect(sentTo('zhang', mark).join()).toContain('下一步：财务部发放');
+
+    expect((await chat.say('li', `发放 ${no} 飞鸽传书`)).join()).toContain('看不懂');
+    mark = chat.sent.length;
+    expect((await chat.say('li', `发放 ${no} 银行转账 11-27`)).join()).toContain('已登记');
+    expect(sentTo('zhang', mark).join()).toContain('已发放 ¥2.00：银行转账，付款日期 2026-11-27');
+
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.status).toBe('paid');
+    expect(claim?.paidOn).toBe('2026-11-27');
+    expect(claim?.history.map((h) => `${h.byName}:${h.action}`)).toEqual(['张三:submitted', '王综合:approved', '李财务:approved', '陈董:approved', '李财务:paid']);
+
+    // the record shows the audit trail
+    const [record] = await chat.say('zhang', `报销单 ${no}`);
+    expect(record).toContain('王综合 批准「综合部审核」');
+    expect(record).toContain('李财务 发放「财务部发放」');
+    expect(record).toContain('已发放');
+
+    const [ledger] = await chat.say('li', '报销台账');
+    expect(ledger).toContain('已发放 1 张，合计 ¥2.00');
+    expect(ledger).toContain('公交车 ¥2.00');
+    expect(ledger).toContain('张三 ¥2.00');
+  });
+
+  it('sends a rejection with its reason to the claimant and ends the claim; no reason, no rejection', async () => {
+    const no = await submitClaim('zhang', subway);
+    await chat.say('wang', `批准 ${no}`);
+    expect((await chat.say('li', `驳回 ${no}`)).join()).toContain('必须写明原因');
+    expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
+
+    const mark = chat.sent.length;
+    expect((await chat.say('li', `驳回 ${no} 票据上没有接洽人签字`)).join()).toContain('已驳回');
+    const told = sentTo('zhang', mark).join('\n');
+    expect(told).toContain('被 李财务 驳回');
+    expect(told).toContain('原因：票据上没有接洽人签字');
+    expect(told).toContain(`重新报销 ${no}`);
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim).toMatchObject({ status: 'rejected', currentRole: null, remindAt: null });
+    expect((await chat.say('chen', `批准 ${no}`)).join()).toContain('已驳回');
+
+    // a corrected claim, linked to the old one
+    const [draft] = await chat.say('zhang', `重新报销 ${no}`);
+    expect(draft).toContain(`重新提交 ${no}`);
+    const replies = await chat.say('zhang', '提交报销');
+    const again = /BX-\d{8}-\d{3}/.exec(replies.join())![0];
+    expect(again).not.toBe(no);
+    expect((await ReimbursementClaim.findById(again).lean())?.resubmitOf).toBe(no);
+    expect((await ReimbursementClaim.findById(no).lean())?.resubmittedAs).toBe(again);
+  });
+
+  it('refuses the wrong role and self-approval, and changes nothing', async () => {
+    const no = await submitClaim('zhang', subway);
+    expect((await chat.say('li', `批准 ${no}`)).join()).toContain('当前在「综合部审核」');
+    expect((await chat.say('zhang', `批准 ${no}`)).join()).toContain('没有权限');
+    expect((await chat.click('li', 'reimburse.approve', { no, v: '0' })).join()).toContain('综合部审核');
+
+    // 王综合's own claim: he may not review it, and he is not even sent the card
+    const own = await submitClaim('wang', subway);
+    expect(sentTo('wang').join()).not.toContain(`综合部审核 ${own}`);
+    expect((await chat.say('wang', `批准 ${own}`)).join()).toContain('不能审批自己的报销单');
+    for (const n of [no, own]) expect((await ReimbursementClaim.findById(n).lean())?.version).toBe(0);
+  });
+
+  it('gives one decision when two approvers act at once, and tells the other who decided', async () => {
+    const no = await submitClaim('zhang', subway);
+    const mark = chat.sent.length;
+    await Promise.all([
+      chat.say('wang', `批准 ${no}`),
+      chat.say('liu', `批准 ${no}`),
+      chat.click('wang', 'reimburse.approve', { no, v: '0' }),
+      chat.click('liu', 'reimburse.approve', { no, v: '0' }),
+    ]);
+    // what the two approvers were told in their chats
+    const answers = chat.sent.slice(mark).filter((s) => 'chatId' in s.target && /^dm-(wang|liu)$/.test(s.target.chatId)).map((s) => s.text);
+    expect(answers.filter((r) => r.startsWith('已批准'))).toHaveLength(1);
+    // everyone else is told who already decided
+    const others = answers.filter((r) => !r.startsWith('已批准'));
+    expect(others).toHaveLength(3);
+    for (const r of others) expect(r).toMatch(/已由 (王综合|刘综合)( 于 2026-11-27 12:00)? 批准/);
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.version).toBe(1);
+    expect(claim?.history.filter((h) => h.action === 'approved')).toHaveLength(1);
+    expect(claim?.stepIndex).toBe(1);
+  });
+
+  it('lets the claimant withdraw before the first decision, not after', async () => {
+    const no = await submitClaim('zhang', subway);
+    expect((await chat.say('zhao', `撤回报销 ${no}`)).join()).toContain('只有申请人');
+    expect((await chat.say('zhang', `撤回报销 ${no}`)).join()).toContain('已撤回');
+    expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('withdrawn');
+    expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('已撤回');
+
+    const other = await submitClaim('zhang', { ...subway, date: '2026-11-24' });
+    await chat.say('wang', `批准 ${other}`);
+    expect((await chat.say('zhang', `撤回报销 ${other}`)).join()).toContain('已有人审批');
+  });
+
+  it('releases a withdrawn claim\'s ticket serials for the corrected claim', async () => {
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '66001', travellers: '1' });
+    await chat.say('zhang', `撤回报销 ${no}`);
+    await chat.say('zhang', `重新报销 ${no}`);
+    const again = /BX-\d{8}-\d{3}/.exec((await chat.say('zhang', '提交报销')).join())?.[0];
+    expect(again).toBeDefined();
+    expect((await ReimbursementClaim.findById(again).lean())?.items[0]?.serials).toEqual(['66001']);
+  });
+});
+
+describe('lookups and reminders', () => {
+  it('我的报销 lists my claims; 待审批 lists what waits on my role, never my own', async () => {
+    const no = await submitClaim('zhang', subway);
+    const own = await submitClaim('wang', subway);
+    const [mine] = await chat.say('zhang', '我的报销');
+    expect(mine).toContain(`${no} ¥6.00 待「综合部审核」`);
+    const [waiting] = await chat.say('liu', '待审批');
+    expect(waiting).toContain(no);
+    expect(waiting).toContain(own);
+    const [wangs] = await chat.say('wang', '待审批');
+    expect(wangs).toContain(no);
+    expect(wangs).not.toContain(own);
+    expect((await chat.say('li', '待审批')).join()).toContain('没有等你审批');
+    expect((await chat.say('zhang', '待审批')).join()).toContain('没有权限');
+    expect((await chat.say('zhao', `报销单 ${no}`)).join()).toContain('只有申请人和审批人员');
+  });
+
+  it('reminds the approvers of a step waiting longer than REIMBURSE_REMIND_AFTER_HOURS', async () => {
+    const no = await submitClaim('zhang', subway);
+    const deps = { ...bot.services, recoverInbox: async () => 0 };
+    let mark = chat.sent.length;
+    clock = new Date(clock.getTime() + 23 * 3600_000);
+    await remindWaitingSteps.run(deps, clock);
+    expect(sentTo('wang', mark)).toEqual([]);
+
+    clock = new Date(clock.getTime() + 2 * 3600_000);
+    await remindWaitingSteps.run(deps, clock);
+    expect(sentTo('wang', mark).join()).toContain(`⏰ 报销单 ${no}`);
+    expect(sentTo('wang', mark).join()).toContain('已等待 25 小时');
+    expect(sentTo('zhang', mark)).toEqual([]);
+
+    // once per period, not every run
+    mark = chat.sent.length;
+    await remindWaitingSteps.run(deps, clock);
+    expect(sentTo('wang', mark)).toEqual([]);
+  });
+});

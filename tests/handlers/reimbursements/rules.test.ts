@@ -1,0 +1,190 @@
+import { describe, it, expect } from 'vitest';
+import {
+  alreadyClaimedSerials,
+  amountProblem,
+  checkClaim,
+  consecutiveBusTickets,
+  formatFen,
+  mayDecide,
+  mayWithdraw,
+  missingReceiptDetails,
+  needsChairmanInstruction,
+  needsSpecialTransportApproval,
+  nextStep,
+  olderThanThreeMonths,
+  parseSerials,
+  parseYuan,
+  planSteps,
+  rejectionReasonProblem,
+  repeatedSerials,
+  resolveItemDate,
+  type ClaimItem,
+} from '../../../handlers/reimbursements/rules.ts';
+import type { Role } from '../../../src/core/types.ts';
+
+const TZ = 'Asia/Shanghai';
+const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
+const MAX = 500_000;
+
+function item(over: Partial<ClaimItem> = {}): ClaimItem {
+  return { date: '2026-11-20', category: 'subway', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
+}
+const bus = (serials: string[], travellers = 1) => item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
+const actor = (staffId: string, ...roles: Role[]) => ({ staffId, roles: new Set<Role>(roles) });
+
+describe('§3.5.2 transport', () => {
+  it('needs 综合部 special approval for a taxi, and names the clause', () => {
+    const flag = needsSpecialTransportApproval([item(), item({ category: 'taxi', amount: 3500 })]);
+    expect(flag?.clause).toBe('§3.5.2');
+    expect(flag?.items).toEqual([1]);
+    expect(flag?.message).toContain('§3.5.2');
+    expect(flag?.message).toContain('综合部特批');
+  });
+
+  it('does not for bus, subway or company-vehicle fuel (§3.4.5)', () => {
+    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'fuel' })])).toBeUndefined();
+  });
+
+  it('puts the special approval before 综合部 review in the chain', () => {
+    const { flags } = checkClaim([item({ category: 'ride_hailing' })], NOW, TZ, MAX);
+    expect(planSteps(flags).map((s) => s.key)).toEqual(['ga_special', 'ga_review', 'finance_check', 'chairman_approve', 'payout']);
+  });
+});
+
+describe('§3.5.3 receipts', () => {
+  it('requires date, matter and contact on every item', () => {
+    const r = missingReceiptDetails({ date: '2026-11-20', matter: '', contact: ' ' }, 2);
+    expect(r?.message).toContain('§3.5.3');
+    expect(r?.message).toContain('第3项');
+    expect(r?.message).toContain('所办事项、公司接洽人');
+    expect(missingReceiptDetails(item())).toBeUndefined();
+  });
+
+  it('refuses consecutive bus tickets for a single traveller', () => {
+    const r = consecutiveBusTickets([bus(['A00123', 'A00124'])]);
+    expect(r?.clause).toBe('§3.5.3');
+    expect(r?.message).toContain('A00123/A00124');
+  });
+
+  it('accepts consecutive bus tickets when two or more travelled together', () => {
+    expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2)])).toBeUndefined();
+  });
+
+  it('catches consecutive tickets split over two single-traveller items', () => {
+    expect(consecutiveBusTickets([bus(['50017']), bus(['50018'])])?.items).toEqual([0, 1]);
+    expect(consecutiveBusTickets([bus(['50017']), bus(['50019'])])).toBeUndefined();
+    // different prefixes are different rolls
+    expect(consecutiveBusTickets([bus(['A50017', 'B50018'])])).toBeUndefined();
+  });
+
+  it('refuses the same serial twice in one claim, and one claimed before as a duplicate', () => {
+    expect(repeatedSerials([bus(['90001']), bus(['90001'])])?.message).toContain('重复');
+    const dup = alreadyClaimedSerials(new Map([['90001', 'BX-20261101-004']]));
+    expect(dup?.message).toContain('§3.5.3');
+    expect(dup?.message).toContain('BX-20261101-004');
+  });
+
+  it('refuses a bus ticket without its serial', () => {
+    const { errors } = checkClaim([item({ category: 'bus', serials: [] })], NOW, TZ, MAX);
+    expect(errors.map((e) => e.code)).toContain('bus_serials_missing');
+  });
+
+  it('parses serials and refuses what is not one', () => {
+    expect(parseSerials('00123，00124、00125')).toEqual({ serials: ['00123', '00124', '00125'] });
+    expect(parseSerials('无')).toEqual({ serials: [] });
+    expect('error' in parseSerials('一张票')).toBe(true);
+  });
+});
+
+describe('§3.5.4 deadline', () => {
+  it('flags an item older than three months for the chairman\'s special instruction', () => {
+    expect(olderThanThreeMonths('2026-07-27', NOW, TZ)).toBe(true);
+    expect(olderThanThreeMonths('2026-08-27', NOW, TZ)).toBe(false);
+    const flag = needsChairmanInstruction([item({ date: '2026-07-20' })], NOW, TZ);
+    expect(flag?.message).toContain('§3.5.4');
+    expect(flag?.message).toContain('董事长批示');
+  });
+
+  it('puts the chairman\'s special instruction before his approval', () => {
+    const { flags } = checkClaim([item({ date: '2026-07-20' })], NOW, TZ, MAX);
+    expect(planSteps(flags).map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+  });
+});
+
+describe('amounts and dates', () => {
+  it('reads yuan into fen and shows fen as yuan', () => {
+    expect(parseYuan('12.5')).toBe(1250);
+    expect(parseYuan('¥12.50')).toBe(1250);
+    expect(parseYuan('3元')).toBe(300);
+    expect(parseYuan('1.234')).toBeUndefined();
+    expect(parseYuan('-5')).toBeUndefined();
+    expect(formatFen(1250)).toBe('¥12.50');
+  });
+
+  it('refuses zero and amounts above the ceiling', () => {
+    expect(amountProblem(0, MAX)).toContain('大于 0');
+    expect(amountProblem(MAX + 1, MAX)).toContain('不能超过');
+    expect(amountProblem(MAX, MAX)).toBeUndefined();
+  });
+
+  it('refuses a date in the future', () => {
+    const { errors } = checkClaim([item({ date: '2026-11-28' })], NOW, TZ, MAX);
+    expect(errors.map((e) => e.code)).toEqual(['future_date']);
+  });
+
+  it('resolves dates as typed, a month-day without year to the latest such day', () => {
+    expect(resolveItemDate('今天', NOW, TZ)).toBe('2026-11-27');
+    expect(resolveItemDate('昨天', NOW, TZ)).toBe('2026-11-26');
+    expect(resolveItemDate('11月3日', NOW, TZ)).toBe('2026-11-03');
+    expect(resolveItemDate('12-30', NOW, TZ)).toBe('2025-12-30');
+    expect(resolveItemDate('2026/2/30', NOW, TZ)).toBeUndefined();
+  });
+});
+
+describe('§3.5.1 the chain', () => {
+  const steps = planSteps([]).map((s) => ({ key: s.key, role: s.role }));
+  const claim = { _id: 'BX-20261127-001', claimantId: 's-zhang', status: 'pending' as const, stepIndex: 0, steps };
+
+  it('goes 综合部 → 财务部 → 董事长 → 财务部发放, then paid', () => {
+    let state = { ...claim };
+    const roles: string[] = [state.steps[0]!.role];
+    for (let i = 0; i < steps.length - 1; i++) {
+      const n = nextStep(state, 'approve');
+      state = { ...state, stepIndex: n.stepIndex, status: n.status as 'pending' };
+      roles.push(n.role!);
+    }
+    expect(roles).toEqual(['general_affairs', 'finance', 'chairman', 'finance']);
+    expect(nextStep(state, 'pay').status).toBe('paid');
+  });
+
+  it('ends the claim on a rejection', () => {
+    expect(nextStep(claim, 'reject')).toEqual({ status: 'rejected', stepIndex: 0, role: null });
+  });
+
+  it('lets only the current step\'s role decide, and nobody on their own claim', () => {
+    expect(mayDecide(claim, actor('s-wang', 'general_affairs'), 'approve')).toEqual({ ok: true });
+    const wrong = mayDecide(claim, actor('s-li', 'finance'), 'approve');
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && wrong.message).toContain('综合部审核');
+    const self = mayDecide({ ...claim, claimantId: 's-wang' }, actor('s-wang', 'general_affairs'), 'approve');
+    expect(!self.ok && self.message).toContain('不能审批自己');
+  });
+
+  it('takes a payment, not an approval, at the payout step', () => {
+    const payout = { ...claim, stepIndex: steps.length - 1 };
+    expect(mayDecide(payout, actor('s-li', 'finance'), 'approve').ok).toBe(false);
+    expect(mayDecide(payout, actor('s-li', 'finance'), 'pay').ok).toBe(true);
+    expect(mayDecide(claim, actor('s-wang', 'general_affairs', 'finance'), 'pay').ok).toBe(false);
+  });
+
+  it('needs a reason to reject', () => {
+    expect(rejectionReasonProblem('')).toContain('原因');
+    expect(rejectionReasonProblem('票据缺签字')).toBeUndefined();
+  });
+
+  it('lets the claimant withdraw only before the first decision', () => {
+    expect(mayWithdraw({ ...claim, decided: false }, actor('s-zhang'))).toBeUndefined();
+    expect(mayWithdraw({ ...claim, decided: true }, actor('s-zhang'))).toContain('已有人审批');
+    expect(mayWithdraw({ ...claim, decided: false }, actor('s-other', 'general_affairs'))).toContain('只有申请人');
+  });
+});

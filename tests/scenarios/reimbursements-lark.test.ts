@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { LarkStandin, cardActionEvent, findButtonValue, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { seedPeople } from '../helpers/reimbursement-people.ts';
+import { Bot } from '../../src/bot.ts';
+import { createHttpServer, listen } from '../../src/http.ts';
+import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { ReimbursementClaim } from '../../src/models/reimbursements.ts';
+
+/*
+ * Reimbursements on Lark end to end: staff submit through form cards, approvers decide on interactive
+ * cards; events are POSTed encrypted and signed to the bot's HTTP server, and every send and card
+ * PATCH goes through the real SDK to the Open API stand-in.
+ */
+
+useDatabase('reimb_lark');
+
+const APP_ID = 'cli_0123456789abcdef';
+const APP_SECRET = `secret_${randomBytes(8).toString('hex')}`;
+const VERIFICATION_TOKEN = `vt_${randomBytes(8).toString('hex')}`;
+const ENCRYPT_KEY = `ek_${randomBytes(8).toString('hex')}`;
+const OU = { zhang: 'ou_zhang', zhao: 'ou_zhao', wang: 'ou_wang', liu: 'ou_liu', li: 'ou_li', chen: 'ou_chen' } as const;
+
+let standin: LarkStandin;
+let bot: Bot;
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  standin = await LarkStandin.start({ appId: APP_ID, appSecret: APP_SECRET });
+  const config = testConfig({
+    LARK_APP_ID: APP_ID,
+    LARK_APP_SECRET: APP_SECRET,
+    LARK_DOMAIN: standin.url,
+    LARK_EVENT_MODE: 'webhook',
+    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+  });
+  const receiver = new LarkReceiver(config.lark!, silentLog);
+  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
+  await bot.start();
+  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
+  base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  if (server) {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+  await standin?.close();
+});
+
+beforeEach(async () => {
+  await clearCollections();
+  standin.reset();
+  await seedPeople('lark', OU);
+});
+
+const p2p = (openId: string) => `oc_p2p_${openId}`;
+
+async function deliver(payload: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const { body, headers } = larkRequest(payload, ENCRYPT_KEY);
+  const res = await fetch(base, { method: 'POST', body, headers });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function say(openId: string, text: string): Promise<void> {
+  const event = messageEvent({ token: VERIFICATION_TOKEN, openId, text });
+  expect((await deliver(event)).status).toBe(200);
+  await waitProcessed(`lark:${(event.event.message as { message_id: string }).message_id}`);
+}
+
+/** Clicks a card button (or submits its form); resolves with the toast Lark shows. */
+async function click(openId: string, messageId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<string> {
+  const event = cardActionEvent({ token: VERIFICATION_TOKEN, openId, value, formValue, messageId, chatId: p2p(openId) });
+  const res = await deliver(event);
+  expect(res.status).toBe(200);
+  await waitProcessed(`lark:${event.header.event_id as string}`);
+  return String((res.json.toast as { content?: string } | undefined)?.content ?? '');
+}
+
+/** The newest card sent to a chat or person whose JSON contains `marker`. */
+async function cardWith(to: string, marker: string): Promise<{ messageId: string; card: Record<string, unknown> }> {
+  return standin.waitFor(() => standin.cards(to).filter((c) => JSON.stringify(c.card).includes(marker)).at(-1), `a card with ${marker} to ${to}`);
+}
+
+const texts = (openId: string) => standin.texts(openId).join('\n');
+
+/** The last item form card sent to `openId`, as the form errors patched it in place (with `marker`). */
+async function patchedFormWith(openId: string, marker: string): Promise<{ messageId: string; card: Record<string, unknown> }> {
+  const form = standin.cards(p2p(openId)).filter((c) => findButtonValue(c.card, 'form.submit')).at(-1)!;
+  const card = await standin.waitFor(
+    () => standin.patches(form.messageId).map((p) => p.content).find((c) => JSON.stringify(c).includes(marker)),
+    `the form card patched with ${marker}`,
+  );
+  return { messageId: form.messageId, card: card as Record<string, unknown> };
+}
+
+/** Fills the item form card and submits it; resolves with the toast. */
+async function addItem(openId: string, form: Record<string, string>): Promise<string> {
+  const before = standin.cards(p2p(openId)).length;
+  await say(openId, '报销');
+  const card = await standin.waitFor(() => standin.cards(p2p(openId)).slice(before).find((c) => findButtonValue(c.card, 'form.submit')), 'the item form card');
+  return click(openId, card.messageId, findButtonValue(card.card, 'form.submit')!, { date: '2026-11-25', matter: '去万达广场送排班表', contact: '李经理', serials: '', travellers: '', ...form });
+}
+
+/** Submits the draft with its card button; resolves with the claim number. */
+async function submitDraft(openId: string): Promise<string> {
+  const draft = await cardWith(p2p(openId), 'reimburse.submit');
+  await click(openId, draft.messageId, findButtonValue(draft.card, 'reimburse.submit')!);
+  const claim = await cardWith(p2p(openId), '报销单 BX-');
+  return /BX-\d{8}-\d{3}/.exec(JSON.stringify(claim.card))![0];
+}
+
+/** An approver's card for `no` and step `label`, and its 批准 button. */
+async function approvalCardOf(openId: string, label: string, no: string) {
+  const card = await cardWith(openId, `${label} ${no}`);
+  return { ...card, approve: findButtonValue(card.card, 'reimburse.approve'), reject: findButtonValue(card.card, 'reimburse.rejectAsk') };
+}
+
+describe('submitting on Lark form cards', () => {
+  it('refuses consecutive bus tickets for one traveller inline on the form card (§3.5.3), accepts them for two', async () => {
+    const toast = await addItem(OU.zhang, { category: '公交', amount: '4', serials: '00123,00124', travellers: '1' });
+    expect(toast).toContain('红字');
+    const redo = await patchedFormWith(OU.zhang, '连号');
+    expect(JSON.stringify(redo.card)).toContain('§3.5.3');
+    // what was typed is kept
+    expect(JSON.stringify(redo.card)).toContain('00123,00124');
+
+    await click(OU.zhang, redo.messageId, findButtonValue(redo.card, 'form.submit')!, {
+      date: '2026-11-25', category: '公交', amount: '4', matter: '两人去万达广场换岗', contact: '李经理', serials: '00123,00124', travellers: '2',
+    });
+    const no = await submitDraft(OU.zhang);
+    expect((await ReimbursementClaim.findById(no).lean())?.items[0]).toMatchObject({ serials: ['00123', '00124'], travellers: 2 });
+  });
+
+  it('refuses a ticket serial already claimed as a duplicate (§3.5.3)', async () => {
+    await addItem(OU.zhang, { category: '公交', amount: '2', serials: '55001', travellers: '1' });
+    const first = await submitDraft(OU.zhang);
+    await addItem(OU.zhao, { category: '公交', amount: '2', serials: '55001', travellers: '1' });
+    const redo = await patchedFormWith(OU.zhao, '已报销过');
+    expect(JSON.stringify(redo.card)).toContain(first);
+    expect(await ReimbursementClaim.countDocuments()).toBe(1);
+  });
+
+  it('gives a four-month-old item the chairman\'s special-instruction card (§3.5.4)', async () => {
+    await addItem(OU.zhang, { date: '2026-07-01', category: '餐费', amount: '30' });
+    const no = await submitDraft(OU.zhang);
+    for (const [who, label] of [[OU.wang, '综合部审核'], [OU.li, '财务部审查']] as const) {
+      const c = await approvalCardOf(who, label, no);
+      await click(who, c.messageId, c.approve!);
+    }
+    const special = await approvalCardOf(OU.chen, '董事长批示（§3.5.4）', no);
+    expect(JSON.stringify(special.card)).toContain('需董事长批示');
+    await click(OU.chen, special.messageId, special.approve!);
+    await approvalCardOf(OU.chen, '董事长批准', no);
+  });
+});
+
+describe('approving on Lark cards (§3.5.1)', () => {
+  it('takes a taxi claim through 综合部特批 (§3.5.2) and the whole chain to paid, updating every approver\'s card in place', async () => {
+    await addItem(OU.zhang, { category: '出租车', amount: '35.5', matter: '夜间送受伤队员去医院' });
+    const no = await submitDraft(OU.zhang);
+
+    // both 综合部 members get the special-approval card; the claimant gets the record
+    const special = await approvalCardOf(OU.wang, '综合部特批（§3.5.2）', no);
+    const liuCopy = await approvalCardOf(OU.liu, '综合部特批（§3.5.2）', no);
+    expect(JSON.stringify(special.card)).toContain('¥35.50');
+
+    const toast = await click(OU.wang, special.messageId, special.approve!);
+    expect(toast).toContain('已批准');
+    // every copy of the step's card now says who did what and when
+    for (const id of [special.messageId, liuCopy.messageId]) {
+      const patch = await standin.waitFor(() => standin.patches(id)[0], `the update of ${id}`);
+      expect(JSON.stringify(patch.content)).toContain('王综合 于 2026-');
+      expect(findButtonValue(patch.content!, 'reimburse.approve')).toBeUndefined();
+    }
+    expect(texts(OU.zhang)).toContain('已通过「综合部特批（§3.5.2）」');
+
+    // the special approval is its own decision: 综合部 still reviews
+    const review = await approvalCardOf(OU.liu, '综合部审核', no);
+    await click(OU.liu, review.messageId, review.approve!);
+    const finance = await approvalCardOf(OU.li, '财务部审查', no);
+    await click(OU.li, finance.messageId, finance.approve!);
+    const chairman = await approvalCardOf(OU.chen, '董事长批准', no);
+    await click(OU.chen, chairman.messageId, chairman.approve!);
+
+    const payout = await cardWith(OU.li, `报销待发放 ${no}`);
+    const pay = findButtonValue(payout.card, 'reimburse.pay')!;
+    expect(await click(OU.li, payout.messageId, pay, { method: '飞鸽', date: '' })).toContain('付款方式');
+    expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
+    expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '' })).toContain('已登记');
+
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.status).toBe('paid');
+    expect(claim?.history.map((h) => `${h.byName}:${h.action}:${h.step}`)).toEqual([
+      '张三:submitted:',
+      '王综合:approved:综合部特批（§3.5.2）',
+      '刘综合:approved:综合部审核',
+      '李财务:approved:财务部审查',
+      '陈董:approved:董事长批准',
+      '李财务:paid:财务部发放',
+    ]);
+    expect(texts(OU.zhang)).toContain(`你的报销单 ${no} 已发放 ¥35.50：银行转账`);
+  });
+
+  it('sends a rejection with the reason typed on the card to the claimant (§3.5.1)', async () => {
+    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    const no = await submitDraft(OU.zhang);
+    const card = await approvalCardOf(OU.wang, '综合部审核', no);
+    await click(OU.wang, card.messageId, card.reject!);
+    const form = await standin.waitFor(() => standin.patches(card.messageId).at(-1), 'the reason form');
+    const submit = findButtonValue(form.content!, 'reimburse.reject')!;
+    expect(submit).toMatchObject({ no });
+
+    expect(await click(OU.wang, card.messageId, submit, { reason: '' })).toContain('必须写明原因');
+    expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
+
+    expect(await click(OU.wang, card.messageId, submit, { reason: '地铁票没有接洽人签字' })).toContain('已驳回');
+    await standin.waitFor(() => texts(OU.zhang).includes('原因：地铁票没有接洽人签字'), 'the claimant to be told');
+    expect(texts(OU.zhang)).toContain('被 王综合 驳回');
+    const liuCopy = await approvalCardOf(OU.liu, '综合部审核', no);
+    const patch = await standin.waitFor(() => standin.patches(liuCopy.messageId)[0], 'the other copy updated');
+    expect(JSON.stringify(patch.content)).toContain('地铁票没有接洽人签字');
+    expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('rejected');
+  });
+
+  it('refuses a click from the wrong role and on one\'s own claim, and changes nothing', async () => {
+    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    const no = await submitDraft(OU.zhang);
+    const card = await approvalCardOf(OU.wang, '综合部审核', no);
+    expect(await click(OU.li, card.messageId, card.approve!)).toContain('需要综合部处理');
+    expect(await click(OU.zhang, card.messageId, card.approve!)).toContain('没有权限');
+
+    await addItem(OU.wang, { category: '地铁', amount: '8' });
+    const own = await submitDraft(OU.wang);
+    const liuCard = await approvalCardOf(OU.liu, '综合部审核', own);
+    expect(await click(OU.wang, liuCard.messageId, liuCard.approve!)).toContain('不能审批自己的报销单');
+    for (const c of [card, liuCard]) expect(standin.patches(c.messageId)).toHaveLength(0);
+    for (const n of [no, own]) expect((await ReimbursementClaim.findById(n).lean())?.version).toBe(0);
+  });
+
+  it('gives one decision when both 综合部 members click 批准 at once, and a double click', async () => {
+    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    const no = await submitDraft(OU.zhang);
+    const a = await approvalCardOf(OU.wang, '综合部审核', no);
+    const b = await approvalCardOf(OU.liu, '综合部审核', no);
+    const toasts = await Promise.all([
+      click(OU.wang, a.messageId, a.approve!),
+      click(OU.wang, a.messageId, a.approve!),
+      click(OU.liu, b.messageId, b.approve!),
+      click(OU.liu, b.messageId, b.approve!),
+    ]);
+    expect(toasts.filter((t) => t.startsWith('已批准'))).toHaveLength(1);
+    for (const t of toasts.filter((x) => !x.startsWith('已批准'))) expect(t).toMatch(/已由 (王综合|刘综合) 于 .* 批准/);
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim?.version).toBe(1);
+    expect(claim?.history.filter((h) => h.action === 'approved')).toHaveLength(1);
+    expect(standin.cards(OU.li).filter((c) => JSON.stringify(c.card).includes(`财务部审查 ${no}`))).toHaveLength(1);
+  });
+});

@@ -1,5 +1,7 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ROLES } from '../core/types.ts';
+import { complaintModels } from './complaints.ts';
+import { reimbursementModels } from './reimbursements.ts';
 
 /*
  * Schemas avoid index options FerretDB rejects (TTL, sparse, partial, text): expiry is done by
@@ -173,7 +175,8 @@ export async function nextSequence(key: string): Promise<number> {
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(): Promise<void> {
-  for (const model of [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter, ...(await import('./complaints.ts')).complaintModels, ...(await import('./reimbursements.ts')).reimbursementModels]) {
+  const foundation = [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter];
+  for (const model of [...foundation, ...complaintModels, ...reimbursementModels]) {
     await model.init();
   }
 }

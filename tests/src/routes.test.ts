@@ -1,0 +1,40 @@
+import { describe, it, expect } from 'vitest';
+import { matchCommand } from '../../src/core/router.ts';
+import { routes, workflows } from '../../src/routes.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+describe('the route table', () => {
+  it('gives every command word to one command only', () => {
+    const seen = new Map<string, string>();
+    for (const r of routes.commands) {
+      for (const w of r.words) {
+        expect(seen.get(w.toLowerCase()), `"${w}" is used by ${seen.get(w.toLowerCase())} and ${r.name}`).toBeUndefined();
+        seen.set(w.toLowerCase(), r.name);
+      }
+    }
+  });
+
+  it.each(routes.commands.map((r) => [r.name, r.example] as const))('routes the help example of %s to itself', (name, example) => {
+    expect(matchCommand(routes, example)?.route.name).toBe(name);
+  });
+
+  it('routes every English alias', () => {
+    for (const r of routes.commands) for (const w of r.words) expect(matchCommand(routes, w)?.route.name, w).toBe(r.name);
+  });
+
+  it('declares each card action once', () => {
+    const actions = routes.actions.map((a) => a.action);
+    expect(new Set(actions).size).toBe(actions.length);
+  });
+
+  it('defines every form once, across workflows', () => {
+    const names = workflows.flatMap((w) => (w.forms ?? []).map((f) => f.name));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('documents every command in the README', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    for (const r of routes.commands) expect(readme, `README lacks ${r.words[0]}`).toContain(`\`${r.words[0]}`);
+  });
+});

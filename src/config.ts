@@ -101,6 +101,9 @@ const schema = z.object({
 
 export type RawConfig = z.infer<typeof schema>;
 
+/** Every variable the bot reads (the README and .env.example list each one). */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);
+
 export interface Config {
   timezone: string;
   admins: string[];

@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { loadConfig, ConfigError } from '../../src/config.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, ConfigError, CONFIG_VARIABLES } from '../../src/config.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -66,5 +68,10 @@ describe('loadConfig', () => {
   it('never puts a secret into its messages', () => {
     const found = problems({ LARK_APP_SECRET: 'top-secret-value' });
     expect(found.join('\n')).not.toContain('top-secret-value');
+  });
+
+  it.each(['README.md', '.env.example'])('is documented in full in %s', (file) => {
+    const text = readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
+    for (const name of CONFIG_VARIABLES) expect(text, `${file} lacks ${name}`).toContain(name);
   });
 });

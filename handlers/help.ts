@@ -1,12 +1,12 @@
 import type { BotContext } from '../src/core/context.ts';
 import { commandsFor } from '../src/core/router.ts';
-import { HOW_TO_BIND } from '../src/core/app.ts';
+import { unknownSenderText } from '../src/core/app.ts';
 import { roleNames } from '../src/core/roles.ts';
 
 /** 帮助: only what the sender's roles may use, each with an example. */
 export async function help(ctx: BotContext): Promise<void> {
   if (!ctx.sender) {
-    await ctx.reply(HOW_TO_BIND);
+    await ctx.reply(await unknownSenderText(ctx.event));
     return;
   }
   const lines = commandsFor(ctx.services.routes, ctx).map((r) => `• ${r.words[0]} — ${r.summary}\n  例：${r.example}`);

@@ -23,6 +23,12 @@ export function newRefId(): string {
   return randomBytes(4).toString('hex').toUpperCase();
 }
 
+/** What someone the bot cannot serve is told: a disabled person so; anyone else how to bind. */
+export async function unknownSenderText(event: Pick<BotEvent, 'channel' | 'userId'>): Promise<string> {
+  const link = await Identity.findById(identityKey(event)).lean();
+  return link ? DISABLED_REPLY : HOW_TO_BIND;
+}
+
 export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string {
   return `${event.channel}:${event.userId}`;
 }
@@ -247,13 +253,13 @@ export class BotApp implements EventSink {
 
     const match = matchCommand(this.routes, ctx.text);
     if (!match) {
-      if (!ctx.sender) await ctx.reply(await this.unknownSenderText(ctx));
+      if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
       else await ctx.reply(`没有听懂「${truncate(stripCommandPrefix(ctx.text), 20)}」。发送「帮助」查看你能用的命令。`);
       return;
     }
     ctx.args = match.args;
     if (!ctx.sender && match.route.allow !== 'anyone') {
-      await ctx.reply(await this.unknownSenderText(ctx));
+      await ctx.reply(await unknownSenderText(ctx.event));
       return;
     }
     if (!isAllowed(match.route.allow, ctx)) {
@@ -267,7 +273,7 @@ export class BotApp implements EventSink {
 
   private async runAction(ctx: BotContext, action: string): Promise<void> {
     if (!ctx.sender) {
-      await ctx.toast(await this.unknownSenderText(ctx));
+      await ctx.toast(await unknownSenderText(ctx.event));
       return;
     }
     if (action === FORM_SUBMIT_ACTION) {
@@ -285,12 +291,6 @@ export class BotApp implements EventSink {
       return;
     }
     await route.handler(ctx);
-  }
-
-  /** A disabled person is told so; anyone else not bound gets the how-to-bind text. */
-  private async unknownSenderText(ctx: BotContext): Promise<string> {
-    const link = await Identity.findById(identityKey(ctx.event)).lean();
-    return link ? DISABLED_REPLY : HOW_TO_BIND;
   }
 
   /** "2" answers button 2 of the last text-rendered card in this chat. */

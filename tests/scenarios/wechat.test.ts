@@ -8,7 +8,7 @@ import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from
 import { Bot } from '../../src/bot.ts';
 import { routes } from '../../src/routes.ts';
 import type { RouteTable } from '../../src/core/router.ts';
-import { HOW_TO_BIND } from '../../src/core/app.ts';
+import { DISABLED_REPLY, HOW_TO_BIND } from '../../src/core/app.ts';
 import { BindCode, FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
 import { ONLY_TEXT_HINT, WechatyReceiver } from '../../src/receivers/wechaty.ts';
 
@@ -259,7 +259,7 @@ describe('cards rendered as text', () => {
     const replies = await talk(wx.people.admin, '1');
     expect(replies.join('\n')).toContain('已停用 张三');
     expect((await Staff.findById(zhang._id).lean())?.active).toBe(false);
-    expect(await talkOne(wx.people.zhang, '帮助')).toBe(HOW_TO_BIND);
+    expect(await talkOne(wx.people.zhang, '帮助')).toBe(DISABLED_REPLY);
   });
 });
 

@@ -59,6 +59,7 @@ export const workflows: Workflow[] = [foundation, complaints, reimbursements];
 export const routes: RouteTable = {
   commands: workflows.flatMap((w) => w.commands),
   actions: workflows.flatMap((w) => w.actions),
+  attachment: workflows.find((w) => w.attachment)?.attachment,
 };
 export const forms: FormDefinition[] = workflows.flatMap((w) => w.forms ?? []);
 export const jobs: JobDefinition[] = workflows.flatMap((w) => w.jobs ?? []);

@@ -11,7 +11,8 @@ export type ClaimView = Pick<
 
 export function itemLine(it: ClaimItem, i: number): string {
   const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${(it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行）` : ''}` : '';
-  return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}`;
+  const photos = it.receipts?.length ? `；收据照片 ${it.receipts.length} 张` : '';
+  return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}${photos}`;
 }
 
 export function flagLines(flags: readonly Pick<RuleMessage, 'message'>[]): string[] {

@@ -1,7 +1,7 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { reimbursementJobs } from '../../schedules/reimbursements.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
-import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
+import { addItemFromCard, attachReceipt, discardDraft, itemForm, removeItem, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 
@@ -12,6 +12,7 @@ import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 export const reimbursements: Workflow = {
   name: 'reimbursements',
   forms: [itemForm],
+  attachment: { allow: 'staff', handler: attachReceipt },
   jobs: reimbursementJobs,
   commands: [
     { name: 'reimburse.item', words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },

@@ -272,3 +272,32 @@ export async function discardDraft(ctx: BotContext): Promise<void> {
   const removed = await ReimbursementDraft.deleteOne({ _id: who.staffId });
   await ctx.toast(removed.deletedCount ? '已放弃这份报销草稿，没有提交任何内容。' : '你没有未提交的报销草稿。');
 }
+
+/** Photos per item: enough for a roll of tickets, few enough to review on a phone. */
+const MAX_RECEIPTS_PER_ITEM = 9;
+
+/**
+ * A picture or file sent in private while a draft is open is a receipt of the draft's last item
+ * (§3.5.3 票据). Only the platform's reference is kept; the photo stays on WeChat/Lark.
+ */
+export async function attachReceipt(ctx: BotContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (!who) return;
+  const draft = await ReimbursementDraft.findById(who.staffId).lean();
+  const items = (draft?.items ?? []) as ClaimItem[];
+  if (!items.length) {
+    await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
+    return;
+  }
+  const last = items.length - 1;
+  const receipts = [...(items[last]!.receipts ?? [])];
+  const refs = (ctx.event.attachments ?? []).map((a) => a.ref).filter((r) => !receipts.includes(r));
+  if (receipts.length + refs.length > MAX_RECEIPTS_PER_ITEM) {
+    await ctx.reply(`第 ${last + 1} 项最多附 ${MAX_RECEIPTS_PER_ITEM} 张收据照片，这张没有附上。`);
+    return;
+  }
+  receipts.push(...refs);
+  // one person's messages are processed in order, so rewriting their own draft's item is safe
+  await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { [`items.${last}.receipts`]: receipts } });
+  await ctx.reply(`已把收据照片附在第 ${last + 1} 项（${items[last]!.matter}），这一项共 ${receipts.length} 张。\n继续发照片，或发送「提交报销」。`);
+}

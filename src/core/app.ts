@@ -13,6 +13,8 @@ export const HOW_TO_BIND =
 
 export const DISABLED_REPLY = '你的员工账号已停用，暂时无法使用。如有疑问请联系行政部。';
 
+export const ATTACHMENT_UNUSED = '收到了，但这里用不上图片或文件。请用文字发送命令，发送「帮助」查看你能用的命令。';
+
 export const ERROR_REPLY = (ref: string) => `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
 
 /** Events still unprocessed this long after arrival are taken over by the recovery sweep. */
@@ -242,6 +244,10 @@ export class BotApp implements EventSink {
       await this.runAction(ctx, ctx.action.action);
       return;
     }
+    if (ctx.event.attachments?.length && !ctx.text) {
+      await this.runAttachment(ctx);
+      return;
+    }
     if (ctx.sender && (await ctx.services.forms.continue(ctx))) return;
 
     const button = await this.numericAnswer(ctx);
@@ -269,6 +275,19 @@ export class BotApp implements EventSink {
     }
     ctx.log.debug({ command: match.route.name }, 'command');
     await match.route.handler(ctx);
+  }
+
+  private async runAttachment(ctx: BotContext): Promise<void> {
+    const route = this.routes.attachment;
+    if (!ctx.sender) {
+      await ctx.reply(await unknownSenderText(ctx.event));
+      return;
+    }
+    if (!route || !isAllowed(route.allow, ctx)) {
+      await ctx.reply(ATTACHMENT_UNUSED);
+      return;
+    }
+    await route.handler(ctx);
   }
 
   private async runAction(ctx: BotContext, action: string): Promise<void> {

@@ -24,9 +24,16 @@ export interface ActionRoute {
   handler: Handler;
 }
 
+/** Where a picture or file sent in a private chat goes (e.g. a receipt photo for a reimbursement). */
+export interface AttachmentRoute {
+  allow: Allow;
+  handler: Handler;
+}
+
 export interface RouteTable {
   commands: readonly CommandRoute[];
   actions: readonly ActionRoute[];
+  attachment?: AttachmentRoute;
 }
 
 export function matchCommand(table: RouteTable, rawText: string): { route: CommandRoute; args: string } | undefined {

@@ -77,6 +77,16 @@ export interface CardAction {
   messageId?: string;
 }
 
+/**
+ * A picture or file someone sent, kept as a reference to the chat platform's copy (the bot stores
+ * no files): `lark:<message_id>:<image_key|file_key>`, `wechat:<message id>`, `console:<name>`.
+ */
+export interface Attachment {
+  kind: 'image' | 'file';
+  ref: string;
+  name?: string;
+}
+
 /** One inbound event, as recorded in the inbox before it is acknowledged. */
 export interface BotEvent {
   /** Platform id of the event/message; the inbox key is `${channel}:${id}`. */
@@ -88,6 +98,8 @@ export interface BotEvent {
   userName?: string;
   kind: 'message' | 'action';
   text?: string;
+  /** Pictures or files of a message (private chats only). */
+  attachments?: Attachment[];
   action?: CardAction;
   receivedAt: Date;
 }

@@ -1,4 +1,4 @@
-import type { ActionRoute, CommandRoute } from './router.ts';
+import type { ActionRoute, AttachmentRoute, CommandRoute } from './router.ts';
 import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from '../../schedules/scheduler.ts';
 
@@ -11,5 +11,7 @@ export interface Workflow {
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];
+  /** What a picture or file sent to the bot means in this workflow (one workflow may claim it). */
+  attachment?: AttachmentRoute;
   jobs?: JobDefinition[];
 }

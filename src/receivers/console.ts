@@ -16,6 +16,7 @@ const META_HELP = [
   '  :as 姓名或电话   切换成这名员工说话（:as admin 回到管理员）',
   '  :group 群名      切到一个群聊（群里手机号会打码）',
   '  :private         回到私聊',
+  '  :photo 文件名     模拟发送一张照片（如报销收据）',
   '  :who             当前身份',
   '  :quit            退出（也可按 Ctrl+D）',
 ].join('\n');
@@ -28,6 +29,7 @@ export class ConsoleReceiver implements Receiver {
   readonly channel = 'console' as const;
   readonly sender: ChannelSender;
   private rl?: Interface;
+  private sink?: EventSink;
   private userId = CONSOLE_ADMIN;
   private userName = '控制台管理员';
   private chat: ChatInfo = { id: `dm-${CONSOLE_ADMIN}`, isGroup: false };
@@ -53,6 +55,7 @@ export class ConsoleReceiver implements Receiver {
   }
 
   async start(sink: EventSink): Promise<void> {
+    this.sink = sink;
     this.rl = createInterface({ input: this.input, output: this.output, terminal: false });
     this.rl.on('line', (line) => {
       // lines are taken in the order typed (or pasted), each after the one before
@@ -125,6 +128,9 @@ export class ConsoleReceiver implements Receiver {
         this.chat = { id: `dm-${this.userId}`, isGroup: false };
         this.print('已回到私聊。');
         return;
+      case 'photo':
+        await this.sendPhoto(arg || '收据.jpg');
+        return;
       case 'who':
         this.print(`当前身份：${this.userName}；${this.chat.isGroup ? `群聊「${this.chat.name}」` : '私聊'}`);
         return;
@@ -135,6 +141,26 @@ export class ConsoleReceiver implements Receiver {
       default:
         this.print(META_HELP);
     }
+  }
+
+  /** `:photo 名称` stands in for a picture sent from a phone (e.g. a receipt for a reimbursement). */
+  private async sendPhoto(name: string): Promise<void> {
+    if (!this.sink) return;
+    const { result } = await this.sink.intakeAndWait(
+      {
+        id: randomUUID(),
+        channel: 'console',
+        chat: this.chat,
+        userId: this.userId,
+        userName: this.userName,
+        kind: 'message',
+        text: '',
+        attachments: [{ kind: 'image', ref: `console:${name}`, name }],
+        receivedAt: new Date(),
+      },
+      60_000,
+    );
+    if (result === 'stopped') this.print('机器人正在停止，照片没有处理。');
   }
 
   /** Acting as someone binds the console identity `console:<staffId>` to them (the console is trusted). */

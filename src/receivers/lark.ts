@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import { sendJson } from '../http.ts';
 import { RateLimitedError } from '../core/outbox.ts';
 import { renderLarkCard } from '../core/render.ts';
-import type { BotEvent, Card, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../core/types.ts';
+import type { Attachment, BotEvent, Card, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../core/types.ts';
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
@@ -90,7 +90,21 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
 
   if (msg.message_type !== 'text') {
     if (isGroup) return { kind: 'ignored', reason: `${msg.message_type} message in a group` };
-    return { kind: 'unsupported', messageType: String(msg.message_type), chatId: msg.chat_id, messageId: msg.message_id };
+    const attachment = attachmentOf(msg.message_id, msg.message_type, msg.content);
+    if (!attachment) return { kind: 'unsupported', messageType: String(msg.message_type), chatId: msg.chat_id, messageId: msg.message_id };
+    return {
+      kind: 'event',
+      event: {
+        id: msg.message_id,
+        channel: 'lark',
+        chat: { id: msg.chat_id, isGroup },
+        userId,
+        kind: 'message',
+        text: '',
+        attachments: [attachment],
+        receivedAt: opts.now ?? new Date(),
+      },
+    };
   }
   const raw = parseTextContent(msg.content);
   if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
@@ -113,6 +127,19 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
       receivedAt: opts.now ?? new Date(),
     },
   };
+}
+
+/** A picture or file message as a reference the Open API can fetch again (message id + key). */
+function attachmentOf(messageId: string, type: string | undefined, content: string | undefined): Attachment | undefined {
+  if (type !== 'image' && type !== 'file') return undefined;
+  try {
+    const c = JSON.parse(content ?? '{}') as { image_key?: string; file_key?: string; file_name?: string };
+    const key = type === 'image' ? c.image_key : c.file_key;
+    if (!key) return undefined;
+    return { kind: type, ref: `lark:${messageId}:${key}`, name: c.file_name };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -190,6 +190,21 @@ export class WechatyReceiver implements Receiver {
     const type = msg.type();
 
     if (type !== types.Message.Text) {
+      const kind = type === types.Message.Image ? 'image' : type === types.Message.Attachment ? 'file' : undefined;
+      if (!room && kind) {
+        // a reference only: the picture stays on WeChat and can be fetched again by message id
+        return {
+          id: msg.id,
+          channel: 'wechat',
+          chat: { id: talker.id, isGroup: false, name: talker.name() },
+          userId: talker.id,
+          userName: talker.name(),
+          kind: 'message',
+          text: '',
+          attachments: [{ kind, ref: `wechat:${msg.id}` }],
+          receivedAt: new Date(),
+        };
+      }
       if (!room && PERSON_SENT_TYPES.has(type)) await this.hintTextOnly(talker);
       return undefined;
     }

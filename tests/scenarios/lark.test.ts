@@ -228,8 +228,8 @@ describe('Lark conversations', () => {
     expect(standin.sent(group)).toHaveLength(2);
   });
 
-  it('answers a picture in private with a short hint and records nothing', async () => {
-    const image = messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, messageType: 'image', content: JSON.stringify({ image_key: 'img_v2_xxx' }) });
+  it('answers a sticker in private with a short hint and records nothing', async () => {
+    const image = messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, messageType: 'sticker', content: JSON.stringify({ file_key: 'sticker_xxx' }) });
     expect((await deliver(image)).status).toBe(200);
     const hint = await standin.waitFor(() => standin.texts(p2p(ADMIN))[0], 'the unsupported-message hint');
     expect(hint).toContain('暂时只支持文字消息');

@@ -171,15 +171,25 @@ describe('delivery', () => {
     expect(replies[0]).toContain('张三 的绑定码：');
   });
 
-  it('answers a picture in a private chat with a text-only hint and records nothing', async () => {
+  it('answers a voice message in a private chat with a text-only hint and records nothing', async () => {
     const before = wx.deliveredTo(wx.people.stranger.id).length;
-    wx.say(wx.people.stranger, '', { type: types.Message.Image });
+    wx.say(wx.people.stranger, '', { type: types.Message.Audio });
     const replies = await waitFor(() => {
       const r = wx.deliveredTo(wx.people.stranger.id).slice(before);
       return r.length ? r : undefined;
     }, 'the text-only hint');
     expect(replies).toEqual([ONLY_TEXT_HINT]);
     expect(await InboundEvent.countDocuments()).toBe(0);
+  });
+});
+
+describe('pictures', () => {
+  it('records a picture sent in private as an attachment and tells a stranger how to bind', async () => {
+    const id = wx.say(wx.people.stranger, '', { type: types.Message.Image });
+    await waitProcessed(`wechat:${id}`);
+    const rec = await InboundEvent.findById(`wechat:${id}`).lean();
+    expect((rec?.event as { attachments?: unknown }).attachments).toEqual([{ kind: 'image', ref: `wechat:${id}` }]);
+    expect(wx.deliveredTo(wx.people.stranger.id).at(-1)).toBe(HOW_TO_BIND);
   });
 });
 

@@ -72,12 +72,19 @@ describe('messageEventToBotEvent', () => {
     expect(conv.kind === 'event' && conv.event.text).toBe('／帮助');
   });
 
-  it('marks a picture in private as unsupported and ignores one in a group', () => {
+  it('passes a picture in private on as an attachment reference, and ignores one in a group', () => {
     const content = JSON.stringify({ image_key: 'img_v2_x' });
     const p2p = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'image', content, messageId: 'om_img' })));
-    expect(p2p).toEqual({ kind: 'unsupported', messageType: 'image', chatId: 'oc_p2p_ou_a', messageId: 'om_img' });
+    expect(p2p.kind === 'event' && p2p.event.attachments).toEqual([{ kind: 'image', ref: 'lark:om_img:img_v2_x' }]);
+    expect(p2p.kind === 'event' && p2p.event.text).toBe('');
     const group = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'image', content, chatType: 'group', chatId: 'oc_g' })));
     expect(group.kind).toBe('ignored');
+  });
+
+  it('marks a sticker in private as unsupported', () => {
+    const content = JSON.stringify({ file_key: 'sticker_x' });
+    const p2p = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'sticker', content, messageId: 'om_st' })));
+    expect(p2p).toEqual({ kind: 'unsupported', messageType: 'sticker', chatId: 'oc_p2p_ou_a', messageId: 'om_st' });
   });
 
   it('ignores messages from other bots and malformed content', () => {

@@ -3,6 +3,7 @@ import type { Role } from '../src/core/types.ts';
 import { ReimbursementClaim, type ClaimRecord } from '../src/models/reimbursements.ts';
 import { formatFen } from '../handlers/reimbursements/rules.ts';
 import type { JobDefinition } from './scheduler.ts';
+import { claimOnce } from '../src/models/index.ts';
 
 const HOUR = 3600_000;
 
@@ -17,12 +18,15 @@ export const remindWaitingSteps: JobDefinition = {
   run: async (deps) => {
     const now = deps.now();
     const every = deps.config.reimbursements.remindAfterHours * HOUR;
+    // remindAt (set by the step change) is when the step first became overdue; the claim itself is
+    // never written here (FerretDB writes whole documents, so a write could undo a decision)
     const due = (await ReimbursementClaim.find({ status: 'pending', remindAt: { $lte: now } }).sort({ remindAt: 1 }).limit(200).lean()) as ClaimRecord[];
     for (const c of due) {
       const step = c.steps[c.stepIndex];
       if (!step) continue;
-      // bookkeeping, not a decision: move the next reminder first, so a failed send does not repeat every 15 minutes
-      await ReimbursementClaim.updateOne({ _id: c._id, version: c.version }, { $set: { remindAt: new Date(now.getTime() + every) } });
+      // one reminder per step per period, however many instances run the job
+      const period = Math.floor((now.getTime() - new Date(c.remindAt!).getTime()) / every);
+      if (!(await claimOnce(`reimburse-remind:${c._id}:${c.stepIndex}:${period}`))) continue;
       const hours = Math.floor((now.getTime() - new Date(c.stepSince).getTime()) / HOUR);
       const people = await recipientsWithRole(deps, [step.role as Role], [c.claimantId]);
       const hint = step.key === 'payout' ? `发放 ${c._id} 付款方式` : `批准 ${c._id}，或 驳回 ${c._id} 原因`;

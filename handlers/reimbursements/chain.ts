@@ -1,7 +1,7 @@
 import type { Services } from '../../src/core/context.ts';
 import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
-import { ReimbursementClaim, type ClaimRecord } from '../../src/models/reimbursements.ts';
+import { ReimbursementCard, ReimbursementClaim, type ClaimRecord } from '../../src/models/reimbursements.ts';
 import { approvalCard, decidedCard } from './cards.ts';
 
 /*
@@ -23,10 +23,7 @@ export async function notifyStep(services: Services, claim: ClaimRecord): Promis
   const refs = await notify(services, people, approvalCard(claim, services.config.timezone));
   if (refs.length) {
     // bookkeeping only: which messages show this step, so they can be updated after the decision
-    await ReimbursementClaim.updateOne(
-      { _id: claim._id },
-      { $push: { cards: { $each: refs.map((r) => ({ step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })) } } },
-    );
+    await ReimbursementCard.insertMany(refs.map((r) => ({ claimNo: claim._id, step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
   }
   return new Set(people.map((p) => p.staffId)).size;
 }
@@ -35,9 +32,8 @@ export async function notifyStep(services: Services, claim: ClaimRecord): Promis
 export async function updateStepCards(services: Services, no: string, stepKey: string): Promise<string[]> {
   const claim = await loadClaim(no);
   if (!claim) return [];
-  const refs: CardRef[] = (claim.cards ?? [])
-    .filter((c) => c.step === stepKey)
-    .map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
+  const sent = await ReimbursementCard.find({ claimNo: no, step: stepKey }).lean();
+  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
   await updateCards(services, refs, decidedCard(claim, stepKey, services.config.timezone));
   return refs.map((r) => r.messageId ?? '').filter(Boolean);
 }

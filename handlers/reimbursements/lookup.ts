@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
-import { ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from '../../src/models/reimbursements.ts';
+import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from '../../src/models/reimbursements.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
 import { categoryLabel, formatFen, parseClaimNo, type ClaimItem } from './rules.ts';
@@ -70,10 +70,7 @@ export async function showClaim(ctx: BotContext): Promise<void> {
   const step = claim.steps[claim.stepIndex];
   if (claim.status === 'pending' && !own && step && ctx.sender?.roles.has(step.role as Role)) {
     const sent = await ctx.reply(approvalCard(claim, tz));
-    await ReimbursementClaim.updateOne(
-      { _id: no },
-      { $push: { cards: { step: step.key, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null } } },
-    );
+    await ReimbursementCard.create({ claimNo: no, step: step.key, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null });
     return;
   }
   const card = claimCard(claim, tz);

@@ -18,8 +18,15 @@ export async function transition<T extends { version: number }>(
 ): Promise<boolean> {
   if (!(await claimOnce(`${model.collection.name}:${id}:v${fromVersion}`, by))) return false;
   const $set = { ...((update.$set as object | undefined) ?? {}), version: fromVersion + 1 };
-  await model.updateOne({ _id: id } as never, { ...update, $set } as never);
-  return true;
+  // FerretDB writes a whole document back from what it read: a concurrent write that read the old
+  // version can put it back over ours. The claim makes us the only writer of this version, so
+  // re-applying until the new version is there is safe.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await model.updateOne({ _id: id, version: fromVersion } as never, { ...update, $set } as never);
+    const now = (await model.findById(id, { version: 1 }).lean()) as { version?: number } | null;
+    if (!now || (now.version ?? 0) > fromVersion) return true;
+  }
+  throw new Error(`transition of ${model.collection.name} ${id} from v${fromVersion} did not stick`);
 }
 
 /**

@@ -54,11 +54,6 @@ const historySchema = new Schema(
   { _id: false },
 );
 
-const cardRefSchema = new Schema(
-  { step: { type: String, required: true }, channel: { type: String, required: true }, userId: { type: String, required: true }, messageId: { type: String, default: null } },
-  { _id: false },
-);
-
 const claimSchema = new Schema(
   {
     /** The claim number, BX-20261127-001. */
@@ -77,8 +72,6 @@ const claimSchema = new Schema(
     /** When the current step's approvers are next reminded; null once the claim has ended. */
     remindAt: { type: Date, default: null },
     history: { type: [historySchema], default: [] },
-    /** Every approval card sent, so each copy can be updated in place after a decision. */
-    cards: { type: [cardRefSchema], default: [] },
     resubmitOf: { type: String, default: null },
     resubmittedAs: { type: String, default: null },
     payment: {
@@ -119,4 +112,22 @@ const draftSchema = new Schema(
 );
 export const ReimbursementDraft = mongoose.model('ReimbursementDraft', draftSchema);
 
-export const reimbursementModels = [ReimbursementClaim, ReimbursementDraft];
+/**
+ * Every approval card sent, so each copy can be updated in place after a decision. Kept apart from
+ * the claim on purpose: FerretDB writes whole documents back, so a bookkeeping $push on the claim
+ * racing a decision could put the old status back.
+ */
+const approvalCardSchema = new Schema(
+  {
+    claimNo: { type: String, required: true },
+    step: { type: String, required: true },
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    messageId: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+approvalCardSchema.index({ claimNo: 1, step: 1 });
+export const ReimbursementCard = mongoose.model('ReimbursementCard', approvalCardSchema);
+
+export const reimbursementModels = [ReimbursementClaim, ReimbursementDraft, ReimbursementCard];

@@ -18,7 +18,9 @@ export async function loadClaim(no: string): Promise<ClaimRecord | null> {
 export async function notifyStep(services: Services, claim: ClaimRecord): Promise<number> {
   const step = claim.steps[claim.stepIndex];
   if (!step || claim.status !== 'pending') return 0;
-  const people = await recipientsWithRole(services, [step.role as Role], [claim.claimantId]);
+  // neither the claimant nor anyone who already decided for another department (see mayDecide)
+  const excluded = [claim.claimantId, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
+  const people = await recipientsWithRole(services, [step.role as Role], excluded);
   if (!people.length) return 0;
   const refs = await notify(services, people, approvalCard(claim, services.config.timezone));
   if (refs.length) {

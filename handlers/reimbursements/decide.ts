@@ -1,4 +1,5 @@
 import type { BotContext } from '../../src/core/context.ts';
+import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Claim } from '../../src/models/index.ts';
@@ -170,7 +171,20 @@ async function numberOrHint(ctx: BotContext, example: string): Promise<string | 
 /** 批准 <编号> / card button 批准 */
 export async function approve(ctx: BotContext): Promise<void> {
   const no = await numberOrHint(ctx, '批准 BX-20261127-001');
-  if (no) await decide(ctx, { no, decision: 'approve', cardVersion: cardVersion(ctx) });
+  if (!no) return;
+  const version = cardVersion(ctx);
+  if (version === undefined) {
+    // two steps in a row for one role (§3.5.2 特批 then 审核, §3.5.4 批示 then 批准): a typed 批准 sent
+    // twice must not pass both, so it only shows the step's card, whose numbered button names the step
+    const claim = await loadClaim(no);
+    const step = claim?.steps[claim.stepIndex];
+    const prev = claim?.steps[claim.stepIndex - 1];
+    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender?.roles.has(step.role as Role)) {
+      await ctx.reply(approvalCard(claim, ctx.services.config.timezone));
+      return;
+    }
+  }
+  await decide(ctx, { no, decision: 'approve', cardVersion: version });
 }
 
 /** 驳回 <编号> <原因> */

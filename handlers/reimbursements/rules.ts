@@ -373,7 +373,7 @@ export type ClaimStatus = 'pending' | 'paid' | 'rejected' | 'withdrawn';
 export interface ChainState {
   status: ClaimStatus;
   stepIndex: number;
-  steps: readonly { key: string; role: string }[];
+  steps: readonly { key: string; role: string; by?: string | null; label?: string }[];
 }
 
 export type Decision = 'approve' | 'reject' | 'pay';
@@ -409,6 +409,16 @@ export function mayDecide(
   }
   if (actor.staffId && actor.staffId === claim.claimantId) {
     return { ok: false, message: `${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。` };
+  }
+  // §3.5.1 names separate checks by separate departments: whoever decided an earlier step for
+  // another department may not decide this one too (a person can hold several roles)
+  const earlier = claim.steps.slice(0, claim.stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === actor.staffId);
+  if (earlier) {
+    const before = STEP_LABELS[earlier.key as StepKey] ?? earlier.key;
+    return {
+      ok: false,
+      message: `${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`,
+    };
   }
   if (step.key === 'payout' && decision !== 'pay') {
     return {

@@ -88,6 +88,13 @@ describe('submission (§3.5.3)', () => {
     // the special approval is its own decision: after it, 综合部 still reviews
     expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('综合部特批');
     expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    // a repeated typed 批准 does not pass the review too: it shows the review's card to confirm by number
+    const [again] = await chat.say('wang', `批准 ${no}`);
+    expect(again).toContain(`综合部审核 ${no}`);
+    expect(again).toContain('[1] 批准');
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    await chat.say('wang', '1');
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'approved' });
   });
 
   it('gives a four-month-old item the chairman\'s special-instruction step (§3.5.4)', async () => {

@@ -170,6 +170,14 @@ describe('§3.5.1 the chain', () => {
     expect(!self.ok && self.message).toContain('不能审批自己');
   });
 
+  it('keeps the departments\' checks apart: who decided for one department cannot decide for the next (§3.5.1)', () => {
+    const decided = steps.map((st, i) => (i === 0 ? { ...st, by: 's-both' } : st));
+    const atFinance = { ...claim, steps: decided, stepIndex: 1 };
+    const both = mayDecide(atFinance, actor('s-both', 'general_affairs', 'finance'), 'approve');
+    expect(!both.ok && both.message).toContain('同一人不能再审批');
+    expect(mayDecide(atFinance, actor('s-li', 'finance'), 'approve')).toEqual({ ok: true });
+  });
+
   it('takes a payment, not an approval, at the payout step', () => {
     const payout = { ...claim, stepIndex: steps.length - 1 };
     expect(mayDecide(payout, actor('s-li', 'finance'), 'approve').ok).toBe(false);

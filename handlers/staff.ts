@@ -88,6 +88,7 @@ export async function listStaff(ctx: BotContext): Promise<void> {
 export const addStaffForm: FormDefinition = {
   name: 'staff.add',
   title: '添加人员',
+  allow: ['admin'],
   fields: [
     { key: 'name', label: '姓名', required: true, parse: field('name') },
     { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone') },

@@ -56,6 +56,7 @@ export async function upholdFromCard(ctx: BotContext): Promise<void> {
 
 export const rulingForm: FormDefinition = {
   name: 'complaints.ruling',
+  allow: ['admin', 'chairman'],
   title: '签呈决定：修改处理（§4.5）',
   fields: [
     { key: 'handling', label: '新处理方式', required: true },

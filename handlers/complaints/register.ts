@@ -4,7 +4,7 @@ import { dailyNumber } from '../../src/core/numbering.ts';
 import { normalizeText } from '../../src/core/text.ts';
 import { Client, Complaint, ComplaintSetting } from '../../src/models/complaints.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
-import { CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, parseClientPhone } from './rules.ts';
+import { REGISTRARS, CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, parseClientPhone } from './rules.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
 export const DEFAULT_TYPES = ['队员行为不当', '脱岗睡岗', '服务态度', '安全事件', '其他'];
@@ -53,6 +53,7 @@ export const registerForm: FormDefinition = {
     { key: 'type', label: '投诉类型', required: true, prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）', placeholder: DEFAULT_TYPES.join(' / '), parse: parseComplaintType },
     { key: 'remark', label: '备注', parse: text(300, '备注') },
   ],
+  allow: REGISTRARS,
   // §4.1: a client already on record brings its phone; a new one must leave a number
   async validate(_ctx, values): Promise<Record<string, string>> {
     if (values.clientPhone) return {};

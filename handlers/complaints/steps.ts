@@ -118,6 +118,7 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
 
 export const investigateForm: FormDefinition = {
   name: 'complaints.investigate',
+  allow: ['guard_ops'],
   title: '投诉调查（人防部）',
   fields: [
     { key: 'cause', label: '发生原因', required: true, parse: required('发生原因', 500) },
@@ -182,6 +183,7 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
 
 export const decideForm: FormDefinition = {
   name: 'complaints.decide',
+  allow: ['customer_service'],
   title: '投诉处理（客服部）',
   fields: decisionFields,
   submit: decisionSubmit(false),
@@ -189,6 +191,7 @@ export const decideForm: FormDefinition = {
 
 export const decideFeeForm: FormDefinition = {
   name: 'complaints.decideFee',
+  allow: ['customer_service'],
   title: '扣服务费投诉处理（客服部）',
   fields: [
     ...decisionFields,
@@ -251,6 +254,7 @@ function parseToldOn(input: string, now: Date, tz: string): string | undefined {
 
 export const resultForm: FormDefinition = {
   name: 'complaints.result',
+  allow: ['customer_service'],
   title: '告知客户处理结果（§3.1.9）',
   fields: [
     { key: 'content', label: '告知内容', required: true, parse: required('告知内容', 500) },
@@ -279,6 +283,7 @@ export const tellResult = formStep(() => resultForm.name, canTellResult, '告知
 
 export const followUpForm: FormDefinition = {
   name: 'complaints.followup',
+  allow: ['customer_service'],
   title: '客户回访（§3.1.10）',
   fields: [
     {

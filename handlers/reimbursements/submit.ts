@@ -51,6 +51,11 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     }
   }
   const steps = planSteps(flags).map((s, i) => ({ ...s, status: i === 0 ? 'pending' : 'waiting' }));
+  const release = async () => {
+    // the claim was not saved: give the serials and the draft back so a retry can submit them
+    await Claim.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
+    await Claim.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+  };
   await ReimbursementClaim.create({
     _id: no,
     claimantId: who.staffId,
@@ -68,6 +73,9 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     resubmitOf: draft.resubmitOf ?? null,
     submittedAt: now,
     version: 0,
+  }).catch(async (err: unknown) => {
+    await release();
+    throw err;
   });
   await ReimbursementDraft.deleteOne({ _id: who.staffId, token: draft.token });
   if (draft.resubmitOf) await ReimbursementClaim.updateOne({ _id: draft.resubmitOf }, { $set: { resubmittedAs: no } });

@@ -2,6 +2,7 @@ import { FormSession, claimOnce } from '../models/index.ts';
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { normalizeText } from './text.ts';
+import { isAllowed, type Allow } from './router.ts';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
 
@@ -19,6 +20,11 @@ export interface FormField {
 export interface FormDefinition {
   name: string;
   title: string;
+  /**
+   * Who may submit it (default: any bound staff). Checked again on submission because a form card
+   * posted in a group can be submitted by anyone in that group.
+   */
+  allow?: Allow;
   fields: FormField[];
   /**
    * Rules across fields (or against the database), run once every field parsed: errors by field
@@ -166,6 +172,10 @@ export class Forms {
     const def = this.defs.get(name);
     if (!def) {
       await ctx.toast('这张表单已失效，请重新发起。');
+      return;
+    }
+    if (!isAllowed(def.allow ?? 'staff', ctx)) {
+      await ctx.toast('你没有权限提交这张表单。');
       return;
     }
     const raw = ctx.action?.form ?? {};

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { FormSession, Staff } from '../../../src/models/index.ts';
+import { FormSession, Identity, Staff } from '../../../src/models/index.ts';
 import { expireForms } from '../../../schedules/maintenance.ts';
 import type { Bot } from '../../../src/bot.ts';
 
@@ -86,5 +86,16 @@ describe('guided forms', () => {
     await expireForms.run({ ...bot.services, recoverInbox: async () => 0 }, clock);
     expect(chat.sent.slice(before).map((s) => s.text).join()).toContain('已自动关闭');
     expect(await FormSession.countDocuments()).toBe(0);
+  });
+
+  it('refuses a form card submitted by someone whose role may not use it (a card in a group is open to all)', async () => {
+    const g = await Staff.create({ name: '郑队员', phone: '13800000009', roles: ['guard'] });
+    await Identity.create({ _id: 'console:zheng', staffId: g._id, channel: 'console', userId: 'zheng', boundAt: new Date() });
+    const form = { name: '冒名', phone: '13800000010', roles: '行政部', post: '', dorm: '' };
+    const [reply] = await chat.click('zheng', 'form.submit', { form: 'staff.add' }, { form });
+    expect(reply).toContain('没有权限');
+    expect(await Staff.countDocuments({ phone: '13800000010' })).toBe(0);
+    await chat.click('boss', 'form.submit', { form: 'staff.add' }, { form });
+    expect(await Staff.countDocuments({ phone: '13800000010' })).toBe(1);
   });
 });

@@ -1,10 +1,10 @@
 import type { Model } from 'mongoose';
 import type { Services } from '../src/core/context.ts';
-import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
+import { recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
 import { transition } from '../src/core/transition.ts';
 import { Staff } from '../src/models/index.ts';
 import { Complaint } from '../src/models/complaints.ts';
-import { complaintCard, fmt, nextButtons, type ComplaintDoc } from '../handlers/complaints/common.ts';
+import { complaintCard, fmt, nextButtons, notifyWithPhoneRights, type ComplaintDoc } from '../handlers/complaints/common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -69,14 +69,14 @@ export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   return report;
 }
 
-async function send(deps: Services, recipients: Recipient[], c: ComplaintDoc, fullPhone: boolean, title: string, note: string, roles: string[]) {
+async function send(deps: Services, recipients: Recipient[], c: ComplaintDoc, title: string, note: string, roles: string[]) {
   const seen = new Set<string>();
   const unique = recipients.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
   if (!unique.length) {
     deps.log.warn({ complaint: c._id, title }, 'nobody to notify about a complaint');
     return;
   }
-  await notify(deps, unique, complaintCard(deps, c, { fullPhone, title, note, buttons: nextButtons(c, (r) => roles.includes(r)) }));
+  await notifyWithPhoneRights(deps, unique, (fullPhone) => complaintCard(deps, c, { fullPhone, title, note, buttons: nextButtons(c, (r) => roles.includes(r)) }));
 }
 
 function acceptor(c: ComplaintDoc) {
@@ -92,21 +92,21 @@ async function escalate(deps: Services, c: ComplaintDoc): Promise<void> {
     : await recipientsWithRole(deps, ['customer_service']);
   const ga = await recipientsWithRole(deps, ['general_affairs']);
   const note = `已超过处理时限（${fmt(deps, c.dueAt)}），现在${STATUS_LABELS[c.status]}。请督促尽快处理并告知客户结果。`;
-  await send(deps, csHeads, c, true, `投诉逾期：${c._id}`, note, ['customer_service']);
-  await send(deps, ga.filter((r) => !csHeads.some((h) => h.channel === r.channel && h.userId === r.userId)), c, false, `投诉逾期：${c._id}`, note, []);
+  await send(deps, csHeads, c, `投诉逾期：${c._id}`, note, ['customer_service']);
+  await send(deps, ga.filter((r) => !csHeads.some((h) => h.channel === r.channel && h.userId === r.userId)), c, `投诉逾期：${c._id}`, note, []);
 }
 
 /** Before the time limit runs out: the department the case waits on, and whoever accepted it. */
 async function remindOwner(deps: Services, c: ComplaintDoc): Promise<void> {
   const roles = waitingOn(c.status);
   const owners = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, acceptor(c)))];
-  await send(deps, owners, c, true, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
+  await send(deps, owners, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
 }
 
 /** §3.1.10: a planned follow-up call is due. */
 async function remindFollowUp(deps: Services, c: ComplaintDoc): Promise<void> {
   const cs = [...(await recipientsOf(deps, acceptor(c))), ...(await recipientsWithRole(deps, ['customer_service']))];
-  await send(deps, cs, c, true, `回访到期：${c._id}`, '请回访客户，然后点「记录回访」或发送「回访 编号 满意/不满意 情况」。', ['customer_service']);
+  await send(deps, cs, c, `回访到期：${c._id}`, '请回访客户，然后点「记录回访」或发送「回访 编号 满意/不满意 情况」。', ['customer_service']);
 }
 
 export const complaintSweep: JobDefinition = {

@@ -1,7 +1,8 @@
 import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
-import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
+import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
+import { Staff } from '../../src/models/index.ts';
 import { maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
@@ -255,7 +256,6 @@ export async function notifyCase(
   roles: Role[],
   o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
 ): Promise<number> {
-  const fullPhone = roles.every((r) => r === 'customer_service' || r === 'guard_ops');
   const byRole = roles.length ? await recipientsWithRole(services, roles, o.exceptStaffIds ?? []) : [];
   const extra = o.people?.length ? await recipientsOf(services, o.people.filter((p) => p.staffId).map((p) => ({ id: p.staffId, name: p.name }))) : [];
   const seen = new Set<string>();
@@ -266,7 +266,22 @@ export async function notifyCase(
     return true;
   });
   if (!all.length) return 0;
-  const card = complaintCard(services, c, { fullPhone, buttons: nextButtons(c, (r) => roles.includes(r)), title: o.title, note: o.note });
-  const refs = await notify(services, all, card);
+  return notifyWithPhoneRights(services, all, (fullPhone) =>
+    complaintCard(services, c, { fullPhone, buttons: nextButtons(c, (r) => roles.includes(r)), title: o.title, note: o.note }),
+  );
+}
+
+/**
+ * Sends each recipient the card with the client's phone in full only when they are 客服部 or 人防部
+ * themselves (every notification goes to a private chat); everyone else gets it masked.
+ */
+export async function notifyWithPhoneRights(services: Services, recipients: Recipient[], card: (fullPhone: boolean) => Card): Promise<number> {
+  const ids = [...new Set(recipients.map((r) => r.staffId))];
+  const allowed = new Set(
+    (await Staff.find({ _id: { $in: ids }, roles: { $in: ['customer_service', 'guard_ops'] } }, { _id: 1 }).lean()).map((s) => String(s._id)),
+  );
+  const full = recipients.filter((r) => allowed.has(r.staffId));
+  const masked = recipients.filter((r) => !allowed.has(r.staffId));
+  const refs = [...(full.length ? await notify(services, full, card(true)) : []), ...(masked.length ? await notify(services, masked, card(false)) : [])];
   return refs.length;
 }

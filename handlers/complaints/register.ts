@@ -46,7 +46,7 @@ export const registerForm: FormDefinition = {
   fields: [
     { key: 'clientName', label: '投诉客户名称', required: true, parse: text(60, '客户名称') },
     { key: 'clientAddress', label: '客户地址', prompt: '请输入客户地址（已登记的客户可回复「跳过」，自动带出）', placeholder: '已登记的客户可留空', parse: text(120, '地址') },
-    { key: 'clientPhone', label: '电话', prompt: '请输入客户电话（已登记的客户可回复「跳过」，自动带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
+    { key: 'clientPhone', label: '电话', sensitive: true, prompt: '请输入客户电话（已登记的客户可回复「跳过」，自动带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
     { key: 'reason', label: '投诉缘由', required: true, parse: text(500, '投诉缘由') },
     { key: 'demand', label: '客户要求', required: true, parse: text(300, '客户要求') },
     { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },
@@ -137,7 +137,7 @@ export async function registerComplaint(ctx: BotContext): Promise<void> {
   if (clientName) {
     const client = await findClient(clientName);
     if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
-    if (client?.phone && !/^电话\s*[:：]/m.test(prefill)) prefill += `\n电话: ${client.phone}`;
+    // the phone is not copied into the form: a form card may be in a group; submit takes it from the record
     if (client && !ctx.chat.isGroup) await ctx.reply(`已从客户档案带出「${client.name}」的地址和电话。`);
   }
   await ctx.services.forms.start(ctx, registerForm.name, prefill);

@@ -1,7 +1,7 @@
 import { FormSession, claimOnce } from '../models/index.ts';
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { normalizeText } from './text.ts';
+import { maskPhone, normalizeText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
@@ -13,6 +13,8 @@ export interface FormField {
   prompt?: string;
   required?: boolean;
   placeholder?: string;
+  /** A client's phone number: masked when the submitted form is shown again. */
+  sensitive?: boolean;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
   parse?: (input: string) => FieldResult | Promise<FieldResult>;
 }
@@ -216,7 +218,7 @@ export class Forms {
     await ctx.updateCard({
       title: def.title,
       color: 'green',
-      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${values[f.key]}`),
+      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhone(values[f.key]!) : values[f.key]}`),
       note: `${ctx.sender?.name ?? ''} 已提交`,
     });
   }

@@ -196,6 +196,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (wechatSet === 2 && c.WECHATY_PUPPET !== 'wechaty-puppet-service') {
     problems.push('WECHATY_PUPPET: only wechaty-puppet-service is supported — unset it or set WECHATY_PUPPET=wechaty-puppet-service');
   }
+  if (c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION > Math.min(c.COMPLAINT_LIMIT_HOURS_GENERAL, c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED)) {
+    problems.push(
+      'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: a 扣服务费 complaint must have the shortest time limit (§2.2: handle quickly to minimise the loss) — set it no higher than COMPLAINT_LIMIT_HOURS_GENERAL and COMPLAINT_LIMIT_HOURS_UNJUSTIFIED',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const lark =

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { Complaint, type ComplaintStatus } from '../../src/models/complaints.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
-import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromWords, nextFollowUp } from './rules.ts';
+import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromExactWords, nextFollowUp } from './rules.ts';
 
 const LIST_LIMIT = 30;
 
@@ -59,7 +59,8 @@ export function parseListFilter(args: string, tz: string): ListFilter | { error:
       label.push(w);
       continue;
     }
-    const cat = w.length <= 7 ? categoryFromWords(w) : undefined;
+    // exact words only, so a client called 一般物业 is searched as a client, not a category
+    const cat = categoryFromExactWords(w);
     if (cat && !/^\d$/.test(w)) {
       query.category = cat;
       label.push(CATEGORY_LABELS[cat]);

@@ -20,13 +20,21 @@ export const STATUS_LABELS: Record<ComplaintStatus, string> = {
   closed: '已结案',
 };
 
-/** §2: the three categories, from the words people actually type. */
-export function categoryFromWords(text: string): Category | undefined {
+/** §2: a category named exactly by one of the words people use for it (lists use only these). */
+export function categoryFromExactWords(text: string): Category | undefined {
   const t = text.replace(/\s+/g, '').toLowerCase();
-  if (!t) return undefined;
   if (/^(1|一般|一般性|一般性投诉|一般投诉|普通|general)$/.test(t)) return 'general';
   if (/^(2|扣费|扣款|扣服务费|扣服务费性|扣服务费性投诉|扣费投诉|扣款投诉|fee|fee_deduction)$/.test(t)) return 'fee_deduction';
   if (/^(3|非正当|非正当理由|非正当理由投诉|无理|无理投诉|恶意投诉|不合理|unjustified)$/.test(t)) return 'unjustified';
+  return undefined;
+}
+
+/** §2: the three categories, from the words people actually type in the 分类 field. */
+export function categoryFromWords(text: string): Category | undefined {
+  const t = text.replace(/\s+/g, '').toLowerCase();
+  if (!t) return undefined;
+  const exact = categoryFromExactWords(t);
+  if (exact) return exact;
   if (t.includes('扣')) return 'fee_deduction';
   if (t.includes('非正当') || t.includes('无理')) return 'unjustified';
   if (t.includes('一般')) return 'general';

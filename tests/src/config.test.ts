@@ -56,6 +56,7 @@ describe('loadConfig', () => {
     [{ WECHATY_PUPPET_SERVICE_TOKEN: 'notoken' , WECHATY_PUPPET_SERVICE_ENDPOINT: 'h:1' }, 'WECHATY_PUPPET_SERVICE_TOKEN'],
     [{ WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_x' }, 'WECHATY_PUPPET_SERVICE_ENDPOINT'],
     [{ WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'yes' }, 'WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT'],
+    [{ COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '100' }, 'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION'],
   ])('stops on a bad value and names the variable: %j', (env, variable) => {
     const found = problems(env as Record<string, string>);
     expect(found.join('\n')).toContain(variable);

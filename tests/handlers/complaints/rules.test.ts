@@ -168,3 +168,12 @@ describe('the 客户投诉登记表 fields', () => {
     expect(parseMonth('13月', 2027)).toBeUndefined();
   });
 });
+
+describe('§2 category words in lists', () => {
+  it('takes only exact category words, so a client named 一般物业 stays a client', async () => {
+    const { categoryFromExactWords } = await import('../../../handlers/complaints/rules.ts');
+    expect(categoryFromExactWords('扣服务费')).toBe('fee_deduction');
+    expect(categoryFromExactWords('一般物业')).toBeUndefined();
+    expect(categoryFromExactWords('无理公司')).toBeUndefined();
+  });
+});

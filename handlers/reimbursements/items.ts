@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { Claim } from '../../src/models/index.ts';
-import { ReimbursementDraft } from '../../src/models/reimbursements.ts';
+import { ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
 import { draftCard } from './cards.ts';
 import {
   CATEGORY_HINT,
+  adjacentSerials,
   alreadyClaimedSerials,
   amountProblem,
   busTicketWithoutSerials,
   categoryLabel,
   checkClaim,
   consecutiveBusTickets,
+  consecutiveWithEarlierClaims,
   dateInFuture,
   looksLikeDate,
   parseCategory,
@@ -167,12 +169,35 @@ export async function checkItem(ctx: BotContext, values: Record<string, string>)
     const consecutive = consecutiveBusTickets(all);
     const repeated = repeatedSerials(all);
     const claimed = alreadyClaimedSerials(await claimedSerials(item.serials));
-    const problem = [consecutive, repeated, claimed].find((r) => r && (r.items === undefined || r.items.includes(all.length - 1)));
+    const across = staffId ? await consecutiveAcrossClaims([item], staffId) : undefined;
+    const problem = [consecutive, repeated, claimed, across].find((r) => r && (r.items === undefined || r.items.includes(all.length - 1)));
     if (problem) errors.serials = problem.message;
   }
   // serials and travellers are one answer: a refused serial list is asked again with its head count
   if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
   return { item, errors, existing };
+}
+
+/**
+ * §3.5.3 across claims: single-traveller bus tickets of `items` next to a ticket the same claimant
+ * already claimed alone (found through the per-serial claims, then the claims that hold them).
+ */
+export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claimantId: string) {
+  const mine = items.filter((it) => it.category === 'bus' && (it.travellers || 1) < 2).flatMap((it) => it.serials);
+  const near = new Map<string, string>(); // neighbour serial → the serial of ours it is next to
+  for (const s of mine) for (const n of adjacentSerials(s)) if (!mine.includes(n)) near.set(n, s);
+  if (!near.size) return undefined;
+  const held = await claimedSerials([...near.keys()]);
+  if (!held.size) return undefined;
+  const claims = await ReimbursementClaim.find({ _id: { $in: [...new Set(held.values())] }, claimantId }, { items: 1 }).lean();
+  const pairs: { serial: string; earlier: string; claimNo: string }[] = [];
+  for (const c of claims) {
+    for (const it of c.items) {
+      if (it.category !== 'bus' || (it.travellers || 1) >= 2) continue;
+      for (const earlier of it.serials) if (near.has(earlier) && held.get(earlier) === c._id) pairs.push({ serial: near.get(earlier)!, earlier, claimNo: c._id });
+    }
+  }
+  return consecutiveWithEarlierClaims(pairs);
 }
 
 /** The item form was completed and checked: add the item to the sender's draft. */

@@ -150,6 +150,27 @@ export function areConsecutive(a: string, b: string): boolean {
   return d === 1n || d === -1n;
 }
 
+/** The serials one before and one after `s`, written the same way (prefix and zero padding kept). */
+export function adjacentSerials(s: string): string[] {
+  if (!/\d$/.test(s)) return [];
+  const { prefix, num, width } = splitSerial(s);
+  return [num - 1n, num + 1n].filter((n) => n >= 0n).map((n) => `${prefix}${n.toString().padStart(width, '0')}`);
+}
+
+/**
+ * §3.5.3 across claims: a single traveller's ticket next to one the same person already claimed
+ * alone on another claim is as consecutive as two tickets on one claim.
+ */
+export function consecutiveWithEarlierClaims(pairs: readonly { serial: string; earlier: string; claimNo: string }[]): RuleMessage | undefined {
+  if (!pairs.length) return undefined;
+  const list = pairs.map((p) => `${p.serial} 与 ${p.claimNo} 中的 ${p.earlier}`).join('、');
+  return {
+    clause: CLAUSE.receipts,
+    code: 'consecutive_tickets_across_claims',
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+  };
+}
+
 // ── §3.5.2 transport ─────────────────────────────────────────────────────────
 
 /** Means of transport other than bus and subway; company-vehicle costs (§3.4.5) are not "riding". */

@@ -6,7 +6,7 @@ import { Claim, claimOnce } from '../../src/models/index.ts';
 import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
-import { claimantOf, claimedSerials, serialKey, showDraft } from './items.ts';
+import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
 import { alreadyClaimedSerials, checkClaim, mayWithdraw, parseClaimNo, planSteps, type ClaimItem } from './rules.ts';
 
 const HOUR = 3600_000;
@@ -28,6 +28,8 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
   const serials = items.flatMap((it) => it.serials);
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
+  const across = await consecutiveAcrossClaims(items, who.staffId);
+  if (across) errors.push(across);
   if (errors.length) {
     await ctx.reply(['没有提交，请先改正：', ...errors.map((e) => `• ${e.message}`), '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。'].join('\n'));
     return;

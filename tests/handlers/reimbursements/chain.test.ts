@@ -59,6 +59,15 @@ describe('submission (§3.5.3)', () => {
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
   });
 
+  it('refuses a single traveller\'s ticket consecutive with one on an earlier claim of theirs, but not with someone else\'s (§3.5.3)', async () => {
+    const first = await submitClaim('zhang', { date: '2026-11-24', category: '公交', amount: '2', serials: '88001', travellers: '1' });
+    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '公交', amount: '2', serials: '88002', travellers: '1' }));
+    expect(replies.join('\n')).toContain(`与 ${first} 中的 88001`);
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+    // another person's neighbouring ticket is not the same traveller's roll
+    await submitClaim('zhao', { date: '2026-11-25', category: '公交', amount: '2', serials: '88000', travellers: '1' });
+  });
+
   it('accepts consecutive bus tickets when two travelled together (§3.5.3)', async () => {
     const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '2' });
     const claim = await ReimbursementClaim.findById(no).lean();

@@ -1,9 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import {
+  adjacentSerials,
   alreadyClaimedSerials,
   amountProblem,
   checkClaim,
   consecutiveBusTickets,
+  consecutiveWithEarlierClaims,
   formatFen,
   mayDecide,
   mayWithdraw,
@@ -194,5 +196,19 @@ describe('§3.5.1 the chain', () => {
     expect(mayWithdraw({ ...claim, decided: false }, actor('s-zhang'))).toBeUndefined();
     expect(mayWithdraw({ ...claim, decided: true }, actor('s-zhang'))).toContain('已有人审批');
     expect(mayWithdraw({ ...claim, decided: false }, actor('s-other', 'general_affairs'))).toContain('只有申请人');
+  });
+});
+
+describe('§3.5.3 consecutive tickets across claims', () => {
+  it('finds the serials next to a ticket, written the same way', () => {
+    expect(adjacentSerials('A00123')).toEqual(['A00122', 'A00124']);
+    expect(adjacentSerials('0')).toEqual(['1']);
+  });
+
+  it('names the earlier claim in its message', () => {
+    const m = consecutiveWithEarlierClaims([{ serial: '00124', earlier: '00123', claimNo: 'BX-20261120-001' }]);
+    expect(m?.message).toContain('§3.5.3');
+    expect(m?.message).toContain('BX-20261120-001');
+    expect(consecutiveWithEarlierClaims([])).toBeUndefined();
   });
 });

@@ -235,6 +235,11 @@ export async function applyStep(
 export async function tellLoser(ctx: BotContext, id: string, fromVersion: number): Promise<void> {
   const now = (await readAfterTransition(Complaint as unknown as Model<{ version: number }>, id, fromVersion)) as ComplaintDoc | null;
   const last = now?.history.at(-1);
+  if (last && !last.by.staffId) {
+    // the time-limit sweep changed the case at that moment: nothing was done twice, the action was just not saved
+    await ctx.toast(`系统刚更新了这件投诉（${last.action}），你的操作没有保存。请发送「投诉 ${id}」查看后重新操作。`);
+    return;
+  }
   const who = last ? `${last.by.name} 已在 ${fmt(ctx.services, last.at)}「${last.action}」` : '别人刚刚处理了';
   await ctx.toast(`${who}，你的这次操作没有重复执行。发送「投诉 ${id}」查看最新情况。`);
 }

@@ -1,13 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { LarkStandin, cardActionEvent, findButtonValue, formInputNames, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
+import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
 import { seedPeople } from '../helpers/complaints.ts';
-import { Bot } from '../../src/bot.ts';
-import { createHttpServer, listen } from '../../src/http.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
 import { Complaint } from '../../src/models/complaints.ts';
 
 /*
@@ -17,71 +12,25 @@ import { Complaint } from '../../src/models/complaints.ts';
 
 useDatabase('complaints_lark');
 
-const APP_ID = 'cli_0123456789abcdef';
-const APP_SECRET = `secret_${randomBytes(8).toString('hex')}`;
-const VERIFICATION_TOKEN = `vt_${randomBytes(8).toString('hex')}`;
-const ENCRYPT_KEY = `ek_${randomBytes(8).toString('hex')}`;
+const say = (openId: string, text: string) => lark.say(openId, text);
+const click: LarkBot['click'] = (...args) => lark.click(...args);
+
 const IDS = { kefu: 'ou_kefu', kefu2: 'ou_kefu2', renfang: 'ou_renfang', duizhang: 'ou_duizhang' } as const;
 
+let lark: LarkBot;
 let standin: LarkStandin;
-let bot: Bot;
-let server: Server;
-let base: string;
 
 beforeAll(async () => {
-  standin = await LarkStandin.start({ appId: APP_ID, appSecret: APP_SECRET });
-  const config = testConfig({
-    LARK_APP_ID: APP_ID,
-    LARK_APP_SECRET: APP_SECRET,
-    LARK_DOMAIN: standin.url,
-    LARK_EVENT_MODE: 'webhook',
-    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
-    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
-  });
-  const receiver = new LarkReceiver(config.lark!, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
-  await bot.start();
-  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
-  base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
+  lark = await startLarkBot();
+  standin = lark.standin;
 });
-
-afterAll(async () => {
-  await bot?.stop();
-  if (server) {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  }
-  await standin?.close();
-});
+afterAll(() => lark?.close());
 
 beforeEach(async () => {
   await clearCollections();
   standin.reset();
   await seedPeople('lark', IDS, ['kefu', 'kefu2', 'renfang', 'duizhang']);
 });
-
-const p2p = (openId: string) => `oc_p2p_${openId}`;
-
-async function deliver(payload: unknown) {
-  const { body, headers } = larkRequest(payload, ENCRYPT_KEY);
-  const res = await fetch(base, { method: 'POST', body, headers });
-  const text = await res.text();
-  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-async function say(openId: string, text: string): Promise<void> {
-  const event = messageEvent({ token: VERIFICATION_TOKEN, openId, text });
-  expect((await deliver(event)).status).toBe(200);
-  await waitProcessed(`lark:${(event.event.message as { message_id: string }).message_id}`);
-}
-
-async function click(openId: string, messageId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
-  const event = cardActionEvent({ token: VERIFICATION_TOKEN, openId, value, formValue, messageId, chatId: p2p(openId) });
-  const res = await deliver(event);
-  expect(res.status).toBe(200);
-  await waitProcessed(`lark:${event.header.event_id as string}`);
-  return String((res.json.toast as { content?: string } | undefined)?.content ?? '');
-}
 
 const goodForm = {
   clientName: '万达物业',

@@ -6,7 +6,7 @@ import { Identity, Staff } from '../models/index.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
-import type { ChannelSender, ChatInfo, EventSink, Outgoing, Receiver, Role, SentRef, Target } from '../core/types.ts';
+import type { Attachment, ChannelSender, ChatInfo, EventSink, Outgoing, Receiver, Role, SentRef, Target } from '../core/types.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -99,17 +99,15 @@ export class ConsoleReceiver implements Receiver {
       this.prompt();
       return;
     }
-    // wait for the answer before the next line, so a pasted script reads like a conversation
-    const { result } = await sink.intakeAndWait({
-      id: randomUUID(),
-      channel: 'console',
-      chat: this.chat,
-      userId: this.userId,
-      userName: this.userName,
-      kind: 'message',
-      text: line,
-      receivedAt: new Date(),
-    }, 60_000);
+    await this.deliver(sink, line);
+  }
+
+  /** Wait for the answer before the next line, so a pasted script reads like a conversation. */
+  private async deliver(sink: EventSink, text: string, attachments?: Attachment[]): Promise<void> {
+    const { result } = await sink.intakeAndWait(
+      { id: randomUUID(), channel: 'console', chat: this.chat, userId: this.userId, userName: this.userName, kind: 'message', text, attachments, receivedAt: new Date() },
+      60_000,
+    );
     if (result === 'stopped') this.print('机器人正在停止，消息没有处理。');
   }
 
@@ -145,22 +143,7 @@ export class ConsoleReceiver implements Receiver {
 
   /** `:photo 名称` stands in for a picture sent from a phone (e.g. a receipt for a reimbursement). */
   private async sendPhoto(name: string): Promise<void> {
-    if (!this.sink) return;
-    const { result } = await this.sink.intakeAndWait(
-      {
-        id: randomUUID(),
-        channel: 'console',
-        chat: this.chat,
-        userId: this.userId,
-        userName: this.userName,
-        kind: 'message',
-        text: '',
-        attachments: [{ kind: 'image', ref: `console:${name}`, name }],
-        receivedAt: new Date(),
-      },
-      60_000,
-    );
-    if (result === 'stopped') this.print('机器人正在停止，照片没有处理。');
+    if (this.sink) await this.deliver(this.sink, '', [{ kind: 'image', ref: `console:${name}`, name }]);
   }
 
   /** Acting as someone binds the console identity `console:<staffId>` to them (the console is trusted). */

@@ -88,23 +88,15 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
   if (!userId) return { kind: 'ignored', reason: 'malformed: no sender open_id' };
   const isGroup = msg.chat_type !== 'p2p';
 
+  const event = (text: string, attachments?: Attachment[]): MessageConversion => ({
+    kind: 'event',
+    event: { id: msg.message_id!, channel: 'lark', chat: { id: msg.chat_id!, isGroup }, userId, kind: 'message', text, attachments, receivedAt: opts.now ?? new Date() },
+  });
   if (msg.message_type !== 'text') {
     if (isGroup) return { kind: 'ignored', reason: `${msg.message_type} message in a group` };
     const attachment = attachmentOf(msg.message_id, msg.message_type, msg.content);
     if (!attachment) return { kind: 'unsupported', messageType: String(msg.message_type), chatId: msg.chat_id, messageId: msg.message_id };
-    return {
-      kind: 'event',
-      event: {
-        id: msg.message_id,
-        channel: 'lark',
-        chat: { id: msg.chat_id, isGroup },
-        userId,
-        kind: 'message',
-        text: '',
-        attachments: [attachment],
-        receivedAt: opts.now ?? new Date(),
-      },
-    };
+    return event('', [attachment]);
   }
   const raw = parseTextContent(msg.content);
   if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
@@ -115,18 +107,7 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
     const mentioned = opts.botOpenId ? mentions.some((m) => m.id?.open_id === opts.botOpenId) : mentions.length > 0;
     if (!mentioned && !/^[/／]/.test(text)) return { kind: 'ignored', reason: 'group message not addressed to the bot' };
   }
-  return {
-    kind: 'event',
-    event: {
-      id: msg.message_id,
-      channel: 'lark',
-      chat: { id: msg.chat_id, isGroup },
-      userId,
-      kind: 'message',
-      text: text || '帮助',
-      receivedAt: opts.now ?? new Date(),
-    },
-  };
+  return event(text || '帮助');
 }
 
 /** A picture or file message as a reference the Open API can fetch again (message id + key). */

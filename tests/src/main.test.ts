@@ -52,6 +52,7 @@ describe('npm start', () => {
       '跳过',
       ':as 周八',
       '我是谁',
+      ':photo 收据.jpg',
       ':group 一队',
       '人员列表',
     ]);
@@ -61,6 +62,7 @@ describe('npm start', () => {
     expect(first.out).toContain('【员工档案：周八】');
     expect(first.out).toContain('你现在是「周八」（队长）');
     expect(first.out).toContain('你是 周八');
+    expect(first.out).toContain('收到照片，但你还没有填写报销明细');
     // 周八 is not an admin: the staff list is refused, in a group as anywhere
     expect(first.out).toContain('你没有权限使用「人员列表」');
 

@@ -9,7 +9,12 @@ export async function help(ctx: BotContext): Promise<void> {
     await ctx.reply(await unknownSenderText(ctx.event));
     return;
   }
-  const lines = commandsFor(ctx.services.routes, ctx).map((r) => `• ${r.words[0]} — ${r.summary}\n  例：${r.example}`);
+  const lines: string[] = [];
+  let group: string | undefined;
+  for (const r of commandsFor(ctx.services.routes, ctx)) {
+    if (r.group && r.group !== group) lines.push(`【${(group = r.group)}】`);
+    lines.push(`• ${r.words[0]} — ${r.summary}\n  例：${r.example}`);
+  }
   await ctx.reply(
     [`${ctx.sender.name}（${roleNames([...ctx.sender.roles])}）可以使用：`, ...lines, '在群里请 @我 或以 / 开头发送命令。'].join('\n'),
   );

@@ -25,6 +25,7 @@ import {
 /** Help, binding and staff management: what every deployment starts with. */
 export const foundation: Workflow = {
   name: 'foundation',
+  title: '基本与人员管理',
   forms: [addStaffForm],
   jobs: maintenanceJobs,
   commands: [
@@ -57,7 +58,7 @@ export const workflows: Workflow[] = [foundation, complaints, reimbursements];
  * lists commands in this order. Keep the README's command reference in step with it.
  */
 export const routes: RouteTable = {
-  commands: workflows.flatMap((w) => w.commands),
+  commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
   actions: workflows.flatMap((w) => w.actions),
   attachment: workflows.find((w) => w.attachment)?.attachment,
 };

@@ -27,6 +27,7 @@ import {
  */
 export const complaints: Workflow = {
   name: 'complaints',
+  title: '客户投诉',
   forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm],
   jobs: complaintJobs,
   commands: [

@@ -11,6 +11,7 @@ import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
  */
 export const reimbursements: Workflow = {
   name: 'reimbursements',
+  title: '费用报销',
   forms: [itemForm],
   attachment: { allow: 'staff', handler: attachReceipt },
   jobs: reimbursementJobs,

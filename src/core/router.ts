@@ -16,6 +16,8 @@ export interface CommandRoute {
   summary: string;
   example: string;
   handler: Handler;
+  /** The workflow's title, filled in when the table is composed (help groups by it). */
+  group?: string;
 }
 
 export interface ActionRoute {

@@ -8,6 +8,8 @@ import type { JobDefinition } from '../../schedules/scheduler.ts';
  */
 export interface Workflow {
   name: string;
+  /** Heading of this workflow's commands in 帮助. */
+  title: string;
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];

@@ -95,6 +95,7 @@ describe('roles', () => {
     expect(guardHelp).not.toContain('调度');
     expect(adminHelp).toContain('添加人员');
     expect(adminHelp).toContain('例：绑定码 张三');
+    expect(adminHelp).toContain('【基本与人员管理】');
   });
 });
 

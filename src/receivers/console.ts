@@ -32,7 +32,8 @@ export class ConsoleReceiver implements Receiver {
   private sink?: EventSink;
   private userId = CONSOLE_ADMIN;
   private userName = '控制台管理员';
-  private chat: ChatInfo = { id: `dm-${CONSOLE_ADMIN}`, isGroup: false };
+  /** A private chat's id is the person's id, as on WeChat, so a card sent to a person is answered in their chat. */
+  private chat: ChatInfo = { id: CONSOLE_ADMIN, isGroup: false };
   private up: 'starting' | 'up' | 'down' = 'starting';
   private queue: Promise<void> = Promise.resolve();
 
@@ -45,7 +46,7 @@ export class ConsoleReceiver implements Receiver {
     this.sender = {
       channel: 'console',
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
-        const to = 'chatId' in target ? target.chatId : `dm-${target.userId}`;
+        const to = 'chatId' in target ? target.chatId : target.userId;
         const where = to === this.chat.id ? '' : `（发往 ${to}）`;
         const body = typeof message === 'string' ? message : renderCardText(message);
         this.print(`🤖${where} ${body.replace(/\n/g, '\n   ')}`);
@@ -123,7 +124,7 @@ export class ConsoleReceiver implements Receiver {
         this.print(`已切到群聊「${this.chat.name}」。`);
         return;
       case 'private':
-        this.chat = { id: `dm-${this.userId}`, isGroup: false };
+        this.chat = { id: this.userId, isGroup: false };
         this.print('已回到私聊。');
         return;
       case 'photo':
@@ -173,6 +174,6 @@ export class ConsoleReceiver implements Receiver {
   private setUser(userId: string, name: string): void {
     this.userId = userId;
     this.userName = name;
-    if (!this.chat.isGroup) this.chat = { id: `dm-${userId}`, isGroup: false };
+    if (!this.chat.isGroup) this.chat = { id: userId, isGroup: false };
   }
 }

@@ -58,7 +58,7 @@ export class MemoryReceiver implements Receiver {
     return this.deliver({
       id: opts.id ?? randomUUID(),
       channel: this.channel,
-      chat: { id: opts.chatId ?? `dm-${userId}`, isGroup: opts.isGroup ?? false },
+      chat: { id: opts.chatId ?? userId, isGroup: opts.isGroup ?? false },
       userId,
       kind: 'message',
       text,
@@ -70,7 +70,7 @@ export class MemoryReceiver implements Receiver {
     return this.deliver({
       id: randomUUID(),
       channel: this.channel,
-      chat: { id: opts.chatId ?? `dm-${userId}`, isGroup: false },
+      chat: { id: opts.chatId ?? userId, isGroup: false },
       userId,
       kind: 'action',
       action: { action, value, form: opts.form, messageId: 'msg-1' },

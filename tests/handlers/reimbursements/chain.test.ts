@@ -151,6 +151,13 @@ describe('submission (§3.5.3)', () => {
 });
 
 describe('the chain (§3.5.1)', () => {
+  it('lets an approver answer the card sent to them by its number, as a WeChat approver would', async () => {
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '66001', travellers: '1' });
+    expect(sentTo('wang')[0]).toContain('[1] 批准');
+    await chat.say('wang', '1');
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[0]).toMatchObject({ key: 'ga_review', status: 'approved' });
+  });
+
   it('goes 综合部 → 财务部 → 董事长 → 财务部发放 to paid, telling the claimant at every step', async () => {
     const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '88001', travellers: '1' });
     expect(sentTo('wang')[0]).toContain(`报销审批：综合部审核 ${no}`);
@@ -241,7 +248,7 @@ describe('the chain (§3.5.1)', () => {
       chat.click('liu', 'reimburse.approve', { no, v: '0' }),
     ]);
     // what the two approvers were told in their chats
-    const answers = chat.sent.slice(mark).filter((s) => 'chatId' in s.target && /^dm-(wang|liu)$/.test(s.target.chatId)).map((s) => s.text);
+    const answers = chat.sent.slice(mark).filter((s) => 'chatId' in s.target && /^(wang|liu)$/.test(s.target.chatId)).map((s) => s.text);
     expect(answers.filter((r) => r.startsWith('已批准'))).toHaveLength(1);
     // everyone else is told who already decided
     const others = answers.filter((r) => !r.startsWith('已批准'));

@@ -26,7 +26,7 @@ function photo(ref: string) {
   return chat.deliver({
     id: randomUUID(),
     channel: 'console',
-    chat: { id: 'dm-zhang', isGroup: false },
+    chat: { id: 'zhang', isGroup: false },
     userId: 'zhang',
     kind: 'message',
     text: '',
@@ -57,7 +57,7 @@ describe('receipt photos (§3.5.3 票据)', () => {
   it('tells an admin with no use for a picture to send text', async () => {
     const { bot: other, receiver } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }), routes: { commands: [], actions: [] } });
     const [reply] = await receiver.deliver({
-      id: randomUUID(), channel: 'console', chat: { id: 'dm-boss', isGroup: false }, userId: 'boss', kind: 'message', text: '',
+      id: randomUUID(), channel: 'console', chat: { id: 'boss', isGroup: false }, userId: 'boss', kind: 'message', text: '',
       attachments: [{ kind: 'image', ref: 'console:x.jpg' }], receivedAt: new Date(),
     });
     await other.stop();

@@ -33,7 +33,7 @@ beforeEach(async () => {
 });
 
 function message(id: string, text: string, userId = 'boss'): BotEvent {
-  return { id, channel: 'console', chat: { id: `dm-${userId}`, isGroup: false }, userId, kind: 'message', text, receivedAt: new Date() };
+  return { id, channel: 'console', chat: { id: userId, isGroup: false }, userId, kind: 'message', text, receivedAt: new Date() };
 }
 
 describe('delivery', () => {

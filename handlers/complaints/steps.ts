@@ -207,8 +207,8 @@ export const decideFeeForm: FormDefinition = {
       label: '扣款月份',
       required: true,
       prompt: '请输入扣款月份，例如 2026-11',
-      parse: (i) => {
-        const m = parseMonth(i, new Date().getFullYear());
+      parse: (i, ctx) => {
+        const m = parseMonth(i, DateTime.fromJSDate(ctx.services.now(), { zone: ctx.services.config.timezone }).year);
         return m ? { ok: true, value: m } : { ok: false, error: '扣款月份请写成 2026-11 或 11月。' };
       },
     },

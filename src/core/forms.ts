@@ -16,7 +16,8 @@ export interface FormField {
   /** A client's phone number: masked when the submitted form is shown again. */
   sensitive?: boolean;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
-  parse?: (input: string) => FieldResult | Promise<FieldResult>;
+  /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
+  parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
 }
 
 export interface FormDefinition {
@@ -69,7 +70,7 @@ export class Forms {
    */
   async start(ctx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
     const def = this.mustGet(name);
-    const { values, errors } = await this.parseLines(def, prefillText);
+    const { values, errors } = await this.parseLines(ctx, def, prefillText);
     if (ctx.channel === 'lark') {
       await ctx.reply(this.card(def, values, errors, context));
       return;
@@ -138,7 +139,7 @@ export class Forms {
     if (SKIP_WORDS.has(text.toLowerCase()) && !field.required) {
       values[field.key] = '';
     } else {
-      const res = await this.parseField(field, text);
+      const res = await this.parseField(ctx, field, text);
       if (!res.ok) {
         await FormSession.updateOne({ _id }, { $set: { expiresAt: this.expiry(now) } });
         await ctx.reply(`${res.error}\n${this.question(def, idx)}`);
@@ -190,7 +191,7 @@ export class Forms {
         else values[field.key] = '';
         continue;
       }
-      const res = await this.parseField(field, text);
+      const res = await this.parseField(ctx, field, text);
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
@@ -277,13 +278,13 @@ export class Forms {
     return f.required ? q : `${q}（可回复「跳过」）`;
   }
 
-  private async parseField(field: FormField, text: string): Promise<FieldResult> {
+  private async parseField(ctx: BotContext, field: FormField, text: string): Promise<FieldResult> {
     if (!text) return { ok: false, error: `${field.label}不能为空。` };
-    return field.parse ? field.parse(text) : { ok: true, value: text };
+    return field.parse ? field.parse(text, ctx) : { ok: true, value: text };
   }
 
   /** `姓名: 张三` / `姓名：张三` lines → values by field label. */
-  private async parseLines(def: FormDefinition, text: string) {
+  private async parseLines(ctx: BotContext, def: FormDefinition, text: string) {
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
     for (const line of normalizeText(text).split('\n')) {
@@ -291,7 +292,7 @@ export class Forms {
       if (!m) continue;
       const field = def.fields.find((f) => f.label === m[1] || f.key === m[1]);
       if (!field) continue;
-      const res = await this.parseField(field, m[2]!.trim());
+      const res = await this.parseField(ctx, field, m[2]!.trim());
       if (res.ok) values[field.key] = res.value;
       else errors[field.key] = res.error;
     }

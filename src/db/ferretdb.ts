@@ -44,6 +44,11 @@ export async function hasGo(): Promise<boolean> {
 export async function ensureFerretBinary(log: (msg: string) => void = () => {}): Promise<string> {
   const bin = ferretBinaryPath();
   if (existsSync(bin)) return bin;
+  if (!(await hasGo())) {
+    throw new Error(
+      `FerretDB is not built yet (${bin}) and Go is not installed to build it. Install Go (1.24 or newer), or set MONGODB_URI to a MongoDB server.`,
+    );
+  }
   const dir = ferretCacheDir();
   mkdirSync(dir, { recursive: true });
   log(`Building FerretDB ${FERRETDB_VERSION} with Go into ${dir} (first time only, takes a few minutes)…`);

@@ -45,8 +45,8 @@ export const registerForm: FormDefinition = {
   title: '客户投诉登记表',
   fields: [
     { key: 'clientName', label: '投诉客户名称', required: true, parse: text(60, '客户名称') },
-    { key: 'clientAddress', label: '客户地址', prompt: '请输入客户地址（已登记的客户可回复「跳过」，自动带出）', placeholder: '已登记的客户可留空', parse: text(120, '地址') },
-    { key: 'clientPhone', label: '电话', sensitive: true, prompt: '请输入客户电话（已登记的客户可回复「跳过」，自动带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
+    { key: 'clientAddress', label: '客户地址', prompt: '请输入客户地址（已登记的客户跳过即可，自动从档案带出）', placeholder: '已登记的客户可留空', parse: text(120, '地址') },
+    { key: 'clientPhone', label: '电话', sensitive: true, prompt: '请输入客户电话（已登记的客户跳过即可，自动从档案带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
     { key: 'reason', label: '投诉缘由', required: true, parse: text(500, '投诉缘由') },
     { key: 'demand', label: '客户要求', required: true, parse: text(300, '客户要求') },
     { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },

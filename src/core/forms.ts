@@ -275,7 +275,8 @@ export class Forms {
     const f = def.fields[idx];
     if (!f) return '';
     const q = f.prompt ?? `请输入${f.label}`;
-    return f.required ? q : `${q}（可回复「跳过」）`;
+    // a prompt that already says how to skip is not told twice
+    return f.required || q.includes('跳过') ? q : `${q}（可回复「跳过」）`;
   }
 
   private async parseField(ctx: BotContext, field: FormField, text: string): Promise<FieldResult> {

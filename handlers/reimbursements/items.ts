@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
-import { Claim } from '../../src/models/index.ts';
+import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
+import { Claim, FormSession } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
 import { draftCard } from './cards.ts';
 import {
@@ -39,6 +39,11 @@ export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; na
   if (ctx.sender?.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
   await ctx.toast('报销需要员工身份：请先用绑定码绑定你的员工档案（发送「绑定 绑定码」）。');
   return undefined;
+}
+
+/** 票号 and 同行人数 are asked only for bus tickets (§3.5.3); a category not yet known asks them. */
+function isBusItem(values: Record<string, string>): boolean {
+  return values.category === undefined || parseCategory(values.category) === 'bus';
 }
 
 /**
@@ -98,6 +103,7 @@ export const itemForm: FormDefinition = {
     {
       key: 'serials',
       label: '票号',
+      when: isBusItem,
       prompt: '公交车票请输入票号，多张用逗号隔开；不是公交车票回复「无」',
       placeholder: '公交车票必填，多张用逗号隔开',
       parse: (t) => {
@@ -108,6 +114,7 @@ export const itemForm: FormDefinition = {
     {
       key: 'travellers',
       label: '同行人数',
+      when: isBusItem,
       prompt: '公交车票一共几人同行？（一个人回复 1；不是公交车票回复「无」）',
       placeholder: '公交车票填写，默认 1',
       parse: (t) => {
@@ -308,6 +315,10 @@ const MAX_RECEIPTS_PER_ITEM = 9;
 export async function attachReceipt(ctx: BotContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
+  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) {
+    await ctx.reply('先把这一项的问题答完，照片会附在这一项上：请在答完后再发一次照片。');
+    return;
+  }
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
   const items = (draft?.items ?? []) as ClaimItem[];
   if (!items.length) {

@@ -13,6 +13,8 @@ export interface FormField {
   prompt?: string;
   required?: boolean;
   placeholder?: string;
+  /** Asked in a guided form only when this holds for the answers so far (e.g. 票号 only for bus tickets). */
+  when?: (values: Record<string, string>) => boolean;
   /** A client's phone number: masked when the submitted form is shown again. */
   sensitive?: boolean;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
@@ -263,8 +265,17 @@ export class Forms {
     return new Date(now.getTime() + this.idleMinutes * 60_000);
   }
 
+  /** The next question; a field that does not apply is answered with '' on the way. */
   private firstMissing(def: FormDefinition, values: Record<string, string>): number {
-    return def.fields.findIndex((f) => values[f.key] === undefined);
+    for (const [i, f] of def.fields.entries()) {
+      if (values[f.key] !== undefined) continue;
+      if (f.when && !f.when(values)) {
+        values[f.key] = '';
+        continue;
+      }
+      return i;
+    }
+    return -1;
   }
 
   private label(def: FormDefinition, key: string): string {

@@ -91,7 +91,7 @@ describe('reimbursements on WeChat', () => {
   });
 
   it('财务部 rejects by text with a reason, and the claimant is told the reason', async () => {
-    const no = await submitByGuidedForm(['今天', '地铁', '6', '去公司开会', '王综合', '无', '无']);
+    const no = await submitByGuidedForm(['今天', '地铁', '6', '去公司开会', '王综合']);
     await received(ga, `综合部审核 ${no}`);
     await talk(ga, `批准 ${no}`);
     await received(finance, `财务部审查 ${no}`);

@@ -133,14 +133,21 @@ describe('submission (§3.5.3)', () => {
     expect((await chat.say('zhang', '0')).join()).toContain('大于 0');
     expect((await chat.say('zhang', '5')).join()).toContain('所办事项');
     expect((await chat.say('zhang', '去公司开会')).join()).toContain('公司接洽人');
-    expect((await chat.say('zhang', '王综合')).join()).toContain('票号');
-    expect((await chat.say('zhang', '无')).join()).toContain('几人同行');
-    const [draft] = await chat.say('zhang', '无');
+    // 票号 and 同行人数 are bus-ticket questions: a subway ticket goes straight to the draft
+    const [draft] = await chat.say('zhang', '王综合');
     expect(draft).toContain('报销草稿');
     expect(draft).toContain('2026-11-26 地铁 ¥5.00');
     // numbered buttons: 2 = 提交报销
     const replies = await chat.say('zhang', '2');
     expect(replies.join()).toMatch(/BX-20261127-\d{3}/);
+  });
+
+  it('asks a bus ticket\'s serials and travellers in the guided form (§3.5.3)', async () => {
+    await chat.say('zhang', '报销');
+    for (const answer of ['11-26', '公交', '2', '去万达广场', '王综合']) await chat.say('zhang', answer);
+    expect((await chat.say('zhang', '00123')).join()).toContain('几人同行');
+    const [draft] = await chat.say('zhang', '1');
+    expect(draft).toContain('票号 00123');
   });
 
   it('numbers claims BX-<date>-<seq>', async () => {

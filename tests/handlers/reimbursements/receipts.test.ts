@@ -42,6 +42,13 @@ describe('receipt photos (§3.5.3 票据)', () => {
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
   });
 
+  it('asks to finish the item first when a photo comes in the middle of its questions', async () => {
+    await chat.say('zhang', '报销');
+    const [reply] = await photo('console:early.jpg');
+    expect(reply).toContain('先把这一项的问题答完');
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+  });
+
   it('attaches photos to the last item of the draft and carries them into the submitted claim', async () => {
     await chat.say('zhang', '报销\n日期: 2026-11-25\n类别: 地铁\n金额: 6\n所办事项: 去万达广场送排班表\n公司接洽人: 李经理');
     const [first] = await photo('console:ticket-1.jpg');

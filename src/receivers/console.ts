@@ -47,7 +47,9 @@ export class ConsoleReceiver implements Receiver {
       channel: 'console',
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
         const to = 'chatId' in target ? target.chatId : target.userId;
-        const where = to === this.chat.id ? '' : `（发往 ${to}）`;
+        // a message for someone else (a notification): say whom, by name where the console knows it
+        const name = to === this.chat.id ? '' : ((await Identity.findById(`console:${to}`, { displayName: 1 }).lean())?.displayName || to);
+        const where = name ? `（发给 ${name}）` : '';
         const body = typeof message === 'string' ? message : renderCardText(message);
         this.print(`🤖${where} ${body.replace(/\n/g, '\n   ')}`);
         return { channel: 'console', messageId: randomUUID() };

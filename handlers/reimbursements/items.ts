@@ -103,8 +103,9 @@ export const itemForm: FormDefinition = {
     {
       key: 'serials',
       label: '票号',
+      required: true,
       when: isBusItem,
-      prompt: '公交车票请输入票号，多张用逗号隔开；不是公交车票回复「无」',
+      prompt: '请输入票号（公交车票上的编号，多张用逗号隔开）',
       placeholder: '公交车票必填，多张用逗号隔开',
       parse: (t) => {
         const r = parseSerials(t);
@@ -115,7 +116,7 @@ export const itemForm: FormDefinition = {
       key: 'travellers',
       label: '同行人数',
       when: isBusItem,
-      prompt: '公交车票一共几人同行？（一个人回复 1；不是公交车票回复「无」）',
+      prompt: '一共几人同行？（一个人就回复 1）',
       placeholder: '公交车票填写，默认 1',
       parse: (t) => {
         if (NONE.has(t.trim().toLowerCase())) return ok('');
@@ -211,28 +212,20 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
 export async function addItem(ctx: BotContext, values: Record<string, string>): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
-  const { item, errors, existing } = await checkItem(ctx, values);
-  if (existing.length >= MAX_ITEMS) {
+  // the form ran checkItem (its validate) just before; submit checks every rule once more
+  const { config } = ctx.services;
+  const { item } = buildItem(values, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const count = (await ReimbursementDraft.findById(who.staffId, { items: 1 }).lean())?.items.length ?? 0;
+  if (count >= MAX_ITEMS) {
     await ctx.reply(`一张报销单最多 ${MAX_ITEMS} 项。请先发送「提交报销」，再另开一张。`);
     return;
   }
-  if (Object.keys(errors).length) {
-    // checked again at submit: someone may have claimed a serial since the form was validated
-    await ctx.reply(['这一项没有加入：', ...Object.values(errors).map((e) => `• ${e}`), '请发送「报销」重新填写这一项。'].join('\n'));
-    return;
-  }
-  const draft = existing.length ? true : await ReimbursementDraft.exists({ _id: who.staffId });
-  if (!draft) {
-    try {
-      await ReimbursementDraft.create({ _id: who.staffId, token: randomUUID(), items: [item] });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      await ReimbursementDraft.updateOne({ _id: who.staffId }, { $push: { items: item } });
-    }
-  } else {
-    await ReimbursementDraft.updateOne({ _id: who.staffId }, { $push: { items: item } });
-  }
-  await showDraft(ctx, who.staffId, `已加入第 ${existing.length + 1} 项。`);
+  await ReimbursementDraft.updateOne(
+    { _id: who.staffId },
+    { $push: { items: item }, $setOnInsert: { token: randomUUID() } },
+    { upsert: true },
+  );
+  await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
 }
 
 export async function showDraft(ctx: BotContext, staffId: string, note?: string): Promise<void> {

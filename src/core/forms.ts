@@ -189,7 +189,8 @@ export class Forms {
     for (const field of def.fields) {
       const text = normalizeText(String(raw[field.key] ?? ''));
       if (!text) {
-        if (field.required) errors[field.key] = `请填写${field.label}`;
+        // a card shows every field; one that does not apply to the answers above is not required
+        if (field.required && (!field.when || field.when(values))) errors[field.key] = `请填写${field.label}`;
         else values[field.key] = '';
         continue;
       }

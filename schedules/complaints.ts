@@ -1,12 +1,13 @@
+import { complaintSettings } from '../handlers/complaints/settings.ts';
 import type { Model } from 'mongoose';
 import type { Services } from '../src/core/context.ts';
 import { recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
 import { transition } from '../src/core/transition.ts';
 import { Staff } from '../src/models/index.ts';
-import { Complaint } from '../src/models/complaints.ts';
+import { Complaint } from '../handlers/complaints/models.ts';
 import { complaintCard, fmt, nextButtons, notifyWithPhoneRights, type ComplaintDoc } from '../handlers/complaints/common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
-import type { JobDefinition } from './scheduler.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
 
 const SYSTEM = { staffId: '', name: '系统' };
 const BATCH = 200;
@@ -25,7 +26,7 @@ export interface SweepReport {
  */
 export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   const now = deps.now();
-  const remindBefore = deps.config.complaints.remindBeforeHours;
+  const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
   const report: SweepReport = { reminded: [], escalated: [], followUps: [] };
   const due = (await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(BATCH).lean()) as unknown as ComplaintDoc[];
   for (const c of due) {
@@ -85,7 +86,7 @@ function acceptor(c: ComplaintDoc) {
 
 /** §3.1.3 逾期反映: to the customer-service head(s) and 综合部. */
 async function escalate(deps: Services, c: ComplaintDoc): Promise<void> {
-  const heads = deps.config.complaints.csHeadPhones;
+  const heads = complaintSettings.of(deps.config).csHeadPhones;
   const headStaff = heads.length ? await Staff.find({ phone: { $in: heads }, active: true }, { name: 1 }).lean() : [];
   const csHeads = headStaff.length
     ? await recipientsOf(deps, headStaff.map((s) => ({ id: String(s._id), name: s.name })))

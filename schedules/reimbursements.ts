@@ -1,9 +1,10 @@
+import { reimbursementSettings } from '../handlers/reimbursements/settings.ts';
 import { notify, recipientsWithRole } from '../src/core/notify.ts';
 import type { Role } from '../src/core/types.ts';
-import { ReimbursementClaim, type ClaimRecord } from '../src/models/reimbursements.ts';
+import { ReimbursementClaim, type ClaimRecord } from '../handlers/reimbursements/models.ts';
 import { formatFen } from '../handlers/reimbursements/rules.ts';
-import type { JobDefinition } from './scheduler.ts';
-import { claimOnce } from '../src/models/index.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
+import { takeOnce } from '../src/core/once.ts';
 
 const HOUR = 3600_000;
 
@@ -17,7 +18,7 @@ export const remindWaitingSteps: JobDefinition = {
   description: '报销单在某一审批步骤等待过久时提醒审批人',
   run: async (deps) => {
     const now = deps.now();
-    const every = deps.config.reimbursements.remindAfterHours * HOUR;
+    const every = reimbursementSettings.of(deps.config).remindAfterHours * HOUR;
     // remindAt (set by the step change) is when the step first became overdue; the claim itself is
     // never written here (FerretDB writes whole documents, so a write could undo a decision)
     const due = (await ReimbursementClaim.find({ status: 'pending', remindAt: { $lte: now } }).sort({ remindAt: 1 }).limit(200).lean()) as ClaimRecord[];
@@ -26,7 +27,7 @@ export const remindWaitingSteps: JobDefinition = {
       if (!step) continue;
       // one reminder per step per period, however many instances run the job
       const period = Math.floor((now.getTime() - new Date(c.remindAt!).getTime()) / every);
-      if (!(await claimOnce(`reimburse-remind:${c._id}:${c.stepIndex}:${period}`))) continue;
+      if (!(await takeOnce(`reimburse-remind:${c._id}:${c.stepIndex}:${period}`))) continue;
       const hours = Math.floor((now.getTime() - new Date(c.stepSince).getTime()) / HOUR);
       const people = await recipientsWithRole(deps, [step.role as Role], [c.claimantId]);
       const hint = step.key === 'payout' ? `发放 ${c._id} 付款方式` : `批准 ${c._id}，或 驳回 ${c._id} 原因`;

@@ -3,18 +3,21 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { BotApp } from './core/app.ts';
 import { Forms } from './core/forms.ts';
-import { Outbox, defaultLimits, type ChannelLimits } from './core/outbox.ts';
+import { Outbox, type ChannelLimits } from './core/outbox.ts';
 import type { RouteTable } from './core/router.ts';
 import type { Channel, Receiver } from './core/types.ts';
 import type { Services } from './core/context.ts';
 import { ensureIndexes } from './models/index.ts';
-import { routes as defaultRoutes, forms as allForms, jobs as defaultJobs } from './routes.ts';
-import { Scheduler, type JobDefinition } from '../schedules/scheduler.ts';
+import { Scheduler, type JobDefinition } from './core/scheduler.ts';
+import type { Composition } from './core/workflow.ts';
 
 export interface BotOptions {
   config: Config;
   log: Logger;
   receivers: Receiver[];
+  /** What the bot runs: src/workflows.ts's composition in production, a smaller one in some tests. */
+  workflows: Composition;
+  /** Replaces the composed route table (tests of routing only). */
   routes?: RouteTable;
   jobs?: JobDefinition[];
   limits?: Record<Channel, ChannelLimits>;
@@ -35,20 +38,20 @@ export class Bot {
 
   constructor(private readonly opts: BotOptions) {
     const forms = new Forms(opts.config.formIdleMinutes);
-    for (const f of allForms) forms.define(f);
-    const outbox = new Outbox(opts.limits ?? defaultLimits(opts.config.wechat?.sendIntervalMs ?? 1000), opts.log);
+    for (const f of opts.workflows.forms) forms.define(f);
+    const outbox = new Outbox(opts.log, opts.limits);
     for (const r of opts.receivers) outbox.register(r.sender);
     this.services = {
       config: opts.config,
       log: opts.log,
       outbox,
       forms,
-      routes: opts.routes ?? defaultRoutes,
+      routes: opts.routes ?? opts.workflows.routes,
       now: opts.now ?? (() => new Date()),
     };
     this.app = new BotApp(this.services.routes, this.services);
     this.scheduler = new Scheduler(
-      opts.jobs ?? defaultJobs,
+      opts.jobs ?? opts.workflows.jobs,
       { ...this.services, recoverInbox: () => this.app.recover(this.services.now()) },
       opts.instanceId ?? randomUUID(),
     );
@@ -59,7 +62,7 @@ export class Bot {
   }
 
   async start(): Promise<void> {
-    await ensureIndexes();
+    await ensureIndexes(this.opts.workflows.models);
     for (const r of this.opts.receivers) {
       await r.start(this.app);
       this.opts.log.info({ channel: r.channel }, 'channel started');

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { emptyToUndefined, intIn, optionalString, type SettingsSlice } from './core/settings.ts';
+import { installedSettings } from './workflows.ts';
 
 /**
  * Every setting the bot reads, parsed once at start-up. A bad value stops the bot with a message
  * that names the variable and how to fix it (see `ConfigError`). Keep `.env.example` and the
  * README's table in step with this file.
  */
-
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
-const intIn = (min: number, max: number, dflt: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
 
 const identityList = z.preprocess(
   emptyToUndefined,
@@ -20,7 +17,7 @@ const identityList = z.preprocess(
     .transform((s, ctx) => {
       const out: string[] = [];
       for (const raw of s.split(/[,，\s]+/).filter(Boolean)) {
-        const m = /^(lark|wechat|console):(.+)$/.exec(raw);
+        const m = /^([a-z][a-z0-9]*):(.+)$/.exec(raw);
         if (!m) {
           ctx.addIssue({ code: 'custom', message: `"${raw}" is not channel:id (use lark:ou_xxx or wechat:wxid_xxx)` });
           continue;
@@ -31,7 +28,7 @@ const identityList = z.preprocess(
     }),
 );
 
-const schema = z.object({
+const coreShape = {
   // ── General ──
   BOT_TIMEZONE: z
     .preprocess(emptyToUndefined, z.string().default('Asia/Shanghai'))
@@ -42,7 +39,6 @@ const schema = z.object({
   HTTP_PORT: intIn(0, 65535, 3000),
   HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   FORM_IDLE_MINUTES: intIn(1, 24 * 60, 30),
-  BIND_CODE_TTL_MINUTES: intIn(1, 30 * 24 * 60, 24 * 60),
   BOT_CONSOLE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 
   // ── Database ──
@@ -71,38 +67,15 @@ const schema = z.object({
   WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   WECHAT_SEND_INTERVAL_MS: intIn(0, 60_000, 1000),
 
-  // ── Reimbursements (费用报销, §3.5) ──
-  REIMBURSE_REMIND_AFTER_HOURS: intIn(1, 30 * 24, 24),
-  REIMBURSE_MAX_ITEM_YUAN: intIn(1, 1_000_000, 5000),
+};
+const coreSchema = z.object(coreShape);
 
-  // ── Complaints (客户投诉, §3.1.3 / §3.1.10) ──
-  COMPLAINT_LIMIT_HOURS_GENERAL: intIn(1, 90 * 24, 72),
-  COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: intIn(1, 90 * 24, 24),
-  COMPLAINT_LIMIT_HOURS_UNJUSTIFIED: intIn(1, 90 * 24, 120),
-  COMPLAINT_REMIND_BEFORE_HOURS: intIn(0, 30 * 24, 6),
-  COMPLAINT_FOLLOWUP_DAYS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('7,30')
-      .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
-      .refine((days) => days.length > 0 && days.every((d) => Number.isInteger(d) && d >= 1 && d <= 365), 'must be whole days from 1 to 365, e.g. 7,30')
-      .transform((days) => [...new Set(days)].sort((a, b) => a - b)),
-  ),
-  COMPLAINT_CS_HEAD_PHONES: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('')
-      .transform((s) => s.split(/[,，\s]+/).filter(Boolean))
-      .refine((phones) => phones.every((p) => /^1[3-9]\d{9}$/.test(p)), 'must be 11-digit mobile numbers separated by commas'),
-  ),
-});
+export type RawConfig = z.infer<typeof coreSchema>;
 
-export type RawConfig = z.infer<typeof schema>;
-
-/** Every variable the bot reads (the README and .env.example list each one). */
-export const CONFIG_VARIABLES = Object.keys(schema.shape);
+/** Every variable the bot reads with these workflows installed (the README and .env.example list each one). */
+export function configVariables(slices: readonly SettingsSlice[] = installedSettings): string[] {
+  return [...Object.keys(coreShape), ...slices.flatMap((s) => Object.keys(s.shape))];
+}
 
 export interface Config {
   timezone: string;
@@ -111,7 +84,6 @@ export interface Config {
   dataDir: string;
   http: { port: number; host: string };
   formIdleMinutes: number;
-  bindCodeTtlMinutes: number;
   mongodbUri?: string;
   console: boolean;
   lark?: {
@@ -129,21 +101,8 @@ export interface Config {
     noTlsInsecureClient: boolean;
     sendIntervalMs: number;
   };
-  reimbursements: {
-    /** A step waiting this long reminds its approvers, and again after each further period. */
-    remindAfterHours: number;
-    /** Ceiling per item, in fen; a larger amount is refused as not sane. */
-    maxItemFen: number;
-  };
-  complaints: {
-    /** Hours from acceptance to the result being told to the client, per category (§3.1.3). */
-    limitHours: { general: number; fee_deduction: number; unjustified: number };
-    remindBeforeHours: number;
-    /** Follow-up calls this many days after the result was told (§3.1.10). */
-    followUpDays: number[];
-    /** The customer-service head(s) overdue cases escalate to; empty = every 客服部 member. */
-    csHeadPhones: string[];
-  };
+  /** Each installed workflow's settings by workflow name; read them with `<slice>.of(config)`. */
+  settings: Readonly<Record<string, unknown>>;
 }
 
 const FIXES: Record<string, string> = {
@@ -163,13 +122,15 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment (injectable for tests). Throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, slices: readonly SettingsSlice[] = installedSettings): Config {
+  const fixes: Record<string, string> = { ...FIXES, ...Object.assign({}, ...slices.map((s) => s.fixes)) };
+  const schema = z.object(Object.assign({}, coreShape, ...slices.map((s) => s.shape)) as typeof coreShape);
   const parsed = schema.safeParse(env);
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '?');
-      problems.push(`${name}: ${issue.message}${FIXES[name] ? ` — ${FIXES[name]}` : ''}`);
+      problems.push(`${name}: ${issue.message}${fixes[name] ? ` — ${fixes[name]}` : ''}`);
     }
     throw new ConfigError(problems);
   }
@@ -196,11 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (wechatSet === 2 && c.WECHATY_PUPPET !== 'wechaty-puppet-service') {
     problems.push('WECHATY_PUPPET: only wechaty-puppet-service is supported — unset it or set WECHATY_PUPPET=wechaty-puppet-service');
   }
-  if (c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION > Math.min(c.COMPLAINT_LIMIT_HOURS_GENERAL, c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED)) {
-    problems.push(
-      'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: a 扣服务费 complaint must have the shortest time limit (§2.2: handle quickly to minimise the loss) — set it no higher than COMPLAINT_LIMIT_HOURS_GENERAL and COMPLAINT_LIMIT_HOURS_UNJUSTIFIED',
-    );
-  }
+  for (const slice of slices) problems.push(...slice.check(parsed.data));
   if (problems.length) throw new ConfigError(problems);
 
   const lark =
@@ -233,21 +190,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: c.DATA_DIR,
     http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
     formIdleMinutes: c.FORM_IDLE_MINUTES,
-    bindCodeTtlMinutes: c.BIND_CODE_TTL_MINUTES,
     mongodbUri: c.MONGODB_URI,
     console: consoleOn,
     lark,
     wechat,
-    reimbursements: { remindAfterHours: c.REIMBURSE_REMIND_AFTER_HOURS, maxItemFen: c.REIMBURSE_MAX_ITEM_YUAN * 100 },
-    complaints: {
-      limitHours: {
-        general: c.COMPLAINT_LIMIT_HOURS_GENERAL,
-        fee_deduction: c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION,
-        unjustified: c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED,
-      },
-      remindBeforeHours: c.COMPLAINT_REMIND_BEFORE_HOURS,
-      followUpDays: c.COMPLAINT_FOLLOWUP_DAYS,
-      csHeadPhones: c.COMPLAINT_CS_HEAD_PHONES,
-    },
+    settings: Object.fromEntries(slices.map((s) => [s.workflow, s.build(parsed.data)])),
   };
 }

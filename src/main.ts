@@ -9,6 +9,7 @@ import { channelReceivers } from './channels.ts';
 import { ConsoleReceiver, CONSOLE_ADMIN } from './receivers/console.ts';
 import { createHttpServer, listen, type LarkWebhook } from './http.ts';
 import type { Receiver } from './core/types.ts';
+import { composition } from './workflows.ts';
 
 function readConfig(): Config {
   try {
@@ -56,7 +57,8 @@ async function main(): Promise<void> {
       await bot.stop();
       await db.close();
       log.info('stopped');
-      log.flush?.();
+      // the file destination writes asynchronously: exit only once the last line is on disk
+      await new Promise<void>((resolve) => (log.flush ? log.flush(() => resolve()) : resolve()));
       process.exit(0);
     })();
   };
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => requestStop('SIGINT'));
   if (config.console) receivers.push(new ConsoleReceiver(process.stdin, process.stdout, log, () => requestStop('console closed')));
 
-  const bot = new Bot({ config, log, receivers });
+  const bot = new Bot({ config, log, receivers, workflows: composition });
   const lark = receivers.find((r) => r.channel === 'lark') as { handleWebhook?: LarkWebhook } | undefined;
   const larkHook: LarkWebhook | undefined =
     config.lark?.eventMode === 'webhook' && lark?.handleWebhook ? (req, res) => lark.handleWebhook!(req, res) : undefined;

@@ -1,3 +1,4 @@
+import { complaintSettings } from './settings.ts';
 import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
@@ -6,7 +7,7 @@ import { Staff } from '../../src/models/index.ts';
 import { maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
-import { Complaint, type Category, type ComplaintStatus } from '../../src/models/complaints.ts';
+import { Complaint, type Category, type ComplaintStatus } from './models.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, nextCheckAt, parseComplaintNumber } from './rules.ts';
 
 export interface Person {
@@ -225,7 +226,7 @@ export async function applyStep(
 ): Promise<boolean> {
   const after = { ...c, ...set } as ComplaintDoc;
   const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
-  const $set = { ...set, nextCheckAt: nextCheckAt(after, ctx.services.config.complaints.remindBeforeHours) };
+  const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
   const won = await transition(Complaint as unknown as Model<{ version: number }>, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender?.identity ?? '');
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;

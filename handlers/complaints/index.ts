@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
-import { complaintJobs } from '../../schedules/complaints.ts';
+import { complaintModels } from './models.ts';
+import { complaintSettings } from './settings.ts';
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
@@ -29,7 +30,8 @@ export const complaints: Workflow = {
   name: 'complaints',
   title: '客户投诉',
   forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm],
-  jobs: complaintJobs,
+  models: complaintModels,
+  settings: complaintSettings,
   commands: [
     { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话）', example: '登记投诉 万达物业', handler: registerComplaint },
     { name: 'complaints.show', words: ['投诉', 'complaint'], allow: VIEWERS, summary: '查看一件投诉的完整记录', example: '投诉 TS-20261127-003', handler: showComplaint },

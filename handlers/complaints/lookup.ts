@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
-import { Complaint, type ComplaintStatus } from '../../src/models/complaints.ts';
+import { Complaint, type ComplaintStatus } from './models.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromExactWords, nextFollowUp } from './rules.ts';
 

@@ -1,8 +1,10 @@
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { complaintSettings } from './settings.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { normalizeText } from '../../src/core/text.ts';
-import { Client, Complaint, ComplaintSetting } from '../../src/models/complaints.ts';
+import { Client, Complaint, ComplaintSetting } from './models.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
 import { REGISTRARS, CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, parseClientPhone } from './rules.ts';
 
@@ -75,7 +77,7 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
   const address = values.clientAddress || client?.address || '';
   const phone = values.clientPhone || client?.phone || '';
   const category = categoryFromWords(values.category!)!;
-  const { dueAt } = deadlinesFor(now, category, ctx.services.config.complaints.limitHours, ctx.services.config.complaints.remindBeforeHours);
+  const { dueAt } = deadlinesFor(now, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
   const doc = {
@@ -96,10 +98,10 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
     followUps: [],
     history: [{ at: now, by, action: '登记投诉', detail: `${CATEGORY_LABELS[category]}，${values.type}` }],
   };
-  await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, ctx.services.config.complaints.remindBeforeHours) });
+  await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
   if (!client) {
     await Client.create({ name: values.clientName, address, phone }).catch((err: { code?: number }) => {
-      if (err.code !== 11000) throw err; // registered by someone else at the same moment: fine
+      if (!isDuplicateKey(err)) throw err; // registered by someone else at the same moment: fine
     });
   }
   ctx.log.info({ complaint: id, category }, 'complaint registered');

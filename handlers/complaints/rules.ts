@@ -1,5 +1,5 @@
 import type { Role } from '../../src/core/types.ts';
-import type { Category, ComplaintStatus } from '../../src/models/complaints.ts';
+import type { Category, ComplaintStatus } from './models.ts';
 
 /*
  * The rulebook's complaint rules (Ch.10 III, 客户投诉管理制度) as pure functions, named after their

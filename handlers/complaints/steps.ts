@@ -1,3 +1,4 @@
+import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
 import type { BotContext, Handler } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
@@ -271,12 +272,12 @@ export const resultForm: FormDefinition = {
       await ctx.reply(`告知日期「${v.toldOn}」不对，请写成 2026-11-27，且不能晚于今天。没有保存，请重新发送「告知结果 ${c._id}」。`);
       return;
     }
-    const plan: FollowUp[] = followUpPlan(now, ctx.services.config.complaints.followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
+    const plan: FollowUp[] = followUpPlan(now, complaintSettings.of(ctx.services.config).followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
     const result = { toldOn, content: v.content, via: v.via ?? '', by: actor(ctx), at: now };
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（${ctx.services.config.complaints.followUpDays.map((d) => `${d} 天`).join('、')}后），到期会提醒你（§3.1.10）。` }));
+    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（${complaintSettings.of(ctx.services.config).followUpDays.map((d) => `${d} 天`).join('、')}后），到期会提醒你（§3.1.10）。` }));
   },
 };
 export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');
@@ -346,7 +347,7 @@ export async function reopen(ctx: BotContext): Promise<void> {
   const c = found.c;
   if (await refused(ctx, canReopen(c, has(ctx)))) return;
   const now = ctx.services.now();
-  const { dueAt } = deadlinesFor(now, c.category, ctx.services.config.complaints.limitHours, ctx.services.config.complaints.remindBeforeHours);
+  const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const set = {
     status: 'registered',
     dueAt,

@@ -1,6 +1,6 @@
 import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
-import type { ClaimRecord } from '../../src/models/reimbursements.ts';
+import type { ClaimRecord } from './models.ts';
 import { STATUS_LABELS, categoryLabel, formatFen, type ClaimItem, type ClaimStatus, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */

@@ -1,7 +1,7 @@
 import type { Services } from '../../src/core/context.ts';
 import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
-import { ReimbursementCard, ReimbursementClaim, type ClaimRecord } from '../../src/models/reimbursements.ts';
+import { ReimbursementCard, ReimbursementClaim, type ClaimRecord } from './models.ts';
 import { approvalCard, decidedCard } from './cards.ts';
 
 /*

@@ -1,9 +1,10 @@
+import { reimbursementSettings } from './settings.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Claim } from '../../src/models/index.ts';
-import { ClaimTransitions } from '../../src/models/reimbursements.ts';
+import { OnceKey } from '../../src/models/index.ts';
+import { ClaimTransitions } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKey } from './items.ts';
@@ -100,7 +101,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
         status: next.status,
         currentRole: next.role,
         stepSince: now,
-        remindAt: next.status === 'pending' ? new Date(now.getTime() + services.config.reimbursements.remindAfterHours * HOUR) : null,
+        remindAt: next.status === 'pending' ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR) : null,
         ...(payment ? { payment, paidOn: payment.date } : {}),
       },
       $push: {
@@ -123,12 +124,12 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   ctx.log.info({ claim: claim._id, step: step.key, decision: input.decision }, 'reimbursement decision');
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim
-    await Claim.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: claim._id });
+    await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: claim._id });
   }
 
   const updated = await updateStepCards(services, claim._id, step.key);
   const fresh = (await loadClaim(claim._id))!;
-  if (ctx.channel === 'lark' && ctx.action?.messageId && !updated.includes(ctx.action.messageId)) {
+  if (ctx.can.updatesCards && ctx.action?.messageId && !updated.includes(ctx.action.messageId)) {
     await ctx.updateCard(decidedCard(fresh, step.key, tz));
   }
 
@@ -213,7 +214,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
     await ctx.toast(check.message);
     return;
   }
-  if (ctx.channel !== 'lark') {
+  if (!ctx.can.formCards) {
     await ctx.reply(`驳回必须写明原因，请发送：驳回 ${no} 原因\n例如：驳回 ${no} 票据缺少接洽人签字`);
     return;
   }

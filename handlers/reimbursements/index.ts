@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
-import { reimbursementJobs } from '../../schedules/reimbursements.ts';
+import { reimbursementModels } from './models.ts';
+import { reimbursementSettings } from './settings.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
 import { addItemFromCard, attachReceipt, discardDraft, itemForm, removeItem, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
@@ -14,7 +15,8 @@ export const reimbursements: Workflow = {
   title: '费用报销',
   forms: [itemForm],
   attachment: { allow: 'staff', handler: attachReceipt },
-  jobs: reimbursementJobs,
+  models: reimbursementModels,
+  settings: reimbursementSettings,
   commands: [
     { name: 'reimburse.item', words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },
     { name: 'reimburse.submit', words: ['提交报销', 'submitclaim'], allow: 'staff', summary: '提交已填写的报销明细，得到报销单号', example: '提交报销', handler: submitDraft },

@@ -1,8 +1,9 @@
+import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
 import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
-import { Claim, FormSession } from '../../src/models/index.ts';
-import { ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
+import { FormSession, OnceKey } from '../../src/models/index.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
 import {
   CATEGORY_HINT,
@@ -27,7 +28,7 @@ import {
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;
 
-/** The key that makes a bus-ticket serial claimable once across all claims (claimOnce). */
+/** The key that makes a bus-ticket serial claimable once across all claims (takeOnce). */
 export const serialKey = (serial: string) => `busticket:${serial}`;
 
 const ok = (value: string): FieldResult => ({ ok: true, value });
@@ -158,7 +159,7 @@ export function buildItem(values: Record<string, string>, now: Date, tz: string,
 /** §3.5.3 checks that need the database: serials already claimed (by anyone) → serial → claim number. */
 export async function claimedSerials(serials: readonly string[]): Promise<Map<string, string>> {
   if (!serials.length) return new Map();
-  const found = await Claim.find({ _id: { $in: serials.map(serialKey) } }).lean();
+  const found = await OnceKey.find({ _id: { $in: serials.map(serialKey) } }).lean();
   return new Map(found.map((c) => [String(c._id).slice('busticket:'.length), c.by]));
 }
 
@@ -168,7 +169,7 @@ export async function claimedSerials(serials: readonly string[]): Promise<Map<st
  */
 export async function checkItem(ctx: BotContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
   const { config } = ctx.services;
-  const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
   const staffId = ctx.sender?.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
   const existing = (draft?.items ?? []) as ClaimItem[];
@@ -214,7 +215,7 @@ export async function addItem(ctx: BotContext, values: Record<string, string>): 
   if (!who) return;
   // the form ran checkItem (its validate) just before; submit checks every rule once more
   const { config } = ctx.services;
-  const { item } = buildItem(values, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const { item } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
   const count = (await ReimbursementDraft.findById(who.staffId, { items: 1 }).lean())?.items.length ?? 0;
   if (count >= MAX_ITEMS) {
     await ctx.reply(`一张报销单最多 ${MAX_ITEMS} 项。请先发送「提交报销」，再另开一张。`);
@@ -236,7 +237,7 @@ export async function showDraft(ctx: BotContext, staffId: string, note?: string)
     return;
   }
   const { config } = ctx.services;
-  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, config.reimbursements.maxItemFen);
+  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
   const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
   if (note) card.lines.unshift(note);
   await ctx.reply(card);

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
-import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from '../../src/models/reimbursements.ts';
+import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
 import { categoryLabel, formatFen, parseClaimNo, type ClaimItem } from './rules.ts';

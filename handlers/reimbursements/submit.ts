@@ -1,9 +1,11 @@
+import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Claim, claimOnce } from '../../src/models/index.ts';
-import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
+import { OnceKey } from '../../src/models/index.ts';
+import { takeOnce } from '../../src/core/once.ts';
+import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
@@ -24,7 +26,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
     return;
   }
-  const { errors, flags } = checkClaim(items, now, tz, config.reimbursements.maxItemFen);
+  const { errors, flags } = checkClaim(items, now, tz, reimbursementSettings.of(config).maxItemFen);
   const serials = items.flatMap((it) => it.serials);
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
@@ -35,7 +37,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     return;
   }
   // one submission per draft, however often 提交 is clicked
-  if (!(await claimOnce(`reimbursedraft:${draft.token}`, ctx.sender!.identity))) {
+  if (!(await takeOnce(`reimbursedraft:${draft.token}`, ctx.sender!.identity))) {
     await ctx.toast('这份报销已经提交过了。发送「我的报销」查看。');
     return;
   }
@@ -43,10 +45,10 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
   // §3.5.3: each ticket serial belongs to one claim, across everyone's claims
   const won: string[] = [];
   for (const s of serials) {
-    if (await claimOnce(serialKey(s), no)) won.push(s);
+    if (await takeOnce(serialKey(s), no)) won.push(s);
     else {
-      await Claim.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
-      await Claim.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+      await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
+      await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
       const dup = alreadyClaimedSerials(await claimedSerials([s]));
       await ctx.reply(`没有提交：${dup?.message ?? `票号 ${s} 已报销过。`}`);
       return;
@@ -55,8 +57,8 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
   const steps = planSteps(flags).map((s, i) => ({ ...s, status: i === 0 ? 'pending' : 'waiting' }));
   const release = async () => {
     // the claim was not saved: give the serials and the draft back so a retry can submit them
-    await Claim.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
-    await Claim.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+    await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
+    await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
   };
   await ReimbursementClaim.create({
     _id: no,
@@ -70,7 +72,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     status: 'pending',
     currentRole: steps[0]!.role,
     stepSince: now,
-    remindAt: new Date(now.getTime() + config.reimbursements.remindAfterHours * HOUR),
+    remindAt: new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR),
     history: [{ at: now, by: who.staffId, byName: who.name, action: 'submitted', note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '' }],
     resubmitOf: draft.resubmitOf ?? null,
     submittedAt: now,
@@ -128,7 +130,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   // the tickets were never paid: a corrected claim may carry them again
-  await Claim.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: no });
+  await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: no });
   await updateStepCards(ctx.services, no, step.key);
   ctx.log.info({ claim: no }, 'reimbursement withdrawn');
   await ctx.toast(`已撤回报销单 ${no}。如需更正后再报，发送：重新报销 ${no}`);

@@ -7,6 +7,7 @@ import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, redactUri } from '../logger.ts';
 import { ensureIndexes } from '../models/index.ts';
 import { checkRosterFile, importRoster, rosterFormatOf, type ImportResult } from '../roster/import.ts';
+import { composition } from '../workflows.ts';
 
 /*
  * npm run import-roster -- <花名册.csv|.xlsx> [--dry-run]
@@ -79,7 +80,7 @@ async function run(argv: string[]): Promise<number> {
   let db: Database | undefined;
   try {
     db = await connectDatabase(config, log, (m) => err(m));
-    await ensureIndexes();
+    await ensureIndexes(composition.models);
     out(
       db.kind === 'external'
         ? `数据库：${redactUri(db.uri)}`

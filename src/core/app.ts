@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { CardPrompt, Identity, InboundEvent, Staff, claimOnce } from '../models/index.ts';
+import { CardPrompt, Identity, InboundEvent, Staff } from '../models/index.ts';
+import { isDuplicateKey, takeOnce } from './once.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, type Allow, type RouteTable } from './router.ts';
@@ -129,7 +130,7 @@ export class BotApp implements EventSink {
       await InboundEvent.create({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt });
       return 'accepted';
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
         return 'duplicate';
       }
@@ -141,7 +142,7 @@ export class BotApp implements EventSink {
     const seen = await InboundEvent.findById(key).lean();
     if (!seen || seen.status !== from) return undefined;
     // one attempt number is taken by one processor, even when a recovery sweep races the intake
-    if (!(await claimOnce(`inbox:${key}#${seen.attempts}`))) return undefined;
+    if (!(await takeOnce(`inbox:${key}#${seen.attempts}`))) return undefined;
     const rec = await InboundEvent.findOneAndUpdate(
       { _id: key },
       { $set: { status: 'processing', attempts: seen.attempts + 1 } },
@@ -173,7 +174,8 @@ export class BotApp implements EventSink {
     const refId = newRefId();
     ctx.log.error({ err, refId }, 'handler failed');
     try {
-      if (ctx.event.kind === 'message' || ctx.channel !== 'lark') await ctx.reply(ERROR_REPLY(refId));
+      // a click on a channel with toasts gets the error as its toast (processRecord sets it)
+      if (ctx.event.kind === 'message' || !ctx.can.toasts) await ctx.reply(ERROR_REPLY(refId));
     } catch (replyErr) {
       ctx.log.error({ err: replyErr, refId }, 'could not tell the user about the failure');
     }
@@ -213,9 +215,11 @@ export class BotApp implements EventSink {
       action: event.action?.action,
     });
     const replyTarget = { channel: event.channel, chatId: event.chat.id };
+    const can = services.outbox.capabilities(event.channel);
     const ctx: BotContext = {
       event,
       channel: event.channel,
+      can,
       chat: event.chat,
       sender,
       text: normalizeText(event.text ?? ''),
@@ -231,7 +235,7 @@ export class BotApp implements EventSink {
         else await services.outbox.send(replyTarget, card);
       },
       toast: async (text) => {
-        if (event.channel === 'lark' && event.kind === 'action') outcome.toast = text;
+        if (can.toasts && event.kind === 'action') outcome.toast = text;
         else await services.outbox.send(replyTarget, text);
       },
       hasRole: (...roles) => roles.some((r) => sender?.roles.has(r) ?? false),
@@ -314,7 +318,7 @@ export class BotApp implements EventSink {
 
   /** "2" answers button 2 of the last text-rendered card in this chat. */
   private async numericAnswer(ctx: BotContext): Promise<CardButton | undefined> {
-    if (ctx.channel === 'lark') return undefined;
+    if (ctx.can.clickableButtons) return undefined;
     const m = /^(\d{1,2})$/.exec(stripCommandPrefix(ctx.text));
     if (!m) return undefined;
     const prompt = await CardPrompt.findById(`${ctx.channel}:${ctx.chat.id}`).lean();

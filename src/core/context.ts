@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
-import type { BotEvent, Card, CardAction, Channel, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
+import type { BotEvent, Card, CardAction, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
 import type { Outbox } from './outbox.ts';
 import type { Forms } from './forms.ts';
 import type { RouteTable } from './router.ts';
@@ -33,6 +33,8 @@ export interface Services {
 export interface BotContext {
   readonly event: BotEvent;
   readonly channel: Channel;
+  /** What this channel can show (cards updated in place, form cards, clickable buttons, toasts). */
+  readonly can: ChannelCapabilities;
   readonly chat: ChatInfo;
   readonly sender: Sender | null;
   /** Normalised text of a message (empty for card actions). */

@@ -1,4 +1,5 @@
-import { FormSession, claimOnce } from '../models/index.ts';
+import { FormSession } from '../models/index.ts';
+import { takeOnce } from './once.ts';
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { maskPhone, normalizeText } from './text.ts';
@@ -68,12 +69,12 @@ export class Forms {
 
   /**
    * Starts a form. `prefill` is a one-message form: `字段: 值` lines in the command's text. Only what
-   * is still missing is asked for; on Lark, a form card shows every field instead.
+   * is still missing is asked for; where the channel has form cards, one card shows every field instead.
    */
   async start(ctx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
     const def = this.mustGet(name);
     const { values, errors } = await this.parseLines(ctx, def, prefillText);
-    if (ctx.channel === 'lark') {
+    if (ctx.can.formCards) {
       await ctx.reply(this.card(def, values, errors, context));
       return;
     }
@@ -214,7 +215,7 @@ export class Forms {
     }
     // one valid submission per card: a second click must not register the same thing twice
     const messageId = ctx.action?.messageId;
-    if (messageId && !(await claimOnce(`formcard:${messageId}`, ctx.sender?.identity))) {
+    if (messageId && !(await takeOnce(`formcard:${messageId}`, ctx.sender?.identity))) {
       await ctx.toast('这张表单已经提交过了。');
       return;
     }

@@ -51,11 +51,11 @@ export async function notify(services: Services, recipients: Recipient[], messag
   return refs;
 }
 
-/** Updates every copy of a card in place where the channel can (Lark); text channels get nothing new. */
+/** Updates every copy of a card in place where the channel can; text channels get nothing new. */
 export async function updateCards(services: Services, refs: CardRef[], card: Card): Promise<void> {
   await Promise.all(
     refs
-      .filter((r) => r.channel === 'lark' && r.messageId)
+      .filter((r) => r.messageId && services.outbox.capabilities(r.channel).updatesCards)
       .map((r) =>
         services.outbox
           .updateCard(r.channel, r.messageId!, card, { channel: r.channel, userId: r.userId })

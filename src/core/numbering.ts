@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { nextSequence } from '../models/index.ts';
+import { nextSequence } from './once.ts';
 
 /**
  * Human-readable numbers with a daily sequence, e.g. `TS-20261127-003`. The sequence is an atomic

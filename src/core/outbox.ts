@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
-import type { Card, Channel, ChannelSender, Outgoing, SentRef, Target } from './types.ts';
+import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SentRef, type Target } from './types.ts';
 import { CardPrompt } from '../models/index.ts';
 import type { Logger } from '../logger.ts';
 
@@ -12,24 +12,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-export interface ChannelLimits {
-  /** Messages per interval for the whole app on this channel. */
-  perApp: { intervalCap: number; interval: number };
-  /** Messages per interval for one chat. */
-  perChat?: { intervalCap: number; interval: number };
-}
-
-/**
- * Platform limits (PLATFORM-NOTES): Lark 50/s per app and 5/s per chat; personal WeChat ≈ 1/s.
- * Lark's windows get a 10% margin: the platform counts arrivals, which jitter after we send.
- */
-export function defaultLimits(wechatIntervalMs: number): Record<Channel, ChannelLimits> {
-  return {
-    lark: { perApp: { intervalCap: 50, interval: 1100 }, perChat: { intervalCap: 5, interval: 1100 } },
-    wechat: { perApp: { intervalCap: 1, interval: Math.max(wechatIntervalMs, 1) } },
-    console: { perApp: { intervalCap: 1000, interval: 1000 } },
-  };
-}
+export type { ChannelLimits };
 
 const PROMPT_TTL_MS = 7 * 24 * 3600_000;
 
@@ -47,14 +30,24 @@ export class Outbox {
   private appQueues = new Map<Channel, PQueue>();
   private chatQueues = new Map<string, PQueue>();
 
+  private limits = new Map<Channel, ChannelLimits>();
+
+  /** `overrides` replace a sender's own limits (tests use tighter or looser ones). */
   constructor(
-    private readonly limits: Record<Channel, ChannelLimits>,
     private readonly log: Logger,
+    private readonly overrides: Readonly<Record<Channel, ChannelLimits>> = {},
   ) {}
 
   register(sender: ChannelSender): void {
+    const limits = this.overrides[sender.channel] ?? sender.limits;
     this.senders.set(sender.channel, sender);
-    this.appQueues.set(sender.channel, new PQueue({ ...this.limits[sender.channel].perApp, strict: true }));
+    this.limits.set(sender.channel, limits);
+    this.appQueues.set(sender.channel, new PQueue({ ...limits.perApp, strict: true }));
+  }
+
+  /** What the channel can show; a channel that is not running is treated as text only. */
+  capabilities(channel: Channel): ChannelCapabilities {
+    return this.senders.get(channel)?.capabilities ?? TEXT_ONLY;
   }
 
   channels(): Channel[] {
@@ -69,7 +62,7 @@ export class Outbox {
     const sender = this.senders.get(target.channel);
     if (!sender) throw new Error(`channel ${target.channel} is not running`);
     const ref = await this.throttled(target, () => sender.send(target, message));
-    if (typeof message !== 'string' && target.channel !== 'lark') await this.rememberButtons(target, message);
+    if (typeof message !== 'string' && !sender.capabilities.clickableButtons) await this.rememberButtons(target, message);
     return ref;
   }
 
@@ -88,7 +81,7 @@ export class Outbox {
   }
 
   private async throttled<T>(target: Target, fn: () => Promise<T>): Promise<T> {
-    const limits = this.limits[target.channel];
+    const limits = this.limits.get(target.channel)!;
     const appQueue = this.appQueues.get(target.channel)!;
     const attempt = () =>
       pRetry(

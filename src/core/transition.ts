@@ -1,10 +1,10 @@
 import type { Model, UpdateQuery } from 'mongoose';
-import { claimOnce } from '../models/index.ts';
+import { takeOnce } from './once.ts';
 
 /**
  * Applies one state change to a record exactly once, however many people click at the same time.
  * The record carries a `version`; a change made from version v claims `<collection>:<id>:v<v>`
- * (see claimOnce: a unique insert, atomic on FerretDB and MongoDB alike) and only the winner
+ * (see takeOnce: a unique insert, atomic on FerretDB and MongoDB alike) and only the winner
  * writes, moving the record to v + 1. A loser re-reads the record and tells the person who won.
  *
  * Read the record, check the rule (a pure function of it), then call this with the version read.
@@ -16,7 +16,7 @@ export async function transition<T extends { version: number }>(
   update: UpdateQuery<T>,
   by: string,
 ): Promise<boolean> {
-  if (!(await claimOnce(`${model.collection.name}:${id}:v${fromVersion}`, by))) return false;
+  if (!(await takeOnce(`${model.collection.name}:${id}:v${fromVersion}`, by))) return false;
   const $set = { ...((update.$set as object | undefined) ?? {}), version: fromVersion + 1 };
   // FerretDB writes a whole document back from what it read: a concurrent write that read the old
   // version can put it back over ours. The claim makes us the only writer of this version, so

@@ -2,7 +2,7 @@
  * The one shape every transport is turned into. Nothing in handlers/ or schedules/ sees an SDK:
  * receivers translate platform events into a BotEvent, and deliver Outgoing messages back.
  */
-export type Channel = 'wechat' | 'lark' | 'console';
+export type Channel = string;
 
 export const ROLES = [
   'guard',
@@ -104,9 +104,37 @@ export interface BotEvent {
   receivedAt: Date;
 }
 
+/**
+ * What a channel can show. Handlers and the core ask these, never the channel's name, so a new
+ * platform (DingTalk, WeCom…) needs one receiver and nothing else.
+ */
+export interface ChannelCapabilities {
+  /** A card already sent can be replaced in place (Lark's PATCH); otherwise a new card is sent. */
+  updatesCards: boolean;
+  /** Cards can carry input fields and a submit button; otherwise forms are asked one question at a time. */
+  formCards: boolean;
+  /** Buttons are clicked; otherwise they are numbered and answered by sending the number. */
+  clickableButtons: boolean;
+  /** A click can be answered with a short note next to the button instead of a message. */
+  toasts: boolean;
+}
+
+/** A channel that shows everything as text: numbered buttons, guided forms, new messages. */
+export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false };
+
+/** Sending limits of a channel; the outbox throttles to them. */
+export interface ChannelLimits {
+  /** Messages per interval for the whole app on this channel. */
+  perApp: { intervalCap: number; interval: number };
+  /** Messages per interval for one chat. */
+  perChat?: { intervalCap: number; interval: number };
+}
+
 /** What a receiver can do for the app; one per channel. */
 export interface ChannelSender {
   readonly channel: Channel;
+  readonly capabilities: ChannelCapabilities;
+  readonly limits: ChannelLimits;
   send(target: Target, message: Outgoing): Promise<SentRef>;
   /** Replace a card already sent (Lark); text channels send the new card as a new message. */
   updateCard?(messageId: string, card: Card): Promise<void>;

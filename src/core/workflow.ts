@@ -1,10 +1,13 @@
-import type { ActionRoute, AttachmentRoute, CommandRoute } from './router.ts';
+import type { Model } from 'mongoose';
+import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable } from './router.ts';
 import type { FormDefinition } from './forms.ts';
-import type { JobDefinition } from '../../schedules/scheduler.ts';
+import type { JobDefinition } from './scheduler.ts';
+import type { SettingsSlice } from './settings.ts';
 
 /**
- * One workflow of the rulebook (staff, complaints, reimbursements…): its commands, card actions,
- * forms and scheduled jobs, declared together and composed into the bot's one route table.
+ * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
+ * `handlers/<name>/index.ts` exports this object. Its scheduled jobs live in `schedules/<name>.ts`
+ * and are paired with it in src/workflows.ts, so handlers never import schedules.
  */
 export interface Workflow {
   name: string;
@@ -15,5 +18,45 @@ export interface Workflow {
   forms?: FormDefinition[];
   /** What a picture or file sent to the bot means in this workflow (one workflow may claim it). */
   attachment?: AttachmentRoute;
-  jobs?: JobDefinition[];
+  /** The mongoose models this workflow owns; their indexes are built at start. */
+  models?: readonly Model<any>[];
+  /** Its environment variables, composed into the one configuration. */
+  settings?: SettingsSlice;
+}
+
+/** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
+export interface Installed {
+  workflow: Workflow;
+  jobs: readonly JobDefinition[];
+}
+
+export function install(workflow: Workflow, jobs: readonly JobDefinition[] = []): Installed {
+  return { workflow, jobs };
+}
+
+/** Everything the bot needs from its installed workflows, composed once. */
+export interface Composition {
+  routes: RouteTable;
+  forms: FormDefinition[];
+  jobs: JobDefinition[];
+  models: Model<any>[];
+  settings: SettingsSlice[];
+}
+
+export function compose(installed: readonly Installed[]): Composition {
+  const workflows = installed.map((i) => i.workflow);
+  const attachments = workflows.filter((w) => w.attachment);
+  if (attachments.length > 1) throw new Error(`only one workflow may take pictures and files: ${attachments.map((w) => w.name).join(', ')}`);
+  return {
+    routes: {
+      // order matters only for 帮助, which lists commands in this order
+      commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
+      actions: workflows.flatMap((w) => w.actions),
+      attachment: attachments[0]?.attachment,
+    },
+    forms: workflows.flatMap((w) => w.forms ?? []),
+    jobs: installed.flatMap((i) => i.jobs),
+    models: workflows.flatMap((w) => w.models ?? []),
+    settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
+  };
 }

@@ -6,7 +6,7 @@ import { Identity, Staff } from '../models/index.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
-import type { Attachment, ChannelSender, ChatInfo, EventSink, Outgoing, Receiver, Role, SentRef, Target } from '../core/types.ts';
+import { TEXT_ONLY, type Attachment, type ChannelSender, type ChatInfo, type EventSink, type Outgoing, type Receiver, type Role, type SentRef, type Target } from '../core/types.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -45,6 +45,8 @@ export class ConsoleReceiver implements Receiver {
   ) {
     this.sender = {
       channel: 'console',
+      capabilities: TEXT_ONLY,
+      limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
         const to = 'chatId' in target ? target.chatId : target.userId;
         // a message for someone else (a notification): say whom, by name where the console knows it

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import { sendJson } from '../http.ts';
 import { RateLimitedError } from '../core/outbox.ts';
 import { renderLarkCard } from '../core/render.ts';
-import type { Attachment, BotEvent, Card, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../core/types.ts';
+import type { Attachment, BotEvent, Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../core/types.ts';
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
@@ -361,6 +361,15 @@ type WebhookReply = { status: number; body: unknown };
  * POST /lark/events (`handleWebhook`). Either way each event becomes one BotEvent and goes to the
  * sink, which records it (dedupe on the Lark id) before Lark is answered.
  */
+/** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
+export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true };
+
+/**
+ * Lark's limits (PLATFORM-NOTES): 50 messages/s per app and 5/s per chat, with a 10% margin since
+ * the platform counts arrivals, which jitter after we send.
+ */
+export const LARK_LIMITS: ChannelLimits = { perApp: { intervalCap: 50, interval: 1100 }, perChat: { intervalCap: 5, interval: 1100 } };
+
 export class LarkReceiver implements Receiver {
   readonly channel = 'lark' as const;
   readonly sender: ChannelSender;
@@ -390,6 +399,8 @@ export class LarkReceiver implements Receiver {
     });
     this.sender = {
       channel: 'lark',
+      capabilities: LARK_CAPABILITIES,
+      limits: LARK_LIMITS,
       send: (target, message) => this.send(target, message),
       updateCard: (messageId, card) => this.updateCard(messageId, card),
     };

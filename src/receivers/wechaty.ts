@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimitedError } from '../core/outbox.ts';
 import { renderCardText } from '../core/render.ts';
-import type { BotEvent, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../core/types.ts';
+import { TEXT_ONLY, type BotEvent, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../core/types.ts';
 
 export type WechatOptions = NonNullable<Config['wechat']>;
 
@@ -61,7 +61,13 @@ export class WechatyReceiver implements Receiver {
   ) {
     // the token is left out on purpose: it is the account's credential
     this.log = log.child({ module: 'WechatyReceiver', endpoint: opts.endpoint });
-    this.sender = { channel: 'wechat', send: (target, message) => this.send(target, message) };
+    // a personal account is told 发送消息过于频繁 above about one message a second
+    this.sender = {
+      channel: 'wechat',
+      capabilities: TEXT_ONLY,
+      limits: { perApp: { intervalCap: 1, interval: Math.max(opts.sendIntervalMs, 1) } },
+      send: (target, message) => this.send(target, message),
+    };
   }
 
   state(): 'starting' | 'up' | 'down' {

@@ -4,8 +4,10 @@ import { dbUri, uniqueDbName } from '../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
 import { ensureIndexes } from '../../src/models/index.ts';
 import { matchCommand } from '../../src/core/router.ts';
-import { routes } from '../../src/routes.ts';
 import type { Bot } from '../../src/bot.ts';
+import { composition } from '../../src/workflows.ts';
+
+const { routes } = composition;
 
 /*
  * npm run bench — how long one message takes from intake (recorded, deduplicated) to the reply,
@@ -17,7 +19,7 @@ let chat: MemoryReceiver;
 
 beforeAll(async () => {
   await mongoose.connect(dbUri(uniqueDbName('bench')));
-  await ensureIndexes();
+  await ensureIndexes(composition.models);
   ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
 });
 afterAll(async () => {

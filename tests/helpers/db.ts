@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { inject, afterAll, beforeAll } from 'vitest';
 import { ensureIndexes } from '../../src/models/index.ts';
+import { composition } from '../../src/workflows.ts';
 
 /** A database of its own for the calling test file, dropped afterwards. */
 export function dbUri(name: string): string {
@@ -21,7 +22,7 @@ export function useDatabase(label: string): { uri: string; name: string } {
   const info = { uri: dbUri(name), name };
   beforeAll(async () => {
     await mongoose.connect(info.uri);
-    await ensureIndexes();
+    await ensureIndexes(composition.models);
   });
   afterAll(async () => {
     await mongoose.connection.dropDatabase().catch(() => {});

@@ -4,7 +4,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { Bot, type BotOptions } from '../../src/bot.ts';
 import { InboundEvent } from '../../src/models/index.ts';
 import { renderCardText } from '../../src/core/render.ts';
-import type { BotEvent, Card, Channel, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../../src/core/types.ts';
+import { TEXT_ONLY, type BotEvent, type Card, type Channel, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../../src/core/types.ts';
+import { composition } from '../../src/workflows.ts';
 
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -31,6 +32,8 @@ export class MemoryReceiver implements Receiver {
   constructor(readonly channel: Channel = 'console') {
     this.sender = {
       channel,
+      capabilities: TEXT_ONLY,
+      limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
         const text = typeof message === 'string' ? message : renderCardText(message);
         this.sent.push({ target, message, text });
@@ -104,7 +107,7 @@ export async function waitProcessed(key: string, timeoutMs = 10_000): Promise<vo
 export async function startTestBot(opts: Partial<BotOptions> & { channel?: Channel } = {}) {
   const { channel = 'console', receivers = [], jobs = [], ...rest } = opts;
   const receiver = new MemoryReceiver(channel);
-  const bot = new Bot({ config: testConfig(), log: silentLog, ...rest, receivers: [receiver, ...receivers], jobs });
+  const bot = new Bot({ config: testConfig(), log: silentLog, workflows: composition, ...rest, receivers: [receiver, ...receivers], jobs });
   await bot.start();
   return { bot, receiver };
 }

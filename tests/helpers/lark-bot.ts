@@ -6,6 +6,7 @@ import { LarkStandin, cardActionEvent, larkRequest, messageEvent } from './lark-
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { composition } from '../../src/workflows.ts';
 
 export const p2p = (openId: string) => `oc_p2p_${openId}`;
 
@@ -30,7 +31,7 @@ export async function startLarkBot(env: Record<string, string> = {}) {
     ...env,
   });
   const receiver = new LarkReceiver(config.lark!, silentLog);
-  const bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
+  const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [] });
   await bot.start();
   const server: Server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;

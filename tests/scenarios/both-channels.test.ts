@@ -6,6 +6,7 @@ import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { LarkStandin, cardActionEvent, findButtonValue, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
 import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
 import { Bot } from '../../src/bot.ts';
+import { composition } from '../../src/workflows.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { channelReceivers } from '../../src/channels.ts';
 import { DISABLED_REPLY } from '../../src/core/app.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
   });
   // the same wiring as main.ts: the channels the configuration turns on
   const receivers = channelReceivers(config, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers, jobs: [] });
+  bot = new Bot({ config, log: silentLog, workflows: composition, receivers, jobs: [] });
   await bot.start();
   const lark = receivers.find((r) => r.channel === 'lark') as LarkReceiver;
   server = createHttpServer({ log: silentLog, health: async () => ({ ok: true, channels: bot.health() }), larkWebhook: (q, s) => lark.handleWebhook(q, s) });

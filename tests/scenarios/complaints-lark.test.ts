@@ -3,7 +3,7 @@ import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
 import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
 import { seedPeople } from '../helpers/complaints.ts';
-import { Complaint } from '../../src/models/complaints.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
 
 /*
  * Complaints through Lark for real: signed, encrypted events and card callbacks POSTed to the

@@ -5,8 +5,9 @@ import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from '../helpers/wechat-fixture.ts';
 import { NUMBER_RE, registrationLines, seedPeople } from '../helpers/complaints.ts';
 import { Bot } from '../../src/bot.ts';
+import { composition } from '../../src/workflows.ts';
 import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
-import { Complaint } from '../../src/models/complaints.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
 
 /*
  * Complaints through WeChat for real: mock contacts write through PuppetServer → gRPC →
@@ -31,7 +32,7 @@ beforeAll(async () => {
   renfang = wx.mocker.createContact({ id: 'wxid_renfang', name: '刘人防' });
   const config = testConfig({ ...wx.env(), COMPLAINT_FOLLOWUP_DAYS: '7,30' });
   receiver = new WechatyReceiver(config.wechat!, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [], now: () => clock });
+  bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [], now: () => clock });
   await bot.start();
   await waitFor(() => receiver.state() === 'up', 'the bot to log in to WeChat');
 });

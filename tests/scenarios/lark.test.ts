@@ -15,6 +15,7 @@ import {
   type MessageOverrides,
 } from '../helpers/lark-standin.ts';
 import { Bot } from '../../src/bot.ts';
+import { composition } from '../../src/workflows.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
 import { LarkReceiver } from '../../src/receivers/lark.ts';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     BOT_ADMINS: `lark:${ADMIN}`,
   });
   receiver = new LarkReceiver(config.lark!, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
+  bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [] });
   await bot.start();
   server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;

@@ -3,7 +3,7 @@ import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
 import { type LarkStandin, findButtonValue } from '../helpers/lark-standin.ts';
 import { seedPeople } from '../helpers/reimbursement-people.ts';
-import { ReimbursementClaim } from '../../src/models/reimbursements.ts';
+import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 
 /*
  * Reimbursements on Lark end to end: staff submit through form cards, approvers decide on interactive

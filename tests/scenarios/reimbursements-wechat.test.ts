@@ -5,8 +5,9 @@ import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
 import { seedPeople } from '../helpers/reimbursement-people.ts';
 import { Bot } from '../../src/bot.ts';
+import { composition } from '../../src/workflows.ts';
 import { Identity } from '../../src/models/index.ts';
-import { ReimbursementClaim } from '../../src/models/reimbursements.ts';
+import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
 
 /*
@@ -28,7 +29,7 @@ beforeAll(async () => {
   ({ zhang: claimant, li: ga, admin: finance } = wx.people);
   const config = testConfig({ ...wx.env() });
   const receiver = new WechatyReceiver(config.wechat!, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [] });
+  bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [] });
   await bot.start();
   await waitFor(() => receiver.state() === 'up', 'the bot to log in to WeChat');
 });

@@ -6,10 +6,13 @@ import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from '../helpers/wechat-fixture.ts';
 import { Bot } from '../../src/bot.ts';
-import { routes } from '../../src/routes.ts';
+import { composition } from '../../src/workflows.ts';
+
+const { routes } = composition;
 import type { RouteTable } from '../../src/core/router.ts';
 import { DISABLED_REPLY, HOW_TO_BIND } from '../../src/core/app.ts';
-import { BindCode, FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import { FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import { BindCode } from '../../handlers/foundation/models.ts';
 import { ONLY_TEXT_HINT, WechatyReceiver } from '../../src/receivers/wechaty.ts';
 
 /*
@@ -26,7 +29,7 @@ let receiver: WechatyReceiver;
 async function startBot(routeTable?: RouteTable, opts: { waitForLogin?: boolean } = {}): Promise<void> {
   const config = testConfig({ ...wx.env(), BOT_ADMINS: `wechat:${wx.people.admin.id}` });
   receiver = new WechatyReceiver(config.wechat!, silentLog);
-  bot = new Bot({ config, log: silentLog, receivers: [receiver], jobs: [], routes: routeTable });
+  bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [], routes: routeTable });
   await bot.start();
   if (opts.waitForLogin ?? true) await waitFor(() => receiver.state() === 'up', 'the bot to log in to WeChat');
 }

@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { matchCommand } from '../../src/core/router.ts';
-import { routes, workflows } from '../../src/routes.ts';
+import { composition, installed } from '../../src/workflows.ts';
+
+const { routes } = composition;
+const workflows = installed.map((i) => i.workflow);
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

@@ -3,9 +3,10 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { silentLog, startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
 import { NUMBER_RE, PEOPLE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
 import { Bot } from '../../../src/bot.ts';
-import { Client, Complaint } from '../../../src/models/complaints.ts';
+import { Client, Complaint } from '../../../handlers/complaints/models.ts';
 import { sweepComplaints } from '../../../schedules/complaints.ts';
 import { complaintSweep } from '../../../schedules/complaints.ts';
+import { composition } from '../../../src/workflows.ts';
 
 useDatabase('complaints');
 
@@ -259,7 +260,7 @@ describe('§3.1.3 time limits and escalation', () => {
 
     clock = new Date(clock.getTime() + 6 * H);
     // a second instance on the same database, sending through the same channel (not started: its scheduler stays idle)
-    const other = new Bot({ config, log: silentLog, receivers: [chat], jobs: [], now: () => clock });
+    const other = new Bot({ config, log: silentLog, receivers: [chat], workflows: composition, jobs: [], now: () => clock });
     const runs = await Promise.all([
       complaintSweep.run({ ...bot.services, recoverInbox: async () => 0 }, clock),
       complaintSweep.run({ ...other.services, recoverInbox: async () => 0 }, clock),

@@ -3,7 +3,7 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
 import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 import type { Bot } from '../../../src/bot.ts';
-import { ReimbursementClaim, ReimbursementDraft } from '../../../src/models/reimbursements.ts';
+import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
 
 /*

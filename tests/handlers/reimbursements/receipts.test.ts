@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
 import { Identity, Staff } from '../../../src/models/index.ts';
-import { ReimbursementClaim, ReimbursementDraft } from '../../../src/models/reimbursements.ts';
+import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { ATTACHMENT_UNUSED } from '../../../src/core/app.ts';
 import type { Bot } from '../../../src/bot.ts';
 

@@ -2,7 +2,9 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
 import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
-import { routes } from '../../../src/routes.ts';
+import { composition } from '../../../src/workflows.ts';
+
+const { routes } = composition;
 import type { Bot } from '../../../src/bot.ts';
 import type { BotEvent } from '../../../src/core/types.ts';
 

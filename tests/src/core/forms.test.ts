@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
 import { FormSession, Identity, Staff } from '../../../src/models/index.ts';
-import { expireForms } from '../../../schedules/maintenance.ts';
+import { expireForms } from '../../../src/core/maintenance.ts';
 import type { Bot } from '../../../src/bot.ts';
 
 useDatabase('forms');

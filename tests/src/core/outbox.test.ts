@@ -1,15 +1,18 @@
 import { describe, it, expect } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
-import { Outbox, RateLimitedError, defaultLimits } from '../../../src/core/outbox.ts';
+import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
+import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
-import type { ChannelSender, Target } from '../../../src/core/types.ts';
+import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/types.ts';
 
 useDatabase('outbox');
 
 function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSender & { at: number[]; calls: number } {
   const s = {
     channel,
+    capabilities: channel === 'lark' ? LARK_CAPABILITIES : TEXT_ONLY,
+    limits: channel === 'lark' ? LARK_LIMITS : { perApp: { intervalCap: 1, interval: 1 } },
     at: [] as number[],
     calls: 0,
     send: async () => {
@@ -32,7 +35,7 @@ function peak(times: number[], ms: number): number {
 describe('outbox', () => {
   it('keeps a Lark chat at 5 messages a second or fewer', async () => {
     const sender = recordingSender('lark');
-    const outbox = new Outbox(defaultLimits(1000), silentLog);
+    const outbox = new Outbox(silentLog);
     outbox.register(sender);
     const chat: Target = { channel: 'lark', chatId: 'oc_1' };
     await Promise.all(Array.from({ length: 12 }, (_, i) => outbox.send(chat, `消息 ${i}`)));
@@ -42,7 +45,7 @@ describe('outbox', () => {
 
   it('retries a message the platform refused with 429, and sends it once', async () => {
     const sender = recordingSender('lark', 2);
-    const outbox = new Outbox(defaultLimits(1000), silentLog);
+    const outbox = new Outbox(silentLog);
     outbox.register(sender);
     await outbox.send({ channel: 'lark', chatId: 'oc_2' }, '你好');
     expect(sender.calls).toBe(3);
@@ -51,7 +54,7 @@ describe('outbox', () => {
 
   it('remembers the buttons of a card shown as text, so a number can answer it', async () => {
     const sender = recordingSender('wechat');
-    const outbox = new Outbox(defaultLimits(0), silentLog);
+    const outbox = new Outbox(silentLog);
     outbox.register(sender);
     await outbox.send({ channel: 'wechat', chatId: 'room@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] });
     const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();

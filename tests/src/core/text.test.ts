@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { maskPhone, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
-import { routes } from '../../../src/routes.ts';
+import { composition } from '../../../src/workflows.ts';
+
+const { routes } = composition;
 
 describe('normalizeText', () => {
   it('folds full-width characters and extra spaces typed on phones', () => {

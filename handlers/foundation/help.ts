@@ -1,7 +1,7 @@
-import type { BotContext } from '../src/core/context.ts';
-import { commandsFor } from '../src/core/router.ts';
-import { unknownSenderText } from '../src/core/app.ts';
-import { roleNames } from '../src/core/roles.ts';
+import type { BotContext } from '../../src/core/context.ts';
+import { commandsFor } from '../../src/core/router.ts';
+import { unknownSenderText } from '../../src/core/app.ts';
+import { roleNames } from '../../src/core/roles.ts';
 
 /** 帮助: only what the sender's roles may use, each with an example. */
 export async function help(ctx: BotContext): Promise<void> {

@@ -1,16 +1,17 @@
 import { describe, it, expect, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig } from '../helpers/harness.ts';
-import { Scheduler, slotKey, type JobDefinition, type JobDeps } from '../../schedules/scheduler.ts';
-import { ScheduleSlot } from '../../src/models/index.ts';
-import { Bot } from '../../src/bot.ts';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { silentLog, testConfig } from '../../helpers/harness.ts';
+import { Scheduler, slotKey, type JobDefinition, type JobDeps } from '../../../src/core/scheduler.ts';
+import { ScheduleSlot } from '../../../src/models/index.ts';
+import { Bot } from '../../../src/bot.ts';
+import { composition } from '../../../src/workflows.ts';
 
 useDatabase('scheduler');
 
 beforeEach(clearCollections);
 
 function deps(now: () => Date): JobDeps {
-  const bot = new Bot({ config: testConfig(), log: silentLog, receivers: [], jobs: [], now });
+  const bot = new Bot({ config: testConfig(), log: silentLog, receivers: [], workflows: composition, jobs: [], now });
   return { ...bot.services, recoverInbox: async () => 0 };
 }
 

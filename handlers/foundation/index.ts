@@ -1,12 +1,8 @@
-import type { RouteTable } from './core/router.ts';
-import type { Workflow } from './core/workflow.ts';
-import type { FormDefinition } from './core/forms.ts';
-import type { JobDefinition } from '../schedules/scheduler.ts';
-import { maintenanceJobs } from '../schedules/maintenance.ts';
-import { complaints } from '../handlers/complaints/index.ts';
-import { reimbursements } from '../handlers/reimbursements/index.ts';
-import { help, whoami } from '../handlers/help.ts';
-import { bind, issueBindCode } from '../handlers/bind.ts';
+import type { Workflow } from '../../src/core/workflow.ts';
+import { help, whoami } from './help.ts';
+import { bind, issueBindCode } from './bind.ts';
+import { BindCode } from './models.ts';
+import { foundationSettings } from './settings.ts';
 import {
   addStaff,
   addStaffForm,
@@ -20,14 +16,15 @@ import {
   setPost,
   setRoles,
   showStaff,
-} from '../handlers/staff.ts';
+} from './staff.ts';
 
 /** Help, binding and staff management: what every deployment starts with. */
 export const foundation: Workflow = {
   name: 'foundation',
   title: '基本与人员管理',
   forms: [addStaffForm],
-  jobs: maintenanceJobs,
+  models: [BindCode],
+  settings: foundationSettings,
   commands: [
     { name: 'help', words: ['帮助', '菜单', 'help'], allow: 'anyone', summary: '查看你能用的命令', example: '帮助', handler: help },
     { name: 'bind', words: ['绑定', 'bind'], allow: 'anyone', summary: '用绑定码绑定你的员工身份', example: '绑定 K7P2QX9M', handler: bind },
@@ -49,18 +46,3 @@ export const foundation: Workflow = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
   ],
 };
-
-/** Every workflow the bot runs; add new ones here. */
-export const workflows: Workflow[] = [foundation, complaints, reimbursements];
-
-/**
- * Every command and card action the bot answers, in one table. Order matters only for help, which
- * lists commands in this order. Keep the README's command reference in step with it.
- */
-export const routes: RouteTable = {
-  commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
-  actions: workflows.flatMap((w) => w.actions),
-  attachment: workflows.find((w) => w.attachment)?.attachment,
-};
-export const forms: FormDefinition[] = workflows.flatMap((w) => w.forms ?? []);
-export const jobs: JobDefinition[] = workflows.flatMap((w) => w.jobs ?? []);

@@ -1,12 +1,13 @@
+import { isDuplicateKey } from '../../src/core/once.ts';
 import type { Types } from 'mongoose';
-import { Identity, Post, Dorm, Staff } from '../src/models/index.ts';
-import { ensurePlaces } from '../src/roster/places.ts';
-import type { BotContext } from '../src/core/context.ts';
-import type { FormDefinition } from '../src/core/forms.ts';
-import { parseRoles, roleNames } from '../src/core/roles.ts';
-import { maskPhone, parseMobile } from '../src/core/text.ts';
-import type { Card, Role } from '../src/core/types.ts';
-import { describeIssues, staffInputSchema } from '../src/roster/staff-input.ts';
+import { Identity, Post, Dorm, Staff } from '../../src/models/index.ts';
+import { ensurePlaces } from '../../src/roster/places.ts';
+import type { BotContext } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { parseRoles, roleNames } from '../../src/core/roles.ts';
+import { maskPhone, parseMobile } from '../../src/core/text.ts';
+import type { Card, Role } from '../../src/core/types.ts';
+import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
 import { replyWithNewCode } from './bind.ts';
 
 type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
@@ -114,7 +115,7 @@ export const addStaffForm: FormDefinition = {
       ctx.log.info({ staffId: String(s._id) }, 'staff added');
       await ctx.reply(staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已存在，没有重复添加。`);
         return;
       }

@@ -1,9 +1,12 @@
 import type { Types } from 'mongoose';
 import { randomInt } from 'node:crypto';
-import { BindCode, Identity, Staff, claimOnce } from '../src/models/index.ts';
-import type { BotContext } from '../src/core/context.ts';
-import { roleNames } from '../src/core/roles.ts';
-import type { Role } from '../src/core/types.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
+import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
+import { BindCode } from './models.ts';
+import { foundationSettings } from './settings.ts';
+import type { BotContext } from '../../src/core/context.ts';
+import { roleNames } from '../../src/core/roles.ts';
+import type { Role } from '../../src/core/types.ts';
 import { findStaffForAdmin } from './staff.ts';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed on phones. */
@@ -25,7 +28,7 @@ export async function issueBindCode(ctx: BotContext): Promise<void> {
 
 export async function replyWithNewCode(ctx: BotContext, staffId: Types.ObjectId, name: string): Promise<void> {
   const now = ctx.services.now();
-  const ttl = ctx.services.config.bindCodeTtlMinutes;
+  const ttl = foundationSettings.of(ctx.services.config).bindCodeTtlMinutes;
   const expiresAt = new Date(now.getTime() + ttl * 60_000);
   const code = generateBindCode();
   await BindCode.create({ _id: code, staffId, createdBy: ctx.sender?.staffId, expiresAt });
@@ -55,8 +58,8 @@ export async function bind(ctx: BotContext): Promise<void> {
     await ctx.reply('这个绑定码已过期。请向行政部重新索取。');
     return;
   }
-  // the claim, not a filter precondition, makes a code work once under races (see claimOnce)
-  if (existing.usedAt || !(await claimOnce(`bindcode:${code}`, identity))) {
+  // the claim, not a filter precondition, makes a code work once under races (see takeOnce)
+  if (existing.usedAt || !(await takeOnce(`bindcode:${code}`, identity))) {
     await ctx.reply('这个绑定码已经用过了。请向行政部重新索取。');
     return;
   }
@@ -77,7 +80,7 @@ export async function bind(ctx: BotContext): Promise<void> {
       boundAt: now,
     });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
     await ctx.reply('这个账号已经绑定过了。发送「我是谁」查看。');
     return;
   }

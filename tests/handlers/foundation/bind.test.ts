@@ -1,8 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
-import { BindCode, Identity, Staff } from '../../src/models/index.ts';
-import type { Bot } from '../../src/bot.ts';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
+import { Identity, Staff } from '../../../src/models/index.ts';
+import { BindCode } from '../../../handlers/foundation/models.ts';
+import type { Bot } from '../../../src/bot.ts';
 
 useDatabase('bind');
 

@@ -1,4 +1,4 @@
-import { BindCode, CardPrompt, Claim, FormSession, InboundEvent, ScheduleSlot } from '../src/models/index.ts';
+import { CardPrompt, FormSession, InboundEvent, OnceKey, ScheduleSlot } from '../models/index.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
@@ -32,21 +32,21 @@ export const expireForms: JobDefinition = {
   },
 };
 
-/** Old delivery records, used codes and finished slots are deleted by a job, since TTL indexes are unavailable. */
+/** Old delivery records and finished slots are deleted by a job, since TTL indexes are unavailable. */
 export const housekeeping: JobDefinition = {
   name: 'housekeeping',
   cron: '30 3 * * *',
-  description: '清理过期的去重记录、绑定码和卡片按钮',
+  description: '清理过期的去重记录和卡片按钮',
   catchUpMs: DAY,
   run: async (deps) => {
     const now = deps.now().getTime();
     await InboundEvent.deleteMany({ receivedAt: { $lt: new Date(now - 14 * DAY) }, status: { $in: ['done', 'failed'] } });
-    await BindCode.deleteMany({ expiresAt: { $lt: new Date(now - 7 * DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
-    // inbox and bind-code claims outlive their records by a margin; sequence and transition claims stay
-    await Claim.deleteMany({ _id: { $regex: /^(inbox|bindcode):/ }, at: { $lt: new Date(now - 30 * DAY) } });
+    // inbox keys outlive their records by a margin; sequence and transition claims stay
+    await OnceKey.deleteMany({ _id: { $regex: /^inbox:/ }, at: { $lt: new Date(now - 30 * DAY) } });
   },
 };
 
+/** The core's own jobs; every deployment runs them whatever workflows it installs. */
 export const maintenanceJobs: JobDefinition[] = [recoverInbox, expireForms, housekeeping];

@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { CronExpressionParser } from 'cron-parser';
-import { ScheduleSlot } from '../src/models/index.ts';
-import type { Services } from '../src/core/context.ts';
+import { ScheduleSlot } from '../models/index.ts';
+import { isDuplicateKey } from './once.ts';
+import type { Services } from './context.ts';
 
 /** What a scheduled job gets: the shared services (it sends through `outbox`, never a fake context). */
 export interface JobDeps extends Services {
@@ -46,7 +47,7 @@ export class Scheduler {
       await ScheduleSlot.create({ _id: key, job, slot, owner: this.owner, startedAt: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }

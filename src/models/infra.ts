@@ -1,0 +1,91 @@
+import mongoose, { Schema } from 'mongoose';
+
+/* The bot's own bookkeeping: inbox, guided forms, text-card buttons, schedule slots, once-keys, sequences. */
+
+/**
+ * The inbox: every inbound event is inserted here before it is acknowledged (the unique `_id`
+ * `${channel}:${eventId}` is the dedupe), and processed from this record, so a crash after the
+ * acknowledgement loses nothing: start-up replays what is still `received`/`processing`.
+ */
+const inboundSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ['received', 'processing', 'done', 'failed'], default: 'received' },
+    attempts: { type: Number, default: 0 },
+    receivedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    refId: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+inboundSchema.index({ status: 1, receivedAt: 1 });
+inboundSchema.index({ receivedAt: 1 });
+export const InboundEvent = mongoose.model('InboundEvent', inboundSchema);
+
+/** A guided form in progress; one per person per chat, kept in MongoDB so a restart loses nothing. */
+const formSessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    form: { type: String, required: true },
+    channel: { type: String, required: true },
+    chatId: { type: String, required: true },
+    userId: { type: String, required: true },
+    step: { type: Number, default: 0 },
+    values: { type: Schema.Types.Mixed, default: {} },
+    context: { type: Schema.Types.Mixed, default: {} },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+formSessionSchema.index({ expiresAt: 1 });
+export const FormSession = mongoose.model('FormSession', formSessionSchema);
+
+/** The buttons of the last text-rendered card in a chat, answered by sending their number. */
+const cardPromptSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    buttons: { type: [Schema.Types.Mixed], default: [] },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+cardPromptSchema.index({ expiresAt: 1 });
+export const CardPrompt = mongoose.model('CardPrompt', cardPromptSchema);
+
+/** One record per job and slot: the unique insert is the lease that makes a slot fire once. */
+const slotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    job: { type: String, required: true },
+    slot: { type: Date, required: true },
+    owner: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    status: { type: String, enum: ['running', 'done', 'failed'], default: 'running' },
+    error: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+slotSchema.index({ job: 1, slot: -1 });
+export const ScheduleSlot = mongoose.model('ScheduleSlot', slotSchema);
+
+/**
+ * Once-keys: the one compare-and-swap that both MongoDB and FerretDB 1.24 make atomic. FerretDB runs
+ * an update as read-then-write without a lock, so a filter precondition (`{status: 'pending'}`)
+ * or `$inc` can let two concurrent writers both win (measured: 14 of 20 "won" one pending record).
+ * A unique `_id` insert cannot: whoever inserts `key` first owns it, everyone else gets E11000.
+ */
+const onceKeySchema = new Schema(
+  { _id: { type: String, required: true }, at: { type: Date, required: true }, by: { type: String, default: '' } },
+  { versionKey: false },
+);
+onceKeySchema.index({ at: 1 });
+// the collection keeps its old name so existing keys stay valid
+export const OnceKey = mongoose.model('OnceKey', onceKeySchema, 'claims');
+
+/** Highest number issued per sequence: a hint that saves retries, never the source of truth. */
+const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
+export const Counter = mongoose.model('Counter', counterSchema);
+

@@ -1,0 +1,21 @@
+import { compose, install, type Installed } from './core/workflow.ts';
+import { maintenanceJobs } from './core/maintenance.ts';
+import { foundation } from '../handlers/foundation/index.ts';
+import { foundationJobs } from '../schedules/foundation.ts';
+import { complaints } from '../handlers/complaints/index.ts';
+import { complaintJobs } from '../schedules/complaints.ts';
+import { reimbursements } from '../handlers/reimbursements/index.ts';
+import { reimbursementJobs } from '../schedules/reimbursements.ts';
+
+/**
+ * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs
+ * (schedules/<name>.ts). Adding a workflow is one line here. Order is the order of 帮助.
+ */
+export const installed: readonly Installed[] = [
+  install(foundation, [...maintenanceJobs, ...foundationJobs]),
+  install(complaints, complaintJobs),
+  install(reimbursements, reimbursementJobs),
+];
+
+export const composition = compose(installed);
+export const installedSettings = composition.settings;

@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/*
+ * The layout's rules (README "How it is built"), checked on the source itself so a shortcut that
+ * breaks them fails here rather than in review.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+
+function filesUnder(dir: string): string[] {
+  const abs = path.join(root, dir);
+  return readdirSync(abs).flatMap((name) => {
+    const p = path.join(abs, name);
+    if (statSync(p).isDirectory()) return filesUnder(path.join(dir, name));
+    return name.endsWith('.ts') ? [path.join(dir, name)] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  return [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => path.join(path.dirname(file), m[1]!));
+}
+
+const under = (dir: string) => (target: string) => target.startsWith(`${dir}/`) || target.startsWith(`${dir}${path.sep}`);
+
+describe('layout', () => {
+  it.each(['src/core', 'src/receivers', 'src/models'])('%s imports nothing from handlers/ or schedules/', (dir) => {
+    const bad = filesUnder(dir).flatMap((f) => importsOf(f).filter((t) => under('handlers')(t) || under('schedules')(t)).map((t) => `${f} → ${t}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('handlers/ import nothing from schedules/', () => {
+    const bad = filesUnder('handlers').flatMap((f) => importsOf(f).filter(under('schedules')).map((t) => `${f} → ${t}`));
+    expect(bad).toEqual([]);
+  });
+
+  it('handlers/ and schedules/ import no chat SDK', () => {
+    const sdk = /^(wechaty|wechaty-puppet[\w-]*|@larksuiteoapi\/.*)$/;
+    const bad = [...filesUnder('handlers'), ...filesUnder('schedules')].flatMap((f) => {
+      const text = readFileSync(path.join(root, f), 'utf8');
+      return [...text.matchAll(/from\s+'([^']+)'/g)].filter((m) => sdk.test(m[1]!)).map((m) => `${f} → ${m[1]}`);
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('handlers/ and src/core ask what a channel can do, never its name', () => {
+    const bad = [...filesUnder('handlers'), ...filesUnder('src/core')].filter((f) =>
+      /channel\s*[!=]==\s*'(lark|wechat|console)'/.test(readFileSync(path.join(root, f), 'utf8')),
+    );
+    expect(bad).toEqual([]);
+  });
+
+});

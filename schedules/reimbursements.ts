@@ -1,8 +1,9 @@
+import { formatFen } from '../src/core/money.ts';
 import { reimbursementSettings } from '../handlers/reimbursements/settings.ts';
 import { notify, recipientsWithRole } from '../src/core/notify.ts';
 import type { Role } from '../src/core/types.ts';
 import { ReimbursementClaim, type ClaimRecord } from '../handlers/reimbursements/models.ts';
-import { formatFen } from '../handlers/reimbursements/rules.ts';
+
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { takeOnce } from '../src/core/once.ts';
 

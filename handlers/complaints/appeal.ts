@@ -1,7 +1,10 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused, type ComplaintDoc } from './common.ts';
-import { canAppeal, canRule } from './rules.ts';
+import {
+  canAppeal,
+  canRule,
+} from './rules.ts';
 
 /*
  * §4.5: a department that disagrees with the decision files a 签呈 with its reason; 行政部 or the

@@ -1,3 +1,4 @@
+import { formatFen } from '../../src/core/money.ts';
 import { complaintSettings } from './settings.ts';
 import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
@@ -8,7 +9,12 @@ import { maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { Complaint, type Category, type ComplaintStatus } from './models.ts';
-import { CATEGORY_LABELS, STATUS_LABELS, nextCheckAt, parseComplaintNumber } from './rules.ts';
+import {
+  CATEGORY_LABELS,
+  STATUS_LABELS,
+  nextCheckAt,
+  parseComplaintNumber,
+} from './rules.ts';
 
 export interface Person {
   staffId: string;
@@ -47,6 +53,7 @@ export interface ComplaintDoc {
     handling: string;
     responsibility: string;
     plan: string;
+    deductionFen?: number | null;
     deductionAmount: number | null;
     deductionMonth: string;
     by: Person;
@@ -157,7 +164,8 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
   }
   if (c.decision) {
     const d = c.decision;
-    const fee = d.deductionAmount ? `；扣服务费 ${d.deductionAmount} 元（${d.deductionMonth}）` : '';
+    const fen = d.deductionFen ?? (d.deductionAmount != null ? Math.round(d.deductionAmount * 100) : null);
+    const fee = fen ? `；扣服务费 ${formatFen(fen)}（${d.deductionMonth}）` : '';
     lines.push(`【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`);
   }
   if (c.effect) lines.push(`【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`);

@@ -4,7 +4,11 @@ import { complaintSettings } from './settings.ts';
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
-import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
+import {
+  APPEALERS,
+  REGISTRARS,
+  VIEWERS,
+} from './rules.ts';
 import {
   confirmEffect,
   decide,

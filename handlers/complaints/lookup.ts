@@ -1,8 +1,15 @@
+import { parsePeriod } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { Complaint, type ComplaintStatus } from './models.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
-import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromExactWords, nextFollowUp } from './rules.ts';
+import {
+  CATEGORY_LABELS,
+  STATUS_LABELS,
+  UNRESOLVED,
+  categoryFromExactWords,
+  nextFollowUp,
+} from './rules.ts';
 
 const LIST_LIMIT = 30;
 
@@ -35,7 +42,7 @@ export interface ListFilter {
 }
 
 /** 投诉列表 arguments: status, category, date range (2026-11-01~2026-11-30, 2026-11) or client name. */
-export function parseListFilter(args: string, tz: string): ListFilter | { error: string } {
+export function parseListFilter(args: string, now: Date, tz: string): ListFilter | { error: string } {
   const query: Record<string, unknown> = {};
   const label: string[] = [];
   const words = args.replace(/\s*(~|～|至|到)\s*/g, '~').split(/\s+/).filter(Boolean);
@@ -52,7 +59,7 @@ export function parseListFilter(args: string, tz: string): ListFilter | { error:
       label.push(w);
       continue;
     }
-    const range = dateRange(w, tz);
+    const range = parsePeriod(w, now, tz);
     if (range === 'bad') return { error: `日期「${w}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
     if (range) {
       query.acceptedAt = { $gte: range.from, $lt: range.to };
@@ -76,28 +83,10 @@ export function parseListFilter(args: string, tz: string): ListFilter | { error:
   return { query, label };
 }
 
-function dateRange(w: string, tz: string): { from: Date; to: Date } | 'bad' | undefined {
-  const day = (s: string) => DateTime.fromFormat(s, 'yyyy-M-d', { zone: tz });
-  if (/^\d{4}-\d{1,2}-\d{1,2}~\d{4}-\d{1,2}-\d{1,2}$/.test(w)) {
-    const [a, b] = w.split('~').map(day);
-    if (!a!.isValid || !b!.isValid || b! < a!) return 'bad';
-    return { from: a!.toJSDate(), to: b!.plus({ days: 1 }).toJSDate() };
-  }
-  if (/^\d{4}-\d{1,2}-\d{1,2}$/.test(w)) {
-    const a = day(w);
-    return a.isValid ? { from: a.toJSDate(), to: a.plus({ days: 1 }).toJSDate() } : 'bad';
-  }
-  if (/^\d{4}-\d{1,2}$/.test(w)) {
-    const a = DateTime.fromFormat(w, 'yyyy-M', { zone: tz });
-    return a.isValid ? { from: a.toJSDate(), to: a.plus({ months: 1 }).toJSDate() } : 'bad';
-  }
-  if (/\d{4}-\d/.test(w)) return 'bad';
-  return undefined;
-}
 
 /** 投诉列表 [状态] [分类] [客户] [日期范围] */
 export async function listComplaints(ctx: BotContext): Promise<void> {
-  const f = parseListFilter(ctx.args, ctx.services.config.timezone);
+  const f = parseListFilter(ctx.args, ctx.services.now(), ctx.services.config.timezone);
   if ('error' in f) {
     await ctx.reply(f.error);
     return;

@@ -82,6 +82,9 @@ const complaintSchema = new Schema(
           handling: String,
           responsibility: String,
           plan: String,
+          /** The fee the client deducted, in fen. */
+          deductionFen: { type: Number, default: null },
+          /** Yuan, as records made before amounts were kept in fen have it; read only. */
           deductionAmount: { type: Number, default: null },
           deductionMonth: { type: String, default: '' },
           by: personSchema,

@@ -6,7 +6,15 @@ import { dailyNumber } from '../../src/core/numbering.ts';
 import { normalizeText } from '../../src/core/text.ts';
 import { Client, Complaint, ComplaintSetting } from './models.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
-import { REGISTRARS, CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, parseClientPhone } from './rules.ts';
+import {
+  REGISTRARS,
+  CATEGORY_HINT,
+  CATEGORY_LABELS,
+  categoryFromWords,
+  deadlinesFor,
+  nextCheckAt,
+  parseClientPhone,
+} from './rules.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
 export const DEFAULT_TYPES = ['队员行为不当', '脱岗睡岗', '服务态度', '安全事件', '其他'];

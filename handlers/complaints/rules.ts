@@ -1,3 +1,4 @@
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { Category, ComplaintStatus } from './models.ts';
 
@@ -77,9 +78,9 @@ export const VIEWERS: Role[] = ['customer_service', 'guard_ops', 'team_leader', 
 /** §4.1: customer service accepts complaints; team leaders hear them on site and register them too. */
 export const REGISTRARS: Role[] = ['customer_service', 'team_leader'];
 
-export type Verdict = { ok: true } | { ok: false; why: string };
-const ok: Verdict = { ok: true };
-const no = (why: string): Verdict => ({ ok: false, why });
+export type { Verdict };
+const ok: Verdict = allowed;
+const no = denied;
 
 type Has = (role: Role) => boolean;
 interface CaseState {
@@ -251,23 +252,3 @@ export const parseEffective = (t: string) => parseYesNo(t, /^(有效|见效|好|
 export const parseSatisfied = (t: string) => parseYesNo(t, /^(满意|非常满意|基本满意|好|是)$/, /^(不满意|不好|否|差)$/);
 export const parseReasonable = (t: string) => parseYesNo(t, /^(合理|是|有理)$/, /^(不合理|否|无理)$/);
 
-/** A month like 2026-11 / 2026年11月 / 11月 (this year). */
-export function parseMonth(text: string, thisYear: number): string | undefined {
-  const t = text.replace(/\s+/g, '');
-  let m = /^(\d{4})[-./年](\d{1,2})月?$/.exec(t);
-  if (m) return valid(Number(m[1]), Number(m[2]));
-  m = /^(\d{1,2})月$/.exec(t);
-  if (m) return valid(thisYear, Number(m[1]));
-  return undefined;
-  function valid(y: number, mo: number) {
-    return mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined;
-  }
-}
-
-/** An amount of money in yuan: 500 / 500元 / 1,200.50. */
-export function parseAmount(text: string): number | undefined {
-  const t = text.replace(/[,，\s]/g, '').replace(/元$/, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(t)) return undefined;
-  const n = Number(t);
-  return n > 0 && n < 10_000_000 ? n : undefined;
-}

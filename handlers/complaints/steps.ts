@@ -1,3 +1,6 @@
+import { resolveDate } from '../../src/core/dates.ts';
+import { formatFen, parseYuan } from '../../src/core/money.ts';
+import { parseMonth } from '../../src/core/dates.ts';
 import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
 import type { BotContext, Handler } from '../../src/core/context.ts';
@@ -30,9 +33,7 @@ import {
   followUpPlan,
   needsDeduction,
   nextFollowUp,
-  parseAmount,
   parseEffective,
-  parseMonth,
   parseReasonable,
   parseSatisfied,
   planDone,
@@ -165,12 +166,12 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
       handling: v.handling,
       responsibility: v.responsibility,
       plan: v.plan,
-      deductionAmount: withDeduction ? Number(v.deductionAmount) : null,
+      deductionFen: withDeduction ? parseYuan(v.deductionAmount ?? '') ?? null : null,
       deductionMonth: withDeduction ? v.deductionMonth : '',
       by: actor(ctx),
       at: ctx.services.now(),
     };
-    const fee = withDeduction ? `；扣服务费 ${v.deductionAmount} 元（${v.deductionMonth}）` : '';
+    const fee = withDeduction ? `；扣服务费 ${formatFen(parseYuan(v.deductionAmount ?? '') ?? 0)}（${v.deductionMonth}）` : '';
     const detail = `${v.reasonable}；处理方式：${v.handling}；责任归属：${v.responsibility}；改善方案：${v.plan}${fee}`;
     if (!(await applyStep(ctx, c, { status: 'decided', decision }, '拟定处理', detail))) return;
     const after = (await loadComplaint(c._id))!;
@@ -201,7 +202,10 @@ export const decideFeeForm: FormDefinition = {
       label: '扣款金额',
       required: true,
       prompt: '请输入客户扣的服务费金额（元）',
-      parse: (i) => (parseAmount(i) ? { ok: true, value: String(parseAmount(i)) } : { ok: false, error: '扣款金额请填数字（元），例如 500。' }),
+      parse: (i) => {
+        const fen = parseYuan(i);
+        return fen ? { ok: true, value: String(fen / 100) } : { ok: false, error: '扣款金额请填数字（元），例如 500。' };
+      },
     },
     {
       key: 'deductionMonth',
@@ -209,7 +213,7 @@ export const decideFeeForm: FormDefinition = {
       required: true,
       prompt: '请输入扣款月份，例如 2026-11',
       parse: (i, ctx) => {
-        const m = parseMonth(i, DateTime.fromJSDate(ctx.services.now(), { zone: ctx.services.config.timezone }).year);
+        const m = parseMonth(i, ctx.services.now(), ctx.services.config.timezone);
         return m ? { ok: true, value: m } : { ok: false, error: '扣款月份请写成 2026-11 或 11月。' };
       },
     },
@@ -238,19 +242,10 @@ export async function confirmEffect(ctx: BotContext): Promise<void> {
 
 // ─── §3.1.9 the result is told to the client; §3.1.10 follow-up plan ────────
 
+/** The day the client was told: a date as typed, not in the future. */
 function parseToldOn(input: string, now: Date, tz: string): string | undefined {
-  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
-  const t = input.replace(/\s+/g, '');
-  if (/^(今天|今日)$/.test(t)) return today.toISODate()!;
-  if (/^昨天$/.test(t)) return today.minus({ days: 1 }).toISODate()!;
-  let m = /^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$/.exec(t);
-  let d = m ? DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone: tz }) : undefined;
-  if (!m) {
-    m = /^(\d{1,2})[-./月](\d{1,2})日?$/.exec(t);
-    if (m) d = DateTime.fromObject({ year: today.year, month: +m[1]!, day: +m[2]! }, { zone: tz });
-  }
-  if (!d?.isValid || d > today) return undefined;
-  return d.toISODate()!;
+  const day = resolveDate(input.replace(/\s+/g, ''), now, tz);
+  return day && day <= resolveDate('今天', now, tz)! ? day : undefined;
 }
 
 export const resultForm: FormDefinition = {

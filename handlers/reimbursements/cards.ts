@@ -1,7 +1,14 @@
+import { formatFen } from '../../src/core/money.ts';
 import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { ClaimRecord } from './models.ts';
-import { STATUS_LABELS, categoryLabel, formatFen, type ClaimItem, type ClaimStatus, type RuleMessage } from './rules.ts';
+import {
+  STATUS_LABELS,
+  categoryLabel,
+  type ClaimItem,
+  type ClaimStatus,
+  type RuleMessage,
+} from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<

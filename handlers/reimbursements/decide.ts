@@ -1,3 +1,5 @@
+import { formatFen } from '../../src/core/money.ts';
+import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
@@ -10,13 +12,11 @@ import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts
 import { serialKey } from './items.ts';
 import {
   dateInFuture,
-  formatFen,
   mayDecide,
   nextStep,
   parseClaimNo,
   parsePaymentMethod,
   rejectionReasonProblem,
-  resolveItemDate,
   type Decision,
 } from './rules.ts';
 
@@ -65,7 +65,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   if (!check.ok) {
     const last = claim.history.at(-1);
     const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
-    await ctx.toast(check.message + after);
+    await ctx.toast(check.why + after);
     return false;
   }
   if (input.decision === 'reject') {
@@ -211,7 +211,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
   }
   const check = mayDecide({ ...claim, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles }, 'reject');
   if (!check.ok) {
-    await ctx.toast(check.message);
+    await ctx.toast(check.why);
     return;
   }
   if (!ctx.can.formCards) {
@@ -256,7 +256,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
       method = m;
       continue;
     }
-    const d = resolveItemDate(word, now, tz);
+    const d = resolveDate(word, now, tz);
     if (d) {
       date = d;
       continue;
@@ -264,7 +264,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
     return { error: `「${word}」看不懂：付款方式写 现金、银行转账、微信 或 支付宝，付款日期写 2026-11-27。` };
   }
   if (!method) return { error: '请写明付款方式：现金、银行转账、微信 或 支付宝。' };
-  date ??= resolveItemDate('今天', now, tz)!;
+  date ??= resolveDate('今天', now, tz)!;
   if (dateInFuture(date, now, tz)) return { error: `付款日期 ${date} 晚于今天，请核对。` };
   return { date, method };
 }
@@ -276,7 +276,7 @@ export async function payCommand(ctx: BotContext): Promise<void> {
   const rest = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
   const p = parsePayment(rest, ctx.services.now(), ctx.services.config.timezone);
   if ('error' in p) {
-    await ctx.reply(`${p.error}\n例如：发放 ${no} 银行转账 ${resolveItemDate('今天', ctx.services.now(), ctx.services.config.timezone)}`);
+    await ctx.reply(`${p.error}\n例如：发放 ${no} 银行转账 ${resolveDate('今天', ctx.services.now(), ctx.services.config.timezone)}`);
     return;
   }
   await decide(ctx, { no, decision: 'pay', payment: p, cardVersion: undefined });

@@ -1,3 +1,6 @@
+import { isNoneWord } from '../../src/core/text.ts';
+import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
+import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
@@ -16,12 +19,9 @@ import {
   consecutiveBusTickets,
   consecutiveWithEarlierClaims,
   dateInFuture,
-  looksLikeDate,
   parseCategory,
   parseSerials,
-  parseYuan,
   repeatedSerials,
-  resolveItemDate,
   type ClaimItem,
 } from './rules.ts';
 
@@ -33,7 +33,6 @@ export const serialKey = (serial: string) => `busticket:${serial}`;
 
 const ok = (value: string): FieldResult => ({ ok: true, value });
 const bad = (error: string): FieldResult => ({ ok: false, error });
-const NONE = new Set(['无', '没有', '-', '跳过', 'skip', 'none']);
 
 /** The staff member behind the message, or a reply saying why reimbursement needs one. */
 export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; name: string } | undefined> {
@@ -120,7 +119,7 @@ export const itemForm: FormDefinition = {
       prompt: '一共几人同行？（一个人就回复 1）',
       placeholder: '公交车票填写，默认 1',
       parse: (t) => {
-        if (NONE.has(t.trim().toLowerCase())) return ok('');
+        if (isNoneWord(t)) return ok('');
         const n = Number(t.replace(/人$/, ''));
         return Number.isInteger(n) && n >= 1 && n <= 50 ? ok(String(n)) : bad('同行人数请写 1 到 50 的整数。');
       },
@@ -133,7 +132,7 @@ export const itemForm: FormDefinition = {
 /** Turns the form's values into an item, with errors per field for the rules that need the whole picture. */
 export function buildItem(values: Record<string, string>, now: Date, tz: string, maxFen: number) {
   const errors: Record<string, string> = {};
-  const date = resolveItemDate(values.date ?? '', now, tz);
+  const date = resolveDate(values.date ?? '', now, tz);
   if (!date) errors.date = '日期格式不对，请写成 2026-11-27、11-27 或 今天。';
   else if (dateInFuture(date, now, tz)) errors.date = `日期 ${date} 晚于今天，请核对。`;
   const category = parseCategory(values.category ?? '') ?? 'other';

@@ -1,10 +1,16 @@
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
 import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import { categoryLabel, formatFen, parseClaimNo, type ClaimItem } from './rules.ts';
+import {
+  categoryLabel,
+  parseClaimNo,
+  type ClaimItem,
+} from './rules.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 
@@ -84,18 +90,12 @@ export async function showClaim(ctx: BotContext): Promise<void> {
 export async function ledger(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const arg = ctx.args.trim();
-  const m = /^(\d{4})[-/.年](\d{1,2})月?$/.exec(arg);
-  if (arg && !m) {
+  const chosen = arg ? parseMonth(arg, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  if (!chosen) {
     await ctx.reply('月份请写成 2026-11，例如：报销台账 2026-11（不写为本月）');
     return;
   }
-  const month = m
-    ? DateTime.fromObject({ year: +m[1]!, month: +m[2]! }, { zone: tz })
-    : DateTime.fromJSDate(ctx.services.now(), { zone: tz }).startOf('month');
-  if (!month.isValid) {
-    await ctx.reply('月份不对，请写成 2026-11。');
-    return;
-  }
+  const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });
   const from = month.toISODate()!;
   const to = month.plus({ months: 1 }).toISODate()!;
   const paid = (await ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } }).sort({ paidOn: 1 }).lean()) as ClaimRecord[];

@@ -1,3 +1,6 @@
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
+import { isNoneWord } from '../../src/core/text.ts';
+import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
 
@@ -76,60 +79,14 @@ export interface RuleMessage {
   items?: number[];
 }
 
-// ── money and dates ──────────────────────────────────────────────────────────
-
-/** "12.5", "¥12.50", "12元" → 1250 fen; undefined for anything that is not a plain amount. */
-export function parseYuan(text: string): number | undefined {
-  const t = text.replace(/[¥￥元\s,]/g, '');
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(t);
-  if (!m) return undefined;
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-}
-
-/** 1250 → ¥12.50 */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/**
- * A date as typed (2026-11-27, 2026/11/27, 2026.11.27, 11-27, 11月27日, 今天, 昨天, 前天) → yyyy-MM-dd in
- * `tz`. Without a year the latest such day not after today is meant (in January, "12-30" is last year).
- */
-export function resolveItemDate(text: string, now: Date, tz: string): string | undefined {
-  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
-  const t = text.trim();
-  const rel: Record<string, number> = { 今天: 0, 今日: 0, 昨天: 1, 昨日: 1, 前天: 2 };
-  if (t in rel) return today.minus({ days: rel[t]! }).toISODate()!;
-  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
-  if (m) {
-    const d = DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone: tz });
-    return d.isValid ? d.toISODate()! : undefined;
-  }
-  m = /^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
-  if (m) {
-    let d = DateTime.fromObject({ year: today.year, month: +m[1]!, day: +m[2]! }, { zone: tz });
-    if (!d.isValid) return undefined;
-    if (d > today) d = d.minus({ years: 1 });
-    return d.isValid ? d.toISODate()! : undefined;
-  }
-  return undefined;
-}
-
-/** Whether the text is a date resolveItemDate understands (used by the form before `now` is known). */
-export function looksLikeDate(text: string): boolean {
-  return resolveItemDate(text, new Date('2000-06-15T00:00:00Z'), 'UTC') !== undefined;
-}
-
 // ── bus-ticket serials ───────────────────────────────────────────────────────
 
-const NONE_WORDS = new Set(['无', '没有', '-', '跳过', 'skip', 'none', '0']);
 
 /** "12345, 12346、12347" → ['12345', '12346', '12347']; an error for anything that is not a serial. */
 export function parseSerials(text: string): { serials: string[] } | { error: string } {
   const t = text.trim();
-  if (!t || NONE_WORDS.has(t.toLowerCase())) return { serials: [] };
+  // 0 is what people type for "no ticket number" as well as the usual skip words
+  if (!t || t === '0' || isNoneWord(t)) return { serials: [] };
   const parts = t.split(/[,，、;；\s]+/).filter(Boolean).map((s) => s.toUpperCase());
   const bad = parts.filter((p) => !/^[A-Z0-9-]{3,30}$/.test(p) || !/\d$/.test(p));
   if (bad.length) return { error: `票号「${bad.join('、')}」格式不对：应为票面上的编号（数字结尾），多张用逗号隔开。` };
@@ -421,38 +378,34 @@ export function mayDecide(
   claim: ChainState & { claimantId: string; _id: string },
   actor: Actor,
   decision: Decision,
-): { ok: true } | { ok: false; message: string } {
-  if (claim.status !== 'pending') return { ok: false, message: `报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能再操作。` };
+): Verdict {
+  if (claim.status !== 'pending') return denied(`报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能再操作。`);
   const step = claim.steps[claim.stepIndex]!;
   const label = STEP_LABELS[step.key as StepKey] ?? step.key;
   if (!actor.roles.has(step.role as Role)) {
-    return { ok: false, message: `报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。` };
+    return denied(`报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。`);
   }
   if (actor.staffId && actor.staffId === claim.claimantId) {
-    return { ok: false, message: `${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。` };
+    return denied(`${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
   }
   // §3.5.1 names separate checks by separate departments: whoever decided an earlier step for
   // another department may not decide this one too (a person can hold several roles)
   const earlier = claim.steps.slice(0, claim.stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === actor.staffId);
   if (earlier) {
     const before = STEP_LABELS[earlier.key as StepKey] ?? earlier.key;
-    return {
-      ok: false,
-      message: `${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`,
-    };
+    return denied(`${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
   }
   if (step.key === 'payout' && decision !== 'pay') {
-    return {
-      ok: false,
-      message: decision === 'reject'
+    return denied(
+      decision === 'reject'
         ? `报销单 ${claim._id} 已经董事长批准，只待发放，不能驳回。有问题请与董事长沟通。`
         : `报销单 ${claim._id} 待发放，请发送：发放 ${claim._id} 付款方式 [付款日期]，例如：发放 ${claim._id} 银行转账`,
-    };
+    );
   }
   if (step.key !== 'payout' && decision === 'pay') {
-    return { ok: false, message: `报销单 ${claim._id} 还在「${label}」，审批完成后才能发放。` };
+    return denied(`报销单 ${claim._id} 还在「${label}」，审批完成后才能发放。`);
   }
-  return { ok: true };
+  return allowed;
 }
 
 /** A rejection ends the claim, so it needs a reason the claimant can act on. */
@@ -464,11 +417,11 @@ export function rejectionReasonProblem(reason: string | undefined): string | und
 }
 
 /** §3.5.1: the claimant may withdraw while nobody has decided yet. */
-export function mayWithdraw(claim: ChainState & { claimantId: string; _id: string; decided: boolean }, actor: Actor): string | undefined {
-  if (actor.staffId !== claim.claimantId) return `只有申请人本人可以撤回报销单 ${claim._id}。`;
-  if (claim.status !== 'pending') return `报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能撤回。`;
-  if (claim.decided) return `报销单 ${claim._id} 已有人审批，不能撤回了；如需修改请联系当前审批人驳回。`;
-  return undefined;
+export function mayWithdraw(claim: ChainState & { claimantId: string; _id: string; decided: boolean }, actor: Actor): Verdict {
+  if (actor.staffId !== claim.claimantId) return denied(`只有申请人本人可以撤回报销单 ${claim._id}。`);
+  if (claim.status !== 'pending') return denied(`报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能撤回。`);
+  if (claim.decided) return denied(`报销单 ${claim._id} 已有人审批，不能撤回了；如需修改请联系当前审批人驳回。`);
+  return allowed;
 }
 
 export const PAYMENT_METHODS: Record<string, string> = {

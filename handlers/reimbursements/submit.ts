@@ -9,7 +9,14 @@ import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from './mode
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
-import { alreadyClaimedSerials, checkClaim, mayWithdraw, parseClaimNo, planSteps, type ClaimItem } from './rules.ts';
+import {
+  alreadyClaimedSerials,
+  checkClaim,
+  mayWithdraw,
+  parseClaimNo,
+  planSteps,
+  type ClaimItem,
+} from './rules.ts';
 
 const HOUR = 3600_000;
 
@@ -105,9 +112,9 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
-  const problem = mayWithdraw({ ...claim, decided, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
-  if (problem) {
-    await ctx.toast(problem);
+  const check = mayWithdraw({ ...claim, decided, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  if (!check.ok) {
+    await ctx.toast(check.why);
     return;
   }
   const now = ctx.services.now();

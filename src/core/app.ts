@@ -4,7 +4,7 @@ import { CardPrompt, Identity, InboundEvent, Staff } from '../models/index.ts';
 import { isDuplicateKey, takeOnce } from './once.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
-import { isAllowed, matchAction, matchCommand, type Allow, type RouteTable } from './router.ts';
+import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
 import { normalizeText, stripCommandPrefix } from './text.ts';
 import type { BotEvent, Card, CardButton, EventSink, IntakeResult, Role } from './types.ts';
 import { ROLE_LABELS } from './roles.ts';
@@ -278,7 +278,7 @@ export class BotApp implements EventSink {
       return;
     }
     ctx.log.debug({ command: match.route.name }, 'command');
-    await match.route.handler(ctx);
+    await runGuarded(match.route, ctx);
   }
 
   private async runAttachment(ctx: BotContext): Promise<void> {
@@ -291,7 +291,7 @@ export class BotApp implements EventSink {
       await ctx.reply(ATTACHMENT_UNUSED);
       return;
     }
-    await route.handler(ctx);
+    await runGuarded(route, ctx);
   }
 
   private async runAction(ctx: BotContext, action: string): Promise<void> {
@@ -313,7 +313,7 @@ export class BotApp implements EventSink {
       await ctx.toast(refusal(route.allow, '这个操作'));
       return;
     }
-    await route.handler(ctx);
+    await runGuarded(route, ctx);
   }
 
   /** "2" answers button 2 of the last text-rendered card in this chat. */

@@ -54,3 +54,7 @@ export interface BotContext {
 }
 
 export type Handler = (ctx: BotContext) => Promise<void>;
+
+/** The context of a route that requires staff: the router has checked there is a sender. */
+export type StaffContext = BotContext & { readonly sender: Sender };
+export type StaffHandler = (ctx: StaffContext) => Promise<void>;

@@ -2,7 +2,7 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { maskPhone, normalizeText } from './text.ts';
+import { isNoneWord, maskPhone, normalizeText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
@@ -41,7 +41,6 @@ export interface FormDefinition {
   submit(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }
 
-const SKIP_WORDS = new Set(['跳过', '无', '没有', '-', 'skip']);
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
@@ -139,7 +138,7 @@ export class Forms {
       return false;
     }
     const field = def.fields[idx]!;
-    if (SKIP_WORDS.has(text.toLowerCase()) && !field.required) {
+    if (isNoneWord(text) && !field.required) {
       values[field.key] = '';
     } else {
       const res = await this.parseField(ctx, field, text);

@@ -64,3 +64,8 @@ export function parseRoles(text: string): { roles: Role[]; unknown: string[] } {
 export function roleNames(roles: readonly Role[]): string {
   return roles.map((r) => ROLE_LABELS[r]).join('、') || '无';
 }
+
+/** The one result of a permission or precondition check: allowed, or why not (shown to the person). */
+export type Verdict = { ok: true } | { ok: false; why: string };
+export const allowed: Verdict = { ok: true };
+export const denied = (why: string): Verdict => ({ ok: false, why });

@@ -1,4 +1,4 @@
-import type { BotContext, Handler } from './context.ts';
+import type { BotContext, Handler, StaffContext, StaffHandler } from './context.ts';
 import type { Role } from './types.ts';
 import { matchWord, normalizeText, stripCommandPrefix } from './text.ts';
 
@@ -8,28 +8,32 @@ import { matchWord, normalizeText, stripCommandPrefix } from './text.ts';
  */
 export type Allow = 'anyone' | 'staff' | readonly Role[];
 
-export interface CommandRoute {
+/**
+ * Who may use a route, and the handler that gets the matching context: a route open to `anyone`
+ * may have no sender; every other route's handler gets a StaffContext, so it needs no `sender!`.
+ */
+export type Guarded = { allow: 'anyone'; handler: Handler } | { allow: 'staff' | readonly Role[]; handler: StaffHandler };
+
+export type CommandRoute = Guarded & {
   name: string;
   /** Chinese words first (shown in help), then English aliases. */
   words: readonly string[];
-  allow: Allow;
   summary: string;
   example: string;
-  handler: Handler;
   /** The workflow's title, filled in when the table is composed (help groups by it). */
   group?: string;
-}
+};
 
-export interface ActionRoute {
-  action: string;
-  allow: Allow;
-  handler: Handler;
-}
+export type ActionRoute = Guarded & { action: string };
 
 /** Where a picture or file sent in a private chat goes (e.g. a receipt photo for a reimbursement). */
-export interface AttachmentRoute {
-  allow: Allow;
-  handler: Handler;
+export type AttachmentRoute = Guarded;
+
+/** Runs a route's handler once isAllowed has passed (which guarantees a sender unless `anyone`). */
+export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void> {
+  if (route.allow === 'anyone') return route.handler(ctx);
+  if (!ctx.sender) throw new Error('a staff route was reached without a sender');
+  return route.handler(ctx as StaffContext);
 }
 
 export interface RouteTable {
@@ -57,7 +61,8 @@ export function isAllowed(allow: Allow, ctx: Pick<BotContext, 'sender'>): boolea
   if (allow === 'anyone') return true;
   if (!ctx.sender) return false;
   if (allow === 'staff') return true;
-  return allow.some((r) => ctx.sender!.roles.has(r));
+  const roles = ctx.sender.roles;
+  return allow.some((r) => roles.has(r));
 }
 
 /** Commands the sender may use, in table order (what 帮助 lists). */

@@ -50,3 +50,9 @@ export function parseMobile(text: string): string | undefined {
   const digits = text.replace(/[\s-]/g, '').replace(/^\+?86/, '');
   return MOBILE_RE.test(digits) ? digits : undefined;
 }
+
+/** What people type to skip a question or say "none": one list for forms and every parser. */
+export const NONE_WORDS: ReadonlySet<string> = new Set(['跳过', '无', '没有', '-', 'skip', 'none']);
+export function isNoneWord(text: string): boolean {
+  return NONE_WORDS.has(text.trim().toLowerCase());
+}

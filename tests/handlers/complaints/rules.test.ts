@@ -12,10 +12,8 @@ import {
   dueWork,
   followUpPlan,
   nextCheckAt,
-  parseAmount,
   parseClientPhone,
   parseComplaintNumber,
-  parseMonth,
   planDone,
   timeLimitFor,
 } from '../../../handlers/complaints/rules.ts';
@@ -160,13 +158,6 @@ describe('the 客户投诉登记表 fields', () => {
     expect(parseComplaintNumber('万达')).toBeUndefined();
   });
 
-  it('reads deduction amounts and months', () => {
-    expect(parseAmount('1,200.50元')).toBe(1200.5);
-    expect(parseAmount('五百')).toBeUndefined();
-    expect(parseMonth('2026年11月', 2026)).toBe('2026-11');
-    expect(parseMonth('3月', 2027)).toBe('2027-03');
-    expect(parseMonth('13月', 2027)).toBeUndefined();
-  });
 });
 
 describe('§2 category words in lists', () => {

@@ -169,7 +169,7 @@ describe('§3.2 investigation and §3.1.5 handling', () => {
     await chat.say('kefu', '500');
     const [done] = await chat.say('kefu', '2026年11月');
     expect(done).toContain(`处理已拟定：${id}`);
-    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({ deductionAmount: 500, deductionMonth: '2026-11', reasonable: true, handling: '更换夜班队员' });
+    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({ deductionFen: 50000, deductionMonth: '2026-11', reasonable: true, handling: '更换夜班队员' });
   });
 
   it('§3.1.6 records whether the improvement worked', async () => {

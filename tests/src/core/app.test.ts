@@ -1,3 +1,4 @@
+import type { StaffContext } from '../../../src/core/context.ts';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
@@ -22,7 +23,7 @@ beforeAll(async () => {
         ...routes.commands,
         { name: 'count', words: ['计数'], allow: 'staff', summary: '计数', example: '计数', handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)) },
         { name: 'boom', words: ['爆炸'], allow: 'staff', summary: '出错', example: '爆炸', handler: async () => { throw new Error('kaboom'); } },
-        { name: 'ops', words: ['调度'], allow: ['guard_ops'], summary: '人防部专用', example: '调度', handler: async (ctx) => void (calls++, await ctx.reply('ok')) },
+        { name: 'ops', words: ['调度'], allow: ['guard_ops'], summary: '人防部专用', example: '调度', handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')) },
       ],
       actions: routes.actions,
     },

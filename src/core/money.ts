@@ -1,0 +1,18 @@
+/*
+ * Money is integer fen everywhere (no floating-point yuan): one parser in, one formatter out.
+ */
+
+/** "12.5", "¥12.50", "12元", "1,200.50" → fen; undefined for anything that is not a plain amount. */
+export function parseYuan(text: string): number | undefined {
+  const t = text.replace(/[¥￥元\s,，]/g, '');
+  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(t);
+  if (!m) return undefined;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** 1250 → ¥12.50 */
+export function formatFen(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}

@@ -1,12 +1,18 @@
 import { BindCode, CardPrompt, Claim, FormSession, InboundEvent, ScheduleSlot } from '../src/models/index.ts';
+import { InboxAttempt, SentReply } from '../src/models/inbox.ts';
+import { RECOVER_EVERY_SECONDS } from '../src/core/inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
 
-/** Takes over events that were acknowledged but not finished (a crash, a stop mid-handler). */
+/**
+ * Takes over events that were acknowledged but not finished (a crash, a stop mid-handler). Every
+ * few seconds, so a takeover happens within INBOX_TAKEOVER_SECONDS; a tick with nothing to do
+ * costs one indexed query.
+ */
 export const recoverInbox: JobDefinition = {
   name: 'inbox.recover',
-  cron: '* * * * *',
+  cron: `*/${RECOVER_EVERY_SECONDS} * * * * *`,
   description: '接管已确认但未处理完的消息',
   run: async (deps) => {
     await deps.recoverInbox();
@@ -44,6 +50,10 @@ export const housekeeping: JobDefinition = {
     await BindCode.deleteMany({ expiresAt: { $lt: new Date(now - 7 * DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
+    // the recovery job takes a slot every few seconds: its slots are only kept for a day
+    await ScheduleSlot.deleteMany({ job: recoverInbox.name, slot: { $lt: new Date(now - DAY) } });
+    await InboxAttempt.deleteMany({ at: { $lt: new Date(now - 30 * DAY) } });
+    await SentReply.deleteMany({ at: { $lt: new Date(now - 30 * DAY) } });
     // inbox and bind-code claims outlive their records by a margin; sequence and transition claims stay
     await Claim.deleteMany({ _id: { $regex: /^(inbox|bindcode):/ }, at: { $lt: new Date(now - 30 * DAY) } });
   },

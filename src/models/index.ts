@@ -2,6 +2,7 @@ import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'm
 import { ROLES } from '../core/types.ts';
 import { complaintModels } from './complaints.ts';
 import { reimbursementModels } from './reimbursements.ts';
+import { inboxModels } from './inbox.ts';
 
 /*
  * Schemas avoid index options FerretDB rejects (TTL, sparse, partial, text): expiry is done by
@@ -176,7 +177,7 @@ export async function nextSequence(key: string): Promise<number> {
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(): Promise<void> {
   const foundation = [Staff, Identity, BindCode, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, Claim, Counter];
-  for (const model of [...foundation, ...complaintModels, ...reimbursementModels]) {
+  for (const model of [...foundation, ...inboxModels, ...complaintModels, ...reimbursementModels]) {
     await model.init();
   }
 }

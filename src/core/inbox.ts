@@ -73,6 +73,11 @@ export function idempotencyKey(replyKey: string): string {
  * way left to get a reply twice.
  */
 export class ReplyLedger implements SendLedger {
+  /**
+   * Sends whose record could not be written (the database went away mid-event), by event: a
+   * re-run in this process — the usual one after an outage — still skips them.
+   */
+  private static unrecorded = new Map<string, Map<number, SentRef>>();
   private next = 0;
 
   private constructor(
@@ -88,13 +93,9 @@ export class ReplyLedger implements SendLedger {
       for (const r of await SentReply.find({ event: key }).lean()) {
         recorded.set(r.n, { channel: r.channel as Channel, messageId: r.messageId ?? undefined });
       }
+      for (const [n, ref] of ReplyLedger.unrecorded.get(key) ?? []) recorded.set(n, ref);
     }
     return new ReplyLedger(key, recorded, log);
-  }
-
-  /** How many messages an earlier run already sent. */
-  get resumed(): number {
-    return this.recorded.size;
   }
 
   once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>): Promise<SentRef> {
@@ -107,10 +108,21 @@ export class ReplyLedger implements SendLedger {
         await SentReply.create({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
       } catch (err) {
         // the message is out; a missing record only matters if this event is ever run again
-        if ((err as { code?: number }).code !== 11000) this.log.warn({ err, replyKey }, 'could not record a sent reply');
+        if ((err as { code?: number }).code !== 11000) {
+          this.log.warn({ err, replyKey }, 'could not record a sent reply');
+          ReplyLedger.remember(this.key, n, ref);
+        }
       }
       return ref;
     });
+  }
+
+  private static remember(key: string, n: number, ref: SentRef): void {
+    const sends = ReplyLedger.unrecorded.get(key) ?? new Map<number, SentRef>();
+    sends.set(n, ref);
+    ReplyLedger.unrecorded.set(key, sends);
+    // bounded: an outage long enough to fill this is past what one process can bridge
+    if (ReplyLedger.unrecorded.size > 10_000) ReplyLedger.unrecorded.delete(ReplyLedger.unrecorded.keys().next().value!);
   }
 }
 

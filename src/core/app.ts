@@ -113,7 +113,9 @@ export class BotApp implements EventSink {
         .lean();
       const mine = page.filter((rec) => !this.queued.has(rec._id));
       // through the lanes, so recovered events keep their order within a conversation
-      const outcomes = await Promise.all(mine.map((rec) => this.enqueue(rec._id, reviveEvent(rec.event), true).catch(() => undefined)));
+      const outcomes = await Promise.all(
+        mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true).catch(() => undefined)),
+      );
       processed += outcomes.filter(Boolean).length;
       if (page.length < RECOVER_PAGE) return processed;
       const last = page[page.length - 1]!;
@@ -384,13 +386,6 @@ export class BotApp implements EventSink {
     if (!prompt || prompt.expiresAt < ctx.services.now()) return undefined;
     return (prompt.buttons as CardButton[])[Number(m[1]) - 1];
   }
-}
-
-/** An event as read back from the inbox (dates come back as dates, but be safe with strings). */
-function reviveEvent(stored: unknown): BotEvent {
-  const event = stored as BotEvent;
-  event.receivedAt = new Date(event.receivedAt);
-  return event;
 }
 
 function refusal(allow: Allow, what: string): string {

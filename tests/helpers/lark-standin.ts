@@ -22,6 +22,8 @@ export interface RecordedRequest {
   status: number;
   /** message_id given to an accepted send, or the one a PATCH/reply addressed. */
   messageId?: string;
+  /** A send whose `uuid` was seen before: answered with the earlier message, nothing sent (as Lark does for an hour). */
+  deduplicated?: boolean;
   at: number;
 }
 
@@ -35,6 +37,7 @@ export class LarkStandin {
   private server!: Server;
   private port = 0;
   private seq = 0;
+  private uuids = new Map<string, string>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
 
@@ -53,7 +56,7 @@ export class LarkStandin {
         } catch {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
-        const { status, json, headers, messageId } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
+        const { status, json, headers, messageId, deduplicated } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
           try {
@@ -71,6 +74,7 @@ export class LarkStandin {
           content,
           status,
           messageId,
+          deduplicated,
           at: Date.now(),
         });
         const data = JSON.stringify(json);
@@ -112,7 +116,7 @@ export class LarkStandin {
 
   /** Messages that were accepted, optionally only those to one chat or person. */
   sent(to?: string): RecordedRequest[] {
-    return this.sendAttempts().filter((r) => r.messageId !== undefined && (to === undefined || r.body.receive_id === to));
+    return this.sendAttempts().filter((r) => r.messageId !== undefined && !r.deduplicated && (to === undefined || r.body.receive_id === to));
   }
 
   /** Text of the accepted text messages to `to`. */
@@ -160,7 +164,7 @@ export class LarkStandin {
     query: URLSearchParams,
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
-  ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string } {
+  ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
         return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };
@@ -181,9 +185,13 @@ export class LarkStandin {
       if (typeof body.content !== 'string' || typeof body.msg_type !== 'string') {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: content/msg_type' } };
       }
+      const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
+      const earlier = uuid && this.uuids.get(uuid);
+      if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
       const failure = this.failNext.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
       const messageId = `om_standin_${++this.seq}`;
+      if (uuid) this.uuids.set(uuid, messageId);
       return {
         status: 200,
         messageId,

@@ -5,7 +5,7 @@ import { silentLog, testConfig, waitProcessed } from './harness.ts';
 import { LarkStandin, cardActionEvent, larkRequest, messageEvent } from './lark-standin.ts';
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 
 export const p2p = (openId: string) => `oc_p2p_${openId}`;
 

@@ -17,7 +17,7 @@ import {
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
 
 /*

@@ -16,6 +16,11 @@ export type LarkOptions = NonNullable<Config['lark']>;
 export const CARD_WAIT_MS = 2500;
 /** Hard deadline for answering a card callback, whatever the database is doing. */
 const CARD_DEADLINE_MS = 2700;
+/**
+ * A message event not recorded by then is answered 503, so Lark pushes it again (Lark gives up on
+ * an answer after 3 s and retries anyway; answering first keeps the connection pool from piling up).
+ */
+export const MESSAGE_DEADLINE_MS = 2500;
 
 export const UNSUPPORTED_HINT = '暂时只支持文字消息，请直接输入文字，例如：帮助';
 export const CARD_STOPPED_TOAST = '机器人正在重启，请稍后再点一次。';
@@ -184,7 +189,8 @@ export class LarkReceiver implements Receiver {
   /**
    * POST /lark/events in webhook mode. Checks, in order: size (413), JSON (400), signature when an
    * encrypt key is set (401), decryption (400), verification token (401). Nothing rejected reaches
-   * the sink; nothing throws out of here.
+   * the sink; nothing throws out of here. A message the database does not record within
+   * MESSAGE_DEADLINE_MS is answered 503 so Lark pushes it again.
    */
   async handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: WebhookReply;
@@ -256,13 +262,32 @@ export class LarkReceiver implements Receiver {
     }
     const type = eventType(payload);
     if (type === 'im.message.receive_v1') {
-      const result = await this.onMessage(flatten(payload) as LarkMessageEventData);
+      const result = await this.withinDeadline(this.onMessage(flatten(payload) as LarkMessageEventData), MESSAGE_DEADLINE_MS);
       // 503 makes Lark push the event again later, when this (or another) instance takes it
+      if (result === 'late') {
+        this.log.warn({ eventId: (payload.header as { event_id?: unknown } | undefined)?.event_id }, 'lark message not recorded in time, asking Lark to push it again');
+        return { status: 503, body: { error: 'busy, retry later' } };
+      }
       return result === 'stopped' ? { status: 503, body: { error: 'stopping' } } : { status: 200, body: {} };
     }
     if (type === 'card.action.trigger') return this.onCardAction(flatten(payload) as LarkCardActionData);
     this.log.debug({ eventType: type }, 'lark event ignored');
     return { status: 200, body: {} };
+  }
+
+  /** `work`'s result, or 'late' after `ms`; a late failure is still logged, never left unhandled. */
+  private async withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), ms);
+    });
+    try {
+      const outcome = await Promise.race([work, deadline]);
+      if (outcome === 'late') work.catch((err: unknown) => this.log.error({ err }, 'late lark event failed'));
+      return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private reject(status: number, reason: string): WebhookReply {

@@ -66,7 +66,7 @@ export async function startLarkBot(env: Record<string, string> = {}) {
     await standin.close();
   }
 
-  return { standin, bot, receiver, config, token, encryptKey, deliver, say, click, close };
+  return { standin, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, click, close };
 }
 
 export type LarkBot = Awaited<ReturnType<typeof startLarkBot>>;

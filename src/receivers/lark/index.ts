@@ -5,3 +5,4 @@ export * from './errors.ts';
 export * from './payload.ts';
 export * from './receiver.ts';
 export * from './webhook.ts';
+export * from './shape.ts';

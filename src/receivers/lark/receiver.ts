@@ -8,6 +8,7 @@ import type { BotEvent, Card, ChannelSender, EventSink, Outgoing, Receiver, Sent
 import { renderLarkCard } from './card.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, LarkApiError, RATE_LIMIT_CODE, asApiError, sdkLogger } from './errors.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
+import { cardPayloadProblem, payloadProblem } from './shape.ts';
 import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
 
 export type LarkOptions = NonNullable<Config['lark']>;
@@ -21,6 +22,11 @@ const CARD_DEADLINE_MS = 2700;
  * an answer after 3 s and retries anyway; answering first keeps the connection pool from piling up).
  */
 export const MESSAGE_DEADLINE_MS = 2500;
+/**
+ * Signed requests whose X-Lark-Request-Timestamp is further than this from our clock are replays.
+ * Lark stamps each push (and each retry) afresh, so an hour only has to cover clock drift.
+ */
+export const REPLAY_WINDOW_MS = 3600_000;
 
 export const UNSUPPORTED_HINT = '暂时只支持文字消息，请直接输入文字，例如：帮助';
 export const CARD_STOPPED_TOAST = '机器人正在重启，请稍后再点一次。';
@@ -100,6 +106,11 @@ export class LarkReceiver implements Receiver {
       loggerLevel: lark.LoggerLevel.info,
     }).register<Record<string, (data: never) => Promise<unknown>>>({
       'im.message.receive_v1': async (data: LarkMessageEventData) => {
+        const shape = payloadProblem(data);
+        if (shape) {
+          this.log.warn({ reason: shape }, 'lark message event refused');
+          return;
+        }
         try {
           await this.onMessage(data);
         } catch (err) {
@@ -107,6 +118,11 @@ export class LarkReceiver implements Receiver {
         }
       },
       'card.action.trigger': async (data: LarkCardActionData) => {
+        const shape = cardPayloadProblem(data);
+        if (shape) {
+          this.log.warn({ reason: shape }, 'lark card callback refused');
+          return {};
+        }
         try {
           return (await this.onCardAction(data)).body;
         } catch (err) {
@@ -187,10 +203,10 @@ export class LarkReceiver implements Receiver {
   // ── incoming ──
 
   /**
-   * POST /lark/events in webhook mode. Checks, in order: size (413), JSON (400), signature when an
-   * encrypt key is set (401), decryption (400), verification token (401). Nothing rejected reaches
-   * the sink; nothing throws out of here. A message the database does not record within
-   * MESSAGE_DEADLINE_MS is answered 503 so Lark pushes it again.
+   * POST /lark/events in webhook mode. Checks, in order: size (413), JSON (400), signature and its
+   * timestamp when an encrypt key is set (401), decryption (400), verification token (401), payload
+   * shape (400). Nothing rejected reaches the sink; nothing throws out of here. A message the
+   * database does not record within MESSAGE_DEADLINE_MS is answered 503 so Lark pushes it again.
    */
   async handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: WebhookReply;
@@ -236,6 +252,7 @@ export class LarkReceiver implements Receiver {
       if (signed && !safeEqual(larkSignature(ts!, nonce!, this.opts.encryptKey, raw), signature!.toLowerCase())) {
         return this.reject(401, 'signature mismatch');
       }
+      if (signed && !withinReplayWindow(ts!, Date.now())) return this.reject(401, 'timestamp outside the replay window');
       if (typeof payload.encrypt !== 'string' || !payload.encrypt) return this.reject(400, 'encrypted body expected');
       try {
         const plain = JSON.parse(new lark.AESCipher(this.opts.encryptKey).decrypt(payload.encrypt)) as unknown;
@@ -261,6 +278,8 @@ export class LarkReceiver implements Receiver {
       return { status: 200, body: { challenge: payload.challenge } };
     }
     const type = eventType(payload);
+    const shape = type === 'card.action.trigger' ? payloadProblem(payload) ?? cardPayloadProblem(flatten(payload)) : payloadProblem(payload);
+    if (shape) return this.reject(400, `payload refused: ${shape}`);
     if (type === 'im.message.receive_v1') {
       const result = await this.withinDeadline(this.onMessage(flatten(payload) as LarkMessageEventData), MESSAGE_DEADLINE_MS);
       // 503 makes Lark push the event again later, when this (or another) instance takes it
@@ -340,6 +359,12 @@ export class LarkReceiver implements Receiver {
       clearTimeout(timer);
     }
   }
+}
+
+/** Lark's request timestamp is in seconds. */
+function withinReplayWindow(ts: string, nowMs: number): boolean {
+  const seconds = Number(ts);
+  return Number.isFinite(seconds) && Math.abs(nowMs - seconds * 1000) <= REPLAY_WINDOW_MS;
 }
 
 function toastBody(content: string): { toast: { type: 'info'; content: string } } {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import { Complaint, type ComplaintStatus } from '../../src/models/complaints.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, UNRESOLVED, categoryFromExactWords, nextFollowUp } from './rules.ts';
@@ -53,7 +54,7 @@ export function parseListFilter(args: string, tz: string): ListFilter | { error:
       continue;
     }
     const range = dateRange(w, tz);
-    if (range === 'bad') return { error: `日期「${w}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
+    if (range === 'bad') return { error: `日期「${echo(w)}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
     if (range) {
       query.acceptedAt = { $gte: range.from, $lt: range.to };
       label.push(w);
@@ -71,7 +72,7 @@ export function parseListFilter(args: string, tz: string): ListFilter | { error:
   if (client.length) {
     const name = client.join(' ');
     query.clientName = { $regex: name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
-    label.push(`客户「${name}」`);
+    label.push(`客户「${echo(name)}」`);
   }
   return { query, label };
 }

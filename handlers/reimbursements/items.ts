@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BotContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { Claim, FormSession } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../src/models/reimbursements.ts';
@@ -70,7 +71,7 @@ export const itemForm: FormDefinition = {
       placeholder: CATEGORY_HINT,
       parse: (t) => {
         const c = parseCategory(t);
-        return c ? ok(categoryLabel(c)) : bad(`类别「${t}」不认识，请从这些中选：${CATEGORY_HINT}。`);
+        return c ? ok(categoryLabel(c)) : bad(`类别「${echo(t)}」不认识，请从这些中选：${CATEGORY_HINT}。`);
       },
     },
     {

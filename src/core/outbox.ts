@@ -73,11 +73,21 @@ export class Outbox {
     return ref;
   }
 
+  /**
+   * Shows `card` in place of message `messageId`, or sends it to `fallback` where cards cannot be
+   * updated. Callers update a card after the change it shows was made, so a card the platform
+   * refuses to update (Lark 230001: recalled, too old, not ours) is logged and sent anew rather than
+   * reported as a failure of the change.
+   */
   async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target): Promise<void> {
     const sender = this.senders.get(channel);
     if (sender?.updateCard) {
-      await this.throttled(fallback, () => sender.updateCard!(messageId, card));
-      return;
+      try {
+        await this.throttled(fallback, () => sender.updateCard!(messageId, card));
+        return;
+      } catch (err) {
+        this.log.warn({ err, channel, messageId }, 'card update refused, sending the card anew');
+      }
     }
     await this.send(fallback, card);
   }

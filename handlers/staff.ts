@@ -7,7 +7,7 @@ import { parseRoles, roleNames } from '../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../src/core/text.ts';
 import type { Card, Role } from '../src/core/types.ts';
 import { describeIssues, staffInputSchema } from '../src/roster/staff-input.ts';
-import { replyWithNewCode } from './bind.ts';
+import { issueOrConfirm } from './bind.ts';
 
 type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
 
@@ -209,8 +209,7 @@ export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
   }
-  await replyWithNewCode(ctx, s._id, s.name);
-  await ctx.toast('绑定码已发出');
+  await issueOrConfirm(ctx, s._id, s.name, ctx.action!.value.rebind === '1');
 }
 
 function stamp(ctx: BotContext): string {

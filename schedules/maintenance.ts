@@ -46,6 +46,7 @@ export const housekeeping: JobDefinition = {
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
     // inbox and bind-code claims outlive their records by a margin; sequence and transition claims stay
     await Claim.deleteMany({ _id: { $regex: /^(inbox|bindcode):/ }, at: { $lt: new Date(now - 30 * DAY) } });
+    await Claim.deleteMany({ _id: { $regex: /^attempt:/ }, at: { $lt: new Date(now - DAY) } });
   },
 };
 

@@ -104,3 +104,24 @@ describe('payloads the database cannot store', () => {
     await stillServes();
   });
 });
+
+describe('bind codes over Lark', () => {
+  it('绑定码 in a group goes to the admin by open_id; the group sees no code', async () => {
+    await Staff.create({ name: '孙队员', phone: '13800000009', roles: ['guard'] });
+    const event = messageEvent({
+      token: lark.token,
+      openId: ADMIN,
+      text: '@_user_1 绑定码 孙队员',
+      chatId: 'oc_group_1',
+      chatType: 'group',
+      mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bot' }],
+    });
+    expect((await lark.deliver(event)).status).toBe(200);
+    const groupTexts = await lark.standin.waitFor(() => (lark.standin.texts('oc_group_1').length ? lark.standin.texts('oc_group_1') : undefined), 'the group note');
+    const [privately] = await lark.standin.waitFor(() => (lark.standin.texts(ADMIN).length ? lark.standin.texts(ADMIN) : undefined), 'the private code');
+    const code = /绑定码：([A-Z0-9]{8})/.exec(privately ?? '')?.[1];
+    expect(code, privately).toBeDefined();
+    expect(lark.standin.sent(ADMIN)[0]?.query.receive_id_type).toBe('open_id');
+    expect(groupTexts).toEqual(['孙队员 的绑定码已私信发给你。']);
+  });
+});

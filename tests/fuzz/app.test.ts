@@ -20,6 +20,8 @@ import type { BotEvent, Channel } from '../../src/core/types.ts';
 useDatabase('fuzz');
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 75);
+/** Generous per-run allowance so FUZZ_RUNS=1000 does not hit the default 30 s. */
+const TIMEOUT = Math.max(60_000, RUNS * 2 * 500);
 const CHINESE = /[\u3400-\u9fff]/;
 
 let bot: Bot;
@@ -81,7 +83,7 @@ const sender = fc.record({
 });
 
 /** Delivers one event and returns everything the sender was shown (replies, cards, the Lark toast). */
-async function deliver(s: { who: Who; channel: Channel; inGroup: boolean }, build: (base: Omit<BotEvent, 'kind'>) => BotEvent): Promise<string[]> {
+async function deliver(s: { who: Who; channel: Channel; inGroup: boolean }, build: (base: Omit<BotEvent, 'kind'>) => BotEvent): Promise<{ key: string; shown: string[] }> {
   const chat = s.channel === 'lark' ? larkChat : consoleChat;
   const userId = s.channel === 'lark' ? `ou_${s.who}` : s.who;
   const event = build({
@@ -94,15 +96,16 @@ async function deliver(s: { who: Who; channel: Channel; inGroup: boolean }, buil
   const before = chat.sent.length;
   const out = await chat.sink().intakeAndWait(event, 10_000);
   expect(out.result).toBe('accepted');
-  await waitProcessed(`${event.channel}:${event.id}`);
-  return [...chat.sent.slice(before).map((m) => m.text), ...(out.toast ? [out.toast] : [])];
+  const key = `${event.channel}:${event.id}`;
+  await waitProcessed(key);
+  return { key, shown: [...chat.sent.slice(before).map((m) => m.text), ...(out.toast ? [out.toast] : [])] };
 }
 
-async function checkOne(who: Who, send: () => Promise<string[]>): Promise<void> {
+async function checkOne(who: Who, send: () => Promise<{ key: string; shown: string[] }>): Promise<void> {
   const before = await counts(who);
-  const shown = await send();
-  const last = await InboundEvent.findOne().sort({ receivedAt: -1 }).lean();
-  expect(last?.status, `handler failed: ${last?.refId}`).toBe('done');
+  const { key, shown } = await send();
+  const rec = await InboundEvent.findById(key).lean();
+  expect(rec?.status, `handler failed: ${rec?.refId}`).toBe('done');
   for (const s of shown) expect(s, 'every answer is Chinese').toMatch(CHINESE);
   expect(await counts(who)).toEqual(before);
 }
@@ -115,7 +118,7 @@ describe('fuzzing the app (fast-check)', () => {
       }),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, TIMEOUT);
 
   it('random card clicks: no crash, no change, answers in Chinese', async () => {
     const action = fc.oneof(fc.constantFrom(...actionKeys), fc.string({ maxLength: 20 }));
@@ -127,7 +130,7 @@ describe('fuzzing the app (fast-check)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('random form values for every form card: no crash, no change, answers in Chinese', async () => {
     const submission = fc.constantFrom(...forms).chain((def) =>
@@ -149,5 +152,5 @@ describe('fuzzing the app (fast-check)', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });

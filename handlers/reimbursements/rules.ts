@@ -3,6 +3,7 @@ import { isNoneWord } from '../../src/core/text.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -89,7 +90,7 @@ export function parseSerials(text: string): { serials: string[] } | { error: str
   if (!t || t === '0' || isNoneWord(t)) return { serials: [] };
   const parts = t.split(/[,，、;；\s]+/).filter(Boolean).map((s) => s.toUpperCase());
   const bad = parts.filter((p) => !/^[A-Z0-9-]{3,30}$/.test(p) || !/\d$/.test(p));
-  if (bad.length) return { error: `票号「${bad.join('、')}」格式不对：应为票面上的编号（数字结尾），多张用逗号隔开。` };
+  if (bad.length) return { error: `票号「${echo(bad.join('、'))}」格式不对：应为票面上的编号（数字结尾），多张用逗号隔开。` };
   return { serials: parts };
 }
 

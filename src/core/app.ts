@@ -6,7 +6,7 @@ import { isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, t
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
-import { normalizeText, stripCommandPrefix } from './text.ts';
+import { echo, normalizeText, stripCommandPrefix } from './text.ts';
 import type { BotEvent, Card, CardButton, EventSink, IntakeResult, Role } from './types.ts';
 import { ROLE_LABELS } from './roles.ts';
 
@@ -329,7 +329,7 @@ export class BotApp implements EventSink {
     const match = matchCommand(this.routes, ctx.text);
     if (!match) {
       if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
-      else await ctx.reply(`没有听懂「${truncate(stripCommandPrefix(ctx.text), 20)}」。发送「帮助」查看你能用的命令。`);
+      else await ctx.reply(`没有听懂「${echo(stripCommandPrefix(ctx.text))}」。发送「帮助」查看你能用的命令。`);
       return;
     }
     ctx.args = match.args;
@@ -395,8 +395,4 @@ export class BotApp implements EventSink {
 function refusal(allow: Allow, what: string): string {
   const need = Array.isArray(allow) ? (allow as Role[]).map((r) => ROLE_LABELS[r]).join('或') : '已绑定的员工';
   return `你没有权限使用「${what}」，需要${need}。如有需要请联系行政部。`;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

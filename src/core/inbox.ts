@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
+import { isDuplicateKey } from './once.ts';
 import { InboxAttempt, SentReply } from '../models/inbox.ts';
 import type { SendLedger } from './outbox.ts';
 import type { Channel, SentRef } from './types.ts';
@@ -35,7 +36,7 @@ export async function takeAttempt(key: string, owner: string, staleBefore: Date,
       await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: owner, at: now, beatAt: now });
       return n < maxAttempts ? { kind: 'attempt', n } : { kind: 'give-up', n };
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     const held = await InboxAttempt.findById(`${key}#${n}`, { beatAt: 1 }).lean();
     if (held && held.beatAt > staleBefore) return { kind: 'busy' };
@@ -108,7 +109,7 @@ export class ReplyLedger implements SendLedger {
         await SentReply.create({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
       } catch (err) {
         // the message is out; a missing record only matters if this event is ever run again
-        if ((err as { code?: number }).code !== 11000) {
+        if (!isDuplicateKey(err)) {
           this.log.warn({ err, replyKey }, 'could not record a sent reply');
           ReplyLedger.remember(this.key, n, ref);
         }

@@ -55,6 +55,8 @@ export const housekeeping: JobDefinition = {
     await SentReply.deleteMany({ at: { $lt: new Date(now - 30 * DAY) } });
     // inbox keys of the earlier scheme outlive their records by a margin; sequence and transition keys stay
     await OnceKey.deleteMany({ _id: { $regex: /^inbox:/ }, at: { $lt: new Date(now - 30 * DAY) } });
+    // rate-limit attempts (src/core/rate-limit.ts) only matter within their window
+    await OnceKey.deleteMany({ _id: { $regex: /^attempt:/ }, at: { $lt: new Date(now - DAY) } });
   },
 };
 

@@ -83,6 +83,12 @@ export class Outbox {
     return this.deliver(target, message, {});
   }
 
+  /**
+   * Shows `card` in place of message `messageId`, or sends it to `fallback` where cards cannot be
+   * updated. Callers update a card after the change it shows was made, so a card the platform
+   * refuses to update (Lark 230001: recalled, too old, not ours) is logged and sent anew rather than
+   * reported as a failure of the change.
+   */
   async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target): Promise<void> {
     const sender = this.senders.get(channel);
     if (!sender?.updateCard) {
@@ -93,8 +99,15 @@ export class Outbox {
       await this.throttled(fallback, () => sender.updateCard!(messageId, card));
       return { channel, messageId };
     };
-    await (this.ledger ? this.ledger.once(channel, patch) : patch());
+    try {
+      await (this.ledger ? this.ledger.once(channel, patch) : patch());
+    } catch (err) {
+      // the change the card shows has been made: a card the platform will not update is sent anew
+      this.log.warn({ err, channel, messageId }, 'card update refused, sending the card anew');
+      await this.send(fallback, card);
+    }
   }
+
 
   private async deliver(target: Target, message: Outgoing, opts: SendOptions): Promise<SentRef> {
     const sender = this.senders.get(target.channel);

@@ -5,7 +5,7 @@ import { silentLog, testConfig, waitProcessed } from './harness.ts';
 import { LarkStandin, cardActionEvent, larkRequest, messageEvent } from './lark-standin.ts';
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 
 export const p2p = (openId: string) => `oc_p2p_${openId}`;
@@ -67,7 +67,7 @@ export async function startLarkBot(env: Record<string, string> = {}) {
     await standin.close();
   }
 
-  return { standin, bot, receiver, config, token, encryptKey, deliver, say, click, close };
+  return { standin, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, click, close };
 }
 
 export type LarkBot = Awaited<ReturnType<typeof startLarkBot>>;

@@ -39,6 +39,7 @@ export class LarkStandin {
   private seq = 0;
   private uuids = new Map<string, string>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
+  private failNextPatches: { status: number; code: number; msg: string }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
 
   private constructor(private readonly opts: StandinOptions) {}
@@ -137,9 +138,15 @@ export class LarkStandin {
     return this.requests.filter((r) => r.method === 'PATCH' && (messageId === undefined || r.messageId === messageId));
   }
 
+  /** The next card update (PATCH) is refused with this Lark code, as Lark does for a card it will not update. */
+  failNextPatch(code: number, msg: string, status = 400): void {
+    this.failNextPatches.push({ status, code, msg });
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.failNext = [];
+    this.failNextPatches = [];
   }
 
   /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
@@ -210,6 +217,8 @@ export class LarkStandin {
     }
     if (method === 'PATCH' && id && !reply) {
       if (typeof body.content !== 'string') return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
+      const failure = this.failNextPatches.shift();
+      if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, messageId: id };
       return { status: 200, json: { code: 0, msg: 'success', data: {} }, messageId: id };
     }
     return { status: 404, json: { code: 404, msg: 'not found' } };
@@ -293,10 +302,15 @@ export function cardActionEvent(o: CardActionOverrides): Envelope {
 }
 
 export function encryptPayload(payload: unknown, encryptKey: string): string {
+  return encryptText(JSON.stringify(payload), encryptKey);
+}
+
+/** Encrypts JSON text as it is (for payloads JSON.stringify cannot produce, such as 100,000-deep nesting). */
+export function encryptText(plain: string, encryptKey: string): string {
   const key = createHash('sha256').update(encryptKey).digest();
   const iv = randomBytes(16);
   const cipher = createCipheriv('aes-256-cbc', key, iv);
-  const enc = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  const enc = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, enc]).toString('base64');
 }
 

@@ -18,7 +18,7 @@ import { Bot } from '../../src/bot.ts';
 import { composition } from '../../src/workflows.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
 
 /*

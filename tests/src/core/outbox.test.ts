@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
 import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
-import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark.ts';
+import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
 import { ReplyLedger, idempotencyKey } from '../../../src/core/inbox.ts';
 import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/types.ts';

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BotContext, Services } from '../../src/core/context.ts';
+import type { Card } from '../../src/core/types.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { notify, recipientsWithRole } from '../../src/core/notify.ts';
@@ -41,10 +42,13 @@ function monthFrom(ctx: BotContext, words: string[]): { month: string; rest: str
   return { month, rest: words.filter((_, i) => i !== idx) };
 }
 
-async function alreadyFiled(ctx: BotContext, post: string, month: string): Promise<boolean> {
+/** How the outcome is shown: a new message, or (form card) in place of the card that was submitted. */
+type Show = (card: Card) => Promise<void>;
+
+async function alreadyFiled(ctx: BotContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
   const r = (await SupplyReport.findById(reportId(post, month)).lean()) as SupplyReportRecord | null;
   if (!r) return false;
-  await ctx.reply(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正请联系综合部。`));
+  await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正请联系综合部。`));
   return true;
 }
 
@@ -79,7 +83,8 @@ export async function reportFromCard(ctx: BotContext): Promise<void> {
     await ctx.toast('这张月报表不是你驻点的，请发送「物资月报」重新打开。');
     return;
   }
-  if (await alreadyFiled(ctx, post, month)) return;
+  const show: Show = (card) => ctx.updateCard(card);
+  if (await alreadyFiled(ctx, post, month, show)) return;
   const items = await loadList(post);
   const form = ctx.action?.form ?? {};
   const split = (s: string | undefined) => (s ?? '').split(/[;；\n]+/).map((x) => x.trim()).filter(Boolean);
@@ -88,7 +93,7 @@ export async function reportFromCard(ctx: BotContext): Promise<void> {
     ...split(form.extra),
     ...split(form.requests).map((r) => `申领 ${r}`),
   ].join('\n');
-  const problems = await fileReport(ctx, post, month, items, text, (form.note ?? '').trim());
+  const problems = await fileReport(ctx, post, month, items, text, (form.note ?? '').trim(), show);
   if (problems) {
     await ctx.updateCard(reportFormCard(post, month, items, form, problems));
     await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
@@ -99,7 +104,15 @@ export async function reportFromCard(ctx: BotContext): Promise<void> {
  * Checks and files a report; returns the problems instead when it cannot be filed. The first
  * filing for a post and month wins (its `_id`), so a double submit files once.
  */
-async function fileReport(ctx: BotContext, post: string, month: string, items: ConfiguredItem[], text: string, note: string): Promise<string[] | undefined> {
+async function fileReport(
+  ctx: BotContext,
+  post: string,
+  month: string,
+  items: ConfiguredItem[],
+  text: string,
+  note: string,
+  show: Show = (c) => ctx.reply(c).then(() => {}),
+): Promise<string[] | undefined> {
   const parsed = parseReport(text, items);
   if (!parsed.ok) return parsed.errors;
   const { services } = ctx;
@@ -122,7 +135,7 @@ async function fileReport(ctx: BotContext, post: string, month: string, items: C
     await SupplyReport.create(report);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    await alreadyFiled(ctx, post, month);
+    await alreadyFiled(ctx, post, month, show);
     return undefined;
   }
   const created: SupplyRequestRecord[] = [];
@@ -156,7 +169,7 @@ async function fileReport(ctx: BotContext, post: string, month: string, items: C
   await notify(services, office, reportCard(report, tz, `${report.leaderName} 已提交 ${post} ${month} 物资管理月报。`));
   for (const q of created) await sendRequestCards(services, q);
   const told = office.length ? '已送综合部' : '注意：暂时没有综合部人员接收，请联系行政部';
-  await ctx.reply(reportCard(report, tz, `已提交，${told}${created.length ? `；申领 ${created.length} 项等待综合部审批，结果会通知你` : ''}。`));
+  await show(reportCard(report, tz, `已提交，${told}${created.length ? `；申领 ${created.length} 项等待综合部审批，结果会通知你` : ''}。`));
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Services } from '../src/core/context.ts';
-import { notify, recipientsWithRole } from '../src/core/notify.ts';
+import { notify, recipientsOf, recipientsWithRole } from '../src/core/notify.ts';
 import { takeOnce } from '../src/core/once.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { Staff } from '../src/models/index.ts';
@@ -38,7 +38,7 @@ export async function remindLeaders(deps: Services): Promise<RemindReport> {
       continue;
     }
     if (!(await takeOnce(`supplies-remind:${month}:${post}`, 'scheduler'))) continue;
-    const people = await recipientsWithRole(deps, ['team_leader']).then((rs) => rs.filter((r) => leaders.some((l) => String(l._id) === r.staffId)));
+    const people = await recipientsOf(deps, leaders.map((l) => ({ id: String(l._id), name: l.name })));
     await notify(deps, people, `📦 请填报 ${post} ${month} 的物资管理月报（§4.2）：清点库存、消耗、损坏丢失，需要补充的写申领。\n发送「物资月报」开始填写，综合部会在 ${s.summaryDay} 日汇总。`);
     out.reminded.push(post);
   }

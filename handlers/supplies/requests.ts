@@ -140,5 +140,9 @@ export async function pendingRequests(ctx: BotContext): Promise<void> {
     return;
   }
   if (pending.length > 1) await ctx.reply(`等待审批的物资申领 ${pending.length} 项${pending.length === 20 ? '（只显示最早的 20 项）' : ''}：`);
-  for (const q of pending) await ctx.reply(requestCard(q));
+  for (const q of pending) {
+    const sent = await ctx.reply(requestCard(q));
+    // so this copy is updated too when someone decides from another one
+    await SupplyRequestCard.create({ requestNo: q._id, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null });
+  }
 }

@@ -130,3 +130,25 @@ describe('§4.2 物资管理月报 on Lark', () => {
     expect(standin.cards(OU.zhao).filter((c) => JSON.stringify(c.card).includes('物资管理月报汇总'))).toHaveLength(1);
   });
 });
+
+describe('§4.2 refusing a request on Lark', () => {
+  it('asks for the reason on the card, refuses without one, and tells the leader the reason', async () => {
+    await fileReport({ i0: '6', i1: '8', requests: '警棍 2 新队员' });
+    const no = 'WZ-20261125-001';
+    const card = await cardWith(OU.qian, `物资申领待审批 ${no}`);
+    expect(await lark.click(OU.chen, card.messageId, findButtonValue(card.card, 'supplies.refuseAsk')!)).toContain('没有权限');
+    await lark.click(OU.qian, card.messageId, findButtonValue(card.card, 'supplies.refuseAsk')!);
+    const form = await standin.waitFor(() => standin.patches(card.messageId).at(-1), 'the reason form');
+    const submit = findButtonValue(form.content!, 'supplies.refuse')!;
+    expect(await lark.click(OU.qian, card.messageId, submit, { reason: '' })).toContain('必须写明原因');
+    expect((await SupplyRequest.findById(no).lean())?.status).toBe('pending');
+
+    expect(await lark.click(OU.qian, card.messageId, submit, { reason: '警棍库存充足，先调剂' })).toContain(`已拒绝 ${no}`);
+    await standin.waitFor(() => standin.texts(OU.chen).some((t) => t.includes('原因：警棍库存充足，先调剂')), 'the leader told why');
+    // 赵综合's copy now shows the refusal, without buttons
+    const other = await cardWith(OU.zhao, `物资申领待审批 ${no}`);
+    const patch = await standin.waitFor(() => standin.patches(other.messageId).at(-1), 'the other copy updated');
+    expect(JSON.stringify(patch.content)).toContain('钱综合 于 2026-11-25 09:00 拒绝，原因：警棍库存充足，先调剂');
+    expect(findButtonValue(patch.content!, 'supplies.approve')).toBeUndefined();
+  });
+});

@@ -136,6 +136,20 @@ describe('§4.2 物资管理月报', () => {
   });
 });
 
+describe('§4.2 looking up reports and requests', () => {
+  it('shows 综合部 a post\'s report, the month so far and the pending requests; a guard gets none of it', async () => {
+    await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
+    await chat.say('chen', '物资月报\n对讲机 6\n手电筒 7\n申领 手电筒 1 补齐');
+    expect((await chat.say('zhao', '查看月报 万达广场 2026-11')).join('')).toContain('⚠ 手电筒 短缺 1支');
+    expect((await chat.say('zhao', '查看月报 城南小区')).join('')).toContain('城南小区 2026-11 还没有提交物资月报');
+    const summary = (await chat.say('zhao', '物资月报汇总')).join('');
+    expect(summary).toContain('未报驻点：城南小区');
+    expect(summary).toContain('待审批申领 1 项');
+    expect((await chat.say('zhao', '待批申领')).join('')).toContain('物资申领待审批 WZ-20261125-001');
+    for (const cmd of ['查看月报 万达广场', '物资月报汇总', '待批申领', '物资月报']) expect((await chat.say('zhang', cmd)).join('')).toContain('没有权限');
+  });
+});
+
 describe('§4.2 monthly reminder and summary', () => {
   it('reminds each post\'s team leader once from the report day, and tells 综合部 of a post without one', async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN, 东湖公园: [['对讲机', 2, '台']] });

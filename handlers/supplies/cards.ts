@@ -127,18 +127,19 @@ export function reportFormCard(post: string, month: string, items: readonly Conf
   };
 }
 
-/** Text channels: the one-message form to copy, fill in and send back. */
-export function reportTemplate(post: string, month: string, items: readonly ConfiguredItem[]): string {
-  return [
+/**
+ * Text channels: the one-message form as two messages — how to fill it in, then the block alone,
+ * because a long press in WeChat copies a whole message and the block must be copied by itself.
+ */
+export function reportTemplate(post: string, month: string, items: readonly ConfiguredItem[]): [string, string] {
+  const how = [
     `📝 物资管理月报：${post} ${month}（§4.2）`,
-    '请复制下面整段，把 _ 改成实际清点的数字后发回（消耗、损坏、丢失没有就写 0；损坏丢失可在行末写原因）：',
-    '',
-    `物资月报 ${month}`,
-    ...items.map((i) => `${i.item} 库存_ 消耗0 损坏0 丢失0`),
-    '申领 无',
-    '',
+    ...(items.length ? [] : [`⚠ ${post} 还没有配置清单（§4.1），请联系综合部设置；现有物资也可以按「物品 库存N」逐行填报。`]),
+    '请长按复制下一条消息，把 _ 改成实际清点的数字后整条发回。消耗、损坏、丢失没有就写 0，损坏丢失可在行末写原因；',
     '需要申领时把「申领 无」改成「申领 对讲机 2 原因」，多项每行一条。',
   ].join('\n');
+  const block = [`物资月报 ${month}`, ...items.map((i) => `${i.item} 库存_ 消耗0 损坏0 丢失0`), '申领 无'].join('\n');
+  return [how, block];
 }
 
 export interface SummaryView {

@@ -66,7 +66,8 @@ export async function startReport(ctx: BotContext): Promise<void> {
   const items = await loadList(post);
   const lines = [...m.rest.length ? [m.rest.join(' ')] : [], ...body].filter((l) => l.trim());
   if (!lines.length) {
-    await ctx.reply(ctx.can.formCards ? reportFormCard(post, m.month, items) : reportTemplate(post, m.month, items));
+    if (ctx.can.formCards) await ctx.reply(reportFormCard(post, m.month, items));
+    else for (const message of reportTemplate(post, m.month, items)) await ctx.reply(message);
     return;
   }
   const note = lines.find((l) => /^备注[:：]/.test(l))?.replace(/^备注[:：]\s*/, '') ?? '';

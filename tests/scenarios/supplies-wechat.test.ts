@@ -72,10 +72,18 @@ describe('supplies on WeChat', () => {
 
   it('takes the one-message report, flags the shortage, and 综合部 approves the request once by answering its number twice (§4.2)', async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
-    const template = await talk(leader, '物资月报');
-    expect(template).toContain('对讲机 库存_ 消耗0 损坏0 丢失0');
+    // the template comes as instructions, then the block alone (a long press copies a whole message)
+    const before = wx.deliveredTo(leader.id).length;
+    wx.say(leader, '物资月报');
+    const [how, block] = await waitFor(() => (wx.deliveredTo(leader.id).length >= before + 2 ? wx.deliveredTo(leader.id).slice(before) : undefined), 'the template');
+    expect(how).toContain('长按复制下一条消息');
+    expect(block).toBe('物资月报 2026-11\n对讲机 库存_ 消耗0 损坏0 丢失0\n手电筒 库存_ 消耗0 损坏0 丢失0\n申领 无');
 
-    const filed = await talk(leader, '物资月报 2026-11\n对讲机 库存4 消耗0 损坏0 丢失2 巡逻时遗失\n手电筒 库存8 消耗3 损坏0 丢失0\n申领 对讲机 2 补齐配置');
+    const filled = block!
+      .replace('对讲机 库存_ 消耗0 损坏0 丢失0', '对讲机 库存4 消耗0 损坏0 丢失2 巡逻时遗失')
+      .replace('手电筒 库存_ 消耗0', '手电筒 库存8 消耗3')
+      .replace('申领 无', '申领 对讲机 2 补齐配置');
+    const filed = await talk(leader, filled);
     expect(filed).toContain('⚠ 对讲机 短缺 2台（现有 4，配置 6）');
     expect(filed).toContain('⚠ 对讲机 丢失 2台（巡逻时遗失）');
 

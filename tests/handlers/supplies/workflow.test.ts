@@ -82,10 +82,12 @@ describe('§4.2 物资管理月报', () => {
 
   it('gives a team leader the template of their post\'s list to fill in and send back', async () => {
     await seedLists({ 万达广场: WANDA });
-    const t = (await chat.say('chen', '物资月报')).join('\n');
-    expect(t).toContain('万达广场 2026-11');
-    expect(t).toContain('对讲机 库存_ 消耗0 损坏0 丢失0');
-    expect(t).toContain('手电筒 库存_');
+    const [how, block] = await chat.say('chen', '物资月报');
+    expect(how).toContain('万达广场 2026-11');
+    expect(block).toBe('物资月报 2026-11\n对讲机 库存_ 消耗0 损坏0 丢失0\n手电筒 库存_ 消耗0 损坏0 丢失0\n申领 无');
+    // sent back unfilled, it is refused and nothing is filed
+    expect((await chat.say('chen', block!)).join('')).toContain('对讲机：库存还没有填写数字');
+    expect(await SupplyReport.countDocuments()).toBe(0);
   });
 
   it('flags a shortage and damage against the configured quantity, and sends the report and the request to 综合部', async () => {

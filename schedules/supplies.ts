@@ -8,7 +8,8 @@ import { SupplyReport } from '../handlers/supplies/models.ts';
 import { summaryCard } from '../handlers/supplies/cards.ts';
 import { monthSummary } from '../handlers/supplies/lookup.ts';
 import { postsWithList } from '../handlers/supplies/store.ts';
-import { monthOf, monthlyMomentReached, postsWithoutReport } from '../handlers/supplies/rules.ts';
+import { monthOf } from '../src/core/dates.ts';
+import { monthlyMomentReached, postsWithoutReport } from '../handlers/supplies/rules.ts';
 
 /*
  * §4.2 once a month: from SUPPLIES_REPORT_DAY at SUPPLIES_REMIND_TIME each post's team leader is

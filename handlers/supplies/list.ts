@@ -1,4 +1,4 @@
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Role } from '../../src/core/types.ts';
 import { SupplyChange } from './models.ts';
@@ -11,41 +11,41 @@ import { changeText, parseConfigPairs, planListChanges } from './rules.ts';
 export const OFFICE_ROLES: readonly Role[] = ['general_affairs', 'admin', 'chairman'];
 export const LIST_VIEWERS: readonly Role[] = [...OFFICE_ROLES, 'team_leader'];
 
-export function editorOf(ctx: BotContext): Editor {
-  return { by: ctx.sender?.staffId ?? ctx.sender?.identity ?? '', byName: ctx.sender?.name ?? '' };
+export function editorOf(ctx: StaffContext): Editor {
+  return { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name };
 }
 
 /**
  * The post a command names (its first word), or the sender's own. Refuses a post that does not
  * exist, and a team leader asking about another post. Returns the post and the rest of the text.
  */
-export async function postFromArgs(ctx: BotContext, args: string, example: string): Promise<{ post: string; rest: string } | undefined> {
+export async function postFromArgs(ctx: StaffContext, args: string, example: string): Promise<{ post: string; rest: string } | undefined> {
   const [first = '', ...rest] = args.split(/\s+/).filter(Boolean);
   const office = OFFICE_ROLES.some((r) => ctx.hasRole(r));
   const posts = first ? await knownPosts([first]) : new Set<string>();
   let post = posts.has(first) ? first : '';
   const remaining = post ? rest.join(' ') : args;
-  if (!post && !office && ctx.sender?.post) post = ctx.sender.post;
+  if (!post && !office && ctx.sender.post) post = ctx.sender.post;
   if (!post) {
     await ctx.reply(first ? `驻点「${first}」不存在。发送「驻点列表」查看所有驻点，例如：${example}` : `请写驻点名称，例如：${example}`);
     return undefined;
   }
-  if (!office && post !== ctx.sender?.post) {
-    await ctx.reply(`你只能查看本驻点（${ctx.sender?.post || '未设置'}）的物资。`);
+  if (!office && post !== ctx.sender.post) {
+    await ctx.reply(`你只能查看本驻点（${ctx.sender.post || '未设置'}）的物资。`);
     return undefined;
   }
   return { post, rest: remaining };
 }
 
 /** 配置清单 [驻点] */
-export async function showList(ctx: BotContext): Promise<void> {
+export async function showList(ctx: StaffContext): Promise<void> {
   const target = await postFromArgs(ctx, ctx.args, '配置清单 万达广场');
   if (!target) return;
   await ctx.reply(listCard(target.post, await loadList(target.post)));
 }
 
 /** 设置配置 <驻点> <物品> <数量>[、<物品> <数量>…] — all parts or none (§4.1). */
-export async function setItems(ctx: BotContext): Promise<void> {
+export async function setItems(ctx: StaffContext): Promise<void> {
   const example = '设置配置 万达广场 对讲机 6台、手电筒 8';
   const [first = '', ...rest] = ctx.args.split(/\s+/).filter(Boolean);
   if (!first || !rest.length) {
@@ -78,7 +78,7 @@ export async function setItems(ctx: BotContext): Promise<void> {
 }
 
 /** 配置记录 <驻点> [物品]: the last changes, newest first (§4.1 every change is kept). */
-export async function listChanges(ctx: BotContext): Promise<void> {
+export async function listChanges(ctx: StaffContext): Promise<void> {
   const target = await postFromArgs(ctx, ctx.args, '配置记录 万达广场');
   if (!target) return;
   const item = target.rest.trim();
@@ -101,7 +101,7 @@ export async function listChanges(ctx: BotContext): Promise<void> {
  * 导入配置 followed by a pasted table (header line, then one item per line): the same checks as a
  * file, all or nothing, and each named post's list is replaced by what the table says.
  */
-export async function importPasted(ctx: BotContext): Promise<void> {
+export async function importPasted(ctx: StaffContext): Promise<void> {
   const text = ctx.args.trim();
   if (!text.includes('\n')) {
     await ctx.reply(

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
-import type { BotContext, Services } from '../../src/core/context.ts';
+import type { StaffContext, Services } from '../../src/core/context.ts';
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import type { Card } from '../../src/core/types.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -8,7 +8,7 @@ import { SupplyReport, SupplyRequest, SupplyRequestCard, reportId, type SupplyRe
 import { supplySettings } from './settings.ts';
 import { reportCard, reportFieldKey, reportFormCard, reportTemplate, requestCard } from './cards.ts';
 import { loadList } from './store.ts';
-import { compareWithConfiguration, monthOf, parseMonth, parseReport, reportMonthFor, type ConfiguredItem } from './rules.ts';
+import { compareWithConfiguration, parseReport, reportMonthFor, type ConfiguredItem } from './rules.ts';
 
 /*
  * §4.2 物资管理月报: a team leader files their post's report once a month — a form card on Lark, a
@@ -18,8 +18,8 @@ import { compareWithConfiguration, monthOf, parseMonth, parseReport, reportMonth
  */
 
 /** The post a team leader reports for: their own (staff record), or a reply saying why not. */
-async function leaderPost(ctx: BotContext): Promise<string | undefined> {
-  if (!ctx.sender?.staffId) {
+async function leaderPost(ctx: StaffContext): Promise<string | undefined> {
+  if (!ctx.sender.staffId) {
     await ctx.reply('填报月报需要员工身份：请先绑定（发送「绑定 绑定码」）。');
     return undefined;
   }
@@ -31,13 +31,12 @@ async function leaderPost(ctx: BotContext): Promise<string | undefined> {
 }
 
 /** The month asked for (`2026-11`, `11月`), or the one a report filed now is for. */
-function monthFrom(ctx: BotContext, words: string[]): { month: string; rest: string[] } | { error: string } {
+function monthFrom(ctx: StaffContext, words: string[]): { month: string; rest: string[] } | { error: string } {
   const { services } = ctx;
   const tz = services.config.timezone;
   const now = services.now();
-  const year = DateTime.fromJSDate(now, { zone: tz }).year;
-  const idx = words.findIndex((w) => parseMonth(w, year));
-  const month = idx >= 0 ? parseMonth(words[idx]!, year)! : reportMonthFor(now, tz, supplySettings.of(services.config).reportDay);
+  const idx = words.findIndex((w) => parseMonth(w, now, tz));
+  const month = idx >= 0 ? parseMonth(words[idx]!, now, tz)! : reportMonthFor(now, tz, supplySettings.of(services.config).reportDay);
   if (month > monthOf(now, tz)) return { error: `${month} 还没到，不能填报。` };
   return { month, rest: words.filter((_, i) => i !== idx) };
 }
@@ -45,7 +44,7 @@ function monthFrom(ctx: BotContext, words: string[]): { month: string; rest: str
 /** How the outcome is shown: a new message, or (form card) in place of the card that was submitted. */
 type Show = (card: Card) => Promise<void>;
 
-async function alreadyFiled(ctx: BotContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
+async function alreadyFiled(ctx: StaffContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
   const r = (await SupplyReport.findById(reportId(post, month)).lean()) as SupplyReportRecord | null;
   if (!r) return false;
   await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正请联系综合部。`));
@@ -53,7 +52,7 @@ async function alreadyFiled(ctx: BotContext, post: string, month: string, show: 
 }
 
 /** 物资月报 [月份] [+ the filled-in lines] */
-export async function startReport(ctx: BotContext): Promise<void> {
+export async function startReport(ctx: StaffContext): Promise<void> {
   const post = await leaderPost(ctx);
   if (!post) return;
   const [head = '', ...body] = ctx.args.split('\n');
@@ -76,7 +75,7 @@ export async function startReport(ctx: BotContext): Promise<void> {
 }
 
 /** The report form card (Lark) was submitted: the same parser as the one-message form. */
-export async function reportFromCard(ctx: BotContext): Promise<void> {
+export async function reportFromCard(ctx: StaffContext): Promise<void> {
   const post = await leaderPost(ctx);
   if (!post) return;
   const month = ctx.action?.value.month ?? '';
@@ -106,7 +105,7 @@ export async function reportFromCard(ctx: BotContext): Promise<void> {
  * filing for a post and month wins (its `_id`), so a double submit files once.
  */
 async function fileReport(
-  ctx: BotContext,
+  ctx: StaffContext,
   post: string,
   month: string,
   items: ConfiguredItem[],
@@ -124,8 +123,8 @@ async function fileReport(
     _id: reportId(post, month),
     post,
     month,
-    leaderId: ctx.sender!.staffId!,
-    leaderName: ctx.sender!.name,
+    leaderId: ctx.sender.staffId!,
+    leaderName: ctx.sender.name,
     lines: lines.map((l) => ({ ...l, configured: configured(l.item) })),
     flags: compareWithConfiguration(lines, items),
     requestNos: [] as string[],

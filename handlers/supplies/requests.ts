@@ -1,4 +1,4 @@
-import type { BotContext, Services } from '../../src/core/context.ts';
+import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, updateCards, type CardRef } from '../../src/core/notify.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
@@ -19,12 +19,12 @@ function whoDecided(q: SupplyRequestRecord | null, no: string, tz: string): stri
   return `申领 ${no} 已由 ${q.decidedByName} 于 ${formatDateTime(q.decidedAt, tz)} ${q.status === 'approved' ? '批准' : '拒绝'}，无需重复操作。`;
 }
 
-function cardVersion(ctx: BotContext): number | undefined {
+function cardVersion(ctx: StaffContext): number | undefined {
   const v = ctx.action?.value.v;
   return v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
 }
 
-async function decide(ctx: BotContext, no: string, decision: 'approved' | 'refused', reason?: string): Promise<void> {
+async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'refused', reason?: string): Promise<void> {
   const tz = ctx.services.config.timezone;
   const q = await load(no);
   if (!q) {
@@ -36,9 +36,9 @@ async function decide(ctx: BotContext, no: string, decision: 'approved' | 'refus
     await ctx.toast(whoDecided(await readAfterTransition(RequestTransitions, no, seen) as SupplyRequestRecord | null, no, tz));
     return;
   }
-  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
   if (!check.ok) {
-    await ctx.toast(q.status === 'pending' ? check.message : whoDecided(q, no, tz));
+    await ctx.toast(q.status === 'pending' ? check.why : whoDecided(q, no, tz));
     return;
   }
   if (decision === 'refused') {
@@ -53,8 +53,8 @@ async function decide(ctx: BotContext, no: string, decision: 'approved' | 'refus
     RequestTransitions,
     no,
     q.version,
-    { $set: { status: decision, decidedBy: ctx.sender!.staffId ?? ctx.sender!.identity, decidedByName: ctx.sender!.name, decidedAt: now, refuseReason: reason?.trim() || null } },
-    ctx.sender!.identity,
+    { $set: { status: decision, decidedBy: ctx.sender.staffId ?? ctx.sender.identity, decidedByName: ctx.sender.name, decidedAt: now, refuseReason: reason?.trim() || null } },
+    ctx.sender.identity,
   );
   if (!won) {
     await ctx.toast(whoDecided(await readAfterTransition(RequestTransitions, no, q.version) as SupplyRequestRecord | null, no, tz));
@@ -80,35 +80,35 @@ async function tellLeader(services: Services, q: SupplyRequestRecord): Promise<v
   await notify(services, people, text);
 }
 
-async function numberOrHint(ctx: BotContext, example: string): Promise<string | undefined> {
+async function numberOrHint(ctx: StaffContext, example: string): Promise<string | undefined> {
   const no = ctx.action?.value.no ?? parseRequestNo(ctx.args);
   if (!no) await ctx.reply(`请写明申领编号，例如：${example}\n发送「待批申领」查看等待审批的申领。`);
   return no;
 }
 
 /** 批准申领 <编号> / card button 批准 */
-export async function approveRequest(ctx: BotContext): Promise<void> {
+export async function approveRequest(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '批准申领 WZ-20261127-001');
   if (no) await decide(ctx, no, 'approved');
 }
 
 /** 拒绝申领 <编号> <原因> */
-export async function refuseCommand(ctx: BotContext): Promise<void> {
+export async function refuseCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '拒绝申领 WZ-20261127-001 本月已配发');
   if (no) await decide(ctx, no, 'refused', ctx.args.replace(/\bWZ-\d{8}-\d{3,}\b/i, '').trim());
 }
 
 /** Card button 拒绝: Lark asks for the reason on the card; text channels say what to send. */
-export async function refuseAsk(ctx: BotContext): Promise<void> {
+export async function refuseAsk(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const q = await load(no);
   if (!q) {
     await ctx.toast(`没有找到申领 ${no}。`);
     return;
   }
-  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
   if (!check.ok) {
-    await ctx.toast(q.status === 'pending' ? check.message : whoDecided(q, no, ctx.services.config.timezone));
+    await ctx.toast(q.status === 'pending' ? check.why : whoDecided(q, no, ctx.services.config.timezone));
     return;
   }
   if (!ctx.can.formCards) {
@@ -119,7 +119,7 @@ export async function refuseAsk(ctx: BotContext): Promise<void> {
 }
 
 /** The reason form (Lark) was submitted. */
-export async function refuseFromCard(ctx: BotContext): Promise<void> {
+export async function refuseFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const reason = (ctx.action?.form?.reason ?? '').trim();
   const problem = refusalReasonProblem(reason);
@@ -133,7 +133,7 @@ export async function refuseFromCard(ctx: BotContext): Promise<void> {
 }
 
 /** 待批申领: pending requests, oldest first, each as its card (the last one answers by number). */
-export async function pendingRequests(ctx: BotContext): Promise<void> {
+export async function pendingRequests(ctx: StaffContext): Promise<void> {
   const pending = (await SupplyRequest.find({ status: 'pending' }).sort({ requestedAt: 1 }).limit(20).lean()) as SupplyRequestRecord[];
   if (!pending.length) {
     await ctx.reply('没有等待审批的物资申领。');

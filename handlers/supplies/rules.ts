@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Role } from '../../src/core/types.ts';
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
+import { isNoneWord } from '../../src/core/text.ts';
 
 /*
  * The rulebook's §4 forms as pure functions: §4.1 驻点装备物资配置清单 (each post's configured
@@ -175,7 +177,6 @@ const COUNT_WORDS: Record<string, keyof Omit<ReportLine, 'item' | 'note'>> = {
 const POSITIONAL = ['stock', 'consumed', 'damaged', 'lost'] as const;
 const COUNT_RE = new RegExp(`^(${Object.keys(COUNT_WORDS).sort((a, b) => b.length - a.length).join('|')})?[:=]?(\\d+|_|\\?)?([^\\d\\s]{0,2})$`);
 const REQUEST_RE = /^(申领|申请|请领)[:\s]*/;
-const NONE = /^(无|没有|-|不需要|暂无)$/;
 
 /** How a line of the report is written, shown with every error. */
 export const REPORT_LINE_HINT = '每种物品一行：物品 库存N 消耗N 损坏N 丢失N（或按这个顺序只写数字，如「对讲机 5 0 1 0」）；申领写「申领 对讲机 2 原因」';
@@ -217,7 +218,7 @@ const FIELD_LABELS: Record<(typeof POSITIONAL)[number], string> = { stock: '库�
 /** `申领 对讲机 2台 原有一台摔坏` → a request; `申领 无` → nothing. */
 export function parseRequestLine(text: string): { ok: true; request?: SupplyRequestInput } | { ok: false; error: string } {
   const body = text.replace(REQUEST_RE, '').trim();
-  if (!body || NONE.test(body)) return { ok: true };
+  if (!body || isNoneWord(body) || /^(不需要|暂无)$/.test(body)) return { ok: true };
   const m = /^(\S+?)\s*[:=]?\s*(\d+)\s*([^\d\s]{0,2})(?:\s+(.*))?$/.exec(body);
   if (!m) return { ok: false, error: `「${text}」看不懂，申领请写成「申领 物品 数量 原因」，如「申领 对讲机 2 原有一台摔坏」` };
   const named = itemName.safeParse(m[1]);
@@ -302,11 +303,6 @@ export function compareWithConfiguration(lines: readonly ReportLine[], configure
 
 // ── §4.2 the monthly calendar ───────────────────────────────────────────────────────────────
 
-/** yyyy-MM of `now` in `tz`. */
-export function monthOf(now: Date, tz: string): string {
-  return DateTime.fromJSDate(now, { zone: tz }).toFormat('yyyy-LL');
-}
-
 /**
  * The month a report filed now is for: this month from the reminder day on; before it, last month
  * (a late report for the month just ended).
@@ -321,19 +317,6 @@ export function monthlyMomentReached(now: Date, tz: string, day: number, time: s
   const d = DateTime.fromJSDate(now, { zone: tz });
   const [h, m] = time.split(':').map(Number) as [number, number];
   return d >= d.set({ day, hour: h, minute: m, second: 0, millisecond: 0 });
-}
-
-/** A month like 2026-11 / 2026年11月 / 11月 (this year). */
-export function parseMonth(text: string, thisYear: number): string | undefined {
-  const t = text.replace(/\s+/g, '');
-  let m = /^(\d{4})[-./年](\d{1,2})月?$/.exec(t);
-  if (m) return valid(Number(m[1]), Number(m[2]));
-  m = /^(\d{1,2})月$/.exec(t);
-  if (m) return valid(thisYear, Number(m[1]));
-  return undefined;
-  function valid(y: number, mo: number) {
-    return mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined;
-  }
 }
 
 /** §4.2: posts expected to report (they have a configured list) that have not, in name order. */
@@ -351,11 +334,11 @@ export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = { pending: '
 export function mayDecideRequest(
   request: { status: RequestStatus; requesterId: string },
   actor: { staffId?: string; roles: ReadonlySet<Role> },
-): { ok: true } | { ok: false; message: string } {
-  if (!actor.roles.has('general_affairs')) return { ok: false, message: '物资申领由综合部审批，你没有权限。' };
-  if (request.status !== 'pending') return { ok: false, message: `这项申领${REQUEST_STATUS_LABELS[request.status]}，无需重复操作。` };
-  if (actor.staffId && actor.staffId === request.requesterId) return { ok: false, message: '不能审批自己提出的申领，请由综合部其他人员处理。' };
-  return { ok: true };
+): Verdict {
+  if (!actor.roles.has('general_affairs')) return denied('物资申领由综合部审批，你没有权限。');
+  if (request.status !== 'pending') return denied(`这项申领${REQUEST_STATUS_LABELS[request.status]}，无需重复操作。`);
+  if (actor.staffId && actor.staffId === request.requesterId) return denied('不能审批自己提出的申领，请由综合部其他人员处理。');
+  return allowed;
 }
 
 export function refusalReasonProblem(reason: string | undefined): string | undefined {

@@ -159,8 +159,8 @@ describe('§4.2 requests', () => {
   const actor = (staffId: string, ...roles: Role[]) => ({ staffId, roles: new Set<Role>(roles) });
   it('lets only 综合部 decide, once, and never on their own request', () => {
     expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'general_affairs')).ok).toBe(true);
-    expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'team_leader'))).toMatchObject({ ok: false, message: expect.stringContaining('综合部') });
-    expect(mayDecideRequest({ status: 'approved', requesterId: 'a' }, actor('b', 'general_affairs'))).toMatchObject({ ok: false, message: expect.stringContaining('已批准') });
+    expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'team_leader'))).toMatchObject({ ok: false, why: expect.stringContaining('综合部') });
+    expect(mayDecideRequest({ status: 'approved', requesterId: 'a' }, actor('b', 'general_affairs'))).toMatchObject({ ok: false, why: expect.stringContaining('已批准') });
     expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('a', 'general_affairs', 'team_leader'))).toMatchObject({ ok: false });
   });
 

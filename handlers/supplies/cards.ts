@@ -123,7 +123,8 @@ export function reportFormCard(post: string, month: string, items: readonly Conf
     title: `物资管理月报：${post} ${month}`,
     color: errors.length ? 'red' : 'blue',
     lines: errors.length ? ['请修改后再提交：', ...errors.map((e) => `⚠ ${e}`)] : ['按实际清点填写每种物品，提交后自动与配置清单对照（§4.2）。'],
-    form: { action: 'supplies.report', value: { post, month }, fields, submitLabel: '提交月报' },
+    // the items the inputs stand for, so a list changed meanwhile is noticed rather than misread
+    form: { action: 'supplies.report', value: { post, month, items: JSON.stringify(items.map((i) => i.item)) }, fields, submitLabel: '提交月报' },
   };
 }
 

@@ -87,6 +87,11 @@ export async function reportFromCard(ctx: StaffContext): Promise<void> {
   if (await alreadyFiled(ctx, post, month, show)) return;
   const items = await loadList(post);
   const form = ctx.action?.form ?? {};
+  if (ctx.action?.value.items !== JSON.stringify(items.map((i) => i.item))) {
+    await ctx.updateCard(reportFormCard(post, month, items, {}, ['配置清单刚刚有变动，请按这张新表重新填写。']));
+    await ctx.toast('配置清单有变动，请重新填写。');
+    return;
+  }
   const split = (s: string | undefined) => (s ?? '').split(/[;；\n]+/).map((x) => x.trim()).filter(Boolean);
   const text = [
     ...items.map((it, i) => `${it.item} ${(form[reportFieldKey(i)] ?? '').trim()}`),

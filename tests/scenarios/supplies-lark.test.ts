@@ -92,6 +92,17 @@ describe('§4.2 物资管理月报 on Lark', () => {
     expect(await SupplyRequest.countDocuments()).toBe(0);
   });
 
+  it('does not misread a form card whose list 综合部 changed meanwhile: it asks again on the new list', async () => {
+    await lark.say(OU.chen, '物资月报');
+    const card = await cardWith(p2p(OU.chen), 'supplies.report');
+    await lark.say(OU.zhao, '设置配置 万达广场 警棍 6根');
+    expect(await lark.click(OU.chen, card.messageId, findButtonValue(card.card, 'supplies.report')!, { i0: '6', i1: '8' })).toContain('配置清单有变动');
+    const fresh = await standin.waitFor(() => standin.patches(card.messageId).at(-1), 'the new form');
+    expect(formInputNames(fresh.content!)).toEqual(['i0', 'i1', 'i2', 'extra', 'requests', 'note']);
+    expect(JSON.stringify(fresh.content)).toContain('警棍（配置 6根）');
+    expect(await SupplyReport.countDocuments()).toBe(0);
+  });
+
   it('approves a request once when 综合部 double-clicks and both members click at once; every copy shows who decided', async () => {
     await fileReport({ i0: '5', i1: '8', requests: '对讲机 1 补齐配置' });
     const no = 'WZ-20261125-001';

@@ -77,6 +77,28 @@ const reportSchema = new Schema(
 );
 reportSchema.index({ month: 1, post: 1 });
 export const SupplyReport = mongoose.model('SupplyReport', reportSchema);
+
+/**
+ * A report 综合部 sent back for correction (退回月报), kept as it was filed with who returned it,
+ * when and why; the post then files the month again.
+ */
+const returnedSchema = reportSchema.clone();
+returnedSchema.add({
+  reportId: { type: String, required: true },
+  returnedBy: { type: String, default: '' },
+  returnedByName: { type: String, required: true },
+  returnedAt: { type: Date, required: true },
+  returnReason: { type: String, required: true },
+});
+returnedSchema.index({ reportId: 1 });
+export interface ReturnedReportRecord extends SupplyReportRecord {
+  reportId: string;
+  returnedBy: string;
+  returnedByName: string;
+  returnedAt: Date;
+  returnReason: string;
+}
+export const SupplyReturnedReport = mongoose.model<ReturnedReportRecord>('SupplyReturnedReport', returnedSchema as unknown as Schema<ReturnedReportRecord>);
 /** A report as read with lean(). */
 export interface SupplyReportRecord {
   _id: string;
@@ -143,4 +165,4 @@ const requestCardSchema = new Schema(
 requestCardSchema.index({ requestNo: 1 });
 export const SupplyRequestCard = mongoose.model('SupplyRequestCard', requestCardSchema);
 
-export const supplyModels = [SupplyItem, SupplyChange, SupplyReport, SupplyRequest, SupplyRequestCard];
+export const supplyModels = [SupplyItem, SupplyChange, SupplyReport, SupplyReturnedReport, SupplyRequest, SupplyRequestCard];

@@ -47,7 +47,7 @@ type Show = (card: Card) => Promise<void>;
 async function alreadyFiled(ctx: StaffContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
   const r = (await SupplyReport.findById(reportId(post, month)).lean()) as SupplyReportRecord | null;
   if (!r) return false;
-  await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正请联系综合部。`));
+  await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正，请综合部发送「退回月报 ${post} ${month} 原因」后重新填报。`));
   return true;
 }
 

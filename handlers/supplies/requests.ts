@@ -48,27 +48,45 @@ async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'ref
       return;
     }
   }
-  const now = ctx.services.now();
-  const won = await transition(
-    RequestTransitions,
-    no,
-    q.version,
-    { $set: { status: decision, decidedBy: ctx.sender.staffId ?? ctx.sender.identity, decidedByName: ctx.sender.name, decidedAt: now, refuseReason: reason?.trim() || null } },
-    ctx.sender.identity,
-  );
-  if (!won) {
+  const fresh = await applyDecision(ctx.services, q, decision, { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity }, reason);
+  if (!fresh) {
     await ctx.toast(whoDecided(await readAfterTransition(RequestTransitions, no, q.version) as SupplyRequestRecord | null, no, tz));
     return;
   }
   ctx.log.info({ request: no, decision }, 'supply request decided');
-  const fresh = (await load(no))!;
-  const done = decidedRequestCard(fresh, tz);
-  const sent = await SupplyRequestCard.find({ requestNo: no }).lean();
+  if (ctx.can.updatesCards && ctx.action?.messageId && !fresh.cardMessageIds.includes(ctx.action.messageId)) await ctx.updateCard(decidedRequestCard(fresh.request, tz));
+  await ctx.toast(
+    decision === 'approved'
+      ? `已批准 ${no}（${fresh.request.post} ${fresh.request.item} ${fresh.request.quantity}${fresh.request.unit}），已通知 ${fresh.request.requesterName}。`
+      : `已拒绝 ${no}，已告知 ${fresh.request.requesterName}。`,
+  );
+}
+
+/**
+ * Decides a request read at `q.version` exactly once (transition): updates every copy of its card
+ * and tells the leader. Undefined when someone else decided first.
+ */
+export async function applyDecision(
+  services: Services,
+  q: SupplyRequestRecord,
+  decision: 'approved' | 'refused',
+  who: { by: string; byName: string; identity: string },
+  reason?: string,
+): Promise<{ request: SupplyRequestRecord; cardMessageIds: string[] } | undefined> {
+  const won = await transition(
+    RequestTransitions,
+    q._id,
+    q.version,
+    { $set: { status: decision, decidedBy: who.by, decidedByName: who.byName, decidedAt: services.now(), refuseReason: reason?.trim() || null } },
+    who.identity,
+  );
+  if (!won) return undefined;
+  const fresh = (await load(q._id))!;
+  const sent = await SupplyRequestCard.find({ requestNo: q._id }).lean();
   const refs: CardRef[] = sent.map((c) => ({ channel: c.channel, userId: c.userId, messageId: c.messageId ?? undefined }));
-  await updateCards(ctx.services, refs, done);
-  if (ctx.can.updatesCards && ctx.action?.messageId && !refs.some((r) => r.messageId === ctx.action!.messageId)) await ctx.updateCard(done);
-  await tellLeader(ctx.services, fresh);
-  await ctx.toast(decision === 'approved' ? `已批准 ${no}（${fresh.post} ${fresh.item} ${fresh.quantity}${fresh.unit}），已通知 ${fresh.requesterName}。` : `已拒绝 ${no}，已告知 ${fresh.requesterName}。`);
+  await updateCards(services, refs, decidedRequestCard(fresh, services.config.timezone));
+  await tellLeader(services, fresh);
+  return { request: fresh, cardMessageIds: refs.flatMap((r) => (r.messageId ? [r.messageId] : [])) };
 }
 
 async function tellLeader(services: Services, q: SupplyRequestRecord): Promise<void> {

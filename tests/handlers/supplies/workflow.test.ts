@@ -4,7 +4,7 @@ import { silentLog, startTestBot, testConfig, type MemoryReceiver } from '../../
 import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, WANDA, seedLists, seedPeople } from '../../helpers/supplies.ts';
 import { Bot } from '../../../src/bot.ts';
 import { composition } from '../../../src/workflows.ts';
-import { SupplyChange, SupplyItem, SupplyReport, SupplyRequest } from '../../../handlers/supplies/models.ts';
+import { SupplyChange, SupplyItem, SupplyReport, SupplyRequest, SupplyReturnedReport } from '../../../handlers/supplies/models.ts';
 import { remindLeaders, sendSummary, supplyReminder } from '../../../schedules/supplies.ts';
 
 useDatabase('supplies');
@@ -125,6 +125,22 @@ describe('§4.2 物资管理月报', () => {
     expect(second.join('')).toMatch(/已由 赵综合 于 .* 批准，无需重复操作/);
     expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'approved', decidedByName: '赵综合', version: 1 });
     expect(inbox('chen', start).filter((t) => t.includes('已由综合部 赵综合 批准'))).toHaveLength(1);
+  });
+
+  it('lets 综合部 send a report back once with a reason: kept as filed, its waiting request refused, the leader files again', async () => {
+    await seedLists({ 万达广场: WANDA });
+    await chat.say('chen', REPORT);
+    expect((await chat.say('chen', '退回月报 万达广场 2026-11 数量不对')).join('')).toContain('没有权限');
+    expect((await chat.say('zhao', '退回月报 万达广场 2026-11')).join('')).toContain('请写驻点、月份和退回原因');
+    const [first, second] = [await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符'), await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符')];
+    expect(first.join('')).toContain('已退回 万达广场 2026-11 的物资月报，已通知 陈队长 重新填报；未审批的申领 1 项已一并拒绝');
+    expect(second.join('')).toContain('没有已提交的物资月报');
+    expect(await SupplyReturnedReport.findOne({ reportId: '万达广场|2026-11' }).lean()).toMatchObject({ returnedByName: '赵综合', returnReason: '对讲机数量与现场不符' });
+    expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'refused', refuseReason: '月报已退回：对讲机数量与现场不符' });
+    expect(inbox('chen').filter((t) => t.includes('被综合部 赵综合 退回'))).toHaveLength(1);
+
+    expect((await chat.say('chen', '物资月报\n对讲机 6\n手电筒 8')).join('')).toContain('与配置一致');
+    expect(await SupplyReport.findById('万达广场|2026-11').lean()).toMatchObject({ flags: [] });
   });
 
   it('refuses a request only with a reason, and tells the leader why', async () => {

@@ -6,6 +6,8 @@ import { complaints } from '../handlers/complaints/index.ts';
 import { complaintJobs } from '../schedules/complaints.ts';
 import { reimbursements } from '../handlers/reimbursements/index.ts';
 import { reimbursementJobs } from '../schedules/reimbursements.ts';
+import { supplies } from '../handlers/supplies/index.ts';
+import { supplyJobs } from '../schedules/supplies.ts';
 
 /**
  * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs
@@ -15,6 +17,7 @@ export const installed: readonly Installed[] = [
   install(foundation, [...maintenanceJobs, ...foundationJobs]),
   install(complaints, complaintJobs),
   install(reimbursements, reimbursementJobs),
+  install(supplies, supplyJobs),
 ];
 
 export const composition = compose(installed);

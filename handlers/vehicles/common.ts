@@ -63,6 +63,7 @@ export async function parsePeople(input: string, opts: { single?: boolean; label
 /** A form field over parsePeople: the value is `name#staffId` items joined by 、 (decoded by decodePeople). */
 export function peopleField(label: string, single = false) {
   return async (input: string): Promise<FieldResult> => {
+    if (!single && isNone(input)) return { ok: true, value: '' };
     const r = await parsePeople(input, { label, single });
     return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
   };

@@ -9,7 +9,8 @@ import { CLAUSE, MANAGERS, parseDay, parseKm, parsePlate, permitDatesProblem, to
 
 /* §3.4.1 专人驾车制度: the vehicle registry and the driving permits 综合部 issues after an assessment. */
 
-const day = (label: string) => (input: string, ctx: BotContext): FieldResult => {
+const day = (label: string, optional = false) => (input: string, ctx: BotContext): FieldResult => {
+  if (optional && isNone(input)) return { ok: true, value: '' };
   const d = /^(今天|今日)$/.test(input.trim()) ? today(ctx.services.now(), ctx.services.config.timezone) : parseDay(input);
   return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
 };
@@ -29,7 +30,7 @@ export const registerVehicleForm: FormDefinition = {
     { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
     { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', parse: peopleField('指定司机') },
     { key: 'odometer', label: '当前里程', required: true, prompt: '请输入里程表当前读数（公里）', parse: km('当前里程') },
-    { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期') },
+    { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期', true) },
   ],
   async validate(_ctx, v): Promise<Record<string, string>> {
     return (await Vehicle.exists({ _id: v.plate })) ? { plate: `车辆 ${v.plate} 已经登记过了。` } : {};

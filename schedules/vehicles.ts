@@ -3,10 +3,11 @@ import { takeOnce } from '../src/core/once.ts';
 import { notify, recipientsOf } from '../src/core/notify.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { Staff } from '../src/models/index.ts';
-import { Accident, Inspection, Permit, Vehicle, VehicleEvent, type AccidentDoc, type PermitDoc, type VehicleDoc } from '../handlers/vehicles/models.ts';
+import { Accident, Inspection, Permit, ShuttleDone, ShuttleRun, Vehicle, VehicleEvent, type ShuttleRunDoc, type AccidentDoc, type PermitDoc, type VehicleDoc } from '../handlers/vehicles/models.ts';
 import { accidentCard } from '../handlers/vehicles/cards.ts';
 import { recipients, tell } from '../handlers/vehicles/common.ts';
 import { inspectionId, usageOf } from '../handlers/vehicles/inspections.ts';
+import { shuttleCard } from '../handlers/vehicles/shuttle.ts';
 import {
   CLAUSE,
   accidentNeedsResend,
@@ -14,6 +15,7 @@ import {
   monthJustEnded,
   monthOf,
   permitReminderThreshold,
+  shuttleLate,
   today,
   usageLine,
 } from '../handlers/vehicles/rules.ts';
@@ -133,6 +135,33 @@ export async function remindMaintenance(deps: Services, slot: Date): Promise<str
   return sent;
 }
 
+/**
+ * §3.4.3 准时出车: a run not marked done `margin` minutes after its time reminds the vehicle's
+ * designated drivers; twice that, 综合部. Each once per run and day.
+ */
+export async function chaseShuttles(deps: Services): Promise<{ reminded: string[]; escalated: string[] }> {
+  const now = deps.now();
+  const tz = deps.config.timezone;
+  const day = today(now, tz);
+  const margin = vehicleSettings.of(deps.config).shuttleMarginMinutes;
+  const runs = (await ShuttleRun.find({ active: true }).sort({ time: 1 }).lean()) as unknown as ShuttleRunDoc[];
+  const done = new Set((await ShuttleDone.find({ day }, { run: 1 }).lean()).map((d) => d.run));
+  const out = { reminded: [] as string[], escalated: [] as string[] };
+  for (const run of runs) {
+    const late = shuttleLate(run.time, day, tz, now, margin, done.has(run._id));
+    if (late.remind && (await takeOnce(`vehicles-shuttle-remind:${run._id}:${day}`))) {
+      const v = (await Vehicle.findById(run.plate, { drivers: 1 }).lean()) as unknown as VehicleDoc | null;
+      await tell(deps, [], shuttleCard(run, `班车未确认：${run.time} ${run.route}`, `已过发车时间 ${margin} 分钟。跑完请点「已完成」或发送「班车完成 ${run._id}」。`), v?.drivers ?? []);
+      out.reminded.push(run._id);
+    }
+    if (late.escalate && (await takeOnce(`vehicles-shuttle-escalate:${run._id}:${day}`))) {
+      await tell(deps, ['general_affairs'], `🚌 班车 ${run._id}（${run.time} ${run.plate} ${run.route}）过了 ${2 * margin} 分钟仍未确认完成，请联系司机核实是否准时接送（${CLAUSE.shuttle}）。`);
+      out.escalated.push(run._id);
+    }
+  }
+  return out;
+}
+
 const daily = (name: string, description: string, run: (deps: Services, slot: Date) => Promise<unknown>): JobDefinition => ({
   name,
   cron: '0 9 * * *',
@@ -148,6 +177,15 @@ export const vehicleJobs: JobDefinition[] = [
   daily('vehicles.inspectionRemind', '每月检查日提醒综合部检查车辆', remindInspection),
   daily('vehicles.inspectionEscalate', '月底未检查的车辆上报', escalateUninspected),
   daily('vehicles.maintenance', '按日期或里程提醒保养', remindMaintenance),
+  {
+    name: 'vehicles.shuttle',
+    cron: '*/5 * * * *',
+    description: '班车到点未确认完成时提醒司机，再晚告知综合部',
+    catchUpMs: 30 * 60_000,
+    run: async (deps) => {
+      await chaseShuttles(deps);
+    },
+  },
   {
     name: 'vehicles.accidents',
     cron: '* * * * *',

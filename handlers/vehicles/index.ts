@@ -6,12 +6,13 @@ import { claimTrip } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
 import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, revokePermit, setDrivers, showVehicle } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, VIEWERS } from './rules.ts';
+import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
 
 /**
  * 车辆管理 (§3.4): the registry and driving permits (§3.4.1), trips only for permit holders (§3.4.2)
  * with odometer and costs turned into §3.5 claims (§3.4.5), accidents reported to 人防部 (§3.4.4),
- * and 综合部's monthly inspection (§3.4.6). Reminders and escalations are in schedules/vehicles.ts.
+ * 综合部's monthly inspection (§3.4.6), and fixed shuttle runs (§3.4.3). Reminders and escalations are in schedules/vehicles.ts.
  */
 export const vehicles: Workflow = {
   name: 'vehicles',
@@ -38,10 +39,15 @@ export const vehicles: Workflow = {
     { name: 'vehicles.permit.list', words: ['准驾证', 'permits'], allow: 'staff', summary: '查看准驾证（综合部：全部在册；其他人：自己的）', example: '准驾证', handler: listPermits },
     { name: 'vehicles.inspect', words: ['车辆检查', 'inspect'], allow: MANAGERS, summary: '记录月度检查：使用情况、安全性能、车况（§3.4.6）', example: '车辆检查 粤B12345', handler: inspectVehicle },
     { name: 'vehicles.inspect.status', words: ['检查情况', 'inspections'], allow: VIEWERS, summary: '本月（或指定月份）哪些车辆已检查、哪些未检查', example: '检查情况 2026-11', handler: inspectionStatus },
+    { name: 'vehicles.shuttle.add', words: ['设置班车', 'addshuttle'], allow: MANAGERS, summary: '设置每天固定的班车：车牌、发车时间、路线（§3.4.3）', example: '设置班车 粤B12345 07:30 宿舍→万达广场', handler: addShuttle },
+    { name: 'vehicles.shuttle.remove', words: ['取消班车', 'removeshuttle'], allow: MANAGERS, summary: '取消一趟班车', example: '取消班车 BC1', handler: removeShuttle },
+    { name: 'vehicles.shuttle.list', words: ['班车', 'shuttles'], allow: 'staff', summary: '今天的班车和完成情况', example: '班车', handler: listShuttles },
+    { name: 'vehicles.shuttle.done', words: ['班车完成', 'shuttledone'], allow: 'staff', summary: '司机确认一趟班车已完成', example: '班车完成 BC1', handler: markShuttleDone },
     { name: 'vehicles.maintain', words: ['保养', 'maintain'], allow: ['general_affairs', 'driver'], summary: '记录车辆保养（按日期或里程提醒下次保养）', example: '保养 粤B12345 15000', handler: recordMaintenance },
   ],
   actions: [
     { action: 'vehicles.claimTrip', allow: 'staff', handler: claimTrip },
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
+    { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
 };

@@ -153,6 +153,31 @@ const vehicleEventSchema = new Schema(
 vehicleEventSchema.index({ plate: 1, at: -1 });
 export const VehicleEvent = mongoose.model('VehicleEvent', vehicleEventSchema);
 
+/** A fixed shuttle run (§3.4.3 准时出车接送员工上下班), every day at `time` in BOT_TIMEZONE. */
+const shuttleRunSchema = new Schema(
+  {
+    /** BC1, BC2… */
+    _id: { type: String, required: true },
+    plate: { type: String, required: true },
+    post: { type: String, default: '' },
+    time: { type: String, required: true },
+    route: { type: String, required: true },
+    active: { type: Boolean, default: true },
+    createdBy: { type: personSchema, required: true },
+  },
+  { versionKey: false, timestamps: true },
+);
+shuttleRunSchema.index({ active: 1, time: 1 });
+export const ShuttleRun = mongoose.model('ShuttleRun', shuttleRunSchema);
+
+/** One run marked done on one day; `_id` `<run>:<yyyy-MM-dd>` makes it once. */
+const shuttleDoneSchema = new Schema(
+  { _id: { type: String, required: true }, run: { type: String, required: true }, day: { type: String, required: true }, by: { type: personSchema, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+shuttleDoneSchema.index({ day: 1 });
+export const ShuttleDone = mongoose.model('ShuttleDone', shuttleDoneSchema);
+
 /** The models as core/transition.ts takes them (mongoose's inferred types do not fit its generic). */
 export const Versioned = {
   vehicle: Vehicle as unknown as Model<{ version: number }>,
@@ -161,7 +186,7 @@ export const Versioned = {
   accident: Accident as unknown as Model<{ version: number }>,
 };
 
-export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent];
+export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone];
 
 export interface Person {
   staffId: string;
@@ -231,4 +256,12 @@ export interface AccidentDoc {
   acknowledged: { by: Person; at: Date } | null;
   instructions: { at: Date; by: Person; text: string }[];
   outcome: { at: Date; by: Person; text: string } | null;
+}
+export interface ShuttleRunDoc {
+  _id: string;
+  plate: string;
+  post: string;
+  time: string;
+  route: string;
+  active: boolean;
 }

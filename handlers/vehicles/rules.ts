@@ -246,3 +246,24 @@ export function maintenanceDue(
   const reason = kmDue ? `已行驶到 ${odometer} km（应在 ${byKm} km 保养）` : dateDue ? `已到保养日期 ${byDate}` : '';
   return { due: dateDue || kmDue, byDate, byKm, reason, key: `${last.on}:${last.odometer}` };
 }
+
+// ── §3.4.3 准时出车接送员工上下班 ────────────────────────────────────────────
+
+/** "7:30" / "07:30" / "7点30" → "07:30"; undefined for anything that is no time of day. */
+export function parseTimeOfDay(text: string): string | undefined {
+  const m = /^(\d{1,2})\s*[:：点]\s*(\d{2})分?$/.exec(text.trim());
+  if (!m || +m[1]! > 23 || +m[2]! > 59) return undefined;
+  return `${m[1]!.padStart(2, '0')}:${m[2]}`;
+}
+
+/**
+ * A shuttle run not marked done: the driver is reminded `margin` minutes after its time, 综合部 told
+ * after twice that. `done` runs need nothing.
+ */
+export function shuttleLate(time: string, day: string, tz: string, now: Date, marginMinutes: number, done: boolean): { remind: boolean; escalate: boolean } {
+  if (done) return { remind: false, escalate: false };
+  const [h, m] = time.split(':').map(Number);
+  const due = DateTime.fromISO(day, { zone: tz }).set({ hour: h!, minute: m!, second: 0, millisecond: 0 });
+  const late = (now.getTime() - due.toMillis()) / 60_000;
+  return { remind: late >= marginMinutes, escalate: late >= 2 * marginMinutes };
+}

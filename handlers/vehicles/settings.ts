@@ -11,6 +11,7 @@ export const vehicleSettings = defineSettings(
     VEHICLE_MAINTENANCE_EVERY_KM: intIn(500, 100_000, 5000),
     VEHICLE_MAINTENANCE_EVERY_MONTHS: intIn(1, 36, 6),
     VEHICLE_ESCALATE_PHONES: phoneList,
+    VEHICLE_SHUTTLE_MARGIN_MINUTES: intIn(1, 240, 15),
   },
   (c) => ({
     /** 综合部 is reminded this many days before a permit expires, once per number (§3.4.1). */
@@ -26,6 +27,8 @@ export const vehicleSettings = defineSettings(
     maintenanceEveryMonths: c.VEHICLE_MAINTENANCE_EVERY_MONTHS,
     /** Who hears of vehicles not inspected by month end; empty = every 董事长. */
     escalatePhones: c.VEHICLE_ESCALATE_PHONES,
+    /** A shuttle run not marked done this long after its time reminds the driver; twice this long, 综合部 (§3.4.3). */
+    shuttleMarginMinutes: c.VEHICLE_SHUTTLE_MARGIN_MINUTES,
   }),
 );
 export type VehicleSettings = ReturnType<typeof vehicleSettings.of>;

@@ -9,6 +9,8 @@ import {
   odometerContinuity,
   parseKm,
   parsePlate,
+  parseTimeOfDay,
+  shuttleLate,
   permitDatesProblem,
   permitReminderThreshold,
   tripClaimProblem,
@@ -135,5 +137,21 @@ describe('§3.4.6 monthly inspection', () => {
     expect(monthJustEnded('2026-12-01')).toBe('2026-11');
     expect(monthJustEnded('2027-01-01')).toBe('2026-12');
     expect(monthJustEnded('2026-11-30')).toBeUndefined();
+  });
+});
+
+describe('§3.4.3 shuttle runs on time', () => {
+  it('reads a departure time', () => {
+    expect(parseTimeOfDay('7:30')).toBe('07:30');
+    expect(parseTimeOfDay('18点05')).toBe('18:05');
+    expect(parseTimeOfDay('25:00')).toBeUndefined();
+  });
+  it('reminds the driver after the margin, 综合部 after twice the margin, nobody once it is done', () => {
+    const at = (iso: string) => new Date(iso);
+    // 07:30 in Shanghai is 23:30 UTC the day before
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:44:00Z'), 15, false)).toEqual({ remind: false, escalate: false });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:45:00Z'), 15, false)).toEqual({ remind: true, escalate: false });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, false)).toEqual({ remind: true, escalate: true });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, true)).toEqual({ remind: false, escalate: false });
   });
 });

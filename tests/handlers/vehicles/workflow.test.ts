@@ -5,7 +5,7 @@ import { ACCIDENT_RE, CLAIM_RE, PLATE, TRIP_RE, endLines, permitLines, registerL
 import type { Bot } from '../../../src/bot.ts';
 import { Accident, Permit, Trip, Vehicle, VehicleEvent } from '../../../handlers/vehicles/models.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
-import { remindExpiringPermits, remindMaintenance, resendUnacknowledgedAccidents } from '../../../schedules/vehicles.ts';
+import { chaseShuttles, remindExpiringPermits, remindMaintenance, resendUnacknowledgedAccidents } from '../../../schedules/vehicles.ts';
 
 /*
  * Vehicles (§3.4) through the app on the real database (console channel in memory): registry and
@@ -205,5 +205,27 @@ describe('§3.4.5 maintenance', () => {
     expect(inbox('siji').join('\n')).toContain('应在 15000 km 保养');
     expect(await say('zonghe', `保养 ${PLATE} 15001`)).toContain('已记录');
     expect(await remindMaintenance(bot.services, slot)).toEqual([]);
+  });
+});
+
+describe('§3.4.3 shuttle runs', () => {
+  it('a run not marked done reminds its driver after the margin and 综合部 after twice that, once each; 已完成 stops it', async () => {
+    await registerAndPermit();
+    expect(await say('zonghe', `设置班车 ${PLATE} 07:30 宿舍→万达广场（早班）`)).toContain('已设置班车 BC1');
+    expect(await say('zonghe', `设置班车 ${PLATE} 18:00 万达广场→宿舍（晚班）`)).toContain('BC2');
+    clock = new Date('2026-11-26T23:46:00Z'); // 07:46 in Shanghai
+    expect(await chaseShuttles(bot.services)).toEqual({ reminded: ['BC1'], escalated: [] });
+    expect(inbox('siji').join('\n')).toContain('班车未确认：07:30');
+    clock = new Date('2026-11-27T00:01:00Z');
+    expect(await chaseShuttles(bot.services)).toEqual({ reminded: [], escalated: ['BC1'] });
+    expect(await chaseShuttles(bot.services)).toEqual({ reminded: [], escalated: [] });
+    expect(inbox('zonghe').join('\n')).toContain('班车 BC1（07:30');
+
+    expect(await say('duiyuan', '班车完成 BC2')).toContain('准驾证');
+    expect(await say('siji', '班车完成 BC2')).toContain('已完成');
+    expect(await say('siji', '班车完成 BC2')).toContain('已由 张司机 确认完成');
+    clock = new Date('2026-11-27T11:00:00Z'); // 19:00
+    expect(await chaseShuttles(bot.services)).toEqual({ reminded: [], escalated: [] });
+    expect(await say('duiyuan', '班车')).toMatch(/BC2 18:00 粤B12345 万达广场→宿舍.*✔ 张司机/);
   });
 });

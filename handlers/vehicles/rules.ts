@@ -188,6 +188,29 @@ export function tripClaimProblem(trip: Pick<TripDoc, '_id' | 'status' | 'driver'
   return undefined;
 }
 
+/**
+ * §3.4.5 → §3.5: a fuel or repair item must name a trip of the claimant (出车 CL-…) or a plate the
+ * claimant drove on a recorded trip; otherwise it is refused naming the clause. Not wired into the
+ * reimbursement checks yet (see claimantTrips in trips.ts): the two lines belong in that workflow.
+ */
+export function vehicleCostWithoutTrip(
+  items: readonly Pick<ClaimItem, 'category' | 'matter'>[],
+  trips: readonly { _id: string; plate: string }[],
+): (RuleMessage & { items: number[] }) | undefined {
+  const bad = items.flatMap((it, i) => {
+    if (it.category !== 'fuel' && it.category !== 'repair') return [];
+    const matter = it.matter.toUpperCase();
+    return trips.some((t) => matter.includes(t._id) || matter.includes(t.plate)) ? [] : [i];
+  });
+  if (!bad.length) return undefined;
+  return {
+    clause: CLAUSE.tripLog,
+    code: 'vehicle_cost_without_trip',
+    message: `第 ${bad.map((i) => i + 1).join('、')} 项是车辆油费或维修费，但所办事项里没有写你的出车单号或你开过的车牌（${CLAUSE.tripLog}）。请用「出车报销 单号」报销出车费用。`,
+    items: bad,
+  };
+}
+
 // ── §3.4.4 交通事故第一时间报备人防部 ───────────────────────────────────────
 
 /** An accident report nobody has acknowledged within `minutes` goes out again (once: see the job). */

@@ -14,6 +14,7 @@ import {
   permitDatesProblem,
   permitReminderThreshold,
   tripClaimProblem,
+  vehicleCostWithoutTrip,
   tripCostItems,
 } from '../../../handlers/vehicles/rules.ts';
 
@@ -153,5 +154,20 @@ describe('§3.4.3 shuttle runs on time', () => {
     expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:45:00Z'), 15, false)).toEqual({ remind: true, escalate: false });
     expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, false)).toEqual({ remind: true, escalate: true });
     expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, true)).toEqual({ remind: false, escalate: false });
+  });
+});
+
+describe('§3.4.5 fuel and repair only with a trip (for the §3.5 checks)', () => {
+  const trips = [{ _id: 'CL-20261127-001', plate: '粤B12345' }];
+  it('accepts fuel naming the claimant’s trip or a plate they drove, and any other category', () => {
+    expect(vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], trips)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'repair', matter: '粤b12345 换刹车片' }], trips)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }], [])).toBeUndefined();
+  });
+  it('refuses fuel or repair by someone with no trip on that vehicle, naming the clause and the items', () => {
+    const r = vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }, { category: 'fuel', matter: '加油' }, { category: 'repair', matter: '粤B99999 补胎' }], trips);
+    expect(r?.items).toEqual([1, 2]);
+    expect(r?.message).toContain('§3.4.5');
+    expect(r?.message).toContain('第 2、3 项');
   });
 });

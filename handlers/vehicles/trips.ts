@@ -136,10 +136,10 @@ export const endTripForm: FormDefinition = {
   title: '收车登记',
   fields: [
     { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程') },
-    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有填 0）', placeholder: '元，没有填 0', parse: yuan('油费') },
-    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有填 0）', placeholder: '元，没有填 0', parse: yuan('过路费') },
-    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有填 0）', placeholder: '元，没有填 0', parse: yuan('停车费') },
-    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有填 0）', placeholder: '元，没有填 0', parse: yuan('维修费') },
+    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('油费') },
+    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('过路费') },
+    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('停车费') },
+    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('维修费') },
     { key: 'note', label: '备注', parse: text('备注', 200) },
   ],
   async validate(_ctx, v, context): Promise<Record<string, string>> {

@@ -93,8 +93,8 @@ export const startTripForm: FormDefinition = {
     const no = await dailyNumber('CL', now, ctx.services.config.timezone);
     await Trip.create({ _id: no, plate: vehicle._id, driver: who, permit, startedAt: now, startOdometer: startKm, purpose: v.purpose, route: v.route ?? '', flags: flag ? [flag] : [] });
     // one trip at a time per vehicle: the vehicle's version decides between two drivers at once
-    const entry = { at: now, by: who, action: '出车', detail: `${no}，${startKm} km` };
-    if (!(await transition(Versioned.vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm }, $push: { history: entry } }, ctx.sender!.identity))) {
+    // the trips are the vehicle's log: its own history keeps registry changes only, so it stays small
+    if (!(await transition(Versioned.vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm } }, ctx.sender!.identity))) {
       await Trip.deleteOne({ _id: no });
       await ctx.reply(`没有登记：车辆 ${vehicle._id} 刚刚被别人登记出车或修改了。请发送「车辆 ${vehicle._id}」查看后再试。`);
       return;
@@ -183,8 +183,7 @@ async function closeOnVehicle(ctx: BotContext, no: string, plate: string, endKm:
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await loadVehicle(plate);
     if (!v || v.openTrip !== no) return;
-    const entry = { at: ctx.services.now(), by: actor(ctx), action: '收车', detail: `${no}，${endKm} km` };
-    if (await transition(Versioned.vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm }, $push: { history: entry } }, ctx.sender!.identity)) return;
+    if (await transition(Versioned.vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender!.identity)) return;
   }
   ctx.log.error({ trip: no, plate }, 'could not free the vehicle after a trip ended');
 }

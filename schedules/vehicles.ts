@@ -5,6 +5,7 @@ import type { JobDefinition } from '../src/core/scheduler.ts';
 import { Staff } from '../src/models/index.ts';
 import { Accident, Inspection, Permit, ShuttleDone, ShuttleRun, Vehicle, VehicleEvent, type ShuttleRunDoc, type AccidentDoc, type PermitDoc, type VehicleDoc } from '../handlers/vehicles/models.ts';
 import { accidentCard } from '../handlers/vehicles/cards.ts';
+import { rememberAccidentCards } from '../handlers/vehicles/accidents.ts';
 import { recipients, tell } from '../handlers/vehicles/common.ts';
 import { inspectionId, usageOf } from '../handlers/vehicles/inspections.ts';
 import { shuttleCard } from '../handlers/vehicles/shuttle.ts';
@@ -64,8 +65,12 @@ export async function resendUnacknowledgedAccidents(deps: Services): Promise<str
     // the case itself is not written: a write here could race 人防部's 已知悉 (FerretDB writes whole documents)
     if (!accidentNeedsResend(a, now, minutes) || !(await takeOnce(`vehicles-accident-resend:${a._id}`))) continue;
     const note = `报备 ${minutes} 分钟仍无人确认知悉！请人防部立即点「已知悉」并给出指示（${CLAUSE.accident}）。`;
-    const card = accidentCard(a, deps.config.timezone, `🚨 事故未确认（再次通知）：${a.plate}`, note, true);
-    await tell(deps, ['guard_ops', 'general_affairs'], card, [], [a.reporter.staffId]);
+    const title = `🚨 事故未确认（再次通知）：${a.plate}`;
+    const ops = await tell(deps, ['guard_ops'], accidentCard(a, deps.config.timezone, title, note, true), [], [a.reporter.staffId]);
+    await rememberAccidentCards(a._id, ops);
+    const opsIds = new Set(ops.map((r) => `${r.channel}:${r.userId}`));
+    const ga = (await recipients(deps, ['general_affairs'], [], [a.reporter.staffId])).filter((r) => !opsIds.has(`${r.channel}:${r.userId}`));
+    await notify(deps, ga, accidentCard(a, deps.config.timezone, title, `人防部仍未确认知悉，请电话联系人防部（${CLAUSE.accident}）。`));
     await VehicleEvent.create({ at: now, plate: a.plate, kind: 'accident_resent', by: { staffId: '', name: '系统' }, detail: a._id });
     deps.log.warn({ accident: a._id, minutes }, 'accident not acknowledged, sent again');
     sent.push(a._id);

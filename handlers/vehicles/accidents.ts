@@ -2,7 +2,9 @@ import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { Accident, Trip, Versioned, type AccidentDoc } from './models.ts';
+import type { Services } from '../../src/core/context.ts';
+import { updateCards, type CardRef } from '../../src/core/notify.ts';
+import { Accident, AccidentCard, Trip, Versioned, type AccidentDoc } from './models.ts';
 import { accidentCard } from './cards.ts';
 import { actor, isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
 import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS } from './rules.ts';
@@ -43,6 +45,7 @@ export const accidentForm: FormDefinition = {
     ctx.log.warn({ accident: no, plate: v.plate }, 'traffic accident reported');
     // 人防部 first (§3.4.4), with the one button that stops the second notice
     const reached = await tell(ctx.services, ['guard_ops'], accidentCard(a, tz, `🚨 交通事故报备：${v.plate}`, `请立即点「已知悉」，并发送「事故指示 ${no} 指示内容」（${CLAUSE.accident}）。`, true), [], [a.reporter.staffId]);
+    await rememberAccidentCards(no, reached);
     await tell(ctx.services, ['general_affairs'], accidentCard(a, tz, `交通事故：${v.plate}（${no}）`, '已报人防部，供综合部知悉。'), [], [a.reporter.staffId]);
     await ctx.reply(
       accidentCard(
@@ -65,6 +68,18 @@ export async function reportAccident(ctx: BotContext): Promise<void> {
     if (open) prefill = `车牌: ${open.plate}\n${prefill}`;
   }
   await ctx.services.forms.start(ctx, accidentForm.name, prefill);
+}
+
+/** Bookkeeping of where the cards with 已知悉 went; kept apart from the case so it never races a decision. */
+export async function rememberAccidentCards(no: string, refs: readonly CardRef[]): Promise<void> {
+  if (refs.length) await AccidentCard.insertMany(refs.map((r) => ({ accident: no, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
+}
+
+/** Every copy of the case's 已知悉 card now shows who acknowledged it, without the button. */
+async function updateAccidentCards(services: Services, a: AccidentDoc, note: string): Promise<void> {
+  const sent = await AccidentCard.find({ accident: a._id }).lean();
+  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel, userId: c.userId, messageId: c.messageId ?? undefined }));
+  await updateCards(services, refs, accidentCard(a, services.config.timezone, `交通事故：${a.plate}（${a._id}）`, note));
 }
 
 async function accidentFrom(ctx: BotContext, example: string): Promise<{ a: AccidentDoc; rest: string } | undefined> {
@@ -103,7 +118,9 @@ export async function acknowledgeAccident(ctx: BotContext): Promise<void> {
   const after = await change(ctx, a, { $set: { status: 'acknowledged', acknowledged: { by: actor(ctx), at: ctx.services.now() } } });
   if (!after) return;
   ctx.log.info({ accident: a._id }, 'accident acknowledged');
-  await ctx.updateCard(accidentCard(after, tz, `交通事故：${a.plate}（${a._id}）`, `${ctx.sender!.name} 已知悉。发送「事故指示 ${a._id} 指示内容」告诉司机怎么处理。`));
+  const note = `${ctx.sender!.name} 已知悉。发送「事故指示 ${a._id} 指示内容」告诉司机怎么处理。`;
+  if (ctx.can.updatesCards) await updateAccidentCards(ctx.services, after, note);
+  else await ctx.reply(accidentCard(after, tz, `交通事故：${a.plate}（${a._id}）`, note));
   await ctx.toast(`已确认知悉事故 ${a._id}。`);
   await tell(ctx.services, [], `人防部 ${ctx.sender!.name} 已知悉事故 ${a._id}，请保持电话畅通，按领导指示处理。`, [a.reporter]);
 }
@@ -126,7 +143,9 @@ export async function instructAccident(ctx: BotContext): Promise<void> {
   // an instruction from 人防部 is also its acknowledgement: nobody needs the second notice then
   if (a.status === 'reported') Object.assign(set, { status: 'acknowledged', acknowledged: { by: actor(ctx), at: now } });
   const update = { ...(Object.keys(set).length ? { $set: set } : {}), $push: { instructions: { at: now, by: actor(ctx), text: rest.slice(0, 500) } } };
-  if (!(await change(ctx, a, update))) return;
+  const after = await change(ctx, a, update);
+  if (!after) return;
+  if (a.status === 'reported') await updateAccidentCards(ctx.services, after, `${ctx.sender!.name} 已知悉并给出指示。`);
   await ctx.reply(`已记录对事故 ${a._id} 的指示，并转告 ${a.reporter.name}。`);
   await tell(ctx.services, [], `📣 事故 ${a._id} 领导指示（${ctx.sender!.name}）：${rest}\n请按指示处理（${CLAUSE.accident}）。`, [a.reporter]);
 }

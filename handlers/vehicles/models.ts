@@ -178,6 +178,14 @@ const shuttleDoneSchema = new Schema(
 shuttleDoneSchema.index({ day: 1 });
 export const ShuttleDone = mongoose.model('ShuttleDone', shuttleDoneSchema);
 
+/** Every copy of an accident card sent to 人防部, so all show who acknowledged it (Lark updates in place). */
+const accidentCardSchema = new Schema(
+  { accident: { type: String, required: true }, channel: { type: String, required: true }, userId: { type: String, required: true }, messageId: { type: String, default: null } },
+  { versionKey: false },
+);
+accidentCardSchema.index({ accident: 1 });
+export const AccidentCard = mongoose.model('AccidentCard', accidentCardSchema);
+
 /** The models as core/transition.ts takes them (mongoose's inferred types do not fit its generic). */
 export const Versioned = {
   vehicle: Vehicle as unknown as Model<{ version: number }>,
@@ -186,7 +194,7 @@ export const Versioned = {
   accident: Accident as unknown as Model<{ version: number }>,
 };
 
-export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone];
+export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard];
 
 export interface Person {
   staffId: string;

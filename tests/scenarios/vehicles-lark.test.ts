@@ -3,7 +3,7 @@ import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
 import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
 import { PLATE, seedPeople } from '../helpers/vehicles.ts';
-import { Permit, Trip, Vehicle } from '../../handlers/vehicles/models.ts';
+import { Accident, Permit, Trip, Vehicle } from '../../handlers/vehicles/models.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 
 /*
@@ -110,5 +110,25 @@ describe('§3.4.5 on Lark: trip costs become a claim in the §3.5 chain', () => 
     const review = await cardWith(OU.zonghe, `综合部审核 ${claim!._id}`);
     expect(await click(OU.zonghe, review.messageId, findButtonValue(review.card, 'reimburse.approve')!)).toContain('已批准');
     await cardWith(OU.caiwu, `财务部审查 ${claim!._id}`);
+  });
+});
+
+describe('§3.4.4 on Lark: an accident reaches 人防部 at once', () => {
+  it('the driver reports on a form card; 人防部 gets a card with 已知悉; one click acknowledges, the card loses its button and the driver is told', async () => {
+    await registerAndPermit();
+    await formByCard(OU.siji, `出车 ${PLATE}`, { startOdometer: '10000', purpose: '接送夜班队员', route: '' });
+    await formByCard(OU.siji, '事故报备', { plate: PLATE, occurred: '今天 10:05', place: '城南路口', injuries: '无人受伤', damage: '前保险杠凹陷', account: '' });
+    const a = await Accident.findOne().lean();
+    expect(a).toMatchObject({ plate: PLATE, status: 'reported', trip: expect.stringMatching(/^CL-/) });
+    const card = await cardWith(OU.renfang, `交通事故报备：${PLATE}`);
+    const ack = findButtonValue(card.card, 'vehicles.accidentAck')!;
+    expect(ack).toEqual({ action: 'vehicles.accidentAck', no: a!._id });
+    expect(await click(OU.zonghe, card.messageId, ack)).toContain('没有权限');
+    expect(await click(OU.renfang, card.messageId, ack)).toContain('已确认知悉');
+    const patch = await standin.waitFor(() => standin.patches(card.messageId)[0], 'the card updated in place');
+    expect(JSON.stringify(patch.content)).toContain('刘人防 已知悉');
+    expect(findButtonValue(patch.content!, 'vehicles.accidentAck')).toBeUndefined();
+    await standin.waitFor(() => texts(OU.siji).includes('人防部 刘人防 已知悉'), 'the driver to be told');
+    expect((await Accident.findById(a!._id).lean())?.acknowledged?.by?.name).toBe('刘人防');
   });
 });

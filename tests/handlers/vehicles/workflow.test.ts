@@ -229,3 +229,20 @@ describe('§3.4.3 shuttle runs', () => {
     expect(await say('duiyuan', '班车')).toMatch(/BC2 18:00 粤B12345 万达广场→宿舍.*✔ 张司机/);
   });
 });
+
+describe('§3.4 lookups', () => {
+  it('lists vehicles, permits, trips and open accidents to those who may see them', async () => {
+    await registerAndPermit();
+    const no = await trip(10000, 10020);
+    expect(await say('zonghe', '车辆列表')).toContain(`${PLATE} 金杯海狮 11座（万达广场），10020 km`);
+    expect(await say('duiyuan', '车辆列表')).toContain('权限');
+    expect(await say('zonghe', `指定司机 ${PLATE} 张司机、赵司机`)).toContain('张司机、赵司机');
+    expect((await Vehicle.findById(PLATE).lean())!.drivers.map((d) => d.name)).toEqual(['张司机', '赵司机']);
+    expect(await say('zonghe', '准驾证')).toContain('ZJ-2026-001 张司机');
+    expect(await say('duiyuan', '准驾证')).toContain('你没有准驾证');
+    expect(await say('siji', '出车记录')).toContain(`${no} ${PLATE} 张司机`);
+    expect(await say('zonghe', `出车记录 ${PLATE}`)).toContain(no);
+    expect(await say('duiyuan', `出车记录 ${no}`)).toContain('没有找到');
+    expect(await say('renfang', '事故')).toContain('没有未结案的事故');
+  });
+});

@@ -63,14 +63,17 @@ export async function claimTrip(ctx: BotContext): Promise<void> {
     await ctx.reply(`报销草稿放不下这 ${items.length} 项。请先发送「提交报销」，再发送「出车报销 ${no}」。`);
     return;
   }
-  // one person's messages are handled in order, so reading and rewriting their own draft is safe
+  // the trip's version decides between two clicks, even on two instances or in two chats; a draft
+  // discarded later frees the trip again (heldBy above), and the next claim moves it on a version
+  if (!(await transition(Versioned.trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender!.identity))) {
+    await ctx.toast(`出车 ${no} 的费用刚刚已经放进报销，不会重复放入。发送「报销」查看草稿。`);
+    return;
+  }
   await ReimbursementDraft.updateOne(
     { _id: staffId },
     { $set: { items: [...(draft?.items ?? []), ...items] }, $setOnInsert: { token: randomUUID() } },
     { upsert: true },
   );
-  // bookkeeping for the trip record; whether it is claimed is read from the drafts and claims
-  await transition(Versioned.trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender!.identity);
   ctx.log.info({ trip: no, items: items.length }, 'trip costs put into a reimbursement draft');
   await showDraft(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。可以先发收据照片（附在最后一项），然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`);
 }

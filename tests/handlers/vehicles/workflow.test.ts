@@ -161,6 +161,29 @@ describe('§3.4.5 trip log', () => {
   });
 });
 
+describe('§3.4.5 nothing done twice', () => {
+  it('two holders starting the same vehicle at the same moment: one trip, the other told', async () => {
+    await registerAndPermit();
+    await say('zonghe', permitLines({ holder: '赵司机', number: 'ZJ-2026-002' }));
+    const answers = await Promise.all([say('siji', startLines()), say('siji2', startLines())]);
+    expect(answers.filter((a) => a.includes('已出车'))).toHaveLength(1);
+    expect(answers.find((a) => !a.includes('已出车'))).toMatch(/正在出车|刚刚被别人登记出车/);
+    expect(await Trip.countDocuments()).toBe(1);
+    expect((await Vehicle.findById(PLATE).lean())!.openTrip).toBe((await Trip.findOne().lean())!._id);
+  });
+
+  it('报销这次费用 pressed in two chats at once puts the costs into the draft once', async () => {
+    await registerAndPermit();
+    const no = await trip(10000, 10042, { 油费: '200' });
+    const from = chat.sent.length;
+    await Promise.all([chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'siji' }), chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'group-1' })]);
+    const answers = chat.sent.slice(from).map((s) => s.text);
+    expect(answers.filter((a) => a.includes(`已把出车 ${no}`))).toHaveLength(1);
+    expect(answers.filter((a) => /刚刚已经放进报销|已经在你的报销草稿里/.test(a))).toHaveLength(1);
+    expect((await ReimbursementDraft.findOne().lean())!.items).toHaveLength(1);
+  });
+});
+
 describe('§3.4.4 accidents', () => {
   it('reaches 人防部 at once with 已知悉, goes out again once when unacknowledged, and records instructions and outcome', async () => {
     await registerAndPermit();

@@ -112,7 +112,11 @@ export const startTripForm: FormDefinition = {
 export async function startTrip(ctx: BotContext): Promise<void> {
   const who = await driverOf(ctx);
   if (!who) return;
-  const [, word = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(ctx.args.trim())!;
+  // 粤B 12345 is typed with a space as often as without
+  const args = ctx.args.trim();
+  const split = (re: RegExp) => re.exec(args)!.slice(1) as [string, string];
+  let [word, rest] = split(/^(\S*)\s*([\s\S]*)$/);
+  if (!parsePlate(word)) [word, rest] = split(/^(\S*(?:\s+[A-Z0-9]{5,6}(?=\s|$))?)\s*([\s\S]*)$/i);
   const plate = parsePlate(word);
   if (!plate) {
     const mine = (await permitsOf(who.staffId)).filter((p) => p.status === 'active').flatMap((p) => p.vehicles);

@@ -103,7 +103,7 @@ describe('§3.4.2 only permit holders drive', () => {
     await registerAndPermit();
     await say('zonghe', permitLines({ holder: '赵司机', number: 'ZJ-2026-002' }));
     await say('siji', startLines());
-    expect(await say('siji2', `出车 ${PLATE}`)).toContain('正在出车');
+    expect(await say('siji2', '出车 粤b 12345')).toContain('正在出车');
     expect(await Trip.countDocuments({ status: 'open' })).toBe(1);
   });
 });

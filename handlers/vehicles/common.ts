@@ -30,7 +30,9 @@ export async function parseRegisteredPlate(input: string): Promise<FieldResult> 
 
 /** The vehicle named by the first word of the command; answers the person itself when it is not found. */
 export async function vehicleFromArgs(ctx: BotContext, example: string): Promise<{ v: VehicleDoc; rest: string } | undefined> {
-  const [word = '', ...rest] = ctx.args.trim().split(/\s+/);
+  let [word = '', ...rest] = ctx.args.trim().split(/\s+/);
+  // 粤B 12345 is typed with a space as often as without
+  if (!parsePlate(word) && rest.length && parsePlate(word + rest[0])) word += rest.shift();
   const plate = parsePlate(word);
   if (!plate) {
     await ctx.reply(`请写明车牌，例如：${example}`);

@@ -30,9 +30,11 @@ export async function parseRegisteredPlate(input: string): Promise<FieldResult> 
 
 /** The vehicle named by the first word of the command; answers the person itself when it is not found. */
 export async function vehicleFromArgs(ctx: BotContext, example: string): Promise<{ v: VehicleDoc; rest: string } | undefined> {
-  let [word = '', ...rest] = ctx.args.trim().split(/\s+/);
+  const args = ctx.args.trim();
+  let [, word = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args)!;
   // 粤B 12345 is typed with a space as often as without
-  if (!parsePlate(word) && rest.length && parsePlate(word + rest[0])) word += rest.shift();
+  const spaced = /^(\S+[ \t]+[A-Z0-9]{5,6})(?=\s|$)\s*([\s\S]*)$/i.exec(args);
+  if (!parsePlate(word) && spaced && parsePlate(spaced[1]!)) [, word = '', rest = ''] = spaced;
   const plate = parsePlate(word);
   if (!plate) {
     await ctx.reply(`请写明车牌，例如：${example}`);
@@ -43,7 +45,7 @@ export async function vehicleFromArgs(ctx: BotContext, example: string): Promise
     await ctx.reply(`车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
     return undefined;
   }
-  return { v, rest: rest.join(' ') };
+  return { v, rest };
 }
 
 /** Staff names or phones separated by 、/,/space → people; the error names the one not found. */

@@ -58,8 +58,7 @@ export async function inspectVehicle(ctx: BotContext): Promise<void> {
   }
   const usage = await usageOf(found.v._id, month, tz);
   if (!ctx.can.formCards) await ctx.reply(`${found.v._id} ${month} 使用情况：${usageLine(usage)}`);
-  const rest = ctx.args.replace(/^\S+\s*/, '');
-  await ctx.services.forms.start(ctx, inspectForm.name, rest, { plate: found.v._id, month });
+  await ctx.services.forms.start(ctx, inspectForm.name, found.rest, { plate: found.v._id, month });
 }
 
 /** 检查情况 [yyyy-MM]: which vehicles were inspected in a month and which not. */

@@ -104,6 +104,28 @@ export async function setDrivers(ctx: BotContext): Promise<void> {
   await ctx.reply(`已把 ${v._id} 的指定司机设为：${entry.detail}。他们还需要持有这辆车的准驾证才能出车（${CLAUSE.onlyHolders}）。`);
 }
 
+/** 停用车辆 <车牌> <原因>: sold or scrapped; it leaves the lists, reminders and inspections. */
+export async function retireVehicle(ctx: BotContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '停用车辆 粤B12345 已报废');
+  if (!found) return;
+  const { v, rest } = found;
+  if (!rest.trim()) {
+    await ctx.reply(`请写明停用原因，例如：停用车辆 ${v._id} 已报废`);
+    return;
+  }
+  if (v.openTrip) {
+    await ctx.reply(`车辆 ${v._id} 正在出车（${v.openTrip}），收车后才能停用。`);
+    return;
+  }
+  const entry = { at: ctx.services.now(), by: actor(ctx), action: '停用车辆', detail: rest.trim().slice(0, 100) };
+  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: { active: false }, $push: { history: entry } }, ctx.sender!.identity))) {
+    await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
+    return;
+  }
+  ctx.log.info({ plate: v._id }, 'vehicle retired');
+  await ctx.reply(`已停用车辆 ${v._id}（${entry.detail}）。它不再出车，也不再提醒检查和保养；记录都保留。`);
+}
+
 // ─── 准驾证 ──────────────────────────────────────────────────────────────────
 
 async function parsePlates(input: string): Promise<FieldResult> {

@@ -267,5 +267,9 @@ describe('§3.4 lookups', () => {
     expect(await say('zonghe', `出车记录 ${PLATE}`)).toContain(no);
     expect(await say('duiyuan', `出车记录 ${no}`)).toContain('没有找到');
     expect(await say('renfang', '事故')).toContain('没有未结案的事故');
+    expect(await say('zonghe', `停用车辆 ${PLATE}`)).toContain('请写明停用原因');
+    expect(await say('zonghe', `停用车辆 ${PLATE} 已报废`)).toContain('已停用');
+    expect(await say('siji', `出车 ${PLATE}`)).toContain('已停用');
+    expect(await say('zonghe', '车辆列表')).toContain('还没有登记车辆');
   });
 });

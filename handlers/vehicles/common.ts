@@ -42,7 +42,7 @@ export async function vehicleFromArgs(ctx: BotContext, example: string): Promise
   }
   const v = await loadVehicle(plate);
   if (!v || !v.active) {
-    await ctx.reply(v ? `车辆 ${plate} 已停用。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
+    await ctx.reply(v ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
     return undefined;
   }
   return { v, rest };

@@ -8,6 +8,8 @@ import { reimbursements } from '../handlers/reimbursements/index.ts';
 import { reimbursementJobs } from '../schedules/reimbursements.ts';
 import { supplies } from '../handlers/supplies/index.ts';
 import { supplyJobs } from '../schedules/supplies.ts';
+import { vehicles } from '../handlers/vehicles/index.ts';
+import { vehicleJobs } from '../schedules/vehicles.ts';
 
 /**
  * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs
@@ -18,6 +20,7 @@ export const installed: readonly Installed[] = [
   install(complaints, complaintJobs),
   install(reimbursements, reimbursementJobs),
   install(supplies, supplyJobs),
+  install(vehicles, vehicleJobs),
 ];
 
 export const composition = compose(installed);

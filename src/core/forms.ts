@@ -1,6 +1,6 @@
 import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
-import type { BotContext } from './context.ts';
+import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { isNoneWord, maskPhone, normalizeText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
@@ -38,7 +38,8 @@ export interface FormDefinition {
    */
   validate?(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
   /** Runs once, with every field valid. */
-  submit(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
+  /** Forms run only for bound staff (the router and `continue` check), so submit gets a sender. */
+  submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
@@ -80,7 +81,7 @@ export class Forms {
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
       Object.assign(errors, await this.crossCheck(ctx, def, values, context));
       if (Object.keys(errors).length === 0) {
-        await def.submit(ctx, values, context);
+        await def.submit(staffOnly(ctx), values, context);
         return;
       }
     }
@@ -157,7 +158,7 @@ export class Forms {
       if (Object.keys(cross).length === 0) {
         // one person's messages are handled in order, so the session is deleted once and submitted once
         await FormSession.deleteOne({ _id });
-        await def.submit(ctx, values, context);
+        await def.submit(staffOnly(ctx), values, context);
         return true;
       }
       notes = Object.values(cross);
@@ -218,7 +219,7 @@ export class Forms {
       await ctx.toast('这张表单已经提交过了。');
       return;
     }
-    await def.submit(ctx, values, context);
+    await def.submit(staffOnly(ctx), values, context);
     const done: Card = {
       title: def.title,
       color: 'green',
@@ -317,4 +318,10 @@ export class Forms {
     }
     return { values, errors };
   }
+}
+
+/** A form is only ever started or continued for a sender; this says so to the type checker. */
+function staffOnly(ctx: BotContext): StaffContext {
+  if (!ctx.sender) throw new Error('a form was submitted without a sender');
+  return ctx as StaffContext;
 }

@@ -63,9 +63,6 @@ const rollCallSchema = new Schema(
     leaders: { type: [personSchema], default: [] },
     /** When the roll call was sent; null when the leader reported without being asked. */
     askedAt: { type: Date, default: null },
-    /** Where the roll-call cards went, to update them in place after the report. */
-    cards: { type: [Schema.Types.Mixed], default: [] },
-    remindedAt: { type: Date, default: null },
     report: { type: reportSchema, default: null },
     history: {
       type: [
@@ -141,7 +138,24 @@ rentSchema.index({ period: 1 });
 rentSchema.index({ dorm: 1, period: 1 });
 export const RentReport = mongoose.model('RentReport', rentSchema);
 
-export const dormModels = [DormLeader, RollCall, HygieneEvaluation, RentReport];
+/**
+ * Where a roll-call card went (`<rollCall>:<channel>:<userId>`), to update it in place after the
+ * report. Kept apart from the roll call so this bookkeeping write can never race a report.
+ */
+const rollCallCardSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    rollCall: { type: String, required: true },
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    messageId: { type: String, default: '' },
+  },
+  { versionKey: false },
+);
+rollCallCardSchema.index({ rollCall: 1 });
+export const RollCallCard = mongoose.model('RollCallCard', rollCallCardSchema);
+
+export const dormModels = [DormLeader, RollCall, RollCallCard, HygieneEvaluation, RentReport];
 
 export interface PersonRef {
   staffId: string;
@@ -166,8 +180,6 @@ export interface RollCallDoc {
   residents: PersonRef[];
   leaders: PersonRef[];
   askedAt: Date | null;
-  cards: { channel: string; userId: string; messageId?: string }[];
-  remindedAt: Date | null;
   report: { at: Date; by: PersonRef; late: boolean; entries: EntryDoc[] } | null;
   history: { at: Date; by: PersonRef; action: string; detail: string; late?: boolean; entries?: EntryDoc[] }[];
 }

@@ -3,14 +3,14 @@ import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src
 import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
 import { DormLeader, RollCallCard, type PersonRef } from './models.ts';
-import { dormSettingsOf, type DormSettings } from './settings.ts';
+import { dormSettings, type DormSettings } from './settings.ts';
 import type { DormRoster } from './rules.ts';
 
 /** Who may manage dorm leaders and read every dorm's records. */
 export const DORM_MANAGERS: readonly Role[] = ['admin', 'general_affairs'];
 
 export function settings(services: Pick<Services, 'config'>): DormSettings {
-  return dormSettingsOf(services.config);
+  return dormSettings.of(services.config);
 }
 
 export function actor(ctx: BotContext): PersonRef {

@@ -1,7 +1,8 @@
 import PQueue from 'p-queue';
 import type { Services } from '../../src/core/context.ts';
 import { notify, type Recipient } from '../../src/core/notify.ts';
-import { Claim, Identity, claimOnce } from '../../src/models/index.ts';
+import { Identity, OnceKey } from '../../src/models/index.ts';
+import { takeOnce } from '../../src/core/once.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { chaseText, escalationText, noLeaderText, rollCallCard } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
@@ -46,7 +47,7 @@ export async function eveningStep(services: Services, now: Date = services.now()
  */
 export async function sendRollCalls(services: Services, date: string, now: Date): Promise<{ asked: string[]; noLeader: string[] }> {
   const done = `dorms:rollcall:${date}`;
-  if (await Claim.exists({ _id: done })) return { asked: [], noLeader: [] };
+  if (await OnceKey.exists({ _id: done })) return { asked: [], noLeader: [] };
   const rosters = await loadRosters(services);
   const toAsk = rosters.filter((r) => rollCallDuty(r) === 'ask');
   const leaderLinks = await reachableLinks(services, toAsk.flatMap((r) => r.leaders));
@@ -62,10 +63,10 @@ export async function sendRollCalls(services: Services, date: string, now: Date)
   const unasked = rosters
     .map((r) => ({ dorm: r.name, residents: r.residents.length, why: rollCallDuty(r) }))
     .filter((d): d is { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' } => d.why === 'no_leader' || d.why === 'leader_unreachable');
-  if (unasked.length && (await claimOnce(`dorms:noleader:${date}`, 'scheduler'))) {
+  if (unasked.length && (await takeOnce(`dorms:noleader:${date}`, 'scheduler'))) {
     await tellGeneralAffairs(services, noLeaderText(date, unasked));
   }
-  await claimOnce(done, 'scheduler');
+  await takeOnce(done, 'scheduler');
   return { asked, noLeader: unasked.map((d) => d.dorm) };
 }
 
@@ -104,7 +105,7 @@ async function openRollCalls(date: string): Promise<RollCallDoc[]> {
 
 /** Chase time: each leader whose dorm has not reported — and who was asked before the chase time — is reminded once. */
 export async function chase(services: Services, date: string): Promise<string[]> {
-  if (!(await claimOnce(`dorms:chase:${date}`, 'scheduler'))) return [];
+  if (!(await takeOnce(`dorms:chase:${date}`, 'scheduler'))) return [];
   const s = settings(services);
   const chaseAt = eveningAt(date, s.times.chase, services.config.timezone).getTime();
   // a roll call that only went out with a catch-up after the chase time is not chased a moment later
@@ -120,7 +121,7 @@ export async function chase(services: Services, date: string): Promise<string[]>
  * roll call never went out (the bot was down all evening), 综合部 is told that instead.
  */
 export async function escalate(services: Services, date: string): Promise<string[]> {
-  if (!(await claimOnce(`dorms:escalate:${date}`, 'scheduler'))) return [];
+  if (!(await takeOnce(`dorms:escalate:${date}`, 'scheduler'))) return [];
   const all = (await RollCall.find({ date }).lean()) as unknown as RollCallDoc[];
   if (!all.some((rc) => rc.askedAt)) {
     const due = (await loadRosters(services)).filter((r) => rollCallDuty(r) === 'ask');

@@ -1,5 +1,7 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { DORM_MANAGERS } from './common.ts';
+import { dormModels } from './models.ts';
+import { dormSettings } from './settings.ts';
 import { assignLeader, listDorms, unassignLeader } from './leaders.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { monthRecord, recordReturn } from './returns.ts';
@@ -13,6 +15,8 @@ export const dorms: Workflow = {
   name: 'dorms',
   title: '宿舍管理',
   forms: [reportForm],
+  models: dormModels,
+  settings: dormSettings,
   commands: [
     { name: 'dorms.list', words: ['宿舍列表', 'dorms'], allow: DORM_MANAGERS, summary: '列出宿舍的住宿人数和队长；写宿舍名看住宿人员', example: '宿舍列表 城南宿舍', handler: listDorms },
     { name: 'dorms.assign', words: ['设置宿舍队长', 'setdormleader'], allow: DORM_MANAGERS, summary: '指定宿舍的查房队长（可多位）', example: '设置宿舍队长 城南宿舍 陈队长', handler: assignLeader },

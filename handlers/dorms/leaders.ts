@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { Dorm } from '../../src/models/index.ts';
-import { findStaffForAdmin } from '../staff.ts';
+import { findStaffForAdmin } from '../foundation/staff.ts';
 import { actor, allDormNames, loadRosters } from './common.ts';
 import { DormLeader } from './models.ts';
 import { rollCallDuty } from './rules.ts';

@@ -3,8 +3,6 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
 import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
 import type { Bot } from '../../../src/bot.ts';
-import { foundation } from '../../../src/routes.ts';
-import { dorms } from '../../../handlers/dorms/index.ts';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
 
@@ -18,13 +16,7 @@ let ids: Record<DormWho, string>;
 let mark = 0;
 
 beforeAll(async () => {
-  // dorms first: its 宿舍列表 replaces the foundation's
-  const routes = {
-    commands: [...dorms.commands, ...foundation.commands].map((c) => ({ ...c })),
-    actions: [...dorms.actions, ...foundation.actions],
-  };
-  ({ bot, receiver: chat } = await startTestBot({ routes, now: () => clock }));
-  for (const f of dorms.forms ?? []) bot.services.forms.define(f);
+  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {

@@ -1,0 +1,19 @@
+import type { JobDefinition } from '../src/core/scheduler.ts';
+import { eveningStep } from '../handlers/dorms/evening.ts';
+
+/**
+ * §3.3.3 every minute: the roll call, chase and escalation times are settings, and catch-up means
+ * "until the escalation time", not a fixed age, so one job asks the evening's state machine what is
+ * due now. Each send is claimed once (per dorm and evening, or per evening) across instances.
+ */
+export const dormEvening: JobDefinition = {
+  name: 'dorms.evening',
+  cron: '* * * * *',
+  description: '宿舍查房：发查房、催报、报综合部',
+  catchUpMs: 2 * 60_000,
+  run: async (deps) => {
+    await eveningStep(deps);
+  },
+};
+
+export const dormJobs: JobDefinition[] = [dormEvening];

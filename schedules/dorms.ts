@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { eveningStep } from '../handlers/dorms/evening.ts';
+import { dailyStep } from '../handlers/dorms/periodic.ts';
 
 /**
  * §3.3.3 every minute: the roll call, chase and escalation times are settings, and catch-up means
@@ -16,4 +17,18 @@ export const dormEvening: JobDefinition = {
   },
 };
 
-export const dormJobs: JobDefinition[] = [dormEvening];
+/**
+ * From DORM_SUMMARY_TIME each day: the weekly summary (§3.3.3, §3.3.2), the hygiene reminder and
+ * the monthly rent round (§3.3.4), each claimed once per day or month so a later start still sends it.
+ */
+export const dormDaily: JobDefinition = {
+  name: 'dorms.daily',
+  cron: '* * * * *',
+  description: '宿舍周报、卫生评比提醒、房租申报提醒和上报',
+  catchUpMs: 2 * 60_000,
+  run: async (deps) => {
+    await dailyStep(deps);
+  },
+};
+
+export const dormJobs: JobDefinition[] = [dormEvening, dormDaily];

@@ -74,10 +74,16 @@ export async function tellGeneralAffairs(services: Services, message: Outgoing, 
  * dorm, for 综合部), otherwise their only dorm. Answers the person itself when it cannot tell.
  */
 export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
-  const [first = '', ...rest] = args.trim().split(/\s+/);
+  const [first = ''] = args.trim().split(/\s+/);
   const led = await dormsLedBy(ctx.sender?.staffId);
-  const known = isManager(ctx) ? await allDormNames() : led;
-  if (first && known.includes(first)) return { dorm: first, rest: rest.join(' ') };
+  const all = await allDormNames();
+  const known = isManager(ctx) ? all : led;
+  if (first && all.includes(first)) {
+    // keep the lines of a one-message form (`月份: 2026-11`) as they were typed
+    if (known.includes(first)) return { dorm: first, rest: args.trim().slice(first.length).replace(/^[ \t]+/, '') };
+    await ctx.reply(`你不是 ${first} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
+    return undefined;
+  }
   if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };
   if (!led.length && !isManager(ctx)) {
     await ctx.reply('你还不是任何宿舍的队长。请联系行政部或综合部用「设置宿舍队长」指定。');

@@ -96,7 +96,7 @@ describe('§3.3.3 the nightly roll call', () => {
     clock = sh('22:01');
     expect(await say('chen', '1')).toContain('已上报');
     expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.every((e) => e.status === 'present')).toBe(true);
-    expect(await say('liu', '查房 城南宿舍 全到')).toContain('城北宿舍');
+    expect(await say('liu', '查房 城南宿舍 全到')).toContain('你不是 城南宿舍 的队长（你负责：城北宿舍）');
     expect(inbox('zonghe').some((t) => t.includes('未归'))).toBe(false);
   });
 

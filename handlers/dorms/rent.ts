@@ -164,7 +164,7 @@ async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateTex
   }
   const after = { ...r, paid, version: r.version + 1 };
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
-  if (ctx.event.kind === 'action') await ctx.updateCard(rentCard(after, full, false));
+  if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
   await ctx.toast(`已登记：${r.dorm} ${r.period} 房租 ${formatYuan(r.amountFen)} ${date} ${method} 付款。`);
   const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
   await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatYuan(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);

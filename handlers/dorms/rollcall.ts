@@ -51,6 +51,10 @@ export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Ent
     return false;
   }
   const before = rc.report?.entries ?? null;
+  if (before && sameReport(before, entries)) {
+    await ctx.toast(`${rc.dorm} 的查房已上报过同样的结果（${rc.report!.by.name}），没有重复记录。`);
+    return false;
+  }
   // a return already recorded stays with the person as long as they are still 未归
   const merged: EntryDoc[] = entries.map((e) => {
     const prev = before?.find((p) => p.staffId === e.staffId && p.status === 'absent');
@@ -78,13 +82,20 @@ export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Ent
   await refreshRollCallCards(ctx.services, rc._id, card, clicked);
   const told = fresh.length ? '已通知综合部。' : '';
   const text = `已${action}：${rc.dorm} ${dayLabel(rc.date)}${late ? '（迟报）' : ''}——${reportLine(merged)}。${told}`;
-  if (ctx.action?.messageId && ctx.event.kind === 'action') {
+  // a text channel would get the whole card again as a new message: the one line says it all
+  if (ctx.event.kind === 'action' && ctx.can.updatesCards) {
     await ctx.updateCard(card);
     await ctx.toast(text);
   } else {
     await ctx.reply(text);
   }
   return true;
+}
+
+/** A repeated tap or message with the same answer is not a correction. */
+function sameReport(a: readonly Entry[], b: readonly Entry[]): boolean {
+  const key = (es: readonly Entry[]) => es.map((e) => `${e.staffId}:${e.status}:${e.note}`).sort().join('|');
+  return key(a) === key(b);
 }
 
 /** 查房 [宿舍] 全到 | 未归 张三 … | 请假 … | 夜班 … */

@@ -154,7 +154,7 @@ function answerText(values: Record<string, string>): string {
 export const reportForm: FormDefinition = {
   name: 'dorms.report',
   title: '查房上报（未归/请假/夜班）',
-  allow: 'staff',
+  allow: ['team_leader'],
   fields: [
     { key: 'absent', label: '未归', prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」' },
     { key: 'leave', label: '请假', prompt: '谁请假？写姓名或序号；没有请回复「无」' },

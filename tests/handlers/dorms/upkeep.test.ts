@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import pino from 'pino';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
 import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
@@ -87,6 +88,20 @@ describe('§3.3.4 rent reports', () => {
     const inGroup = await say('caiwu', '/房租记录 2026-11', true);
     expect(inGroup).toContain('6222 **** **** 0123');
     expect(inGroup).not.toContain(ACCOUNT);
+  });
+
+  it('never writes the account number to the log, even at trace level', async () => {
+    const logged: string[] = [];
+    const log = pino({ level: 'trace' }, { write: (s: string) => void logged.push(s) });
+    const other = await startTestBot({ now: () => clock, log });
+    try {
+      await other.receiver.say('chen', lines());
+      expect(await RentReport.countDocuments()).toBe(1);
+      expect(logged.join('')).toContain('rent reported');
+      expect(logged.join('')).not.toContain(ACCOUNT);
+    } finally {
+      await other.bot.stop();
+    }
   });
 
   it('reminds leaders on the reminder day and escalates dorms without a report on the escalation day, once each', async () => {

@@ -2,7 +2,7 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import { DORM_MANAGERS } from './common.ts';
 import { dormModels } from './models.ts';
 import { dormSettings } from './settings.ts';
-import { assignLeader, listDorms, unassignLeader } from './leaders.ts';
+import { assignLeader, leaderFromCard, listDorms, unassignLeader } from './leaders.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { monthRecord, recordReturn } from './returns.ts';
 import { hygieneForm, ranking, startEvaluation } from './hygiene.ts';
@@ -33,6 +33,8 @@ export const dorms: Workflow = {
     { name: 'dorms.rentList', words: ['房租记录', 'rents'], allow: ['general_affairs', 'finance', 'admin'], summary: '查看一个月各宿舍的房租申报和付款', example: '房租记录 2026-11', handler: rentList },
   ],
   actions: [
+    { action: 'dorms.assign', allow: DORM_MANAGERS, handler: leaderFromCard },
+    { action: 'dorms.unassign', allow: DORM_MANAGERS, handler: leaderFromCard },
     { action: 'dorms.allPresent', allow: ['team_leader'], handler: allPresentFromCard },
     { action: 'dorms.reportForm', allow: ['team_leader'], handler: reportFormFromCard },
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard },

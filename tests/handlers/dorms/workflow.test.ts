@@ -53,7 +53,21 @@ describe('§3.3.3 who is responsible for a dorm', () => {
     expect(list).toContain('东区宿舍：1 人，队长：⚠️ 未指定');
     const one = await say('zonghe', '宿舍列表 城南宿舍');
     expect(one).toContain('1. 张三');
-    expect(one).toContain('陈队长');
+    expect(one).toContain('队长：陈队长');
+    expect(one).toContain('[1] 取消队长：陈队长');
+  });
+
+  it('the dorm card’s buttons make a resident 队长 the leader, and remove one; a guard cannot press them', async () => {
+    const card = await say('xingzheng', '宿舍列表 城南宿舍');
+    expect(card).toContain('队长：⚠️ 未指定');
+    expect(card).toContain('[1] 设为队长：陈队长');
+    expect((await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen })).join('\n')).toContain('没有权限');
+    expect(await DormLeader.countDocuments()).toBe(0);
+    expect(await say('xingzheng', '1')).toContain('已指定 陈队长 为 城南宿舍 的队长');
+    expect(await DormLeader.countDocuments({ dorm: '城南宿舍' })).toBe(1);
+    await say('xingzheng', '宿舍列表 城南宿舍');
+    expect(await say('xingzheng', '1')).toContain('已取消 陈队长 的 城南宿舍 队长');
+    expect(await DormLeader.countDocuments()).toBe(0);
   });
 });
 

@@ -68,6 +68,11 @@ export function absenceNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: {
   return `⚠️ 未归：${rc.dorm} ${dayLabel(rc.date)} ${who}。队长 ${by} ${timeLabel(at, tz)} 上报${late ? '（迟报）' : ''}。回来后由队长发送「归宿 姓名 时间」登记。`;
 }
 
+/** A correction takes back a 未归 综合部 was told about. */
+export function clearedNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: { name: string; status: keyof typeof STATUS_LABELS }[], by: string): string {
+  return `更正：${rc.dorm} ${dayLabel(rc.date)} ${entries.map((e) => `${e.name} 改为${STATUS_LABELS[e.status]}`).join('、')}（队长 ${by} 更正，不再算未归）。`;
+}
+
 export function chaseText(rc: Pick<RollCallDoc, 'dorm' | 'date'>, t: EveningTimes): string {
   return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 的查房还没有上报，请尽快查房并上报（${formatClock(t.escalate)} 仍未上报将报综合部）。发送「查房 全到」或「查房 未归 姓名」。`;
 }

@@ -2,7 +2,7 @@ import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { transition } from '../../src/core/transition.ts';
-import { absenceNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
+import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
 import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, rollCallId, type EntryDoc, type RollCallDoc } from './models.ts';
 import { eveningOf, isLate, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
@@ -76,6 +76,9 @@ export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Ent
   const fresh = newAbsences(before, merged);
   if (fresh.length) await tellGeneralAffairs(ctx.services, absenceNotice(rc, fresh, report.by.name, now, late, tz));
   else if (late && !before) await tellGeneralAffairs(ctx.services, lateReportText(after, tz));
+  // 综合部 was alerted about these people: a correction that clears them is theirs to know too
+  const cleared = newAbsences(merged, before ?? []).map((e) => merged.find((m) => m.staffId === e.staffId)!);
+  if (cleared.length) await tellGeneralAffairs(ctx.services, clearedNotice(rc, cleared, report.by.name));
 
   const card = reportedCard(after, s.times, tz);
   const clicked = ctx.action?.messageId;

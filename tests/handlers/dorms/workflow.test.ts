@@ -161,10 +161,15 @@ describe('§3.3.3 the nightly roll call', () => {
     clock = sh('22:30');
     expect(await say('chen', '查房 未归 李四')).toContain('已更正');
     expect(inbox('zonghe').filter((t) => t.includes('未归：城南宿舍'))[0]).toContain('李四');
+    clock = sh('22:40');
+    expect(await say('chen', '查房 请假 李四')).toContain('已更正');
+    expect(inbox('zonghe').find((t) => t.startsWith('更正：'))).toContain('李四 改为请假');
+    clock = sh('22:50');
+    await say('chen', '查房 未归 李四');
     clock = sh('08:30', 28);
     expect(await say('chen', '查房 全到')).toContain('已过更正截止时间');
     const rc = await RollCall.findById('2026-11-27:城南宿舍').lean();
-    expect(rc!.history.map((h) => h.action)).toEqual(['上报', '更正']);
+    expect(rc!.history.map((h) => h.action)).toEqual(['上报', '更正', '更正', '更正']);
     expect(rc!.history[0]!.entries!.every((e) => e.status === 'present')).toBe(true);
     expect(rc!.report!.entries.find((e) => e.name === '李四')!.status).toBe('absent');
   });

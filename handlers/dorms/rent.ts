@@ -136,6 +136,10 @@ async function tellRentRoles(services: Services, r: RentDoc, title: string): Pro
 
 /** 房租申报 [宿舍] (form card on Lark, one question at a time elsewhere; `月份: 2026-11` lines fill it in one message). */
 export async function startRentReport(ctx: BotContext): Promise<void> {
+  if (ctx.chat.isGroup) {
+    await ctx.reply('房租申报要填写房东银行账号，请私聊我发送「房租申报」，不要在群里发。');
+    return;
+  }
   const picked = await pickDorm(ctx, ctx.args, '房租申报 城南宿舍');
   if (!picked) return;
   if (!(await isLeaderOf(ctx, picked.dorm))) {

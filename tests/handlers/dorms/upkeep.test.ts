@@ -82,6 +82,11 @@ describe('§3.3.4 rent reports', () => {
     expect(r).toMatchObject({ amountFen: 350000, changed: true, paid: { method: '银行转账', date: '2026-11-27', by: { name: '孙财务' } } });
   });
 
+  it('is not taken in a group chat, where the account would be seen by everyone', async () => {
+    expect(await say('chen', '/房租申报', true)).toContain('请私聊我');
+    expect(await say('chen', '房租申报')).toContain('房租月份');
+  });
+
   it('房租记录 shows the account in full to 财务部 in private only, masked in a group', async () => {
     await say('chen', lines());
     expect(await say('caiwu', '房租记录 2026-11')).toContain(ACCOUNT);

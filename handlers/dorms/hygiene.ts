@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
 import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } from './common.ts';
 import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
 import { HygieneEvaluation } from './models.ts';
-import { CLAUSE, monthOf, parseMonthArg } from './rules.ts';
+import { CLAUSE } from './rules.ts';
 
 /*
  * 卫生评比 (§3.3.2) against the §3.3.1 checklist: the dorm's leader or 综合部 marks each item
@@ -91,7 +92,7 @@ export async function startEvaluation(ctx: BotContext): Promise<void> {
 export async function ranking(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const text = ctx.args.trim();
-  const month = text ? parseMonthArg(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const month = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!month) {
     await ctx.reply(`月份「${text}」看不懂，请写成 2026-11。例如：卫生评比 2026-11`);
     return;

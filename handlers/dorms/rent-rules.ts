@@ -37,21 +37,6 @@ export function previousMonth(period: string): string {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
-/** "12.5", "¥3,500", "3500元" → fen; undefined for anything that is not a positive amount. */
-export function parseRentYuan(text: string): number | undefined {
-  const t = text.replace(/[¥￥元\s,，]/g, '');
-  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(t);
-  if (!m) return undefined;
-  const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return fen > 0 ? fen : undefined;
-}
-
-export function formatYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
 /** What of period's rent round is due on local day-of-month `day` (each is then claimed once per period). */
 export function rentDue(day: number, remindDay: number, escalateDay: number): { remind: boolean; escalate: boolean } {
   return { remind: day >= remindDay, escalate: day >= escalateDay };

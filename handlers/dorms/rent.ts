@@ -6,11 +6,13 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
-import { parsePaymentMethod, resolveItemDate } from '../reimbursements/rules.ts';
+import { parsePaymentMethod } from '../reimbursements/rules.ts';
+import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
+import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { actor, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentDoc } from './models.ts';
-import { accountFor, amountChange, formatYuan, mayseeAccount, parseAccount, parseRentYuan, previousMonth } from './rent-rules.ts';
-import { CLAUSE, monthOf, parseMonthArg } from './rules.ts';
+import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
+import { CLAUSE } from './rules.ts';
 
 /*
  * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
@@ -26,7 +28,7 @@ export function rentCard(r: RentDoc, fullAccount: boolean, withPayButton: boolea
     title: `房租申报：${r.dorm} ${r.period}`,
     color: r.paid ? 'green' : change.changed ? 'orange' : 'blue',
     lines: [
-      `金额：${formatYuan(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatYuan(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatYuan(Math.abs(change.deltaFen))}）` : ''}`,
+      `金额：${formatFen(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatFen(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatFen(Math.abs(change.deltaFen))}）` : ''}`,
       `房东：${r.landlord}`,
       `开户行：${r.bank}`,
       `账号：${accountFor(r.account, fullAccount)}`,
@@ -50,7 +52,7 @@ export const rentForm: FormDefinition = {
       required: true,
       prompt: '房租月份（如 2026-11）',
       parse: (input, ctx) => {
-        const m = parseMonthArg(input, ctx.services.now(), ctx.services.config.timezone);
+        const m = parseMonth(input, ctx.services.now(), ctx.services.config.timezone);
         return m ? { ok: true, value: m } : { ok: false, error: '月份请写成 2026-11' };
       },
     },
@@ -60,8 +62,8 @@ export const rentForm: FormDefinition = {
       required: true,
       prompt: '房租金额（元）',
       parse: (input) => {
-        const fen = parseRentYuan(input);
-        return fen ? { ok: true, value: String(fen) } : { ok: false, error: '金额请写数字，如 3500 或 3500.50' };
+        const fen = parseYuan(input);
+        return fen ? { ok: true, value: String(fen) } : { ok: false, error: '金额请写大于 0 的数字，如 3500 或 3500.50' };
       },
     },
     { key: 'landlord', label: '房东姓名', required: true },
@@ -152,7 +154,7 @@ export async function startRentReport(ctx: BotContext): Promise<void> {
 async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateText: string): Promise<void> {
   const method = parsePaymentMethod(methodText || '银行转账');
   const tz = ctx.services.config.timezone;
-  const date = dateText ? resolveItemDate(dateText, ctx.services.now(), tz) : resolveItemDate('今天', ctx.services.now(), tz);
+  const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
   if (!method || !date) {
     await ctx.toast(`${!method ? `付款方式「${methodText}」不认识（现金/银行转账/微信/支付宝）` : `日期「${dateText}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
     return;
@@ -169,15 +171,15 @@ async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateTex
   const after = { ...r, paid, version: r.version + 1 };
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
   if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
-  await ctx.toast(`已登记：${r.dorm} ${r.period} 房租 ${formatYuan(r.amountFen)} ${date} ${method} 付款。`);
+  await ctx.toast(`已登记：${r.dorm} ${r.period} 房租 ${formatFen(r.amountFen)} ${date} ${method} 付款。`);
   const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
-  await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatYuan(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);
+  await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatFen(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);
 }
 
 /** 房租已付 <宿舍> <月份> [方式] [日期] — 财务部. */
 export async function paidCommand(ctx: BotContext): Promise<void> {
   const [dorm = '', monthText = '', methodText = '', dateText = ''] = ctx.args.trim().split(/\s+/);
-  const period = parseMonthArg(monthText, ctx.services.now(), ctx.services.config.timezone);
+  const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const r = period ? ((await RentReport.findById(rentId(period, dorm)).lean()) as unknown as RentDoc | null) : null;
   if (!r) {
     await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：房租已付 城南宿舍 2026-11 银行转账 2026-11-27`);
@@ -200,7 +202,7 @@ export async function paidFromCard(ctx: BotContext): Promise<void> {
 export async function rentList(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const text = ctx.args.trim();
-  const period = text ? parseMonthArg(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const period = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!period) {
     await ctx.reply('月份请写成 2026-11，例如：房租记录 2026-11');
     return;
@@ -213,8 +215,8 @@ export async function rentList(ctx: BotContext): Promise<void> {
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
   const lines = reports.map(
     (r) =>
-      `• ${r.dorm} ${formatYuan(r.amountFen)}${r.changed ? '（⚠️ 金额有变）' : ''} ${r.landlord} ${r.bank} ${accountFor(r.account, full)}｜${r.paid ? `已付 ${r.paid.date}` : '待付款'}`,
+      `• ${r.dorm} ${formatFen(r.amountFen)}${r.changed ? '（⚠️ 金额有变）' : ''} ${r.landlord} ${r.bank} ${accountFor(r.account, full)}｜${r.paid ? `已付 ${r.paid.date}` : '待付款'}`,
   );
   const total = reports.reduce((s, r) => s + r.amountFen, 0);
-  await ctx.reply([`${period} 房租申报 ${reports.length} 份，合计 ${formatYuan(total)}：`, ...lines].join('\n'));
+  await ctx.reply([`${period} 房租申报 ${reports.length} 份，合计 ${formatFen(total)}：`, ...lines].join('\n'));
 }

@@ -1,11 +1,12 @@
 import type { Model } from 'mongoose';
 import type { BotContext } from '../../src/core/context.ts';
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, allDormNames, refreshRollCallCards, dormsLedBy, isLeaderOf, isManager, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, type RollCallDoc } from './models.ts';
 import { recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, eveningOf, monthOf, parseMonthArg, resolveReturnTime, summarize } from './rules.ts';
+import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from './rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
@@ -79,7 +80,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const example = '查房记录 城南宿舍 2026-11';
   const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
   const led = await dormsLedBy(ctx.sender?.staffId);
-  const dorm = first && !parseMonthArg(first, ctx.services.now(), ctx.services.config.timezone) ? first : led.length === 1 ? led[0]! : '';
+  const dorm = first && !parseMonth(first, ctx.services.now(), ctx.services.config.timezone) ? first : led.length === 1 ? led[0]! : '';
   const monthText = dorm === first ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
@@ -90,7 +91,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
     return;
   }
   const tz = ctx.services.config.timezone;
-  const month = monthText ? parseMonthArg(monthText, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const month = monthText ? parseMonth(monthText, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!month) {
     await ctx.reply(`月份「${monthText}」看不懂，请写成 2026-11。例如：${example}`);
     return;

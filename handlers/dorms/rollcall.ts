@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { transition } from '../../src/core/transition.ts';
+import { isNoneWord } from '../../src/core/text.ts';
 import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
 import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, rollCallId, type EntryDoc, type RollCallDoc } from './models.ts';
@@ -148,9 +149,12 @@ export async function reportFormFromCard(ctx: BotContext): Promise<void> {
 
 const FIELD_WORDS = { absent: '未归', leave: '请假', nightDuty: '夜班' } as const;
 
+/** A list left empty or answered 无 on a form card. */
+const listed = (v: string | undefined): boolean => !!v?.trim() && !isNoneWord(v);
+
 /** The three lists as one answer, in the words parseReport reads; all empty = 全到. */
 function answerText(values: Record<string, string>): string {
-  const parts = (Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]).filter((k) => values[k]?.trim()).map((k) => `${FIELD_WORDS[k]} ${values[k]}`);
+  const parts = (Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]).filter((k) => listed(values[k])).map((k) => `${FIELD_WORDS[k]} ${values[k]}`);
   return parts.length ? parts.join(' ') : '全到';
 }
 
@@ -171,7 +175,7 @@ export const reportForm: FormDefinition = {
     if (!(await isLeaderOf(ctx, rc.dorm))) return { absent: `只有 ${rc.dorm} 的队长可以上报查房。` };
     const errors: Record<string, string> = {};
     for (const key of Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]) {
-      if (!values[key]?.trim()) continue;
+      if (!listed(values[key])) continue;
       const one = parseReport(`${FIELD_WORDS[key]} ${values[key]}`, rc.residents);
       if (!one.ok) errors[key] = one.error;
     }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 
 /*
  * 宿舍管理 (rulebook §3.3) as pure functions: the evening's timetable in BOT_TIMEZONE, who is asked,
@@ -96,11 +97,11 @@ export function isLate(reportedAt: Date, date: string, t: EveningTimes, tz: stri
 }
 
 /** Whether a leader may (still) report or correct evening `date` at `now`; the refusal says why. */
-export function reportWindow(now: Date, date: string, t: EveningTimes, tz: string): { ok: true } | { ok: false; why: string } {
+export function reportWindow(now: Date, date: string, t: EveningTimes, tz: string): Verdict {
   const p = phaseAt(now, date, t, tz);
-  if (p === 'before') return { ok: false, why: `今晚的查房 ${formatClock(t.rollCall)} 开始，请到时再报。` };
-  if (p === 'closed') return { ok: false, why: `${date} 晚的查房已过更正截止时间（${formatClock(t.cutoff)}），不能再修改。如有出入请联系综合部。` };
-  return { ok: true };
+  if (p === 'before') return denied(`今晚的查房 ${formatClock(t.rollCall)} 开始，请到时再报。`);
+  if (p === 'closed') return denied(`${date} 晚的查房已过更正截止时间（${formatClock(t.cutoff)}），不能再修改。如有出入请联系综合部。`);
+  return allowed;
 }
 
 // ── who is asked ─────────────────────────────────────────────────────────────
@@ -329,22 +330,4 @@ export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summ
 export function previousDays(now: Date, tz: string, days = 7): { from: string; to: string } {
   const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
   return { from: today.minus({ days }).toISODate()!, to: today.minus({ days: 1 }).toISODate()! };
-}
-
-/** "2026-11" / "2026年11月" / "11月" → yyyy-MM (this year when no year is written). */
-export function parseMonthArg(text: string, now: Date, tz: string): string | undefined {
-  const t = text.replace(/\s+/g, '');
-  const year = DateTime.fromJSDate(now, { zone: tz }).year;
-  let m = /^(\d{4})[-./年](\d{1,2})月?$/.exec(t);
-  if (m) return valid(Number(m[1]), Number(m[2]));
-  m = /^(\d{1,2})月$/.exec(t);
-  if (m) return valid(year, Number(m[1]));
-  return undefined;
-  function valid(y: number, mo: number) {
-    return mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined;
-  }
-}
-
-export function monthOf(at: Date, tz: string): string {
-  return DateTime.fromJSDate(at, { zone: tz }).toFormat('yyyy-LL');
 }

@@ -92,8 +92,11 @@ describe('§3.3.3 the roll call on Lark', () => {
     const form = await standin.waitFor(() => standin.cards(p2p(OPEN_IDS.chen)).find((c) => formInputNames(c.card).includes('absent')), 'the form card');
     expect(formInputNames(form.card)).toEqual(['absent', 'leave', 'nightDuty']);
     const submit = findButtonValue(form.card, 'form.submit')!;
-    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: '周七', leave: '', nightDuty: '' })).toContain('红字');
-    expect(JSON.stringify(standin.patches(form.messageId).at(-1)?.content)).toContain('不在本宿舍名单上');
+    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: '周七', leave: '无', nightDuty: '' })).toContain('红字');
+    const refused = JSON.stringify(standin.patches(form.messageId).at(-1)?.content);
+    expect(refused).toContain('「周七」不在本宿舍名单上');
+    // 无 means nobody, not a person called 无
+    expect(refused).not.toContain('「无」不在');
     expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report).toBeNull();
 
     await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: '张三(电话不通)', leave: '王五', nightDuty: '2' });

@@ -6,7 +6,6 @@ import {
   maskAccount,
   mayseeAccount,
   parseAccount,
-  parseRentYuan,
   previousMonth,
   rentDue,
 } from '../../../handlers/dorms/rent-rules.ts';
@@ -84,11 +83,7 @@ describe('§3.3.4 rent amounts and the monthly round', () => {
     expect(amountChange(350000, 380000)).toEqual({ changed: true, deltaFen: 30000 });
   });
 
-  it('reads yuan into fen and knows the month before', () => {
-    expect(parseRentYuan('3,500')).toBe(350000);
-    expect(parseRentYuan('3500.5元')).toBe(350050);
-    expect(parseRentYuan('0')).toBeUndefined();
-    expect(parseRentYuan('三千')).toBeUndefined();
+  it('knows the month before', () => {
     expect(previousMonth('2026-01')).toBe('2025-12');
     expect(previousMonth('2026-11')).toBe('2026-10');
   });

@@ -7,7 +7,6 @@ import {
   mayStillAsk,
   newAbsences,
   parseClock,
-  parseMonthArg,
   parseReport,
   phaseAt,
   previousDays,
@@ -214,9 +213,4 @@ describe('§3.3.3 weekly summary figures', () => {
     expect(previousDays(sh(30, '09:00'), TZ)).toEqual({ from: '2026-11-23', to: '2026-11-29' });
   });
 
-  it('reads a month argument', () => {
-    expect(parseMonthArg('2026-11', sh(27, '10:00'), TZ)).toBe('2026-11');
-    expect(parseMonthArg('11月', sh(27, '10:00'), TZ)).toBe('2026-11');
-    expect(parseMonthArg('2026-13', sh(27, '10:00'), TZ)).toBeUndefined();
-  });
 });

@@ -6,6 +6,8 @@ import { complaints } from '../handlers/complaints/index.ts';
 import { complaintJobs } from '../schedules/complaints.ts';
 import { reimbursements } from '../handlers/reimbursements/index.ts';
 import { reimbursementJobs } from '../schedules/reimbursements.ts';
+import { dorms } from '../handlers/dorms/index.ts';
+import { dormJobs } from '../schedules/dorms.ts';
 import { supplies } from '../handlers/supplies/index.ts';
 import { supplyJobs } from '../schedules/supplies.ts';
 import { vehicles } from '../handlers/vehicles/index.ts';
@@ -19,6 +21,7 @@ export const installed: readonly Installed[] = [
   install(foundation, [...maintenanceJobs, ...foundationJobs]),
   install(complaints, complaintJobs),
   install(reimbursements, reimbursementJobs),
+  install(dorms, dormJobs),
   install(supplies, supplyJobs),
   install(vehicles, vehicleJobs),
 ];

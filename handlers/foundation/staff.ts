@@ -1,6 +1,6 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import type { Types } from 'mongoose';
-import { Identity, Post, Dorm, Staff } from '../../src/models/index.ts';
+import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces } from '../../src/roster/places.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
@@ -219,20 +219,17 @@ function stamp(ctx: BotContext): string {
 
 
 
-/** 驻点列表 / 宿舍列表: each place with how many active staff it has. */
-export async function listPlaces(ctx: BotContext): Promise<void> {
-  const isDorm = /宿舍|dorm/i.test(ctx.text);
-  const places: { name: string }[] = isDorm
-    ? await Dorm.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean()
-    : await Post.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean();
+/** 驻点列表: each post with how many active staff it has (宿舍列表 belongs to the dorm workflow). */
+export async function listPosts(ctx: BotContext): Promise<void> {
+  const places = await Post.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean();
   if (!places.length) {
-    await ctx.reply(isDorm ? '还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。' : '还没有驻点。导入花名册或用「设置驻点」时会自动建立。');
+    await ctx.reply('还没有驻点。导入花名册或用「设置驻点」时会自动建立。');
     return;
   }
   const lines: string[] = [];
   for (const p of places) {
-    const n = await Staff.countDocuments({ [isDorm ? 'dorm' : 'post']: p.name, active: true });
+    const n = await Staff.countDocuments({ post: p.name, active: true });
     lines.push(`• ${p.name}：${n} 人`);
   }
-  await ctx.reply([`${isDorm ? '宿舍' : '驻点'} ${places.length} 个：`, ...lines].join('\n'));
+  await ctx.reply([`驻点 ${places.length} 个：`, ...lines].join('\n'));
 }

@@ -40,6 +40,8 @@ export class LarkStandin {
   private uuids = new Map<string, string>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
   private failNextPatches: { status: number; code: number; msg: string }[] = [];
+  private limits?: { perSecond: number; perChatPerSecond: number };
+  private accepted: { at: number; to: string }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
 
   private constructor(private readonly opts: StandinOptions) {}
@@ -105,6 +107,17 @@ export class LarkStandin {
     });
   }
 
+  /**
+   * Enforces Lark's send limits as Lark does: more than `perSecond` sends per app, or
+   * `perChatPerSecond` to one chat, within any second are answered 429 (code 99991400).
+   */
+  enforceLimits(perSecond = 50, perChatPerSecond = 5): void {
+    this.limits = { perSecond, perChatPerSecond };
+  }
+
+  /** Sends refused with 429 because a limit was exceeded (not the ones asked for with rateLimitNextSend). */
+  limitRefusals = 0;
+
   /** The next send is refused with this Lark code (HTTP 200 with `code != 0` unless `status` says otherwise). */
   failNextSend(code: number, msg: string, status = 200): void {
     this.failNext.push({ status, code, msg });
@@ -147,6 +160,9 @@ export class LarkStandin {
     this.requests.length = 0;
     this.failNext = [];
     this.failNextPatches = [];
+    this.accepted = [];
+    this.limits = undefined;
+    this.limitRefusals = 0;
   }
 
   /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
@@ -197,6 +213,16 @@ export class LarkStandin {
       if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
       const failure = this.failNext.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
+      if (this.limits) {
+        const now = Date.now();
+        const to = String(body.receive_id ?? '');
+        this.accepted = this.accepted.filter((a) => a.at > now - 1000);
+        if (this.accepted.length >= this.limits.perSecond || this.accepted.filter((a) => a.to === to).length >= this.limits.perChatPerSecond) {
+          this.limitRefusals++;
+          return { status: 429, json: { code: 99991400, msg: 'request trigger frequency limit' }, headers: { 'x-ogw-ratelimit-reset': '1' } };
+        }
+        this.accepted.push({ at: now, to });
+      }
       const messageId = `om_standin_${++this.seq}`;
       if (uuid) this.uuids.set(uuid, messageId);
       return {

@@ -1,9 +1,10 @@
 import type { Services } from '../src/core/context.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
-import { Staff, claimOnce } from '../src/models/index.ts';
+import { Staff } from '../src/models/index.ts';
+import { takeOnce } from '../src/core/once.ts';
 import { collectDigest, digestCard, isEmpty } from '../handlers/clients/digest.ts';
 import { clientSettingsOf, csHeadPhonesOf } from '../handlers/clients/settings.ts';
-import type { JobDefinition } from './scheduler.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
 
 export interface MorningReport {
   /** Staff ids sent a list ('' = the unowned list to the customer-service head). */
@@ -33,7 +34,7 @@ export async function sendMorningLists(deps: Services): Promise<MorningReport> {
   for (const list of digest.lists) {
     if (isEmpty(list)) continue;
     const who = list.owner?.staffId ?? '';
-    if (!(await claimOnce(`clients:daily:${digest.today}:${who || 'unowned'}`, 'scheduler'))) continue;
+    if (!(await takeOnce(`clients:daily:${digest.today}:${who || 'unowned'}`, 'scheduler'))) continue;
     const to = list.owner ? await recipientsOf(deps, [{ id: list.owner.staffId, name: list.owner.name }]) : await csHeads(deps);
     if (!to.length) {
       deps.log.warn({ owner: list.owner?.name }, 'client follow-up owner has no chat identity');
@@ -43,7 +44,7 @@ export async function sendMorningLists(deps: Services): Promise<MorningReport> {
     report.sent.push(who);
   }
   const won: string[] = [];
-  for (const e of digest.escalations) if (await claimOnce(e.key, 'scheduler')) won.push(e.line);
+  for (const e of digest.escalations) if (await takeOnce(e.key, 'scheduler')) won.push(e.line);
   if (won.length) {
     await notify(deps, await csHeads(deps), {
       title: `客户跟进逾期上报（${digest.today}）`,
@@ -58,8 +59,7 @@ export async function sendMorningLists(deps: Services): Promise<MorningReport> {
 
 export const clientMorning: JobDefinition = {
   name: 'clients.morning',
-  // CLIENT_DAILY_AT (default 08:30) — see Phase B: the engine reads the time from the settings
-  cron: '30 8 * * *',
+  cron: (config) => clientSettingsOf(config).dailyCron,
   description: '每天早上给负责人发到期的客户回访、拜访、承诺和投诉回访；逾期上报客服部负责人',
   catchUpMs: 12 * 3600_000,
   run: async (deps) => {

@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import { Complaint } from '../../src/models/complaints.ts';
+import { Complaint } from '../complaints/models.ts';
 import { STATUS_LABELS as COMPLAINT_STATUS } from '../complaints/rules.ts';
 import { clientButtons, clientCard, type ClientCardData, type ComplaintView, type LogView, type PromiseView } from './cards.ts';
 import { ClientLog, ClientPromise } from './models.ts';

@@ -4,7 +4,7 @@ import type { BotContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { Complaint } from '../../src/models/complaints.ts';
+import { Complaint } from '../complaints/models.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { actor, clientFromAction, findOneClient } from './common.ts';
 import { ClientLog, ClientPromise } from './models.ts';

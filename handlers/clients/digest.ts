@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import { Complaint } from '../../src/models/complaints.ts';
+import { Complaint } from '../complaints/models.ts';
 import { formatDate } from '../../src/core/numbering.ts';
 import { promiseLine, type PromiseView } from './cards.ts';
 import { Client, ClientPromise } from './models.ts';

@@ -4,7 +4,8 @@ import { callForm, callFromCard, listPromises, logCall, logVisit, promiseDone, p
 import { myDueList } from './digest.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard, listClients, rotation, showClient, showFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
-import { clientSettingsOf } from './settings.ts';
+import { clientSettings, clientSettingsOf } from './settings.ts';
+import { clientModels } from './models.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -17,6 +18,8 @@ export const clients: Workflow = {
   name: 'clients',
   title: '客户管理',
   forms: [addClientForm, editClientForm, callForm, visitForm],
+  models: clientModels,
+  settings: clientSettings,
   commands: [
     { name: 'clients.show', words: ['客户', 'client'], allow: CLIENT_VIEWERS, summary: '按名称、联系人、电话或驻点查找客户，查看档案', example: '客户 万达物业', handler: showClient },
     { name: 'clients.list', words: ['客户列表', 'clients'], allow: CLIENT_VIEWERS, summary: '按状态列出客户（现有/潜在/已流失/全部/我的）', example: '客户列表 潜在', handler: listClients },

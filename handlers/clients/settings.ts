@@ -1,63 +1,59 @@
 import { z } from 'zod';
 import type { Config } from '../../src/config.ts';
+import { defineSettings, emptyToUndefined, intIn, timeOfDay } from '../../src/core/settings.ts';
+import { complaintSettings } from '../complaints/settings.ts';
 import { dailyCron, type CadenceDefaults } from './rules.ts';
 
 /*
- * The clients workflow's settings (I.2.5 / I.2.7 follow-up plans): env names → zod with defaults.
- * The customer-service head is the one complaints escalate to (COMPLAINT_CS_HEAD_PHONES): the same
- * person heads 客服部 for both.
+ * Follow-up plans (I.2.5 / I.2.7) and promises (II.7). The customer-service head the overdue ones
+ * go to is the one complaints escalate to (COMPLAINT_CS_HEAD_PHONES): one person heads 客服部.
  */
 
-const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const days = (dflt: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(365).default(dflt));
+const DAYS_FIX = 'use whole days from 0 (none planned) to 365';
 
-export const clientSettingsSchema = {
-  CLIENT_CALL_DAYS_CURRENT: days(30),
-  CLIENT_VISIT_DAYS_CURRENT: days(90),
-  CLIENT_CALL_DAYS_POTENTIAL: days(60),
-  CLIENT_VISIT_DAYS_POTENTIAL: days(0),
-  CLIENT_DAILY_AT: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('08:30')
-      .refine((v) => dailyCron(v) !== undefined, 'must be a time of day such as 08:30'),
-  ),
-  CLIENT_ESCALATE_AFTER_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(365).default(7)),
-  CLIENT_PROMISE_LEAD_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60).default(2)),
-};
-
-export type RawClientSettings = { [K in keyof typeof clientSettingsSchema]: z.output<(typeof clientSettingsSchema)[K]> };
-
-export interface ClientSettings {
-  /** Days between phone follow-ups and between visits, per status (0 = none). */
-  cadence: CadenceDefaults;
-  /** The morning list's time of day (HH:mm, BOT_TIMEZONE). */
-  dailyAt: string;
-  /** A follow-up or promise overdue by more than this many days goes to the customer-service head. */
-  escalateAfterDays: number;
-  /** An open promise is in its owner's list from this many days before its due day. */
-  promiseLeadDays: number;
-}
-
-export function buildClientSettings(raw: RawClientSettings): ClientSettings {
-  return {
+export const clientSettings = defineSettings(
+  'clients',
+  {
+    CLIENT_CALL_DAYS_CURRENT: days(30),
+    CLIENT_VISIT_DAYS_CURRENT: days(90),
+    CLIENT_CALL_DAYS_POTENTIAL: days(60),
+    CLIENT_VISIT_DAYS_POTENTIAL: days(0),
+    CLIENT_DAILY_AT: timeOfDay('08:30'),
+    CLIENT_ESCALATE_AFTER_DAYS: intIn(0, 365, 7),
+    CLIENT_PROMISE_LEAD_DAYS: intIn(0, 60, 2),
+  },
+  (c) => ({
+    /** Days between phone follow-ups and between visits, per status (0 = none planned). */
     cadence: {
-      current: { callDays: raw.CLIENT_CALL_DAYS_CURRENT, visitDays: raw.CLIENT_VISIT_DAYS_CURRENT },
-      potential: { callDays: raw.CLIENT_CALL_DAYS_POTENTIAL, visitDays: raw.CLIENT_VISIT_DAYS_POTENTIAL },
+      current: { callDays: c.CLIENT_CALL_DAYS_CURRENT, visitDays: c.CLIENT_VISIT_DAYS_CURRENT },
+      potential: { callDays: c.CLIENT_CALL_DAYS_POTENTIAL, visitDays: c.CLIENT_VISIT_DAYS_POTENTIAL },
+    } satisfies CadenceDefaults,
+    /** The morning list's time of day (HH:mm in BOT_TIMEZONE), as a daily cron. */
+    dailyAt: c.CLIENT_DAILY_AT,
+    dailyCron: dailyCron(c.CLIENT_DAILY_AT)!,
+    /** A follow-up or promise overdue by more than this many days goes to the customer-service head. */
+    escalateAfterDays: c.CLIENT_ESCALATE_AFTER_DAYS,
+    /** An open promise is in its owner's list from this many days before its due day. */
+    promiseLeadDays: c.CLIENT_PROMISE_LEAD_DAYS,
+  }),
+  {
+    fixes: {
+      CLIENT_CALL_DAYS_CURRENT: DAYS_FIX,
+      CLIENT_VISIT_DAYS_CURRENT: DAYS_FIX,
+      CLIENT_CALL_DAYS_POTENTIAL: DAYS_FIX,
+      CLIENT_VISIT_DAYS_POTENTIAL: DAYS_FIX,
+      CLIENT_DAILY_AT: 'use the time the morning list goes out, e.g. CLIENT_DAILY_AT=08:30',
     },
-    dailyAt: raw.CLIENT_DAILY_AT,
-    escalateAfterDays: raw.CLIENT_ESCALATE_AFTER_DAYS,
-    promiseLeadDays: raw.CLIENT_PROMISE_LEAD_DAYS,
-  };
-}
+  },
+);
+export type ClientSettings = ReturnType<typeof clientSettings.of>;
 
-/** This workflow's settings out of the bot's config. */
 export function clientSettingsOf(config: Config): ClientSettings {
-  return (config as Config & { clients: ClientSettings }).clients;
+  return clientSettings.of(config);
 }
 
 /** The customer-service head(s) by phone; empty = every 客服部 member. */
 export function csHeadPhonesOf(config: Config): string[] {
-  return config.complaints.csHeadPhones;
+  return complaintSettings.of(config).csHeadPhones;
 }

@@ -4,7 +4,9 @@ import type { BotContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { echo, normalizeText } from '../../src/core/text.ts';
-import { Client, Complaint, ComplaintSetting } from './models.ts';
+import { Complaint, ComplaintSetting } from './models.ts';
+import { Client } from '../clients/models.ts';
+import { createClient } from '../clients/store.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
 import {
   REGISTRARS,
@@ -108,9 +110,8 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
   };
   await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
   if (!client) {
-    await Client.create({ name: values.clientName, address, phone }).catch((err: { code?: number }) => {
-      if (!isDuplicateKey(err)) throw err; // registered by someone else at the same moment: fine
-    });
+    // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
+    await createClient({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now);
   }
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;

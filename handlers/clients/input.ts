@@ -81,12 +81,16 @@ function cadence(label: string) {
     });
 }
 
+const SKIP = /^(跳过|无|没有|-|skip)$/i;
+
 export type ClientInputField = keyof typeof clientFieldSchemas;
 export type ClientInput = { [K in ClientInputField]?: z.output<(typeof clientFieldSchemas)[K]> };
 
 /** A form field parser from one of the schemas: the normalised value back as text for the form. */
 export function fieldParser(key: ClientInputField) {
   return (input: string): FieldResult => {
+    // a one-message form may say 跳过 for a field it leaves empty, as a guided form answer would
+    if (key !== 'name' && SKIP.test(input.trim())) return { ok: true, value: '' };
     const r = clientFieldSchemas[key].safeParse(input);
     return r.success ? { ok: true, value: input.trim() } : { ok: false, error: r.error.issues[0]?.message ?? '填写有误' };
   };

@@ -35,6 +35,7 @@ async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true;
 
 async function parseOwner(input: string, ctx: BotContext): Promise<FieldResult> {
   if (input === CLEAR) return { ok: true, value: CLEAR };
+  if (/^(跳过|无|没有|-|skip)$/i.test(input)) return { ok: true, value: '' };
   const r = await resolveOwner(input, ctx);
   return r.ok ? { ok: true, value: r.owner.name } : { ok: false, error: r.error };
 }
@@ -150,7 +151,12 @@ async function applyEdit(ctx: BotContext, id: string, values: Record<string, str
 
 /** 添加客户 [字段: 值 lines]: the guided form, or a form card on Lark. */
 export async function addClient(ctx: BotContext): Promise<void> {
-  const prefill = /[:：]/.test(ctx.args) ? ctx.args : ctx.args.trim() ? `客户名称: ${ctx.args.trim()}` : '';
+  let prefill = ctx.args.trim() && !/[:：]/.test(ctx.args) ? `客户名称: ${ctx.args.trim()}` : ctx.args;
+  // a one-message form says what it knows; the optional fields it leaves out are empty, not asked
+  if (/[:：]/.test(ctx.args)) {
+    const given = new Set([...normalizeText(ctx.args).matchAll(/^([^:\n]+?)\s*:/gm)].map((m) => m[1]));
+    prefill += addClientForm.fields.filter((f) => !f.required && !given.has(f.label) && !given.has(f.key)).map((f) => `\n${f.label}: 跳过`).join('');
+  }
   await ctx.services.forms.start(ctx, addClientForm.name, prefill);
 }
 

@@ -8,8 +8,9 @@ import type { Role } from '../../src/core/types.ts';
 /*
  * The client list import (I.2.8 客户信息资料库), by the roster import's rules: CSV or XLSX, header in
  * row 1, every row checked first and every bad row reported with its number; only a file without a
- * single problem is written. Rows are matched to records by 客户名称; an update sets only the columns
- * the file has, and each record gets a change entry (who imported it, old → new).
+ * single problem is written. Rows are matched to records by 客户名称; an update sets only the cells
+ * the file fills (an empty cell changes nothing), and each record gets a change entry (who imported
+ * it, old → new).
  */
 
 /** Owners are named; each must be one active 客服部 member or team leader. Returns ids or row errors. */
@@ -77,8 +78,10 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
   const result: ClientImportResult = { dryRun, created: 0, updated: 0, unchanged: 0 };
   for (const { input } of check.entries) {
     const fields: Partial<ClientFields> = {};
+    // an empty cell leaves the field as it is (a new record gets the default)
     for (const col of check.columns) {
-      if (col === 'owner') fields.owner = input.owner ? check.owners.get(input.owner)! : null;
+      if (input[col] === undefined) continue;
+      if (col === 'owner') fields.owner = check.owners.get(input.owner!)!;
       else (fields as Record<string, unknown>)[col] = input[col];
     }
     const existing = await clientByName(input.name);

@@ -131,7 +131,8 @@ export async function createClient(fields: NewClient, by: Person, action: string
   const full = { address: '', phone: '', contacts: [], posts: [], status: 'current' as ClientStatus, owner: null, notes: '', callDays: null, visitDays: null, ...fields };
   const changes = diffClient({}, full).filter((c) => c.to && c.to !== '按状态默认');
   try {
-    const doc = await Client.create({ ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }] });
+    // createdAt is the bot's clock: a never-contacted client's cadence counts from it
+    const doc = await Client.create({ ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
     return withDefaults(doc.toObject() as unknown as Record<string, unknown>);
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return null;

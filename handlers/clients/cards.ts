@@ -127,8 +127,8 @@ export function clientCard(c: ClientDoc, data: ClientCardData, o: ClientCardOpti
   if (shown.length) {
     lines.push(`【修改记录】（共 ${c.changes.length} 条，最近的在前）`);
     for (const ch of shown) {
-      // a new record's entry lists its values; a later one shows old → new
-      const created = ch.fields.every((f) => !f.from);
+      // the first entry made the record: it lists its values; a later one shows old → new
+      const created = ch === c.changes[0];
       const fields = ch.fields.map((f) => (created ? changeText(f as Change, o.fullPhone).replace(/：（空） → /, '：') : changeText(f as Change, o.fullPhone))).join('；');
       lines.push(`• ${formatDateTime(new Date(ch.at), o.tz)} ${ch.by.name} ${ch.action}${fields ? `：${fields}` : ''}`);
     }

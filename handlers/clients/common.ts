@@ -28,7 +28,8 @@ export async function cardData(c: ClientDoc, logs = 5): Promise<ClientCardData> 
   return {
     complaints: complaints.map((x): ComplaintView => ({ _id: String(x._id), status: x.status, label: COMPLAINT_STATUS[x.status as keyof typeof COMPLAINT_STATUS] })),
     logs: logDocs as unknown as LogView[],
-    promises: promises as unknown as PromiseView[],
+    // the card is the client's own: its promises need not repeat its name
+    promises: (promises as unknown as PromiseView[]).map((p) => ({ ...p, clientName: undefined })),
   };
 }
 

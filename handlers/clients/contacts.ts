@@ -8,7 +8,8 @@ import { Complaint } from '../complaints/models.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { actor, clientFromAction, findOneClient } from './common.ts';
 import { ClientLog, ClientPromise } from './models.ts';
-import { CONTACTERS, PROMISE_HINT, dayOf, parseDay, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
 import { loadClient, recordContact, type ClientDoc } from './store.ts';
 
 /*
@@ -24,7 +25,7 @@ function text(max: number, label: string) {
 function parseContactDay(input: string, ctx: BotContext): FieldResult {
   const now = ctx.services.now();
   const tz = ctx.services.config.timezone;
-  const day = parseDay(input, now, tz);
+  const day = resolveDate(input, now, tz);
   if (!day) return { ok: false, error: `日期「${input}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
   if (day > dayOf(now, tz)) return { ok: false, error: '日期不能晚于今天：请在联系之后再记录。' };
   return { ok: true, value: day };

@@ -281,29 +281,30 @@ export function maskPhonesIn(text: string): string {
   return text.replace(/0\d{2,3}-\d{7,8}|1[3-9]\d{9}/g, (p) => maskClientPhone(p));
 }
 
-// ── Dates as typed: visit dates, promise due dates ──
+// ── Due dates as typed (a promise's day; past dates such as a visit's use core resolveDate) ──
 
 /**
- * 2026-12-05 / 2026/12/5 / 12-05 / 12月5日 / 今天 / 明天 / 后天 / 3天后 / 3天内 → yyyy-LL-dd in the
- * bot's zone. A month-day without a year is this year's.
+ * 2026-12-05 / 2026/12/5 / 12-05 / 12月5日(前) / 今天 / 明天 / 后天 / 3天后 / 3天内 → yyyy-LL-dd in the
+ * bot's zone. A month-day without a year is its next occurrence: in December, 1月5日 is next year's.
  */
-export function parseDay(text: string, now: Date, tz: string): string | undefined {
+export function parseDueDay(text: string, now: Date, tz: string): string | undefined {
   const t = text.replace(/\s+/g, '');
   const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
-  const rel: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2, 昨天: -1, 前天: -2 };
+  const rel: Record<string, number> = { 今天: 0, 今日: 0, 明天: 1, 明日: 1, 后天: 2 };
   if (t in rel) return today.plus({ days: rel[t] }).toISODate()!;
   let m = /^(\d{1,3})天(后|内|之内|以内)$/.exec(t);
   if (m) return today.plus({ days: Number(m[1]) }).toISODate()!;
-  m = /^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$/.exec(t);
-  const [y, mo, d] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [today.year, ...monthDay(t)];
-  if (!mo || !d) return undefined;
-  const dt = DateTime.fromObject({ year: y, month: mo, day: d }, { zone: tz });
+  m = /^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?(前|之前|以前)?$/.exec(t);
+  if (m) {
+    const dt = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: tz });
+    return dt.isValid ? dt.toISODate()! : undefined;
+  }
+  m = /^(\d{1,2})[-./月](\d{1,2})[日号]?(前|之前|以前)?$/.exec(t);
+  if (!m) return undefined;
+  let dt = DateTime.fromObject({ year: today.year, month: Number(m[1]), day: Number(m[2]) }, { zone: tz });
+  if (!dt.isValid) return undefined;
+  if (dt < today) dt = dt.plus({ years: 1 });
   return dt.isValid ? dt.toISODate()! : undefined;
-}
-
-function monthDay(t: string): [number, number] | [] {
-  const m = /^(\d{1,2})[-./月](\d{1,2})[日号]?(前|之前|以前)?$/.exec(t);
-  return m ? [Number(m[1]), Number(m[2])] : [];
 }
 
 /** The end of a day, as the instant a promise or follow-up on that day is due by. */
@@ -332,7 +333,7 @@ export interface PromiseItem {
 
 export const PROMISE_HINT = '承诺事项每行一条，末尾写截止日期，例如：送新排班表 12月5日；培训新队员 2026-12-20';
 
-const DAY_IN_TEXT = /\d{4}[-./年]\d{1,2}[-./月]\d{1,2}[日号]?|\d{1,2}(?:[-./]\d{1,2}|月\d{1,2}[日号]?)(?:之前|以前|前)?|今天|明天|后天|\d{1,3}天(?:之内|以内|后|内)/g;
+const DAY_IN_TEXT = /\d{4}[-./年]\d{1,2}[-./月]\d{1,2}[日号]?(?:之前|以前|前)?|\d{1,2}(?:[-./]\d{1,2}|月\d{1,2}[日号]?)(?:之前|以前|前)?|今天|明天|后天|\d{1,3}天(?:之内|以内|后|内)/g;
 
 /** II.7: each promise with its due day; a missing or past day is refused so nothing goes untracked. */
 export function parsePromises(text: string, now: Date, tz: string): { ok: true; items: PromiseItem[] } | { ok: false; error: string } {
@@ -342,7 +343,7 @@ export function parsePromises(text: string, now: Date, tz: string): { ok: true; 
   const today = dayOf(now, tz);
   for (const line of lines) {
     const found = [...line.matchAll(DAY_IN_TEXT)].at(-1);
-    const day = found ? parseDay(found[0], now, tz) : undefined;
+    const day = found ? parseDueDay(found[0], now, tz) : undefined;
     const what = found ? (line.slice(0, found.index) + line.slice(found.index! + found[0].length)).replace(/(截止日期|截止|期限|到期|完成)?[\s,，:：]*$/, '').replace(/^[\s,，:：]+/, '').trim() : '';
     if (!day || !what) return { ok: false, error: `承诺「${line}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
     if (day < today) return { ok: false, error: `承诺「${what}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };

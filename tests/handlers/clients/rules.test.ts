@@ -12,7 +12,7 @@ import {
   nextDue,
   parseCadenceDays,
   parseContacts,
-  parseDay,
+  parseDueDay,
   parsePosts,
   parsePromiseNumber,
   parsePromises,
@@ -210,17 +210,18 @@ describe('II.7 promises with a due day', () => {
   });
 });
 
-describe('dates and the morning time', () => {
+describe('II.7 due days as typed, and the morning time', () => {
   it.each([
     ['今天', '2026-11-27'],
-    ['昨天', '2026-11-26'],
+    ['后天', '2026-11-29'],
     ['2026/12/5', '2026-12-05'],
     ['12-05', '2026-12-05'],
-    ['12月5日', '2026-12-05'],
+    ['12月5日前', '2026-12-05'],
+    ['1月5日', '2027-01-05'],
     ['2月30日', undefined],
     ['下周', undefined],
   ])('reads 「%s」', (text, day) => {
-    expect(parseDay(text, now, TZ)).toBe(day);
+    expect(parseDueDay(text, now, TZ)).toBe(day);
   });
   it('turns 08:30 into a daily cron and refuses 25:00', () => {
     expect(dailyCron('08:30')).toBe('30 8 * * *');

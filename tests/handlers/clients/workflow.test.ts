@@ -142,10 +142,24 @@ describe('Ch.10 III ↔ I: complaint registration uses the same client records',
     const c = await Client.findOne({ name: '城北商场' }).lean();
     expect(c).toMatchObject({ phone: '13700001111', status: 'current' });
     expect(c!.changes[0]!.action).toMatch(/^登记投诉 TS-20261127-001 时建立$/);
-    await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13799999999' })}`);
+    expect(await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13799999999' })}`)).toContain('这次填写的电话与客户档案不同，档案没有改');
     expect((await Client.findOne({ name: '城北商场' }).lean())!.phone).toBe('13700001111');
     const card = await say('kefu', '客户 13700001111');
     expect(card).toMatch(/【未结投诉】TS-20261127-00\d（待人防部调查）；TS-20261127-00\d（待人防部调查）/);
     expect(card).toContain('王客服 登记投诉 TS-20261127-001 时建立：客户名称：城北商场；地址：城南路 1 号；电话：13700001111');
+  });
+});
+
+describe('I.3.5 巡回访问: not only favourite clients', () => {
+  it('lists clients never contacted first, then those contacted the longest ago', async () => {
+    await say('kefu', WANDA);
+    await say('kefu', '添加客户\n客户名称: 城北商场\n负责人: 陈队长');
+    await say('kefu', '添加客户\n客户名称: 滨江新苑\n负责人: 陈队长');
+    clock = new Date(clock.getTime() + 2 * DAY);
+    await say('duizhang', '跟进 万达物业 张经理 一切正常');
+    clock = new Date(clock.getTime() + DAY);
+    await say('duizhang', '跟进 城北商场 赵总 一切正常');
+    const order = await say('duizhang', '巡回访问 我的');
+    expect(order).toMatch(/1\. 滨江新苑｜现有｜陈队长｜未联系过\n2\. 万达物业｜现有｜陈队长｜最近联系 2026-11-29\n3\. 城北商场/);
   });
 });

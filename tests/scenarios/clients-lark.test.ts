@@ -60,7 +60,7 @@ async function addTwoClients(): Promise<void> {
 }
 
 describe('I.2.8 client records on Lark', () => {
-  it('adds a client with the form card: a bad phone comes back inline and saves nothing', async () => {
+  it('adds a client with the form card: a bad phone comes back inline and saves nothing (I.2.8)', async () => {
     await lark.say(IDS.kefu, '添加客户');
     const form = lastCard(p2p(IDS.kefu));
     expect(formInputNames(form.card)).toEqual(['name', 'address', 'phone', 'contacts', 'posts', 'status', 'owner', 'callDays', 'visitDays', 'notes']);
@@ -87,7 +87,7 @@ describe('I.2.8 client records on Lark', () => {
     expect(shown).toContain('2026-11-28 11:15 周客服 修改：电话：0571-88886666 → 0571-88887777；拜访周期：按状态默认 → 60 天');
   });
 
-  it('imports a good client file and refuses a bad one whole, naming every bad row', async () => {
+  it('imports a good client file and refuses a bad one whole, naming every bad row (I.2.8)', async () => {
     const bad = await checkClientFile(fixture('bad.csv'));
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.errors.map((e) => e.row)).toEqual([2, 3, 4, 5, 6]);
@@ -106,7 +106,7 @@ describe('I.2.8 client records on Lark', () => {
 });
 
 describe('I.2.7 the morning list, per owner, and the escalation', () => {
-  it('sends each owner their due and overdue follow-ups in one message', async () => {
+  it('sends each owner their due and overdue follow-ups in one message (I.2.5, I.2.7)', async () => {
     await addTwoClients();
     clock = morningOf('2026-12-27');
     const report = await sendMorningLists(lark.bot.services);
@@ -119,7 +119,7 @@ describe('I.2.7 the morning list, per owner, and the escalation', () => {
     expect(JSON.stringify(kefu[0]!.card)).not.toContain('万达物业');
   });
 
-  it('escalates an overdue follow-up to the customer-service head exactly once, with two instances', async () => {
+  it('escalates an overdue follow-up to the customer-service head exactly once, with two instances (I.2.7)', async () => {
     await addTwoClients();
     const second = new Bot({ config: lark.config, log: silentLog, receivers: [new LarkReceiver(lark.config.lark!, silentLog)], workflows: composition, jobs: [], now: () => clock, instanceId: 'second' });
     await second.start();
@@ -142,7 +142,7 @@ describe('I.2.7 the morning list, per owner, and the escalation', () => {
 });
 
 describe('II visit reports and II.7 promises on Lark', () => {
-  it('a visit report with a promise creates a reminder that stops when it is marked done; the visit restarts the cadence', async () => {
+  it('a visit report with a promise creates a reminder that stops when it is marked done (II.7); the visit restarts the cadence (I.2.7)', async () => {
     await addTwoClients();
     clock = new Date('2026-12-20T02:00:00Z');
     await lark.say(IDS.duizhang, '客户 万达物业');

@@ -63,7 +63,7 @@ async function talk(from: mock.ContactMock, text: string, opts: SayOptions = {})
 const WANDA = '添加客户\n客户名称: 万达物业\n电话: 0571-88886666\n联系人: 张经理 物业经理 13812345678\n驻点: 万达广场\n负责人: 陈队长';
 
 describe('I.2.8 client phones in a WeChat group', () => {
-  it('masks every client phone when the card is asked for in the group, and shows them to the owner in private', async () => {
+  it('masks every client phone when the card is asked for in the group, and shows them to the owner in private (I.2.8)', async () => {
     expect(await talk(kefu, WANDA)).toContain('已添加客户：万达物业');
     const inGroup = await talk(kefu, '/客户 万达物业', { inRoom: true });
     expect(inGroup).toContain('0571-****6666');

@@ -1,5 +1,5 @@
 import { Staff } from '../../src/models/index.ts';
-import { SheetFileError, readSheetFile, rowsFromGrid, type Grid } from '../../src/core/sheet.ts';
+import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableFormat } from '../../src/core/table-file.ts';
 import { CLIENT_SHEET, validateClientRows, type ClientEntry, type ClientIssue, type Field } from './sheet.ts';
 import { clientByName, createClient, saveClient, type Person } from './store.ts';
 import { mayOwn, type ClientFields } from './rules.ts';
@@ -40,15 +40,8 @@ export type ClientFileCheck =
   | { ok: true; entries: ClientEntry[]; columns: Field[]; ignoredHeaders: string[]; owners: Map<string, Person> }
   | { ok: false; errors: ClientIssue[]; ignoredHeaders: string[] };
 
-/** Reads and checks a whole client list (owners against the staff list); writes nothing. */
-export async function checkClientGrid(grid: Grid): Promise<ClientFileCheck> {
-  let parsed: ReturnType<typeof rowsFromGrid<Field>>;
-  try {
-    parsed = rowsFromGrid(grid, CLIENT_SHEET);
-  } catch (err) {
-    if (err instanceof SheetFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
-    throw err;
-  }
+/** Checks a read client list (owners against the staff list); writes nothing. */
+export async function checkClientRows(parsed: ParsedTable<Field>): Promise<ClientFileCheck> {
   const checked = validateClientRows(parsed.rows);
   // owners are checked on the rows that parsed too, so one pass reports every bad row
   const { owners, errors: ownerErrors } = await resolveOwners(checked.entries);
@@ -59,15 +52,16 @@ export async function checkClientGrid(grid: Grid): Promise<ClientFileCheck> {
   return { ok: true, entries: checked.entries, columns: parsed.columns, ignoredHeaders: parsed.ignoredHeaders, owners };
 }
 
-export async function checkClientFile(file: string): Promise<ClientFileCheck> {
-  let grid: Grid;
+/** Reads and checks a client list file (or its bytes); a file unusable as a whole is one error without a row. */
+export async function checkClientFile(file: string | { bytes: Uint8Array; format: TableFormat }): Promise<ClientFileCheck> {
+  let parsed: ParsedTable<Field>;
   try {
-    grid = await readSheetFile(file);
+    parsed = typeof file === 'string' ? await readTableFile(file, CLIENT_SHEET) : await parseTable(file.bytes, file.format, CLIENT_SHEET);
   } catch (err) {
-    if (err instanceof SheetFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
+    if (err instanceof TableFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
     throw err;
   }
-  return checkClientGrid(grid);
+  return checkClientRows(parsed);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { SheetRow, SheetSpec } from '../../src/core/sheet.ts';
+import type { TableRow, TableSpec } from '../../src/core/table-file.ts';
 import { parseClientInput, type ClientInput, type ClientInputField } from './input.ts';
 
 /*
@@ -9,8 +9,8 @@ import { parseClientInput, type ClientInput, type ClientInputField } from './inp
 export const CLIENT_FIELDS = ['name', 'address', 'phone', 'contacts', 'posts', 'status', 'owner', 'notes', 'callDays', 'visitDays'] as const satisfies readonly ClientInputField[];
 export type Field = (typeof CLIENT_FIELDS)[number];
 
-export const CLIENT_SHEET: SheetSpec<Field> = {
-  what: '客户名单',
+export const CLIENT_SHEET: TableSpec<Field> = {
+  noun: '客户名单',
   fields: CLIENT_FIELDS,
   aliases: {
     客户名称: 'name',
@@ -64,7 +64,7 @@ export interface ClientEntry {
 }
 
 /** Checks every row without I/O; the same name twice in one file names both rows. */
-export function validateClientRows(rows: readonly SheetRow<Field>[]): { entries: ClientEntry[]; errors: ClientIssue[] } {
+export function validateClientRows(rows: readonly TableRow<Field>[]): { entries: ClientEntry[]; errors: ClientIssue[] } {
   if (!rows.length) return { entries: [], errors: [{ message: '客户名单里没有客户：第 1 行是表头，客户从第 2 行开始，每行一个。' }] };
   const errors: ClientIssue[] = [];
   const entries: ClientEntry[] = [];

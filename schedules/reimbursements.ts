@@ -22,7 +22,7 @@ export const remindWaitingSteps: JobDefinition = {
     const every = reimbursementSettings.of(deps.config).remindAfterHours * HOUR;
     // remindAt (set by the step change) is when the step first became overdue; the claim itself is
     // never written here (FerretDB writes whole documents, so a write could undo a decision)
-    const due = (await ReimbursementClaim.find({ status: 'pending', remindAt: { $lte: now } }).sort({ remindAt: 1 }).limit(200).lean()) as ClaimRecord[];
+    const due = (await ReimbursementClaim.find({ status: 'pending', remindAt: { $lte: now } }).sort({ remindAt: 1 }).limit(200).lean());
     for (const c of due) {
       const step = c.steps[c.stepIndex];
       if (!step) continue;

@@ -1,6 +1,7 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused, type ComplaintDoc } from './common.ts';
+import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
+import type { ComplaintRecord } from './models.ts';
 import {
   canAppeal,
   canRule,
@@ -23,18 +24,18 @@ export async function fileAppeal(ctx: BotContext): Promise<void> {
   }
   const c = found.c;
   if (await refused(ctx, canAppeal(c, has(ctx)))) return;
-  const appeal = { status: 'pending', reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
+  const appeal = { status: 'pending' as const, reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
   if (!(await applyStep(ctx, c, { appeal }, '提出签呈', reason))) return;
   const after = (await loadComplaint(c._id))!;
   const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender!.name} 对处理决议有异议：${reason}` });
   await ctx.reply(`签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`);
 }
 
-async function rule(ctx: BotContext, c: ComplaintDoc, changeTo: string, note: string): Promise<void> {
+async function rule(ctx: BotContext, c: ComplaintRecord, changeTo: string, note: string): Promise<void> {
   if (await refused(ctx, canRule(c, has(ctx)))) return;
   const now = ctx.services.now();
   const a = c.appeal!;
-  const set: Record<string, unknown> = {
+  const set: Partial<ComplaintRecord> = {
     appeal: { ...a, status: changeTo ? 'changed' : 'upheld', ruling: changeTo || note, ruledBy: actor(ctx), ruledAt: now },
   };
   if (changeTo && c.decision) set.decision = { ...c.decision, handling: changeTo };
@@ -47,7 +48,7 @@ async function rule(ctx: BotContext, c: ComplaintDoc, changeTo: string, note: st
     title: `签呈已决定：${c._id}`,
     note: `${ctx.sender!.name}：${detail}`,
     people: [a.by],
-    exceptStaffIds: ctx.sender?.staffId ? [ctx.sender.staffId] : [],
+    exceptStaffIds: ctx.sender!.staffId ? [ctx.sender!.staffId] : [],
   });
 }
 

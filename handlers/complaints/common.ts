@@ -1,6 +1,5 @@
 import { formatFen } from '../../src/core/money.ts';
 import { complaintSettings } from './settings.ts';
-import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
@@ -8,7 +7,7 @@ import { Staff } from '../../src/models/index.ts';
 import { maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
-import { Complaint, type Category, type ComplaintStatus } from './models.ts';
+import { Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
 import {
   CATEGORY_LABELS,
   STATUS_LABELS,
@@ -16,68 +15,15 @@ import {
   parseComplaintNumber,
 } from './rules.ts';
 
-export interface Person {
-  staffId: string;
-  name: string;
-}
+export type { Person, FollowUp };
 
-export interface FollowUp {
-  seq: number;
-  dueAt: Date;
-  remindedAt: Date | null;
-  doneAt: Date | null;
-  by: Person | null;
-  outcome: string;
-  note: string;
-}
-
-/** A complaint as read with `.lean()`. */
-export interface ComplaintDoc {
-  _id: string;
-  version: number;
-  status: ComplaintStatus;
-  clientName: string;
-  clientAddress: string;
-  clientPhone: string;
-  reason: string;
-  demand: string;
-  category: Category;
-  type: string;
-  acceptedBy: Person;
-  acceptedAt: Date;
-  remark: string;
-  clientToldAt: Date | null;
-  investigation: { cause: string; guards: string[]; teamLeader: string; measures: string; by: Person; at: Date } | null;
-  decision: {
-    reasonable: boolean;
-    handling: string;
-    responsibility: string;
-    plan: string;
-    deductionFen?: number | null;
-    deductionAmount: number | null;
-    deductionMonth: string;
-    by: Person;
-    at: Date;
-  } | null;
-  effect: { effective: boolean; note: string; by: Person; at: Date } | null;
-  result: { toldOn: string; content: string; via: string; by: Person; at: Date } | null;
-  appeal: { status: 'pending' | 'upheld' | 'changed'; reason: string; by: Person; at: Date; ruling: string; ruledBy: Person | null; ruledAt: Date | null } | null;
-  followUps: FollowUp[];
-  dueAt: Date;
-  remindedAt: Date | null;
-  overdueAt: Date | null;
-  nextCheckAt: Date | null;
-  closedAt: Date | null;
-  history: { at: Date; by: Person; action: string; detail: string }[];
-}
-
-export async function loadComplaint(id: string): Promise<ComplaintDoc | null> {
-  return (await Complaint.findById(id).lean()) as unknown as ComplaintDoc | null;
+export async function loadComplaint(id: string): Promise<ComplaintRecord | null> {
+  return Complaint.findById(id).lean<ComplaintRecord>();
 }
 
 /** The person acting, as recorded in the audit trail. */
 export function actor(ctx: BotContext): Person {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+  return { staffId: ctx.sender!.staffId ?? '', name: ctx.sender!.name };
 }
 
 export const has = (ctx: BotContext) => (role: Role) => ctx.hasRole(role);
@@ -86,7 +32,7 @@ export const has = (ctx: BotContext) => (role: Role) => ctx.hasRole(role);
  * Finds the complaint named by the first word of `args` (受理编号); answers the person itself when
  * the number is missing, malformed or unknown. Returns the rest of the text too.
  */
-export async function findComplaint(ctx: BotContext, args: string, example: string): Promise<{ c: ComplaintDoc; rest: string } | undefined> {
+export async function findComplaint(ctx: BotContext, args: string, example: string): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const id = parseComplaintNumber(first);
   if (!id) {
@@ -104,7 +50,7 @@ export async function findComplaint(ctx: BotContext, args: string, example: stri
 }
 
 /** The complaint named by a card button's value, or a toast saying it is gone. */
-export async function complaintFromAction(ctx: BotContext): Promise<ComplaintDoc | undefined> {
+export async function complaintFromAction(ctx: BotContext): Promise<ComplaintRecord | undefined> {
   const id = ctx.action?.value.id ?? '';
   const c = parseComplaintNumber(id) ? await loadComplaint(parseComplaintNumber(id)!) : null;
   if (!c) await ctx.toast('找不到这件投诉，可能编号有误。');
@@ -127,7 +73,7 @@ export function fmt(services: Pick<Services, 'config'>, at: Date | null | undefi
 }
 
 /** One line per case, for lists. */
-export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintDoc): string {
+export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintRecord): string {
   const overdue = c.overdueAt ? '（已逾期）' : '';
   return `• ${c._id} ${c.clientName}｜${CATEGORY_LABELS[c.category]}｜${STATUS_LABELS[c.status]}${overdue}｜受理 ${fmt(services, c.acceptedAt)}`;
 }
@@ -143,7 +89,7 @@ export interface CardOptions {
 }
 
 /** The 客户投诉登记表 and everything recorded since, as a card. */
-export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDoc, o: CardOptions): Card {
+export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRecord, o: CardOptions): Card {
   const t = (d: Date | null | undefined) => fmt(services, d);
   const lines = [
     `受理编号：${c._id}　状态：${STATUS_LABELS[c.status]}${c.overdueAt ? '（已逾期）' : ''}`,
@@ -196,7 +142,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
 }
 
 /** Buttons for the next step the viewer's roles allow. */
-export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardButton[] {
+export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): CardButton[] {
   const v = { id: c._id };
   const out: CardButton[] = [];
   if (!c.clientToldAt && c.status !== 'closed' && (can('customer_service') || can('team_leader'))) {
@@ -216,7 +162,7 @@ export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardBut
 }
 
 /** The card as this viewer should see it. */
-export function cardFor(ctx: BotContext, c: ComplaintDoc, extra: Partial<CardOptions> = {}): Card {
+export function cardFor(ctx: BotContext, c: ComplaintRecord, extra: Partial<CardOptions> = {}): Card {
   return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: nextButtons(c, (r) => ctx.hasRole(r)), ...extra });
 }
 
@@ -226,23 +172,23 @@ export function cardFor(ctx: BotContext, c: ComplaintDoc, extra: Partial<CardOpt
  */
 export async function applyStep(
   ctx: BotContext,
-  c: ComplaintDoc,
-  set: Record<string, unknown>,
+  c: ComplaintRecord,
+  set: Partial<ComplaintRecord>,
   action: string,
   detail = '',
   push: Record<string, unknown> = {},
 ): Promise<boolean> {
-  const after = { ...c, ...set } as ComplaintDoc;
+  const after: ComplaintRecord = { ...c, ...set };
   const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
   const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
-  const won = await transition(Complaint as unknown as Model<{ version: number }>, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender?.identity ?? '');
+  const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender!.identity);
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;
 }
 
 /** Someone else changed the case first: say who and what, change nothing. */
 export async function tellLoser(ctx: BotContext, id: string, fromVersion: number): Promise<void> {
-  const now = (await readAfterTransition(Complaint as unknown as Model<{ version: number }>, id, fromVersion)) as ComplaintDoc | null;
+  const now = await readAfterTransition(Complaint, id, fromVersion);
   const last = now?.history.at(-1);
   if (last && !last.by.staffId) {
     // the time-limit sweep changed the case at that moment: nothing was done twice, the action was just not saved
@@ -266,7 +212,7 @@ export async function refused(ctx: BotContext, verdict: { ok: true } | { ok: fal
  */
 export async function notifyCase(
   services: Services,
-  c: ComplaintDoc,
+  c: ComplaintRecord,
   roles: Role[],
   o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
 ): Promise<number> {

@@ -1,8 +1,8 @@
 import { parsePeriod } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
-import { Complaint, type ComplaintStatus } from './models.ts';
-import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
+import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
+import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine } from './common.ts';
 import {
   CATEGORY_LABELS,
   STATUS_LABELS,
@@ -91,7 +91,7 @@ export async function listComplaints(ctx: BotContext): Promise<void> {
     await ctx.reply(f.error);
     return;
   }
-  const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean());
   const what = f.label.length ? `（${f.label.join('，')}）` : '';
   if (!cases.length) {
     await ctx.reply(`没有符合条件的投诉${what}。可按状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
@@ -105,7 +105,7 @@ export async function listComplaints(ctx: BotContext): Promise<void> {
 /** 逾期投诉: unresolved cases past their time limit (§3.1.3). */
 export async function listOverdue(ctx: BotContext): Promise<void> {
   const now = ctx.services.now();
-  const cases = (await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const cases = (await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(LIST_LIMIT).lean());
   if (!cases.length) {
     await ctx.reply('目前没有逾期的投诉。');
     return;
@@ -123,11 +123,11 @@ export async function listOverdue(ctx: BotContext): Promise<void> {
 export async function myTodo(ctx: BotContext): Promise<void> {
   const now = ctx.services.now();
   const sections: string[] = [];
-  const add = (title: string, cases: ComplaintDoc[], line = (c: ComplaintDoc) => summaryLine(ctx.services, c)) => {
+  const add = (title: string, cases: ComplaintRecord[], line = (c: ComplaintRecord) => summaryLine(ctx.services, c)) => {
     if (cases.length) sections.push(`${title}（${cases.length}）：`, ...cases.map(line));
   };
-  const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
-  const me = ctx.sender?.staffId;
+  const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean());
+  const me = ctx.sender!.staffId;
   if (me && ctx.hasRole('customer_service', 'team_leader')) {
     add('待确认已告知客户受理（§4.2，发送「已告知 编号」）', await find({ 'acceptedBy.staffId': me, clientToldAt: null, status: { $ne: 'closed' } }));
   }

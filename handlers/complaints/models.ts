@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 
 /*
  * Client complaints (客户投诉, rulebook Ch.10 III). One document per complaint, keyed by its
@@ -12,6 +12,11 @@ export const COMPLAINT_STATUSES = ['registered', 'investigated', 'decided', 'fol
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 export const CATEGORIES = ['general', 'fee_deduction', 'unjustified'] as const;
 export type Category = (typeof CATEGORIES)[number];
+export const APPEAL_STATUSES = ['pending', 'upheld', 'changed'] as const;
+
+// strings default to '' rather than being required: mongoose's `required` refuses an empty string
+const text = { type: String, default: '' };
+const at = { type: Date, required: true };
 
 const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
 
@@ -63,12 +68,12 @@ const complaintSchema = new Schema(
     investigation: {
       type: new Schema(
         {
-          cause: String,
-          guards: [String],
-          teamLeader: String,
-          measures: String,
-          by: personSchema,
-          at: Date,
+          cause: text,
+          guards: { type: [String], default: [] },
+          teamLeader: text,
+          measures: text,
+          by: { type: personSchema, required: true },
+          at,
         },
         { _id: false },
       ),
@@ -78,17 +83,17 @@ const complaintSchema = new Schema(
     decision: {
       type: new Schema(
         {
-          reasonable: Boolean,
-          handling: String,
-          responsibility: String,
-          plan: String,
+          reasonable: { type: Boolean, required: true },
+          handling: text,
+          responsibility: text,
+          plan: text,
           /** The fee the client deducted, in fen. */
           deductionFen: { type: Number, default: null },
           /** Yuan, as records made before amounts were kept in fen have it; read only. */
           deductionAmount: { type: Number, default: null },
-          deductionMonth: { type: String, default: '' },
-          by: personSchema,
-          at: Date,
+          deductionMonth: text,
+          by: { type: personSchema, required: true },
+          at,
         },
         { _id: false },
       ),
@@ -96,23 +101,23 @@ const complaintSchema = new Schema(
     },
     /** §3.1.6 whether the improvement worked. */
     effect: {
-      type: new Schema({ effective: Boolean, note: String, by: personSchema, at: Date }, { _id: false }),
+      type: new Schema({ effective: { type: Boolean, required: true }, note: text, by: { type: personSchema, required: true }, at }, { _id: false }),
       default: null,
     },
     // ── §3.1.9 the result told to the client ──
     result: {
-      type: new Schema({ toldOn: String, content: String, via: String, by: personSchema, at: Date }, { _id: false }),
+      type: new Schema({ toldOn: text, content: text, via: text, by: { type: personSchema, required: true }, at }, { _id: false }),
       default: null,
     },
     // ── §4.5 签呈 ──
     appeal: {
       type: new Schema(
         {
-          status: { type: String, enum: ['pending', 'upheld', 'changed'] },
-          reason: String,
-          by: personSchema,
-          at: Date,
-          ruling: { type: String, default: '' },
+          status: { type: String, enum: APPEAL_STATUSES, required: true },
+          reason: text,
+          by: { type: personSchema, required: true },
+          at,
+          ruling: text,
           ruledBy: { type: personSchema, default: null },
           ruledAt: { type: Date, default: null },
         },
@@ -143,7 +148,10 @@ complaintSchema.index({ acceptedAt: -1 });
 complaintSchema.index({ 'acceptedBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });
 export const Complaint = mongoose.model('Complaint', complaintSchema);
-export type ComplaintRecord = InferSchemaType<typeof complaintSchema> & { _id: string };
+/** A complaint as read with `.lean()`, derived from the schema above (never written out by hand). */
+export type ComplaintRecord = InferRawDocTypeFromSchema<typeof complaintSchema>;
+export type Person = ComplaintRecord['acceptedBy'];
+export type FollowUp = ComplaintRecord['followUps'][number];
 
 /** Client records (客户档案): picked at registration instead of retyping name, address and phone. */
 const clientSchema = new Schema(

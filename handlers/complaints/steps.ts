@@ -8,6 +8,7 @@ import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { parseMobile } from '../../src/core/text.ts';
+import type { ComplaintRecord } from './models.ts';
 import {
   actor,
   applyStep,
@@ -18,7 +19,6 @@ import {
   loadComplaint,
   notifyCase,
   refused,
-  type ComplaintDoc,
   type FollowUp,
 } from './common.ts';
 import {
@@ -40,14 +40,14 @@ import {
   type Verdict,
 } from './rules.ts';
 
-type Rule = (c: ComplaintDoc, has: (r: Role) => boolean) => Verdict;
+type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
 
 /**
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
  * rule first (no pointless form), then start the guided form / form card with the case id.
  */
-function formStep(formFor: (c: ComplaintDoc) => string, rule: Rule, example: string): { command: Handler; action: Handler } {
-  const start = async (ctx: BotContext, c: ComplaintDoc, prefill: string) => {
+function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: Handler; action: Handler } {
+  const start = async (ctx: BotContext, c: ComplaintRecord, prefill: string) => {
     if (await refused(ctx, rule(c, has(ctx)))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
   };
@@ -64,7 +64,7 @@ function formStep(formFor: (c: ComplaintDoc) => string, rule: Rule, example: str
 }
 
 /** Reads the case a form was started for and re-checks its rule at submit time. */
-async function caseForSubmit(ctx: BotContext, context: Record<string, string>, rule: Rule): Promise<ComplaintDoc | undefined> {
+async function caseForSubmit(ctx: BotContext, context: Record<string, string>, rule: Rule): Promise<ComplaintRecord | undefined> {
   const c = await loadComplaint(context.id ?? '');
   if (!c) {
     await ctx.reply('找不到这件投诉，没有保存。');
@@ -79,7 +79,7 @@ const required = (label: string, max = 300) => (input: string): FieldResult =>
 
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 
-async function confirmTold(ctx: BotContext, c: ComplaintDoc): Promise<void> {
+async function confirmTold(ctx: BotContext, c: ComplaintRecord): Promise<void> {
   if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
   const now = ctx.services.now();
   if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
@@ -132,7 +132,7 @@ export const investigateForm: FormDefinition = {
     const c = await caseForSubmit(ctx, context, canInvestigate);
     if (!c) return;
     const guards = v.guards === '无' ? [] : v.guards!.split('、');
-    const investigation = { cause: v.cause, guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader, measures: v.measures, by: actor(ctx), at: ctx.services.now() };
+    const investigation = { cause: v.cause ?? '', guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader ?? '', measures: v.measures ?? '', by: actor(ctx), at: ctx.services.now() };
     const detail = `原因：${v.cause}；责任队员：${v.guards}；责任队长：${v.teamLeader}；改善对策：${v.measures}`;
     if (!(await applyStep(ctx, c, { status: 'investigated', investigation }, '记录调查', detail))) return;
     const after = (await loadComplaint(c._id))!;
@@ -163,11 +163,11 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
     if (!c) return;
     const decision = {
       reasonable: v.reasonable === '合理',
-      handling: v.handling,
-      responsibility: v.responsibility,
-      plan: v.plan,
+      handling: v.handling ?? '',
+      responsibility: v.responsibility ?? '',
+      plan: v.plan ?? '',
       deductionFen: withDeduction ? parseYuan(v.deductionAmount ?? '') ?? null : null,
-      deductionMonth: withDeduction ? v.deductionMonth : '',
+      deductionMonth: withDeduction ? v.deductionMonth ?? '' : '',
       by: actor(ctx),
       at: ctx.services.now(),
     };
@@ -268,7 +268,7 @@ export const resultForm: FormDefinition = {
       return;
     }
     const plan: FollowUp[] = followUpPlan(now, complaintSettings.of(ctx.services.config).followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
-    const result = { toldOn, content: v.content, via: v.via ?? '', by: actor(ctx), at: now };
+    const result = { toldOn, content: v.content ?? '', via: v.via ?? '', by: actor(ctx), at: now };
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
@@ -302,7 +302,7 @@ export const followUpForm: FormDefinition = {
     const now = ctx.services.now();
     const followUps = c.followUps.map((f) => (f.seq === next.seq ? { ...f, doneAt: now, by: actor(ctx), outcome: v.outcome!, note: v.note ?? '' } : f));
     const done = planDone(followUps);
-    const set: Record<string, unknown> = { followUps };
+    const set: Partial<ComplaintRecord> = { followUps };
     if (done) Object.assign(set, { status: 'closed', closedAt: now });
     const detail = `第 ${next.seq} 次：${v.outcome}${v.note ? `，${v.note}` : ''}${done ? '；回访计划完成，结案' : ''}`;
     if (!(await applyStep(ctx, c, set, '记录回访', detail))) return;
@@ -344,7 +344,7 @@ export async function reopen(ctx: BotContext): Promise<void> {
   const now = ctx.services.now();
   const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const set = {
-    status: 'registered',
+    status: 'registered' as const,
     dueAt,
     remindedAt: null,
     overdueAt: null,

@@ -44,7 +44,7 @@ function claimLines(claim: ClaimView, tz: string): string[] {
   return [
     `申请人：${claim.claimantName}　合计：${formatFen(claim.total)}（${claim.items.length} 项）`,
     ...(claim.resubmitOf ? [`重新提交自 ${claim.resubmitOf}`] : []),
-    ...claim.items.map((it, i) => itemLine(it as ClaimItem, i)),
+    ...claim.items.map((it, i) => itemLine(it, i)),
     ...flagLines(claim.flags ?? []),
     `流程：${claim.steps.map((s, i) => (i === claim.stepIndex && claim.status === 'pending' ? `【${s.label}】` : s.label)).join(' → ')}`,
     `状态：${currentStepLabel(claim)}`,

@@ -11,7 +11,7 @@ import { approvalCard, decidedCard } from './cards.ts';
  */
 
 export async function loadClaim(no: string): Promise<ClaimRecord | null> {
-  return (await ReimbursementClaim.findById(no).lean()) as ClaimRecord | null;
+  return ReimbursementClaim.findById(no).lean<ClaimRecord>();
 }
 
 /** Sends the current step's card to everyone holding its role except the claimant; returns how many got it. */

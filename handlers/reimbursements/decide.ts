@@ -6,7 +6,7 @@ import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { ClaimTransitions } from './models.ts';
+import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKey } from './items.ts';
@@ -61,7 +61,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
     await ctx.toast(await whoDecided(claim._id, input.cardVersion, tz));
     return false;
   }
-  const check = mayDecide({ ...claim, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles }, input.decision);
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles }, input.decision);
   if (!check.ok) {
     const last = claim.history.at(-1);
     const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
@@ -79,7 +79,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   const now = services.now();
   const idx = claim.stepIndex;
   const step = claim.steps[idx]!;
-  const next = nextStep({ ...claim, status: claim.status as never }, input.decision);
+  const next = nextStep({ ...claim, status: claim.status }, input.decision);
   const done = input.decision === 'reject' ? 'rejected' : input.decision === 'pay' ? 'paid' : 'approved';
   const reason = input.reason?.trim() || null;
   const steps = claim.steps.map((s, i) => {
@@ -91,7 +91,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
     ? { date: input.payment.date, method: input.payment.method, by: ctx.sender!.staffId ?? null, byName: ctx.sender!.name, at: now }
     : undefined;
   const won = await transition(
-    ClaimTransitions,
+    ReimbursementClaim,
     claim._id,
     claim.version,
     {
@@ -180,7 +180,7 @@ export async function approve(ctx: BotContext): Promise<void> {
     const claim = await loadClaim(no);
     const step = claim?.steps[claim.stepIndex];
     const prev = claim?.steps[claim.stepIndex - 1];
-    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender?.roles.has(step.role as Role)) {
+    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender!.roles.has(step.role as Role)) {
       await ctx.reply(approvalCard(claim, ctx.services.config.timezone));
       return;
     }
@@ -209,7 +209,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
     await ctx.toast(await whoDecided(no, v, ctx.services.config.timezone));
     return;
   }
-  const check = mayDecide({ ...claim, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles }, 'reject');
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles }, 'reject');
   if (!check.ok) {
     await ctx.toast(check.why);
     return;

@@ -36,7 +36,7 @@ const bad = (error: string): FieldResult => ({ ok: false, error });
 
 /** The staff member behind the message, or a reply saying why reimbursement needs one. */
 export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; name: string } | undefined> {
-  if (ctx.sender?.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
+  if (ctx.sender!.staffId) return { staffId: ctx.sender!.staffId, name: ctx.sender!.name };
   await ctx.toast('报销需要员工身份：请先用绑定码绑定你的员工档案（发送「绑定 绑定码」）。');
   return undefined;
 }
@@ -169,9 +169,9 @@ export async function claimedSerials(serials: readonly string[]): Promise<Map<st
 export async function checkItem(ctx: BotContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
   const { config } = ctx.services;
   const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
-  const staffId = ctx.sender?.staffId;
+  const staffId = ctx.sender!.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
-  const existing = (draft?.items ?? []) as ClaimItem[];
+  const existing = (draft?.items ?? []);
   if (!errors.serials && item.serials.length) {
     const all = [...existing, item];
     const consecutive = consecutiveBusTickets(all);
@@ -230,7 +230,7 @@ export async function addItem(ctx: BotContext, values: Record<string, string>): 
 
 export async function showDraft(ctx: BotContext, staffId: string, note?: string): Promise<void> {
   const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
     return;
@@ -272,7 +272,7 @@ export async function removeItem(ctx: BotContext): Promise<void> {
   if (!who) return;
   const n = Number(ctx.args.trim());
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('你没有未提交的报销草稿。');
     return;
@@ -313,7 +313,7 @@ export async function attachReceipt(ctx: BotContext): Promise<void> {
     return;
   }
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
     return;

@@ -3,6 +3,7 @@ import { isNoneWord } from '../../src/core/text.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
+import type { ClaimStatus, ItemRecord } from './models.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -59,17 +60,8 @@ export function categoryLabel(key: string): string {
   return CATEGORIES[key as CategoryKey]?.label ?? key;
 }
 
-/** One item of a claim, as stored: money in fen, the date as yyyy-MM-dd in the bot's time zone. */
-export interface ClaimItem {
-  date: string;
-  category: CategoryKey | string;
-  amount: number;
-  matter: string;
-  contact: string;
-  serials: string[];
-  travellers: number;
-  receipts?: string[];
-}
+/** One item as the rules read it: the stored item (models.ts); receipt photos do not matter to them. */
+export type ClaimItem = Omit<ItemRecord, 'receipts'> & { receipts?: string[] };
 
 export interface RuleMessage {
   clause: string;
@@ -346,7 +338,7 @@ export function planSteps(flags: readonly RuleMessage[]): StepPlan[] {
   return keys.map((key) => ({ key, role: roles[key], label: STEP_LABELS[key] }));
 }
 
-export type ClaimStatus = 'pending' | 'paid' | 'rejected' | 'withdrawn';
+export type { ClaimStatus };
 
 export interface ChainState {
   status: ClaimStatus;

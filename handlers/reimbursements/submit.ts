@@ -5,7 +5,7 @@ import { dailyNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
 import { takeOnce } from '../../src/core/once.ts';
-import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
@@ -28,7 +28,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
   const tz = config.timezone;
   const now = ctx.services.now();
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!draft || !items.length) {
     await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
     return;
@@ -112,7 +112,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
-  const check = mayWithdraw({ ...claim, decided, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  const check = mayWithdraw({ ...claim, decided, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles });
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -121,7 +121,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
   const step = claim.steps[claim.stepIndex]!;
   const steps = claim.steps.map((s, i) => (i === claim.stepIndex ? { ...s, status: 'cancelled', at: now } : s));
   const won = await transition(
-    ClaimTransitions,
+    ReimbursementClaim,
     no,
     claim.version,
     {

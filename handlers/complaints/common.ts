@@ -1,6 +1,6 @@
 import { formatFen } from '../../src/core/money.ts';
 import { complaintSettings } from './settings.ts';
-import type { BotContext, Services } from '../../src/core/context.ts';
+import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
 import { Staff } from '../../src/models/index.ts';
@@ -22,17 +22,17 @@ export async function loadComplaint(id: string): Promise<ComplaintRecord | null>
 }
 
 /** The person acting, as recorded in the audit trail. */
-export function actor(ctx: BotContext): Person {
-  return { staffId: ctx.sender!.staffId ?? '', name: ctx.sender!.name };
+export function actor(ctx: StaffContext): Person {
+  return { staffId: ctx.sender.staffId ?? '', name: ctx.sender.name };
 }
 
-export const has = (ctx: BotContext) => (role: Role) => ctx.hasRole(role);
+export const has = (ctx: StaffContext) => (role: Role) => ctx.hasRole(role);
 
 /**
  * Finds the complaint named by the first word of `args` (受理编号); answers the person itself when
  * the number is missing, malformed or unknown. Returns the rest of the text too.
  */
-export async function findComplaint(ctx: BotContext, args: string, example: string): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
+export async function findComplaint(ctx: StaffContext, args: string, example: string): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const id = parseComplaintNumber(first);
   if (!id) {
@@ -50,7 +50,7 @@ export async function findComplaint(ctx: BotContext, args: string, example: stri
 }
 
 /** The complaint named by a card button's value, or a toast saying it is gone. */
-export async function complaintFromAction(ctx: BotContext): Promise<ComplaintRecord | undefined> {
+export async function complaintFromAction(ctx: StaffContext): Promise<ComplaintRecord | undefined> {
   const id = ctx.action?.value.id ?? '';
   const c = parseComplaintNumber(id) ? await loadComplaint(parseComplaintNumber(id)!) : null;
   if (!c) await ctx.toast('找不到这件投诉，可能编号有误。');
@@ -58,7 +58,7 @@ export async function complaintFromAction(ctx: BotContext): Promise<ComplaintRec
 }
 
 /** Client phones: in full only in private chats to 客服部 and 人防部 (they call the client back). */
-export function mayseeClientPhone(ctx: Pick<BotContext, 'chat' | 'hasRole'>): boolean {
+export function mayseeClientPhone(ctx: Pick<StaffContext, 'chat' | 'hasRole'>): boolean {
   return !ctx.chat.isGroup && ctx.hasRole('customer_service', 'guard_ops');
 }
 
@@ -162,7 +162,7 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
 }
 
 /** The card as this viewer should see it. */
-export function cardFor(ctx: BotContext, c: ComplaintRecord, extra: Partial<CardOptions> = {}): Card {
+export function cardFor(ctx: StaffContext, c: ComplaintRecord, extra: Partial<CardOptions> = {}): Card {
   return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: nextButtons(c, (r) => ctx.hasRole(r)), ...extra });
 }
 
@@ -171,7 +171,7 @@ export function cardFor(ctx: BotContext, c: ComplaintRecord, extra: Partial<Card
  * the sweep's next check time recomputed from the new state. A loser is told who acted first.
  */
 export async function applyStep(
-  ctx: BotContext,
+  ctx: StaffContext,
   c: ComplaintRecord,
   set: Partial<ComplaintRecord>,
   action: string,
@@ -181,13 +181,13 @@ export async function applyStep(
   const after: ComplaintRecord = { ...c, ...set };
   const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
   const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
-  const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender!.identity);
+  const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender.identity);
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;
 }
 
 /** Someone else changed the case first: say who and what, change nothing. */
-export async function tellLoser(ctx: BotContext, id: string, fromVersion: number): Promise<void> {
+export async function tellLoser(ctx: StaffContext, id: string, fromVersion: number): Promise<void> {
   const now = await readAfterTransition(Complaint, id, fromVersion);
   const last = now?.history.at(-1);
   if (last && !last.by.staffId) {
@@ -200,7 +200,7 @@ export async function tellLoser(ctx: BotContext, id: string, fromVersion: number
 }
 
 /** Replies with a rule's refusal; true when refused. */
-export async function refused(ctx: BotContext, verdict: { ok: true } | { ok: false; why: string }): Promise<boolean> {
+export async function refused(ctx: StaffContext, verdict: { ok: true } | { ok: false; why: string }): Promise<boolean> {
   if (verdict.ok) return false;
   await ctx.toast(verdict.why);
   return true;

@@ -1,6 +1,6 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { complaintSettings } from './settings.ts';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { normalizeText } from '../../src/core/text.ts';
@@ -79,7 +79,7 @@ async function findClient(name: string) {
 }
 
 /** Runs once with every field valid: fills the client from the records, numbers and saves. */
-export async function submitRegistration(ctx: BotContext, values: Record<string, string>): Promise<void> {
+export async function submitRegistration(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const now = ctx.services.now();
   const client = await findClient(values.clientName!);
   const address = values.clientAddress || client?.address || '';
@@ -127,7 +127,7 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
  * 登记投诉 [客户名称 | 字段: 值 lines]. A known client's address and phone are filled in from the
  * client records; without arguments the guided form (or Lark form card) asks for everything.
  */
-export async function registerComplaint(ctx: BotContext): Promise<void> {
+export async function registerComplaint(ctx: StaffContext): Promise<void> {
   let prefill = ctx.args;
   const isLines = /[:：]/.test(prefill);
   let clientName = '';
@@ -158,13 +158,13 @@ function escapeRegex(s: string): string {
 }
 
 /** 投诉类型: the list registrations choose from. */
-export async function listComplaintTypes(ctx: BotContext): Promise<void> {
+export async function listComplaintTypes(ctx: StaffContext): Promise<void> {
   const types = await complaintTypes();
   await ctx.reply([`投诉类型（登记时可回复序号）：`, ...types.map((t, i) => `${i + 1}. ${t}`), '行政部可用「设置投诉类型 类型1、类型2」修改。'].join('\n'));
 }
 
 /** 设置投诉类型 a、b、c (行政部). */
-export async function setComplaintTypes(ctx: BotContext): Promise<void> {
+export async function setComplaintTypes(ctx: StaffContext): Promise<void> {
   const types = [...new Set(ctx.args.split(/[、,，;；\n]+/).map((t) => t.trim()).filter(Boolean))];
   if (types.length < 1 || types.some((t) => t.length > 20 || /^\d+$/.test(t))) {
     await ctx.reply('用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）');

@@ -3,7 +3,7 @@ import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { parseMonth } from '../../src/core/dates.ts';
 import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
-import type { BotContext, Handler } from '../../src/core/context.ts';
+import type { StaffContext, StaffHandler } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
@@ -46,8 +46,8 @@ type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
  * rule first (no pointless form), then start the guided form / form card with the case id.
  */
-function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: Handler; action: Handler } {
-  const start = async (ctx: BotContext, c: ComplaintRecord, prefill: string) => {
+function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: StaffHandler; action: StaffHandler } {
+  const start = async (ctx: StaffContext, c: ComplaintRecord, prefill: string) => {
     if (await refused(ctx, rule(c, has(ctx)))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
   };
@@ -64,7 +64,7 @@ function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: 
 }
 
 /** Reads the case a form was started for and re-checks its rule at submit time. */
-async function caseForSubmit(ctx: BotContext, context: Record<string, string>, rule: Rule): Promise<ComplaintRecord | undefined> {
+async function caseForSubmit(ctx: StaffContext, context: Record<string, string>, rule: Rule): Promise<ComplaintRecord | undefined> {
   const c = await loadComplaint(context.id ?? '');
   if (!c) {
     await ctx.reply('找不到这件投诉，没有保存。');
@@ -79,22 +79,22 @@ const required = (label: string, max = 300) => (input: string): FieldResult =>
 
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 
-async function confirmTold(ctx: BotContext, c: ComplaintRecord): Promise<void> {
+async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
   if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
   const now = ctx.services.now();
   if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
-  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender!.name} 已告知客户：投诉已受理，会尽快处理。` }));
+  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。` }));
   await ctx.toast('已记录：客户已被告知投诉正在处理。');
 }
 
 /** Button: 已告知客户受理 */
-export async function toldFromCard(ctx: BotContext): Promise<void> {
+export async function toldFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
   if (c) await confirmTold(ctx, c);
 }
 
 /** 已告知 <编号> */
-export async function toldCommand(ctx: BotContext): Promise<void> {
+export async function toldCommand(ctx: StaffContext): Promise<void> {
   const found = await findComplaint(ctx, ctx.args, '已告知 TS-20261127-003');
   if (found) await confirmTold(ctx, found.c);
 }
@@ -223,7 +223,7 @@ export const decideFeeForm: FormDefinition = {
 export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeForm.name : decideForm.name), canDecide, '处理投诉 TS-20261127-003');
 
 /** 改善效果 <编号> 有效|无效 [说明] (§3.1.6) */
-export async function confirmEffect(ctx: BotContext): Promise<void> {
+export async function confirmEffect(ctx: StaffContext): Promise<void> {
   const example = '改善效果 TS-20261127-003 有效 客户反映队员已按时到岗';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
@@ -320,7 +320,7 @@ const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-2
 export const followUp = {
   action: followUpStep.action,
   /** 回访 <编号> [满意|不满意] [情况] — with the outcome given it is saved at once. */
-  command: async (ctx: BotContext) => {
+  command: async (ctx: StaffContext) => {
     const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+))?$/.exec(ctx.args.trim());
     if (m) ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}`;
     await followUpStep.command(ctx);
@@ -330,7 +330,7 @@ export const followUp = {
 // ─── reopening a closed case ────────────────────────────────────────────────
 
 /** 重开投诉 <编号> <原因>: back to 人防部 for a new round, with a new time limit. */
-export async function reopen(ctx: BotContext): Promise<void> {
+export async function reopen(ctx: StaffContext): Promise<void> {
   const example = '重开投诉 TS-20261127-003 客户反映问题再次发生';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;

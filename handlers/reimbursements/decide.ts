@@ -1,7 +1,7 @@
 import { formatFen } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
@@ -49,7 +49,7 @@ async function whoDecided(no: string, fromVersion: number, tz: string): Promise<
  * transition() (a double click or two approvers at once: one wins, the other is told who), then every
  * copy of the step's card is updated, the next step's approvers notified and the claimant told.
  */
-export async function decide(ctx: BotContext, input: DecisionInput): Promise<boolean> {
+export async function decide(ctx: StaffContext, input: DecisionInput): Promise<boolean> {
   const { services } = ctx;
   const tz = services.config.timezone;
   const claim = await loadClaim(input.no);
@@ -61,7 +61,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
     await ctx.toast(await whoDecided(claim._id, input.cardVersion, tz));
     return false;
   }
-  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles }, input.decision);
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, input.decision);
   if (!check.ok) {
     const last = claim.history.at(-1);
     const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
@@ -83,12 +83,12 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   const done = input.decision === 'reject' ? 'rejected' : input.decision === 'pay' ? 'paid' : 'approved';
   const reason = input.reason?.trim() || null;
   const steps = claim.steps.map((s, i) => {
-    if (i === idx) return { ...s, status: done, by: ctx.sender!.staffId ?? ctx.sender!.identity, byName: ctx.sender!.name, at: now, reason };
+    if (i === idx) return { ...s, status: done, by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, at: now, reason };
     if (i === next.stepIndex && next.status === 'pending') return { ...s, status: 'pending' };
     return s;
   });
   const payment = input.payment
-    ? { date: input.payment.date, method: input.payment.method, by: ctx.sender!.staffId ?? null, byName: ctx.sender!.name, at: now }
+    ? { date: input.payment.date, method: input.payment.method, by: ctx.sender.staffId ?? null, byName: ctx.sender.name, at: now }
     : undefined;
   const won = await transition(
     ReimbursementClaim,
@@ -107,15 +107,15 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
       $push: {
         history: {
           at: now,
-          by: ctx.sender!.staffId ?? ctx.sender!.identity,
-          byName: ctx.sender!.name,
+          by: ctx.sender.staffId ?? ctx.sender.identity,
+          byName: ctx.sender.name,
           action: done,
           step: step.label,
           note: reason ?? (payment ? `${payment.method}，付款日期 ${payment.date}` : ''),
         },
       },
     },
-    ctx.sender!.identity,
+    ctx.sender.identity,
   );
   if (!won) {
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
@@ -137,20 +137,20 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   if (next.status === 'pending') {
     const nextLabel = fresh.steps[next.stepIndex]!.label;
     const reached = await notifyStep(services, fresh);
-    await tellClaimant(services, fresh, `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender!.name}），下一步：${nextLabel}。`);
+    await tellClaimant(services, fresh, `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender.name}），下一步：${nextLabel}。`);
     toActor = `已批准 ${fresh._id}（${step.label}）${reached ? `，已通知「${nextLabel}」` : `。注意：暂时没有可处理「${nextLabel}」的人员，请联系行政部`}。`;
   } else if (next.status === 'rejected') {
     await tellClaimant(
       services,
       fresh,
-      `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）在「${step.label}」被 ${ctx.sender!.name} 驳回。\n原因：${reason}\n修改后可发送「重新报销 ${fresh._id}」更正再报。`,
+      `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）在「${step.label}」被 ${ctx.sender.name} 驳回。\n原因：${reason}\n修改后可发送「重新报销 ${fresh._id}」更正再报。`,
     );
     toActor = `已驳回 ${fresh._id}，已告知申请人 ${fresh.claimantName}。`;
   } else {
     await tellClaimant(
       services,
       fresh,
-      `你的报销单 ${fresh._id} 已发放 ${formatFen(fresh.total)}：${payment!.method}，付款日期 ${payment!.date}（${ctx.sender!.name}）。`,
+      `你的报销单 ${fresh._id} 已发放 ${formatFen(fresh.total)}：${payment!.method}，付款日期 ${payment!.date}（${ctx.sender.name}）。`,
     );
     toActor = `已登记 ${fresh._id} 发放 ${formatFen(fresh.total)}，已告知申请人 ${fresh.claimantName}。`;
   }
@@ -158,19 +158,19 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   return true;
 }
 
-function cardVersion(ctx: BotContext): number | undefined {
+function cardVersion(ctx: StaffContext): number | undefined {
   const v = ctx.action?.value.v;
   return v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
 }
 
-async function numberOrHint(ctx: BotContext, example: string): Promise<string | undefined> {
+async function numberOrHint(ctx: StaffContext, example: string): Promise<string | undefined> {
   const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
   if (!no) await ctx.reply(`请写明报销单编号，例如：${example}\n发送「待审批」查看等你处理的报销单。`);
   return no;
 }
 
 /** 批准 <编号> / card button 批准 */
-export async function approve(ctx: BotContext): Promise<void> {
+export async function approve(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '批准 BX-20261127-001');
   if (!no) return;
   const version = cardVersion(ctx);
@@ -180,7 +180,7 @@ export async function approve(ctx: BotContext): Promise<void> {
     const claim = await loadClaim(no);
     const step = claim?.steps[claim.stepIndex];
     const prev = claim?.steps[claim.stepIndex - 1];
-    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender!.roles.has(step.role as Role)) {
+    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender.roles.has(step.role as Role)) {
       await ctx.reply(approvalCard(claim, ctx.services.config.timezone));
       return;
     }
@@ -189,7 +189,7 @@ export async function approve(ctx: BotContext): Promise<void> {
 }
 
 /** 驳回 <编号> <原因> */
-export async function rejectCommand(ctx: BotContext): Promise<void> {
+export async function rejectCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '驳回 BX-20261127-001 票据缺少接洽人签字');
   if (!no) return;
   const reason = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
@@ -197,7 +197,7 @@ export async function rejectCommand(ctx: BotContext): Promise<void> {
 }
 
 /** Card button 驳回: Lark turns the clicker's card into a reason form; text channels say what to send. */
-export async function rejectAsk(ctx: BotContext): Promise<void> {
+export async function rejectAsk(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const claim = await loadClaim(no);
   if (!claim) {
@@ -209,7 +209,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
     await ctx.toast(await whoDecided(no, v, ctx.services.config.timezone));
     return;
   }
-  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles }, 'reject');
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, 'reject');
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -222,7 +222,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
 }
 
 /** The reason form (Lark) was submitted. */
-export async function rejectFromCard(ctx: BotContext): Promise<void> {
+export async function rejectFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const reason = (ctx.action?.form?.reason ?? '').trim();
   const problem = rejectionReasonProblem(reason);
@@ -236,7 +236,7 @@ export async function rejectFromCard(ctx: BotContext): Promise<void> {
 }
 
 /** Card button 返回: the reason form goes back to the approval card (or the record, once decided). */
-export async function showOnCard(ctx: BotContext): Promise<void> {
+export async function showOnCard(ctx: StaffContext): Promise<void> {
   const claim = await loadClaim(ctx.action?.value.no ?? '');
   if (!claim) {
     await ctx.toast('没有找到这张报销单。');
@@ -270,7 +270,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
 }
 
 /** 发放 <编号> <付款方式> [付款日期] */
-export async function payCommand(ctx: BotContext): Promise<void> {
+export async function payCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '发放 BX-20261127-001 银行转账');
   if (!no) return;
   const rest = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
@@ -283,7 +283,7 @@ export async function payCommand(ctx: BotContext): Promise<void> {
 }
 
 /** The payout form card (Lark) was submitted. */
-export async function payFromCard(ctx: BotContext): Promise<void> {
+export async function payFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const form = ctx.action?.form ?? {};
   const p = parsePayment(`${form.method ?? ''} ${form.date ?? ''}`.trim(), ctx.services.now(), ctx.services.config.timezone);

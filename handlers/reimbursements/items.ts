@@ -3,7 +3,7 @@ import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
 import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { FormSession, OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
@@ -35,8 +35,8 @@ const ok = (value: string): FieldResult => ({ ok: true, value });
 const bad = (error: string): FieldResult => ({ ok: false, error });
 
 /** The staff member behind the message, or a reply saying why reimbursement needs one. */
-export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; name: string } | undefined> {
-  if (ctx.sender!.staffId) return { staffId: ctx.sender!.staffId, name: ctx.sender!.name };
+export async function claimantOf(ctx: StaffContext): Promise<{ staffId: string; name: string } | undefined> {
+  if (ctx.sender.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
   await ctx.toast('报销需要员工身份：请先用绑定码绑定你的员工档案（发送「绑定 绑定码」）。');
   return undefined;
 }
@@ -166,10 +166,10 @@ export async function claimedSerials(serials: readonly string[]): Promise<Map<st
  * The rules that need several fields, the other items of the draft or the database (§3.5.3
  * serials, dates, amounts): errors by field, shown inline on Lark and asked again in a guided form.
  */
-export async function checkItem(ctx: BotContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
+export async function checkItem(ctx: StaffContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
   const { config } = ctx.services;
   const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
-  const staffId = ctx.sender!.staffId;
+  const staffId = ctx.sender.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
   const existing = (draft?.items ?? []);
   if (!errors.serials && item.serials.length) {
@@ -209,7 +209,7 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
 }
 
 /** The item form was completed and checked: add the item to the sender's draft. */
-export async function addItem(ctx: BotContext, values: Record<string, string>): Promise<void> {
+export async function addItem(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   // the form ran checkItem (its validate) just before; submit checks every rule once more
@@ -228,7 +228,7 @@ export async function addItem(ctx: BotContext, values: Record<string, string>): 
   await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
 }
 
-export async function showDraft(ctx: BotContext, staffId: string, note?: string): Promise<void> {
+export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {
   const draft = await ReimbursementDraft.findById(staffId).lean();
   const items = (draft?.items ?? []);
   if (!items.length) {
@@ -246,7 +246,7 @@ export async function showDraft(ctx: BotContext, staffId: string, note?: string)
  * 报销 [字段: 值 …]: starts one item (a guided form, or a form card on Lark). With `字段: 值` lines it
  * is a one-message form; the bus-only fields default to 无 / 1 so a non-bus item needs no more questions.
  */
-export async function startItem(ctx: BotContext): Promise<void> {
+export async function startItem(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
   await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.args));
 }
@@ -261,13 +261,13 @@ export function withBusDefaults(args: string): string {
 }
 
 /** Card button 继续添加. */
-export async function addItemFromCard(ctx: BotContext): Promise<void> {
+export async function addItemFromCard(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
   await ctx.services.forms.start(ctx, ITEM_FORM);
 }
 
 /** 删除明细 <序号> */
-export async function removeItem(ctx: BotContext): Promise<void> {
+export async function removeItem(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const n = Number(ctx.args.trim());
@@ -291,7 +291,7 @@ export async function removeItem(ctx: BotContext): Promise<void> {
 }
 
 /** 放弃报销 / card button 放弃 */
-export async function discardDraft(ctx: BotContext): Promise<void> {
+export async function discardDraft(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const removed = await ReimbursementDraft.deleteOne({ _id: who.staffId });
@@ -305,7 +305,7 @@ const MAX_RECEIPTS_PER_ITEM = 9;
  * A picture or file sent in private while a draft is open is a receipt of the draft's last item
  * (§3.5.3 票据). Only the platform's reference is kept; the photo stays on WeChat/Lark.
  */
-export async function attachReceipt(ctx: BotContext): Promise<void> {
+export async function attachReceipt(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) {

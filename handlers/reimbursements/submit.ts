@@ -1,6 +1,6 @@
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
@@ -21,7 +21,7 @@ import {
 const HOUR = 3600_000;
 
 /** 提交报销 / card button 提交报销: checks every rule once more, numbers the claim and starts the chain. */
-export async function submitDraft(ctx: BotContext): Promise<void> {
+export async function submitDraft(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const { config } = ctx.services;
@@ -44,7 +44,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     return;
   }
   // one submission per draft, however often 提交 is clicked
-  if (!(await takeOnce(`reimbursedraft:${draft.token}`, ctx.sender!.identity))) {
+  if (!(await takeOnce(`reimbursedraft:${draft.token}`, ctx.sender.identity))) {
     await ctx.toast('这份报销已经提交过了。发送「我的报销」查看。');
     return;
   }
@@ -100,7 +100,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
 }
 
 /** 撤回报销 <编号> / card button 撤回: the claimant, before anyone has decided. */
-export async function withdrawClaim(ctx: BotContext): Promise<void> {
+export async function withdrawClaim(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
   if (!no) {
     await ctx.reply('请写明报销单编号，例如：撤回报销 BX-20261127-001');
@@ -112,7 +112,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
-  const check = mayWithdraw({ ...claim, decided, status: claim.status }, { staffId: ctx.sender!.staffId, roles: ctx.sender!.roles });
+  const check = mayWithdraw({ ...claim, decided, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -126,9 +126,9 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     claim.version,
     {
       $set: { status: 'withdrawn', steps, currentRole: null, remindAt: null },
-      $push: { history: { at: now, by: ctx.sender!.staffId, byName: ctx.sender!.name, action: 'withdrawn', step: step.label } },
+      $push: { history: { at: now, by: ctx.sender.staffId, byName: ctx.sender.name, action: 'withdrawn', step: step.label } },
     },
-    ctx.sender!.identity,
+    ctx.sender.identity,
   );
   if (!won) {
     const fresh = (await loadClaim(no))!;
@@ -144,7 +144,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
 }
 
 /** 重新报销 <编号>: a rejected or withdrawn claim's items become a new draft linked to it. */
-export async function resubmitClaim(ctx: BotContext): Promise<void> {
+export async function resubmitClaim(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const no = parseClaimNo(ctx.args);

@@ -2,13 +2,8 @@ import { formatFen } from '../../src/core/money.ts';
 import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { ClaimRecord } from './models.ts';
-import {
-  STATUS_LABELS,
-  categoryLabel,
-  type ClaimItem,
-  type ClaimStatus,
-  type RuleMessage,
-} from './rules.ts';
+import { STATUS_LABELS, type ClaimStatus } from './approval.ts';
+import { categoryLabel, type ClaimItem, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<

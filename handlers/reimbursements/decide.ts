@@ -10,15 +10,8 @@ import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKey } from './items.ts';
-import {
-  dateInFuture,
-  mayDecide,
-  nextStep,
-  parseClaimNo,
-  parsePaymentMethod,
-  rejectionReasonProblem,
-  type Decision,
-} from './rules.ts';
+import { dateInFuture } from './rules.ts';
+import { mayDecide, nextStep, parseClaimNo, parsePaymentMethod, rejectionReasonProblem, type Decision } from './approval.ts';
 
 const HOUR = 3600_000;
 const ACTS: Record<string, string> = { approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回' };

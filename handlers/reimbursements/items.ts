@@ -8,22 +8,8 @@ import { Forms, type FieldResult, type FormDefinition } from '../../src/core/for
 import { FormSession, OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
-import {
-  CATEGORY_HINT,
-  adjacentSerials,
-  alreadyClaimedSerials,
-  amountProblem,
-  busTicketWithoutSerials,
-  categoryLabel,
-  checkClaim,
-  consecutiveBusTickets,
-  consecutiveWithEarlierClaims,
-  dateInFuture,
-  parseCategory,
-  parseSerials,
-  repeatedSerials,
-  type ClaimItem,
-} from './rules.ts';
+import { CATEGORY_HINT, alreadyClaimedSerials, amountProblem, busTicketWithoutSerials, categoryLabel, checkClaim, consecutiveBusTickets, consecutiveWithEarlierClaims, dateInFuture, parseCategory, repeatedSerials, type ClaimItem } from './rules.ts';
+import { adjacentSerials, parseSerials } from './serials.ts';
 
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;

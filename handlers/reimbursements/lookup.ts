@@ -6,11 +6,8 @@ import type { Role } from '../../src/core/types.ts';
 import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import {
-  categoryLabel,
-  parseClaimNo,
-  type ClaimItem,
-} from './rules.ts';
+import { categoryLabel, type ClaimItem } from './rules.ts';
+import { parseClaimNo } from './approval.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 

@@ -9,14 +9,8 @@ import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
-import {
-  alreadyClaimedSerials,
-  checkClaim,
-  mayWithdraw,
-  parseClaimNo,
-  planSteps,
-  type ClaimItem,
-} from './rules.ts';
+import { alreadyClaimedSerials, checkClaim, type ClaimItem } from './rules.ts';
+import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 
 const HOUR = 3600_000;
 

@@ -83,9 +83,10 @@ export class Forms {
       await anyCtx.reply(NOT_STAFF);
       return;
     }
-    const { values, errors } = await this.parseLines(ctx, def, prefillText);
+    const { values, errors, typed } = await this.parseLines(ctx, def, prefillText);
     if (ctx.can.formCards) {
-      await ctx.reply(this.card(def, values, errors, context));
+      // a value that did not parse stays in its field, with that field's own error under it
+      await ctx.reply(this.card(def, { ...values, ...typed }, errors, context));
       return;
     }
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
@@ -318,6 +319,8 @@ export class Forms {
   private async parseLines(ctx: StaffContext, def: FormDefinition, text: string) {
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
+    /** What was typed for the fields that did not parse. */
+    const typed: Record<string, string> = {};
     for (const line of normalizeText(text).split('\n')) {
       const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
       if (!m) continue;
@@ -325,8 +328,11 @@ export class Forms {
       if (!field) continue;
       const res = await this.parseField(ctx, field, m[2]!.trim());
       if (res.ok) values[field.key] = res.value;
-      else errors[field.key] = res.error;
+      else {
+        errors[field.key] = res.error;
+        typed[field.key] = m[2]!.trim();
+      }
     }
-    return { values, errors };
+    return { values, errors, typed };
   }
 }

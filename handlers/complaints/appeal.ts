@@ -23,16 +23,18 @@ export async function fileAppeal(ctx: StaffContext): Promise<void> {
     return;
   }
   const c = found.c;
-  if (await refused(ctx, canAppeal(c, has(ctx)))) return;
+  if (await refused(ctx, canAppeal(c))) return;
   const appeal = { status: 'pending' as const, reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
   if (!(await applyStep(ctx, c, { appeal }, '提出签呈', reason))) return;
   const after = (await loadComplaint(c._id))!;
-  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender.name} 对处理决议有异议：${reason}` });
+  // the filer and the people named responsible may not rule (§4.5), so they are not asked to
+  const notRulers = [ctx.sender.staffId ?? '', ...(c.responsible ?? []).map((r) => r.staffId)].filter(Boolean);
+  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender.name} 对处理决议有异议：${reason}`, exceptStaffIds: notRulers });
   await ctx.reply(`签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`);
 }
 
 async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, note: string): Promise<void> {
-  if (await refused(ctx, canRule(c, has(ctx)))) return;
+  if (await refused(ctx, canRule(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const a = c.appeal!;
   const set: Partial<ComplaintRecord> = {
@@ -79,7 +81,7 @@ export const rulingForm: FormDefinition = {
 /** Button: 修改处理 (a form for the new handling) */
 export async function changeFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
-  if (!c || (await refused(ctx, canRule(c, has(ctx))))) return;
+  if (!c || (await refused(ctx, canRule(c, has(ctx), ctx.sender.staffId)))) return;
   await ctx.services.forms.start(ctx, rulingForm.name, '', { id: c._id });
 }
 

@@ -12,6 +12,7 @@ import {
   CATEGORY_LABELS,
   STATUS_LABELS,
   nextCheckAt,
+  nextFollowUp,
   parseComplaintNumber,
 } from './rules.ts';
 
@@ -72,6 +73,17 @@ export function fmt(services: Pick<Services, 'config'>, at: Date | null | undefi
   return at ? formatDateTime(new Date(at), services.config.timezone) : '';
 }
 
+/** Registered in the bot well after the client complained (补登): shown so nobody mistakes the dates. */
+export function isLate(c: Pick<ComplaintRecord, 'acceptedAt' | 'registeredAt'>): boolean {
+  return !!c.registeredAt && new Date(c.registeredAt).getTime() - new Date(c.acceptedAt).getTime() > 60_000;
+}
+
+/** §3.2.3: who of the responsible people confirmed having seen the finding. */
+export function responsibleLine(c: Pick<ComplaintRecord, 'responsible'>, t: (d: Date | null | undefined) => string): string | undefined {
+  if (!c.responsible?.length) return undefined;
+  return `【责任人确认】${c.responsible.map((r) => `${r.name}${r.seenAt ? ` 已确认（${t(r.seenAt)}）` : ' 未确认'}`).join('；')}`;
+}
+
 /** One line per case, for lists. */
 export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintRecord): string {
   const overdue = c.overdueAt ? '（已逾期）' : '';
@@ -99,7 +111,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     `投诉缘由：${c.reason}`,
     `客户要求：${c.demand}`,
     `分类：${CATEGORY_LABELS[c.category]}　投诉类型：${c.type}`,
-    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}`,
+    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`,
     `备注：${c.remark || '无'}`,
     `处理时限：${t(c.dueAt)}前告知客户结果`,
     `已告知客户受理：${c.clientToldAt ? t(c.clientToldAt) : '未确认'}`,
@@ -108,6 +120,8 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     const i = c.investigation;
     lines.push(`【调查】原因：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}（${i.by.name}）`);
   }
+  const seen = responsibleLine(c, t);
+  if (seen) lines.push(seen);
   if (c.decision) {
     const d = c.decision;
     const fen = d.deductionFen ?? (d.deductionAmount != null ? Math.round(d.deductionAmount * 100) : null);
@@ -115,6 +129,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     lines.push(`【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`);
   }
   if (c.effect) lines.push(`【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`);
+  if (c.measuresDue) lines.push('【待人防部提出新改善对策】（§3.1.6）');
   if (c.appeal) {
     const a = c.appeal;
     const state = a.status === 'pending' ? '待决定' : a.status === 'upheld' ? `维持原处理（${a.ruledBy?.name}）` : `改为：${a.ruling}（${a.ruledBy?.name}）`;
@@ -128,6 +143,16 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
         : `【回访${f.seq}】计划 ${t(f.dueAt)}`,
     );
   }
+  (c.earlierRounds ?? []).forEach((r, n) => {
+    const i = r.investigation;
+    const d = r.decision;
+    lines.push(
+      `【第 ${n + 1} 轮，${t(r.reopenedAt)} 由 ${r.reopenedBy.name} 重开：${r.reason}】` +
+        `${i ? `调查：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}。` : ''}` +
+        `${d ? `处理：${d.handling}；责任归属：${d.responsibility}。` : ''}` +
+        `${r.effect ? `改善效果：${r.effect.effective ? '有效' : '无效'}。` : ''}${r.result ? `告知结果：${r.result.content}。` : ''}`,
+    );
+  });
   if (o.full) {
     lines.push('—— 记录 ——');
     for (const h of c.history) lines.push(`${t(h.at)} ${h.by.name} ${h.action}${h.detail ? `：${h.detail}` : ''}`);
@@ -153,7 +178,13 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
   if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending') {
     out.push({ label: '告知客户结果', action: 'complaints.result', value: v, style: 'primary' });
   }
-  if (c.status === 'following_up' && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  const stalled = c.status === 'following_up' && !nextFollowUp(c.followUps);
+  if (c.status === 'following_up' && !stalled && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  if (stalled && can('customer_service')) {
+    out.push({ label: '再安排回访', action: 'complaints.moreFollowUp', value: v, style: 'primary' });
+    out.push({ label: '重开投诉', action: 'complaints.reopen', value: v });
+  }
+  if (c.measuresDue && can('guard_ops')) out.push({ label: '提出新改善对策', action: 'complaints.measures', value: v, style: 'primary' });
   if (c.appeal?.status === 'pending' && (can('admin') || can('chairman'))) {
     out.push({ label: '维持原处理', action: 'complaints.uphold', value: v, style: 'primary' });
     out.push({ label: '修改处理', action: 'complaints.change', value: v });

@@ -138,6 +138,12 @@ export async function myTodo(ctx: StaffContext): Promise<void> {
     const dueFollowUps = (await find({ status: 'following_up' })).filter((c) => (nextFollowUp(c.followUps)?.dueAt ?? now) <= now);
     add('到期回访（发送「回访 编号 满意/不满意 情况」）', dueFollowUps, (c) => `• ${c._id} ${c.clientName}｜第 ${nextFollowUp(c.followUps)!.seq} 次回访，计划 ${fmt(ctx.services, nextFollowUp(c.followUps)!.dueAt)}`);
   }
+  if (ctx.hasRole('guard_ops')) add('改善无效，待提出新对策（§3.1.6，发送「新对策 编号」）', await find({ measuresDue: true, status: { $ne: 'closed' } }));
+  if (ctx.hasRole('customer_service')) {
+    const stalled = (await find({ status: 'following_up' })).filter((c) => !nextFollowUp(c.followUps));
+    add('回访已做完但未结案（客户不满意或改善效果未确认）', stalled);
+  }
+  if (me) add('待你确认已阅的投诉调查（§3.2.3，发送「已阅 编号」）', (await find({ 'responsible.staffId': me })).filter((c) => c.responsible.some((r) => r.staffId === me && !r.seenAt)));
   if (ctx.hasRole('admin', 'chairman')) add('待决定的签呈（发送「签呈决定 编号 维持/改为 …」）', await find({ 'appeal.status': 'pending' }));
   if (ctx.hasRole('general_affairs')) add('逾期投诉（§3.1.3）', await find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } }));
   await ctx.reply(sections.length ? [`${ctx.sender.name} 的待办：`, ...sections].join('\n') : '你目前没有待办的投诉事项。');

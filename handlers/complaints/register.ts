@@ -2,8 +2,10 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
+import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { normalizeText } from '../../src/core/text.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { DateTime } from 'luxon';
 import { Client, Complaint, ComplaintSetting } from './models.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
 import {
@@ -45,6 +47,25 @@ function parsePhone(input: string): FieldResult {
   return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
 }
 
+/** How far back a complaint may be registered after the fact (补登). */
+const LATE_DAYS = 90;
+
+/**
+ * 受理日期 as typed: a date (2026-11-25, 11-25, 昨天) with an optional time (14:30); not in the
+ * future, not more than LATE_DAYS back. Kept as an ISO instant; a bare date means the start of that day.
+ */
+export function parseAcceptedOn(input: string, now: Date, tz: string): FieldResult {
+  const m = /^(.+?)(?:\s+(\d{1,2})[:：](\d{2}))?$/.exec(input.trim());
+  const day = m && resolveDate(m[1]!, now, tz);
+  const hour = m?.[2] === undefined ? 0 : Number(m[2]);
+  const minute = m?.[3] === undefined ? 0 : Number(m[3]);
+  if (!day || hour > 23 || minute > 59) return { ok: false, error: '受理日期请写成 2026-11-25 或 11-25 14:30（客户投诉的日期和时间）。' };
+  const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
+  if (at.toJSDate() > now) return { ok: false, error: `受理日期 ${at.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对。` };
+  if (at < DateTime.fromJSDate(now, { zone: tz }).minus({ days: LATE_DAYS })) return { ok: false, error: `受理日期不能早于 ${LATE_DAYS} 天前，请核对。` };
+  return { ok: true, value: at.toISO()! };
+}
+
 function text(max: number, label: string) {
   return (input: string): FieldResult =>
     input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
@@ -62,6 +83,14 @@ export const registerForm: FormDefinition = {
     { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },
     { key: 'type', label: '投诉类型', required: true, prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）', placeholder: DEFAULT_TYPES.join(' / '), parse: parseComplaintType },
     { key: 'remark', label: '备注', parse: text(300, '备注') },
+    {
+      key: 'acceptedOn',
+      label: '受理日期',
+      placeholder: '今天受理的留空；补登写客户投诉的日期，如 11-25 14:30',
+      // only for registrations made after the fact: typed as a line (受理日期: 11-25) or on the card, never asked
+      when: () => false,
+      parse: (i, ctx) => parseAcceptedOn(i, ctx.services.now(), ctx.services.config.timezone),
+    },
   ],
   allow: REGISTRARS,
   // §4.1: a client already on record brings its phone; a new one must leave a number
@@ -82,10 +111,13 @@ async function findClient(name: string) {
 export async function submitRegistration(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const now = ctx.services.now();
   const client = await findClient(values.clientName!);
+  // a typed address or phone always wins; the record fills only what was left empty
   const address = values.clientAddress || client?.address || '';
   const phone = values.clientPhone || client?.phone || '';
   const category = categoryFromWords(values.category!)!;
-  const { dueAt } = deadlinesFor(now, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const acceptedAt = values.acceptedOn ? new Date(values.acceptedOn) : now;
+  const late = acceptedAt.getTime() < now.getTime() - 60_000;
+  const { dueAt } = deadlinesFor(acceptedAt, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
   const doc = {
@@ -100,11 +132,19 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     category,
     type: values.type!,
     acceptedBy: by,
-    acceptedAt: now,
+    acceptedAt,
+    registeredAt: now,
     remark: values.remark ?? '',
     dueAt,
     followUps: [],
-    history: [{ at: now, by, action: '登记投诉', detail: `${CATEGORY_LABELS[category]}，${values.type}` }],
+    history: [
+      {
+        at: now,
+        by,
+        action: late ? '补登投诉' : '登记投诉',
+        detail: `${CATEGORY_LABELS[category]}，${values.type}${late ? `；受理日期 ${formatDateTime(acceptedAt, ctx.services.config.timezone)}` : ''}${values.clientPhone || !phone ? '' : '；电话取自客户档案'}`,
+      },
+    ],
   };
   await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
   if (!client) {

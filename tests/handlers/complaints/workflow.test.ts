@@ -202,6 +202,7 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     expect(first).toContain('还剩 1 次回访');
     expect((await Complaint.findById(id).lean())!.status).toBe('following_up');
 
+    await chat.say('kefu', `改善效果 ${id} 有效 查岗已落实`);
     clock = new Date(clock.getTime() + 23 * 24 * H);
     const [last] = await chat.say('kefu', `回访 ${id} 满意`);
     expect(last).toContain('投诉已结案');
@@ -329,6 +330,9 @@ describe('looking things up', () => {
     const [kefuTodo] = await chat.say('kefu', '我的待办');
     expect(kefuTodo).toContain('待告知客户结果');
     expect(kefuTodo).toContain(b);
+    // 张三 was named responsible (§3.2.3): his only to-do is to confirm he has seen it
+    expect((await chat.say('zhangsan', '我的待办'))[0]).toContain('待你确认已阅');
+    await chat.say('zhangsan', `已阅 ${b}`);
     expect((await chat.say('zhangsan', '我的待办'))[0]).toContain('没有待办');
   });
 

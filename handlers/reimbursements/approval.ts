@@ -20,7 +20,7 @@ export const STEP_LABELS: Record<StepKey, string> = {
   ga_special: '综合部特批（§3.5.2）',
   ga_review: '综合部审核',
   finance_check: '财务部审查',
-  chairman_special: '董事长批示（§3.5.4）',
+  chairman_special: '董事长批示',
   chairman_approve: '董事长批准',
   payout: '财务部发放',
 };
@@ -36,7 +36,7 @@ export function planSteps(flags: readonly RuleMessage[]): StepPlan[] {
     ...(has('special_transport') ? (['ga_special'] as const) : []),
     'ga_review',
     'finance_check',
-    ...(has('over_three_months') ? (['chairman_special'] as const) : []),
+    ...(has('over_three_months') || has('large_total') ? (['chairman_special'] as const) : []),
     'chairman_approve',
     'payout',
   ];

@@ -12,7 +12,8 @@ export type ClaimView = Pick<
 >;
 
 export function itemLine(it: ClaimItem, i: number): string {
-  const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${(it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行）` : ''}` : '';
+  const group = (it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行${it.companions?.length ? `：本人、${it.companions.join('、')}` : ''}）` : '';
+  const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${group}` : '';
   const photos = it.receipts?.length ? `；收据照片 ${it.receipts.length} 张` : '';
   return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}${photos}`;
 }

@@ -9,7 +9,7 @@ import { OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
-import { serialKey } from './items.ts';
+import { serialKeys } from './items.ts';
 import { dateInFuture } from './rules.ts';
 import { mayDecide, nextStep, parseClaimNo, parsePaymentMethod, rejectionReasonProblem, type Decision } from './approval.ts';
 
@@ -117,7 +117,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   ctx.log.info({ claim: claim._id, step: step.key, decision: input.decision }, 'reimbursement decision');
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim
-    await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: claim._id });
+    await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: claim._id });
   }
 
   const updated = await updateStepCards(services, claim._id, step.key);

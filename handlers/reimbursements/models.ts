@@ -22,6 +22,8 @@ const itemSchema = new Schema(
     contact: { type: String, required: true },
     serials: { type: [String], default: [] },
     travellers: { type: Number, default: 1 },
+    /** §3.5.3 the other travellers of a group trip (staff names or free text), shown to approvers. */
+    companions: { type: [String], default: [] },
     /** References to receipt files on the chat platform (image keys, file ids). */
     receipts: { type: [String], default: [] },
   },

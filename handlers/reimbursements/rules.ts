@@ -1,7 +1,7 @@
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { ItemRecord } from './models.ts';
-import { areConsecutive } from './serials.ts';
+import { areConsecutive, normalizeSerial } from './serials.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -59,7 +59,7 @@ export function categoryLabel(key: string): string {
 }
 
 /** One item as the rules read it: the stored item (models.ts); receipt photos do not matter to them. */
-export type ClaimItem = Omit<ItemRecord, 'receipts'> & { receipts?: string[] };
+export type ClaimItem = Omit<ItemRecord, 'receipts' | 'companions'> & { receipts?: string[]; companions?: string[] };
 
 export interface RuleMessage {
   clause: string;
@@ -79,7 +79,7 @@ export function consecutiveWithEarlierClaims(pairs: readonly { serial: string; e
   return {
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets_across_claims',
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号，请核对票据。`,
   };
 }
 
@@ -133,22 +133,26 @@ export function busTicketWithoutSerials(item: ClaimItem, position?: number): Rul
 }
 
 /**
- * §3.5.3: bus-ticket serials must not be consecutive, unless two or more people travelled together.
- * Serials of every single-traveller bus item of the claim are compared with each other, so a roll of
- * tickets split over several items is caught too.
+ * §3.5.3 除二人及以上同行外均不得连号: consecutive serials are allowed only within one item whose
+ * travellers are two or more (one group trip, the other travellers named). Tickets of different
+ * items are always compared, whatever their head counts, so a roll split over items is caught.
  */
 export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage | undefined {
-  const single: { serial: string; item: number }[] = [];
+  const all: { serial: string; item: number }[] = [];
   items.forEach((it, i) => {
-    if (it.category === 'bus' && (it.travellers || 1) < 2) for (const s of it.serials) single.push({ serial: s, item: i });
+    if (it.category === 'bus') for (const s of it.serials) all.push({ serial: s, item: i });
   });
+  const together = (i: number) => (items[i]!.travellers || 1) >= 2;
   const pairs: string[] = [];
   const idx = new Set<number>();
-  for (let a = 0; a < single.length; a++) {
-    for (let b = a + 1; b < single.length; b++) {
-      if (areConsecutive(single[a]!.serial, single[b]!.serial)) {
-        pairs.push(`${single[a]!.serial}/${single[b]!.serial}`);
-        idx.add(single[a]!.item).add(single[b]!.item);
+  for (let a = 0; a < all.length; a++) {
+    for (let b = a + 1; b < all.length; b++) {
+      const x = all[a]!;
+      const y = all[b]!;
+      if (x.item === y.item && together(x.item)) continue;
+      if (areConsecutive(x.serial, y.serial)) {
+        pairs.push(`${x.serial}/${y.serial}`);
+        idx.add(x.item).add(y.item);
       }
     }
   }
@@ -157,8 +161,16 @@ export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage 
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets',
     items: [...idx].sort((x, y) => x - y),
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。同一次多人同行的车票应填在同一项，并写明同行人。`,
   };
+}
+
+/** §3.5.3: two or more travellers lift the consecutive rule only with the others named (shown to approvers). */
+export function companionsProblem(travellers: number, companions: readonly string[]): string | undefined {
+  if (travellers < 2) return undefined;
+  const want = travellers - 1;
+  if (companions.length !== want) return `${CLAUSE.receipts} 同行人数为 ${travellers}，请写明另外 ${want} 位同行人的姓名（员工姓名或其他人姓名，用顿号隔开）${companions.length ? `，现在写了 ${companions.length} 位` : ''}。`;
+  return undefined;
 }
 
 /** §3.5.3: the same ticket cannot be claimed twice within one claim. */
@@ -167,9 +179,10 @@ export function repeatedSerials(items: readonly ClaimItem[]): RuleMessage | unde
   const dup = new Set<string>();
   const idx = new Set<number>();
   items.forEach((it, i) =>
-    it.serials.forEach((s) => {
+    it.serials.forEach((typed) => {
+      const s = normalizeSerial(typed);
       if (seen.has(s)) {
-        dup.add(s);
+        dup.add(typed);
         idx.add(seen.get(s)!).add(i);
       } else seen.set(s, i);
     }),
@@ -216,11 +229,40 @@ export function needsChairmanInstruction(items: readonly ClaimItem[], now: Date,
 
 // ── amounts and dates ────────────────────────────────────────────────────────
 
-/** Amounts are positive and no more than the configured ceiling per item. */
-export function amountProblem(amountFen: number, maxFen: number): string | undefined {
+/** Amounts are positive; how large is for the approvers to judge (largeAmounts), never refused. */
+export function amountProblem(amountFen: number): string | undefined {
   if (!Number.isInteger(amountFen) || amountFen <= 0) return '金额必须大于 0。';
-  if (amountFen > maxFen) return `单项金额不能超过 ${formatFen(maxFen)}，请核对；确需报销请拆分票据或联系财务部。`;
   return undefined;
+}
+
+export interface AmountLimits {
+  /** An item above this (fen) is pointed out to every approver. */
+  largeItemFen: number;
+  /** A claim totalling above this (fen) also needs the chairman's instruction (董事长批示). */
+  chairmanNoteAboveFen: number;
+}
+
+/** Large items are flagged for the approvers; a large total adds the 董事长批示 step. Nothing is refused. */
+export function largeAmounts(items: readonly ClaimItem[], limits: AmountLimits): RuleMessage[] {
+  const out: RuleMessage[] = [];
+  const idx = items.flatMap((it, i) => (it.amount > limits.largeItemFen ? [i] : []));
+  if (idx.length) {
+    out.push({
+      clause: '',
+      code: 'large_amount',
+      items: idx,
+      message: `金额较大：${idx.map((i) => `第${i + 1}项 ${formatFen(items[i]!.amount)}`).join('、')}（超过 ${formatFen(limits.largeItemFen)}），请审批人核对票据。`,
+    });
+  }
+  const total = items.reduce((sum, it) => sum + it.amount, 0);
+  if (total > limits.chairmanNoteAboveFen) {
+    out.push({
+      clause: '',
+      code: 'large_total',
+      message: `报销合计 ${formatFen(total)} 超过 ${formatFen(limits.chairmanNoteAboveFen)}，需董事长批示，提交后多一步「董事长批示」。`,
+    });
+  }
+  return out;
 }
 
 export function dateInFuture(date: string, now: Date, tz: string): boolean {
@@ -237,22 +279,24 @@ export interface ClaimCheck {
 }
 
 /** Every submission rule over a claim's items (the duplicate-across-claims check needs the database). */
-export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, maxFen: number): ClaimCheck {
+export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, limits: AmountLimits): ClaimCheck {
   const errors: RuleMessage[] = [];
   if (!items.length) errors.push({ clause: CLAUSE.receipts, code: 'empty', message: '报销单至少要有一项明细。' });
   items.forEach((it, i) => {
     const missing = missingReceiptDetails(it, i);
     if (missing) errors.push(missing);
-    const money = amountProblem(it.amount, maxFen);
+    const money = amountProblem(it.amount);
     if (money) errors.push({ clause: '', code: 'amount', items: [i], message: `第${i + 1}项${money}` });
     if (it.date && dateInFuture(it.date, now, tz)) {
       errors.push({ clause: '', code: 'future_date', items: [i], message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。` });
     }
     const serials = busTicketWithoutSerials(it, i);
     if (serials) errors.push(serials);
+    const company = it.category === 'bus' ? companionsProblem(it.travellers || 1, it.companions ?? []) : undefined;
+    if (company) errors.push({ clause: CLAUSE.receipts, code: 'companions', items: [i], message: `第${i + 1}项${company}` });
   });
   for (const r of [consecutiveBusTickets(items), repeatedSerials(items)]) if (r) errors.push(r);
-  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz)].filter(Boolean) as RuleMessage[];
+  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz), ...largeAmounts(items, limits)].filter(Boolean) as RuleMessage[];
   return { errors, flags };
 }
 

@@ -8,7 +8,7 @@ import { takeOnce } from '../../src/core/once.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
-import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
+import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
 import { alreadyClaimedSerials, checkClaim, type ClaimItem } from './rules.ts';
 import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 
@@ -27,7 +27,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
     return;
   }
-  const { errors, flags } = checkClaim(items, now, tz, reimbursementSettings.of(config).maxItemFen);
+  const { errors, flags } = checkClaim(items, now, tz, reimbursementSettings.of(config).amounts);
   const serials = items.flatMap((it) => it.serials);
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
@@ -131,7 +131,7 @@ export async function withdrawClaim(ctx: StaffContext): Promise<void> {
     return;
   }
   // the tickets were never paid: a corrected claim may carry them again
-  await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: no });
+  await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: no });
   await updateStepCards(ctx.services, no, step.key);
   ctx.log.info({ claim: no }, 'reimbursement withdrawn');
   await ctx.toast(`已撤回报销单 ${no}。如需更正后再报，发送：重新报销 ${no}`);

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
-import { alreadyClaimedSerials, amountProblem, checkClaim, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
+import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
 import { planSteps } from '../../../handlers/reimbursements/approval.ts';
 
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
-const MAX = 500_000;
+const MAX = { largeItemFen: 500_000, chairmanNoteAboveFen: 2_000_000 };
 
 function item(over: Partial<ClaimItem> = {}): ClaimItem {
   return { date: '2026-11-20', category: 'subway', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
@@ -50,6 +50,32 @@ describe('§3.5.3 receipts', () => {
     expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2)])).toBeUndefined();
   });
 
+  it('compares a 2-person item\'s tickets with a 1-person item\'s in the same claim (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2), bus(['A00125'])])?.items).toEqual([0, 1]);
+    // two group trips are two trips: their tickets are not consecutive with each other either
+    expect(consecutiveBusTickets([bus(['A00123'], 2), bus(['A00124'], 2)])?.items).toEqual([0, 1]);
+  });
+
+  it('compares serials however they were typed: A123 next to A-0124 is consecutive (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['A123']), bus(['a-0124'])])?.items).toEqual([0, 1]);
+    expect(repeatedSerials([bus(['A0123']), bus(['a 123'])])?.message).toContain('重复');
+  });
+
+  it('asks the names of the other travellers when two or more travelled together (§3.5.3)', () => {
+    expect(companionsProblem(2, [])).toContain('另外 1 位同行人');
+    expect(companionsProblem(3, ['李四'])).toContain('现在写了 1 位');
+    expect(companionsProblem(2, ['李四'])).toBeUndefined();
+    expect(companionsProblem(1, [])).toBeUndefined();
+    const { errors } = checkClaim([bus(['A00123', 'A00124'], 2)], NOW, TZ, MAX);
+    expect(errors.map((e) => e.code)).toEqual(['companions']);
+    expect(checkClaim([{ ...bus(['A00123', 'A00124'], 2), companions: ['李四'] }], NOW, TZ, MAX).errors).toEqual([]);
+  });
+
+  it('never tells the claimant to raise the head count (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['50017', '50018'])])?.message).not.toContain('同行人数填为');
+    expect(consecutiveWithEarlierClaims([{ serial: '1', earlier: '2', claimNo: 'BX-20261120-001' }])?.message).not.toContain('同行人数填为');
+  });
+
   it('catches consecutive tickets split over two single-traveller items', () => {
     expect(consecutiveBusTickets([bus(['50017']), bus(['50018'])])?.items).toEqual([0, 1]);
     expect(consecutiveBusTickets([bus(['50017']), bus(['50019'])])).toBeUndefined();
@@ -92,10 +118,21 @@ describe('§3.5.4 deadline', () => {
 });
 
 describe('amounts and dates', () => {
-  it('refuses zero and amounts above the ceiling', () => {
-    expect(amountProblem(0, MAX)).toContain('大于 0');
-    expect(amountProblem(MAX + 1, MAX)).toContain('不能超过');
-    expect(amountProblem(MAX, MAX)).toBeUndefined();
+  it('refuses zero, but never a large amount, and never advises splitting a receipt', () => {
+    expect(amountProblem(0)).toContain('大于 0');
+    expect(amountProblem(100_000_000)).toBeUndefined();
+    const { errors, flags } = checkClaim([item({ amount: 600_000 })], NOW, TZ, MAX);
+    expect(errors).toEqual([]);
+    expect(flags.map((f) => f.code)).toEqual(['large_amount']);
+    expect(flags.map((f) => f.message).join()).not.toContain('拆分');
+  });
+
+  it('flags a large item for the approvers, and a claim past the configured total gets 董事长批示', () => {
+    const big = checkClaim([item({ amount: 1_500_000 }), item({ amount: 600_000 })], NOW, TZ, MAX);
+    expect(big.flags.map((f) => f.code)).toEqual(['large_amount', 'large_total']);
+    expect(big.flags[0]!.items).toEqual([0, 1]);
+    expect(planSteps(big.flags).map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(largeAmounts([item({ amount: 500_000 })], MAX)).toEqual([]);
   });
 
   it('refuses a date in the future', () => {
@@ -106,8 +143,8 @@ describe('amounts and dates', () => {
 });
 
 describe('§3.5.3 consecutive tickets across claims', () => {
-  it('finds the serials next to a ticket, written the same way', () => {
-    expect(adjacentSerials('A00123')).toEqual(['A00122', 'A00124']);
+  it('finds the serials next to a ticket, in their normal form (the once-only keys use it)', () => {
+    expect(adjacentSerials('A00123')).toEqual(['A122', 'A124']);
     expect(adjacentSerials('0')).toEqual(['1']);
   });
 

@@ -7,6 +7,7 @@ import { caseForSubmit, formStep, required } from './steps.ts';
 import {
   canConfirmEffect,
   canFollowUp,
+  canPlanFollowUp,
   canProposeMeasures,
   canReopen,
   closingBlocker,
@@ -147,22 +148,32 @@ export const followUpForm: FormDefinition = {
   },
 };
 const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');
+
+/**
+ * §3.1.10 on text channels: a follow-up before its day is refused up front unless 提前原因 was typed
+ * (a guided form never asks it). A form card shows the field and its validate asks for it.
+ */
+async function refusedAsEarly(ctx: StaffContext, c: ComplaintRecord, rest: string): Promise<boolean> {
+  const next = nextFollowUp(c.followUps);
+  if (ctx.can.formCards || !next || !isEarly(next.dueAt, ctx.services.now()) || /^提前原因\s*[:：]\s*\S/m.test(rest)) return false;
+  await ctx.reply(
+    `第 ${next.seq} 次回访计划在 ${fmt(ctx.services, next.dueAt)}，还没到期。提前回访请写明原因（§3.1.10），例如：\n回访 ${c._id} 满意 客户说已改善 提前原因: 客户主动来电`,
+  );
+  return true;
+}
+
 export const followUp = {
-  action: followUpStep.action,
+  /** Button 记录回访 */
+  action: async (ctx: StaffContext) => {
+    const c = await complaintFromAction(ctx);
+    if (c && !(await refusedAsEarly(ctx, c, ''))) await followUpStep.action(ctx);
+  },
   /** 回访 <编号> [满意|不满意] [情况] [提前原因: …] — with the outcome given it is saved at once. */
   command: async (ctx: StaffContext) => {
     const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+?))?(?:\s*提前原因\s*[:：]\s*([\s\S]+))?$/.exec(ctx.args.trim());
     if (m) ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}${m[4] ? `\n提前原因: ${m[4].trim()}` : ''}`;
     const found = await findComplaint(ctx, ctx.args, '回访 TS-20261127-003 满意 客户说已改善');
-    if (!found) return;
-    const next = nextFollowUp(found.c.followUps);
-    if (next && isEarly(next.dueAt, ctx.services.now()) && !/^提前原因\s*[:：]\s*\S/m.test(found.rest)) {
-      await ctx.reply(
-        `第 ${next.seq} 次回访计划在 ${fmt(ctx.services, next.dueAt)}，还没到期。提前回访请写明原因（§3.1.10），例如：\n回访 ${found.c._id} 满意 客户说已改善 提前原因: 客户主动来电`,
-      );
-      return;
-    }
-    await followUpStep.command(ctx);
+    if (found && !(await refusedAsEarly(ctx, found.c, found.rest))) await followUpStep.command(ctx);
   },
 };
 
@@ -172,7 +183,7 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
   const found = fromCard ? { c: await complaintFromAction(ctx), rest: '' } : await findComplaint(ctx, ctx.args, '再次回访 TS-20261127-003 7');
   const c = found?.c;
   if (!c) return;
-  if (await refused(ctx, c.status === 'following_up' && !nextFollowUp(c.followUps) ? { ok: true } : { ok: false, why: '回访计划还有未做的回访，或投诉不在回访中，不需要再安排。' })) return;
+  if (await refused(ctx, canPlanFollowUp(c, has(ctx)))) return;
   const days = Number(found.rest.trim() || complaintSettings.of(ctx.services.config).followUpDays[0]);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     await ctx.reply('天数请写 1 到 365 的整数，例如：再次回访 TS-20261127-003 7');

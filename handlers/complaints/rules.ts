@@ -147,6 +147,14 @@ export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsat
   return undefined;
 }
 
+/** §3.1.10: one more follow-up, when the plan is done and the client was not satisfied (or the effect is open). */
+export function canPlanFollowUp(c: CaseState & { followUps: readonly FollowUpState[] }, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以安排回访。');
+  if (c.status !== 'following_up') return no('这件投诉不在回访中，不需要再安排回访。');
+  if (nextFollowUp(c.followUps)) return no('回访计划里还有未做的回访，先完成它。');
+  return ok;
+}
+
 /** §3.1.10: a follow-up logged before its planned day needs a reason on the record. */
 export function isEarly(dueAt: Date, now: Date): boolean {
   return new Date(dueAt).getTime() > now.getTime();

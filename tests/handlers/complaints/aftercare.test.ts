@@ -120,6 +120,9 @@ describe('§3.1.10 follow-ups', () => {
     const [early] = await chat.say('kefu', `回访 ${id} 满意 客户说已改善`);
     expect(early).toContain('还没到期');
     expect((await Complaint.findById(id).lean())!.followUps[0]!.doneAt).toBeNull();
+    // the card button on a text channel says the same instead of opening a form that cannot ask why
+    const [button] = await chat.click('kefu', 'complaints.followup', { id });
+    expect(button).toContain('提前原因');
     await chat.say('kefu', `回访 ${id} 满意 客户说已改善 提前原因: 客户主动来电`);
     const f = (await Complaint.findById(id).lean())!.followUps[0]!;
     expect(f.doneAt).toEqual(clock);

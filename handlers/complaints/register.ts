@@ -188,7 +188,7 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     const client = await findClient(clientName);
     if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
     // the phone is not copied into the form: a form card may be in a group; submit takes it from the record
-    if (client && !ctx.chat.isGroup) await ctx.reply(`已从客户档案带出「${client.name}」的地址和电话。`);
+    if (client && !ctx.chat.isGroup) await ctx.reply(`「${client.name}」在客户档案里：地址、电话没填的从档案带出，填了的以你填的为准。`);
   }
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }

@@ -1,8 +1,10 @@
 import type { Model, UpdateQuery } from 'mongoose';
 import { takeOnce } from './once.ts';
 
-/** Any model whose records carry a `version`, whatever its hydrated and lean types (no casts at call sites). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the other generics differ per schema and are not used here
+/**
+ * Any model whose records carry a `version`, whatever its hydrated and lean types (no casts at call
+ * sites): the other generics differ per schema and transition() uses none of them.
+ */
 export type VersionedModel<T extends { version: number }> = Model<T, any, any, any, any, any, any>;
 
 /**

@@ -1,7 +1,7 @@
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Receiver } from './core/types.ts';
-import { LarkReceiver } from './receivers/lark.ts';
+import { LarkReceiver } from './receivers/lark/index.ts';
 import { WechatyReceiver } from './receivers/wechaty.ts';
 
 /** The receivers the configuration turns on (the console is added by main.ts). */

@@ -40,6 +40,7 @@ const coreShape = {
   HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   FORM_IDLE_MINUTES: intIn(1, 24 * 60, 30),
   BOT_CONSOLE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
+  INBOX_TAKEOVER_SECONDS: intIn(10, 3600, 30),
 
   // ── Database ──
   MONGODB_URI: optionalString.refine(
@@ -84,6 +85,8 @@ export interface Config {
   dataDir: string;
   http: { port: number; host: string };
   formIdleMinutes: number;
+  /** An acknowledged event whose processor stopped (crash, stall) is taken over within this many seconds. */
+  inboxTakeoverSeconds: number;
   mongodbUri?: string;
   console: boolean;
   lark?: {
@@ -109,6 +112,7 @@ const FIXES: Record<string, string> = {
   BOT_TIMEZONE: 'set it to an IANA zone, e.g. BOT_TIMEZONE=Asia/Shanghai',
   BOT_ADMINS: 'list identities separated by commas, e.g. BOT_ADMINS=lark:ou_xxx,wechat:wxid_xxx',
   HTTP_PORT: 'use a port number from 0 to 65535, e.g. HTTP_PORT=3000',
+  INBOX_TAKEOVER_SECONDS: 'use whole seconds from 10 to 3600, e.g. INBOX_TAKEOVER_SECONDS=30',
   MONGODB_URI: 'use a MongoDB URI such as mongodb://host:27017/guard-desk?replicaSet=rs0, or leave it unset for the embedded database',
   LARK_DOMAIN: 'use feishu (China), lark (international) or the base URL of an Open API server',
   LARK_EVENT_MODE: 'use ws (long connection, no public URL needed) or webhook (POST /lark/events)',
@@ -190,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, slices: readonl
     dataDir: c.DATA_DIR,
     http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
     formIdleMinutes: c.FORM_IDLE_MINUTES,
+    inboxTakeoverSeconds: c.INBOX_TAKEOVER_SECONDS,
     mongodbUri: c.MONGODB_URI,
     console: consoleOn,
     lark,

@@ -43,6 +43,32 @@ export function createHttpServer(deps: HttpDeps): Server {
   });
 }
 
+/**
+ * A database check for /healthz that answers within `timeoutMs`: a paused database (SIGSTOP, a
+ * stalled disk) never answers a ping and a killed one makes the driver wait for server
+ * selection, while the connection may still look open. One ping at a time: callers arriving
+ * while one is in flight share it, so a hung database does not collect a ping per request.
+ */
+export function databaseProbe(ping: () => Promise<unknown>, timeoutMs = 1000): () => Promise<boolean> {
+  let inflight: Promise<boolean> | undefined;
+  return () => {
+    inflight ??= Promise.resolve()
+      .then(ping)
+      .then(
+        () => true,
+        () => false,
+      )
+      .finally(() => {
+        inflight = undefined;
+      });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), timeoutMs);
+    });
+    return Promise.race([inflight, late]).finally(() => clearTimeout(timer));
+  };
+}
+
 export async function listen(server: Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -9,7 +9,7 @@ import { connectDatabase } from './db/connect.ts';
 import { Bot } from './bot.ts';
 import { channelReceivers } from './channels.ts';
 import { ConsoleReceiver, CONSOLE_ADMIN } from './receivers/console.ts';
-import { createHttpServer, listen, type LarkWebhook } from './http.ts';
+import { createHttpServer, databaseProbe, listen, type LarkWebhook } from './http.ts';
 import type { Receiver } from './core/types.ts';
 import { composition } from './workflows.ts';
 
@@ -72,11 +72,12 @@ async function main(): Promise<void> {
   const lark = receivers.find((r) => r.channel === 'lark') as { handleWebhook?: LarkWebhook } | undefined;
   const larkHook: LarkWebhook | undefined =
     config.lark?.eventMode === 'webhook' && lark?.handleWebhook ? (req, res) => lark.handleWebhook!(req, res) : undefined;
+  const pingDatabase = databaseProbe(() => mongoose.connection.db!.admin().ping());
   const server = createHttpServer({
     log,
     larkWebhook: larkHook,
     health: async () => {
-      const dbUp = mongoose.connection.readyState === 1;
+      const dbUp = mongoose.connection.readyState === 1 && (await pingDatabase());
       return { ok: dbUp, database: { kind: db.kind, state: dbUp ? 'up' : 'down' }, channels: bot.health() };
     },
   });

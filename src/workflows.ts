@@ -6,6 +6,12 @@ import { complaints } from '../handlers/complaints/index.ts';
 import { complaintJobs } from '../schedules/complaints.ts';
 import { reimbursements } from '../handlers/reimbursements/index.ts';
 import { reimbursementJobs } from '../schedules/reimbursements.ts';
+import { dorms } from '../handlers/dorms/index.ts';
+import { dormJobs } from '../schedules/dorms.ts';
+import { supplies } from '../handlers/supplies/index.ts';
+import { supplyJobs } from '../schedules/supplies.ts';
+import { vehicles } from '../handlers/vehicles/index.ts';
+import { vehicleJobs } from '../schedules/vehicles.ts';
 
 /**
  * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs
@@ -15,6 +21,9 @@ export const installed: readonly Installed[] = [
   install(foundation, [...maintenanceJobs, ...foundationJobs]),
   install(complaints, complaintJobs),
   install(reimbursements, reimbursementJobs),
+  install(dorms, dormJobs),
+  install(supplies, supplyJobs),
+  install(vehicles, vehicleJobs),
 ];
 
 export const composition = compose(installed);

@@ -4,7 +4,7 @@ import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
 import { Staff } from '../../src/models/index.ts';
-import { maskPhone } from '../../src/core/text.ts';
+import { echo, maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
@@ -37,7 +37,7 @@ export async function findComplaint(ctx: StaffContext, args: string, example: st
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const id = parseComplaintNumber(first);
   if (!id) {
-    await ctx.reply(first ? `「${first}」不是受理编号，编号形如 TS-20261127-003。例如：${example}` : `请写明受理编号，例如：${example}`);
+    await ctx.reply(first ? `「${echo(first)}」不是受理编号，编号形如 TS-20261127-003。例如：${example}` : `请写明受理编号，例如：${example}`);
     return undefined;
   }
   const c = await loadComplaint(id);

@@ -1,6 +1,7 @@
 import { parsePeriod } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine } from './common.ts';
 import {
@@ -60,7 +61,7 @@ export function parseListFilter(args: string, now: Date, tz: string): ListFilter
       continue;
     }
     const range = parsePeriod(w, now, tz);
-    if (range === 'bad') return { error: `日期「${w}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
+    if (range === 'bad') return { error: `日期「${echo(w)}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
     if (range) {
       query.acceptedAt = { $gte: range.from, $lt: range.to };
       label.push(w);
@@ -78,7 +79,7 @@ export function parseListFilter(args: string, now: Date, tz: string): ListFilter
   if (client.length) {
     const name = client.join(' ');
     query.clientName = { $regex: name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
-    label.push(`客户「${name}」`);
+    label.push(`客户「${echo(name)}」`);
   }
   return { query, label };
 }

@@ -3,7 +3,7 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { normalizeText } from '../../src/core/text.ts';
+import { echo, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { Client, Complaint, ComplaintSetting } from './models.ts';
@@ -34,12 +34,12 @@ export async function parseComplaintType(input: string): Promise<FieldResult> {
   const byNumber = /^\d{1,2}$/.test(t) ? types[Number(t) - 1] : undefined;
   const found = byNumber ?? types.find((x) => x === t) ?? (types.filter((x) => x.includes(t) || t.includes(x)).length === 1 ? types.find((x) => x.includes(t) || t.includes(x)) : undefined);
   if (found) return { ok: true, value: found };
-  return { ok: false, error: `投诉类型「${t}」不在列表中，请从这些里选（可回复序号）：${types.map((x, i) => `${i + 1}.${x}`).join(' ')}` };
+  return { ok: false, error: `投诉类型「${echo(t)}」不在列表中，请从这些里选（可回复序号）：${types.map((x, i) => `${i + 1}.${x}`).join(' ')}` };
 }
 
 function parseCategory(input: string): FieldResult {
   const c = categoryFromWords(input);
-  return c ? { ok: true, value: CATEGORY_LABELS[c] } : { ok: false, error: `分类「${input}」不认识。${CATEGORY_HINT}` };
+  return c ? { ok: true, value: CATEGORY_LABELS[c] } : { ok: false, error: `分类「${echo(input)}」不认识。${CATEGORY_HINT}` };
 }
 
 function parsePhone(input: string): FieldResult {
@@ -178,7 +178,7 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     const exact = await findClient(q);
     const matches = exact ? [exact] : await Client.find({ name: { $regex: escapeRegex(q) } }).limit(6).lean();
     if (matches.length > 1) {
-      await ctx.reply([`有 ${matches.length} 个客户名称含「${q}」，请写全名：`, ...matches.map((m) => `• 登记投诉 ${m.name}`)].join('\n'));
+      await ctx.reply([`有 ${matches.length} 个客户名称含「${echo(q)}」，请写全名：`, ...matches.map((m) => `• 登记投诉 ${m.name}`)].join('\n'));
       return;
     }
     clientName = matches[0]?.name ?? q;

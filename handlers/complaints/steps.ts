@@ -7,7 +7,7 @@ import type { StaffContext, StaffHandler } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
-import { parseMobile } from '../../src/core/text.ts';
+import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
 import {
@@ -112,8 +112,8 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
   for (const w of words) {
     const phone = parseMobile(w);
     const matches = await Staff.find(phone ? { phone } : { name: w }, { name: 1, phone: 1 }).limit(3).lean();
-    if (!matches.length) return { ok: false, error: `人员名单里没有「${w}」，请填员工姓名或电话；没有责任人请填「无」。` };
-    if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${w}」，请改填电话。` };
+    if (!matches.length) return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
+    if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${echo(w)}」，请改填电话。` };
     names.push(phone ? `${matches[0]!.name}(${phone})` : matches[0]!.name);
   }
   return { ok: true, value: names.join('、') };
@@ -250,7 +250,7 @@ export const resultForm: FormDefinition = {
     const tz = ctx.services.config.timezone;
     const toldOn = v.toldOn ? parseToldOn(v.toldOn, now, tz) : parseToldOn('今天', now, tz);
     if (!toldOn) {
-      await ctx.reply(`告知日期「${v.toldOn}」不对，请写成 2026-11-27，且不能晚于今天。没有保存，请重新发送「告知结果 ${c._id}」。`);
+      await ctx.reply(`告知日期「${echo(v.toldOn ?? '')}」不对，请写成 2026-11-27，且不能晚于今天。没有保存，请重新发送「告知结果 ${c._id}」。`);
       return;
     }
     const plan: FollowUp[] = followUpPlan(now, complaintSettings.of(ctx.services.config).followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));

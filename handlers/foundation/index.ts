@@ -9,7 +9,7 @@ import {
   bindCodeFromCard,
   disableStaff,
   enableStaff,
-  listPlaces,
+  listPosts,
   listStaff,
   setActiveFromCard,
   setDorm,
@@ -38,8 +38,7 @@ export const foundation: Workflow = {
     { name: 'staff.dorm', words: ['设置宿舍', 'setdorm'], allow: ['admin'], summary: '设置员工宿舍', example: '设置宿舍 张三 城南宿舍', handler: setDorm },
     { name: 'staff.disable', words: ['停用', 'disable'], allow: ['admin'], summary: '停用员工（离职等）', example: '停用 张三', handler: disableStaff },
     { name: 'staff.enable', words: ['启用', 'enable'], allow: ['admin'], summary: '重新启用员工', example: '启用 张三', handler: enableStaff },
-    { name: 'places.posts', words: ['驻点列表', 'posts'], allow: ['admin'], summary: '列出驻点和人数', example: '驻点列表', handler: listPlaces },
-    { name: 'places.dorms', words: ['宿舍列表', 'dorms'], allow: ['admin'], summary: '列出宿舍和人数', example: '宿舍列表', handler: listPlaces },
+    { name: 'places.posts', words: ['驻点列表', 'posts'], allow: ['admin'], summary: '列出驻点和人数', example: '驻点列表', handler: listPosts },
   ],
   actions: [
     { action: 'staff.setActive', allow: ['admin'], handler: setActiveFromCard },

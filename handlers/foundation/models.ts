@@ -9,6 +9,8 @@ const bindCodeSchema = new Schema(
     expiresAt: { type: Date, required: true },
     usedAt: { type: Date, default: null },
     usedBy: { type: String, default: null },
+    /** Issued after the admin confirmed that the person is already bound: may replace that account. */
+    rebind: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

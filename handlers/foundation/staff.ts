@@ -1,14 +1,14 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import type { Types } from 'mongoose';
-import { Identity, Post, Dorm, Staff } from '../../src/models/index.ts';
+import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces } from '../../src/roster/places.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
-import { maskPhone, parseMobile } from '../../src/core/text.ts';
+import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, Role } from '../../src/core/types.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
-import { replyWithNewCode } from './bind.ts';
+import { issueOrConfirm } from './bind.ts';
 
 type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
 
@@ -31,11 +31,11 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
   const matches = (await Staff.find(phone ? { phone } : { name: q }).limit(10).lean()) as StaffLean[];
   if (matches.length === 1) return matches[0];
   if (!matches.length) {
-    await ctx.reply(`没有找到「${q}」。请检查姓名或电话，或先发送「添加人员」。`);
+    await ctx.reply(`没有找到「${echo(q)}」。请检查姓名或电话，或先发送「添加人员」。`);
     return undefined;
   }
   await ctx.reply(
-    [`有 ${matches.length} 位「${q}」，请改用电话指定：`, ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`)].join('\n'),
+    [`有 ${matches.length} 位「${echo(q)}」，请改用电话指定：`, ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`)].join('\n'),
   );
   return undefined;
 }
@@ -74,7 +74,7 @@ export async function listStaff(ctx: BotContext): Promise<void> {
   const filter = !q ? {} : roles.length ? { roles: roles[0] } : { post: q };
   const staff = (await Staff.find(filter).sort({ post: 1, name: 1 }).limit(200).lean()) as StaffLean[];
   if (!staff.length) {
-    await ctx.reply(q ? `没有「${q}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
+    await ctx.reply(q ? `没有「${echo(q)}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
     return;
   }
   const links = await Identity.find({ staffId: { $in: staff.map((s) => s._id) } }, { staffId: 1 }).lean();
@@ -83,7 +83,7 @@ export async function listStaff(ctx: BotContext): Promise<void> {
     (s) =>
       `• ${s.name} ${showPhone(ctx, s.phone)} ${roleNames(s.roles as Role[])}${s.post ? ` @${s.post}` : ''}${s.active ? '' : '（停用）'}${bound.has(String(s._id)) ? '' : '（未绑定）'}`,
   );
-  await ctx.reply([`人员 ${staff.length} 人${q ? `（${q}）` : ''}：`, ...lines].join('\n'));
+  await ctx.reply([`人员 ${staff.length} 人${q ? `（${echo(q)}）` : ''}：`, ...lines].join('\n'));
 }
 
 export const addStaffForm: FormDefinition = {
@@ -142,7 +142,7 @@ export async function setRoles(ctx: BotContext): Promise<void> {
   const [who, ...rest] = ctx.args.split(/\s+/);
   const { roles, unknown } = parseRoles(rest.join(' '));
   if (unknown.length || !roles.length) {
-    await ctx.reply(`${unknown.length ? `角色「${unknown.join('、')}」不认识。` : ''}用法：设置角色 张三 队长、司机`);
+    await ctx.reply(`${unknown.length ? `角色「${echo(unknown.join('、'))}」不认识。` : ''}用法：设置角色 张三 队长、司机`);
     return;
   }
   const s = await findStaffForAdmin(ctx, who ?? '', '设置角色 张三 队长');
@@ -158,6 +158,11 @@ function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
     const place = rest.join(' ').trim();
     if (!place) {
       await ctx.reply(`用法：${example}`);
+      return;
+    }
+    const checked = staffInputSchema.shape[key].safeParse(place);
+    if (!checked.success) {
+      await ctx.reply(`${describeIssues(checked.error)}，没有修改。用法：${example}`);
       return;
     }
     const s = await findStaffForAdmin(ctx, who ?? '', example);
@@ -205,8 +210,7 @@ export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
   }
-  await replyWithNewCode(ctx, s._id, s.name);
-  await ctx.toast('绑定码已发出');
+  await issueOrConfirm(ctx, s._id, s.name, ctx.action!.value.rebind === '1');
 }
 
 function stamp(ctx: BotContext): string {
@@ -215,20 +219,17 @@ function stamp(ctx: BotContext): string {
 
 
 
-/** 驻点列表 / 宿舍列表: each place with how many active staff it has. */
-export async function listPlaces(ctx: BotContext): Promise<void> {
-  const isDorm = /宿舍|dorm/i.test(ctx.text);
-  const places: { name: string }[] = isDorm
-    ? await Dorm.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean()
-    : await Post.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean();
+/** 驻点列表: each post with how many active staff it has (宿舍列表 belongs to the dorm workflow). */
+export async function listPosts(ctx: BotContext): Promise<void> {
+  const places = await Post.find({}, { name: 1 }).sort({ name: 1 }).limit(200).lean();
   if (!places.length) {
-    await ctx.reply(isDorm ? '还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。' : '还没有驻点。导入花名册或用「设置驻点」时会自动建立。');
+    await ctx.reply('还没有驻点。导入花名册或用「设置驻点」时会自动建立。');
     return;
   }
   const lines: string[] = [];
   for (const p of places) {
-    const n = await Staff.countDocuments({ [isDorm ? 'dorm' : 'post']: p.name, active: true });
+    const n = await Staff.countDocuments({ post: p.name, active: true });
     lines.push(`• ${p.name}：${n} 人`);
   }
-  await ctx.reply([`${isDorm ? '宿舍' : '驻点'} ${places.length} 个：`, ...lines].join('\n'));
+  await ctx.reply([`驻点 ${places.length} 个：`, ...lines].join('\n'));
 }

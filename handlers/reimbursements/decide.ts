@@ -2,6 +2,7 @@ import { formatFen } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
@@ -254,7 +255,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
       date = d;
       continue;
     }
-    return { error: `「${word}」看不懂：付款方式写 现金、银行转账、微信 或 支付宝，付款日期写 2026-11-27。` };
+    return { error: `「${echo(word)}」看不懂：付款方式写 现金、银行转账、微信 或 支付宝，付款日期写 2026-11-27。` };
   }
   if (!method) return { error: '请写明付款方式：现金、银行转账、微信 或 支付宝。' };
   date ??= resolveDate('今天', now, tz)!;

@@ -4,6 +4,7 @@ import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { FormSession, OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
@@ -60,7 +61,7 @@ export const itemForm: FormDefinition = {
       placeholder: CATEGORY_HINT,
       parse: (t) => {
         const c = parseCategory(t);
-        return c ? ok(categoryLabel(c)) : bad(`类别「${t}」不认识，请从这些中选：${CATEGORY_HINT}。`);
+        return c ? ok(categoryLabel(c)) : bad(`类别「${echo(t)}」不认识，请从这些中选：${CATEGORY_HINT}。`);
       },
     },
     {

@@ -1,4 +1,4 @@
-import { isNoneWord } from '../../src/core/text.ts';
+import { echo, isNoneWord } from '../../src/core/text.ts';
 
 /*
  * Bus-ticket serial numbers (§3.5.3 票号) as text: parsing what people type, one normal form for
@@ -49,7 +49,7 @@ export function parseSerials(text: string): { serials: string[] } | { error: str
     if (pending) serials.push(pending);
   }
   const bad = serials.filter((p) => !/^[A-Z0-9]{3,30}$/.test(p.replace(SEPARATORS, '')) || !/\d/.test(p));
-  if (bad.length) return { error: `票号「${bad.join('、')}」格式不对：应为票面上的编号（字母和数字），多张用逗号隔开。` };
+  if (bad.length) return { error: `票号「${echo(bad.join('、'))}」格式不对：应为票面上的编号（字母和数字），多张用逗号隔开。` };
   return { serials };
 }
 

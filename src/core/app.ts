@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { CardPrompt, Identity, InboundEvent, Staff } from '../models/index.ts';
-import { isDuplicateKey, takeOnce } from './once.ts';
+import { isDuplicateKey } from './once.ts';
+import { isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
-import { normalizeText, stripCommandPrefix } from './text.ts';
+import { echo, normalizeText, stripCommandPrefix } from './text.ts';
 import type { BotEvent, Card, CardButton, EventSink, IntakeResult, Role } from './types.ts';
 import { ROLE_LABELS } from './roles.ts';
 
@@ -18,9 +19,9 @@ export const ATTACHMENT_UNUSED = '收到了，但这里用不上图片或文件�
 
 export const ERROR_REPLY = (ref: string) => `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
 
-/** Events still unprocessed this long after arrival are taken over by the recovery sweep. */
-const RECOVER_AFTER_MS = 60_000;
-const MAX_ATTEMPTS = 3;
+/** Processing attempts per event; an event whose attempts all died gets the error reply and `failed`. */
+export const MAX_ATTEMPTS = 3;
+const RECOVER_PAGE = 100;
 
 export function newRefId(): string {
   return randomBytes(4).toString('hex').toUpperCase();
@@ -50,7 +51,10 @@ interface Outcome {
 export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
   private lanes = new Map<string, Promise<void>>();
+  /** Events queued in this instance's lanes: recovery leaves them to their lane. */
+  private queued = new Set<string>();
   private stopping = false;
+  private readonly owner = randomBytes(6).toString('hex');
 
   constructor(
     private readonly routes: RouteTable,
@@ -64,14 +68,14 @@ export class BotApp implements EventSink {
   async intake(event: BotEvent): Promise<IntakeResult> {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return recorded;
-    this.track(this.inLane(event, () => this.processRecord(`${event.channel}:${event.id}`)));
+    this.track(this.enqueue(`${event.channel}:${event.id}`, event));
     return 'accepted';
   }
 
   async intakeAndWait(event: BotEvent, waitMs: number): Promise<{ result: IntakeResult } & Outcome> {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return { result: recorded };
-    const work = this.inLane(event, () => this.processRecord(`${event.channel}:${event.id}`));
+    const work = this.enqueue(`${event.channel}:${event.id}`, event);
     this.track(work);
     const outcome = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs).unref())]);
     return { result: 'accepted', ...(outcome ?? { toast: '已收到，正在处理…' }) };
@@ -83,21 +87,41 @@ export class BotApp implements EventSink {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
-  /** Processes events a crashed or stopped instance recorded but did not finish. */
+  /**
+   * An acknowledged event whose processor stopped is taken over within the takeover bound: its
+   * attempt counts as dead when its heartbeat is older than the bound less one recovery interval.
+   */
+  private get staleAfterMs(): number {
+    return (this.services.config.inboxTakeoverSeconds - RECOVER_EVERY_SECONDS) * 1000;
+  }
+
+  /**
+   * Takes over events that a crashed, stalled or stopped instance recorded but did not finish.
+   * Pages through every candidate (oldest first), so records held by a live processor or stuck
+   * for any reason never block the ones behind them. Returns how many it processed.
+   */
   async recover(now = new Date()): Promise<number> {
-    const stale = await InboundEvent.find({
-      status: { $in: ['received', 'processing'] },
-      receivedAt: { $lt: new Date(now.getTime() - RECOVER_AFTER_MS) },
-      attempts: { $lt: MAX_ATTEMPTS },
-    })
-      .sort({ receivedAt: 1 })
-      .limit(100)
-      .lean();
-    for (const rec of stale) {
-      this.log.warn({ eventKey: rec._id, status: rec.status, attempts: rec.attempts }, 'recovering unfinished event');
-      await this.processRecord(rec._id, rec.status as 'received' | 'processing');
+    const unfinished = ['received', 'processing'] as ('received' | 'processing')[];
+    const filter = { status: { $in: unfinished }, receivedAt: { $lt: new Date(now.getTime() - this.staleAfterMs) } };
+    let after: { receivedAt: Date; _id: string } | undefined;
+    let processed = 0;
+    for (;;) {
+      const page = await InboundEvent.find(
+        after ? { ...filter, $or: [{ receivedAt: { $gt: after.receivedAt } }, { receivedAt: after.receivedAt, _id: { $gt: after._id } }] } : filter,
+      )
+        .sort({ receivedAt: 1, _id: 1 })
+        .limit(RECOVER_PAGE)
+        .lean();
+      const mine = page.filter((rec) => !this.queued.has(rec._id));
+      // through the lanes, so recovered events keep their order within a conversation
+      const outcomes = await Promise.all(
+        mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true).catch(() => undefined)),
+      );
+      processed += outcomes.filter(Boolean).length;
+      if (page.length < RECOVER_PAGE) return processed;
+      const last = page[page.length - 1]!;
+      after = { receivedAt: last.receivedAt, _id: last._id };
     }
-    return stale.length;
   }
 
   /**
@@ -119,6 +143,11 @@ export class BotApp implements EventSink {
     return next;
   }
 
+  private enqueue(key: string, event: BotEvent, recovering = false): Promise<Outcome | undefined> {
+    this.queued.add(key);
+    return this.inLane(event, () => this.processRecord(key, event, recovering)).finally(() => this.queued.delete(key));
+  }
+
   private track(p: Promise<unknown>): void {
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
@@ -138,35 +167,70 @@ export class BotApp implements EventSink {
     }
   }
 
-  private async processRecord(key: string, from: 'received' | 'processing' = 'received'): Promise<Outcome | undefined> {
-    const seen = await InboundEvent.findById(key).lean();
-    if (!seen || seen.status !== from) return undefined;
-    // one attempt number is taken by one processor, even when a recovery sweep races the intake
-    if (!(await takeOnce(`inbox:${key}#${seen.attempts}`))) return undefined;
-    const rec = await InboundEvent.findOneAndUpdate(
-      { _id: key },
-      { $set: { status: 'processing', attempts: seen.attempts + 1 } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!rec) return undefined;
-    const event = rec.event as BotEvent;
-    event.receivedAt = new Date(event.receivedAt);
+  /**
+   * Processes one recorded event under an attempt claim (see takeAttempt): whoever dies at any
+   * point leaves a claim whose heartbeat stops, and the next attempt resumes after the replies
+   * already sent (ReplyLedger).
+   */
+  private async processRecord(key: string, event: BotEvent, recovering: boolean): Promise<Outcome | undefined> {
+    const staleBefore = new Date(Date.now() - this.staleAfterMs);
+    const taken = await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS);
+    if (taken.kind === 'busy') return undefined;
+    if (recovering || taken.kind !== 'attempt' || taken.n > 0) {
+      // a takeover may race the end of the attempt it replaces: read the record once more
+      const rec = await InboundEvent.findById(key, { status: 1 }).lean();
+      if (!rec || rec.status === 'done' || rec.status === 'failed') return undefined;
+    }
+    if (taken.kind !== 'attempt') return this.giveUp(key, event, taken.kind === 'give-up');
+    if (taken.n > 0 || recovering) this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
+
+    const stopBeat = keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log);
     const outcome: Outcome = {};
     let refId: string | null = null;
     try {
-      const ctx = await this.createContext(event, outcome);
+      await InboundEvent.updateOne({ _id: key }, { $set: { status: 'processing', attempts: taken.n + 1 } });
+      const ledger = await ReplyLedger.open(key, taken.n > 0, this.log);
+      const ctx = await this.createContext(event, outcome, ledger);
       try {
         await this.dispatch(ctx);
       } catch (err) {
+        if (isDatabaseUnavailable(err)) throw err;
         refId = await this.fail(ctx, err);
         outcome.toast = ERROR_REPLY(refId);
       }
+      await InboundEvent.updateOne({ _id: key }, { $set: { status: refId ? 'failed' : 'done', finishedAt: new Date(), refId } });
     } catch (err) {
+      // left as it is: the attempt's heartbeat stops and a later one takes over
+      if (isDatabaseUnavailable(err)) {
+        this.log.warn({ err, eventKey: key }, 'database unavailable; the event is left for a later attempt');
+        return undefined;
+      }
       refId = newRefId();
       this.log.error({ err, refId, eventKey: key }, 'event could not be processed');
+      await InboundEvent.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), refId } }).catch(() => {});
+    } finally {
+      stopBeat();
     }
-    await InboundEvent.updateOne({ _id: key }, { $set: { status: refId ? 'failed' : 'done', finishedAt: new Date(), refId } });
     return outcome;
+  }
+
+  /**
+   * Every attempt died before finishing (the event may be what kills the process): tell the
+   * person once and mark it failed. Only the owner of the give-up attempt replies; if that one
+   * dies too, the event is marked failed without another reply.
+   */
+  private async giveUp(key: string, event: BotEvent, reply: boolean): Promise<Outcome> {
+    const refId = newRefId();
+    this.log.error({ eventKey: key, refId, attempts: MAX_ATTEMPTS }, 'event given up after every attempt died');
+    if (reply) {
+      const ledger = await ReplyLedger.open(`${key}:give-up`, false, this.log);
+      await this.services.outbox
+        .forEvent(ledger)
+        .send({ channel: event.channel, chatId: event.chat.id }, ERROR_REPLY(refId))
+        .catch((err: unknown) => this.log.error({ err, refId }, 'could not tell the user about the failure'));
+    }
+    await InboundEvent.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), refId } });
+    return { toast: ERROR_REPLY(refId) };
   }
 
   /** The one error path: log with context, answer with a reference id, never rethrow. */
@@ -201,9 +265,10 @@ export class BotApp implements EventSink {
     };
   }
 
-  private async createContext(event: BotEvent, outcome: Outcome): Promise<BotContext> {
+  private async createContext(event: BotEvent, outcome: Outcome, ledger: ReplyLedger): Promise<BotContext> {
     const sender = await this.resolveSender(event);
-    const services = this.services;
+    // every message this event sends, also through services (notify), is numbered and recorded
+    const services: Services = { ...this.services, outbox: this.services.outbox.forEvent(ledger) };
     const log = services.log.child({
       eventKey: `${event.channel}:${event.id}`,
       channel: event.channel,
@@ -264,7 +329,7 @@ export class BotApp implements EventSink {
     const match = matchCommand(this.routes, ctx.text);
     if (!match) {
       if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
-      else await ctx.reply(`没有听懂「${truncate(stripCommandPrefix(ctx.text), 20)}」。发送「帮助」查看你能用的命令。`);
+      else await ctx.reply(`没有听懂「${echo(stripCommandPrefix(ctx.text))}」。发送「帮助」查看你能用的命令。`);
       return;
     }
     ctx.args = match.args;
@@ -330,8 +395,4 @@ export class BotApp implements EventSink {
 function refusal(allow: Allow, what: string): string {
   const need = Array.isArray(allow) ? (allow as Role[]).map((r) => ROLE_LABELS[r]).join('或') : '已绑定的员工';
   return `你没有权限使用「${what}」，需要${need}。如有需要请联系行政部。`;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n)}…` : s;
 }

@@ -238,12 +238,18 @@ export class Forms {
       return;
     }
     await def.submit(ctx, values, context);
-    await ctx.updateCard({
+    const done: Card = {
       title: def.title,
       color: 'green',
       lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhone(values[f.key]!) : values[f.key]}`),
       note: `${ctx.sender.name} 已提交`,
-    });
+    };
+    try {
+      await ctx.updateCard(done);
+    } catch (err) {
+      // the record exists and submit has answered: a card that cannot be shown is not a failed submission
+      ctx.log.error({ err, form: def.name }, 'submitted form card could not be updated or sent again');
+    }
   }
 
   card(def: FormDefinition, values: Record<string, string>, errors: Record<string, string>, context: Record<string, string>): Card {

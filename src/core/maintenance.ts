@@ -1,12 +1,18 @@
 import { CardPrompt, FormSession, InboundEvent, OnceKey, ScheduleSlot } from '../models/index.ts';
+import { InboxAttempt, SentReply } from '../models/inbox.ts';
+import { RECOVER_EVERY_SECONDS } from './inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
 
-/** Takes over events that were acknowledged but not finished (a crash, a stop mid-handler). */
+/**
+ * Takes over events that were acknowledged but not finished (a crash, a stop mid-handler). Every
+ * few seconds, so a takeover happens within INBOX_TAKEOVER_SECONDS; a tick with nothing to do
+ * costs one indexed query.
+ */
 export const recoverInbox: JobDefinition = {
   name: 'inbox.recover',
-  cron: '* * * * *',
+  cron: `*/${RECOVER_EVERY_SECONDS} * * * * *`,
   description: '接管已确认但未处理完的消息',
   run: async (deps) => {
     await deps.recoverInbox();
@@ -23,10 +29,10 @@ export const expireForms: JobDefinition = {
     const idle = await FormSession.find({ expiresAt: { $lt: now } }).limit(200).lean();
     for (const s of idle) {
       const removed = await FormSession.deleteOne({ _id: s._id, expiresAt: s.expiresAt });
-      if (removed.deletedCount !== 1 || !deps.outbox.has(s.channel as never)) continue;
+      if (removed.deletedCount !== 1 || !deps.outbox.has(s.channel)) continue;
       const title = deps.forms.get(s.form)?.title ?? '表单';
       await deps.outbox
-        .send({ channel: s.channel as 'wechat' | 'console', chatId: s.chatId }, `「${title}」太久没有填写，已自动关闭，没有保存。需要时请重新开始。`)
+        .send({ channel: s.channel, chatId: s.chatId }, `「${title}」太久没有填写，已自动关闭，没有保存。需要时请重新开始。`)
         .catch((err) => deps.log.warn({ err, form: s.form }, 'could not tell about an expired form'));
     }
   },
@@ -43,8 +49,14 @@ export const housekeeping: JobDefinition = {
     await InboundEvent.deleteMany({ receivedAt: { $lt: new Date(now - 14 * DAY) }, status: { $in: ['done', 'failed'] } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
-    // inbox keys outlive their records by a margin; sequence and transition claims stay
+    // the recovery job takes a slot every few seconds: its slots are only kept for a day
+    await ScheduleSlot.deleteMany({ job: recoverInbox.name, slot: { $lt: new Date(now - DAY) } });
+    await InboxAttempt.deleteMany({ at: { $lt: new Date(now - 30 * DAY) } });
+    await SentReply.deleteMany({ at: { $lt: new Date(now - 30 * DAY) } });
+    // inbox keys of the earlier scheme outlive their records by a margin; sequence and transition keys stay
     await OnceKey.deleteMany({ _id: { $regex: /^inbox:/ }, at: { $lt: new Date(now - 30 * DAY) } });
+    // rate-limit attempts (src/core/rate-limit.ts) only matter within their window
+    await OnceKey.deleteMany({ _id: { $regex: /^attempt:/ }, at: { $lt: new Date(now - DAY) } });
   },
 };
 

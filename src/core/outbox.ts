@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
-import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SentRef, type Target } from './types.ts';
+import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SendOptions, type SentRef, type Target } from './types.ts';
 import { CardPrompt } from '../models/index.ts';
 import type { Logger } from '../logger.ts';
 
@@ -16,6 +16,11 @@ export type { ChannelLimits };
 
 const PROMPT_TTL_MS = 7 * 24 * 3600_000;
 
+/** Decides, per message, whether an earlier run of the same event already sent it (see ReplyLedger). */
+export interface SendLedger {
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>): Promise<SentRef>;
+}
+
 export function targetKey(target: Target): string {
   return 'chatId' in target ? target.chatId : target.userId;
 }
@@ -29,6 +34,7 @@ export class Outbox {
   private senders = new Map<Channel, ChannelSender>();
   private appQueues = new Map<Channel, PQueue>();
   private chatQueues = new Map<string, PQueue>();
+  private ledger?: SendLedger;
 
   private limits = new Map<Channel, ChannelLimits>();
 
@@ -58,21 +64,57 @@ export class Outbox {
     return this.senders.has(channel);
   }
 
-  async send(target: Target, message: Outgoing): Promise<SentRef> {
-    const sender = this.senders.get(target.channel);
-    if (!sender) throw new Error(`channel ${target.channel} is not running`);
-    const ref = await this.throttled(target, () => sender.send(target, message));
-    if (typeof message !== 'string' && !sender.capabilities.clickableButtons) await this.rememberButtons(target, message);
-    return ref;
+  /**
+   * The same outbox (queues, limits, channels) for the sends of one inbound event: each goes
+   * through `ledger`, so a re-run of the event after a crash does not send again what went out.
+   */
+  forEvent(ledger: SendLedger): Outbox {
+    const scoped = new Outbox(this.log, this.overrides);
+    scoped.limits = this.limits;
+    scoped.senders = this.senders;
+    scoped.appQueues = this.appQueues;
+    scoped.chatQueues = this.chatQueues;
+    scoped.ledger = ledger;
+    return scoped;
   }
 
+  send(target: Target, message: Outgoing): Promise<SentRef> {
+    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }));
+    return this.deliver(target, message, {});
+  }
+
+  /**
+   * Shows `card` in place of message `messageId`, or sends it to `fallback` where cards cannot be
+   * updated. Callers update a card after the change it shows was made, so a card the platform
+   * refuses to update (Lark 230001: recalled, too old, not ours) is logged and sent anew rather than
+   * reported as a failure of the change.
+   */
   async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target): Promise<void> {
     const sender = this.senders.get(channel);
-    if (sender?.updateCard) {
-      await this.throttled(fallback, () => sender.updateCard!(messageId, card));
+    if (!sender?.updateCard) {
+      await this.send(fallback, card);
       return;
     }
-    await this.send(fallback, card);
+    const patch = async (): Promise<SentRef> => {
+      await this.throttled(fallback, () => sender.updateCard!(messageId, card));
+      return { channel, messageId };
+    };
+    try {
+      await (this.ledger ? this.ledger.once(channel, patch) : patch());
+    } catch (err) {
+      // the change the card shows has been made: a card the platform will not update is sent anew
+      this.log.warn({ err, channel, messageId }, 'card update refused, sending the card anew');
+      await this.send(fallback, card);
+    }
+  }
+
+
+  private async deliver(target: Target, message: Outgoing, opts: SendOptions): Promise<SentRef> {
+    const sender = this.senders.get(target.channel);
+    if (!sender) throw new Error(`channel ${target.channel} is not running`);
+    const ref = await this.throttled(target, () => sender.send(target, message, opts));
+    if (typeof message !== 'string' && !sender.capabilities.clickableButtons) await this.rememberButtons(target, message);
+    return ref;
   }
 
   /** Waits for every queued message to leave (used on shutdown). */

@@ -27,7 +27,8 @@ export function slotKey(job: string, slot: Date): string {
 
 /**
  * node-cron fires the jobs; a unique insert of `job:slot` in MongoDB decides which instance runs a
- * slot (node-cron's run-coordinator hook), so a slot fires once however many bots share a database.
+ * slot, so a slot fires once however many bots share a database. (node-cron's own run-coordinator
+ * hook does the same; claiming in `fire` lets tests drive slots with their own clock.)
  */
 export class Scheduler {
   private tasks: ScheduledTask[] = [];
@@ -55,12 +56,10 @@ export class Scheduler {
   async start(): Promise<void> {
     await this.catchUp(this.deps.now());
     for (const job of this.jobs) {
-      const task = cron.schedule(cron.validate(job.cron) ? job.cron : invalid(job), (ctx) => this.execute(job, ctx.date), {
+      const task = cron.schedule(cron.validate(job.cron) ? job.cron : invalid(job), async (ctx) => void (await this.fire(job, ctx.date)), {
         name: job.name,
         timezone: this.deps.config.timezone,
         noOverlap: true,
-        distributed: true,
-        runCoordinator: { shouldRun: (key) => this.claim(key) },
       });
       this.tasks.push(task);
     }
@@ -81,6 +80,17 @@ export class Scheduler {
       }
     }
     return ran;
+  }
+
+  /**
+   * What node-cron calls at each slot (and what tests call with a clock of their own): the
+   * instance that claims `job:slot` first runs it; every other instance skips it. True if this one ran it.
+   */
+  async fire(job: JobDefinition, slot: Date): Promise<boolean> {
+    const key = slotKey(job.name, slot);
+    if (!(await this.claim(key))) return false;
+    await this.execute(job, slot, key);
+    return true;
   }
 
   async stop(): Promise<void> {

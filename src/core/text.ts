@@ -56,3 +56,20 @@ export const NONE_WORDS: ReadonlySet<string> = new Set(['跳过', '无', '没有
 export function isNoneWord(text: string): boolean {
   return NONE_WORDS.has(text.trim().toLowerCase());
 }
+
+/** How much of someone's own text a reply quotes back. */
+export const ECHO_MAX_CHARS = 20;
+
+/**
+ * Someone's text as a reply quotes it (「…」): control and invisible characters (NUL, zero-width,
+ * bidi overrides) removed, line breaks and runs of spaces folded to one space, and cut to `max`
+ * characters with an ellipsis. Counted in code points, so an emoji is never split in half.
+ */
+export function echo(text: string, max = ECHO_MAX_CHARS): string {
+  const clean = String(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(clean);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : clean;
+}

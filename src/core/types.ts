@@ -130,12 +130,21 @@ export interface ChannelLimits {
   perChat?: { intervalCap: number; interval: number };
 }
 
+export interface SendOptions {
+  /**
+   * The same for every attempt to send one logical message (a reply of an inbox event), so a
+   * platform that dedupes on it (Lark's `uuid`: one message per uuid within an hour) sends a
+   * message retried after a crash only once.
+   */
+  idempotencyKey?: string;
+}
+
 /** What a receiver can do for the app; one per channel. */
 export interface ChannelSender {
   readonly channel: Channel;
   readonly capabilities: ChannelCapabilities;
   readonly limits: ChannelLimits;
-  send(target: Target, message: Outgoing): Promise<SentRef>;
+  send(target: Target, message: Outgoing, opts?: SendOptions): Promise<SentRef>;
   /** Replace a card already sent (Lark); text channels send the new card as a new message. */
   updateCard?(messageId: string, card: Card): Promise<void>;
 }

@@ -128,6 +128,8 @@ export interface RunningFerret {
   uri: string;
   port: number;
   dataDir: string;
+  /** The server's process id, so a fault test can pause (SIGSTOP) or kill it. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -163,6 +165,7 @@ export async function startFerret(dataDir: string, opts: { port?: number; log?: 
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
     dataDir,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

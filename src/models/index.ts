@@ -2,6 +2,7 @@ import type { Model } from 'mongoose';
 import { Identity, Staff } from './people.ts';
 import { Dorm, Post } from './places.ts';
 import { CardPrompt, Counter, FormSession, InboundEvent, OnceKey, ScheduleSlot } from './infra.ts';
+import { inboxModels } from './inbox.ts';
 
 /*
  * The core's models: people and places every workflow reads, and the bot's own bookkeeping.
@@ -15,5 +16,5 @@ export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, I
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(workflowModels: readonly Model<any>[] = []): Promise<void> {
-  for (const model of [...coreModels, ...workflowModels]) await model.init();
+  for (const model of [...coreModels, ...inboxModels, ...workflowModels]) await model.init();
 }

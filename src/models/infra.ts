@@ -18,7 +18,8 @@ const inboundSchema = new Schema(
     finishedAt: { type: Date, default: null },
     refId: { type: String, default: null },
   },
-  { versionKey: false },
+  // stored exactly as received: minimize would drop a card's empty `value: {}` and handlers would read undefined
+  { versionKey: false, minimize: false },
 );
 inboundSchema.index({ status: 1, receivedAt: 1 });
 inboundSchema.index({ receivedAt: 1 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseRoles } from '../core/roles.ts';
-import { parseMobile } from '../core/text.ts';
+import { echo, parseMobile } from '../core/text.ts';
 import type { Role } from '../core/types.ts';
 
 /**
@@ -20,7 +20,7 @@ export const staffInputSchema = z.object({
     .transform((v, ctx) => {
       const p = parseMobile(v);
       if (!p) {
-        ctx.addIssue({ code: 'custom', message: `电话「${v}」不是 11 位手机号` });
+        ctx.addIssue({ code: 'custom', message: `电话「${echo(v)}」不是 11 位手机号` });
         return z.NEVER;
       }
       return p;
@@ -32,7 +32,7 @@ export const staffInputSchema = z.object({
     .transform((v, ctx): Role[] => {
       const { roles, unknown } = parseRoles(v);
       if (unknown.length) {
-        ctx.addIssue({ code: 'custom', message: `角色「${unknown.join('、')}」不认识，可用：队员、队长、司机、综合部、财务部、董事长、客服部、人防部、行政部` });
+        ctx.addIssue({ code: 'custom', message: `角色「${echo(unknown.join('、'))}」不认识，可用：队员、队长、司机、综合部、财务部、董事长、客服部、人防部、行政部` });
         return z.NEVER;
       }
       if (!roles.length) {
@@ -50,7 +50,7 @@ export const staffInputSchema = z.object({
     .transform((v, ctx) => {
       if (v === '' || ['在职', '启用', '是', '正常'].includes(v)) return true;
       if (['离职', '停用', '否'].includes(v)) return false;
-      ctx.addIssue({ code: 'custom', message: `状态「${v}」只能是 在职 或 离职` });
+      ctx.addIssue({ code: 'custom', message: `状态「${echo(v)}」只能是 在职 或 离职` });
       return z.NEVER;
     }),
   note: z.string().trim().max(200, '备注太长').default(''),

@@ -5,7 +5,7 @@ import { silentLog, testConfig, waitProcessed } from './harness.ts';
 import { LarkStandin, cardActionEvent, larkRequest, messageEvent } from './lark-standin.ts';
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
-import { LarkReceiver } from '../../src/receivers/lark.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 
 export const p2p = (openId: string) => `oc_p2p_${openId}`;
@@ -13,9 +13,9 @@ export const p2p = (openId: string) => `oc_p2p_${openId}`;
 /**
  * A bot on Lark in webhook mode, as scenario tests drive it: events and card callbacks POSTed
  * encrypted and signed to its real HTTP server, answers through the real SDK to the Open API
- * stand-in. `env` adds settings (BOT_ADMINS…).
+ * stand-in. `env` adds settings (BOT_ADMINS…); `now` is the bot's clock (default: the real one).
  */
-export async function startLarkBot(env: Record<string, string> = {}) {
+export async function startLarkBot(env: Record<string, string> = {}, opts: { now?: () => Date } = {}) {
   const appId = 'cli_0123456789abcdef';
   const appSecret = `secret_${randomBytes(8).toString('hex')}`;
   const token = `vt_${randomBytes(8).toString('hex')}`;
@@ -31,7 +31,7 @@ export async function startLarkBot(env: Record<string, string> = {}) {
     ...env,
   });
   const receiver = new LarkReceiver(config.lark!, silentLog);
-  const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [] });
+  const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [], now: opts.now });
   await bot.start();
   const server: Server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
@@ -67,7 +67,7 @@ export async function startLarkBot(env: Record<string, string> = {}) {
     await standin.close();
   }
 
-  return { standin, bot, receiver, config, token, encryptKey, deliver, say, click, close };
+  return { standin, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, click, close };
 }
 
 export type LarkBot = Awaited<ReturnType<typeof startLarkBot>>;

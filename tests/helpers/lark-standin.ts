@@ -22,6 +22,8 @@ export interface RecordedRequest {
   status: number;
   /** message_id given to an accepted send, or the one a PATCH/reply addressed. */
   messageId?: string;
+  /** A send whose `uuid` was seen before: answered with the earlier message, nothing sent (as Lark does for an hour). */
+  deduplicated?: boolean;
   at: number;
 }
 
@@ -35,7 +37,11 @@ export class LarkStandin {
   private server!: Server;
   private port = 0;
   private seq = 0;
+  private uuids = new Map<string, string>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
+  private failNextPatches: { status: number; code: number; msg: string }[] = [];
+  private limits?: { perSecond: number; perChatPerSecond: number };
+  private accepted: { at: number; to: string }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
 
   private constructor(private readonly opts: StandinOptions) {}
@@ -53,7 +59,7 @@ export class LarkStandin {
         } catch {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
-        const { status, json, headers, messageId } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
+        const { status, json, headers, messageId, deduplicated } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
           try {
@@ -71,6 +77,7 @@ export class LarkStandin {
           content,
           status,
           messageId,
+          deduplicated,
           at: Date.now(),
         });
         const data = JSON.stringify(json);
@@ -100,6 +107,17 @@ export class LarkStandin {
     });
   }
 
+  /**
+   * Enforces Lark's send limits as Lark does: more than `perSecond` sends per app, or
+   * `perChatPerSecond` to one chat, within any second are answered 429 (code 99991400).
+   */
+  enforceLimits(perSecond = 50, perChatPerSecond = 5): void {
+    this.limits = { perSecond, perChatPerSecond };
+  }
+
+  /** Sends refused with 429 because a limit was exceeded (not the ones asked for with rateLimitNextSend). */
+  limitRefusals = 0;
+
   /** The next send is refused with this Lark code (HTTP 200 with `code != 0` unless `status` says otherwise). */
   failNextSend(code: number, msg: string, status = 200): void {
     this.failNext.push({ status, code, msg });
@@ -112,7 +130,7 @@ export class LarkStandin {
 
   /** Messages that were accepted, optionally only those to one chat or person. */
   sent(to?: string): RecordedRequest[] {
-    return this.sendAttempts().filter((r) => r.messageId !== undefined && (to === undefined || r.body.receive_id === to));
+    return this.sendAttempts().filter((r) => r.messageId !== undefined && !r.deduplicated && (to === undefined || r.body.receive_id === to));
   }
 
   /** Text of the accepted text messages to `to`. */
@@ -133,9 +151,18 @@ export class LarkStandin {
     return this.requests.filter((r) => r.method === 'PATCH' && (messageId === undefined || r.messageId === messageId));
   }
 
+  /** The next card update (PATCH) is refused with this Lark code, as Lark does for a card it will not update. */
+  failNextPatch(code: number, msg: string, status = 400): void {
+    this.failNextPatches.push({ status, code, msg });
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.failNext = [];
+    this.failNextPatches = [];
+    this.accepted = [];
+    this.limits = undefined;
+    this.limitRefusals = 0;
   }
 
   /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
@@ -160,7 +187,7 @@ export class LarkStandin {
     query: URLSearchParams,
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
-  ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string } {
+  ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
         return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };
@@ -181,9 +208,23 @@ export class LarkStandin {
       if (typeof body.content !== 'string' || typeof body.msg_type !== 'string') {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: content/msg_type' } };
       }
+      const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
+      const earlier = uuid && this.uuids.get(uuid);
+      if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
       const failure = this.failNext.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
+      if (this.limits) {
+        const now = Date.now();
+        const to = String(body.receive_id ?? '');
+        this.accepted = this.accepted.filter((a) => a.at > now - 1000);
+        if (this.accepted.length >= this.limits.perSecond || this.accepted.filter((a) => a.to === to).length >= this.limits.perChatPerSecond) {
+          this.limitRefusals++;
+          return { status: 429, json: { code: 99991400, msg: 'request trigger frequency limit' }, headers: { 'x-ogw-ratelimit-reset': '1' } };
+        }
+        this.accepted.push({ at: now, to });
+      }
       const messageId = `om_standin_${++this.seq}`;
+      if (uuid) this.uuids.set(uuid, messageId);
       return {
         status: 200,
         messageId,
@@ -202,6 +243,8 @@ export class LarkStandin {
     }
     if (method === 'PATCH' && id && !reply) {
       if (typeof body.content !== 'string') return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
+      const failure = this.failNextPatches.shift();
+      if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, messageId: id };
       return { status: 200, json: { code: 0, msg: 'success', data: {} }, messageId: id };
     }
     return { status: 404, json: { code: 404, msg: 'not found' } };
@@ -285,10 +328,15 @@ export function cardActionEvent(o: CardActionOverrides): Envelope {
 }
 
 export function encryptPayload(payload: unknown, encryptKey: string): string {
+  return encryptText(JSON.stringify(payload), encryptKey);
+}
+
+/** Encrypts JSON text as it is (for payloads JSON.stringify cannot produce, such as 100,000-deep nesting). */
+export function encryptText(plain: string, encryptKey: string): string {
   const key = createHash('sha256').update(encryptKey).digest();
   const iv = randomBytes(16);
   const cipher = createCipheriv('aes-256-cbc', key, iv);
-  const enc = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+  const enc = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return Buffer.concat([iv, enc]).toString('base64');
 }
 

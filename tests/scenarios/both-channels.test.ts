@@ -11,7 +11,7 @@ import { createHttpServer, listen } from '../../src/http.ts';
 import { channelReceivers } from '../../src/channels.ts';
 import { DISABLED_REPLY } from '../../src/core/app.ts';
 import { Identity, Staff } from '../../src/models/index.ts';
-import type { LarkReceiver } from '../../src/receivers/lark.ts';
+import type { LarkReceiver } from '../../src/receivers/lark/index.ts';
 
 /*
  * One bot process with Lark and WeChat at once, on one database: an admin works in Lark, a guard in

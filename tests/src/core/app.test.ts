@@ -3,6 +3,8 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
 import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
+import { InboxAttempt, SentReply } from '../../../src/models/inbox.ts';
+import { MAX_ATTEMPTS } from '../../../src/core/app.ts';
 import { composition } from '../../../src/workflows.ts';
 
 const { routes } = composition;
@@ -22,6 +24,7 @@ beforeAll(async () => {
       commands: [
         ...routes.commands,
         { name: 'count', words: ['计数'], allow: 'staff', summary: '计数', example: '计数', handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)) },
+        { name: 'twice', words: ['两句'], allow: 'staff', summary: '两句', example: '两句', handler: async (ctx) => void (calls++, await ctx.reply('一'), await ctx.reply('二')) },
         { name: 'boom', words: ['爆炸'], allow: 'staff', summary: '出错', example: '爆炸', handler: async () => { throw new Error('kaboom'); } },
         { name: 'ops', words: ['调度'], allow: ['guard_ops'], summary: '人防部专用', example: '调度', handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')) },
       ],
@@ -56,6 +59,68 @@ describe('delivery', () => {
     expect(recovered).toBe(1);
     expect(calls).toBe(1);
     expect((await InboundEvent.findById('console:evt-lost').lean())?.status).toBe('done');
+  });
+});
+
+describe('crash recovery', () => {
+  const longAgo = () => new Date(Date.now() - 5 * 60_000);
+  /** What a process killed after recording `text` leaves behind: the record and, optionally, its dead attempts. */
+  async function leftBehind(id: string, text: string, deadAttempts = 0, userId = 'boss'): Promise<string> {
+    const key = `console:${id}`;
+    await InboundEvent.create({ _id: key, channel: 'console', event: { ...message(id, text, userId), receivedAt: longAgo() }, receivedAt: longAgo() });
+    for (let n = 0; n < deadAttempts; n++) {
+      await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: 'dead', at: longAgo(), beatAt: longAgo() });
+    }
+    return key;
+  }
+  const sentTo = (userId: string) => chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === userId).map((s) => s.text);
+
+  it('takes over an event whose process died between claiming the attempt and writing the status', async () => {
+    const key = await leftBehind('evt-claimed', '计数', 1);
+    expect(await bot.app.recover()).toBe(1);
+    expect(await InboundEvent.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(calls).toBe(1);
+    expect(await bot.app.recover()).toBe(0);
+  });
+
+  it('leaves an event alone while its attempt is alive, and takes it once the heartbeat stops', async () => {
+    const key = await leftBehind('evt-alive', '计数');
+    await InboxAttempt.create({ _id: `${key}#0`, event: key, n: 0, by: 'other', at: longAgo(), beatAt: new Date() });
+    expect(await bot.app.recover()).toBe(0);
+    expect(calls).toBe(0);
+    await InboxAttempt.updateOne({ _id: `${key}#0` }, { $set: { beatAt: longAgo() } });
+    expect(await bot.app.recover()).toBe(1);
+    expect(calls).toBe(1);
+  });
+
+  it('resumes after the replies the dead process had already sent', async () => {
+    const key = await leftBehind('evt-half', '两句', 1, 'boss');
+    await SentReply.create({ _id: `${key}:reply:0`, event: key, n: 0, channel: 'console', at: longAgo() });
+    const before = chat.sent.length;
+    expect(await bot.app.recover()).toBe(1);
+    expect(chat.sent.slice(before).map((s) => s.text)).toEqual(['二']);
+    expect(await SentReply.countDocuments({ event: key })).toBe(2);
+  });
+
+  it(`gives up an event whose ${MAX_ATTEMPTS} attempts all died: one error reply, marked failed`, async () => {
+    const key = await leftBehind('evt-poison', '计数', MAX_ATTEMPTS, 'poison');
+    await bot.app.recover();
+    await bot.app.recover();
+    expect(calls).toBe(0);
+    const rec = await InboundEvent.findById(key).lean();
+    expect(rec?.status).toBe('failed');
+    expect(sentTo('poison')).toEqual([expect.stringContaining(`编号 ${rec?.refId}`)]);
+  });
+
+  it('is not held up by 100 records whose attempts are alive', async () => {
+    for (let i = 0; i < 101; i++) {
+      const key = await leftBehind(`evt-busy-${i}`, '计数', 0, `busy${i}`);
+      await InboxAttempt.create({ _id: `${key}#0`, event: key, n: 0, by: 'other', at: longAgo(), beatAt: new Date() });
+    }
+    const key = await leftBehind('evt-behind', '计数', 1, 'behind');
+    expect(await bot.app.recover()).toBe(1);
+    expect((await InboundEvent.findById(key).lean())?.status).toBe('done');
+    expect(sentTo('behind')).toHaveLength(1);
   });
 });
 

@@ -2,8 +2,9 @@ import { describe, it, expect } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
 import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
-import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark.ts';
+import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
+import { ReplyLedger, idempotencyKey } from '../../../src/core/inbox.ts';
 import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/types.ts';
 
 useDatabase('outbox');
@@ -59,5 +60,38 @@ describe('outbox', () => {
     await outbox.send({ channel: 'wechat', chatId: 'room@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] });
     const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();
     expect(prompt?.buttons).toEqual([{ label: '批准', action: 'x.approve' }]);
+  });
+});
+
+describe('outbox for one inbound event', () => {
+  it('gives every send the same idempotency key on every run of the event, and skips what a run recorded', async () => {
+    const keys: (string | undefined)[] = [];
+    const sender: ChannelSender = {
+      channel: 'wechat',
+      capabilities: TEXT_ONLY,
+      limits: { perApp: { intervalCap: 100, interval: 1000 } },
+      send: async (_target, _message, opts) => {
+        keys.push(opts?.idempotencyKey);
+        return { channel: 'wechat', messageId: `m${keys.length}` };
+      },
+    };
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    const chat: Target = { channel: 'wechat', chatId: 'room@chatroom' };
+    const first = outbox.forEvent(await ReplyLedger.open('wechat:evt-k', false, silentLog));
+    await first.send(chat, '一');
+    await first.send(chat, '二');
+    // a re-run after a crash: both recorded, so nothing goes out again and the refs come back
+    const rerun = outbox.forEvent(await ReplyLedger.open('wechat:evt-k', true, silentLog));
+    expect(await rerun.send(chat, '一')).toEqual({ channel: 'wechat', messageId: 'm1' });
+    expect(await rerun.send(chat, '二')).toEqual({ channel: 'wechat', messageId: 'm2' });
+    await rerun.send(chat, '三');
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(3);
+    expect(keys[0]).toBe(idempotencyKey('wechat:evt-k:reply:0'));
+    expect(keys[2]).toBe(idempotencyKey('wechat:evt-k:reply:2'));
+    // the plain outbox (scheduled jobs) sends without a key
+    await outbox.send(chat, '四');
+    expect(keys[3]).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { maskPhone, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
+import { ECHO_MAX_CHARS, echo, maskPhone, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -49,5 +49,23 @@ describe('phones', () => {
   it('accepts +86 and separators, refuses short numbers', () => {
     expect(parseMobile('+86 138-1234-5678')).toBe('13812345678');
     expect(parseMobile('12345')).toBeUndefined();
+  });
+});
+
+describe('echo', () => {
+  it('quotes at most ECHO_MAX_CHARS characters of what someone typed, with an ellipsis when cut', () => {
+    expect(echo('张三')).toBe('张三');
+    const long = echo('张'.repeat(10_000));
+    expect(Array.from(long)).toHaveLength(ECHO_MAX_CHARS + 1);
+    expect(long.endsWith('…')).toBe(true);
+  });
+
+  it('drops NUL and other control or invisible characters and folds line breaks', () => {
+    expect(echo('a\u0000b\u0007c\u200bd\u202ee')).toBe('abcde');
+    expect(echo(' 第一行\n\n第二行\t ')).toBe('第一行 第二行');
+  });
+
+  it('never cuts an emoji in half', () => {
+    expect(echo('😀'.repeat(30), 5)).toBe(`${'😀'.repeat(5)}…`);
   });
 });

@@ -15,7 +15,7 @@ import {
   type LarkCardActionData,
   type LarkMessageEventData,
   type LarkOptions,
-} from '../../../src/receivers/lark.ts';
+} from '../../../src/receivers/lark/index.ts';
 import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
 
 /** What the SDK's dispatcher hands a handler: the 2.0 envelope flattened. */

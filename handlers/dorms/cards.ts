@@ -1,0 +1,115 @@
+import { DateTime } from 'luxon';
+import type { Card, CardButton } from '../../src/core/types.ts';
+import type { RollCallDoc } from './models.ts';
+import { CLAUSE, STATUS_LABELS, formatClock, notBack, reportLine, type EveningTimes, type Summary } from './rules.ts';
+
+/*
+ * What staff read about dorms: the roll-call card (Lark shows buttons and a form; WeChat and the
+ * console show it as text with numbered buttons and the short commands), and the texts 综合部 gets.
+ */
+
+/** 2026-11-27 → 11月27日 */
+export function dayLabel(date: string): string {
+  const d = DateTime.fromISO(date);
+  return `${d.month}月${d.day}日`;
+}
+
+export function timeLabel(at: Date | null | undefined, tz: string): string {
+  return at ? DateTime.fromJSDate(new Date(at), { zone: tz }).toFormat('HH:mm') : '';
+}
+
+export const REPORT_HINT = '也可回复：查房 全到 ／ 查房 未归 张三 李四 ／ 查房 请假 王五 ／ 查房 夜班 赵六（名字可换成序号）';
+
+export function rollCallButtons(rc: Pick<RollCallDoc, '_id'>): CardButton[] {
+  return [
+    { label: '全部已归', action: 'dorms.allPresent', value: { id: rc._id }, style: 'primary' },
+    { label: '有人未归/请假/夜班', action: 'dorms.reportForm', value: { id: rc._id } },
+  ];
+}
+
+/** The evening's roll call to a dorm's leader: the residents by number and how to answer. */
+export function rollCallCard(rc: Pick<RollCallDoc, '_id' | 'date' | 'dorm' | 'residents'>, t: EveningTimes): Card {
+  return {
+    title: `查房：${rc.dorm} ${dayLabel(rc.date)}`,
+    color: 'blue',
+    lines: [
+      `请查房并在 ${formatClock(t.chase)} 前上报（${CLAUSE.curfew}：员工 22:00 之前归宿）。`,
+      ...rc.residents.map((r, i) => `${i + 1}. ${r.name}`),
+    ],
+    buttons: rollCallButtons(rc),
+    note: REPORT_HINT,
+  };
+}
+
+/** The roll-call card once answered: the result, who reported when, and until when it may be corrected. */
+export function reportedCard(rc: RollCallDoc, t: EveningTimes, tz: string): Card {
+  const r = rc.report!;
+  const absent = notBack(r.entries);
+  return {
+    title: `查房已上报：${rc.dorm} ${dayLabel(rc.date)}${r.late ? '（迟报）' : ''}`,
+    color: absent.some((e) => e.status === 'absent') ? 'orange' : 'green',
+    lines: [
+      reportLine(r.entries),
+      ...rc.residents.map((p, i) => {
+        const e = r.entries.find((x) => x.staffId === p.staffId);
+        const back = e?.returnedAt ? `，${timeLabel(e.returnedAt, tz)} 归宿` : '';
+        return `${i + 1}. ${p.name}：${STATUS_LABELS[e?.status ?? 'present']}${e?.note ? `（${e.note}）` : ''}${back}`;
+      }),
+      `${r.by.name} ${timeLabel(r.at, tz)} 上报${rc.history.filter((h) => h.action === '更正').length ? '（已更正）' : ''}`,
+    ],
+    buttons: rollCallButtons(rc),
+    note: `${formatClock(t.cutoff)} 前可更正：点按钮或重新发送「查房 …」。未归人员回来后发送「归宿 姓名 23:10」。`,
+  };
+}
+
+/** To 综合部 the moment 未归 are reported (§3.3.3: a guard not back is escalated). */
+export function absenceNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: { name: string; note: string }[], by: string, at: Date, late: boolean, tz: string): string {
+  const who = entries.map((e) => `${e.name}${e.note ? `（${e.note}）` : ''}`).join('、');
+  return `⚠️ 未归：${rc.dorm} ${dayLabel(rc.date)} ${who}。队长 ${by} ${timeLabel(at, tz)} 上报${late ? '（迟报）' : ''}。回来后由队长发送「归宿 姓名 时间」登记。`;
+}
+
+/** A correction takes back a 未归 综合部 was told about. */
+export function clearedNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: { name: string; status: keyof typeof STATUS_LABELS }[], by: string): string {
+  return `更正：${rc.dorm} ${dayLabel(rc.date)} ${entries.map((e) => `${e.name} 改为${STATUS_LABELS[e.status]}`).join('、')}（队长 ${by} 更正，不再算未归）。`;
+}
+
+export function chaseText(rc: Pick<RollCallDoc, 'dorm' | 'date'>, t: EveningTimes): string {
+  return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 的查房还没有上报，请尽快查房并上报（${formatClock(t.escalate)} 仍未上报将报综合部）。发送「查房 全到」或「查房 未归 姓名」。`;
+}
+
+export function escalationText(date: string, dorms: { dorm: string; leaders: string[] }[]): string {
+  return [
+    `⚠️ ${dayLabel(date)} 查房未上报的宿舍 ${dorms.length} 个（已提醒过队长）：`,
+    ...dorms.map((d) => `• ${d.dorm}（队长：${d.leaders.join('、') || '无'}）`),
+    '请联系队长核实。迟到的上报仍会记录并标为迟报。',
+  ].join('\n');
+}
+
+export function noLeaderText(date: string, dorms: { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' }[]): string {
+  return [
+    `⚠️ ${dayLabel(date)} 以下宿舍有人住但没有能收到查房的队长，今晚无法查房：`,
+    ...dorms.map((d) => `• ${d.dorm}（${d.residents} 人）：${d.why === 'no_leader' ? '未指定队长' : '队长未绑定或已停用'}`),
+    '请发送「设置宿舍队长 宿舍名 姓名」指定队长，或让队长先绑定。',
+  ].join('\n');
+}
+
+export function lateReportText(rc: RollCallDoc, tz: string): string {
+  return `${rc.dorm} ${dayLabel(rc.date)} 的查房已补报（迟报，${rc.report!.by.name} ${timeLabel(rc.report!.at, tz)}）：${reportLine(rc.report!.entries)}`;
+}
+
+export function summaryText(range: { from: string; to: string }, s: Summary, ranking: string[] = []): string {
+  const lines = [`📋 宿舍查房周报 ${dayLabel(range.from)}–${dayLabel(range.to)}（${CLAUSE.curfew}）`];
+  lines.push('【按时上报率】');
+  if (!s.dorms.length) lines.push('本周没有查房记录。');
+  for (const d of s.dorms) {
+    lines.push(`• ${d.dorm}：${d.onTimeRate ?? 0}%（按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}，共 ${d.asked} 晚）`);
+  }
+  lines.push('【未归人次】');
+  const absent = s.people.filter((p) => p.absences > 0);
+  if (!absent.length) lines.push('无');
+  for (const p of absent) lines.push(`• ${p.name}（${p.dorm}）：未归 ${p.absences} 次，其中晚归 ${p.lateReturns} 次`);
+  if (s.repeat.length) lines.push(`【多次未归】${s.repeat.map((p) => `${p.name}（${p.absences} 次）`).join('、')}`);
+  if (s.neverReported.length) lines.push(`【整周未上报】${s.neverReported.join('、')}`);
+  if (ranking.length) lines.push('【卫生评比】', ...ranking);
+  return lines.join('\n');
+}

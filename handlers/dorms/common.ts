@@ -1,0 +1,103 @@
+import type { BotContext, Services } from '../../src/core/context.ts';
+import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
+import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
+import { DormLeader, RollCallCard, type PersonRef } from './models.ts';
+import { dormSettings, type DormSettings } from './settings.ts';
+import type { DormRoster } from './rules.ts';
+
+/** Who may manage dorm leaders and read every dorm's records. */
+export const DORM_MANAGERS: readonly Role[] = ['admin', 'general_affairs'];
+
+export function settings(services: Pick<Services, 'config'>): DormSettings {
+  return dormSettings.of(services.config);
+}
+
+export function actor(ctx: BotContext): PersonRef {
+  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+}
+
+export const isManager = (ctx: BotContext): boolean => ctx.hasRole(...DORM_MANAGERS);
+
+/** The dorms the sender leads, by name. */
+export async function dormsLedBy(staffId: string | undefined): Promise<string[]> {
+  if (!staffId) return [];
+  return (await DormLeader.find({ staffId }, { dorm: 1 }).sort({ dorm: 1 }).lean()).map((l) => l.dorm);
+}
+
+export async function isLeaderOf(ctx: BotContext, dorm: string): Promise<boolean> {
+  const id = ctx.sender?.staffId;
+  return !!id && !!(await DormLeader.exists({ _id: `${dorm}:${id}` }));
+}
+
+/** Every dorm name: the Dorm records plus any dorm staff are set to. */
+export async function allDormNames(): Promise<string[]> {
+  const [places, used] = await Promise.all([Dorm.find({}, { name: 1 }).lean(), Staff.distinct('dorm', { active: true })]);
+  return [...new Set([...places.map((p) => p.name), ...(used as string[]).filter(Boolean)])].sort((a, b) => a.localeCompare(b, 'zh'));
+}
+
+/**
+ * Each dorm with its active residents and active leaders, and how many of those leaders have a
+ * chat identity on a running channel: four queries whatever the number of dorms.
+ */
+export async function loadRosters(services: Services, only?: string[]): Promise<DormRoster[]> {
+  const names = only ?? (await allDormNames());
+  const [staff, leaders] = await Promise.all([
+    Staff.find({ active: true, dorm: { $in: names } }, { name: 1, dorm: 1 }).sort({ name: 1 }).lean(),
+    DormLeader.find({ dorm: { $in: names } }).lean(),
+  ]);
+  const activeLeaders = new Set(
+    (await Staff.find({ _id: { $in: [...new Set(leaders.map((l) => l.staffId))] }, active: true }, { _id: 1 }).lean()).map((s) => String(s._id)),
+  );
+  const links = await Identity.find({ staffId: { $in: [...activeLeaders] } }, { staffId: 1, channel: 1 }).lean();
+  const reachable = new Set(links.filter((l) => services.outbox.has(l.channel as never)).map((l) => String(l.staffId)));
+  return names.map((name) => {
+    const ls = leaders.filter((l) => l.dorm === name && activeLeaders.has(l.staffId)).map((l) => ({ staffId: l.staffId, name: l.name }));
+    return {
+      name,
+      residents: staff.filter((s) => s.dorm === name).map((s) => ({ staffId: String(s._id), name: s.name })),
+      leaders: ls,
+      reachableLeaders: ls.filter((l) => reachable.has(l.staffId)).length,
+    };
+  });
+}
+
+/** Sends a text or card to every 综合部 member privately; how many copies went out. */
+export async function tellGeneralAffairs(services: Services, message: Outgoing, alsoRoles: Role[] = []): Promise<number> {
+  const recipients = await recipientsWithRole(services, ['general_affairs', ...alsoRoles]);
+  if (!recipients.length) services.log.warn('no 综合部 member is reachable for a dorm notice');
+  return (await notify(services, recipients, message)).length;
+}
+
+/**
+ * The dorm a leader's command is about: the first word when it names a dorm they lead (or any
+ * dorm, for 综合部), otherwise their only dorm. Answers the person itself when it cannot tell.
+ */
+export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
+  const [first = ''] = args.trim().split(/\s+/);
+  const led = await dormsLedBy(ctx.sender?.staffId);
+  const all = await allDormNames();
+  const known = isManager(ctx) ? all : led;
+  if (first && all.includes(first)) {
+    // keep the lines of a one-message form (`月份: 2026-11`) as they were typed
+    if (known.includes(first)) return { dorm: first, rest: args.trim().slice(first.length).replace(/^[ \t]+/, '') };
+    await ctx.reply(`你不是 ${first} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
+    return undefined;
+  }
+  if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };
+  if (!led.length && !isManager(ctx)) {
+    await ctx.reply('你还不是任何宿舍的队长。请联系行政部或综合部用「设置宿舍队长」指定。');
+    return undefined;
+  }
+  await ctx.reply(`请写明宿舍，例如：${example.replace(/^(\S+)/, `$1 ${led[0] ?? known[0] ?? '城南宿舍'}`)}（${(led.length ? led : known).slice(0, 10).join('、')}）`);
+  return undefined;
+}
+
+/** Shows `card` on every copy of a roll call's card that can be updated in place (not the one just clicked). */
+export async function refreshRollCallCards(services: Services, rollCall: string, card: Card, except?: string): Promise<void> {
+  const refs = await RollCallCard.find({ rollCall }).lean();
+  const targets: CardRef[] = refs
+    .filter((r) => r.messageId && r.messageId !== except)
+    .map((r) => ({ channel: r.channel as Channel, userId: r.userId, messageId: r.messageId }));
+  await updateCards(services, targets, card);
+}

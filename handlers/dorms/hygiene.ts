@@ -1,0 +1,111 @@
+import { DateTime } from 'luxon';
+import type { BotContext } from '../../src/core/context.ts';
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import type { FormDefinition, FormField } from '../../src/core/forms.ts';
+import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } from './common.ts';
+import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
+import { HygieneEvaluation } from './models.ts';
+import { CLAUSE } from './rules.ts';
+
+/*
+ * 卫生评比 (§3.3.2) against the §3.3.1 checklist: the dorm's leader or 综合部 marks each item
+ * 合格/不合格 with a score and notes; `卫生评比 2026-11` ranks the dorms of a month.
+ */
+
+const passField = (key: string, label: string): FormField => ({
+  key,
+  label,
+  required: true,
+  prompt: `${label}：合格还是不合格？（回复 合格 / 不合格）`,
+  placeholder: '合格 / 不合格',
+  parse: (input) => {
+    const v = parsePassFail(input);
+    return v === undefined ? { ok: false, error: `「${input}」请写 合格 或 不合格` } : { ok: true, value: v ? '合格' : '不合格' };
+  },
+});
+
+export const hygieneForm: FormDefinition = {
+  name: 'dorms.hygiene',
+  title: `宿舍卫生评比（${CLAUSE.hygieneEvaluation}）`,
+  allow: ['team_leader', 'general_affairs'],
+  fields: [
+    ...HYGIENE_CHECKLIST.map((i) => passField(i.key, i.label)),
+    {
+      key: 'score',
+      label: '总分',
+      prompt: '总分（0–100）；回复「跳过」按合格项自动计算',
+      parse: (input) => {
+        const n = parseScore(input);
+        return n === undefined ? { ok: false, error: '总分请写 0 到 100 的整数，如 85' } : { ok: true, value: String(n) };
+      },
+    },
+    { key: 'notes', label: '备注', prompt: '备注（发现的问题、整改要求）' },
+  ],
+  async validate(ctx, _values, context): Promise<Record<string, string>> {
+    const dorm = context.dorm ?? '';
+    if (!isManager(ctx) && !(await isLeaderOf(ctx, dorm))) return { bed: `只有 ${dorm} 的队长或综合部可以记录卫生评比。` };
+    return {};
+  },
+  async submit(ctx, values, context) {
+    await record(ctx, context.dorm ?? '', values);
+  },
+};
+
+async function record(ctx: BotContext, dorm: string, values: Record<string, string>): Promise<void> {
+  const items = HYGIENE_CHECKLIST.map((i) => ({ key: i.key, label: i.label, pass: values[i.key] === '合格' }));
+  const score = values.score ? Number(values.score) : defaultScore(items);
+  const now = ctx.services.now();
+  const date = DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!;
+  await HygieneEvaluation.create({ dorm, date, items, score, inspector: actor(ctx), notes: values.notes ?? '', at: now });
+  const failed = items.filter((i) => !i.pass).map((i) => i.label);
+  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。发送「卫生评比 ${date.slice(0, 7)}」看本月排名。`);
+}
+
+/**
+ * 卫生检查 [宿舍] — a form card (Lark) or one question per item; `卫生检查 城南宿舍 合格 合格 不合格
+ * 合格 合格 合格 85 床下有杂物` records it in one message.
+ */
+export async function startEvaluation(ctx: BotContext): Promise<void> {
+  const picked = await pickDorm(ctx, ctx.args, '卫生检查 城南宿舍');
+  if (!picked) return;
+  if (!isManager(ctx) && !(await isLeaderOf(ctx, picked.dorm))) {
+    await ctx.reply(`只有 ${picked.dorm} 的队长或综合部可以记录卫生评比。`);
+    return;
+  }
+  const tokens = picked.rest.split(/\s+/).filter(Boolean);
+  const marks = tokens.slice(0, HYGIENE_CHECKLIST.length).map(parsePassFail);
+  if (tokens.length >= HYGIENE_CHECKLIST.length && marks.every((m) => m !== undefined)) {
+    const values: Record<string, string> = {};
+    HYGIENE_CHECKLIST.forEach((item, i) => (values[item.key] = marks[i] ? '合格' : '不合格'));
+    const rest = tokens.slice(HYGIENE_CHECKLIST.length);
+    const score = rest[0] !== undefined ? parseScore(rest[0]) : undefined;
+    if (score !== undefined) rest.shift();
+    values.score = score !== undefined ? String(score) : '';
+    values.notes = rest.join(' ');
+    await record(ctx, picked.dorm, values);
+    return;
+  }
+  await ctx.services.forms.start(ctx, hygieneForm.name, picked.rest, { dorm: picked.dorm });
+}
+
+/** 卫生评比 [月份]: the month's ranking across dorms; dorms with residents and no evaluation are listed last. */
+export async function ranking(ctx: BotContext): Promise<void> {
+  const tz = ctx.services.config.timezone;
+  const text = ctx.args.trim();
+  const month = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  if (!month) {
+    await ctx.reply(`月份「${text}」看不懂，请写成 2026-11。例如：卫生评比 2026-11`);
+    return;
+  }
+  const evals = await HygieneEvaluation.find({ date: { $gte: `${month}-01`, $lte: `${month}-31` } }).lean();
+  const inhabited = (await loadRosters(ctx.services, await allDormNames())).filter((r) => r.residents.length).map((r) => r.name);
+  const rows = rankDorms(
+    evals.map((e) => ({ dorm: e.dorm, score: e.score, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) })),
+    inhabited,
+  );
+  if (!evals.length) {
+    await ctx.reply(`${month} 还没有卫生评比记录。队长或综合部发送「卫生检查 宿舍名」记录。`);
+    return;
+  }
+  await ctx.reply([`${month} 宿舍卫生评比（${CLAUSE.hygieneEvaluation}）：`, ...rows.map(rankLine)].join('\n'));
+}

@@ -1,0 +1,131 @@
+import type { BotContext } from '../../src/core/context.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { Dorm, Staff } from '../../src/models/index.ts';
+import type { Card, CardButton } from '../../src/core/types.ts';
+import { findStaffForAdmin } from '../foundation/staff.ts';
+import { actor, allDormNames, loadRosters } from './common.ts';
+import { DormLeader } from './models.ts';
+import { rollCallDuty, type DormRoster } from './rules.ts';
+
+/*
+ * Who does a dorm's roll call (§3.3.3: 队长每天进行宿舍查房): 行政部 or 综合部 assign each dorm its
+ * team leader(s) by command or on the dorm's card; `宿舍列表` shows residents and leaders, and flags
+ * a dorm nobody can be asked for.
+ */
+
+interface Person {
+  _id: unknown;
+  name: string;
+  roles: string[];
+  active: boolean;
+}
+
+async function dormAndPerson(ctx: BotContext, example: string) {
+  const [dorm = '', who = ''] = ctx.args.trim().split(/\s+/);
+  if (!dorm || !who) {
+    await ctx.reply(`用法：${example}`);
+    return undefined;
+  }
+  if (!(await Dorm.exists({ name: dorm })) && !(await allDormNames()).includes(dorm)) {
+    await ctx.reply(`没有「${dorm}」这个宿舍。发送「宿舍列表」查看宿舍名称，或先用「设置宿舍」给住宿人员设置宿舍。`);
+    return undefined;
+  }
+  const person = await findStaffForAdmin(ctx, who, example);
+  return person ? { dorm, person } : undefined;
+}
+
+/** Makes `person` a leader of `dorm` once; the answer says what happened (or why not). */
+async function assign(ctx: BotContext, dorm: string, person: Person): Promise<string> {
+  if (!person.active) return `${person.name} 已停用，不能当宿舍队长。`;
+  if (!person.roles.includes('team_leader')) return `${person.name} 不是队长（§3.3.3 由队长查房）。请先发送「设置角色 ${person.name} 队长」，再指定。`;
+  const staffId = String(person._id);
+  try {
+    await DormLeader.create({ _id: `${dorm}:${staffId}`, dorm, staffId, name: person.name, assignedBy: actor(ctx), assignedAt: ctx.services.now() });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return `${person.name} 已经是 ${dorm} 的队长，没有重复设置。`;
+  }
+  ctx.log.info({ dorm, staffId }, 'dorm leader assigned');
+  const all = await DormLeader.find({ dorm }, { name: 1 }).lean();
+  return `已指定 ${person.name} 为 ${dorm} 的队长（现有队长：${all.map((l) => l.name).join('、')}）。每晚查房会发给队长。`;
+}
+
+async function unassign(ctx: BotContext, dorm: string, person: Person): Promise<string> {
+  const res = await DormLeader.deleteOne({ _id: `${dorm}:${String(person._id)}` });
+  if (!res.deletedCount) return `${person.name} 不是 ${dorm} 的队长，没有改动。`;
+  ctx.log.info({ dorm, staffId: String(person._id) }, 'dorm leader removed');
+  const left = await DormLeader.find({ dorm }, { name: 1 }).lean();
+  return left.length
+    ? `已取消 ${person.name} 的 ${dorm} 队长（还有：${left.map((l) => l.name).join('、')}）。`
+    : `已取消 ${person.name} 的 ${dorm} 队长。⚠️ ${dorm} 现在没有队长，今晚无法查房，请尽快用「设置宿舍队长」指定。`;
+}
+
+/** 设置宿舍队长 <宿舍> <姓名或电话> */
+export async function assignLeader(ctx: BotContext): Promise<void> {
+  const found = await dormAndPerson(ctx, '设置宿舍队长 城南宿舍 陈队长');
+  if (found) await ctx.reply(await assign(ctx, found.dorm, found.person));
+}
+
+/** 取消宿舍队长 <宿舍> <姓名或电话> */
+export async function unassignLeader(ctx: BotContext): Promise<void> {
+  const found = await dormAndPerson(ctx, '取消宿舍队长 城南宿舍 陈队长');
+  if (found) await ctx.reply(await unassign(ctx, found.dorm, found.person));
+}
+
+function leaderText(r: DormRoster): string {
+  if (!r.leaders.length) return r.residents.length ? '队长：⚠️ 未指定' : '队长：未指定';
+  return `队长：${r.leaders.map((l) => l.name).join('、')}${rollCallDuty(r) === 'leader_unreachable' ? '（⚠️ 未绑定，收不到查房）' : ''}`;
+}
+
+/** One dorm as a card: residents by number, leaders, and buttons to make a resident 队长 its leader or remove one. */
+async function dormCard(ctx: BotContext, dorm: string, note?: string): Promise<Card> {
+  const [r] = await loadRosters(ctx.services, [dorm]);
+  const roster = r!;
+  const leaderIds = new Set(roster.leaders.map((l) => l.staffId));
+  const candidates = await Staff.find({ dorm, active: true, roles: 'team_leader' }, { name: 1 }).sort({ name: 1 }).lean();
+  const buttons: CardButton[] = [
+    ...candidates.filter((c) => !leaderIds.has(String(c._id))).map((c) => ({ label: `设为队长：${c.name}`, action: 'dorms.assign', value: { dorm, staffId: String(c._id) }, style: 'primary' as const })),
+    ...roster.leaders.map((l) => ({ label: `取消队长：${l.name}`, action: 'dorms.unassign', value: { dorm, staffId: l.staffId } })),
+  ].slice(0, 8);
+  return {
+    title: `宿舍：${dorm}`,
+    color: rollCallDuty(roster) === 'ask' || !roster.residents.length ? 'blue' : 'orange',
+    lines: [`${roster.residents.length} 人，${leaderText(roster)}`, ...roster.residents.map((p, i) => `${i + 1}. ${p.name}`)],
+    buttons: buttons.length ? buttons : undefined,
+    note: note ?? '住在别处的队长用「设置宿舍队长 宿舍名 姓名」指定。',
+  };
+}
+
+/** 宿舍列表 [宿舍]: each dorm with residents and leader(s); one dorm as a card with its residents. */
+export async function listDorms(ctx: BotContext): Promise<void> {
+  const q = ctx.args.trim();
+  const names = await allDormNames();
+  if (!names.length) {
+    await ctx.reply('还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。');
+    return;
+  }
+  if (q && !names.includes(q)) {
+    await ctx.reply(`没有「${q}」这个宿舍。发送「宿舍列表」查看全部。`);
+    return;
+  }
+  if (q) {
+    await ctx.reply(await dormCard(ctx, q));
+    return;
+  }
+  const rosters = await loadRosters(ctx.services, names);
+  const lines = rosters.map((r) => `• ${r.name}：${r.residents.length} 人，${leaderText(r)}`);
+  await ctx.reply([`宿舍 ${rosters.length} 个（发送「宿舍列表 宿舍名」看住宿人员、设置队长）：`, ...lines].join('\n'));
+}
+
+/** Dorm card buttons 设为队长 / 取消队长. */
+export async function leaderFromCard(ctx: BotContext): Promise<void> {
+  const { dorm = '', staffId = '' } = ctx.action?.value ?? {};
+  const person = /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId, { name: 1, roles: 1, active: 1 }).lean()) as Person | null) : null;
+  if (!person || !(await allDormNames()).includes(dorm)) {
+    await ctx.toast('找不到这位员工或宿舍，请重新发送「宿舍列表 宿舍名」。');
+    return;
+  }
+  const said = ctx.action?.action === 'dorms.assign' ? await assign(ctx, dorm, person) : await unassign(ctx, dorm, person);
+  if (ctx.can.updatesCards) await ctx.updateCard(await dormCard(ctx, dorm, said));
+  await ctx.toast(said);
+}

@@ -1,0 +1,205 @@
+import mongoose, { Schema } from 'mongoose';
+import { STATUSES } from './rules.ts';
+
+/*
+ * What the dorm workflow owns (§3.3). Keys that must be unique are `_id`s so a double click or a
+ * second bot instance cannot create a duplicate on FerretDB 1.24; changes to a roll call or a rent
+ * report go through transition() on `version`. No index option FerretDB rejects.
+ */
+
+const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
+
+/** One leader of one dorm (`<dorm>:<staffId>`); a dorm may have several, a leader several dorms. */
+const dormLeaderSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    dorm: { type: String, required: true },
+    staffId: { type: String, required: true },
+    name: { type: String, required: true },
+    assignedBy: { type: personSchema, required: true },
+    assignedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+dormLeaderSchema.index({ dorm: 1 });
+dormLeaderSchema.index({ staffId: 1 });
+export const DormLeader = mongoose.model('DormLeader', dormLeaderSchema);
+
+const entrySchema = new Schema(
+  {
+    staffId: { type: String, required: true },
+    name: { type: String, required: true },
+    status: { type: String, enum: STATUSES, required: true },
+    note: { type: String, default: '' },
+    /** 归宿时间 of a 未归 resident who came back. */
+    returnedAt: { type: Date, default: null },
+    returnedBy: { type: personSchema, default: null },
+  },
+  { _id: false },
+);
+
+const reportSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    by: { type: personSchema, required: true },
+    late: { type: Boolean, default: false },
+    entries: { type: [entrySchema], default: [] },
+  },
+  { _id: false },
+);
+
+/**
+ * One dorm's roll call on one evening (`<yyyy-MM-dd>:<dorm>`). Its insert is the claim that makes
+ * the roll call go out once; the report is replaced by corrections, and every version of it is
+ * kept in `history` (who, when, what).
+ */
+const rollCallSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    date: { type: String, required: true },
+    dorm: { type: String, required: true },
+    residents: { type: [personSchema], default: [] },
+    leaders: { type: [personSchema], default: [] },
+    /** When the roll call was sent; null when the leader reported without being asked. */
+    askedAt: { type: Date, default: null },
+    report: { type: reportSchema, default: null },
+    history: {
+      type: [
+        new Schema(
+          {
+            at: { type: Date, required: true },
+            by: { type: personSchema, required: true },
+            action: { type: String, required: true },
+            detail: { type: String, default: '' },
+            late: { type: Boolean, default: false },
+            entries: { type: [entrySchema], default: undefined },
+          },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+  },
+  { versionKey: false, minimize: false },
+);
+rollCallSchema.index({ date: 1 });
+rollCallSchema.index({ dorm: 1, date: 1 });
+export const RollCall = mongoose.model('RollCall', rollCallSchema);
+
+/** 卫生评比 (§3.3.2): one inspection of one dorm against the §3.3.1 checklist. */
+const hygieneSchema = new Schema(
+  {
+    dorm: { type: String, required: true },
+    /** Local date of the inspection (yyyy-MM-dd); its first 7 characters are the month ranked. */
+    date: { type: String, required: true },
+    items: { type: [new Schema({ key: String, label: String, pass: Boolean }, { _id: false })], default: [] },
+    score: { type: Number, required: true },
+    inspector: { type: personSchema, required: true },
+    notes: { type: String, default: '' },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+hygieneSchema.index({ date: 1 });
+hygieneSchema.index({ dorm: 1, date: 1 });
+export const HygieneEvaluation = mongoose.model('HygieneEvaluation', hygieneSchema);
+
+/**
+ * 房租申报 (§3.3.4): one dorm's rent for one month (`<yyyy-MM>:<dorm>`). The account number is
+ * stored in full for finance's transfer and never written to a log.
+ */
+const rentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    dorm: { type: String, required: true },
+    period: { type: String, required: true },
+    amountFen: { type: Number, required: true },
+    landlord: { type: String, required: true },
+    bank: { type: String, required: true },
+    account: { type: String, required: true },
+    note: { type: String, default: '' },
+    previousFen: { type: Number, default: null },
+    changed: { type: Boolean, default: false },
+    reportedBy: { type: personSchema, required: true },
+    reportedAt: { type: Date, required: true },
+    paid: {
+      type: new Schema(
+        { method: String, date: String, by: { type: personSchema }, at: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
+  },
+  { versionKey: false, minimize: false },
+);
+rentSchema.index({ period: 1 });
+rentSchema.index({ dorm: 1, period: 1 });
+export const RentReport = mongoose.model('RentReport', rentSchema);
+
+/**
+ * Where a roll-call card went (`<rollCall>:<channel>:<userId>`), to update it in place after the
+ * report. Kept apart from the roll call so this bookkeeping write can never race a report.
+ */
+const rollCallCardSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    rollCall: { type: String, required: true },
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    messageId: { type: String, default: '' },
+  },
+  { versionKey: false },
+);
+rollCallCardSchema.index({ rollCall: 1 });
+export const RollCallCard = mongoose.model('RollCallCard', rollCallCardSchema);
+
+export const dormModels = [DormLeader, RollCall, RollCallCard, HygieneEvaluation, RentReport];
+
+export interface PersonRef {
+  staffId: string;
+  name: string;
+}
+
+export interface EntryDoc {
+  staffId: string;
+  name: string;
+  status: (typeof STATUSES)[number];
+  note: string;
+  returnedAt: Date | null;
+  returnedBy: PersonRef | null;
+}
+
+/** A roll call as read with `.lean()`. */
+export interface RollCallDoc {
+  _id: string;
+  version: number;
+  date: string;
+  dorm: string;
+  residents: PersonRef[];
+  leaders: PersonRef[];
+  askedAt: Date | null;
+  report: { at: Date; by: PersonRef; late: boolean; entries: EntryDoc[] } | null;
+  history: { at: Date; by: PersonRef; action: string; detail: string; late?: boolean; entries?: EntryDoc[] }[];
+}
+
+export interface RentDoc {
+  _id: string;
+  version: number;
+  dorm: string;
+  period: string;
+  amountFen: number;
+  landlord: string;
+  bank: string;
+  account: string;
+  note: string;
+  previousFen: number | null;
+  changed: boolean;
+  reportedBy: PersonRef;
+  reportedAt: Date;
+  paid: { method: string; date: string; by: PersonRef; at: Date } | null;
+}
+
+export const rollCallId = (date: string, dorm: string): string => `${date}:${dorm}`;
+export const rentId = (period: string, dorm: string): string => `${period}:${dorm}`;

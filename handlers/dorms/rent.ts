@@ -1,0 +1,222 @@
+import type { Model } from 'mongoose';
+import type { BotContext, Services } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { transition } from '../../src/core/transition.ts';
+import { Staff } from '../../src/models/index.ts';
+import type { Card } from '../../src/core/types.ts';
+import { parsePaymentMethod } from '../reimbursements/approval.ts';
+import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
+import { formatFen, parseYuan } from '../../src/core/money.ts';
+import { actor, isLeaderOf, pickDorm } from './common.ts';
+import { RentReport, rentId, type RentDoc } from './models.ts';
+import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
+import { CLAUSE } from './rules.ts';
+
+/*
+ * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
+ * stored for finance and shown in full only to 综合部/财务部 in a private chat; it is never logged.
+ */
+
+const asVersioned = RentReport as unknown as Model<{ version: number }>;
+const RENT_ROLES = ['general_affairs', 'finance'] as const;
+
+export function rentCard(r: RentDoc, fullAccount: boolean, withPayButton: boolean): Card {
+  const change = amountChange(r.previousFen, r.amountFen);
+  return {
+    title: `房租申报：${r.dorm} ${r.period}`,
+    color: r.paid ? 'green' : change.changed ? 'orange' : 'blue',
+    lines: [
+      `金额：${formatFen(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatFen(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatFen(Math.abs(change.deltaFen))}）` : ''}`,
+      `房东：${r.landlord}`,
+      `开户行：${r.bank}`,
+      `账号：${accountFor(r.account, fullAccount)}`,
+      ...(r.note ? [`备注：${r.note}`] : []),
+      `申报：${r.reportedBy.name}`,
+      r.paid ? `已付款：${r.paid.date} ${r.paid.method}（${r.paid.by.name}）` : '状态：待付款',
+    ],
+    buttons: withPayButton && !r.paid ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary' }] : undefined,
+    note: withPayButton && !r.paid ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。` : undefined,
+  };
+}
+
+export const rentForm: FormDefinition = {
+  name: 'dorms.rent',
+  title: `房租申报（${CLAUSE.rent}）`,
+  allow: ['team_leader'],
+  fields: [
+    {
+      key: 'period',
+      label: '月份',
+      required: true,
+      prompt: '房租月份（如 2026-11）',
+      parse: (input, ctx) => {
+        const m = parseMonth(input, ctx.services.now(), ctx.services.config.timezone);
+        return m ? { ok: true, value: m } : { ok: false, error: '月份请写成 2026-11' };
+      },
+    },
+    {
+      key: 'amount',
+      label: '金额',
+      required: true,
+      prompt: '房租金额（元）',
+      parse: (input) => {
+        const fen = parseYuan(input);
+        return fen ? { ok: true, value: String(fen) } : { ok: false, error: '金额请写大于 0 的数字，如 3500 或 3500.50' };
+      },
+    },
+    { key: 'landlord', label: '房东姓名', required: true },
+    { key: 'bank', label: '开户行', required: true, prompt: '房东的开户银行（如 工商银行城南支行）' },
+    {
+      key: 'account',
+      label: '账号',
+      required: true,
+      sensitive: true,
+      prompt: '房东的银行账号（只有综合部和财务部能看到完整账号）',
+      parse: (input) => {
+        const a = parseAccount(input);
+        return a ? { ok: true, value: a } : { ok: false, error: '账号应为 8–30 位数字' };
+      },
+    },
+    { key: 'note', label: '备注' },
+  ],
+  async validate(ctx, values, context): Promise<Record<string, string>> {
+    const dorm = context.dorm ?? '';
+    if (!(await isLeaderOf(ctx, dorm))) return { period: `只有 ${dorm} 的队长可以申报房租。` };
+    if (values.period && (await RentReport.exists({ _id: rentId(values.period, dorm) }))) {
+      return { period: `${dorm} ${values.period} 的房租已经申报过。如需更改请联系综合部。` };
+    }
+    return {};
+  },
+  async submit(ctx, values, context) {
+    await saveReport(ctx, context.dorm ?? '', values);
+  },
+};
+
+async function saveReport(ctx: BotContext, dorm: string, v: Record<string, string>): Promise<void> {
+  const period = v.period!;
+  const amountFen = Number(v.amount);
+  const prev = await RentReport.findById(rentId(previousMonth(period), dorm), { amountFen: 1 }).lean();
+  const change = amountChange(prev?.amountFen, amountFen);
+  const doc = {
+    _id: rentId(period, dorm),
+    dorm,
+    period,
+    amountFen,
+    landlord: v.landlord!,
+    bank: v.bank!,
+    account: v.account!,
+    note: v.note ?? '',
+    previousFen: prev?.amountFen ?? null,
+    changed: change.changed,
+    reportedBy: actor(ctx),
+    reportedAt: ctx.services.now(),
+    paid: null,
+  };
+  try {
+    await RentReport.create(doc);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await ctx.reply(`${dorm} ${period} 的房租已经申报过，没有重复申报。如需更改请联系综合部。`);
+    return;
+  }
+  // the account number stays out of the log
+  ctx.log.info({ rent: doc._id, changed: change.changed }, 'rent reported');
+  const r = { ...doc, version: 0 } as RentDoc;
+  await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${change.changed ? '（金额有变化）' : ''}`);
+  await ctx.reply(rentCard(r, false, false));
+}
+
+/** To 综合部 and 财务部 in private: the account in full; 财务部 gets the 已付款 button. */
+async function tellRentRoles(services: Services, r: RentDoc, title: string): Promise<void> {
+  const recipients = await recipientsWithRole(services, [...RENT_ROLES]);
+  const finance = new Set((await Staff.find({ roles: 'finance', active: true }, { _id: 1 }).lean()).map((s) => String(s._id)));
+  await notify(services, recipients.filter((x) => finance.has(x.staffId)), { ...rentCard(r, true, true), title });
+  await notify(services, recipients.filter((x) => !finance.has(x.staffId)), { ...rentCard(r, true, false), title });
+}
+
+/** 房租申报 [宿舍] (form card on Lark, one question at a time elsewhere; `月份: 2026-11` lines fill it in one message). */
+export async function startRentReport(ctx: BotContext): Promise<void> {
+  if (ctx.chat.isGroup) {
+    await ctx.reply('房租申报要填写房东银行账号，请私聊我发送「房租申报」，不要在群里发。');
+    return;
+  }
+  const picked = await pickDorm(ctx, ctx.args, '房租申报 城南宿舍');
+  if (!picked) return;
+  if (!(await isLeaderOf(ctx, picked.dorm))) {
+    await ctx.reply(`只有 ${picked.dorm} 的队长可以申报房租。`);
+    return;
+  }
+  await ctx.services.forms.start(ctx, rentForm.name, picked.rest, { dorm: picked.dorm });
+}
+
+async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateText: string): Promise<void> {
+  const method = parsePaymentMethod(methodText || '银行转账');
+  const tz = ctx.services.config.timezone;
+  const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
+  if (!method || !date) {
+    await ctx.toast(`${!method ? `付款方式「${methodText}」不认识（现金/银行转账/微信/支付宝）` : `日期「${dateText}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
+    return;
+  }
+  if (r.paid) {
+    await ctx.toast(`${r.dorm} ${r.period} 的房租已由 ${r.paid.by.name} 登记付款（${r.paid.date}），没有重复登记。`);
+    return;
+  }
+  const paid = { method, date, by: actor(ctx), at: ctx.services.now() };
+  if (!(await transition(asVersioned, r._id, r.version, { $set: { paid } }, ctx.sender?.identity ?? ''))) {
+    await ctx.toast(`${r.dorm} ${r.period} 的房租刚被别人登记了付款，没有重复登记。`);
+    return;
+  }
+  const after = { ...r, paid, version: r.version + 1 };
+  const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
+  if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
+  await ctx.toast(`已登记：${r.dorm} ${r.period} 房租 ${formatFen(r.amountFen)} ${date} ${method} 付款。`);
+  const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
+  await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatFen(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);
+}
+
+/** 房租已付 <宿舍> <月份> [方式] [日期] — 财务部. */
+export async function paidCommand(ctx: BotContext): Promise<void> {
+  const [dorm = '', monthText = '', methodText = '', dateText = ''] = ctx.args.trim().split(/\s+/);
+  const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
+  const r = period ? ((await RentReport.findById(rentId(period, dorm)).lean()) as unknown as RentDoc | null) : null;
+  if (!r) {
+    await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：房租已付 城南宿舍 2026-11 银行转账 2026-11-27`);
+    return;
+  }
+  await markPaid(ctx, r, methodText, dateText);
+}
+
+/** Card button 已付款 (bank transfer today; the command takes another method or date). */
+export async function paidFromCard(ctx: BotContext): Promise<void> {
+  const r = (await RentReport.findById(ctx.action?.value.id ?? '').lean()) as unknown as RentDoc | null;
+  if (!r) {
+    await ctx.toast('找不到这份房租申报。');
+    return;
+  }
+  await markPaid(ctx, r, '银行转账', '');
+}
+
+/** 房租记录 [月份]: every dorm's report of the month; accounts in full only to 综合部/财务部 in private. */
+export async function rentList(ctx: BotContext): Promise<void> {
+  const tz = ctx.services.config.timezone;
+  const text = ctx.args.trim();
+  const period = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  if (!period) {
+    await ctx.reply('月份请写成 2026-11，例如：房租记录 2026-11');
+    return;
+  }
+  const reports = (await RentReport.find({ period }).sort({ dorm: 1 }).lean()) as unknown as RentDoc[];
+  if (!reports.length) {
+    await ctx.reply(`${period} 还没有房租申报。`);
+    return;
+  }
+  const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
+  const lines = reports.map(
+    (r) =>
+      `• ${r.dorm} ${formatFen(r.amountFen)}${r.changed ? '（⚠️ 金额有变）' : ''} ${r.landlord} ${r.bank} ${accountFor(r.account, full)}｜${r.paid ? `已付 ${r.paid.date}` : '待付款'}`,
+  );
+  const total = reports.reduce((s, r) => s + r.amountFen, 0);
+  await ctx.reply([`${period} 房租申报 ${reports.length} 份，合计 ${formatFen(total)}：`, ...lines].join('\n'));
+}

@@ -1,0 +1,122 @@
+import type { Model } from 'mongoose';
+import type { BotContext } from '../../src/core/context.ts';
+import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { transition } from '../../src/core/transition.ts';
+import { dayLabel, reportedCard, timeLabel } from './cards.ts';
+import { actor, allDormNames, refreshRollCallCards, dormsLedBy, isLeaderOf, isManager, settings, tellGeneralAffairs } from './common.ts';
+import { RollCall, type RollCallDoc } from './models.ts';
+import { recordsOf } from './records.ts';
+import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from './rules.ts';
+
+/*
+ * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
+ * it with how often this person came back late this month. 查房记录 shows a dorm's month.
+ */
+
+const asVersioned = RollCall as unknown as Model<{ version: number }>;
+
+/** 归宿 [宿舍] <姓名> [23:10] */
+export async function recordReturn(ctx: BotContext): Promise<void> {
+  const example = '归宿 张三 23:10';
+  const tokens = ctx.args.trim().split(/\s+/).filter(Boolean);
+  const dorms = isManager(ctx) ? await allDormNames() : await dormsLedBy(ctx.sender?.staffId);
+  const dorm = tokens[0] && dorms.includes(tokens[0]) ? tokens.shift()! : undefined;
+  const [name, timeText = '', ...extra] = tokens;
+  if (!name || extra.length) {
+    await ctx.reply(`用法：${example}（时间不写就是现在）`);
+    return;
+  }
+  if (!dorms.length) {
+    await ctx.reply('你还不是任何宿舍的队长，不能登记归宿。');
+    return;
+  }
+  const tz = ctx.services.config.timezone;
+  const now = ctx.services.now();
+  const date = eveningOf(now, tz);
+  const candidates = ((await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean()) as unknown as RollCallDoc[]).filter((rc) =>
+    rc.report?.entries.some((e) => e.name === name && e.status === 'absent'),
+  );
+  if (!candidates.length) {
+    await ctx.reply(`${dayLabel(date)} 的查房里没有「${name}」的未归记录。先用「查房 未归 ${name}」上报，回来后再登记归宿。`);
+    return;
+  }
+  if (candidates.length > 1) {
+    await ctx.reply(`有 ${candidates.length} 个宿舍都有「${name}」未归，请写明宿舍，例如：归宿 ${candidates[0]!.dorm} ${name} 23:10`);
+    return;
+  }
+  const rc = candidates[0]!;
+  if (!isManager(ctx) && !(await isLeaderOf(ctx, rc.dorm))) {
+    await ctx.reply(`只有 ${rc.dorm} 的队长或综合部可以登记归宿。`);
+    return;
+  }
+  const person = rc.report!.entries.find((e) => e.name === name && e.status === 'absent')!;
+  if (person.returnedAt) {
+    await ctx.reply(`${name} 已登记 ${timeLabel(person.returnedAt, tz)} 归宿（${person.returnedBy?.name ?? ''}），没有重复登记。`);
+    return;
+  }
+  const at = resolveReturnTime(timeText, now, date, settings(ctx.services).times, tz);
+  if (typeof at === 'string') {
+    await ctx.reply(at);
+    return;
+  }
+  const entries = rc.report!.entries.map((e) => (e.staffId === person.staffId ? { ...e, returnedAt: at, returnedBy: actor(ctx) } : e));
+  const history = { at: now, by: actor(ctx), action: '归宿', detail: `${name} ${timeLabel(at, tz)} 归宿` };
+  const won = await transition(asVersioned, rc._id, rc.version, { $set: { 'report.entries': entries }, $push: { history } }, ctx.sender?.identity ?? '');
+  if (!won) {
+    await ctx.reply(`${rc.dorm} 的查房记录刚被别人改动，没有保存。请再发一次「归宿 ${name} ${timeLabel(at, tz)}」。`);
+    return;
+  }
+  const month = monthOf(now, tz);
+  const records = await recordsOf({ dorm: rc.dorm, month });
+  const times = summarize(records).people.find((p) => p.staffId === person.staffId)?.lateReturns ?? 1;
+  const after: RollCallDoc = { ...rc, version: rc.version + 1, report: { ...rc.report!, entries }, history: [...rc.history, history] };
+  await refreshRollCallCards(ctx.services, rc._id, reportedCard(after, settings(ctx.services).times, tz));
+  await tellGeneralAffairs(ctx.services, `✅ ${name}（${rc.dorm}）已于 ${timeLabel(at, tz)} 归宿，本月第 ${times} 次晚归。登记人：${actor(ctx).name}`);
+  await ctx.reply(`已登记：${name} ${timeLabel(at, tz)} 归宿（${rc.dorm} ${dayLabel(date)}），已告知综合部。`);
+}
+
+/** 查房记录 <宿舍> [月份]: each evening of the month, with totals. */
+export async function monthRecord(ctx: BotContext): Promise<void> {
+  const example = '查房记录 城南宿舍 2026-11';
+  const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
+  const led = await dormsLedBy(ctx.sender?.staffId);
+  const dorm = first && !parseMonth(first, ctx.services.now(), ctx.services.config.timezone) ? first : led.length === 1 ? led[0]! : '';
+  const monthText = dorm === first ? second : first;
+  if (!dorm) {
+    await ctx.reply(`请写明宿舍，例如：${example}`);
+    return;
+  }
+  if (!isManager(ctx) && !led.includes(dorm)) {
+    await ctx.reply(`只有 ${dorm} 的队长、综合部或行政部可以查看它的查房记录。`);
+    return;
+  }
+  const tz = ctx.services.config.timezone;
+  const month = monthText ? parseMonth(monthText, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  if (!month) {
+    await ctx.reply(`月份「${monthText}」看不懂，请写成 2026-11。例如：${example}`);
+    return;
+  }
+  const records = await recordsOf({ dorm, month });
+  if (!records.length) {
+    await ctx.reply(`${dorm} ${month} 没有查房记录。`);
+    return;
+  }
+  const lines = records.map((r) => {
+    const state = !r.reportedAt ? '未上报' : r.late ? '迟报' : '按时';
+    const out = r.entries
+      .filter((e) => e.status !== 'present')
+      .map((e) => `${e.name}${STATUS_LABELS[e.status]}${e.returnedAt ? `（${timeLabel(e.returnedAt, tz)}归宿）` : ''}`);
+    return `${r.date.slice(5)} ${state}${r.reportedAt ? `：${out.length ? out.join('、') : '全部已归'}` : ''}`;
+  });
+  const s = summarize(records, settings(ctx.services).repeatAbsences);
+  const d = s.dorms[0]!;
+  const people = s.people.filter((p) => p.absences).map((p) => `${p.name} ${p.absences} 次`);
+  await ctx.reply(
+    [
+      `${dorm} ${month} 查房记录（${CLAUSE.curfew}）：`,
+      ...lines,
+      `合计：按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}；按时率 ${d.onTimeRate ?? 0}%`,
+      `未归：${people.join('、') || '无'}`,
+    ].join('\n'),
+  );
+}

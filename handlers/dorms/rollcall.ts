@@ -1,0 +1,195 @@
+import type { Model } from 'mongoose';
+import type { BotContext, Services } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { transition } from '../../src/core/transition.ts';
+import { isNoneWord } from '../../src/core/text.ts';
+import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
+import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
+import { RollCall, rollCallId, type EntryDoc, type RollCallDoc } from './models.ts';
+import { eveningOf, isLate, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
+
+/*
+ * §3.3.3 队长每天进行宿舍查房: the leader answers the evening's roll call (card button, form card,
+ * guided form, or `查房 …`), may correct it until the cut-off (every version is kept), and each
+ * 未归 reaches 综合部 the moment it is reported.
+ */
+
+const asVersioned = RollCall as unknown as Model<{ version: number }>;
+
+export async function loadRollCall(id: string): Promise<RollCallDoc | null> {
+  return (await RollCall.findById(id).lean()) as unknown as RollCallDoc | null;
+}
+
+/** The evening's roll call of a dorm; created (unasked) when the leader reports before it was sent. */
+export async function rollCallFor(services: Services, date: string, dorm: string): Promise<RollCallDoc> {
+  const id = rollCallId(date, dorm);
+  const existing = await loadRollCall(id);
+  if (existing) return existing;
+  const [roster] = await loadRosters(services, [dorm]);
+  try {
+    await RollCall.create({ _id: id, date, dorm, residents: roster?.residents ?? [], leaders: roster?.leaders ?? [] });
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000) throw err;
+  }
+  return (await loadRollCall(id))!;
+}
+
+/**
+ * Records a leader's report (or a correction) once, however many leaders answer at the same moment;
+ * tells 综合部 of each new 未归 and of a late report, and shows the result on every copy of the card.
+ */
+export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Entry[]): Promise<boolean> {
+  const s = settings(ctx.services);
+  const tz = ctx.services.config.timezone;
+  const now = ctx.services.now();
+  const window = reportWindow(now, rc.date, s.times, tz);
+  if (!window.ok) {
+    await ctx.toast(window.why);
+    return false;
+  }
+  if (!(await isLeaderOf(ctx, rc.dorm))) {
+    await ctx.toast(`只有 ${rc.dorm} 的队长可以上报查房。`);
+    return false;
+  }
+  const before = rc.report?.entries ?? null;
+  if (before && sameReport(before, entries)) {
+    await ctx.toast(`${rc.dorm} 的查房已上报过同样的结果（${rc.report!.by.name}），没有重复记录。`);
+    return false;
+  }
+  // a return already recorded stays with the person as long as they are still 未归
+  const merged: EntryDoc[] = entries.map((e) => {
+    const prev = before?.find((p) => p.staffId === e.staffId && p.status === 'absent');
+    const keep = e.status === 'absent' && prev?.returnedAt;
+    return { ...e, returnedAt: keep ? prev!.returnedAt : null, returnedBy: keep ? prev!.returnedBy : null };
+  });
+  const late = rc.report ? rc.report.late : isLate(now, rc.date, s.times, tz);
+  const action = rc.report ? '更正' : '上报';
+  const report = { at: now, by: actor(ctx), late, entries: merged };
+  const entry = { at: now, by: actor(ctx), action, detail: reportLine(merged), late: isLate(now, rc.date, s.times, tz), entries: merged };
+  const won = await transition(asVersioned, rc._id, rc.version, { $set: { report }, $push: { history: entry } }, ctx.sender?.identity ?? '');
+  if (!won) {
+    await ctx.toast(`${rc.dorm} 的查房刚被别人上报或更正，你的这次没有保存。请发送「查房记录 ${rc.dorm}」看看，需要时再更正。`);
+    return false;
+  }
+  const after: RollCallDoc = { ...rc, version: rc.version + 1, report, history: [...rc.history, entry] };
+  ctx.log.info({ rollCall: rc._id, action, late }, 'roll call reported');
+
+  const fresh = newAbsences(before, merged);
+  if (fresh.length) await tellGeneralAffairs(ctx.services, absenceNotice(rc, fresh, report.by.name, now, late, tz));
+  else if (late && !before) await tellGeneralAffairs(ctx.services, lateReportText(after, tz));
+  // 综合部 was alerted about these people: a correction that clears them is theirs to know too
+  const cleared = newAbsences(merged, before ?? []).map((e) => merged.find((m) => m.staffId === e.staffId)!);
+  if (cleared.length) await tellGeneralAffairs(ctx.services, clearedNotice(rc, cleared, report.by.name));
+
+  const card = reportedCard(after, s.times, tz);
+  const clicked = ctx.action?.messageId;
+  await refreshRollCallCards(ctx.services, rc._id, card, clicked);
+  const told = fresh.length ? '已通知综合部。' : '';
+  const text = `已${action}：${rc.dorm} ${dayLabel(rc.date)}${late ? '（迟报）' : ''}——${reportLine(merged)}。${told}`;
+  // a text channel would get the whole card again as a new message: the one line says it all
+  if (ctx.event.kind === 'action' && ctx.can.updatesCards) {
+    await ctx.updateCard(card);
+    await ctx.toast(text);
+  } else {
+    await ctx.reply(text);
+  }
+  return true;
+}
+
+/** A repeated tap or message with the same answer is not a correction. */
+function sameReport(a: readonly Entry[], b: readonly Entry[]): boolean {
+  const key = (es: readonly Entry[]) => es.map((e) => `${e.staffId}:${e.status}:${e.note}`).sort().join('|');
+  return key(a) === key(b);
+}
+
+/** 查房 [宿舍] 全到 | 未归 张三 … | 请假 … | 夜班 … */
+export async function reportCommand(ctx: BotContext): Promise<void> {
+  const picked = await pickDorm(ctx, ctx.args, '查房 全到');
+  if (!picked) return;
+  const now = ctx.services.now();
+  const date = eveningOf(now, ctx.services.config.timezone);
+  const window = reportWindow(now, date, settings(ctx.services).times, ctx.services.config.timezone);
+  if (!window.ok) {
+    await ctx.reply(window.why);
+    return;
+  }
+  const rc = await rollCallFor(ctx.services, date, picked.dorm);
+  const parsed = parseReport(picked.rest, rc.residents);
+  if (!parsed.ok) {
+    const list = rc.residents.map((r, i) => `${i + 1}.${r.name}`).join(' ');
+    await ctx.reply(`${parsed.error}\n${rc.dorm} 名单：${list || '无人'}`);
+    return;
+  }
+  await applyReport(ctx, rc, parsed.entries);
+}
+
+async function rollCallFromAction(ctx: BotContext): Promise<RollCallDoc | undefined> {
+  const rc = await loadRollCall(ctx.action?.value.id ?? '');
+  if (!rc) await ctx.toast('找不到这次查房，请发送「查房 全到」或「查房 未归 姓名」上报。');
+  return rc ?? undefined;
+}
+
+/** Card button 全部已归. */
+export async function allPresentFromCard(ctx: BotContext): Promise<void> {
+  const rc = await rollCallFromAction(ctx);
+  if (!rc) return;
+  await applyReport(ctx, rc, rc.residents.map((r) => ({ ...r, status: 'present', note: '' })));
+}
+
+/** Card button 有人未归/请假/夜班: a form card on Lark, a guided form elsewhere. */
+export async function reportFormFromCard(ctx: BotContext): Promise<void> {
+  const rc = await rollCallFromAction(ctx);
+  if (!rc) return;
+  if (!(await isLeaderOf(ctx, rc.dorm))) {
+    await ctx.toast(`只有 ${rc.dorm} 的队长可以上报查房。`);
+    return;
+  }
+  await ctx.services.forms.start(ctx, reportForm.name, '', { id: rc._id });
+}
+
+const FIELD_WORDS = { absent: '未归', leave: '请假', nightDuty: '夜班' } as const;
+
+/** A list left empty or answered 无 on a form card. */
+const listed = (v: string | undefined): boolean => !!v?.trim() && !isNoneWord(v);
+
+/** The three lists as one answer, in the words parseReport reads; all empty = 全到. */
+function answerText(values: Record<string, string>): string {
+  const parts = (Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]).filter((k) => listed(values[k])).map((k) => `${FIELD_WORDS[k]} ${values[k]}`);
+  return parts.length ? parts.join(' ') : '全到';
+}
+
+export const reportForm: FormDefinition = {
+  name: 'dorms.report',
+  title: '查房上报（未归/请假/夜班）',
+  allow: ['team_leader'],
+  fields: [
+    { key: 'absent', label: '未归', prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」' },
+    { key: 'leave', label: '请假', prompt: '谁请假？写姓名或序号；没有请回复「无」' },
+    { key: 'nightDuty', label: '夜班执勤', prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」' },
+  ],
+  async validate(ctx, values, context) {
+    const rc = await loadRollCall(context.id ?? '');
+    if (!rc) return { absent: '找不到这次查房，请发送「查房 …」上报。' };
+    const window = reportWindow(ctx.services.now(), rc.date, settings(ctx.services).times, ctx.services.config.timezone);
+    if (!window.ok) return { absent: window.why };
+    if (!(await isLeaderOf(ctx, rc.dorm))) return { absent: `只有 ${rc.dorm} 的队长可以上报查房。` };
+    const errors: Record<string, string> = {};
+    for (const key of Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]) {
+      if (!listed(values[key])) continue;
+      const one = parseReport(`${FIELD_WORDS[key]} ${values[key]}`, rc.residents);
+      if (!one.ok) errors[key] = one.error;
+    }
+    if (Object.keys(errors).length) return errors;
+    const all = parseReport(answerText(values), rc.residents);
+    return all.ok ? {} : { absent: all.error };
+  },
+  async submit(ctx, values, context) {
+    const rc = await loadRollCall(context.id ?? '');
+    const parsed = rc && parseReport(answerText(values), rc.residents);
+    if (!rc || !parsed?.ok) {
+      await ctx.toast('没有保存，请重新发送「查房 …」上报。');
+      return;
+    }
+    await applyReport(ctx, rc, parsed.entries);
+  },
+};

@@ -1,0 +1,92 @@
+import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableIssue, type TableSpec } from '../../src/core/table-file.ts';
+import { applyListChanges, knownPosts, loadList, type Editor } from './store.ts';
+import { planListChanges, validateSupplyRows, type ListChange, type SupplyRow } from './rules.ts';
+
+/*
+ * §4.1 import of the 驻点装备物资配置清单 from CSV/XLSX (npm run import-supplies) or a table pasted
+ * in chat (导入配置): the same reader as the roster, every row checked, all or nothing. A file is
+ * the whole list of each post it names: items of those posts missing from it are taken off.
+ */
+
+export const SUPPLY_FIELDS = ['post', 'item', 'quantity', 'unit'] as const;
+export type SupplyField = (typeof SUPPLY_FIELDS)[number];
+
+export const SUPPLY_TABLE: TableSpec<SupplyField> = {
+  fields: SUPPLY_FIELDS,
+  aliases: {
+    驻点: 'post',
+    驻点名称: 'post',
+    物品: 'item',
+    物资: 'item',
+    装备: 'item',
+    名称: 'item',
+    物品名称: 'item',
+    装备名称: 'item',
+    数量: 'quantity',
+    配置数量: 'quantity',
+    配置: 'quantity',
+    单位: 'unit',
+  },
+  labels: { post: '驻点', item: '物品', quantity: '数量', unit: '单位' },
+  required: ['post', 'item', 'quantity'],
+  noun: '配置清单',
+  exampleHeader: '驻点,物品,数量,单位',
+  requiredHint: '至少要有 驻点、物品（或 物资、装备、名称）、数量（或 配置数量）',
+};
+
+export type SupplyCheck = { ok: true; entries: (SupplyRow & { row: number })[]; ignoredHeaders: string[] } | { ok: false; errors: TableIssue[]; ignoredHeaders: string[] };
+
+async function check(read: () => Promise<ParsedTable<SupplyField>>): Promise<SupplyCheck> {
+  let parsed: ParsedTable<SupplyField>;
+  try {
+    parsed = await read();
+  } catch (err) {
+    if (err instanceof TableFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
+    throw err;
+  }
+  const posts = await knownPosts(parsed.rows.map((r) => r.values.post ?? ''));
+  const v = validateSupplyRows(parsed.rows, posts);
+  return v.ok ? { ok: true, entries: v.entries, ignoredHeaders: parsed.ignoredHeaders } : { ok: false, errors: v.errors, ignoredHeaders: parsed.ignoredHeaders };
+}
+
+/** Reads and checks a file; reads posts from the database (to refuse unknown ones) but writes nothing. */
+export const checkSupplyFile = (file: string) => check(() => readTableFile(file, SUPPLY_TABLE));
+
+/** The same for a table pasted in chat (CSV lines, header first). */
+export const checkSupplyText = (text: string) => check(() => parseTable(Buffer.from(text, 'utf8'), 'csv', SUPPLY_TABLE));
+
+export interface SupplyImportResult {
+  dryRun: boolean;
+  posts: { post: string; changes: ListChange[] }[];
+  rows: number;
+}
+
+/** Replaces the list of every post named in `entries`; logs each change as `who` from `source`. */
+export async function importSupplies(
+  entries: readonly SupplyRow[],
+  who: Editor,
+  source: string,
+  at: Date,
+  dryRun = false,
+): Promise<SupplyImportResult> {
+  const byPost = new Map<string, SupplyRow[]>();
+  for (const e of entries) byPost.set(e.post, [...(byPost.get(e.post) ?? []), e]);
+  const posts: SupplyImportResult['posts'] = [];
+  for (const [post, rows] of byPost) {
+    const changes = planListChanges(await loadList(post), rows, true);
+    if (!dryRun) await applyListChanges(post, changes, who, source, at);
+    posts.push({ post, changes });
+  }
+  return { dryRun, posts, rows: entries.length };
+}
+
+/** `已导入 3 个驻点（12 种物品）：万达广场 新增 2、修改 1、移出 0；…` */
+export function importSummary(r: SupplyImportResult): string {
+  const parts = r.posts.map((p) => {
+    const added = p.changes.filter((c) => c.from === null).length;
+    const removed = p.changes.filter((c) => c.to === null).length;
+    return `${p.post} 新增 ${added}、修改 ${p.changes.length - added - removed}、移出 ${removed}`;
+  });
+  const head = r.dryRun ? `试运行，没有写入。导入后将：` : `已导入 ${r.posts.length} 个驻点（${r.rows} 种物品）：`;
+  return `${head}${parts.join('；')}。`;
+}

@@ -1,0 +1,43 @@
+import { Post } from '../../src/models/index.ts';
+import { SupplyChange, SupplyItem } from './models.ts';
+import type { ConfiguredItem, ListChange } from './rules.ts';
+
+/*
+ * Reading and changing the configured lists (§4.1). Every change is written with its log entry
+ * (who, when, old → new, source); chat edits and imports go through applyListChanges alike.
+ */
+
+export interface Editor {
+  by: string;
+  byName: string;
+}
+
+export async function loadList(post: string): Promise<ConfiguredItem[]> {
+  const items = await SupplyItem.find({ post }, { item: 1, quantity: 1, unit: 1 }).sort({ item: 1 }).lean();
+  return items.map((i) => ({ item: i.item, quantity: i.quantity, unit: i.unit ?? '' }));
+}
+
+/** Posts that have a configured list: the ones expected to file the monthly report (§4.2). */
+export async function postsWithList(): Promise<string[]> {
+  const items = await SupplyItem.find({}, { post: 1 }).lean();
+  return [...new Set(items.map((i) => i.post))];
+}
+
+export async function knownPosts(names?: readonly string[]): Promise<Set<string>> {
+  const posts = await Post.find(names ? { name: { $in: [...new Set(names)] } } : {}, { name: 1 }).lean();
+  return new Set(posts.map((p) => p.name));
+}
+
+/**
+ * Applies planned changes to one post's list and logs each. One idempotent write per item (an
+ * upsert or a delete keyed by post + item), so a run stopped half-way is simply run again.
+ */
+export async function applyListChanges(post: string, changes: readonly ListChange[], who: Editor, source: string, at: Date): Promise<void> {
+  for (const c of changes) {
+    if (c.to === null) await SupplyItem.deleteOne({ post, item: c.item });
+    else await SupplyItem.updateOne({ post, item: c.item }, { $set: { quantity: c.to, unit: c.unit, updatedBy: who.byName } }, { upsert: true });
+  }
+  if (changes.length) {
+    await SupplyChange.insertMany(changes.map((c) => ({ post, item: c.item, from: c.from, to: c.to, unit: c.unit, by: who.by, byName: who.byName, at, source })));
+  }
+}

@@ -1,0 +1,110 @@
+import type { BotContext, StaffContext, Services } from '../../src/core/context.ts';
+import type { FieldResult } from '../../src/core/forms.ts';
+import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient } from '../../src/core/notify.ts';
+import { parseMobile } from '../../src/core/text.ts';
+import type { Outgoing, Role } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
+import { Accident, Permit, Trip, Vehicle, type AccidentDoc, type Person, type PermitDoc, type TripDoc, type VehicleDoc } from './models.ts';
+import { parsePlate } from './rules.ts';
+
+/** The person acting, as recorded on the case. */
+export function actor(ctx: StaffContext): Person {
+  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+}
+
+export const loadVehicle = async (plate: string) => (await Vehicle.findById(plate).lean()) as unknown as VehicleDoc | null;
+export const loadTrip = async (no: string) => (await Trip.findById(no).lean()) as unknown as TripDoc | null;
+export const loadAccident = async (no: string) => (await Accident.findById(no).lean()) as unknown as AccidentDoc | null;
+
+export async function permitsOf(staffId: string): Promise<PermitDoc[]> {
+  return (await Permit.find({ 'holder.staffId': staffId }).lean()) as unknown as PermitDoc[];
+}
+
+/** A form field answer that must be a registered vehicle's plate. */
+export async function parseRegisteredPlate(input: string): Promise<FieldResult> {
+  const plate = parsePlate(input);
+  if (!plate) return { ok: false, error: `车牌「${input}」格式不对，请写成 粤B12345。` };
+  const v = await Vehicle.exists({ _id: plate, active: true });
+  return v ? { ok: true, value: plate } : { ok: false, error: `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。` };
+}
+
+/** The vehicle named by the first word of the command; answers the person itself when it is not found. */
+export async function vehicleFromArgs(ctx: StaffContext, example: string): Promise<{ v: VehicleDoc; rest: string } | undefined> {
+  const args = ctx.args.trim();
+  let [, word = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args)!;
+  // 粤B 12345 is typed with a space as often as without
+  const spaced = /^(\S+[ \t]+[A-Z0-9]{5,6})(?=\s|$)\s*([\s\S]*)$/i.exec(args);
+  if (!parsePlate(word) && spaced && parsePlate(spaced[1]!)) [, word = '', rest = ''] = spaced;
+  const plate = parsePlate(word);
+  if (!plate) {
+    await ctx.reply(`请写明车牌，例如：${example}`);
+    return undefined;
+  }
+  const v = await loadVehicle(plate);
+  if (!v || !v.active) {
+    await ctx.reply(v ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
+    return undefined;
+  }
+  return { v, rest };
+}
+
+/** Staff names or phones separated by 、/,/space → people; the error names the one not found. */
+export async function parsePeople(input: string, opts: { single?: boolean; label: string }): Promise<{ people: Person[] } | { error: string }> {
+  const words = input.split(/[、,，;；\s]+/).filter(Boolean);
+  if (!words.length) return { error: `请填写${opts.label}（员工姓名或电话）。` };
+  if (opts.single && words.length > 1) return { error: `${opts.label}只填一位（姓名或电话）。` };
+  const people: Person[] = [];
+  for (const w of words) {
+    const phone = parseMobile(w);
+    const found = await Staff.find(phone ? { phone, active: true } : { name: w, active: true }, { name: 1 }).limit(3).lean();
+    if (!found.length) return { error: `人员名单里没有「${w}」，请填员工姓名或电话。` };
+    if (found.length > 1) return { error: `有 ${found.length} 位「${w}」，请改填电话。` };
+    if (!people.some((p) => p.staffId === String(found[0]!._id))) people.push({ staffId: String(found[0]!._id), name: found[0]!.name });
+  }
+  return { people };
+}
+
+/** A form field over parsePeople: the value is `name#staffId` items joined by 、 (decoded by decodePeople). */
+export function peopleField(label: string, single = false) {
+  return async (input: string): Promise<FieldResult> => {
+    if (!single && isNone(input)) return { ok: true, value: '' };
+    const r = await parsePeople(input, { label, single });
+    return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
+  };
+}
+
+export function decodePeople(value: string): Person[] {
+  return value
+    .split('、')
+    .filter(Boolean)
+    .map((s) => {
+      const i = s.lastIndexOf('#');
+      return i < 0 ? { staffId: '', name: s } : { name: s.slice(0, i), staffId: s.slice(i + 1) };
+    });
+}
+
+/** Everyone holding any of `roles`, plus `people`, each chat identity once. */
+export async function recipients(services: Services, roles: Role[], people: Person[] = [], except: string[] = []): Promise<Recipient[]> {
+  const all = [
+    ...(roles.length ? await recipientsWithRole(services, roles, except) : []),
+    ...(await recipientsOf(services, people.filter((p) => p.staffId && !except.includes(p.staffId)).map((p) => ({ id: p.staffId, name: p.name })))),
+  ];
+  const seen = new Set<string>();
+  return all.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
+}
+
+/** Tells `roles` (and `people`); logs when nobody could be reached, so a lost warning is visible. */
+export async function tell(services: Services, roles: Role[], message: Outgoing, people: Person[] = [], except: string[] = []): Promise<CardRef[]> {
+  const to = await recipients(services, roles, people, except);
+  if (!to.length) {
+    services.log.warn({ roles, title: typeof message === 'string' ? message.slice(0, 40) : message.title }, 'nobody to tell about a vehicle matter');
+    return [];
+  }
+  return notify(services, to, message);
+}
+
+const NONE = new Set(['无', '没有', '-', '跳过', 'skip', 'none', '0']);
+export const isNone = (t: string) => NONE.has(t.trim().toLowerCase());
+
+export const text = (label: string, max: number) => (input: string): FieldResult =>
+  input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };

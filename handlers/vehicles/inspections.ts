@@ -1,0 +1,99 @@
+import { DateTime } from 'luxon';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { transition } from '../../src/core/transition.ts';
+import { Inspection, Trip, Vehicle, Versioned, type TripDoc } from './models.ts';
+import { actor, loadVehicle, text, vehicleFromArgs } from './common.ts';
+import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
+
+/* §3.4.6 综合部每月对车辆使用情况、安全性能、车况进行例行检查，并记录; §3.4.5 定期维护保养. */
+
+/** A vehicle's trips started in `month` (yyyy-MM, in the bot's time zone) and what they add up to. */
+export async function usageOf(plate: string, month: string, tz: string): Promise<Usage> {
+  const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: tz });
+  const trips = (await Trip.find({ plate, startedAt: { $gte: start.toJSDate(), $lt: start.plus({ months: 1 }).toJSDate() } }, { startOdometer: 1, endOdometer: 1, costs: 1 }).lean()) as unknown as TripDoc[];
+  return monthlyUsage(trips);
+}
+
+export const inspectionId = (plate: string, month: string) => `${plate}:${month}`;
+
+export const inspectForm: FormDefinition = {
+  name: 'vehicles.inspect',
+  title: `车辆月度检查（${CLAUSE.inspection}）`,
+  allow: ['general_affairs'],
+  fields: [
+    { key: 'safety', label: '安全性能', required: true, prompt: '安全性能如何？（刹车、灯光、轮胎、安全带等；正常请填「正常」，有问题写明）', parse: text('安全性能', 300) },
+    { key: 'condition', label: '车况', required: true, prompt: '车况如何？（外观、内饰、清洁、证件保险等）', parse: text('车况', 300) },
+    { key: 'note', label: '备注', parse: text('备注', 300) },
+  ],
+  async submit(ctx, v, context) {
+    const plate = context.plate ?? '';
+    const tz = ctx.services.config.timezone;
+    const month = context.month ?? monthOf(ctx.services.now(), tz);
+    const usage = await usageOf(plate, month, tz);
+    try {
+      await Inspection.create({ _id: inspectionId(plate, month), plate, month, usage, safety: v.safety, condition: v.condition, note: v.note ?? '', by: actor(ctx), at: ctx.services.now() });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const done = await Inspection.findById(inspectionId(plate, month)).lean();
+      await ctx.reply(`${plate} ${month} 的检查已由 ${done?.by.name ?? '他人'} 记录，没有重复记录。`);
+      return;
+    }
+    ctx.log.info({ plate, month }, 'vehicle inspected');
+    await ctx.reply([`已记录 ${plate} ${month} 月度检查。`, `使用情况：${usageLine(usage)}`, `安全性能：${v.safety}`, `车况：${v.condition}`].join('\n'));
+  },
+};
+
+/** 车辆检查 <车牌> [字段: 值 lines]: once per vehicle and month; usage is filled in from the trips. */
+export async function inspectVehicle(ctx: StaffContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '车辆检查 粤B12345');
+  if (!found) return;
+  const tz = ctx.services.config.timezone;
+  const month = monthOf(ctx.services.now(), tz);
+  const done = await Inspection.findById(inspectionId(found.v._id, month)).lean();
+  if (done) {
+    await ctx.reply(`${found.v._id} ${month} 已由 ${done.by.name} 检查过：安全性能 ${done.safety}；车况 ${done.condition}。`);
+    return;
+  }
+  const usage = await usageOf(found.v._id, month, tz);
+  if (!ctx.can.formCards) await ctx.reply(`${found.v._id} ${month} 使用情况：${usageLine(usage)}`);
+  await ctx.services.forms.start(ctx, inspectForm.name, found.rest, { plate: found.v._id, month });
+}
+
+/** 检查情况 [yyyy-MM]: which vehicles were inspected in a month and which not. */
+export async function inspectionStatus(ctx: StaffContext): Promise<void> {
+  const tz = ctx.services.config.timezone;
+  const month = /^\d{4}-\d{2}$/.test(ctx.args.trim()) ? ctx.args.trim() : monthOf(ctx.services.now(), tz);
+  const plates = (await Vehicle.find({ active: true }, { _id: 1 }).sort({ _id: 1 }).lean()).map((v) => String(v._id));
+  const done = new Map((await Inspection.find({ month }).lean()).map((i) => [i.plate, i]));
+  const lines = plates.map((p) => (done.has(p) ? `✔ ${p}（${done.get(p)!.by.name}）` : `✘ ${p} 未检查`));
+  await ctx.reply([`${month} 车辆检查（${done.size}/${plates.length}）：`, ...lines].join('\n'));
+}
+
+/** 保养 <车牌> [里程]: maintenance done today at this reading (default the last known one). */
+export async function recordMaintenance(ctx: StaffContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '保养 粤B12345 15000');
+  if (!found) return;
+  const v = found.v;
+  const given = found.rest ? parseKm(found.rest.split(/\s+/)[0]!) : undefined;
+  if (found.rest && given === undefined) {
+    await ctx.reply(`里程请填公里数，例如：保养 ${v._id} ${v.odometer}`);
+    return;
+  }
+  const km = given ?? v.odometer;
+  if (km < (v.lastMaintenance?.odometer ?? 0)) {
+    await ctx.reply(`保养里程 ${km} km 小于上次保养的 ${v.lastMaintenance!.odometer} km，请核对。`);
+    return;
+  }
+  const on = today(ctx.services.now(), ctx.services.config.timezone);
+  const set: Record<string, unknown> = { lastMaintenance: { on, odometer: km } };
+  if (!v.openTrip && km > v.odometer) set.odometer = km;
+  const entry = { at: ctx.services.now(), by: actor(ctx), action: '保养', detail: `${km} km` };
+  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: set, $push: { history: entry } }, ctx.sender.identity))) {
+    await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
+    return;
+  }
+  const after = (await loadVehicle(v._id))!;
+  await ctx.reply(`已记录 ${v._id} 于 ${on} 保养（${km} km）。下次保养到期会提醒（${CLAUSE.tripLog}）。当前里程 ${after.odometer} km。`);
+}

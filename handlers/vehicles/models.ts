@@ -1,0 +1,275 @@
+import mongoose, { Schema, type Model } from 'mongoose';
+
+/*
+ * Company vehicles (车辆管理, §3.4). Distances are whole kilometres, money integer fen, calendar days
+ * yyyy-MM-dd strings in BOT_TIMEZONE. Every state change of a vehicle, permit, trip or accident goes
+ * through core/transition.ts (the `version` field), because FerretDB 1.24 lets two filtered updates
+ * both win. No index option FerretDB rejects (TTL, sparse, partial, text).
+ */
+
+const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
+
+const historySchema = new Schema(
+  { at: { type: Date, required: true }, by: { type: personSchema, required: true }, action: { type: String, required: true }, detail: { type: String, default: '' } },
+  { _id: false },
+);
+
+/** A company vehicle, keyed by its plate (粤B12345). */
+const vehicleSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    model: { type: String, required: true },
+    post: { type: String, default: '' },
+    /** 专人驾车 (§3.4.1): the people 综合部 designated for this vehicle. */
+    drivers: { type: [personSchema], default: [] },
+    /** The last odometer reading the bot knows (registration, a trip's end, a maintenance). */
+    odometer: { type: Number, default: 0 },
+    /** The trip under way, if any: one at a time per vehicle. */
+    openTrip: { type: String, default: null },
+    lastMaintenance: { type: new Schema({ on: String, odometer: Number }, { _id: false }), default: null },
+    active: { type: Boolean, default: true },
+    history: { type: [historySchema], default: [] },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+vehicleSchema.index({ active: 1 });
+export const Vehicle = mongoose.model('Vehicle', vehicleSchema);
+
+/** A driving permit (准驾证), issued by 综合部 after an assessment (§3.4.1); `_id` is its number. */
+const permitSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    holder: { type: personSchema, required: true },
+    /** Plates this permit allows its holder to drive. */
+    vehicles: { type: [String], default: [] },
+    assessedOn: { type: String, required: true },
+    expiresOn: { type: String, required: true },
+    assessor: { type: String, required: true },
+    issuedBy: { type: personSchema, required: true },
+    issuedAt: { type: Date, required: true },
+    status: { type: String, enum: ['active', 'revoked'], default: 'active' },
+    revoked: { type: new Schema({ by: personSchema, at: Date, reason: String }, { _id: false }), default: null },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+permitSchema.index({ 'holder.staffId': 1, status: 1 });
+permitSchema.index({ status: 1, expiresOn: 1 });
+export const Permit = mongoose.model('Permit', permitSchema);
+
+const flagSchema = new Schema({ clause: String, code: String, message: String }, { _id: false });
+
+/** One trip (出车记录, §3.4.5): odometer at both ends, what it was for, and what it cost. */
+const tripSchema = new Schema(
+  {
+    /** CL-20261127-001 */
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    plate: { type: String, required: true },
+    driver: { type: personSchema, required: true },
+    permit: { type: String, required: true },
+    status: { type: String, enum: ['open', 'ended'], default: 'open' },
+    startedAt: { type: Date, required: true },
+    startOdometer: { type: Number, required: true },
+    purpose: { type: String, required: true },
+    route: { type: String, default: '' },
+    endedAt: { type: Date, default: null },
+    endOdometer: { type: Number, default: null },
+    /** fuel 油费, toll 过路费, parking 停车费, repair 维修费, in fen. */
+    costs: {
+      type: new Schema({ fuel: Number, toll: Number, parking: Number, repair: Number }, { _id: false }),
+      default: () => ({ fuel: 0, toll: 0, parking: 0, repair: 0 }),
+    },
+    note: { type: String, default: '' },
+    /** §3.4.5 odometer continuity problems reported to 综合部. */
+    flags: { type: [flagSchema], default: [] },
+    /** When its costs were put into the driver's reimbursement draft (§3.5). */
+    claimedAt: { type: Date, default: null },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+tripSchema.index({ plate: 1, startedAt: -1 });
+tripSchema.index({ 'driver.staffId': 1, status: 1 });
+tripSchema.index({ startedAt: 1 });
+export const Trip = mongoose.model('Trip', tripSchema);
+
+/** A traffic accident (§3.4.4): reported to 人防部 at once; instructions and the outcome are kept. */
+const accidentSchema = new Schema(
+  {
+    /** SG-20261127-001 */
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    plate: { type: String, required: true },
+    trip: { type: String, default: null },
+    reporter: { type: personSchema, required: true },
+    /** When it happened, as the driver put it (e.g. 今天 14:30). */
+    occurred: { type: String, required: true },
+    place: { type: String, required: true },
+    injuries: { type: String, required: true },
+    damage: { type: String, required: true },
+    account: { type: String, default: '' },
+    status: { type: String, enum: ['reported', 'acknowledged', 'closed'], default: 'reported' },
+    reportedAt: { type: Date, required: true },
+    acknowledged: { type: new Schema({ by: personSchema, at: Date }, { _id: false }), default: null },
+    instructions: { type: [new Schema({ at: Date, by: personSchema, text: String }, { _id: false })], default: [] },
+    outcome: { type: new Schema({ at: Date, by: personSchema, text: String }, { _id: false }), default: null },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+accidentSchema.index({ status: 1, reportedAt: 1 });
+accidentSchema.index({ plate: 1, reportedAt: -1 });
+export const Accident = mongoose.model('Accident', accidentSchema);
+
+/** 综合部's monthly check of one vehicle (§3.4.6); `_id` `<plate>:<yyyy-MM>` makes it once a month. */
+const inspectionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    plate: { type: String, required: true },
+    month: { type: String, required: true },
+    usage: { type: new Schema({ trips: Number, km: Number, costs: Number }, { _id: false }), required: true },
+    safety: { type: String, required: true },
+    condition: { type: String, required: true },
+    note: { type: String, default: '' },
+    by: { type: personSchema, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, timestamps: true },
+);
+inspectionSchema.index({ month: 1 });
+export const Inspection = mongoose.model('Inspection', inspectionSchema);
+
+/** Things 综合部 was told about that are no record's state: refused drivers (§3.4.2), kept as evidence. */
+const vehicleEventSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    plate: { type: String, default: '' },
+    kind: { type: String, required: true },
+    by: { type: personSchema, required: true },
+    detail: { type: String, default: '' },
+  },
+  { versionKey: false },
+);
+vehicleEventSchema.index({ plate: 1, at: -1 });
+export const VehicleEvent = mongoose.model('VehicleEvent', vehicleEventSchema);
+
+/** A fixed shuttle run (§3.4.3 准时出车接送员工上下班), every day at `time` in BOT_TIMEZONE. */
+const shuttleRunSchema = new Schema(
+  {
+    /** BC1, BC2… */
+    _id: { type: String, required: true },
+    plate: { type: String, required: true },
+    post: { type: String, default: '' },
+    time: { type: String, required: true },
+    route: { type: String, required: true },
+    active: { type: Boolean, default: true },
+    createdBy: { type: personSchema, required: true },
+  },
+  { versionKey: false, timestamps: true },
+);
+shuttleRunSchema.index({ active: 1, time: 1 });
+export const ShuttleRun = mongoose.model('ShuttleRun', shuttleRunSchema);
+
+/** One run marked done on one day; `_id` `<run>:<yyyy-MM-dd>` makes it once. */
+const shuttleDoneSchema = new Schema(
+  { _id: { type: String, required: true }, run: { type: String, required: true }, day: { type: String, required: true }, by: { type: personSchema, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+shuttleDoneSchema.index({ day: 1 });
+export const ShuttleDone = mongoose.model('ShuttleDone', shuttleDoneSchema);
+
+/** Every copy of an accident card sent to 人防部, so all show who acknowledged it (Lark updates in place). */
+const accidentCardSchema = new Schema(
+  { accident: { type: String, required: true }, channel: { type: String, required: true }, userId: { type: String, required: true }, messageId: { type: String, default: null } },
+  { versionKey: false },
+);
+accidentCardSchema.index({ accident: 1 });
+export const AccidentCard = mongoose.model('AccidentCard', accidentCardSchema);
+
+/** The models as core/transition.ts takes them (mongoose's inferred types do not fit its generic). */
+export const Versioned = {
+  vehicle: Vehicle as unknown as Model<{ version: number }>,
+  permit: Permit as unknown as Model<{ version: number }>,
+  trip: Trip as unknown as Model<{ version: number }>,
+  accident: Accident as unknown as Model<{ version: number }>,
+};
+
+export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard];
+
+export interface Person {
+  staffId: string;
+  name: string;
+}
+export interface VehicleDoc {
+  _id: string;
+  version: number;
+  model: string;
+  post: string;
+  drivers: Person[];
+  odometer: number;
+  openTrip: string | null;
+  lastMaintenance: { on: string; odometer: number } | null;
+  active: boolean;
+}
+export interface PermitDoc {
+  _id: string;
+  version: number;
+  holder: Person;
+  vehicles: string[];
+  assessedOn: string;
+  expiresOn: string;
+  assessor: string;
+  issuedBy: Person;
+  issuedAt: Date;
+  status: 'active' | 'revoked';
+  revoked: { by: Person; at: Date; reason: string } | null;
+}
+export interface Costs {
+  fuel: number;
+  toll: number;
+  parking: number;
+  repair: number;
+}
+export interface TripDoc {
+  _id: string;
+  version: number;
+  plate: string;
+  driver: Person;
+  permit: string;
+  status: 'open' | 'ended';
+  startedAt: Date;
+  startOdometer: number;
+  purpose: string;
+  route: string;
+  endedAt: Date | null;
+  endOdometer: number | null;
+  costs: Costs;
+  note: string;
+  flags: { clause: string; code: string; message: string }[];
+  claimedAt: Date | null;
+}
+export interface AccidentDoc {
+  _id: string;
+  version: number;
+  plate: string;
+  trip: string | null;
+  reporter: Person;
+  occurred: string;
+  place: string;
+  injuries: string;
+  damage: string;
+  account: string;
+  status: 'reported' | 'acknowledged' | 'closed';
+  reportedAt: Date;
+  acknowledged: { by: Person; at: Date } | null;
+  instructions: { at: Date; by: Person; text: string }[];
+  outcome: { at: Date; by: Person; text: string } | null;
+}
+export interface ShuttleRunDoc {
+  _id: string;
+  plate: string;
+  post: string;
+  time: string;
+  route: string;
+  active: boolean;
+}

@@ -1,0 +1,229 @@
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { readAfterTransition, transition } from '../../src/core/transition.ts';
+import { Permit, Vehicle, Versioned, type PermitDoc, type VehicleDoc } from './models.ts';
+import { permitLine, vehicleCard } from './cards.ts';
+import { actor, decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
+import { CLAUSE, MANAGERS, parseDay, parseKm, parsePlate, permitDatesProblem, today } from './rules.ts';
+
+/* §3.4.1 专人驾车制度: the vehicle registry and the driving permits 综合部 issues after an assessment. */
+
+const day = (label: string, optional = false) => (input: string, ctx: BotContext): FieldResult => {
+  if (optional && isNone(input)) return { ok: true, value: '' };
+  const d = /^(今天|今日)$/.test(input.trim()) ? today(ctx.services.now(), ctx.services.config.timezone) : parseDay(input);
+  return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
+};
+
+const km = (label: string) => (input: string): FieldResult => {
+  const n = parseKm(input);
+  return n === undefined ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` } : { ok: true, value: String(n) };
+};
+
+export const registerVehicleForm: FormDefinition = {
+  name: 'vehicles.register',
+  title: '登记车辆',
+  allow: MANAGERS,
+  fields: [
+    { key: 'plate', label: '车牌', required: true, placeholder: '粤B12345', parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }) },
+    { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },
+    { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
+    { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', parse: peopleField('指定司机') },
+    { key: 'odometer', label: '当前里程', required: true, prompt: '请输入里程表当前读数（公里）', parse: km('当前里程') },
+    { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期', true) },
+  ],
+  async validate(_ctx, v): Promise<Record<string, string>> {
+    return (await Vehicle.exists({ _id: v.plate })) ? { plate: `车辆 ${v.plate} 已经登记过了。` } : {};
+  },
+  async submit(ctx, v) {
+    const now = ctx.services.now();
+    const odometer = Number(v.odometer);
+    const doc = {
+      _id: v.plate!,
+      model: v.model!,
+      post: v.post ?? '',
+      drivers: decodePeople(v.drivers ?? ''),
+      odometer,
+      lastMaintenance: { on: v.maintainedOn || today(now, ctx.services.config.timezone), odometer },
+      history: [{ at: now, by: actor(ctx), action: '登记车辆', detail: `${v.model}，${odometer} km` }],
+    };
+    try {
+      await Vehicle.create(doc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await ctx.reply(`车辆 ${v.plate} 已经登记过了，没有重复登记。`);
+      return;
+    }
+    ctx.log.info({ plate: v.plate }, 'vehicle registered');
+    await ctx.reply(vehicleCard((await loadVehicle(v.plate!))!, [], `已登记。下一步：考核通过的司机，发送「发准驾证」发证（${CLAUSE.permit}）。`));
+  },
+};
+
+/** 登记车辆 [字段: 值 lines] */
+export async function registerVehicle(ctx: StaffContext): Promise<void> {
+  await ctx.services.forms.start(ctx, registerVehicleForm.name, ctx.args);
+}
+
+async function activePermitsFor(plate: string): Promise<PermitDoc[]> {
+  return (await Permit.find({ vehicles: plate, status: 'active' }).lean()) as unknown as PermitDoc[];
+}
+
+/** 车辆 <车牌> */
+export async function showVehicle(ctx: StaffContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '车辆 粤B12345');
+  if (found) await ctx.reply(vehicleCard(found.v, await activePermitsFor(found.v._id)));
+}
+
+/** 车辆列表 */
+export async function listVehicles(ctx: StaffContext): Promise<void> {
+  const vs = (await Vehicle.find({ active: true }).sort({ _id: 1 }).limit(100).lean()) as unknown as VehicleDoc[];
+  if (!vs.length) {
+    await ctx.reply('还没有登记车辆。综合部可发送「登记车辆」。');
+    return;
+  }
+  const lines = vs.map((v) => `• ${v._id} ${v.model}${v.post ? `（${v.post}）` : ''}，${v.odometer} km${v.openTrip ? `，出车中 ${v.openTrip}` : ''}`);
+  await ctx.reply([`公司车辆 ${vs.length} 辆：`, ...lines, '发送「车辆 车牌」查看详情。'].join('\n'));
+}
+
+/** 指定司机 <车牌> 张三、李四 (§3.4.1 专人驾车) */
+export async function setDrivers(ctx: StaffContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '指定司机 粤B12345 张三、李四');
+  if (!found) return;
+  const parsed = await peopleField('指定司机')(found.rest);
+  if (!parsed.ok) {
+    await ctx.reply(parsed.error);
+    return;
+  }
+  const drivers = decodePeople(parsed.value);
+  const v = found.v;
+  const entry = { at: ctx.services.now(), by: actor(ctx), action: '指定司机', detail: drivers.map((d) => d.name).join('、') };
+  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: { drivers }, $push: { history: entry } }, ctx.sender.identity))) {
+    await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
+    return;
+  }
+  await ctx.reply(`已把 ${v._id} 的指定司机设为：${entry.detail}。他们还需要持有这辆车的准驾证才能出车（${CLAUSE.onlyHolders}）。`);
+}
+
+/** 停用车辆 <车牌> <原因>: sold or scrapped; it leaves the lists, reminders and inspections. */
+export async function retireVehicle(ctx: StaffContext): Promise<void> {
+  const found = await vehicleFromArgs(ctx, '停用车辆 粤B12345 已报废');
+  if (!found) return;
+  const { v, rest } = found;
+  if (!rest.trim()) {
+    await ctx.reply(`请写明停用原因，例如：停用车辆 ${v._id} 已报废`);
+    return;
+  }
+  if (v.openTrip) {
+    await ctx.reply(`车辆 ${v._id} 正在出车（${v.openTrip}），收车后才能停用。`);
+    return;
+  }
+  const entry = { at: ctx.services.now(), by: actor(ctx), action: '停用车辆', detail: rest.trim().slice(0, 100) };
+  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: { active: false }, $push: { history: entry } }, ctx.sender.identity))) {
+    await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
+    return;
+  }
+  ctx.log.info({ plate: v._id }, 'vehicle retired');
+  await ctx.reply(`已停用车辆 ${v._id}（${entry.detail}）。它不再出车，也不再提醒检查和保养；记录都保留。`);
+}
+
+// ─── 准驾证 ──────────────────────────────────────────────────────────────────
+
+async function parsePlates(input: string): Promise<FieldResult> {
+  const plates: string[] = [];
+  for (const w of input.split(/[、,，;；\s]+/).filter(Boolean)) {
+    const r = await parseRegisteredPlate(w);
+    if (!r.ok) return r;
+    if (!plates.includes(r.value)) plates.push(r.value);
+  }
+  return plates.length ? { ok: true, value: plates.join('、') } : { ok: false, error: '请填写准驾车辆的车牌。' };
+}
+
+export const permitForm: FormDefinition = {
+  name: 'vehicles.permit',
+  title: `发放准驾证（${CLAUSE.permit}）`,
+  allow: MANAGERS,
+  fields: [
+    { key: 'holder', label: '司机', required: true, prompt: '请输入考核通过的司机（姓名或电话）', parse: peopleField('司机', true) },
+    { key: 'vehicles', label: '准驾车辆', required: true, prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）', placeholder: '粤B12345、粤B67890', parse: parsePlates },
+    { key: 'number', label: '准驾证号', required: true, placeholder: '如 ZJ-2026-001', parse: (i) => (/^[\w-]{2,30}$/.test(i) ? { ok: true, value: i.toUpperCase() } : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' }) },
+    { key: 'assessedOn', label: '考核日期', required: true, prompt: '请输入考核通过的日期（如 2026-11-20，今天可回复「今天」）', parse: day('考核日期') },
+    { key: 'expiresOn', label: '有效期至', required: true, prompt: '请输入准驾证有效期至（如 2027-11-19）', parse: day('有效期至') },
+    { key: 'assessor', label: '考核人', required: true, parse: text('考核人', 20) },
+  ],
+  async validate(ctx, v) {
+    const errors: Record<string, string> = {};
+    const problem = permitDatesProblem(v.assessedOn!, v.expiresOn!, today(ctx.services.now(), ctx.services.config.timezone));
+    if (problem) errors[problem.includes('考核日期') ? 'assessedOn' : 'expiresOn'] = problem;
+    if (await Permit.exists({ _id: v.number })) errors.number = `准驾证号 ${v.number} 已经用过了，请换一个。`;
+    return errors;
+  },
+  async submit(ctx, v) {
+    const [holder] = decodePeople(v.holder!);
+    const vehicles = v.vehicles!.split('、');
+    try {
+      await Permit.create({
+        _id: v.number,
+        holder,
+        vehicles,
+        assessedOn: v.assessedOn,
+        expiresOn: v.expiresOn,
+        assessor: v.assessor,
+        issuedBy: actor(ctx),
+        issuedAt: ctx.services.now(),
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await ctx.reply(`准驾证号 ${v.number} 已经用过了，没有发证。`);
+      return;
+    }
+    ctx.log.info({ permit: v.number, holder: holder!.staffId }, 'driving permit issued');
+    const line = `准驾证 ${v.number}：${holder!.name} 可驾驶 ${vehicles.join('、')}，有效期至 ${v.expiresOn}。`;
+    await ctx.reply(`已发证。${line}`);
+    await tell(ctx.services, [], `🚗 综合部已为你发放${line}\n出车时发送「出车 车牌」，收车时发送「收车」。`, [holder!], [ctx.sender?.staffId ?? '']);
+  },
+};
+
+/** 发准驾证 [字段: 值 lines] */
+export async function issuePermit(ctx: StaffContext): Promise<void> {
+  await ctx.services.forms.start(ctx, permitForm.name, ctx.args);
+}
+
+/** 吊销准驾证 <证号> <原因> */
+export async function revokePermit(ctx: StaffContext): Promise<void> {
+  const [no = '', ...why] = ctx.args.trim().split(/\s+/);
+  const reason = why.join(' ');
+  if (!no || !reason || isNone(reason)) {
+    await ctx.reply('请写明准驾证号和吊销原因，例如：吊销准驾证 ZJ-2026-001 违规将车交给无证人员驾驶');
+    return;
+  }
+  const p = (await Permit.findById(no.toUpperCase()).lean()) as unknown as PermitDoc | null;
+  if (!p) {
+    await ctx.reply(`没有找到准驾证 ${no}。发送「准驾证」查看在册的准驾证。`);
+    return;
+  }
+  if (p.status === 'revoked') {
+    await ctx.reply(`准驾证 ${p._id} 已被 ${p.revoked?.by.name ?? ''} 吊销，不用再吊销。`);
+    return;
+  }
+  const revoked = { by: actor(ctx), at: ctx.services.now(), reason };
+  if (!(await transition(Versioned.permit, p._id, p.version, { $set: { status: 'revoked', revoked } }, ctx.sender.identity))) {
+    const now = (await readAfterTransition(Versioned.permit, p._id, p.version)) as unknown as PermitDoc | null;
+    await ctx.reply(`准驾证 ${p._id} 刚刚已由 ${now?.revoked?.by.name ?? '他人'} 处理。`);
+    return;
+  }
+  ctx.log.info({ permit: p._id }, 'driving permit revoked');
+  await ctx.reply(`已吊销准驾证 ${p._id}（${p.holder.name}），即日起不能再出车。`);
+  await tell(ctx.services, [], `你的准驾证 ${p._id} 已被综合部吊销，原因：${reason}。即日起不能驾驶公司车辆（${CLAUSE.onlyHolders}）。`, [p.holder]);
+}
+
+/** 准驾证: 综合部 sees every permit in force; anyone else their own. */
+export async function listPermits(ctx: StaffContext): Promise<void> {
+  const all = MANAGERS.some((r) => ctx.hasRole(r));
+  const filter: Record<string, unknown> = all ? { status: 'active' } : { 'holder.staffId': ctx.sender?.staffId ?? '-' };
+  const ps = (await Permit.find(filter).sort({ expiresOn: 1 }).limit(100).lean()) as unknown as PermitDoc[];
+  if (!ps.length) {
+    await ctx.reply(all ? '没有在册的准驾证。发送「发准驾证」为考核通过的司机发证。' : `你没有准驾证。需要驾车请联系综合部考核发证（${CLAUSE.permit}）。`);
+    return;
+  }
+  await ctx.reply([all ? `在册准驾证 ${ps.length} 张：` : '你的准驾证：', ...ps.map((p) => `• ${permitLine(p)}`)].join('\n'));
+}

@@ -1,0 +1,241 @@
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
+import { transition } from '../../src/core/transition.ts';
+import { Trip, VehicleEvent, Versioned, type TripDoc, type VehicleDoc } from './models.ts';
+import { tripCard } from './cards.ts';
+import { actor, isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
+import { CLAUSE, VIEWERS, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
+import { vehicleSettings } from './settings.ts';
+import { parseYuan } from '../../src/core/money.ts';
+
+/* §3.4.2 only permit holders drive; §3.4.5 出车记录里程数及各项费用明细. */
+
+export const TRIP_NO_RE = /\bCL-\d{8}-\d{3,}\b/i;
+
+function km(label: string) {
+  return (input: string): FieldResult => {
+    const n = parseKm(input);
+    return n === undefined ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` } : { ok: true, value: String(n) };
+  };
+}
+
+function yuan(label: string) {
+  return (input: string): FieldResult => {
+    if (isNone(input)) return { ok: true, value: '0' };
+    const fen = parseYuan(input);
+    if (fen === undefined) return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
+    return { ok: true, value: String(fen) };
+  };
+}
+
+/** The staff member behind the message, or a reply saying that driving needs a bound staff record. */
+async function driverOf(ctx: StaffContext) {
+  if (ctx.sender?.staffId) return actor(ctx);
+  await ctx.reply('出车需要员工身份：请先绑定你的员工档案（发送「绑定 绑定码」）。');
+  return undefined;
+}
+
+/**
+ * §3.4.2: the sender may start a trip in `v` only with a valid permit for it. A refusal is said
+ * plainly to the person and reported to 综合部 at once (the rulebook dismisses whoever lends the car).
+ */
+async function checkMayDrive(ctx: StaffContext, v: VehicleDoc): Promise<string | undefined> {
+  const who = actor(ctx);
+  const verdict = mayStartTrip(await permitsOf(who.staffId), v._id, today(ctx.services.now(), ctx.services.config.timezone));
+  if (verdict.ok) return verdict.permit;
+  await ctx.reply(verdict.message);
+  const now = ctx.services.now();
+  await VehicleEvent.create({ at: now, plate: v._id, kind: 'refused_driver', by: who, detail: verdict.reason });
+  ctx.log.warn({ plate: v._id, staffId: who.staffId }, 'trip refused: no valid permit');
+  await tell(ctx.services, ['general_affairs'], {
+    title: `无准驾证人员试图出车：${v._id}`,
+    color: 'red',
+    lines: [`人员：${who.name}`, `时间：${formatDateTime(now, ctx.services.config.timezone)}`, `原因：${verdict.reason}`, `指定司机：${v.drivers.map((d) => d.name).join('、') || '—'}`],
+    note: `已拒绝出车（${CLAUSE.onlyHolders}）。请核实是否有人将车交给无证人员。`,
+  });
+  return undefined;
+}
+
+/** What stops anyone from starting a trip now: the vehicle out already, or the driver still out. */
+async function busy(ctx: StaffContext, v: VehicleDoc, staffId: string): Promise<boolean> {
+  if (v.openTrip) {
+    const t = await loadTrip(v.openTrip);
+    await ctx.reply(`车辆 ${v._id} 正在出车（${v.openTrip}，司机 ${t?.driver.name ?? '—'}），要等收车后才能再出车。`);
+    return true;
+  }
+  const mine = await Trip.findOne({ 'driver.staffId': staffId, status: 'open' }, { _id: 1, plate: 1 }).lean();
+  if (mine) {
+    await ctx.reply(`你还有没收车的出车 ${mine._id}（${mine.plate}）。请先发送「收车」。`);
+    return true;
+  }
+  return false;
+}
+
+export const startTripForm: FormDefinition = {
+  name: 'vehicles.tripStart',
+  title: '出车登记',
+  fields: [
+    { key: 'startOdometer', label: '起始里程', required: true, prompt: '请输入出车时里程表读数（公里）', parse: km('起始里程') },
+    { key: 'purpose', label: '用途', required: true, prompt: '请输入出车用途（如 接送夜班队员）', parse: text('用途', 60) },
+    { key: 'route', label: '路线', prompt: '请输入路线（如 公司→万达广场→公司）', parse: text('路线', 100) },
+  ],
+  async submit(ctx, v, context) {
+    const who = await driverOf(ctx);
+    const vehicle = await loadVehicle(context.plate ?? '');
+    if (!who || !vehicle) return;
+    // the permit or the vehicle may have changed while the form was open
+    const permit = await checkMayDrive(ctx, vehicle);
+    if (!permit || (await busy(ctx, vehicle, who.staffId))) return;
+    const now = ctx.services.now();
+    const startKm = Number(v.startOdometer);
+    const flag = odometerContinuity(vehicle.odometer, startKm, vehicleSettings.of(ctx.services.config).odometerGapKm);
+    const no = await dailyNumber('CL', now, ctx.services.config.timezone);
+    await Trip.create({ _id: no, plate: vehicle._id, driver: who, permit, startedAt: now, startOdometer: startKm, purpose: v.purpose, route: v.route ?? '', flags: flag ? [flag] : [] });
+    // one trip at a time per vehicle: the vehicle's version decides between two drivers at once
+    // the trips are the vehicle's log: its own history keeps registry changes only, so it stays small
+    if (!(await transition(Versioned.vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm } }, ctx.sender.identity))) {
+      await Trip.deleteOne({ _id: no });
+      await ctx.reply(`没有登记：车辆 ${vehicle._id} 刚刚被别人登记出车或修改了。请发送「车辆 ${vehicle._id}」查看后再试。`);
+      return;
+    }
+    const trip = (await loadTrip(no))!;
+    ctx.log.info({ trip: no, plate: vehicle._id, flagged: !!flag }, 'trip started');
+    await ctx.reply(tripCard(trip, ctx.services.config.timezone, `已出车：${no}`, '注意安全，遵守交通法规。回来后发送「收车」登记里程和费用；如发生事故，立即发送「事故报备」。'));
+    if (flag) {
+      await tell(ctx.services, ['general_affairs'], tripCard(trip, ctx.services.config.timezone, `里程不连续：${vehicle._id}`, `请向司机 ${who.name} 核实（${CLAUSE.tripLog}）。`));
+    }
+  },
+};
+
+/** 出车 <车牌> [字段: 值 lines] */
+export async function startTrip(ctx: StaffContext): Promise<void> {
+  const who = await driverOf(ctx);
+  if (!who) return;
+  // 粤B 12345 is typed with a space as often as without
+  const args = ctx.args.trim();
+  const split = (re: RegExp) => re.exec(args)!.slice(1) as [string, string];
+  let [word, rest] = split(/^(\S*)\s*([\s\S]*)$/);
+  if (!parsePlate(word)) [word, rest] = split(/^(\S*(?:\s+[A-Z0-9]{5,6}(?=\s|$))?)\s*([\s\S]*)$/i);
+  const plate = parsePlate(word);
+  if (!plate) {
+    const mine = (await permitsOf(who.staffId)).filter((p) => p.status === 'active').flatMap((p) => p.vehicles);
+    await ctx.reply(`请写明车牌，例如：出车 ${mine[0] ?? '粤B12345'}${mine.length ? `\n你的准驾车辆：${[...new Set(mine)].join('、')}` : ''}`);
+    return;
+  }
+  const v = await loadVehicle(plate);
+  if (!v || !v.active) {
+    await ctx.reply(v ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
+    return;
+  }
+  // refuse before asking anything: a form for a trip that cannot happen helps nobody
+  if (!(await checkMayDrive(ctx, v)) || (await busy(ctx, v, who.staffId))) return;
+  const hint = ctx.can.formCards ? '' : `（该车上次记录里程 ${v.odometer} km）`;
+  if (hint) await ctx.reply(`出车 ${plate}${hint}`);
+  await ctx.services.forms.start(ctx, startTripForm.name, rest, { plate });
+}
+
+export const endTripForm: FormDefinition = {
+  name: 'vehicles.tripEnd',
+  title: '收车登记',
+  fields: [
+    { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程') },
+    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('油费') },
+    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('过路费') },
+    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('停车费') },
+    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('维修费') },
+    { key: 'note', label: '备注', parse: text('备注', 200) },
+  ],
+  async validate(_ctx, v, context): Promise<Record<string, string>> {
+    const trip = await loadTrip(context.trip ?? '');
+    const problem = trip ? endOdometerProblem(trip.startOdometer, Number(v.endOdometer)) : undefined;
+    return problem ? { endOdometer: problem } : {};
+  },
+  async submit(ctx, v, context) {
+    const trip = await loadTrip(context.trip ?? '');
+    if (!trip || trip.status !== 'open' || trip.driver.staffId !== ctx.sender?.staffId) {
+      await ctx.reply('这次出车已经收车了，没有重复登记。发送「出车记录」查看。');
+      return;
+    }
+    const now = ctx.services.now();
+    const endKm = Number(v.endOdometer);
+    const costs = { fuel: Number(v.fuel || 0), toll: Number(v.toll || 0), parking: Number(v.parking || 0), repair: Number(v.repair || 0) };
+    const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '' };
+    if (!(await transition(Versioned.trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
+      await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
+      return;
+    }
+    await closeOnVehicle(ctx, trip._id, trip.plate, endKm);
+    const after = (await loadTrip(trip._id))!;
+    ctx.log.info({ trip: trip._id, km: endKm - trip.startOdometer }, 'trip ended');
+    const claimable = after.costs.fuel + after.costs.toll + after.costs.parking + after.costs.repair > 0;
+    await ctx.reply(
+      tripCard(
+        after,
+        ctx.services.config.timezone,
+        `已收车：${trip._id}`,
+        claimable ? `费用按规定报账（${CLAUSE.tripLog}）：点「报销这次费用」或发送「出车报销 ${trip._id}」。` : undefined,
+        claimable ? [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no: trip._id }, style: 'primary' }] : undefined,
+      ),
+    );
+  },
+};
+
+/** The trip is over: the vehicle is free again and its odometer is the trip's end. */
+async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endKm: number): Promise<void> {
+  // the ended trip is already recorded; retry against concurrent edits of the vehicle (e.g. 指定司机)
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const v = await loadVehicle(plate);
+    if (!v || v.openTrip !== no) return;
+    if (await transition(Versioned.vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity)) return;
+  }
+  ctx.log.error({ trip: no, plate }, 'could not free the vehicle after a trip ended');
+}
+
+/** 收车 [字段: 值 lines]: ends the sender's trip under way. */
+export async function endTrip(ctx: StaffContext): Promise<void> {
+  const who = await driverOf(ctx);
+  if (!who) return;
+  const open = (await Trip.findOne({ 'driver.staffId': who.staffId, status: 'open' }).lean()) as unknown as TripDoc | null;
+  if (!open) {
+    await ctx.reply('你没有未收车的出车。出车时发送「出车 车牌」。');
+    return;
+  }
+  if (!ctx.can.formCards) await ctx.reply(`收车 ${open._id}（${open.plate}，出车里程 ${open.startOdometer} km）`);
+  await ctx.services.forms.start(ctx, endTripForm.name, ctx.args, { trip: open._id });
+}
+
+/** 出车记录 [车牌|单号]: one trip, a vehicle's last trips (viewers), or the sender's own. */
+export async function listTrips(ctx: StaffContext): Promise<void> {
+  const tz = ctx.services.config.timezone;
+  const arg = ctx.args.trim();
+  const viewer = VIEWERS.filter((r) => r !== 'driver').some((r) => ctx.hasRole(r));
+  const no = TRIP_NO_RE.exec(arg)?.[0]?.toUpperCase();
+  if (no) {
+    const t = await loadTrip(no);
+    if (!t || (!viewer && t.driver.staffId !== ctx.sender?.staffId)) {
+      await ctx.reply(`没有找到出车 ${no}。`);
+      return;
+    }
+    await ctx.reply(tripCard(t, tz, `出车 ${no}`));
+    return;
+  }
+  const plate = parsePlate(arg);
+  if (arg && !plate) {
+    await ctx.reply('请写车牌或出车单号，例如：出车记录 粤B12345');
+    return;
+  }
+  const filter: Record<string, unknown> = plate && viewer ? { plate } : { 'driver.staffId': ctx.sender?.staffId ?? '-', ...(plate ? { plate } : {}) };
+  const trips = (await Trip.find(filter).sort({ startedAt: -1 }).limit(10).lean()) as unknown as TripDoc[];
+  if (!trips.length) {
+    await ctx.reply('没有出车记录。');
+    return;
+  }
+  const lines = trips.map((t) => `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer === null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`);
+  await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
+}
+
+/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip. */
+export async function claimantTrips(staffId: string): Promise<{ _id: string; plate: string }[]> {
+  return (await Trip.find({ 'driver.staffId': staffId }, { _id: 1, plate: 1 }).sort({ startedAt: -1 }).limit(500).lean()).map((t) => ({ _id: String(t._id), plate: t.plate }));
+}

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.ts';
+import { isDuplicateKey } from './once.ts';
+import { InboxAttempt, SentReply } from '../models/inbox.ts';
+import type { SendLedger } from './outbox.ts';
+import type { Channel, SentRef } from './types.ts';
+
+/**
+ * Attempts and replies of inbox events, safe against a crash at any point on FerretDB 1.24,
+ * where only a unique `_id` insert is atomic.
+ */
+
+/** The recovery job (`inbox.recover`) runs this often; the takeover bound includes one such wait. */
+export const RECOVER_EVERY_SECONDS = 5;
+
+export type Taken =
+  /** This caller owns attempt `n` and processes the event. */
+  | { kind: 'attempt'; n: number }
+  /** Every attempt died without finishing: this caller owns the give-up attempt (error reply, `failed`). */
+  | { kind: 'give-up'; n: number }
+  /** Another live processor holds the current attempt. */
+  | { kind: 'busy' }
+  /** Even the give-up attempt died: nothing is left but to mark the event failed. */
+  | { kind: 'abandoned' };
+
+/**
+ * Takes the next attempt of an event. The insert of `${key}#${n}` is the claim, made before any
+ * other write, so there is no moment at which an attempt is owned but invisible: an owner that
+ * dies leaves a claim whose heartbeat stops, and once that is older than `staleBefore` the next
+ * caller claims `#${n + 1}`. Attempts `0 … maxAttempts-1` process the event; `#maxAttempts` gives up.
+ */
+export async function takeAttempt(key: string, owner: string, staleBefore: Date, maxAttempts: number): Promise<Taken> {
+  for (let n = 0; n <= maxAttempts; n++) {
+    const now = new Date();
+    try {
+      await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: owner, at: now, beatAt: now });
+      return n < maxAttempts ? { kind: 'attempt', n } : { kind: 'give-up', n };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const held = await InboxAttempt.findById(`${key}#${n}`, { beatAt: 1 }).lean();
+    if (held && held.beatAt > staleBefore) return { kind: 'busy' };
+  }
+  return { kind: 'abandoned' };
+}
+
+/** Refreshes an attempt's heartbeat until the returned function is called. */
+export function keepAlive(key: string, n: number, everyMs: number, log: Logger): () => void {
+  const timer = setInterval(() => {
+    InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } }).catch((err: unknown) =>
+      log.warn({ err, eventKey: key }, 'attempt heartbeat failed'),
+    );
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** A platform idempotency key for one reply (Lark's `uuid` takes at most 50 characters). */
+export function idempotencyKey(replyKey: string): string {
+  return createHash('sha256').update(replyKey).digest('hex').slice(0, 32);
+}
+
+/**
+ * Numbers the messages one processing of an event sends (`${key}:reply:${n}`, n in call order)
+ * and records each after the platform accepted it; a re-run after a crash returns the recorded
+ * ref instead of sending again, so it resumes after the last recorded message.
+ *
+ * Record-after-send, not claim-before-send: a claim taken before sending turns a crash between
+ * the claim and the send into a reply that is never sent (an acknowledged event left unanswered),
+ * and a crash between the send and the write leaves the same uncertainty either way. After a
+ * send that was not recorded the message is sent again with the same idempotency key, which a
+ * platform that honours one (Lark's `uuid`, one hour) turns into a no-op; elsewhere that narrow
+ * window — the send was accepted, the process died before the record was written — is the only
+ * way left to get a reply twice.
+ */
+export class ReplyLedger implements SendLedger {
+  /**
+   * Sends whose record could not be written (the database went away mid-event), by event: a
+   * re-run in this process — the usual one after an outage — still skips them.
+   */
+  private static unrecorded = new Map<string, Map<number, SentRef>>();
+  private next = 0;
+
+  private constructor(
+    private readonly key: string,
+    private readonly recorded: Map<number, SentRef>,
+    private readonly log: Logger,
+  ) {}
+
+  /** A first attempt cannot have sent anything yet, so only a re-run reads what was recorded. */
+  static async open(key: string, rerun: boolean, log: Logger): Promise<ReplyLedger> {
+    const recorded = new Map<number, SentRef>();
+    if (rerun) {
+      for (const r of await SentReply.find({ event: key }).lean()) {
+        recorded.set(r.n, { channel: r.channel as Channel, messageId: r.messageId ?? undefined });
+      }
+      for (const [n, ref] of ReplyLedger.unrecorded.get(key) ?? []) recorded.set(n, ref);
+    }
+    return new ReplyLedger(key, recorded, log);
+  }
+
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>): Promise<SentRef> {
+    const n = this.next++;
+    const done = this.recorded.get(n);
+    if (done) return Promise.resolve(done);
+    const replyKey = `${this.key}:reply:${n}`;
+    return send(idempotencyKey(replyKey)).then(async (ref) => {
+      try {
+        await SentReply.create({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
+      } catch (err) {
+        // the message is out; a missing record only matters if this event is ever run again
+        if (!isDuplicateKey(err)) {
+          this.log.warn({ err, replyKey }, 'could not record a sent reply');
+          ReplyLedger.remember(this.key, n, ref);
+        }
+      }
+      return ref;
+    });
+  }
+
+  private static remember(key: string, n: number, ref: SentRef): void {
+    const sends = ReplyLedger.unrecorded.get(key) ?? new Map<number, SentRef>();
+    sends.set(n, ref);
+    ReplyLedger.unrecorded.set(key, sends);
+    // bounded: an outage long enough to fill this is past what one process can bridge
+    if (ReplyLedger.unrecorded.size > 10_000) ReplyLedger.unrecorded.delete(ReplyLedger.unrecorded.keys().next().value!);
+  }
+}
+
+const DB_DOWN = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoTopologyClosedError',
+  'MongoNotConnectedError',
+  'MongoPoolClearedError',
+]);
+
+/**
+ * The database could not be reached: the event is left to a later attempt instead of being
+ * answered with an error and marked failed, since it will most likely succeed then.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e = err as { name?: string; message?: string; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++, e = e.cause as typeof e) {
+    if (e.name && DB_DOWN.has(e.name)) return true;
+    if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
+  }
+  return false;
+}

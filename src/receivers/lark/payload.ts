@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { Attachment, BotEvent } from '../../core/types.ts';
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Inbound shapes. The SDK's EventDispatcher hands handlers the v2 envelope flattened
+// (`{...header, ...event}`); the webhook path flattens the same way, so one converter serves both.
+// ─────────────────────────────────────────────────────────────────────────────
+
+export interface LarkMention {
+  key: string;
+  id?: { open_id?: string; user_id?: string; union_id?: string };
+  name?: string;
+}
+
+/** im.message.receive_v1, flattened (header fields at the top). */
+export interface LarkMessageEventData {
+  event_id?: string;
+  create_time?: string;
+  sender?: { sender_id?: { open_id?: string; user_id?: string; union_id?: string }; sender_type?: string };
+  message?: {
+    message_id?: string;
+    chat_id?: string;
+    chat_type?: string;
+    message_type?: string;
+    content?: string;
+    mentions?: LarkMention[];
+  };
+}
+
+/** card.action.trigger, flattened (note: the event's `token` is the card token, not the verification token). */
+export interface LarkCardActionData {
+  event_id?: string;
+  token?: string;
+  create_time?: string;
+  operator?: { open_id?: string; user_id?: string; union_id?: string; name?: string };
+  action?: { value?: unknown; form_value?: unknown; tag?: string; name?: string; option?: string };
+  context?: { open_message_id?: string; open_chat_id?: string };
+  open_message_id?: string;
+  open_chat_id?: string;
+}
+
+export type MessageConversion =
+  | { kind: 'event'; event: BotEvent }
+  /** A message the bot cannot read (image, file, sticker…) sent to it in private. */
+  | { kind: 'unsupported'; messageType: string; chatId: string; messageId: string }
+  | { kind: 'ignored'; reason: string };
+
+export interface ConvertOptions {
+  /** The bot's own open_id, when known: then only mentions of the bot address it in a group. */
+  botOpenId?: string;
+  now?: Date;
+}
+
+/**
+ * An im.message.receive_v1 event as a BotEvent. Only text is understood. In a group the bot only
+ * answers what is addressed to it: a message that @-mentions it (Lark only delivers those unless
+ * the app may read all group messages) or that starts with `/`. The `@_user_N` placeholders are
+ * removed; a bare @mention reads as 帮助.
+ */
+export function messageEventToBotEvent(data: LarkMessageEventData, opts: ConvertOptions = {}): MessageConversion {
+  const msg = data.message;
+  if (!msg?.message_id || !msg.chat_id) return { kind: 'ignored', reason: 'malformed: no message or chat id' };
+  if (data.sender?.sender_type && data.sender.sender_type !== 'user') return { kind: 'ignored', reason: `sender is ${data.sender.sender_type}` };
+  const userId = data.sender?.sender_id?.open_id;
+  if (!userId) return { kind: 'ignored', reason: 'malformed: no sender open_id' };
+  const isGroup = msg.chat_type !== 'p2p';
+
+  const event = (text: string, attachments?: Attachment[]): MessageConversion => ({
+    kind: 'event',
+    event: { id: msg.message_id!, channel: 'lark', chat: { id: msg.chat_id!, isGroup }, userId, kind: 'message', text, attachments, receivedAt: opts.now ?? new Date() },
+  });
+  if (msg.message_type !== 'text') {
+    if (isGroup) return { kind: 'ignored', reason: `${msg.message_type} message in a group` };
+    const attachment = attachmentOf(msg.message_id, msg.message_type, msg.content);
+    if (!attachment) return { kind: 'unsupported', messageType: String(msg.message_type), chatId: msg.chat_id, messageId: msg.message_id };
+    return event('', [attachment]);
+  }
+  const raw = parseTextContent(msg.content);
+  if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
+
+  const mentions = msg.mentions ?? [];
+  const text = raw.replace(/@_user_\d+|@_all/g, ' ').replace(/[ \t\u3000]+/g, ' ').trim();
+  if (isGroup) {
+    const mentioned = opts.botOpenId ? mentions.some((m) => m.id?.open_id === opts.botOpenId) : mentions.length > 0;
+    if (!mentioned && !/^[/／]/.test(text)) return { kind: 'ignored', reason: 'group message not addressed to the bot' };
+  }
+  return event(text || '帮助');
+}
+
+/** A picture or file message as a reference the Open API can fetch again (message id + key). */
+function attachmentOf(messageId: string, type: string | undefined, content: string | undefined): Attachment | undefined {
+  if (type !== 'image' && type !== 'file') return undefined;
+  try {
+    const c = JSON.parse(content ?? '{}') as { image_key?: string; file_key?: string; file_name?: string };
+    const key = type === 'image' ? c.image_key : c.file_key;
+    if (!key) return undefined;
+    return { kind: type, ref: `lark:${messageId}:${key}`, name: c.file_name };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A card.action.trigger callback (button click or form submit) as a BotEvent. The button's value
+ * carries the route key in `action`; the rest of it, and the form's values, become strings.
+ * `isGroup` says whether the chat is a group when the receiver knows it; unknown counts as a group,
+ * so phone numbers stay masked.
+ */
+export function cardActionToBotEvent(
+  data: LarkCardActionData,
+  opts: { now?: Date; isGroup?: (chatId: string) => boolean | undefined } = {},
+): BotEvent | null {
+  const userId = data.operator?.open_id;
+  const value = toStringRecord(parseMaybeJson(data.action?.value));
+  const action = value.action;
+  if (!userId || !action) return null;
+  delete value.action;
+  const chatId = data.context?.open_chat_id ?? data.open_chat_id ?? `p2p-${userId}`;
+  const messageId = data.context?.open_message_id ?? data.open_message_id;
+  const form = data.action?.form_value === undefined || data.action.form_value === null ? undefined : toStringRecord(data.action.form_value);
+  const id =
+    data.event_id ??
+    `h${createHash('sha256')
+      .update([data.token ?? '', userId, data.create_time ?? '', messageId ?? '', JSON.stringify(data.action ?? {})].join('\u0000'))
+      .digest('hex')
+      .slice(0, 32)}`;
+  return {
+    id,
+    channel: 'lark',
+    chat: { id: chatId, isGroup: opts.isGroup?.(chatId) ?? true },
+    userId,
+    kind: 'action',
+    action: { action, value, ...(form ? { form } : {}), ...(messageId ? { messageId } : {}) },
+    receivedAt: opts.now ?? new Date(),
+  };
+}
+
+function parseTextContent(content: string | undefined): string | undefined {
+  if (typeof content !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(content) as { text?: unknown };
+    return typeof parsed?.text === 'string' ? parsed.text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseMaybeJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return {};
+  }
+}
+
+/** Card values and form inputs as strings: handlers only ever see `Record<string, string>`. */
+function toStringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (x === null || x === undefined) out[k] = '';
+    else if (Array.isArray(x)) out[k] = x.map((e) => (typeof e === 'object' ? JSON.stringify(e) : String(e))).join(',');
+    else if (typeof x === 'object') out[k] = JSON.stringify(x);
+    else out[k] = String(x);
+  }
+  return out;
+}

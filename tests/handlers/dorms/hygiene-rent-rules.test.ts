@@ -1,0 +1,96 @@
+import { describe, it, expect } from 'vitest';
+import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from '../../../handlers/dorms/hygiene-rules.ts';
+import {
+  accountFor,
+  amountChange,
+  maskAccount,
+  mayseeAccount,
+  parseAccount,
+  previousMonth,
+  rentDue,
+} from '../../../handlers/dorms/rent-rules.ts';
+
+describe('§3.3.1 the hygiene checklist', () => {
+  it('has the rulebook’s six items, 空气清洁无异味 from §3.3.2 included', () => {
+    expect(HYGIENE_CHECKLIST.map((i) => i.label)).toEqual([
+      '床铺平整清洁',
+      '床单与床垫同宽',
+      '棉被二折四叠放床头中间',
+      '帽子放被子中央',
+      '物品摆放整齐不放床上',
+      '空气清洁无异味',
+    ]);
+  });
+
+  it.each([
+    ['合格', true],
+    ['√', true],
+    ['1', true],
+    ['不合格', false],
+    ['×', false],
+    ['0', false],
+    ['还行', undefined],
+  ])('reads "%s" as %s', (text, pass) => {
+    expect(parsePassFail(text)).toBe(pass);
+  });
+
+  it('takes a score 0–100 or computes one from the items passed', () => {
+    expect(parseScore('85')).toBe(85);
+    expect(parseScore('85分')).toBe(85);
+    expect(parseScore('101')).toBeUndefined();
+    expect(defaultScore([{ pass: true }, { pass: true }, { pass: false }])).toBe(67);
+  });
+});
+
+describe('§3.3.2 卫生评比 ranking', () => {
+  const ev = (dorm: string, score: number, failed = 0) => ({ dorm, score, items: Array.from({ length: 6 }, (_, i) => ({ key: String(i), pass: i >= failed })) });
+
+  it('ranks by mean score, ties share a rank and order by fewer failed items; unevaluated dorms last without a rank', () => {
+    const rows = rankDorms([ev('城南宿舍', 90), ev('城南宿舍', 80, 1), ev('城北宿舍', 85, 2), ev('东区宿舍', 95)], ['城南宿舍', '城北宿舍', '东区宿舍', '西区宿舍']);
+    expect(rows.map((r) => [r.rank, r.dorm, r.average, r.failedItems])).toEqual([
+      [1, '东区宿舍', 95, 0],
+      [2, '城南宿舍', 85, 1],
+      [2, '城北宿舍', 85, 2],
+      [null, '西区宿舍', null, 0],
+    ]);
+    expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 85 分（2 次，不合格 1 项）');
+    expect(rankLine(rows[3]!)).toBe('• 西区宿舍：本期未评比');
+  });
+});
+
+describe('§3.3.4 the landlord’s account', () => {
+  it('reads an account with spaces and dashes and refuses anything else', () => {
+    expect(parseAccount('6222 0212 3456 7890 123')).toBe('6222021234567890123');
+    expect(parseAccount('6222-0212')).toBe('62220212');
+    expect(parseAccount('abc')).toBeUndefined();
+    expect(parseAccount('123')).toBeUndefined();
+  });
+
+  it('masks it except for 综合部 and 财务部 in a private chat', () => {
+    expect(maskAccount('6222021234567890123')).toBe('6222 **** **** 0123');
+    expect(mayseeAccount({ isGroup: false, roles: ['finance'] })).toBe(true);
+    expect(mayseeAccount({ isGroup: false, roles: new Set(['general_affairs']) })).toBe(true);
+    expect(mayseeAccount({ isGroup: true, roles: ['finance'] })).toBe(false);
+    expect(mayseeAccount({ isGroup: false, roles: ['team_leader'] })).toBe(false);
+    expect(accountFor('6222021234567890123', false)).not.toContain('02123456');
+  });
+});
+
+describe('§3.3.4 rent amounts and the monthly round', () => {
+  it('flags an amount that differs from last month’s', () => {
+    expect(amountChange(null, 350000)).toEqual({ changed: false, deltaFen: 0 });
+    expect(amountChange(350000, 350000)).toEqual({ changed: false, deltaFen: 0 });
+    expect(amountChange(350000, 380000)).toEqual({ changed: true, deltaFen: 30000 });
+  });
+
+  it('knows the month before', () => {
+    expect(previousMonth('2026-01')).toBe('2025-12');
+    expect(previousMonth('2026-11')).toBe('2026-10');
+  });
+
+  it('reminds from the reminder day and escalates from the escalation day', () => {
+    expect(rentDue(1, 1, 10)).toEqual({ remind: true, escalate: false });
+    expect(rentDue(12, 1, 10)).toEqual({ remind: true, escalate: true });
+    expect(rentDue(3, 5, 10)).toEqual({ remind: false, escalate: false });
+  });
+});

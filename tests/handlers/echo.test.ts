@@ -1,0 +1,53 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../helpers/db.ts';
+import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
+import { Staff } from '../../src/models/index.ts';
+import type { Bot } from '../../src/bot.ts';
+
+/*
+ * What someone typed and is quoted back to them (「…」) is cut short and cleaned: a 10,000-character
+ * argument full of NULs comes back as a short, printable quote, wherever it is echoed.
+ */
+
+useDatabase('echo');
+
+let bot: Bot;
+let chat: MemoryReceiver;
+
+beforeAll(async () => {
+  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
+});
+afterAll(() => bot.stop());
+beforeEach(async () => {
+  await clearCollections();
+  await Staff.create({ name: '张三', phone: '13800000001', roles: ['guard'], post: '万达广场' });
+});
+
+const HUGE = `孙${'\u0000队员'.repeat(3334)}`; // 10,003 characters, a third of them NUL
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+describe('echoes of user text', () => {
+  it.each([
+    ['人员', `人员 ${HUGE}`, '没有找到'],
+    ['人员列表', `人员列表 ${HUGE}`, '的人员'],
+    ['设置角色', `设置角色 张三 ${HUGE}`, '不认识'],
+    ['投诉', `投诉 ${HUGE}`, '不是受理编号'],
+    ['not understood', HUGE, '没有听懂'],
+  ])('%s quotes at most 20 characters, without NUL or control characters', async (_name, text, expected) => {
+    const replies = await chat.say('boss', text);
+    expect(replies).toHaveLength(1);
+    const [reply] = replies as [string];
+    expect(reply).toContain(expected);
+    expect(reply).not.toMatch(CONTROL);
+    expect(reply.length).toBeLessThan(200);
+    const quoted = /「([^」]*)」/.exec(reply)?.[1] ?? '';
+    expect(Array.from(quoted).length).toBeLessThanOrEqual(21);
+  });
+
+  it('refuses a 10,000-character 驻点 instead of storing and echoing it', async () => {
+    const [reply] = await chat.say('boss', `设置驻点 张三 ${'万'.repeat(10_000)}`);
+    expect(reply).toContain('驻点名称太长');
+    expect(reply!.length).toBeLessThan(200);
+    expect((await Staff.findOne({ name: '张三' }).lean())?.post).toBe('万达广场');
+  });
+});

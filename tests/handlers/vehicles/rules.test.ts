@@ -1,0 +1,173 @@
+import { describe, it, expect } from 'vitest';
+import {
+  accidentNeedsResend,
+  endOdometerProblem,
+  maintenanceDue,
+  mayStartTrip,
+  monthJustEnded,
+  monthlyUsage,
+  odometerContinuity,
+  parseKm,
+  parsePlate,
+  parseTimeOfDay,
+  shuttleLate,
+  permitDatesProblem,
+  permitReminderThreshold,
+  tripClaimProblem,
+  vehicleCostWithoutTrip,
+  tripCostItems,
+} from '../../../handlers/vehicles/rules.ts';
+
+const permit = (o: Partial<{ _id: string; vehicles: string[]; expiresOn: string; status: 'active' | 'revoked' }> = {}) => ({
+  _id: 'ZJ-001',
+  vehicles: ['粤B12345'],
+  expiresOn: '2027-06-30',
+  status: 'active' as const,
+  ...o,
+});
+const costs = (o: Partial<Record<'fuel' | 'toll' | 'parking' | 'repair', number>> = {}) => ({ fuel: 0, toll: 0, parking: 0, repair: 0, ...o });
+
+describe('plates and readings', () => {
+  it('reads plates however they are typed, and refuses what is not one', () => {
+    expect(parsePlate('粤b·12345')).toBe('粤B12345');
+    expect(parsePlate('粤B D12345')).toBe('粤BD12345');
+    expect(parsePlate('12345')).toBeUndefined();
+    expect(parsePlate('粤B123')).toBeUndefined();
+  });
+  it('reads odometer kilometres as whole numbers', () => {
+    expect(parseKm('12,345 公里')).toBe(12345);
+    expect(parseKm('800km')).toBe(800);
+    expect(parseKm('12.5')).toBeUndefined();
+    expect(parseKm('很多')).toBeUndefined();
+  });
+});
+
+describe('§3.4.1 permits are issued after an assessment', () => {
+  it('refuses an assessment in the future and an expiry already past or before the assessment', () => {
+    expect(permitDatesProblem('2026-11-28', '2027-11-27', '2026-11-27')).toContain('§3.4.1');
+    expect(permitDatesProblem('2026-11-20', '2026-11-27', '2026-11-27')).toContain('已经过了');
+    expect(permitDatesProblem('2026-11-20', '2027-11-19', '2026-11-27')).toBeUndefined();
+  });
+  it('reminds at the nearest threshold reached, and once more when expired', () => {
+    expect(permitReminderThreshold('2027-01-30', '2026-11-27', [7, 30])).toBeUndefined();
+    expect(permitReminderThreshold('2026-12-27', '2026-11-27', [7, 30])).toBe(30);
+    expect(permitReminderThreshold('2026-12-01', '2026-11-27', [7, 30])).toBe(7);
+    expect(permitReminderThreshold('2026-11-27', '2026-11-27', [7, 30])).toBe(7);
+    expect(permitReminderThreshold('2026-11-26', '2026-11-27', [7, 30])).toBe(0);
+  });
+});
+
+describe('§3.4.2 only permit holders drive', () => {
+  it('lets a holder of a valid permit for that vehicle start a trip', () => {
+    expect(mayStartTrip([permit()], '粤B12345', '2026-11-27')).toEqual({ ok: true, permit: 'ZJ-001' });
+  });
+  it.each([
+    [[], '没有准驾证'],
+    [[permit({ status: 'revoked' })], '已被吊销'],
+    [[permit({ expiresOn: '2026-11-26' })], '已于 2026-11-26 过期'],
+    [[permit({ vehicles: ['粤B99999'] })], '不含车辆 粤B12345'],
+  ])('refuses %j naming the clause and why', (permits, why) => {
+    const v = mayStartTrip(permits, '粤B12345', '2026-11-27');
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.message).toContain('§3.4.2');
+      expect(v.message).toContain(why);
+      expect(v.message).toContain('综合部');
+    }
+  });
+  it('a permit valid through its expiry day still drives that day', () => {
+    expect(mayStartTrip([permit({ expiresOn: '2026-11-27' })], '粤B12345', '2026-11-27').ok).toBe(true);
+  });
+});
+
+describe('§3.4.5 trip log', () => {
+  it('flags a start below the last reading, and a gap beyond the configured km', () => {
+    expect(odometerContinuity(1000, 990, 10)?.code).toBe('odometer_back');
+    expect(odometerContinuity(1000, 1011, 10)?.code).toBe('odometer_gap');
+    expect(odometerContinuity(1000, 1011, 10)?.message).toContain('11 km');
+    expect(odometerContinuity(1000, 1010, 10)).toBeUndefined();
+    expect(odometerContinuity(1000, 1000, 0)).toBeUndefined();
+  });
+  it('refuses an end reading below the start or implausibly far', () => {
+    expect(endOdometerProblem(1000, 999)).toContain('小于');
+    expect(endOdometerProblem(1000, 5000)).toContain('核对');
+    expect(endOdometerProblem(1000, 1080)).toBeUndefined();
+  });
+  it('turns costs into §3.5 items, one per kind, each naming the trip', () => {
+    const items = tripCostItems({ _id: 'CL-20261127-001', plate: '粤B12345', purpose: '接送夜班', costs: costs({ fuel: 20000, parking: 1000 }), endedAt: new Date() }, '2026-11-27', '王综合');
+    expect(items).toEqual([
+      { date: '2026-11-27', category: 'fuel', amount: 20000, matter: '出车 CL-20261127-001 粤B12345：接送夜班（油费）', contact: '王综合', serials: [], travellers: 1 },
+      { date: '2026-11-27', category: 'toll', amount: 1000, matter: '出车 CL-20261127-001 粤B12345：接送夜班（停车费）', contact: '王综合', serials: [], travellers: 1 },
+    ]);
+  });
+  it('lets only the driver claim an ended trip with costs, and never twice', () => {
+    const trip = { _id: 'CL-1', status: 'ended' as const, driver: { staffId: 'd1', name: '张三' }, costs: costs({ fuel: 100 }) };
+    expect(tripClaimProblem(trip, 'd1')).toBeUndefined();
+    expect(tripClaimProblem(trip, 'x')).toContain('张三');
+    expect(tripClaimProblem({ ...trip, status: 'open' }, 'd1')).toContain('收车');
+    expect(tripClaimProblem({ ...trip, costs: costs() }, 'd1')).toContain('没有登记费用');
+    expect(tripClaimProblem(trip, 'd1', '报销单 BX-20261127-001')).toContain('BX-20261127-001');
+  });
+  it('maintenance falls due by date or by mileage, whichever comes first', () => {
+    const every = { km: 5000, months: 6 };
+    expect(maintenanceDue({ on: '2026-06-01', odometer: 10000 }, 12000, '2026-11-27', every).due).toBe(false);
+    expect(maintenanceDue({ on: '2026-06-01', odometer: 10000 }, 15000, '2026-11-27', every)).toMatchObject({ due: true, byKm: 15000 });
+    expect(maintenanceDue({ on: '2026-05-27', odometer: 10000 }, 11000, '2026-11-27', every)).toMatchObject({ due: true, byDate: '2026-11-27' });
+  });
+});
+
+describe('§3.4.4 accidents', () => {
+  it('sends an unacknowledged report again after the configured minutes only', () => {
+    const reportedAt = new Date('2026-11-27T06:00:00Z');
+    expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:14:59Z'), 15)).toBe(false);
+    expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:15:00Z'), 15)).toBe(true);
+    expect(accidentNeedsResend({ status: 'acknowledged', reportedAt }, new Date('2026-11-27T07:00:00Z'), 15)).toBe(false);
+  });
+});
+
+describe('§3.4.6 monthly inspection', () => {
+  it('adds up a month of trips: count, kilometres, costs', () => {
+    const trips = [
+      { startOdometer: 100, endOdometer: 150, costs: costs({ fuel: 5000 }) },
+      { startOdometer: 150, endOdometer: 180, costs: costs({ toll: 1500 }) },
+      { startOdometer: 180, endOdometer: null, costs: costs() },
+    ];
+    expect(monthlyUsage(trips)).toEqual({ trips: 3, km: 80, costs: 6500 });
+  });
+  it('checks the month just ended on the first day of the next one only', () => {
+    expect(monthJustEnded('2026-12-01')).toBe('2026-11');
+    expect(monthJustEnded('2027-01-01')).toBe('2026-12');
+    expect(monthJustEnded('2026-11-30')).toBeUndefined();
+  });
+});
+
+describe('§3.4.3 shuttle runs on time', () => {
+  it('reads a departure time', () => {
+    expect(parseTimeOfDay('7:30')).toBe('07:30');
+    expect(parseTimeOfDay('18点05')).toBe('18:05');
+    expect(parseTimeOfDay('25:00')).toBeUndefined();
+  });
+  it('reminds the driver after the margin, 综合部 after twice the margin, nobody once it is done', () => {
+    const at = (iso: string) => new Date(iso);
+    // 07:30 in Shanghai is 23:30 UTC the day before
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:44:00Z'), 15, false)).toEqual({ remind: false, escalate: false });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:45:00Z'), 15, false)).toEqual({ remind: true, escalate: false });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, false)).toEqual({ remind: true, escalate: true });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, true)).toEqual({ remind: false, escalate: false });
+  });
+});
+
+describe('§3.4.5 fuel and repair only with a trip (for the §3.5 checks)', () => {
+  const trips = [{ _id: 'CL-20261127-001', plate: '粤B12345' }];
+  it('accepts fuel naming the claimant’s trip or a plate they drove, and any other category', () => {
+    expect(vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], trips)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'repair', matter: '粤b12345 换刹车片' }], trips)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }], [])).toBeUndefined();
+  });
+  it('refuses fuel or repair by someone with no trip on that vehicle, naming the clause and the items', () => {
+    const r = vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }, { category: 'fuel', matter: '加油' }, { category: 'repair', matter: '粤B99999 补胎' }], trips);
+    expect(r?.items).toEqual([1, 2]);
+    expect(r?.message).toContain('§3.4.5');
+    expect(r?.message).toContain('第 2、3 项');
+  });
+});

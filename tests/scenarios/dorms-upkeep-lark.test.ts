@@ -1,0 +1,99 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../helpers/db.ts';
+import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
+import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
+import { DORM_PEOPLE, seedDormPeople, seedLeaders, sh, type DormWho } from '../helpers/dorms.ts';
+import { eveningStep } from '../../handlers/dorms/evening.ts';
+import { HygieneEvaluation, RentReport, RollCall } from '../../handlers/dorms/models.ts';
+
+/*
+ * Hygiene evaluations, rent reports and a double tap through Lark for real: form cards submitted
+ * signed and encrypted, cards to 综合部/财务部 through the SDK to the stand-in.
+ */
+
+useDatabase('dorms_upkeep_lark');
+
+const OPEN_IDS = Object.fromEntries(Object.keys(DORM_PEOPLE).map((k) => [k, `ou_${k}`])) as Record<DormWho, string>;
+const ACCOUNT = '6222021234567890123';
+let lark: LarkBot;
+let standin: LarkStandin;
+let clock = sh('10:00');
+
+beforeAll(async () => {
+  lark = await startLarkBot({}, { now: () => clock });
+  standin = lark.standin;
+});
+afterAll(() => lark?.close());
+beforeEach(async () => {
+  await clearCollections();
+  standin.reset();
+  clock = sh('10:00');
+  await seedLeaders(await seedDormPeople('lark', OPEN_IDS));
+});
+
+/** The form card the bot sent `who` in their private chat whose inputs include `input`. */
+const formCard = (who: DormWho, input: string) =>
+  standin.waitFor(() => standin.cards(p2p(OPEN_IDS[who])).find((c) => formInputNames(c.card).includes(input)), `the form card with ${input}`);
+
+describe('§3.3.2 a hygiene evaluation on a Lark form card', () => {
+  it('shows the §3.3.1 checklist, refuses a mark that is not 合格/不合格 inline, records the evaluation and ranks it', async () => {
+    await lark.say(OPEN_IDS.chen, '卫生检查');
+    const form = await formCard('chen', 'bed');
+    expect(formInputNames(form.card)).toEqual(['bed', 'sheet', 'quilt', 'cap', 'items', 'air', 'score', 'notes']);
+    const submit = findButtonValue(form.card, 'form.submit')!;
+    expect(submit).toEqual({ action: 'form.submit', form: 'dorms.hygiene', dorm: '城南宿舍' });
+    const marks = { bed: '合格', sheet: '合格', quilt: '不合格', cap: '合格', items: '合格', air: '合格', score: '', notes: '被子没叠好' };
+    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { ...marks, air: '一般' })).toContain('红字');
+    expect(await HygieneEvaluation.countDocuments()).toBe(0);
+    await lark.click(OPEN_IDS.chen, form.messageId, submit, marks);
+    const e = await HygieneEvaluation.findOne().lean();
+    expect(e).toMatchObject({ dorm: '城南宿舍', score: 83, notes: '被子没叠好', inspector: { name: '陈队长' } });
+    await lark.say(OPEN_IDS.zonghe, '卫生评比 2026-11');
+    const rank = await standin.waitFor(() => standin.texts(p2p(OPEN_IDS.zonghe)).find((t) => t.includes('宿舍卫生评比')), 'the ranking');
+    expect(rank).toContain('1. 城南宿舍：平均 83 分（1 次，不合格 1 项）');
+  });
+});
+
+describe('§3.3.4 a rent report on Lark', () => {
+  it('masks the account for the leader, shows it in full to 综合部 and 财务部, and 财务部 marks it paid with one tap', async () => {
+    await lark.say(OPEN_IDS.chen, '房租申报');
+    const form = await formCard('chen', 'account');
+    const submit = findButtonValue(form.card, 'form.submit')!;
+    await lark.click(OPEN_IDS.chen, form.messageId, submit, { period: '2026-11', amount: '3500', landlord: '王房东', bank: '工商银行城南支行', account: ACCOUNT, note: '' });
+    expect(await RentReport.countDocuments()).toBe(1);
+    const all = JSON.stringify(standin.requests.filter((r) => [p2p(OPEN_IDS.chen), OPEN_IDS.chen].includes(String(r.body.receive_id))).map((r) => r.content));
+    // Lark markdown escapes the stars
+    expect(all).toMatch(/账号：6222 [\\*]+ [\\*]+ 0123/);
+    // neither the reply nor the submitted form card shows the number in full to the leader
+    expect(all + JSON.stringify(standin.patches(form.messageId).map((p) => p.content))).not.toContain(ACCOUNT);
+
+    const toGa = await standin.waitFor(() => standin.cards(OPEN_IDS.zonghe)[0], 'the card to 综合部');
+    expect(JSON.stringify(toGa.card)).toContain(ACCOUNT);
+    expect(findButtonValue(toGa.card, 'dorms.rentPaid')).toBeUndefined();
+    const toFinance = await standin.waitFor(() => standin.cards(OPEN_IDS.caiwu)[0], 'the card to 财务部');
+    expect(JSON.stringify(toFinance.card)).toContain(ACCOUNT);
+    const paid = findButtonValue(toFinance.card, 'dorms.rentPaid')!;
+
+    expect(await lark.click(OPEN_IDS.zonghe, toFinance.messageId, paid)).toContain('没有权限');
+    const toasts = await Promise.all([lark.click(OPEN_IDS.caiwu, toFinance.messageId, paid), lark.click(OPEN_IDS.caiwu, toFinance.messageId, paid)]);
+    expect(toasts.filter((t) => t.startsWith('已登记'))).toHaveLength(1);
+    expect((await RentReport.findById('2026-11:城南宿舍').lean())!.paid).toMatchObject({ method: '银行转账', by: { name: '孙财务' } });
+    expect(JSON.stringify(standin.patches(toFinance.messageId).at(-1)?.content)).toContain('已付款');
+    await standin.waitFor(() => standin.texts(OPEN_IDS.chen).find((t) => t.includes('已于 2026-11-27 银行转账付给房东')), 'the leader told');
+  });
+});
+
+describe('§3.3.3 nothing done twice on Lark', () => {
+  it('a double tap on 全部已归 records one report', async () => {
+    clock = sh('21:45');
+    await eveningStep(lark.bot.services, clock);
+    const card = standin.cards(OPEN_IDS.chen).find((c) => JSON.stringify(c.card).includes('查房：'))!;
+    clock = sh('22:00');
+    const value = findButtonValue(card.card, 'dorms.allPresent')!;
+    const toasts = await Promise.all([lark.click(OPEN_IDS.chen, card.messageId, value), lark.click(OPEN_IDS.chen, card.messageId, value)]);
+    expect(toasts.filter((t) => t.startsWith('已上报'))).toHaveLength(1);
+    // the other was either beaten to the same version or saw the same answer already saved
+    expect(toasts.filter((t) => /没有保存|没有重复记录/.test(t))).toHaveLength(1);
+    expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.history).toHaveLength(1);
+  });
+});

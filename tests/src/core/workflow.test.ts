@@ -1,0 +1,48 @@
+import { describe, it, expect } from 'vitest';
+import mongoose, { Schema } from 'mongoose';
+import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
+import { defineSettings, timeOfDay } from '../../../src/core/settings.ts';
+import { configVariables, loadConfig, ConfigError } from '../../../src/config.ts';
+import { installed } from '../../../src/workflows.ts';
+import type { JobDefinition } from '../../../src/core/scheduler.ts';
+import type { StaffContext } from '../../../src/core/context.ts';
+
+// the README's "Adding a workflow" example, composed the way src/workflows.ts composes the real ones
+const dutySettings = defineSettings('duty', { DUTY_REMIND_AT: timeOfDay('08:30') }, (raw) => ({ remindAt: raw.DUTY_REMIND_AT }));
+const DutySignIn = mongoose.model('DutySignInTest', new Schema({ staffId: String, at: Date }));
+const duty: Workflow = {
+  name: 'duty',
+  title: '值班',
+  commands: [
+    { name: 'duty.signin', words: ['签到'], allow: ['guard'], summary: '值班签到', example: '签到', handler: async (ctx: StaffContext) => void (await ctx.reply('已签到。')) },
+  ],
+  actions: [],
+  models: [DutySignIn],
+  settings: dutySettings,
+};
+const dutyJobs: JobDefinition[] = [{ name: 'duty.remind', cron: '30 8 * * *', description: '提醒签到', run: async () => {} }];
+
+describe('a workflow is one folder plus one line', () => {
+  const composition = compose([...installed, install(duty, dutyJobs)]);
+
+  it('adds its commands under its title, its jobs, models and settings', () => {
+    expect(composition.routes.commands.find((c) => c.name === 'duty.signin')?.group).toBe('值班');
+    expect(composition.jobs.map((j) => j.name)).toContain('duty.remind');
+    expect(composition.models).toContain(DutySignIn);
+    expect(configVariables(composition.settings)).toContain('DUTY_REMIND_AT');
+  });
+
+  it('reads its settings with their defaults, typed, and names the variable when one is wrong', () => {
+    const config = loadConfig({ BOT_CONSOLE: 'off' }, composition.settings);
+    expect(dutySettings.of(config).remindAt).toBe('08:30');
+    expect(dutySettings.of(loadConfig({ DUTY_REMIND_AT: '07:05' }, composition.settings)).remindAt).toBe('07:05');
+    expect(() => loadConfig({ DUTY_REMIND_AT: '25:00' }, composition.settings)).toThrow(ConfigError);
+    expect(() => loadConfig({ DUTY_REMIND_AT: '25:00' }, composition.settings)).toThrow(/DUTY_REMIND_AT/);
+  });
+
+  it('refuses two workflows that both claim pictures and files', () => {
+    const a: Workflow = { ...duty, name: 'a', attachment: { allow: 'staff', handler: async () => {} } };
+    const b: Workflow = { ...duty, name: 'b', attachment: { allow: 'staff', handler: async () => {} } };
+    expect(() => compose([install(a), install(b)])).toThrow(/only one workflow/);
+  });
+});

@@ -12,6 +12,8 @@ import { supplies } from '../handlers/supplies/index.ts';
 import { supplyJobs } from '../schedules/supplies.ts';
 import { vehicles } from '../handlers/vehicles/index.ts';
 import { vehicleJobs } from '../schedules/vehicles.ts';
+import { clients } from '../handlers/clients/index.ts';
+import { clientJobs } from '../schedules/clients.ts';
 
 /**
  * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs
@@ -24,6 +26,7 @@ export const installed: readonly Installed[] = [
   install(dorms, dormJobs),
   install(supplies, supplyJobs),
   install(vehicles, vehicleJobs),
+  install(clients, clientJobs),
 ];
 
 export const composition = compose(installed);

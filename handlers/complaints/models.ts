@@ -187,17 +187,6 @@ export type Person = ComplaintRecord['acceptedBy'];
 export type FollowUp = ComplaintRecord['followUps'][number];
 export type Responsible = ComplaintRecord['responsible'][number];
 
-/** Client records (客户档案): picked at registration instead of retyping name, address and phone. */
-const clientSchema = new Schema(
-  {
-    name: { type: String, required: true, unique: true, trim: true },
-    address: { type: String, default: '' },
-    phone: { type: String, default: '' },
-  },
-  { timestamps: true },
-);
-export const Client = mongoose.model('Client', clientSchema);
-
 /** Settings the admin can change, e.g. `complaint.types` (the 投诉类型 list). */
 const settingSchema = new Schema(
   { _id: { type: String, required: true }, values: { type: [String], default: [] } },
@@ -205,4 +194,4 @@ const settingSchema = new Schema(
 );
 export const ComplaintSetting = mongoose.model('ComplaintSetting', settingSchema);
 
-export const complaintModels = [Complaint, Client, ComplaintSetting];
+export const complaintModels = [Complaint, ComplaintSetting];

@@ -6,7 +6,9 @@ import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { echo, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
-import { Client, Complaint, ComplaintSetting } from './models.ts';
+import { Complaint, ComplaintSetting } from './models.ts';
+import { Client } from '../clients/models.ts';
+import { createClient } from '../clients/store.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
 import {
   REGISTRARS,
@@ -147,17 +149,18 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     ],
   };
   await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
+  // the client record keeps its typed values: a different phone or address is pointed out, never written over
+  const differs = client ? [values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '', values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : ''].filter(Boolean).join('和') : '';
   if (!client) {
-    await Client.create({ name: values.clientName, address, phone }).catch((err: { code?: number }) => {
-      if (!isDuplicateKey(err)) throw err; // registered by someone else at the same moment: fine
-    });
+    // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
+    await createClient({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now);
   }
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;
   await ctx.reply(
     cardFor(ctx, c, {
       title: `投诉已登记：${id}`,
-      note: '请告诉客户：投诉已受理，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。',
+      note: `请告诉客户：投诉已受理，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。${differs ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。` : ''}`,
     }),
   );
   await notifyCase(ctx.services, c, ['guard_ops'], { title: `新投诉待调查：${id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });

@@ -2,7 +2,7 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import type { Types } from 'mongoose';
 import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces } from '../../src/roster/places.ts';
-import type { BotContext } from '../../src/core/context.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
@@ -191,14 +191,14 @@ export const disableStaff = activeSetter(false, '停用 张三');
 export const enableStaff = activeSetter(true, '启用 张三');
 
 /** Card button: 停用 / 启用 */
-export async function setActiveFromCard(ctx: BotContext): Promise<void> {
+export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   const { staffId, active } = ctx.action!.value;
   const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await setActive(ctx, staffId, active === 'true') : null;
   if (!s) {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
   }
-  await ctx.updateCard(staffCard(ctx, s, `${ctx.sender!.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
+  await ctx.updateCard(staffCard(ctx, s, `${ctx.sender.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
   await ctx.toast(s.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 

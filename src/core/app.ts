@@ -387,7 +387,7 @@ export class BotApp implements EventSink {
     const m = /^(\d{1,2})$/.exec(stripCommandPrefix(ctx.text));
     if (!m) return undefined;
     const prompt = await CardPrompt.findById(`${ctx.channel}:${ctx.chat.id}`).lean();
-    if (!prompt || prompt.expiresAt < ctx.services.now()) return undefined;
+    if (!prompt || prompt.expiresAt < new Date()) return undefined; // stamped by the outbox with the wall clock
     return (prompt.buttons as CardButton[])[Number(m[1]) - 1];
   }
 }

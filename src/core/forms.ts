@@ -20,7 +20,7 @@ export interface FormField {
   sensitive?: boolean;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
   /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
-  parse?: (input: string, ctx: StaffContext) => FieldResult | Promise<FieldResult>;
+  parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
 }
 
 export interface FormDefinition {

@@ -12,8 +12,11 @@ export interface JobDeps extends Services {
 
 export interface JobDefinition {
   name: string;
-  /** node-cron expression, read in BOT_TIMEZONE (6 fields = with seconds). */
-  cron: string;
+  /**
+   * node-cron expression, read in BOT_TIMEZONE (6 fields = with seconds); a function when a
+   * setting decides it (e.g. the time of a morning list).
+   */
+  cron: string | ((config: Services['config']) => string);
   description: string;
   /** A slot missed while the bot was down still runs at start if it is younger than this. */
   catchUpMs?: number;
@@ -56,7 +59,8 @@ export class Scheduler {
   async start(): Promise<void> {
     await this.catchUp(this.deps.now());
     for (const job of this.jobs) {
-      const task = cron.schedule(cron.validate(job.cron) ? job.cron : invalid(job), async (ctx) => void (await this.fire(job, ctx.date)), {
+      const expr = this.cronOf(job);
+      const task = cron.schedule(cron.validate(expr) ? expr : invalid(job, expr), async (ctx) => void (await this.fire(job, ctx.date)), {
         name: job.name,
         timezone: this.deps.config.timezone,
         noOverlap: true,
@@ -70,7 +74,7 @@ export class Scheduler {
     const ran: string[] = [];
     for (const job of this.jobs) {
       if (!job.catchUpMs) continue;
-      const prev = CronExpressionParser.parse(job.cron, { currentDate: now, tz: this.deps.config.timezone }).prev().toDate();
+      const prev = CronExpressionParser.parse(this.cronOf(job), { currentDate: now, tz: this.deps.config.timezone }).prev().toDate();
       if (now.getTime() - prev.getTime() > job.catchUpMs) continue;
       const key = slotKey(job.name, prev);
       if (await this.claim(key)) {
@@ -91,6 +95,10 @@ export class Scheduler {
     if (!(await this.claim(key))) return false;
     await this.execute(job, slot, key);
     return true;
+  }
+
+  cronOf(job: JobDefinition): string {
+    return typeof job.cron === 'function' ? job.cron(this.deps.config) : job.cron;
   }
 
   async stop(): Promise<void> {
@@ -117,6 +125,6 @@ export class Scheduler {
   }
 }
 
-function invalid(job: JobDefinition): never {
-  throw new Error(`job ${job.name} has an invalid cron expression: ${job.cron}`);
+function invalid(job: JobDefinition, expr: string): never {
+  throw new Error(`job ${job.name} has an invalid cron expression: ${expr}`);
 }

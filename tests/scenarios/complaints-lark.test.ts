@@ -3,7 +3,7 @@ import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
 import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
 import { registrationLines, seedPeople } from '../helpers/complaints.ts';
-import { Client } from '../../handlers/complaints/models.ts';
+import { Client } from '../../handlers/clients/models.ts';
 import { Complaint } from '../../handlers/complaints/models.ts';
 
 /*

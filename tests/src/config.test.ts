@@ -57,6 +57,8 @@ describe('loadConfig', () => {
     [{ WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_x' }, 'WECHATY_PUPPET_SERVICE_ENDPOINT'],
     [{ WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'yes' }, 'WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT'],
     [{ COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '100' }, 'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION'],
+    [{ CLIENT_DAILY_AT: '8点半' }, 'CLIENT_DAILY_AT'],
+    [{ CLIENT_CALL_DAYS_CURRENT: '-1' }, 'CLIENT_CALL_DAYS_CURRENT'],
   ])('stops on a bad value and names the variable: %j', (env, variable) => {
     const found = problems(env as Record<string, string>);
     expect(found.join('\n')).toContain(variable);

@@ -70,4 +70,18 @@ describe('scheduler', () => {
     expect(slot?.status).toBe('failed');
     expect(slot?.error).toContain('nope');
   });
+
+  it('reads a job’s time from the settings when its cron is a function (e.g. CLIENT_DAILY_AT)', async () => {
+    const runs: string[] = [];
+    const job: JobDefinition = {
+      name: 'test.morning',
+      cron: (config) => (config.timezone === 'Asia/Shanghai' ? '15 7 * * *' : 'never'),
+      description: 'test',
+      catchUpMs: 3600_000,
+      run: async (_d, slot) => void runs.push(slot.toISOString()),
+    };
+    const now = new Date('2026-11-27T23:20:00Z'); // 07:20 on the 28th in Shanghai
+    await new Scheduler([job], deps(() => now), 'a').catchUp(now);
+    expect(runs).toEqual(['2026-11-27T23:15:00.000Z']);
+  });
 });

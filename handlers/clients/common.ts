@@ -1,0 +1,87 @@
+import type { BotContext } from '../../src/core/context.ts';
+import type { Card, CardButton } from '../../src/core/types.ts';
+import { Complaint } from '../complaints/models.ts';
+import { STATUS_LABELS as COMPLAINT_STATUS } from '../complaints/rules.ts';
+import { clientButtons, clientCard, type ClientCardData, type ComplaintView, type LogView, type PromiseView } from './cards.ts';
+import { ClientLog, ClientPromise } from './models.ts';
+import { maySeeClientPhones } from './rules.ts';
+import { clientSettingsOf } from './settings.ts';
+import { loadClient, searchClients, type ClientDoc, type Person } from './store.ts';
+
+/** The person acting, as recorded in the change history and the logs. */
+export function actor(ctx: BotContext): Person {
+  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+}
+
+export function fullPhoneFor(ctx: BotContext, c: Pick<ClientDoc, 'owner'>): boolean {
+  return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
+}
+
+/** Open complaints (by client name, as complaints record it), the latest logs and the open promises. */
+export async function cardData(c: ClientDoc, logs = 5): Promise<ClientCardData> {
+  const id = String(c._id);
+  const [complaints, logDocs, promises] = await Promise.all([
+    Complaint.find({ clientName: c.name, status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean(),
+    ClientLog.find({ clientId: id }).sort({ at: -1 }).limit(logs).lean(),
+    ClientPromise.find({ clientId: id, status: 'open' }).sort({ dueDay: 1 }).lean(),
+  ]);
+  return {
+    complaints: complaints.map((x): ComplaintView => ({ _id: String(x._id), status: x.status, label: COMPLAINT_STATUS[x.status as keyof typeof COMPLAINT_STATUS] })),
+    logs: logDocs as unknown as LogView[],
+    // the card is the client's own: its promises need not repeat its name
+    promises: (promises as unknown as PromiseView[]).map((p) => ({ ...p, clientName: undefined })),
+  };
+}
+
+/** The client card as this viewer may see it (phones, buttons). */
+export async function cardFor(ctx: BotContext, c: ClientDoc, extra: { title?: string; note?: string; changes?: number; buttons?: CardButton[] } = {}): Promise<Card> {
+  const s = clientSettingsOf(ctx.services.config);
+  return clientCard(c, await cardData(c), {
+    fullPhone: fullPhoneFor(ctx, c),
+    tz: ctx.services.config.timezone,
+    now: ctx.services.now(),
+    cadence: s.cadence,
+    buttons: extra.buttons ?? clientButtons(c, (r) => ctx.hasRole(r)),
+    title: extra.title,
+    note: extra.note,
+    changes: extra.changes,
+  });
+}
+
+/**
+ * The one client named by `query` (exact name, or the only match of a search); answers the person
+ * itself when there is none or several.
+ */
+export async function findOneClient(ctx: BotContext, query: string, example: string): Promise<ClientDoc | undefined> {
+  const q = query.trim();
+  if (!q) {
+    await ctx.reply(`请写明客户名称，例如：${example}`);
+    return undefined;
+  }
+  const found = await searchClients(q, 8);
+  if (found.length === 1) return found[0];
+  if (!found.length) {
+    await ctx.reply(`没有找到客户「${q}」。发送「客户列表」查看全部客户，或「添加客户」新建。`);
+    return undefined;
+  }
+  const cmd = example.split(' ')[0];
+  await ctx.reply([`有 ${found.length} 个客户符合「${q}」，请写全名：`, ...found.map((c) => `• ${cmd} ${c.name}`)].join('\n'));
+  return undefined;
+}
+
+/** The client named by a card button's value, or a toast saying it is gone. */
+export async function clientFromAction(ctx: BotContext): Promise<ClientDoc | undefined> {
+  const c = await loadClient(ctx.action?.value.id ?? '');
+  if (!c) await ctx.toast('找不到这个客户，可能已被改名，请用「客户 名称」重新查找。');
+  return c ?? undefined;
+}
+
+/**
+ * The first line of a command's text is the client (`拜访 万达物业`); any `字段: 值` lines that
+ * follow are a one-message form.
+ */
+export function splitClientArgs(args: string): { query: string; lines: string } {
+  const [first = '', ...rest] = args.split('\n');
+  if (/[:：]/.test(first)) return { query: '', lines: args };
+  return { query: first.trim(), lines: rest.join('\n') };
+}

@@ -1,0 +1,211 @@
+import { DateTime } from 'luxon';
+import type { Model } from 'mongoose';
+import type { BotContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
+import { dailyNumber } from '../../src/core/numbering.ts';
+import { readAfterTransition, transition } from '../../src/core/transition.ts';
+import { Complaint } from '../complaints/models.ts';
+import { logLine, promiseLine, type PromiseView } from './cards.ts';
+import { actor, clientFromAction, findOneClient } from './common.ts';
+import { ClientLog, ClientPromise } from './models.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
+import { loadClient, recordContact, type ClientDoc } from './store.ts';
+
+/*
+ * II 客户拜访 logged in chat: a phone follow-up (date, who was reached, what was said) or a visit as
+ * the 拜访报告 / 拜访客户记录卡; either restarts the client's cadence. II.7 promises made on a visit
+ * become tracked items, reminded until marked done.
+ */
+
+function text(max: number, label: string) {
+  return (input: string): FieldResult => (input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input });
+}
+
+function parseContactDay(input: string, ctx: BotContext): FieldResult {
+  const now = ctx.services.now();
+  const tz = ctx.services.config.timezone;
+  const day = resolveDate(input, now, tz);
+  if (!day) return { ok: false, error: `日期「${input}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
+  if (day > dayOf(now, tz)) return { ok: false, error: '日期不能晚于今天：请在联系之后再记录。' };
+  return { ok: true, value: day };
+}
+
+const dayField: FormField = { key: 'day', label: '日期', prompt: '哪天联系的？（今天可回复「跳过」）', placeholder: '留空为今天；如 11月25日', parse: parseContactDay };
+
+export const callForm: FormDefinition = {
+  name: 'clients.call',
+  title: '电话回访记录',
+  allow: CONTACTERS,
+  fields: [
+    { key: 'reached', label: '联系人', required: true, prompt: '这次电话联系的是谁？（姓名或职务）', parse: text(40, '联系人') },
+    { key: 'content', label: '沟通内容', required: true, prompt: '沟通了什么？客户的意见和要求？', parse: text(500, '沟通内容') },
+    dayField,
+  ],
+  submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'call', values),
+};
+
+export const visitForm: FormDefinition = {
+  name: 'clients.visit',
+  title: '拜访报告（拜访客户记录卡）',
+  allow: CONTACTERS,
+  fields: [
+    { key: 'purpose', label: '拜访目的', required: true, prompt: '这次拜访的目的是什么？（II.2.1）', parse: text(200, '拜访目的') },
+    { key: 'reached', label: '接待人', required: true, prompt: '接待你的是谁？（II.2.6）', parse: text(40, '接待人') },
+    { key: 'reachedTitle', label: '接待人职务', prompt: '接待人的职务？', parse: text(40, '职务') },
+    { key: 'needs', label: '客户需求', prompt: '了解到客户有什么需求？（II.1.1）', parse: text(500, '客户需求') },
+    { key: 'problems', label: '发现的问题', prompt: '发现保安工作有什么问题或矛盾？（II.1.2）', parse: text(500, '发现的问题') },
+    { key: 'help', label: '指导和培训', prompt: '给客户做了什么指导、培训或帮助？（II.6.1）', parse: text(500, '指导和培训') },
+    { key: 'objections', label: '客户异议及处理', prompt: '客户有什么异议？你是怎么处理的？（II.6.4）', parse: text(500, '客户异议及处理') },
+    { key: 'competitors', label: '竞争对手情况', prompt: '了解到竞争对手的什么情况？（II.4.2）', parse: text(300, '竞争对手情况') },
+    { key: 'prospects', label: '潜在客户信息', prompt: '当地有什么潜在客户？（II.4.1）', parse: text(300, '潜在客户信息') },
+    {
+      key: 'promises',
+      label: '对客户的承诺',
+      prompt: `答应了客户什么？${PROMISE_HINT}（没有可回复「跳过」）`,
+      placeholder: '每条一行：事项 截止日期',
+      parse: (input, ctx) => {
+        const r = parsePromises(input, ctx.services.now(), ctx.services.config.timezone);
+        return r.ok ? { ok: true, value: input } : { ok: false, error: r.error };
+      },
+    },
+    dayField,
+  ],
+  submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'visit', values),
+};
+
+/** The instant a contact on `day` is recorded at: now for today, noon of an earlier day. */
+function contactAt(ctx: BotContext, day: string): Date {
+  const tz = ctx.services.config.timezone;
+  const now = ctx.services.now();
+  return day === dayOf(now, tz) ? now : DateTime.fromISO(day, { zone: tz }).set({ hour: 12 }).toJSDate();
+}
+
+async function saveLog(ctx: BotContext, clientId: string, kind: ContactKind, values: Record<string, string>): Promise<void> {
+  const c = await loadClient(clientId);
+  if (!c) {
+    await ctx.reply('找不到这个客户了，没有保存。请用「客户 名称」重新查找。');
+    return;
+  }
+  const now = ctx.services.now();
+  const tz = ctx.services.config.timezone;
+  const day = values.day || dayOf(now, tz);
+  const at = contactAt(ctx, day);
+  const by = actor(ctx);
+  const log = await ClientLog.create({ ...values, clientId, clientName: c.name, kind, day, at, by, photos: [] });
+  await recordContact(clientId, kind, at, ctx.sender?.identity ?? by.name);
+  const made: PromiseView[] = [];
+  if (kind === 'visit' && values.promises) {
+    const parsed = parsePromises(values.promises, now, tz);
+    for (const item of parsed.ok ? parsed.items : []) {
+      const _id = await dailyNumber('CN', now, tz);
+      await ClientPromise.create({ _id, clientId, clientName: c.name, text: item.text, dueDay: item.dueDay, owner: by, createdBy: by, logId: String(log._id) });
+      made.push({ _id, text: item.text, dueDay: item.dueDay, owner: by, clientName: c.name });
+    }
+  }
+  ctx.log.info({ client: c.name, kind, promises: made.length }, 'client contact logged');
+  const lines = [logLine({ ...values, day, by, kind } as unknown as Parameters<typeof logLine>[0])];
+  if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
+  const due = await dueComplaintFollowUps(c.name, now);
+  if (due.length) lines.push(`这个客户的投诉回访也到期了：${due.join('、')}。如果这次就是回访，请再发送「回访 编号 满意/不满意 情况」记录，计入投诉结案。`);
+  await ctx.reply({ title: `已记录${kind === 'call' ? '电话回访' : '拜访'}：${c.name}`, color: 'green', lines, note: '跟进周期从这次联系重新计算。' });
+}
+
+/** III.3.1.10 follow-ups of this client's complaints that are due and not yet made. */
+async function dueComplaintFollowUps(clientName: string, now: Date): Promise<string[]> {
+  const open = await Complaint.find({ clientName, status: 'following_up' }, { followUps: 1 }).lean();
+  return open.filter((c) => c.followUps.some((f) => !f.doneAt && f.dueAt <= now)).map((c) => String(c._id));
+}
+
+/** 跟进 <客户> [联系人 内容…]: one message logs it; less starts the form (a form card on Lark). */
+export async function logCall(ctx: BotContext): Promise<void> {
+  const [query = '', reached = '', ...content] = ctx.args.split(/\s+/);
+  const c = await findOneClient(ctx, query, '跟进 万达物业 张经理 对夜班满意');
+  if (!c || !(await notArchived(ctx, c))) return;
+  const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : ''].filter(Boolean).join('\n');
+  await ctx.services.forms.start(ctx, callForm.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
+}
+
+/** 拜访 <客户>: the 拜访报告 form (a form card on Lark). */
+export async function logVisit(ctx: BotContext): Promise<void> {
+  const [query = '', ...rest] = ctx.args.split('\n');
+  const c = await findOneClient(ctx, query, '拜访 万达物业');
+  if (!c || !(await notArchived(ctx, c))) return;
+  await ctx.services.forms.start(ctx, visitForm.name, rest.join('\n'), { id: String(c._id) });
+}
+
+async function notArchived(ctx: BotContext, c: ClientDoc): Promise<boolean> {
+  if (c.status !== 'lost') return true;
+  await ctx.reply(`客户「${c.name}」已归档（已流失）。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
+  return false;
+}
+
+export const callFromCard = formFromCard(callForm.name);
+export const visitFromCard = formFromCard(visitForm.name);
+function formFromCard(form: string) {
+  return async (ctx: BotContext): Promise<void> => {
+    const c = await clientFromAction(ctx);
+    if (c && (await notArchived(ctx, c))) await ctx.services.forms.start(ctx, form, '', { id: String(c._id) });
+  };
+}
+
+// ── II.7 promises ──
+
+const promiseModel = ClientPromise as unknown as Model<{ version: number }>;
+
+/** 承诺完成 <编号> [说明]: the owner (or 客服部) marks a promise kept; reminders stop. */
+export async function promiseDone(ctx: BotContext): Promise<void> {
+  const [first = '', ...note] = ctx.args.split(/\s+/);
+  await markDone(ctx, first, note.join(' '));
+}
+
+export async function promiseDoneFromCard(ctx: BotContext): Promise<void> {
+  await markDone(ctx, ctx.action?.value.id ?? '', '');
+}
+
+async function markDone(ctx: BotContext, raw: string, note: string): Promise<void> {
+  const id = parsePromiseNumber(raw);
+  const p = id ? await ClientPromise.findById(id).lean() : null;
+  if (!p) {
+    await ctx.toast(id ? `没有找到承诺 ${id}，请检查编号。发送「承诺」查看你的承诺。` : '请写明承诺编号，例如：承诺完成 CN-20261127-001 已送排班表');
+    return;
+  }
+  if (p.owner.staffId !== ctx.sender?.staffId && !ctx.hasRole('customer_service')) {
+    await ctx.toast(`这条承诺的负责人是${p.owner.name}，只有本人或客服部可以标记完成。`);
+    return;
+  }
+  if (p.status === 'done') {
+    await ctx.toast(`承诺 ${p._id} 已由${p.doneBy?.name ?? ''}标记完成。`);
+    return;
+  }
+  const won = await transition(promiseModel, p._id, p.version, { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } }, ctx.sender?.identity ?? '');
+  if (!won) {
+    const after = (await readAfterTransition(promiseModel, p._id, p.version)) as unknown as { doneBy?: { name: string } } | null;
+    await ctx.toast(`承诺 ${p._id} 已由${after?.doneBy?.name ?? '别人'}标记完成，没有重复记录。`);
+    return;
+  }
+  ctx.log.info({ promise: p._id }, 'promise kept');
+  await ctx.toast(`已标记承诺完成：${p._id} ${p.clientName}：${p.text}。不会再提醒。`);
+}
+
+/** 承诺 [全部|客户名]: open promises, mine by default. */
+export async function listPromises(ctx: BotContext): Promise<void> {
+  const arg = ctx.args.trim();
+  const query: Record<string, unknown> = { status: 'open' };
+  let label = '我负责的';
+  if (arg === '全部') label = '全部';
+  else if (arg) {
+    const c = await findOneClient(ctx, arg, '承诺 万达物业');
+    if (!c) return;
+    query.clientId = String(c._id);
+    label = c.name;
+  } else query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+  const list = (await ClientPromise.find(query).sort({ dueDay: 1 }).limit(50).lean()) as unknown as PromiseView[];
+  const now = ctx.services.now();
+  const tz = ctx.services.config.timezone;
+  if (!list.length) {
+    await ctx.reply(`没有未完成的承诺（${label}）。`);
+    return;
+  }
+  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${promiseLine(p, now, tz)}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+}

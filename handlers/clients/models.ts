@@ -1,0 +1,132 @@
+import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { CLIENT_STATUSES } from './rules.ts';
+
+/*
+ * 客户管理 (Ch.10 I–II). The client record is owned here; complaint registration (Ch.10 III) picks
+ * and creates the same records. Every change to a record is a transition() from its `version`, so
+ * an edit, an import and a logged visit that meet never write over each other on FerretDB. No index
+ * option FerretDB rejects (TTL, sparse, partial, text): search reads `searchText` with a regex.
+ */
+
+const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
+
+const contactSchema = new Schema(
+  { name: { type: String, required: true }, title: { type: String, default: '' }, phone: { type: String, default: '' } },
+  { _id: false },
+);
+
+/** I.1.1 客户关系…进行跟踪记录: one entry per saved change, with every field's old and new value. */
+const changeSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    by: { type: personSchema, required: true },
+    /** 新建 / 修改 / 导入 / 归档 / 登记投诉时建立 … */
+    action: { type: String, required: true },
+    fields: { type: [new Schema({ field: String, from: String, to: String }, { _id: false })], default: [] },
+  },
+  { _id: false },
+);
+
+const clientSchema = new Schema(
+  {
+    name: { type: String, required: true, unique: true, trim: true },
+    version: { type: Number, default: 0 },
+    address: { type: String, default: '' },
+    /** The client's main number (总机 / the number complaints were registered with). */
+    phone: { type: String, default: '' },
+    contacts: { type: [contactSchema], default: [] },
+    /** 驻点 serving this client. */
+    posts: { type: [String], default: [] },
+    // a client known only from a complaint is a client the company serves
+    status: { type: String, enum: CLIENT_STATUSES, default: 'current' },
+    owner: { type: personSchema, default: null },
+    notes: { type: String, default: '' },
+    /** Per-client cadence in days (0 = none); null = the status default. */
+    callDays: { type: Number, default: null },
+    visitDays: { type: Number, default: null },
+    /** Latest phone follow-up / visit logged: the cadence restarts from these. */
+    lastCallAt: { type: Date, default: null },
+    lastVisitAt: { type: Date, default: null },
+    archivedAt: { type: Date, default: null },
+    /** Name, contacts, phones and posts in one string, lower-cased: what 客户 <关键词> searches. */
+    searchText: { type: String, default: '' },
+    changes: { type: [changeSchema], default: [] },
+  },
+  { versionKey: false, timestamps: true, minimize: false },
+);
+clientSchema.index({ status: 1, name: 1 });
+clientSchema.index({ 'owner.staffId': 1, status: 1 });
+clientSchema.index({ posts: 1 });
+export const Client = mongoose.model('Client', clientSchema);
+export type ClientRecord = InferSchemaType<typeof clientSchema> & { _id: mongoose.Types.ObjectId };
+
+/**
+ * II 客户拜访: a phone follow-up or a visit, as logged in chat. A visit carries the fields of the
+ * rulebook's 拜访报告 / 拜访客户记录卡.
+ */
+const clientLogSchema = new Schema(
+  {
+    clientId: { type: String, required: true },
+    clientName: { type: String, required: true },
+    kind: { type: String, enum: ['call', 'visit'], required: true },
+    /** The day of the call or visit (yyyy-LL-dd, the bot's zone). */
+    day: { type: String, required: true },
+    at: { type: Date, required: true },
+    by: { type: personSchema, required: true },
+    /** Call: who was reached. Visit (II.2.6): the person met. */
+    reached: { type: String, default: '' },
+    /** II.2.6 the title of the person met. */
+    reachedTitle: { type: String, default: '' },
+    /** Call: what was said. */
+    content: { type: String, default: '' },
+    /** II.2.1 purpose of the visit. */
+    purpose: { type: String, default: '' },
+    /** II.1.1 / II.3.2 needs learned. */
+    needs: { type: String, default: '' },
+    /** II.1.2 problems found in the guard service. */
+    problems: { type: String, default: '' },
+    /** II.6.1 help or training given. */
+    help: { type: String, default: '' },
+    /** II.6.4 objections and how they were handled. */
+    objections: { type: String, default: '' },
+    /** II.4.2 competitors' client relations and service. */
+    competitors: { type: String, default: '' },
+    /** II.4.1 potential clients in the area. */
+    prospects: { type: String, default: '' },
+    /** II.7 the promises made, as typed; each one is also a ClientPromise. */
+    promises: { type: String, default: '' },
+    /** Pictures sent with the report, as chat-platform references. */
+    photos: { type: [String], default: [] },
+  },
+  { timestamps: true },
+);
+clientLogSchema.index({ clientId: 1, at: -1 });
+clientLogSchema.index({ 'by.staffId': 1, at: -1 });
+export const ClientLog = mongoose.model('ClientLog', clientLogSchema);
+export type ClientLogRecord = InferSchemaType<typeof clientLogSchema> & { _id: mongoose.Types.ObjectId };
+
+/** II.7 对客户的承诺要兑现: one tracked promise, numbered CN-yyyymmdd-nnn. */
+const promiseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, default: 0 },
+    clientId: { type: String, required: true },
+    clientName: { type: String, required: true },
+    text: { type: String, required: true },
+    dueDay: { type: String, required: true },
+    owner: { type: personSchema, required: true },
+    status: { type: String, enum: ['open', 'done'], default: 'open' },
+    logId: { type: String, default: '' },
+    createdBy: { type: personSchema, required: true },
+    doneAt: { type: Date, default: null },
+    doneBy: { type: personSchema, default: null },
+    doneNote: { type: String, default: '' },
+  },
+  { versionKey: false, timestamps: true },
+);
+promiseSchema.index({ status: 1, 'owner.staffId': 1, dueDay: 1 });
+promiseSchema.index({ clientId: 1, status: 1 });
+export const ClientPromise = mongoose.model('ClientPromise', promiseSchema);
+export type PromiseRecord = InferSchemaType<typeof promiseSchema> & { _id: string };
+
+export const clientModels = [Client, ClientLog, ClientPromise];

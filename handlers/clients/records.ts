@@ -1,0 +1,290 @@
+import type { BotContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
+import { normalizeText } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
+import { clientListLine } from './cards.ts';
+import { actor, cardFor, clientFromAction, findOneClient, splitClientArgs } from './common.ts';
+import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
+import { Client } from './models.ts';
+import { KEEPERS, STATUS_HINT, STATUS_LABELS, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
+import { CLIENT_SHEET } from './sheet.ts';
+import { clientByName, createClient, saveClient, type ClientDoc, type Person } from './store.ts';
+
+/*
+ * I.2.8 / I.2.9 the client database kept by 客服部: add, edit (every change kept with who, when,
+ * old → new), search, list by status, archive a former client, and I.3.5's rotation view.
+ */
+
+const CLEAR = '清空';
+
+/** The owner by name: one active 客服部 member or team leader; 我 = the person typing. */
+async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true; owner: Person } | { ok: false; error: string }> {
+  const t = input.trim();
+  if (/^(我|本人|自己)$/.test(t)) {
+    if (ctx.sender?.staffId && mayOwn([...ctx.sender.roles])) return { ok: true, owner: actor(ctx) };
+    return { ok: false, error: '负责人须是客服部或队长。' };
+  }
+  const staff = await Staff.find({ name: t, active: true }, { name: 1, roles: 1 }).lean();
+  if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${t}」，请先在人员里区分姓名。` };
+  const s = staff[0];
+  if (!s) return { ok: false, error: `人员名单里没有「${t}」（或已停用），请写负责人的姓名。` };
+  if (!mayOwn(s.roles as Role[])) return { ok: false, error: `「${t}」不是客服部或队长，不能做客户负责人。` };
+  return { ok: true, owner: { staffId: String(s._id), name: s.name } };
+}
+
+async function parseOwner(input: string, ctx: BotContext): Promise<FieldResult> {
+  if (input === CLEAR) return { ok: true, value: CLEAR };
+  if (/^(跳过|无|没有|-|skip)$/i.test(input)) return { ok: true, value: '' };
+  const r = await resolveOwner(input, ctx);
+  return r.ok ? { ok: true, value: r.owner.name } : { ok: false, error: r.error };
+}
+
+function parser(key: ClientInputField, edit: boolean) {
+  const parse = fieldParser(key);
+  return (input: string): FieldResult => (edit && input === CLEAR && key !== 'name' ? { ok: true, value: CLEAR } : parse(input));
+}
+
+/** The 客户档案 fields, for adding (name required) or editing (every answer optional). */
+function clientFields(edit: boolean): FormField[] {
+  const keep = edit ? '（不改请回复「跳过」，要清空请回复「清空」）' : '';
+  const f = (key: ClientInputField, label: string, prompt: string, placeholder?: string): FormField => ({
+    key,
+    label,
+    prompt: `${prompt}${keep}`,
+    placeholder: edit ? `不改留空；${placeholder ?? ''}` : placeholder,
+    parse: key === 'owner' ? parseOwner : parser(key, edit),
+  });
+  return [
+    { key: 'name', label: '客户名称', required: !edit, prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称', placeholder: edit ? '不改留空' : undefined, parse: parser('name', edit) },
+    f('address', '地址', '请输入客户地址'),
+    { ...f('phone', '电话', '请输入客户电话（总机或主要联系电话）', '手机或带区号的座机'), sensitive: true },
+    f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'),
+    f('posts', '驻点', '请输入服务这个客户的驻点，多个用顿号隔开', '万达广场、城南小区'),
+    f('status', '状态', edit ? '请输入状态：现有 / 潜在 / 已流失' : '请输入状态：现有 / 潜在（跳过即为现有）', '现有 / 潜在 / 已流失'),
+    f('owner', '负责人', edit ? '请输入负责人姓名（客服部或驻点队长）' : '请输入负责人姓名（客服部或驻点队长；跳过即为你自己）', '客服部或队长的姓名'),
+    f('callDays', '电话回访周期', '请输入电话回访周期（天数，如 30；跳过按状态默认）', '天数，如 30；不需要；默认'),
+    f('visitDays', '拜访周期', '请输入拜访周期（天数，如 90；跳过按状态默认）', '天数，如 90；不需要；默认'),
+    f('notes', '备注', '请输入备注'),
+  ];
+}
+
+/** Form answers → record fields; '' leaves a field as it is, 清空 empties it. */
+async function fieldsFrom(ctx: BotContext, values: Record<string, string>): Promise<{ ok: true; fields: Partial<ClientFields> } | { ok: false; errors: Record<string, string> }> {
+  const given: Partial<Record<ClientInputField, string>> = {};
+  const cleared: ClientInputField[] = [];
+  for (const [k, v] of Object.entries(values) as [ClientInputField, string][]) {
+    if (k === 'owner' || !v) continue;
+    if (v === CLEAR) cleared.push(k);
+    else given[k] = v;
+  }
+  const parsed = parseClientInput(given);
+  if (!parsed.ok) return { ok: false, errors: { name: parsed.errors.join('；') } };
+  const fields = { ...parsed.input } as Partial<ClientFields> & { owner?: unknown };
+  delete fields.owner;
+  for (const k of cleared) (fields as Record<string, unknown>)[k] = k === 'contacts' || k === 'posts' ? [] : k === 'callDays' || k === 'visitDays' ? null : k === 'status' ? 'current' : '';
+  if (values.owner === CLEAR) fields.owner = null;
+  else if (values.owner) {
+    const r = await resolveOwner(values.owner, ctx);
+    if (!r.ok) return { ok: false, errors: { owner: r.error } };
+    fields.owner = r.owner;
+  }
+  return { ok: true, fields: fields as Partial<ClientFields> };
+}
+
+export const addClientForm: FormDefinition = {
+  name: 'clients.add',
+  title: '添加客户（客户档案）',
+  allow: KEEPERS,
+  fields: clientFields(false),
+  async validate(_ctx, values): Promise<Record<string, string>> {
+    return (await clientByName(values.name ?? '')) ? { name: `已有客户「${values.name}」。要修改请发送「修改客户 ${values.name}」。` } : {};
+  },
+  async submit(ctx, values) {
+    const r = await fieldsFrom(ctx, values);
+    if (!r.ok) {
+      await ctx.reply(Object.values(r.errors).join('\n'));
+      return;
+    }
+    const mine = ctx.sender && mayOwn([...ctx.sender.roles]) ? actor(ctx) : null;
+    const made = await createClient({ ...r.fields, owner: r.fields.owner ?? mine, name: values.name! }, actor(ctx), '新建', ctx.services.now());
+    if (!made) {
+      await ctx.reply(`已有客户「${values.name}」，没有重复添加。发送「客户 ${values.name}」查看。`);
+      return;
+    }
+    ctx.log.info({ client: values.name }, 'client added');
+    await ctx.reply(await cardFor(ctx, made, { title: `已添加客户：${made.name}` }));
+  },
+};
+
+export const editClientForm: FormDefinition = {
+  name: 'clients.edit',
+  title: '修改客户档案（只填要改的项）',
+  allow: KEEPERS,
+  fields: clientFields(true),
+  async submit(ctx, values, context) {
+    await applyEdit(ctx, context.id ?? '', values);
+  },
+};
+
+async function applyEdit(ctx: BotContext, id: string, values: Record<string, string>): Promise<void> {
+  const r = await fieldsFrom(ctx, values);
+  if (!r.ok) {
+    await ctx.reply(`没有修改：${Object.values(r.errors).join('；')}`);
+    return;
+  }
+  const fields = r.fields as Partial<ClientFields> & { archivedAt?: Date | null };
+  if (fields.status) fields.archivedAt = fields.status === 'lost' ? ctx.services.now() : null;
+  const saved = await saveClient(id, fields, actor(ctx), '修改', ctx.services.now());
+  if (!saved.ok) {
+    const why = { gone: '找不到这个客户了。', busy: '别人正在同时修改这个客户，请稍后再试。', 'name-taken': `已有客户叫「${fields.name}」，名称不能重复。` }[saved.reason];
+    await ctx.reply(`没有修改：${why}`);
+    return;
+  }
+  if (!saved.changes.length) {
+    await ctx.reply(`客户「${saved.client.name}」没有改动。`);
+    return;
+  }
+  ctx.log.info({ client: saved.client.name, fields: saved.changes.map((c) => c.field) }, 'client edited');
+  await ctx.reply(await cardFor(ctx, saved.client, { title: `已修改客户档案：${saved.client.name}` }));
+}
+
+/** 添加客户 [字段: 值 lines]: the guided form, or a form card on Lark. */
+export async function addClient(ctx: BotContext): Promise<void> {
+  let prefill = ctx.args.trim() && !/[:：]/.test(ctx.args) ? `客户名称: ${ctx.args.trim()}` : ctx.args;
+  // a one-message form says what it knows; the optional fields it leaves out are empty, not asked
+  if (/[:：]/.test(ctx.args)) {
+    const given = new Set([...normalizeText(ctx.args).matchAll(/^([^:\n]+?)\s*:/gm)].map((m) => m[1]));
+    prefill += addClientForm.fields.filter((f) => !f.required && !given.has(f.label) && !given.has(f.key)).map((f) => `\n${f.label}: 跳过`).join('');
+  }
+  await ctx.services.forms.start(ctx, addClientForm.name, prefill);
+}
+
+/**
+ * 修改客户 <名称> [字段: 值 lines]: lines change those fields at once (all or nothing); without
+ * lines, the form asks for each field (a form card on Lark).
+ */
+export async function editClient(ctx: BotContext): Promise<void> {
+  const { query, lines } = splitClientArgs(ctx.args);
+  const c = await findOneClient(ctx, query, '修改客户 万达物业');
+  if (!c) return;
+  if (!lines.trim()) {
+    await ctx.reply(await cardFor(ctx, c, { changes: 0, buttons: [] }));
+    await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+    return;
+  }
+  const values: Record<string, string> = {};
+  const errors: string[] = [];
+  const labels = Object.fromEntries(editClientForm.fields.map((f) => [f.label, f.key]));
+  for (const line of normalizeText(lines).split('\n')) {
+    const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const key = labels[m[1]!] ?? CLIENT_SHEET.aliases[m[1]!.replace(/\s+/g, '')];
+    const field = editClientForm.fields.find((f) => f.key === key);
+    if (!field) {
+      errors.push(`「${m[1]}」不是客户档案的字段`);
+      continue;
+    }
+    const res = await field.parse!(m[2]!.trim() || CLEAR, ctx);
+    if (res.ok) values[field.key] = res.value;
+    else errors.push(res.error);
+  }
+  if (errors.length || !Object.keys(values).length) {
+    await ctx.reply(`没有修改：${errors.join('；') || '请按「字段: 新值」每行写一项，例如：\n修改客户 万达物业\n电话: 0571-88886666'}`);
+    return;
+  }
+  await applyEdit(ctx, String(c._id), values);
+}
+
+export async function editFromCard(ctx: BotContext): Promise<void> {
+  const c = await clientFromAction(ctx);
+  if (c) await ctx.services.forms.start(ctx, editClientForm.name, '', { id: String(c._id) });
+}
+
+/** 客户 <名称/联系人/电话/驻点>: the card of the one match, or the list of matches. */
+export async function showClient(ctx: BotContext): Promise<void> {
+  const c = await findOneClient(ctx, ctx.args, '客户 万达物业');
+  if (c) await ctx.reply(await cardFor(ctx, c));
+}
+
+export async function showFromCard(ctx: BotContext): Promise<void> {
+  const c = await clientFromAction(ctx);
+  if (c) await ctx.reply(await cardFor(ctx, c));
+}
+
+const LIST_LIMIT = 50;
+
+/** 客户列表 [现有|潜在|已流失|全部|我的]: by default every client not archived. */
+export async function listClients(ctx: BotContext): Promise<void> {
+  const words = ctx.args.split(/\s+/).filter(Boolean);
+  const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
+  const label: string[] = [];
+  for (const w of words) {
+    const s = statusFromWords(w);
+    if (s) {
+      query.status = s;
+      label.push(STATUS_LABELS[s]);
+    } else if (w === '全部') {
+      delete query.status;
+      label.push('全部');
+    } else if (w === '我的') {
+      query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+      label.push('我负责的');
+    } else {
+      await ctx.reply(`「${w}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
+      return;
+    }
+  }
+  const total = await Client.countDocuments(query);
+  const docs = (await Client.find(query).sort({ name: 1 }).limit(LIST_LIMIT).lean()) as unknown as ClientDoc[];
+  const head = `客户列表（${label.join('、') || '现有和潜在'}）：共 ${total} 个${total > LIST_LIMIT ? `，显示前 ${LIST_LIMIT} 个` : ''}`;
+  if (!docs.length) {
+    await ctx.reply(`${head}。发送「添加客户」新建。`);
+    return;
+  }
+  await ctx.reply([head, ...docs.map((c) => clientListLine({ ...c, owner: c.owner ?? null, lastCallAt: c.lastCallAt ?? null, lastVisitAt: c.lastVisitAt ?? null, status: (c.status ?? 'current') as ClientStatus }, ctx.services.config.timezone)), '发送「客户 名称」查看档案。'].join('\n'));
+}
+
+/** I.2.9 客户流失 <名称> [原因]: archived, never deleted; its history and promises stay. */
+export async function archiveClient(ctx: BotContext): Promise<void> {
+  const [name = '', ...reason] = ctx.args.split(/\s+/);
+  const c = await findOneClient(ctx, name, '客户流失 万达物业 合同到期未续签');
+  if (!c) return;
+  if (c.status === 'lost') {
+    await ctx.reply(`客户「${c.name}」已经是已流失。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
+    return;
+  }
+  const why = reason.join(' ').trim();
+  const saved = await saveClient(String(c._id), { status: 'lost', archivedAt: ctx.services.now() }, actor(ctx), why ? `归档：${why}` : '归档', ctx.services.now());
+  if (!saved.ok) {
+    await ctx.reply('没有归档：别人正在同时修改这个客户，请稍后再试。');
+    return;
+  }
+  await ctx.reply(`已把客户「${c.name}」归档为已流失（档案和记录都保留，不再提醒回访）。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
+}
+
+const ROTATION_LIMIT = 20;
+
+/** I.3.5 巡回访问 [我的]: clients in the order they should be visited — not contacted the longest first. */
+export async function rotation(ctx: BotContext): Promise<void> {
+  const mine = ctx.args.trim() === '我的';
+  const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
+  if (mine) query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+  const docs = (await Client.find(query, { name: 1, status: 1, owner: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 }).lean()) as unknown as ClientDoc[];
+  const tz = ctx.services.config.timezone;
+  const ordered = rotationOrder(docs.map((d) => ({ ...d, lastCallAt: d.lastCallAt ?? null, lastVisitAt: d.lastVisitAt ?? null })));
+  if (!ordered.length) {
+    await ctx.reply(mine ? '你还没有负责的客户。' : '还没有客户。发送「添加客户」新建。');
+    return;
+  }
+  await ctx.reply(
+    [
+      `巡回访问顺序（I.3.5，不只访问特定客户；最久没联系的在前）${mine ? '——我负责的' : ''}：`,
+      ...ordered.slice(0, ROTATION_LIMIT).map((c, i) => `${i + 1}. ${clientListLine(c, tz).slice(2)}`),
+      ordered.length > ROTATION_LIMIT ? `……共 ${ordered.length} 个，只列前 ${ROTATION_LIMIT} 个。` : '',
+      '拜访后发送「拜访 客户名」记录，电话后发送「跟进 客户名」。',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+}

@@ -1,0 +1,158 @@
+import type { Model } from 'mongoose';
+import { transition } from '../../src/core/transition.ts';
+import { Client } from './models.ts';
+import { diffClient, type Change, type ClientFields, type ClientStatus, type Contact, type ContactKind } from './rules.ts';
+
+/*
+ * Reads and writes of client records. Every write is a transition() from the version read (a
+ * unique claim, then the write), so on FerretDB an edit, an import row and a logged visit that meet
+ * never write over each other; a loser re-reads and tries again where that is safe.
+ */
+
+export interface Person {
+  staffId: string;
+  name: string;
+}
+
+export interface ClientDoc extends ClientFields {
+  _id: { toString(): string };
+  version: number;
+  lastCallAt: Date | null;
+  lastVisitAt: Date | null;
+  archivedAt: Date | null;
+  createdAt: Date;
+  changes: { at: Date; by: Person; action: string; fields: Change[] }[];
+}
+
+const model = Client as unknown as Model<{ version: number }>;
+
+/** Records written before the clients workflow lack its fields: give them their defaults once. */
+function withDefaults(doc: Record<string, unknown> | null): ClientDoc | null {
+  if (!doc) return null;
+  return {
+    version: 0,
+    address: '',
+    phone: '',
+    contacts: [],
+    posts: [],
+    status: 'current',
+    owner: null,
+    notes: '',
+    callDays: null,
+    visitDays: null,
+    lastCallAt: null,
+    lastVisitAt: null,
+    archivedAt: null,
+    changes: [],
+    ...doc,
+  } as unknown as ClientDoc;
+}
+
+async function ensureVersion(doc: ClientDoc & { version?: number }): Promise<void> {
+  const raw = (await Client.findById(doc._id, { version: 1 }).lean()) as { version?: number } | null;
+  if (raw && raw.version === undefined) await Client.updateOne({ _id: doc._id, version: { $exists: false } }, { $set: { version: 0 } });
+}
+
+export async function loadClient(id: string): Promise<ClientDoc | null> {
+  if (!/^[0-9a-f]{24}$/i.test(id)) return null;
+  return withDefaults((await Client.findById(id).lean()) as Record<string, unknown> | null);
+}
+
+export async function clientByName(name: string): Promise<ClientDoc | null> {
+  return withDefaults((await Client.findOne({ name }).lean()) as Record<string, unknown> | null);
+}
+
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What 客户 <关键词> searches: name, contacts, every phone (digits only too) and posts. */
+export function searchTextOf(c: Pick<ClientFields, 'name' | 'phone' | 'contacts' | 'posts'>): string {
+  const phones = [c.phone, ...c.contacts.map((x) => x.phone)].filter(Boolean);
+  return [c.name, ...c.contacts.flatMap((x) => [x.name, x.title]), ...phones, ...phones.map((p) => p.replace(/\D/g, '')), ...c.posts]
+    .filter(Boolean)
+    .join('|')
+    .toLowerCase();
+}
+
+/** 客户 <关键词>: the exact name first, else every record whose name, contact, phone or post contains it. */
+export async function searchClients(query: string, limit = 20): Promise<ClientDoc[]> {
+  const exact = await clientByName(query);
+  if (exact) return [exact];
+  const q = query.toLowerCase();
+  const digits = q.replace(/[\s-]/g, '');
+  const pattern = /^\d{4,}$/.test(digits) ? escapeRegex(digits) : escapeRegex(q);
+  const byText = await Client.find({ $or: [{ searchText: { $regex: pattern } }, { name: { $regex: escapeRegex(query) } }] })
+    .sort({ name: 1 })
+    .limit(limit)
+    .lean();
+  return byText.map((d) => withDefaults(d as Record<string, unknown>)!);
+}
+
+export type SaveResult = { ok: true; client: ClientDoc; changes: Change[] } | { ok: false; reason: 'gone' | 'busy' | 'name-taken' };
+
+/**
+ * Applies `next` to the client with a change entry naming who and what (old → new). Nothing is
+ * written when nothing changes. A concurrent writer makes this re-read and re-diff, up to 5 times.
+ */
+export async function saveClient(id: string, next: Partial<ClientFields> & { archivedAt?: Date | null }, by: Person, action: string, at: Date): Promise<SaveResult> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await loadClient(id);
+    if (!c) return { ok: false, reason: 'gone' };
+    await ensureVersion(c);
+    if (next.name && next.name !== c.name && (await Client.exists({ name: next.name }))) return { ok: false, reason: 'name-taken' };
+    const changes = diffClient(c, next);
+    if (!changes.length) return { ok: true, client: c, changes };
+    const after = { ...c, ...next };
+    const $set = { ...next, searchText: searchTextOf(after) };
+    const entry = { at, by, action, fields: changes };
+    if (await transition(model, id, c.version, { $set, $push: { changes: entry } }, by.staffId || by.name)) {
+      return { ok: true, client: { ...after, version: c.version + 1, changes: [...c.changes, entry] }, changes };
+    }
+  }
+  return { ok: false, reason: 'busy' };
+}
+
+export interface NewClient {
+  name: string;
+  address?: string;
+  phone?: string;
+  contacts?: Contact[];
+  posts?: string[];
+  status?: ClientStatus;
+  owner?: Person | null;
+  notes?: string;
+  callDays?: number | null;
+  visitDays?: number | null;
+}
+
+/** A new record with its first change entry; null when the name is already on record. */
+export async function createClient(fields: NewClient, by: Person, action: string, at: Date): Promise<ClientDoc | null> {
+  const full = { address: '', phone: '', contacts: [], posts: [], status: 'current' as ClientStatus, owner: null, notes: '', callDays: null, visitDays: null, ...fields };
+  const changes = diffClient({}, full).filter((c) => c.to && c.to !== '按状态默认');
+  try {
+    // createdAt is the bot's clock: a never-contacted client's cadence counts from it
+    const doc = await Client.create({ ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
+    return withDefaults(doc.toObject() as unknown as Record<string, unknown>);
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) return null;
+    throw err;
+  }
+}
+
+/**
+ * Logging a call or visit restarts the cadence (II, I.2.7): the client's last contact moves to `at`
+ * unless a later one is already recorded. Retried on a concurrent write, since it only moves forward.
+ */
+export async function recordContact(id: string, kind: ContactKind, at: Date, by: string): Promise<boolean> {
+  const field = kind === 'call' ? 'lastCallAt' : 'lastVisitAt';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await loadClient(id);
+    if (!c) return false;
+    const last = c[field];
+    if (last && last >= at) return true;
+    await ensureVersion(c);
+    if (await transition(model, id, c.version, { $set: { [field]: at } }, by)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,165 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
+import { registrationLines, seedPeople } from '../../helpers/complaints.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { Client, ClientLog, ClientPromise } from '../../../handlers/clients/models.ts';
+
+/*
+ * The clients workflow through the app on a memory channel (the console's text rendering), on the
+ * real database. Scenario tests (tests/scenarios/clients-*.test.ts) go through Lark and WeChat.
+ */
+
+useDatabase('clients');
+
+let bot: Bot;
+let chat: MemoryReceiver;
+let clock = new Date('2026-11-27T02:00:00Z');
+const DAY = 24 * 3600_000;
+
+beforeAll(async () => {
+  ({ bot, receiver: chat } = await startTestBot({ config: testConfig(), now: () => clock }));
+});
+afterAll(() => bot.stop());
+beforeEach(async () => {
+  await clearCollections();
+  clock = new Date('2026-11-27T02:00:00Z');
+  await seedPeople('console');
+});
+
+const say = async (who: string, text: string, opts: { isGroup?: boolean; chatId?: string } = {}) => (await chat.say(who, text, opts)).join('\n');
+
+const WANDA = ['添加客户', '客户名称: 万达物业', '地址: 城南路 1 号', '电话: 0571-88886666', '联系人: 张经理 物业经理 13812345678', '驻点: 万达广场', '状态: 现有', '负责人: 陈队长', '电话回访周期: 跳过', '拜访周期: 跳过', '备注: 夜班两人'].join('\n');
+
+describe('I.2.8 the client database kept by 客服部', () => {
+  it('adds a client from one message, with its first history entry naming who added it', async () => {
+    const reply = await say('kefu', WANDA);
+    expect(reply).toContain('已添加客户：万达物业');
+    expect(reply).toContain('0571-88886666');
+    const c = await Client.findOne({ name: '万达物业' }).lean();
+    expect(c).toMatchObject({ status: 'current', owner: { name: '陈队长' }, posts: ['万达广场'], contacts: [{ name: '张经理', title: '物业经理', phone: '13812345678' }] });
+    expect(c!.changes).toHaveLength(1);
+    expect(c!.changes[0]).toMatchObject({ action: '新建', by: { name: '王客服' } });
+  });
+
+  it('refuses a second client of the same name and a team leader adding one', async () => {
+    await say('kefu', WANDA);
+    expect(await say('kefu', WANDA)).toContain('已有客户「万达物业」');
+    expect(await say('duizhang', WANDA)).toContain('没有权限');
+    expect(await Client.countDocuments()).toBe(1);
+  });
+
+  it('I.1.1 keeps every change with who, when and old → new, shown on the card', async () => {
+    await say('kefu', WANDA);
+    clock = new Date(clock.getTime() + 3600_000);
+    const edited = await say('kefu2', '修改客户 万达物业\n电话: 0571-88887777\n状态: 潜在');
+    expect(edited).toContain('已修改客户档案：万达物业');
+    expect(edited).toMatch(/2026-11-27 11:00 周客服 修改：电话：0571-88886666 → 0571-88887777；状态：现有 → 潜在/);
+    const bad = await say('kefu2', '修改客户 万达物业\n电话: 123\n状态: 现有');
+    expect(bad).toContain('没有修改');
+    expect((await Client.findOne({ name: '万达物业' }).lean())!.status).toBe('potential');
+  });
+
+  it('finds a client by contact, phone or post', async () => {
+    await say('kefu', WANDA);
+    for (const q of ['张经理', '13812345678', '万达广场', '万达']) expect(await say('kefu', `客户 ${q}`)).toContain('客户档案：万达物业');
+    expect(await say('kefu', '客户 不存在的公司')).toContain('没有找到客户');
+  });
+});
+
+describe('client phones masked in groups, in full to 客服部 and the owner in private', () => {
+  it('masks every phone in a group and for a team leader who is not the owner', async () => {
+    await say('kefu', WANDA);
+    const group = await say('kefu', '/客户 万达物业', { isGroup: true, chatId: 'room-1' });
+    expect(group).toContain('0571-****6666');
+    expect(group).toContain('138****5678');
+    expect(group).not.toContain('13812345678');
+    expect(await say('duizhang', '客户 万达物业')).toContain('13812345678');
+    await say('kefu', '修改客户 万达物业\n负责人: 王客服');
+    const notOwner = await say('duizhang', '客户 万达物业');
+    expect(notOwner).toContain('138****5678');
+    // the history shows the old and new phones masked too
+    expect(notOwner).not.toContain('13812345678');
+  });
+});
+
+describe('I.2.9 a former client is archived, not deleted; lists by status', () => {
+  it('archives with a reason and lists 现有 / 潜在 / 已流失', async () => {
+    await say('kefu', WANDA);
+    await say('kefu', '添加客户\n客户名称: 滨江新苑\n状态: 潜在\n负责人: 我\n地址: 跳过\n电话: 跳过\n联系人: 跳过\n驻点: 跳过\n电话回访周期: 跳过\n拜访周期: 跳过\n备注: 跳过');
+    expect(await say('kefu', '客户列表 潜在')).toMatch(/共 1 个[\s\S]*滨江新苑｜潜在｜王客服/);
+    expect(await say('kefu', '客户流失 万达物业 合同到期未续签')).toContain('归档为已流失');
+    expect(await say('kefu', '客户列表')).not.toContain('万达物业');
+    expect(await say('kefu', '客户列表 已流失')).toContain('万达物业｜已流失');
+    const c = await Client.findOne({ name: '万达物业' }).lean();
+    expect(c!.archivedAt).toBeTruthy();
+    expect(c!.changes.at(-1)).toMatchObject({ action: '归档：合同到期未续签' });
+  });
+});
+
+describe('II phone follow-ups and visit reports restart the cadence', () => {
+  it('logs a call in one message and moves the next call 30 days on', async () => {
+    await say('kefu', WANDA);
+    clock = new Date(clock.getTime() + 40 * DAY);
+    expect(await say('kefu', '客户 万达物业')).toMatch(/电话回访每 30 天（2026-12-27 到期，已逾期 10 天）/);
+    const logged = await say('duizhang', '跟进 万达物业 张经理 对夜班满意');
+    expect(logged).toContain('已记录电话回访：万达物业');
+    expect(await say('kefu', '客户 万达物业')).toMatch(/电话回访每 30 天（下次 2027-02-05）[\s\S]*电话回访（陈队长）：联系 张经理，对夜班满意/);
+  });
+
+  it('II.7 a visit report with promises creates tracked items; only the owner or 客服部 marks one done', async () => {
+    await say('kefu', WANDA);
+    const report = await say(
+      'duizhang',
+      ['拜访 万达物业', '拜访目的: 了解夜班情况', '接待人: 张经理', '接待人职务: 物业经理', '客户需求: 增加一名夜班队员', '发现的问题: 交接班记录不全', '指导和培训: 讲解消防通道检查', '客户异议及处理: 嫌费用高，解释了人工成本', '竞争对手情况: 某保安公司报价低 10%', '潜在客户信息: 隔壁写字楼在招标', '对客户的承诺: 送新排班表 12月5日；培训新队员 2026-12-20', '日期: 今天'].join('\n'),
+    );
+    expect(report).toContain('已记录拜访：万达物业');
+    expect(report).toContain('CN-20261127-001');
+    const log = await ClientLog.findOne({ kind: 'visit' }).lean();
+    expect(log).toMatchObject({ purpose: '了解夜班情况', reached: '张经理', reachedTitle: '物业经理', objections: '嫌费用高,解释了人工成本', prospects: '隔壁写字楼在招标' });
+    expect(await ClientPromise.find().sort({ _id: 1 }).lean()).toMatchObject([
+      { _id: 'CN-20261127-001', text: '送新排班表', dueDay: '2026-12-05', owner: { name: '陈队长' }, status: 'open' },
+      { _id: 'CN-20261127-002', text: '培训新队员', dueDay: '2026-12-20', status: 'open' },
+    ]);
+    expect(await say('renfang', '承诺完成 CN-20261127-001')).toContain('没有权限');
+    expect(await say('duizhang', '承诺完成 CN-20261127-001 已送到')).toContain('已标记承诺完成');
+    expect(await say('kefu', '承诺完成 CN-20261127-001')).toContain('已由陈队长标记完成');
+    expect((await ClientPromise.findById('CN-20261127-001').lean())!.status).toBe('done');
+  });
+
+  it('refuses a promise without a due day and saves nothing of that answer', async () => {
+    await say('kefu', WANDA);
+    const reply = await say('kefu', '拜访 万达物业\n拜访目的: 回访\n接待人: 张经理\n对客户的承诺: 送排班表');
+    expect(reply).toContain('缺少截止日期');
+    expect(await ClientPromise.countDocuments()).toBe(0);
+    expect(await ClientLog.countDocuments()).toBe(0);
+  });
+});
+
+describe('Ch.10 III ↔ I: complaint registration uses the same client records', () => {
+  it('creates the record with a history entry, and never overwrites a typed value', async () => {
+    await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13700001111' })}`);
+    const c = await Client.findOne({ name: '城北商场' }).lean();
+    expect(c).toMatchObject({ phone: '13700001111', status: 'current' });
+    expect(c!.changes[0]!.action).toMatch(/^登记投诉 TS-20261127-001 时建立$/);
+    expect(await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13799999999' })}`)).toContain('这次填写的电话与客户档案不同，档案没有改');
+    expect((await Client.findOne({ name: '城北商场' }).lean())!.phone).toBe('13700001111');
+    const card = await say('kefu', '客户 13700001111');
+    expect(card).toMatch(/【未结投诉】TS-20261127-00\d（待人防部调查）；TS-20261127-00\d（待人防部调查）/);
+    expect(card).toContain('王客服 登记投诉 TS-20261127-001 时建立：客户名称：城北商场；地址：城南路 1 号；电话：13700001111');
+  });
+});
+
+describe('I.3.5 巡回访问: not only favourite clients', () => {
+  it('lists clients never contacted first, then those contacted the longest ago', async () => {
+    await say('kefu', WANDA);
+    await say('kefu', '添加客户\n客户名称: 城北商场\n负责人: 陈队长');
+    await say('kefu', '添加客户\n客户名称: 滨江新苑\n负责人: 陈队长');
+    clock = new Date(clock.getTime() + 2 * DAY);
+    await say('duizhang', '跟进 万达物业 张经理 一切正常');
+    clock = new Date(clock.getTime() + DAY);
+    await say('duizhang', '跟进 城北商场 赵总 一切正常');
+    const order = await say('duizhang', '巡回访问 我的');
+    expect(order).toMatch(/1\. 滨江新苑｜现有｜陈队长｜未联系过\n2\. 万达物业｜现有｜陈队长｜最近联系 2026-11-29\n3\. 城北商场/);
+  });
+});

@@ -4,8 +4,8 @@ import type { Services } from '../src/core/context.ts';
 import { recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
 import { transition } from '../src/core/transition.ts';
 import { Staff } from '../src/models/index.ts';
-import { Complaint } from '../handlers/complaints/models.ts';
-import { complaintCard, fmt, nextButtons, notifyWithPhoneRights, type ComplaintDoc } from '../handlers/complaints/common.ts';
+import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
+import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
 
@@ -28,10 +28,10 @@ export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   const now = deps.now();
   const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
   const report: SweepReport = { reminded: [], escalated: [], followUps: [] };
-  const due = (await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(BATCH).lean()) as unknown as ComplaintDoc[];
+  const due = (await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(BATCH).lean());
   for (const c of due) {
     const work = dueWork(c, now, remindBefore);
-    const set: Record<string, unknown> = {};
+    const set: Partial<ComplaintRecord> = {};
     const entries: { at: Date; by: typeof SYSTEM; action: string; detail: string }[] = [];
     if (work.escalate) {
       set.overdueAt = now;
@@ -45,11 +45,11 @@ export async function sweepComplaints(deps: Services): Promise<SweepReport> {
       set.followUps = c.followUps.map((f) => (work.followUpsDue.includes(f.seq) ? { ...f, remindedAt: now } : f));
       entries.push({ at: now, by: SYSTEM, action: '回访提醒', detail: `第 ${work.followUpsDue.join('、')} 次回访到期` });
     }
-    set.nextCheckAt = nextCheckAt({ ...c, ...set } as ComplaintDoc, remindBefore);
+    set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
     const update = entries.length ? { $set: set, $push: { history: { $each: entries } } } : { $set: set };
-    if (!(await transition(Complaint as unknown as Model<{ version: number }>, c._id, c.version, update, 'scheduler'))) continue;
+    if (!(await transition(Complaint, c._id, c.version, update, 'scheduler'))) continue;
     if (!entries.length) continue;
-    const after = { ...c, ...set, version: c.version + 1 } as ComplaintDoc;
+    const after: ComplaintRecord = { ...c, ...set, version: c.version + 1 };
     try {
       if (work.escalate) {
         await escalate(deps, after);
@@ -70,7 +70,7 @@ export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   return report;
 }
 
-async function send(deps: Services, recipients: Recipient[], c: ComplaintDoc, title: string, note: string, roles: string[]) {
+async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[]) {
   const seen = new Set<string>();
   const unique = recipients.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
   if (!unique.length) {
@@ -80,12 +80,12 @@ async function send(deps: Services, recipients: Recipient[], c: ComplaintDoc, ti
   await notifyWithPhoneRights(deps, unique, (fullPhone) => complaintCard(deps, c, { fullPhone, title, note, buttons: nextButtons(c, (r) => roles.includes(r)) }));
 }
 
-function acceptor(c: ComplaintDoc) {
+function acceptor(c: ComplaintRecord) {
   return c.acceptedBy.staffId ? [{ id: c.acceptedBy.staffId, name: c.acceptedBy.name }] : [];
 }
 
 /** §3.1.3 逾期反映: to the customer-service head(s) and 综合部. */
-async function escalate(deps: Services, c: ComplaintDoc): Promise<void> {
+async function escalate(deps: Services, c: ComplaintRecord): Promise<void> {
   const heads = complaintSettings.of(deps.config).csHeadPhones;
   const headStaff = heads.length ? await Staff.find({ phone: { $in: heads }, active: true }, { name: 1 }).lean() : [];
   const csHeads = headStaff.length
@@ -98,14 +98,14 @@ async function escalate(deps: Services, c: ComplaintDoc): Promise<void> {
 }
 
 /** Before the time limit runs out: the department the case waits on, and whoever accepted it. */
-async function remindOwner(deps: Services, c: ComplaintDoc): Promise<void> {
+async function remindOwner(deps: Services, c: ComplaintRecord): Promise<void> {
   const roles = waitingOn(c.status);
   const owners = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, acceptor(c)))];
   await send(deps, owners, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
 }
 
 /** §3.1.10: a planned follow-up call is due. */
-async function remindFollowUp(deps: Services, c: ComplaintDoc): Promise<void> {
+async function remindFollowUp(deps: Services, c: ComplaintRecord): Promise<void> {
   const cs = [...(await recipientsOf(deps, acceptor(c))), ...(await recipientsWithRole(deps, ['customer_service']))];
   await send(deps, cs, c, `回访到期：${c._id}`, '请回访客户，然后点「记录回访」或发送「回访 编号 满意/不满意 情况」。', ['customer_service']);
 }

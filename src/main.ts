@@ -1,3 +1,5 @@
+// first: refuse an unsupported Node before anything that needs a newer one is loaded
+import './check-node.ts';
 import 'dotenv/config';
 import path from 'node:path';
 import mongoose from 'mongoose';

@@ -1,6 +1,7 @@
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused, type ComplaintDoc } from './common.ts';
+import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
+import type { ComplaintRecord } from './models.ts';
 import {
   canAppeal,
   canRule,
@@ -12,7 +13,7 @@ import {
  */
 
 /** 签呈 <编号> <理由> */
-export async function fileAppeal(ctx: BotContext): Promise<void> {
+export async function fileAppeal(ctx: StaffContext): Promise<void> {
   const example = '签呈 TS-20261127-003 责任不在队员，客户要求过分';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
@@ -22,37 +23,39 @@ export async function fileAppeal(ctx: BotContext): Promise<void> {
     return;
   }
   const c = found.c;
-  if (await refused(ctx, canAppeal(c, has(ctx)))) return;
-  const appeal = { status: 'pending', reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
+  if (await refused(ctx, canAppeal(c))) return;
+  const appeal = { status: 'pending' as const, reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
   if (!(await applyStep(ctx, c, { appeal }, '提出签呈', reason))) return;
   const after = (await loadComplaint(c._id))!;
-  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender!.name} 对处理决议有异议：${reason}` });
+  // the filer and the people named responsible may not rule (§4.5), so they are not asked to
+  const notRulers = [ctx.sender.staffId ?? '', ...(c.responsible ?? []).map((r) => r.staffId)].filter(Boolean);
+  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender.name} 对处理决议有异议：${reason}`, exceptStaffIds: notRulers });
   await ctx.reply(`签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`);
 }
 
-async function rule(ctx: BotContext, c: ComplaintDoc, changeTo: string, note: string): Promise<void> {
-  if (await refused(ctx, canRule(c, has(ctx)))) return;
+async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, note: string): Promise<void> {
+  if (await refused(ctx, canRule(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const a = c.appeal!;
-  const set: Record<string, unknown> = {
+  const set: Partial<ComplaintRecord> = {
     appeal: { ...a, status: changeTo ? 'changed' : 'upheld', ruling: changeTo || note, ruledBy: actor(ctx), ruledAt: now },
   };
   if (changeTo && c.decision) set.decision = { ...c.decision, handling: changeTo };
   const detail = changeTo ? `改为：${changeTo}${note ? `（${note}）` : ''}` : `维持原处理${note ? `（${note}）` : ''}`;
   if (!(await applyStep(ctx, c, set, '签呈决定', detail))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(cardFor(ctx, after, { title: `签呈已决定：${c._id}`, note: `${ctx.sender!.name}：${detail}` }));
+  await ctx.updateCard(cardFor(ctx, after, { title: `签呈已决定：${c._id}`, note: `${ctx.sender.name}：${detail}` }));
   await ctx.toast(`已记录签呈决定：${changeTo ? '修改处理' : '维持原处理'}`);
   await notifyCase(ctx.services, after, ['customer_service'], {
     title: `签呈已决定：${c._id}`,
-    note: `${ctx.sender!.name}：${detail}`,
+    note: `${ctx.sender.name}：${detail}`,
     people: [a.by],
-    exceptStaffIds: ctx.sender?.staffId ? [ctx.sender.staffId] : [],
+    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
   });
 }
 
 /** Button: 维持原处理 */
-export async function upholdFromCard(ctx: BotContext): Promise<void> {
+export async function upholdFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
   if (c) await rule(ctx, c, '', '');
 }
@@ -76,14 +79,14 @@ export const rulingForm: FormDefinition = {
 };
 
 /** Button: 修改处理 (a form for the new handling) */
-export async function changeFromCard(ctx: BotContext): Promise<void> {
+export async function changeFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
-  if (!c || (await refused(ctx, canRule(c, has(ctx))))) return;
+  if (!c || (await refused(ctx, canRule(c, has(ctx), ctx.sender.staffId)))) return;
   await ctx.services.forms.start(ctx, rulingForm.name, '', { id: c._id });
 }
 
 /** 签呈决定 <编号> 维持 [说明] | 签呈决定 <编号> 改为 <新处理方式> */
-export async function ruleCommand(ctx: BotContext): Promise<void> {
+export async function ruleCommand(ctx: StaffContext): Promise<void> {
   const example = '签呈决定 TS-20261127-003 维持  或  签呈决定 TS-20261127-003 改为 更换驻点队长，不扣队员工资';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;

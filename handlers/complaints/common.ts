@@ -1,92 +1,39 @@
 import { formatFen } from '../../src/core/money.ts';
 import { complaintSettings } from './settings.ts';
-import type { Model } from 'mongoose';
-import type { BotContext, Services } from '../../src/core/context.ts';
+import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
 import { Staff } from '../../src/models/index.ts';
 import { echo, maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
-import { Complaint, type Category, type ComplaintStatus } from './models.ts';
+import { Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
 import {
   CATEGORY_LABELS,
   STATUS_LABELS,
   nextCheckAt,
+  nextFollowUp,
   parseComplaintNumber,
 } from './rules.ts';
 
-export interface Person {
-  staffId: string;
-  name: string;
-}
+export type { Person, FollowUp };
 
-export interface FollowUp {
-  seq: number;
-  dueAt: Date;
-  remindedAt: Date | null;
-  doneAt: Date | null;
-  by: Person | null;
-  outcome: string;
-  note: string;
-}
-
-/** A complaint as read with `.lean()`. */
-export interface ComplaintDoc {
-  _id: string;
-  version: number;
-  status: ComplaintStatus;
-  clientName: string;
-  clientAddress: string;
-  clientPhone: string;
-  reason: string;
-  demand: string;
-  category: Category;
-  type: string;
-  acceptedBy: Person;
-  acceptedAt: Date;
-  remark: string;
-  clientToldAt: Date | null;
-  investigation: { cause: string; guards: string[]; teamLeader: string; measures: string; by: Person; at: Date } | null;
-  decision: {
-    reasonable: boolean;
-    handling: string;
-    responsibility: string;
-    plan: string;
-    deductionFen?: number | null;
-    deductionAmount: number | null;
-    deductionMonth: string;
-    by: Person;
-    at: Date;
-  } | null;
-  effect: { effective: boolean; note: string; by: Person; at: Date } | null;
-  result: { toldOn: string; content: string; via: string; by: Person; at: Date } | null;
-  appeal: { status: 'pending' | 'upheld' | 'changed'; reason: string; by: Person; at: Date; ruling: string; ruledBy: Person | null; ruledAt: Date | null } | null;
-  followUps: FollowUp[];
-  dueAt: Date;
-  remindedAt: Date | null;
-  overdueAt: Date | null;
-  nextCheckAt: Date | null;
-  closedAt: Date | null;
-  history: { at: Date; by: Person; action: string; detail: string }[];
-}
-
-export async function loadComplaint(id: string): Promise<ComplaintDoc | null> {
-  return (await Complaint.findById(id).lean()) as unknown as ComplaintDoc | null;
+export async function loadComplaint(id: string): Promise<ComplaintRecord | null> {
+  return Complaint.findById(id).lean<ComplaintRecord>();
 }
 
 /** The person acting, as recorded in the audit trail. */
-export function actor(ctx: BotContext): Person {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
+export function actor(ctx: StaffContext): Person {
+  return { staffId: ctx.sender.staffId ?? '', name: ctx.sender.name };
 }
 
-export const has = (ctx: BotContext) => (role: Role) => ctx.hasRole(role);
+export const has = (ctx: StaffContext) => (role: Role) => ctx.hasRole(role);
 
 /**
  * Finds the complaint named by the first word of `args` (受理编号); answers the person itself when
  * the number is missing, malformed or unknown. Returns the rest of the text too.
  */
-export async function findComplaint(ctx: BotContext, args: string, example: string): Promise<{ c: ComplaintDoc; rest: string } | undefined> {
+export async function findComplaint(ctx: StaffContext, args: string, example: string): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const id = parseComplaintNumber(first);
   if (!id) {
@@ -104,7 +51,7 @@ export async function findComplaint(ctx: BotContext, args: string, example: stri
 }
 
 /** The complaint named by a card button's value, or a toast saying it is gone. */
-export async function complaintFromAction(ctx: BotContext): Promise<ComplaintDoc | undefined> {
+export async function complaintFromAction(ctx: StaffContext): Promise<ComplaintRecord | undefined> {
   const id = ctx.action?.value.id ?? '';
   const c = parseComplaintNumber(id) ? await loadComplaint(parseComplaintNumber(id)!) : null;
   if (!c) await ctx.toast('找不到这件投诉，可能编号有误。');
@@ -112,7 +59,7 @@ export async function complaintFromAction(ctx: BotContext): Promise<ComplaintDoc
 }
 
 /** Client phones: in full only in private chats to 客服部 and 人防部 (they call the client back). */
-export function mayseeClientPhone(ctx: Pick<BotContext, 'chat' | 'hasRole'>): boolean {
+export function mayseeClientPhone(ctx: Pick<StaffContext, 'chat' | 'hasRole'>): boolean {
   return !ctx.chat.isGroup && ctx.hasRole('customer_service', 'guard_ops');
 }
 
@@ -126,8 +73,19 @@ export function fmt(services: Pick<Services, 'config'>, at: Date | null | undefi
   return at ? formatDateTime(new Date(at), services.config.timezone) : '';
 }
 
+/** Registered in the bot well after the client complained (补登): shown so nobody mistakes the dates. */
+export function isLate(c: Pick<ComplaintRecord, 'acceptedAt' | 'registeredAt'>): boolean {
+  return !!c.registeredAt && new Date(c.registeredAt).getTime() - new Date(c.acceptedAt).getTime() > 60_000;
+}
+
+/** §3.2.3: who of the responsible people confirmed having seen the finding. */
+export function responsibleLine(c: Pick<ComplaintRecord, 'responsible'>, t: (d: Date | null | undefined) => string): string | undefined {
+  if (!c.responsible?.length) return undefined;
+  return `【责任人确认】${c.responsible.map((r) => `${r.name}${r.seenAt ? ` 已确认（${t(r.seenAt)}）` : ' 未确认'}`).join('；')}`;
+}
+
 /** One line per case, for lists. */
-export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintDoc): string {
+export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintRecord): string {
   const overdue = c.overdueAt ? '（已逾期）' : '';
   return `• ${c._id} ${c.clientName}｜${CATEGORY_LABELS[c.category]}｜${STATUS_LABELS[c.status]}${overdue}｜受理 ${fmt(services, c.acceptedAt)}`;
 }
@@ -143,7 +101,7 @@ export interface CardOptions {
 }
 
 /** The 客户投诉登记表 and everything recorded since, as a card. */
-export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDoc, o: CardOptions): Card {
+export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRecord, o: CardOptions): Card {
   const t = (d: Date | null | undefined) => fmt(services, d);
   const lines = [
     `受理编号：${c._id}　状态：${STATUS_LABELS[c.status]}${c.overdueAt ? '（已逾期）' : ''}`,
@@ -153,7 +111,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
     `投诉缘由：${c.reason}`,
     `客户要求：${c.demand}`,
     `分类：${CATEGORY_LABELS[c.category]}　投诉类型：${c.type}`,
-    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}`,
+    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`,
     `备注：${c.remark || '无'}`,
     `处理时限：${t(c.dueAt)}前告知客户结果`,
     `已告知客户受理：${c.clientToldAt ? t(c.clientToldAt) : '未确认'}`,
@@ -162,6 +120,8 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
     const i = c.investigation;
     lines.push(`【调查】原因：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}（${i.by.name}）`);
   }
+  const seen = responsibleLine(c, t);
+  if (seen) lines.push(seen);
   if (c.decision) {
     const d = c.decision;
     const fen = d.deductionFen ?? (d.deductionAmount != null ? Math.round(d.deductionAmount * 100) : null);
@@ -169,6 +129,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
     lines.push(`【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`);
   }
   if (c.effect) lines.push(`【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`);
+  if (c.measuresDue) lines.push('【待人防部提出新改善对策】（§3.1.6）');
   if (c.appeal) {
     const a = c.appeal;
     const state = a.status === 'pending' ? '待决定' : a.status === 'upheld' ? `维持原处理（${a.ruledBy?.name}）` : `改为：${a.ruling}（${a.ruledBy?.name}）`;
@@ -182,6 +143,16 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
         : `【回访${f.seq}】计划 ${t(f.dueAt)}`,
     );
   }
+  (c.earlierRounds ?? []).forEach((r, n) => {
+    const i = r.investigation;
+    const d = r.decision;
+    lines.push(
+      `【第 ${n + 1} 轮，${t(r.reopenedAt)} 由 ${r.reopenedBy.name} 重开：${r.reason}】` +
+        `${i ? `调查：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}。` : ''}` +
+        `${d ? `处理：${d.handling}；责任归属：${d.responsibility}。` : ''}` +
+        `${r.effect ? `改善效果：${r.effect.effective ? '有效' : '无效'}。` : ''}${r.result ? `告知结果：${r.result.content}。` : ''}`,
+    );
+  });
   if (o.full) {
     lines.push('—— 记录 ——');
     for (const h of c.history) lines.push(`${t(h.at)} ${h.by.name} ${h.action}${h.detail ? `：${h.detail}` : ''}`);
@@ -196,7 +167,7 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintDo
 }
 
 /** Buttons for the next step the viewer's roles allow. */
-export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardButton[] {
+export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): CardButton[] {
   const v = { id: c._id };
   const out: CardButton[] = [];
   if (!c.clientToldAt && c.status !== 'closed' && (can('customer_service') || can('team_leader'))) {
@@ -207,7 +178,13 @@ export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardBut
   if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending') {
     out.push({ label: '告知客户结果', action: 'complaints.result', value: v, style: 'primary' });
   }
-  if (c.status === 'following_up' && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  const stalled = c.status === 'following_up' && !nextFollowUp(c.followUps);
+  if (c.status === 'following_up' && !stalled && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  if (stalled && can('customer_service')) {
+    out.push({ label: '再安排回访', action: 'complaints.moreFollowUp', value: v, style: 'primary' });
+    out.push({ label: '重开投诉', action: 'complaints.reopen', value: v });
+  }
+  if (c.measuresDue && can('guard_ops')) out.push({ label: '提出新改善对策', action: 'complaints.measures', value: v, style: 'primary' });
   if (c.appeal?.status === 'pending' && (can('admin') || can('chairman'))) {
     out.push({ label: '维持原处理', action: 'complaints.uphold', value: v, style: 'primary' });
     out.push({ label: '修改处理', action: 'complaints.change', value: v });
@@ -216,7 +193,7 @@ export function nextButtons(c: ComplaintDoc, can: (r: Role) => boolean): CardBut
 }
 
 /** The card as this viewer should see it. */
-export function cardFor(ctx: BotContext, c: ComplaintDoc, extra: Partial<CardOptions> = {}): Card {
+export function cardFor(ctx: StaffContext, c: ComplaintRecord, extra: Partial<CardOptions> = {}): Card {
   return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: nextButtons(c, (r) => ctx.hasRole(r)), ...extra });
 }
 
@@ -225,24 +202,24 @@ export function cardFor(ctx: BotContext, c: ComplaintDoc, extra: Partial<CardOpt
  * the sweep's next check time recomputed from the new state. A loser is told who acted first.
  */
 export async function applyStep(
-  ctx: BotContext,
-  c: ComplaintDoc,
-  set: Record<string, unknown>,
+  ctx: StaffContext,
+  c: ComplaintRecord,
+  set: Partial<ComplaintRecord>,
   action: string,
   detail = '',
   push: Record<string, unknown> = {},
 ): Promise<boolean> {
-  const after = { ...c, ...set } as ComplaintDoc;
+  const after: ComplaintRecord = { ...c, ...set };
   const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
   const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
-  const won = await transition(Complaint as unknown as Model<{ version: number }>, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender?.identity ?? '');
+  const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender.identity);
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;
 }
 
 /** Someone else changed the case first: say who and what, change nothing. */
-export async function tellLoser(ctx: BotContext, id: string, fromVersion: number): Promise<void> {
-  const now = (await readAfterTransition(Complaint as unknown as Model<{ version: number }>, id, fromVersion)) as ComplaintDoc | null;
+export async function tellLoser(ctx: StaffContext, id: string, fromVersion: number): Promise<void> {
+  const now = await readAfterTransition(Complaint, id, fromVersion);
   const last = now?.history.at(-1);
   if (last && !last.by.staffId) {
     // the time-limit sweep changed the case at that moment: nothing was done twice, the action was just not saved
@@ -254,7 +231,7 @@ export async function tellLoser(ctx: BotContext, id: string, fromVersion: number
 }
 
 /** Replies with a rule's refusal; true when refused. */
-export async function refused(ctx: BotContext, verdict: { ok: true } | { ok: false; why: string }): Promise<boolean> {
+export async function refused(ctx: StaffContext, verdict: { ok: true } | { ok: false; why: string }): Promise<boolean> {
   if (verdict.ok) return false;
   await ctx.toast(verdict.why);
   return true;
@@ -266,7 +243,7 @@ export async function refused(ctx: BotContext, verdict: { ok: true } | { ok: fal
  */
 export async function notifyCase(
   services: Services,
-  c: ComplaintDoc,
+  c: ComplaintRecord,
   roles: Role[],
   o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
 ): Promise<number> {

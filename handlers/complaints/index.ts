@@ -3,22 +3,20 @@ import { complaintModels } from './models.ts';
 import { complaintSettings } from './settings.ts';
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
+import { seenCommand, seenFromCard } from './responsible.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
 import {
   APPEALERS,
   REGISTRARS,
   VIEWERS,
 } from './rules.ts';
+import { confirmEffect, followUp, followUpForm, measuresForm, moreFollowUp, newMeasures, reopen, reopenForm, reopenStep } from './aftercare.ts';
 import {
-  confirmEffect,
   decide,
   decideFeeForm,
   decideForm,
-  followUp,
-  followUpForm,
   investigate,
   investigateForm,
-  reopen,
   resultForm,
   tellResult,
   toldCommand,
@@ -33,11 +31,11 @@ import {
 export const complaints: Workflow = {
   name: 'complaints',
   title: '客户投诉',
-  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm],
+  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm, measuresForm, reopenForm],
   models: complaintModels,
   settings: complaintSettings,
   commands: [
-    { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话）', example: '登记投诉 万达物业', handler: registerComplaint },
+    { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话，填写的以填写为准；补登加一行「受理日期: 11-25 14:30」）', example: '登记投诉 万达物业', handler: registerComplaint },
     { name: 'complaints.show', words: ['投诉', 'complaint'], allow: VIEWERS, summary: '查看一件投诉的完整记录', example: '投诉 TS-20261127-003', handler: showComplaint },
     { name: 'complaints.list', words: ['投诉列表', 'complaints'], allow: VIEWERS, summary: '按状态、分类、客户或日期列出投诉', example: '投诉列表 待调查', handler: listComplaints },
     { name: 'complaints.overdue', words: ['逾期投诉', 'overdue'], allow: VIEWERS, summary: '列出超过处理时限的投诉', example: '逾期投诉', handler: listOverdue },
@@ -47,10 +45,13 @@ export const complaints: Workflow = {
     { name: 'complaints.decide', words: ['处理投诉', 'decide'], allow: ['customer_service'], summary: '拟定处理方式、责任归属和改善方案（§3.1.5）', example: '处理投诉 TS-20261127-003', handler: decide.command },
     { name: 'complaints.effect', words: ['改善效果', 'effect'], allow: ['customer_service'], summary: '确认改善方案是否有效（§3.1.6）', example: '改善效果 TS-20261127-003 有效 队员已按时到岗', handler: confirmEffect },
     { name: 'complaints.result', words: ['告知结果', 'result'], allow: ['customer_service'], summary: '记录告知客户的处理结果，并建立回访计划（§3.1.9）', example: '告知结果 TS-20261127-003', handler: tellResult.command },
-    { name: 'complaints.followup', words: ['回访', 'followup'], allow: ['customer_service'], summary: '记录一次回访；回访计划完成即结案（§3.1.10）', example: '回访 TS-20261127-003 满意 客户说已改善', handler: followUp.command },
-    { name: 'complaints.appeal', words: ['签呈', 'appeal'], allow: APPEALERS, summary: '对处理决议有异议时提出签呈（§4.5）', example: '签呈 TS-20261127-003 责任不在队员', handler: fileAppeal },
-    { name: 'complaints.ruling', words: ['签呈决定', 'ruling'], allow: ['admin', 'chairman'], summary: '决定签呈：维持或改为新的处理方式', example: '签呈决定 TS-20261127-003 维持', handler: ruleCommand },
-    { name: 'complaints.reopen', words: ['重开投诉', 'reopen'], allow: ['customer_service', 'admin'], summary: '重开已结案的投诉（须写原因）', example: '重开投诉 TS-20261127-003 问题再次发生', handler: reopen },
+    { name: 'complaints.measures', words: ['新对策', 'measures'], allow: ['guard_ops'], summary: '改善效果无效后提出新的改善对策（§3.1.6）', example: '新对策 TS-20261127-003\n改善对策: 每晚队长查岗两次并登记', handler: newMeasures.command },
+    { name: 'complaints.followup', words: ['回访', 'followup'], allow: ['customer_service'], summary: '记录一次回访；未到计划日期须写提前原因；回访做完、效果有效且客户满意才结案（§3.1.10）', example: '回访 TS-20261127-003 满意 客户说已改善', handler: followUp.command },
+    { name: 'complaints.moreFollowUp', words: ['再次回访', 'morefollowup'], allow: ['customer_service'], summary: '客户不满意时再安排一次回访（天数可选）', example: '再次回访 TS-20261127-003 7', handler: moreFollowUp },
+    { name: 'complaints.seen', words: ['已阅', 'seen'], allow: 'staff', summary: '责任队员、队长确认已阅投诉调查结果（§3.2.3）', example: '已阅 TS-20261127-003', handler: seenCommand },
+    { name: 'complaints.appeal', words: ['签呈', 'appeal'], allow: APPEALERS, summary: '各部门对处理决议有异议时提出签呈（§4.5）', example: '签呈 TS-20261127-003 责任不在队员', handler: fileAppeal },
+    { name: 'complaints.ruling', words: ['签呈决定', 'ruling'], allow: ['admin', 'chairman'], summary: '决定签呈：维持或改为新的处理方式（提出人和责任人不能决定）', example: '签呈决定 TS-20261127-003 维持', handler: ruleCommand },
+    { name: 'complaints.reopen', words: ['重开投诉', 'reopen'], allow: ['customer_service', 'admin'], summary: '重开已结案或客户仍不满意的投诉（须写原因；之前的调查和处理保留）', example: '重开投诉 TS-20261127-003 问题再次发生', handler: reopen },
     { name: 'complaints.types', words: ['投诉类型', 'complainttypes'], allow: 'staff', summary: '查看投诉类型列表', example: '投诉类型', handler: listComplaintTypes },
     { name: 'complaints.setTypes', words: ['设置投诉类型', 'settypes'], allow: ['admin'], summary: '修改投诉类型列表', example: '设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他', handler: setComplaintTypes },
   ],
@@ -61,6 +62,10 @@ export const complaints: Workflow = {
     { action: 'complaints.decide', allow: ['customer_service'], handler: decide.action },
     { action: 'complaints.result', allow: ['customer_service'], handler: tellResult.action },
     { action: 'complaints.followup', allow: ['customer_service'], handler: followUp.action },
+    { action: 'complaints.measures', allow: ['guard_ops'], handler: newMeasures.action },
+    { action: 'complaints.moreFollowUp', allow: ['customer_service'], handler: moreFollowUp },
+    { action: 'complaints.reopen', allow: ['customer_service', 'admin'], handler: reopenStep.action },
+    { action: 'complaints.seen', allow: 'staff', handler: seenFromCard },
     { action: 'complaints.uphold', allow: ['admin', 'chairman'], handler: upholdFromCard },
     { action: 'complaints.change', allow: ['admin', 'chairman'], handler: changeFromCard },
   ],

@@ -1,9 +1,9 @@
 import { parsePeriod } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { echo } from '../../src/core/text.ts';
-import { Complaint, type ComplaintStatus } from './models.ts';
-import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine, type ComplaintDoc } from './common.ts';
+import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
+import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine } from './common.ts';
 import {
   CATEGORY_LABELS,
   STATUS_LABELS,
@@ -15,13 +15,13 @@ import {
 const LIST_LIMIT = 30;
 
 /** 投诉 <编号>: the whole record with its audit trail, and the buttons the viewer may press. */
-export async function showComplaint(ctx: BotContext): Promise<void> {
+export async function showComplaint(ctx: StaffContext): Promise<void> {
   const found = await findComplaint(ctx, ctx.args, '投诉 TS-20261127-003');
   if (found) await ctx.reply(cardFor(ctx, found.c, { full: true }));
 }
 
 /** Button on lists and notifications: 查看 */
-export async function showFromCard(ctx: BotContext): Promise<void> {
+export async function showFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
   if (c) await ctx.reply(cardFor(ctx, c, { full: true }));
 }
@@ -86,13 +86,13 @@ export function parseListFilter(args: string, now: Date, tz: string): ListFilter
 
 
 /** 投诉列表 [状态] [分类] [客户] [日期范围] */
-export async function listComplaints(ctx: BotContext): Promise<void> {
+export async function listComplaints(ctx: StaffContext): Promise<void> {
   const f = parseListFilter(ctx.args, ctx.services.now(), ctx.services.config.timezone);
   if ('error' in f) {
     await ctx.reply(f.error);
     return;
   }
-  const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean());
   const what = f.label.length ? `（${f.label.join('，')}）` : '';
   if (!cases.length) {
     await ctx.reply(`没有符合条件的投诉${what}。可按状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
@@ -104,9 +104,9 @@ export async function listComplaints(ctx: BotContext): Promise<void> {
 }
 
 /** 逾期投诉: unresolved cases past their time limit (§3.1.3). */
-export async function listOverdue(ctx: BotContext): Promise<void> {
+export async function listOverdue(ctx: StaffContext): Promise<void> {
   const now = ctx.services.now();
-  const cases = (await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
+  const cases = (await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } }).sort({ dueAt: 1 }).limit(LIST_LIMIT).lean());
   if (!cases.length) {
     await ctx.reply('目前没有逾期的投诉。');
     return;
@@ -121,14 +121,14 @@ export async function listOverdue(ctx: BotContext): Promise<void> {
 }
 
 /** 我的待办: what waits on the sender, by their roles. */
-export async function myTodo(ctx: BotContext): Promise<void> {
+export async function myTodo(ctx: StaffContext): Promise<void> {
   const now = ctx.services.now();
   const sections: string[] = [];
-  const add = (title: string, cases: ComplaintDoc[], line = (c: ComplaintDoc) => summaryLine(ctx.services, c)) => {
+  const add = (title: string, cases: ComplaintRecord[], line = (c: ComplaintRecord) => summaryLine(ctx.services, c)) => {
     if (cases.length) sections.push(`${title}（${cases.length}）：`, ...cases.map(line));
   };
-  const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean()) as unknown as ComplaintDoc[];
-  const me = ctx.sender?.staffId;
+  const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean());
+  const me = ctx.sender.staffId;
   if (me && ctx.hasRole('customer_service', 'team_leader')) {
     add('待确认已告知客户受理（§4.2，发送「已告知 编号」）', await find({ 'acceptedBy.staffId': me, clientToldAt: null, status: { $ne: 'closed' } }));
   }
@@ -139,7 +139,13 @@ export async function myTodo(ctx: BotContext): Promise<void> {
     const dueFollowUps = (await find({ status: 'following_up' })).filter((c) => (nextFollowUp(c.followUps)?.dueAt ?? now) <= now);
     add('到期回访（发送「回访 编号 满意/不满意 情况」）', dueFollowUps, (c) => `• ${c._id} ${c.clientName}｜第 ${nextFollowUp(c.followUps)!.seq} 次回访，计划 ${fmt(ctx.services, nextFollowUp(c.followUps)!.dueAt)}`);
   }
+  if (ctx.hasRole('guard_ops')) add('改善无效，待提出新对策（§3.1.6，发送「新对策 编号」）', await find({ measuresDue: true, status: { $ne: 'closed' } }));
+  if (ctx.hasRole('customer_service')) {
+    const stalled = (await find({ status: 'following_up' })).filter((c) => !nextFollowUp(c.followUps));
+    add('回访已做完但未结案（客户不满意或改善效果未确认）', stalled);
+  }
+  if (me) add('待你确认已阅的投诉调查（§3.2.3，发送「已阅 编号」）', (await find({ 'responsible.staffId': me })).filter((c) => c.responsible.some((r) => r.staffId === me && !r.seenAt)));
   if (ctx.hasRole('admin', 'chairman')) add('待决定的签呈（发送「签呈决定 编号 维持/改为 …」）', await find({ 'appeal.status': 'pending' }));
   if (ctx.hasRole('general_affairs')) add('逾期投诉（§3.1.3）', await find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } }));
-  await ctx.reply(sections.length ? [`${ctx.sender!.name} 的待办：`, ...sections].join('\n') : '你目前没有待办的投诉事项。');
+  await ctx.reply(sections.length ? [`${ctx.sender.name} 的待办：`, ...sections].join('\n') : '你目前没有待办的投诉事项。');
 }

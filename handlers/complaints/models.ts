@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 
 /*
  * Client complaints (客户投诉, rulebook Ch.10 III). One document per complaint, keyed by its
@@ -12,6 +12,11 @@ export const COMPLAINT_STATUSES = ['registered', 'investigated', 'decided', 'fol
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 export const CATEGORIES = ['general', 'fee_deduction', 'unjustified'] as const;
 export type Category = (typeof CATEGORIES)[number];
+export const APPEAL_STATUSES = ['pending', 'upheld', 'changed'] as const;
+
+// strings default to '' rather than being required: mongoose's `required` refuses an empty string
+const text = { type: String, default: '' };
+const at = { type: Date, required: true };
 
 const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
 
@@ -38,6 +43,80 @@ const followUpSchema = new Schema(
   { _id: false },
 );
 
+const investigationSchema = new Schema(
+  {
+    cause: text,
+    guards: { type: [String], default: [] },
+    teamLeader: text,
+    measures: text,
+    by: { type: personSchema, required: true },
+    at,
+  },
+  { _id: false },
+);
+
+const responsibleSchema = new Schema(
+  {
+    staffId: { type: String, required: true },
+    name: { type: String, required: true },
+    /** 责任队员 or 责任队长 */
+    as: { type: String, enum: ['guard', 'team_leader'], required: true },
+    toldAt: at,
+    seenAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
+const decisionSchema = new Schema(
+  {
+    reasonable: { type: Boolean, required: true },
+    handling: text,
+    responsibility: text,
+    plan: text,
+    /** The fee the client deducted, in fen. */
+    deductionFen: { type: Number, default: null },
+    /** Yuan, as records made before amounts were kept in fen have it; read only. */
+    deductionAmount: { type: Number, default: null },
+    deductionMonth: text,
+    by: { type: personSchema, required: true },
+    at,
+  },
+  { _id: false },
+);
+
+const effectSchema = new Schema({ effective: { type: Boolean, required: true }, note: text, by: { type: personSchema, required: true }, at }, { _id: false });
+
+const resultSchema = new Schema({ toldOn: text, content: text, via: text, by: { type: personSchema, required: true }, at }, { _id: false });
+
+const appealSchema = new Schema(
+  {
+    status: { type: String, enum: APPEAL_STATUSES, required: true },
+    reason: text,
+    by: { type: personSchema, required: true },
+    at,
+    ruling: text,
+    ruledBy: { type: personSchema, default: null },
+    ruledAt: { type: Date, default: null },
+  },
+  { _id: false },
+);
+
+/** One closed round of a reopened case, as it stood when it was reopened. */
+const roundSchema = new Schema(
+  {
+    reopenedAt: at,
+    reopenedBy: { type: personSchema, required: true },
+    reason: text,
+    investigation: { type: investigationSchema, default: null },
+    decision: { type: decisionSchema, default: null },
+    effect: { type: effectSchema, default: null },
+    result: { type: resultSchema, default: null },
+    appeal: { type: appealSchema, default: null },
+    followUps: { type: [followUpSchema], default: [] },
+  },
+  { _id: false },
+);
+
 const complaintSchema = new Schema(
   {
     /** 受理编号 */
@@ -54,72 +133,27 @@ const complaintSchema = new Schema(
     type: { type: String, required: true },
     /** 投诉受理: who accepted it. */
     acceptedBy: { type: personSchema, required: true },
-    /** 受理日期 */
+    /** 受理日期: when the client complained; the time limit runs from it (§3.1.3). */
     acceptedAt: { type: Date, required: true },
+    /** When it was entered in the bot; later than acceptedAt for a registration made after the fact (补登). */
+    registeredAt: { type: Date, default: null },
     remark: { type: String, default: '' },
     // ── §4.2 the client was told it is being handled ──
     clientToldAt: { type: Date, default: null },
     // ── §3.2 人防部's investigation ──
-    investigation: {
-      type: new Schema(
-        {
-          cause: String,
-          guards: [String],
-          teamLeader: String,
-          measures: String,
-          by: personSchema,
-          at: Date,
-        },
-        { _id: false },
-      ),
-      default: null,
-    },
+    investigation: { type: investigationSchema, default: null },
+    /** §3.2.3 the responsible guards and team leader, told privately; each confirms having seen it. */
+    responsible: { type: [responsibleSchema], default: [] },
     // ── §3.1.5 / §3.1.6 customer service's decision ──
-    decision: {
-      type: new Schema(
-        {
-          reasonable: Boolean,
-          handling: String,
-          responsibility: String,
-          plan: String,
-          /** The fee the client deducted, in fen. */
-          deductionFen: { type: Number, default: null },
-          /** Yuan, as records made before amounts were kept in fen have it; read only. */
-          deductionAmount: { type: Number, default: null },
-          deductionMonth: { type: String, default: '' },
-          by: personSchema,
-          at: Date,
-        },
-        { _id: false },
-      ),
-      default: null,
-    },
-    /** §3.1.6 whether the improvement worked. */
-    effect: {
-      type: new Schema({ effective: Boolean, note: String, by: personSchema, at: Date }, { _id: false }),
-      default: null,
-    },
+    decision: { type: decisionSchema, default: null },
+    /** §3.1.6 whether the improvement worked; 无效 sends it back to 人防部 for new measures. */
+    effect: { type: effectSchema, default: null },
+    /** §3.1.6 人防部 owes new measures because the last ones were confirmed 无效. */
+    measuresDue: { type: Boolean, default: false },
     // ── §3.1.9 the result told to the client ──
-    result: {
-      type: new Schema({ toldOn: String, content: String, via: String, by: personSchema, at: Date }, { _id: false }),
-      default: null,
-    },
+    result: { type: resultSchema, default: null },
     // ── §4.5 签呈 ──
-    appeal: {
-      type: new Schema(
-        {
-          status: { type: String, enum: ['pending', 'upheld', 'changed'] },
-          reason: String,
-          by: personSchema,
-          at: Date,
-          ruling: { type: String, default: '' },
-          ruledBy: { type: personSchema, default: null },
-          ruledAt: { type: Date, default: null },
-        },
-        { _id: false },
-      ),
-      default: null,
-    },
+    appeal: { type: appealSchema, default: null },
     /** §3.1.10 the follow-up plan, created when the result is told. */
     followUps: { type: [followUpSchema], default: [] },
     // ── §3.1.3 time limits: resolution (result told) is due by dueAt ──
@@ -130,6 +164,8 @@ const complaintSchema = new Schema(
     nextCheckAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     history: { type: [historySchema], default: [] },
+    /** What earlier rounds found and decided, kept when a closed case is reopened. */
+    earlierRounds: { type: [roundSchema], default: [] },
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -142,8 +178,14 @@ complaintSchema.index({ clientName: 1, acceptedAt: -1 });
 complaintSchema.index({ acceptedAt: -1 });
 complaintSchema.index({ 'acceptedBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });
+complaintSchema.index({ 'responsible.staffId': 1 });
+complaintSchema.index({ measuresDue: 1, status: 1 });
 export const Complaint = mongoose.model('Complaint', complaintSchema);
-export type ComplaintRecord = InferSchemaType<typeof complaintSchema> & { _id: string };
+/** A complaint as read with `.lean()`, derived from the schema above (never written out by hand). */
+export type ComplaintRecord = InferRawDocTypeFromSchema<typeof complaintSchema>;
+export type Person = ComplaintRecord['acceptedBy'];
+export type FollowUp = ComplaintRecord['followUps'][number];
+export type Responsible = ComplaintRecord['responsible'][number];
 
 /** Settings the admin can change, e.g. `complaint.types` (the 投诉类型 list). */
 const settingSchema = new Schema(

@@ -1,9 +1,11 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { complaintSettings } from './settings.ts';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
+import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { echo, normalizeText } from '../../src/core/text.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { DateTime } from 'luxon';
 import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
 import { createClient } from '../clients/store.ts';
@@ -47,6 +49,25 @@ function parsePhone(input: string): FieldResult {
   return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
 }
 
+/** How far back a complaint may be registered after the fact (补登). */
+const LATE_DAYS = 90;
+
+/**
+ * 受理日期 as typed: a date (2026-11-25, 11-25, 昨天) with an optional time (14:30); not in the
+ * future, not more than LATE_DAYS back. Kept as an ISO instant; a bare date means the start of that day.
+ */
+export function parseAcceptedOn(input: string, now: Date, tz: string): FieldResult {
+  const m = /^(.+?)(?:\s+(\d{1,2})[:：](\d{2}))?$/.exec(input.trim());
+  const day = m && resolveDate(m[1]!, now, tz);
+  const hour = m?.[2] === undefined ? 0 : Number(m[2]);
+  const minute = m?.[3] === undefined ? 0 : Number(m[3]);
+  if (!day || hour > 23 || minute > 59) return { ok: false, error: '受理日期请写成 2026-11-25 或 11-25 14:30（客户投诉的日期和时间）。' };
+  const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
+  if (at.toJSDate() > now) return { ok: false, error: `受理日期 ${at.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对。` };
+  if (at < DateTime.fromJSDate(now, { zone: tz }).minus({ days: LATE_DAYS })) return { ok: false, error: `受理日期不能早于 ${LATE_DAYS} 天前，请核对。` };
+  return { ok: true, value: at.toISO()! };
+}
+
 function text(max: number, label: string) {
   return (input: string): FieldResult =>
     input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
@@ -64,6 +85,14 @@ export const registerForm: FormDefinition = {
     { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },
     { key: 'type', label: '投诉类型', required: true, prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）', placeholder: DEFAULT_TYPES.join(' / '), parse: parseComplaintType },
     { key: 'remark', label: '备注', parse: text(300, '备注') },
+    {
+      key: 'acceptedOn',
+      label: '受理日期',
+      placeholder: '今天受理的留空；补登写客户投诉的日期，如 11-25 14:30',
+      // only for registrations made after the fact: typed as a line (受理日期: 11-25) or on the card, never asked
+      when: () => false,
+      parse: (i, ctx) => parseAcceptedOn(i, ctx.services.now(), ctx.services.config.timezone),
+    },
   ],
   allow: REGISTRARS,
   // §4.1: a client already on record brings its phone; a new one must leave a number
@@ -81,13 +110,16 @@ async function findClient(name: string) {
 }
 
 /** Runs once with every field valid: fills the client from the records, numbers and saves. */
-export async function submitRegistration(ctx: BotContext, values: Record<string, string>): Promise<void> {
+export async function submitRegistration(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const now = ctx.services.now();
   const client = await findClient(values.clientName!);
+  // a typed address or phone always wins; the record fills only what was left empty
   const address = values.clientAddress || client?.address || '';
   const phone = values.clientPhone || client?.phone || '';
   const category = categoryFromWords(values.category!)!;
-  const { dueAt } = deadlinesFor(now, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const acceptedAt = values.acceptedOn ? new Date(values.acceptedOn) : now;
+  const late = acceptedAt.getTime() < now.getTime() - 60_000;
+  const { dueAt } = deadlinesFor(acceptedAt, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
   const doc = {
@@ -102,11 +134,19 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
     category,
     type: values.type!,
     acceptedBy: by,
-    acceptedAt: now,
+    acceptedAt,
+    registeredAt: now,
     remark: values.remark ?? '',
     dueAt,
     followUps: [],
-    history: [{ at: now, by, action: '登记投诉', detail: `${CATEGORY_LABELS[category]}，${values.type}` }],
+    history: [
+      {
+        at: now,
+        by,
+        action: late ? '补登投诉' : '登记投诉',
+        detail: `${CATEGORY_LABELS[category]}，${values.type}${late ? `；受理日期 ${formatDateTime(acceptedAt, ctx.services.config.timezone)}` : ''}${values.clientPhone || !phone ? '' : '；电话取自客户档案'}`,
+      },
+    ],
   };
   await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
   // the client record keeps its typed values: a different phone or address is pointed out, never written over
@@ -130,7 +170,7 @@ export async function submitRegistration(ctx: BotContext, values: Record<string,
  * 登记投诉 [客户名称 | 字段: 值 lines]. A known client's address and phone are filled in from the
  * client records; without arguments the guided form (or Lark form card) asks for everything.
  */
-export async function registerComplaint(ctx: BotContext): Promise<void> {
+export async function registerComplaint(ctx: StaffContext): Promise<void> {
   let prefill = ctx.args;
   const isLines = /[:：]/.test(prefill);
   let clientName = '';
@@ -151,7 +191,7 @@ export async function registerComplaint(ctx: BotContext): Promise<void> {
     const client = await findClient(clientName);
     if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
     // the phone is not copied into the form: a form card may be in a group; submit takes it from the record
-    if (client && !ctx.chat.isGroup) await ctx.reply(`已从客户档案带出「${client.name}」的地址和电话。`);
+    if (client && !ctx.chat.isGroup) await ctx.reply(`「${client.name}」在客户档案里：地址、电话没填的从档案带出，填了的以你填的为准。`);
   }
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }
@@ -161,13 +201,13 @@ function escapeRegex(s: string): string {
 }
 
 /** 投诉类型: the list registrations choose from. */
-export async function listComplaintTypes(ctx: BotContext): Promise<void> {
+export async function listComplaintTypes(ctx: StaffContext): Promise<void> {
   const types = await complaintTypes();
   await ctx.reply([`投诉类型（登记时可回复序号）：`, ...types.map((t, i) => `${i + 1}. ${t}`), '行政部可用「设置投诉类型 类型1、类型2」修改。'].join('\n'));
 }
 
 /** 设置投诉类型 a、b、c (行政部). */
-export async function setComplaintTypes(ctx: BotContext): Promise<void> {
+export async function setComplaintTypes(ctx: StaffContext): Promise<void> {
   const types = [...new Set(ctx.args.split(/[、,，;；\n]+/).map((t) => t.trim()).filter(Boolean))];
   if (types.length < 1 || types.some((t) => t.length > 20 || /^\d+$/.test(t))) {
     await ctx.reply('用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）');

@@ -86,8 +86,9 @@ type Has = (role: Role) => boolean;
 interface CaseState {
   status: ComplaintStatus;
   clientToldAt?: Date | null;
-  appeal?: { status?: string | null } | null;
+  appeal?: { status?: string | null; by?: { staffId: string } | null } | null;
   category?: string;
+  measuresDue?: boolean | null;
 }
 
 /** §4.2: the registrant (or any 客服部/队长) confirms the client was told it is being handled. */
@@ -117,7 +118,46 @@ export function canDecide(c: CaseState, has: Has): Verdict {
 export function canConfirmEffect(c: CaseState, has: Has): Verdict {
   if (!has('customer_service')) return no('只有客服部可以确认改善效果。');
   if (!['decided', 'following_up'].includes(c.status)) return no(`这件投诉现在${STATUS_LABELS[c.status]}，不能确认改善效果。`);
+  if (c.measuresDue) return no('上次改善效果为无效，人防部还没有提出新的改善对策，提出后再确认效果（§3.1.6）。');
   return ok;
+}
+
+/** §3.1.6 / §3.2.2: after an effect marked 无效, 人防部 proposes new measures. */
+export function canProposeMeasures(c: CaseState, has: Has): Verdict {
+  if (!has('guard_ops')) return no('只有人防部可以提出新的改善对策。');
+  if (!c.measuresDue) return no('这件投诉没有等待新改善对策（只有改善效果被确认为无效后才需要）。');
+  return ok;
+}
+
+interface ClosingState {
+  effect?: { effective?: boolean | null } | null;
+  measuresDue?: boolean | null;
+  followUps: readonly (FollowUpState & { outcome?: string | null })[];
+}
+
+/**
+ * §3.1.6 + §3.1.10: a case closes only when the follow-up plan is done, the improvement's effect is
+ * confirmed 有效, and the last follow-up found the client satisfied. Otherwise: what is missing.
+ */
+export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsatisfied' | undefined {
+  if (!planDone(c.followUps)) return 'followups';
+  if (c.measuresDue || c.effect?.effective !== true) return 'effect';
+  const last = [...c.followUps].reverse().find((f) => f.doneAt);
+  if (last?.outcome === '不满意') return 'unsatisfied';
+  return undefined;
+}
+
+/** §3.1.10: one more follow-up, when the plan is done and the client was not satisfied (or the effect is open). */
+export function canPlanFollowUp(c: CaseState & { followUps: readonly FollowUpState[] }, has: Has): Verdict {
+  if (!has('customer_service')) return no('只有客服部可以安排回访。');
+  if (c.status !== 'following_up') return no('这件投诉不在回访中，不需要再安排回访。');
+  if (nextFollowUp(c.followUps)) return no('回访计划里还有未做的回访，先完成它。');
+  return ok;
+}
+
+/** §3.1.10: a follow-up logged before its planned day needs a reason on the record. */
+export function isEarly(dueAt: Date, now: Date): boolean {
+  return new Date(dueAt).getTime() > now.getTime();
 }
 
 /** §3.1.9: the result is told to the client after the decision, not while a 签呈 is pending (§4.5). */
@@ -129,32 +169,44 @@ export function canTellResult(c: CaseState, has: Has): Verdict {
 }
 
 /** §3.1.10: customer service logs follow-up calls while the plan runs. */
-export function canFollowUp(c: CaseState, has: Has): Verdict {
+export function canFollowUp(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has): Verdict {
   if (!has('customer_service')) return no('只有客服部可以记录回访。');
   if (c.status !== 'following_up') return no(c.status === 'closed' ? '这件投诉已结案，回访已完成。' : '还没有告知客户结果，回访计划尚未开始。');
+  if (c.followUps && !nextFollowUp(c.followUps)) return no('回访计划已做完。如需再回访，请先点「再安排回访」或发送「再次回访 编号」。');
   return ok;
 }
 
-/** §4.5: a department that disagrees with the decision files a 签呈. */
-export const APPEALERS: Role[] = ['customer_service', 'guard_ops', 'team_leader'];
-export function canAppeal(c: CaseState, has: Has): Verdict {
-  if (!APPEALERS.some(has)) return no('只有客服部、人防部或队长可以提出签呈。');
+/**
+ * §4.5 各部门…有异议时得以「签呈」: any department's staff may file one against the decision
+ * (the route is open to all bound staff).
+ */
+export const APPEALERS = 'staff' as const;
+export function canAppeal(c: CaseState): Verdict {
   if (!['decided', 'following_up'].includes(c.status)) return no('处理决议拟定后才能提出签呈。');
   if (c.appeal?.status === 'pending') return no('已经有一份签呈在等待决定。');
   return ok;
 }
 
-/** §4.5: 行政部 or 董事长 decides a pending 签呈. */
-export function canRule(c: CaseState, has: Has): Verdict {
+/**
+ * §4.5: 行政部 or 董事长 decides a pending 签呈 — never the person who filed it, nor anyone the
+ * investigation named responsible (nobody rules on their own case).
+ */
+export function canRule(c: CaseState & { responsible?: readonly { staffId: string }[] }, has: Has, me?: string): Verdict {
   if (!has('admin') && !has('chairman')) return no('只有行政部或董事长可以决定签呈。');
   if (c.appeal?.status !== 'pending') return no('这件投诉没有待决定的签呈。');
+  if (me && c.appeal.by?.staffId === me) return no('签呈是你提出的，不能由你自己决定（§4.5），请由其他行政部人员或董事长决定。');
+  if (me && c.responsible?.some((r) => r.staffId === me)) return no('你是这件投诉的责任人，不能决定它的签呈（§4.5），请由其他行政部人员或董事长决定。');
   return ok;
 }
 
-/** A closed complaint can be reopened with a reason: it goes back to 人防部 for a new round. */
-export function canReopen(c: CaseState, has: Has): Verdict {
+/**
+ * A closed complaint — or one whose follow-ups are all done while the client is still not satisfied
+ * (§3.1.10) — can be reopened with a reason: it goes back to 人防部 for a new round.
+ */
+export function canReopen(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has): Verdict {
   if (!has('customer_service') && !has('admin')) return no('只有客服部或行政部可以重开投诉。');
-  if (c.status !== 'closed') return no('只有已结案的投诉可以重开。');
+  const stalled = c.status === 'following_up' && !!c.followUps && !nextFollowUp(c.followUps);
+  if (c.status !== 'closed' && !stalled) return no('只有已结案（或回访已做完、客户仍不满意）的投诉可以重开。');
   return ok;
 }
 

@@ -3,11 +3,13 @@ import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { parseMonth } from '../../src/core/dates.ts';
 import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
-import type { BotContext, Handler } from '../../src/core/context.ts';
+import type { StaffContext, StaffHandler } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
+import type { ComplaintRecord } from './models.ts';
+import { responsibleOf, tellResponsible } from './responsible.ts';
 import {
   actor,
   applyStep,
@@ -18,7 +20,6 @@ import {
   loadComplaint,
   notifyCase,
   refused,
-  type ComplaintDoc,
   type FollowUp,
 } from './common.ts';
 import {
@@ -40,14 +41,14 @@ import {
   type Verdict,
 } from './rules.ts';
 
-type Rule = (c: ComplaintDoc, has: (r: Role) => boolean) => Verdict;
+export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
 
 /**
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
  * rule first (no pointless form), then start the guided form / form card with the case id.
  */
-function formStep(formFor: (c: ComplaintDoc) => string, rule: Rule, example: string): { command: Handler; action: Handler } {
-  const start = async (ctx: BotContext, c: ComplaintDoc, prefill: string) => {
+export function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: StaffHandler; action: StaffHandler } {
+  const start = async (ctx: StaffContext, c: ComplaintRecord, prefill: string) => {
     if (await refused(ctx, rule(c, has(ctx)))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
   };
@@ -64,7 +65,7 @@ function formStep(formFor: (c: ComplaintDoc) => string, rule: Rule, example: str
 }
 
 /** Reads the case a form was started for and re-checks its rule at submit time. */
-async function caseForSubmit(ctx: BotContext, context: Record<string, string>, rule: Rule): Promise<ComplaintDoc | undefined> {
+export async function caseForSubmit(ctx: StaffContext, context: Record<string, string>, rule: Rule): Promise<ComplaintRecord | undefined> {
   const c = await loadComplaint(context.id ?? '');
   if (!c) {
     await ctx.reply('找不到这件投诉，没有保存。');
@@ -74,27 +75,27 @@ async function caseForSubmit(ctx: BotContext, context: Record<string, string>, r
   return c;
 }
 
-const required = (label: string, max = 300) => (input: string): FieldResult =>
+export const required = (label: string, max = 300) => (input: string): FieldResult =>
   input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字）。` } : { ok: true, value: input };
 
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 
-async function confirmTold(ctx: BotContext, c: ComplaintDoc): Promise<void> {
+async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
   if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
   const now = ctx.services.now();
   if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
-  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender!.name} 已告知客户：投诉已受理，会尽快处理。` }));
+  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。` }));
   await ctx.toast('已记录：客户已被告知投诉正在处理。');
 }
 
 /** Button: 已告知客户受理 */
-export async function toldFromCard(ctx: BotContext): Promise<void> {
+export async function toldFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
   if (c) await confirmTold(ctx, c);
 }
 
 /** 已告知 <编号> */
-export async function toldCommand(ctx: BotContext): Promise<void> {
+export async function toldCommand(ctx: StaffContext): Promise<void> {
   const found = await findComplaint(ctx, ctx.args, '已告知 TS-20261127-003');
   if (found) await confirmTold(ctx, found.c);
 }
@@ -132,11 +133,14 @@ export const investigateForm: FormDefinition = {
     const c = await caseForSubmit(ctx, context, canInvestigate);
     if (!c) return;
     const guards = v.guards === '无' ? [] : v.guards!.split('、');
-    const investigation = { cause: v.cause, guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader, measures: v.measures, by: actor(ctx), at: ctx.services.now() };
+    const investigation = { cause: v.cause ?? '', guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader ?? '', measures: v.measures ?? '', by: actor(ctx), at: ctx.services.now() };
     const detail = `原因：${v.cause}；责任队员：${v.guards}；责任队长：${v.teamLeader}；改善对策：${v.measures}`;
-    if (!(await applyStep(ctx, c, { status: 'investigated', investigation }, '记录调查', detail))) return;
+    const responsible = await responsibleOf(guards, investigation.teamLeader, investigation.at);
+    if (!(await applyStep(ctx, c, { status: 'investigated', investigation, responsible }, '记录调查', detail))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: '已通知客服部拟定处理方式。' }));
+    const told = await tellResponsible(ctx.services, after);
+    const seen = responsible.length ? `已私下告知责任人 ${responsible.map((r) => r.name).join('、')}，待其确认（§3.2.3）${told < responsible.length ? '；有人未绑定，请当面告知' : ''}。` : '';
+    await ctx.reply(cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: `已通知客服部拟定处理方式。${seen}` }));
     await notifyCase(ctx.services, after, ['customer_service'], { title: `调查完成，待拟定处理：${c._id}`, note: '请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6）。' });
   },
 };
@@ -163,11 +167,11 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
     if (!c) return;
     const decision = {
       reasonable: v.reasonable === '合理',
-      handling: v.handling,
-      responsibility: v.responsibility,
-      plan: v.plan,
+      handling: v.handling ?? '',
+      responsibility: v.responsibility ?? '',
+      plan: v.plan ?? '',
       deductionFen: withDeduction ? parseYuan(v.deductionAmount ?? '') ?? null : null,
-      deductionMonth: withDeduction ? v.deductionMonth : '',
+      deductionMonth: withDeduction ? v.deductionMonth ?? '' : '',
       by: actor(ctx),
       at: ctx.services.now(),
     };
@@ -222,24 +226,6 @@ export const decideFeeForm: FormDefinition = {
 };
 export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeForm.name : decideForm.name), canDecide, '处理投诉 TS-20261127-003');
 
-/** 改善效果 <编号> 有效|无效 [说明] (§3.1.6) */
-export async function confirmEffect(ctx: BotContext): Promise<void> {
-  const example = '改善效果 TS-20261127-003 有效 客户反映队员已按时到岗';
-  const found = await findComplaint(ctx, ctx.args, example);
-  if (!found) return;
-  const [word = '', ...note] = found.rest.split(/\s+/);
-  const effective = parseEffective(word);
-  if (effective === undefined) {
-    await ctx.reply(`请写明「有效」或「无效」，例如：${example}`);
-    return;
-  }
-  const c = found.c;
-  if (await refused(ctx, canConfirmEffect(c, has(ctx)))) return;
-  const effect = { effective, note: note.join(' '), by: actor(ctx), at: ctx.services.now() };
-  if (!(await applyStep(ctx, c, { effect }, '确认改善效果', `${effective ? '有效' : '无效'}${effect.note ? `：${effect.note}` : ''}`))) return;
-  await ctx.reply(`已记录 ${c._id} 的改善效果：${effective ? '有效' : '无效'}。${effective ? '' : '请督促人防部调整改善对策。'}`);
-}
-
 // ─── §3.1.9 the result is told to the client; §3.1.10 follow-up plan ────────
 
 /** The day the client was told: a date as typed, not in the future. */
@@ -268,7 +254,7 @@ export const resultForm: FormDefinition = {
       return;
     }
     const plan: FollowUp[] = followUpPlan(now, complaintSettings.of(ctx.services.config).followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
-    const result = { toldOn, content: v.content, via: v.via ?? '', by: actor(ctx), at: now };
+    const result = { toldOn, content: v.content ?? '', via: v.via ?? '', by: actor(ctx), at: now };
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
@@ -276,88 +262,3 @@ export const resultForm: FormDefinition = {
   },
 };
 export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');
-
-export const followUpForm: FormDefinition = {
-  name: 'complaints.followup',
-  allow: ['customer_service'],
-  title: '客户回访（§3.1.10）',
-  fields: [
-    {
-      key: 'outcome',
-      label: '回访结果',
-      required: true,
-      prompt: '客户是否满意？请回复：满意 / 不满意',
-      parse: (i) => (parseSatisfied(i) === undefined ? { ok: false, error: '回访结果请填「满意」或「不满意」。' } : { ok: true, value: parseSatisfied(i) ? '满意' : '不满意' }),
-    },
-    { key: 'note', label: '回访情况', parse: required('回访情况', 300) },
-  ],
-  async submit(ctx, v, context) {
-    const c = await caseForSubmit(ctx, context, canFollowUp);
-    if (!c) return;
-    const next = nextFollowUp(c.followUps);
-    if (!next) {
-      await ctx.reply('回访计划已经完成。');
-      return;
-    }
-    const now = ctx.services.now();
-    const followUps = c.followUps.map((f) => (f.seq === next.seq ? { ...f, doneAt: now, by: actor(ctx), outcome: v.outcome!, note: v.note ?? '' } : f));
-    const done = planDone(followUps);
-    const set: Record<string, unknown> = { followUps };
-    if (done) Object.assign(set, { status: 'closed', closedAt: now });
-    const detail = `第 ${next.seq} 次：${v.outcome}${v.note ? `，${v.note}` : ''}${done ? '；回访计划完成，结案' : ''}`;
-    if (!(await applyStep(ctx, c, set, '记录回访', detail))) return;
-    const after = (await loadComplaint(c._id))!;
-    const left = followUps.filter((f) => !f.doneAt).length;
-    const note = done
-      ? v.outcome === '不满意'
-        ? '回访计划已完成，投诉已结案。客户仍不满意：如需继续处理，请发送「重开投诉 编号 原因」。'
-        : '回访计划已完成，投诉已结案。'
-      : `还剩 ${left} 次回访，到期会提醒你。`;
-    await ctx.reply(cardFor(ctx, after, { title: done ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note }));
-  },
-};
-const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');
-export const followUp = {
-  action: followUpStep.action,
-  /** 回访 <编号> [满意|不满意] [情况] — with the outcome given it is saved at once. */
-  command: async (ctx: BotContext) => {
-    const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+))?$/.exec(ctx.args.trim());
-    if (m) ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}`;
-    await followUpStep.command(ctx);
-  },
-};
-
-// ─── reopening a closed case ────────────────────────────────────────────────
-
-/** 重开投诉 <编号> <原因>: back to 人防部 for a new round, with a new time limit. */
-export async function reopen(ctx: BotContext): Promise<void> {
-  const example = '重开投诉 TS-20261127-003 客户反映问题再次发生';
-  const found = await findComplaint(ctx, ctx.args, example);
-  if (!found) return;
-  const reason = found.rest.trim();
-  if (!reason) {
-    await ctx.reply(`请写明重开原因，例如：${example}`);
-    return;
-  }
-  const c = found.c;
-  if (await refused(ctx, canReopen(c, has(ctx)))) return;
-  const now = ctx.services.now();
-  const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
-  const set = {
-    status: 'registered',
-    dueAt,
-    remindedAt: null,
-    overdueAt: null,
-    closedAt: null,
-    investigation: null,
-    decision: null,
-    effect: null,
-    result: null,
-    appeal: null,
-    followUps: [],
-  };
-  if (!(await applyStep(ctx, c, set, '重开投诉', reason))) return;
-  const after = (await loadComplaint(c._id))!;
-  await ctx.reply(cardFor(ctx, after, { title: `投诉已重开：${c._id}`, note: '已通知人防部重新调查；之前的调查和处理保留在记录里。' }));
-  await notifyCase(ctx.services, after, ['guard_ops'], { title: `投诉重开，待调查：${c._id}`, note: `重开原因：${reason}` });
-}

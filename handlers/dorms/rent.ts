@@ -6,7 +6,7 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
-import { parsePaymentMethod } from '../reimbursements/rules.ts';
+import { parsePaymentMethod } from '../reimbursements/approval.ts';
 import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { actor, isLeaderOf, pickDorm } from './common.ts';

@@ -2,13 +2,8 @@ import { formatFen } from '../../src/core/money.ts';
 import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { ClaimRecord } from './models.ts';
-import {
-  STATUS_LABELS,
-  categoryLabel,
-  type ClaimItem,
-  type ClaimStatus,
-  type RuleMessage,
-} from './rules.ts';
+import { STATUS_LABELS, type ClaimStatus } from './approval.ts';
+import { categoryLabel, type ClaimItem, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<
@@ -17,7 +12,8 @@ export type ClaimView = Pick<
 >;
 
 export function itemLine(it: ClaimItem, i: number): string {
-  const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${(it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行）` : ''}` : '';
+  const group = (it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行${it.companions?.length ? `：本人、${it.companions.join('、')}` : ''}）` : '';
+  const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${group}` : '';
   const photos = it.receipts?.length ? `；收据照片 ${it.receipts.length} 张` : '';
   return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}${photos}`;
 }
@@ -44,7 +40,7 @@ function claimLines(claim: ClaimView, tz: string): string[] {
   return [
     `申请人：${claim.claimantName}　合计：${formatFen(claim.total)}（${claim.items.length} 项）`,
     ...(claim.resubmitOf ? [`重新提交自 ${claim.resubmitOf}`] : []),
-    ...claim.items.map((it, i) => itemLine(it as ClaimItem, i)),
+    ...claim.items.map((it, i) => itemLine(it, i)),
     ...flagLines(claim.flags ?? []),
     `流程：${claim.steps.map((s, i) => (i === claim.stepIndex && claim.status === 'pending' ? `【${s.label}】` : s.label)).join(' → ')}`,
     `状态：${currentStepLabel(claim)}`,

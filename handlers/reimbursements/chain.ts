@@ -11,16 +11,25 @@ import { approvalCard, decidedCard } from './cards.ts';
  */
 
 export async function loadClaim(no: string): Promise<ClaimRecord | null> {
-  return (await ReimbursementClaim.findById(no).lean()) as ClaimRecord | null;
+  return ReimbursementClaim.findById(no).lean<ClaimRecord>();
 }
 
-/** Sends the current step's card to everyone holding its role except the claimant; returns how many got it. */
+/**
+ * Who may decide the current step (§3.5.1, see mayDecide): its role, but neither the claimant nor
+ * anyone who already decided an earlier step for another department. Cards and reminders go only here.
+ */
+export async function deciders(services: Services, claim: Pick<ClaimRecord, 'steps' | 'stepIndex' | 'claimantId'>) {
+  const step = claim.steps[claim.stepIndex];
+  if (!step) return [];
+  const excluded = [claim.claimantId, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
+  return recipientsWithRole(services, [step.role as Role], excluded);
+}
+
+/** Sends the current step's card to everyone who may decide it; returns how many got it. */
 export async function notifyStep(services: Services, claim: ClaimRecord): Promise<number> {
   const step = claim.steps[claim.stepIndex];
   if (!step || claim.status !== 'pending') return 0;
-  // neither the claimant nor anyone who already decided for another department (see mayDecide)
-  const excluded = [claim.claimantId, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
-  const people = await recipientsWithRole(services, [step.role as Role], excluded);
+  const people = await deciders(services, claim);
   if (!people.length) return 0;
   const refs = await notify(services, people, approvalCard(claim, services.config.timezone));
   if (refs.length) {

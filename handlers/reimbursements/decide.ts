@@ -1,25 +1,18 @@
 import { formatFen } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { echo } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { ClaimTransitions } from './models.ts';
+import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
-import { serialKey } from './items.ts';
-import {
-  dateInFuture,
-  mayDecide,
-  nextStep,
-  parseClaimNo,
-  parsePaymentMethod,
-  rejectionReasonProblem,
-  type Decision,
-} from './rules.ts';
+import { serialKeys } from './items.ts';
+import { dateInFuture } from './rules.ts';
+import { mayDecide, nextStep, parseClaimNo, parsePaymentMethod, rejectionReasonProblem, type Decision } from './approval.ts';
 
 const HOUR = 3600_000;
 const ACTS: Record<string, string> = { approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回' };
@@ -50,7 +43,7 @@ async function whoDecided(no: string, fromVersion: number, tz: string): Promise<
  * transition() (a double click or two approvers at once: one wins, the other is told who), then every
  * copy of the step's card is updated, the next step's approvers notified and the claimant told.
  */
-export async function decide(ctx: BotContext, input: DecisionInput): Promise<boolean> {
+export async function decide(ctx: StaffContext, input: DecisionInput): Promise<boolean> {
   const { services } = ctx;
   const tz = services.config.timezone;
   const claim = await loadClaim(input.no);
@@ -62,7 +55,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
     await ctx.toast(await whoDecided(claim._id, input.cardVersion, tz));
     return false;
   }
-  const check = mayDecide({ ...claim, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles }, input.decision);
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, input.decision);
   if (!check.ok) {
     const last = claim.history.at(-1);
     const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
@@ -80,19 +73,19 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   const now = services.now();
   const idx = claim.stepIndex;
   const step = claim.steps[idx]!;
-  const next = nextStep({ ...claim, status: claim.status as never }, input.decision);
+  const next = nextStep({ ...claim, status: claim.status }, input.decision);
   const done = input.decision === 'reject' ? 'rejected' : input.decision === 'pay' ? 'paid' : 'approved';
   const reason = input.reason?.trim() || null;
   const steps = claim.steps.map((s, i) => {
-    if (i === idx) return { ...s, status: done, by: ctx.sender!.staffId ?? ctx.sender!.identity, byName: ctx.sender!.name, at: now, reason };
+    if (i === idx) return { ...s, status: done, by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, at: now, reason };
     if (i === next.stepIndex && next.status === 'pending') return { ...s, status: 'pending' };
     return s;
   });
   const payment = input.payment
-    ? { date: input.payment.date, method: input.payment.method, by: ctx.sender!.staffId ?? null, byName: ctx.sender!.name, at: now }
+    ? { date: input.payment.date, method: input.payment.method, by: ctx.sender.staffId ?? null, byName: ctx.sender.name, at: now }
     : undefined;
   const won = await transition(
-    ClaimTransitions,
+    ReimbursementClaim,
     claim._id,
     claim.version,
     {
@@ -108,15 +101,15 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
       $push: {
         history: {
           at: now,
-          by: ctx.sender!.staffId ?? ctx.sender!.identity,
-          byName: ctx.sender!.name,
+          by: ctx.sender.staffId ?? ctx.sender.identity,
+          byName: ctx.sender.name,
           action: done,
           step: step.label,
           note: reason ?? (payment ? `${payment.method}，付款日期 ${payment.date}` : ''),
         },
       },
     },
-    ctx.sender!.identity,
+    ctx.sender.identity,
   );
   if (!won) {
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
@@ -125,7 +118,7 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   ctx.log.info({ claim: claim._id, step: step.key, decision: input.decision }, 'reimbursement decision');
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim
-    await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: claim._id });
+    await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: claim._id });
   }
 
   const updated = await updateStepCards(services, claim._id, step.key);
@@ -138,20 +131,20 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   if (next.status === 'pending') {
     const nextLabel = fresh.steps[next.stepIndex]!.label;
     const reached = await notifyStep(services, fresh);
-    await tellClaimant(services, fresh, `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender!.name}），下一步：${nextLabel}。`);
+    await tellClaimant(services, fresh, `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender.name}），下一步：${nextLabel}。`);
     toActor = `已批准 ${fresh._id}（${step.label}）${reached ? `，已通知「${nextLabel}」` : `。注意：暂时没有可处理「${nextLabel}」的人员，请联系行政部`}。`;
   } else if (next.status === 'rejected') {
     await tellClaimant(
       services,
       fresh,
-      `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）在「${step.label}」被 ${ctx.sender!.name} 驳回。\n原因：${reason}\n修改后可发送「重新报销 ${fresh._id}」更正再报。`,
+      `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）在「${step.label}」被 ${ctx.sender.name} 驳回。\n原因：${reason}\n修改后可发送「重新报销 ${fresh._id}」更正再报。`,
     );
     toActor = `已驳回 ${fresh._id}，已告知申请人 ${fresh.claimantName}。`;
   } else {
     await tellClaimant(
       services,
       fresh,
-      `你的报销单 ${fresh._id} 已发放 ${formatFen(fresh.total)}：${payment!.method}，付款日期 ${payment!.date}（${ctx.sender!.name}）。`,
+      `你的报销单 ${fresh._id} 已发放 ${formatFen(fresh.total)}：${payment!.method}，付款日期 ${payment!.date}（${ctx.sender.name}）。`,
     );
     toActor = `已登记 ${fresh._id} 发放 ${formatFen(fresh.total)}，已告知申请人 ${fresh.claimantName}。`;
   }
@@ -159,19 +152,19 @@ export async function decide(ctx: BotContext, input: DecisionInput): Promise<boo
   return true;
 }
 
-function cardVersion(ctx: BotContext): number | undefined {
+function cardVersion(ctx: StaffContext): number | undefined {
   const v = ctx.action?.value.v;
   return v === undefined || v === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
 }
 
-async function numberOrHint(ctx: BotContext, example: string): Promise<string | undefined> {
+async function numberOrHint(ctx: StaffContext, example: string): Promise<string | undefined> {
   const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
   if (!no) await ctx.reply(`请写明报销单编号，例如：${example}\n发送「待审批」查看等你处理的报销单。`);
   return no;
 }
 
 /** 批准 <编号> / card button 批准 */
-export async function approve(ctx: BotContext): Promise<void> {
+export async function approve(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '批准 BX-20261127-001');
   if (!no) return;
   const version = cardVersion(ctx);
@@ -181,7 +174,7 @@ export async function approve(ctx: BotContext): Promise<void> {
     const claim = await loadClaim(no);
     const step = claim?.steps[claim.stepIndex];
     const prev = claim?.steps[claim.stepIndex - 1];
-    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender?.roles.has(step.role as Role)) {
+    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender.roles.has(step.role as Role)) {
       await ctx.reply(approvalCard(claim, ctx.services.config.timezone));
       return;
     }
@@ -190,7 +183,7 @@ export async function approve(ctx: BotContext): Promise<void> {
 }
 
 /** 驳回 <编号> <原因> */
-export async function rejectCommand(ctx: BotContext): Promise<void> {
+export async function rejectCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '驳回 BX-20261127-001 票据缺少接洽人签字');
   if (!no) return;
   const reason = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
@@ -198,7 +191,7 @@ export async function rejectCommand(ctx: BotContext): Promise<void> {
 }
 
 /** Card button 驳回: Lark turns the clicker's card into a reason form; text channels say what to send. */
-export async function rejectAsk(ctx: BotContext): Promise<void> {
+export async function rejectAsk(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const claim = await loadClaim(no);
   if (!claim) {
@@ -210,7 +203,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
     await ctx.toast(await whoDecided(no, v, ctx.services.config.timezone));
     return;
   }
-  const check = mayDecide({ ...claim, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles }, 'reject');
+  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, 'reject');
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -223,7 +216,7 @@ export async function rejectAsk(ctx: BotContext): Promise<void> {
 }
 
 /** The reason form (Lark) was submitted. */
-export async function rejectFromCard(ctx: BotContext): Promise<void> {
+export async function rejectFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const reason = (ctx.action?.form?.reason ?? '').trim();
   const problem = rejectionReasonProblem(reason);
@@ -237,7 +230,7 @@ export async function rejectFromCard(ctx: BotContext): Promise<void> {
 }
 
 /** Card button 返回: the reason form goes back to the approval card (or the record, once decided). */
-export async function showOnCard(ctx: BotContext): Promise<void> {
+export async function showOnCard(ctx: StaffContext): Promise<void> {
   const claim = await loadClaim(ctx.action?.value.no ?? '');
   if (!claim) {
     await ctx.toast('没有找到这张报销单。');
@@ -271,7 +264,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
 }
 
 /** 发放 <编号> <付款方式> [付款日期] */
-export async function payCommand(ctx: BotContext): Promise<void> {
+export async function payCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '发放 BX-20261127-001 银行转账');
   if (!no) return;
   const rest = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
@@ -284,7 +277,7 @@ export async function payCommand(ctx: BotContext): Promise<void> {
 }
 
 /** The payout form card (Lark) was submitted. */
-export async function payFromCard(ctx: BotContext): Promise<void> {
+export async function payFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const form = ctx.action?.form ?? {};
   const p = parsePayment(`${form.method ?? ''} ${form.date ?? ''}`.trim(), ctx.services.now(), ctx.services.config.timezone);

@@ -3,41 +3,31 @@ import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
 import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { echo } from '../../src/core/text.ts';
 import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { FormSession, OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
-import {
-  CATEGORY_HINT,
-  adjacentSerials,
-  alreadyClaimedSerials,
-  amountProblem,
-  busTicketWithoutSerials,
-  categoryLabel,
-  checkClaim,
-  consecutiveBusTickets,
-  consecutiveWithEarlierClaims,
-  dateInFuture,
-  parseCategory,
-  parseSerials,
-  repeatedSerials,
-  type ClaimItem,
-} from './rules.ts';
+import { CATEGORY_HINT, alreadyClaimedSerials, amountProblem, busTicketWithoutSerials, categoryLabel, checkClaim, companionsProblem, consecutiveBusTickets, consecutiveWithEarlierClaims, dateInFuture, parseCategory, repeatedSerials, type ClaimItem } from './rules.ts';
+import { adjacentSerials, normalizeSerial, parseSerials } from './serials.ts';
 
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;
 
-/** The key that makes a bus-ticket serial claimable once across all claims (takeOnce). */
-export const serialKey = (serial: string) => `busticket:${serial}`;
+/** The key that makes a bus-ticket serial claimable once across all claims (takeOnce), in its normal form. */
+export const serialKey = (serial: string) => `busticket:${normalizeSerial(serial)}`;
+/** Keys taken before serials were normalised (as typed, upper case): still found, still released. */
+const legacyKey = (serial: string) => `busticket:${serial.toUpperCase()}`;
+/** Every key a serial may be held under. */
+export const serialKeys = (serials: readonly string[]) => [...new Set(serials.flatMap((s) => [serialKey(s), legacyKey(s)]))];
 
 const ok = (value: string): FieldResult => ({ ok: true, value });
 const bad = (error: string): FieldResult => ({ ok: false, error });
 
 /** The staff member behind the message, or a reply saying why reimbursement needs one. */
-export async function claimantOf(ctx: BotContext): Promise<{ staffId: string; name: string } | undefined> {
-  if (ctx.sender?.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
+export async function claimantOf(ctx: StaffContext): Promise<{ staffId: string; name: string } | undefined> {
+  if (ctx.sender.staffId) return { staffId: ctx.sender.staffId, name: ctx.sender.name };
   await ctx.toast('报销需要员工身份：请先用绑定码绑定你的员工档案（发送「绑定 绑定码」）。');
   return undefined;
 }
@@ -125,20 +115,36 @@ export const itemForm: FormDefinition = {
         return Number.isInteger(n) && n >= 1 && n <= 50 ? ok(String(n)) : bad('同行人数请写 1 到 50 的整数。');
       },
     },
+    {
+      key: 'companions',
+      label: '同行人',
+      required: true,
+      when: (v) => isBusItem(v) && Number(v.travellers) >= 2,
+      prompt: '请写另外几位同行人的姓名（员工或其他人，用顿号隔开）',
+      placeholder: '同行人数 2 人及以上必填，如：李四、王五',
+      parse: (t) => {
+        const names = splitNames(t);
+        return names.length && names.every((n) => n.length <= 20) ? ok(names.join('、')) : bad('同行人请写姓名，多人用顿号隔开，如：李四、王五。');
+      },
+    },
   ],
   validate: async (ctx, values) => (await checkItem(ctx, values)).errors,
   submit: addItem,
 };
 
+function splitNames(t: string): string[] {
+  return t.split(/[、,，;；\s]+/).map((n) => n.trim()).filter(Boolean);
+}
+
 /** Turns the form's values into an item, with errors per field for the rules that need the whole picture. */
-export function buildItem(values: Record<string, string>, now: Date, tz: string, maxFen: number) {
+export function buildItem(values: Record<string, string>, now: Date, tz: string) {
   const errors: Record<string, string> = {};
   const date = resolveDate(values.date ?? '', now, tz);
   if (!date) errors.date = '日期格式不对，请写成 2026-11-27、11-27 或 今天。';
   else if (dateInFuture(date, now, tz)) errors.date = `日期 ${date} 晚于今天，请核对。`;
   const category = parseCategory(values.category ?? '') ?? 'other';
   const amount = parseYuan(values.amount ?? '') ?? 0;
-  const money = amountProblem(amount, maxFen);
+  const money = amountProblem(amount);
   if (money) errors.amount = money;
   const serialsParsed = parseSerials(values.serials ?? '');
   const serials = 'serials' in serialsParsed ? serialsParsed.serials : [];
@@ -150,29 +156,37 @@ export function buildItem(values: Record<string, string>, now: Date, tz: string,
     contact: (values.contact ?? '').trim(),
     serials,
     travellers: Number(values.travellers) || 1,
+    companions: category === 'bus' && Number(values.travellers) >= 2 ? splitNames(values.companions ?? '') : [],
   };
   const noSerials = busTicketWithoutSerials(item);
   if (noSerials) errors.serials = noSerials.message;
+  const company = category === 'bus' ? companionsProblem(item.travellers, item.companions ?? []) : undefined;
+  if (company) errors.companions = company;
   return { item, errors };
 }
 
 /** §3.5.3 checks that need the database: serials already claimed (by anyone) → serial → claim number. */
 export async function claimedSerials(serials: readonly string[]): Promise<Map<string, string>> {
   if (!serials.length) return new Map();
-  const found = await OnceKey.find({ _id: { $in: serials.map(serialKey) } }).lean();
-  return new Map(found.map((c) => [String(c._id).slice('busticket:'.length), c.by]));
+  const found = new Map((await OnceKey.find({ _id: { $in: serialKeys(serials) } }).lean()).map((k) => [String(k._id), k.by]));
+  const held = new Map<string, string>();
+  for (const s of serials) {
+    const by = found.get(serialKey(s)) ?? found.get(legacyKey(s));
+    if (by) held.set(s, by);
+  }
+  return held;
 }
 
 /**
  * The rules that need several fields, the other items of the draft or the database (§3.5.3
  * serials, dates, amounts): errors by field, shown inline on Lark and asked again in a guided form.
  */
-export async function checkItem(ctx: BotContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
+export async function checkItem(ctx: StaffContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
   const { config } = ctx.services;
-  const { item, errors } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
-  const staffId = ctx.sender?.staffId;
+  const { item, errors } = buildItem(values, ctx.services.now(), config.timezone);
+  const staffId = ctx.sender.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
-  const existing = (draft?.items ?? []) as ClaimItem[];
+  const existing = (draft?.items ?? []);
   if (!errors.serials && item.serials.length) {
     const all = [...existing, item];
     const consecutive = consecutiveBusTickets(all);
@@ -184,17 +198,20 @@ export async function checkItem(ctx: BotContext, values: Record<string, string>)
   }
   // serials and travellers are one answer: a refused serial list is asked again with its head count
   if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
+  if (errors.travellers && values.companions && errors.companions === undefined) errors.companions = '请重新确认同行人。';
   return { item, errors, existing };
 }
 
 /**
- * §3.5.3 across claims: single-traveller bus tickets of `items` next to a ticket the same claimant
- * already claimed alone (found through the per-serial claims, then the claims that hold them).
+ * §3.5.3 across claims: bus tickets of `items` next to a ticket the same claimant already claimed
+ * (found through the per-serial keys, then the claims that hold them). A ticket on another claim is
+ * another trip, so the head count does not excuse it.
  */
 export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claimantId: string) {
-  const mine = items.filter((it) => it.category === 'bus' && (it.travellers || 1) < 2).flatMap((it) => it.serials);
-  const near = new Map<string, string>(); // neighbour serial → the serial of ours it is next to
-  for (const s of mine) for (const n of adjacentSerials(s)) if (!mine.includes(n)) near.set(n, s);
+  const mine = items.filter((it) => it.category === 'bus').flatMap((it) => it.serials);
+  const ours = new Set(mine.map(normalizeSerial));
+  const near = new Map<string, string>(); // neighbour (normal form) → the serial of ours it is next to
+  for (const s of mine) for (const n of adjacentSerials(s)) if (!ours.has(n)) near.set(n, s);
   if (!near.size) return undefined;
   const held = await claimedSerials([...near.keys()]);
   if (!held.size) return undefined;
@@ -202,20 +219,23 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
   const pairs: { serial: string; earlier: string; claimNo: string }[] = [];
   for (const c of claims) {
     for (const it of c.items) {
-      if (it.category !== 'bus' || (it.travellers || 1) >= 2) continue;
-      for (const earlier of it.serials) if (near.has(earlier) && held.get(earlier) === c._id) pairs.push({ serial: near.get(earlier)!, earlier, claimNo: c._id });
+      if (it.category !== 'bus') continue;
+      for (const earlier of it.serials) {
+        const n = normalizeSerial(earlier);
+        if (near.has(n) && held.get(n) === c._id) pairs.push({ serial: near.get(n)!, earlier, claimNo: c._id });
+      }
     }
   }
   return consecutiveWithEarlierClaims(pairs);
 }
 
 /** The item form was completed and checked: add the item to the sender's draft. */
-export async function addItem(ctx: BotContext, values: Record<string, string>): Promise<void> {
+export async function addItem(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   // the form ran checkItem (its validate) just before; submit checks every rule once more
   const { config } = ctx.services;
-  const { item } = buildItem(values, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
+  const { item } = buildItem(values, ctx.services.now(), config.timezone);
   const count = (await ReimbursementDraft.findById(who.staffId, { items: 1 }).lean())?.items.length ?? 0;
   if (count >= MAX_ITEMS) {
     await ctx.reply(`一张报销单最多 ${MAX_ITEMS} 项。请先发送「提交报销」，再另开一张。`);
@@ -229,15 +249,15 @@ export async function addItem(ctx: BotContext, values: Record<string, string>): 
   await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
 }
 
-export async function showDraft(ctx: BotContext, staffId: string, note?: string): Promise<void> {
+export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {
   const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
     return;
   }
   const { config } = ctx.services;
-  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, reimbursementSettings.of(config).maxItemFen);
+  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, reimbursementSettings.of(config).amounts);
   const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
   if (note) card.lines.unshift(note);
   await ctx.reply(card);
@@ -247,7 +267,7 @@ export async function showDraft(ctx: BotContext, staffId: string, note?: string)
  * 报销 [字段: 值 …]: starts one item (a guided form, or a form card on Lark). With `字段: 值` lines it
  * is a one-message form; the bus-only fields default to 无 / 1 so a non-bus item needs no more questions.
  */
-export async function startItem(ctx: BotContext): Promise<void> {
+export async function startItem(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
   await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.args));
 }
@@ -262,18 +282,18 @@ export function withBusDefaults(args: string): string {
 }
 
 /** Card button 继续添加. */
-export async function addItemFromCard(ctx: BotContext): Promise<void> {
+export async function addItemFromCard(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
   await ctx.services.forms.start(ctx, ITEM_FORM);
 }
 
 /** 删除明细 <序号> */
-export async function removeItem(ctx: BotContext): Promise<void> {
+export async function removeItem(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const n = Number(ctx.args.trim());
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('你没有未提交的报销草稿。');
     return;
@@ -292,7 +312,7 @@ export async function removeItem(ctx: BotContext): Promise<void> {
 }
 
 /** 放弃报销 / card button 放弃 */
-export async function discardDraft(ctx: BotContext): Promise<void> {
+export async function discardDraft(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const removed = await ReimbursementDraft.deleteOne({ _id: who.staffId });
@@ -306,7 +326,7 @@ const MAX_RECEIPTS_PER_ITEM = 9;
  * A picture or file sent in private while a draft is open is a receipt of the draft's last item
  * (§3.5.3 票据). Only the platform's reference is kept; the photo stays on WeChat/Lark.
  */
-export async function attachReceipt(ctx: BotContext): Promise<void> {
+export async function attachReceipt(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) {
@@ -314,7 +334,7 @@ export async function attachReceipt(ctx: BotContext): Promise<void> {
     return;
   }
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!items.length) {
     await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
     return;

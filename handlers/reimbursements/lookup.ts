@@ -1,28 +1,25 @@
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
 import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import {
-  categoryLabel,
-  parseClaimNo,
-  type ClaimItem,
-} from './rules.ts';
+import { categoryLabel, type ClaimItem } from './rules.ts';
+import { parseClaimNo } from './approval.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 
 /** 我的报销: the sender's recent claims and their status. */
-export async function myClaims(ctx: BotContext): Promise<void> {
-  const staffId = ctx.sender?.staffId;
+export async function myClaims(ctx: StaffContext): Promise<void> {
+  const staffId = ctx.sender.staffId;
   if (!staffId) {
     await ctx.reply('报销需要员工身份：请先用绑定码绑定你的员工档案。');
     return;
   }
   const [claims, draft] = await Promise.all([
-    ReimbursementClaim.find({ claimantId: staffId }).sort({ submittedAt: -1 }).limit(10).lean() as Promise<ClaimRecord[]>,
+    ReimbursementClaim.find({ claimantId: staffId }).sort({ submittedAt: -1 }).limit(10).lean(),
     ReimbursementDraft.findById(staffId).lean(),
   ]);
   const lines: string[] = [];
@@ -37,13 +34,13 @@ export async function myClaims(ctx: BotContext): Promise<void> {
 }
 
 /** 待审批: claims whose current step is one of the sender's roles, never their own. */
-export async function pendingForMe(ctx: BotContext): Promise<void> {
-  const roles = APPROVER_ROLES.filter((r) => ctx.sender?.roles.has(r));
+export async function pendingForMe(ctx: StaffContext): Promise<void> {
+  const roles = APPROVER_ROLES.filter((r) => ctx.sender.roles.has(r));
   const claims = (await ReimbursementClaim.find({ status: 'pending', currentRole: { $in: roles } })
     .sort({ submittedAt: 1 })
     .limit(50)
-    .lean()) as ClaimRecord[];
-  const mine = claims.filter((c) => c.claimantId !== ctx.sender?.staffId);
+    .lean());
+  const mine = claims.filter((c) => c.claimantId !== ctx.sender.staffId);
   if (!mine.length) {
     await ctx.reply('目前没有等你审批的报销单。');
     return;
@@ -59,14 +56,14 @@ export async function pendingForMe(ctx: BotContext): Promise<void> {
 }
 
 /** 报销单 <编号>: the record with its audit trail; the current step's approvers get the buttons too. */
-export async function showClaim(ctx: BotContext): Promise<void> {
+export async function showClaim(ctx: StaffContext): Promise<void> {
   const no = parseClaimNo(ctx.args);
   if (!no) {
     await ctx.reply('请写明报销单编号，例如：报销单 BX-20261127-001');
     return;
   }
   const claim = await loadClaim(no);
-  const own = claim?.claimantId === ctx.sender?.staffId;
+  const own = claim?.claimantId === ctx.sender.staffId;
   const approver = ctx.hasRole(...APPROVER_ROLES, 'admin');
   if (!claim || (!own && !approver)) {
     await ctx.reply(`没有找到报销单 ${no}${claim ? '（只有申请人和审批人员可以查看）' : ''}。`);
@@ -74,7 +71,7 @@ export async function showClaim(ctx: BotContext): Promise<void> {
   }
   const tz = ctx.services.config.timezone;
   const step = claim.steps[claim.stepIndex];
-  if (claim.status === 'pending' && !own && step && ctx.sender?.roles.has(step.role as Role)) {
+  if (claim.status === 'pending' && !own && step && ctx.sender.roles.has(step.role as Role)) {
     const sent = await ctx.reply(approvalCard(claim, tz));
     await ReimbursementCard.create({ claimNo: no, step: step.key, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null });
     return;
@@ -87,7 +84,7 @@ export async function showClaim(ctx: BotContext): Promise<void> {
 }
 
 /** 报销台账 [yyyy-MM]: what was paid in a month, totals by category and by person (finance, chairman). */
-export async function ledger(ctx: BotContext): Promise<void> {
+export async function ledger(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const arg = ctx.args.trim();
   const chosen = arg ? parseMonth(arg, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
@@ -98,7 +95,7 @@ export async function ledger(ctx: BotContext): Promise<void> {
   const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });
   const from = month.toISODate()!;
   const to = month.plus({ months: 1 }).toISODate()!;
-  const paid = (await ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } }).sort({ paidOn: 1 }).lean()) as ClaimRecord[];
+  const paid = (await ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } }).sort({ paidOn: 1 }).lean());
   const label = month.toFormat('yyyy年M月');
   if (!paid.length) {
     await ctx.reply(`${label}没有已发放的报销。`);
@@ -110,7 +107,7 @@ export async function ledger(ctx: BotContext): Promise<void> {
   for (const c of paid) {
     total += c.total;
     byPerson.set(c.claimantName, (byPerson.get(c.claimantName) ?? 0) + c.total);
-    for (const it of c.items as ClaimItem[]) byCategory.set(categoryLabel(it.category), (byCategory.get(categoryLabel(it.category)) ?? 0) + it.amount);
+    for (const it of c.items) byCategory.set(categoryLabel(it.category), (byCategory.get(categoryLabel(it.category)) ?? 0) + it.amount);
   }
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k} ${formatFen(v)}`);
   await ctx.reply(

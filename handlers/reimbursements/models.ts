@@ -1,4 +1,5 @@
-import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { ROLES } from '../../src/core/types.ts';
 
 /*
  * Expense reimbursements (费用报销, §3.5). Money is integer fen; item dates are yyyy-MM-dd strings in
@@ -6,6 +7,11 @@ import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
  * only for bookkeeping that no decision depends on (card refs, reminder times).
  * No index options FerretDB rejects (TTL, sparse, partial, text).
  */
+
+export const CLAIM_STATUSES = ['pending', 'paid', 'rejected', 'withdrawn'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export const STEP_STATUSES = ['waiting', 'pending', 'approved', 'rejected', 'paid', 'cancelled'] as const;
+export const HISTORY_ACTIONS = ['submitted', 'approved', 'rejected', 'paid', 'withdrawn'] as const;
 
 const itemSchema = new Schema(
   {
@@ -16,6 +22,8 @@ const itemSchema = new Schema(
     contact: { type: String, required: true },
     serials: { type: [String], default: [] },
     travellers: { type: Number, default: 1 },
+    /** §3.5.3 the other travellers of a group trip (staff names or free text), shown to approvers. */
+    companions: { type: [String], default: [] },
     /** References to receipt files on the chat platform (image keys, file ids). */
     receipts: { type: [String], default: [] },
   },
@@ -30,9 +38,9 @@ const flagSchema = new Schema(
 const stepSchema = new Schema(
   {
     key: { type: String, required: true },
-    role: { type: String, required: true },
+    role: { type: String, enum: ROLES, required: true },
     label: { type: String, required: true },
-    status: { type: String, enum: ['waiting', 'pending', 'approved', 'rejected', 'paid', 'cancelled'], default: 'waiting' },
+    status: { type: String, enum: STEP_STATUSES, default: 'waiting' },
     by: { type: String, default: null },
     byName: { type: String, default: null },
     at: { type: Date, default: null },
@@ -47,7 +55,7 @@ const historySchema = new Schema(
     at: { type: Date, required: true },
     by: { type: String, default: '' },
     byName: { type: String, default: '' },
-    action: { type: String, enum: ['submitted', 'approved', 'rejected', 'paid', 'withdrawn'], required: true },
+    action: { type: String, enum: HISTORY_ACTIONS, required: true },
     step: { type: String, default: '' },
     note: { type: String, default: '' },
   },
@@ -65,9 +73,9 @@ const claimSchema = new Schema(
     flags: { type: [flagSchema], default: [] },
     steps: { type: [stepSchema], default: [] },
     stepIndex: { type: Number, default: 0 },
-    status: { type: String, enum: ['pending', 'paid', 'rejected', 'withdrawn'], default: 'pending' },
+    status: { type: String, enum: CLAIM_STATUSES, default: 'pending' },
     /** Role of the current step while pending; null once the claim has ended. */
-    currentRole: { type: String, default: null },
+    currentRole: { type: String, enum: [...ROLES, null], default: null },
     stepSince: { type: Date, required: true },
     /** When the current step's approvers are next reminded; null once the claim has ended. */
     remindAt: { type: Date, default: null },
@@ -94,9 +102,10 @@ claimSchema.index({ status: 1, remindAt: 1 }); // the reminder job
 claimSchema.index({ paidOn: 1 }); // the ledger
 claimSchema.index({ resubmitOf: 1 });
 export const ReimbursementClaim = mongoose.model('ReimbursementClaim', claimSchema);
-/** The claim model as core/transition.ts takes it (mongoose's inferred type does not fit its generic). */
-export const ClaimTransitions = ReimbursementClaim as unknown as Model<{ version: number }>;
-export type ClaimRecord = InferSchemaType<typeof claimSchema> & { _id: string };
+/** A claim as read with `.lean()`, derived from the schema above. */
+export type ClaimRecord = InferRawDocTypeFromSchema<typeof claimSchema>;
+/** One item of a claim or draft as stored: money in fen, the date as yyyy-MM-dd in the bot's time zone. */
+export type ItemRecord = Omit<InferRawDocTypeFromSchema<typeof itemSchema>, '_id'>; // the schema keeps no _id on items
 
 /** A claim being put together item by item (one per staff member), before it gets a number. */
 const draftSchema = new Schema(

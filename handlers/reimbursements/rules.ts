@@ -1,9 +1,7 @@
-import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
-import { isNoneWord } from '../../src/core/text.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
-import type { Role } from '../../src/core/types.ts';
-import { echo } from '../../src/core/text.ts';
+import type { ItemRecord } from './models.ts';
+import { areConsecutive, normalizeSerial } from './serials.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -60,17 +58,8 @@ export function categoryLabel(key: string): string {
   return CATEGORIES[key as CategoryKey]?.label ?? key;
 }
 
-/** One item of a claim, as stored: money in fen, the date as yyyy-MM-dd in the bot's time zone. */
-export interface ClaimItem {
-  date: string;
-  category: CategoryKey | string;
-  amount: number;
-  matter: string;
-  contact: string;
-  serials: string[];
-  travellers: number;
-  receipts?: string[];
-}
+/** One item as the rules read it: the stored item (models.ts); receipt photos do not matter to them. */
+export type ClaimItem = Omit<ItemRecord, 'receipts' | 'companions'> & { receipts?: string[]; companions?: string[] };
 
 export interface RuleMessage {
   clause: string;
@@ -78,41 +67,6 @@ export interface RuleMessage {
   message: string;
   /** 0-based item positions the message is about. */
   items?: number[];
-}
-
-// ── bus-ticket serials ───────────────────────────────────────────────────────
-
-
-/** "12345, 12346、12347" → ['12345', '12346', '12347']; an error for anything that is not a serial. */
-export function parseSerials(text: string): { serials: string[] } | { error: string } {
-  const t = text.trim();
-  // 0 is what people type for "no ticket number" as well as the usual skip words
-  if (!t || t === '0' || isNoneWord(t)) return { serials: [] };
-  const parts = t.split(/[,，、;；\s]+/).filter(Boolean).map((s) => s.toUpperCase());
-  const bad = parts.filter((p) => !/^[A-Z0-9-]{3,30}$/.test(p) || !/\d$/.test(p));
-  if (bad.length) return { error: `票号「${echo(bad.join('、'))}」格式不对：应为票面上的编号（数字结尾），多张用逗号隔开。` };
-  return { serials: parts };
-}
-
-/** Prefix and numeric tail of a serial: "A00123" → ['A', 123n, 5]. */
-function splitSerial(s: string): { prefix: string; num: bigint; width: number } {
-  const m = /^(.*?)(\d+)$/.exec(s)!;
-  return { prefix: m[1]!, num: BigInt(m[2]!), width: m[2]!.length };
-}
-
-export function areConsecutive(a: string, b: string): boolean {
-  const x = splitSerial(a);
-  const y = splitSerial(b);
-  if (x.prefix !== y.prefix) return false;
-  const d = x.num - y.num;
-  return d === 1n || d === -1n;
-}
-
-/** The serials one before and one after `s`, written the same way (prefix and zero padding kept). */
-export function adjacentSerials(s: string): string[] {
-  if (!/\d$/.test(s)) return [];
-  const { prefix, num, width } = splitSerial(s);
-  return [num - 1n, num + 1n].filter((n) => n >= 0n).map((n) => `${prefix}${n.toString().padStart(width, '0')}`);
 }
 
 /**
@@ -125,7 +79,7 @@ export function consecutiveWithEarlierClaims(pairs: readonly { serial: string; e
   return {
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets_across_claims',
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号，请核对票据。`,
   };
 }
 
@@ -179,22 +133,26 @@ export function busTicketWithoutSerials(item: ClaimItem, position?: number): Rul
 }
 
 /**
- * §3.5.3: bus-ticket serials must not be consecutive, unless two or more people travelled together.
- * Serials of every single-traveller bus item of the claim are compared with each other, so a roll of
- * tickets split over several items is caught too.
+ * §3.5.3 除二人及以上同行外均不得连号: consecutive serials are allowed only within one item whose
+ * travellers are two or more (one group trip, the other travellers named). Tickets of different
+ * items are always compared, whatever their head counts, so a roll split over items is caught.
  */
 export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage | undefined {
-  const single: { serial: string; item: number }[] = [];
+  const all: { serial: string; item: number }[] = [];
   items.forEach((it, i) => {
-    if (it.category === 'bus' && (it.travellers || 1) < 2) for (const s of it.serials) single.push({ serial: s, item: i });
+    if (it.category === 'bus') for (const s of it.serials) all.push({ serial: s, item: i });
   });
+  const together = (i: number) => (items[i]!.travellers || 1) >= 2;
   const pairs: string[] = [];
   const idx = new Set<number>();
-  for (let a = 0; a < single.length; a++) {
-    for (let b = a + 1; b < single.length; b++) {
-      if (areConsecutive(single[a]!.serial, single[b]!.serial)) {
-        pairs.push(`${single[a]!.serial}/${single[b]!.serial}`);
-        idx.add(single[a]!.item).add(single[b]!.item);
+  for (let a = 0; a < all.length; a++) {
+    for (let b = a + 1; b < all.length; b++) {
+      const x = all[a]!;
+      const y = all[b]!;
+      if (x.item === y.item && together(x.item)) continue;
+      if (areConsecutive(x.serial, y.serial)) {
+        pairs.push(`${x.serial}/${y.serial}`);
+        idx.add(x.item).add(y.item);
       }
     }
   }
@@ -203,8 +161,16 @@ export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage 
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets',
     items: [...idx].sort((x, y) => x - y),
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。如是多人同行，请把同行人数填为实际人数。`,
+    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。同一次多人同行的车票应填在同一项，并写明同行人。`,
   };
+}
+
+/** §3.5.3: two or more travellers lift the consecutive rule only with the others named (shown to approvers). */
+export function companionsProblem(travellers: number, companions: readonly string[]): string | undefined {
+  if (travellers < 2) return undefined;
+  const want = travellers - 1;
+  if (companions.length !== want) return `${CLAUSE.receipts} 同行人数为 ${travellers}，请写明另外 ${want} 位同行人的姓名（员工姓名或其他人姓名，用顿号隔开）${companions.length ? `，现在写了 ${companions.length} 位` : ''}。`;
+  return undefined;
 }
 
 /** §3.5.3: the same ticket cannot be claimed twice within one claim. */
@@ -213,9 +179,10 @@ export function repeatedSerials(items: readonly ClaimItem[]): RuleMessage | unde
   const dup = new Set<string>();
   const idx = new Set<number>();
   items.forEach((it, i) =>
-    it.serials.forEach((s) => {
+    it.serials.forEach((typed) => {
+      const s = normalizeSerial(typed);
       if (seen.has(s)) {
-        dup.add(s);
+        dup.add(typed);
         idx.add(seen.get(s)!).add(i);
       } else seen.set(s, i);
     }),
@@ -262,11 +229,40 @@ export function needsChairmanInstruction(items: readonly ClaimItem[], now: Date,
 
 // ── amounts and dates ────────────────────────────────────────────────────────
 
-/** Amounts are positive and no more than the configured ceiling per item. */
-export function amountProblem(amountFen: number, maxFen: number): string | undefined {
+/** Amounts are positive; how large is for the approvers to judge (largeAmounts), never refused. */
+export function amountProblem(amountFen: number): string | undefined {
   if (!Number.isInteger(amountFen) || amountFen <= 0) return '金额必须大于 0。';
-  if (amountFen > maxFen) return `单项金额不能超过 ${formatFen(maxFen)}，请核对；确需报销请拆分票据或联系财务部。`;
   return undefined;
+}
+
+export interface AmountLimits {
+  /** An item above this (fen) is pointed out to every approver. */
+  largeItemFen: number;
+  /** A claim totalling above this (fen) also needs the chairman's instruction (董事长批示). */
+  chairmanNoteAboveFen: number;
+}
+
+/** Large items are flagged for the approvers; a large total adds the 董事长批示 step. Nothing is refused. */
+export function largeAmounts(items: readonly ClaimItem[], limits: AmountLimits): RuleMessage[] {
+  const out: RuleMessage[] = [];
+  const idx = items.flatMap((it, i) => (it.amount > limits.largeItemFen ? [i] : []));
+  if (idx.length) {
+    out.push({
+      clause: '',
+      code: 'large_amount',
+      items: idx,
+      message: `金额较大：${idx.map((i) => `第${i + 1}项 ${formatFen(items[i]!.amount)}`).join('、')}（超过 ${formatFen(limits.largeItemFen)}），请审批人核对票据。`,
+    });
+  }
+  const total = items.reduce((sum, it) => sum + it.amount, 0);
+  if (total > limits.chairmanNoteAboveFen) {
+    out.push({
+      clause: '',
+      code: 'large_total',
+      message: `报销合计 ${formatFen(total)} 超过 ${formatFen(limits.chairmanNoteAboveFen)}，需董事长批示，提交后多一步「董事长批示」。`,
+    });
+  }
+  return out;
 }
 
 export function dateInFuture(date: string, now: Date, tz: string): boolean {
@@ -283,177 +279,24 @@ export interface ClaimCheck {
 }
 
 /** Every submission rule over a claim's items (the duplicate-across-claims check needs the database). */
-export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, maxFen: number): ClaimCheck {
+export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, limits: AmountLimits): ClaimCheck {
   const errors: RuleMessage[] = [];
   if (!items.length) errors.push({ clause: CLAUSE.receipts, code: 'empty', message: '报销单至少要有一项明细。' });
   items.forEach((it, i) => {
     const missing = missingReceiptDetails(it, i);
     if (missing) errors.push(missing);
-    const money = amountProblem(it.amount, maxFen);
+    const money = amountProblem(it.amount);
     if (money) errors.push({ clause: '', code: 'amount', items: [i], message: `第${i + 1}项${money}` });
     if (it.date && dateInFuture(it.date, now, tz)) {
       errors.push({ clause: '', code: 'future_date', items: [i], message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。` });
     }
     const serials = busTicketWithoutSerials(it, i);
     if (serials) errors.push(serials);
+    const company = it.category === 'bus' ? companionsProblem(it.travellers || 1, it.companions ?? []) : undefined;
+    if (company) errors.push({ clause: CLAUSE.receipts, code: 'companions', items: [i], message: `第${i + 1}项${company}` });
   });
   for (const r of [consecutiveBusTickets(items), repeatedSerials(items)]) if (r) errors.push(r);
-  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz)].filter(Boolean) as RuleMessage[];
+  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz), ...largeAmounts(items, limits)].filter(Boolean) as RuleMessage[];
   return { errors, flags };
 }
 
-// ── §3.5.1 the chain ─────────────────────────────────────────────────────────
-
-export type StepKey = 'ga_special' | 'ga_review' | 'finance_check' | 'chairman_special' | 'chairman_approve' | 'payout';
-
-export interface StepPlan {
-  key: StepKey;
-  role: Role;
-  label: string;
-}
-
-export const STEP_LABELS: Record<StepKey, string> = {
-  ga_special: '综合部特批（§3.5.2）',
-  ga_review: '综合部审核',
-  finance_check: '财务部审查',
-  chairman_special: '董事长批示（§3.5.4）',
-  chairman_approve: '董事长批准',
-  payout: '财务部发放',
-};
-
-/**
- * §3.5.1 / §3.5.3: 综合部 review → 财务部 legality check → 董事长 approval → 财务部 pays out, with the
- * explicit extra decisions the flags call for: 综合部's special approval (§3.5.2) before its review,
- * the chairman's special instruction (§3.5.4) before his approval.
- */
-export function planSteps(flags: readonly RuleMessage[]): StepPlan[] {
-  const has = (code: string) => flags.some((f) => f.code === code);
-  const keys: StepKey[] = [
-    ...(has('special_transport') ? (['ga_special'] as const) : []),
-    'ga_review',
-    'finance_check',
-    ...(has('over_three_months') ? (['chairman_special'] as const) : []),
-    'chairman_approve',
-    'payout',
-  ];
-  const roles: Record<StepKey, Role> = {
-    ga_special: 'general_affairs',
-    ga_review: 'general_affairs',
-    finance_check: 'finance',
-    chairman_special: 'chairman',
-    chairman_approve: 'chairman',
-    payout: 'finance',
-  };
-  return keys.map((key) => ({ key, role: roles[key], label: STEP_LABELS[key] }));
-}
-
-export type ClaimStatus = 'pending' | 'paid' | 'rejected' | 'withdrawn';
-
-export interface ChainState {
-  status: ClaimStatus;
-  stepIndex: number;
-  steps: readonly { key: string; role: string; by?: string | null; label?: string }[];
-}
-
-export type Decision = 'approve' | 'reject' | 'pay';
-
-/** §3.5.1: where a decision on the current step leads — the next step, paid, or the end of the claim. */
-export function nextStep(state: ChainState, decision: Decision): { status: ClaimStatus; stepIndex: number; role: string | null } {
-  if (decision === 'reject') return { status: 'rejected', stepIndex: state.stepIndex, role: null };
-  const last = state.stepIndex >= state.steps.length - 1;
-  if (last) return { status: 'paid', stepIndex: state.stepIndex, role: null };
-  const next = state.steps[state.stepIndex + 1]!;
-  return { status: 'pending', stepIndex: state.stepIndex + 1, role: next.role };
-}
-
-export interface Actor {
-  staffId?: string;
-  roles: ReadonlySet<Role>;
-}
-
-/**
- * §3.5.1: only the role of the current step may decide, and nobody decides on their own claim.
- * The payout step takes a payment (date and method), not an approval; it is not rejected.
- */
-export function mayDecide(
-  claim: ChainState & { claimantId: string; _id: string },
-  actor: Actor,
-  decision: Decision,
-): Verdict {
-  if (claim.status !== 'pending') return denied(`报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能再操作。`);
-  const step = claim.steps[claim.stepIndex]!;
-  const label = STEP_LABELS[step.key as StepKey] ?? step.key;
-  if (!actor.roles.has(step.role as Role)) {
-    return denied(`报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。`);
-  }
-  if (actor.staffId && actor.staffId === claim.claimantId) {
-    return denied(`${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
-  }
-  // §3.5.1 names separate checks by separate departments: whoever decided an earlier step for
-  // another department may not decide this one too (a person can hold several roles)
-  const earlier = claim.steps.slice(0, claim.stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === actor.staffId);
-  if (earlier) {
-    const before = STEP_LABELS[earlier.key as StepKey] ?? earlier.key;
-    return denied(`${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
-  }
-  if (step.key === 'payout' && decision !== 'pay') {
-    return denied(
-      decision === 'reject'
-        ? `报销单 ${claim._id} 已经董事长批准，只待发放，不能驳回。有问题请与董事长沟通。`
-        : `报销单 ${claim._id} 待发放，请发送：发放 ${claim._id} 付款方式 [付款日期]，例如：发放 ${claim._id} 银行转账`,
-    );
-  }
-  if (step.key !== 'payout' && decision === 'pay') {
-    return denied(`报销单 ${claim._id} 还在「${label}」，审批完成后才能发放。`);
-  }
-  return allowed;
-}
-
-/** A rejection ends the claim, so it needs a reason the claimant can act on. */
-export function rejectionReasonProblem(reason: string | undefined): string | undefined {
-  const r = (reason ?? '').trim();
-  if (r.length < 2) return '驳回必须写明原因（至少 2 个字），申请人才知道怎么改。';
-  if (r.length > 200) return '驳回原因请控制在 200 字以内。';
-  return undefined;
-}
-
-/** §3.5.1: the claimant may withdraw while nobody has decided yet. */
-export function mayWithdraw(claim: ChainState & { claimantId: string; _id: string; decided: boolean }, actor: Actor): Verdict {
-  if (actor.staffId !== claim.claimantId) return denied(`只有申请人本人可以撤回报销单 ${claim._id}。`);
-  if (claim.status !== 'pending') return denied(`报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能撤回。`);
-  if (claim.decided) return denied(`报销单 ${claim._id} 已有人审批，不能撤回了；如需修改请联系当前审批人驳回。`);
-  return allowed;
-}
-
-export const PAYMENT_METHODS: Record<string, string> = {
-  现金: '现金',
-  银行转账: '银行转账',
-  转账: '银行转账',
-  银行: '银行转账',
-  微信: '微信',
-  微信转账: '微信',
-  支付宝: '支付宝',
-  cash: '现金',
-  bank: '银行转账',
-  wechat: '微信',
-  alipay: '支付宝',
-};
-
-export function parsePaymentMethod(text: string): string | undefined {
-  return PAYMENT_METHODS[text.trim().toLowerCase()] ?? PAYMENT_METHODS[text.trim()];
-}
-
-export const STATUS_LABELS: Record<ClaimStatus, string> = {
-  pending: '审批中',
-  paid: '发放',
-  rejected: '驳回',
-  withdrawn: '撤回',
-};
-
-const ROLE_NAMES: Record<string, string> = { general_affairs: '综合部', finance: '财务部', chairman: '董事长' };
-
-/** BX-20261127-001, typed in any case and with full-width dashes already folded. */
-export const CLAIM_NO_RE = /\bBX-\d{8}-\d{3,}\b/i;
-export function parseClaimNo(text: string): string | undefined {
-  return CLAIM_NO_RE.exec(text)?.[0].toUpperCase();
-}

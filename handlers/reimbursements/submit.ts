@@ -1,39 +1,33 @@
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
-import type { BotContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
 import { takeOnce } from '../../src/core/once.ts';
-import { ClaimTransitions, ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
-import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, showDraft } from './items.ts';
-import {
-  alreadyClaimedSerials,
-  checkClaim,
-  mayWithdraw,
-  parseClaimNo,
-  planSteps,
-  type ClaimItem,
-} from './rules.ts';
+import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
+import { alreadyClaimedSerials, checkClaim, type ClaimItem } from './rules.ts';
+import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 
 const HOUR = 3600_000;
 
 /** 提交报销 / card button 提交报销: checks every rule once more, numbers the claim and starts the chain. */
-export async function submitDraft(ctx: BotContext): Promise<void> {
+export async function submitDraft(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const { config } = ctx.services;
   const tz = config.timezone;
   const now = ctx.services.now();
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []) as ClaimItem[];
+  const items = (draft?.items ?? []);
   if (!draft || !items.length) {
     await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
     return;
   }
-  const { errors, flags } = checkClaim(items, now, tz, reimbursementSettings.of(config).maxItemFen);
+  const { errors, flags } = checkClaim(items, now, tz, reimbursementSettings.of(config).amounts);
   const serials = items.flatMap((it) => it.serials);
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
@@ -44,7 +38,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
     return;
   }
   // one submission per draft, however often 提交 is clicked
-  if (!(await takeOnce(`reimbursedraft:${draft.token}`, ctx.sender!.identity))) {
+  if (!(await takeOnce(`reimbursedraft:${draft.token}`, ctx.sender.identity))) {
     await ctx.toast('这份报销已经提交过了。发送「我的报销」查看。');
     return;
   }
@@ -100,7 +94,7 @@ export async function submitDraft(ctx: BotContext): Promise<void> {
 }
 
 /** 撤回报销 <编号> / card button 撤回: the claimant, before anyone has decided. */
-export async function withdrawClaim(ctx: BotContext): Promise<void> {
+export async function withdrawClaim(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
   if (!no) {
     await ctx.reply('请写明报销单编号，例如：撤回报销 BX-20261127-001');
@@ -112,7 +106,7 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
-  const check = mayWithdraw({ ...claim, decided, status: claim.status as never }, { staffId: ctx.sender?.staffId, roles: ctx.sender!.roles });
+  const check = mayWithdraw({ ...claim, decided, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -121,14 +115,14 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
   const step = claim.steps[claim.stepIndex]!;
   const steps = claim.steps.map((s, i) => (i === claim.stepIndex ? { ...s, status: 'cancelled', at: now } : s));
   const won = await transition(
-    ClaimTransitions,
+    ReimbursementClaim,
     no,
     claim.version,
     {
       $set: { status: 'withdrawn', steps, currentRole: null, remindAt: null },
-      $push: { history: { at: now, by: ctx.sender!.staffId, byName: ctx.sender!.name, action: 'withdrawn', step: step.label } },
+      $push: { history: { at: now, by: ctx.sender.staffId, byName: ctx.sender.name, action: 'withdrawn', step: step.label } },
     },
-    ctx.sender!.identity,
+    ctx.sender.identity,
   );
   if (!won) {
     const fresh = (await loadClaim(no))!;
@@ -137,14 +131,14 @@ export async function withdrawClaim(ctx: BotContext): Promise<void> {
     return;
   }
   // the tickets were never paid: a corrected claim may carry them again
-  await OnceKey.deleteMany({ _id: { $in: claim.items.flatMap((it) => it.serials).map(serialKey) }, by: no });
+  await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: no });
   await updateStepCards(ctx.services, no, step.key);
   ctx.log.info({ claim: no }, 'reimbursement withdrawn');
   await ctx.toast(`已撤回报销单 ${no}。如需更正后再报，发送：重新报销 ${no}`);
 }
 
 /** 重新报销 <编号>: a rejected or withdrawn claim's items become a new draft linked to it. */
-export async function resubmitClaim(ctx: BotContext): Promise<void> {
+export async function resubmitClaim(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   const no = parseClaimNo(ctx.args);

@@ -36,13 +36,18 @@ export interface FormDefinition {
    * Rules across fields (or against the database), run once every field parsed: errors by field
    * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
    */
-  validate?(ctx: BotContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
-  /** Runs once, with every field valid. */
-  /** Forms run only for bound staff (the router and `continue` check), so submit gets a sender. */
+  validate?(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
+  /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
   submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+
+/** Forms are started by staff routes only; a session can outlive the binding, so it is checked again. */
+function asStaff(ctx: BotContext): StaffContext | undefined {
+  return ctx.sender ? (ctx as StaffContext) : undefined;
+}
+const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先发送「绑定 绑定码」。';
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
 
@@ -71,17 +76,23 @@ export class Forms {
    * Starts a form. `prefill` is a one-message form: `字段: 值` lines in the command's text. Only what
    * is still missing is asked for; where the channel has form cards, one card shows every field instead.
    */
-  async start(ctx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
+  async start(anyCtx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
     const def = this.mustGet(name);
-    const { values, errors } = await this.parseLines(ctx, def, prefillText);
+    const ctx = asStaff(anyCtx);
+    if (!ctx) {
+      await anyCtx.reply(NOT_STAFF);
+      return;
+    }
+    const { values, errors, typed } = await this.parseLines(ctx, def, prefillText);
     if (ctx.can.formCards) {
-      await ctx.reply(this.card(def, values, errors, context));
+      // a value that did not parse stays in its field, with that field's own error under it
+      await ctx.reply(this.card(def, { ...values, ...typed }, errors, context));
       return;
     }
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
       Object.assign(errors, await this.crossCheck(ctx, def, values, context));
       if (Object.keys(errors).length === 0) {
-        await def.submit(staffOnly(ctx), values, context);
+        await def.submit(ctx, values, context);
         return;
       }
     }
@@ -110,10 +121,16 @@ export class Forms {
    * Offers the message to the sender's open form. Returns false when there is none (or it expired,
    * after saying so), so normal routing goes on.
    */
-  async continue(ctx: BotContext): Promise<boolean> {
-    const _id = Forms.sessionId(ctx);
+  async continue(anyCtx: BotContext): Promise<boolean> {
+    const _id = Forms.sessionId(anyCtx);
     const session = await FormSession.findById(_id).lean();
     if (!session) return false;
+    const ctx = asStaff(anyCtx);
+    if (!ctx) {
+      await FormSession.deleteOne({ _id });
+      await anyCtx.reply(NOT_STAFF);
+      return true;
+    }
     const now = ctx.services.now();
     if (session.expiresAt <= now) {
       await FormSession.deleteOne({ _id, expiresAt: session.expiresAt });
@@ -158,7 +175,7 @@ export class Forms {
       if (Object.keys(cross).length === 0) {
         // one person's messages are handled in order, so the session is deleted once and submitted once
         await FormSession.deleteOne({ _id });
-        await def.submit(staffOnly(ctx), values, context);
+        await def.submit(ctx, values, context);
         return true;
       }
       notes = Object.values(cross);
@@ -173,15 +190,16 @@ export class Forms {
   }
 
   /** A Lark form card was submitted: validate every field; show errors inline, or submit. */
-  async submitCard(ctx: BotContext): Promise<void> {
-    const name = ctx.action?.value.form ?? '';
+  async submitCard(anyCtx: BotContext): Promise<void> {
+    const name = anyCtx.action?.value.form ?? '';
     const def = this.defs.get(name);
     if (!def) {
-      await ctx.toast('这张表单已失效，请重新发起。');
+      await anyCtx.toast('这张表单已失效，请重新发起。');
       return;
     }
-    if (!isAllowed(def.allow ?? 'staff', ctx)) {
-      await ctx.toast('你没有权限提交这张表单。');
+    const ctx = asStaff(anyCtx);
+    if (!ctx || !isAllowed(def.allow ?? 'staff', ctx)) {
+      await anyCtx.toast('你没有权限提交这张表单。');
       return;
     }
     const raw = ctx.action?.form ?? {};
@@ -215,16 +233,16 @@ export class Forms {
     }
     // one valid submission per card: a second click must not register the same thing twice
     const messageId = ctx.action?.messageId;
-    if (messageId && !(await takeOnce(`formcard:${messageId}`, ctx.sender?.identity))) {
+    if (messageId && !(await takeOnce(`formcard:${messageId}`, ctx.sender.identity))) {
       await ctx.toast('这张表单已经提交过了。');
       return;
     }
-    await def.submit(staffOnly(ctx), values, context);
+    await def.submit(ctx, values, context);
     const done: Card = {
       title: def.title,
       color: 'green',
       lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhonesIn(values[f.key]!) : values[f.key]}`),
-      note: `${ctx.sender?.name ?? ''} 已提交`,
+      note: `${ctx.sender.name} 已提交`,
     };
     try {
       await ctx.updateCard(done);
@@ -253,7 +271,7 @@ export class Forms {
 
   /** Runs the form's cross-field rules and forgets the values they refuse, so those are asked again. */
   private async crossCheck(
-    ctx: BotContext,
+    ctx: StaffContext,
     def: FormDefinition,
     values: Record<string, string>,
     context: Record<string, string>,
@@ -298,15 +316,17 @@ export class Forms {
     return f.required || q.includes('跳过') ? q : `${q}（可回复「跳过」）`;
   }
 
-  private async parseField(ctx: BotContext, field: FormField, text: string): Promise<FieldResult> {
+  private async parseField(ctx: StaffContext, field: FormField, text: string): Promise<FieldResult> {
     if (!text) return { ok: false, error: `${field.label}不能为空。` };
     return field.parse ? field.parse(text, ctx) : { ok: true, value: text };
   }
 
   /** `姓名: 张三` / `姓名：张三` lines → values by field label. */
-  private async parseLines(ctx: BotContext, def: FormDefinition, text: string) {
+  private async parseLines(ctx: StaffContext, def: FormDefinition, text: string) {
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
+    /** What was typed for the fields that did not parse. */
+    const typed: Record<string, string> = {};
     for (const line of normalizeText(text).split('\n')) {
       const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
       if (!m) continue;
@@ -314,14 +334,11 @@ export class Forms {
       if (!field) continue;
       const res = await this.parseField(ctx, field, m[2]!.trim());
       if (res.ok) values[field.key] = res.value;
-      else errors[field.key] = res.error;
+      else {
+        errors[field.key] = res.error;
+        typed[field.key] = m[2]!.trim();
+      }
     }
-    return { values, errors };
+    return { values, errors, typed };
   }
-}
-
-/** A form is only ever started or continued for a sender; this says so to the type checker. */
-function staffOnly(ctx: BotContext): StaffContext {
-  if (!ctx.sender) throw new Error('a form was submitted without a sender');
-  return ctx as StaffContext;
 }

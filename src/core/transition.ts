@@ -2,6 +2,12 @@ import type { Model, UpdateQuery } from 'mongoose';
 import { takeOnce } from './once.ts';
 
 /**
+ * Any model whose records carry a `version`, whatever its hydrated and lean types (no casts at call
+ * sites): the other generics differ per schema and transition() uses none of them.
+ */
+export type VersionedModel<T extends { version: number }> = Model<T, any, any, any, any, any, any>;
+
+/**
  * Applies one state change to a record exactly once, however many people click at the same time.
  * The record carries a `version`; a change made from version v claims `<collection>:<id>:v<v>`
  * (see takeOnce: a unique insert, atomic on FerretDB and MongoDB alike) and only the winner
@@ -10,7 +16,7 @@ import { takeOnce } from './once.ts';
  * Read the record, check the rule (a pure function of it), then call this with the version read.
  */
 export async function transition<T extends { version: number }>(
-  model: Model<T>,
+  model: VersionedModel<T>,
   id: string,
   fromVersion: number,
   update: UpdateQuery<T>,
@@ -35,7 +41,7 @@ export async function transition<T extends { version: number }>(
  * "who already decided" names the right person and action.
  */
 export async function readAfterTransition<T extends { version: number }>(
-  model: Model<T>,
+  model: VersionedModel<T>,
   id: string,
   fromVersion: number,
   timeoutMs = 2000,

@@ -27,7 +27,7 @@ export async function seedPeople(channel: Channel, userIds: Partial<Record<keyof
 }
 
 /** A one-message item: `字段: 值` lines after 报销. */
-export function itemMessage(v: { date: string; category: string; amount: string; matter?: string; contact?: string; serials?: string; travellers?: string }): string {
+export function itemMessage(v: { date: string; category: string; amount: string; matter?: string; contact?: string; serials?: string; travellers?: string; companions?: string }): string {
   return [
     '报销',
     `日期: ${v.date}`,
@@ -37,5 +37,6 @@ export function itemMessage(v: { date: string; category: string; amount: string;
     `公司接洽人: ${v.contact ?? '李经理'}`,
     ...(v.serials ? [`票号: ${v.serials}`] : []),
     ...(v.travellers ? [`同行人数: ${v.travellers}`] : []),
+    ...(v.companions ? [`同行人: ${v.companions}`] : []),
   ].join('\n');
 }

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
 import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
-import { seedPeople } from '../helpers/complaints.ts';
+import { registrationLines, seedPeople } from '../helpers/complaints.ts';
+import { Client } from '../../handlers/clients/models.ts';
 import { Complaint } from '../../handlers/complaints/models.ts';
 
 /*
@@ -54,11 +55,49 @@ async function registerByCard(): Promise<string> {
   return c!._id;
 }
 
+describe('forms on Lark keep what was typed', () => {
+  /** The input named `name` of a form card, as the card JSON carries it. */
+  function input(card: unknown, name: string): { default_value?: string } | undefined {
+    let found: { default_value?: string } | undefined;
+    JSON.stringify(card, (_k, v: unknown) => {
+      if (v && typeof v === 'object' && (v as { name?: string }).name === name && 'default_value' in v) found = v as { default_value?: string };
+      return v;
+    });
+    return found;
+  }
+
+  it('a one-message form opens the card with a value that did not parse still in its field, and that field\'s own error', async () => {
+    await say(IDS.kefu, `登记投诉\n${registrationLines({ category: '很严重' })}`);
+    const [form] = standin.cards(p2p(IDS.kefu));
+    expect(input(form!.card, 'category')?.default_value).toBe('很严重');
+    const json = JSON.stringify(form!.card);
+    expect(json).toContain('分类「很严重」不认识');
+    expect(json).toContain('一般性 / 扣服务费 / 非正当理由');
+    expect(json).not.toContain('请填写分类');
+    expect(await Complaint.countDocuments()).toBe(0);
+  });
+
+  it('a typed phone for a client on record is never replaced by the stored one: a bad one is refused with its error', async () => {
+    await Client.create({ name: '万达物业', address: '城南路 1 号', phone: '13700000000' });
+    await say(IDS.kefu, `登记投诉\n${registrationLines({ phone: '12345' })}`);
+    const form = await standin.waitFor(() => standin.cards(p2p(IDS.kefu)).find((x) => formInputNames(x.card).length > 0), 'the form card');
+    expect(input(form.card, 'clientPhone')?.default_value).toBe('12345');
+    expect(JSON.stringify(form.card)).toContain('电话号码不对');
+    // submitting the card unchanged is refused again: nothing is registered with the stored phone
+    const submit = findButtonValue(form.card, 'form.submit')!;
+    await click(IDS.kefu, form.messageId, submit, { ...goodForm, clientName: '万达物业', clientPhone: '12345' });
+    expect(await Complaint.countDocuments()).toBe(0);
+    // a good typed phone wins over the record
+    await click(IDS.kefu, form.messageId, submit, { ...goodForm, clientName: '万达物业', clientPhone: '13711112222' });
+    expect(await Complaint.findOne().lean()).toMatchObject({ clientPhone: '13711112222' });
+  });
+});
+
 describe('§4.1 registration on Lark: a form card with inline validation', () => {
   it('shows every field of the 客户投诉登记表; a bad phone and unknown category come back inline and save nothing; a good one registers and tells 人防部', async () => {
     await say(IDS.kefu, '登记投诉');
     const [form] = standin.cards(p2p(IDS.kefu));
-    expect(formInputNames(form!.card)).toEqual(['clientName', 'clientAddress', 'clientPhone', 'reason', 'demand', 'category', 'type', 'remark']);
+    expect(formInputNames(form!.card)).toEqual(['clientName', 'clientAddress', 'clientPhone', 'reason', 'demand', 'category', 'type', 'remark', 'acceptedOn']);
     const submit = findButtonValue(form!.card, 'form.submit')!;
     expect(submit).toEqual({ action: 'form.submit', form: 'complaints.register' });
 

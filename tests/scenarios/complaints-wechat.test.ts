@@ -103,6 +103,7 @@ describe('the whole flow over WeChat: guided form, text cards, follow-up plan', 
     expect(await talk(renfang, `回访 ${id} 满意`)).toContain('没有权限');
     clock = new Date(clock.getTime() + 7 * DAY);
     expect(await talk(kefu, `回访 ${id} 满意 夜班正常`)).toContain('还剩 1 次回访');
+    await talk(kefu, `改善效果 ${id} 有效`);
     clock = new Date(clock.getTime() + 23 * DAY);
     expect(await talk(kefu, `回访 ${id} 满意`)).toContain('投诉已结案');
     expect((await Complaint.findById(id).lean())!.status).toBe('closed');

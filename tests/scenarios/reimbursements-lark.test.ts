@@ -82,7 +82,7 @@ describe('submitting on Lark form cards', () => {
     expect(JSON.stringify(redo.card)).toContain('00123,00124');
 
     await click(OU.zhang, redo.messageId, findButtonValue(redo.card, 'form.submit')!, {
-      date: '2026-11-25', category: '公交', amount: '4', matter: '两人去万达广场换岗', contact: '李经理', serials: '00123,00124', travellers: '2',
+      date: '2026-11-25', category: '公交', amount: '4', matter: '两人去万达广场换岗', contact: '李经理', serials: '00123,00124', travellers: '2', companions: '李四',
     });
     const no = await submitDraft(OU.zhang);
     expect((await ReimbursementClaim.findById(no).lean())?.items[0]).toMatchObject({ serials: ['00123', '00124'], travellers: 2 });
@@ -104,7 +104,7 @@ describe('submitting on Lark form cards', () => {
       const c = await approvalCardOf(who, label, no);
       await click(who, c.messageId, c.approve!);
     }
-    const special = await approvalCardOf(OU.chen, '董事长批示（§3.5.4）', no);
+    const special = await approvalCardOf(OU.chen, '董事长批示', no);
     expect(JSON.stringify(special.card)).toContain('需董事长批示');
     await click(OU.chen, special.messageId, special.approve!);
     await approvalCardOf(OU.chen, '董事长批准', no);

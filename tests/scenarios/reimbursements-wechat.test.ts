@@ -88,7 +88,11 @@ describe('reimbursements on WeChat', () => {
     expect(refused).toContain('连号');
     expect(refused).toContain('请输入票号');
     await talk(claimant, '30001,30002');
-    expect(await talk(claimant, '2')).toContain('报销草稿');
+    // two travellers lift the rule only with the other one named (§3.5.3)
+    expect(await talk(claimant, '2')).toContain('同行人的姓名');
+    const draft = await talk(claimant, '李四');
+    expect(draft).toContain('报销草稿');
+    expect(draft).toContain('2人同行：本人、李四');
   });
 
   it('财务部 rejects by text with a reason, and the claimant is told the reason', async () => {

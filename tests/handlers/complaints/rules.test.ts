@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import {
   canAppeal,
+  canConfirmEffect,
+  canProposeMeasures,
+  closingBlocker,
   canDecide,
   canFollowUp,
   canInvestigate,
@@ -112,11 +115,35 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
   });
 
   it('§4.5: departments file a 签呈 after the decision; 行政部 or 董事长 rule on it', () => {
-    expect(canAppeal({ status: 'decided' }, roles('guard_ops')).ok).toBe(true);
-    expect(canAppeal({ status: 'investigated' }, roles('guard_ops')).ok).toBe(false);
-    expect(canAppeal({ status: 'decided', appeal: { status: 'pending' } }, roles('guard_ops')).ok).toBe(false);
+    expect(canAppeal({ status: 'decided' }).ok).toBe(true);
+    expect(canAppeal({ status: 'investigated' }).ok).toBe(false);
+    expect(canAppeal({ status: 'decided', appeal: { status: 'pending' } }).ok).toBe(false);
     expect(canRule({ status: 'decided', appeal: { status: 'pending' } }, roles('chairman')).ok).toBe(true);
     expect(canRule({ status: 'decided', appeal: { status: 'pending' } }, roles('customer_service')).ok).toBe(false);
+  });
+
+  it('§4.5: nobody rules on a 签呈 they filed or a case they are named responsible in', () => {
+    const pending = { status: 'decided' as const, appeal: { status: 'pending', by: { staffId: 's-admin' } }, responsible: [{ staffId: 's-boss' }] };
+    expect(canRule(pending, roles('admin'), 's-admin')).toMatchObject({ ok: false, why: expect.stringContaining('你提出的') });
+    expect(canRule(pending, roles('chairman'), 's-boss')).toMatchObject({ ok: false, why: expect.stringContaining('责任人') });
+    expect(canRule(pending, roles('chairman'), 's-other').ok).toBe(true);
+  });
+
+  it('§3.1.6: no close until the effect is confirmed 有效; 不满意 at the last follow-up keeps it open (§3.1.10)', () => {
+    const done = [{ seq: 1, dueAt: new Date(), doneAt: new Date(), outcome: '满意' }];
+    expect(closingBlocker({ followUps: [{ seq: 1, dueAt: new Date(), doneAt: null }] })).toBe('followups');
+    expect(closingBlocker({ followUps: done, effect: null })).toBe('effect');
+    expect(closingBlocker({ followUps: done, effect: { effective: false } })).toBe('effect');
+    expect(closingBlocker({ followUps: done, effect: { effective: true }, measuresDue: true })).toBe('effect');
+    expect(closingBlocker({ followUps: [{ ...done[0]!, outcome: '不满意' }], effect: { effective: true } })).toBe('unsatisfied');
+    expect(closingBlocker({ followUps: done, effect: { effective: true } })).toBeUndefined();
+  });
+
+  it('§3.1.6: an effect marked 无效 waits for 人防部\'s new measures before it is confirmed again', () => {
+    expect(canConfirmEffect({ status: 'following_up', measuresDue: true }, roles('customer_service')).ok).toBe(false);
+    expect(canProposeMeasures({ status: 'following_up', measuresDue: true }, roles('guard_ops')).ok).toBe(true);
+    expect(canProposeMeasures({ status: 'following_up', measuresDue: false }, roles('guard_ops')).ok).toBe(false);
+    expect(canProposeMeasures({ status: 'following_up', measuresDue: true }, roles('customer_service')).ok).toBe(false);
   });
 
   it('reopens only a closed case', () => {

@@ -105,12 +105,22 @@ describe('§4.1 registration (客户投诉登记表)', () => {
   it('picks a client already on record instead of retyping name, address and phone', async () => {
     await Client.create({ name: '万达物业管理有限公司', address: '城南路 1 号', phone: '13712345678' });
     const [picked] = await chat.say('duizhang', '登记投诉 万达物业');
-    expect(picked).toContain('已从客户档案带出');
+    expect(picked).toContain('没填的从档案带出，填了的以你填的为准');
     // the phone on record is not echoed into the form (it may be a group): skipping it takes the record's
     const replies = [];
     for (const answer of ['跳过', '队员不在岗', '加强巡查', '一般', '2', '跳过']) replies.push(...(await chat.say('duizhang', answer)));
     expect(replies.join('\n')).toMatch(NUMBER_RE);
     expect(await Complaint.findOne().lean()).toMatchObject({ clientName: '万达物业管理有限公司', clientAddress: '城南路 1 号', clientPhone: '13712345678', acceptedBy: { name: PEOPLE.duizhang.name } });
+  });
+
+  it('never replaces a typed phone with the one on record: a bad one is refused with its error, a good one wins', async () => {
+    await Client.create({ name: '万达物业', address: '城南路 1 号', phone: '13700000000' });
+    const bad = await chat.say('kefu', `登记投诉\n${registrationLines({ phone: '12345' })}`);
+    expect(bad.join('\n')).toContain('电话号码不对');
+    expect(await Complaint.countDocuments()).toBe(0);
+    await chat.say('kefu', '取消');
+    await chat.say('kefu', `登记投诉\n${registrationLines({ phone: '13711112222' })}`);
+    expect(await Complaint.findOne().lean()).toMatchObject({ clientPhone: '13711112222' });
   });
 
   it('refuses registration by someone who is neither 客服部 nor 队长', async () => {
@@ -203,6 +213,7 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     expect(first).toContain('还剩 1 次回访');
     expect((await Complaint.findById(id).lean())!.status).toBe('following_up');
 
+    await chat.say('kefu', `改善效果 ${id} 有效 查岗已落实`);
     clock = new Date(clock.getTime() + 23 * 24 * H);
     const [last] = await chat.say('kefu', `回访 ${id} 满意`);
     expect(last).toContain('投诉已结案');
@@ -330,6 +341,9 @@ describe('looking things up', () => {
     const [kefuTodo] = await chat.say('kefu', '我的待办');
     expect(kefuTodo).toContain('待告知客户结果');
     expect(kefuTodo).toContain(b);
+    // 张三 was named responsible (§3.2.3): his only to-do is to confirm he has seen it
+    expect((await chat.say('zhangsan', '我的待办'))[0]).toContain('待你确认已阅');
+    await chat.say('zhangsan', `已阅 ${b}`);
     expect((await chat.say('zhangsan', '我的待办'))[0]).toContain('没有待办');
   });
 

@@ -1,35 +1,16 @@
 import { describe, it, expect } from 'vitest';
-import {
-  adjacentSerials,
-  alreadyClaimedSerials,
-  amountProblem,
-  checkClaim,
-  consecutiveBusTickets,
-  consecutiveWithEarlierClaims,
-  mayDecide,
-  mayWithdraw,
-  missingReceiptDetails,
-  needsChairmanInstruction,
-  needsSpecialTransportApproval,
-  nextStep,
-  olderThanThreeMonths,
-  parseSerials,
-  planSteps,
-  rejectionReasonProblem,
-  repeatedSerials,
-  type ClaimItem,
-} from '../../../handlers/reimbursements/rules.ts';
-import type { Role } from '../../../src/core/types.ts';
+import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
+import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
+import { planSteps } from '../../../handlers/reimbursements/approval.ts';
 
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
-const MAX = 500_000;
+const MAX = { largeItemFen: 500_000, chairmanNoteAboveFen: 2_000_000 };
 
 function item(over: Partial<ClaimItem> = {}): ClaimItem {
   return { date: '2026-11-20', category: 'subway', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
 }
 const bus = (serials: string[], travellers = 1) => item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
-const actor = (staffId: string, ...roles: Role[]) => ({ staffId, roles: new Set<Role>(roles) });
 
 describe('§3.5.2 transport', () => {
   it('needs 综合部 special approval for a taxi, and names the clause', () => {
@@ -67,6 +48,32 @@ describe('§3.5.3 receipts', () => {
 
   it('accepts consecutive bus tickets when two or more travelled together', () => {
     expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2)])).toBeUndefined();
+  });
+
+  it('compares a 2-person item\'s tickets with a 1-person item\'s in the same claim (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2), bus(['A00125'])])?.items).toEqual([0, 1]);
+    // two group trips are two trips: their tickets are not consecutive with each other either
+    expect(consecutiveBusTickets([bus(['A00123'], 2), bus(['A00124'], 2)])?.items).toEqual([0, 1]);
+  });
+
+  it('compares serials however they were typed: A123 next to A-0124 is consecutive (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['A123']), bus(['a-0124'])])?.items).toEqual([0, 1]);
+    expect(repeatedSerials([bus(['A0123']), bus(['a 123'])])?.message).toContain('重复');
+  });
+
+  it('asks the names of the other travellers when two or more travelled together (§3.5.3)', () => {
+    expect(companionsProblem(2, [])).toContain('另外 1 位同行人');
+    expect(companionsProblem(3, ['李四'])).toContain('现在写了 1 位');
+    expect(companionsProblem(2, ['李四'])).toBeUndefined();
+    expect(companionsProblem(1, [])).toBeUndefined();
+    const { errors } = checkClaim([bus(['A00123', 'A00124'], 2)], NOW, TZ, MAX);
+    expect(errors.map((e) => e.code)).toEqual(['companions']);
+    expect(checkClaim([{ ...bus(['A00123', 'A00124'], 2), companions: ['李四'] }], NOW, TZ, MAX).errors).toEqual([]);
+  });
+
+  it('never tells the claimant to raise the head count (§3.5.3)', () => {
+    expect(consecutiveBusTickets([bus(['50017', '50018'])])?.message).not.toContain('同行人数填为');
+    expect(consecutiveWithEarlierClaims([{ serial: '1', earlier: '2', claimNo: 'BX-20261120-001' }])?.message).not.toContain('同行人数填为');
   });
 
   it('catches consecutive tickets split over two single-traveller items', () => {
@@ -111,10 +118,21 @@ describe('§3.5.4 deadline', () => {
 });
 
 describe('amounts and dates', () => {
-  it('refuses zero and amounts above the ceiling', () => {
-    expect(amountProblem(0, MAX)).toContain('大于 0');
-    expect(amountProblem(MAX + 1, MAX)).toContain('不能超过');
-    expect(amountProblem(MAX, MAX)).toBeUndefined();
+  it('refuses zero, but never a large amount, and never advises splitting a receipt', () => {
+    expect(amountProblem(0)).toContain('大于 0');
+    expect(amountProblem(100_000_000)).toBeUndefined();
+    const { errors, flags } = checkClaim([item({ amount: 600_000 })], NOW, TZ, MAX);
+    expect(errors).toEqual([]);
+    expect(flags.map((f) => f.code)).toEqual(['large_amount']);
+    expect(flags.map((f) => f.message).join()).not.toContain('拆分');
+  });
+
+  it('flags a large item for the approvers, and a claim past the configured total gets 董事长批示', () => {
+    const big = checkClaim([item({ amount: 1_500_000 }), item({ amount: 600_000 })], NOW, TZ, MAX);
+    expect(big.flags.map((f) => f.code)).toEqual(['large_amount', 'large_total']);
+    expect(big.flags[0]!.items).toEqual([0, 1]);
+    expect(planSteps(big.flags).map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(largeAmounts([item({ amount: 500_000 })], MAX)).toEqual([]);
   });
 
   it('refuses a date in the future', () => {
@@ -124,65 +142,9 @@ describe('amounts and dates', () => {
 
 });
 
-describe('§3.5.1 the chain', () => {
-  const steps = planSteps([]).map((s) => ({ key: s.key, role: s.role }));
-  const claim = { _id: 'BX-20261127-001', claimantId: 's-zhang', status: 'pending' as const, stepIndex: 0, steps };
-
-  it('goes 综合部 → 财务部 → 董事长 → 财务部发放, then paid', () => {
-    let state = { ...claim };
-    const roles: string[] = [state.steps[0]!.role];
-    for (let i = 0; i < steps.length - 1; i++) {
-      const n = nextStep(state, 'approve');
-      state = { ...state, stepIndex: n.stepIndex, status: n.status as 'pending' };
-      roles.push(n.role!);
-    }
-    expect(roles).toEqual(['general_affairs', 'finance', 'chairman', 'finance']);
-    expect(nextStep(state, 'pay').status).toBe('paid');
-  });
-
-  it('ends the claim on a rejection', () => {
-    expect(nextStep(claim, 'reject')).toEqual({ status: 'rejected', stepIndex: 0, role: null });
-  });
-
-  it('lets only the current step\'s role decide, and nobody on their own claim', () => {
-    expect(mayDecide(claim, actor('s-wang', 'general_affairs'), 'approve')).toEqual({ ok: true });
-    const wrong = mayDecide(claim, actor('s-li', 'finance'), 'approve');
-    expect(wrong.ok).toBe(false);
-    expect(!wrong.ok && wrong.why).toContain('综合部审核');
-    const self = mayDecide({ ...claim, claimantId: 's-wang' }, actor('s-wang', 'general_affairs'), 'approve');
-    expect(!self.ok && self.why).toContain('不能审批自己');
-  });
-
-  it('keeps the departments\' checks apart: who decided for one department cannot decide for the next (§3.5.1)', () => {
-    const decided = steps.map((st, i) => (i === 0 ? { ...st, by: 's-both' } : st));
-    const atFinance = { ...claim, steps: decided, stepIndex: 1 };
-    const both = mayDecide(atFinance, actor('s-both', 'general_affairs', 'finance'), 'approve');
-    expect(!both.ok && both.why).toContain('同一人不能再审批');
-    expect(mayDecide(atFinance, actor('s-li', 'finance'), 'approve')).toEqual({ ok: true });
-  });
-
-  it('takes a payment, not an approval, at the payout step', () => {
-    const payout = { ...claim, stepIndex: steps.length - 1 };
-    expect(mayDecide(payout, actor('s-li', 'finance'), 'approve').ok).toBe(false);
-    expect(mayDecide(payout, actor('s-li', 'finance'), 'pay').ok).toBe(true);
-    expect(mayDecide(claim, actor('s-wang', 'general_affairs', 'finance'), 'pay').ok).toBe(false);
-  });
-
-  it('needs a reason to reject', () => {
-    expect(rejectionReasonProblem('')).toContain('原因');
-    expect(rejectionReasonProblem('票据缺签字')).toBeUndefined();
-  });
-
-  it('lets the claimant withdraw only before the first decision', () => {
-    expect(mayWithdraw({ ...claim, decided: false }, actor('s-zhang'))).toEqual({ ok: true });
-    expect(mayWithdraw({ ...claim, decided: true }, actor('s-zhang'))).toMatchObject({ ok: false, why: expect.stringContaining('已有人审批') });
-    expect(mayWithdraw({ ...claim, decided: false }, actor('s-other', 'general_affairs'))).toMatchObject({ ok: false, why: expect.stringContaining('只有申请人') });
-  });
-});
-
 describe('§3.5.3 consecutive tickets across claims', () => {
-  it('finds the serials next to a ticket, written the same way', () => {
-    expect(adjacentSerials('A00123')).toEqual(['A00122', 'A00124']);
+  it('finds the serials next to a ticket, in their normal form (the once-only keys use it)', () => {
+    expect(adjacentSerials('A00123')).toEqual(['A122', 'A124']);
     expect(adjacentSerials('0')).toEqual(['1']);
   });
 

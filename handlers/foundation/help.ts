@@ -1,4 +1,4 @@
-import type { BotContext } from '../../src/core/context.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { commandsFor, type CommandRoute } from '../../src/core/router.ts';
 import type { Card } from '../../src/core/types.ts';
 import { unknownSenderText } from '../../src/core/app.ts';
@@ -55,8 +55,8 @@ export function helpCard(who: string, routes: readonly CommandRoute[]): Card {
 }
 
 /** 我是谁: who the bot thinks you are. */
-export async function whoami(ctx: BotContext): Promise<void> {
-  const s = ctx.sender!;
+export async function whoami(ctx: StaffContext): Promise<void> {
+  const s = ctx.sender;
   const parts = [`你是 ${s.name}`, `角色：${roleNames([...s.roles])}`];
   if (s.post) parts.push(`驻点：${s.post}`);
   if (s.dorm) parts.push(`宿舍：${s.dorm}`);

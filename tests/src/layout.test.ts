@@ -51,4 +51,16 @@ describe('layout', () => {
     expect(bad).toEqual([]);
   });
 
+  it('keeps every source file under 400 lines', () => {
+    const long = ['src', 'handlers', 'schedules']
+      .flatMap(filesUnder)
+      .map((f) => [f, readFileSync(path.join(root, f), 'utf8').split('\n').length] as const)
+      .filter(([, n]) => n > 400);
+    expect(long).toEqual([]);
+  });
+
+  it('gives staff routes a sender the type checker knows, instead of ctx.sender!', () => {
+    const bad = [...filesUnder('handlers'), ...filesUnder('schedules')].filter((f) => readFileSync(path.join(root, f), 'utf8').includes('ctx.sender!'));
+    expect(bad).toEqual([]);
+  });
 });

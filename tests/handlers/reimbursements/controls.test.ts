@@ -6,6 +6,7 @@ import type { Bot } from '../../../src/bot.ts';
 import { Identity, OnceKey, Staff } from '../../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
+import { Trip } from '../../../handlers/vehicles/models.ts';
 
 /*
  * Issue #13: the §3.5 controls cannot be talked around — ticket serials compared however typed, a
@@ -93,7 +94,7 @@ describe('§3.5.3 二人及以上同行', () => {
 
 describe('large amounts are shown to the approvers, not refused', () => {
   it('accepts a large item without advising to split it, flags it on the approval card, and adds 董事长批示 past the configured total', async () => {
-    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '车辆维修', amount: '25000', matter: '巡逻车大修' }));
+    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '办公用品', amount: '25000', matter: '监控室设备更换' }));
     expect(draft).toContain('报销草稿');
     expect(draft).not.toContain('拆分');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
@@ -116,5 +117,29 @@ describe('reminders go only to people who may decide the step', () => {
     await remindWaitingSteps.run({ ...bot.services, recoverInbox: async () => 0 }, clock);
     expect(sentTo('li', mark).join()).toContain(`⏰ 报销单 ${no}`);
     expect(sentTo('both', mark)).toEqual([]);
+  });
+});
+
+describe('§3.4.5 vehicle costs are claimed from a trip', () => {
+  it('refuses a fuel or repair item from someone with no trip on that vehicle, and keeps nothing', async () => {
+    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }));
+    expect(replies.join('\n')).toContain('§3.4.5');
+    expect(replies.join('\n')).not.toContain('报销草稿');
+    expect(await ReimbursementDraft.countDocuments()).toBe(0);
+  });
+
+  it('takes the item when it names a trip of the claimant, and submits it', async () => {
+    const zhang = await Staff.findOne({ phone: '13800000001' }).lean();
+    await Trip.create({
+      _id: 'CL-20261125-001',
+      plate: '粤B12345',
+      driver: { staffId: String(zhang!._id), name: '张三' },
+      permit: 'ZJ-1',
+      startedAt: new Date('2026-11-25T01:00:00Z'),
+      startOdometer: 100,
+      purpose: '接送夜班队员',
+    });
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '油费', amount: '300', matter: '出车 CL-20261125-001 粤B12345：接送夜班队员（油费）' });
+    expect(no).toMatch(/^BX-/);
   });
 });

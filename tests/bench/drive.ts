@@ -99,18 +99,19 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
   const done = await Promise.all(acks);
   const acked = done.filter((a) => a.status === 200);
   const ackedChats = new Set(acked.map((a) => `oc_p2p_${a.id}`));
-  // every acknowledged event answered, or no progress for 30 s
-  let lastCount = -1;
+  // every acknowledged event answered and the inbox empty (so the next run starts clean), or no progress for 60 s
+  let last = '';
   let lastProgress = Date.now();
   for (;;) {
     const answered = new Set(o.standin.sent().map((r) => String(r.body.receive_id)).filter((c) => ackedChats.has(c))).size;
-    if (answered === ackedChats.size && (await o.unfinished()) === 0) break;
-    if (answered !== lastCount) {
-      lastCount = answered;
+    const unfinished = await o.unfinished();
+    if (answered === ackedChats.size && unfinished === 0) break;
+    if (`${answered}/${unfinished}` !== last) {
+      last = `${answered}/${unfinished}`;
       lastProgress = Date.now();
     }
-    if (Date.now() - lastProgress > 30_000) break;
-    await sleep(100);
+    if (Date.now() - lastProgress > 60_000) break;
+    await sleep(200);
   }
   const drainSeconds = (Date.now() - wallStart) / 1000;
   // a late duplicate would come within the stand-in's answer time; give it a second after all were answered

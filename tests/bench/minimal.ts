@@ -46,7 +46,7 @@ export class MinimalPipeline {
               await new Promise((r) => setTimeout(r, 1000));
             }
           }
-        })();
+        })().catch(() => undefined);
       },
     });
     const handle = lark.adaptDefault('/lark/events', dispatcher, { autoChallenge: true });

@@ -32,6 +32,7 @@ function cpuTicks(pid: number): number {
 }
 
 async function main(): Promise<void> {
+  process.on('unhandledRejection', (err) => process.stderr.write(`unhandled rejection: ${String(err)}\n`));
   const world: FaultWorld = await startFaultWorld({ LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error' });
   const botApi = await RateLimitProxy.start(world.standin.url);
   const minApi = await RateLimitProxy.start(world.standin.url);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
         if (label === 'bot') results.push({ rate, bot: r, minimal: undefined as never });
         else results[results.length - 1]!.minimal = r;
         print(label, r);
+        save(results);
       }
     }
   } finally {
@@ -99,10 +101,15 @@ async function main(): Promise<void> {
     await world.close();
   }
   table(results);
+  save(results);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), OUT)}\n`);
+}
+
+/** Written after every run, so a long run that is stopped still leaves its figures. */
+function save(results: unknown[]): void {
   mkdirSync(path.dirname(OUT), { recursive: true });
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg() };
   writeFileSync(OUT, `${JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, mix: MIX_NOTE, results }, null, 2)}\n`);
-  process.stdout.write(`\nwrote ${path.relative(process.cwd(), OUT)}\n`);
 }
 
 const MIX_NOTE = 'bound staff, one event per person in their own p2p chat, cycling 帮助 / 我的报销 (lookup) / 报销 (reimbursement item form) / 登记投诉 万达物业 (complaint form) / 我是谁';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { CardPrompt, InboundEvent } from '../models/index.ts';
 import { isDuplicateKey } from './once.ts';
-import { FinishMarks, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
+import { isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
@@ -47,8 +47,8 @@ interface Outcome {
  * reference id.
  */
 export class BotApp implements EventSink {
+  private inflight = new Set<Promise<unknown>>();
   private readonly work: WorkQueue<Outcome>;
-  private readonly finished: FinishMarks;
   private lanes = new Map<string, Promise<void>>();
   /** Events queued in this instance's lanes: recovery leaves them to their lane. */
   private queued = new Set<string>();
@@ -60,7 +60,6 @@ export class BotApp implements EventSink {
     readonly services: Services,
   ) {
     watchSenderWrites();
-    this.finished = new FinishMarks(services.log);
     this.work = new WorkQueue<Outcome>(
       { concurrency: PROCESS_CONCURRENCY, maxHeld: MAX_HELD, maxWaiting: MAX_WAITING },
       (key, event) => this.enqueue(key, event),
@@ -94,7 +93,7 @@ export class BotApp implements EventSink {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.work.idle();
-    await this.finished.flush();
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
   /**
@@ -122,16 +121,13 @@ export class BotApp implements EventSink {
         .sort({ receivedAt: 1, _id: 1 })
         .limit(RECOVER_PAGE)
         .lean();
-      const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id) && !this.finished.has(rec._id));
+      const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id));
       // through the lanes, so recovered events keep their order within a conversation
       const outcomes = await Promise.all(
         mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true).catch(() => undefined)),
       );
       processed += outcomes.filter(Boolean).length;
-      if (page.length < RECOVER_PAGE) {
-        await this.finished.flush();
-        return processed;
-      }
+      if (page.length < RECOVER_PAGE) return processed;
       const last = page[page.length - 1]!;
       after = { receivedAt: last.receivedAt, _id: last._id };
     }
@@ -145,7 +141,10 @@ export class BotApp implements EventSink {
     const key = `${event.channel}:${event.chat.id}:${event.userId}`;
     const prev = this.lanes.get(key) ?? Promise.resolve();
     const next = prev.then(work, work);
-    const settled = next.then(() => undefined, () => undefined);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
     this.lanes.set(key, settled);
     void settled.then(() => {
       if (this.lanes.get(key) === settled) this.lanes.delete(key);
@@ -212,10 +211,7 @@ export class BotApp implements EventSink {
         refId = await this.fail(ctx, err);
         outcome.toast = ERROR_REPLY(refId);
       }
-      // a message's done mark joins a batch; a click, whose answer waits here anyway, is marked at once
-      if (refId || event.kind === 'action') {
-        await InboundEvent.updateOne({ _id: key }, { $set: { status: refId ? 'failed' : 'done', attempts: taken.n + 1, finishedAt: new Date(), refId } });
-      } else this.finished.done(key, taken.n + 1);
+      await InboundEvent.updateOne({ _id: key }, { $set: { status: refId ? 'failed' : 'done', attempts: taken.n + 1, finishedAt: new Date(), refId } });
     } catch (err) {
       // left as it is: the attempt's heartbeat stops and a later one takes over
       if (isDatabaseUnavailable(err)) {

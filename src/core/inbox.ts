@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { isDuplicateKey } from './once.ts';
 import { InboxAttempt, SentReply } from '../models/inbox.ts';
-import { InboundEvent } from '../models/index.ts';
 import type { SendLedger } from './outbox.ts';
 import type { Channel, SentRef } from './types.ts';
 
@@ -149,53 +148,4 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
   }
   return false;
-}
-
-/** How long finished events wait to be marked `done` together. */
-export const FINISH_BATCH_MS = 50;
-
-/**
- * Marks finished events `done` in one write per batch instead of one each. An event whose mark was
- * not written yet when the process died is taken over like one that died just before its last
- * write: the re-run finds every reply in the ReplyLedger and sends nothing again.
- */
-export class FinishMarks {
-  private pending = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
-
-  constructor(private readonly log: Logger) {}
-
-  /** Waiting to be marked done: recovery leaves these alone. */
-  has(key: string): boolean {
-    return this.pending.has(key);
-  }
-
-  done(key: string, attempts: number): void {
-    this.pending.set(key, attempts);
-    this.timer ??= setTimeout(() => void this.flush(), FINISH_BATCH_MS);
-  }
-
-  /** Writes every pending mark (also on stop). */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = [...this.pending];
-    if (!batch.length) return this.flushing;
-    const byAttempts = new Map<number, string[]>();
-    for (const [key, n] of batch) byAttempts.set(n, [...(byAttempts.get(n) ?? []), key]);
-    const finishedAt = new Date();
-    this.flushing = this.flushing.then(async () => {
-      for (const [attempts, keys] of byAttempts) {
-        try {
-          await InboundEvent.updateMany({ _id: { $in: keys } }, { $set: { status: 'done', attempts, finishedAt, refId: null } });
-        } catch (err) {
-          // left 'received': a later attempt re-runs them and the ledger skips their replies
-          this.log.warn({ err, events: keys.length }, 'could not mark finished events done');
-        }
-      }
-      for (const [key] of batch) this.pending.delete(key);
-    });
-    return this.flushing;
-  }
 }

@@ -159,8 +159,10 @@ export class BotApp implements EventSink {
 
   /** Payloads of queued events kept by key only; events finished meanwhile are left out. */
   private async readBack(keys: string[]): Promise<Map<string, BotEvent>> {
-    const recs = await InboundEvent.find({ _id: { $in: keys }, status: { $in: ['received', 'processing'] } }, { event: 1, receivedAt: 1 }).lean();
-    return new Map(recs.map((r) => [r._id, { ...(r.event as BotEvent), receivedAt: r.receivedAt }]));
+    // one read by _id each: FerretDB 1.24 scans the whole collection for an `$in`
+    const recs = await Promise.all(keys.map((_id) => InboundEvent.findById(_id, { event: 1, receivedAt: 1, status: 1 }).lean()));
+    const open = recs.filter((r) => r && (r.status === 'received' || r.status === 'processing'));
+    return new Map(open.map((r) => [r!._id, { ...(r!.event as BotEvent), receivedAt: r!.receivedAt }]));
   }
 
   private async record(event: BotEvent): Promise<IntakeResult> {

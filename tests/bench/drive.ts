@@ -154,3 +154,39 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
     cpu: { process: 0, ferretdb: 0 },
   };
 }
+
+export interface ClickResult {
+  rate: number;
+  sent: number;
+  /** Callback answers that carried a toast or card. */
+  answered: number;
+  answer: Stats;
+  /** Answered after 1 s (the target) and after Lark's 3 s. */
+  over1s: number;
+  over3s: number;
+}
+
+/**
+ * Card clicks at `rate`/s for `seconds`, each from a bound person on a button whose action no
+ * longer exists (the full callback path — record, claim, sender, route, toast — without a
+ * workflow's own writes); measures the time to the callback's answer.
+ */
+export async function runClicks(o: { rate: number; seconds: number; people: string[]; click(openId: string): unknown; post(payload: unknown): Promise<{ status: number; body: string }> }): Promise<ClickResult> {
+  const n = Math.round(o.rate * o.seconds);
+  const times: Promise<{ ms: number; ok: boolean }>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const due = start + (i * 1000) / o.rate;
+    while (performance.now() < due) await sleep(2);
+    const t0 = performance.now();
+    times.push(
+      o.post(o.click(o.people[i % o.people.length]!)).then(
+        (r) => ({ ms: performance.now() - t0, ok: r.status === 200 && /toast|card/.test(r.body) }),
+        () => ({ ms: performance.now() - t0, ok: false }),
+      ),
+    );
+  }
+  const done = await Promise.all(times);
+  const ms = done.map((d) => d.ms);
+  return { rate: o.rate, sent: n, answered: done.filter((d) => d.ok).length, answer: stats(ms), over1s: ms.filter((m) => m > 1000).length, over3s: ms.filter((m) => m > 3000).length };
+}

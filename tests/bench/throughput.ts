@@ -12,13 +12,15 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { BotProcess, startFaultWorld, type FaultWorld } from '../helpers/bot-process.ts';
-import { larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { cardActionEvent, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
 import { MinimalPipeline } from './minimal.ts';
 import { RateLimitProxy } from './rate-limit-proxy.ts';
 import { WireCounter } from './wire-count.ts';
-import { runRate, seedPeople, type RateResult } from './drive.ts';
+import { runClicks, runRate, seedPeople, type ClickResult, type RateResult } from './drive.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
+/** Card clicks per second sent alongside the bot's messages (0 turns them off). */
+const CLICKS = Number(process.env.BENCH_CLICKS ?? 5);
 const RATES = (process.env.BENCH_RATES ?? '10,25,50,100,200').split(',').map(Number);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, '../../bench-results/throughput.json'));
 
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     appSecret: world.env.LARK_APP_SECRET!,
     domain: minApi.url,
   });
-  const results: { rate: number; bot: RateResult; minimal: RateResult }[] = [];
+  const results: { rate: number; bot: RateResult; minimal: RateResult; clicks?: ClickResult }[] = [];
   const post = (url: string) => (payload: unknown) => {
     const { body, headers } = larkRequest(payload, world.encryptKey);
     return fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) }).then(async (r) => {
@@ -59,6 +61,8 @@ async function main(): Promise<void> {
   try {
     for (const rate of RATES) {
       const people = await seedPeople(`r${rate}`, rate * SECONDS);
+      const clickers = CLICKS ? await seedPeople(`c${rate}`, Math.ceil(CLICKS * SECONDS)) : [];
+      let clicks: Promise<ClickResult> | undefined;
       for (const [label, url, api, wire, pids] of [
         ['bot', bot.webhook, botApi, botWire, [bot.child.pid!]],
         ['minimal', minimal.webhook, minApi, minWire, [process.pid]],
@@ -68,6 +72,18 @@ async function main(): Promise<void> {
         wire.reset();
         const before = pids.map(cpuTicks);
         const ferretBefore = cpuTicks(world.ferret.pid);
+        if (label === 'bot' && CLICKS) {
+          clicks = runClicks({
+            rate: CLICKS,
+            seconds: SECONDS,
+            people: clickers.map((p) => `${p}_bot`),
+            click: (openId) => cardActionEvent({ token: world.token, openId, value: { action: 'bench.gone' }, messageId: 'om_bench_card', chatId: `oc_p2p_${openId}` }),
+            post: (payload) => {
+              const { body, headers } = larkRequest(payload, world.encryptKey);
+              return fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) }).then(async (res) => ({ status: res.status, body: await res.text() }));
+            },
+          });
+        }
         const r = await runRate({
           label,
           rate,
@@ -84,7 +100,7 @@ async function main(): Promise<void> {
         r.rateLimited = { ...api.refused };
         r.roundTrips = wire.snapshot();
         r.roundTripsPerEvent = Object.values(r.roundTrips).reduce((a, b) => a + b, 0) / r.sent;
-        if (label === 'bot') results.push({ rate, bot: r, minimal: undefined as never });
+        if (label === 'bot') results.push({ rate, bot: r, minimal: undefined as never, clicks: await clicks });
         else results[results.length - 1]!.minimal = r;
         print(label, r);
         save(results);
@@ -124,7 +140,7 @@ function print(label: string, r: RateResult): void {
   );
 }
 
-function table(results: { rate: number; bot: RateResult; minimal: RateResult }[]): void {
+function table(results: { rate: number; bot: RateResult; minimal: RateResult; clicks?: ClickResult }[]): void {
   const rows = [
     '| offered | bot ack p50 / p99 | bot reply p50 / p99 | bot replies/s | timeouts / lost / dup | minimal reply p50 / p99 | reply ratio p50 / p99 | round trips/event bot / minimal |',
     '|---|---|---|---|---|---|---|---|',
@@ -142,6 +158,14 @@ function table(results: { rate: number; bot: RateResult; minimal: RateResult }[]
     ).map((r) => `| ${r} |`),
   ];
   process.stdout.write(`\n${rows.join('\n')}\n`);
+  const clicks = results.filter((r) => r.clicks);
+  if (!clicks.length) return;
+  const c = [
+    '| messages offered | clicks/s | click answer p50 / p99 / max | answered | over 1 s / over 3 s |',
+    '|---|---|---|---|---|',
+    ...clicks.map(({ rate, clicks: k }) => `| ${rate}/s | ${k!.rate} | ${ms(k!.answer.p50)} / ${ms(k!.answer.p99)} / ${ms(k!.answer.max)} | ${k!.answered}/${k!.sent} | ${k!.over1s} / ${k!.over3s} |`),
+  ];
+  process.stdout.write(`\n${c.join('\n')}\n`);
 }
 
 main().then(

@@ -99,7 +99,9 @@ async function main(): Promise<void> {
         r.cpu = { process: (cpuTicks(pids[0]) - before[0]!) / ticks, ferretdb: (cpuTicks(world.ferret.pid) - ferretBefore) / ticks };
         r.rateLimited = { ...api.refused };
         r.roundTrips = wire.snapshot();
-        r.roundTripsPerEvent = Object.values(r.roundTrips).reduce((a, b) => a + b, 0) / r.sent;
+        // per inbound event: the clicks sent alongside count as events too
+        const events = r.sent + (label === 'bot' && CLICKS ? Math.round(CLICKS * SECONDS) : 0);
+        r.roundTripsPerEvent = Object.values(r.roundTrips).reduce((a, b) => a + b, 0) / events;
         if (label === 'bot') results.push({ rate, bot: r, minimal: undefined as never, clicks: await clicks });
         else results[results.length - 1]!.minimal = r;
         print(label, r);

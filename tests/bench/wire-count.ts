@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
  * (OP_MSG) going through it, by command name: the round trips the bot makes, without touching
  * the bot. Driver monitoring (hello, ping) is counted apart.
  */
+const MONITORING = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'buildInfo', 'saslStart', 'saslContinue']);
+
 export class WireCounter {
   readonly commands = new Map<string, number>();
   private server!: Server;
@@ -51,6 +53,8 @@ export class WireCounter {
       const start = 26;
       const end = msg.indexOf(0, start);
       name = msg.subarray(start, end).toString('utf8');
+      // a command's first field names its collection (a BSON string: int32 length, then the bytes)
+      if (msg[25] === 0x02 && !MONITORING.has(name)) name += `:${msg.subarray(end + 5, end + 4 + msg.readInt32LE(end + 1)).toString('utf8')}`;
     }
     this.commands.set(name, (this.commands.get(name) ?? 0) + 1);
   }
@@ -58,7 +62,7 @@ export class WireCounter {
   /** Requests by command since the last reset, without the driver's monitoring. */
   snapshot(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [k, v] of this.commands) if (!['hello', 'ismaster', 'isMaster', 'ping', 'endSessions'].includes(k)) out[k] = v;
+    for (const [k, v] of this.commands) if (!MONITORING.has(k)) out[k] = v;
     return out;
   }
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { CardPrompt, InboundEvent } from '../models/index.ts';
-import { isDuplicateKey } from './once.ts';
-import { isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
+import { InboxWriter, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
 import type { BotContext, Sender, Services } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
@@ -25,7 +24,7 @@ const RECOVER_PAGE = 100;
  * Events processed at once: enough to overlap the database's answers, few enough that it keeps
  * headroom for the inbox inserts acknowledgements wait on (FerretDB on 2 cores saturates first).
  */
-export const PROCESS_CONCURRENCY = 8;
+export const PROCESS_CONCURRENCY = 4;
 /** Queued events kept with their payload in memory; past it only the key, the payload is read back. */
 const MAX_HELD = 2000;
 /** Queued keys; past it an event is left to the recovery job (older than the takeover bound). */
@@ -49,6 +48,7 @@ interface Outcome {
 export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
   private readonly work: WorkQueue<Outcome>;
+  private readonly inbox = new InboxWriter();
   private lanes = new Map<string, Promise<void>>();
   /** Events queued in this instance's lanes: recovery leaves them to their lane. */
   private queued = new Set<string>();
@@ -167,16 +167,9 @@ export class BotApp implements EventSink {
 
   private async record(event: BotEvent): Promise<IntakeResult> {
     if (this.stopping) return 'stopped';
-    try {
-      await InboundEvent.create({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt });
-      return 'accepted';
-    } catch (err) {
-      if (isDuplicateKey(err)) {
-        this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
-        return 'duplicate';
-      }
-      throw err;
-    }
+    if (await this.inbox.record({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt })) return 'accepted';
+    this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
+    return 'duplicate';
   }
 
   /**

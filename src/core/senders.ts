@@ -64,7 +64,9 @@ export async function resolveSender(event: Pick<BotEvent, 'channel' | 'userId' |
   if (hit && now - hit.at < SENDER_CACHE_MS) return toSender(hit.sender, isBootAdmin);
   const gen = generation;
   const link = await Identity.findById(identity).lean();
-  const staff = link ? await Staff.findOne({ _id: link.staffId, active: true }).lean() : null;
+  // by _id alone: FerretDB 1.24 answers only a bare `{_id}` filter from its key, anything more is a scan
+  const found = link ? await Staff.findById(link.staffId).lean() : null;
+  const staff = found?.active ? found : null;
   if (!staff && !isBootAdmin) {
     cache.delete(identity);
     return null;

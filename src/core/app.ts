@@ -107,9 +107,12 @@ export class BotApp implements EventSink {
   /**
    * Takes over events that a crashed, stalled or stopped instance recorded but did not finish.
    * Pages through every candidate (oldest first), so records held by a live processor or stuck
-   * for any reason never block the ones behind them. Returns how many it processed.
+   * for any reason never block the ones behind them. Returns how many it processed. Skipped while
+   * this instance has a backlog: on FerretDB every page is a scan of the whole inbox, and paging
+   * past our own queued events every 5 s would starve the work that drains them (the rest wait).
    */
   async recover(now = new Date()): Promise<number> {
+    if (this.work.size > PROCESS_CONCURRENCY) return 0;
     const unfinished = ['received', 'processing'] as ('received' | 'processing')[];
     const filter = { status: { $in: unfinished }, receivedAt: { $lt: new Date(now.getTime() - this.staleAfterMs) } };
     let after: { receivedAt: Date; _id: string } | undefined;

@@ -24,7 +24,7 @@ const RECOVER_PAGE = 100;
  * Events processed at once: enough to overlap the database's answers, few enough that it keeps
  * headroom for the inbox inserts acknowledgements wait on (FerretDB on 2 cores saturates first).
  */
-export const PROCESS_CONCURRENCY = 2;
+export const PROCESS_CONCURRENCY = 4;
 /** Queued events kept with their payload in memory; past it only the key, the payload is read back. */
 const MAX_HELD = 2000;
 /** Queued keys; past it an event is left to the recovery job (older than the takeover bound). */

@@ -22,7 +22,9 @@ export const MAX_ATTEMPTS = 3;
 const RECOVER_PAGE = 100;
 /**
  * Events processed at once: enough to overlap the database's answers, few enough that it keeps
- * headroom for the inbox inserts acknowledgements wait on (FerretDB on 2 cores saturates first).
+ * headroom for the inbox inserts acknowledgements wait on: on FerretDB/SQLite concurrent writes
+ * wait on one lock. 2 at once cost less FerretDB CPU per event but capped throughput at 2 ÷ the
+ * per-event latency, which on a loaded machine was ≈ 20/s; 4 did better over the whole bench.
  */
 export const PROCESS_CONCURRENCY = 4;
 /** Queued events kept with their payload in memory; past it only the key, the payload is read back. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { isDuplicateKey } from './once.ts';
 import { InboxAttempt, SentReply } from '../models/inbox.ts';
+import { InboundEvent } from '../models/index.ts';
 import type { SendLedger } from './outbox.ts';
 import type { Channel, SentRef } from './types.ts';
 
@@ -148,4 +149,54 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '')) return true;
   }
   return false;
+}
+
+/** At most this many events go into one inbox write. */
+const MAX_INTAKE_BATCH = 200;
+
+type Pending = { doc: Record<string, unknown>; done: (err: unknown, duplicate?: boolean) => void };
+
+/**
+ * Records inbound events, many per write: while one insert is in flight the next events wait and
+ * then go in together (`insertMany`, unordered). On FerretDB/SQLite concurrent inserts wait on each
+ * other's locks — 200 inserts 50 at a time took 6.4 s where 20 batches of 10 took 77 ms — so this
+ * keeps the acknowledgement's one write cheap whatever the rate. A duplicate `_id` fails only its
+ * own event (the dedupe); an outage fails the whole batch, and each event is answered with an error.
+ */
+export class InboxWriter {
+  private waiting: Pending[] = [];
+  private busy = false;
+
+  /** Resolves true when the event was recorded now, false when it was recorded before. */
+  record(doc: Record<string, unknown>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ doc, done: (err, duplicate) => (err ? reject(err) : resolve(!duplicate)) });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.busy || !this.waiting.length) return;
+    this.busy = true;
+    const batch = this.waiting.splice(0, MAX_INTAKE_BATCH);
+    try {
+      await InboundEvent.insertMany(
+        batch.map((b) => b.doc),
+        { ordered: false },
+      );
+      for (const b of batch) b.done(undefined, false);
+    } catch (err) {
+      const failed = new Map(((err as { writeErrors?: { index: number; code?: number }[] }).writeErrors ?? []).map((w) => [w.index, w]));
+      batch.forEach((b, i) => {
+        if (!failed.size) return b.done(err);
+        const w = failed.get(i);
+        if (!w) b.done(undefined, false);
+        else if (isDuplicateKey(w)) b.done(undefined, true);
+        else b.done(err);
+      });
+    } finally {
+      this.busy = false;
+      void this.flush();
+    }
+  }
 }

@@ -7,6 +7,29 @@ import { ROLES } from '../core/types.ts';
  * (Identity) because FerretDB treats an array as one key, not as many.
  */
 
+
+/*
+ * Staff and identities are read on every event and cached (src/core/senders.ts); these hooks tell
+ * the cache about every write made through mongoose, whichever code makes it.
+ */
+const peopleWriteListeners = new Set<() => void>();
+/** Calls `fn` after every write to staff or identities; returns the unsubscribe function. */
+export function onPeopleWrite(fn: () => void): () => void {
+  peopleWriteListeners.add(fn);
+  return () => peopleWriteListeners.delete(fn);
+}
+function peopleWritten(): void {
+  for (const fn of peopleWriteListeners) fn();
+}
+const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'replaceOne', 'deleteOne', 'deleteMany'] as const;
+function watchWrites(schema: Schema): void {
+  schema.post('save', peopleWritten);
+  schema.post([...QUERY_WRITES], peopleWritten);
+  schema.post('deleteOne', { document: true, query: false }, peopleWritten);
+  schema.post('insertMany', peopleWritten);
+  schema.post('bulkWrite', peopleWritten);
+}
+
 const staffSchema = new Schema(
   {
     name: { type: String, required: true, trim: true },
@@ -22,6 +45,7 @@ const staffSchema = new Schema(
 );
 staffSchema.index({ name: 1 });
 staffSchema.index({ roles: 1, active: 1 });
+watchWrites(staffSchema);
 export const Staff = mongoose.model('Staff', staffSchema);
 export type StaffDoc = HydratedDocument<InferSchemaType<typeof staffSchema>>;
 
@@ -38,5 +62,6 @@ const identitySchema = new Schema(
   { versionKey: false },
 );
 identitySchema.index({ staffId: 1 });
+watchWrites(identitySchema);
 export const Identity = mongoose.model('Identity', identitySchema);
 

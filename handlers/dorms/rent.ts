@@ -121,7 +121,7 @@ async function saveReport(ctx: BotContext, dorm: string, v: Record<string, strin
   }
   // the account number stays out of the log
   ctx.log.info({ rent: doc._id, changed: change.changed }, 'rent reported');
-  const r = { ...doc, version: 0 } as RentRecord;
+  const r: RentRecord = { ...doc, version: 0 };
   await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${change.changed ? '（金额有变化）' : ''}`);
   await ctx.reply(rentCard(r, false, false));
 }

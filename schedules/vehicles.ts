@@ -3,7 +3,7 @@ import { takeOnce } from '../src/core/once.ts';
 import { notify, recipientsOf } from '../src/core/notify.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { Staff } from '../src/models/index.ts';
-import { Accident, Inspection, Permit, ShuttleDone, ShuttleRun, Vehicle, VehicleEvent, type ShuttleRunDoc, type AccidentDoc, type PermitDoc, type VehicleDoc } from '../handlers/vehicles/models.ts';
+import { Accident, Inspection, Permit, ShuttleDone, ShuttleRun, Vehicle, VehicleEvent, type ShuttleRunRecord, type AccidentRecord, type PermitRecord, type VehicleRecord } from '../handlers/vehicles/models.ts';
 import { accidentCard } from '../handlers/vehicles/cards.ts';
 import { rememberAccidentCards } from '../handlers/vehicles/accidents.ts';
 import { recipients, tell } from '../handlers/vehicles/common.ts';
@@ -31,8 +31,8 @@ import { vehicleSettings } from '../handlers/vehicles/settings.ts';
 
 const DAY = 24 * 3600_000;
 
-async function activeVehicles(): Promise<VehicleDoc[]> {
-  return (await Vehicle.find({ active: true }).sort({ _id: 1 }).lean()) as unknown as VehicleDoc[];
+async function activeVehicles(): Promise<VehicleRecord[]> {
+  return Vehicle.find({ active: true }).sort({ _id: 1 }).lean<VehicleRecord[]>();
 }
 
 /** §3.4.1: permits reaching a reminder threshold (days before expiry), or expired, to 综合部 and the holder. */
@@ -41,7 +41,7 @@ export async function remindExpiringPermits(deps: Services, slot: Date): Promise
   const day = today(slot, tz);
   const { permitRemindDays } = vehicleSettings.of(deps.config);
   const horizon = today(new Date(slot.getTime() + Math.max(...permitRemindDays) * DAY), tz);
-  const permits = (await Permit.find({ status: 'active', expiresOn: { $lte: horizon } }).sort({ expiresOn: 1 }).lean()) as unknown as PermitDoc[];
+  const permits = await Permit.find({ status: 'active', expiresOn: { $lte: horizon } }).sort({ expiresOn: 1 }).lean<PermitRecord[]>();
   const sent: string[] = [];
   for (const p of permits) {
     const t = permitReminderThreshold(p.expiresOn, day, permitRemindDays);
@@ -59,7 +59,7 @@ export async function resendUnacknowledgedAccidents(deps: Services): Promise<str
   const now = deps.now();
   const minutes = vehicleSettings.of(deps.config).accidentAckMinutes;
   const cutoff = new Date(now.getTime() - minutes * 60_000);
-  const open = (await Accident.find({ status: 'reported', reportedAt: { $lte: cutoff } }).sort({ reportedAt: 1 }).limit(100).lean()) as unknown as AccidentDoc[];
+  const open = await Accident.find({ status: 'reported', reportedAt: { $lte: cutoff } }).sort({ reportedAt: 1 }).limit(100).lean<AccidentRecord[]>();
   const sent: string[] = [];
   for (const a of open) {
     // the case itself is not written: a write here could race 人防部's 已知悉 (FerretDB writes whole documents)
@@ -149,13 +149,13 @@ export async function chaseShuttles(deps: Services): Promise<{ reminded: string[
   const tz = deps.config.timezone;
   const day = today(now, tz);
   const margin = vehicleSettings.of(deps.config).shuttleMarginMinutes;
-  const runs = (await ShuttleRun.find({ active: true }).sort({ time: 1 }).lean()) as unknown as ShuttleRunDoc[];
+  const runs = await ShuttleRun.find({ active: true }).sort({ time: 1 }).lean<ShuttleRunRecord[]>();
   const done = new Set((await ShuttleDone.find({ day }, { run: 1 }).lean()).map((d) => d.run));
   const out = { reminded: [] as string[], escalated: [] as string[] };
   for (const run of runs) {
     const late = shuttleLate(run.time, day, tz, now, margin, done.has(run._id));
     if (late.remind && (await takeOnce(`vehicles-shuttle-remind:${run._id}:${day}`))) {
-      const v = (await Vehicle.findById(run.plate, { drivers: 1 }).lean()) as unknown as VehicleDoc | null;
+      const v = await Vehicle.findById(run.plate, { drivers: 1 }).lean<VehicleRecord>();
       await tell(deps, [], shuttleCard(run, `班车未确认：${run.time} ${run.route}`, `已过发车时间 ${margin} 分钟。跑完请点「已完成」或发送「班车完成 ${run._id}」。`), v?.drivers ?? []);
       out.reminded.push(run._id);
     }

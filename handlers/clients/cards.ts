@@ -1,6 +1,6 @@
 import { formatDate, formatDateTime } from '../../src/core/numbering.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
-import type { ClientDoc } from './store.ts';
+import type { ClientLogRecord, ClientRecord, PromiseRecord } from './models.ts';
 import {
   KIND_LABELS,
   STATUS_LABELS,
@@ -20,31 +20,12 @@ import {
  * full only when the caller says the viewer may see them (rules.maySeeClientPhones).
  */
 
-export interface LogView {
-  kind: string;
-  day: string;
+/** What a card shows of a contact log or a promise: the stored record's fields, read with `.lean()`. */
+export type LogView = Pick<ClientLogRecord, 'kind' | 'day' | 'reached' | 'reachedTitle' | 'content' | 'purpose' | 'needs' | 'problems' | 'help' | 'objections' | 'competitors' | 'prospects' | 'promises'> & {
   by: { name: string };
-  reached: string;
-  reachedTitle: string;
-  content: string;
-  purpose: string;
-  needs: string;
-  problems: string;
-  help: string;
-  objections: string;
-  competitors: string;
-  prospects: string;
-  promises: string;
   photos?: string[];
-}
-
-export interface PromiseView {
-  _id: string;
-  text: string;
-  dueDay: string;
-  owner: { name: string };
-  clientName?: string;
-}
+};
+export type PromiseView = Pick<PromiseRecord, '_id' | 'text' | 'dueDay'> & { owner: { name: string }; clientName?: string };
 
 export interface ComplaintView {
   _id: string;
@@ -71,7 +52,7 @@ export interface ClientCardOptions {
 }
 
 /** When each kind is due, as a card line: 电话回访每 30 天（下次 2026-12-20）. */
-export function planLine(c: ClientDoc, o: Pick<ClientCardOptions, 'cadence' | 'tz' | 'now'>): string {
+export function planLine(c: ClientRecord, o: Pick<ClientCardOptions, 'cadence' | 'tz' | 'now'>): string {
   const cad = cadenceFor(c, o.cadence);
   const due = nextDue(c, o.cadence, o.tz);
   const part = (kind: ContactKind, days: number) => {
@@ -108,7 +89,7 @@ export function promiseLine(p: PromiseView, now: Date, tz: string): string {
 }
 
 /** The 客户档案 with everything the issue asks the card to show. */
-export function clientCard(c: ClientDoc, data: ClientCardData, o: ClientCardOptions): Card {
+export function clientCard(c: ClientRecord, data: ClientCardData, o: ClientCardOptions): Card {
   const lines = [
     `状态：${STATUS_LABELS[c.status]}　负责人：${c.owner?.name || '未指定'}`,
     `地址：${c.address || '未填'}`,
@@ -143,7 +124,7 @@ export function clientCard(c: ClientDoc, data: ClientCardData, o: ClientCardOpti
 }
 
 /** What the viewer may do from the card. */
-export function clientButtons(c: ClientDoc, has: (r: Role) => boolean): CardButton[] {
+export function clientButtons(c: ClientRecord, has: (r: Role) => boolean): CardButton[] {
   const v = { id: String(c._id) };
   const out: CardButton[] = [];
   if (c.status !== 'lost' && (has('customer_service') || has('team_leader'))) {
@@ -155,7 +136,7 @@ export function clientButtons(c: ClientDoc, has: (r: Role) => boolean): CardButt
 }
 
 /** One line per client in lists: name, status, owner, last contact. */
-export function clientListLine(c: ClientDoc, tz: string): string {
+export function clientListLine(c: ClientRecord, tz: string): string {
   const last = [c.lastCallAt, c.lastVisitAt].filter((d): d is Date => Boolean(d)).sort((a, b) => b.getTime() - a.getTime())[0];
   return `• ${c.name}｜${STATUS_LABELS[c.status]}｜${c.owner?.name || '无负责人'}｜${last ? `最近联系 ${formatDate(new Date(last), tz)}` : '未联系过'}`;
 }

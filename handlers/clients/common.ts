@@ -3,22 +3,22 @@ import type { Card, CardButton } from '../../src/core/types.ts';
 import { Complaint } from '../complaints/models.ts';
 import { STATUS_LABELS as COMPLAINT_STATUS } from '../complaints/rules.ts';
 import { clientButtons, clientCard, type ClientCardData, type ComplaintView, type LogView, type PromiseView } from './cards.ts';
-import { ClientLog, ClientPromise } from './models.ts';
+import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
-import { loadClient, searchClients, type ClientDoc, type Person } from './store.ts';
+import { loadClient, searchClients, type Person } from './store.ts';
 
 /** The person acting, as recorded in the change history and the logs. */
 export function actor(ctx: BotContext): Person {
   return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
 }
 
-export function fullPhoneFor(ctx: BotContext, c: Pick<ClientDoc, 'owner'>): boolean {
+export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): boolean {
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
 }
 
 /** Open complaints (by client name, as complaints record it), the latest logs and the open promises. */
-export async function cardData(c: ClientDoc, logs = 5): Promise<ClientCardData> {
+export async function cardData(c: ClientRecord, logs = 5): Promise<ClientCardData> {
   const id = String(c._id);
   const [complaints, logDocs, promises] = await Promise.all([
     Complaint.find({ clientName: c.name, status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean(),
@@ -27,14 +27,14 @@ export async function cardData(c: ClientDoc, logs = 5): Promise<ClientCardData> 
   ]);
   return {
     complaints: complaints.map((x): ComplaintView => ({ _id: String(x._id), status: x.status, label: COMPLAINT_STATUS[x.status as keyof typeof COMPLAINT_STATUS] })),
-    logs: logDocs as unknown as LogView[],
+    logs: logDocs,
     // the card is the client's own: its promises need not repeat its name
-    promises: (promises as unknown as PromiseView[]).map((p) => ({ ...p, clientName: undefined })),
+    promises: promises.map((p) => ({ ...p, clientName: undefined })),
   };
 }
 
 /** The client card as this viewer may see it (phones, buttons). */
-export async function cardFor(ctx: BotContext, c: ClientDoc, extra: { title?: string; note?: string; changes?: number; buttons?: CardButton[] } = {}): Promise<Card> {
+export async function cardFor(ctx: BotContext, c: ClientRecord, extra: { title?: string; note?: string; changes?: number; buttons?: CardButton[] } = {}): Promise<Card> {
   const s = clientSettingsOf(ctx.services.config);
   return clientCard(c, await cardData(c), {
     fullPhone: fullPhoneFor(ctx, c),
@@ -52,7 +52,7 @@ export async function cardFor(ctx: BotContext, c: ClientDoc, extra: { title?: st
  * The one client named by `query` (exact name, or the only match of a search); answers the person
  * itself when there is none or several.
  */
-export async function findOneClient(ctx: BotContext, query: string, example: string): Promise<ClientDoc | undefined> {
+export async function findOneClient(ctx: BotContext, query: string, example: string): Promise<ClientRecord | undefined> {
   const q = query.trim();
   if (!q) {
     await ctx.reply(`请写明客户名称，例如：${example}`);
@@ -70,7 +70,7 @@ export async function findOneClient(ctx: BotContext, query: string, example: str
 }
 
 /** The client named by a card button's value, or a toast saying it is gone. */
-export async function clientFromAction(ctx: BotContext): Promise<ClientDoc | undefined> {
+export async function clientFromAction(ctx: BotContext): Promise<ClientRecord | undefined> {
   const c = await loadClient(ctx.action?.value.id ?? '');
   if (!c) await ctx.toast('找不到这个客户，可能已被改名，请用「客户 名称」重新查找。');
   return c ?? undefined;

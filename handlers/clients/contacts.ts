@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import type { Model } from 'mongoose';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -7,10 +6,10 @@ import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { Complaint } from '../complaints/models.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { actor, clientFromAction, findOneClient } from './common.ts';
-import { ClientLog, ClientPromise } from './models.ts';
+import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
-import { loadClient, recordContact, type ClientDoc } from './store.ts';
+import { loadClient, recordContact } from './store.ts';
 
 /*
  * II 客户拜访 logged in chat: a phone follow-up (date, who was reached, what was said) or a visit as
@@ -104,7 +103,7 @@ async function saveLog(ctx: BotContext, clientId: string, kind: ContactKind, val
     }
   }
   ctx.log.info({ client: c.name, kind, promises: made.length }, 'client contact logged');
-  const lines = [logLine({ ...values, day, by, kind } as unknown as Parameters<typeof logLine>[0])];
+  const lines = [logLine(log.toObject())];
   if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
   const due = await dueComplaintFollowUps(c.name, now);
   if (due.length) lines.push(`这个客户的投诉回访也到期了：${due.join('、')}。如果这次就是回访，请再发送「回访 编号 满意/不满意 情况」记录，计入投诉结案。`);
@@ -134,7 +133,7 @@ export async function logVisit(ctx: BotContext): Promise<void> {
   await ctx.services.forms.start(ctx, visitForm.name, rest.join('\n'), { id: String(c._id) });
 }
 
-async function notArchived(ctx: BotContext, c: ClientDoc): Promise<boolean> {
+async function notArchived(ctx: BotContext, c: ClientRecord): Promise<boolean> {
   if (c.status !== 'lost') return true;
   await ctx.reply(`客户「${c.name}」已归档（已流失）。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
   return false;
@@ -151,7 +150,6 @@ function formFromCard(form: string) {
 
 // ── II.7 promises ──
 
-const promiseModel = ClientPromise as unknown as Model<{ version: number }>;
 
 /** 承诺完成 <编号> [说明]: the owner (or 客服部) marks a promise kept; reminders stop. */
 export async function promiseDone(ctx: BotContext): Promise<void> {
@@ -178,9 +176,9 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
     await ctx.toast(`承诺 ${p._id} 已由${p.doneBy?.name ?? ''}标记完成。`);
     return;
   }
-  const won = await transition(promiseModel, p._id, p.version, { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } }, ctx.sender?.identity ?? '');
+  const won = await transition(ClientPromise, p._id, p.version, { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } }, ctx.sender?.identity ?? '');
   if (!won) {
-    const after = (await readAfterTransition(promiseModel, p._id, p.version)) as unknown as { doneBy?: { name: string } } | null;
+    const after = await readAfterTransition(ClientPromise, p._id, p.version);
     await ctx.toast(`承诺 ${p._id} 已由${after?.doneBy?.name ?? '别人'}标记完成，没有重复记录。`);
     return;
   }
@@ -200,7 +198,7 @@ export async function listPromises(ctx: BotContext): Promise<void> {
     query.clientId = String(c._id);
     label = c.name;
   } else query['owner.staffId'] = ctx.sender?.staffId ?? '-';
-  const list = (await ClientPromise.find(query).sort({ dueDay: 1 }).limit(50).lean()) as unknown as PromiseView[];
+  const list = await ClientPromise.find(query).sort({ dueDay: 1 }).limit(50).lean<PromiseRecord[]>();
   const now = ctx.services.now();
   const tz = ctx.services.config.timezone;
   if (!list.length) {

@@ -3,7 +3,7 @@ import type { Card, CardButton } from '../../src/core/types.ts';
 import { Complaint } from '../complaints/models.ts';
 import { formatDate } from '../../src/core/numbering.ts';
 import { promiseLine, type PromiseView } from './cards.ts';
-import { Client, ClientPromise } from './models.ts';
+import { Client, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import {
   KIND_LABELS,
   dayOf,
@@ -17,7 +17,7 @@ import {
   type DueState,
 } from './rules.ts';
 import type { ClientSettings } from './settings.ts';
-import type { ClientDoc, Person } from './store.ts';
+import type { Person } from './store.ts';
 
 /*
  * The owner's daily list (I.2.5 / I.2.7, II.7, III.3.1.10): due and overdue phone follow-ups and
@@ -72,7 +72,7 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   };
   const escalations: Escalation[] = [];
 
-  const clients = (await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean()) as unknown as ClientDoc[];
+  const clients = await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean<ClientRecord[]>();
   const ownerByName = new Map<string, Person | null>();
   for (const c of clients) {
     ownerByName.set(c.name, c.owner?.staffId ? c.owner : null);
@@ -90,7 +90,7 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
     }
   }
 
-  const promises = (await ClientPromise.find({ status: 'open' }).sort({ dueDay: 1 }).lean()) as unknown as PromiseView[];
+  const promises = await ClientPromise.find({ status: 'open' }).sort({ dueDay: 1 }).lean<PromiseRecord[]>();
   for (const p of promises) {
     if (!promiseInList(p.dueDay, now, tz, s.promiseLeadDays)) continue;
     const state = dueState(p.dueDay, now, tz);

@@ -81,7 +81,7 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
     const existing = await clientByName(input.name);
     if (dryRun) {
       if (!existing) result.created++;
-      else if (Object.keys(fields).some((k) => JSON.stringify((existing as unknown as Record<string, unknown>)[k] ?? null) !== JSON.stringify((fields as Record<string, unknown>)[k] ?? null))) result.updated++;
+      else if (Object.keys(fields).some((k) => JSON.stringify((existing as Record<string, unknown>)[k] ?? null) !== JSON.stringify((fields as Record<string, unknown>)[k] ?? null))) result.updated++;
       else result.unchanged++;
       continue;
     }

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
 import { CLIENT_STATUSES } from './rules.ts';
 
 /*
@@ -15,6 +15,8 @@ const contactSchema = new Schema(
   { _id: false },
 );
 
+const changeFieldSchema = new Schema({ field: String, from: String, to: String }, { _id: false });
+
 /** I.1.1 客户关系…进行跟踪记录: one entry per saved change, with every field's old and new value. */
 const changeSchema = new Schema(
   {
@@ -22,7 +24,7 @@ const changeSchema = new Schema(
     by: { type: personSchema, required: true },
     /** 新建 / 修改 / 导入 / 归档 / 登记投诉时建立 … */
     action: { type: String, required: true },
-    fields: { type: [new Schema({ field: String, from: String, to: String }, { _id: false })], default: [] },
+    fields: { type: [changeFieldSchema], default: [] },
   },
   { _id: false },
 );
@@ -58,7 +60,11 @@ clientSchema.index({ status: 1, name: 1 });
 clientSchema.index({ 'owner.staffId': 1, status: 1 });
 clientSchema.index({ posts: 1 });
 export const Client = mongoose.model('Client', clientSchema);
-export type ClientRecord = InferSchemaType<typeof clientSchema> & { _id: mongoose.Types.ObjectId };
+type ClientRaw = InferRawDocTypeFromSchema<typeof clientSchema>;
+// mongoose 9 infers a sub-document array inside a sub-document as a DocumentArray; a lean read is a plain array
+type ChangeRecord = Omit<ClientRaw['changes'][number], 'fields'> & { fields: Omit<InferRawDocTypeFromSchema<typeof changeFieldSchema>, '_id'>[] };
+/** A client as read with `.lean()`, derived from the schema above. */
+export type ClientRecord = Omit<ClientRaw, 'changes'> & { changes: ChangeRecord[] };
 
 /**
  * II 客户拜访: a phone follow-up or a visit, as logged in chat. A visit carries the fields of the

@@ -6,10 +6,10 @@ import { Staff } from '../../src/models/index.ts';
 import { clientListLine } from './cards.ts';
 import { actor, cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
 import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
-import { Client } from './models.ts';
+import { Client, type ClientRecord } from './models.ts';
 import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
 import { CLIENT_SHEET } from './sheet.ts';
-import { clientByName, createClient, saveClient, type ClientDoc, type Person } from './store.ts';
+import { clientByName, createClient, saveClient, type Person } from './store.ts';
 
 /*
  * I.2.8 / I.2.9 the client database kept by 客服部: add, edit (every change kept with who, when,
@@ -200,7 +200,7 @@ export async function editClient(ctx: BotContext): Promise<void> {
  * A form card shows the record's values to change in place (an unchanged field saves nothing); a
  * guided form asks each field with 跳过 to keep it, so it starts empty.
  */
-async function startEdit(ctx: BotContext, c: ClientDoc): Promise<void> {
+async function startEdit(ctx: BotContext, c: ClientRecord): Promise<void> {
   // phones are prefilled only where this viewer may see them (a card may be in a group)
   const full = fullPhoneFor(ctx, c);
   const current = diffClient({}, c).filter((ch) => full || !PHONE_FIELDS.includes(ch.field)).map((ch) => `${FIELD_LABELS[ch.field]}: ${ch.to}`);
@@ -247,7 +247,7 @@ export async function listClients(ctx: BotContext): Promise<void> {
     }
   }
   const total = await Client.countDocuments(query);
-  const docs = (await Client.find(query).sort({ name: 1 }).limit(LIST_LIMIT).lean()) as unknown as ClientDoc[];
+  const docs = await Client.find(query).sort({ name: 1 }).limit(LIST_LIMIT).lean<ClientRecord[]>();
   const head = `客户列表（${label.join('、') || '现有和潜在'}）：共 ${total} 个${total > LIST_LIMIT ? `，显示前 ${LIST_LIMIT} 个` : ''}`;
   if (!docs.length) {
     await ctx.reply(`${head}。发送「添加客户」新建。`);
@@ -281,7 +281,7 @@ export async function rotation(ctx: BotContext): Promise<void> {
   const mine = ctx.args.trim() === '我的';
   const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
   if (mine) query['owner.staffId'] = ctx.sender?.staffId ?? '-';
-  const docs = (await Client.find(query, { name: 1, status: 1, owner: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 }).lean()) as unknown as ClientDoc[];
+  const docs = await Client.find(query, { name: 1, status: 1, owner: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 }).lean<ClientRecord[]>();
   const tz = ctx.services.config.timezone;
   const ordered = rotationOrder(docs.map((d) => ({ ...d, lastCallAt: d.lastCallAt ?? null, lastVisitAt: d.lastVisitAt ?? null })));
   if (!ordered.length) {

@@ -1,6 +1,5 @@
-import type { Model } from 'mongoose';
 import { transition } from '../../src/core/transition.ts';
-import { Client } from './models.ts';
+import { Client, type ClientRecord } from './models.ts';
 import { diffClient, type Change, type ClientFields, type ClientStatus, type Contact, type ContactKind } from './rules.ts';
 
 /*
@@ -9,25 +8,10 @@ import { diffClient, type Change, type ClientFields, type ClientStatus, type Con
  * never write over each other; a loser re-reads and tries again where that is safe.
  */
 
-export interface Person {
-  staffId: string;
-  name: string;
-}
-
-export interface ClientDoc extends ClientFields {
-  _id: { toString(): string };
-  version: number;
-  lastCallAt: Date | null;
-  lastVisitAt: Date | null;
-  archivedAt: Date | null;
-  createdAt: Date;
-  changes: { at: Date; by: Person; action: string; fields: Change[] }[];
-}
-
-const model = Client as unknown as Model<{ version: number }>;
+export type Person = NonNullable<ClientRecord['owner']>;
 
 /** Records written before the clients workflow lack its fields: give them their defaults once. */
-function withDefaults(doc: Record<string, unknown> | null): ClientDoc | null {
+function withDefaults(doc: Partial<ClientRecord> | null): ClientRecord | null {
   if (!doc) return null;
   return {
     version: 0,
@@ -45,21 +29,21 @@ function withDefaults(doc: Record<string, unknown> | null): ClientDoc | null {
     archivedAt: null,
     changes: [],
     ...doc,
-  } as unknown as ClientDoc;
+  } as ClientRecord; // a stored record always has its _id, name and timestamps; the defaults fill the rest
 }
 
-async function ensureVersion(doc: ClientDoc & { version?: number }): Promise<void> {
-  const raw = (await Client.findById(doc._id, { version: 1 }).lean()) as { version?: number } | null;
+async function ensureVersion(doc: ClientRecord & { version?: number }): Promise<void> {
+  const raw = await Client.findById(doc._id, { version: 1 }).lean<{ version?: number }>();
   if (raw && raw.version === undefined) await Client.updateOne({ _id: doc._id, version: { $exists: false } }, { $set: { version: 0 } });
 }
 
-export async function loadClient(id: string): Promise<ClientDoc | null> {
+export async function loadClient(id: string): Promise<ClientRecord | null> {
   if (!/^[0-9a-f]{24}$/i.test(id)) return null;
-  return withDefaults((await Client.findById(id).lean()) as Record<string, unknown> | null);
+  return withDefaults(await Client.findById(id).lean<Partial<ClientRecord>>());
 }
 
-export async function clientByName(name: string): Promise<ClientDoc | null> {
-  return withDefaults((await Client.findOne({ name }).lean()) as Record<string, unknown> | null);
+export async function clientByName(name: string): Promise<ClientRecord | null> {
+  return withDefaults(await Client.findOne({ name }).lean<Partial<ClientRecord>>());
 }
 
 export function escapeRegex(s: string): string {
@@ -76,7 +60,7 @@ export function searchTextOf(c: Pick<ClientFields, 'name' | 'phone' | 'contacts'
 }
 
 /** 客户 <关键词>: the exact name first, else every record whose name, contact, phone or post contains it. */
-export async function searchClients(query: string, limit = 20): Promise<ClientDoc[]> {
+export async function searchClients(query: string, limit = 20): Promise<ClientRecord[]> {
   const exact = await clientByName(query);
   if (exact) return [exact];
   const q = query.toLowerCase();
@@ -85,11 +69,11 @@ export async function searchClients(query: string, limit = 20): Promise<ClientDo
   const byText = await Client.find({ $or: [{ searchText: { $regex: pattern } }, { name: { $regex: escapeRegex(query) } }] })
     .sort({ name: 1 })
     .limit(limit)
-    .lean();
-  return byText.map((d) => withDefaults(d as Record<string, unknown>)!);
+    .lean<Partial<ClientRecord>[]>();
+  return byText.map((d) => withDefaults(d)!);
 }
 
-export type SaveResult = { ok: true; client: ClientDoc; changes: Change[] } | { ok: false; reason: 'gone' | 'busy' | 'name-taken' };
+export type SaveResult = { ok: true; client: ClientRecord; changes: Change[] } | { ok: false; reason: 'gone' | 'busy' | 'name-taken' };
 
 /**
  * Applies `next` to the client with a change entry naming who and what (old → new). Nothing is
@@ -106,7 +90,7 @@ export async function saveClient(id: string, next: Partial<ClientFields> & { arc
     const after = { ...c, ...next };
     const $set = { ...next, searchText: searchTextOf(after) };
     const entry = { at, by, action, fields: changes };
-    if (await transition(model, id, c.version, { $set, $push: { changes: entry } }, by.staffId || by.name)) {
+    if (await transition(Client, id, c.version, { $set, $push: { changes: entry } }, by.staffId || by.name)) {
       return { ok: true, client: { ...after, version: c.version + 1, changes: [...c.changes, entry] }, changes };
     }
   }
@@ -127,13 +111,13 @@ export interface NewClient {
 }
 
 /** A new record with its first change entry; null when the name is already on record. */
-export async function createClient(fields: NewClient, by: Person, action: string, at: Date): Promise<ClientDoc | null> {
+export async function createClient(fields: NewClient, by: Person, action: string, at: Date): Promise<ClientRecord | null> {
   const full = { address: '', phone: '', contacts: [], posts: [], status: 'current' as ClientStatus, owner: null, notes: '', callDays: null, visitDays: null, ...fields };
   const changes = diffClient({}, full).filter((c) => c.to && c.to !== '按状态默认');
   try {
     // createdAt is the bot's clock: a never-contacted client's cadence counts from it
     const doc = await Client.create({ ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
-    return withDefaults(doc.toObject() as unknown as Record<string, unknown>);
+    return withDefaults(doc.toObject());
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return null;
     throw err;
@@ -152,7 +136,7 @@ export async function recordContact(id: string, kind: ContactKind, at: Date, by:
     const last = c[field];
     if (last && last >= at) return true;
     await ensureVersion(c);
-    if (await transition(model, id, c.version, { $set: { [field]: at } }, by)) return true;
+    if (await transition(Client, id, c.version, { $set: { [field]: at } }, by)) return true;
   }
   return false;
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import type { RollCallDoc } from './models.ts';
+import type { RollCallRecord } from './models.ts';
 import { CLAUSE, STATUS_LABELS, formatClock, notBack, reportLine, type EveningTimes, type Summary } from './rules.ts';
 
 /*
@@ -20,7 +20,7 @@ export function timeLabel(at: Date | null | undefined, tz: string): string {
 
 export const REPORT_HINT = '也可回复：查房 全到 ／ 查房 未归 张三 李四 ／ 查房 请假 王五 ／ 查房 夜班 赵六（名字可换成序号）';
 
-export function rollCallButtons(rc: Pick<RollCallDoc, '_id'>): CardButton[] {
+export function rollCallButtons(rc: Pick<RollCallRecord, '_id'>): CardButton[] {
   return [
     { label: '全部已归', action: 'dorms.allPresent', value: { id: rc._id }, style: 'primary' },
     { label: '有人未归/请假/夜班', action: 'dorms.reportForm', value: { id: rc._id } },
@@ -28,7 +28,7 @@ export function rollCallButtons(rc: Pick<RollCallDoc, '_id'>): CardButton[] {
 }
 
 /** The evening's roll call to a dorm's leader: the residents by number and how to answer. */
-export function rollCallCard(rc: Pick<RollCallDoc, '_id' | 'date' | 'dorm' | 'residents'>, t: EveningTimes): Card {
+export function rollCallCard(rc: Pick<RollCallRecord, '_id' | 'date' | 'dorm' | 'residents'>, t: EveningTimes): Card {
   return {
     title: `查房：${rc.dorm} ${dayLabel(rc.date)}`,
     color: 'blue',
@@ -42,7 +42,7 @@ export function rollCallCard(rc: Pick<RollCallDoc, '_id' | 'date' | 'dorm' | 're
 }
 
 /** The roll-call card once answered: the result, who reported when, and until when it may be corrected. */
-export function reportedCard(rc: RollCallDoc, t: EveningTimes, tz: string): Card {
+export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): Card {
   const r = rc.report!;
   const absent = notBack(r.entries);
   return {
@@ -63,17 +63,17 @@ export function reportedCard(rc: RollCallDoc, t: EveningTimes, tz: string): Card
 }
 
 /** To 综合部 the moment 未归 are reported (§3.3.3: a guard not back is escalated). */
-export function absenceNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: { name: string; note: string }[], by: string, at: Date, late: boolean, tz: string): string {
+export function absenceNotice(rc: Pick<RollCallRecord, 'dorm' | 'date'>, entries: { name: string; note: string }[], by: string, at: Date, late: boolean, tz: string): string {
   const who = entries.map((e) => `${e.name}${e.note ? `（${e.note}）` : ''}`).join('、');
   return `⚠️ 未归：${rc.dorm} ${dayLabel(rc.date)} ${who}。队长 ${by} ${timeLabel(at, tz)} 上报${late ? '（迟报）' : ''}。回来后由队长发送「归宿 姓名 时间」登记。`;
 }
 
 /** A correction takes back a 未归 综合部 was told about. */
-export function clearedNotice(rc: Pick<RollCallDoc, 'dorm' | 'date'>, entries: { name: string; status: keyof typeof STATUS_LABELS }[], by: string): string {
+export function clearedNotice(rc: Pick<RollCallRecord, 'dorm' | 'date'>, entries: { name: string; status: keyof typeof STATUS_LABELS }[], by: string): string {
   return `更正：${rc.dorm} ${dayLabel(rc.date)} ${entries.map((e) => `${e.name} 改为${STATUS_LABELS[e.status]}`).join('、')}（队长 ${by} 更正，不再算未归）。`;
 }
 
-export function chaseText(rc: Pick<RollCallDoc, 'dorm' | 'date'>, t: EveningTimes): string {
+export function chaseText(rc: Pick<RollCallRecord, 'dorm' | 'date'>, t: EveningTimes): string {
   return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 的查房还没有上报，请尽快查房并上报（${formatClock(t.escalate)} 仍未上报将报综合部）。发送「查房 全到」或「查房 未归 姓名」。`;
 }
 
@@ -93,7 +93,7 @@ export function noLeaderText(date: string, dorms: { dorm: string; residents: num
   ].join('\n');
 }
 
-export function lateReportText(rc: RollCallDoc, tz: string): string {
+export function lateReportText(rc: RollCallRecord, tz: string): string {
   return `${rc.dorm} ${dayLabel(rc.date)} 的查房已补报（迟报，${rc.report!.by.name} ${timeLabel(rc.report!.at, tz)}）：${reportLine(rc.report!.entries)}`;
 }
 

@@ -6,7 +6,7 @@ import { takeOnce } from '../../src/core/once.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { chaseText, escalationText, noLeaderText, rollCallCard } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
-import { RollCall, RollCallCard, rollCallId, type PersonRef, type RollCallDoc } from './models.ts';
+import { RollCall, RollCallCard, rollCallId, type PersonRef, type RollCallRecord } from './models.ts';
 import { eveningAt, eveningOf, phaseAt, rollCallDuty, type DormRoster } from './rules.ts';
 
 /*
@@ -99,8 +99,8 @@ async function askDorm(services: Services, date: string, now: Date, r: DormRoste
   return true;
 }
 
-async function openRollCalls(date: string): Promise<RollCallDoc[]> {
-  return ((await RollCall.find({ date }).lean()) as unknown as RollCallDoc[]).filter((rc) => rc.askedAt && !rc.report);
+async function openRollCalls(date: string): Promise<RollCallRecord[]> {
+  return (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter((rc) => rc.askedAt && !rc.report);
 }
 
 /** Chase time: each leader whose dorm has not reported — and who was asked before the chase time — is reminded once. */
@@ -122,7 +122,7 @@ export async function chase(services: Services, date: string): Promise<string[]>
  */
 export async function escalate(services: Services, date: string): Promise<string[]> {
   if (!(await takeOnce(`dorms:escalate:${date}`, 'scheduler'))) return [];
-  const all = (await RollCall.find({ date }).lean()) as unknown as RollCallDoc[];
+  const all = await RollCall.find({ date }).lean<RollCallRecord[]>();
   if (!all.some((rc) => rc.askedAt)) {
     const due = (await loadRosters(services)).filter((r) => rollCallDuty(r) === 'ask');
     if (due.length) {

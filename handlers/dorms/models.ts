@@ -1,4 +1,4 @@
-import mongoose, { Schema } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 import { STATUSES } from './rules.ts';
 
 /*
@@ -48,6 +48,18 @@ const reportSchema = new Schema(
   { _id: false },
 );
 
+const historySchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    by: { type: personSchema, required: true },
+    action: { type: String, required: true },
+    detail: { type: String, default: '' },
+    late: { type: Boolean, default: false },
+    entries: { type: [entrySchema], default: undefined },
+  },
+  { _id: false },
+);
+
 /**
  * One dorm's roll call on one evening (`<yyyy-MM-dd>:<dorm>`). Its insert is the claim that makes
  * the roll call go out once; the report is replaced by corrections, and every version of it is
@@ -64,22 +76,7 @@ const rollCallSchema = new Schema(
     /** When the roll call was sent; null when the leader reported without being asked. */
     askedAt: { type: Date, default: null },
     report: { type: reportSchema, default: null },
-    history: {
-      type: [
-        new Schema(
-          {
-            at: { type: Date, required: true },
-            by: { type: personSchema, required: true },
-            action: { type: String, required: true },
-            detail: { type: String, default: '' },
-            late: { type: Boolean, default: false },
-            entries: { type: [entrySchema], default: undefined },
-          },
-          { _id: false },
-        ),
-      ],
-      default: [],
-    },
+    history: { type: [historySchema], default: [] },
   },
   { versionKey: false, minimize: false },
 );
@@ -126,7 +123,8 @@ const rentSchema = new Schema(
     reportedAt: { type: Date, required: true },
     paid: {
       type: new Schema(
-        { method: String, date: String, by: { type: personSchema }, at: Date },
+        // always written whole (markPaid), so the inferred record type needs no cast
+        { method: { type: String, default: '' }, date: { type: String, default: '' }, by: { type: personSchema, required: true }, at: { type: Date, required: true } },
         { _id: false },
       ),
       default: null,
@@ -157,49 +155,14 @@ export const RollCallCard = mongoose.model('RollCallCard', rollCallCardSchema);
 
 export const dormModels = [DormLeader, RollCall, RollCallCard, HygieneEvaluation, RentReport];
 
-export interface PersonRef {
-  staffId: string;
-  name: string;
-}
-
-export interface EntryDoc {
-  staffId: string;
-  name: string;
-  status: (typeof STATUSES)[number];
-  note: string;
-  returnedAt: Date | null;
-  returnedBy: PersonRef | null;
-}
-
-/** A roll call as read with `.lean()`. */
-export interface RollCallDoc {
-  _id: string;
-  version: number;
-  date: string;
-  dorm: string;
-  residents: PersonRef[];
-  leaders: PersonRef[];
-  askedAt: Date | null;
-  report: { at: Date; by: PersonRef; late: boolean; entries: EntryDoc[] } | null;
-  history: { at: Date; by: PersonRef; action: string; detail: string; late?: boolean; entries?: EntryDoc[] }[];
-}
-
-export interface RentDoc {
-  _id: string;
-  version: number;
-  dorm: string;
-  period: string;
-  amountFen: number;
-  landlord: string;
-  bank: string;
-  account: string;
-  note: string;
-  previousFen: number | null;
-  changed: boolean;
-  reportedBy: PersonRef;
-  reportedAt: Date;
-  paid: { method: string; date: string; by: PersonRef; at: Date } | null;
-}
+/** Records as read with `.lean()`, derived from the schemas above (never written out by hand). */
+type RollCallRaw = InferRawDocTypeFromSchema<typeof rollCallSchema>;
+export type EntryRecord = NonNullable<RollCallRaw['report']>['entries'][number];
+// mongoose 9 infers an array with `default: undefined` as a DocumentArray; a lean read is a plain array
+export type HistoryRecord = Omit<RollCallRaw['history'][number], 'entries'> & { entries?: EntryRecord[] };
+export type RollCallRecord = Omit<RollCallRaw, 'history'> & { history: HistoryRecord[] };
+export type RentRecord = InferRawDocTypeFromSchema<typeof rentSchema>;
+export type PersonRef = RollCallRecord['residents'][number];
 
 export const rollCallId = (date: string, dorm: string): string => `${date}:${dorm}`;
 export const rentId = (period: string, dorm: string): string => `${period}:${dorm}`;

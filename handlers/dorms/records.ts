@@ -1,8 +1,8 @@
-import { RollCall, type RollCallDoc } from './models.ts';
+import { RollCall, type RollCallRecord } from './models.ts';
 import type { EveningRecord } from './rules.ts';
 
 /** A stored roll call as the figures read it. */
-export function toRecord(rc: RollCallDoc): EveningRecord {
+export function toRecord(rc: RollCallRecord): EveningRecord {
   return {
     date: rc.date,
     dorm: rc.dorm,
@@ -19,6 +19,6 @@ export async function recordsOf(q: { dorm?: string; month?: string; from?: strin
   const to = q.month ? `${q.month}-31` : q.to!;
   const filter: Record<string, unknown> = { date: { $gte: from, $lte: to } };
   if (q.dorm) filter.dorm = q.dorm;
-  const docs = (await RollCall.find(filter).sort({ date: 1, dorm: 1 }).lean()) as unknown as RollCallDoc[];
+  const docs = await RollCall.find(filter).sort({ date: 1, dorm: 1 }).lean<RollCallRecord[]>();
   return docs.map(toRecord);
 }

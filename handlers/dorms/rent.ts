@@ -1,4 +1,3 @@
-import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
@@ -10,7 +9,7 @@ import { parsePaymentMethod } from '../reimbursements/approval.ts';
 import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { actor, isLeaderOf, pickDorm } from './common.ts';
-import { RentReport, rentId, type RentDoc } from './models.ts';
+import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
 
@@ -19,10 +18,9 @@ import { CLAUSE } from './rules.ts';
  * stored for finance and shown in full only to 综合部/财务部 in a private chat; it is never logged.
  */
 
-const asVersioned = RentReport as unknown as Model<{ version: number }>;
 const RENT_ROLES = ['general_affairs', 'finance'] as const;
 
-export function rentCard(r: RentDoc, fullAccount: boolean, withPayButton: boolean): Card {
+export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boolean): Card {
   const change = amountChange(r.previousFen, r.amountFen);
   return {
     title: `房租申报：${r.dorm} ${r.period}`,
@@ -123,13 +121,13 @@ async function saveReport(ctx: BotContext, dorm: string, v: Record<string, strin
   }
   // the account number stays out of the log
   ctx.log.info({ rent: doc._id, changed: change.changed }, 'rent reported');
-  const r = { ...doc, version: 0 } as RentDoc;
+  const r: RentRecord = { ...doc, version: 0 };
   await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${change.changed ? '（金额有变化）' : ''}`);
   await ctx.reply(rentCard(r, false, false));
 }
 
 /** To 综合部 and 财务部 in private: the account in full; 财务部 gets the 已付款 button. */
-async function tellRentRoles(services: Services, r: RentDoc, title: string): Promise<void> {
+async function tellRentRoles(services: Services, r: RentRecord, title: string): Promise<void> {
   const recipients = await recipientsWithRole(services, [...RENT_ROLES]);
   const finance = new Set((await Staff.find({ roles: 'finance', active: true }, { _id: 1 }).lean()).map((s) => String(s._id)));
   await notify(services, recipients.filter((x) => finance.has(x.staffId)), { ...rentCard(r, true, true), title });
@@ -151,7 +149,7 @@ export async function startRentReport(ctx: BotContext): Promise<void> {
   await ctx.services.forms.start(ctx, rentForm.name, picked.rest, { dorm: picked.dorm });
 }
 
-async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateText: string): Promise<void> {
+async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, dateText: string): Promise<void> {
   const method = parsePaymentMethod(methodText || '银行转账');
   const tz = ctx.services.config.timezone;
   const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
@@ -164,7 +162,7 @@ async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateTex
     return;
   }
   const paid = { method, date, by: actor(ctx), at: ctx.services.now() };
-  if (!(await transition(asVersioned, r._id, r.version, { $set: { paid } }, ctx.sender?.identity ?? ''))) {
+  if (!(await transition(RentReport, r._id, r.version, { $set: { paid } }, ctx.sender?.identity ?? ''))) {
     await ctx.toast(`${r.dorm} ${r.period} 的房租刚被别人登记了付款，没有重复登记。`);
     return;
   }
@@ -180,7 +178,7 @@ async function markPaid(ctx: BotContext, r: RentDoc, methodText: string, dateTex
 export async function paidCommand(ctx: BotContext): Promise<void> {
   const [dorm = '', monthText = '', methodText = '', dateText = ''] = ctx.args.trim().split(/\s+/);
   const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
-  const r = period ? ((await RentReport.findById(rentId(period, dorm)).lean()) as unknown as RentDoc | null) : null;
+  const r = period ? await RentReport.findById(rentId(period, dorm)).lean<RentRecord>() : null;
   if (!r) {
     await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：房租已付 城南宿舍 2026-11 银行转账 2026-11-27`);
     return;
@@ -190,7 +188,7 @@ export async function paidCommand(ctx: BotContext): Promise<void> {
 
 /** Card button 已付款 (bank transfer today; the command takes another method or date). */
 export async function paidFromCard(ctx: BotContext): Promise<void> {
-  const r = (await RentReport.findById(ctx.action?.value.id ?? '').lean()) as unknown as RentDoc | null;
+  const r = await RentReport.findById(ctx.action?.value.id ?? '').lean<RentRecord>();
   if (!r) {
     await ctx.toast('找不到这份房租申报。');
     return;
@@ -207,7 +205,7 @@ export async function rentList(ctx: BotContext): Promise<void> {
     await ctx.reply('月份请写成 2026-11，例如：房租记录 2026-11');
     return;
   }
-  const reports = (await RentReport.find({ period }).sort({ dorm: 1 }).lean()) as unknown as RentDoc[];
+  const reports = await RentReport.find({ period }).sort({ dorm: 1 }).lean<RentRecord[]>();
   if (!reports.length) {
     await ctx.reply(`${period} 还没有房租申报。`);
     return;

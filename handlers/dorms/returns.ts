@@ -1,10 +1,9 @@
-import type { Model } from 'mongoose';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, allDormNames, refreshRollCallCards, dormsLedBy, isLeaderOf, isManager, settings, tellGeneralAffairs } from './common.ts';
-import { RollCall, type RollCallDoc } from './models.ts';
+import { RollCall, type RollCallRecord } from './models.ts';
 import { recordsOf } from './records.ts';
 import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from './rules.ts';
 
@@ -13,7 +12,6 @@ import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from '
  * it with how often this person came back late this month. 查房记录 shows a dorm's month.
  */
 
-const asVersioned = RollCall as unknown as Model<{ version: number }>;
 
 /** 归宿 [宿舍] <姓名> [23:10] */
 export async function recordReturn(ctx: BotContext): Promise<void> {
@@ -33,7 +31,7 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const now = ctx.services.now();
   const date = eveningOf(now, tz);
-  const candidates = ((await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean()) as unknown as RollCallDoc[]).filter((rc) =>
+  const candidates = (await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean<RollCallRecord[]>()).filter((rc) =>
     rc.report?.entries.some((e) => e.name === name && e.status === 'absent'),
   );
   if (!candidates.length) {
@@ -61,7 +59,7 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   }
   const entries = rc.report!.entries.map((e) => (e.staffId === person.staffId ? { ...e, returnedAt: at, returnedBy: actor(ctx) } : e));
   const history = { at: now, by: actor(ctx), action: '归宿', detail: `${name} ${timeLabel(at, tz)} 归宿` };
-  const won = await transition(asVersioned, rc._id, rc.version, { $set: { 'report.entries': entries }, $push: { history } }, ctx.sender?.identity ?? '');
+  const won = await transition(RollCall, rc._id, rc.version, { $set: { 'report.entries': entries }, $push: { history } }, ctx.sender?.identity ?? '');
   if (!won) {
     await ctx.reply(`${rc.dorm} 的查房记录刚被别人改动，没有保存。请再发一次「归宿 ${name} ${timeLabel(at, tz)}」。`);
     return;
@@ -69,7 +67,7 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   const month = monthOf(now, tz);
   const records = await recordsOf({ dorm: rc.dorm, month });
   const times = summarize(records).people.find((p) => p.staffId === person.staffId)?.lateReturns ?? 1;
-  const after: RollCallDoc = { ...rc, version: rc.version + 1, report: { ...rc.report!, entries }, history: [...rc.history, history] };
+  const after: RollCallRecord = { ...rc, version: rc.version + 1, report: { ...rc.report!, entries }, history: [...rc.history, { ...history, late: false }] }; // late: the schema's default
   await refreshRollCallCards(ctx.services, rc._id, reportedCard(after, settings(ctx.services).times, tz));
   await tellGeneralAffairs(ctx.services, `✅ ${name}（${rc.dorm}）已于 ${timeLabel(at, tz)} 归宿，本月第 ${times} 次晚归。登记人：${actor(ctx).name}`);
   await ctx.reply(`已登记：${name} ${timeLabel(at, tz)} 归宿（${rc.dorm} ${dayLabel(date)}），已告知综合部。`);

@@ -1,11 +1,10 @@
-import type { Model } from 'mongoose';
 import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { transition } from '../../src/core/transition.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
 import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
-import { RollCall, rollCallId, type EntryDoc, type RollCallDoc } from './models.ts';
+import { RollCall, rollCallId, type EntryRecord, type RollCallRecord } from './models.ts';
 import { eveningOf, isLate, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
 
 /*
@@ -14,14 +13,13 @@ import { eveningOf, isLate, newAbsences, parseReport, reportLine, reportWindow, 
  * 未归 reaches 综合部 the moment it is reported.
  */
 
-const asVersioned = RollCall as unknown as Model<{ version: number }>;
 
-export async function loadRollCall(id: string): Promise<RollCallDoc | null> {
-  return (await RollCall.findById(id).lean()) as unknown as RollCallDoc | null;
+export async function loadRollCall(id: string): Promise<RollCallRecord | null> {
+  return RollCall.findById(id).lean<RollCallRecord>();
 }
 
 /** The evening's roll call of a dorm; created (unasked) when the leader reports before it was sent. */
-export async function rollCallFor(services: Services, date: string, dorm: string): Promise<RollCallDoc> {
+export async function rollCallFor(services: Services, date: string, dorm: string): Promise<RollCallRecord> {
   const id = rollCallId(date, dorm);
   const existing = await loadRollCall(id);
   if (existing) return existing;
@@ -38,7 +36,7 @@ export async function rollCallFor(services: Services, date: string, dorm: string
  * Records a leader's report (or a correction) once, however many leaders answer at the same moment;
  * tells 综合部 of each new 未归 and of a late report, and shows the result on every copy of the card.
  */
-export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Entry[]): Promise<boolean> {
+export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: Entry[]): Promise<boolean> {
   const s = settings(ctx.services);
   const tz = ctx.services.config.timezone;
   const now = ctx.services.now();
@@ -57,7 +55,7 @@ export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Ent
     return false;
   }
   // a return already recorded stays with the person as long as they are still 未归
-  const merged: EntryDoc[] = entries.map((e) => {
+  const merged: EntryRecord[] = entries.map((e) => {
     const prev = before?.find((p) => p.staffId === e.staffId && p.status === 'absent');
     const keep = e.status === 'absent' && prev?.returnedAt;
     return { ...e, returnedAt: keep ? prev!.returnedAt : null, returnedBy: keep ? prev!.returnedBy : null };
@@ -66,12 +64,12 @@ export async function applyReport(ctx: BotContext, rc: RollCallDoc, entries: Ent
   const action = rc.report ? '更正' : '上报';
   const report = { at: now, by: actor(ctx), late, entries: merged };
   const entry = { at: now, by: actor(ctx), action, detail: reportLine(merged), late: isLate(now, rc.date, s.times, tz), entries: merged };
-  const won = await transition(asVersioned, rc._id, rc.version, { $set: { report }, $push: { history: entry } }, ctx.sender?.identity ?? '');
+  const won = await transition(RollCall, rc._id, rc.version, { $set: { report }, $push: { history: entry } }, ctx.sender?.identity ?? '');
   if (!won) {
     await ctx.toast(`${rc.dorm} 的查房刚被别人上报或更正，你的这次没有保存。请发送「查房记录 ${rc.dorm}」看看，需要时再更正。`);
     return false;
   }
-  const after: RollCallDoc = { ...rc, version: rc.version + 1, report, history: [...rc.history, entry] };
+  const after: RollCallRecord = { ...rc, version: rc.version + 1, report, history: [...rc.history, entry] };
   ctx.log.info({ rollCall: rc._id, action, late }, 'roll call reported');
 
   const fresh = newAbsences(before, merged);
@@ -123,7 +121,7 @@ export async function reportCommand(ctx: BotContext): Promise<void> {
   await applyReport(ctx, rc, parsed.entries);
 }
 
-async function rollCallFromAction(ctx: BotContext): Promise<RollCallDoc | undefined> {
+async function rollCallFromAction(ctx: BotContext): Promise<RollCallRecord | undefined> {
   const rc = await loadRollCall(ctx.action?.value.id ?? '');
   if (!rc) await ctx.toast('找不到这次查房，请发送「查房 全到」或「查房 未归 姓名」上报。');
   return rc ?? undefined;

@@ -9,7 +9,7 @@ import { postsWithoutReport, reportMonthFor } from './rules.ts';
 
 /** §4.2 the month as 综合部 sees it: the reports filed, the posts with a list that did not report. */
 export async function monthSummary(month: string): Promise<SummaryView> {
-  const reports = (await SupplyReport.find({ month }).sort({ post: 1 }).lean()) as SupplyReportRecord[];
+  const reports = await SupplyReport.find({ month }).sort({ post: 1 }).lean<SupplyReportRecord[]>();
   const missing = postsWithoutReport(await postsWithList(), reports.map((r) => r.post));
   const pendingRequests = await SupplyRequest.countDocuments({ month, status: 'pending' });
   return { month, reports, missing, pendingRequests };
@@ -42,7 +42,7 @@ export async function showReport(ctx: StaffContext): Promise<void> {
     await ctx.reply('月份看不懂，请写成 2026-11 或 11月，例如：查看月报 万达广场 2026-11');
     return;
   }
-  const r = (await SupplyReport.findById(reportId(target.post, month)).lean()) as SupplyReportRecord | null;
+  const r = await SupplyReport.findById(reportId(target.post, month)).lean<SupplyReportRecord>();
   if (!r) {
     await ctx.reply(`${target.post} ${month} 还没有提交物资月报。`);
     return;

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
+import mongoose, { Schema, type InferRawDocType, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
 
 /*
  * Supplies (§4.1 驻点装备物资配置清单, §4.2 物资管理月报). Months are yyyy-MM in BOT_TIMEZONE.
@@ -83,35 +83,21 @@ export const SupplyReport = mongoose.model('SupplyReport', reportSchema);
  * when and why; the post then files the month again.
  */
 const returnedSchema = reportSchema.clone();
-returnedSchema.add({
+// as const keeps `required: true` literal, so the record type below can be inferred from it
+const returnedFields = {
   reportId: { type: String, required: true },
   returnedBy: { type: String, default: '' },
   returnedByName: { type: String, required: true },
   returnedAt: { type: Date, required: true },
   returnReason: { type: String, required: true },
-});
+} as const;
+returnedSchema.add(returnedFields);
 returnedSchema.index({ reportId: 1 });
-export interface ReturnedReportRecord extends SupplyReportRecord {
-  reportId: string;
-  returnedBy: string;
-  returnedByName: string;
-  returnedAt: Date;
-  returnReason: string;
-}
-export const SupplyReturnedReport = mongoose.model<ReturnedReportRecord>('SupplyReturnedReport', returnedSchema as unknown as Schema<ReturnedReportRecord>);
-/** A report as read with lean(). */
-export interface SupplyReportRecord {
-  _id: string;
-  post: string;
-  month: string;
-  leaderId: string;
-  leaderName: string;
-  lines: { item: string; stock: number; consumed: number; damaged: number; lost: number; note: string; configured: number | null }[];
-  flags: { clause: string; kind: string; item: string; message: string }[];
-  requestNos: string[];
-  note: string;
-  submittedAt: Date;
-}
+/** A report as read with lean(), derived from the schema above. */
+export type SupplyReportRecord = InferRawDocTypeFromSchema<typeof reportSchema>;
+/** clone() keeps the report's schema type, so the added fields are typed from their definition. */
+export type ReturnedReportRecord = SupplyReportRecord & Omit<InferRawDocType<typeof returnedFields>, '_id'>;
+export const SupplyReturnedReport = mongoose.model<ReturnedReportRecord>('SupplyReturnedReport', returnedSchema);
 
 export const reportId = (post: string, month: string) => `${post}|${month}`;
 
@@ -145,8 +131,6 @@ const requestSchema = new Schema(
 requestSchema.index({ status: 1, requestedAt: 1 });
 requestSchema.index({ month: 1 });
 export const SupplyRequest = mongoose.model('SupplyRequest', requestSchema);
-/** The request model as core/transition.ts takes it. */
-export const RequestTransitions = SupplyRequest as unknown as Model<{ version: number }>;
 export type SupplyRequestRecord = InferSchemaType<typeof requestSchema> & { _id: string };
 
 /**

@@ -45,7 +45,7 @@ function monthFrom(ctx: StaffContext, words: string[]): { month: string; rest: s
 type Show = (card: Card) => Promise<void>;
 
 async function alreadyFiled(ctx: StaffContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
-  const r = (await SupplyReport.findById(reportId(post, month)).lean()) as SupplyReportRecord | null;
+  const r = await SupplyReport.findById(reportId(post, month)).lean<SupplyReportRecord>();
   if (!r) return false;
   await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正，请综合部发送「退回月报 ${post} ${month} 原因」后重新填报。`));
   return true;
@@ -163,7 +163,7 @@ async function fileReport(
       requestedAt: now,
     };
     await SupplyRequest.create(doc);
-    created.push({ ...doc, status: 'pending', decidedBy: null, decidedByName: null, decidedAt: null, refuseReason: null, version: 0 } as SupplyRequestRecord);
+    created.push({ ...doc, status: 'pending', decidedBy: null, decidedByName: null, decidedAt: null, refuseReason: null, version: 0 });
   }
   if (created.length) await SupplyReport.updateOne({ _id: report._id }, { $set: { requestNos: created.map((c) => c._id) } });
   report.requestNos = created.map((c) => c._id);

@@ -2,7 +2,7 @@ import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, updateCards, type CardRef } from '../../src/core/notify.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { RequestTransitions, SupplyRequest, SupplyRequestCard, type SupplyRequestRecord } from './models.ts';
+import { SupplyRequest, SupplyRequestCard, type SupplyRequestRecord } from './models.ts';
 import { decidedRequestCard, refuseReasonCard, requestCard } from './cards.ts';
 import { mayDecideRequest, parseRequestNo, refusalReasonProblem, type RequestStatus } from './rules.ts';
 
@@ -12,7 +12,7 @@ import { mayDecideRequest, parseRequestNo, refusalReasonProblem, type RequestSta
  * once decide exactly once; every copy of the card is updated and the team leader is told.
  */
 
-const load = async (no: string) => (await SupplyRequest.findById(no).lean()) as SupplyRequestRecord | null;
+const load = async (no: string) => SupplyRequest.findById(no).lean<SupplyRequestRecord>();
 
 function whoDecided(q: SupplyRequestRecord | null, no: string, tz: string): string {
   if (!q || q.status === 'pending' || !q.decidedAt) return `申领 ${no} 刚刚已由他人处理，发送「待批申领」查看。`;
@@ -33,7 +33,7 @@ async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'ref
   }
   const seen = cardVersion(ctx);
   if (seen !== undefined && seen !== q.version) {
-    await ctx.toast(whoDecided(await readAfterTransition(RequestTransitions, no, seen) as SupplyRequestRecord | null, no, tz));
+    await ctx.toast(whoDecided(await readAfterTransition(SupplyRequest, no, seen), no, tz));
     return;
   }
   const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
@@ -50,7 +50,7 @@ async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'ref
   }
   const fresh = await applyDecision(ctx.services, q, decision, { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity }, reason);
   if (!fresh) {
-    await ctx.toast(whoDecided(await readAfterTransition(RequestTransitions, no, q.version) as SupplyRequestRecord | null, no, tz));
+    await ctx.toast(whoDecided(await readAfterTransition(SupplyRequest, no, q.version), no, tz));
     return;
   }
   ctx.log.info({ request: no, decision }, 'supply request decided');
@@ -74,7 +74,7 @@ export async function applyDecision(
   reason?: string,
 ): Promise<{ request: SupplyRequestRecord; cardMessageIds: string[] } | undefined> {
   const won = await transition(
-    RequestTransitions,
+    SupplyRequest,
     q._id,
     q.version,
     { $set: { status: decision, decidedBy: who.by, decidedByName: who.byName, decidedAt: services.now(), refuseReason: reason?.trim() || null } },
@@ -152,7 +152,7 @@ export async function refuseFromCard(ctx: StaffContext): Promise<void> {
 
 /** 待批申领: pending requests, oldest first, each as its card (the last one answers by number). */
 export async function pendingRequests(ctx: StaffContext): Promise<void> {
-  const pending = (await SupplyRequest.find({ status: 'pending' }).sort({ requestedAt: 1 }).limit(20).lean()) as SupplyRequestRecord[];
+  const pending = await SupplyRequest.find({ status: 'pending' }).sort({ requestedAt: 1 }).limit(20).lean<SupplyRequestRecord[]>();
   if (!pending.length) {
     await ctx.reply('没有等待审批的物资申领。');
     return;

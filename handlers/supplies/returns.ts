@@ -25,7 +25,7 @@ export async function returnReport(ctx: StaffContext): Promise<void> {
     return;
   }
   const id = reportId(post, month);
-  const r = (await SupplyReport.findById(id).lean()) as SupplyReportRecord | null;
+  const r = await SupplyReport.findById(id).lean<SupplyReportRecord>();
   if (!r) {
     await ctx.reply(`${post} ${month} 没有已提交的物资月报，无需退回。`);
     return;
@@ -48,7 +48,7 @@ export async function returnReport(ctx: StaffContext): Promise<void> {
   await SupplyReport.deleteOne({ _id: id, submittedAt: r.submittedAt });
 
   const who = { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity };
-  const pending = (await SupplyRequest.find({ _id: { $in: r.requestNos }, status: 'pending' }).lean()) as SupplyRequestRecord[];
+  const pending = await SupplyRequest.find({ _id: { $in: r.requestNos }, status: 'pending' }).lean<SupplyRequestRecord[]>();
   for (const q of pending) await applyDecision(ctx.services, q, 'refused', who, `月报已退回：${reason}`);
   ctx.log.info({ post, month, refused: pending.length }, 'supply report returned');
 

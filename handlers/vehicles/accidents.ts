@@ -4,7 +4,7 @@ import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Services } from '../../src/core/context.ts';
 import { updateCards, type CardRef } from '../../src/core/notify.ts';
-import { Accident, AccidentCard, Trip, Versioned, type AccidentDoc } from './models.ts';
+import { Accident, AccidentCard, Trip, type AccidentRecord } from './models.ts';
 import { accidentCard } from './cards.ts';
 import { actor, isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
 import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS } from './rules.ts';
@@ -76,13 +76,13 @@ export async function rememberAccidentCards(no: string, refs: readonly CardRef[]
 }
 
 /** Every copy of the case's 已知悉 card now shows who acknowledged it, without the button. */
-async function updateAccidentCards(services: Services, a: AccidentDoc, note: string): Promise<void> {
+async function updateAccidentCards(services: Services, a: AccidentRecord, note: string): Promise<void> {
   const sent = await AccidentCard.find({ accident: a._id }).lean();
   const refs: CardRef[] = sent.map((c) => ({ channel: c.channel, userId: c.userId, messageId: c.messageId ?? undefined }));
   await updateCards(services, refs, accidentCard(a, services.config.timezone, `交通事故：${a.plate}（${a._id}）`, note));
 }
 
-async function accidentFrom(ctx: StaffContext, example: string): Promise<{ a: AccidentDoc; rest: string } | undefined> {
+async function accidentFrom(ctx: StaffContext, example: string): Promise<{ a: AccidentRecord; rest: string } | undefined> {
   const fromCard = ctx.action?.value.no;
   const no = (fromCard ?? ACCIDENT_NO_RE.exec(ctx.args)?.[0] ?? '').toUpperCase();
   if (!no) {
@@ -98,9 +98,9 @@ async function accidentFrom(ctx: StaffContext, example: string): Promise<{ a: Ac
 }
 
 /** Applies one change to the case once; a loser is told who got there first. */
-async function change(ctx: StaffContext, a: AccidentDoc, update: Record<string, unknown>): Promise<AccidentDoc | undefined> {
-  if (await transition(Versioned.accident, a._id, a.version, update, ctx.sender.identity)) return (await loadAccident(a._id))!;
-  const now = (await readAfterTransition(Versioned.accident, a._id, a.version)) as unknown as AccidentDoc | null;
+async function change(ctx: StaffContext, a: AccidentRecord, update: Record<string, unknown>): Promise<AccidentRecord | undefined> {
+  if (await transition(Accident, a._id, a.version, update, ctx.sender.identity)) return (await loadAccident(a._id))!;
+  const now = await readAfterTransition(Accident, a._id, a.version);
   await ctx.toast(`事故 ${a._id} 刚刚有人处理过（现在${ACCIDENT_STATUS[now?.status ?? a.status]}${now?.acknowledged ? `，${now.acknowledged.by.name} 已知悉` : ''}），请查看后再操作。`);
   return undefined;
 }
@@ -176,7 +176,7 @@ export async function showAccident(ctx: StaffContext): Promise<void> {
   const viewer = VIEWERS.filter((r) => r !== 'driver').some((r) => ctx.hasRole(r));
   if (!ACCIDENT_NO_RE.test(ctx.args)) {
     const filter: Record<string, unknown> = viewer ? { status: { $in: ['reported', 'acknowledged'] } } : { 'reporter.staffId': ctx.sender?.staffId ?? '-' };
-    const open = (await Accident.find(filter).sort({ reportedAt: -1 }).limit(20).lean()) as unknown as AccidentDoc[];
+    const open = await Accident.find(filter).sort({ reportedAt: -1 }).limit(20).lean<AccidentRecord[]>();
     if (!open.length) {
       await ctx.reply(viewer ? '没有未结案的事故。' : '你没有报备过事故。发生事故请发送「事故报备」。');
       return;

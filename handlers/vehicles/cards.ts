@@ -1,11 +1,11 @@
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import type { AccidentDoc, PermitDoc, TripDoc, VehicleDoc } from './models.ts';
+import type { AccidentRecord, PermitRecord, TripRecord, VehicleRecord } from './models.ts';
 import { ACCIDENT_STATUS, costLines, costsTotal, formatFen } from './rules.ts';
 
 /* What staff read about vehicles, permits, trips and accidents: platform-neutral cards. */
 
-export function vehicleCard(v: VehicleDoc, permits: readonly PermitDoc[], note?: string): Card {
+export function vehicleCard(v: VehicleRecord, permits: readonly PermitRecord[], note?: string): Card {
   return {
     title: `车辆 ${v._id}`,
     color: 'blue',
@@ -20,13 +20,13 @@ export function vehicleCard(v: VehicleDoc, permits: readonly PermitDoc[], note?:
   };
 }
 
-export function permitLine(p: PermitDoc): string {
+export function permitLine(p: PermitRecord): string {
   const state = p.status === 'revoked' ? `已吊销（${p.revoked?.reason ?? ''}）` : `有效期至 ${p.expiresOn}`;
   return `${p._id} ${p.holder.name}：${p.vehicles.join('、')}，${state}；考核 ${p.assessedOn} ${p.assessor}`;
 }
 
-export function tripLines(t: TripDoc, tz: string): string[] {
-  const km = t.endOdometer === null ? '' : `，行驶 ${t.endOdometer - t.startOdometer} km`;
+export function tripLines(t: TripRecord, tz: string): string[] {
+  const km = t.endOdometer == null ? '' : `，行驶 ${t.endOdometer - t.startOdometer} km`;
   return [
     `车辆：${t.plate}　司机：${t.driver.name}`,
     `出车：${formatDateTime(t.startedAt, tz)}，里程 ${t.startOdometer} km`,
@@ -39,11 +39,11 @@ export function tripLines(t: TripDoc, tz: string): string[] {
   ];
 }
 
-export function tripCard(t: TripDoc, tz: string, title: string, note?: string, buttons?: CardButton[]): Card {
+export function tripCard(t: TripRecord, tz: string, title: string, note?: string, buttons?: CardButton[]): Card {
   return { title, color: t.flags.length ? 'orange' : 'blue', lines: tripLines(t, tz), note, buttons };
 }
 
-export function accidentLines(a: AccidentDoc, tz: string): string[] {
+export function accidentLines(a: AccidentRecord, tz: string): string[] {
   return [
     `车辆：${a.plate}　报告人：${a.reporter.name}${a.trip ? `　出车 ${a.trip}` : ''}`,
     `时间：${a.occurred}　地点：${a.place}`,
@@ -57,7 +57,7 @@ export function accidentLines(a: AccidentDoc, tz: string): string[] {
   ];
 }
 
-export function accidentCard(a: AccidentDoc, tz: string, title: string, note?: string, withAck = false): Card {
+export function accidentCard(a: AccidentRecord, tz: string, title: string, note?: string, withAck = false): Card {
   return {
     title,
     color: a.status === 'closed' ? 'green' : a.status === 'reported' ? 'red' : 'orange',

@@ -4,7 +4,7 @@ import { transition } from '../../src/core/transition.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../reimbursements/models.ts';
 import { showDraft } from '../reimbursements/items.ts';
 import type { ClaimItem } from '../reimbursements/rules.ts';
-import { Versioned } from './models.ts';
+import { Trip } from './models.ts';
 import { loadTrip } from './common.ts';
 import { today, tripClaimProblem, tripCostItems } from './rules.ts';
 import { TRIP_NO_RE } from './trips.ts';
@@ -65,7 +65,7 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
   }
   // the trip's version decides between two clicks, even on two instances or in two chats; a draft
   // discarded later frees the trip again (heldBy above), and the next claim moves it on a version
-  if (!(await transition(Versioned.trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender.identity))) {
+  if (!(await transition(Trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender.identity))) {
     await ctx.toast(`出车 ${no} 的费用刚刚已经放进报销，不会重复放入。发送「报销」查看草稿。`);
     return;
   }

@@ -4,7 +4,7 @@ import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient 
 import { parseMobile } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
-import { Accident, Permit, Trip, Vehicle, type AccidentDoc, type Person, type PermitDoc, type TripDoc, type VehicleDoc } from './models.ts';
+import { Accident, Permit, Trip, Vehicle, type AccidentRecord, type Person, type PermitRecord, type TripRecord, type VehicleRecord } from './models.ts';
 import { parsePlate } from './rules.ts';
 
 /** The person acting, as recorded on the case. */
@@ -12,12 +12,12 @@ export function actor(ctx: StaffContext): Person {
   return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
 }
 
-export const loadVehicle = async (plate: string) => (await Vehicle.findById(plate).lean()) as unknown as VehicleDoc | null;
-export const loadTrip = async (no: string) => (await Trip.findById(no).lean()) as unknown as TripDoc | null;
-export const loadAccident = async (no: string) => (await Accident.findById(no).lean()) as unknown as AccidentDoc | null;
+export const loadVehicle = async (plate: string) => Vehicle.findById(plate).lean<VehicleRecord>();
+export const loadTrip = async (no: string) => Trip.findById(no).lean<TripRecord>();
+export const loadAccident = async (no: string) => Accident.findById(no).lean<AccidentRecord>();
 
-export async function permitsOf(staffId: string): Promise<PermitDoc[]> {
-  return (await Permit.find({ 'holder.staffId': staffId }).lean()) as unknown as PermitDoc[];
+export async function permitsOf(staffId: string): Promise<PermitRecord[]> {
+  return Permit.find({ 'holder.staffId': staffId }).lean<PermitRecord[]>();
 }
 
 /** A form field answer that must be a registered vehicle's plate. */
@@ -29,7 +29,7 @@ export async function parseRegisteredPlate(input: string): Promise<FieldResult> 
 }
 
 /** The vehicle named by the first word of the command; answers the person itself when it is not found. */
-export async function vehicleFromArgs(ctx: StaffContext, example: string): Promise<{ v: VehicleDoc; rest: string } | undefined> {
+export async function vehicleFromArgs(ctx: StaffContext, example: string): Promise<{ v: VehicleRecord; rest: string } | undefined> {
   const args = ctx.args.trim();
   let [, word = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args)!;
   // 粤B 12345 is typed with a space as often as without

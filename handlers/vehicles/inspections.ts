@@ -3,7 +3,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Inspection, Trip, Vehicle, Versioned, type TripDoc } from './models.ts';
+import { Inspection, Trip, Vehicle, type TripRecord } from './models.ts';
 import { actor, loadVehicle, text, vehicleFromArgs } from './common.ts';
 import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
 
@@ -12,7 +12,7 @@ import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } 
 /** A vehicle's trips started in `month` (yyyy-MM, in the bot's time zone) and what they add up to. */
 export async function usageOf(plate: string, month: string, tz: string): Promise<Usage> {
   const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: tz });
-  const trips = (await Trip.find({ plate, startedAt: { $gte: start.toJSDate(), $lt: start.plus({ months: 1 }).toJSDate() } }, { startOdometer: 1, endOdometer: 1, costs: 1 }).lean()) as unknown as TripDoc[];
+  const trips = await Trip.find({ plate, startedAt: { $gte: start.toJSDate(), $lt: start.plus({ months: 1 }).toJSDate() } }, { startOdometer: 1, endOdometer: 1, costs: 1 }).lean<TripRecord[]>();
   return monthlyUsage(trips);
 }
 
@@ -90,7 +90,7 @@ export async function recordMaintenance(ctx: StaffContext): Promise<void> {
   const set: Record<string, unknown> = { lastMaintenance: { on, odometer: km } };
   if (!v.openTrip && km > v.odometer) set.odometer = km;
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '保养', detail: `${km} km` };
-  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: set, $push: { history: entry } }, ctx.sender.identity))) {
+  if (!(await transition(Vehicle, v._id, v.version, { $set: set, $push: { history: entry } }, ctx.sender.identity))) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type Model } from 'mongoose';
+import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 
 /*
  * Company vehicles (车辆管理, §3.4). Distances are whole kilometres, money integer fen, calendar days
@@ -6,6 +6,15 @@ import mongoose, { Schema, type Model } from 'mongoose';
  * through core/transition.ts (the `version` field), because FerretDB 1.24 lets two filtered updates
  * both win. No index option FerretDB rejects (TTL, sparse, partial, text).
  */
+
+export const PERMIT_STATUSES = ['active', 'revoked'] as const;
+export const TRIP_STATUSES = ['open', 'ended'] as const;
+export const ACCIDENT_STATUSES = ['reported', 'acknowledged', 'closed'] as const;
+
+// sub-document fields say they are always written, so the inferred record types need no casts
+// (strings default to '' rather than being required: mongoose's `required` refuses an empty string)
+const text = { type: String, default: '' };
+const at = { type: Date, required: true };
 
 const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
 
@@ -27,7 +36,7 @@ const vehicleSchema = new Schema(
     odometer: { type: Number, default: 0 },
     /** The trip under way, if any: one at a time per vehicle. */
     openTrip: { type: String, default: null },
-    lastMaintenance: { type: new Schema({ on: String, odometer: Number }, { _id: false }), default: null },
+    lastMaintenance: { type: new Schema({ on: { type: String, required: true }, odometer: { type: Number, required: true } }, { _id: false }), default: null },
     active: { type: Boolean, default: true },
     history: { type: [historySchema], default: [] },
   },
@@ -49,8 +58,8 @@ const permitSchema = new Schema(
     assessor: { type: String, required: true },
     issuedBy: { type: personSchema, required: true },
     issuedAt: { type: Date, required: true },
-    status: { type: String, enum: ['active', 'revoked'], default: 'active' },
-    revoked: { type: new Schema({ by: personSchema, at: Date, reason: String }, { _id: false }), default: null },
+    status: { type: String, enum: PERMIT_STATUSES, default: 'active' },
+    revoked: { type: new Schema({ by: { type: personSchema, required: true }, at, reason: text }, { _id: false }), default: null },
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -58,7 +67,7 @@ permitSchema.index({ 'holder.staffId': 1, status: 1 });
 permitSchema.index({ status: 1, expiresOn: 1 });
 export const Permit = mongoose.model('Permit', permitSchema);
 
-const flagSchema = new Schema({ clause: String, code: String, message: String }, { _id: false });
+const flagSchema = new Schema({ clause: text, code: text, message: text }, { _id: false });
 
 /** One trip (出车记录, §3.4.5): odometer at both ends, what it was for, and what it cost. */
 const tripSchema = new Schema(
@@ -69,7 +78,7 @@ const tripSchema = new Schema(
     plate: { type: String, required: true },
     driver: { type: personSchema, required: true },
     permit: { type: String, required: true },
-    status: { type: String, enum: ['open', 'ended'], default: 'open' },
+    status: { type: String, enum: TRIP_STATUSES, default: 'open' },
     startedAt: { type: Date, required: true },
     startOdometer: { type: Number, required: true },
     purpose: { type: String, required: true },
@@ -78,7 +87,7 @@ const tripSchema = new Schema(
     endOdometer: { type: Number, default: null },
     /** fuel 油费, toll 过路费, parking 停车费, repair 维修费, in fen. */
     costs: {
-      type: new Schema({ fuel: Number, toll: Number, parking: Number, repair: Number }, { _id: false }),
+      type: new Schema({ fuel: { type: Number, default: 0 }, toll: { type: Number, default: 0 }, parking: { type: Number, default: 0 }, repair: { type: Number, default: 0 } }, { _id: false }),
       default: () => ({ fuel: 0, toll: 0, parking: 0, repair: 0 }),
     },
     note: { type: String, default: '' },
@@ -109,11 +118,11 @@ const accidentSchema = new Schema(
     injuries: { type: String, required: true },
     damage: { type: String, required: true },
     account: { type: String, default: '' },
-    status: { type: String, enum: ['reported', 'acknowledged', 'closed'], default: 'reported' },
+    status: { type: String, enum: ACCIDENT_STATUSES, default: 'reported' },
     reportedAt: { type: Date, required: true },
-    acknowledged: { type: new Schema({ by: personSchema, at: Date }, { _id: false }), default: null },
-    instructions: { type: [new Schema({ at: Date, by: personSchema, text: String }, { _id: false })], default: [] },
-    outcome: { type: new Schema({ at: Date, by: personSchema, text: String }, { _id: false }), default: null },
+    acknowledged: { type: new Schema({ by: { type: personSchema, required: true }, at }, { _id: false }), default: null },
+    instructions: { type: [new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false })], default: [] },
+    outcome: { type: new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false }), default: null },
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -186,90 +195,13 @@ const accidentCardSchema = new Schema(
 accidentCardSchema.index({ accident: 1 });
 export const AccidentCard = mongoose.model('AccidentCard', accidentCardSchema);
 
-/** The models as core/transition.ts takes them (mongoose's inferred types do not fit its generic). */
-export const Versioned = {
-  vehicle: Vehicle as unknown as Model<{ version: number }>,
-  permit: Permit as unknown as Model<{ version: number }>,
-  trip: Trip as unknown as Model<{ version: number }>,
-  accident: Accident as unknown as Model<{ version: number }>,
-};
-
 export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard];
 
-export interface Person {
-  staffId: string;
-  name: string;
-}
-export interface VehicleDoc {
-  _id: string;
-  version: number;
-  model: string;
-  post: string;
-  drivers: Person[];
-  odometer: number;
-  openTrip: string | null;
-  lastMaintenance: { on: string; odometer: number } | null;
-  active: boolean;
-}
-export interface PermitDoc {
-  _id: string;
-  version: number;
-  holder: Person;
-  vehicles: string[];
-  assessedOn: string;
-  expiresOn: string;
-  assessor: string;
-  issuedBy: Person;
-  issuedAt: Date;
-  status: 'active' | 'revoked';
-  revoked: { by: Person; at: Date; reason: string } | null;
-}
-export interface Costs {
-  fuel: number;
-  toll: number;
-  parking: number;
-  repair: number;
-}
-export interface TripDoc {
-  _id: string;
-  version: number;
-  plate: string;
-  driver: Person;
-  permit: string;
-  status: 'open' | 'ended';
-  startedAt: Date;
-  startOdometer: number;
-  purpose: string;
-  route: string;
-  endedAt: Date | null;
-  endOdometer: number | null;
-  costs: Costs;
-  note: string;
-  flags: { clause: string; code: string; message: string }[];
-  claimedAt: Date | null;
-}
-export interface AccidentDoc {
-  _id: string;
-  version: number;
-  plate: string;
-  trip: string | null;
-  reporter: Person;
-  occurred: string;
-  place: string;
-  injuries: string;
-  damage: string;
-  account: string;
-  status: 'reported' | 'acknowledged' | 'closed';
-  reportedAt: Date;
-  acknowledged: { by: Person; at: Date } | null;
-  instructions: { at: Date; by: Person; text: string }[];
-  outcome: { at: Date; by: Person; text: string } | null;
-}
-export interface ShuttleRunDoc {
-  _id: string;
-  plate: string;
-  post: string;
-  time: string;
-  route: string;
-  active: boolean;
-}
+/** Records as read with `.lean()`, derived from the schemas above (never written out by hand). */
+export type VehicleRecord = InferRawDocTypeFromSchema<typeof vehicleSchema>;
+export type PermitRecord = InferRawDocTypeFromSchema<typeof permitSchema>;
+export type TripRecord = InferRawDocTypeFromSchema<typeof tripSchema>;
+export type AccidentRecord = InferRawDocTypeFromSchema<typeof accidentSchema>;
+export type ShuttleRunRecord = InferRawDocTypeFromSchema<typeof shuttleRunSchema>;
+export type Person = VehicleRecord['drivers'][number];
+export type Costs = TripRecord['costs'];

@@ -2,7 +2,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { Permit, Vehicle, Versioned, type PermitDoc, type VehicleDoc } from './models.ts';
+import { Permit, Vehicle, type PermitRecord, type VehicleRecord } from './models.ts';
 import { permitLine, vehicleCard } from './cards.ts';
 import { actor, decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
 import { CLAUSE, MANAGERS, parseDay, parseKm, parsePlate, permitDatesProblem, today } from './rules.ts';
@@ -64,8 +64,8 @@ export async function registerVehicle(ctx: StaffContext): Promise<void> {
   await ctx.services.forms.start(ctx, registerVehicleForm.name, ctx.args);
 }
 
-async function activePermitsFor(plate: string): Promise<PermitDoc[]> {
-  return (await Permit.find({ vehicles: plate, status: 'active' }).lean()) as unknown as PermitDoc[];
+async function activePermitsFor(plate: string): Promise<PermitRecord[]> {
+  return Permit.find({ vehicles: plate, status: 'active' }).lean<PermitRecord[]>();
 }
 
 /** 车辆 <车牌> */
@@ -76,7 +76,7 @@ export async function showVehicle(ctx: StaffContext): Promise<void> {
 
 /** 车辆列表 */
 export async function listVehicles(ctx: StaffContext): Promise<void> {
-  const vs = (await Vehicle.find({ active: true }).sort({ _id: 1 }).limit(100).lean()) as unknown as VehicleDoc[];
+  const vs = await Vehicle.find({ active: true }).sort({ _id: 1 }).limit(100).lean<VehicleRecord[]>();
   if (!vs.length) {
     await ctx.reply('还没有登记车辆。综合部可发送「登记车辆」。');
     return;
@@ -97,7 +97,7 @@ export async function setDrivers(ctx: StaffContext): Promise<void> {
   const drivers = decodePeople(parsed.value);
   const v = found.v;
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '指定司机', detail: drivers.map((d) => d.name).join('、') };
-  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: { drivers }, $push: { history: entry } }, ctx.sender.identity))) {
+  if (!(await transition(Vehicle, v._id, v.version, { $set: { drivers }, $push: { history: entry } }, ctx.sender.identity))) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
@@ -118,7 +118,7 @@ export async function retireVehicle(ctx: StaffContext): Promise<void> {
     return;
   }
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '停用车辆', detail: rest.trim().slice(0, 100) };
-  if (!(await transition(Versioned.vehicle, v._id, v.version, { $set: { active: false }, $push: { history: entry } }, ctx.sender.identity))) {
+  if (!(await transition(Vehicle, v._id, v.version, { $set: { active: false }, $push: { history: entry } }, ctx.sender.identity))) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
@@ -196,7 +196,7 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
     await ctx.reply('请写明准驾证号和吊销原因，例如：吊销准驾证 ZJ-2026-001 违规将车交给无证人员驾驶');
     return;
   }
-  const p = (await Permit.findById(no.toUpperCase()).lean()) as unknown as PermitDoc | null;
+  const p = await Permit.findById(no.toUpperCase()).lean<PermitRecord>();
   if (!p) {
     await ctx.reply(`没有找到准驾证 ${no}。发送「准驾证」查看在册的准驾证。`);
     return;
@@ -206,8 +206,8 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
     return;
   }
   const revoked = { by: actor(ctx), at: ctx.services.now(), reason };
-  if (!(await transition(Versioned.permit, p._id, p.version, { $set: { status: 'revoked', revoked } }, ctx.sender.identity))) {
-    const now = (await readAfterTransition(Versioned.permit, p._id, p.version)) as unknown as PermitDoc | null;
+  if (!(await transition(Permit, p._id, p.version, { $set: { status: 'revoked', revoked } }, ctx.sender.identity))) {
+    const now = await readAfterTransition(Permit, p._id, p.version);
     await ctx.reply(`准驾证 ${p._id} 刚刚已由 ${now?.revoked?.by.name ?? '他人'} 处理。`);
     return;
   }
@@ -220,7 +220,7 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
 export async function listPermits(ctx: StaffContext): Promise<void> {
   const all = MANAGERS.some((r) => ctx.hasRole(r));
   const filter: Record<string, unknown> = all ? { status: 'active' } : { 'holder.staffId': ctx.sender?.staffId ?? '-' };
-  const ps = (await Permit.find(filter).sort({ expiresOn: 1 }).limit(100).lean()) as unknown as PermitDoc[];
+  const ps = await Permit.find(filter).sort({ expiresOn: 1 }).limit(100).lean<PermitRecord[]>();
   if (!ps.length) {
     await ctx.reply(all ? '没有在册的准驾证。发送「发准驾证」为考核通过的司机发证。' : `你没有准驾证。需要驾车请联系综合部考核发证（${CLAUSE.permit}）。`);
     return;

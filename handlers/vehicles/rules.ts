@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
 import { formatFen } from '../../src/core/money.ts';
 import type { ClaimItem } from '../reimbursements/rules.ts';
-import type { Costs, PermitDoc, TripDoc } from './models.ts';
+import type { Costs, PermitRecord, TripRecord } from './models.ts';
 
 /*
  * The rulebook's §3.4 (车辆管理) as pure functions named after what each clause says. Messages are
@@ -80,7 +80,7 @@ export function permitDatesProblem(assessedOn: string, expiresOn: string, todayI
 }
 
 /** Why `permit` does not let its holder drive `plate` on `todayIs`; undefined when it does. */
-export function permitProblem(permit: Pick<PermitDoc, '_id' | 'vehicles' | 'expiresOn' | 'status'>, plate: string, todayIs: string): string | undefined {
+export function permitProblem(permit: Pick<PermitRecord, '_id' | 'vehicles' | 'expiresOn' | 'status'>, plate: string, todayIs: string): string | undefined {
   if (permit.status === 'revoked') return `准驾证 ${permit._id} 已被吊销`;
   if (permit.expiresOn < todayIs) return `准驾证 ${permit._id} 已于 ${permit.expiresOn} 过期`;
   if (!permit.vehicles.includes(plate)) return `准驾证 ${permit._id} 不含车辆 ${plate}`;
@@ -106,7 +106,7 @@ export function permitReminderThreshold(expiresOn: string, todayIs: string, thre
  * Chinese refusal naming the clause (the reason says what 综合部 has to fix).
  */
 export function mayStartTrip(
-  permits: readonly Pick<PermitDoc, '_id' | 'vehicles' | 'expiresOn' | 'status'>[],
+  permits: readonly Pick<PermitRecord, '_id' | 'vehicles' | 'expiresOn' | 'status'>[],
   plate: string,
   todayIs: string,
 ): { ok: true; permit: string } | { ok: false; reason: string; message: string } {
@@ -170,7 +170,7 @@ export function costLines(c: Costs): string[] {
  * §3.4.5 按规定报账: a trip's costs as §3.5 items, one per kind of cost, each naming the trip in its
  * 所办事项 so 综合部 and 财务部 see which trip it was. The company contact (§3.5.3) is given.
  */
-export function tripCostItems(trip: Pick<TripDoc, '_id' | 'plate' | 'purpose' | 'costs' | 'endedAt'>, day: string, contact: string): ClaimItem[] {
+export function tripCostItems(trip: Pick<TripRecord, '_id' | 'plate' | 'purpose' | 'costs' | 'endedAt'>, day: string, contact: string): ClaimItem[] {
   const matter = `出车 ${trip._id} ${trip.plate}：${trip.purpose}`.slice(0, 100);
   return (Object.keys(COST_LABELS) as (keyof Costs)[])
     .filter((k) => trip.costs[k] > 0)
@@ -181,7 +181,7 @@ export function tripCostItems(trip: Pick<TripDoc, '_id' | 'plate' | 'purpose' | 
  * Why the trip's costs cannot be claimed by this person now; undefined when they can. `heldBy` is
  * where its items already are (the draft, or a claim still in the chain or paid): never twice.
  */
-export function tripClaimProblem(trip: Pick<TripDoc, '_id' | 'status' | 'driver' | 'costs'>, staffId: string, heldBy?: string): string | undefined {
+export function tripClaimProblem(trip: Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs'>, staffId: string, heldBy?: string): string | undefined {
   if (trip.driver.staffId !== staffId) return `出车 ${trip._id} 不是你开的车，费用由司机 ${trip.driver.name} 报销。`;
   if (trip.status !== 'ended') return `出车 ${trip._id} 还没有收车。请先发送「收车」登记里程和费用。`;
   if (costsTotal(trip.costs) === 0) return `出车 ${trip._id} 没有登记费用，不需要报销。`;
@@ -230,11 +230,11 @@ export interface Usage {
 }
 
 /** A vehicle's usage from its trips of the month: how many, kilometres driven, costs. */
-export function monthlyUsage(trips: readonly Pick<TripDoc, 'startOdometer' | 'endOdometer' | 'costs'>[]): Usage {
+export function monthlyUsage(trips: readonly Pick<TripRecord, 'startOdometer' | 'endOdometer' | 'costs'>[]): Usage {
   return trips.reduce(
     (u, t) => ({
       trips: u.trips + 1,
-      km: u.km + (t.endOdometer === null ? 0 : t.endOdometer - t.startOdometer),
+      km: u.km + (t.endOdometer == null ? 0 : t.endOdometer - t.startOdometer),
       costs: u.costs + costsTotal(t.costs),
     }),
     { trips: 0, km: 0, costs: 0 },

@@ -1,7 +1,7 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { isDuplicateKey, nextSequence } from '../../src/core/once.ts';
 import type { Card } from '../../src/core/types.ts';
-import { ShuttleDone, ShuttleRun, type Person, type ShuttleRunDoc } from './models.ts';
+import { ShuttleDone, ShuttleRun, type Person, type ShuttleRunRecord } from './models.ts';
 import { actor, permitsOf, vehicleFromArgs } from './common.ts';
 import { CLAUSE, mayStartTrip, parseTimeOfDay, today } from './rules.ts';
 
@@ -10,7 +10,7 @@ import { CLAUSE, mayStartTrip, parseTimeOfDay, today } from './rules.ts';
 export const shuttleDoneId = (run: string, day: string) => `${run}:${day}`;
 
 /** The card a driver gets for a run, with the one button that marks it done. */
-export function shuttleCard(run: ShuttleRunDoc, title: string, note?: string): Card {
+export function shuttleCard(run: ShuttleRunRecord, title: string, note?: string): Card {
   return {
     title,
     color: 'orange',
@@ -53,7 +53,7 @@ export async function removeShuttle(ctx: StaffContext): Promise<void> {
 /** 班车: today's runs and whether each was done. */
 export async function listShuttles(ctx: StaffContext): Promise<void> {
   const day = today(ctx.services.now(), ctx.services.config.timezone);
-  const runs = (await ShuttleRun.find({ active: true }).sort({ time: 1 }).lean()) as unknown as ShuttleRunDoc[];
+  const runs = await ShuttleRun.find({ active: true }).sort({ time: 1 }).lean<ShuttleRunRecord[]>();
   if (!runs.length) {
     await ctx.reply(`没有设置班车。综合部可发送：设置班车 粤B12345 07:30 宿舍→万达广场`);
     return;
@@ -66,7 +66,7 @@ export async function listShuttles(ctx: StaffContext): Promise<void> {
 /** 班车完成 <编号> / button 已完成: by a holder of a valid permit for the run's vehicle, once a day. */
 export async function markShuttleDone(ctx: StaffContext): Promise<void> {
   const id = (ctx.action?.value.run ?? ctx.args.trim()).toUpperCase();
-  const run = id ? ((await ShuttleRun.findById(id).lean()) as unknown as ShuttleRunDoc | null) : null;
+  const run = id ? await ShuttleRun.findById(id).lean<ShuttleRunRecord>() : null;
   if (!run || !run.active) {
     await ctx.toast('请写明班车编号，例如：班车完成 BC1（发送「班车」查看）');
     return;

@@ -2,7 +2,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Trip, VehicleEvent, Versioned, type TripDoc, type VehicleDoc } from './models.ts';
+import { Trip, Vehicle, VehicleEvent, type TripRecord, type VehicleRecord } from './models.ts';
 import { tripCard } from './cards.ts';
 import { actor, isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { CLAUSE, VIEWERS, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
@@ -40,7 +40,7 @@ async function driverOf(ctx: StaffContext) {
  * §3.4.2: the sender may start a trip in `v` only with a valid permit for it. A refusal is said
  * plainly to the person and reported to 综合部 at once (the rulebook dismisses whoever lends the car).
  */
-async function checkMayDrive(ctx: StaffContext, v: VehicleDoc): Promise<string | undefined> {
+async function checkMayDrive(ctx: StaffContext, v: VehicleRecord): Promise<string | undefined> {
   const who = actor(ctx);
   const verdict = mayStartTrip(await permitsOf(who.staffId), v._id, today(ctx.services.now(), ctx.services.config.timezone));
   if (verdict.ok) return verdict.permit;
@@ -58,7 +58,7 @@ async function checkMayDrive(ctx: StaffContext, v: VehicleDoc): Promise<string |
 }
 
 /** What stops anyone from starting a trip now: the vehicle out already, or the driver still out. */
-async function busy(ctx: StaffContext, v: VehicleDoc, staffId: string): Promise<boolean> {
+async function busy(ctx: StaffContext, v: VehicleRecord, staffId: string): Promise<boolean> {
   if (v.openTrip) {
     const t = await loadTrip(v.openTrip);
     await ctx.reply(`车辆 ${v._id} 正在出车（${v.openTrip}，司机 ${t?.driver.name ?? '—'}），要等收车后才能再出车。`);
@@ -94,7 +94,7 @@ export const startTripForm: FormDefinition = {
     await Trip.create({ _id: no, plate: vehicle._id, driver: who, permit, startedAt: now, startOdometer: startKm, purpose: v.purpose, route: v.route ?? '', flags: flag ? [flag] : [] });
     // one trip at a time per vehicle: the vehicle's version decides between two drivers at once
     // the trips are the vehicle's log: its own history keeps registry changes only, so it stays small
-    if (!(await transition(Versioned.vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm } }, ctx.sender.identity))) {
+    if (!(await transition(Vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm } }, ctx.sender.identity))) {
       await Trip.deleteOne({ _id: no });
       await ctx.reply(`没有登记：车辆 ${vehicle._id} 刚刚被别人登记出车或修改了。请发送「车辆 ${vehicle._id}」查看后再试。`);
       return;
@@ -161,7 +161,7 @@ export const endTripForm: FormDefinition = {
     const endKm = Number(v.endOdometer);
     const costs = { fuel: Number(v.fuel || 0), toll: Number(v.toll || 0), parking: Number(v.parking || 0), repair: Number(v.repair || 0) };
     const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '' };
-    if (!(await transition(Versioned.trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
+    if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
       await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
       return;
     }
@@ -187,7 +187,7 @@ async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endK
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await loadVehicle(plate);
     if (!v || v.openTrip !== no) return;
-    if (await transition(Versioned.vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity)) return;
+    if (await transition(Vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity)) return;
   }
   ctx.log.error({ trip: no, plate }, 'could not free the vehicle after a trip ended');
 }
@@ -196,7 +196,7 @@ async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endK
 export async function endTrip(ctx: StaffContext): Promise<void> {
   const who = await driverOf(ctx);
   if (!who) return;
-  const open = (await Trip.findOne({ 'driver.staffId': who.staffId, status: 'open' }).lean()) as unknown as TripDoc | null;
+  const open = await Trip.findOne({ 'driver.staffId': who.staffId, status: 'open' }).lean<TripRecord>();
   if (!open) {
     await ctx.reply('你没有未收车的出车。出车时发送「出车 车牌」。');
     return;
@@ -226,12 +226,12 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
     return;
   }
   const filter: Record<string, unknown> = plate && viewer ? { plate } : { 'driver.staffId': ctx.sender?.staffId ?? '-', ...(plate ? { plate } : {}) };
-  const trips = (await Trip.find(filter).sort({ startedAt: -1 }).limit(10).lean()) as unknown as TripDoc[];
+  const trips = await Trip.find(filter).sort({ startedAt: -1 }).limit(10).lean<TripRecord[]>();
   if (!trips.length) {
     await ctx.reply('没有出车记录。');
     return;
   }
-  const lines = trips.map((t) => `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer === null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`);
+  const lines = trips.map((t) => `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer == null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`);
   await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
 }
 

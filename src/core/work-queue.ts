@@ -153,4 +153,4 @@ export class WorkQueue<R> {
 }
 
 /** Marks a key whose event turned out to be finished already. */
-const FINISHED = { id: '', channel: '', chat: { id: '', isGroup: false }, userId: '', kind: 'message', receivedAt: new Date(0) } as unknown as BotEvent;
+const FINISHED: BotEvent = { id: '', channel: '', chat: { id: '', isGroup: false }, userId: '', kind: 'message', receivedAt: new Date(0) };

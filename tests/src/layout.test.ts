@@ -63,4 +63,9 @@ describe('layout', () => {
     const bad = [...filesUnder('handlers'), ...filesUnder('schedules')].filter((f) => readFileSync(path.join(root, f), 'utf8').includes('ctx.sender!'));
     expect(bad).toEqual([]);
   });
+
+  it('types records from their schemas: no double casts in handlers or schedules', () => {
+    const bad = [...filesUnder('handlers'), ...filesUnder('schedules')].filter((f) => readFileSync(path.join(root, f), 'utf8').includes('as unknown as'));
+    expect(bad).toEqual([]);
+  });
 });

@@ -21,6 +21,9 @@ export interface SweepResult {
   wronglyTouched: number;
   /** A second sweep right after, with nothing due: what the stored volume alone costs. */
   emptySweepMs: number;
+  /** Notifications the sweep got accepted at the stand-in, and 429s it met on the way. */
+  notifications: number;
+  rateLimited: number;
   /** FerretDB's explain of the due query: whether the filter, sort and limit reach SQLite. */
   plan: Record<string, unknown>;
 }
@@ -74,7 +77,7 @@ function complaint(round: string, i: number, now: Date, acceptedBy: { staffId: s
  */
 export async function sweepOnce(
   deps: Services,
-  o: { stored: number; due: number; insertBudgetMs: number; capAt: number; log: (m: string) => void },
+  o: { stored: number; due: number; insertBudgetMs: number; capAt: number; log: (m: string) => void; sends: () => { accepted: number; refused: number } },
 ): Promise<SweepResult> {
   const kefu = seeded ? undefined : await seedRecipients();
   const acceptedBy = kefu ? { staffId: kefu.id, name: kefu.name } : { staffId: String((await Staff.findOne({ phone: '13900000001' }).lean())!._id), name: '王客服' };
@@ -104,14 +107,20 @@ export async function sweepOnce(
   const due = await Complaint.countDocuments({ nextCheckAt: { $lte: now } });
 
   const explained = (await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(200).explain()) as unknown as Record<string, unknown>;
-  const plan = Object.fromEntries(Object.entries(explained).filter(([k]) => /pushdown|queryPlanner/i.test(k)));
+  // transition() writes with { _id, version }: whether that reaches SQLite as a key lookup
+  const first = await Complaint.findOne({ nextCheckAt: { $lte: now } }, { _id: 1 }).lean();
+  const byVersion = first ? ((await Complaint.find({ _id: first._id, version: 0 }).explain()) as unknown as Record<string, unknown>) : {};
+  const pick = (e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([k]) => /pushdown|queryPlanner/i.test(k)));
+  const plan = { dueQuery: pick(explained), transitionFilter: pick(byVersion) };
   let t = performance.now();
   await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(200).lean();
   const dueQueryMs = performance.now() - t;
 
+  const before = o.sends();
   t = performance.now();
   const report = await sweepComplaints(deps);
   const sweepMs = performance.now() - t;
+  const after = o.sends();
   const acted = new Set([...report.escalated, ...report.reminded, ...report.followUps]);
 
   t = performance.now();
@@ -120,5 +129,5 @@ export async function sweepOnce(
 
   const wronglyTouched = await Complaint.countDocuments({ version: { $gt: 0 }, dueAt: { $gt: now } });
   if (again.escalated.length + again.reminded.length + again.followUps.length) o.log('  the second sweep acted again: a defect');
-  return { stored: target, capped, asked: o.stored, insertMs, due, dueQueryMs, sweepMs, actedOn: acted.size, wronglyTouched, emptySweepMs, plan };
+  return { stored: target, capped, asked: o.stored, insertMs, due, dueQueryMs, sweepMs, actedOn: acted.size, wronglyTouched, emptySweepMs, notifications: after.accepted - before.accepted, rateLimited: after.refused - before.refused, plan };
 }

@@ -145,11 +145,11 @@ function table(f: FanoutResult | undefined, sweeps: SweepResult[]): string {
   }
   if (sweeps.length) {
     rows.push(
-      '| sweep over | insert time | due query | sweep (due acted on, with sends) | acted on / due | empty sweep after |',
-      '|---|---|---|---|---|---|',
+      '| sweep over | insert time | due query | sweep, sends included | acted on / due | cards sent / 429s | empty sweep after |',
+      '|---|---|---|---|---|---|---|',
       ...sweeps.map(
         (s) =>
-          `| ${s.stored.toLocaleString('en')}${s.capped ? ' (capped)' : ''} | ${ms(s.insertMs)} | ${ms(s.dueQueryMs)} | ${ms(s.sweepMs)} | ${s.actedOn} / ${s.due} | ${ms(s.emptySweepMs)} |`,
+          `| ${s.stored.toLocaleString('en')}${s.capped ? ' (capped)' : ''} | ${ms(s.insertMs)} | ${ms(s.dueQueryMs)} | ${ms(s.sweepMs)} | ${s.actedOn} / ${s.due} | ${s.notifications} / ${s.rateLimited} | ${ms(s.emptySweepMs)} |`,
       ),
     );
   }
@@ -157,12 +157,13 @@ function table(f: FanoutResult | undefined, sweeps: SweepResult[]): string {
 }
 
 async function main(): Promise<void> {
+  const w = await startWorld();
   const watchdog = setTimeout(() => {
     process.stderr.write(`bench:fanout gave up after ${DEADLINE_MS / 1000} s\n`);
-    process.exit(2);
+    // bounded: a cleanup stuck behind the hung work must not keep the process alive
+    void Promise.race([cleanup(), new Promise((r) => setTimeout(r, 15_000))]).finally(() => process.exit(2));
   }, DEADLINE_MS);
   watchdog.unref();
-  const w = await startWorld();
   const cleanup = async () => {
     await w.bot.stop().catch(() => {});
     await mongoose.disconnect().catch(() => {});
@@ -178,10 +179,13 @@ async function main(): Promise<void> {
     process.stdout.write(`fan-out: ${ms(f.totalMs)} for ${f.leaders} (${f.ratio.toFixed(2)}× the floor), 429s ${f.rateLimited}, lost ${f.lost}, dup ${f.duplicated}\n`);
     save({ fanout: f, sweeps });
     for (const n of SIZES) {
-      const s = await sweepOnce(w.bot.services, { stored: n, due: DUE, insertBudgetMs: INSERT_BUDGET_MS, capAt: 20_000, log: (m) => process.stdout.write(`${m}\n`) });
+      const s = await sweepOnce(w.bot.services, { stored: n, due: DUE, insertBudgetMs: INSERT_BUDGET_MS, capAt: 20_000,
+        log: (m) => process.stdout.write(`${m}\n`),
+        sends: () => ({ accepted: w.standin.sent().length, refused: w.standin.limitRefusals }),
+      });
       sweeps.push(s);
       process.stdout.write(`sweep over ${s.stored}: ${ms(s.sweepMs)}, acted on ${s.actedOn}/${s.due}, not-due changed ${s.wronglyTouched}, empty sweep ${ms(s.emptySweepMs)}\n`);
-      process.stdout.write(`  due query plan: ${JSON.stringify(s.plan).slice(0, 400)}\n`);
+      process.stdout.write(`  due query plan: ${JSON.stringify(s.plan).slice(0, 600)}\n`);
       save({ fanout: f, sweeps });
     }
   } finally {

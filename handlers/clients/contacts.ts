@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { BotContext } from '../../src/core/context.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
@@ -107,7 +107,8 @@ async function saveLog(ctx: BotContext, clientId: string, kind: ContactKind, val
   if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
   const due = await dueComplaintFollowUps(c.name, now);
   if (due.length) lines.push(`这个客户的投诉回访也到期了：${due.join('、')}。如果这次就是回访，请再发送「回访 编号 满意/不满意 情况」记录，计入投诉结案。`);
-  await ctx.reply({ title: `已记录${kind === 'call' ? '电话回访' : '拜访'}：${c.name}`, color: 'green', lines, note: '跟进周期从这次联系重新计算。' });
+  const note = kind === 'visit' ? '跟进周期从这次联系重新计算。现场照片可以直接发给我，附在这次拜访上。' : '跟进周期从这次联系重新计算。';
+  await ctx.reply({ title: `已记录${kind === 'call' ? '电话回访' : '拜访'}：${c.name}`, color: 'green', lines, note });
 }
 
 /** III.3.1.10 follow-ups of this client's complaints that are due and not yet made. */
@@ -206,4 +207,36 @@ export async function listPromises(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${promiseLine(p, now, tz)}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+}
+
+/** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */
+const PHOTO_WINDOW_MS = 2 * 3600_000;
+
+/**
+ * The sender's visit report logged within the photo window. By when it was written (wall clock):
+ * a report may be for an earlier day, and the photos follow the writing.
+ */
+async function recentVisitOf(ctx: StaffContext) {
+  if (!ctx.sender.staffId) return undefined;
+  const [log] = await ClientLog.find({ 'by.staffId': ctx.sender.staffId, kind: 'visit', createdAt: { $gte: new Date(Date.now() - PHOTO_WINDOW_MS) } })
+    .sort({ createdAt: -1 })
+    .limit(1)
+    .lean();
+  return log;
+}
+
+/** A picture from someone who just logged a visit belongs to that visit report. */
+export const wantsVisitPhoto = async (ctx: StaffContext): Promise<boolean> => (await recentVisitOf(ctx)) !== undefined;
+
+/** Keeps the photos (references) on the visit report; a log is never decided on, so a plain update is safe. */
+export async function attachVisitPhoto(ctx: StaffContext): Promise<void> {
+  const log = await recentVisitOf(ctx);
+  if (!log) {
+    await ctx.reply('收到了，但没有找到你刚记录的拜访。请先发送「拜访 客户名称」。');
+    return;
+  }
+  const refs = (ctx.event.attachments ?? []).map((a) => a.ref);
+  await ClientLog.updateOne({ _id: log._id }, { $addToSet: { photos: { $each: refs } } });
+  const n = new Set([...(log.photos ?? []), ...refs]).size;
+  await ctx.reply(`已附到 ${log.clientName} 的拜访报告（${log.day}），共 ${n} 张照片。`);
 }

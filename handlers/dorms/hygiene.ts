@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { BotContext } from '../../src/core/context.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
 import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } from './common.ts';
@@ -58,7 +58,7 @@ async function record(ctx: BotContext, dorm: string, values: Record<string, stri
   const date = DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!;
   await HygieneEvaluation.create({ dorm, date, items, score, inspector: actor(ctx), notes: values.notes ?? '', at: now });
   const failed = items.filter((i) => !i.pass).map((i) => i.label);
-  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。发送「卫生评比 ${date.slice(0, 7)}」看本月排名。`);
+  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。发送「卫生评比 ${date.slice(0, 7)}」看本月排名。现场照片可以直接发给我。`);
 }
 
 /**
@@ -108,4 +108,30 @@ export async function ranking(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.reply([`${month} 宿舍卫生评比（${CLAUSE.hygieneEvaluation}）：`, ...rows.map(rankLine)].join('\n'));
+}
+
+/** Pictures sent this long after recording an evaluation are its photos (§3.3.2). */
+const PHOTO_WINDOW_MS = 2 * 3600_000;
+
+async function recentEvaluationOf(ctx: StaffContext) {
+  if (!ctx.sender.staffId) return undefined;
+  const since = new Date(ctx.services.now().getTime() - PHOTO_WINDOW_MS);
+  const [e] = await HygieneEvaluation.find({ 'inspector.staffId': ctx.sender.staffId, at: { $gte: since } }).sort({ at: -1 }).limit(1).lean();
+  return e;
+}
+
+/** A picture from someone who just recorded a hygiene evaluation belongs to it. */
+export const wantsHygienePhoto = async (ctx: StaffContext): Promise<boolean> => (await recentEvaluationOf(ctx)) !== undefined;
+
+/** Keeps the photos (references) on the evaluation; nothing is decided on it, so a plain update is safe. */
+export async function attachHygienePhoto(ctx: StaffContext): Promise<void> {
+  const e = await recentEvaluationOf(ctx);
+  if (!e) {
+    await ctx.reply('收到了，但没有找到你刚记录的卫生评比。请先发送「卫生检查 宿舍名」。');
+    return;
+  }
+  const refs = (ctx.event.attachments ?? []).map((a) => a.ref);
+  await HygieneEvaluation.updateOne({ _id: e._id }, { $addToSet: { photos: { $each: refs } } });
+  const n = new Set([...(e.photos ?? []), ...refs]).size;
+  await ctx.reply(`已附到 ${e.dorm} ${e.date} 的卫生评比，共 ${n} 张照片。`);
 }

@@ -5,7 +5,7 @@ import { dormSettings } from './settings.ts';
 import { assignLeader, leaderFromCard, listDorms, unassignLeader } from './leaders.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { monthRecord, recordReturn } from './returns.ts';
-import { hygieneForm, ranking, startEvaluation } from './hygiene.ts';
+import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
 import { paidCommand, paidFromCard, rentForm, rentList, startRentReport } from './rent.ts';
 
 /**
@@ -17,6 +17,8 @@ export const dorms: Workflow = {
   name: 'dorms',
   title: '宿舍管理',
   forms: [reportForm, hygieneForm, rentForm],
+  // a picture right after 卫生检查 is a photo of that evaluation (§3.3.2); any other goes on to reimbursements
+  attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, handler: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
   commands: [

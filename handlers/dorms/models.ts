@@ -95,6 +95,8 @@ const hygieneSchema = new Schema(
     inspector: { type: personSchema, required: true },
     notes: { type: String, default: '' },
     at: { type: Date, required: true },
+    /** Pictures sent right after the evaluation, as chat-platform references. */
+    photos: { type: [String], default: [] },
   },
   { versionKey: false },
 );

@@ -4,7 +4,8 @@ import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Services } from '../../src/core/context.ts';
 import { updateCards, type CardRef } from '../../src/core/notify.ts';
-import { Accident, AccidentCard, Trip, type AccidentRecord } from './models.ts';
+import { Accident, AccidentCard, AccidentPhoto, Trip, type AccidentRecord } from './models.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
 import { accidentCard } from './cards.ts';
 import { actor, isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
 import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS } from './rules.ts';
@@ -53,7 +54,7 @@ export const accidentForm: FormDefinition = {
         tz,
         `事故已报备：${no}`,
         reached.length
-          ? '已第一时间报人防部。请保护现场、注意安全，按领导指示处理，不要私下承诺赔偿。'
+          ? '已第一时间报人防部。请保护现场、注意安全，按领导指示处理，不要私下承诺赔偿。现场照片可以直接发给我。'
           : '暂时联系不到人防部，请立即电话报告人防部负责人！',
       ),
     );
@@ -191,5 +192,41 @@ export async function showAccident(ctx: StaffContext): Promise<void> {
     return;
   }
   const handler = ACCIDENT_HANDLERS.some((r) => ctx.hasRole(r));
-  await ctx.reply(accidentCard(found.a, tz, `事故 ${found.a._id}`, undefined, handler && ctx.hasRole('guard_ops')));
+  const photos = await AccidentPhoto.countDocuments({ accident: found.a._id });
+  await ctx.reply(accidentCard(found.a, tz, `事故 ${found.a._id}`, photos ? `现场照片 ${photos} 张。` : undefined, handler && ctx.hasRole('guard_ops')));
+}
+
+/** Pictures sent this long after reporting an accident are its photos (§3.4.4), not receipts. */
+const PHOTO_WINDOW_MS = 2 * 3600_000;
+
+/** The reporter's latest open accident reported within the photo window, if any. */
+async function recentAccidentOf(ctx: StaffContext): Promise<AccidentRecord | undefined> {
+  if (!ctx.sender.staffId) return undefined;
+  const since = new Date(ctx.services.now().getTime() - PHOTO_WINDOW_MS);
+  const [a] = await Accident.find({ 'reporter.staffId': ctx.sender.staffId, reportedAt: { $gte: since }, status: { $ne: 'closed' } })
+    .sort({ reportedAt: -1 })
+    .limit(1)
+    .lean<AccidentRecord[]>();
+  return a;
+}
+
+/** A picture from someone who just reported an accident belongs to that accident. */
+export const wantsAccidentPhoto = async (ctx: StaffContext): Promise<boolean> => (await recentAccidentOf(ctx)) !== undefined;
+
+/** Keeps the photos (references) on the case and tells the sender how many it has. */
+export async function attachAccidentPhoto(ctx: StaffContext): Promise<void> {
+  const a = await recentAccidentOf(ctx);
+  if (!a) {
+    await ctx.reply('收到了，但没有找到你刚报备的事故。请先发送「事故报备」。');
+    return;
+  }
+  for (const att of ctx.event.attachments ?? []) {
+    try {
+      await AccidentPhoto.create({ _id: `${a._id}:${att.ref}`, accident: a._id, ref: att.ref, kind: att.kind, by: ctx.sender.identity, at: ctx.services.now() });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+  const n = await AccidentPhoto.countDocuments({ accident: a._id });
+  await ctx.reply(`已附到事故 ${a._id}（${a.plate}）的现场照片，共 ${n} 张。人防部查看「事故 ${a._id}」时能看到。`);
 }

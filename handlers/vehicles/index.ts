@@ -1,7 +1,7 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { vehicleModels } from './models.ts';
 import { vehicleSettings } from './settings.ts';
-import { acknowledgeAccident, accidentForm, closeAccident, instructAccident, reportAccident, showAccident } from './accidents.ts';
+import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, instructAccident, reportAccident, showAccident, wantsAccidentPhoto } from './accidents.ts';
 import { claimTrip } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
 import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
@@ -20,6 +20,8 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
+  attachment: { allow: 'staff', wants: wantsAccidentPhoto, handler: attachAccidentPhoto },
   commands: [
     { name: 'vehicles.trip.start', words: ['出车', 'tripstart'], allow: 'staff', summary: '出车登记：持准驾证才能出车，记录起始里程、用途、路线（§3.4.2、§3.4.5）', example: '出车 粤B12345', handler: startTrip },
     { name: 'vehicles.trip.end', words: ['收车', 'tripend'], allow: 'staff', summary: '收车登记：收车里程，油费、过路费、停车费、维修费', example: '收车', handler: endTrip },

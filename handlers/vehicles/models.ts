@@ -195,7 +195,18 @@ const accidentCardSchema = new Schema(
 accidentCardSchema.index({ accident: 1 });
 export const AccidentCard = mongoose.model('AccidentCard', accidentCardSchema);
 
-export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard];
+/**
+ * A photo of an accident (§3.4.4 报备…照片), kept as the chat platform's reference; `_id`
+ * `<accident>:<ref>` so a redelivered picture is kept once. Apart from the case, so it never races a decision.
+ */
+const accidentPhotoSchema = new Schema(
+  { _id: { type: String, required: true }, accident: { type: String, required: true }, ref: { type: String, required: true }, kind: { type: String, default: 'image' }, by: { type: String, default: '' }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+accidentPhotoSchema.index({ accident: 1 });
+export const AccidentPhoto = mongoose.model('AccidentPhoto', accidentPhotoSchema);
+
+export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard, AccidentPhoto];
 
 /** Records as read with `.lean()`, derived from the schemas above (never written out by hand). */
 export type VehicleRecord = InferRawDocTypeFromSchema<typeof vehicleSchema>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { CardPrompt, InboundEvent } from '../models/index.ts';
 import { InboxWriter, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
-import type { BotContext, Sender, Services } from './context.ts';
+import type { BotContext, Sender, Services, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
 import { echo, normalizeText, stripCommandPrefix } from './text.ts';
@@ -344,16 +344,17 @@ export class BotApp implements EventSink {
   }
 
   private async runAttachment(ctx: BotContext): Promise<void> {
-    const route = this.routes.attachment;
     if (!ctx.sender) {
       await ctx.reply(await unknownSenderText(ctx.event));
       return;
     }
-    if (!route || !isAllowed(route.allow, ctx)) {
-      await ctx.reply(ATTACHMENT_UNUSED);
+    const staff = ctx as StaffContext;
+    for (const route of this.routes.attachments ?? []) {
+      if (!isAllowed(route.allow, ctx) || (route.wants && !(await route.wants(staff)))) continue;
+      await runGuarded(route, ctx);
       return;
     }
-    await runGuarded(route, ctx);
+    await ctx.reply(ATTACHMENT_UNUSED);
   }
 
   private async runAction(ctx: BotContext, action: string): Promise<void> {

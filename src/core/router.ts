@@ -26,8 +26,12 @@ export type CommandRoute = Guarded & {
 
 export type ActionRoute = Guarded & { action: string };
 
-/** Where a picture or file sent in a private chat goes (e.g. a receipt photo for a reimbursement). */
-export type AttachmentRoute = Guarded;
+/**
+ * Where a picture or file sent in a private chat goes. A route with `wants` takes it only when that
+ * says so (e.g. the sender just reported an accident); a route without one takes what is left
+ * (a receipt photo for a reimbursement).
+ */
+export type AttachmentRoute = Guarded & { wants?: (ctx: StaffContext) => Promise<boolean> };
 
 /** Runs a route's handler once isAllowed has passed (which guarantees a sender unless `anyone`). */
 export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void> {
@@ -39,7 +43,8 @@ export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void>
 export interface RouteTable {
   commands: readonly CommandRoute[];
   actions: readonly ActionRoute[];
-  attachment?: AttachmentRoute;
+  /** Tried in order: those with `wants` first, then the one that takes the rest. */
+  attachments?: readonly AttachmentRoute[];
 }
 
 export function matchCommand(table: RouteTable, rawText: string): { route: CommandRoute; args: string } | undefined {

@@ -16,7 +16,7 @@ export interface Workflow {
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];
-  /** What a picture or file sent to the bot means in this workflow (one workflow may claim it). */
+  /** What a picture or file sent to the bot means in this workflow (one workflow may take them all; others say when they want one). */
   attachment?: AttachmentRoute;
   /** The mongoose models this workflow owns; their indexes are built at start. */
   models?: readonly Model<any>[];
@@ -45,14 +45,15 @@ export interface Composition {
 
 export function compose(installed: readonly Installed[]): Composition {
   const workflows = installed.map((i) => i.workflow);
-  const attachments = workflows.filter((w) => w.attachment);
-  if (attachments.length > 1) throw new Error(`only one workflow may take pictures and files: ${attachments.map((w) => w.name).join(', ')}`);
+  const routes = workflows.flatMap((w) => (w.attachment ? [w.attachment] : []));
+  const fallbacks = workflows.filter((w) => w.attachment && !w.attachment.wants);
+  if (fallbacks.length > 1) throw new Error(`only one workflow may take every picture and file: ${fallbacks.map((w) => w.name).join(', ')} (give the others a wants check)`);
   return {
     routes: {
       // order matters only for 帮助, which lists commands in this order
       commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
       actions: workflows.flatMap((w) => w.actions),
-      attachment: attachments[0]?.attachment,
+      attachments: [...routes.filter((r) => r.wants), ...routes.filter((r) => !r.wants)],
     },
     forms: workflows.flatMap((w) => w.forms ?? []),
     jobs: installed.flatMap((i) => i.jobs),

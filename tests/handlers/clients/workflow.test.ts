@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
@@ -125,6 +126,19 @@ describe('II phone follow-ups and visit reports restart the cadence', () => {
     expect(await say('duizhang', '承诺完成 CN-20261127-001 已送到')).toContain('已标记承诺完成');
     expect(await say('kefu', '承诺完成 CN-20261127-001')).toContain('已由陈队长标记完成');
     expect((await ClientPromise.findById('CN-20261127-001').lean())!.status).toBe('done');
+  });
+
+  it('II 拜访报告 keeps the pictures sent right after a visit with that report, once each', async () => {
+    await say('kefu', WANDA);
+    const visit = ['拜访 万达物业', '拜访目的: 巡查岗亭', '接待人: 张经理', '接待人职务: 物业经理', '客户需求: 跳过', '发现的问题: 跳过', '指导和培训: 跳过', '客户异议及处理: 跳过', '竞争对手情况: 跳过', '潜在客户信息: 跳过', '日期: 今天'];
+    expect(await say('duizhang', visit.join('\n'))).toContain('答应了客户什么');
+    expect(await say('duizhang', '跳过')).toContain('现场照片可以直接发给我');
+    const photo = (ref: string) =>
+      chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: 'duizhang', isGroup: false }, userId: 'duizhang', kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: new Date() });
+    expect((await photo('console:gangting.jpg')).join('\n')).toContain('已附到 万达物业 的拜访报告');
+    expect((await photo('console:gangting.jpg')).join('\n')).toContain('共 1 张');
+    expect((await photo('console:jilu.jpg')).join('\n')).toContain('共 2 张');
+    expect((await ClientLog.findOne({ kind: 'visit' }).lean())!.photos).toEqual(['console:gangting.jpg', 'console:jilu.jpg']);
   });
 
   it('refuses a promise without a due day and saves nothing of that answer', async () => {

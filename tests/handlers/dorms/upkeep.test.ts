@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import pino from 'pino';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
@@ -50,6 +51,18 @@ describe('§3.3.2 hygiene evaluations against the §3.3.1 checklist', () => {
     const rank = await say('zonghe', '卫生评比 2026-11');
     expect(rank).toMatch(/1\. 城北宿舍：平均 100 分[\s\S]*2\. 城南宿舍：平均 80 分（1 次，不合格 1 项）[\s\S]*东区宿舍：本期未评比/);
     expect(await say('zhangsan', '卫生检查 城南宿舍 合格 合格 合格 合格 合格 合格')).toContain('没有权限');
+  });
+});
+
+describe('§3.3.2 hygiene photos', () => {
+  it('keeps pictures sent right after an evaluation with it, once each', async () => {
+    expect(await say('chen', '卫生检查 合格 合格 合格 合格 合格 合格')).toContain('现场照片可以直接发给我');
+    const photo = (ref: string) =>
+      chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: 'chen', isGroup: false }, userId: 'chen', kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock });
+    expect((await photo('console:chuangpu.jpg')).join('\n')).toContain('已附到 城南宿舍');
+    expect((await photo('console:chuangpu.jpg')).join('\n')).toContain('共 1 张');
+    expect((await photo('console:beizi.jpg')).join('\n')).toContain('共 2 张');
+    expect((await HygieneEvaluation.findOne({ dorm: '城南宿舍' }).lean())!.photos).toEqual(['console:chuangpu.jpg', 'console:beizi.jpg']);
   });
 });
 

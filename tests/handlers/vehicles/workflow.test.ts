@@ -3,7 +3,8 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
 import { ACCIDENT_RE, CLAIM_RE, PLATE, TRIP_RE, endLines, permitLines, registerLines, seedPeople, startLines } from '../../helpers/vehicles.ts';
 import type { Bot } from '../../../src/bot.ts';
-import { Accident, Permit, Trip, Vehicle, VehicleEvent } from '../../../handlers/vehicles/models.ts';
+import { Accident, AccidentPhoto, Permit, Trip, Vehicle, VehicleEvent } from '../../../handlers/vehicles/models.ts';
+import { randomUUID } from 'node:crypto';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { chaseShuttles, remindExpiringPermits, remindMaintenance, resendUnacknowledgedAccidents } from '../../../schedules/vehicles.ts';
 
@@ -213,6 +214,26 @@ describe('§3.4.4 accidents', () => {
     expect(await say('renfang', `事故结果 ${no} 对方全责，保险已理赔`)).toContain('已结案');
     const a = await Accident.findById(no).lean();
     expect(a).toMatchObject({ status: 'closed', acknowledged: { by: { name: '刘人防' } }, instructions: [{ text: '先报警并拍照,等保险公司到场' }], outcome: { text: '对方全责,保险已理赔' } });
+  });
+});
+
+describe('§3.4.4 accident photos', () => {
+  const photo = (who: string, ref: string) =>
+    chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: who, isGroup: false }, userId: who, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock });
+
+  it('keeps pictures sent after 事故报备 with the accident, once each; another person\'s picture is still a receipt', async () => {
+    await registerAndPermit();
+    await say('siji', startLines());
+    const no = ACCIDENT_RE.exec(await say('siji', '事故报备\n发生时间: 今天 10:05\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过'))?.[0];
+    expect(no).toBeDefined();
+    expect((await photo('siji', 'console:scene-1.jpg')).join('\n')).toContain(`已附到事故 ${no}`);
+    const second = (await photo('siji', 'console:scene-2.jpg')).join('\n');
+    expect(second).toContain('共 2 张');
+    expect(await AccidentPhoto.countDocuments({ accident: no })).toBe(2);
+    expect(await say('renfang', `事故 ${no}`)).toContain('现场照片 2 张');
+    // someone who reported no accident: the picture goes on to reimbursements, as before
+    expect((await photo('renfang', 'console:receipt.jpg')).join('\n')).not.toContain('事故');
+    expect(await AccidentPhoto.countDocuments()).toBe(2);
   });
 });
 

@@ -40,9 +40,12 @@ describe('a workflow is one folder plus one line', () => {
     expect(() => loadConfig({ DUTY_REMIND_AT: '25:00' }, composition.settings)).toThrow(/DUTY_REMIND_AT/);
   });
 
-  it('refuses two workflows that both claim pictures and files', () => {
+  it('refuses two workflows that both take every picture; one that says when it wants a picture is asked first', () => {
     const a: Workflow = { ...duty, name: 'a', attachment: { allow: 'staff', handler: async () => {} } };
     const b: Workflow = { ...duty, name: 'b', attachment: { allow: 'staff', handler: async () => {} } };
-    expect(() => compose([install(a), install(b)])).toThrow(/only one workflow/);
+    expect(() => compose([install(a), install(b)])).toThrow(/only one workflow may take every picture/);
+    const wants = async () => true;
+    const c: Workflow = { ...duty, name: 'c', attachment: { allow: 'staff', wants, handler: async () => {} } };
+    expect(compose([install(a), install(c)]).routes.attachments?.map((r) => r.wants)).toEqual([wants, undefined]);
   });
 });

@@ -1,5 +1,6 @@
 import type { TableRow, TableSpec } from '../../src/core/table-file.ts';
 import { parseClientInput, type ClientInput, type ClientInputField } from './input.ts';
+import { FIELD_LABELS } from './rules.ts';
 
 /*
  * The client list's columns (I.2.8 客户信息资料库) and the check of every row, without I/O: a bad row
@@ -36,18 +37,7 @@ export const CLIENT_SHEET: TableSpec<Field> = {
     回访周期: 'callDays',
     拜访周期: 'visitDays',
   },
-  labels: {
-    name: '客户名称',
-    address: '地址',
-    phone: '电话',
-    contacts: '联系人',
-    posts: '驻点',
-    status: '状态',
-    owner: '负责人',
-    notes: '备注',
-    callDays: '电话回访周期',
-    visitDays: '拜访周期',
-  },
+  labels: FIELD_LABELS,
   required: ['name'],
   exampleHeader: '客户名称,地址,电话,联系人,驻点,状态,负责人,备注',
   requiredHint: '至少要有「客户名称」一列',

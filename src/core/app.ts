@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { CardPrompt, InboundEvent } from '../models/index.ts';
-import { InboxWriter, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt } from './inbox.ts';
+import { batchedSets, InboxWriter, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt, type Taken } from './inbox.ts';
 import type { BotContext, Sender, Services, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
@@ -51,6 +51,8 @@ export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
   private readonly work: WorkQueue<Outcome>;
   private readonly inbox = new InboxWriter();
+  /** The end-of-processing status writes, coalesced (one command for all that finish together). */
+  private readonly finishes = batchedSets(InboundEvent);
   private lanes = new Map<string, Promise<void>>();
   /** Events queued in this instance's lanes: recovery leaves them to their lane. */
   private queued = new Set<string>();
@@ -64,7 +66,7 @@ export class BotApp implements EventSink {
     watchSenderWrites();
     this.work = new WorkQueue<Outcome>(
       { concurrency: PROCESS_CONCURRENCY, maxHeld: MAX_HELD, maxWaiting: MAX_WAITING },
-      (key, event) => this.enqueue(key, event),
+      (key, event, recordedAt) => this.enqueue(key, event, false, recordedAt),
       (keys) => this.readBack(keys),
       services.log,
     );
@@ -78,7 +80,7 @@ export class BotApp implements EventSink {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return recorded;
     // the acknowledgement waits for the insert only; processing takes its turn in the work queue
-    this.work.push({ key: `${event.channel}:${event.id}`, event });
+    this.work.push({ key: `${event.channel}:${event.id}`, event, recordedAt: Date.now() });
     return 'accepted';
   }
 
@@ -86,7 +88,7 @@ export class BotApp implements EventSink {
     const recorded = await this.record(event);
     if (recorded !== 'accepted') return { result: recorded };
     // a click jumps the queue: its answer is due within 3 s
-    const work = new Promise<Outcome | undefined>((done) => this.work.push({ key: `${event.channel}:${event.id}`, event, done }, true));
+    const work = new Promise<Outcome | undefined>((done) => this.work.push({ key: `${event.channel}:${event.id}`, event, recordedAt: Date.now(), done }, true));
     const outcome = await Promise.race([work, new Promise<undefined>((r) => setTimeout(() => r(undefined), waitMs).unref())]);
     return { result: 'accepted', ...(outcome ?? { toast: '已收到，正在处理…' }) };
   }
@@ -126,10 +128,13 @@ export class BotApp implements EventSink {
         .sort({ receivedAt: 1, _id: 1 })
         .limit(RECOVER_PAGE)
         .lean();
-      const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id));
+      // attempt 0 of a record with an owner is claimed by the record: alive while its heartbeat is
+      // (wall clock, like the heartbeat — `now` may be a test clock)
+      const staleBefore = Date.now() - this.staleAfterMs;
+      const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id) && !(rec.by && rec.beatAt && rec.beatAt.getTime() > staleBefore));
       // through the lanes, so recovered events keep their order within a conversation
       const outcomes = await Promise.all(
-        mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true).catch(() => undefined)),
+        mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true, undefined, rec.by ? 1 : 0).catch(() => undefined)),
       );
       processed += outcomes.filter(Boolean).length;
       if (page.length < RECOVER_PAGE) return processed;
@@ -157,9 +162,9 @@ export class BotApp implements EventSink {
     return next;
   }
 
-  private enqueue(key: string, event: BotEvent, recovering = false): Promise<Outcome | undefined> {
+  private enqueue(key: string, event: BotEvent, recovering: boolean, recordedAt?: number, firstAttempt = 1): Promise<Outcome | undefined> {
     this.queued.add(key);
-    return this.inLane(event, () => this.processRecord(key, event, recovering)).finally(() => this.queued.delete(key));
+    return this.inLane(event, () => this.processRecord(key, event, recovering, recordedAt, firstAttempt)).finally(() => this.queued.delete(key));
   }
 
   /** Payloads of queued events kept by key only; events finished meanwhile are left out. */
@@ -172,7 +177,8 @@ export class BotApp implements EventSink {
 
   private async record(event: BotEvent): Promise<IntakeResult> {
     if (this.stopping) return 'stopped';
-    if (await this.inbox.record({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt })) return 'accepted';
+    const recorded = await this.inbox.record({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt, by: this.owner, beatAt: new Date() });
+    if (recorded) return 'accepted';
     this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
     return 'duplicate';
   }
@@ -182,12 +188,16 @@ export class BotApp implements EventSink {
    * point leaves a claim whose heartbeat stops, and the next attempt resumes after the replies
    * already sent (ReplyLedger).
    */
-  private async processRecord(key: string, event: BotEvent, recovering: boolean): Promise<Outcome | undefined> {
+  private async processRecord(key: string, event: BotEvent, recovering: boolean, recordedAt: number | undefined, firstAttempt: number): Promise<Outcome | undefined> {
     const staleBefore = new Date(Date.now() - this.staleAfterMs);
     // who is writing is read alongside the claim (a busy claim just drops it)
     const sender = this.resolveSender(event);
     sender.catch(() => undefined);
-    const taken = await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS);
+    // Attempt 0 of an event this instance recorded is claimed by the inbox record (by, beatAt):
+    // no write. Started within half the takeover bound, its first heartbeat lands before anyone
+    // may take it over; an event that waited longer here claims attempt 1 like a takeover would.
+    const implicit = !recovering && recordedAt !== undefined && Date.now() - recordedAt < this.staleAfterMs / 2;
+    const taken: Taken = implicit ? { kind: 'attempt', n: 0 } : await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS, firstAttempt);
     if (taken.kind === 'busy') return undefined;
     if (recovering || taken.kind !== 'attempt' || taken.n > 0) {
       // a takeover may race the end of the attempt it replaces: read the record once more
@@ -197,7 +207,7 @@ export class BotApp implements EventSink {
     if (taken.kind !== 'attempt') return this.giveUp(key, event, taken.kind === 'give-up');
     if (taken.n > 0 || recovering) this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
 
-    const stopBeat = keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log);
+    const stopBeat = keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log, implicit);
     const outcome: Outcome = {};
     let refId: string | null = null;
     try {
@@ -211,7 +221,7 @@ export class BotApp implements EventSink {
         refId = await this.fail(ctx, err);
         outcome.toast = ERROR_REPLY(refId);
       }
-      await InboundEvent.updateOne({ _id: key }, { $set: { status: refId ? 'failed' : 'done', attempts: taken.n + 1, finishedAt: new Date(), refId } });
+      await this.finishes.push({ _id: key, set: { status: refId ? 'failed' : 'done', attempts: taken.n + 1, finishedAt: new Date(), refId } });
     } catch (err) {
       // left as it is: the attempt's heartbeat stops and a later one takes over
       if (isDatabaseUnavailable(err)) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Model } from 'mongoose';
 import type { Logger } from '../logger.ts';
 import { isDuplicateKey } from './once.ts';
 import { InboxAttempt, SentReply } from '../models/inbox.ts';
@@ -30,8 +31,8 @@ export type Taken =
  * dies leaves a claim whose heartbeat stops, and once that is older than `staleBefore` the next
  * caller claims `#${n + 1}`. Attempts `0 … maxAttempts-1` process the event; `#maxAttempts` gives up.
  */
-export async function takeAttempt(key: string, owner: string, staleBefore: Date, maxAttempts: number): Promise<Taken> {
-  for (let n = 0; n <= maxAttempts; n++) {
+export async function takeAttempt(key: string, owner: string, staleBefore: Date, maxAttempts: number, from = 0): Promise<Taken> {
+  for (let n = from; n <= maxAttempts; n++) {
     const now = new Date();
     try {
       await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: owner, at: now, beatAt: now });
@@ -45,10 +46,17 @@ export async function takeAttempt(key: string, owner: string, staleBefore: Date,
   return { kind: 'abandoned' };
 }
 
-/** Refreshes an attempt's heartbeat until the returned function is called. */
-export function keepAlive(key: string, n: number, everyMs: number, log: Logger): () => void {
+/**
+ * Refreshes an attempt's heartbeat until the returned function is called. Attempt 0 of an event
+ * this instance recorded is claimed by the inbox record itself (see BotApp.processRecord), so its
+ * heartbeat is on that record.
+ */
+export function keepAlive(key: string, n: number, everyMs: number, log: Logger, onRecord = false): () => void {
   const timer = setInterval(() => {
-    InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } }).catch((err: unknown) =>
+    const beat = onRecord
+      ? InboundEvent.updateOne({ _id: key }, { $set: { beatAt: new Date() } })
+      : InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } });
+    beat.catch((err: unknown) =>
       log.warn({ err, eventKey: key }, 'attempt heartbeat failed'),
     );
   }, everyMs);
@@ -107,7 +115,7 @@ export class ReplyLedger implements SendLedger {
     const replyKey = `${this.key}:reply:${n}`;
     return send(idempotencyKey(replyKey)).then(async (ref) => {
       try {
-        await SentReply.create({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
+        await sentReplies().push({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
       } catch (err) {
         // the message is out; a missing record only matters if this event is ever run again
         if (!isDuplicateKey(err)) {
@@ -127,6 +135,10 @@ export class ReplyLedger implements SendLedger {
     if (ReplyLedger.unrecorded.size > 10_000) ReplyLedger.unrecorded.delete(ReplyLedger.unrecorded.keys().next().value!);
   }
 }
+
+/** Sent-reply records of every event in this process, coalesced (made on first use: the model must be registered). */
+let replyRecords: Coalescer<Record<string, unknown>, boolean> | undefined;
+const sentReplies = () => (replyRecords ??= batchedInserts(SentReply));
 
 const DB_DOWN = new Set([
   'MongoNetworkError',
@@ -151,26 +163,28 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** At most this many events go into one inbox write. */
-const MAX_INTAKE_BATCH = 200;
+/** At most this many records go into one write. */
+const MAX_BATCH = 200;
 
-type Pending = { doc: Record<string, unknown>; done: (err: unknown, duplicate?: boolean) => void };
+type Pending<T, R> = { item: T; done: (err: unknown, result?: R) => void };
 
 /**
- * Records inbound events, many per write: while one insert is in flight the next events wait and
- * then go in together (`insertMany`, unordered). On FerretDB/SQLite concurrent inserts wait on each
- * other's locks — 200 inserts 50 at a time took 6.4 s where 20 batches of 10 took 77 ms — so this
- * keeps the acknowledgement's one write cheap whatever the rate. A duplicate `_id` fails only its
- * own event (the dedupe); an outage fails the whole batch, and each event is answered with an error.
+ * Writes that many events make at the same time, coalesced: while one write is in flight the next
+ * ones wait and then go to the database together as one command. On FerretDB/SQLite concurrent
+ * writes wait on each other's locks — 200 inserts 50 at a time took 6.4 s where 20 batches of 10
+ * took 77 ms — so the per-event bookkeeping (inbox record, sent replies, the final status) costs a
+ * fraction of a round trip each, whatever the rate. `write` returns, per item, its result or the
+ * error that failed only that item.
  */
-export class InboxWriter {
-  private waiting: Pending[] = [];
+export class Coalescer<T, R> {
+  private waiting: Pending<T, R>[] = [];
   private busy = false;
 
-  /** Resolves true when the event was recorded now, false when it was recorded before. */
-  record(doc: Record<string, unknown>): Promise<boolean> {
+  constructor(private readonly write: (items: T[]) => Promise<(R | Error)[]>) {}
+
+  push(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ doc, done: (err, duplicate) => (err ? reject(err) : resolve(!duplicate)) });
+      this.waiting.push({ item, done: (err, result) => (err ? reject(err) : resolve(result as R)) });
       void this.flush();
     });
   }
@@ -178,25 +192,69 @@ export class InboxWriter {
   private async flush(): Promise<void> {
     if (this.busy || !this.waiting.length) return;
     this.busy = true;
-    const batch = this.waiting.splice(0, MAX_INTAKE_BATCH);
+    const batch = this.waiting.splice(0, MAX_BATCH);
     try {
-      await InboundEvent.insertMany(
-        batch.map((b) => b.doc),
-        { ordered: false },
-      );
-      for (const b of batch) b.done(undefined, false);
+      const results = await this.write(batch.map((b) => b.item));
+      batch.forEach((b, i) => (results[i] instanceof Error ? b.done(results[i]) : b.done(undefined, results[i] as R)));
     } catch (err) {
-      const failed = new Map(((err as { writeErrors?: { index: number; code?: number }[] }).writeErrors ?? []).map((w) => [w.index, w]));
-      batch.forEach((b, i) => {
-        if (!failed.size) return b.done(err);
-        const w = failed.get(i);
-        if (!w) b.done(undefined, false);
-        else if (isDuplicateKey(w)) b.done(undefined, true);
-        else b.done(err);
-      });
+      for (const b of batch) b.done(err);
     } finally {
       this.busy = false;
       void this.flush();
     }
+  }
+}
+
+type WriteError = { index: number; code?: number; errmsg?: string };
+
+function writeErrors(err: unknown): Map<number, WriteError> | undefined {
+  const list = (err as { writeErrors?: WriteError[] }).writeErrors;
+  return list?.length ? new Map(list.map((w) => [w.index, w])) : undefined;
+}
+
+/**
+ * Coalesced inserts into `model`: resolves true when the document was inserted, false when its
+ * `_id` was taken (the dedupe); a duplicate fails only itself, an outage fails every document.
+ */
+export function batchedInserts(model: Model<any>): Coalescer<Record<string, unknown>, boolean> {
+  return new Coalescer<Record<string, unknown>, boolean>(async (docs) => {
+    try {
+      await model.insertMany(docs, { ordered: false });
+      return docs.map(() => true);
+    } catch (err) {
+      const failed = writeErrors(err);
+      if (!failed) throw err;
+      return docs.map((_, i) => {
+        const w = failed.get(i);
+        if (!w) return true;
+        return isDuplicateKey(w) ? false : Object.assign(new Error(w.errmsg ?? 'insert failed'), { cause: err });
+      });
+    }
+  });
+}
+
+/** Coalesced `$set`s by bare `_id` (the one filter FerretDB 1.24 answers from its key), one `update` command per batch. */
+export function batchedSets(model: Model<any>): Coalescer<{ _id: string; set: Record<string, unknown> }, void> {
+  return new Coalescer<{ _id: string; set: Record<string, unknown> }, void>(async (items) => {
+    try {
+      await model.bulkWrite(
+        items.map(({ _id, set }) => ({ updateOne: { filter: { _id }, update: { $set: set } } })),
+        { ordered: false },
+      );
+      return items.map(() => undefined);
+    } catch (err) {
+      const failed = writeErrors(err);
+      if (!failed) throw err;
+      return items.map((_, i) => (failed.has(i) ? Object.assign(new Error(failed.get(i)!.errmsg ?? 'update failed'), { cause: err }) : undefined));
+    }
+  });
+}
+
+/** Records inbound events, many per write (see Coalescer): resolves true when recorded now, false when recorded before. */
+export class InboxWriter {
+  private readonly inserts = batchedInserts(InboundEvent);
+
+  record(doc: Record<string, unknown>): Promise<boolean> {
+    return this.inserts.push(doc);
   }
 }

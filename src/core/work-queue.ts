@@ -13,6 +13,8 @@ import type { BotEvent } from './types.ts';
 export interface WorkItem<R> {
   key: string;
   event?: BotEvent;
+  /** When this instance recorded the event (Date.now()); absent for events it did not record. */
+  recordedAt?: number;
   /** Called with the outcome when processing ends (card callbacks wait for it). */
   done?: (outcome: R | undefined) => void;
 }
@@ -34,7 +36,7 @@ export class WorkQueue<R> {
 
   constructor(
     private readonly opts: WorkQueueOptions,
-    private readonly run: (key: string, event: BotEvent) => Promise<R | undefined>,
+    private readonly run: (key: string, event: BotEvent, recordedAt?: number) => Promise<R | undefined>,
     /** Reads back the payloads of events still unfinished; missing keys were finished elsewhere. */
     private readonly load: (keys: string[]) => Promise<Map<string, BotEvent>>,
     private readonly log: Logger,
@@ -58,7 +60,7 @@ export class WorkQueue<R> {
       this.log.warn({ eventKey: item.key, waiting: this.size }, 'work queue full; the event is left to the recovery job');
       return false;
     }
-    if (item.event && !urgent && this.held >= this.opts.maxHeld) item = { key: item.key, done: item.done };
+    if (item.event && !urgent && this.held >= this.opts.maxHeld) item = { key: item.key, recordedAt: item.recordedAt, done: item.done };
     if (item.event) this.held++;
     this.keys.add(item.key);
     if (urgent) {
@@ -86,7 +88,7 @@ export class WorkQueue<R> {
       this.compact();
       this.held--;
       this.running++;
-      void this.run(item.key, item.event)
+      void this.run(item.key, item.event, item.recordedAt)
         .catch((err: unknown) => {
           this.log.error({ err, eventKey: item.key }, 'event processing failed');
           return undefined;

@@ -17,6 +17,13 @@ const inboundSchema = new Schema(
     receivedAt: { type: Date, required: true },
     finishedAt: { type: Date, default: null },
     refId: { type: String, default: null },
+    /**
+     * The instance that recorded the event and its heartbeat: the record is the claim of attempt 0
+     * (no separate write), taken over once `beatAt` is stale. Null on records made before this
+     * field existed, whose attempt 0 is an InboxAttempt like the others.
+     */
+    by: { type: String, default: null },
+    beatAt: { type: Date, default: null },
   },
   // stored exactly as received: minimize would drop a card's empty `value: {}` and handlers would read undefined
   { versionKey: false, minimize: false },

@@ -93,6 +93,26 @@ describe('crash recovery', () => {
     expect(calls).toBe(1);
   });
 
+  it('claims the first attempt with the inbox record itself: no attempt record is written', async () => {
+    expect(await chat.say('boss', '计数')).toEqual(['第 1 次']);
+    const [rec] = await InboundEvent.find().lean();
+    expect(rec).toMatchObject({ status: 'done', attempts: 1, by: expect.any(String) });
+    expect(await InboxAttempt.countDocuments()).toBe(0);
+  });
+
+  it('leaves an event alone while the instance that recorded it beats on the record, and takes it once that stops', async () => {
+    const key = await leftBehind('evt-owned', '计数');
+    await InboundEvent.updateOne({ _id: key }, { $set: { by: 'other', beatAt: new Date() } });
+    expect(await bot.app.recover()).toBe(0);
+    expect(calls).toBe(0);
+    await InboundEvent.updateOne({ _id: key }, { $set: { beatAt: longAgo() } });
+    expect(await bot.app.recover()).toBe(1);
+    // attempt 0 was the record's: the takeover is attempt 1
+    expect(await InboundEvent.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await InboxAttempt.findById(`${key}#1`).lean()).toBeTruthy();
+    expect(calls).toBe(1);
+  });
+
   it('resumes after the replies the dead process had already sent', async () => {
     const key = await leftBehind('evt-half', '两句', 1, 'boss');
     await SentReply.create({ _id: `${key}:reply:0`, event: key, n: 0, channel: 'console', at: longAgo() });

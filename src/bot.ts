@@ -8,6 +8,7 @@ import type { RouteTable } from './core/router.ts';
 import type { Channel, Receiver } from './core/types.ts';
 import type { Services } from './core/context.ts';
 import { ensureIndexes } from './models/index.ts';
+import { adoptLegacyInbox } from './core/inbox.ts';
 import { Scheduler, type JobDefinition } from './core/scheduler.ts';
 import type { Composition } from './core/workflow.ts';
 
@@ -63,6 +64,7 @@ export class Bot {
 
   async start(): Promise<void> {
     await ensureIndexes(this.opts.workflows.models);
+    await adoptLegacyInbox(this.opts.log);
     for (const r of this.opts.receivers) {
       await r.start(this.app);
       this.opts.log.info({ channel: r.channel }, 'channel started');

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { CardPrompt, InboundEvent } from '../models/index.ts';
-import { batchedSets, InboxWriter, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt, type Taken } from './inbox.ts';
+import { CardPrompt } from '../models/index.ts';
+import { InboxPending } from '../models/inbox.ts';
+import { Inbox, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt, type Taken } from './inbox.ts';
 import type { BotContext, Sender, Services, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
@@ -26,7 +27,7 @@ const RECOVER_PAGE = 100;
  * wait on one lock. 2 at once cost less FerretDB CPU per event but capped throughput at 2 ÷ the
  * per-event latency, which on a loaded machine was ≈ 20/s; 4 did better over the whole bench.
  */
-export const PROCESS_CONCURRENCY = 4;
+export const PROCESS_CONCURRENCY = Number(process.env.BOT_PROCESS_CONCURRENCY ?? 4);
 /** Queued events kept with their payload in memory; past it only the key, the payload is read back. */
 const MAX_HELD = 2000;
 /** Queued keys; past it an event is left to the recovery job (older than the takeover bound). */
@@ -50,9 +51,7 @@ interface Outcome {
 export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
   private readonly work: WorkQueue<Outcome>;
-  private readonly inbox = new InboxWriter();
-  /** The end-of-processing status writes, coalesced (one command for all that finish together). */
-  private readonly finishes = batchedSets(InboundEvent);
+  private readonly inbox = new Inbox();
   private lanes = new Map<string, Promise<void>>();
   /** Events queued in this instance's lanes: recovery leaves them to their lane. */
   private queued = new Set<string>();
@@ -117,12 +116,11 @@ export class BotApp implements EventSink {
    */
   async recover(now = new Date()): Promise<number> {
     if (this.work.size > PROCESS_CONCURRENCY) return 0;
-    const unfinished = ['received', 'processing'] as ('received' | 'processing')[];
-    const filter = { status: { $in: unfinished }, receivedAt: { $lt: new Date(now.getTime() - this.staleAfterMs) } };
+    const filter = { receivedAt: { $lt: new Date(now.getTime() - this.staleAfterMs) } };
     let after: { receivedAt: Date; _id: string } | undefined;
     let processed = 0;
     for (;;) {
-      const page = await InboundEvent.find(
+      const page = await InboxPending.find(
         after ? { ...filter, $or: [{ receivedAt: { $gt: after.receivedAt } }, { receivedAt: after.receivedAt, _id: { $gt: after._id } }] } : filter,
       )
         .sort({ receivedAt: 1, _id: 1 })
@@ -169,10 +167,10 @@ export class BotApp implements EventSink {
 
   /** Payloads of queued events kept by key only; events finished meanwhile are left out. */
   private async readBack(keys: string[]): Promise<Map<string, BotEvent>> {
-    // one read by _id each: FerretDB 1.24 scans the whole collection for an `$in`
-    const recs = await Promise.all(keys.map((_id) => InboundEvent.findById(_id, { event: 1, receivedAt: 1, status: 1 }).lean()));
-    const open = recs.filter((r) => r && (r.status === 'received' || r.status === 'processing'));
-    return new Map(open.map((r) => [r!._id, { ...(r!.event as BotEvent), receivedAt: r!.receivedAt }]));
+    // one read by _id each: FerretDB 1.24 filters an `$in` in Go, slower than its pushed-down `{_id}`
+    const recs = await Promise.all(keys.map((_id) => InboxPending.findById(_id, { event: 1, receivedAt: 1 }).lean()));
+    const open = recs.filter((r) => r !== null);
+    return new Map(open.map((r) => [r._id, { ...(r.event as BotEvent), receivedAt: r.receivedAt }]));
   }
 
   private async record(event: BotEvent): Promise<IntakeResult> {
@@ -200,9 +198,8 @@ export class BotApp implements EventSink {
     const taken: Taken = implicit ? { kind: 'attempt', n: 0 } : await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS, firstAttempt);
     if (taken.kind === 'busy') return undefined;
     if (recovering || taken.kind !== 'attempt' || taken.n > 0) {
-      // a takeover may race the end of the attempt it replaces: read the record once more
-      const rec = await InboundEvent.findById(key, { status: 1 }).lean();
-      if (!rec || rec.status === 'done' || rec.status === 'failed') return undefined;
+      // a takeover may race the end of the attempt it replaces: look once more
+      if (!(await this.inbox.isOpen(key))) return undefined;
     }
     if (taken.kind !== 'attempt') return this.giveUp(key, event, taken.kind === 'give-up');
     if (taken.n > 0 || recovering) this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
@@ -221,7 +218,7 @@ export class BotApp implements EventSink {
         refId = await this.fail(ctx, err);
         outcome.toast = ERROR_REPLY(refId);
       }
-      await this.finishes.push({ _id: key, set: { status: refId ? 'failed' : 'done', attempts: taken.n + 1, finishedAt: new Date(), refId } });
+      await this.inbox.finish(key, { status: refId ? 'failed' : 'done', attempts: taken.n + 1, refId });
     } catch (err) {
       // left as it is: the attempt's heartbeat stops and a later one takes over
       if (isDatabaseUnavailable(err)) {
@@ -230,7 +227,7 @@ export class BotApp implements EventSink {
       }
       refId = newRefId();
       this.log.error({ err, refId, eventKey: key }, 'event could not be processed');
-      await InboundEvent.updateOne({ _id: key }, { $set: { status: 'failed', attempts: taken.n + 1, finishedAt: new Date(), refId } }).catch(() => {});
+      await this.inbox.finish(key, { status: 'failed', attempts: taken.n + 1, refId }).catch(() => {});
     } finally {
       stopBeat();
     }
@@ -252,7 +249,7 @@ export class BotApp implements EventSink {
         .send({ channel: event.channel, chatId: event.chat.id }, ERROR_REPLY(refId))
         .catch((err: unknown) => this.log.error({ err, refId }, 'could not tell the user about the failure'));
     }
-    await InboundEvent.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), refId } });
+    await this.inbox.finish(key, { status: 'failed', attempts: MAX_ATTEMPTS, refId });
     return { toast: ERROR_REPLY(refId) };
   }
 

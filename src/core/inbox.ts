@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Logger } from '../logger.ts';
-import { isDuplicateKey } from './once.ts';
-import { InboxAttempt, SentReply } from '../models/inbox.ts';
-import { InboundEvent } from '../models/index.ts';
+import { isDuplicateKey, takeOnce } from './once.ts';
+import { InboxAttempt, InboxOutcome, InboxPending, SentReply } from '../models/inbox.ts';
+import { InboundEvent, OnceKey } from '../models/index.ts';
 import type { SendLedger } from './outbox.ts';
-import type { Channel, SentRef } from './types.ts';
+import type { BotEvent, Channel, SentRef } from './types.ts';
 
 /**
  * Attempts and replies of inbox events, safe against a crash at any point on FerretDB 1.24,
@@ -48,13 +48,13 @@ export async function takeAttempt(key: string, owner: string, staleBefore: Date,
 
 /**
  * Refreshes an attempt's heartbeat until the returned function is called. Attempt 0 of an event
- * this instance recorded is claimed by the inbox record itself (see BotApp.processRecord), so its
+ * this instance recorded is claimed by its InboxPending record (see BotApp.processRecord), so its
  * heartbeat is on that record.
  */
 export function keepAlive(key: string, n: number, everyMs: number, log: Logger, onRecord = false): () => void {
   const timer = setInterval(() => {
     const beat = onRecord
-      ? InboundEvent.updateOne({ _id: key }, { $set: { beatAt: new Date() } })
+      ? InboxPending.updateOne({ _id: key }, { $set: { beatAt: new Date() } })
       : InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } });
     beat.catch((err: unknown) =>
       log.warn({ err, eventKey: key }, 'attempt heartbeat failed'),
@@ -233,28 +233,92 @@ export function batchedInserts(model: Model<any>): Coalescer<Record<string, unkn
   });
 }
 
-/** Coalesced `$set`s by bare `_id` (the one filter FerretDB 1.24 answers from its key), one `update` command per batch. */
-export function batchedSets(model: Model<any>): Coalescer<{ _id: string; set: Record<string, unknown> }, void> {
-  return new Coalescer<{ _id: string; set: Record<string, unknown> }, void>(async (items) => {
-    try {
-      await model.bulkWrite(
-        items.map(({ _id, set }) => ({ updateOne: { filter: { _id }, update: { $set: set } } })),
-        { ordered: false },
-      );
-      return items.map(() => undefined);
-    } catch (err) {
-      const failed = writeErrors(err);
-      if (!failed) throw err;
-      return items.map((_, i) => (failed.has(i) ? Object.assign(new Error(failed.get(i)!.errmsg ?? 'update failed'), { cause: err }) : undefined));
-    }
+/** Coalesced deletes by `_id`, one `delete` command per batch. */
+export function batchedDeletes(model: Model<any>): Coalescer<string, void> {
+  return new Coalescer<string, void>(async (ids) => {
+    await model.deleteMany({ _id: { $in: ids } });
+    return ids.map(() => undefined);
   });
 }
 
-/** Records inbound events, many per write (see Coalescer): resolves true when recorded now, false when recorded before. */
-export class InboxWriter {
-  private readonly inserts = batchedInserts(InboundEvent);
+export interface InboxRecord {
+  _id: string;
+  channel: string;
+  event: BotEvent;
+  receivedAt: Date;
+  by: string | null;
+  beatAt: Date | null;
+}
 
-  record(doc: Record<string, unknown>): Promise<boolean> {
-    return this.inserts.push(doc);
+export interface Finish {
+  status: 'done' | 'failed';
+  attempts: number;
+  refId: string | null;
+}
+
+/**
+ * The inbox, laid out for FerretDB 1.24, where an insert is cheap whatever the collection's size
+ * but a read, update or delete — even by `_id` — scans the collection: the hot path only inserts
+ * into the collections that grow (InboundEvent, InboxOutcome, SentReply) and reads, updates and
+ * deletes only InboxPending, which holds just the backlog. Every write is coalesced with those of
+ * other events (Coalescer).
+ */
+export class Inbox {
+  private readonly pending = batchedInserts(InboxPending);
+  private readonly archive = batchedInserts(InboundEvent);
+  private readonly outcomes = batchedInserts(InboxOutcome);
+  private readonly cleared = batchedDeletes(InboxPending);
+
+  /**
+   * Records an event before it is acknowledged; resolves true when it is new. The pending record
+   * goes first: if the process dies before the archive insert, the event was not acknowledged and
+   * the pending record is taken over by recovery. A redelivery of an event still pending fails on
+   * the pending insert; one of a finished event fails on the archive insert and drops the pending
+   * record it just made (a crash before that leaves one that recovery finds finished).
+   */
+  async record(rec: InboxRecord): Promise<boolean> {
+    if (!(await this.pending.push({ ...rec }))) return false;
+    if (await this.archive.push({ _id: rec._id, channel: rec.channel, event: rec.event, receivedAt: rec.receivedAt })) return true;
+    await this.cleared.push(rec._id);
+    return false;
   }
+
+  /** Writes how the event ended, then drops it from the backlog. */
+  async finish(key: string, how: Finish): Promise<void> {
+    await this.outcomes.push({ _id: key, ...how, finishedAt: new Date() });
+    await this.cleared.push(key);
+  }
+
+  /** A takeover's check that the attempt it replaces did not finish meanwhile (rare path: scans the outcomes). */
+  async isOpen(key: string): Promise<boolean> {
+    if (!(await InboxPending.exists({ _id: key }))) return false;
+    if (!(await InboxOutcome.exists({ _id: key }))) return true;
+    await this.cleared.push(key);
+    return false;
+  }
+}
+
+const LEGACY_ADOPTED = 'inbox-split:adopted';
+
+/**
+ * Records of the inbox before it was split (one collection with a status) that were not finished
+ * are moved to InboxPending, once at start-up: nothing acknowledged before an upgrade is lost.
+ */
+export async function adoptLegacyInbox(log: Logger): Promise<number> {
+  // marked after the move (not claimed before it), so a crash midway repeats it; each step is idempotent
+  if (await OnceKey.exists({ _id: LEGACY_ADOPTED })) return 0;
+  const open = await InboundEvent.find({ status: { $in: ['received', 'processing'] } }).lean();
+  let adopted = 0;
+  for (const rec of open) {
+    try {
+      await InboxPending.create({ _id: rec._id, channel: rec.channel, event: rec.event, receivedAt: rec.receivedAt, by: null, beatAt: null });
+      adopted++;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    await InboundEvent.updateOne({ _id: rec._id }, { $unset: { status: 1 } });
+  }
+  if (adopted) log.info({ adopted }, 'unfinished events of the old inbox moved to the backlog');
+  await takeOnce(LEGACY_ADOPTED);
+  return adopted;
 }

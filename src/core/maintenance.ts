@@ -1,5 +1,5 @@
 import { CardPrompt, FormSession, InboundEvent, OnceKey, ScheduleSlot } from '../models/index.ts';
-import { InboxAttempt, SentReply } from '../models/inbox.ts';
+import { InboxAttempt, InboxOutcome, SentReply } from '../models/inbox.ts';
 import { RECOVER_EVERY_SECONDS } from './inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -46,7 +46,9 @@ export const housekeeping: JobDefinition = {
   catchUpMs: DAY,
   run: async (deps) => {
     const now = deps.now().getTime();
-    await InboundEvent.deleteMany({ receivedAt: { $lt: new Date(now - 14 * DAY) }, status: { $in: ['done', 'failed'] } });
+    // the dedupe record of an event still pending may go: it is kept apart in InboxPending
+    await InboundEvent.deleteMany({ receivedAt: { $lt: new Date(now - 14 * DAY) } });
+    await InboxOutcome.deleteMany({ finishedAt: { $lt: new Date(now - 14 * DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
     // the recovery job takes a slot every few seconds: its slots are only kept for a day

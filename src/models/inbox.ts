@@ -42,4 +42,38 @@ sentReplySchema.index({ event: 1 });
 sentReplySchema.index({ at: 1 });
 export const SentReply = mongoose.model('SentReply', sentReplySchema);
 
-export const inboxModels = [InboxAttempt, SentReply];
+/**
+ * An acknowledged event not yet finished, with its payload: inserted at intake (before the
+ * acknowledgement), deleted once its outcome is written. Kept small on purpose — it holds only the
+ * backlog — because on FerretDB 1.24 every read or update by `_id` scans its collection. `by` and
+ * `beatAt` are the claim of attempt 0 by the instance that recorded it (taken over once `beatAt`
+ * is stale); null on records moved here from the old inbox, whose attempt 0 is an InboxAttempt.
+ */
+const inboxPendingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    channel: { type: String, required: true },
+    event: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+    by: { type: String, default: null },
+    beatAt: { type: Date, default: null },
+  },
+  { versionKey: false, minimize: false },
+);
+export const InboxPending = mongoose.model('InboxPending', inboxPendingSchema, 'inboxpending');
+
+/** How an event ended: written once (insert only), then its InboxPending record is deleted. */
+const inboxOutcomeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    status: { type: String, enum: ['done', 'failed'], required: true },
+    attempts: { type: Number, required: true },
+    finishedAt: { type: Date, required: true },
+    refId: { type: String, default: null },
+  },
+  { versionKey: false },
+);
+inboxOutcomeSchema.index({ finishedAt: 1 });
+export const InboxOutcome = mongoose.model('InboxOutcome', inboxOutcomeSchema);
+
+export const inboxModels = [InboxAttempt, SentReply, InboxPending, InboxOutcome];

@@ -3,32 +3,27 @@ import mongoose, { Schema } from 'mongoose';
 /* The bot's own bookkeeping: inbox, guided forms, text-card buttons, schedule slots, once-keys, sequences. */
 
 /**
- * The inbox: every inbound event is inserted here before it is acknowledged (the unique `_id`
- * `${channel}:${eventId}` is the dedupe), and processed from this record, so a crash after the
- * acknowledgement loses nothing: start-up replays what is still `received`/`processing`.
+ * Every inbound event as received, inserted before it is acknowledged: the unique `_id`
+ * `${channel}:${eventId}` is the dedupe. Written once and never updated — on FerretDB 1.24 even a
+ * read or update by `_id` scans the whole collection, and this one grows with every event — so the
+ * work still to do is kept apart in the small InboxPending collection (src/models/inbox.ts) and
+ * the result in InboxOutcome. `status` and the fields after it exist only on records written
+ * before that split; start-up moves those still unfinished to InboxPending.
  */
 const inboundSchema = new Schema(
   {
     _id: { type: String, required: true },
     channel: { type: String, required: true },
     event: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ['received', 'processing', 'done', 'failed'], default: 'received' },
-    attempts: { type: Number, default: 0 },
     receivedAt: { type: Date, required: true },
-    finishedAt: { type: Date, default: null },
-    refId: { type: String, default: null },
-    /**
-     * The instance that recorded the event and its heartbeat: the record is the claim of attempt 0
-     * (no separate write), taken over once `beatAt` is stale. Null on records made before this
-     * field existed, whose attempt 0 is an InboxAttempt like the others.
-     */
-    by: { type: String, default: null },
-    beatAt: { type: Date, default: null },
+    status: { type: String, enum: ['received', 'processing', 'done', 'failed'] },
+    attempts: { type: Number },
+    finishedAt: { type: Date },
+    refId: { type: String },
   },
   // stored exactly as received: minimize would drop a card's empty `value: {}` and handlers would read undefined
   { versionKey: false, minimize: false },
 );
-inboundSchema.index({ status: 1, receivedAt: 1 });
 inboundSchema.index({ receivedAt: 1 });
 export const InboundEvent = mongoose.model('InboundEvent', inboundSchema);
 

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
           event: (openId, text) => messageEvent({ token: world.token, openId, text }),
           post: post(url),
           standin: world.standin,
-          unfinished: label === 'bot' ? () => mongoose.connection.db!.collection('inboundevents').countDocuments({ status: { $nin: ['done', 'failed'] } }) : async () => 0,
+          unfinished: label === 'bot' ? () => mongoose.connection.db!.collection('inboxpending').countDocuments() : async () => 0,
         });
         // /proc stat counts in clock ticks of 1/100 s
         const ticks = 100;

@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { useDatabase } from '../helpers/db.ts';
 import { MemoryReceiver, startTestBot, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
 import { FORM_SUBMIT_ACTION } from '../../src/core/forms.ts';
 import { composition } from '../../src/workflows.ts';
 
@@ -47,7 +48,7 @@ type Who = 'stranger' | 'guard';
  * replies) and once-keys always; a bound guard may also open a form, leave numbered buttons or
  * start a reimbursement draft, as the guard's commands do.
  */
-const BOOKKEEPING = ['InboundEvent', 'InboxAttempt', 'SentReply', 'OnceKey'];
+const BOOKKEEPING = ['InboundEvent', 'InboxAttempt', 'SentReply', 'OnceKey', 'InboxPending', 'InboxOutcome'];
 const MAY_CHANGE: Record<Who, Set<string>> = {
   stranger: new Set(BOOKKEEPING),
   guard: new Set([...BOOKKEEPING, 'FormSession', 'CardPrompt', 'ReimbursementDraft']),
@@ -108,7 +109,7 @@ async function deliver(s: { who: Who; channel: Channel; inGroup: boolean }, buil
 async function checkOne(who: Who, send: () => Promise<{ key: string; shown: string[] }>): Promise<void> {
   const before = await counts(who);
   const { key, shown } = await send();
-  const rec = await InboundEvent.findById(key).lean();
+  const rec = await InboxOutcome.findById(key).lean();
   expect(rec?.status, `handler failed: ${rec?.refId}`).toBe('done');
   for (const s of shown) expect(s, 'every answer is Chinese').toMatch(CHINESE);
   expect(await counts(who)).toEqual(before);

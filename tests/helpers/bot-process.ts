@@ -181,9 +181,9 @@ export function figures(standin: LarkStandin, sent: number, ackedOpenIds: string
   };
 }
 
-/** Inbox records not yet done or failed. */
+/** Acknowledged events not yet done or failed. */
 export async function unfinishedEvents(): Promise<number> {
-  return mongoose.connection.db!.collection('inboundevents').countDocuments({ status: { $nin: ['done', 'failed'] } });
+  return mongoose.connection.db!.collection('inboxpending').countDocuments();
 }
 
 /** Polls until `check` is true or `timeoutMs` passes; returns whether it became true. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { Bot, type BotOptions } from '../../src/bot.ts';
-import { InboundEvent } from '../../src/models/index.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
 import { renderCardText } from '../../src/core/render.ts';
 import { TEXT_ONLY, type BotEvent, type Card, type Channel, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../../src/core/types.ts';
 import { composition } from '../../src/workflows.ts';
@@ -96,8 +96,7 @@ export class MemoryReceiver implements Receiver {
 export async function waitProcessed(key: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const rec = await InboundEvent.findById(key, { status: 1 }).lean();
-    if (rec && (rec.status === 'done' || rec.status === 'failed')) return;
+    if (await InboxOutcome.exists({ _id: key })) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`event ${key} was not processed within ${timeoutMs} ms`);

@@ -20,6 +20,7 @@ import { createHttpServer, listen } from '../../src/http.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
 
 /*
  * The Lark channel end to end: events are POSTed to the bot's real HTTP server encrypted and
@@ -249,7 +250,7 @@ describe('Lark conversations', () => {
     const attempts = standin.sendAttempts().filter((r) => r.body.receive_id === p2p(ADMIN));
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1950);
-    expect((await InboundEvent.findOne().lean())?.status).toBe('done');
+    expect((await InboxOutcome.findOne().lean())?.status).toBe('done');
   });
 });
 
@@ -301,7 +302,7 @@ describe('Lark cards', () => {
     // a private chat: the updated card may show the full number
     expect(patched).toContain('13800000001');
     expect(standin.cards(p2p(ADMIN))).toHaveLength(1);
-    expect(await InboundEvent.findById(`lark:${res.eventId}`).lean()).toMatchObject({ status: 'done' });
+    expect(await InboxOutcome.findById(`lark:${res.eventId}`).lean()).toMatchObject({ status: 'done' });
   });
 
   it('a card click from someone who is not an admin changes nothing', async () => {

@@ -12,6 +12,7 @@ const { routes } = composition;
 import type { RouteTable } from '../../src/core/router.ts';
 import { DISABLED_REPLY, HOW_TO_BIND } from '../../src/core/app.ts';
 import { FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
 import { BindCode } from '../../handlers/foundation/models.ts';
 import { ONLY_TEXT_HINT, WechatyReceiver } from '../../src/receivers/wechaty.ts';
 
@@ -217,7 +218,7 @@ describe('a failing handler', () => {
   it('answers with a reference id (编号) and the next 帮助 still works', async () => {
     const id = wx.say(wx.people.admin, '爆炸');
     await waitProcessed(`wechat:${id}`);
-    const rec = await InboundEvent.findById(`wechat:${id}`).lean();
+    const rec = await InboxOutcome.findById(`wechat:${id}`).lean();
     expect(rec?.status).toBe('failed');
     expect(rec?.refId).toMatch(/^[0-9A-F]{8}$/);
     const [reply] = wx.deliveredTo(wx.people.admin.id).slice(-1);

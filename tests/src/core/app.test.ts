@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
 import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
-import { InboxAttempt, SentReply } from '../../../src/models/inbox.ts';
+import { InboxAttempt, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
 import { MAX_ATTEMPTS } from '../../../src/core/app.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -50,15 +50,17 @@ describe('delivery', () => {
     expect(again).toEqual([]);
     expect(calls).toBe(1);
     expect(await InboundEvent.countDocuments()).toBe(1);
+    expect(await InboxOutcome.countDocuments()).toBe(1);
   });
 
   it('records an event before processing it, and a later instance finishes it after a crash', async () => {
     // what a crash between acknowledgement and processing leaves behind
-    await InboundEvent.create({ _id: 'console:evt-lost', channel: 'console', event: message('evt-lost', '计数'), receivedAt: new Date(Date.now() - 5 * 60_000) });
+    await InboxPending.create({ _id: 'console:evt-lost', channel: 'console', event: message('evt-lost', '计数'), receivedAt: new Date(Date.now() - 5 * 60_000), by: 'dead', beatAt: new Date(Date.now() - 5 * 60_000) });
     const recovered = await bot.app.recover();
     expect(recovered).toBe(1);
     expect(calls).toBe(1);
-    expect((await InboundEvent.findById('console:evt-lost').lean())?.status).toBe('done');
+    expect((await InboxOutcome.findById('console:evt-lost').lean())?.status).toBe('done');
+    expect(await InboxPending.countDocuments()).toBe(0);
   });
 });
 
@@ -67,7 +69,8 @@ describe('crash recovery', () => {
   /** What a process killed after recording `text` leaves behind: the record and, optionally, its dead attempts. */
   async function leftBehind(id: string, text: string, deadAttempts = 0, userId = 'boss'): Promise<string> {
     const key = `console:${id}`;
-    await InboundEvent.create({ _id: key, channel: 'console', event: { ...message(id, text, userId), receivedAt: longAgo() }, receivedAt: longAgo() });
+    // an old-format record (no owner): its attempt 0 is an InboxAttempt like the others
+    await InboxPending.create({ _id: key, channel: 'console', event: { ...message(id, text, userId), receivedAt: longAgo() }, receivedAt: longAgo(), by: null, beatAt: null });
     for (let n = 0; n < deadAttempts; n++) {
       await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: 'dead', at: longAgo(), beatAt: longAgo() });
     }
@@ -78,7 +81,7 @@ describe('crash recovery', () => {
   it('takes over an event whose process died between claiming the attempt and writing the status', async () => {
     const key = await leftBehind('evt-claimed', '计数', 1);
     expect(await bot.app.recover()).toBe(1);
-    expect(await InboundEvent.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
     expect(calls).toBe(1);
     expect(await bot.app.recover()).toBe(0);
   });
@@ -95,20 +98,20 @@ describe('crash recovery', () => {
 
   it('claims the first attempt with the inbox record itself: no attempt record is written', async () => {
     expect(await chat.say('boss', '计数')).toEqual(['第 1 次']);
-    const [rec] = await InboundEvent.find().lean();
-    expect(rec).toMatchObject({ status: 'done', attempts: 1, by: expect.any(String) });
+    expect(await InboxOutcome.find().lean()).toMatchObject([{ status: 'done', attempts: 1 }]);
     expect(await InboxAttempt.countDocuments()).toBe(0);
+    expect(await InboxPending.countDocuments()).toBe(0);
   });
 
   it('leaves an event alone while the instance that recorded it beats on the record, and takes it once that stops', async () => {
     const key = await leftBehind('evt-owned', '计数');
-    await InboundEvent.updateOne({ _id: key }, { $set: { by: 'other', beatAt: new Date() } });
+    await InboxPending.updateOne({ _id: key }, { $set: { by: 'other', beatAt: new Date() } });
     expect(await bot.app.recover()).toBe(0);
     expect(calls).toBe(0);
-    await InboundEvent.updateOne({ _id: key }, { $set: { beatAt: longAgo() } });
+    await InboxPending.updateOne({ _id: key }, { $set: { beatAt: longAgo() } });
     expect(await bot.app.recover()).toBe(1);
     // attempt 0 was the record's: the takeover is attempt 1
-    expect(await InboundEvent.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
     expect(await InboxAttempt.findById(`${key}#1`).lean()).toBeTruthy();
     expect(calls).toBe(1);
   });
@@ -127,7 +130,7 @@ describe('crash recovery', () => {
     await bot.app.recover();
     await bot.app.recover();
     expect(calls).toBe(0);
-    const rec = await InboundEvent.findById(key).lean();
+    const rec = await InboxOutcome.findById(key).lean();
     expect(rec?.status).toBe('failed');
     expect(sentTo('poison')).toEqual([expect.stringContaining(`编号 ${rec?.refId}`)]);
   });
@@ -139,7 +142,7 @@ describe('crash recovery', () => {
     }
     const key = await leftBehind('evt-behind', '计数', 1, 'behind');
     expect(await bot.app.recover()).toBe(1);
-    expect((await InboundEvent.findById(key).lean())?.status).toBe('done');
+    expect((await InboxOutcome.findById(key).lean())?.status).toBe('done');
     expect(sentTo('behind')).toHaveLength(1);
   });
 });
@@ -149,7 +152,7 @@ describe('the one error path', () => {
     const [reply] = await chat.say('boss', '爆炸');
     const ref = /编号 ([0-9A-F]{8})/.exec(reply ?? '')?.[1];
     expect(ref, reply).toBeDefined();
-    const rec = await InboundEvent.findOne({ refId: ref }).lean();
+    const rec = await InboxOutcome.findOne({ refId: ref }).lean();
     expect(rec?.status).toBe('failed');
     expect(await chat.say('boss', '计数')).toEqual(['第 1 次']);
   });

@@ -10,7 +10,7 @@ import { echo, normalizeText, stripCommandPrefix } from './text.ts';
 import type { BotEvent, Card, CardButton, EventSink, IntakeResult, Role } from './types.ts';
 import { ROLE_LABELS } from './roles.ts';
 import { resolveSender, unknownSenderText, watchSenderWrites } from './senders.ts';
-import { WorkQueue } from './work-queue.ts';
+import { Lanes, WorkQueue } from './work-queue.ts';
 
 export { DISABLED_REPLY, HOW_TO_BIND, identityKey, invalidateSender, unknownSenderText } from './senders.ts';
 
@@ -52,7 +52,7 @@ export class BotApp implements EventSink {
   private inflight = new Set<Promise<unknown>>();
   private readonly work: WorkQueue<Outcome>;
   private readonly inbox = new Inbox();
-  private lanes = new Map<string, Promise<void>>();
+  private readonly lanes = new Lanes();
   /** Events queued in this instance's lanes: recovery leaves them to their lane. */
   private queued = new Set<string>();
   private stopping = false;
@@ -141,28 +141,10 @@ export class BotApp implements EventSink {
     }
   }
 
-  /**
-   * One person's messages in one chat are handled in arrival order (a form's answers must not
-   * overtake each other); different conversations run in parallel.
-   */
-  private inLane<T>(event: BotEvent, work: () => Promise<T>): Promise<T> {
-    const key = `${event.channel}:${event.chat.id}:${event.userId}`;
-    const prev = this.lanes.get(key) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const settled = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.lanes.set(key, settled);
-    void settled.then(() => {
-      if (this.lanes.get(key) === settled) this.lanes.delete(key);
-    });
-    return next;
-  }
-
   private enqueue(key: string, event: BotEvent, recovering: boolean, recordedAt?: number, firstAttempt = 1): Promise<Outcome | undefined> {
     this.queued.add(key);
-    return this.inLane(event, () => this.processRecord(key, event, recovering, recordedAt, firstAttempt)).finally(() => this.queued.delete(key));
+    // one person's messages in one chat in arrival order (a form's answers must not overtake each other)
+    return this.lanes.run(`${event.channel}:${event.chat.id}:${event.userId}`, () => this.processRecord(key, event, recovering, recordedAt, firstAttempt)).finally(() => this.queued.delete(key));
   }
 
   /** Payloads of queued events kept by key only; events finished meanwhile are left out. */

@@ -34,6 +34,7 @@ export class Outbox {
   private senders = new Map<Channel, ChannelSender>();
   private appQueues = new Map<Channel, PQueue>();
   private chatQueues = new Map<string, PQueue>();
+  private chatUsed = new Map<string, number>();
   private ledger?: SendLedger;
 
   private limits = new Map<Channel, ChannelLimits>();
@@ -74,6 +75,7 @@ export class Outbox {
     scoped.senders = this.senders;
     scoped.appQueues = this.appQueues;
     scoped.chatQueues = this.chatQueues;
+    scoped.chatUsed = this.chatUsed;
     scoped.ledger = ledger;
     return scoped;
   }
@@ -151,11 +153,28 @@ export class Outbox {
     const key = `${target.channel}:${targetKey(target)}`;
     let q = this.chatQueues.get(key);
     if (!q) {
+      this.pruneChatQueues(limits.perChat.interval);
       q = new PQueue({ ...limits.perChat, strict: true });
       this.chatQueues.set(key, q);
     }
-    // queues are kept per chat (not dropped when idle) so the 5/s window holds across bursts
+    this.chatUsed.set(key, Date.now());
     return q.add(attempt);
+  }
+
+  /**
+   * A chat's queue is kept while its window can still matter (so the 5/s limit holds across bursts)
+   * and dropped once idle for two windows: a fan-out to thousands of chats does not keep thousands
+   * of queues for the life of the process.
+   */
+  private pruneChatQueues(intervalMs: number): void {
+    if (this.chatQueues.size < 256) return;
+    const before = Date.now() - 2 * intervalMs;
+    for (const [key, q] of this.chatQueues) {
+      if (q.size === 0 && q.pending === 0 && (this.chatUsed.get(key) ?? 0) < before) {
+        this.chatQueues.delete(key);
+        this.chatUsed.delete(key);
+      }
+    }
   }
 
   private async rememberButtons(target: Target, card: Card): Promise<void> {

@@ -1,35 +1,122 @@
-import { Identity, Staff, onPeopleWrite } from '../models/index.ts';
+import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff, onPeopleWrite } from '../models/index.ts';
 import type { BotEvent, Role } from './types.ts';
 import type { Sender } from './context.ts';
 
 /**
- * Who is writing, cached: every event needs it and it costs two reads (Identity, then Staff).
- * Only people who may use the bot are cached — an unknown or disabled sender is looked up each
- * time, so a new binding counts at once. Any write to staff or identities made through mongoose in
- * this process clears the cache (a disabled person is refused at once on the instance that disabled
- * them); another instance sees the change within `SENDER_CACHE_MS`.
+ * Who is writing, from a directory of every identity and active staff member kept in memory.
+ * Looking one person up costs two reads, and on FerretDB 1.24 each scans its collection, so per
+ * event that was the largest cost; the directory costs one read of a one-document collection
+ * (PeopleStamp) per event instead, and a full reload only when the stamp changed — that is, after
+ * any write to staff or identities, on any instance — or every DIRECTORY_MAX_AGE_MS (changes made
+ * outside the bot). A write made by this process clears the directory at once as well.
  */
-export const SENDER_CACHE_MS = 5000;
-const MAX_CACHED = 10_000;
+export const DIRECTORY_MAX_AGE_MS = 60_000;
 
-type Cached = { sender: Omit<Sender, 'roles'> & { roles: Role[] }; at: number };
-const cache = new Map<string, Cached>();
-/** Bumped by every clear: a lookup that raced a write does not cache what it read. */
+type Person = Omit<Sender, 'roles'> & { roles: Role[] };
+interface Directory {
+  stamp: string | null;
+  loadedAt: number;
+  people: Map<string, Person>;
+  /** Identities whose staff record is disabled (told so rather than how to bind). */
+  disabled: Set<string>;
+}
+
+let directory: Directory | undefined;
+let loading: Promise<Directory> | undefined;
+/** Bumped by every local write: a load that raced one is not kept. */
 let generation = 0;
 let watching = false;
 
-/** Forgets cached senders: one identity, or all when none is given. Called on every staff/identity write. */
-export function invalidateSender(identity?: string): void {
+/** Forgets the directory; the next lookup reloads it. Called on every local staff/identity write. */
+export function invalidateSender(): void {
   generation++;
-  if (identity === undefined) cache.clear();
-  else cache.delete(identity);
+  directory = undefined;
 }
 
-/** Clears the cache on any write to staff or identities, whichever code makes it (schema hooks in src/models/people.ts). */
+/** Clears the directory on any write to staff or identities made through mongoose in this process (schema hooks in src/models/people.ts). */
 export function watchSenderWrites(): void {
   if (watching) return;
   watching = true;
   onPeopleWrite(() => invalidateSender());
+}
+
+/**
+ * Reads of the stamp, shared: a caller joins the read that starts after it asked (never one already
+ * in flight, which could predate a write that returned before the caller arrived), so many events
+ * share one read and each still sees every write finished before it.
+ */
+class StampReader {
+  private inflight?: Promise<string | null>;
+  private queued?: Promise<string | null>;
+
+  read(): Promise<string | null> {
+    if (!this.inflight) return this.start();
+    this.queued ??= this.inflight.then(
+      () => this.startQueued(),
+      () => this.startQueued(),
+    );
+    return this.queued;
+  }
+
+  private startQueued(): Promise<string | null> {
+    this.queued = undefined;
+    return this.start();
+  }
+
+  private start(): Promise<string | null> {
+    const p = PeopleStamp.findById(PEOPLE_STAMP_ID, { token: 1 })
+      .lean()
+      .then((d) => d?.token ?? null);
+    this.inflight = p;
+    const clear = () => {
+      if (this.inflight === p) this.inflight = undefined;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+}
+const stamps = new StampReader();
+
+async function load(stamp: string | null, now: number): Promise<Directory> {
+  const gen = generation;
+  const [links, staff] = await Promise.all([
+    Identity.find({}, { staffId: 1 }).lean(),
+    Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).lean(),
+  ]);
+  const byId = new Map(staff.map((s) => [String(s._id), s]));
+  const people = new Map<string, Person>();
+  const disabled = new Set<string>();
+  for (const link of links) {
+    const s = byId.get(String(link.staffId));
+    if (!s?.active) {
+      disabled.add(link._id);
+      continue;
+    }
+    people.set(link._id, { identity: link._id, staffId: String(s._id), name: s.name, roles: (s.roles ?? []) as Role[], phone: s.phone, post: s.post, dorm: s.dorm });
+  }
+  const d = { stamp, loadedAt: now, people, disabled };
+  if (gen === generation) directory = d;
+  return d;
+}
+
+/** The directory as of now: reloaded when the stamp moved, it is too old, or a local write cleared it. */
+async function current(now: number): Promise<Directory> {
+  const stamp = await stamps.read();
+  const d = directory;
+  if (d && d.stamp === stamp && now - d.loadedAt < DIRECTORY_MAX_AGE_MS) return d;
+  // one load at a time; a caller arriving during a load whose stamp is older waits for it and reloads
+  for (;;) {
+    const inflight = loading;
+    if (!inflight) break;
+    const got = await inflight.catch(() => undefined);
+    if (got && got.stamp === stamp && directory === got) return got;
+  }
+  loading = load(stamp, now);
+  try {
+    return await loading;
+  } finally {
+    loading = undefined;
+  }
 }
 
 export const HOW_TO_BIND =
@@ -39,8 +126,7 @@ export const DISABLED_REPLY = '你的员工账号已停用，暂时无法使用�
 
 /** What someone the bot cannot serve is told: a disabled person so; anyone else how to bind. */
 export async function unknownSenderText(event: Pick<BotEvent, 'channel' | 'userId'>): Promise<string> {
-  const link = await Identity.findById(identityKey(event)).lean();
-  return link ? DISABLED_REPLY : HOW_TO_BIND;
+  return (await current(Date.now())).disabled.has(identityKey(event)) ? DISABLED_REPLY : HOW_TO_BIND;
 }
 
 export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string {
@@ -51,34 +137,13 @@ export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string
 export async function resolveSender(event: Pick<BotEvent, 'channel' | 'userId' | 'userName'>, admins: readonly string[], now = Date.now()): Promise<Sender | null> {
   const identity = identityKey(event);
   const isBootAdmin = admins.includes(identity);
-  const hit = cache.get(identity);
-  if (hit && now - hit.at < SENDER_CACHE_MS) return toSender(hit.sender, isBootAdmin);
-  const gen = generation;
-  const link = await Identity.findById(identity).lean();
-  // by _id alone: FerretDB 1.24 answers only a bare `{_id}` filter from its key, anything more is a scan
-  const found = link ? await Staff.findById(link.staffId).lean() : null;
-  const staff = found?.active ? found : null;
-  if (!staff && !isBootAdmin) {
-    cache.delete(identity);
-    return null;
-  }
-  const sender = {
-    identity,
-    staffId: staff ? String(staff._id) : undefined,
-    name: staff?.name ?? event.userName ?? '管理员',
-    roles: (staff?.roles ?? []) as Role[],
-    phone: staff?.phone,
-    post: staff?.post,
-    dorm: staff?.dorm,
-  };
-  if (staff && gen === generation) {
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(identity, { sender, at: now });
-  }
-  return toSender(sender, isBootAdmin);
+  const person = (await current(now)).people.get(identity);
+  if (person) return toSender(person, isBootAdmin);
+  if (!isBootAdmin) return null;
+  return toSender({ identity, name: event.userName ?? '管理员', roles: [] }, true);
 }
 
-function toSender(s: Cached['sender'], isBootAdmin: boolean): Sender {
+function toSender(s: Person, isBootAdmin: boolean): Sender {
   const roles = new Set<Role>(s.roles);
   if (isBootAdmin) roles.add('admin');
   return { ...s, roles };

@@ -156,3 +156,22 @@ export class WorkQueue<R> {
 
 /** Marks a key whose event turned out to be finished already. */
 const FINISHED: BotEvent = { id: '', channel: '', chat: { id: '', isGroup: false }, userId: '', kind: 'message', receivedAt: new Date(0) };
+
+/** Work run one after another per key (a conversation) and in parallel across keys. */
+export class Lanes {
+  private tails = new Map<string, Promise<void>>();
+
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tails.set(key, settled);
+    void settled.then(() => {
+      if (this.tails.get(key) === settled) this.tails.delete(key);
+    });
+    return next;
+  }
+}

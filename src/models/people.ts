@@ -9,25 +9,36 @@ import { ROLES } from '../core/types.ts';
 
 
 /*
- * Staff and identities are read on every event and cached (src/core/senders.ts); these hooks tell
- * the cache about every write made through mongoose, whichever code makes it.
+ * Staff and identities are read on every event from a directory each instance keeps in memory
+ * (src/core/senders.ts). Every write made through mongoose, whichever code makes it, tells this
+ * process's directory at once and stamps PeopleStamp afterwards, which every instance reads before
+ * trusting its copy: a write's effect (a disabled person, new roles, a binding) holds everywhere
+ * from the moment the write returns.
  */
+const peopleStampSchema = new Schema({ _id: { type: String, required: true }, token: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+/** One document (`_id: 'people'`) whose token changes with every staff or identity write; tiny, so reading it is cheap on FerretDB. */
+export const PeopleStamp = mongoose.model('PeopleStamp', peopleStampSchema);
+export const PEOPLE_STAMP_ID = 'people';
+
 const peopleWriteListeners = new Set<() => void>();
 /** Calls `fn` after every write to staff or identities; returns the unsubscribe function. */
 export function onPeopleWrite(fn: () => void): () => void {
   peopleWriteListeners.add(fn);
   return () => peopleWriteListeners.delete(fn);
 }
-function peopleWritten(): void {
+/** Awaited by mongoose (an async post hook), so the write returns only once the stamp has changed. */
+async function peopleWritten(): Promise<void> {
   for (const fn of peopleWriteListeners) fn();
+  await PeopleStamp.updateOne({ _id: PEOPLE_STAMP_ID }, { $set: { token: new mongoose.Types.ObjectId().toHexString(), at: new Date() } }, { upsert: true });
 }
 const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'replaceOne', 'deleteOne', 'deleteMany'] as const;
 function watchWrites(schema: Schema): void {
-  schema.post('save', peopleWritten);
-  schema.post([...QUERY_WRITES], peopleWritten);
-  schema.post('deleteOne', { document: true, query: false }, peopleWritten);
-  schema.post('insertMany', peopleWritten);
-  schema.post('bulkWrite', peopleWritten);
+  const stamp = async () => peopleWritten();
+  schema.post('save', stamp);
+  schema.post([...QUERY_WRITES], stamp);
+  schema.post('deleteOne', { document: true, query: false }, stamp);
+  schema.post('insertMany', stamp);
+  schema.post('bulkWrite', stamp);
 }
 
 const staffSchema = new Schema(

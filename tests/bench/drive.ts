@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Identity, Staff } from '../../src/models/index.ts';
+import { planSteps } from '../../handlers/reimbursements/approval.ts';
+import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 import type { LarkStandin } from '../helpers/lark-standin.ts';
 
 /** What one pipeline did at one offered rate. */
@@ -41,13 +43,13 @@ export function stats(values: number[]): Stats {
 let phoneSeq = 0;
 
 /** `n` bound staff per pipeline (`${id}_bot`, `${id}_minimal`), each with a role that can use the whole mix. */
-export async function seedPeople(prefix: string, n: number): Promise<string[]> {
+export async function seedPeople(prefix: string, n: number, roles: string[] = ['guard', 'customer_service']): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `ou_${prefix}_${i}`);
   for (const suffix of ['bot', 'minimal']) {
     for (let from = 0; from < n; from += 500) {
       const slice = ids.slice(from, from + 500);
       const staff = await Staff.insertMany(
-        slice.map((id, i) => ({ name: `队员${from + i}`, phone: `13${String(++phoneSeq).padStart(9, '0')}`, roles: ['guard', 'customer_service'], post: '万达广场' })),
+        slice.map((id, i) => ({ name: `队员${from + i}`, phone: `13${String(++phoneSeq).padStart(9, '0')}`, roles, post: '万达广场' })),
       );
       await Identity.insertMany(
         slice.map((id, i) => ({ _id: `lark:${id}_${suffix}`, staffId: staff[i]!._id, channel: 'lark', userId: `${id}_${suffix}`, boundAt: new Date() })),
@@ -167,11 +169,10 @@ export interface ClickResult {
 }
 
 /**
- * Card clicks at `rate`/s for `seconds`, each from a bound person on a button whose action no
- * longer exists (the full callback path — record, claim, sender, route, toast — without a
- * workflow's own writes); measures the time to the callback's answer.
+ * Card clicks at `rate`/s for `seconds` (each a 批准 on a claim's approval card, see seedClaims);
+ * measures the time to the callback's answer.
  */
-export async function runClicks(o: { rate: number; seconds: number; people: string[]; click(openId: string): unknown; post(payload: unknown): Promise<{ status: number; body: string }> }): Promise<ClickResult> {
+export async function runClicks(o: { rate: number; seconds: number; people: string[]; click(openId: string, i: number): unknown; post(payload: unknown): Promise<{ status: number; body: string }> }): Promise<ClickResult> {
   const n = Math.round(o.rate * o.seconds);
   const times: Promise<{ ms: number; ok: boolean }>[] = [];
   const start = performance.now();
@@ -180,7 +181,7 @@ export async function runClicks(o: { rate: number; seconds: number; people: stri
     while (performance.now() < due) await sleep(2);
     const t0 = performance.now();
     times.push(
-      o.post(o.click(o.people[i % o.people.length]!)).then(
+      o.post(o.click(o.people[i % o.people.length]!, i)).then(
         (r) => ({ ms: performance.now() - t0, ok: r.status === 200 && /toast|card/.test(r.body) }),
         () => ({ ms: performance.now() - t0, ok: false }),
       ),
@@ -189,4 +190,33 @@ export async function runClicks(o: { rate: number; seconds: number; people: stri
   const done = await Promise.all(times);
   const ms = done.map((d) => d.ms);
   return { rate: o.rate, sent: n, answered: done.filter((d) => d.ok).length, answer: stats(ms), over1s: ms.filter((m) => m > 1000).length, over3s: ms.filter((m) => m > 3000).length };
+}
+
+/**
+ * One reimbursement claim per click waiting for 综合部's review (§3.5.1), so each click in the
+ * bench is a real card approval: a guarded transition, the next approvers told, the card updated.
+ */
+export async function seedClaims(prefix: string, n: number): Promise<string[]> {
+  const now = new Date();
+  const steps = planSteps([]).map((s) => ({ ...s, status: 'waiting' }));
+  const nos = Array.from({ length: n }, (_, i) => `BX-20261127-${prefix}${String(i).padStart(4, '0')}`);
+  for (let from = 0; from < n; from += 500) {
+    await ReimbursementClaim.insertMany(
+      nos.slice(from, from + 500).map((no) => ({
+        _id: no,
+        claimantId: 'bench-claimant',
+        claimantName: '报销人',
+        items: [{ date: '2026-11-20', category: 'bus', amount: 1200, matter: '巡查', contact: '王经理' }],
+        total: 1200,
+        steps,
+        stepIndex: 0,
+        status: 'pending',
+        currentRole: steps[0]!.role,
+        stepSince: now,
+        submittedAt: now,
+        history: [{ at: now, by: 'bench-claimant', byName: '报销人', action: 'submitted' }],
+      })),
+    );
+  }
+  return nos;
 }

@@ -16,7 +16,7 @@ import { cardActionEvent, larkRequest, messageEvent } from '../helpers/lark-stan
 import { MinimalPipeline } from './minimal.ts';
 import { RateLimitProxy } from './rate-limit-proxy.ts';
 import { WireCounter } from './wire-count.ts';
-import { runClicks, runRate, seedPeople, type ClickResult, type RateResult } from './drive.ts';
+import { runClicks, runRate, seedClaims, seedPeople, type ClickResult, type RateResult } from './drive.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 /** Card clicks per second sent alongside the bot's messages (0 turns them off). */
@@ -61,7 +61,9 @@ async function main(): Promise<void> {
   try {
     for (const rate of RATES) {
       const people = await seedPeople(`r${rate}`, rate * SECONDS);
-      const clickers = CLICKS ? await seedPeople(`c${rate}`, Math.ceil(CLICKS * SECONDS)) : [];
+      // 综合部 reviewers, each approving one claim by its card's 批准 button
+      const clickers = CLICKS ? await seedPeople(`c${rate}`, Math.ceil(CLICKS * SECONDS), ['general_affairs']) : [];
+      const claims = CLICKS ? await seedClaims(String(rate), Math.ceil(CLICKS * SECONDS)) : [];
       let clicks: Promise<ClickResult> | undefined;
       for (const [label, url, api, wire, pids] of [
         ['bot', bot.webhook, botApi, botWire, [bot.child.pid!]],
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
             rate: CLICKS,
             seconds: SECONDS,
             people: clickers.map((p) => `${p}_bot`),
-            click: (openId) => cardActionEvent({ token: world.token, openId, value: { action: 'bench.gone' }, messageId: 'om_bench_card', chatId: `oc_p2p_${openId}` }),
+            click: (openId, i) => cardActionEvent({ token: world.token, openId, value: { action: 'reimburse.approve', no: claims[i]!, v: '0' }, messageId: `om_bench_card_${i}`, chatId: `oc_p2p_${openId}` }),
             post: (payload) => {
               const { body, headers } = larkRequest(payload, world.encryptKey);
               return fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) }).then(async (res) => ({ status: res.status, body: await res.text() }));

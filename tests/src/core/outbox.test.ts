@@ -44,6 +44,19 @@ describe('outbox', () => {
     expect(peak(sender.at, 1000)).toBeLessThanOrEqual(5);
   });
 
+  it('drops the per-chat queues of chats idle for two windows, so a fan-out to many chats does not keep them all', async () => {
+    const sender = recordingSender('lark');
+    const outbox = new Outbox(silentLog, { lark: { perApp: { intervalCap: 1000, interval: 10 }, perChat: { intervalCap: 5, interval: 20 } } });
+    outbox.register(sender);
+    const queues = () => (outbox as unknown as { chatQueues: Map<string, unknown> }).chatQueues.size;
+    await Promise.all(Array.from({ length: 300 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_many_${i}` }, '通知')));
+    expect(queues()).toBe(300);
+    await new Promise((r) => setTimeout(r, 60));
+    await outbox.send({ channel: 'lark', chatId: 'oc_new' }, '通知');
+    expect(queues()).toBe(1);
+    expect(sender.at).toHaveLength(301);
+  });
+
   it('retries a message the platform refused with 429, and sends it once', async () => {
     const sender = recordingSender('lark', 2);
     const outbox = new Outbox(silentLog);

@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
 import { describe, it, expect, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { Identity, Staff } from '../../../src/models/index.ts';
-import { invalidateSender, resolveSender, SENDER_CACHE_MS, watchSenderWrites } from '../../../src/core/senders.ts';
+import { Identity, PeopleStamp, Staff } from '../../../src/models/index.ts';
+import { DIRECTORY_MAX_AGE_MS, invalidateSender, resolveSender, watchSenderWrites } from '../../../src/core/senders.ts';
 
 useDatabase('senders');
 watchSenderWrites();
@@ -15,7 +15,7 @@ async function bound(): Promise<string> {
   return String(s._id);
 }
 
-describe('sender cache', () => {
+describe('sender directory', () => {
   beforeEach(async () => {
     invalidateSender();
     await clearCollections();
@@ -31,18 +31,46 @@ describe('sender cache', () => {
   it('uses new roles at once after they are set on this instance', async () => {
     const id = await bound();
     expect([...(await resolveSender(who, []))!.roles]).toEqual(['guard']);
+    const before = (await PeopleStamp.findById('people').lean())?.token;
     await Staff.updateOne({ _id: id }, { $set: { roles: ['guard', 'team_leader'] } });
+    // the write returns only after the stamp moved, so other instances see it from then on
+    expect((await PeopleStamp.findById('people').lean())?.token).not.toBe(before);
     expect([...(await resolveSender(who, []))!.roles]).toEqual(['guard', 'team_leader']);
   });
 
-  it('sees a change made by another instance within SENDER_CACHE_MS', async () => {
+  it('sees a change made by another instance at once: that instance stamps PeopleStamp after its write', async () => {
+    const id = await bound();
+    expect(await resolveSender(who, [])).not.toBeNull();
+    // another process: the driver's own collections bypass this process's mongoose and its hooks
+    const db = mongoose.connection.db!;
+    await db.collection(Staff.collection.collectionName).updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
+    await db.collection(PeopleStamp.collection.collectionName).updateOne({ _id: 'people' as never }, { $set: { token: 'other-instance' } }, { upsert: true });
+    expect(await resolveSender(who, [])).toBeNull();
+  });
+
+  it('sees a change made outside the bot (no stamp) within DIRECTORY_MAX_AGE_MS', async () => {
     const id = await bound();
     const t = Date.now();
     expect(await resolveSender(who, [], t)).not.toBeNull();
-    // another process writes: the driver's own collection bypasses this process's mongoose
     await mongoose.connection.db!.collection(Staff.collection.collectionName).updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
     expect(await resolveSender(who, [], t + 10)).not.toBeNull();
-    expect(await resolveSender(who, [], t + SENDER_CACHE_MS)).toBeNull();
+    expect(await resolveSender(who, [], t + DIRECTORY_MAX_AGE_MS)).toBeNull();
+  });
+
+  it('answers lookups from memory: per lookup one read of the stamp, none of staff or identities', async () => {
+    await bound();
+    await resolveSender(who, []);
+    const reads: string[] = [];
+    mongoose.set('debug', (collection: string) => void reads.push(collection));
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => resolveSender(who, [])));
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(reads.filter((c) => c !== PeopleStamp.collection.collectionName)).toEqual([]);
+    // lookups made at the same time share reads
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.length).toBeLessThan(20);
   });
 
   it('recognises a new binding at once (unknown senders are not cached)', async () => {

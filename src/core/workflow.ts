@@ -3,6 +3,7 @@ import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable } from './r
 import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
+import type { AnyRosterColumn } from '../roster/columns.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -22,6 +23,8 @@ export interface Workflow {
   models?: readonly Model<any>[];
   /** Its environment variables, composed into the one configuration. */
   settings?: SettingsSlice;
+  /** Columns of the staff roster (花名册) that fill this workflow's data, e.g. the dorms' 宿舍队长. */
+  rosterColumns?: readonly AnyRosterColumn[];
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -41,6 +44,8 @@ export interface Composition {
   jobs: JobDefinition[];
   models: Model<any>[];
   settings: SettingsSlice[];
+  /** Handed to the roster import, which never imports a workflow itself. */
+  rosterColumns: AnyRosterColumn[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -59,5 +64,6 @@ export function compose(installed: readonly Installed[]): Composition {
     jobs: installed.flatMap((i) => i.jobs),
     models: workflows.flatMap((w) => w.models ?? []),
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
+    rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
   };
 }

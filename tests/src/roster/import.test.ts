@@ -189,7 +189,7 @@ describe('importing a roster', () => {
       ok: true,
       rows: 4,
       ignoredHeaders: [],
-      result: { dryRun: false, created: 4, updated: 0, unchanged: 0, newPosts: ['万达广场'], newDorms: ['万达一号宿舍'] },
+      result: { dryRun: false, created: 4, updated: 0, unchanged: 0, newPosts: ['万达广场'], newDorms: ['万达一号宿舍'], notes: [] },
     });
     const staff = await staffByPhone();
     expect([...staff.keys()].sort()).toEqual(['13800000001', '13800000002', '13800000003', '13800000004']);

@@ -8,7 +8,7 @@ import { Bot } from '../../src/bot.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 import { eveningStep } from '../../handlers/dorms/evening.ts';
-import { RollCall } from '../../handlers/dorms/models.ts';
+import { DormLeader, RollCall } from '../../handlers/dorms/models.ts';
 import { dormEvening } from '../../schedules/dorms.ts';
 
 /*
@@ -132,6 +132,23 @@ describe('§3.3.3 the roll call on Lark', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('§3.3.3 who is responsible for a dorm, on the staff card', () => {
+  it('行政部 taps 设为宿舍队长 on a 队长’s staff card: the leader is assigned and the staff card shows 取消宿舍队长; a guard’s tap is refused', async () => {
+    await DormLeader.deleteMany({});
+    await lark.say(OPEN_IDS.xingzheng, '人员 陈队长');
+    const card = await standin.waitFor(() => standin.cards(p2p(OPEN_IDS.xingzheng)).find((c) => JSON.stringify(c.card).includes('员工档案：陈队长')), 'the staff card');
+    const assign = findButtonValue(card.card, 'dorms.assign')!;
+    expect(assign).toMatchObject({ dorm: '城南宿舍', staffId: ids.chen });
+    expect(await lark.click(OPEN_IDS.zhangsan, card.messageId, assign)).toContain('没有权限');
+    expect(await DormLeader.countDocuments()).toBe(0);
+    expect(await lark.click(OPEN_IDS.xingzheng, card.messageId, assign)).toContain('已指定 陈队长 为 城南宿舍 的队长');
+    expect(await DormLeader.countDocuments({ dorm: '城南宿舍', staffId: ids.chen })).toBe(1);
+    const shown = standin.patches(card.messageId).at(-1)!.content as Record<string, unknown>;
+    expect(JSON.stringify(shown)).toContain('员工档案：陈队长');
+    expect(findButtonValue(shown, 'dorms.unassign')).toMatchObject({ dorm: '城南宿舍', staffId: ids.chen });
   });
 });
 

@@ -2,8 +2,9 @@ import type { BotContext } from '../../src/core/context.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { Dorm, Staff } from '../../src/models/index.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import { findStaffForAdmin } from '../foundation/staff.ts';
-import { actor, allDormNames, loadRosters } from './common.ts';
+import type { StaffCardButtons } from '../../src/core/router.ts';
+import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/staff.ts';
+import { DORM_MANAGERS, actor, allDormNames, dormsLedBy, loadRosters } from './common.ts';
 import { DormLeader } from './models.ts';
 import { rollCallDuty, type DormRoster } from './rules.ts';
 
@@ -117,15 +118,32 @@ export async function listDorms(ctx: BotContext): Promise<void> {
   await ctx.reply([`宿舍 ${rosters.length} 个（发送「宿舍列表 宿舍名」看住宿人员、设置队长）：`, ...lines].join('\n'));
 }
 
-/** Dorm card buttons 设为队长 / 取消队长. */
+/**
+ * On the staff card (人员 陈队长), for 行政部/综合部: 设为宿舍队长 for a 队长's own dorm, 取消宿舍队长 for
+ * each dorm they lead. Same actions as the dorm card, so the router checks the role on click.
+ */
+export const staffCardLeaderButtons: StaffCardButtons = async (ctx, s) => {
+  if (!ctx.hasRole(...DORM_MANAGERS)) return [];
+  const led = await dormsLedBy(s.staffId);
+  const buttons: CardButton[] = led.map((dorm) => ({ label: `取消宿舍队长：${dorm}`, action: 'dorms.unassign', value: { dorm, staffId: s.staffId, from: 'staff' } }));
+  if (s.active && s.dorm && s.roles.includes('team_leader') && !led.includes(s.dorm)) {
+    buttons.unshift({ label: `设为宿舍队长：${s.dorm}`, action: 'dorms.assign', value: { dorm: s.dorm, staffId: s.staffId, from: 'staff' }, style: 'primary' });
+  }
+  return buttons;
+};
+
+/** Dorm card (or staff card) buttons 设为队长 / 取消队长; the card clicked is shown again with the result. */
 export async function leaderFromCard(ctx: BotContext): Promise<void> {
-  const { dorm = '', staffId = '' } = ctx.action?.value ?? {};
+  const { dorm = '', staffId = '', from = '' } = ctx.action?.value ?? {};
   const person = /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId, { name: 1, roles: 1, active: 1 }).lean()) as Person | null) : null;
   if (!person || !(await allDormNames()).includes(dorm)) {
     await ctx.toast('找不到这位员工或宿舍，请重新发送「宿舍列表 宿舍名」。');
     return;
   }
   const said = ctx.action?.action === 'dorms.assign' ? await assign(ctx, dorm, person) : await unassign(ctx, dorm, person);
-  if (ctx.can.updatesCards) await ctx.updateCard(await dormCard(ctx, dorm, said));
+  if (ctx.can.updatesCards) {
+    const staff = from === 'staff' ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
+    await ctx.updateCard(staff ? await staffCard(ctx, staff, said) : await dormCard(ctx, dorm, said));
+  }
   await ctx.toast(said);
 }

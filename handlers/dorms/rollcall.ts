@@ -1,5 +1,6 @@
 import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
+import type { FormOption } from '../../src/core/form-options.ts';
 import { transition } from '../../src/core/transition.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
@@ -156,14 +157,21 @@ function answerText(values: Record<string, string>): string {
   return parts.length ? parts.join(' ') : '全到';
 }
 
+/** The roll call's residents as the card lists them, by their list number. */
+async function residentOptions(_ctx: BotContext, context: Record<string, string>): Promise<FormOption[]> {
+  const rc = await loadRollCall(context.id ?? '');
+  return (rc?.residents ?? []).map((r, i) => ({ label: `${i + 1}. ${r.name}`, value: String(i + 1) }));
+}
+
 export const reportForm: FormDefinition = {
   name: 'dorms.report',
   title: '查房上报（未归/请假/夜班）',
   allow: ['team_leader'],
+  // on a form card each list is ticked from the residents (values are list numbers, which parseReport reads)
   fields: [
-    { key: 'absent', label: '未归', prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」' },
-    { key: 'leave', label: '请假', prompt: '谁请假？写姓名或序号；没有请回复「无」' },
-    { key: 'nightDuty', label: '夜班执勤', prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」' },
+    { key: 'absent', label: '未归', placeholder: '勾选未归的人（没有就不选）', options: residentOptions, prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」' },
+    { key: 'leave', label: '请假', placeholder: '勾选请假的人', options: residentOptions, prompt: '谁请假？写姓名或序号；没有请回复「无」' },
+    { key: 'nightDuty', label: '夜班执勤', placeholder: '勾选夜班执勤的人', options: residentOptions, prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」' },
   ],
   async validate(ctx, values, context) {
     const rc = await loadRollCall(context.id ?? '');

@@ -6,11 +6,11 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
-import type { Card, Role } from '../../src/core/types.ts';
+import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
 import { issueOrConfirm } from './bind.ts';
 
-type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
+export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
 
 /** Phone numbers are shown in full only in private chats. */
 export function showPhone(ctx: BotContext, phone: string): string {
@@ -40,8 +40,12 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
   return undefined;
 }
 
-export function staffCard(ctx: BotContext, s: StaffLean, note?: string): Card {
+/** The staff card, with the buttons installed workflows add for this viewer (ctx.services.routes.staffCardButtons). */
+export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): Promise<Card> {
   const id = String(s._id);
+  const subject = { staffId: id, name: s.name, roles: s.roles as Role[], post: s.post ?? '', dorm: s.dorm ?? '', active: s.active };
+  const extra: CardButton[] = [];
+  for (const add of ctx.services.routes.staffCardButtons ?? []) extra.push(...(await add(ctx, subject)));
   return {
     title: `员工档案：${s.name}`,
     color: s.active ? 'blue' : 'grey',
@@ -56,6 +60,7 @@ export function staffCard(ctx: BotContext, s: StaffLean, note?: string): Card {
         ? { label: '停用', action: 'staff.setActive', value: { staffId: id, active: 'false' }, style: 'danger' }
         : { label: '启用', action: 'staff.setActive', value: { staffId: id, active: 'true' }, style: 'primary' },
       { label: '生成绑定码', action: 'staff.bindCode', value: { staffId: id } },
+      ...extra,
     ],
     note,
   };
@@ -64,7 +69,7 @@ export function staffCard(ctx: BotContext, s: StaffLean, note?: string): Card {
 /** 人员 <姓名或电话> */
 export async function showStaff(ctx: BotContext): Promise<void> {
   const s = await findStaffForAdmin(ctx, ctx.args, '人员 张三');
-  if (s) await ctx.reply(staffCard(ctx, s));
+  if (s) await ctx.reply(await staffCard(ctx, s));
 }
 
 /** 人员列表 [驻点或角色] */
@@ -113,7 +118,7 @@ export const addStaffForm: FormDefinition = {
       const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, post: v.post, dorm: v.dorm });
       await ensurePlaces(v.post, v.dorm);
       ctx.log.info({ staffId: String(s._id) }, 'staff added');
-      await ctx.reply(staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
+      await ctx.reply(await staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
     } catch (err) {
       if (isDuplicateKey(err)) {
         await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已存在，没有重复添加。`);
@@ -198,7 +203,7 @@ export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
   }
-  await ctx.updateCard(staffCard(ctx, s, `${ctx.sender.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
+  await ctx.updateCard(await staffCard(ctx, s, `${ctx.sender.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
   await ctx.toast(s.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 

@@ -7,6 +7,7 @@ import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, redactUri } from '../logger.ts';
 import { ensureIndexes } from '../models/index.ts';
 import { checkRosterFile, importRoster, rosterFormatOf, type ImportResult } from '../roster/import.ts';
+import { RosterRejectedError } from '../roster/columns.ts';
 import { composition } from '../workflows.ts';
 
 /*
@@ -18,7 +19,7 @@ import { composition } from '../workflows.ts';
 
 const USAGE = `用法：npm run import-roster -- <花名册.csv 或 .xlsx> [--dry-run]
   --dry-run  只检查并显示将会新增/更新多少人，不写入数据库
-表头（第 1 行）：姓名、电话（手机/手机号/联系电话）、角色（岗位） 必填；驻点、宿舍、状态、备注 可选。`;
+表头（第 1 行）：姓名、电话（手机/手机号/联系电话）、角色（岗位） 必填；${['驻点', '宿舍', '状态', '备注', ...composition.rosterColumns.map((c) => c.header)].join('、')} 可选。`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -64,7 +65,7 @@ async function run(argv: string[]): Promise<number> {
   }
 
   // The file is checked before the database is even opened: a bad file never waits for it.
-  const checked = await checkRosterFile(file);
+  const checked = await checkRosterFile(file, composition.rosterColumns);
   if (checked.ignoredHeaders.length) out(`提示：以下列不认识，已忽略：${checked.ignoredHeaders.join('、')}`);
   if (!checked.ok) {
     const rowErrors = checked.errors.filter((e) => e.row !== undefined).length;
@@ -88,11 +89,16 @@ async function run(argv: string[]): Promise<number> {
     );
     const result = await importRoster(
       checked.entries.map((e) => e.input),
-      { dryRun, columns: checked.columns },
+      { dryRun, columns: checked.columns, extra: checked.extra },
     );
     out(summary(path.basename(file), checked.entries.length, result));
     return 0;
   } catch (e) {
+    if (e instanceof RosterRejectedError) {
+      err(`花名册有 ${e.issues.length} 处问题，没有导入任何人员。请改正后重新导入：`);
+      for (const issue of e.issues) err(issue.message);
+      return 1;
+    }
     log.error({ err: e }, 'roster import failed');
     err(`导入失败（数据库错误）。可以直接重新运行，已导入的人员不会重复。${(e as Error).message}`);
     return 3;
@@ -115,6 +121,7 @@ function summary(fileName: string, rows: number, r: ImportResult): string {
   const places = [
     r.newPosts.length ? `${r.dryRun ? '将新建' : '新建'}驻点：${r.newPosts.join('、')}` : '',
     r.newDorms.length ? `${r.dryRun ? '将新建' : '新建'}宿舍：${r.newDorms.join('、')}` : '',
+    ...r.notes,
   ].filter(Boolean);
   const head = r.dryRun
     ? `试运行（--dry-run），没有写入数据库。${fileName} 共 ${rows} 人，导入后将：${counts}。`

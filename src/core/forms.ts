@@ -4,6 +4,7 @@ import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { isNoneWord, maskPhonesIn, normalizeText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
+import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
 
 export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
 
@@ -18,6 +19,11 @@ export interface FormField {
   when?: (values: Record<string, string>) => boolean;
   /** Holds client phone numbers: each one is masked when the submitted form is shown again (it may be in a group). */
   sensitive?: boolean;
+  /**
+   * Answered by ticking these on a form card (Lark: a multi-select); the answer is the ticked values
+   * separated by spaces, checked against this list. Text channels still ask `prompt`, typed.
+   */
+  options?: (ctx: BotContext, context: Record<string, string>) => Promise<FormOption[]>;
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
   /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
   parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
@@ -50,6 +56,12 @@ function asStaff(ctx: BotContext): StaffContext | undefined {
 const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先发送「绑定 绑定码」。';
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
+
+/** A submitted answer as the done card shows it: ticked options by label, client phones masked. */
+function shown(field: FormField, value: string, options: FormOption[] | undefined): string {
+  if (options) return tickedLabels(value, options);
+  return field.sensitive ? maskPhonesIn(value) : value;
+}
 
 /**
  * Guided forms for text channels (one question at a time, state in MongoDB so a restart mid-form
@@ -86,7 +98,7 @@ export class Forms {
     const { values, errors, typed } = await this.parseLines(ctx, def, prefillText);
     if (ctx.can.formCards) {
       // a value that did not parse stays in its field, with that field's own error under it
-      await ctx.reply(this.card(def, { ...values, ...typed }, errors, context));
+      await ctx.reply(await this.card(ctx, def, { ...values, ...typed }, errors, context));
       return;
     }
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
@@ -205,7 +217,18 @@ export class Forms {
     const raw = ctx.action?.form ?? {};
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
+    const context = { ...(ctx.action?.value ?? {}) };
+    delete context.form;
+    const options = await this.optionsOf(ctx, def, context);
     for (const field of def.fields) {
+      const offered = options.get(field.key);
+      if (offered) {
+        const ticked = readTicked(ctx.action?.ticked?.[field.key] ?? raw[field.key], offered, field.label);
+        values[field.key] = ticked.ok ? ticked.values.join(' ') : '';
+        if (!ticked.ok) errors[field.key] = ticked.error;
+        else if (!ticked.values.length && field.required && (!field.when || field.when(values))) errors[field.key] = `请选择${field.label}`;
+        continue;
+      }
       const text = normalizeText(String(raw[field.key] ?? ''));
       if (!text) {
         // a card shows every field; one that does not apply to the answers above is not required
@@ -220,14 +243,12 @@ export class Forms {
         values[field.key] = text;
       }
     }
-    const context = { ...(ctx.action?.value ?? {}) };
-    delete context.form;
     if (Object.keys(errors).length === 0) {
       const cross = await def.validate?.(ctx, values, context);
       Object.assign(errors, cross ?? {});
     }
     if (Object.keys(errors).length) {
-      await ctx.updateCard(this.card(def, values, errors, context));
+      await ctx.updateCard(await this.card(ctx, def, values, errors, context, options));
       await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
       return;
     }
@@ -241,7 +262,7 @@ export class Forms {
     const done: Card = {
       title: def.title,
       color: 'green',
-      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${f.sensitive ? maskPhonesIn(values[f.key]!) : values[f.key]}`),
+      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${shown(f, values[f.key]!, options.get(f.key))}`),
       note: `${ctx.sender.name} 已提交`,
     };
     try {
@@ -252,7 +273,15 @@ export class Forms {
     }
   }
 
-  card(def: FormDefinition, values: Record<string, string>, errors: Record<string, string>, context: Record<string, string>): Card {
+  private async card(
+    ctx: BotContext,
+    def: FormDefinition,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    context: Record<string, string>,
+    known?: Map<string, FormOption[]>,
+  ): Promise<Card> {
+    const options = known ?? (await this.optionsOf(ctx, def, context));
     const fields: CardFormField[] = def.fields.map((f) => ({
       key: f.key,
       label: f.label,
@@ -260,6 +289,7 @@ export class Forms {
       required: f.required,
       value: values[f.key],
       error: errors[f.key],
+      ...(options.has(f.key) ? { options: options.get(f.key) } : {}),
     }));
     return {
       title: def.title,
@@ -267,6 +297,13 @@ export class Forms {
       lines: Object.keys(errors).length ? ['请按红字提示修改后再提交。'] : ['填写后点「提交」。'],
       form: { action: FORM_SUBMIT_ACTION, value: { ...context, form: def.name }, fields },
     };
+  }
+
+  /** The options of the form's tick-list fields, as offered for this card (by field key). */
+  private async optionsOf(ctx: BotContext, def: FormDefinition, context: Record<string, string>): Promise<Map<string, FormOption[]>> {
+    const out = new Map<string, FormOption[]>();
+    for (const f of def.fields) if (f.options) out.set(f.key, await f.options(ctx, context));
+    return out;
   }
 
   /** Runs the form's cross-field rules and forgets the values they refuse, so those are asked again. */

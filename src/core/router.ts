@@ -1,5 +1,5 @@
 import type { BotContext, Handler, StaffContext, StaffHandler } from './context.ts';
-import type { Role } from './types.ts';
+import type { CardButton, Role } from './types.ts';
 import { matchWord, normalizeText, stripCommandPrefix } from './text.ts';
 
 /**
@@ -45,7 +45,25 @@ export interface RouteTable {
   actions: readonly ActionRoute[];
   /** Tried in order: those with `wants` first, then the one that takes the rest. */
   attachments?: readonly AttachmentRoute[];
+  /** What workflows add to the staff card (人员 张三), in workflow order. */
+  staffCardButtons?: readonly StaffCardButtons[];
 }
+
+/** The person a staff card shows, as a workflow adding buttons to it sees them. */
+export interface StaffCardSubject {
+  staffId: string;
+  name: string;
+  roles: readonly Role[];
+  post: string;
+  dorm: string;
+  active: boolean;
+}
+
+/**
+ * Buttons a workflow adds to the staff card for the person looking at it (e.g. the dorms'
+ * 设为宿舍队长). The buttons' actions are the workflow's own, so their roles are checked again on click.
+ */
+export type StaffCardButtons = (ctx: BotContext, staff: StaffCardSubject) => Promise<CardButton[]>;
 
 export function matchCommand(table: RouteTable, rawText: string): { route: CommandRoute; args: string } | undefined {
   const text = stripCommandPrefix(normalizeText(rawText));

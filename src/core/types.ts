@@ -38,6 +38,7 @@ export interface CardFormField {
   /** Shown under the field when the last submission was refused. */
   error?: string;
   value?: string;
+  /** Ticked from this list (Lark: a multi-select in the form); `value` holds the ticked values separated by spaces. */
   options?: { label: string; value: string }[];
 }
 
@@ -73,6 +74,8 @@ export interface CardAction {
   value: Record<string, string>;
   /** Values of a submitted form card. */
   form?: Record<string, string>;
+  /** What was ticked in a submitted form card's lists (CardFormField.options), option values by field. */
+  ticked?: Record<string, string[]>;
   /** The message carrying the card, so it can be updated in place. */
   messageId?: string;
 }

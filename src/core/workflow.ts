@@ -1,8 +1,9 @@
 import type { Model } from 'mongoose';
-import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable } from './router.ts';
+import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable, StaffCardButtons } from './router.ts';
 import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
+import type { AnyRosterColumn } from '../roster/columns.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -22,6 +23,10 @@ export interface Workflow {
   models?: readonly Model<any>[];
   /** Its environment variables, composed into the one configuration. */
   settings?: SettingsSlice;
+  /** Buttons it adds to the staff card (人员 张三), e.g. the dorms' 设为宿舍队长. */
+  staffCardButtons?: StaffCardButtons;
+  /** Columns of the staff roster (花名册) that fill this workflow's data, e.g. the dorms' 宿舍队长. */
+  rosterColumns?: readonly AnyRosterColumn[];
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -41,6 +46,8 @@ export interface Composition {
   jobs: JobDefinition[];
   models: Model<any>[];
   settings: SettingsSlice[];
+  /** Handed to the roster import, which never imports a workflow itself. */
+  rosterColumns: AnyRosterColumn[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -54,10 +61,12 @@ export function compose(installed: readonly Installed[]): Composition {
       commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
       actions: workflows.flatMap((w) => w.actions),
       attachments: [...routes.filter((r) => r.wants), ...routes.filter((r) => !r.wants)],
+      staffCardButtons: workflows.flatMap((w) => (w.staffCardButtons ? [w.staffCardButtons] : [])),
     },
     forms: workflows.flatMap((w) => w.forms ?? []),
     jobs: installed.flatMap((i) => i.jobs),
     models: workflows.flatMap((w) => w.models ?? []),
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
+    rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
   };
 }

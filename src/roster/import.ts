@@ -1,6 +1,7 @@
 import { ensurePlaces } from './places.ts';
 import { Dorm, Post, Staff } from '../models/index.ts';
 import {
+  normalizeHeader,
   TableFileError,
   parseTable,
   readTableFile,
@@ -12,6 +13,7 @@ import {
   type TableSpec,
 } from '../core/table-file.ts';
 import { staffInputSchema, type StaffInput } from './staff-input.ts';
+import { applyColumns, checkColumns, RosterRejectedError, type AnyRosterColumn, type ColumnData } from './columns.ts';
 
 /*
  * The staff roster (花名册) import: parse a CSV or XLSX file into header-keyed rows (core/table-file.ts),
@@ -55,25 +57,40 @@ const FIELD_LABELS: Record<RosterField, string> = {
 
 const REQUIRED: readonly RosterField[] = ['name', 'phone', 'roles'];
 
-const ROSTER_TABLE: TableSpec<RosterField> = {
-  fields: ROSTER_FIELDS,
-  aliases: HEADER_ALIASES,
-  labels: FIELD_LABELS,
-  required: REQUIRED,
-  noun: '花名册',
-  exampleHeader: '姓名,电话,角色,驻点,宿舍,状态,备注',
-  requiredHint: '至少要有 姓名、电话（或 手机、手机号、联系电话）、角色（或 岗位）',
-};
+/** The roster's table: the core fields plus the columns the installed workflows declare. */
+function rosterTable(extra: readonly AnyRosterColumn[]): TableSpec<string> {
+  const aliases: Record<string, string> = { ...HEADER_ALIASES };
+  const labels: Record<string, string> = { ...FIELD_LABELS };
+  for (const c of extra) {
+    if (c.key in labels) throw new Error(`roster column ${c.key} is declared twice`);
+    labels[c.key] = c.header;
+    for (const word of [c.header, ...(c.aliases ?? [])].map(normalizeHeader)) {
+      if (aliases[word]) throw new Error(`roster header ${word} means both ${aliases[word]} and ${c.key}`);
+      aliases[word] = c.key;
+    }
+  }
+  return {
+    fields: [...ROSTER_FIELDS, ...extra.map((c) => c.key)],
+    aliases,
+    labels,
+    required: REQUIRED,
+    noun: '花名册',
+    exampleHeader: '姓名,电话,角色,驻点,宿舍,状态,备注',
+    requiredHint: '至少要有 姓名、电话（或 手机、手机号、联系电话）、角色（或 岗位）',
+  };
+}
 
-/** One data row: its spreadsheet row number (the header is row 1) and its cells by field. */
-export type RosterRow = TableRow<RosterField>;
+/** One data row: its spreadsheet row number (the header is row 1) and its cells by field (workflow columns by their key). */
+export type RosterRow = TableRow<string>;
 /** `columns`: fields that have a column in the file; importRoster leaves the others untouched on update. */
-export type ParsedRoster = ParsedTable<RosterField>;
+export type ParsedRoster = ParsedTable<string>;
 export type RosterIssue = TableIssue;
 
 export interface RosterEntry {
   row: number;
   input: StaffInput;
+  /** Parsed cells of the workflow columns validateRoster was given, by key. */
+  extras: Record<string, unknown>;
 }
 
 export type RosterValidation = { ok: true; entries: RosterEntry[] } | { ok: false; errors: RosterIssue[] };
@@ -84,14 +101,14 @@ export const RosterFileError = TableFileError;
 /** `.csv` / `.xlsx` (any case), or undefined for anything else. */
 export const rosterFormatOf = tableFormatOf;
 
-/** Reads a roster file; the format comes from the extension. */
-export async function readRosterFile(file: string): Promise<ParsedRoster> {
-  return readTableFile(file, ROSTER_TABLE);
+/** Reads a roster file; the format comes from the extension. `extra`: the workflows' columns. */
+export async function readRosterFile(file: string, extra: readonly AnyRosterColumn[] = []): Promise<ParsedRoster> {
+  return readTableFile(file, rosterTable(extra));
 }
 
 /** Parses a roster without I/O. Throws RosterFileError when the file as a whole is unusable. */
-export async function parseRoster(buffer: Uint8Array, format: RosterFormat): Promise<ParsedRoster> {
-  return parseTable(buffer, format, ROSTER_TABLE);
+export async function parseRoster(buffer: Uint8Array, format: RosterFormat, extra: readonly AnyRosterColumn[] = []): Promise<ParsedRoster> {
+  return parseTable(buffer, format, rosterTable(extra));
 }
 
 /** What Excel leaves of a long number it showed as 1.38E+10 and then saved as text. */
@@ -99,9 +116,10 @@ const SCIENTIFIC = /^\d+(\.\d+)?e\+?\d+$/i;
 
 /**
  * Validates every row; returns all of them as StaffInput, or every problem with its row number.
- * The same phone twice in one file is an error that names both rows.
+ * The same phone twice in one file is an error that names both rows. `extra`: the workflow
+ * columns the file has; each row's cell of them is read against the row (blank cells too).
  */
-export function validateRoster(rows: readonly RosterRow[]): RosterValidation {
+export function validateRoster(rows: readonly RosterRow[], extra: readonly AnyRosterColumn[] = []): RosterValidation {
   if (!rows.length) {
     return { ok: false, errors: [{ message: '花名册里没有人员：第 1 行是表头，人员从第 2 行开始，每行一人。' }] };
   }
@@ -111,8 +129,15 @@ export function validateRoster(rows: readonly RosterRow[]): RosterValidation {
   for (const { row, values } of rows) {
     const problems: string[] = [];
     const parsed = staffInputSchema.safeParse(values);
-    if (parsed.success) entries.push({ row, input: parsed.data });
-    else {
+    if (parsed.success) {
+      const extras: Record<string, unknown> = {};
+      for (const c of extra) {
+        const res = c.parse(values[c.key] ?? '', parsed.data);
+        if (res.ok) extras[c.key] = res.value;
+        else problems.push(res.error);
+      }
+      entries.push({ row, input: parsed.data, extras });
+    } else {
       for (const issue of parsed.error.issues) {
         if (issue.path[0] === 'phone' && values.phone && SCIENTIFIC.test(values.phone)) {
           problems.push(`电话「${values.phone}」被 Excel 显示成了科学计数法，号码已丢失：请把电话列设为“文本”格式，重新填写号码后再保存`);
@@ -144,6 +169,11 @@ export interface ImportOptions {
    * Defaults to every field. New people always get the defaults (active, empty post/dorm/note).
    */
   columns?: readonly RosterField[];
+  /**
+   * Workflow columns of the file with every row's value: checked against the database before the
+   * first write (a problem throws RosterRejectedError and nothing is written), applied after the people.
+   */
+  extra?: readonly ColumnData[];
 }
 
 export interface ImportResult {
@@ -154,11 +184,13 @@ export interface ImportResult {
   /** Posts and dorms named in the roster that did not exist yet (created unless dryRun). */
   newPosts: string[];
   newDorms: string[];
+  /** What the workflow columns changed (or would change), one line each. */
+  notes: string[];
 }
 
 const BATCH = 500;
 
-type StaffSnapshot = { phone: string; name: string; roles: string[]; post: string; dorm: string; active: boolean; note: string };
+type StaffSnapshot = { _id: unknown; phone: string; name: string; roles: string[]; post: string; dorm: string; active: boolean; note: string };
 
 /**
  * Upserts validated people by phone: new phones are created, changed people updated, the rest left
@@ -171,6 +203,9 @@ export async function importRoster(inputs: readonly StaffInput[], options: Impor
   const columns = new Set<RosterField>(options.columns ?? ROSTER_FIELDS);
   const phones = inputs.map((i) => i.phone);
   if (new Set(phones).size !== phones.length) throw new Error('importRoster: the same phone appears twice; run validateRoster first');
+  const extra = options.extra ?? [];
+  // all or nothing: a workflow column the database refuses stops the import before the first write
+  await checkColumns(extra);
 
   const existing = new Map<string, StaffSnapshot>();
   for (let i = 0; i < phones.length; i += BATCH) {
@@ -201,6 +236,7 @@ export async function importRoster(inputs: readonly StaffInput[], options: Impor
   const newDorms = dormNames.filter((n) => !knownDorms.has(n));
 
   if (dryRun) {
+    const known = new Map([...existing.values()].map((s) => [s.phone, String(s._id)]));
     return {
       dryRun,
       created: plannedCreated,
@@ -208,6 +244,7 @@ export async function importRoster(inputs: readonly StaffInput[], options: Impor
       unchanged: inputs.length - updates.length,
       newPosts,
       newDorms,
+      notes: await applyColumns(extra, known, true),
     };
   }
 
@@ -238,7 +275,15 @@ export async function importRoster(inputs: readonly StaffInput[], options: Impor
     created += res.upsertedCount;
     updated += res.modifiedCount;
   }
-  return { dryRun, created, updated, unchanged: inputs.length - created - updated, newPosts, newDorms };
+  const notes: string[] = [];
+  if (extra.length) {
+    const ids = new Map<string, string>();
+    for (let i = 0; i < phones.length; i += BATCH) {
+      for (const d of await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1 }).lean()) ids.set(d.phone, String(d._id));
+    }
+    notes.push(...(await applyColumns(extra, ids, false)));
+  }
+  return { dryRun, created, updated, unchanged: inputs.length - created - updated, newPosts, newDorms, notes };
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -251,24 +296,32 @@ function unique(names: string[]): string[] {
 }
 
 export type RosterFileCheck =
-  | { ok: true; entries: RosterEntry[]; columns: RosterField[]; ignoredHeaders: string[] }
+  | { ok: true; entries: RosterEntry[]; columns: RosterField[]; extra: ColumnData[]; ignoredHeaders: string[] }
   | { ok: false; errors: RosterIssue[]; ignoredHeaders: string[] };
 
 /**
  * Reads and validates one roster file without touching the database. File-wide problems
- * (encoding, headers) come back as errors without a row; a missing file is thrown.
+ * (encoding, headers) come back as errors without a row; a missing file is thrown. `extra`: the
+ * installed workflows' columns (composition.rosterColumns).
  */
-export async function checkRosterFile(file: string): Promise<RosterFileCheck> {
+export async function checkRosterFile(file: string, extra: readonly AnyRosterColumn[] = []): Promise<RosterFileCheck> {
   let parsed: ParsedRoster;
   try {
-    parsed = await readRosterFile(file);
+    parsed = await readRosterFile(file, extra);
   } catch (err) {
     if (err instanceof RosterFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
     throw err;
   }
-  const checked = validateRoster(parsed.rows);
+  const present = extra.filter((c) => parsed.columns.includes(c.key));
+  const checked = validateRoster(parsed.rows, present);
   if (!checked.ok) return { ok: false, errors: checked.errors, ignoredHeaders: parsed.ignoredHeaders };
-  return { ok: true, entries: checked.entries, columns: parsed.columns, ignoredHeaders: parsed.ignoredHeaders };
+  return {
+    ok: true,
+    entries: checked.entries,
+    columns: parsed.columns.filter((c): c is RosterField => (ROSTER_FIELDS as readonly string[]).includes(c)),
+    extra: present.map((column) => ({ column, rows: checked.entries.map((e) => ({ row: e.row, input: e.input, value: e.extras[column.key] })) })),
+    ignoredHeaders: parsed.ignoredHeaders,
+  };
 }
 
 export type RosterFileImport =
@@ -279,12 +332,17 @@ export type RosterFileImport =
  * Reads, validates and imports one roster file: either every row is imported, or nothing is
  * written and every problem is returned.
  */
-export async function importRosterFile(file: string, options: Pick<ImportOptions, 'dryRun'> = {}): Promise<RosterFileImport> {
-  const checked = await checkRosterFile(file);
+export async function importRosterFile(file: string, options: Pick<ImportOptions, 'dryRun'> & { extra?: readonly AnyRosterColumn[] } = {}): Promise<RosterFileImport> {
+  const checked = await checkRosterFile(file, options.extra);
   if (!checked.ok) return checked;
-  const result = await importRoster(
-    checked.entries.map((e) => e.input),
-    { dryRun: options.dryRun, columns: checked.columns },
-  );
-  return { ok: true, result, rows: checked.entries.length, ignoredHeaders: checked.ignoredHeaders };
+  try {
+    const result = await importRoster(
+      checked.entries.map((e) => e.input),
+      { dryRun: options.dryRun, columns: checked.columns, extra: checked.extra },
+    );
+    return { ok: true, result, rows: checked.entries.length, ignoredHeaders: checked.ignoredHeaders };
+  } catch (err) {
+    if (err instanceof RosterRejectedError) return { ok: false, errors: err.issues, ignoredHeaders: checked.ignoredHeaders };
+    throw err;
+  }
 }

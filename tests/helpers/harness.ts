@@ -69,14 +69,14 @@ export class MemoryReceiver implements Receiver {
     });
   }
 
-  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; form?: Record<string, string> } = {}) {
+  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; form?: Record<string, string>; ticked?: Record<string, string[]> } = {}) {
     return this.deliver({
       id: randomUUID(),
       channel: this.channel,
       chat: { id: opts.chatId ?? userId, isGroup: false },
       userId,
       kind: 'action',
-      action: { action, value, form: opts.form, messageId: 'msg-1' },
+      action: { action, value, form: opts.form, ticked: opts.ticked, messageId: 'msg-1' },
       receivedAt: new Date(),
     });
   }

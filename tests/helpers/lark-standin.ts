@@ -377,16 +377,33 @@ export function findButtonValue(card: Record<string, unknown>, action: string): 
   return found;
 }
 
-/** Names of the input fields of a rendered form card. */
+/** Names of the fields of a rendered form card: text inputs and lists to tick (multi_select_static). */
 export function formInputNames(card: Record<string, unknown>): string[] {
-  const names: string[] = [];
+  return formElements(card)
+    .filter((n) => (n.tag === 'input' || n.tag === 'multi_select_static') && typeof n.name === 'string')
+    .map((n) => n.name as string);
+}
+
+/**
+ * The options of a form card's list to tick, as Lark shows them: `{label, value}`. A test submits
+ * the values it ticks as an array in form_value (`lark.click(…, { absent: ['1', '3'] })`), as Lark does.
+ */
+export function tickOptions(card: Record<string, unknown>, name: string): { label: string; value: string; selected: boolean }[] {
+  const list = formElements(card).find((n) => n.tag === 'multi_select_static' && n.name === name);
+  if (!list) return [];
+  const selected = new Set((list.selected_values as string[] | undefined) ?? []);
+  return (list.options as { text: { content: string }; value: string }[]).map((o) => ({ label: o.text.content, value: o.value, selected: selected.has(o.value) }));
+}
+
+function formElements(card: Record<string, unknown>): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(walk);
     const n = node as Record<string, unknown>;
-    if (n.tag === 'input' && typeof n.name === 'string') names.push(n.name);
+    if (typeof n.tag === 'string') found.push(n);
     Object.values(n).forEach(walk);
   };
   walk(card);
-  return names;
+  return found;
 }

@@ -24,12 +24,20 @@ export interface SayOptions {
   type?: types.Message;
 }
 
+export interface FixtureOptions {
+  /**
+   * Imitates WeChat refusing a personal account that sends too fast: a message that comes less than
+   * this many ms after the last one accepted is refused with 发送消息过于频繁 (PLATFORM-NOTES).
+   */
+  minGapMs?: number;
+}
+
 /**
  * A WeChat "phone" for scenario tests: a PuppetMock served by PuppetServer on 127.0.0.1, exactly what
  * a puppet service provider runs, so the bot connects with wechaty-puppet-service over real gRPC.
  * People are mock contacts; `say` makes one of them write, `deliveredTo` shows what the bot answered.
  */
-export async function startWechatFixture() {
+export async function startWechatFixture(opts: FixtureOptions = {}) {
   // the client caches payloads under $HOME/.wechaty; keep that out of the real home
   const home = mkdtempSync(path.join(tmpdir(), 'guard-desk-wechat-'));
   const realHome = process.env.HOME;
@@ -62,6 +70,24 @@ export async function startWechatFixture() {
     const p = mocker.messagePayload(messageId) as payloads.Message & { roomId?: string; listenerId?: string };
     if (p.talkerId === botUser.id) delivered.push({ chatId: p.roomId || p.listenerId || '?', text: p.text ?? '' });
   });
+
+  // what reached WeChat, as the puppet service saw it: accepted sends, and those refused as too frequent
+  const pacing = { accepted: 0, refused: 0 };
+  if (opts.minGapMs) {
+    const minGap = opts.minGapMs;
+    const sendText = puppet.messageSendText.bind(puppet);
+    let last = -Infinity;
+    puppet.messageSendText = async (...args: Parameters<typeof sendText>) => {
+      const now = performance.now();
+      if (now - last < minGap) {
+        pacing.refused++;
+        throw new Error('发送消息过于频繁，请稍后再试');
+      }
+      last = now;
+      pacing.accepted++;
+      return sendText(...args);
+    };
+  }
 
   const token = `insecure_${randomUUID()}`;
   const endpoint = `127.0.0.1:${await freePort()}`;
@@ -98,6 +124,7 @@ export async function startWechatFixture() {
     people,
     room,
     say,
+    pacing,
     /** WeChat delivers the same message again (it does, after reconnects). */
     redeliver(messageId: string): void {
       puppet.emit('message', { messageId });

@@ -2,13 +2,13 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { silentLog } from '../helpers/harness.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
+import { type LarkStandin, findButtonValue, formInputNames, tickOptions } from '../helpers/lark-standin.ts';
 import { DORM_PEOPLE, seedDormPeople, seedLeaders, sh, type DormWho } from '../helpers/dorms.ts';
 import { Bot } from '../../src/bot.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 import { eveningStep } from '../../handlers/dorms/evening.ts';
-import { RollCall } from '../../handlers/dorms/models.ts';
+import { DormLeader, RollCall } from '../../handlers/dorms/models.ts';
 import { dormEvening } from '../../schedules/dorms.ts';
 
 /*
@@ -83,7 +83,7 @@ describe('§3.3.3 the roll call on Lark', () => {
     expect(texts('zonghe').some((t) => t.includes('未归'))).toBe(false);
   });
 
-  it('the form card reports 未归 with a reason to 综合部 at once, while 夜班/请假 are recorded and not escalated', async () => {
+  it('the form card lists the residents to tick under 未归/请假/夜班执勤: 未归 reaches 综合部 at once, while 夜班/请假 are recorded and not escalated', async () => {
     clock = sh('21:45');
     await eveningStep(lark.bot.services, clock);
     const sent = rollCallCards('chen')[0]!;
@@ -91,22 +91,42 @@ describe('§3.3.3 the roll call on Lark', () => {
     await lark.click(OPEN_IDS.chen, sent.messageId, findButtonValue(sent.card, 'dorms.reportForm')!);
     const form = await standin.waitFor(() => standin.cards(p2p(OPEN_IDS.chen)).find((c) => formInputNames(c.card).includes('absent')), 'the form card');
     expect(formInputNames(form.card)).toEqual(['absent', 'leave', 'nightDuty']);
+    expect(JSON.stringify(form.card)).toContain('"tag":"multi_select_static"');
+    const residents = ['1. 张三', '2. 李四', '3. 王五', '4. 陈队长'];
+    for (const list of ['absent', 'leave', 'nightDuty']) expect(tickOptions(form.card, list).map((o) => o.label)).toEqual(residents);
     const submit = findButtonValue(form.card, 'form.submit')!;
-    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: '周七', leave: '无', nightDuty: '' })).toContain('红字');
-    const refused = JSON.stringify(standin.patches(form.messageId).at(-1)?.content);
-    expect(refused).toContain('「周七」不在本宿舍名单上');
-    // 无 means nobody, not a person called 无
-    expect(refused).not.toContain('「无」不在');
+
+    // a value the card never offered, and one person ticked twice: refused on the card, nothing recorded
+    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: ['9'], leave: [], nightDuty: [] })).toContain('红字');
+    expect(JSON.stringify(standin.patches(form.messageId).at(-1)?.content)).toContain('「9」不在未归的选项里');
+    expect(await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: ['1'], leave: ['1'] })).toContain('红字');
+    const twice = standin.patches(form.messageId).at(-1)!.content as Record<string, unknown>;
+    expect(JSON.stringify(twice)).toContain('张三 同时');
+    // what was ticked stays ticked on the card that asks for a change
+    expect(tickOptions(twice, 'absent').filter((o) => o.selected).map((o) => o.value)).toEqual(['1']);
     expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report).toBeNull();
 
-    await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: '张三(电话不通)', leave: '王五', nightDuty: '2' });
+    await lark.click(OPEN_IDS.chen, form.messageId, submit, { absent: ['1'], leave: ['3'], nightDuty: ['2'] });
     const notice = await standin.waitFor(() => texts('zonghe').find((t) => t.includes('未归：城南宿舍')), 'the 未归 notice to 综合部');
-    expect(notice).toContain('张三（电话不通）');
+    expect(notice).toContain('张三');
     expect(notice).not.toMatch(/王五|李四/);
     const rc = await RollCall.findById('2026-11-27:城南宿舍').lean();
     expect(rc!.report!.entries.map((e) => `${e.name}:${e.status}`)).toEqual(['张三:absent', '李四:night_duty', '王五:leave', '陈队长:present']);
-    // the roll-call card itself shows the result
-    expect(JSON.stringify(standin.patches(sent.messageId).at(-1)?.content)).toContain('张三：未归（电话不通）');
+    // the roll-call card itself shows the result; the form card what was ticked, by name
+    expect(JSON.stringify(standin.patches(sent.messageId).at(-1)?.content)).toContain('张三：未归');
+    expect(JSON.stringify(standin.patches(form.messageId).at(-1)?.content)).toContain('请假：3. 王五');
+  });
+
+  it('submitting the form card with nothing ticked reports 全部已归', async () => {
+    clock = sh('21:45');
+    await eveningStep(lark.bot.services, clock);
+    const sent = rollCallCards('chen')[0]!;
+    await lark.click(OPEN_IDS.chen, sent.messageId, findButtonValue(sent.card, 'dorms.reportForm')!);
+    const form = await standin.waitFor(() => standin.cards(p2p(OPEN_IDS.chen)).find((c) => formInputNames(c.card).includes('absent')), 'the form card');
+    // Lark leaves an untouched list out of form_value
+    expect(await lark.click(OPEN_IDS.chen, form.messageId, findButtonValue(form.card, 'form.submit')!, {})).toContain('已上报：城南宿舍');
+    const rc = await RollCall.findById('2026-11-27:城南宿舍').lean();
+    expect(rc!.report!.entries.every((e) => e.status === 'present')).toBe(true);
   });
 
   it('no report → one reminder at the chase time → one list to 综合部 at the escalation time, with two instances stepping each minute', async () => {
@@ -132,6 +152,23 @@ describe('§3.3.3 the roll call on Lark', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('§3.3.3 who is responsible for a dorm, on the staff card', () => {
+  it('行政部 taps 设为宿舍队长 on a 队长’s staff card: the leader is assigned and the staff card shows 取消宿舍队长; a guard’s tap is refused', async () => {
+    await DormLeader.deleteMany({});
+    await lark.say(OPEN_IDS.xingzheng, '人员 陈队长');
+    const card = await standin.waitFor(() => standin.cards(p2p(OPEN_IDS.xingzheng)).find((c) => JSON.stringify(c.card).includes('员工档案：陈队长')), 'the staff card');
+    const assign = findButtonValue(card.card, 'dorms.assign')!;
+    expect(assign).toMatchObject({ dorm: '城南宿舍', staffId: ids.chen });
+    expect(await lark.click(OPEN_IDS.zhangsan, card.messageId, assign)).toContain('没有权限');
+    expect(await DormLeader.countDocuments()).toBe(0);
+    expect(await lark.click(OPEN_IDS.xingzheng, card.messageId, assign)).toContain('已指定 陈队长 为 城南宿舍 的队长');
+    expect(await DormLeader.countDocuments({ dorm: '城南宿舍', staffId: ids.chen })).toBe(1);
+    const shown = standin.patches(card.messageId).at(-1)!.content as Record<string, unknown>;
+    expect(JSON.stringify(shown)).toContain('员工档案：陈队长');
+    expect(findButtonValue(shown, 'dorms.unassign')).toMatchObject({ dorm: '城南宿舍', staffId: ids.chen });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Card } from '../../core/types.ts';
+import type { Card, CardFormField } from '../../core/types.ts';
 
 const TEMPLATE: Record<NonNullable<Card['color']>, string> = {
   blue: 'blue',
@@ -16,20 +16,11 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (card.lines.length) elements.push({ tag: 'markdown', content: card.lines.map(escapeMd).join('\n') });
   if (card.form) {
-    const formElements: Record<string, unknown>[] = card.form.fields.map((f) => ({
-      tag: 'input',
-      name: f.key,
-      required: false,
-      label: { tag: 'plain_text', content: f.required ? `${f.label} *` : f.label },
-      placeholder: { tag: 'plain_text', content: f.placeholder ?? `请输入${f.label}` },
-      default_value: f.value ?? '',
-      ...(f.error ? {} : {}),
-    }));
     const withErrors: Record<string, unknown>[] = [];
-    card.form.fields.forEach((f, i) => {
-      withErrors.push(formElements[i]!);
+    for (const f of card.form.fields) {
+      withErrors.push(...(f.options ? tickList(f) : [textInput(f)]));
       if (f.error) withErrors.push({ tag: 'markdown', content: `<font color='red'>${escapeMd(f.error)}</font>` });
-    });
+    }
     withErrors.push({
       tag: 'button',
       name: 'submit',
@@ -65,6 +56,38 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
     header: { title: { tag: 'plain_text', content: card.title }, template: TEMPLATE[card.color ?? 'blue'] },
     body: { elements },
   };
+}
+
+function textInput(f: CardFormField): Record<string, unknown> {
+  return {
+    tag: 'input',
+    name: f.key,
+    required: false,
+    label: { tag: 'plain_text', content: f.required ? `${f.label} *` : f.label },
+    placeholder: { tag: 'plain_text', content: f.placeholder ?? `请输入${f.label}` },
+    default_value: f.value ?? '',
+  };
+}
+
+/**
+ * A list to tick from: JSON 2.0 `multi_select_static` inside the form, which submits the ticked
+ * option values as an array under its name. It has no label of its own, so a line above names it.
+ * `required` stays false: the bot checks, so the error shows under the field instead of Lark's own.
+ */
+function tickList(f: CardFormField): Record<string, unknown>[] {
+  const offered = new Set(f.options!.map((o) => o.value));
+  return [
+    { tag: 'markdown', content: `**${escapeMd(f.label)}${f.required ? ' \\*' : ''}**` },
+    {
+      tag: 'multi_select_static',
+      name: f.key,
+      required: false,
+      width: 'fill',
+      placeholder: { tag: 'plain_text', content: f.placeholder ?? `选择${f.label}` },
+      options: f.options!.map((o) => ({ text: { tag: 'plain_text', content: o.label }, value: o.value })),
+      selected_values: (f.value ?? '').split(/\s+/).filter((v) => offered.has(v)),
+    },
+  ];
 }
 
 function escapeMd(s: string): string {

@@ -117,7 +117,9 @@ export function cardActionToBotEvent(
   delete value.action;
   const chatId = data.context?.open_chat_id ?? data.open_chat_id ?? `p2p-${userId}`;
   const messageId = data.context?.open_message_id ?? data.open_message_id;
-  const form = data.action?.form_value === undefined || data.action.form_value === null ? undefined : toStringRecord(data.action.form_value);
+  const formValue = data.action?.form_value;
+  const form = formValue === undefined || formValue === null ? undefined : toStringRecord(formValue);
+  const ticked = formValue === undefined || formValue === null ? undefined : listsOf(formValue);
   const id =
     data.event_id ??
     `h${createHash('sha256')
@@ -130,7 +132,7 @@ export function cardActionToBotEvent(
     chat: { id: chatId, isGroup: opts.isGroup?.(chatId) ?? true },
     userId,
     kind: 'action',
-    action: { action, value, ...(form ? { form } : {}), ...(messageId ? { messageId } : {}) },
+    action: { action, value, ...(form ? { form } : {}), ...(ticked ? { ticked } : {}), ...(messageId ? { messageId } : {}) },
     receivedAt: opts.now ?? new Date(),
   };
 }
@@ -152,6 +154,17 @@ function parseMaybeJson(v: unknown): unknown {
   } catch {
     return {};
   }
+}
+
+/**
+ * The lists of a submitted form (multi_select_static sends the ticked option values as an array),
+ * each item as a string; undefined when the form has none. Forms check them against the options.
+ */
+function listsOf(v: unknown): Record<string, string[]> | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const lists = Object.entries(v as Record<string, unknown>).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  if (!lists.length) return undefined;
+  return Object.fromEntries(lists.map(([k, items]) => [k, items.map((e) => (typeof e === 'object' ? JSON.stringify(e) : String(e)))]));
 }
 
 /** Card values and form inputs as strings: handlers only ever see `Record<string, string>`. */

@@ -71,6 +71,22 @@ describe('§3.3.3 who is responsible for a dorm', () => {
   });
 });
 
+describe('§3.3.3 who is responsible for a dorm, from the staff card', () => {
+  it('行政部 sees 设为宿舍队长 / 取消宿舍队长 on a 队长’s staff card and uses it; a guard cannot press it; a guard’s card has none', async () => {
+    const card = await say('xingzheng', '人员 陈队长');
+    expect(card).toContain('[3] 设为宿舍队长：城南宿舍');
+    expect((await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen, from: 'staff' })).join('\n')).toContain('没有权限');
+    expect(await DormLeader.countDocuments()).toBe(0);
+    expect(await say('xingzheng', '3')).toContain('已指定 陈队长 为 城南宿舍 的队长');
+    expect(await DormLeader.countDocuments({ dorm: '城南宿舍', staffId: ids.chen })).toBe(1);
+
+    expect(await say('xingzheng', '人员 陈队长')).toContain('[3] 取消宿舍队长：城南宿舍');
+    expect(await say('xingzheng', '3')).toContain('已取消 陈队长 的 城南宿舍 队长');
+    expect(await DormLeader.countDocuments()).toBe(0);
+    expect(await say('xingzheng', '人员 张三')).not.toContain('宿舍队长');
+  });
+});
+
 describe('§3.3.3 the nightly roll call', () => {
   beforeEach(() => seedLeaders(ids));
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Post, Staff } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
+import { DormLeader } from '../../../handlers/dorms/models.ts';
 
 const db = useDatabase('cli_import_roster');
 
@@ -85,6 +86,33 @@ describe('npm run import-roster', { timeout: 60_000 }, () => {
     }
     expect(await Staff.countDocuments()).toBe(0);
     expect(await Post.countDocuments()).toBe(0);
+  });
+
+  it('reads the dorms workflow\'s column 宿舍队长 (§3.3.3): a bad cell fails the whole file, a good one assigns the leader', async () => {
+    await Staff.deleteMany({});
+    const head = '姓名,电话,角色,宿舍,宿舍队长\n';
+    const bad = path.join(tmp, 'leader-bad.csv');
+    writeFileSync(bad, `${head}陈队长,13900000103,队长,城南宿舍,是\n张三,13800000101,队员,城南宿舍,是\n`);
+    const refused = await importRoster([bad]);
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.stderr).toContain('第 3 行：张三 不是队长');
+    expect(await Staff.countDocuments()).toBe(0);
+    // a dorm name is checked against the database, after it is opened and before anything is written
+    const typo = path.join(tmp, 'leader-typo.csv');
+    writeFileSync(typo, `${head}陈队长,13900000103,队长,城南宿舍,城西宿舍\n`);
+    const unknown = await importRoster([typo]);
+    expect(unknown.code, unknown.output).toBe(1);
+    expect(unknown.stderr).toContain('第 2 行：宿舍队长写的「城西宿舍」没有这个宿舍');
+    expect(await Staff.countDocuments()).toBe(0);
+
+    const good = path.join(tmp, 'leader-good.csv');
+    writeFileSync(good, `${head}陈队长,13900000103,队长,城南宿舍,是\n张三,13800000101,队员,城南宿舍,\n`);
+    const run = await importRoster([good]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.stdout).toContain('宿舍队长：新指定 1 人次');
+    expect((await DormLeader.find({}).lean()).map((l) => `${l.dorm}:${l.name}`)).toEqual(['城南宿舍:陈队长']);
+    await Staff.deleteMany({});
+    await DormLeader.deleteMany({});
   });
 
   it('exits 1 with the header problem when a required column is missing', async () => {

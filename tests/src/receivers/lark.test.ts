@@ -115,7 +115,7 @@ describe('cardActionToBotEvent', () => {
     expect(event?.action?.form).toBeUndefined();
   });
 
-  it('gives form values as strings, and takes the chat kind from the receiver when it knows it', () => {
+  it('gives form values as strings and ticked lists (multi_select_static) as arrays, and takes the chat kind from the receiver when it knows it', () => {
     const data = flat<LarkCardActionData>(
       cardActionEvent({
         token: TOKEN,
@@ -131,6 +131,7 @@ describe('cardActionToBotEvent', () => {
       action: 'form.submit',
       value: { form: 'staff.add', n: '3' },
       form: { name: '李四', count: '2', roles: 'guard,driver', empty: '' },
+      ticked: { roles: ['guard', 'driver'] },
       messageId: 'om_1',
     });
     expect(event?.chat.isGroup).toBe(false);

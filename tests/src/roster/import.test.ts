@@ -15,6 +15,7 @@ import {
   validateRoster,
   type ParsedRoster,
 } from '../../../src/roster/import.ts';
+import { composition } from '../../../src/workflows.ts';
 
 useDatabase('roster_import');
 
@@ -189,7 +190,7 @@ describe('importing a roster', () => {
       ok: true,
       rows: 4,
       ignoredHeaders: [],
-      result: { dryRun: false, created: 4, updated: 0, unchanged: 0, newPosts: ['万达广场'], newDorms: ['万达一号宿舍'] },
+      result: { dryRun: false, created: 4, updated: 0, unchanged: 0, newPosts: ['万达广场'], newDorms: ['万达一号宿舍'], notes: [] },
     });
     const staff = await staffByPhone();
     expect([...staff.keys()].sort()).toEqual(['13800000001', '13800000002', '13800000003', '13800000004']);
@@ -199,9 +200,9 @@ describe('importing a roster', () => {
     expect(await Dorm.findOne({ name: '万达一号宿舍' }).lean()).toMatchObject({ post: '万达广场' });
   });
 
-  it('imports the README example file', async () => {
-    const res = await importRosterFile(EXAMPLE_CSV);
-    expect(res).toMatchObject({ ok: true, rows: 5, result: { created: 5 } });
+  it('imports the README example file, with the installed workflows\' columns (宿舍队长)', async () => {
+    const res = await importRosterFile(EXAMPLE_CSV, { extra: composition.rosterColumns });
+    expect(res).toMatchObject({ ok: true, rows: 5, ignoredHeaders: [], result: { created: 5, notes: ['宿舍队长：新指定 1 人次，取消 0 人次（名单见「宿舍列表」）。'] } });
     expect(await Staff.countDocuments({ active: false })).toBe(1);
   });
 

@@ -1,20 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
-import { CardPrompt } from '../models/index.ts';
 import { InboxPending } from '../models/inbox.ts';
 import { Inbox, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt, type Taken } from './inbox.ts';
-import type { BotContext, Sender, Services, StaffContext } from './context.ts';
-import { FORM_SUBMIT_ACTION } from './forms.ts';
-import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
-import { echo, normalizeText, stripCommandPrefix } from './text.ts';
-import type { BotEvent, Card, CardButton, EventSink, IntakeResult, Role } from './types.ts';
-import { ROLE_LABELS } from './roles.ts';
-import { resolveSender, unknownSenderText, watchSenderWrites } from './senders.ts';
+import type { BotContext, Sender, Services } from './context.ts';
+import type { RouteTable } from './router.ts';
+import { normalizeText } from './text.ts';
+import type { BotEvent, Card, EventSink, IntakeResult } from './types.ts';
+import { resolveSender, watchSenderWrites } from './senders.ts';
 import { Lanes, WorkQueue } from './work-queue.ts';
+import { dispatch } from './dispatch.ts';
+export { ATTACHMENT_UNUSED } from './dispatch.ts';
 
 export { DISABLED_REPLY, HOW_TO_BIND, identityKey, invalidateSender, unknownSenderText } from './senders.ts';
-
-export const ATTACHMENT_UNUSED = '收到了，但这里用不上图片或文件。请用文字发送命令，发送「帮助」查看你能用的命令。';
 
 export const ERROR_REPLY = (ref: string) => `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
 
@@ -57,6 +54,9 @@ export class BotApp implements EventSink {
   private queued = new Set<string>();
   private stopping = false;
   private readonly owner = randomBytes(6).toString('hex');
+  private beat?: NodeJS.Timeout;
+  /** When beatOwn last refreshed this instance's pending records (0: never; their insert time counts then). */
+  private beatenAt = 0;
 
   constructor(
     private readonly routes: RouteTable,
@@ -73,6 +73,26 @@ export class BotApp implements EventSink {
 
   get log(): Logger {
     return this.services.log;
+  }
+
+  /**
+   * Refreshes `beatAt` on every pending record this instance made, in one command (the pending
+   * collection holds only the backlog): waiting in this instance's queue is as alive as running.
+   */
+  private async beatOwn(): Promise<void> {
+    const at = new Date();
+    try {
+      await InboxPending.updateMany({ by: this.owner }, { $set: { beatAt: at } });
+      this.beatenAt = at.getTime();
+    } catch (err) {
+      this.log.warn({ err }, 'could not refresh the heartbeat of pending events');
+    }
+  }
+
+  private startBeating(): void {
+    if (this.beat) return;
+    this.beat = setInterval(() => void this.beatOwn(), Math.max(1000, this.staleAfterMs / 3));
+    this.beat.unref();
   }
 
   async intake(event: BotEvent): Promise<IntakeResult> {
@@ -96,6 +116,7 @@ export class BotApp implements EventSink {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.work.idle();
+    clearInterval(this.beat);
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
 
@@ -157,6 +178,7 @@ export class BotApp implements EventSink {
 
   private async record(event: BotEvent): Promise<IntakeResult> {
     if (this.stopping) return 'stopped';
+    this.startBeating();
     const recorded = await this.inbox.record({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt, by: this.owner, beatAt: new Date() });
     if (recorded) return 'accepted';
     this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
@@ -173,10 +195,11 @@ export class BotApp implements EventSink {
     // who is writing is read alongside the claim (a busy claim just drops it)
     const sender = this.resolveSender(event);
     sender.catch(() => undefined);
-    // Attempt 0 of an event this instance recorded is claimed by the inbox record (by, beatAt):
-    // no write. Started within half the takeover bound, its first heartbeat lands before anyone
-    // may take it over; an event that waited longer here claims attempt 1 like a takeover would.
-    const implicit = !recovering && recordedAt !== undefined && Date.now() - recordedAt < this.staleAfterMs / 2;
+    // Attempt 0 of an event this instance recorded is claimed by its pending record (by, beatAt):
+    // no write. The instance keeps its records' beatAt fresh (beatOwn) however long they wait, so
+    // only if that beat has failed for half the takeover bound does the event claim attempt 1, as
+    // a takeover would, since someone else may be about to take it.
+    const implicit = !recovering && recordedAt !== undefined && Date.now() - Math.max(recordedAt, this.beatenAt) < this.staleAfterMs / 2;
     const taken: Taken = implicit ? { kind: 'attempt', n: 0 } : await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS, firstAttempt);
     if (taken.kind === 'busy') return undefined;
     if (recovering || taken.kind !== 'attempt' || taken.n > 0) {
@@ -186,7 +209,7 @@ export class BotApp implements EventSink {
     if (taken.kind !== 'attempt') return this.giveUp(key, event, taken.kind === 'give-up');
     if (taken.n > 0 || recovering) this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
 
-    const stopBeat = keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log, implicit);
+    const stopBeat = implicit ? () => {} : keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log);
     const outcome: Outcome = {};
     let refId: string | null = null;
     try {
@@ -194,7 +217,7 @@ export class BotApp implements EventSink {
       const ledger = await ReplyLedger.open(key, taken.n > 0, this.log);
       const ctx = this.createContext(event, outcome, ledger, await sender);
       try {
-        await this.dispatch(ctx);
+        await dispatch(this.routes, ctx);
       } catch (err) {
         if (isDatabaseUnavailable(err)) throw err;
         refId = await this.fail(ctx, err);
@@ -293,93 +316,4 @@ export class BotApp implements EventSink {
     };
     return ctx;
   }
-
-  private async dispatch(ctx: BotContext): Promise<void> {
-    if (ctx.event.kind === 'action' && ctx.action) {
-      await this.runAction(ctx, ctx.action.action);
-      return;
-    }
-    if (ctx.event.attachments?.length && !ctx.text) {
-      await this.runAttachment(ctx);
-      return;
-    }
-    if (ctx.sender && (await ctx.services.forms.continue(ctx))) return;
-
-    const button = await this.numericAnswer(ctx);
-    if (button) {
-      (ctx as { action?: BotContext['action'] }).action = { action: button.action, value: button.value ?? {} };
-      await this.runAction(ctx, button.action);
-      return;
-    }
-
-    const match = matchCommand(this.routes, ctx.text);
-    if (!match) {
-      if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
-      else await ctx.reply(`没有听懂「${echo(stripCommandPrefix(ctx.text))}」。发送「帮助」查看你能用的命令。`);
-      return;
-    }
-    ctx.args = match.args;
-    if (!ctx.sender && match.route.allow !== 'anyone') {
-      await ctx.reply(await unknownSenderText(ctx.event));
-      return;
-    }
-    if (!isAllowed(match.route.allow, ctx)) {
-      ctx.log.info({ command: match.route.name }, 'refused: role');
-      await ctx.reply(refusal(match.route.allow, match.route.words[0]!));
-      return;
-    }
-    ctx.log.debug({ command: match.route.name }, 'command');
-    await runGuarded(match.route, ctx);
-  }
-
-  private async runAttachment(ctx: BotContext): Promise<void> {
-    if (!ctx.sender) {
-      await ctx.reply(await unknownSenderText(ctx.event));
-      return;
-    }
-    const staff = ctx as StaffContext;
-    for (const route of this.routes.attachments ?? []) {
-      if (!isAllowed(route.allow, ctx) || (route.wants && !(await route.wants(staff)))) continue;
-      await runGuarded(route, ctx);
-      return;
-    }
-    await ctx.reply(ATTACHMENT_UNUSED);
-  }
-
-  private async runAction(ctx: BotContext, action: string): Promise<void> {
-    if (!ctx.sender) {
-      await ctx.toast(await unknownSenderText(ctx.event));
-      return;
-    }
-    if (action === FORM_SUBMIT_ACTION) {
-      await ctx.services.forms.submitCard(ctx);
-      return;
-    }
-    const route = matchAction(this.routes, action);
-    if (!route) {
-      await ctx.toast('这个按钮已失效，请重新发起。');
-      return;
-    }
-    if (!isAllowed(route.allow, ctx)) {
-      ctx.log.info({ action }, 'refused: role');
-      await ctx.toast(refusal(route.allow, '这个操作'));
-      return;
-    }
-    await runGuarded(route, ctx);
-  }
-
-  /** "2" answers button 2 of the last text-rendered card in this chat. */
-  private async numericAnswer(ctx: BotContext): Promise<CardButton | undefined> {
-    if (ctx.can.clickableButtons) return undefined;
-    const m = /^(\d{1,2})$/.exec(stripCommandPrefix(ctx.text));
-    if (!m) return undefined;
-    const prompt = await CardPrompt.findById(`${ctx.channel}:${ctx.chat.id}`).lean();
-    if (!prompt || prompt.expiresAt < new Date()) return undefined; // stamped by the outbox with the wall clock
-    return (prompt.buttons as CardButton[])[Number(m[1]) - 1];
-  }
-}
-
-function refusal(allow: Allow, what: string): string {
-  const need = Array.isArray(allow) ? (allow as Role[]).map((r) => ROLE_LABELS[r]).join('或') : '已绑定的员工';
-  return `你没有权限使用「${what}」，需要${need}。如有需要请联系行政部。`;
 }

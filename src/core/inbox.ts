@@ -47,16 +47,12 @@ export async function takeAttempt(key: string, owner: string, staleBefore: Date,
 }
 
 /**
- * Refreshes an attempt's heartbeat until the returned function is called. Attempt 0 of an event
- * this instance recorded is claimed by its InboxPending record (see BotApp.processRecord), so its
- * heartbeat is on that record.
+ * Refreshes an attempt's heartbeat until the returned function is called. (Attempt 0 of an event
+ * an instance recorded is its InboxPending record, which that instance keeps fresh: BotApp.beatOwn.)
  */
-export function keepAlive(key: string, n: number, everyMs: number, log: Logger, onRecord = false): () => void {
+export function keepAlive(key: string, n: number, everyMs: number, log: Logger): () => void {
   const timer = setInterval(() => {
-    const beat = onRecord
-      ? InboxPending.updateOne({ _id: key }, { $set: { beatAt: new Date() } })
-      : InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } });
-    beat.catch((err: unknown) =>
+    InboxAttempt.updateOne({ _id: `${key}#${n}` }, { $set: { beatAt: new Date() } }).catch((err: unknown) =>
       log.warn({ err, eventKey: key }, 'attempt heartbeat failed'),
     );
   }, everyMs);

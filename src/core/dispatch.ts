@@ -1,0 +1,104 @@
+import { CardPrompt } from '../models/index.ts';
+import type { BotContext, StaffContext } from './context.ts';
+import { FORM_SUBMIT_ACTION } from './forms.ts';
+import { ROLE_LABELS } from './roles.ts';
+import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
+import { unknownSenderText } from './senders.ts';
+import { echo, stripCommandPrefix } from './text.ts';
+import type { CardButton, Role } from './types.ts';
+
+export const ATTACHMENT_UNUSED = '收到了，但这里用不上图片或文件。请用文字发送命令，发送「帮助」查看你能用的命令。';
+
+/**
+ * From a context to its handler, by the route table: a click to its action, a picture to the
+ * workflow that wants it, an answer to the form in progress, a number to the button it names, text
+ * to its command — each after the role check.
+ */
+export async function dispatch(routes: RouteTable, ctx: BotContext): Promise<void> {
+  if (ctx.event.kind === 'action' && ctx.action) {
+    await runAction(routes, ctx, ctx.action.action);
+    return;
+  }
+  if (ctx.event.attachments?.length && !ctx.text) {
+    await runAttachment(routes, ctx);
+    return;
+  }
+  if (ctx.sender && (await ctx.services.forms.continue(ctx))) return;
+
+  const button = await numericAnswer(ctx);
+  if (button) {
+    (ctx as { action?: BotContext['action'] }).action = { action: button.action, value: button.value ?? {} };
+    await runAction(routes, ctx, button.action);
+    return;
+  }
+
+  const match = matchCommand(routes, ctx.text);
+  if (!match) {
+    if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
+    else await ctx.reply(`没有听懂「${echo(stripCommandPrefix(ctx.text))}」。发送「帮助」查看你能用的命令。`);
+    return;
+  }
+  ctx.args = match.args;
+  if (!ctx.sender && match.route.allow !== 'anyone') {
+    await ctx.reply(await unknownSenderText(ctx.event));
+    return;
+  }
+  if (!isAllowed(match.route.allow, ctx)) {
+    ctx.log.info({ command: match.route.name }, 'refused: role');
+    await ctx.reply(refusal(match.route.allow, match.route.words[0]!));
+    return;
+  }
+  ctx.log.debug({ command: match.route.name }, 'command');
+  await runGuarded(match.route, ctx);
+}
+
+async function runAttachment(routes: RouteTable, ctx: BotContext): Promise<void> {
+  if (!ctx.sender) {
+    await ctx.reply(await unknownSenderText(ctx.event));
+    return;
+  }
+  const staff = ctx as StaffContext;
+  for (const route of routes.attachments ?? []) {
+    if (!isAllowed(route.allow, ctx) || (route.wants && !(await route.wants(staff)))) continue;
+    await runGuarded(route, ctx);
+    return;
+  }
+  await ctx.reply(ATTACHMENT_UNUSED);
+}
+
+async function runAction(routes: RouteTable, ctx: BotContext, action: string): Promise<void> {
+  if (!ctx.sender) {
+    await ctx.toast(await unknownSenderText(ctx.event));
+    return;
+  }
+  if (action === FORM_SUBMIT_ACTION) {
+    await ctx.services.forms.submitCard(ctx);
+    return;
+  }
+  const route = matchAction(routes, action);
+  if (!route) {
+    await ctx.toast('这个按钮已失效，请重新发起。');
+    return;
+  }
+  if (!isAllowed(route.allow, ctx)) {
+    ctx.log.info({ action }, 'refused: role');
+    await ctx.toast(refusal(route.allow, '这个操作'));
+    return;
+  }
+  await runGuarded(route, ctx);
+}
+
+/** "2" answers button 2 of the last text-rendered card in this chat. */
+async function numericAnswer(ctx: BotContext): Promise<CardButton | undefined> {
+  if (ctx.can.clickableButtons) return undefined;
+  const m = /^(\d{1,2})$/.exec(stripCommandPrefix(ctx.text));
+  if (!m) return undefined;
+  const prompt = await CardPrompt.findById(`${ctx.channel}:${ctx.chat.id}`).lean();
+  if (!prompt || prompt.expiresAt < new Date()) return undefined; // stamped by the outbox with the wall clock
+  return (prompt.buttons as CardButton[])[Number(m[1]) - 1];
+}
+
+function refusal(allow: Allow, what: string): string {
+  const need = Array.isArray(allow) ? (allow as Role[]).map((r) => ROLE_LABELS[r]).join('或') : '已绑定的员工';
+  return `你没有权限使用「${what}」，需要${need}。如有需要请联系行政部。`;
+}

@@ -73,8 +73,10 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   const escalations: Escalation[] = [];
 
   const clients = await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean<ClientRecord[]>();
+  const ownerById = new Map<string, Person | null>();
   const ownerByName = new Map<string, Person | null>();
   for (const c of clients) {
+    ownerById.set(String(c._id), c.owner?.staffId ? c.owner : null);
     ownerByName.set(c.name, c.owner?.staffId ? c.owner : null);
     const due = nextDue({ ...c, lastCallAt: c.lastCallAt ?? null, lastVisitAt: c.lastVisitAt ?? null }, s.cadence, tz);
     for (const kind of ['call', 'visit'] as const) {
@@ -101,11 +103,12 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   }
 
   // III.3.1.10: read from the complaint records; the complaint workflow logs and closes them
-  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, followUps: 1, acceptedBy: 1 }).lean();
+  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 }).lean();
   for (const c of following) {
     const next = c.followUps.find((f) => !f.doneAt);
     if (!next || dayOf(next.dueAt, tz) > today) continue;
-    const owner = ownerByName.get(c.clientName) ?? (c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null);
+    // older complaints know their client by name only
+    const owner = (c.clientId ? ownerById.get(c.clientId) : undefined) ?? ownerByName.get(c.clientName) ?? (c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null);
     listOf(owner).complaints.push({ complaintId: String(c._id), clientName: c.clientName, seq: next.seq, dueDay: dayOf(next.dueAt, tz) });
   }
 

@@ -6,6 +6,7 @@ import { addClient, addClientForm, archiveClient, editClient, editClientForm, ed
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientModels } from './models.ts';
+import { backfillClients } from './backfill.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -22,6 +23,10 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, handler: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
+  // records from before the search text and the name key get them once
+  start: async (services) => {
+    await backfillClients(services);
+  },
   commands: [
     { name: 'clients.show', words: ['客户', 'client'], allow: CLIENT_VIEWERS, summary: '按名称、联系人、电话或驻点查找客户，查看档案', example: '客户 万达物业', handler: showClient },
     { name: 'clients.list', words: ['客户列表', 'clients'], allow: CLIENT_VIEWERS, summary: '按状态列出客户（现有/潜在/已流失/全部/我的）', example: '客户列表 潜在', handler: listClients },

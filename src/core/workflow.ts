@@ -3,6 +3,7 @@ import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable } from './r
 import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
+import type { Services } from './context.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -22,6 +23,12 @@ export interface Workflow {
   models?: readonly Model<any>[];
   /** Its environment variables, composed into the one configuration. */
   settings?: SettingsSlice;
+  /**
+   * Run at every start, after the indexes, before any message: brings records written by an older
+   * version up to date (a backfill). It must be idempotent and cheap when there is nothing to do,
+   * since every instance runs it at every start.
+   */
+  start?: (services: Services) => Promise<void>;
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -41,6 +48,8 @@ export interface Composition {
   jobs: JobDefinition[];
   models: Model<any>[];
   settings: SettingsSlice[];
+  /** Each workflow's start step, by workflow name. */
+  starts: { name: string; run: (services: Services) => Promise<void> }[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -59,5 +68,6 @@ export function compose(installed: readonly Installed[]): Composition {
     jobs: installed.flatMap((i) => i.jobs),
     models: workflows.flatMap((w) => w.models ?? []),
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
+    starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
   };
 }

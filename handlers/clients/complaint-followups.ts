@@ -17,13 +17,13 @@ import { dayOf, endOfDay } from './rules.ts';
 
 const SATISFIED_HINT = '满意 / 不满意';
 
-/** The last two fields of the call and visit forms; filled only when the contact is a complaint's follow-up. */
+/** The two fields the call and visit forms get when the contact is also a complaint's follow-up. */
 export const complaintFields: FormField[] = [
   {
     key: 'complaint',
     label: '投诉编号',
     placeholder: '这次也是投诉回访时填受理编号',
-    // never asked: the command fills it when a complaint follow-up of this client is due
+    // never asked: the command fills it with the complaint whose follow-up is due
     when: () => false,
     parse: (input): FieldResult => {
       if (isNoneWord(input)) return { ok: true, value: '' };
@@ -35,7 +35,9 @@ export const complaintFields: FormField[] = [
     key: 'outcome',
     label: '投诉回访结果',
     prompt: `这次联系也是投诉回访（§3.1.10），计入投诉结案。客户对投诉处理满意吗？请回复 ${SATISFIED_HINT}（不算这次投诉回访请回复「跳过」）`,
-    placeholder: `填了投诉编号时填：${SATISFIED_HINT}`,
+    placeholder: SATISFIED_HINT,
+    required: true,
+    // 跳过 (an empty answer) still saves the call or visit; only the complaint's follow-up stays due
     when: (v) => Boolean(v.complaint),
     parse: (input): FieldResult => {
       if (isNoneWord(input)) return { ok: true, value: '' };
@@ -109,9 +111,8 @@ export async function countComplaintFollowUp(
   const others = due.filter((d) => d !== chosen);
   if (chosen && v.outcome) {
     const k = await loadComplaint(chosen.complaintId);
-    const same = dayOf(chosen.dueAt, tz) === contact.day;
-    // the daily list shows a follow-up from its day on: on that day it is not early (§3.1.10 asks a reason only before the day)
-    const r = k && (await recordFollowUp(ctx, k, { outcome: v.outcome, note: contact.note, at: contact.at, seq: chosen.seq, earlyReason: same ? '计划当天回访' : undefined }));
+    // due by the contact's day, as the daily list shows it: §3.1.10 asks a reason only before the planned day
+    const r = k && (await recordFollowUp(ctx, k, { outcome: v.outcome, note: contact.note, at: contact.at, seq: chosen.seq }));
     // refused or taken first by someone else: recordFollowUp has told the person why
     if (!r) return { lines: stillDue(ctx, others) };
     return { lines: [`已计入投诉 ${chosen.complaintId} 第 ${r.seq} 次回访（${v.outcome}）。${r.note}`, ...stillDue(ctx, others)], complaintId: chosen.complaintId, seq: r.seq };

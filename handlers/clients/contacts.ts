@@ -41,7 +41,6 @@ export const callForm: FormDefinition = {
     { key: 'reached', label: '联系人', required: true, prompt: '这次电话联系的是谁？（姓名或职务）', parse: text(40, '联系人') },
     { key: 'content', label: '沟通内容', required: true, prompt: '沟通了什么？客户的意见和要求？', parse: text(500, '沟通内容') },
     dayField,
-    ...complaintFields,
   ],
   submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'call', values),
 };
@@ -71,10 +70,16 @@ export const visitForm: FormDefinition = {
       },
     },
     dayField,
-    ...complaintFields,
   ],
   submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'visit', values),
 };
+
+/** The same forms when the contact is also a complaint's follow-up (III.3.1.10): two fields more, shown only then. */
+export const callComplaintForm = withComplaint(callForm);
+export const visitComplaintForm = withComplaint(visitForm);
+function withComplaint(form: FormDefinition): FormDefinition {
+  return { ...form, name: `${form.name}.complaint`, title: `${form.title}（同时是投诉回访）`, fields: [...form.fields, ...complaintFields] };
+}
 
 /** The instant a contact on `day` is recorded at: now for today, noon of an earlier day. */
 function contactAt(ctx: BotContext, day: string): Date {
@@ -132,7 +137,8 @@ export async function logCall(ctx: BotContext): Promise<void> {
   // 跟进 万达物业 张经理 满意 … : the first word says how the complaint follow-up went
   const outcome = pick.lines.length && content[0] && parseSatisfied(content[0]) !== undefined ? `投诉回访结果: ${content[0]}` : '';
   const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
-  await ctx.services.forms.start(ctx, callForm.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
+  const form = pick.lines.length ? callComplaintForm : callForm;
+  await ctx.services.forms.start(ctx, form.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
 }
 
 /** 拜访 <客户> [TS-编号]: the 拜访报告 form (a form card on Lark); `字段: 值` lines below fill it at once. */
@@ -144,7 +150,8 @@ export async function logVisit(ctx: BotContext): Promise<void> {
   if (!c || !(await notArchived(ctx, c))) return;
   const pick = await complaintForContact(ctx, c, number ? [number] : [], `拜访 ${c.name}`);
   if (!pick.ok) return;
-  await ctx.services.forms.start(ctx, visitForm.name, [...rest, ...pick.lines].join('\n'), { id: String(c._id) });
+  const form = pick.lines.length ? visitComplaintForm : visitForm;
+  await ctx.services.forms.start(ctx, form.name, [...rest, ...pick.lines].join('\n'), { id: String(c._id) });
 }
 
 async function notArchived(ctx: BotContext, c: ClientRecord): Promise<boolean> {
@@ -153,12 +160,14 @@ async function notArchived(ctx: BotContext, c: ClientRecord): Promise<boolean> {
   return false;
 }
 
-export const callFromCard = formFromCard(callForm.name);
-export const visitFromCard = formFromCard(visitForm.name);
-function formFromCard(form: string) {
+export const callFromCard = formFromCard(callForm, callComplaintForm);
+export const visitFromCard = formFromCard(visitForm, visitComplaintForm);
+function formFromCard(plain: FormDefinition, withComplaint: FormDefinition) {
   return async (ctx: BotContext): Promise<void> => {
     const c = await clientFromAction(ctx);
-    if (c && (await notArchived(ctx, c))) await ctx.services.forms.start(ctx, form, '', { id: String(c._id) });
+    if (!c || !(await notArchived(ctx, c))) return;
+    const pick = await complaintForContact(ctx, c, [], `${plain === callForm ? '跟进' : '拜访'} ${c.name}`);
+    if (pick.ok) await ctx.services.forms.start(ctx, (pick.lines.length ? withComplaint : plain).name, pick.lines.join('\n'), { id: String(c._id) });
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import type { BotContext } from '../../src/core/context.ts';
-import { attachVisitPhoto, callForm, callFromCard, listPromises, logCall, logVisit, promiseDone, promiseDoneFromCard, visitForm, visitFromCard, wantsVisitPhoto } from './contacts.ts';
+import { attachVisitPhoto, callComplaintForm, callForm, callFromCard, listPromises, logCall, logVisit, promiseDone, promiseDoneFromCard, visitComplaintForm, visitForm, visitFromCard, wantsVisitPhoto } from './contacts.ts';
 import { myDueList } from './digest.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard, listClients, rotation, showClient, showFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
@@ -18,7 +18,7 @@ const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.service
 export const clients: Workflow = {
   name: 'clients',
   title: '客户管理',
-  forms: [addClientForm, editClientForm, callForm, visitForm],
+  forms: [addClientForm, editClientForm, callForm, visitForm, callComplaintForm, visitComplaintForm],
   // a picture right after 拜访 is a photo of that visit (II); any other goes on to reimbursements
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, handler: attachVisitPhoto },
   models: clientModels,

@@ -145,7 +145,7 @@ export function digestCard(l: OwnerList, today: string, tz: string, now: Date): 
     note: [
       '电话后发送「跟进 客户名 联系人 内容」，拜访后发送「拜访 客户名」',
       l.promises.length ? '承诺兑现后发送「承诺完成 编号」' : '',
-      l.complaints.length ? '投诉回访发送「回访 编号 满意/不满意 情况」' : '',
+      l.complaints.length ? '投诉回访：客服部电话后发送「跟进 客户名 联系人 满意/不满意 情况」即同时计入，或「回访 编号 满意/不满意 情况」' : '',
       l.owner ? '' : '请用「修改客户 名称」指定负责人',
     ]
       .filter(Boolean)

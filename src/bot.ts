@@ -65,6 +65,10 @@ export class Bot {
   async start(): Promise<void> {
     await ensureIndexes(this.opts.workflows.models);
     await adoptLegacyInbox(this.opts.log);
+    for (const step of this.opts.workflows.starts) {
+      // a backfill that fails leaves the older records as they were: the bot still runs, and says so
+      await step.run(this.services).catch((err) => this.opts.log.error({ err, workflow: step.name }, 'start step failed'));
+    }
     for (const r of this.opts.receivers) {
       await r.start(this.app);
       this.opts.log.info({ channel: r.channel }, 'channel started');

@@ -24,6 +24,8 @@ import {
 export type LogView = Pick<ClientLogRecord, 'kind' | 'day' | 'reached' | 'reachedTitle' | 'content' | 'purpose' | 'needs' | 'problems' | 'help' | 'objections' | 'competitors' | 'prospects' | 'promises'> & {
   by: { name: string };
   photos?: string[];
+  complaintId?: string | null;
+  complaintSeq?: number | null;
 };
 export type PromiseView = Pick<PromiseRecord, '_id' | 'text' | 'dueDay'> & { owner: { name: string }; clientName?: string };
 
@@ -66,6 +68,10 @@ export function planLine(c: ClientRecord, o: Pick<ClientCardOptions, 'cadence' |
 }
 
 export function logLine(l: LogView): string {
+  return logText(l) + (l.complaintId ? `（计入投诉 ${l.complaintId} 第 ${l.complaintSeq ?? 1} 次回访）` : '');
+}
+
+function logText(l: LogView): string {
   if (l.kind === 'call') return `${l.day} 电话回访（${l.by.name}）：${l.reached ? `联系 ${l.reached}，` : ''}${l.content}`;
   const parts = [
     l.purpose && `目的：${l.purpose}`,

@@ -1,6 +1,7 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import { Complaint } from '../complaints/models.ts';
+import { complaintsOf } from '../complaints/by-client.ts';
 import { STATUS_LABELS as COMPLAINT_STATUS } from '../complaints/rules.ts';
 import { clientButtons, clientCard, type ClientCardData, type ComplaintView, type LogView, type PromiseView } from './cards.ts';
 import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
@@ -17,11 +18,11 @@ export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): b
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
 }
 
-/** Open complaints (by client name, as complaints record it), the latest logs and the open promises. */
+/** Open complaints (by id, or by name for older ones), the latest logs and the open promises. */
 export async function cardData(c: ClientRecord, logs = 5): Promise<ClientCardData> {
   const id = String(c._id);
   const [complaints, logDocs, promises] = await Promise.all([
-    Complaint.find({ clientName: c.name, status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean(),
+    Complaint.find({ ...complaintsOf({ id, name: c.name }), status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean(),
     ClientLog.find({ clientId: id }).sort({ at: -1 }).limit(logs).lean(),
     ClientPromise.find({ clientId: id, status: 'open' }).sort({ dueDay: 1 }).lean(),
   ]);

@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
+import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { Complaint } from '../complaints/models.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { actor, clientFromAction, findOneClient } from './common.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
@@ -73,6 +74,13 @@ export const visitForm: FormDefinition = {
   submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'visit', values),
 };
 
+/** The same forms when the contact is also a complaint's follow-up (III.3.1.10): two fields more, shown only then. */
+export const callComplaintForm = withComplaint(callForm);
+export const visitComplaintForm = withComplaint(visitForm);
+function withComplaint(form: FormDefinition): FormDefinition {
+  return { ...form, name: `${form.name}.complaint`, title: `${form.title}（同时是投诉回访）`, fields: [...form.fields, ...complaintFields] };
+}
+
 /** The instant a contact on `day` is recorded at: now for today, noon of an earlier day. */
 function contactAt(ctx: BotContext, day: string): Date {
   const tz = ctx.services.config.timezone;
@@ -80,7 +88,7 @@ function contactAt(ctx: BotContext, day: string): Date {
   return day === dayOf(now, tz) ? now : DateTime.fromISO(day, { zone: tz }).set({ hour: 12 }).toJSDate();
 }
 
-async function saveLog(ctx: BotContext, clientId: string, kind: ContactKind, values: Record<string, string>): Promise<void> {
+async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, values: Record<string, string>): Promise<void> {
   const c = await loadClient(clientId);
   if (!c) {
     await ctx.reply('找不到这个客户了，没有保存。请用「客户 名称」重新查找。');
@@ -105,33 +113,45 @@ async function saveLog(ctx: BotContext, clientId: string, kind: ContactKind, val
   ctx.log.info({ client: c.name, kind, promises: made.length }, 'client contact logged');
   const lines = [logLine(log.toObject())];
   if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
-  const due = await dueComplaintFollowUps(c.name, now);
-  if (due.length) lines.push(`这个客户的投诉回访也到期了：${due.join('、')}。如果这次就是回访，请再发送「回访 编号 满意/不满意 情况」记录，计入投诉结案。`);
+  // III.3.1.10: the same call or visit may be a complaint's follow-up, recorded on the complaint
+  const reached = values.reached ? `，联系 ${values.reached}` : '';
+  const said = kind === 'call' ? values.content : [values.purpose, values.problems && `问题：${values.problems}`].filter(Boolean).join('；');
+  const counted = await countComplaintFollowUp(ctx, c, values, { at, day, note: `${kind === 'call' ? '电话回访' : '拜访'}${reached}：${said ?? ''}` });
+  if (counted.complaintId) await ClientLog.updateOne({ _id: log._id }, { $set: { complaintId: counted.complaintId, complaintSeq: counted.seq } });
+  lines.push(...counted.lines);
   const note = kind === 'visit' ? '跟进周期从这次联系重新计算。现场照片可以直接发给我，附在这次拜访上。' : '跟进周期从这次联系重新计算。';
   await ctx.reply({ title: `已记录${kind === 'call' ? '电话回访' : '拜访'}：${c.name}`, color: 'green', lines, note });
 }
 
-/** III.3.1.10 follow-ups of this client's complaints that are due and not yet made. */
-async function dueComplaintFollowUps(clientName: string, now: Date): Promise<string[]> {
-  const open = await Complaint.find({ clientName, status: 'following_up' }, { followUps: 1 }).lean();
-  return open.filter((c) => c.followUps.some((f) => !f.doneAt && f.dueAt <= now)).map((c) => String(c._id));
-}
-
-/** 跟进 <客户> [联系人 内容…]: one message logs it; less starts the form (a form card on Lark). */
+/**
+ * 跟进 <客户> [TS-编号] [联系人 [满意|不满意] 内容…]: one message logs it; less starts the form (a
+ * form card on Lark). The number, or the only complaint follow-up due, makes it that follow-up too.
+ */
 export async function logCall(ctx: BotContext): Promise<void> {
-  const [query = '', reached = '', ...content] = ctx.args.split(/\s+/);
+  const [query = '', ...words] = ctx.args.trim().split(/\s+/);
   const c = await findOneClient(ctx, query, '跟进 万达物业 张经理 对夜班满意');
   if (!c || !(await notArchived(ctx, c))) return;
-  const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : ''].filter(Boolean).join('\n');
-  await ctx.services.forms.start(ctx, callForm.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
+  const pick = await complaintForContact(ctx, c, words, `跟进 ${c.name} 张经理 满意 夜班已改善`);
+  if (!pick.ok) return;
+  const [reached = '', ...content] = pick.words;
+  // 跟进 万达物业 张经理 满意 … : the first word says how the complaint follow-up went
+  const outcome = pick.lines.length && content[0] && parseSatisfied(content[0]) !== undefined ? `投诉回访结果: ${content[0]}` : '';
+  const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
+  const form = pick.lines.length ? callComplaintForm : callForm;
+  await ctx.services.forms.start(ctx, form.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
 }
 
-/** 拜访 <客户>: the 拜访报告 form (a form card on Lark). */
+/** 拜访 <客户> [TS-编号]: the 拜访报告 form (a form card on Lark); `字段: 值` lines below fill it at once. */
 export async function logVisit(ctx: BotContext): Promise<void> {
-  const [query = '', ...rest] = ctx.args.split('\n');
-  const c = await findOneClient(ctx, query, '拜访 万达物业');
+  const [first = '', ...rest] = ctx.args.split('\n');
+  const words = first.trim().split(/\s+/);
+  const number = words.length > 1 && parseComplaintNumber(words.at(-1)!) ? words.pop()! : '';
+  const c = await findOneClient(ctx, words.join(' '), '拜访 万达物业');
   if (!c || !(await notArchived(ctx, c))) return;
-  await ctx.services.forms.start(ctx, visitForm.name, rest.join('\n'), { id: String(c._id) });
+  const pick = await complaintForContact(ctx, c, number ? [number] : [], `拜访 ${c.name}`);
+  if (!pick.ok) return;
+  const form = pick.lines.length ? visitComplaintForm : visitForm;
+  await ctx.services.forms.start(ctx, form.name, [...rest, ...pick.lines].join('\n'), { id: String(c._id) });
 }
 
 async function notArchived(ctx: BotContext, c: ClientRecord): Promise<boolean> {
@@ -140,12 +160,14 @@ async function notArchived(ctx: BotContext, c: ClientRecord): Promise<boolean> {
   return false;
 }
 
-export const callFromCard = formFromCard(callForm.name);
-export const visitFromCard = formFromCard(visitForm.name);
-function formFromCard(form: string) {
+export const callFromCard = formFromCard(callForm, callComplaintForm);
+export const visitFromCard = formFromCard(visitForm, visitComplaintForm);
+function formFromCard(plain: FormDefinition, withComplaint: FormDefinition) {
   return async (ctx: BotContext): Promise<void> => {
     const c = await clientFromAction(ctx);
-    if (c && (await notArchived(ctx, c))) await ctx.services.forms.start(ctx, form, '', { id: String(c._id) });
+    if (!c || !(await notArchived(ctx, c))) return;
+    const pick = await complaintForContact(ctx, c, [], `${plain === callForm ? '跟进' : '拜访'} ${c.name}`);
+    if (pick.ok) await ctx.services.forms.start(ctx, (pick.lines.length ? withComplaint : plain).name, pick.lines.join('\n'), { id: String(c._id) });
   };
 }
 

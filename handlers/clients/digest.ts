@@ -73,8 +73,10 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   const escalations: Escalation[] = [];
 
   const clients = await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean<ClientRecord[]>();
+  const ownerById = new Map<string, Person | null>();
   const ownerByName = new Map<string, Person | null>();
   for (const c of clients) {
+    ownerById.set(String(c._id), c.owner?.staffId ? c.owner : null);
     ownerByName.set(c.name, c.owner?.staffId ? c.owner : null);
     const due = nextDue({ ...c, lastCallAt: c.lastCallAt ?? null, lastVisitAt: c.lastVisitAt ?? null }, s.cadence, tz);
     for (const kind of ['call', 'visit'] as const) {
@@ -101,11 +103,12 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   }
 
   // III.3.1.10: read from the complaint records; the complaint workflow logs and closes them
-  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, followUps: 1, acceptedBy: 1 }).lean();
+  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 }).lean();
   for (const c of following) {
     const next = c.followUps.find((f) => !f.doneAt);
     if (!next || dayOf(next.dueAt, tz) > today) continue;
-    const owner = ownerByName.get(c.clientName) ?? (c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null);
+    // older complaints know their client by name only
+    const owner = (c.clientId ? ownerById.get(c.clientId) : undefined) ?? ownerByName.get(c.clientName) ?? (c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null);
     listOf(owner).complaints.push({ complaintId: String(c._id), clientName: c.clientName, seq: next.seq, dueDay: dayOf(next.dueAt, tz) });
   }
 
@@ -142,7 +145,7 @@ export function digestCard(l: OwnerList, today: string, tz: string, now: Date): 
     note: [
       '电话后发送「跟进 客户名 联系人 内容」，拜访后发送「拜访 客户名」',
       l.promises.length ? '承诺兑现后发送「承诺完成 编号」' : '',
-      l.complaints.length ? '投诉回访发送「回访 编号 满意/不满意 情况」' : '',
+      l.complaints.length ? '投诉回访：客服部电话后发送「跟进 客户名 联系人 满意/不满意 情况」即同时计入，或「回访 编号 满意/不满意 情况」' : '',
       l.owner ? '' : '请用「修改客户 名称」指定负责人',
     ]
       .filter(Boolean)

@@ -103,6 +103,9 @@ const clientLogSchema = new Schema(
     promises: { type: String, default: '' },
     /** Pictures sent with the report, as chat-platform references. */
     photos: { type: [String], default: [] },
+    /** III.3.1.10 the complaint whose follow-up this call or visit also was, and which one. */
+    complaintId: { type: String, default: '' },
+    complaintSeq: { type: Number, default: null },
   },
   { timestamps: true },
 );
@@ -135,4 +138,15 @@ promiseSchema.index({ clientId: 1, status: 1 });
 export const ClientPromise = mongoose.model('ClientPromise', promiseSchema);
 export type PromiseRecord = InferSchemaType<typeof promiseSchema> & { _id: string };
 
-export const clientModels = [Client, ClientLog, ClientPromise];
+/**
+ * #12 the exact-name lookup as a read by _id (FerretDB 1.24 indexes only a bare `{_id}` filter):
+ * the client's normalized name (store.ts nameKey) → its id. Created with the client and moved on a
+ * rename; the unique insert is also what stops two clients taking one name at the same moment.
+ */
+const clientNameSchema = new Schema(
+  { _id: { type: String, required: true }, clientId: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+export const ClientName = mongoose.model('ClientName', clientNameSchema);
+
+export const clientModels = [Client, ClientLog, ClientPromise, ClientName];

@@ -1,5 +1,9 @@
+import mongoose from 'mongoose';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Client, type ClientRecord } from './models.ts';
+import { renameClientOnComplaints } from '../complaints/by-client.ts';
+import { Client, ClientName, type ClientRecord } from './models.ts';
 import { diffClient, type Change, type ClientFields, type ClientStatus, type Contact, type ContactKind } from './rules.ts';
 
 /*
@@ -42,8 +46,55 @@ export async function loadClient(id: string): Promise<ClientRecord | null> {
   return withDefaults(await Client.findById(id).lean<Partial<ClientRecord>>());
 }
 
+/** A name as the name key holds it: full-width folded, spaces collapsed, lower-cased. */
+export function nameKey(name: string): string {
+  return normalizeText(name).replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** A key whose client is gone or renamed this long ago is left over from a write cut short. */
+const STALE_KEY_MS = 60_000;
+
+/**
+ * Claims `name` for the client (a unique insert): false when another client holds it. A key left
+ * by a creation or rename that never finished is freed and claimed again.
+ */
+export async function claimName(name: string, clientId: string): Promise<boolean> {
+  const key = nameKey(name);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await ClientName.create({ _id: key, clientId, at: new Date() });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const holder = await ClientName.findById(key).lean();
+    if (!holder) continue;
+    if (holder.clientId === clientId) return true;
+    const c = await loadClient(holder.clientId);
+    if ((c && nameKey(c.name) === key) || Date.now() - holder.at.getTime() < STALE_KEY_MS) return false;
+    await ClientName.deleteOne({ _id: key, clientId: holder.clientId });
+  }
+  return false;
+}
+
+/** Gives the name back, only if this client holds it. */
+async function releaseName(name: string, clientId: string): Promise<void> {
+  await ClientName.deleteOne({ _id: nameKey(name), clientId });
+}
+
+/**
+ * The client of exactly this name: two reads by _id (the name key, then the record). A record
+ * made before name keys existed is found by the old query (a scan) and keyed for next time.
+ */
 export async function clientByName(name: string): Promise<ClientRecord | null> {
-  return withDefaults(await Client.findOne({ name }).lean<Partial<ClientRecord>>());
+  const key = nameKey(name);
+  if (!key) return null;
+  const link = await ClientName.findById(key).lean();
+  const keyed = link ? await loadClient(link.clientId) : null;
+  if (keyed && nameKey(keyed.name) === key) return keyed;
+  const old = withDefaults(await Client.findOne({ name: { $in: [...new Set([name.trim(), normalizeText(name)])] } }).lean<Partial<ClientRecord>>());
+  if (old) await claimName(old.name, String(old._id));
+  return old;
 }
 
 export function escapeRegex(s: string): string {
@@ -84,15 +135,25 @@ export async function saveClient(id: string, next: Partial<ClientFields> & { arc
     const c = await loadClient(id);
     if (!c) return { ok: false, reason: 'gone' };
     await ensureVersion(c);
-    if (next.name && next.name !== c.name && (await Client.exists({ name: next.name }))) return { ok: false, reason: 'name-taken' };
+    const renamed = next.name !== undefined && next.name !== c.name;
+    const newKey = renamed && nameKey(next.name!) !== nameKey(c.name);
+    // the unique index on name is the last word; a transition must never meet it (its claim would be spent)
+    if (renamed && (await Client.exists({ name: next.name }))) return { ok: false, reason: 'name-taken' };
+    if (newKey && !(await claimName(next.name!, id))) return { ok: false, reason: 'name-taken' };
     const changes = diffClient(c, next);
     if (!changes.length) return { ok: true, client: c, changes };
     const after = { ...c, ...next };
     const $set = { ...next, searchText: searchTextOf(after) };
     const entry = { at, by, action, fields: changes };
     if (await transition(Client, id, c.version, { $set, $push: { changes: entry } }, by.staffId || by.name)) {
+      if (renamed) {
+        if (newKey) await releaseName(c.name, id);
+        // complaint lookups by client keep working, and the complaint card shows the current name
+        await renameClientOnComplaints(id, c.name, next.name!, by, at);
+      }
       return { ok: true, client: { ...after, version: c.version + 1, changes: [...c.changes, entry] }, changes };
     }
+    if (newKey) await releaseName(next.name!, id);
   }
   return { ok: false, reason: 'busy' };
 }
@@ -110,18 +171,35 @@ export interface NewClient {
   visitDays?: number | null;
 }
 
-/** A new record with its first change entry; null when the name is already on record. */
+/** A new record with its first change entry, and its name claimed; null when the name is already on record. */
 export async function createClient(fields: NewClient, by: Person, action: string, at: Date): Promise<ClientRecord | null> {
   const full = { address: '', phone: '', contacts: [], posts: [], status: 'current' as ClientStatus, owner: null, notes: '', callDays: null, visitDays: null, ...fields };
   const changes = diffClient({}, full).filter((c) => c.to && c.to !== '按状态默认');
+  const _id = new mongoose.Types.ObjectId();
+  if (!(await claimName(full.name, String(_id)))) return null;
   try {
     // createdAt is the bot's clock: a never-contacted client's cadence counts from it
-    const doc = await Client.create({ ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
+    const doc = await Client.create({ _id, ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
     return withDefaults(doc.toObject());
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) return null;
+    // a record of that name made before name keys existed
+    await releaseName(full.name, String(_id));
+    if (isDuplicateKey(err)) return null;
     throw err;
   }
+}
+
+/**
+ * Writes the search text a record should have when it differs (records made before the field
+ * existed have none). A concurrent edit writes it anyway, so losing the race is fine.
+ */
+export async function refreshSearchText(id: string): Promise<boolean> {
+  const c = await loadClient(id);
+  if (!c) return false;
+  const want = searchTextOf(c);
+  if (c.searchText === want) return false;
+  await ensureVersion(c);
+  return transition(Client, id, c.version, { $set: { searchText: want } }, 'backfill');
 }
 
 /**

@@ -4,13 +4,13 @@ import type { FormDefinition } from '../../src/core/forms.ts';
 import { actor, applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
 import type { ComplaintRecord, FollowUp } from './models.ts';
 import { caseForSubmit, formStep, required } from './steps.ts';
+import { closing, recordFollowUp } from './followup.ts';
 import {
   canConfirmEffect,
   canFollowUp,
   canPlanFollowUp,
   canProposeMeasures,
   canReopen,
-  closingBlocker,
   deadlinesFor,
   isEarly,
   nextFollowUp,
@@ -23,17 +23,6 @@ import {
  * closed case reopened. A case closes only when every follow-up is done, the effect is confirmed
  * 有效 and the client was satisfied at the last call (closingBlocker).
  */
-
-const CLOSE_NOTES = {
-  followups: '',
-  effect: '回访计划已完成，但改善效果还没有确认有效，暂不结案。请确认改善效果（§3.1.6）：发送「改善效果 编号 有效/无效 说明」。',
-  unsatisfied: '客户不满意，暂不结案。请决定下一步：点「再安排回访」，或「重开投诉」交人防部重新调查。',
-} as const;
-
-/** The fields a case gets when it closes now, or nothing when something still blocks it. */
-function closing(c: Pick<ComplaintRecord, 'effect' | 'measuresDue' | 'followUps'>, now: Date): Partial<ComplaintRecord> {
-  return closingBlocker(c) ? {} : { status: 'closed', closedAt: now };
-}
 
 // ─── §3.1.6 the improvement's effect ────────────────────────────────────────
 
@@ -122,29 +111,8 @@ export const followUpForm: FormDefinition = {
   async submit(ctx, v, context) {
     const c = await caseForSubmit(ctx, context, canFollowUp);
     if (!c) return;
-    const next = nextFollowUp(c.followUps)!;
-    const now = ctx.services.now();
-    const early = isEarly(next.dueAt, now) ? v.earlyReason ?? '' : '';
-    const note = [v.note, early && `提前回访：${early}`].filter(Boolean).join('；');
-    const followUps = c.followUps.map((f) => (f.seq === next.seq ? { ...f, doneAt: now, by: actor(ctx), outcome: v.outcome!, note } : f));
-    const set: Partial<ComplaintRecord> = { followUps, ...closing({ ...c, followUps }, now) };
-    const blocker = closingBlocker({ ...c, followUps });
-    const done = set.status === 'closed';
-    const detail = `第 ${next.seq} 次：${v.outcome}${note ? `，${note}` : ''}${done ? '；回访计划完成，结案' : ''}`;
-    if (!(await applyStep(ctx, c, set, '记录回访', detail))) return;
-    const after = (await loadComplaint(c._id))!;
-    const left = followUps.filter((f) => !f.doneAt).length;
-    const unhappy = v.outcome === '不满意';
-    const reply = done ? '回访计划已完成，投诉已结案。' : unhappy ? CLOSE_NOTES.unsatisfied : blocker === 'followups' ? `还剩 ${left} 次回访，到期会提醒你。` : CLOSE_NOTES[blocker!];
-    await ctx.reply(cardFor(ctx, after, { title: done ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note: reply }));
-    if (unhappy) {
-      // §3.1.10: 客服部 decides what next (another follow-up, or reopen for a new investigation)
-      await notifyCase(ctx.services, after, ['customer_service'], {
-        title: `回访客户不满意：${c._id}`,
-        note: `${ctx.sender.name} 回访：客户不满意${v.note ? `（${v.note}）` : ''}。请决定下一步：再安排回访，或重开投诉。`,
-        exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-      });
-    }
+    const r = await recordFollowUp(ctx, c, { outcome: v.outcome!, note: v.note ?? '', earlyReason: v.earlyReason });
+    if (r) await ctx.reply(cardFor(ctx, r.after, { title: r.closed ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note: r.note }));
   },
 };
 const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');

@@ -125,6 +125,8 @@ const complaintSchema = new Schema(
     status: { type: String, enum: COMPLAINT_STATUSES, default: 'registered' },
     // ── 客户投诉登记表 ──
     clientName: { type: String, required: true },
+    /** The client record (clients workflow) by id; '' on complaints registered before it was kept. */
+    clientId: { type: String, default: '' },
     clientAddress: { type: String, default: '' },
     clientPhone: { type: String, default: '' },
     reason: { type: String, required: true },
@@ -175,6 +177,7 @@ complaintSchema.index({ status: 1, dueAt: 1 });
 complaintSchema.index({ overdueAt: 1, status: 1 });
 complaintSchema.index({ category: 1, acceptedAt: -1 });
 complaintSchema.index({ clientName: 1, acceptedAt: -1 });
+complaintSchema.index({ clientId: 1, acceptedAt: -1 });
 complaintSchema.index({ acceptedAt: -1 });
 complaintSchema.index({ 'acceptedBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });

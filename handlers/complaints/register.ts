@@ -8,7 +8,7 @@ import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
-import { createClient } from '../clients/store.ts';
+import { clientByName, createClient } from '../clients/store.ts';
 import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
 import {
   REGISTRARS,
@@ -104,9 +104,9 @@ export const registerForm: FormDefinition = {
   submit: submitRegistration,
 };
 
-/** Label lines (`电话: …`) a one-message form or a restart uses. */
+/** The client record of exactly this name (#12: a read by _id, not a scan). */
 async function findClient(name: string) {
-  return Client.findOne({ name }).lean();
+  return clientByName(name);
 }
 
 /** Runs once with every field valid: fills the client from the records, numbers and saves. */
@@ -122,11 +122,14 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const { dueAt } = deadlinesFor(acceptedAt, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
+  // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
+  const record = client ?? (await createClient({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now)) ?? (await findClient(values.clientName!));
   const doc = {
     _id: id,
     version: 0,
     status: 'registered' as const,
-    clientName: values.clientName!,
+    clientName: record?.name ?? values.clientName!,
+    clientId: record ? String(record._id) : '',
     clientAddress: address,
     clientPhone: phone,
     reason: values.reason!,
@@ -151,10 +154,6 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
   // the client record keeps its typed values: a different phone or address is pointed out, never written over
   const differs = client ? [values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '', values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : ''].filter(Boolean).join('和') : '';
-  if (!client) {
-    // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
-    await createClient({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now);
-  }
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;
   await ctx.reply(

@@ -4,6 +4,7 @@ import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
+import type { Services } from './context.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -27,6 +28,12 @@ export interface Workflow {
   staffCardButtons?: StaffCardButtons;
   /** Columns of the staff roster (花名册) that fill this workflow's data, e.g. the dorms' 宿舍队长. */
   rosterColumns?: readonly AnyRosterColumn[];
+  /**
+   * Run at every start, after the indexes, before any message: brings records written by an older
+   * version up to date (a backfill). It must be idempotent and cheap when there is nothing to do,
+   * since every instance runs it at every start.
+   */
+  start?: (services: Services) => Promise<void>;
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -48,6 +55,8 @@ export interface Composition {
   settings: SettingsSlice[];
   /** Handed to the roster import, which never imports a workflow itself. */
   rosterColumns: AnyRosterColumn[];
+  /** Each workflow's start step, by workflow name. */
+  starts: { name: string; run: (services: Services) => Promise<void> }[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -68,5 +77,6 @@ export function compose(installed: readonly Installed[]): Composition {
     models: workflows.flatMap((w) => w.models ?? []),
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
+    starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
   };
 }

@@ -10,6 +10,7 @@ import { Scheduler } from '../../src/core/scheduler.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 import { Client, ClientPromise } from '../../handlers/clients/models.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
 import { checkClientFile, importClients } from '../../handlers/clients/import.ts';
 import { clientMorning, sendMorningLists } from '../../schedules/clients.ts';
 
@@ -178,5 +179,42 @@ describe('II visit reports and II.7 promises on Lark', () => {
     expect(report.sent).toContain(owners.find((c) => c.name === '城北商场')!.owner!.staffId);
     expect(report.sent).not.toContain(owners.find((c) => c.name === '万达物业')!.owner!.staffId);
     expect(cardsTo(IDS.duizhang, '今日客户跟进')).toHaveLength(1);
+  });
+});
+
+describe('III.3.1.10 on Lark: a complaint follow-up logged from the client card', () => {
+  /** Submits the form card `text` opened, with these values. */
+  async function submitCard(openId: string, text: string, values: Record<string, string>): Promise<void> {
+    await lark.say(openId, text);
+    const form = lastCard(p2p(openId));
+    await lark.click(openId, form.messageId, findButtonValue(form.card, 'form.submit')!, values);
+  }
+
+  it('the 记录电话回访 button opens the call card with the due complaint and 满意/不满意; submitting records it once, and the owner’s list no longer shows it', async () => {
+    await submitCard(IDS.kefu, '登记投诉', { clientName: '万达物业', clientAddress: '城南路 1 号', clientPhone: '13712345678', reason: '夜班队员睡岗', demand: '更换队员', category: '一般性', type: '脱岗睡岗' });
+    const id = (await Complaint.findOne().lean())!._id;
+    await submitCard(IDS.renfang, `调查 ${id}`, { cause: '疲劳', guards: '无', teamLeader: '无', measures: '调整排班' });
+    await submitCard(IDS.kefu, `处理投诉 ${id}`, { reasonable: '合理', handling: '更换队员', responsibility: '队员', plan: '队长查岗' });
+    await submitCard(IDS.kefu, `告知结果 ${id}`, { content: '已更换队员', via: '电话' });
+    await lark.say(IDS.kefu, `改善效果 ${id} 有效`);
+    expect((await Complaint.findById(id).lean())!.status).toBe('following_up');
+
+    clock = new Date(clock.getTime() + 8 * 24 * 3600_000);
+    await lark.say(IDS.kefu, '今日跟进');
+    expect(JSON.stringify(lastCard(p2p(IDS.kefu)).card)).toContain(`${id} 万达物业 第 1 次回访`);
+    await lark.say(IDS.kefu, '客户 万达物业');
+    const card = lastCard(p2p(IDS.kefu));
+    await lark.click(IDS.kefu, card.messageId, findButtonValue(card.card, 'clients.call')!);
+    const form = await standin.waitFor(() => standin.cards(p2p(IDS.kefu)).find((c) => formInputNames(c.card).includes('outcome')), 'the call card with the complaint');
+    expect(formInputNames(form.card)).toEqual(['reached', 'content', 'day', 'complaint', 'outcome']);
+    expect(JSON.stringify(form.card)).toContain(id);
+    await lark.click(IDS.kefu, form.messageId, findButtonValue(form.card, 'form.submit')!, { reached: '张经理', content: '夜班已改善', complaint: id, outcome: '满意' });
+    expect(JSON.stringify(lastCard(p2p(IDS.kefu)).card)).toContain(`已计入投诉 ${id} 第 1 次回访（满意）。还剩 1 次回访`);
+    const c = (await Complaint.findById(id).lean())!;
+    expect(c.followUps[0]).toMatchObject({ outcome: '满意', by: { name: '王客服' }, note: '电话回访，联系 张经理：夜班已改善' });
+    expect(c.followUps[1]!.doneAt).toBeNull();
+    expect(c.history.filter((h) => h.action === '记录回访')).toHaveLength(1);
+    await lark.say(IDS.kefu, '今日跟进');
+    expect(standin.texts(p2p(IDS.kefu)).at(-1)).toContain('没有到期的客户跟进');
   });
 });

@@ -120,13 +120,19 @@ describe('II the 拜访报告 as a guided form over WeChat', () => {
 });
 
 describe('III.3.1.10 complaint follow-ups in the client owner’s daily list', () => {
-  it('shows the complaint workflow’s planned follow-up to the owner of that client on its day', async () => {
+  /** A complaint of 城北商场 (owned by 陈队长) told its result: its first follow-up is due on 12-04. */
+  async function toldResult(): Promise<string> {
     const registered = await talk(kefu, `登记投诉\n${registrationLines({ name: '城北商场' })}`);
     const id = NUMBER_RE.exec(registered)![0];
     expect(await talk(kefu, '修改客户 城北商场\n负责人: 陈队长')).toContain('负责人：（空） → 陈队长');
     await talk(renfang, `调查 ${id}\n发生原因: 疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`);
     await talk(kefu, `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换夜班队员\n责任归属: 队员张三\n改善方案: 队长每晚查岗`);
     expect(await talk(kefu, `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`)).toContain('已建立回访计划');
+    return id;
+  }
+
+  it('shows the complaint workflow’s planned follow-up to the owner of that client on its day', async () => {
+    const id = await toldResult();
     clock = morningOf('2026-12-04');
     expect(await talk(duizhang, '今日跟进')).toContain(`${id} 城北商场 第 1 次回访：今天到期`);
     const before = wx.deliveredTo(duizhang.id).length;
@@ -135,5 +141,20 @@ describe('III.3.1.10 complaint follow-ups in the client owner’s daily list', (
     expect(list).toContain(`${id} 城北商场 第 1 次回访`);
     expect(list).toContain('回访 编号 满意/不满意 情况');
     expect((await Client.findOne({ name: '城北商场' }).lean())!.owner).toMatchObject({ name: '陈队长' });
+  });
+
+  it('a 跟进 by 客服部 is logged the same way and recorded once as that complaint follow-up; the owner’s list no longer shows it', async () => {
+    const id = await toldResult();
+    clock = morningOf('2026-12-04');
+    expect(await talk(duizhang, '今日跟进')).toContain(`${id} 城北商场 第 1 次回访`);
+    expect(await talk(kefu, '跟进 城北商场 赵总')).toContain('沟通了什么');
+    expect(await talk(kefu, '夜班已改善')).toContain('哪天联系的');
+    expect(await talk(kefu, '今天')).toContain('客户对投诉处理满意吗');
+    const logged = await talk(kefu, '满意');
+    expect(logged).toContain('已记录电话回访：城北商场');
+    expect(logged).toContain(`已计入投诉 ${id} 第 1 次回访（满意）。还剩 1 次回访`);
+    expect(await ClientLog.findOne({ clientName: '城北商场' }).lean()).toMatchObject({ kind: 'call', reached: '赵总', complaintId: id, complaintSeq: 1 });
+    expect(await talk(duizhang, '今日跟进')).not.toContain(id);
+    expect(await talk(kefu, `投诉 ${id}`)).toMatch(/【回访1】2026-12-04 08:31 满意：电话回访，联系 赵总：夜班已改善（王客服）/);
   });
 });

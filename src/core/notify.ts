@@ -1,4 +1,4 @@
-import { Identity, Staff } from '../models/index.ts';
+import { accountsOf, staffWithRoles } from './senders.ts';
 import type { Services } from './context.ts';
 import type { Card, Channel, Outgoing, Role, SentRef } from './types.ts';
 
@@ -18,18 +18,20 @@ export interface CardRef {
 
 /** Every bound chat identity of the active staff holding any of `roles`, on channels that are running. */
 export async function recipientsWithRole(services: Services, roles: Role[], exceptStaffIds: string[] = []): Promise<Recipient[]> {
-  const staff = await Staff.find({ roles: { $in: roles }, active: true }, { name: 1 }).lean();
-  const wanted = staff.filter((s) => !exceptStaffIds.includes(String(s._id)));
-  return recipientsOf(services, wanted.map((s) => ({ id: String(s._id), name: s.name })));
+  // from the in-memory directory: on FerretDB a role query scans every staff record
+  const wanted = (await staffWithRoles(roles)).filter((s) => !exceptStaffIds.includes(s.id));
+  return recipientsOf(services, wanted);
 }
 
 export async function recipientsOf(services: Services, people: { id: string; name: string }[]): Promise<Recipient[]> {
-  if (!people.length) return [];
-  const names = new Map(people.map((p) => [p.id, p.name]));
-  const links = await Identity.find({ staffId: { $in: [...names.keys()] } }).lean();
-  return links
-    .filter((l) => services.outbox.has(l.channel as Channel))
-    .map((l) => ({ staffId: String(l.staffId), name: names.get(String(l.staffId)) ?? '', channel: l.channel as Channel, userId: l.userId }));
+  const unique = [...new Map(people.map((p) => [p.id, p])).values()];
+  if (!unique.length) return [];
+  const accounts = await accountsOf(unique.map((p) => p.id));
+  return unique.flatMap((p) =>
+    (accounts.get(p.id) ?? [])
+      .filter((a) => services.outbox.has(a.channel as Channel))
+      .map((a) => ({ staffId: p.id, name: p.name, channel: a.channel as Channel, userId: a.userId })),
+  );
 }
 
 /**

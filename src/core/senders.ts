@@ -19,6 +19,8 @@ interface Directory {
   people: Map<string, Person>;
   /** Identities whose staff record is disabled (told so rather than how to bind). */
   disabled: Set<string>;
+  /** Every bound chat account by staff id, disabled staff included. */
+  accounts: Map<string, { channel: string; userId: string }[]>;
 }
 
 let directory: Directory | undefined;
@@ -80,13 +82,16 @@ const stamps = new StampReader();
 async function load(stamp: string | null, now: number): Promise<Directory> {
   const gen = generation;
   const [links, staff] = await Promise.all([
-    Identity.find({}, { staffId: 1 }).lean(),
+    Identity.find({}, { staffId: 1, channel: 1, userId: 1 }).lean(),
     Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).lean(),
   ]);
   const byId = new Map(staff.map((s) => [String(s._id), s]));
   const people = new Map<string, Person>();
   const disabled = new Set<string>();
+  const accounts = new Map<string, { channel: string; userId: string }[]>();
   for (const link of links) {
+    const staffId = String(link.staffId);
+    accounts.set(staffId, [...(accounts.get(staffId) ?? []), { channel: link.channel, userId: link.userId }]);
     const s = byId.get(String(link.staffId));
     if (!s?.active) {
       disabled.add(link._id);
@@ -94,7 +99,7 @@ async function load(stamp: string | null, now: number): Promise<Directory> {
     }
     people.set(link._id, { identity: link._id, staffId: String(s._id), name: s.name, roles: (s.roles ?? []) as Role[], phone: s.phone, post: s.post, dorm: s.dorm });
   }
-  const d = { stamp, loadedAt: now, people, disabled };
+  const d = { stamp, loadedAt: now, people, disabled, accounts };
   if (gen === generation) directory = d;
   return d;
 }
@@ -131,6 +136,21 @@ export async function unknownSenderText(event: Pick<BotEvent, 'channel' | 'userI
 
 export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string {
   return `${event.channel}:${event.userId}`;
+}
+
+/** Active staff holding any of `roles` who have a bound account, from the directory. */
+export async function staffWithRoles(roles: readonly Role[]): Promise<{ id: string; name: string }[]> {
+  const found = new Map<string, string>();
+  for (const p of (await current(Date.now())).people.values()) {
+    if (p.staffId && p.roles.some((r) => roles.includes(r))) found.set(p.staffId, p.name);
+  }
+  return [...found].map(([id, name]) => ({ id, name }));
+}
+
+/** The bound chat accounts of each staff member (disabled ones included), from the directory. */
+export async function accountsOf(staffIds: readonly string[]): Promise<Map<string, { channel: string; userId: string }[]>> {
+  const { accounts } = await current(Date.now());
+  return new Map(staffIds.map((id) => [id, accounts.get(id) ?? []]));
 }
 
 /** The sender of an event, or null when they may not use the bot. */

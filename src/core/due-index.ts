@@ -1,0 +1,134 @@
+import { Counter, DueChunk } from '../models/index.ts';
+import { isDuplicateKey } from './once.ts';
+
+/*
+ * Why not a `{nextCheckAt: {$lte: now}}` query: on FerretDB 1.24 only a bare `{_id: x}` filter
+ * reaches SQLite; any other filter, and an `_id` range too (checked with explain: SCAN, no
+ * pushdown), decodes every record in FerretDB — 21 s per sweep at 100,000 complaints. So due
+ * times are kept as keys of their own, bucketed by minute, and the sweep reads each minute since
+ * its last run by exact `_id`.
+ */
+
+const MINUTE = 60_000;
+/**
+ * Minutes a bucket stays open after it ends: a writer adds to the minute of its own clock at the
+ * earliest, so only a writer delayed (stalled database, clocks apart) by more than this could add
+ * to a bucket the sweep has already forgotten.
+ */
+export const SETTLE_MINUTES = 5;
+const CHUNK = 500;
+
+export interface DueEntry {
+  id: string;
+  at: Date;
+}
+
+const minuteOf = (d: Date) => Math.floor(d.getTime() / MINUTE);
+const slotName = (m: number) => new Date(m * MINUTE).toISOString().slice(0, 16);
+
+/**
+ * Keys "look at record `id` from time `at` on" for one sweep. A key is a hint, never the truth:
+ * the sweep reads the record by `_id` and acts only if the record itself says it is due, so an
+ * extra or stale key costs one read and a missing key is the only real fault. Hence: write the
+ * key before (never after) the change that sets the record's due time.
+ */
+export class DueIndex {
+  constructor(readonly name: string) {}
+
+  private chunkId(m: number, n: number) {
+    return `${this.name}|${slotName(m)}#${n}`;
+  }
+
+  private hintId(m: number) {
+    return `due:${this.name}|${slotName(m)}`;
+  }
+
+  private get stateId() {
+    return `due:${this.name}:settled`;
+  }
+
+  /** Records that `id` is due at `at` (nothing for null). Call before writing the record. */
+  async add(id: string, at: Date | null | undefined, now: Date): Promise<void> {
+    if (at) await this.addMany([{ id, at }], now);
+  }
+
+  /** A time already past goes into the current minute, which the sweep has not settled yet. */
+  async addMany(entries: readonly DueEntry[], now: Date): Promise<void> {
+    const floor = minuteOf(now);
+    const byMinute = new Map<number, string[]>();
+    for (const e of entries) {
+      const m = Math.max(minuteOf(e.at), floor);
+      byMinute.set(m, [...(byMinute.get(m) ?? []), e.id]);
+    }
+    for (const [m, ids] of byMinute) {
+      for (let i = 0; i < ids.length; i += CHUNK) await this.insertChunk(m, ids.slice(i, i + CHUNK));
+    }
+  }
+
+  /**
+   * Each chunk is a new unique insert `<minute>#<n>` (n = 1, 2, …, no gaps): FerretDB updates are
+   * read-then-write, so appending to a shared list could lose a concurrent writer's id.
+   */
+  private async insertChunk(m: number, ids: string[]): Promise<void> {
+    const hint = (await Counter.findById(this.hintId(m)).lean())?.seq ?? 0;
+    for (let n = hint + 1; ; n++) {
+      try {
+        await DueChunk.create({ _id: this.chunkId(m, n), index: this.name, ids });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue;
+        throw err;
+      }
+      await Counter.updateOne({ _id: this.hintId(m) }, { $max: { seq: n } }, { upsert: true }).catch(() => {
+        // a concurrent first upsert may collide on _id; the hint only saves retries
+      });
+      return;
+    }
+  }
+
+  /** Keys of every record `existing()` lists, for a database that had records before this index. */
+  async backfill(entries: readonly DueEntry[], now: Date): Promise<void> {
+    await this.addMany(entries, now);
+    await this.saveSettled(minuteOf(now) - SETTLE_MINUTES - 1);
+  }
+
+  private async saveSettled(m: number): Promise<void> {
+    await Counter.updateOne({ _id: this.stateId }, { $set: { seq: m } }, { upsert: true }).catch((err: unknown) => {
+      // two sweeps saving at once: either value is safe (an earlier one only re-reads minutes)
+      if (!isDuplicateKey(err)) throw err;
+    });
+  }
+
+  /**
+   * Hands every id keyed to a minute up to `now` to `visit` (once per call, oldest minute first),
+   * then forgets the minutes that are settled. `existing` lists the due times of records written
+   * before the index existed; it runs once per database, when the sweep finds no saved position.
+   * Stops after the minute in which `limit` ids were visited; the next run goes on from there.
+   */
+  async sweep(now: Date, visit: (id: string) => Promise<void>, o: { limit: number; existing: () => Promise<DueEntry[]> }): Promise<number> {
+    const saved = (await Counter.findById(this.stateId).lean())?.seq;
+    const settleUpTo = minuteOf(now) - SETTLE_MINUTES - 1;
+    if (saved === undefined) await this.backfill(await o.existing(), now);
+    // a clock set back: read again from there rather than skip the minutes writers now use
+    let settled = Math.min(saved ?? settleUpTo, settleUpTo);
+    const seen = new Set<string>();
+    for (let m = settled + 1; m <= minuteOf(now) && seen.size < o.limit; m++) {
+      const chunks: string[] = [];
+      for (let n = 1; ; n++) {
+        const chunk = await DueChunk.findById(this.chunkId(m, n)).lean();
+        if (!chunk) break;
+        chunks.push(chunk._id);
+        for (const id of chunk.ids) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          await visit(id);
+        }
+      }
+      if (m > settleUpTo) continue;
+      for (const id of chunks) await DueChunk.deleteOne({ _id: id });
+      if (chunks.length) await Counter.deleteOne({ _id: this.hintId(m) });
+      settled = m;
+    }
+    if (settled !== saved) await this.saveSettled(settled);
+    return seen.size;
+  }
+}

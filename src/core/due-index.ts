@@ -39,6 +39,11 @@ export class DueIndex {
     return `${this.name}|${slotName(m)}#${n}`;
   }
 
+  /** Marks an hour that has keys, written before them, so a sweep skips an empty hour with one read. */
+  private hourId(hour: number) {
+    return `${this.name}|${slotName(hour).slice(0, 13)}`;
+  }
+
   private hintId(m: number) {
     return `due:${this.name}|${slotName(m)}`;
   }
@@ -70,6 +75,11 @@ export class DueIndex {
    * read-then-write, so appending to a shared list could lose a concurrent writer's id.
    */
   private async insertChunk(m: number, ids: string[]): Promise<void> {
+    try {
+      await DueChunk.create({ _id: this.hourId(m - (m % 60)), index: this.name, ids: [] });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
     const hint = (await Counter.findById(this.hintId(m)).lean())?.seq ?? 0;
     for (let n = hint + 1; ; n++) {
       try {
@@ -110,23 +120,36 @@ export class DueIndex {
     if (saved === undefined) await this.backfill(await o.existing(), now);
     // a clock set back: read again from there rather than skip the minutes writers now use
     let settled = Math.min(saved ?? settleUpTo, settleUpTo);
+    const last = minuteOf(now);
     const seen = new Set<string>();
-    for (let m = settled + 1; m <= minuteOf(now) && seen.size < o.limit; m++) {
-      const chunks: string[] = [];
-      for (let n = 1; ; n++) {
-        const chunk = await DueChunk.findById(this.chunkId(m, n)).lean();
-        if (!chunk) break;
-        chunks.push(chunk._id);
-        for (const id of chunk.ids) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          await visit(id);
-        }
+    let m = settled + 1;
+    while (m <= last && seen.size < o.limit) {
+      const hour = m - (m % 60);
+      const hourEnd = Math.min(hour + 59, last);
+      if (!(await DueChunk.findById(this.hourId(hour), { _id: 1 }).lean())) {
+        // nothing was ever keyed to this hour: one read instead of sixty (a sweep after a long stop)
+        settled = Math.max(settled, Math.min(hourEnd, settleUpTo));
+        m = hourEnd + 1;
+        continue;
       }
-      if (m > settleUpTo) continue;
-      for (const id of chunks) await DueChunk.deleteOne({ _id: id });
-      if (chunks.length) await Counter.deleteOne({ _id: this.hintId(m) });
-      settled = m;
+      for (; m <= hourEnd && seen.size < o.limit; m++) {
+        const chunks: string[] = [];
+        for (let n = 1; ; n++) {
+          const chunk = await DueChunk.findById(this.chunkId(m, n)).lean();
+          if (!chunk) break;
+          chunks.push(chunk._id);
+          for (const id of chunk.ids) {
+            if (seen.has(id)) continue;
+            seen.add(id);
+            await visit(id);
+          }
+        }
+        if (m > settleUpTo) continue;
+        for (const id of chunks) await DueChunk.deleteOne({ _id: id });
+        if (chunks.length) await Counter.deleteOne({ _id: this.hintId(m) });
+        settled = m;
+      }
+      if (settled >= hour + 59) await DueChunk.deleteOne({ _id: this.hourId(hour) });
     }
     if (settled !== saved) await this.saveSettled(settled);
     return seen.size;

@@ -37,10 +37,12 @@ export async function backfillComplaintKeys(deps: Services): Promise<void> {
   await complaintDue.backfill(await pendingComplaintChecks(), deps.now());
 }
 
-async function sweepOne(deps: Services, id: string, now: Date, report: SweepReport): Promise<void> {
+/** One keyed case: acts if its own `nextCheckAt` has come; returns that time when it is still ahead. */
+async function sweepOne(deps: Services, id: string, now: Date, report: SweepReport): Promise<Date | null> {
   const c = await Complaint.findById(id).lean<ComplaintRecord>();
   // a stale or extra key: the case was closed, or its next check moved (and has its own key)
-  if (!c?.nextCheckAt || c.nextCheckAt > now) return;
+  if (!c?.nextCheckAt) return null;
+  if (c.nextCheckAt > now) return c.nextCheckAt;
   const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
   const work = dueWork(c, now, remindBefore);
   const set: Partial<ComplaintRecord> = {};
@@ -60,8 +62,8 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
   set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
   await complaintDue.add(c._id, set.nextCheckAt, now);
   const update = entries.length ? { $set: set, $push: { history: { $each: entries } } } : { $set: set };
-  if (!(await transition(Complaint, c._id, c.version, update, 'scheduler'))) return;
-  if (!entries.length) return;
+  if (!(await transition(Complaint, c._id, c.version, update, 'scheduler'))) return null;
+  if (!entries.length) return null;
   const after: ComplaintRecord = { ...c, ...set, version: c.version + 1 };
   try {
     if (work.escalate) {
@@ -79,6 +81,7 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
   } catch (err) {
     deps.log.warn({ err, complaint: c._id }, 'complaint notification failed');
   }
+  return null;
 }
 
 async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[]) {

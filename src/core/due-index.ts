@@ -110,18 +110,20 @@ export class DueIndex {
 
   /**
    * Hands every id keyed to a minute up to `now` to `visit` (once per call, oldest minute first),
-   * then forgets the minutes that are settled. `existing` lists the due times of records written
+   * then forgets the minutes that are settled. `visit` returns the record's own next check when it
+   * is still ahead (the key is kept for it), else null. `existing` lists the due times of records written
    * before the index existed; it runs once per database, when the sweep finds no saved position.
    * Stops after the minute in which `limit` ids were visited; the next run goes on from there.
    */
-  async sweep(now: Date, visit: (id: string) => Promise<void>, o: { limit: number; existing: () => Promise<DueEntry[]> }): Promise<number> {
+  async sweep(now: Date, visit: (id: string) => Promise<Date | null>, o: { limit: number; existing: () => Promise<DueEntry[]> }): Promise<number> {
     const saved = (await Counter.findById(this.stateId).lean())?.seq;
     const settleUpTo = minuteOf(now) - SETTLE_MINUTES - 1;
     if (saved === undefined) await this.backfill(await o.existing(), now);
     // a clock set back: read again from there rather than skip the minutes writers now use
     let settled = Math.min(saved ?? settleUpTo, settleUpTo);
     const last = minuteOf(now);
-    const seen = new Set<string>();
+    // id → the record's own next check when still ahead (null: acted on, closed or keyed elsewhere)
+    const seen = new Map<string, Date | null>();
     let m = settled + 1;
     while (m <= last && seen.size < o.limit) {
       const hour = m - (m % 60);
@@ -133,19 +135,22 @@ export class DueIndex {
         continue;
       }
       for (; m <= hourEnd && seen.size < o.limit; m++) {
-        const chunks: string[] = [];
+        const chunks: { _id: string; ids: string[] }[] = [];
         for (let n = 1; ; n++) {
           const chunk = await DueChunk.findById(this.chunkId(m, n)).lean();
           if (!chunk) break;
-          chunks.push(chunk._id);
-          for (const id of chunk.ids) {
-            if (seen.has(id)) continue;
-            seen.add(id);
-            await visit(id);
-          }
+          chunks.push(chunk);
+          for (const id of chunk.ids) if (!seen.has(id)) seen.set(id, await visit(id));
         }
-        if (m > settleUpTo) continue;
-        for (const id of chunks) await DueChunk.deleteOne({ _id: id });
+        if (m > settleUpTo) {
+          // still open to writers, so kept; ids already dealt with are dropped so the next run skips them
+          for (const c of chunks) {
+            const left = c.ids.filter((id) => { const later = seen.get(id); return later && minuteOf(later) <= m; });
+            if (left.length < c.ids.length) await DueChunk.updateOne({ _id: c._id }, { $set: { ids: left } });
+          }
+          continue;
+        }
+        for (const c of chunks) await DueChunk.deleteOne({ _id: c._id });
         if (chunks.length) await Counter.deleteOne({ _id: this.hintId(m) });
         settled = m;
       }

@@ -1,3 +1,4 @@
+import { addClaims } from './by-staff.ts';
 import { vehicleCostProblem } from './vehicle-costs.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +65,10 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
     await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
   };
+  await addClaims(who.staffId, [no]).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   await ReimbursementClaim.create({
     _id: no,
     claimantId: who.staffId,

@@ -95,7 +95,7 @@ export class DueIndex {
     }
   }
 
-  /** Keys of every record `existing()` lists, for a database that had records before this index. */
+  /** Keys the given records (those stored before this index existed) and starts the sweep from now. */
   async backfill(entries: readonly DueEntry[], now: Date): Promise<void> {
     await this.addMany(entries, now);
     await this.saveSettled(minuteOf(now) - SETTLE_MINUTES - 1);

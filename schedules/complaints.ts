@@ -1,10 +1,10 @@
 import { complaintSettings } from '../handlers/complaints/settings.ts';
-import type { Model } from 'mongoose';
 import type { Services } from '../src/core/context.ts';
 import { recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
 import { transition } from '../src/core/transition.ts';
 import { Staff } from '../src/models/index.ts';
 import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
+import { complaintDue, pendingComplaintChecks } from '../handlers/complaints/due.ts';
 import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
 import { CATEGORY_LABELS, STATUS_LABELS, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
@@ -19,55 +19,69 @@ export interface SweepReport {
 }
 
 /**
- * §3.1.3 / §3.1.10: reads only the cases whose `nextCheckAt` has come (indexed), and for each does
- * what is due — remind the owner before the time limit, escalate an overdue case to the
- * customer-service head and 综合部, remind customer service of a follow-up call. Each change is a
- * transition() from the version read, so two schedulers (or two runs) act once.
+ * §3.1.3 / §3.1.10: visits the cases keyed as due since the last run (complaintDue: reads by `_id`,
+ * never a scan of all cases), and for each whose own `nextCheckAt` has come does what is due —
+ * remind the owner before the time limit, escalate an overdue case to the customer-service head
+ * and 综合部, remind customer service of a follow-up call. Each change is a transition() from the
+ * version read, so two schedulers (or two runs) act once.
  */
 export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   const now = deps.now();
-  const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
   const report: SweepReport = { reminded: [], escalated: [], followUps: [] };
-  const due = (await Complaint.find({ nextCheckAt: { $lte: now } }).sort({ nextCheckAt: 1 }).limit(BATCH).lean());
-  for (const c of due) {
-    const work = dueWork(c, now, remindBefore);
-    const set: Partial<ComplaintRecord> = {};
-    const entries: { at: Date; by: typeof SYSTEM; action: string; detail: string }[] = [];
+  await complaintDue.sweep(now, (id) => sweepOne(deps, id, now, report), { limit: BATCH, existing: pendingComplaintChecks });
+  return report;
+}
+
+/** Backfills the due keys of cases stored before they existed; the sweep does it by itself on its first run. */
+export async function backfillComplaintKeys(deps: Services): Promise<void> {
+  await complaintDue.backfill(await pendingComplaintChecks(), deps.now());
+}
+
+/** One keyed case: acts if its own `nextCheckAt` has come; returns that time when it is still ahead. */
+async function sweepOne(deps: Services, id: string, now: Date, report: SweepReport): Promise<Date | null> {
+  const c = await Complaint.findById(id).lean<ComplaintRecord>();
+  // a stale or extra key: the case was closed, or its next check moved (and has its own key)
+  if (!c?.nextCheckAt) return null;
+  if (c.nextCheckAt > now) return c.nextCheckAt;
+  const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
+  const work = dueWork(c, now, remindBefore);
+  const set: Partial<ComplaintRecord> = {};
+  const entries: { at: Date; by: typeof SYSTEM; action: string; detail: string }[] = [];
+  if (work.escalate) {
+    set.overdueAt = now;
+    entries.push({ at: now, by: SYSTEM, action: '逾期上报', detail: `${CATEGORY_LABELS[c.category]}时限 ${fmt(deps, c.dueAt)} 已过，仍${STATUS_LABELS[c.status]}` });
+  }
+  if (work.remind) {
+    set.remindedAt = now;
+    entries.push({ at: now, by: SYSTEM, action: '时效提醒', detail: `须在 ${fmt(deps, c.dueAt)} 前告知客户结果` });
+  }
+  if (work.followUpsDue.length) {
+    set.followUps = c.followUps.map((f) => (work.followUpsDue.includes(f.seq) ? { ...f, remindedAt: now } : f));
+    entries.push({ at: now, by: SYSTEM, action: '回访提醒', detail: `第 ${work.followUpsDue.join('、')} 次回访到期` });
+  }
+  set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
+  await complaintDue.add(c._id, set.nextCheckAt, now);
+  const update = entries.length ? { $set: set, $push: { history: { $each: entries } } } : { $set: set };
+  if (!(await transition(Complaint, c._id, c.version, update, 'scheduler'))) return null;
+  if (!entries.length) return null;
+  const after: ComplaintRecord = { ...c, ...set, version: c.version + 1 };
+  try {
     if (work.escalate) {
-      set.overdueAt = now;
-      entries.push({ at: now, by: SYSTEM, action: '逾期上报', detail: `${CATEGORY_LABELS[c.category]}时限 ${fmt(deps, c.dueAt)} 已过，仍${STATUS_LABELS[c.status]}` });
+      await escalate(deps, after);
+      report.escalated.push(c._id);
     }
     if (work.remind) {
-      set.remindedAt = now;
-      entries.push({ at: now, by: SYSTEM, action: '时效提醒', detail: `须在 ${fmt(deps, c.dueAt)} 前告知客户结果` });
+      await remindOwner(deps, after);
+      report.reminded.push(c._id);
     }
     if (work.followUpsDue.length) {
-      set.followUps = c.followUps.map((f) => (work.followUpsDue.includes(f.seq) ? { ...f, remindedAt: now } : f));
-      entries.push({ at: now, by: SYSTEM, action: '回访提醒', detail: `第 ${work.followUpsDue.join('、')} 次回访到期` });
+      await remindFollowUp(deps, after);
+      report.followUps.push(c._id);
     }
-    set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
-    const update = entries.length ? { $set: set, $push: { history: { $each: entries } } } : { $set: set };
-    if (!(await transition(Complaint, c._id, c.version, update, 'scheduler'))) continue;
-    if (!entries.length) continue;
-    const after: ComplaintRecord = { ...c, ...set, version: c.version + 1 };
-    try {
-      if (work.escalate) {
-        await escalate(deps, after);
-        report.escalated.push(c._id);
-      }
-      if (work.remind) {
-        await remindOwner(deps, after);
-        report.reminded.push(c._id);
-      }
-      if (work.followUpsDue.length) {
-        await remindFollowUp(deps, after);
-        report.followUps.push(c._id);
-      }
-    } catch (err) {
-      deps.log.warn({ err, complaint: c._id }, 'complaint notification failed');
-    }
+  } catch (err) {
+    deps.log.warn({ err, complaint: c._id }, 'complaint notification failed');
   }
-  return report;
+  return null;
 }
 
 async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[]) {

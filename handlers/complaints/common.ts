@@ -7,6 +7,7 @@ import { Staff } from '../../src/models/index.ts';
 import { echo, maskPhone } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { complaintDue } from './due.ts';
 import { Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
 import {
   CATEGORY_LABELS,
@@ -212,6 +213,8 @@ export async function applyStep(
   const after: ComplaintRecord = { ...c, ...set };
   const entry = { at: ctx.services.now(), by: actor(ctx), action, detail };
   const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
+  // even when unchanged: the sweep may have consumed the old key while this step raced it
+  await complaintDue.add(c._id, $set.nextCheckAt, ctx.services.now());
   const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender.identity);
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;

@@ -6,6 +6,7 @@ import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { echo, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
+import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
 import { clientByName, createClient } from '../clients/store.ts';
@@ -151,7 +152,9 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
       },
     ],
   };
-  await Complaint.create({ ...doc, nextCheckAt: nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours) });
+  const checkAt = nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  await complaintDue.add(id, checkAt, now);
+  await Complaint.create({ ...doc, nextCheckAt: checkAt });
   // the client record keeps its typed values: a different phone or address is pointed out, never written over
   const differs = client ? [values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '', values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : ''].filter(Boolean).join('和') : '';
   ctx.log.info({ complaint: id, category }, 'complaint registered');

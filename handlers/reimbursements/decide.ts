@@ -1,3 +1,4 @@
+import { reimbursementDue } from './due.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
@@ -84,6 +85,8 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   const payment = input.payment
     ? { date: input.payment.date, method: input.payment.method, by: ctx.sender.staffId ?? null, byName: ctx.sender.name, at: now }
     : undefined;
+  const remindAt = next.status === 'pending' ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR) : null;
+  await reimbursementDue.add(claim._id, remindAt, now);
   const won = await transition(
     ReimbursementClaim,
     claim._id,
@@ -95,7 +98,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
         status: next.status,
         currentRole: next.role,
         stepSince: now,
-        remindAt: next.status === 'pending' ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR) : null,
+        remindAt,
         ...(payment ? { payment, paidOn: payment.date } : {}),
       },
       $push: {

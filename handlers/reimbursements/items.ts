@@ -218,7 +218,9 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
   if (!near.size) return undefined;
   const held = await claimedSerials([...near.keys()]);
   if (!held.size) return undefined;
-  const claims = await ReimbursementClaim.find({ _id: { $in: [...new Set(held.values())] }, claimantId }, { items: 1 }).lean();
+  // each by bare `_id`: on FerretDB an `$in` or a second condition reads every claim
+  const read = await Promise.all([...new Set(held.values())].map((no) => ReimbursementClaim.findById(no, { items: 1, claimantId: 1 }).lean()));
+  const claims = read.filter((c) => !!c && c.claimantId === claimantId).map((c) => c!);
   const pairs: { serial: string; earlier: string; claimNo: string }[] = [];
   for (const c of claims) {
     for (const it of c.items) {

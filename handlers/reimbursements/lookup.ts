@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { Role } from '../../src/core/types.ts';
 import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
+import { recentClaims } from './by-staff.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
 import { categoryLabel, type ClaimItem } from './rules.ts';
@@ -18,10 +19,7 @@ export async function myClaims(ctx: StaffContext): Promise<void> {
     await ctx.reply('报销需要员工身份：请先用绑定码绑定你的员工档案。');
     return;
   }
-  const [claims, draft] = await Promise.all([
-    ReimbursementClaim.find({ claimantId: staffId }).sort({ submittedAt: -1 }).limit(10).lean(),
-    ReimbursementDraft.findById(staffId).lean(),
-  ]);
+  const [claims, draft] = await Promise.all([recentClaims(staffId, 10), ReimbursementDraft.findById(staffId).lean()]);
   const lines: string[] = [];
   if (draft?.items.length) lines.push(`📝 有一份未提交的草稿（${draft.items.length} 项），发送「提交报销」提交。`);
   if (!claims.length) lines.push('你还没有提交过报销。发送「报销」开始填写。');

@@ -139,4 +139,15 @@ const approvalCardSchema = new Schema(
 approvalCardSchema.index({ claimNo: 1, step: 1 });
 export const ReimbursementCard = mongoose.model('ReimbursementCard', approvalCardSchema);
 
-export const reimbursementModels = [ReimbursementClaim, ReimbursementDraft, ReimbursementCard];
+/**
+ * 我的报销 without a scan: each claimant's claim numbers, newest first, read by `_id` (the staff id).
+ * FerretDB 1.24 runs `{claimantId}` as a full scan whatever the index. Changed only through
+ * transition() on `version`, so two submissions at once cannot drop each other's number.
+ */
+const claimsByStaffSchema = new Schema(
+  { _id: { type: String, required: true }, claims: { type: [String], default: [] }, version: { type: Number, default: 0 } },
+  { versionKey: false },
+);
+export const ClaimsByStaff = mongoose.model('ClaimsByStaff', claimsByStaffSchema, 'reimbursementsbystaff');
+
+export const reimbursementModels = [ReimbursementClaim, ReimbursementDraft, ReimbursementCard, ClaimsByStaff];

@@ -1,3 +1,5 @@
+import { addClaims } from './by-staff.ts';
+import { reimbursementDue } from './due.ts';
 import { vehicleCostProblem } from './vehicle-costs.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
@@ -64,6 +66,11 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
     await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
   };
+  const remindAt = new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR);
+  await Promise.all([addClaims(who.staffId, [no]), reimbursementDue.add(no, remindAt, now)]).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   await ReimbursementClaim.create({
     _id: no,
     claimantId: who.staffId,
@@ -76,7 +83,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     status: 'pending',
     currentRole: steps[0]!.role,
     stepSince: now,
-    remindAt: new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR),
+    remindAt,
     history: [{ at: now, by: who.staffId, byName: who.name, action: 'submitted', note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '' }],
     resubmitOf: draft.resubmitOf ?? null,
     submittedAt: now,

@@ -92,3 +92,14 @@ export const OnceKey = mongoose.model('OnceKey', onceKeySchema, 'claims');
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
 export const Counter = mongoose.model('Counter', counterSchema);
 
+
+/**
+ * Due keys of a workflow's sweep (src/core/due-index.ts): `<index>|<YYYY-MM-DDTHH:MM>#<n>` holds
+ * record ids whose next check falls in that minute. Every chunk is a new unique insert, never an
+ * update, so two writers cannot lose each other's ids; the sweep reads each minute by `_id`.
+ */
+const dueChunkSchema = new Schema(
+  { _id: { type: String, required: true }, index: { type: String, required: true }, ids: { type: [String], default: [] } },
+  { versionKey: false },
+);
+export const DueChunk = mongoose.model('DueChunk', dueChunkSchema, 'duekeys');

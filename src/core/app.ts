@@ -24,7 +24,7 @@ const RECOVER_PAGE = 100;
  * wait on one lock. 2 at once cost less FerretDB CPU per event but capped throughput at 2 ÷ the
  * per-event latency, which on a loaded machine was ≈ 20/s; 4 did better over the whole bench.
  */
-export const PROCESS_CONCURRENCY = Number(process.env.BOT_PROCESS_CONCURRENCY ?? 4);
+export const PROCESS_CONCURRENCY = 4;
 /** Queued events kept with their payload in memory; past it only the key, the payload is read back. */
 const MAX_HELD = 2000;
 /** Queued keys; past it an event is left to the recovery job (older than the takeover bound). */

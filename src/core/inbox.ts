@@ -76,7 +76,8 @@ export function idempotencyKey(replyKey: string): string {
  * send that was not recorded the message is sent again with the same idempotency key, which a
  * platform that honours one (Lark's `uuid`, one hour) turns into a no-op; elsewhere that narrow
  * window — the send was accepted, the process died before the record was written — is the only
- * way left to get a reply twice.
+ * way left to get a reply twice. Where the platform honours the key (`dedupesSends`) nothing is
+ * recorded at all: a re-run sends again and the platform answers with the earlier message.
  */
 export class ReplyLedger implements SendLedger {
   /**
@@ -104,11 +105,13 @@ export class ReplyLedger implements SendLedger {
     return new ReplyLedger(key, recorded, log);
   }
 
-  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>): Promise<SentRef> {
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, dedupes = false): Promise<SentRef> {
     const n = this.next++;
     const done = this.recorded.get(n);
     if (done) return Promise.resolve(done);
     const replyKey = `${this.key}:reply:${n}`;
+    // the platform answers a repeat with the earlier message: a write per send saved on the hot path
+    if (dedupes) return send(idempotencyKey(replyKey));
     return send(idempotencyKey(replyKey)).then(async (ref) => {
       try {
         await sentReplies().push({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
@@ -229,10 +232,13 @@ export function batchedInserts(model: Model<any>): Coalescer<Record<string, unkn
   });
 }
 
-/** Coalesced deletes by `_id`, one `delete` command per batch. */
+/** Coalesced deletes by bare `_id` (one `delete` command per batch; an `$in` filter would not use the key). */
 export function batchedDeletes(model: Model<any>): Coalescer<string, void> {
   return new Coalescer<string, void>(async (ids) => {
-    await model.deleteMany({ _id: { $in: ids } });
+    await model.bulkWrite(
+      ids.map((_id) => ({ deleteOne: { filter: { _id } } })),
+      { ordered: false },
+    );
     return ids.map(() => undefined);
   });
 }

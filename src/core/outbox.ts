@@ -18,7 +18,8 @@ const PROMPT_TTL_MS = 7 * 24 * 3600_000;
 
 /** Decides, per message, whether an earlier run of the same event already sent it (see ReplyLedger). */
 export interface SendLedger {
-  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>): Promise<SentRef>;
+  /** `dedupes`: the platform itself drops a repeat of the same key, so nothing needs recording. */
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, dedupes?: boolean): Promise<SentRef>;
 }
 
 export function targetKey(target: Target): string {
@@ -81,7 +82,7 @@ export class Outbox {
   }
 
   send(target: Target, message: Outgoing): Promise<SentRef> {
-    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }));
+    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }), this.capabilities(target.channel).dedupesSends);
     return this.deliver(target, message, {});
   }
 
@@ -102,7 +103,8 @@ export class Outbox {
       return { channel, messageId };
     };
     try {
-      await (this.ledger ? this.ledger.once(channel, patch) : patch());
+      // patching a card again with the same content changes nothing: no record needed where sends dedupe
+      await (this.ledger ? this.ledger.once(channel, patch, this.capabilities(channel).dedupesSends) : patch());
     } catch (err) {
       // the change the card shows has been made: a card the platform will not update is sent anew
       this.log.warn({ err, channel, messageId }, 'card update refused, sending the card anew');

@@ -120,10 +120,15 @@ export interface ChannelCapabilities {
   clickableButtons: boolean;
   /** A click can be answered with a short note next to the button instead of a message. */
   toasts: boolean;
+  /**
+   * A send carrying an idempotency key the platform has seen (within an hour) is answered with the
+   * earlier message and not delivered again (Lark's `uuid`): a re-run may simply send again.
+   */
+  dedupesSends: boolean;
 }
 
 /** A channel that shows everything as text: numbered buttons, guided forms, new messages. */
-export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false };
+export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false, dedupesSends: false };
 
 /** Sending limits of a channel; the outbox throttles to them. */
 export interface ChannelLimits {

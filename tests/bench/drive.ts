@@ -22,6 +22,8 @@ export interface RateResult {
   rateLimited: { app: number; chat: number };
   roundTrips: Record<string, number>;
   roundTripsPerEvent: number;
+  /** Time spent waiting on each kind of database command (the profile). */
+  dbWaitMs?: Record<string, number>;
   cpu: { process: number; ferretdb: number };
 }
 

@@ -101,6 +101,7 @@ async function main(): Promise<void> {
         r.cpu = { process: (cpuTicks(pids[0]) - before[0]!) / ticks, ferretdb: (cpuTicks(world.ferret.pid) - ferretBefore) / ticks };
         r.rateLimited = { ...api.refused };
         r.roundTrips = wire.snapshot();
+        r.dbWaitMs = wire.waited();
         // per inbound event: the clicks sent alongside count as events too
         const events = r.sent + (label === 'bot' && CLICKS ? Math.round(CLICKS * SECONDS) : 0);
         r.roundTripsPerEvent = Object.values(r.roundTrips).reduce((a, b) => a + b, 0) / events;

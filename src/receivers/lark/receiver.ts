@@ -12,7 +12,7 @@ import { cardPayloadProblem, payloadProblem } from './shape.ts';
 import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
-export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true };
+export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true, dedupesSends: true };
 
 /**
  * Lark's limits (PLATFORM-NOTES): 50 messages/s per app and 5/s per chat. The platform counts

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import PQueue from 'p-queue';
+import { LARK_LIMITS } from '../../src/receivers/lark/receiver.ts';
 import type { Connection } from 'mongoose';
 
 /**
@@ -21,7 +22,7 @@ export class MinimalPipeline {
     const identities = opts.db.collection<{ _id: string }>('identities');
     const client = new lark.Client({ appId: opts.appId, appSecret: opts.appSecret, domain: opts.domain, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error, logger: SILENT });
     // the same send limits as the bot's outbox (LARK_LIMITS), so both meet the platform the same way
-    const sends = new PQueue({ intervalCap: 50, interval: 1100, strict: true });
+    const sends = new PQueue({ ...LARK_LIMITS.perApp, strict: true });
     const dispatcher = new lark.EventDispatcher({ encryptKey: opts.encryptKey, loggerLevel: lark.LoggerLevel.error, logger: SILENT }).register({
       'im.message.receive_v1': async (data) => {
         try {

@@ -81,9 +81,10 @@ const stamps = new StampReader();
 
 async function load(stamp: string | null, now: number): Promise<Directory> {
   const gen = generation;
+  // in batches of 500, so decoding a large roster does not hold up acknowledgements in between
   const [links, staff] = await Promise.all([
-    Identity.find({}, { staffId: 1, channel: 1, userId: 1 }).lean(),
-    Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).lean(),
+    Identity.find({}, { staffId: 1, channel: 1, userId: 1 }).batchSize(500).lean(),
+    Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).batchSize(500).lean(),
   ]);
   const byId = new Map(staff.map((s) => [String(s._id), s]));
   const people = new Map<string, Person>();

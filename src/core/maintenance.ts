@@ -1,5 +1,5 @@
 import { CardPrompt, FormSession, InboundEvent, OnceKey, ScheduleSlot } from '../models/index.ts';
-import { InboxAttempt, InboxOutcome, SentReply } from '../models/inbox.ts';
+import { InboxAttempt, InboxInstance, InboxOutcome, SentReply } from '../models/inbox.ts';
 import { RECOVER_EVERY_SECONDS } from './inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
 
@@ -49,6 +49,8 @@ export const housekeeping: JobDefinition = {
     // the dedupe record of an event still pending may go: it is kept apart in InboxPending
     await InboundEvent.deleteMany({ receivedAt: { $lt: new Date(now - 14 * DAY) } });
     await InboxOutcome.deleteMany({ finishedAt: { $lt: new Date(now - 14 * DAY) } });
+    // heartbeats of instances long gone (each start is a new instance)
+    await InboxInstance.deleteMany({ beatAt: { $lt: new Date(now - DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
     // the recovery job takes a slot every few seconds: its slots are only kept for a day

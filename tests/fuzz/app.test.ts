@@ -48,7 +48,7 @@ type Who = 'stranger' | 'guard';
  * replies) and once-keys always; a bound guard may also open a form, leave numbered buttons or
  * start a reimbursement draft, as the guard's commands do.
  */
-const BOOKKEEPING = ['InboundEvent', 'InboxAttempt', 'SentReply', 'OnceKey', 'InboxPending', 'InboxOutcome'];
+const BOOKKEEPING = ['InboundEvent', 'InboxAttempt', 'SentReply', 'OnceKey', 'InboxPending', 'InboxOutcome', 'InboxInstance', 'PeopleStamp'];
 const MAY_CHANGE: Record<Who, Set<string>> = {
   stranger: new Set(BOOKKEEPING),
   guard: new Set([...BOOKKEEPING, 'FormSession', 'CardPrompt', 'ReimbursementDraft']),

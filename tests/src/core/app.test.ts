@@ -3,7 +3,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
 import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
-import { InboxAttempt, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
+import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
 import { MAX_ATTEMPTS } from '../../../src/core/app.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -103,12 +103,14 @@ describe('crash recovery', () => {
     expect(await InboxPending.countDocuments()).toBe(0);
   });
 
-  it('leaves an event alone while the instance that recorded it beats on the record, and takes it once that stops', async () => {
+  it('leaves an event alone while the instance that recorded it beats, and takes it once that stops', async () => {
     const key = await leftBehind('evt-owned', '计数');
-    await InboxPending.updateOne({ _id: key }, { $set: { by: 'other', beatAt: new Date() } });
+    // recorded long ago, but its instance is alive
+    await InboxPending.updateOne({ _id: key }, { $set: { by: 'other', beatAt: longAgo() } });
+    await InboxInstance.create({ _id: 'other', beatAt: new Date() });
     expect(await bot.app.recover()).toBe(0);
     expect(calls).toBe(0);
-    await InboxPending.updateOne({ _id: key }, { $set: { beatAt: longAgo() } });
+    await InboxInstance.updateOne({ _id: 'other' }, { $set: { beatAt: longAgo() } });
     expect(await bot.app.recover()).toBe(1);
     // attempt 0 was the record's: the takeover is attempt 1
     expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });

@@ -20,18 +20,20 @@ export interface CardRef {
 export async function recipientsWithRole(services: Services, roles: Role[], exceptStaffIds: string[] = []): Promise<Recipient[]> {
   // from the in-memory directory: on FerretDB a role query scans every staff record
   const wanted = (await staffWithRoles(roles)).filter((s) => !exceptStaffIds.includes(s.id));
-  return recipientsOf(services, wanted);
+  return wanted.flatMap((p) => toRecipients(services, p, p.accounts));
 }
 
 export async function recipientsOf(services: Services, people: { id: string; name: string }[]): Promise<Recipient[]> {
   const unique = [...new Map(people.map((p) => [p.id, p])).values()];
   if (!unique.length) return [];
   const accounts = await accountsOf(unique.map((p) => p.id));
-  return unique.flatMap((p) =>
-    (accounts.get(p.id) ?? [])
-      .filter((a) => services.outbox.has(a.channel as Channel))
-      .map((a) => ({ staffId: p.id, name: p.name, channel: a.channel as Channel, userId: a.userId })),
-  );
+  return unique.flatMap((p) => toRecipients(services, p, accounts.get(p.id) ?? []));
+}
+
+function toRecipients(services: Services, p: { id: string; name: string }, accounts: { channel: string; userId: string }[]): Recipient[] {
+  return accounts
+    .filter((a) => services.outbox.has(a.channel as Channel))
+    .map((a) => ({ staffId: p.id, name: p.name, channel: a.channel as Channel, userId: a.userId }));
 }
 
 /**

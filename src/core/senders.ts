@@ -139,13 +139,14 @@ export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string
   return `${event.channel}:${event.userId}`;
 }
 
-/** Active staff holding any of `roles` who have a bound account, from the directory. */
-export async function staffWithRoles(roles: readonly Role[]): Promise<{ id: string; name: string }[]> {
+/** Active staff holding any of `roles` who have a bound account, with their accounts, from one look at the directory. */
+export async function staffWithRoles(roles: readonly Role[]): Promise<{ id: string; name: string; accounts: { channel: string; userId: string }[] }[]> {
+  const d = await current(Date.now());
   const found = new Map<string, string>();
-  for (const p of (await current(Date.now())).people.values()) {
+  for (const p of d.people.values()) {
     if (p.staffId && p.roles.some((r) => roles.includes(r))) found.set(p.staffId, p.name);
   }
-  return [...found].map(([id, name]) => ({ id, name }));
+  return [...found].map(([id, name]) => ({ id, name, accounts: d.accounts.get(id) ?? [] }));
 }
 
 /** The bound chat accounts of each staff member (disabled ones included), from the directory. */

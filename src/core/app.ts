@@ -152,8 +152,11 @@ export class BotApp implements EventSink {
       // (wall clock, like the heartbeat — `now` may be a test clock)
       const staleBefore = Date.now() - this.staleAfterMs;
       const beats = new Map((await InboxInstance.find().lean()).map((i) => [i._id, i.beatAt.getTime()]));
+      // this instance's own records are held only while queued here (filtered below): one whose
+      // intake failed after its pending insert (the database died between the two inserts) is not
+      // in the queue, and a redelivery of it is refused as a duplicate, so recovery must take it
       const held = (rec: { by?: string | null; beatAt?: Date | null }) =>
-        !!rec.by && Math.max(rec.beatAt?.getTime() ?? 0, beats.get(rec.by) ?? 0) > staleBefore;
+        !!rec.by && rec.by !== this.owner && Math.max(rec.beatAt?.getTime() ?? 0, beats.get(rec.by) ?? 0) > staleBefore;
       const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id) && !held(rec));
       // through the lanes, so recovered events keep their order within a conversation
       const outcomes = await Promise.all(

@@ -118,6 +118,16 @@ describe('crash recovery', () => {
     expect(calls).toBe(1);
   });
 
+  it('takes its own record that never reached its queue (intake failed between the two inserts), though it is alive', async () => {
+    const key = await leftBehind('evt-orphan', '计数');
+    const owner = (bot.app as unknown as { owner: string }).owner;
+    await InboxPending.updateOne({ _id: key }, { $set: { by: owner, beatAt: longAgo() } });
+    await InboxInstance.create({ _id: owner, beatAt: new Date() });
+    expect(await bot.app.recover()).toBe(1);
+    expect(calls).toBe(1);
+    expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done' });
+  });
+
   it('resumes after the replies the dead process had already sent', async () => {
     const key = await leftBehind('evt-half', '两句', 1, 'boss');
     await SentReply.create({ _id: `${key}:reply:0`, event: key, n: 0, channel: 'console', at: longAgo() });

@@ -11,6 +11,8 @@ export interface RateResult {
   sent: number;
   acked: number;
   ack: Stats;
+  /** Acknowledgement p99 of the events sent in each 10 s of the run (a stall shows as one window). */
+  ackP99By10s: number[];
   reply: Stats;
   repliesPerSecond: number;
   /** Acknowledgements slower than Lark's 3 s, or none at all. */
@@ -81,20 +83,21 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
   const interval = 1000 / o.rate;
   const payloads = o.people.slice(0, n).map((id, i) => ({ id, payload: o.event(id, MIX[i % MIX.length]!) }));
   const sentAt = new Map<string, number>();
-  const acks: Promise<{ id: string; ms: number; status: number }>[] = [];
+  const acks: Promise<{ id: string; ms: number; status: number; window: number }>[] = [];
   const start = performance.now();
   const wallStart = Date.now();
   let i = 0;
   while (i < n) {
     const now = performance.now();
     while (i < n && start + i * interval <= now) {
+      const window = Math.floor((i * interval) / 10_000);
       const { id, payload } = payloads[i++]!;
       sentAt.set(`oc_p2p_${id}`, Date.now());
       const t0 = performance.now();
       acks.push(
         o.post(payload).then(
-          (status) => ({ id, ms: performance.now() - t0, status }),
-          () => ({ id, ms: performance.now() - t0, status: 0 }),
+          (status) => ({ id, ms: performance.now() - t0, status, window }),
+          () => ({ id, ms: performance.now() - t0, status: 0, window }),
         ),
       );
     }
@@ -147,6 +150,7 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
     sent: n,
     acked: acked.length,
     ack: stats(done.map((a) => a.ms)),
+    ackP99By10s: [...new Set(done.map((a) => a.window))].sort((a, b) => a - b).map((w) => Math.round(stats(done.filter((a) => a.window === w).map((a) => a.ms)).p99!)),
     reply: stats(replyMs),
     repliesPerSecond: replyMs.length / Math.max(0.001, (lastReply - wallStart) / 1000),
     timeouts: done.filter((a) => a.status !== 200 || a.ms > 3000).length,
@@ -169,6 +173,8 @@ export interface ClickResult {
   /** Answered after 1 s (the target) and after Lark's 3 s. */
   over1s: number;
   over3s: number;
+  /** The 20 slowest answers and when (seconds into the run) their click was sent. */
+  slowest: { atS: number; ms: number }[];
 }
 
 /**
@@ -177,22 +183,25 @@ export interface ClickResult {
  */
 export async function runClicks(o: { rate: number; seconds: number; people: string[]; click(openId: string, i: number): unknown; post(payload: unknown): Promise<{ status: number; body: string }> }): Promise<ClickResult> {
   const n = Math.round(o.rate * o.seconds);
-  const times: Promise<{ ms: number; ok: boolean }>[] = [];
+  const times: Promise<{ ms: number; ok: boolean; atS: number }>[] = [];
   const start = performance.now();
   for (let i = 0; i < n; i++) {
     const due = start + (i * 1000) / o.rate;
     while (performance.now() < due) await sleep(2);
     const t0 = performance.now();
+    const atS = Math.round((t0 - start) / 100) / 10;
     times.push(
       o.post(o.click(o.people[i % o.people.length]!, i)).then(
-        (r) => ({ ms: performance.now() - t0, ok: r.status === 200 && /toast|card/.test(r.body) }),
-        () => ({ ms: performance.now() - t0, ok: false }),
+        (r) => ({ ms: performance.now() - t0, ok: r.status === 200 && /toast|card/.test(r.body), atS }),
+        () => ({ ms: performance.now() - t0, ok: false, atS }),
       ),
     );
   }
   const done = await Promise.all(times);
   const ms = done.map((d) => d.ms);
-  return { rate: o.rate, sent: n, answered: done.filter((d) => d.ok).length, answer: stats(ms), over1s: ms.filter((m) => m > 1000).length, over3s: ms.filter((m) => m > 3000).length };
+  // when the slow ones were sent tells a stall (one cluster) from a queue (spread out)
+  const slowest = [...done].sort((a, b) => b.ms - a.ms).slice(0, 20).map((d) => ({ atS: d.atS, ms: Math.round(d.ms) }));
+  return { rate: o.rate, sent: n, answered: done.filter((d) => d.ok).length, answer: stats(ms), over1s: ms.filter((m) => m > 1000).length, over3s: ms.filter((m) => m > 3000).length, slowest };
 }
 
 /**

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { describe, it, expect, beforeEach, vi } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { Identity, PeopleStamp, Staff } from '../../../src/models/index.ts';
-import { DIRECTORY_MAX_AGE_MS, invalidateSender, resolveSender, watchSenderWrites } from '../../../src/core/senders.ts';
+import { DIRECTORY_MAX_AGE_MS, invalidateSender, refreshDueAt, resolveSender, watchSenderWrites } from '../../../src/core/senders.ts';
 
 useDatabase('senders');
 watchSenderWrites();
@@ -57,6 +57,11 @@ describe('sender directory', () => {
     // the lookup that finds the directory too old is answered from it and starts the reload
     expect(await resolveSender(who, [], t + DIRECTORY_MAX_AGE_MS)).not.toBeNull();
     await vi.waitFor(async () => expect(await resolveSender(who, [], t + DIRECTORY_MAX_AGE_MS + 1)).toBeNull());
+  });
+
+  it('spaces reloads for age by their cost: a directory that took 2 s to load is reloaded after 100 s, not 60 s', () => {
+    expect(refreshDueAt(0, 20)).toBe(DIRECTORY_MAX_AGE_MS);
+    expect(refreshDueAt(0, 2000)).toBe(100_000);
   });
 
   it('answers lookups from memory: per lookup one read of the stamp, none of staff or identities', async () => {

@@ -44,6 +44,17 @@ describe('outbox', () => {
     expect(peak(sender.at, 1000)).toBeLessThanOrEqual(5);
   });
 
+  it('keeps the Lark app under 50 messages in any second, letting a few go out together', async () => {
+    const sender = recordingSender('lark');
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    await Promise.all(Array.from({ length: 110 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_app_${i}` }, '通知')));
+    expect(sender.at).toHaveLength(110);
+    expect(peak(sender.at, 1000)).toBeLessThan(50);
+    // a quiet moment's sends are not spaced out one by one (replies at low load wait for nothing)
+    expect(peak(sender.at, 5)).toBeGreaterThan(1);
+  });
+
   it('drops the per-chat queues of chats idle for two windows, so a fan-out to many chats does not keep them all', async () => {
     const sender = recordingSender('lark');
     const outbox = new Outbox(silentLog, { lark: { perApp: { intervalCap: 1000, interval: 10 }, perChat: { intervalCap: 5, interval: 20 } } });

@@ -99,7 +99,7 @@ async function load(stamp: string | null, now: number, background = false): Prom
   // in batches of 500, so decoding a large roster does not hold up acknowledgements in between
   const readLinks = () => Identity.find({}, { staffId: 1, channel: 1, userId: 1 }).batchSize(500).lean();
   const readStaff = () => Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).batchSize(500).lean();
-  // nobody waits for a background load: one read at a time halves its peak load on the database
+  // nobody waits for a background load: one read at a time spreads its load on the database
   const [links, staff] = background ? [await readLinks(), await readStaff()] : await Promise.all([readLinks(), readStaff()]);
   const byId = new Map(staff.map((s) => [String(s._id), s]));
   const people = new Map<string, Person>();

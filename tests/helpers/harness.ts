@@ -56,6 +56,11 @@ export class MemoryReceiver implements Receiver {
     return 'up' as const;
   }
 
+  /** What the bot sent privately to `userId` (notifications), from index `from` of `sent` on. */
+  privately(userId: string, from = 0): string[] {
+    return this.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === userId).map((s) => s.text);
+  }
+
   /** Sends a message as `userId` and waits until the app has processed it; returns what it sent. */
   async say(userId: string, text: string, opts: { chatId?: string; isGroup?: boolean; id?: string } = {}): Promise<string[]> {
     return this.deliver({

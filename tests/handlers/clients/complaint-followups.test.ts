@@ -31,7 +31,7 @@ beforeEach(async () => {
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
-const inbox = (who: string, from: number) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text).join('\n');
+const inbox = (who: string, from: number) => chat.privately(who, from).join('\n');
 
 /** A complaint of 万达物业 told its result, its improvement confirmed 有效: one follow-up away from closing. */
 async function awaitingFollowUp(): Promise<string> {

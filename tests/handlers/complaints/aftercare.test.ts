@@ -29,7 +29,7 @@ beforeEach(async () => {
   await seedPeople('console');
 });
 
-const inbox = (who: string, from: number) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text).join('\n');
+const inbox = (who: string, from: number) => chat.privately(who, from).join('\n');
 
 async function register(extra = ''): Promise<string> {
   const replies = await chat.say('kefu', `登记投诉\n${registrationLines()}${extra}`);

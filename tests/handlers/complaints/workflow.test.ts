@@ -29,7 +29,7 @@ beforeEach(async () => {
 
 /** What went privately to `who` (notifications) since `from`. */
 function inbox(who: string, from = 0): string[] {
-  return chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text);
+  return chat.privately(who, from);
 }
 
 async function register(lines = registrationLines(), who = 'kefu'): Promise<string> {

@@ -27,7 +27,7 @@ beforeEach(async () => {
   mark = chat.sent.length;
 });
 
-const inbox = (who: DormWho) => chat.sent.slice(mark).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text);
+const inbox = (who: DormWho) => chat.privately(who, mark);
 const say = (who: DormWho, text: string, group = false) =>
   chat.say(who, text, group ? { chatId: 'group-1', isGroup: true } : {}).then((r) => r.join('\n'));
 const ACCOUNT = '6222021234567890123';

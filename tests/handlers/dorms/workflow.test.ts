@@ -27,7 +27,7 @@ beforeEach(async () => {
 });
 
 /** What went privately to `who` since `from`. */
-const inbox = (who: DormWho, from = mark) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text);
+const inbox = (who: DormWho, from = mark) => chat.privately(who, from);
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));
 const step = (at: Date) => {
   clock = at;

@@ -93,7 +93,7 @@ describe('bind codes', () => {
 describe('bind codes reach only the admin (issue 8)', () => {
   const inGroup = { chatId: 'group-1', isGroup: true };
   const toGroup = () => chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === 'group-1').map((s) => s.text);
-  const toBossPrivately = () => chat.sent.filter((s) => 'userId' in s.target && s.target.userId === 'boss').map((s) => s.text);
+  const toBossPrivately = () => chat.privately('boss');
 
   it('绑定码 in a group sends the code to the admin privately and tells the group only that', async () => {
     chat.sent.length = 0;
@@ -137,7 +137,7 @@ describe('bind codes reach only the admin (issue 8)', () => {
     expect(bound).toContain('绑定成功');
     expect(await Identity.findById('console:zhang').lean()).toBeNull();
     expect(await Identity.findById('console:zhang-new-phone').lean()).not.toBeNull();
-    const told = chat.sent.filter((s) => 'userId' in s.target && s.target.userId === 'zhang').map((s) => s.text);
+    const told = chat.privately('zhang');
     expect(told).toHaveLength(1);
     expect(told[0]).toContain('已解除与员工「张三」的绑定');
   });

@@ -30,11 +30,7 @@ beforeEach(async () => {
 });
 
 /** What the bot sent privately to `userId` (notifications), from index `from` on. */
-const sentTo = (userId: string, from = 0) =>
-  chat.sent
-    .slice(from)
-    .filter((s) => 'userId' in s.target && s.target.userId === userId)
-    .map((s) => s.text);
+const sentTo = (userId: string, from = 0) => chat.privately(userId, from);
 
 /** Adds one item and submits; returns the claim number. */
 async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0]): Promise<string> {

@@ -32,7 +32,7 @@ beforeEach(async () => {
   chat.sent.splice(0);
 });
 
-const sentTo = (userId: string, from = 0) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === userId).map((s) => s.text);
+const sentTo = (userId: string, from = 0) => chat.privately(userId, from);
 
 async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0]): Promise<string> {
   const [draft] = await chat.say(who, itemMessage(item));

@@ -25,7 +25,7 @@ beforeEach(async () => {
 });
 
 /** What went privately to `who` since `from`. */
-const inbox = (who: string, from = 0) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text);
+const inbox = (who: string, from = 0) => chat.privately(who, from);
 const deps = () => ({ ...bot.services, recoverInbox: async () => 0 });
 const list = async (post: string) => (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
 

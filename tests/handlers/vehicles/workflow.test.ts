@@ -32,7 +32,7 @@ beforeEach(async () => {
 });
 
 /** What went privately to `who` (notifications) from index `from` on. */
-const inbox = (who: string, from = 0) => chat.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === who).map((s) => s.text);
+const inbox = (who: string, from = 0) => chat.privately(who, from);
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
 
 async function registerAndPermit(): Promise<void> {

@@ -93,6 +93,8 @@ export const registerForm: FormDefinition = {
       // only for registrations made after the fact: typed as a line (受理日期: 11-25) or on the card, never asked
       when: () => false,
       parse: (i, ctx) => parseAcceptedOn(i, ctx.services.now(), ctx.services.config.timezone),
+      // kept as an ISO instant, shown as typed (2026-12-04 09:00), which parseAcceptedOn reads back
+      show: (iso, ctx) => DateTime.fromISO(iso, { zone: ctx.services.config.timezone }).toFormat('yyyy-MM-dd HH:mm'),
     },
   ],
   allow: REGISTRARS,

@@ -110,7 +110,9 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
   if (opts.single && words.length > 1) return { ok: false, error: '责任队长只填一位（姓名或电话），没有请填「无」。' };
   const names: string[] = [];
   for (const w of words) {
-    const phone = parseMobile(w);
+    // 张三(13800000001) is how a name shared by two people is stored and shown: read it by its phone
+    const shown = /^(.+?)\((\d{11})\)$/.exec(w);
+    const phone = parseMobile(shown?.[2] ?? w);
     const matches = await Staff.find(phone ? { phone } : { name: w }, { name: 1, phone: 1 }).limit(3).lean();
     if (!matches.length) return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
     if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${echo(w)}」，请改填电话。` };

@@ -7,7 +7,7 @@ import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
 import { parsePaymentMethod } from '../reimbursements/approval.ts';
 import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
-import { formatFen, parseYuan } from '../../src/core/money.ts';
+import { formatFen, parseYuan, yuanText } from '../../src/core/money.ts';
 import { actor, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
@@ -63,6 +63,8 @@ export const rentForm: FormDefinition = {
         const fen = parseYuan(input);
         return fen ? { ok: true, value: String(fen) } : { ok: false, error: '金额请写大于 0 的数字，如 3500 或 3500.50' };
       },
+      // the value is fen; the card shows yuan, which reads back to the same fen
+      show: (fen) => yuanText(Number(fen)),
     },
     { key: 'landlord', label: '房东姓名', required: true },
     { key: 'bank', label: '开户行', required: true, prompt: '房东的开户银行（如 工商银行城南支行）' },

@@ -1,5 +1,5 @@
 import type { BotContext, StaffContext, Services } from '../../src/core/context.ts';
-import type { FieldResult } from '../../src/core/forms.ts';
+import type { FieldResult, FormField } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient } from '../../src/core/notify.ts';
 import { parseMobile } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
@@ -64,12 +64,28 @@ export async function parsePeople(input: string, opts: { single?: boolean; label
   return { people };
 }
 
-/** A form field over parsePeople: the value is `name#staffId` items joined by 、 (decoded by decodePeople). */
-export function peopleField(label: string, single = false) {
-  return async (input: string): Promise<FieldResult> => {
-    if (!single && isNone(input)) return { ok: true, value: '' };
-    const r = await parsePeople(input, { label, single });
-    return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
+/**
+ * A form field over parsePeople: the value is `name#staffId` items joined by 、 (decoded by
+ * decodePeople), shown as the names people type — the phone for a name two people share — so a
+ * card submitted unchanged names the same people.
+ */
+export function peopleField(label: string, single = false): Pick<FormField, 'parse' | 'show'> {
+  return {
+    parse: async (input: string): Promise<FieldResult> => {
+      if (!single && isNone(input)) return { ok: true, value: '' };
+      const r = await parsePeople(input, { label, single });
+      return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
+    },
+    show: async (value: string): Promise<string> => {
+      const people = decodePeople(value);
+      const shown: string[] = [];
+      for (const p of people) {
+        const namesakes = await Staff.find({ name: p.name, active: true }, { phone: 1 }).limit(2).lean();
+        const self = p.staffId && namesakes.length > 1 ? await Staff.findById(p.staffId, { phone: 1 }).lean() : undefined;
+        shown.push(self?.phone ?? p.name);
+      }
+      return shown.join('、');
+    },
   };
 }
 

@@ -28,7 +28,7 @@ export const registerVehicleForm: FormDefinition = {
     { key: 'plate', label: '车牌', required: true, placeholder: '粤B12345', parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }) },
     { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },
     { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
-    { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', parse: peopleField('指定司机') },
+    { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', ...peopleField('指定司机') },
     { key: 'odometer', label: '当前里程', required: true, prompt: '请输入里程表当前读数（公里）', parse: km('当前里程') },
     { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期', true) },
   ],
@@ -89,7 +89,7 @@ export async function listVehicles(ctx: StaffContext): Promise<void> {
 export async function setDrivers(ctx: StaffContext): Promise<void> {
   const found = await vehicleFromArgs(ctx, '指定司机 粤B12345 张三、李四');
   if (!found) return;
-  const parsed = await peopleField('指定司机')(found.rest);
+  const parsed = await peopleField('指定司机').parse!(found.rest, ctx);
   if (!parsed.ok) {
     await ctx.reply(parsed.error);
     return;
@@ -143,7 +143,7 @@ export const permitForm: FormDefinition = {
   title: `发放准驾证（${CLAUSE.permit}）`,
   allow: MANAGERS,
   fields: [
-    { key: 'holder', label: '司机', required: true, prompt: '请输入考核通过的司机（姓名或电话）', parse: peopleField('司机', true) },
+    { key: 'holder', label: '司机', required: true, prompt: '请输入考核通过的司机（姓名或电话）', ...peopleField('司机', true) },
     { key: 'vehicles', label: '准驾车辆', required: true, prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）', placeholder: '粤B12345、粤B67890', parse: parsePlates },
     { key: 'number', label: '准驾证号', required: true, placeholder: '如 ZJ-2026-001', parse: (i) => (/^[\w-]{2,30}$/.test(i) ? { ok: true, value: i.toUpperCase() } : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' }) },
     { key: 'assessedOn', label: '考核日期', required: true, prompt: '请输入考核通过的日期（如 2026-11-20，今天可回复「今天」）', parse: day('考核日期') },

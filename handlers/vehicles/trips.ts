@@ -1,5 +1,5 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Trip, Vehicle, VehicleEvent, type TripRecord, type VehicleRecord } from './models.ts';
@@ -7,7 +7,7 @@ import { tripCard } from './cards.ts';
 import { actor, isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { CLAUSE, VIEWERS, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
 import { vehicleSettings } from './settings.ts';
-import { parseYuan } from '../../src/core/money.ts';
+import { parseYuan, yuanText } from '../../src/core/money.ts';
 
 /* §3.4.2 only permit holders drive; §3.4.5 出车记录里程数及各项费用明细. */
 
@@ -20,12 +20,16 @@ function km(label: string) {
   };
 }
 
-function yuan(label: string) {
-  return (input: string): FieldResult => {
-    if (isNone(input)) return { ok: true, value: '0' };
-    const fen = parseYuan(input);
-    if (fen === undefined) return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
-    return { ok: true, value: String(fen) };
+/** An amount in yuan as typed; the value is fen, shown again as yuan (a card holding fen would read ¥100 back as ¥10,000). */
+function yuan(label: string): Pick<FormField, 'parse' | 'show'> {
+  return {
+    parse: (input: string): FieldResult => {
+      if (isNone(input)) return { ok: true, value: '0' };
+      const fen = parseYuan(input);
+      if (fen === undefined) return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
+      return { ok: true, value: String(fen) };
+    },
+    show: (fen) => yuanText(Number(fen)),
   };
 }
 
@@ -140,10 +144,10 @@ export const endTripForm: FormDefinition = {
   title: '收车登记',
   fields: [
     { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程') },
-    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('油费') },
-    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('过路费') },
-    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('停车费') },
-    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', parse: yuan('维修费') },
+    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('油费') },
+    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('过路费') },
+    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('停车费') },
+    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('维修费') },
     { key: 'note', label: '备注', parse: text('备注', 200) },
   ],
   async validate(_ctx, v, context): Promise<Record<string, string>> {

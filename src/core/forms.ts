@@ -2,7 +2,7 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { isNoneWord, maskPhonesIn, normalizeText } from './text.ts';
+import { isNoneWord, isSkipWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
 import { isAllowed, type Allow } from './router.ts';
 import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
 
@@ -24,9 +24,37 @@ export interface FormField {
    * separated by spaces, checked against this list. Text channels still ask `prompt`, typed.
    */
   options?: (ctx: BotContext, context: Record<string, string>) => Promise<FormOption[]>;
-  /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
-  /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
+  /**
+   * Validates and normalises one answer; the error is shown to the person as is (Chinese). `ctx`
+   * gives the bot's clock and time zone to answers like 「今天」 or 「11月」. It sees the text with
+   * full-width forms folded (NFKC); a field made with `freeText` stores what was typed instead.
+   */
   parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
+  /**
+   * The value as a person reads it and as a card shows it (fen as yuan, a staff id as the name, an
+   * instant as `2026-12-04 09:00`). `parse` must read it back to the same value, so a prefilled card
+   * submitted unchanged records what was typed. Omit it when the value already is its display form.
+   */
+  show?: (value: string, ctx: BotContext) => string | Promise<string>;
+}
+
+/** Parsers of free text: their answer is stored as typed (punctuation and width kept), not as folded for matching. */
+const FREE_TEXT = new WeakSet<NonNullable<FormField['parse']>>();
+
+/**
+ * A free-text answer of at most `max` characters: what was typed is stored and shown again, with
+ * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
+ */
+export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
+  const parse = (input: string): FieldResult =>
+    Array.from(input).length > max ? { ok: false, error: `${label}请控制在 ${max} 字以内。` } : { ok: true, value: input };
+  FREE_TEXT.add(parse);
+  return parse;
+}
+
+/** Whether a field keeps its answer as typed: no parser, or a `freeText` one. */
+function keepsTyped(field: FormField): boolean {
+  return !field.parse || FREE_TEXT.has(field.parse);
 }
 
 export interface FormDefinition {
@@ -57,10 +85,11 @@ const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先�
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
 
-/** A submitted answer as the done card shows it: ticked options by label, client phones masked. */
-function shown(field: FormField, value: string, options: FormOption[] | undefined): string {
+/** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones masked. */
+async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
   if (options) return tickedLabels(value, options);
-  return field.sensitive ? maskPhonesIn(value) : value;
+  const text = field.show ? await field.show(value, ctx) : value;
+  return field.sensitive ? maskPhonesIn(text) : text;
 }
 
 /**
@@ -98,7 +127,7 @@ export class Forms {
     const { values, errors, typed } = await this.parseLines(ctx, def, prefillText);
     if (ctx.can.formCards) {
       // a value that did not parse stays in its field, with that field's own error under it
-      await ctx.reply(await this.card(ctx, def, { ...values, ...typed }, errors, context));
+      await ctx.reply(await this.card(ctx, def, values, typed, errors, context));
       return;
     }
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
@@ -155,7 +184,8 @@ export class Forms {
       await FormSession.deleteOne({ _id });
       return false;
     }
-    const text = normalizeText(ctx.event.text ?? '');
+    const raw = ctx.event.text ?? '';
+    const text = normalizeText(raw);
     if (CANCEL_WORDS.has(text.toLowerCase())) {
       await FormSession.deleteOne({ _id });
       await ctx.reply(`已取消「${def.title}」，没有保存任何内容。`);
@@ -171,7 +201,7 @@ export class Forms {
     if (isNoneWord(text) && !field.required) {
       values[field.key] = '';
     } else {
-      const res = await this.parseField(ctx, field, text);
+      const res = await this.readAnswer(ctx, field, raw);
       if (!res.ok) {
         await FormSession.updateOne({ _id }, { $set: { expiresAt: this.expiry(now) } });
         await ctx.reply(`${res.error}\n${this.question(def, idx)}`);
@@ -217,6 +247,8 @@ export class Forms {
     const raw = ctx.action?.form ?? {};
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
+    /** What was submitted for the fields that did not parse, shown again as it was. */
+    const typed: Record<string, string> = {};
     const context = { ...(ctx.action?.value ?? {}) };
     delete context.form;
     const options = await this.optionsOf(ctx, def, context);
@@ -229,18 +261,18 @@ export class Forms {
         else if (!ticked.values.length && field.required && (!field.when || field.when(values))) errors[field.key] = `请选择${field.label}`;
         continue;
       }
-      const text = normalizeText(String(raw[field.key] ?? ''));
-      if (!text) {
+      const given = String(raw[field.key] ?? '');
+      if (!normalizeText(given)) {
         // a card shows every field; one that does not apply to the answers above is not required
         if (field.required && (!field.when || field.when(values))) errors[field.key] = `请填写${field.label}`;
         else values[field.key] = '';
         continue;
       }
-      const res = await this.parseField(ctx, field, text);
+      const res = await this.readAnswer(ctx, field, given);
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        values[field.key] = text;
+        typed[field.key] = tidyText(given);
       }
     }
     if (Object.keys(errors).length === 0) {
@@ -248,7 +280,7 @@ export class Forms {
       Object.assign(errors, cross ?? {});
     }
     if (Object.keys(errors).length) {
-      await ctx.updateCard(await this.card(ctx, def, values, errors, context, options));
+      await ctx.updateCard(await this.card(ctx, def, values, typed, errors, context, options));
       await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
       return;
     }
@@ -259,10 +291,12 @@ export class Forms {
       return;
     }
     await def.submit(ctx, values, context);
+    const lines: string[] = [];
+    for (const f of def.fields) if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
     const done: Card = {
       title: def.title,
       color: 'green',
-      lines: def.fields.filter((f) => values[f.key]).map((f) => `${f.label}：${shown(f, values[f.key]!, options.get(f.key))}`),
+      lines,
       note: `${ctx.sender.name} 已提交`,
     };
     try {
@@ -273,24 +307,33 @@ export class Forms {
     }
   }
 
+  /**
+   * The form as a card: a parsed value in its display form (so submitting the card unchanged reads
+   * it back to the same value), a value that did not parse as it was typed, with its error.
+   */
   private async card(
     ctx: BotContext,
     def: FormDefinition,
     values: Record<string, string>,
+    typed: Record<string, string>,
     errors: Record<string, string>,
     context: Record<string, string>,
     known?: Map<string, FormOption[]>,
   ): Promise<Card> {
     const options = known ?? (await this.optionsOf(ctx, def, context));
-    const fields: CardFormField[] = def.fields.map((f) => ({
-      key: f.key,
-      label: f.label,
-      placeholder: f.placeholder ?? f.prompt,
-      required: f.required,
-      value: values[f.key],
-      error: errors[f.key],
-      ...(options.has(f.key) ? { options: options.get(f.key) } : {}),
-    }));
+    const fields: CardFormField[] = [];
+    for (const f of def.fields) {
+      const value = values[f.key];
+      fields.push({
+        key: f.key,
+        label: f.label,
+        placeholder: f.placeholder ?? f.prompt,
+        required: f.required,
+        value: f.key in typed ? typed[f.key] : value && !options.has(f.key) ? await this.showAnswer(ctx, f, value) : value,
+        error: errors[f.key],
+        ...(options.has(f.key) ? { options: options.get(f.key) } : {}),
+      });
+    }
     return {
       title: def.title,
       color: Object.keys(errors).length ? 'red' : 'blue',
@@ -353,27 +396,46 @@ export class Forms {
     return f.required || q.includes('跳过') ? q : `${q}（可回复「跳过」）`;
   }
 
-  private async parseField(ctx: StaffContext, field: FormField, text: string): Promise<FieldResult> {
+  /**
+   * One answer as typed: the parser reads it with full-width forms folded; a free-text field keeps
+   * what was typed. A required field cannot be skipped (「跳过」 is not an answer to it).
+   */
+  async readAnswer(ctx: StaffContext, field: FormField, raw: string): Promise<FieldResult> {
+    const text = normalizeText(raw);
     if (!text) return { ok: false, error: `${field.label}不能为空。` };
-    return field.parse ? field.parse(text, ctx) : { ok: true, value: text };
+    if (field.required && isSkipWord(text)) return { ok: false, error: `${field.label}是必填项，不能跳过。` };
+    const res = field.parse ? await field.parse(text, ctx) : { ok: true as const, value: text };
+    return res.ok && keepsTyped(field) ? { ok: true, value: tidyText(raw) } : res;
   }
 
-  /** `姓名: 张三` / `姓名：张三` lines → values by field label. */
+  /** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */
+  async showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
+    return field.show ? field.show(value, ctx) : value;
+  }
+
+  /**
+   * `姓名: 张三` / `姓名：张三` lines → values by field label. The lines are matched folded, but each
+   * value is read from the message as typed when the line came from it.
+   */
   private async parseLines(ctx: StaffContext, def: FormDefinition, text: string) {
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
     /** What was typed for the fields that did not parse. */
     const typed: Record<string, string> = {};
-    for (const line of normalizeText(text).split('\n')) {
+    const asTyped = new Map(tidyText(ctx.event.text ?? '').split('\n').map((l) => [normalizeText(l), l] as const));
+    for (const given of tidyText(text).split('\n')) {
+      const line = normalizeText(given);
       const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
       if (!m) continue;
       const field = def.fields.find((f) => f.label === m[1] || f.key === m[1]);
       if (!field) continue;
-      const res = await this.parseField(ctx, field, m[2]!.trim());
+      const source = asTyped.get(line) ?? given;
+      const value = /^[^:：]+?[:：]\s*([\s\S]*)$/.exec(source)?.[1]?.trim() ?? m[2]!.trim();
+      const res = await this.readAnswer(ctx, field, value);
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        typed[field.key] = m[2]!.trim();
+        typed[field.key] = value;
       }
     }
     return { values, errors, typed };

@@ -12,6 +12,20 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
+/**
+ * Someone's text as it is stored and shown again: invisible characters removed, runs of spaces
+ * folded and lines trimmed, but full-width punctuation and letters kept as typed (normalizeText is
+ * for matching only).
+ */
+export function tidyText(input: string): string {
+  return input
+    .replace(/[\u200b-\u200d\ufeff]/g, '')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u3000]+/g, ' ').trim())
+    .join('\n')
+    .trim();
+}
+
 /** Strips the leading command slash people use in groups (`/帮助`, `／帮助`). */
 export function stripCommandPrefix(text: string): string {
   return text.replace(/^\/\s*/, '');
@@ -60,6 +74,12 @@ export function parseMobile(text: string): string | undefined {
 export const NONE_WORDS: ReadonlySet<string> = new Set(['跳过', '无', '没有', '-', 'skip', 'none']);
 export function isNoneWord(text: string): boolean {
   return NONE_WORDS.has(text.trim().toLowerCase());
+}
+
+/** What people type to skip a question (not to answer 「无」): never an answer to a required one. */
+const SKIP_WORDS: ReadonlySet<string> = new Set(['跳过', '略过', 'skip']);
+export function isSkipWord(text: string): boolean {
+  return SKIP_WORDS.has(text.trim().toLowerCase());
 }
 
 /** How much of someone's own text a reply quotes back. */

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
-import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
+import { freeText, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
@@ -18,9 +18,8 @@ import { loadClient, recordContact } from './store.ts';
  * become tracked items, reminded until marked done.
  */
 
-function text(max: number, label: string) {
-  return (input: string): FieldResult => (input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input });
-}
+/** A free-text answer, stored as typed. */
+const text = (max: number, label: string) => freeText(label, max);
 
 function parseContactDay(input: string, ctx: BotContext): FieldResult {
   const now = ctx.services.now();

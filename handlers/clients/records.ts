@@ -1,5 +1,5 @@
 import type { BotContext } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
+import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
 import { normalizeText } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
@@ -53,7 +53,8 @@ function clientFields(edit: boolean): FormField[] {
     label,
     prompt: `${prompt}${keep}`,
     placeholder: edit ? `不改留空；${placeholder ?? ''}` : placeholder,
-    parse: key === 'owner' ? parseOwner : parser(key, edit),
+    // an address or a note is free text: stored as typed, not folded for matching
+    parse: key === 'owner' ? parseOwner : key === 'address' || key === 'notes' ? storedAsTyped(parser(key, edit)) : parser(key, edit),
   });
   return [
     { key: 'name', label: '客户名称', required: !edit, prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称', placeholder: edit ? '不改留空' : undefined, parse: parser('name', edit) },

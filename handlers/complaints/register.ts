@@ -1,7 +1,7 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { echo, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
@@ -69,10 +69,8 @@ export function parseAcceptedOn(input: string, now: Date, tz: string): FieldResu
   return { ok: true, value: at.toISO()! };
 }
 
-function text(max: number, label: string) {
-  return (input: string): FieldResult =>
-    input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
-}
+/** A free-text answer, stored as typed. */
+const text = (max: number, label: string) => freeText(label, max);
 
 export const registerForm: FormDefinition = {
   name: 'complaints.register',

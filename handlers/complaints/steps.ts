@@ -4,7 +4,7 @@ import { parseMonth } from '../../src/core/dates.ts';
 import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext, StaffHandler } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
+import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
@@ -75,8 +75,8 @@ export async function caseForSubmit(ctx: StaffContext, context: Record<string, s
   return c;
 }
 
-export const required = (label: string, max = 300) => (input: string): FieldResult =>
-  input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字）。` } : { ok: true, value: input };
+/** A free-text answer, stored as typed. */
+export const required = (label: string, max = 300) => freeText(label, max);
 
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 

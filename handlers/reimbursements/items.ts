@@ -6,7 +6,7 @@ import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
 import { echo } from '../../src/core/text.ts';
-import { Forms, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
+import { Forms, storedAsTyped, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { FormSession, OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
@@ -83,7 +83,7 @@ export const itemForm: FormDefinition = {
       label: '所办事项',
       required: true,
       prompt: '请输入所办事项（因什么公事花的这笔钱）',
-      parse: (t) => (t.length <= 100 ? ok(t) : bad('所办事项请控制在 100 字以内。')),
+      parse: storedAsTyped((t) => (t.length <= 100 ? ok(t) : bad('所办事项请控制在 100 字以内。'))),
     },
     {
       key: 'contact',

@@ -1,5 +1,5 @@
 import type { BotContext, StaffContext, Services } from '../../src/core/context.ts';
-import type { FieldResult, FormField } from '../../src/core/forms.ts';
+import { freeText, type FieldResult, type FormField } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient } from '../../src/core/notify.ts';
 import { parseMobile } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
@@ -122,5 +122,5 @@ export async function tell(services: Services, roles: Role[], message: Outgoing,
 const NONE = new Set(['无', '没有', '-', '跳过', 'skip', 'none', '0']);
 export const isNone = (t: string) => NONE.has(t.trim().toLowerCase());
 
-export const text = (label: string, max: number) => (input: string): FieldResult =>
-  input.length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
+/** A free-text answer, stored as typed. */
+export const text = (label: string, max: number) => freeText(label, max);

@@ -2,60 +2,12 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { isNoneWord, isSkipWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
+import { isNoneWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
+import { readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
 import { isAllowed, type Allow } from './router.ts';
 import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
 
-export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
-
-export interface FormField {
-  key: string;
-  label: string;
-  /** The question a guided form asks; defaults to "请输入{label}". */
-  prompt?: string;
-  required?: boolean;
-  placeholder?: string;
-  /** Asked in a guided form only when this holds for the answers so far (e.g. 票号 only for bus tickets). */
-  when?: (values: Record<string, string>) => boolean;
-  /** Holds client phone numbers: each one is masked when the submitted form is shown again (it may be in a group). */
-  sensitive?: boolean;
-  /**
-   * Answered by ticking these on a form card (Lark: a multi-select); the answer is the ticked values
-   * separated by spaces, checked against this list. Text channels still ask `prompt`, typed.
-   */
-  options?: (ctx: BotContext, context: Record<string, string>) => Promise<FormOption[]>;
-  /**
-   * Validates and normalises one answer; the error is shown to the person as is (Chinese). `ctx`
-   * gives the bot's clock and time zone to answers like 「今天」 or 「11月」. It sees the text with
-   * full-width forms folded (NFKC); a field made with `freeText` stores what was typed instead.
-   */
-  parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
-  /**
-   * The value as a person reads it and as a card shows it (fen as yuan, a staff id as the name, an
-   * instant as `2026-12-04 09:00`). `parse` must read it back to the same value, so a prefilled card
-   * submitted unchanged records what was typed. Omit it when the value already is its display form.
-   */
-  show?: (value: string, ctx: BotContext) => string | Promise<string>;
-}
-
-/** Parsers of free text: their answer is stored as typed (punctuation and width kept), not as folded for matching. */
-const FREE_TEXT = new WeakSet<NonNullable<FormField['parse']>>();
-
-/**
- * A free-text answer of at most `max` characters: what was typed is stored and shown again, with
- * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
- */
-export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
-  const parse = (input: string): FieldResult =>
-    Array.from(input).length > max ? { ok: false, error: `${label}请控制在 ${max} 字以内。` } : { ok: true, value: input };
-  FREE_TEXT.add(parse);
-  return parse;
-}
-
-/** Whether a field keeps its answer as typed: no parser, or a `freeText` one. */
-function keepsTyped(field: FormField): boolean {
-  return !field.parse || FREE_TEXT.has(field.parse);
-}
+export { freeText, storedAsTyped, type FieldResult, type FormField } from './form-fields.ts';
 
 export interface FormDefinition {
   name: string;
@@ -88,7 +40,7 @@ export const FORM_SUBMIT_ACTION = 'form.submit';
 /** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones masked. */
 async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
   if (options) return tickedLabels(value, options);
-  const text = field.show ? await field.show(value, ctx) : value;
+  const text = await showAnswer(ctx, field, value);
   return field.sensitive ? maskPhonesIn(text) : text;
 }
 
@@ -396,21 +348,14 @@ export class Forms {
     return f.required || q.includes('跳过') ? q : `${q}（可回复「跳过」）`;
   }
 
-  /**
-   * One answer as typed: the parser reads it with full-width forms folded; a free-text field keeps
-   * what was typed. A required field cannot be skipped (「跳过」 is not an answer to it).
-   */
-  async readAnswer(ctx: StaffContext, field: FormField, raw: string): Promise<FieldResult> {
-    const text = normalizeText(raw);
-    if (!text) return { ok: false, error: `${field.label}不能为空。` };
-    if (field.required && isSkipWord(text)) return { ok: false, error: `${field.label}是必填项，不能跳过。` };
-    const res = field.parse ? await field.parse(text, ctx) : { ok: true as const, value: text };
-    return res.ok && keepsTyped(field) ? { ok: true, value: tidyText(raw) } : res;
+  /** One answer as typed, read as the form stores it (see form-fields.ts). */
+  readAnswer(ctx: StaffContext, field: FormField, raw: string): Promise<FieldResult> {
+    return readAnswer(ctx, field, raw);
   }
 
   /** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */
-  async showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
-    return field.show ? field.show(value, ctx) : value;
+  showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
+    return showAnswer(ctx, field, value);
   }
 
   /**

@@ -78,6 +78,7 @@ const times = fc.tuple(dates, fc.integer({ min: 0, max: 23 }), fc.integer({ min:
 const months = fc.tuple(day, fc.boolean()).map(([d, full]) => (full ? d.toFormat('yyyy-MM') : d.toFormat('M月')));
 const counts = fc.integer({ min: 0, max: 200_000 }).map(String);
 const kms = fc.tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 2 })).map(([n, shape]) => [`${n}`, `${n}km`, `${n.toLocaleString('en-US')} 公里`][shape]!);
+const person = pick(STAFF.flatMap((s) => [s.name, s.phone]));
 const people = fc.uniqueArray(pick(STAFF.flatMap((s) => [s.name, s.phone])), { minLength: 1, maxLength: 3 }).map((w) => w.join('、'));
 const plates = fc.uniqueArray(pick(PLATES), { minLength: 1, maxLength: 2 }).map((w) => w.join('、'));
 const phones = fc.tuple(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max: 99_999_999 }), fc.integer({ min: 0, max: 3 })).map(([b, n, shape]) => {
@@ -101,7 +102,9 @@ function offered(field: FormField): string[] {
 
 function inputsFor(field: FormField): fc.Arbitrary<string> {
   const own = offered(field);
-  return fc.oneof(money, dates, times, months, counts, kms, people, plates, phones, accounts, words, freeText, ...(own.length ? [pick(own)] : []));
+  // one person and the field's own words weigh more: some fields take little else (负责人: 客服部 or 队长 only)
+  const often = [person, ...(own.length ? [pick(own)] : [])].map((arbitrary) => ({ arbitrary, weight: 4 }));
+  return fc.oneof(...often, money, dates, times, months, counts, kms, people, plates, phones, accounts, words, freeText);
 }
 
 /** Every typed field of every installed form; ticked lists are not typed (their card shows the option values it submits). */

@@ -1,0 +1,83 @@
+import type { BotContext } from './context.ts';
+import type { FormOption } from './form-options.ts';
+import { isSkipWord, normalizeText, tidyText } from './text.ts';
+
+/*
+ * One field of a form: how an answer is read (parse), stored, and shown again (show). What a card
+ * shows must read back to what it means, so a prefilled card submitted unchanged records what was
+ * typed (tests/src/core/form-roundtrip.test.ts checks it for every field of every form).
+ */
+
+export type FieldResult = { ok: true; value: string } | { ok: false; error: string };
+
+export interface FormField {
+  key: string;
+  label: string;
+  /** The question a guided form asks; defaults to "请输入{label}". */
+  prompt?: string;
+  required?: boolean;
+  placeholder?: string;
+  /** Asked in a guided form only when this holds for the answers so far (e.g. 票号 only for bus tickets). */
+  when?: (values: Record<string, string>) => boolean;
+  /** Holds client phone numbers: each one is masked when the submitted form is shown again (it may be in a group). */
+  sensitive?: boolean;
+  /**
+   * Answered by ticking these on a form card (Lark: a multi-select); the answer is the ticked values
+   * separated by spaces, checked against this list. Text channels still ask `prompt`, typed.
+   */
+  options?: (ctx: BotContext, context: Record<string, string>) => Promise<FormOption[]>;
+  /**
+   * Validates and normalises one answer; the error is shown to the person as is (Chinese). `ctx`
+   * gives the bot's clock and time zone to answers like 「今天」 or 「11月」. It sees the text with
+   * full-width forms folded (NFKC); a field made with `freeText` stores what was typed instead.
+   */
+  parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
+  /**
+   * The value as a person reads it and as a card shows it (fen as yuan, a staff id as the name, an
+   * instant as `2026-12-04 09:00`). `parse` must read it back to the same value, so a prefilled card
+   * submitted unchanged records what was typed. Omit it when the value already is its display form.
+   */
+  show?: (value: string, ctx: BotContext) => string | Promise<string>;
+}
+
+/** Parsers of free text: their answer is stored as typed (punctuation and width kept), not as folded for matching. */
+const FREE_TEXT = new WeakSet<NonNullable<FormField['parse']>>();
+
+/**
+ * A free-text answer of at most `max` characters: what was typed is stored and shown again, with
+ * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
+ */
+export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
+  const parse = (input: string): FieldResult =>
+    Array.from(input).length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
+  FREE_TEXT.add(parse);
+  return parse;
+}
+
+/** Marks a parser that only checks free text (its value is the input): the answer is stored as typed. */
+export function storedAsTyped(parse: NonNullable<FormField['parse']>): NonNullable<FormField['parse']> {
+  FREE_TEXT.add(parse);
+  return parse;
+}
+
+/** Whether a field keeps its answer as typed: no parser, or a `freeText` one. */
+function keepsTyped(field: FormField): boolean {
+  return !field.parse || FREE_TEXT.has(field.parse);
+}
+
+/**
+ * One answer as typed: the parser reads it with full-width forms folded; a free-text field keeps
+ * what was typed. A required field cannot be skipped (「跳过」 is not an answer to it).
+ */
+export async function readAnswer(ctx: BotContext, field: FormField, raw: string): Promise<FieldResult> {
+  const text = normalizeText(raw);
+  if (!text) return { ok: false, error: `${field.label}不能为空。` };
+  if (field.required && isSkipWord(text)) return { ok: false, error: `${field.label}是必填项，不能跳过。` };
+  const res = field.parse ? await field.parse(text, ctx) : { ok: true as const, value: text };
+  return res.ok && keepsTyped(field) ? { ok: true, value: tidyText(raw) } : res;
+}
+
+/** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */
+export async function showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
+  return field.show ? field.show(value, ctx) : value;
+}

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { Category, ComplaintStatus } from './models.ts';
@@ -215,9 +216,29 @@ export function needsDeduction(category: string): boolean {
   return category === 'fee_deduction';
 }
 
-/** §3.1.10: the follow-up plan, from the day the result was told. */
-export function followUpPlan(toldAt: Date, days: readonly number[]): { seq: number; dueAt: Date }[] {
-  return days.map((d, i) => ({ seq: i + 1, dueAt: new Date(toldAt.getTime() + d * 24 * 3600_000) }));
+/**
+ * §3.1.9: the day the result was told to the client (告知日期, yyyy-MM-dd in `tz`) lies between the
+ * day the case was accepted (受理日期) and today. Without `acceptedAt` only today is checked (the form
+ * field, before the case is read). The reason names the day it is measured against.
+ */
+export function toldOnProblem(toldOn: string, now: Date, tz: string, acceptedAt?: Date): string | undefined {
+  const today = DateTime.fromJSDate(now, { zone: tz }).toISODate()!;
+  if (toldOn > today) return `告知日期 ${toldOn} 晚于今天（${today}），请核对。`;
+  const accepted = acceptedAt && DateTime.fromJSDate(acceptedAt, { zone: tz }).toISODate()!;
+  if (accepted && toldOn < accepted) return `告知日期 ${toldOn} 早于受理日期 ${accepted}，客户不可能在受理前被告知结果，请核对。`;
+  return undefined;
+}
+
+/**
+ * §3.1.10: the follow-up plan runs from the day the client was told (告知日期), not from when that
+ * was recorded: a result recorded a day late must not push every call a day late. Each call falls
+ * `d` days after that day in `tz`, at the time of day it was recorded (the told day's own hour is
+ * not known; told today, that is exactly `d` days from now).
+ */
+export function followUpPlan(toldOn: string, recordedAt: Date, days: readonly number[], tz: string): { seq: number; dueAt: Date }[] {
+  const at = DateTime.fromJSDate(recordedAt, { zone: tz });
+  const start = DateTime.fromISO(toldOn, { zone: tz }).set({ hour: at.hour, minute: at.minute, second: at.second, millisecond: at.millisecond });
+  return days.map((d, i) => ({ seq: i + 1, dueAt: start.plus({ days: d }).toJSDate() }));
 }
 
 interface FollowUpState {

@@ -3,7 +3,7 @@ import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { parseMonth } from '../../src/core/dates.ts';
 import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
-import type { StaffContext, StaffHandler } from '../../src/core/context.ts';
+import type { BotContext, StaffContext, StaffHandler } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
@@ -38,6 +38,7 @@ import {
   parseReasonable,
   parseSatisfied,
   planDone,
+  toldOnProblem,
   type Verdict,
 } from './rules.ts';
 
@@ -230,10 +231,22 @@ export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeFor
 
 // ─── §3.1.9 the result is told to the client; §3.1.10 follow-up plan ────────
 
-/** The day the client was told: a date as typed, not in the future. */
-function parseToldOn(input: string, now: Date, tz: string): string | undefined {
+/**
+ * 告知日期 as typed (2026-11-27, 11月27日, 今天, 昨天…) → yyyy-MM-dd, which this parse reads back as
+ * the same day; not after today. Whether it is after the case was accepted needs the case: validate.
+ */
+function parseToldOn(input: string, ctx: BotContext): FieldResult {
+  const now = ctx.services.now();
+  const tz = ctx.services.config.timezone;
   const day = resolveDate(input.replace(/\s+/g, ''), now, tz);
-  return day && day <= resolveDate('今天', now, tz)! ? day : undefined;
+  if (!day) return { ok: false, error: '告知日期请写成 2026-11-27、11月27日、今天 或 昨天。' };
+  const problem = toldOnProblem(day, now, tz);
+  return problem ? { ok: false, error: problem } : { ok: true, value: day };
+}
+
+/** The 告知日期 the form holds, today when it was left empty; undefined when it is not a date. */
+function toldOnOf(v: Record<string, string>, now: Date, tz: string): string | undefined {
+  return resolveDate(v.toldOn || '今天', now, tz);
 }
 
 export const resultForm: FormDefinition = {
@@ -243,24 +256,35 @@ export const resultForm: FormDefinition = {
   fields: [
     { key: 'content', label: '告知内容', required: true, parse: required('告知内容', 500) },
     { key: 'via', label: '告知方式', prompt: '请输入告知方式：电话 / 书信 / 面谈', placeholder: '电话 / 书信 / 面谈', parse: (i) => (/^(电话|书信|面谈|上门|微信|短信)$/.test(i) ? { ok: true, value: i } : { ok: false, error: '告知方式请填：电话 / 书信 / 面谈（§4.4 以书信或电话转达）。' }) },
-    { key: 'toldOn', label: '告知日期', prompt: '请输入告知日期（如 2026-11-27；今天可回复「跳过」）', placeholder: '留空为今天', parse: (i) => ({ ok: true, value: i }) },
+    { key: 'toldOn', label: '告知日期', prompt: '请输入告知日期（如 2026-11-27；今天可回复「跳过」）', placeholder: '留空为今天', parse: parseToldOn },
   ],
+  /** §3.1.9: the client cannot have been told before the case was accepted; a guided form asks 告知日期 again. */
+  async validate(ctx, v, context): Promise<Record<string, string>> {
+    const c = await loadComplaint(context.id ?? '');
+    if (!c) return {};
+    const now = ctx.services.now();
+    const toldOn = toldOnOf(v, now, ctx.services.config.timezone);
+    const problem = toldOn ? toldOnProblem(toldOn, now, ctx.services.config.timezone, c.acceptedAt) : undefined;
+    return problem ? { toldOn: problem } : {};
+  },
   async submit(ctx, v, context) {
     const c = await caseForSubmit(ctx, context, canTellResult);
     if (!c) return;
     const now = ctx.services.now();
     const tz = ctx.services.config.timezone;
-    const toldOn = v.toldOn ? parseToldOn(v.toldOn, now, tz) : parseToldOn('今天', now, tz);
-    if (!toldOn) {
-      await ctx.reply(`告知日期「${echo(v.toldOn ?? '')}」不对，请写成 2026-11-27，且不能晚于今天。没有保存，请重新发送「告知结果 ${c._id}」。`);
+    const toldOn = toldOnOf(v, now, tz);
+    const problem = toldOn ? toldOnProblem(toldOn, now, tz, c.acceptedAt) : '告知日期请写成 2026-11-27、11月27日、今天 或 昨天。';
+    if (!toldOn || problem) {
+      await ctx.reply(`${problem}没有保存，请重新发送「告知结果 ${c._id}」。`);
       return;
     }
-    const plan: FollowUp[] = followUpPlan(now, complaintSettings.of(ctx.services.config).followUpDays).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
+    const days = complaintSettings.of(ctx.services.config).followUpDays;
+    const plan: FollowUp[] = followUpPlan(toldOn, now, days, tz).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
     const result = { toldOn, content: v.content ?? '', via: v.via ?? '', by: actor(ctx), at: now };
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（${complaintSettings.of(ctx.services.config).followUpDays.map((d) => `${d} 天`).join('、')}后），到期会提醒你（§3.1.10）。` }));
+    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（告知日期 ${toldOn} 后 ${days.map((d) => `${d} 天`).join('、')}），到期会提醒你（§3.1.10）。` }));
   },
 };
 export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');

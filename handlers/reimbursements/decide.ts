@@ -12,7 +12,7 @@ import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKeys } from './items.ts';
-import { dateInFuture } from './rules.ts';
+import { payoutDateProblem } from './rules.ts';
 import { mayDecide, nextStep, parseClaimNo, parsePaymentMethod, rejectionReasonProblem, type Decision } from './approval.ts';
 
 const HOUR = 3600_000;
@@ -72,6 +72,14 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   }
 
   const now = services.now();
+  if (input.payment) {
+    // checked against the claim read here, whichever way the payout came (command or card)
+    const problem = payoutDateProblem(input.payment.date, claim.submittedAt, now, tz);
+    if (problem) {
+      await ctx.toast(`${problem}没有登记发放。`);
+      return false;
+    }
+  }
   const idx = claim.stepIndex;
   const step = claim.steps[idx]!;
   const next = nextStep({ ...claim, status: claim.status }, input.decision);
@@ -262,7 +270,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
   }
   if (!method) return { error: '请写明付款方式：现金、银行转账、微信 或 支付宝。' };
   date ??= resolveDate('今天', now, tz)!;
-  if (dateInFuture(date, now, tz)) return { error: `付款日期 ${date} 晚于今天，请核对。` };
+  // whether the date may be the payout's (not in the future, not before submission) is decide's: payoutDateProblem
   return { date, method };
 }
 
@@ -279,21 +287,25 @@ export async function payCommand(ctx: StaffContext): Promise<void> {
   await decide(ctx, { no, decision: 'pay', payment: p, cardVersion: undefined });
 }
 
-/** The payout form card (Lark) was submitted. */
+/** The payout form card (Lark) was submitted: a method or date refused is shown under its field. */
 export async function payFromCard(ctx: StaffContext): Promise<void> {
   const no = ctx.action?.value.no ?? '';
   const form = ctx.action?.form ?? {};
-  const p = parsePayment(`${form.method ?? ''} ${form.date ?? ''}`.trim(), ctx.services.now(), ctx.services.config.timezone);
-  if ('error' in p) {
-    const claim = await loadClaim(no);
+  const now = ctx.services.now();
+  const tz = ctx.services.config.timezone;
+  const p = parsePayment(`${form.method ?? ''} ${form.date ?? ''}`.trim(), now, tz);
+  const claim = await loadClaim(no);
+  const error = 'error' in p ? p.error : claim ? payoutDateProblem(p.date, claim.submittedAt, now, tz) : undefined;
+  if ('error' in p || error) {
     if (claim?.status === 'pending' && claim.steps[claim.stepIndex]?.key === 'payout') {
-      const card = approvalCard(claim, ctx.services.config.timezone);
+      const card = approvalCard(claim, tz);
       card.form!.fields[0]!.value = form.method;
       card.form!.fields[1]!.value = form.date;
-      card.form!.fields[form.method && parsePaymentMethod(form.method) ? 1 : 0]!.error = p.error;
+      const field = 'error' in p && !(form.method && parsePaymentMethod(form.method)) ? 0 : 1;
+      card.form!.fields[field]!.error = error;
       await ctx.updateCard(card);
     }
-    await ctx.toast(p.error);
+    await ctx.toast(error!);
     return;
   }
   await decide(ctx, { no, decision: 'pay', payment: p, cardVersion: cardVersion(ctx) });

@@ -269,6 +269,21 @@ export function dateInFuture(date: string, now: Date, tz: string): boolean {
   return DateTime.fromISO(date, { zone: tz }) > DateTime.fromJSDate(now, { zone: tz }).startOf('day');
 }
 
+// ── §3.5.1 / §3.5.3 payout ───────────────────────────────────────────────────
+
+/**
+ * §3.5.1 批准后，方可报销 / §3.5.3 由财务部统一发放: the payout is dated between the day the claim was
+ * submitted and today (days in `tz`). An earlier date would put the claim in the wrong month's 报销台账
+ * (a year-less 11-28 typed on 11-27 reads as last year's); a later one has not happened yet.
+ */
+export function payoutDateProblem(date: string, submittedAt: Date, now: Date, tz: string): string | undefined {
+  const today = DateTime.fromJSDate(now, { zone: tz }).toISODate()!;
+  if (date > today) return `付款日期 ${date} 晚于今天（${today}），请核对。`;
+  const submitted = DateTime.fromJSDate(submittedAt, { zone: tz }).toISODate()!;
+  if (date < submitted) return `${CLAUSE.chain} 付款日期 ${date} 早于报销单提交日期 ${submitted}，报销款只能在提交并批准后发放，请核对（年份是否写对）。`;
+  return undefined;
+}
+
 // ── a whole claim ─────────────────────────────────────────────────────────────
 
 export interface ClaimCheck {

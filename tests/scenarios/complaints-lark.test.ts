@@ -163,3 +163,32 @@ describe('§3.2 investigation on Lark cards', () => {
     expect(findButtonValue(toKefu.card, 'complaints.decide')).toEqual({ action: 'complaints.decide', id });
   });
 });
+
+describe('§3.1.9 on Lark: the 告知结果 card', () => {
+  /** Opens the form card `text` starts and submits it with these values; returns the card and the toast. */
+  async function submitCard(openId: string, text: string, values: Record<string, string>) {
+    const before = standin.cards(p2p(openId)).length;
+    await say(openId, text);
+    const form = await standin.waitFor(() => standin.cards(p2p(openId)).slice(before).find((x) => findButtonValue(x.card, 'form.submit')), `the form card of ${text}`);
+    const submit = findButtonValue(form.card, 'form.submit')!;
+    return { form, submit, toast: await click(openId, form.messageId, submit, values) };
+  }
+
+  it('refuses a 告知日期 before the case was accepted under its field and saves nothing; left empty it is today', async () => {
+    const id = await registerByCard();
+    await submitCard(IDS.renfang, `调查 ${id}`, { cause: '疲劳', guards: '无', teamLeader: '无', measures: '调整排班' });
+    await submitCard(IDS.kefu, `处理投诉 ${id}`, { reasonable: '合理', handling: '更换队员', responsibility: '队员', plan: '队长查岗', deductionAmount: '500', deductionMonth: '2026-11' });
+    expect((await Complaint.findById(id).lean())!.status).toBe('decided');
+
+    const { form, submit, toast } = await submitCard(IDS.kefu, `告知结果 ${id}`, { content: '已更换队员', via: '电话', toldOn: '2020-01-01' });
+    expect(toast).toContain('红字');
+    const patched = await standin.waitFor(() => standin.patches(form.messageId).map((x) => JSON.stringify(x.content)).find((c) => c.includes('早于受理日期')), 'the card with the 告知日期 refused');
+    expect(patched).toContain('告知日期 2020-01-01 早于受理日期');
+    expect((await Complaint.findById(id).lean())!).toMatchObject({ status: 'decided', result: null, followUps: [] });
+
+    await click(IDS.kefu, form.messageId, submit, { content: '已更换队员', via: '电话', toldOn: '' });
+    const c = (await Complaint.findById(id).lean())!;
+    expect(c.status).toBe('following_up');
+    expect(c.result!.toldOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});

@@ -143,6 +143,11 @@ describe('approving on Lark cards (§3.5.1)', () => {
     const pay = findButtonValue(payout.card, 'reimburse.pay')!;
     expect(await click(OU.li, payout.messageId, pay, { method: '飞鸽', date: '' })).toContain('付款方式');
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
+    // §3.5.1: a payout dated before the claim was submitted is refused under the date field
+    expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '2020-01-01' })).toContain('早于报销单提交日期');
+    const refused = await standin.waitFor(() => standin.patches(payout.messageId).map((x) => JSON.stringify(x.content)).find((c) => c.includes('早于报销单提交日期')), 'the payout card with the date refused');
+    expect(refused).toContain('2020-01-01');
+    expect((await ReimbursementClaim.findById(no).lean())).toMatchObject({ status: 'pending', paidOn: null });
     expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '' })).toContain('已登记');
 
     const claim = await ReimbursementClaim.findById(no).lean();

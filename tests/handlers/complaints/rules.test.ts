@@ -19,13 +19,15 @@ import {
   parseComplaintNumber,
   planDone,
   timeLimitFor,
+  toldOnProblem,
 } from '../../../handlers/complaints/rules.ts';
 import type { Role } from '../../../src/core/types.ts';
 
 const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
 const limits = { general: 72, fee_deduction: 24, unjustified: 120 };
 const H = 3600_000;
-const t0 = new Date('2026-11-27T02:00:00Z');
+const t0 = new Date('2026-11-27T02:00:00Z'); // 10:00 on 11-27 in Shanghai
+const TZ = 'Asia/Shanghai';
 
 describe('§2 categories from the words people type', () => {
   it.each([
@@ -155,7 +157,7 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
 
 describe('§3.1.10 the follow-up plan', () => {
   it('plans one follow-up per configured interval and is done when all are done', () => {
-    const plan = followUpPlan(t0, [7, 30]);
+    const plan = followUpPlan('2026-11-27', t0, [7, 30], TZ);
     expect(plan).toEqual([
       { seq: 1, dueAt: new Date(t0.getTime() + 7 * 24 * H) },
       { seq: 2, dueAt: new Date(t0.getTime() + 30 * 24 * H) },
@@ -165,10 +167,48 @@ describe('§3.1.10 the follow-up plan', () => {
     expect(planDone(plan.map((f) => ({ ...f, doneAt: t0 })))).toBe(true);
   });
 
+  it('plans from the 告知日期, not from when it was recorded: told 11-27, recorded 11-28, due 12-04', () => {
+    const recorded = new Date(t0.getTime() + 24 * H);
+    expect(followUpPlan('2026-11-27', recorded, [7, 30], TZ)).toEqual([
+      { seq: 1, dueAt: new Date('2026-12-04T02:00:00Z') },
+      { seq: 2, dueAt: new Date('2026-12-27T02:00:00Z') },
+    ]);
+  });
+
+  it('counts the told day in BOT_TIMEZONE: recorded 00:30 in Shanghai (16:30 UTC the day before)', () => {
+    const recorded = new Date('2026-11-27T16:30:00Z'); // 11-28 00:30 in Shanghai
+    expect(followUpPlan('2026-11-28', recorded, [7], TZ)).toEqual([{ seq: 1, dueAt: new Date('2026-12-04T16:30:00Z') }]);
+  });
+
   it('reminds of a follow-up when its day comes', () => {
-    const c = { status: 'following_up' as const, dueAt: t0, followUps: followUpPlan(t0, [7, 30]).map((f) => ({ ...f, doneAt: null, remindedAt: null })) };
+    const c = { status: 'following_up' as const, dueAt: t0, followUps: followUpPlan('2026-11-27', t0, [7, 30], TZ).map((f) => ({ ...f, doneAt: null, remindedAt: null })) };
     expect(dueWork(c, new Date(t0.getTime() + 8 * 24 * H), 6).followUpsDue).toEqual([1]);
     expect(nextCheckAt(c, 6)).toEqual(c.followUps[0]!.dueAt);
+  });
+});
+
+describe('§3.1.9 告知日期', () => {
+  const accepted = new Date('2026-11-27T01:00:00Z'); // 09:00 on 11-27 in Shanghai
+  const now = new Date('2026-11-28T02:00:00Z');
+
+  it('refuses a day before the case was accepted, naming the 受理日期', () => {
+    expect(toldOnProblem('2026-01-01', now, TZ, accepted)).toContain('早于受理日期 2026-11-27');
+    expect(toldOnProblem('2026-11-26', now, TZ, accepted)).toContain('早于受理日期 2026-11-27');
+  });
+
+  it('refuses a day after today, naming today', () => {
+    expect(toldOnProblem('2026-11-29', now, TZ, accepted)).toContain('晚于今天（2026-11-28）');
+    expect(toldOnProblem('2026-11-29', now, TZ)).toContain('晚于今天（2026-11-28）');
+  });
+
+  it('accepts the day accepted, today, and any day between', () => {
+    for (const day of ['2026-11-27', '2026-11-28']) expect(toldOnProblem(day, now, TZ, accepted)).toBeUndefined();
+  });
+
+  it('reads the accepted day and today in BOT_TIMEZONE', () => {
+    // accepted 11-27 23:30 in Shanghai (15:30 UTC), now 11-28 00:30 in Shanghai
+    expect(toldOnProblem('2026-11-28', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z'))).toBeUndefined();
+    expect(toldOnProblem('2026-11-26', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z'))).toContain('2026-11-27');
   });
 });
 

@@ -231,6 +231,64 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     expect((await Complaint.findById(id).lean())!.status).toBe('registered');
   });
 
+  it('plans the follow-ups from the 告知日期 typed, even when 告知结果 is recorded a day later (§3.1.10)', async () => {
+    const id = await register();
+    await investigateAndDecide(id);
+    const toldAt = clock;
+    // told on the phone on 11-27, recorded the next morning
+    clock = new Date(clock.getTime() + 24 * H);
+    const [told] = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-27`);
+    expect(told).toContain('已建立回访计划');
+    const c = await Complaint.findById(id).lean();
+    expect(c!.result).toMatchObject({ toldOn: '2026-11-27' });
+    expect(c!.followUps.map((f) => f.dueAt)).toEqual([new Date(toldAt.getTime() + 7 * 24 * H), new Date(toldAt.getTime() + 30 * 24 * H)]);
+    // 7 days after the day told, the follow-up is due: customer service is reminded
+    clock = new Date(toldAt.getTime() + 7 * 24 * H);
+    expect((await sweepComplaints(bot.services)).followUps).toEqual([id]);
+  });
+
+  it('refuses a 告知日期 before the case was accepted (§3.1.10), naming the 受理日期, and asks for it again', async () => {
+    const id = await register();
+    await investigateAndDecide(id);
+    const replies = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-01-01`);
+    const text = replies.join('\n');
+    expect(text).toContain('早于受理日期 2026-11-27');
+    expect(replies.at(-1)).toContain('告知日期');
+    let c = await Complaint.findById(id).lean();
+    expect(c!.status).toBe('decided');
+    expect(c!.result).toBeNull();
+    expect(c!.followUps).toEqual([]);
+    // only 告知日期 was asked again: the rest of the form is kept
+    const [saved] = await chat.say('kefu', '今天');
+    expect(saved).toContain('已建立回访计划');
+    c = await Complaint.findById(id).lean();
+    expect(c!.result).toMatchObject({ toldOn: '2026-11-27', content: '已更换夜班队员', via: '电话' });
+  });
+
+  it('refuses a 告知日期 in the future, naming today, and asks for it again (§3.1.9)', async () => {
+    const id = await register();
+    await investigateAndDecide(id);
+    const replies = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-28`);
+    expect(replies.join('\n')).toContain('告知日期 2026-11-28 晚于今天（2026-11-27）');
+    expect(replies.at(-1)).toContain('告知日期');
+    expect((await Complaint.findById(id).lean())!).toMatchObject({ status: 'decided', result: null, followUps: [] });
+    const [saved] = await chat.say('kefu', '11月27日');
+    expect(saved).toContain('已建立回访计划');
+    expect((await Complaint.findById(id).lean())!.result).toMatchObject({ toldOn: '2026-11-27' });
+  });
+
+  it('reads 告知日期 as people type it (昨天) and refuses what is no date', async () => {
+    const id = await register();
+    await investigateAndDecide(id);
+    clock = new Date(clock.getTime() + 24 * H);
+    const [bad] = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 上周`);
+    expect(bad).toContain('告知日期请写成 2026-11-27');
+    expect((await Complaint.findById(id).lean())!.status).toBe('decided');
+    const [saved] = await chat.say('kefu', '昨天');
+    expect(saved).toContain('已建立回访计划');
+    expect((await Complaint.findById(id).lean())!.result).toMatchObject({ toldOn: '2026-11-27' });
+  });
+
   it('shows the whole record with its audit trail (who, when, what)', async () => {
     const id = await register();
     await investigateAndDecide(id);

@@ -286,6 +286,51 @@ describe('the chain (§3.5.1)', () => {
   });
 });
 
+describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
+  /** A claim submitted on 11-27 (today), approved up to 财务部发放. */
+  async function awaitingPayout(): Promise<string> {
+    const no = await submitClaim('zhang', subway);
+    for (const who of ['wang', 'li', 'chen']) await chat.say(who, `批准 ${no}`);
+    expect((await ReimbursementClaim.findById(no).lean())?.steps.at(-1)).toMatchObject({ key: 'payout', status: 'pending' });
+    return no;
+  }
+
+  async function unpaid(no: string) {
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim).toMatchObject({ status: 'pending', paidOn: null, payment: { date: null } });
+    expect(claim?.history.map((h) => h.action)).not.toContain('paid');
+  }
+
+  it('refuses a payout dated before the claim was submitted, naming the submission date, and changes nothing', async () => {
+    const no = await awaitingPayout();
+    const mark = chat.sent.length;
+    const replies = await chat.say('li', `发放 ${no} 银行转账 2026-11-20`);
+    expect(replies.join('\n')).toContain('付款日期 2026-11-20 早于报销单提交日期 2026-11-27');
+    await unpaid(no);
+    expect(sentTo('zhang', mark)).toEqual([]);
+    // a year-less 11-28 typed on 11-27 reads as last year's: refused, not filed in 2025-11's ledger
+    expect((await chat.say('li', `发放 ${no} 银行转账 11-28`)).join('\n')).toContain('付款日期 2025-11-28 早于报销单提交日期 2026-11-27');
+    await unpaid(no);
+    expect((await chat.say('li', '报销台账 2025-11')).join('\n')).toContain('没有已发放的报销');
+  });
+
+  it('refuses a payout dated in the future, naming today, and changes nothing', async () => {
+    const no = await awaitingPayout();
+    const replies = await chat.say('li', `发放 ${no} 银行转账 2026-11-28`);
+    expect(replies.join('\n')).toContain('付款日期 2026-11-28 晚于今天（2026-11-27）');
+    await unpaid(no);
+  });
+
+  it('records a valid payout: dated the day of submission, entered two days later, in that month\'s ledger', async () => {
+    const no = await awaitingPayout();
+    clock = new Date('2026-11-29T04:00:00Z');
+    expect((await chat.say('li', `发放 ${no} 现金 2026-11-27`)).join('\n')).toContain('已登记');
+    const claim = await ReimbursementClaim.findById(no).lean();
+    expect(claim).toMatchObject({ status: 'paid', paidOn: '2026-11-27', payment: { date: '2026-11-27', method: '现金' } });
+    expect((await chat.say('li', '报销台账 2026-11')).join('\n')).toContain('已发放 1 张');
+  });
+});
+
 describe('lookups and reminders', () => {
   it('我的报销 lists my claims; 待审批 lists what waits on my role, never my own', async () => {
     const no = await submitClaim('zhang', subway);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
-import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
+import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, payoutDateProblem, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
 import { planSteps } from '../../../handlers/reimbursements/approval.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -153,5 +153,31 @@ describe('§3.5.3 consecutive tickets across claims', () => {
     expect(m?.message).toContain('§3.5.3');
     expect(m?.message).toContain('BX-20261120-001');
     expect(consecutiveWithEarlierClaims([])).toBeUndefined();
+  });
+});
+
+describe('§3.5.1 / §3.5.3 the payout date', () => {
+  const submitted = new Date('2026-11-20T01:00:00Z'); // 09:00 on 11-20 in Shanghai
+
+  it('refuses a day before the claim was submitted, naming the clause and the submission date', () => {
+    const why = payoutDateProblem('2026-11-19', submitted, NOW, TZ);
+    expect(why).toContain('§3.5.1');
+    expect(why).toContain('早于报销单提交日期 2026-11-20');
+  });
+
+  it('refuses a day after today, naming today', () => {
+    expect(payoutDateProblem('2026-11-28', submitted, NOW, TZ)).toContain('晚于今天（2026-11-27）');
+  });
+
+  it('accepts the submission day, today and the days between', () => {
+    for (const day of ['2026-11-20', '2026-11-24', '2026-11-27']) expect(payoutDateProblem(day, submitted, NOW, TZ)).toBeUndefined();
+  });
+
+  it('reads the submission day and today in BOT_TIMEZONE', () => {
+    // submitted 11-20 23:30 in Shanghai (15:30 UTC); at 00:30 on 11-21 in Shanghai 11-21 is today
+    const late = new Date('2026-11-20T15:30:00Z');
+    const now = new Date('2026-11-20T16:30:00Z');
+    expect(payoutDateProblem('2026-11-21', late, now, TZ)).toBeUndefined();
+    expect(payoutDateProblem('2026-11-19', late, now, TZ)).toContain('2026-11-20');
   });
 });

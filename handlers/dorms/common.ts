@@ -4,7 +4,8 @@ import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
 import { DormLeader, RollCallCard, type PersonRef } from './models.ts';
 import { dormSettings, type DormSettings } from './settings.ts';
-import type { DormRoster } from './rules.ts';
+import { looksLikeDormName, nearestDormNames, type DormRoster } from './rules.ts';
+import { echo } from '../../src/core/text.ts';
 
 /** Who may manage dorm leaders and read every dorm's records. */
 export const DORM_MANAGERS: readonly Role[] = ['admin', 'general_affairs'];
@@ -69,15 +70,59 @@ export async function tellGeneralAffairs(services: Services, message: Outgoing, 
   return (await notify(services, recipients, message)).length;
 }
 
+/** Every dorm, the ones the sender leads, and whether they manage all dorms. */
+export interface DormChoice {
+  all: string[];
+  led: string[];
+  manager: boolean;
+}
+
+export async function dormChoice(ctx: BotContext): Promise<DormChoice> {
+  const [all, led] = await Promise.all([allDormNames(), dormsLedBy(ctx.sender?.staffId)]);
+  return { all, led, manager: isManager(ctx) };
+}
+
+/** How many dorm names an answer lists at most (a phone screen). */
+const LISTED_DORMS = 8;
+
+/**
+ * The answer to a dorm name no dorm has: the name as typed, and the dorms there are — a leader's
+ * own, or the names nearest to it — so the next message can be right. `hint` says what else to do.
+ */
+export function unknownDormText(name: string, c: DormChoice, hint = ''): string {
+  const head = `没有「${echo(name, 20)}」这个宿舍`;
+  if (!c.all.length) return `${head}，系统里还没有宿舍。${hint}`;
+  if (!c.manager && c.led.length) return `${head}。你负责的宿舍：${c.led.join('、')}。${hint}`;
+  const shown = nearestDormNames(name, c.all, LISTED_DORMS);
+  const more = c.all.length > shown.length ? ` 等 ${c.all.length} 个${c.manager ? '（发送「宿舍列表」查看全部）' : ''}` : '';
+  return `${head}。现有宿舍：${shown.join('、')}${more}。${hint}`;
+}
+
+/**
+ * Every dorm name typed as a command's argument goes through here: true when the dorm exists;
+ * otherwise the sender is told (unknownDormText) and it is false.
+ */
+export async function dormExists(ctx: BotContext, name: string, hint = '', choice?: DormChoice): Promise<boolean> {
+  const c = choice ?? (await dormChoice(ctx));
+  if (c.all.includes(name)) return true;
+  await ctx.reply(unknownDormText(name, c, hint));
+  return false;
+}
+
 /**
  * The dorm a leader's command is about: the first word when it names a dorm they lead (or any
- * dorm, for 综合部), otherwise their only dorm. Answers the person itself when it cannot tell.
+ * dorm, for 综合部), otherwise their only dorm. A first word that looks like a dorm's name and is
+ * none is answered as such. Answers the person itself when it cannot tell.
  */
 export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
   const [first = ''] = args.trim().split(/\s+/);
-  const led = await dormsLedBy(ctx.sender?.staffId);
-  const all = await allDormNames();
-  const known = isManager(ctx) ? all : led;
+  const choice = await dormChoice(ctx);
+  const { all, led } = choice;
+  const known = choice.manager ? all : led;
+  if (first && !all.includes(first) && looksLikeDormName(first, all)) {
+    await dormExists(ctx, first, '', choice);
+    return undefined;
+  }
   if (first && all.includes(first)) {
     // keep the lines of a one-message form (`月份: 2026-11`) as they were typed
     if (known.includes(first)) return { dorm: first, rest: args.trim().slice(first.length).replace(/^[ \t]+/, '') };
@@ -85,7 +130,7 @@ export async function pickDorm(ctx: BotContext, args: string, example: string): 
     return undefined;
   }
   if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };
-  if (!led.length && !isManager(ctx)) {
+  if (!led.length && !choice.manager) {
     await ctx.reply('你还不是任何宿舍的队长。请联系行政部或综合部用「设置宿舍队长」指定。');
     return undefined;
   }

@@ -1,10 +1,10 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { Dorm, Staff } from '../../src/models/index.ts';
+import { Staff } from '../../src/models/index.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { StaffCardButtons } from '../../src/core/router.ts';
 import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/staff.ts';
-import { DORM_MANAGERS, actor, allDormNames, dormsLedBy, loadRosters } from './common.ts';
+import { DORM_MANAGERS, actor, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
 import { DormLeader } from './models.ts';
 import { rollCallDuty, type DormRoster } from './rules.ts';
 
@@ -27,10 +27,8 @@ async function dormAndPerson(ctx: BotContext, example: string) {
     await ctx.reply(`用法：${example}`);
     return undefined;
   }
-  if (!(await Dorm.exists({ name: dorm })) && !(await allDormNames()).includes(dorm)) {
-    await ctx.reply(`没有「${dorm}」这个宿舍。发送「宿舍列表」查看宿舍名称，或先用「设置宿舍」给住宿人员设置宿舍。`);
-    return undefined;
-  }
+  // a new dorm comes into being when someone is set to live there
+  if (!(await dormExists(ctx, dorm, '新宿舍请先用「设置宿舍」给住宿人员设置宿舍。'))) return undefined;
   const person = await findStaffForAdmin(ctx, who, example);
   return person ? { dorm, person } : undefined;
 }
@@ -105,10 +103,7 @@ export async function listDorms(ctx: BotContext): Promise<void> {
     await ctx.reply('还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。');
     return;
   }
-  if (q && !names.includes(q)) {
-    await ctx.reply(`没有「${q}」这个宿舍。发送「宿舍列表」查看全部。`);
-    return;
-  }
+  if (q && !(await dormExists(ctx, q))) return;
   if (q) {
     await ctx.reply(await dormCard(ctx, q));
     return;

@@ -1,5 +1,6 @@
+import { Dorm } from '../../src/models/index.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
-import type { EveningRecord } from './rules.ts';
+import { firstEveningOf, type EveningRecord, type EveningTimes } from './rules.ts';
 
 /** A stored roll call as the figures read it. */
 export function toRecord(rc: RollCallRecord): EveningRecord {
@@ -21,4 +22,18 @@ export async function recordsOf(q: { dorm?: string; month?: string; from?: strin
   if (q.dorm) filter.dorm = q.dorm;
   const docs = await RollCall.find(filter).sort({ date: 1, dorm: 1 }).lean<RollCallRecord[]>();
   return docs.map(toRecord);
+}
+
+/**
+ * The first evening a dorm had a roll call due: the evening after its record was made (or that
+ * one, made before the roll call), or its first roll call if earlier (a dorm from before dorm
+ * records). Undefined when neither is known.
+ */
+export async function checkedSince(dorm: string, t: EveningTimes, tz: string): Promise<string | undefined> {
+  const [place, first] = await Promise.all([
+    Dorm.findOne({ name: dorm }, { createdAt: 1 }).lean(),
+    RollCall.findOne({ dorm }, { date: 1 }).sort({ date: 1 }).lean(),
+  ]);
+  const dates = [place?.createdAt ? firstEveningOf(new Date(place.createdAt), t, tz) : undefined, first?.date].filter((d): d is string => !!d);
+  return dates.sort()[0];
 }

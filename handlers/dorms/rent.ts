@@ -8,7 +8,7 @@ import type { Card } from '../../src/core/types.ts';
 import { parsePaymentMethod } from '../reimbursements/approval.ts';
 import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan, yuanText } from '../../src/core/money.ts';
-import { actor, isLeaderOf, pickDorm } from './common.ts';
+import { actor, dormExists, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
@@ -181,6 +181,7 @@ export async function paidCommand(ctx: BotContext): Promise<void> {
   const [dorm = '', monthText = '', methodText = '', dateText = ''] = ctx.args.trim().split(/\s+/);
   const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const r = period ? await RentReport.findById(rentId(period, dorm)).lean<RentRecord>() : null;
+  if (!r && dorm && !(await dormExists(ctx, dorm))) return;
   if (!r) {
     await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：房租已付 城南宿舍 2026-11 银行转账 2026-11-27`);
     return;

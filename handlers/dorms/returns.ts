@@ -1,15 +1,17 @@
+import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
-import { actor, allDormNames, refreshRollCallCards, dormsLedBy, isLeaderOf, isManager, settings, tellGeneralAffairs } from './common.ts';
+import { actor, dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
-import { recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from './rules.ts';
+import { checkedSince, recordsOf } from './records.ts';
+import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLikeDormName, resolveReturnTime, rollCallDuty, summarize } from './rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
- * it with how often this person came back late this month. 查房记录 shows a dorm's month.
+ * it with how often this person came back late this month. 查房记录 shows a dorm's month, and an
+ * evening without a roll call (no leader, or it never went out) as 未查房.
  */
 
 
@@ -17,8 +19,18 @@ import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from '
 export async function recordReturn(ctx: BotContext): Promise<void> {
   const example = '归宿 张三 23:10';
   const tokens = ctx.args.trim().split(/\s+/).filter(Boolean);
-  const dorms = isManager(ctx) ? await allDormNames() : await dormsLedBy(ctx.sender?.staffId);
-  const dorm = tokens[0] && dorms.includes(tokens[0]) ? tokens.shift()! : undefined;
+  const choice = await dormChoice(ctx);
+  const dorms = choice.manager ? choice.all : choice.led;
+  const first = tokens[0] ?? '';
+  // a dorm named first is that dorm (or an answer why not), never read as the resident's name
+  if (choice.all.includes(first) || looksLikeDormName(first, choice.all)) {
+    if (!(await dormExists(ctx, first, '', choice))) return;
+    if (!dorms.includes(first)) {
+      await ctx.reply(`只有 ${first} 的队长或综合部可以登记归宿。`);
+      return;
+    }
+  }
+  const dorm = dorms.includes(first) ? tokens.shift()! : undefined;
   const [name, timeText = '', ...extra] = tokens;
   if (!name || extra.length) {
     await ctx.reply(`用法：${example}（时间不写就是现在）`);
@@ -73,33 +85,45 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   await ctx.reply(`已登记：${name} ${timeLabel(at, tz)} 归宿（${rc.dorm} ${dayLabel(date)}），已告知综合部。`);
 }
 
-/** 查房记录 <宿舍> [月份]: each evening of the month, with totals. */
+/** 查房记录 <宿舍> [月份]: each evening of the month since the dorm exists, up to tonight, with totals. */
 export async function monthRecord(ctx: BotContext): Promise<void> {
   const example = '查房记录 城南宿舍 2026-11';
+  const tz = ctx.services.config.timezone;
+  const now = ctx.services.now();
   const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
-  const led = await dormsLedBy(ctx.sender?.staffId);
-  const dorm = first && !parseMonth(first, ctx.services.now(), ctx.services.config.timezone) ? first : led.length === 1 ? led[0]! : '';
-  const monthText = dorm === first ? second : first;
+  const choice = await dormChoice(ctx);
+  const named = !!first && !parseMonth(first, now, tz);
+  if (named && !(await dormExists(ctx, first, '', choice))) return;
+  const dorm = named ? first : choice.led.length === 1 ? choice.led[0]! : '';
+  const monthText = named ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
     return;
   }
-  if (!isManager(ctx) && !led.includes(dorm)) {
+  if (!choice.manager && !choice.led.includes(dorm)) {
     await ctx.reply(`只有 ${dorm} 的队长、综合部或行政部可以查看它的查房记录。`);
     return;
   }
-  const tz = ctx.services.config.timezone;
-  const month = monthText ? parseMonth(monthText, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const month = monthText ? parseMonth(monthText, now, tz) : monthOf(now, tz);
   if (!month) {
     await ctx.reply(`月份「${monthText}」看不懂，请写成 2026-11。例如：${example}`);
     return;
   }
-  const records = await recordsOf({ dorm, month });
-  if (!records.length) {
+  const times = settings(ctx.services).times;
+  const [records, since] = await Promise.all([recordsOf({ dorm, month }), checkedSince(dorm, times, tz)]);
+  // the evenings a roll call was due: from the dorm's first (or the month's) to tonight's once its time has come
+  const monthEnd = DateTime.fromISO(`${month}-01`).endOf('month').toISODate()!;
+  // nothing says since when (no dorm record, no roll call ever): an empty range, only records show
+  const from = since === undefined ? '9999-12-31' : [`${month}-01`, since].sort()[1]!;
+  const to = [monthEnd, lastEveningDue(now, times, tz)].sort()[0]!;
+  const rows = eveningRows(records, from, to);
+  if (!rows.length) {
     await ctx.reply(`${dorm} ${month} 没有查房记录。`);
     return;
   }
-  const lines = records.map((r) => {
+  const lines = rows.map((row) => {
+    if (row.kind === 'unchecked') return row.nights === 1 ? `${row.from.slice(5)} 未查房` : `${row.from.slice(5)} 至 ${row.to.slice(5)} 未查房（${row.nights} 晚）`;
+    const r = row.record;
     const state = !r.reportedAt ? '未上报' : r.late ? '迟报' : '按时';
     const out = r.entries
       .filter((e) => e.status !== 'present')
@@ -107,14 +131,24 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
     return `${r.date.slice(5)} ${state}${r.reportedAt ? `：${out.length ? out.join('、') : '全部已归'}` : ''}`;
   });
   const s = summarize(records, settings(ctx.services).repeatAbsences);
-  const d = s.dorms[0]!;
+  const d = s.dorms[0] ?? { onTime: 0, late: 0, missing: 0, onTimeRate: null };
+  const unchecked = rows.reduce((n, row) => n + (row.kind === 'unchecked' ? row.nights : 0), 0);
   const people = s.people.filter((p) => p.absences).map((p) => `${p.name} ${p.absences} 次`);
+  const [roster] = unchecked ? await loadRosters(ctx.services, [dorm]) : [];
+  const duty = roster ? rollCallDuty(roster) : 'ask';
   await ctx.reply(
     [
       `${dorm} ${month} 查房记录（${CLAUSE.curfew}）：`,
       ...lines,
-      `合计：按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}；按时率 ${d.onTimeRate ?? 0}%`,
+      `合计：按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}，未查房 ${unchecked}${d.onTimeRate === null ? '' : `；按时率 ${d.onTimeRate}%`}`,
       `未归：${people.join('、') || '无'}`,
+      ...(duty === 'no_leader' || duty === 'leader_unreachable'
+        ? [
+            duty === 'no_leader'
+              ? `⚠️ ${dorm} 没有队长，每晚无法查房：请发送「设置宿舍队长 ${dorm} 姓名」指定。`
+              : `⚠️ ${dorm} 的队长未绑定或已停用，收不到查房：请让队长绑定，或发送「设置宿舍队长 ${dorm} 姓名」另指定。`,
+          ]
+        : []),
     ].join('\n'),
   );
 }

@@ -104,6 +104,31 @@ export function reportWindow(now: Date, date: string, t: EveningTimes, tz: strin
   return allowed;
 }
 
+// ── dorm names as typed ──────────────────────────────────────────────────────
+
+/**
+ * Whether a word that is no dorm's name was meant as one: it says 宿舍/公寓/寝室, or it ends the way
+ * a known dorm's name ends (城东宿舍 beside 城南宿舍, 幸福里5栋 beside 幸福里3栋). Such a word is answered as a
+ * dorm that does not exist, never read as a resident's name or applied to the sender's own dorm.
+ */
+export function looksLikeDormName(word: string, known: readonly string[]): boolean {
+  if (/宿舍|公寓|寝室/.test(word)) return true;
+  // the last two characters, any digit alike
+  const ending = (name: string) => Array.from(name).slice(-2).map((c) => (/\d/.test(c) ? '0' : c)).join('');
+  return Array.from(word).length > 2 && known.some((k) => Array.from(k).length > 2 && ending(k) === ending(word));
+}
+
+/** The `max` known dorm names sharing most characters with `word`, in the order given otherwise. */
+export function nearestDormNames(word: string, known: readonly string[], max: number): string[] {
+  const chars = new Set(Array.from(word));
+  const shared = (k: string) => new Set(Array.from(k).filter((c) => chars.has(c))).size;
+  return known
+    .map((k, i) => ({ k, i, n: shared(k) }))
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .slice(0, max)
+    .map((x) => x.k);
+}
+
 // ── who is asked ─────────────────────────────────────────────────────────────
 
 export interface DormRoster {
@@ -330,4 +355,45 @@ export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summ
 export function previousDays(now: Date, tz: string, days = 7): { from: string; to: string } {
   const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
   return { from: today.minus({ days }).toISODate()!, to: today.minus({ days: 1 }).toISODate()! };
+}
+
+// ── a dorm's month (查房记录) ─────────────────────────────────────────────────
+
+const nextDay = (date: string, days = 1): string => DateTime.fromISO(date).plus({ days }).toISODate()!;
+
+/** The first evening a dorm created at `createdAt` can be checked: that evening if it came before the roll call, else the next. */
+export function firstEveningOf(createdAt: Date, t: EveningTimes, tz: string): string {
+  const date = eveningOf(createdAt, tz);
+  return createdAt.getTime() <= eveningAt(date, t.rollCall, tz).getTime() ? date : nextDay(date);
+}
+
+/** The last evening whose roll call time has come at `now` (before tonight's, yesterday's). */
+export function lastEveningDue(now: Date, t: EveningTimes, tz: string): string {
+  const date = eveningOf(now, tz);
+  return phaseAt(now, date, t, tz) === 'before' ? nextDay(date, -1) : date;
+}
+
+export type EveningRow = { kind: 'record'; record: EveningRecord } | { kind: 'unchecked'; from: string; to: string; nights: number };
+
+/**
+ * §3.3.3 队长每天进行宿舍查房: the evenings `from`..`to` (yyyy-MM-dd) of one dorm in order — each
+ * roll call, and each run of consecutive evenings without one (no leader, or it never went out)
+ * as one row, so a month stays short enough to read on a phone.
+ */
+export function eveningRows(records: readonly EveningRecord[], from: string, to: string): EveningRow[] {
+  const rows: EveningRow[] = [];
+  const byDate = new Map(records.map((r) => [r.date, r]));
+  const dates = new Set(records.map((r) => r.date));
+  for (let d = from; d <= to; d = nextDay(d)) dates.add(d);
+  for (const date of [...dates].sort()) {
+    const record = byDate.get(date);
+    if (record) {
+      rows.push({ kind: 'record', record });
+      continue;
+    }
+    const last = rows.at(-1);
+    if (last?.kind === 'unchecked' && nextDay(last.to) === date) Object.assign(last, { to: date, nights: last.nights + 1 });
+    else rows.push({ kind: 'unchecked', from: date, to: date, nights: 1 });
+  }
+  return rows;
 }

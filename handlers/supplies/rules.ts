@@ -175,7 +175,10 @@ const COUNT_WORDS: Record<string, keyof Omit<ReportLine, 'item' | 'note'>> = {
   丢: 'lost',
 };
 const POSITIONAL = ['stock', 'consumed', 'damaged', 'lost'] as const;
-const COUNT_RE = new RegExp(`^(${Object.keys(COUNT_WORDS).sort((a, b) => b.length - a.length).join('|')})?[:=]?(\\d+|_|\\?)?([^\\d\\s]{0,2})$`);
+const COUNT_WORD_ALTERNATIVES = Object.keys(COUNT_WORDS).sort((a, b) => b.length - a.length).join('|');
+const COUNT_RE = new RegExp(`^(${COUNT_WORD_ALTERNATIVES})?[:=]?(\\d+|_|\\?)?([^\\d\\s]{0,2})$`);
+/** A count written with a minus sign (ASCII, full-width or typographic): refused, never read as the remark. */
+const NEGATIVE_COUNT_RE = new RegExp(`^(${COUNT_WORD_ALTERNATIVES})?[:=]?[-－−﹣]\\d+([^\\d\\s]{0,2})$`);
 const REQUEST_RE = /^(申领|申请|请领)[:\s]*/;
 
 /** How a line of the report is written, shown with every error. */
@@ -191,6 +194,12 @@ export function parseReportLine(text: string): { ok: true; line: ReportLine } | 
   const note: string[] = [];
   let pendingWord: (typeof POSITIONAL)[number] | undefined;
   for (const token of tokens) {
+    const negative = note.length ? null : NEGATIVE_COUNT_RE.exec(token);
+    if (negative) {
+      // otherwise `8 0 -1 0` files as 损坏 0 with the remark「-1 0」, and the report reads 与配置一致
+      const field = negative[1] ? COUNT_WORDS[negative[1]]! : pendingWord ?? POSITIONAL.find((f) => counts[f] === undefined);
+      return { ok: false, error: `${item}：${field ? FIELD_LABELS[field] : '数量'}不能是负数（${token}），没有就写 0` };
+    }
     const m = note.length ? null : COUNT_RE.exec(token);
     if (!m || (!m[1] && !m[2])) {
       note.push(token);

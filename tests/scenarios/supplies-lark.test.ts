@@ -92,6 +92,19 @@ describe('§4.2 物资管理月报 on Lark', () => {
     expect(await SupplyRequest.countDocuments()).toBe(0);
   });
 
+  it('refuses a negative count on the form card (6 0 -1 0) with the error on the card, instead of filing 与配置一致', async () => {
+    const card = await fileReport({ i0: '6 0 -1 0', i1: '8', extra: '', requests: '', note: '' });
+    const patched = await standin.waitFor(() => standin.patches(card.messageId).at(-1), 'the form card patched');
+    const json = JSON.stringify(patched.content);
+    expect(json).toContain('对讲机：损坏不能是负数');
+    expect(json).not.toContain('与配置一致');
+    // the card is the form again, with what was typed
+    expect(formInputNames(patched.content!)).toEqual(['i0', 'i1', 'extra', 'requests', 'note']);
+    expect(json).toContain('6 0 -1 0');
+    expect(await SupplyReport.countDocuments()).toBe(0);
+    expect(standin.cards(OU.zhao).some((c) => JSON.stringify(c.card).includes('物资管理月报：万达广场'))).toBe(false);
+  });
+
   it('does not misread a form card whose list 综合部 changed meanwhile: it asks again on the new list', async () => {
     await lark.say(OU.chen, '物资月报');
     const card = await cardWith(p2p(OU.chen), 'supplies.report');

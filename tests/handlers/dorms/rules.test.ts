@@ -1,6 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import {
   eveningAt,
+  eveningRows,
+  firstEveningOf,
+  lastEveningDue,
+  looksLikeDormName,
+  nearestDormNames,
   eveningOf,
   eveningOrderProblem,
   isLate,
@@ -213,4 +218,48 @@ describe('§3.3.3 weekly summary figures', () => {
     expect(previousDays(sh(30, '09:00'), TZ)).toEqual({ from: '2026-11-23', to: '2026-11-29' });
   });
 
+});
+
+describe('a dorm name as typed', () => {
+  const known = ['城北宿舍', '城南宿舍', '幸福里3栋'];
+
+  it('takes a word for a dorm name that does not exist when it says 宿舍 or ends like a known dorm, not a person’s name', () => {
+    expect(looksLikeDormName('城东宿舍', known)).toBe(true);
+    expect(looksLikeDormName('幸福里5栋', known)).toBe(true);
+    expect(looksLikeDormName('张三', known)).toBe(false);
+    expect(looksLikeDormName('全到', known)).toBe(false);
+    expect(looksLikeDormName('三栋', known)).toBe(false);
+  });
+
+  it('lists the known dorms nearest to the typed name first', () => {
+    expect(nearestDormNames('幸福里5栋', known, 2)).toEqual(['幸福里3栋', '城北宿舍']);
+  });
+});
+
+describe('§3.3.3 the evenings of a dorm’s month', () => {
+  const rec = (date: string): EveningRecord => ({ date, dorm: '城南宿舍', asked: true, reportedAt: sh(27, '22:00'), late: false, entries: [] });
+
+  it('starts at the evening a dorm was made, or the next one when made after the roll call', () => {
+    expect(firstEveningOf(sh(24, '10:00'), times, TZ)).toBe('2026-11-24');
+    expect(firstEveningOf(sh(24, '23:00'), times, TZ)).toBe('2026-11-25');
+    expect(firstEveningOf(sh(25, '01:00'), times, TZ)).toBe('2026-11-25');
+  });
+
+  it('ends at tonight once its roll call time has come, last night before', () => {
+    expect(lastEveningDue(sh(27, '21:44'), times, TZ)).toBe('2026-11-26');
+    expect(lastEveningDue(sh(27, '21:45'), times, TZ)).toBe('2026-11-27');
+    expect(lastEveningDue(sh(28, '09:00'), times, TZ)).toBe('2026-11-27');
+  });
+
+  it('shows every evening without a roll call as 未查房, consecutive ones as one row', () => {
+    const rows = eveningRows([rec('2026-11-22'), rec('2026-11-26')], '2026-11-20', '2026-11-28');
+    expect(rows.map((r) => (r.kind === 'record' ? r.record.date : `${r.from}..${r.to}:${r.nights}`))).toEqual([
+      '2026-11-20..2026-11-21:2',
+      '2026-11-22',
+      '2026-11-23..2026-11-25:3',
+      '2026-11-26',
+      '2026-11-27..2026-11-28:2',
+    ]);
+    expect(eveningRows([rec('2026-11-22')], '2026-11-23', '2026-11-22').map((r) => r.kind)).toEqual(['record']);
+  });
 });

@@ -100,6 +100,16 @@ describe('§4.2 reading the monthly report', () => {
     if (!r.ok) expect(r.error).toContain('库存还没有填写数字');
   });
 
+  it('refuses a negative count instead of taking it as a remark, in plain numbers or after a word', () => {
+    for (const text of ['对讲机 8 0 -1 0', '对讲机 库存8 消耗0 损坏-1 丢失0', '对讲机 库存8 丢失 －2', '对讲机 8 −1']) {
+      const r = parseReportLine(text);
+      expect(r.ok, text).toBe(false);
+      if (!r.ok) expect(r.error, text).toMatch(/对讲机：(消耗|损坏|丢失)不能是负数/);
+    }
+    // a minus sign inside the remark is the remark's own
+    expect(parseReportLine('对讲机 8 0 1 0 比上月-1台')).toEqual({ ok: true, line: line('对讲机', 8, { damaged: 1, note: '比上月-1台' }) });
+  });
+
   it('reads requests; 申领 无 is none', () => {
     expect(parseRequestLine('申领 对讲机 2台 一台摔坏')).toEqual({ ok: true, request: { item: '对讲机', quantity: 2, reason: '一台摔坏' } });
     expect(parseRequestLine('申领 无')).toEqual({ ok: true });

@@ -116,6 +116,15 @@ describe('§4.2 物资管理月报', () => {
     expect(await SupplyRequest.countDocuments()).toBe(1);
   });
 
+  it('refuses a typed report with a negative count (对讲机 6 0 -1 0) instead of filing it as 与配置一致, filing nothing', async () => {
+    await seedLists({ 万达广场: WANDA });
+    const reply = (await chat.say('chen', '物资月报\n对讲机 6 0 -1 0\n手电筒 8')).join('\n');
+    expect(reply).toContain('月报没有提交');
+    expect(reply).toContain('对讲机：损坏不能是负数');
+    expect(reply).not.toContain('与配置一致');
+    expect(await SupplyReport.countDocuments()).toBe(0);
+  });
+
   it('approves a request once when 综合部 answers the card\'s number twice, and tells the leader once', async () => {
     await seedLists({ 万达广场: WANDA });
     await chat.say('chen', REPORT);

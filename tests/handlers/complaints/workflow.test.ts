@@ -102,6 +102,32 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     expect(c!.dueAt).toEqual(new Date(clock.getTime() + 24 * H));
   });
 
+  it('does not take 「跳过」 as the 投诉缘由: a required field says it cannot be skipped and asks again', async () => {
+    await chat.say('kefu', '登记投诉\n投诉客户名称: 华联超市\n客户地址: 华联路 8 号\n电话: 0571-88886666');
+    const [skipped] = await chat.say('kefu', '跳过');
+    expect(skipped).toContain('投诉缘由是必填项，不能跳过');
+    expect(skipped).toContain('请输入投诉缘由');
+    await chat.say('kefu', '队员态度差');
+    for (const answer of ['道歉', '一般性', '3', '跳过']) await chat.say('kefu', answer);
+    expect(await Complaint.findOne().lean()).toMatchObject({ reason: '队员态度差', demand: '道歉' });
+  });
+
+  it('refuses 「跳过」 for a required field in a one-message form too, and saves nothing', async () => {
+    const replies = await chat.say('kefu', `登记投诉\n${registrationLines({ reason: '跳过' })}`);
+    expect(replies.join('\n')).toContain('投诉缘由是必填项，不能跳过');
+    expect(await Complaint.countDocuments()).toBe(0);
+  });
+
+  it('stores free text as typed, full-width punctuation kept (「嫌价格高，已解释」, not 「嫌价格高,已解释」)', async () => {
+    await register(registrationLines({ reason: '嫌价格高，已解释：客户仍不满意！', remark: '（加急）' }));
+    await chat.say('kefu', '登记投诉\n投诉客户名称: 华联超市\n客户地址: 华联路８号，二楼\n电话: 0571-88886666');
+    await chat.say('kefu', '队员态度差；还顶嘴。');
+    for (const answer of ['道歉', '一般性', '3', '跳过']) await chat.say('kefu', answer);
+    const [first, second] = await Complaint.find().sort({ _id: 1 }).lean();
+    expect(first).toMatchObject({ reason: '嫌价格高，已解释：客户仍不满意！', remark: '（加急）' });
+    expect(second).toMatchObject({ clientAddress: '华联路８号，二楼', reason: '队员态度差；还顶嘴。' });
+  });
+
   it('picks a client already on record instead of retyping name, address and phone', async () => {
     await Client.create({ name: '万达物业管理有限公司', address: '城南路 1 号', phone: '13712345678' });
     const [picked] = await chat.say('duizhang', '登记投诉 万达物业');

@@ -1,5 +1,7 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Services } from '../../src/core/context.ts';
@@ -210,17 +212,20 @@ async function recentAccidentOf(ctx: StaffContext): Promise<AccidentRecord | und
   return a;
 }
 
-/** A picture from someone who just reported an accident belongs to that accident. */
-export const wantsAccidentPhoto = async (ctx: StaffContext): Promise<boolean> => (await recentAccidentOf(ctx)) !== undefined;
-
-/** Keeps the photos (references) on the case and tells the sender how many it has. */
-export async function attachAccidentPhoto(ctx: StaffContext): Promise<void> {
+/** A picture from someone who just reported an accident may be of that accident, as of the report. */
+export async function wantsAccidentPhoto(ctx: StaffContext): Promise<PictureTarget | undefined> {
   const a = await recentAccidentOf(ctx);
-  if (!a) {
-    await ctx.reply('收到了，但没有找到你刚报备的事故。请先发送「事故报备」。');
+  return a && { id: a._id, at: a.reportedAt, label: `事故 ${a._id} ${a.plate}` };
+}
+
+/** Keeps the photos (references) on the case and tells the sender which case and how many it has. */
+export async function attachAccidentPhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+  const a = await loadAccident(target.id);
+  if (!a || a.reporter.staffId !== ctx.sender.staffId) {
+    await ctx.reply(`收到了，但没有找到你报备的事故 ${target.id}。请发送「事故」查看你报备的事故。`);
     return;
   }
-  for (const att of ctx.event.attachments ?? []) {
+  for (const att of attachments) {
     try {
       await AccidentPhoto.create({ _id: `${a._id}:${att.ref}`, accident: a._id, ref: att.ref, kind: att.kind, by: ctx.sender.identity, at: ctx.services.now() });
     } catch (err) {

@@ -27,6 +27,7 @@ export interface FormField {
   /** Validates and normalises one answer; the error is shown to the person as is (Chinese). */
   /** `ctx` gives the bot's clock and time zone to answers like 「今天」 or 「11月」. */
   parse?: (input: string, ctx: BotContext) => FieldResult | Promise<FieldResult>;
+  show?: (value: string, ctx: BotContext) => string | Promise<string>;
 }
 
 export interface FormDefinition {

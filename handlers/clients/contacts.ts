@@ -1,8 +1,11 @@
 import { DateTime } from 'luxon';
+import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
@@ -246,17 +249,20 @@ async function recentVisitOf(ctx: StaffContext) {
   return log;
 }
 
-/** A picture from someone who just logged a visit belongs to that visit report. */
-export const wantsVisitPhoto = async (ctx: StaffContext): Promise<boolean> => (await recentVisitOf(ctx)) !== undefined;
+/** A picture from someone who just logged a visit may be of that visit, as of the writing. */
+export async function wantsVisitPhoto(ctx: StaffContext): Promise<PictureTarget | undefined> {
+  const log = await recentVisitOf(ctx);
+  return log && { id: String(log._id), at: log.createdAt, label: `${log.clientName} 拜访报告（${log.day}）` };
+}
 
 /** Keeps the photos (references) on the visit report; a log is never decided on, so a plain update is safe. */
-export async function attachVisitPhoto(ctx: StaffContext): Promise<void> {
-  const log = await recentVisitOf(ctx);
-  if (!log) {
-    await ctx.reply('收到了，但没有找到你刚记录的拜访。请先发送「拜访 客户名称」。');
+export async function attachVisitPhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+  const log = mongoose.isValidObjectId(target.id) ? await ClientLog.findById(target.id).lean() : null;
+  if (!log || log.by.staffId !== ctx.sender.staffId) {
+    await ctx.reply('收到了，但没有找到你记录的这次拜访。请先发送「拜访 客户名称」。');
     return;
   }
-  const refs = (ctx.event.attachments ?? []).map((a) => a.ref);
+  const refs = attachments.map((a) => a.ref);
   await ClientLog.updateOne({ _id: log._id }, { $addToSet: { photos: { $each: refs } } });
   const n = new Set([...(log.photos ?? []), ...refs]).size;
   await ctx.reply(`已附到 ${log.clientName} 的拜访报告（${log.day}），共 ${n} 张照片。`);

@@ -20,7 +20,7 @@ export const clients: Workflow = {
   title: '客户管理',
   forms: [addClientForm, editClientForm, callForm, visitForm, callComplaintForm, visitComplaintForm],
   // a picture right after 拜访 is a photo of that visit (II); any other goes on to reimbursements
-  attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, handler: attachVisitPhoto },
+  attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
   // records from before the search text and the name key get them once

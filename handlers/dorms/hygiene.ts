@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
+import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } from './common.ts';
 import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
 import { HygieneEvaluation } from './models.ts';
@@ -120,17 +123,20 @@ async function recentEvaluationOf(ctx: StaffContext) {
   return e;
 }
 
-/** A picture from someone who just recorded a hygiene evaluation belongs to it. */
-export const wantsHygienePhoto = async (ctx: StaffContext): Promise<boolean> => (await recentEvaluationOf(ctx)) !== undefined;
+/** A picture from someone who just recorded a hygiene evaluation may be of it, as of the evaluation. */
+export async function wantsHygienePhoto(ctx: StaffContext): Promise<PictureTarget | undefined> {
+  const e = await recentEvaluationOf(ctx);
+  return e && { id: String(e._id), at: e.at, label: `${e.dorm} ${e.date} 卫生评比` };
+}
 
 /** Keeps the photos (references) on the evaluation; nothing is decided on it, so a plain update is safe. */
-export async function attachHygienePhoto(ctx: StaffContext): Promise<void> {
-  const e = await recentEvaluationOf(ctx);
-  if (!e) {
-    await ctx.reply('收到了，但没有找到你刚记录的卫生评比。请先发送「卫生检查 宿舍名」。');
+export async function attachHygienePhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+  const e = mongoose.isValidObjectId(target.id) ? await HygieneEvaluation.findById(target.id).lean() : null;
+  if (!e || e.inspector.staffId !== ctx.sender.staffId) {
+    await ctx.reply('收到了，但没有找到你记录的这次卫生评比。请先发送「卫生检查 宿舍名」。');
     return;
   }
-  const refs = (ctx.event.attachments ?? []).map((a) => a.ref);
+  const refs = attachments.map((a) => a.ref);
   await HygieneEvaluation.updateOne({ _id: e._id }, { $addToSet: { photos: { $each: refs } } });
   const n = new Set([...(e.photos ?? []), ...refs]).size;
   await ctx.reply(`已附到 ${e.dorm} ${e.date} 的卫生评比，共 ${n} 张照片。`);

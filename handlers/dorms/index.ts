@@ -19,7 +19,7 @@ export const dorms: Workflow = {
   title: '宿舍管理',
   forms: [reportForm, hygieneForm, rentForm],
   // a picture right after 卫生检查 is a photo of that evaluation (§3.3.2); any other goes on to reimbursements
-  attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, handler: attachHygienePhoto },
+  attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, attach: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster

@@ -2,7 +2,7 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import { reimbursementModels } from './models.ts';
 import { reimbursementSettings } from './settings.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
-import { addItemFromCard, attachReceipt, discardDraft, itemForm, removeItem, startItem } from './items.ts';
+import { addItemFromCard, attachReceipt, discardDraft, itemForm, receiptFirstItem, removeItem, startItem, wantsReceipt } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 
@@ -14,7 +14,7 @@ export const reimbursements: Workflow = {
   name: 'reimbursements',
   title: '费用报销',
   forms: [itemForm],
-  attachment: { allow: 'staff', handler: attachReceipt },
+  attachment: { allow: 'staff', wants: wantsReceipt, attach: attachReceipt, otherwise: receiptFirstItem },
   models: reimbursementModels,
   settings: reimbursementSettings,
   commands: [

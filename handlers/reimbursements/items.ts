@@ -5,6 +5,8 @@ import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { echo } from '../../src/core/text.ts';
 import { Forms, storedAsTyped, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { FormSession, OnceKey } from '../../src/models/index.ts';
@@ -248,7 +250,7 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
   }
   await ReimbursementDraft.updateOne(
     { _id: who.staffId },
-    { $push: { items: item }, $setOnInsert: { token: randomUUID() } },
+    { $push: { items: item }, $set: { itemAt: ctx.services.now() }, $setOnInsert: { token: randomUUID() } },
     { upsert: true },
   );
   await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
@@ -327,26 +329,48 @@ export async function discardDraft(ctx: StaffContext): Promise<void> {
 /** Photos per item: enough for a roll of tickets, few enough to review on a phone. */
 const MAX_RECEIPTS_PER_ITEM = 9;
 
+/** The target id of an item whose questions are still being answered: its photos have nowhere to go yet. */
+const ITEM_IN_PROGRESS = 'item-in-progress';
+
 /**
- * A picture or file sent in private while a draft is open is a receipt of the draft's last item
- * (§3.5.3 票据). Only the platform's reference is kept; the photo stays on WeChat/Lark.
+ * A picture sent in private while a draft is open may be a receipt of the draft's last item
+ * (§3.5.3 票据), as of when that item was added; an item being filled in right now wants it most.
  */
-export async function attachReceipt(ctx: StaffContext): Promise<void> {
+export async function wantsReceipt(ctx: StaffContext): Promise<PictureTarget | undefined> {
+  const staffId = ctx.sender.staffId;
+  if (!staffId) return undefined;
+  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) return { id: ITEM_IN_PROGRESS, at: ctx.services.now(), label: '正在填写的报销明细' };
+  const draft = await ReimbursementDraft.findById(staffId).lean();
+  const items = draft?.items ?? [];
+  if (!draft || !items.length) return undefined;
+  // drafts from before itemAt was kept: their last write is the nearest there is
+  const at = draft.itemAt ?? draft.updatedAt ?? new Date(0);
+  return { id: draft.token, at, label: `报销明细第 ${items.length} 项（${items[items.length - 1]!.matter}）` };
+}
+
+/** A picture nothing wants: receipts come after an item. */
+export async function receiptFirstItem(ctx: StaffContext): Promise<void> {
+  if (!(await claimantOf(ctx))) return;
+  await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
+}
+
+/** Only the platform's reference is kept; the photo stays on WeChat/Lark. */
+export async function attachReceipt(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
-  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) {
+  if (target.id === ITEM_IN_PROGRESS || (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM }))) {
     await ctx.reply('先把这一项的问题答完，照片会附在这一项上：请在答完后再发一次照片。');
     return;
   }
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
   const items = (draft?.items ?? []);
-  if (!items.length) {
-    await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
+  if (!draft || draft.token !== target.id || !items.length) {
+    await ctx.reply('这份报销草稿已经提交或放弃，照片没有附上。请发送「我的报销」查看，或「报销」重新填写。');
     return;
   }
   const last = items.length - 1;
   const receipts = [...(items[last]!.receipts ?? [])];
-  const refs = (ctx.event.attachments ?? []).map((a) => a.ref).filter((r) => !receipts.includes(r));
+  const refs = [...new Set(attachments.map((a) => a.ref))].filter((r) => !receipts.includes(r));
   if (receipts.length + refs.length > MAX_RECEIPTS_PER_ITEM) {
     await ctx.reply(`第 ${last + 1} 项最多附 ${MAX_RECEIPTS_PER_ITEM} 张收据照片，这张没有附上。`);
     return;

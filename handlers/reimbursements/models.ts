@@ -115,6 +115,8 @@ const draftSchema = new Schema(
     /** Fresh per draft: submitting claims `reimbursedraft:<token>` so a double click submits once. */
     token: { type: String, required: true },
     items: { type: [itemSchema], default: [] },
+    /** When the last item was put in (the bot's clock): its receipt photos are wanted from then on. */
+    itemAt: { type: Date },
     resubmitOf: { type: String, default: null },
   },
   { versionKey: false, timestamps: true, minimize: false },

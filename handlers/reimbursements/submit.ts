@@ -176,7 +176,7 @@ export async function resubmitClaim(ctx: StaffContext): Promise<void> {
   }
   await ReimbursementDraft.findOneAndUpdate(
     { _id: who.staffId },
-    { $set: { token: randomUUID(), items: old.items, resubmitOf: no } },
+    { $set: { token: randomUUID(), items: old.items, resubmitOf: no, itemAt: ctx.services.now() } },
     { upsert: true },
   );
   const reason = old.steps.find((s) => s.status === 'rejected')?.reason;

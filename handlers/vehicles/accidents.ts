@@ -1,5 +1,7 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Services } from '../../src/core/context.ts';
@@ -8,7 +10,7 @@ import { Accident, AccidentCard, AccidentPhoto, Trip, type AccidentRecord } from
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { accidentCard } from './cards.ts';
 import { actor, isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
-import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS } from './rules.ts';
+import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS, parseOccurred, showOccurred } from './rules.ts';
 
 /* §3.4.4 如有发生交通事故，第一时间报备人防部，按领导指示处理事故. */
 
@@ -19,7 +21,15 @@ export const accidentForm: FormDefinition = {
   title: `交通事故报备（${CLAUSE.accident}）`,
   fields: [
     { key: 'plate', label: '车牌', required: true, parse: parseRegisteredPlate },
-    { key: 'occurred', label: '发生时间', required: true, prompt: '请输入事故发生时间（如 今天 14:30）', parse: text('发生时间', 30) },
+    {
+      key: 'occurred',
+      label: '发生时间',
+      required: true,
+      prompt: '请输入事故发生时间（如 刚才、今天 14:30、昨天 22:30）',
+      placeholder: '刚才 / 今天 14:30',
+      parse: (input, ctx) => parseOccurred(input, ctx.services.now(), ctx.services.config.timezone),
+      show: (value, ctx) => showOccurred(value, ctx.services.config.timezone),
+    },
     { key: 'place', label: '地点', required: true, prompt: '请输入事故地点（路名、路口或参照物）', parse: text('地点', 100) },
     { key: 'injuries', label: '伤亡情况', required: true, prompt: '有没有人受伤？（没有请填「无人受伤」）', parse: text('伤亡情况', 200) },
     { key: 'damage', label: '车损情况', required: true, prompt: '车辆和对方财物损坏情况？', parse: text('车损情况', 200) },
@@ -182,7 +192,7 @@ export async function showAccident(ctx: StaffContext): Promise<void> {
       await ctx.reply(viewer ? '没有未结案的事故。' : '你没有报备过事故。发生事故请发送「事故报备」。');
       return;
     }
-    await ctx.reply([viewer ? '未结案的事故：' : '你报备的事故：', ...open.map((a) => `• ${a._id} ${a.plate} ${a.occurred} ${a.place}（${ACCIDENT_STATUS[a.status]}）`)].join('\n'));
+    await ctx.reply([viewer ? '未结案的事故：' : '你报备的事故：', ...open.map((a) => `• ${a._id} ${a.plate} ${showOccurred(a.occurred, tz)} ${a.place}（${ACCIDENT_STATUS[a.status]}）`)].join('\n'));
     return;
   }
   const found = await accidentFrom(ctx, '事故 SG-20261127-001');
@@ -210,17 +220,20 @@ async function recentAccidentOf(ctx: StaffContext): Promise<AccidentRecord | und
   return a;
 }
 
-/** A picture from someone who just reported an accident belongs to that accident. */
-export const wantsAccidentPhoto = async (ctx: StaffContext): Promise<boolean> => (await recentAccidentOf(ctx)) !== undefined;
-
-/** Keeps the photos (references) on the case and tells the sender how many it has. */
-export async function attachAccidentPhoto(ctx: StaffContext): Promise<void> {
+/** A picture from someone who just reported an accident may be of that accident, as of the report. */
+export async function wantsAccidentPhoto(ctx: StaffContext): Promise<PictureTarget | undefined> {
   const a = await recentAccidentOf(ctx);
-  if (!a) {
-    await ctx.reply('收到了，但没有找到你刚报备的事故。请先发送「事故报备」。');
+  return a && { id: a._id, at: a.reportedAt, label: `事故 ${a._id} ${a.plate}` };
+}
+
+/** Keeps the photos (references) on the case and tells the sender which case and how many it has. */
+export async function attachAccidentPhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+  const a = await loadAccident(target.id);
+  if (!a || a.reporter.staffId !== ctx.sender.staffId) {
+    await ctx.reply(`收到了，但没有找到你报备的事故 ${target.id}。请发送「事故」查看你报备的事故。`);
     return;
   }
-  for (const att of ctx.event.attachments ?? []) {
+  for (const att of attachments) {
     try {
       await AccidentPhoto.create({ _id: `${a._id}:${att.ref}`, accident: a._id, ref: att.ref, kind: att.kind, by: ctx.sender.identity, at: ctx.services.now() });
     } catch (err) {

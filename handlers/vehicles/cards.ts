@@ -1,7 +1,7 @@
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { AccidentRecord, PermitRecord, TripRecord, VehicleRecord } from './models.ts';
-import { ACCIDENT_STATUS, costLines, costsTotal, formatFen } from './rules.ts';
+import { ACCIDENT_STATUS, costLines, costsTotal, formatFen, showOccurred } from './rules.ts';
 
 /* What staff read about vehicles, permits, trips and accidents: platform-neutral cards. */
 
@@ -46,7 +46,7 @@ export function tripCard(t: TripRecord, tz: string, title: string, note?: string
 export function accidentLines(a: AccidentRecord, tz: string): string[] {
   return [
     `车辆：${a.plate}　报告人：${a.reporter.name}${a.trip ? `　出车 ${a.trip}` : ''}`,
-    `时间：${a.occurred}　地点：${a.place}`,
+    `时间：${showOccurred(a.occurred, tz)}　地点：${a.place}`,
     `伤亡：${a.injuries}`,
     `车损：${a.damage}`,
     ...(a.account ? [`经过：${a.account}`] : []),

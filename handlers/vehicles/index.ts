@@ -21,7 +21,7 @@ export const vehicles: Workflow = {
   models: vehicleModels,
   settings: vehicleSettings,
   // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
-  attachment: { allow: 'staff', wants: wantsAccidentPhoto, handler: attachAccidentPhoto },
+  attachment: { allow: 'staff', wants: wantsAccidentPhoto, attach: attachAccidentPhoto },
   commands: [
     { name: 'vehicles.trip.start', words: ['出车', 'tripstart'], allow: 'staff', summary: '出车登记：持准驾证才能出车，记录起始里程、用途、路线（§3.4.2、§3.4.5）', example: '出车 粤B12345', handler: startTrip },
     { name: 'vehicles.trip.end', words: ['收车', 'tripend'], allow: 'staff', summary: '收车登记：收车里程，油费、过路费、停车费、维修费', example: '收车', handler: endTrip },

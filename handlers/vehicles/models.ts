@@ -112,7 +112,10 @@ const accidentSchema = new Schema(
     plate: { type: String, required: true },
     trip: { type: String, default: null },
     reporter: { type: personSchema, required: true },
-    /** When it happened, as the driver put it (e.g. 今天 14:30). */
+    /**
+     * When it happened: an ISO instant in the bot's zone (2026-12-04T09:00:00.000+08:00), read from what
+     * the driver typed. Reports from before that keep the text as typed (今天 14:30); showOccurred shows both.
+     */
     occurred: { type: String, required: true },
     place: { type: String, required: true },
     injuries: { type: String, required: true },

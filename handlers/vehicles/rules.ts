@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
 import { formatFen } from '../../src/core/money.ts';
+import { parseDateTime } from '../../src/core/dates.ts';
 import type { ClaimItem } from '../reimbursements/rules.ts';
 import type { Costs, PermitRecord, TripRecord } from './models.ts';
 
@@ -217,6 +218,29 @@ export function vehicleCostWithoutTrip(
 /** An accident report nobody has acknowledged within `minutes` goes out again (once: see the job). */
 export function accidentNeedsResend(a: { status: string; reportedAt: Date }, now: Date, minutes: number): boolean {
   return a.status === 'reported' && now.getTime() - a.reportedAt.getTime() >= minutes * 60_000;
+}
+
+/**
+ * 发生时间 as typed (刚才, 今天 08:40, 昨天 22:30, 12-04 09:00…) → the moment, stored as an ISO instant in
+ * the bot's zone. An accident is reported after it happened, so a time after now is refused.
+ */
+export function parseOccurred(input: string, now: Date, tz: string): { ok: true; value: string } | { ok: false; error: string } {
+  const at = parseDateTime(input, now, tz);
+  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${input}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
+  if (!at) return { ok: false, error: `发生时间「${input}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
+  const moment = DateTime.fromJSDate(at, { zone: tz });
+  if (at > now) return { ok: false, error: `发生时间 ${moment.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对（昨天发生的请写「昨天 22:30」）。` };
+  return { ok: true, value: moment.toISO()! };
+}
+
+/**
+ * 发生时间 as people read it, 2026-12-04 09:00 in the bot's zone (parseOccurred reads it back to the same
+ * value). Reports from before it was parsed keep what the driver typed (「今天 14:30」), shown as is.
+ */
+export function showOccurred(value: string, tz: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return value;
+  const at = DateTime.fromISO(value, { zone: tz });
+  return at.isValid ? at.toFormat('yyyy-MM-dd HH:mm') : value;
 }
 
 export const ACCIDENT_STATUS: Record<string, string> = { reported: '待人防部确认', acknowledged: '处理中', closed: '已结案' };

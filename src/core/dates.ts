@@ -82,3 +82,62 @@ export function parsePeriod(word: string, now: Date, tz: string): { from: Date; 
 function dayStart(isoDate: string, tz: string, plusDays = 0): Date {
   return DateTime.fromISO(isoDate, { zone: tz }).plus({ days: plusDays }).toJSDate();
 }
+
+/** 0–59 as typed in digits or Chinese numerals (八, 十二, 二十三, 两, 零五). */
+function smallNumber(s: string): number | undefined {
+  if (/^\d{1,2}$/.test(s)) return Number(s);
+  const digit: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+  const m = /^([一二两三四五]?)十([一二三四五六七八九]?)$/.exec(s);
+  if (m) return (m[1] ? digit[m[1]]! : 1) * 10 + (m[2] ? digit[m[2]]! : 0);
+  if (s.length === 1) return digit[s];
+  if (s.length === 2 && (s[0] === '零' || s[0] === '〇') && digit[s[1]!] !== undefined) return digit[s[1]!];
+  return undefined;
+}
+
+/** The 24-hour hour of `hour` said with a part of the day (下午3点 → 15); undefined where it makes no sense (上午15点). */
+function hourOfDay(part: string, hour: number): number | undefined {
+  if (!part) return hour <= 23 ? hour : undefined;
+  if (/^(凌晨|早上|早晨|上午)$/.test(part)) return hour <= 12 ? (part === '凌晨' && hour === 12 ? 0 : hour) : undefined;
+  if (part === '中午') return hour >= 11 && hour <= 13 ? hour : hour >= 1 && hour <= 2 ? hour + 12 : undefined;
+  if (/^(下午|傍晚)$/.test(part)) return hour >= 1 && hour <= 11 ? hour + 12 : hour >= 12 && hour <= 23 ? hour : undefined;
+  // 晚上: 8点 is 20:00; 12点 or 1点 is after midnight, which day is unclear, so it is left to be typed as 00:30
+  return hour >= 5 && hour <= 11 ? hour + 12 : hour >= 17 && hour <= 23 ? hour : undefined;
+}
+
+const DAY_PART = '凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间';
+const NUMERAL = '[0-9零〇一二两三四五六七八九十]{1,3}';
+const CLOCK_RE = new RegExp(`^(.*?)\\s*(${DAY_PART})?\\s*(${NUMERAL})\\s*(?::\\s*(\\d{2})|[点时]\\s*(?:(半)|(${NUMERAL})\\s*分?)?)$`);
+
+/**
+ * A moment as typed — 刚才, 今天 08:40, 昨天 22:30, 14:30 (today), 12-04 09:00, 2026-12-04 09:00,
+ * 下午3点半, 昨晚八点 — read in `tz` at `now`, to the minute (so showing it as yyyy-MM-dd HH:mm and
+ * reading that back gives the same moment). The day is any resolveDate understands; without one it is
+ * today. Undefined for what is no moment (a day without a time, 25:00, 乱写). A moment after `now` is
+ * returned: whether that is allowed is the caller's rule.
+ */
+export function parseDateTime(text: string, now: Date, tz: string): Date | undefined {
+  const t = text
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/^昨晚/, '昨天晚上')
+    .replace(/^今晚/, '今天晚上')
+    .replace(/^今早/, '今天早上');
+  const current = DateTime.fromJSDate(now, { zone: tz }).startOf('minute');
+  if (/^(刚才|刚刚|现在|此刻)$/.test(t)) return current.toJSDate();
+  // the stored form read back, e.g. from a card prefilled with a value
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t)) {
+    const iso = DateTime.fromISO(t, { zone: tz });
+    return iso.isValid ? iso.startOf('minute').toJSDate() : undefined;
+  }
+  const m = CLOCK_RE.exec(t);
+  if (!m) return undefined;
+  const [, dayText = '', part = '', hourText = '', colonMinute, half, minuteText] = m;
+  const day = dayText.trim() ? resolveDate(dayText.trim().replace(/号$/, '日'), now, tz) : current.toISODate()!;
+  const hour12 = smallNumber(hourText);
+  const hour = hour12 === undefined ? undefined : hourOfDay(part, hour12);
+  const minute = colonMinute !== undefined ? Number(colonMinute) : half ? 30 : minuteText ? smallNumber(minuteText) : 0;
+  if (!day || hour === undefined || minute === undefined || minute > 59) return undefined;
+  const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
+  return at.isValid ? at.toJSDate() : undefined;
+}

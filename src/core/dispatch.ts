@@ -1,4 +1,5 @@
 import { CardPrompt } from '../models/index.ts';
+import { PICTURE_CHOICE_ACTION, choosePictureTarget, routeAttachment } from './attachments.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { ROLE_LABELS } from './roles.ts';
@@ -7,12 +8,12 @@ import { unknownSenderText } from './senders.ts';
 import { echo, stripCommandPrefix } from './text.ts';
 import type { CardButton, Role } from './types.ts';
 
-export const ATTACHMENT_UNUSED = '收到了，但这里用不上图片或文件。请用文字发送命令，发送「帮助」查看你能用的命令。';
+export { ATTACHMENT_UNUSED } from './attachments.ts';
 
 /**
  * From a context to its handler, by the route table: a click to its action, a picture to the
- * workflow that wants it, an answer to the form in progress, a number to the button it names, text
- * to its command — each after the role check.
+ * sender's latest thing that wants one (src/core/attachments.ts), an answer to the form in
+ * progress, a number to the button it names, text to its command — each after the role check.
  */
 export async function dispatch(routes: RouteTable, ctx: BotContext): Promise<void> {
   if (ctx.event.kind === 'action' && ctx.action) {
@@ -57,13 +58,7 @@ async function runAttachment(routes: RouteTable, ctx: BotContext): Promise<void>
     await ctx.reply(await unknownSenderText(ctx.event));
     return;
   }
-  const staff = ctx as StaffContext;
-  for (const route of routes.attachments ?? []) {
-    if (!isAllowed(route.allow, ctx) || (route.wants && !(await route.wants(staff)))) continue;
-    await runGuarded(route, ctx);
-    return;
-  }
-  await ctx.reply(ATTACHMENT_UNUSED);
+  await routeAttachment(routes, ctx as StaffContext);
 }
 
 async function runAction(routes: RouteTable, ctx: BotContext, action: string): Promise<void> {
@@ -73,6 +68,10 @@ async function runAction(routes: RouteTable, ctx: BotContext, action: string): P
   }
   if (action === FORM_SUBMIT_ACTION) {
     await ctx.services.forms.submitCard(ctx);
+    return;
+  }
+  if (action === PICTURE_CHOICE_ACTION) {
+    await choosePictureTarget(routes, ctx as StaffContext);
     return;
   }
   const route = matchAction(routes, action);

@@ -1,4 +1,4 @@
-import { CardPrompt, FormSession, InboundEvent, OnceKey, ScheduleSlot } from '../models/index.ts';
+import { CardPrompt, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from '../models/index.ts';
 import { InboxAttempt, InboxInstance, InboxOutcome, SentReply } from '../models/inbox.ts';
 import { RECOVER_EVERY_SECONDS } from './inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
@@ -52,6 +52,8 @@ export const housekeeping: JobDefinition = {
     // heartbeats of instances long gone (each start is a new instance)
     await InboxInstance.deleteMany({ beatAt: { $lt: new Date(now - DAY) } });
     await CardPrompt.deleteMany({ expiresAt: { $lt: new Date(now) } });
+    // a question about pictures left unanswered for a day is not coming back (the choice goes with it)
+    await PictureChoice.deleteMany({ at: { $lt: new Date(now - DAY) } });
     await ScheduleSlot.deleteMany({ slot: { $lt: new Date(now - 30 * DAY) } });
     // the recovery job takes a slot every few seconds: its slots are only kept for a day
     await ScheduleSlot.deleteMany({ job: recoverInbox.name, slot: { $lt: new Date(now - DAY) } });

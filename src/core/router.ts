@@ -1,5 +1,5 @@
 import type { BotContext, Handler, StaffContext, StaffHandler } from './context.ts';
-import type { CardButton, Role } from './types.ts';
+import type { Attachment, CardButton, Role } from './types.ts';
 import { matchWord, normalizeText, stripCommandPrefix } from './text.ts';
 
 /**
@@ -27,11 +27,32 @@ export type CommandRoute = Guarded & {
 export type ActionRoute = Guarded & { action: string };
 
 /**
- * Where a picture or file sent in a private chat goes. A route with `wants` takes it only when that
- * says so (e.g. the sender just reported an accident); a route without one takes what is left
- * (a receipt photo for a reimbursement).
+ * Something of the sender's a picture could be attached to: its id within the workflow, when it was
+ * made or last asked for a picture (a picture belongs to the latest), and its name for the sender
+ * (「事故 SG-20261127-001 粤B12345」).
  */
-export type AttachmentRoute = Guarded & { wants?: (ctx: StaffContext) => Promise<boolean> };
+export interface PictureTarget {
+  id: string;
+  at: Date;
+  label: string;
+}
+
+/**
+ * What a workflow does with pictures and files sent in a private chat. `wants` names the sender's
+ * latest thing here that takes one (undefined: nothing); the core compares every workflow's answer,
+ * gives the picture to the latest, and asks the sender when two are too close to tell apart. `attach`
+ * then keeps it there — also later, after the sender answered the question — and says where it went.
+ */
+export interface AttachmentRoute {
+  /** Attachments need a known sender, so a route is never open to `anyone`. */
+  allow: 'staff' | readonly Role[];
+  wants: (ctx: StaffContext) => Promise<PictureTarget | undefined>;
+  attach: (ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]) => Promise<void>;
+  /** What to say when nothing wants the picture (a hint where pictures go); one workflow at most. */
+  otherwise?: StaffHandler;
+  /** The workflow's name, filled in when the table is composed: a pending question names its route by it. */
+  name?: string;
+}
 
 /** Runs a route's handler once isAllowed has passed (which guarantees a sender unless `anyone`). */
 export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void> {
@@ -43,7 +64,7 @@ export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void>
 export interface RouteTable {
   commands: readonly CommandRoute[];
   actions: readonly ActionRoute[];
-  /** Tried in order: those with `wants` first, then the one that takes the rest. */
+  /** Every workflow's picture route; the latest thing that wants a picture gets it, whatever the order. */
   attachments?: readonly AttachmentRoute[];
   /** What workflows add to the staff card (人员 张三), in workflow order. */
   staffCardButtons?: readonly StaffCardButtons[];

@@ -18,7 +18,7 @@ export interface Workflow {
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];
-  /** What a picture or file sent to the bot means in this workflow (one workflow may take them all; others say when they want one). */
+  /** What a picture or file sent to the bot means in this workflow: what of the sender's wants one now, and how it is kept. */
   attachment?: AttachmentRoute;
   /** The mongoose models this workflow owns; their indexes are built at start. */
   models?: readonly Model<any>[];
@@ -61,15 +61,14 @@ export interface Composition {
 
 export function compose(installed: readonly Installed[]): Composition {
   const workflows = installed.map((i) => i.workflow);
-  const routes = workflows.flatMap((w) => (w.attachment ? [w.attachment] : []));
-  const fallbacks = workflows.filter((w) => w.attachment && !w.attachment.wants);
-  if (fallbacks.length > 1) throw new Error(`only one workflow may take every picture and file: ${fallbacks.map((w) => w.name).join(', ')} (give the others a wants check)`);
+  const fallbacks = workflows.filter((w) => w.attachment?.otherwise);
+  if (fallbacks.length > 1) throw new Error(`only one workflow may answer a picture nothing wants: ${fallbacks.map((w) => w.name).join(', ')}`);
   return {
     routes: {
       // order matters only for 帮助, which lists commands in this order
       commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
       actions: workflows.flatMap((w) => w.actions),
-      attachments: [...routes.filter((r) => r.wants), ...routes.filter((r) => !r.wants)],
+      attachments: workflows.flatMap((w) => (w.attachment ? [{ ...w.attachment, name: w.name }] : [])),
       staffCardButtons: workflows.flatMap((w) => (w.staffCardButtons ? [w.staffCardButtons] : [])),
     },
     forms: workflows.flatMap((w) => w.forms ?? []),

@@ -1,7 +1,7 @@
 import type { Model } from 'mongoose';
 import { Identity, Staff } from './people.ts';
 import { Dorm, Post } from './places.ts';
-import { CardPrompt, Counter, DueChunk, FormSession, InboundEvent, OnceKey, ScheduleSlot } from './infra.ts';
+import { CardPrompt, Counter, DueChunk, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from './infra.ts';
 import { inboxModels } from './inbox.ts';
 
 /*
@@ -12,7 +12,7 @@ export * from './people.ts';
 export * from './places.ts';
 export * from './infra.ts';
 
-export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, ScheduleSlot, OnceKey, Counter, DueChunk];
+export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk];
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(workflowModels: readonly Model<any>[] = []): Promise<void> {

@@ -57,6 +57,28 @@ const cardPromptSchema = new Schema(
 cardPromptSchema.index({ expiresAt: 1 });
 export const CardPrompt = mongoose.model('CardPrompt', cardPromptSchema);
 
+/**
+ * Pictures waiting for their sender to say which of two recent things they belong to (the core asks
+ * when it cannot tell, src/core/attachments.ts), and the sender's last such answer, which later
+ * pictures follow. One record per sender identity, so it stays small; housekeeping drops old ones.
+ */
+const pictureChoiceSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** Still to be attached: `{ kind, ref, name? }` as received. */
+    attachments: { type: [Schema.Types.Mixed], default: [] },
+    /** What they could go to: `{ route, id, label, at }`, the buttons of the question. */
+    candidates: { type: [Schema.Types.Mixed], default: [] },
+    /** The last answer: `{ route, id, at }`. */
+    chosen: { type: Schema.Types.Mixed, default: null },
+    /** Last written (the bot's clock). */
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, minimize: false },
+);
+pictureChoiceSchema.index({ at: 1 });
+export const PictureChoice = mongoose.model('PictureChoice', pictureChoiceSchema);
+
 /** One record per job and slot: the unique insert is the lease that makes a slot fire once. */
 const slotSchema = new Schema(
   {

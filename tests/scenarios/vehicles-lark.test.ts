@@ -117,7 +117,7 @@ describe('§3.4.4 on Lark: an accident reaches 人防部 at once', () => {
   it('the driver reports on a form card; 人防部 gets a card with 已知悉; one click acknowledges, the card loses its button and the driver is told', async () => {
     await registerAndPermit();
     await formByCard(OU.siji, `出车 ${PLATE}`, { startOdometer: '10000', purpose: '接送夜班队员', route: '' });
-    await formByCard(OU.siji, '事故报备', { plate: PLATE, occurred: '今天 10:05', place: '城南路口', injuries: '无人受伤', damage: '前保险杠凹陷', account: '' });
+    await formByCard(OU.siji, '事故报备', { plate: PLATE, occurred: '刚才', place: '城南路口', injuries: '无人受伤', damage: '前保险杠凹陷', account: '' });
     const a = await Accident.findOne().lean();
     expect(a).toMatchObject({ plate: PLATE, status: 'reported', trip: expect.stringMatching(/^CL-/) });
     const card = await cardWith(OU.renfang, `交通事故报备：${PLATE}`);

@@ -86,7 +86,7 @@ describe('§3.4.4 on WeChat: an accident reaches 人防部 at once and escalates
   it('人防部 hears at once; after VEHICLE_ACCIDENT_ACK_MINUTES with nobody acknowledging it goes out again exactly once; 1 acknowledges', async () => {
     await registerAndPermit();
     await talk(siji, startLines());
-    const reported = await talk(siji, '事故报备\n发生时间: 今天 10:05\n地点: 城南路与解放路口\n伤亡情况: 无人受伤\n车损情况: 左前大灯破损\n经过: 无');
+    const reported = await talk(siji, '事故报备\n发生时间: 今天 09:55\n地点: 城南路与解放路口\n伤亡情况: 无人受伤\n车损情况: 左前大灯破损\n经过: 无');
     const no = ACCIDENT_RE.exec(reported)![0];
     expect(reported).toContain('已第一时间报人防部');
     const first = await received(renfang, `交通事故报备：${PLATE}`);

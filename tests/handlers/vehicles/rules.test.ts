@@ -8,11 +8,13 @@ import {
   monthlyUsage,
   odometerContinuity,
   parseKm,
+  parseOccurred,
   parsePlate,
   parseTimeOfDay,
   shuttleLate,
   permitDatesProblem,
   permitReminderThreshold,
+  showOccurred,
   tripClaimProblem,
   vehicleCostWithoutTrip,
   tripCostItems,
@@ -122,6 +124,39 @@ describe('§3.4.4 accidents', () => {
     expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:14:59Z'), 15)).toBe(false);
     expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:15:00Z'), 15)).toBe(true);
     expect(accidentNeedsResend({ status: 'acknowledged', reportedAt }, new Date('2026-11-27T07:00:00Z'), 15)).toBe(false);
+  });
+});
+
+describe('§3.4.4 发生时间 is a moment, not the words typed', () => {
+  const TZ = 'Asia/Shanghai';
+  const NOW = new Date('2026-11-27T02:17:33Z'); // 10:17 in Shanghai
+
+  it('reads 刚才, 今天 08:40, 昨天 22:30 and a full date as moments in the bot\'s zone, and shows each as it reads back', () => {
+    const read = (typed: string) => {
+      const r = parseOccurred(typed, NOW, TZ);
+      if (!r.ok) throw new Error(r.error);
+      return r.value;
+    };
+    expect(read('刚才')).toBe('2026-11-27T10:17:00.000+08:00');
+    expect(read('今天 08:40')).toBe('2026-11-27T08:40:00.000+08:00');
+    expect(read('昨天 22:30')).toBe('2026-11-26T22:30:00.000+08:00');
+    expect(read('2026-11-20 09:00')).toBe('2026-11-20T09:00:00.000+08:00');
+    expect(showOccurred(read('今天 08:40'), TZ)).toBe('2026-11-27 08:40');
+    for (const typed of ['刚才', '今天 08:40', '昨天 22:30', '上午8点半', '12-04 09:00']) {
+      const value = read(typed);
+      expect(read(showOccurred(value, TZ)), typed).toBe(value);
+    }
+  });
+
+  it('refuses 明天, a time later today and 乱写, in Chinese', () => {
+    expect(parseOccurred('明天 09:00', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('还没到') });
+    expect(parseOccurred('今天 10:30', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('晚于现在') });
+    expect(parseOccurred('乱写', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('看不懂') });
+    expect(parseOccurred('今天', NOW, TZ)).toMatchObject({ ok: false });
+  });
+
+  it('shows an accident reported before 发生时间 was parsed as it was typed', () => {
+    expect(showOccurred('今天 14:30', TZ)).toBe('今天 14:30');
   });
 });
 

@@ -189,7 +189,7 @@ describe('§3.4.4 accidents', () => {
   it('reaches 人防部 at once with 已知悉, goes out again once when unacknowledged, and records instructions and outcome', async () => {
     await registerAndPermit();
     await say('siji', startLines());
-    const reported = await say('siji', '事故报备\n发生时间: 今天 10:05\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过');
+    const reported = await say('siji', '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过');
     const no = ACCIDENT_RE.exec(reported)?.[0];
     expect(no, reported).toBeDefined();
     expect(await Accident.findById(no).lean()).toMatchObject({ plate: PLATE, trip: expect.stringMatching(TRIP_RE), status: 'reported' });
@@ -217,6 +217,39 @@ describe('§3.4.4 accidents', () => {
   });
 });
 
+describe('§3.4.4 发生时间 is recorded as a moment', () => {
+  const report = (occurred: string) => say('siji', `事故报备\n车牌: ${PLATE}\n发生时间: ${occurred}\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过`);
+
+  it('stores 发生时间 刚才 and 今天 08:40 as the moments they name; the record and 人防部 see them as 2026-11-27 08:40', async () => {
+    await registerAndPermit();
+    clock = new Date('2026-11-27T02:17:33Z'); // 10:17 in Shanghai
+    const now = ACCIDENT_RE.exec(await report('刚才'))?.[0];
+    expect(now).toBeDefined();
+    expect((await Accident.findById(now).lean())?.occurred).toBe('2026-11-27T10:17:00.000+08:00');
+    const earlier = await report('今天 08:40');
+    const no = ACCIDENT_RE.exec(earlier)?.[0];
+    expect((await Accident.findById(no).lean())?.occurred).toBe('2026-11-27T08:40:00.000+08:00');
+    expect(earlier).toContain('时间：2026-11-27 08:40');
+    expect(inbox('renfang').join('\n')).toContain('时间：2026-11-27 08:40');
+    expect(await say('renfang', '事故')).toContain(`${no} ${PLATE} 2026-11-27 08:40 城南路口`);
+  });
+
+  it('refuses 发生时间 明天 and 乱写 with a Chinese error and records nothing until a real time is given', async () => {
+    await registerAndPermit();
+    expect(await report('明天 09:00')).toContain('还没到');
+    expect(await say('siji', '今天 10:30')).toContain('晚于现在');
+    expect(await say('siji', '乱写')).toContain('看不懂');
+    expect(await Accident.countDocuments()).toBe(0);
+    expect(await say('siji', '昨天 22:30')).toContain('事故已报备');
+    expect((await Accident.findOne().lean())?.occurred).toBe('2026-11-26T22:30:00.000+08:00');
+  });
+
+  it('still shows an accident reported before 发生时间 was read as a moment as it was typed', async () => {
+    await Accident.create({ _id: 'SG-20261120-001', plate: PLATE, reporter: { staffId: 'x', name: '张司机' }, occurred: '今天 14:30', place: '城南路口', injuries: '无', damage: '轻微', reportedAt: new Date('2026-11-20T07:00:00Z') });
+    expect(await say('renfang', '事故 SG-20261120-001')).toContain('时间：今天 14:30');
+  });
+});
+
 describe('§3.4.4 accident photos', () => {
   const photo = (who: string, ref: string) =>
     chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: who, isGroup: false }, userId: who, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock });
@@ -224,7 +257,7 @@ describe('§3.4.4 accident photos', () => {
   it('keeps pictures sent after 事故报备 with the accident, once each; another person\'s picture is still a receipt', async () => {
     await registerAndPermit();
     await say('siji', startLines());
-    const no = ACCIDENT_RE.exec(await say('siji', '事故报备\n发生时间: 今天 10:05\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过'))?.[0];
+    const no = ACCIDENT_RE.exec(await say('siji', '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过'))?.[0];
     expect(no).toBeDefined();
     expect((await photo('siji', 'console:scene-1.jpg')).join('\n')).toContain(`已附到事故 ${no}`);
     const second = (await photo('siji', 'console:scene-2.jpg')).join('\n');

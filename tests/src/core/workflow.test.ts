@@ -40,12 +40,14 @@ describe('a workflow is one folder plus one line', () => {
     expect(() => loadConfig({ DUTY_REMIND_AT: '25:00' }, composition.settings)).toThrow(/DUTY_REMIND_AT/);
   });
 
-  it('refuses two workflows that both take every picture; one that says when it wants a picture is asked first', () => {
-    const a: Workflow = { ...duty, name: 'a', attachment: { allow: 'staff', handler: async () => {} } };
-    const b: Workflow = { ...duty, name: 'b', attachment: { allow: 'staff', handler: async () => {} } };
-    expect(() => compose([install(a), install(b)])).toThrow(/only one workflow may take every picture/);
-    const wants = async () => true;
-    const c: Workflow = { ...duty, name: 'c', attachment: { allow: 'staff', wants, handler: async () => {} } };
-    expect(compose([install(a), install(c)]).routes.attachments?.map((r) => r.wants)).toEqual([wants, undefined]);
+  it('refuses two workflows that both answer a picture nothing wants; names every picture route after its workflow', () => {
+    const wants = async () => undefined;
+    const attach = async () => {};
+    const otherwise = async () => {};
+    const a: Workflow = { ...duty, name: 'a', attachment: { allow: 'staff', wants, attach, otherwise } };
+    const b: Workflow = { ...duty, name: 'b', attachment: { allow: 'staff', wants, attach, otherwise } };
+    expect(() => compose([install(a), install(b)])).toThrow(/only one workflow may answer a picture nothing wants/);
+    const c: Workflow = { ...duty, name: 'c', attachment: { allow: 'staff', wants, attach } };
+    expect(compose([install(a), install(c)]).routes.attachments?.map((r) => r.name)).toEqual(['a', 'c']);
   });
 });

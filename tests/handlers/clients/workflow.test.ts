@@ -117,7 +117,7 @@ describe('II phone follow-ups and visit reports restart the cadence', () => {
     expect(report).toContain('已记录拜访：万达物业');
     expect(report).toContain('CN-20261127-001');
     const log = await ClientLog.findOne({ kind: 'visit' }).lean();
-    expect(log).toMatchObject({ purpose: '了解夜班情况', reached: '张经理', reachedTitle: '物业经理', objections: '嫌费用高,解释了人工成本', prospects: '隔壁写字楼在招标' });
+    expect(log).toMatchObject({ purpose: '了解夜班情况', reached: '张经理', reachedTitle: '物业经理', objections: '嫌费用高，解释了人工成本', prospects: '隔壁写字楼在招标' });
     expect(await ClientPromise.find().sort({ _id: 1 }).lean()).toMatchObject([
       { _id: 'CN-20261127-001', text: '送新排班表', dueDay: '2026-12-05', owner: { name: '陈队长' }, status: 'open' },
       { _id: 'CN-20261127-002', text: '培训新队员', dueDay: '2026-12-20', status: 'open' },

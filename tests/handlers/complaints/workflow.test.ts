@@ -193,7 +193,7 @@ describe('§3.2 investigation and §3.1.5 handling', () => {
     expect(done).toContain(`调查已记录：${id}`);
     const c = await Complaint.findById(id).lean();
     expect(c!.status).toBe('investigated');
-    expect(c!.investigation).toMatchObject({ cause: '队员连续上夜班疲劳', guards: ['张三', '李四'], teamLeader: '陈队长', measures: '调整排班,队长每晚查岗', by: { name: PEOPLE.renfang.name } });
+    expect(c!.investigation).toMatchObject({ cause: '队员连续上夜班疲劳', guards: ['张三', '李四'], teamLeader: '陈队长', measures: '调整排班，队长每晚查岗', by: { name: PEOPLE.renfang.name } });
     expect(inbox('kefu', start).join('\n')).toContain(`调查完成，待拟定处理：${id}`);
   });
 

@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
-import { freeText, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
+import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
+import { normalizeText, tidyText } from '../../src/core/text.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -66,10 +67,11 @@ export const visitForm: FormDefinition = {
       label: '对客户的承诺',
       prompt: `答应了客户什么？${PROMISE_HINT}（没有可回复「跳过」）`,
       placeholder: '每条一行：事项 截止日期',
-      parse: (input, ctx) => {
+      // free text with a day in it: stored as typed (「送排班表，含夜班」 keeps its comma), checked folded
+      parse: storedAsTyped((input, ctx) => {
         const r = parsePromises(input, ctx.services.now(), ctx.services.config.timezone);
         return r.ok ? { ok: true, value: input } : { ok: false, error: r.error };
-      },
+      }),
     },
     dayField,
   ],
@@ -105,7 +107,8 @@ async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, v
   await recordContact(clientId, kind, at, ctx.sender?.identity ?? by.name);
   const made: PromiseView[] = [];
   if (kind === 'visit' && values.promises) {
-    const parsed = parsePromises(values.promises, now, tz);
+    // stored as typed; a day typed in full-width digits (１２月５日) is found in the folded text only
+    const parsed = [values.promises, normalizeText(values.promises)].map((t) => parsePromises(t, now, tz)).find((r) => r.ok) ?? { ok: false as const };
     for (const item of parsed.ok ? parsed.items : []) {
       const _id = await dailyNumber('CN', now, tz);
       await ClientPromise.create({ _id, clientId, clientName: c.name, text: item.text, dueDay: item.dueDay, owner: by, createdBy: by, logId: String(log._id) });
@@ -135,12 +138,19 @@ export async function logCall(ctx: BotContext): Promise<void> {
   if (!c || !(await notArchived(ctx, c))) return;
   const pick = await complaintForContact(ctx, c, words, `跟进 ${c.name} 张经理 满意 夜班已改善`);
   if (!pick.ok) return;
-  const [reached = '', ...content] = pick.words;
+  // the command's words come folded (NFKC); what was said is stored as it was typed (「嫌价格高，已解释」)
+  const typed = typedWords(ctx);
+  const [reached = '', ...content] = pick.words.map((w) => typed.get(w) ?? w);
   // 跟进 万达物业 张经理 满意 … : the first word says how the complaint follow-up went
-  const outcome = pick.lines.length && content[0] && parseSatisfied(content[0]) !== undefined ? `投诉回访结果: ${content[0]}` : '';
+  const outcome = pick.lines.length && content[0] && parseSatisfied(normalizeText(content[0])) !== undefined ? `投诉回访结果: ${content[0]}` : '';
   const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
   const form = pick.lines.length ? callComplaintForm : callForm;
   await ctx.services.forms.start(ctx, form.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
+}
+
+/** The words of the message as typed, by their folded form (the form commands read). */
+function typedWords(ctx: BotContext): Map<string, string> {
+  return new Map(tidyText(ctx.event.text ?? '').split(/\s+/).filter(Boolean).map((w) => [normalizeText(w), w] as const));
 }
 
 /** 拜访 <客户> [TS-编号]: the 拜访报告 form (a form card on Lark); `字段: 值` lines below fill it at once. */

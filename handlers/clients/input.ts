@@ -71,7 +71,8 @@ function cadence(label: string) {
     .string()
     .trim()
     .transform((v, ctx): number | null => {
-      if (!v || /^(默认|按状态)$/.test(v)) return null;
+      // 按状态默认 is how fieldText shows null: the 修改客户 card prefilled with it must read it back
+      if (!v || /^(默认|按状态|按状态默认)$/.test(v)) return null;
       const d = parseCadenceDays(v);
       if (d === undefined) {
         ctx.addIssue({ code: 'custom', message: `${label}「${v}」看不懂：请填天数（1–365，如 30），「不需要」或「默认」` });

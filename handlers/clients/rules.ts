@@ -134,10 +134,10 @@ export function cadenceFor(c: CadenceClient, defaults: CadenceDefaults): Cadence
   return { callDays: c.callDays ?? d.callDays, visitDays: c.visitDays ?? d.visitDays };
 }
 
-/** A cadence in days as typed: 30 / 30天 / 不需要 (0). */
+/** A cadence in days as typed: 30 / 30天 / 不需要 (0); 不安排 is how fieldText shows 0, so an edit card reads it back. */
 export function parseCadenceDays(text: string): number | undefined {
   const t = text.replace(/\s+/g, '');
-  if (/^(0|不需要|不用|无需|不拜访|不回访)$/.test(t)) return 0;
+  if (/^(0|不需要|不用|无需|不拜访|不回访|不安排)$/.test(t)) return 0;
   const m = /^每?(\d{1,3})天?(一次)?$/.exec(t);
   if (!m) return undefined;
   const n = Number(m[1]);

@@ -395,6 +395,21 @@ export function tickOptions(card: Record<string, unknown>, name: string): { labe
   return (list.options as { text: { content: string }; value: string }[]).map((o) => ({ label: o.text.content, value: o.value, selected: selected.has(o.value) }));
 }
 
+/**
+ * The form_value Lark submits for a rendered form card nobody touched: each input's `default_value`
+ * and each list's `selected_values` (an array, as Lark sends ticked options), read from the card JSON
+ * the bot sent. A test that submits this submits exactly what the bot showed, not its own values.
+ */
+export function formAsShown(card: Record<string, unknown>): Record<string, unknown> {
+  const form: Record<string, unknown> = {};
+  for (const n of formElements(card)) {
+    if (typeof n.name !== 'string') continue;
+    if (n.tag === 'input') form[n.name] = typeof n.default_value === 'string' ? n.default_value : '';
+    else if (n.tag === 'multi_select_static') form[n.name] = Array.isArray(n.selected_values) ? [...(n.selected_values as string[])] : [];
+  }
+  return form;
+}
+
 function formElements(card: Record<string, unknown>): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {

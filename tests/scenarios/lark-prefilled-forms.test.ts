@@ -400,7 +400,7 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
       plate: PLATE,
       trip: trip!._id,
       reporter: { name: '张司机' },
-      occurred: '今天 10:05',
+      occurred: '2026-12-04T10:05:00.000+08:00',
       place: '城南路与建设路口（红绿灯处）',
       injuries: '无人受伤',
       damage: '前保险杠凹陷，对方车门划伤',

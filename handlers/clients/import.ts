@@ -74,7 +74,8 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
     const fields: Partial<ClientFields> = {};
     // an empty cell leaves the field as it is (a new record gets the default)
     for (const col of check.columns) {
-      if (input[col] === undefined) continue;
+      // the row names the record; a record keeps its name as first written (「ABC 物业」 finds 「ABC物业」)
+      if (input[col] === undefined || col === 'name') continue;
       if (col === 'owner') fields.owner = check.owners.get(input.owner!)!;
       else (fields as Record<string, unknown>)[col] = input[col];
     }

@@ -98,7 +98,9 @@ export const addClientForm: FormDefinition = {
   allow: KEEPERS,
   fields: clientFields(false),
   async validate(_ctx, values): Promise<Record<string, string>> {
-    return (await clientByName(values.name ?? '')) ? { name: `已有客户「${values.name}」。要修改请发送「修改客户 ${values.name}」。` } : {};
+    // 「ABC 物业」 is 「ABC物业」: the answer names the client as it is on record
+    const existing = await clientByName(values.name ?? '');
+    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : {};
   },
   async submit(ctx, values) {
     const r = await fieldsFrom(ctx, values);

@@ -105,7 +105,7 @@ export const registerForm: FormDefinition = {
   submit: submitRegistration,
 };
 
-/** The client record of exactly this name (#12: a read by _id, not a scan). */
+/** The client record of this name, however it is spaced or cased (#12: a read by _id, not a scan; #18). */
 async function findClient(name: string) {
   return clientByName(name);
 }

@@ -12,6 +12,29 @@ export function normalizeText(input: string): string {
     .trim();
 }
 
+/**
+ * What a name is compared by: case and full/half width folded (NFKC), and every space and
+ * punctuation mark dropped, so 「ABC 物业」, 「abc物业」 and 「ＡＢＣ·物业」 are one client, and 「城南 宿舍」
+ * is 城南宿舍. Records keep and show a name as it was first written; only lookups use this.
+ */
+export function nameKey(name: string): string {
+  const folded = name.normalize('NFKC').toLowerCase();
+  // letters, digits and combining marks are the name; a name of punctuation alone keeps its marks
+  return folded.replace(/[^\p{L}\p{N}\p{M}]/gu, '') || folded.replace(/\s+/g, '');
+}
+
+/** The one of `names` that `typed` means: written the same, else the first with the same nameKey. */
+export function sameName(names: Iterable<string>, typed: string): string | undefined {
+  const key = nameKey(typed);
+  if (!key) return undefined;
+  let folded: string | undefined;
+  for (const n of names) {
+    if (n === typed) return n;
+    if (folded === undefined && nameKey(n) === key) folded = n;
+  }
+  return folded;
+}
+
 /** Strips the leading command slash people use in groups (`/帮助`, `／帮助`). */
 export function stripCommandPrefix(text: string): string {
   return text.replace(/^\/\s*/, '');

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ECHO_MAX_CHARS, echo, findPhones, maskPhone, maskPhonesIn, matchWord, normalizeText, parseMobile } from '../../../src/core/text.ts';
+import { ECHO_MAX_CHARS, echo, findPhones, maskPhone, maskPhonesIn, matchWord, nameKey, normalizeText, parseMobile, sameName } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -19,6 +19,30 @@ describe('matchWord', () => {
   it('needs a space after Latin words', () => {
     expect(matchWord('helpme', ['help'])).toBeUndefined();
     expect(matchWord('HELP now', ['help'])?.rest).toBe('now');
+  });
+});
+
+describe('nameKey: one name however it is spaced, cased or punctuated', () => {
+  it.each([
+    ['ABC 物业', 'ABC物业'],
+    ['ａｂｃ物业', 'ABC物业'],
+    ['A.B.C·物业', 'abc物业'],
+    ['城南 宿舍', '城南宿舍'],
+    ['城南宿舍（一）', '城南宿舍(一)'],
+    ['万达-广场', '万达　广场'],
+    ['张 三', '张三'],
+  ])('%j is %j', (a, b) => {
+    expect(nameKey(a)).toBe(nameKey(b));
+  });
+  it('keeps different names apart', () => {
+    expect(nameKey('城南宿舍1')).not.toBe(nameKey('城南宿舍2'));
+    expect(nameKey('张三')).not.toBe(nameKey('张三丰'));
+    expect(nameKey('---')).toBe('---');
+  });
+  it('picks the name on record: the same spelling first, else the first that folds the same', () => {
+    expect(sameName(['城南 宿舍', '城南宿舍'], '城南宿舍')).toBe('城南宿舍');
+    expect(sameName(['城南宿舍', '城北宿舍'], '城南 宿舍')).toBe('城南宿舍');
+    expect(sameName(['城北宿舍'], '城南宿舍')).toBeUndefined();
   });
 });
 

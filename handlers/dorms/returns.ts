@@ -1,5 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, allDormNames, refreshRollCallCards, dormsLedBy, isLeaderOf, isManager, settings, tellGeneralAffairs } from './common.ts';
@@ -16,10 +17,11 @@ import { CLAUSE, STATUS_LABELS, eveningOf, resolveReturnTime, summarize } from '
 /** 归宿 [宿舍] <姓名> [23:10] */
 export async function recordReturn(ctx: BotContext): Promise<void> {
   const example = '归宿 张三 23:10';
-  const tokens = ctx.args.trim().split(/\s+/).filter(Boolean);
   const dorms = isManager(ctx) ? await allDormNames() : await dormsLedBy(ctx.sender?.staffId);
-  const dorm = tokens[0] && dorms.includes(tokens[0]) ? tokens.shift()! : undefined;
-  const [name, timeText = '', ...extra] = tokens;
+  // 「城南 宿舍 张三」 names the dorm 城南宿舍 (core nameKey)
+  const named = leadingName(dorms, ctx.args);
+  const dorm = named?.name;
+  const [name, timeText = '', ...extra] = (named ? named.rest : ctx.args).trim().split(/\s+/).filter(Boolean);
   if (!name || extra.length) {
     await ctx.reply(`用法：${example}（时间不写就是现在）`);
     return;
@@ -78,8 +80,11 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const example = '查房记录 城南宿舍 2026-11';
   const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
   const led = await dormsLedBy(ctx.sender?.staffId);
-  const dorm = first && !parseMonth(first, ctx.services.now(), ctx.services.config.timezone) ? first : led.length === 1 ? led[0]! : '';
-  const monthText = dorm === first ? second : first;
+  // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey); an unknown word is still taken for a dorm
+  const named = leadingName(await allDormNames(), ctx.args);
+  const isMonth = !!first && !!parseMonth(first, ctx.services.now(), ctx.services.config.timezone);
+  const dorm = named?.name ?? (first && !isMonth ? first : led.length === 1 ? led[0]! : '');
+  const monthText = named ? named.rest.split(/\s+/)[0] ?? '' : dorm === first ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
     return;

@@ -35,6 +35,44 @@ export function sameName(names: Iterable<string>, typed: string): string | undef
   return folded;
 }
 
+/**
+ * Names as first written, for a batch (a roster file): the returned function gives back the known
+ * name a spelling means (sameName), or keeps a new spelling as the one later spellings give back.
+ */
+export function nameBook(known: Iterable<string>): (typed: string) => string {
+  const exact = new Set<string>();
+  const byKey = new Map<string, string>();
+  const add = (n: string) => {
+    exact.add(n);
+    if (!byKey.has(nameKey(n))) byKey.set(nameKey(n), n);
+  };
+  for (const n of known) add(n);
+  return (typed) => {
+    if (!typed || exact.has(typed)) return typed;
+    const hit = byKey.get(nameKey(typed));
+    if (hit) return hit;
+    add(typed);
+    return typed;
+  };
+}
+
+/**
+ * The name of `names` a text starts with, its words run together or apart (「城南 宿舍 全到」 →
+ * 城南宿舍), the longest that names one, and the text after it (later lines kept as they are).
+ */
+export function leadingName(names: readonly string[], text: string, maxWords = 3): { name: string; rest: string } | undefined {
+  const t = text.replace(/^\s+/, '');
+  const line = t.split('\n')[0]!;
+  const words = [...line.matchAll(/\S+/g)];
+  for (let n = Math.min(maxWords, words.length); n >= 1; n--) {
+    const last = words[n - 1]!;
+    const end = last.index + last[0].length;
+    const name = sameName(names, line.slice(0, end));
+    if (name) return { name, rest: t.slice(end).replace(/^[ \t]+/, '') };
+  }
+  return undefined;
+}
+
 /** Strips the leading command slash people use in groups (`/帮助`, `／帮助`). */
 export function stripCommandPrefix(text: string): string {
   return text.replace(/^\/\s*/, '');

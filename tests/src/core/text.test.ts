@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ECHO_MAX_CHARS, echo, findPhones, maskPhone, maskPhonesIn, matchWord, nameKey, normalizeText, parseMobile, sameName } from '../../../src/core/text.ts';
+import { ECHO_MAX_CHARS, echo, findPhones, leadingName, maskPhone, maskPhonesIn, matchWord, nameBook, nameKey, normalizeText, parseMobile, sameName } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -43,6 +43,20 @@ describe('nameKey: one name however it is spaced, cased or punctuated', () => {
     expect(sameName(['城南 宿舍', '城南宿舍'], '城南宿舍')).toBe('城南宿舍');
     expect(sameName(['城南宿舍', '城北宿舍'], '城南 宿舍')).toBe('城南宿舍');
     expect(sameName(['城北宿舍'], '城南宿舍')).toBeUndefined();
+  });
+});
+
+describe('names in commands and batches', () => {
+  const dorms = ['城南', '城南宿舍', '城北宿舍'];
+  it('reads the longest name a command starts with, its words together or apart, and keeps what follows', () => {
+    expect(leadingName(dorms, '城南 宿舍 全到')).toEqual({ name: '城南宿舍', rest: '全到' });
+    expect(leadingName(dorms, '城南宿舍\n月份: 2026-11')).toEqual({ name: '城南宿舍', rest: '\n月份: 2026-11' });
+    expect(leadingName(dorms, '城南 全到')).toEqual({ name: '城南', rest: '全到' });
+    expect(leadingName(dorms, '未归 张三')).toBeUndefined();
+  });
+  it('gives a batch the first spelling of each name: on record, else first in the batch', () => {
+    const post = nameBook(['万达广场']);
+    expect(['万达 广场', '滨江 花园', '滨江花园', '', '滨江花园'].map(post)).toEqual(['万达广场', '滨江 花园', '滨江 花园', '', '滨江 花园']);
   });
 });
 

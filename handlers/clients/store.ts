@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { nameKey, normalizeText } from '../../src/core/text.ts';
+import { escapeRegex, nameKey, normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { renameClientOnComplaints } from '../complaints/by-client.ts';
 import { Client, ClientName, type ClientRecord } from './models.ts';
@@ -91,10 +91,6 @@ export async function clientByName(name: string): Promise<ClientRecord | null> {
   const old = withDefaults(await Client.findOne({ name: { $in: [...new Set([name.trim(), normalizeText(name)])] } }).lean<Partial<ClientRecord>>());
   if (old) await claimName(old.name, String(old._id));
   return old;
-}
-
-export function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** What 客户 <关键词> searches: name, contacts, every phone (digits only too) and posts. */

@@ -3,7 +3,7 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { echo, normalizeText } from '../../src/core/text.ts';
+import { echo, escapeRegex, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { complaintDue } from './due.ts';
@@ -198,9 +198,6 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** 投诉类型: the list registrations choose from. */
 export async function listComplaintTypes(ctx: StaffContext): Promise<void> {

@@ -73,6 +73,11 @@ export function leadingName(names: readonly string[], text: string, maxWords = 3
   return undefined;
 }
 
+/** Text as a regex matching it literally (a name or number typed into a search). */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Strips the leading command slash people use in groups (`/帮助`, `／帮助`). */
 export function stripCommandPrefix(text: string): string {
   return text.replace(/^\/\s*/, '');

@@ -1,4 +1,4 @@
-import { nameKey } from '../core/text.ts';
+import { escapeRegex, nameKey } from '../core/text.ts';
 import { Staff } from '../models/index.ts';
 
 /*
@@ -8,10 +8,6 @@ import { Staff } from '../models/index.ts';
 
 /** How many records a folded lookup reads before checking each name's key. */
 const LOOSE_LIMIT = 200;
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * A regex every name with this key matches (and a few more, which nameKey then refuses): the key's

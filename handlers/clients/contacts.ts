@@ -12,6 +12,7 @@ import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { actor, clientFromAction, findOneClient } from './common.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { maskPhonesIn } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
 import { loadClient, recordContact } from './store.ts';
@@ -240,7 +241,9 @@ export async function listPromises(ctx: BotContext): Promise<void> {
     await ctx.reply(`没有未完成的承诺（${label}）。`);
     return;
   }
-  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${promiseLine(p, now, tz)}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+  // a promise may quote a client's phone (回电 137…): masked where a group reads it
+  const shown = (line: string) => (ctx.chat.isGroup ? maskPhonesIn(line) : line);
+  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${shown(promiseLine(p, now, tz))}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
 }
 
 /** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */

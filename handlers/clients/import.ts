@@ -1,4 +1,4 @@
-import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableFormat } from '../../src/core/table-file.ts';
 import { CLIENT_SHEET, validateClientRows, type ClientEntry, type ClientIssue, type Field } from './sheet.ts';
 import { clientByName, createClient, saveClient, type Person } from './store.ts';
@@ -16,12 +16,12 @@ import type { Role } from '../../src/core/types.ts';
 /** Owners are named; each must be one active 客服部 member or team leader. Returns ids or row errors. */
 export async function resolveOwners(entries: readonly ClientEntry[]): Promise<{ owners: Map<string, Person>; errors: ClientIssue[] }> {
   const names = [...new Set(entries.map((e) => e.input.owner).filter((n): n is string => Boolean(n)))];
-  const staff = names.length ? await Staff.find({ name: { $in: names }, active: true }, { name: 1, roles: 1 }).lean() : [];
   const owners = new Map<string, Person>();
   const problem = new Map<string, string>();
   for (const n of names) {
-    const found = staff.filter((s) => s.name === n);
-    if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: n });
+    // 「张 三」 is 张三 (core nameKey); the owner is recorded by the roster's spelling
+    const found = await staffNamed(n, { active: true }, 2);
+    if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
     else if (found.length > 1) problem.set(n, `负责人「${n}」有重名，请先在人员里区分`);
     else problem.set(n, found.length ? `负责人「${n}」不是客服部或队长` : `负责人「${n}」不在人员名单里（或已停用）`);
   }
@@ -74,7 +74,8 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
     const fields: Partial<ClientFields> = {};
     // an empty cell leaves the field as it is (a new record gets the default)
     for (const col of check.columns) {
-      if (input[col] === undefined) continue;
+      // the row names the record; a record keeps its name as first written (「ABC 物业」 finds 「ABC物业」)
+      if (input[col] === undefined || col === 'name') continue;
       if (col === 'owner') fields.owner = check.owners.get(input.owner!)!;
       else (fields as Record<string, unknown>)[col] = input[col];
     }

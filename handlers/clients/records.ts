@@ -2,7 +2,7 @@ import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
 import { normalizeText } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
-import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
 import { actor, cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
 import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
@@ -25,7 +25,7 @@ async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true;
     if (ctx.sender?.staffId && mayOwn([...ctx.sender.roles])) return { ok: true, owner: actor(ctx) };
     return { ok: false, error: '负责人须是客服部或队长。' };
   }
-  const staff = await Staff.find({ name: t, active: true }, { name: 1, roles: 1 }).lean();
+  const staff = await staffNamed(t, { active: true });
   if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${t}」，请先在人员里区分姓名。` };
   const s = staff[0];
   if (!s) return { ok: false, error: `人员名单里没有「${t}」（或已停用），请写负责人的姓名。` };
@@ -99,7 +99,9 @@ export const addClientForm: FormDefinition = {
   allow: KEEPERS,
   fields: clientFields(false),
   async validate(_ctx, values): Promise<Record<string, string>> {
-    return (await clientByName(values.name ?? '')) ? { name: `已有客户「${values.name}」。要修改请发送「修改客户 ${values.name}」。` } : {};
+    // 「ABC 物业」 is 「ABC物业」: the answer names the client as it is on record
+    const existing = await clientByName(values.name ?? '');
+    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : {};
   },
   async submit(ctx, values) {
     const r = await fieldsFrom(ctx, values);

@@ -4,7 +4,7 @@ import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
 import { Staff } from '../../src/models/index.ts';
-import { echo, maskPhone } from '../../src/core/text.ts';
+import { echo, maskPhone, maskPhonesIn } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { complaintDue } from './due.ts';
@@ -66,8 +66,7 @@ export function mayseeClientPhone(ctx: Pick<StaffContext, 'chat' | 'hasRole'>): 
 
 export function phoneFor(phone: string, full: boolean): string {
   if (!phone) return '未留';
-  if (full) return phone;
-  return phone.startsWith('0') ? phone.replace(/^(0\d{2,3}-)\d+(\d{4})$/, '$1****$2') : maskPhone(phone);
+  return full ? phone : maskPhone(phone);
 }
 
 export function fmt(services: Pick<Services, 'config'>, at: Date | null | undefined): string {
@@ -161,7 +160,8 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
   return {
     title: o.title ?? `客户投诉 ${c._id}`,
     color: c.overdueAt && c.status !== 'closed' ? 'red' : c.status === 'closed' ? 'grey' : 'blue',
-    lines,
+    // a phone typed into the reason, a remark or a follow-up note is masked as the 电话 line is
+    lines: o.fullPhone ? lines : lines.map(maskPhonesIn),
     buttons: o.buttons?.length ? o.buttons : undefined,
     note: o.note,
   };

@@ -1,7 +1,7 @@
 import { parsePeriod } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
-import { echo } from '../../src/core/text.ts';
+import { echo, escapeRegex } from '../../src/core/text.ts';
 import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
 import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine } from './common.ts';
 import {
@@ -78,7 +78,7 @@ export function parseListFilter(args: string, now: Date, tz: string): ListFilter
   }
   if (client.length) {
     const name = client.join(' ');
-    query.clientName = { $regex: name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') };
+    query.clientName = { $regex: escapeRegex(name) };
     label.push(`客户「${echo(name)}」`);
   }
   return { query, label };

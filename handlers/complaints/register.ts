@@ -3,7 +3,7 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { echo, normalizeText } from '../../src/core/text.ts';
+import { echo, escapeRegex, normalizeText } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { complaintDue } from './due.ts';
@@ -105,7 +105,7 @@ export const registerForm: FormDefinition = {
   submit: submitRegistration,
 };
 
-/** The client record of exactly this name (#12: a read by _id, not a scan). */
+/** The client record of this name, however it is spaced or cased (#12: a read by _id, not a scan; #18). */
 async function findClient(name: string) {
   return clientByName(name);
 }
@@ -198,9 +198,6 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** 投诉类型: the list registrations choose from. */
 export async function listComplaintTypes(ctx: StaffContext): Promise<void> {

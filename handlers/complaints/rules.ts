@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
+import { parsePhone, phoneText } from '../../src/core/text.ts';
 import type { Category, ComplaintStatus } from './models.ts';
 
 /*
@@ -297,13 +298,10 @@ export function nextCheckAt(c: SweepState, remindBeforeHours: number): Date | nu
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
-/** A client phone: a mainland mobile, or a landline with area code (0571-88886666). */
+/** A client phone, however it was typed: a mainland mobile, or a landline with area code (kept as 0571-88886666). */
 export function parseClientPhone(text: string): string | undefined {
-  const t = text.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
-  if (/^1[3-9]\d{9}$/.test(t)) return t;
-  const land = /^(0\d{2,3})-?(\d{7,8})$/.exec(t);
-  if (land) return `${land[1]}-${land[2]}`;
-  return undefined;
+  const p = parsePhone(text);
+  return p && p.kind !== 'service' ? phoneText(p) : undefined;
 }
 
 /** 受理编号 as people type it: TS-20261127-003, ts20261127003, 20261127-3. */

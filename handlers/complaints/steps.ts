@@ -7,6 +7,7 @@ import type { BotContext, StaffContext, StaffHandler } from '../../src/core/cont
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
@@ -114,7 +115,7 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
     // 张三(13800000001) is how a name shared by two people is stored and shown: read it by its phone
     const shown = /^(.+?)\((\d{11})\)$/.exec(w);
     const phone = parseMobile(shown?.[2] ?? w);
-    const matches = await Staff.find(phone ? { phone } : { name: w }, { name: 1, phone: 1 }).limit(3).lean();
+    const matches = phone ? await Staff.find({ phone }, { name: 1, phone: 1 }).limit(3).lean() : await staffNamed(w, {}, 3);
     if (!matches.length) return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
     if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${echo(w)}」，请改填电话。` };
     names.push(phone ? `${matches[0]!.name}(${phone})` : matches[0]!.name);

@@ -1,6 +1,7 @@
 import type { BotContext, Services } from '../../src/core/context.ts';
 import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
 import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import { leadingName } from '../../src/core/text.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
 import { DormLeader, RollCallCard, type PersonRef } from './models.ts';
 import { dormSettings, type DormSettings } from './settings.ts';
@@ -115,18 +116,19 @@ export async function dormExists(ctx: BotContext, name: string, hint = '', choic
  * none is answered as such. Answers the person itself when it cannot tell.
  */
 export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
-  const [first = ''] = args.trim().split(/\s+/);
   const choice = await dormChoice(ctx);
   const { all, led } = choice;
   const known = choice.manager ? all : led;
-  if (first && !all.includes(first) && looksLikeDormName(first, all)) {
+  // 「城南 宿舍」 is 城南宿舍; the lines of a one-message form (`月份: 2026-11`) are kept as they were typed
+  const named = leadingName(all, args);
+  const [first = ''] = args.trim().split(/\s+/);
+  if (!named && first && looksLikeDormName(first, all)) {
     await dormExists(ctx, first, '', choice);
     return undefined;
   }
-  if (first && all.includes(first)) {
-    // keep the lines of a one-message form (`月份: 2026-11`) as they were typed
-    if (known.includes(first)) return { dorm: first, rest: args.trim().slice(first.length).replace(/^[ \t]+/, '') };
-    await ctx.reply(`你不是 ${first} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
+  if (named) {
+    if (known.includes(named.name)) return { dorm: named.name, rest: named.rest };
+    await ctx.reply(`你不是 ${named.name} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
     return undefined;
   }
   if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };

@@ -2,13 +2,14 @@ import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
+import { leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
 import { parsePaymentMethod } from '../reimbursements/approval.ts';
 import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan, yuanText } from '../../src/core/money.ts';
-import { actor, dormExists, isLeaderOf, pickDorm } from './common.ts';
+import { actor, allDormNames, dormExists, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
@@ -178,7 +179,9 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
 
 /** 房租已付 <宿舍> <月份> [方式] [日期] — 财务部. */
 export async function paidCommand(ctx: BotContext): Promise<void> {
-  const [dorm = '', monthText = '', methodText = '', dateText = ''] = ctx.args.trim().split(/\s+/);
+  // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey)
+  const named = leadingName(await allDormNames(), ctx.args);
+  const [dorm = '', monthText = '', methodText = '', dateText = ''] = named ? [named.name, ...named.rest.trim().split(/\s+/)] : ctx.args.trim().split(/\s+/);
   const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const r = period ? await RentReport.findById(rentId(period, dorm)).lean<RentRecord>() : null;
   if (!r && dorm && !(await dormExists(ctx, dorm))) return;

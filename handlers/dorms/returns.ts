@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
@@ -18,19 +19,20 @@ import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLik
 /** 归宿 [宿舍] <姓名> [23:10] */
 export async function recordReturn(ctx: BotContext): Promise<void> {
   const example = '归宿 张三 23:10';
-  const tokens = ctx.args.trim().split(/\s+/).filter(Boolean);
   const choice = await dormChoice(ctx);
   const dorms = choice.manager ? choice.all : choice.led;
-  const first = tokens[0] ?? '';
-  // a dorm named first is that dorm (or an answer why not), never read as the resident's name
-  if (choice.all.includes(first) || looksLikeDormName(first, choice.all)) {
+  // 「城南 宿舍 张三」 names the dorm 城南宿舍 (core nameKey), never read as the resident's name
+  const named = leadingName(choice.all, ctx.args);
+  const tokens = (named ? named.rest : ctx.args).trim().split(/\s+/).filter(Boolean);
+  const first = named?.name ?? ctx.args.trim().split(/\s+/)[0] ?? '';
+  if (named || looksLikeDormName(first, choice.all)) {
     if (!(await dormExists(ctx, first, '', choice))) return;
     if (!dorms.includes(first)) {
       await ctx.reply(`只有 ${first} 的队长或综合部可以登记归宿。`);
       return;
     }
   }
-  const dorm = dorms.includes(first) ? tokens.shift()! : undefined;
+  const dorm = named?.name;
   const [name, timeText = '', ...extra] = tokens;
   if (!name || extra.length) {
     await ctx.reply(`用法：${example}（时间不写就是现在）`);
@@ -92,10 +94,12 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const now = ctx.services.now();
   const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
   const choice = await dormChoice(ctx);
-  const named = !!first && !parseMonth(first, now, tz);
-  if (named && !(await dormExists(ctx, first, '', choice))) return;
-  const dorm = named ? first : choice.led.length === 1 ? choice.led[0]! : '';
-  const monthText = named ? second : first;
+  // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey); an unknown word that is no month is answered as a dorm
+  const found = leadingName(choice.all, ctx.args);
+  const named = !!found || (!!first && !parseMonth(first, now, tz));
+  if (named && !found && !(await dormExists(ctx, first, '', choice))) return;
+  const dorm = found?.name ?? (named ? first : choice.led.length === 1 ? choice.led[0]! : '');
+  const monthText = found ? found.rest.split(/\s+/)[0] ?? '' : named ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
     return;

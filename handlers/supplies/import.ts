@@ -1,5 +1,7 @@
 import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableIssue, type TableSpec } from '../../src/core/table-file.ts';
-import { applyListChanges, knownPosts, loadList, type Editor } from './store.ts';
+import { sameName } from '../../src/core/text.ts';
+import { placeNames } from '../../src/roster/places.ts';
+import { applyListChanges, loadList, type Editor } from './store.ts';
 import { planListChanges, validateSupplyRows, type ListChange, type SupplyRow } from './rules.ts';
 
 /*
@@ -44,8 +46,10 @@ async function check(read: () => Promise<ParsedTable<SupplyField>>): Promise<Sup
     if (err instanceof TableFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
     throw err;
   }
-  const posts = await knownPosts(parsed.rows.map((r) => r.values.post ?? ''));
-  const v = validateSupplyRows(parsed.rows, posts);
+  // a row's 「万达 广场」 is the post 万达广场 on record (core nameKey)
+  const onRecord = await placeNames('post');
+  const rows = parsed.rows.map((r) => (r.values.post ? { ...r, values: { ...r.values, post: sameName(onRecord, r.values.post.trim()) ?? r.values.post } } : r));
+  const v = validateSupplyRows(rows, new Set(onRecord));
   return v.ok ? { ok: true, entries: v.entries, ignoredHeaders: parsed.ignoredHeaders } : { ok: false, errors: v.errors, ignoredHeaders: parsed.ignoredHeaders };
 }
 

@@ -3,6 +3,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from '../logger.ts';
 import { Identity, Staff } from '../models/index.ts';
+import { staffNamed } from '../roster/names.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
@@ -159,7 +160,7 @@ export class ConsoleReceiver implements Receiver {
       return;
     }
     const phone = parseMobile(query);
-    const matches = await Staff.find(phone ? { phone } : { name: query }).limit(5).lean();
+    const matches = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(query, {}, 5);
     if (matches.length !== 1) {
       this.print(matches.length ? `有 ${matches.length} 位「${query}」，请用电话：:as 13800000000` : `没有找到「${query}」。先用「添加人员」或导入花名册。`);
       return;

@@ -406,6 +406,19 @@ describe('looking things up', () => {
     expect((await chat.say('xingzheng', `投诉 ${id}`))[0]).toContain('137****5678');
   });
 
+  it('masks a phone typed into the 投诉缘由 and 备注 (spaces, dashes, brackets) when the card is read in a group', async () => {
+    const id = await register(registrationLines({ phone: '0755-8888-6666', reason: '队员态度差，业主 137 0000 3333 多次投诉', remark: '回电 (0755)8888 7777' }));
+    const [group] = await chat.say('kefu', `投诉 ${id}`, { chatId: 'group-1', isGroup: true });
+    for (const masked of ['0755-****6666', '137****3333', '0755-****7777']) expect(group).toContain(masked);
+    for (const full of ['88886666', '137 0000 3333', '8888 7777']) expect(group).not.toContain(full);
+    // the case number and the dates on the card are not phones
+    expect(group).toContain(id);
+    // in private, 客服部 reads them as they were typed
+    const own = (await chat.say('kefu', `投诉 ${id}`))[0]!;
+    expect(own).toContain('业主 137 0000 3333 多次投诉');
+    expect(own).toContain('0755-88886666');
+  });
+
   it('lists by status, category, client and date range, and 我的待办 shows what waits on the sender', async () => {
     const a = await register(registrationLines({ name: '甲公司' }));
     clock = new Date('2026-11-28T02:00:00Z');

@@ -6,7 +6,7 @@ import { installedSettings } from './workflows.ts';
 /**
  * Every setting the bot reads, parsed once at start-up. A bad value stops the bot with a message
  * that names the variable and how to fix it (see `ConfigError`). Keep `.env.example` and the
- * README's table in step with this file.
+ * table in docs/configuration.md in step with this file.
  */
 
 const identityList = z.preprocess(
@@ -73,7 +73,7 @@ const coreSchema = z.object(coreShape);
 
 export type RawConfig = z.infer<typeof coreSchema>;
 
-/** Every variable the bot reads with these workflows installed (the README and .env.example list each one). */
+/** Every variable the bot reads with these workflows installed (docs/configuration.md and .env.example list each one). */
 export function configVariables(slices: readonly SettingsSlice[] = installedSettings): string[] {
   return [...Object.keys(coreShape), ...slices.flatMap((s) => Object.keys(s.shape))];
 }

@@ -18,7 +18,7 @@ function readConfig(): Config {
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nFix the variables above in .env or the environment, then start again. See README.md → Configuration.\n`);
+      process.stderr.write(`${err.message}\nFix the variables above in .env or the environment, then start again. See docs/configuration.md.\n`);
       process.exit(2);
     }
     throw err;

@@ -58,7 +58,7 @@ async function run(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
-      err('Fix the variables above in .env or the environment, then run again. See README.md → Configuration.');
+      err('Fix the variables above in .env or the environment, then run again. See docs/configuration.md.');
       return 2;
     }
     throw e;

@@ -61,7 +61,7 @@ export function runTableImport<C extends CheckResult>(command: TableImportComman
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       err(e.message);
-      err('Fix the variables above in .env or the environment, then run again. See README.md → Configuration.');
+      err('Fix the variables above in .env or the environment, then run again. See docs/configuration.md.');
       return 2;
     }
     const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2);

@@ -30,7 +30,7 @@ export const ROSTER_FIELDS = ['name', 'phone', 'roles', 'post', 'dorm', 'active'
 export type RosterField = (typeof ROSTER_FIELDS)[number];
 export type RosterFormat = TableFormat;
 
-/** Header words people put in rosters, after normalizeHeader. Keep the README's table in step. */
+/** Header words people put in rosters, after normalizeHeader. Keep the table in docs/operations.md in step. */
 export const HEADER_ALIASES: Record<string, RosterField> = {
   姓名: 'name',
   电话: 'phone',

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /*
- * The layout's rules (README "How it is built"), checked on the source itself so a shortcut that
+ * The layout's rules (docs/architecture.md, "Layout"), checked on the source itself so a shortcut that
  * breaks them fails here rather than in review.
  */
 const root = path.resolve(import.meta.dirname, '../..');

@@ -4,7 +4,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, tidyText } from '../../src/core/text.ts';
+import { normalizeText, tidyText, typedTail } from '../../src/core/text.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -190,7 +190,7 @@ function formFromCard(plain: FormDefinition, withComplaint: FormDefinition) {
 /** 承诺完成 <编号> [说明]: the owner (or 客服部) marks a promise kept; reminders stop. */
 export async function promiseDone(ctx: BotContext): Promise<void> {
   const [first = '', ...note] = ctx.args.split(/\s+/);
-  await markDone(ctx, first, note.join(' '));
+  await markDone(ctx, first, typedTail(ctx.event.text ?? '', note.join(' ')));
 }
 
 export async function promiseDoneFromCard(ctx: BotContext): Promise<void> {

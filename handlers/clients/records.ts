@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText } from '../../src/core/text.ts';
+import { normalizeText, typedTail } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
@@ -268,7 +268,7 @@ export async function archiveClient(ctx: BotContext): Promise<void> {
     await ctx.reply(`客户「${c.name}」已经是已流失。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
     return;
   }
-  const why = reason.join(' ').trim();
+  const why = typedTail(ctx.event.text ?? '', reason.join(' '));
   const saved = await saveClient(String(c._id), { status: 'lost', archivedAt: ctx.services.now() }, actor(ctx), why ? `归档：${why}` : '归档', ctx.services.now());
   if (!saved.ok) {
     await ctx.reply('没有归档：别人正在同时修改这个客户，请稍后再试。');

@@ -1,4 +1,5 @@
 import { complaintSettings } from './settings.ts';
+import { typedTail } from '../../src/core/text.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { actor, applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
@@ -31,7 +32,9 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
   const example = '改善效果 TS-20261127-003 有效 客户反映队员已按时到岗';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
-  const [word = '', ...note] = found.rest.split(/\s+/);
+  const [word = '', ...words] = found.rest.split(/\s+/);
+  // the note is stored as typed (full-width punctuation kept); the command was read folded
+  const note = [typedTail(ctx.event.text ?? '', words.join(' '))].filter(Boolean);
   const effective = parseEffective(word);
   if (effective === undefined) {
     await ctx.reply(`请写明「有效」或「无效」，例如：${example}`);
@@ -196,7 +199,7 @@ export async function reopen(ctx: StaffContext): Promise<void> {
   const example = '重开投诉 TS-20261127-003 客户反映问题再次发生';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
-  const reason = found.rest.trim();
+  const reason = typedTail(ctx.event.text ?? '', found.rest);
   if (!reason) {
     await ctx.reply(`请写明重开原因，例如：${example}`);
     return;

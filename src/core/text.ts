@@ -27,6 +27,28 @@ export function tidyText(input: string): string {
 }
 
 /**
+ * The end of a message as it was typed, for the folded `tail` a command read from it: a reason or a
+ * note after the command word and number (`重开投诉 TS-… 客户又来电，说仍未改善`) is stored with its
+ * full-width punctuation, while the command itself was matched folded. When the tail is not the end
+ * of the message (it was rebuilt), it is returned as it is.
+ */
+export function typedTail(raw: string, tail: string): string {
+  const folded = tail.trim();
+  if (!folded) return folded;
+  const typed = tidyText(raw);
+  // folding keeps lengths nearly equal (NFKC, no invisible characters), so look near the expected start
+  const guess = Math.max(0, typed.length - folded.length);
+  for (let d = 0; d <= 8; d++) {
+    for (const k of d ? [guess - d, guess + d] : [guess]) {
+      if (k < 0 || k > typed.length) continue;
+      const candidate = typed.slice(k).trim();
+      if (normalizeText(candidate) === folded) return candidate;
+    }
+  }
+  return folded;
+}
+
+/**
  * What a name is compared by: case and full/half width folded (NFKC), and every space and
  * punctuation mark dropped, so 「ABC 物业」, 「abc物业」 and 「ＡＢＣ·物业」 are one client, and 「城南 宿舍」
  * is 城南宿舍. Records keep and show a name as it was first written; only lookups use this.

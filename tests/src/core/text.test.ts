@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ECHO_MAX_CHARS, echo, findPhones, leadingName, maskPhone, maskPhonesIn, matchWord, nameBook, nameKey, normalizeText, parseMobile, sameName } from '../../../src/core/text.ts';
+import { ECHO_MAX_CHARS, echo, findPhones, leadingName, maskPhone, maskPhonesIn, matchWord, nameBook, nameKey, normalizeText, parseMobile, sameName, typedTail } from '../../../src/core/text.ts';
 import { matchCommand } from '../../../src/core/router.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -9,6 +9,18 @@ describe('normalizeText', () => {
   it('folds full-width characters and extra spaces typed on phones', () => {
     expect(normalizeText('／帮助　 ')).toBe('/帮助');
     expect(normalizeText('绑定　ＡＢ１２')).toBe('绑定 AB12');
+  });
+});
+
+describe('typedTail: the end of a message as typed, for what a command read folded', () => {
+  it('gives back the reason with its full-width punctuation', () => {
+    expect(typedTail('重开投诉 TS-20261127-003 客户又来电，说仍未改善！', normalizeText('客户又来电，说仍未改善！'))).toBe('客户又来电，说仍未改善！');
+    expect(typedTail('驳回　BX-20261127-001　票据缺少签字（接洽人）', normalizeText('票据缺少签字（接洽人）'))).toBe('票据缺少签字（接洽人）');
+  });
+
+  it('keeps what it was given when that is not the end of the message', () => {
+    expect(typedTail('签呈 TS-1 理由，一', '别的')).toBe('别的');
+    expect(typedTail('签呈 TS-1', '')).toBe('');
   });
 });
 

@@ -128,6 +128,14 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     expect(second).toMatchObject({ clientAddress: '华联路８号，二楼', reason: '队员态度差；还顶嘴。' });
   });
 
+  it('masks a phone typed into the 投诉缘由 on the submitted form card shown in a group', async () => {
+    const form = { clientName: '华联超市', clientPhone: '0571-88886666', reason: '客户张经理 13712345678 说队员睡岗', demand: '道歉', category: '一般性', type: '3' };
+    const shown = (await chat.click('kefu', 'form.submit', { form: 'complaints.register' }, { chatId: 'group-1', isGroup: true, form })).join('\n');
+    expect(await Complaint.countDocuments()).toBe(1);
+    expect(shown).toContain('137****5678');
+    expect(shown).not.toContain('13712345678');
+  });
+
   it('picks a client already on record instead of retyping name, address and phone', async () => {
     await Client.create({ name: '万达物业管理有限公司', address: '城南路 1 号', phone: '13712345678' });
     const [picked] = await chat.say('duizhang', '登记投诉 万达物业');

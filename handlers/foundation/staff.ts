@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import type { FormDefinition } from '../../src/core/forms.ts';
+import { storedAsTyped, type FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
@@ -108,29 +108,36 @@ export const addStaffForm: FormDefinition = {
   allow: ['admin'],
   fields: [
     { key: 'name', label: '姓名', required: true, parse: field('name') },
-    { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone') },
+    // a phone already on file is refused at its question, before the rest is asked
+    { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone'), check: (phone, ctx) => phoneTaken(ctx, phone) },
     { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
-    { key: 'post', label: '驻点', prompt: '请输入驻点名称' },
-    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称' },
+    // checked at their question with the roster's own limits, so a long name never fails the whole form at the end
+    { key: 'post', label: '驻点', prompt: '请输入驻点名称', parse: storedAsTyped(field('post')) },
+    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', parse: storedAsTyped(field('dorm')) },
   ],
   async submit(ctx, values) {
     const parsed = staffInputSchema.safeParse(values);
     if (!parsed.success) {
-      await ctx.reply(`没有保存：${describeIssues(parsed.error)}。请重新发送「添加人员」。`);
+      // every field was checked at its question; this is only a guard
+      await ctx.reply(`没有保存：${describeIssues(parsed.error)}。`);
       return;
     }
     const v = parsed.data;
-    const existing = await Staff.findOne({ phone: v.phone }).lean();
-    if (existing) {
-      await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已属于 ${existing.name}，没有重复添加。要修改请用「设置角色」「设置驻点」等命令。`);
+    // asked at the phone question already; someone may have added the same phone since
+    const taken = await phoneTaken(ctx, v.phone);
+    if (taken) {
+      await ctx.reply(`${taken}没有重复添加。`);
       return;
     }
     try {
+      // same-name people are common (two 张三): added, with the one(s) on file shown so a duplicate is noticed
+      const namesakes = (await staffNamed(v.name)) as StaffLean[];
       // places first (as the roster import does): 「城南 宿舍」 is the dorm 城南宿舍 already on record
       const places = await ensurePlaces(v.post, v.dorm);
       const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, ...places });
-      ctx.log.info({ staffId: String(s._id) }, 'staff added');
-      await ctx.reply(await staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
+      ctx.log.info({ staffId: String(s._id), namesakes: namesakes.length }, 'staff added');
+      const note = namesakes.length ? namesakeNote(ctx, v.name, namesakes) : '';
+      await ctx.reply(await staffCard(ctx, s.toObject() as StaffLean, `已添加。点「生成绑定码」让本人绑定微信或飞书。${note}`));
     } catch (err) {
       if (isDuplicateKey(err)) {
         await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已存在，没有重复添加。`);
@@ -141,8 +148,22 @@ export const addStaffForm: FormDefinition = {
   },
 };
 
+/** Why a phone cannot be a new person's: it is on file already (whose, and what to do); undefined if free. */
+async function phoneTaken(ctx: BotContext, typed: string): Promise<string | undefined> {
+  // the field keeps the phone as typed (+86 138 …); the record holds the national number
+  const phone = parseMobile(typed) ?? typed;
+  const existing = await Staff.findOne({ phone }).lean();
+  return existing ? `电话 ${showPhone(ctx, phone)} 已属于 ${existing.name}（${existing.post || '未设驻点'}）。要修改他的档案请用「设置角色」「设置驻点」等命令；新人请填他本人的手机号。` : undefined;
+}
+
+/** The warning under a new person's card when someone of the same name is on file: who, and how to tell them apart. */
+function namesakeNote(ctx: BotContext, name: string, namesakes: StaffLean[]): string {
+  const who = namesakes.map((s) => `${s.name} ${showPhone(ctx, s.phone)} ${s.post || '未设驻点'}${s.active ? '' : '（已停用）'}`).join('；');
+  return `\n⚠ 已有同名员工：${who}。以后按姓名找「${name}」时会请你用电话指定；如果是同一个人，请停用其中一条档案。`;
+}
+
 /** Validates one field with the same schema the roster import uses. */
-function field(key: 'name' | 'phone' | 'roles') {
+function field(key: 'name' | 'phone' | 'roles' | 'post' | 'dorm') {
   return (input: string) => {
     const res = staffInputSchema.shape[key].safeParse(input);
     return res.success ? { ok: true as const, value: input.trim() } : { ok: false as const, error: describeIssues(res.error) };

@@ -1,4 +1,4 @@
-import type { BotContext } from './context.ts';
+import type { BotContext, StaffContext } from './context.ts';
 import type { FormOption } from './form-options.ts';
 import { isSkipWord, normalizeText, tidyText } from './text.ts';
 
@@ -42,6 +42,14 @@ export interface FormField {
    * submitted unchanged records what was typed. Omit it when the value already is its display form.
    */
   show?: (value: string, ctx: BotContext) => string | Promise<string>;
+  /**
+   * A check of a parsed answer against the records or the form's context (a phone already on file,
+   * an end odometer below the trip's start): refused, that field alone is asked again at once, not
+   * after every other question. Returns the refusal (Chinese), or undefined. Not run for an empty
+   * (skipped) answer. Kept apart from `parse`, which reads what was typed and reads back what a
+   * card shows (form-roundtrip.test.ts), whatever the database holds.
+   */
+  check?: (value: string, ctx: StaffContext, context: Record<string, string>) => string | undefined | Promise<string | undefined>;
 }
 
 /** Parsers of free text: their answer is stored as typed (punctuation and width kept), not as folded for matching. */
@@ -84,4 +92,16 @@ export async function readAnswer(ctx: BotContext, field: FormField, raw: string)
 /** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */
 export async function showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
   return field.show ? field.show(value, ctx) : value;
+}
+
+/** An answer read and, when it parsed, checked against the records (see `check`). */
+export async function readAndCheck(ctx: StaffContext, field: FormField, raw: string, context: Record<string, string>): Promise<FieldResult> {
+  const res = await readAnswer(ctx, field, raw);
+  return res.ok ? checkAnswer(ctx, field, res.value, context) : res;
+}
+
+/** A parsed answer against the field's `check`: the same result, or that check's refusal. */
+export async function checkAnswer(ctx: StaffContext, field: FormField, value: string, context: Record<string, string>): Promise<FieldResult> {
+  const problem = value && field.check ? await field.check(value, ctx, context) : undefined;
+  return problem ? { ok: false, error: problem } : { ok: true, value };
 }

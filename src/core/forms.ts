@@ -2,9 +2,10 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
-import { isNoneWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
-import { readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
-import { isAllowed, type Allow } from './router.ts';
+import { echo, isNoneWord, maskPhonesIn, matchWord, normalizeText, stripCommandPrefix, tidyText } from './text.ts';
+import { checkAnswer, readAndCheck, readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
+import { labelledValues, oneFieldPerLine } from './form-lines.ts';
+import { isAllowed, matchCommand, runGuarded, type Allow, type CommandRoute } from './router.ts';
 import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
 
 export { freeText, storedAsTyped, type FieldResult, type FormField } from './form-fields.ts';
@@ -28,6 +29,15 @@ export interface FormDefinition {
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
+/** Answers to 「要退出表单去执行它吗？」: run the command, or go on with the form. */
+const LEAVE_WORDS = new Set(['1', '执行', '是', '是的', '好', '离开']);
+const STAY_WORDS = new Set(['2', '继续', '填写', '继续填写', '否', '不', '不是']);
+/**
+ * An answer a field accepts that is this long is that answer even when it starts with a command
+ * word: a complaint's story that begins 「投诉…」 is not the command 投诉.
+ */
+const LONG_ANSWER = 50;
+const CJK = /[\u3400-\u9fff]/;
 
 /** Forms are started by staff routes only; a session can outlive the binding, so it is checked again. */
 function asStaff(ctx: BotContext): StaffContext | undefined {
@@ -63,6 +73,16 @@ export class Forms {
     return this.defs.get(name);
   }
 
+  /**
+   * A command's text with one `字段: 值` of form `name` a line (and what came before the first label
+   * on a line of its own), for handlers that read a one-message form's lines themselves: several
+   * fields typed on one line (the console sends one line a message) read as they would on several.
+   */
+  oneFieldPerLine(ctx: BotContext, name: string, text: string): string {
+    const def = this.mustGet(name);
+    return oneFieldPerLine(text, { labels: def.fields.map((f) => f.label), keys: def.fields.map((f) => f.key) }, ctx.event.text ?? '');
+  }
+
   static sessionId(ctx: Pick<BotContext, 'channel' | 'chat' | 'event'>): string {
     return `${ctx.channel}:${ctx.chat.id}:${ctx.event.userId}`;
   }
@@ -78,7 +98,7 @@ export class Forms {
       await anyCtx.reply(NOT_STAFF);
       return;
     }
-    const { values, errors, typed } = await this.parseLines(ctx, def, prefillText);
+    const { values, errors, typed } = await this.parseLines(ctx, def, prefillText, context);
     if (ctx.can.formCards) {
       // a value that did not parse stays in its field, with that field's own error under it
       await ctx.reply(await this.card(ctx, def, values, typed, errors, context));
@@ -151,20 +171,93 @@ export class Forms {
       await FormSession.deleteOne({ _id });
       return false;
     }
+    const open: OpenForm = { _id, def, step: session.step, values, context: session.context as Record<string, string>, idx };
+    const pending = session.pending ?? undefined;
+    if (pending) {
+      if (LEAVE_WORDS.has(text)) return this.leaveAndRun(ctx, open, pending);
+      await FormSession.updateOne({ _id }, { $unset: { pending: 1 }, $set: { expiresAt: this.expiry(now) } });
+      if (STAY_WORDS.has(text)) {
+        // the command's text is this field's answer when the field takes it; else the question again
+        const res = await readAndCheck(ctx, def.fields[idx]!, pending, open.context);
+        if (res.ok) return this.answer(ctx, open, pending);
+        await ctx.reply(this.reask(def, idx));
+        return true;
+      }
+      // anything else is a new message to the form (an answer, or another command)
+    }
+    const command = this.commandIn(ctx, text);
+    if (command) {
+      const res = await readAndCheck(ctx, def.fields[idx]!, raw, open.context);
+      if (!(res.ok && Array.from(text).length > LONG_ANSWER)) {
+        if (!Object.values(values).some(Boolean)) {
+          // nothing typed yet is lost: leave the form and let the message run as the command it is
+          await FormSession.deleteOne({ _id });
+          await ctx.reply(`已退出「${def.title}」。`);
+          return false;
+        }
+        await FormSession.updateOne({ _id }, { $set: { pending: raw, expiresAt: this.expiry(now) } });
+        const field = def.fields[idx]!;
+        const stay = res.ok ? `2 把它填为「${field.label}」` : `2 继续填写「${field.label}」`;
+        await ctx.reply([`「${echo(text)}」是命令「${command.words[0]}」。要退出「${def.title}」去执行它吗？`, '1 执行（已填的内容不保存）', stay].join('\n'));
+        return true;
+      }
+    }
+    return this.answer(ctx, open, raw);
+  }
+
+  /**
+   * The command a message at a form question is: one the sender may use whose word stands apart
+   * (the whole message, or followed by a space, a number, a code…). A word running on into Chinese
+   * (「车辆维修」 as a category, 「客户说已改善」 as a note) is an answer.
+   */
+  private commandIn(ctx: StaffContext, text: string): CommandRoute | undefined {
+    const m = matchCommand(ctx.services.routes, text);
+    if (!m || !isAllowed(m.route.allow, ctx)) return undefined;
+    const head = stripCommandPrefix(text);
+    const word = matchWord(head, m.route.words)?.word ?? '';
+    const next = head.slice(word.length, word.length + 1);
+    return next === '' || !CJK.test(next) ? m.route : undefined;
+  }
+
+  /** The person chose to leave the form for the command they typed at a question: run it now. */
+  private async leaveAndRun(ctx: StaffContext, open: OpenForm, command: string): Promise<boolean> {
+    await FormSession.deleteOne({ _id: open._id });
+    await ctx.reply(`已退出「${open.def.title}」，没有保存。`);
+    const m = matchCommand(ctx.services.routes, normalizeText(command));
+    // the roles may have changed since the question
+    if (!m || !isAllowed(m.route.allow, ctx)) {
+      await ctx.reply(`你现在不能使用「${echo(normalizeText(command))}」。发送「帮助」查看你能用的命令。`);
+      return true;
+    }
+    // the command runs on the message it was typed in (handlers read the typed text for notes)
+    const run = Object.create(ctx, {
+      event: { value: { ...ctx.event, text: command } },
+      text: { value: normalizeText(command) },
+      args: { value: m.args, writable: true },
+    }) as StaffContext;
+    ctx.log.debug({ command: m.route.name, form: open.def.name }, 'command from a form question');
+    await runGuarded(m.route, run);
+    return true;
+  }
+
+  /** `raw` answers the form's current question: the next question, the same one again, or the submission. */
+  private async answer(ctx: StaffContext, open: OpenForm, raw: string): Promise<boolean> {
+    const { _id, def, values, context, idx } = open;
+    const now = ctx.services.now();
     const field = def.fields[idx]!;
-    if (isNoneWord(text) && !field.required) {
+    if (isNoneWord(normalizeText(raw)) && !field.required) {
       values[field.key] = '';
     } else {
-      const res = await this.readAnswer(ctx, field, raw);
+      const res = await readAndCheck(ctx, field, raw, context);
       if (!res.ok) {
+        // only this answer is refused: what was filled stays, and the question says how to leave
         await FormSession.updateOne({ _id }, { $set: { expiresAt: this.expiry(now) } });
-        await ctx.reply(`${res.error}\n${this.question(def, idx)}`);
+        await ctx.reply(`${res.error}\n${this.reask(def, idx)}`);
         return true;
       }
       values[field.key] = res.value;
     }
     let next = this.firstMissing(def, values);
-    const context = session.context as Record<string, string>;
     let notes: string[] = [];
     if (next === -1) {
       const cross = await this.crossCheck(ctx, def, values, context);
@@ -176,12 +269,12 @@ export class Forms {
       }
       notes = Object.values(cross);
       next = this.firstMissing(def, values);
+      await FormSession.updateOne({ _id, step: open.step }, { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } });
+      await ctx.reply([...notes, this.reask(def, next)].join('\n'));
+      return true;
     }
-    await FormSession.updateOne(
-      { _id, step: session.step },
-      { $set: { values, step: session.step + 1, expiresAt: this.expiry(now) } },
-    );
-    await ctx.reply([...notes, this.question(def, next)].join('\n'));
+    await FormSession.updateOne({ _id, step: open.step }, { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } });
+    await ctx.reply(this.question(def, next));
     return true;
   }
 
@@ -210,8 +303,10 @@ export class Forms {
       const offered = options.get(field.key);
       if (offered) {
         const ticked = readTicked(ctx.action?.ticked?.[field.key] ?? raw[field.key], offered, field.label);
-        values[field.key] = ticked.ok ? ticked.values.join(' ') : '';
+        const checked = ticked.ok ? await checkAnswer(ctx, field, ticked.values.join(' '), context) : undefined;
+        values[field.key] = checked?.ok ? checked.value : '';
         if (!ticked.ok) errors[field.key] = ticked.error;
+        else if (!checked!.ok) errors[field.key] = checked!.error;
         else if (!ticked.values.length && field.required && (!field.when || field.when(values))) errors[field.key] = `请选择${field.label}`;
         continue;
       }
@@ -222,7 +317,7 @@ export class Forms {
         else values[field.key] = '';
         continue;
       }
-      const res = await this.readAnswer(ctx, field, given);
+      const res = await readAndCheck(ctx, field, given, context);
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
@@ -350,6 +445,14 @@ export class Forms {
     return f.required || q.includes('跳过') ? q : `${q}（可回复「跳过」）`;
   }
 
+  /** A question asked again (its answer was refused): it says how to leave, and how to skip where allowed. */
+  private reask(def: FormDefinition, idx: number): string {
+    const f = def.fields[idx];
+    if (!f) return '';
+    const q = f.prompt ?? `请输入${f.label}`;
+    return `${q}（${f.required || q.includes('跳过') ? '' : '可回复「跳过」，'}发送「取消」退出）`;
+  }
+
   /** One answer as typed, read as the form stores it (see form-fields.ts). */
   readAnswer(ctx: StaffContext, field: FormField, raw: string): Promise<FieldResult> {
     return readAnswer(ctx, field, raw);
@@ -361,24 +464,20 @@ export class Forms {
   }
 
   /**
-   * `姓名: 张三` / `姓名：张三` lines → values by field label. The lines are matched folded, but each
-   * value is read from the message as typed when the line came from it.
+   * `字段: 值` in the command's text (a line each, or several on a line with this form's labels as the
+   * delimiters, see form-lines.ts) → values by field, each read as typed and checked (`check`).
    */
-  private async parseLines(ctx: StaffContext, def: FormDefinition, text: string) {
+  private async parseLines(ctx: StaffContext, def: FormDefinition, text: string, context: Record<string, string>) {
     const values: Record<string, string> = {};
     const errors: Record<string, string> = {};
     /** What was typed for the fields that did not parse. */
     const typed: Record<string, string> = {};
-    const asTyped = new Map(tidyText(ctx.event.text ?? '').split('\n').map((l) => [normalizeText(l), l] as const));
-    for (const given of tidyText(text).split('\n')) {
-      const line = normalizeText(given);
-      const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);
-      if (!m) continue;
-      const field = def.fields.find((f) => f.label === m[1] || f.key === m[1]);
+    const labels = def.fields.map((f) => f.label);
+    const keys = def.fields.map((f) => f.key);
+    for (const { label, value } of labelledValues(text, labels, keys, ctx.event.text ?? '')) {
+      const field = def.fields.find((f) => f.label === label || f.key === label);
       if (!field) continue;
-      const source = asTyped.get(line) ?? given;
-      const value = /^[^:：]+?[:：]\s*([\s\S]*)$/.exec(source)?.[1]?.trim() ?? m[2]!.trim();
-      const res = await this.readAnswer(ctx, field, value);
+      const res = await readAndCheck(ctx, field, value, context);
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
@@ -387,4 +486,15 @@ export class Forms {
     }
     return { values, errors, typed };
   }
+}
+
+/** A guided form in progress, as one message to it sees it. */
+interface OpenForm {
+  _id: string;
+  def: FormDefinition;
+  step: number;
+  values: Record<string, string>;
+  context: Record<string, string>;
+  /** The question being answered (index into def.fields). */
+  idx: number;
 }

@@ -38,6 +38,8 @@ const formSessionSchema = new Schema(
     step: { type: Number, default: 0 },
     values: { type: Schema.Types.Mixed, default: {} },
     context: { type: Schema.Types.Mixed, default: {} },
+    /** A command typed at a question, waiting for the person to say whether to leave the form and run it. */
+    pending: { type: String },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false, timestamps: true, minimize: false },

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { Dorm, Post, Staff } from '../../../src/models/index.ts';
+import { Dorm, FormSession, Post, Staff } from '../../../src/models/index.ts';
 import type { Bot } from '../../../src/bot.ts';
 
 /*
@@ -58,5 +58,25 @@ describe('#18 a post or dorm typed another way is the one on record', () => {
     expect(reply).toContain('驻点：万达广场　宿舍：城南宿舍');
     expect(await Post.countDocuments()).toBe(1);
     expect(await Dorm.countDocuments()).toBe(1);
+  });
+});
+
+describe('添加人员 checks at the question, and warns of namesakes', () => {
+  it('refuses a phone already on file at the phone question, not after every other question', async () => {
+    await say('添加人员');
+    await say('王五');
+    const reply = await say('+86 138 0000 0001');
+    expect(reply).toContain('已属于 张三');
+    expect(reply).toContain('请输入手机号');
+    // the name is kept; only the phone is asked again
+    expect((await FormSession.findOne().lean())?.values).toEqual({ name: '王五' });
+    expect(await say('13800000009')).toContain('角色');
+  });
+
+  it('adding a second 张三 adds him and shows the 张三 already on file', async () => {
+    const reply = await say('添加人员\n姓名: 张三\n电话: 13800000005\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍');
+    expect(reply).toContain('员工档案：张三');
+    expect(reply).toContain('已有同名员工：张三 13800000001 万达广场');
+    expect(await Staff.countDocuments({ name: '张三' })).toBe(2);
   });
 });

@@ -98,4 +98,90 @@ describe('guided forms', () => {
     await chat.click('boss', 'form.submit', { form: 'staff.add' }, { form });
     expect(await Staff.countDocuments({ phone: '13800000010' })).toBe(1);
   });
+
+  it('re-asks a refused answer saying how to leave (取消) and, at an optional question, how to skip', async () => {
+    await chat.say('boss', '添加人员');
+    await chat.say('boss', '张三');
+    const [bad] = await chat.say('boss', '12345');
+    expect(bad).toContain('不是 11 位手机号');
+    expect(bad).toContain('发送「取消」退出');
+    await chat.say('boss', '13800000001');
+    await chat.say('boss', '队员');
+    // a place name too long for the record is refused at its question, the rest kept
+    const [long] = await chat.say('boss', '驻'.repeat(41));
+    expect(long).toContain('驻点名称太长');
+    expect(long).toContain('可回复「跳过」，发送「取消」退出');
+    expect(await FormSession.countDocuments()).toBe(1);
+  });
 });
+
+describe('a command typed at a form question', () => {
+  it('leaves a form nothing was typed into yet and runs the command (帮助 is not a 姓名)', async () => {
+    await chat.say('boss', '添加人员');
+    const replies = await chat.say('boss', '帮助');
+    expect(replies[0]).toContain('已退出「添加人员」');
+    expect(replies.join('\n')).toContain('可以使用');
+    expect(await FormSession.countDocuments()).toBe(0);
+    expect(await Staff.countDocuments()).toBe(0);
+  });
+
+  it('asks before leaving a form with answers in it; 1 leaves and runs the command', async () => {
+    await chat.say('boss', '添加人员');
+    await chat.say('boss', '张三');
+    const [ask] = await chat.say('boss', '人员列表 万达广场');
+    expect(ask).toContain('要退出「添加人员」去执行它吗');
+    expect(ask).toContain('1 执行');
+    expect(ask).toContain('2 继续填写「电话」');
+    // nothing was answered with it, and the form is still there
+    expect((await FormSession.findOne().lean())?.values).toEqual({ name: '张三' });
+    const replies = await chat.say('boss', '1');
+    expect(replies[0]).toContain('已退出「添加人员」');
+    expect(replies.join('\n')).toContain('没有「万达广场」的人员');
+    expect(await FormSession.countDocuments()).toBe(0);
+  });
+
+  it('2 goes on with the form: the question again, the answers so far kept', async () => {
+    await chat.say('boss', '添加人员');
+    await chat.say('boss', '张三');
+    await chat.say('boss', '人员列表');
+    const [again] = await chat.say('boss', '2');
+    expect(again).toContain('请输入手机号');
+    await chat.say('boss', '13800000001');
+    await chat.say('boss', '队员');
+    await chat.say('boss', '跳过');
+    await chat.say('boss', '跳过');
+    expect(await Staff.countDocuments({ name: '张三', phone: '13800000001' })).toBe(1);
+  });
+
+  it('2 takes the command text as the answer when the question takes it (a free-text place)', async () => {
+    await chat.say('boss', '添加人员\n姓名: 张三\n电话: 13800000001\n角色: 队员');
+    const [ask] = await chat.say('boss', '车辆 东门');
+    expect(ask).toContain('2 把它填为「驻点」');
+    const [next] = await chat.say('boss', '2');
+    expect(next).toContain('宿舍');
+    expect((await FormSession.findOne().lean())?.values).toMatchObject({ post: '车辆 东门' });
+  });
+
+  it('takes an answer that only runs on from a command word (客户服务中心 is a place, not 客户)', async () => {
+    await chat.say('boss', '添加人员\n姓名: 张三\n电话: 13800000001\n角色: 队员');
+    const [next] = await chat.say('boss', '客户服务中心');
+    expect(next).toContain('宿舍');
+    expect((await FormSession.findOne().lean())?.values).toMatchObject({ post: '客户服务中心' });
+  });
+});
+
+describe('several fields on one line', () => {
+  it('reads 「添加人员 姓名: 李人防 电话: 13800000002 角色: 人防部」 as three fields (not 「姓名太长」)', async () => {
+    const [reply] = await chat.say('boss', '添加人员 姓名: 李人防 电话: 13800000002 角色: 人防部');
+    expect(reply).not.toContain('太长');
+    expect(reply).toContain('驻点');
+    expect((await FormSession.findOne().lean())?.values).toEqual({ name: '李人防', phone: '13800000002', roles: '人防部' });
+  });
+
+  it('takes 「；」 between fields and saves a complete one-line form at once', async () => {
+    const replies = await chat.say('boss', '添加人员 姓名：李四；电话：13800000003；角色：队员；驻点：万达广场；宿舍：城南宿舍');
+    expect(replies.join('\n')).toContain('员工档案：李四');
+    expect(await Staff.countDocuments({ name: '李四', phone: '13800000003', post: '万达广场', dorm: '城南宿舍' })).toBe(1);
+  });
+});
+

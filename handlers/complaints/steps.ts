@@ -234,7 +234,7 @@ export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeFor
 
 /**
  * 告知日期 as typed (2026-11-27, 11月27日, 今天, 昨天…) → yyyy-MM-dd, which this parse reads back as
- * the same day; not after today. Whether it is after the case was accepted needs the case: validate.
+ * the same day; not after today. Whether it is after the case was accepted needs the case: its check.
  */
 function parseToldOn(input: string, ctx: BotContext): FieldResult {
   const now = ctx.services.now();
@@ -257,28 +257,26 @@ export const resultForm: FormDefinition = {
   fields: [
     { key: 'content', label: '告知内容', required: true, parse: required('告知内容', 500) },
     { key: 'via', label: '告知方式', prompt: '请输入告知方式：电话 / 书信 / 面谈', placeholder: '电话 / 书信 / 面谈', parse: (i) => (/^(电话|书信|面谈|上门|微信|短信)$/.test(i) ? { ok: true, value: i } : { ok: false, error: '告知方式请填：电话 / 书信 / 面谈（§4.4 以书信或电话转达）。' }) },
-    { key: 'toldOn', label: '告知日期', prompt: '请输入告知日期（如 2026-11-27；今天可回复「跳过」）', placeholder: '留空为今天', parse: parseToldOn },
+    {
+      key: 'toldOn',
+      label: '告知日期',
+      prompt: '请输入告知日期（如 2026-11-27；今天可回复「跳过」）',
+      placeholder: '留空为今天',
+      parse: parseToldOn,
+      // §3.1.9: the client cannot have been told before the case was accepted; refused at this question
+      check: async (toldOn, ctx, context) => {
+        const c = await loadComplaint(context.id ?? '');
+        return c ? toldOnProblem(toldOn, ctx.services.now(), ctx.services.config.timezone, c.acceptedAt) : undefined;
+      },
+    },
   ],
-  /** §3.1.9: the client cannot have been told before the case was accepted; a guided form asks 告知日期 again. */
-  async validate(ctx, v, context): Promise<Record<string, string>> {
-    const c = await loadComplaint(context.id ?? '');
-    if (!c) return {};
-    const now = ctx.services.now();
-    const toldOn = toldOnOf(v, now, ctx.services.config.timezone);
-    const problem = toldOn ? toldOnProblem(toldOn, now, ctx.services.config.timezone, c.acceptedAt) : undefined;
-    return problem ? { toldOn: problem } : {};
-  },
   async submit(ctx, v, context) {
     const c = await caseForSubmit(ctx, context, canTellResult);
     if (!c) return;
     const now = ctx.services.now();
     const tz = ctx.services.config.timezone;
-    const toldOn = toldOnOf(v, now, tz);
-    const problem = toldOn ? toldOnProblem(toldOn, now, tz, c.acceptedAt) : '告知日期请写成 2026-11-27、11月27日、今天 或 昨天。';
-    if (!toldOn || problem) {
-      await ctx.reply(`${problem}没有保存，请重新发送「告知结果 ${c._id}」。`);
-      return;
-    }
+    // read and checked at its question (a skipped one is today, which is never before acceptance)
+    const toldOn = toldOnOf(v, now, tz)!;
     const days = complaintSettings.of(ctx.services.config).followUpDays;
     const plan: FollowUp[] = followUpPlan(toldOn, now, days, tz).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
     const result = { toldOn, content: v.content ?? '', via: v.via ?? '', by: actor(ctx), at: now };

@@ -54,6 +54,9 @@ export const rentForm: FormDefinition = {
         const m = parseMonth(input, ctx.services.now(), ctx.services.config.timezone);
         return m ? { ok: true, value: m } : { ok: false, error: '月份请写成 2026-11' };
       },
+      // a month already reported is refused at this question, before amount, landlord and account
+      check: async (period, _ctx, context) =>
+        (await RentReport.exists({ _id: rentId(period, context.dorm ?? '') })) ? `${context.dorm} ${period} 的房租已经申报过。如需更改请联系综合部。` : undefined,
     },
     {
       key: 'amount',
@@ -83,13 +86,9 @@ export const rentForm: FormDefinition = {
     },
     { key: 'note', label: '备注' },
   ],
-  async validate(ctx, values, context): Promise<Record<string, string>> {
+  async validate(ctx, _values, context): Promise<Record<string, string>> {
     const dorm = context.dorm ?? '';
-    if (!(await isLeaderOf(ctx, dorm))) return { period: `只有 ${dorm} 的队长可以申报房租。` };
-    if (values.period && (await RentReport.exists({ _id: rentId(values.period, dorm) }))) {
-      return { period: `${dorm} ${values.period} 的房租已经申报过。如需更改请联系综合部。` };
-    }
-    return {};
+    return (await isLeaderOf(ctx, dorm)) ? {} : { period: `只有 ${dorm} 的队长可以申报房租。` };
   },
   async submit(ctx, values, context) {
     await saveReport(ctx, context.dorm ?? '', values);

@@ -25,16 +25,20 @@ export const registerVehicleForm: FormDefinition = {
   title: '登记车辆',
   allow: MANAGERS,
   fields: [
-    { key: 'plate', label: '车牌', required: true, placeholder: '粤B12345', parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }) },
+    {
+      key: 'plate',
+      label: '车牌',
+      required: true,
+      placeholder: '粤B12345',
+      parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }),
+      check: async (plate) => ((await Vehicle.exists({ _id: plate })) ? `车辆 ${plate} 已经登记过了。发送「车辆 ${plate}」查看。` : undefined),
+    },
     { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },
     { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
     { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', ...peopleField('指定司机') },
     { key: 'odometer', label: '当前里程', required: true, prompt: '请输入里程表当前读数（公里）', parse: km('当前里程') },
     { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期', true) },
   ],
-  async validate(_ctx, v): Promise<Record<string, string>> {
-    return (await Vehicle.exists({ _id: v.plate })) ? { plate: `车辆 ${v.plate} 已经登记过了。` } : {};
-  },
   async submit(ctx, v) {
     const now = ctx.services.now();
     const odometer = Number(v.odometer);
@@ -145,7 +149,14 @@ export const permitForm: FormDefinition = {
   fields: [
     { key: 'holder', label: '司机', required: true, prompt: '请输入考核通过的司机（姓名或电话）', ...peopleField('司机', true) },
     { key: 'vehicles', label: '准驾车辆', required: true, prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）', placeholder: '粤B12345、粤B67890', parse: parsePlates },
-    { key: 'number', label: '准驾证号', required: true, placeholder: '如 ZJ-2026-001', parse: (i) => (/^[\w-]{2,30}$/.test(i) ? { ok: true, value: i.toUpperCase() } : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' }) },
+    {
+      key: 'number',
+      label: '准驾证号',
+      required: true,
+      placeholder: '如 ZJ-2026-001',
+      parse: (i) => (/^[\w-]{2,30}$/.test(i) ? { ok: true, value: i.toUpperCase() } : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' }),
+      check: async (number) => ((await Permit.exists({ _id: number })) ? `准驾证号 ${number} 已经用过了，请换一个。` : undefined),
+    },
     { key: 'assessedOn', label: '考核日期', required: true, prompt: '请输入考核通过的日期（如 2026-11-20，今天可回复「今天」）', parse: day('考核日期') },
     { key: 'expiresOn', label: '有效期至', required: true, prompt: '请输入准驾证有效期至（如 2027-11-19）', parse: day('有效期至') },
     { key: 'assessor', label: '考核人', required: true, parse: text('考核人', 20) },
@@ -154,7 +165,6 @@ export const permitForm: FormDefinition = {
     const errors: Record<string, string> = {};
     const problem = permitDatesProblem(v.assessedOn!, v.expiresOn!, today(ctx.services.now(), ctx.services.config.timezone));
     if (problem) errors[problem.includes('考核日期') ? 'assessedOn' : 'expiresOn'] = problem;
-    if (await Permit.exists({ _id: v.number })) errors.number = `准驾证号 ${v.number} 已经用过了，请换一个。`;
     return errors;
   },
   async submit(ctx, v) {

@@ -143,18 +143,14 @@ export const endTripForm: FormDefinition = {
   name: 'vehicles.tripEnd',
   title: '收车登记',
   fields: [
-    { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程') },
+    // below the trip's start is refused at this question, before the costs are asked
+    { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程'), check: endOdometerCheck },
     { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('油费') },
     { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('过路费') },
     { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('停车费') },
     { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('维修费') },
     { key: 'note', label: '备注', parse: text('备注', 200) },
   ],
-  async validate(_ctx, v, context): Promise<Record<string, string>> {
-    const trip = await loadTrip(context.trip ?? '');
-    const problem = trip ? endOdometerProblem(trip.startOdometer, Number(v.endOdometer)) : undefined;
-    return problem ? { endOdometer: problem } : {};
-  },
   async submit(ctx, v, context) {
     const trip = await loadTrip(context.trip ?? '');
     if (!trip || trip.status !== 'open' || trip.driver.staffId !== ctx.sender?.staffId) {
@@ -184,6 +180,12 @@ export const endTripForm: FormDefinition = {
     );
   },
 };
+
+/** 收车里程 against the start of the trip being ended (the form's context). */
+async function endOdometerCheck(value: string, _ctx: BotContext, context: Record<string, string>): Promise<string | undefined> {
+  const trip = await loadTrip(context.trip ?? '');
+  return trip ? endOdometerProblem(trip.startOdometer, Number(value)) : undefined;
+}
 
 /** The trip is over: the vehicle is free again and its odometer is the trip's end. */
 async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endKm: number): Promise<void> {

@@ -95,6 +95,15 @@ describe('§3.3.4 rent reports', () => {
     expect(r).toMatchObject({ amountFen: 350000, changed: true, paid: { method: '银行转账', date: '2026-11-27', by: { name: '孙财务' } } });
   });
 
+  it('refuses a month already reported at the 月份 question, before amount, landlord and account', async () => {
+    await say('chen', lines());
+    expect(await say('chen', '房租申报')).toContain('房租月份');
+    const again = await say('chen', '2026-11');
+    expect(again).toContain('已经申报过');
+    expect(again).toContain('房租月份');
+    expect(again).not.toContain('房租金额');
+  });
+
   it('is not taken in a group chat, where the account would be seen by everyone', async () => {
     expect(await say('chen', '/房租申报', true)).toContain('请私聊我');
     expect(await say('chen', '房租申报')).toContain('房租月份');

@@ -125,6 +125,25 @@ describe('§3.4.5 trip log', () => {
     expect(await Trip.countDocuments({ status: 'ended' })).toBe(0);
   });
 
+  it('refuses an end reading below the start at the 收车里程 question, before any cost is asked', async () => {
+    await registerAndPermit();
+    await say('siji', startLines());
+    expect(await say('siji', '收车')).toContain('收车时里程表读数');
+    const answer = await say('siji', '9000');
+    expect(answer).toContain('小于出车时');
+    expect(answer).toContain('收车时里程表读数');
+    expect(answer).not.toContain('油费');
+    expect(await say('siji', '10042')).toContain('油费');
+  });
+
+  it('refuses a plate already registered at the 车牌 question of 登记车辆', async () => {
+    await registerAndPermit();
+    await say('zonghe', '登记车辆');
+    const answer = await say('zonghe', PLATE);
+    expect(answer).toContain(`车辆 ${PLATE} 已经登记过了`);
+    expect(answer).not.toContain('车型');
+  });
+
   it('flags a start below the last reading, and a gap beyond VEHICLE_ODOMETER_GAP_KM, to 综合部', async () => {
     await registerAndPermit();
     await trip(10000, 10050);

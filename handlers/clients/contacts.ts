@@ -132,9 +132,16 @@ async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, v
 /**
  * 跟进 <客户> [TS-编号] [联系人 [满意|不满意] 内容…]: one message logs it; less starts the form (a
  * form card on Lark). The number, or the only complaint follow-up due, makes it that follow-up too.
+ * `字段: 值` (联系人: 张经理 沟通内容: …), on lines or on the command's line, fill the form as in
+ * every other form.
  */
 export async function logCall(ctx: BotContext): Promise<void> {
-  const [query = '', ...words] = ctx.args.trim().split(/\s+/);
+  const form = callComplaintForm;
+  const lines = ctx.services.forms.oneFieldPerLine(ctx, form.name, ctx.args).split('\n');
+  // oneFieldPerLine writes each field as `label: value`
+  const isField = (line: string) => form.fields.some((f) => line.startsWith(`${f.label}: `) || line.startsWith(`${f.key}: `));
+  const given = lines.filter(isField);
+  const [query = '', ...words] = lines.filter((l) => !isField(l)).join(' ').trim().split(/\s+/);
   const c = await findOneClient(ctx, query, '跟进 万达物业 张经理 对夜班满意');
   if (!c || !(await notArchived(ctx, c))) return;
   const pick = await complaintForContact(ctx, c, words, `跟进 ${c.name} 张经理 满意 夜班已改善`);
@@ -144,9 +151,12 @@ export async function logCall(ctx: BotContext): Promise<void> {
   const [reached = '', ...content] = pick.words.map((w) => typed.get(w) ?? w);
   // 跟进 万达物业 张经理 满意 … : the first word says how the complaint follow-up went
   const outcome = pick.lines.length && content[0] && parseSatisfied(normalizeText(content[0])) !== undefined ? `投诉回访结果: ${content[0]}` : '';
-  const prefill = [reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
-  const form = pick.lines.length ? callComplaintForm : callForm;
-  await ctx.services.forms.start(ctx, form.name, content.length ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
+  const said = content.length || given.some((l) => l.startsWith('沟通内容: '));
+  // the fields typed as `字段: 值` first: a form reads the first value given for a field
+  const prefill = [...given, reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
+  const chosen = pick.lines.length ? callComplaintForm : callForm;
+  // said in one message, the call was today unless a 日期 was given; else the form asks it
+  await ctx.services.forms.start(ctx, chosen.name, said ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
 }
 
 /** The words of the message as typed, by their folded form (the form commands read). */

@@ -97,12 +97,8 @@ export const addClientForm: FormDefinition = {
   name: 'clients.add',
   title: '添加客户（客户档案）',
   allow: KEEPERS,
-  fields: clientFields(false),
-  async validate(_ctx, values): Promise<Record<string, string>> {
-    // 「ABC 物业」 is 「ABC物业」: the answer names the client as it is on record
-    const existing = await clientByName(values.name ?? '');
-    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : {};
-  },
+  // a client already on record is refused at the name question, before the other nine
+  fields: clientFields(false).map((f) => (f.key === 'name' ? { ...f, check: nameTaken } : f)),
   async submit(ctx, values) {
     const r = await fieldsFrom(ctx, values);
     if (!r.ok) {
@@ -119,6 +115,12 @@ export const addClientForm: FormDefinition = {
     await ctx.reply(await cardFor(ctx, made, { title: `已添加客户：${made.name}` }));
   },
 };
+
+/** 「ABC 物业」 is 「ABC物业」: a new client's name must not name one on record (as it is on record). */
+async function nameTaken(name: string): Promise<string | undefined> {
+  const existing = await clientByName(name);
+  return existing ? `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` : undefined;
+}
 
 export const editClientForm: FormDefinition = {
   name: 'clients.edit',
@@ -154,10 +156,11 @@ async function applyEdit(ctx: BotContext, id: string, values: Record<string, str
 
 /** 添加客户 [字段: 值 lines]: the guided form, or a form card on Lark. */
 export async function addClient(ctx: BotContext): Promise<void> {
-  let prefill = ctx.args.trim() && !/[:：]/.test(ctx.args) ? `客户名称: ${ctx.args.trim()}` : ctx.args;
+  const args = ctx.services.forms.oneFieldPerLine(ctx, addClientForm.name, ctx.args);
+  let prefill = args.trim() && !/[:：]/.test(args) ? `客户名称: ${args.trim()}` : args;
   // a one-message form says what it knows; the optional fields it leaves out are empty, not asked
-  if (/[:：]/.test(ctx.args)) {
-    const given = new Set([...normalizeText(ctx.args).matchAll(/^([^:\n]+?)\s*:/gm)].map((m) => m[1]));
+  if (/[:：]/.test(args)) {
+    const given = new Set([...normalizeText(args).matchAll(/^([^:\n]+?)\s*:/gm)].map((m) => m[1]));
     prefill += addClientForm.fields.filter((f) => !f.required && !given.has(f.label) && !given.has(f.key)).map((f) => `\n${f.label}: 跳过`).join('');
   }
   await ctx.services.forms.start(ctx, addClientForm.name, prefill);
@@ -168,7 +171,8 @@ export async function addClient(ctx: BotContext): Promise<void> {
  * lines, the form asks for each field (a form card on Lark).
  */
 export async function editClient(ctx: BotContext): Promise<void> {
-  const { query, lines } = splitClientArgs(ctx.args);
+  // 「修改客户 万达物业 电话: 0571-88886666」 on one line is the client, then the field
+  const { query, lines } = splitClientArgs(ctx.services.forms.oneFieldPerLine(ctx, editClientForm.name, ctx.args));
   const c = await findOneClient(ctx, query, '修改客户 万达物业');
   if (!c) return;
   if (!lines.trim()) {

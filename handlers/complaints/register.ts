@@ -173,7 +173,7 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
  * client records; without arguments the guided form (or Lark form card) asks for everything.
  */
 export async function registerComplaint(ctx: StaffContext): Promise<void> {
-  let prefill = ctx.args;
+  let prefill = ctx.services.forms.oneFieldPerLine(ctx, registerForm.name, ctx.args);
   const isLines = /[:：]/.test(prefill);
   let clientName = '';
   if (isLines) {

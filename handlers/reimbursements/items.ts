@@ -276,7 +276,7 @@ export async function showDraft(ctx: StaffContext, staffId: string, note?: strin
  */
 export async function startItem(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
-  await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.args));
+  await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.services.forms.oneFieldPerLine(ctx, ITEM_FORM, ctx.args)));
 }
 
 export function withBusDefaults(args: string): string {

@@ -73,7 +73,7 @@ export const accidentForm: FormDefinition = {
 
 /** 事故报备 [字段: 值 lines]: the vehicle out on a trip is filled in. */
 export async function reportAccident(ctx: StaffContext): Promise<void> {
-  let prefill = ctx.args;
+  let prefill = ctx.services.forms.oneFieldPerLine(ctx, accidentForm.name, ctx.args);
   if (!/^(车牌|plate)\s*[:：]/m.test(prefill) && ctx.sender?.staffId) {
     const open = await Trip.findOne({ 'driver.staffId': ctx.sender.staffId, status: 'open' }, { plate: 1 }).lean();
     if (open) prefill = `车牌: ${open.plate}\n${prefill}`;

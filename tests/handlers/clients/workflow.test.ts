@@ -120,6 +120,28 @@ describe('II phone follow-ups and visit reports restart the cadence', () => {
     expect(await say('kefu', '客户 万达物业')).toMatch(/电话回访每 30 天（下次 2027-02-05）[\s\S]*电话回访（陈队长）：联系 张经理，对夜班满意/);
   });
 
+  it('跟进 takes 「字段: 值」 lines like every other form: 联系人: 张经理 is the contact 张经理, not 「联系人:」', async () => {
+    await say('kefu', WANDA);
+    const logged = await say('duizhang', '跟进 万达物业\n联系人: 张经理\n沟通内容: 对夜班满意，嫌价格高');
+    expect(logged).toContain('已记录电话回访：万达物业');
+    expect(await ClientLog.findOne({ kind: 'call' }).lean()).toMatchObject({ reached: '张经理', content: '对夜班满意，嫌价格高', day: '2026-11-27' });
+  });
+
+  it('跟进 reads the fields typed on the command\'s line (the console sends one line)', async () => {
+    await say('kefu', WANDA);
+    const logged = await say('duizhang', '跟进 万达物业 联系人: 张经理 沟通内容: 客户说: 夜班满意 日期: 昨天');
+    expect(logged).toContain('已记录电话回访：万达物业');
+    expect(await ClientLog.findOne({ kind: 'call' }).lean()).toMatchObject({ reached: '张经理', content: '客户说: 夜班满意', day: '2026-11-26' });
+  });
+
+  it('refuses a client already on record at the 客户名称 question of 添加客户, before the other nine', async () => {
+    await say('kefu', WANDA);
+    expect(await say('kefu', '添加客户')).toContain('客户名称');
+    const again = await say('kefu', '万达 物业');
+    expect(again).toContain('已有客户「万达物业」');
+    expect(again).toContain('请输入客户名称');
+  });
+
   it('II.7 a visit report with promises creates tracked items; only the owner or 客服部 marks one done', async () => {
     await say('kefu', WANDA);
     const report = await say(

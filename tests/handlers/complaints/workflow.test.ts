@@ -46,6 +46,16 @@ async function investigateAndDecide(id: string, fee = false) {
 }
 
 describe('§4.1 registration (客户投诉登记表)', () => {
+  it('a command typed at 客户地址 (投诉列表 2026-13) is not taken as the address: it asks whether to leave the form', async () => {
+    await chat.say('kefu', '登记投诉');
+    await chat.say('kefu', '城北商场');
+    const [ask] = await chat.say('kefu', '投诉列表 2026-13');
+    expect(ask).toContain('要退出「客户投诉登记表」去执行它吗');
+    const [listed] = await chat.say('kefu', '1').then((r) => r.slice(1));
+    expect(listed).toContain('日期「2026-13」看不懂');
+    expect(await Complaint.countDocuments()).toBe(0);
+  });
+
   it('registers a complaint sent as one message, numbers it TS-<date>-001, fills 投诉受理 and 受理日期, and tells 人防部', async () => {
     const start = chat.sent.length;
     const id = await register();
@@ -297,6 +307,18 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     expect(saved).toContain('已建立回访计划');
     c = await Complaint.findById(id).lean();
     expect(c!.result).toMatchObject({ toldOn: '2026-11-27', content: '已更换夜班队员', via: '电话' });
+  });
+
+  it('reads 告知结果 typed on one line (the console) and asks again only a 告知日期 before acceptance, keeping the rest', async () => {
+    const id = await register();
+    await investigateAndDecide(id);
+    const replies = await chat.say('kefu', `告知结果 ${id} 告知内容: 已更换夜班队员，并加强查岗 告知方式: 电话 告知日期: 2026-01-01`);
+    expect(replies.join('\n')).toContain('早于受理日期 2026-11-27');
+    expect(replies.join('\n')).not.toContain('没有保存');
+    expect(replies.at(-1)).toContain('告知日期');
+    const [saved] = await chat.say('kefu', '今天');
+    expect(saved).toContain('已建立回访计划');
+    expect((await Complaint.findById(id).lean())!.result).toMatchObject({ toldOn: '2026-11-27', content: '已更换夜班队员，并加强查岗', via: '电话' });
   });
 
   it('refuses a 告知日期 in the future, naming today, and asks for it again (§3.1.9)', async () => {

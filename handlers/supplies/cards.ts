@@ -137,7 +137,7 @@ export function reportTemplate(post: string, month: string, items: readonly Conf
     `📝 物资管理月报：${post} ${month}（§4.2）`,
     ...(items.length ? [] : [`⚠ ${post} 还没有配置清单（§4.1），请联系综合部设置；现有物资也可以按「物品 库存N」逐行填报。`]),
     '请长按复制下一条消息，把 _ 改成实际清点的数字后整条发回。消耗、损坏、丢失没有就写 0，损坏丢失可在行末写原因；',
-    '需要申领时把「申领 无」改成「申领 对讲机 2 原因」，多项每行一条。',
+    '需要申领时把「申领 无」改成「申领 对讲机 2 原因」，多项每行一条。也可以写成一行，各项之间用「；」隔开。',
   ].join('\n');
   const block = [`物资月报 ${month}`, ...items.map((i) => `${i.item} 库存_ 消耗0 损坏0 丢失0`), '申领 无'].join('\n');
   return [how, block];

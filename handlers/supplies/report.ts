@@ -8,7 +8,7 @@ import { SupplyReport, SupplyRequest, SupplyRequestCard, reportId, type SupplyRe
 import { supplySettings } from './settings.ts';
 import { reportCard, reportFieldKey, reportFormCard, reportTemplate, requestCard } from './cards.ts';
 import { loadList } from './store.ts';
-import { compareWithConfiguration, parseReport, reportMonthFor, type ConfiguredItem } from './rules.ts';
+import { compareWithConfiguration, parseReport, reportLines, reportMonthFor, type ConfiguredItem } from './rules.ts';
 
 /*
  * §4.2 物资管理月报: a team leader files their post's report once a month — a form card on Lark, a
@@ -63,7 +63,8 @@ export async function startReport(ctx: StaffContext): Promise<void> {
   }
   if (await alreadyFiled(ctx, post, m.month)) return;
   const items = await loadList(post);
-  const lines = [...m.rest.length ? [m.rest.join(' ')] : [], ...body].filter((l) => l.trim());
+  // one line on the console: 「；」 between items ends a line (reportLines)
+  const lines = reportLines([...(m.rest.length ? [m.rest.join(' ')] : []), ...body].join('\n'), items);
   if (!lines.length) {
     if (ctx.can.formCards) await ctx.reply(reportFormCard(post, m.month, items));
     else for (const message of reportTemplate(post, m.month, items)) await ctx.reply(message);

@@ -243,6 +243,32 @@ export interface ParsedReport {
 }
 
 /**
+ * A report's lines as typed, with `；` (or `;`) also ending a line where what follows starts one: a
+ * configured item, 申领, 备注, or a name with a count word (雨衣 库存3). The console sends one line
+ * a message, so `对讲机 库存5；手电筒 库存8；申领 无` is the whole report; a `；` inside a remark
+ * (一台摔坏；另一台进水) stays.
+ */
+export function reportLines(text: string, configured: readonly ConfiguredItem[]): string[] {
+  const startsLine = (segment: string) =>
+    REQUEST_RE.test(segment) || /^备注\s*[:：]/.test(segment) || configured.some((c) => segment.startsWith(c.item)) || COUNTED_ITEM_RE.test(segment);
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const [first = '', ...rest] = line.split(/([；;])/);
+    let current = first;
+    for (let i = 0; i < rest.length; i += 2) {
+      const segment = rest[i + 1] ?? '';
+      if (startsLine(segment.trim())) {
+        out.push(current);
+        current = segment;
+      } else current += `${rest[i]}${segment}`;
+    }
+    out.push(current);
+  }
+  return out.map((l) => l.trim()).filter(Boolean);
+}
+const COUNTED_ITEM_RE = new RegExp(`^\\S+?\\s*(${COUNT_WORD_ALTERNATIVES})\\s*[:=]?\\s*[\\d_?]`);
+
+/**
  * The whole report as typed (one message or a form card turned into lines). Every configured item
  * must be reported, so the comparison (§4.2) is complete; items not on the list are allowed and flagged.
  */

@@ -9,6 +9,7 @@ import {
   parseReport,
   parseReportLine,
   parseRequestLine,
+  reportLines,
   planListChanges,
   postsWithoutReport,
   refusalReasonProblem,
@@ -177,5 +178,21 @@ describe('§4.2 requests', () => {
   it('needs a reason to refuse', () => {
     expect(refusalReasonProblem('  ')).toContain('必须写明原因');
     expect(refusalReasonProblem('本月已配发')).toBeUndefined();
+  });
+});
+
+describe('§4.2 a report typed on one line (the console sends one line a message)', () => {
+  it('ends a line at 「；」 where an item, 申领 or 备注 follows', () => {
+    expect(reportLines('对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；雨衣 库存3;申领 对讲机 1 补齐配置；备注：无', LIST)).toEqual([
+      '对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏',
+      '手电筒 8 2 0 0',
+      '雨衣 库存3',
+      '申领 对讲机 1 补齐配置',
+      '备注：无',
+    ]);
+  });
+
+  it('keeps a 「；」 inside a remark', () => {
+    expect(reportLines('对讲机 5 0 2 0 一台摔坏；另一台进水\n手电筒 8', LIST)).toEqual(['对讲机 5 0 2 0 一台摔坏；另一台进水', '手电筒 8']);
   });
 });

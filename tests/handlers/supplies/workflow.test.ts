@@ -114,6 +114,15 @@ describe('§4.2 物资管理月报', () => {
     }
   });
 
+  it('takes the report typed on one line, items and requests separated by 「；」 (the console sends one line a message)', async () => {
+    await seedLists({ 万达广场: WANDA });
+    const reply = (await chat.say('chen', '物资月报 对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；申领 对讲机 1 补齐配置')).join('\n');
+    expect(reply).toContain('⚠ 对讲机 短缺 1台（现有 5，配置 6）');
+    const report = await SupplyReport.findById('万达广场|2026-11').lean();
+    expect(report?.lines.map((l) => [l.item, l.stock])).toEqual([['对讲机', 5], ['手电筒', 8]]);
+    expect(report?.requestNos).toHaveLength(1);
+  });
+
   it('refuses an incomplete report and a second report for the same month, filing nothing twice', async () => {
     await seedLists({ 万达广场: WANDA });
     expect((await chat.say('chen', '物资月报\n对讲机 库存5')).join('')).toContain('还没有填写：手电筒');

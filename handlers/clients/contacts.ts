@@ -14,6 +14,7 @@ import { actor, clientFromAction, findOneClient } from './common.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import { maskPhonesIn } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
+import { readListWords } from '../../src/core/list-filter.ts';
 import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
 import { loadClient, recordContact } from './store.ts';
 
@@ -232,28 +233,41 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
   await ctx.toast(`已标记承诺完成：${p._id} ${p.clientName}：${p.text}。不会再提醒。`);
 }
 
-/** 承诺 [全部|客户名]: open promises, mine by default. */
+/** 承诺 [全部|我的] [客户名] [本月|月份|日期范围]: open promises, mine by default; a period is when they are due. */
 export async function listPromises(ctx: BotContext): Promise<void> {
-  const arg = ctx.args.trim();
+  const tz = ctx.services.config.timezone;
+  const read = readListWords(ctx.args, ctx.services.now(), tz);
+  if ('error' in read) {
+    await ctx.reply(`${read.error}例如：承诺 本月`);
+    return;
+  }
   const query: Record<string, unknown> = { status: 'open' };
-  let label = '我负责的';
-  if (arg === '全部') label = '全部';
-  else if (arg) {
-    const c = await findOneClient(ctx, arg, '承诺 万达物业');
+  const label: string[] = [];
+  if (read.rest.length) {
+    const c = await findOneClient(ctx, read.rest.join(' '), '承诺 万达物业');
     if (!c) return;
     query.clientId = String(c._id);
-    label = c.name;
-  } else query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+    label.push(c.name);
+  }
+  // mine unless 全部 or a client was named (a client's promises are everyone's)
+  if (read.mine || (!read.all && !read.rest.length)) {
+    query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+    label.unshift('我负责的');
+  } else if (read.all) label.unshift('全部');
+  if (read.period) {
+    const day = (d: Date) => DateTime.fromJSDate(d, { zone: tz }).toISODate()!;
+    query.dueDay = { $gte: day(read.period.from), $lt: day(read.period.to) };
+    label.push(`${read.period.label}到期`);
+  }
   const list = await ClientPromise.find(query).sort({ dueDay: 1 }).limit(50).lean<PromiseRecord[]>();
   const now = ctx.services.now();
-  const tz = ctx.services.config.timezone;
   if (!list.length) {
-    await ctx.reply(`没有未完成的承诺（${label}）。`);
+    await ctx.reply(`没有未完成的承诺（${label.join('，')}）。`);
     return;
   }
   // a promise may quote a client's phone (回电 137…): masked where a group reads it
   const shown = (line: string) => (ctx.chat.isGroup ? maskPhonesIn(line) : line);
-  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${shown(promiseLine(p, now, tz))}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+  await ctx.reply([`未完成的承诺（${label.join('，')}）：`, ...list.map((p) => `• ${shown(promiseLine(p, now, tz))}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
 }
 
 /** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */

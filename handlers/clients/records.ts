@@ -1,6 +1,7 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, typedTail } from '../../src/core/text.ts';
+import { echo, normalizeText, typedTail } from '../../src/core/text.ts';
+import { readListWords } from '../../src/core/list-filter.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
@@ -234,24 +235,21 @@ const LIST_LIMIT = 50;
 
 /** 客户列表 [现有|潜在|已流失|全部|我的]: by default every client not archived. */
 export async function listClients(ctx: BotContext): Promise<void> {
-  const words = ctx.args.split(/\s+/).filter(Boolean);
-  const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
+  const usage = `用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`;
+  const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone, statusFromWords);
+  if ('error' in read || read.period || read.rest.length) {
+    const why = 'error' in read ? read.error : read.period ? '客户列表不按日期筛选。' : `「${echo(read.rest[0]!)}」看不懂。`;
+    await ctx.reply(`${why}${usage}`);
+    return;
+  }
+  // current and potential by default; 全部 takes the lost ones too; a status word that one status
+  const query: Record<string, unknown> = read.status ? { status: read.status } : read.all ? {} : { status: { $in: ['current', 'potential'] } };
   const label: string[] = [];
-  for (const w of words) {
-    const s = statusFromWords(w);
-    if (s) {
-      query.status = s;
-      label.push(STATUS_LABELS[s]);
-    } else if (w === '全部') {
-      delete query.status;
-      label.push('全部');
-    } else if (w === '我的') {
-      query['owner.staffId'] = ctx.sender?.staffId ?? '-';
-      label.push('我负责的');
-    } else {
-      await ctx.reply(`「${w}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
-      return;
-    }
+  if (read.status) label.push(STATUS_LABELS[read.status]);
+  else if (read.all) label.push('全部');
+  if (read.mine) {
+    query['owner.staffId'] = ctx.sender?.staffId ?? '-';
+    label.push('我负责的');
   }
   const total = await Client.countDocuments(query);
   const docs = await Client.find(query).sort({ name: 1 }).limit(LIST_LIMIT).lean<ClientRecord[]>();
@@ -285,7 +283,12 @@ const ROTATION_LIMIT = 20;
 
 /** I.3.5 巡回访问 [我的]: clients in the order they should be visited — not contacted the longest first. */
 export async function rotation(ctx: BotContext): Promise<void> {
-  const mine = ctx.args.trim() === '我的';
+  const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone);
+  if ('error' in read || read.period || read.rest.length) {
+    await ctx.reply('用法：巡回访问（全部客户）或 巡回访问 我的（我负责的客户）。');
+    return;
+  }
+  const mine = read.mine;
   const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
   if (mine) query['owner.staffId'] = ctx.sender?.staffId ?? '-';
   const docs = await Client.find(query, { name: 1, status: 1, owner: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 }).lean<ClientRecord[]>();

@@ -1,4 +1,4 @@
-import { parsePeriod } from '../../src/core/dates.ts';
+import { readListWords } from '../../src/core/list-filter.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { echo, escapeRegex } from '../../src/core/text.ts';
@@ -42,28 +42,34 @@ export interface ListFilter {
   label: string[];
 }
 
-/** 投诉列表 arguments: status, category, date range (2026-11-01~2026-11-30, 2026-11) or client name. */
-export function parseListFilter(args: string, now: Date, tz: string): ListFilter | { error: string } {
+/**
+ * 投诉列表 arguments: the words every list reads the same (全部, 我的, 本月, a month or date range,
+ * a status word; src/core/list-filter.ts), then 逾期, a category, or else a client name.
+ */
+export function parseListFilter(args: string, now: Date, tz: string, me?: string): ListFilter | { error: string } {
   const query: Record<string, unknown> = {};
   const label: string[] = [];
-  const words = args.replace(/\s*(~|～|至|到)\s*/g, '~').split(/\s+/).filter(Boolean);
+  const read = readListWords(args, now, tz, (w) => (Object.hasOwn(STATUS_WORDS, w) ? STATUS_WORDS[w] : undefined));
+  if ('error' in read) return { error: `${read.error}例如：投诉列表 本月` };
+  if (read.all) label.push('全部');
+  if (read.mine) {
+    // mine: the cases the sender accepted, or is named responsible in
+    query.$or = [{ 'acceptedBy.staffId': me ?? '-' }, { 'responsible.staffId': me ?? '-' }];
+    label.push('我的');
+  }
+  if (read.status) {
+    query.status = { $in: read.status };
+    label.push(read.statusWord!);
+  }
+  if (read.period) {
+    query.acceptedAt = { $gte: read.period.from, $lt: read.period.to };
+    label.push(read.period.label);
+  }
   const client: string[] = [];
-  for (const w of words) {
-    if (STATUS_WORDS[w]) {
-      query.status = { $in: STATUS_WORDS[w] };
-      label.push(w);
-      continue;
-    }
+  for (const w of read.rest) {
     if (w === '逾期') {
       query.overdueAt = { $ne: null };
       query.status = { $in: [...UNRESOLVED] };
-      label.push(w);
-      continue;
-    }
-    const range = parsePeriod(w, now, tz);
-    if (range === 'bad') return { error: `日期「${echo(w)}」看不懂，请写成 2026-11-01~2026-11-30 或 2026-11。` };
-    if (range) {
-      query.acceptedAt = { $gte: range.from, $lt: range.to };
       label.push(w);
       continue;
     }
@@ -84,10 +90,9 @@ export function parseListFilter(args: string, now: Date, tz: string): ListFilter
   return { query, label };
 }
 
-
-/** 投诉列表 [状态] [分类] [客户] [日期范围] */
+/** 投诉列表 [全部|我的] [状态] [分类] [客户] [本月|月份|日期范围] */
 export async function listComplaints(ctx: StaffContext): Promise<void> {
-  const f = parseListFilter(ctx.args, ctx.services.now(), ctx.services.config.timezone);
+  const f = parseListFilter(ctx.args, ctx.services.now(), ctx.services.config.timezone, ctx.sender.staffId);
   if ('error' in f) {
     await ctx.reply(f.error);
     return;
@@ -95,7 +100,7 @@ export async function listComplaints(ctx: StaffContext): Promise<void> {
   const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean());
   const what = f.label.length ? `（${f.label.join('，')}）` : '';
   if (!cases.length) {
-    await ctx.reply(`没有符合条件的投诉${what}。可按状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
+    await ctx.reply(`没有符合条件的投诉${what}。可按 全部、我的、状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期（本月、上月、2026-11）筛选，例如：投诉列表 待调查`);
     return;
   }
   await ctx.reply(

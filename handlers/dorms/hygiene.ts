@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { monthOf } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
@@ -9,6 +9,7 @@ import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } fro
 import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
 import { HygieneEvaluation } from './models.ts';
 import { CLAUSE } from './rules.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 /*
  * 卫生评比 (§3.3.2) against the §3.3.1 checklist: the dorm's leader or 综合部 marks each item
@@ -95,9 +96,9 @@ export async function startEvaluation(ctx: BotContext): Promise<void> {
 export async function ranking(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const text = ctx.args.trim();
-  const month = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const month = text ? readMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!month) {
-    await ctx.reply(`月份「${text}」看不懂，请写成 2026-11。例如：卫生评比 2026-11`);
+    await ctx.reply(`月份「${text}」看不懂，请写成 本月、上月、2026-11 或 11月。例如：卫生评比 2026-11`);
     return;
   }
   const evals = await HygieneEvaluation.find({ date: { $gte: `${month}-01`, $lte: `${month}-31` } }).lean();

@@ -13,6 +13,7 @@ import { actor, allDormNames, dormExists, isLeaderOf, pickDorm } from './common.
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, maskAccount, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 /*
  * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
@@ -206,9 +207,9 @@ export async function paidFromCard(ctx: BotContext): Promise<void> {
 export async function rentList(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const text = ctx.args.trim();
-  const period = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const period = text ? readMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!period) {
-    await ctx.reply('月份请写成 2026-11，例如：房租记录 2026-11');
+    await ctx.reply('月份请写成 本月、上月、2026-11 或 11月，例如：房租记录 2026-11');
     return;
   }
   const reports = await RentReport.find({ period }).sort({ dorm: 1 }).lean<RentRecord[]>();

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
-import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { monthOf } from '../../src/core/dates.ts';
 import { leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
@@ -8,6 +8,7 @@ import { actor, dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refr
 import { RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf } from './records.ts';
 import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLikeDormName, resolveReturnTime, rollCallDuty, summarize } from './rules.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
@@ -96,7 +97,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const choice = await dormChoice(ctx);
   // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey); an unknown word that is no month is answered as a dorm
   const found = leadingName(choice.all, ctx.args);
-  const named = !!found || (!!first && !parseMonth(first, now, tz));
+  const named = !!found || (!!first && !readMonth(first, now, tz));
   if (named && !found && !(await dormExists(ctx, first, '', choice))) return;
   const dorm = found?.name ?? (named ? first : choice.led.length === 1 ? choice.led[0]! : '');
   const monthText = found ? found.rest.split(/\s+/)[0] ?? '' : named ? second : first;
@@ -108,9 +109,9 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
     await ctx.reply(`只有 ${dorm} 的队长、综合部或行政部可以查看它的查房记录。`);
     return;
   }
-  const month = monthText ? parseMonth(monthText, now, tz) : monthOf(now, tz);
+  const month = monthText ? readMonth(monthText, now, tz) : monthOf(now, tz);
   if (!month) {
-    await ctx.reply(`月份「${monthText}」看不懂，请写成 2026-11。例如：${example}`);
+    await ctx.reply(`月份「${monthText}」看不懂，请写成 本月、上月、2026-11 或 11月。例如：${example}`);
     return;
   }
   const times = settings(ctx.services).times;

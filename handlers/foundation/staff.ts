@@ -5,6 +5,7 @@ import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
+import { readListWords } from '../../src/core/list-filter.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
@@ -83,14 +84,23 @@ export async function showStaff(ctx: BotContext): Promise<void> {
   if (s) await ctx.reply(await staffCard(ctx, s));
 }
 
-/** 人员列表 [驻点或角色] */
+const STAFF_STATUS: Record<string, boolean> = { 在职: true, 启用: true, 停用: false, 已停用: false, 离职: false };
+
+/** 人员列表 [全部] [在职|停用] [驻点或角色] */
 export async function listStaff(ctx: BotContext): Promise<void> {
-  const q = ctx.args.trim();
+  const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone, (w) => (Object.hasOwn(STAFF_STATUS, w) ? STAFF_STATUS[w] : undefined));
+  if ('error' in read || read.period || read.mine) {
+    await ctx.reply('用法：人员列表 [全部 / 在职 / 停用] [驻点或角色]，例如：人员列表 万达广场');
+    return;
+  }
+  const q = read.rest.join(' ');
   const { roles } = parseRoles(q);
-  const filter = !q ? {} : roles.length ? { roles: roles[0] } : { post: (await findPlace('post', q)) ?? q };
+  const filter: Record<string, unknown> = !q ? {} : roles.length ? { roles: roles[0] } : { post: (await findPlace('post', q)) ?? q };
+  if (read.status !== undefined) filter.active = read.status;
+  const what = [read.all && !q && read.status === undefined ? '全部' : '', read.statusWord ?? '', q].filter(Boolean).join('，');
   const staff = (await Staff.find(filter).sort({ post: 1, name: 1 }).limit(200).lean()) as StaffLean[];
   if (!staff.length) {
-    await ctx.reply(q ? `没有「${echo(q)}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
+    await ctx.reply(what ? `没有「${echo(what)}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
     return;
   }
   const links = await Identity.find({ staffId: { $in: staff.map((s) => s._id) } }, { staffId: 1 }).lean();
@@ -99,7 +109,7 @@ export async function listStaff(ctx: BotContext): Promise<void> {
     (s) =>
       `• ${s.name} ${showPhone(ctx, s.phone)} ${roleNames(s.roles as Role[])}${s.post ? ` @${s.post}` : ''}${s.active ? '' : '（停用）'}${bound.has(String(s._id)) ? '' : '（未绑定）'}`,
   );
-  await ctx.reply([`人员 ${staff.length} 人${q ? `（${echo(q)}）` : ''}：`, ...lines].join('\n'));
+  await ctx.reply([`人员 ${staff.length} 人${what ? `（${echo(what)}）` : ''}：`, ...lines].join('\n'));
 }
 
 export const addStaffForm: FormDefinition = {

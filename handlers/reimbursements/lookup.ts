@@ -1,4 +1,4 @@
-import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { monthOf } from '../../src/core/dates.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
@@ -9,6 +9,7 @@ import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
 import { categoryLabel, type ClaimItem } from './rules.ts';
 import { parseClaimNo } from './approval.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 
@@ -85,9 +86,9 @@ export async function showClaim(ctx: StaffContext): Promise<void> {
 export async function ledger(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const arg = ctx.args.trim();
-  const chosen = arg ? parseMonth(arg, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  const chosen = arg ? readMonth(arg, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!chosen) {
-    await ctx.reply('月份请写成 2026-11，例如：报销台账 2026-11（不写为本月）');
+    await ctx.reply('月份请写成 本月、上月、2026-11 或 11月，例如：报销台账 2026-11（不写为本月）');
     return;
   }
   const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });

@@ -1,11 +1,11 @@
 import type { StaffContext } from '../../src/core/context.ts';
-import { parseMonth } from '../../src/core/dates.ts';
 import { SupplyReport, SupplyRequest, reportId, type SupplyReportRecord } from './models.ts';
 import { supplySettings } from './settings.ts';
 import { reportCard, summaryCard, type SummaryView } from './cards.ts';
 import { postsWithList } from './store.ts';
 import { postFromArgs } from './list.ts';
 import { postsWithoutReport, reportMonthFor } from './rules.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 /** §4.2 the month as 综合部 sees it: the reports filed, the posts with a list that did not report. */
 export async function monthSummary(month: string): Promise<SummaryView> {
@@ -20,14 +20,14 @@ function monthArg(ctx: StaffContext, text: string): string | undefined | null {
   const { config } = ctx.services;
   const now = ctx.services.now();
   if (!t) return reportMonthFor(now, config.timezone, supplySettings.of(config).reportDay);
-  return parseMonth(t, now, config.timezone) ?? null;
+  return readMonth(t, now, config.timezone) ?? null;
 }
 
 /** 物资月报汇总 [月份] */
 export async function showSummary(ctx: StaffContext): Promise<void> {
   const month = monthArg(ctx, ctx.args);
   if (!month) {
-    await ctx.reply('月份看不懂，请写成 2026-11 或 11月，例如：物资月报汇总 2026-11');
+    await ctx.reply('月份看不懂，请写成 本月、上月、2026-11 或 11月，例如：物资月报汇总 2026-11');
     return;
   }
   await ctx.reply(summaryCard(await monthSummary(month)));

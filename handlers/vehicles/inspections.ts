@@ -6,6 +6,7 @@ import { transition } from '../../src/core/transition.ts';
 import { Inspection, Trip, Vehicle, type TripRecord } from './models.ts';
 import { actor, loadVehicle, text, vehicleFromArgs } from './common.ts';
 import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 
 /* §3.4.6 综合部每月对车辆使用情况、安全性能、车况进行例行检查，并记录; §3.4.5 定期维护保养. */
 
@@ -64,7 +65,13 @@ export async function inspectVehicle(ctx: StaffContext): Promise<void> {
 /** 检查情况 [yyyy-MM]: which vehicles were inspected in a month and which not. */
 export async function inspectionStatus(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
-  const month = /^\d{4}-\d{2}$/.test(ctx.args.trim()) ? ctx.args.trim() : monthOf(ctx.services.now(), tz);
+  const typed = ctx.args.trim();
+  // a month not understood is said so, not silently replaced by this month
+  const month = typed ? readMonth(typed, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+  if (!month) {
+    await ctx.reply('月份请写成 本月、上月、2026-11 或 11月，例如：检查情况 2026-11');
+    return;
+  }
   const plates = (await Vehicle.find({ active: true }, { _id: 1 }).sort({ _id: 1 }).lean()).map((v) => String(v._id));
   const done = new Map((await Inspection.find({ month }).lean()).map((i) => [i.plate, i]));
   const lines = plates.map((p) => (done.has(p) ? `✔ ${p}（${done.get(p)!.by.name}）` : `✘ ${p} 未检查`));

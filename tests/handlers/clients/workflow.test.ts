@@ -156,6 +156,12 @@ describe('II phone follow-ups and visit reports restart the cadence', () => {
       { _id: 'CN-20261127-001', text: '送新排班表', dueDay: '2026-12-05', owner: { name: '陈队长' }, status: 'open' },
       { _id: 'CN-20261127-002', text: '培训新队员', dueDay: '2026-12-20', status: 'open' },
     ]);
+    // 承诺 reads list words as every list does: a period is when a promise is due (not a client called 本月)
+    expect(await say('duizhang', '承诺 本月')).toContain('没有未完成的承诺（我负责的，本月到期）');
+    const due = await say('duizhang', '承诺 2026-12-01~2026-12-10');
+    expect(due).toContain('CN-20261127-001');
+    expect(due).not.toContain('CN-20261127-002');
+    expect(await say('kefu', '承诺 全部 12月')).toContain('CN-20261127-002');
     expect(await say('renfang', '承诺完成 CN-20261127-001')).toContain('没有权限');
     expect(await say('duizhang', '承诺完成 CN-20261127-001 已送到')).toContain('已标记承诺完成');
     expect(await say('kefu', '承诺完成 CN-20261127-001')).toContain('已由陈队长标记完成');

@@ -474,6 +474,25 @@ describe('looking things up', () => {
     expect((await chat.say('zhangsan', '我的待办'))[0]).toContain('没有待办');
   });
 
+  it('投诉列表 全部 lists every complaint (全部 is no client name, as in 客户列表 全部); 我的 and 本月/上月 read the same as in every list', async () => {
+    const a = await register(registrationLines({ name: '甲公司' }));
+    clock = new Date('2026-12-02T02:00:00Z');
+    const b = await register(registrationLines({ name: '乙公司' }), 'duizhang');
+    const [all] = await chat.say('kefu', '投诉列表 全部');
+    expect(all).toContain(a);
+    expect(all).toContain(b);
+    expect(all).not.toContain('客户「全部」');
+    const [mine] = await chat.say('kefu', '投诉列表 我的');
+    expect(mine).toContain(a);
+    expect(mine).not.toContain(b);
+    const [thisMonth] = await chat.say('kefu', '投诉列表 本月');
+    expect(thisMonth).toContain(b);
+    expect(thisMonth).not.toContain(a);
+    const [lastMonth] = await chat.say('kefu', '投诉列表 上月 待调查');
+    expect(lastMonth).toContain(a);
+    expect(lastMonth).not.toContain(b);
+  });
+
   it('answers a malformed or unknown number with a clear message', async () => {
     expect((await chat.say('kefu', '投诉 abc'))[0]).toContain('不是受理编号');
     expect((await chat.say('kefu', '投诉 TS-20261127-999'))[0]).toContain('没有找到');

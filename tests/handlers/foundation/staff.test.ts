@@ -80,3 +80,16 @@ describe('添加人员 checks at the question, and warns of namesakes', () => {
     expect(await Staff.countDocuments({ name: '张三' })).toBe(2);
   });
 });
+
+describe('人员列表 reads list words as every list does', () => {
+  it('人员列表 全部 lists everyone (全部 is no post), 人员列表 停用 the disabled only', async () => {
+    const all = await say('人员列表 全部');
+    expect(all).toContain('人员 2 人');
+    expect(all).toContain('张三');
+    expect(all).toContain('李四');
+    await say('停用 李四');
+    const off = await say('人员列表 停用');
+    expect(off).toContain('李四');
+    expect(off).not.toContain('张三');
+  });
+});

@@ -327,6 +327,13 @@ describe('§3.4.3 shuttle runs', () => {
 });
 
 describe('§3.4 lookups', () => {
+  it('检查情况 上月 shows last month, and a month it cannot read is said so, not replaced by this month', async () => {
+    await registerAndPermit();
+    expect(await say('zonghe', '检查情况 上月')).toContain('2026-10 车辆检查');
+    expect(await say('zonghe', '检查情况 11月')).toContain('2026-11 车辆检查');
+    expect(await say('zonghe', '检查情况 乱写')).toContain('月份请写成');
+  });
+
   it('lists vehicles, permits, trips and open accidents to those who may see them', async () => {
     await registerAndPermit();
     const no = await trip(10000, 10020);

@@ -1,14 +1,16 @@
 import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
-import type { Card, CardFormField } from './types.ts';
-import { echo, isNoneWord, maskPhonesIn, matchWord, normalizeText, stripCommandPrefix, tidyText } from './text.ts';
+import { isNoneWord, normalizeText, tidyText } from './text.ts';
 import { checkAnswer, readAndCheck, readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
 import { labelledValues, oneFieldPerLine } from './form-lines.ts';
-import { isAllowed, matchCommand, runGuarded, type Allow, type CommandRoute } from './router.ts';
-import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
+import { fieldOptions, formCard, submittedCard } from './form-cards.ts';
+import { LEAVE_WORDS, LONG_ANSWER, STAY_WORDS, commandAt, leaveQuestion, runCommand } from './form-commands.ts';
+import { isAllowed, type Allow } from './router.ts';
+import { readTicked } from './form-options.ts';
 
 export { freeText, storedAsTyped, type FieldResult, type FormField } from './form-fields.ts';
+export { FORM_SUBMIT_ACTION } from './form-cards.ts';
 
 export interface FormDefinition {
   name: string;
@@ -29,32 +31,11 @@ export interface FormDefinition {
 }
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
-/** Answers to 「要退出表单去执行它吗？」: run the command, or go on with the form. */
-const LEAVE_WORDS = new Set(['1', '执行', '是', '是的', '好', '离开']);
-const STAY_WORDS = new Set(['2', '继续', '填写', '继续填写', '否', '不', '不是']);
-/**
- * An answer a field accepts that is this long is that answer even when it starts with a command
- * word: a complaint's story that begins 「投诉…」 is not the command 投诉.
- */
-const LONG_ANSWER = 50;
-const CJK = /[\u3400-\u9fff]/;
-
 /** Forms are started by staff routes only; a session can outlive the binding, so it is checked again. */
 function asStaff(ctx: BotContext): StaffContext | undefined {
   return ctx.sender ? (ctx as StaffContext) : undefined;
 }
 const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先发送「绑定 绑定码」。';
-
-export const FORM_SUBMIT_ACTION = 'form.submit';
-
-/** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones (and, in a group, every phone) masked. */
-async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
-  if (options) return tickedLabels(value, options);
-  const text = await showAnswer(ctx, field, value);
-  // in a group every phone is masked, one typed into a reason or a note too
-  const masked = typeof field.sensitive === 'function' ? field.sensitive(text) : text;
-  return field.sensitive || ctx.chat.isGroup ? maskPhonesIn(masked) : masked;
-}
 
 /**
  * Guided forms for text channels (one question at a time, state in MongoDB so a restart mid-form
@@ -101,7 +82,7 @@ export class Forms {
     const { values, errors, typed } = await this.parseLines(ctx, def, prefillText, context);
     if (ctx.can.formCards) {
       // a value that did not parse stays in its field, with that field's own error under it
-      await ctx.reply(await this.card(ctx, def, values, typed, errors, context));
+      await ctx.reply(await formCard(ctx, def, values, typed, errors, context));
       return;
     }
     if (this.firstMissing(def, values) === -1 && Object.keys(errors).length === 0) {
@@ -174,7 +155,13 @@ export class Forms {
     const open: OpenForm = { _id, def, step: session.step, values, context: session.context as Record<string, string>, idx };
     const pending = session.pending ?? undefined;
     if (pending) {
-      if (LEAVE_WORDS.has(text)) return this.leaveAndRun(ctx, open, pending);
+      if (LEAVE_WORDS.has(text)) {
+        // the person chose the command they typed at the question: leave the form and run it
+        await FormSession.deleteOne({ _id });
+        await ctx.reply(`已退出「${def.title}」，没有保存。`);
+        await runCommand(ctx, pending);
+        return true;
+      }
       await FormSession.updateOne({ _id }, { $unset: { pending: 1 }, $set: { expiresAt: this.expiry(now) } });
       if (STAY_WORDS.has(text)) {
         // the command's text is this field's answer when the field takes it; else the question again
@@ -185,7 +172,7 @@ export class Forms {
       }
       // anything else is a new message to the form (an answer, or another command)
     }
-    const command = this.commandIn(ctx, text);
+    const command = commandAt(ctx, text);
     if (command) {
       const res = await readAndCheck(ctx, def.fields[idx]!, raw, open.context);
       if (!(res.ok && Array.from(text).length > LONG_ANSWER)) {
@@ -196,48 +183,11 @@ export class Forms {
           return false;
         }
         await FormSession.updateOne({ _id }, { $set: { pending: raw, expiresAt: this.expiry(now) } });
-        const field = def.fields[idx]!;
-        const stay = res.ok ? `2 把它填为「${field.label}」` : `2 继续填写「${field.label}」`;
-        await ctx.reply([`「${echo(text)}」是命令「${command.words[0]}」。要退出「${def.title}」去执行它吗？`, '1 执行（已填的内容不保存）', stay].join('\n'));
+        await ctx.reply(leaveQuestion(text, command, def.title, def.fields[idx]!.label, res.ok));
         return true;
       }
     }
     return this.answer(ctx, open, raw);
-  }
-
-  /**
-   * The command a message at a form question is: one the sender may use whose word stands apart
-   * (the whole message, or followed by a space, a number, a code…). A word running on into Chinese
-   * (「车辆维修」 as a category, 「客户说已改善」 as a note) is an answer.
-   */
-  private commandIn(ctx: StaffContext, text: string): CommandRoute | undefined {
-    const m = matchCommand(ctx.services.routes, text);
-    if (!m || !isAllowed(m.route.allow, ctx)) return undefined;
-    const head = stripCommandPrefix(text);
-    const word = matchWord(head, m.route.words)?.word ?? '';
-    const next = head.slice(word.length, word.length + 1);
-    return next === '' || !CJK.test(next) ? m.route : undefined;
-  }
-
-  /** The person chose to leave the form for the command they typed at a question: run it now. */
-  private async leaveAndRun(ctx: StaffContext, open: OpenForm, command: string): Promise<boolean> {
-    await FormSession.deleteOne({ _id: open._id });
-    await ctx.reply(`已退出「${open.def.title}」，没有保存。`);
-    const m = matchCommand(ctx.services.routes, normalizeText(command));
-    // the roles may have changed since the question
-    if (!m || !isAllowed(m.route.allow, ctx)) {
-      await ctx.reply(`你现在不能使用「${echo(normalizeText(command))}」。发送「帮助」查看你能用的命令。`);
-      return true;
-    }
-    // the command runs on the message it was typed in (handlers read the typed text for notes)
-    const run = Object.create(ctx, {
-      event: { value: { ...ctx.event, text: command } },
-      text: { value: normalizeText(command) },
-      args: { value: m.args, writable: true },
-    }) as StaffContext;
-    ctx.log.debug({ command: m.route.name, form: open.def.name }, 'command from a form question');
-    await runGuarded(m.route, run);
-    return true;
   }
 
   /** `raw` answers the form's current question: the next question, the same one again, or the submission. */
@@ -269,12 +219,10 @@ export class Forms {
       }
       notes = Object.values(cross);
       next = this.firstMissing(def, values);
-      await FormSession.updateOne({ _id, step: open.step }, { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } });
-      await ctx.reply([...notes, this.reask(def, next)].join('\n'));
-      return true;
     }
     await FormSession.updateOne({ _id, step: open.step }, { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } });
-    await ctx.reply(this.question(def, next));
+    // a field the form's rules refused is asked again, saying how to leave
+    await ctx.reply(notes.length ? [...notes, this.reask(def, next)].join('\n') : this.question(def, next));
     return true;
   }
 
@@ -298,7 +246,7 @@ export class Forms {
     const typed: Record<string, string> = {};
     const context = { ...(ctx.action?.value ?? {}) };
     delete context.form;
-    const options = await this.optionsOf(ctx, def, context);
+    const options = await fieldOptions(ctx, def, context);
     for (const field of def.fields) {
       const offered = options.get(field.key);
       if (offered) {
@@ -329,7 +277,7 @@ export class Forms {
       Object.assign(errors, cross ?? {});
     }
     if (Object.keys(errors).length) {
-      await ctx.updateCard(await this.card(ctx, def, values, typed, errors, context, options));
+      await ctx.updateCard(await formCard(ctx, def, values, typed, errors, context, options));
       await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
       return;
     }
@@ -340,62 +288,12 @@ export class Forms {
       return;
     }
     await def.submit(ctx, values, context);
-    const lines: string[] = [];
-    for (const f of def.fields) if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
-    const done: Card = {
-      title: def.title,
-      color: 'green',
-      lines,
-      note: `${ctx.sender.name} 已提交`,
-    };
     try {
-      await ctx.updateCard(done);
+      await ctx.updateCard(await submittedCard(ctx, def, values, options, ctx.sender.name));
     } catch (err) {
       // the record exists and submit has answered: a card that cannot be shown is not a failed submission
       ctx.log.error({ err, form: def.name }, 'submitted form card could not be updated or sent again');
     }
-  }
-
-  /**
-   * The form as a card: a parsed value in its display form (so submitting the card unchanged reads
-   * it back to the same value), a value that did not parse as it was typed, with its error.
-   */
-  private async card(
-    ctx: BotContext,
-    def: FormDefinition,
-    values: Record<string, string>,
-    typed: Record<string, string>,
-    errors: Record<string, string>,
-    context: Record<string, string>,
-    known?: Map<string, FormOption[]>,
-  ): Promise<Card> {
-    const options = known ?? (await this.optionsOf(ctx, def, context));
-    const fields: CardFormField[] = [];
-    for (const f of def.fields) {
-      const value = values[f.key];
-      fields.push({
-        key: f.key,
-        label: f.label,
-        placeholder: f.placeholder ?? f.prompt,
-        required: f.required,
-        value: f.key in typed ? typed[f.key] : value && !options.has(f.key) ? await this.showAnswer(ctx, f, value) : value,
-        error: errors[f.key],
-        ...(options.has(f.key) ? { options: options.get(f.key) } : {}),
-      });
-    }
-    return {
-      title: def.title,
-      color: Object.keys(errors).length ? 'red' : 'blue',
-      lines: Object.keys(errors).length ? ['请按红字提示修改后再提交。'] : ['填写后点「提交」。'],
-      form: { action: FORM_SUBMIT_ACTION, value: { ...context, form: def.name }, fields },
-    };
-  }
-
-  /** The options of the form's tick-list fields, as offered for this card (by field key). */
-  private async optionsOf(ctx: BotContext, def: FormDefinition, context: Record<string, string>): Promise<Map<string, FormOption[]>> {
-    const out = new Map<string, FormOption[]>();
-    for (const f of def.fields) if (f.options) out.set(f.key, await f.options(ctx, context));
-    return out;
   }
 
   /** Runs the form's cross-field rules and forgets the values they refuse, so those are asked again. */

@@ -1,4 +1,4 @@
-import chineseParseInt from 'chinese-parseint2';
+import { chinese_parseInt as chineseParseInt } from 'chinese-parseint2';
 
 /*
  * Chinese numerals as people write them (五十, 二百, 一千二百五, 两万五, 壹佰). The library reads the

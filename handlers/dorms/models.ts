@@ -93,6 +93,11 @@ const hygieneSchema = new Schema(
     items: { type: [new Schema({ key: String, label: String, pass: Boolean }, { _id: false })], default: [] },
     score: { type: Number, required: true },
     inspector: { type: personSchema, required: true },
+    /**
+     * #20: the inspector leads this dorm, so it is the leader's own check (自查): kept, shown, and
+     * left out of the ranking, which uses 综合部's or another leader's evaluations.
+     */
+    selfCheck: { type: Boolean, default: false },
     notes: { type: String, default: '' },
     at: { type: Date, required: true },
     /** Pictures sent right after the evaluation, as chat-platform references. */

@@ -78,7 +78,7 @@ export async function weeklySummary(services: Services, now: Date): Promise<stri
   const range = previousDays(now, services.config.timezone);
   const records = await recordsOf(range);
   const evals = await HygieneEvaluation.find({ date: { $gte: range.from, $lte: range.to } }).lean();
-  const ranking = evals.length ? rankDorms(evals.map((e) => ({ dorm: e.dorm, score: e.score, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) }))).map(rankLine) : [];
+  const ranking = evals.length ? rankDorms(evals.map((e) => ({ dorm: e.dorm, score: e.score, selfCheck: !!e.selfCheck, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) }))).map(rankLine) : [];
   const text = summaryText(range, summarize(records, s.repeatAbsences), ranking);
   await tellGeneralAffairs(services, text);
   return text;

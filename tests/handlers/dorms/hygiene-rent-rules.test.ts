@@ -56,6 +56,18 @@ describe('§3.3.2 卫生评比 ranking', () => {
     expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 85 分（2 次，不合格 1 项）');
     expect(rankLine(rows[3]!)).toBe('• 西区宿舍：本期未评比');
   });
+
+  it('leaves a leader\'s self-checks out of the mean and the rank, and shows them beside it (#20)', () => {
+    const self = (dorm: string, score: number) => ({ ...ev(dorm, score), selfCheck: true });
+    const rows = rankDorms([self('城南宿舍', 100), ev('城南宿舍', 70, 1), ev('城北宿舍', 80), self('东区宿舍', 95)], ['城南宿舍', '城北宿舍', '东区宿舍']);
+    expect(rows.map((r) => [r.rank, r.dorm, r.average, r.evaluations])).toEqual([
+      [1, '城北宿舍', 80, 1],
+      [2, '城南宿舍', 70, 1],
+      [null, '东区宿舍', null, 0],
+    ]);
+    expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 70 分（1 次，不合格 1 项；另有队长自查 1 次，平均 100 分，不计入排名）');
+    expect(rankLine(rows[2]!)).toBe('• 东区宿舍：本期未评比（仅队长自查 1 次，平均 95 分，不计入排名）');
+  });
 });
 
 describe('§3.3.4 the landlord’s account', () => {

@@ -6,13 +6,11 @@ import { complaintSettings } from './settings.ts';
 import { actor, applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
 import type { Category, ComplaintRecord } from './models.ts';
 import { required } from './steps.ts';
+import { ACCEPTORS, canConfirmCase, canReclassify } from './acceptance-rules.ts';
 import {
-  ACCEPTORS,
   CATEGORY_HINT,
   CATEGORY_LABELS,
   CATEGORY_SHORT,
-  canConfirmCase,
-  canReclassify,
   categoryFromExactWords,
   categoryFromWords,
   deadlinesFor,

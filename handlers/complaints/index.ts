@@ -6,8 +6,8 @@ import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from
 import { seenCommand, seenFromCard } from './responsible.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
 import { confirmCommand, confirmFromCard, reclassifyCommand, reclassifyForm, reclassifyFromCard } from './accept.ts';
+import { ACCEPTORS } from './acceptance-rules.ts';
 import {
-  ACCEPTORS,
   APPEALERS,
   REGISTRARS,
   VIEWERS,

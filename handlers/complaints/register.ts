@@ -11,9 +11,9 @@ import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
 import { clientByName, createClient } from '../clients/store.ts';
 import { actor, cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { acceptedAtOnce } from './acceptance-rules.ts';
 import {
   REGISTRARS,
-  acceptedAtOnce,
   CATEGORY_HINT,
   CATEGORY_LABELS,
   categoryFromWords,

@@ -43,6 +43,8 @@ const reportSchema = new Schema(
     at: { type: Date, required: true },
     by: { type: personSchema, required: true },
     late: { type: Boolean, default: false },
+    /** Made before 22:00 (§3.3.3) and not yet confirmed at or after it: a 预报 of who is expected in. */
+    preCurfew: { type: Boolean, default: false },
     entries: { type: [entrySchema], default: [] },
   },
   { _id: false },

@@ -11,7 +11,7 @@ import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan, yuanText } from '../../src/core/money.ts';
 import { actor, allDormNames, dormExists, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
-import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
+import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, maskAccount, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
 
 /*
@@ -113,7 +113,8 @@ export const rentForm: FormDefinition = {
       key: 'account',
       label: '账号',
       required: true,
-      sensitive: true,
+      // the leader who typed it sees it on the submitted card as everyone else does: masked
+      sensitive: maskAccount,
       prompt: '房东的银行账号（只有综合部和财务部能看到完整账号）',
       parse: (input) => {
         const a = parseAccount(input);

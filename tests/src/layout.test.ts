@@ -56,6 +56,11 @@ describe('layout', () => {
     expect(bad).toEqual([]);
   });
 
+  it('the command-line imports reach into no workflow: workflows declare their imports', () => {
+    const bad = filesUnder('src/cli').flatMap((f) => importsOf(f).filter(under('handlers')).map((t) => `${f} → ${t}`));
+    expect(bad).toEqual([]);
+  });
+
   it('keeps every source file under 400 lines', () => {
     const long = ['src', 'handlers', 'schedules']
       .flatMap(filesUnder)

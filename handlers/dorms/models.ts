@@ -43,6 +43,8 @@ const reportSchema = new Schema(
     at: { type: Date, required: true },
     by: { type: personSchema, required: true },
     late: { type: Boolean, default: false },
+    /** Made before 22:00 (§3.3.3) and not yet confirmed at or after it: a 预报 of who is expected in. */
+    preCurfew: { type: Boolean, default: false },
     entries: { type: [entrySchema], default: [] },
   },
   { _id: false },
@@ -128,6 +130,21 @@ const rentSchema = new Schema(
     changed: { type: Boolean, default: false },
     reportedBy: { type: personSchema, required: true },
     reportedAt: { type: Date, required: true },
+    /**
+     * The landlord or account against the dorm's last accepted report (rent-rules payeeChange):
+     * '' the same, 'changed', or 'new' (nothing accepted before). Anything but '' is paid only once
+     * 综合部 confirmed it (`payeeConfirmed`). Records from before this check are ''.
+     */
+    payeeChange: { type: String, enum: ['', 'changed', 'new'], default: '' },
+    /** The last accepted report's payee, shown beside the new one (old → new). */
+    lastPayee: {
+      type: new Schema({ period: { type: String, required: true }, landlord: { type: String, required: true }, bank: { type: String, default: '' }, account: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
+    payeeConfirmed: {
+      type: new Schema({ by: { type: personSchema, required: true }, at: { type: Date, required: true } }, { _id: false }),
+      default: null,
+    },
     paid: {
       type: new Schema(
         // always written whole (markPaid), so the inferred record type needs no cast

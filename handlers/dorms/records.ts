@@ -10,6 +10,7 @@ export function toRecord(rc: RollCallRecord): EveningRecord {
     asked: !!rc.askedAt,
     reportedAt: rc.report?.at ?? null,
     late: rc.report?.late ?? false,
+    preCurfew: rc.report?.preCurfew ?? false,
     entries: rc.report?.entries ?? [],
   };
 }

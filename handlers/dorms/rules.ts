@@ -14,6 +14,13 @@ export const CLAUSE = {
   rent: '§3.3.4',
 } as const;
 
+/**
+ * §3.3.3 要求员工22:00之前归宿: the roll call states who is in at 22:00. It is the rulebook's time,
+ * not a setting: the roll-call card may go out earlier (DORM_ROLLCALL_TIME), but a report made
+ * before 22:00 only says who is expected in (预报) and must be confirmed at or after 22:00.
+ */
+export const CURFEW = 22 * 60;
+
 // ── the evening's timetable (§3.3.3) ─────────────────────────────────────────
 
 /** Times of one evening, as minutes of the local day (21:45 → 1305). */
@@ -53,6 +60,8 @@ export function eveningOrderProblem(t: EveningTimes): string | undefined {
   if (sinceNoon(t.rollCall) >= 12 * 60) return 'the roll call must be between 12:00 and 23:59';
   if (!(sinceNoon(t.rollCall) < sinceNoon(t.chase))) return 'the chase time must come after the roll call';
   if (!(sinceNoon(t.chase) < sinceNoon(t.escalate))) return 'the escalation time must come after the chase time';
+  // the escalation lists dorms without a report of 22:00: it cannot come before a leader could make one
+  if (!(sinceNoon(CURFEW) < sinceNoon(t.escalate))) return `the escalation time must come after ${formatClock(CURFEW)} (§3.3.3 curfew)`;
   if (!(sinceNoon(t.escalate) <= sinceNoon(t.cutoff))) return 'the correction cut-off must not come before the escalation time (at the latest 11:59 the next morning)';
   return undefined;
 }
@@ -94,6 +103,19 @@ export function mayStillAsk(now: Date, date: string, t: EveningTimes, tz: string
 /** A report made after the escalation time is accepted and marked late (综合部 was already told). */
 export function isLate(reportedAt: Date, date: string, t: EveningTimes, tz: string): boolean {
   return reportedAt.getTime() >= eveningAt(date, t.escalate, tz).getTime();
+}
+
+/** The moment of 22:00 (§3.3.3) on evening `date`. */
+export function curfewAt(date: string, tz: string): Date {
+  return eveningAt(date, CURFEW, tz);
+}
+
+/**
+ * A report made before 22:00 is a 预报: who the leader expects in. It is kept and shown, but it is
+ * not the roll call of §3.3.3 until the leader confirms it (or corrects it) at or after 22:00.
+ */
+export function isPreCurfew(at: Date, date: string, tz: string): boolean {
+  return at.getTime() < curfewAt(date, tz).getTime();
 }
 
 /** Whether a leader may (still) report or correct evening `date` at `now`; the refusal says why. */
@@ -265,16 +287,41 @@ export function reportLine(entries: readonly Entry[]): string {
 // ── returns after curfew (归宿) ───────────────────────────────────────────────
 
 /**
- * `23:10` / `0:30` → that moment of evening `date`; no time means now. A return cannot be in the
- * future, nor before the roll call began.
+ * When a person was reported 未归 in the report that stands: the first version of the latest run
+ * of versions (上报, 更正, 确认) that list them 未归. Undefined when the report does not.
  */
-export function resolveReturnTime(text: string, now: Date, date: string, t: EveningTimes, tz: string): Date | string {
-  if (!text.trim()) return now;
-  const minutes = parseClock(text);
-  if (minutes === undefined) return `归宿时间「${text}」看不懂，请写成 23:10 这样的时间。`;
-  const at = eveningAt(date, minutes, tz);
-  if (at.getTime() > now.getTime()) return `归宿时间 ${text} 还没到，请写实际回来的时间。`;
-  if (at.getTime() < eveningAt(date, t.rollCall, tz).getTime()) return `归宿时间 ${text} 早于查房时间，请检查。`;
+export function absentSince(history: readonly { at: Date; entries?: readonly Entry[] | null }[], staffId: string): Date | undefined {
+  let since: Date | undefined;
+  for (const h of history) {
+    if (!h.entries) continue; // 归宿 and other notes carry no list
+    const absent = h.entries.some((e) => e.staffId === staffId && countsAsAbsence(e.status));
+    since = absent ? (since ?? new Date(h.at)) : undefined;
+  }
+  return since;
+}
+
+/**
+ * `23:10` / `0:30` → that moment of evening `date`; no time means now. A return cannot be in the
+ * future, nor before 22:00 (§3.3.3: back before 22:00 is not 未归 — the report is corrected), nor
+ * before the moment the person was reported 未归 (`absentAt`): a return can only follow the report
+ * that said they were out.
+ */
+export function resolveReturnTime(text: string, now: Date, date: string, tz: string, absentAt?: Date): Date | string {
+  let at = now;
+  if (text.trim()) {
+    const minutes = parseClock(text);
+    if (minutes === undefined) return `归宿时间「${text}」看不懂，请写成 23:10 这样的时间。`;
+    at = eveningAt(date, minutes, tz);
+    if (at.getTime() > now.getTime()) return `归宿时间 ${text} 还没到，请写实际回来的时间。`;
+  }
+  const shown = text.trim() || DateTime.fromJSDate(now, { zone: tz }).toFormat('HH:mm');
+  if (at.getTime() < curfewAt(date, tz).getTime()) {
+    return `归宿时间 ${shown} 早于 ${formatClock(CURFEW)}（${CLAUSE.curfew}）：${formatClock(CURFEW)} 前回来不算未归，不用登记归宿，请队长发送「查房 …」更正查房。`;
+  }
+  if (absentAt && at.getTime() < absentAt.getTime()) {
+    const reported = DateTime.fromJSDate(absentAt, { zone: tz }).toFormat('HH:mm');
+    return `归宿时间 ${shown} 早于 ${reported} 上报未归的时间，不能登记：归宿写上报之后回来的时间；如果上报时人其实已经回来，请发送「查房 …」更正查房。`;
+  }
   return at;
 }
 
@@ -287,6 +334,8 @@ export interface EveningRecord {
   asked: boolean;
   reportedAt: Date | null;
   late: boolean;
+  /** Only a 预报 made before 22:00, never confirmed at or after it: the evening counts as not reported. */
+  preCurfew?: boolean;
   entries: (Entry & { returnedAt?: Date | null })[];
 }
 
@@ -327,7 +376,8 @@ export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summ
     const d = dorms.get(r.dorm) ?? { dorm: r.dorm, asked: 0, onTime: 0, late: 0, missing: 0, onTimeRate: null };
     dorms.set(r.dorm, d);
     if (r.asked || r.reportedAt) d.asked++;
-    if (!r.reportedAt) d.missing++;
+    // a 预报 never confirmed at 22:00 is not the roll call §3.3.3 asks for
+    if (!r.reportedAt || r.preCurfew) d.missing++;
     else if (r.late) d.late++;
     else d.onTime++;
     for (const e of r.entries) {

@@ -348,8 +348,8 @@ describe('§4.5 签呈', () => {
     expect(refused).toContain('没有权限');
     await chat.say('dongshi', `签呈决定 ${id} 改为 不处罚队员，调整排班`);
     const c = await Complaint.findById(id).lean();
-    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员,调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
-    expect(c!.decision!.handling).toBe('不处罚队员,调整排班');
+    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员，调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
+    expect(c!.decision!.handling).toBe('不处罚队员，调整排班');
   });
 });
 

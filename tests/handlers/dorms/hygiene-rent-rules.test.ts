@@ -8,6 +8,10 @@ import {
   parseAccount,
   previousMonth,
   rentDue,
+  payeeChange,
+  mayConfirmPayee,
+  mayPayRent,
+  rentPeriodProblem,
 } from '../../../handlers/dorms/rent-rules.ts';
 
 describe('§3.3.1 the hygiene checklist', () => {
@@ -104,5 +108,37 @@ describe('§3.3.4 rent amounts and the monthly round', () => {
     expect(rentDue(1, 1, 10)).toEqual({ remind: true, escalate: false });
     expect(rentDue(12, 1, 10)).toEqual({ remind: true, escalate: true });
     expect(rentDue(3, 5, 10)).toEqual({ remind: false, escalate: false });
+  });
+});
+
+describe('§3.3.4 who is paid: the landlord and account against the last accepted report', () => {
+  const last = { landlord: '王房东', account: '6222021234567890123' };
+
+  it('is unchanged for the same landlord (spaces and punctuation aside) and account; changed otherwise; new without an accepted report', () => {
+    expect(payeeChange(last, { landlord: '王 房东', account: last.account })).toBe('');
+    expect(payeeChange(last, { landlord: '陈队长', account: last.account })).toBe('changed');
+    expect(payeeChange(last, { landlord: '王房东', account: '6217009876543219999' })).toBe('changed');
+    expect(payeeChange(null, last)).toBe('new');
+  });
+
+  it('is paid only once 综合部 confirmed a new or changed payee, and never confirmed by the leader who reported it', () => {
+    const waiting = { payeeChange: 'changed', payeeConfirmed: null, paid: null, reportedBy: { staffId: 'leader' } };
+    expect(mayPayRent(waiting)).toMatchObject({ ok: false, why: expect.stringContaining('综合部确认收款人') });
+    expect(mayConfirmPayee(waiting, 'leader')).toMatchObject({ ok: false, why: expect.stringContaining('不能确认自己申报') });
+    expect(mayConfirmPayee(waiting, 'ga')).toEqual({ ok: true });
+    const confirmed = { ...waiting, payeeConfirmed: { at: new Date() } };
+    expect(mayPayRent(confirmed)).toEqual({ ok: true });
+    expect(mayPayRent({ ...waiting, payeeChange: '' })).toEqual({ ok: true });
+    expect(mayConfirmPayee({ ...waiting, payeeChange: '' }, 'ga').ok).toBe(false);
+  });
+
+  it('takes rent months from two months back to next month', () => {
+    expect(rentPeriodProblem('2026-09', '2026-11')).toBeUndefined();
+    expect(rentPeriodProblem('2026-12', '2026-11')).toBeUndefined();
+    expect(rentPeriodProblem('2027-01', '2026-12')).toBeUndefined();
+    expect(rentPeriodProblem('2026-08', '2026-11')).toContain('2026-09 到 2026-12');
+    expect(rentPeriodProblem('2024-01', '2026-11')).toContain('2024-01 不能申报');
+    expect(rentPeriodProblem('2027-09', '2026-11')).toContain('不能申报');
+    expect(rentPeriodProblem('2026-11', '2027-01')).toBeUndefined();
   });
 });

@@ -72,9 +72,11 @@ describe('§3.3.4 rent reports', () => {
   const lines = (amount = '3500') => `房租申报\n月份: 2026-11\n金额: ${amount}\n房东姓名: 王房东\n开户行: 工商银行城南支行\n账号: ${ACCOUNT}\n备注: 无`;
 
   it('reaches 综合部 and 财务部 with the account in full; the leader sees it masked; 财务部 marks it paid once; an amount change is flagged', async () => {
+    // last month paid to the same landlord and account, so this one needs no 综合部 confirmation (rent-payee.test.ts)
     await RentReport.create({
       _id: '2026-10:城南宿舍', dorm: '城南宿舍', period: '2026-10', amountFen: 320000, landlord: '王房东', bank: '工商银行', account: ACCOUNT,
       reportedBy: { staffId: '', name: '陈队长' }, reportedAt: sh('10:00'),
+      paid: { method: '银行转账', date: '2026-10-05', by: { staffId: '', name: '孙财务' }, at: sh('10:00') },
     });
     const reply = await say('chen', lines());
     expect(reply).toContain('6222 **** **** 0123');

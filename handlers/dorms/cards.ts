@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { RollCallRecord } from './models.ts';
-import { CLAUSE, CURFEW, STATUS_LABELS, formatClock, notBack, reportLine, sinceNoon, type EveningTimes, type Summary } from './rules.ts';
+import { CLAUSE, CURFEW, STATUS_LABELS, formatClock, notBack, reportLine, sinceNoon, type EveningTimes } from './rules.ts';
+import { type Summary } from './figures-rules.ts';
 
 /*
  * What staff read about dorms: the roll-call card (Lark shows buttons and a form; WeChat and the

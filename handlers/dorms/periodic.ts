@@ -9,7 +9,8 @@ import { Staff } from '../../src/models/index.ts';
 import { HygieneEvaluation, RentReport } from './models.ts';
 import { recordsOf } from './records.ts';
 import { rentDue } from './rent-rules.ts';
-import { CLAUSE, previousDays, rollCallDuty, summarize } from './rules.ts';
+import { CLAUSE, rollCallDuty } from './rules.ts';
+import { previousDays, summarize } from './figures-rules.ts';
 
 /*
  * What is due once a day or a week, from DORM_SUMMARY_TIME on: the weekly summary to 综合部

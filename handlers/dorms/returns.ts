@@ -7,7 +7,8 @@ import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, absentSince, eveningOf, eveningRows, lastEveningDue, looksLikeDormName, resolveReturnTime, rollCallDuty, summarize } from './rules.ts';
+import { CLAUSE, STATUS_LABELS, absentSince, eveningOf, looksLikeDormName, resolveReturnTime, rollCallDuty } from './rules.ts';
+import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears

@@ -1,30 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  eveningAt,
-  eveningRows,
-  firstEveningOf,
-  lastEveningDue,
-  looksLikeDormName,
-  nearestDormNames,
-  eveningOf,
-  eveningOrderProblem,
-  isLate,
-  mayStillAsk,
-  newAbsences,
-  parseClock,
-  parseReport,
-  phaseAt,
-  previousDays,
-  reportLine,
-  reportWindow,
-  resolveReturnTime,
-  absentSince,
-  isPreCurfew,
-  rollCallDuty,
-  summarize,
-  type EveningRecord,
-  type EveningTimes,
-} from '../../../handlers/dorms/rules.ts';
+import { eveningAt, looksLikeDormName, nearestDormNames, eveningOf, eveningOrderProblem, isLate, mayStillAsk, newAbsences, parseClock, parseReport, phaseAt, reportLine, reportWindow, resolveReturnTime, absentSince, isPreCurfew, rollCallDuty, type EveningTimes } from '../../../handlers/dorms/rules.ts';
+import { eveningRows, firstEveningOf, lastEveningDue, previousDays, summarize, type EveningRecord } from '../../../handlers/dorms/figures-rules.ts';
 
 const TZ = 'Asia/Shanghai';
 const times: EveningTimes = { rollCall: parseClock('21:45')!, chase: parseClock('22:15')!, escalate: parseClock('22:45')!, cutoff: parseClock('08:00')! };

@@ -5,6 +5,7 @@ import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
 import type { Services } from './context.ts';
+import type { FileImport } from './imports.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -36,6 +37,8 @@ export interface Workflow {
    * since every instance runs it at every start.
    */
   start?: (services: Services) => Promise<void>;
+  /** Table files it imports from the command line (`npm run import -- <kind> <file>`). */
+  imports?: readonly FileImport[];
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -59,6 +62,8 @@ export interface Composition {
   rosterColumns: AnyRosterColumn[];
   /** Each workflow's start step, by workflow name. */
   starts: { name: string; run: (services: Services) => Promise<void> }[];
+  /** Every workflow's command-line imports. */
+  imports: FileImport[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -79,5 +84,6 @@ export function compose(installed: readonly Installed[]): Composition {
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
     starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
+    imports: workflows.flatMap((w) => w.imports ?? []),
   };
 }

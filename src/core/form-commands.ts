@@ -1,6 +1,7 @@
 import type { StaffContext } from './context.ts';
 import { isAllowed, matchCommand, runGuarded, type CommandRoute } from './router.ts';
 import { echo, matchWord, normalizeText, stripCommandPrefix } from './text.ts';
+import { tooLongForCommand } from './suggest.ts';
 
 /*
  * A command typed at a guided form's question (`提交报销` at 同行人数, `投诉列表 2026-13` at 客户地址) is
@@ -23,7 +24,8 @@ const CJK = /[\u3400-\u9fff]/;
  * (「车辆维修」 as a category, 「客户说已改善」 as a note) is an answer.
  */
 export function commandAt(ctx: StaffContext, text: string): CommandRoute | undefined {
-  const m = matchCommand(ctx.services.routes, text);
+  // a first line too long for a command is none anywhere (src/core/suggest.ts)
+  const m = tooLongForCommand(text) ? undefined : matchCommand(ctx.services.routes, text);
   if (!m || !isAllowed(m.route.allow, ctx)) return undefined;
   const head = stripCommandPrefix(text);
   const word = matchWord(head, m.route.words)?.word ?? '';

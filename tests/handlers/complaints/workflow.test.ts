@@ -405,8 +405,10 @@ describe('§3.1.3 time limits and escalation', () => {
     expect(overdue).toContain(id);
   });
 
-  it('masks the client phone in a reminder to a 队长 who accepted the case, and shows it to 人防部', async () => {
+  it('masks the client phone in a reminder to a 队长 who registered the case, and shows it to 人防部', async () => {
     const id = await register(registrationLines({ category: '扣服务费' }), 'duizhang');
+    // §4.1: a 队长's registration runs no clock until 客服部 accepts it (#20)
+    await chat.say('kefu', `确认投诉 ${id}`);
     const start = chat.sent.length;
     clock = new Date(clock.getTime() + 19 * H);
     expect((await sweepComplaints(bot.services)).reminded).toEqual([id]);

@@ -76,7 +76,7 @@ describe('guided forms', () => {
     clock = new Date(clock.getTime() + 31 * 60_000);
     const [closed, help] = await chat.say('boss', '帮助');
     expect(closed).toContain('太久没有填写');
-    expect(help).toContain('可以使用');
+    expect(help).toContain('常用的命令');
   });
 
   it('tells the person when the expiry sweep closes an idle form', async () => {
@@ -120,7 +120,7 @@ describe('a command typed at a form question', () => {
     await chat.say('boss', '添加人员');
     const replies = await chat.say('boss', '帮助');
     expect(replies[0]).toContain('已退出「添加人员」');
-    expect(replies.join('\n')).toContain('可以使用');
+    expect(replies.join('\n')).toContain('常用的命令');
     expect(await FormSession.countDocuments()).toBe(0);
     expect(await Staff.countDocuments()).toBe(0);
   });

@@ -54,7 +54,7 @@ async function run(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, composition.settings);
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);

@@ -57,7 +57,7 @@ export function runTableImport<C extends CheckResult>(command: TableImportComman
 
     let config: Config;
     try {
-      config = loadConfig();
+      config = loadConfig(process.env, composition.settings);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       err(e.message);

@@ -7,12 +7,7 @@ import { clientButtons, clientCard, type ClientCardData, type ComplaintView, typ
 import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
-import { loadClient, searchClients, type Person } from './store.ts';
-
-/** The person acting, as recorded in the change history and the logs. */
-export function actor(ctx: BotContext): Person {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
-}
+import { loadClient, searchClients } from './store.ts';
 
 export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): boolean {
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);

@@ -1,7 +1,8 @@
 import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { actor, applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord, FollowUp } from './models.ts';
 import { caseForSubmit, formStep, required } from './steps.ts';
 import { closing, recordFollowUp } from './followup.ts';

@@ -3,14 +3,15 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { echo, normalizeText } from '../../src/core/text.ts';
+import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
 import { clientByName, createClient } from '../clients/store.ts';
-import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
+import { cardFor, loadComplaint, notifyCase } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import {
   REGISTRARS,
   CATEGORY_HINT,
@@ -18,7 +19,6 @@ import {
   categoryFromWords,
   deadlinesFor,
   nextCheckAt,
-  parseClientPhone,
 } from './rules.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
@@ -46,7 +46,7 @@ function parseCategory(input: string): FieldResult {
 }
 
 function parsePhone(input: string): FieldResult {
-  const p = parseClientPhone(input);
+  const p = parsePhoneNumber(input);
   return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
 }
 

@@ -10,8 +10,8 @@ import { Staff } from '../../src/models/index.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
+import { actor } from '../../src/core/audit.ts';
 import {
-  actor,
   applyStep,
   cardFor,
   complaintFromAction,

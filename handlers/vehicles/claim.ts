@@ -7,7 +7,7 @@ import type { ClaimItem } from '../reimbursements/rules.ts';
 import { Trip } from './models.ts';
 import { loadTrip } from './common.ts';
 import { today, tripClaimProblem, tripCostItems } from './rules.ts';
-import { TRIP_NO_RE } from './trips.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /** Items per claim the reimbursement draft takes (handlers/reimbursements/items.ts MAX_ITEMS). */
 const MAX_ITEMS = 30;
@@ -39,7 +39,8 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
     await ctx.toast('报销需要员工身份：请先绑定你的员工档案（发送「绑定 绑定码」）。');
     return;
   }
-  const no = (ctx.action?.value.no ?? TRIP_NO_RE.exec(ctx.args)?.[0] ?? '').toUpperCase();
+  const typed = parseRecordNumber('CL', ctx.args);
+  const no = (ctx.action?.value.no ?? typed?.number ?? '').toUpperCase();
   if (!no) {
     await ctx.reply('请写明出车单号，例如：出车报销 CL-20261127-001（发送「出车记录」查看单号）');
     return;
@@ -55,7 +56,7 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
     return;
   }
   // §3.5.3 公司接洽人: the one who dealt with the station or garage; the driver unless named
-  const contact = ctx.args.replace(TRIP_NO_RE, '').trim().slice(0, 20) || ctx.sender.name;
+  const contact = (typed?.rest ?? ctx.args.trim()).slice(0, 20) || ctx.sender.name;
   const tz = ctx.services.config.timezone;
   const items: ClaimItem[] = tripCostItems(trip, today(trip.endedAt ?? ctx.services.now(), tz), contact);
   const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();

@@ -70,6 +70,23 @@ export function parseMobile(text: string): string | undefined {
   return MOBILE_RE.test(digits) ? digits : undefined;
 }
 
+/** A phone number someone outside the company gives: a mainland mobile, or a landline with area code (0571-88886666). */
+export function parsePhoneNumber(text: string): string | undefined {
+  const t = text.replace(/[\s()（）]/g, '').replace(/^\+?86-?/, '');
+  if (MOBILE_RE.test(t)) return t;
+  const land = /^(0\d{2,3})-?(\d{7,8})$/.exec(t);
+  if (land) return `${land[1]}-${land[2]}`;
+  return undefined;
+}
+
+/** A yes or a no in the words a question allows (有效/无效, 满意/不满意); undefined for anything else. The no words are tried first (不满意 is not 满意). */
+export function parseYesNo(text: string, yes: RegExp, noWords: RegExp): boolean | undefined {
+  const t = text.trim();
+  if (noWords.test(t)) return false;
+  if (yes.test(t)) return true;
+  return undefined;
+}
+
 /** What people type to skip a question or say "none": one list for forms and every parser. */
 export const NONE_WORDS: ReadonlySet<string> = new Set(['跳过', '无', '没有', '-', 'skip', 'none']);
 export function isNoneWord(text: string): boolean {

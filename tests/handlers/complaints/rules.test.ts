@@ -15,13 +15,13 @@ import {
   dueWork,
   followUpPlan,
   nextCheckAt,
-  parseClientPhone,
   parseComplaintNumber,
   planDone,
   timeLimitFor,
   toldOnProblem,
 } from '../../../handlers/complaints/rules.ts';
 import type { Role } from '../../../src/core/types.ts';
+import { parsePhoneNumber } from '../../../src/core/text.ts';
 
 const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
 const limits = { general: 72, fee_deduction: 24, unjustified: 120 };
@@ -214,9 +214,9 @@ describe('§3.1.9 告知日期', () => {
 
 describe('the 客户投诉登记表 fields', () => {
   it('accepts mobile and landline phones, refuses others', () => {
-    expect(parseClientPhone('138 0000 0001')).toBe('13800000001');
-    expect(parseClientPhone('0571-88886666')).toBe('0571-88886666');
-    expect(parseClientPhone('12345')).toBeUndefined();
+    expect(parsePhoneNumber('138 0000 0001')).toBe('13800000001');
+    expect(parsePhoneNumber('0571-88886666')).toBe('0571-88886666');
+    expect(parsePhoneNumber('12345')).toBeUndefined();
   });
 
   it('reads 受理编号 as people type it', () => {

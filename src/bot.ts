@@ -49,6 +49,7 @@ export class Bot {
       forms,
       routes: opts.routes ?? opts.workflows.routes,
       now: opts.now ?? (() => new Date()),
+      extensions: opts.workflows.extensions,
     };
     this.app = new BotApp(this.services.routes, this.services);
     this.scheduler = new Scheduler(

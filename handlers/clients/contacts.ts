@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
+import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
 import { normalizeText, tidyText } from '../../src/core/text.ts';

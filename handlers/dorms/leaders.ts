@@ -3,7 +3,7 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { StaffCardButtons } from '../../src/core/router.ts';
-import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/staff.ts';
+import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/api.ts';
 import { DORM_MANAGERS, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { DormLeader } from './models.ts';

@@ -238,7 +238,7 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
   await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
 }
 
-/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip. */
+/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip (tripCostCheck). */
 export async function claimantTrips(staffId: string): Promise<{ _id: string; plate: string }[]> {
   return (await Trip.find({ 'driver.staffId': staffId }, { _id: 1, plate: 1 }).sort({ startedAt: -1 }).limit(500).lean()).map((t) => ({ _id: String(t._id), plate: t.plate }));
 }

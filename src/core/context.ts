@@ -2,6 +2,7 @@ import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
 import type { Attachment, BotEvent, Card, CardAction, CardButton, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
 import type { Outbox } from './outbox.ts';
+import type { Extensions } from './extensions.ts';
 
 /** The person behind a message: a staff record, or a BOT_ADMINS identity not yet bound to one. */
 export interface Sender {
@@ -28,6 +29,8 @@ export interface Services {
   forms: FormService;
   routes: RouteTable;
   now(): Date;
+  /** What other workflows added to a workflow's extension points (src/core/extensions.ts). */
+  extensions: Extensions;
 }
 
 /**

@@ -5,7 +5,7 @@ import { emptyToUndefined, intIn, optionalString, type SettingsSlice } from './c
 /**
  * Every setting the bot reads, parsed once at start-up. A bad value stops the bot with a message
  * that names the variable and how to fix it (see `ConfigError`). Keep `.env.example` and the
- * README's table in step with this file.
+ * table in docs/configuration.md in step with this file.
  */
 
 const identityList = z.preprocess(
@@ -73,9 +73,10 @@ const coreSchema = z.object(coreShape);
 export type RawConfig = z.infer<typeof coreSchema>;
 
 /**
- * Every variable the bot reads with these workflows installed (the README and .env.example list each
- * one). The slices come from the caller (`composition.settings`): this file never imports the
- * composition, since every workflow imports the Config type through src/core/context.ts.
+ * Every variable the bot reads with these workflows installed (docs/configuration.md and
+ * .env.example list each one). The slices come from the caller (`composition.settings`): this file
+ * never imports the composition, since every workflow imports the Config type through
+ * src/core/context.ts.
  */
 export function configVariables(slices: readonly SettingsSlice[]): string[] {
   return [...Object.keys(coreShape), ...slices.flatMap((s) => Object.keys(s.shape))];

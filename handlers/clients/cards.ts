@@ -1,4 +1,5 @@
 import { formatDate, formatDateTime } from '../../src/core/numbering.ts';
+import { maskPhonesIn } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import type { ClientLogRecord, ClientRecord, PromiseRecord } from './models.ts';
 import {
@@ -17,7 +18,8 @@ import {
 
 /*
  * The client card (客户档案) and list lines, built from records already read. Phones are shown in
- * full only when the caller says the viewer may see them (rules.maySeeClientPhones).
+ * full only when the caller says the viewer may see them (rules.maySeeClientPhones); otherwise every
+ * phone on the card is masked, wherever in the record it was typed.
  */
 
 /** What a card shows of a contact log or a promise: the stored record's fields, read with `.lean()`. */
@@ -123,7 +125,8 @@ export function clientCard(c: ClientRecord, data: ClientCardData, o: ClientCardO
   return {
     title: o.title ?? `客户档案：${c.name}`,
     color: c.status === 'lost' ? 'grey' : 'blue',
-    lines,
+    // a phone written into an address, a note, a title or a visit report is still a client's phone
+    lines: o.fullPhone ? lines : lines.map(maskPhonesIn),
     buttons: o.buttons?.length ? o.buttons : undefined,
     note: o.note,
   };

@@ -4,7 +4,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, tidyText } from '../../src/core/text.ts';
+import { normalizeText, tidyText, typedTail } from '../../src/core/text.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -13,6 +13,7 @@ import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { clientFromAction, findOneClient } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { maskPhonesIn } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
 import { loadClient, recordContact } from './store.ts';
@@ -190,7 +191,7 @@ function formFromCard(plain: FormDefinition, withComplaint: FormDefinition) {
 /** 承诺完成 <编号> [说明]: the owner (or 客服部) marks a promise kept; reminders stop. */
 export async function promiseDone(ctx: BotContext): Promise<void> {
   const [first = '', ...note] = ctx.args.split(/\s+/);
-  await markDone(ctx, first, note.join(' '));
+  await markDone(ctx, first, typedTail(ctx.event.text ?? '', note.join(' ')));
 }
 
 export async function promiseDoneFromCard(ctx: BotContext): Promise<void> {
@@ -241,7 +242,9 @@ export async function listPromises(ctx: BotContext): Promise<void> {
     await ctx.reply(`没有未完成的承诺（${label}）。`);
     return;
   }
-  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${promiseLine(p, now, tz)}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+  // a promise may quote a client's phone (回电 137…): masked where a group reads it
+  const shown = (line: string) => (ctx.chat.isGroup ? maskPhonesIn(line) : line);
+  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${shown(promiseLine(p, now, tz))}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
 }
 
 /** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */

@@ -1,6 +1,7 @@
 import type { ClientDirectory, ClientEntry } from '../complaints/api.ts';
 import { Client, type ClientRecord } from './models.ts';
-import { clientByName, createClient, escapeRegex } from './store.ts';
+import { escapeRegex } from '../../src/core/text.ts';
+import { clientByName, createClient } from './store.ts';
 
 const entry = (c: Pick<ClientRecord, '_id' | 'name'> & Partial<Pick<ClientRecord, 'address' | 'phone'>>): ClientEntry => ({
   id: String(c._id),

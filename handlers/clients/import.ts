@@ -1,9 +1,11 @@
-import { Staff } from '../../src/models/index.ts';
+import path from 'node:path';
+import { staffNamed } from '../../src/roster/names.ts';
 import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableFormat } from '../../src/core/table-file.ts';
 import { CLIENT_SHEET, validateClientRows, type ClientEntry, type ClientIssue, type Field } from './sheet.ts';
 import { clientByName, createClient, saveClient, type Person } from './store.ts';
 import { mayOwn, type ClientFields } from './rules.ts';
 import type { Role } from '../../src/core/types.ts';
+import type { FileImport } from '../../src/core/imports.ts';
 
 /*
  * The client list import (I.2.8 客户信息资料库), by the roster import's rules: CSV or XLSX, header in
@@ -16,12 +18,12 @@ import type { Role } from '../../src/core/types.ts';
 /** Owners are named; each must be one active 客服部 member or team leader. Returns ids or row errors. */
 export async function resolveOwners(entries: readonly ClientEntry[]): Promise<{ owners: Map<string, Person>; errors: ClientIssue[] }> {
   const names = [...new Set(entries.map((e) => e.input.owner).filter((n): n is string => Boolean(n)))];
-  const staff = names.length ? await Staff.find({ name: { $in: names }, active: true }, { name: 1, roles: 1 }).lean() : [];
   const owners = new Map<string, Person>();
   const problem = new Map<string, string>();
   for (const n of names) {
-    const found = staff.filter((s) => s.name === n);
-    if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: n });
+    // 「张 三」 is 张三 (core nameKey); the owner is recorded by the roster's spelling
+    const found = await staffNamed(n, { active: true }, 2);
+    if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
     else if (found.length > 1) problem.set(n, `负责人「${n}」有重名，请先在人员里区分`);
     else problem.set(n, found.length ? `负责人「${n}」不是客服部或队长` : `负责人「${n}」不在人员名单里（或已停用）`);
   }
@@ -74,7 +76,8 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
     const fields: Partial<ClientFields> = {};
     // an empty cell leaves the field as it is (a new record gets the default)
     for (const col of check.columns) {
-      if (input[col] === undefined) continue;
+      // the row names the record; a record keeps its name as first written (「ABC 物业」 finds 「ABC物业」)
+      if (input[col] === undefined || col === 'name') continue;
       if (col === 'owner') fields.owner = check.owners.get(input.owner!)!;
       else (fields as Record<string, unknown>)[col] = input[col];
     }
@@ -100,3 +103,26 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
   }
   return result;
 }
+
+/** `npm run import -- clients <客户名单.xlsx>` (also `npm run import-clients`). */
+export const clientListImport: FileImport<ClientFileCheck> = {
+  kind: 'clients',
+  describe: '客户名单（客户信息资料库 I.2.8）',
+  usage: `<客户名单.csv 或 .xlsx> [--dry-run] [--by 姓名]
+  --dry-run  只检查并显示将会新增/更新多少个客户，不写入数据库
+  --by       修改记录里写的导入人（默认「命令行导入」）
+表头（第 1 行）：客户名称 必填；地址、电话、联系人（姓名 职务 电话；多人用分号隔开）、驻点、状态（现有/潜在/已流失）、负责人、电话回访周期、拜访周期、备注 可选。`,
+  takesBy: true,
+  noFile: '请指定要导入的客户名单文件。',
+  rerun: '可以直接重新运行，已导入的客户不会重复。',
+  // owners are looked up in the staff list
+  checkReadsDatabase: true,
+  check: (file) => checkClientFile(file),
+  refused: (rows) => (rows ? `客户名单有 ${rows} 行有问题，没有导入任何客户。请改正后重新导入：` : '没有导入任何客户：'),
+  apply: async (checked, { file, dryRun, by }) => {
+    const r = await importClients(checked, { staffId: '', name: by }, new Date(), dryRun);
+    const counts = `新增 ${r.created} 个，更新 ${r.updated} 个，未变 ${r.unchanged} 个`;
+    const name = path.basename(file);
+    return dryRun ? `试运行（--dry-run），没有写入数据库。${name} 共 ${checked.entries.length} 个客户，导入后将：${counts}。` : `已导入 ${name}（${checked.entries.length} 个客户）：${counts}。`;
+  },
+};

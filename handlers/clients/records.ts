@@ -1,8 +1,8 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText } from '../../src/core/text.ts';
+import { normalizeText, typedTail } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
-import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
 import { cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
@@ -26,7 +26,7 @@ async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true;
     if (ctx.sender?.staffId && mayOwn([...ctx.sender.roles])) return { ok: true, owner: actor(ctx) };
     return { ok: false, error: '负责人须是客服部或队长。' };
   }
-  const staff = await Staff.find({ name: t, active: true }, { name: 1, roles: 1 }).lean();
+  const staff = await staffNamed(t, { active: true });
   if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${t}」，请先在人员里区分姓名。` };
   const s = staff[0];
   if (!s) return { ok: false, error: `人员名单里没有「${t}」（或已停用），请写负责人的姓名。` };
@@ -100,7 +100,9 @@ export const addClientForm: FormDefinition = {
   allow: KEEPERS,
   fields: clientFields(false),
   async validate(_ctx, values): Promise<Record<string, string>> {
-    return (await clientByName(values.name ?? '')) ? { name: `已有客户「${values.name}」。要修改请发送「修改客户 ${values.name}」。` } : {};
+    // 「ABC 物业」 is 「ABC物业」: the answer names the client as it is on record
+    const existing = await clientByName(values.name ?? '');
+    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : {};
   },
   async submit(ctx, values) {
     const r = await fieldsFrom(ctx, values);
@@ -267,7 +269,7 @@ export async function archiveClient(ctx: BotContext): Promise<void> {
     await ctx.reply(`客户「${c.name}」已经是已流失。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
     return;
   }
-  const why = reason.join(' ').trim();
+  const why = typedTail(ctx.event.text ?? '', reason.join(' '));
   const saved = await saveClient(String(c._id), { status: 'lost', archivedAt: ctx.services.now() }, actor(ctx), why ? `归档：${why}` : '归档', ctx.services.now());
   if (!saved.ok) {
     await ctx.reply('没有归档：别人正在同时修改这个客户，请稍后再试。');

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
-import { maskPhone, parsePhoneNumber } from '../../src/core/text.ts';
+import { findPhones, maskPhone, maskPhonesIn, phoneText } from '../../src/core/text.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
@@ -52,16 +52,10 @@ export function maySeeClientPhones(viewer: Viewer, client: { owner?: { staffId?:
   return Boolean(viewer.staffId && client.owner?.staffId && client.owner.staffId === viewer.staffId);
 }
 
-/** 13712345678 → 137****5678; 0571-88886666 → 0571-****6666. */
-export function maskClientPhone(phone: string): string {
-  if (!phone) return '';
-  const land = /^(0\d{2,3}-)\d+(\d{4})$/.exec(phone);
-  return land ? `${land[1]}****${land[2]}` : maskPhone(phone);
-}
-
+/** A client phone as this viewer may see it: in full, or masked (137****5678, 0571-****6666). */
 export function showPhone(phone: string, full: boolean): string {
   if (!phone) return '';
-  return full ? phone : maskClientPhone(phone);
+  return full ? phone : maskPhone(phone);
 }
 
 // ── Contacts and posts as typed in one field ──
@@ -80,14 +74,14 @@ export function parseContacts(text: string): { ok: true; contacts: Contact[] } |
   if (parts.length > 10) return { ok: false, error: '联系人最多 10 位，请只留常联系的人。' };
   const contacts: Contact[] = [];
   for (const part of parts) {
-    const tokens = part.split(/\s+/);
-    let phone = '';
+    // a phone typed in groups (137 0000 3333, (0755)8888 6666) is one phone, not words of the title
+    const hit = findPhones(part).find((p) => p.kind !== 'service');
+    const phone = hit ? phoneText(hit) : '';
+    const rest = hit ? `${part.slice(0, hit.start)} ${part.slice(hit.end)}` : part;
     const words: string[] = [];
-    for (const tok of tokens) {
-      const p = /\d{5,}/.test(tok) ? parsePhoneNumber(tok) : undefined;
-      if (p && !phone) phone = p;
-      else if (/\d{5,}/.test(tok)) return { ok: false, error: `「${part}」里的电话「${tok}」不对：请填 11 位手机号或带区号的座机。` };
-      else words.push(tok);
+    for (const tok of rest.split(/\s+/).filter(Boolean)) {
+      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${part}」里的电话「${tok}」不对：请填 11 位手机号或带区号的座机。` };
+      words.push(tok);
     }
     const [name = '', ...title] = words;
     if (!name) return { ok: false, error: `「${part}」缺少联系人姓名。${CONTACTS_HINT}` };
@@ -274,11 +268,6 @@ export function diffClient(before: Partial<ClientFields>, next: Partial<ClientFi
 export function changeText(c: Change, fullPhone: boolean): string {
   const show = (v: string) => (!v ? '（空）' : PHONE_FIELDS.includes(c.field) && !fullPhone ? maskPhonesIn(v) : v);
   return `${FIELD_LABELS[c.field]}：${show(c.from)} → ${show(c.to)}`;
-}
-
-/** Masks every phone number inside a text (a contacts list, an old value). */
-export function maskPhonesIn(text: string): string {
-  return text.replace(/0\d{2,3}-\d{7,8}|1[3-9]\d{9}/g, (p) => maskClientPhone(p));
 }
 
 // ── Due dates as typed (a promise's day; past dates such as a visit's use core resolveDate) ──

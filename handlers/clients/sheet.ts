@@ -1,4 +1,5 @@
 import type { TableRow, TableSpec } from '../../src/core/table-file.ts';
+import { nameKey } from '../../src/core/text.ts';
 import { parseClientInput, type ClientInput, type ClientInputField } from './input.ts';
 import { FIELD_LABELS } from './rules.ts';
 
@@ -66,8 +67,9 @@ export function validateClientRows(rows: readonly TableRow<Field>[]): { entries:
     else problems.push(...parsed.errors);
     const name = values.name?.trim();
     if (name) {
-      const first = firstRowOf.get(name);
-      if (first === undefined) firstRowOf.set(name, row);
+      // 「ABC 物业」 and 「ABC物业」 are one client (nameKey)
+      const first = firstRowOf.get(nameKey(name));
+      if (first === undefined) firstRowOf.set(nameKey(name), row);
       else problems.push(`客户「${name}」与第 ${first} 行重复，同一个客户只能出现一次`);
     }
     if (problems.length) errors.push({ row, message: `第 ${row} 行：${problems.join('；')}` });

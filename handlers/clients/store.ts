@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { normalizeText } from '../../src/core/text.ts';
+import { escapeRegex, nameKey, normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { renameClientOnComplaints } from '../complaints/api.ts';
 import { Client, ClientName, type ClientRecord } from './models.ts';
@@ -46,13 +46,8 @@ export async function loadClient(id: string): Promise<ClientRecord | null> {
   return withDefaults(await Client.findById(id).lean<Partial<ClientRecord>>());
 }
 
-/** A name as the name key holds it: full-width folded, spaces collapsed, lower-cased. */
-export function nameKey(name: string): string {
-  return normalizeText(name).replace(/\s+/g, ' ').toLowerCase();
-}
-
 /** A key whose client is gone or renamed this long ago is left over from a write cut short. */
-const STALE_KEY_MS = 60_000;
+export const STALE_KEY_MS = 60_000;
 
 /**
  * Claims `name` for the client (a unique insert): false when another client holds it. A key left
@@ -83,8 +78,9 @@ async function releaseName(name: string, clientId: string): Promise<void> {
 }
 
 /**
- * The client of exactly this name: two reads by _id (the name key, then the record). A record
- * made before name keys existed is found by the old query (a scan) and keyed for next time.
+ * The client of this name however it is spaced, cased or punctuated (nameKey): two reads by _id
+ * (the name key, then the record). A record made before name keys existed is found by the old
+ * query (a scan) and keyed for next time.
  */
 export async function clientByName(name: string): Promise<ClientRecord | null> {
   const key = nameKey(name);
@@ -95,10 +91,6 @@ export async function clientByName(name: string): Promise<ClientRecord | null> {
   const old = withDefaults(await Client.findOne({ name: { $in: [...new Set([name.trim(), normalizeText(name)])] } }).lean<Partial<ClientRecord>>());
   if (old) await claimName(old.name, String(old._id));
   return old;
-}
-
-export function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** What 客户 <关键词> searches: name, contacts, every phone (digits only too) and posts. */

@@ -1,4 +1,5 @@
 import { complaintSettings } from './settings.ts';
+import { typedTail } from '../../src/core/text.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
@@ -32,14 +33,16 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
   const example = '改善效果 TS-20261127-003 有效 客户反映队员已按时到岗';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
-  const [word = '', ...note] = found.rest.split(/\s+/);
+  const [word = '', ...words] = found.rest.split(/\s+/);
+  // the note is stored as typed (full-width punctuation kept); the command was read folded
+  const note = [typedTail(ctx.event.text ?? '', words.join(' '))].filter(Boolean);
   const effective = parseEffective(word);
   if (effective === undefined) {
     await ctx.reply(`请写明「有效」或「无效」，例如：${example}`);
     return;
   }
   const c = found.c;
-  if (await refused(ctx, canConfirmEffect(c, has(ctx)))) return;
+  if (await refused(ctx, canConfirmEffect(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const effect = { effective, note: note.join(' '), by: actor(ctx), at: now };
   const set: Partial<ComplaintRecord> = { effect, measuresDue: !effective };
@@ -152,7 +155,7 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
   const found = fromCard ? { c: await complaintFromAction(ctx), rest: '' } : await findComplaint(ctx, ctx.args, '再次回访 TS-20261127-003 7');
   const c = found?.c;
   if (!c) return;
-  if (await refused(ctx, canPlanFollowUp(c, has(ctx)))) return;
+  if (await refused(ctx, canPlanFollowUp(c, has(ctx), ctx.sender.staffId))) return;
   const days = Number(found.rest.trim() || complaintSettings.of(ctx.services.config).followUpDays[0]);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     await ctx.reply('天数请写 1 到 365 的整数，例如：再次回访 TS-20261127-003 7');
@@ -167,11 +170,11 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
 // ─── reopening a closed case ────────────────────────────────────────────────
 
 async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): Promise<void> {
-  if (await refused(ctx, canReopen(c, has(ctx)))) return;
+  if (await refused(ctx, canReopen(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   // what this round found and decided stays on the record, shown under 【第 n 轮】
-  const round = { reopenedAt: now, reopenedBy: actor(ctx), reason, investigation: c.investigation, decision: c.decision, effect: c.effect, result: c.result, appeal: c.appeal, followUps: c.followUps };
+  const round = { reopenedAt: now, reopenedBy: actor(ctx), reason, investigation: c.investigation, decision: c.decision, effect: c.effect, result: c.result, appeal: c.appeal, followUps: c.followUps, responsible: c.responsible };
   const set: Partial<ComplaintRecord> = {
     status: 'registered',
     dueAt,
@@ -197,7 +200,7 @@ export async function reopen(ctx: StaffContext): Promise<void> {
   const example = '重开投诉 TS-20261127-003 客户反映问题再次发生';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
-  const reason = found.rest.trim();
+  const reason = typedTail(ctx.event.text ?? '', found.rest);
   if (!reason) {
     await ctx.reply(`请写明重开原因，例如：${example}`);
     return;

@@ -1,4 +1,5 @@
 import type { StaffContext } from '../../src/core/context.ts';
+import { typedTail } from '../../src/core/text.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
@@ -18,7 +19,7 @@ export async function fileAppeal(ctx: StaffContext): Promise<void> {
   const example = '签呈 TS-20261127-003 责任不在队员，客户要求过分';
   const found = await findComplaint(ctx, ctx.args, example);
   if (!found) return;
-  const reason = found.rest.trim();
+  const reason = typedTail(ctx.event.text ?? '', found.rest);
   if (!reason) {
     await ctx.reply(`请写明签呈理由，例如：${example}`);
     return;
@@ -96,5 +97,6 @@ export async function ruleCommand(ctx: StaffContext): Promise<void> {
     await ctx.reply(`请写明「维持」或「改为 新处理方式」，例如：${example}`);
     return;
   }
-  await rule(ctx, found.c, m[1] === '改为' ? m[2]!.trim() : '', m[1] === '维持' ? m[2]!.trim() : '');
+  const said = typedTail(ctx.event.text ?? '', m[2]!);
+  await rule(ctx, found.c, m[1] === '改为' ? said : '', m[1] === '维持' ? said : '');
 }

@@ -17,7 +17,7 @@ export interface ClientEntry {
 }
 
 export interface ClientDirectory {
-  /** The client record of exactly this name. */
+  /** The client record of this name, however it is spaced or cased. */
   byName(name: string): Promise<ClientEntry | undefined>;
   /** At most `limit` clients whose name contains `text`. */
   search(text: string, limit: number): Promise<ClientEntry[]>;

@@ -5,6 +5,8 @@ import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } f
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
+import { confirmCommand, confirmFromCard, reclassifyCommand, reclassifyForm, reclassifyFromCard } from './accept.ts';
+import { ACCEPTORS } from './acceptance-rules.ts';
 import {
   APPEALERS,
   REGISTRARS,
@@ -31,11 +33,13 @@ import {
 export const complaints: Workflow = {
   name: 'complaints',
   title: '客户投诉',
-  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm, measuresForm, reopenForm],
+  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm, measuresForm, reopenForm, reclassifyForm],
   models: complaintModels,
   settings: complaintSettings,
   commands: [
-    { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话，填写的以填写为准；补登加一行「受理日期: 11-25 14:30」）', example: '登记投诉 万达物业', handler: registerComplaint },
+    { name: 'complaints.register', words: ['登记投诉', '投诉登记', 'newcomplaint'], allow: REGISTRARS, summary: '登记客户投诉（逐项填写；已登记的客户自动带出地址电话，填写的以填写为准；补登加一行「受理日期: 11-25 14:30」）。客服部以外登记的待客服部确认受理（§4.1）', example: '登记投诉 万达物业', handler: registerComplaint },
+    { name: 'complaints.confirm', words: ['确认投诉', 'confirmcomplaint'], allow: ACCEPTORS, summary: '客服部确认受理别人登记的投诉，可同时改分类（须写原因）；处理时限从确认时按分类起算（§4.1、§3.1.3）', example: '确认投诉 TS-20261127-003 扣服务费 客户依合同要求扣服务费', handler: confirmCommand },
+    { name: 'complaints.reclassify', words: ['改分类', 'reclassify'], allow: ACCEPTORS, summary: '客服部修改投诉分类（须写原因，拟定处理前；登记人本人不能改），处理时限按受理时间重算（§2、§3.1.3）', example: '改分类 TS-20261127-003 扣服务费 客户依合同要求扣服务费', handler: reclassifyCommand },
     { name: 'complaints.show', words: ['投诉', 'complaint'], allow: VIEWERS, summary: '查看一件投诉的完整记录', example: '投诉 TS-20261127-003', handler: showComplaint },
     { name: 'complaints.list', words: ['投诉列表', 'complaints'], allow: VIEWERS, summary: '按状态、分类、客户或日期列出投诉', example: '投诉列表 待调查', handler: listComplaints },
     { name: 'complaints.overdue', words: ['逾期投诉', 'overdue'], allow: VIEWERS, summary: '列出超过处理时限的投诉', example: '逾期投诉', handler: listOverdue },
@@ -58,6 +62,8 @@ export const complaints: Workflow = {
   actions: [
     { action: 'complaints.show', allow: VIEWERS, handler: showFromCard },
     { action: 'complaints.told', allow: REGISTRARS, handler: toldFromCard },
+    { action: 'complaints.confirm', allow: ACCEPTORS, handler: confirmFromCard },
+    { action: 'complaints.reclassify', allow: ACCEPTORS, handler: reclassifyFromCard },
     { action: 'complaints.investigate', allow: ['guard_ops'], handler: investigate.action },
     { action: 'complaints.decide', allow: ['customer_service'], handler: decide.action },
     { action: 'complaints.result', allow: ['customer_service'], handler: tellResult.action },

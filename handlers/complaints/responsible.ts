@@ -1,6 +1,7 @@
 import type { Services, StaffContext } from '../../src/core/context.ts';
 import { notify, recipientsOf } from '../../src/core/notify.ts';
 import { Staff } from '../../src/models/index.ts';
+import { maskPhonesIn } from '../../src/core/text.ts';
 import type { Card } from '../../src/core/types.ts';
 import { applyStep, findComplaint, fmt, loadComplaint } from './common.ts';
 import type { ComplaintRecord, Responsible } from './models.ts';
@@ -35,13 +36,14 @@ function noticeCard(c: ComplaintRecord, r: Responsible, services: Pick<Services,
   return {
     title: `投诉责任告知：${c._id}`,
     color: 'orange',
+    // the reason or the finding may quote the client's number as it was typed
     lines: [
       `客户：${c.clientName}　受理日期：${fmt(services, c.acceptedAt)}`,
       `投诉缘由：${c.reason}`,
       `人防部调查：${i?.cause ?? ''}`,
       `你被确定为：${r.as === 'guard' ? '责任队员' : '责任队长'}`,
       `改善对策：${i?.measures ?? ''}`,
-    ],
+    ].map(maskPhonesIn),
     buttons: [{ label: '已阅确认', action: 'complaints.seen', value: { id: c._id }, style: 'primary' }],
     note: `请看完后点「已阅确认」，或发送「已阅 ${c._id}」（§3.2.3）。`,
   };

@@ -7,6 +7,7 @@ import type { BotContext, StaffContext, StaffHandler } from '../../src/core/cont
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
@@ -42,7 +43,8 @@ import {
   type Verdict,
 } from './rules.ts';
 
-export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
+/** A step's rule: the viewer's roles, and who they are (#20: nobody acts on their own case). */
+export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean, me?: string) => Verdict;
 
 /**
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
@@ -50,7 +52,7 @@ export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
  */
 export function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: StaffHandler; action: StaffHandler } {
   const start = async (ctx: StaffContext, c: ComplaintRecord, prefill: string) => {
-    if (await refused(ctx, rule(c, has(ctx)))) return;
+    if (await refused(ctx, rule(c, has(ctx), ctx.sender.staffId))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
   };
   return {
@@ -72,7 +74,7 @@ export async function caseForSubmit(ctx: StaffContext, context: Record<string, s
     await ctx.reply('找不到这件投诉，没有保存。');
     return undefined;
   }
-  if (await refused(ctx, rule(c, has(ctx)))) return undefined;
+  if (await refused(ctx, rule(c, has(ctx), ctx.sender.staffId))) return undefined;
   return c;
 }
 
@@ -82,7 +84,7 @@ export const required = (label: string, max = 300) => freeText(label, max);
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 
 async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
-  if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
+  if (await refused(ctx, canConfirmClientTold(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
   await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。` }));
@@ -114,7 +116,7 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
     // 张三(13800000001) is how a name shared by two people is stored and shown: read it by its phone
     const shown = /^(.+?)\((\d{11})\)$/.exec(w);
     const phone = parseMobile(shown?.[2] ?? w);
-    const matches = await Staff.find(phone ? { phone } : { name: w }, { name: 1, phone: 1 }).limit(3).lean();
+    const matches = phone ? await Staff.find({ phone }, { name: 1, phone: 1 }).limit(3).lean() : await staffNamed(w, {}, 3);
     if (!matches.length) return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
     if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${echo(w)}」，请改填电话。` };
     names.push(phone ? `${matches[0]!.name}(${phone})` : matches[0]!.name);

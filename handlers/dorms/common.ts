@@ -1,6 +1,7 @@
 import type { BotContext, Services } from '../../src/core/context.ts';
 import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
 import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import { leadingName } from '../../src/core/text.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
 import { DormLeader, RollCallCard } from './models.ts';
 import { dormSettings, type DormSettings } from './settings.ts';
@@ -107,22 +108,25 @@ export async function dormExists(ctx: BotContext, name: string, hint = '', choic
 
 /**
  * The dorm a leader's command is about: the first word when it names a dorm they lead (or any
- * dorm, for 综合部), otherwise their only dorm. A first word that looks like a dorm's name and is
+ * dorm, for 综合部 or with `anyDorm`), otherwise their only dorm. A first word that looks like a dorm's name and is
  * none is answered as such. Answers the person itself when it cannot tell.
  */
-export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
-  const [first = ''] = args.trim().split(/\s+/);
-  const choice = await dormChoice(ctx);
+export async function pickDorm(ctx: BotContext, args: string, example: string, o: { anyDorm?: boolean } = {}): Promise<{ dorm: string; rest: string } | undefined> {
+  const found = await dormChoice(ctx);
+  // anyDorm: a command any leader may use on any dorm (卫生检查 of another leader's dorm, #20)
+  const choice = o.anyDorm ? { ...found, manager: true } : found;
   const { all, led } = choice;
   const known = choice.manager ? all : led;
-  if (first && !all.includes(first) && looksLikeDormName(first, all)) {
+  // 「城南 宿舍」 is 城南宿舍; the lines of a one-message form (`月份: 2026-11`) are kept as they were typed
+  const named = leadingName(all, args);
+  const [first = ''] = args.trim().split(/\s+/);
+  if (!named && first && looksLikeDormName(first, all)) {
     await dormExists(ctx, first, '', choice);
     return undefined;
   }
-  if (first && all.includes(first)) {
-    // keep the lines of a one-message form (`月份: 2026-11`) as they were typed
-    if (known.includes(first)) return { dorm: first, rest: args.trim().slice(first.length).replace(/^[ \t]+/, '') };
-    await ctx.reply(`你不是 ${first} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
+  if (named) {
+    if (known.includes(named.name)) return { dorm: named.name, rest: named.rest };
+    await ctx.reply(`你不是 ${named.name} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
     return undefined;
   }
   if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };

@@ -7,7 +7,7 @@ import { assignLeader, leaderFromCard, listDorms, staffCardLeaderButtons, unassi
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { monthRecord, recordReturn } from './returns.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
-import { paidCommand, paidFromCard, rentForm, rentList, startRentReport } from './rent.ts';
+import { confirmCommand, confirmFromCard, paidCommand, paidFromCard, rentForm, rentList, startRentReport } from './rent.ts';
 
 /**
  * 宿舍管理 (rulebook §3.3): dorm leaders, the nightly roll call with chase and escalation
@@ -37,6 +37,7 @@ export const dorms: Workflow = {
     { name: 'dorms.hygiene', words: ['卫生检查', 'hygiene'], allow: ['team_leader', 'general_affairs'], summary: '按§3.3.1逐项记录宿舍卫生评比（合格/不合格、总分、备注）', example: '卫生检查 城南宿舍', handler: startEvaluation },
     { name: 'dorms.ranking', words: ['卫生评比', 'hygieneranking'], allow: ['team_leader', ...DORM_MANAGERS], summary: '查看一个月的宿舍卫生评比排名', example: '卫生评比 2026-11', handler: ranking },
     { name: 'dorms.rent', words: ['房租申报', 'rent'], allow: ['team_leader'], summary: '申报宿舍房租和房东账号（§3.3.4）', example: '房租申报 城南宿舍', handler: startRentReport },
+    { name: 'dorms.rentConfirm', words: ['房租确认', 'rentconfirm'], allow: ['general_affairs'], summary: '核实后确认房租的新收款人（房东或账号变了，确认后才能付款）', example: '房租确认 城南宿舍 2026-11', handler: confirmCommand },
     { name: 'dorms.rentPaid', words: ['房租已付', 'rentpaid'], allow: ['finance'], summary: '登记房租已付给房东', example: '房租已付 城南宿舍 2026-11 银行转账', handler: paidCommand },
     { name: 'dorms.rentList', words: ['房租记录', 'rents'], allow: ['general_affairs', 'finance', 'admin'], summary: '查看一个月各宿舍的房租申报和付款', example: '房租记录 2026-11', handler: rentList },
   ],
@@ -46,5 +47,6 @@ export const dorms: Workflow = {
     { action: 'dorms.allPresent', allow: ['team_leader'], handler: allPresentFromCard },
     { action: 'dorms.reportForm', allow: ['team_leader'], handler: reportFormFromCard },
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard },
+    { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard },
   ],
 };

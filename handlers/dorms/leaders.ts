@@ -1,6 +1,7 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { Staff } from '../../src/models/index.ts';
+import { leadingName, sameName } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { StaffCardButtons } from '../../src/core/router.ts';
 import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/api.ts';
@@ -23,15 +24,20 @@ interface Person {
 }
 
 async function dormAndPerson(ctx: BotContext, example: string) {
-  const [dorm = '', who = ''] = ctx.args.trim().split(/\s+/);
-  if (!dorm || !who) {
+  const [first = '', who = ''] = ctx.args.trim().split(/\s+/);
+  if (!first || !who) {
     await ctx.reply(`用法：${example}`);
     return undefined;
   }
-  // a new dorm comes into being when someone is set to live there
-  if (!(await dormExists(ctx, dorm, '新宿舍请先用「设置宿舍」给住宿人员设置宿舍。'))) return undefined;
-  const person = await findStaffForAdmin(ctx, who, example);
-  return person ? { dorm, person } : undefined;
+  // 「城南 宿舍 陈队长」 names the dorm 城南宿舍 (core nameKey)
+  const named = leadingName(await allDormNames(), ctx.args);
+  if (!named) {
+    // a new dorm comes into being when someone is set to live there
+    await dormExists(ctx, first, '新宿舍请先用「设置宿舍」给住宿人员设置宿舍。');
+    return undefined;
+  }
+  const person = await findStaffForAdmin(ctx, named.rest.split('\n')[0]!, example);
+  return person ? { dorm: named.name, person } : undefined;
 }
 
 /** Makes `person` a leader of `dorm` once; the answer says what happened (or why not). */
@@ -104,9 +110,13 @@ export async function listDorms(ctx: BotContext): Promise<void> {
     await ctx.reply('还没有宿舍。导入花名册或用「设置宿舍」时会自动建立。');
     return;
   }
-  if (q && !(await dormExists(ctx, q))) return;
-  if (q) {
-    await ctx.reply(await dormCard(ctx, q));
+  const dorm = q ? sameName(names, q) : undefined;
+  if (q && !dorm) {
+    await dormExists(ctx, q);
+    return;
+  }
+  if (dorm) {
+    await ctx.reply(await dormCard(ctx, dorm));
     return;
   }
   const rosters = await loadRosters(ctx.services, names);

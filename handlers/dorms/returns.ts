@@ -1,13 +1,15 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
+import { leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLikeDormName, resolveReturnTime, rollCallDuty, summarize } from './rules.ts';
+import { CLAUSE, STATUS_LABELS, absentSince, eveningOf, looksLikeDormName, resolveReturnTime, rollCallDuty } from './rules.ts';
+import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
@@ -19,19 +21,20 @@ import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLik
 /** 归宿 [宿舍] <姓名> [23:10] */
 export async function recordReturn(ctx: BotContext): Promise<void> {
   const example = '归宿 张三 23:10';
-  const tokens = ctx.args.trim().split(/\s+/).filter(Boolean);
   const choice = await dormChoice(ctx);
   const dorms = choice.manager ? choice.all : choice.led;
-  const first = tokens[0] ?? '';
-  // a dorm named first is that dorm (or an answer why not), never read as the resident's name
-  if (choice.all.includes(first) || looksLikeDormName(first, choice.all)) {
+  // 「城南 宿舍 张三」 names the dorm 城南宿舍 (core nameKey), never read as the resident's name
+  const named = leadingName(choice.all, ctx.args);
+  const tokens = (named ? named.rest : ctx.args).trim().split(/\s+/).filter(Boolean);
+  const first = named?.name ?? ctx.args.trim().split(/\s+/)[0] ?? '';
+  if (named || looksLikeDormName(first, choice.all)) {
     if (!(await dormExists(ctx, first, '', choice))) return;
     if (!dorms.includes(first)) {
       await ctx.reply(`只有 ${first} 的队长或综合部可以登记归宿。`);
       return;
     }
   }
-  const dorm = dorms.includes(first) ? tokens.shift()! : undefined;
+  const dorm = named?.name;
   const [name, timeText = '', ...extra] = tokens;
   if (!name || extra.length) {
     await ctx.reply(`用法：${example}（时间不写就是现在）`);
@@ -65,7 +68,8 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
     await ctx.reply(`${name} 已登记 ${timeLabel(person.returnedAt, tz)} 归宿（${person.returnedBy?.name ?? ''}），没有重复登记。`);
     return;
   }
-  const at = resolveReturnTime(timeText, now, date, settings(ctx.services).times, tz);
+  // a return follows the report that said they were out, and 22:00 (§3.3.3)
+  const at = resolveReturnTime(timeText, now, date, tz, absentSince(rc.history, person.staffId) ?? rc.report!.at);
   if (typeof at === 'string') {
     await ctx.reply(at);
     return;
@@ -93,10 +97,12 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const now = ctx.services.now();
   const [first = '', second = ''] = ctx.args.trim().split(/\s+/);
   const choice = await dormChoice(ctx);
-  const named = !!first && !parseMonth(first, now, tz);
-  if (named && !(await dormExists(ctx, first, '', choice))) return;
-  const dorm = named ? first : choice.led.length === 1 ? choice.led[0]! : '';
-  const monthText = named ? second : first;
+  // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey); an unknown word that is no month is answered as a dorm
+  const found = leadingName(choice.all, ctx.args);
+  const named = !!found || (!!first && !parseMonth(first, now, tz));
+  if (named && !found && !(await dormExists(ctx, first, '', choice))) return;
+  const dorm = found?.name ?? (named ? first : choice.led.length === 1 ? choice.led[0]! : '');
+  const monthText = found ? found.rest.split(/\s+/)[0] ?? '' : named ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
     return;
@@ -125,7 +131,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const lines = rows.map((row) => {
     if (row.kind === 'unchecked') return row.nights === 1 ? `${row.from.slice(5)} 未查房` : `${row.from.slice(5)} 至 ${row.to.slice(5)} 未查房（${row.nights} 晚）`;
     const r = row.record;
-    const state = !r.reportedAt ? '未上报' : r.late ? '迟报' : '按时';
+    const state = !r.reportedAt ? '未上报' : r.preCurfew ? '只有22:00前预报，未确认' : r.late ? '迟报' : '按时';
     const out = r.entries
       .filter((e) => e.status !== 'present')
       .map((e) => `${e.name}${STATUS_LABELS[e.status]}${e.returnedAt ? `（${timeLabel(e.returnedAt, tz)}归宿）` : ''}`);

@@ -1,5 +1,5 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { echo } from '../../src/core/text.ts';
+import { echo, sameName } from '../../src/core/text.ts';
 import type { RosterColumn } from '../../src/roster/columns.ts';
 import { allDormNames } from './common.ts';
 import { DormLeader } from './models.ts';
@@ -45,9 +45,10 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
   },
   async check(rows) {
     // a named dorm must be one someone lives in (this file or the bot's records): a typo would otherwise make an empty dorm
-    const known = new Set([...(await allDormNames()), ...rows.map((r) => r.input.dorm).filter(Boolean)]);
+    const known = [...(await allDormNames()), ...rows.map((r) => r.input.dorm).filter(Boolean)];
     return rows.flatMap((r) => {
-      const unknown = r.value.dorms.filter((d) => !known.has(d));
+      // 「城南 宿舍」 is 城南宿舍 (core nameKey)
+      const unknown = r.value.dorms.filter((d) => !sameName(known, d));
       return unknown.length
         ? [{ row: r.row, message: `第 ${r.row} 行：宿舍队长写的「${unknown.map((d) => echo(d)).join('、')}」没有这个宿舍（花名册和系统里都没有）。请检查宿舍名，或写「是」表示本行的宿舍` }]
         : [];
@@ -58,8 +59,10 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
     const current = await DormLeader.find({ staffId: { $in: ids } }, { _id: 1 }).lean();
     const wanted = new Map<string, { dorm: string; staffId: string; name: string }>();
     let added = 0;
+    // the dorms as on record (the import wrote the file's new ones first): 「城南 宿舍」 leads 城南宿舍
+    const onRecord = await allDormNames();
     for (const r of rows) {
-      for (const dorm of r.value.dorms) {
+      for (const dorm of r.value.dorms.map((d) => sameName(onRecord, d) ?? d)) {
         if (!r.staffId) added++;
         else wanted.set(`${dorm}:${r.staffId}`, { dorm, staffId: r.staffId, name: r.input.name });
       }

@@ -1,12 +1,13 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
 import type { Types } from 'mongoose';
 import { Identity, Post, Staff } from '../../src/models/index.ts';
-import { ensurePlaces } from '../../src/roster/places.ts';
+import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
 
 export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
@@ -21,16 +22,26 @@ export function showPhone(ctx: BotContext, phone: string): string {
  * answers the admin itself and returns undefined.
  */
 export async function findStaffForAdmin(ctx: BotContext, query: string, example: string): Promise<StaffLean | undefined> {
-  const q = query.trim().split(/\s+/)[0] ?? '';
-  if (!q) {
+  const all = query.trim();
+  if (!all) {
     await ctx.reply(`请写明是谁（姓名或电话），例如：${example}`);
     return undefined;
   }
-  const phone = parseMobile(q);
-  const matches = (await Staff.find(phone ? { phone } : { name: q }).limit(10).lean()) as StaffLean[];
+  // the whole text first (「人员 张 三」, 「停用 138 0000 0001」), then its first word as before (「人员 张三 万达」)
+  const first = all.split(/\s+/)[0]!;
+  const lookup = async (q: string) => {
+    const phone = parseMobile(q);
+    return (phone ? await Staff.find({ phone }).limit(10).lean() : await staffNamed(q)) as StaffLean[];
+  };
+  let q = all;
+  let matches = await lookup(all);
+  if (!matches.length && first !== all) {
+    q = first;
+    matches = await lookup(first);
+  }
   if (matches.length === 1) return matches[0];
   if (!matches.length) {
-    await ctx.reply(`没有找到「${echo(q)}」。请检查姓名或电话，或先发送「添加人员」。`);
+    await ctx.reply(`没有找到「${echo(all)}」。请检查姓名或电话，或先发送「添加人员」。`);
     return undefined;
   }
   await ctx.reply(
@@ -75,7 +86,7 @@ export async function showStaff(ctx: BotContext): Promise<void> {
 export async function listStaff(ctx: BotContext): Promise<void> {
   const q = ctx.args.trim();
   const { roles } = parseRoles(q);
-  const filter = !q ? {} : roles.length ? { roles: roles[0] } : { post: q };
+  const filter = !q ? {} : roles.length ? { roles: roles[0] } : { post: (await findPlace('post', q)) ?? q };
   const staff = (await Staff.find(filter).sort({ post: 1, name: 1 }).limit(200).lean()) as StaffLean[];
   if (!staff.length) {
     await ctx.reply(q ? `没有「${echo(q)}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
@@ -114,8 +125,9 @@ export const addStaffForm: FormDefinition = {
       return;
     }
     try {
-      const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, post: v.post, dorm: v.dorm });
-      await ensurePlaces(v.post, v.dorm);
+      // places first (as the roster import does): 「城南 宿舍」 is the dorm 城南宿舍 already on record
+      const places = await ensurePlaces(v.post, v.dorm);
+      const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, ...places });
       ctx.log.info({ staffId: String(s._id) }, 'staff added');
       await ctx.reply(await staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
     } catch (err) {
@@ -171,9 +183,10 @@ function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
     }
     const s = await findStaffForAdmin(ctx, who ?? '', example);
     if (!s) return;
-    await Staff.updateOne({ _id: s._id }, { $set: { [key]: place } });
-    await ensurePlaces(key === 'post' ? place : '', key === 'dorm' ? place : '');
-    await ctx.reply(`已把 ${s.name} 的${label}设为：${place}`);
+    // the place as on record: 「城南 宿舍」 sets the dorm 城南宿舍, not a second dorm
+    const named = (await ensurePlaces(key === 'post' ? place : '', key === 'dorm' ? place : ''))[key];
+    await Staff.updateOne({ _id: s._id }, { $set: { [key]: named } });
+    await ctx.reply(`已把 ${s.name} 的${label}设为：${named}`);
   };
 }
 export const setPost = placeSetter('post', '驻点', '设置驻点 张三 万达广场');

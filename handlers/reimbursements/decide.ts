@@ -3,7 +3,7 @@ import { formatFen, parsePaymentMethod } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
-import { echo } from '../../src/core/text.ts';
+import { echo, typedTail } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
@@ -198,7 +198,7 @@ export async function approve(ctx: StaffContext): Promise<void> {
 export async function rejectCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '驳回 BX-20261127-001 票据缺少接洽人签字');
   if (!no) return;
-  const reason = parseRecordNumber('BX', ctx.args)?.rest ?? ctx.args.trim();
+  const reason = typedTail(ctx.event.text ?? '', parseRecordNumber('BX', ctx.args)?.rest ?? ctx.args);
   await decide(ctx, { no, decision: 'reject', reason });
 }
 

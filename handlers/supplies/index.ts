@@ -6,6 +6,7 @@ import { reportFromCard, startReport } from './report.ts';
 import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCard } from './requests.ts';
 import { showReport, showSummary } from './lookup.ts';
 import { returnReport } from './returns.ts';
+import { supplyListImport } from './import.ts';
 
 /**
  * 物资 (§4.0 forms): §4.1 驻点装备物资配置清单 — each post's configured equipment, kept by 综合部 in
@@ -17,6 +18,7 @@ export const supplies: Workflow = {
   title: '装备物资',
   models: supplyModels,
   settings: supplySettings,
+  imports: [supplyListImport],
   commands: [
     { name: 'supplies.list', words: ['配置清单', '装备清单', 'supplylist'], allow: LIST_VIEWERS, summary: '查看驻点装备物资配置清单（§4.1）', example: '配置清单 万达广场', handler: showList },
     { name: 'supplies.set', words: ['设置配置', 'setsupply'], allow: ['general_affairs'], summary: '修改驻点配置物品数量，写 0 即移出清单', example: '设置配置 万达广场 对讲机 6台、手电筒 8', handler: setItems },

@@ -3,7 +3,9 @@ import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Role } from '../../src/core/types.ts';
 import { SupplyChange } from './models.ts';
 import { changeLines, listCard } from './cards.ts';
-import { applyListChanges, knownPosts, loadList, type Editor } from './store.ts';
+import { leadingName } from '../../src/core/text.ts';
+import { placeNames } from '../../src/roster/places.ts';
+import { applyListChanges, loadList, type Editor } from './store.ts';
 import { checkSupplyText, importSummary, importSupplies } from './import.ts';
 import { changeText, parseConfigPairs, planListChanges } from './rules.ts';
 
@@ -20,11 +22,12 @@ export function editorOf(ctx: StaffContext): Editor {
  * exist, and a team leader asking about another post. Returns the post and the rest of the text.
  */
 export async function postFromArgs(ctx: StaffContext, args: string, example: string): Promise<{ post: string; rest: string } | undefined> {
-  const [first = '', ...rest] = args.split(/\s+/).filter(Boolean);
+  const [first = ''] = args.split(/\s+/).filter(Boolean);
   const office = OFFICE_ROLES.some((r) => ctx.hasRole(r));
-  const posts = first ? await knownPosts([first]) : new Set<string>();
-  let post = posts.has(first) ? first : '';
-  const remaining = post ? rest.join(' ') : args;
+  // 「万达 广场 对讲机」 names the post 万达广场 (core nameKey)
+  const named = first ? leadingName(await placeNames('post'), args) : undefined;
+  let post = named?.name ?? '';
+  const remaining = named ? named.rest.split(/\s+/).filter(Boolean).join(' ') : args;
   if (!post && !office && ctx.sender.post) post = ctx.sender.post;
   if (!post) {
     await ctx.reply(first ? `驻点「${first}」不存在。发送「驻点列表」查看所有驻点，例如：${example}` : `请写驻点名称，例如：${example}`);
@@ -47,15 +50,18 @@ export async function showList(ctx: StaffContext): Promise<void> {
 /** 设置配置 <驻点> <物品> <数量>[、<物品> <数量>…] — all parts or none (§4.1). */
 export async function setItems(ctx: StaffContext): Promise<void> {
   const example = '设置配置 万达广场 对讲机 6台、手电筒 8';
-  const [first = '', ...rest] = ctx.args.split(/\s+/).filter(Boolean);
-  if (!first || !rest.length) {
+  const [typed = '', ...words] = ctx.args.split(/\s+/).filter(Boolean);
+  if (!typed || !words.length) {
     await ctx.reply(`请写驻点、物品和数量，例如：${example}\n数量写 0 即把该物品移出清单。`);
     return;
   }
-  if (!(await knownPosts([first])).has(first)) {
-    await ctx.reply(`驻点「${first}」不存在。发送「驻点列表」查看所有驻点，例如：${example}`);
+  const named = leadingName(await placeNames('post'), ctx.args);
+  if (!named) {
+    await ctx.reply(`驻点「${typed}」不存在。发送「驻点列表」查看所有驻点，例如：${example}`);
     return;
   }
+  const first = named.name;
+  const rest = named.rest.split(/\s+/).filter(Boolean);
   const parsed = parseConfigPairs(rest.join(' '));
   if (!parsed.ok) {
     await ctx.reply(`没有修改。${parsed.errors.join('；')}。\n例如：${example}`);

@@ -5,7 +5,8 @@ import { notify, recipientsOf } from '../../src/core/notify.ts';
 import { takeOnce } from '../../src/core/once.ts';
 import { SupplyReport, SupplyRequest, SupplyReturnedReport, reportId, type SupplyReportRecord, type SupplyRequestRecord } from './models.ts';
 import { applyDecision } from './requests.ts';
-import { knownPosts } from './store.ts';
+import { leadingName } from '../../src/core/text.ts';
+import { placeNames } from '../../src/roster/places.ts';
 
 /*
  * §4.2 corrections: a report once filed cannot be changed by the leader; 综合部 sends it back
@@ -17,10 +18,13 @@ const EXAMPLE = '退回月报 万达广场 2026-11 对讲机数量与现场不�
 
 /** 退回月报 <驻点> <月份> <原因> */
 export async function returnReport(ctx: StaffContext): Promise<void> {
-  const [post = '', monthText = '', ...rest] = ctx.args.split(/\s+/).filter(Boolean);
+  // 「万达 广场 2026-11 …」 names the post 万达广场 (core nameKey)
+  const named = leadingName(await placeNames('post'), ctx.args);
+  const [monthText = '', ...rest] = (named?.rest ?? '').split(/\s+/).filter(Boolean);
+  const post = named?.name ?? '';
   const month = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const reason = rest.join(' ').trim();
-  if (!(await knownPosts([post])).has(post) || !month || !reason) {
+  if (!post || !month || !reason) {
     await ctx.reply(`请写驻点、月份和退回原因，例如：${EXAMPLE}`);
     return;
   }

@@ -1,4 +1,3 @@
-import { Post } from '../../src/models/index.ts';
 import { SupplyChange, SupplyItem } from './models.ts';
 import type { ConfiguredItem, ListChange } from './rules.ts';
 
@@ -21,11 +20,6 @@ export async function loadList(post: string): Promise<ConfiguredItem[]> {
 export async function postsWithList(): Promise<string[]> {
   const items = await SupplyItem.find({}, { post: 1 }).lean();
   return [...new Set(items.map((i) => i.post))];
-}
-
-export async function knownPosts(names?: readonly string[]): Promise<Set<string>> {
-  const posts = await Post.find(names ? { name: { $in: [...new Set(names)] } } : {}, { name: 1 }).lean();
-  return new Set(posts.map((p) => p.name));
 }
 
 /**

@@ -4,6 +4,7 @@ import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient 
 import { parseMobile } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
+import { staffNamed } from '../../src/roster/names.ts';
 import { Accident, Permit, Trip, Vehicle, type AccidentRecord, type Person, type PermitRecord, type TripRecord, type VehicleRecord } from './models.ts';
 import { parsePlate } from './rules.ts';
 
@@ -51,7 +52,7 @@ export async function parsePeople(input: string, opts: { single?: boolean; label
   const people: Person[] = [];
   for (const w of words) {
     const phone = parseMobile(w);
-    const found = await Staff.find(phone ? { phone, active: true } : { name: w, active: true }, { name: 1 }).limit(3).lean();
+    const found = phone ? await Staff.find({ phone, active: true }, { name: 1 }).limit(3).lean() : await staffNamed(w, { active: true }, 3);
     if (!found.length) return { error: `人员名单里没有「${w}」，请填员工姓名或电话。` };
     if (found.length > 1) return { error: `有 ${found.length} 位「${w}」，请改填电话。` };
     if (!people.some((p) => p.staffId === String(found[0]!._id))) people.push({ staffId: String(found[0]!._id), name: found[0]!.name });

@@ -6,7 +6,7 @@ import { claimChecks } from '../reimbursements/api.ts';
 import { claimTrip, tripCostCheck } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
 import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
-import { ACCIDENT_HANDLERS, MANAGERS, VIEWERS } from './rules.ts';
+import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
 
@@ -41,7 +41,7 @@ export const vehicles: Workflow = {
     { name: 'vehicles.list', words: ['车辆列表', 'vehicles'], allow: VIEWERS, summary: '列出公司车辆', example: '车辆列表', handler: listVehicles },
     { name: 'vehicles.drivers', words: ['指定司机', 'setdrivers'], allow: MANAGERS, summary: '设置车辆的指定司机（专人驾车，§3.4.1）', example: '指定司机 粤B12345 张三、李四', handler: setDrivers },
     { name: 'vehicles.retire', words: ['停用车辆', 'retirevehicle'], allow: MANAGERS, summary: '停用已出售或报废的车辆（须写原因；记录保留）', example: '停用车辆 粤B12345 已报废', handler: retireVehicle },
-    { name: 'vehicles.permit.issue', words: ['发准驾证', 'issuepermit'], allow: MANAGERS, summary: '考核通过后发放准驾证：证号、考核日期、有效期、考核人（§3.4.1）', example: '发准驾证', handler: issuePermit },
+    { name: 'vehicles.permit.issue', words: ['发准驾证', 'issuepermit'], allow: PERMIT_ISSUERS, summary: '考核通过后发放准驾证：证号、考核日期、有效期、考核人（§3.4.1）；不能发给自己，综合部本人的由其他综合部人员或董事长发', example: '发准驾证', handler: issuePermit },
     { name: 'vehicles.permit.revoke', words: ['吊销准驾证', 'revokepermit'], allow: MANAGERS, summary: '吊销准驾证（须写原因）', example: '吊销准驾证 ZJ-2026-001 将车交给无证人员', handler: revokePermit },
     { name: 'vehicles.permit.list', words: ['准驾证', 'permits'], allow: 'staff', summary: '查看准驾证（综合部：全部在册；其他人：自己的）', example: '准驾证', handler: listPermits },
     { name: 'vehicles.inspect', words: ['车辆检查', 'inspect'], allow: MANAGERS, summary: '记录月度检查：使用情况、安全性能、车况（§3.4.6）', example: '车辆检查 粤B12345', handler: inspectVehicle },

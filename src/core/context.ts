@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { Attachment, BotEvent, Card, CardAction, CardButton, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
 import type { Outbox } from './outbox.ts';
 import type { Extensions } from './extensions.ts';
+import type { OnError } from './errors.ts';
 
 /** The person behind a message: a staff record, or a BOT_ADMINS identity not yet bound to one. */
 export interface Sender {
@@ -31,6 +32,8 @@ export interface Services {
   now(): Date;
   /** What other workflows added to a workflow's extension points (src/core/extensions.ts). */
   extensions: Extensions;
+  /** The one error hook: logs with context, returns the reference id (编号) to show. */
+  onError: OnError;
 }
 
 /**

@@ -37,11 +37,13 @@ const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先�
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
 
-/** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones masked. */
+/** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones (and, in a group, every phone) masked. */
 async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
   if (options) return tickedLabels(value, options);
   const text = await showAnswer(ctx, field, value);
-  return field.sensitive ? maskPhonesIn(text) : text;
+  // in a group every phone is masked, one typed into a reason or a note too
+  const masked = typeof field.sensitive === 'function' ? field.sensitive(text) : text;
+  return field.sensitive || ctx.chat.isGroup ? maskPhonesIn(masked) : masked;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ROLES, type Role } from './types.ts';
 
-/** The rulebook's departments and titles, as DOMAIN.md lists them. */
+/** The rulebook's departments and titles, as the rulebook names them (docs/architecture.md). */
 export const ROLE_LABELS: Record<Role, string> = {
   guard: '队员',
   team_leader: '队长',

@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /**
  * The one shape every transport is turned into. Nothing in handlers/ or schedules/ sees an SDK:
  * receivers translate platform events into a BotEvent, and deliver Outgoing messages back.
@@ -157,9 +159,19 @@ export interface ChannelSender {
   updateCard?(messageId: string, card: Card): Promise<void>;
 }
 
+/** One HTTP route a receiver serves (a webhook); the bot's HTTP server mounts whatever receivers declare. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Matched exactly, without the query string. */
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 export interface Receiver {
   readonly channel: Channel;
   readonly sender: ChannelSender;
+  /** The HTTP routes this receiver needs (e.g. Lark's webhook in webhook mode); none by default. */
+  readonly routes?: readonly HttpRoute[];
   start(sink: EventSink): Promise<void>;
   /** Stop intake; in-flight work is drained by the app. */
   stop(): Promise<void>;
@@ -168,9 +180,40 @@ export interface Receiver {
 
 export type IntakeResult = 'accepted' | 'duplicate' | 'stopped';
 
+/** What a receiver hands events and its own failures to. */
 export interface EventSink {
   /** Records the event durably and returns; processing continues in the background. */
   intake(event: BotEvent): Promise<IntakeResult>;
-  /** For Lark card callbacks, which must answer with a toast within 3 s. */
-  intakeAndWait(event: BotEvent, waitMs: number): Promise<{ result: IntakeResult; toast?: string; card?: Card }>;
+  /**
+   * Records the event and resolves once it is processed, ahead of the backlog (a Lark card
+   * callback, answered with its toast; the console). It has no deadline of its own: a receiver
+   * that must answer in time races it against its own. `later`: processing was left to a later
+   * attempt (the database is away, another instance holds the event).
+   */
+  intakeAndWait(event: BotEvent): Promise<{ result: IntakeResult; toast?: string; later?: boolean }>;
+  /** The bot's one error hook (src/core/errors.ts): logs with context, returns the reference id. */
+  onError: OnError;
 }
+
+/** Where an error happened: enough to find it in the log from the reference id alone. */
+export interface ErrorScope {
+  /** What failed, as the log line says it (e.g. `handler failed`). */
+  what: string;
+  /** The inbound event being taken in or processed. */
+  event?: BotEvent;
+  /** A scheduled job's run. */
+  job?: { name: string; slot: Date };
+  /** The channel, when the failure came before there was an event (a receiver's request). */
+  channel?: Channel;
+  /** The reference id already given for this failure; a new one is made otherwise. */
+  refId?: string;
+  /** Anything else worth a field in the log line (a platform's event id, the sender's staff id). */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The bot's one error hook (errorHook in src/core/errors.ts), shared by handlers, scheduled jobs,
+ * the delivery pipeline and the receivers: logs the error with its context and returns the
+ * reference id (编号) the person sees, so an admin given the id finds the one log line that explains it.
+ */
+export type OnError = (err: unknown, scope: ErrorScope) => string;

@@ -6,6 +6,7 @@ import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
 import type { Services } from './context.ts';
 import { Extensions, type Extension } from './extensions.ts';
+import type { FileImport } from './imports.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -42,6 +43,8 @@ export interface Workflow {
    * since every instance runs it at every start.
    */
   start?: (services: Services) => Promise<void>;
+  /** Table files it imports from the command line (`npm run import -- <kind> <file>`). */
+  imports?: readonly FileImport[];
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -67,6 +70,8 @@ export interface Composition {
   starts: { name: string; run: (services: Services) => Promise<void> }[];
   /** What workflows added to each other's extension points; handlers read it as services.extensions. */
   extensions: Extensions;
+  /** Every workflow's command-line imports. */
+  imports: FileImport[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -89,6 +94,7 @@ export function compose(installed: readonly Installed[]): Composition {
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
     starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
     extensions: new Extensions(workflows.flatMap((w) => w.extends ?? [])),
+    imports: workflows.flatMap((w) => w.imports ?? []),
   };
 }
 

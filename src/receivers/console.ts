@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Logger } from '../logger.ts';
 import { Identity, Staff } from '../models/index.ts';
+import { staffNamed } from '../roster/names.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
@@ -40,7 +40,6 @@ export class ConsoleReceiver implements Receiver {
   constructor(
     private readonly input: Readable,
     private readonly output: Writable,
-    private readonly log: Logger,
     private readonly onClose: () => void = () => {},
   ) {
     this.sender = {
@@ -66,8 +65,8 @@ export class ConsoleReceiver implements Receiver {
       // lines are taken in the order typed (or pasted), each after the one before
       this.queue = this.queue.then(() =>
         this.onLine(line, sink).catch((err) => {
-          this.log.error({ err }, 'console line failed');
-          this.print('⚠ 出错了，请查看日志。');
+          const refId = sink.onError(err, { what: 'console line failed', channel: 'console' });
+          this.print(`⚠ 出错了（编号 ${refId}），请查看日志。`);
         }),
       );
     });
@@ -109,10 +108,17 @@ export class ConsoleReceiver implements Receiver {
 
   /** Wait for the answer before the next line, so a pasted script reads like a conversation. */
   private async deliver(sink: EventSink, text: string, attachments?: Attachment[]): Promise<void> {
-    const { result } = await sink.intakeAndWait(
-      { id: randomUUID(), channel: 'console', chat: this.chat, userId: this.userId, userName: this.userName, kind: 'message', text, attachments, receivedAt: new Date() },
-      60_000,
-    );
+    const { result } = await sink.intakeAndWait({
+      id: randomUUID(),
+      channel: 'console',
+      chat: this.chat,
+      userId: this.userId,
+      userName: this.userName,
+      kind: 'message',
+      text,
+      attachments,
+      receivedAt: new Date(),
+    });
     if (result === 'stopped') this.print('机器人正在停止，消息没有处理。');
   }
 
@@ -159,7 +165,7 @@ export class ConsoleReceiver implements Receiver {
       return;
     }
     const phone = parseMobile(query);
-    const matches = await Staff.find(phone ? { phone } : { name: query }).limit(5).lean();
+    const matches = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(query, {}, 5);
     if (matches.length !== 1) {
       this.print(matches.length ? `有 ${matches.length} 位「${query}」，请用电话：:as 13800000000` : `没有找到「${query}」。先用「添加人员」或导入花名册。`);
       return;

@@ -21,7 +21,7 @@ export interface RosterColumnRow<T> {
 export interface RosterColumn<T> {
   /** Field key, unique among the roster's fields (e.g. `dormLeader`). */
   key: string;
-  /** The header word, as messages and the README name the column (e.g. 宿舍队长). */
+  /** The header word, as messages and docs/operations.md name the column (e.g. 宿舍队长). */
   header: string;
   /** Other header words people put in rosters, compared after normalizeHeader. */
   aliases?: readonly string[];

@@ -1,5 +1,6 @@
-import { ensurePlaces } from './places.ts';
-import { Dorm, Post, Staff } from '../models/index.ts';
+import { ensurePlaces, placeNames } from './places.ts';
+import { Staff } from '../models/index.ts';
+import { nameBook } from '../core/text.ts';
 import {
   normalizeHeader,
   TableFileError,
@@ -29,7 +30,7 @@ export const ROSTER_FIELDS = ['name', 'phone', 'roles', 'post', 'dorm', 'active'
 export type RosterField = (typeof ROSTER_FIELDS)[number];
 export type RosterFormat = TableFormat;
 
-/** Header words people put in rosters, after normalizeHeader. Keep the README's table in step. */
+/** Header words people put in rosters, after normalizeHeader. Keep the table in docs/operations.md in step. */
 export const HEADER_ALIASES: Record<string, RosterField> = {
   姓名: 'name',
   电话: 'phone',
@@ -198,9 +199,15 @@ type StaffSnapshot = { _id: unknown; phone: string; name: string; roles: string[
  * mongoose connection. Callers validate first (validateRoster): nothing here checks the rows again
  * except for a duplicate phone, which would make the counts meaningless.
  */
-export async function importRoster(inputs: readonly StaffInput[], options: ImportOptions = {}): Promise<ImportResult> {
+export async function importRoster(typed: readonly StaffInput[], options: ImportOptions = {}): Promise<ImportResult> {
   const dryRun = options.dryRun ?? false;
   const columns = new Set<RosterField>(options.columns ?? ROSTER_FIELDS);
+  // 「城南 宿舍」 is the dorm 城南宿舍 on record, or the spelling first written in this file (core nameKey)
+  const postsOnRecord = columns.has('post') ? await placeNames('post') : [];
+  const dormsOnRecord = columns.has('dorm') ? await placeNames('dorm') : [];
+  const postOf = nameBook(postsOnRecord);
+  const dormOf = nameBook(dormsOnRecord);
+  const inputs = typed.map((i) => ({ ...i, post: postOf(i.post), dorm: dormOf(i.dorm) }));
   const phones = inputs.map((i) => i.phone);
   if (new Set(phones).size !== phones.length) throw new Error('importRoster: the same phone appears twice; run validateRoster first');
   const extra = options.extra ?? [];
@@ -230,8 +237,8 @@ export async function importRoster(inputs: readonly StaffInput[], options: Impor
 
   const postNames = unique(inputs.map((i) => (columns.has('post') ? i.post : '')));
   const dormNames = unique(inputs.map((i) => (columns.has('dorm') ? i.dorm : '')));
-  const knownPosts = new Set((await Post.find({ name: { $in: postNames } }, { name: 1 }).lean()).map((p) => p.name));
-  const knownDorms = new Set((await Dorm.find({ name: { $in: dormNames } }, { name: 1 }).lean()).map((d) => d.name));
+  const knownPosts = new Set(postsOnRecord);
+  const knownDorms = new Set(dormsOnRecord);
   const newPosts = postNames.filter((n) => !knownPosts.has(n));
   const newDorms = dormNames.filter((n) => !knownDorms.has(n));
 

@@ -6,7 +6,7 @@
  * trips per message. Sends are not paced (WECHAT_SEND_INTERVAL_MS=0) so the figure is the bot's
  * own speed; in production the account's pacing (1 message/s by default) bounds replies.
  *
- * BENCH_SECONDS (default 10), BENCH_RATES (default 10,25,50; the README's table adds 100,200), BENCH_OUT.
+ * BENCH_SECONDS (default 10), BENCH_RATES (default 10,25,50; the table in docs/performance.md adds 100,200), BENCH_OUT.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -74,11 +74,11 @@ export class MemoryReceiver implements Receiver {
     });
   }
 
-  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; form?: Record<string, string>; ticked?: Record<string, string[]> } = {}) {
+  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; isGroup?: boolean; form?: Record<string, string>; ticked?: Record<string, string[]> } = {}) {
     return this.deliver({
       id: randomUUID(),
       channel: this.channel,
-      chat: { id: opts.chatId ?? userId, isGroup: false },
+      chat: { id: opts.chatId ?? userId, isGroup: opts.isGroup ?? false },
       userId,
       kind: 'action',
       action: { action, value, form: opts.form, ticked: opts.ticked, messageId: 'msg-1' },

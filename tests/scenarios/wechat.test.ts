@@ -119,7 +119,7 @@ describe('binding a WeChat account with a one-time code', () => {
 
 describe('in the group the bot answers only when addressed', () => {
   it('ignores a message without @bot or a leading slash: no reply and nothing recorded', async () => {
-    const intake = vi.spyOn(bot!.app, 'intake');
+    const intake = vi.spyOn(bot!.pipeline, 'intake');
     try {
       const ignored = wx.say(wx.people.admin, '帮助', { inRoom: true });
       // a message that is answered, sent after the ignored one, marks the point where it was handled
@@ -160,10 +160,10 @@ describe('delivery', () => {
     const before = wx.deliveredTo(wx.people.admin.id).length;
     const id = wx.say(wx.people.admin, '绑定码 张三');
     await waitProcessed(`wechat:${id}`);
-    const intake = vi.spyOn(bot!.app, 'intake');
+    const intake = vi.spyOn(bot!.pipeline, 'intake');
     try {
       wx.redeliver(id);
-      await waitFor(() => intake.mock.calls.some(([e]) => e.id === id), 'the redelivered message to reach the app');
+      await waitFor(() => intake.mock.calls.some(([e]) => e.id === id), 'the redelivered message to reach the pipeline');
       expect(await intake.mock.results[0]!.value).toBe('duplicate');
     } finally {
       intake.mockRestore();

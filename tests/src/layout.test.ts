@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /*
- * The layout's rules (README "How it is built"), checked on the source itself so a shortcut that
+ * The layout's rules (docs/architecture.md, "Layout"), checked on the source itself so a shortcut that
  * breaks them fails here rather than in review. The import rules (no cycles, workflows through
  * their api.ts, the composition, no SDK in workflows) are dependency-cruiser's, in
  * .dependency-cruiser.cjs: `npm run deps`, part of `npm test`.
@@ -24,6 +24,11 @@ describe('layout', () => {
     const bad = [...filesUnder('handlers'), ...filesUnder('src/core')].filter((f) =>
       /channel\s*[!=]==\s*'(lark|wechat|console)'/.test(readFileSync(path.join(root, f), 'utf8')),
     );
+    expect(bad).toEqual([]);
+  });
+
+  it('http.ts and main.ts name no chat platform: receivers declare their own routes', () => {
+    const bad = ['src/http.ts', 'src/main.ts'].filter((f) => /lark|feishu|wechat|wechaty/i.test(readFileSync(path.join(root, f), 'utf8')));
     expect(bad).toEqual([]);
   });
 

@@ -47,9 +47,22 @@ describe('older client records brought up to date at start', () => {
 
   it('does nothing the second time (every instance runs it at every start)', async () => {
     const before = (await Client.findOne({ name: '老万达物业' }).lean())!;
-    expect(await backfillClients({ log: silentLog })).toEqual({ searchText: 0, nameKeys: 0 });
+    expect(await backfillClients({ log: silentLog })).toEqual({ searchText: 0, nameKeys: 0, staleKeys: 0 });
     const after = (await Client.findOne({ name: '老万达物业' }).lean())!;
     expect(after.version).toBe(before.version);
     expect(after.updatedAt).toEqual(before.updatedAt);
+  });
+});
+
+describe('#18 name keys fold spaces and punctuation: records keyed the old way are keyed again', () => {
+  it('a client keyed 「abc 物业」 is found as ABC物业 after the start hook, the old key dropped, once', async () => {
+    const { insertedId } = await Client.collection.insertOne({ name: 'ABC 物业', version: 0, status: 'current', contacts: [], posts: [], changes: [], searchText: 'abc 物业', createdAt: at, updatedAt: at });
+    // as the #12 key wrote it: spaces collapsed, not dropped
+    await ClientName.collection.insertOne({ _id: 'abc 物业' as never, clientId: String(insertedId), at });
+    expect(await backfillClients({ log: silentLog })).toEqual({ searchText: 0, nameKeys: 1, staleKeys: 1 });
+    expect(await ClientName.findById('abc物业').lean()).toMatchObject({ clientId: String(insertedId) });
+    expect(await ClientName.findById('abc 物业').lean()).toBeNull();
+    expect((await chat.say('kefu', '客户 ABC物业')).join('\n')).toContain('客户档案：ABC 物业');
+    expect(await backfillClients({ log: silentLog })).toEqual({ searchText: 0, nameKeys: 0, staleKeys: 0 });
   });
 });

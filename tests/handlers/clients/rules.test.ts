@@ -7,7 +7,6 @@ import {
   dueState,
   escalationKey,
   lastContact,
-  maskClientPhone,
   maySeeClientPhones,
   nextDue,
   parseCadenceDays,
@@ -19,6 +18,7 @@ import {
   promiseInList,
   rotationOrder,
   shouldEscalate,
+  showPhone,
   statusFromWords,
   type ClientStatus,
 } from '../../../handlers/clients/rules.ts';
@@ -64,6 +64,16 @@ describe('I.2.8 contacts and posts as typed in one field', () => {
       ],
     });
   });
+  it('reads a phone typed in groups as the phone, not as words of the title', () => {
+    expect(parseContacts('李经理 物业经理 137 0000 3333；王主管 (0755)8888-6666；赵工 +86 138-0000-1111')).toEqual({
+      ok: true,
+      contacts: [
+        { name: '李经理', title: '物业经理', phone: '13700003333' },
+        { name: '王主管', title: '', phone: '0755-88886666' },
+        { name: '赵工', title: '', phone: '13800001111' },
+      ],
+    });
+  });
   it('refuses a wrong phone and names the contact', () => {
     const r = parseContacts('张经理 物业经理 1381234');
     expect(r.ok).toBe(false);
@@ -84,8 +94,9 @@ describe('client phones are masked in groups (I.2.8, company rule)', () => {
     expect(maySeeClientPhones({ isGroup: true, has: has('customer_service') }, owned)).toBe(false);
   });
   it('masks mobiles and landlines', () => {
-    expect(maskClientPhone('13712345678')).toBe('137****5678');
-    expect(maskClientPhone('0571-88886666')).toBe('0571-****6666');
+    expect(showPhone('13712345678', false)).toBe('137****5678');
+    expect(showPhone('0571-88886666', false)).toBe('0571-****6666');
+    expect(showPhone('0571-88886666', true)).toBe('0571-88886666');
   });
 });
 

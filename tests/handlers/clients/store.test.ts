@@ -76,6 +76,31 @@ describe('#12 the exact-name lookup on the hot path is a read by _id', () => {
   });
 });
 
+describe('#18 a client name is one name however it is spaced or punctuated', () => {
+  it('adding 「ABC 物业」 after 「ABC物业」 finds the existing client: one record, its first spelling kept', async () => {
+    expect(await say('kefu', '添加客户\n客户名称: ABC物业\n负责人: 我')).toContain('已添加客户：ABC物业');
+    for (const typed of ['ABC 物业', 'abc·物业', 'Ａ.Ｂ.Ｃ 物业']) {
+      expect(await say('kefu', `添加客户\n客户名称: ${typed}\n负责人: 我`), typed).toContain('已有客户「ABC物业」');
+      // the form waits for another name
+      await say('kefu', '取消');
+    }
+    expect(await Client.countDocuments()).toBe(1);
+    expect((await Client.findOne().lean())!.name).toBe('ABC物业');
+    expect(await say('kefu', '客户 abc 物业')).toContain('客户档案：ABC物业');
+    // a complaint about 「ABC 物业」 is filed under the same client
+    await say('kefu', `登记投诉\n${registrationLines({ name: 'ABC 物业' })}`);
+    expect(await Client.countDocuments()).toBe(1);
+    expect((await Complaint.findOne().lean())!.clientName).toBe('ABC物业');
+  });
+
+  it('two clients cannot take one name at the same moment when one is written with a space', async () => {
+    const by = { staffId: '', name: '王客服' };
+    const made = await Promise.all(['城北商场', '城北 商场', '城北-商场'].map((name) => createClient({ name }, by, '新建', clock)));
+    expect(made.filter(Boolean)).toHaveLength(1);
+    expect(await Client.countDocuments()).toBe(1);
+  });
+});
+
 describe('I.1.1 renaming a client: its complaints follow', () => {
   it('修改客户 名称 renames it on its complaints, old ones too; lookups by the new name find them; the old name is free', async () => {
     const first = NUMBER_RE.exec(await say('kefu', `登记投诉\n${registrationLines()}`))![0];

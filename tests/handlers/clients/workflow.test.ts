@@ -82,6 +82,18 @@ describe('client phones masked in groups, in full to 客服部 and the owner in 
     // the history shows the old and new phones masked too
     expect(notOwner).not.toContain('13812345678');
   });
+
+  it('masks phones however they were typed: a contact 137 0000 3333, a landline with dashes, one in the notes', async () => {
+    const chengbei = ['添加客户', '客户名称: 城北商场', '地址: 北环路 8 号', '电话: 0755-8888-6666', '联系人: 李经理 物业经理 137 0000 3333', '驻点: 城北商场', '状态: 现有', '负责人: 陈队长', '电话回访周期: 跳过', '拜访周期: 跳过', '备注: 夜间找保安室 (0755)8888 7777 或 138-0000-1111'];
+    expect(await say('kefu', chengbei.join('\n'))).toContain('已添加客户：城北商场');
+    const group = await say('kefu', '/客户 城北商场', { isGroup: true, chatId: 'room-1' });
+    for (const masked of ['0755-****6666', '137****3333', '0755-****7777', '138****1111']) expect(group).toContain(masked);
+    for (const full of ['137 0000 3333', '13700003333', '88886666', '8888-6666', '8888 7777', '138-0000-1111']) expect(group).not.toContain(full);
+    // 客服部 in private reads them in full, the note as it was typed
+    const own = await say('kefu', '客户 城北商场');
+    expect(own).toContain('李经理 物业经理 13700003333');
+    expect(own).toContain('夜间找保安室 (0755)8888 7777 或 138-0000-1111');
+  });
 });
 
 describe('I.2.9 a former client is archived, not deleted; lists by status', () => {

@@ -56,6 +56,12 @@ describe('§4.5 签呈', () => {
     expect((await Complaint.findById(id).lean())!.appeal).toMatchObject({ status: 'pending', by: { name: '赵综合' } });
   });
 
+  it('keeps the reason as typed, full-width punctuation and all (「责任不在队员，客户要求过分！」)', async () => {
+    const id = await followingUp();
+    await chat.say('zonghe', `签呈 ${id} 责任不在队员，客户要求过分！`);
+    expect((await Complaint.findById(id).lean())!.appeal).toMatchObject({ reason: '责任不在队员，客户要求过分！' });
+  });
+
   it('the person who filed it cannot rule on it', async () => {
     const id = await followingUp();
     await chat.say('xingzheng', `签呈 ${id} 处理过重`);

@@ -216,7 +216,11 @@ describe('the 客户投诉登记表 fields', () => {
   it('accepts mobile and landline phones, refuses others', () => {
     expect(parsePhoneNumber('138 0000 0001')).toBe('13800000001');
     expect(parsePhoneNumber('0571-88886666')).toBe('0571-88886666');
+    expect(parsePhoneNumber('(0755) 8888-6666')).toBe('0755-88886666');
+    expect(parsePhoneNumber('01088886666')).toBe('010-88886666');
+    expect(parsePhoneNumber('+86 137 0000 3333')).toBe('13700003333');
     expect(parsePhoneNumber('12345')).toBeUndefined();
+    expect(parsePhoneNumber('13800000001 张经理')).toBeUndefined();
   });
 
   it('reads 受理编号 as people type it', () => {

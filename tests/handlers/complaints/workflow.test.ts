@@ -130,6 +130,14 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     expect(second).toMatchObject({ clientAddress: '华联路８号，二楼', reason: '队员态度差；还顶嘴。' });
   });
 
+  it('masks a phone typed into the 投诉缘由 on the submitted form card shown in a group', async () => {
+    const form = { clientName: '华联超市', clientPhone: '0571-88886666', reason: '客户张经理 13712345678 说队员睡岗', demand: '道歉', category: '一般性', type: '3' };
+    const shown = (await chat.click('kefu', 'form.submit', { form: 'complaints.register' }, { chatId: 'group-1', isGroup: true, form })).join('\n');
+    expect(await Complaint.countDocuments()).toBe(1);
+    expect(shown).toContain('137****5678');
+    expect(shown).not.toContain('13712345678');
+  });
+
   it('picks a client already on record instead of retyping name, address and phone', async () => {
     await Client.create({ name: '万达物业管理有限公司', address: '城南路 1 号', phone: '13712345678' });
     const [picked] = await chat.say('duizhang', '登记投诉 万达物业');
@@ -356,8 +364,8 @@ describe('§4.5 签呈', () => {
     expect(refused).toContain('没有权限');
     await chat.say('dongshi', `签呈决定 ${id} 改为 不处罚队员，调整排班`);
     const c = await Complaint.findById(id).lean();
-    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员,调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
-    expect(c!.decision!.handling).toBe('不处罚队员,调整排班');
+    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员，调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
+    expect(c!.decision!.handling).toBe('不处罚队员，调整排班');
   });
 });
 
@@ -391,8 +399,10 @@ describe('§3.1.3 time limits and escalation', () => {
     expect(overdue).toContain(id);
   });
 
-  it('masks the client phone in a reminder to a 队长 who accepted the case, and shows it to 人防部', async () => {
+  it('masks the client phone in a reminder to a 队长 who registered the case, and shows it to 人防部', async () => {
     const id = await register(registrationLines({ category: '扣服务费' }), 'duizhang');
+    // §4.1: a 队长's registration runs no clock until 客服部 accepts it (#20)
+    await chat.say('kefu', `确认投诉 ${id}`);
     const start = chat.sent.length;
     clock = new Date(clock.getTime() + 19 * H);
     expect((await sweepComplaints(bot.services)).reminded).toEqual([id]);
@@ -420,6 +430,19 @@ describe('looking things up', () => {
     expect((await chat.say('kefu', `投诉 ${id}`))[0]).toContain('13712345678');
     expect((await chat.say('renfang', `投诉 ${id}`))[0]).toContain('13712345678');
     expect((await chat.say('xingzheng', `投诉 ${id}`))[0]).toContain('137****5678');
+  });
+
+  it('masks a phone typed into the 投诉缘由 and 备注 (spaces, dashes, brackets) when the card is read in a group', async () => {
+    const id = await register(registrationLines({ phone: '0755-8888-6666', reason: '队员态度差，业主 137 0000 3333 多次投诉', remark: '回电 (0755)8888 7777' }));
+    const [group] = await chat.say('kefu', `投诉 ${id}`, { chatId: 'group-1', isGroup: true });
+    for (const masked of ['0755-****6666', '137****3333', '0755-****7777']) expect(group).toContain(masked);
+    for (const full of ['88886666', '137 0000 3333', '8888 7777']) expect(group).not.toContain(full);
+    // the case number and the dates on the card are not phones
+    expect(group).toContain(id);
+    // in private, 客服部 reads them as they were typed
+    const own = (await chat.say('kefu', `投诉 ${id}`))[0]!;
+    expect(own).toContain('业主 137 0000 3333 多次投诉');
+    expect(own).toContain('0755-88886666');
   });
 
   it('lists by status, category, client and date range, and 我的待办 shows what waits on the sender', async () => {

@@ -5,6 +5,7 @@ import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dor
 import type { Bot } from '../../../src/bot.ts';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
+import { Dorm, Staff } from '../../../src/models/index.ts';
 
 useDatabase('dorms_workflow');
 
@@ -44,6 +45,18 @@ describe('§3.3.3 who is responsible for a dorm', () => {
     expect(await DormLeader.find().lean()).toHaveLength(1);
     expect(await say('zonghe', '取消宿舍队长 城南宿舍 陈队长')).toContain('现在没有队长');
     expect(await DormLeader.countDocuments()).toBe(0);
+  });
+
+  it('#18 「城南 宿舍」 is the dorm 城南宿舍: 设置宿舍 makes no second dorm, 设置宿舍队长 and 宿舍列表 take it too', async () => {
+    expect(await say('xingzheng', '设置宿舍 郑九 城南 宿舍')).toContain('已把 郑九 的宿舍设为：城南宿舍');
+    expect((await Dorm.find().lean()).map((d) => d.name).sort()).toEqual(['东区宿舍', '城北宿舍', '城南宿舍'].sort());
+    expect((await Staff.findById(ids.zhengjiu).lean())!.dorm).toBe('城南宿舍');
+    expect(await say('xingzheng', '设置宿舍队长 城南 宿舍 陈队长')).toContain('已指定 陈队长 为 城南宿舍 的队长');
+    const one = await say('zonghe', '宿舍列表 城南 宿舍');
+    expect(one).toContain('郑九');
+    expect(one).toContain('队长：陈队长');
+    // the leader's own command: 「城南 宿舍」 then what to report
+    expect(await say('chen', '查房记录 城南 宿舍 2026-11')).toContain('城南宿舍');
   });
 
   it('宿舍列表 shows each dorm’s residents and leader, and flags a dorm with residents and no leader', async () => {

@@ -55,6 +55,14 @@ describe('§4.1 驻点装备物资配置清单 in chat', () => {
     expect(await SupplyChange.countDocuments()).toBe(0);
   });
 
+  it('#18 takes 「万达 广场」 for the post 万达广场: the list is that post\'s, no second one', async () => {
+    await seedLists({ 万达广场: WANDA });
+    expect((await chat.say('zhao', '设置配置 万达 广场 对讲机 7')).join('')).toContain('已修改（对讲机：6 → 7台）');
+    expect(await list('万达广场')).toEqual(['对讲机:7台', '手电筒:8支']);
+    expect(await SupplyItem.distinct('post')).toEqual(['万达广场']);
+    expect((await chat.say('zhao', '配置清单 万达 广场')).join('')).toContain('对讲机 7台');
+  });
+
   it('shows a team leader their own post\'s list and not another\'s', async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
     expect((await chat.say('chen', '配置清单')).join('')).toContain('对讲机 6台');

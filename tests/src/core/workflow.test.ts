@@ -8,7 +8,7 @@ import { installed } from '../../../src/workflows.ts';
 import type { JobDefinition } from '../../../src/core/scheduler.ts';
 import type { StaffContext } from '../../../src/core/context.ts';
 
-// the README's "Adding a workflow" example, composed the way src/workflows.ts composes the real ones
+// the "Adding a workflow" example of docs/architecture.md, composed the way src/workflows.ts composes the real ones
 const dutySettings = defineSettings('duty', { DUTY_REMIND_AT: timeOfDay('08:30') }, (raw) => ({ remindAt: raw.DUTY_REMIND_AT }));
 const DutySignIn = mongoose.model('DutySignInTest', new Schema({ staffId: String, at: Date }));
 const duty: Workflow = {

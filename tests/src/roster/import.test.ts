@@ -200,7 +200,7 @@ describe('importing a roster', () => {
     expect(await Dorm.findOne({ name: '万达一号宿舍' }).lean()).toMatchObject({ post: '万达广场' });
   });
 
-  it('imports the README example file, with the installed workflows\' columns (宿舍队长)', async () => {
+  it('imports the example roster docs/operations.md points to, with the installed workflows\' columns (宿舍队长)', async () => {
     const res = await importRosterFile(EXAMPLE_CSV, { extra: composition.rosterColumns });
     expect(res).toMatchObject({ ok: true, rows: 5, ignoredHeaders: [], result: { created: 5, notes: ['宿舍队长：新指定 1 人次，取消 0 人次（名单见「宿舍列表」）。'] } });
     expect(await Staff.countDocuments({ active: false })).toBe(1);
@@ -290,6 +290,23 @@ describe('importing a roster', () => {
     expect(await Staff.countDocuments()).toBe(3);
     expect((await Staff.findOne({ phone: '13800000002' }).lean())).toMatchObject({ roles: ['guard'], post: '万达广场' });
     expect(await Post.countDocuments({ name: '滨江花园' })).toBe(0);
+  });
+
+  it('a roster naming 「城南 宿舍」 joins the dorm 城南宿舍 on record; spellings of one new post in one file make one post, as first written', async () => {
+    await Dorm.create({ name: '城南宿舍' });
+    const text = [
+      '姓名,电话,角色,驻点,宿舍,宿舍队长',
+      '张伟,13800000011,队长,万达广场,城南 宿舍,是',
+      '李强,13800000012,队员,万达 广场,城南宿舍,',
+      '王芳,13800000013,队员,万达-广场,城南·宿舍,',
+    ].join('\n');
+    const res = await importRosterFile(writeTemp(text), { extra: composition.rosterColumns });
+    expect(res).toMatchObject({ ok: true, result: { created: 3, newPosts: ['万达广场'], newDorms: [] } });
+    expect((await Post.find().lean()).map((p) => p.name)).toEqual(['万达广场']);
+    expect((await Dorm.find().lean()).map((d) => d.name)).toEqual(['城南宿舍']);
+    expect(new Set((await Staff.find().lean()).map((s) => `${s.post}/${s.dorm}`))).toEqual(new Set(['万达广场/城南宿舍']));
+    const { DormLeader } = await import('../../../handlers/dorms/models.ts');
+    expect((await DormLeader.find().lean()).map((l) => l.dorm)).toEqual(['城南宿舍']);
   });
 
   it('imports a BOM CSV with full-width characters', async () => {

@@ -1,0 +1,62 @@
+import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
+import { Dorm, Post, Staff } from '../../../src/models/index.ts';
+import type { Bot } from '../../../src/bot.ts';
+
+/*
+ * handlers/foundation/staff.ts, the admin's staff commands: names of people, posts and dorms are
+ * compared with spaces, punctuation, case and width folded (#18), and kept as first written.
+ */
+
+useDatabase('foundation_staff');
+
+let bot: Bot;
+let chat: MemoryReceiver;
+
+beforeAll(async () => {
+  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
+});
+afterAll(() => bot.stop());
+beforeEach(async () => {
+  await clearCollections();
+  await Staff.create({ name: '张三', phone: '13800000001', roles: ['team_leader'], post: '万达广场', dorm: '城南宿舍' });
+  await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
+  await Post.create({ name: '万达广场' });
+  await Dorm.create({ name: '城南宿舍' });
+});
+
+const say = async (text: string) => (await chat.say('boss', text)).join('\n');
+
+describe('#18 people are found however their name is spaced', () => {
+  it('人员 张 三 shows 张三, and 停用 张 三 disables him', async () => {
+    expect(await say('人员 张 三')).toContain('员工档案：张三');
+    expect(await say('人员 张·三')).toContain('员工档案：张三');
+    expect(await say('停用 张 三')).toContain('已停用 张三');
+    expect((await Staff.findOne({ phone: '13800000001' }).lean())!.active).toBe(false);
+  });
+
+  it('still reads the first word as the person when more follows (人员 张三 万达广场), and says who is missing', async () => {
+    expect(await say('人员 张三 万达广场')).toContain('员工档案：张三');
+    expect(await say('人员 王 五')).toContain('没有找到「王 五」');
+  });
+});
+
+describe('#18 a post or dorm typed another way is the one on record', () => {
+  it('设置驻点 李四 万达 广场 and 设置宿舍 李四 城南 宿舍 make no second post or dorm', async () => {
+    expect(await say('设置驻点 李四 万达 广场')).toContain('已把 李四 的驻点设为：万达广场');
+    expect(await say('设置宿舍 李四 城南 宿舍')).toContain('已把 李四 的宿舍设为：城南宿舍');
+    expect((await Post.find().lean()).map((p) => p.name)).toEqual(['万达广场']);
+    expect((await Dorm.find().lean()).map((d) => d.name)).toEqual(['城南宿舍']);
+    expect(await Staff.findOne({ name: '李四' }).lean()).toMatchObject({ post: '万达广场', dorm: '城南宿舍' });
+    expect(await say('驻点列表')).toContain('万达广场：2 人');
+    expect(await say('人员列表 万达 广场')).toContain('李四');
+  });
+
+  it('添加人员 with 驻点 「万达 广场」 and 宿舍 「城南 宿舍」 files the new person under the places on record', async () => {
+    const reply = await say('添加人员\n姓名: 王五\n电话: 13800000003\n角色: 队员\n驻点: 万达 广场\n宿舍: 城南 宿舍');
+    expect(reply).toContain('驻点：万达广场　宿舍：城南宿舍');
+    expect(await Post.countDocuments()).toBe(1);
+    expect(await Dorm.countDocuments()).toBe(1);
+  });
+});

@@ -44,6 +44,12 @@ export interface CardFormField {
   options?: { label: string; value: string }[];
 }
 
+export interface CardSection {
+  title: string;
+  lines: string[];
+  expanded?: boolean;
+}
+
 /**
  * A platform-neutral card. Lark renders it as an interactive card; WeChat and the console render it
  * as text with numbered buttons that the reader answers by sending the number.
@@ -53,6 +59,11 @@ export interface Card {
   color?: 'blue' | 'green' | 'red' | 'orange' | 'grey';
   lines: string[];
   buttons?: CardButton[];
+  /**
+   * Parts a reader opens when wanted (帮助's workflows): Lark shows each as a collapsible panel,
+   * folded unless `expanded`; text channels print them after the lines, each under its title.
+   */
+  sections?: CardSection[];
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
   form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string };
   note?: string;

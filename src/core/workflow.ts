@@ -17,6 +17,8 @@ export interface Workflow {
   name: string;
   /** Heading of this workflow's commands in 帮助. */
   title: string;
+  /** The short word after 帮助 that shows this workflow in full (帮助 报销); the title when unset. */
+  topic?: string;
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];
@@ -82,7 +84,7 @@ export function compose(installed: readonly Installed[]): Composition {
   return {
     routes: {
       // order matters only for 帮助, which lists commands in this order
-      commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
+      commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title, topic: w.topic ?? w.title }))),
       actions: workflows.flatMap((w) => w.actions),
       attachments: workflows.flatMap((w) => (w.attachment ? [{ ...w.attachment, name: w.name }] : [])),
       staffCardButtons: workflows.flatMap((w) => (w.staffCardButtons ? [w.staffCardButtons] : [])),

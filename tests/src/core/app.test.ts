@@ -218,8 +218,10 @@ describe('roles', () => {
     expect(guardHelp).not.toContain('添加人员');
     expect(guardHelp).not.toContain('调度');
     expect(adminHelp).toContain('添加人员');
-    expect(adminHelp).toContain('例：绑定码 张三');
-    expect(adminHelp).toContain('【基本与人员管理】');
+    // the first screen is the most used (#21); examples are in 帮助 <workflow>
+    const [staffHelp] = await chat.say('boss', '帮助 人员');
+    expect(staffHelp).toContain('例：绑定码 张三');
+    expect(staffHelp).toContain('【基本与人员管理】');
   });
 });
 

@@ -77,6 +77,11 @@ export interface FormService {
   continue(ctx: BotContext): Promise<boolean>;
   submitCard(ctx: BotContext): Promise<void>;
   get(name: string): { title: string } | undefined;
+  /**
+   * The command's text with one `字段: 值` of form `name` a line (several typed on one line split at
+   * the form's labels), for handlers that read a one-message form's lines themselves.
+   */
+  oneFieldPerLine(ctx: BotContext, name: string, text: string): string;
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { BotContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { maskPhonesIn } from './text.ts';
-import { showAnswer, type FormField } from './form-fields.ts';
+import { showAnswer, type FormDefinition, type FormField } from './form-fields.ts';
 import { tickedLabels, type FormOption } from './form-options.ts';
-import type { FormDefinition } from './forms.ts';
 
 /* A form as a card (Lark): every field at once, errors under their fields; and the card once submitted. */
 

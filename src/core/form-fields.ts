@@ -1,4 +1,4 @@
-import type { BotContext, StaffContext } from './context.ts';
+import type { Allow, BotContext, StaffContext } from './context.ts';
 import type { FormOption } from './form-options.ts';
 import { isSkipWord, normalizeText, tidyText } from './text.ts';
 
@@ -104,4 +104,23 @@ export async function readAndCheck(ctx: StaffContext, field: FormField, raw: str
 export async function checkAnswer(ctx: StaffContext, field: FormField, value: string, context: Record<string, string>): Promise<FieldResult> {
   const problem = value && field.check ? await field.check(value, ctx, context) : undefined;
   return problem ? { ok: false, error: problem } : { ok: true, value };
+}
+
+/** A form: its fields, who may submit it, its rules across fields and what submitting it does. */
+export interface FormDefinition {
+  name: string;
+  title: string;
+  /**
+   * Who may submit it (default: any bound staff). Checked again on submission because a form card
+   * posted in a group can be submitted by anyone in that group.
+   */
+  allow?: Allow;
+  fields: FormField[];
+  /**
+   * Rules across fields (or against the database), run once every field parsed: errors by field
+   * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
+   */
+  validate?(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
+  /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
+  submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }

@@ -2,33 +2,16 @@ import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import { isNoneWord, normalizeText, tidyText } from './text.ts';
-import { checkAnswer, readAndCheck, readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
+import { checkAnswer, readAndCheck, readAnswer, showAnswer, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
 import { labelledValues, oneFieldPerLine } from './form-lines.ts';
 import { fieldOptions, formCard, submittedCard } from './form-cards.ts';
 import { LEAVE_WORDS, LONG_ANSWER, STAY_WORDS, commandAt, leaveQuestion, runCommand } from './form-commands.ts';
-import { isAllowed, type Allow } from './router.ts';
+import { isAllowed } from './router.ts';
 import { readTicked } from './form-options.ts';
 
-export { freeText, storedAsTyped, type FieldResult, type FormField } from './form-fields.ts';
+export { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
 export { FORM_SUBMIT_ACTION } from './form-cards.ts';
 
-export interface FormDefinition {
-  name: string;
-  title: string;
-  /**
-   * Who may submit it (default: any bound staff). Checked again on submission because a form card
-   * posted in a group can be submitted by anyone in that group.
-   */
-  allow?: Allow;
-  fields: FormField[];
-  /**
-   * Rules across fields (or against the database), run once every field parsed: errors by field
-   * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
-   */
-  validate?(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
-  /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
-  submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
-}
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 /** Forms are started by staff routes only; a session can outlive the binding, so it is checked again. */

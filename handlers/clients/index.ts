@@ -7,6 +7,7 @@ import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientModels } from './models.ts';
 import { backfillClients } from './backfill.ts';
+import { clientHoldings } from './holdings.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -23,6 +24,7 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
+  staffHoldings: clientHoldings,
   // records from before the search text and the name key get them once
   start: async (services) => {
     await backfillClients(services);

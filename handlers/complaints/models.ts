@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { pendingAuditField } from '../../src/models/audit.ts';
 
 /*
  * Client complaints (客户投诉, rulebook Ch.10 III). One document per complaint, keyed by its
@@ -192,7 +193,7 @@ export type Responsible = ComplaintRecord['responsible'][number];
 
 /** Settings the admin can change, e.g. `complaint.types` (the 投诉类型 list). */
 const settingSchema = new Schema(
-  { _id: { type: String, required: true }, values: { type: [String], default: [] } },
+  { _id: { type: String, required: true }, values: { type: [String], default: [] }, ...pendingAuditField },
   { versionKey: false, timestamps: true },
 );
 export const ComplaintSetting = mongoose.model('ComplaintSetting', settingSchema);

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 import { STATUSES } from './rules.ts';
+import { pendingAuditField } from '../../src/models/audit.ts';
 
 /*
  * What the dorm workflow owns (§3.3). Keys that must be unique are `_id`s so a double click or a
@@ -18,6 +19,7 @@ const dormLeaderSchema = new Schema(
     name: { type: String, required: true },
     assignedBy: { type: personSchema, required: true },
     assignedAt: { type: Date, required: true },
+    ...pendingAuditField,
   },
   { versionKey: false },
 );

@@ -4,7 +4,7 @@ import { vehicleSettings } from './settings.ts';
 import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, instructAccident, reportAccident, showAccident, wantsAccidentPhoto } from './accidents.ts';
 import { claimTrip } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
-import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
+import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle, vehicleHoldings } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, VIEWERS } from './rules.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
@@ -20,6 +20,7 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  staffHoldings: vehicleHoldings,
   // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
   attachment: { allow: 'staff', wants: wantsAccidentPhoto, attach: attachAccidentPhoto },
   commands: [

@@ -89,7 +89,7 @@ async function run(argv: string[]): Promise<number> {
     );
     const result = await importRoster(
       checked.entries.map((e) => e.input),
-      { dryRun, columns: checked.columns, extra: checked.extra },
+      { dryRun, columns: checked.columns, extra: checked.extra, rows: checked.entries.map((e) => e.row) },
     );
     out(summary(path.basename(file), checked.entries.length, result));
     return 0;

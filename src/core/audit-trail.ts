@@ -83,6 +83,8 @@ export interface ChangeNote {
   from?: string;
   to?: string;
   note?: string;
+  /** Other records whose history shows it too (a permit on its vehicles': `auditKey('vehicle', plate)`). */
+  alsoKeys?: readonly string[];
 }
 
 /** Who makes changes: a staff member (or a BOT_ADMINS identity) on a channel, or the command line. */
@@ -182,7 +184,7 @@ export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?
       from: n.from ?? '',
       to: n.to ?? '',
       note: n.note ?? '',
-      keys: [...new Set([auditKey(n.record.type, n.record.id), ...(n.subject?.staffId ? [auditKey('staff', n.subject.staffId)] : [])])],
+      keys: [...new Set([auditKey(n.record.type, n.record.id), ...(n.subject?.staffId ? [auditKey('staff', n.subject.staffId)] : []), ...(n.alsoKeys ?? [])])],
     }));
   };
   const warn = (err: unknown, what: string) => log?.warn({ err }, `${what}: left to the audit.flush job`);

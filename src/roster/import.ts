@@ -3,9 +3,8 @@ import { ensurePlaces, placeNames } from './places.ts';
 import { Staff } from '../models/index.ts';
 import { nameBook } from '../core/text.ts';
 import { commandLineActor, trailAs, type ChangeNote, type Trail } from '../core/audit-trail.ts';
-import { approvingRolesAdded, GRANT_CONFIRMERS, roleNames } from '../core/roles.ts';
 import { takeOnce } from '../core/once.ts';
-import type { Role } from '../core/types.ts';
+import { refusedGrants, rowNotes, same, type RosterSnapshot } from './grants.ts';
 import {
   normalizeHeader,
   TableFileError,
@@ -208,33 +207,7 @@ export interface ImportResult {
 
 const BATCH = 500;
 
-type StaffSnapshot = { _id: unknown; phone: string; name: string; roles: string[]; post: string; dorm: string; active: boolean; note: string; version?: number };
-
-/** The approving roles a row would give (a new person's, an added one, or a re-enabled holder's). */
-function grantsOf(input: StaffInput, before: StaffSnapshot | undefined, columns: ReadonlySet<RosterField>): Role[] {
-  const active = columns.has('active') ? input.active : (before?.active ?? true);
-  if (!active) return [];
-  if (!before || (columns.has('active') && !before.active)) return approvingRolesAdded([], input.roles);
-  return approvingRolesAdded(before.roles, input.roles);
-}
-
-/** What one row changes of a person, as audit notes. */
-function rowNotes(id: string, input: StaffInput, before: StaffSnapshot | undefined, set: Record<string, unknown>): ChangeNote[] {
-  const about = { record: { type: 'staff', id, label: input.name }, subject: { staffId: id, name: input.name } };
-  if (!before) {
-    const to = [roleNames(input.roles), set.post, set.dorm, set.active === false ? '离职' : ''].filter(Boolean).join('，');
-    return [{ ...about, kind: 'staff', what: '添加人员', to, note: '花名册导入' }];
-  }
-  const notes: ChangeNote[] = [];
-  if (!same(before.roles, input.roles)) notes.push({ ...about, kind: 'roles', what: '角色', from: roleNames(before.roles as Role[]), to: roleNames(input.roles), note: '花名册导入' });
-  for (const [f, what] of [['post', '驻点'], ['dorm', '宿舍']] as const) {
-    if (f in set && !same(before[f], set[f])) notes.push({ ...about, kind: f, what, from: before[f] ?? '', to: String(set[f] ?? ''), note: '花名册导入' });
-  }
-  if ('active' in set && before.active !== set.active) notes.push({ ...about, kind: 'active', what: set.active ? '启用' : '停用', from: before.active ? '在职' : '已停用', to: set.active ? '在职' : '已停用', note: '花名册导入' });
-  if (before.name !== input.name) notes.push({ ...about, kind: 'staff', what: '姓名', from: before.name, to: input.name, note: '花名册导入' });
-  if ('note' in set && !same(before.note, set.note)) notes.push({ ...about, kind: 'staff', what: '备注', from: before.note ?? '', to: String(set.note ?? ''), note: '花名册导入' });
-  return notes;
-}
+type StaffSnapshot = RosterSnapshot;
 
 /**
  * Upserts validated people by phone: new phones are created, changed people updated, the rest left
@@ -264,17 +237,8 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   }
 
   // issue #20: an approving role is granted in chat, with a second person's confirmation, once anyone could confirm
-  if (await Staff.exists({ active: true, roles: { $in: [...GRANT_CONFIRMERS] } })) {
-    const refused = inputs.flatMap((input, i) => {
-      const granted = grantsOf(input, existing.get(input.phone), columns);
-      if (!granted.length) return [];
-      const row = options.rows?.[i];
-      const where = row === undefined ? `${input.name}（${input.phone}）` : `第 ${row} 行`;
-      const keep = existing.get(input.phone) ? `保留此人现有的角色（${roleNames((existing.get(input.phone)!.roles ?? []) as Role[])}）` : '先不填这些角色';
-      return [{ row, message: `${where}：${input.name} 将获得${roleNames(granted)}。审批角色须在聊天里用「设置角色」发起，由董事长或另一位行政部成员确认，不能用花名册授予：请在表里${keep}后重新导入` }];
-    });
-    if (refused.length) throw new RosterRejectedError(refused);
-  }
+  const refused = await refusedGrants(inputs, existing, columns, options.rows);
+  if (refused.length) throw new RosterRejectedError(refused);
 
   const updates: { phone: string; id: unknown; set: Record<string, unknown>; insert: Record<string, unknown>; notes: ChangeNote[]; claim?: string }[] = [];
   let plannedCreated = 0;
@@ -365,11 +329,6 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
     notes.push(...(await applyColumns(extra, ids, false, trail)));
   }
   return { dryRun, created, updated, unchanged: inputs.length - created - updated, newPosts, newDorms, notes };
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
-  return (a ?? '') === (b ?? '');
 }
 
 function unique(names: string[]): string[] {

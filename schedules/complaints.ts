@@ -22,7 +22,8 @@ export interface SweepReport {
  * §3.1.3 / §3.1.10: visits the cases keyed as due since the last run (complaintDue: reads by `_id`,
  * never a scan of all cases), and for each whose own `nextCheckAt` has come does what is due —
  * remind the owner before the time limit, escalate an overdue case to the customer-service head
- * and 综合部, remind customer service of a follow-up call. Each change is a transition() from the
+ * and 综合部, remind customer service of a follow-up call. A case still waiting for 客服部's
+ * confirmation (§4.1) has no clock yet: dueWork finds nothing to do for it. Each change is a transition() from the
  * version read, so two schedulers (or two runs) act once.
  */
 export async function sweepComplaints(deps: Services): Promise<SweepReport> {
@@ -98,6 +99,12 @@ function acceptor(c: ComplaintRecord) {
   return c.acceptedBy.staffId ? [{ id: c.acceptedBy.staffId, name: c.acceptedBy.name }] : [];
 }
 
+/** Whoever accepted the case, and whoever registered it when that was someone else (a 队长, §4.1). */
+function owners(c: ComplaintRecord) {
+  const reg = c.registeredBy;
+  return [...acceptor(c), ...(reg?.staffId && reg.staffId !== c.acceptedBy.staffId ? [{ id: reg.staffId, name: reg.name }] : [])];
+}
+
 /** §3.1.3 逾期反映: to the customer-service head(s) and 综合部. */
 async function escalate(deps: Services, c: ComplaintRecord): Promise<void> {
   const heads = complaintSettings.of(deps.config).csHeadPhones;
@@ -114,8 +121,8 @@ async function escalate(deps: Services, c: ComplaintRecord): Promise<void> {
 /** Before the time limit runs out: the department the case waits on, and whoever accepted it. */
 async function remindOwner(deps: Services, c: ComplaintRecord): Promise<void> {
   const roles = waitingOn(c.status);
-  const owners = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, acceptor(c)))];
-  await send(deps, owners, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
+  const to = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, owners(c)))];
+  await send(deps, to, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
 }
 
 /** §3.1.10: a planned follow-up call is due. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { BotApp } from './core/app.ts';
+import { errorHook } from './core/errors.ts';
+import { DeliveryPipeline } from './core/pipeline.ts';
 import { Forms } from './core/forms.ts';
 import { Outbox, type ChannelLimits } from './core/outbox.ts';
 import type { RouteTable } from './core/router.ts';
@@ -28,11 +30,13 @@ export interface BotOptions {
 }
 
 /**
- * One bot: the app, its channels and its scheduler over one (already connected) database.
- * main.ts wires it to real receivers; tests build it the same way with their own.
+ * One bot: the delivery pipeline, the app it runs each event through, its channels and its
+ * scheduler over one (already connected) database. main.ts wires it to real receivers; tests
+ * build it the same way with their own.
  */
 export class Bot {
   readonly app: BotApp;
+  readonly pipeline: DeliveryPipeline;
   readonly services: Services;
   readonly scheduler: Scheduler;
   private started = false;
@@ -49,11 +53,19 @@ export class Bot {
       forms,
       routes: opts.routes ?? opts.workflows.routes,
       now: opts.now ?? (() => new Date()),
+      onError: errorHook(opts.log),
     };
     this.app = new BotApp(this.services.routes, this.services);
+    this.pipeline = new DeliveryPipeline({
+      log: opts.log,
+      takeoverSeconds: opts.config.inboxTakeoverSeconds,
+      process: (event, attempt) => this.app.process(event, attempt),
+      reply: (event, text, ledger) => outbox.forEvent(ledger).send({ channel: event.channel, chatId: event.chat.id }, text),
+      onError: this.services.onError,
+    });
     this.scheduler = new Scheduler(
       opts.jobs ?? opts.workflows.jobs,
-      { ...this.services, recoverInbox: () => this.app.recover(this.services.now()) },
+      { ...this.services, recoverInbox: () => this.pipeline.recover(this.services.now()) },
       opts.instanceId ?? randomUUID(),
     );
   }
@@ -67,10 +79,10 @@ export class Bot {
     await adoptLegacyInbox(this.opts.log);
     for (const step of this.opts.workflows.starts) {
       // a backfill that fails leaves the older records as they were: the bot still runs, and says so
-      await step.run(this.services).catch((err) => this.opts.log.error({ err, workflow: step.name }, 'start step failed'));
+      await step.run(this.services).catch((err) => this.services.onError(err, { what: 'start step failed', detail: { workflow: step.name } }));
     }
     for (const r of this.opts.receivers) {
-      await r.start(this.app);
+      await r.start(this.pipeline);
       this.opts.log.info({ channel: r.channel }, 'channel started');
     }
     await this.scheduler.start();
@@ -81,8 +93,8 @@ export class Bot {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    // the app refuses new events first; receivers stay connected until replies in flight are sent
-    await this.app.stop();
+    // the pipeline refuses new events first; receivers stay connected until replies in flight are sent
+    await this.pipeline.stop();
     await this.scheduler.stop();
     await this.services.outbox.drain();
     for (const r of this.opts.receivers) await r.stop().catch((err) => this.opts.log.warn({ err, channel: r.channel }, 'stop failed'));

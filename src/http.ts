@@ -1,15 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.ts';
-
-export type LarkWebhook = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+import type { HttpRoute } from './core/types.ts';
 
 export interface HttpDeps {
   log: Logger;
   /** Body of GET /healthz; `ok: false` answers 503 so a load balancer takes the instance out. */
   health(): Promise<{ ok: boolean } & Record<string, unknown>>;
-  /** POST /lark/events in webhook mode (events and card callbacks). */
-  larkWebhook?: LarkWebhook;
+  /** What the receivers declare (a platform's webhook); mounted as they are. */
+  routes?: readonly HttpRoute[];
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -19,19 +18,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
- * The bot's HTTP face: health always, Lark's webhook when that mode is on. Routing ignores the
- * query string (the Lark SDK's own adapter does not, and then never answers).
+ * The bot's HTTP face: health always, and whatever routes the receivers declare. Routing ignores
+ * the query string (a platform SDK's own adapter may not, and then never answers).
  */
 export function createHttpServer(deps: HttpDeps): Server {
+  const routes = new Map<string, HttpRoute['handler']>();
+  for (const r of deps.routes ?? []) {
+    const key = `${r.method} ${r.path}`;
+    if (key === 'GET /healthz' || routes.has(key)) throw new Error(`two handlers for ${key}`);
+    routes.set(key, r.handler);
+  }
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${path}`;
     const work = (async () => {
+      const handler = routes.get(route);
       if (route === 'GET /healthz') {
         const h = await deps.health();
         sendJson(res, h.ok ? 200 : 503, h);
-      } else if (route === 'POST /lark/events' && deps.larkWebhook) {
-        await deps.larkWebhook(req, res);
+      } else if (handler) {
+        await handler(req, res);
       } else {
         sendJson(res, 404, { error: 'not found' });
       }

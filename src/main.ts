@@ -7,10 +7,8 @@ import { loadConfig, ConfigError, type Config } from './config.ts';
 import { createLogger, redactUri } from './logger.ts';
 import { connectDatabase } from './db/connect.ts';
 import { Bot } from './bot.ts';
-import { channelReceivers } from './channels.ts';
-import { ConsoleReceiver, CONSOLE_ADMIN } from './receivers/console.ts';
-import { createHttpServer, databaseProbe, listen, type LarkWebhook } from './http.ts';
-import type { Receiver } from './core/types.ts';
+import { receiversFrom } from './receivers/index.ts';
+import { createHttpServer, databaseProbe, listen } from './http.ts';
 import { composition } from './workflows.ts';
 
 function readConfig(): Config {
@@ -27,7 +25,6 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  if (config.console) config.admins.push(`console:${CONSOLE_ADMIN}`);
   // in console mode the terminal is the chat, so logs go to a file instead
   const logFile = config.console ? path.resolve(config.dataDir, 'logs', 'bot.log') : undefined;
   const log = createLogger(config.logLevel, logFile);
@@ -43,7 +40,7 @@ async function main(): Promise<void> {
   );
   if (logFile) say(`日志写在 ${logFile}`);
 
-  const receivers: Receiver[] = channelReceivers(config, log);
+  const receivers = receiversFrom(config, log, { input: process.stdin, output: process.stdout, onClose: () => requestStop('console closed') });
   // a stop asked for during start-up waits until start-up is done, then runs the same path
   let ready = false;
   let pendingStop: string | undefined;
@@ -66,16 +63,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => requestStop('SIGTERM'));
   process.on('SIGINT', () => requestStop('SIGINT'));
-  if (config.console) receivers.push(new ConsoleReceiver(process.stdin, process.stdout, log, () => requestStop('console closed')));
 
   const bot = new Bot({ config, log, receivers, workflows: composition });
-  const lark = receivers.find((r) => r.channel === 'lark') as { handleWebhook?: LarkWebhook } | undefined;
-  const larkHook: LarkWebhook | undefined =
-    config.lark?.eventMode === 'webhook' && lark?.handleWebhook ? (req, res) => lark.handleWebhook!(req, res) : undefined;
   const pingDatabase = databaseProbe(() => mongoose.connection.db!.admin().ping());
   const server = createHttpServer({
     log,
-    larkWebhook: larkHook,
+    // each receiver's own routes (a webhook), mounted as declared
+    routes: receivers.flatMap((r) => r.routes ?? []),
     health: async () => {
       const dbUp = mongoose.connection.readyState === 1 && (await pingDatabase());
       return { ok: dbUp, database: { kind: db.kind, state: dbUp ? 'up' : 'down' }, channels: bot.health() };
@@ -86,7 +80,7 @@ async function main(): Promise<void> {
   const port = await listen(server, config.http.port, config.http.host);
   log.info({ port, channels: receivers.map((r) => r.channel) }, 'bot started');
   if (!config.console) say(`机器人已启动：${receivers.map((r) => r.channel).join('、')}；健康检查 http://127.0.0.1:${port}/healthz`);
-  await bot.app.recover().catch((err) => log.error({ err }, 'inbox recovery failed'));
+  await bot.pipeline.recover().catch((err) => bot.services.onError(err, { what: 'inbox recovery failed' }));
   ready = true;
   if (pendingStop) requestStop(pendingStop);
 }

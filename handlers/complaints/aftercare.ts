@@ -41,7 +41,7 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
     return;
   }
   const c = found.c;
-  if (await refused(ctx, canConfirmEffect(c, has(ctx)))) return;
+  if (await refused(ctx, canConfirmEffect(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const effect = { effective, note: note.join(' '), by: actor(ctx), at: now };
   const set: Partial<ComplaintRecord> = { effect, measuresDue: !effective };
@@ -154,7 +154,7 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
   const found = fromCard ? { c: await complaintFromAction(ctx), rest: '' } : await findComplaint(ctx, ctx.args, '再次回访 TS-20261127-003 7');
   const c = found?.c;
   if (!c) return;
-  if (await refused(ctx, canPlanFollowUp(c, has(ctx)))) return;
+  if (await refused(ctx, canPlanFollowUp(c, has(ctx), ctx.sender.staffId))) return;
   const days = Number(found.rest.trim() || complaintSettings.of(ctx.services.config).followUpDays[0]);
   if (!Number.isInteger(days) || days < 1 || days > 365) {
     await ctx.reply('天数请写 1 到 365 的整数，例如：再次回访 TS-20261127-003 7');
@@ -169,11 +169,11 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
 // ─── reopening a closed case ────────────────────────────────────────────────
 
 async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): Promise<void> {
-  if (await refused(ctx, canReopen(c, has(ctx)))) return;
+  if (await refused(ctx, canReopen(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   // what this round found and decided stays on the record, shown under 【第 n 轮】
-  const round = { reopenedAt: now, reopenedBy: actor(ctx), reason, investigation: c.investigation, decision: c.decision, effect: c.effect, result: c.result, appeal: c.appeal, followUps: c.followUps };
+  const round = { reopenedAt: now, reopenedBy: actor(ctx), reason, investigation: c.investigation, decision: c.decision, effect: c.effect, result: c.result, appeal: c.appeal, followUps: c.followUps, responsible: c.responsible };
   const set: Partial<ComplaintRecord> = {
     status: 'registered',
     dueAt,

@@ -8,10 +8,13 @@ import { echo, maskPhone, maskPhonesIn } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { complaintDue } from './due.ts';
-import { Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
+import { CATEGORIES, Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
+import { isSubject } from '../../src/core/subject.ts';
 import {
   CATEGORY_LABELS,
+  CATEGORY_SHORT,
   STATUS_LABELS,
+  complaintSubjects,
   nextCheckAt,
   nextFollowUp,
   parseComplaintNumber,
@@ -84,6 +87,20 @@ export function responsibleLine(c: Pick<ComplaintRecord, 'responsible'>, t: (d: 
   return `【责任人确认】${c.responsible.map((r) => `${r.name}${r.seenAt ? ` 已确认（${t(r.seenAt)}）` : ' 未确认'}`).join('；')}`;
 }
 
+/**
+ * §4.1 投诉受理 and 受理日期, and who registered it when that was someone else: a registration
+ * outside 客服部 shows as waiting for 客服部's confirmation until it is accepted.
+ */
+function acceptanceLines(c: ComplaintRecord, t: (d: Date | null | undefined) => string): string[] {
+  const reg = c.registeredBy;
+  const reported = c.reportedAt ? `，客户投诉于 ${t(c.reportedAt)}` : '';
+  if (c.status === 'unconfirmed') return [`投诉受理：待客服部确认（${reg?.name ?? c.acceptedBy.name} ${t(c.registeredAt ?? c.acceptedAt)} 登记${reported}）`];
+  const by = reg && reg.staffId !== c.acceptedBy.staffId ? `（${reg.name} 登记${reported}）` : '';
+  const lines = [`投诉受理：${c.acceptedBy.name}${by}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`];
+  for (const k of c.categoryChanges ?? []) lines.push(`【改分类】${t(k.at)} ${k.by.name}：${CATEGORY_LABELS[k.from]} → ${CATEGORY_LABELS[k.to]}（${k.reason}）`);
+  return lines;
+}
+
 /** One line per case, for lists. */
 export function summaryLine(services: Pick<Services, 'config'>, c: ComplaintRecord): string {
   const overdue = c.overdueAt ? '（已逾期）' : '';
@@ -111,9 +128,9 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     `投诉缘由：${c.reason}`,
     `客户要求：${c.demand}`,
     `分类：${CATEGORY_LABELS[c.category]}　投诉类型：${c.type}`,
-    `投诉受理：${c.acceptedBy.name}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`,
+    ...acceptanceLines(c, t),
     `备注：${c.remark || '无'}`,
-    `处理时限：${t(c.dueAt)}前告知客户结果`,
+    c.status === 'unconfirmed' ? '处理时限：客服部确认受理后按分类起算（§3.1.3）' : `处理时限：${t(c.dueAt)}前告知客户结果`,
     `已告知客户受理：${c.clientToldAt ? t(c.clientToldAt) : '未确认'}`,
   ];
   if (c.investigation) {
@@ -171,6 +188,11 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
 export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): CardButton[] {
   const v = { id: c._id };
   const out: CardButton[] = [];
+  if (c.status === 'unconfirmed' && can('customer_service')) {
+    // §4.1: 客服部 accepts as registered, or with another category (asked for the reason)
+    out.push({ label: '确认受理', action: 'complaints.confirm', value: v, style: 'primary' });
+    for (const k of CATEGORIES.filter((k) => k !== c.category)) out.push({ label: `改为${CATEGORY_SHORT[k]}`, action: 'complaints.reclassify', value: { ...v, category: k } });
+  }
   if (!c.clientToldAt && c.status !== 'closed' && (can('customer_service') || can('team_leader'))) {
     out.push({ label: '已告知客户受理', action: 'complaints.told', value: v, style: 'primary' });
   }
@@ -195,7 +217,18 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
 
 /** The card as this viewer should see it. */
 export function cardFor(ctx: StaffContext, c: ComplaintRecord, extra: Partial<CardOptions> = {}): Card {
-  return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: nextButtons(c, (r) => ctx.hasRole(r)), ...extra });
+  return complaintCard(ctx.services, c, { fullPhone: mayseeClientPhone(ctx), buttons: buttonsFor(ctx, c), ...extra });
+}
+
+/**
+ * The buttons this viewer may press: none on a case they are the subject of (#20), and never the
+ * acceptance of a case they registered themselves (§4.1).
+ */
+function buttonsFor(ctx: StaffContext, c: ComplaintRecord): CardButton[] {
+  const me = ctx.sender.staffId;
+  if (isSubject(me, complaintSubjects(c))) return [];
+  const registrant = (c.registeredBy ?? c.acceptedBy).staffId;
+  return nextButtons(c, (r) => ctx.hasRole(r)).filter((b) => !(me && me === registrant && ['complaints.confirm', 'complaints.reclassify'].includes(b.action)));
 }
 
 /**
@@ -250,7 +283,8 @@ export async function notifyCase(
   roles: Role[],
   o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
 ): Promise<number> {
-  const byRole = roles.length ? await recipientsWithRole(services, roles, o.exceptStaffIds ?? []) : [];
+  // #20: a department's card goes to its members but not to those the case is about (they may not act on it)
+  const byRole = roles.length ? await recipientsWithRole(services, roles, [...(o.exceptStaffIds ?? []), ...complaintSubjects(c)]) : [];
   const extra = o.people?.length ? await recipientsOf(services, o.people.filter((p) => p.staffId).map((p) => ({ id: p.staffId, name: p.name }))) : [];
   const seen = new Set<string>();
   const all = [...byRole, ...extra].filter((r) => {

@@ -47,7 +47,7 @@ export interface FollowUpResult {
  * why, when the rule refuses or someone else changed the case first.
  */
 export async function recordFollowUp(ctx: StaffContext, c: ComplaintRecord, e: FollowUpEntry): Promise<FollowUpResult | undefined> {
-  if (await refused(ctx, canFollowUp(c, has(ctx)))) return undefined;
+  if (await refused(ctx, canFollowUp(c, has(ctx), ctx.sender.staffId))) return undefined;
   const next = nextFollowUp(c.followUps)!;
   if (e.seq !== undefined && next.seq !== e.seq) {
     await ctx.toast(`投诉 ${c._id} 第 ${e.seq} 次回访已经记录过了，没有重复记录。`);

@@ -27,14 +27,16 @@ export async function showFromCard(ctx: StaffContext): Promise<void> {
 }
 
 const STATUS_WORDS: Record<string, ComplaintStatus[]> = {
+  待确认: ['unconfirmed'],
+  待客服确认: ['unconfirmed'],
   待调查: ['registered'],
   待处理: ['investigated'],
   待告知: ['decided'],
   回访中: ['following_up'],
   已结案: ['closed'],
   结案: ['closed'],
-  未结案: ['registered', 'investigated', 'decided', 'following_up'],
-  处理中: ['registered', 'investigated', 'decided', 'following_up'],
+  未结案: ['unconfirmed', 'registered', 'investigated', 'decided', 'following_up'],
+  处理中: ['unconfirmed', 'registered', 'investigated', 'decided', 'following_up'],
 };
 
 export interface ListFilter {
@@ -95,7 +97,7 @@ export async function listComplaints(ctx: StaffContext): Promise<void> {
   const cases = (await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean());
   const what = f.label.length ? `（${f.label.join('，')}）` : '';
   if (!cases.length) {
-    await ctx.reply(`没有符合条件的投诉${what}。可按状态（待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
+    await ctx.reply(`没有符合条件的投诉${what}。可按状态（待确认/待调查/待处理/待告知/回访中/已结案/逾期）、分类、客户或日期筛选，例如：投诉列表 待调查`);
     return;
   }
   await ctx.reply(
@@ -130,7 +132,13 @@ export async function myTodo(ctx: StaffContext): Promise<void> {
   const find = async (q: Record<string, unknown>) => (await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean());
   const me = ctx.sender.staffId;
   if (me && ctx.hasRole('customer_service', 'team_leader')) {
-    add('待确认已告知客户受理（§4.2，发送「已告知 编号」）', await find({ 'acceptedBy.staffId': me, clientToldAt: null, status: { $ne: 'closed' } }));
+    const told = await find({ $or: [{ 'acceptedBy.staffId': me }, { 'registeredBy.staffId': me }], clientToldAt: null, status: { $ne: 'closed' } });
+    add('待确认已告知客户受理（§4.2，发送「已告知 编号」）', told);
+  }
+  if (me && ctx.hasRole('customer_service')) {
+    // §4.1: registrations by others wait for 客服部; one's own registration is for a colleague to confirm
+    const waiting = (await find({ status: 'unconfirmed' })).filter((c) => (c.registeredBy ?? c.acceptedBy).staffId !== me);
+    add('待确认受理（§4.1，发送「确认投诉 编号」，分类不对写「确认投诉 编号 分类 原因」）', waiting);
   }
   if (ctx.hasRole('guard_ops')) add('待调查（发送「调查 编号」）', await find({ status: 'registered' }));
   if (ctx.hasRole('customer_service')) {

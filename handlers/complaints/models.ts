@@ -9,7 +9,8 @@ import { pendingAuditField } from '../../src/models/audit.ts';
  * sweep makes has an index below.
  */
 
-export const COMPLAINT_STATUSES = ['registered', 'investigated', 'decided', 'following_up', 'closed'] as const;
+/** `unconfirmed`: registered by someone outside 客服部, waiting for 客服部 to accept it (§4.1); no clock runs. */
+export const COMPLAINT_STATUSES = ['unconfirmed', 'registered', 'investigated', 'decided', 'following_up', 'closed'] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 export const CATEGORIES = ['general', 'fee_deduction', 'unjustified'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -114,7 +115,15 @@ const roundSchema = new Schema(
     result: { type: resultSchema, default: null },
     appeal: { type: appealSchema, default: null },
     followUps: { type: [followUpSchema], default: [] },
+    /** Who that round named responsible: they stay subjects of the case (#20). */
+    responsible: { type: [responsibleSchema], default: [] },
   },
+  { _id: false },
+);
+
+/** §2 / §4.1: 客服部 set or changed the category; the time limit was recomputed from acceptance. */
+const categoryChangeSchema = new Schema(
+  { at, by: { type: personSchema, required: true }, from: { type: String, enum: CATEGORIES, required: true }, to: { type: String, enum: CATEGORIES, required: true }, reason: text },
   { _id: false },
 );
 
@@ -134,12 +143,25 @@ const complaintSchema = new Schema(
     demand: { type: String, required: true },
     category: { type: String, enum: CATEGORIES, required: true },
     type: { type: String, required: true },
-    /** 投诉受理: who accepted it. */
+    /**
+     * 投诉受理: the 客服部 member who accepted it (§4.1). While `unconfirmed`, the registrant, until
+     * 客服部 confirms.
+     */
     acceptedBy: { type: personSchema, required: true },
-    /** 受理日期: when the client complained; the time limit runs from it (§3.1.3). */
+    /**
+     * 受理日期: when 客服部 accepted it; the time limit runs from it (§3.1.3). 客服部's own
+     * registration is accepted when the client complained (earlier for 补登); anyone else's when
+     * 客服部 confirms it. While `unconfirmed`, the time the registrant gave, until confirmed.
+     */
     acceptedAt: { type: Date, required: true },
     /** When it was entered in the bot; later than acceptedAt for a registration made after the fact (补登). */
     registeredAt: { type: Date, default: null },
+    /** Who entered it; null on cases registered before it was kept (acceptedBy entered those). */
+    registeredBy: { type: personSchema, default: null },
+    /** When the client complained as a registrant outside 客服部 said it; null when 客服部 registered. */
+    reportedAt: { type: Date, default: null },
+    /** Every category 客服部 set other than the one registered, oldest first (§2, §4.1). */
+    categoryChanges: { type: [categoryChangeSchema], default: [] },
     remark: { type: String, default: '' },
     // ── §4.2 the client was told it is being handled ──
     clientToldAt: { type: Date, default: null },
@@ -181,6 +203,7 @@ complaintSchema.index({ clientName: 1, acceptedAt: -1 });
 complaintSchema.index({ clientId: 1, acceptedAt: -1 });
 complaintSchema.index({ acceptedAt: -1 });
 complaintSchema.index({ 'acceptedBy.staffId': 1, clientToldAt: 1 });
+complaintSchema.index({ 'registeredBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });
 complaintSchema.index({ 'responsible.staffId': 1 });
 complaintSchema.index({ measuresDue: 1, status: 1 });

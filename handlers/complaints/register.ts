@@ -11,7 +11,8 @@ import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
 import { Client } from '../clients/models.ts';
 import { clientByName, createClient } from '../clients/store.ts';
-import { actor, cardFor, loadComplaint, notifyCase } from './common.ts';
+import { actor, cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { acceptedAtOnce } from './acceptance-rules.ts';
 import {
   REGISTRARS,
   CATEGORY_HINT,
@@ -121,6 +122,8 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const category = categoryFromWords(values.category!)!;
   const acceptedAt = values.acceptedOn ? new Date(values.acceptedOn) : now;
   const late = acceptedAt.getTime() < now.getTime() - 60_000;
+  // §4.1: 客服部 accepts; anyone else's registration waits for its confirmation and runs no clock
+  const accepted = acceptedAtOnce(has(ctx));
   const { dueAt } = deadlinesFor(acceptedAt, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
@@ -129,7 +132,7 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const doc = {
     _id: id,
     version: 0,
-    status: 'registered' as const,
+    status: accepted ? ('registered' as const) : ('unconfirmed' as const),
     clientName: record?.name ?? values.clientName!,
     clientId: record ? String(record._id) : '',
     clientAddress: address,
@@ -141,6 +144,8 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     acceptedBy: by,
     acceptedAt,
     registeredAt: now,
+    registeredBy: by,
+    reportedAt: accepted ? null : acceptedAt,
     remark: values.remark ?? '',
     dueAt,
     followUps: [],
@@ -149,7 +154,7 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
         at: now,
         by,
         action: late ? '补登投诉' : '登记投诉',
-        detail: `${CATEGORY_LABELS[category]}，${values.type}${late ? `；受理日期 ${formatDateTime(acceptedAt, ctx.services.config.timezone)}` : ''}${values.clientPhone || !phone ? '' : '；电话取自客户档案'}`,
+        detail: `${CATEGORY_LABELS[category]}，${values.type}${accepted ? '' : '；待客服部确认受理'}${late ? `；受理日期 ${formatDateTime(acceptedAt, ctx.services.config.timezone)}` : ''}${values.clientPhone || !phone ? '' : '；电话取自客户档案'}`,
       },
     ],
   };
@@ -160,13 +165,24 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const differs = client ? [values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '', values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : ''].filter(Boolean).join('和') : '';
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;
+  const archive = differs ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。` : '';
+  const waiting = accepted ? '' : '已交客服部确认受理和分类（§4.1），确认后开始计算处理时限并交人防部调查。';
   await ctx.reply(
     cardFor(ctx, c, {
-      title: `投诉已登记：${id}`,
-      note: `请告诉客户：投诉已受理，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。${differs ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。` : ''}`,
+      title: accepted ? `投诉已登记：${id}` : `投诉已登记，待客服部确认：${id}`,
+      note: `${waiting}请告诉客户：投诉已收到，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。${archive}`,
     }),
   );
-  await notifyCase(ctx.services, c, ['guard_ops'], { title: `新投诉待调查：${id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });
+  if (accepted) {
+    await notifyCase(ctx.services, c, ['guard_ops'], { title: `新投诉待调查：${id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });
+    return;
+  }
+  const sent = await notifyCase(ctx.services, c, ['customer_service'], {
+    title: `新投诉待确认受理：${id}`,
+    note: `${by.name} 登记为${CATEGORY_LABELS[category]}。请核对后确认受理（§4.1）；分类不对请点「改为…」并写明原因，或发送「确认投诉 ${id} 分类 原因」。确认后处理时限按分类起算（§3.1.3）。`,
+    exceptStaffIds: by.staffId ? [by.staffId] : [],
+  });
+  if (!sent) ctx.log.warn({ complaint: id }, 'no customer service member to confirm a complaint');
 }
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
 import { parsePhone, phoneText } from '../../src/core/text.ts';
+import { notOwnCase } from '../../src/core/subject.ts';
 import type { Category, ComplaintStatus } from './models.ts';
 
 /*
@@ -15,7 +16,11 @@ export const CATEGORY_LABELS: Record<Category, string> = {
   unjustified: '非正当理由投诉',
 };
 
+/** §2 the categories as staff type and press them (buttons, commands). */
+export const CATEGORY_SHORT: Record<Category, string> = { general: '一般性', fee_deduction: '扣服务费', unjustified: '非正当理由' };
+
 export const STATUS_LABELS: Record<ComplaintStatus, string> = {
+  unconfirmed: '待客服确认',
   registered: '待人防部调查',
   investigated: '待客服部处理',
   decided: '待告知客户结果',
@@ -69,6 +74,7 @@ export const UNRESOLVED: readonly ComplaintStatus[] = ['registered', 'investigat
 
 /** Who the case waits on at each stage (§3.1, §3.2). */
 export function waitingOn(status: ComplaintStatus): Role[] {
+  if (status === 'unconfirmed') return ['customer_service'];
   if (status === 'registered') return ['guard_ops'];
   if (status === 'investigated' || status === 'decided' || status === 'following_up') return ['customer_service'];
   return [];
@@ -80,12 +86,18 @@ export const VIEWERS: Role[] = ['customer_service', 'guard_ops', 'team_leader', 
 /** §4.1: customer service accepts complaints; team leaders hear them on site and register them too. */
 export const REGISTRARS: Role[] = ['customer_service', 'team_leader'];
 
+
 export type { Verdict };
 const ok: Verdict = allowed;
 const no = denied;
 
-type Has = (role: Role) => boolean;
-interface CaseState {
+export type Has = (role: Role) => boolean;
+interface SubjectState {
+  _id?: string;
+  responsible?: readonly { staffId: string }[] | null;
+  earlierRounds?: readonly { responsible?: readonly { staffId: string }[] | null }[] | null;
+}
+export interface CaseState extends SubjectState {
   status: ComplaintStatus;
   clientToldAt?: Date | null;
   appeal?: { status?: string | null; by?: { staffId: string } | null } | null;
@@ -93,40 +105,65 @@ interface CaseState {
   measuresDue?: boolean | null;
 }
 
+/**
+ * #20 nobody acts on a case in which they are the subject: here, whoever an investigation named
+ * responsible (责任队员 / 责任队长), in this round or an earlier one of a reopened case.
+ */
+export function complaintSubjects(c: SubjectState): string[] {
+  return [...(c.responsible ?? []), ...(c.earlierRounds ?? []).flatMap((r) => r.responsible ?? [])].map((r) => r.staffId);
+}
+
+/** The refusal for a subject of the case; `instead` names who must act. */
+export function notOwnComplaint(c: SubjectState, me: string | undefined, instead: string): Verdict {
+  return notOwnCase(me, complaintSubjects(c), { as: `投诉${c._id ? ` ${c._id} ` : ''}的责任人`, instead });
+}
+
 /** §4.2: the registrant (or any 客服部/队长) confirms the client was told it is being handled. */
-export function canConfirmClientTold(c: CaseState, has: Has): Verdict {
+export function canConfirmClientTold(c: CaseState, has: Has, me?: string): Verdict {
   if (!REGISTRARS.some(has)) return no('只有客服部或队长可以确认已告知客户。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员或队长');
+  if (!mine.ok) return mine;
   if (c.clientToldAt) return no('已经确认过告知客户。');
   if (c.status === 'closed') return no('这件投诉已结案。');
   return ok;
 }
 
 /** §3.2: 人防部 investigates a newly registered (or reopened) complaint. */
-export function canInvestigate(c: CaseState, has: Has): Verdict {
+export function canInvestigate(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('guard_ops')) return no('只有人防部可以记录调查结果。');
+  const mine = notOwnComplaint(c, me, '其他人防部人员');
+  if (!mine.ok) return mine;
+  if (c.status === 'unconfirmed') return no('这件投诉还在等客服部确认受理（§4.1），确认后人防部再调查。');
   if (c.status !== 'registered') return no(`这件投诉现在${STATUS_LABELS[c.status]}，不需要再记录调查。`);
   return ok;
 }
 
 /** §3.1.5: customer service decides handling and responsibility once 人防部 has investigated. */
-export function canDecide(c: CaseState, has: Has): Verdict {
+export function canDecide(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以拟定处理方式。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员');
+  if (!mine.ok) return mine;
+  if (c.status === 'unconfirmed') return no('这件投诉还没有确认受理（§4.1），请先确认，人防部调查后再拟定处理。');
   if (c.status === 'registered') return no('人防部还没有调查，请等调查结果。');
   if (c.status !== 'investigated') return no(`这件投诉现在${STATUS_LABELS[c.status]}，处理方式已拟定。`);
   return ok;
 }
 
 /** §3.1.6: whether the improvement plan worked, confirmed by customer service after the decision. */
-export function canConfirmEffect(c: CaseState, has: Has): Verdict {
+export function canConfirmEffect(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以确认改善效果。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员');
+  if (!mine.ok) return mine;
   if (!['decided', 'following_up'].includes(c.status)) return no(`这件投诉现在${STATUS_LABELS[c.status]}，不能确认改善效果。`);
   if (c.measuresDue) return no('上次改善效果为无效，人防部还没有提出新的改善对策，提出后再确认效果（§3.1.6）。');
   return ok;
 }
 
 /** §3.1.6 / §3.2.2: after an effect marked 无效, 人防部 proposes new measures. */
-export function canProposeMeasures(c: CaseState, has: Has): Verdict {
+export function canProposeMeasures(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('guard_ops')) return no('只有人防部可以提出新的改善对策。');
+  const mine = notOwnComplaint(c, me, '其他人防部人员');
+  if (!mine.ok) return mine;
   if (!c.measuresDue) return no('这件投诉没有等待新改善对策（只有改善效果被确认为无效后才需要）。');
   return ok;
 }
@@ -150,8 +187,10 @@ export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsat
 }
 
 /** §3.1.10: one more follow-up, when the plan is done and the client was not satisfied (or the effect is open). */
-export function canPlanFollowUp(c: CaseState & { followUps: readonly FollowUpState[] }, has: Has): Verdict {
+export function canPlanFollowUp(c: CaseState & { followUps: readonly FollowUpState[] }, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以安排回访。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员');
+  if (!mine.ok) return mine;
   if (c.status !== 'following_up') return no('这件投诉不在回访中，不需要再安排回访。');
   if (nextFollowUp(c.followUps)) return no('回访计划里还有未做的回访，先完成它。');
   return ok;
@@ -163,16 +202,20 @@ export function isEarly(dueAt: Date, now: Date): boolean {
 }
 
 /** §3.1.9: the result is told to the client after the decision, not while a 签呈 is pending (§4.5). */
-export function canTellResult(c: CaseState, has: Has): Verdict {
+export function canTellResult(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以记录告知客户的结果。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员');
+  if (!mine.ok) return mine;
   if (c.status !== 'decided') return no(c.status === 'following_up' || c.status === 'closed' ? '结果已经告知过客户。' : `这件投诉现在${STATUS_LABELS[c.status]}，还不能告知结果。`);
   if (c.appeal?.status === 'pending') return no('有签呈正在等待决定，决定后再告知客户。');
   return ok;
 }
 
 /** §3.1.10: customer service logs follow-up calls while the plan runs. */
-export function canFollowUp(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has): Verdict {
+export function canFollowUp(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以记录回访。');
+  const mine = notOwnComplaint(c, me, '其他客服部人员');
+  if (!mine.ok) return mine;
   if (c.status !== 'following_up') return no(c.status === 'closed' ? '这件投诉已结案，回访已完成。' : '还没有告知客户结果，回访计划尚未开始。');
   if (c.followUps && !nextFollowUp(c.followUps)) return no('回访计划已做完。如需再回访，请先点「再安排回访」或发送「再次回访 编号」。');
   return ok;
@@ -193,20 +236,21 @@ export function canAppeal(c: CaseState): Verdict {
  * §4.5: 行政部 or 董事长 decides a pending 签呈 — never the person who filed it, nor anyone the
  * investigation named responsible (nobody rules on their own case).
  */
-export function canRule(c: CaseState & { responsible?: readonly { staffId: string }[] }, has: Has, me?: string): Verdict {
+export function canRule(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('admin') && !has('chairman')) return no('只有行政部或董事长可以决定签呈。');
   if (c.appeal?.status !== 'pending') return no('这件投诉没有待决定的签呈。');
   if (me && c.appeal.by?.staffId === me) return no('签呈是你提出的，不能由你自己决定（§4.5），请由其他行政部人员或董事长决定。');
-  if (me && c.responsible?.some((r) => r.staffId === me)) return no('你是这件投诉的责任人，不能决定它的签呈（§4.5），请由其他行政部人员或董事长决定。');
-  return ok;
+  return notOwnComplaint(c, me, '其他行政部人员或董事长');
 }
 
 /**
  * A closed complaint — or one whose follow-ups are all done while the client is still not satisfied
  * (§3.1.10) — can be reopened with a reason: it goes back to 人防部 for a new round.
  */
-export function canReopen(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has): Verdict {
+export function canReopen(c: CaseState & { followUps?: readonly FollowUpState[] }, has: Has, me?: string): Verdict {
   if (!has('customer_service') && !has('admin')) return no('只有客服部或行政部可以重开投诉。');
+  const mine = notOwnComplaint(c, me, '其他客服部或行政部人员');
+  if (!mine.ok) return mine;
   const stalled = c.status === 'following_up' && !!c.followUps && !nextFollowUp(c.followUps);
   if (c.status !== 'closed' && !stalled) return no('只有已结案（或回访已做完、客户仍不满意）的投诉可以重开。');
   return ok;

@@ -43,7 +43,8 @@ import {
   type Verdict,
 } from './rules.ts';
 
-export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
+/** A step's rule: the viewer's roles, and who they are (#20: nobody acts on their own case). */
+export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean, me?: string) => Verdict;
 
 /**
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
@@ -51,7 +52,7 @@ export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean) => Verdict;
  */
 export function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: StaffHandler; action: StaffHandler } {
   const start = async (ctx: StaffContext, c: ComplaintRecord, prefill: string) => {
-    if (await refused(ctx, rule(c, has(ctx)))) return;
+    if (await refused(ctx, rule(c, has(ctx), ctx.sender.staffId))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
   };
   return {
@@ -73,7 +74,7 @@ export async function caseForSubmit(ctx: StaffContext, context: Record<string, s
     await ctx.reply('找不到这件投诉，没有保存。');
     return undefined;
   }
-  if (await refused(ctx, rule(c, has(ctx)))) return undefined;
+  if (await refused(ctx, rule(c, has(ctx), ctx.sender.staffId))) return undefined;
   return c;
 }
 
@@ -83,7 +84,7 @@ export const required = (label: string, max = 300) => freeText(label, max);
 // ─── §4.2 the client was told it is being handled ───────────────────────────
 
 async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
-  if (await refused(ctx, canConfirmClientTold(c, has(ctx)))) return;
+  if (await refused(ctx, canConfirmClientTold(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
   await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。` }));

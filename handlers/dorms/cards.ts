@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { RollCallRecord } from './models.ts';
-import { CLAUSE, STATUS_LABELS, formatClock, notBack, reportLine, type EveningTimes, type Summary } from './rules.ts';
+import { CLAUSE, CURFEW, STATUS_LABELS, formatClock, notBack, reportLine, sinceNoon, type EveningTimes } from './rules.ts';
+import { type Summary } from './figures-rules.ts';
 
 /*
  * What staff read about dorms: the roll-call card (Lark shows buttons and a form; WeChat and the
@@ -27,6 +28,9 @@ export function rollCallButtons(rc: Pick<RollCallRecord, '_id'>): CardButton[] {
   ];
 }
 
+/** §3.3.3 counts who is in at 22:00: what a leader is told whenever a report could come before it. */
+export const PRE_CURFEW_RULE = `查房以 ${formatClock(CURFEW)} 为准：${formatClock(CURFEW)} 前报的是预报，${formatClock(CURFEW)} 后要再点「全部已归」或发送「查房 …」确认一次，才算上报。`;
+
 /** The evening's roll call to a dorm's leader: the residents by number and how to answer. */
 export function rollCallCard(rc: Pick<RollCallRecord, '_id' | 'date' | 'dorm' | 'residents'>, t: EveningTimes): Card {
   return {
@@ -34,6 +38,7 @@ export function rollCallCard(rc: Pick<RollCallRecord, '_id' | 'date' | 'dorm' | 
     color: 'blue',
     lines: [
       `请查房并在 ${formatClock(t.chase)} 前上报（${CLAUSE.curfew}：员工 22:00 之前归宿）。`,
+      ...(sinceNoon(t.rollCall) < sinceNoon(CURFEW) ? [PRE_CURFEW_RULE] : []),
       ...rc.residents.map((r, i) => `${i + 1}. ${r.name}`),
     ],
     buttons: rollCallButtons(rc),
@@ -45,9 +50,10 @@ export function rollCallCard(rc: Pick<RollCallRecord, '_id' | 'date' | 'dorm' | 
 export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): Card {
   const r = rc.report!;
   const absent = notBack(r.entries);
+  const pre = !!r.preCurfew;
   return {
-    title: `查房已上报：${rc.dorm} ${dayLabel(rc.date)}${r.late ? '（迟报）' : ''}`,
-    color: absent.some((e) => e.status === 'absent') ? 'orange' : 'green',
+    title: pre ? `查房预报：${rc.dorm} ${dayLabel(rc.date)}（${formatClock(CURFEW)} 后请确认）` : `查房已上报：${rc.dorm} ${dayLabel(rc.date)}${r.late ? '（迟报）' : ''}`,
+    color: pre ? 'blue' : absent.some((e) => e.status === 'absent') ? 'orange' : 'green',
     lines: [
       reportLine(r.entries),
       ...rc.residents.map((p, i) => {
@@ -55,10 +61,10 @@ export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): C
         const back = e?.returnedAt ? `，${timeLabel(e.returnedAt, tz)} 归宿` : '';
         return `${i + 1}. ${p.name}：${STATUS_LABELS[e?.status ?? 'present']}${e?.note ? `（${e.note}）` : ''}${back}`;
       }),
-      `${r.by.name} ${timeLabel(r.at, tz)} 上报${rc.history.filter((h) => h.action === '更正').length ? '（已更正）' : ''}`,
+      `${r.by.name} ${timeLabel(r.at, tz)} ${pre ? '预报' : '上报'}${rc.history.filter((h) => h.action === '更正').length ? '（已更正）' : ''}`,
     ],
     buttons: rollCallButtons(rc),
-    note: `${formatClock(t.cutoff)} 前可更正：点按钮或重新发送「查房 …」。未归人员回来后发送「归宿 姓名 23:10」。`,
+    note: pre ? PRE_CURFEW_RULE : `${formatClock(t.cutoff)} 前可更正：点按钮或重新发送「查房 …」。未归人员回来后发送「归宿 姓名 23:10」。`,
   };
 }
 
@@ -77,12 +83,40 @@ export function chaseText(rc: Pick<RollCallRecord, 'dorm' | 'date'>, t: EveningT
   return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 的查房还没有上报，请尽快查房并上报（${formatClock(t.escalate)} 仍未上报将报综合部）。发送「查房 全到」或「查房 未归 姓名」。`;
 }
 
-export function escalationText(date: string, dorms: { dorm: string; leaders: string[] }[]): string {
-  return [
-    `⚠️ ${dayLabel(date)} 查房未上报的宿舍 ${dorms.length} 个（已提醒过队长）：`,
-    ...dorms.map((d) => `• ${d.dorm}（队长：${d.leaders.join('、') || '无'}）`),
-    '请联系队长核实。迟到的上报仍会记录并标为迟报。',
-  ].join('\n');
+/** The chase to a leader whose only report is a 预报 made before 22:00. */
+export function confirmChaseText(rc: Pick<RollCallRecord, 'dorm' | 'date' | 'report'>, t: EveningTimes, tz: string): string {
+  return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 只有 ${timeLabel(rc.report?.at, tz)} 的预报，还没有确认 ${formatClock(CURFEW)} 的查房（${CLAUSE.curfew}）。请查房后点「全部已归」或发送「查房 …」确认（${formatClock(t.escalate)} 仍未确认将报综合部）。`;
+}
+
+/** What 综合部 reads at the escalation time about one evening (§3.3.3: who is in at 22:00, and who is not and why). */
+export interface EveningDigest {
+  /** Asked and never reported. */
+  open: { dorm: string; leaders: string[] }[];
+  /** Only a 预报 before 22:00, never confirmed. */
+  unconfirmed: { dorm: string; by: string; at: Date; line: string }[];
+  /** Everyone not 已归 in the evening's reports, by status. */
+  out: { dorm: string; name: string; status: 'absent' | 'leave' | 'night_duty'; note: string; returnedAt?: Date | null }[];
+}
+
+export function eveningDigestText(date: string, d: EveningDigest, tz: string): string {
+  const lines = [`📋 ${dayLabel(date)} 晚查房汇总（${CLAUSE.curfew}，${formatClock(CURFEW)} 归宿）：`];
+  if (d.open.length) {
+    lines.push(`⚠️ 查房未上报的宿舍 ${d.open.length} 个（已提醒过队长）：`, ...d.open.map((o) => `• ${o.dorm}（队长：${o.leaders.join('、') || '无'}）`));
+  }
+  if (d.unconfirmed.length) {
+    lines.push(
+      `⚠️ 只有 ${formatClock(CURFEW)} 前的预报、没有确认 ${formatClock(CURFEW)} 查房的宿舍 ${d.unconfirmed.length} 个（已提醒过队长）：`,
+      ...d.unconfirmed.map((u) => `• ${u.dorm}（${u.by} ${timeLabel(u.at, tz)} 预报：${u.line}）`),
+    );
+  }
+  for (const status of ['absent', 'leave', 'night_duty'] as const) {
+    const people = d.out.filter((o) => o.status === status);
+    if (!people.length) continue;
+    const who = people.map((p) => `${p.name}（${p.dorm}${p.note ? `，${p.note}` : ''}${p.returnedAt ? `，${timeLabel(p.returnedAt, tz)} 已归宿` : ''}）`);
+    lines.push(`【${STATUS_LABELS[status]} ${people.length} 人】${who.join('、')}`);
+  }
+  if (d.open.length || d.unconfirmed.length) lines.push('请联系队长核实。迟到的上报仍会记录并标为迟报。');
+  return lines.join('\n');
 }
 
 export function noLeaderText(date: string, dorms: { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' }[]): string {
@@ -97,7 +131,10 @@ export function lateReportText(rc: RollCallRecord, tz: string): string {
   return `${rc.dorm} ${dayLabel(rc.date)} 的查房已补报（迟报，${rc.report!.by.name} ${timeLabel(rc.report!.at, tz)}）：${reportLine(rc.report!.entries)}`;
 }
 
-export function summaryText(range: { from: string; to: string }, s: Summary, ranking: string[] = []): string {
+/** How many people without a dorm the weekly summary names (the rest are counted). */
+const LISTED_WITHOUT_DORM = 30;
+
+export function summaryText(range: { from: string; to: string }, s: Summary, ranking: string[] = [], withoutDorm: string[] = []): string {
   const lines = [`📋 宿舍查房周报 ${dayLabel(range.from)}–${dayLabel(range.to)}（${CLAUSE.curfew}）`];
   lines.push('【按时上报率】');
   if (!s.dorms.length) lines.push('本周没有查房记录。');
@@ -111,5 +148,13 @@ export function summaryText(range: { from: string; to: string }, s: Summary, ran
   if (s.repeat.length) lines.push(`【多次未归】${s.repeat.map((p) => `${p.name}（${p.absences} 次）`).join('、')}`);
   if (s.neverReported.length) lines.push(`【整周未上报】${s.neverReported.join('、')}`);
   if (ranking.length) lines.push('【卫生评比】', ...ranking);
+  if (withoutDorm.length) {
+    const shown = withoutDorm.slice(0, LISTED_WITHOUT_DORM).join('、');
+    const more = withoutDorm.length > LISTED_WITHOUT_DORM ? ` 等 ${withoutDorm.length} 人` : '';
+    lines.push(
+      `【没有登记宿舍的队员、队长 ${withoutDorm.length} 人】${shown}${more}`,
+      '他们不在任何宿舍的查房名单上。住宿舍的请发送「设置宿舍 姓名 宿舍名」登记；不住宿舍的可不理会。',
+    );
+  }
   return lines.join('\n');
 }

@@ -112,11 +112,13 @@ export async function dormExists(ctx: BotContext, name: string, hint = '', choic
 
 /**
  * The dorm a leader's command is about: the first word when it names a dorm they lead (or any
- * dorm, for 综合部), otherwise their only dorm. A first word that looks like a dorm's name and is
+ * dorm, for 综合部 or with `anyDorm`), otherwise their only dorm. A first word that looks like a dorm's name and is
  * none is answered as such. Answers the person itself when it cannot tell.
  */
-export async function pickDorm(ctx: BotContext, args: string, example: string): Promise<{ dorm: string; rest: string } | undefined> {
-  const choice = await dormChoice(ctx);
+export async function pickDorm(ctx: BotContext, args: string, example: string, o: { anyDorm?: boolean } = {}): Promise<{ dorm: string; rest: string } | undefined> {
+  const found = await dormChoice(ctx);
+  // anyDorm: a command any leader may use on any dorm (卫生检查 of another leader's dorm, #20)
+  const choice = o.anyDorm ? { ...found, manager: true } : found;
   const { all, led } = choice;
   const known = choice.manager ? all : led;
   // 「城南 宿舍」 is 城南宿舍; the lines of a one-message form (`月份: 2026-11`) are kept as they were typed

@@ -4,10 +4,10 @@ import { notify, type Recipient } from '../../src/core/notify.ts';
 import { Identity, OnceKey } from '../../src/models/index.ts';
 import { takeOnce } from '../../src/core/once.ts';
 import type { Channel } from '../../src/core/types.ts';
-import { chaseText, escalationText, noLeaderText, rollCallCard } from './cards.ts';
+import { chaseText, confirmChaseText, eveningDigestText, noLeaderText, rollCallCard, type EveningDigest } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, RollCallCard, rollCallId, type PersonRef, type RollCallRecord } from './models.ts';
-import { eveningAt, eveningOf, phaseAt, rollCallDuty, type DormRoster } from './rules.ts';
+import { curfewAt, eveningAt, eveningOf, phaseAt, reportLine, rollCallDuty, type DormRoster } from './rules.ts';
 
 /*
  * The evening of §3.3.3 as one state machine driven by the clock: roll call → chase → escalation.
@@ -99,26 +99,35 @@ async function askDorm(services: Services, date: string, now: Date, r: DormRoste
   return true;
 }
 
-async function openRollCalls(date: string): Promise<RollCallRecord[]> {
-  return (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter((rc) => rc.askedAt && !rc.report);
+/** Asked and not reported, or (once 22:00 has passed at `at`) reported only with a 预报 before 22:00. */
+function isOpen(rc: RollCallRecord, pastCurfew: boolean): boolean {
+  return !!rc.askedAt && (!rc.report || (pastCurfew && !!rc.report.preCurfew));
 }
 
-/** Chase time: each leader whose dorm has not reported — and who was asked before the chase time — is reminded once. */
+/**
+ * Chase time: each leader whose dorm has not reported — and who was asked before the chase time — is
+ * reminded once; so is one who only sent a 预报 before 22:00 (§3.3.3 counts who is in at 22:00).
+ */
 export async function chase(services: Services, date: string): Promise<string[]> {
   if (!(await takeOnce(`dorms:chase:${date}`, 'scheduler'))) return [];
   const s = settings(services);
-  const chaseAt = eveningAt(date, s.times.chase, services.config.timezone).getTime();
+  const tz = services.config.timezone;
+  const chaseAt = eveningAt(date, s.times.chase, tz).getTime();
+  const pastCurfew = chaseAt >= curfewAt(date, tz).getTime();
   // a roll call that only went out with a catch-up after the chase time is not chased a moment later
-  const open = (await openRollCalls(date)).filter((rc) => new Date(rc.askedAt!).getTime() < chaseAt);
+  const open = (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter((rc) => isOpen(rc, pastCurfew) && new Date(rc.askedAt!).getTime() < chaseAt);
   const links = await reachableLinks(services, open.flatMap((rc) => rc.leaders));
   const queue = new PQueue({ concurrency: FAN_OUT_CONCURRENCY });
-  await Promise.all(open.map((rc) => queue.add(() => notify(services, rc.leaders.flatMap((l) => links.get(l.staffId) ?? []), chaseText(rc, s.times)))));
+  const text = (rc: RollCallRecord) => (rc.report ? confirmChaseText(rc, s.times, tz) : chaseText(rc, s.times));
+  await Promise.all(open.map((rc) => queue.add(() => notify(services, rc.leaders.flatMap((l) => links.get(l.staffId) ?? []), text(rc)))));
   return open.map((rc) => rc.dorm);
 }
 
 /**
- * Escalation time: 综合部 gets the list of dorms that were asked and did not report, once. If the
- * roll call never went out (the bot was down all evening), 综合部 is told that instead.
+ * Escalation time: 综合部 gets the evening's summary once — the dorms that were asked and did not
+ * report, those with only a 预报 before 22:00, and who is 未归, 请假 and 夜班执勤 (§3.3.3: who is in at
+ * 22:00, and who is not and why). Nothing is sent when everyone reported everyone in. If the roll
+ * call never went out (the bot was down all evening), 综合部 is told that instead.
  */
 export async function escalate(services: Services, date: string): Promise<string[]> {
   if (!(await takeOnce(`dorms:escalate:${date}`, 'scheduler'))) return [];
@@ -130,7 +139,20 @@ export async function escalate(services: Services, date: string): Promise<string
     }
     return [];
   }
-  const open = all.filter((rc) => rc.askedAt && !rc.report).sort((a, b) => a.dorm.localeCompare(b.dorm, 'zh'));
-  if (open.length) await tellGeneralAffairs(services, escalationText(date, open.map((rc) => ({ dorm: rc.dorm, leaders: rc.leaders.map((l) => l.name) }))));
-  return open.map((rc) => rc.dorm);
+  const sorted = [...all].sort((a, b) => a.dorm.localeCompare(b.dorm, 'zh'));
+  const digest: EveningDigest = {
+    open: sorted.filter((rc) => rc.askedAt && !rc.report).map((rc) => ({ dorm: rc.dorm, leaders: rc.leaders.map((l) => l.name) })),
+    unconfirmed: sorted
+      .filter((rc) => rc.report?.preCurfew)
+      .map((rc) => ({ dorm: rc.dorm, by: rc.report!.by.name, at: rc.report!.at, line: reportLine(rc.report!.entries) })),
+    out: sorted.flatMap((rc) =>
+      (rc.report?.entries ?? [])
+        .filter((e) => e.status !== 'present')
+        .map((e) => ({ dorm: rc.dorm, name: e.name, status: e.status as 'absent' | 'leave' | 'night_duty', note: e.note, returnedAt: e.returnedAt })),
+    ),
+  };
+  if (digest.open.length || digest.unconfirmed.length || digest.out.length) {
+    await tellGeneralAffairs(services, eveningDigestText(date, digest, services.config.timezone));
+  }
+  return [...digest.open, ...digest.unconfirmed].map((d) => d.dorm).sort((a, b) => a.localeCompare(b, 'zh'));
 }

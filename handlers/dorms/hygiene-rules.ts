@@ -41,6 +41,8 @@ export interface Evaluation {
   dorm: string;
   score: number;
   items: { key: string; pass: boolean }[];
+  /** The dorm's own leader scored it (#20): shown, never ranked. */
+  selfCheck?: boolean;
 }
 
 export interface RankRow {
@@ -50,33 +52,49 @@ export interface RankRow {
   /** Mean score, one decimal. */
   average: number | null;
   failedItems: number;
+  /** The leader's own checks of the dorm in the period, and their mean: not ranked. */
+  selfChecks?: number;
+  selfAverage?: number | null;
 }
+
+const mean = (list: readonly Evaluation[]) => Math.round((10 * list.reduce((s, e) => s + e.score, 0)) / list.length) / 10;
 
 /**
  * 评比: dorms by mean score (best first); equal means share a rank and are ordered by fewer failed
- * items, then name. Dorms not evaluated in the period come last without a rank, so a dorm that
- * was skipped is visible rather than absent from the list.
+ * items, then name. Only evaluations by someone who does not lead the dorm count (#20: nobody
+ * scores their own case); a leader's self-checks are counted beside the row. Dorms not evaluated
+ * in the period come last without a rank, so a dorm that was skipped is visible rather than
+ * absent from the list, with its self-checks if it had only those.
  */
-export function rankDorms(evals: readonly Evaluation[], allDorms: readonly string[] = []): RankRow[] {
+export function rankDorms(all: readonly Evaluation[], allDorms: readonly string[] = []): RankRow[] {
+  const selfBy = new Map<string, Evaluation[]>();
+  for (const e of all) if (e.selfCheck) selfBy.set(e.dorm, [...(selfBy.get(e.dorm) ?? []), e]);
+  const selfOf = (dorm: string) => {
+    const list = selfBy.get(dorm);
+    return list ? { selfChecks: list.length, selfAverage: mean(list) } : {};
+  };
+  const evals = all.filter((e) => !e.selfCheck);
   const by = new Map<string, Evaluation[]>();
   for (const e of evals) by.set(e.dorm, [...(by.get(e.dorm) ?? []), e]);
   const rows: RankRow[] = [...by.entries()].map(([dorm, list]) => ({
     rank: null,
     dorm,
     evaluations: list.length,
-    average: Math.round((10 * list.reduce((s, e) => s + e.score, 0)) / list.length) / 10,
+    average: mean(list),
     failedItems: list.reduce((s, e) => s + e.items.filter((i) => !i.pass).length, 0),
+    ...selfOf(dorm),
   }));
   rows.sort((a, b) => b.average! - a.average! || a.failedItems - b.failedItems || a.dorm.localeCompare(b.dorm, 'zh'));
   rows.forEach((r, i) => {
     const prev = rows[i - 1];
     r.rank = prev && prev.average === r.average ? prev.rank : i + 1;
   });
-  const missing = allDorms.filter((d) => !by.has(d)).sort((a, b) => a.localeCompare(b, 'zh'));
-  return [...rows, ...missing.map((dorm) => ({ rank: null, dorm, evaluations: 0, average: null, failedItems: 0 }))];
+  const missing = [...new Set([...allDorms, ...selfBy.keys()])].filter((d) => !by.has(d)).sort((a, b) => a.localeCompare(b, 'zh'));
+  return [...rows, ...missing.map((dorm) => ({ rank: null, dorm, evaluations: 0, average: null, failedItems: 0, ...selfOf(dorm) }))];
 }
 
 export function rankLine(r: RankRow): string {
-  if (r.rank === null) return `• ${r.dorm}：本期未评比`;
-  return `${r.rank}. ${r.dorm}：平均 ${r.average} 分（${r.evaluations} 次，不合格 ${r.failedItems} 项）`;
+  const self = r.selfChecks ? `队长自查 ${r.selfChecks} 次，平均 ${r.selfAverage} 分，不计入排名` : '';
+  if (r.rank === null) return `• ${r.dorm}：本期未评比${self ? `（仅${self}）` : ''}`;
+  return `${r.rank}. ${r.dorm}：平均 ${r.average} 分（${r.evaluations} 次，不合格 ${r.failedItems} 项${self ? `；另有${self}` : ''}）`;
 }

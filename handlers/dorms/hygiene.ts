@@ -5,15 +5,22 @@ import { monthOf, parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
-import { actor, allDormNames, isLeaderOf, isManager, loadRosters, pickDorm } from './common.ts';
+import { isSubject } from '../../src/core/subject.ts';
+import { actor, allDormNames, loadRosters, pickDorm } from './common.ts';
 import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
-import { HygieneEvaluation } from './models.ts';
+import { DormLeader, HygieneEvaluation } from './models.ts';
 import { CLAUSE } from './rules.ts';
 
 /*
- * 卫生评比 (§3.3.2) against the §3.3.1 checklist: the dorm's leader or 综合部 marks each item
- * 合格/不合格 with a score and notes; `卫生评比 2026-11` ranks the dorms of a month.
+ * 卫生评比 (§3.3.2) against the §3.3.1 checklist: 综合部 or any 队长 marks each item 合格/不合格
+ * with a score and notes; `卫生评比 2026-11` ranks the dorms of a month. A leader scoring a dorm
+ * they lead is its subject (#20): that evaluation is kept as a self-check (自查) and the ranking
+ * uses only 综合部's or another leader's.
  */
+
+/** §3.3.2 who evaluates: 综合部, and any 队长 (their own dorm as a self-check, another's counted). */
+const EVALUATORS = ['team_leader', 'general_affairs'] as const;
+const mayEvaluate = (ctx: BotContext) => ctx.hasRole(...EVALUATORS);
 
 const passField = (key: string, label: string): FormField => ({
   key,
@@ -30,7 +37,7 @@ const passField = (key: string, label: string): FormField => ({
 export const hygieneForm: FormDefinition = {
   name: 'dorms.hygiene',
   title: `宿舍卫生评比（${CLAUSE.hygieneEvaluation}）`,
-  allow: ['team_leader', 'general_affairs'],
+  allow: [...EVALUATORS],
   fields: [
     ...HYGIENE_CHECKLIST.map((i) => passField(i.key, i.label)),
     {
@@ -46,7 +53,7 @@ export const hygieneForm: FormDefinition = {
   ],
   async validate(ctx, _values, context): Promise<Record<string, string>> {
     const dorm = context.dorm ?? '';
-    if (!isManager(ctx) && !(await isLeaderOf(ctx, dorm))) return { bed: `只有 ${dorm} 的队长或综合部可以记录卫生评比。` };
+    if (!mayEvaluate(ctx)) return { bed: `只有队长或综合部可以记录 ${dorm} 的卫生评比。` };
     return {};
   },
   async submit(ctx, values, context) {
@@ -59,9 +66,12 @@ async function record(ctx: BotContext, dorm: string, values: Record<string, stri
   const score = values.score ? Number(values.score) : defaultScore(items);
   const now = ctx.services.now();
   const date = DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!;
-  await HygieneEvaluation.create({ dorm, date, items, score, inspector: actor(ctx), notes: values.notes ?? '', at: now });
+  const leaders = (await DormLeader.find({ dorm }, { staffId: 1 }).lean()).map((l) => l.staffId);
+  const selfCheck = isSubject(ctx.sender?.staffId, leaders);
+  await HygieneEvaluation.create({ dorm, date, items, score, inspector: actor(ctx), selfCheck, notes: values.notes ?? '', at: now });
   const failed = items.filter((i) => !i.pass).map((i) => i.label);
-  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。发送「卫生评比 ${date.slice(0, 7)}」看本月排名。现场照片可以直接发给我。`);
+  const self = selfCheck ? `这是你负责宿舍的自查，不计入评比排名（本人回避）：排名用综合部或其他队长的检查。` : '';
+  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。${self}发送「卫生评比 ${date.slice(0, 7)}」看本月排名。现场照片可以直接发给我。`);
 }
 
 /**
@@ -69,12 +79,8 @@ async function record(ctx: BotContext, dorm: string, values: Record<string, stri
  * 合格 合格 合格 85 床下有杂物` records it in one message.
  */
 export async function startEvaluation(ctx: BotContext): Promise<void> {
-  const picked = await pickDorm(ctx, ctx.args, '卫生检查 城南宿舍');
+  const picked = await pickDorm(ctx, ctx.args, '卫生检查 城南宿舍', { anyDorm: mayEvaluate(ctx) });
   if (!picked) return;
-  if (!isManager(ctx) && !(await isLeaderOf(ctx, picked.dorm))) {
-    await ctx.reply(`只有 ${picked.dorm} 的队长或综合部可以记录卫生评比。`);
-    return;
-  }
   const tokens = picked.rest.split(/\s+/).filter(Boolean);
   const marks = tokens.slice(0, HYGIENE_CHECKLIST.length).map(parsePassFail);
   if (tokens.length >= HYGIENE_CHECKLIST.length && marks.every((m) => m !== undefined)) {
@@ -103,7 +109,7 @@ export async function ranking(ctx: BotContext): Promise<void> {
   const evals = await HygieneEvaluation.find({ date: { $gte: `${month}-01`, $lte: `${month}-31` } }).lean();
   const inhabited = (await loadRosters(ctx.services, await allDormNames())).filter((r) => r.residents.length).map((r) => r.name);
   const rows = rankDorms(
-    evals.map((e) => ({ dorm: e.dorm, score: e.score, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) })),
+    evals.map((e) => ({ dorm: e.dorm, score: e.score, selfCheck: !!e.selfCheck, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) })),
     inhabited,
   );
   if (!evals.length) {

@@ -45,6 +45,8 @@ const reportSchema = new Schema(
     at: { type: Date, required: true },
     by: { type: personSchema, required: true },
     late: { type: Boolean, default: false },
+    /** Made before 22:00 (§3.3.3) and not yet confirmed at or after it: a 预报 of who is expected in. */
+    preCurfew: { type: Boolean, default: false },
     entries: { type: [entrySchema], default: [] },
   },
   { _id: false },
@@ -95,6 +97,11 @@ const hygieneSchema = new Schema(
     items: { type: [new Schema({ key: String, label: String, pass: Boolean }, { _id: false })], default: [] },
     score: { type: Number, required: true },
     inspector: { type: personSchema, required: true },
+    /**
+     * #20: the inspector leads this dorm, so it is the leader's own check (自查): kept, shown, and
+     * left out of the ranking, which uses 综合部's or another leader's evaluations.
+     */
+    selfCheck: { type: Boolean, default: false },
     notes: { type: String, default: '' },
     at: { type: Date, required: true },
     /** Pictures sent right after the evaluation, as chat-platform references. */
@@ -125,6 +132,21 @@ const rentSchema = new Schema(
     changed: { type: Boolean, default: false },
     reportedBy: { type: personSchema, required: true },
     reportedAt: { type: Date, required: true },
+    /**
+     * The landlord or account against the dorm's last accepted report (rent-rules payeeChange):
+     * '' the same, 'changed', or 'new' (nothing accepted before). Anything but '' is paid only once
+     * 综合部 confirmed it (`payeeConfirmed`). Records from before this check are ''.
+     */
+    payeeChange: { type: String, enum: ['', 'changed', 'new'], default: '' },
+    /** The last accepted report's payee, shown beside the new one (old → new). */
+    lastPayee: {
+      type: new Schema({ period: { type: String, required: true }, landlord: { type: String, required: true }, bank: { type: String, default: '' }, account: { type: String, required: true } }, { _id: false }),
+      default: null,
+    },
+    payeeConfirmed: {
+      type: new Schema({ by: { type: personSchema, required: true }, at: { type: Date, required: true } }, { _id: false }),
+      default: null,
+    },
     paid: {
       type: new Schema(
         // always written whole (markPaid), so the inferred record type needs no cast

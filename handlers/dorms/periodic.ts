@@ -5,10 +5,12 @@ import { takeOnce } from '../../src/core/once.ts';
 import { summaryText } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
 import { rankDorms, rankLine } from './hygiene-rules.ts';
+import { Staff } from '../../src/models/index.ts';
 import { HygieneEvaluation, RentReport } from './models.ts';
 import { recordsOf } from './records.ts';
 import { rentDue } from './rent-rules.ts';
-import { CLAUSE, previousDays, rollCallDuty, summarize } from './rules.ts';
+import { CLAUSE, rollCallDuty } from './rules.ts';
+import { previousDays, summarize } from './figures-rules.ts';
 
 /*
  * What is due once a day or a week, from DORM_SUMMARY_TIME on: the weekly summary to 综合部
@@ -72,14 +74,27 @@ async function remindLeaders(services: Services, text: (dorm: string) => string,
   return dorms.map((d) => d.name);
 }
 
-/** The week before today: on-time rates, absences per person, repeat cases, dorms never reported, hygiene ranking. */
+/**
+ * §3.3.3 asks every guard back by 22:00, but the roll call lists a dorm's residents: an active 队员 or
+ * 队长 with no dorm is never checked. 综合部 gets their names weekly (some live at home; the rest are
+ * given a dorm with 设置宿舍).
+ */
+export async function staffWithoutDorm(): Promise<string[]> {
+  const people = await Staff.find({ active: true, roles: { $in: ['guard', 'team_leader'] } }, { name: 1, dorm: 1 }).lean();
+  return people
+    .filter((p) => !p.dorm?.trim())
+    .map((p) => p.name)
+    .sort((a, b) => a.localeCompare(b, 'zh'));
+}
+
+/** The week before today: on-time rates, absences per person, repeat cases, dorms never reported, hygiene ranking, guards without a dorm. */
 export async function weeklySummary(services: Services, now: Date): Promise<string> {
   const s = settings(services);
   const range = previousDays(now, services.config.timezone);
   const records = await recordsOf(range);
   const evals = await HygieneEvaluation.find({ date: { $gte: range.from, $lte: range.to } }).lean();
-  const ranking = evals.length ? rankDorms(evals.map((e) => ({ dorm: e.dorm, score: e.score, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) }))).map(rankLine) : [];
-  const text = summaryText(range, summarize(records, s.repeatAbsences), ranking);
+  const ranking = evals.length ? rankDorms(evals.map((e) => ({ dorm: e.dorm, score: e.score, selfCheck: !!e.selfCheck, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) }))).map(rankLine) : [];
+  const text = summaryText(range, summarize(records, s.repeatAbsences), ranking, await staffWithoutDorm());
   await tellGeneralAffairs(services, text);
   return text;
 }

@@ -1,6 +1,7 @@
 import { Dorm } from '../../src/models/index.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
-import { firstEveningOf, type EveningRecord, type EveningTimes } from './rules.ts';
+import { type EveningTimes } from './rules.ts';
+import { firstEveningOf, type EveningRecord } from './figures-rules.ts';
 
 /** A stored roll call as the figures read it. */
 export function toRecord(rc: RollCallRecord): EveningRecord {
@@ -10,6 +11,7 @@ export function toRecord(rc: RollCallRecord): EveningRecord {
     asked: !!rc.askedAt,
     reportedAt: rc.report?.at ?? null,
     late: rc.report?.late ?? false,
+    preCurfew: rc.report?.preCurfew ?? false,
     entries: rc.report?.entries ?? [],
   };
 }

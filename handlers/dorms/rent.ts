@@ -2,7 +2,7 @@ import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { leadingName } from '../../src/core/text.ts';
+import { leadingName, nameKey } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
@@ -11,7 +11,7 @@ import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parseYuan, yuanText } from '../../src/core/money.ts';
 import { actor, allDormNames, dormExists, isLeaderOf, pickDorm } from './common.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
-import { accountFor, amountChange, mayseeAccount, parseAccount, previousMonth } from './rent-rules.ts';
+import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, maskAccount, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
 
 /*
@@ -21,22 +21,59 @@ import { CLAUSE } from './rules.ts';
 
 const RENT_ROLES = ['general_affairs', 'finance'] as const;
 
-export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boolean): Card {
+/** Old → new of a changed payee, the accounts as `accountFor` shows them to this viewer. */
+function payeeLines(r: RentRecord, fullAccount: boolean): string[] {
+  if (!r.payeeChange) return [];
+  const then = r.payeeConfirmed ? `综合部 ${r.payeeConfirmed.by.name} 已确认。` : '付款前要综合部确认。';
+  if (r.payeeChange === 'new' || !r.lastPayee) return [`⚠️ 新收款人：本宿舍还没有已付款或已确认的房租申报可以核对，${then}`];
+  const last = r.lastPayee;
+  const parts = [
+    ...(nameKey(last.landlord) !== nameKey(r.landlord) ? [`房东 ${last.landlord} → ${r.landlord}`] : []),
+    ...(last.account !== r.account ? [`账号 ${accountFor(last.account, fullAccount)} → ${accountFor(r.account, fullAccount)}`] : []),
+  ];
+  return [`⚠️ 收款人与 ${last.period} 已核对的申报不同：${parts.join('；')}。${then}`];
+}
+
+function rentStatus(r: RentRecord): string {
+  if (r.paid) return `已付款：${r.paid.date} ${r.paid.method}（${r.paid.by.name}）`;
+  if (awaitsPayeeConfirmation(r)) return '状态：待综合部确认收款人（确认前不能付款）';
+  return `状态：待付款${r.payeeConfirmed ? `（收款人已由 ${r.payeeConfirmed.by.name} 确认）` : ''}`;
+}
+
+/**
+ * One report as a card. `withPayButton` (财务部) shows 已付款 once the payee is accepted;
+ * `withConfirmButton` (综合部) shows 确认收款人 while a new or changed payee waits.
+ */
+export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boolean, withConfirmButton = false): Card {
   const change = amountChange(r.previousFen, r.amountFen);
+  const waiting = awaitsPayeeConfirmation(r);
+  const pay = withPayButton && !r.paid && !waiting;
+  const confirm = withConfirmButton && waiting;
   return {
     title: `房租申报：${r.dorm} ${r.period}`,
-    color: r.paid ? 'green' : change.changed ? 'orange' : 'blue',
+    color: r.paid ? 'green' : waiting ? 'red' : change.changed ? 'orange' : 'blue',
     lines: [
       `金额：${formatFen(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatFen(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatFen(Math.abs(change.deltaFen))}）` : ''}`,
       `房东：${r.landlord}`,
       `开户行：${r.bank}`,
       `账号：${accountFor(r.account, fullAccount)}`,
+      ...payeeLines(r, fullAccount),
       ...(r.note ? [`备注：${r.note}`] : []),
       `申报：${r.reportedBy.name}`,
-      r.paid ? `已付款：${r.paid.date} ${r.paid.method}（${r.paid.by.name}）` : '状态：待付款',
+      rentStatus(r),
     ],
-    buttons: withPayButton && !r.paid ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary' }] : undefined,
-    note: withPayButton && !r.paid ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。` : undefined,
+    buttons: pay
+      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary' }]
+      : confirm
+        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary' }]
+        : undefined,
+    note: pay
+      ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`
+      : confirm
+        ? `请先向房东核实收款人和账号，再点「确认收款人」或发送「房租确认 ${r.dorm} ${r.period}」。确认后财务部才能付款。`
+        : withPayButton && waiting
+          ? '综合部确认收款人后会再发给你，那时才能付款。'
+          : undefined,
   };
 }
 
@@ -51,8 +88,11 @@ export const rentForm: FormDefinition = {
       required: true,
       prompt: '房租月份（如 2026-11）',
       parse: (input, ctx) => {
-        const m = parseMonth(input, ctx.services.now(), ctx.services.config.timezone);
-        return m ? { ok: true, value: m } : { ok: false, error: '月份请写成 2026-11' };
+        const tz = ctx.services.config.timezone;
+        const m = parseMonth(input, ctx.services.now(), tz);
+        if (!m) return { ok: false, error: '月份请写成 2026-11' };
+        const problem = rentPeriodProblem(m, monthOf(ctx.services.now(), tz));
+        return problem ? { ok: false, error: problem } : { ok: true, value: m };
       },
     },
     {
@@ -73,7 +113,8 @@ export const rentForm: FormDefinition = {
       key: 'account',
       label: '账号',
       required: true,
-      sensitive: true,
+      // the leader who typed it sees it on the submitted card as everyone else does: masked
+      sensitive: maskAccount,
       prompt: '房东的银行账号（只有综合部和财务部能看到完整账号）',
       parse: (input) => {
         const a = parseAccount(input);
@@ -95,11 +136,19 @@ export const rentForm: FormDefinition = {
   },
 };
 
+/** The dorm's latest report, by month, that was paid or whose payee 综合部 confirmed (a dorm has a dozen a year). */
+async function lastAccepted(dorm: string, exceptId: string): Promise<RentRecord | undefined> {
+  const reports = await RentReport.find({ dorm }).sort({ period: -1 }).lean<RentRecord[]>();
+  return reports.find((r) => r._id !== exceptId && isAccepted(r));
+}
+
 async function saveReport(ctx: BotContext, dorm: string, v: Record<string, string>): Promise<void> {
   const period = v.period!;
   const amountFen = Number(v.amount);
   const prev = await RentReport.findById(rentId(previousMonth(period), dorm), { amountFen: 1 }).lean();
   const change = amountChange(prev?.amountFen, amountFen);
+  const last = await lastAccepted(dorm, rentId(period, dorm));
+  const payee = payeeChange(last, { landlord: v.landlord!, account: v.account! });
   const doc = {
     _id: rentId(period, dorm),
     dorm,
@@ -113,6 +162,9 @@ async function saveReport(ctx: BotContext, dorm: string, v: Record<string, strin
     changed: change.changed,
     reportedBy: actor(ctx),
     reportedAt: ctx.services.now(),
+    payeeChange: payee,
+    lastPayee: last ? { period: last.period, landlord: last.landlord, bank: last.bank, account: last.account } : null,
+    payeeConfirmed: null,
     paid: null,
   };
   try {
@@ -123,18 +175,32 @@ async function saveReport(ctx: BotContext, dorm: string, v: Record<string, strin
     return;
   }
   // the account number stays out of the log
-  ctx.log.info({ rent: doc._id, changed: change.changed }, 'rent reported');
+  ctx.log.info({ rent: doc._id, changed: change.changed, payeeChange: payee }, 'rent reported');
   const r: RentRecord = { ...doc, version: 0 };
-  await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${change.changed ? '（金额有变化）' : ''}`);
+  const flags = [...(payee === 'changed' ? ['收款人有变化'] : payee === 'new' ? ['新收款人'] : []), ...(change.changed ? ['金额有变化'] : [])];
+  await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${flags.length ? `（${flags.join('，')}${payee ? '，待综合部确认' : ''}）` : ''}`);
   await ctx.reply(rentCard(r, false, false));
+  if (payee) await ctx.reply(`收款人${payee === 'new' ? '是新的' : '和上次不同'}，已告诉综合部和财务部：综合部核实确认后财务部才能付款。`);
 }
 
-/** To 综合部 and 财务部 in private: the account in full; 财务部 gets the 已付款 button. */
-async function tellRentRoles(services: Services, r: RentRecord, title: string): Promise<void> {
-  const recipients = await recipientsWithRole(services, [...RENT_ROLES]);
-  const finance = new Set((await Staff.find({ roles: 'finance', active: true }, { _id: 1 }).lean()).map((s) => String(s._id)));
-  await notify(services, recipients.filter((x) => finance.has(x.staffId)), { ...rentCard(r, true, true), title });
-  await notify(services, recipients.filter((x) => !finance.has(x.staffId)), { ...rentCard(r, true, false), title });
+/**
+ * To 综合部 and 财务部 in private, the account in full: 财务部 gets the 已付款 button (shown once the
+ * payee is accepted), 综合部 the 确认收款人 button while it waits — never the leader who reported it.
+ */
+async function tellRentRoles(services: Services, r: RentRecord, title: string, only: 'all' | 'finance' = 'all'): Promise<void> {
+  const recipients = await recipientsWithRole(services, only === 'finance' ? ['finance'] : [...RENT_ROLES]);
+  const roles = new Map(
+    (await Staff.find({ _id: { $in: [...new Set(recipients.map((x) => x.staffId))] }, active: true }, { roles: 1 }).lean()).map((s) => [String(s._id), new Set<string>(s.roles)]),
+  );
+  const groups = new Map<string, typeof recipients>();
+  for (const x of recipients) {
+    const has = roles.get(x.staffId) ?? new Set<string>();
+    const key = `${has.has('finance') ? 'pay' : ''}:${has.has('general_affairs') && x.staffId !== r.reportedBy.staffId ? 'confirm' : ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), x]);
+  }
+  for (const [key, group] of groups) {
+    await notify(services, group, { ...rentCard(r, true, key.startsWith('pay'), key.endsWith('confirm')), title });
+  }
 }
 
 /** 房租申报 [宿舍] (form card on Lark, one question at a time elsewhere; `月份: 2026-11` lines fill it in one message). */
@@ -164,6 +230,11 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
     await ctx.toast(`${r.dorm} ${r.period} 的房租已由 ${r.paid.by.name} 登记付款（${r.paid.date}），没有重复登记。`);
     return;
   }
+  const payable = mayPayRent(r);
+  if (!payable.ok) {
+    await ctx.toast(`${r.dorm} ${r.period} 的房租不能登记付款：${payable.why}`);
+    return;
+  }
   const paid = { method, date, by: actor(ctx), at: ctx.services.now() };
   if (!(await transition(RentReport, r._id, r.version, { $set: { paid } }, ctx.sender?.identity ?? ''))) {
     await ctx.toast(`${r.dorm} ${r.period} 的房租刚被别人登记了付款，没有重复登记。`);
@@ -177,19 +248,72 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
   await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatFen(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);
 }
 
-/** 房租已付 <宿舍> <月份> [方式] [日期] — 财务部. */
-export async function paidCommand(ctx: BotContext): Promise<void> {
+/** `<宿舍> <月份> …` as typed after 房租已付 / 房租确认: the report and the words after the month; answers when there is none. */
+async function namedReport(ctx: BotContext, usage: string): Promise<{ r: RentRecord; rest: string[] } | undefined> {
   // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey)
   const named = leadingName(await allDormNames(), ctx.args);
-  const [dorm = '', monthText = '', methodText = '', dateText = ''] = named ? [named.name, ...named.rest.trim().split(/\s+/)] : ctx.args.trim().split(/\s+/);
+  const [dorm = '', monthText = '', ...rest] = named ? [named.name, ...named.rest.trim().split(/\s+/)] : ctx.args.trim().split(/\s+/);
   const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const r = period ? await RentReport.findById(rentId(period, dorm)).lean<RentRecord>() : null;
-  if (!r && dorm && !(await dormExists(ctx, dorm))) return;
+  if (!r && dorm && !(await dormExists(ctx, dorm))) return undefined;
   if (!r) {
-    await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：房租已付 城南宿舍 2026-11 银行转账 2026-11-27`);
+    await ctx.reply(`没有找到${dorm ? ` ${dorm}` : ''}${period ? ` ${period}` : ''}的房租申报。用法：${usage}`);
+    return undefined;
+  }
+  return { r, rest };
+}
+
+/** 房租已付 <宿舍> <月份> [方式] [日期] — 财务部. */
+export async function paidCommand(ctx: BotContext): Promise<void> {
+  const found = await namedReport(ctx, '房租已付 城南宿舍 2026-11 银行转账 2026-11-27');
+  if (!found) return;
+  const [methodText = '', dateText = ''] = found.rest;
+  await markPaid(ctx, found.r, methodText, dateText);
+}
+
+/**
+ * 综合部 confirms a new or changed payee (§3.3.4: the account finance transfers to), never the
+ * leader who reported it; 财务部 then gets the card with 已付款 and the leader is told.
+ */
+async function confirmPayee(ctx: BotContext, r: RentRecord): Promise<void> {
+  if (r.payeeConfirmed) {
+    await ctx.toast(`${r.dorm} ${r.period} 的收款人已由 ${r.payeeConfirmed.by.name} 确认，没有重复确认。`);
     return;
   }
-  await markPaid(ctx, r, methodText, dateText);
+  const may = mayConfirmPayee(r, ctx.sender?.staffId ?? '');
+  if (!may.ok) {
+    await ctx.toast(may.why);
+    return;
+  }
+  const payeeConfirmed = { by: actor(ctx), at: ctx.services.now() };
+  if (!(await transition(RentReport, r._id, r.version, { $set: { payeeConfirmed } }, ctx.sender?.identity ?? ''))) {
+    await ctx.toast(`${r.dorm} ${r.period} 的房租刚被别人处理过，请发送「房租记录 ${r.period}」看看。`);
+    return;
+  }
+  const after: RentRecord = { ...r, payeeConfirmed, version: r.version + 1 };
+  ctx.log.info({ rent: r._id }, 'rent payee confirmed');
+  const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
+  if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
+  await ctx.toast(`已确认 ${r.dorm} ${r.period} 的收款人 ${r.landlord}，财务部现在可以付款。`);
+  await tellRentRoles(ctx.services, after, `房租收款人已确认：${r.dorm} ${r.period}（${payeeConfirmed.by.name}），可以付款`, 'finance');
+  const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
+  await notify(ctx.services, leader, `${r.dorm} ${r.period} 房租的收款人 ${r.landlord} 已由综合部 ${payeeConfirmed.by.name} 确认，财务部会付款。`);
+}
+
+/** 房租确认 <宿舍> <月份> — 综合部. */
+export async function confirmCommand(ctx: BotContext): Promise<void> {
+  const found = await namedReport(ctx, '房租确认 城南宿舍 2026-11');
+  if (found) await confirmPayee(ctx, found.r);
+}
+
+/** Card button 确认收款人. */
+export async function confirmFromCard(ctx: BotContext): Promise<void> {
+  const r = await RentReport.findById(ctx.action?.value.id ?? '').lean<RentRecord>();
+  if (!r) {
+    await ctx.toast('找不到这份房租申报。');
+    return;
+  }
+  await confirmPayee(ctx, r);
 }
 
 /** Card button 已付款 (bank transfer today; the command takes another method or date). */
@@ -219,7 +343,7 @@ export async function rentList(ctx: BotContext): Promise<void> {
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
   const lines = reports.map(
     (r) =>
-      `• ${r.dorm} ${formatFen(r.amountFen)}${r.changed ? '（⚠️ 金额有变）' : ''} ${r.landlord} ${r.bank} ${accountFor(r.account, full)}｜${r.paid ? `已付 ${r.paid.date}` : '待付款'}`,
+      `• ${r.dorm} ${formatFen(r.amountFen)}${r.changed ? '（⚠️ 金额有变）' : ''} ${r.landlord} ${r.bank} ${accountFor(r.account, full)}｜${r.paid ? `已付 ${r.paid.date}` : awaitsPayeeConfirmation(r) ? `⚠️ ${r.payeeChange === 'new' ? '新收款人' : '收款人有变'}，待综合部确认` : '待付款'}`,
   );
   const total = reports.reduce((s, r) => s + r.amountFen, 0);
   await ctx.reply([`${period} 房租申报 ${reports.length} 份，合计 ${formatFen(total)}：`, ...lines].join('\n'));

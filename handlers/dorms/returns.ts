@@ -7,7 +7,8 @@ import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { actor, dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, eveningOf, eveningRows, lastEveningDue, looksLikeDormName, resolveReturnTime, rollCallDuty, summarize } from './rules.ts';
+import { CLAUSE, STATUS_LABELS, absentSince, eveningOf, looksLikeDormName, resolveReturnTime, rollCallDuty } from './rules.ts';
+import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
@@ -66,7 +67,8 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
     await ctx.reply(`${name} 已登记 ${timeLabel(person.returnedAt, tz)} 归宿（${person.returnedBy?.name ?? ''}），没有重复登记。`);
     return;
   }
-  const at = resolveReturnTime(timeText, now, date, settings(ctx.services).times, tz);
+  // a return follows the report that said they were out, and 22:00 (§3.3.3)
+  const at = resolveReturnTime(timeText, now, date, tz, absentSince(rc.history, person.staffId) ?? rc.report!.at);
   if (typeof at === 'string') {
     await ctx.reply(at);
     return;
@@ -128,7 +130,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const lines = rows.map((row) => {
     if (row.kind === 'unchecked') return row.nights === 1 ? `${row.from.slice(5)} 未查房` : `${row.from.slice(5)} 至 ${row.to.slice(5)} 未查房（${row.nights} 晚）`;
     const r = row.record;
-    const state = !r.reportedAt ? '未上报' : r.late ? '迟报' : '按时';
+    const state = !r.reportedAt ? '未上报' : r.preCurfew ? '只有22:00前预报，未确认' : r.late ? '迟报' : '按时';
     const out = r.entries
       .filter((e) => e.status !== 'present')
       .map((e) => `${e.name}${STATUS_LABELS[e.status]}${e.returnedAt ? `（${timeLabel(e.returnedAt, tz)}归宿）` : ''}`);

@@ -3,10 +3,10 @@ import type { FormDefinition } from '../../src/core/forms.ts';
 import type { FormOption } from '../../src/core/form-options.ts';
 import { transition } from '../../src/core/transition.ts';
 import { isNoneWord } from '../../src/core/text.ts';
-import { absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
+import { PRE_CURFEW_RULE, absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
 import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
 import { RollCall, rollCallId, type EntryRecord, type RollCallRecord } from './models.ts';
-import { eveningOf, isLate, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
+import { eveningOf, isLate, isPreCurfew, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
 
 /*
  * §3.3.3 队长每天进行宿舍查房: the leader answers the evening's roll call (card button, form card,
@@ -51,8 +51,14 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
     return false;
   }
   const before = rc.report?.entries ?? null;
-  if (before && sameReport(before, entries)) {
-    await ctx.toast(`${rc.dorm} 的查房已上报过同样的结果（${rc.report!.by.name}），没有重复记录。`);
+  // §3.3.3 counts who is in at 22:00: a report before it is a 预报, and only one made at or after
+  // 22:00 (a new one, a correction, or the same answer again) is the roll call 综合部 hears of
+  const pre = isPreCurfew(now, rc.date, tz);
+  const standing = rc.report && !rc.report.preCurfew ? rc.report : null;
+  const confirming = !pre && !!rc.report?.preCurfew;
+  const same = !!before && sameReport(before, entries);
+  if (same && !confirming) {
+    await ctx.toast(`${rc.dorm} 的查房已${rc.report!.preCurfew ? '预报' : '上报'}过同样的结果（${rc.report!.by.name}），没有重复记录。${rc.report!.preCurfew ? PRE_CURFEW_RULE : ''}`);
     return false;
   }
   // a return already recorded stays with the person as long as they are still 未归
@@ -61,9 +67,10 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
     const keep = e.status === 'absent' && prev?.returnedAt;
     return { ...e, returnedAt: keep ? prev!.returnedAt : null, returnedBy: keep ? prev!.returnedBy : null };
   });
-  const late = rc.report ? rc.report.late : isLate(now, rc.date, s.times, tz);
-  const action = rc.report ? '更正' : '上报';
-  const report = { at: now, by: actor(ctx), late, entries: merged };
+  // lateness is the first 22:00 report's: a correction after the escalation time does not make it late
+  const late = pre ? false : standing ? standing.late : isLate(now, rc.date, s.times, tz);
+  const action = !rc.report ? (pre ? '预报' : '上报') : confirming ? (same ? '确认' : '上报') : '更正';
+  const report = { at: now, by: actor(ctx), late, preCurfew: pre, entries: merged };
   const entry = { at: now, by: actor(ctx), action, detail: reportLine(merged), late: isLate(now, rc.date, s.times, tz), entries: merged };
   const won = await transition(RollCall, rc._id, rc.version, { $set: { report }, $push: { history: entry } }, ctx.sender?.identity ?? '');
   if (!won) {
@@ -71,20 +78,23 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
     return false;
   }
   const after: RollCallRecord = { ...rc, version: rc.version + 1, report, history: [...rc.history, entry] };
-  ctx.log.info({ rollCall: rc._id, action, late }, 'roll call reported');
+  ctx.log.info({ rollCall: rc._id, action, late, preCurfew: pre }, 'roll call reported');
 
-  const fresh = newAbsences(before, merged);
+  // 综合部 hears of the 22:00 facts only: a 预报's 未归 is who is expected out, not yet an absence
+  const told = standing?.entries ?? null;
+  const fresh = pre ? [] : newAbsences(told, merged);
   if (fresh.length) await tellGeneralAffairs(ctx.services, absenceNotice(rc, fresh, report.by.name, now, late, tz));
-  else if (late && !before) await tellGeneralAffairs(ctx.services, lateReportText(after, tz));
+  else if (late && !standing) await tellGeneralAffairs(ctx.services, lateReportText(after, tz));
   // 综合部 was alerted about these people: a correction that clears them is theirs to know too
-  const cleared = newAbsences(merged, before ?? []).map((e) => merged.find((m) => m.staffId === e.staffId)!);
+  const cleared = pre ? [] : newAbsences(merged, told ?? []).map((e) => merged.find((m) => m.staffId === e.staffId)!);
   if (cleared.length) await tellGeneralAffairs(ctx.services, clearedNotice(rc, cleared, report.by.name));
 
   const card = reportedCard(after, s.times, tz);
   const clicked = ctx.action?.messageId;
   await refreshRollCallCards(ctx.services, rc._id, card, clicked);
-  const told = fresh.length ? '已通知综合部。' : '';
-  const text = `已${action}：${rc.dorm} ${dayLabel(rc.date)}${late ? '（迟报）' : ''}——${reportLine(merged)}。${told}`;
+  const toldNow = fresh.length ? '已通知综合部。' : '';
+  const done = pre ? (rc.report ? '已更正预报' : '已预报') : `已${action}`;
+  const text = `${done}：${rc.dorm} ${dayLabel(rc.date)}${late ? '（迟报）' : ''}——${reportLine(merged)}。${pre ? PRE_CURFEW_RULE : toldNow}`;
   // a text channel would get the whole card again as a new message: the one line says it all
   if (ctx.event.kind === 'action' && ctx.can.updatesCards) {
     await ctx.updateCard(card);

@@ -14,6 +14,13 @@ export const CLAUSE = {
   rent: '§3.3.4',
 } as const;
 
+/**
+ * §3.3.3 要求员工22:00之前归宿: the roll call states who is in at 22:00. It is the rulebook's time,
+ * not a setting: the roll-call card may go out earlier (DORM_ROLLCALL_TIME), but a report made
+ * before 22:00 only says who is expected in (预报) and must be confirmed at or after 22:00.
+ */
+export const CURFEW = 22 * 60;
+
 // ── the evening's timetable (§3.3.3) ─────────────────────────────────────────
 
 /** Times of one evening, as minutes of the local day (21:45 → 1305). */
@@ -53,6 +60,8 @@ export function eveningOrderProblem(t: EveningTimes): string | undefined {
   if (sinceNoon(t.rollCall) >= 12 * 60) return 'the roll call must be between 12:00 and 23:59';
   if (!(sinceNoon(t.rollCall) < sinceNoon(t.chase))) return 'the chase time must come after the roll call';
   if (!(sinceNoon(t.chase) < sinceNoon(t.escalate))) return 'the escalation time must come after the chase time';
+  // the escalation lists dorms without a report of 22:00: it cannot come before a leader could make one
+  if (!(sinceNoon(CURFEW) < sinceNoon(t.escalate))) return `the escalation time must come after ${formatClock(CURFEW)} (§3.3.3 curfew)`;
   if (!(sinceNoon(t.escalate) <= sinceNoon(t.cutoff))) return 'the correction cut-off must not come before the escalation time (at the latest 11:59 the next morning)';
   return undefined;
 }
@@ -94,6 +103,19 @@ export function mayStillAsk(now: Date, date: string, t: EveningTimes, tz: string
 /** A report made after the escalation time is accepted and marked late (综合部 was already told). */
 export function isLate(reportedAt: Date, date: string, t: EveningTimes, tz: string): boolean {
   return reportedAt.getTime() >= eveningAt(date, t.escalate, tz).getTime();
+}
+
+/** The moment of 22:00 (§3.3.3) on evening `date`. */
+export function curfewAt(date: string, tz: string): Date {
+  return eveningAt(date, CURFEW, tz);
+}
+
+/**
+ * A report made before 22:00 is a 预报: who the leader expects in. It is kept and shown, but it is
+ * not the roll call of §3.3.3 until the leader confirms it (or corrects it) at or after 22:00.
+ */
+export function isPreCurfew(at: Date, date: string, tz: string): boolean {
+  return at.getTime() < curfewAt(date, tz).getTime();
 }
 
 /** Whether a leader may (still) report or correct evening `date` at `now`; the refusal says why. */
@@ -265,135 +287,40 @@ export function reportLine(entries: readonly Entry[]): string {
 // ── returns after curfew (归宿) ───────────────────────────────────────────────
 
 /**
- * `23:10` / `0:30` → that moment of evening `date`; no time means now. A return cannot be in the
- * future, nor before the roll call began.
+ * When a person was reported 未归 in the report that stands: the first version of the latest run
+ * of versions (上报, 更正, 确认) that list them 未归. Undefined when the report does not.
  */
-export function resolveReturnTime(text: string, now: Date, date: string, t: EveningTimes, tz: string): Date | string {
-  if (!text.trim()) return now;
-  const minutes = parseClock(text);
-  if (minutes === undefined) return `归宿时间「${text}」看不懂，请写成 23:10 这样的时间。`;
-  const at = eveningAt(date, minutes, tz);
-  if (at.getTime() > now.getTime()) return `归宿时间 ${text} 还没到，请写实际回来的时间。`;
-  if (at.getTime() < eveningAt(date, t.rollCall, tz).getTime()) return `归宿时间 ${text} 早于查房时间，请检查。`;
-  return at;
-}
-
-// ── weekly and monthly figures ───────────────────────────────────────────────
-
-export interface EveningRecord {
-  date: string;
-  dorm: string;
-  /** The roll call was sent (or the leader reported on their own). */
-  asked: boolean;
-  reportedAt: Date | null;
-  late: boolean;
-  entries: (Entry & { returnedAt?: Date | null })[];
-}
-
-export interface DormFigures {
-  dorm: string;
-  asked: number;
-  onTime: number;
-  late: number;
-  missing: number;
-  /** On-time reports over evenings asked, 0–100 (rounded); null when never asked. */
-  onTimeRate: number | null;
-}
-
-export interface PersonFigures {
-  staffId: string;
-  name: string;
-  dorm: string;
-  absences: number;
-  /** 未归 who came back later (归宿 recorded). */
-  lateReturns: number;
-  leave: number;
-  nightDuty: number;
-}
-
-export interface Summary {
-  dorms: DormFigures[];
-  people: PersonFigures[];
-  /** People absent at least `repeatAt` times in the period. */
-  repeat: PersonFigures[];
-  neverReported: string[];
-}
-
-/** Weekly summary to 综合部: on-time rate per dorm, absences per person, repeat cases, dorms never reported. */
-export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summary {
-  const dorms = new Map<string, DormFigures>();
-  const people = new Map<string, PersonFigures>();
-  for (const r of records) {
-    const d = dorms.get(r.dorm) ?? { dorm: r.dorm, asked: 0, onTime: 0, late: 0, missing: 0, onTimeRate: null };
-    dorms.set(r.dorm, d);
-    if (r.asked || r.reportedAt) d.asked++;
-    if (!r.reportedAt) d.missing++;
-    else if (r.late) d.late++;
-    else d.onTime++;
-    for (const e of r.entries) {
-      if (e.status === 'present') continue;
-      const p = people.get(e.staffId) ?? { staffId: e.staffId, name: e.name, dorm: r.dorm, absences: 0, lateReturns: 0, leave: 0, nightDuty: 0 };
-      people.set(e.staffId, p);
-      if (e.status === 'absent') p.absences++;
-      if (e.status === 'absent' && e.returnedAt) p.lateReturns++;
-      if (e.status === 'leave') p.leave++;
-      if (e.status === 'night_duty') p.nightDuty++;
-    }
+export function absentSince(history: readonly { at: Date; entries?: readonly Entry[] | null }[], staffId: string): Date | undefined {
+  let since: Date | undefined;
+  for (const h of history) {
+    if (!h.entries) continue; // 归宿 and other notes carry no list
+    const absent = h.entries.some((e) => e.staffId === staffId && countsAsAbsence(e.status));
+    since = absent ? (since ?? new Date(h.at)) : undefined;
   }
-  for (const d of dorms.values()) d.onTimeRate = d.asked ? Math.round((100 * d.onTime) / d.asked) : null;
-  const dormList = [...dorms.values()].sort((a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1) || a.dorm.localeCompare(b.dorm, 'zh'));
-  const peopleList = [...people.values()].sort((a, b) => b.absences - a.absences || a.name.localeCompare(b.name, 'zh'));
-  return {
-    dorms: dormList,
-    people: peopleList,
-    repeat: peopleList.filter((p) => p.absences >= repeatAt),
-    neverReported: dormList.filter((d) => d.asked > 0 && d.onTime + d.late === 0).map((d) => d.dorm),
-  };
+  return since;
 }
-
-/** The evenings of the week before `now`'s local date: Monday..Sunday when run on a Monday. */
-export function previousDays(now: Date, tz: string, days = 7): { from: string; to: string } {
-  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
-  return { from: today.minus({ days }).toISODate()!, to: today.minus({ days: 1 }).toISODate()! };
-}
-
-// ── a dorm's month (查房记录) ─────────────────────────────────────────────────
-
-const nextDay = (date: string, days = 1): string => DateTime.fromISO(date).plus({ days }).toISODate()!;
-
-/** The first evening a dorm created at `createdAt` can be checked: that evening if it came before the roll call, else the next. */
-export function firstEveningOf(createdAt: Date, t: EveningTimes, tz: string): string {
-  const date = eveningOf(createdAt, tz);
-  return createdAt.getTime() <= eveningAt(date, t.rollCall, tz).getTime() ? date : nextDay(date);
-}
-
-/** The last evening whose roll call time has come at `now` (before tonight's, yesterday's). */
-export function lastEveningDue(now: Date, t: EveningTimes, tz: string): string {
-  const date = eveningOf(now, tz);
-  return phaseAt(now, date, t, tz) === 'before' ? nextDay(date, -1) : date;
-}
-
-export type EveningRow = { kind: 'record'; record: EveningRecord } | { kind: 'unchecked'; from: string; to: string; nights: number };
 
 /**
- * §3.3.3 队长每天进行宿舍查房: the evenings `from`..`to` (yyyy-MM-dd) of one dorm in order — each
- * roll call, and each run of consecutive evenings without one (no leader, or it never went out)
- * as one row, so a month stays short enough to read on a phone.
+ * `23:10` / `0:30` → that moment of evening `date`; no time means now. A return cannot be in the
+ * future, nor before 22:00 (§3.3.3: back before 22:00 is not 未归 — the report is corrected), nor
+ * before the moment the person was reported 未归 (`absentAt`): a return can only follow the report
+ * that said they were out.
  */
-export function eveningRows(records: readonly EveningRecord[], from: string, to: string): EveningRow[] {
-  const rows: EveningRow[] = [];
-  const byDate = new Map(records.map((r) => [r.date, r]));
-  const dates = new Set(records.map((r) => r.date));
-  for (let d = from; d <= to; d = nextDay(d)) dates.add(d);
-  for (const date of [...dates].sort()) {
-    const record = byDate.get(date);
-    if (record) {
-      rows.push({ kind: 'record', record });
-      continue;
-    }
-    const last = rows.at(-1);
-    if (last?.kind === 'unchecked' && nextDay(last.to) === date) Object.assign(last, { to: date, nights: last.nights + 1 });
-    else rows.push({ kind: 'unchecked', from: date, to: date, nights: 1 });
+export function resolveReturnTime(text: string, now: Date, date: string, tz: string, absentAt?: Date): Date | string {
+  let at = now;
+  if (text.trim()) {
+    const minutes = parseClock(text);
+    if (minutes === undefined) return `归宿时间「${text}」看不懂，请写成 23:10 这样的时间。`;
+    at = eveningAt(date, minutes, tz);
+    if (at.getTime() > now.getTime()) return `归宿时间 ${text} 还没到，请写实际回来的时间。`;
   }
-  return rows;
+  const shown = text.trim() || DateTime.fromJSDate(now, { zone: tz }).toFormat('HH:mm');
+  if (at.getTime() < curfewAt(date, tz).getTime()) {
+    return `归宿时间 ${shown} 早于 ${formatClock(CURFEW)}（${CLAUSE.curfew}）：${formatClock(CURFEW)} 前回来不算未归，不用登记归宿，请队长发送「查房 …」更正查房。`;
+  }
+  if (absentAt && at.getTime() < absentAt.getTime()) {
+    const reported = DateTime.fromJSDate(absentAt, { zone: tz }).toFormat('HH:mm');
+    return `归宿时间 ${shown} 早于 ${reported} 上报未归的时间，不能登记：归宿写上报之后回来的时间；如果上报时人其实已经回来，请发送「查房 …」更正查房。`;
+  }
+  return at;
 }

@@ -1,5 +1,6 @@
 import { allowed, approvingRolesAdded, denied, GRANT_CONFIRMERS, roleNames, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
+import { isSubject, ownCaseRefusal } from '../../src/core/subject.ts';
 
 /*
  * Who may change whose roles and status (issue #20, "roles granted silently"), as pure functions:
@@ -29,7 +30,7 @@ export interface StaffState {
 
 /** 设置角色: whether `actor` may set `staff`'s roles to `after` (before any confirmation). `otherAdmins`: active 行政部 members besides `staff`. */
 export function roleChangeProblem(actor: Pick<Someone, 'staffId'>, staff: StaffState, after: readonly Role[], otherAdmins: number): string | undefined {
-  if (actor.staffId && actor.staffId === staff.staffId) return '不能修改自己的角色：请由另一位行政部成员办理，授予审批角色还须董事长或第三人确认。';
+  if (isSubject(actor.staffId, [staff.staffId])) return ownCaseRefusal({ as: `${staff.name}本人`, doing: '修改自己的角色', instead: '另一位行政部成员' });
   if (sameRoles(staff.roles, after)) return `${staff.name} 的角色已经是：${roleNames(after)}，没有修改。`;
   if (staff.roles.includes('admin') && !after.includes('admin') && staff.active && otherAdmins === 0) {
     return `${staff.name} 是最后一位在职的行政部成员，不能去掉行政部：请先让另一人成为行政部（须确认），再修改。`;
@@ -40,7 +41,7 @@ export function roleChangeProblem(actor: Pick<Someone, 'staffId'>, staff: StaffS
 /** 停用 / 启用: whether `actor` may set `staff` active or not. */
 export function activeChangeProblem(actor: Pick<Someone, 'staffId'>, staff: StaffState, active: boolean, otherAdmins: number): string | undefined {
   if (staff.active === active) return active ? `${staff.name} 本来就是在职状态。` : `${staff.name} 已经停用了。`;
-  if (actor.staffId && actor.staffId === staff.staffId) return '不能停用自己：请由另一位行政部成员办理。';
+  if (isSubject(actor.staffId, [staff.staffId])) return ownCaseRefusal({ as: `${staff.name}本人`, doing: '停用自己', instead: '另一位行政部成员' });
   if (!active && staff.roles.includes('admin') && otherAdmins === 0) return `${staff.name} 是最后一位在职的行政部成员，不能停用：请先让另一人成为行政部（须确认）。`;
   return undefined;
 }
@@ -65,7 +66,7 @@ export function mayConfirmGrant(req: GrantRequestState, actor: Someone): Verdict
   if (!GRANT_CONFIRMERS.some((r) => actor.roles.has(r))) return denied('只有董事长或行政部成员可以确认角色授权。');
   const requester = (actor.staffId && actor.staffId === req.requestedBy.staffId) || actor.identity === req.requestedBy.identity;
   if (requester) return denied(`授权 ${req._id} 是你发起的，须由董事长或另一位行政部成员确认。`);
-  if (actor.staffId && actor.staffId === req.staffId) return denied(`授权 ${req._id} 是给你本人的，不能自己确认。`);
+  if (isSubject(actor.staffId, [req.staffId])) return denied(ownCaseRefusal({ as: `授权 ${req._id} 的授予对象`, doing: '确认给自己的授权', instead: '董事长或另一位行政部成员' }));
   if (req.status !== 'pending') return denied(`授权 ${req._id} 已${GRANT_STATUS_LABELS[req.status]}，不用再处理。`);
   return allowed;
 }

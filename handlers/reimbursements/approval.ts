@@ -1,4 +1,5 @@
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
+import { isSubject, ownCaseRefusal } from '../../src/core/subject.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { ClaimStatus } from './models.ts';
 import { CLAUSE, decidedForAnotherDepartment, type RuleMessage } from './rules.ts';
@@ -90,8 +91,9 @@ export function mayDecide(
   if (!actor.roles.has(step.role as Role)) {
     return denied(`报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。`);
   }
-  if (actor.staffId && actor.staffId === claim.claimantId) {
-    return denied(`${CLAUSE.chain} 不能审批自己的报销单 ${claim._id}，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
+  // #20 one rule everywhere: the claimant is the subject of the claim, at every step (payout too)
+  if (isSubject(actor.staffId, [claim.claimantId])) {
+    return denied(`${CLAUSE.chain} ${ownCaseRefusal({ as: `报销单 ${claim._id} 的申请人`, doing: '审批自己的报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
   }
   const earlier = decidedForAnotherDepartment(claim.steps, claim.stepIndex, actor.staffId);
   if (earlier) {

@@ -6,6 +6,7 @@ import { addItemFromCard, attachReceipt, discardDraft, itemForm, receiptFirstIte
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 import { approvalHoldings } from './holdings.ts';
+import { hasDraft } from './availability.ts';
 
 /**
  * 费用报销 (§3.5): staff put a claim together item by item and submit it; 综合部 → 财务部 → 董事长 →
@@ -14,25 +15,26 @@ import { approvalHoldings } from './holdings.ts';
 export const reimbursements: Workflow = {
   name: 'reimbursements',
   title: '费用报销',
+  topic: '报销',
   forms: [itemForm],
   attachment: { allow: 'staff', wants: wantsReceipt, attach: attachReceipt, otherwise: receiptFirstItem },
   models: reimbursementModels,
   settings: reimbursementSettings,
   staffHoldings: approvalHoldings,
   commands: [
-    { name: 'reimburse.item', words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },
-    { name: 'reimburse.submit', words: ['提交报销', 'submitclaim'], allow: 'staff', summary: '提交已填写的报销明细，得到报销单号', example: '提交报销', handler: submitDraft },
-    { name: 'reimburse.remove', words: ['删除明细', 'removeitem'], allow: 'staff', summary: '从未提交的报销草稿中删除一项', example: '删除明细 2', handler: removeItem },
-    { name: 'reimburse.discard', words: ['放弃报销', 'discardclaim'], allow: 'staff', summary: '放弃未提交的报销草稿', example: '放弃报销', handler: discardDraft },
-    { name: 'reimburse.mine', words: ['我的报销', 'myclaims'], allow: 'staff', summary: '查看我的报销单和进度', example: '我的报销', handler: myClaims },
-    { name: 'reimburse.show', words: ['报销单', 'claim'], allow: 'staff', summary: '按编号查看报销单和审批记录', example: '报销单 BX-20261127-001', handler: showClaim },
-    { name: 'reimburse.withdraw', words: ['撤回报销', 'withdrawclaim'], allow: 'staff', summary: '在无人审批前撤回自己的报销单', example: '撤回报销 BX-20261127-001', handler: withdrawClaim },
-    { name: 'reimburse.resubmit', words: ['重新报销', 'resubmit'], allow: 'staff', summary: '被驳回或撤回后，更正再报（关联原单）', example: '重新报销 BX-20261127-001', handler: resubmitClaim },
-    { name: 'reimburse.pending', words: ['待审批', 'pending'], allow: APPROVER_ROLES, summary: '查看等我审批的报销单', example: '待审批', handler: pendingForMe },
-    { name: 'reimburse.approve', words: ['批准', 'approve'], allow: APPROVER_ROLES, summary: '批准报销单的当前步骤', example: '批准 BX-20261127-001', handler: approve },
-    { name: 'reimburse.reject', words: ['驳回', 'reject'], allow: APPROVER_ROLES, summary: '驳回报销单（必须写原因）', example: '驳回 BX-20261127-001 票据缺少接洽人签字', handler: rejectCommand },
-    { name: 'reimburse.pay', words: ['发放', 'payout'], allow: ['finance'], summary: '登记报销款已发放（付款方式、日期）', example: '发放 BX-20261127-001 银行转账', handler: payCommand },
-    { name: 'reimburse.ledger', words: ['报销台账', 'ledger'], allow: ['finance', 'chairman'], summary: '本月已发放报销，按类别、按人员合计', example: '报销台账 2026-11', handler: ledger },
+    { name: 'reimburse.item', rank: 1, words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },
+    { name: 'reimburse.submit', rank: 1, available: hasDraft, words: ['提交报销', 'submitclaim'], allow: 'staff', summary: '提交已填写的报销明细，得到报销单号', example: '提交报销', handler: submitDraft },
+    { name: 'reimburse.remove', rank: 3, available: hasDraft, words: ['删除明细', 'removeitem'], allow: 'staff', summary: '从未提交的报销草稿中删除一项', example: '删除明细 2', handler: removeItem },
+    { name: 'reimburse.discard', rank: 3, available: hasDraft, words: ['放弃报销', 'discardclaim'], allow: 'staff', summary: '放弃未提交的报销草稿', example: '放弃报销', handler: discardDraft },
+    { name: 'reimburse.mine', rank: 1, words: ['我的报销', 'myclaims'], allow: 'staff', summary: '查看我的报销单和进度', example: '我的报销', handler: myClaims },
+    { name: 'reimburse.show', rank: 2, words: ['报销单', 'claim'], allow: 'staff', summary: '按编号查看报销单和审批记录', example: '报销单 BX-20261127-001', handler: showClaim },
+    { name: 'reimburse.withdraw', rank: 3, words: ['撤回报销', 'withdrawclaim'], allow: 'staff', summary: '在无人审批前撤回自己的报销单', example: '撤回报销 BX-20261127-001', handler: withdrawClaim },
+    { name: 'reimburse.resubmit', rank: 3, words: ['重新报销', 'resubmit'], allow: 'staff', summary: '被驳回或撤回后，更正再报（关联原单）', example: '重新报销 BX-20261127-001', handler: resubmitClaim },
+    { name: 'reimburse.pending', rank: 1, words: ['待审批', 'pending'], allow: APPROVER_ROLES, summary: '查看等我审批的报销单', example: '待审批', handler: pendingForMe },
+    { name: 'reimburse.approve', rank: 1, words: ['批准', 'approve'], allow: APPROVER_ROLES, summary: '批准报销单的当前步骤', example: '批准 BX-20261127-001', handler: approve },
+    { name: 'reimburse.reject', rank: 1, words: ['驳回', 'reject'], allow: APPROVER_ROLES, summary: '驳回报销单（必须写原因）', example: '驳回 BX-20261127-001 票据缺少接洽人签字', handler: rejectCommand },
+    { name: 'reimburse.pay', rank: 1, words: ['发放', 'payout'], allow: ['finance'], summary: '登记报销款已发放（付款方式、日期）', example: '发放 BX-20261127-001 银行转账', handler: payCommand },
+    { name: 'reimburse.ledger', rank: 2, words: ['报销台账', 'ledger'], allow: ['finance', 'chairman'], summary: '本月已发放报销，按类别、按人员合计', example: '报销台账 2026-11', handler: ledger },
   ],
   actions: [
     { action: 'reimburse.addItem', allow: 'staff', handler: addItemFromCard },

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import type { FileImport } from '../../src/core/imports.ts';
 import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableIssue, type TableSpec } from '../../src/core/table-file.ts';
 import { sameName } from '../../src/core/text.ts';
 import { placeNames } from '../../src/roster/places.ts';
@@ -94,3 +96,23 @@ export function importSummary(r: SupplyImportResult): string {
   const head = r.dryRun ? `试运行，没有写入。导入后将：` : `已导入 ${r.posts.length} 个驻点（${r.rows} 种物品）：`;
   return `${head}${parts.join('；')}。`;
 }
+
+/** `npm run import -- supplies <配置清单.xlsx>` (also `npm run import-supplies`). */
+export const supplyListImport: FileImport<SupplyCheck> = {
+  kind: 'supplies',
+  describe: '驻点装备物资配置清单（§4.1）',
+  usage: `<配置清单.csv 或 .xlsx> [--dry-run] [--by 姓名]
+  --dry-run  只检查并显示每个驻点将新增/修改/移出多少种物品，不写入数据库
+  --by 姓名  修改记录里的操作人（默认「命令行导入」）
+表头（第 1 行）：驻点、物品（物资/装备/名称）、数量（配置数量） 必填；单位 可选。
+文件里出现的驻点，其配置清单整张替换为文件内容；没出现的驻点不变。`,
+  takesBy: true,
+  noFile: '请指定要导入的配置清单文件。',
+  rerun: '可以直接重新运行，结果相同。',
+  // posts are checked against the database
+  checkReadsDatabase: true,
+  check: (file) => checkSupplyFile(file),
+  refused: (rows) => (rows ? `配置清单有 ${rows} 行有问题，没有导入任何内容。请改正后重新导入：` : '没有导入任何内容：'),
+  apply: async (checked, { file, dryRun, by }) =>
+    importSummary(await importSupplies(checked.entries, { by: 'cli', byName: by }, `file:${path.basename(file)}`, new Date(), dryRun)),
+};

@@ -5,7 +5,7 @@ import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { Permit, Vehicle, type PermitRecord, type VehicleRecord } from './models.ts';
 import { permitLine, vehicleCard } from './cards.ts';
 import { actor, decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
-import { CLAUSE, MANAGERS, parseDay, parseKm, parsePlate, permitDatesProblem, today } from './rules.ts';
+import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
 import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 import type { StaffHoldings } from '../../src/core/router.ts';
 
@@ -154,7 +154,7 @@ async function parsePlates(input: string): Promise<FieldResult> {
 export const permitForm: FormDefinition = {
   name: 'vehicles.permit',
   title: `发放准驾证（${CLAUSE.permit}）`,
-  allow: MANAGERS,
+  allow: PERMIT_ISSUERS,
   fields: [
     { key: 'holder', label: '司机', required: true, prompt: '请输入考核通过的司机（姓名或电话）', ...peopleField('司机', true) },
     { key: 'vehicles', label: '准驾车辆', required: true, prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）', placeholder: '粤B12345、粤B67890', parse: parsePlates },
@@ -168,10 +168,18 @@ export const permitForm: FormDefinition = {
     const problem = permitDatesProblem(v.assessedOn!, v.expiresOn!, today(ctx.services.now(), ctx.services.config.timezone));
     if (problem) errors[problem.includes('考核日期') ? 'assessedOn' : 'expiresOn'] = problem;
     if (await Permit.exists({ _id: v.number })) errors.number = `准驾证号 ${v.number} 已经用过了，请换一个。`;
+    const self = permitIssuerProblem(decodePeople(v.holder ?? '')[0]?.staffId ?? '', ctx.sender.staffId);
+    if (self) errors.holder = self;
     return errors;
   },
   async submit(ctx, v) {
     const [holder] = decodePeople(v.holder!);
+    // checked again here: validate's answer may be older than a role change
+    const self = permitIssuerProblem(holder?.staffId ?? '', ctx.sender.staffId);
+    if (self) {
+      await ctx.reply(`${self}没有发证。`);
+      return;
+    }
     const vehicles = v.vehicles!.split('、');
     const note = permitNote(v.number!, holder!, vehicles, '发准驾证', `${vehicles.join('、')}，有效期至 ${v.expiresOn}`, `考核 ${v.assessedOn} ${v.assessor}`);
     try {
@@ -197,7 +205,7 @@ export const permitForm: FormDefinition = {
     ctx.log.info({ permit: v.number, holder: holder!.staffId }, 'driving permit issued');
     const line = `准驾证 ${v.number}：${holder!.name} 可驾驶 ${vehicles.join('、')}，有效期至 ${v.expiresOn}。`;
     await ctx.reply(`已发证。${line}`);
-    await tell(ctx.services, [], `🚗 综合部已为你发放${line}\n出车时发送「出车 车牌」，收车时发送「收车」。`, [holder!], [ctx.sender?.staffId ?? '']);
+    await tell(ctx.services, [], `🚗 ${ctx.hasRole('general_affairs') ? '综合部' : '董事长'}已为你发放${line}\n出车时发送「出车 车牌」，收车时发送「收车」。`, [holder!], [ctx.sender?.staffId ?? '']);
   },
 };
 

@@ -3,6 +3,7 @@ import type { Role } from '../../src/core/types.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { parseDateTime } from '../../src/core/dates.ts';
 import type { ClaimItem } from '../reimbursements/rules.ts';
+import { notOwnCase } from '../../src/core/subject.ts';
 import type { Costs, PermitRecord, TripRecord } from './models.ts';
 
 /*
@@ -21,6 +22,11 @@ export const CLAUSE = {
 
 /** Who manages the registry and permits, inspects, and hears of refusals and odometer problems. */
 export const MANAGERS: readonly Role[] = ['general_affairs'];
+/**
+ * §3.4.1 准驾证由综合部考核发放, and #20 nobody acts on a case in which they are the subject: a
+ * 综合部 member who wants a permit gets it from another 综合部 member or the 董事长.
+ */
+export const PERMIT_ISSUERS: readonly Role[] = ['general_affairs', 'chairman'];
 /** Who may read the registry, trips and accidents besides the drivers themselves. */
 export const VIEWERS: readonly Role[] = ['general_affairs', 'guard_ops', 'chairman', 'admin', 'driver'];
 /** Who acknowledges accidents and gives instructions (人防部 first; the leaders too). */
@@ -78,6 +84,12 @@ export function permitDatesProblem(assessedOn: string, expiresOn: string, todayI
   if (expiresOn <= todayIs) return `有效期至 ${expiresOn} 已经过了，请填今天之后的日期。`;
   if (expiresOn <= assessedOn) return '有效期至必须晚于考核日期。';
   return undefined;
+}
+
+/** #20: the holder of a permit never issues it to himself, whatever his roles. */
+export function permitIssuerProblem(holderId: string, issuerId: string | undefined): string | undefined {
+  const v = notOwnCase(issuerId, [holderId], { as: '这张准驾证的持证人', doing: '给自己发准驾证', instead: '其他综合部人员或董事长' });
+  return v.ok ? undefined : `${v.why}（${CLAUSE.permit}）`;
 }
 
 /** Why `permit` does not let its holder drive `plate` on `todayIs`; undefined when it does. */

@@ -4,6 +4,7 @@ import type { BotEvent, Card, CardAction, Channel, ChannelCapabilities, ChatInfo
 import type { Outbox } from './outbox.ts';
 import type { Forms } from './forms.ts';
 import type { RouteTable } from './router.ts';
+import type { OnError } from './errors.ts';
 
 /** The person behind a message: a staff record, or a BOT_ADMINS identity not yet bound to one. */
 export interface Sender {
@@ -24,6 +25,8 @@ export interface Services {
   forms: Forms;
   routes: RouteTable;
   now(): Date;
+  /** The one error hook: logs with context, returns the reference id (编号) to show. */
+  onError: OnError;
 }
 
 /**

@@ -1,24 +1,29 @@
 import { DateTime } from 'luxon';
+import { NUMERAL_CHARS, wholeNumber } from './numerals.ts';
 
 /*
  * Dates and months as people type them, read in BOT_TIMEZONE: one parser for every workflow.
  */
 
 /**
- * A date as typed (2026-11-27, 2026/11/27, 2026.11.27, 11-27, 11月27日, 今天, 昨天, 前天) → yyyy-MM-dd in
- * `tz`. Without a year the latest such day not after today is meant (in January, "12-30" is last year).
+ * A date as typed (2026-11-27, 2026/11/27, 2026.11.27, 11-27, 11.27, 11月27日, 11月27号, 十一月二十七日,
+ * 今天, 昨天, 前天, 大前天, 上周五, 周五, 这周一) → yyyy-MM-dd in `tz`. Without a year the latest such day
+ * not after today is meant (in January, "12-30" is last year); a bare weekday (周五) is the latest one
+ * not after today, 上周五 is the Friday of last week (weeks start on Monday), 这周五 this week's.
  */
 export function resolveDate(text: string, now: Date, tz: string): string | undefined {
   const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
-  const t = text.trim();
-  const rel: Record<string, number> = { 今天: 0, 今日: 0, 昨天: 1, 昨日: 1, 前天: 2 };
+  const t = chineseDayNumbers(text.normalize('NFKC').trim());
+  const rel: Record<string, number> = { 今天: 0, 今日: 0, 昨天: 1, 昨日: 1, 前天: 2, 大前天: 3 };
   if (t in rel) return today.minus({ days: rel[t]! }).toISODate()!;
-  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
+  const week = weekday(t, today);
+  if (week) return week;
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$/.exec(t);
   if (m) {
     const d = DateTime.fromObject({ year: +m[1]!, month: +m[2]!, day: +m[3]! }, { zone: tz });
     return d.isValid ? d.toISODate()! : undefined;
   }
-  m = /^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t);
+  m = /^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$/.exec(t);
   if (m) {
     let d = DateTime.fromObject({ year: today.year, month: +m[1]!, day: +m[2]! }, { zone: tz });
     if (!d.isValid) return undefined;
@@ -26,6 +31,35 @@ export function resolveDate(text: string, now: Date, tz: string): string | undef
     return d.isValid ? d.toISODate()! : undefined;
   }
   return undefined;
+}
+
+const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+
+/** 上周五 / 这周五 / 周五 (also 星期五, 礼拜五) as a day relative to `today`. */
+function weekday(t: string, today: DateTime): string | undefined {
+  const m = /^(上上|上|这|本)?(?:周|星期|礼拜)([一二三四五六日天1-7])$/.exec(t);
+  if (!m) return undefined;
+  const day = WEEKDAYS[m[2]!]!;
+  const monday = today.minus({ days: today.weekday - 1 });
+  const weeksBack = { 上上: 2, 上: 1, 这: 0, 本: 0 }[m[1] ?? ''];
+  if (weeksBack !== undefined) return monday.minus({ weeks: weeksBack }).plus({ days: day - 1 }).toISODate()!;
+  // a bare weekday: the latest such day not after today
+  const back = (today.weekday - day + 7) % 7;
+  return today.minus({ days: back }).toISODate()!;
+}
+
+/** 十二月五日 → 12月5日: Chinese numerals before 年/月/日/号 as digits (二〇二六年 too). */
+function chineseDayNumbers(t: string): string {
+  return t.replace(new RegExp(`[${NUMERAL_CHARS}]+(?=\\s*[年月日号])`, 'g'), (n) => {
+    const v = wholeNumber(n) ?? digitByDigit(n);
+    return v === undefined ? n : String(v);
+  });
+}
+
+/** 二〇二六 → 2026 (a year read digit by digit). */
+function digitByDigit(n: string): number | undefined {
+  if (!/^[零〇一二三四五六七八九]{4}$/.test(n)) return undefined;
+  return Number([...n].map((c) => '零〇一二三四五六七八九'.indexOf(c)).map((i) => (i <= 1 ? 0 : i - 1)).join(''));
 }
 
 /** Whether the text is a date resolveDate understands (for a form field checked before `now` is known). */
@@ -85,13 +119,8 @@ function dayStart(isoDate: string, tz: string, plusDays = 0): Date {
 
 /** 0–59 as typed in digits or Chinese numerals (八, 十二, 二十三, 两, 零五). */
 function smallNumber(s: string): number | undefined {
-  if (/^\d{1,2}$/.test(s)) return Number(s);
-  const digit: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
-  const m = /^([一二两三四五]?)十([一二三四五六七八九]?)$/.exec(s);
-  if (m) return (m[1] ? digit[m[1]]! : 1) * 10 + (m[2] ? digit[m[2]]! : 0);
-  if (s.length === 1) return digit[s];
-  if (s.length === 2 && (s[0] === '零' || s[0] === '〇') && digit[s[1]!] !== undefined) return digit[s[1]!];
-  return undefined;
+  const n = wholeNumber(s);
+  return n !== undefined && n <= 59 ? n : undefined;
 }
 
 /** The 24-hour hour of `hour` said with a part of the day (下午3点 → 15); undefined where it makes no sense (上午15点). */
@@ -105,8 +134,10 @@ function hourOfDay(part: string, hour: number): number | undefined {
 }
 
 const DAY_PART = '凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|夜间';
-const NUMERAL = '[0-9零〇一二两三四五六七八九十]{1,3}';
-const CLOCK_RE = new RegExp(`^(.*?)\\s*(${DAY_PART})?\\s*(${NUMERAL})\\s*(?::\\s*(\\d{2})|[点时]\\s*(?:(半)|(${NUMERAL})\\s*分?)?)$`);
+// digits or Chinese numerals, not both, so 上周五10点 is 上周五 at 10 and not 上周 at 「五10」
+const NUMERAL = '\\d{1,2}|[零〇一二两三四五六七八九十]{1,3}';
+/** A time of day after the day: 晚上10点, 22点半, 9:05, 下午三点二十分. */
+const CLOCK_RE = new RegExp(`^\\s*(${DAY_PART})?\\s*(${NUMERAL})\\s*(?::\\s*(\\d{2})|[点时]\\s*(?:(半)|(${NUMERAL})\\s*分?)?)$`);
 
 /**
  * A moment as typed — 刚才, 今天 08:40, 昨天 22:30, 14:30 (today), 12-04 09:00, 2026-12-04 09:00,
@@ -130,14 +161,19 @@ export function parseDateTime(text: string, now: Date, tz: string): Date | undef
     const iso = DateTime.fromISO(t, { zone: tz });
     return iso.isValid ? iso.startOf('minute').toJSDate() : undefined;
   }
-  const m = CLOCK_RE.exec(t);
-  if (!m) return undefined;
-  const [, dayText = '', part = '', hourText = '', colonMinute, half, minuteText] = m;
-  const day = dayText.trim() ? resolveDate(dayText.trim().replace(/号$/, '日'), now, tz) : current.toISODate()!;
-  const hour12 = smallNumber(hourText);
-  const hour = hour12 === undefined ? undefined : hourOfDay(part, hour12);
-  const minute = colonMinute !== undefined ? Number(colonMinute) : half ? 30 : minuteText ? smallNumber(minuteText) : 0;
-  if (!day || hour === undefined || minute === undefined || minute > 59) return undefined;
-  const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
-  return at.isValid ? at.toJSDate() : undefined;
+  // the day is what comes before the time; the first split that reads as both wins (周五十点 is 周五 at 10)
+  for (let i = 0; i <= t.length; i++) {
+    const m = CLOCK_RE.exec(t.slice(i));
+    if (!m) continue;
+    const dayText = t.slice(0, i).trim();
+    const [, part = '', hourText = '', colonMinute, half, minuteText] = m;
+    const day = dayText ? resolveDate(dayText, now, tz) : current.toISODate()!;
+    const hour12 = smallNumber(hourText);
+    const hour = hour12 === undefined ? undefined : hourOfDay(part, hour12);
+    const minute = colonMinute !== undefined ? Number(colonMinute) : half ? 30 : minuteText ? smallNumber(minuteText) : 0;
+    if (!day || hour === undefined || minute === undefined || minute > 59) continue;
+    const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
+    if (at.isValid) return at.toJSDate();
+  }
+  return undefined;
 }

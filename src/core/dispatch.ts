@@ -5,7 +5,8 @@ import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { ROLE_LABELS } from './roles.ts';
 import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
 import { unknownSenderText } from './senders.ts';
-import { echo, stripCommandPrefix } from './text.ts';
+import { normalizeText, stripCommandPrefix } from './text.ts';
+import { SUGGEST_ACTION, tooLongForCommand, tooLongReply, unknownCommandReply } from './suggest.ts';
 import type { CardButton, Role } from './types.ts';
 
 export { ATTACHMENT_UNUSED } from './attachments.ts';
@@ -33,10 +34,16 @@ export async function dispatch(routes: RouteTable, ctx: BotContext): Promise<voi
     return;
   }
 
-  const match = matchCommand(routes, ctx.text);
+  await runCommand(routes, ctx);
+}
+
+/** Text to its command, after the role check; what is no command gets the nearest command words. */
+async function runCommand(routes: RouteTable, ctx: BotContext): Promise<void> {
+  const long = tooLongForCommand(ctx.text);
+  const match = long ? undefined : matchCommand(routes, ctx.text);
   if (!match) {
     if (!ctx.sender) await ctx.reply(await unknownSenderText(ctx.event));
-    else await ctx.reply(`没有听懂「${echo(stripCommandPrefix(ctx.text))}」。发送「帮助」查看你能用的命令。`);
+    else await ctx.reply(long ? tooLongReply(long) : unknownCommandReply(routes, ctx));
     return;
   }
   ctx.args = match.args;
@@ -72,6 +79,13 @@ async function runAction(routes: RouteTable, ctx: BotContext, action: string): P
   }
   if (action === PICTURE_CHOICE_ACTION) {
     await choosePictureTarget(routes, ctx as StaffContext);
+    return;
+  }
+  if (action === SUGGEST_ACTION) {
+    // 「你是不是要：报销」 pressed: the message as it should have been typed, run as if it had been
+    const raw = ctx.action?.value.text ?? '';
+    const event = { ...ctx.event, kind: 'message' as const, text: raw, action: undefined };
+    await runCommand(routes, { ...ctx, event, text: normalizeText(raw), args: '', action: undefined });
     return;
   }
   const route = matchAction(routes, action);

@@ -19,8 +19,12 @@ export interface FormField {
   placeholder?: string;
   /** Asked in a guided form only when this holds for the answers so far (e.g. 票号 only for bus tickets). */
   when?: (values: Record<string, string>) => boolean;
-  /** Holds client phone numbers: each one is masked when the submitted form is shown again (it may be in a group). */
-  sensitive?: boolean;
+  /**
+   * Holds client phone numbers (true: each one is masked) or another number only some may see (a
+   * function that masks it, e.g. a bank account) when the submitted form is shown again, since the
+   * card may be in a group.
+   */
+  sensitive?: boolean | ((shown: string) => string);
   /**
    * Answered by ticking these on a form card (Lark: a multi-select); the answer is the ticked values
    * separated by spaces, checked against this list. Text channels still ask `prompt`, typed.

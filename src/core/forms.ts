@@ -42,7 +42,8 @@ async function shown(ctx: BotContext, field: FormField, value: string, options: 
   if (options) return tickedLabels(value, options);
   const text = await showAnswer(ctx, field, value);
   // in a group every phone is masked, one typed into a reason or a note too
-  return field.sensitive || ctx.chat.isGroup ? maskPhonesIn(text) : text;
+  const masked = typeof field.sensitive === 'function' ? field.sensitive(text) : text;
+  return field.sensitive || ctx.chat.isGroup ? maskPhonesIn(masked) : masked;
 }
 
 /**

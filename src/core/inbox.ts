@@ -48,7 +48,7 @@ export async function takeAttempt(key: string, owner: string, staleBefore: Date,
 
 /**
  * Refreshes an attempt's heartbeat until the returned function is called. (Attempt 0 of an event
- * an instance recorded is its InboxPending record, which that instance keeps fresh: BotApp.beatOwn.)
+ * an instance recorded is its InboxPending record, which that instance keeps fresh: DeliveryPipeline.beatOwn.)
  */
 export function keepAlive(key: string, n: number, everyMs: number, log: Logger): () => void {
   const timer = setInterval(() => {

@@ -22,6 +22,18 @@ export type CommandRoute = Guarded & {
   example: string;
   /** The workflow's title, filled in when the table is composed (help groups by it). */
   group?: string;
+  /** The workflow's word after 帮助 (帮助 报销), filled in when the table is composed. */
+  topic?: string;
+  /**
+   * How often the people who may use it do: 1 every day, 2 every week, 3 now and then; unranked
+   * (setup, corrections) is only in the workflow's full help. 帮助's first screen lists the lowest first.
+   */
+  rank?: 1 | 2 | 3;
+  /**
+   * Whether it makes sense for this person now (出车 only with a valid permit). Only 帮助 asks, to
+   * leave it off the list: the handler still decides and says why when it is used anyway.
+   */
+  available?: (ctx: StaffContext) => Promise<boolean>;
 };
 
 export type ActionRoute = Guarded & { action: string };

@@ -108,14 +108,13 @@ export class Scheduler {
   }
 
   private async execute(job: JobDefinition, slot: Date, key = slotKey(job.name, slot)): Promise<void> {
-    const log = this.deps.log.child({ job: job.name, slot: slot.toISOString() });
     const work = (async () => {
       try {
         await job.run(this.deps, slot);
         await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'done', finishedAt: new Date() } });
       } catch (err) {
-        log.error({ err }, 'scheduled job failed');
-        await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), error: String(err) } }).catch(
+        const refId = this.deps.onError(err, { what: 'scheduled job failed', job: { name: job.name, slot } });
+        await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), error: String(err), refId } }).catch(
           () => {},
         );
       }

@@ -1,3 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OnError } from './errors.ts';
+
 /**
  * The one shape every transport is turned into. Nothing in handlers/ or schedules/ sees an SDK:
  * receivers translate platform events into a BotEvent, and deliver Outgoing messages back.
@@ -42,6 +45,12 @@ export interface CardFormField {
   options?: { label: string; value: string }[];
 }
 
+export interface CardSection {
+  title: string;
+  lines: string[];
+  expanded?: boolean;
+}
+
 /**
  * A platform-neutral card. Lark renders it as an interactive card; WeChat and the console render it
  * as text with numbered buttons that the reader answers by sending the number.
@@ -51,6 +60,11 @@ export interface Card {
   color?: 'blue' | 'green' | 'red' | 'orange' | 'grey';
   lines: string[];
   buttons?: CardButton[];
+  /**
+   * Parts a reader opens when wanted (帮助's workflows): Lark shows each as a collapsible panel,
+   * folded unless `expanded`; text channels print them after the lines, each under its title.
+   */
+  sections?: CardSection[];
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
   form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string };
   note?: string;
@@ -157,9 +171,19 @@ export interface ChannelSender {
   updateCard?(messageId: string, card: Card): Promise<void>;
 }
 
+/** One HTTP route a receiver serves (a webhook); the bot's HTTP server mounts whatever receivers declare. */
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  /** Matched exactly, without the query string. */
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
 export interface Receiver {
   readonly channel: Channel;
   readonly sender: ChannelSender;
+  /** The HTTP routes this receiver needs (e.g. Lark's webhook in webhook mode); none by default. */
+  readonly routes?: readonly HttpRoute[];
   start(sink: EventSink): Promise<void>;
   /** Stop intake; in-flight work is drained by the app. */
   stop(): Promise<void>;
@@ -168,9 +192,17 @@ export interface Receiver {
 
 export type IntakeResult = 'accepted' | 'duplicate' | 'stopped';
 
+/** What a receiver hands events and its own failures to. */
 export interface EventSink {
   /** Records the event durably and returns; processing continues in the background. */
   intake(event: BotEvent): Promise<IntakeResult>;
-  /** For Lark card callbacks, which must answer with a toast within 3 s. */
-  intakeAndWait(event: BotEvent, waitMs: number): Promise<{ result: IntakeResult; toast?: string; card?: Card }>;
+  /**
+   * Records the event and resolves once it is processed, ahead of the backlog (a Lark card
+   * callback, answered with its toast; the console). It has no deadline of its own: a receiver
+   * that must answer in time races it against its own. `later`: processing was left to a later
+   * attempt (the database is away, another instance holds the event).
+   */
+  intakeAndWait(event: BotEvent): Promise<{ result: IntakeResult; toast?: string; later?: boolean }>;
+  /** The bot's one error hook (src/core/errors.ts): logs with context, returns the reference id. */
+  onError: OnError;
 }

@@ -5,6 +5,7 @@ import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
 import type { Services } from './context.ts';
+import type { FileImport } from './imports.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -15,6 +16,8 @@ export interface Workflow {
   name: string;
   /** Heading of this workflow's commands in 帮助. */
   title: string;
+  /** The short word after 帮助 that shows this workflow in full (帮助 报销); the title when unset. */
+  topic?: string;
   commands: CommandRoute[];
   actions: ActionRoute[];
   forms?: FormDefinition[];
@@ -36,6 +39,8 @@ export interface Workflow {
    * since every instance runs it at every start.
    */
   start?: (services: Services) => Promise<void>;
+  /** Table files it imports from the command line (`npm run import -- <kind> <file>`). */
+  imports?: readonly FileImport[];
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -59,6 +64,8 @@ export interface Composition {
   rosterColumns: AnyRosterColumn[];
   /** Each workflow's start step, by workflow name. */
   starts: { name: string; run: (services: Services) => Promise<void> }[];
+  /** Every workflow's command-line imports. */
+  imports: FileImport[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
@@ -68,7 +75,7 @@ export function compose(installed: readonly Installed[]): Composition {
   return {
     routes: {
       // order matters only for 帮助, which lists commands in this order
-      commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title }))),
+      commands: workflows.flatMap((w) => w.commands.map((c) => ({ ...c, group: w.title, topic: w.topic ?? w.title }))),
       actions: workflows.flatMap((w) => w.actions),
       attachments: workflows.flatMap((w) => (w.attachment ? [{ ...w.attachment, name: w.name }] : [])),
       staffCardButtons: workflows.flatMap((w) => (w.staffCardButtons ? [w.staffCardButtons] : [])),
@@ -80,5 +87,6 @@ export function compose(installed: readonly Installed[]): Composition {
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
     starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
+    imports: workflows.flatMap((w) => w.imports ?? []),
   };
 }

@@ -90,6 +90,8 @@ const slotSchema = new Schema(
     finishedAt: { type: Date, default: null },
     status: { type: String, enum: ['running', 'done', 'failed'], default: 'running' },
     error: { type: String, default: null },
+    /** The reference id of a failure, as the error log line has it. */
+    refId: { type: String, default: null },
   },
   { versionKey: false },
 );

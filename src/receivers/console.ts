@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Logger } from '../logger.ts';
 import { Identity, Staff } from '../models/index.ts';
 import { staffNamed } from '../roster/names.ts';
 import { renderCardText } from '../core/render.ts';
@@ -41,7 +40,6 @@ export class ConsoleReceiver implements Receiver {
   constructor(
     private readonly input: Readable,
     private readonly output: Writable,
-    private readonly log: Logger,
     private readonly onClose: () => void = () => {},
   ) {
     this.sender = {
@@ -67,8 +65,8 @@ export class ConsoleReceiver implements Receiver {
       // lines are taken in the order typed (or pasted), each after the one before
       this.queue = this.queue.then(() =>
         this.onLine(line, sink).catch((err) => {
-          this.log.error({ err }, 'console line failed');
-          this.print('⚠ 出错了，请查看日志。');
+          const refId = sink.onError(err, { what: 'console line failed', channel: 'console' });
+          this.print(`⚠ 出错了（编号 ${refId}），请查看日志。`);
         }),
       );
     });
@@ -110,10 +108,17 @@ export class ConsoleReceiver implements Receiver {
 
   /** Wait for the answer before the next line, so a pasted script reads like a conversation. */
   private async deliver(sink: EventSink, text: string, attachments?: Attachment[]): Promise<void> {
-    const { result } = await sink.intakeAndWait(
-      { id: randomUUID(), channel: 'console', chat: this.chat, userId: this.userId, userName: this.userName, kind: 'message', text, attachments, receivedAt: new Date() },
-      60_000,
-    );
+    const { result } = await sink.intakeAndWait({
+      id: randomUUID(),
+      channel: 'console',
+      chat: this.chat,
+      userId: this.userId,
+      userName: this.userName,
+      kind: 'message',
+      text,
+      attachments,
+      receivedAt: new Date(),
+    });
     if (result === 'stopped') this.print('机器人正在停止，消息没有处理。');
   }
 

@@ -74,6 +74,12 @@ export class WechatyReceiver implements Receiver {
     return this.current;
   }
 
+  /** Through the bot's one error hook once started (the log only before: nothing has come in yet). */
+  private fail(err: unknown, what: string, detail?: Record<string, unknown>): void {
+    if (this.sink) this.sink.onError(err, { what, channel: 'wechat', detail: { endpoint: this.opts.endpoint, ...detail } });
+    else this.log.error({ err, ...detail }, what);
+  }
+
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
     this.stopping = false;
@@ -109,7 +115,7 @@ export class WechatyReceiver implements Receiver {
       // not bot.ready(): it never resolves with some puppets; 'login' says when messages can flow
       await bot.start();
     } catch (err) {
-      this.log.error({ err }, 'wechaty did not start');
+      this.fail(err, 'wechaty did not start');
     }
     if (this.stopping || this.bot !== bot) return;
     if (bot.puppet.state.active()) {
@@ -124,7 +130,7 @@ export class WechatyReceiver implements Receiver {
     this.retryDelayMs = Math.min(delay * 2, MAX_RETRY_MS);
     this.log.warn({ retryInMs: delay }, 'puppet service unreachable, will retry');
     this.retryTimer = setTimeout(() => {
-      this.connect().catch((err: unknown) => this.log.error({ err }, 'reconnect attempt failed'));
+      this.connect().catch((err: unknown) => this.fail(err, 'reconnect attempt failed'));
     }, delay);
   }
 
@@ -137,7 +143,7 @@ export class WechatyReceiver implements Receiver {
     const bot = WechatyBuilder.build({ puppet });
 
     // Wechaty re-emits every internal failure here; without a listener Node kills the process
-    bot.on('error', (err) => this.log.error({ err }, 'wechaty error'));
+    bot.on('error', (err) => this.fail(err, 'wechaty error'));
     bot.on('login', (user) => {
       this.current = 'up';
       this.log.info({ botUserId: user.id }, 'logged in');
@@ -163,7 +169,7 @@ export class WechatyReceiver implements Receiver {
     try {
       key = msg.room()?.id ?? msg.talker().id;
     } catch (err) {
-      this.log.error({ err, messageId: msg.id }, 'message without a chat');
+      this.fail(err, 'message without a chat', { messageId: msg.id });
       return;
     }
     const prev = this.lanes.get(key) ?? Promise.resolve();
@@ -182,7 +188,7 @@ export class WechatyReceiver implements Receiver {
       // WeChat will not send it again: make a message lost to a shutdown visible
       if (result === 'stopped') this.log.warn({ messageId: msg.id, chatId: event.chat.id }, 'message arrived while stopping, not recorded');
     } catch (err) {
-      this.log.error({ err, messageId: msg.id }, 'message could not be taken in');
+      this.fail(err, 'message could not be taken in', { messageId: msg.id });
     }
   }
 

@@ -99,7 +99,7 @@ async function deliver(s: { who: Who; channel: Channel; inGroup: boolean }, buil
     receivedAt: new Date(),
   });
   const before = chat.sent.length;
-  const out = await chat.sink().intakeAndWait(event, 10_000);
+  const out = await chat.sink().intakeAndWait(event);
   expect(out.result).toBe('accepted');
   const key = `${event.channel}:${event.id}`;
   await waitProcessed(key);

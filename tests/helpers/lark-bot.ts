@@ -33,7 +33,7 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
   const receiver = new LarkReceiver(config.lark!, silentLog);
   const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [], now: opts.now });
   await bot.start();
-  const server: Server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
+  const server: Server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: receiver.routes });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
 
   /** POSTs a payload exactly as Lark does (encrypted; signed unless told otherwise). */

@@ -8,10 +8,9 @@ import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wech
 import { Bot } from '../../src/bot.ts';
 import { composition } from '../../src/workflows.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
-import { channelReceivers } from '../../src/channels.ts';
+import { receiversFrom } from '../../src/receivers/index.ts';
 import { DISABLED_REPLY } from '../../src/core/app.ts';
 import { Identity, Staff } from '../../src/models/index.ts';
-import type { LarkReceiver } from '../../src/receivers/lark/index.ts';
 
 /*
  * One bot process with Lark and WeChat at once, on one database: an admin works in Lark, a guard in
@@ -44,11 +43,10 @@ beforeAll(async () => {
     BOT_ADMINS: `lark:${ADMIN}`,
   });
   // the same wiring as main.ts: the channels the configuration turns on
-  const receivers = channelReceivers(config, silentLog);
+  const receivers = receiversFrom(config, silentLog);
   bot = new Bot({ config, log: silentLog, workflows: composition, receivers, jobs: [] });
   await bot.start();
-  const lark = receivers.find((r) => r.channel === 'lark') as LarkReceiver;
-  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true, channels: bot.health() }), larkWebhook: (q, s) => lark.handleWebhook(q, s) });
+  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true, channels: bot.health() }), routes: receivers.flatMap((r) => r.routes ?? []) });
   url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   await waitFor(() => bot.health().wechat === 'up', 'WeChat to log in');
 });

@@ -50,17 +50,24 @@ describe('§3.3.2 a hygiene evaluation on a Lark form card', () => {
     expect(e).toMatchObject({ dorm: '城南宿舍', score: 83, notes: '被子没叠好', inspector: { name: '陈队长' } });
     await lark.say(OPEN_IDS.zonghe, '卫生评比 2026-11');
     const rank = await standin.waitFor(() => standin.texts(p2p(OPEN_IDS.zonghe)).find((t) => t.includes('宿舍卫生评比')), 'the ranking');
-    expect(rank).toContain('1. 城南宿舍：平均 83 分（1 次，不合格 1 项）');
+    // #20: 陈队长 leads 城南宿舍, so his evaluation is a self-check, shown and not ranked
+    expect(rank).toContain('• 城南宿舍：本期未评比（仅队长自查 1 次，平均 83 分，不计入排名）');
   });
 });
 
 describe('§3.3.4 a rent report on Lark', () => {
   it('masks the account for the leader, shows it in full to 综合部 and 财务部, and 财务部 marks it paid with one tap', async () => {
+    // October was paid to the same landlord and account: no 综合部 confirmation is needed (rent-payee.test.ts)
+    await RentReport.create({
+      _id: '2026-10:城南宿舍', dorm: '城南宿舍', period: '2026-10', amountFen: 350000, landlord: '王房东', bank: '工商银行城南支行', account: ACCOUNT,
+      reportedBy: { staffId: '', name: '陈队长' }, reportedAt: new Date('2026-10-01T10:00:00+08:00'),
+      paid: { method: '银行转账', date: '2026-10-05', by: { staffId: '', name: '孙财务' }, at: new Date('2026-10-05T10:00:00+08:00') },
+    });
     await lark.say(OPEN_IDS.chen, '房租申报');
     const form = await formCard('chen', 'account');
     const submit = findButtonValue(form.card, 'form.submit')!;
     await lark.click(OPEN_IDS.chen, form.messageId, submit, { period: '2026-11', amount: '3500', landlord: '王房东', bank: '工商银行城南支行', account: ACCOUNT, note: '' });
-    expect(await RentReport.countDocuments()).toBe(1);
+    expect(await RentReport.countDocuments()).toBe(2);
     const all = JSON.stringify(standin.requests.filter((r) => [p2p(OPEN_IDS.chen), OPEN_IDS.chen].includes(String(r.body.receive_id))).map((r) => r.content));
     // Lark markdown escapes the stars
     expect(all).toMatch(/账号：6222 [\\*]+ [\\*]+ 0123/);

@@ -56,7 +56,7 @@ beforeAll(async () => {
   receiver = new LarkReceiver(config.lark!, silentLog);
   bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [] });
   await bot.start();
-  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
+  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: receiver.routes });
   base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
 });
 

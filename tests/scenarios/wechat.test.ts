@@ -78,7 +78,7 @@ beforeEach(async () => {
 describe('帮助 lists only what the sender may use', () => {
   it('shows an admin the admin commands such as 添加人员', async () => {
     const reply = await talkOne(wx.people.admin, '帮助');
-    expect(reply).toContain('可以使用');
+    expect(reply).toContain('常用的命令');
     expect(reply).toContain('添加人员');
     expect(reply).toContain('绑定码');
   });
@@ -119,14 +119,14 @@ describe('binding a WeChat account with a one-time code', () => {
 
 describe('in the group the bot answers only when addressed', () => {
   it('ignores a message without @bot or a leading slash: no reply and nothing recorded', async () => {
-    const intake = vi.spyOn(bot!.app, 'intake');
+    const intake = vi.spyOn(bot!.pipeline, 'intake');
     try {
       const ignored = wx.say(wx.people.admin, '帮助', { inRoom: true });
       // a message that is answered, sent after the ignored one, marks the point where it was handled
       await talk(wx.people.admin, '/我是谁', { inRoom: true });
       expect(intake.mock.calls.map(([e]) => e.id)).not.toContain(ignored);
       expect(await InboundEvent.findById(`wechat:${ignored}`).lean()).toBeNull();
-      expect(wx.deliveredTo(wx.room.id).some((t) => t.includes('可以使用'))).toBe(false);
+      expect(wx.deliveredTo(wx.room.id).some((t) => t.includes('常用的命令'))).toBe(false);
     } finally {
       intake.mockRestore();
     }
@@ -160,10 +160,10 @@ describe('delivery', () => {
     const before = wx.deliveredTo(wx.people.admin.id).length;
     const id = wx.say(wx.people.admin, '绑定码 张三');
     await waitProcessed(`wechat:${id}`);
-    const intake = vi.spyOn(bot!.app, 'intake');
+    const intake = vi.spyOn(bot!.pipeline, 'intake');
     try {
       wx.redeliver(id);
-      await waitFor(() => intake.mock.calls.some(([e]) => e.id === id), 'the redelivered message to reach the app');
+      await waitFor(() => intake.mock.calls.some(([e]) => e.id === id), 'the redelivered message to reach the pipeline');
       expect(await intake.mock.results[0]!.value).toBe('duplicate');
     } finally {
       intake.mockRestore();
@@ -256,7 +256,7 @@ describe('guided forms over WeChat', () => {
     expect(await talkOne(wx.people.admin, '取消')).toContain('没有保存');
     expect(await Staff.countDocuments()).toBe(0);
     expect(await FormSession.countDocuments()).toBe(0);
-    expect(await talkOne(wx.people.admin, '帮助')).toContain('可以使用');
+    expect(await talkOne(wx.people.admin, '帮助')).toContain('常用的命令');
   });
 });
 

@@ -1,11 +1,23 @@
 import { describe, it, expect, afterAll } from 'vitest';
-import { createHttpServer, databaseProbe, listen } from '../../src/http.ts';
+import { createHttpServer, databaseProbe, listen, sendJson } from '../../src/http.ts';
 import { silentLog } from '../helpers/harness.ts';
 
 let dbUp = true;
+const hooked: string[] = [];
 const server = createHttpServer({
   log: silentLog,
   health: async () => ({ ok: dbUp, database: { state: dbUp ? 'up' : 'down' }, channels: { console: 'up' } }),
+  // what a receiver declares (the Lark receiver its webhook in webhook mode)
+  routes: [
+    {
+      method: 'POST',
+      path: '/hook/events',
+      handler: async (req, res) => {
+        hooked.push(req.url ?? '');
+        sendJson(res, 200, { ok: true });
+      },
+    },
+  ],
 });
 const port = await listen(server, 0, '127.0.0.1');
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -24,9 +36,26 @@ describe('GET /healthz', () => {
     dbUp = true;
   });
 
-  it('has no Lark endpoint unless webhook mode is on', async () => {
+  it('has no Lark endpoint unless a receiver declares it (webhook mode)', async () => {
     const res = await fetch(`http://127.0.0.1:${port}/lark/events`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
+  });
+});
+
+describe('receiver routes', () => {
+  it('serves what a receiver declares, by method and path, whatever the query string', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/hook/events?x=1`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    expect(hooked).toEqual(['/hook/events?x=1']);
+    expect((await fetch(`http://127.0.0.1:${port}/hook/events`)).status).toBe(404);
+  });
+
+  it('refuses two receivers declaring the same route, or one taking /healthz', () => {
+    const handler = async () => {};
+    expect(() => createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: [{ method: 'POST', path: '/a', handler }, { method: 'POST', path: '/a', handler }] })).toThrow(
+      'two handlers for POST /a',
+    );
+    expect(() => createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: [{ method: 'GET', path: '/healthz', handler }] })).toThrow();
   });
 });
 

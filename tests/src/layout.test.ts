@@ -51,6 +51,16 @@ describe('layout', () => {
     expect(bad).toEqual([]);
   });
 
+  it('http.ts and main.ts name no chat platform: receivers declare their own routes', () => {
+    const bad = ['src/http.ts', 'src/main.ts'].filter((f) => /lark|feishu|wechat|wechaty/i.test(readFileSync(path.join(root, f), 'utf8')));
+    expect(bad).toEqual([]);
+  });
+
+  it('the command-line imports reach into no workflow: workflows declare their imports', () => {
+    const bad = filesUnder('src/cli').flatMap((f) => importsOf(f).filter(under('handlers')).map((t) => `${f} → ${t}`));
+    expect(bad).toEqual([]);
+  });
+
   it('keeps every source file under 400 lines', () => {
     const long = ['src', 'handlers', 'schedules']
       .flatMap(filesUnder)

@@ -26,6 +26,12 @@ describe('the route table', () => {
     for (const r of routes.commands) for (const w of r.words) expect(matchCommand(routes, w)?.route.name, w).toBe(r.name);
   });
 
+  it('gives every workflow its own word after 帮助 (帮助 报销)', () => {
+    const topics = workflows.map((w) => w.topic);
+    for (const [i, t] of topics.entries()) expect(t, `${workflows[i]!.name} has no topic`).toBeTruthy();
+    expect(new Set(topics).size).toBe(topics.length);
+  });
+
   it('declares each card action once', () => {
     const actions = routes.actions.map((a) => a.action);
     expect(new Set(actions).size).toBe(actions.length);

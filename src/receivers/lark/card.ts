@@ -1,4 +1,4 @@
-import type { Card, CardFormField } from '../../core/types.ts';
+import type { Card, CardFormField, CardSection } from '../../core/types.ts';
 
 const TEMPLATE: Record<NonNullable<Card['color']>, string> = {
   blue: 'blue',
@@ -15,6 +15,7 @@ const TEMPLATE: Record<NonNullable<Card['color']>, string> = {
 export function renderLarkCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (card.lines.length) elements.push({ tag: 'markdown', content: card.lines.map(escapeMd).join('\n') });
+  for (const section of card.sections ?? []) elements.push(panel(section));
   if (card.form) {
     const withErrors: Record<string, unknown>[] = [];
     for (const f of card.form.fields) {
@@ -55,6 +56,22 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
     config: { update_multi: true },
     header: { title: { tag: 'plain_text', content: card.title }, template: TEMPLATE[card.color ?? 'blue'] },
     body: { elements },
+  };
+}
+
+/**
+ * A section as a JSON 2.0 `collapsible_panel`: the title is the header the reader taps, the lines
+ * are its content. Panels may not hold a form, so a card's form stays outside them.
+ */
+function panel(section: CardSection): Record<string, unknown> {
+  return {
+    tag: 'collapsible_panel',
+    expanded: section.expanded ?? false,
+    header: { title: { tag: 'markdown', content: `**${escapeMd(section.title)}**` }, width: 'fill', vertical_align: 'center' },
+    border: { color: 'grey', corner_radius: '5px' },
+    vertical_spacing: '8px',
+    padding: '8px 8px 8px 8px',
+    elements: [{ tag: 'markdown', content: section.lines.map(escapeMd).join('\n') }],
   };
 }
 

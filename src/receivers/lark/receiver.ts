@@ -4,7 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { BotEvent, Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
+import type { Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
 import { renderLarkCard } from './card.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, LarkApiError, RATE_LIMIT_CODE, asApiError, sdkLogger } from './errors.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
@@ -25,10 +25,11 @@ export const LARK_LIMITS: ChannelLimits = { perApp: { intervalCap: 4, interval: 
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
-/** How long a card callback waits for the handler's toast (Lark gives up after 3 s). */
-export const CARD_WAIT_MS = 2500;
-/** Hard deadline for answering a card callback, whatever the database is doing. */
-const CARD_DEADLINE_MS = 2700;
+/**
+ * A card callback is answered by then, whatever the database or the handler is doing: with the
+ * handler's toast when it gave one in time, else with CARD_SLOW_TOAST (Lark gives up after 3 s).
+ */
+export const CARD_DEADLINE_MS = 2700;
 /**
  * A message event not recorded by then is answered 503, so Lark pushes it again (Lark gives up on
  * an answer after 3 s and retries anyway; answering first keeps the connection pool from piling up).
@@ -69,12 +70,13 @@ type WebhookReply = { status: number; body: unknown };
 /**
  * Lark / Feishu: sends through the Open API (`lark.Client`) and receives events either over the
  * SDK's long connection (`eventMode: 'ws'`, no public URL needed) or as webhooks on
- * POST /lark/events (`handleWebhook`). Either way each event becomes one BotEvent and goes to the
- * sink, which records it (dedupe on the Lark id) before Lark is answered.
+ * POST /lark/events (`handleWebhook`, the route it declares). Either way each event becomes one
+ * BotEvent and goes to the sink, which records it (dedupe on the Lark id) before Lark is answered.
  */
 export class LarkReceiver implements Receiver {
   readonly channel = 'lark' as const;
   readonly sender: ChannelSender;
+  readonly routes: readonly HttpRoute[];
   private readonly client: lark.Client;
   private sink?: EventSink;
   private ws?: lark.WSClient;
@@ -106,6 +108,13 @@ export class LarkReceiver implements Receiver {
       send: (target, message, opts) => this.send(target, message, opts?.idempotencyKey),
       updateCard: (messageId, card) => this.updateCard(messageId, card),
     };
+    this.routes = opts.eventMode === 'webhook' ? [{ method: 'POST', path: '/lark/events', handler: (req, res) => this.handleWebhook(req, res) }] : [];
+  }
+
+  /** Through the bot's one error hook once started (the log only before: nothing has come in yet). */
+  private fail(err: unknown, what: string, detail?: Record<string, unknown>): void {
+    if (this.sink) this.sink.onError(err, { what, channel: 'lark', detail });
+    else this.log.error({ err, ...detail }, what);
   }
 
   async start(sink: EventSink): Promise<void> {
@@ -128,7 +137,7 @@ export class LarkReceiver implements Receiver {
         try {
           await this.onMessage(data);
         } catch (err) {
-          this.log.error({ err, eventId: data.event_id }, 'lark message event failed');
+          this.fail(err, 'lark message event failed', { eventId: data.event_id });
         }
       },
       'card.action.trigger': async (data: LarkCardActionData) => {
@@ -140,7 +149,7 @@ export class LarkReceiver implements Receiver {
         try {
           return (await this.onCardAction(data)).body;
         } catch (err) {
-          this.log.error({ err, eventId: data.event_id }, 'lark card callback failed');
+          this.fail(err, 'lark card callback failed', { eventId: data.event_id });
           return {};
         }
       },
@@ -157,7 +166,7 @@ export class LarkReceiver implements Receiver {
       },
       onReconnecting: () => this.log.warn('lark long connection lost, reconnecting'),
       onReconnected: () => this.log.info('lark long connection restored'),
-      onError: (err) => this.log.error({ err: { message: err.message } }, 'lark long connection gave up'),
+      onError: (err) => this.fail({ message: err.message }, 'lark long connection gave up'),
     });
     await this.ws.start({ eventDispatcher: dispatcher });
   }
@@ -228,7 +237,7 @@ export class LarkReceiver implements Receiver {
     try {
       reply = await this.webhook(req);
     } catch (err) {
-      this.log.error({ err }, 'lark webhook failed');
+      this.fail(err, 'lark webhook failed');
       reply = { status: 500, body: { error: 'internal error' } };
     }
     try {
@@ -236,7 +245,7 @@ export class LarkReceiver implements Receiver {
       if (reply.status === 413) res.setHeader('connection', 'close');
       sendJson(res, reply.status, reply.body);
     } catch (err) {
-      this.log.error({ err }, 'lark webhook reply failed');
+      this.fail(err, 'lark webhook reply failed');
     }
   }
 
@@ -296,7 +305,7 @@ export class LarkReceiver implements Receiver {
     const shape = type === 'card.action.trigger' ? payloadProblem(payload) ?? cardPayloadProblem(flatten(payload)) : payloadProblem(payload);
     if (shape) return this.reject(400, `payload refused: ${shape}`);
     if (type === 'im.message.receive_v1') {
-      const result = await this.withinDeadline(this.onMessage(flatten(payload) as LarkMessageEventData), MESSAGE_DEADLINE_MS);
+      const result = await this.withinDeadline(this.onMessage(flatten(payload) as LarkMessageEventData), MESSAGE_DEADLINE_MS, 'late lark event failed');
       // 503 makes Lark push the event again later, when this (or another) instance takes it
       if (result === 'late') {
         this.log.warn({ eventId: (payload.header as { event_id?: unknown } | undefined)?.event_id }, 'lark message not recorded in time, asking Lark to push it again');
@@ -309,15 +318,15 @@ export class LarkReceiver implements Receiver {
     return { status: 200, body: {} };
   }
 
-  /** `work`'s result, or 'late' after `ms`; a late failure is still logged, never left unhandled. */
-  private async withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | 'late'> {
+  /** `work`'s result, or 'late' after `ms`; a late failure is still reported, never left unhandled. */
+  private async withinDeadline<T>(work: Promise<T>, ms: number, lateFailure: string, detail?: Record<string, unknown>): Promise<T | 'late'> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((r) => {
       timer = setTimeout(() => r('late'), ms);
     });
     try {
       const outcome = await Promise.race([work, deadline]);
-      if (outcome === 'late') work.catch((err: unknown) => this.log.error({ err }, 'late lark event failed'));
+      if (outcome === 'late') work.catch((err: unknown) => this.fail(err, lateFailure, detail));
       return outcome;
     } finally {
       clearTimeout(timer);
@@ -348,7 +357,11 @@ export class LarkReceiver implements Receiver {
     return 'ignored';
   }
 
-  /** Always answers within 3 s: a toast when the handler gave one, `{}` otherwise. */
+  /**
+   * Always answers within 3 s, by the one deadline (CARD_DEADLINE_MS) over recording and
+   * processing alike: the handler's toast when it gave one, `{}` when it gave none, and "still
+   * working" when the event is not done by then or was left to a later attempt.
+   */
   private async onCardAction(data: LarkCardActionData): Promise<WebhookReply> {
     const event = cardActionToBotEvent(data, { isGroup: (chatId) => this.chatKinds.get(chatId) });
     if (!event) {
@@ -356,23 +369,10 @@ export class LarkReceiver implements Receiver {
       return { status: 200, body: {} };
     }
     if (!this.sink || this.stopped) return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
-    const sink = this.sink;
-    const work = sink.intakeAndWait(event, CARD_WAIT_MS);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((r) => {
-      timer = setTimeout(() => r('late'), CARD_DEADLINE_MS);
-    });
-    try {
-      const outcome = await Promise.race([work, deadline]);
-      if (outcome === 'late') {
-        work.catch((err: unknown) => this.log.error({ err, eventId: event.id }, 'late lark card callback failed'));
-        return { status: 200, body: toastBody(CARD_SLOW_TOAST) };
-      }
-      if (outcome.result === 'stopped') return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
-      return { status: 200, body: outcome.toast ? toastBody(outcome.toast) : {} };
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await this.withinDeadline(this.sink.intakeAndWait(event), CARD_DEADLINE_MS, 'late lark card callback failed', { eventId: event.id });
+    if (outcome === 'late' || outcome.later) return { status: 200, body: toastBody(CARD_SLOW_TOAST) };
+    if (outcome.result === 'stopped') return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
+    return { status: 200, body: outcome.toast ? toastBody(outcome.toast) : {} };
   }
 }
 

@@ -348,8 +348,8 @@ describe('§4.5 签呈', () => {
     expect(refused).toContain('没有权限');
     await chat.say('dongshi', `签呈决定 ${id} 改为 不处罚队员，调整排班`);
     const c = await Complaint.findById(id).lean();
-    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员,调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
-    expect(c!.decision!.handling).toBe('不处罚队员,调整排班');
+    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员，调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
+    expect(c!.decision!.handling).toBe('不处罚队员，调整排班');
   });
 });
 
@@ -383,8 +383,10 @@ describe('§3.1.3 time limits and escalation', () => {
     expect(overdue).toContain(id);
   });
 
-  it('masks the client phone in a reminder to a 队长 who accepted the case, and shows it to 人防部', async () => {
+  it('masks the client phone in a reminder to a 队长 who registered the case, and shows it to 人防部', async () => {
     const id = await register(registrationLines({ category: '扣服务费' }), 'duizhang');
+    // §4.1: a 队长's registration runs no clock until 客服部 accepts it (#20)
+    await chat.say('kefu', `确认投诉 ${id}`);
     const start = chat.sent.length;
     clock = new Date(clock.getTime() + 19 * H);
     expect((await sweepComplaints(bot.services)).reminded).toEqual([id]);

@@ -8,6 +8,10 @@ import {
   parseAccount,
   previousMonth,
   rentDue,
+  payeeChange,
+  mayConfirmPayee,
+  mayPayRent,
+  rentPeriodProblem,
 } from '../../../handlers/dorms/rent-rules.ts';
 
 describe('§3.3.1 the hygiene checklist', () => {
@@ -56,6 +60,18 @@ describe('§3.3.2 卫生评比 ranking', () => {
     expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 85 分（2 次，不合格 1 项）');
     expect(rankLine(rows[3]!)).toBe('• 西区宿舍：本期未评比');
   });
+
+  it('leaves a leader\'s self-checks out of the mean and the rank, and shows them beside it (#20)', () => {
+    const self = (dorm: string, score: number) => ({ ...ev(dorm, score), selfCheck: true });
+    const rows = rankDorms([self('城南宿舍', 100), ev('城南宿舍', 70, 1), ev('城北宿舍', 80), self('东区宿舍', 95)], ['城南宿舍', '城北宿舍', '东区宿舍']);
+    expect(rows.map((r) => [r.rank, r.dorm, r.average, r.evaluations])).toEqual([
+      [1, '城北宿舍', 80, 1],
+      [2, '城南宿舍', 70, 1],
+      [null, '东区宿舍', null, 0],
+    ]);
+    expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 70 分（1 次，不合格 1 项；另有队长自查 1 次，平均 100 分，不计入排名）');
+    expect(rankLine(rows[2]!)).toBe('• 东区宿舍：本期未评比（仅队长自查 1 次，平均 95 分，不计入排名）');
+  });
 });
 
 describe('§3.3.4 the landlord’s account', () => {
@@ -92,5 +108,37 @@ describe('§3.3.4 rent amounts and the monthly round', () => {
     expect(rentDue(1, 1, 10)).toEqual({ remind: true, escalate: false });
     expect(rentDue(12, 1, 10)).toEqual({ remind: true, escalate: true });
     expect(rentDue(3, 5, 10)).toEqual({ remind: false, escalate: false });
+  });
+});
+
+describe('§3.3.4 who is paid: the landlord and account against the last accepted report', () => {
+  const last = { landlord: '王房东', account: '6222021234567890123' };
+
+  it('is unchanged for the same landlord (spaces and punctuation aside) and account; changed otherwise; new without an accepted report', () => {
+    expect(payeeChange(last, { landlord: '王 房东', account: last.account })).toBe('');
+    expect(payeeChange(last, { landlord: '陈队长', account: last.account })).toBe('changed');
+    expect(payeeChange(last, { landlord: '王房东', account: '6217009876543219999' })).toBe('changed');
+    expect(payeeChange(null, last)).toBe('new');
+  });
+
+  it('is paid only once 综合部 confirmed a new or changed payee, and never confirmed by the leader who reported it', () => {
+    const waiting = { payeeChange: 'changed', payeeConfirmed: null, paid: null, reportedBy: { staffId: 'leader' } };
+    expect(mayPayRent(waiting)).toMatchObject({ ok: false, why: expect.stringContaining('综合部确认收款人') });
+    expect(mayConfirmPayee(waiting, 'leader')).toMatchObject({ ok: false, why: expect.stringContaining('不能确认自己申报') });
+    expect(mayConfirmPayee(waiting, 'ga')).toEqual({ ok: true });
+    const confirmed = { ...waiting, payeeConfirmed: { at: new Date() } };
+    expect(mayPayRent(confirmed)).toEqual({ ok: true });
+    expect(mayPayRent({ ...waiting, payeeChange: '' })).toEqual({ ok: true });
+    expect(mayConfirmPayee({ ...waiting, payeeChange: '' }, 'ga').ok).toBe(false);
+  });
+
+  it('takes rent months from two months back to next month', () => {
+    expect(rentPeriodProblem('2026-09', '2026-11')).toBeUndefined();
+    expect(rentPeriodProblem('2026-12', '2026-11')).toBeUndefined();
+    expect(rentPeriodProblem('2027-01', '2026-12')).toBeUndefined();
+    expect(rentPeriodProblem('2026-08', '2026-11')).toContain('2026-09 到 2026-12');
+    expect(rentPeriodProblem('2024-01', '2026-11')).toContain('2024-01 不能申报');
+    expect(rentPeriodProblem('2027-09', '2026-11')).toContain('不能申报');
+    expect(rentPeriodProblem('2026-11', '2027-01')).toBeUndefined();
   });
 });

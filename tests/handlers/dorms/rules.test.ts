@@ -1,28 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import {
-  eveningAt,
-  eveningRows,
-  firstEveningOf,
-  lastEveningDue,
-  looksLikeDormName,
-  nearestDormNames,
-  eveningOf,
-  eveningOrderProblem,
-  isLate,
-  mayStillAsk,
-  newAbsences,
-  parseClock,
-  parseReport,
-  phaseAt,
-  previousDays,
-  reportLine,
-  reportWindow,
-  resolveReturnTime,
-  rollCallDuty,
-  summarize,
-  type EveningRecord,
-  type EveningTimes,
-} from '../../../handlers/dorms/rules.ts';
+import { eveningAt, looksLikeDormName, nearestDormNames, eveningOf, eveningOrderProblem, isLate, mayStillAsk, newAbsences, parseClock, parseReport, phaseAt, reportLine, reportWindow, resolveReturnTime, absentSince, isPreCurfew, rollCallDuty, type EveningTimes } from '../../../handlers/dorms/rules.ts';
+import { eveningRows, firstEveningOf, lastEveningDue, previousDays, summarize, type EveningRecord } from '../../../handlers/dorms/figures-rules.ts';
 
 const TZ = 'Asia/Shanghai';
 const times: EveningTimes = { rollCall: parseClock('21:45')!, chase: parseClock('22:15')!, escalate: parseClock('22:45')!, cutoff: parseClock('08:00')! };
@@ -70,6 +48,11 @@ describe('§3.3.3 the evening timetable in BOT_TIMEZONE', () => {
     expect(eveningOrderProblem({ ...times, chase: parseClock('21:30')! })).toContain('chase');
     expect(eveningOrderProblem({ ...times, cutoff: parseClock('22:30')! })).toContain('cut-off');
     expect(eveningOrderProblem({ ...times, rollCall: parseClock('09:00')! })).toContain('roll call');
+  });
+
+  it('refuses an escalation time at or before 22:00: nobody could have reported the 22:00 roll call yet', () => {
+    expect(eveningOrderProblem({ rollCall: parseClock('21:00')!, chase: parseClock('21:30')!, escalate: parseClock('22:00')!, cutoff: parseClock('08:00')! })).toContain('22:00');
+    expect(eveningOrderProblem({ rollCall: parseClock('21:00')!, chase: parseClock('21:30')!, escalate: parseClock('22:01')!, cutoff: parseClock('08:00')! })).toBeUndefined();
   });
 });
 
@@ -166,12 +149,34 @@ describe('§3.3.3 reading the leader’s answer', () => {
 describe('§3.3.3 归宿时间 of a resident who was not back', () => {
   it('reads 23:10 and 00:30 within the evening; refuses a future time and nonsense', () => {
     const now = sh(28, '01:00');
-    expect((resolveReturnTime('23:10', now, '2026-11-27', times, TZ) as Date).toISOString()).toBe('2026-11-27T15:10:00.000Z');
-    expect((resolveReturnTime('0:30', now, '2026-11-27', times, TZ) as Date).toISOString()).toBe('2026-11-27T16:30:00.000Z');
-    expect(resolveReturnTime('', now, '2026-11-27', times, TZ)).toBe(now);
-    expect(resolveReturnTime('02:00', now, '2026-11-27', times, TZ)).toContain('还没到');
-    expect(resolveReturnTime('十一点', now, '2026-11-27', times, TZ)).toContain('看不懂');
-    expect(resolveReturnTime('20:00', now, '2026-11-27', times, TZ)).toContain('早于查房');
+    expect((resolveReturnTime('23:10', now, '2026-11-27', TZ) as Date).toISOString()).toBe('2026-11-27T15:10:00.000Z');
+    expect((resolveReturnTime('0:30', now, '2026-11-27', TZ) as Date).toISOString()).toBe('2026-11-27T16:30:00.000Z');
+    expect(resolveReturnTime('', now, '2026-11-27', TZ)).toBe(now);
+    expect(resolveReturnTime('02:00', now, '2026-11-27', TZ)).toContain('还没到');
+    expect(resolveReturnTime('十一点', now, '2026-11-27', TZ)).toContain('看不懂');
+  });
+
+  // the bound was the roll-call time (21:45); §3.3.3 is about 22:00 and the report that said they were out
+  it('refuses a time before 22:00, or before the person was reported 未归', () => {
+    const now = sh(28, '01:00');
+    expect(resolveReturnTime('20:00', now, '2026-11-27', TZ)).toContain('早于 22:00');
+    expect(resolveReturnTime('21:50', now, '2026-11-27', TZ, sh(27, '21:30'))).toContain('早于 22:00');
+    expect(resolveReturnTime('22:03', now, '2026-11-27', TZ, sh(27, '22:05'))).toContain('早于 22:05 上报未归的时间');
+    expect((resolveReturnTime('22:05', now, '2026-11-27', TZ, sh(27, '22:05')) as Date).toISOString()).toBe('2026-11-27T14:05:00.000Z');
+    expect(resolveReturnTime('', sh(27, '21:55'), '2026-11-27', TZ)).toContain('21:55 早于 22:00');
+  });
+
+  it('takes the moment of being reported 未归 from the latest unbroken run of versions that list the person so', () => {
+    const v = (hhmm: string, status: 'present' | 'absent') => ({ at: sh(27, hhmm), entries: [{ staffId: 'a', name: '张三', status, note: '' }] });
+    expect(absentSince([v('21:50', 'absent'), v('22:05', 'absent')], 'a')).toEqual(sh(27, '21:50'));
+    expect(absentSince([v('21:50', 'absent'), v('22:05', 'present'), { at: sh(27, '22:10') }, v('22:40', 'absent')], 'a')).toEqual(sh(27, '22:40'));
+    expect(absentSince([v('22:05', 'present')], 'a')).toBeUndefined();
+  });
+
+  it('reads a report before 22:00 as a 预报', () => {
+    expect(isPreCurfew(sh(27, '21:59'), '2026-11-27', TZ)).toBe(true);
+    expect(isPreCurfew(sh(27, '22:00'), '2026-11-27', TZ)).toBe(false);
+    expect(isPreCurfew(sh(28, '00:30'), '2026-11-27', TZ)).toBe(false);
   });
 });
 
@@ -212,6 +217,11 @@ describe('§3.3.3 weekly summary figures', () => {
     expect(s.people[0]).toEqual({ staffId: 'a', name: '张三', dorm: '城南宿舍', absences: 2, lateReturns: 1, leave: 0, nightDuty: 0 });
     expect(s.repeat.map((p) => p.name)).toEqual(['张三']);
     expect(s.neverReported).toEqual(['城北宿舍']);
+  });
+
+  it('counts an evening with only a 预报 before 22:00 as not reported', () => {
+    const s = summarize([rec('2026-11-23', '城南宿舍', { preCurfew: true }), rec('2026-11-24', '城南宿舍')]);
+    expect(s.dorms[0]).toMatchObject({ onTime: 1, missing: 1, onTimeRate: 50 });
   });
 
   it('covers the seven days before the summary day', () => {

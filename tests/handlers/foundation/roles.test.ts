@@ -93,7 +93,7 @@ describe('#20.3 granting an approving role needs a second person', () => {
 
   it('refuses the person it is for, even when they are 行政部', async () => {
     const no = grantNo(await say('wang', '设置角色 赵行政 行政部、董事长'))!;
-    expect(await say('zhao', `确认授权 ${no}`)).toContain('是给你本人的');
+    expect(await say('zhao', `确认授权 ${no}`)).toContain('不能确认给自己的授权');
     expect(await rolesOf('zhao')).toEqual(['admin']);
     expect(await say('chen', `确认授权 ${no}`)).toContain('已确认授权');
     expect(await rolesOf('zhao')).toEqual(['chairman', 'admin']);

@@ -4,7 +4,8 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
 import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
 import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
-import { MAX_ATTEMPTS } from '../../../src/core/app.ts';
+import { MAX_ATTEMPTS } from '../../../src/core/pipeline.ts';
+import { ERROR_REPLY } from '../../../src/core/app.ts';
 import { composition } from '../../../src/workflows.ts';
 
 const { routes } = composition;
@@ -56,7 +57,7 @@ describe('delivery', () => {
   it('records an event before processing it, and a later instance finishes it after a crash', async () => {
     // what a crash between acknowledgement and processing leaves behind
     await InboxPending.create({ _id: 'console:evt-lost', channel: 'console', event: message('evt-lost', '计数'), receivedAt: new Date(Date.now() - 5 * 60_000), by: 'dead', beatAt: new Date(Date.now() - 5 * 60_000) });
-    const recovered = await bot.app.recover();
+    const recovered = await bot.pipeline.recover();
     expect(recovered).toBe(1);
     expect(calls).toBe(1);
     expect((await InboxOutcome.findById('console:evt-lost').lean())?.status).toBe('done');
@@ -80,19 +81,19 @@ describe('crash recovery', () => {
 
   it('takes over an event whose process died between claiming the attempt and writing the status', async () => {
     const key = await leftBehind('evt-claimed', '计数', 1);
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
     expect(calls).toBe(1);
-    expect(await bot.app.recover()).toBe(0);
+    expect(await bot.pipeline.recover()).toBe(0);
   });
 
   it('leaves an event alone while its attempt is alive, and takes it once the heartbeat stops', async () => {
     const key = await leftBehind('evt-alive', '计数');
     await InboxAttempt.create({ _id: `${key}#0`, event: key, n: 0, by: 'other', at: longAgo(), beatAt: new Date() });
-    expect(await bot.app.recover()).toBe(0);
+    expect(await bot.pipeline.recover()).toBe(0);
     expect(calls).toBe(0);
     await InboxAttempt.updateOne({ _id: `${key}#0` }, { $set: { beatAt: longAgo() } });
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     expect(calls).toBe(1);
   });
 
@@ -108,10 +109,10 @@ describe('crash recovery', () => {
     // recorded long ago, but its instance is alive
     await InboxPending.updateOne({ _id: key }, { $set: { by: 'other', beatAt: longAgo() } });
     await InboxInstance.create({ _id: 'other', beatAt: new Date() });
-    expect(await bot.app.recover()).toBe(0);
+    expect(await bot.pipeline.recover()).toBe(0);
     expect(calls).toBe(0);
     await InboxInstance.updateOne({ _id: 'other' }, { $set: { beatAt: longAgo() } });
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     // attempt 0 was the record's: the takeover is attempt 1
     expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done', attempts: 2 });
     expect(await InboxAttempt.findById(`${key}#1`).lean()).toBeTruthy();
@@ -120,10 +121,10 @@ describe('crash recovery', () => {
 
   it('takes its own record that never reached its queue (intake failed between the two inserts), though it is alive', async () => {
     const key = await leftBehind('evt-orphan', '计数');
-    const owner = (bot.app as unknown as { owner: string }).owner;
+    const owner = (bot.pipeline as unknown as { owner: string }).owner;
     await InboxPending.updateOne({ _id: key }, { $set: { by: owner, beatAt: longAgo() } });
     await InboxInstance.create({ _id: owner, beatAt: new Date() });
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     expect(calls).toBe(1);
     expect(await InboxOutcome.findById(key).lean()).toMatchObject({ status: 'done' });
   });
@@ -132,15 +133,15 @@ describe('crash recovery', () => {
     const key = await leftBehind('evt-half', '两句', 1, 'boss');
     await SentReply.create({ _id: `${key}:reply:0`, event: key, n: 0, channel: 'console', at: longAgo() });
     const before = chat.sent.length;
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     expect(chat.sent.slice(before).map((s) => s.text)).toEqual(['二']);
     expect(await SentReply.countDocuments({ event: key })).toBe(2);
   });
 
   it(`gives up an event whose ${MAX_ATTEMPTS} attempts all died: one error reply, marked failed`, async () => {
     const key = await leftBehind('evt-poison', '计数', MAX_ATTEMPTS, 'poison');
-    await bot.app.recover();
-    await bot.app.recover();
+    await bot.pipeline.recover();
+    await bot.pipeline.recover();
     expect(calls).toBe(0);
     const rec = await InboxOutcome.findById(key).lean();
     expect(rec?.status).toBe('failed');
@@ -153,7 +154,7 @@ describe('crash recovery', () => {
       await InboxAttempt.create({ _id: `${key}#0`, event: key, n: 0, by: 'other', at: longAgo(), beatAt: new Date() });
     }
     const key = await leftBehind('evt-behind', '计数', 1, 'behind');
-    expect(await bot.app.recover()).toBe(1);
+    expect(await bot.pipeline.recover()).toBe(1);
     expect((await InboxOutcome.findById(key).lean())?.status).toBe('done');
     expect(sentTo('behind')).toHaveLength(1);
   });
@@ -167,6 +168,26 @@ describe('the one error path', () => {
     const rec = await InboxOutcome.findOne({ refId: ref }).lean();
     expect(rec?.status).toBe('failed');
     expect(await chat.say('boss', '计数')).toEqual(['第 1 次']);
+  });
+});
+
+describe('the one error hook', () => {
+  it('is what a failing handler goes through: the reference id the person is told is the one logged with the event', async () => {
+    const heard: { what: string; event?: string; refId: string }[] = [];
+    const original = bot.services.onError;
+    bot.services.onError = (err, scope) => {
+      const refId = original(err, scope);
+      heard.push({ what: scope.what, event: scope.event?.id, refId });
+      return refId;
+    };
+    try {
+      const [reply] = await chat.deliver(message('evt-hooked', '爆炸'));
+      expect(heard).toEqual([{ what: 'handler failed', event: 'evt-hooked', refId: expect.stringMatching(/^[0-9A-F]{8}$/) }]);
+      expect(reply).toBe(ERROR_REPLY(heard[0]!.refId));
+      expect((await InboxOutcome.findById('console:evt-hooked').lean())?.refId).toBe(heard[0]!.refId);
+    } finally {
+      bot.services.onError = original;
+    }
   });
 });
 
@@ -197,8 +218,10 @@ describe('roles', () => {
     expect(guardHelp).not.toContain('添加人员');
     expect(guardHelp).not.toContain('调度');
     expect(adminHelp).toContain('添加人员');
-    expect(adminHelp).toContain('例：绑定码 张三');
-    expect(adminHelp).toContain('【基本与人员管理】');
+    // the first screen is the most used (#21); examples are in 帮助 <workflow>
+    const [staffHelp] = await chat.say('boss', '帮助 人员');
+    expect(staffHelp).toContain('例：绑定码 张三');
+    expect(staffHelp).toContain('【基本与人员管理】');
   });
 });
 

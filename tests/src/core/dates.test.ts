@@ -15,6 +15,37 @@ describe('dates as people type them', () => {
     expect(looksLikeDate('明年')).toBe(false);
   });
 
+  // #21: 「上周五」, 「12月5号」 and 「十二月五日」 were 「日期格式不对」
+  it('reads 12月5日, 12.5, 2026/12/05, 昨天, 前天 and 上周五 (last week’s Friday) where a date is expected', () => {
+    const thursday = new Date('2026-12-10T04:00:00Z');
+    const day = (typed: string, now = thursday) => resolveDate(typed, now, TZ);
+    expect(day('12月5日')).toBe('2026-12-05');
+    expect(day('12.5')).toBe('2026-12-05');
+    expect(day('2026/12/05')).toBe('2026-12-05');
+    expect(day('昨天')).toBe('2026-12-09');
+    expect(day('前天')).toBe('2026-12-08');
+    expect(day('上周五')).toBe('2026-12-04');
+    // on a Saturday too, 上周五 is the Friday of the week before, not yesterday
+    expect(day('上周五', new Date('2026-12-12T04:00:00Z'))).toBe('2026-12-04');
+    expect(day('上星期日')).toBe('2026-12-06');
+    expect(day('周五')).toBe('2026-12-04');
+    expect(day('这周一')).toBe('2026-12-07');
+    expect(day('12月5号')).toBe('2026-12-05');
+    expect(day('十二月五日')).toBe('2026-12-05');
+    expect(day('周八')).toBeUndefined();
+  });
+
+  it('reads 晚上10点, 22点半 and a day before them, 上周五10点 too', () => {
+    const at = (typed: string) => parseDateTime(typed, new Date('2026-12-10T04:00:00Z'), TZ)?.toISOString();
+    expect(at('晚上10点')).toBe('2026-12-10T14:00:00.000Z');
+    expect(at('22点半')).toBe('2026-12-10T14:30:00.000Z');
+    expect(at('上周五 晚上10点')).toBe('2026-12-04T14:00:00.000Z');
+    expect(at('上周五10点')).toBe('2026-12-04T02:00:00.000Z');
+    expect(at('周五十点')).toBe('2026-12-04T02:00:00.000Z');
+    expect(at('12.5 22:00')).toBe('2026-12-05T14:00:00.000Z');
+    expect(at('十二月五日 晚上十点')).toBe('2026-12-05T14:00:00.000Z');
+  });
+
   it('reads months, a bare month in this year of the bot’s zone', () => {
     expect(parseMonth('2026年11月', NOW, TZ)).toBe('2026-11');
     expect(parseMonth('3月', new Date('2027-01-05T00:00:00Z'), TZ)).toBe('2027-03');

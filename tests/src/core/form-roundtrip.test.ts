@@ -66,15 +66,21 @@ afterAll(() => bot?.stop());
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
 const day = fc.integer({ min: -400, max: 400 }).map((d) => DateTime.fromJSDate(NOW, { zone: TZ }).plus({ days: d }));
 
-/** Amounts as people write them: 100, 35.5, ¥12.50, 12元, 1,200.50. */
-const money = fc.tuple(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 4 })).map(([y, f, shape]) => {
-  const cents = String(f).padStart(2, '0');
-  return [`${y}`, `${y}.${cents}`, `¥${y}`, `${y}元`, `${y.toLocaleString('en-US')}.${cents}`][shape]!;
-});
-const dates = fc.tuple(day, fc.integer({ min: 0, max: 6 })).map(([d, shape]) =>
-  [d.toFormat('yyyy-MM-dd'), d.toFormat('M-d'), d.toFormat('M月d日'), d.toFormat('yyyy/MM/dd'), '今天', '昨天', '前天'][shape]!,
+/** Amounts as people write them: 100, 35.5, ¥12.50, 12元, 50块, 1,200.50, and in Chinese numerals (五十元, 一千二百五). */
+const money = fc.oneof(
+  { arbitrary: fc.tuple(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 5 })).map(([y, f, shape]) => {
+    const cents = String(f).padStart(2, '0');
+    return [`${y}`, `${y}.${cents}`, `¥${y}`, `${y}元`, `${y.toLocaleString('en-US')}.${cents}`, `${y}块`][shape]!;
+  }), weight: 4 },
+  { arbitrary: pick(['五十元', '二百', '一千二百五', '三块五', '两千', '五毛', '壹佰元整']), weight: 1 },
 );
-const times = fc.tuple(dates, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([d, h, m]) => `${d} ${h}:${String(m).padStart(2, '0')}`);
+const dates = fc.tuple(day, fc.integer({ min: 0, max: 10 })).map(([d, shape]) =>
+  [d.toFormat('yyyy-MM-dd'), d.toFormat('M-d'), d.toFormat('M月d日'), d.toFormat('yyyy/MM/dd'), '今天', '昨天', '前天', d.toFormat('M.d'), d.toFormat('M月d号'), '上周五', '周一'][shape]!,
+);
+const times = fc.oneof(
+  { arbitrary: fc.tuple(dates, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([d, h, m]) => `${d} ${h}:${String(m).padStart(2, '0')}`), weight: 4 },
+  { arbitrary: fc.tuple(fc.constantFrom('', '昨天', '上周五 '), pick(['晚上10点', '22点半', '下午三点二十分'])).map(([d, t]) => `${d}${t}`), weight: 1 },
+);
 const months = fc.tuple(day, fc.boolean()).map(([d, full]) => (full ? d.toFormat('yyyy-MM') : d.toFormat('M月')));
 const counts = fc.integer({ min: 0, max: 200_000 }).map(String);
 const kms = fc.tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 2 })).map(([n, shape]) => [`${n}`, `${n}km`, `${n.toLocaleString('en-US')} 公里`][shape]!);

@@ -76,7 +76,7 @@ describe('guided forms', () => {
     clock = new Date(clock.getTime() + 31 * 60_000);
     const [closed, help] = await chat.say('boss', '帮助');
     expect(closed).toContain('太久没有填写');
-    expect(help).toContain('可以使用');
+    expect(help).toContain('常用的命令');
   });
 
   it('tells the person when the expiry sweep closes an idle form', async () => {

@@ -3,6 +3,7 @@ import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { silentLog, testConfig } from '../../helpers/harness.ts';
 import { Scheduler, slotKey, type JobDefinition, type JobDeps } from '../../../src/core/scheduler.ts';
 import { ScheduleSlot } from '../../../src/models/index.ts';
+import type { ErrorScope, OnError } from '../../../src/core/errors.ts';
 import { Bot } from '../../../src/bot.ts';
 import { composition } from '../../../src/workflows.ts';
 
@@ -69,6 +70,16 @@ describe('scheduler', () => {
     const slot = await ScheduleSlot.findOne({ job: 'test.fail' }).lean();
     expect(slot?.status).toBe('failed');
     expect(slot?.error).toContain('nope');
+  });
+
+  it('reports a failing job through the one error hook, and its slot keeps the reference id', async () => {
+    const job: JobDefinition = { name: 'test.hooked', cron: '0 21 * * *', description: 'test', catchUpMs: 3600_000, run: async () => { throw new Error('nope'); } };
+    const now = new Date('2026-11-27T13:10:00Z');
+    const heard: ErrorScope[] = [];
+    const onError: OnError = (_err, scope) => (heard.push(scope), 'JOBREF01');
+    await new Scheduler([job], { ...deps(() => now), onError }, 'a').catchUp(now);
+    expect(heard).toEqual([{ what: 'scheduled job failed', job: { name: 'test.hooked', slot: new Date('2026-11-27T13:00:00Z') } }]);
+    expect(await ScheduleSlot.findOne({ job: 'test.hooked' }).lean()).toMatchObject({ status: 'failed', refId: 'JOBREF01' });
   });
 
   it('reads a job’s time from the settings when its cron is a function (e.g. CLIENT_DAILY_AT)', async () => {

@@ -17,6 +17,7 @@ import {
   type LarkOptions,
 } from '../../../src/receivers/lark/index.ts';
 import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
+import type { OnError } from '../../../src/core/errors.ts';
 
 /** What the SDK's dispatcher hands a handler: the 2.0 envelope flattened. */
 function flat<T>(envelope: { header: object; event: object }): T {
@@ -180,10 +181,16 @@ describe('webhook checks', () => {
 /** A sink the test controls. */
 class FakeSink implements EventSink {
   events: BotEvent[] = [];
+  /** What went to the error hook: the scope's `what` and channel. */
+  errors: string[] = [];
   constructor(
     private readonly onIntake: (e: BotEvent) => Promise<IntakeResult> = async () => 'accepted',
-    private readonly onWait: (e: BotEvent) => Promise<{ result: IntakeResult; toast?: string }> = async () => ({ result: 'accepted' }),
+    private readonly onWait: (e: BotEvent) => Promise<{ result: IntakeResult; toast?: string; later?: boolean }> = async () => ({ result: 'accepted' }),
   ) {}
+  onError: OnError = (_err, scope) => {
+    this.errors.push(`${scope.channel}: ${scope.what}`);
+    return 'REF00001';
+  };
   async intake(e: BotEvent) {
     this.events.push(e);
     return this.onIntake(e);
@@ -206,7 +213,7 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
   const opts: LarkOptions = { appId: 'cli_0123456789abcdef', appSecret: 'secret', domain: 'http://127.0.0.1:9', eventMode: 'webhook', verificationToken: TOKEN };
 
   async function serve(receiver: LarkReceiver): Promise<string> {
-    const server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), larkWebhook: (req, res) => receiver.handleWebhook(req, res) });
+    const server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: receiver.routes });
     servers.push(server);
     return `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
   }
@@ -254,6 +261,30 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     expect((await post(url, messageEvent({ token: TOKEN, openId: 'ou_a', text: '帮助' }))).status).toBe(500);
     fail = false;
     expect((await post(url, messageEvent({ token: TOKEN, openId: 'ou_a', text: '帮助' }))).status).toBe(200);
+  });
+
+  it('reports a request that failed to the bot\'s error hook, as a channel error', async () => {
+    const receiver = new LarkReceiver(opts, silentLog);
+    const sink = new FakeSink(async () => {
+      throw new Error('database down');
+    });
+    await receiver.start(sink);
+    const url = await serve(receiver);
+    expect((await post(url, messageEvent({ token: TOKEN, openId: 'ou_a', text: '帮助' }))).status).toBe(500);
+    expect(sink.errors).toEqual(['lark: lark webhook failed']);
+  });
+
+  it('answers a card callback whose event was left to a later attempt with the "still working" toast', async () => {
+    const receiver = new LarkReceiver(opts, silentLog);
+    await receiver.start(new FakeSink(undefined, async () => ({ result: 'accepted', later: true })));
+    const url = await serve(receiver);
+    const res = await post(url, cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
+    expect(await res.json()).toEqual({ toast: { type: 'info', content: CARD_SLOW_TOAST } });
+  });
+
+  it('declares its webhook route in webhook mode only', () => {
+    expect(new LarkReceiver(opts, silentLog).routes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /lark/events']);
+    expect(new LarkReceiver({ ...opts, eventMode: 'ws' }, silentLog).routes).toEqual([]);
   });
 
   it('is starting before start, up after, down after stop', async () => {

@@ -73,7 +73,7 @@ export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): P
       `角色：${roleNames(s.roles as Role[])}`,
       `驻点：${s.post || '未设置'}　宿舍：${s.dorm || '未设置'}`,
       `状态：${s.active ? '在职' : '已停用'}`,
-      ...(changes.length ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, tz, { record: false })}`)] : []),
+      ...(changes.length ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, tz, { subject: false })}`)] : []),
     ],
     buttons: [
       s.active

@@ -35,7 +35,7 @@ export async function applyListChanges(post: string, changes: readonly ListChang
     const target = { filter: { post, item: c.item } };
     const note: ChangeNote = {
       kind: 'config',
-      record: { type: 'supplies', id: post, label: `${post} 配置清单` },
+      record: { type: 'supplies', id: post, label: post },
       what: `配置 ${c.item}`,
       from: c.from === null ? '' : `${c.from}${c.unit}`,
       to: c.to === null ? '移出清单' : `${c.to}${c.unit}`,

@@ -81,7 +81,7 @@ export async function showVehicle(ctx: StaffContext): Promise<void> {
   if (!found) return;
   const card = vehicleCard(found.v, await activePermitsFor(found.v._id));
   const changes = await recentChanges(auditKey('vehicle', found.v._id), 3);
-  if (changes.length) card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone, { record: false })}`));
+  if (changes.length) card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`));
   await ctx.reply(card);
 }
 

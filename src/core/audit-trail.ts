@@ -142,7 +142,7 @@ export interface Carry {
   doc<D extends object>(doc: D): D & { pendingAudit: AuditEntryData[] };
 }
 
-/** A record by its `_id`, or by another unique key: `{ filter: { post, item } }`. */
+/** A record by its `_id`, or by another unique key the change does not alter: `{ filter: { post, item } }`. */
 export type AuditTarget = unknown;
 const filterOf = (target: AuditTarget): Record<string, unknown> =>
   target && typeof target === 'object' && 'filter' in target ? (target as { filter: Record<string, unknown> }).filter : { _id: target };
@@ -169,11 +169,15 @@ export function trailOf(ctx: Pick<BotContext, 'sender' | 'channel' | 'event' | '
   return trailAs({ ...actorOf(ctx), ...as }, () => ctx.services.now(), ctx.log);
 }
 
+/** Orders the entries one process makes in one millisecond (their `_id`s sort as they were made). */
+let made = 0;
+const entryId = (at: Date) => `${at.toISOString()}-${String(made++ % 1e6).padStart(6, '0')}${randomBytes(3).toString('hex')}`;
+
 export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?: Logger): Trail {
   const build = (notes: readonly ChangeNote[]): AuditEntryData[] => {
     const at = now();
     return notes.map((n) => ({
-      _id: `${at.toISOString()}-${randomBytes(5).toString('hex')}`,
+      _id: entryId(at),
       at,
       by: { staffId: by.staffId, name: by.name, identity: by.identity },
       channel: by.channel,
@@ -206,7 +210,7 @@ export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?
     async changeMany(model, ids, write) {
       if (!ids.length) return write(() => carrying([]));
       const coll = model.collection.name;
-      const queued = `q:${now().toISOString()}-${randomBytes(5).toString('hex')}`;
+      const queued = `q:${entryId(now())}`;
       await AuditQueue.create({ _id: queued, coll, ids: [...ids], mode: 'carried', entries: [], at: now() });
       try {
         return await write((_id, notes) => carrying(build(notes)));
@@ -331,12 +335,17 @@ export async function findAudit(q: AuditQuery): Promise<{ entries: AuditEntryDat
   return { entries: rows.slice(0, size), more: rows.length > size };
 }
 
-/** One entry as a short line for a phone: `11-27 14:05 王行政 角色 张三：队员 → 队员、财务部（飞书）`. */
-export function auditLine(e: AuditEntryData, tz: string, opts: { record?: boolean } = {}): string {
+/**
+ * One entry as a short line for a phone: `11-27 14:05 王行政 角色 张三：队员 → 队员、财务部 [飞书]`;
+ * a record other than a person's is named after a dot (`指定宿舍队长 陈队长 · 城南宿舍`). On a
+ * person's own card `subject: false` leaves their name out.
+ */
+export function auditLine(e: AuditEntryData, tz: string, opts: { subject?: boolean } = {}): string {
   const when = formatDateTime(e.at, tz).slice(5);
-  const about = opts.record === false ? '' : ` ${e.subject?.name || e.record.label || e.record.id}`;
+  const who = opts.subject === false ? '' : e.subject?.name && e.subject.name !== e.record.label ? ` ${e.subject.name}` : e.record.type === 'staff' ? ` ${e.record.label || e.record.id}` : '';
+  const record = e.record.type === 'staff' ? '' : ` · ${e.record.label || e.record.id}`;
   const change = e.from || e.to ? `：${e.from || '无'} → ${e.to || '无'}` : '';
   const note = e.note ? `（${e.note}）` : '';
   const via = CHANNEL_LABELS[e.channel] ?? e.channel;
-  return `${when} ${e.by.name || e.by.identity} ${e.what}${about}${change}${note} [${via}]`;
+  return `${when} ${e.by.name || e.by.identity} ${e.what}${who}${record}${change}${note} [${via}]`;
 }

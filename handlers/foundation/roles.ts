@@ -1,9 +1,8 @@
-import type { BotContext, Services, StaffContext } from '../../src/core/context.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
 import { trailOf, type AuditPerson, type ChangeNote, type Trail } from '../../src/core/audit-trail.ts';
 import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { APPROVING_ROLES, GRANT_CONFIRMERS, parseRoles, roleNames } from '../../src/core/roles.ts';
-import { echo } from '../../src/core/text.ts';
+import { APPROVING_ROLES, GRANT_CONFIRMERS, roleNames } from '../../src/core/roles.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, Channel, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';

@@ -230,9 +230,14 @@ export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   }
   const said = await changeActive(ctx, s, active === 'true');
   const now = (await Staff.findById(staffId).lean()) as StaffLean;
-  if (now.active !== s.active) await ctx.updateCard(await staffCard(ctx, now, `${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`));
-  // the answer lists what a disabled person still holds, so it is a message, not a short toast
-  await ctx.reply(said);
+  if (now.active === s.active) {
+    await ctx.toast(said);
+    return;
+  }
+  // what a disabled person still holds goes under the card, shown in place of the one clicked
+  const held = said.split('\n').slice(1);
+  await ctx.updateCard(await staffCard(ctx, now, [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n')));
+  await ctx.toast(now.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 
 /** Card button: 生成绑定码 */

@@ -4,6 +4,7 @@ import { Staff } from '../models/index.ts';
 import { nameBook } from '../core/text.ts';
 import { commandLineActor, trailAs, type ChangeNote, type Trail } from '../core/audit-trail.ts';
 import { takeOnce } from '../core/once.ts';
+import { OnceKey } from '../models/index.ts';
 import { refusedGrants, rowNotes, same, type RosterSnapshot } from './grants.ts';
 import {
   normalizeHeader,
@@ -206,6 +207,7 @@ export interface ImportResult {
 }
 
 const BATCH = 500;
+const ROSTER_CLAIM = 'roster import';
 
 type StaffSnapshot = RosterSnapshot;
 
@@ -299,8 +301,11 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   for (let i = 0; i < updates.length; i += BATCH) {
     const batch = updates.slice(i, i + BATCH);
     for (const u of batch) {
-      // someone changed this person's roles or status in chat since we read them: read again
-      if (u.claim && !(await takeOnce(u.claim, 'roster import'))) throw new Error(`staff ${u.phone} changed during the roster import; run it again`);
+      // the version claim a chat change would make (transition()); one left by an earlier import
+      // that failed before writing is ours to use. Anyone else's: the person changed meanwhile.
+      if (u.claim && !(await takeOnce(u.claim, ROSTER_CLAIM)) && (await OnceKey.findById(u.claim).lean())?.by !== ROSTER_CLAIM) {
+        throw new Error(`staff ${u.phone} changed during the roster import; run it again`);
+      }
     }
     const res = await trail.changeMany(
       Staff,

@@ -4,6 +4,7 @@ import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/har
 import { AuditEntry, Identity, Staff } from '../../../src/models/index.ts';
 import { GrantRequest } from '../../../handlers/foundation/models.ts';
 import type { Role } from '../../../src/core/types.ts';
+import { importRoster } from '../../../src/roster/import.ts';
 import type { Bot } from '../../../src/bot.ts';
 
 /*
@@ -136,6 +137,13 @@ describe('#20.3 granting an approving role needs a second person', () => {
     expect(await say('chen', `确认授权 ${no}`)).toContain('已作废');
     expect(await rolesOf('zhang')).toEqual(['team_leader']);
     expect((await GrantRequest.findById(no).lean())!.status).toBe('void');
+  });
+
+  it('voids a grant when a roster import changed the person\'s roles after it was asked', async () => {
+    const no = grantNo(await say('wang', '设置角色 张三 财务部'))!;
+    await importRoster([{ name: '张三', phone: '13900000004', roles: ['team_leader'], post: '', dorm: '', active: true, note: '' }], { columns: ['name', 'phone', 'roles'] });
+    expect(await say('chen', `确认授权 ${no}`)).toContain('已作废');
+    expect(await rolesOf('zhang')).toEqual(['team_leader']);
   });
 
   it('tells the requester and the person when it is refused, with the reason', async () => {

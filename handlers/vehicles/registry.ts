@@ -80,7 +80,8 @@ export async function showVehicle(ctx: StaffContext): Promise<void> {
   const found = await vehicleFromArgs(ctx, '车辆 粤B12345');
   if (!found) return;
   const card = vehicleCard(found.v, await activePermitsFor(found.v._id));
-  const changes = await recentChanges(auditKey('vehicle', found.v._id), 3);
+  // the vehicle's history (permits revoked with their reasons…) is for those who manage it, not every driver
+  const changes = ctx.hasRole('general_affairs', 'chairman', 'admin') ? await recentChanges(auditKey('vehicle', found.v._id), 3) : [];
   if (changes.length) card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`));
   await ctx.reply(card);
 }

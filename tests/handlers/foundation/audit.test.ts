@@ -166,6 +166,8 @@ describe('#20 vehicles and permits', () => {
       ['吊销准驾证', '张司机', ['permit:ZJ-2026-001', `staff:${ids.siji}`, `vehicle:${PLATE}`]],
     ]);
     expect(await say('zong', `车辆 ${PLATE}`)).toMatch(/最近变更：[\s\S]*吊销准驾证/);
+    // a driver sees the vehicle, not who lost a permit and why
+    expect(await say('siji', `车辆 ${PLATE}`)).not.toContain('最近变更');
   });
 
   it('a vehicle registered, its drivers set, a shuttle set and cancelled, the vehicle retired', async () => {

@@ -8,6 +8,8 @@ import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientModels } from './models.ts';
 import { backfillClients } from './backfill.ts';
 import { clientHoldings } from './holdings.ts';
+import { clientDirectory } from '../complaints/api.ts';
+import { clientRecords } from './directory.ts';
 import { clientListImport } from './import.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
@@ -27,6 +29,9 @@ export const clients: Workflow = {
   models: clientModels,
   settings: clientSettings,
   staffHoldings: clientHoldings,
+  // a client's complaints show on its card and in its follow-ups; complaints are registered against its records
+  requires: ['complaints'],
+  extends: [clientDirectory.with(clientRecords)],
   imports: [clientListImport],
   // records from before the search text and the name key get them once
   start: async (services) => {

@@ -32,6 +32,9 @@ export interface StandinOptions {
   appSecret: string;
 }
 
+/** Another Lark service on the same domain (the long-connection endpoint): answers one request. */
+export type StandinRoute = (body: Record<string, unknown>, headers: IncomingHttpHeaders) => { status: number; json: unknown };
+
 export class LarkStandin {
   readonly requests: RecordedRequest[] = [];
   private server!: Server;
@@ -43,6 +46,7 @@ export class LarkStandin {
   private limits?: { perSecond: number; perChatPerSecond: number };
   private accepted: { at: number; to: string }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
+  private routes = new Map<string, StandinRoute>();
 
   private constructor(private readonly opts: StandinOptions) {}
 
@@ -95,6 +99,14 @@ export class LarkStandin {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Serves `method path` with `route`, recorded like any other request. Lark serves more than the
+   * Open API on the same domain: the long-connection endpoint (lark-ws-standin.ts) is one.
+   */
+  serve(method: string, path: string, route: StandinRoute): void {
+    this.routes.set(`${method} ${path}`, route);
   }
 
   /** The next send is answered 429 with `x-ogw-ratelimit-reset: resetSeconds`, as Lark does. */
@@ -188,6 +200,8 @@ export class LarkStandin {
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
+    const route = this.routes.get(`${method} ${path}`);
+    if (route) return route(body, headers);
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
         return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };

@@ -41,6 +41,19 @@ export const MESSAGE_DEADLINE_MS = 2500;
  */
 export const REPLAY_WINDOW_MS = 3600_000;
 
+/**
+ * Over the long connection the SDK pings every 2 minutes (Lark's ClientConfig.PingInterval). With
+ * no frame from Lark within this many seconds of a ping, the link is dead without having closed (a
+ * NAT or proxy dropped it): the SDK hangs up and reconnects. Unset, such a link lasts until TCP
+ * gives up, many minutes in which Lark's pushes reach nobody.
+ */
+export const WS_PONG_TIMEOUT_SECONDS = 10;
+
+/** Timing a test may shorten. */
+export interface LarkTuning {
+  pongTimeoutSeconds?: number;
+}
+
 export const UNSUPPORTED_HINT = '暂时只支持文字消息，请直接输入文字，例如：帮助';
 export const CARD_STOPPED_TOAST = '机器人正在重启，请稍后再点一次。';
 export const CARD_SLOW_TOAST = '已收到，正在处理…';
@@ -90,6 +103,7 @@ export class LarkReceiver implements Receiver {
   constructor(
     private readonly opts: LarkOptions,
     private readonly log: Logger,
+    private readonly tuning: LarkTuning = {},
   ) {
     this.log = log.child({ channel: 'lark' });
     this.client = new lark.Client({
@@ -134,11 +148,22 @@ export class LarkReceiver implements Receiver {
           this.log.warn({ reason: shape }, 'lark message event refused');
           return;
         }
+        // Lark pushes an event again unless it is handled within 3 s without throwing (its docs:
+        // 「3 秒内处理完成且不抛出异常」); the SDK ACKs a throw with code 500. So, as a webhook is
+        // answered 500/503, a message not recorded (failed, too slow, bot stopping) throws here:
+        // only a recorded one is ACKed as handled.
+        let result: Awaited<ReturnType<LarkReceiver['onMessage']>> | 'late';
         try {
-          await this.onMessage(data);
+          result = await this.withinDeadline(this.onMessage(data), MESSAGE_DEADLINE_MS, 'late lark event failed', { eventId: data.event_id });
         } catch (err) {
           this.fail(err, 'lark message event failed', { eventId: data.event_id });
+          throw new Error('lark message event failed; Lark will push it again');
         }
+        if (result === 'late') {
+          this.log.warn({ eventId: data.event_id }, 'lark message not recorded in time, asking Lark to push it again');
+          throw new Error('lark message not recorded in time; Lark will push it again');
+        }
+        if (result === 'stopped') throw new Error('stopping; Lark will push the message again');
       },
       'card.action.trigger': async (data: LarkCardActionData) => {
         const shape = cardPayloadProblem(data);
@@ -160,6 +185,7 @@ export class LarkReceiver implements Receiver {
       domain: toDomain(this.opts.domain),
       logger: sdkLogger(this.log),
       loggerLevel: lark.LoggerLevel.info,
+      wsConfig: { pingTimeout: this.tuning.pongTimeoutSeconds ?? WS_PONG_TIMEOUT_SECONDS },
       onReady: () => {
         this.wsReady = true;
         this.log.info('lark long connection ready');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import mongoose, { type Model } from 'mongoose';
 import { grpc, puppet as grpcPuppet } from 'wechaty-grpc';
 import type { Config } from '../config.ts';
-import { runningEmbedded } from '../db/connect.ts';
+import { DB_NAME, runningEmbedded } from '../db/connect.ts';
 import { redactUri } from '../logger.ts';
 
 /**
@@ -126,7 +126,7 @@ export async function withDatabase<T>(config: Config, use: (db: Db, label: strin
         fix: '正式部署请设 MONGODB_URI（见 docs/deploy.md）；用内置数据库的话，先启动机器人再运行 npm run doctor',
       };
     }
-    uri = `${running}guard_desk`;
+    uri = `${running}${DB_NAME}`;
   }
   const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 5000, connectTimeoutMS: 5000 });
   try {

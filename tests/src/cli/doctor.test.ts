@@ -1,6 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { PuppetServer } from 'wechaty-puppet-service';
@@ -188,6 +190,22 @@ describe('the database', () => {
     const name = uniqueDbName('doctor_empty');
     const [f] = named(await doctor({ MONGODB_URI: dbUri(name) }), '索引');
     expect(f).toMatchObject({ status: 'warn', detail: expect.stringContaining('空的') });
+  });
+
+  it('the embedded database: a warning while it is not running, and checked once the bot runs it', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'guard-desk-doctor-'));
+    try {
+      const [stopped] = named(await doctor({ MONGODB_URI: '', DATA_DIR: dataDir }), '数据库');
+      expect(stopped).toMatchObject({ status: 'warn', detail: expect.stringContaining('内置数据库') });
+      // what a running bot leaves for other commands to join: the server's address and its pid
+      mkdirSync(path.join(dataDir, 'ferretdb'));
+      writeFileSync(path.join(dataDir, 'ferretdb', 'endpoint.json'), JSON.stringify({ uri: inject('mongoUri'), pid: process.pid }));
+      const findings = await doctor({ MONGODB_URI: '', DATA_DIR: dataDir });
+      expect(named(findings, '数据库')[0]).toMatchObject({ status: 'ok', detail: expect.stringContaining('guard_desk') });
+      expect(named(findings, '数据库类型')[0]?.detail).toContain('FerretDB');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a database that does not answer', async () => {

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, redactUri, type Logger } from '../logger.ts';
+import { composition } from '../workflows.ts';
 
 /*
  * What the database commands (backup, restore) share: the bot's own settings, the same database
@@ -14,7 +15,7 @@ export const err = (line: string) => process.stderr.write(`${line}\n`);
 
 export function readConfig(): Config | undefined {
   try {
-    return loadConfig();
+    return loadConfig(process.env, composition.settings);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     err(e.message);

@@ -15,7 +15,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<number> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, composition.settings);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     out('✗ 配置：有变量不对，其他检查没有做');

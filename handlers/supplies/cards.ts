@@ -2,6 +2,7 @@ import type { Card, CardFormField } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { SupplyRequestRecord } from './models.ts';
 import { REQUEST_STATUS_LABELS, changeText, type ConfiguredItem, type ListChange, type ReportLine, type RequestStatus } from './rules.ts';
+import { requestSummary } from './confirm.ts';
 
 /** §4.1 the list of one post. */
 export function listCard(post: string, items: readonly ConfiguredItem[], note?: string): Card {
@@ -72,7 +73,7 @@ export function requestCard(q: RequestView): Card {
     color: 'orange',
     lines: requestLines(q),
     buttons: [
-      { label: '批准', action: 'supplies.approve', value, style: 'primary' },
+      { label: '批准', action: 'supplies.approve', value, style: 'primary', confirm: `${requestSummary(q)}。` },
       { label: '拒绝', action: 'supplies.refuseAsk', value, style: 'danger' },
     ],
     note: `也可发送：批准申领 ${q._id}，或 拒绝申领 ${q._id} 原因`,

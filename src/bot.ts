@@ -56,6 +56,7 @@ export class Bot {
       forms,
       routes,
       now,
+      extensions: opts.workflows.extensions,
       onError: errorHook(opts.log),
     };
     this.app = new BotApp(this.services.routes, this.services);

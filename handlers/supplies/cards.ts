@@ -2,7 +2,6 @@ import type { Card, CardFormField } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { SupplyRequestRecord } from './models.ts';
 import { REQUEST_STATUS_LABELS, changeText, type ConfiguredItem, type ListChange, type ReportLine, type RequestStatus } from './rules.ts';
-import { requestSummary } from './confirm.ts';
 
 /** §4.1 the list of one post. */
 export function listCard(post: string, items: readonly ConfiguredItem[], note?: string): Card {
@@ -164,4 +163,9 @@ export function summaryCard(s: SummaryView): Card {
       ...(s.pendingRequests ? [`待审批申领 ${s.pendingRequests} 项，发送「待批申领」查看`] : []),
     ],
   };
+}
+
+/** 「申领 WZ-…：万达广场 对讲机 2台」: what 批准 approves, as its confirmation names it. */
+export function requestSummary(q: Pick<RequestView, '_id' | 'post' | 'item' | 'quantity' | 'unit'>): string {
+  return `申领 ${q._id}：${q.post} ${q.item} ${q.quantity}${q.unit}`;
 }

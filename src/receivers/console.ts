@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { DateTime } from 'luxon';
 import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff } from '../models/index.ts';
 import { staffNamed } from '../roster/names.ts';
-import type { Clock } from '../core/clock.ts';
+import { moveClock, type ConsoleClock } from './console-clock.ts';
 import { isDuplicateKey } from '../core/once.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
 import { TEXT_ONLY, type Attachment, type ChannelSender, type ChatInfo, type EventSink, type Outgoing, type Receiver, type Role, type SentRef, type Target } from '../core/types.ts';
+
+export { parseConsoleTime, type ConsoleClock } from './console-clock.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -32,14 +33,6 @@ const META_HELP = [
   '  :quit            退出（也可按 Ctrl+D）',
   '多行消息：行末写 \\ 接着写下一行；或单独一行 """ 开始、再一行 """ 结束（粘贴表格、一条消息写完的表单）。',
 ].join('\n');
-
-/** What the console needs of the bot to move its clock (`:time`); main.ts attaches it. */
-export interface ConsoleClock {
-  clock: Clock;
-  timezone: string;
-  /** Runs each scheduled job whose slot fell between the two times (Scheduler.runDue); their descriptions. */
-  runDue(from: Date, to: Date): Promise<string[]>;
-}
 
 export interface ConsoleOptions {
   /**
@@ -270,37 +263,13 @@ export class ConsoleReceiver implements Receiver {
     if (this.sink) await this.deliver(this.sink, '', [{ kind: 'image', ref: `console:${name}`, name }]);
   }
 
-  /**
-   * `:time 22:00` moves the bot's clock to today 22:00 (BOT_TIMEZONE) and runs what was due in
-   * between, as if that time had passed: the roll call can be tried during the day. `:time 现在`
-   * goes back to the wall clock; `:time` alone says what time the bot reads.
-   */
+  /** `:time …`: src/receivers/console-clock.ts. */
   private async setTime(arg: string): Promise<void> {
     if (!this.time) {
       this.print('这个控制台不能调时间。');
       return;
     }
-    const { clock, timezone } = this.time;
-    const show = (d: Date) => DateTime.fromJSDate(d, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
-    if (!arg) {
-      this.print(`机器人时间：${show(clock.now())}${clock.offset ? `（${offsetText(clock.offset)}；:time 现在 拨回）` : '（实际时间）'}`);
-      return;
-    }
-    if (['现在', 'now', '实际', 'reset'].includes(arg)) {
-      clock.reset();
-      this.print(`已拨回实际时间：${show(clock.now())}。`);
-      return;
-    }
-    const at = parseConsoleTime(arg, clock.now(), timezone);
-    if (!at) {
-      this.print('时间请写成 22:00，或 2026-12-01 09:00。');
-      return;
-    }
-    const from = clock.now();
-    clock.setTo(at);
-    this.print(`机器人时间拨到 ${show(at)}（${offsetText(clock.offset)}）。到点的定时任务现在运行：`);
-    const ran = await this.time.runDue(from, at);
-    this.print(ran.length ? `已运行：${ran.join('；')}。` : at.getTime() < from.getTime() ? '时间往回拨，没有运行定时任务。' : '这段时间没有到点的定时任务。');
+    await moveClock(this.time, arg, (line) => this.print(line));
   }
 
   /** Acting as someone binds the console identity `console:<staffId>` to them (the console is trusted). */
@@ -397,31 +366,4 @@ export class ConsoleReceiver implements Receiver {
 
 function indent(body: string): string {
   return body.replace(/\n/g, '\n   ');
-}
-
-/** 「快 11 小时 50 分」 / 「慢 2 小时」: how far the console's clock is from the wall clock. */
-function offsetText(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  const span = `${h ? `${h} 小时` : ''}${m || !h ? ` ${m} 分` : ''}`.trim();
-  return `比实际${ms >= 0 ? '快' : '慢'} ${span}`;
-}
-
-/** `22:00` (today), `2026-12-01 09:00`, `12-01 09:00` in `tz`; undefined otherwise. */
-export function parseConsoleTime(text: string, now: Date, tz: string): Date | undefined {
-  const m = /^(?:(?:(\d{4})-)?(\d{1,2})-(\d{1,2})\s+)?(\d{1,2})[:：](\d{2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const today = DateTime.fromJSDate(now, { zone: tz });
-  const at = DateTime.fromObject(
-    {
-      year: m[1] ? Number(m[1]) : today.year,
-      month: m[2] ? Number(m[2]) : today.month,
-      day: m[3] ? Number(m[3]) : today.day,
-      hour: Number(m[4]),
-      minute: Number(m[5]),
-    },
-    { zone: tz },
-  );
-  return at.isValid && Number(m[4]) < 24 ? at.toJSDate() : undefined;
 }

@@ -225,6 +225,8 @@ export class ConsoleReceiver implements Receiver {
   }
 
   private async meta(line: string): Promise<void> {
+    // someone imported or added meanwhile can be switched to, and sent to, at once
+    await this.syncEveryone();
     const [cmd, ...rest] = line.slice(1).split(/\s+/);
     const arg = rest.join(' ').trim();
     switch (cmd) {

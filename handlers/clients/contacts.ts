@@ -4,7 +4,7 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, tidyText, typedTail } from '../../src/core/text.ts';
+import { normalizeText, tidyText, typedTail, echo } from '../../src/core/text.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
@@ -30,7 +30,7 @@ function parseContactDay(input: string, ctx: BotContext): FieldResult {
   const now = ctx.services.now();
   const tz = ctx.services.config.timezone;
   const day = resolveDate(input, now, tz);
-  if (!day) return { ok: false, error: `日期「${input}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
+  if (!day) return { ok: false, error: `日期「${echo(input)}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
   if (day > dayOf(now, tz)) return { ok: false, error: '日期不能晚于今天：请在联系之后再记录。' };
   return { ok: true, value: day };
 }

@@ -6,6 +6,7 @@ import { clientByName, createClient, saveClient, type Person } from './store.ts'
 import { mayOwn, type ClientFields } from './rules.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { FileImport } from '../../src/core/imports.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * The client list import (I.2.8 客户信息资料库), by the roster import's rules: CSV or XLSX, header in
@@ -24,8 +25,8 @@ export async function resolveOwners(entries: readonly ClientEntry[]): Promise<{ 
     // 「张 三」 is 张三 (core nameKey); the owner is recorded by the roster's spelling
     const found = await staffNamed(n, { active: true }, 2);
     if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
-    else if (found.length > 1) problem.set(n, `负责人「${n}」有重名，请先在人员里区分`);
-    else problem.set(n, found.length ? `负责人「${n}」不是客服部或队长` : `负责人「${n}」不在人员名单里（或已停用）`);
+    else if (found.length > 1) problem.set(n, `负责人「${echo(n)}」有重名，请先在人员里区分`);
+    else problem.set(n, found.length ? `负责人「${echo(n)}」不是客服部或队长` : `负责人「${echo(n)}」不在人员名单里（或已停用）`);
   }
   const errors = entries.filter((e) => e.input.owner && problem.has(e.input.owner)).map((e) => ({ row: e.row, message: `第 ${e.row} 行：${problem.get(e.input.owner!)}` }));
   return { owners, errors };

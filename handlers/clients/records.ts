@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, typedTail } from '../../src/core/text.ts';
+import { normalizeText, typedTail, echo } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
@@ -26,10 +26,10 @@ async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true;
     return { ok: false, error: '负责人须是客服部或队长。' };
   }
   const staff = await staffNamed(t, { active: true });
-  if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${t}」，请先在人员里区分姓名。` };
+  if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${echo(t)}」，请先在人员里区分姓名。` };
   const s = staff[0];
-  if (!s) return { ok: false, error: `人员名单里没有「${t}」（或已停用），请写负责人的姓名。` };
-  if (!mayOwn(s.roles as Role[])) return { ok: false, error: `「${t}」不是客服部或队长，不能做客户负责人。` };
+  if (!s) return { ok: false, error: `人员名单里没有「${echo(t)}」（或已停用），请写负责人的姓名。` };
+  if (!mayOwn(s.roles as Role[])) return { ok: false, error: `「${echo(t)}」不是客服部或队长，不能做客户负责人。` };
   return { ok: true, owner: { staffId: String(s._id), name: s.name } };
 }
 
@@ -185,7 +185,7 @@ export async function editClient(ctx: BotContext): Promise<void> {
     const key = labels[m[1]!] ?? CLIENT_SHEET.aliases[m[1]!.replace(/\s+/g, '')];
     const field = editClientForm.fields.find((f) => f.key === key);
     if (!field) {
-      errors.push(`「${m[1]}」不是客户档案的字段`);
+      errors.push(`「${echo(m[1] ?? '')}」不是客户档案的字段`);
       continue;
     }
     const res = await field.parse!(m[2]!.trim() || CLEAR, ctx);
@@ -245,7 +245,7 @@ export async function listClients(ctx: BotContext): Promise<void> {
       query['owner.staffId'] = ctx.sender?.staffId ?? '-';
       label.push('我负责的');
     } else {
-      await ctx.reply(`「${w}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
+      await ctx.reply(`「${echo(w)}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
       return;
     }
   }

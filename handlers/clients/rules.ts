@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
-import { findPhones, maskPhone, maskPhonesIn, phoneText } from '../../src/core/text.ts';
+import { findPhones, maskPhone, maskPhonesIn, phoneText, echo } from '../../src/core/text.ts';
 
 /*
  * The rulebook's client rules (Ch.10 I–II, 客户管理制度) as pure functions named after their clause.
@@ -79,12 +79,12 @@ export function parseContacts(text: string): { ok: true; contacts: Contact[] } |
     const rest = hit ? `${part.slice(0, hit.start)} ${part.slice(hit.end)}` : part;
     const words: string[] = [];
     for (const tok of rest.split(/\s+/).filter(Boolean)) {
-      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${part}」里的电话「${tok}」不对：请填 11 位手机号或带区号的座机。` };
+      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${echo(part)}」里的电话「${echo(tok)}」不对：请填 11 位手机号或带区号的座机。` };
       words.push(tok);
     }
     const [name = '', ...title] = words;
-    if (!name) return { ok: false, error: `「${part}」缺少联系人姓名。${CONTACTS_HINT}` };
-    if (name.length > 20 || title.join(' ').length > 20) return { ok: false, error: `「${part}」太长：姓名和职务各不超过 20 字。` };
+    if (!name) return { ok: false, error: `「${echo(part)}」缺少联系人姓名。${CONTACTS_HINT}` };
+    if (name.length > 20 || title.join(' ').length > 20) return { ok: false, error: `「${echo(part)}」太长：姓名和职务各不超过 20 字。` };
     contacts.push({ name, title: title.join(' '), phone });
   }
   return { ok: true, contacts };
@@ -98,7 +98,7 @@ export function formatContacts(contacts: readonly Contact[], fullPhone: boolean)
 export function parsePosts(text: string): { ok: true; posts: string[] } | { ok: false; error: string } {
   const posts = [...new Set(text.split(/[、,，;；\s]+/).map((p) => p.trim()).filter(Boolean))];
   const long = posts.find((p) => p.length > 40);
-  return long ? { ok: false, error: `驻点名称「${long}」太长（最多 40 字）。` } : { ok: true, posts };
+  return long ? { ok: false, error: `驻点名称「${echo(long)}」太长（最多 40 字）。` } : { ok: true, posts };
 }
 
 // ── I.2.5 / I.2.7 cadence: phone follow-ups and visits ──
@@ -333,8 +333,8 @@ export function parsePromises(text: string, now: Date, tz: string): { ok: true; 
     const found = [...line.matchAll(DAY_IN_TEXT)].at(-1);
     const day = found ? parseDueDay(found[0], now, tz) : undefined;
     const what = found ? (line.slice(0, found.index) + line.slice(found.index! + found[0].length)).replace(/(截止日期|截止|期限|到期|完成)?[\s,，:：]*$/, '').replace(/^[\s,，:：]+/, '').trim() : '';
-    if (!day || !what) return { ok: false, error: `承诺「${line}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
-    if (day < today) return { ok: false, error: `承诺「${what}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
+    if (!day || !what) return { ok: false, error: `承诺「${echo(line)}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
+    if (day < today) return { ok: false, error: `承诺「${echo(what)}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
     if (what.length > 100) return { ok: false, error: `承诺「${what.slice(0, 20)}…」太长（最多 100 字）。` };
     items.push({ text: what, dueDay: day });
   }

@@ -5,6 +5,7 @@ import { parseDateTime } from '../../src/core/dates.ts';
 import type { ClaimItem } from '../reimbursements/rules.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
 import type { Costs, PermitRecord, TripRecord } from './models.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * The rulebook's §3.4 (车辆管理) as pure functions named after what each clause says. Messages are
@@ -238,8 +239,8 @@ export function accidentNeedsResend(a: { status: string; reportedAt: Date }, now
  */
 export function parseOccurred(input: string, now: Date, tz: string): { ok: true; value: string } | { ok: false; error: string } {
   const at = parseDateTime(input, now, tz);
-  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${input}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
-  if (!at) return { ok: false, error: `发生时间「${input}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
+  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${echo(input)}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
+  if (!at) return { ok: false, error: `发生时间「${echo(input)}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
   const moment = DateTime.fromJSDate(at, { zone: tz });
   if (at > now) return { ok: false, error: `发生时间 ${moment.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对（昨天发生的请写「昨天 22:30」）。` };
   return { ok: true, value: moment.toISO()! };

@@ -2,11 +2,12 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { silentLog } from '../helpers/harness.ts';
-import { startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { LARK_LIMITS_DOC, findButtonValue, renderedText, type RecordedRequest } from '../helpers/lark-standin.ts';
+import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
+import { LARK_LIMITS_DOC, findButtonValue, formAsShown, renderedText, type RecordedRequest } from '../helpers/lark-standin.ts';
 import { Outbox, RateLimitedError } from '../../src/core/outbox.ts';
 import { CardTooLargeError } from '../../src/receivers/lark/index.ts';
 import type { Card, Target } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
 
 /*
  * Lark's limits, met through the stand-in, which refuses what Lark refuses with Lark's codes: cards
@@ -173,4 +174,25 @@ describe('Lark rate limits', () => {
     expect(bot.standin.limitRefusals).toBe(0);
     expect(peak(bot.standin.sent().map((r) => r.at), 2000)).toBeLessThanOrEqual(40);
   }, 30_000);
+});
+
+describe('a 10,000-character form value on Lark', () => {
+  it('is refused at its field and shown again cut to the field’s limit, not echoed into a 10 KB card', async () => {
+    await bot.say(ADMIN, '添加人员');
+    const [form] = bot.standin.cards(p2p(ADMIN));
+    const submit = findButtonValue(form!.card, 'form.submit')!;
+    const huge = '张'.repeat(10_000);
+    const toast = await bot.click(ADMIN, form!.messageId, submit, { name: huge, phone: '13900000002', roles: '队员', post: huge, dorm: '' });
+    expect(toast).toContain('红字');
+    const patch = bot.standin.patches(form!.messageId).at(-1)!;
+    expect(patch.status).toBe(200);
+    expect(bytes(patch)).toBeLessThan(6 * 1024);
+    const shown = formAsShown(patch.content!) as Record<string, string>;
+    expect(Array.from(shown.name!).length).toBeLessThanOrEqual(20);
+    expect(Array.from(shown.post!).length).toBeLessThanOrEqual(40);
+    const seen = renderedText(patch.content!);
+    expect(seen).toContain('姓名太长了（最多 20 字）');
+    expect(seen).toContain('驻点太长了（最多 40 字）');
+    expect(await Staff.countDocuments()).toBe(0);
+  });
 });

@@ -81,6 +81,15 @@ describe('Lark card size', () => {
     expect(uuid.messageId).toBeDefined();
   });
 
+  it('a card in more parts than a chat takes in a second: a part refused (230020) is sent again alone, none twice', async () => {
+    bot.standin.enforceLimits(50, 5);
+    await bot.bot.services.outbox.send({ channel: 'lark', chatId: 'oc_parts' }, { title: '长卡片', lines: longLines(3500) });
+    const titles = bot.standin.cards('oc_parts').map((c) => renderedText(c.card).split('\n')[0]!);
+    expect(titles.length).toBeGreaterThan(5);
+    expect(bot.standin.chatLimitRefusals).toBeGreaterThan(0);
+    expect(titles).toEqual(titles.map((_, i) => `长卡片（${i + 1}/${titles.length}）`));
+  }, 30_000);
+
   it('a form card too big to split is not sent, and the error says why', async () => {
     const options = Array.from({ length: 1500 }, (_, i) => ({ label: `${i + 1}. ${'长长的名字'.repeat(4)}`, value: String(i + 1) }));
     const form: Card = { title: '大表单', lines: [], form: { action: 'x.submit', fields: [{ key: 'who', label: '谁', options }] } };

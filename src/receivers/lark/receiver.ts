@@ -269,13 +269,24 @@ export class LarkReceiver implements Receiver {
     if (parts.length > 1) this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
     let messageId: string | undefined;
     for (const [i, part] of parts.entries()) {
-      const res = await this.call('send', () =>
-        this.client.im.message.create({
-          params: { receive_id_type: receiveIdType },
-          data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
-        }),
-      );
-      messageId = res.data?.message_id;
+      const create = () =>
+        this.call('send', () =>
+          this.client.im.message.create({
+            params: { receive_id_type: receiveIdType },
+            data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
+          }),
+        );
+      // the first part's refusal is the outbox's to wait out; a later part waits here, so the parts
+      // already sent are not sent again (a send without a uuid would repeat them)
+      for (;;) {
+        try {
+          messageId = (await create()).data?.message_id;
+          break;
+        } catch (err) {
+          if (i === 0 || !(err instanceof RateLimitedError)) throw err;
+          await new Promise((r) => setTimeout(r, err.retryAfterMs));
+        }
+      }
     }
     return { channel: 'lark', messageId };
   }

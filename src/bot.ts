@@ -53,6 +53,7 @@ export class Bot {
       forms,
       routes: opts.routes ?? opts.workflows.routes,
       now: opts.now ?? (() => new Date()),
+      extensions: opts.workflows.extensions,
       onError: errorHook(opts.log),
     };
     this.app = new BotApp(this.services.routes, this.services);

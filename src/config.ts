@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { emptyToUndefined, intIn, optionalString, type SettingsSlice } from './core/settings.ts';
-import { installedSettings } from './workflows.ts';
 
 /**
  * Every setting the bot reads, parsed once at start-up. A bad value stops the bot with a message
@@ -73,8 +72,13 @@ const coreSchema = z.object(coreShape);
 
 export type RawConfig = z.infer<typeof coreSchema>;
 
-/** Every variable the bot reads with these workflows installed (docs/configuration.md and .env.example list each one). */
-export function configVariables(slices: readonly SettingsSlice[] = installedSettings): string[] {
+/**
+ * Every variable the bot reads with these workflows installed (docs/configuration.md and
+ * .env.example list each one). The slices come from the caller (`composition.settings`): this file
+ * never imports the composition, since every workflow imports the Config type through
+ * src/core/context.ts.
+ */
+export function configVariables(slices: readonly SettingsSlice[]): string[] {
   return [...Object.keys(coreShape), ...slices.flatMap((s) => Object.keys(s.shape))];
 }
 
@@ -125,8 +129,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment (injectable for tests). Throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, slices: readonly SettingsSlice[] = installedSettings): Config {
+/**
+ * Parses the environment with the installed workflows' settings (`composition.settings`). Throws
+ * ConfigError naming every bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, slices: readonly SettingsSlice[]): Config {
   const fixes: Record<string, string> = { ...FIXES, ...Object.assign({}, ...slices.map((s) => s.fixes)) };
   const schema = z.object(Object.assign({}, coreShape, ...slices.map((s) => s.shape)) as typeof coreShape);
   const parsed = schema.safeParse(env);

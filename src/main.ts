@@ -13,7 +13,7 @@ import { composition } from './workflows.ts';
 
 function readConfig(): Config {
   try {
-    return loadConfig();
+    return loadConfig(process.env, composition.settings);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nFix the variables above in .env or the environment, then start again. See docs/configuration.md.\n`);

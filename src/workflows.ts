@@ -30,4 +30,3 @@ export const installed: readonly Installed[] = [
 ];
 
 export const composition = compose(installed);
-export const installedSettings = composition.settings;

@@ -1,19 +1,12 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import { Complaint } from '../complaints/models.ts';
-import { complaintsOf } from '../complaints/by-client.ts';
-import { STATUS_LABELS as COMPLAINT_STATUS } from '../complaints/rules.ts';
-import { clientButtons, clientCard, type ClientCardData, type ComplaintView, type LogView, type PromiseView } from './cards.ts';
+import { openComplaintsOf } from '../complaints/api.ts';
+import { clientButtons, clientCard, type ClientCardData, type LogView, type PromiseView } from './cards.ts';
 import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
-import { loadClient, searchClients, type Person } from './store.ts';
+import { loadClient, searchClients } from './store.ts';
 import { echo } from '../../src/core/text.ts';
-
-/** The person acting, as recorded in the change history and the logs. */
-export function actor(ctx: BotContext): Person {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
-}
 
 export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): boolean {
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
@@ -23,12 +16,12 @@ export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): b
 export async function cardData(c: ClientRecord, logs = 5): Promise<ClientCardData> {
   const id = String(c._id);
   const [complaints, logDocs, promises] = await Promise.all([
-    Complaint.find({ ...complaintsOf({ id, name: c.name }), status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean(),
+    openComplaintsOf({ id, name: c.name }),
     ClientLog.find({ clientId: id }).sort({ at: -1 }).limit(logs).lean(),
     ClientPromise.find({ clientId: id, status: 'open' }).sort({ dueDay: 1 }).lean(),
   ]);
   return {
-    complaints: complaints.map((x): ComplaintView => ({ _id: String(x._id), status: x.status, label: COMPLAINT_STATUS[x.status as keyof typeof COMPLAINT_STATUS] })),
+    complaints,
     logs: logDocs,
     // the card is the client's own: its promises need not repeat its name
     promises: promises.map((p) => ({ ...p, clientName: undefined })),

@@ -1,10 +1,7 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormField } from '../../src/core/forms.ts';
 import { isNoneWord } from '../../src/core/text.ts';
-import { dueFollowUpsOf, type ClientRef, type DueFollowUp } from '../complaints/by-client.ts';
-import { loadComplaint } from '../complaints/common.ts';
-import { recordFollowUp } from '../complaints/followup.ts';
-import { canFollowUp, parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
+import { canFollowUp, dueFollowUpsOf, loadComplaint, parseComplaintNumber, parseSatisfied, recordFollowUp, type ClientRef, type DueFollowUp } from '../complaints/api.ts';
 import type { ClientRecord } from './models.ts';
 import { dayOf, endOfDay } from './rules.ts';
 

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { parseComplaintNumber, parseSatisfied } from '../complaints/rules.ts';
+import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
 import { normalizeText, tidyText, typedTail, echo } from '../../src/core/text.ts';
@@ -10,7 +10,8 @@ import type { Attachment } from '../../src/core/types.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
-import { actor, clientFromAction, findOneClient } from './common.ts';
+import { clientFromAction, findOneClient } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import { maskPhonesIn } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';

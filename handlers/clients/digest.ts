@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import { Complaint } from '../complaints/models.ts';
+import { plannedFollowUps } from '../complaints/api.ts';
 import { formatDate } from '../../src/core/numbering.ts';
 import { promiseLine, type PromiseView } from './cards.ts';
 import { Client, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
@@ -103,13 +103,11 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   }
 
   // III.3.1.10: read from the complaint records; the complaint workflow logs and closes them
-  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 }).lean();
-  for (const c of following) {
-    const next = c.followUps.find((f) => !f.doneAt);
-    if (!next || dayOf(next.dueAt, tz) > today) continue;
+  for (const f of await plannedFollowUps()) {
+    if (dayOf(f.dueAt, tz) > today) continue;
     // older complaints know their client by name only
-    const owner = (c.clientId ? ownerById.get(c.clientId) : undefined) ?? ownerByName.get(c.clientName) ?? (c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null);
-    listOf(owner).complaints.push({ complaintId: String(c._id), clientName: c.clientName, seq: next.seq, dueDay: dayOf(next.dueAt, tz) });
+    const owner = (f.clientId ? ownerById.get(f.clientId) : undefined) ?? ownerByName.get(f.clientName) ?? f.acceptedBy;
+    listOf(owner).complaints.push({ complaintId: f.complaintId, clientName: f.clientName, seq: f.seq, dueDay: dayOf(f.dueAt, tz) });
   }
 
   const byDue = (a: FollowItem, b: FollowItem) => a.dueDay.localeCompare(b.dueDay) || a.clientName.localeCompare(b.clientName, 'zh');

@@ -7,6 +7,8 @@ import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientModels } from './models.ts';
 import { backfillClients } from './backfill.ts';
+import { clientDirectory } from '../complaints/api.ts';
+import { clientRecords } from './directory.ts';
 import { clientListImport } from './import.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
@@ -25,6 +27,9 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
+  // a client's complaints show on its card and in its follow-ups; complaints are registered against its records
+  requires: ['complaints'],
+  extends: [clientDirectory.with(clientRecords)],
   imports: [clientListImport],
   // records from before the search text and the name key get them once
   start: async (services) => {

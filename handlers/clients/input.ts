@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldResult } from '../../src/core/forms.ts';
-import { parseClientPhone } from '../complaints/rules.ts';
+import { parsePhoneNumber } from '../../src/core/text.ts';
 import { CONTACTS_HINT, STATUS_HINT, parseCadenceDays, parseContacts, parsePosts, statusFromWords, type Contact, type ClientStatus } from './rules.ts';
 import { echo } from '../../src/core/text.ts';
 
@@ -19,7 +19,7 @@ export const clientFieldSchemas = {
     .trim()
     .transform((v, ctx) => {
       if (!v) return '';
-      const p = parseClientPhone(v);
+      const p = parsePhoneNumber(v);
       if (!p) {
         ctx.addIssue({ code: 'custom', message: `电话「${echo(v)}」不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）` });
         return z.NEVER;

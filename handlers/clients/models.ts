@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
 import { CLIENT_STATUSES } from './rules.ts';
+import { personSchema } from '../../src/core/audit.ts';
 
 /*
  * 客户管理 (Ch.10 I–II). The client record is owned here; complaint registration (Ch.10 III) picks
@@ -7,8 +8,6 @@ import { CLIENT_STATUSES } from './rules.ts';
  * an edit, an import and a logged visit that meet never write over each other on FerretDB. No index
  * option FerretDB rejects (TTL, sparse, partial, text): search reads `searchText` with a regex.
  */
-
-const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
 
 const contactSchema = new Schema(
   { name: { type: String, required: true }, title: { type: String, default: '' }, phone: { type: String, default: '' } },

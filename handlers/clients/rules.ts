@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
 import { findPhones, maskPhone, maskPhonesIn, phoneText, echo } from '../../src/core/text.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
  * The rulebook's client rules (Ch.10 I–II, 客户管理制度) as pure functions named after their clause.
@@ -346,10 +347,9 @@ export function promiseInList(dueDay: string, now: Date, tz: string, leadDays: n
   return addDays(dayOf(now, tz), leadDays) >= dueDay;
 }
 
-/** A 承诺 number as people type it: CN-20261127-003, cn20261127003, 20261127-3. */
+/** A 承诺 number as people type it: CN-20261127-003, cn20261127003, 20261127-3 (src/core/numbering.ts). */
 export function parsePromiseNumber(text: string): string | undefined {
-  const m = /^(?:CN)?-?(\d{8})-?(\d{1,4})$/.exec(text.trim().toUpperCase());
-  return m ? `CN-${m[1]}-${m[2]!.padStart(3, '0')}` : undefined;
+  return parseRecordNumber('CN', text)?.number;
 }
 
 function latest(...dates: (Date | null | undefined)[]): Date | undefined {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../../src/config.ts';
 import { defineSettings, emptyToUndefined, intIn, timeOfDay } from '../../src/core/settings.ts';
-import { complaintSettings } from '../complaints/settings.ts';
+import { csHeadPhonesOf as complaintsCsHead } from '../complaints/api.ts';
 import { dailyCron, type CadenceDefaults } from './rules.ts';
 
 /*
@@ -55,5 +55,5 @@ export function clientSettingsOf(config: Config): ClientSettings {
 
 /** The customer-service head(s) by phone; empty = every 客服部 member. */
 export function csHeadPhonesOf(config: Config): string[] {
-  return complaintSettings.of(config).csHeadPhones;
+  return complaintsCsHead(config);
 }

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { escapeRegex, nameKey, normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
-import { renameClientOnComplaints } from '../complaints/by-client.ts';
+import { renameClientOnComplaints } from '../complaints/api.ts';
 import { Client, ClientName, type ClientRecord } from './models.ts';
 import { diffClient, type Change, type ClientFields, type ClientStatus, type Contact, type ContactKind } from './rules.ts';
 

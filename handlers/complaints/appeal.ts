@@ -1,7 +1,8 @@
 import type { StaffContext } from '../../src/core/context.ts';
 import { typedTail } from '../../src/core/text.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { actor, applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord } from './models.ts';
 import {
   canAppeal,

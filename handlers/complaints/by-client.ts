@@ -1,11 +1,12 @@
 import { transition } from '../../src/core/transition.ts';
 import { Complaint, type ComplaintRecord, type Person } from './models.ts';
-import { nextFollowUp } from './rules.ts';
+import { STATUS_LABELS, nextFollowUp } from './rules.ts';
 
 /*
- * A client's complaints, for the clients workflow (its card, its 跟进 / 拜访, a rename). Complaints
- * keep the client's id since it was kept; older ones are known by the name they were registered
- * with, which a rename carries over. Nothing here imports the clients workflow (it imports this).
+ * A client's complaints, for the clients workflow (its card, its 跟进 / 拜访, its daily lists, a
+ * rename), through api.ts. Complaints keep the client's id since it was kept; older ones are known
+ * by the name they were registered with, which a rename carries over. Nothing here imports the
+ * clients workflow (it imports this).
  */
 
 export interface ClientRef {
@@ -55,5 +56,32 @@ export async function dueFollowUpsOf(client: ClientRef, by: Date): Promise<DueFo
   return open.flatMap((c) => {
     const next = nextFollowUp(c.followUps);
     return next && next.dueAt <= by ? [{ complaintId: c._id, seq: next.seq, dueAt: next.dueAt }] : [];
+  });
+}
+
+/** The client's complaints not closed, latest first (at most 10), with their status as staff read it. */
+export async function openComplaintsOf(client: ClientRef): Promise<{ _id: string; status: string; label: string }[]> {
+  const open = await Complaint.find({ ...complaintsOf(client), status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean<Pick<ComplaintRecord, '_id' | 'status'>[]>();
+  return open.map((x) => ({ _id: String(x._id), status: x.status, label: STATUS_LABELS[x.status] }));
+}
+
+export interface PlannedFollowUp {
+  complaintId: string;
+  clientId: string;
+  clientName: string;
+  /** Who registered the complaint: the list it goes to when the client has no owner. */
+  acceptedBy: Person | null;
+  seq: number;
+  dueAt: Date;
+}
+
+/** §3.1.10 the next planned follow-up of every complaint being followed up, done or due, for the daily lists. */
+export async function plannedFollowUps(): Promise<PlannedFollowUp[]> {
+  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 }).lean<ComplaintRecord[]>();
+  return following.flatMap((c) => {
+    const next = c.followUps.find((f) => !f.doneAt);
+    if (!next) return [];
+    const acceptedBy = c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null;
+    return [{ complaintId: String(c._id), clientId: c.clientId, clientName: c.clientName, acceptedBy, seq: next.seq, dueAt: next.dueAt }];
   });
 }

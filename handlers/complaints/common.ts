@@ -1,5 +1,6 @@
 import { formatFen } from '../../src/core/money.ts';
 import { complaintSettings } from './settings.ts';
+import { actor } from '../../src/core/audit.ts';
 import type { StaffContext, Services } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
@@ -24,11 +25,6 @@ export type { Person, FollowUp };
 
 export async function loadComplaint(id: string): Promise<ComplaintRecord | null> {
   return Complaint.findById(id).lean<ComplaintRecord>();
-}
-
-/** The person acting, as recorded in the audit trail. */
-export function actor(ctx: StaffContext): Person {
-  return { staffId: ctx.sender.staffId ?? '', name: ctx.sender.name };
 }
 
 export const has = (ctx: StaffContext) => (role: Role) => ctx.hasRole(role);

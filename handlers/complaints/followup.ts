@@ -1,5 +1,6 @@
 import type { StaffContext } from '../../src/core/context.ts';
-import { actor, applyStep, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { applyStep, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord } from './models.ts';
 import { canFollowUp, closingBlocker, isEarly, nextFollowUp } from './rules.ts';
 

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
  * Client complaints (客户投诉, rulebook Ch.10 III). One document per complaint, keyed by its
@@ -18,18 +19,6 @@ export const APPEAL_STATUSES = ['pending', 'upheld', 'changed'] as const;
 // strings default to '' rather than being required: mongoose's `required` refuses an empty string
 const text = { type: String, default: '' };
 const at = { type: Date, required: true };
-
-const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
-
-const historySchema = new Schema(
-  {
-    at: { type: Date, required: true },
-    by: { type: personSchema, required: true },
-    action: { type: String, required: true },
-    detail: { type: String, default: '' },
-  },
-  { _id: false },
-);
 
 const followUpSchema = new Schema(
   {

@@ -3,14 +3,14 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { echo, escapeRegex, normalizeText } from '../../src/core/text.ts';
+import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
 import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
-import { Client } from '../clients/models.ts';
-import { clientByName, createClient } from '../clients/store.ts';
-import { actor, cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { clientsOf } from './client-directory.ts';
+import { cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { acceptedAtOnce } from './acceptance-rules.ts';
 import {
   REGISTRARS,
@@ -19,7 +19,6 @@ import {
   categoryFromWords,
   deadlinesFor,
   nextCheckAt,
-  parseClientPhone,
 } from './rules.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
@@ -47,7 +46,7 @@ function parseCategory(input: string): FieldResult {
 }
 
 function parsePhone(input: string): FieldResult {
-  const p = parseClientPhone(input);
+  const p = parsePhoneNumber(input);
   return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
 }
 
@@ -98,23 +97,19 @@ export const registerForm: FormDefinition = {
   ],
   allow: REGISTRARS,
   // §4.1: a client already on record brings its phone; a new one must leave a number
-  async validate(_ctx, values): Promise<Record<string, string>> {
+  async validate(ctx, values): Promise<Record<string, string>> {
     if (values.clientPhone) return {};
-    const client = await findClient(values.clientName ?? '');
+    const client = await clientsOf(ctx.services).byName(values.clientName ?? '');
     return client?.phone ? {} : { clientPhone: '这是新客户，请填写客户电话（手机或带区号的座机）。' };
   },
   submit: submitRegistration,
 };
 
-/** The client record of this name, however it is spaced or cased (#12: a read by _id, not a scan; #18). */
-async function findClient(name: string) {
-  return clientByName(name);
-}
-
 /** Runs once with every field valid: fills the client from the records, numbers and saves. */
 export async function submitRegistration(ctx: StaffContext, values: Record<string, string>): Promise<void> {
   const now = ctx.services.now();
-  const client = await findClient(values.clientName!);
+  const clients = clientsOf(ctx.services);
+  const client = await clients.byName(values.clientName!);
   // a typed address or phone always wins; the record fills only what was left empty
   const address = values.clientAddress || client?.address || '';
   const phone = values.clientPhone || client?.phone || '';
@@ -127,13 +122,13 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
   // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
-  const record = client ?? (await createClient({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now)) ?? (await findClient(values.clientName!));
+  const record = client ?? (await clients.create({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now)) ?? (await clients.byName(values.clientName!));
   const doc = {
     _id: id,
     version: 0,
     status: accepted ? ('registered' as const) : ('unconfirmed' as const),
     clientName: record?.name ?? values.clientName!,
-    clientId: record ? String(record._id) : '',
+    clientId: record?.id ?? '',
     clientAddress: address,
     clientPhone: phone,
     reason: values.reason!,
@@ -196,8 +191,8 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     clientName = /^(?:投诉客户名称|clientName)\s*[:：]\s*(.+)$/m.exec(normalizeText(prefill))?.[1]?.trim() ?? '';
   } else if (prefill.trim()) {
     const q = prefill.trim();
-    const exact = await findClient(q);
-    const matches = exact ? [exact] : await Client.find({ name: { $regex: escapeRegex(q) } }).limit(6).lean();
+    const exact = await clientsOf(ctx.services).byName(q);
+    const matches = exact ? [exact] : await clientsOf(ctx.services).search(q, 6);
     if (matches.length > 1) {
       await ctx.reply([`有 ${matches.length} 个客户名称含「${echo(q)}」，请写全名：`, ...matches.map((m) => `• 登记投诉 ${m.name}`)].join('\n'));
       return;
@@ -206,14 +201,13 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     prefill = `投诉客户名称: ${clientName}`;
   }
   if (clientName) {
-    const client = await findClient(clientName);
+    const client = await clientsOf(ctx.services).byName(clientName);
     if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
     // the phone is not copied into the form: a form card may be in a group; submit takes it from the record
     if (client && !ctx.chat.isGroup) await ctx.reply(`「${client.name}」在客户档案里：地址、电话没填的从档案带出，填了的以你填的为准。`);
   }
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }
-
 
 /** 投诉类型: the list registrations choose from. */
 export async function listComplaintTypes(ctx: StaffContext): Promise<void> {

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
-import { parsePhone, phoneText } from '../../src/core/text.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { parseYesNo } from '../../src/core/text.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
 import type { Category, ComplaintStatus } from './models.ts';
 
@@ -342,27 +343,12 @@ export function nextCheckAt(c: SweepState, remindBeforeHours: number): Date | nu
   return times.length ? new Date(Math.min(...times)) : null;
 }
 
-/** A client phone, however it was typed: a mainland mobile, or a landline with area code (kept as 0571-88886666). */
-export function parseClientPhone(text: string): string | undefined {
-  const p = parsePhone(text);
-  return p && p.kind !== 'service' ? phoneText(p) : undefined;
-}
-
-/** 受理编号 as people type it: TS-20261127-003, ts20261127003, 20261127-3. */
+/** 受理编号 as people type it: TS-20261127-003, ts20261127003, 20261127-3 (src/core/numbering.ts). */
 export function parseComplaintNumber(text: string): string | undefined {
-  const t = text.trim().toUpperCase();
-  const m = /^(?:TS)?-?(\d{8})-?(\d{1,4})$/.exec(t);
-  if (!m) return undefined;
-  return `TS-${m[1]}-${m[2]!.padStart(3, '0')}`;
+  return parseRecordNumber('TS', text)?.number;
 }
 
 /** 有效/无效, 满意/不满意 and friends. */
-export function parseYesNo(text: string, yes: RegExp, noWords: RegExp): boolean | undefined {
-  const t = text.trim();
-  if (noWords.test(t)) return false;
-  if (yes.test(t)) return true;
-  return undefined;
-}
 export const parseEffective = (t: string) => parseYesNo(t, /^(有效|见效|好|是|改善了|已改善)$/, /^(无效|没效果|不好|否|未改善|没有改善)$/);
 export const parseSatisfied = (t: string) => parseYesNo(t, /^(满意|非常满意|基本满意|好|是)$/, /^(不满意|不好|否|差)$/);
 export const parseReasonable = (t: string) => parseYesNo(t, /^(合理|是|有理)$/, /^(不合理|否|无理)$/);

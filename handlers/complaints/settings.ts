@@ -1,3 +1,4 @@
+import type { Config } from '../../src/config.ts';
 import { defineSettings, intIn, intList, phoneList } from '../../src/core/settings.ts';
 
 /** Time limits (§3.1.3) and follow-ups (§3.1.10) of client complaints. */
@@ -34,3 +35,8 @@ export const complaintSettings = defineSettings(
   },
 );
 export type ComplaintSettings = ReturnType<typeof complaintSettings.of>;
+
+/** The customer-service head(s) by phone (empty = every 客服部 member): the one person heading 客服部, for other workflows too. */
+export function csHeadPhonesOf(config: Config): string[] {
+  return complaintSettings.of(config).csHeadPhones;
+}

@@ -11,8 +11,8 @@ import { staffNamed } from '../../src/roster/names.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
+import { actor } from '../../src/core/audit.ts';
 import {
-  actor,
   applyStep,
   cardFor,
   complaintFromAction,

@@ -3,7 +3,7 @@ import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src
 import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 import { leadingName } from '../../src/core/text.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
-import { DormLeader, RollCallCard, type PersonRef } from './models.ts';
+import { DormLeader, RollCallCard } from './models.ts';
 import { dormSettings, type DormSettings } from './settings.ts';
 import { looksLikeDormName, nearestDormNames, type DormRoster } from './rules.ts';
 import { echo } from '../../src/core/text.ts';
@@ -13,10 +13,6 @@ export const DORM_MANAGERS: readonly Role[] = ['admin', 'general_affairs'];
 
 export function settings(services: Pick<Services, 'config'>): DormSettings {
   return dormSettings.of(services.config);
-}
-
-export function actor(ctx: BotContext): PersonRef {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
 }
 
 export const isManager = (ctx: BotContext): boolean => ctx.hasRole(...DORM_MANAGERS);

@@ -2,7 +2,7 @@ import PQueue from 'p-queue';
 import type { Services } from '../../src/core/context.ts';
 import { notify, type Recipient } from '../../src/core/notify.ts';
 import { Identity, OnceKey } from '../../src/models/index.ts';
-import { takeOnce } from '../../src/core/once.ts';
+import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { chaseText, confirmChaseText, eveningDigestText, noLeaderText, rollCallCard, type EveningDigest } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
@@ -88,7 +88,7 @@ async function askDorm(services: Services, date: string, now: Date, r: DormRoste
   try {
     await RollCall.create({ _id, date, dorm: r.name, residents: r.residents, leaders: r.leaders, askedAt: now });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) return false;
+    if (isDuplicateKey(err)) return false;
     throw err;
   }
   const recipients = r.leaders.flatMap((l) => links.get(l.staffId) ?? []);

@@ -23,6 +23,8 @@ export const dorms: Workflow = {
   attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, attach: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
+  // 设置宿舍队长 finds the person and shows their staff card the foundation's way
+  requires: ['foundation'],
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster
   rosterColumns: [dormLeaderColumn],
   staffCardButtons: staffCardLeaderButtons,

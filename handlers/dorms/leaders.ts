@@ -4,8 +4,9 @@ import { Staff } from '../../src/models/index.ts';
 import { leadingName, sameName } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { StaffCardButtons } from '../../src/core/router.ts';
-import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/staff.ts';
-import { DORM_MANAGERS, actor, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
+import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/api.ts';
+import { DORM_MANAGERS, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { DormLeader } from './models.ts';
 import { rollCallDuty, type DormRoster } from './rules.ts';
 

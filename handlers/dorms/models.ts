@@ -1,13 +1,12 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 import { STATUSES } from './rules.ts';
+import { personSchema, historyFields } from '../../src/core/audit.ts';
 
 /*
  * What the dorm workflow owns (§3.3). Keys that must be unique are `_id`s so a double click or a
  * second bot instance cannot create a duplicate on FerretDB 1.24; changes to a roll call or a rent
  * report go through transition() on `version`. No index option FerretDB rejects.
  */
-
-const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
 
 /** One leader of one dorm (`<dorm>:<staffId>`); a dorm may have several, a leader several dorms. */
 const dormLeaderSchema = new Schema(
@@ -52,10 +51,7 @@ const reportSchema = new Schema(
 
 const historySchema = new Schema(
   {
-    at: { type: Date, required: true },
-    by: { type: personSchema, required: true },
-    action: { type: String, required: true },
-    detail: { type: String, default: '' },
+    ...historyFields,
     late: { type: Boolean, default: false },
     entries: { type: [entrySchema], default: undefined },
   },

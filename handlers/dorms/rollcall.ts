@@ -2,9 +2,11 @@ import type { BotContext, Services } from '../../src/core/context.ts';
 import { FORM_SUBMIT_ACTION, type FormDefinition } from '../../src/core/forms.ts';
 import type { FormOption } from '../../src/core/form-options.ts';
 import { transition } from '../../src/core/transition.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { PRE_CURFEW_RULE, absenceNotice, clearedNotice, dayLabel, lateReportText, reportPageCard, reportedCard } from './cards.ts';
-import { actor, isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
+import { isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { RollCall, rollCallId, type EntryRecord, type RollCallRecord } from './models.ts';
 import { eveningOf, isLate, isPreCurfew, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
 
@@ -28,7 +30,7 @@ export async function rollCallFor(services: Services, date: string, dorm: string
   try {
     await RollCall.create({ _id: id, date, dorm, residents: roster?.residents ?? [], leaders: roster?.leaders ?? [] });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   return (await loadRollCall(id))!;
 }

@@ -33,6 +33,17 @@ export async function issueBindCode(ctx: BotContext): Promise<void> {
   await issueOrConfirm(ctx, found._id, found.name, false);
 }
 
+/** Card button on the staff card: 生成绑定码 */
+export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
+  const { staffId } = ctx.action!.value;
+  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await Staff.findById(staffId).lean() : null;
+  if (!s) {
+    await ctx.toast('找不到这位员工，可能已被删除。');
+    return;
+  }
+  await issueOrConfirm(ctx, s._id, s.name, ctx.action!.value.rebind === '1');
+}
+
 /**
  * The code goes to the admin only, privately. A person already bound gets a confirmation step
  * first: the code it then issues (`rebind`) replaces their account on the platform it is used on.

@@ -1,12 +1,11 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { help, whoami } from './help.ts';
-import { bind, issueBindCode } from './bind.ts';
+import { bind, bindCodeFromCard, issueBindCode } from './bind.ts';
 import { BindCode } from './models.ts';
 import { foundationSettings } from './settings.ts';
 import {
   addStaff,
   addStaffForm,
-  bindCodeFromCard,
   disableStaff,
   enableStaff,
   listPosts,

@@ -9,7 +9,6 @@ import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
-import { issueOrConfirm } from './bind.ts';
 
 export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
 
@@ -219,17 +218,6 @@ export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   }
   await ctx.updateCard(await staffCard(ctx, s, `${ctx.sender.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
   await ctx.toast(s.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
-}
-
-/** Card button: 生成绑定码 */
-export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
-  const { staffId } = ctx.action!.value;
-  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await Staff.findById(staffId).lean() : null;
-  if (!s) {
-    await ctx.toast('找不到这位员工，可能已被删除。');
-    return;
-  }
-  await issueOrConfirm(ctx, s._id, s.name, ctx.action!.value.rebind === '1');
 }
 
 function stamp(ctx: BotContext): string {

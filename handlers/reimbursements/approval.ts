@@ -3,6 +3,7 @@ import { isSubject, ownCaseRefusal } from '../../src/core/subject.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { ClaimStatus } from './models.ts';
 import { CLAUSE, type RuleMessage } from './rules.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
  * §3.5.1 the approval chain as pure functions: which steps a claim goes through, who may decide
@@ -131,24 +132,6 @@ export function mayWithdraw(claim: ChainState & { claimantId: string; _id: strin
   return allowed;
 }
 
-export const PAYMENT_METHODS: Record<string, string> = {
-  现金: '现金',
-  银行转账: '银行转账',
-  转账: '银行转账',
-  银行: '银行转账',
-  微信: '微信',
-  微信转账: '微信',
-  支付宝: '支付宝',
-  cash: '现金',
-  bank: '银行转账',
-  wechat: '微信',
-  alipay: '支付宝',
-};
-
-export function parsePaymentMethod(text: string): string | undefined {
-  return PAYMENT_METHODS[text.trim().toLowerCase()] ?? PAYMENT_METHODS[text.trim()];
-}
-
 export const STATUS_LABELS: Record<ClaimStatus, string> = {
   pending: '审批中',
   paid: '发放',
@@ -158,8 +141,7 @@ export const STATUS_LABELS: Record<ClaimStatus, string> = {
 
 const ROLE_NAMES: Record<string, string> = { general_affairs: '综合部', finance: '财务部', chairman: '董事长' };
 
-/** BX-20261127-001, typed in any case and with full-width dashes already folded. */
-export const CLAIM_NO_RE = /\bBX-\d{8}-\d{3,}\b/i;
+/** The BX-20261127-001 in a message (src/core/numbering.ts), typed in any case and with full-width dashes already folded. */
 export function parseClaimNo(text: string): string | undefined {
-  return CLAIM_NO_RE.exec(text)?.[0].toUpperCase();
+  return parseRecordNumber('BX', text)?.number;
 }

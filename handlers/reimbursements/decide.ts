@@ -1,5 +1,5 @@
 import { reimbursementDue } from './due.ts';
-import { formatFen } from '../../src/core/money.ts';
+import { formatFen, parsePaymentMethod } from '../../src/core/money.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { reimbursementSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
@@ -13,7 +13,8 @@ import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKeys } from './items.ts';
 import { payoutDateProblem } from './rules.ts';
-import { mayDecide, nextStep, parseClaimNo, parsePaymentMethod, rejectionReasonProblem, type Decision } from './approval.ts';
+import { mayDecide, nextStep, parseClaimNo, rejectionReasonProblem, type Decision } from './approval.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 const HOUR = 3600_000;
 const ACTS: Record<string, string> = { approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回' };
@@ -197,7 +198,7 @@ export async function approve(ctx: StaffContext): Promise<void> {
 export async function rejectCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '驳回 BX-20261127-001 票据缺少接洽人签字');
   if (!no) return;
-  const reason = typedTail(ctx.event.text ?? '', ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, ''));
+  const reason = typedTail(ctx.event.text ?? '', parseRecordNumber('BX', ctx.args)?.rest ?? ctx.args);
   await decide(ctx, { no, decision: 'reject', reason });
 }
 
@@ -278,7 +279,7 @@ export function parsePayment(text: string, now: Date, tz: string): { date: strin
 export async function payCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '发放 BX-20261127-001 银行转账');
   if (!no) return;
-  const rest = ctx.args.replace(/\bBX-\d{8}-\d{3,}\b/i, '').trim();
+  const rest = parseRecordNumber('BX', ctx.args)?.rest ?? ctx.args.trim();
   const p = parsePayment(rest, ctx.services.now(), ctx.services.config.timezone);
   if ('error' in p) {
     await ctx.reply(`${p.error}\n例如：发放 ${no} 银行转账 ${resolveDate('今天', ctx.services.now(), ctx.services.config.timezone)}`);

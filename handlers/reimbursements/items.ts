@@ -1,4 +1,4 @@
-import { vehicleCostProblem } from './vehicle-costs.ts';
+import { otherWorkflowsProblem } from './claim-checks.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
 import { parseYuan } from '../../src/core/money.ts';
@@ -199,8 +199,8 @@ export async function checkItem(ctx: StaffContext, values: Record<string, string
     const problem = [consecutive, repeated, claimed, across].find((r) => r && (r.items === undefined || r.items.includes(all.length - 1)));
     if (problem) errors.serials = problem.message;
   }
-  const vehicle = await vehicleCostProblem(config, staffId, [item]);
-  if (vehicle && !errors.matter) errors.matter = vehicle.message.replace(/^第 1 项/, '这一项');
+  const other = await otherWorkflowsProblem(ctx.services, staffId, [item]);
+  if (other && !errors.matter) errors.matter = other.message.replace(/^第 1 项/, '这一项');
   // serials and travellers are one answer: a refused serial list is asked again with its head count
   if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
   if (errors.travellers && values.companions && errors.companions === undefined) errors.companions = '请重新确认同行人。';

@@ -1,6 +1,6 @@
 import { addClaims } from './by-staff.ts';
 import { reimbursementDue } from './due.ts';
-import { vehicleCostProblem } from './vehicle-costs.ts';
+import { otherWorkflowsProblem } from './claim-checks.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
@@ -36,8 +36,8 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   if (taken) errors.push(taken);
   const across = await consecutiveAcrossClaims(items, who.staffId);
   if (across) errors.push(across);
-  const vehicle = await vehicleCostProblem(config, who.staffId, items);
-  if (vehicle) errors.push(vehicle);
+  const other = await otherWorkflowsProblem(ctx.services, who.staffId, items);
+  if (other) errors.push(other);
   if (errors.length) {
     await ctx.reply(['没有提交，请先改正：', ...errors.map((e) => `• ${e.message}`), '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。'].join('\n'));
     return;

@@ -5,6 +5,7 @@ import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { SupplyRequest, SupplyRequestCard, type SupplyRequestRecord } from './models.ts';
 import { decidedRequestCard, refuseReasonCard, requestCard } from './cards.ts';
 import { mayDecideRequest, parseRequestNo, refusalReasonProblem, type RequestStatus } from './rules.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
  * §4.2 requests (申领): 综合部 approves or refuses each one on its card (Lark buttons; WeChat and the
@@ -113,7 +114,7 @@ export async function approveRequest(ctx: StaffContext): Promise<void> {
 /** 拒绝申领 <编号> <原因> */
 export async function refuseCommand(ctx: StaffContext): Promise<void> {
   const no = await numberOrHint(ctx, '拒绝申领 WZ-20261127-001 本月已配发');
-  if (no) await decide(ctx, no, 'refused', ctx.args.replace(/\bWZ-\d{8}-\d{3,}\b/i, '').trim());
+  if (no) await decide(ctx, no, 'refused', parseRecordNumber('WZ', ctx.args)?.rest ?? ctx.args.trim());
 }
 
 /** Card button 拒绝: Lark asks for the reason on the card; text channels say what to send. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Role } from '../../src/core/types.ts';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import { isNoneWord, echo } from '../../src/core/text.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
  * The rulebook's §4 forms as pure functions: §4.1 驻点装备物资配置清单 (each post's configured
@@ -357,7 +358,7 @@ export function refusalReasonProblem(reason: string | undefined): string | undef
   return undefined;
 }
 
-export const REQUEST_NO_RE = /\bWZ-\d{8}-\d{3,}\b/i;
+/** The WZ-20261127-001 in a message (src/core/numbering.ts). */
 export function parseRequestNo(text: string): string | undefined {
-  return REQUEST_NO_RE.exec(text)?.[0]?.toUpperCase();
+  return parseRecordNumber('WZ', text)?.number;
 }

@@ -2,19 +2,18 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
+import { dailyNumber, parseRecordNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Services } from '../../src/core/context.ts';
 import { updateCards, type CardRef } from '../../src/core/notify.ts';
 import { Accident, AccidentCard, AccidentPhoto, Trip, type AccidentRecord } from './models.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { accidentCard } from './cards.ts';
-import { actor, isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
+import { isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, VIEWERS, parseOccurred, showOccurred } from './rules.ts';
 
 /* §3.4.4 如有发生交通事故，第一时间报备人防部，按领导指示处理事故. */
-
-export const ACCIDENT_NO_RE = /\bSG-\d{8}-\d{3,}\b/i;
 
 export const accidentForm: FormDefinition = {
   name: 'vehicles.accident',
@@ -95,7 +94,8 @@ async function updateAccidentCards(services: Services, a: AccidentRecord, note: 
 
 async function accidentFrom(ctx: StaffContext, example: string): Promise<{ a: AccidentRecord; rest: string } | undefined> {
   const fromCard = ctx.action?.value.no;
-  const no = (fromCard ?? ACCIDENT_NO_RE.exec(ctx.args)?.[0] ?? '').toUpperCase();
+  const typed = fromCard ? undefined : parseRecordNumber('SG', ctx.args);
+  const no = (fromCard ?? typed?.number ?? '').toUpperCase();
   if (!no) {
     await ctx.reply(`请写明事故编号，例如：${example}`);
     return undefined;
@@ -105,7 +105,7 @@ async function accidentFrom(ctx: StaffContext, example: string): Promise<{ a: Ac
     await ctx.toast(`没有找到事故 ${no}。`);
     return undefined;
   }
-  return { a, rest: fromCard ? '' : ctx.args.replace(ACCIDENT_NO_RE, '').trim() };
+  return { a, rest: typed?.rest ?? '' };
 }
 
 /** Applies one change to the case once; a loser is told who got there first. */
@@ -185,7 +185,7 @@ export async function closeAccident(ctx: StaffContext): Promise<void> {
 export async function showAccident(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const viewer = VIEWERS.filter((r) => r !== 'driver').some((r) => ctx.hasRole(r));
-  if (!ACCIDENT_NO_RE.test(ctx.args)) {
+  if (!parseRecordNumber('SG', ctx.args)) {
     const filter: Record<string, unknown> = viewer ? { status: { $in: ['reported', 'acknowledged'] } } : { 'reporter.staffId': ctx.sender?.staffId ?? '-' };
     const open = await Accident.find(filter).sort({ reportedAt: -1 }).limit(20).lean<AccidentRecord[]>();
     if (!open.length) {

@@ -1,29 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { transition } from '../../src/core/transition.ts';
-import { ReimbursementClaim, ReimbursementDraft } from '../reimbursements/models.ts';
-import { showDraft } from '../reimbursements/items.ts';
-import type { ClaimItem } from '../reimbursements/rules.ts';
+import { addToDraft, draftHasRoomFor, showDraft, whereItemsNaming, type ClaimCheck, type ClaimItem } from '../reimbursements/api.ts';
 import { Trip } from './models.ts';
 import { loadTrip } from './common.ts';
-import { today, tripClaimProblem, tripCostItems } from './rules.ts';
-import { TRIP_NO_RE } from './trips.ts';
-
-/** Items per claim the reimbursement draft takes (handlers/reimbursements/items.ts MAX_ITEMS). */
-const MAX_ITEMS = 30;
-
-/**
- * Where the trip's items already are: the driver's draft, or a claim that is pending or paid. A
- * rejected or withdrawn claim does not hold them (重新报销 or this command may bring them back).
- */
-async function heldBy(staffId: string, tripNo: string): Promise<string | undefined> {
-  const names = (items: readonly { matter: string }[]) => items.some((it) => it.matter.includes(tripNo));
-  const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
-  if (draft && names(draft.items)) return '你的报销草稿';
-  const claims = await ReimbursementClaim.find({ claimantId: staffId, status: { $in: ['pending', 'paid'] } }, { items: 1 }).sort({ submittedAt: -1 }).limit(200).lean();
-  const c = claims.find((x) => names(x.items));
-  return c ? `报销单 ${c._id}` : undefined;
-}
+import { today, tripClaimProblem, tripCostItems, vehicleCostWithoutTrip } from './rules.ts';
+import { claimantTrips } from './trips.ts';
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /**
  * 出车报销 <单号> [公司接洽人] / card button 报销这次费用 (§3.4.5 按规定报账 → §3.5).
@@ -39,7 +21,8 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
     await ctx.toast('报销需要员工身份：请先绑定你的员工档案（发送「绑定 绑定码」）。');
     return;
   }
-  const no = (ctx.action?.value.no ?? TRIP_NO_RE.exec(ctx.args)?.[0] ?? '').toUpperCase();
+  const typed = parseRecordNumber('CL', ctx.args);
+  const no = (ctx.action?.value.no ?? typed?.number ?? '').toUpperCase();
   if (!no) {
     await ctx.reply('请写明出车单号，例如：出车报销 CL-20261127-001（发送「出车记录」查看单号）');
     return;
@@ -49,31 +32,35 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
     await ctx.toast(`没有找到出车 ${no}。`);
     return;
   }
-  const problem = tripClaimProblem(trip, staffId, await heldBy(staffId, no));
+  const problem = tripClaimProblem(trip, staffId, await whereItemsNaming(staffId, no));
   if (problem) {
     await ctx.toast(problem);
     return;
   }
   // §3.5.3 公司接洽人: the one who dealt with the station or garage; the driver unless named
-  const contact = ctx.args.replace(TRIP_NO_RE, '').trim().slice(0, 20) || ctx.sender.name;
+  const contact = (typed?.rest ?? ctx.args.trim()).slice(0, 20) || ctx.sender.name;
   const tz = ctx.services.config.timezone;
   const items: ClaimItem[] = tripCostItems(trip, today(trip.endedAt ?? ctx.services.now(), tz), contact);
-  const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
-  if ((draft?.items.length ?? 0) + items.length > MAX_ITEMS) {
+  if (!(await draftHasRoomFor(staffId, items.length))) {
     await ctx.reply(`报销草稿放不下这 ${items.length} 项。请先发送「提交报销」，再发送「出车报销 ${no}」。`);
     return;
   }
   // the trip's version decides between two clicks, even on two instances or in two chats; a draft
-  // discarded later frees the trip again (heldBy above), and the next claim moves it on a version
+  // discarded later frees the trip again (whereItemsNaming above), and the next claim moves it on a version
   if (!(await transition(Trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender.identity))) {
     await ctx.toast(`出车 ${no} 的费用刚刚已经放进报销，不会重复放入。发送「报销」查看草稿。`);
     return;
   }
-  await ReimbursementDraft.updateOne(
-    { _id: staffId },
-    { $set: { items: [...(draft?.items ?? []), ...items] }, $setOnInsert: { token: randomUUID() } },
-    { upsert: true },
-  );
+  await addToDraft(staffId, items);
   ctx.log.info({ trip: no, items: items.length }, 'trip costs put into a reimbursement draft');
   await showDraft(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。可以先发收据照片（附在最后一项），然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`);
 }
+
+/**
+ * §3.4.5 出车记录…按规定报账, added to every claim (reimbursements' claimChecks): a fuel or repair item
+ * must name one of the claimant's trips or a plate they drove.
+ */
+export const tripCostCheck: ClaimCheck = async ({ staffId, items }) => {
+  if (!items.some((it) => it.category === 'fuel' || it.category === 'repair')) return undefined;
+  return vehicleCostWithoutTrip(items, staffId ? await claimantTrips(staffId) : []);
+};

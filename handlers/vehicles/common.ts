@@ -8,11 +8,6 @@ import { staffNamed } from '../../src/roster/names.ts';
 import { Accident, Permit, Trip, Vehicle, type AccidentRecord, type Person, type PermitRecord, type TripRecord, type VehicleRecord } from './models.ts';
 import { parsePlate } from './rules.ts';
 
-/** The person acting, as recorded on the case. */
-export function actor(ctx: StaffContext): Person {
-  return { staffId: ctx.sender?.staffId ?? '', name: ctx.sender?.name ?? '' };
-}
-
 export const loadVehicle = async (plate: string) => Vehicle.findById(plate).lean<VehicleRecord>();
 export const loadTrip = async (no: string) => Trip.findById(no).lean<TripRecord>();
 export const loadAccident = async (no: string) => Accident.findById(no).lean<AccidentRecord>();

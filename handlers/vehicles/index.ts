@@ -2,7 +2,8 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import { vehicleModels } from './models.ts';
 import { vehicleSettings } from './settings.ts';
 import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, instructAccident, reportAccident, showAccident, wantsAccidentPhoto } from './accidents.ts';
-import { claimTrip } from './claim.ts';
+import { claimChecks } from '../reimbursements/api.ts';
+import { claimTrip, tripCostCheck } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
 import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
@@ -22,6 +23,9 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  // trip costs become §3.5 claims (出车报销), and every claim's fuel or repair item must name a trip
+  requires: ['reimbursements'],
+  extends: [claimChecks.with(tripCostCheck)],
   // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
   attachment: { allow: 'staff', wants: wantsAccidentPhoto, attach: attachAccidentPhoto },
   commands: [

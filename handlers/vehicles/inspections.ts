@@ -4,7 +4,8 @@ import type { FormDefinition } from '../../src/core/forms.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Inspection, Trip, Vehicle, type TripRecord } from './models.ts';
-import { actor, loadVehicle, text, vehicleFromArgs } from './common.ts';
+import { loadVehicle, text, vehicleFromArgs } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
 
 /* §3.4.6 综合部每月对车辆使用情况、安全性能、车况进行例行检查，并记录; §3.4.5 定期维护保养. */

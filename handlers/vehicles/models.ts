@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
  * Company vehicles (车辆管理, §3.4). Distances are whole kilometres, money integer fen, calendar days
@@ -15,13 +16,6 @@ export const ACCIDENT_STATUSES = ['reported', 'acknowledged', 'closed'] as const
 // (strings default to '' rather than being required: mongoose's `required` refuses an empty string)
 const text = { type: String, default: '' };
 const at = { type: Date, required: true };
-
-const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
-
-const historySchema = new Schema(
-  { at: { type: Date, required: true }, by: { type: personSchema, required: true }, action: { type: String, required: true }, detail: { type: String, default: '' } },
-  { _id: false },
-);
 
 /** A company vehicle, keyed by its plate (粤B12345). */
 const vehicleSchema = new Schema(

@@ -4,7 +4,8 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { Permit, Vehicle, type PermitRecord, type VehicleRecord } from './models.ts';
 import { permitLine, vehicleCard } from './cards.ts';
-import { actor, decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
+import { decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
 import { echo } from '../../src/core/text.ts';
 

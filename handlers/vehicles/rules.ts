@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
 import { formatFen } from '../../src/core/money.ts';
 import { parseDateTime } from '../../src/core/dates.ts';
-import type { ClaimItem } from '../reimbursements/rules.ts';
+import type { ClaimItem } from '../reimbursements/api.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
 import type { Costs, PermitRecord, TripRecord } from './models.ts';
 import { echo } from '../../src/core/text.ts';
@@ -205,8 +205,8 @@ export function tripClaimProblem(trip: Pick<TripRecord, '_id' | 'status' | 'driv
 
 /**
  * §3.4.5 → §3.5: a fuel or repair item must name a trip of the claimant (出车 CL-…) or a plate the
- * claimant drove on a recorded trip; otherwise it is refused naming the clause. Not wired into the
- * reimbursement checks yet (see claimantTrips in trips.ts): the two lines belong in that workflow.
+ * claimant drove on a recorded trip; otherwise it is refused naming the clause (tripCostCheck in
+ * claim.ts adds it to every claim).
  */
 export function vehicleCostWithoutTrip(
   items: readonly Pick<ClaimItem, 'category' | 'matter'>[],

@@ -2,7 +2,8 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { isDuplicateKey, nextSequence } from '../../src/core/once.ts';
 import type { Card } from '../../src/core/types.ts';
 import { ShuttleDone, ShuttleRun, type Person, type ShuttleRunRecord } from './models.ts';
-import { actor, permitsOf, vehicleFromArgs } from './common.ts';
+import { permitsOf, vehicleFromArgs } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, mayStartTrip, parseTimeOfDay, today } from './rules.ts';
 
 /* §3.4.3 准时出车接送员工上下班: fixed daily shuttle runs, each marked done by its driver. */

@@ -1,17 +1,16 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
-import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
+import { dailyNumber, formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Trip, Vehicle, VehicleEvent, type TripRecord, type VehicleRecord } from './models.ts';
 import { tripCard } from './cards.ts';
-import { actor, isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
+import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
+import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, VIEWERS, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
 import { vehicleSettings } from './settings.ts';
 import { parseYuan, yuanText } from '../../src/core/money.ts';
 
 /* §3.4.2 only permit holders drive; §3.4.5 出车记录里程数及各项费用明细. */
-
-export const TRIP_NO_RE = /\bCL-\d{8}-\d{3,}\b/i;
 
 function km(label: string) {
   return (input: string): FieldResult => {
@@ -214,7 +213,7 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const arg = ctx.args.trim();
   const viewer = VIEWERS.filter((r) => r !== 'driver').some((r) => ctx.hasRole(r));
-  const no = TRIP_NO_RE.exec(arg)?.[0]?.toUpperCase();
+  const no = parseRecordNumber('CL', arg)?.number;
   if (no) {
     const t = await loadTrip(no);
     if (!t || (!viewer && t.driver.staffId !== ctx.sender?.staffId)) {
@@ -239,7 +238,7 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
   await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
 }
 
-/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip. */
+/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip (tripCostCheck). */
 export async function claimantTrips(staffId: string): Promise<{ _id: string; plate: string }[]> {
   return (await Trip.find({ 'driver.staffId': staffId }, { _id: 1, plate: 1 }).sort({ startedAt: -1 }).limit(500).lean()).map((t) => ({ _id: String(t._id), plate: t.plate }));
 }

@@ -80,7 +80,7 @@ async function runOne(command: FileImport, argv: string[], invoked: string): Pro
 
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, composition.settings);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     err(e.message);

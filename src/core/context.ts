@@ -1,9 +1,8 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
-import type { BotEvent, Card, CardAction, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
+import type { Attachment, BotEvent, Card, CardAction, CardButton, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
 import type { Outbox } from './outbox.ts';
-import type { Forms } from './forms.ts';
-import type { RouteTable } from './router.ts';
+import type { Extensions } from './extensions.ts';
 import type { OnError } from './errors.ts';
 
 /** The person behind a message: a staff record, or a BOT_ADMINS identity not yet bound to one. */
@@ -17,14 +16,22 @@ export interface Sender {
   dorm?: string;
 }
 
+/*
+ * The context, the routes that lead to handlers and the services both carry refer to one another,
+ * so they are declared together here; src/core/router.ts and src/core/forms.ts implement them and
+ * import this file, never the other way round (no import cycle, not even of types).
+ */
+
 /** What workflows get besides the context: shared services, never an SDK. */
 export interface Services {
   config: Config;
   log: Logger;
   outbox: Outbox;
-  forms: Forms;
+  forms: FormService;
   routes: RouteTable;
   now(): Date;
+  /** What other workflows added to a workflow's extension points (src/core/extensions.ts). */
+  extensions: Extensions;
   /** The one error hook: logs with context, returns the reference id (编号) to show. */
   onError: OnError;
 }
@@ -61,3 +68,103 @@ export type Handler = (ctx: BotContext) => Promise<void>;
 /** The context of a route that requires staff: the router has checked there is a sender. */
 export type StaffContext = BotContext & { readonly sender: Sender };
 export type StaffHandler = (ctx: StaffContext) => Promise<void>;
+
+/** The guided forms (src/core/forms.ts's Forms), as handlers and jobs use them. */
+export interface FormService {
+  /** Starts a form; `prefillText` is a one-message form (`字段: 值` lines). */
+  start(ctx: BotContext, name: string, prefillText?: string, context?: Record<string, string>): Promise<void>;
+  /** Feeds a message to the sender's open form; false when they have none. */
+  continue(ctx: BotContext): Promise<boolean>;
+  submitCard(ctx: BotContext): Promise<void>;
+  get(name: string): { title: string } | undefined;
+}
+
+/**
+ * Who may use a route: `anyone` includes people not yet bound (only 绑定 needs that); `staff` is
+ * every bound person; a role list means any of those roles.
+ */
+export type Allow = 'anyone' | 'staff' | readonly Role[];
+
+/**
+ * Who may use a route, and the handler that gets the matching context: a route open to `anyone`
+ * may have no sender; every other route's handler gets a StaffContext, so it needs no `sender!`.
+ */
+export type Guarded = { allow: 'anyone'; handler: Handler } | { allow: 'staff' | readonly Role[]; handler: StaffHandler };
+
+export type CommandRoute = Guarded & {
+  name: string;
+  /** Chinese words first (shown in help), then English aliases. */
+  words: readonly string[];
+  summary: string;
+  example: string;
+  /** The workflow's title, filled in when the table is composed (help groups by it). */
+  group?: string;
+  /** The workflow's word after 帮助 (帮助 报销), filled in when the table is composed. */
+  topic?: string;
+  /**
+   * How often the people who may use it do: 1 every day, 2 every week, 3 now and then; unranked
+   * (setup, corrections) is only in the workflow's full help. 帮助's first screen lists the lowest first.
+   */
+  rank?: 1 | 2 | 3;
+  /**
+   * Whether it makes sense for this person now (出车 only with a valid permit). Only 帮助 asks, to
+   * leave it off the list: the handler still decides and says why when it is used anyway.
+   */
+  available?: (ctx: StaffContext) => Promise<boolean>;
+};
+
+export type ActionRoute = Guarded & { action: string };
+
+/**
+ * Something of the sender's a picture could be attached to: its id within the workflow, when it was
+ * made or last asked for a picture (a picture belongs to the latest), and its name for the sender
+ * (「事故 SG-20261127-001 粤B12345」).
+ */
+export interface PictureTarget {
+  id: string;
+  at: Date;
+  label: string;
+}
+
+/**
+ * What a workflow does with pictures and files sent in a private chat. `wants` names the sender's
+ * latest thing here that takes one (undefined: nothing); the core compares every workflow's answer,
+ * gives the picture to the latest, and asks the sender when two are too close to tell apart. `attach`
+ * then keeps it there — also later, after the sender answered the question — and says where it went.
+ */
+export interface AttachmentRoute {
+  /** Attachments need a known sender, so a route is never open to `anyone`. */
+  allow: 'staff' | readonly Role[];
+  wants: (ctx: StaffContext) => Promise<PictureTarget | undefined>;
+  attach: (ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]) => Promise<void>;
+  /** What to say when nothing wants the picture (a hint where pictures go); one workflow at most. */
+  otherwise?: StaffHandler;
+  /** The workflow's name, filled in when the table is composed: a pending question names its route by it. */
+  name?: string;
+}
+
+export interface RouteTable {
+  commands: readonly CommandRoute[];
+  actions: readonly ActionRoute[];
+  /** Every workflow's picture route; the latest thing that wants a picture gets it, whatever the order. */
+  attachments?: readonly AttachmentRoute[];
+  /** What workflows add to the staff card (人员 张三), in workflow order. */
+  staffCardButtons?: readonly StaffCardButtons[];
+}
+
+/** The person a staff card shows, as a workflow adding buttons to it sees them. */
+export interface StaffCardSubject {
+  staffId: string;
+  name: string;
+  roles: readonly Role[];
+  post: string;
+  dorm: string;
+  active: boolean;
+}
+
+/**
+ * Buttons a workflow adds to the staff card for the person looking at it (e.g. the dorms'
+ * 设为宿舍队长). The buttons' actions are the workflow's own, so their roles are checked again on click.
+ */
+export type StaffCardButtons = (ctx: BotContext, staff: StaffCardSubject) => Promise<CardButton[]>;
+

@@ -52,3 +52,22 @@ export function yuanText(fen: number): string {
   const cents = abs % 100;
   return `${sign}${Math.floor(abs / 100)}${cents ? `.${String(cents).padStart(2, '0')}` : ''}`;
 }
+
+/** How money is paid out (发放方式), by the words people type for it. */
+const PAYMENT_METHODS: Record<string, string> = {
+  现金: '现金',
+  银行转账: '银行转账',
+  转账: '银行转账',
+  银行: '银行转账',
+  微信: '微信',
+  微信转账: '微信',
+  支付宝: '支付宝',
+  cash: '现金',
+  bank: '银行转账',
+  wechat: '微信',
+  alipay: '支付宝',
+};
+
+export function parsePaymentMethod(text: string): string | undefined {
+  return PAYMENT_METHODS[text.trim().toLowerCase()] ?? PAYMENT_METHODS[text.trim()];
+}

@@ -305,6 +305,20 @@ export function parseMobile(text: string): string | undefined {
   return p?.kind === 'mobile' ? p.national : undefined;
 }
 
+/** A phone number someone outside the company gives, as kept: a mainland mobile, or a landline with area code (0571-88886666); never a service number. */
+export function parsePhoneNumber(text: string): string | undefined {
+  const p = parsePhone(text);
+  return p && p.kind !== 'service' ? phoneText(p) : undefined;
+}
+
+/** A yes or a no in the words a question allows (有效/无效, 满意/不满意); undefined for anything else. The no words are tried first (不满意 is not 满意). */
+export function parseYesNo(text: string, yes: RegExp, noWords: RegExp): boolean | undefined {
+  const t = text.trim();
+  if (noWords.test(t)) return false;
+  if (yes.test(t)) return true;
+  return undefined;
+}
+
 /** What people type to skip a question or say "none": one list for forms and every parser. */
 export const NONE_WORDS: ReadonlySet<string> = new Set(['跳过', '无', '没有', '-', 'skip', 'none']);
 export function isNoneWord(text: string): boolean {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OnError } from './errors.ts';
 
 /**
  * The one shape every transport is turned into. Nothing in handlers/ or schedules/ sees an SDK:
@@ -216,3 +215,26 @@ export interface EventSink {
   /** The bot's one error hook (src/core/errors.ts): logs with context, returns the reference id. */
   onError: OnError;
 }
+
+/** Where an error happened: enough to find it in the log from the reference id alone. */
+export interface ErrorScope {
+  /** What failed, as the log line says it (e.g. `handler failed`). */
+  what: string;
+  /** The inbound event being taken in or processed. */
+  event?: BotEvent;
+  /** A scheduled job's run. */
+  job?: { name: string; slot: Date };
+  /** The channel, when the failure came before there was an event (a receiver's request). */
+  channel?: Channel;
+  /** The reference id already given for this failure; a new one is made otherwise. */
+  refId?: string;
+  /** Anything else worth a field in the log line (a platform's event id, the sender's staff id). */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The bot's one error hook (errorHook in src/core/errors.ts), shared by handlers, scheduled jobs,
+ * the delivery pipeline and the receivers: logs the error with its context and returns the
+ * reference id (编号) the person sees, so an admin given the id finds the one log line that explains it.
+ */
+export type OnError = (err: unknown, scope: ErrorScope) => string;

@@ -5,6 +5,7 @@ import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
 import type { Services } from './context.ts';
+import { Extensions, type Extension } from './extensions.ts';
 import type { FileImport } from './imports.ts';
 
 /**
@@ -31,6 +32,13 @@ export interface Workflow {
   staffCardButtons?: StaffCardButtons;
   /** Columns of the staff roster (花名册) that fill this workflow's data, e.g. the dorms' 宿舍队长. */
   rosterColumns?: readonly AnyRosterColumn[];
+  /**
+   * The workflows this one builds on: it imports their api.ts, or extends them. compose() refuses
+   * it without them, rather than a command failing later.
+   */
+  requires?: readonly string[];
+  /** What it adds to other workflows' extension points (src/core/extensions.ts), e.g. vehicles' §3.4.5 check on claims. */
+  extends?: readonly Extension[];
   /**
    * Run at every start, after the indexes, before any message: brings records written by an older
    * version up to date (a backfill). It must be idempotent and cheap when there is nothing to do,
@@ -62,12 +70,15 @@ export interface Composition {
   rosterColumns: AnyRosterColumn[];
   /** Each workflow's start step, by workflow name. */
   starts: { name: string; run: (services: Services) => Promise<void> }[];
+  /** What workflows added to each other's extension points; handlers read it as services.extensions. */
+  extensions: Extensions;
   /** Every workflow's command-line imports. */
   imports: FileImport[];
 }
 
 export function compose(installed: readonly Installed[]): Composition {
   const workflows = installed.map((i) => i.workflow);
+  checkDependencies(workflows);
   const fallbacks = workflows.filter((w) => w.attachment?.otherwise);
   if (fallbacks.length > 1) throw new Error(`only one workflow may answer a picture nothing wants: ${fallbacks.map((w) => w.name).join(', ')}`);
   return {
@@ -84,6 +95,19 @@ export function compose(installed: readonly Installed[]): Composition {
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
     starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
+    extensions: new Extensions(workflows.flatMap((w) => w.extends ?? [])),
     imports: workflows.flatMap((w) => w.imports ?? []),
   };
+}
+
+/** Each workflow's `requires`, and the owner of every point it extends, must be installed too. */
+function checkDependencies(workflows: readonly Workflow[]): void {
+  const names = new Set(workflows.map((w) => w.name));
+  for (const w of workflows) {
+    const needs = new Set([...(w.requires ?? []), ...(w.extends ?? []).map((e) => e.point.owner)]);
+    const missing = [...needs].filter((n) => !names.has(n));
+    if (missing.length) {
+      throw new Error(`workflow "${w.name}" needs ${missing.map((n) => `"${n}"`).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed: install ${missing.length > 1 ? 'them' : 'it'} in src/workflows.ts, or remove "${w.name}"`);
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { composition } from '../../src/workflows.ts';
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', ...env });
+  return loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', ...env }, composition.settings);
 }
 
 export interface Sent {

@@ -2,10 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, ConfigError, configVariables } from '../../src/config.ts';
+import { composition } from '../../src/workflows.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
-    loadConfig(env);
+    loadConfig(env, composition.settings);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).problems;
@@ -15,7 +16,7 @@ function problems(env: Record<string, string>): string[] {
 
 describe('loadConfig', () => {
   it('starts the console on the embedded database when nothing is set', () => {
-    const c = loadConfig({});
+    const c = loadConfig({}, composition.settings);
     expect(c.console).toBe(true);
     expect(c.mongodbUri).toBeUndefined();
     expect(c.timezone).toBe('Asia/Shanghai');
@@ -25,7 +26,7 @@ describe('loadConfig', () => {
   });
 
   it('turns Lark on with its credentials and the console off', () => {
-    const c = loadConfig({ LARK_APP_ID: 'cli_0123456789abcdef', LARK_APP_SECRET: 's' });
+    const c = loadConfig({ LARK_APP_ID: 'cli_0123456789abcdef', LARK_APP_SECRET: 's' }, composition.settings);
     expect(c.lark).toMatchObject({ appId: 'cli_0123456789abcdef', domain: 'feishu', eventMode: 'ws' });
     expect(c.console).toBe(false);
   });
@@ -35,12 +36,12 @@ describe('loadConfig', () => {
       WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_abc',
       WECHATY_PUPPET_SERVICE_ENDPOINT: '127.0.0.1:8788',
       WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'true',
-    });
+    }, composition.settings);
     expect(c.wechat).toMatchObject({ endpoint: '127.0.0.1:8788', noTlsInsecureClient: true });
   });
 
   it('parses BOT_ADMINS with Chinese commas', () => {
-    expect(loadConfig({ BOT_ADMINS: 'lark:ou_1，wechat:wxid_2' }).admins).toEqual(['lark:ou_1', 'wechat:wxid_2']);
+    expect(loadConfig({ BOT_ADMINS: 'lark:ou_1，wechat:wxid_2' }, composition.settings).admins).toEqual(['lark:ou_1', 'wechat:wxid_2']);
   });
 
   it.each([
@@ -79,6 +80,6 @@ describe('loadConfig', () => {
     ['.env.example', (name: string) => `\n${name}=`],
   ] as const)('is documented in full in %s', (file, entry) => {
     const text = readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
-    for (const name of configVariables()) expect(text, `${file} lacks ${name}`).toContain(entry(name));
+    for (const name of configVariables(composition.settings)) expect(text, `${file} lacks ${name}`).toContain(entry(name));
   });
 });

@@ -15,13 +15,13 @@ import {
   dueWork,
   followUpPlan,
   nextCheckAt,
-  parseClientPhone,
   parseComplaintNumber,
   planDone,
   timeLimitFor,
   toldOnProblem,
 } from '../../../handlers/complaints/rules.ts';
 import type { Role } from '../../../src/core/types.ts';
+import { parsePhoneNumber } from '../../../src/core/text.ts';
 
 const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
 const limits = { general: 72, fee_deduction: 24, unjustified: 120 };
@@ -214,13 +214,13 @@ describe('§3.1.9 告知日期', () => {
 
 describe('the 客户投诉登记表 fields', () => {
   it('accepts mobile and landline phones, refuses others', () => {
-    expect(parseClientPhone('138 0000 0001')).toBe('13800000001');
-    expect(parseClientPhone('0571-88886666')).toBe('0571-88886666');
-    expect(parseClientPhone('(0755) 8888-6666')).toBe('0755-88886666');
-    expect(parseClientPhone('01088886666')).toBe('010-88886666');
-    expect(parseClientPhone('+86 137 0000 3333')).toBe('13700003333');
-    expect(parseClientPhone('12345')).toBeUndefined();
-    expect(parseClientPhone('13800000001 张经理')).toBeUndefined();
+    expect(parsePhoneNumber('138 0000 0001')).toBe('13800000001');
+    expect(parsePhoneNumber('0571-88886666')).toBe('0571-88886666');
+    expect(parsePhoneNumber('(0755) 8888-6666')).toBe('0755-88886666');
+    expect(parsePhoneNumber('01088886666')).toBe('010-88886666');
+    expect(parsePhoneNumber('+86 137 0000 3333')).toBe('13700003333');
+    expect(parsePhoneNumber('12345')).toBeUndefined();
+    expect(parsePhoneNumber('13800000001 张经理')).toBeUndefined();
   });
 
   it('reads 受理编号 as people type it', () => {

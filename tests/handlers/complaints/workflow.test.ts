@@ -7,7 +7,9 @@ import { Complaint } from '../../../handlers/complaints/models.ts';
 import { Client } from '../../../handlers/clients/models.ts';
 import { sweepComplaints } from '../../../schedules/complaints.ts';
 import { complaintSweep } from '../../../schedules/complaints.ts';
-import { composition } from '../../../src/workflows.ts';
+import { composition, installed } from '../../../src/workflows.ts';
+import { compose } from '../../../src/core/workflow.ts';
+import { loadConfig } from '../../../src/config.ts';
 
 useDatabase('complaints');
 
@@ -155,6 +157,20 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     await chat.say('kefu', '取消');
     await chat.say('kefu', `登记投诉\n${registrationLines({ phone: '13711112222' })}`);
     expect(await Complaint.findOne().lean()).toMatchObject({ clientPhone: '13711112222' });
+  });
+
+  it('registers against the client as typed where the clients workflow is not installed (no client records to fill from or add to)', async () => {
+    const withoutClients = compose(installed.filter((i) => i.workflow.name !== 'clients'));
+    const { bot: other, receiver } = await startTestBot({ config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutClients.settings), workflows: withoutClients, now: () => clock });
+    try {
+      const replies = await receiver.say('kefu', `登记投诉\n${registrationLines()}`);
+      const id = NUMBER_RE.exec(replies.join('\n'))?.[0];
+      expect(id, replies.join('\n')).toBeDefined();
+      expect(await Complaint.findById(id).lean()).toMatchObject({ clientName: '万达物业', clientId: '', clientPhone: '13712345678' });
+      expect(await Client.countDocuments()).toBe(0);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('refuses registration by someone who is neither 客服部 nor 队长', async () => {

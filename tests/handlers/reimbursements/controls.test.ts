@@ -7,6 +7,9 @@ import { Identity, OnceKey, Staff } from '../../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
 import { Trip } from '../../../handlers/vehicles/models.ts';
+import { compose } from '../../../src/core/workflow.ts';
+import { installed } from '../../../src/workflows.ts';
+import { loadConfig } from '../../../src/config.ts';
 
 /*
  * Issue #13: the §3.5 controls cannot be talked around — ticket serials compared however typed, a
@@ -141,5 +144,17 @@ describe('§3.4.5 vehicle costs are claimed from a trip', () => {
     });
     const no = await submitClaim('zhang', { date: '2026-11-25', category: '油费', amount: '300', matter: '出车 CL-20261125-001 粤B12345：接送夜班队员（油费）' });
     expect(no).toMatch(/^BX-/);
+  });
+
+  it('takes any fuel item where the vehicles workflow is not installed: there is no trip log to check against', async () => {
+    const withoutVehicles = compose(installed.filter((i) => i.workflow.name !== 'vehicles'));
+    const { bot: other, receiver } = await startTestBot({ config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutVehicles.settings), workflows: withoutVehicles, now: () => clock });
+    try {
+      const replies = await receiver.say('zhang', itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }));
+      expect(replies.join('\n')).toContain('报销草稿');
+      expect(replies.join('\n')).not.toContain('§3.4.5');
+    } finally {
+      await other.stop();
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { describe, it, expect } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config.ts';
+import { composition } from '../../../src/workflows.ts';
 import { supplySettings } from '../../../handlers/supplies/settings.ts';
 
 function problems(env: Record<string, string>): string {
   try {
-    loadConfig(env);
+    loadConfig(env, composition.settings);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).problems.join('\n');
@@ -14,7 +15,7 @@ function problems(env: Record<string, string>): string {
 
 describe('§4.2 monthly report settings', () => {
   it('reminds on the 25th at 09:00 and sums up on the 28th at 17:00 by default', () => {
-    expect(supplySettings.of(loadConfig({}))).toEqual({ reportDay: 25, remindTime: '09:00', summaryDay: 28, summaryTime: '17:00' });
+    expect(supplySettings.of(loadConfig({}, composition.settings))).toEqual({ reportDay: 25, remindTime: '09:00', summaryDay: 28, summaryTime: '17:00' });
   });
 
   it('refuses a day some months do not have, naming the variable and the fix', () => {

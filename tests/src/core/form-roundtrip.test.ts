@@ -10,6 +10,7 @@ import type { BotEvent, Role } from '../../../src/core/types.ts';
 import type { StaffContext } from '../../../src/core/context.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { FormDefinition, FormField } from '../../../src/core/forms.ts';
+import { readAnswer, showAnswer } from '../../../src/core/form-fields.ts';
 
 /*
  * A form card shows every answer in its display form and a person may submit it unchanged: what the
@@ -118,7 +119,7 @@ const fields: [FormDefinition, FormField][] = composition.forms.flatMap((def) =>
 
 describe('every form field: what a card shows reads back to what it means', () => {
   it.each(fields.map(([def, f]) => [`${def.name}.${f.key}`, def, f] as const))('%s', async (_name, _def, field) => {
-    const forms = bot.services.forms;
+    const forms = { readAnswer, showAnswer };
     let valid = 0;
     await fc.assert(
       fc.asyncProperty(inputsFor(field), async (typed) => {
@@ -148,7 +149,7 @@ describe('every form field refuses a 10,000-character answer, saying so in Chine
   const huge = ['x'.repeat(10_000), '字'.repeat(10_000), '1'.repeat(10_000), '张三、'.repeat(3_334)];
   it.each(allFields.map(([def, f]) => [`${def.name}.${f.key}`, f] as const))('%s', async (_name, field) => {
     for (const typed of huge) {
-      const res = await bot.services.forms.readAnswer(ctx, field, typed);
+      const res = await readAnswer(ctx, field, typed);
       expect(res.ok, `accepted ${typed.slice(0, 10)}… (${typed.length} characters)`).toBe(false);
       const error = (res as { error: string }).error;
       expect(error).toMatch(/[\u4e00-\u9fff]/);

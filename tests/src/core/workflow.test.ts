@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import mongoose, { Schema } from 'mongoose';
 import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
+import { extensionPoint } from '../../../src/core/extensions.ts';
 import { defineSettings, timeOfDay } from '../../../src/core/settings.ts';
 import { configVariables, loadConfig, ConfigError } from '../../../src/config.ts';
 import { installed } from '../../../src/workflows.ts';
@@ -49,5 +50,26 @@ describe('a workflow is one folder plus one line', () => {
     expect(() => compose([install(a), install(b)])).toThrow(/only one workflow may answer a picture nothing wants/);
     const c: Workflow = { ...duty, name: 'c', attachment: { allow: 'staff', wants, attach } };
     expect(compose([install(a), install(c)]).routes.attachments?.map((r) => r.name)).toEqual(['a', 'c']);
+  });
+
+  it('refuses a workflow whose required workflow is not installed, and says which and where to install it', () => {
+    const withoutReimbursements = installed.filter((i) => i.workflow.name !== 'reimbursements');
+    expect(() => compose(withoutReimbursements)).toThrow(/workflow "vehicles" needs "reimbursements", which is not installed: install it in src\/workflows.ts/);
+    const withoutComplaints = installed.filter((i) => i.workflow.name !== 'complaints');
+    expect(() => compose(withoutComplaints)).toThrow(/workflow "clients" needs "complaints"/);
+  });
+
+  it('refuses an extension of a workflow that is not installed', () => {
+    const point = extensionPoint<string>('rota', 'shifts');
+    expect(() => compose([install({ ...duty, extends: [point.with('night')] })])).toThrow(/workflow "duty" needs "rota"/);
+  });
+
+  it('hands the extended workflow what the others added to its point, in composition order, and nothing when none did', () => {
+    const point = extensionPoint<string>('rota', 'shifts');
+    const rota: Workflow = { ...duty, name: 'rota' };
+    const a: Workflow = { ...duty, name: 'a', requires: ['rota'], extends: [point.with('day')] };
+    const b: Workflow = { ...duty, name: 'b', extends: [point.with('night')] };
+    expect(compose([install(rota), install(a), install(b)]).extensions.of(point)).toEqual(['day', 'night']);
+    expect(compose([install(rota)]).extensions.of(point)).toEqual([]);
   });
 });

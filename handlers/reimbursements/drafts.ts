@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { MAX_ITEMS } from './items.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import type { ClaimItem } from './rules.ts';
+
+/*
+ * A draft filled by another workflow (出车报销 puts a trip's costs in): the person then sees the §3.5
+ * rule messages, attaches receipts and submits with 提交报销 like any claim, so submission,
+ * numbering and the approval chain stay in one place (submit.ts).
+ */
+
+/** Whether the person's draft takes `count` more items (a claim has at most MAX_ITEMS). */
+export async function draftHasRoomFor(staffId: string, count: number): Promise<boolean> {
+  const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
+  return (draft?.items.length ?? 0) + count <= MAX_ITEMS;
+}
+
+/** Adds items after those already in the person's draft, starting one if there is none. */
+export async function addToDraft(staffId: string, items: readonly ClaimItem[]): Promise<void> {
+  const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
+  await ReimbursementDraft.updateOne(
+    { _id: staffId },
+    { $set: { items: [...(draft?.items ?? []), ...items] }, $setOnInsert: { token: randomUUID() } },
+    { upsert: true },
+  );
+}
+
+/**
+ * Where the person's items whose 所办事项 names `text` (a trip number) already are: their draft, or
+ * a claim that is pending or paid. A rejected or withdrawn claim does not hold them (重新报销 or
+ * the other workflow may bring them back).
+ */
+export async function whereItemsNaming(staffId: string, text: string): Promise<string | undefined> {
+  const names = (items: readonly { matter: string }[]) => items.some((it) => it.matter.includes(text));
+  const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
+  if (draft && names(draft.items)) return '你的报销草稿';
+  const claims = await ReimbursementClaim.find({ claimantId: staffId, status: { $in: ['pending', 'paid'] } }, { items: 1 }).sort({ submittedAt: -1 }).limit(200).lean();
+  const c = claims.find((x) => names(x.items));
+  return c ? `报销单 ${c._id}` : undefined;
+}

@@ -14,7 +14,12 @@ export * from './infra.ts';
 
 export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk];
 
+/** Every model the bot runs with these workflow models: the core's, the inbox's and theirs. */
+export function allModels(workflowModels: readonly Model<any>[] = []): Model<any>[] {
+  return [...coreModels, ...inboxModels, ...workflowModels];
+}
+
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(workflowModels: readonly Model<any>[] = []): Promise<void> {
-  for (const model of [...coreModels, ...inboxModels, ...workflowModels]) await model.init();
+  for (const model of allModels(workflowModels)) await model.init();
 }

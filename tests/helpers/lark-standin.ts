@@ -73,6 +73,19 @@ interface Window {
   at: number[];
 }
 
+/** What Lark lists for GET /open-apis/application/v6/scopes: each scope the app's version asks for; 1 granted, 2 not yet. */
+export interface StandinScope {
+  scope_name: string;
+  grant_status: 1 | 2;
+}
+
+/** The scopes a correctly set-up app has (docs/deploy.md). */
+export const GRANTED_SCOPES: readonly StandinScope[] = [
+  { scope_name: 'im:message.p2p_msg:readonly', grant_status: 1 },
+  { scope_name: 'im:message.group_at_msg:readonly', grant_status: 1 },
+  { scope_name: 'im:message:send_as_bot', grant_status: 1 },
+];
+
 export class LarkStandin {
   readonly requests: RecordedRequest[] = [];
   private server!: Server;
@@ -86,6 +99,10 @@ export class LarkStandin {
   /** Every message this app sent, by id: what a PATCH is checked against. Survives reset(), as Lark's do. */
   private messages = new Map<string, SentMessage>();
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
+  /** Answered by GET /open-apis/application/v6/scopes. */
+  scopes: StandinScope[] = [...GRANTED_SCOPES];
+  /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
+  bot = { open_id: 'ou_standin_bot', app_name: '保安助手', activate_status: 2 };
 
   private constructor(private readonly opts: StandinOptions) {}
 
@@ -309,6 +326,12 @@ export class LarkStandin {
     }
     if (headers.authorization !== `Bearer ${this.token}`) {
       return { status: 400, json: { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' } };
+    }
+    if (method === 'GET' && path === '/open-apis/bot/v3/info') {
+      return { status: 200, json: { code: 0, msg: 'ok', bot: { ...this.bot, avatar_url: '', ip_white_list: [] } } };
+    }
+    if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
+      return { status: 200, json: { code: 0, msg: 'success', data: { scopes: this.scopes } } };
     }
     const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply)?)?$/.exec(path);
     if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };

@@ -73,6 +73,9 @@ interface Window {
   at: number[];
 }
 
+/** Another Lark service on the same domain (the long-connection endpoint): answers one request. */
+export type StandinRoute = (body: Record<string, unknown>, headers: IncomingHttpHeaders) => { status: number; json: unknown };
+
 /** What Lark lists for GET /open-apis/application/v6/scopes: each scope the app's version asks for; 1 granted, 2 not yet. */
 export interface StandinScope {
   scope_name: string;
@@ -99,6 +102,7 @@ export class LarkStandin {
   /** Every message this app sent, by id: what a PATCH is checked against. Survives reset(), as Lark's do. */
   private messages = new Map<string, SentMessage>();
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
+  private routes = new Map<string, StandinRoute>();
   /** Answered by GET /open-apis/application/v6/scopes. */
   scopes: StandinScope[] = [...GRANTED_SCOPES];
   /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
@@ -156,6 +160,14 @@ export class LarkStandin {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Serves `method path` with `route`, recorded like any other request. Lark serves more than the
+   * Open API on the same domain: the long-connection endpoint (lark-ws-standin.ts) is one.
+   */
+  serve(method: string, path: string, route: StandinRoute): void {
+    this.routes.set(`${method} ${path}`, route);
   }
 
   /** The next send is answered 429 with `x-ogw-ratelimit-reset: resetSeconds`, as Lark does. */
@@ -318,6 +330,8 @@ export class LarkStandin {
     body: Record<string, unknown>,
     bodyBytes: number,
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
+    const route = this.routes.get(`${method} ${path}`);
+    if (route) return route(body, headers);
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
         return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };

@@ -3,6 +3,7 @@ import { Identity, Staff } from './people.ts';
 import { Dorm, Post } from './places.ts';
 import { CardPrompt, Counter, DueChunk, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from './infra.ts';
 import { inboxModels } from './inbox.ts';
+import { AuditEntry, AuditQueue } from './audit.ts';
 
 /*
  * The core's models: people and places every workflow reads, and the bot's own bookkeeping.
@@ -11,8 +12,9 @@ import { inboxModels } from './inbox.ts';
 export * from './people.ts';
 export * from './places.ts';
 export * from './infra.ts';
+export * from './audit.ts';
 
-export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk];
+export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk, AuditEntry, AuditQueue];
 
 /** Every model the bot runs with these workflow models: the core's, the inbox's and theirs. */
 export function allModels(workflowModels: readonly Model<any>[] = []): Model<any>[] {

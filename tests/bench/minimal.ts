@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { LARK_LIMITS } from '../../src/receivers/lark/receiver.ts';
+import { LARK_LIMITS } from '../../src/receivers/lark/sending.ts';
 import { Pacer, windowsOf } from '../../src/core/rate-limit.ts';
 import type { Connection } from 'mongoose';
 

@@ -4,9 +4,11 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
-import { renderLarkCard, splitCard } from './card.ts';
+import type { Card, ChannelCapabilities, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
+import { renderLarkCard } from './card.ts';
+import { CardTooLargeError, LARK_CARD_MAX_BYTES, bodyBytes, messageParts, sendParts } from './sending.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, asApiError, sdkLogger } from './errors.ts';
+import { LARK_LIMITS } from './sending.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
 import { cardPayloadProblem, payloadProblem } from './shape.ts';
 import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
@@ -14,69 +16,6 @@ import { longConnection, type LarkTuning } from './long-connection.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
 export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true, dedupesSends: true };
-
-/**
- * Lark's limits (PLATFORM-NOTES): 50 messages/s per app and 5/s per chat. The platform counts
- * arrivals, which jitter after we send: with 50 per 1.1 s a 300-dorm roll call drew 8 429s in 609
- * sends, because a window lets its sends go out in a burst. One send every 21 ms (47.6/s) spread
- * them evenly and drew none, but made a reply wait up to 21 ms behind any other send, even at low
- * load. 4 per any 84 ms keeps the same bound (at most 48 in any second) with bursts of 4 at most.
- */
-export const LARK_LIMITS: ChannelLimits = {
-  // and 1,000 a minute (发送消息: "接口频率限制 1000 次/分钟、50 次/秒"), with the same room for jitter
-  perApp: [
-    { intervalCap: 4, interval: 84 },
-    { intervalCap: 990, interval: 61_000 },
-  ],
-  perChat: { intervalCap: 5, interval: 1100 },
-};
-
-/**
- * The largest request body sent for a card, and for a text. Lark refuses more than 30 KB for a card
- * and 150 KB for a text (发送消息, content: "文本消息请求体最大不能超过 150 KB。卡片消息、富文本消息请求
- * 体最大不能超过 30 KB"; the same for 更新应用发送的消息卡片, code 230025) and says styles can make
- * what it counts larger than what was sent ("如果消息中包含样式标签，会使实际消息体长度大于您输入的请求
- * 体长度"): the bot keeps 2 KB and 10 KB below.
- */
-export const LARK_CARD_MAX_BYTES = 28 * 1024;
-export const LARK_TEXT_MAX_BYTES = 140 * 1024;
-
-/** A card the bot will not send: it does not fit Lark's limit and cannot be split (a form). */
-export class CardTooLargeError extends Error {
-  constructor(readonly title: string, readonly bytes: number) {
-    super(`lark card 「${title}」 is ${bytes} bytes, over the ${LARK_CARD_MAX_BYTES}-byte limit, and has a form that cannot be split`);
-    this.name = 'CardTooLargeError';
-  }
-}
-
-function bodyBytes(data: Record<string, unknown>): number {
-  return Buffer.byteLength(JSON.stringify(data));
-}
-
-/** A text cut at line ends (a line longer than all of it, at characters) into pieces that each `fit`. */
-function splitText(text: string, fits: (t: string) => boolean): string[] {
-  if (fits(text)) return [text];
-  const pieces: string[] = [];
-  let current = '';
-  for (const line of text.split('\n')) {
-    const joined = current ? `${current}\n${line}` : line;
-    if (fits(joined)) {
-      current = joined;
-      continue;
-    }
-    if (current) pieces.push(current);
-    current = line;
-    while (!fits(current)) {
-      const chars = Array.from(current);
-      let n = chars.length;
-      while (n > 1 && !fits(chars.slice(0, n).join(''))) n = Math.floor(n * 0.9);
-      pieces.push(chars.slice(0, n).join(''));
-      current = chars.slice(n).join('');
-    }
-  }
-  if (current) pieces.push(current);
-  return pieces;
-}
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
@@ -251,11 +190,7 @@ export class LarkReceiver implements Receiver {
 
   // ── outgoing ──
 
-  /**
-   * `uuid`: Lark sends one message per uuid within an hour, so a reply re-sent after a crash arrives
-   * once. A message over Lark's size limit goes out as several, each with its own uuid (the same on
-   * every attempt, as the split is), and the ref is the last one's: it carries the buttons or form.
-   */
+  /** `uuid`: one message per uuid within an hour (a re-sent reply arrives once); too big for one request, it goes in parts. */
   private async send(target: Target, message: Outgoing, uuid?: string): Promise<SentRef> {
     const [receiveIdType, receiveId] = 'chatId' in target ? (['chat_id', target.chatId] as const) : (['open_id', target.userId] as const);
     const data = (msgType: string, content: string, part?: number) => ({
@@ -264,45 +199,21 @@ export class LarkReceiver implements Receiver {
       content,
       ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
     });
-    let parts: { msgType: string; content: string }[];
-    if (typeof message === 'string') {
-      const text = (t: string) => JSON.stringify({ text: t });
-      parts = splitText(message, (t) => bodyBytes(data('text', text(t), 99)) <= LARK_TEXT_MAX_BYTES).map((t) => ({ msgType: 'text', content: text(t) }));
-    } else {
-      const card = (c: Card) => JSON.stringify(renderLarkCard(c));
-      const cards = splitCard(message, (c) => bodyBytes(data('interactive', card(c), 99)) <= LARK_CARD_MAX_BYTES);
-      if (!cards) throw new CardTooLargeError(message.title, bodyBytes(data('interactive', card(message))));
-      parts = cards.map((c) => ({ msgType: 'interactive', content: card(c) }));
-    }
+    const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
     if (parts.length > 1) this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
-    let messageId: string | undefined;
-    for (const [i, part] of parts.entries()) {
-      const create = () =>
-        this.call('send', () =>
-          this.client.im.message.create({
-            params: { receive_id_type: receiveIdType },
-            data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
-          }),
-        );
-      // the first part's refusal is the outbox's to wait out; a later part waits here, so the parts
-      // already sent are not sent again (a send without a uuid would repeat them)
-      for (;;) {
-        try {
-          messageId = (await create()).data?.message_id;
-          break;
-        } catch (err) {
-          if (i === 0 || !(err instanceof RateLimitedError)) throw err;
-          await new Promise((r) => setTimeout(r, err.retryAfterMs));
-        }
-      }
-    }
+    const messageId = await sendParts(parts, async (part, i) => {
+      const res = await this.call('send', () =>
+        this.client.im.message.create({
+          params: { receive_id_type: receiveIdType },
+          data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
+        }),
+      );
+      return res.data?.message_id;
+    });
     return { channel: 'lark', messageId };
   }
 
-  /**
-   * A card over the size limit is not sent as an update (one message cannot become several): the
-   * refusal makes the outbox send it anew, in parts.
-   */
+  /** A card too big for one update is refused here (one message cannot become several): the outbox sends it anew. */
   private async updateCard(messageId: string, card: Card): Promise<void> {
     const content = JSON.stringify(renderLarkCard(card));
     const bytes = bodyBytes({ content });

@@ -5,7 +5,7 @@ import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, 
 import { claimChecks } from '../reimbursements/api.ts';
 import { claimTrip, tripCostCheck } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
-import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
+import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle, vehicleHoldings } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
@@ -23,6 +23,7 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  staffHoldings: vehicleHoldings,
   // trip costs become §3.5 claims (出车报销), and every claim's fuel or repair item must name a trip
   requires: ['reimbursements'],
   extends: [claimChecks.with(tripCostCheck)],

@@ -13,6 +13,7 @@ import { actor } from '../../src/core/audit.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, maskAccount, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
+import { rentSummary } from './rent-confirm.ts';
 
 /*
  * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
@@ -63,9 +64,9 @@ export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boo
       rentStatus(r),
     ],
     buttons: pay
-      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary' }]
+      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}，登记为今天银行转账已付。` }]
       : confirm
-        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary' }]
+        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。` }]
         : undefined,
     note: pay
       ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`

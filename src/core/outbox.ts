@@ -1,7 +1,8 @@
 import PQueue from 'p-queue';
 import pRetry, { AbortError } from 'p-retry';
 import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SendOptions, type SentRef, type Target } from './types.ts';
-import { CardPrompt } from '../models/index.ts';
+import { rememberCard } from './card-numbers.ts';
+import { withDialogs } from './confirm.ts';
 import type { Logger } from '../logger.ts';
 
 /** Thrown by a channel sender when the platform says "too many requests"; the outbox waits and retries. */
@@ -14,7 +15,14 @@ export class RateLimitedError extends Error {
 
 export type { ChannelLimits };
 
-const PROMPT_TTL_MS = 7 * 24 * 3600_000;
+/** Who a message is for, besides where it goes. */
+export interface Addressing {
+  /**
+   * The person a reply in a group answers: a card shown as text there is theirs, and only their
+   * number presses its buttons (src/core/card-numbers.ts).
+   */
+  audience?: string;
+}
 
 /** Decides, per message, whether an earlier run of the same event already sent it (see ReplyLedger). */
 export interface SendLedger {
@@ -37,14 +45,25 @@ export class Outbox {
   private chatQueues = new Map<string, PQueue>();
   private chatUsed = new Map<string, number>();
   private ledger?: SendLedger;
+  /** Actions whose buttons ask for a confirmation first (ActionRoute.confirm). */
+  private asksFirst: ReadonlySet<string> = new Set();
 
   private limits = new Map<Channel, ChannelLimits>();
 
-  /** `overrides` replace a sender's own limits (tests use tighter or looser ones). */
+  /**
+   * `overrides` replace a sender's own limits (tests use tighter or looser ones); `now` is the bot's
+   * clock, which stamps a card shown as text (how recent it is decides whether a number still presses it).
+   */
   constructor(
     private readonly log: Logger,
     private readonly overrides: Readonly<Record<Channel, ChannelLimits>> = {},
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** The actions whose buttons get a confirmation dialog where the channel has them (Lark). */
+  confirmFirst(actions: Iterable<string>): void {
+    this.asksFirst = new Set(actions);
+  }
 
   register(sender: ChannelSender): void {
     const limits = this.overrides[sender.channel] ?? sender.limits;
@@ -71,7 +90,8 @@ export class Outbox {
    * through `ledger`, so a re-run of the event after a crash does not send again what went out.
    */
   forEvent(ledger: SendLedger): Outbox {
-    const scoped = new Outbox(this.log, this.overrides);
+    const scoped = new Outbox(this.log, this.overrides, this.now);
+    scoped.asksFirst = this.asksFirst;
     scoped.limits = this.limits;
     scoped.senders = this.senders;
     scoped.appQueues = this.appQueues;
@@ -81,9 +101,9 @@ export class Outbox {
     return scoped;
   }
 
-  send(target: Target, message: Outgoing): Promise<SentRef> {
-    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }), this.capabilities(target.channel).dedupesSends);
-    return this.deliver(target, message, {});
+  send(target: Target, message: Outgoing, addressing: Addressing = {}): Promise<SentRef> {
+    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }, addressing), this.capabilities(target.channel).dedupesSends);
+    return this.deliver(target, message, {}, addressing);
   }
 
   /**
@@ -92,14 +112,15 @@ export class Outbox {
    * refuses to update (Lark 230001: recalled, too old, not ours) is logged and sent anew rather than
    * reported as a failure of the change.
    */
-  async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target): Promise<void> {
+  async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target, addressing: Addressing = {}): Promise<void> {
     const sender = this.senders.get(channel);
     if (!sender?.updateCard) {
-      await this.send(fallback, card);
+      await this.send(fallback, card, addressing);
       return;
     }
+    const shown = sender.capabilities.clickableButtons ? withDialogs(card, this.asksFirst) : card;
     const patch = async (): Promise<SentRef> => {
-      await this.throttled(fallback, () => sender.updateCard!(messageId, card));
+      await this.throttled(fallback, () => sender.updateCard!(messageId, shown));
       return { channel, messageId };
     };
     try {
@@ -108,16 +129,19 @@ export class Outbox {
     } catch (err) {
       // the change the card shows has been made: a card the platform will not update is sent anew
       this.log.warn({ err, channel, messageId }, 'card update refused, sending the card anew');
-      await this.send(fallback, card);
+      await this.send(fallback, card, addressing);
     }
   }
 
 
-  private async deliver(target: Target, message: Outgoing, opts: SendOptions): Promise<SentRef> {
+  private async deliver(target: Target, message: Outgoing, opts: SendOptions, addressing: Addressing): Promise<SentRef> {
     const sender = this.senders.get(target.channel);
     if (!sender) throw new Error(`channel ${target.channel} is not running`);
-    const ref = await this.throttled(target, () => sender.send(target, message, opts));
-    if (typeof message !== 'string' && !sender.capabilities.clickableButtons) await this.rememberButtons(target, message);
+    const clickable = sender.capabilities.clickableButtons;
+    const shown = typeof message !== 'string' && clickable ? withDialogs(message, this.asksFirst) : message;
+    const ref = await this.throttled(target, () => sender.send(target, shown, opts));
+    // the latest card in the chat is what a number answers; a card without buttons closes the one before
+    if (typeof message !== 'string' && !clickable) await rememberCard(target, message, this.now(), addressing.audience);
     return ref;
   }
 
@@ -177,15 +201,5 @@ export class Outbox {
         this.chatUsed.delete(key);
       }
     }
-  }
-
-  private async rememberButtons(target: Target, card: Card): Promise<void> {
-    const _id = `${target.channel}:${targetKey(target)}`;
-    if (!card.buttons?.length) return;
-    await CardPrompt.updateOne(
-      { _id },
-      { $set: { buttons: card.buttons, expiresAt: new Date(Date.now() + PROMPT_TTL_MS) } },
-      { upsert: true },
-    );
   }
 }

@@ -30,6 +30,12 @@ export interface CardButton {
   action: string;
   value?: Record<string, string>;
   style?: 'primary' | 'danger' | 'default';
+  /**
+   * For a button that submits money or an approval: what it will do, naming the number and the
+   * total (「提交 3 项报销，合计 ¥35,283.00？」). Lark asks it in a dialog before the click is sent;
+   * text channels ask their own question when the number is sent (ActionRoute.confirm).
+   */
+  confirm?: string;
 }
 
 export interface CardFormField {
@@ -65,7 +71,7 @@ export interface Card {
    */
   sections?: CardSection[];
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
-  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string };
+  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string; confirm?: string };
   note?: string;
 }
 

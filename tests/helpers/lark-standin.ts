@@ -391,6 +391,26 @@ export function larkRequest(payload: unknown, encryptKey: string, opts: { sign?:
 }
 
 /** The first callback button in a rendered Lark card whose value has this action. */
+/** The button element (JSON 2.0) whose callback carries `action`, e.g. to read its `confirm` dialog. */
+export function findButton(card: Record<string, unknown>, action: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    if (n.tag === 'button' && Array.isArray(n.behaviors) && (n.behaviors as { value?: { action?: unknown } }[]).some((b) => b.value?.action === action)) {
+      found = n;
+      return;
+    }
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
 export function findButtonValue(card: Record<string, unknown>, action: string): Record<string, unknown> | undefined {
   let found: Record<string, unknown> | undefined;
   const walk = (node: unknown): void => {

@@ -29,6 +29,7 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
       type: 'primary',
       form_action_type: 'submit',
       behaviors: [{ type: 'callback', value: { action: card.form.action, ...(card.form.value ?? {}) } }],
+      ...dialog(card.form.submitLabel ?? '提交', card.form.confirm),
     });
     elements.push({ tag: 'form', name: 'form', elements: withErrors });
   }
@@ -45,6 +46,7 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
             text: { tag: 'plain_text', content: b.label },
             type: b.style === 'danger' ? 'danger' : b.style === 'primary' ? 'primary' : 'default',
             behaviors: [{ type: 'callback', value: { action: b.action, ...(b.value ?? {}) } }],
+            ...dialog(b.label, b.confirm),
           },
         ],
       })),
@@ -57,6 +59,15 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
     header: { title: { tag: 'plain_text', content: card.title }, template: TEMPLATE[card.color ?? 'blue'] },
     body: { elements },
   };
+}
+
+/**
+ * A button that submits money or an approval asks first: JSON 2.0's `confirm` shows a dialog with
+ * this title and text, and the callback is sent only after 确定.
+ */
+function dialog(label: string, text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  return { confirm: { title: { tag: 'plain_text', content: `确认${label}？` }, text: { tag: 'plain_text', content: text } } };
 }
 
 /**

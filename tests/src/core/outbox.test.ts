@@ -85,6 +85,32 @@ describe('outbox', () => {
     const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();
     expect(prompt?.buttons).toEqual([{ label: '批准', action: 'x.approve' }]);
   });
+
+  it('keeps a card answering one group member as theirs, so another member’s number cannot press it (#21)', async () => {
+    const outbox = new Outbox(silentLog);
+    outbox.register(recordingSender('wechat'));
+    await outbox.send({ channel: 'wechat', chatId: 'room2@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] }, { audience: 'wxid_a' });
+    expect(await CardPrompt.findById('wechat:room2@chatroom:wxid_a').lean()).toMatchObject({ buttons: [{ label: '批准' }], usedAt: null });
+    expect(await CardPrompt.findById('wechat:room2@chatroom').lean()).toBeNull();
+  });
+
+  it('gives every button of an action that asks first a Lark confirmation dialog, also where the card wrote none (#21)', async () => {
+    const cards: unknown[] = [];
+    const sender = { ...recordingSender('lark'), send: async (_t: Target, m: unknown) => (cards.push(m), { channel: 'lark' }) };
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    outbox.confirmFirst(['x.pay']);
+    await outbox.send({ channel: 'lark', chatId: 'oc_1' }, {
+      title: 't',
+      lines: [],
+      buttons: [
+        { label: '付款', action: 'x.pay' },
+        { label: '批准', action: 'x.pay', confirm: '报销单 BX-1 ¥5.00' },
+        { label: '查看', action: 'x.show' },
+      ],
+    });
+    expect((cards[0] as { buttons: { confirm?: string }[] }).buttons.map((b) => b.confirm)).toEqual(['确认「付款」？', '报销单 BX-1 ¥5.00', undefined]);
+  });
 });
 
 describe('outbox for one inbound event', () => {

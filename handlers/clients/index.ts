@@ -2,7 +2,7 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import { attachVisitPhoto, callComplaintForm, callForm, callFromCard, listPromises, logCall, logVisit, promiseDone, promiseDoneFromCard, visitComplaintForm, visitForm, visitFromCard, wantsVisitPhoto } from './contacts.ts';
 import { myDueList } from './digest.ts';
-import { approvePromiseCommand, approvePromiseFromCard, refusePromiseForm, refusePromiseFromCard } from './promise-approval.ts';
+import { approvePromiseCommand, approvePromiseFromCard, approvePromiseQuestion, refusePromiseForm, refusePromiseFromCard } from './promise-approval.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard, listClients, rotation, showClient, showFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
@@ -58,7 +58,7 @@ export const clients: Workflow = {
     { action: 'clients.call', allow: CONTACTERS, handler: callFromCard },
     { action: 'clients.visit', allow: CONTACTERS, handler: visitFromCard },
     { action: 'clients.promiseDone', allow: CONTACTERS, handler: promiseDoneFromCard },
-    { action: 'clients.promiseApprove', allow: ['chairman'], handler: approvePromiseFromCard },
+    { action: 'clients.promiseApprove', allow: ['chairman'], handler: approvePromiseFromCard, confirm: approvePromiseQuestion },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
 };

@@ -47,7 +47,7 @@ function approvalCard(p: PromiseRecord): Card {
     // a promise may quote a client's phone: the chairman reads the card, not the number
     lines: [`客户：${p.clientName}`, `承诺：${maskPhonesIn(p.text)}（${p.dueDay} 前）`, `承诺人：${p.owner.name}`, `涉及金额：${p.money}（§4.4）`],
     buttons: [
-      { label: '核准承诺', action: 'clients.promiseApprove', value: { id: p._id }, style: 'primary' },
+      { label: '核准承诺', action: 'clients.promiseApprove', value: { id: p._id }, style: 'primary', confirm: `核准承诺 ${p._id}（${p.clientName}，${p.money}）？` },
       { label: '不核准', action: 'clients.promiseRefuse', value: { id: p._id } },
     ],
     note: `核准后才算公司的承诺，到期提醒兑现；不核准请写原因，承诺人会以书信或电话告知客户。也可发送「核准承诺 ${p._id}」或「核准承诺 ${p._id} 不同意 原因」。`,
@@ -122,6 +122,13 @@ export async function approvePromiseCommand(ctx: BotContext): Promise<void> {
     return;
   }
   await decide(ctx, first, reason);
+}
+
+/** What 核准承诺 says before it runs (ActionRoute.confirm): the promise and the money it commits. */
+export async function approvePromiseQuestion(ctx: BotContext): Promise<string | undefined> {
+  const p = await ClientPromise.findById(parsePromiseNumber(ctx.action?.value.id ?? '') ?? '').lean<PromiseRecord>();
+  if (p?.status !== 'pending') return undefined;
+  return `确认核准承诺 ${p._id}：${p.clientName}：${maskPhonesIn(p.text)}（${p.dueDay} 前，${p.money}）？核准后就是公司的承诺，要按期兑现。`;
 }
 
 /** Button: 核准承诺 */

@@ -66,6 +66,13 @@ export async function approveCommand(ctx: StaffContext): Promise<void> {
   await refuse(ctx, found.c, reason);
 }
 
+/** What 核准处理 says before it runs (ActionRoute.confirm): the case and the money it commits. */
+export async function approveQuestion(ctx: StaffContext): Promise<string | undefined> {
+  const c = await loadComplaint(ctx.action?.value.id ?? '');
+  if (c?.approval?.status !== 'pending') return undefined;
+  return `确认核准投诉 ${c._id}（${c.clientName}）的处理：${c.approval.what}？核准后客服部即可告知客户。`;
+}
+
 /** Button: 核准处理 */
 export async function approveFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);

@@ -204,7 +204,7 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
   }
   if (c.approval?.status === 'pending' && can('chairman')) {
     // §4.4 the chairman confirms a handling that commits money, or sends it back with a reason
-    out.push({ label: '核准处理', action: 'complaints.approve', value: v, style: 'primary' });
+    out.push({ label: '核准处理', action: 'complaints.approve', value: v, style: 'primary', confirm: `核准投诉 ${c._id}（${c.clientName}）的处理：${c.approval.what}？` });
     out.push({ label: '不核准', action: 'complaints.refuseApproval', value: v });
   }
   const stalled = c.status === 'following_up' && !nextFollowUp(c.followUps);

@@ -12,7 +12,7 @@ import {
   REGISTRARS,
   VIEWERS,
 } from './rules.ts';
-import { approveCommand, approveFromCard, refuseApproval, refuseApprovalForm } from './authority.ts';
+import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
 import { complaintReport, REPORTERS } from './report.ts';
 import { confirmEffect, followUp, followUpForm, measuresForm, moreFollowUp, newMeasures, reopen, reopenForm, reopenStep } from './aftercare.ts';
 import {
@@ -80,7 +80,7 @@ export const complaints: Workflow = {
     { action: 'complaints.seen', allow: 'staff', handler: seenFromCard },
     { action: 'complaints.uphold', allow: ['admin', 'chairman'], handler: upholdFromCard },
     { action: 'complaints.change', allow: ['admin', 'chairman'], handler: changeFromCard },
-    { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard },
+    { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
 };

@@ -152,7 +152,10 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
     expect(await talk('kefu', `核准承诺 ${free._id}`)).toContain('没有权限');
     expect((await ClientPromise.findById(free._id).lean())!.status).toBe('pending');
 
-    expect(await talk('dongshi', `核准承诺 ${free._id}`)).toContain('已核准承诺');
+    // the chairman presses 1 on the card; a money approval asks once before it runs
+    expect(await talk('dongshi', '1')).toContain(`确认核准承诺 ${free._id}`);
+    expect((await ClientPromise.findById(free._id).lean())!.status).toBe('pending');
+    expect(await talk('dongshi', '1')).toContain('已核准承诺');
     expect(await ClientPromise.findById(free._id).lean()).toMatchObject({ status: 'open', decidedBy: { name: '孙董事长' } });
     await received('kefu', `董事长已核准承诺 ${free._id}`);
   });

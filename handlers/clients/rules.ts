@@ -121,11 +121,32 @@ interface CadenceClient {
   visitDays?: number | null;
 }
 
-/** I.2.7: the client's own cadence when set, else its status's default; an archived client has none. */
+/**
+ * I.2.7: the client's own cadence when set, else its status's default; an archived client has none.
+ * A 现有 client is always called and visited (cadenceProblem): a 0 stored before that rule, or by
+ * any other way in, counts as the status default rather than ending its follow-ups.
+ */
 export function cadenceFor(c: CadenceClient, defaults: CadenceDefaults): Cadence {
   if (c.status === 'lost') return { callDays: 0, visitDays: 0 };
   const d = defaults[c.status];
-  return { callDays: c.callDays ?? d.callDays, visitDays: c.visitDays ?? d.visitDays };
+  const own = (v: number | null | undefined) => (c.status === 'current' && v === 0 ? null : v);
+  return { callDays: own(c.callDays) ?? d.callDays, visitDays: own(c.visitDays) ?? d.visitDays };
+}
+
+/**
+ * I.2.5 「对老客户要不断地进行回访」, I.2.7 「使用电话定期跟踪，定期拜访老客户」: a 现有 client has a
+ * phone follow-up and a visit cadence; 不需要 (0) is only for a potential client. The field refused
+ * and why, for the client as it would be after the change; undefined when it may be saved.
+ */
+export function cadenceProblem(c: CadenceClient): { field: 'callDays' | 'visitDays'; error: string } | undefined {
+  if (c.status !== 'current') return undefined;
+  const field = c.callDays === 0 ? 'callDays' : c.visitDays === 0 ? 'visitDays' : undefined;
+  if (!field) return undefined;
+  const what = field === 'callDays' ? '电话回访周期' : '拜访周期';
+  return {
+    field,
+    error: `现有客户要定期电话回访和拜访（第十章一 §2.5、§2.7），${what}不能是「不需要」：请写天数（1–365）或「默认」。不再合作的客户请用「客户流失」归档。`,
+  };
 }
 
 /** A cadence in days as typed: 30 / 30天 / 不需要 (0); 不安排 is how fieldText shows 0, so an edit card reads it back. */

@@ -282,6 +282,23 @@ export function usageLine(u: Usage): string {
   return `出车 ${u.trips} 次，行驶 ${u.km} km，费用 ${formatFen(u.costs)}`;
 }
 
+/**
+ * §3.4.6 每月…检查，并记录: an inspection is recorded for the current month, or — a month that was
+ * missed — late (补录) for one of the `lateMonths` months before it, never for a month to come.
+ * Undefined when `month` (yyyy-MM) may be recorded now; otherwise the reason, in Chinese.
+ */
+export function inspectionMonthProblem(month: string, current: string, lateMonths: number): string | undefined {
+  if (month > current) return `${month} 还没到，不能提前记录车辆检查（${CLAUSE.inspection} 每月检查）。`;
+  const earliest = DateTime.fromFormat(current, 'yyyy-LL').minus({ months: lateMonths }).toFormat('yyyy-LL');
+  if (month < earliest) return `${month} 太久了：补录最多补前 ${lateMonths} 个月（${earliest} 起）。更早的检查请写在备注里报综合部负责人。`;
+  return undefined;
+}
+
+/** §3.4.6: an inspection recorded for a month before the current one is a late record (补录). */
+export function isLateInspection(month: string, current: string): boolean {
+  return month < current;
+}
+
 /** The month whose inspections are checked when `todayIs` is the first day of the next one. */
 export function monthJustEnded(todayIs: string): string | undefined {
   const d = DateTime.fromISO(todayIs);

@@ -30,10 +30,12 @@ beforeEach(async () => {
 
 const inbox = (who: string, from: number) => chat.privately(who, from);
 
+/** A case registered by 客服部, the client told at once (§4.2): its checks are the time limit's and the follow-ups'. */
 async function register(): Promise<string> {
   const replies = await chat.say('kefu', `登记投诉\n${registrationLines()}`);
   const id = NUMBER_RE.exec(replies.join('\n'))?.[0];
   expect(id, replies.join('\n')).toBeDefined();
+  await chat.say('kefu', `已告知 ${id}`);
   return id!;
 }
 
@@ -50,7 +52,7 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     expect((await sweepAt(after(72.5))).escalated).toEqual([id]);
     for (const h of [72.5, 72.6, 73, 80, 200]) {
       const r = await sweepAt(after(h));
-      expect(r).toEqual({ reminded: [], escalated: [], followUps: [] });
+      expect(r).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
     }
     const c = (await Complaint.findById(id).lean())!;
     expect(c.history.filter((e) => e.action === '逾期上报')).toHaveLength(1);
@@ -68,7 +70,7 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     const told = (await Complaint.findById(id).lean())!;
     expect(told.status).toBe('following_up');
     // the registration's key (reminder at 66 h) is still there, the case no longer due then
-    expect(await sweepAt(after(67))).toEqual({ reminded: [], escalated: [], followUps: [] });
+    expect(await sweepAt(after(67))).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
     expect((await Complaint.findById(id).lean())!.version).toBe(told.version);
     expect((await sweepAt(new Date(told.nextCheckAt!.getTime() + 60_000))).followUps).toEqual([id]);
   });
@@ -77,10 +79,11 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     await sweepAt(t0);
     const id = await register();
     const start = chat.sent.length;
+    const version = (await Complaint.findById(id).lean())!.version;
     // a change to "check at +1 h" that wrote its key and died before writing the case
     await complaintDue.add(id, after(1), clock);
-    expect(await sweepAt(after(1.1))).toEqual({ reminded: [], escalated: [], followUps: [] });
-    expect((await Complaint.findById(id).lean())!.version).toBe(0);
+    expect(await sweepAt(after(1.1))).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
+    expect((await Complaint.findById(id).lean())!.version).toBe(version);
     expect(chat.sent.length).toBe(start);
     // the case's own key still brings the reminder at its time, once
     expect((await sweepAt(after(66.5))).reminded).toEqual([id]);

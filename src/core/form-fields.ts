@@ -103,7 +103,8 @@ export async function readAnswer(ctx: BotContext, field: FormField, raw: string)
   if (Array.from(text).length > max) return { ok: false, error: tooLong(field.label, max) };
   if (field.required && isSkipWord(text)) return { ok: false, error: `${field.label}是必填项，不能跳过。` };
   const res = field.parse ? await field.parse(text, ctx) : { ok: true as const, value: text };
-  return res.ok && keepsTyped(field) ? { ok: true, value: tidyText(raw) } : res;
+  // what was typed is kept only when the parser took the text as it is (跳过 read as no answer stays '')
+  return res.ok && keepsTyped(field) && res.value === text ? { ok: true, value: tidyText(raw) } : res;
 }
 
 /**

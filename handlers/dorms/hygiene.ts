@@ -87,7 +87,7 @@ export async function startEvaluation(ctx: BotContext): Promise<void> {
   const marks = tokens.slice(0, HYGIENE_CHECKLIST.length).map(parsePassFail);
   if (tokens.length >= HYGIENE_CHECKLIST.length && marks.every((m) => m !== undefined)) {
     const values: Record<string, string> = {};
-    HYGIENE_CHECKLIST.forEach((item, i) => (values[item.key] = marks[i] ? '合格' : '不合格'));
+    for (const [i, item] of HYGIENE_CHECKLIST.entries()) values[item.key] = marks[i] ? '合格' : '不合格';
     const rest = tokens.slice(HYGIENE_CHECKLIST.length);
     const score = rest[0] !== undefined ? parseScore(rest[0]) : undefined;
     if (score !== undefined) rest.shift();

@@ -189,7 +189,8 @@ export class ConsoleReceiver implements Receiver {
     }
     // a line ending in \ goes on on the next line
     if (line.endsWith('\\')) {
-      (this.pending ??= []).push(line.slice(0, -1).trimEnd());
+      this.pending ??= [];
+      this.pending.push(line.slice(0, -1).trimEnd());
       return;
     }
     if (this.pending) {

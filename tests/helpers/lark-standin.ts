@@ -598,7 +598,10 @@ function formElements(card: Record<string, unknown>): Record<string, unknown>[] 
   const found: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     const n = node as Record<string, unknown>;
     if (typeof n.tag === 'string') found.push(n);
     Object.values(n).forEach(walk);

@@ -625,7 +625,10 @@ export function renderedText(card: Record<string, unknown>): string {
   const plain = (t: unknown): string => String((t as { content?: unknown } | undefined)?.content ?? '');
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
     const n = node as Record<string, unknown>;
     switch (n.tag) {
       case 'markdown':

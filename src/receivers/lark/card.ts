@@ -168,14 +168,20 @@ export function splitCard(card: Card, fits: (c: Card) => boolean): Card[] | unde
   /** The piece of `atoms` (the first one's line replaced by `first` when given). */
   const build = (from: Atom[], first?: string): Piece => {
     const p: Piece = { lines: [], sections: [] };
-    from.forEach((atom, i) => {
+    for (const [i, atom] of from.entries()) {
       const line = i === 0 && first !== undefined ? first : atom.line;
-      if (!('section' in atom)) return void p.lines.push(line!);
+      if (!('section' in atom)) {
+        p.lines.push(line!);
+        continue;
+      }
       const open = p.sections.at(-1);
-      if (open?.from === atom.section) return void (line !== undefined && open.shown.lines.push(line));
+      if (open?.from === atom.section) {
+        if (line !== undefined) open.shown.lines.push(line);
+        continue;
+      }
       const title = atom.index > 0 ? `${atom.section.title}（续）` : atom.section.title;
       p.sections.push({ from: atom.section, shown: { ...atom.section, title, lines: line === undefined ? [] : [line] } });
-    });
+    }
     return p;
   };
   // each piece takes as many atoms as fit (found by halving: a longer piece is never smaller)

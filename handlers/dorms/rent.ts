@@ -2,7 +2,7 @@ import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { leadingName, nameKey } from '../../src/core/text.ts';
+import { leadingName, nameKey, echo } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
@@ -224,7 +224,7 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
   const tz = ctx.services.config.timezone;
   const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
   if (!method || !date) {
-    await ctx.toast(`${!method ? `付款方式「${methodText}」不认识（现金/银行转账/微信/支付宝）` : `日期「${dateText}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
+    await ctx.toast(`${!method ? `付款方式「${echo(methodText)}」不认识（现金/银行转账/微信/支付宝）` : `日期「${echo(dateText)}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
     return;
   }
   if (r.paid) {

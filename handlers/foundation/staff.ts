@@ -3,7 +3,7 @@ import mongoose, { type Types } from 'mongoose';
 import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { storedAsTyped, type FormDefinition } from '../../src/core/forms.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
 import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
@@ -125,13 +125,13 @@ export const addStaffForm: FormDefinition = {
   title: '添加人员',
   allow: ['admin'],
   fields: [
-    { key: 'name', label: '姓名', required: true, parse: field('name') },
+    // the limits of staffInputSchema, so a long answer is refused at its field, not after submitting
+    { key: 'name', label: '姓名', required: true, max: 20, parse: field('name') },
     // a phone already on file is refused at its question, before the rest is asked
     { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone'), check: (phone, ctx) => phoneTaken(ctx, phone) },
     { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
-    // checked at their question with the roster's own limits, so a long name never fails the whole form at the end
-    { key: 'post', label: '驻点', prompt: '请输入驻点名称', parse: storedAsTyped(field('post')) },
-    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', parse: storedAsTyped(field('dorm')) },
+    { key: 'post', label: '驻点', prompt: '请输入驻点名称', max: 40 },
+    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', max: 40 },
   ],
   async submit(ctx, values) {
     const parsed = staffInputSchema.safeParse(values);
@@ -188,7 +188,7 @@ function namesakeNote(ctx: BotContext, name: string, namesakes: StaffLean[]): st
 }
 
 /** Validates one field with the same schema the roster import uses. */
-function field(key: 'name' | 'phone' | 'roles' | 'post' | 'dorm') {
+function field(key: 'name' | 'phone' | 'roles') {
   return (input: string) => {
     const res = staffInputSchema.shape[key].safeParse(input);
     return res.success ? { ok: true as const, value: input.trim() } : { ok: false as const, error: describeIssues(res.error) };

@@ -7,6 +7,7 @@ import { permitLine, vehicleCard } from './cards.ts';
 import { decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
+import { echo } from '../../src/core/text.ts';
 import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 import type { StaffHoldings } from '../../src/core/router.ts';
 
@@ -38,7 +39,7 @@ export const registerVehicleForm: FormDefinition = {
       label: '车牌',
       required: true,
       placeholder: '粤B12345',
-      parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }),
+      parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${echo(i)}」格式不对，请写成 粤B12345。` }),
       check: async (plate) => ((await Vehicle.exists({ _id: plate })) ? `车辆 ${plate} 已经登记过了。发送「车辆 ${plate}」查看。` : undefined),
     },
     { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },

@@ -45,7 +45,11 @@ function splitLines(text: string, names: FieldNames, typed: string): { given: st
         starts.push({ label: m[1]!, at: m.index!, end: m.index! + m[0].length });
       }
       // the first time a label is named is the field; a second time it is part of the value before it
-      const cuts = starts.filter((s) => !seen.has(s.label) && (seen.add(s.label), true));
+      const cuts = starts.filter((s) => {
+        if (seen.has(s.label)) return false;
+        seen.add(s.label);
+        return true;
+      });
       const fields = cuts.map((f, i) => {
         const next = cuts[i + 1];
         const raw = source.slice(f.end, next ? next.at : undefined);

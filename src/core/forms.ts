@@ -1,8 +1,8 @@
 import { FormSession } from '../models/index.ts';
 import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
-import { isNoneWord, normalizeText, tidyText } from './text.ts';
-import { checkAnswer, readAndCheck, readAnswer, showAnswer, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
+import { isNoneWord, normalizeText } from './text.ts';
+import { checkAnswer, readAndCheck, readAnswer, showAnswer, typedAgain, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
 import { labelledValues, oneFieldPerLine } from './form-lines.ts';
 import { fieldOptions, formCard, submittedCard } from './form-cards.ts';
 import { LEAVE_WORDS, LONG_ANSWER, STAY_WORDS, commandAt, leaveQuestion, runCommand } from './form-commands.ts';
@@ -252,7 +252,7 @@ export class Forms {
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        typed[field.key] = tidyText(given);
+        typed[field.key] = typedAgain(field, given);
       }
     }
     if (Object.keys(errors).length === 0) {
@@ -362,7 +362,7 @@ export class Forms {
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        typed[field.key] = value;
+        typed[field.key] = typedAgain(field, value);
       }
     }
     return { values, errors, typed };

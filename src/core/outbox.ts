@@ -1,11 +1,13 @@
-import PQueue from 'p-queue';
-import pRetry, { AbortError } from 'p-retry';
+import { Pacer, windowsOf } from './rate-limit.ts';
 import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SendOptions, type SentRef, type Target } from './types.ts';
 import { rememberCard } from './card-numbers.ts';
 import { withDialogs } from './confirm.ts';
 import type { Logger } from '../logger.ts';
 
-/** Thrown by a channel sender when the platform says "too many requests"; the outbox waits and retries. */
+/**
+ * Thrown by a channel sender when the platform says "too many requests" (whichever limit it was);
+ * the outbox waits and tries again, however often it takes: a limit slows a message, never drops it.
+ */
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterMs: number, message = 'rate limited') {
     super(message);
@@ -24,6 +26,11 @@ export interface Addressing {
   audience?: string;
 }
 
+/** The wait after refusals in a row grows from this, half again each time… */
+const RETRY_FLOOR_MS = 50;
+/** …to at most this, unless the platform asks for longer. */
+const RETRY_CEILING_MS = 30_000;
+
 /** Decides, per message, whether an earlier run of the same event already sent it (see ReplyLedger). */
 export interface SendLedger {
   /** `dedupes`: the platform itself drops a repeat of the same key, so nothing needs recording. */
@@ -35,14 +42,15 @@ export function targetKey(target: Target): string {
 }
 
 /**
- * Every outgoing message goes through here: throttled to the platform's limits with p-queue,
- * retried after a 429 with p-retry, and — for channels that show cards as text — the card's
- * buttons are remembered for the chat so a numeric answer can be turned back into the action.
+ * Every outgoing message goes through here: paced to every window of the platform's limits (Pacer),
+ * sent again after a rate-limit refusal until it goes through, and — for channels that show cards
+ * as text — the card's buttons are remembered for the chat so a numeric answer can be turned back
+ * into the action.
  */
 export class Outbox {
   private senders = new Map<Channel, ChannelSender>();
-  private appQueues = new Map<Channel, PQueue>();
-  private chatQueues = new Map<string, PQueue>();
+  private appQueues = new Map<Channel, Pacer>();
+  private chatQueues = new Map<string, Pacer>();
   private chatUsed = new Map<string, number>();
   private ledger?: SendLedger;
   /** Actions whose buttons ask for a confirmation first (ActionRoute.confirm). */
@@ -69,7 +77,7 @@ export class Outbox {
     const limits = this.overrides[sender.channel] ?? sender.limits;
     this.senders.set(sender.channel, sender);
     this.limits.set(sender.channel, limits);
-    this.appQueues.set(sender.channel, new PQueue({ ...limits.perApp, strict: true }));
+    this.appQueues.set(sender.channel, new Pacer(windowsOf(limits.perApp)));
   }
 
   /** What the channel can show; a channel that is not running is treated as text only. */
@@ -153,38 +161,33 @@ export class Outbox {
   private async throttled<T>(target: Target, fn: () => Promise<T>): Promise<T> {
     const limits = this.limits.get(target.channel)!;
     const appQueue = this.appQueues.get(target.channel)!;
-    const attempt = () =>
-      pRetry(
-        async () => {
-          try {
-            return await appQueue.add(fn);
-          } catch (err) {
-            if (err instanceof RateLimitedError) throw err;
-            throw new AbortError(err as Error);
-          }
-        },
-        {
-          retries: 5,
-          // the platform says how long to wait; p-retry's own backoff is the floor
-          onFailedAttempt: async ({ error, attemptNumber }) => {
-            if (error instanceof RateLimitedError) {
-              this.log.warn({ channel: target.channel, attemptNumber, retryAfterMs: error.retryAfterMs }, 'rate limited, waiting');
-              await new Promise((r) => setTimeout(r, error.retryAfterMs));
-            }
-          },
-          minTimeout: 50,
-        },
-      );
+    // a refusal for a limit is retried for as long as it takes (an hour of backlog is slow, not
+    // lost); any other error is the caller's, at once
+    const attempt = async (): Promise<T> => {
+      for (let refused = 0; ; refused++) {
+        try {
+          return await appQueue.run(fn);
+        } catch (err) {
+          if (!(err instanceof RateLimitedError)) throw err;
+          // the platform says how long to wait; refusals in a row wait longer, up to a ceiling
+          const waitMs = Math.max(err.retryAfterMs, Math.min(RETRY_FLOOR_MS * 1.5 ** refused, RETRY_CEILING_MS));
+          const detail = { channel: target.channel, refused: refused + 1, waitMs, reason: err.message };
+          if (refused > 0 && refused % 10 === 0) this.log.error(detail, 'still rate limited, the message waits and is not dropped');
+          else this.log.warn(detail, 'rate limited, waiting');
+          await new Promise((r) => setTimeout(r, waitMs));
+        }
+      }
+    };
     if (!limits.perChat) return attempt();
     const key = `${target.channel}:${targetKey(target)}`;
     let q = this.chatQueues.get(key);
     if (!q) {
-      this.pruneChatQueues(limits.perChat.interval);
-      q = new PQueue({ ...limits.perChat, strict: true });
+      this.pruneChatQueues(Math.max(...windowsOf(limits.perChat).map((w) => w.interval)));
+      q = new Pacer(windowsOf(limits.perChat));
       this.chatQueues.set(key, q);
     }
     this.chatUsed.set(key, Date.now());
-    return q.add(attempt);
+    return q.run(attempt);
   }
 
   /**
@@ -196,7 +199,7 @@ export class Outbox {
     if (this.chatQueues.size < 256) return;
     const before = Date.now() - 2 * intervalMs;
     for (const [key, q] of this.chatQueues) {
-      if (q.size === 0 && q.pending === 0 && (this.chatUsed.get(key) ?? 0) < before) {
+      if (q.busy === 0 && (this.chatUsed.get(key) ?? 0) < before) {
         this.chatQueues.delete(key);
         this.chatUsed.delete(key);
       }

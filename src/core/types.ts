@@ -150,11 +150,21 @@ export interface ChannelCapabilities {
 export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false, dedupesSends: false };
 
 /** Sending limits of a channel; the outbox throttles to them. */
+export interface RateWindow {
+  /** At most this many messages start… */
+  intervalCap: number;
+  /** …in any this many milliseconds. */
+  interval: number;
+}
+
 export interface ChannelLimits {
-  /** Messages per interval for the whole app on this channel. */
-  perApp: { intervalCap: number; interval: number };
-  /** Messages per interval for one chat. */
-  perChat?: { intervalCap: number; interval: number };
+  /**
+   * Messages for the whole app on this channel; with several windows, every one holds (Lark: 50
+   * a second and 1,000 a minute — reaching either is refused).
+   */
+  perApp: RateWindow | readonly RateWindow[];
+  /** Messages for one chat. */
+  perChat?: RateWindow | readonly RateWindow[];
 }
 
 export interface SendOptions {

@@ -189,7 +189,8 @@ export class ConsoleReceiver implements Receiver {
     }
     // a line ending in \ goes on on the next line
     if (line.endsWith('\\')) {
-      (this.pending ??= []).push(line.slice(0, -1).trimEnd());
+      this.pending ??= [];
+      this.pending.push(line.slice(0, -1).trimEnd());
       return;
     }
     if (this.pending) {
@@ -360,14 +361,8 @@ export class ConsoleReceiver implements Receiver {
     const have = new Set(bound.map((b) => String(b.staffId)));
     const missing = staff.filter((s) => !have.has(String(s._id)));
     for (const s of staff) this.names.set(String(s._id), s.name);
-    if (missing.length) {
-      await Identity.insertMany(
-        missing.map((s) => ({ _id: `console:${s._id}`, staffId: s._id, channel: 'console', userId: String(s._id), displayName: s.name, boundAt: new Date() })),
-        { ordered: false },
-      ).catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-    }
+    // each one a binding like any other, so the trail shows it (#20: every change recorded)
+    for (const s of missing) await this.bindConsole(`console:${s._id}`, String(s._id), s);
     this.syncedStamp = stamp;
   }
 }

@@ -109,7 +109,7 @@ describe('guided forms', () => {
     await chat.say('boss', '队员');
     // a place name too long for the record is refused at its question, the rest kept
     const [long] = await chat.say('boss', '驻'.repeat(41));
-    expect(long).toContain('驻点名称太长');
+    expect(long).toContain('驻点太长');
     expect(long).toContain('可回复「跳过」，发送「取消」退出');
     expect(await FormSession.countDocuments()).toBe(1);
   });

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
 import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
+import { windowsOf } from '../../../src/core/rate-limit.ts';
 import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
 import { ReplyLedger, idempotencyKey } from '../../../src/core/inbox.ts';
@@ -9,7 +10,7 @@ import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/ty
 
 useDatabase('outbox');
 
-function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSender & { at: number[]; calls: number } {
+function recordingSender(channel: 'lark' | 'wechat', failFirst = 0, retryAfterMs = 200): ChannelSender & { at: number[]; calls: number } {
   const s = {
     channel,
     capabilities: channel === 'lark' ? LARK_CAPABILITIES : TEXT_ONLY,
@@ -18,7 +19,7 @@ function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSend
     calls: 0,
     send: async () => {
       s.calls++;
-      if (s.calls <= failFirst) throw new RateLimitedError(200);
+      if (s.calls <= failFirst) throw new RateLimitedError(retryAfterMs);
       s.at.push(Date.now());
       return { channel };
     },
@@ -66,6 +67,31 @@ describe('outbox', () => {
     await outbox.send({ channel: 'lark', chatId: 'oc_new' }, '通知');
     expect(queues()).toBe(1);
     expect(sender.at).toHaveLength(301);
+  });
+
+  it('holds every window of a channel at once: at most 3 in any 100 ms and 10 in any second', async () => {
+    const sender = recordingSender('lark');
+    const outbox = new Outbox(silentLog, { lark: { perApp: [{ intervalCap: 3, interval: 100 }, { intervalCap: 10, interval: 1000 }] } });
+    outbox.register(sender);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_w_${i}` }, '通知')));
+    expect(sender.at).toHaveLength(25);
+    expect(peak(sender.at, 100)).toBeLessThanOrEqual(3);
+    expect(peak(sender.at, 1000)).toBeLessThanOrEqual(10);
+  });
+
+  it('paces Lark at its 1,000 a minute as well as its 50 a second', () => {
+    const windows = windowsOf(LARK_LIMITS.perApp);
+    expect(windows.some((w) => w.interval >= 60_000 && w.intervalCap <= 1000)).toBe(true);
+    expect(windows.some((w) => w.intervalCap / w.interval <= 50 / 1000)).toBe(true);
+  });
+
+  it('never drops a message for a limit: refused 8 times in a row, it still goes out, once', async () => {
+    const sender = recordingSender('lark', 8, 10);
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    await outbox.send({ channel: 'lark', chatId: 'oc_patient' }, '你好');
+    expect(sender.calls).toBe(9);
+    expect(sender.at).toHaveLength(1);
   });
 
   it('retries a message the platform refused with 429, and sends it once', async () => {

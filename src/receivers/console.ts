@@ -51,7 +51,9 @@ export class ConsoleReceiver implements Receiver {
         // a message for someone else (a notification): say whom, by name where the console knows it
         const name = to === this.chat.id ? '' : ((await Identity.findById(`console:${to}`, { displayName: 1 }).lean())?.displayName || to);
         const where = name ? `（发给 ${name}）` : '';
-        const body = typeof message === 'string' ? message : renderCardText(message);
+        // the console keeps no pictures: it names the ones a card shows (Card.pictures)
+        const pictures = typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:')).map((r) => `[图片] ${r.slice('console:'.length)}`);
+        const body = [typeof message === 'string' ? message : renderCardText(message), ...pictures].join('\n');
         this.print(`🤖${where} ${body.replace(/\n/g, '\n   ')}`);
         return { channel: 'console', messageId: randomUUID() };
       },

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
 import type { Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
+import { forwardEach } from './pictures.ts';
 import { renderLarkCard } from './card.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, LarkApiError, RATE_LIMIT_CODE, asApiError, sdkLogger } from './errors.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
@@ -202,7 +203,17 @@ export class LarkReceiver implements Receiver {
         data: { receive_id: receiveId, msg_type: msgType, content, ...(uuid ? { uuid } : {}) },
       }),
     );
+    if (typeof message !== 'string') await this.forwardPictures(message.pictures ?? [], receiveIdType, receiveId, uuid);
     return { channel: 'lark', messageId: res.data?.message_id };
+  }
+
+  /** A card's pictures, each picture's message forwarded after the card (see pictures.ts). */
+  private async forwardPictures(refs: readonly string[], receiveIdType: 'chat_id' | 'open_id', receiveId: string, uuid?: string): Promise<void> {
+    await forwardEach(refs, uuid, async (messageId, forwardUuid) => {
+      await this.call('forward', () =>
+        this.client.im.message.forward({ path: { message_id: messageId }, params: { receive_id_type: receiveIdType, ...(forwardUuid ? { uuid: forwardUuid } : {}) }, data: { receive_id: receiveId } }),
+      );
+    });
   }
 
   private async updateCard(messageId: string, card: Card): Promise<void> {

@@ -39,6 +39,25 @@ export async function notifyStep(services: Services, claim: ClaimRecord): Promis
   return new Set(people.map((p) => p.staffId)).size;
 }
 
+/**
+ * Something on a pending claim changed that its current approvers must see (a companion answered):
+ * every copy of the step's card shows it again, in place where the channel can update cards, as a
+ * new card elsewhere (its buttons carry the claim's new version).
+ */
+export async function refreshStepCards(services: Services, claim: ClaimRecord): Promise<void> {
+  const step = claim.steps[claim.stepIndex];
+  if (!step || claim.status !== 'pending') return;
+  const card = approvalCard(claim, services.config.timezone);
+  const sent = await ReimbursementCard.find({ claimNo: claim._id, step: step.key }).lean();
+  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
+  const inPlace = refs.filter((r) => r.messageId && services.outbox.capabilities(r.channel).updatesCards);
+  await updateCards(services, inPlace, card);
+  const anew = refs.filter((r) => !inPlace.includes(r)).map((r) => ({ channel: r.channel, userId: r.userId }));
+  const people = (await deciders(services, claim)).filter((p) => anew.some((r) => r.channel === p.channel && r.userId === p.userId));
+  const more = await notify(services, people, card);
+  if (more.length) await ReimbursementCard.insertMany(more.map((r) => ({ claimNo: claim._id, step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
+}
+
 /** Updates every copy of the card of `stepKey` to show the decision (Lark, in place). */
 export async function updateStepCards(services: Services, no: string, stepKey: string): Promise<string[]> {
   const claim = await loadClaim(no);

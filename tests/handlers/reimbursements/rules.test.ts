@@ -8,7 +8,8 @@ const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
 const MAX = { largeItemFen: 500_000, chairmanNoteAboveFen: 2_000_000 };
 
 function item(over: Partial<ClaimItem> = {}): ClaimItem {
-  return { date: '2026-11-20', category: 'subway', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
+  // a meal: neither a ticket (§3.5.3 serials) nor other transport (§3.5.2), so each test adds only what it is about
+  return { date: '2026-11-20', category: 'meal', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
 }
 const bus = (serials: string[], travellers = 1) => item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
 
@@ -22,7 +23,7 @@ describe('§3.5.2 transport', () => {
   });
 
   it('does not for bus, subway or company-vehicle fuel (§3.4.5)', () => {
-    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'fuel' })])).toBeUndefined();
+    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'subway', serials: ['M1001'] }), item({ category: 'fuel' })])).toBeUndefined();
   });
 
   it('puts the special approval before 综合部 review in the chain', () => {
@@ -90,9 +91,11 @@ describe('§3.5.3 receipts', () => {
     expect(dup?.message).toContain('BX-20261101-004');
   });
 
-  it('refuses a bus ticket without its serial', () => {
-    const { errors } = checkClaim([item({ category: 'bus', serials: [] })], NOW, TZ, MAX);
-    expect(errors.map((e) => e.code)).toContain('bus_serials_missing');
+  it('refuses a ticket without its serial, bus or subway alike (#20: a bus ticket typed as 地铁 is still a ticket)', () => {
+    for (const category of ['bus', 'subway', 'transport_other']) {
+      expect(checkClaim([item({ category, serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
+    }
+    expect(checkClaim([item({ category: 'other', matter: '坐公交去万达广场', serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
   });
 
   it('parses serials and refuses what is not one', () => {

@@ -15,13 +15,15 @@ export async function loadClaim(no: string): Promise<ClaimRecord | null> {
 }
 
 /**
- * Who may decide the current step (§3.5.1, see mayDecide): its role, but neither the claimant nor
- * anyone who already decided an earlier step for another department. Cards and reminders go only here.
+ * Who may decide the current step (§3.5.1, see mayDecide): its role, but neither the claimant, a
+ * staff companion named on it (§3.5.3), nor anyone who already decided an earlier step for another
+ * department. Cards and reminders go only here.
  */
-export async function deciders(services: Services, claim: Pick<ClaimRecord, 'steps' | 'stepIndex' | 'claimantId'>) {
+export async function deciders(services: Services, claim: Pick<ClaimRecord, 'steps' | 'stepIndex' | 'claimantId'> & { companionChecks?: ClaimRecord['companionChecks'] }) {
   const step = claim.steps[claim.stepIndex];
   if (!step) return [];
-  const excluded = [claim.claimantId, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
+  const companions = (claim.companionChecks ?? []).flatMap((c) => (c.staffId ? [c.staffId] : []));
+  const excluded = [claim.claimantId, ...companions, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
   return recipientsWithRole(services, [step.role as Role], excluded);
 }
 

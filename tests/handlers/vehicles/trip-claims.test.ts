@@ -140,6 +140,15 @@ describe('#20 self-reported numbers get a sanity check (§3.4.5)', () => {
     expect(await say('siji', `出车报销 ${no}`)).toContain('报销草稿');
   });
 
+  it('lets no 综合部 member confirm the costs of a trip he drove himself (本人回避)', async () => {
+    await registerAndPermit();
+    expect(await say('dongshi', permitLines({ holder: '王综合', number: 'ZJ-2026-009' }))).toContain('已发证');
+    const no = TRIP_RE.exec(await say('zonghe', startLines(PLATE, 10000)))![0];
+    expect(await say('zonghe', endLines(10048, { 油费: '35068' }))).toContain('综合部确认');
+    expect(await say('zonghe', `确认费用 ${no}`)).toContain('本人回避');
+    expect((await Trip.findById(no).lean())!.costCheck).toMatchObject({ status: 'pending' });
+  });
+
   it('bounds the cost per km by the vehicle’s own history, never below the floor', async () => {
     await registerAndPermit();
     // five trips at ¥1.50/km: the bound is 3 × 1.50 = ¥4.50/km, plus the ¥500 allowance

@@ -7,6 +7,7 @@ import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientModels } from './models.ts';
 import { backfillClients } from './backfill.ts';
+import { clientHoldings } from './holdings.ts';
 import { clientDirectory } from '../complaints/api.ts';
 import { clientRecords } from './directory.ts';
 import { clientListImport } from './import.ts';
@@ -27,6 +28,7 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
+  staffHoldings: clientHoldings,
   // a client's complaints show on its card and in its follow-ups; complaints are registered against its records
   requires: ['complaints'],
   extends: [clientDirectory.with(clientRecords)],

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { pendingAuditField } from '../../src/models/audit.ts';
 import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
@@ -204,7 +205,7 @@ export type Responsible = ComplaintRecord['responsible'][number];
 
 /** Settings the admin can change, e.g. `complaint.types` (the 投诉类型 list). */
 const settingSchema = new Schema(
-  { _id: { type: String, required: true }, values: { type: [String], default: [] } },
+  { _id: { type: String, required: true }, values: { type: [String], default: [] }, ...pendingAuditField },
   { versionKey: false, timestamps: true },
 );
 export const ComplaintSetting = mongoose.model('ComplaintSetting', settingSchema);

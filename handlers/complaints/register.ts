@@ -3,6 +3,7 @@ import { complaintSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
+import { trailOf } from '../../src/core/audit-trail.ts';
 import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
@@ -222,7 +223,13 @@ export async function setComplaintTypes(ctx: StaffContext): Promise<void> {
     await ctx.reply('用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）');
     return;
   }
-  await ComplaintSetting.updateOne({ _id: TYPES_KEY }, { $set: { values: types } }, { upsert: true });
+  const before = await complaintTypes();
+  if (before.join('、') === types.join('、')) {
+    await ctx.reply(`投诉类型已经是：${types.map((t, i) => `${i + 1}.${t}`).join(' ')}，没有修改。`);
+    return;
+  }
+  const note = { kind: 'setting' as const, record: { type: 'setting', id: TYPES_KEY, label: '投诉类型' }, what: '投诉类型', from: before.join('、'), to: types.join('、') };
+  await trailOf(ctx).change(ComplaintSetting, TYPES_KEY, note, (carry) => ComplaintSetting.updateOne({ _id: TYPES_KEY }, carry.update({ $set: { values: types } }), { upsert: true }));
   ctx.log.info({ types }, 'complaint types set');
   await ctx.reply(`已把投诉类型设为：${types.map((t, i) => `${i + 1}.${t}`).join(' ')}`);
 }

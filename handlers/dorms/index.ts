@@ -3,7 +3,7 @@ import { DORM_MANAGERS } from './common.ts';
 import { dormModels } from './models.ts';
 import { dormSettings } from './settings.ts';
 import { dormLeaderColumn } from './roster.ts';
-import { assignLeader, leaderFromCard, listDorms, staffCardLeaderButtons, unassignLeader } from './leaders.ts';
+import { assignLeader, leaderFromCard, leaderHoldings, listDorms, staffCardLeaderButtons, unassignLeader } from './leaders.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { monthRecord, recordReturn } from './returns.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
@@ -28,6 +28,7 @@ export const dorms: Workflow = {
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster
   rosterColumns: [dormLeaderColumn],
   staffCardButtons: staffCardLeaderButtons,
+  staffHoldings: leaderHoldings,
   commands: [
     { name: 'dorms.list', rank: 2, words: ['宿舍列表', 'dorms'], allow: DORM_MANAGERS, summary: '列出宿舍的住宿人数和队长；写宿舍名看住宿人员', example: '宿舍列表 城南宿舍', handler: listDorms },
     { name: 'dorms.assign', rank: 3, words: ['设置宿舍队长', 'setdormleader'], allow: DORM_MANAGERS, summary: '指定宿舍的查房队长（可多位）', example: '设置宿舍队长 城南宿舍 陈队长', handler: assignLeader },

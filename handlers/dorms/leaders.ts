@@ -3,11 +3,12 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { Staff } from '../../src/models/index.ts';
 import { leadingName, sameName } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import type { StaffCardButtons } from '../../src/core/router.ts';
+import type { StaffCardButtons, StaffHoldings } from '../../src/core/router.ts';
 import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/api.ts';
 import { DORM_MANAGERS, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { DormLeader } from './models.ts';
+import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 import { rollCallDuty, type DormRoster } from './rules.ts';
 
 /*
@@ -45,8 +46,11 @@ async function assign(ctx: BotContext, dorm: string, person: Person): Promise<st
   if (!person.active) return `${person.name} 已停用，不能当宿舍队长。`;
   if (!person.roles.includes('team_leader')) return `${person.name} 不是队长（§3.3.3 由队长查房）。请先发送「设置角色 ${person.name} 队长」，再指定。`;
   const staffId = String(person._id);
+  const _id = `${dorm}:${staffId}`;
   try {
-    await DormLeader.create({ _id: `${dorm}:${staffId}`, dorm, staffId, name: person.name, assignedBy: actor(ctx), assignedAt: ctx.services.now() });
+    await trailOf(ctx).change(DormLeader, _id, leaderNote(dorm, staffId, person.name, true), (carry) =>
+      DormLeader.create(carry.doc({ _id, dorm, staffId, name: person.name, assignedBy: actor(ctx), assignedAt: ctx.services.now() })),
+    );
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     return `${person.name} 已经是 ${dorm} 的队长，没有重复设置。`;
@@ -56,9 +60,15 @@ async function assign(ctx: BotContext, dorm: string, person: Person): Promise<st
   return `已指定 ${person.name} 为 ${dorm} 的队长（现有队长：${all.map((l) => l.name).join('、')}）。每晚查房会发给队长。`;
 }
 
+/** An assignment or removal of a dorm's leader, for the audit trail (the dorm's and the person's history). */
+export function leaderNote(dorm: string, staffId: string, name: string, assigned: boolean, note = ''): ChangeNote {
+  return { kind: 'leader', record: { type: 'dorm', id: dorm, label: dorm }, subject: { staffId, name }, what: assigned ? '指定宿舍队长' : '取消宿舍队长', note };
+}
+
 async function unassign(ctx: BotContext, dorm: string, person: Person): Promise<string> {
-  const res = await DormLeader.deleteOne({ _id: `${dorm}:${String(person._id)}` });
-  if (!res.deletedCount) return `${person.name} 不是 ${dorm} 的队长，没有改动。`;
+  const _id = `${dorm}:${String(person._id)}`;
+  const removed = await trailOf(ctx).removal(DormLeader, _id, leaderNote(dorm, String(person._id), person.name, false), async () => (await DormLeader.deleteOne({ _id })).deletedCount === 1);
+  if (!removed) return `${person.name} 不是 ${dorm} 的队长，没有改动。`;
   ctx.log.info({ dorm, staffId: String(person._id) }, 'dorm leader removed');
   const left = await DormLeader.find({ dorm }, { name: 1 }).lean();
   return left.length
@@ -93,10 +103,15 @@ async function dormCard(ctx: BotContext, dorm: string, note?: string): Promise<C
     ...candidates.filter((c) => !leaderIds.has(String(c._id))).map((c) => ({ label: `设为队长：${c.name}`, action: 'dorms.assign', value: { dorm, staffId: String(c._id) }, style: 'primary' as const })),
     ...roster.leaders.map((l) => ({ label: `取消队长：${l.name}`, action: 'dorms.unassign', value: { dorm, staffId: l.staffId } })),
   ].slice(0, 8);
+  const changes = await recentChanges(auditKey('dorm', dorm), 3);
   return {
     title: `宿舍：${dorm}`,
     color: rollCallDuty(roster) === 'ask' || !roster.residents.length ? 'blue' : 'orange',
-    lines: [`${roster.residents.length} 人，${leaderText(roster)}`, ...roster.residents.map((p, i) => `${i + 1}. ${p.name}`)],
+    lines: [
+      `${roster.residents.length} 人，${leaderText(roster)}`,
+      ...roster.residents.map((p, i) => `${i + 1}. ${p.name}`),
+      ...(changes.length ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`)] : []),
+    ],
     buttons: buttons.length ? buttons : undefined,
     note: note ?? '住在别处的队长用「设置宿舍队长 宿舍名 姓名」指定。',
   };
@@ -137,6 +152,13 @@ export const staffCardLeaderButtons: StaffCardButtons = async (ctx, s) => {
   }
   return buttons;
 };
+
+/** The dorms a person leads, listed when they are disabled (停用), with how to hand each over. */
+export const leaderHoldings: StaffHoldings = async (_services, s) =>
+  (await dormsLedBy(s.staffId)).map((dorm) => ({
+    what: `${dorm} 的宿舍队长（每晚查房）`,
+    handover: `设置宿舍队长 ${dorm} 新队长姓名，再发送 取消宿舍队长 ${dorm} ${s.name}`,
+  }));
 
 /** Dorm card (or staff card) buttons 设为队长 / 取消队长; the card clicked is shown again with the result. */
 export async function leaderFromCard(ctx: BotContext): Promise<void> {

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
 import { STATUSES } from './rules.ts';
+import { pendingAuditField } from '../../src/models/audit.ts';
 import { personSchema, historyFields } from '../../src/core/audit.ts';
 
 /*
@@ -17,6 +18,7 @@ const dormLeaderSchema = new Schema(
     name: { type: String, required: true },
     assignedBy: { type: personSchema, required: true },
     assignedAt: { type: Date, required: true },
+    ...pendingAuditField,
   },
   { versionKey: false },
 );

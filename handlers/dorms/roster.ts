@@ -3,6 +3,7 @@ import { echo, sameName } from '../../src/core/text.ts';
 import type { RosterColumn } from '../../src/roster/columns.ts';
 import { allDormNames } from './common.ts';
 import { DormLeader } from './models.ts';
+import { leaderNote } from './leaders.ts';
 
 /*
  * The roster column 宿舍队长 (§3.3.3 队长每天进行宿舍查房): which dorms a person leads, as a 行政部
@@ -54,9 +55,9 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
         : [];
     });
   },
-  async apply(rows, { dryRun }) {
+  async apply(rows, { dryRun, trail }) {
     const ids = rows.flatMap((r) => (r.staffId ? [r.staffId] : []));
-    const current = await DormLeader.find({ staffId: { $in: ids } }, { _id: 1 }).lean();
+    const current = await DormLeader.find({ staffId: { $in: ids } }, { _id: 1, dorm: 1, staffId: 1, name: 1 }).lean();
     const wanted = new Map<string, { dorm: string; staffId: string; name: string }>();
     let added = 0;
     // the dorms as on record (the import wrote the file's new ones first): 「城南 宿舍」 leads 城南宿舍
@@ -75,13 +76,18 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
       const at = new Date();
       for (const [_id, l] of toAdd) {
         try {
-          await DormLeader.create({ _id, ...l, assignedBy: ROSTER_ACTOR, assignedAt: at });
+          await trail.change(DormLeader, _id, leaderNote(l.dorm, l.staffId, l.name, true, '花名册导入'), (carry) =>
+            DormLeader.create(carry.doc({ _id, ...l, assignedBy: ROSTER_ACTOR, assignedAt: at })),
+          );
         } catch (err) {
           // a re-run after a failure, or someone assigning in chat at the same moment: already there
           if (!isDuplicateKey(err)) throw err;
         }
       }
-      if (toRemove.length) await DormLeader.deleteMany({ _id: { $in: toRemove } });
+      for (const id of toRemove) {
+        const l = current.find((c) => c._id === id)!;
+        await trail.removal(DormLeader, id, leaderNote(l.dorm, l.staffId, l.name, false, '花名册导入'), async () => (await DormLeader.deleteOne({ _id: id })).deletedCount === 1);
+      }
     }
     if (!added && !toRemove.length) return [];
     const will = dryRun ? '将' : '';

@@ -10,6 +10,7 @@ import { formatDate, formatDateTime } from '../../src/core/numbering.ts';
 import { roleNames } from '../../src/core/roles.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
 import { findStaffForAdmin } from './staff.ts';
+import { trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed on phones. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -68,10 +69,18 @@ export async function issueOrConfirm(ctx: BotContext, staffId: Types.ObjectId, n
   const now = ctx.services.now();
   const ttl = foundationSettings.of(ctx.services.config).bindCodeTtlMinutes;
   const code = generateBindCode();
-  await BindCode.create({ _id: code, staffId, createdBy: ctx.sender?.staffId, expiresAt: new Date(now.getTime() + ttl * 60_000), rebind: accounts.length > 0 });
   const hours = ttl >= 60 ? `${Math.round(ttl / 60)} 小时` : `${ttl} 分钟`;
+  const trail = trailOf(ctx);
+  // the code itself is a secret: the trail says that one was issued, to whom and by whom
+  const about = { kind: 'bindcode' as const, record: { type: 'staff', id: String(staffId), label: name }, subject: { staffId: String(staffId), name } };
+  const issued: ChangeNote = { ...about, what: '生成绑定码', note: `有效期 ${hours}${accounts.length ? '，可换绑' : ''}` };
+  await trail.change(BindCode, code, issued, (carry) =>
+    BindCode.create(carry.doc({ _id: code, staffId, createdBy: ctx.sender?.staffId, expiresAt: new Date(now.getTime() + ttl * 60_000), rebind: accounts.length > 0 })),
+  );
   const text = `${name} 的绑定码：${code}\n有效期 ${hours}，只能用一次。\n请只发给本人，让本人在微信或飞书里给我发送：绑定 ${code}`;
-  if (!(await toAdminPrivately(ctx, text, `${name} 的绑定码已私信发给你。`))) await BindCode.deleteOne({ _id: code });
+  if (!(await toAdminPrivately(ctx, text, `${name} 的绑定码已私信发给你。`))) {
+    await trail.removal(BindCode, code, { ...about, what: '绑定码作废', note: '未能私信发出' }, async () => (await BindCode.deleteOne({ _id: code })).deletedCount === 1);
+  }
 }
 
 /**
@@ -146,15 +155,29 @@ export async function bind(ctx: BotContext): Promise<void> {
     return;
   }
   await BindCode.updateOne({ _id: code }, { $set: { usedAt: now, usedBy: identity } });
+  const account = `${PLATFORM[ctx.channel] ?? ctx.channel}账号${ctx.event.userName ? ` ${ctx.event.userName}` : ''}`;
+  const bound: ChangeNote = {
+    kind: 'binding',
+    record: { type: 'staff', id: String(staff._id), label: staff.name },
+    subject: { staffId: String(staff._id), name: staff.name },
+    what: replaced.length ? '换绑' : '绑定',
+    from: replaced.map((a) => `${PLATFORM[a.channel as Channel] ?? a.channel}账号${a.displayName ? ` ${a.displayName}` : ''}`).join('、'),
+    to: account,
+  };
   try {
-    await Identity.create({
-      _id: identity,
-      staffId: staff._id,
-      channel: ctx.channel,
-      userId: ctx.event.userId,
-      displayName: ctx.event.userName ?? '',
-      boundAt: now,
-    });
+    // the person binding is the one acting: the account proves it with the code
+    await trailOf(ctx, { staffId: String(staff._id), name: staff.name }).change(Identity, identity, bound, (carry) =>
+      Identity.create(
+        carry.doc({
+          _id: identity,
+          staffId: staff._id,
+          channel: ctx.channel,
+          userId: ctx.event.userId,
+          displayName: ctx.event.userName ?? '',
+          boundAt: now,
+        }),
+      ),
+    );
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     await ctx.reply('这个账号已经绑定过了。发送「我是谁」查看。');

@@ -1,5 +1,5 @@
 import { isDuplicateKey } from '../../src/core/once.ts';
-import type { Types } from 'mongoose';
+import mongoose, { type Types } from 'mongoose';
 import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
@@ -9,8 +9,14 @@ import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
+import { auditKey, auditLine, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
+import { approvingRolesAdded } from '../../src/core/roles.ts';
+import { changeActive, changeRoles, requestGrant } from './roles.ts';
 
-export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean };
+export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean; version?: number };
+
+/** How many of a person's latest changes their card shows. */
+const CARD_CHANGES = 3;
 
 /** Phone numbers are shown in full only in private chats. */
 export function showPhone(ctx: BotContext, phone: string): string {
@@ -56,6 +62,8 @@ export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): P
   const subject = { staffId: id, name: s.name, roles: s.roles as Role[], post: s.post ?? '', dorm: s.dorm ?? '', active: s.active };
   const extra: CardButton[] = [];
   for (const add of ctx.services.routes.staffCardButtons ?? []) extra.push(...(await add(ctx, subject)));
+  const changes = await recentChanges(auditKey('staff', id), CARD_CHANGES);
+  const tz = ctx.services.config.timezone;
   return {
     title: `员工档案：${s.name}`,
     color: s.active ? 'blue' : 'grey',
@@ -64,6 +72,7 @@ export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): P
       `角色：${roleNames(s.roles as Role[])}`,
       `驻点：${s.post || '未设置'}　宿舍：${s.dorm || '未设置'}`,
       `状态：${s.active ? '在职' : '已停用'}`,
+      ...(changes.length ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, tz, { subject: false })}`)] : []),
     ],
     buttons: [
       s.active
@@ -127,9 +136,16 @@ export const addStaffForm: FormDefinition = {
     try {
       // places first (as the roster import does): 「城南 宿舍」 is the dorm 城南宿舍 already on record
       const places = await ensurePlaces(v.post, v.dorm);
-      const s = await Staff.create({ name: v.name, phone: v.phone, roles: v.roles, ...places });
+      // approving roles are not given here: they wait for a second person's confirmation
+      const held = approvingRolesAdded([], v.roles);
+      const roles = v.roles.filter((r) => !held.includes(r));
+      const _id = new mongoose.Types.ObjectId();
+      const note = { kind: 'staff' as const, record: { type: 'staff', id: String(_id), label: v.name }, subject: { staffId: String(_id), name: v.name }, what: '添加人员', to: [roleNames(roles), places.post, places.dorm].filter(Boolean).join('，') };
+      const s = await trailOf(ctx).change(Staff, _id, note, (carry) => Staff.create(carry.doc({ _id, name: v.name, phone: v.phone, roles, ...places })));
       ctx.log.info({ staffId: String(s._id) }, 'staff added');
-      await ctx.reply(await staffCard(ctx, s.toObject() as StaffLean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
+      const lean = (await Staff.findById(_id).lean()) as StaffLean;
+      await ctx.reply(await staffCard(ctx, lean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
+      if (held.length) await requestGrant(ctx as StaffContext, lean, 'roles', v.roles);
     } catch (err) {
       if (isDuplicateKey(err)) {
         await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已存在，没有重复添加。`);
@@ -153,8 +169,8 @@ export async function addStaff(ctx: BotContext): Promise<void> {
   await ctx.services.forms.start(ctx, addStaffForm.name, ctx.args);
 }
 
-/** 设置角色 <人> <角色…> */
-export async function setRoles(ctx: BotContext): Promise<void> {
+/** 设置角色 <人> <角色…>: never one's own; an approving role waits for confirmation (roles.ts). */
+export async function setRoles(ctx: StaffContext): Promise<void> {
   const [who, ...rest] = ctx.args.split(/\s+/);
   const { roles, unknown } = parseRoles(rest.join(' '));
   if (unknown.length || !roles.length) {
@@ -162,10 +178,7 @@ export async function setRoles(ctx: BotContext): Promise<void> {
     return;
   }
   const s = await findStaffForAdmin(ctx, who ?? '', '设置角色 张三 队长');
-  if (!s) return;
-  const updated = (await Staff.findByIdAndUpdate(s._id, { $set: { roles } }, { returnDocument: 'after' }).lean()) as StaffLean;
-  ctx.log.info({ staffId: String(s._id), roles }, 'roles set');
-  await ctx.reply(`已把 ${s.name} 的角色设为：${roleNames(updated.roles as Role[])}`);
+  if (s) await changeRoles(ctx, s, roles);
 }
 
 function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
@@ -185,23 +198,22 @@ function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
     if (!s) return;
     // the place as on record: 「城南 宿舍」 sets the dorm 城南宿舍, not a second dorm
     const named = (await ensurePlaces(key === 'post' ? place : '', key === 'dorm' ? place : ''))[key];
-    await Staff.updateOne({ _id: s._id }, { $set: { [key]: named } });
+    if ((s[key] ?? '') === named) {
+      await ctx.reply(`${s.name} 的${label}已经是：${named}，没有修改。`);
+      return;
+    }
+    const note = { kind: key, record: { type: 'staff', id: String(s._id), label: s.name }, subject: { staffId: String(s._id), name: s.name }, what: label, from: s[key] ?? '', to: named };
+    await trailOf(ctx).change(Staff, s._id, note, (carry) => Staff.updateOne({ _id: s._id }, carry.update({ $set: { [key]: named } })));
     await ctx.reply(`已把 ${s.name} 的${label}设为：${named}`);
   };
 }
 export const setPost = placeSetter('post', '驻点', '设置驻点 张三 万达广场');
 export const setDorm = placeSetter('dorm', '宿舍', '设置宿舍 张三 城南宿舍');
 
-async function setActive(ctx: BotContext, staffId: unknown, active: boolean) {
-  return (await Staff.findByIdAndUpdate(staffId, { $set: { active } }, { returnDocument: 'after' }).lean()) as StaffLean | null;
-}
-
 function activeSetter(active: boolean, example: string) {
-  return async (ctx: BotContext): Promise<void> => {
+  return async (ctx: StaffContext): Promise<void> => {
     const s = await findStaffForAdmin(ctx, ctx.args, example);
-    if (!s) return;
-    await setActive(ctx, s._id, active);
-    await ctx.reply(active ? `已启用 ${s.name}。` : `已停用 ${s.name}，此人将无法再使用机器人。`);
+    if (s) await ctx.reply(await changeActive(ctx, s, active));
   };
 }
 export const disableStaff = activeSetter(false, '停用 张三');
@@ -210,13 +222,21 @@ export const enableStaff = activeSetter(true, '启用 张三');
 /** Card button: 停用 / 启用 */
 export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   const { staffId, active } = ctx.action!.value;
-  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? await setActive(ctx, staffId, active === 'true') : null;
+  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
   if (!s) {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
   }
-  await ctx.updateCard(await staffCard(ctx, s, `${ctx.sender.name} 已${s.active ? '启用' : '停用'}（${stamp(ctx)}）`));
-  await ctx.toast(s.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
+  const said = await changeActive(ctx, s, active === 'true');
+  const now = (await Staff.findById(staffId).lean()) as StaffLean;
+  if (now.active === s.active) {
+    await ctx.toast(said);
+    return;
+  }
+  // what a disabled person still holds goes under the card, shown in place of the one clicked
+  const held = said.split('\n').slice(1);
+  await ctx.updateCard(await staffCard(ctx, now, [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n')));
+  await ctx.toast(now.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 
 function stamp(ctx: BotContext): string {

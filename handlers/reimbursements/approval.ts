@@ -2,7 +2,7 @@ import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import { isSubject, ownCaseRefusal } from '../../src/core/subject.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { ClaimStatus } from './models.ts';
-import { CLAUSE, type RuleMessage } from './rules.ts';
+import { CLAUSE, decidedForAnotherDepartment, type RuleMessage } from './rules.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
@@ -100,9 +100,7 @@ export function mayDecide(
   if (isSubject(actor.staffId, claim.companionChecks ?? [])) {
     return denied(`${CLAUSE.receipts} ${ownCaseRefusal({ as: `报销单 ${claim._id} 写明的同行人`, doing: '审批这张报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
   }
-  // §3.5.1 names separate checks by separate departments: whoever decided an earlier step for
-  // another department may not decide this one too (a person can hold several roles)
-  const earlier = claim.steps.slice(0, claim.stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === actor.staffId);
+  const earlier = decidedForAnotherDepartment(claim.steps, claim.stepIndex, actor.staffId);
   if (earlier) {
     const before = STEP_LABELS[earlier.key as StepKey] ?? earlier.key;
     return denied(`${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);

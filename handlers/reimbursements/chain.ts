@@ -3,6 +3,7 @@ import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } f
 import type { Outgoing, Role } from '../../src/core/types.ts';
 import { ReimbursementCard, ReimbursementClaim, type ClaimRecord } from './models.ts';
 import { approvalCard, decidedCard } from './cards.ts';
+import { decidedForAnotherDepartment } from './rules.ts';
 
 /*
  * Telling people about a claim: the current step's approvers get an approval card (Lark: buttons and
@@ -23,8 +24,8 @@ export async function deciders(services: Services, claim: Pick<ClaimRecord, 'ste
   const step = claim.steps[claim.stepIndex];
   if (!step) return [];
   const companions = (claim.companionChecks ?? []).flatMap((c) => (c.staffId ? [c.staffId] : []));
-  const excluded = [claim.claimantId, ...companions, ...claim.steps.slice(0, claim.stepIndex).filter((s) => s.role !== step.role && s.by).map((s) => s.by!)];
-  return recipientsWithRole(services, [step.role as Role], excluded);
+  const people = await recipientsWithRole(services, [step.role as Role], [claim.claimantId, ...companions]);
+  return people.filter((p) => !decidedForAnotherDepartment(claim.steps, claim.stepIndex, p.staffId));
 }
 
 /** Sends the current step's card to everyone who may decide it; returns how many got it. */

@@ -7,6 +7,7 @@ import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsRece
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
+import { approvalHoldings } from './holdings.ts';
 import { hasDraft } from './availability.ts';
 
 /**
@@ -21,6 +22,7 @@ export const reimbursements: Workflow = {
   attachment: { allow: 'staff', wants: wantsReceipt, attach: attachReceipt, otherwise: receiptFirstItem },
   models: reimbursementModels,
   settings: reimbursementSettings,
+  staffHoldings: approvalHoldings,
   commands: [
     { name: 'reimburse.item', rank: 1, words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },
     { name: 'reimburse.submit', rank: 1, available: hasDraft, words: ['提交报销', 'submitclaim'], allow: 'staff', summary: '提交已填写的报销明细，得到报销单号', example: '提交报销', handler: submitDraft },

@@ -19,6 +19,20 @@ export const CLAUSE = {
 
 export { CATEGORIES, CATEGORY_HINT, categoryLabel, parseCategory, type CategoryKey } from './categories.ts';
 
+/**
+ * §3.5.1 综合部审核 → 财务部审查 → 董事长批准 → 财务部发放: checks by separate departments, so one
+ * person pushes a claim through one department's steps at most, however many roles they hold (a
+ * 行政部 member who gave himself 综合部, 财务部 and 董事长 still decides one of them). The steps of one
+ * department may be one person's: the one chairman gives both 批示 (§3.5.4) and 批准, 综合部 its
+ * 特批 (§3.5.2) and its review, 财务部 its check and the payout. Returns the earlier step of another
+ * department that `staffId` decided, if any.
+ */
+export function decidedForAnotherDepartment<S extends { role: string; by?: string | null }>(steps: readonly S[], stepIndex: number, staffId: string | undefined): S | undefined {
+  const step = steps[stepIndex];
+  if (!step || !staffId) return undefined;
+  return steps.slice(0, stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === staffId);
+}
+
 /** One item as the rules read it: the stored item (models.ts); receipt photos do not matter to them. */
 export type ClaimItem = Omit<ItemRecord, 'receipts' | 'companions'> & { receipts?: string[]; companions?: string[] };
 

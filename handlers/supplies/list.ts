@@ -1,5 +1,6 @@
 import type { StaffContext } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
+import { trailOf } from '../../src/core/audit-trail.ts';
 import type { Role } from '../../src/core/types.ts';
 import { SupplyChange } from './models.ts';
 import { changeLines, listCard } from './cards.ts';
@@ -14,7 +15,7 @@ export const OFFICE_ROLES: readonly Role[] = ['general_affairs', 'admin', 'chair
 export const LIST_VIEWERS: readonly Role[] = [...OFFICE_ROLES, 'team_leader'];
 
 export function editorOf(ctx: StaffContext): Editor {
-  return { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name };
+  return { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, trail: trailOf(ctx) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocType, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
+import { pendingAuditField } from '../../src/models/audit.ts';
 
 /*
  * Supplies (§4.1 驻点装备物资配置清单, §4.2 物资管理月报). Months are yyyy-MM in BOT_TIMEZONE.
@@ -14,6 +15,7 @@ const itemSchema = new Schema(
     quantity: { type: Number, required: true },
     unit: { type: String, default: '' },
     updatedBy: { type: String, default: '' },
+    ...pendingAuditField,
   },
   { versionKey: false, timestamps: true },
 );

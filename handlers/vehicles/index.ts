@@ -5,7 +5,7 @@ import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, 
 import { claimChecks, claimHolds } from '../reimbursements/api.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
-import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle } from './registry.ts';
+import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle, vehicleHoldings } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
@@ -23,6 +23,7 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  staffHoldings: vehicleHoldings,
   // trip costs become §3.5 claims (出车报销): every claim's vehicle cost names a trip, within what it
   // recorded, and the claim holds that trip so no other claim can carry its costs (§3.4.5)
   requires: ['reimbursements'],

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import { pendingAuditField } from '../../src/models/audit.ts';
 import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
@@ -33,6 +34,7 @@ const vehicleSchema = new Schema(
     lastMaintenance: { type: new Schema({ on: { type: String, required: true }, odometer: { type: Number, required: true } }, { _id: false }), default: null },
     active: { type: Boolean, default: true },
     history: { type: [historySchema], default: [] },
+    ...pendingAuditField,
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -54,6 +56,7 @@ const permitSchema = new Schema(
     issuedAt: { type: Date, required: true },
     status: { type: String, enum: PERMIT_STATUSES, default: 'active' },
     revoked: { type: new Schema({ by: { type: personSchema, required: true }, at, reason: text }, { _id: false }), default: null },
+    ...pendingAuditField,
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -178,6 +181,7 @@ const shuttleRunSchema = new Schema(
     route: { type: String, required: true },
     active: { type: Boolean, default: true },
     createdBy: { type: personSchema, required: true },
+    ...pendingAuditField,
   },
   { versionKey: false, timestamps: true },
 );

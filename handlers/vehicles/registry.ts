@@ -7,6 +7,13 @@ import { permitLine, vehicleCard } from './cards.ts';
 import { decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
+import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
+import type { StaffHoldings } from '../../src/core/router.ts';
+
+/** A change of a vehicle for the audit trail (its history, and the driver's when one is named). */
+export function vehicleNote(plate: string, what: string, to = '', extra: Partial<ChangeNote> = {}): ChangeNote {
+  return { kind: 'vehicle', record: { type: 'vehicle', id: plate, label: plate }, what, to, ...extra };
+}
 
 /* §3.4.1 专人驾车制度: the vehicle registry and the driving permits 综合部 issues after an assessment. */
 
@@ -49,7 +56,7 @@ export const registerVehicleForm: FormDefinition = {
       history: [{ at: now, by: actor(ctx), action: '登记车辆', detail: `${v.model}，${odometer} km` }],
     };
     try {
-      await Vehicle.create(doc);
+      await trailOf(ctx).change(Vehicle, doc._id, vehicleNote(doc._id, '登记车辆', `${doc.model}，${odometer} km${doc.drivers.length ? `，指定司机 ${doc.drivers.map((d) => d.name).join('、')}` : ''}`), (carry) => Vehicle.create(carry.doc(doc)));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       await ctx.reply(`车辆 ${v.plate} 已经登记过了，没有重复登记。`);
@@ -72,7 +79,12 @@ async function activePermitsFor(plate: string): Promise<PermitRecord[]> {
 /** 车辆 <车牌> */
 export async function showVehicle(ctx: StaffContext): Promise<void> {
   const found = await vehicleFromArgs(ctx, '车辆 粤B12345');
-  if (found) await ctx.reply(vehicleCard(found.v, await activePermitsFor(found.v._id)));
+  if (!found) return;
+  const card = vehicleCard(found.v, await activePermitsFor(found.v._id));
+  // the vehicle's history (permits revoked with their reasons…) is for those who manage it, not every driver
+  const changes = ctx.hasRole('general_affairs', 'chairman', 'admin') ? await recentChanges(auditKey('vehicle', found.v._id), 3) : [];
+  if (changes.length) card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`));
+  await ctx.reply(card);
 }
 
 /** 车辆列表 */
@@ -98,7 +110,8 @@ export async function setDrivers(ctx: StaffContext): Promise<void> {
   const drivers = decodePeople(parsed.value);
   const v = found.v;
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '指定司机', detail: drivers.map((d) => d.name).join('、') };
-  if (!(await transition(Vehicle, v._id, v.version, { $set: { drivers }, $push: { history: entry } }, ctx.sender.identity))) {
+  const note = vehicleNote(v._id, '指定司机', entry.detail, { from: v.drivers.map((d) => d.name).join('、') });
+  if (!(await trailOf(ctx).change(Vehicle, v._id, note, (carry) => transition(Vehicle, v._id, v.version, carry.update({ $set: { drivers }, $push: { history: entry } }), ctx.sender.identity)))) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
@@ -119,7 +132,8 @@ export async function retireVehicle(ctx: StaffContext): Promise<void> {
     return;
   }
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '停用车辆', detail: rest.trim().slice(0, 100) };
-  if (!(await transition(Vehicle, v._id, v.version, { $set: { active: false }, $push: { history: entry } }, ctx.sender.identity))) {
+  const note = vehicleNote(v._id, '停用车辆', '已停用', { from: '在用', note: entry.detail });
+  if (!(await trailOf(ctx).change(Vehicle, v._id, note, (carry) => transition(Vehicle, v._id, v.version, carry.update({ $set: { active: false }, $push: { history: entry } }), ctx.sender.identity)))) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
@@ -169,17 +183,22 @@ export const permitForm: FormDefinition = {
       return;
     }
     const vehicles = v.vehicles!.split('、');
+    const note = permitNote(v.number!, holder!, vehicles, '发准驾证', `${vehicles.join('、')}，有效期至 ${v.expiresOn}`, `考核 ${v.assessedOn} ${v.assessor}`);
     try {
-      await Permit.create({
-        _id: v.number,
-        holder,
-        vehicles,
-        assessedOn: v.assessedOn,
-        expiresOn: v.expiresOn,
-        assessor: v.assessor,
-        issuedBy: actor(ctx),
-        issuedAt: ctx.services.now(),
-      });
+      await trailOf(ctx).change(Permit, v.number, note, (carry) =>
+        Permit.create(
+          carry.doc({
+            _id: v.number,
+            holder,
+            vehicles,
+            assessedOn: v.assessedOn,
+            expiresOn: v.expiresOn,
+            assessor: v.assessor,
+            issuedBy: actor(ctx),
+            issuedAt: ctx.services.now(),
+          }),
+        ),
+      );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       await ctx.reply(`准驾证号 ${v.number} 已经用过了，没有发证。`);
@@ -215,7 +234,8 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
     return;
   }
   const revoked = { by: actor(ctx), at: ctx.services.now(), reason };
-  if (!(await transition(Permit, p._id, p.version, { $set: { status: 'revoked', revoked } }, ctx.sender.identity))) {
+  const note = permitNote(p._id, p.holder, p.vehicles, '吊销准驾证', '已吊销', reason);
+  if (!(await trailOf(ctx).change(Permit, p._id, note, (carry) => transition(Permit, p._id, p.version, carry.update({ $set: { status: 'revoked', revoked } }), ctx.sender.identity)))) {
     const now = await readAfterTransition(Permit, p._id, p.version);
     await ctx.reply(`准驾证 ${p._id} 刚刚已由 ${now?.revoked?.by.name ?? '他人'} 处理。`);
     return;
@@ -224,6 +244,24 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
   await ctx.reply(`已吊销准驾证 ${p._id}（${p.holder.name}），即日起不能再出车。`);
   await tell(ctx.services, [], `你的准驾证 ${p._id} 已被综合部吊销，原因：${reason}。即日起不能驾驶公司车辆（${CLAUSE.onlyHolders}）。`, [p.holder]);
 }
+
+/** A permit's change for the audit trail: the permit's, its holder's and its vehicles' history. */
+function permitNote(no: string, holder: { staffId: string; name: string }, vehicles: readonly string[], what: string, to: string, note: string): ChangeNote {
+  return { kind: 'permit', record: { type: 'permit', id: no, label: no }, subject: holder, what, to, note, alsoKeys: vehicles.map((p) => auditKey('vehicle', p)) };
+}
+
+/** What a person holds in vehicles: permits in force and vehicles they are a designated driver of. */
+export const vehicleHoldings: StaffHoldings = async (_services, s) => {
+  const permits = await Permit.find({ 'holder.staffId': s.staffId, status: 'active' }).lean<PermitRecord[]>();
+  const driven = await Vehicle.find({ 'drivers.staffId': s.staffId, active: true }, { _id: 1, drivers: 1 }).lean<VehicleRecord[]>();
+  return [
+    ...permits.map((p) => ({ what: `准驾证 ${p._id}（${p.vehicles.join('、')}）`, handover: `吊销准驾证 ${p._id} 离职` })),
+    ...driven.map((v) => ({
+      what: `${v._id} 的指定司机`,
+      handover: `指定司机 ${v._id} ${[...v.drivers.filter((d) => d.staffId !== s.staffId).map((d) => d.name), '新司机姓名'].join('、')}`,
+    })),
+  ];
+};
 
 /** 准驾证: 综合部 sees every permit in force; anyone else their own. */
 export async function listPermits(ctx: StaffContext): Promise<void> {

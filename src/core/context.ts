@@ -150,6 +150,8 @@ export interface RouteTable {
   attachments?: readonly AttachmentRoute[];
   /** What workflows add to the staff card (人员 张三), in workflow order. */
   staffCardButtons?: readonly StaffCardButtons[];
+  /** What each workflow says a person still holds, asked when they are disabled (停用). */
+  staffHoldings?: readonly StaffHoldings[];
 }
 
 /** The person a staff card shows, as a workflow adding buttons to it sees them. */
@@ -167,4 +169,19 @@ export interface StaffCardSubject {
  * 设为宿舍队长). The buttons' actions are the workflow's own, so their roles are checked again on click.
  */
 export type StaffCardButtons = (ctx: BotContext, staff: StaffCardSubject) => Promise<CardButton[]>;
+
+/** Something a person still holds in a workflow, and the command that hands it to someone else. */
+export interface Holding {
+  /** 「准驾证 ZJ-2026-001（粤B12345）」 */
+  what: string;
+  /** 「吊销准驾证 ZJ-2026-001 离职」 */
+  handover: string;
+}
+
+/**
+ * What a person still holds in a workflow — permits, dorm leadership, open promises, approvals
+ * waiting on them — so that disabling them (停用) can say what to hand over. The core asks every
+ * installed workflow through this and imports none.
+ */
+export type StaffHoldings = (services: Services, staff: StaffCardSubject) => Promise<Holding[]>;
 

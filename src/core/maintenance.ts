@@ -1,6 +1,7 @@
 import { CardPrompt, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from '../models/index.ts';
 import { InboxAttempt, InboxInstance, InboxOutcome, SentReply } from '../models/inbox.ts';
 import { RECOVER_EVERY_SECONDS } from './inbox.ts';
+import { flushAuditQueue } from './audit-trail.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
@@ -66,5 +67,18 @@ export const housekeeping: JobDefinition = {
   },
 };
 
+/**
+ * Finishes audit entries a crash left between a change and its copy into the trail
+ * (src/core/audit-trail.ts); an empty queue costs one read of a collection that is nearly always empty.
+ */
+export const flushAudit: JobDefinition = {
+  name: 'audit.flush',
+  cron: '* * * * *',
+  description: '把中断的变更补记进审计记录',
+  run: async (deps) => {
+    await flushAuditQueue(deps.now());
+  },
+};
+
 /** The core's own jobs; every deployment runs them whatever workflows it installs. */
-export const maintenanceJobs: JobDefinition[] = [recoverInbox, expireForms, housekeeping];
+export const maintenanceJobs: JobDefinition[] = [recoverInbox, expireForms, housekeeping, flushAudit];

@@ -13,6 +13,20 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '行政部',
 };
 
+/**
+ * Roles that approve or control something of someone else's (reimbursement steps, permits,
+ * payouts, staff and roles): granting one needs a second person's confirmation (issue #20).
+ */
+export const APPROVING_ROLES: readonly Role[] = ['general_affairs', 'finance', 'chairman', 'admin'];
+
+/** Who may confirm a grant of an approving role: 董事长, or a 行政部 member other than the requester. */
+export const GRANT_CONFIRMERS: readonly Role[] = ['chairman', 'admin'];
+
+/** The approving roles `after` has and `before` had not. */
+export function approvingRolesAdded(before: readonly string[], after: readonly string[]): Role[] {
+  return APPROVING_ROLES.filter((r) => after.includes(r) && !before.includes(r));
+}
+
 /** Words people actually type for each role, in rosters and in chat. */
 const ROLE_WORDS: Record<string, Role> = {
   队员: 'guard',

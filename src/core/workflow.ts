@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable, StaffCardButtons } from './router.ts';
+import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable, StaffCardButtons, StaffHoldings } from './router.ts';
 import type { FormDefinition } from './forms.ts';
 import type { JobDefinition } from './scheduler.ts';
 import type { SettingsSlice } from './settings.ts';
@@ -30,6 +30,8 @@ export interface Workflow {
   settings?: SettingsSlice;
   /** Buttons it adds to the staff card (人员 张三), e.g. the dorms' 设为宿舍队长. */
   staffCardButtons?: StaffCardButtons;
+  /** What a person still holds here (permits, dorm leadership…), listed when they are disabled (停用). */
+  staffHoldings?: StaffHoldings;
   /** Columns of the staff roster (花名册) that fill this workflow's data, e.g. the dorms' 宿舍队长. */
   rosterColumns?: readonly AnyRosterColumn[];
   /**
@@ -88,6 +90,7 @@ export function compose(installed: readonly Installed[]): Composition {
       actions: workflows.flatMap((w) => w.actions),
       attachments: workflows.flatMap((w) => (w.attachment ? [{ ...w.attachment, name: w.name }] : [])),
       staffCardButtons: workflows.flatMap((w) => (w.staffCardButtons ? [w.staffCardButtons] : [])),
+      staffHoldings: workflows.flatMap((w) => (w.staffHoldings ? [w.staffHoldings] : [])),
     },
     forms: workflows.flatMap((w) => w.forms ?? []),
     jobs: installed.flatMap((i) => i.jobs),

@@ -10,7 +10,7 @@ import { createConnection } from 'node:net';
 const ENDPOINT_FILE = 'endpoint.json';
 
 /** The URI of an embedded server another live process started on this data folder, if any. */
-async function runningEmbedded(dataDir: string): Promise<string | undefined> {
+export async function runningEmbedded(dataDir: string): Promise<string | undefined> {
   try {
     const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as { uri: string; pid: number };
     process.kill(pid, 0); // throws when that process is gone

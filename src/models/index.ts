@@ -3,6 +3,7 @@ import { Identity, Staff } from './people.ts';
 import { Dorm, Post } from './places.ts';
 import { CardPrompt, Counter, DueChunk, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from './infra.ts';
 import { inboxModels } from './inbox.ts';
+import { AuditEntry, AuditQueue } from './audit.ts';
 
 /*
  * The core's models: people and places every workflow reads, and the bot's own bookkeeping.
@@ -11,10 +12,16 @@ import { inboxModels } from './inbox.ts';
 export * from './people.ts';
 export * from './places.ts';
 export * from './infra.ts';
+export * from './audit.ts';
 
-export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk];
+export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk, AuditEntry, AuditQueue];
+
+/** Every model the bot runs with these workflow models: the core's, the inbox's and theirs. */
+export function allModels(workflowModels: readonly Model<any>[] = []): Model<any>[] {
+  return [...coreModels, ...inboxModels, ...workflowModels];
+}
 
 /** Builds every index up front, so a query never runs without its index and a bad option fails at start. */
 export async function ensureIndexes(workflowModels: readonly Model<any>[] = []): Promise<void> {
-  for (const model of [...coreModels, ...inboxModels, ...workflowModels]) await model.init();
+  for (const model of allModels(workflowModels)) await model.init();
 }

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
 import { ROLES } from '../core/types.ts';
+import { pendingAuditField } from './audit.ts';
 
 /*
  * Schemas avoid index options FerretDB rejects (TTL, sparse, partial, text): expiry is done by
@@ -51,6 +52,13 @@ const staffSchema = new Schema(
     dorm: { type: String, default: '' },
     active: { type: Boolean, default: true },
     note: { type: String, default: '' },
+    /**
+     * Moved on by every change of roles or of 停用/启用 (through transition(), whose claim makes each
+     * version change once): a role grant confirmed later applies only if the record is still at the
+     * version it was asked on. Records written before it have none, read as 0.
+     */
+    version: { type: Number, default: 0 },
+    ...pendingAuditField,
   },
   { timestamps: true },
 );
@@ -69,6 +77,7 @@ const identitySchema = new Schema(
     userId: { type: String, required: true },
     displayName: { type: String, default: '' },
     boundAt: { type: Date, required: true },
+    ...pendingAuditField,
   },
   { versionKey: false },
 );

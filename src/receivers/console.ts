@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Identity, Staff } from '../models/index.ts';
 import { staffNamed } from '../roster/names.ts';
 import { renderCardText } from '../core/render.ts';
+import { trailAs } from '../core/audit-trail.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
 import { TEXT_ONLY, type Attachment, type ChannelSender, type ChatInfo, type EventSink, type Outgoing, type Receiver, type Role, type SentRef, type Target } from '../core/types.ts';
@@ -174,13 +175,18 @@ export class ConsoleReceiver implements Receiver {
     }
     const s = matches[0]!;
     const userId = String(s._id);
-    await Identity.updateOne(
-      { _id: `console:${userId}` },
-      { $set: { staffId: s._id, channel: 'console', userId, displayName: s.name }, $setOnInsert: { boundAt: new Date() } },
-      { upsert: true },
-    );
+    const id = `console:${userId}`;
+    // a binding like any other, made at the terminal: the trail says so (once, not at every switch)
+    if (!(await Identity.exists({ _id: id, staffId: s._id }))) await this.bindConsole(id, userId, s);
     this.setUser(userId, s.name);
     this.print(`你现在是「${s.name}」（${roleNames(s.roles as Role[])}）${s.active ? '' : '，此人已停用'}。`);
+  }
+
+  private async bindConsole(id: string, userId: string, s: { _id: unknown; name: string }): Promise<void> {
+    const note = { kind: 'binding' as const, record: { type: 'staff', id: userId, label: s.name }, subject: { staffId: userId, name: s.name }, what: '绑定', to: '控制台账号', note: ':as' };
+    await trailAs({ staffId: '', name: this.userName, identity: `console:${this.userId}`, channel: 'console' }).change(Identity, id, note, (carry) =>
+      Identity.updateOne({ _id: id }, carry.update({ $set: { staffId: s._id, channel: 'console', userId, displayName: s.name }, $setOnInsert: { boundAt: new Date() } }), { upsert: true }),
+    );
   }
 
   private setUser(userId: string, name: string): void {

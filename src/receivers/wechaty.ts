@@ -1,5 +1,5 @@
 import { WechatyBuilder, types, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
-import { PuppetService } from 'wechaty-puppet-service';
+import { PuppetServiceWithSafeCache } from './wechaty-puppet.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { RateLimitedError } from '../core/outbox.ts';
@@ -7,6 +7,11 @@ import { renderCardText } from '../core/render.ts';
 import { TEXT_ONLY, type BotEvent, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../core/types.ts';
 
 export type WechatOptions = NonNullable<Config['wechat']>;
+
+export interface WechatDeps {
+  /** The jitter's random source (tests pass their own). */
+  random?: () => number;
+}
 
 export const ONLY_TEXT_HINT = '暂时只支持文字消息，请用文字发送。发送「帮助」查看你能用的命令。';
 
@@ -35,6 +40,21 @@ const TOO_FREQUENT_WAIT_MS = 5_000;
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 60_000;
 
+/**
+ * Each gap between two sends gets up to this share of WECHAT_SEND_INTERVAL_MS on top, at random:
+ * a personal account posting to hundreds of groups at an exact one-second beat is how accounts get
+ * limited (PLATFORM-NOTES), and a human rhythm is uneven.
+ */
+export const SEND_JITTER = 0.5;
+
+/** The wait before the next send: the interval plus a bounded random extra. */
+export function sendGapMs(intervalMs: number, random: () => number = Math.random): number {
+  return intervalMs + Math.floor(Math.min(Math.max(random(), 0), 1) * intervalMs * SEND_JITTER);
+}
+
+/** How many chat ids the receiver remembers as group or private (a company has a few hundred). */
+const KNOWN_CHATS = 10_000;
+
 /** In groups people address the bot with a leading slash, half- or full-width. */
 const COMMAND_PREFIX = /^\s*[/／]/;
 
@@ -54,11 +74,19 @@ export class WechatyReceiver implements Receiver {
   private retryTimer?: NodeJS.Timeout;
   private retryDelayMs = FIRST_RETRY_MS;
   private readonly log: Logger;
+  /** chat id → is it a group, as the puppet said (an event's room, or asked before a send). */
+  private chatKinds = new Map<string, boolean>();
+  /** Sends go out one at a time, each `sendGapMs` after the one before. */
+  private sendTurn: Promise<unknown> = Promise.resolve();
+  private nextSendAt = 0;
+  private readonly random: () => number;
 
   constructor(
     private readonly opts: WechatOptions,
     log: Logger,
+    deps: WechatDeps = {},
   ) {
+    this.random = deps.random ?? Math.random;
     // the token is left out on purpose: it is the account's credential
     this.log = log.child({ module: 'WechatyReceiver', endpoint: opts.endpoint });
     // a personal account is told 发送消息过于频繁 above about one message a second
@@ -200,6 +228,9 @@ export class WechatyReceiver implements Receiver {
     if (talker.type() === types.Contact.Official) return undefined;
     const room = msg.room();
     const type = msg.type();
+    // what the puppet says about this chat, not the shape of its id (ids differ by puppet)
+    if (room) this.remember(room.id, true);
+    else this.remember(talker.id, false);
 
     if (type !== types.Message.Text) {
       const kind = type === types.Message.Image ? 'image' : type === types.Message.Attachment ? 'file' : undefined;
@@ -267,7 +298,26 @@ export class WechatyReceiver implements Receiver {
     }
   }
 
-  private async send(target: Target, message: Outgoing): Promise<SentRef> {
+  /**
+   * One send at a time, each waiting its gap after the one before (the outbox paces sends too, but
+   * at an even beat). The gap runs from when the previous send finished, so a slow puppet does not
+   * shorten it.
+   */
+  private send(target: Target, message: Outgoing): Promise<SentRef> {
+    const turn = this.sendTurn.then(async () => {
+      const wait = this.nextSendAt - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      try {
+        return await this.sendNow(target, message);
+      } finally {
+        this.nextSendAt = Date.now() + sendGapMs(this.opts.sendIntervalMs, this.random);
+      }
+    });
+    this.sendTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendNow(target: Target, message: Outgoing): Promise<SentRef> {
     const bot = this.bot;
     if (!bot) throw new Error('wechat is not running');
     const text = typeof message === 'string' ? message : renderCardText(message);
@@ -284,12 +334,12 @@ export class WechatyReceiver implements Receiver {
 
   /**
    * A card's pictures (Card.pictures, `wechat:<message id>`): each picture's message forwarded after the
-   * card, at the send interval. One the puppet no longer has is logged and skipped: the card's text
+   * card, each its send gap after the last. One the puppet no longer has is logged and skipped: the card's text
    * says how many there are.
    */
   private async forwardPictures(bot: Wechaty, refs: readonly string[], to: Room | Contact): Promise<void> {
     for (const ref of refs.filter((r) => r.startsWith('wechat:'))) {
-      await new Promise((r) => setTimeout(r, this.opts.sendIntervalMs));
+      await new Promise((r) => setTimeout(r, sendGapMs(this.opts.sendIntervalMs, this.random)));
       try {
         const picture = await bot.Message.find({ id: ref.slice('wechat:'.length) });
         if (!picture) throw new Error('the picture message is no longer known to the puppet');
@@ -300,9 +350,33 @@ export class WechatyReceiver implements Receiver {
     }
   }
 
-  /** Room ids always contain '@' (`…@chatroom`); contact ids never do. */
+  private remember(chatId: string, isGroup: boolean): void {
+    if (this.chatKinds.get(chatId) === isGroup) return;
+    this.chatKinds.set(chatId, isGroup);
+    if (this.chatKinds.size > KNOWN_CHATS) this.chatKinds.delete(this.chatKinds.keys().next().value!);
+  }
+
+  /**
+   * Whether a chat id is a group: known from its messages, else asked of the puppet (is there a room
+   * by that id, else a contact). Never guessed from the id: PuppetMock and padlocal rooms end in
+   * '@chatroom', but WeCom-style puppets use numeric room ids and wechat4u contact ids start with '@'.
+   * Remembered only once the puppet answered, so a lost connection is not taken for "not a group".
+   */
+  private async isGroup(bot: Wechaty, chatId: string): Promise<boolean> {
+    const known = this.chatKinds.get(chatId);
+    if (known !== undefined) return known;
+    // the payload calls, not Room.find: that reports every miss on Wechaty's 'error' event
+    const isRoom = await bot.puppet.roomPayload(chatId).then(
+      () => true,
+      () => false,
+    );
+    if (!isRoom) await bot.puppet.contactPayload(chatId);
+    this.remember(chatId, isRoom);
+    return isRoom;
+  }
+
   private async conversation(bot: Wechaty, target: Target): Promise<Room | Contact> {
-    if ('chatId' in target && target.chatId.includes('@')) {
+    if ('chatId' in target && (await this.isGroup(bot, target.chatId))) {
       const room = await bot.Room.find({ id: target.chatId });
       if (!room) throw new Error(`wechat room ${target.chatId} not found`);
       return room;
@@ -311,35 +385,6 @@ export class WechatyReceiver implements Receiver {
     const contact = await bot.Contact.find({ id });
     if (!contact) throw new Error(`wechat contact ${id} not found`);
     return contact;
-  }
-}
-
-/**
- * wechaty-puppet-service keeps a payload cache (LevelDB under $HOME/.wechaty) that it opens on
- * 'login' and closes on 'logout' without waiting for the close. After a reset — which is how the
- * watchdog reconnects — the new login comes within milliseconds, the open finds the old LOCK still
- * held, and LevelDB emits an OpenError that nothing can catch: the process dies. Reproduced with
- * 25 quick `puppet.reset()`s against PuppetMock. Opening and closing in turn removes the race.
- */
-class PuppetServiceWithSafeCache extends PuppetService {
-  // `declare`: a field initialiser would run after super() and undo what hookPayloadStore set up
-  declare private cacheTurn: Promise<void>;
-
-  protected override hookPayloadStore(): void {
-    this.cacheTurn = Promise.resolve();
-    const inTurn = (step: () => Promise<void>) => {
-      const done = this.cacheTurn.then(step);
-      this.cacheTurn = done.catch(() => undefined);
-      // failures go to the puppet's 'error' event, and from there to Wechaty's
-      this.wrapAsync(done);
-    };
-    this.on('login', ({ contactId }) => inTurn(() => this._payloadStore.start(contactId)));
-    this.on('logout', () => inTurn(() => this._payloadStore.stop()));
-  }
-
-  /** Resolves once the cache is closed after the last logout. */
-  cacheIdle(): Promise<void> {
-    return this.cacheTurn;
   }
 }
 

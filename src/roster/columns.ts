@@ -1,5 +1,6 @@
 import type { TableIssue } from '../core/table-file.ts';
 import type { StaffInput } from './staff-input.ts';
+import type { Trail } from '../core/audit-trail.ts';
 
 /*
  * Roster columns that belong to a workflow (宿舍队长 belongs to the dorms): the workflow declares
@@ -35,9 +36,9 @@ export interface RosterColumn<T> {
   /**
    * Writes the column once every person is written; `staffId` is missing only for a new person in
    * a dry run, which writes nothing. Must be idempotent (a re-run after a failure converges).
-   * Returns lines for the import's summary (Chinese).
+   * Returns lines for the import's summary (Chinese). Changes go to the audit trail through `trail`.
    */
-  apply(rows: readonly (RosterColumnRow<T> & { staffId?: string })[], opts: { dryRun: boolean }): Promise<string[]>;
+  apply(rows: readonly (RosterColumnRow<T> & { staffId?: string })[], opts: { dryRun: boolean; trail: Trail }): Promise<string[]>;
 }
 
 /** A column of any value type, as lists of them hold it (each column reads only its own values). */
@@ -65,10 +66,10 @@ export async function checkColumns(data: readonly ColumnData[]): Promise<void> {
 }
 
 /** Applies every column once the people are written; `staffIds` by phone. */
-export async function applyColumns(data: readonly ColumnData[], staffIds: ReadonlyMap<string, string>, dryRun: boolean): Promise<string[]> {
+export async function applyColumns(data: readonly ColumnData[], staffIds: ReadonlyMap<string, string>, dryRun: boolean, trail: Trail): Promise<string[]> {
   const lines: string[] = [];
   for (const d of data) {
-    lines.push(...(await d.column.apply(d.rows.map((r) => ({ ...r, staffId: staffIds.get(r.input.phone) })), { dryRun })));
+    lines.push(...(await d.column.apply(d.rows.map((r) => ({ ...r, staffId: staffIds.get(r.input.phone) })), { dryRun, trail })));
   }
   return lines;
 }

@@ -24,7 +24,7 @@ export function rosterImport(columns: readonly AnyRosterColumn[]): FileImport<Ro
       try {
         const result = await importRoster(
           checked.entries.map((e) => e.input),
-          { dryRun, columns: checked.columns, extra: checked.extra },
+          { dryRun, columns: checked.columns, extra: checked.extra, rows: checked.entries.map((e) => e.row) },
         );
         return summary(path.basename(file), checked.entries.length, result);
       } catch (e) {

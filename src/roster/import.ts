@@ -1,6 +1,11 @@
+import mongoose from 'mongoose';
 import { ensurePlaces, placeNames } from './places.ts';
 import { Staff } from '../models/index.ts';
 import { nameBook } from '../core/text.ts';
+import { commandLineActor, trailAs, type ChangeNote, type Trail } from '../core/audit-trail.ts';
+import { takeOnce } from '../core/once.ts';
+import { OnceKey } from '../models/index.ts';
+import { refusedGrants, rowNotes, same, type RosterSnapshot } from './grants.ts';
 import {
   normalizeHeader,
   TableFileError,
@@ -24,6 +29,14 @@ import { applyColumns, checkColumns, RosterRejectedError, type AnyRosterColumn, 
  * FerretDB has no transactions, so the write is one idempotent upsert per person (keyed by the
  * unique phone): an import that stops half-way leaves some people written, and running it again
  * converges to the same result.
+ *
+ * Issue #20: once someone could confirm a grant in chat (an active 董事长 or 行政部 member), a
+ * roster does not give anyone an approving role (综合部, 财务部, 董事长, 行政部) nor re-enable
+ * someone who holds one: the file is refused, naming the rows, and the grant is made with 设置角色,
+ * which a second person confirms. Before that (setting up, nobody to confirm) the roster is how the
+ * first 行政部 and 董事长 get their roles. Every change is written to the audit trail, as made by the
+ * command line (the operating-system user), and a change of roles or status moves the record's
+ * version as a chat change does, so a grant asked in chat before the import is void.
  */
 
 export const ROSTER_FIELDS = ['name', 'phone', 'roles', 'post', 'dorm', 'active', 'note'] as const;
@@ -175,6 +188,10 @@ export interface ImportOptions {
    * first write (a problem throws RosterRejectedError and nothing is written), applied after the people.
    */
   extra?: readonly ColumnData[];
+  /** The spreadsheet row of each person (parallel to the people), for the refusals. */
+  rows?: readonly number[];
+  /** Who the audit trail names; the command line's user by default. */
+  trail?: Trail;
 }
 
 export interface ImportResult {
@@ -190,8 +207,9 @@ export interface ImportResult {
 }
 
 const BATCH = 500;
+const ROSTER_CLAIM = 'roster import';
 
-type StaffSnapshot = { _id: unknown; phone: string; name: string; roles: string[]; post: string; dorm: string; active: boolean; note: string };
+type StaffSnapshot = RosterSnapshot;
 
 /**
  * Upserts validated people by phone: new phones are created, changed people updated, the rest left
@@ -216,11 +234,15 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
 
   const existing = new Map<string, StaffSnapshot>();
   for (let i = 0; i < phones.length; i += BATCH) {
-    const docs = (await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1, name: 1, roles: 1, post: 1, dorm: 1, active: 1, note: 1 }).lean()) as StaffSnapshot[];
+    const docs = (await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1, name: 1, roles: 1, post: 1, dorm: 1, active: 1, note: 1, version: 1 }).lean()) as StaffSnapshot[];
     for (const d of docs) existing.set(d.phone, d);
   }
 
-  const updates: { phone: string; set: Record<string, unknown>; insert: Record<string, unknown> }[] = [];
+  // issue #20: an approving role is granted in chat, with a second person's confirmation, once anyone could confirm
+  const refused = await refusedGrants(inputs, existing, columns, options.rows);
+  if (refused.length) throw new RosterRejectedError(refused);
+
+  const updates: { phone: string; id: unknown; set: Record<string, unknown>; insert: Record<string, unknown>; notes: ChangeNote[]; claim?: string }[] = [];
   let plannedCreated = 0;
   for (const input of inputs) {
     const set: Record<string, unknown> = { name: input.name, roles: input.roles };
@@ -232,7 +254,14 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
     const before = existing.get(input.phone);
     if (!before) plannedCreated++;
     else if (Object.entries(set).every(([k, v]) => same(before[k as keyof StaffSnapshot], v))) continue;
-    updates.push({ phone: input.phone, set, insert });
+    // a new person's _id is made here, so the audit entries can name the record before it exists
+    const id = before?._id ?? new mongoose.Types.ObjectId();
+    if (!before) insert._id = id;
+    const moves = before && (!same(before.roles, input.roles) || ('active' in set && before.active !== set.active));
+    // a change of roles or status moves the version, as one made in chat does (src/core/transition.ts)
+    if (before && moves) set.version = (before.version ?? 0) + 1;
+    const claim = before && moves ? `${Staff.collection.name}:${String(id)}:v${before.version ?? 0}` : undefined;
+    updates.push({ phone: input.phone, id, set, insert, notes: rowNotes(String(id), input, before, set), claim });
   }
 
   const postNames = unique(inputs.map((i) => (columns.has('post') ? i.post : '')));
@@ -251,7 +280,7 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
       unchanged: inputs.length - updates.length,
       newPosts,
       newDorms,
-      notes: await applyColumns(extra, known, true),
+      notes: await applyColumns(extra, known, true, options.trail ?? trailAs(commandLineActor())),
     };
   }
 
@@ -268,16 +297,30 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   // every operation stands alone, so a batch that fails half-way is simply re-run.
   let created = 0;
   let updated = 0;
+  const trail = options.trail ?? trailAs(commandLineActor());
   for (let i = 0; i < updates.length; i += BATCH) {
-    const res = await Staff.bulkWrite(
-      updates.slice(i, i + BATCH).map((u) => ({
-        updateOne: {
-          filter: { phone: u.phone },
-          update: { $set: u.set, ...(Object.keys(u.insert).length ? { $setOnInsert: u.insert } : {}) },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
+    const batch = updates.slice(i, i + BATCH);
+    for (const u of batch) {
+      // the version claim a chat change would make (transition()); one left by an earlier import
+      // that failed before writing is ours to use. Anyone else's: the person changed meanwhile.
+      if (u.claim && !(await takeOnce(u.claim, ROSTER_CLAIM)) && (await OnceKey.findById(u.claim).lean())?.by !== ROSTER_CLAIM) {
+        throw new Error(`staff ${u.phone} changed during the roster import; run it again`);
+      }
+    }
+    const res = await trail.changeMany(
+      Staff,
+      batch.map((u) => u.id),
+      (carryFor) =>
+        Staff.bulkWrite(
+          batch.map((u) => ({
+            updateOne: {
+              filter: { phone: u.phone },
+              update: carryFor(u.id, u.notes).update({ $set: u.set, ...(Object.keys(u.insert).length ? { $setOnInsert: u.insert } : {}) }),
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        ),
     );
     created += res.upsertedCount;
     updated += res.modifiedCount;
@@ -288,14 +331,9 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
     for (let i = 0; i < phones.length; i += BATCH) {
       for (const d of await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1 }).lean()) ids.set(d.phone, String(d._id));
     }
-    notes.push(...(await applyColumns(extra, ids, false)));
+    notes.push(...(await applyColumns(extra, ids, false, trail)));
   }
   return { dryRun, created, updated, unchanged: inputs.length - created - updated, newPosts, newDorms, notes };
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
-  return (a ?? '') === (b ?? '');
 }
 
 function unique(names: string[]): string[] {
@@ -345,7 +383,7 @@ export async function importRosterFile(file: string, options: Pick<ImportOptions
   try {
     const result = await importRoster(
       checked.entries.map((e) => e.input),
-      { dryRun: options.dryRun, columns: checked.columns, extra: checked.extra },
+      { dryRun: options.dryRun, columns: checked.columns, extra: checked.extra, rows: checked.entries.map((e) => e.row) },
     );
     return { ok: true, result, rows: checked.entries.length, ignoredHeaders: checked.ignoredHeaders };
   } catch (err) {

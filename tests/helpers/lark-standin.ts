@@ -32,6 +32,22 @@ export interface StandinOptions {
   appSecret: string;
 }
 
+/** Another Lark service on the same domain (the long-connection endpoint): answers one request. */
+export type StandinRoute = (body: Record<string, unknown>, headers: IncomingHttpHeaders) => { status: number; json: unknown };
+
+/** What Lark lists for GET /open-apis/application/v6/scopes: each scope the app's version asks for; 1 granted, 2 not yet. */
+export interface StandinScope {
+  scope_name: string;
+  grant_status: 1 | 2;
+}
+
+/** The scopes a correctly set-up app has (docs/deploy.md). */
+export const GRANTED_SCOPES: readonly StandinScope[] = [
+  { scope_name: 'im:message.p2p_msg:readonly', grant_status: 1 },
+  { scope_name: 'im:message.group_at_msg:readonly', grant_status: 1 },
+  { scope_name: 'im:message:send_as_bot', grant_status: 1 },
+];
+
 export class LarkStandin {
   readonly requests: RecordedRequest[] = [];
   private server!: Server;
@@ -43,6 +59,11 @@ export class LarkStandin {
   private limits?: { perSecond: number; perChatPerSecond: number };
   private accepted: { at: number; to: string }[] = [];
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
+  private routes = new Map<string, StandinRoute>();
+  /** Answered by GET /open-apis/application/v6/scopes. */
+  scopes: StandinScope[] = [...GRANTED_SCOPES];
+  /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
+  bot = { open_id: 'ou_standin_bot', app_name: '保安助手', activate_status: 2 };
 
   private constructor(private readonly opts: StandinOptions) {}
 
@@ -95,6 +116,14 @@ export class LarkStandin {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * Serves `method path` with `route`, recorded like any other request. Lark serves more than the
+   * Open API on the same domain: the long-connection endpoint (lark-ws-standin.ts) is one.
+   */
+  serve(method: string, path: string, route: StandinRoute): void {
+    this.routes.set(`${method} ${path}`, route);
   }
 
   /** The next send is answered 429 with `x-ogw-ratelimit-reset: resetSeconds`, as Lark does. */
@@ -196,6 +225,8 @@ export class LarkStandin {
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
+    const route = this.routes.get(`${method} ${path}`);
+    if (route) return route(body, headers);
     if (method === 'POST' && path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body.app_id !== this.opts.appId || body.app_secret !== this.opts.appSecret) {
         return { status: 200, json: { code: 10014, msg: 'app secret invalid' } };
@@ -204,6 +235,12 @@ export class LarkStandin {
     }
     if (headers.authorization !== `Bearer ${this.token}`) {
       return { status: 400, json: { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' } };
+    }
+    if (method === 'GET' && path === '/open-apis/bot/v3/info') {
+      return { status: 200, json: { code: 0, msg: 'ok', bot: { ...this.bot, avatar_url: '', ip_white_list: [] } } };
+    }
+    if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
+      return { status: 200, json: { code: 0, msg: 'success', data: { scopes: this.scopes } } };
     }
     const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply|\/forward)?)?$/.exec(path);
     if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };

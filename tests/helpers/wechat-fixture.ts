@@ -14,6 +14,8 @@ export interface Delivered {
   /** Room id, or the contact id of a private chat. */
   chatId: string;
   text: string;
+  /** When the puppet service took it (performance.now()). */
+  at: number;
 }
 
 export interface SayOptions {
@@ -30,6 +32,12 @@ export interface FixtureOptions {
    * this many ms after the last one accepted is refused with 发送消息过于频繁 (PLATFORM-NOTES).
    */
   minGapMs?: number;
+  /**
+   * Ids shaped like those of other puppets: `wecom` gives the group a numeric id (WeCom-style
+   * puppets) and the people ids starting with '@' (wechat4u's web protocol). Neither holds the
+   * '@chatroom' the default (PuppetMock, padlocal) ids have.
+   */
+  ids?: 'padlocal' | 'wecom';
 }
 
 /**
@@ -46,15 +54,17 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
 
   const mocker = new mock.Mocker();
   const puppet = new PuppetMock({ mocker });
-  const botUser = mocker.createContact({ id: 'wxid_bot', name: '保安助手' });
+  const odd = opts.ids === 'wecom';
+  const personId = (wxid: string, webId: string) => (odd ? webId : wxid);
+  const botUser = mocker.createContact({ id: personId('wxid_bot', '@6f1c0b7e2a9d4c3b8e5f'), name: '保安助手' });
   const people = {
-    admin: mocker.createContact({ id: 'wxid_admin', name: '王经理' }),
-    zhang: mocker.createContact({ id: 'wxid_zhangsan', name: '张三' }),
-    li: mocker.createContact({ id: 'wxid_lisi', name: '李四' }),
-    stranger: mocker.createContact({ id: 'wxid_stranger', name: '路人甲' }),
+    admin: mocker.createContact({ id: personId('wxid_admin', '@a91d3e0c4b7f2a6d5e8c'), name: '王经理' }),
+    zhang: mocker.createContact({ id: personId('wxid_zhangsan', '@3c5e7a9b1d2f4e6a8c0b'), name: '张三' }),
+    li: mocker.createContact({ id: personId('wxid_lisi', '@e2b4d6f8a0c1e3b5d7f9'), name: '李四' }),
+    stranger: mocker.createContact({ id: personId('wxid_stranger', '@7d9f1b3e5a7c9e1b3d5f'), name: '路人甲' }),
   };
   const room = mocker.createRoom({
-    id: '20001@chatroom',
+    id: odd ? '10696052387913' : '20001@chatroom',
     topic: '万达广场值班群',
     memberIdList: [botUser.id, ...Object.values(people).map((c) => c.id)],
   });
@@ -68,8 +78,19 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
   const delivered: Delivered[] = [];
   puppet.on('message', ({ messageId }) => {
     const p = mocker.messagePayload(messageId) as payloads.Message & { roomId?: string; listenerId?: string };
-    if (p.talkerId === botUser.id) delivered.push({ chatId: p.roomId || p.listenerId || '?', text: p.text ?? '' });
+    if (p.talkerId === botUser.id) delivered.push({ chatId: p.roomId || p.listenerId || '?', text: p.text ?? '', at: performance.now() });
   });
+
+  // PuppetMock itself tells a room from a contact by an '@' in the id; the mock's own records say it truly
+  if (odd) {
+    puppet.messageSendText = async (conversationId: string, text: string) => {
+      if (!puppet.isLoggedIn) throw new Error('not logged in');
+      const user = mocker.ContactMock.load(puppet.currentUserId);
+      const conversation = mocker.cacheRoomPayload.has(conversationId) ? mocker.RoomMock.load(conversationId) : mocker.ContactMock.load(conversationId);
+      user.say(text).to(conversation);
+      return undefined;
+    };
+  }
 
   // what reached WeChat, as the puppet service saw it: accepted sends, and those refused as too frequent
   const pacing = { accepted: 0, refused: 0 };
@@ -128,6 +149,10 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
     /** WeChat delivers the same message again (it does, after reconnects). */
     redeliver(messageId: string): void {
       puppet.emit('message', { messageId });
+    },
+    /** Everything the bot has sent so far, in order, with when the puppet service took it. */
+    deliveries(): readonly Delivered[] {
+      return delivered;
     },
     /** Everything the bot has sent to one chat so far. */
     deliveredTo(chatId: string): string[] {

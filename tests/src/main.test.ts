@@ -71,6 +71,12 @@ describe('npm start', () => {
     expect(second.out).toContain('周八 138****0008 队长 @万达广场');
 
     await mongoose.connect(dbUri(name));
+    // #20: the person added and the console account bound to them with :as are in the audit trail, the binding once
+    const trail = await mongoose.connection.collection('audit').find({}, { sort: { at: 1 } }).toArray();
+    expect(trail.map((e) => [e.what, e.subject?.name, e.channel])).toEqual([
+      ['添加人员', '周八', 'console'],
+      ['绑定', '周八', 'console'],
+    ]);
     await mongoose.connection.dropDatabase();
     await mongoose.disconnect();
   }, 120_000);

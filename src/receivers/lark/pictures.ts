@@ -1,3 +1,5 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
+
 /*
  * A card's pictures on Lark (Card.pictures, refs `lark:<message_id>:<image_key>`). A card's own image
  * element needs an image_key of the app's, so showing a picture people sent inside a card would mean
@@ -27,4 +29,16 @@ export async function forwardEach(refs: readonly string[], cardUuid: string | un
     await new Promise((r) => setTimeout(r, FORWARD_SPACING_MS));
     await forward(messageId, cardUuid ? forwardUuid(cardUuid, i) : undefined);
   }
+}
+
+/** Forwards a card's Lark pictures to where the card went, each through `call` (the receiver's error handling). */
+export async function forwardPictures(
+  client: lark.Client,
+  call: (fn: () => Promise<{ code?: number; msg?: string }>) => Promise<unknown>,
+  refs: readonly string[],
+  to: { receiveIdType: 'chat_id' | 'open_id'; receiveId: string; uuid?: string },
+): Promise<void> {
+  await forwardEach(refs, to.uuid, async (messageId, uuid) => {
+    await call(() => client.im.message.forward({ path: { message_id: messageId }, params: { receive_id_type: to.receiveIdType, ...(uuid ? { uuid } : {}) }, data: { receive_id: to.receiveId } }));
+  });
 }

@@ -5,12 +5,13 @@ import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
 import type { Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
-import { forwardEach } from './pictures.ts';
+import { forwardPictures } from './pictures.ts';
 import { renderLarkCard } from './card.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, LarkApiError, RATE_LIMIT_CODE, asApiError, sdkLogger } from './errors.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
 import { cardPayloadProblem, payloadProblem } from './shape.ts';
 import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
+import { longConnection, type LarkTuning } from './long-connection.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
 export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true, dedupesSends: true };
@@ -91,6 +92,7 @@ export class LarkReceiver implements Receiver {
   constructor(
     private readonly opts: LarkOptions,
     private readonly log: Logger,
+    private readonly tuning: LarkTuning = {},
   ) {
     this.log = log.child({ channel: 'lark' });
     this.client = new lark.Client({
@@ -123,53 +125,19 @@ export class LarkReceiver implements Receiver {
     this.stopped = false;
     this.started = true;
     if (this.opts.eventMode !== 'ws') return;
-    const dispatcher = new lark.EventDispatcher({
-      encryptKey: this.opts.encryptKey,
-      verificationToken: this.opts.verificationToken,
-      logger: sdkLogger(this.log),
-      loggerLevel: lark.LoggerLevel.info,
-    }).register<Record<string, (data: never) => Promise<unknown>>>({
-      'im.message.receive_v1': async (data: LarkMessageEventData) => {
-        const shape = payloadProblem(data);
-        if (shape) {
-          this.log.warn({ reason: shape }, 'lark message event refused');
-          return;
-        }
-        try {
-          await this.onMessage(data);
-        } catch (err) {
-          this.fail(err, 'lark message event failed', { eventId: data.event_id });
-        }
-      },
-      'card.action.trigger': async (data: LarkCardActionData) => {
-        const shape = cardPayloadProblem(data);
-        if (shape) {
-          this.log.warn({ reason: shape }, 'lark card callback refused');
-          return {};
-        }
-        try {
-          return (await this.onCardAction(data)).body;
-        } catch (err) {
-          this.fail(err, 'lark card callback failed', { eventId: data.event_id });
-          return {};
-        }
-      },
-    });
-    this.ws = new lark.WSClient({
-      appId: this.opts.appId,
-      appSecret: this.opts.appSecret,
-      domain: toDomain(this.opts.domain),
-      logger: sdkLogger(this.log),
-      loggerLevel: lark.LoggerLevel.info,
-      onReady: () => {
+    const connection = longConnection({ ...this.opts, domain: toDomain(this.opts.domain) }, this.log, this.tuning, {
+      message: (data) => this.onPushedMessage(data),
+      cardAction: (data) => this.onPushedCardAction(data),
+      ready: () => {
         this.wsReady = true;
         this.log.info('lark long connection ready');
       },
-      onReconnecting: () => this.log.warn('lark long connection lost, reconnecting'),
-      onReconnected: () => this.log.info('lark long connection restored'),
-      onError: (err) => this.fail({ message: err.message }, 'lark long connection gave up'),
+      reconnecting: () => this.log.warn('lark long connection lost, reconnecting'),
+      reconnected: () => this.log.info('lark long connection restored'),
+      gaveUp: (err) => this.fail({ message: err.message }, 'lark long connection gave up'),
     });
-    await this.ws.start({ eventDispatcher: dispatcher });
+    this.ws = connection.client;
+    await connection.start();
   }
 
   async stop(): Promise<void> {
@@ -188,6 +156,46 @@ export class LarkReceiver implements Receiver {
     return 'down';
   }
 
+  /**
+   * A message pushed over the long connection. Lark pushes it again unless it is handled within
+   * 3 s without throwing (「3 秒内处理完成且不抛出异常」), so, as a webhook is answered 500/503, one
+   * not recorded (failed, too slow, bot stopping) throws: only a recorded one is ACKed as handled.
+   */
+  private async onPushedMessage(data: LarkMessageEventData): Promise<void> {
+    const shape = payloadProblem(data);
+    if (shape) {
+      this.log.warn({ reason: shape }, 'lark message event refused');
+      return;
+    }
+    let result: Awaited<ReturnType<LarkReceiver['onMessage']>> | 'late';
+    try {
+      result = await this.withinDeadline(this.onMessage(data), MESSAGE_DEADLINE_MS, 'late lark event failed', { eventId: data.event_id });
+    } catch (err) {
+      this.fail(err, 'lark message event failed', { eventId: data.event_id });
+      throw new Error('lark message event failed; Lark will push it again');
+    }
+    if (result === 'late') {
+      this.log.warn({ eventId: data.event_id }, 'lark message not recorded in time, asking Lark to push it again');
+      throw new Error('lark message not recorded in time; Lark will push it again');
+    }
+    if (result === 'stopped') throw new Error('stopping; Lark will push the message again');
+  }
+
+  /** A card callback pushed over the long connection: its answer goes back in the ACK. */
+  private async onPushedCardAction(data: LarkCardActionData): Promise<unknown> {
+    const shape = cardPayloadProblem(data);
+    if (shape) {
+      this.log.warn({ reason: shape }, 'lark card callback refused');
+      return {};
+    }
+    try {
+      return (await this.onCardAction(data)).body;
+    } catch (err) {
+      this.fail(err, 'lark card callback failed', { eventId: data.event_id });
+      return {};
+    }
+  }
+
   // ── outgoing ──
 
   /** `uuid`: Lark sends one message per uuid within an hour, so a reply re-sent after a crash arrives once. */
@@ -203,17 +211,9 @@ export class LarkReceiver implements Receiver {
         data: { receive_id: receiveId, msg_type: msgType, content, ...(uuid ? { uuid } : {}) },
       }),
     );
-    if (typeof message !== 'string') await this.forwardPictures(message.pictures ?? [], receiveIdType, receiveId, uuid);
+    // a card's pictures follow it, each picture's own message forwarded (pictures.ts)
+    if (typeof message !== 'string') await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], { receiveIdType, receiveId, uuid });
     return { channel: 'lark', messageId: res.data?.message_id };
-  }
-
-  /** A card's pictures, each picture's message forwarded after the card (see pictures.ts). */
-  private async forwardPictures(refs: readonly string[], receiveIdType: 'chat_id' | 'open_id', receiveId: string, uuid?: string): Promise<void> {
-    await forwardEach(refs, uuid, async (messageId, forwardUuid) => {
-      await this.call('forward', () =>
-        this.client.im.message.forward({ path: { message_id: messageId }, params: { receive_id_type: receiveIdType, ...(forwardUuid ? { uuid: forwardUuid } : {}) }, data: { receive_id: receiveId } }),
-      );
-    });
   }
 
   private async updateCard(messageId: string, card: Card): Promise<void> {

@@ -56,7 +56,7 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
   }
   await addToDraft(staffId, items);
   ctx.log.info({ trip: no, items: items.length }, 'trip costs put into a reimbursement draft');
-  await showDraft(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。可以先发收据照片（附在最后一项），然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`);
+  await showDraft(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。每项都要附票据照片：${items.length > 1 ? '发送「补票据 1」再发第 1 项的照片，其余各项同样' : '直接在这里发照片'}，然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`);
 }
 
 /** Whether any item could be a company vehicle's cost: only then are the trips and plates read. */

@@ -1,13 +1,16 @@
 import { complaintSettings } from '../handlers/complaints/settings.ts';
 import type { Services } from '../src/core/context.ts';
-import { recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
+import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
+import { takeOnce } from '../src/core/once.ts';
+import { REPORT_TO, readReport, reportCard, weekBefore } from '../handlers/complaints/report.ts';
 import { transition } from '../src/core/transition.ts';
 import { Staff } from '../src/models/index.ts';
 import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
 import { complaintDue, pendingComplaintChecks } from '../handlers/complaints/due.ts';
 import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
-import { CATEGORY_LABELS, STATUS_LABELS, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
+import { CATEGORY_LABELS, STATUS_LABELS, complaintSubjects, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
+import type { Role } from '../src/core/types.ts';
 
 const SYSTEM = { staffId: '', name: '系统' };
 const BATCH = 200;
@@ -16,6 +19,8 @@ export interface SweepReport {
   reminded: string[];
   escalated: string[];
   followUps: string[];
+  /** §4.2 cases whose owners were reminded to tell the client it is being handled. */
+  ackReminded: string[];
 }
 
 /**
@@ -28,7 +33,7 @@ export interface SweepReport {
  */
 export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   const now = deps.now();
-  const report: SweepReport = { reminded: [], escalated: [], followUps: [] };
+  const report: SweepReport = { reminded: [], escalated: [], followUps: [], ackReminded: [] };
   await complaintDue.sweep(now, (id) => sweepOne(deps, id, now, report), { limit: BATCH, existing: pendingComplaintChecks });
   return report;
 }
@@ -60,6 +65,10 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
     set.followUps = c.followUps.map((f) => (work.followUpsDue.includes(f.seq) ? { ...f, remindedAt: now } : f));
     entries.push({ at: now, by: SYSTEM, action: '回访提醒', detail: `第 ${work.followUpsDue.join('、')} 次回访到期` });
   }
+  if (work.ackRemind) {
+    set.ackRemindedAt = now;
+    entries.push({ at: now, by: SYSTEM, action: '告知提醒', detail: `登记后 ${complaintSettings.of(deps.config).ackRemindHours} 小时仍未确认已告知客户受理（§4.2）` });
+  }
   set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
   await complaintDue.add(c._id, set.nextCheckAt, now);
   const update = entries.length ? { $set: set, $push: { history: { $each: entries } } } : { $set: set };
@@ -79,20 +88,25 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
       await remindFollowUp(deps, after);
       report.followUps.push(c._id);
     }
+    if (work.ackRemind) {
+      await remindAck(deps, after);
+      report.ackReminded.push(c._id);
+    }
   } catch (err) {
     deps.log.warn({ err, complaint: c._id }, 'complaint notification failed');
   }
   return null;
 }
 
-async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[]) {
+async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[], only?: string) {
   const seen = new Set<string>();
   const unique = recipients.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
   if (!unique.length) {
     deps.log.warn({ complaint: c._id, title }, 'nobody to notify about a complaint');
     return;
   }
-  await notifyWithPhoneRights(deps, unique, (fullPhone) => complaintCard(deps, c, { fullPhone, title, note, buttons: nextButtons(c, (r) => roles.includes(r)) }));
+  const buttons = nextButtons(c, (r) => roles.includes(r)).filter((b) => !only || b.action === only);
+  await notifyWithPhoneRights(deps, unique, (fullPhone) => complaintCard(deps, c, { fullPhone, title, note, buttons }));
 }
 
 function acceptor(c: ComplaintRecord) {
@@ -120,9 +134,20 @@ async function escalate(deps: Services, c: ComplaintRecord): Promise<void> {
 
 /** Before the time limit runs out: the department the case waits on, and whoever accepted it. */
 async function remindOwner(deps: Services, c: ComplaintRecord): Promise<void> {
-  const roles = waitingOn(c.status);
+  // §4.4 a handling that commits money waits on the chairman, not on 客服部
+  const roles: Role[] = c.approval?.status === 'pending' ? ['chairman'] : waitingOn(c.status);
   const to = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, owners(c)))];
   await send(deps, to, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
+}
+
+/**
+ * §4.2 「投诉后，必须明确告知客户，会尽快转有关部门前来查处」: not on record in time — whoever
+ * registered and accepted it, and 客服部, who owns the client's side of every case.
+ */
+async function remindAck(deps: Services, c: ComplaintRecord): Promise<void> {
+  const to = [...(await recipientsOf(deps, owners(c))), ...(await recipientsWithRole(deps, ['customer_service'], complaintSubjects(c)))];
+  const note = '还没有确认已告知客户受理。请告诉客户：投诉已收到，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」或发送「已告知 编号」。没有告知的投诉不能结案。';
+  await send(deps, to, c, `投诉未告知客户：${c._id}`, note, ['customer_service', 'team_leader'], 'complaints.told');
 }
 
 /** §3.1.10: a planned follow-up call is due. */
@@ -141,4 +166,30 @@ export const complaintSweep: JobDefinition = {
   },
 };
 
-export const complaintJobs: JobDefinition[] = [complaintSweep];
+/**
+ * §4.3 上报公司: the report of the seven days before `slot` goes to 行政部 and 董事长, once for that
+ * period however many instances or reruns (a takeOnce key per period). Returns whether it was sent.
+ */
+export async function sendWeeklyReport(deps: Services, slot: Date): Promise<boolean> {
+  const period = weekBefore(slot, deps.config.timezone);
+  const to = await recipientsWithRole(deps, REPORT_TO);
+  if (!to.length) {
+    deps.log.warn({ period: period.label }, 'nobody in 行政部 or 董事长 to send the complaint report to');
+    return false;
+  }
+  if (!(await takeOnce(`complaints-report:${period.label}`))) return false;
+  await notify(deps, to, reportCard(deps, await readReport(period, deps.now())));
+  return true;
+}
+
+export const complaintReportJob: JobDefinition = {
+  name: 'complaints.report',
+  cron: (config) => complaintSettings.of(config).reportCron,
+  description: '每周投诉报告上报行政部和董事长（§4.3）',
+  catchUpMs: 24 * 3600_000,
+  run: async (deps, slot) => {
+    await sendWeeklyReport(deps, slot);
+  },
+};
+
+export const complaintJobs: JobDefinition[] = [complaintSweep, complaintReportJob];

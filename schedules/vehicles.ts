@@ -119,7 +119,7 @@ export async function escalateUninspected(deps: Services, slot: Date): Promise<s
   const bosses = await escalationTargets(deps);
   await notify(deps, bosses, text);
   const ga = (await recipients(deps, ['general_affairs'])).filter((r) => !bosses.some((b) => b.channel === r.channel && b.userId === r.userId));
-  await notify(deps, ga, `${text}\n发送「车辆检查 车牌」补记。`);
+  await notify(deps, ga, `${text}\n检查后发送「车辆检查 车牌 ${month}」补录。`);
   deps.log.warn({ month, missed }, 'vehicles not inspected by month end');
   return missed;
 }

@@ -44,15 +44,18 @@ export class Bot {
   constructor(private readonly opts: BotOptions) {
     const forms = new Forms(opts.config.formIdleMinutes);
     for (const f of opts.workflows.forms) forms.define(f);
-    const outbox = new Outbox(opts.log, opts.limits);
+    const now = opts.now ?? (() => new Date());
+    const routes = opts.routes ?? opts.workflows.routes;
+    const outbox = new Outbox(opts.log, opts.limits, now);
     for (const r of opts.receivers) outbox.register(r.sender);
+    outbox.confirmFirst(routes.actions.filter((a) => a.confirm).map((a) => a.action));
     this.services = {
       config: opts.config,
       log: opts.log,
       outbox,
       forms,
-      routes: opts.routes ?? opts.workflows.routes,
-      now: opts.now ?? (() => new Date()),
+      routes,
+      now,
       extensions: opts.workflows.extensions,
       onError: errorHook(opts.log),
     };

@@ -38,6 +38,7 @@ const coreShape = {
   HTTP_PORT: intIn(0, 65535, 3000),
   HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
   FORM_IDLE_MINUTES: intIn(1, 24 * 60, 30),
+  CARD_NUMBER_MINUTES: intIn(1, 24 * 60, 10),
   BOT_CONSOLE: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
   INBOX_TAKEOVER_SECONDS: intIn(10, 3600, 30),
 
@@ -89,6 +90,11 @@ export interface Config {
   dataDir: string;
   http: { port: number; host: string };
   formIdleMinutes: number;
+  /**
+   * On text channels a bare number presses a button of the latest card the person got in that chat,
+   * only this many minutes after it was sent; later it is shown again instead.
+   */
+  cardNumberMinutes: number;
   /** An acknowledged event whose processor stopped (crash, stall) is taken over within this many seconds. */
   inboxTakeoverSeconds: number;
   mongodbUri?: string;
@@ -117,6 +123,7 @@ const FIXES: Record<string, string> = {
   BOT_ADMINS: 'list identities separated by commas, e.g. BOT_ADMINS=lark:ou_xxx,wechat:wxid_xxx',
   HTTP_PORT: 'use a port number from 0 to 65535, e.g. HTTP_PORT=3000',
   INBOX_TAKEOVER_SECONDS: 'use whole seconds from 10 to 3600, e.g. INBOX_TAKEOVER_SECONDS=30',
+  CARD_NUMBER_MINUTES: 'use whole minutes from 1 to 1440, e.g. CARD_NUMBER_MINUTES=10',
   MONGODB_URI: 'use a MongoDB URI such as mongodb://host:27017/guard-desk?replicaSet=rs0, or leave it unset for the embedded database',
   LARK_DOMAIN: 'use feishu (China), lark (international) or the base URL of an Open API server',
   LARK_EVENT_MODE: 'use ws (long connection, no public URL needed) or webhook (POST /lark/events)',
@@ -201,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, slices: readonly SettingsSlic
     dataDir: c.DATA_DIR,
     http: { port: c.HTTP_PORT, host: c.HTTP_HOST },
     formIdleMinutes: c.FORM_IDLE_MINUTES,
+    cardNumberMinutes: c.CARD_NUMBER_MINUTES,
     inboxTakeoverSeconds: c.INBOX_TAKEOVER_SECONDS,
     mongodbUri: c.MONGODB_URI,
     console: consoleOn,

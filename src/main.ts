@@ -10,6 +10,8 @@ import { Bot } from './bot.ts';
 import { receiversFrom } from './receivers/index.ts';
 import { createHttpServer, databaseProbe, listen } from './http.ts';
 import { composition } from './workflows.ts';
+import { Clock } from './core/clock.ts';
+import { ConsoleReceiver } from './receivers/console.ts';
 
 function readConfig(): Config {
   try {
@@ -64,7 +66,14 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => requestStop('SIGTERM'));
   process.on('SIGINT', () => requestStop('SIGINT'));
 
-  const bot = new Bot({ config, log, receivers, workflows: composition });
+  // the wall clock, which only the console's `:time 22:00` moves (to try the roll call during the day)
+  const clock = new Clock();
+  const bot = new Bot({ config, log, receivers, workflows: composition, now: clock.now });
+  for (const r of receivers) {
+    if (r instanceof ConsoleReceiver) {
+      r.attach({ clock, timezone: config.timezone, runDue: async (from, to) => (await bot.scheduler.runDue(from, to)).map((j) => j.description) });
+    }
+  }
   const pingDatabase = databaseProbe(() => mongoose.connection.db!.admin().ping());
   const server = createHttpServer({
     log,

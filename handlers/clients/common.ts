@@ -6,6 +6,7 @@ import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
 import { loadClient, searchClients } from './store.ts';
+import { echo } from '../../src/core/text.ts';
 
 export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): boolean {
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
@@ -55,11 +56,11 @@ export async function findOneClient(ctx: BotContext, query: string, example: str
   const found = await searchClients(q, 8);
   if (found.length === 1) return found[0];
   if (!found.length) {
-    await ctx.reply(`没有找到客户「${q}」。发送「客户列表」查看全部客户，或「添加客户」新建。`);
+    await ctx.reply(`没有找到客户「${echo(q)}」。发送「客户列表」查看全部客户，或「添加客户」新建。`);
     return undefined;
   }
   const cmd = example.split(' ')[0];
-  await ctx.reply([`有 ${found.length} 个客户符合「${q}」，请写全名：`, ...found.map((c) => `• ${cmd} ${c.name}`)].join('\n'));
+  await ctx.reply([`有 ${found.length} 个客户符合「${echo(q)}」，请写全名：`, ...found.map((c) => `• ${cmd} ${c.name}`)].join('\n'));
   return undefined;
 }
 

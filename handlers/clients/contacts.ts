@@ -4,15 +4,15 @@ import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
 import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, tidyText, typedTail } from '../../src/core/text.ts';
+import { normalizeText, tidyText, typedTail, echo } from '../../src/core/text.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment } from '../../src/core/types.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import { logLine, promiseLine, type PromiseView } from './cards.ts';
 import { clientFromAction, findOneClient } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { pendingLines, trackPromises, type Tracked } from './promise-approval.ts';
 import { maskPhonesIn } from '../../src/core/text.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
@@ -31,7 +31,7 @@ function parseContactDay(input: string, ctx: BotContext): FieldResult {
   const now = ctx.services.now();
   const tz = ctx.services.config.timezone;
   const day = resolveDate(input, now, tz);
-  if (!day) return { ok: false, error: `日期「${input}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
+  if (!day) return { ok: false, error: `日期「${echo(input)}」看不懂，请写成 今天、昨天、11月25日 或 2026-11-25。` };
   if (day > dayOf(now, tz)) return { ok: false, error: '日期不能晚于今天：请在联系之后再记录。' };
   return { ok: true, value: day };
 }
@@ -67,7 +67,7 @@ export const visitForm: FormDefinition = {
     {
       key: 'promises',
       label: '对客户的承诺',
-      prompt: `答应了客户什么？${PROMISE_HINT}（没有可回复「跳过」）`,
+      prompt: `答应了客户什么？${PROMISE_HINT}（涉及减免、退款、赔偿、免费等给客户的钱，须董事长核准才算承诺，第十章三 §4.4；没有可回复「跳过」）`,
       placeholder: '每条一行：事项 截止日期',
       // free text with a day in it: stored as typed (「送排班表，含夜班」 keeps its comma), checked folded
       parse: storedAsTyped((input, ctx) => {
@@ -107,19 +107,18 @@ async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, v
   const by = actor(ctx);
   const log = await ClientLog.create({ ...values, clientId, clientName: c.name, kind, day, at, by, photos: [] });
   await recordContact(clientId, kind, at, ctx.sender?.identity ?? by.name);
-  const made: PromiseView[] = [];
+  let tracked: Tracked = { open: [], pending: [] };
   if (kind === 'visit' && values.promises) {
     // stored as typed; a day typed in full-width digits (１２月５日) is found in the folded text only
     const parsed = [values.promises, normalizeText(values.promises)].map((t) => parsePromises(t, now, tz)).find((r) => r.ok) ?? { ok: false as const };
-    for (const item of parsed.ok ? parsed.items : []) {
-      const _id = await dailyNumber('CN', now, tz);
-      await ClientPromise.create({ _id, clientId, clientName: c.name, text: item.text, dueDay: item.dueDay, owner: by, createdBy: by, logId: String(log._id) });
-      made.push({ _id, text: item.text, dueDay: item.dueDay, owner: by, clientName: c.name });
-    }
+    // III §4.4: a promise of money beyond the owner's authority waits for the chairman
+    tracked = await trackPromises(ctx, c, parsed.ok ? parsed.items : [], String(log._id));
   }
-  ctx.log.info({ client: c.name, kind, promises: made.length }, 'client contact logged');
+  const made: PromiseView[] = tracked.open;
+  ctx.log.info({ client: c.name, kind, promises: made.length, pending: tracked.pending.length }, 'client contact logged');
   const lines = [logLine(log.toObject())];
   if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
+  lines.push(...pendingLines(tracked.pending));
   // III.3.1.10: the same call or visit may be a complaint's follow-up, recorded on the complaint
   const reached = values.reached ? `，联系 ${values.reached}` : '';
   const said = kind === 'call' ? values.content : [values.purpose, values.problems && `问题：${values.problems}`].filter(Boolean).join('；');
@@ -213,6 +212,11 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
     await ctx.toast(`承诺 ${p._id} 已由${p.doneBy?.name ?? ''}标记完成。`);
     return;
   }
+  if (p.status === 'pending' || p.status === 'refused') {
+    // §4.4: not the company's promise (yet): nothing to keep
+    await ctx.toast(p.status === 'pending' ? `承诺 ${p._id} 还在等董事长核准（§4.4），核准前不算承诺。` : `承诺 ${p._id} 董事长没有核准，不是公司的承诺，不需要兑现。`);
+    return;
+  }
   const won = await transition(ClientPromise, p._id, p.version, { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } }, ctx.sender?.identity ?? '');
   if (!won) {
     const after = await readAfterTransition(ClientPromise, p._id, p.version);
@@ -226,7 +230,8 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
 /** 承诺 [全部|客户名]: open promises, mine by default. */
 export async function listPromises(ctx: BotContext): Promise<void> {
   const arg = ctx.args.trim();
-  const query: Record<string, unknown> = { status: 'open' };
+  // §4.4: those waiting for the chairman are listed too, marked, so nobody takes them for promises
+  const query: Record<string, unknown> = { status: { $in: ['open', 'pending'] } };
   let label = '我负责的';
   if (arg === '全部') label = '全部';
   else if (arg) {
@@ -244,7 +249,8 @@ export async function listPromises(ctx: BotContext): Promise<void> {
   }
   // a promise may quote a client's phone (回电 137…): masked where a group reads it
   const shown = (line: string) => (ctx.chat.isGroup ? maskPhonesIn(line) : line);
-  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map((p) => `• ${shown(promiseLine(p, now, tz))}`), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+  const line = (p: PromiseRecord) => (p.status === 'pending' ? `• ${shown(`${p._id} ${p.clientName}：${p.text}`)}（待董事长核准，${p.money}；核准前不算承诺）` : `• ${shown(promiseLine(p, now, tz))}`);
+  await ctx.reply([`未完成的承诺（${label}）：`, ...list.map(line), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
 }
 
 /** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */

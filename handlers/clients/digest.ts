@@ -67,7 +67,10 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   const listOf = (owner: Person | null | undefined): OwnerList => {
     const key = owner?.staffId || '';
     let l = lists.get(key);
-    if (!l) lists.set(key, (l = { owner: key ? owner! : null, follow: [], promises: [], complaints: [] }));
+    if (!l) {
+      l = { owner: key ? owner! : null, follow: [], promises: [], complaints: [] };
+      lists.set(key, l);
+    }
     return l;
   };
   const escalations: Escalation[] = [];

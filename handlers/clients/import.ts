@@ -3,9 +3,10 @@ import { staffNamed } from '../../src/roster/names.ts';
 import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableFormat } from '../../src/core/table-file.ts';
 import { CLIENT_SHEET, validateClientRows, type ClientEntry, type ClientIssue, type Field } from './sheet.ts';
 import { clientByName, createClient, saveClient, type Person } from './store.ts';
-import { mayOwn, type ClientFields } from './rules.ts';
+import { cadenceProblem, mayOwn, type ClientFields } from './rules.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { FileImport } from '../../src/core/imports.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * The client list import (I.2.8 客户信息资料库), by the roster import's rules: CSV or XLSX, header in
@@ -24,8 +25,8 @@ export async function resolveOwners(entries: readonly ClientEntry[]): Promise<{ 
     // 「张 三」 is 张三 (core nameKey); the owner is recorded by the roster's spelling
     const found = await staffNamed(n, { active: true }, 2);
     if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
-    else if (found.length > 1) problem.set(n, `负责人「${n}」有重名，请先在人员里区分`);
-    else problem.set(n, found.length ? `负责人「${n}」不是客服部或队长` : `负责人「${n}」不在人员名单里（或已停用）`);
+    else if (found.length > 1) problem.set(n, `负责人「${echo(n)}」有重名，请先在人员里区分`);
+    else problem.set(n, found.length ? `负责人「${echo(n)}」不是客服部或队长` : `负责人「${echo(n)}」不在人员名单里（或已停用）`);
   }
   const errors = entries.filter((e) => e.input.owner && problem.has(e.input.owner)).map((e) => ({ row: e.row, message: `第 ${e.row} 行：${problem.get(e.input.owner!)}` }));
   return { owners, errors };
@@ -42,13 +43,29 @@ export type ClientFileCheck =
   | { ok: true; entries: ClientEntry[]; columns: Field[]; ignoredHeaders: string[]; owners: Map<string, Person> }
   | { ok: false; errors: ClientIssue[]; ignoredHeaders: string[] };
 
+/**
+ * I.2.5 / I.2.7: a row that would leave a 现有 client without phone follow-ups or visits (不需要, on
+ * the row or already on its record) is refused like any bad cell.
+ */
+async function cadenceRowErrors(entries: readonly ClientEntry[]): Promise<ClientIssue[]> {
+  const errors: ClientIssue[] = [];
+  for (const { row, input } of entries) {
+    if (input.status === undefined && input.callDays === undefined && input.visitDays === undefined) continue;
+    const before = await clientByName(input.name);
+    const p = cadenceProblem({ status: input.status ?? before?.status ?? 'current', callDays: input.callDays !== undefined ? input.callDays : (before?.callDays ?? null), visitDays: input.visitDays !== undefined ? input.visitDays : (before?.visitDays ?? null) });
+    if (p) errors.push({ row, message: `第 ${row} 行：${p.error}` });
+  }
+  return errors;
+}
+
 /** Checks a read client list (owners against the staff list); writes nothing. */
 export async function checkClientRows(parsed: ParsedTable<Field>): Promise<ClientFileCheck> {
   const checked = validateClientRows(parsed.rows);
   // owners are checked on the rows that parsed too, so one pass reports every bad row
   const { owners, errors: ownerErrors } = await resolveOwners(checked.entries);
+  const cadenceErrors = await cadenceRowErrors(checked.entries);
   const byRow = new Map<number | undefined, string[]>();
-  for (const e of [...checked.errors, ...ownerErrors]) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e.message.replace(/^第 \d+ 行：/, '')]);
+  for (const e of [...checked.errors, ...ownerErrors, ...cadenceErrors]) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e.message.replace(/^第 \d+ 行：/, '')]);
   const errors = [...byRow].sort(([a], [b]) => (a ?? 0) - (b ?? 0)).map(([row, msgs]) => ({ row, message: row ? `第 ${row} 行：${msgs.join('；')}` : msgs.join('；') }));
   if (errors.length) return { ok: false, errors, ignoredHeaders: parsed.ignoredHeaders };
   return { ok: true, entries: checked.entries, columns: parsed.columns, ignoredHeaders: parsed.ignoredHeaders, owners };

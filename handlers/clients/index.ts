@@ -2,6 +2,7 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import { attachVisitPhoto, callComplaintForm, callForm, callFromCard, listPromises, logCall, logVisit, promiseDone, promiseDoneFromCard, visitComplaintForm, visitForm, visitFromCard, wantsVisitPhoto } from './contacts.ts';
 import { myDueList } from './digest.ts';
+import { approvePromiseCommand, approvePromiseFromCard, approvePromiseQuestion, refusePromiseForm, refusePromiseFromCard } from './promise-approval.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard, listClients, rotation, showClient, showFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
@@ -17,13 +18,13 @@ const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.service
 /**
  * 客户管理 (rulebook Ch.10 I–II): the client database kept by 客服部 (I.2.8, I.2.9), follow-up plans
  * and the morning list (I.2.5, I.2.7), the rotation view (I.3.5), phone follow-ups and visit reports
- * (II), and the promises made to clients (II.7).
+ * (II), and the promises made to clients (II.7), those that commit money confirmed by the chairman (III §4.4).
  */
 export const clients: Workflow = {
   name: 'clients',
   title: '客户管理',
   topic: '客户',
-  forms: [addClientForm, editClientForm, callForm, visitForm, callComplaintForm, visitComplaintForm],
+  forms: [addClientForm, editClientForm, callForm, visitForm, callComplaintForm, visitComplaintForm, refusePromiseForm],
   // a picture right after 拜访 is a photo of that visit (II); any other goes on to reimbursements
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
@@ -48,6 +49,7 @@ export const clients: Workflow = {
     { name: 'clients.due', rank: 1, words: ['今日跟进', '跟进清单', 'due'], allow: CONTACTERS, summary: '查看你今天到期和逾期的客户跟进', example: '今日跟进', handler: dueList },
     { name: 'clients.rotation', rank: 2, words: ['巡回访问', '轮访', 'rotation'], allow: CLIENT_VIEWERS, summary: '巡回访问顺序：最久没联系的客户在前（I.3.5）', example: '巡回访问 我的', handler: rotation },
     { name: 'clients.promises', rank: 2, words: ['承诺', 'promises'], allow: CONTACTERS, summary: '查看未完成的客户承诺（我的/全部/某客户）', example: '承诺 全部', handler: listPromises },
+    { name: 'clients.promiseApprove', rank: 1, words: ['核准承诺', 'approvepromise'], allow: ['chairman'], summary: '核准涉及金额（减免、退款、赔偿、免费等）的客户承诺；不同意写原因；不写编号列出待核准的（第十章三 §4.4）', example: '核准承诺 CN-20261127-001', handler: approvePromiseCommand },
     { name: 'clients.promiseDone', rank: 2, words: ['承诺完成', 'promisedone'], allow: CONTACTERS, summary: '标记对客户的承诺已兑现（II.7）', example: '承诺完成 CN-20261127-001 已送排班表', handler: promiseDone },
   ],
   actions: [
@@ -56,5 +58,7 @@ export const clients: Workflow = {
     { action: 'clients.call', allow: CONTACTERS, handler: callFromCard },
     { action: 'clients.visit', allow: CONTACTERS, handler: visitFromCard },
     { action: 'clients.promiseDone', allow: CONTACTERS, handler: promiseDoneFromCard },
+    { action: 'clients.promiseApprove', allow: ['chairman'], handler: approvePromiseFromCard, confirm: approvePromiseQuestion },
+    { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FieldResult } from '../../src/core/forms.ts';
 import { parsePhoneNumber } from '../../src/core/text.ts';
 import { CONTACTS_HINT, STATUS_HINT, parseCadenceDays, parseContacts, parsePosts, statusFromWords, type Contact, type ClientStatus } from './rules.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * One client as people write it, in a client-list row or in the 客户档案 form: the same zod fields
@@ -20,7 +21,7 @@ export const clientFieldSchemas = {
       if (!v) return '';
       const p = parsePhoneNumber(v);
       if (!p) {
-        ctx.addIssue({ code: 'custom', message: `电话「${v}」不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）` });
+        ctx.addIssue({ code: 'custom', message: `电话「${echo(v)}」不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）` });
         return z.NEVER;
       }
       return p;
@@ -54,7 +55,7 @@ export const clientFieldSchemas = {
     .transform((v, ctx): ClientStatus => {
       const s = statusFromWords(v);
       if (!s) {
-        ctx.addIssue({ code: 'custom', message: `状态「${v}」不认识。${STATUS_HINT}` });
+        ctx.addIssue({ code: 'custom', message: `状态「${echo(v)}」不认识。${STATUS_HINT}` });
         return z.NEVER;
       }
       return s;
@@ -75,7 +76,7 @@ function cadence(label: string) {
       if (!v || /^(默认|按状态|按状态默认)$/.test(v)) return null;
       const d = parseCadenceDays(v);
       if (d === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${label}「${v}」看不懂：请填天数（1–365，如 30），「不需要」或「默认」` });
+        ctx.addIssue({ code: 'custom', message: `${label}「${echo(v)}」看不懂：请填天数（1–365，如 30），「不需要」或「默认」` });
         return z.NEVER;
       }
       return d;

@@ -113,7 +113,12 @@ clientLogSchema.index({ 'by.staffId': 1, at: -1 });
 export const ClientLog = mongoose.model('ClientLog', clientLogSchema);
 export type ClientLogRecord = InferSchemaType<typeof clientLogSchema> & { _id: mongoose.Types.ObjectId };
 
-/** II.7 对客户的承诺要兑现: one tracked promise, numbered CN-yyyymmdd-nnn. */
+/**
+ * II.7 对客户的承诺要兑现: one tracked promise, numbered CN-yyyymmdd-nnn. `pending`: it commits money
+ * beyond its owner's authority and waits for the 董事长 (III §4.4); only `open` ones are reminded.
+ * `refused`: the chairman did not confirm it, so it is not the company's promise.
+ */
+export const PROMISE_STATUSES = ['pending', 'open', 'done', 'refused'] as const;
 const promiseSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -123,7 +128,13 @@ const promiseSchema = new Schema(
     text: { type: String, required: true },
     dueDay: { type: String, required: true },
     owner: { type: personSchema, required: true },
-    status: { type: String, enum: ['open', 'done'], default: 'open' },
+    status: { type: String, enum: PROMISE_STATUSES, default: 'open' },
+    /** §4.4 the money it commits (减免、赔偿 …); '' for a promise within the owner's authority. */
+    money: { type: String, default: '' },
+    /** §4.4 the chairman's answer to a `pending` promise: who, when, and why not. */
+    decidedBy: { type: personSchema, default: null },
+    decidedAt: { type: Date, default: null },
+    decisionNote: { type: String, default: '' },
     logId: { type: String, default: '' },
     createdBy: { type: personSchema, required: true },
     doneAt: { type: Date, default: null },

@@ -1,6 +1,6 @@
 import type { BotContext } from '../../src/core/context.ts';
 import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, typedTail } from '../../src/core/text.ts';
+import { normalizeText, typedTail, echo } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
@@ -8,9 +8,9 @@ import { cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs
 import { actor } from '../../src/core/audit.ts';
 import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
 import { Client, type ClientRecord } from './models.ts';
-import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
+import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, cadenceProblem, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
 import { CLIENT_SHEET } from './sheet.ts';
-import { clientByName, createClient, saveClient, type Person } from './store.ts';
+import { clientByName, createClient, loadClient, saveClient, type Person } from './store.ts';
 
 /*
  * I.2.8 / I.2.9 the client database kept by 客服部: add, edit (every change kept with who, when,
@@ -27,10 +27,10 @@ async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true;
     return { ok: false, error: '负责人须是客服部或队长。' };
   }
   const staff = await staffNamed(t, { active: true });
-  if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${t}」，请先在人员里区分姓名。` };
+  if (staff.length > 1) return { ok: false, error: `有 ${staff.length} 位「${echo(t)}」，请先在人员里区分姓名。` };
   const s = staff[0];
-  if (!s) return { ok: false, error: `人员名单里没有「${t}」（或已停用），请写负责人的姓名。` };
-  if (!mayOwn(s.roles as Role[])) return { ok: false, error: `「${t}」不是客服部或队长，不能做客户负责人。` };
+  if (!s) return { ok: false, error: `人员名单里没有「${echo(t)}」（或已停用），请写负责人的姓名。` };
+  if (!mayOwn(s.roles as Role[])) return { ok: false, error: `「${echo(t)}」不是客服部或队长，不能做客户负责人。` };
   return { ok: true, owner: { staffId: String(s._id), name: s.name } };
 }
 
@@ -94,20 +94,41 @@ async function fieldsFrom(ctx: BotContext, values: Record<string, string>): Prom
   return { ok: true, fields: fields as Partial<ClientFields> };
 }
 
+/**
+ * I.2.5 / I.2.7 on the record as these fields would leave it (`before` for an edit): a 现有 client
+ * keeps its phone follow-ups and visits. The refused field and why, or nothing.
+ */
+function cadenceRefusal(fields: Partial<ClientFields>, before?: ClientRecord | null): Record<string, string> {
+  const pick = <K extends 'status' | 'callDays' | 'visitDays'>(k: K) => (k in fields ? fields[k] : before?.[k]);
+  const p = cadenceProblem({ status: pick('status') ?? 'current', callDays: pick('callDays') ?? null, visitDays: pick('visitDays') ?? null });
+  return p ? { [p.field]: p.error } : {};
+}
+
+/** The same check on form answers, so a guided form asks the refused field again and a card shows it inline. */
+async function cadenceErrors(ctx: BotContext, values: Record<string, string>, before?: ClientRecord | null): Promise<Record<string, string>> {
+  const r = await fieldsFrom(ctx, values);
+  return r.ok ? cadenceRefusal(r.fields, before) : {};
+}
+
 export const addClientForm: FormDefinition = {
   name: 'clients.add',
   title: '添加客户（客户档案）',
   allow: KEEPERS,
   fields: clientFields(false),
-  async validate(_ctx, values): Promise<Record<string, string>> {
+  async validate(ctx, values): Promise<Record<string, string>> {
     // 「ABC 物业」 is 「ABC物业」: the answer names the client as it is on record
     const existing = await clientByName(values.name ?? '');
-    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : {};
+    return existing ? { name: `已有客户「${existing.name}」。要修改请发送「修改客户 ${existing.name}」。` } : await cadenceErrors(ctx, values);
   },
   async submit(ctx, values) {
     const r = await fieldsFrom(ctx, values);
     if (!r.ok) {
       await ctx.reply(Object.values(r.errors).join('\n'));
+      return;
+    }
+    const refused = Object.values(cadenceRefusal(r.fields));
+    if (refused.length) {
+      await ctx.reply(`没有添加：${refused.join('；')}`);
       return;
     }
     const mine = ctx.sender && mayOwn([...ctx.sender.roles]) ? actor(ctx) : null;
@@ -126,6 +147,7 @@ export const editClientForm: FormDefinition = {
   title: '修改客户档案（只填要改的项）',
   allow: KEEPERS,
   fields: clientFields(true),
+  validate: async (ctx, values, context) => cadenceErrors(ctx, values, await loadClient(context.id ?? '')),
   async submit(ctx, values, context) {
     await applyEdit(ctx, context.id ?? '', values);
   },
@@ -138,6 +160,11 @@ async function applyEdit(ctx: BotContext, id: string, values: Record<string, str
     return;
   }
   const fields = r.fields as Partial<ClientFields> & { archivedAt?: Date | null };
+  const refused = Object.values(cadenceRefusal(fields, await loadClient(id)));
+  if (refused.length) {
+    await ctx.reply(`没有修改：${refused.join('；')}`);
+    return;
+  }
   if (fields.status) fields.archivedAt = fields.status === 'lost' ? ctx.services.now() : null;
   const saved = await saveClient(id, fields, actor(ctx), '修改', ctx.services.now());
   if (!saved.ok) {
@@ -186,7 +213,7 @@ export async function editClient(ctx: BotContext): Promise<void> {
     const key = labels[m[1]!] ?? CLIENT_SHEET.aliases[m[1]!.replace(/\s+/g, '')];
     const field = editClientForm.fields.find((f) => f.key === key);
     if (!field) {
-      errors.push(`「${m[1]}」不是客户档案的字段`);
+      errors.push(`「${echo(m[1] ?? '')}」不是客户档案的字段`);
       continue;
     }
     const res = await field.parse!(m[2]!.trim() || CLEAR, ctx);
@@ -246,7 +273,7 @@ export async function listClients(ctx: BotContext): Promise<void> {
       query['owner.staffId'] = ctx.sender?.staffId ?? '-';
       label.push('我负责的');
     } else {
-      await ctx.reply(`「${w}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
+      await ctx.reply(`「${echo(w)}」看不懂。用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`);
       return;
     }
   }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Role } from '../../src/core/types.ts';
-import { findPhones, maskPhone, maskPhonesIn, phoneText } from '../../src/core/text.ts';
+import { findPhones, maskPhone, maskPhonesIn, phoneText, echo } from '../../src/core/text.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
@@ -80,12 +80,12 @@ export function parseContacts(text: string): { ok: true; contacts: Contact[] } |
     const rest = hit ? `${part.slice(0, hit.start)} ${part.slice(hit.end)}` : part;
     const words: string[] = [];
     for (const tok of rest.split(/\s+/).filter(Boolean)) {
-      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${part}」里的电话「${tok}」不对：请填 11 位手机号或带区号的座机。` };
+      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${echo(part)}」里的电话「${echo(tok)}」不对：请填 11 位手机号或带区号的座机。` };
       words.push(tok);
     }
     const [name = '', ...title] = words;
-    if (!name) return { ok: false, error: `「${part}」缺少联系人姓名。${CONTACTS_HINT}` };
-    if (name.length > 20 || title.join(' ').length > 20) return { ok: false, error: `「${part}」太长：姓名和职务各不超过 20 字。` };
+    if (!name) return { ok: false, error: `「${echo(part)}」缺少联系人姓名。${CONTACTS_HINT}` };
+    if (name.length > 20 || title.join(' ').length > 20) return { ok: false, error: `「${echo(part)}」太长：姓名和职务各不超过 20 字。` };
     contacts.push({ name, title: title.join(' '), phone });
   }
   return { ok: true, contacts };
@@ -99,7 +99,7 @@ export function formatContacts(contacts: readonly Contact[], fullPhone: boolean)
 export function parsePosts(text: string): { ok: true; posts: string[] } | { ok: false; error: string } {
   const posts = [...new Set(text.split(/[、,，;；\s]+/).map((p) => p.trim()).filter(Boolean))];
   const long = posts.find((p) => p.length > 40);
-  return long ? { ok: false, error: `驻点名称「${long}」太长（最多 40 字）。` } : { ok: true, posts };
+  return long ? { ok: false, error: `驻点名称「${echo(long)}」太长（最多 40 字）。` } : { ok: true, posts };
 }
 
 // ── I.2.5 / I.2.7 cadence: phone follow-ups and visits ──
@@ -121,11 +121,32 @@ interface CadenceClient {
   visitDays?: number | null;
 }
 
-/** I.2.7: the client's own cadence when set, else its status's default; an archived client has none. */
+/**
+ * I.2.7: the client's own cadence when set, else its status's default; an archived client has none.
+ * A 现有 client is always called and visited (cadenceProblem): a 0 stored before that rule, or by
+ * any other way in, counts as the status default rather than ending its follow-ups.
+ */
 export function cadenceFor(c: CadenceClient, defaults: CadenceDefaults): Cadence {
   if (c.status === 'lost') return { callDays: 0, visitDays: 0 };
   const d = defaults[c.status];
-  return { callDays: c.callDays ?? d.callDays, visitDays: c.visitDays ?? d.visitDays };
+  const own = (v: number | null | undefined) => (c.status === 'current' && v === 0 ? null : v);
+  return { callDays: own(c.callDays) ?? d.callDays, visitDays: own(c.visitDays) ?? d.visitDays };
+}
+
+/**
+ * I.2.5 「对老客户要不断地进行回访」, I.2.7 「使用电话定期跟踪，定期拜访老客户」: a 现有 client has a
+ * phone follow-up and a visit cadence; 不需要 (0) is only for a potential client. The field refused
+ * and why, for the client as it would be after the change; undefined when it may be saved.
+ */
+export function cadenceProblem(c: CadenceClient): { field: 'callDays' | 'visitDays'; error: string } | undefined {
+  if (c.status !== 'current') return undefined;
+  const field = c.callDays === 0 ? 'callDays' : c.visitDays === 0 ? 'visitDays' : undefined;
+  if (!field) return undefined;
+  const what = field === 'callDays' ? '电话回访周期' : '拜访周期';
+  return {
+    field,
+    error: `现有客户要定期电话回访和拜访（第十章一 §2.5、§2.7），${what}不能是「不需要」：请写天数（1–365）或「默认」。不再合作的客户请用「客户流失」归档。`,
+  };
 }
 
 /** A cadence in days as typed: 30 / 30天 / 不需要 (0); 不安排 is how fieldText shows 0, so an edit card reads it back. */
@@ -334,8 +355,8 @@ export function parsePromises(text: string, now: Date, tz: string): { ok: true; 
     const found = [...line.matchAll(DAY_IN_TEXT)].at(-1);
     const day = found ? parseDueDay(found[0], now, tz) : undefined;
     const what = found ? (line.slice(0, found.index) + line.slice(found.index! + found[0].length)).replace(/(截止日期|截止|期限|到期|完成)?[\s,，:：]*$/, '').replace(/^[\s,，:：]+/, '').trim() : '';
-    if (!day || !what) return { ok: false, error: `承诺「${line}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
-    if (day < today) return { ok: false, error: `承诺「${what}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
+    if (!day || !what) return { ok: false, error: `承诺「${echo(line)}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
+    if (day < today) return { ok: false, error: `承诺「${echo(what)}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
     if (what.length > 100) return { ok: false, error: `承诺「${what.slice(0, 20)}…」太长（最多 100 字）。` };
     items.push({ text: what, dueDay: day });
   }

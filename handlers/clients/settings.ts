@@ -9,14 +9,16 @@ import { dailyCron, type CadenceDefaults } from './rules.ts';
  * go to is the one complaints escalate to (COMPLAINT_CS_HEAD_PHONES): one person heads 客服部.
  */
 
-const days = (dflt: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(365).default(dflt));
+const days = (dflt: number, min = 0) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(365).default(dflt));
 const DAYS_FIX = 'use whole days from 0 (none planned) to 365';
+// I.2.5 / I.2.7: existing clients are always called and visited, so their default cannot be 0
+const CURRENT_FIX = 'use whole days from 1 to 365: a 现有 client is always called and visited (I.2.5, I.2.7)';
 
 export const clientSettings = defineSettings(
   'clients',
   {
-    CLIENT_CALL_DAYS_CURRENT: days(30),
-    CLIENT_VISIT_DAYS_CURRENT: days(90),
+    CLIENT_CALL_DAYS_CURRENT: days(30, 1),
+    CLIENT_VISIT_DAYS_CURRENT: days(90, 1),
     CLIENT_CALL_DAYS_POTENTIAL: days(60),
     CLIENT_VISIT_DAYS_POTENTIAL: days(0),
     CLIENT_DAILY_AT: timeOfDay('08:30'),
@@ -39,8 +41,8 @@ export const clientSettings = defineSettings(
   }),
   {
     fixes: {
-      CLIENT_CALL_DAYS_CURRENT: DAYS_FIX,
-      CLIENT_VISIT_DAYS_CURRENT: DAYS_FIX,
+      CLIENT_CALL_DAYS_CURRENT: CURRENT_FIX,
+      CLIENT_VISIT_DAYS_CURRENT: CURRENT_FIX,
       CLIENT_CALL_DAYS_POTENTIAL: DAYS_FIX,
       CLIENT_VISIT_DAYS_POTENTIAL: DAYS_FIX,
       CLIENT_DAILY_AT: 'use the time the morning list goes out, e.g. CLIENT_DAILY_AT=08:30',

@@ -1,5 +1,5 @@
 import type { TableRow, TableSpec } from '../../src/core/table-file.ts';
-import { nameKey } from '../../src/core/text.ts';
+import { nameKey, echo } from '../../src/core/text.ts';
 import { parseClientInput, type ClientInput, type ClientInputField } from './input.ts';
 import { FIELD_LABELS } from './rules.ts';
 
@@ -70,7 +70,7 @@ export function validateClientRows(rows: readonly TableRow<Field>[]): { entries:
       // 「ABC 物业」 and 「ABC物业」 are one client (nameKey)
       const first = firstRowOf.get(nameKey(name));
       if (first === undefined) firstRowOf.set(nameKey(name), row);
-      else problems.push(`客户「${name}」与第 ${first} 行重复，同一个客户只能出现一次`);
+      else problems.push(`客户「${echo(name)}」与第 ${first} 行重复，同一个客户只能出现一次`);
     }
     if (problems.length) errors.push({ row, message: `第 ${row} 行：${problems.join('；')}` });
   }

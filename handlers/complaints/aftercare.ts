@@ -6,13 +6,14 @@ import { applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadC
 import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord, FollowUp } from './models.ts';
 import { caseForSubmit, formStep, required } from './steps.ts';
-import { closing, recordFollowUp } from './followup.ts';
+import { CLOSE_NOTES, closing, recordFollowUp } from './followup.ts';
 import {
   canConfirmEffect,
   canFollowUp,
   canPlanFollowUp,
   canProposeMeasures,
   canReopen,
+  closingBlocker,
   deadlinesFor,
   isEarly,
   nextFollowUp,
@@ -60,7 +61,8 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
       exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
     });
   }
-  const tail = effective ? (closes ? '回访计划已完成，投诉已结案。' : '') : '已通知人防部和受理人，人防部提出新的改善对策后请再确认效果。';
+  const toldMissing = c.status === 'following_up' && closingBlocker({ ...c, ...set }) === 'told';
+  const tail = effective ? (closes ? '回访计划已完成，投诉已结案。' : toldMissing ? CLOSE_NOTES.told : '') : '已通知人防部和受理人，人防部提出新的改善对策后请再确认效果。';
   await ctx.reply(cardFor(ctx, after, { title: `改善效果已记录：${c._id}`, note: `改善效果：${effective ? '有效' : '无效'}。${tail}` }));
 }
 
@@ -187,6 +189,7 @@ async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): 
     measuresDue: false,
     result: null,
     appeal: null,
+    approval: null,
     followUps: [],
   };
   if (!(await applyStep(ctx, c, set, '重开投诉', reason, { earlierRounds: round }))) return;

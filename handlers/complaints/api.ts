@@ -11,3 +11,4 @@ export { loadComplaint } from './common.ts';
 export { recordFollowUp } from './followup.ts';
 export { canFollowUp, parseComplaintNumber, parseSatisfied } from './rules.ts';
 export { csHeadPhonesOf } from './settings.ts';
+export { moneyPromises, needsChairman, beyondAuthority, MONEY_APPROVERS } from './authority-rules.ts';

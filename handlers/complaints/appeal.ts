@@ -4,6 +4,8 @@ import type { FormDefinition } from '../../src/core/forms.ts';
 import { applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord } from './models.ts';
+import { approvalFor, moneyPromises } from './authority-rules.ts';
+import { askChairman } from './steps.ts';
 import {
   canAppeal,
   canRule,
@@ -43,9 +45,14 @@ async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, not
     appeal: { ...a, status: changeTo ? 'changed' : 'upheld', ruling: changeTo || note, ruledBy: actor(ctx), ruledAt: now },
   };
   if (changeTo && c.decision) set.decision = { ...c.decision, handling: changeTo };
-  const detail = changeTo ? `改为：${changeTo}${note ? `（${note}）` : ''}` : `维持原处理${note ? `（${note}）` : ''}`;
+  // §4.4: a handling changed to one that gives the client money is the chairman's to confirm, whoever ruled
+  const promised = changeTo ? moneyPromises(changeTo) : [];
+  if (promised.length) set.approval = approvalFor(promised, has(ctx), actor(ctx), now);
+  const waits = set.approval?.status === 'pending';
+  const detail = `${changeTo ? `改为：${changeTo}${note ? `（${note}）` : ''}` : `维持原处理${note ? `（${note}）` : ''}`}${waits ? `；涉及金额（${set.approval!.what}），报董事长核准（§4.4）` : ''}`;
   if (!(await applyStep(ctx, c, set, '签呈决定', detail))) return;
   const after = (await loadComplaint(c._id))!;
+  if (waits) await askChairman(ctx, after);
   await ctx.updateCard(cardFor(ctx, after, { title: `签呈已决定：${c._id}`, note: `${ctx.sender.name}：${detail}` }));
   await ctx.toast(`已记录签呈决定：${changeTo ? '修改处理' : '维持原处理'}`);
   await notifyCase(ctx.services, after, ['customer_service'], {

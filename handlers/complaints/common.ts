@@ -148,6 +148,11 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     const state = a.status === 'pending' ? '待决定' : a.status === 'upheld' ? `维持原处理（${a.ruledBy?.name}）` : `改为：${a.ruling}（${a.ruledBy?.name}）`;
     lines.push(`【签呈】${a.by.name}：${a.reason}｜${state}`);
   }
+  if (c.approval) {
+    const a = c.approval;
+    const state = a.status === 'pending' ? '待董事长核准' : a.status === 'approved' ? `已核准（${a.decidedBy?.name ?? ''}）` : `不核准（${a.decidedBy?.name ?? ''}：${a.note}）`;
+    lines.push(`【涉及金额（§4.4）】${a.what}｜${state}`);
+  }
   if (c.result) lines.push(`【告知结果】${c.result.toldOn}${c.result.via ? ` ${c.result.via}` : ''}：${c.result.content}（${c.result.by.name}）`);
   for (const f of c.followUps) {
     lines.push(
@@ -194,8 +199,13 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
   }
   if (c.status === 'registered' && can('guard_ops')) out.push({ label: '记录调查', action: 'complaints.investigate', value: v, style: 'primary' });
   if (c.status === 'investigated' && can('customer_service')) out.push({ label: '拟定处理', action: 'complaints.decide', value: v, style: 'primary' });
-  if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending') {
+  if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending' && c.approval?.status !== 'pending') {
     out.push({ label: '告知客户结果', action: 'complaints.result', value: v, style: 'primary' });
+  }
+  if (c.approval?.status === 'pending' && can('chairman')) {
+    // §4.4 the chairman confirms a handling that commits money, or sends it back with a reason
+    out.push({ label: '核准处理', action: 'complaints.approve', value: v, style: 'primary', confirm: `核准投诉 ${c._id}（${c.clientName}）的处理：${c.approval.what}？` });
+    out.push({ label: '不核准', action: 'complaints.refuseApproval', value: v });
   }
   const stalled = c.status === 'following_up' && !nextFollowUp(c.followUps);
   if (c.status === 'following_up' && !stalled && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });

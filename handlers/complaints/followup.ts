@@ -15,10 +15,11 @@ export const CLOSE_NOTES = {
   followups: '',
   effect: '回访计划已完成，但改善效果还没有确认有效，暂不结案。请确认改善效果（§3.1.6）：发送「改善效果 编号 有效/无效 说明」。',
   unsatisfied: '客户不满意，暂不结案。请决定下一步：点「再安排回访」，或「重开投诉」交人防部重新调查。',
+  told: '还没有确认已告知客户受理（§4.2「投诉后，必须明确告知客户」），暂不结案。确认客户已被告知后发送「已告知 编号」，即可结案。',
 } as const;
 
 /** The fields a case gets when it closes now, or nothing when something still blocks it. */
-export function closing(c: Pick<ComplaintRecord, 'effect' | 'measuresDue' | 'followUps'>, now: Date): Partial<ComplaintRecord> {
+export function closing(c: Pick<ComplaintRecord, 'effect' | 'measuresDue' | 'followUps' | 'clientToldAt'>, now: Date): Partial<ComplaintRecord> {
   return closingBlocker(c) ? {} : { status: 'closed', closedAt: now };
 }
 

@@ -12,6 +12,8 @@ import {
   REGISTRARS,
   VIEWERS,
 } from './rules.ts';
+import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
+import { complaintReport, REPORTERS } from './report.ts';
 import { confirmEffect, followUp, followUpForm, measuresForm, moreFollowUp, newMeasures, reopen, reopenForm, reopenStep } from './aftercare.ts';
 import {
   decide,
@@ -28,13 +30,14 @@ import {
 /**
  * 客户投诉 (rulebook Ch.10 III): registration (§4.1, the 客户投诉登记表), telling the client it is
  * handled (§4.2), 人防部's investigation (§3.2), customer service's decision, improvement and result
- * (§3.1.5, §3.1.6, §3.1.9), follow-up calls (§3.1.10), 签呈 (§4.5), and the time-limit sweep (§3.1.3).
+ * (§3.1.5, §3.1.6, §3.1.9), follow-up calls (§3.1.10), the report to the company (§4.3), the chairman's
+ * confirmation of money promised (§4.4), 签呈 (§4.5), and the time-limit sweep (§3.1.3).
  */
 export const complaints: Workflow = {
   name: 'complaints',
   title: '客户投诉',
   topic: '投诉',
-  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm, measuresForm, reopenForm, reclassifyForm],
+  forms: [registerForm, investigateForm, decideForm, decideFeeForm, resultForm, followUpForm, rulingForm, measuresForm, reopenForm, reclassifyForm, refuseApprovalForm],
   models: complaintModels,
   settings: complaintSettings,
   commands: [
@@ -57,6 +60,8 @@ export const complaints: Workflow = {
     { name: 'complaints.appeal', rank: 3, words: ['签呈', 'appeal'], allow: APPEALERS, summary: '各部门对处理决议有异议时提出签呈（§4.5）', example: '签呈 TS-20261127-003 责任不在队员', handler: fileAppeal },
     { name: 'complaints.ruling', rank: 2, words: ['签呈决定', 'ruling'], allow: ['admin', 'chairman'], summary: '决定签呈：维持或改为新的处理方式（提出人和责任人不能决定）', example: '签呈决定 TS-20261127-003 维持', handler: ruleCommand },
     { name: 'complaints.reopen', rank: 3, words: ['重开投诉', 'reopen'], allow: ['customer_service', 'admin'], summary: '重开已结案或客户仍不满意的投诉（须写原因；之前的调查和处理保留）', example: '重开投诉 TS-20261127-003 问题再次发生', handler: reopen },
+    { name: 'complaints.approve', rank: 1, words: ['核准处理', 'approvehandling'], allow: ['chairman'], summary: '核准涉及金额（扣服务费、减免、赔偿等）的投诉处理；不同意写原因，退回客服部重新拟定（§4.4）', example: '核准处理 TS-20261127-003', handler: approveCommand },
+    { name: 'complaints.report', rank: 2, words: ['投诉报告', 'complaintreport'], allow: REPORTERS, summary: '投诉报告：一段时间受理的投诉按分类、状态统计，列出逾期、未告知、待核准的投诉；加「上报」发给行政部和董事长（§4.3）', example: '投诉报告 上周', handler: complaintReport },
     { name: 'complaints.types', rank: 3, words: ['投诉类型', 'complainttypes'], allow: 'staff', summary: '查看投诉类型列表', example: '投诉类型', handler: listComplaintTypes },
     { name: 'complaints.setTypes', words: ['设置投诉类型', 'settypes'], allow: ['admin'], summary: '修改投诉类型列表', example: '设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他', handler: setComplaintTypes },
   ],
@@ -75,5 +80,7 @@ export const complaints: Workflow = {
     { action: 'complaints.seen', allow: 'staff', handler: seenFromCard },
     { action: 'complaints.uphold', allow: ['admin', 'chairman'], handler: upholdFromCard },
     { action: 'complaints.change', allow: ['admin', 'chairman'], handler: changeFromCard },
+    { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
+    { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
 };

@@ -150,10 +150,11 @@ export async function myTodo(ctx: StaffContext): Promise<void> {
   if (ctx.hasRole('guard_ops')) add('改善无效，待提出新对策（§3.1.6，发送「新对策 编号」）', await find({ measuresDue: true, status: { $ne: 'closed' } }));
   if (ctx.hasRole('customer_service')) {
     const stalled = (await find({ status: 'following_up' })).filter((c) => !nextFollowUp(c.followUps));
-    add('回访已做完但未结案（客户不满意或改善效果未确认）', stalled);
+    add('回访已做完但未结案（客户不满意、改善效果未确认或未告知客户受理）', stalled);
   }
   if (me) add('待你确认已阅的投诉调查（§3.2.3，发送「已阅 编号」）', (await find({ 'responsible.staffId': me })).filter((c) => c.responsible.some((r) => r.staffId === me && !r.seenAt)));
   if (ctx.hasRole('admin', 'chairman')) add('待决定的签呈（发送「签呈决定 编号 维持/改为 …」）', await find({ 'appeal.status': 'pending' }));
+  if (ctx.hasRole('chairman')) add('处理涉及金额，待你核准（§4.4，发送「核准处理 编号」）', await find({ 'approval.status': 'pending' }));
   if (ctx.hasRole('general_affairs')) add('逾期投诉（§3.1.3）', await find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } }));
   await ctx.reply(sections.length ? [`${ctx.sender.name} 的待办：`, ...sections].join('\n') : '你目前没有待办的投诉事项。');
 }

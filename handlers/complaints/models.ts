@@ -110,6 +110,25 @@ const roundSchema = new Schema(
   { _id: false },
 );
 
+/**
+ * §4.4 a handling that commits money to the client (a deduction, 减免, 赔偿 …) waits for the 董事长:
+ * what it commits, who decided it, and the chairman's answer.
+ */
+export const APPROVAL_STATUSES = ['pending', 'approved', 'refused'] as const;
+const approvalSchema = new Schema(
+  {
+    status: { type: String, enum: APPROVAL_STATUSES, required: true },
+    /** What the handling commits, as shown to the chairman: 扣服务费 ¥500.00（2026-11）、减免 */
+    what: text,
+    requestedBy: { type: personSchema, required: true },
+    requestedAt: at,
+    decidedBy: { type: personSchema, default: null },
+    decidedAt: { type: Date, default: null },
+    note: text,
+  },
+  { _id: false },
+);
+
 /** §2 / §4.1: 客服部 set or changed the category; the time limit was recomputed from acceptance. */
 const categoryChangeSchema = new Schema(
   { at, by: { type: personSchema, required: true }, from: { type: String, enum: CATEGORIES, required: true }, to: { type: String, enum: CATEGORIES, required: true }, reason: text },
@@ -154,6 +173,9 @@ const complaintSchema = new Schema(
     remark: { type: String, default: '' },
     // ── §4.2 the client was told it is being handled ──
     clientToldAt: { type: Date, default: null },
+    /** §4.2: when the owners are reminded if 已告知 is still missing (null on cases from before it was kept). */
+    ackDueAt: { type: Date, default: null },
+    ackRemindedAt: { type: Date, default: null },
     // ── §3.2 人防部's investigation ──
     investigation: { type: investigationSchema, default: null },
     /** §3.2.3 the responsible guards and team leader, told privately; each confirms having seen it. */
@@ -164,6 +186,8 @@ const complaintSchema = new Schema(
     effect: { type: effectSchema, default: null },
     /** §3.1.6 人防部 owes new measures because the last ones were confirmed 无效. */
     measuresDue: { type: Boolean, default: false },
+    /** §4.4 the chairman's confirmation of a handling that commits money; null when none was needed. */
+    approval: { type: approvalSchema, default: null },
     // ── §3.1.9 the result told to the client ──
     result: { type: resultSchema, default: null },
     // ── §4.5 签呈 ──
@@ -196,6 +220,8 @@ complaintSchema.index({ 'registeredBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });
 complaintSchema.index({ 'responsible.staffId': 1 });
 complaintSchema.index({ measuresDue: 1, status: 1 });
+complaintSchema.index({ 'approval.status': 1 });
+complaintSchema.index({ clientToldAt: 1, ackDueAt: 1 });
 export const Complaint = mongoose.model('Complaint', complaintSchema);
 /** A complaint as read with `.lean()`, derived from the schema above (never written out by hand). */
 export type ComplaintRecord = InferRawDocTypeFromSchema<typeof complaintSchema>;

@@ -143,6 +143,8 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     reportedAt: accepted ? null : acceptedAt,
     remark: values.remark ?? '',
     dueAt,
+    // §4.2: the registrant tells the client at once; the owners hear of it if that is not on record in time
+    ackDueAt: new Date(now.getTime() + complaintSettings.of(ctx.services.config).ackRemindHours * 3600_000),
     followUps: [],
     history: [
       {
@@ -153,7 +155,7 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
       },
     ],
   };
-  const checkAt = nextCheckAt({ ...doc, remindedAt: null, overdueAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const checkAt = nextCheckAt({ ...doc, remindedAt: null, overdueAt: null, clientToldAt: null, ackRemindedAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours);
   await complaintDue.add(id, checkAt, now);
   await Complaint.create({ ...doc, nextCheckAt: checkAt });
   // the client record keeps its typed values: a different phone or address is pointed out, never written over

@@ -104,6 +104,7 @@ export interface CaseState extends SubjectState {
   appeal?: { status?: string | null; by?: { staffId: string } | null } | null;
   category?: string;
   measuresDue?: boolean | null;
+  approval?: { status?: string | null; what?: string | null } | null;
 }
 
 /**
@@ -173,17 +174,20 @@ interface ClosingState {
   effect?: { effective?: boolean | null } | null;
   measuresDue?: boolean | null;
   followUps: readonly (FollowUpState & { outcome?: string | null })[];
+  clientToldAt?: Date | null;
 }
 
 /**
  * §3.1.6 + §3.1.10: a case closes only when the follow-up plan is done, the improvement's effect is
- * confirmed 有效, and the last follow-up found the client satisfied. Otherwise: what is missing.
+ * confirmed 有效, and the last follow-up found the client satisfied; §4.2 「投诉后，必须明确告知客户」:
+ * and only once the client being told it is handled is on record (已告知). Otherwise: what is missing.
  */
-export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsatisfied' | undefined {
+export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsatisfied' | 'told' | undefined {
   if (!planDone(c.followUps)) return 'followups';
   if (c.measuresDue || c.effect?.effective !== true) return 'effect';
   const last = [...c.followUps].reverse().find((f) => f.doneAt);
   if (last?.outcome === '不满意') return 'unsatisfied';
+  if (!c.clientToldAt) return 'told';
   return undefined;
 }
 
@@ -209,6 +213,8 @@ export function canTellResult(c: CaseState, has: Has, me?: string): Verdict {
   if (!mine.ok) return mine;
   if (c.status !== 'decided') return no(c.status === 'following_up' || c.status === 'closed' ? '结果已经告知过客户。' : `这件投诉现在${STATUS_LABELS[c.status]}，还不能告知结果。`);
   if (c.appeal?.status === 'pending') return no('有签呈正在等待决定，决定后再告知客户。');
+  // §4.4: a handling that commits money holds only once the chairman confirmed it (authority-rules.ts)
+  if (c.approval?.status === 'pending') return no(`处理方式涉及金额（${c.approval.what ?? ''}），须董事长核准后才能告知客户（§4.4）。已报董事长，核准后会通知你。`);
   return ok;
 }
 
@@ -310,6 +316,9 @@ interface SweepState {
   remindedAt?: Date | null;
   overdueAt?: Date | null;
   followUps: readonly FollowUpState[];
+  clientToldAt?: Date | null;
+  ackDueAt?: Date | null;
+  ackRemindedAt?: Date | null;
 }
 
 export interface DueWork {
@@ -317,9 +326,16 @@ export interface DueWork {
   escalate: boolean;
   /** Follow-ups whose day has come and whose owner was not yet reminded. */
   followUpsDue: number[];
+  /** §4.2: 已告知 is still missing when it was due; its owners were not yet reminded. */
+  ackRemind: boolean;
 }
 
-/** §3.1.3 / §3.1.10: what the sweep must do for one case at `now`. */
+/** §4.2: a reminder is pending while the client is not on record as told (any open case, confirmed or not). */
+function ackPending(c: SweepState): c is SweepState & { ackDueAt: Date } {
+  return !!c.ackDueAt && !c.clientToldAt && !c.ackRemindedAt && c.status !== 'closed';
+}
+
+/** §3.1.3 / §3.1.10 / §4.2: what the sweep must do for one case at `now`. */
 export function dueWork(c: SweepState, now: Date, remindBeforeHours: number): DueWork {
   const unresolved = UNRESOLVED.includes(c.status);
   const escalate = unresolved && !c.overdueAt && c.dueAt <= now;
@@ -327,12 +343,14 @@ export function dueWork(c: SweepState, now: Date, remindBeforeHours: number): Du
   const remind = unresolved && !escalate && !c.overdueAt && !c.remindedAt && remindAt <= now;
   const followUpsDue =
     c.status === 'following_up' ? c.followUps.filter((f) => !f.doneAt && !f.remindedAt && f.dueAt <= now).map((f) => f.seq) : [];
-  return { remind, escalate, followUpsDue };
+  const ackRemind = ackPending(c) && c.ackDueAt <= now;
+  return { remind, escalate, followUpsDue, ackRemind };
 }
 
 /** When the sweep must next look at a case; null when nothing is pending (indexed as nextCheckAt). */
 export function nextCheckAt(c: SweepState, remindBeforeHours: number): Date | null {
   const times: number[] = [];
+  if (ackPending(c)) times.push(c.ackDueAt.getTime());
   if (UNRESOLVED.includes(c.status) && !c.overdueAt) {
     if (!c.remindedAt) times.push(c.dueAt.getTime() - remindBeforeHours * 3600_000);
     times.push(c.dueAt.getTime());

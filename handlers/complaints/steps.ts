@@ -11,6 +11,8 @@ import { staffNamed } from '../../src/roster/names.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import type { ComplaintRecord } from './models.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
+import { closing } from './followup.ts';
+import { approvalFor, moneyPromises, toldBeyondAuthority } from './authority-rules.ts';
 import { actor } from '../../src/core/audit.ts';
 import {
   applyStep,
@@ -86,9 +88,13 @@ export const required = (label: string, max = 300) => freeText(label, max);
 async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
   if (await refused(ctx, canConfirmClientTold(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
-  if (!(await applyStep(ctx, c, { clientToldAt: now }, '确认已告知客户受理'))) return;
-  await ctx.updateCard(cardFor(ctx, (await loadComplaint(c._id))!, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。` }));
-  await ctx.toast('已记录：客户已被告知投诉正在处理。');
+  // §4.2 was all a case with its follow-ups done still lacked: it closes now (closingBlocker)
+  const set: Partial<ComplaintRecord> = { clientToldAt: now, ...(c.status === 'following_up' ? closing({ ...c, clientToldAt: now }, now) : {}) };
+  const closes = set.status === 'closed';
+  if (!(await applyStep(ctx, c, set, '确认已告知客户受理', closes ? '回访已完成，结案' : ''))) return;
+  const after = (await loadComplaint(c._id))!;
+  await ctx.updateCard(cardFor(ctx, after, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。${closes ? '回访计划已完成，投诉已结案。' : ''}` }));
+  await ctx.toast(closes ? `已记录：客户已被告知投诉正在处理。投诉 ${c._id} 已结案。` : '已记录：客户已被告知投诉正在处理。');
 }
 
 /** Button: 已告知客户受理 */
@@ -182,14 +188,30 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
     };
     const fee = withDeduction ? `；扣服务费 ${formatFen(parseYuan(v.deductionAmount ?? '') ?? 0)}（${v.deductionMonth}）` : '';
     const detail = `${v.reasonable}；处理方式：${v.handling}；责任归属：${v.responsibility}；改善方案：${v.plan}${fee}`;
-    if (!(await applyStep(ctx, c, { status: 'decided', decision }, '拟定处理', detail))) return;
+    // §4.4: a deduction accepted, or money promised in the handling, waits for the chairman
+    const promised = [...(decision.deductionFen ? [`扣服务费 ${formatFen(decision.deductionFen)}（${decision.deductionMonth}）`] : []), ...moneyPromises(`${v.handling} ${v.plan}`)];
+    const approval = approvalFor(promised, has(ctx), actor(ctx), decision.at);
+    if (!(await applyStep(ctx, c, { status: 'decided', decision, approval }, '拟定处理', `${detail}${approval?.status === 'pending' ? `；涉及金额（${approval.what}），报董事长核准（§4.4）` : ''}`))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。有异议的部门可发「签呈」（§4.5）。' }));
+    const waits = approval?.status === 'pending';
+    const next = waits ? `处理涉及金额（${approval.what}），超出客服部权限（§4.4），已报董事长核准；核准后才能告知客户结果，核准前不要向客户承诺。` : '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。';
+    await ctx.reply(cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: `${next}有异议的部门可发「签呈」（§4.5）。` }));
     await notifyCase(ctx.services, after, ['guard_ops'], {
       title: `处理已拟定：${c._id}`,
       note: '请按改善方案督促执行（§3.2.2）。如有异议，发送「签呈 编号 理由」。',
     });
+    if (waits) await askChairman(ctx, after);
   };
+}
+
+/** §4.4: the chairman is asked to confirm a handling that commits money; nobody to ask is logged. */
+export async function askChairman(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
+  const sent = await notifyCase(ctx.services, c, ['chairman'], {
+    title: `处理涉及金额，待董事长核准：${c._id}`,
+    note: `${ctx.sender.name} 拟定的处理涉及给客户的钱：${c.approval?.what ?? ''}（§4.4 不得超越核决权限承诺）。请核准，或写明原因不核准（退回客服部重新拟定）：发送「核准处理 ${c._id}」或「核准处理 ${c._id} 不同意 原因」。`,
+    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
+  });
+  if (!sent) ctx.log.warn({ complaint: c._id }, 'no chairman to confirm a handling that commits money');
 }
 
 export const decideForm: FormDefinition = {
@@ -267,7 +289,8 @@ export const resultForm: FormDefinition = {
     const now = ctx.services.now();
     const toldOn = toldOnOf(v, now, ctx.services.config.timezone);
     const problem = toldOn ? toldOnProblem(toldOn, now, ctx.services.config.timezone, c.acceptedAt) : undefined;
-    return problem ? { toldOn: problem } : {};
+    const beyond = toldBeyondAuthority(v.content ?? '', c, has(ctx));
+    return { ...(problem ? { toldOn: problem } : {}), ...(beyond ? { content: beyond } : {}) };
   },
   async submit(ctx, v, context) {
     const c = await caseForSubmit(ctx, context, canTellResult);
@@ -278,6 +301,11 @@ export const resultForm: FormDefinition = {
     const problem = toldOn ? toldOnProblem(toldOn, now, tz, c.acceptedAt) : '告知日期请写成 2026-11-27、11月27日、今天 或 昨天。';
     if (!toldOn || problem) {
       await ctx.reply(`${problem}没有保存，请重新发送「告知结果 ${c._id}」。`);
+      return;
+    }
+    const beyond = toldBeyondAuthority(v.content ?? '', c, has(ctx));
+    if (beyond) {
+      await ctx.reply(`${beyond}没有保存。`);
       return;
     }
     const days = complaintSettings.of(ctx.services.config).followUpDays;

@@ -46,6 +46,29 @@ export function rollCallCard(rc: Pick<RollCallRecord, '_id' | 'date' | 'dorm' | 
   };
 }
 
+/**
+ * One page of a big dorm's 未归/请假/夜班 form card: which residents this page lists, what earlier
+ * pages ticked, and that only the last page's 提交 reports.
+ */
+export function reportPageCard(
+  rc: Pick<RollCallRecord, 'dorm' | 'date' | 'residents'>,
+  at: { page: number; pages: number; from: string; to: string },
+  earlier: string,
+  form: NonNullable<Card['form']>,
+): Card {
+  const last = at.page === at.pages;
+  return {
+    title: `查房上报：${rc.dorm} ${dayLabel(rc.date)}（第 ${at.page}/${at.pages} 页）`,
+    color: 'blue',
+    lines: [
+      `本宿舍 ${rc.residents.length} 人，分 ${at.pages} 页勾选，这一页是 ${at.from}–${at.to} 号；没有就不选。`,
+      last ? '勾好后点「提交」上报，没勾的人都算已归。' : '勾好后点「下一页」；到最后一页点「提交」才上报。',
+      ...(earlier ? [`前几页已勾：${earlier}`] : []),
+    ],
+    form: { ...form, submitLabel: last ? '提交' : '下一页' },
+  };
+}
+
 /** The roll-call card once answered: the result, who reported when, and until when it may be corrected. */
 export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): Card {
   const r = rc.report!;

@@ -11,6 +11,7 @@ import { actor } from '../../src/core/audit.ts';
 import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
 import { DormLeader, HygieneEvaluation } from './models.ts';
 import { CLAUSE } from './rules.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * 卫生评比 (§3.3.2) against the §3.3.1 checklist: 综合部 or any 队长 marks each item 合格/不合格
@@ -31,7 +32,7 @@ const passField = (key: string, label: string): FormField => ({
   placeholder: '合格 / 不合格',
   parse: (input) => {
     const v = parsePassFail(input);
-    return v === undefined ? { ok: false, error: `「${input}」请写 合格 或 不合格` } : { ok: true, value: v ? '合格' : '不合格' };
+    return v === undefined ? { ok: false, error: `「${echo(input)}」请写 合格 或 不合格` } : { ok: true, value: v ? '合格' : '不合格' };
   },
 });
 
@@ -86,7 +87,7 @@ export async function startEvaluation(ctx: BotContext): Promise<void> {
   const marks = tokens.slice(0, HYGIENE_CHECKLIST.length).map(parsePassFail);
   if (tokens.length >= HYGIENE_CHECKLIST.length && marks.every((m) => m !== undefined)) {
     const values: Record<string, string> = {};
-    HYGIENE_CHECKLIST.forEach((item, i) => (values[item.key] = marks[i] ? '合格' : '不合格'));
+    for (const [i, item] of HYGIENE_CHECKLIST.entries()) values[item.key] = marks[i] ? '合格' : '不合格';
     const rest = tokens.slice(HYGIENE_CHECKLIST.length);
     const score = rest[0] !== undefined ? parseScore(rest[0]) : undefined;
     if (score !== undefined) rest.shift();
@@ -104,7 +105,7 @@ export async function ranking(ctx: BotContext): Promise<void> {
   const text = ctx.args.trim();
   const month = text ? parseMonth(text, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
   if (!month) {
-    await ctx.reply(`月份「${text}」看不懂，请写成 2026-11。例如：卫生评比 2026-11`);
+    await ctx.reply(`月份「${echo(text)}」看不懂，请写成 2026-11。例如：卫生评比 2026-11`);
     return;
   }
   const evals = await HygieneEvaluation.find({ date: { $gte: `${month}-01`, $lte: `${month}-31` } }).lean();

@@ -8,6 +8,7 @@ import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } fro
 import { monthRecord, recordReturn } from './returns.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
 import { confirmCommand, confirmFromCard, paidCommand, paidFromCard, rentForm, rentList, startRentReport } from './rent.ts';
+import { paidQuestion, payeeQuestion } from './rent-confirm.ts';
 
 /**
  * 宿舍管理 (rulebook §3.3): dorm leaders, the nightly roll call with chase and escalation
@@ -48,7 +49,7 @@ export const dorms: Workflow = {
     { action: 'dorms.unassign', allow: DORM_MANAGERS, handler: leaderFromCard },
     { action: 'dorms.allPresent', allow: ['team_leader'], handler: allPresentFromCard },
     { action: 'dorms.reportForm', allow: ['team_leader'], handler: reportFormFromCard },
-    { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard },
-    { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard },
+    { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
+    { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
 };

@@ -2,7 +2,7 @@ import type { BotContext, Services } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { leadingName, nameKey } from '../../src/core/text.ts';
+import { leadingName, nameKey, echo } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
@@ -13,6 +13,7 @@ import { actor } from '../../src/core/audit.ts';
 import { RentReport, rentId, type RentRecord } from './models.ts';
 import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, maskAccount, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
 import { CLAUSE } from './rules.ts';
+import { rentSummary } from './rent-confirm.ts';
 
 /*
  * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
@@ -63,9 +64,9 @@ export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boo
       rentStatus(r),
     ],
     buttons: pay
-      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary' }]
+      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}，登记为今天银行转账已付。` }]
       : confirm
-        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary' }]
+        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。` }]
         : undefined,
     note: pay
       ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`
@@ -223,7 +224,7 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
   const tz = ctx.services.config.timezone;
   const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
   if (!method || !date) {
-    await ctx.toast(`${!method ? `付款方式「${methodText}」不认识（现金/银行转账/微信/支付宝）` : `日期「${dateText}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
+    await ctx.toast(`${!method ? `付款方式「${echo(methodText)}」不认识（现金/银行转账/微信/支付宝）` : `日期「${echo(dateText)}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
     return;
   }
   if (r.paid) {

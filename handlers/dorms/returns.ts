@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
-import { leadingName } from '../../src/core/text.ts';
+import { leadingName, echo } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
 import { dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
@@ -51,11 +51,11 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
     rc.report?.entries.some((e) => e.name === name && e.status === 'absent'),
   );
   if (!candidates.length) {
-    await ctx.reply(`${dayLabel(date)} 的查房里没有「${name}」的未归记录。先用「查房 未归 ${name}」上报，回来后再登记归宿。`);
+    await ctx.reply(`${dayLabel(date)} 的查房里没有「${echo(name)}」的未归记录。先用「查房 未归 ${echo(name)}」上报，回来后再登记归宿。`);
     return;
   }
   if (candidates.length > 1) {
-    await ctx.reply(`有 ${candidates.length} 个宿舍都有「${name}」未归，请写明宿舍，例如：归宿 ${candidates[0]!.dorm} ${name} 23:10`);
+    await ctx.reply(`有 ${candidates.length} 个宿舍都有「${echo(name)}」未归，请写明宿舍，例如：归宿 ${candidates[0]!.dorm} ${name} 23:10`);
     return;
   }
   const rc = candidates[0]!;
@@ -113,7 +113,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   }
   const month = monthText ? parseMonth(monthText, now, tz) : monthOf(now, tz);
   if (!month) {
-    await ctx.reply(`月份「${monthText}」看不懂，请写成 2026-11。例如：${example}`);
+    await ctx.reply(`月份「${echo(monthText)}」看不懂，请写成 2026-11。例如：${example}`);
     return;
   }
   const times = settings(ctx.services).times;

@@ -1,10 +1,10 @@
 import type { BotContext, Services } from '../../src/core/context.ts';
-import type { FormDefinition } from '../../src/core/forms.ts';
+import { FORM_SUBMIT_ACTION, type FormDefinition } from '../../src/core/forms.ts';
 import type { FormOption } from '../../src/core/form-options.ts';
 import { transition } from '../../src/core/transition.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { isNoneWord } from '../../src/core/text.ts';
-import { PRE_CURFEW_RULE, absenceNotice, clearedNotice, dayLabel, lateReportText, reportedCard } from './cards.ts';
+import { PRE_CURFEW_RULE, absenceNotice, clearedNotice, dayLabel, lateReportText, reportPageCard, reportedCard } from './cards.ts';
 import { isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { RollCall, rollCallId, type EntryRecord, type RollCallRecord } from './models.ts';
@@ -147,7 +147,14 @@ export async function allPresentFromCard(ctx: BotContext): Promise<void> {
   await applyReport(ctx, rc, rc.residents.map((r) => ({ ...r, status: 'present', note: '' })));
 }
 
-/** Card button 有人未归/请假/夜班: a form card on Lark, a guided form elsewhere. */
+/**
+ * Residents per page of the form card. Each page lists its residents in three lists to tick, and
+ * Lark refuses a card over 30 KB (about 113 residents listed three times): 50 with names of the
+ * longest (20 characters) stay well under it, and under the 200 elements of a JSON 2.0 card.
+ */
+export const REPORT_PAGE_SIZE = 50;
+
+/** Card button 有人未归/请假/夜班: a form card on Lark (in pages for a big dorm), a guided form elsewhere. */
 export async function reportFormFromCard(ctx: BotContext): Promise<void> {
   const rc = await rollCallFromAction(ctx);
   if (!rc) return;
@@ -155,10 +162,58 @@ export async function reportFormFromCard(ctx: BotContext): Promise<void> {
     await ctx.toast(`只有 ${rc.dorm} 的队长可以上报查房。`);
     return;
   }
+  if (ctx.can.formCards && rc.residents.length > REPORT_PAGE_SIZE) {
+    await ctx.reply(pageCard(rc, 1, {}));
+    return;
+  }
   await ctx.services.forms.start(ctx, reportForm.name, '', { id: rc._id });
 }
 
 const FIELD_WORDS = { absent: '未归', leave: '请假', nightDuty: '夜班' } as const;
+type ListKey = keyof typeof FIELD_WORDS;
+const LIST_KEYS = Object.keys(FIELD_WORDS) as ListKey[];
+
+/** The context key carrying what earlier pages ticked in a list (list numbers, space separated). */
+const earlierKey = (key: ListKey) => `earlier${key[0]!.toUpperCase()}${key.slice(1)}`;
+
+const pageCount = (rc: Pick<RollCallRecord, 'residents'>) => Math.max(1, Math.ceil(rc.residents.length / REPORT_PAGE_SIZE));
+
+/** The page a submitted form card showed (1 when the form was not paged), or undefined when it makes no sense. */
+function pageOf(rc: RollCallRecord, context: Record<string, string>): number | undefined {
+  if (context.page === undefined) return 1;
+  const page = Number(context.page);
+  return Number.isInteger(page) && page >= 1 && page <= pageCount(rc) ? page : undefined;
+}
+
+/**
+ * One page of the form card of a big dorm: that page's residents in the three lists, what earlier
+ * pages ticked carried in the submit value (so nothing is stored between pages), 下一页 until the
+ * last page, whose 提交 reports the whole dorm as the one-card form does.
+ */
+function pageCard(rc: RollCallRecord, page: number, earlier: Partial<Record<ListKey, string>>) {
+  const options = residentList(rc).slice((page - 1) * REPORT_PAGE_SIZE, page * REPORT_PAGE_SIZE);
+  const value: Record<string, string> = { id: rc._id, page: String(page), form: reportForm.name };
+  for (const key of LIST_KEYS) if (earlier[key]) value[earlierKey(key)] = earlier[key]!;
+  const fields = reportForm.fields.map((f) => ({ key: f.key, label: f.label, placeholder: f.placeholder, options }));
+  return reportPageCard(rc, { page, pages: pageCount(rc), from: options[0]?.value ?? '', to: options.at(-1)?.value ?? '' }, earlierLine(earlier), { action: FORM_SUBMIT_ACTION, value, fields });
+}
+
+/** What earlier pages ticked, as a line on the next page (list numbers only, so it stays short). */
+function earlierLine(earlier: Partial<Record<ListKey, string>>): string {
+  return LIST_KEYS.filter((k) => earlier[k]?.trim())
+    .map((k) => `${FIELD_WORDS[k]} ${earlier[k]!.trim().split(/\s+/).join('、')} 号`)
+    .join('；');
+}
+
+/** The lists of this page together with those of the pages before it. */
+function withEarlier(values: Record<string, string>, context: Record<string, string>): Record<string, string> {
+  const out = { ...values };
+  for (const key of LIST_KEYS) {
+    const parts = [context[earlierKey(key)], listed(values[key]) ? values[key] : ''].filter((v): v is string => !!v?.trim());
+    out[key] = parts.join(' ');
+  }
+  return out;
+}
 
 /** A list left empty or answered 无 on a form card. */
 const listed = (v: string | undefined): boolean => !!v?.trim() && !isNoneWord(v);
@@ -170,9 +225,16 @@ function answerText(values: Record<string, string>): string {
 }
 
 /** The roll call's residents as the card lists them, by their list number. */
+function residentList(rc: Pick<RollCallRecord, 'residents'>): FormOption[] {
+  return rc.residents.map((r, i) => ({ label: `${i + 1}. ${r.name}`, value: String(i + 1) }));
+}
+
+/** The residents the form card offers: all of them, or those of its page. */
 async function residentOptions(_ctx: BotContext, context: Record<string, string>): Promise<FormOption[]> {
   const rc = await loadRollCall(context.id ?? '');
-  return (rc?.residents ?? []).map((r, i) => ({ label: `${i + 1}. ${r.name}`, value: String(i + 1) }));
+  if (!rc) return [];
+  const page = pageOf(rc, context) ?? 1;
+  return context.page === undefined ? residentList(rc) : residentList(rc).slice((page - 1) * REPORT_PAGE_SIZE, page * REPORT_PAGE_SIZE);
 }
 
 export const reportForm: FormDefinition = {
@@ -185,14 +247,17 @@ export const reportForm: FormDefinition = {
     { key: 'leave', label: '请假', placeholder: '勾选请假的人', options: residentOptions, prompt: '谁请假？写姓名或序号；没有请回复「无」' },
     { key: 'nightDuty', label: '夜班执勤', placeholder: '勾选夜班执勤的人', options: residentOptions, prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」' },
   ],
-  async validate(ctx, values, context) {
+  // a page of a big dorm's form card is checked with the pages before it, as one answer
+  async validate(ctx, pageValues, context) {
     const rc = await loadRollCall(context.id ?? '');
     if (!rc) return { absent: '找不到这次查房，请发送「查房 …」上报。' };
+    if (!pageOf(rc, context)) return { absent: '这张表单已失效，请重新点「有人未归/请假/夜班」。' };
     const window = reportWindow(ctx.services.now(), rc.date, settings(ctx.services).times, ctx.services.config.timezone);
     if (!window.ok) return { absent: window.why };
     if (!(await isLeaderOf(ctx, rc.dorm))) return { absent: `只有 ${rc.dorm} 的队长可以上报查房。` };
+    const values = withEarlier(pageValues, context);
     const errors: Record<string, string> = {};
-    for (const key of Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]) {
+    for (const key of LIST_KEYS) {
       if (!listed(values[key])) continue;
       const one = parseReport(`${FIELD_WORDS[key]} ${values[key]}`, rc.residents);
       if (!one.ok) errors[key] = one.error;
@@ -201,8 +266,14 @@ export const reportForm: FormDefinition = {
     const all = parseReport(answerText(values), rc.residents);
     return all.ok ? {} : { absent: all.error };
   },
-  async submit(ctx, values, context) {
+  async submit(ctx, pageValues, context) {
     const rc = await loadRollCall(context.id ?? '');
+    const page = rc && pageOf(rc, context);
+    const values = withEarlier(pageValues, context);
+    if (rc && page && page < pageCount(rc)) {
+      await ctx.reply(pageCard(rc, page + 1, Object.fromEntries(LIST_KEYS.map((k) => [k, values[k] ?? '']))));
+      return;
+    }
     const parsed = rc && parseReport(answerText(values), rc.residents);
     if (!rc || !parsed?.ok) {
       await ctx.toast('没有保存，请重新发送「查房 …」上报。');

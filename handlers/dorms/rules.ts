@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * 宿舍管理 (rulebook §3.3) as pure functions: the evening's timetable in BOT_TIMEZONE, who is asked,
@@ -216,6 +217,11 @@ export type ParsedReport = { ok: true; entries: Entry[] } | { ok: false; error: 
  * residents (numbers are positions in the roll-call list). Everyone not named is 已归. The whole
  * answer is refused on the first problem, so a typo never records half a report.
  */
+/** The longest reason after a name (张三(联系不上)): it is shown on cards and told to 综合部. */
+export const REPORT_NOTE_MAX = 30;
+/** How many residents an error about a name lists. */
+const LISTED_RESIDENTS = 10;
+
 export function parseReport(text: string, residents: readonly Resident[]): ParsedReport {
   const tokens = text
     .replace(/[（]/g, '(')
@@ -228,7 +234,7 @@ export function parseReport(text: string, residents: readonly Resident[]): Parse
   if (tokens.length === 1 && ALL_PRESENT_WORDS.has(tokens[0]!)) return { ok: true, entries: residents.map((r) => ({ ...r, status: 'present', note: '' })) };
   let current: Status | undefined;
   for (const token of tokens) {
-    if (ALL_PRESENT_WORDS.has(token)) return { ok: false, error: `「${token}」只能单独使用；有人未归时只写未归、请假、夜班的人。${hint}` };
+    if (ALL_PRESENT_WORDS.has(token)) return { ok: false, error: `「${echo(token)}」只能单独使用；有人未归时只写未归、请假、夜班的人。${hint}` };
     const word = STATUS_WORDS[token];
     if (word) {
       current = word;
@@ -237,9 +243,10 @@ export function parseReport(text: string, residents: readonly Resident[]): Parse
     const m = /^([^()]+?)(?:\(([^)]*)\))?$/.exec(token);
     const who = m?.[1] ?? token;
     const note = (m?.[2] ?? '').trim();
-    if (!current) return { ok: false, error: `「${who}」前面要写是未归、请假还是夜班。${hint}` };
+    if (!current) return { ok: false, error: `「${echo(who)}」前面要写是未归、请假还是夜班。${hint}` };
     const resident = findResident(who, residents);
     if (typeof resident === 'string') return { ok: false, error: resident };
+    if (Array.from(note).length > REPORT_NOTE_MAX) return { ok: false, error: `${resident.name} 的原因太长了（最多 ${REPORT_NOTE_MAX} 字），请写短一点。` };
     const before = marked.get(resident.staffId);
     if (before && before.status !== current) {
       return { ok: false, error: `${resident.name} 同时写成了「${STATUS_LABELS[before.status]}」和「${STATUS_LABELS[current]}」，请只写一种。` };
@@ -257,8 +264,11 @@ function findResident(who: string, residents: readonly Resident[]): Resident | s
   }
   const same = residents.filter((r) => r.name === who);
   if (same.length === 1) return same[0]!;
-  if (same.length > 1) return `本宿舍有 ${same.length} 位「${who}」，请改用名单上的序号。`;
-  return `「${who}」不在本宿舍名单上（${residents.map((r) => r.name).join('、') || '无人'}）。`;
+  if (same.length > 1) return `本宿舍有 ${same.length} 位「${echo(who)}」，请改用名单上的序号。`;
+  // a big dorm's whole list would be a page of names: the first few, and the count
+  const names = residents.slice(0, LISTED_RESIDENTS).map((r) => r.name).join('、');
+  const more = residents.length > LISTED_RESIDENTS ? ` 等 ${residents.length} 人，也可写名单上的序号` : '';
+  return `「${echo(who)}」不在本宿舍名单上（${names || '无人'}${more}）。`;
 }
 
 /** The people of a report who were not there, by reason. */
@@ -310,7 +320,7 @@ export function resolveReturnTime(text: string, now: Date, date: string, tz: str
   let at = now;
   if (text.trim()) {
     const minutes = parseClock(text);
-    if (minutes === undefined) return `归宿时间「${text}」看不懂，请写成 23:10 这样的时间。`;
+    if (minutes === undefined) return `归宿时间「${echo(text)}」看不懂，请写成 23:10 这样的时间。`;
     at = eveningAt(date, minutes, tz);
     if (at.getTime() > now.getTime()) return `归宿时间 ${text} 还没到，请写实际回来的时间。`;
   }

@@ -115,11 +115,12 @@ export const addStaffForm: FormDefinition = {
   title: '添加人员',
   allow: ['admin'],
   fields: [
-    { key: 'name', label: '姓名', required: true, parse: field('name') },
+    // the limits of staffInputSchema, so a long answer is refused at its field, not after submitting
+    { key: 'name', label: '姓名', required: true, max: 20, parse: field('name') },
     { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone') },
     { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
-    { key: 'post', label: '驻点', prompt: '请输入驻点名称' },
-    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称' },
+    { key: 'post', label: '驻点', prompt: '请输入驻点名称', max: 40 },
+    { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', max: 40 },
   ],
   async submit(ctx, values) {
     const parsed = staffInputSchema.safeParse(values);

@@ -76,6 +76,7 @@ export function approvalCard(claim: ClaimView, tz: string): Card {
         action: 'reimburse.pay',
         value,
         submitLabel: '确认已发放',
+        confirm: `${claimSummary(claim)}，登记为已发放。`,
         fields: [
           { key: 'method', label: '付款方式', required: true, placeholder: '现金 / 银行转账 / 微信 / 支付宝' },
           { key: 'date', label: '付款日期', placeholder: '如 2026-11-27，不填为今天' },
@@ -90,7 +91,7 @@ export function approvalCard(claim: ClaimView, tz: string): Card {
     color: 'orange',
     lines: claimLines(claim, tz),
     buttons: [
-      { label: '批准', action: 'reimburse.approve', value, style: 'primary' },
+      { label: '批准', action: 'reimburse.approve', value, style: 'primary', confirm: `${claimSummary(claim)}。` },
       { label: '驳回', action: 'reimburse.rejectAsk', value, style: 'danger' },
       ...photosButton(claim),
     ],
@@ -142,9 +143,20 @@ export function draftCard(items: readonly ClaimItem[], flags: readonly RuleMessa
     ],
     buttons: [
       { label: '继续添加', action: 'reimburse.addItem' },
-      { label: '提交报销', action: 'reimburse.submit', style: 'primary' },
+      { label: '提交报销', action: 'reimburse.submit', style: 'primary', confirm: `${draftSummary(items)}，提交后送综合部审核。` },
       { label: '放弃', action: 'reimburse.discard', style: 'danger' },
     ],
     note: '也可发送：报销（再加一项）、删除明细 序号、提交报销、放弃报销',
   };
+}
+
+/** The draft as the question names it: 「3 项明细，合计 ¥35283.00」. */
+export function draftSummary(items: readonly Pick<ClaimItem, 'amount'>[]): string {
+  return `${items.length} 项明细，合计 ${formatFen(items.reduce((s, it) => s + it.amount, 0))}`;
+}
+
+/** The claim and its step as the question names them: 「报销单 BX-… 「综合部审核」：张三，合计 ¥…（3 项）」. */
+export function claimSummary(claim: Pick<ClaimView, '_id' | 'claimantName' | 'total' | 'items' | 'steps' | 'stepIndex'>): string {
+  const step = claim.steps[claim.stepIndex];
+  return `报销单 ${claim._id}${step ? `「${step.label}」` : ''}：${claim.claimantName}，合计 ${formatFen(claim.total)}（${claim.items.length} 项）`;
 }

@@ -9,6 +9,7 @@ import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './loo
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 import { approvalHoldings } from './holdings.ts';
 import { hasDraft } from './availability.ts';
+import { approveQuestion, submitQuestion } from './confirm.ts';
 
 /**
  * 费用报销 (§3.5): staff put a claim together item by item and submit it; 综合部 → 财务部 → 董事长 →
@@ -43,10 +44,10 @@ export const reimbursements: Workflow = {
   ],
   actions: [
     { action: 'reimburse.addItem', allow: 'staff', handler: addItemFromCard },
-    { action: 'reimburse.submit', allow: 'staff', handler: submitDraft },
+    { action: 'reimburse.submit', allow: 'staff', handler: submitDraft, confirm: submitQuestion },
     { action: 'reimburse.discard', allow: 'staff', handler: discardDraft },
     { action: 'reimburse.withdraw', allow: 'staff', handler: withdrawClaim },
-    { action: 'reimburse.approve', allow: APPROVER_ROLES, handler: approve },
+    { action: 'reimburse.approve', allow: APPROVER_ROLES, handler: approve, confirm: approveQuestion },
     { action: 'reimburse.rejectAsk', allow: APPROVER_ROLES, handler: rejectAsk },
     { action: 'reimburse.reject', allow: APPROVER_ROLES, handler: rejectFromCard },
     { action: 'reimburse.pay', allow: ['finance'], handler: payFromCard },

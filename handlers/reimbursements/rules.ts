@@ -174,15 +174,15 @@ export function repeatedSerials(items: readonly ClaimItem[]): RuleMessage | unde
   const seen = new Map<string, number>();
   const dup = new Set<string>();
   const idx = new Set<number>();
-  items.forEach((it, i) =>
-    it.serials.forEach((typed) => {
+  for (const [i, it] of items.entries()) {
+    for (const typed of it.serials) {
       const s = normalizeSerial(typed);
       if (seen.has(s)) {
         dup.add(typed);
         idx.add(seen.get(s)!).add(i);
       } else seen.set(s, i);
-    }),
-  );
+    }
+  }
   if (!dup.size) return undefined;
   return {
     clause: CLAUSE.receipts,

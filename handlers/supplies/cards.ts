@@ -72,7 +72,7 @@ export function requestCard(q: RequestView): Card {
     color: 'orange',
     lines: requestLines(q),
     buttons: [
-      { label: '批准', action: 'supplies.approve', value, style: 'primary' },
+      { label: '批准', action: 'supplies.approve', value, style: 'primary', confirm: `${requestSummary(q)}。` },
       { label: '拒绝', action: 'supplies.refuseAsk', value, style: 'danger' },
     ],
     note: `也可发送：批准申领 ${q._id}，或 拒绝申领 ${q._id} 原因`,
@@ -163,4 +163,9 @@ export function summaryCard(s: SummaryView): Card {
       ...(s.pendingRequests ? [`待审批申领 ${s.pendingRequests} 项，发送「待批申领」查看`] : []),
     ],
   };
+}
+
+/** 「申领 WZ-…：万达广场 对讲机 2台」: what 批准 approves, as its confirmation names it. */
+export function requestSummary(q: Pick<RequestView, '_id' | 'post' | 'item' | 'quantity' | 'unit'>): string {
+  return `申领 ${q._id}：${q.post} ${q.item} ${q.quantity}${q.unit}`;
 }

@@ -7,6 +7,7 @@ import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCa
 import { showReport, showSummary } from './lookup.ts';
 import { returnReport } from './returns.ts';
 import { supplyListImport } from './import.ts';
+import { approveRequestQuestion } from './confirm.ts';
 
 /**
  * 物资 (§4.0 forms): §4.1 驻点装备物资配置清单 — each post's configured equipment, kept by 综合部 in
@@ -35,7 +36,7 @@ export const supplies: Workflow = {
   ],
   actions: [
     { action: 'supplies.report', allow: ['team_leader'], handler: reportFromCard },
-    { action: 'supplies.approve', allow: ['general_affairs'], handler: approveRequest },
+    { action: 'supplies.approve', allow: ['general_affairs'], handler: approveRequest, confirm: approveRequestQuestion },
     { action: 'supplies.refuseAsk', allow: ['general_affairs'], handler: refuseAsk },
     { action: 'supplies.refuse', allow: ['general_affairs'], handler: refuseFromCard },
   ],

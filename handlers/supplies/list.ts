@@ -4,7 +4,7 @@ import { trailOf } from '../../src/core/audit-trail.ts';
 import type { Role } from '../../src/core/types.ts';
 import { SupplyChange } from './models.ts';
 import { changeLines, listCard } from './cards.ts';
-import { leadingName } from '../../src/core/text.ts';
+import { leadingName, echo } from '../../src/core/text.ts';
 import { placeNames } from '../../src/roster/places.ts';
 import { applyListChanges, loadList, type Editor } from './store.ts';
 import { checkSupplyText, importSummary, importSupplies } from './import.ts';
@@ -31,7 +31,7 @@ export async function postFromArgs(ctx: StaffContext, args: string, example: str
   const remaining = named ? named.rest.split(/\s+/).filter(Boolean).join(' ') : args;
   if (!post && !office && ctx.sender.post) post = ctx.sender.post;
   if (!post) {
-    await ctx.reply(first ? `驻点「${first}」不存在。发送「驻点列表」查看所有驻点，例如：${example}` : `请写驻点名称，例如：${example}`);
+    await ctx.reply(first ? `驻点「${echo(first)}」不存在。发送「驻点列表」查看所有驻点，例如：${example}` : `请写驻点名称，例如：${example}`);
     return undefined;
   }
   if (!office && post !== ctx.sender.post) {
@@ -58,7 +58,7 @@ export async function setItems(ctx: StaffContext): Promise<void> {
   }
   const named = leadingName(await placeNames('post'), ctx.args);
   if (!named) {
-    await ctx.reply(`驻点「${typed}」不存在。发送「驻点列表」查看所有驻点，例如：${example}`);
+    await ctx.reply(`驻点「${echo(typed)}」不存在。发送「驻点列表」查看所有驻点，例如：${example}`);
     return;
   }
   const first = named.name;
@@ -91,7 +91,7 @@ export async function listChanges(ctx: StaffContext): Promise<void> {
   const item = target.rest.trim();
   const rows = await SupplyChange.find({ post: target.post, ...(item ? { item } : {}) }).sort({ at: -1 }).limit(30).lean();
   if (!rows.length) {
-    await ctx.reply(`${target.post}${item ? ` 的「${item}」` : ''} 还没有修改记录。`);
+    await ctx.reply(`${target.post}${item ? ` 的「${echo(item)}」` : ''} 还没有修改记录。`);
     return;
   }
   const tz = ctx.services.config.timezone;

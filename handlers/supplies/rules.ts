@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Role } from '../../src/core/types.ts';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
-import { isNoneWord } from '../../src/core/text.ts';
+import { isNoneWord, echo } from '../../src/core/text.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
@@ -60,12 +60,12 @@ export function parseConfigPairs(text: string): { ok: true; pairs: Omit<Configur
   for (const part of parts) {
     const m = /^(\S+?)\s*[:=]?\s*(\d+)\s*([^\d\s]{1,4})?$/.exec(part);
     if (!m) {
-      errors.push(`「${part}」看不懂，请写成「物品 数量」，如「对讲机 6台」`);
+      errors.push(`「${echo(part)}」看不懂，请写成「物品 数量」，如「对讲机 6台」`);
       continue;
     }
     const parsed = supplyRowSchema.safeParse({ post: '-', item: m[1], quantity: m[2], unit: m[3] ?? '' });
-    if (!parsed.success) errors.push(`「${part}」：${parsed.error.issues.map((i) => i.message).join('；')}`);
-    else if (pairs.some((p) => p.item === parsed.data.item)) errors.push(`「${parsed.data.item}」写了两次`);
+    if (!parsed.success) errors.push(`「${echo(part)}」：${parsed.error.issues.map((i) => i.message).join('；')}`);
+    else if (pairs.some((p) => p.item === parsed.data.item)) errors.push(`「${echo(parsed.data.item)}」写了两次`);
     else pairs.push({ item: parsed.data.item, quantity: parsed.data.quantity, unit: parsed.data.unit });
   }
   return errors.length ? { ok: false, errors } : { ok: true, pairs };
@@ -93,11 +93,11 @@ export function validateSupplyRows(
     const parsed = supplyRowSchema.safeParse(values);
     if (!parsed.success) problems.push(...parsed.error.issues.map((i) => i.message));
     const post = values.post?.trim();
-    if (post && !knownPosts.has(post)) problems.push(`驻点「${post}」不存在（驻点名称要与「驻点列表」一致）`);
+    if (post && !knownPosts.has(post)) problems.push(`驻点「${echo(post)}」不存在（驻点名称要与「驻点列表」一致）`);
     if (parsed.success) {
       const key = `${parsed.data.post}\u0000${parsed.data.item}`;
       const first = firstRow.get(key);
-      if (first !== undefined) problems.push(`${parsed.data.post} 的「${parsed.data.item}」与第 ${first} 行重复，每种物品只写一行`);
+      if (first !== undefined) problems.push(`${parsed.data.post} 的「${echo(parsed.data.item)}」与第 ${first} 行重复，每种物品只写一行`);
       else firstRow.set(key, row);
       if (!problems.length) entries.push({ ...parsed.data, row });
     }
@@ -190,7 +190,7 @@ export function parseReportLine(text: string): { ok: true; line: ReportLine } | 
   const tokens = text.replace(/[,;；]/g, ' ').split(/\s+/).filter(Boolean);
   const item = (tokens.shift() ?? '').replace(/[:]$/, '');
   const named = itemName.safeParse(item);
-  if (!named.success) return { ok: false, error: `「${text}」：${named.error.issues[0]!.message}` };
+  if (!named.success) return { ok: false, error: `「${echo(text)}」：${named.error.issues[0]!.message}` };
   const counts: Partial<Record<(typeof POSITIONAL)[number], number>> = {};
   const note: string[] = [];
   let pendingWord: (typeof POSITIONAL)[number] | undefined;
@@ -230,11 +230,11 @@ export function parseRequestLine(text: string): { ok: true; request?: SupplyRequ
   const body = text.replace(REQUEST_RE, '').trim();
   if (!body || isNoneWord(body) || /^(不需要|暂无)$/.test(body)) return { ok: true };
   const m = /^(\S+?)\s*[:=]?\s*(\d+)\s*([^\d\s]{0,2})(?:\s+(.*))?$/.exec(body);
-  if (!m) return { ok: false, error: `「${text}」看不懂，申领请写成「申领 物品 数量 原因」，如「申领 对讲机 2 原有一台摔坏」` };
+  if (!m) return { ok: false, error: `「${echo(text)}」看不懂，申领请写成「申领 物品 数量 原因」，如「申领 对讲机 2 原有一台摔坏」` };
   const named = itemName.safeParse(m[1]);
-  if (!named.success) return { ok: false, error: `「${text}」：${named.error.issues[0]!.message}` };
+  if (!named.success) return { ok: false, error: `「${echo(text)}」：${named.error.issues[0]!.message}` };
   const n = Number(m[2]);
-  if (n < 1 || n > MAX_QUANTITY) return { ok: false, error: `申领「${m[1]}」的数量要在 1 到 ${MAX_QUANTITY} 之间` };
+  if (n < 1 || n > MAX_QUANTITY) return { ok: false, error: `申领「${echo(m[1] ?? '')}」的数量要在 1 到 ${MAX_QUANTITY} 之间` };
   return { ok: true, request: { item: named.data, quantity: n, reason: (m[4] ?? '').trim().slice(0, 100) } };
 }
 
@@ -260,7 +260,7 @@ export function parseReport(text: string, configured: readonly ConfiguredItem[])
     }
     const r = parseReportLine(raw);
     if (!r.ok) errors.push(r.error);
-    else if (lines.some((l) => l.item === r.line.item)) errors.push(`「${r.line.item}」写了两行，每种物品只写一行`);
+    else if (lines.some((l) => l.item === r.line.item)) errors.push(`「${echo(r.line.item)}」写了两行，每种物品只写一行`);
     else lines.push(r.line);
   }
   const missing = configured.filter((c) => !lines.some((l) => l.item === c.item)).map((c) => c.item);

@@ -1,7 +1,7 @@
 import type { BotContext, StaffContext, Services } from '../../src/core/context.ts';
 import { freeText, type FieldResult, type FormField } from '../../src/core/forms.ts';
 import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient } from '../../src/core/notify.ts';
-import { parseMobile } from '../../src/core/text.ts';
+import { parseMobile, echo } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
@@ -19,7 +19,7 @@ export async function permitsOf(staffId: string): Promise<PermitRecord[]> {
 /** A form field answer that must be a registered vehicle's plate. */
 export async function parseRegisteredPlate(input: string): Promise<FieldResult> {
   const plate = parsePlate(input);
-  if (!plate) return { ok: false, error: `车牌「${input}」格式不对，请写成 粤B12345。` };
+  if (!plate) return { ok: false, error: `车牌「${echo(input)}」格式不对，请写成 粤B12345。` };
   const v = await Vehicle.exists({ _id: plate, active: true });
   return v ? { ok: true, value: plate } : { ok: false, error: `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。` };
 }
@@ -53,8 +53,8 @@ export async function parsePeople(input: string, opts: { single?: boolean; label
   for (const w of words) {
     const phone = parseMobile(w);
     const found = phone ? await Staff.find({ phone, active: true }, { name: 1 }).limit(3).lean() : await staffNamed(w, { active: true }, 3);
-    if (!found.length) return { error: `人员名单里没有「${w}」，请填员工姓名或电话。` };
-    if (found.length > 1) return { error: `有 ${found.length} 位「${w}」，请改填电话。` };
+    if (!found.length) return { error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话。` };
+    if (found.length > 1) return { error: `有 ${found.length} 位「${echo(w)}」，请改填电话。` };
     if (!people.some((p) => p.staffId === String(found[0]!._id))) people.push({ staffId: String(found[0]!._id), name: found[0]!.name });
   }
   return { people };

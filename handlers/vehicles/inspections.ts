@@ -6,7 +6,10 @@ import { transition } from '../../src/core/transition.ts';
 import { Inspection, Trip, Vehicle, type TripRecord } from './models.ts';
 import { loadVehicle, text, vehicleFromArgs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
-import { CLAUSE, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
+import { parseMonth } from '../../src/core/dates.ts';
+import { formatDateTime } from '../../src/core/numbering.ts';
+import { vehicleSettings } from './settings.ts';
+import { CLAUSE, inspectionMonthProblem, isLateInspection, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
 
 /* §3.4.6 综合部每月对车辆使用情况、安全性能、车况进行例行检查，并记录; §3.4.5 定期维护保养. */
 
@@ -31,35 +34,71 @@ export const inspectForm: FormDefinition = {
   async submit(ctx, v, context) {
     const plate = context.plate ?? '';
     const tz = ctx.services.config.timezone;
-    const month = context.month ?? monthOf(ctx.services.now(), tz);
+    const now = ctx.services.now();
+    const current = monthOf(now, tz);
+    const month = context.month ?? current;
+    // a form left open across a month end is checked again against the month it is submitted in
+    const problem = inspectionMonthProblem(month, current, vehicleSettings.of(ctx.services.config).inspectionLateMonths);
+    if (problem) {
+      await ctx.reply(`${problem}没有记录。`);
+      return;
+    }
+    const late = isLateInspection(month, current);
     const usage = await usageOf(plate, month, tz);
     try {
-      await Inspection.create({ _id: inspectionId(plate, month), plate, month, usage, safety: v.safety, condition: v.condition, note: v.note ?? '', by: actor(ctx), at: ctx.services.now() });
+      await Inspection.create({ _id: inspectionId(plate, month), plate, month, usage, safety: v.safety, condition: v.condition, note: v.note ?? '', by: actor(ctx), at: now, late });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const done = await Inspection.findById(inspectionId(plate, month)).lean();
       await ctx.reply(`${plate} ${month} 的检查已由 ${done?.by.name ?? '他人'} 记录，没有重复记录。`);
       return;
     }
-    ctx.log.info({ plate, month }, 'vehicle inspected');
-    await ctx.reply([`已记录 ${plate} ${month} 月度检查。`, `使用情况：${usageLine(usage)}`, `安全性能：${v.safety}`, `车况：${v.condition}`].join('\n'));
+    ctx.log.info({ plate, month, late }, 'vehicle inspected');
+    const head = late ? `已补录 ${plate} ${month} 月度检查（补录：${ctx.sender.name} ${formatDateTime(now, tz)} 记录）。` : `已记录 ${plate} ${month} 月度检查。`;
+    await ctx.reply([head, `使用情况：${usageLine(usage)}`, `安全性能：${v.safety}`, `车况：${v.condition}`].join('\n'));
   },
 };
 
-/** 车辆检查 <车牌> [字段: 值 lines]: once per vehicle and month; usage is filled in from the trips. */
+/** A month as the first word after the plate (2026-10, 2026年10月, 10月, 上月); the rest is form lines. */
+function monthFromRest(rest: string, now: Date, tz: string): { month?: string; rest: string } | { error: string } {
+  const [, word = '', after = ''] = /^(\S*)\s*([\s\S]*)$/.exec(rest)!;
+  if (/^上个?月$/.test(word)) return { month: monthOf(DateTime.fromJSDate(now, { zone: tz }).minus({ months: 1 }).toJSDate(), tz), rest: after };
+  const month = parseMonth(word, now, tz);
+  if (month) return { month, rest: after };
+  if (/^\d{4}[-./年]\d|^\d{1,2}月$/.test(word)) return { error: `月份「${word}」看不懂，请写成 2026-10 或 10月。` };
+  return { rest };
+}
+
+/**
+ * 车辆检查 <车牌> [月份] [字段: 值 lines]: once per vehicle and month; usage is filled in from the
+ * trips. Without a month it is this month's; a month that was missed is recorded late (补录, §3.4.6).
+ */
 export async function inspectVehicle(ctx: StaffContext): Promise<void> {
   const found = await vehicleFromArgs(ctx, '车辆检查 粤B12345');
   if (!found) return;
   const tz = ctx.services.config.timezone;
-  const month = monthOf(ctx.services.now(), tz);
+  const now = ctx.services.now();
+  const current = monthOf(now, tz);
+  const given = monthFromRest(found.rest, now, tz);
+  if ('error' in given) {
+    await ctx.reply(`${given.error}例如：车辆检查 ${found.v._id} ${current}`);
+    return;
+  }
+  const month = given.month ?? current;
+  const problem = inspectionMonthProblem(month, current, vehicleSettings.of(ctx.services.config).inspectionLateMonths);
+  if (problem) {
+    await ctx.reply(problem);
+    return;
+  }
   const done = await Inspection.findById(inspectionId(found.v._id, month)).lean();
   if (done) {
-    await ctx.reply(`${found.v._id} ${month} 已由 ${done.by.name} 检查过：安全性能 ${done.safety}；车况 ${done.condition}。`);
+    await ctx.reply(`${found.v._id} ${month} 已由 ${done.by.name} 检查过${done.late ? '（补录）' : ''}：安全性能 ${done.safety}；车况 ${done.condition}。`);
     return;
   }
   const usage = await usageOf(found.v._id, month, tz);
-  if (!ctx.can.formCards) await ctx.reply(`${found.v._id} ${month} 使用情况：${usageLine(usage)}`);
-  await ctx.services.forms.start(ctx, inspectForm.name, found.rest, { plate: found.v._id, month });
+  const late = isLateInspection(month, current) ? `（补录 ${month} 的检查，会注明补录和记录人、时间）` : '';
+  if (!ctx.can.formCards) await ctx.reply(`${found.v._id} ${month} 使用情况：${usageLine(usage)}${late}`);
+  await ctx.services.forms.start(ctx, inspectForm.name, given.rest, { plate: found.v._id, month });
 }
 
 /** 检查情况 [yyyy-MM]: which vehicles were inspected in a month and which not. */
@@ -68,7 +107,8 @@ export async function inspectionStatus(ctx: StaffContext): Promise<void> {
   const month = /^\d{4}-\d{2}$/.test(ctx.args.trim()) ? ctx.args.trim() : monthOf(ctx.services.now(), tz);
   const plates = (await Vehicle.find({ active: true }, { _id: 1 }).sort({ _id: 1 }).lean()).map((v) => String(v._id));
   const done = new Map((await Inspection.find({ month }).lean()).map((i) => [i.plate, i]));
-  const lines = plates.map((p) => (done.has(p) ? `✔ ${p}（${done.get(p)!.by.name}）` : `✘ ${p} 未检查`));
+  const shown = (i: { by: { name: string }; late?: boolean | null; at: Date }) => `${i.by.name}${i.late ? `，补录于 ${today(i.at, tz)}` : ''}`;
+  const lines = plates.map((p) => (done.has(p) ? `✔ ${p}（${shown(done.get(p)!)}）` : `✘ ${p} 未检查`));
   await ctx.reply([`${month} 车辆检查（${done.size}/${plates.length}）：`, ...lines].join('\n'));
 }
 

@@ -148,8 +148,11 @@ const inspectionSchema = new Schema(
     safety: { type: String, required: true },
     condition: { type: String, required: true },
     note: { type: String, default: '' },
+    /** Who recorded it and when (for a 补录, after the month it is for). */
     by: { type: personSchema, required: true },
     at: { type: Date, required: true },
+    /** §3.4.6 recorded after its month had ended (补录). */
+    late: { type: Boolean, default: false },
   },
   { versionKey: false, timestamps: true },
 );

@@ -7,6 +7,7 @@ import { permitLine, vehicleCard } from './cards.ts';
 import { decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
 import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
+import { echo } from '../../src/core/text.ts';
 import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 import type { StaffHoldings } from '../../src/core/router.ts';
 
@@ -33,7 +34,7 @@ export const registerVehicleForm: FormDefinition = {
   title: '登记车辆',
   allow: MANAGERS,
   fields: [
-    { key: 'plate', label: '车牌', required: true, placeholder: '粤B12345', parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${i}」格式不对，请写成 粤B12345。` }) },
+    { key: 'plate', label: '车牌', required: true, placeholder: '粤B12345', parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${echo(i)}」格式不对，请写成 粤B12345。` }) },
     { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },
     { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
     { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', ...peopleField('指定司机') },

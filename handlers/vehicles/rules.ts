@@ -5,6 +5,7 @@ import { parseDateTime } from '../../src/core/dates.ts';
 import type { ClaimItem } from '../reimbursements/api.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
 import type { Costs, PermitRecord, TripRecord } from './models.ts';
+import { echo } from '../../src/core/text.ts';
 
 /*
  * The rulebook's §3.4 (车辆管理) as pure functions named after what each clause says. Messages are
@@ -216,8 +217,8 @@ export function accidentNeedsResend(a: { status: string; reportedAt: Date }, now
  */
 export function parseOccurred(input: string, now: Date, tz: string): { ok: true; value: string } | { ok: false; error: string } {
   const at = parseDateTime(input, now, tz);
-  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${input}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
-  if (!at) return { ok: false, error: `发生时间「${input}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
+  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${echo(input)}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
+  if (!at) return { ok: false, error: `发生时间「${echo(input)}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
   const moment = DateTime.fromJSDate(at, { zone: tz });
   if (at > now) return { ok: false, error: `发生时间 ${moment.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对（昨天发生的请写「昨天 22:30」）。` };
   return { ok: true, value: moment.toISO()! };
@@ -257,6 +258,23 @@ export function monthlyUsage(trips: readonly Pick<TripRecord, 'startOdometer' | 
 
 export function usageLine(u: Usage): string {
   return `出车 ${u.trips} 次，行驶 ${u.km} km，费用 ${formatFen(u.costs)}`;
+}
+
+/**
+ * §3.4.6 每月…检查，并记录: an inspection is recorded for the current month, or — a month that was
+ * missed — late (补录) for one of the `lateMonths` months before it, never for a month to come.
+ * Undefined when `month` (yyyy-MM) may be recorded now; otherwise the reason, in Chinese.
+ */
+export function inspectionMonthProblem(month: string, current: string, lateMonths: number): string | undefined {
+  if (month > current) return `${month} 还没到，不能提前记录车辆检查（${CLAUSE.inspection} 每月检查）。`;
+  const earliest = DateTime.fromFormat(current, 'yyyy-LL').minus({ months: lateMonths }).toFormat('yyyy-LL');
+  if (month < earliest) return `${month} 太久了：补录最多补前 ${lateMonths} 个月（${earliest} 起）。更早的检查请写在备注里报综合部负责人。`;
+  return undefined;
+}
+
+/** §3.4.6: an inspection recorded for a month before the current one is a late record (补录). */
+export function isLateInspection(month: string, current: string): boolean {
+  return month < current;
 }
 
 /** The month whose inspections are checked when `todayIs` is the first day of the next one. */

@@ -8,6 +8,7 @@ export const vehicleSettings = defineSettings(
     VEHICLE_ODOMETER_GAP_KM: intIn(0, 10_000, 10),
     VEHICLE_ACCIDENT_ACK_MINUTES: intIn(1, 24 * 60, 15),
     VEHICLE_INSPECTION_DAY: intIn(1, 28, 25),
+    VEHICLE_INSPECTION_LATE_MONTHS: intIn(1, 12, 3),
     VEHICLE_MAINTENANCE_EVERY_KM: intIn(500, 100_000, 5000),
     VEHICLE_MAINTENANCE_EVERY_MONTHS: intIn(1, 36, 6),
     VEHICLE_ESCALATE_PHONES: phoneList,
@@ -25,6 +26,8 @@ export const vehicleSettings = defineSettings(
     accidentAckMinutes: c.VEHICLE_ACCIDENT_ACK_MINUTES,
     /** Day of the month 综合部 is reminded of the monthly inspection (§3.4.6). */
     inspectionDay: c.VEHICLE_INSPECTION_DAY,
+    /** A missed month's inspection may be recorded late (补录) this many months back (§3.4.6). */
+    inspectionLateMonths: c.VEHICLE_INSPECTION_LATE_MONTHS,
     /** Maintenance is due after this many km or months since the last one, whichever first (§3.4.5). */
     maintenanceEveryKm: c.VEHICLE_MAINTENANCE_EVERY_KM,
     maintenanceEveryMonths: c.VEHICLE_MAINTENANCE_EVERY_MONTHS,

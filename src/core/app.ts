@@ -74,6 +74,8 @@ export class BotApp {
       action: event.action?.action,
     });
     const replyTarget = { channel: event.channel, chatId: event.chat.id };
+    // a card answering someone in a group is theirs: only their number presses it
+    const addressing = { audience: event.userId };
     const can = services.outbox.capabilities(event.channel);
     const ctx: BotContext = {
       event,
@@ -86,11 +88,11 @@ export class BotApp {
       action: event.action,
       services,
       log,
-      reply: (message) => services.outbox.send(replyTarget, message),
+      reply: (message) => services.outbox.send(replyTarget, message, addressing),
       send: (target, message) => services.outbox.send(target, message),
       updateCard: async (card) => {
-        if (event.action?.messageId) await services.outbox.updateCard(event.channel, event.action.messageId, card, replyTarget);
-        else await services.outbox.send(replyTarget, card);
+        if (event.action?.messageId) await services.outbox.updateCard(event.channel, event.action.messageId, card, replyTarget, addressing);
+        else await services.outbox.send(replyTarget, card, addressing);
       },
       toast: async (text) => {
         if (can.toasts && event.kind === 'action') outcome.toast = text;

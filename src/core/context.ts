@@ -113,7 +113,17 @@ export type CommandRoute = Guarded & {
   available?: (ctx: StaffContext) => Promise<boolean>;
 };
 
-export type ActionRoute = Guarded & { action: string };
+export type ActionRoute = Guarded & {
+  action: string;
+  /**
+   * A button that submits money or an approval asks once before it runs: this gives the question,
+   * naming the number and the total (「确认提交报销：3 项明细，合计 ¥35283.00？」), read when the
+   * number is sent so it says what will happen now; undefined runs the handler at once (it will say
+   * why not). The core asks it for numbered presses on text channels and gives every such button on
+   * Lark a confirmation dialog (the button's own `confirm` text, see src/core/confirm.ts).
+   */
+  confirm?: (ctx: StaffContext) => Promise<string | undefined>;
+};
 
 /**
  * Something of the sender's a picture could be attached to: its id within the workflow, when it was

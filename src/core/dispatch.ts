@@ -1,5 +1,6 @@
-import { CardPrompt } from '../models/index.ts';
 import { PICTURE_CHOICE_ACTION, choosePictureTarget, routeAttachment } from './attachments.ts';
+import { latestPrompt, markUsed, promptClosed } from './card-numbers.ts';
+import { CANCEL_ACTION, CONFIRM_ACTION, confirmCard, confirmedAction } from './confirm.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { ROLE_LABELS } from './roles.ts';
@@ -27,10 +28,11 @@ export async function dispatch(routes: RouteTable, ctx: BotContext): Promise<voi
   }
   if (ctx.sender && (await ctx.services.forms.continue(ctx))) return;
 
-  const button = await numericAnswer(ctx);
-  if (button) {
-    (ctx as { action?: BotContext['action'] }).action = { action: button.action, value: button.value ?? {} };
-    await runAction(routes, ctx, button.action);
+  const pressed = await numericAnswer(ctx);
+  if (pressed === 'answered') return;
+  if (pressed) {
+    (ctx as { action?: BotContext['action'] }).action = { action: pressed.button.action, value: pressed.button.value ?? {} };
+    await runAction(routes, ctx, pressed.button.action, pressed);
     return;
   }
 
@@ -68,9 +70,27 @@ async function runAttachment(routes: RouteTable, ctx: BotContext): Promise<void>
   await routeAttachment(routes, ctx as StaffContext);
 }
 
-async function runAction(routes: RouteTable, ctx: BotContext, action: string): Promise<void> {
+/**
+ * A click, or a number that pressed a button (`pressed`: which one). A numbered press of a button
+ * that submits money or an approval asks once first (confirmCard); its 确认 runs it.
+ */
+async function runAction(routes: RouteTable, ctx: BotContext, action: string, pressed?: { n: number; button: CardButton }): Promise<void> {
   if (!ctx.sender) {
     await ctx.toast(await unknownSenderText(ctx.event));
+    return;
+  }
+  if (action === CONFIRM_ACTION) {
+    const confirmed = confirmedAction(ctx.action?.value ?? {});
+    if (!confirmed) {
+      await ctx.toast('这个按钮已失效，请重新发起。');
+      return;
+    }
+    (ctx as { action?: BotContext['action'] }).action = { ...ctx.action, ...confirmed };
+    await runAction(routes, ctx, confirmed.action);
+    return;
+  }
+  if (action === CANCEL_ACTION) {
+    await ctx.toast('已取消，什么都没有做。');
     return;
   }
   if (action === FORM_SUBMIT_ACTION) {
@@ -98,17 +118,48 @@ async function runAction(routes: RouteTable, ctx: BotContext, action: string): P
     await ctx.toast(refusal(route.allow, '这个操作'));
     return;
   }
+  if (pressed && route.confirm) {
+    const question = await route.confirm(ctx as StaffContext);
+    if (question) {
+      await ctx.reply(confirmCard(pressed.n, pressed.button, question));
+      return;
+    }
+  }
   await runGuarded(route, ctx);
 }
 
-/** "2" answers button 2 of the last text-rendered card in this chat. */
-async function numericAnswer(ctx: BotContext): Promise<CardButton | undefined> {
+/**
+ * "2" presses button 2 of the latest card this person got in this chat (src/core/card-numbers.ts),
+ * only while that card is open — none of its buttons used yet — and recent (CARD_NUMBER_MINUTES).
+ * A card too old or already used is shown again, so its numbers work again: `answered`.
+ */
+async function numericAnswer(ctx: BotContext): Promise<{ n: number; button: CardButton } | 'answered' | undefined> {
   if (ctx.can.clickableButtons) return undefined;
   const m = /^(\d{1,2})$/.exec(stripCommandPrefix(ctx.text));
   if (!m) return undefined;
-  const prompt = await CardPrompt.findById(`${ctx.channel}:${ctx.chat.id}`).lean();
-  if (!prompt || prompt.expiresAt < new Date()) return undefined; // stamped by the outbox with the wall clock
-  return (prompt.buttons as CardButton[])[Number(m[1]) - 1];
+  const prompt = await latestPrompt(ctx.channel, ctx.chat, ctx.event.userId);
+  // the latest card has no buttons: a number presses nothing on an older one
+  if (!prompt?.buttons.length) return undefined;
+  const n = Number(m[1]);
+  const now = ctx.services.now();
+  if (promptClosed(prompt, now, ctx.services.config.cardNumberMinutes, ctx.event.id)) {
+    ctx.log.info({ prompt: prompt._id, sentAt: prompt.at, usedAt: prompt.usedAt }, 'number for a closed card');
+    if (!prompt.card) {
+      await ctx.reply('这张卡片已过期，请重新发送命令。');
+      return 'answered';
+    }
+    await ctx.reply(`这张卡片已过期，没有执行「${n}」。下面重新发一次，请看清再回复数字：`);
+    await ctx.reply(prompt.card);
+    return 'answered';
+  }
+  const button = prompt.buttons[n - 1];
+  if (!button) {
+    const title = prompt.card?.title ? `「${prompt.card.title}」` : '';
+    await ctx.reply(`最近的卡片${title}只有 ${prompt.buttons.length} 个按钮，请回复 1${prompt.buttons.length > 1 ? ` 到 ${prompt.buttons.length}` : ''}。`);
+    return 'answered';
+  }
+  await markUsed(prompt, now, ctx.event.id);
+  return { n, button };
 }
 
 function refusal(allow: Allow, what: string): string {

@@ -42,19 +42,41 @@ export interface FormField {
    * submitted unchanged records what was typed. Omit it when the value already is its display form.
    */
   show?: (value: string, ctx: BotContext) => string | Promise<string>;
+  /**
+   * The most characters an answer may have; a longer one is refused before it is read, with an
+   * error that says the limit and does not quote it. Defaults to ANSWER_MAX_CHARS (a `freeText`
+   * field: its own max).
+   */
+  max?: number;
 }
+
+/**
+ * The longest answer a field takes unless it says otherwise: room for the longest list a form asks
+ * for, and a bound on what an error may quote back or a card show again (a 10,000-character paste
+ * used to come back as a 10 KB card).
+ */
+export const ANSWER_MAX_CHARS = 500;
 
 /** Parsers of free text: their answer is stored as typed (punctuation and width kept), not as folded for matching. */
 const FREE_TEXT = new WeakSet<NonNullable<FormField['parse']>>();
+/** The max of each `freeText` parser. */
+const FREE_TEXT_MAX = new WeakMap<NonNullable<FormField['parse']>, number>();
+
+/** The most characters `field` takes in one answer. */
+export function answerMax(field: FormField): number {
+  return field.max ?? (field.parse && FREE_TEXT_MAX.get(field.parse)) ?? ANSWER_MAX_CHARS;
+}
+
+const tooLong = (label: string, max: number) => `${label}太长了（最多 ${max} 字），请精简后再填。`;
 
 /**
  * A free-text answer of at most `max` characters: what was typed is stored and shown again, with
  * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
  */
 export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
-  const parse = (input: string): FieldResult =>
-    Array.from(input).length > max ? { ok: false, error: `${label}太长了（最多 ${max} 字），请精简后再填。` } : { ok: true, value: input };
+  const parse = (input: string): FieldResult => (Array.from(input).length > max ? { ok: false, error: tooLong(label, max) } : { ok: true, value: input });
   FREE_TEXT.add(parse);
+  FREE_TEXT_MAX.set(parse, max);
   return parse;
 }
 
@@ -76,9 +98,23 @@ function keepsTyped(field: FormField): boolean {
 export async function readAnswer(ctx: BotContext, field: FormField, raw: string): Promise<FieldResult> {
   const text = normalizeText(raw);
   if (!text) return { ok: false, error: `${field.label}不能为空。` };
+  // before any parser: none quotes back or works through an answer of any length
+  const max = answerMax(field);
+  if (Array.from(text).length > max) return { ok: false, error: tooLong(field.label, max) };
   if (field.required && isSkipWord(text)) return { ok: false, error: `${field.label}是必填项，不能跳过。` };
   const res = field.parse ? await field.parse(text, ctx) : { ok: true as const, value: text };
-  return res.ok && keepsTyped(field) ? { ok: true, value: tidyText(raw) } : res;
+  // what was typed is kept only when the parser took the text as it is (跳过 read as no answer stays '')
+  return res.ok && keepsTyped(field) && res.value === text ? { ok: true, value: tidyText(raw) } : res;
+}
+
+/**
+ * What a refused answer shows again in its field for correcting: as typed, cut to the field's
+ * limit (the person sees where it was cut and that it was too long from the error under it).
+ */
+export function typedAgain(field: FormField, typed: string): string {
+  const max = answerMax(field);
+  const chars = Array.from(tidyText(typed));
+  return chars.length > max ? chars.slice(0, max).join('') : chars.join('');
 }
 
 /** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */

@@ -3,7 +3,7 @@ import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import type { Card, CardFormField } from './types.ts';
 import { isNoneWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
-import { readAnswer, showAnswer, type FieldResult, type FormField } from './form-fields.ts';
+import { readAnswer, showAnswer, typedAgain, type FieldResult, type FormField } from './form-fields.ts';
 import { isAllowed, type Allow } from './router.ts';
 import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
 
@@ -226,7 +226,7 @@ export class Forms {
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        typed[field.key] = tidyText(given);
+        typed[field.key] = typedAgain(field, given);
       }
     }
     if (Object.keys(errors).length === 0) {
@@ -382,7 +382,7 @@ export class Forms {
       if (res.ok) values[field.key] = res.value;
       else {
         errors[field.key] = res.error;
-        typed[field.key] = value;
+        typed[field.key] = typedAgain(field, value);
       }
     }
     return { values, errors, typed };

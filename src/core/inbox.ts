@@ -194,7 +194,10 @@ export class Coalescer<T, R> {
     const batch = this.waiting.splice(0, MAX_BATCH);
     try {
       const results = await this.write(batch.map((b) => b.item));
-      batch.forEach((b, i) => (results[i] instanceof Error ? b.done(results[i]) : b.done(undefined, results[i] as R)));
+      for (const [i, b] of batch.entries()) {
+        if (results[i] instanceof Error) b.done(results[i]);
+        else b.done(undefined, results[i] as R);
+      }
     } catch (err) {
       for (const b of batch) b.done(err);
     } finally {

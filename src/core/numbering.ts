@@ -16,7 +16,7 @@ export async function dailyNumber(prefix: string, at: Date, timezone: string): P
  * complaint, a claim or a trip. Any case, dashes optional, the sequence without its leading zeros
  * (ts20261127003, TS-20261127-3 → TS-20261127-003).
  */
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeText = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The record number in `text` and the text without it: `驳回 BX-20261127-001 金额不对` gives
@@ -25,7 +25,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * number or an amount. Another prefix's number is not this one's.
  */
 export function parseRecordNumber(prefix: string, text: string): { number: string; rest: string } | undefined {
-  const p = escape(prefix);
+  const p = escapeText(prefix);
   const alone = new RegExp(`^(?:${p})?-?(\\d{8})-?(\\d{1,4})$`, 'i').exec(text.trim());
   const m = alone ?? new RegExp(`(?<![A-Za-z0-9])${p}-?(\\d{8})-?(\\d{1,4})(?![0-9])`, 'i').exec(text);
   if (!m) return undefined;

@@ -341,6 +341,7 @@ export const ECHO_MAX_CHARS = 20;
  */
 export function echo(text: string, max = ECHO_MAX_CHARS): string {
   const clean = String(text)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, '')
     .replace(/\s+/g, ' ')
     .trim();

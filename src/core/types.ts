@@ -30,6 +30,12 @@ export interface CardButton {
   action: string;
   value?: Record<string, string>;
   style?: 'primary' | 'danger' | 'default';
+  /**
+   * For a button that submits money or an approval: what it will do, naming the number and the
+   * total (「提交 3 项报销，合计 ¥35,283.00？」). Lark asks it in a dialog before the click is sent;
+   * text channels ask their own question when the number is sent (ActionRoute.confirm).
+   */
+  confirm?: string;
 }
 
 export interface CardFormField {
@@ -65,7 +71,7 @@ export interface Card {
    */
   sections?: CardSection[];
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
-  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string };
+  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string; confirm?: string };
   note?: string;
   /**
    * Pictures people sent, by their reference (`Attachment.ref`), sent after the card where the channel
@@ -150,11 +156,21 @@ export interface ChannelCapabilities {
 export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false, dedupesSends: false };
 
 /** Sending limits of a channel; the outbox throttles to them. */
+export interface RateWindow {
+  /** At most this many messages start… */
+  intervalCap: number;
+  /** …in any this many milliseconds. */
+  interval: number;
+}
+
 export interface ChannelLimits {
-  /** Messages per interval for the whole app on this channel. */
-  perApp: { intervalCap: number; interval: number };
-  /** Messages per interval for one chat. */
-  perChat?: { intervalCap: number; interval: number };
+  /**
+   * Messages for the whole app on this channel; with several windows, every one holds (Lark: 50
+   * a second and 1,000 a minute — reaching either is refused).
+   */
+  perApp: RateWindow | readonly RateWindow[];
+  /** Messages for one chat. */
+  perChat?: RateWindow | readonly RateWindow[];
 }
 
 export interface SendOptions {

@@ -45,14 +45,26 @@ const formSessionSchema = new Schema(
 formSessionSchema.index({ expiresAt: 1 });
 export const FormSession = mongoose.model('FormSession', formSessionSchema);
 
-/** The buttons of the last text-rendered card in a chat, answered by sending their number. */
+/**
+ * The last text-rendered card a person got in a chat, answered by sending a button's number
+ * (src/core/card-numbers.ts). `_id` is `channel:chat` for a private chat and for a card sent to a
+ * whole group, `channel:chat:user` for a card a group member got in answer to their message.
+ * The card is kept so that a number sent too late can show it again.
+ */
 const cardPromptSchema = new Schema(
   {
     _id: { type: String, required: true },
     buttons: { type: [Schema.Types.Mixed], default: [] },
+    card: { type: Schema.Types.Mixed, default: null },
+    /** When it was sent (the bot's clock); records written before this field count from expiresAt − 7 days. */
+    at: { type: Date },
+    /** A button of it was pressed by number: the card is no longer open. `usedBy` is that event, so its re-run still counts. */
+    usedAt: { type: Date, default: null },
+    usedBy: { type: String, default: null },
+    /** Housekeeping deletes it after this. */
     expiresAt: { type: Date, required: true },
   },
-  { versionKey: false },
+  { versionKey: false, minimize: false },
 );
 cardPromptSchema.index({ expiresAt: 1 });
 export const CardPrompt = mongoose.model('CardPrompt', cardPromptSchema);

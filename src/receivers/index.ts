@@ -29,7 +29,8 @@ export function receiversFrom(config: Config, log: Logger, consoleIo?: ConsoleIo
   if (config.wechat) out.push(new WechatyReceiver(config.wechat, log));
   if (config.console && consoleIo) {
     if (!config.admins.includes(`console:${CONSOLE_ADMIN}`)) config.admins.push(`console:${CONSOLE_ADMIN}`);
-    out.push(new ConsoleReceiver(consoleIo.input, consoleIo.output, consoleIo.onClose));
+    // alone, the console stands in for everyone's phone: what the bot sends anyone shows there
+    out.push(new ConsoleReceiver(consoleIo.input, consoleIo.output, consoleIo.onClose, { everyone: !config.lark && !config.wechat }));
   }
   return out;
 }

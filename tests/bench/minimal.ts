@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
-import PQueue from 'p-queue';
-import { LARK_LIMITS } from '../../src/receivers/lark/receiver.ts';
+import { LARK_LIMITS } from '../../src/receivers/lark/sending.ts';
+import { Pacer, windowsOf } from '../../src/core/rate-limit.ts';
 import type { Connection } from 'mongoose';
 
 /**
@@ -22,7 +22,7 @@ export class MinimalPipeline {
     const identities = opts.db.collection<{ _id: string }>('identities');
     const client = new lark.Client({ appId: opts.appId, appSecret: opts.appSecret, domain: opts.domain, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error, logger: SILENT });
     // the same send limits as the bot's outbox (LARK_LIMITS), so both meet the platform the same way
-    const sends = new PQueue({ ...LARK_LIMITS.perApp, strict: true });
+    const sends = new Pacer(windowsOf(LARK_LIMITS.perApp));
     const dispatcher = new lark.EventDispatcher({ encryptKey: opts.encryptKey, loggerLevel: lark.LoggerLevel.error, logger: SILENT }).register({
       'im.message.receive_v1': async (data) => {
         try {
@@ -34,7 +34,7 @@ export class MinimalPipeline {
           const who = await identities.findOne({ _id: `lark:${data.sender.sender_id?.open_id}` });
           for (let i = 0; i < 6; i++) {
             try {
-              await sends.add(() =>
+              await sends.run(() =>
                 client.im.message.create({
                   params: { receive_id_type: 'chat_id' },
                   data: { receive_id: data.message.chat_id, msg_type: 'text', content: JSON.stringify({ text: who ? '收到' : '请先绑定' }) },

@@ -27,6 +27,7 @@ beforeEach(async () => {
 const HUGE = `孙${'\u0000队员'.repeat(3334)}`; // 10,003 characters, a third of them NUL
 /** As long as an argument can be within a command's first line (COMMAND_LINE_MAX), a third NUL. */
 const LONG = `孙${'\u0000队员'.repeat(160)}`;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for control characters
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 describe('echoes of user text', () => {

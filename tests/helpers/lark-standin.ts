@@ -6,7 +6,18 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local stand-in for the Lark Open API on 127.0.0.1, answering the calls the bot makes through
  * the real SDK (PLATFORM-NOTES, Lark): the tenant token, send, card PATCH and reply. It records
- * every request with its `content` parsed, and can answer the next send with a 429.
+ * every request with its `content` parsed, and refuses what Lark refuses, with Lark's codes:
+ *
+ * - a card (or `post`) request body over 30 KB, a text one over 150 KB: 400, 230025 (发送消息 /
+ *   更新应用发送的消息卡片, 错误码: "The length of the message content reaches its limit.");
+ * - a `uuid` over 50 characters (发送消息, uuid: "最大长度：50 字符"): 400, 99992402;
+ * - a PATCH of a message this app did not send (230001), of one that is not a card (230001,
+ *   "This message is NOT a card", as go-lark/lark#48 quotes it), of a card without
+ *   `config.update_multi: true` before or after (the PATCH doc: "需在更新前后卡片的 config 属性中，
+ *   均显式声明 update_multi:true"; no dedicated code is documented, 230001 is the parameter error),
+ *   of one sent more than 14 days ago (230031), more than 5 a second on one message (230020);
+ * - with `enforceLimits`, the send limits: 50/s and 1,000/min per app (HTTP 429, 99991400 and
+ *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制).
  */
 
 export interface RecordedRequest {
@@ -30,6 +41,36 @@ export interface RecordedRequest {
 export interface StandinOptions {
   appId: string;
   appSecret: string;
+}
+
+/** Lark's documented limits (see the header), as the stand-in enforces them. */
+export const LARK_LIMITS_DOC = {
+  /** 卡片消息、富文本消息请求体最大不能超过 30 KB. */
+  cardBodyBytes: 30 * 1024,
+  /** 文本消息请求体最大不能超过 150 KB. */
+  textBodyBytes: 150 * 1024,
+  uuidChars: 50,
+  /** 仅支持更新 14 天内发送的消息. */
+  patchWithinMs: 14 * 24 * 3600_000,
+  /** 单条消息更新频控为 5 QPS. */
+  patchesPerMessagePerSecond: 5,
+} as const;
+
+const TOO_LONG = { code: 230025, msg: 'The length of the message content reaches its limit.' };
+const FREQUENCY = { code: 230020, msg: 'This operation triggers the frequency limit.' };
+const APP_FREQUENCY = { code: 99991400, msg: 'request trigger frequency limit' };
+
+interface SentMessage {
+  msgType: string;
+  updateMulti: boolean;
+  at: number;
+  patchedAt: number[];
+}
+
+interface Window {
+  cap: number;
+  ms: number;
+  at: number[];
 }
 
 /** Another Lark service on the same domain (the long-connection endpoint): answers one request. */
@@ -56,8 +97,10 @@ export class LarkStandin {
   private uuids = new Map<string, string>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
   private failNextPatches: { status: number; code: number; msg: string }[] = [];
-  private limits?: { perSecond: number; perChatPerSecond: number };
-  private accepted: { at: number; to: string }[] = [];
+  private limits?: { app: Window[]; chat: { cap: number; ms: number } };
+  private perChat = new Map<string, number[]>();
+  /** Every message this app sent, by id: what a PATCH is checked against. Survives reset(), as Lark's do. */
+  private messages = new Map<string, SentMessage>();
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
   private routes = new Map<string, StandinRoute>();
   /** Answered by GET /open-apis/application/v6/scopes. */
@@ -80,7 +123,8 @@ export class LarkStandin {
         } catch {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
-        const { status, json, headers, messageId, deduplicated } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body);
+        const raw = Buffer.concat(chunks);
+        const { status, json, headers, messageId, deduplicated } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body, raw.length);
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
           try {
@@ -137,15 +181,35 @@ export class LarkStandin {
   }
 
   /**
-   * Enforces Lark's send limits as Lark does: more than `perSecond` sends per app, or
-   * `perChatPerSecond` to one chat, within any second are answered 429 (code 99991400).
+   * Enforces Lark's send limits as Lark does ("请求速率达到任意上限（QPS 或 QPM）都会触发限流"):
+   * more than `perSecond` sends per app within any second, or `perMinute` within any `minuteMs`,
+   * are answered 429 with code 99991400 and `x-ogw-ratelimit-reset` (seconds until the window has
+   * room); more than `perChatPerSecond` to one chat or person within a second are answered 400 with
+   * code 230020. A test may shorten the minute (`minuteMs`) to see that window without waiting one.
    */
-  enforceLimits(perSecond = 50, perChatPerSecond = 5): void {
-    this.limits = { perSecond, perChatPerSecond };
+  enforceLimits(perSecond = 50, perChatPerSecond = 5, perMinute = 1000, minuteMs = 60_000): void {
+    this.limits = {
+      app: [
+        { cap: perSecond, ms: 1000, at: [] },
+        { cap: perMinute, ms: minuteMs, at: [] },
+      ],
+      chat: { cap: perChatPerSecond, ms: 1000 },
+    };
+    this.perChat.clear();
   }
 
-  /** Sends refused with 429 because a limit was exceeded (not the ones asked for with rateLimitNextSend). */
+  /** Sends refused because a limit was exceeded (not the ones asked for with rateLimitNextSend). */
   limitRefusals = 0;
+  /** Of those, the ones refused by the per-app windows (99991400) and by the per-chat one (230020). */
+  appLimitRefusals = 0;
+  chatLimitRefusals = 0;
+
+  /** Makes a message sent by the bot `ms` older, as if it had been sent then (for the 14-day PATCH window). */
+  backdate(messageId: string, ms: number): void {
+    const m = this.messages.get(messageId);
+    if (!m) throw new Error(`lark stand-in: no message ${messageId}`);
+    m.at -= ms;
+  }
 
   /** The next send is refused with this Lark code (HTTP 200 with `code != 0` unless `status` says otherwise). */
   failNextSend(code: number, msg: string, status = 200): void {
@@ -193,13 +257,16 @@ export class LarkStandin {
     this.failNextPatches.push({ status, code, msg });
   }
 
+  /** Forgets the recorded requests and the test's instructions; the messages sent stay (they stay on Lark too). */
   reset(): void {
     this.requests.length = 0;
     this.failNext = [];
     this.failNextPatches = [];
-    this.accepted = [];
     this.limits = undefined;
+    this.perChat.clear();
     this.limitRefusals = 0;
+    this.appLimitRefusals = 0;
+    this.chatLimitRefusals = 0;
   }
 
   /** Polls `check` until it returns something truthy; fails with `what` after `timeoutMs`. */
@@ -218,12 +285,58 @@ export class LarkStandin {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** Why Lark would refuse this PATCH of `id`, or undefined when it would update the card. */
+  private patchRefusal(id: string, content: string, bodyBytes: number): { code: number; msg: string } | undefined {
+    const sent = this.messages.get(id);
+    if (!sent) return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=the message was not sent by this app' };
+    if (sent.msgType !== 'interactive') return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=This message is NOT a card' };
+    if (!sent.updateMulti || !updateMulti(content)) {
+      return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=only a shared card (config.update_multi: true before and after) can be updated' };
+    }
+    const now = Date.now();
+    if (now - sent.at > LARK_LIMITS_DOC.patchWithinMs) {
+      return { code: 230031, msg: 'Message has expired when updating message, ext=Message can only be updated within fourteen days.' };
+    }
+    if (bodyBytes > LARK_LIMITS_DOC.cardBodyBytes) return TOO_LONG;
+    sent.patchedAt = sent.patchedAt.filter((t) => t > now - 1000);
+    if (sent.patchedAt.length >= LARK_LIMITS_DOC.patchesPerMessagePerSecond) return FREQUENCY;
+    sent.patchedAt.push(now);
+    return undefined;
+  }
+
+  /** The refusal for a send over one of the enforced limits, or undefined (and the send is counted). */
+  private overLimit(to: string): { status: number; json: unknown; headers?: Record<string, string> } | undefined {
+    const limits = this.limits!;
+    const now = Date.now();
+    for (const w of limits.app) w.at = w.at.filter((t) => t > now - w.ms);
+    const full = limits.app.filter((w) => w.at.length >= w.cap);
+    if (full.length) {
+      this.limitRefusals++;
+      this.appLimitRefusals++;
+      const resetMs = Math.max(...full.map((w) => w.at[w.at.length - w.cap]! + w.ms - now));
+      const headers = { 'x-ogw-ratelimit-limit': String(full[0]!.cap), 'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))) };
+      return { status: 429, json: APP_FREQUENCY, headers };
+    }
+    const chat = (this.perChat.get(to) ?? []).filter((t) => t > now - limits.chat.ms);
+    if (chat.length >= limits.chat.cap) {
+      this.perChat.set(to, chat);
+      this.limitRefusals++;
+      this.chatLimitRefusals++;
+      return { status: 400, json: FREQUENCY };
+    }
+    chat.push(now);
+    this.perChat.set(to, chat);
+    for (const w of limits.app) w.at.push(now);
+    return undefined;
+  }
+
   private answer(
     method: string,
     path: string,
     query: URLSearchParams,
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
+    bodyBytes: number,
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
     const route = this.routes.get(`${method} ${path}`);
     if (route) return route(body, headers);
@@ -265,23 +378,22 @@ export class LarkStandin {
       if (typeof body.content !== 'string' || typeof body.msg_type !== 'string') {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: content/msg_type' } };
       }
+      if (typeof body.uuid === 'string' && Array.from(body.uuid).length > LARK_LIMITS_DOC.uuidChars) {
+        return { status: 400, json: { code: 99992402, msg: `field validation failed: uuid is longer than ${LARK_LIMITS_DOC.uuidChars} characters` } };
+      }
+      if (bodyBytes > maxBodyBytes(body.msg_type)) return { status: 400, json: TOO_LONG };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
       const earlier = uuid && this.uuids.get(uuid);
       if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
       const failure = this.failNext.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
       if (this.limits) {
-        const now = Date.now();
-        const to = String(body.receive_id ?? '');
-        this.accepted = this.accepted.filter((a) => a.at > now - 1000);
-        if (this.accepted.length >= this.limits.perSecond || this.accepted.filter((a) => a.to === to).length >= this.limits.perChatPerSecond) {
-          this.limitRefusals++;
-          return { status: 429, json: { code: 99991400, msg: 'request trigger frequency limit' }, headers: { 'x-ogw-ratelimit-reset': '1' } };
-        }
-        this.accepted.push({ at: now, to });
+        const refused = this.overLimit(String(body.receive_id ?? ''));
+        if (refused) return refused;
       }
       const messageId = `om_standin_${++this.seq}`;
       if (uuid) this.uuids.set(uuid, messageId);
+      this.messages.set(messageId, { msgType: body.msg_type, updateMulti: updateMulti(body.content), at: Date.now(), patchedAt: [] });
       return {
         status: 200,
         messageId,
@@ -302,9 +414,24 @@ export class LarkStandin {
       if (typeof body.content !== 'string') return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
       const failure = this.failNextPatches.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, messageId: id };
+      const refusal = this.patchRefusal(id, body.content, bodyBytes);
+      if (refusal) return { status: 400, json: refusal, messageId: id };
       return { status: 200, json: { code: 0, msg: 'success', data: {} }, messageId: id };
     }
     return { status: 404, json: { code: 404, msg: 'not found' } };
+  }
+}
+
+function maxBodyBytes(msgType: unknown): number {
+  return msgType === 'text' ? LARK_LIMITS_DOC.textBodyBytes : LARK_LIMITS_DOC.cardBodyBytes;
+}
+
+/** Whether a card's JSON declares `config.update_multi: true` (a shared card, which PATCH may update). */
+function updateMulti(content: string): boolean {
+  try {
+    return (JSON.parse(content) as { config?: { update_multi?: unknown } }).config?.update_multi === true;
+  } catch {
+    return false;
   }
 }
 
@@ -411,6 +538,26 @@ export function larkRequest(payload: unknown, encryptKey: string, opts: { sign?:
 }
 
 /** The first callback button in a rendered Lark card whose value has this action. */
+/** The button element (JSON 2.0) whose callback carries `action`, e.g. to read its `confirm` dialog. */
+export function findButton(card: Record<string, unknown>, action: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    if (n.tag === 'button' && Array.isArray(n.behaviors) && (n.behaviors as { value?: { action?: unknown } }[]).some((b) => b.value?.action === action)) {
+      found = n;
+      return;
+    }
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return found;
+}
+
 export function findButtonValue(card: Record<string, unknown>, action: string): Record<string, unknown> | undefined {
   let found: Record<string, unknown> | undefined;
   const walk = (node: unknown): void => {
@@ -471,11 +618,93 @@ function formElements(card: Record<string, unknown>): Record<string, unknown>[] 
   const found: Record<string, unknown>[] = [];
   const walk = (node: unknown): void => {
     if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     const n = node as Record<string, unknown>;
     if (typeof n.tag === 'string') found.push(n);
     Object.values(n).forEach(walk);
   };
   walk(card);
   return found;
+}
+
+// ─────────────────────────────────────────────────────────────────────────────
+// A card as a person sees it in Lark: what the text says once Lark has rendered it, so a test can
+// check what a person reads, not the JSON that was sent.
+// ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A JSON 2.0 card rendered to the text a person reads, one line per line: the header title, each
+ * markdown element rendered as Lark renders it (see `renderMarkdown`), plain text as it is, inputs
+ * as `label: [value]`, lists to tick as `label: [ticked…]`, buttons as `[text]`.
+ */
+export function renderedText(card: Record<string, unknown>): string {
+  const out: string[] = [];
+  const plain = (t: unknown): string => String((t as { content?: unknown } | undefined)?.content ?? '');
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const child of node) walk(child);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    switch (n.tag) {
+      case 'markdown':
+        out.push(...renderMarkdown(String(n.content ?? '')).split('\n'));
+        return;
+      case 'plain_text':
+        out.push(String(n.content ?? ''));
+        return;
+      case 'input':
+        out.push(`${plain(n.label)}: [${String(n.default_value ?? '')}]`);
+        return;
+      case 'multi_select_static': {
+        const ticked = new Set((n.selected_values as string[] | undefined) ?? []);
+        const labels = ((n.options as { text: unknown; value: string }[] | undefined) ?? []).filter((o) => ticked.has(o.value)).map((o) => plain(o.text));
+        out.push(`${plain(n.placeholder)}: [${labels.join('、')}]`);
+        return;
+      }
+      case 'button':
+        out.push(`[${plain(n.text)}]`);
+        return;
+      case 'collapsible_panel':
+        walk((n.header as { title?: unknown } | undefined)?.title);
+        walk(n.elements);
+        return;
+      default:
+        for (const key of ['header', 'title', 'body', 'elements', 'columns']) if (key in n) walk(n[key]);
+    }
+  };
+  walk(card.header);
+  walk(card.body);
+  return out.join('\n');
+}
+
+const ENTITIES: Record<string, string> = { nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003', lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", sim: '∼' };
+
+/**
+ * Card markdown as Lark shows it: tags it knows (`<font>`, `<text_tag>`, `<a>`, `<link>`, `<at>`,
+ * `<br>`) give their text, `**bold**`, `*italic*`, `~~struck~~`, `` `code` `` and `[text](url)`
+ * their text, and HTML entities (`&#42;`, `&lt;`…) the character, decoded last, so an escaped
+ * character never becomes markup. A backslash is shown as it is: Lark's rich-text docs escape
+ * special characters with HTML entities, not backslashes ("需要对特殊字符进行 HTML 转义，才可正常展示"),
+ * so a card that relied on backslashes shows them.
+ */
+export function renderMarkdown(md: string): string {
+  return md
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<at\b[^>]*\bid=['"]?([^'" >]+)['"]?[^>]*><\/at>/gi, '@$1')
+    .replace(/<(font|text_tag|a|link)\b[^>]*>([\s\S]*?)<\/\1>/gi, '$2')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '$1')
+    .replace(/__(?=\S)([\s\S]*?\S)__/g, '$1')
+    .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
+    .replace(/\*([^\s*](?:[^*\n]*?[^\s*])?)\*/g, '$1')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      return ENTITIES[e.toLowerCase()] ?? m;
+    });
 }

@@ -16,7 +16,7 @@ useDatabase('complaints_lark');
 const say = (openId: string, text: string) => lark.say(openId, text);
 const click: LarkBot['click'] = (...args) => lark.click(...args);
 
-const IDS = { kefu: 'ou_kefu', kefu2: 'ou_kefu2', renfang: 'ou_renfang', duizhang: 'ou_duizhang' } as const;
+const IDS = { kefu: 'ou_kefu', kefu2: 'ou_kefu2', renfang: 'ou_renfang', duizhang: 'ou_duizhang', dongshi: 'ou_dongshi' } as const;
 
 let lark: LarkBot;
 let standin: LarkStandin;
@@ -30,7 +30,7 @@ afterAll(() => lark?.close());
 beforeEach(async () => {
   await clearCollections();
   standin.reset();
-  await seedPeople('lark', IDS, ['kefu', 'kefu2', 'renfang', 'duizhang']);
+  await seedPeople('lark', IDS, ['kefu', 'kefu2', 'renfang', 'duizhang', 'dongshi']);
 });
 
 const goodForm = {
@@ -179,6 +179,9 @@ describe('§3.1.9 on Lark: the 告知结果 card', () => {
     await submitCard(IDS.renfang, `调查 ${id}`, { cause: '疲劳', guards: '无', teamLeader: '无', measures: '调整排班' });
     await submitCard(IDS.kefu, `处理投诉 ${id}`, { reasonable: '合理', handling: '更换队员', responsibility: '队员', plan: '队长查岗', deductionAmount: '500', deductionMonth: '2026-11' });
     expect((await Complaint.findById(id).lean())!.status).toBe('decided');
+    // §4.4: the deduction accepted is the chairman's to confirm before the client is told (#20)
+    await say(IDS.dongshi, `核准处理 ${id}`);
+    expect((await Complaint.findById(id).lean())!.approval).toMatchObject({ status: 'approved' });
 
     const { form, submit, toast } = await submitCard(IDS.kefu, `告知结果 ${id}`, { content: '已更换队员', via: '电话', toldOn: '2020-01-01' });
     expect(toast).toContain('红字');

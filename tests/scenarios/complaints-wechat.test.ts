@@ -87,6 +87,8 @@ describe('the whole flow over WeChat: guided form, text cards, follow-up plan', 
     expect(id, registered).toBe('TS-20261127-001');
     // private chat with 客服部: the number in full
     expect(registered).toContain('13712345678');
+    // §4.2: the client is told it is being handled, or the case cannot close (#20)
+    expect(await talk(kefu, `已告知 ${id}`)).toMatch(/已告知客户|已记录/);
 
     // 人防部 got the card as text with numbered buttons
     const card = await waitFor(() => wx.deliveredTo(renfang.id).find((t) => t.includes(`新投诉待调查：${id}`)), 'the card to 人防部');

@@ -82,6 +82,8 @@ describe('§3.3.3 the roll call over WeChat', () => {
     await waitFor(() => wx.deliveredTo(contacts.liu.id).find((t) => t.includes('查房：城北宿舍')), 'the roll call');
     // at 22:01: §3.3.3 counts who is in at 22:00, an answer before it is only a 预报 and is chased too (curfew.test.ts)
     clock = sh('22:01');
+    // the card is 16 minutes old (CARD_NUMBER_MINUTES 10): it comes again, and its 1 then counts (#21)
+    expect(await talk(contacts.liu, '1')).toContain('这张卡片已过期');
     expect(await talk(contacts.liu, '1')).toContain('已上报：城北宿舍');
     clock = sh('22:15');
     expect((await eveningStep(bot.services, clock)).reminded).toEqual(['城南宿舍']);

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { type LarkStandin, findButtonValue } from '../helpers/lark-standin.ts';
+import { type LarkStandin, findButton, findButtonValue } from '../helpers/lark-standin.ts';
 import { seedPeople } from '../helpers/reimbursement-people.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 
@@ -110,6 +110,26 @@ describe('submitting on Lark form cards', () => {
     expect(JSON.stringify(special.card)).toContain('需董事长批示');
     await click(OU.chen, special.messageId, special.approve!);
     await approvalCardOf(OU.chen, '董事长批准', no);
+  });
+});
+
+describe('one confirmation before money moves (#21)', () => {
+  it('asks before 提交报销 and 批准 in a Lark dialog that names the items, the claim number and the total', async () => {
+    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    const draft = await cardWith(p2p(OU.zhang), 'reimburse.submit');
+    expect(findButton(draft.card, 'reimburse.submit')?.confirm).toEqual({
+      title: { tag: 'plain_text', content: '确认提交报销？' },
+      text: { tag: 'plain_text', content: '1 项明细，合计 ¥6.00，提交后送综合部审核。' },
+    });
+    // 继续添加 and 放弃 move no money: no dialog
+    expect(findButton(draft.card, 'reimburse.addItem')?.confirm).toBeUndefined();
+    const no = await submitDraft(OU.zhang);
+    const review = await approvalCardOf(OU.wang, '综合部审核', no);
+    expect(findButton(review.card, 'reimburse.approve')?.confirm).toEqual({
+      title: { tag: 'plain_text', content: '确认批准？' },
+      text: { tag: 'plain_text', content: `报销单 ${no}「综合部审核」：张三，合计 ¥6.00（1 项）。` },
+    });
+    expect(findButton(review.card, 'reimburse.rejectAsk')?.confirm).toBeUndefined();
   });
 });
 

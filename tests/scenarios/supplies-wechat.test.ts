@@ -91,7 +91,10 @@ describe('supplies on WeChat', () => {
     expect(card).toContain('[1] 批准');
     expect(await received(office, '物资管理月报：万达广场 2026-11')).toContain('短缺 2台');
 
+    // the number asks once, naming the request (#21); 1 确认 approves, and confirming again changes nothing
+    expect(await talk(office, '1')).toContain('确认批准申领 WZ-20261125-001');
     expect(await talk(office, '1')).toContain('已批准 WZ-20261125-001');
+    expect(await talk(office, '1')).toContain('这张卡片已过期');
     expect(await talk(office, '1')).toMatch(/已由 赵综合 于 .* 批准，无需重复操作/);
     expect(await talk(office2, '批准申领 WZ-20261125-001')).toMatch(/已由 赵综合 于 .* 批准/);
     expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'approved', version: 1 });

@@ -192,7 +192,7 @@ describe('pictures', () => {
     const id = wx.say(wx.people.stranger, '', { type: types.Message.Image });
     await waitProcessed(`wechat:${id}`);
     const rec = await InboundEvent.findById(`wechat:${id}`).lean();
-    expect((rec?.event as { attachments?: unknown }).attachments).toEqual([{ kind: 'image', ref: `wechat:${id}` }]);
+    expect((rec?.event as { attachments?: unknown } | undefined)?.attachments).toEqual([{ kind: 'image', ref: `wechat:${id}` }]);
     expect(wx.deliveredTo(wx.people.stranger.id).at(-1)).toBe(HOW_TO_BIND);
   });
 });

@@ -16,7 +16,7 @@ const t0 = new Date('2026-11-27T02:00:00Z');
 let clock = t0;
 const H = 3600_000;
 const config = testConfig({ COMPLAINT_LIMIT_HOURS_GENERAL: '72', COMPLAINT_REMIND_BEFORE_HOURS: '6', COMPLAINT_FOLLOWUP_DAYS: '7' });
-const after = (hours: number) => new Date(t0.getTime() + hours * H);
+const hoursIn = (hours: number) => new Date(t0.getTime() + hours * H);
 
 beforeAll(async () => {
   ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
@@ -30,10 +30,12 @@ beforeEach(async () => {
 
 const inbox = (who: string, from: number) => chat.privately(who, from);
 
+/** A case registered by 客服部, the client told at once (§4.2): its checks are the time limit's and the follow-ups'. */
 async function register(): Promise<string> {
   const replies = await chat.say('kefu', `登记投诉\n${registrationLines()}`);
   const id = NUMBER_RE.exec(replies.join('\n'))?.[0];
   expect(id, replies.join('\n')).toBeDefined();
+  await chat.say('kefu', `已告知 ${id}`);
   return id!;
 }
 
@@ -46,11 +48,11 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
   it('reminds before the limit and escalates an overdue case exactly once, however many sweeps run', async () => {
     const id = await register();
     const start = chat.sent.length;
-    expect((await sweepAt(after(66.5))).reminded).toEqual([id]);
-    expect((await sweepAt(after(72.5))).escalated).toEqual([id]);
+    expect((await sweepAt(hoursIn(66.5))).reminded).toEqual([id]);
+    expect((await sweepAt(hoursIn(72.5))).escalated).toEqual([id]);
     for (const h of [72.5, 72.6, 73, 80, 200]) {
-      const r = await sweepAt(after(h));
-      expect(r).toEqual({ reminded: [], escalated: [], followUps: [] });
+      const r = await sweepAt(hoursIn(h));
+      expect(r).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
     }
     const c = (await Complaint.findById(id).lean())!;
     expect(c.history.filter((e) => e.action === '逾期上报')).toHaveLength(1);
@@ -68,7 +70,7 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     const told = (await Complaint.findById(id).lean())!;
     expect(told.status).toBe('following_up');
     // the registration's key (reminder at 66 h) is still there, the case no longer due then
-    expect(await sweepAt(after(67))).toEqual({ reminded: [], escalated: [], followUps: [] });
+    expect(await sweepAt(hoursIn(67))).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
     expect((await Complaint.findById(id).lean())!.version).toBe(told.version);
     expect((await sweepAt(new Date(told.nextCheckAt!.getTime() + 60_000))).followUps).toEqual([id]);
   });
@@ -77,28 +79,29 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     await sweepAt(t0);
     const id = await register();
     const start = chat.sent.length;
+    const version = (await Complaint.findById(id).lean())!.version;
     // a change to "check at +1 h" that wrote its key and died before writing the case
-    await complaintDue.add(id, after(1), clock);
-    expect(await sweepAt(after(1.1))).toEqual({ reminded: [], escalated: [], followUps: [] });
-    expect((await Complaint.findById(id).lean())!.version).toBe(0);
+    await complaintDue.add(id, hoursIn(1), clock);
+    expect(await sweepAt(hoursIn(1.1))).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
+    expect((await Complaint.findById(id).lean())!.version).toBe(version);
     expect(chat.sent.length).toBe(start);
     // the case's own key still brings the reminder at its time, once
-    expect((await sweepAt(after(66.5))).reminded).toEqual([id]);
-    expect((await sweepAt(after(66.6))).reminded).toEqual([]);
+    expect((await sweepAt(hoursIn(66.5))).reminded).toEqual([id]);
+    expect((await sweepAt(hoursIn(66.6))).reminded).toEqual([]);
   });
 
   it('takes cases stored before the keys existed: by itself on a first sweep, and through the backfill', async () => {
     const first = await register();
     await DueChunk.deleteMany({});
-    expect((await sweepAt(after(72.5))).escalated).toEqual([first]);
+    expect((await sweepAt(hoursIn(72.5))).escalated).toEqual([first]);
 
-    clock = after(80);
+    clock = hoursIn(80);
     const second = await register();
     await DueChunk.deleteMany({});
     // the sweep already has a position: without the key it does not see the case (no scan)
-    expect((await sweepAt(after(160))).escalated).toEqual([]);
+    expect((await sweepAt(hoursIn(160))).escalated).toEqual([]);
     await backfillComplaintKeys(bot.services);
-    expect((await sweepAt(after(160))).escalated).toEqual([second]);
-    expect((await sweepAt(after(161))).escalated).toEqual([]);
+    expect((await sweepAt(hoursIn(160))).escalated).toEqual([second]);
+    expect((await sweepAt(hoursIn(161))).escalated).toEqual([]);
   });
 });

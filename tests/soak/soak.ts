@@ -50,7 +50,10 @@ const KINDS = [
 const TOTAL_WEIGHT = KINDS.reduce((n, k) => n + k.weight, 0);
 function pickKind(): (typeof KINDS)[number] {
   let r = random() * TOTAL_WEIGHT;
-  for (const k of KINDS) if ((r -= k.weight) < 0) return k;
+  for (const k of KINDS) {
+    r -= k.weight;
+    if (r < 0) return k;
+  }
   return KINDS[0];
 }
 

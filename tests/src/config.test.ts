@@ -60,6 +60,13 @@ describe('loadConfig', () => {
     [{ COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '100' }, 'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION'],
     [{ CLIENT_DAILY_AT: '8点半' }, 'CLIENT_DAILY_AT'],
     [{ CLIENT_CALL_DAYS_CURRENT: '-1' }, 'CLIENT_CALL_DAYS_CURRENT'],
+    // I.2.5 / I.2.7: a 现有 client is always called and visited
+    [{ CLIENT_CALL_DAYS_CURRENT: '0' }, 'CLIENT_CALL_DAYS_CURRENT'],
+    [{ CLIENT_VISIT_DAYS_CURRENT: '0' }, 'CLIENT_VISIT_DAYS_CURRENT'],
+    // §4.2 comes before any result is due
+    [{ COMPLAINT_ACK_REMIND_HOURS: '24' }, 'COMPLAINT_ACK_REMIND_HOURS'],
+    [{ COMPLAINT_REPORT_WEEKDAY: '0' }, 'COMPLAINT_REPORT_WEEKDAY'],
+    [{ VEHICLE_INSPECTION_LATE_MONTHS: '0' }, 'VEHICLE_INSPECTION_LATE_MONTHS'],
   ])('stops on a bad value and names the variable: %j', (env, variable) => {
     const found = problems(env as Record<string, string>);
     expect(found.join('\n')).toContain(variable);

@@ -55,6 +55,7 @@ describe('npm start', () => {
       ':photo 收据.jpg',
       ':group 一队',
       '人员列表',
+      ':time 22:00',
     ]);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain('控制台已就绪');
@@ -65,6 +66,8 @@ describe('npm start', () => {
     expect(first.out).toContain('收到照片，但你还没有填写报销明细');
     // 周八 is not an admin: the staff list is refused, in a group as anywhere
     expect(first.out).toContain('你没有权限使用「人员列表」');
+    // the roll call can be tried during the day: the console moves the bot's clock and runs what is due
+    expect(first.out).toMatch(/机器人时间拨到 \d{4}-\d{2}-\d{2} 22:00/);
 
     const second = await runBot(env, [':group 一队', '人员列表']);
     expect(second.code, second.err).toBe(0);

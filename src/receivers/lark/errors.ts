@@ -2,9 +2,19 @@ import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../logger.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
 
-/** Open API code for "too many requests" (PLATFORM-NOTES: 429 + code 99991400). */
+/** Open API code for "too many requests" for the app (频控策略: HTTP 429, or 400 on older APIs). */
 export const RATE_LIMIT_CODE = 99991400;
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
+
+/**
+ * Every code Lark answers a frequency limit with, each meaning "wait and send again" (never "give
+ * up"): 99991400, the app's limit of an API (频控策略, "request trigger frequency limit", with
+ * `x-ogw-ratelimit-reset`); 230020, "This operation triggers the frequency limit." — the 5 QPS to
+ * one person or one group of 发送消息, and the 5 QPS on one message of 更新应用发送的消息卡片, both
+ * answered HTTP 400 without a reset header; 11232, the throttling 频控策略 says comes "因系统压力"
+ * (at busy times such as 10:00 or 17:30).
+ */
+export const FREQUENCY_LIMIT_CODES: ReadonlySet<number> = new Set([RATE_LIMIT_CODE, 230020, 11232]);
 
 // ─────────────────────────────────────────────────────────────────────────────
 // Outgoing errors: never let an axios error (which carries the bearer token and the request body)
@@ -47,11 +57,11 @@ export function rateLimitWaitMs(resetHeader: string | undefined): number {
 
 export function asApiError(operation: string, err: unknown): Error {
   const e = err as AxiosLike;
-  if (e?.response?.status === 429) {
-    return new RateLimitedError(rateLimitWaitMs(header(e.response, 'x-ogw-ratelimit-reset')), `lark ${operation}: rate limited (429)`);
-  }
   const body = (e?.response?.data ?? {}) as { code?: unknown; msg?: unknown };
-  if (body.code === RATE_LIMIT_CODE) return new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited`);
+  if (e?.response?.status === 429 || (typeof body.code === 'number' && FREQUENCY_LIMIT_CODES.has(body.code))) {
+    const code = typeof body.code === 'number' ? ` code ${body.code}` : '';
+    return new RateLimitedError(rateLimitWaitMs(header(e.response, 'x-ogw-ratelimit-reset')), `lark ${operation}: rate limited (HTTP ${e.response?.status}${code})`);
+  }
   if (e?.response) {
     return new LarkApiError(operation, e.response.status, typeof body.code === 'number' ? body.code : undefined, typeof body.msg === 'string' ? body.msg : undefined);
   }

@@ -5,5 +5,6 @@ export * from './errors.ts';
 export * from './long-connection.ts';
 export * from './payload.ts';
 export * from './receiver.ts';
+export * from './sending.ts';
 export * from './webhook.ts';
 export * from './shape.ts';

@@ -4,10 +4,12 @@ import type { Config } from '../../config.ts';
 import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { Card, ChannelCapabilities, ChannelLimits, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
+import type { Card, ChannelCapabilities, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
 import { forwardPictures } from './pictures.ts';
 import { renderLarkCard } from './card.ts';
-import { DEFAULT_RATE_LIMIT_WAIT_MS, LarkApiError, RATE_LIMIT_CODE, asApiError, sdkLogger } from './errors.ts';
+import { CardTooLargeError, LARK_CARD_MAX_BYTES, bodyBytes, messageParts, sendParts } from './sending.ts';
+import { DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, asApiError, sdkLogger } from './errors.ts';
+import { LARK_LIMITS } from './sending.ts';
 import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
 import { cardPayloadProblem, payloadProblem } from './shape.ts';
 import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
@@ -15,15 +17,6 @@ import { longConnection, type LarkTuning } from './long-connection.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
 export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true, dedupesSends: true };
-
-/**
- * Lark's limits (PLATFORM-NOTES): 50 messages/s per app and 5/s per chat. The platform counts
- * arrivals, which jitter after we send: with 50 per 1.1 s a 300-dorm roll call drew 8 429s in 609
- * sends, because a window lets its sends go out in a burst. One send every 21 ms (47.6/s) spread
- * them evenly and drew none, but made a reply wait up to 21 ms behind any other send, even at low
- * load. 4 per any 84 ms keeps the same bound (at most 48 in any second) with bursts of 4 at most.
- */
-export const LARK_LIMITS: ChannelLimits = { perApp: { intervalCap: 4, interval: 84 }, perChat: { intervalCap: 5, interval: 1100 } };
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
@@ -198,28 +191,37 @@ export class LarkReceiver implements Receiver {
 
   // ── outgoing ──
 
-  /** `uuid`: Lark sends one message per uuid within an hour, so a reply re-sent after a crash arrives once. */
+  /** `uuid`: one message per uuid within an hour (a re-sent reply arrives once); too big for one request, it goes in parts. */
   private async send(target: Target, message: Outgoing, uuid?: string): Promise<SentRef> {
     const [receiveIdType, receiveId] = 'chatId' in target ? (['chat_id', target.chatId] as const) : (['open_id', target.userId] as const);
-    const [msgType, content] =
-      typeof message === 'string'
-        ? ['text', JSON.stringify({ text: message })]
-        : ['interactive', JSON.stringify(renderLarkCard(message))];
-    const res = await this.call('send', () =>
-      this.client.im.message.create({
-        params: { receive_id_type: receiveIdType },
-        data: { receive_id: receiveId, msg_type: msgType, content, ...(uuid ? { uuid } : {}) },
-      }),
-    );
+    const data = (msgType: string, content: string, part?: number) => ({
+      receive_id: receiveId,
+      msg_type: msgType,
+      content,
+      ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
+    });
+    const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
+    if (parts.length > 1) this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
+    const messageId = await sendParts(parts, async (part, i) => {
+      const res = await this.call('send', () =>
+        this.client.im.message.create({
+          params: { receive_id_type: receiveIdType },
+          data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
+        }),
+      );
+      return res.data?.message_id;
+    });
     // a card's pictures follow it, each picture's own message forwarded (pictures.ts)
     if (typeof message !== 'string') await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], { receiveIdType, receiveId, uuid });
-    return { channel: 'lark', messageId: res.data?.message_id };
+    return { channel: 'lark', messageId };
   }
 
+  /** A card too big for one update is refused here (one message cannot become several): the outbox sends it anew. */
   private async updateCard(messageId: string, card: Card): Promise<void> {
-    await this.call('card update', () =>
-      this.client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(renderLarkCard(card)) } }),
-    );
+    const content = JSON.stringify(renderLarkCard(card));
+    const bytes = bodyBytes({ content });
+    if (bytes > LARK_CARD_MAX_BYTES) throw new CardTooLargeError(card.title, bytes);
+    await this.call('card update', () => this.client.im.message.patch({ path: { message_id: messageId }, data: { content } }));
   }
 
   /** A 200 with `code != 0` is returned by the SDK, not thrown: both become errors here. */
@@ -231,7 +233,7 @@ export class LarkReceiver implements Receiver {
       throw asApiError(operation, err);
     }
     if (res?.code === 0) return res;
-    if (res?.code === RATE_LIMIT_CODE) throw new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited`);
+    if (res?.code !== undefined && FREQUENCY_LIMIT_CODES.has(res.code)) throw new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited (code ${res.code})`);
     throw new LarkApiError(operation, 200, res?.code, res?.msg);
   }
 

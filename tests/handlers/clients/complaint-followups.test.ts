@@ -33,10 +33,11 @@ beforeEach(async () => {
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
 const inbox = (who: string, from: number) => chat.privately(who, from).join('\n');
 
-/** A complaint of 万达物业 told its result, its improvement confirmed 有效: one follow-up away from closing. */
+/** A complaint of 万达物业 (the client told it is handled, §4.2) told its result, its improvement confirmed 有效: one follow-up away from closing. */
 async function awaitingFollowUp(): Promise<string> {
   const id = NUMBER_RE.exec(await say('kefu', `登记投诉\n${registrationLines()}`))?.[0];
   expect(id).toBeDefined();
+  await say('kefu', `已告知 ${id}`);
   await say('renfang', `调查 ${id}\n发生原因: 队员疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`);
   await say('kefu', `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换队员\n责任归属: 队员张三\n改善方案: 队长查岗`);
   await say('kefu', `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`);

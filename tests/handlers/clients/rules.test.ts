@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
+  cadenceProblem,
   cadenceFor,
   changeText,
   dailyCron,
@@ -105,8 +106,20 @@ describe('I.2.7 cadence per status with a per-client override', () => {
     expect(cadenceFor(client(), defaults)).toEqual({ callDays: 30, visitDays: 90 });
     expect(cadenceFor(client({ status: 'potential' }), defaults)).toEqual({ callDays: 60, visitDays: 0 });
     expect(cadenceFor(client({ callDays: 7 }), defaults)).toEqual({ callDays: 7, visitDays: 90 });
-    expect(cadenceFor(client({ visitDays: 0 }), defaults)).toEqual({ callDays: 30, visitDays: 0 });
+    expect(cadenceFor(client({ status: 'potential', visitDays: 90 }), defaults)).toEqual({ callDays: 60, visitDays: 90 });
+    expect(cadenceFor(client({ status: 'potential', callDays: 0 }), defaults)).toEqual({ callDays: 0, visitDays: 0 });
     expect(cadenceFor(client({ status: 'lost', callDays: 7 }), defaults)).toEqual({ callDays: 0, visitDays: 0 });
+  });
+  it('never ends the follow-ups of a 现有 client: a stored 不需要 counts as the default (I.2.5, I.2.7)', () => {
+    expect(cadenceFor(client({ visitDays: 0 }), defaults)).toEqual({ callDays: 30, visitDays: 90 });
+    expect(cadenceFor(client({ callDays: 0, visitDays: 0 }), defaults)).toEqual({ callDays: 30, visitDays: 90 });
+  });
+  it('refuses 不需要 for a 现有 client, naming the field, and allows it for a potential one (I.2.5, I.2.7)', () => {
+    expect(cadenceProblem({ status: 'current', callDays: 0 })).toMatchObject({ field: 'callDays', error: expect.stringContaining('电话回访周期不能是「不需要」') });
+    expect(cadenceProblem({ status: 'current', callDays: 30, visitDays: 0 })).toMatchObject({ field: 'visitDays' });
+    expect(cadenceProblem({ status: 'current', callDays: null, visitDays: 365 })).toBeUndefined();
+    expect(cadenceProblem({ status: 'potential', callDays: 0, visitDays: 0 })).toBeUndefined();
+    expect(cadenceProblem({ status: 'lost', callDays: 0 })).toBeUndefined();
   });
   it.each([
     ['30', 30],

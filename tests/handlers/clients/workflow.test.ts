@@ -101,6 +101,8 @@ describe('I.2.9 a former client is archived, not deleted; lists by status', () =
     await say('kefu', WANDA);
     await say('kefu', '添加客户\n客户名称: 滨江新苑\n状态: 潜在\n负责人: 我\n地址: 跳过\n电话: 跳过\n联系人: 跳过\n驻点: 跳过\n电话回访周期: 跳过\n拜访周期: 跳过\n备注: 跳过');
     expect(await say('kefu', '客户列表 潜在')).toMatch(/共 1 个[\s\S]*滨江新苑｜潜在｜王客服/);
+    // 跳过 is no answer: nothing is stored as the address or the note (it once stored 「跳过」 itself)
+    expect(await Client.findOne({ name: '滨江新苑' }).lean()).toMatchObject({ address: '', notes: '' });
     expect(await say('kefu', '客户流失 万达物业 合同到期未续签')).toContain('归档为已流失');
     expect(await say('kefu', '客户列表')).not.toContain('万达物业');
     expect(await say('kefu', '客户列表 已流失')).toContain('万达物业｜已流失');

@@ -54,8 +54,8 @@ describe('category downgrade (Ch.10 III §2, §3.1.3, §4.1)', () => {
     const start = chat.sent.length;
     const id = await register('duizhang', '非正当理由');
     let c = await load(id);
-    // §4.1 only customer service accepts: no clock, nobody investigates yet
-    expect(c).toMatchObject({ status: 'unconfirmed', category: 'unjustified', registeredBy: { name: '陈队长' }, nextCheckAt: null });
+    // §4.1 only customer service accepts: no clock, nobody investigates yet; only §4.2's 已告知 reminder is due
+    expect(c).toMatchObject({ status: 'unconfirmed', category: 'unjustified', registeredBy: { name: '陈队长' }, nextCheckAt: new Date(clock.getTime() + 2 * H) });
     const toKefu = inbox('kefu', start);
     expect(toKefu).toContain(`新投诉待确认受理：${id}`);
     expect(toKefu).toMatch(/确认受理[\s\S]*改为扣服务费/);
@@ -178,6 +178,8 @@ describe('deciding one\'s own case (#20): named responsible in a complaint', () 
   it('someone named responsible in an earlier round stays out of the reopened case: a 人防部 member cannot investigate it', async () => {
     await Staff.updateOne({ _id: ids.renfang }, { $set: { roles: ['guard_ops', 'team_leader'] } });
     const id = await register('kefu', '一般性');
+    // §4.2: told at once, so the case can close (#20)
+    await say('kefu', `已告知 ${id}`);
     await say('renfang', `调查 ${id}\n发生原因: 查岗不到位\n责任队员: 无\n责任队长: 刘人防\n改善对策: 每晚查岗`);
     await say('kefu', `处理投诉 ${id}\n是否合理: 合理\n处理方式: 批评教育\n责任归属: 队长\n改善方案: 查岗`);
     await say('kefu', `告知结果 ${id}\n告知内容: 已处理\n告知方式: 电话\n告知日期: 今天`);

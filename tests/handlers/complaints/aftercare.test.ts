@@ -38,9 +38,10 @@ async function register(extra = ''): Promise<string> {
   return id!;
 }
 
-/** Registered, investigated (张三 and 陈队长 responsible), decided and the result told: following up. */
+/** Registered, the client told it is handled (§4.2), investigated (张三 and 陈队长 responsible), decided and the result told: following up. */
 async function followingUp(): Promise<string> {
   const id = await register();
+  await chat.say('kefu', `已告知 ${id}`);
   await chat.say('renfang', `调查 ${id}\n发生原因: 队员疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`);
   await chat.say('kefu', `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换队员\n责任归属: 队员张三\n改善方案: 队长查岗`);
   await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`);

@@ -71,15 +71,26 @@ describe('§3.1.3 time limits', () => {
   const open = { status: 'registered' as const, dueAt: new Date(t0.getTime() + 24 * H), remindedAt: null, overdueAt: null, followUps: [] };
 
   it('reminds before the limit, escalates after it, and only once each', () => {
-    expect(dueWork(open, new Date(t0.getTime() + 17 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [] });
-    expect(dueWork(open, new Date(t0.getTime() + 19 * H), 6)).toEqual({ remind: true, escalate: false, followUpsDue: [] });
+    expect(dueWork(open, new Date(t0.getTime() + 17 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [], ackRemind: false });
+    expect(dueWork(open, new Date(t0.getTime() + 19 * H), 6)).toEqual({ remind: true, escalate: false, followUpsDue: [], ackRemind: false });
     expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 19 * H), 6).remind).toBe(false);
     expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 25 * H), 6).escalate).toBe(true);
-    expect(dueWork({ ...open, overdueAt: t0 }, new Date(t0.getTime() + 25 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [] });
+    expect(dueWork({ ...open, overdueAt: t0 }, new Date(t0.getTime() + 25 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [], ackRemind: false });
   });
 
   it('does not escalate once the result was told to the client', () => {
     expect(dueWork({ ...open, status: 'following_up' }, new Date(t0.getTime() + 99 * H), 6).escalate).toBe(false);
+  });
+
+  it('§4.2: reminds once when 已告知 is still missing at its time, for an unconfirmed case too, never once told or closed', () => {
+    const fresh = { ...open, status: 'unconfirmed' as const, ackDueAt: new Date(t0.getTime() + 2 * H), clientToldAt: null, ackRemindedAt: null };
+    expect(dueWork(fresh, new Date(t0.getTime() + 1 * H), 6).ackRemind).toBe(false);
+    expect(dueWork(fresh, new Date(t0.getTime() + 2 * H), 6).ackRemind).toBe(true);
+    expect(dueWork({ ...fresh, ackRemindedAt: t0 }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
+    expect(dueWork({ ...fresh, clientToldAt: t0 }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
+    expect(dueWork({ ...fresh, status: 'closed' }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
+    expect(nextCheckAt({ ...fresh, status: 'registered' }, 6)).toEqual(fresh.ackDueAt);
+    expect(nextCheckAt({ ...fresh, status: 'registered', clientToldAt: t0 }, 6)).toEqual(new Date(t0.getTime() + 18 * H));
   });
 
   it('schedules the next check at the reminder, then at the limit, then at nothing', () => {
@@ -138,7 +149,13 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
     expect(closingBlocker({ followUps: done, effect: { effective: false } })).toBe('effect');
     expect(closingBlocker({ followUps: done, effect: { effective: true }, measuresDue: true })).toBe('effect');
     expect(closingBlocker({ followUps: [{ ...done[0]!, outcome: '不满意' }], effect: { effective: true } })).toBe('unsatisfied');
-    expect(closingBlocker({ followUps: done, effect: { effective: true } })).toBeUndefined();
+    expect(closingBlocker({ followUps: done, effect: { effective: true }, clientToldAt: t0 })).toBeUndefined();
+  });
+
+  it('§4.2: a case whose client is not on record as told it is handled (已告知) does not close', () => {
+    const done = [{ seq: 1, dueAt: new Date(), doneAt: new Date(), outcome: '满意' }];
+    expect(closingBlocker({ followUps: done, effect: { effective: true } })).toBe('told');
+    expect(closingBlocker({ followUps: done, effect: { effective: true }, clientToldAt: null })).toBe('told');
   });
 
   it('§3.1.6: an effect marked 无效 waits for 人防部\'s new measures before it is confirmed again', () => {

@@ -247,6 +247,8 @@ describe('§3.2 investigation and §3.1.5 handling', () => {
 describe('§3.1.9 result and §3.1.10 follow-ups', () => {
   it('a follow-up plan closes the case when it is done, and a wrong-role person cannot close it', async () => {
     const id = await register();
+    // §4.2: only a case whose client was told it is handled can close (#20)
+    await chat.say('kefu', `已告知 ${id}`);
     await investigateAndDecide(id);
     const [told] = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员并加强查岗\n告知方式: 电话\n告知日期: 今天`);
     expect(told).toContain('已建立回访计划');
@@ -416,7 +418,7 @@ describe('§3.1.3 time limits and escalation', () => {
   it('reads only the cases that are due', async () => {
     const id = await register();
     clock = new Date(clock.getTime() + 1 * H);
-    expect(await sweepComplaints(bot.services)).toEqual({ reminded: [], escalated: [], followUps: [] });
+    expect(await sweepComplaints(bot.services)).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
     expect((await Complaint.findById(id).lean())!.version).toBe(0);
   });
 });

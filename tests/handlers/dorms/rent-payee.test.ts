@@ -70,10 +70,12 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.paid).toBeNull();
 
     // 综合部 confirms on its card; finance then gets the card with 已付款 and pays it
+    expect(await say('zonghe', '1')).toContain('确认收款人：城南宿舍 2026-11 房租 ¥3500.00，收款人 陈队长');
     expect(await say('zonghe', '1')).toContain('已确认 城南宿舍 2026-11 的收款人 陈队长');
     expect(await say('zonghe', '房租确认 城南宿舍 2026-11')).toContain('没有重复确认');
     expect(inbox('caiwu')).toContain('房租收款人已确认：城南宿舍 2026-11（赵综合）');
     expect(inbox('chen')).toContain('已由综合部 赵综合 确认');
+    expect(await say('caiwu', '1')).toContain('确认登记已付款');
     expect(await say('caiwu', '1')).toContain('已登记：城南宿舍 2026-11 房租 ¥3500.00');
     expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({ payeeConfirmed: { by: { name: '赵综合' } }, paid: { by: { name: '孙财务' } } });
   });

@@ -132,6 +132,22 @@ describe('§3.3.3 reading the leader’s answer', () => {
     expect(!r.ok && r.error).toContain(why);
   });
 
+  it('refuses a reason over 30 characters, which would go on every card and to 综合部', () => {
+    const r = parseReport(`未归 张三(${'联系不上'.repeat(10)})`, residents);
+    expect(!r.ok && r.error).toContain('原因太长了（最多 30 字）');
+    expect(parseReport(`未归 张三(${'联'.repeat(30)})`, residents).ok).toBe(true);
+  });
+
+  it('an unknown name quotes at most 20 characters of it, and a big dorm lists ten names and the count', () => {
+    const big = Array.from({ length: 300 }, (_, i) => ({ staffId: `s${i}`, name: `队员${i + 1}` }));
+    const r = parseReport(`未归 ${'某'.repeat(400)}`, big);
+    const error = (!r.ok && r.error) || '';
+    expect(error).toContain('不在本宿舍名单上（队员1、队员2');
+    expect(error).toContain('等 300 人');
+    expect(error).not.toContain('队员11');
+    expect(Array.from(error).length).toBeLessThan(150);
+  });
+
   it('asks for the number when two residents share a name', () => {
     const r = parseReport('未归 张三', [...residents, { staffId: 'e', name: '张三' }]);
     expect(!r.ok && r.error).toContain('序号');

@@ -92,6 +92,8 @@ describe('§3.3.4 rent reports', () => {
     expect(await say('chen', '取消')).toContain('没有保存');
     expect(await say('chen', '房租已付 城南宿舍 2026-11')).toContain('没有权限');
     expect(await say('caiwu', '房租已付 城南宿舍 2026-11 刷卡')).toContain('付款方式「刷卡」不认识');
+    // the number asks once, naming the dorm, month, amount and payee (#21); 1 确认 records it
+    expect(await say('caiwu', '1')).toContain('确认登记已付款：城南宿舍 2026-11 房租 ¥3500.00，收款人');
     expect(await say('caiwu', '1')).toContain('已登记：城南宿舍 2026-11 房租 ¥3500.00');
     expect(await say('caiwu', '房租已付 城南宿舍 2026-11 现金')).toContain('没有重复登记');
     expect(inbox('chen').join('\n')).toContain('已于 2026-11-27 银行转账付给房东');

@@ -137,6 +137,8 @@ describe('§3.3.3 the nightly roll call', () => {
   it('全部已归 by the card’s number answer; another dorm’s leader cannot report for it', async () => {
     await step(sh('21:45'));
     clock = sh('22:01');
+    // the card came at 21:45, more than CARD_NUMBER_MINUTES ago: it is shown again, and its 1 then counts (#21)
+    expect(await say('chen', '1')).toMatch(/这张卡片已过期[\s\S]*【查房：城南宿舍 11月27日】/);
     expect(await say('chen', '1')).toContain('已上报');
     expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.every((e) => e.status === 'present')).toBe(true);
     expect(await say('liu', '查房 城南宿舍 全到')).toContain('你不是 城南宿舍 的队长（你负责：城北宿舍）');
@@ -145,8 +147,9 @@ describe('§3.3.3 the nightly roll call', () => {
 
   it('a guided form from the card’s second button reads names and numbers, and refuses a stranger', async () => {
     await step(sh('21:45'));
-    clock = sh('22:02');
+    clock = sh('21:50');
     expect(await say('chen', '2')).toContain('谁未归');
+    clock = sh('22:02');
     expect(await say('chen', '周七')).toContain('谁请假');
     await say('chen', '无');
     // the names are checked against the list once all three are answered; a stranger is asked again

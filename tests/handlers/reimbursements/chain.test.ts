@@ -107,6 +107,9 @@ describe('submission (§3.5.3)', () => {
     expect(again).toContain(`综合部审核 ${no}`);
     expect(again).toContain('[1] 批准');
     expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    // the number asks once, naming the claim and its total (#21); 1 确认 approves
+    expect((await chat.say('wang', '1')).join()).toContain(`确认批准报销单 ${no}「综合部审核」：张三，合计 ¥35.50`);
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
     await chat.say('wang', '1');
     expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'approved' });
   });
@@ -146,8 +149,9 @@ describe('submission (§3.5.3)', () => {
     expect(draft).toContain('报销草稿');
     expect(draft).toContain('2026-11-26 地铁 ¥5.00');
     await receipt('zhang');
-    // numbered buttons: 2 = 提交报销
-    const replies = await chat.say('zhang', '2');
+    // numbered buttons: 2 = 提交报销, which asks once with the total (#21); 1 确认 submits
+    expect((await chat.say('zhang', '2')).join()).toContain('确认提交报销：1 项明细，合计 ¥5.00？');
+    const replies = await chat.say('zhang', '1');
     expect(replies.join()).toMatch(/BX-20261127-\d{3}/);
   });
 
@@ -170,6 +174,7 @@ describe('the chain (§3.5.1)', () => {
   it('lets an approver answer the card sent to them by its number, as a WeChat approver would', async () => {
     const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '66001', travellers: '1' });
     expect(sentTo('wang')[0]).toContain('[1] 批准');
+    expect((await chat.say('wang', '1')).join()).toContain('[1] 确认  [2] 取消');
     await chat.say('wang', '1');
     expect((await ReimbursementClaim.findById(no).lean())?.steps[0]).toMatchObject({ key: 'ga_review', status: 'approved' });
   });

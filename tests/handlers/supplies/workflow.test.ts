@@ -137,8 +137,13 @@ describe('§4.2 物资管理月报', () => {
     await seedLists({ 万达广场: WANDA });
     await chat.say('chen', REPORT);
     const start = chat.sent.length;
-    const [first, second] = [await chat.say('zhao', '1'), await chat.say('zhao', '1')];
+    // the number asks once, naming the request (#21); 1 确认 approves
+    expect((await chat.say('zhao', '1')).join('')).toContain('确认批准申领 WZ-20261125-001：万达广场');
+    const first = await chat.say('zhao', '1');
     expect(first.join('')).toContain('已批准 WZ-20261125-001');
+    // the confirmation was used: its number shows it again, and confirming once more changes nothing
+    expect((await chat.say('zhao', '1')).join('')).toContain('这张卡片已过期');
+    const second = await chat.say('zhao', '1');
     expect(second.join('')).toMatch(/已由 赵综合 于 .* 批准，无需重复操作/);
     expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'approved', decidedByName: '赵综合', version: 1 });
     expect(inbox('chen', start).filter((t) => t.includes('已由综合部 赵综合 批准'))).toHaveLength(1);

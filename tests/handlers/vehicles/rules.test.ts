@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import {
   accidentNeedsResend,
   endOdometerProblem,
+  inspectionMonthProblem,
+  isLateInspection,
   maintenanceDue,
   mayStartTrip,
   monthJustEnded,
@@ -168,6 +170,15 @@ describe('§3.4.6 monthly inspection', () => {
       { startOdometer: 180, endOdometer: null, costs: costs() },
     ];
     expect(monthlyUsage(trips)).toEqual({ trips: 3, km: 80, costs: 6500 });
+  });
+  it('records a missed month late (补录) up to the setting, never a month to come', () => {
+    expect(inspectionMonthProblem('2026-11', '2026-11', 3)).toBeUndefined();
+    expect(inspectionMonthProblem('2026-08', '2026-11', 3)).toBeUndefined();
+    expect(inspectionMonthProblem('2026-07', '2026-11', 3)).toContain('最多补前 3 个月');
+    expect(inspectionMonthProblem('2026-12', '2026-11', 3)).toContain('不能提前记录');
+    expect(inspectionMonthProblem('2025-12', '2026-01', 1)).toBeUndefined();
+    expect(isLateInspection('2026-10', '2026-11')).toBe(true);
+    expect(isLateInspection('2026-11', '2026-11')).toBe(false);
   });
   it('checks the month just ended on the first day of the next one only', () => {
     expect(monthJustEnded('2026-12-01')).toBe('2026-11');

@@ -97,7 +97,9 @@ describe('a picture goes to the latest thing of the sender that wants one', () =
     ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
     expect(await say('zonghe', '2')).toContain('已附到 城南宿舍 2026-11-27 的卫生评比，共 2 张照片');
     expect(await hygienePhotos()).toEqual(['console:a.jpg', 'console:b.jpg']);
-    expect(await say('zonghe', '2')).toContain('已失效');
+    // the question was answered: a second number no longer presses it (#21), the card is shown again
+    expect(await say('zonghe', '2')).toContain('这张卡片已过期');
+    expect(await hygienePhotos()).toEqual(['console:a.jpg', 'console:b.jpg']);
 
     at(6);
     expect(await photo('zonghe', 'console:c.jpg')).toContain('共 3 张照片');

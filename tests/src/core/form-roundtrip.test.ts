@@ -140,3 +140,21 @@ describe('every form field: what a card shows reads back to what it means', () =
     expect(valid, 'no generated input was a valid answer: add a generator for this field').toBeGreaterThan(0);
   });
 });
+
+/** Every field of every installed form, ticked lists too (a text channel asks them as typed answers). */
+const allFields: [FormDefinition, FormField][] = composition.forms.flatMap((def) => def.fields.map((f) => [def, f] as [FormDefinition, FormField]));
+
+describe('every form field refuses a 10,000-character answer, saying so in Chinese without echoing it', () => {
+  // what a paste or a script sends: letters, Chinese, digits (a number field's own kind), a list
+  const huge = ['x'.repeat(10_000), '字'.repeat(10_000), '1'.repeat(10_000), '张三、'.repeat(3_334)];
+  it.each(allFields.map(([def, f]) => [`${def.name}.${f.key}`, f] as const))('%s', async (_name, field) => {
+    for (const typed of huge) {
+      const res = await readAnswer(ctx, field, typed);
+      expect(res.ok, `accepted ${typed.slice(0, 10)}… (${typed.length} characters)`).toBe(false);
+      const error = (res as { error: string }).error;
+      expect(error).toMatch(/[\u4e00-\u9fff]/);
+      // a clear error, not the answer shown back
+      expect(Array.from(error).length).toBeLessThanOrEqual(200);
+    }
+  });
+});

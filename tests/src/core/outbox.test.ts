@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
 import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
+import { windowsOf } from '../../../src/core/rate-limit.ts';
 import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
 import { ReplyLedger, idempotencyKey } from '../../../src/core/inbox.ts';
@@ -9,7 +10,7 @@ import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/ty
 
 useDatabase('outbox');
 
-function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSender & { at: number[]; calls: number } {
+function recordingSender(channel: 'lark' | 'wechat', failFirst = 0, retryAfterMs = 200): ChannelSender & { at: number[]; calls: number } {
   const s = {
     channel,
     capabilities: channel === 'lark' ? LARK_CAPABILITIES : TEXT_ONLY,
@@ -18,7 +19,7 @@ function recordingSender(channel: 'lark' | 'wechat', failFirst = 0): ChannelSend
     calls: 0,
     send: async () => {
       s.calls++;
-      if (s.calls <= failFirst) throw new RateLimitedError(200);
+      if (s.calls <= failFirst) throw new RateLimitedError(retryAfterMs);
       s.at.push(Date.now());
       return { channel };
     },
@@ -68,6 +69,31 @@ describe('outbox', () => {
     expect(sender.at).toHaveLength(301);
   });
 
+  it('holds every window of a channel at once: at most 3 in any 100 ms and 10 in any second', async () => {
+    const sender = recordingSender('lark');
+    const outbox = new Outbox(silentLog, { lark: { perApp: [{ intervalCap: 3, interval: 100 }, { intervalCap: 10, interval: 1000 }] } });
+    outbox.register(sender);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_w_${i}` }, '通知')));
+    expect(sender.at).toHaveLength(25);
+    expect(peak(sender.at, 100)).toBeLessThanOrEqual(3);
+    expect(peak(sender.at, 1000)).toBeLessThanOrEqual(10);
+  });
+
+  it('paces Lark at its 1,000 a minute as well as its 50 a second', () => {
+    const windows = windowsOf(LARK_LIMITS.perApp);
+    expect(windows.some((w) => w.interval >= 60_000 && w.intervalCap <= 1000)).toBe(true);
+    expect(windows.some((w) => w.intervalCap / w.interval <= 50 / 1000)).toBe(true);
+  });
+
+  it('never drops a message for a limit: refused 8 times in a row, it still goes out, once', async () => {
+    const sender = recordingSender('lark', 8, 10);
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    await outbox.send({ channel: 'lark', chatId: 'oc_patient' }, '你好');
+    expect(sender.calls).toBe(9);
+    expect(sender.at).toHaveLength(1);
+  });
+
   it('retries a message the platform refused with 429, and sends it once', async () => {
     const sender = recordingSender('lark', 2);
     const outbox = new Outbox(silentLog);
@@ -84,6 +110,32 @@ describe('outbox', () => {
     await outbox.send({ channel: 'wechat', chatId: 'room@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] });
     const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();
     expect(prompt?.buttons).toEqual([{ label: '批准', action: 'x.approve' }]);
+  });
+
+  it('keeps a card answering one group member as theirs, so another member’s number cannot press it (#21)', async () => {
+    const outbox = new Outbox(silentLog);
+    outbox.register(recordingSender('wechat'));
+    await outbox.send({ channel: 'wechat', chatId: 'room2@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] }, { audience: 'wxid_a' });
+    expect(await CardPrompt.findById('wechat:room2@chatroom:wxid_a').lean()).toMatchObject({ buttons: [{ label: '批准' }], usedAt: null });
+    expect(await CardPrompt.findById('wechat:room2@chatroom').lean()).toBeNull();
+  });
+
+  it('gives every button of an action that asks first a Lark confirmation dialog, also where the card wrote none (#21)', async () => {
+    const cards: unknown[] = [];
+    const sender = { ...recordingSender('lark'), send: async (_t: Target, m: unknown) => (cards.push(m), { channel: 'lark' }) };
+    const outbox = new Outbox(silentLog);
+    outbox.register(sender);
+    outbox.confirmFirst(['x.pay']);
+    await outbox.send({ channel: 'lark', chatId: 'oc_1' }, {
+      title: 't',
+      lines: [],
+      buttons: [
+        { label: '付款', action: 'x.pay' },
+        { label: '批准', action: 'x.pay', confirm: '报销单 BX-1 ¥5.00' },
+        { label: '查看', action: 'x.show' },
+      ],
+    });
+    expect((cards[0] as { buttons: { confirm?: string }[] }).buttons.map((b) => b.confirm)).toEqual(['确认「付款」？', '报销单 BX-1 ¥5.00', undefined]);
   });
 });
 

@@ -38,6 +38,20 @@ describe('scheduler', () => {
     expect(owners.every((o) => o.status === 'done')).toBe(true);
   });
 
+  it('runs what fell due when the console moves the clock on (:time 22:00): each job once at its latest slot, nothing on a move back', async () => {
+    const runs: string[] = [];
+    const every: JobDefinition = { name: 'test.minute', cron: '* * * * *', description: '每分钟', run: async (_d, slot) => void runs.push(`minute ${slot.toISOString()}`) };
+    const evening: JobDefinition = { name: 'test.evening', cron: '45 21 * * *', description: '查房', run: async (_d, slot) => void runs.push(`evening ${slot.toISOString()}`) };
+    const morning: JobDefinition = { name: 'test.morning', cron: '30 8 * * *', description: '早上', run: async () => void runs.push('morning') };
+    const s = new Scheduler([every, evening, morning], deps(() => new Date()), 'console');
+    // 10:00 → 22:00 Shanghai
+    const ran = await s.runDue(new Date('2026-11-27T02:00:00Z'), new Date('2026-11-27T14:00:00Z'));
+    expect(ran.map((j) => j.description)).toEqual(['每分钟', '查房']);
+    expect(runs).toEqual(['minute 2026-11-27T14:00:00.000Z', 'evening 2026-11-27T13:45:00.000Z']);
+    expect(await s.runDue(new Date('2026-11-27T14:00:00Z'), new Date('2026-11-27T14:00:00Z'))).toEqual([]);
+    expect(await s.runDue(new Date('2026-11-27T14:00:00Z'), new Date('2026-11-27T12:00:00Z'))).toEqual([]);
+  });
+
   it('catches up a slot missed while the bot was down, once, when still meaningful', async () => {
     const runs: string[] = [];
     const job: JobDefinition = {

@@ -202,7 +202,7 @@ describe('importing a roster', () => {
 
   it('imports the example roster docs/operations.md points to, with the installed workflows\' columns (宿舍队长)', async () => {
     const res = await importRosterFile(EXAMPLE_CSV, { extra: composition.rosterColumns });
-    expect(res).toMatchObject({ ok: true, rows: 5, ignoredHeaders: [], result: { created: 5, notes: ['宿舍队长：新指定 1 人次，取消 0 人次（名单见「宿舍列表」）。'] } });
+    expect(res).toMatchObject({ ok: true, rows: 10, ignoredHeaders: [], result: { created: 10, notes: ['宿舍队长：新指定 2 人次，取消 0 人次（名单见「宿舍列表」）。'] } });
     expect(await Staff.countDocuments({ active: false })).toBe(1);
   });
 

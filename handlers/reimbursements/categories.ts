@@ -24,7 +24,10 @@ export const CATEGORIES: Record<CategoryKey, { label: string; words: string[] }>
   subway: { label: '地铁', words: ['地铁', '轻轨', 'subway', 'metro'] },
   taxi: { label: '出租车', words: ['出租车', '出租', '打车', '的士', 'taxi'] },
   ride_hailing: { label: '网约车', words: ['网约车', '滴滴', '快车', '专车', '顺风车'] },
-  transport_other: { label: '其他交通', words: ['其他交通', '火车', '高铁', '动车', '长途汽车', '长途', '飞机', '轮渡'] },
+  transport_other: {
+    label: '其他交通',
+    words: ['其他交通', '火车', '高铁', '动车', '长途汽车', '长途', '飞机', '轮渡'],
+  },
   fuel: { label: '车辆油费', words: ['车辆油费', '油费', '加油', 'fuel'] },
   toll: { label: '过路停车费', words: ['过路停车费', '过路费', '路桥费', '停车费', 'toll'] },
   repair: { label: '车辆维修', words: ['车辆维修', '维修', '修车', '保养', 'repair'] },
@@ -54,12 +57,43 @@ export function categoryLabel(key: string): string {
  */
 const TICKET_CATEGORIES = new Set<string>(['bus', 'subway', 'transport_other']);
 /** Words of 所办事项 that say the receipt is a ticket, whatever category was typed. */
-const TICKET_WORDS = ['公交', '巴士', '大巴', '地铁', '轻轨', '火车', '高铁', '动车', '长途汽车', '长途车', '车票', '机票', '船票', '轮渡'];
+const TICKET_WORDS = [
+  '公交',
+  '巴士',
+  '大巴',
+  '地铁',
+  '轻轨',
+  '火车',
+  '高铁',
+  '动车',
+  '长途汽车',
+  '长途车',
+  '车票',
+  '机票',
+  '船票',
+  '轮渡',
+];
 
 /** Transport other than bus and subway (§3.5.2); company-vehicle costs (§3.4.5) are not riding. */
 const SPECIAL_CATEGORIES = new Set<string>(['taxi', 'ride_hailing', 'transport_other']);
 /** Words of 所办事项 that name a taxi, a ride-hailing car, a train or a plane, whatever category was typed. */
-const SPECIAL_WORDS = ['打车', '出租车', '的士', '滴滴', '网约车', '快车', '专车', '顺风车', '火车', '高铁', '动车', '机票', '飞机', '长途汽车', 'taxi'];
+const SPECIAL_WORDS = [
+  '打车',
+  '出租车',
+  '的士',
+  '滴滴',
+  '网约车',
+  '快车',
+  '专车',
+  '顺风车',
+  '火车',
+  '高铁',
+  '动车',
+  '机票',
+  '飞机',
+  '长途汽车',
+  'taxi',
+];
 
 export interface ItemEvidence {
   category: string;

@@ -11,12 +11,19 @@ import type { ClaimItem, RuleMessage } from './rules.ts';
  * the rules of §3.5; without that workflow installed there is nothing to check against, and the rule
  * does not apply. A problem about the new item names it in `items` (its position, last).
  */
-export type ClaimCheck = (claim: { staffId: string | undefined; items: readonly ClaimItem[] }, services: Services) => Promise<RuleMessage | undefined>;
+export type ClaimCheck = (
+  claim: { staffId: string | undefined; items: readonly ClaimItem[] },
+  services: Services,
+) => Promise<RuleMessage | undefined>;
 
 export const claimChecks = extensionPoint<ClaimCheck>('reimbursements', 'claimChecks');
 
 /** The first problem an installed workflow's check finds with these items. */
-export async function otherWorkflowsProblem(services: Services, staffId: string | undefined, items: readonly ClaimItem[]): Promise<RuleMessage | undefined> {
+export async function otherWorkflowsProblem(
+  services: Services,
+  staffId: string | undefined,
+  items: readonly ClaimItem[],
+): Promise<RuleMessage | undefined> {
   for (const check of services.extensions.of(claimChecks)) {
     const problem = await check({ staffId, items }, services);
     if (problem) return problem;
@@ -48,9 +55,13 @@ export function holdsOf(services: Services, items: readonly ClaimItem[]): ClaimH
 /** §3.5 claimed once: the holds another claim already has, named with that claim's number. */
 export async function heldElsewhere(holds: readonly ClaimHold[]): Promise<RuleMessage | undefined> {
   if (!holds.length) return undefined;
-  const taken = new Map((await OnceKey.find({ _id: { $in: holds.map((h) => h.key) } }).lean()).map((k) => [String(k._id), k.by]));
+  const taken = new Map(
+    (await OnceKey.find({ _id: { $in: holds.map((h) => h.key) } }).lean()).map((k) => [String(k._id), k.by]),
+  );
   const list = holds.filter((h) => taken.has(h.key)).map((h) => `${h.label}已在报销单 ${taken.get(h.key)} 中`);
-  return list.length ? { clause: '§3.5', code: 'already_held', message: `${list.join('；')}，不能再报一次。` } : undefined;
+  return list.length
+    ? { clause: '§3.5', code: 'already_held', message: `${list.join('；')}，不能再报一次。` }
+    : undefined;
 }
 
 /** Takes every hold for claim `no`, all or none: the first one another claim took is returned (and nothing is kept). */

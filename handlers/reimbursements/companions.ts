@@ -1,14 +1,14 @@
 import type { Services, StaffContext } from '../../src/core/context.ts';
+import { formatFen } from '../../src/core/money.ts';
 import { notify, recipientsOf } from '../../src/core/notify.ts';
 import { transition } from '../../src/core/transition.ts';
 import type { Card } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
-import { formatFen } from '../../src/core/money.ts';
-import { ReimbursementClaim, type ClaimRecord } from './models.ts';
-import { loadClaim, refreshStepCards, tellClaimant } from './chain.ts';
 import { parseClaimNo } from './approval.ts';
 import { isTicket } from './categories.ts';
-import { CLAUSE, categoryLabel, type ClaimItem, type CompanionCheck } from './rules.ts';
+import { loadClaim, refreshStepCards, tellClaimant } from './chain.ts';
+import { type ClaimRecord, ReimbursementClaim } from './models.ts';
+import { CLAUSE, type ClaimItem, type CompanionCheck, categoryLabel } from './rules.ts';
 
 /*
  * §3.5.3 除二人及以上同行外均不得连号 (#20): a group trip's consecutive tickets are allowed on the word
@@ -26,14 +26,20 @@ export async function companionChecks(items: readonly ClaimItem[]): Promise<Comp
     for (const name of it.companions ?? []) {
       const found = await staffNamed(name, { active: true }, 2);
       const staffId = found.length === 1 ? String(found[0]!._id) : null;
-      out.push({ item, name, staffId, status: found.length === 0 ? 'not_staff' : found.length > 1 ? 'ambiguous' : 'pending' });
+      out.push({
+        item,
+        name,
+        staffId,
+        status: found.length === 0 ? 'not_staff' : found.length > 1 ? 'ambiguous' : 'pending',
+      });
     }
   }
   return out;
 }
 
 /** The staff companions' ids (for the same-trip check across claims). */
-export const companionIds = (checks: readonly CompanionCheck[]) => checks.flatMap((c) => (c.staffId ? [c.staffId] : []));
+export const companionIds = (checks: readonly CompanionCheck[]) =>
+  checks.flatMap((c) => (c.staffId ? [c.staffId] : []));
 
 /** The card a staff companion gets: the trip as the claimant wrote it, and two buttons. */
 function companionCard(claim: Pick<ClaimRecord, '_id' | 'claimantName' | 'items'>, c: CompanionCheck): Card {
@@ -78,23 +84,44 @@ async function answer(ctx: StaffContext, yes: boolean): Promise<void> {
       return;
     }
     if (mine.every((c) => c.status !== 'pending')) {
-      await ctx.toast(`你已${mine[0]!.status === 'confirmed' ? '确认同行' : '否认同行'}，不能再改。如有出入请联系综合部。`);
+      await ctx.toast(
+        `你已${mine[0]!.status === 'confirmed' ? '确认同行' : '否认同行'}，不能再改。如有出入请联系综合部。`,
+      );
       return;
     }
     const now = ctx.services.now();
-    const checks = claim.companionChecks.map((c) => (c.staffId === me ? { ...c, status: yes ? 'confirmed' : 'denied', at: now } : c));
+    const checks = claim.companionChecks.map((c) =>
+      c.staffId === me ? { ...c, status: yes ? 'confirmed' : 'denied', at: now } : c,
+    );
     const won = await transition(
       ReimbursementClaim,
       no,
       claim.version,
-      { $set: { companionChecks: checks }, $push: { history: { at: now, by: me, byName: ctx.sender.name, action: 'companion', step: '同行确认', note: yes ? '确认同行' : '否认同行' } } },
+      {
+        $set: { companionChecks: checks },
+        $push: {
+          history: {
+            at: now,
+            by: me,
+            byName: ctx.sender.name,
+            action: 'companion',
+            step: '同行确认',
+            note: yes ? '确认同行' : '否认同行',
+          },
+        },
+      },
       ctx.sender.identity,
     );
     if (!won) continue; // a decision or another companion came first: read again and answer on top of it
     ctx.log.info({ claim: no, companion: me, yes }, 'companion answered');
     const fresh = (await loadClaim(no))!;
     await refreshStepCards(ctx.services, fresh);
-    if (ctx.can.updatesCards && ctx.action?.messageId) await ctx.updateCard({ ...companionCard(fresh, mine[0]!), buttons: [], note: yes ? '你已确认同行。' : '你已否认同行。' });
+    if (ctx.can.updatesCards && ctx.action?.messageId)
+      await ctx.updateCard({
+        ...companionCard(fresh, mine[0]!),
+        buttons: [],
+        note: yes ? '你已确认同行。' : '你已否认同行。',
+      });
     await tellClaimant(ctx.services, fresh, `${ctx.sender.name} ${yes ? '已确认' : '否认'}与你同行（报销单 ${no}）。`);
     await ctx.toast(yes ? `已确认同行（报销单 ${no}）。` : `已记录你没有同行，已告知综合部（报销单 ${no}）。`);
     return;

@@ -32,7 +32,7 @@ export async function addToDraft(staffId: string, items: readonly ClaimItem[]): 
  */
 export async function whereItemsNaming(staffId: string, text: string): Promise<string | undefined> {
   const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
-  if (draft && draft.items.some((it) => it.matter.includes(text))) return '你的报销草稿';
+  if (draft?.items.some((it) => it.matter.includes(text))) return '你的报销草稿';
   const no = await claimNaming(staffId, text);
   return no ? `报销单 ${no}` : undefined;
 }

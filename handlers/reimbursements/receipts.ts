@@ -1,12 +1,12 @@
 import type { StaffContext } from '../../src/core/context.ts';
+import { Forms } from '../../src/core/forms.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
 import type { Attachment, Card, Role } from '../../src/core/types.ts';
-import { Forms } from '../../src/core/forms.ts';
 import { FormSession } from '../../src/models/index.ts';
-import { ReimbursementDraft } from './models.ts';
-import { loadClaim } from './chain.ts';
-import { ITEM_FORM, claimantOf } from './items.ts';
 import { parseClaimNo } from './approval.ts';
+import { loadClaim } from './chain.ts';
+import { claimantOf, ITEM_FORM } from './items.ts';
+import { ReimbursementDraft } from './models.ts';
 import { categoryLabel } from './rules.ts';
 
 /*
@@ -26,7 +26,9 @@ const ITEM_IN_PROGRESS = 'item-in-progress';
 /** The draft item photos go to now: the one chosen with 补票据, else the last. */
 function photoIndex(draft: { items: readonly unknown[]; photoItem?: number | null }): number {
   const chosen = draft.photoItem;
-  return chosen !== null && chosen !== undefined && chosen >= 0 && chosen < draft.items.length ? chosen : draft.items.length - 1;
+  return chosen !== null && chosen !== undefined && chosen >= 0 && chosen < draft.items.length
+    ? chosen
+    : draft.items.length - 1;
 }
 
 /**
@@ -37,7 +39,8 @@ function photoIndex(draft: { items: readonly unknown[]; photoItem?: number | nul
 export async function wantsReceipt(ctx: StaffContext): Promise<PictureTarget | undefined> {
   const staffId = ctx.sender.staffId;
   if (!staffId) return undefined;
-  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) return { id: ITEM_IN_PROGRESS, at: ctx.services.now(), label: '正在填写的报销明细' };
+  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM }))
+    return { id: ITEM_IN_PROGRESS, at: ctx.services.now(), label: '正在填写的报销明细' };
   const draft = await ReimbursementDraft.findById(staffId).lean();
   const items = draft?.items ?? [];
   if (!draft || !items.length) return undefined;
@@ -50,11 +53,17 @@ export async function wantsReceipt(ctx: StaffContext): Promise<PictureTarget | u
 /** A picture nothing wants: receipts come after an item. */
 export async function receiptFirstItem(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
-  await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发票据照片，照片会附在最近填写的那一项上。');
+  await ctx.reply(
+    '收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发票据照片，照片会附在最近填写的那一项上。',
+  );
 }
 
 /** Only the platform's reference is kept; the photo stays on WeChat/Lark. */
-export async function attachReceipt(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+export async function attachReceipt(
+  ctx: StaffContext,
+  target: PictureTarget,
+  attachments: readonly Attachment[],
+): Promise<void> {
   const who = await claimantOf(ctx);
   if (!who) return;
   if (target.id === ITEM_IN_PROGRESS || (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM }))) {
@@ -78,7 +87,9 @@ export async function attachReceipt(ctx: StaffContext, target: PictureTarget, at
   // one person's messages are processed in order, so rewriting their own draft's item is safe
   await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { [`items.${at}.receipts`]: receipts } });
   const missing = items.flatMap((it, i) => (i !== at && !it.receipts?.length ? [i + 1] : []));
-  const next = missing.length ? `第 ${missing.join('、')} 项还没有照片：发送「补票据 ${missing[0]}」再发。` : '继续发照片，或发送「提交报销」。';
+  const next = missing.length
+    ? `第 ${missing.join('、')} 项还没有照片：发送「补票据 ${missing[0]}」再发。`
+    : '继续发照片，或发送「提交报销」。';
   await ctx.reply(`已把票据照片附在第 ${at + 1} 项（${items[at]!.matter}），这一项共 ${receipts.length} 张。\n${next}`);
 }
 
@@ -99,7 +110,9 @@ export async function choosePhotoItem(ctx: StaffContext): Promise<void> {
   }
   await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { photoItem: n - 1, itemAt: ctx.services.now() } });
   const it = items[n - 1]!;
-  await ctx.reply(`请在这里发第 ${n} 项（${it.date} ${categoryLabel(it.category)}，${it.matter}）的票据照片，照片会附在这一项上${it.receipts?.length ? `（已有 ${it.receipts.length} 张）` : ''}。`);
+  await ctx.reply(
+    `请在这里发第 ${n} 项（${it.date} ${categoryLabel(it.category)}，${it.matter}）的票据照片，照片会附在这一项上${it.receipts?.length ? `（已有 ${it.receipts.length} 张）` : ''}。`,
+  );
 }
 
 /**
@@ -123,9 +136,16 @@ export async function showPhotos(ctx: StaffContext): Promise<void> {
     const shown = refs.filter((r) => r.startsWith(here));
     pictures.push(...shown);
     const elsewhere = refs.length - shown.length;
-    lines.push(`${i + 1}. ${it.date} ${categoryLabel(it.category)}｜${it.matter}：${refs.length ? `${refs.length} 张` : '无票据照片'}${elsewhere ? `（其中 ${elsewhere} 张在其他聊天平台上发送，这里无法显示）` : ''}`);
+    lines.push(
+      `${i + 1}. ${it.date} ${categoryLabel(it.category)}｜${it.matter}：${refs.length ? `${refs.length} 张` : '无票据照片'}${elsewhere ? `（其中 ${elsewhere} 张在其他聊天平台上发送，这里无法显示）` : ''}`,
+    );
   });
-  const card: Card = { title: `报销单 ${claim._id} 的票据照片`, color: 'blue', lines, note: pictures.length ? '照片随后逐张发出。' : undefined };
+  const card: Card = {
+    title: `报销单 ${claim._id} 的票据照片`,
+    color: 'blue',
+    lines,
+    note: pictures.length ? '照片随后逐张发出。' : undefined,
+  };
   if (pictures.length) card.pictures = pictures;
   await ctx.reply(card);
 }

@@ -2,7 +2,7 @@ import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { ItemRecord } from './models.ts';
 import { areConsecutive, normalizeSerial } from './serials.ts';
-import { categoryLabel, isTicket, specialApprovalReason } from './categories.ts';
+import { isTicket, specialApprovalReason } from './categories.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and

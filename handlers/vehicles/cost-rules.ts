@@ -29,7 +29,10 @@ const VEHICLE_CATEGORIES = new Set(['fuel', 'repair']);
  * trip and names that trip (出车 CL-…); a plate alone says nothing of which trip, so it is refused
  * naming the clause. `plates` are the company's registered plates.
  */
-export function vehicleCostWithoutTrip(items: readonly Pick<ClaimItem, 'category' | 'matter'>[], plates: readonly string[]): (RuleMessage & { items: number[] }) | undefined {
+export function vehicleCostWithoutTrip(
+  items: readonly Pick<ClaimItem, 'category' | 'matter'>[],
+  plates: readonly string[],
+): (RuleMessage & { items: number[] }) | undefined {
   const bad = items.flatMap((it, i) => {
     if (!VEHICLE_CATEGORIES.has(it.category) && !platesIn(it.matter, plates).length) return [];
     return tripNumbersIn(it.matter).length ? [] : [i];
@@ -47,7 +50,9 @@ export function vehicleCostWithoutTrip(items: readonly Pick<ClaimItem, 'category
 const KINDS_OF: Record<string, (keyof Costs)[]> = { fuel: ['fuel'], toll: ['toll', 'parking'], repair: ['repair'] };
 const KIND_LABEL: Record<string, string> = { fuel: '油费', toll: '过路停车费', repair: '维修费' };
 
-export type ClaimableTrip = Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs'> & { costCheck?: { status: string } | null };
+export type ClaimableTrip = Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs'> & {
+  costCheck?: { status: string } | null;
+};
 
 /**
  * §3.4.5 a trip's costs, claimed as recorded: every trip an item names must be the claimant's, ended,
@@ -55,29 +60,60 @@ export type ClaimableTrip = Pick<TripRecord, '_id' | 'status' | 'driver' | 'cost
  * stay within what it recorded, per kind (fuel, tolls and parking, repairs) and in total. That it is
  * claimed once across claims is the claim's hold on it (tripHolds in claim.ts).
  */
-export function tripCostProblem(items: readonly Pick<ClaimItem, 'category' | 'matter' | 'amount'>[], trips: ReadonlyMap<string, ClaimableTrip | null>, staffId: string | undefined): (RuleMessage & { items: number[] }) | undefined {
+export function tripCostProblem(
+  items: readonly Pick<ClaimItem, 'category' | 'matter' | 'amount'>[],
+  trips: ReadonlyMap<string, ClaimableTrip | null>,
+  staffId: string | undefined,
+): (RuleMessage & { items: number[] }) | undefined {
   const byTrip = new Map<string, number[]>();
   for (const [i, it] of items.entries()) {
     const nos = tripNumbersIn(it.matter);
-    if (nos.length > 1) return { clause: CLAUSE.tripLog, code: 'several_trips', items: [i], message: `第 ${i + 1} 项写了 ${nos.length} 个出车单号：一项只报一次出车的一种费用（${CLAUSE.tripLog}）。` };
+    if (nos.length > 1)
+      return {
+        clause: CLAUSE.tripLog,
+        code: 'several_trips',
+        items: [i],
+        message: `第 ${i + 1} 项写了 ${nos.length} 个出车单号：一项只报一次出车的一种费用（${CLAUSE.tripLog}）。`,
+      };
     if (nos[0]) byTrip.set(nos[0], [...(byTrip.get(nos[0]) ?? []), i]);
   }
   for (const [no, idx] of byTrip) {
     const trip = trips.get(no);
-    const fail = (code: string, message: string) => ({ clause: CLAUSE.tripLog, code, items: idx, message: `第 ${idx.map((i) => i + 1).join('、')} 项：${message}` });
+    const fail = (code: string, message: string) => ({
+      clause: CLAUSE.tripLog,
+      code,
+      items: idx,
+      message: `第 ${idx.map((i) => i + 1).join('、')} 项：${message}`,
+    });
     if (!trip) return fail('trip_unknown', `没有出车 ${no} 的记录，请核对出车单号（${CLAUSE.tripLog}）。`);
-    if (trip.driver.staffId !== staffId) return fail('trip_not_yours', `出车 ${no} 不是你开的车，费用由司机 ${trip.driver.name} 报销。`);
-    if (trip.status !== 'ended') return fail('trip_open', `出车 ${no} 还没有收车，收车时登记的费用才能报销（${CLAUSE.tripLog}）。`);
-    if (trip.costCheck?.status === 'pending') return fail('trip_cost_unconfirmed', `出车 ${no} 的费用远超该车往常，待综合部确认后才能报销（${CLAUSE.tripLog}）。`);
-    const claimed = (kinds?: (keyof Costs)[]) => idx.filter((i) => !kinds || KINDS_OF[items[i]!.category] === kinds).reduce((s, i) => s + items[i]!.amount, 0);
+    if (trip.driver.staffId !== staffId)
+      return fail('trip_not_yours', `出车 ${no} 不是你开的车，费用由司机 ${trip.driver.name} 报销。`);
+    if (trip.status !== 'ended')
+      return fail('trip_open', `出车 ${no} 还没有收车，收车时登记的费用才能报销（${CLAUSE.tripLog}）。`);
+    if (trip.costCheck?.status === 'pending')
+      return fail(
+        'trip_cost_unconfirmed',
+        `出车 ${no} 的费用远超该车往常，待综合部确认后才能报销（${CLAUSE.tripLog}）。`,
+      );
+    const claimed = (kinds?: (keyof Costs)[]) =>
+      idx.filter((i) => !kinds || KINDS_OF[items[i]!.category] === kinds).reduce((s, i) => s + items[i]!.amount, 0);
     for (const [category, kinds] of Object.entries(KINDS_OF)) {
       const recorded = kinds.reduce((s, k) => s + trip.costs[k], 0);
       const asked = claimed(kinds);
-      if (asked > recorded) return fail('trip_cost_exceeded', `出车 ${no} 记录的${KIND_LABEL[category]} ${formatFen(recorded)}，报销写了 ${formatFen(asked)}。一次出车的费用按记录报一次（${CLAUSE.tripLog}）。`);
+      if (asked > recorded)
+        return fail(
+          'trip_cost_exceeded',
+          `出车 ${no} 记录的${KIND_LABEL[category]} ${formatFen(recorded)}，报销写了 ${formatFen(asked)}。一次出车的费用按记录报一次（${CLAUSE.tripLog}）。`,
+        );
     }
     const total = claimed();
     if (total > costsTotal(trip.costs)) {
-      return fail('trip_cost_exceeded', `出车 ${no} 记录的费用共 ${formatFen(costsTotal(trip.costs))}（${Object.entries(COST_LABELS).map(([k, l]) => `${l} ${formatFen(trip.costs[k as keyof Costs])}`).join('、')}），报销写了 ${formatFen(total)}。一次出车的费用按记录报一次（${CLAUSE.tripLog}）。`);
+      return fail(
+        'trip_cost_exceeded',
+        `出车 ${no} 记录的费用共 ${formatFen(costsTotal(trip.costs))}（${Object.entries(COST_LABELS)
+          .map(([k, l]) => `${l} ${formatFen(trip.costs[k as keyof Costs])}`)
+          .join('、')}），报销写了 ${formatFen(total)}。一次出车的费用按记录报一次（${CLAUSE.tripLog}）。`,
+      );
     }
   }
   return undefined;
@@ -113,13 +149,20 @@ export function usualCostPerKm(history: readonly { km: number; costs: number }[]
  * for 综合部 before they can be claimed. The bound is the allowance plus the km driven times the
  * larger of the usual cost per km × factor and the floor.
  */
-export function implausibleTripCost(trip: { _id: string; km: number; costs: Costs }, history: readonly { km: number; costs: number }[], bound: CostBound): RuleMessage | undefined {
+export function implausibleTripCost(
+  trip: { _id: string; km: number; costs: Costs },
+  history: readonly { km: number; costs: number }[],
+  bound: CostBound,
+): RuleMessage | undefined {
   const total = costsTotal(trip.costs);
   const usual = usualCostPerKm(history);
   const perKm = Math.max((usual ?? 0) * bound.factor, bound.floorPerKmFen);
   const limit = Math.round(bound.allowanceFen + Math.max(trip.km, 0) * perKm);
   if (total <= limit) return undefined;
-  const basis = usual === undefined ? `每公里 ${formatFen(Math.round(perKm))}` : `往常每公里 ${formatFen(Math.round(usual))} 的 ${bound.factor} 倍`;
+  const basis =
+    usual === undefined
+      ? `每公里 ${formatFen(Math.round(perKm))}`
+      : `往常每公里 ${formatFen(Math.round(usual))} 的 ${bound.factor} 倍`;
   return {
     clause: CLAUSE.tripLog,
     code: 'implausible_cost',

@@ -115,7 +115,7 @@ describe('submitting on Lark form cards', () => {
 
 describe('one confirmation before money moves (#21)', () => {
   it('asks before 提交报销 and 批准 in a Lark dialog that names the items, the claim number and the total', async () => {
-    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const draft = await cardWith(p2p(OU.zhang), 'reimburse.submit');
     expect(findButton(draft.card, 'reimburse.submit')?.confirm).toEqual({
       title: { tag: 'plain_text', content: '确认提交报销？' },

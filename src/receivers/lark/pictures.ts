@@ -24,7 +24,11 @@ export function forwardUuid(cardUuid: string, i: number): string {
  * Forwards each Lark picture of `refs`, spaced, each with a uuid derived from the card's so a re-run
  * of the same reply forwards each picture once.
  */
-export async function forwardEach(refs: readonly string[], cardUuid: string | undefined, forward: (messageId: string, uuid?: string) => Promise<void>): Promise<void> {
+export async function forwardEach(
+  refs: readonly string[],
+  cardUuid: string | undefined,
+  forward: (messageId: string, uuid?: string) => Promise<void>,
+): Promise<void> {
   for (const [i, messageId] of larkPictureMessages(refs).entries()) {
     await new Promise((r) => setTimeout(r, FORWARD_SPACING_MS));
     await forward(messageId, cardUuid ? forwardUuid(cardUuid, i) : undefined);
@@ -39,6 +43,12 @@ export async function forwardPictures(
   to: { receiveIdType: 'chat_id' | 'open_id'; receiveId: string; uuid?: string },
 ): Promise<void> {
   await forwardEach(refs, to.uuid, async (messageId, uuid) => {
-    await call(() => client.im.message.forward({ path: { message_id: messageId }, params: { receive_id_type: to.receiveIdType, ...(uuid ? { uuid } : {}) }, data: { receive_id: to.receiveId } }));
+    await call(() =>
+      client.im.message.forward({
+        path: { message_id: messageId },
+        params: { receive_id_type: to.receiveIdType, ...(uuid ? { uuid } : {}) },
+        data: { receive_id: to.receiveId },
+      }),
+    );
   });
 }

@@ -211,7 +211,6 @@ export class LarkReceiver implements Receiver {
       );
       return res.data?.message_id;
     });
-    // a card's pictures follow it, each picture's own message forwarded (pictures.ts)
     if (typeof message !== 'string') await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], { receiveIdType, receiveId, uuid });
     return { channel: 'lark', messageId };
   }

@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { Card } from '../../../src/core/types.ts';
-import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * Issue #20, as a claimant would try it: the category word typed must not decide which rule applies
@@ -20,7 +20,10 @@ let chat: MemoryReceiver;
 const clock = new Date('2026-11-27T04:00:00Z');
 
 beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ REIMBURSE_RECEIPT_EXEMPT_YUAN: '5' }), now: () => clock }));
+  ({ bot, receiver: chat } = await startTestBot({
+    config: testConfig({ REIMBURSE_RECEIPT_EXEMPT_YUAN: '5' }),
+    now: () => clock,
+  }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {
@@ -46,7 +49,10 @@ async function submit(who: string, item: Item, photos = [`console:${who}-receipt
 
 describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
   it('refuses consecutive bus tickets typed as 地铁, and a 地铁 ticket without its serials (§3.5.3)', async () => {
-    const typedAsSubway = await say('zhang', itemMessage(on({ category: '地铁', amount: '4', serials: '00123,00124', travellers: '1' })));
+    const typedAsSubway = await say(
+      'zhang',
+      itemMessage(on({ category: '地铁', amount: '4', serials: '00123,00124', travellers: '1' })),
+    );
     expect(typedAsSubway).toContain('连号');
     expect(typedAsSubway).not.toContain('报销草稿');
     await say('zhang', '取消');
@@ -58,7 +64,10 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
   });
 
   it('asks the serials of a bus ticket typed as 其他 when its 所办事项 says 公交 (§3.5.3)', async () => {
-    const other = await say('zhang', itemMessage(on({ category: '其他', amount: '4', matter: '坐公交去万达广场送排班表' })));
+    const other = await say(
+      'zhang',
+      itemMessage(on({ category: '其他', amount: '4', matter: '坐公交去万达广场送排班表' })),
+    );
     expect(other).toContain('票号');
     expect(other).not.toContain('报销草稿');
     await say('zhang', '取消');
@@ -87,15 +96,23 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
     expect((await chat.picture('zhang', 'console:meal.jpg')).join('\n')).toContain('第 1 项');
     const no = /BX-\d{8}-\d{3}/.exec(await say('zhang', '提交报销'))?.[0];
     expect(no).toBeDefined();
-    expect((await ReimbursementClaim.findById(no).lean())!.items.map((i) => i.receipts)).toEqual([['console:meal.jpg'], ['console:paper.jpg']]);
+    expect((await ReimbursementClaim.findById(no).lean())!.items.map((i) => i.receipts)).toEqual([
+      ['console:meal.jpg'],
+      ['console:paper.jpg'],
+    ]);
   });
 
   it('exempts items under REIMBURSE_RECEIPT_EXEMPT_YUAN from the photo', async () => {
-    expect(await submit('zhang', on({ category: '地铁', amount: '4', serials: 'M8801', travellers: '1' }), [])).toMatch(/^BX-/);
+    expect(await submit('zhang', on({ category: '地铁', amount: '4', serials: 'M8801', travellers: '1' }), [])).toMatch(
+      /^BX-/,
+    );
   });
 
   it('shows every approver the photos: the card counts them and 查看票据照片 sends them', async () => {
-    const no = await submit('zhang', on({ category: '办公用品', amount: '50', matter: '监控室打印纸' }), ['console:p1.jpg', 'console:p2.jpg']);
+    const no = await submit('zhang', on({ category: '办公用品', amount: '50', matter: '监控室打印纸' }), [
+      'console:p1.jpg',
+      'console:p2.jpg',
+    ]);
     expect(inbox('wang')).toContain('票据照片 2 张');
     expect(inbox('wang')).toContain('查看票据照片');
     const from = chat.sent.length;
@@ -105,11 +122,17 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
     // nobody outside the claim and its approvers sees them
     const outsider = chat.sent.length;
     await chat.click('zhao', 'reimburse.photos', { no });
-    expect(chat.sent.slice(outsider).some((s) => typeof s.message !== 'string' && s.message.pictures?.length)).toBe(false);
+    expect(chat.sent.slice(outsider).some((s) => typeof s.message !== 'string' && s.message.pictures?.length)).toBe(
+      false,
+    );
   });
 
   it('holds a group trip at 综合部 until the staff companion confirms they travelled (§3.5.3 二人及以上同行)', async () => {
-    const no = await submit('zhang', on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '赵六' }), []);
+    const no = await submit(
+      'zhang',
+      on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '赵六' }),
+      [],
+    );
     expect(inbox('zhao')).toContain(`同行确认：报销单 ${no}`);
     const early = await say('wang', `批准 ${no}`);
     expect(early).toContain('赵六');
@@ -122,7 +145,16 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
   });
 
   it('stops the claim at 综合部 when the named companion did not travel', async () => {
-    const no = await submit('zhang', on({ category: '公交', amount: '20', serials: '00201,00202,00203,00204,00205,00206,00207,00208,00209,00210', travellers: '2', companions: '赵六' }));
+    const no = await submit(
+      'zhang',
+      on({
+        category: '公交',
+        amount: '20',
+        serials: '00201,00202,00203,00204,00205,00206,00207,00208,00209,00210',
+        travellers: '2',
+        companions: '赵六',
+      }),
+    );
     expect(await say('zhao', `否认同行 ${no}`)).toContain('已告知综合部');
     expect(await say('wang', `批准 ${no}`)).toContain('赵六 否认同行');
     expect((await ReimbursementClaim.findById(no).lean())!.stepIndex).toBe(0);
@@ -130,15 +162,26 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
   });
 
   it('flags a companion who is not staff to 综合部 on the approval card', async () => {
-    const no = await submit('zhang', on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '李四' }), []);
+    const no = await submit(
+      'zhang',
+      on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '李四' }),
+      [],
+    );
     const card = inbox('wang');
     expect(card).toContain(`综合部审核 ${no}`);
     expect(card).toContain('李四 不是公司员工');
   });
 
   it('refuses the companion’s own claim of the same trip', async () => {
-    const no = await submit('zhang', on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '赵六' }), []);
-    const again = await say('zhao', itemMessage(on({ category: '公交', amount: '2', serials: '00125', travellers: '1' })));
+    const no = await submit(
+      'zhang',
+      on({ category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '赵六' }),
+      [],
+    );
+    const again = await say(
+      'zhao',
+      itemMessage(on({ category: '公交', amount: '2', serials: '00125', travellers: '1' })),
+    );
     expect(again).toContain(no);
     expect(again).not.toContain('报销草稿');
     await say('zhao', '取消');

@@ -1,14 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
-import { installed } from '../../../src/workflows.ts';
-import { loadConfig } from '../../../src/config.ts';
-import { OnceKey } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { claimHolds } from '../../../handlers/reimbursements/api.ts';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
+import { OnceKey } from '../../../src/models/index.ts';
+import { installed } from '../../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * #20 "a trip's costs are claimable once … atomically: two drafts submitted at once must not both
@@ -26,7 +26,11 @@ const holder: Workflow = {
   commands: [],
   actions: [],
   requires: ['reimbursements'],
-  extends: [claimHolds.with((items) => (items.some((it) => it.matter.includes('单据 T-1')) ? [{ key: 'test:T-1', label: '单据 T-1' }] : []))],
+  extends: [
+    claimHolds.with((items) =>
+      items.some((it) => it.matter.includes('单据 T-1')) ? [{ key: 'test:T-1', label: '单据 T-1' }] : [],
+    ),
+  ],
 };
 
 let bot: Bot;
@@ -35,7 +39,11 @@ const clock = new Date('2026-11-27T04:00:00Z');
 
 beforeAll(async () => {
   const workflows = compose([...installed, install(holder)]);
-  ({ bot, receiver: chat } = await startTestBot({ config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, workflows.settings), workflows, now: () => clock }));
+  ({ bot, receiver: chat } = await startTestBot({
+    config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, workflows.settings),
+    workflows,
+    now: () => clock,
+  }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {
@@ -44,7 +52,14 @@ beforeEach(async () => {
 });
 
 async function draft(who: string): Promise<void> {
-  expect((await chat.say(who, itemMessage({ date: '2026-11-25', category: '办公用品', amount: '50', matter: '单据 T-1 打印纸' }))).join()).toContain('报销草稿');
+  expect(
+    (
+      await chat.say(
+        who,
+        itemMessage({ date: '2026-11-25', category: '办公用品', amount: '50', matter: '单据 T-1 打印纸' }),
+      )
+    ).join(),
+  ).toContain('报销草稿');
   await chat.picture(who, `console:${who}-t1.jpg`);
 }
 
@@ -52,7 +67,9 @@ describe('what a claim holds once (claimHolds)', () => {
   it('lets one of two claims submitted at the same moment hold it; the other is refused and keeps its draft', async () => {
     await draft('zhang');
     await draft('zhao');
-    const answers = (await Promise.all([chat.say('zhang', '提交报销'), chat.say('zhao', '提交报销')])).map((a) => a.join('\n'));
+    const answers = (await Promise.all([chat.say('zhang', '提交报销'), chat.say('zhao', '提交报销')])).map((a) =>
+      a.join('\n'),
+    );
     expect(answers.filter((a) => /BX-\d{8}-\d{3}/.test(a) && !a.includes('没有提交'))).toHaveLength(1);
     expect(answers.find((a) => a.includes('没有提交'))).toContain('单据 T-1已在报销单');
     expect(await ReimbursementClaim.countDocuments()).toBe(1);
@@ -65,7 +82,12 @@ describe('what a claim holds once (claimHolds)', () => {
   it('is refused when the item is added once another claim holds it, and freed when that claim is withdrawn', async () => {
     await draft('zhang');
     const no = /BX-\d{8}-\d{3}/.exec((await chat.say('zhang', '提交报销')).join())![0];
-    const refused = (await chat.say('zhao', itemMessage({ date: '2026-11-25', category: '办公用品', amount: '50', matter: '单据 T-1 打印纸' }))).join();
+    const refused = (
+      await chat.say(
+        'zhao',
+        itemMessage({ date: '2026-11-25', category: '办公用品', amount: '50', matter: '单据 T-1 打印纸' }),
+      )
+    ).join();
     expect(refused).toContain(`单据 T-1已在报销单 ${no} 中`);
     await chat.say('zhao', '取消');
     expect((await chat.say('zhang', `撤回报销 ${no}`)).join()).toContain('已撤回');

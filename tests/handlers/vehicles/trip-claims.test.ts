@@ -1,11 +1,20 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { CLAIM_RE, PLATE, TRIP_RE, endLines, permitLines, registerLines, seedPeople, startLines } from '../../helpers/vehicles.ts';
-import { itemMessage } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Trip } from '../../../handlers/vehicles/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import { Trip } from '../../../handlers/vehicles/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { itemMessage } from '../../helpers/reimbursement-people.ts';
+import {
+  CLAIM_RE,
+  endLines,
+  PLATE,
+  permitLines,
+  registerLines,
+  seedPeople,
+  startLines,
+  TRIP_RE,
+} from '../../helpers/vehicles.ts';
 
 /*
  * Issue #20, as a driver would try it: one trip's costs claimed three times (§3.4.5 出车记录…各项费用明细，
@@ -19,7 +28,15 @@ let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 
 beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ VEHICLE_ODOMETER_GAP_KM: '10', VEHICLE_COST_PER_KM_FACTOR: '3', VEHICLE_COST_PER_KM_FLOOR_YUAN: '2', VEHICLE_COST_ALLOWANCE_YUAN: '500' }), now: () => clock }));
+  ({ bot, receiver: chat } = await startTestBot({
+    config: testConfig({
+      VEHICLE_ODOMETER_GAP_KM: '10',
+      VEHICLE_COST_PER_KM_FACTOR: '3',
+      VEHICLE_COST_PER_KM_FLOOR_YUAN: '2',
+      VEHICLE_COST_ALLOWANCE_YUAN: '500',
+    }),
+    now: () => clock,
+  }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {
@@ -31,7 +48,8 @@ beforeEach(async () => {
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
 const inbox = (who: string, from = 0) => chat.privately(who, from).join('\n');
-const fuel = (amount: string, matter: string) => itemMessage({ date: '2026-11-27', category: '油费', amount, matter, contact: '张司机' });
+const fuel = (amount: string, matter: string) =>
+  itemMessage({ date: '2026-11-27', category: '油费', amount, matter, contact: '张司机' });
 
 async function registerAndPermit(): Promise<void> {
   expect(await say('zonghe', registerLines())).toContain('已登记');
@@ -87,7 +105,16 @@ describe('#20 one trip, claimed three times (§3.4.5, §3.5)', () => {
     expect(over).toContain('§3.4.5');
     await say('siji', '取消');
     // a receipt typed under another category still counts against the trip
-    const asMeal = await say('siji', itemMessage({ date: '2026-11-27', category: '其他', amount: '80', matter: `出车 ${no} 司机午饭`, contact: '张司机' }));
+    const asMeal = await say(
+      'siji',
+      itemMessage({
+        date: '2026-11-27',
+        category: '其他',
+        amount: '80',
+        matter: `出车 ${no} 司机午饭`,
+        contact: '张司机',
+      }),
+    );
     expect(asMeal).toContain('§3.4.5');
     await say('siji', '取消');
     expect(await say('siji', `出车报销 ${no}`)).toContain('已经在你的报销草稿里');
@@ -121,7 +148,9 @@ describe('#20 one trip, claimed three times (§3.4.5, §3.5)', () => {
 describe('#20 self-reported numbers get a sanity check (§3.4.5)', () => {
   it('holds ¥35,068 of fuel for a 48 km trip for 综合部 before the costs can be claimed', async () => {
     await registerAndPermit();
-    const ended = await say('siji', startLines(PLATE, 10000)).then(() => say('siji', endLines(10048, { 油费: '35068' })));
+    const ended = await say('siji', startLines(PLATE, 10000)).then(() =>
+      say('siji', endLines(10048, { 油费: '35068' })),
+    );
     const no = TRIP_RE.exec(ended)![0];
     expect(ended).toContain('综合部确认');
     expect(inbox('zonghe')).toContain(`出车费用待确认：${no}`);

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forwardEach, forwardUuid, larkPictureMessages } from '../../../../src/receivers/lark/pictures.ts';
 
 describe('a card’s pictures on Lark (Card.pictures)', () => {
@@ -7,7 +7,10 @@ describe('a card’s pictures on Lark (Card.pictures)', () => {
     expect(larkPictureMessages(refs)).toEqual(['om_1', 'om_2']);
     const sent: [string, string | undefined][] = [];
     await forwardEach(refs, 'f'.repeat(32), async (id, uuid) => void sent.push([id, uuid]));
-    expect(sent).toEqual([['om_1', `${'f'.repeat(32)}-p0`], ['om_2', `${'f'.repeat(32)}-p1`]]);
+    expect(sent).toEqual([
+      ['om_1', `${'f'.repeat(32)}-p0`],
+      ['om_2', `${'f'.repeat(32)}-p1`],
+    ]);
     expect(forwardUuid('f'.repeat(64), 12).length).toBeLessThanOrEqual(50);
   });
 });

@@ -1,9 +1,10 @@
 /*
  * What other workflows may use of reimbursements (§3.5); everything else in this folder is its own.
- * Another workflow fills a person's draft (addToDraft, then showDraft), or adds a rule every claim
- * must pass (claimChecks, listed in its `extends`).
+ * Another workflow fills a person's draft (addToDraft, then showDraft), adds a rule every claim
+ * must pass (claimChecks), or says what a claim's items hold once across all claims (claimHolds),
+ * each listed in its `extends`.
  */
 export type { ClaimItem, RuleMessage } from './rules.ts';
-export { claimChecks, type ClaimCheck } from './claim-checks.ts';
-export { addToDraft, draftHasRoomFor, whereItemsNaming } from './drafts.ts';
+export { claimChecks, claimHolds, type ClaimCheck, type ClaimHold, type ClaimHolds } from './claim-checks.ts';
+export { addToDraft, claimNaming, draftHasRoomFor, whereItemsNaming } from './drafts.ts';
 export { showDraft } from './items.ts';

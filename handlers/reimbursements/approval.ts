@@ -82,7 +82,7 @@ export interface Actor {
  * The payout step takes a payment (date and method), not an approval; it is not rejected.
  */
 export function mayDecide(
-  claim: ChainState & { claimantId: string; _id: string },
+  claim: ChainState & { claimantId: string; _id: string; companionChecks?: readonly { staffId?: string | null }[] },
   actor: Actor,
   decision: Decision,
 ): Verdict {
@@ -95,6 +95,10 @@ export function mayDecide(
   // #20 one rule everywhere: the claimant is the subject of the claim, at every step (payout too)
   if (isSubject(actor.staffId, [claim.claimantId])) {
     return denied(`${CLAUSE.chain} ${ownCaseRefusal({ as: `报销单 ${claim._id} 的申请人`, doing: '审批自己的报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
+  }
+  // a staff companion (§3.5.3 同行) had their ticket claimed on it: as much a subject as the claimant
+  if (isSubject(actor.staffId, claim.companionChecks ?? [])) {
+    return denied(`${CLAUSE.receipts} ${ownCaseRefusal({ as: `报销单 ${claim._id} 写明的同行人`, doing: '审批这张报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
   }
   const earlier = decidedForAnotherDepartment(claim.steps, claim.stepIndex, actor.staffId);
   if (earlier) {

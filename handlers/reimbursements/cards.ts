@@ -3,18 +3,18 @@ import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { ClaimRecord } from './models.ts';
 import { STATUS_LABELS, type ClaimStatus } from './approval.ts';
-import { categoryLabel, type ClaimItem, type RuleMessage } from './rules.ts';
+import { categoryLabel, companionLines, type ClaimItem, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<
   ClaimRecord,
   '_id' | 'claimantName' | 'items' | 'total' | 'flags' | 'steps' | 'stepIndex' | 'status' | 'history' | 'resubmitOf' | 'payment' | 'version' | 'submittedAt'
->;
+> & { companionChecks?: ClaimRecord['companionChecks'] };
 
 export function itemLine(it: ClaimItem, i: number): string {
   const group = (it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行${it.companions?.length ? `：本人、${it.companions.join('、')}` : ''}）` : '';
   const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${group}` : '';
-  const photos = it.receipts?.length ? `；收据照片 ${it.receipts.length} 张` : '';
+  const photos = it.receipts?.length ? `；票据照片 ${it.receipts.length} 张` : '；无票据照片';
   return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}${photos}`;
 }
 
@@ -22,7 +22,7 @@ export function flagLines(flags: readonly Pick<RuleMessage, 'message'>[]): strin
   return flags.map((f) => `⚠ ${f.message}`);
 }
 
-const ACTION_WORDS: Record<string, string> = { submitted: '提交', approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回' };
+const ACTION_WORDS: Record<string, string> = { submitted: '提交', approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回', companion: '' };
 
 /** The audit trail, one line per act: when, who, what, on which step. */
 export function historyLines(claim: Pick<ClaimView, 'history'>, tz: string): string[] {
@@ -42,6 +42,7 @@ function claimLines(claim: ClaimView, tz: string): string[] {
     ...(claim.resubmitOf ? [`重新提交自 ${claim.resubmitOf}`] : []),
     ...claim.items.map((it, i) => itemLine(it, i)),
     ...flagLines(claim.flags ?? []),
+    ...companionLines(claim.companionChecks ?? []),
     `流程：${claim.steps.map((s, i) => (i === claim.stepIndex && claim.status === 'pending' ? `【${s.label}】` : s.label)).join(' → ')}`,
     `状态：${currentStepLabel(claim)}`,
     ...(claim.payment?.date ? [`付款：${claim.payment.date} ${claim.payment.method}（${claim.payment.byName}）`] : []),
@@ -54,6 +55,12 @@ function claimLines(claim: ClaimView, tz: string): string[] {
 export function claimCard(claim: ClaimView, tz: string, note?: string): Card {
   const color = claim.status === 'paid' ? 'green' : claim.status === 'rejected' ? 'red' : claim.status === 'withdrawn' ? 'grey' : 'blue';
   return { title: `报销单 ${claim._id}`, color, lines: claimLines(claim, tz), note };
+}
+
+/** 查看票据照片: where the claim has any, the approver asks for the photos themselves (photosOf in receipts.ts). */
+function photosButton(claim: ClaimView) {
+  const n = claim.items.reduce((sum, it) => sum + (it.receipts?.length ?? 0), 0);
+  return n ? [{ label: `查看票据照片（${n} 张）`, action: 'reimburse.photos', value: { no: claim._id } }] : [];
 }
 
 /** The card the current step's approvers get: the claim, its flags, and the buttons of this step. */
@@ -75,6 +82,7 @@ export function approvalCard(claim: ClaimView, tz: string): Card {
           { key: 'date', label: '付款日期', placeholder: '如 2026-11-27，不填为今天' },
         ],
       },
+      buttons: photosButton(claim),
       note: `也可发送：发放 ${claim._id} 银行转账 [付款日期]`,
     };
   }
@@ -85,6 +93,7 @@ export function approvalCard(claim: ClaimView, tz: string): Card {
     buttons: [
       { label: '批准', action: 'reimburse.approve', value, style: 'primary', confirm: `${claimSummary(claim)}。` },
       { label: '驳回', action: 'reimburse.rejectAsk', value, style: 'danger' },
+      ...photosButton(claim),
     ],
     note: `也可发送：批准 ${claim._id}，或 驳回 ${claim._id} 原因`,
   };

@@ -12,7 +12,8 @@ import { ReimbursementClaim } from './models.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { serialKeys } from './items.ts';
-import { payoutDateProblem } from './rules.ts';
+import { releaseHolds } from './claim-checks.ts';
+import { companionsUnconfirmed, payoutDateProblem } from './rules.ts';
 import { mayDecide, nextStep, parseClaimNo, rejectionReasonProblem, type Decision } from './approval.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
 
@@ -32,7 +33,8 @@ interface DecisionInput {
 async function whoDecided(no: string, fromVersion: number, tz: string): Promise<string> {
   for (let i = 0; i < 40; i++) {
     const claim = await loadClaim(no);
-    const h = claim?.history[fromVersion + 1];
+    // a companion's answer (§3.5.3) moves the version too, but decides no step
+    const h = claim?.history.slice(fromVersion + 1).find((x) => x.action !== 'companion');
     if (h) return `报销单 ${no} 的「${h.step}」已由 ${h.byName} 于 ${formatDateTime(h.at, tz)} ${ACTS[h.action] ?? h.action}，无需重复操作。`;
     // the winner has claimed the version and is writing it
     await new Promise((r) => setTimeout(r, 25));
@@ -53,7 +55,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     await ctx.toast(`没有找到报销单 ${input.no}，请核对编号。`);
     return false;
   }
-  if (input.cardVersion !== undefined && claim.version !== input.cardVersion) {
+  if (input.cardVersion !== undefined && claim.version !== input.cardVersion && !onlyCompanionsSince(claim, input.cardVersion)) {
     await ctx.toast(await whoDecided(claim._id, input.cardVersion, tz));
     return false;
   }
@@ -62,6 +64,12 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     const last = claim.history.at(-1);
     const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
     await ctx.toast(check.why + after);
+    return false;
+  }
+  // §3.5.3 二人及以上同行: 综合部 passes a group trip once every staff companion confirmed it
+  const companions = input.decision === 'approve' && claim.steps[claim.stepIndex]?.role === 'general_affairs' ? companionsUnconfirmed(claim.companionChecks ?? []) : undefined;
+  if (companions) {
+    await ctx.toast(companions);
     return false;
   }
   if (input.decision === 'reject') {
@@ -124,6 +132,9 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     ctx.sender.identity,
   );
   if (!won) {
+    // a companion answering at the same moment moved the version: decide again on the fresh claim
+    const fresh = await loadClaim(claim._id);
+    if (fresh && fresh.version > claim.version && onlyCompanionsSince(fresh, claim.version)) return decide(ctx, { ...input, cardVersion: undefined });
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
     return false;
   }
@@ -131,6 +142,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim
     await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: claim._id });
+    await releaseHolds(claim._id, claim.holds ?? []);
   }
 
   const updated = await updateStepCards(services, claim._id, step.key);
@@ -162,6 +174,11 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   }
   await ctx.toast(toActor);
   return true;
+}
+
+/** Whether only companions answered (§3.5.3) since version `v`: a card made at `v` still shows the step to decide. */
+function onlyCompanionsSince(claim: { history: readonly { action: string }[]; version: number }, v: number): boolean {
+  return v < claim.version && claim.history.slice(v + 1).every((h) => h.action === 'companion');
 }
 
 function cardVersion(ctx: StaffContext): number | undefined {
@@ -211,7 +228,7 @@ export async function rejectAsk(ctx: StaffContext): Promise<void> {
     return;
   }
   const v = cardVersion(ctx);
-  if (v !== undefined && v !== claim.version) {
+  if (v !== undefined && v !== claim.version && !onlyCompanionsSince(claim, v)) {
     await ctx.toast(await whoDecided(no, v, ctx.services.config.timezone));
     return;
   }

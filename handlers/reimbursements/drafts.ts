@@ -31,10 +31,14 @@ export async function addToDraft(staffId: string, items: readonly ClaimItem[]): 
  * the other workflow may bring them back).
  */
 export async function whereItemsNaming(staffId: string, text: string): Promise<string | undefined> {
-  const names = (items: readonly { matter: string }[]) => items.some((it) => it.matter.includes(text));
   const draft = await ReimbursementDraft.findById(staffId, { items: 1 }).lean();
-  if (draft && names(draft.items)) return '你的报销草稿';
+  if (draft?.items.some((it) => it.matter.includes(text))) return '你的报销草稿';
+  const no = await claimNaming(staffId, text);
+  return no ? `报销单 ${no}` : undefined;
+}
+
+/** The person's pending or paid claim with an item whose 所办事项 names `text`, if any (the draft does not count). */
+export async function claimNaming(staffId: string, text: string): Promise<string | undefined> {
   const claims = await ReimbursementClaim.find({ claimantId: staffId, status: { $in: ['pending', 'paid'] } }, { items: 1 }).sort({ submittedAt: -1 }).limit(200).lean();
-  const c = claims.find((x) => names(x.items));
-  return c ? `报销单 ${c._id}` : undefined;
+  return claims.find((c) => c.items.some((it) => it.matter.includes(text)))?._id;
 }

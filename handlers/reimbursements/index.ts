@@ -2,7 +2,9 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import { reimbursementModels } from './models.ts';
 import { reimbursementSettings } from './settings.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
-import { addItemFromCard, attachReceipt, discardDraft, itemForm, receiptFirstItem, removeItem, startItem, wantsReceipt } from './items.ts';
+import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
+import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
+import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 import { approvalHoldings } from './holdings.ts';
@@ -25,6 +27,9 @@ export const reimbursements: Workflow = {
   commands: [
     { name: 'reimburse.item', rank: 1, words: ['报销', 'reimburse'], allow: 'staff', summary: '填写一项报销明细（可多次添加后一起提交）', example: '报销', handler: startItem },
     { name: 'reimburse.submit', rank: 1, available: hasDraft, words: ['提交报销', 'submitclaim'], allow: 'staff', summary: '提交已填写的报销明细，得到报销单号', example: '提交报销', handler: submitDraft },
+    { name: 'reimburse.photo', rank: 2, available: hasDraft, words: ['补票据', 'receiptfor'], allow: 'staff', summary: '给报销草稿的第几项补发票据照片（提交前）', example: '补票据 2', handler: choosePhotoItem },
+    { name: 'reimburse.companion.yes', rank: 3, words: ['确认同行', 'confirmtravel'], allow: 'staff', summary: '确认自己是报销单上写的同行人（§3.5.3）', example: '确认同行 BX-20261127-001', handler: confirmCompanion },
+    { name: 'reimburse.companion.no', rank: 3, words: ['否认同行', 'denytravel'], allow: 'staff', summary: '报销单写你同行，但你没有同行', example: '否认同行 BX-20261127-001', handler: denyCompanion },
     { name: 'reimburse.remove', rank: 3, available: hasDraft, words: ['删除明细', 'removeitem'], allow: 'staff', summary: '从未提交的报销草稿中删除一项', example: '删除明细 2', handler: removeItem },
     { name: 'reimburse.discard', rank: 3, available: hasDraft, words: ['放弃报销', 'discardclaim'], allow: 'staff', summary: '放弃未提交的报销草稿', example: '放弃报销', handler: discardDraft },
     { name: 'reimburse.mine', rank: 1, words: ['我的报销', 'myclaims'], allow: 'staff', summary: '查看我的报销单和进度', example: '我的报销', handler: myClaims },
@@ -47,5 +52,7 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.reject', allow: APPROVER_ROLES, handler: rejectFromCard },
     { action: 'reimburse.pay', allow: ['finance'], handler: payFromCard },
     { action: 'reimburse.show', allow: APPROVER_ROLES, handler: showOnCard },
+    { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
+    { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
 };

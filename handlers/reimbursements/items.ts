@@ -1,18 +1,18 @@
-import { otherWorkflowsProblem } from './claim-checks.ts';
+import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
+import { isTicket } from './categories.ts';
+import { companionChecks, companionIds } from './companions.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
 import { parseYuan } from '../../src/core/money.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
-import type { PictureTarget } from '../../src/core/router.ts';
-import type { Attachment } from '../../src/core/types.ts';
 import { echo } from '../../src/core/text.ts';
-import { Forms, storedAsTyped, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
-import { FormSession, OnceKey } from '../../src/models/index.ts';
+import { storedAsTyped, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
+import { OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
-import { CATEGORY_HINT, alreadyClaimedSerials, amountProblem, busTicketWithoutSerials, categoryLabel, checkClaim, companionsProblem, consecutiveBusTickets, consecutiveWithEarlierClaims, dateInFuture, parseCategory, repeatedSerials, type ClaimItem } from './rules.ts';
+import { CATEGORY_HINT, alreadyClaimedSerials, amountProblem, categoryLabel, checkClaim, companionsProblem, consecutiveBusTickets, consecutiveWithEarlierClaims, dateInFuture, parseCategory, repeatedSerials, sameTripClaimedBefore, ticketWithoutSerials, type ClaimItem, type RuleMessage } from './rules.ts';
 import { adjacentSerials, normalizeSerial, parseSerials } from './serials.ts';
 
 export const ITEM_FORM = 'reimburse.item';
@@ -35,9 +35,12 @@ export async function claimantOf(ctx: StaffContext): Promise<{ staffId: string; 
   return undefined;
 }
 
-/** 票号 and 同行人数 are asked only for bus tickets (§3.5.3); a category not yet known asks them. */
-function isBusItem(values: Record<string, string>): boolean {
-  return values.category === undefined || parseCategory(values.category) === 'bus';
+/**
+ * 票号 and 同行人数 are asked for tickets (§3.5.3), known by the category or the 所办事项 (isTicket: a bus
+ * ticket typed as 地铁 or 其他 is still one); a category not yet known asks them.
+ */
+function isTicketItem(values: Record<string, string>): boolean {
+  return values.category === undefined || isTicket({ category: parseCategory(values.category) ?? 'other', matter: values.matter ?? '' });
 }
 
 /**
@@ -98,9 +101,9 @@ export const itemForm: FormDefinition = {
       key: 'serials',
       label: '票号',
       required: true,
-      when: isBusItem,
-      prompt: '请输入票号（公交车票上的编号，多张用逗号隔开）',
-      placeholder: '公交车票必填，多张用逗号隔开',
+      when: isTicketItem,
+      prompt: '请输入票号（车票或发票上的编号，多张用逗号隔开）',
+      placeholder: '车票（公交、地铁、火车等）必填，多张用逗号隔开',
       parse: (t) => {
         const r = parseSerials(t);
         return 'error' in r ? bad(r.error) : ok(r.serials.join(','));
@@ -109,9 +112,9 @@ export const itemForm: FormDefinition = {
     {
       key: 'travellers',
       label: '同行人数',
-      when: isBusItem,
+      when: isTicketItem,
       prompt: '一共几人同行？（一个人就回复 1）',
-      placeholder: '公交车票填写，默认 1',
+      placeholder: '车票填写，默认 1',
       parse: (t) => {
         if (isNoneWord(t)) return ok('');
         const n = Number(t.replace(/人$/, ''));
@@ -122,7 +125,7 @@ export const itemForm: FormDefinition = {
       key: 'companions',
       label: '同行人',
       required: true,
-      when: (v) => isBusItem(v) && Number(v.travellers) >= 2,
+      when: (v) => isTicketItem(v) && Number(v.travellers) >= 2,
       prompt: '请写另外几位同行人的姓名（员工或其他人，用顿号隔开）',
       placeholder: '同行人数 2 人及以上必填，如：李四、王五',
       parse: (t) => {
@@ -159,11 +162,13 @@ export function buildItem(values: Record<string, string>, now: Date, tz: string)
     contact: (values.contact ?? '').trim(),
     serials,
     travellers: Number(values.travellers) || 1,
-    companions: category === 'bus' && Number(values.travellers) >= 2 ? splitNames(values.companions ?? '') : [],
+    companions: [],
   };
-  const noSerials = busTicketWithoutSerials(item);
+  const ticket = isTicket(item);
+  if (ticket && item.travellers >= 2) item.companions = splitNames(values.companions ?? '');
+  const noSerials = ticketWithoutSerials(item);
   if (noSerials) errors.serials = noSerials.message;
-  const company = category === 'bus' ? companionsProblem(item.travellers, item.companions ?? []) : undefined;
+  const company = ticket ? companionsProblem(item.travellers, item.companions ?? []) : undefined;
   if (company) errors.companions = company;
   return { item, errors };
 }
@@ -190,17 +195,20 @@ export async function checkItem(ctx: StaffContext, values: Record<string, string
   const staffId = ctx.sender.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
   const existing = (draft?.items ?? []);
+  const all = [...existing, item];
+  const last = all.length - 1;
+  const aboutThis = (r: RuleMessage | undefined) => r && (r.items === undefined || r.items.includes(last));
   if (!errors.serials && item.serials.length) {
-    const all = [...existing, item];
     const consecutive = consecutiveBusTickets(all);
     const repeated = repeatedSerials(all);
     const claimed = alreadyClaimedSerials(await claimedSerials(item.serials));
-    const across = staffId ? await consecutiveAcrossClaims([item], staffId) : undefined;
-    const problem = [consecutive, repeated, claimed, across].find((r) => r && (r.items === undefined || r.items.includes(all.length - 1)));
+    const across = staffId ? await consecutiveAcrossClaims([item], staffId, companionIds(await companionChecks([item]))) : undefined;
+    const problem = [consecutive, repeated, claimed, across].find(aboutThis);
     if (problem) errors.serials = problem.message;
   }
-  const other = await otherWorkflowsProblem(ctx.services, staffId, [item]);
-  if (other && !errors.matter) errors.matter = other.message.replace(/^第 1 项/, '这一项');
+  // a trip's costs and the like, checked with the draft's items: what the trip recorded is shared by them
+  const other = (await heldElsewhere(holdsOf(ctx.services, [item]))) ?? (await otherWorkflowsProblem(ctx.services, staffId, all));
+  if (aboutThis(other) && !errors.matter) errors.matter = other!.message;
   // serials and travellers are one answer: a refused serial list is asked again with its head count
   if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
   if (errors.travellers && values.companions && errors.companions === undefined) errors.companions = '请重新确认同行人。';
@@ -208,12 +216,14 @@ export async function checkItem(ctx: StaffContext, values: Record<string, string
 }
 
 /**
- * §3.5.3 across claims: bus tickets of `items` next to a ticket the same claimant already claimed
- * (found through the per-serial keys, then the claims that hold them). A ticket on another claim is
- * another trip, so the head count does not excuse it.
+ * §3.5.3 across claims: tickets of `items` next to a ticket already claimed (found through the
+ * per-serial keys, then the claims that hold them) by the same claimant — a ticket on another claim
+ * is another trip, so the head count does not excuse it — or on a group trip shared with this
+ * claimant: one where they were a named companion, or claimed by one of `companions` (staff ids of
+ * the companions these items name). That trip was claimed once already.
  */
-export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claimantId: string) {
-  const mine = items.filter((it) => it.category === 'bus').flatMap((it) => it.serials);
+export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claimantId: string, companions: readonly string[] = []): Promise<RuleMessage | undefined> {
+  const mine = items.filter((it) => isTicket(it)).flatMap((it) => it.serials);
   const ours = new Set(mine.map(normalizeSerial));
   const near = new Map<string, string>(); // neighbour (normal form) → the serial of ours it is next to
   for (const s of mine) for (const n of adjacentSerials(s)) if (!ours.has(n)) near.set(n, s);
@@ -221,19 +231,24 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
   const held = await claimedSerials([...near.keys()]);
   if (!held.size) return undefined;
   // each by bare `_id`: on FerretDB an `$in` or a second condition reads every claim
-  const read = await Promise.all([...new Set(held.values())].map((no) => ReimbursementClaim.findById(no, { items: 1, claimantId: 1 }).lean()));
-  const claims = read.filter((c) => !!c && c.claimantId === claimantId).map((c) => c!);
-  const pairs: { serial: string; earlier: string; claimNo: string }[] = [];
-  for (const c of claims) {
-    for (const it of c.items) {
-      if (it.category !== 'bus') continue;
+  const read = await Promise.all([...new Set(held.values())].map((no) => ReimbursementClaim.findById(no, { items: 1, claimantId: 1, claimantName: 1, companionChecks: 1 }).lean()));
+  const own: { serial: string; earlier: string; claimNo: string }[] = [];
+  const shared: { serial: string; earlier: string; claimNo: string; who: string }[] = [];
+  for (const c of read) {
+    if (!c) continue;
+    const mineToo = c.claimantId === claimantId;
+    const group = (i: number) => (c.companionChecks ?? []).some((k) => k.item === i && k.staffId === claimantId) || companions.includes(c.claimantId);
+    c.items.forEach((it, i) => {
+      if (!isTicket(it) || (!mineToo && !group(i))) return;
       for (const earlier of it.serials) {
         const n = normalizeSerial(earlier);
-        if (near.has(n) && held.get(n) === c._id) pairs.push({ serial: near.get(n)!, earlier, claimNo: c._id });
+        if (!near.has(n) || held.get(n) !== c._id) continue;
+        if (mineToo) own.push({ serial: near.get(n)!, earlier, claimNo: c._id });
+        else shared.push({ serial: near.get(n)!, earlier, claimNo: c._id, who: c.claimantName });
       }
-    }
+    });
   }
-  return consecutiveWithEarlierClaims(pairs);
+  return consecutiveWithEarlierClaims(own) ?? sameTripClaimedBefore(shared);
 }
 
 /** The item form was completed and checked: add the item to the sender's draft. */
@@ -250,7 +265,7 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
   }
   await ReimbursementDraft.updateOne(
     { _id: who.staffId },
-    { $push: { items: item }, $set: { itemAt: ctx.services.now() }, $setOnInsert: { token: randomUUID() } },
+    { $push: { items: item }, $set: { itemAt: ctx.services.now(), photoItem: null }, $setOnInsert: { token: randomUUID() } },
     { upsert: true },
   );
   await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
@@ -310,7 +325,7 @@ export async function removeItem(ctx: StaffContext): Promise<void> {
     return;
   }
   const rest = items.filter((_, i) => i !== n - 1);
-  await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { items: rest } });
+  await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { items: rest, photoItem: null } });
   if (!rest.length) {
     await ctx.reply('已删除，草稿里没有明细了。发送「报销」重新填写。');
     return;
@@ -324,59 +339,4 @@ export async function discardDraft(ctx: StaffContext): Promise<void> {
   if (!who) return;
   const removed = await ReimbursementDraft.deleteOne({ _id: who.staffId });
   await ctx.toast(removed.deletedCount ? '已放弃这份报销草稿，没有提交任何内容。' : '你没有未提交的报销草稿。');
-}
-
-/** Photos per item: enough for a roll of tickets, few enough to review on a phone. */
-const MAX_RECEIPTS_PER_ITEM = 9;
-
-/** The target id of an item whose questions are still being answered: its photos have nowhere to go yet. */
-const ITEM_IN_PROGRESS = 'item-in-progress';
-
-/**
- * A picture sent in private while a draft is open may be a receipt of the draft's last item
- * (§3.5.3 票据), as of when that item was added; an item being filled in right now wants it most.
- */
-export async function wantsReceipt(ctx: StaffContext): Promise<PictureTarget | undefined> {
-  const staffId = ctx.sender.staffId;
-  if (!staffId) return undefined;
-  if (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM })) return { id: ITEM_IN_PROGRESS, at: ctx.services.now(), label: '正在填写的报销明细' };
-  const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = draft?.items ?? [];
-  if (!draft || !items.length) return undefined;
-  // drafts from before itemAt was kept: their last write is the nearest there is
-  const at = draft.itemAt ?? draft.updatedAt ?? new Date(0);
-  return { id: draft.token, at, label: `报销明细第 ${items.length} 项（${items[items.length - 1]!.matter}）` };
-}
-
-/** A picture nothing wants: receipts come after an item. */
-export async function receiptFirstItem(ctx: StaffContext): Promise<void> {
-  if (!(await claimantOf(ctx))) return;
-  await ctx.reply('收到照片，但你还没有填写报销明细。请先发送「报销」填好这一项，再发收据照片，照片会附在最近填写的那一项上。');
-}
-
-/** Only the platform's reference is kept; the photo stays on WeChat/Lark. */
-export async function attachReceipt(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
-  const who = await claimantOf(ctx);
-  if (!who) return;
-  if (target.id === ITEM_IN_PROGRESS || (await FormSession.exists({ _id: Forms.sessionId(ctx), form: ITEM_FORM }))) {
-    await ctx.reply('先把这一项的问题答完，照片会附在这一项上：请在答完后再发一次照片。');
-    return;
-  }
-  const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []);
-  if (!draft || draft.token !== target.id || !items.length) {
-    await ctx.reply('这份报销草稿已经提交或放弃，照片没有附上。请发送「我的报销」查看，或「报销」重新填写。');
-    return;
-  }
-  const last = items.length - 1;
-  const receipts = [...(items[last]!.receipts ?? [])];
-  const refs = [...new Set(attachments.map((a) => a.ref))].filter((r) => !receipts.includes(r));
-  if (receipts.length + refs.length > MAX_RECEIPTS_PER_ITEM) {
-    await ctx.reply(`第 ${last + 1} 项最多附 ${MAX_RECEIPTS_PER_ITEM} 张收据照片，这张没有附上。`);
-    return;
-  }
-  receipts.push(...refs);
-  // one person's messages are processed in order, so rewriting their own draft's item is safe
-  await ReimbursementDraft.updateOne({ _id: who.staffId }, { $set: { [`items.${last}.receipts`]: receipts } });
-  await ctx.reply(`已把收据照片附在第 ${last + 1} 项（${items[last]!.matter}），这一项共 ${receipts.length} 张。\n继续发照片，或发送「提交报销」。`);
 }

@@ -11,7 +11,9 @@ import { ROLES } from '../../src/core/types.ts';
 export const CLAIM_STATUSES = ['pending', 'paid', 'rejected', 'withdrawn'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const STEP_STATUSES = ['waiting', 'pending', 'approved', 'rejected', 'paid', 'cancelled'] as const;
-export const HISTORY_ACTIONS = ['submitted', 'approved', 'rejected', 'paid', 'withdrawn'] as const;
+export const HISTORY_ACTIONS = ['submitted', 'approved', 'rejected', 'paid', 'withdrawn', 'companion'] as const;
+/** §3.5.3 a named companion: staff confirm or deny on a card; others are for 综合部 to check. */
+export const COMPANION_STATUSES = ['pending', 'confirmed', 'denied', 'not_staff', 'ambiguous'] as const;
 
 const itemSchema = new Schema(
   {
@@ -26,6 +28,18 @@ const itemSchema = new Schema(
     companions: { type: [String], default: [] },
     /** References to receipt files on the chat platform (image keys, file ids). */
     receipts: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+/** A companion named on an item (§3.5.3 二人及以上同行), and whether they confirmed travelling. */
+const companionCheckSchema = new Schema(
+  {
+    item: { type: Number, required: true },
+    name: { type: String, required: true },
+    staffId: { type: String, default: null },
+    status: { type: String, enum: COMPANION_STATUSES, required: true },
+    at: { type: Date, default: null },
   },
   { _id: false },
 );
@@ -82,6 +96,9 @@ const claimSchema = new Schema(
     history: { type: [historySchema], default: [] },
     resubmitOf: { type: String, default: null },
     resubmittedAs: { type: String, default: null },
+    /** Once-only keys this claim holds besides ticket serials (a trip's costs, §3.4.5), freed on rejection or withdrawal. */
+    holds: { type: [String], default: [] },
+    companionChecks: { type: [companionCheckSchema], default: [] },
     payment: {
       date: { type: String, default: null },
       method: { type: String, default: null },
@@ -117,6 +134,8 @@ const draftSchema = new Schema(
     items: { type: [itemSchema], default: [] },
     /** When the last item was put in (the bot's clock): its receipt photos are wanted from then on. */
     itemAt: { type: Date },
+    /** The item (0-based) the next receipt photos go to, chosen with 补票据; null = the last item. */
+    photoItem: { type: Number, default: null },
     resubmitOf: { type: String, default: null },
   },
   { versionKey: false, timestamps: true, minimize: false },

@@ -2,6 +2,7 @@ import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { ItemRecord } from './models.ts';
 import { areConsecutive, normalizeSerial } from './serials.ts';
+import { isTicket, specialApprovalReason } from './categories.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -16,47 +17,7 @@ export const CLAUSE = {
   deadline: '§3.5.4',
 } as const;
 
-export type CategoryKey =
-  | 'bus'
-  | 'subway'
-  | 'taxi'
-  | 'ride_hailing'
-  | 'transport_other'
-  | 'fuel'
-  | 'toll'
-  | 'repair'
-  | 'meal'
-  | 'office'
-  | 'other';
-
-/** Categories with the words people type for them; the first word is the label shown. */
-export const CATEGORIES: Record<CategoryKey, { label: string; words: string[] }> = {
-  bus: { label: '公交车', words: ['公交车', '公交', '巴士', 'bus'] },
-  subway: { label: '地铁', words: ['地铁', '轻轨', 'subway', 'metro'] },
-  taxi: { label: '出租车', words: ['出租车', '出租', '打车', '的士', 'taxi'] },
-  ride_hailing: { label: '网约车', words: ['网约车', '滴滴', '快车', '专车', '顺风车'] },
-  transport_other: { label: '其他交通', words: ['其他交通', '火车', '高铁', '动车', '长途汽车', '长途', '飞机', '轮渡'] },
-  fuel: { label: '车辆油费', words: ['车辆油费', '油费', '加油', 'fuel'] },
-  toll: { label: '过路停车费', words: ['过路停车费', '过路费', '路桥费', '停车费', 'toll'] },
-  repair: { label: '车辆维修', words: ['车辆维修', '维修', '修车', '保养', 'repair'] },
-  meal: { label: '餐费', words: ['餐费', '餐饮', '伙食', '吃饭', 'meal'] },
-  office: { label: '办公用品', words: ['办公用品', '办公', '文具', 'office'] },
-  other: { label: '其他', words: ['其他', 'other'] },
-};
-
-export const CATEGORY_HINT = '公交、地铁、出租车、网约车、其他交通、油费、过路停车费、车辆维修、餐费、办公用品、其他';
-
-export function parseCategory(text: string): CategoryKey | undefined {
-  const t = text.trim().toLowerCase();
-  for (const [key, c] of Object.entries(CATEGORIES) as [CategoryKey, (typeof CATEGORIES)[CategoryKey]][]) {
-    if (c.words.some((w) => w.toLowerCase() === t)) return key;
-  }
-  return undefined;
-}
-
-export function categoryLabel(key: string): string {
-  return CATEGORIES[key as CategoryKey]?.label ?? key;
-}
+export { CATEGORIES, CATEGORY_HINT, categoryLabel, parseCategory, type CategoryKey } from './categories.ts';
 
 /**
  * §3.5.1 综合部审核 → 财务部审查 → 董事长批准 → 财务部发放: checks by separate departments, so one
@@ -93,20 +54,22 @@ export function consecutiveWithEarlierClaims(pairs: readonly { serial: string; e
   return {
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets_across_claims',
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${list} 是连号，请核对票据。`,
+    message: `${CLAUSE.receipts} 车票除二人及以上同行外不得连号：${list} 是连号，请核对票据。`,
   };
 }
 
 // ── §3.5.2 transport ─────────────────────────────────────────────────────────
 
-/** Means of transport other than bus and subway; company-vehicle costs (§3.4.5) are not "riding". */
-const SPECIAL_TRANSPORT = new Set<string>(['taxi', 'ride_hailing', 'transport_other']);
-
-/** §3.5.2: travel by bus and subway; anything else is reimbursed only with 综合部's special approval. */
+/**
+ * §3.5.2: travel by bus and subway; anything else is reimbursed only with 综合部's special approval.
+ * What the item is comes from its category and its 所办事项 (specialApprovalReason): a taxi typed as
+ * 其他 is a taxi, and an item typed 其他 is looked at by 综合部 whatever it is.
+ */
 export function needsSpecialTransportApproval(items: readonly ClaimItem[]): RuleMessage | undefined {
-  const idx = items.flatMap((it, i) => (SPECIAL_TRANSPORT.has(it.category) ? [i] : []));
+  const why = items.map((it) => specialApprovalReason(it));
+  const idx = why.flatMap((w, i) => (w ? [i] : []));
   if (!idx.length) return undefined;
-  const which = idx.map((i) => `第${i + 1}项${categoryLabel(items[i]!.category)}`).join('、');
+  const which = idx.map((i) => `第${i + 1}项${why[i]}`).join('、');
   return {
     clause: CLAUSE.transport,
     code: 'special_transport',
@@ -134,15 +97,34 @@ export function missingReceiptDetails(item: Partial<ClaimItem>, position?: numbe
   };
 }
 
-/** §3.5.3 (bus tickets): the serial numbers are what the consecutive and duplicate checks rest on. */
-export function busTicketWithoutSerials(item: ClaimItem, position?: number): RuleMessage | undefined {
-  if (item.category !== 'bus' || item.serials.length) return undefined;
+/**
+ * §3.5.3 (tickets): the serial numbers are what the consecutive and duplicate checks rest on. A ticket
+ * is a ticket by its category or its 所办事项 (isTicket): 地铁 or 其他 does not lift the rule.
+ */
+export function ticketWithoutSerials(item: ClaimItem, position?: number): RuleMessage | undefined {
+  if (!isTicket(item) || item.serials.length) return undefined;
   const where = position === undefined ? '' : `第${position + 1}项`;
   return {
     clause: CLAUSE.receipts,
-    code: 'bus_serials_missing',
+    code: 'ticket_serials_missing',
     items: position === undefined ? undefined : [position],
-    message: `${CLAUSE.receipts} ${where}公交车票须填写票号（多张用逗号隔开），以便核对是否连号、重复。`,
+    message: `${CLAUSE.receipts} ${where}是车票（公交、地铁、火车等）：须填写票号（车票或发票上的编号，多张用逗号隔开），以便核对是否连号、重复。`,
+  };
+}
+
+/**
+ * §3.5.3 票据的审核: each item carries its receipt photo, which every approver sees; an item under
+ * `exemptFen` may go without (REIMBURSE_RECEIPT_EXEMPT_YUAN, 0 = none may).
+ */
+export function missingReceiptPhotos(items: readonly ClaimItem[], exemptFen: number): RuleMessage | undefined {
+  const idx = items.flatMap((it, i) => (!it.receipts?.length && it.amount >= exemptFen ? [i] : []));
+  if (!idx.length) return undefined;
+  const exempt = exemptFen > 0 ? `（${formatFen(exemptFen)} 以下免附）` : '';
+  return {
+    clause: CLAUSE.receipts,
+    code: 'receipt_photo_missing',
+    items: idx,
+    message: `${CLAUSE.receipts} 每项须附票据照片${exempt}，审批人凭照片审核：${idx.map((i) => `第${i + 1}项`).join('、')}还没有。在私聊里发送「补票据 ${idx[0]! + 1}」，再发这一项的票据照片。`,
   };
 }
 
@@ -154,7 +136,7 @@ export function busTicketWithoutSerials(item: ClaimItem, position?: number): Rul
 export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage | undefined {
   const all: { serial: string; item: number }[] = [];
   items.forEach((it, i) => {
-    if (it.category === 'bus') for (const s of it.serials) all.push({ serial: s, item: i });
+    if (isTicket(it)) for (const s of it.serials) all.push({ serial: s, item: i });
   });
   const together = (i: number) => (items[i]!.travellers || 1) >= 2;
   const pairs: string[] = [];
@@ -175,7 +157,7 @@ export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage 
     clause: CLAUSE.receipts,
     code: 'consecutive_tickets',
     items: [...idx].sort((x, y) => x - y),
-    message: `${CLAUSE.receipts} 公交车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。同一次多人同行的车票应填在同一项，并写明同行人。`,
+    message: `${CLAUSE.receipts} 车票除二人及以上同行外不得连号：${pairs.join('、')} 是连号。同一次多人同行的车票应填在同一项，并写明同行人。`,
   };
 }
 
@@ -221,6 +203,59 @@ export function alreadyClaimedSerials(claimedBy: ReadonlyMap<string, string>): R
   };
 }
 
+// ── §3.5.3 二人及以上同行: the companions ──────────────────────────────────────
+
+/** One named companion of a claim's item, as the claim keeps it (see companions.ts). */
+export interface CompanionCheck {
+  item: number;
+  name: string;
+  staffId?: string | null;
+  /** pending/confirmed/denied for staff; not_staff or ambiguous (two staff of that name) otherwise. */
+  status: string;
+}
+
+const listNames = (cs: readonly CompanionCheck[]) => [...new Set(cs.map((c) => c.name))].join('、');
+
+/**
+ * §3.5.3: a group trip lifts the consecutive rule on the word of the people who travelled. 综合部
+ * passes it only once every companion who is staff confirmed it on their card; a denial stops it.
+ */
+export function companionsUnconfirmed(checks: readonly CompanionCheck[]): string | undefined {
+  const denied = checks.filter((c) => c.status === 'denied');
+  if (denied.length) return `${CLAUSE.receipts} 同行人 ${listNames(denied)} 否认同行：这一趟不能按多人同行报销，请驳回。`;
+  const waiting = checks.filter((c) => c.status === 'pending');
+  if (waiting.length) return `${CLAUSE.receipts} 同行人 ${listNames(waiting)} 还没有确认同行，确认后综合部才能审批。已再次提醒。`;
+  return undefined;
+}
+
+/** §3.5.3: companions the bot cannot ask (not staff, or a name two staff share) are 综合部's to check. */
+export function companionsToVerify(checks: readonly CompanionCheck[]): RuleMessage | undefined {
+  const open = checks.filter((c) => c.status === 'not_staff' || c.status === 'ambiguous');
+  if (!open.length) return undefined;
+  const what = open.map((c) => `第${c.item + 1}项同行人 ${c.name} ${c.status === 'ambiguous' ? '有同名员工，无法确认是谁' : '不是公司员工'}`).join('；');
+  return { clause: CLAUSE.receipts, code: 'companion_unverified', items: [...new Set(open.map((c) => c.item))], message: `${CLAUSE.receipts} ${what}：请综合部核实是否同行。` };
+}
+
+/** One line per companion for the cards: who, and whether they confirmed. */
+export function companionLines(checks: readonly CompanionCheck[]): string[] {
+  const word: Record<string, string> = { pending: '待确认同行', confirmed: '已确认同行', denied: '否认同行', not_staff: '非公司员工', ambiguous: '同名员工，待综合部核实' };
+  return checks.length ? [`同行确认：${checks.map((c) => `${c.name} ${word[c.status] ?? c.status}`).join('；')}`] : [];
+}
+
+/**
+ * §3.5.3 the same trip twice: a ticket next to one on a claim where the claimant travelled as a
+ * companion (their ticket was in that group's item), or where a named companion claimed it himself.
+ */
+export function sameTripClaimedBefore(pairs: readonly { serial: string; earlier: string; claimNo: string; who: string }[]): RuleMessage | undefined {
+  if (!pairs.length) return undefined;
+  const list = pairs.map((p) => `${p.serial} 与 ${p.claimNo}（${p.who}）中的 ${p.earlier}`).join('、');
+  return {
+    clause: CLAUSE.receipts,
+    code: 'same_trip_claimed',
+    message: `${CLAUSE.receipts} 同一趟行程只能报销一次：${list} 是连号，这一趟已作为多人同行报销过。`,
+  };
+}
+
 // ── §3.5.4 deadline ──────────────────────────────────────────────────────────
 
 /** §3.5.4: claims are made within three months; the item date is a day in `tz`. */
@@ -254,6 +289,8 @@ export interface AmountLimits {
   largeItemFen: number;
   /** A claim totalling above this (fen) also needs the chairman's instruction (董事长批示). */
   chairmanNoteAboveFen: number;
+  /** Items under this (fen) may go without a receipt photo; unset, photos are not checked (rules alone). */
+  receiptExemptFen?: number;
 }
 
 /** Large items are flagged for the approvers; a large total adds the 董事长批示 step. Nothing is refused. */
@@ -319,12 +356,13 @@ export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, l
     if (it.date && dateInFuture(it.date, now, tz)) {
       errors.push({ clause: '', code: 'future_date', items: [i], message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。` });
     }
-    const serials = busTicketWithoutSerials(it, i);
+    const serials = ticketWithoutSerials(it, i);
     if (serials) errors.push(serials);
-    const company = it.category === 'bus' ? companionsProblem(it.travellers || 1, it.companions ?? []) : undefined;
+    const company = isTicket(it) ? companionsProblem(it.travellers || 1, it.companions ?? []) : undefined;
     if (company) errors.push({ clause: CLAUSE.receipts, code: 'companions', items: [i], message: `第${i + 1}项${company}` });
   });
-  for (const r of [consecutiveBusTickets(items), repeatedSerials(items)]) if (r) errors.push(r);
+  const photos = limits.receiptExemptFen === undefined ? undefined : missingReceiptPhotos(items, limits.receiptExemptFen);
+  for (const r of [consecutiveBusTickets(items), repeatedSerials(items), photos]) if (r) errors.push(r);
   const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz), ...largeAmounts(items, limits)].filter(Boolean) as RuleMessage[];
   return { errors, flags };
 }

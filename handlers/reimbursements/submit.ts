@@ -1,6 +1,7 @@
 import { addClaims } from './by-staff.ts';
 import { reimbursementDue } from './due.ts';
-import { otherWorkflowsProblem } from './claim-checks.ts';
+import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
+import { askCompanions, companionChecks, companionIds } from './companions.ts';
 import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
@@ -12,7 +13,7 @@ import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
-import { alreadyClaimedSerials, checkClaim, type ClaimItem } from './rules.ts';
+import { CLAUSE, alreadyClaimedSerials, checkClaim, companionsToVerify, type ClaimItem } from './rules.ts';
 import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 
 const HOUR = 3600_000;
@@ -34,10 +35,17 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const serials = items.flatMap((it) => it.serials);
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
-  const across = await consecutiveAcrossClaims(items, who.staffId);
+  const companions = await companionChecks(items);
+  if (companions.some((c) => c.staffId === who.staffId)) errors.push({ clause: CLAUSE.receipts, code: 'companion_self', message: `${CLAUSE.receipts} 同行人写的是你自己：请写另外几位同行人的姓名。` });
+  const across = await consecutiveAcrossClaims(items, who.staffId, companionIds(companions));
   if (across) errors.push(across);
+  const holds = holdsOf(ctx.services, items);
+  const held = await heldElsewhere(holds);
+  if (held) errors.push(held);
   const other = await otherWorkflowsProblem(ctx.services, who.staffId, items);
   if (other) errors.push(other);
+  const verify = companionsToVerify(companions);
+  if (verify) flags.push(verify);
   if (errors.length) {
     await ctx.reply(['没有提交，请先改正：', ...errors.map((e) => `• ${e.message}`), '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。'].join('\n'));
     return;
@@ -48,23 +56,33 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     return;
   }
   const no = await dailyNumber('BX', now, tz);
+  const giveBackDraft = () => OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
   // §3.5.3: each ticket serial belongs to one claim, across everyone's claims
   const won: string[] = [];
   for (const s of serials) {
     if (await takeOnce(serialKey(s), no)) won.push(s);
     else {
       await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
-      await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+      await giveBackDraft();
       const dup = alreadyClaimedSerials(await claimedSerials([s]));
       await ctx.reply(`没有提交：${dup?.message ?? `票号 ${s} 已报销过。`}`);
       return;
     }
   }
+  // and whatever else the items hold once (a trip's costs, §3.4.5): of two claims at once, one holds it
+  const lost = await takeHolds(no, holds);
+  if (lost) {
+    await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
+    await giveBackDraft();
+    await ctx.reply(`没有提交：${(await heldElsewhere([lost]))?.message ?? `${lost.label}刚刚已被另一张报销单报销。`}`);
+    return;
+  }
   const steps = planSteps(flags).map((s, i) => ({ ...s, status: i === 0 ? 'pending' : 'waiting' }));
   const release = async () => {
-    // the claim was not saved: give the serials and the draft back so a retry can submit them
+    // the claim was not saved: give the serials, the holds and the draft back so a retry can submit them
     await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
-    await OnceKey.deleteOne({ _id: `reimbursedraft:${draft.token}` });
+    await releaseHolds(no, holds.map((h) => h.key));
+    await giveBackDraft();
   };
   const remindAt = new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR);
   await Promise.all([addClaims(who.staffId, [no]), reimbursementDue.add(no, remindAt, now)]).catch(async (err: unknown) => {
@@ -86,6 +104,8 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     remindAt,
     history: [{ at: now, by: who.staffId, byName: who.name, action: 'submitted', note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '' }],
     resubmitOf: draft.resubmitOf ?? null,
+    holds: holds.map((h) => h.key),
+    companionChecks: companions,
     submittedAt: now,
     version: 0,
   }).catch(async (err: unknown) => {
@@ -98,6 +118,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
 
   const claim = (await loadClaim(no))!;
   const reached = await notifyStep(ctx.services, claim);
+  await askCompanions(ctx.services, claim);
   const card = claimCard(claim, tz, reached ? `已提交，已通知${steps[0]!.label.replace(/（.*）/, '')}。` : `已提交，但暂时没有可审批的${steps[0]!.label.replace(/（.*）/, '')}人员，请联系行政部。`);
   card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
   await ctx.reply(card);
@@ -140,8 +161,9 @@ export async function withdrawClaim(ctx: StaffContext): Promise<void> {
     await ctx.toast(`没能撤回：报销单 ${no} 刚刚已由 ${last?.byName ?? '他人'} 处理（${last?.step ?? ''}）。`);
     return;
   }
-  // the tickets were never paid: a corrected claim may carry them again
+  // the tickets (and trips) were never paid: a corrected claim may carry them again
   await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: no });
+  await releaseHolds(no, claim.holds ?? []);
   await updateStepCards(ctx.services, no, step.key);
   ctx.log.info({ claim: no }, 'reimbursement withdrawn');
   await ctx.toast(`已撤回报销单 ${no}。如需更正后再报，发送：重新报销 ${no}`);

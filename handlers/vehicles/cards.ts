@@ -35,12 +35,14 @@ export function tripLines(t: TripRecord, tz: string): string[] {
     ...(costsTotal(t.costs) ? [`费用：${costLines(t.costs).join('，')}，合计 ${formatFen(costsTotal(t.costs))}`] : []),
     ...(t.note ? [`备注：${t.note}`] : []),
     ...t.flags.map((f) => `⚠ ${f.message}`),
+    ...(t.costCheck?.status === 'pending' ? [`⚠ 费用待综合部确认：${t.costCheck.message}`] : []),
+    ...(t.costCheck?.status === 'confirmed' ? [`费用已由综合部 ${t.costCheck.by?.name ?? ''} 确认${t.costCheck.at ? `（${formatDateTime(t.costCheck.at, tz)}）` : ''}`] : []),
     ...(t.claimedAt ? [`已转报销：${formatDateTime(t.claimedAt, tz)}`] : []),
   ];
 }
 
 export function tripCard(t: TripRecord, tz: string, title: string, note?: string, buttons?: CardButton[]): Card {
-  return { title, color: t.flags.length ? 'orange' : 'blue', lines: tripLines(t, tz), note, buttons };
+  return { title, color: t.flags.length || t.costCheck?.status === 'pending' ? 'orange' : 'blue', lines: tripLines(t, tz), note, buttons };
 }
 
 export function accidentLines(a: AccidentRecord, tz: string): string[] {

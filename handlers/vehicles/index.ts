@@ -2,8 +2,8 @@ import type { Workflow } from '../../src/core/workflow.ts';
 import { vehicleModels } from './models.ts';
 import { vehicleSettings } from './settings.ts';
 import { acknowledgeAccident, accidentForm, attachAccidentPhoto, closeAccident, instructAccident, reportAccident, showAccident, wantsAccidentPhoto } from './accidents.ts';
-import { claimChecks } from '../reimbursements/api.ts';
-import { claimTrip, tripCostCheck } from './claim.ts';
+import { claimChecks, claimHolds } from '../reimbursements/api.ts';
+import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { inspectForm, inspectVehicle, inspectionStatus, recordMaintenance } from './inspections.ts';
 import { issuePermit, listPermits, listVehicles, permitForm, registerVehicle, registerVehicleForm, retireVehicle, revokePermit, setDrivers, showVehicle, vehicleHoldings } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
@@ -24,15 +24,17 @@ export const vehicles: Workflow = {
   models: vehicleModels,
   settings: vehicleSettings,
   staffHoldings: vehicleHoldings,
-  // trip costs become §3.5 claims (出车报销), and every claim's fuel or repair item must name a trip
+  // trip costs become §3.5 claims (出车报销): every claim's vehicle cost names a trip, within what it
+  // recorded, and the claim holds that trip so no other claim can carry its costs (§3.4.5)
   requires: ['reimbursements'],
-  extends: [claimChecks.with(tripCostCheck)],
+  extends: [claimChecks.with(tripCostCheck), claimHolds.with(tripHolds)],
   // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
   attachment: { allow: 'staff', wants: wantsAccidentPhoto, attach: attachAccidentPhoto },
   commands: [
     { name: 'vehicles.trip.start', rank: 1, available: holdsValidPermit, words: ['出车', 'tripstart'], allow: 'staff', summary: '出车登记：持准驾证才能出车，记录起始里程、用途、路线（§3.4.2、§3.4.5）', example: '出车 粤B12345', handler: startTrip },
     { name: 'vehicles.trip.end', rank: 1, available: onTrip, words: ['收车', 'tripend'], allow: 'staff', summary: '收车登记：收车里程，油费、过路费、停车费、维修费', example: '收车', handler: endTrip },
     { name: 'vehicles.trip.claim', rank: 2, available: drives, words: ['出车报销', 'tripclaim'], allow: 'staff', summary: '把一次出车的费用放进报销草稿，按报销流程审批', example: '出车报销 CL-20261127-001', handler: claimTrip },
+    { name: 'vehicles.trip.confirmCosts', rank: 2, words: ['确认费用', 'confirmcosts'], allow: MANAGERS, summary: '确认远超该车往常的出车费用（核实票据后），司机才能报销（§3.4.5）', example: '确认费用 CL-20261127-001', handler: confirmTripCosts },
     { name: 'vehicles.trip.list', rank: 2, available: drivesOrManages, words: ['出车记录', 'trips'], allow: 'staff', summary: '查看出车记录（自己的；综合部可按车牌查）', example: '出车记录 粤B12345', handler: listTrips },
     { name: 'vehicles.accident.report', rank: 2, available: drives, words: ['事故报备', 'accident'], allow: 'staff', summary: '交通事故第一时间报备人防部（§3.4.4）', example: '事故报备', handler: reportAccident },
     { name: 'vehicles.accident.ack', rank: 1, words: ['已知悉', 'ackaccident'], allow: ['guard_ops'], summary: '人防部确认已知悉事故', example: '已知悉 SG-20261127-001', handler: acknowledgeAccident },
@@ -57,6 +59,7 @@ export const vehicles: Workflow = {
   ],
   actions: [
     { action: 'vehicles.claimTrip', allow: 'staff', handler: claimTrip },
+    { action: 'vehicles.confirmCosts', allow: MANAGERS, handler: confirmTripCosts },
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],

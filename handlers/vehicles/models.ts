@@ -92,6 +92,14 @@ const tripSchema = new Schema(
     flags: { type: [flagSchema], default: [] },
     /** When its costs were put into the driver's reimbursement draft (§3.5). */
     claimedAt: { type: Date, default: null },
+    /**
+     * §3.4.5 costs far beyond the vehicle's usual per km (implausibleTripCost), held for 综合部: `pending`
+     * until someone of 综合部 other than the driver confirms them; null when nothing was out of line.
+     */
+    costCheck: {
+      type: new Schema({ status: { type: String, enum: ['pending', 'confirmed'], required: true }, message: text, by: { type: personSchema, default: null }, at: { type: Date, default: null } }, { _id: false }),
+      default: null,
+    },
   },
   { versionKey: false, timestamps: true, minimize: false },
 );

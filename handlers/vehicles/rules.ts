@@ -195,35 +195,13 @@ export function tripCostItems(trip: Pick<TripRecord, '_id' | 'plate' | 'purpose'
  * Why the trip's costs cannot be claimed by this person now; undefined when they can. `heldBy` is
  * where its items already are (the draft, or a claim still in the chain or paid): never twice.
  */
-export function tripClaimProblem(trip: Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs'>, staffId: string, heldBy?: string): string | undefined {
+export function tripClaimProblem(trip: Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs' | 'costCheck'>, staffId: string, heldBy?: string): string | undefined {
   if (trip.driver.staffId !== staffId) return `出车 ${trip._id} 不是你开的车，费用由司机 ${trip.driver.name} 报销。`;
   if (trip.status !== 'ended') return `出车 ${trip._id} 还没有收车。请先发送「收车」登记里程和费用。`;
   if (costsTotal(trip.costs) === 0) return `出车 ${trip._id} 没有登记费用，不需要报销。`;
+  if (trip.costCheck?.status === 'pending') return `出车 ${trip._id} 的费用远超该车往常，待综合部确认后才能报销（${CLAUSE.tripLog}）。确认后会通知你。`;
   if (heldBy) return `出车 ${trip._id} 的费用已经在${heldBy}里，不能再报一次。`;
   return undefined;
-}
-
-/**
- * §3.4.5 → §3.5: a fuel or repair item must name a trip of the claimant (出车 CL-…) or a plate the
- * claimant drove on a recorded trip; otherwise it is refused naming the clause (tripCostCheck in
- * claim.ts adds it to every claim).
- */
-export function vehicleCostWithoutTrip(
-  items: readonly Pick<ClaimItem, 'category' | 'matter'>[],
-  trips: readonly { _id: string; plate: string }[],
-): (RuleMessage & { items: number[] }) | undefined {
-  const bad = items.flatMap((it, i) => {
-    if (it.category !== 'fuel' && it.category !== 'repair') return [];
-    const matter = it.matter.toUpperCase();
-    return trips.some((t) => matter.includes(t._id) || matter.includes(t.plate)) ? [] : [i];
-  });
-  if (!bad.length) return undefined;
-  return {
-    clause: CLAUSE.tripLog,
-    code: 'vehicle_cost_without_trip',
-    message: `第 ${bad.map((i) => i + 1).join('、')} 项是车辆油费或维修费，但所办事项里没有写你的出车单号或你开过的车牌（${CLAUSE.tripLog}）。请用「出车报销 单号」报销出车费用。`,
-    items: bad,
-  };
 }
 
 // ── §3.4.4 交通事故第一时间报备人防部 ───────────────────────────────────────

@@ -13,6 +13,9 @@ export const vehicleSettings = defineSettings(
     VEHICLE_MAINTENANCE_EVERY_MONTHS: intIn(1, 36, 6),
     VEHICLE_ESCALATE_PHONES: phoneList,
     VEHICLE_SHUTTLE_MARGIN_MINUTES: intIn(1, 240, 15),
+    VEHICLE_COST_PER_KM_FACTOR: intIn(1, 100, 3),
+    VEHICLE_COST_PER_KM_FLOOR_YUAN: intIn(0, 1000, 2),
+    VEHICLE_COST_ALLOWANCE_YUAN: intIn(0, 100_000, 500),
   },
   (c) => ({
     /** 综合部 is reminded this many days before a permit expires, once per number (§3.4.1). */
@@ -32,6 +35,11 @@ export const vehicleSettings = defineSettings(
     escalatePhones: c.VEHICLE_ESCALATE_PHONES,
     /** A shuttle run not marked done this long after its time reminds the driver; twice this long, 综合部 (§3.4.3). */
     shuttleMarginMinutes: c.VEHICLE_SHUTTLE_MARGIN_MINUTES,
+    /**
+     * §3.4.5 a trip's costs above allowance + km × max(usual cost per km × factor, floor) wait for
+     * 综合部 before they can be claimed (implausibleTripCost).
+     */
+    costBound: { factor: c.VEHICLE_COST_PER_KM_FACTOR, floorPerKmFen: c.VEHICLE_COST_PER_KM_FLOOR_YUAN * 100, allowanceFen: c.VEHICLE_COST_ALLOWANCE_YUAN * 100 },
   }),
 );
 export type VehicleSettings = ReturnType<typeof vehicleSettings.of>;

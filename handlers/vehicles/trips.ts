@@ -6,7 +6,8 @@ import { Trip, Vehicle, VehicleEvent, type TripRecord, type VehicleRecord } from
 import { tripCard } from './cards.ts';
 import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
-import { CLAUSE, VIEWERS, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
+import { CLAUSE, MANAGERS, VIEWERS, costsTotal, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
+import { implausibleTripCost } from './cost-rules.ts';
 import { vehicleSettings } from './settings.ts';
 import { parseYuan, yuanText } from '../../src/core/money.ts';
 
@@ -159,7 +160,9 @@ export const endTripForm: FormDefinition = {
     const now = ctx.services.now();
     const endKm = Number(v.endOdometer);
     const costs = { fuel: Number(v.fuel || 0), toll: Number(v.toll || 0), parking: Number(v.parking || 0), repair: Number(v.repair || 0) };
-    const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '' };
+    const odd = implausibleTripCost({ _id: trip._id, km: endKm - trip.startOdometer, costs }, await recentUsage(trip.plate, trip._id), vehicleSettings.of(ctx.services.config).costBound);
+    const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
+    const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
     if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
       await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
       return;
@@ -167,11 +170,17 @@ export const endTripForm: FormDefinition = {
     await closeOnVehicle(ctx, trip._id, trip.plate, endKm);
     const after = (await loadTrip(trip._id))!;
     ctx.log.info({ trip: trip._id, km: endKm - trip.startOdometer }, 'trip ended');
+    const tz = ctx.services.config.timezone;
+    if (odd) {
+      await ctx.reply(tripCard(after, tz, `已收车：${trip._id}`, `${odd.message}已报综合部，确认后会通知你。`));
+      await askCostConfirmation(ctx, after, odd.message);
+      return;
+    }
     const claimable = after.costs.fuel + after.costs.toll + after.costs.parking + after.costs.repair > 0;
     await ctx.reply(
       tripCard(
         after,
-        ctx.services.config.timezone,
+        tz,
         `已收车：${trip._id}`,
         claimable ? `费用按规定报账（${CLAUSE.tripLog}）：点「报销这次费用」或发送「出车报销 ${trip._id}」。` : undefined,
         claimable ? [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no: trip._id }, style: 'primary' }] : undefined,
@@ -184,6 +193,30 @@ export const endTripForm: FormDefinition = {
 async function endOdometerCheck(value: string, _ctx: BotContext, context: Record<string, string>): Promise<string | undefined> {
   const trip = await loadTrip(context.trip ?? '');
   return trip ? endOdometerProblem(trip.startOdometer, Number(value)) : undefined;
+}
+
+/** The vehicle's recent ended trips as km and costs, for its usual cost per km; costs still held for 综合部 do not count. */
+async function recentUsage(plate: string, except: string): Promise<{ km: number; costs: number }[]> {
+  const trips = await Trip.find({ plate }, { status: 1, startOdometer: 1, endOdometer: 1, costs: 1, costCheck: 1 }).sort({ startedAt: -1 }).limit(31).lean<TripRecord[]>();
+  return trips
+    .filter((t) => t._id !== except && t.status === 'ended' && t.endOdometer != null && t.costCheck?.status !== 'pending')
+    .slice(0, 30)
+    .map((t) => ({ km: t.endOdometer! - t.startOdometer, costs: costsTotal(t.costs) }));
+}
+
+/** §3.4.5: 综合部 (never the driver) is asked to confirm costs far beyond the vehicle's usual. */
+async function askCostConfirmation(ctx: StaffContext, trip: TripRecord, why: string): Promise<void> {
+  await tell(
+    ctx.services,
+    MANAGERS.slice(),
+    {
+      ...tripCard(trip, ctx.services.config.timezone, `出车费用待确认：${trip._id}`, `${why}请向司机 ${trip.driver.name} 核实票据，属实点「确认费用」；不属实请告诉司机，不要确认。`),
+      buttons: [{ label: '确认费用', action: 'vehicles.confirmCosts', value: { no: trip._id }, style: 'primary' }],
+      color: 'orange',
+    },
+    [],
+    [trip.driver.staffId],
+  );
 }
 
 /** The trip is over: the vehicle is free again and its odometer is the trip's end. */
@@ -238,9 +271,4 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
   }
   const lines = trips.map((t) => `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer == null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`);
   await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
-}
-
-/** The claimant's recorded trips (number and plate), for the §3.5 check vehicleCostWithoutTrip (tripCostCheck). */
-export async function claimantTrips(staffId: string): Promise<{ _id: string; plate: string }[]> {
-  return (await Trip.find({ 'driver.staffId': staffId }, { _id: 1, plate: 1 }).sort({ startedAt: -1 }).limit(500).lean()).map((t) => ({ _id: String(t._id), plate: t.plate }));
 }

@@ -73,6 +73,12 @@ export interface Card {
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
   form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string; confirm?: string };
   note?: string;
+  /**
+   * Pictures people sent, by their reference (`Attachment.ref`), sent after the card where the channel
+   * can: Lark forwards the picture's message (a card's image element would need the picture uploaded
+   * again), WeChat forwards it, the console prints the reference. Refs of another channel are skipped.
+   */
+  pictures?: string[];
 }
 
 export type Outgoing = string | Card;

@@ -62,6 +62,8 @@ export const AuditQueue = mongoose.model('AuditQueue', auditQueueSchema, 'auditq
 /**
  * Spread into the schema of every record whose changes are audited: the change's entries ride in
  * the same write as the change (FerretDB 1.24 has no multi-document transactions), and are moved to
- * the trail right after. Not selected by default: nothing but the trail reads it.
+ * the trail right after, so it is empty but for a moment. Not `select: false`: mongoose would then
+ * add a projection to every findOneAndUpdate on these models, which FerretDB 1.24 refuses
+ * ("findAndModify: support for field "fields" … is not implemented yet").
  */
-export const pendingAuditField = { pendingAudit: { type: [Schema.Types.Mixed], default: undefined, select: false } };
+export const pendingAuditField = { pendingAudit: { type: [Schema.Types.Mixed], default: undefined } };

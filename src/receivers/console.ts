@@ -82,7 +82,10 @@ export class ConsoleReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
-        this.show(target, typeof message === 'string' ? message : renderCardText(message));
+        // the console keeps no pictures: it names the ones a card shows (Card.pictures)
+        const pictures = typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));
+        const text = typeof message === 'string' ? message : renderCardText(message);
+        this.show(target, [text, ...pictures.map((r) => `[图片] ${r.slice('console:'.length)}`)].join('\n'));
         return { channel: 'console', messageId: randomUUID() };
       },
     };

@@ -324,10 +324,29 @@ export class WechatyReceiver implements Receiver {
     const conversation = await this.conversation(bot, target);
     try {
       const sent = await conversation.say(text);
+      if (typeof message !== 'string') await this.forwardPictures(bot, message.pictures ?? [], conversation);
       return { channel: 'wechat', messageId: sent ? sent.id : undefined };
     } catch (err) {
       if (TOO_FREQUENT.test(String((err as Error)?.message ?? err))) throw new RateLimitedError(TOO_FREQUENT_WAIT_MS, 'wechat: sending too fast');
       throw err;
+    }
+  }
+
+  /**
+   * A card's pictures (Card.pictures, `wechat:<message id>`): each picture's message forwarded after the
+   * card, each its send gap after the last. One the puppet no longer has is logged and skipped: the card's text
+   * says how many there are.
+   */
+  private async forwardPictures(bot: Wechaty, refs: readonly string[], to: Room | Contact): Promise<void> {
+    for (const ref of refs.filter((r) => r.startsWith('wechat:'))) {
+      await new Promise((r) => setTimeout(r, sendGapMs(this.opts.sendIntervalMs, this.random)));
+      try {
+        const picture = await bot.Message.find({ id: ref.slice('wechat:'.length) });
+        if (!picture) throw new Error('the picture message is no longer known to the puppet');
+        await picture.forward(to);
+      } catch (err) {
+        this.log.warn({ err, ref }, 'could not forward a picture');
+      }
     }
   }
 

@@ -74,6 +74,11 @@ export class MemoryReceiver implements Receiver {
     });
   }
 
+  /** `userId` sends a picture in private (its platform reference `ref`); returns what the bot sent back. */
+  async picture(userId: string, ref: string): Promise<string[]> {
+    return this.deliver({ id: randomUUID(), channel: this.channel, chat: { id: userId, isGroup: false }, userId, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: new Date() });
+  }
+
   async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; isGroup?: boolean; form?: Record<string, string>; ticked?: Record<string, string[]> } = {}) {
     return this.deliver({
       id: randomUUID(),

@@ -91,6 +91,13 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
     await waitProcessed(`lark:${(event.event.message as { message_id: string }).message_id}`);
   }
 
+  /** `openId` sends a picture in private (message `messageId`, its `image_key`); resolves once the bot has processed it. */
+  async function photo(openId: string, imageKey: string, messageId = `om_photo_${imageKey}`): Promise<void> {
+    const event = messageEvent({ token, openId, messageType: 'image', content: JSON.stringify({ image_key: imageKey }), messageId });
+    expect((await deliver(event)).status).toBe(200);
+    await waitProcessed(`lark:${messageId}`);
+  }
+
   /** Clicks a card button (or submits its form) in a private chat; resolves with the toast Lark shows. */
   async function click(openId: string, messageId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<string> {
     const event = cardActionEvent({ token, openId, value, formValue, messageId, chatId: p2p(openId) });
@@ -110,7 +117,7 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
     await standin.close();
   }
 
-  return { mode, standin, ws, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, click, close };
+  return { mode, standin, ws, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, photo, click, close };
 }
 
 export type LarkBot = Awaited<ReturnType<typeof startLarkBot>>;

@@ -240,6 +240,14 @@ export class LarkStandin {
       .map((r) => ({ messageId: r.messageId!, card: r.content ?? {} }));
   }
 
+  /** Messages forwarded (POST /messages/:id/forward) and accepted: which message, to whom. */
+  forwards(to?: string): { messageId: string; to: string }[] {
+    return this.requests
+      .filter((r) => r.method === 'POST' && /\/forward$/.test(r.path) && r.messageId !== undefined && !r.deduplicated)
+      .map((r) => ({ messageId: r.path.split('/')[5]!, to: String(r.body.receive_id ?? '') }))
+      .filter((f) => to === undefined || f.to === to);
+  }
+
   patches(messageId?: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === 'PATCH' && (messageId === undefined || r.messageId === messageId));
   }
@@ -347,9 +355,21 @@ export class LarkStandin {
     if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
       return { status: 200, json: { code: 0, msg: 'success', data: { scopes: this.scopes } } };
     }
-    const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply)?)?$/.exec(path);
+    const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply|\/forward)?)?$/.exec(path);
     if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };
-    const [, id, reply] = msgPath;
+    const [, id, sub] = msgPath;
+    const reply = sub === '/reply' ? sub : undefined;
+    if (method === 'POST' && id && sub === '/forward') {
+      if (!['chat_id', 'open_id', 'user_id', 'union_id', 'email', 'thread_id'].includes(query.get('receive_id_type') ?? '') || typeof body.receive_id !== 'string') {
+        return { status: 400, json: { code: 99992402, msg: 'field validation failed: receive_id' } };
+      }
+      const uuid = query.get('uuid') ?? undefined;
+      const earlier = uuid && this.uuids.get(`forward:${uuid}`);
+      if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
+      const messageId = `om_standin_${++this.seq}`;
+      if (uuid) this.uuids.set(`forward:${uuid}`, messageId);
+      return { status: 200, messageId, json: { code: 0, msg: 'success', data: { message_id: messageId, msg_type: 'image' } } };
+    }
 
     if (method === 'POST' && (!id || reply)) {
       if (!id && !['chat_id', 'open_id', 'user_id', 'union_id', 'email'].includes(query.get('receive_id_type') ?? '')) {

@@ -87,8 +87,10 @@ describe('the staff manual on the console, workflow by workflow', () => {
 
   it('费用报销：报销 → 提交报销 (by its number, confirmed) → 综合部、财务部、董事长 批准 → 财务部 发放, each by :as', async () => {
     await type(':as 刘海涛');
-    const draft = await paste('报销', '日期: 11-26', '类别: 地铁', '金额: 6', '所办事项: 去万达广场送排班表', '公司接洽人: 孙丽华');
+    // a subway ticket with its serial, and its receipt photo (§3.5.3, #20)
+    const draft = await paste('报销', '日期: 11-26', '类别: 地铁', '金额: 6', '所办事项: 去万达广场送排班表', '公司接洽人: 孙丽华', '票号: M0601');
     expect(draft).toContain('[2] 提交报销');
+    expect(await type(':photo 地铁票.jpg')).toContain('已把票据照片附在第 1 项');
     expect(await type('2')).toContain('确认提交报销：1 项明细，合计 ¥6.00？');
     const submitted = await type('1');
     expect(submitted).toContain('BX-20261127-001');
@@ -138,6 +140,11 @@ describe('the staff manual on the console, workflow by workflow', () => {
     const draft = await type('出车报销 CL-20261127-001 孙丽华');
     expect(draft).toContain('【报销草稿（未提交）】');
     expect(draft).toContain('¥215.00');
+    // each item's receipt photo (§3.5.3, #20)
+    for (const n of [1, 2]) {
+      await type(`补票据 ${n}`);
+      expect(await type(`:photo 票据${n}.jpg`)).toContain(`已把票据照片附在第 ${n} 项`);
+    }
     expect(await type('提交报销')).toContain('BX-20261127-002');
   });
 

@@ -58,8 +58,10 @@ async function addItem(openId: string, form: Record<string, string>): Promise<st
   return click(openId, card.messageId, findButtonValue(card.card, 'form.submit')!, { date: '2026-11-25', matter: '去万达广场送排班表', contact: '李经理', serials: '', travellers: '', ...form });
 }
 
-/** Submits the draft with its card button; resolves with the claim number. */
+/** Sends the receipt photo of the draft's last item (§3.5.3, #20), submits the draft with its card button; resolves with the claim number. */
+let photos = 0;
 async function submitDraft(openId: string): Promise<string> {
+  await lark.photo(openId, `img_receipt_${++photos}`);
   const draft = await cardWith(p2p(openId), 'reimburse.submit');
   await click(openId, draft.messageId, findButtonValue(draft.card, 'reimburse.submit')!);
   const claim = await cardWith(p2p(openId), '报销单 BX-');
@@ -113,7 +115,7 @@ describe('submitting on Lark form cards', () => {
 
 describe('one confirmation before money moves (#21)', () => {
   it('asks before 提交报销 and 批准 in a Lark dialog that names the items, the claim number and the total', async () => {
-    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const draft = await cardWith(p2p(OU.zhang), 'reimburse.submit');
     expect(findButton(draft.card, 'reimburse.submit')?.confirm).toEqual({
       title: { tag: 'plain_text', content: '确认提交报销？' },
@@ -184,7 +186,7 @@ describe('approving on Lark cards (§3.5.1)', () => {
   });
 
   it('sends a rejection with the reason typed on the card to the claimant (§3.5.1)', async () => {
-    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const no = await submitDraft(OU.zhang);
     const card = await approvalCardOf(OU.wang, '综合部审核', no);
     await click(OU.wang, card.messageId, card.reject!);
@@ -205,13 +207,13 @@ describe('approving on Lark cards (§3.5.1)', () => {
   });
 
   it('refuses a click from the wrong role and on one\'s own claim, and changes nothing', async () => {
-    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const no = await submitDraft(OU.zhang);
     const card = await approvalCardOf(OU.wang, '综合部审核', no);
     expect(await click(OU.li, card.messageId, card.approve!)).toContain('需要综合部处理');
     expect(await click(OU.zhang, card.messageId, card.approve!)).toContain('没有权限');
 
-    await addItem(OU.wang, { category: '地铁', amount: '8' });
+    await addItem(OU.wang, { category: '地铁', amount: '8', serials: 'M0801', travellers: '1' });
     const own = await submitDraft(OU.wang);
     const liuCard = await approvalCardOf(OU.liu, '综合部审核', own);
     expect(await click(OU.wang, liuCard.messageId, liuCard.approve!)).toContain('不能审批自己的报销单');
@@ -220,7 +222,7 @@ describe('approving on Lark cards (§3.5.1)', () => {
   });
 
   it('gives one decision when both 综合部 members click 批准 at once, and a double click', async () => {
-    await addItem(OU.zhang, { category: '地铁', amount: '6' });
+    await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const no = await submitDraft(OU.zhang);
     const a = await approvalCardOf(OU.wang, '综合部审核', no);
     const b = await approvalCardOf(OU.liu, '综合部审核', no);
@@ -236,5 +238,20 @@ describe('approving on Lark cards (§3.5.1)', () => {
     expect(claim?.version).toBe(1);
     expect(claim?.history.filter((h) => h.action === 'approved')).toHaveLength(1);
     expect(standin.cards(OU.li).filter((c) => JSON.stringify(c.card).includes(`财务部审查 ${no}`))).toHaveLength(1);
+  });
+
+  it('lets every approver see the receipt photos: 查看票据照片 forwards each photo message to them (§3.5.3, #20)', async () => {
+    await addItem(OU.zhang, { category: '办公用品', amount: '50', matter: '监控室打印纸' });
+    await lark.photo(OU.zhang, 'img_paper_1', 'om_paper_1');
+    const no = await submitDraft(OU.zhang);
+    const card = await approvalCardOf(OU.wang, '综合部审核', no);
+    expect(JSON.stringify(card.card)).toContain('票据照片 2 张');
+    const show = findButtonValue(card.card, 'reimburse.photos');
+    expect(show).toMatchObject({ no });
+    await click(OU.wang, card.messageId, show!);
+    // the answer goes to the approver's chat with the bot: the card listing them, then each photo message
+    await standin.waitFor(() => standin.forwards(p2p(OU.wang)).length === 2, 'both photo messages forwarded to the approver');
+    expect(standin.forwards(p2p(OU.wang)).map((f) => f.messageId)).toEqual(['om_paper_1', `om_photo_img_receipt_${photos}`]);
+    expect(await cardWith(p2p(OU.wang), `报销单 ${no} 的票据照片`)).toBeDefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
+import { types } from 'wechaty';
 import { useDatabase, clearCollections } from '../helpers/db.ts';
 import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
 import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
@@ -54,12 +55,22 @@ async function talk(from: mock.ContactMock, text: string): Promise<string> {
 const received = (who: mock.ContactMock, marker: string) =>
   waitFor(() => wx.deliveredTo(who.id).find((t) => t.includes(marker)), `${who.id} to receive "${marker}"`);
 
-/** The guided form, one answer per message, then 提交报销; resolves with the claim number. */
+/** `from` sends a picture in private, as WeChat delivers it; resolves with the bot's answer and the picture's message id. */
+async function picture(from: mock.ContactMock): Promise<{ answer: string; id: string }> {
+  const before = wx.deliveredTo(from.id).length;
+  const id = wx.say(from, '', { type: types.Message.Image });
+  await waitProcessed(`wechat:${id}`);
+  const answer = (await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), 'an answer to the picture')).join('\n');
+  return { answer, id };
+}
+
+/** The guided form, one answer per message, the receipt photo (§3.5.3, #20), then 提交报销; resolves with the claim number. */
 async function submitByGuidedForm(answers: string[]): Promise<string> {
   expect(await talk(claimant, '报销')).toContain('请输入票据日期');
   let last = '';
   for (const a of answers) last = await talk(claimant, a);
   expect(last).toContain('报销草稿');
+  expect((await picture(claimant)).answer).toContain('已把票据照片附在第 1 项');
   const done = await talk(claimant, '提交报销');
   return /BX-\d{8}-\d{3}/.exec(done)![0];
 }
@@ -96,7 +107,8 @@ describe('reimbursements on WeChat', () => {
   });
 
   it('财务部 rejects by text with a reason, and the claimant is told the reason', async () => {
-    const no = await submitByGuidedForm(['今天', '地铁', '6', '去公司开会', '王综合']);
+    // a subway ticket asks its serial and travellers too (#20)
+    const no = await submitByGuidedForm(['今天', '地铁', '6', '去公司开会', '王综合', 'M0601', '1']);
     await received(ga, `综合部审核 ${no}`);
     await talk(ga, `批准 ${no}`);
     await received(finance, `财务部审查 ${no}`);
@@ -105,5 +117,25 @@ describe('reimbursements on WeChat', () => {
     const told = await received(claimant, '被 李财务 驳回');
     expect(told).toContain('原因：缺少公司接洽人签字');
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('rejected');
+  });
+
+  it('sends the receipt photos to an approver who asks: 查看票据照片 forwards each picture (§3.5.3, #20)', async () => {
+    const forwarded: string[] = [];
+    const forward = wx.puppet.messageForward.bind(wx.puppet);
+    wx.puppet.messageForward = async (conversationId: string, messageId: string) => {
+      forwarded.push(`${conversationId}:${messageId}`);
+      return forward(conversationId, messageId);
+    };
+    expect(await talk(claimant, '报销')).toContain('请输入票据日期');
+    for (const a of ['今天', '办公用品', '50', '监控室打印纸', '王综合']) await talk(claimant, a);
+    const { id } = await picture(claimant);
+    const no = /BX-\d{8}-\d{3}/.exec(await talk(claimant, '提交报销'))![0];
+    const card = await received(ga, `综合部审核 ${no}`);
+    expect(card).toContain('票据照片 1 张');
+    // the card's third button, by its number as a WeChat approver answers it
+    expect(card).toContain('[3] 查看票据照片（1 张）');
+    expect(await talk(ga, '3')).toContain(`报销单 ${no} 的票据照片`);
+    await waitFor(() => forwarded.length > 0 || undefined, 'the picture forwarded');
+    expect(forwarded).toEqual([`${ga.id}:${id}`]);
   });
 });

@@ -101,6 +101,11 @@ describe('§3.4.5 on Lark: trip costs become a claim in the §3.5 chain', () => 
     expect(JSON.stringify(draft.card)).toContain(`出车 ${trip!._id}`);
     expect(await click(OU.siji, ended.messageId, findButtonValue(ended.card, 'vehicles.claimTrip')!)).toContain('已经在你的报销草稿里');
 
+    // §3.5.3 each item carries its receipt photo (#20): 补票据 n, then the photo
+    await say(OU.siji, '补票据 1');
+    await lark.photo(OU.siji, 'img_fuel');
+    await say(OU.siji, '补票据 2');
+    await lark.photo(OU.siji, 'img_toll');
     await click(OU.siji, draft.messageId, findButtonValue(draft.card, 'reimburse.submit')!);
     // the click resolves once the bot has processed it: the claim is there or it never will be
     const claim = await ReimbursementClaim.findOne().lean();

@@ -31,8 +31,13 @@ beforeEach(async () => {
 const remindersTo = (userId: string, no: string) =>
   chat.sent.filter((s) => 'userId' in s.target && s.target.userId === userId && s.text.includes(`⏰ 报销单 ${no}`));
 
+let claims = 0;
+
 async function submitClaim(): Promise<string> {
-  await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6' }));
+  // a ticket carries its serial and every item its receipt photo (§3.5.3, #20)
+  const n = ++claims;
+  await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.picture('zhang', `console:receipt-${n}.jpg`);
   const replies = await chat.say('zhang', '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
   expect(no, replies.join('\n')).toBeDefined();

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.ts';
 import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
 import type { Card, ChannelCapabilities, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
+import { forwardPictures } from './pictures.ts';
 import { renderLarkCard } from './card.ts';
 import { CardTooLargeError, LARK_CARD_MAX_BYTES, bodyBytes, messageParts, sendParts } from './sending.ts';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, asApiError, sdkLogger } from './errors.ts';
@@ -210,6 +211,7 @@ export class LarkReceiver implements Receiver {
       );
       return res.data?.message_id;
     });
+    if (typeof message !== 'string') await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], { receiveIdType, receiveId, uuid });
     return { channel: 'lark', messageId };
   }
 

@@ -20,6 +20,14 @@ describe('§3.5.1 the chain', () => {
     expect(nextStep(state, 'pay').status).toBe('paid');
   });
 
+  it('refuses a staff companion named on the claim at any step, as it refuses the claimant (#20, §3.5.3)', () => {
+    const group = { ...claim, companionChecks: [{ staffId: 's-wang' }] };
+    const v = mayDecide(group, actor('s-wang', 'general_affairs'), 'approve');
+    expect(v.ok).toBe(false);
+    expect(v.ok ? '' : v.why).toContain('同行人');
+    expect(mayDecide(group, actor('s-liu', 'general_affairs'), 'approve')).toEqual({ ok: true });
+  });
+
   it('ends the claim on a rejection', () => {
     expect(nextStep(claim, 'reject')).toEqual({ status: 'rejected', stepIndex: 0, role: null });
   });

@@ -41,8 +41,13 @@ function storedClaim(no: string, claimantId: string, submittedAt: Date, fen: num
   });
 }
 
+let claims = 0;
+
 async function submitClaim(who: string): Promise<string> {
-  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6' }));
+  // a ticket carries its serial and every item its receipt photo (§3.5.3, #20)
+  const n = ++claims;
+  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.picture(who, `console:receipt-${n}.jpg`);
   const replies = await chat.say(who, '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
   expect(no, replies.join('\n')).toBeDefined();

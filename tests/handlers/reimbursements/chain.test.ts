@@ -32,17 +32,24 @@ beforeEach(async () => {
 /** What the bot sent privately to `userId` (notifications), from index `from` on. */
 const sentTo = (userId: string, from = 0) => chat.privately(userId, from);
 
-/** Adds one item and submits; returns the claim number. */
+/** §3.5.3 each item carries its receipt photo (#20): one sent in private after the item. */
+let photos = 0;
+const receipt = (who: string) => chat.picture(who, `console:${who}-receipt-${++photos}.jpg`);
+
+/** Adds one item with its receipt photo and submits; returns the claim number. */
 async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0]): Promise<string> {
   const [draft] = await chat.say(who, itemMessage(item));
   expect(draft, 'the draft card').toContain('报销草稿');
+  await receipt(who);
   const replies = await chat.say(who, '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
   expect(no, replies.join('\n')).toBeDefined();
   return no!;
 }
 
-const subway = { date: '2026-11-25', category: '地铁', amount: '6' };
+/** A subway ticket: a ticket carries its serial whatever its category (#20), a new one each time, never next to the last. */
+let tickets = 0;
+const subway = (extra: Partial<Parameters<typeof itemMessage>[0]> = {}) => ({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * ++tickets}`, travellers: '1', ...extra });
 
 describe('submission (§3.5.3)', () => {
   it('refuses consecutive bus tickets for a single traveller (§3.5.3)', async () => {
@@ -84,6 +91,7 @@ describe('submission (§3.5.3)', () => {
   it('gives a taxi claim the explicit 综合部 special-approval step (§3.5.2)', async () => {
     const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '出租车', amount: '35.50' }));
     expect(draft).toContain('§3.5.2');
+    await receipt('zhang');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
     expect(claim?.steps.map((s) => s.key)).toEqual(['ga_special', 'ga_review', 'finance_check', 'chairman_approve', 'payout']);
@@ -110,6 +118,7 @@ describe('submission (§3.5.3)', () => {
     const [draft] = await chat.say('zhang', itemMessage({ date: '2026-07-20', category: '餐费', amount: '30' }));
     expect(draft).toContain('§3.5.4');
     expect(draft).toContain('董事长批示');
+    await receipt('zhang');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
     expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
@@ -133,10 +142,13 @@ describe('submission (§3.5.3)', () => {
     expect((await chat.say('zhang', '0')).join()).toContain('大于 0');
     expect((await chat.say('zhang', '5')).join()).toContain('所办事项');
     expect((await chat.say('zhang', '去公司开会')).join()).toContain('公司接洽人');
-    // 票号 and 同行人数 are bus-ticket questions: a subway ticket goes straight to the draft
-    const [draft] = await chat.say('zhang', '王综合');
+    // 票号 and 同行人数 are ticket questions, a subway ticket's too (#20: before, 地铁 skipped them)
+    expect((await chat.say('zhang', '王综合')).join()).toContain('票号');
+    expect((await chat.say('zhang', 'M0501')).join()).toContain('几人同行');
+    const [draft] = await chat.say('zhang', '1');
     expect(draft).toContain('报销草稿');
     expect(draft).toContain('2026-11-26 地铁 ¥5.00');
+    await receipt('zhang');
     // numbered buttons: 2 = 提交报销, which asks once with the total (#21); 1 确认 submits
     expect((await chat.say('zhang', '2')).join()).toContain('确认提交报销：1 项明细，合计 ¥5.00？');
     const replies = await chat.say('zhang', '1');
@@ -152,8 +164,8 @@ describe('submission (§3.5.3)', () => {
   });
 
   it('numbers claims BX-<date>-<seq>', async () => {
-    const a = await submitClaim('zhang', subway);
-    const b = await submitClaim('zhao', subway);
+    const a = await submitClaim('zhang', subway());
+    const b = await submitClaim('zhao', subway());
     expect([a, b].sort()).toEqual(['BX-20261127-001', 'BX-20261127-002']);
   });
 });
@@ -209,7 +221,7 @@ describe('the chain (§3.5.1)', () => {
   });
 
   it('sends a rejection with its reason to the claimant and ends the claim; no reason, no rejection', async () => {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     await chat.say('wang', `批准 ${no}`);
     expect((await chat.say('li', `驳回 ${no}`)).join()).toContain('必须写明原因');
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
@@ -235,20 +247,20 @@ describe('the chain (§3.5.1)', () => {
   });
 
   it('refuses the wrong role and self-approval, and changes nothing', async () => {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     expect((await chat.say('li', `批准 ${no}`)).join()).toContain('当前在「综合部审核」');
     expect((await chat.say('zhang', `批准 ${no}`)).join()).toContain('没有权限');
     expect((await chat.click('li', 'reimburse.approve', { no, v: '0' })).join()).toContain('综合部审核');
 
     // 王综合's own claim: he may not review it, and he is not even sent the card
-    const own = await submitClaim('wang', subway);
+    const own = await submitClaim('wang', subway());
     expect(sentTo('wang').join()).not.toContain(`综合部审核 ${own}`);
     expect((await chat.say('wang', `批准 ${own}`)).join()).toContain('不能审批自己的报销单');
     for (const n of [no, own]) expect((await ReimbursementClaim.findById(n).lean())?.version).toBe(0);
   });
 
   it('gives one decision when two approvers act at once, and tells the other who decided', async () => {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     const mark = chat.sent.length;
     await Promise.all([
       chat.say('wang', `批准 ${no}`),
@@ -270,13 +282,13 @@ describe('the chain (§3.5.1)', () => {
   });
 
   it('lets the claimant withdraw before the first decision, not after', async () => {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     expect((await chat.say('zhao', `撤回报销 ${no}`)).join()).toContain('只有申请人');
     expect((await chat.say('zhang', `撤回报销 ${no}`)).join()).toContain('已撤回');
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('withdrawn');
     expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('已撤回');
 
-    const other = await submitClaim('zhang', { ...subway, date: '2026-11-24' });
+    const other = await submitClaim('zhang', subway({ date: '2026-11-24' }));
     await chat.say('wang', `批准 ${other}`);
     expect((await chat.say('zhang', `撤回报销 ${other}`)).join()).toContain('已有人审批');
   });
@@ -294,7 +306,7 @@ describe('the chain (§3.5.1)', () => {
 describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
   /** A claim submitted on 11-27 (today), approved up to 财务部发放. */
   async function awaitingPayout(): Promise<string> {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     for (const who of ['wang', 'li', 'chen']) await chat.say(who, `批准 ${no}`);
     expect((await ReimbursementClaim.findById(no).lean())?.steps.at(-1)).toMatchObject({ key: 'payout', status: 'pending' });
     return no;
@@ -338,8 +350,8 @@ describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
 
 describe('lookups and reminders', () => {
   it('我的报销 lists my claims; 待审批 lists what waits on my role, never my own', async () => {
-    const no = await submitClaim('zhang', subway);
-    const own = await submitClaim('wang', subway);
+    const no = await submitClaim('zhang', subway());
+    const own = await submitClaim('wang', subway());
     const [mine] = await chat.say('zhang', '我的报销');
     expect(mine).toContain(`${no} ¥6.00 待「综合部审核」`);
     const [waiting] = await chat.say('liu', '待审批');
@@ -354,7 +366,7 @@ describe('lookups and reminders', () => {
   });
 
   it('reminds the approvers of a step waiting longer than REIMBURSE_REMIND_AFTER_HOURS', async () => {
-    const no = await submitClaim('zhang', subway);
+    const no = await submitClaim('zhang', subway());
     const deps = { ...bot.services, recoverInbox: async () => 0 };
     let mark = chat.sent.length;
     clock = new Date(clock.getTime() + 23 * 3600_000);

@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { useDatabase, clearCollections } from '../../helpers/db.ts';
 import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
 import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
@@ -40,6 +41,7 @@ const sentTo = (userId: string, from = 0) => chat.privately(userId, from);
 async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0]): Promise<string> {
   const [draft] = await chat.say(who, itemMessage(item));
   expect(draft, 'the draft card').toContain('报销草稿');
+  await chat.picture(who, `console:${who}-${randomUUID()}.jpg`); // §3.5.3 each item carries its receipt photo (#20)
   const replies = await chat.say(who, '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
   expect(no, replies.join('\n')).toBeDefined();
@@ -100,6 +102,7 @@ describe('large amounts are shown to the approvers, not refused', () => {
     const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '办公用品', amount: '25000', matter: '监控室设备更换' }));
     expect(draft).toContain('报销草稿');
     expect(draft).not.toContain('拆分');
+    await chat.picture('zhang', 'console:monitor.jpg');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
     expect(claim!.flags.map((f) => f.code)).toEqual(['large_amount', 'large_total']);
@@ -112,7 +115,7 @@ describe('reminders go only to people who may decide the step', () => {
   it('does not remind someone who decided an earlier step for another department (§3.5.1)', async () => {
     const both = await Staff.create({ name: '周两职', phone: '13800000099', roles: ['general_affairs', 'finance'] });
     await Identity.create({ _id: 'console:both', staffId: both._id, channel: 'console', userId: 'both', boundAt: new Date() });
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '地铁', amount: '6' });
+    const no = await submitClaim('zhang', { date: '2026-11-25', category: '地铁', amount: '6', serials: 'M5001', travellers: '1' });
     await chat.say('both', `批准 ${no}`);
     expect((await ReimbursementClaim.findById(no).lean())!.steps[1]!.status).toBe('pending');
     const mark = chat.sent.length;
@@ -124,7 +127,7 @@ describe('reminders go only to people who may decide the step', () => {
 });
 
 describe('§3.4.5 vehicle costs are claimed from a trip', () => {
-  it('refuses a fuel or repair item from someone with no trip on that vehicle, and keeps nothing', async () => {
+  it('refuses a fuel or repair item that names no trip, and keeps nothing', async () => {
     const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }));
     expect(replies.join('\n')).toContain('§3.4.5');
     expect(replies.join('\n')).not.toContain('报销草稿');
@@ -141,6 +144,11 @@ describe('§3.4.5 vehicle costs are claimed from a trip', () => {
       startedAt: new Date('2026-11-25T01:00:00Z'),
       startOdometer: 100,
       purpose: '接送夜班队员',
+      // #20: only an ended trip's recorded costs are claimed, up to what it recorded
+      status: 'ended',
+      endedAt: new Date('2026-11-25T05:00:00Z'),
+      endOdometer: 180,
+      costs: { fuel: 30000, toll: 0, parking: 0, repair: 0 },
     });
     const no = await submitClaim('zhang', { date: '2026-11-25', category: '油费', amount: '300', matter: '出车 CL-20261125-001 粤B12345：接送夜班队员（油费）' });
     expect(no).toMatch(/^BX-/);

@@ -36,8 +36,12 @@ beforeEach(async () => {
   expect((await Staff.findOne({ name: '王综合' }).lean())!.roles).toEqual(['general_affairs', 'finance', 'chairman']);
 });
 
+let claims = 0;
 async function submit(who: string): Promise<string> {
-  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6' }));
+  // a ticket carries its serial and every item its receipt photo (§3.5.3, claims merge)
+  const n = ++claims;
+  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.picture(who, `console:${who}-receipt-${n}.jpg`);
   return /BX-\d{8}-\d{3}/.exec((await chat.say(who, '提交报销')).join('\n'))![0];
 }
 const stepOf = async (no: string) => {

@@ -50,14 +50,14 @@ describe('receipt photos (§3.5.3 票据)', () => {
   });
 
   it('attaches photos to the last item of the draft and carries them into the submitted claim', async () => {
-    await chat.say('zhang', '报销\n日期: 2026-11-25\n类别: 地铁\n金额: 6\n所办事项: 去万达广场送排班表\n公司接洽人: 李经理');
+    await chat.say('zhang', '报销\n日期: 2026-11-25\n类别: 地铁\n金额: 6\n所办事项: 去万达广场送排班表\n公司接洽人: 李经理\n票号: M0601');
     const [first] = await photo('console:ticket-1.jpg');
     expect(first).toContain('第 1 项');
     await photo('console:ticket-2.jpg');
     await photo('console:ticket-2.jpg'); // the same picture twice is kept once
     expect((await ReimbursementDraft.findOne().lean())?.items[0]?.receipts).toEqual(['console:ticket-1.jpg', 'console:ticket-2.jpg']);
     const submitted = (await chat.say('zhang', '提交报销')).join('\n');
-    expect(submitted).toContain('收据照片 2 张');
+    expect(submitted).toContain('票据照片 2 张');
     expect((await ReimbursementClaim.findOne().lean())?.items[0]?.receipts).toEqual(['console:ticket-1.jpg', 'console:ticket-2.jpg']);
   });
 

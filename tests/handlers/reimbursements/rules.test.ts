@@ -2,13 +2,16 @@ import { describe, it, expect } from 'vitest';
 import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
 import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, payoutDateProblem, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
 import { planSteps } from '../../../handlers/reimbursements/approval.ts';
+import { isTicket, specialApprovalReason } from '../../../handlers/reimbursements/categories.ts';
+import { companionLines, companionsToVerify, companionsUnconfirmed, missingReceiptPhotos, sameTripClaimedBefore } from '../../../handlers/reimbursements/rules.ts';
 
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
 const MAX = { largeItemFen: 500_000, chairmanNoteAboveFen: 2_000_000 };
 
 function item(over: Partial<ClaimItem> = {}): ClaimItem {
-  return { date: '2026-11-20', category: 'subway', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
+  // a meal: neither a ticket (§3.5.3 serials) nor other transport (§3.5.2), so each test adds only what it is about
+  return { date: '2026-11-20', category: 'meal', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
 }
 const bus = (serials: string[], travellers = 1) => item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
 
@@ -22,7 +25,7 @@ describe('§3.5.2 transport', () => {
   });
 
   it('does not for bus, subway or company-vehicle fuel (§3.4.5)', () => {
-    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'fuel' })])).toBeUndefined();
+    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'subway', serials: ['M1001'] }), item({ category: 'fuel' })])).toBeUndefined();
   });
 
   it('puts the special approval before 综合部 review in the chain', () => {
@@ -90,9 +93,11 @@ describe('§3.5.3 receipts', () => {
     expect(dup?.message).toContain('BX-20261101-004');
   });
 
-  it('refuses a bus ticket without its serial', () => {
-    const { errors } = checkClaim([item({ category: 'bus', serials: [] })], NOW, TZ, MAX);
-    expect(errors.map((e) => e.code)).toContain('bus_serials_missing');
+  it('refuses a ticket without its serial, bus or subway alike (#20: a bus ticket typed as 地铁 is still a ticket)', () => {
+    for (const category of ['bus', 'subway', 'transport_other']) {
+      expect(checkClaim([item({ category, serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
+    }
+    expect(checkClaim([item({ category: 'other', matter: '坐公交去万达广场', serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
   });
 
   it('parses serials and refuses what is not one', () => {
@@ -179,5 +184,44 @@ describe('§3.5.1 / §3.5.3 the payout date', () => {
     const now = new Date('2026-11-20T16:30:00Z');
     expect(payoutDateProblem('2026-11-21', late, now, TZ)).toBeUndefined();
     expect(payoutDateProblem('2026-11-19', late, now, TZ)).toContain('2026-11-20');
+  });
+});
+
+describe('#20 the evidence decides, not the category typed (§3.5.2, §3.5.3)', () => {
+  it('takes a receipt for a ticket by its category or by what its 所办事项 says, not by a place named after a station', () => {
+    expect(isTicket({ category: 'subway', matter: '去公司' })).toBe(true);
+    expect(isTicket({ category: 'other', matter: '坐公交去万达广场' })).toBe(true);
+    expect(isTicket({ category: 'meal', matter: '在火车站等新队员时吃饭' })).toBe(false);
+    expect(isTicket({ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：送队员去火车（油费）' })).toBe(false);
+  });
+
+  it('sends a taxi typed as anything, and every 其他, to 综合部特批', () => {
+    expect(specialApprovalReason({ category: 'other', matter: '打车送受伤队员去医院' })).toContain('打车');
+    expect(specialApprovalReason({ category: 'meal', matter: '滴滴去客户公司' })).toContain('滴滴');
+    expect(specialApprovalReason({ category: 'other', matter: '买胶水' })).toContain('其他');
+    expect(specialApprovalReason({ category: 'subway', matter: '去公司' })).toBeUndefined();
+    const { flags } = checkClaim([item({ category: 'other', matter: '打车送受伤队员去医院' })], NOW, TZ, MAX);
+    expect(planSteps(flags)[0]!.key).toBe('ga_special');
+  });
+
+  it('asks every item’s receipt photo, except under the exempt amount', () => {
+    const photo = item({ receipts: ['lark:om_1:img_1'] });
+    expect(missingReceiptPhotos([photo, item({ amount: 499 }), item({ amount: 500 })], 500)?.items).toEqual([2]);
+    expect(missingReceiptPhotos([item()], 0)?.message).toContain('补票据 1');
+    expect(checkClaim([item()], NOW, TZ, MAX).errors).toEqual([]); // the rules alone: no setting, no photo check
+    expect(checkClaim([item()], NOW, TZ, { ...MAX, receiptExemptFen: 0 }).errors.map((e) => e.code)).toEqual(['receipt_photo_missing']);
+  });
+
+  it('holds a group trip at 综合部 until every staff companion confirmed, and stops it on a denial', () => {
+    const c = (name: string, status: string) => ({ item: 0, name, staffId: status === 'not_staff' ? null : `s-${name}`, status });
+    expect(companionsUnconfirmed([c('李四', 'confirmed'), c('王五', 'pending')])).toContain('王五 还没有确认同行');
+    expect(companionsUnconfirmed([c('李四', 'denied'), c('王五', 'pending')])).toContain('李四 否认同行');
+    expect(companionsUnconfirmed([c('李四', 'confirmed'), c('外人', 'not_staff')])).toBeUndefined();
+    expect(companionsToVerify([c('外人', 'not_staff')])?.message).toContain('外人 不是公司员工');
+    expect(companionLines([c('李四', 'confirmed')])).toEqual(['同行确认：李四 已确认同行']);
+  });
+
+  it('names the claim and its claimant when the same trip was claimed as a group before', () => {
+    expect(sameTripClaimedBefore([{ serial: '00125', earlier: '00124', claimNo: 'BX-20261127-001', who: '张三' }])?.message).toContain('BX-20261127-001（张三）');
   });
 });

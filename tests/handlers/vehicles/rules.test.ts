@@ -18,9 +18,9 @@ import {
   permitReminderThreshold,
   showOccurred,
   tripClaimProblem,
-  vehicleCostWithoutTrip,
   tripCostItems,
 } from '../../../handlers/vehicles/rules.ts';
+import { implausibleTripCost, tripCostProblem, tripNumbersIn, usualCostPerKm, vehicleCostWithoutTrip } from '../../../handlers/vehicles/cost-rules.ts';
 
 const permit = (o: Partial<{ _id: string; vehicles: string[]; expiresOn: string; status: 'active' | 'revoked' }> = {}) => ({
   _id: 'ZJ-001',
@@ -203,17 +203,65 @@ describe('§3.4.3 shuttle runs on time', () => {
   });
 });
 
-describe('§3.4.5 fuel and repair only with a trip (for the §3.5 checks)', () => {
-  const trips = [{ _id: 'CL-20261127-001', plate: '粤B12345' }];
-  it('accepts fuel naming the claimant’s trip or a plate they drove, and any other category', () => {
-    expect(vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], trips)).toBeUndefined();
-    expect(vehicleCostWithoutTrip([{ category: 'repair', matter: '粤b12345 换刹车片' }], trips)).toBeUndefined();
-    expect(vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }], [])).toBeUndefined();
+describe('§3.4.5 vehicle costs only with a trip (for the §3.5 checks)', () => {
+  const plates = ['粤B12345'];
+  it('accepts fuel naming a trip, and any other category that names no company plate', () => {
+    expect(vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], plates)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }], plates)).toBeUndefined();
+    expect(vehicleCostWithoutTrip([{ category: 'other', matter: '打车 粤B88888' }], plates)).toBeUndefined();
   });
-  it('refuses fuel or repair by someone with no trip on that vehicle, naming the clause and the items', () => {
-    const r = vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }, { category: 'fuel', matter: '加油' }, { category: 'repair', matter: '粤B99999 补胎' }], trips);
-    expect(r?.items).toEqual([1, 2]);
+  it('refuses fuel or repair without a trip number, and any item naming a company plate without one (#20: a plate says nothing of which trip)', () => {
+    // before #20 an item naming a plate the claimant had driven passed: the trip's costs could be claimed again that way
+    const r = vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }, { category: 'fuel', matter: '加油' }, { category: 'repair', matter: '粤b 12345 换刹车片' }, { category: 'toll', matter: '粤B·12345 停车' }], plates);
+    expect(r?.items).toEqual([1, 2, 3]);
     expect(r?.message).toContain('§3.4.5');
-    expect(r?.message).toContain('第 2、3 项');
+    expect(r?.message).toContain('第 2、3、4 项');
+    expect(r?.message).toContain('出车单号');
+  });
+  it('reads trip numbers however the dashes were typed', () => {
+    expect(tripNumbersIn('出车 cl－20261127—001 加油，CL20261127002')).toEqual(['CL-20261127-001', 'CL-20261127-002']);
+  });
+});
+
+describe('§3.4.5 a trip’s costs as recorded, claimed once (#20)', () => {
+  const trip = (o: Partial<{ status: 'open' | 'ended'; staffId: string; fuel: number; parking: number; costCheck: { status: string } | null }> = {}) => ({
+    _id: 'CL-20261127-001',
+    status: o.status ?? ('ended' as const),
+    driver: { staffId: o.staffId ?? 's1', name: '张司机' },
+    costs: costs({ fuel: o.fuel ?? 20000, parking: o.parking ?? 1000 }),
+    costCheck: o.costCheck ?? null,
+  });
+  const item = (category: string, amount: number, matter = '出车 CL-20261127-001 加油') => ({ category, amount, matter });
+  const trips = (t: ReturnType<typeof trip> | null) => new Map([['CL-20261127-001', t]]);
+
+  it('takes items within what the trip recorded, per kind and in total', () => {
+    expect(tripCostProblem([item('fuel', 20000), item('toll', 1000)], trips(trip()), 's1')).toBeUndefined();
+  });
+  it('refuses more than recorded of a kind, more in total, another driver’s trip, an open one and one held for 综合部', () => {
+    expect(tripCostProblem([item('fuel', 15000), item('fuel', 10000)], trips(trip()), 's1')?.message).toContain('油费 ¥200.00，报销写了 ¥250.00');
+    expect(tripCostProblem([item('fuel', 20000), item('other', 2000)], trips(trip()), 's1')?.code).toBe('trip_cost_exceeded');
+    expect(tripCostProblem([item('fuel', 100)], trips(trip({ staffId: 's2' })), 's1')?.message).toContain('不是你开的车');
+    expect(tripCostProblem([item('fuel', 100)], trips(trip({ status: 'open' })), 's1')?.message).toContain('还没有收车');
+    expect(tripCostProblem([item('fuel', 100)], trips(trip({ costCheck: { status: 'pending' } })), 's1')?.message).toContain('待综合部确认');
+    expect(tripCostProblem([item('fuel', 100)], trips(null), 's1')?.code).toBe('trip_unknown');
+  });
+});
+
+describe('§3.4.5 costs far beyond the vehicle’s usual per km (#20)', () => {
+  const bound = { factor: 3, floorPerKmFen: 200, allowanceFen: 50_000 };
+  const history = Array.from({ length: 5 }, () => ({ km: 100, costs: 15_000 }));
+  it('holds ¥35,068 of fuel on 48 km, with a short history on the floor', () => {
+    const r = implausibleTripCost({ _id: 'CL-20261127-001', km: 48, costs: costs({ fuel: 3_506_800 }) }, [], bound);
+    expect(r?.code).toBe('implausible_cost');
+    expect(r?.message).toContain('¥596.00'); // 500 + 48 × 2
+    expect(implausibleTripCost({ _id: 'x', km: 48, costs: costs({ fuel: 59_600 }) }, [], bound)).toBeUndefined();
+  });
+  it('bounds by the vehicle’s own cost per km once it has five trips, never below the floor', () => {
+    expect(usualCostPerKm(history)).toBe(150);
+    expect(usualCostPerKm(history.slice(1))).toBeUndefined();
+    expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 95_000 }) }, history, bound)).toBeUndefined(); // 500 + 100 × 4.50
+    expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 95_001 }) }, history, bound)?.message).toContain('往常每公里 ¥1.50 的 3 倍');
+    const cheap = Array.from({ length: 5 }, () => ({ km: 100, costs: 0 }));
+    expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 70_000 }) }, cheap, bound)).toBeUndefined(); // floor: 500 + 100 × 2
   });
 });

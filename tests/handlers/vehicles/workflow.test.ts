@@ -169,6 +169,11 @@ describe('§3.4.5 trip log', () => {
     expect(draft!.items.map((i) => [i.category, i.amount])).toEqual([['fuel', 20000], ['toll', 1500], ['repair', 8000]]);
     expect(await say('siji', `出车报销 ${no}`)).toContain('已经在你的报销草稿里');
 
+    // §3.5.3 each item carries its receipt photo (#20): 补票据 n, then the photo
+    for (const n of [1, 2, 3]) {
+      await say('siji', `补票据 ${n}`);
+      await chat.picture('siji', `console:trip-receipt-${n}.jpg`);
+    }
     const submitted = await say('siji', '提交报销');
     const claimNo = CLAIM_RE.exec(submitted)?.[0];
     expect(claimNo, submitted).toBeDefined();

@@ -51,6 +51,7 @@ describe('a bare number and the card it presses', () => {
 
   it('submits after the one confirmation: 2 then 1', async () => {
     await bigDraft();
+    await chat.picture('zhang', 'console:big.jpg'); // §3.5.3 its receipt photo (#20)
     await chat.say('zhang', '2');
     expect((await chat.say('zhang', '1')).join()).toMatch(/BX-20261127-001/);
     expect(await ReimbursementClaim.findById('BX-20261127-001').lean()).toMatchObject({ total: 3528300, status: 'pending' });
@@ -69,7 +70,9 @@ describe('a bare number and the card it presses', () => {
   });
 
   it('presses nothing on an older card once a newer card came: a 2 after a card without buttons does not submit the draft before it', async () => {
-    await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6' }));
+    // a ticket with its serial and its receipt photo (§3.5.3, #20)
+    await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: 'M0601', travellers: '1' }));
+    await chat.picture('zhang', 'console:ticket.jpg');
     await chat.say('zhang', '提交报销');
     await chat.say('wang', '批准 BX-20261127-001');
     await bigDraft();

@@ -70,7 +70,7 @@ function table(P: string): [string, string | undefined, string?][] {
 
 describe('record numbers (PREFIX-YYYYMMDD-NNN) read back', () => {
   it('knows every kind of numbered record', () => {
-    expect(prefixes).toEqual(['BX', 'CL', 'CN', 'SG', 'TS', 'WZ']);
+    expect(prefixes).toEqual(['BX', 'CL', 'CN', 'QX', 'SG', 'TS', 'WZ']);
   });
 
   it.each(prefixes.flatMap((P) => table(P).map(([text, number, rest]) => [P, text, number, rest] as const)))('%s: %j → %s', (P, text, number, rest) => {

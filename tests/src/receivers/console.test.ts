@@ -35,9 +35,12 @@ afterAll(() => con?.close());
 describe('the console transcript', () => {
   it('continues a message on the next line after a line ending in \\, so a one-message form can be typed on the console', async () => {
     await con.type(':as 张三');
-    const draft = await con.type('报销 \\', '日期: 11-26 \\', '类别: 地铁 \\', '金额: 6 \\', '所办事项: 去万达广场送排班表 \\', '公司接洽人: 王经理');
+    // a subway ticket gives its serial (§3.5.3, #20)
+    const draft = await con.type('报销 \\', '日期: 11-26 \\', '类别: 地铁 \\', '金额: 6 \\', '所办事项: 去万达广场送排班表 \\', '公司接洽人: 王经理 \\', '票号: M0601');
     expect(draft).toContain('【报销草稿（未提交）】');
     expect(draft).toContain('2026-11-26 地铁 ¥6.00｜去万达广场送排班表｜接洽人 王经理');
+    // and every item its receipt photo, which :photo stands in for
+    expect(await con.type(':photo 地铁票.jpg')).toContain('已把票据照片附在第 1 项');
   });
 
   it('shows the approval card for 王综合, never switched to, as → 王综合：…, keeps it for :as, which lists who has something waiting', async () => {

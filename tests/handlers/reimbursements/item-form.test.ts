@@ -33,6 +33,8 @@ async function upToTravellers(): Promise<string> {
 describe('a command typed in the middle of 报销', () => {
   it('提交报销 at 同行人数 is not refused as 「同行人数请写 1 到 50 的整数」: it asks whether to leave, and 1 submits the claim', async () => {
     await chat.say('zhang', itemMessage({ date: '2026-11-26', category: '餐费', amount: '35' }));
+    // §3.5.3 the item added carries its receipt photo, so the claim can be submitted
+    await chat.picture('zhang', 'console:zhang-receipt.jpg');
     expect(await upToTravellers()).toContain('几人同行');
     const [ask] = await chat.say('zhang', '提交报销');
     expect(ask).not.toContain('同行人数请写');

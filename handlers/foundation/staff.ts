@@ -1,19 +1,27 @@
-import { isDuplicateKey } from '../../src/core/once.ts';
 import mongoose, { type Types } from 'mongoose';
-import { Identity, Post, Staff } from '../../src/models/index.ts';
-import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
+import { auditKey, auditLine, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { parseRoles, roleNames } from '../../src/core/roles.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { approvingRolesAdded, parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
+import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
-import { auditKey, auditLine, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
-import { approvingRolesAdded } from '../../src/core/roles.ts';
 import { changeActive, changeRoles, requestGrant } from './roles.ts';
 
-export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean; version?: number };
+export type StaffLean = {
+  _id: Types.ObjectId;
+  name: string;
+  phone: string;
+  roles: string[];
+  post: string;
+  dorm: string;
+  active: boolean;
+  version?: number;
+};
 
 /** How many of a person's latest changes their card shows. */
 const CARD_CHANGES = 3;
@@ -27,7 +35,11 @@ export function showPhone(ctx: BotContext, phone: string): string {
  * Finds one staff member by phone or name for an admin command; on no match or several matches it
  * answers the admin itself and returns undefined.
  */
-export async function findStaffForAdmin(ctx: BotContext, query: string, example: string): Promise<StaffLean | undefined> {
+export async function findStaffForAdmin(
+  ctx: BotContext,
+  query: string,
+  example: string,
+): Promise<StaffLean | undefined> {
   const all = query.trim();
   if (!all) {
     await ctx.reply(`请写明是谁（姓名或电话），例如：${example}`);
@@ -51,7 +63,10 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
     return undefined;
   }
   await ctx.reply(
-    [`有 ${matches.length} 位「${echo(q)}」，请改用电话指定：`, ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`)].join('\n'),
+    [
+      `有 ${matches.length} 位「${echo(q)}」，请改用电话指定：`,
+      ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`),
+    ].join('\n'),
   );
   return undefined;
 }
@@ -59,7 +74,14 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
 /** The staff card, with the buttons installed workflows add for this viewer (ctx.services.routes.staffCardButtons). */
 export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): Promise<Card> {
   const id = String(s._id);
-  const subject = { staffId: id, name: s.name, roles: s.roles as Role[], post: s.post ?? '', dorm: s.dorm ?? '', active: s.active };
+  const subject = {
+    staffId: id,
+    name: s.name,
+    roles: s.roles as Role[],
+    post: s.post ?? '',
+    dorm: s.dorm ?? '',
+    active: s.active,
+  };
   const extra: CardButton[] = [];
   for (const add of ctx.services.routes.staffCardButtons ?? []) extra.push(...(await add(ctx, subject)));
   const changes = await recentChanges(auditKey('staff', id), CARD_CHANGES);
@@ -118,7 +140,13 @@ export const addStaffForm: FormDefinition = {
     // the limits of staffInputSchema, so a long answer is refused at its field, not after submitting
     { key: 'name', label: '姓名', required: true, max: 20, parse: field('name') },
     { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone') },
-    { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
+    {
+      key: 'roles',
+      label: '角色',
+      required: true,
+      prompt: '请输入角色，多个用顿号隔开（如：队长、司机）',
+      parse: field('roles'),
+    },
     { key: 'post', label: '驻点', prompt: '请输入驻点名称', max: 40 },
     { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', max: 40 },
   ],
@@ -131,7 +159,9 @@ export const addStaffForm: FormDefinition = {
     const v = parsed.data;
     const existing = await Staff.findOne({ phone: v.phone }).lean();
     if (existing) {
-      await ctx.reply(`电话 ${showPhone(ctx, v.phone)} 已属于 ${existing.name}，没有重复添加。要修改请用「设置角色」「设置驻点」等命令。`);
+      await ctx.reply(
+        `电话 ${showPhone(ctx, v.phone)} 已属于 ${existing.name}，没有重复添加。要修改请用「设置角色」「设置驻点」等命令。`,
+      );
       return;
     }
     try {
@@ -141,8 +171,16 @@ export const addStaffForm: FormDefinition = {
       const held = approvingRolesAdded([], v.roles);
       const roles = v.roles.filter((r) => !held.includes(r));
       const _id = new mongoose.Types.ObjectId();
-      const note = { kind: 'staff' as const, record: { type: 'staff', id: String(_id), label: v.name }, subject: { staffId: String(_id), name: v.name }, what: '添加人员', to: [roleNames(roles), places.post, places.dorm].filter(Boolean).join('，') };
-      const s = await trailOf(ctx).change(Staff, _id, note, (carry) => Staff.create(carry.doc({ _id, name: v.name, phone: v.phone, roles, ...places })));
+      const note = {
+        kind: 'staff' as const,
+        record: { type: 'staff', id: String(_id), label: v.name },
+        subject: { staffId: String(_id), name: v.name },
+        what: '添加人员',
+        to: [roleNames(roles), places.post, places.dorm].filter(Boolean).join('，'),
+      };
+      const s = await trailOf(ctx).change(Staff, _id, note, (carry) =>
+        Staff.create(carry.doc({ _id, name: v.name, phone: v.phone, roles, ...places })),
+      );
       ctx.log.info({ staffId: String(s._id) }, 'staff added');
       const lean = (await Staff.findById(_id).lean()) as StaffLean;
       await ctx.reply(await staffCard(ctx, lean, '已添加。点「生成绑定码」让本人绑定微信或飞书。'));
@@ -161,7 +199,9 @@ export const addStaffForm: FormDefinition = {
 function field(key: 'name' | 'phone' | 'roles') {
   return (input: string) => {
     const res = staffInputSchema.shape[key].safeParse(input);
-    return res.success ? { ok: true as const, value: input.trim() } : { ok: false as const, error: describeIssues(res.error) };
+    return res.success
+      ? { ok: true as const, value: input.trim() }
+      : { ok: false as const, error: describeIssues(res.error) };
   };
 }
 
@@ -175,7 +215,9 @@ export async function setRoles(ctx: StaffContext): Promise<void> {
   const [who, ...rest] = ctx.args.split(/\s+/);
   const { roles, unknown } = parseRoles(rest.join(' '));
   if (unknown.length || !roles.length) {
-    await ctx.reply(`${unknown.length ? `角色「${echo(unknown.join('、'))}」不认识。` : ''}用法：设置角色 张三 队长、司机`);
+    await ctx.reply(
+      `${unknown.length ? `角色「${echo(unknown.join('、'))}」不认识。` : ''}用法：设置角色 张三 队长、司机`,
+    );
     return;
   }
   const s = await findStaffForAdmin(ctx, who ?? '', '设置角色 张三 队长');
@@ -203,8 +245,17 @@ function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
       await ctx.reply(`${s.name} 的${label}已经是：${named}，没有修改。`);
       return;
     }
-    const note = { kind: key, record: { type: 'staff', id: String(s._id), label: s.name }, subject: { staffId: String(s._id), name: s.name }, what: label, from: s[key] ?? '', to: named };
-    await trailOf(ctx).change(Staff, s._id, note, (carry) => Staff.updateOne({ _id: s._id }, carry.update({ $set: { [key]: named } })));
+    const note = {
+      kind: key,
+      record: { type: 'staff', id: String(s._id), label: s.name },
+      subject: { staffId: String(s._id), name: s.name },
+      what: label,
+      from: s[key] ?? '',
+      to: named,
+    };
+    await trailOf(ctx).change(Staff, s._id, note, (carry) =>
+      Staff.updateOne({ _id: s._id }, carry.update({ $set: { [key]: named } })),
+    );
     await ctx.reply(`已把 ${s.name} 的${label}设为：${named}`);
   };
 }
@@ -223,7 +274,8 @@ export const enableStaff = activeSetter(true, '启用 张三');
 /** Card button: 停用 / 启用 */
 export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   const { staffId, active } = ctx.action!.value;
-  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
+  const s =
+    staffId && /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
   if (!s) {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
@@ -236,15 +288,19 @@ export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   }
   // what a disabled person still holds goes under the card, shown in place of the one clicked
   const held = said.split('\n').slice(1);
-  await ctx.updateCard(await staffCard(ctx, now, [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n')));
+  await ctx.updateCard(
+    await staffCard(
+      ctx,
+      now,
+      [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n'),
+    ),
+  );
   await ctx.toast(now.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 
 function stamp(ctx: BotContext): string {
   return ctx.services.now().toLocaleString('zh-CN', { timeZone: ctx.services.config.timezone, hour12: false });
 }
-
-
 
 /** 驻点列表: each post with how many active staff it has (宿舍列表 belongs to the dorm workflow). */
 export async function listPosts(ctx: BotContext): Promise<void> {

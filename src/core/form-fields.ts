@@ -74,7 +74,8 @@ const tooLong = (label: string, max: number) => `${label}太长了（最多 ${ma
  * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
  */
 export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
-  const parse = (input: string): FieldResult => (Array.from(input).length > max ? { ok: false, error: tooLong(label, max) } : { ok: true, value: input });
+  const parse = (input: string): FieldResult =>
+    Array.from(input).length > max ? { ok: false, error: tooLong(label, max) } : { ok: true, value: input };
   FREE_TEXT.add(parse);
   FREE_TEXT_MAX.set(parse, max);
   return parse;

@@ -1,13 +1,13 @@
 import { FormSession } from '../models/index.ts';
-import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
-import type { Card, CardFormField } from './types.ts';
+import { type FieldResult, type FormField, readAnswer, showAnswer, typedAgain } from './form-fields.ts';
+import { type FormOption, readTicked, tickedLabels } from './form-options.ts';
+import { takeOnce } from './once.ts';
+import { type Allow, isAllowed } from './router.ts';
 import { isNoneWord, maskPhonesIn, normalizeText, tidyText } from './text.ts';
-import { readAnswer, showAnswer, typedAgain, type FieldResult, type FormField } from './form-fields.ts';
-import { isAllowed, type Allow } from './router.ts';
-import { readTicked, tickedLabels, type FormOption } from './form-options.ts';
+import type { Card, CardFormField } from './types.ts';
 
-export { freeText, storedAsTyped, type FieldResult, type FormField } from './form-fields.ts';
+export { type FieldResult, type FormField, freeText, storedAsTyped } from './form-fields.ts';
 
 export interface FormDefinition {
   name: string;
@@ -22,7 +22,11 @@ export interface FormDefinition {
    * Rules across fields (or against the database), run once every field parsed: errors by field
    * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
    */
-  validate?(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
+  validate?(
+    ctx: StaffContext,
+    values: Record<string, string>,
+    context: Record<string, string>,
+  ): Promise<Record<string, string>>;
   /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
   submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }
@@ -38,7 +42,12 @@ const NOT_STAFF = '你还没有绑定员工身份，表单没有提交。请先�
 export const FORM_SUBMIT_ACTION = 'form.submit';
 
 /** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones (and, in a group, every phone) masked. */
-async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
+async function shown(
+  ctx: BotContext,
+  field: FormField,
+  value: string,
+  options: FormOption[] | undefined,
+): Promise<string> {
   if (options) return tickedLabels(value, options);
   const text = await showAnswer(ctx, field, value);
   // in a group every phone is masked, one typed into a reason or a note too
@@ -212,7 +221,8 @@ export class Forms {
         const ticked = readTicked(ctx.action?.ticked?.[field.key] ?? raw[field.key], offered, field.label);
         values[field.key] = ticked.ok ? ticked.values.join(' ') : '';
         if (!ticked.ok) errors[field.key] = ticked.error;
-        else if (!ticked.values.length && field.required && (!field.when || field.when(values))) errors[field.key] = `请选择${field.label}`;
+        else if (!ticked.values.length && field.required && (!field.when || field.when(values)))
+          errors[field.key] = `请选择${field.label}`;
         continue;
       }
       const given = String(raw[field.key] ?? '');
@@ -246,7 +256,8 @@ export class Forms {
     }
     await def.submit(ctx, values, context);
     const lines: string[] = [];
-    for (const f of def.fields) if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
+    for (const f of def.fields)
+      if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
     const done: Card = {
       title: def.title,
       color: 'green',
@@ -283,7 +294,8 @@ export class Forms {
         label: f.label,
         placeholder: f.placeholder ?? f.prompt,
         required: f.required,
-        value: f.key in typed ? typed[f.key] : value && !options.has(f.key) ? await this.showAnswer(ctx, f, value) : value,
+        value:
+          f.key in typed ? typed[f.key] : value && !options.has(f.key) ? await this.showAnswer(ctx, f, value) : value,
         error: errors[f.key],
         ...(options.has(f.key) ? { options: options.get(f.key) } : {}),
       });
@@ -297,7 +309,11 @@ export class Forms {
   }
 
   /** The options of the form's tick-list fields, as offered for this card (by field key). */
-  private async optionsOf(ctx: BotContext, def: FormDefinition, context: Record<string, string>): Promise<Map<string, FormOption[]>> {
+  private async optionsOf(
+    ctx: BotContext,
+    def: FormDefinition,
+    context: Record<string, string>,
+  ): Promise<Map<string, FormOption[]>> {
     const out = new Map<string, FormOption[]>();
     for (const f of def.fields) if (f.options) out.set(f.key, await f.options(ctx, context));
     return out;
@@ -369,7 +385,11 @@ export class Forms {
     const errors: Record<string, string> = {};
     /** What was typed for the fields that did not parse. */
     const typed: Record<string, string> = {};
-    const asTyped = new Map(tidyText(ctx.event.text ?? '').split('\n').map((l) => [normalizeText(l), l] as const));
+    const asTyped = new Map(
+      tidyText(ctx.event.text ?? '')
+        .split('\n')
+        .map((l) => [normalizeText(l), l] as const),
+    );
     for (const given of tidyText(text).split('\n')) {
       const line = normalizeText(given);
       const m = /^([^:]+?)\s*:\s*(.*)$/.exec(line);

@@ -1,10 +1,10 @@
-import type { Services } from '../src/core/context.ts';
-import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
-import { Staff } from '../src/models/index.ts';
-import { takeOnce } from '../src/core/once.ts';
 import { collectDigest, digestCard, isEmpty } from '../handlers/clients/digest.ts';
 import { clientSettingsOf, csHeadPhonesOf } from '../handlers/clients/settings.ts';
+import type { Services } from '../src/core/context.ts';
+import { notify, type Recipient, recipientsOf, recipientsWithRole } from '../src/core/notify.ts';
+import { takeOnce } from '../src/core/once.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
+import { Staff } from '../src/models/index.ts';
 
 export interface MorningReport {
   /** Staff ids sent a list ('' = the unowned list to the customer-service head). */
@@ -16,7 +16,12 @@ export interface MorningReport {
 async function csHeads(deps: Services): Promise<Recipient[]> {
   const phones = csHeadPhonesOf(deps.config);
   const staff = phones.length ? await Staff.find({ phone: { $in: phones }, active: true }, { name: 1 }).lean() : [];
-  return staff.length ? recipientsOf(deps, staff.map((s) => ({ id: String(s._id), name: s.name }))) : recipientsWithRole(deps, ['customer_service']);
+  return staff.length
+    ? recipientsOf(
+        deps,
+        staff.map((s) => ({ id: String(s._id), name: s.name })),
+      )
+    : recipientsWithRole(deps, ['customer_service']);
 }
 
 /**
@@ -35,7 +40,9 @@ export async function sendMorningLists(deps: Services): Promise<MorningReport> {
     if (isEmpty(list)) continue;
     const who = list.owner?.staffId ?? '';
     if (!(await takeOnce(`clients:daily:${digest.today}:${who || 'unowned'}`, 'scheduler'))) continue;
-    const to = list.owner ? await recipientsOf(deps, [{ id: list.owner.staffId, name: list.owner.name }]) : await csHeads(deps);
+    const to = list.owner
+      ? await recipientsOf(deps, [{ id: list.owner.staffId, name: list.owner.name }])
+      : await csHeads(deps);
     if (!to.length) {
       deps.log.warn({ owner: list.owner?.name }, 'client follow-up owner has no chat identity');
       continue;

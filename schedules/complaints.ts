@@ -1,16 +1,23 @@
+import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
+import { complaintDue, pendingComplaintChecks } from '../handlers/complaints/due.ts';
+import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
+import { REPORT_TO, readReport, reportCard, weekBefore } from '../handlers/complaints/report.ts';
+import {
+  CATEGORY_LABELS,
+  complaintSubjects,
+  dueWork,
+  nextCheckAt,
+  STATUS_LABELS,
+  waitingOn,
+} from '../handlers/complaints/rules.ts';
 import { complaintSettings } from '../handlers/complaints/settings.ts';
 import type { Services } from '../src/core/context.ts';
-import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../src/core/notify.ts';
+import { notify, type Recipient, recipientsOf, recipientsWithRole } from '../src/core/notify.ts';
 import { takeOnce } from '../src/core/once.ts';
-import { REPORT_TO, readReport, reportCard, weekBefore } from '../handlers/complaints/report.ts';
-import { transition } from '../src/core/transition.ts';
-import { Staff } from '../src/models/index.ts';
-import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
-import { complaintDue, pendingComplaintChecks } from '../handlers/complaints/due.ts';
-import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
-import { CATEGORY_LABELS, STATUS_LABELS, complaintSubjects, dueWork, nextCheckAt, waitingOn } from '../handlers/complaints/rules.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
+import { transition } from '../src/core/transition.ts';
 import type { Role } from '../src/core/types.ts';
+import { Staff } from '../src/models/index.ts';
 
 const SYSTEM = { staffId: '', name: '系统' };
 const BATCH = 200;
@@ -34,7 +41,10 @@ export interface SweepReport {
 export async function sweepComplaints(deps: Services): Promise<SweepReport> {
   const now = deps.now();
   const report: SweepReport = { reminded: [], escalated: [], followUps: [], ackReminded: [] };
-  await complaintDue.sweep(now, (id) => sweepOne(deps, id, now, report), { limit: BATCH, existing: pendingComplaintChecks });
+  await complaintDue.sweep(now, (id) => sweepOne(deps, id, now, report), {
+    limit: BATCH,
+    existing: pendingComplaintChecks,
+  });
   return report;
 }
 
@@ -55,7 +65,12 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
   const entries: { at: Date; by: typeof SYSTEM; action: string; detail: string }[] = [];
   if (work.escalate) {
     set.overdueAt = now;
-    entries.push({ at: now, by: SYSTEM, action: '逾期上报', detail: `${CATEGORY_LABELS[c.category]}时限 ${fmt(deps, c.dueAt)} 已过，仍${STATUS_LABELS[c.status]}` });
+    entries.push({
+      at: now,
+      by: SYSTEM,
+      action: '逾期上报',
+      detail: `${CATEGORY_LABELS[c.category]}时限 ${fmt(deps, c.dueAt)} 已过，仍${STATUS_LABELS[c.status]}`,
+    });
   }
   if (work.remind) {
     set.remindedAt = now;
@@ -67,7 +82,12 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
   }
   if (work.ackRemind) {
     set.ackRemindedAt = now;
-    entries.push({ at: now, by: SYSTEM, action: '告知提醒', detail: `登记后 ${complaintSettings.of(deps.config).ackRemindHours} 小时仍未确认已告知客户受理（§4.2）` });
+    entries.push({
+      at: now,
+      by: SYSTEM,
+      action: '告知提醒',
+      detail: `登记后 ${complaintSettings.of(deps.config).ackRemindHours} 小时仍未确认已告知客户受理（§4.2）`,
+    });
   }
   set.nextCheckAt = nextCheckAt({ ...c, ...set }, remindBefore);
   await complaintDue.add(c._id, set.nextCheckAt, now);
@@ -98,9 +118,19 @@ async function sweepOne(deps: Services, id: string, now: Date, report: SweepRepo
   return null;
 }
 
-async function send(deps: Services, recipients: Recipient[], c: ComplaintRecord, title: string, note: string, roles: string[], only?: string) {
+async function send(
+  deps: Services,
+  recipients: Recipient[],
+  c: ComplaintRecord,
+  title: string,
+  note: string,
+  roles: string[],
+  only?: string,
+) {
   const seen = new Set<string>();
-  const unique = recipients.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
+  const unique = recipients.filter(
+    (r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`),
+  );
   if (!unique.length) {
     deps.log.warn({ complaint: c._id, title }, 'nobody to notify about a complaint');
     return;
@@ -116,7 +146,10 @@ function acceptor(c: ComplaintRecord) {
 /** Whoever accepted the case, and whoever registered it when that was someone else (a 队长, §4.1). */
 function owners(c: ComplaintRecord) {
   const reg = c.registeredBy;
-  return [...acceptor(c), ...(reg?.staffId && reg.staffId !== c.acceptedBy.staffId ? [{ id: reg.staffId, name: reg.name }] : [])];
+  return [
+    ...acceptor(c),
+    ...(reg?.staffId && reg.staffId !== c.acceptedBy.staffId ? [{ id: reg.staffId, name: reg.name }] : []),
+  ];
 }
 
 /** §3.1.3 逾期反映: to the customer-service head(s) and 综合部. */
@@ -124,12 +157,22 @@ async function escalate(deps: Services, c: ComplaintRecord): Promise<void> {
   const heads = complaintSettings.of(deps.config).csHeadPhones;
   const headStaff = heads.length ? await Staff.find({ phone: { $in: heads }, active: true }, { name: 1 }).lean() : [];
   const csHeads = headStaff.length
-    ? await recipientsOf(deps, headStaff.map((s) => ({ id: String(s._id), name: s.name })))
+    ? await recipientsOf(
+        deps,
+        headStaff.map((s) => ({ id: String(s._id), name: s.name })),
+      )
     : await recipientsWithRole(deps, ['customer_service']);
   const ga = await recipientsWithRole(deps, ['general_affairs']);
   const note = `已超过处理时限（${fmt(deps, c.dueAt)}），现在${STATUS_LABELS[c.status]}。请督促尽快处理并告知客户结果。`;
   await send(deps, csHeads, c, `投诉逾期：${c._id}`, note, ['customer_service']);
-  await send(deps, ga.filter((r) => !csHeads.some((h) => h.channel === r.channel && h.userId === r.userId)), c, `投诉逾期：${c._id}`, note, []);
+  await send(
+    deps,
+    ga.filter((r) => !csHeads.some((h) => h.channel === r.channel && h.userId === r.userId)),
+    c,
+    `投诉逾期：${c._id}`,
+    note,
+    [],
+  );
 }
 
 /** Before the time limit runs out: the department the case waits on, and whoever accepted it. */
@@ -137,7 +180,14 @@ async function remindOwner(deps: Services, c: ComplaintRecord): Promise<void> {
   // §4.4 a handling that commits money waits on the chairman, not on 客服部
   const roles: Role[] = c.approval?.status === 'pending' ? ['chairman'] : waitingOn(c.status);
   const to = [...(await recipientsWithRole(deps, roles)), ...(await recipientsOf(deps, owners(c)))];
-  await send(deps, to, c, `投诉即将超时：${c._id}`, `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`, roles);
+  await send(
+    deps,
+    to,
+    c,
+    `投诉即将超时：${c._id}`,
+    `请在 ${fmt(deps, c.dueAt)} 前处理完并告知客户结果（§3.1.3）。`,
+    roles,
+  );
 }
 
 /**
@@ -145,15 +195,26 @@ async function remindOwner(deps: Services, c: ComplaintRecord): Promise<void> {
  * registered and accepted it, and 客服部, who owns the client's side of every case.
  */
 async function remindAck(deps: Services, c: ComplaintRecord): Promise<void> {
-  const to = [...(await recipientsOf(deps, owners(c))), ...(await recipientsWithRole(deps, ['customer_service'], complaintSubjects(c)))];
-  const note = '还没有确认已告知客户受理。请告诉客户：投诉已收到，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」或发送「已告知 编号」。没有告知的投诉不能结案。';
+  const to = [
+    ...(await recipientsOf(deps, owners(c))),
+    ...(await recipientsWithRole(deps, ['customer_service'], complaintSubjects(c))),
+  ];
+  const note =
+    '还没有确认已告知客户受理。请告诉客户：投诉已收到，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」或发送「已告知 编号」。没有告知的投诉不能结案。';
   await send(deps, to, c, `投诉未告知客户：${c._id}`, note, ['customer_service', 'team_leader'], 'complaints.told');
 }
 
 /** §3.1.10: a planned follow-up call is due. */
 async function remindFollowUp(deps: Services, c: ComplaintRecord): Promise<void> {
   const cs = [...(await recipientsOf(deps, acceptor(c))), ...(await recipientsWithRole(deps, ['customer_service']))];
-  await send(deps, cs, c, `回访到期：${c._id}`, '请回访客户，然后点「记录回访」或发送「回访 编号 满意/不满意 情况」。', ['customer_service']);
+  await send(
+    deps,
+    cs,
+    c,
+    `回访到期：${c._id}`,
+    '请回访客户，然后点「记录回访」或发送「回访 编号 满意/不满意 情况」。',
+    ['customer_service'],
+  );
 }
 
 export const complaintSweep: JobDefinition = {

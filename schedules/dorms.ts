@@ -1,6 +1,6 @@
-import type { JobDefinition } from '../src/core/scheduler.ts';
 import { eveningStep } from '../handlers/dorms/evening.ts';
 import { dailyStep } from '../handlers/dorms/periodic.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
 
 /**
  * §3.3.3 every minute: the roll call, chase and escalation times are settings, and catch-up means

@@ -1,6 +1,6 @@
-import { OnceKey } from '../src/models/index.ts';
-import type { JobDefinition } from '../src/core/scheduler.ts';
 import { BindCode } from '../handlers/foundation/models.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
+import { OnceKey } from '../src/models/index.ts';
 
 const DAY = 24 * 3600_000;
 

@@ -1,13 +1,12 @@
-import { formatFen } from '../src/core/money.ts';
-import { reimbursementSettings } from '../handlers/reimbursements/settings.ts';
-import { notify } from '../src/core/notify.ts';
 import { deciders } from '../handlers/reimbursements/chain.ts';
-import { ReimbursementClaim, type ClaimRecord } from '../handlers/reimbursements/models.ts';
 import { pendingReminders, reimbursementDue } from '../handlers/reimbursements/due.ts';
+import { type ClaimRecord, ReimbursementClaim } from '../handlers/reimbursements/models.ts';
+import { reimbursementSettings } from '../handlers/reimbursements/settings.ts';
 import type { Services } from '../src/core/context.ts';
-
-import type { JobDefinition } from '../src/core/scheduler.ts';
+import { formatFen } from '../src/core/money.ts';
+import { notify } from '../src/core/notify.ts';
 import { takeOnce } from '../src/core/once.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
 
 const HOUR = 3600_000;
 
@@ -40,7 +39,11 @@ async function remindOne(deps: Services, id: string, now: Date): Promise<Date | 
   // only those who may decide it: not the claimant, nor who decided an earlier step for another department
   const people = await deciders(deps, c);
   const hint = step.key === 'payout' ? `发放 ${c._id} 付款方式` : `批准 ${c._id}，或 驳回 ${c._id} 原因`;
-  await notify(deps, people, `⏰ 报销单 ${c._id}（${c.claimantName} ${formatFen(c.total)}）在「${step.label}」已等待 ${hours} 小时，请尽快处理。\n发送：${hint}`);
+  await notify(
+    deps,
+    people,
+    `⏰ 报销单 ${c._id}（${c.claimantName} ${formatFen(c.total)}）在「${step.label}」已等待 ${hours} 小时，请尽快处理。\n发送：${hint}`,
+  );
   deps.log.info({ claim: c._id, step: step.key, hours, recipients: people.length }, 'reimbursement reminder sent');
   return null;
 }

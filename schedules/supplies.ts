@@ -1,15 +1,15 @@
+import { summaryCard } from '../handlers/supplies/cards.ts';
+import { monthSummary } from '../handlers/supplies/lookup.ts';
+import { SupplyReport } from '../handlers/supplies/models.ts';
+import { monthlyMomentReached, postsWithoutReport } from '../handlers/supplies/rules.ts';
+import { supplySettings } from '../handlers/supplies/settings.ts';
+import { postsWithList } from '../handlers/supplies/store.ts';
 import type { Services } from '../src/core/context.ts';
+import { monthOf } from '../src/core/dates.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../src/core/notify.ts';
 import { takeOnce } from '../src/core/once.ts';
 import type { JobDefinition } from '../src/core/scheduler.ts';
 import { Staff } from '../src/models/index.ts';
-import { supplySettings } from '../handlers/supplies/settings.ts';
-import { SupplyReport } from '../handlers/supplies/models.ts';
-import { summaryCard } from '../handlers/supplies/cards.ts';
-import { monthSummary } from '../handlers/supplies/lookup.ts';
-import { postsWithList } from '../handlers/supplies/store.ts';
-import { monthOf } from '../src/core/dates.ts';
-import { monthlyMomentReached, postsWithoutReport } from '../handlers/supplies/rules.ts';
 
 /*
  * §4.2 once a month: from SUPPLIES_REPORT_DAY at SUPPLIES_REMIND_TIME each post's team leader is
@@ -39,13 +39,24 @@ export async function remindLeaders(deps: Services): Promise<RemindReport> {
       continue;
     }
     if (!(await takeOnce(`supplies-remind:${month}:${post}`, 'scheduler'))) continue;
-    const people = await recipientsOf(deps, leaders.map((l) => ({ id: String(l._id), name: l.name })));
-    await notify(deps, people, `📦 请填报 ${post} ${month} 的物资管理月报（§4.2）：清点库存、消耗、损坏丢失，需要补充的写申领。\n发送「物资月报」开始填写，综合部会在 ${s.summaryDay} 日汇总。`);
+    const people = await recipientsOf(
+      deps,
+      leaders.map((l) => ({ id: String(l._id), name: l.name })),
+    );
+    await notify(
+      deps,
+      people,
+      `📦 请填报 ${post} ${month} 的物资管理月报（§4.2）：清点库存、消耗、损坏丢失，需要补充的写申领。\n发送「物资月报」开始填写，综合部会在 ${s.summaryDay} 日汇总。`,
+    );
     out.reminded.push(post);
   }
   if (out.withoutLeader.length && (await takeOnce(`supplies-noleader:${month}`, 'scheduler'))) {
     const office = await recipientsWithRole(deps, ['general_affairs']);
-    await notify(deps, office, `以下驻点有配置清单但没有在职队长，无法提醒填报 ${month} 物资月报：${out.withoutLeader.join('、')}。请行政部设置队长，或由综合部直接跟进。`);
+    await notify(
+      deps,
+      office,
+      `以下驻点有配置清单但没有在职队长，无法提醒填报 ${month} 物资月报：${out.withoutLeader.join('、')}。请行政部设置队长，或由综合部直接跟进。`,
+    );
   }
   deps.log.info({ month, ...out }, 'supply report reminders');
   return out;
@@ -61,7 +72,10 @@ export async function sendSummary(deps: Services): Promise<boolean> {
   const summary = await monthSummary(month);
   const office = await recipientsWithRole(deps, ['general_affairs']);
   await notify(deps, office, summaryCard(summary));
-  deps.log.info({ month, reported: summary.reports.length, missing: summary.missing.length, recipients: office.length }, 'supply summary sent');
+  deps.log.info(
+    { month, reported: summary.reports.length, missing: summary.missing.length, recipients: office.length },
+    'supply summary sent',
+  );
   return true;
 }
 

@@ -1,17 +1,23 @@
-import type { Services } from '../src/core/context.ts';
-import { takeOnce } from '../src/core/once.ts';
-import { notify, recipientsOf } from '../src/core/notify.ts';
-import type { JobDefinition } from '../src/core/scheduler.ts';
-import { Staff } from '../src/models/index.ts';
-import { Accident, Inspection, Permit, ShuttleDone, ShuttleRun, Vehicle, VehicleEvent, type ShuttleRunRecord, type AccidentRecord, type PermitRecord, type VehicleRecord } from '../handlers/vehicles/models.ts';
-import { accidentCard } from '../handlers/vehicles/cards.ts';
 import { rememberAccidentCards } from '../handlers/vehicles/accidents.ts';
+import { accidentCard } from '../handlers/vehicles/cards.ts';
 import { recipients, tell } from '../handlers/vehicles/common.ts';
 import { inspectionId, usageOf } from '../handlers/vehicles/inspections.ts';
-import { shuttleCard } from '../handlers/vehicles/shuttle.ts';
 import {
-  CLAUSE,
+  Accident,
+  type AccidentRecord,
+  Inspection,
+  Permit,
+  type PermitRecord,
+  ShuttleDone,
+  ShuttleRun,
+  type ShuttleRunRecord,
+  Vehicle,
+  VehicleEvent,
+  type VehicleRecord,
+} from '../handlers/vehicles/models.ts';
+import {
   accidentNeedsResend,
+  CLAUSE,
   maintenanceDue,
   monthJustEnded,
   monthOf,
@@ -21,6 +27,12 @@ import {
   usageLine,
 } from '../handlers/vehicles/rules.ts';
 import { vehicleSettings } from '../handlers/vehicles/settings.ts';
+import { shuttleCard } from '../handlers/vehicles/shuttle.ts';
+import type { Services } from '../src/core/context.ts';
+import { notify, recipientsOf } from '../src/core/notify.ts';
+import { takeOnce } from '../src/core/once.ts';
+import type { JobDefinition } from '../src/core/scheduler.ts';
+import { Staff } from '../src/models/index.ts';
 
 /*
  * §3.4 reminders. The scheduler runs each slot once across instances; every notice below also
@@ -41,13 +53,19 @@ export async function remindExpiringPermits(deps: Services, slot: Date): Promise
   const day = today(slot, tz);
   const { permitRemindDays } = vehicleSettings.of(deps.config);
   const horizon = today(new Date(slot.getTime() + Math.max(...permitRemindDays) * DAY), tz);
-  const permits = await Permit.find({ status: 'active', expiresOn: { $lte: horizon } }).sort({ expiresOn: 1 }).lean<PermitRecord[]>();
+  const permits = await Permit.find({ status: 'active', expiresOn: { $lte: horizon } })
+    .sort({ expiresOn: 1 })
+    .lean<PermitRecord[]>();
   const sent: string[] = [];
   for (const p of permits) {
     const t = permitReminderThreshold(p.expiresOn, day, permitRemindDays);
     if (t === undefined || !(await takeOnce(`vehicles-permit:${p._id}:${t}`))) continue;
     const what = t === 0 ? `已于 ${p.expiresOn} 过期，持证人不能再出车` : `将于 ${p.expiresOn} 到期`;
-    await tell(deps, ['general_affairs'], `🪪 准驾证 ${p._id}（${p.holder.name}，${p.vehicles.join('、')}）${what}。如需续期，请重新考核后发送「发准驾证」（${CLAUSE.permit}）。`);
+    await tell(
+      deps,
+      ['general_affairs'],
+      `🪪 准驾证 ${p._id}（${p.holder.name}，${p.vehicles.join('、')}）${what}。如需续期，请重新考核后发送「发准驾证」（${CLAUSE.permit}）。`,
+    );
     await tell(deps, [], `你的准驾证 ${p._id} ${what}。请联系综合部安排考核续证。`, [p.holder]);
     sent.push(`${p._id}:${t}`);
   }
@@ -59,19 +77,40 @@ export async function resendUnacknowledgedAccidents(deps: Services): Promise<str
   const now = deps.now();
   const minutes = vehicleSettings.of(deps.config).accidentAckMinutes;
   const cutoff = new Date(now.getTime() - minutes * 60_000);
-  const open = await Accident.find({ status: 'reported', reportedAt: { $lte: cutoff } }).sort({ reportedAt: 1 }).limit(100).lean<AccidentRecord[]>();
+  const open = await Accident.find({ status: 'reported', reportedAt: { $lte: cutoff } })
+    .sort({ reportedAt: 1 })
+    .limit(100)
+    .lean<AccidentRecord[]>();
   const sent: string[] = [];
   for (const a of open) {
     // the case itself is not written: a write here could race 人防部's 已知悉 (FerretDB writes whole documents)
     if (!accidentNeedsResend(a, now, minutes) || !(await takeOnce(`vehicles-accident-resend:${a._id}`))) continue;
     const note = `报备 ${minutes} 分钟仍无人确认知悉！请人防部立即点「已知悉」并给出指示（${CLAUSE.accident}）。`;
     const title = `🚨 事故未确认（再次通知）：${a.plate}`;
-    const ops = await tell(deps, ['guard_ops'], accidentCard(a, deps.config.timezone, title, note, true), [], [a.reporter.staffId]);
+    const ops = await tell(
+      deps,
+      ['guard_ops'],
+      accidentCard(a, deps.config.timezone, title, note, true),
+      [],
+      [a.reporter.staffId],
+    );
     await rememberAccidentCards(a._id, ops);
     const opsIds = new Set(ops.map((r) => `${r.channel}:${r.userId}`));
-    const ga = (await recipients(deps, ['general_affairs'], [], [a.reporter.staffId])).filter((r) => !opsIds.has(`${r.channel}:${r.userId}`));
-    await notify(deps, ga, accidentCard(a, deps.config.timezone, title, `人防部仍未确认知悉，请电话联系人防部（${CLAUSE.accident}）。`));
-    await VehicleEvent.create({ at: now, plate: a.plate, kind: 'accident_resent', by: { staffId: '', name: '系统' }, detail: a._id });
+    const ga = (await recipients(deps, ['general_affairs'], [], [a.reporter.staffId])).filter(
+      (r) => !opsIds.has(`${r.channel}:${r.userId}`),
+    );
+    await notify(
+      deps,
+      ga,
+      accidentCard(a, deps.config.timezone, title, `人防部仍未确认知悉，请电话联系人防部（${CLAUSE.accident}）。`),
+    );
+    await VehicleEvent.create({
+      at: now,
+      plate: a.plate,
+      kind: 'accident_resent',
+      by: { staffId: '', name: '系统' },
+      detail: a._id,
+    });
     deps.log.warn({ accident: a._id, minutes }, 'accident not acknowledged, sent again');
     sent.push(a._id);
   }
@@ -88,7 +127,9 @@ export async function remindInspection(deps: Services, slot: Date): Promise<bool
   const done = new Set((await Inspection.find({ month }, { plate: 1 }).lean()).map((i) => i.plate));
   const todo = vs.filter((v) => !done.has(v._id));
   if (!todo.length || !(await takeOnce(`vehicles-inspection-remind:${month}`))) return false;
-  const lines = await Promise.all(todo.map(async (v) => `• ${v._id} ${v.model}：本月${usageLine(await usageOf(v._id, month, tz))}`));
+  const lines = await Promise.all(
+    todo.map(async (v) => `• ${v._id} ${v.model}：本月${usageLine(await usageOf(v._id, month, tz))}`),
+  );
   await tell(deps, ['general_affairs'], {
     title: `${month} 车辆月度检查`,
     color: 'blue',
@@ -103,7 +144,10 @@ async function escalationTargets(deps: Services) {
   const phones = vehicleSettings.of(deps.config).escalatePhones;
   if (!phones.length) return recipients(deps, ['chairman']);
   const people = await Staff.find({ phone: { $in: phones }, active: true }, { name: 1 }).lean();
-  return recipientsOf(deps, people.map((s) => ({ id: String(s._id), name: s.name })));
+  return recipientsOf(
+    deps,
+    people.map((s) => ({ id: String(s._id), name: s.name })),
+  );
 }
 
 /** §3.4.6: on the 1st, vehicles with no inspection for the month just ended escalate, once for that month. */
@@ -118,7 +162,9 @@ export async function escalateUninspected(deps: Services, slot: Date): Promise<s
   const text = `⚠ ${month} 有 ${missed.length} 辆车没有做月度检查（${CLAUSE.inspection}）：${missed.join('、')}。请督促综合部尽快补查并记录。`;
   const bosses = await escalationTargets(deps);
   await notify(deps, bosses, text);
-  const ga = (await recipients(deps, ['general_affairs'])).filter((r) => !bosses.some((b) => b.channel === r.channel && b.userId === r.userId));
+  const ga = (await recipients(deps, ['general_affairs'])).filter(
+    (r) => !bosses.some((b) => b.channel === r.channel && b.userId === r.userId),
+  );
   await notify(deps, ga, `${text}\n检查后发送「车辆检查 车牌 ${month}」补录。`);
   deps.log.warn({ month, missed }, 'vehicles not inspected by month end');
   return missed;
@@ -156,18 +202,35 @@ export async function chaseShuttles(deps: Services): Promise<{ reminded: string[
     const late = shuttleLate(run.time, day, tz, now, margin, done.has(run._id));
     if (late.remind && (await takeOnce(`vehicles-shuttle-remind:${run._id}:${day}`))) {
       const v = await Vehicle.findById(run.plate, { drivers: 1 }).lean<VehicleRecord>();
-      await tell(deps, [], shuttleCard(run, `班车未确认：${run.time} ${run.route}`, `已过发车时间 ${margin} 分钟。跑完请点「已完成」或发送「班车完成 ${run._id}」。`), v?.drivers ?? []);
+      await tell(
+        deps,
+        [],
+        shuttleCard(
+          run,
+          `班车未确认：${run.time} ${run.route}`,
+          `已过发车时间 ${margin} 分钟。跑完请点「已完成」或发送「班车完成 ${run._id}」。`,
+        ),
+        v?.drivers ?? [],
+      );
       out.reminded.push(run._id);
     }
     if (late.escalate && (await takeOnce(`vehicles-shuttle-escalate:${run._id}:${day}`))) {
-      await tell(deps, ['general_affairs'], `🚌 班车 ${run._id}（${run.time} ${run.plate} ${run.route}）过了 ${2 * margin} 分钟仍未确认完成，请联系司机核实是否准时接送（${CLAUSE.shuttle}）。`);
+      await tell(
+        deps,
+        ['general_affairs'],
+        `🚌 班车 ${run._id}（${run.time} ${run.plate} ${run.route}）过了 ${2 * margin} 分钟仍未确认完成，请联系司机核实是否准时接送（${CLAUSE.shuttle}）。`,
+      );
       out.escalated.push(run._id);
     }
   }
   return out;
 }
 
-const daily = (name: string, description: string, run: (deps: Services, slot: Date) => Promise<unknown>): JobDefinition => ({
+const daily = (
+  name: string,
+  description: string,
+  run: (deps: Services, slot: Date) => Promise<unknown>,
+): JobDefinition => ({
   name,
   cron: '0 9 * * *',
   description,

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config.ts';
-import type { Logger } from './logger.ts';
 import { BotApp } from './core/app.ts';
-import { errorHook } from './core/errors.ts';
-import { DeliveryPipeline } from './core/pipeline.ts';
-import { Forms } from './core/forms.ts';
-import { Outbox, type ChannelLimits } from './core/outbox.ts';
-import type { RouteTable } from './core/router.ts';
-import type { Channel, Receiver } from './core/types.ts';
 import type { Services } from './core/context.ts';
-import { ensureIndexes } from './models/index.ts';
+import { errorHook } from './core/errors.ts';
+import { Forms } from './core/forms.ts';
 import { adoptLegacyInbox } from './core/inbox.ts';
-import { Scheduler, type JobDefinition } from './core/scheduler.ts';
+import { type ChannelLimits, Outbox } from './core/outbox.ts';
+import { DeliveryPipeline } from './core/pipeline.ts';
+import type { RouteTable } from './core/router.ts';
+import { type JobDefinition, Scheduler } from './core/scheduler.ts';
+import type { Channel, Receiver } from './core/types.ts';
 import type { Composition } from './core/workflow.ts';
+import type { Logger } from './logger.ts';
+import { ensureIndexes } from './models/index.ts';
 
 export interface BotOptions {
   config: Config;
@@ -64,7 +64,8 @@ export class Bot {
       log: opts.log,
       takeoverSeconds: opts.config.inboxTakeoverSeconds,
       process: (event, attempt) => this.app.process(event, attempt),
-      reply: (event, text, ledger) => outbox.forEvent(ledger).send({ channel: event.channel, chatId: event.chat.id }, text),
+      reply: (event, text, ledger) =>
+        outbox.forEvent(ledger).send({ channel: event.channel, chatId: event.chat.id }, text),
       onError: this.services.onError,
     });
     this.scheduler = new Scheduler(
@@ -83,7 +84,9 @@ export class Bot {
     await adoptLegacyInbox(this.opts.log);
     for (const step of this.opts.workflows.starts) {
       // a backfill that fails leaves the older records as they were: the bot still runs, and says so
-      await step.run(this.services).catch((err) => this.services.onError(err, { what: 'start step failed', detail: { workflow: step.name } }));
+      await step
+        .run(this.services)
+        .catch((err) => this.services.onError(err, { what: 'start step failed', detail: { workflow: step.name } }));
     }
     for (const r of this.opts.receivers) {
       await r.start(this.pipeline);
@@ -101,7 +104,8 @@ export class Bot {
     await this.pipeline.stop();
     await this.scheduler.stop();
     await this.services.outbox.drain();
-    for (const r of this.opts.receivers) await r.stop().catch((err) => this.opts.log.warn({ err, channel: r.channel }, 'stop failed'));
+    for (const r of this.opts.receivers)
+      await r.stop().catch((err) => this.opts.log.warn({ err, channel: r.channel }, 'stop failed'));
   }
 
   health(): Record<string, string> {

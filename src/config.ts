@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { IANAZone } from 'luxon';
+import { z } from 'zod';
 import { emptyToUndefined, intIn, optionalString, type SettingsSlice } from './core/settings.ts';
 
 /**
@@ -33,7 +33,10 @@ const coreShape = {
     .preprocess(emptyToUndefined, z.string().default('Asia/Shanghai'))
     .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Shanghai'),
   BOT_ADMINS: identityList,
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   HTTP_PORT: intIn(0, 65535, 3000),
   HTTP_HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -53,7 +56,10 @@ const coreShape = {
   LARK_APP_SECRET: optionalString,
   LARK_DOMAIN: z
     .preprocess(emptyToUndefined, z.string().default('feishu'))
-    .refine((v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^\s]+$/.test(v), 'must be feishu, lark, or an http(s) URL'),
+    .refine(
+      (v) => v === 'feishu' || v === 'lark' || /^https?:\/\/[^\s]+$/.test(v),
+      'must be feishu, lark, or an http(s) URL',
+    ),
   LARK_EVENT_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
   LARK_VERIFICATION_TOKEN: optionalString,
   LARK_ENCRYPT_KEY: optionalString,
@@ -65,9 +71,11 @@ const coreShape = {
     'must contain "_" (the part before the last "_" is the TLS server name, e.g. insecure_<uuid>)',
   ),
   WECHATY_PUPPET_SERVICE_ENDPOINT: optionalString,
-  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.preprocess(
+    emptyToUndefined,
+    z.enum(['true', 'false']).default('false'),
+  ),
   WECHAT_SEND_INTERVAL_MS: intIn(0, 60_000, 1000),
-
 };
 const coreSchema = z.object(coreShape);
 
@@ -124,7 +132,8 @@ const FIXES: Record<string, string> = {
   HTTP_PORT: 'use a port number from 0 to 65535, e.g. HTTP_PORT=3000',
   INBOX_TAKEOVER_SECONDS: 'use whole seconds from 10 to 3600, e.g. INBOX_TAKEOVER_SECONDS=30',
   CARD_NUMBER_MINUTES: 'use whole minutes from 1 to 1440, e.g. CARD_NUMBER_MINUTES=10',
-  MONGODB_URI: 'use a MongoDB URI such as mongodb://host:27017/guard-desk?replicaSet=rs0, or leave it unset for the embedded database',
+  MONGODB_URI:
+    'use a MongoDB URI such as mongodb://host:27017/guard-desk?replicaSet=rs0, or leave it unset for the embedded database',
   LARK_DOMAIN: 'use feishu (China), lark (international) or the base URL of an Open API server',
   LARK_EVENT_MODE: 'use ws (long connection, no public URL needed) or webhook (POST /lark/events)',
 };
@@ -164,7 +173,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, slices: readonly SettingsSlic
     );
   }
   if (larkSet === 2 && c.LARK_EVENT_MODE === 'ws' && !/^cli_[0-9a-f]{16}$/.test(c.LARK_APP_ID!)) {
-    problems.push('LARK_APP_ID: long-connection mode needs a real app id like cli_0123456789abcdef — or set LARK_EVENT_MODE=webhook');
+    problems.push(
+      'LARK_APP_ID: long-connection mode needs a real app id like cli_0123456789abcdef — or set LARK_EVENT_MODE=webhook',
+    );
   }
   const wechatSet = [c.WECHATY_PUPPET_SERVICE_TOKEN, c.WECHATY_PUPPET_SERVICE_ENDPOINT].filter(Boolean).length;
   if (wechatSet === 1) {
@@ -173,7 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, slices: readonly SettingsSlic
     );
   }
   if (wechatSet === 2 && c.WECHATY_PUPPET !== 'wechaty-puppet-service') {
-    problems.push('WECHATY_PUPPET: only wechaty-puppet-service is supported — unset it or set WECHATY_PUPPET=wechaty-puppet-service');
+    problems.push(
+      'WECHATY_PUPPET: only wechaty-puppet-service is supported — unset it or set WECHATY_PUPPET=wechaty-puppet-service',
+    );
   }
   for (const slice of slices) problems.push(...slice.check(parsed.data));
   if (problems.length) throw new ConfigError(problems);

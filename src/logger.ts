@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -26,7 +26,9 @@ const REDACT = [
  */
 export function createLogger(level: string, destination: string | number = 1): Logger {
   const dest =
-    typeof destination === 'string' ? pino.destination({ dest: destination, mkdir: true, sync: true }) : pino.destination(destination);
+    typeof destination === 'string'
+      ? pino.destination({ dest: destination, mkdir: true, sync: true })
+      : pino.destination(destination);
   return pino({ level, redact: { paths: REDACT, censor: '[secret]' }, base: { app: 'guard-desk-bot' } }, dest);
 }
 

@@ -3,22 +3,24 @@ import './check-node.ts';
 import 'dotenv/config';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { loadConfig, ConfigError, type Config } from './config.ts';
-import { createLogger, redactUri } from './logger.ts';
-import { connectDatabase } from './db/connect.ts';
 import { Bot } from './bot.ts';
-import { receiversFrom } from './receivers/index.ts';
-import { createHttpServer, databaseProbe, listen } from './http.ts';
-import { composition } from './workflows.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { Clock } from './core/clock.ts';
+import { connectDatabase } from './db/connect.ts';
+import { createHttpServer, databaseProbe, listen } from './http.ts';
+import { createLogger, redactUri } from './logger.ts';
 import { ConsoleReceiver } from './receivers/console.ts';
+import { receiversFrom } from './receivers/index.ts';
+import { composition } from './workflows.ts';
 
 function readConfig(): Config {
   try {
     return loadConfig(process.env, composition.settings);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nFix the variables above in .env or the environment, then start again. See docs/configuration.md.\n`);
+      process.stderr.write(
+        `${err.message}\nFix the variables above in .env or the environment, then start again. See docs/configuration.md.\n`,
+      );
       process.exit(2);
     }
     throw err;
@@ -42,7 +44,11 @@ async function main(): Promise<void> {
   );
   if (logFile) say(`日志写在 ${logFile}`);
 
-  const receivers = receiversFrom(config, log, { input: process.stdin, output: process.stdout, onClose: () => requestStop('console closed') });
+  const receivers = receiversFrom(config, log, {
+    input: process.stdin,
+    output: process.stdout,
+    onClose: () => requestStop('console closed'),
+  });
   // a stop asked for during start-up waits until start-up is done, then runs the same path
   let ready = false;
   let pendingStop: string | undefined;
@@ -71,7 +77,11 @@ async function main(): Promise<void> {
   const bot = new Bot({ config, log, receivers, workflows: composition, now: clock.now });
   for (const r of receivers) {
     if (r instanceof ConsoleReceiver) {
-      r.attach({ clock, timezone: config.timezone, runDue: async (from, to) => (await bot.scheduler.runDue(from, to)).map((j) => j.description) });
+      r.attach({
+        clock,
+        timezone: config.timezone,
+        runDue: async (from, to) => (await bot.scheduler.runDue(from, to)).map((j) => j.description),
+      });
     }
   }
   const pingDatabase = databaseProbe(() => mongoose.connection.db!.admin().ping());
@@ -88,7 +98,8 @@ async function main(): Promise<void> {
   await bot.start();
   const port = await listen(server, config.http.port, config.http.host);
   log.info({ port, channels: receivers.map((r) => r.channel) }, 'bot started');
-  if (!config.console) say(`机器人已启动：${receivers.map((r) => r.channel).join('、')}；健康检查 http://127.0.0.1:${port}/healthz`);
+  if (!config.console)
+    say(`机器人已启动：${receivers.map((r) => r.channel).join('、')}；健康检查 http://127.0.0.1:${port}/healthz`);
   await bot.pipeline.recover().catch((err) => bot.services.onError(err, { what: 'inbox recovery failed' }));
   ready = true;
   if (pendingStop) requestStop(pendingStop);

@@ -1,19 +1,19 @@
-import { compose, install, type Installed } from './core/workflow.ts';
-import { maintenanceJobs } from './core/maintenance.ts';
-import { foundation } from '../handlers/foundation/index.ts';
-import { foundationJobs } from '../schedules/foundation.ts';
-import { complaints } from '../handlers/complaints/index.ts';
-import { complaintJobs } from '../schedules/complaints.ts';
-import { reimbursements } from '../handlers/reimbursements/index.ts';
-import { reimbursementJobs } from '../schedules/reimbursements.ts';
-import { dorms } from '../handlers/dorms/index.ts';
-import { dormJobs } from '../schedules/dorms.ts';
-import { supplies } from '../handlers/supplies/index.ts';
-import { supplyJobs } from '../schedules/supplies.ts';
-import { vehicles } from '../handlers/vehicles/index.ts';
-import { vehicleJobs } from '../schedules/vehicles.ts';
 import { clients } from '../handlers/clients/index.ts';
+import { complaints } from '../handlers/complaints/index.ts';
+import { dorms } from '../handlers/dorms/index.ts';
+import { foundation } from '../handlers/foundation/index.ts';
+import { reimbursements } from '../handlers/reimbursements/index.ts';
+import { supplies } from '../handlers/supplies/index.ts';
+import { vehicles } from '../handlers/vehicles/index.ts';
 import { clientJobs } from '../schedules/clients.ts';
+import { complaintJobs } from '../schedules/complaints.ts';
+import { dormJobs } from '../schedules/dorms.ts';
+import { foundationJobs } from '../schedules/foundation.ts';
+import { reimbursementJobs } from '../schedules/reimbursements.ts';
+import { supplyJobs } from '../schedules/supplies.ts';
+import { vehicleJobs } from '../schedules/vehicles.ts';
+import { maintenanceJobs } from './core/maintenance.ts';
+import { compose, type Installed, install } from './core/workflow.ts';
 
 /**
  * The one place that decides what this bot runs: each workflow (handlers/<name>/) with its jobs

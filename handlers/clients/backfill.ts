@@ -1,7 +1,7 @@
 import type { Services } from '../../src/core/context.ts';
 import { nameKey } from '../../src/core/text.ts';
 import { Client, ClientName } from './models.ts';
-import { STALE_KEY_MS, claimName, refreshSearchText, searchTextOf } from './store.ts';
+import { claimName, refreshSearchText, STALE_KEY_MS, searchTextOf } from './store.ts';
 
 /*
  * Brings client records written by older versions up to date, at every start (Workflow.start):
@@ -40,6 +40,7 @@ export async function backfillClients(services: Pick<Services, 'log'>, now = new
     const gone = await ClientName.deleteOne({ _id: k._id, clientId: k.clientId, at: k.at });
     report.staleKeys += gone.deletedCount;
   }
-  if (report.searchText || report.nameKeys || report.staleKeys) services.log.info(report, 'client records brought up to date');
+  if (report.searchText || report.nameKeys || report.staleKeys)
+    services.log.info(report, 'client records brought up to date');
   return report;
 }

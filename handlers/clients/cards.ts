@@ -3,17 +3,17 @@ import { maskPhonesIn } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
 import type { ClientLogRecord, ClientRecord, PromiseRecord } from './models.ts';
 import {
-  KIND_LABELS,
-  STATUS_LABELS,
+  type CadenceDefaults,
+  type Change,
+  type ContactKind,
   cadenceFor,
   changeText,
   dueState,
   formatContacts,
+  KIND_LABELS,
   nextDue,
+  STATUS_LABELS,
   showPhone,
-  type CadenceDefaults,
-  type Change,
-  type ContactKind,
 } from './rules.ts';
 
 /*
@@ -23,13 +23,31 @@ import {
  */
 
 /** What a card shows of a contact log or a promise: the stored record's fields, read with `.lean()`. */
-export type LogView = Pick<ClientLogRecord, 'kind' | 'day' | 'reached' | 'reachedTitle' | 'content' | 'purpose' | 'needs' | 'problems' | 'help' | 'objections' | 'competitors' | 'prospects' | 'promises'> & {
+export type LogView = Pick<
+  ClientLogRecord,
+  | 'kind'
+  | 'day'
+  | 'reached'
+  | 'reachedTitle'
+  | 'content'
+  | 'purpose'
+  | 'needs'
+  | 'problems'
+  | 'help'
+  | 'objections'
+  | 'competitors'
+  | 'prospects'
+  | 'promises'
+> & {
   by: { name: string };
   photos?: string[];
   complaintId?: string | null;
   complaintSeq?: number | null;
 };
-export type PromiseView = Pick<PromiseRecord, '_id' | 'text' | 'dueDay'> & { owner: { name: string }; clientName?: string };
+export type PromiseView = Pick<PromiseRecord, '_id' | 'text' | 'dueDay'> & {
+  owner: { name: string };
+  clientName?: string;
+};
 
 export interface ComplaintView {
   _id: string;
@@ -63,7 +81,8 @@ export function planLine(c: ClientRecord, o: Pick<ClientCardOptions, 'cadence' |
     const day = due[kind];
     if (!days || !day) return `${KIND_LABELS[kind]}不安排`;
     const s = dueState(day, o.now, o.tz);
-    const when = s.state === 'overdue' ? `${day} 到期，已逾期 ${s.days} 天` : s.state === 'due' ? '今天到期' : `下次 ${day}`;
+    const when =
+      s.state === 'overdue' ? `${day} 到期，已逾期 ${s.days} 天` : s.state === 'due' ? '今天到期' : `下次 ${day}`;
     return `${KIND_LABELS[kind]}每 ${days} 天（${when}）`;
   };
   return `跟进计划：${part('call', cad.callDays)}；${part('visit', cad.visitDays)}`;
@@ -74,7 +93,8 @@ export function logLine(l: LogView): string {
 }
 
 function logText(l: LogView): string {
-  if (l.kind === 'call') return `${l.day} 电话回访（${l.by.name}）：${l.reached ? `联系 ${l.reached}，` : ''}${l.content}`;
+  if (l.kind === 'call')
+    return `${l.day} 电话回访（${l.by.name}）：${l.reached ? `联系 ${l.reached}，` : ''}${l.content}`;
   const parts = [
     l.purpose && `目的：${l.purpose}`,
     l.reached && `接待：${l.reached}${l.reachedTitle ? `（${l.reachedTitle}）` : ''}`,
@@ -107,7 +127,11 @@ export function clientCard(c: ClientRecord, data: ClientCardData, o: ClientCardO
   ];
   if (c.status !== 'lost') lines.push(planLine(c, o));
   if (c.notes) lines.push(`备注：${c.notes}`);
-  lines.push(data.complaints.length ? `【未结投诉】${data.complaints.map((x) => `${x._id}（${x.label}）`).join('；')}` : '【未结投诉】无');
+  lines.push(
+    data.complaints.length
+      ? `【未结投诉】${data.complaints.map((x) => `${x._id}（${x.label}）`).join('；')}`
+      : '【未结投诉】无',
+  );
   lines.push(data.promises.length ? '【未完成的承诺】' : '【未完成的承诺】无');
   for (const p of data.promises) lines.push(`• ${promiseLine(p, o.now, o.tz)}`);
   lines.push(data.logs.length ? '【回访和拜访记录】' : '【回访和拜访记录】还没有');
@@ -118,7 +142,13 @@ export function clientCard(c: ClientRecord, data: ClientCardData, o: ClientCardO
     for (const ch of shown) {
       // the first entry made the record: it lists its values; a later one shows old → new
       const created = ch === c.changes[0];
-      const fields = ch.fields.map((f) => (created ? changeText(f as Change, o.fullPhone).replace(/：（空） → /, '：') : changeText(f as Change, o.fullPhone))).join('；');
+      const fields = ch.fields
+        .map((f) =>
+          created
+            ? changeText(f as Change, o.fullPhone).replace(/：（空） → /, '：')
+            : changeText(f as Change, o.fullPhone),
+        )
+        .join('；');
       lines.push(`• ${formatDateTime(new Date(ch.at), o.tz)} ${ch.by.name} ${ch.action}${fields ? `：${fields}` : ''}`);
     }
   }
@@ -146,6 +176,8 @@ export function clientButtons(c: ClientRecord, has: (r: Role) => boolean): CardB
 
 /** One line per client in lists: name, status, owner, last contact. */
 export function clientListLine(c: ClientRecord, tz: string): string {
-  const last = [c.lastCallAt, c.lastVisitAt].filter((d): d is Date => Boolean(d)).sort((a, b) => b.getTime() - a.getTime())[0];
+  const last = [c.lastCallAt, c.lastVisitAt]
+    .filter((d): d is Date => Boolean(d))
+    .sort((a, b) => b.getTime() - a.getTime())[0];
   return `• ${c.name}｜${STATUS_LABELS[c.status]}｜${c.owner?.name || '无负责人'}｜${last ? `最近联系 ${formatDate(new Date(last), tz)}` : '未联系过'}`;
 }

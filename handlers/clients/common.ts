@@ -1,12 +1,12 @@
 import type { BotContext } from '../../src/core/context.ts';
+import { echo } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import { openComplaintsOf } from '../complaints/api.ts';
-import { clientButtons, clientCard, type ClientCardData, type LogView, type PromiseView } from './cards.ts';
+import { type ClientCardData, clientButtons, clientCard, type LogView, type PromiseView } from './cards.ts';
 import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
 import { loadClient, searchClients } from './store.ts';
-import { echo } from '../../src/core/text.ts';
 
 export function fullPhoneFor(ctx: BotContext, c: Pick<ClientRecord, 'owner'>): boolean {
   return maySeeClientPhones({ isGroup: ctx.chat.isGroup, staffId: ctx.sender?.staffId, has: (r) => ctx.hasRole(r) }, c);
@@ -29,7 +29,11 @@ export async function cardData(c: ClientRecord, logs = 5): Promise<ClientCardDat
 }
 
 /** The client card as this viewer may see it (phones, buttons). */
-export async function cardFor(ctx: BotContext, c: ClientRecord, extra: { title?: string; note?: string; changes?: number; buttons?: CardButton[] } = {}): Promise<Card> {
+export async function cardFor(
+  ctx: BotContext,
+  c: ClientRecord,
+  extra: { title?: string; note?: string; changes?: number; buttons?: CardButton[] } = {},
+): Promise<Card> {
   const s = clientSettingsOf(ctx.services.config);
   return clientCard(c, await cardData(c), {
     fullPhone: fullPhoneFor(ctx, c),
@@ -47,7 +51,11 @@ export async function cardFor(ctx: BotContext, c: ClientRecord, extra: { title?:
  * The one client named by `query` (exact name, or the only match of a search); answers the person
  * itself when there is none or several.
  */
-export async function findOneClient(ctx: BotContext, query: string, example: string): Promise<ClientRecord | undefined> {
+export async function findOneClient(
+  ctx: BotContext,
+  query: string,
+  example: string,
+): Promise<ClientRecord | undefined> {
   const q = query.trim();
   if (!q) {
     await ctx.reply(`请写明客户名称，例如：${example}`);
@@ -60,7 +68,9 @@ export async function findOneClient(ctx: BotContext, query: string, example: str
     return undefined;
   }
   const cmd = example.split(' ')[0];
-  await ctx.reply([`有 ${found.length} 个客户符合「${echo(q)}」，请写全名：`, ...found.map((c) => `• ${cmd} ${c.name}`)].join('\n'));
+  await ctx.reply(
+    [`有 ${found.length} 个客户符合「${echo(q)}」，请写全名：`, ...found.map((c) => `• ${cmd} ${c.name}`)].join('\n'),
+  );
   return undefined;
 }
 

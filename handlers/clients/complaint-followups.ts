@@ -1,7 +1,16 @@
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormField } from '../../src/core/forms.ts';
 import { isNoneWord } from '../../src/core/text.ts';
-import { canFollowUp, dueFollowUpsOf, loadComplaint, parseComplaintNumber, parseSatisfied, recordFollowUp, type ClientRef, type DueFollowUp } from '../complaints/api.ts';
+import {
+  type ClientRef,
+  canFollowUp,
+  type DueFollowUp,
+  dueFollowUpsOf,
+  loadComplaint,
+  parseComplaintNumber,
+  parseSatisfied,
+  recordFollowUp,
+} from '../complaints/api.ts';
 import type { ClientRecord } from './models.ts';
 import { dayOf, endOfDay } from './rules.ts';
 
@@ -39,7 +48,9 @@ export const complaintFields: FormField[] = [
     parse: (input): FieldResult => {
       if (isNoneWord(input)) return { ok: true, value: '' };
       const s = parseSatisfied(input);
-      return s === undefined ? { ok: false, error: `投诉回访结果请填「满意」或「不满意」。` } : { ok: true, value: s ? '满意' : '不满意' };
+      return s === undefined
+        ? { ok: false, error: `投诉回访结果请填「满意」或「不满意」。` }
+        : { ok: true, value: s ? '满意' : '不满意' };
     },
   },
 ];
@@ -63,7 +74,12 @@ export type ContactComplaint = { ok: true; lines: string[]; words: string[] } | 
  * the only one due. Several due and none named: asks which, and nothing starts. Returns the form
  * lines to prefill (投诉编号) and the words left after the number.
  */
-export async function complaintForContact(ctx: BotContext, c: ClientRecord, words: string[], example: string): Promise<ContactComplaint> {
+export async function complaintForContact(
+  ctx: BotContext,
+  c: ClientRecord,
+  words: string[],
+  example: string,
+): Promise<ContactComplaint> {
   const typed = words[0] ? parseComplaintNumber(words[0]) : undefined;
   const rest = typed ? words.slice(1) : words;
   const may = ctx.hasRole('customer_service');
@@ -79,14 +95,18 @@ export async function complaintForContact(ctx: BotContext, c: ClientRecord, word
       return { ok: false };
     }
     if (!(await dueToday(ctx, c)).some((d) => d.complaintId === typed)) {
-      await ctx.reply(`投诉 ${typed} 的下一次回访还没到期。提前回访请发送「回访 ${typed} 满意/不满意 情况 提前原因: …」（§3.1.10）。`);
+      await ctx.reply(
+        `投诉 ${typed} 的下一次回访还没到期。提前回访请发送「回访 ${typed} 满意/不满意 情况 提前原因: …」（§3.1.10）。`,
+      );
       return { ok: false };
     }
     return { ok: true, lines: [`投诉编号: ${typed}`], words: rest };
   }
   const due = may ? await dueToday(ctx, c) : [];
   if (due.length > 1) {
-    await ctx.reply(`客户「${c.name}」有 ${due.length} 件投诉回访到期：${dueText(due)}。这次联系是哪件的回访？请在客户名后写上编号，例如：\n${example.replace(c.name, `${c.name} ${due[0]!.complaintId}`)}`);
+    await ctx.reply(
+      `客户「${c.name}」有 ${due.length} 件投诉回访到期：${dueText(due)}。这次联系是哪件的回访？请在客户名后写上编号，例如：\n${example.replace(c.name, `${c.name} ${due[0]!.complaintId}`)}`,
+    );
     return { ok: false };
   }
   return { ok: true, lines: due.length ? [`投诉编号: ${due[0]!.complaintId}`] : [], words: rest };
@@ -109,10 +129,18 @@ export async function countComplaintFollowUp(
   if (chosen && v.outcome) {
     const k = await loadComplaint(chosen.complaintId);
     // due by the contact's day, as the daily list shows it: §3.1.10 asks a reason only before the planned day
-    const r = k && (await recordFollowUp(ctx, k, { outcome: v.outcome, note: contact.note, at: contact.at, seq: chosen.seq }));
+    const r =
+      k && (await recordFollowUp(ctx, k, { outcome: v.outcome, note: contact.note, at: contact.at, seq: chosen.seq }));
     // refused or taken first by someone else: recordFollowUp has told the person why
     if (!r) return { lines: stillDue(ctx, others) };
-    return { lines: [`已计入投诉 ${chosen.complaintId} 第 ${r.seq} 次回访（${v.outcome}）。${r.note}`, ...stillDue(ctx, others)], complaintId: chosen.complaintId, seq: r.seq };
+    return {
+      lines: [
+        `已计入投诉 ${chosen.complaintId} 第 ${r.seq} 次回访（${v.outcome}）。${r.note}`,
+        ...stillDue(ctx, others),
+      ],
+      complaintId: chosen.complaintId,
+      seq: r.seq,
+    };
   }
   const skipped = chosen ? [`没有计入投诉 ${chosen.complaintId} 的回访（没有填回访结果），它仍然到期。`] : [];
   return { lines: [...skipped, ...stillDue(ctx, others)] };
@@ -120,6 +148,8 @@ export async function countComplaintFollowUp(
 
 function stillDue(ctx: BotContext, due: readonly DueFollowUp[]): string[] {
   if (!due.length) return [];
-  const how = ctx.hasRole('customer_service') ? '发送「回访 编号 满意/不满意 情况」记录，计入投诉结案' : '投诉回访须由客服部记录（§3.1.10）';
+  const how = ctx.hasRole('customer_service')
+    ? '发送「回访 编号 满意/不满意 情况」记录，计入投诉结案'
+    : '投诉回访须由客服部记录（§3.1.10）';
   return [`这个客户的投诉回访也到期了：${dueText(due)}。${how}。`];
 }

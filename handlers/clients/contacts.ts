@@ -1,22 +1,27 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
-import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
-import { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { normalizeText, tidyText, typedTail, echo } from '../../src/core/text.ts';
-import type { PictureTarget } from '../../src/core/router.ts';
-import type { Attachment } from '../../src/core/types.ts';
-import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { logLine, promiseLine, type PromiseView } from './cards.ts';
-import { clientFromAction, findOneClient } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
-import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
-import { pendingLines, trackPromises, type Tracked } from './promise-approval.ts';
-import { maskPhonesIn } from '../../src/core/text.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { resolveDate } from '../../src/core/dates.ts';
+import {
+  type FieldResult,
+  type FormDefinition,
+  type FormField,
+  freeText,
+  storedAsTyped,
+} from '../../src/core/forms.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
-import { CONTACTERS, PROMISE_HINT, dayOf, parsePromiseNumber, parsePromises, type ContactKind } from './rules.ts';
+import type { PictureTarget } from '../../src/core/router.ts';
+import { echo, maskPhonesIn, normalizeText, tidyText, typedTail } from '../../src/core/text.ts';
+import { readAfterTransition, transition } from '../../src/core/transition.ts';
+import type { Attachment } from '../../src/core/types.ts';
+import { parseComplaintNumber, parseSatisfied } from '../complaints/api.ts';
+import { logLine, type PromiseView, promiseLine } from './cards.ts';
+import { clientFromAction, findOneClient } from './common.ts';
+import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
+import { ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { pendingLines, type Tracked, trackPromises } from './promise-approval.ts';
+import { CONTACTERS, type ContactKind, dayOf, PROMISE_HINT, parsePromiseNumber, parsePromises } from './rules.ts';
 import { loadClient, recordContact } from './store.ts';
 
 /*
@@ -37,15 +42,33 @@ function parseContactDay(input: string, ctx: BotContext): FieldResult {
   return { ok: true, value: day };
 }
 
-const dayField: FormField = { key: 'day', label: '日期', prompt: '哪天联系的？（今天可回复「跳过」）', placeholder: '留空为今天；如 11月25日', parse: parseContactDay };
+const dayField: FormField = {
+  key: 'day',
+  label: '日期',
+  prompt: '哪天联系的？（今天可回复「跳过」）',
+  placeholder: '留空为今天；如 11月25日',
+  parse: parseContactDay,
+};
 
 export const callForm: FormDefinition = {
   name: 'clients.call',
   title: '电话回访记录',
   allow: CONTACTERS,
   fields: [
-    { key: 'reached', label: '联系人', required: true, prompt: '这次电话联系的是谁？（姓名或职务）', parse: text(40, '联系人') },
-    { key: 'content', label: '沟通内容', required: true, prompt: '沟通了什么？客户的意见和要求？', parse: text(500, '沟通内容') },
+    {
+      key: 'reached',
+      label: '联系人',
+      required: true,
+      prompt: '这次电话联系的是谁？（姓名或职务）',
+      parse: text(40, '联系人'),
+    },
+    {
+      key: 'content',
+      label: '沟通内容',
+      required: true,
+      prompt: '沟通了什么？客户的意见和要求？',
+      parse: text(500, '沟通内容'),
+    },
     dayField,
   ],
   submit: (ctx, values, context) => saveLog(ctx, context.id ?? '', 'call', values),
@@ -56,15 +79,46 @@ export const visitForm: FormDefinition = {
   title: '拜访报告（拜访客户记录卡）',
   allow: CONTACTERS,
   fields: [
-    { key: 'purpose', label: '拜访目的', required: true, prompt: '这次拜访的目的是什么？（II.2.1）', parse: text(200, '拜访目的') },
+    {
+      key: 'purpose',
+      label: '拜访目的',
+      required: true,
+      prompt: '这次拜访的目的是什么？（II.2.1）',
+      parse: text(200, '拜访目的'),
+    },
     { key: 'reached', label: '接待人', required: true, prompt: '接待你的是谁？（II.2.6）', parse: text(40, '接待人') },
     { key: 'reachedTitle', label: '接待人职务', prompt: '接待人的职务？', parse: text(40, '职务') },
     { key: 'needs', label: '客户需求', prompt: '了解到客户有什么需求？（II.1.1）', parse: text(500, '客户需求') },
-    { key: 'problems', label: '发现的问题', prompt: '发现保安工作有什么问题或矛盾？（II.1.2）', parse: text(500, '发现的问题') },
-    { key: 'help', label: '指导和培训', prompt: '给客户做了什么指导、培训或帮助？（II.6.1）', parse: text(500, '指导和培训') },
-    { key: 'objections', label: '客户异议及处理', prompt: '客户有什么异议？你是怎么处理的？（II.6.4）', parse: text(500, '客户异议及处理') },
-    { key: 'competitors', label: '竞争对手情况', prompt: '了解到竞争对手的什么情况？（II.4.2）', parse: text(300, '竞争对手情况') },
-    { key: 'prospects', label: '潜在客户信息', prompt: '当地有什么潜在客户？（II.4.1）', parse: text(300, '潜在客户信息') },
+    {
+      key: 'problems',
+      label: '发现的问题',
+      prompt: '发现保安工作有什么问题或矛盾？（II.1.2）',
+      parse: text(500, '发现的问题'),
+    },
+    {
+      key: 'help',
+      label: '指导和培训',
+      prompt: '给客户做了什么指导、培训或帮助？（II.6.1）',
+      parse: text(500, '指导和培训'),
+    },
+    {
+      key: 'objections',
+      label: '客户异议及处理',
+      prompt: '客户有什么异议？你是怎么处理的？（II.6.4）',
+      parse: text(500, '客户异议及处理'),
+    },
+    {
+      key: 'competitors',
+      label: '竞争对手情况',
+      prompt: '了解到竞争对手的什么情况？（II.4.2）',
+      parse: text(300, '竞争对手情况'),
+    },
+    {
+      key: 'prospects',
+      label: '潜在客户信息',
+      prompt: '当地有什么潜在客户？（II.4.1）',
+      parse: text(300, '潜在客户信息'),
+    },
     {
       key: 'promises',
       label: '对客户的承诺',
@@ -85,7 +139,12 @@ export const visitForm: FormDefinition = {
 export const callComplaintForm = withComplaint(callForm);
 export const visitComplaintForm = withComplaint(visitForm);
 function withComplaint(form: FormDefinition): FormDefinition {
-  return { ...form, name: `${form.name}.complaint`, title: `${form.title}（同时是投诉回访）`, fields: [...form.fields, ...complaintFields] };
+  return {
+    ...form,
+    name: `${form.name}.complaint`,
+    title: `${form.title}（同时是投诉回访）`,
+    fields: [...form.fields, ...complaintFields],
+  };
 }
 
 /** The instant a contact on `day` is recorded at: now for today, noon of an earlier day. */
@@ -95,7 +154,12 @@ function contactAt(ctx: BotContext, day: string): Date {
   return day === dayOf(now, tz) ? now : DateTime.fromISO(day, { zone: tz }).set({ hour: 12 }).toJSDate();
 }
 
-async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, values: Record<string, string>): Promise<void> {
+async function saveLog(
+  ctx: StaffContext,
+  clientId: string,
+  kind: ContactKind,
+  values: Record<string, string>,
+): Promise<void> {
   const c = await loadClient(clientId);
   if (!c) {
     await ctx.reply('找不到这个客户了，没有保存。请用「客户 名称」重新查找。');
@@ -111,22 +175,45 @@ async function saveLog(ctx: StaffContext, clientId: string, kind: ContactKind, v
   let tracked: Tracked = { open: [], pending: [] };
   if (kind === 'visit' && values.promises) {
     // stored as typed; a day typed in full-width digits (１２月５日) is found in the folded text only
-    const parsed = [values.promises, normalizeText(values.promises)].map((t) => parsePromises(t, now, tz)).find((r) => r.ok) ?? { ok: false as const };
+    const parsed = [values.promises, normalizeText(values.promises)]
+      .map((t) => parsePromises(t, now, tz))
+      .find((r) => r.ok) ?? { ok: false as const };
     // III §4.4: a promise of money beyond the owner's authority waits for the chairman
     tracked = await trackPromises(ctx, c, parsed.ok ? parsed.items : [], String(log._id));
   }
   const made: PromiseView[] = tracked.open;
-  ctx.log.info({ client: c.name, kind, promises: made.length, pending: tracked.pending.length }, 'client contact logged');
+  ctx.log.info(
+    { client: c.name, kind, promises: made.length, pending: tracked.pending.length },
+    'client contact logged',
+  );
   const lines = [logLine(log.toObject())];
-  if (made.length) lines.push('已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：', ...made.map((p) => `• ${promiseLine(p, now, tz)}`));
+  if (made.length)
+    lines.push(
+      '已建立承诺跟踪（到期前提醒你，完成后发送「承诺完成 编号」）：',
+      ...made.map((p) => `• ${promiseLine(p, now, tz)}`),
+    );
   lines.push(...pendingLines(tracked.pending));
   // III.3.1.10: the same call or visit may be a complaint's follow-up, recorded on the complaint
   const reached = values.reached ? `，联系 ${values.reached}` : '';
-  const said = kind === 'call' ? values.content : [values.purpose, values.problems && `问题：${values.problems}`].filter(Boolean).join('；');
-  const counted = await countComplaintFollowUp(ctx, c, values, { at, day, note: `${kind === 'call' ? '电话回访' : '拜访'}${reached}：${said ?? ''}` });
-  if (counted.complaintId) await ClientLog.updateOne({ _id: log._id }, { $set: { complaintId: counted.complaintId, complaintSeq: counted.seq } });
+  const said =
+    kind === 'call'
+      ? values.content
+      : [values.purpose, values.problems && `问题：${values.problems}`].filter(Boolean).join('；');
+  const counted = await countComplaintFollowUp(ctx, c, values, {
+    at,
+    day,
+    note: `${kind === 'call' ? '电话回访' : '拜访'}${reached}：${said ?? ''}`,
+  });
+  if (counted.complaintId)
+    await ClientLog.updateOne(
+      { _id: log._id },
+      { $set: { complaintId: counted.complaintId, complaintSeq: counted.seq } },
+    );
   lines.push(...counted.lines);
-  const note = kind === 'visit' ? '跟进周期从这次联系重新计算。现场照片可以直接发给我，附在这次拜访上。' : '跟进周期从这次联系重新计算。';
+  const note =
+    kind === 'visit'
+      ? '跟进周期从这次联系重新计算。现场照片可以直接发给我，附在这次拜访上。'
+      : '跟进周期从这次联系重新计算。';
   await ctx.reply({ title: `已记录${kind === 'call' ? '电话回访' : '拜访'}：${c.name}`, color: 'green', lines, note });
 }
 
@@ -140,9 +227,14 @@ export async function logCall(ctx: BotContext): Promise<void> {
   const form = callComplaintForm;
   const lines = ctx.services.forms.oneFieldPerLine(ctx, form.name, ctx.args).split('\n');
   // oneFieldPerLine writes each field as `label: value`
-  const isField = (line: string) => form.fields.some((f) => line.startsWith(`${f.label}: `) || line.startsWith(`${f.key}: `));
+  const isField = (line: string) =>
+    form.fields.some((f) => line.startsWith(`${f.label}: `) || line.startsWith(`${f.key}: `));
   const given = lines.filter(isField);
-  const [query = '', ...words] = lines.filter((l) => !isField(l)).join(' ').trim().split(/\s+/);
+  const [query = '', ...words] = lines
+    .filter((l) => !isField(l))
+    .join(' ')
+    .trim()
+    .split(/\s+/);
   const c = await findOneClient(ctx, query, '跟进 万达物业 张经理 对夜班满意');
   if (!c || !(await notArchived(ctx, c))) return;
   const pick = await complaintForContact(ctx, c, words, `跟进 ${c.name} 张经理 满意 夜班已改善`);
@@ -151,10 +243,21 @@ export async function logCall(ctx: BotContext): Promise<void> {
   const typed = typedWords(ctx);
   const [reached = '', ...content] = pick.words.map((w) => typed.get(w) ?? w);
   // 跟进 万达物业 张经理 满意 … : the first word says how the complaint follow-up went
-  const outcome = pick.lines.length && content[0] && parseSatisfied(normalizeText(content[0])) !== undefined ? `投诉回访结果: ${content[0]}` : '';
+  const outcome =
+    pick.lines.length && content[0] && parseSatisfied(normalizeText(content[0])) !== undefined
+      ? `投诉回访结果: ${content[0]}`
+      : '';
   const said = content.length || given.some((l) => l.startsWith('沟通内容: '));
   // the fields typed as `字段: 值` first: a form reads the first value given for a field
-  const prefill = [...given, reached && `联系人: ${reached}`, content.length ? `沟通内容: ${content.join(' ')}` : '', ...pick.lines, outcome].filter(Boolean).join('\n');
+  const prefill = [
+    ...given,
+    reached && `联系人: ${reached}`,
+    content.length ? `沟通内容: ${content.join(' ')}` : '',
+    ...pick.lines,
+    outcome,
+  ]
+    .filter(Boolean)
+    .join('\n');
   const chosen = pick.lines.length ? callComplaintForm : callForm;
   // said in one message, the call was today unless a 日期 was given; else the form asks it
   await ctx.services.forms.start(ctx, chosen.name, said ? `${prefill}\n日期: 今天` : prefill, { id: String(c._id) });
@@ -162,7 +265,12 @@ export async function logCall(ctx: BotContext): Promise<void> {
 
 /** The words of the message as typed, by their folded form (the form commands read). */
 function typedWords(ctx: BotContext): Map<string, string> {
-  return new Map(tidyText(ctx.event.text ?? '').split(/\s+/).filter(Boolean).map((w) => [normalizeText(w), w] as const));
+  return new Map(
+    tidyText(ctx.event.text ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => [normalizeText(w), w] as const),
+  );
 }
 
 /** 拜访 <客户> [TS-编号]: the 拜访报告 form (a form card on Lark); `字段: 值` lines below fill it at once. */
@@ -191,12 +299,14 @@ function formFromCard(plain: FormDefinition, withComplaint: FormDefinition) {
     const c = await clientFromAction(ctx);
     if (!c || !(await notArchived(ctx, c))) return;
     const pick = await complaintForContact(ctx, c, [], `${plain === callForm ? '跟进' : '拜访'} ${c.name}`);
-    if (pick.ok) await ctx.services.forms.start(ctx, (pick.lines.length ? withComplaint : plain).name, pick.lines.join('\n'), { id: String(c._id) });
+    if (pick.ok)
+      await ctx.services.forms.start(ctx, (pick.lines.length ? withComplaint : plain).name, pick.lines.join('\n'), {
+        id: String(c._id),
+      });
   };
 }
 
 // ── II.7 promises ──
-
 
 /** 承诺完成 <编号> [说明]: the owner (or 客服部) marks a promise kept; reminders stop. */
 export async function promiseDone(ctx: BotContext): Promise<void> {
@@ -212,7 +322,11 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
   const id = parsePromiseNumber(raw);
   const p = id ? await ClientPromise.findById(id).lean() : null;
   if (!p) {
-    await ctx.toast(id ? `没有找到承诺 ${id}，请检查编号。发送「承诺」查看你的承诺。` : '请写明承诺编号，例如：承诺完成 CN-20261127-001 已送排班表');
+    await ctx.toast(
+      id
+        ? `没有找到承诺 ${id}，请检查编号。发送「承诺」查看你的承诺。`
+        : '请写明承诺编号，例如：承诺完成 CN-20261127-001 已送排班表',
+    );
     return;
   }
   if (p.owner.staffId !== ctx.sender?.staffId && !ctx.hasRole('customer_service')) {
@@ -225,10 +339,20 @@ async function markDone(ctx: BotContext, raw: string, note: string): Promise<voi
   }
   if (p.status === 'pending' || p.status === 'refused') {
     // §4.4: not the company's promise (yet): nothing to keep
-    await ctx.toast(p.status === 'pending' ? `承诺 ${p._id} 还在等董事长核准（§4.4），核准前不算承诺。` : `承诺 ${p._id} 董事长没有核准，不是公司的承诺，不需要兑现。`);
+    await ctx.toast(
+      p.status === 'pending'
+        ? `承诺 ${p._id} 还在等董事长核准（§4.4），核准前不算承诺。`
+        : `承诺 ${p._id} 董事长没有核准，不是公司的承诺，不需要兑现。`,
+    );
     return;
   }
-  const won = await transition(ClientPromise, p._id, p.version, { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } }, ctx.sender?.identity ?? '');
+  const won = await transition(
+    ClientPromise,
+    p._id,
+    p.version,
+    { $set: { status: 'done', doneAt: ctx.services.now(), doneBy: actor(ctx), doneNote: note } },
+    ctx.sender?.identity ?? '',
+  );
   if (!won) {
     const after = await readAfterTransition(ClientPromise, p._id, p.version);
     await ctx.toast(`承诺 ${p._id} 已由${after?.doneBy?.name ?? '别人'}标记完成，没有重复记录。`);
@@ -273,8 +397,13 @@ export async function listPromises(ctx: BotContext): Promise<void> {
   }
   // a promise may quote a client's phone (回电 137…): masked where a group reads it
   const shown = (line: string) => (ctx.chat.isGroup ? maskPhonesIn(line) : line);
-  const line = (p: PromiseRecord) => (p.status === 'pending' ? `• ${shown(`${p._id} ${p.clientName}：${p.text}`)}（待董事长核准，${p.money}；核准前不算承诺）` : `• ${shown(promiseLine(p, now, tz))}`);
-  await ctx.reply([`未完成的承诺（${label.join('，')}）：`, ...list.map(line), '完成后发送「承诺完成 编号 说明」。'].join('\n'));
+  const line = (p: PromiseRecord) =>
+    p.status === 'pending'
+      ? `• ${shown(`${p._id} ${p.clientName}：${p.text}`)}（待董事长核准，${p.money}；核准前不算承诺）`
+      : `• ${shown(promiseLine(p, now, tz))}`;
+  await ctx.reply(
+    [`未完成的承诺（${label.join('，')}）：`, ...list.map(line), '完成后发送「承诺完成 编号 说明」。'].join('\n'),
+  );
 }
 
 /** Pictures sent this long after logging a visit are that visit's photos (II 拜访报告). */
@@ -286,7 +415,11 @@ const PHOTO_WINDOW_MS = 2 * 3600_000;
  */
 async function recentVisitOf(ctx: StaffContext) {
   if (!ctx.sender.staffId) return undefined;
-  const [log] = await ClientLog.find({ 'by.staffId': ctx.sender.staffId, kind: 'visit', createdAt: { $gte: new Date(Date.now() - PHOTO_WINDOW_MS) } })
+  const [log] = await ClientLog.find({
+    'by.staffId': ctx.sender.staffId,
+    kind: 'visit',
+    createdAt: { $gte: new Date(Date.now() - PHOTO_WINDOW_MS) },
+  })
     .sort({ createdAt: -1 })
     .limit(1)
     .lean();
@@ -300,7 +433,11 @@ export async function wantsVisitPhoto(ctx: StaffContext): Promise<PictureTarget 
 }
 
 /** Keeps the photos (references) on the visit report; a log is never decided on, so a plain update is safe. */
-export async function attachVisitPhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+export async function attachVisitPhoto(
+  ctx: StaffContext,
+  target: PictureTarget,
+  attachments: readonly Attachment[],
+): Promise<void> {
   const log = mongoose.isValidObjectId(target.id) ? await ClientLog.findById(target.id).lean() : null;
   if (!log || log.by.staffId !== ctx.sender.staffId) {
     await ctx.reply('收到了，但没有找到你记录的这次拜访。请先发送「拜访 客户名称」。');

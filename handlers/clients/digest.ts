@@ -1,20 +1,20 @@
 import type { BotContext } from '../../src/core/context.ts';
+import { formatDate } from '../../src/core/numbering.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import { plannedFollowUps } from '../complaints/api.ts';
-import { formatDate } from '../../src/core/numbering.ts';
-import { promiseLine, type PromiseView } from './cards.ts';
+import { type PromiseView, promiseLine } from './cards.ts';
 import { Client, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import {
-  KIND_LABELS,
+  type ContactKind,
+  type DueState,
   dayOf,
   dueState,
   escalationKey,
+  KIND_LABELS,
   nextDue,
   promiseEscalationKey,
   promiseInList,
   shouldEscalate,
-  type ContactKind,
-  type DueState,
 } from './rules.ts';
 import type { ClientSettings } from './settings.ts';
 import type { Person } from './store.ts';
@@ -75,7 +75,9 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
   };
   const escalations: Escalation[] = [];
 
-  const clients = await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean<ClientRecord[]>();
+  const clients = await Client.find({ status: { $in: ['current', 'potential'] } }, { changes: 0, searchText: 0 }).lean<
+    ClientRecord[]
+  >();
   const ownerById = new Map<string, Person | null>();
   const ownerByName = new Map<string, Person | null>();
   for (const c of clients) {
@@ -90,7 +92,10 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
       const id = String(c._id);
       listOf(c.owner).follow.push({ clientId: id, clientName: c.name, kind, dueDay, state });
       if (shouldEscalate(state, s.escalateAfterDays)) {
-        escalations.push({ key: escalationKey(id, kind, dueDay), line: `${c.name} ${KIND_LABELS[kind]}已逾期 ${(state as { days: number }).days} 天（${dueDay} 到期，负责人 ${c.owner?.name || '未指定'}）` });
+        escalations.push({
+          key: escalationKey(id, kind, dueDay),
+          line: `${c.name} ${KIND_LABELS[kind]}已逾期 ${(state as { days: number }).days} 天（${dueDay} 到期，负责人 ${c.owner?.name || '未指定'}）`,
+        });
       }
     }
   }
@@ -110,10 +115,16 @@ export async function collectDigest(now: Date, tz: string, s: ClientSettings): P
     if (dayOf(f.dueAt, tz) > today) continue;
     // older complaints know their client by name only
     const owner = (f.clientId ? ownerById.get(f.clientId) : undefined) ?? ownerByName.get(f.clientName) ?? f.acceptedBy;
-    listOf(owner).complaints.push({ complaintId: f.complaintId, clientName: f.clientName, seq: f.seq, dueDay: dayOf(f.dueAt, tz) });
+    listOf(owner).complaints.push({
+      complaintId: f.complaintId,
+      clientName: f.clientName,
+      seq: f.seq,
+      dueDay: dayOf(f.dueAt, tz),
+    });
   }
 
-  const byDue = (a: FollowItem, b: FollowItem) => a.dueDay.localeCompare(b.dueDay) || a.clientName.localeCompare(b.clientName, 'zh');
+  const byDue = (a: FollowItem, b: FollowItem) =>
+    a.dueDay.localeCompare(b.dueDay) || a.clientName.localeCompare(b.clientName, 'zh');
   for (const l of lists.values()) l.follow.sort(byDue);
   return { today, lists: [...lists.values()], escalations };
 }
@@ -135,18 +146,28 @@ export function digestCard(l: OwnerList, today: string, tz: string, now: Date): 
   }
   if (l.complaints.length) {
     lines.push('【投诉回访（§3.1.10）】');
-    for (const c of l.complaints) lines.push(`• ${c.complaintId} ${c.clientName} 第 ${c.seq} 次回访：${c.dueDay === today ? '今天到期' : `${c.dueDay} 到期，已逾期`}`);
+    for (const c of l.complaints)
+      lines.push(
+        `• ${c.complaintId} ${c.clientName} 第 ${c.seq} 次回访：${c.dueDay === today ? '今天到期' : `${c.dueDay} 到期，已逾期`}`,
+      );
   }
-  const buttons: CardButton[] = l.promises.slice(0, 5).map((p) => ({ label: `完成 ${p._id}`, action: 'clients.promiseDone', value: { id: p._id } }));
+  const buttons: CardButton[] = l.promises
+    .slice(0, 5)
+    .map((p) => ({ label: `完成 ${p._id}`, action: 'clients.promiseDone', value: { id: p._id } }));
   return {
     title: l.owner ? `今日客户跟进（${today}）` : `没有负责人的客户跟进（${today}）`,
-    color: l.follow.some((f) => f.state.state === 'overdue') || l.promises.some((p) => p.state.state === 'overdue') ? 'orange' : 'blue',
+    color:
+      l.follow.some((f) => f.state.state === 'overdue') || l.promises.some((p) => p.state.state === 'overdue')
+        ? 'orange'
+        : 'blue',
     lines,
     buttons: buttons.length ? buttons : undefined,
     note: [
       '电话后发送「跟进 客户名 联系人 内容」，拜访后发送「拜访 客户名」',
       l.promises.length ? '承诺兑现后发送「承诺完成 编号」' : '',
-      l.complaints.length ? '投诉回访：客服部电话后发送「跟进 客户名 联系人 满意/不满意 情况」即同时计入，或「回访 编号 满意/不满意 情况」' : '',
+      l.complaints.length
+        ? '投诉回访：客服部电话后发送「跟进 客户名 联系人 满意/不满意 情况」即同时计入，或「回访 编号 满意/不满意 情况」'
+        : '',
       l.owner ? '' : '请用「修改客户 名称」指定负责人',
     ]
       .filter(Boolean)

@@ -1,9 +1,11 @@
+import { escapeRegex } from '../../src/core/text.ts';
 import type { ClientDirectory, ClientEntry } from '../complaints/api.ts';
 import { Client, type ClientRecord } from './models.ts';
-import { escapeRegex } from '../../src/core/text.ts';
 import { clientByName, createClient } from './store.ts';
 
-const entry = (c: Pick<ClientRecord, '_id' | 'name'> & Partial<Pick<ClientRecord, 'address' | 'phone'>>): ClientEntry => ({
+const entry = (
+  c: Pick<ClientRecord, '_id' | 'name'> & Partial<Pick<ClientRecord, 'address' | 'phone'>>,
+): ClientEntry => ({
   id: String(c._id),
   name: c.name,
   address: c.address ?? '',
@@ -20,7 +22,11 @@ export const clientRecords: ClientDirectory = {
     return c ? entry(c) : undefined;
   },
   async search(text, limit) {
-    return (await Client.find({ name: { $regex: escapeRegex(text) } }).limit(limit).lean<ClientRecord[]>()).map(entry);
+    return (
+      await Client.find({ name: { $regex: escapeRegex(text) } })
+        .limit(limit)
+        .lean<ClientRecord[]>()
+    ).map(entry);
   },
   async create(client, by, action, at) {
     const c = await createClient(client, by, action, at);

@@ -1,12 +1,18 @@
 import path from 'node:path';
-import { staffNamed } from '../../src/roster/names.ts';
-import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableFormat } from '../../src/core/table-file.ts';
-import { CLIENT_SHEET, validateClientRows, type ClientEntry, type ClientIssue, type Field } from './sheet.ts';
-import { clientByName, createClient, saveClient, type Person } from './store.ts';
-import { cadenceProblem, mayOwn, type ClientFields } from './rules.ts';
-import type { Role } from '../../src/core/types.ts';
 import type { FileImport } from '../../src/core/imports.ts';
+import {
+  type ParsedTable,
+  parseTable,
+  readTableFile,
+  TableFileError,
+  type TableFormat,
+} from '../../src/core/table-file.ts';
 import { echo } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
+import { staffNamed } from '../../src/roster/names.ts';
+import { type ClientFields, cadenceProblem, mayOwn } from './rules.ts';
+import { CLIENT_SHEET, type ClientEntry, type ClientIssue, type Field, validateClientRows } from './sheet.ts';
+import { clientByName, createClient, type Person, saveClient } from './store.ts';
 
 /*
  * The client list import (I.2.8 客户信息资料库), by the roster import's rules: CSV or XLSX, header in
@@ -17,18 +23,27 @@ import { echo } from '../../src/core/text.ts';
  */
 
 /** Owners are named; each must be one active 客服部 member or team leader. Returns ids or row errors. */
-export async function resolveOwners(entries: readonly ClientEntry[]): Promise<{ owners: Map<string, Person>; errors: ClientIssue[] }> {
+export async function resolveOwners(
+  entries: readonly ClientEntry[],
+): Promise<{ owners: Map<string, Person>; errors: ClientIssue[] }> {
   const names = [...new Set(entries.map((e) => e.input.owner).filter((n): n is string => Boolean(n)))];
   const owners = new Map<string, Person>();
   const problem = new Map<string, string>();
   for (const n of names) {
     // 「张 三」 is 张三 (core nameKey); the owner is recorded by the roster's spelling
     const found = await staffNamed(n, { active: true }, 2);
-    if (found.length === 1 && mayOwn(found[0]!.roles as Role[])) owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
+    if (found.length === 1 && mayOwn(found[0]!.roles as Role[]))
+      owners.set(n, { staffId: String(found[0]!._id), name: found[0]!.name });
     else if (found.length > 1) problem.set(n, `负责人「${echo(n)}」有重名，请先在人员里区分`);
-    else problem.set(n, found.length ? `负责人「${echo(n)}」不是客服部或队长` : `负责人「${echo(n)}」不在人员名单里（或已停用）`);
+    else
+      problem.set(
+        n,
+        found.length ? `负责人「${echo(n)}」不是客服部或队长` : `负责人「${echo(n)}」不在人员名单里（或已停用）`,
+      );
   }
-  const errors = entries.filter((e) => e.input.owner && problem.has(e.input.owner)).map((e) => ({ row: e.row, message: `第 ${e.row} 行：${problem.get(e.input.owner!)}` }));
+  const errors = entries
+    .filter((e) => e.input.owner && problem.has(e.input.owner))
+    .map((e) => ({ row: e.row, message: `第 ${e.row} 行：${problem.get(e.input.owner!)}` }));
   return { owners, errors };
 }
 
@@ -52,7 +67,11 @@ async function cadenceRowErrors(entries: readonly ClientEntry[]): Promise<Client
   for (const { row, input } of entries) {
     if (input.status === undefined && input.callDays === undefined && input.visitDays === undefined) continue;
     const before = await clientByName(input.name);
-    const p = cadenceProblem({ status: input.status ?? before?.status ?? 'current', callDays: input.callDays !== undefined ? input.callDays : (before?.callDays ?? null), visitDays: input.visitDays !== undefined ? input.visitDays : (before?.visitDays ?? null) });
+    const p = cadenceProblem({
+      status: input.status ?? before?.status ?? 'current',
+      callDays: input.callDays !== undefined ? input.callDays : (before?.callDays ?? null),
+      visitDays: input.visitDays !== undefined ? input.visitDays : (before?.visitDays ?? null),
+    });
     if (p) errors.push({ row, message: `第 ${row} 行：${p.error}` });
   }
   return errors;
@@ -65,17 +84,25 @@ export async function checkClientRows(parsed: ParsedTable<Field>): Promise<Clien
   const { owners, errors: ownerErrors } = await resolveOwners(checked.entries);
   const cadenceErrors = await cadenceRowErrors(checked.entries);
   const byRow = new Map<number | undefined, string[]>();
-  for (const e of [...checked.errors, ...ownerErrors, ...cadenceErrors]) byRow.set(e.row, [...(byRow.get(e.row) ?? []), e.message.replace(/^第 \d+ 行：/, '')]);
-  const errors = [...byRow].sort(([a], [b]) => (a ?? 0) - (b ?? 0)).map(([row, msgs]) => ({ row, message: row ? `第 ${row} 行：${msgs.join('；')}` : msgs.join('；') }));
+  for (const e of [...checked.errors, ...ownerErrors, ...cadenceErrors])
+    byRow.set(e.row, [...(byRow.get(e.row) ?? []), e.message.replace(/^第 \d+ 行：/, '')]);
+  const errors = [...byRow]
+    .sort(([a], [b]) => (a ?? 0) - (b ?? 0))
+    .map(([row, msgs]) => ({ row, message: row ? `第 ${row} 行：${msgs.join('；')}` : msgs.join('；') }));
   if (errors.length) return { ok: false, errors, ignoredHeaders: parsed.ignoredHeaders };
   return { ok: true, entries: checked.entries, columns: parsed.columns, ignoredHeaders: parsed.ignoredHeaders, owners };
 }
 
 /** Reads and checks a client list file (or its bytes); a file unusable as a whole is one error without a row. */
-export async function checkClientFile(file: string | { bytes: Uint8Array; format: TableFormat }): Promise<ClientFileCheck> {
+export async function checkClientFile(
+  file: string | { bytes: Uint8Array; format: TableFormat },
+): Promise<ClientFileCheck> {
   let parsed: ParsedTable<Field>;
   try {
-    parsed = typeof file === 'string' ? await readTableFile(file, CLIENT_SHEET) : await parseTable(file.bytes, file.format, CLIENT_SHEET);
+    parsed =
+      typeof file === 'string'
+        ? await readTableFile(file, CLIENT_SHEET)
+        : await parseTable(file.bytes, file.format, CLIENT_SHEET);
   } catch (err) {
     if (err instanceof TableFileError) return { ok: false, errors: [{ message: err.message }], ignoredHeaders: [] };
     throw err;
@@ -87,7 +114,12 @@ export async function checkClientFile(file: string | { bytes: Uint8Array; format
  * Writes a checked list: new names are created, existing ones get the file's columns with one
  * change entry each, unchanged ones are left alone. Idempotent: running it again changes nothing.
  */
-export async function importClients(check: Extract<ClientFileCheck, { ok: true }>, by: Person, at: Date, dryRun = false): Promise<ClientImportResult> {
+export async function importClients(
+  check: Extract<ClientFileCheck, { ok: true }>,
+  by: Person,
+  at: Date,
+  dryRun = false,
+): Promise<ClientImportResult> {
   const result: ClientImportResult = { dryRun, created: 0, updated: 0, unchanged: 0 };
   for (const { input } of check.entries) {
     const fields: Partial<ClientFields> = {};
@@ -101,7 +133,14 @@ export async function importClients(check: Extract<ClientFileCheck, { ok: true }
     const existing = await clientByName(input.name);
     if (dryRun) {
       if (!existing) result.created++;
-      else if (Object.keys(fields).some((k) => JSON.stringify((existing as Record<string, unknown>)[k] ?? null) !== JSON.stringify((fields as Record<string, unknown>)[k] ?? null))) result.updated++;
+      else if (
+        Object.keys(fields).some(
+          (k) =>
+            JSON.stringify((existing as Record<string, unknown>)[k] ?? null) !==
+            JSON.stringify((fields as Record<string, unknown>)[k] ?? null),
+        )
+      )
+        result.updated++;
       else result.unchanged++;
       continue;
     }
@@ -135,11 +174,14 @@ export const clientListImport: FileImport<ClientFileCheck> = {
   // owners are looked up in the staff list
   checkReadsDatabase: true,
   check: (file) => checkClientFile(file),
-  refused: (rows) => (rows ? `客户名单有 ${rows} 行有问题，没有导入任何客户。请改正后重新导入：` : '没有导入任何客户：'),
+  refused: (rows) =>
+    rows ? `客户名单有 ${rows} 行有问题，没有导入任何客户。请改正后重新导入：` : '没有导入任何客户：',
   apply: async (checked, { file, dryRun, by }) => {
     const r = await importClients(checked, { staffId: '', name: by }, new Date(), dryRun);
     const counts = `新增 ${r.created} 个，更新 ${r.updated} 个，未变 ${r.unchanged} 个`;
     const name = path.basename(file);
-    return dryRun ? `试运行（--dry-run），没有写入数据库。${name} 共 ${checked.entries.length} 个客户，导入后将：${counts}。` : `已导入 ${name}（${checked.entries.length} 个客户）：${counts}。`;
+    return dryRun
+      ? `试运行（--dry-run），没有写入数据库。${name} 共 ${checked.entries.length} 个客户，导入后将：${counts}。`
+      : `已导入 ${name}（${checked.entries.length} 个客户）：${counts}。`;
   },
 };

@@ -1,8 +1,16 @@
 import { z } from 'zod';
 import type { FieldResult } from '../../src/core/forms.ts';
-import { parsePhoneNumber } from '../../src/core/text.ts';
-import { CONTACTS_HINT, STATUS_HINT, parseCadenceDays, parseContacts, parsePosts, statusFromWords, type Contact, type ClientStatus } from './rules.ts';
-import { echo } from '../../src/core/text.ts';
+import { echo, parsePhoneNumber } from '../../src/core/text.ts';
+import {
+  type ClientStatus,
+  CONTACTS_HINT,
+  type Contact,
+  parseCadenceDays,
+  parseContacts,
+  parsePosts,
+  STATUS_HINT,
+  statusFromWords,
+} from './rules.ts';
 
 /*
  * One client as people write it, in a client-list row or in the 客户档案 form: the same zod fields
@@ -21,7 +29,10 @@ export const clientFieldSchemas = {
       if (!v) return '';
       const p = parsePhoneNumber(v);
       if (!p) {
-        ctx.addIssue({ code: 'custom', message: `电话「${echo(v)}」不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `电话「${echo(v)}」不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）`,
+        });
         return z.NEVER;
       }
       return p;
@@ -76,7 +87,10 @@ function cadence(label: string) {
       if (!v || /^(默认|按状态|按状态默认)$/.test(v)) return null;
       const d = parseCadenceDays(v);
       if (d === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${label}「${echo(v)}」看不懂：请填天数（1–365，如 30），「不需要」或「默认」` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${label}「${echo(v)}」看不懂：请填天数（1–365，如 30），「不需要」或「默认」`,
+        });
         return z.NEVER;
       }
       return d;
@@ -94,12 +108,16 @@ export function fieldParser(key: ClientInputField) {
     // a one-message form may say 跳过 for a field it leaves empty, as a guided form answer would
     if (key !== 'name' && SKIP.test(input.trim())) return { ok: true, value: '' };
     const r = clientFieldSchemas[key].safeParse(input);
-    return r.success ? { ok: true, value: input.trim() } : { ok: false, error: r.error.issues[0]?.message ?? '填写有误' };
+    return r.success
+      ? { ok: true, value: input.trim() }
+      : { ok: false, error: r.error.issues[0]?.message ?? '填写有误' };
   };
 }
 
 /** Parses the given fields (row cells or form answers); every problem, not only the first. */
-export function parseClientInput(values: Partial<Record<ClientInputField, string>>): { ok: true; input: ClientInput } | { ok: false; errors: string[] } {
+export function parseClientInput(
+  values: Partial<Record<ClientInputField, string>>,
+): { ok: true; input: ClientInput } | { ok: false; errors: string[] } {
   const input: Record<string, unknown> = {};
   const errors: string[] = [];
   for (const key of Object.keys(clientFieldSchemas) as ClientInputField[]) {

@@ -1,6 +1,6 @@
-import mongoose, { Schema, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
-import { CLIENT_STATUSES } from './rules.ts';
+import mongoose, { type InferRawDocTypeFromSchema, type InferSchemaType, Schema } from 'mongoose';
 import { personSchema } from '../../src/core/audit.ts';
+import { CLIENT_STATUSES } from './rules.ts';
 
 /*
  * 客户管理 (Ch.10 I–II). The client record is owned here; complaint registration (Ch.10 III) picks
@@ -10,7 +10,11 @@ import { personSchema } from '../../src/core/audit.ts';
  */
 
 const contactSchema = new Schema(
-  { name: { type: String, required: true }, title: { type: String, default: '' }, phone: { type: String, default: '' } },
+  {
+    name: { type: String, required: true },
+    title: { type: String, default: '' },
+    phone: { type: String, default: '' },
+  },
   { _id: false },
 );
 
@@ -61,7 +65,9 @@ clientSchema.index({ posts: 1 });
 export const Client = mongoose.model('Client', clientSchema);
 type ClientRaw = InferRawDocTypeFromSchema<typeof clientSchema>;
 // mongoose 9 infers a sub-document array inside a sub-document as a DocumentArray; a lean read is a plain array
-type ChangeRecord = Omit<ClientRaw['changes'][number], 'fields'> & { fields: Omit<InferRawDocTypeFromSchema<typeof changeFieldSchema>, '_id'>[] };
+type ChangeRecord = Omit<ClientRaw['changes'][number], 'fields'> & {
+  fields: Omit<InferRawDocTypeFromSchema<typeof changeFieldSchema>, '_id'>[];
+};
 /** A client as read with `.lean()`, derived from the schema above. */
 export type ClientRecord = Omit<ClientRaw, 'changes'> & { changes: ChangeRecord[] };
 
@@ -154,7 +160,11 @@ export type PromiseRecord = InferSchemaType<typeof promiseSchema> & { _id: strin
  * rename; the unique insert is also what stops two clients taking one name at the same moment.
  */
 const clientNameSchema = new Schema(
-  { _id: { type: String, required: true }, clientId: { type: String, required: true }, at: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    clientId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 export const ClientName = mongoose.model('ClientName', clientNameSchema);

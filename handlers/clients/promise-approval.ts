@@ -1,15 +1,15 @@
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { actor } from '../../src/core/audit.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
-import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { freeText } from '../../src/core/forms.ts';
+import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
+import { dailyNumber } from '../../src/core/numbering.ts';
 import { maskPhonesIn, typedTail } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card } from '../../src/core/types.ts';
-import { MONEY_APPROVERS, beyondAuthority, moneyPromises, needsChairman } from '../complaints/api.ts';
+import { beyondAuthority, MONEY_APPROVERS, moneyPromises, needsChairman } from '../complaints/api.ts';
 import { ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
-import { parsePromiseNumber, type PromiseItem } from './rules.ts';
+import { type PromiseItem, parsePromiseNumber } from './rules.ts';
 
 /*
  * II.7 落实对客户的承诺, held to III §4.4 「不得超越核决权限与客户做任何……承诺」: a promise in a
@@ -25,7 +25,12 @@ export interface Tracked {
 }
 
 /** Numbers and saves a visit's promises; those beyond the owner's authority wait for the chairman, who is asked. */
-export async function trackPromises(ctx: BotContext, c: Pick<ClientRecord, '_id' | 'name'>, items: readonly PromiseItem[], logId: string): Promise<Tracked> {
+export async function trackPromises(
+  ctx: BotContext,
+  c: Pick<ClientRecord, '_id' | 'name'>,
+  items: readonly PromiseItem[],
+  logId: string,
+): Promise<Tracked> {
   const now = ctx.services.now();
   const by = actor(ctx);
   const out: Tracked = { open: [], pending: [] };
@@ -33,7 +38,18 @@ export async function trackPromises(ctx: BotContext, c: Pick<ClientRecord, '_id'
     const money = moneyPromises(item.text);
     const waits = needsChairman(money, (r) => ctx.hasRole(r));
     const _id = await dailyNumber('CN', now, ctx.services.config.timezone);
-    const doc = await ClientPromise.create({ _id, clientId: String(c._id), clientName: c.name, text: item.text, dueDay: item.dueDay, owner: by, createdBy: by, logId, status: waits ? 'pending' : 'open', money: money.join('、') });
+    const doc = await ClientPromise.create({
+      _id,
+      clientId: String(c._id),
+      clientName: c.name,
+      text: item.text,
+      dueDay: item.dueDay,
+      owner: by,
+      createdBy: by,
+      logId,
+      status: waits ? 'pending' : 'open',
+      money: money.join('、'),
+    });
     (waits ? out.pending : out.open).push(doc.toObject() as PromiseRecord);
   }
   for (const p of out.pending) await askChairman(ctx, p);
@@ -45,9 +61,20 @@ function approvalCard(p: PromiseRecord): Card {
     title: `客户承诺待董事长核准：${p._id}`,
     color: 'orange',
     // a promise may quote a client's phone: the chairman reads the card, not the number
-    lines: [`客户：${p.clientName}`, `承诺：${maskPhonesIn(p.text)}（${p.dueDay} 前）`, `承诺人：${p.owner.name}`, `涉及金额：${p.money}（§4.4）`],
+    lines: [
+      `客户：${p.clientName}`,
+      `承诺：${maskPhonesIn(p.text)}（${p.dueDay} 前）`,
+      `承诺人：${p.owner.name}`,
+      `涉及金额：${p.money}（§4.4）`,
+    ],
     buttons: [
-      { label: '核准承诺', action: 'clients.promiseApprove', value: { id: p._id }, style: 'primary', confirm: `核准承诺 ${p._id}（${p.clientName}，${p.money}）？` },
+      {
+        label: '核准承诺',
+        action: 'clients.promiseApprove',
+        value: { id: p._id },
+        style: 'primary',
+        confirm: `核准承诺 ${p._id}（${p.clientName}，${p.money}）？`,
+      },
       { label: '不核准', action: 'clients.promiseRefuse', value: { id: p._id } },
     ],
     note: `核准后才算公司的承诺，到期提醒兑现；不核准请写原因，承诺人会以书信或电话告知客户。也可发送「核准承诺 ${p._id}」或「核准承诺 ${p._id} 不同意 原因」。`,
@@ -77,7 +104,9 @@ async function decide(ctx: BotContext, raw: string, refuseWith?: string): Promis
     return;
   }
   if (p.status !== 'pending') {
-    await ctx.toast(`承诺 ${p._id} 不在等待核准${p.decidedBy ? `（${p.decidedBy.name} 已${p.status === 'refused' ? '不核准' : '核准'}）` : ''}。`);
+    await ctx.toast(
+      `承诺 ${p._id} 不在等待核准${p.decidedBy ? `（${p.decidedBy.name} 已${p.status === 'refused' ? '不核准' : '核准'}）` : ''}。`,
+    );
     return;
   }
   const now = ctx.services.now();
@@ -90,7 +119,9 @@ async function decide(ctx: BotContext, raw: string, refuseWith?: string): Promis
   }
   ctx.log.info({ promise: p._id, status }, 'promise decided by the chairman');
   const what = `${p.clientName}：${p.text}（${p.dueDay} 前）`;
-  await ctx.toast(status === 'open' ? `已核准承诺 ${p._id}，承诺人会按期兑现。` : `已不核准承诺 ${p._id}，承诺人会告知客户。`);
+  await ctx.toast(
+    status === 'open' ? `已核准承诺 ${p._id}，承诺人会按期兑现。` : `已不核准承诺 ${p._id}，承诺人会告知客户。`,
+  );
   const owner = await recipientsOf(ctx.services, p.owner.staffId ? [{ id: p.owner.staffId, name: p.owner.name }] : []);
   const text =
     status === 'open'
@@ -103,10 +134,20 @@ async function decide(ctx: BotContext, raw: string, refuseWith?: string): Promis
 export async function approvePromiseCommand(ctx: BotContext): Promise<void> {
   const [first = '', ...rest] = ctx.args.trim().split(/\s+/);
   if (!first) {
-    const waiting = await ClientPromise.find({ status: 'pending' }).sort({ createdAt: 1 }).limit(30).lean<PromiseRecord[]>();
+    const waiting = await ClientPromise.find({ status: 'pending' })
+      .sort({ createdAt: 1 })
+      .limit(30)
+      .lean<PromiseRecord[]>();
     await ctx.reply(
       waiting.length
-        ? ['待核准的客户承诺（§4.4）：', ...waiting.map((p) => `• ${p._id} ${p.clientName}：${maskPhonesIn(p.text)}（${p.dueDay} 前，${p.owner.name}；${p.money}）`), '发送「核准承诺 编号」核准，或「核准承诺 编号 不同意 原因」。'].join('\n')
+        ? [
+            '待核准的客户承诺（§4.4）：',
+            ...waiting.map(
+              (p) =>
+                `• ${p._id} ${p.clientName}：${maskPhonesIn(p.text)}（${p.dueDay} 前，${p.owner.name}；${p.money}）`,
+            ),
+            '发送「核准承诺 编号」核准，或「核准承诺 编号 不同意 原因」。',
+          ].join('\n')
         : '没有待核准的客户承诺。',
     );
     return;
@@ -140,7 +181,15 @@ export const refusePromiseForm: FormDefinition = {
   name: 'clients.promiseRefuse',
   allow: MONEY_APPROVERS,
   title: '不核准客户承诺（§4.4）',
-  fields: [{ key: 'reason', label: '原因', required: true, prompt: '请写明不核准的原因（承诺人会告知客户）', parse: freeText('原因', 300) }],
+  fields: [
+    {
+      key: 'reason',
+      label: '原因',
+      required: true,
+      prompt: '请写明不核准的原因（承诺人会告知客户）',
+      parse: freeText('原因', 300),
+    },
+  ],
   submit: (ctx, v, context) => decide(ctx, context.id ?? '', v.reason!),
 };
 

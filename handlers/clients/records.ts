@@ -1,17 +1,30 @@
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext } from '../../src/core/context.ts';
-import { storedAsTyped, type FieldResult, type FormDefinition, type FormField } from '../../src/core/forms.ts';
-import { echo, normalizeText, typedTail } from '../../src/core/text.ts';
+import { type FieldResult, type FormDefinition, type FormField, storedAsTyped } from '../../src/core/forms.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
+import { echo, normalizeText, typedTail } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { clientListLine } from './cards.ts';
 import { cardFor, clientFromAction, findOneClient, fullPhoneFor, splitClientArgs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { CONTACTS_HINT, fieldParser, parseClientInput, type ClientInputField } from './input.ts';
+import { type ClientInputField, CONTACTS_HINT, fieldParser, parseClientInput } from './input.ts';
 import { Client, type ClientRecord } from './models.ts';
-import { FIELD_LABELS, KEEPERS, PHONE_FIELDS, STATUS_HINT, STATUS_LABELS, cadenceProblem, diffClient, mayOwn, rotationOrder, statusFromWords, type ClientFields, type ClientStatus } from './rules.ts';
+import {
+  type ClientFields,
+  type ClientStatus,
+  cadenceProblem,
+  diffClient,
+  FIELD_LABELS,
+  KEEPERS,
+  mayOwn,
+  PHONE_FIELDS,
+  rotationOrder,
+  STATUS_HINT,
+  STATUS_LABELS,
+  statusFromWords,
+} from './rules.ts';
 import { CLIENT_SHEET } from './sheet.ts';
-import { clientByName, createClient, loadClient, saveClient, type Person } from './store.ts';
+import { clientByName, createClient, loadClient, type Person, saveClient } from './store.ts';
 
 /*
  * I.2.8 / I.2.9 the client database kept by 客服部: add, edit (every change kept with who, when,
@@ -21,7 +34,10 @@ import { clientByName, createClient, loadClient, saveClient, type Person } from 
 const CLEAR = '清空';
 
 /** The owner by name: one active 客服部 member or team leader; 我 = the person typing. */
-async function resolveOwner(input: string, ctx: BotContext): Promise<{ ok: true; owner: Person } | { ok: false; error: string }> {
+async function resolveOwner(
+  input: string,
+  ctx: BotContext,
+): Promise<{ ok: true; owner: Person } | { ok: false; error: string }> {
   const t = input.trim();
   if (/^(我|本人|自己)$/.test(t)) {
     if (ctx.sender?.staffId && mayOwn([...ctx.sender.roles])) return { ok: true, owner: actor(ctx) };
@@ -44,7 +60,8 @@ async function parseOwner(input: string, ctx: BotContext): Promise<FieldResult> 
 
 function parser(key: ClientInputField, edit: boolean) {
   const parse = fieldParser(key);
-  return (input: string): FieldResult => (edit && input === CLEAR && key !== 'name' ? { ok: true, value: CLEAR } : parse(input));
+  return (input: string): FieldResult =>
+    edit && input === CLEAR && key !== 'name' ? { ok: true, value: CLEAR } : parse(input);
 }
 
 /** The 客户档案 fields, for adding (name required) or editing (every answer optional). */
@@ -56,16 +73,38 @@ function clientFields(edit: boolean): FormField[] {
     prompt: `${prompt}${keep}`,
     placeholder: edit ? `不改留空；${placeholder ?? ''}` : placeholder,
     // an address or a note is free text: stored as typed, not folded for matching
-    parse: key === 'owner' ? parseOwner : key === 'address' || key === 'notes' ? storedAsTyped(parser(key, edit)) : parser(key, edit),
+    parse:
+      key === 'owner'
+        ? parseOwner
+        : key === 'address' || key === 'notes'
+          ? storedAsTyped(parser(key, edit))
+          : parser(key, edit),
   });
   return [
-    { key: 'name', label: '客户名称', required: !edit, prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称', placeholder: edit ? '不改留空' : undefined, parse: parser('name', edit) },
+    {
+      key: 'name',
+      label: '客户名称',
+      required: !edit,
+      prompt: edit ? `请输入新的客户名称${keep}` : '请输入客户名称',
+      placeholder: edit ? '不改留空' : undefined,
+      parse: parser('name', edit),
+    },
     f('address', '地址', '请输入客户地址'),
     { ...f('phone', '电话', '请输入客户电话（总机或主要联系电话）', '手机或带区号的座机'), sensitive: true },
     { ...f('contacts', '联系人', `请输入联系人。${CONTACTS_HINT}`, '姓名 职务 电话；多人用分号隔开'), sensitive: true },
     f('posts', '驻点', '请输入服务这个客户的驻点，多个用顿号隔开', '万达广场、城南小区'),
-    f('status', '状态', edit ? '请输入状态：现有 / 潜在 / 已流失' : '请输入状态：现有 / 潜在（跳过即为现有）', '现有 / 潜在 / 已流失'),
-    f('owner', '负责人', edit ? '请输入负责人姓名（客服部或驻点队长）' : '请输入负责人姓名（客服部或驻点队长；跳过即为你自己）', '客服部或队长的姓名'),
+    f(
+      'status',
+      '状态',
+      edit ? '请输入状态：现有 / 潜在 / 已流失' : '请输入状态：现有 / 潜在（跳过即为现有）',
+      '现有 / 潜在 / 已流失',
+    ),
+    f(
+      'owner',
+      '负责人',
+      edit ? '请输入负责人姓名（客服部或驻点队长）' : '请输入负责人姓名（客服部或驻点队长；跳过即为你自己）',
+      '客服部或队长的姓名',
+    ),
     f('callDays', '电话回访周期', '请输入电话回访周期（天数，如 30；跳过按状态默认）', '天数，如 30；不需要；默认'),
     f('visitDays', '拜访周期', '请输入拜访周期（天数，如 90；跳过按状态默认）', '天数，如 90；不需要；默认'),
     f('notes', '备注', '请输入备注'),
@@ -73,7 +112,10 @@ function clientFields(edit: boolean): FormField[] {
 }
 
 /** Form answers → record fields; '' leaves a field as it is, 清空 empties it. */
-async function fieldsFrom(ctx: BotContext, values: Record<string, string>): Promise<{ ok: true; fields: Partial<ClientFields> } | { ok: false; errors: Record<string, string> }> {
+async function fieldsFrom(
+  ctx: BotContext,
+  values: Record<string, string>,
+): Promise<{ ok: true; fields: Partial<ClientFields> } | { ok: false; errors: Record<string, string> }> {
   const given: Partial<Record<ClientInputField, string>> = {};
   const cleared: ClientInputField[] = [];
   for (const [k, v] of Object.entries(values) as [ClientInputField, string][]) {
@@ -85,7 +127,15 @@ async function fieldsFrom(ctx: BotContext, values: Record<string, string>): Prom
   if (!parsed.ok) return { ok: false, errors: { name: parsed.errors.join('；') } };
   const fields = { ...parsed.input } as Partial<ClientFields> & { owner?: unknown };
   delete fields.owner;
-  for (const k of cleared) (fields as Record<string, unknown>)[k] = k === 'contacts' || k === 'posts' ? [] : k === 'callDays' || k === 'visitDays' ? null : k === 'status' ? 'current' : '';
+  for (const k of cleared)
+    (fields as Record<string, unknown>)[k] =
+      k === 'contacts' || k === 'posts'
+        ? []
+        : k === 'callDays' || k === 'visitDays'
+          ? null
+          : k === 'status'
+            ? 'current'
+            : '';
   if (values.owner === CLEAR) fields.owner = null;
   else if (values.owner) {
     const r = await resolveOwner(values.owner, ctx);
@@ -101,12 +151,20 @@ async function fieldsFrom(ctx: BotContext, values: Record<string, string>): Prom
  */
 function cadenceRefusal(fields: Partial<ClientFields>, before?: ClientRecord | null): Record<string, string> {
   const pick = <K extends 'status' | 'callDays' | 'visitDays'>(k: K) => (k in fields ? fields[k] : before?.[k]);
-  const p = cadenceProblem({ status: pick('status') ?? 'current', callDays: pick('callDays') ?? null, visitDays: pick('visitDays') ?? null });
+  const p = cadenceProblem({
+    status: pick('status') ?? 'current',
+    callDays: pick('callDays') ?? null,
+    visitDays: pick('visitDays') ?? null,
+  });
   return p ? { [p.field]: p.error } : {};
 }
 
 /** The same check on form answers, so a guided form asks the refused field again and a card shows it inline. */
-async function cadenceErrors(ctx: BotContext, values: Record<string, string>, before?: ClientRecord | null): Promise<Record<string, string>> {
+async function cadenceErrors(
+  ctx: BotContext,
+  values: Record<string, string>,
+  before?: ClientRecord | null,
+): Promise<Record<string, string>> {
   const r = await fieldsFrom(ctx, values);
   return r.ok ? cadenceRefusal(r.fields, before) : {};
 }
@@ -132,7 +190,12 @@ export const addClientForm: FormDefinition = {
       return;
     }
     const mine = ctx.sender && mayOwn([...ctx.sender.roles]) ? actor(ctx) : null;
-    const made = await createClient({ ...r.fields, owner: r.fields.owner ?? mine, name: values.name! }, actor(ctx), '新建', ctx.services.now());
+    const made = await createClient(
+      { ...r.fields, owner: r.fields.owner ?? mine, name: values.name! },
+      actor(ctx),
+      '新建',
+      ctx.services.now(),
+    );
     if (!made) {
       await ctx.reply(`已有客户「${values.name}」，没有重复添加。发送「客户 ${values.name}」查看。`);
       return;
@@ -174,7 +237,11 @@ async function applyEdit(ctx: BotContext, id: string, values: Record<string, str
   if (fields.status) fields.archivedAt = fields.status === 'lost' ? ctx.services.now() : null;
   const saved = await saveClient(id, fields, actor(ctx), '修改', ctx.services.now());
   if (!saved.ok) {
-    const why = { gone: '找不到这个客户了。', busy: '别人正在同时修改这个客户，请稍后再试。', 'name-taken': `已有客户叫「${fields.name}」，名称不能重复。` }[saved.reason];
+    const why = {
+      gone: '找不到这个客户了。',
+      busy: '别人正在同时修改这个客户，请稍后再试。',
+      'name-taken': `已有客户叫「${fields.name}」，名称不能重复。`,
+    }[saved.reason];
     await ctx.reply(`没有修改：${why}`);
     return;
   }
@@ -193,7 +260,10 @@ export async function addClient(ctx: BotContext): Promise<void> {
   // a one-message form says what it knows; the optional fields it leaves out are empty, not asked
   if (/[:：]/.test(args)) {
     const given = new Set([...normalizeText(args).matchAll(/^([^:\n]+?)\s*:/gm)].map((m) => m[1]));
-    prefill += addClientForm.fields.filter((f) => !f.required && !given.has(f.label) && !given.has(f.key)).map((f) => `\n${f.label}: 跳过`).join('');
+    prefill += addClientForm.fields
+      .filter((f) => !f.required && !given.has(f.label) && !given.has(f.key))
+      .map((f) => `\n${f.label}: 跳过`)
+      .join('');
   }
   await ctx.services.forms.start(ctx, addClientForm.name, prefill);
 }
@@ -229,7 +299,9 @@ export async function editClient(ctx: BotContext): Promise<void> {
     else errors.push(res.error);
   }
   if (errors.length || !Object.keys(values).length) {
-    await ctx.reply(`没有修改：${errors.join('；') || '请按「字段: 新值」每行写一项，例如：\n修改客户 万达物业\n电话: 0571-88886666'}`);
+    await ctx.reply(
+      `没有修改：${errors.join('；') || '请按「字段: 新值」每行写一项，例如：\n修改客户 万达物业\n电话: 0571-88886666'}`,
+    );
     return;
   }
   await applyEdit(ctx, String(c._id), values);
@@ -242,8 +314,12 @@ export async function editClient(ctx: BotContext): Promise<void> {
 async function startEdit(ctx: BotContext, c: ClientRecord): Promise<void> {
   // phones are prefilled only where this viewer may see them (a card may be in a group)
   const full = fullPhoneFor(ctx, c);
-  const current = diffClient({}, c).filter((ch) => full || !PHONE_FIELDS.includes(ch.field)).map((ch) => `${FIELD_LABELS[ch.field]}: ${ch.to}`);
-  await ctx.services.forms.start(ctx, editClientForm.name, ctx.can.formCards ? current.join('\n') : '', { id: String(c._id) });
+  const current = diffClient({}, c)
+    .filter((ch) => full || !PHONE_FIELDS.includes(ch.field))
+    .map((ch) => `${FIELD_LABELS[ch.field]}: ${ch.to}`);
+  await ctx.services.forms.start(ctx, editClientForm.name, ctx.can.formCards ? current.join('\n') : '', {
+    id: String(c._id),
+  });
 }
 
 export async function editFromCard(ctx: BotContext): Promise<void> {
@@ -269,12 +345,17 @@ export async function listClients(ctx: BotContext): Promise<void> {
   const usage = `用法：客户列表 [现有 / 潜在 / 已流失 / 全部 / 我的]。${STATUS_HINT}`;
   const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone, statusFromWords);
   if ('error' in read || read.period || read.rest.length) {
-    const why = 'error' in read ? read.error : read.period ? '客户列表不按日期筛选。' : `「${echo(read.rest[0]!)}」看不懂。`;
+    const why =
+      'error' in read ? read.error : read.period ? '客户列表不按日期筛选。' : `「${echo(read.rest[0]!)}」看不懂。`;
     await ctx.reply(`${why}${usage}`);
     return;
   }
   // current and potential by default; 全部 takes the lost ones too; a status word that one status
-  const query: Record<string, unknown> = read.status ? { status: read.status } : read.all ? {} : { status: { $in: ['current', 'potential'] } };
+  const query: Record<string, unknown> = read.status
+    ? { status: read.status }
+    : read.all
+      ? {}
+      : { status: { $in: ['current', 'potential'] } };
   const label: string[] = [];
   if (read.status) label.push(STATUS_LABELS[read.status]);
   else if (read.all) label.push('全部');
@@ -289,7 +370,24 @@ export async function listClients(ctx: BotContext): Promise<void> {
     await ctx.reply(`${head}。发送「添加客户」新建。`);
     return;
   }
-  await ctx.reply([head, ...docs.map((c) => clientListLine({ ...c, owner: c.owner ?? null, lastCallAt: c.lastCallAt ?? null, lastVisitAt: c.lastVisitAt ?? null, status: (c.status ?? 'current') as ClientStatus }, ctx.services.config.timezone)), '发送「客户 名称」查看档案。'].join('\n'));
+  await ctx.reply(
+    [
+      head,
+      ...docs.map((c) =>
+        clientListLine(
+          {
+            ...c,
+            owner: c.owner ?? null,
+            lastCallAt: c.lastCallAt ?? null,
+            lastVisitAt: c.lastVisitAt ?? null,
+            status: (c.status ?? 'current') as ClientStatus,
+          },
+          ctx.services.config.timezone,
+        ),
+      ),
+      '发送「客户 名称」查看档案。',
+    ].join('\n'),
+  );
 }
 
 /** I.2.9 客户流失 <名称> [原因]: archived, never deleted; its history and promises stay. */
@@ -302,12 +400,20 @@ export async function archiveClient(ctx: BotContext): Promise<void> {
     return;
   }
   const why = typedTail(ctx.event.text ?? '', reason.join(' '));
-  const saved = await saveClient(String(c._id), { status: 'lost', archivedAt: ctx.services.now() }, actor(ctx), why ? `归档：${why}` : '归档', ctx.services.now());
+  const saved = await saveClient(
+    String(c._id),
+    { status: 'lost', archivedAt: ctx.services.now() },
+    actor(ctx),
+    why ? `归档：${why}` : '归档',
+    ctx.services.now(),
+  );
   if (!saved.ok) {
     await ctx.reply('没有归档：别人正在同时修改这个客户，请稍后再试。');
     return;
   }
-  await ctx.reply(`已把客户「${c.name}」归档为已流失（档案和记录都保留，不再提醒回访）。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`);
+  await ctx.reply(
+    `已把客户「${c.name}」归档为已流失（档案和记录都保留，不再提醒回访）。要恢复请发送「修改客户 ${c.name}\n状态: 现有」。`,
+  );
 }
 
 const ROTATION_LIMIT = 20;
@@ -322,9 +428,18 @@ export async function rotation(ctx: BotContext): Promise<void> {
   const mine = read.mine;
   const query: Record<string, unknown> = { status: { $in: ['current', 'potential'] } };
   if (mine) query['owner.staffId'] = ctx.sender?.staffId ?? '-';
-  const docs = await Client.find(query, { name: 1, status: 1, owner: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 }).lean<ClientRecord[]>();
+  const docs = await Client.find(query, {
+    name: 1,
+    status: 1,
+    owner: 1,
+    lastCallAt: 1,
+    lastVisitAt: 1,
+    createdAt: 1,
+  }).lean<ClientRecord[]>();
   const tz = ctx.services.config.timezone;
-  const ordered = rotationOrder(docs.map((d) => ({ ...d, lastCallAt: d.lastCallAt ?? null, lastVisitAt: d.lastVisitAt ?? null })));
+  const ordered = rotationOrder(
+    docs.map((d) => ({ ...d, lastCallAt: d.lastCallAt ?? null, lastVisitAt: d.lastVisitAt ?? null })),
+  );
   if (!ordered.length) {
     await ctx.reply(mine ? '你还没有负责的客户。' : '还没有客户。发送「添加客户」新建。');
     return;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import type { Role } from '../../src/core/types.ts';
-import { findPhones, maskPhone, maskPhonesIn, phoneText, echo } from '../../src/core/text.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { echo, findPhones, maskPhone, maskPhonesIn, phoneText } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
 
 /*
  * The rulebook's client rules (Ch.10 I–II, 客户管理制度) as pure functions named after their clause.
@@ -66,11 +66,15 @@ export interface Contact {
   phone: string;
 }
 
-export const CONTACTS_HINT = '联系人请写成「姓名 职务 电话」，多人用分号隔开，例如：张经理 物业经理 13812345678；李主管 0571-88886666';
+export const CONTACTS_HINT =
+  '联系人请写成「姓名 职务 电话」，多人用分号隔开，例如：张经理 物业经理 13812345678；李主管 0571-88886666';
 
 /** `张经理 物业经理 13812345678；李主管 0571-88886666` → contacts, or the first problem. */
 export function parseContacts(text: string): { ok: true; contacts: Contact[] } | { ok: false; error: string } {
-  const parts = text.split(/[;；,，\n]+/).map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(/[;；,，\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length > 10) return { ok: false, error: '联系人最多 10 位，请只留常联系的人。' };
   const contacts: Contact[] = [];
   for (const part of parts) {
@@ -80,12 +84,14 @@ export function parseContacts(text: string): { ok: true; contacts: Contact[] } |
     const rest = hit ? `${part.slice(0, hit.start)} ${part.slice(hit.end)}` : part;
     const words: string[] = [];
     for (const tok of rest.split(/\s+/).filter(Boolean)) {
-      if (/\d{5,}/.test(tok)) return { ok: false, error: `「${echo(part)}」里的电话「${echo(tok)}」不对：请填 11 位手机号或带区号的座机。` };
+      if (/\d{5,}/.test(tok))
+        return { ok: false, error: `「${echo(part)}」里的电话「${echo(tok)}」不对：请填 11 位手机号或带区号的座机。` };
       words.push(tok);
     }
     const [name = '', ...title] = words;
     if (!name) return { ok: false, error: `「${echo(part)}」缺少联系人姓名。${CONTACTS_HINT}` };
-    if (name.length > 20 || title.join(' ').length > 20) return { ok: false, error: `「${echo(part)}」太长：姓名和职务各不超过 20 字。` };
+    if (name.length > 20 || title.join(' ').length > 20)
+      return { ok: false, error: `「${echo(part)}」太长：姓名和职务各不超过 20 字。` };
     contacts.push({ name, title: title.join(' '), phone });
   }
   return { ok: true, contacts };
@@ -97,7 +103,14 @@ export function formatContacts(contacts: readonly Contact[], fullPhone: boolean)
 
 /** 驻点 names separated by 、，; or spaces. */
 export function parsePosts(text: string): { ok: true; posts: string[] } | { ok: false; error: string } {
-  const posts = [...new Set(text.split(/[、,，;；\s]+/).map((p) => p.trim()).filter(Boolean))];
+  const posts = [
+    ...new Set(
+      text
+        .split(/[、,，;；\s]+/)
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
   const long = posts.find((p) => p.length > 40);
   return long ? { ok: false, error: `驻点名称「${echo(long)}」太长（最多 40 字）。` } : { ok: true, posts };
 }
@@ -343,20 +356,35 @@ export interface PromiseItem {
 
 export const PROMISE_HINT = '承诺事项每行一条，末尾写截止日期，例如：送新排班表 12月5日；培训新队员 2026-12-20';
 
-const DAY_IN_TEXT = /\d{4}[-./年]\d{1,2}[-./月]\d{1,2}[日号]?(?:之前|以前|前)?|\d{1,2}(?:[-./]\d{1,2}|月\d{1,2}[日号]?)(?:之前|以前|前)?|今天|明天|后天|\d{1,3}天(?:之内|以内|后|内)/g;
+const DAY_IN_TEXT =
+  /\d{4}[-./年]\d{1,2}[-./月]\d{1,2}[日号]?(?:之前|以前|前)?|\d{1,2}(?:[-./]\d{1,2}|月\d{1,2}[日号]?)(?:之前|以前|前)?|今天|明天|后天|\d{1,3}天(?:之内|以内|后|内)/g;
 
 /** II.7: each promise with its due day; a missing or past day is refused so nothing goes untracked. */
-export function parsePromises(text: string, now: Date, tz: string): { ok: true; items: PromiseItem[] } | { ok: false; error: string } {
-  const lines = text.split(/[;；\n]+/).map((l) => l.trim()).filter(Boolean);
+export function parsePromises(
+  text: string,
+  now: Date,
+  tz: string,
+): { ok: true; items: PromiseItem[] } | { ok: false; error: string } {
+  const lines = text
+    .split(/[;；\n]+/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length > 10) return { ok: false, error: '一次最多记录 10 条承诺。' };
   const items: PromiseItem[] = [];
   const today = dayOf(now, tz);
   for (const line of lines) {
     const found = [...line.matchAll(DAY_IN_TEXT)].at(-1);
     const day = found ? parseDueDay(found[0], now, tz) : undefined;
-    const what = found ? (line.slice(0, found.index) + line.slice(found.index! + found[0].length)).replace(/(截止日期|截止|期限|到期|完成)?[\s,，:：]*$/, '').replace(/^[\s,，:：]+/, '').trim() : '';
-    if (!day || !what) return { ok: false, error: `承诺「${echo(line)}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
-    if (day < today) return { ok: false, error: `承诺「${echo(what)}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
+    const what = found
+      ? (line.slice(0, found.index) + line.slice(found.index! + found[0].length))
+          .replace(/(截止日期|截止|期限|到期|完成)?[\s,，:：]*$/, '')
+          .replace(/^[\s,，:：]+/, '')
+          .trim()
+      : '';
+    if (!day || !what)
+      return { ok: false, error: `承诺「${echo(line)}」缺少${what || !found ? '截止日期' : '内容'}。${PROMISE_HINT}` };
+    if (day < today)
+      return { ok: false, error: `承诺「${echo(what)}」的截止日期 ${day} 已经过去了，请写今天或以后的日期。` };
     if (what.length > 100) return { ok: false, error: `承诺「${what.slice(0, 20)}…」太长（最多 100 字）。` };
     items.push({ text: what, dueDay: day });
   }

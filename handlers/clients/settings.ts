@@ -2,14 +2,15 @@ import { z } from 'zod';
 import type { Config } from '../../src/config.ts';
 import { defineSettings, emptyToUndefined, intIn, timeOfDay } from '../../src/core/settings.ts';
 import { csHeadPhonesOf as complaintsCsHead } from '../complaints/api.ts';
-import { dailyCron, type CadenceDefaults } from './rules.ts';
+import { type CadenceDefaults, dailyCron } from './rules.ts';
 
 /*
  * Follow-up plans (I.2.5 / I.2.7) and promises (II.7). The customer-service head the overdue ones
  * go to is the one complaints escalate to (COMPLAINT_CS_HEAD_PHONES): one person heads 客服部.
  */
 
-const days = (dflt: number, min = 0) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(365).default(dflt));
+const days = (dflt: number, min = 0) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(365).default(dflt));
 const DAYS_FIX = 'use whole days from 0 (none planned) to 365';
 // I.2.5 / I.2.7: existing clients are always called and visited, so their default cannot be 0
 const CURRENT_FIX = 'use whole days from 1 to 365: a 现有 client is always called and visited (I.2.5, I.2.7)';

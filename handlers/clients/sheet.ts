@@ -1,6 +1,6 @@
 import type { TableRow, TableSpec } from '../../src/core/table-file.ts';
-import { nameKey, echo } from '../../src/core/text.ts';
-import { parseClientInput, type ClientInput, type ClientInputField } from './input.ts';
+import { echo, nameKey } from '../../src/core/text.ts';
+import { type ClientInput, type ClientInputField, parseClientInput } from './input.ts';
 import { FIELD_LABELS } from './rules.ts';
 
 /*
@@ -8,7 +8,18 @@ import { FIELD_LABELS } from './rules.ts';
  * is reported with its spreadsheet row number, and a file is imported only when none is bad.
  */
 
-export const CLIENT_FIELDS = ['name', 'address', 'phone', 'contacts', 'posts', 'status', 'owner', 'notes', 'callDays', 'visitDays'] as const satisfies readonly ClientInputField[];
+export const CLIENT_FIELDS = [
+  'name',
+  'address',
+  'phone',
+  'contacts',
+  'posts',
+  'status',
+  'owner',
+  'notes',
+  'callDays',
+  'visitDays',
+] as const satisfies readonly ClientInputField[];
 export type Field = (typeof CLIENT_FIELDS)[number];
 
 export const CLIENT_SHEET: TableSpec<Field> = {
@@ -55,8 +66,12 @@ export interface ClientEntry {
 }
 
 /** Checks every row without I/O; the same name twice in one file names both rows. */
-export function validateClientRows(rows: readonly TableRow<Field>[]): { entries: ClientEntry[]; errors: ClientIssue[] } {
-  if (!rows.length) return { entries: [], errors: [{ message: '客户名单里没有客户：第 1 行是表头，客户从第 2 行开始，每行一个。' }] };
+export function validateClientRows(rows: readonly TableRow<Field>[]): {
+  entries: ClientEntry[];
+  errors: ClientIssue[];
+} {
+  if (!rows.length)
+    return { entries: [], errors: [{ message: '客户名单里没有客户：第 1 行是表头，客户从第 2 行开始，每行一个。' }] };
   const errors: ClientIssue[] = [];
   const entries: ClientEntry[] = [];
   const firstRowOf = new Map<string, number>();

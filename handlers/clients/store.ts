@@ -4,7 +4,14 @@ import { escapeRegex, nameKey, normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { renameClientOnComplaints } from '../complaints/api.ts';
 import { Client, ClientName, type ClientRecord } from './models.ts';
-import { diffClient, type Change, type ClientFields, type ClientStatus, type Contact, type ContactKind } from './rules.ts';
+import {
+  type Change,
+  type ClientFields,
+  type ClientStatus,
+  type Contact,
+  type ContactKind,
+  diffClient,
+} from './rules.ts';
 
 /*
  * Reads and writes of client records. Every write is a transition() from the version read (a
@@ -38,7 +45,8 @@ function withDefaults(doc: Partial<ClientRecord> | null): ClientRecord | null {
 
 async function ensureVersion(doc: ClientRecord & { version?: number }): Promise<void> {
   const raw = await Client.findById(doc._id, { version: 1 }).lean<{ version?: number }>();
-  if (raw && raw.version === undefined) await Client.updateOne({ _id: doc._id, version: { $exists: false } }, { $set: { version: 0 } });
+  if (raw && raw.version === undefined)
+    await Client.updateOne({ _id: doc._id, version: { $exists: false } }, { $set: { version: 0 } });
 }
 
 export async function loadClient(id: string): Promise<ClientRecord | null> {
@@ -88,7 +96,11 @@ export async function clientByName(name: string): Promise<ClientRecord | null> {
   const link = await ClientName.findById(key).lean();
   const keyed = link ? await loadClient(link.clientId) : null;
   if (keyed && nameKey(keyed.name) === key) return keyed;
-  const old = withDefaults(await Client.findOne({ name: { $in: [...new Set([name.trim(), normalizeText(name)])] } }).lean<Partial<ClientRecord>>());
+  const old = withDefaults(
+    await Client.findOne({ name: { $in: [...new Set([name.trim(), normalizeText(name)])] } }).lean<
+      Partial<ClientRecord>
+    >(),
+  );
   if (old) await claimName(old.name, String(old._id));
   return old;
 }
@@ -96,7 +108,13 @@ export async function clientByName(name: string): Promise<ClientRecord | null> {
 /** What 客户 <关键词> searches: name, contacts, every phone (digits only too) and posts. */
 export function searchTextOf(c: Pick<ClientFields, 'name' | 'phone' | 'contacts' | 'posts'>): string {
   const phones = [c.phone, ...c.contacts.map((x) => x.phone)].filter(Boolean);
-  return [c.name, ...c.contacts.flatMap((x) => [x.name, x.title]), ...phones, ...phones.map((p) => p.replace(/\D/g, '')), ...c.posts]
+  return [
+    c.name,
+    ...c.contacts.flatMap((x) => [x.name, x.title]),
+    ...phones,
+    ...phones.map((p) => p.replace(/\D/g, '')),
+    ...c.posts,
+  ]
     .filter(Boolean)
     .join('|')
     .toLowerCase();
@@ -109,20 +127,30 @@ export async function searchClients(query: string, limit = 20): Promise<ClientRe
   const q = query.toLowerCase();
   const digits = q.replace(/[\s-]/g, '');
   const pattern = /^\d{4,}$/.test(digits) ? escapeRegex(digits) : escapeRegex(q);
-  const byText = await Client.find({ $or: [{ searchText: { $regex: pattern } }, { name: { $regex: escapeRegex(query) } }] })
+  const byText = await Client.find({
+    $or: [{ searchText: { $regex: pattern } }, { name: { $regex: escapeRegex(query) } }],
+  })
     .sort({ name: 1 })
     .limit(limit)
     .lean<Partial<ClientRecord>[]>();
   return byText.map((d) => withDefaults(d)!);
 }
 
-export type SaveResult = { ok: true; client: ClientRecord; changes: Change[] } | { ok: false; reason: 'gone' | 'busy' | 'name-taken' };
+export type SaveResult =
+  | { ok: true; client: ClientRecord; changes: Change[] }
+  | { ok: false; reason: 'gone' | 'busy' | 'name-taken' };
 
 /**
  * Applies `next` to the client with a change entry naming who and what (old → new). Nothing is
  * written when nothing changes. A concurrent writer makes this re-read and re-diff, up to 5 times.
  */
-export async function saveClient(id: string, next: Partial<ClientFields> & { archivedAt?: Date | null }, by: Person, action: string, at: Date): Promise<SaveResult> {
+export async function saveClient(
+  id: string,
+  next: Partial<ClientFields> & { archivedAt?: Date | null },
+  by: Person,
+  action: string,
+  at: Date,
+): Promise<SaveResult> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const c = await loadClient(id);
     if (!c) return { ok: false, reason: 'gone' };
@@ -164,14 +192,37 @@ export interface NewClient {
 }
 
 /** A new record with its first change entry, and its name claimed; null when the name is already on record. */
-export async function createClient(fields: NewClient, by: Person, action: string, at: Date): Promise<ClientRecord | null> {
-  const full = { address: '', phone: '', contacts: [], posts: [], status: 'current' as ClientStatus, owner: null, notes: '', callDays: null, visitDays: null, ...fields };
+export async function createClient(
+  fields: NewClient,
+  by: Person,
+  action: string,
+  at: Date,
+): Promise<ClientRecord | null> {
+  const full = {
+    address: '',
+    phone: '',
+    contacts: [],
+    posts: [],
+    status: 'current' as ClientStatus,
+    owner: null,
+    notes: '',
+    callDays: null,
+    visitDays: null,
+    ...fields,
+  };
   const changes = diffClient({}, full).filter((c) => c.to && c.to !== '按状态默认');
   const _id = new mongoose.Types.ObjectId();
   if (!(await claimName(full.name, String(_id)))) return null;
   try {
     // createdAt is the bot's clock: a never-contacted client's cadence counts from it
-    const doc = await Client.create({ _id, ...full, version: 0, searchText: searchTextOf(full), changes: [{ at, by, action, fields: changes }], createdAt: at });
+    const doc = await Client.create({
+      _id,
+      ...full,
+      version: 0,
+      searchText: searchTextOf(full),
+      changes: [{ at, by, action, fields: changes }],
+      createdAt: at,
+    });
     return withDefaults(doc.toObject());
   } catch (err) {
     // a record of that name made before name keys existed

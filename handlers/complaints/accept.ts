@@ -1,13 +1,21 @@
+import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { echo, typedTail } from '../../src/core/text.ts';
 import type { Card } from '../../src/core/types.ts';
-import { complaintSettings } from './settings.ts';
-import { applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import type { Category, ComplaintRecord } from './models.ts';
-import { required } from './steps.ts';
 import { ACCEPTORS, canConfirmCase, canReclassify } from './acceptance-rules.ts';
+import {
+  applyStep,
+  cardFor,
+  complaintFromAction,
+  findComplaint,
+  fmt,
+  has,
+  loadComplaint,
+  notifyCase,
+  refused,
+} from './common.ts';
+import type { Category, ComplaintRecord } from './models.ts';
 import {
   CATEGORY_HINT,
   CATEGORY_LABELS,
@@ -16,6 +24,8 @@ import {
   categoryFromWords,
   deadlinesFor,
 } from './rules.ts';
+import { complaintSettings } from './settings.ts';
+import { required } from './steps.ts';
 
 /*
  * §4.1 客户投诉首先由客户服务部受理…并由客户服务部进行确认签字, §2 the category, §3.1.3 the time
@@ -38,7 +48,7 @@ function registrantOf(c: ComplaintRecord) {
 /** The category a command names right after the number (扣服务费, 2, 非正当…), and the rest. */
 function categoryWord(rest: string): { category?: Category; tail: string; word: string } {
   const [word = '', ...more] = rest.trim().split(/\s+/);
-  const category = word ? categoryFromExactWords(word) ?? categoryFromWords(word) : undefined;
+  const category = word ? (categoryFromExactWords(word) ?? categoryFromWords(word)) : undefined;
   return category ? { category, tail: more.join(' '), word } : { tail: rest.trim(), word };
 }
 
@@ -50,14 +60,24 @@ async function accept(ctx: StaffContext, c: ComplaintRecord, category: Category,
   if (await refused(ctx, canConfirmCase(c, has(ctx), ctx.sender.staffId))) return;
   const changed = category !== c.category;
   if (changed && !reason) {
-    await ctx.reply(`把分类从${CATEGORY_LABELS[c.category]}改为${CATEGORY_LABELS[category]}须写明原因，例如：确认投诉 ${c._id} ${CATEGORY_SHORT[category]} 客户依合同要求扣服务费`);
+    await ctx.reply(
+      `把分类从${CATEGORY_LABELS[c.category]}改为${CATEGORY_LABELS[category]}须写明原因，例如：确认投诉 ${c._id} ${CATEGORY_SHORT[category]} 客户依合同要求扣服务费`,
+    );
     return;
   }
   const now = ctx.services.now();
   const s = complaintSettings.of(ctx.services.config);
   const { dueAt } = deadlinesFor(now, category, s.limitHours, s.remindBeforeHours);
   const by = actor(ctx);
-  const set: Partial<ComplaintRecord> = { status: 'registered', category, acceptedBy: by, acceptedAt: now, dueAt, remindedAt: null, overdueAt: null };
+  const set: Partial<ComplaintRecord> = {
+    status: 'registered',
+    category,
+    acceptedBy: by,
+    acceptedAt: now,
+    dueAt,
+    remindedAt: null,
+    overdueAt: null,
+  };
   const change = changed ? `；分类 ${CATEGORY_LABELS[c.category]} → ${CATEGORY_LABELS[category]}：${reason}` : '';
   const detail = `${CATEGORY_LABELS[category]}，处理时限 ${fmt(ctx.services, dueAt)}${change}`;
   const push = changed ? { categoryChanges: { at: now, by, from: c.category, to: category, reason } } : {};
@@ -65,7 +85,10 @@ async function accept(ctx: StaffContext, c: ComplaintRecord, category: Category,
   const after = (await loadComplaint(c._id))!;
   const note = `已确认受理（§4.1）：${CATEGORY_LABELS[category]}，须在 ${fmt(ctx.services, dueAt)} 前告知客户结果（§3.1.3）。已通知人防部调查。`;
   await show(ctx, cardFor(ctx, after, { title: `已确认受理：${c._id}`, note }));
-  await notifyCase(ctx.services, after, ['guard_ops'], { title: `新投诉待调查：${c._id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });
+  await notifyCase(ctx.services, after, ['guard_ops'], {
+    title: `新投诉待调查：${c._id}`,
+    note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。',
+  });
   const registrant = registrantOf(c);
   await notifyCase(ctx.services, after, [], {
     title: `投诉已确认受理：${c._id}`,
@@ -92,7 +115,12 @@ async function reclassify(ctx: StaffContext, c: ComplaintRecord, category: Categ
   // the reminder is owed again before the new limit; an escalation already made stays on the record
   const set: Partial<ComplaintRecord> = { category, dueAt, remindedAt: null };
   const detail = `${CATEGORY_LABELS[c.category]} → ${CATEGORY_LABELS[category]}：${reason}；处理时限 ${fmt(ctx.services, c.dueAt)} → ${fmt(ctx.services, dueAt)}`;
-  if (!(await applyStep(ctx, c, set, '改分类', detail, { categoryChanges: { at: now, by, from: c.category, to: category, reason } }))) return;
+  if (
+    !(await applyStep(ctx, c, set, '改分类', detail, {
+      categoryChanges: { at: now, by, from: c.category, to: category, reason },
+    }))
+  )
+    return;
   const after = (await loadComplaint(c._id))!;
   const past = dueAt <= now ? '新时限已过，系统会按逾期上报（§3.1.3）。' : '';
   const note = `已改为${CATEGORY_LABELS[category]}，处理时限按受理时间重算为 ${fmt(ctx.services, dueAt)}（§3.1.3）。${past}`;
@@ -125,7 +153,9 @@ export async function reclassifyCommand(ctx: StaffContext): Promise<void> {
   if (!found) return;
   const { category, tail, word } = categoryWord(found.rest);
   if (!category) {
-    await ctx.reply(word ? `分类「${echo(word)}」不认识。${CATEGORY_HINT}。例如：${example}` : `请写明新分类和原因，例如：${example}`);
+    await ctx.reply(
+      word ? `分类「${echo(word)}」不认识。${CATEGORY_HINT}。例如：${example}` : `请写明新分类和原因，例如：${example}`,
+    );
     return;
   }
   const reason = typedTail(ctx.event.text ?? '', tail);
@@ -163,7 +193,10 @@ export async function reclassifyFromCard(ctx: StaffContext): Promise<void> {
   const c = await complaintFromAction(ctx);
   const category = categoryFromExactWords(ctx.action?.value.category ?? '');
   if (!c || !category) return;
-  const verdict = c.status === 'unconfirmed' ? canConfirmCase(c, has(ctx), ctx.sender.staffId) : canReclassify(c, has(ctx), ctx.sender.staffId);
+  const verdict =
+    c.status === 'unconfirmed'
+      ? canConfirmCase(c, has(ctx), ctx.sender.staffId)
+      : canReclassify(c, has(ctx), ctx.sender.staffId);
   if (await refused(ctx, verdict)) return;
   await ctx.services.forms.start(ctx, reclassifyForm.name, '', { id: c._id, category });
 }

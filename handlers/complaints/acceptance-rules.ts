@@ -1,7 +1,7 @@
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { ComplaintStatus } from './models.ts';
-import { STATUS_LABELS, notOwnComplaint, type CaseState, type Has } from './rules.ts';
+import { type CaseState, type Has, notOwnComplaint, STATUS_LABELS } from './rules.ts';
 
 /*
  * §4.1 acceptance and §2 the category, as pure functions (rules.ts holds the rest of Ch.10 III).
@@ -22,7 +22,10 @@ export function acceptedAtOnce(has: (role: Role) => boolean): boolean {
 }
 
 /** Who registered the case (acceptedBy on cases from before registeredBy was kept). */
-function registrantOf(c: { registeredBy?: { staffId: string } | null; acceptedBy?: { staffId: string } | null }): string {
+function registrantOf(c: {
+  registeredBy?: { staffId: string } | null;
+  acceptedBy?: { staffId: string } | null;
+}): string {
   return c.registeredBy?.staffId ?? c.acceptedBy?.staffId ?? '';
 }
 
@@ -37,7 +40,12 @@ interface RegisteredState extends CaseState {
 /** §4.1: 客服部 accepts (确认) a case someone outside 客服部 registered; never the registrant. */
 export function canConfirmCase(c: RegisteredState, has: Has, me?: string): Verdict {
   if (!ACCEPTORS.some(has)) return no('只有客服部可以确认受理投诉（§4.1）。');
-  if (c.status !== 'unconfirmed') return no(c.status === 'closed' ? '这件投诉已结案。' : '这件投诉已经确认受理过了。需要改分类请发「改分类 编号 分类 原因」。');
+  if (c.status !== 'unconfirmed')
+    return no(
+      c.status === 'closed'
+        ? '这件投诉已结案。'
+        : '这件投诉已经确认受理过了。需要改分类请发「改分类 编号 分类 原因」。',
+    );
   if (me && registrantOf(c) === me) return no('这件投诉是你登记的，须由其他客服部人员确认受理（§4.1）。');
   return notOwnComplaint(c, me, '其他客服部人员');
 }
@@ -51,7 +59,7 @@ export function canReclassify(c: RegisteredState, has: Has, me?: string): Verdic
   if (me && registrantOf(c) === me) return no('这件投诉是你登记的，分类须由其他客服部人员确认或修改（§4.1）。');
   const mine = notOwnComplaint(c, me, '其他客服部人员');
   if (!mine.ok) return mine;
-  if (!RECLASSIFIABLE.includes(c.status)) return no(`这件投诉现在${STATUS_LABELS[c.status]}，处理方式已按原分类拟定，不能再改分类；有异议请提签呈（§4.5）。`);
+  if (!RECLASSIFIABLE.includes(c.status))
+    return no(`这件投诉现在${STATUS_LABELS[c.status]}，处理方式已按原分类拟定，不能再改分类；有异议请提签呈（§4.5）。`);
   return ok;
 }
-

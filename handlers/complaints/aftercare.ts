@@ -1,12 +1,20 @@
-import { complaintSettings } from './settings.ts';
-import { typedTail } from '../../src/core/text.ts';
+import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { applyStep, cardFor, complaintFromAction, findComplaint, fmt, has, loadComplaint, notifyCase, refused } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import type { ComplaintRecord, FollowUp } from './models.ts';
-import { caseForSubmit, formStep, required } from './steps.ts';
+import { typedTail } from '../../src/core/text.ts';
+import {
+  applyStep,
+  cardFor,
+  complaintFromAction,
+  findComplaint,
+  fmt,
+  has,
+  loadComplaint,
+  notifyCase,
+  refused,
+} from './common.ts';
 import { CLOSE_NOTES, closing, recordFollowUp } from './followup.ts';
+import type { ComplaintRecord, FollowUp } from './models.ts';
 import {
   canConfirmEffect,
   canFollowUp,
@@ -20,6 +28,8 @@ import {
   parseEffective,
   parseSatisfied,
 } from './rules.ts';
+import { complaintSettings } from './settings.ts';
+import { caseForSubmit, formStep, required } from './steps.ts';
 
 /*
  * After the decision: the improvement's effect (§3.1.6), the follow-up calls (§3.1.10), and a
@@ -62,8 +72,19 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
     });
   }
   const toldMissing = c.status === 'following_up' && closingBlocker({ ...c, ...set }) === 'told';
-  const tail = effective ? (closes ? '回访计划已完成，投诉已结案。' : toldMissing ? CLOSE_NOTES.told : '') : '已通知人防部和受理人，人防部提出新的改善对策后请再确认效果。';
-  await ctx.reply(cardFor(ctx, after, { title: `改善效果已记录：${c._id}`, note: `改善效果：${effective ? '有效' : '无效'}。${tail}` }));
+  const tail = effective
+    ? closes
+      ? '回访计划已完成，投诉已结案。'
+      : toldMissing
+        ? CLOSE_NOTES.told
+        : ''
+    : '已通知人防部和受理人，人防部提出新的改善对策后请再确认效果。';
+  await ctx.reply(
+    cardFor(ctx, after, {
+      title: `改善效果已记录：${c._id}`,
+      note: `改善效果：${effective ? '有效' : '无效'}。${tail}`,
+    }),
+  );
 }
 
 export const measuresForm: FormDefinition = {
@@ -76,9 +97,24 @@ export const measuresForm: FormDefinition = {
     if (!c?.investigation) return;
     const investigation = { ...c.investigation, measures: v.measures ?? '' };
     // the old measures and the 无效 effect stay in the history; the effect is confirmed anew
-    if (!(await applyStep(ctx, c, { investigation, measuresDue: false, effect: null }, '提出新改善对策', `原对策：${c.investigation.measures}；新对策：${v.measures}`))) return;
+    if (
+      !(await applyStep(
+        ctx,
+        c,
+        { investigation, measuresDue: false, effect: null },
+        '提出新改善对策',
+        `原对策：${c.investigation.measures}；新对策：${v.measures}`,
+      ))
+    )
+      return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `新改善对策已记录：${c._id}`, buttons: [], note: '已通知客服部督促执行并再确认效果。' }));
+    await ctx.reply(
+      cardFor(ctx, after, {
+        title: `新改善对策已记录：${c._id}`,
+        buttons: [],
+        note: '已通知客服部督促执行并再确认效果。',
+      }),
+    );
     await notifyCase(ctx.services, after, ['customer_service'], {
       title: `新改善对策：${c._id}`,
       note: `请督促执行，之后确认效果：发送「改善效果 ${c._id} 有效/无效 说明」（§3.1.6）。`,
@@ -86,7 +122,11 @@ export const measuresForm: FormDefinition = {
     });
   },
 };
-export const newMeasures = formStep(() => measuresForm.name, canProposeMeasures, '新对策 TS-20261127-003 每晚队长查岗两次并登记');
+export const newMeasures = formStep(
+  () => measuresForm.name,
+  canProposeMeasures,
+  '新对策 TS-20261127-003 每晚队长查岗两次并登记',
+);
 
 // ─── §3.1.10 follow-up calls ─────────────────────────────────────────────────
 
@@ -100,17 +140,28 @@ export const followUpForm: FormDefinition = {
       label: '回访结果',
       required: true,
       prompt: '客户是否满意？请回复：满意 / 不满意',
-      parse: (i) => (parseSatisfied(i) === undefined ? { ok: false, error: '回访结果请填「满意」或「不满意」。' } : { ok: true, value: parseSatisfied(i) ? '满意' : '不满意' }),
+      parse: (i) =>
+        parseSatisfied(i) === undefined
+          ? { ok: false, error: '回访结果请填「满意」或「不满意」。' }
+          : { ok: true, value: parseSatisfied(i) ? '满意' : '不满意' },
     },
     { key: 'note', label: '回访情况', parse: required('回访情况', 300) },
     // never asked: a follow-up before its day is refused at the start unless the reason was given
-    { key: 'earlyReason', label: '提前原因', placeholder: '未到计划回访日期时必填', when: () => false, parse: required('提前原因', 200) },
+    {
+      key: 'earlyReason',
+      label: '提前原因',
+      placeholder: '未到计划回访日期时必填',
+      when: () => false,
+      parse: required('提前原因', 200),
+    },
   ],
   async validate(ctx, v, context): Promise<Record<string, string>> {
     const c = await loadComplaint(context.id ?? '');
     const next = c && nextFollowUp(c.followUps);
     if (next && isEarly(next.dueAt, ctx.services.now()) && !v.earlyReason) {
-      return { earlyReason: `第 ${next.seq} 次回访计划在 ${fmt(ctx.services, next.dueAt)}，提前回访请写明原因（§3.1.10）。` };
+      return {
+        earlyReason: `第 ${next.seq} 次回访计划在 ${fmt(ctx.services, next.dueAt)}，提前回访请写明原因（§3.1.10）。`,
+      };
     }
     return {};
   },
@@ -118,7 +169,10 @@ export const followUpForm: FormDefinition = {
     const c = await caseForSubmit(ctx, context, canFollowUp);
     if (!c) return;
     const r = await recordFollowUp(ctx, c, { outcome: v.outcome!, note: v.note ?? '', earlyReason: v.earlyReason });
-    if (r) await ctx.reply(cardFor(ctx, r.after, { title: r.closed ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note: r.note }));
+    if (r)
+      await ctx.reply(
+        cardFor(ctx, r.after, { title: r.closed ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note: r.note }),
+      );
   },
 };
 const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');
@@ -129,7 +183,8 @@ const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-2
  */
 async function refusedAsEarly(ctx: StaffContext, c: ComplaintRecord, rest: string): Promise<boolean> {
   const next = nextFollowUp(c.followUps);
-  if (ctx.can.formCards || !next || !isEarly(next.dueAt, ctx.services.now()) || /^提前原因\s*[:：]\s*\S/m.test(rest)) return false;
+  if (ctx.can.formCards || !next || !isEarly(next.dueAt, ctx.services.now()) || /^提前原因\s*[:：]\s*\S/m.test(rest))
+    return false;
   await ctx.reply(
     `第 ${next.seq} 次回访计划在 ${fmt(ctx.services, next.dueAt)}，还没到期。提前回访请写明原因（§3.1.10），例如：\n回访 ${c._id} 满意 客户说已改善 提前原因: 客户主动来电`,
   );
@@ -144,8 +199,11 @@ export const followUp = {
   },
   /** 回访 <编号> [满意|不满意] [情况] [提前原因: …] — with the outcome given it is saved at once. */
   command: async (ctx: StaffContext) => {
-    const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+?))?(?:\s*提前原因\s*[:：]\s*([\s\S]+))?$/.exec(ctx.args.trim());
-    if (m) ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}${m[4] ? `\n提前原因: ${m[4].trim()}` : ''}`;
+    const m = /^(\S+)\s+(满意|非常满意|基本满意|不满意)(?:\s+([\s\S]+?))?(?:\s*提前原因\s*[:：]\s*([\s\S]+))?$/.exec(
+      ctx.args.trim(),
+    );
+    if (m)
+      ctx.args = `${m[1]}\n回访结果: ${m[2]}\n回访情况: ${m[3]?.trim() || '无'}${m[4] ? `\n提前原因: ${m[4].trim()}` : ''}`;
     const found = await findComplaint(ctx, ctx.args, '回访 TS-20261127-003 满意 客户说已改善');
     if (found && !(await refusedAsEarly(ctx, found.c, found.rest))) await followUpStep.command(ctx);
   },
@@ -154,7 +212,9 @@ export const followUp = {
 /** 再次回访 <编号> [天数] / button 再安排回访: one more follow-up after the client was not satisfied. */
 export async function moreFollowUp(ctx: StaffContext): Promise<void> {
   const fromCard = ctx.action?.value.id;
-  const found = fromCard ? { c: await complaintFromAction(ctx), rest: '' } : await findComplaint(ctx, ctx.args, '再次回访 TS-20261127-003 7');
+  const found = fromCard
+    ? { c: await complaintFromAction(ctx), rest: '' }
+    : await findComplaint(ctx, ctx.args, '再次回访 TS-20261127-003 7');
   const c = found?.c;
   if (!c) return;
   if (await refused(ctx, canPlanFollowUp(c, has(ctx), ctx.sender.staffId))) return;
@@ -164,8 +224,25 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
     return;
   }
   const now = ctx.services.now();
-  const f: FollowUp = { seq: c.followUps.length + 1, dueAt: new Date(now.getTime() + days * 24 * 3600_000), remindedAt: null, doneAt: null, by: null, outcome: '', note: '' };
-  if (!(await applyStep(ctx, c, { followUps: [...c.followUps, f] }, '再安排回访', `第 ${f.seq} 次，${fmt(ctx.services, f.dueAt)}`))) return;
+  const f: FollowUp = {
+    seq: c.followUps.length + 1,
+    dueAt: new Date(now.getTime() + days * 24 * 3600_000),
+    remindedAt: null,
+    doneAt: null,
+    by: null,
+    outcome: '',
+    note: '',
+  };
+  if (
+    !(await applyStep(
+      ctx,
+      c,
+      { followUps: [...c.followUps, f] },
+      '再安排回访',
+      `第 ${f.seq} 次，${fmt(ctx.services, f.dueAt)}`,
+    ))
+  )
+    return;
   await ctx.toast(`已安排第 ${f.seq} 次回访：${fmt(ctx.services, f.dueAt)}，到期会提醒。`);
 }
 
@@ -174,9 +251,25 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
 async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): Promise<void> {
   if (await refused(ctx, canReopen(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
-  const { dueAt } = deadlinesFor(now, c.category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const { dueAt } = deadlinesFor(
+    now,
+    c.category,
+    complaintSettings.of(ctx.services.config).limitHours,
+    complaintSettings.of(ctx.services.config).remindBeforeHours,
+  );
   // what this round found and decided stays on the record, shown under 【第 n 轮】
-  const round = { reopenedAt: now, reopenedBy: actor(ctx), reason, investigation: c.investigation, decision: c.decision, effect: c.effect, result: c.result, appeal: c.appeal, followUps: c.followUps, responsible: c.responsible };
+  const round = {
+    reopenedAt: now,
+    reopenedBy: actor(ctx),
+    reason,
+    investigation: c.investigation,
+    decision: c.decision,
+    effect: c.effect,
+    result: c.result,
+    appeal: c.appeal,
+    followUps: c.followUps,
+    responsible: c.responsible,
+  };
   const set: Partial<ComplaintRecord> = {
     status: 'registered',
     dueAt,
@@ -194,8 +287,16 @@ async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): 
   };
   if (!(await applyStep(ctx, c, set, '重开投诉', reason, { earlierRounds: round }))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.reply(cardFor(ctx, after, { title: `投诉已重开：${c._id}`, note: '已通知人防部重新调查；之前的调查和处理保留在记录里。' }));
-  await notifyCase(ctx.services, after, ['guard_ops'], { title: `投诉重开，待调查：${c._id}`, note: `重开原因：${reason}` });
+  await ctx.reply(
+    cardFor(ctx, after, {
+      title: `投诉已重开：${c._id}`,
+      note: '已通知人防部重新调查；之前的调查和处理保留在记录里。',
+    }),
+  );
+  await notifyCase(ctx.services, after, ['guard_ops'], {
+    title: `投诉重开，待调查：${c._id}`,
+    note: `重开原因：${reason}`,
+  });
 }
 
 /** 重开投诉 <编号> <原因>: back to 人防部 for a new round, with a new time limit. */

@@ -5,10 +5,19 @@
  * over. Complaints in turn reads the client records through the clientDirectory extension point,
  * which the clients workflow fills, so it never imports clients.
  */
-export { clientDirectory, type ClientDirectory, type ClientEntry } from './client-directory.ts';
-export { dueFollowUpsOf, openComplaintsOf, plannedFollowUps, renameClientOnComplaints, type ClientRef, type DueFollowUp, type PlannedFollowUp } from './by-client.ts';
+
+export { beyondAuthority, MONEY_APPROVERS, moneyPromises, needsChairman } from './authority-rules.ts';
+export {
+  type ClientRef,
+  type DueFollowUp,
+  dueFollowUpsOf,
+  openComplaintsOf,
+  type PlannedFollowUp,
+  plannedFollowUps,
+  renameClientOnComplaints,
+} from './by-client.ts';
+export { type ClientDirectory, type ClientEntry, clientDirectory } from './client-directory.ts';
 export { loadComplaint } from './common.ts';
 export { recordFollowUp } from './followup.ts';
 export { canFollowUp, parseComplaintNumber, parseSatisfied } from './rules.ts';
 export { csHeadPhonesOf } from './settings.ts';
-export { moneyPromises, needsChairman, beyondAuthority, MONEY_APPROVERS } from './authority-rules.ts';

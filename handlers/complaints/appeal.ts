@@ -1,15 +1,21 @@
-import type { StaffContext } from '../../src/core/context.ts';
-import { typedTail } from '../../src/core/text.ts';
-import type { FormDefinition } from '../../src/core/forms.ts';
-import { applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
 import { actor } from '../../src/core/audit.ts';
-import type { ComplaintRecord } from './models.ts';
+import type { StaffContext } from '../../src/core/context.ts';
+import type { FormDefinition } from '../../src/core/forms.ts';
+import { typedTail } from '../../src/core/text.ts';
 import { approvalFor, moneyPromises } from './authority-rules.ts';
-import { askChairman } from './steps.ts';
 import {
-  canAppeal,
-  canRule,
-} from './rules.ts';
+  applyStep,
+  cardFor,
+  complaintFromAction,
+  findComplaint,
+  has,
+  loadComplaint,
+  notifyCase,
+  refused,
+} from './common.ts';
+import type { ComplaintRecord } from './models.ts';
+import { canAppeal, canRule } from './rules.ts';
+import { askChairman } from './steps.ts';
 
 /*
  * §4.5: a department that disagrees with the decision files a 签呈 with its reason; 行政部 or the
@@ -28,13 +34,27 @@ export async function fileAppeal(ctx: StaffContext): Promise<void> {
   }
   const c = found.c;
   if (await refused(ctx, canAppeal(c))) return;
-  const appeal = { status: 'pending' as const, reason, by: actor(ctx), at: ctx.services.now(), ruling: '', ruledBy: null, ruledAt: null };
+  const appeal = {
+    status: 'pending' as const,
+    reason,
+    by: actor(ctx),
+    at: ctx.services.now(),
+    ruling: '',
+    ruledBy: null,
+    ruledAt: null,
+  };
   if (!(await applyStep(ctx, c, { appeal }, '提出签呈', reason))) return;
   const after = (await loadComplaint(c._id))!;
   // the filer and the people named responsible may not rule (§4.5), so they are not asked to
   const notRulers = [ctx.sender.staffId ?? '', ...(c.responsible ?? []).map((r) => r.staffId)].filter(Boolean);
-  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], { title: `签呈待决定：${c._id}`, note: `${ctx.sender.name} 对处理决议有异议：${reason}`, exceptStaffIds: notRulers });
-  await ctx.reply(`签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`);
+  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], {
+    title: `签呈待决定：${c._id}`,
+    note: `${ctx.sender.name} 对处理决议有异议：${reason}`,
+    exceptStaffIds: notRulers,
+  });
+  await ctx.reply(
+    `签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`,
+  );
 }
 
 async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, note: string): Promise<void> {
@@ -42,7 +62,13 @@ async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, not
   const now = ctx.services.now();
   const a = c.appeal!;
   const set: Partial<ComplaintRecord> = {
-    appeal: { ...a, status: changeTo ? 'changed' : 'upheld', ruling: changeTo || note, ruledBy: actor(ctx), ruledAt: now },
+    appeal: {
+      ...a,
+      status: changeTo ? 'changed' : 'upheld',
+      ruling: changeTo || note,
+      ruledBy: actor(ctx),
+      ruledAt: now,
+    },
   };
   if (changeTo && c.decision) set.decision = { ...c.decision, handling: changeTo };
   // §4.4: a handling changed to one that gives the client money is the chairman's to confirm, whoever ruled

@@ -1,6 +1,6 @@
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import type { Role } from '../../src/core/types.ts';
-import { notOwnComplaint, type CaseState, type Has } from './rules.ts';
+import { type CaseState, type Has, notOwnComplaint } from './rules.ts';
 
 /*
  * §4.4 「在处理投诉时，不得超越核决权限与客户做任何处理的答复协议或承诺。有关事项据以书信或电话
@@ -19,8 +19,27 @@ import { notOwnComplaint, type CaseState, type Has } from './rules.ts';
 
 /** §4.4 the words that commit the company's money to a client, as staff write them. */
 export const MONEY_WORDS = [
-  '减免', '免收', '免单', '免费', '退款', '退费', '退钱', '退还', '返还', '赔偿', '赔付', '赔钱', '补偿',
-  '扣款', '扣费', '扣服务费', '少收', '打折', '折扣', '优惠', '让利',
+  '减免',
+  '免收',
+  '免单',
+  '免费',
+  '退款',
+  '退费',
+  '退钱',
+  '退还',
+  '返还',
+  '赔偿',
+  '赔付',
+  '赔钱',
+  '补偿',
+  '扣款',
+  '扣费',
+  '扣服务费',
+  '少收',
+  '打折',
+  '折扣',
+  '优惠',
+  '让利',
 ] as const;
 
 // a word said in the negative promises nothing (不予赔偿, 无需退款, 没有减免, 拒绝退费, 不同意扣款),
@@ -59,7 +78,8 @@ interface ApprovalState extends CaseState {
 /** §4.4: the 董事长 confirms (or not) a complaint's handling that commits money, once, while it waits. */
 export function canApproveHandling(c: ApprovalState, has: Has, me?: string): Verdict {
   if (!MONEY_APPROVERS.some(has)) return denied('只有董事长可以核准涉及金额的处理（§4.4）。');
-  if (c.approval?.status !== 'pending') return denied(c.approval?.status ? '这件投诉的处理已经核准过了。' : '这件投诉的处理不需要董事长核准。');
+  if (c.approval?.status !== 'pending')
+    return denied(c.approval?.status ? '这件投诉的处理已经核准过了。' : '这件投诉的处理不需要董事长核准。');
   const mine = notOwnComplaint(c, me, '其他董事长');
   return mine.ok ? allowed : mine;
 }

@@ -1,10 +1,19 @@
+import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
-import { actor } from '../../src/core/audit.ts';
-import { applyStep, cardFor, complaintFromAction, findComplaint, has, loadComplaint, notifyCase, refused } from './common.ts';
-import type { ComplaintRecord } from './models.ts';
 import { canApproveHandling } from './authority-rules.ts';
+import {
+  applyStep,
+  cardFor,
+  complaintFromAction,
+  findComplaint,
+  has,
+  loadComplaint,
+  notifyCase,
+  refused,
+} from './common.ts';
+import type { ComplaintRecord } from './models.ts';
 import { formStep, required } from './steps.ts';
 
 /*
@@ -19,7 +28,9 @@ async function approve(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
   const approval = { ...c.approval!, status: 'approved' as const, decidedBy: actor(ctx), decidedAt: now };
   if (!(await applyStep(ctx, c, { approval }, '董事长核准处理', approval.what))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(cardFor(ctx, after, { title: `已核准处理：${c._id}`, note: `已通知客服部告知客户结果（${approval.what}）。` }));
+  await ctx.updateCard(
+    cardFor(ctx, after, { title: `已核准处理：${c._id}`, note: `已通知客服部告知客户结果（${approval.what}）。` }),
+  );
   await ctx.toast(`已核准投诉 ${c._id} 的处理。`);
   await notifyCase(ctx.services, after, ['customer_service'], {
     title: `董事长已核准处理：${c._id}`,
@@ -36,7 +47,16 @@ async function refuse(ctx: StaffContext, c: ComplaintRecord, reason: string): Pr
   const approval = { ...c.approval!, status: 'refused' as const, decidedBy: actor(ctx), decidedAt: now, note: reason };
   const old = d ? `原处理：${d.handling}；改善方案：${d.plan}（${approval.what}）` : approval.what;
   // back to 客服部: the handling is decided again, the refused one stays in the history
-  if (!(await applyStep(ctx, c, { status: 'investigated', decision: null, approval }, '董事长不核准处理', `${reason}；${old}`))) return;
+  if (
+    !(await applyStep(
+      ctx,
+      c,
+      { status: 'investigated', decision: null, approval },
+      '董事长不核准处理',
+      `${reason}；${old}`,
+    ))
+  )
+    return;
   const after = (await loadComplaint(c._id))!;
   await ctx.updateCard(cardFor(ctx, after, { title: `未核准处理：${c._id}`, note: `已退回客服部重新拟定：${reason}` }));
   await ctx.toast(`已退回投诉 ${c._id}，客服部会重新拟定处理。`);
@@ -83,7 +103,15 @@ export const refuseApprovalForm: FormDefinition = {
   name: 'complaints.refuseApproval',
   allow: ['chairman'],
   title: '不核准处理（§4.4）',
-  fields: [{ key: 'reason', label: '原因', required: true, prompt: '请写明不核准的原因（会退回客服部重新拟定）', parse: required('原因', 300) }],
+  fields: [
+    {
+      key: 'reason',
+      label: '原因',
+      required: true,
+      prompt: '请写明不核准的原因（会退回客服部重新拟定）',
+      parse: required('原因', 300),
+    },
+  ],
   async submit(ctx, v, context) {
     const c = await loadComplaint(context.id ?? '');
     if (!c) {
@@ -94,4 +122,8 @@ export const refuseApprovalForm: FormDefinition = {
   },
 };
 /** Button: 不核准 (asks the reason) */
-export const refuseApproval = formStep(() => refuseApprovalForm.name, canApproveHandling, '核准处理 TS-20261127-003 不同意 原因');
+export const refuseApproval = formStep(
+  () => refuseApprovalForm.name,
+  canApproveHandling,
+  '核准处理 TS-20261127-003 不同意 原因',
+);

@@ -1,6 +1,6 @@
 import { transition } from '../../src/core/transition.ts';
 import { Complaint, type ComplaintRecord, type Person } from './models.ts';
-import { STATUS_LABELS, nextFollowUp } from './rules.ts';
+import { nextFollowUp, STATUS_LABELS } from './rules.ts';
 
 /*
  * A client's complaints, for the clients workflow (its card, its 跟进 / 拜访, its daily lists, a
@@ -24,7 +24,13 @@ export function complaintsOf(client: ClientRef): Record<string, unknown> {
  * on the case at the same moment is never written over) with a history entry saying so. The old
  * name stays in that entry. Also gives older complaints the client's id. Returns how many changed.
  */
-export async function renameClientOnComplaints(clientId: string, from: string, to: string, by: Person, at: Date): Promise<number> {
+export async function renameClientOnComplaints(
+  clientId: string,
+  from: string,
+  to: string,
+  by: Person,
+  at: Date,
+): Promise<number> {
   const cases = await Complaint.find({ $or: [{ clientId }, { clientName: from }] }, { _id: 1 }).lean();
   let changed = 0;
   for (const { _id } of cases) {
@@ -32,7 +38,15 @@ export async function renameClientOnComplaints(clientId: string, from: string, t
       const c = await Complaint.findById(_id).lean<ComplaintRecord>();
       if (!c || (c.clientName === to && c.clientId === clientId)) break;
       const entry = { at, by, action: '客户更名', detail: `${c.clientName} → ${to}` };
-      if (await transition(Complaint, c._id, c.version, { $set: { clientName: to, clientId }, $push: { history: entry } }, by.staffId || by.name)) {
+      if (
+        await transition(
+          Complaint,
+          c._id,
+          c.version,
+          { $set: { clientName: to, clientId }, $push: { history: entry } },
+          by.staffId || by.name,
+        )
+      ) {
         changed++;
         break;
       }
@@ -52,7 +66,9 @@ export interface DueFollowUp {
  * of a call or visit: the owner's daily list shows a follow-up from its day on).
  */
 export async function dueFollowUpsOf(client: ClientRef, by: Date): Promise<DueFollowUp[]> {
-  const open = await Complaint.find({ ...complaintsOf(client), status: 'following_up' }, { followUps: 1 }).sort({ _id: 1 }).lean<ComplaintRecord[]>();
+  const open = await Complaint.find({ ...complaintsOf(client), status: 'following_up' }, { followUps: 1 })
+    .sort({ _id: 1 })
+    .lean<ComplaintRecord[]>();
   return open.flatMap((c) => {
     const next = nextFollowUp(c.followUps);
     return next && next.dueAt <= by ? [{ complaintId: c._id, seq: next.seq, dueAt: next.dueAt }] : [];
@@ -61,7 +77,10 @@ export async function dueFollowUpsOf(client: ClientRef, by: Date): Promise<DueFo
 
 /** The client's complaints not closed, latest first (at most 10), with their status as staff read it. */
 export async function openComplaintsOf(client: ClientRef): Promise<{ _id: string; status: string; label: string }[]> {
-  const open = await Complaint.find({ ...complaintsOf(client), status: { $ne: 'closed' } }, { status: 1 }).sort({ acceptedAt: -1 }).limit(10).lean<Pick<ComplaintRecord, '_id' | 'status'>[]>();
+  const open = await Complaint.find({ ...complaintsOf(client), status: { $ne: 'closed' } }, { status: 1 })
+    .sort({ acceptedAt: -1 })
+    .limit(10)
+    .lean<Pick<ComplaintRecord, '_id' | 'status'>[]>();
   return open.map((x) => ({ _id: String(x._id), status: x.status, label: STATUS_LABELS[x.status] }));
 }
 
@@ -77,11 +96,23 @@ export interface PlannedFollowUp {
 
 /** §3.1.10 the next planned follow-up of every complaint being followed up, done or due, for the daily lists. */
 export async function plannedFollowUps(): Promise<PlannedFollowUp[]> {
-  const following = await Complaint.find({ status: 'following_up' }, { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 }).lean<ComplaintRecord[]>();
+  const following = await Complaint.find(
+    { status: 'following_up' },
+    { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 },
+  ).lean<ComplaintRecord[]>();
   return following.flatMap((c) => {
     const next = c.followUps.find((f) => !f.doneAt);
     if (!next) return [];
     const acceptedBy = c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null;
-    return [{ complaintId: String(c._id), clientId: c.clientId, clientName: c.clientName, acceptedBy, seq: next.seq, dueAt: next.dueAt }];
+    return [
+      {
+        complaintId: String(c._id),
+        clientId: c.clientId,
+        clientName: c.clientName,
+        acceptedBy,
+        seq: next.seq,
+        dueAt: next.dueAt,
+      },
+    ];
   });
 }

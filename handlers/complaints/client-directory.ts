@@ -1,6 +1,6 @@
+import type { Person } from '../../src/core/audit.ts';
 import type { Services } from '../../src/core/context.ts';
 import { extensionPoint } from '../../src/core/extensions.ts';
-import type { Person } from '../../src/core/audit.ts';
 
 /*
  * The client records a complaint is registered against (客户档案). They are another workflow's
@@ -22,7 +22,12 @@ export interface ClientDirectory {
   /** At most `limit` clients whose name contains `text`. */
   search(text: string, limit: number): Promise<ClientEntry[]>;
   /** Makes the record of a client first met in a complaint; undefined when that name was just taken (byName then finds it). */
-  create(client: { name: string; address: string; phone: string }, by: Person, action: string, at: Date): Promise<ClientEntry | undefined>;
+  create(
+    client: { name: string; address: string; phone: string },
+    by: Person,
+    action: string,
+    at: Date,
+  ): Promise<ClientEntry | undefined>;
 }
 
 export const clientDirectory = extensionPoint<ClientDirectory>('complaints', 'clientDirectory');

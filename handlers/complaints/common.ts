@@ -1,27 +1,27 @@
-import { formatFen } from '../../src/core/money.ts';
-import { complaintSettings } from './settings.ts';
 import { actor } from '../../src/core/audit.ts';
-import type { StaffContext, Services } from '../../src/core/context.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
+import { formatFen } from '../../src/core/money.ts';
+import { notify, type Recipient, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
-import { notify, recipientsOf, recipientsWithRole, type Recipient } from '../../src/core/notify.ts';
-import { Staff } from '../../src/models/index.ts';
+import { isSubject } from '../../src/core/subject.ts';
 import { echo, maskPhone, maskPhonesIn } from '../../src/core/text.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
 import { complaintDue } from './due.ts';
 import { CATEGORIES, Complaint, type ComplaintRecord, type FollowUp, type Person } from './models.ts';
-import { isSubject } from '../../src/core/subject.ts';
 import {
   CATEGORY_LABELS,
   CATEGORY_SHORT,
-  STATUS_LABELS,
   complaintSubjects,
   nextCheckAt,
   nextFollowUp,
   parseComplaintNumber,
+  STATUS_LABELS,
 } from './rules.ts';
+import { complaintSettings } from './settings.ts';
 
-export type { Person, FollowUp };
+export type { FollowUp, Person };
 
 export async function loadComplaint(id: string): Promise<ComplaintRecord | null> {
   return Complaint.findById(id).lean<ComplaintRecord>();
@@ -33,11 +33,19 @@ export const has = (ctx: StaffContext) => (role: Role) => ctx.hasRole(role);
  * Finds the complaint named by the first word of `args` (受理编号); answers the person itself when
  * the number is missing, malformed or unknown. Returns the rest of the text too.
  */
-export async function findComplaint(ctx: StaffContext, args: string, example: string): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
+export async function findComplaint(
+  ctx: StaffContext,
+  args: string,
+  example: string,
+): Promise<{ c: ComplaintRecord; rest: string } | undefined> {
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const id = parseComplaintNumber(first);
   if (!id) {
-    await ctx.reply(first ? `「${echo(first)}」不是受理编号，编号形如 TS-20261127-003。例如：${example}` : `请写明受理编号，例如：${example}`);
+    await ctx.reply(
+      first
+        ? `「${echo(first)}」不是受理编号，编号形如 TS-20261127-003。例如：${example}`
+        : `请写明受理编号，例如：${example}`,
+    );
     return undefined;
   }
   const c = await loadComplaint(id);
@@ -46,7 +54,10 @@ export async function findComplaint(ctx: StaffContext, args: string, example: st
     return undefined;
   }
   // keep the lines of a one-message form (`字段: 值`) as they were typed
-  const restText = args.trim().slice(first.length).replace(/^[ \t]+/, '');
+  const restText = args
+    .trim()
+    .slice(first.length)
+    .replace(/^[ \t]+/, '');
   return { c, rest: rest.length ? restText : '' };
 }
 
@@ -78,7 +89,10 @@ export function isLate(c: Pick<ComplaintRecord, 'acceptedAt' | 'registeredAt'>):
 }
 
 /** §3.2.3: who of the responsible people confirmed having seen the finding. */
-export function responsibleLine(c: Pick<ComplaintRecord, 'responsible'>, t: (d: Date | null | undefined) => string): string | undefined {
+export function responsibleLine(
+  c: Pick<ComplaintRecord, 'responsible'>,
+  t: (d: Date | null | undefined) => string,
+): string | undefined {
   if (!c.responsible?.length) return undefined;
   return `【责任人确认】${c.responsible.map((r) => `${r.name}${r.seenAt ? ` 已确认（${t(r.seenAt)}）` : ' 未确认'}`).join('；')}`;
 }
@@ -90,10 +104,18 @@ export function responsibleLine(c: Pick<ComplaintRecord, 'responsible'>, t: (d: 
 function acceptanceLines(c: ComplaintRecord, t: (d: Date | null | undefined) => string): string[] {
   const reg = c.registeredBy;
   const reported = c.reportedAt ? `，客户投诉于 ${t(c.reportedAt)}` : '';
-  if (c.status === 'unconfirmed') return [`投诉受理：待客服部确认（${reg?.name ?? c.acceptedBy.name} ${t(c.registeredAt ?? c.acceptedAt)} 登记${reported}）`];
+  if (c.status === 'unconfirmed')
+    return [
+      `投诉受理：待客服部确认（${reg?.name ?? c.acceptedBy.name} ${t(c.registeredAt ?? c.acceptedAt)} 登记${reported}）`,
+    ];
   const by = reg && reg.staffId !== c.acceptedBy.staffId ? `（${reg.name} 登记${reported}）` : '';
-  const lines = [`投诉受理：${c.acceptedBy.name}${by}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`];
-  for (const k of c.categoryChanges ?? []) lines.push(`【改分类】${t(k.at)} ${k.by.name}：${CATEGORY_LABELS[k.from]} → ${CATEGORY_LABELS[k.to]}（${k.reason}）`);
+  const lines = [
+    `投诉受理：${c.acceptedBy.name}${by}　受理日期：${t(c.acceptedAt)}${isLate(c) ? `（补登，${t(c.registeredAt)} 登记）` : ''}`,
+  ];
+  for (const k of c.categoryChanges ?? [])
+    lines.push(
+      `【改分类】${t(k.at)} ${k.by.name}：${CATEGORY_LABELS[k.from]} → ${CATEGORY_LABELS[k.to]}（${k.reason}）`,
+    );
   return lines;
 }
 
@@ -126,12 +148,16 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     `分类：${CATEGORY_LABELS[c.category]}　投诉类型：${c.type}`,
     ...acceptanceLines(c, t),
     `备注：${c.remark || '无'}`,
-    c.status === 'unconfirmed' ? '处理时限：客服部确认受理后按分类起算（§3.1.3）' : `处理时限：${t(c.dueAt)}前告知客户结果`,
+    c.status === 'unconfirmed'
+      ? '处理时限：客服部确认受理后按分类起算（§3.1.3）'
+      : `处理时限：${t(c.dueAt)}前告知客户结果`,
     `已告知客户受理：${c.clientToldAt ? t(c.clientToldAt) : '未确认'}`,
   ];
   if (c.investigation) {
     const i = c.investigation;
-    lines.push(`【调查】原因：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}（${i.by.name}）`);
+    lines.push(
+      `【调查】原因：${i.cause}；责任队员：${i.guards.join('、') || '无'}；责任队长：${i.teamLeader || '无'}；改善对策：${i.measures}（${i.by.name}）`,
+    );
   }
   const seen = responsibleLine(c, t);
   if (seen) lines.push(seen);
@@ -139,21 +165,39 @@ export function complaintCard(services: Pick<Services, 'config'>, c: ComplaintRe
     const d = c.decision;
     const fen = d.deductionFen ?? (d.deductionAmount != null ? Math.round(d.deductionAmount * 100) : null);
     const fee = fen ? `；扣服务费 ${formatFen(fen)}（${d.deductionMonth}）` : '';
-    lines.push(`【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`);
+    lines.push(
+      `【处理】${d.reasonable ? '合理' : '不合理'}投诉；处理方式：${d.handling}；责任归属：${d.responsibility}；改善方案：${d.plan}${fee}（${d.by.name}）`,
+    );
   }
-  if (c.effect) lines.push(`【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`);
+  if (c.effect)
+    lines.push(
+      `【改善效果】${c.effect.effective ? '有效' : '无效'}${c.effect.note ? `：${c.effect.note}` : ''}（${c.effect.by.name}）`,
+    );
   if (c.measuresDue) lines.push('【待人防部提出新改善对策】（§3.1.6）');
   if (c.appeal) {
     const a = c.appeal;
-    const state = a.status === 'pending' ? '待决定' : a.status === 'upheld' ? `维持原处理（${a.ruledBy?.name}）` : `改为：${a.ruling}（${a.ruledBy?.name}）`;
+    const state =
+      a.status === 'pending'
+        ? '待决定'
+        : a.status === 'upheld'
+          ? `维持原处理（${a.ruledBy?.name}）`
+          : `改为：${a.ruling}（${a.ruledBy?.name}）`;
     lines.push(`【签呈】${a.by.name}：${a.reason}｜${state}`);
   }
   if (c.approval) {
     const a = c.approval;
-    const state = a.status === 'pending' ? '待董事长核准' : a.status === 'approved' ? `已核准（${a.decidedBy?.name ?? ''}）` : `不核准（${a.decidedBy?.name ?? ''}：${a.note}）`;
+    const state =
+      a.status === 'pending'
+        ? '待董事长核准'
+        : a.status === 'approved'
+          ? `已核准（${a.decidedBy?.name ?? ''}）`
+          : `不核准（${a.decidedBy?.name ?? ''}：${a.note}）`;
     lines.push(`【涉及金额（§4.4）】${a.what}｜${state}`);
   }
-  if (c.result) lines.push(`【告知结果】${c.result.toldOn}${c.result.via ? ` ${c.result.via}` : ''}：${c.result.content}（${c.result.by.name}）`);
+  if (c.result)
+    lines.push(
+      `【告知结果】${c.result.toldOn}${c.result.via ? ` ${c.result.via}` : ''}：${c.result.content}（${c.result.by.name}）`,
+    );
   for (const f of c.followUps) {
     lines.push(
       f.doneAt
@@ -192,28 +236,44 @@ export function nextButtons(c: ComplaintRecord, can: (r: Role) => boolean): Card
   if (c.status === 'unconfirmed' && can('customer_service')) {
     // §4.1: 客服部 accepts as registered, or with another category (asked for the reason)
     out.push({ label: '确认受理', action: 'complaints.confirm', value: v, style: 'primary' });
-    for (const k of CATEGORIES.filter((k) => k !== c.category)) out.push({ label: `改为${CATEGORY_SHORT[k]}`, action: 'complaints.reclassify', value: { ...v, category: k } });
+    for (const k of CATEGORIES.filter((k) => k !== c.category))
+      out.push({ label: `改为${CATEGORY_SHORT[k]}`, action: 'complaints.reclassify', value: { ...v, category: k } });
   }
   if (!c.clientToldAt && c.status !== 'closed' && (can('customer_service') || can('team_leader'))) {
     out.push({ label: '已告知客户受理', action: 'complaints.told', value: v, style: 'primary' });
   }
-  if (c.status === 'registered' && can('guard_ops')) out.push({ label: '记录调查', action: 'complaints.investigate', value: v, style: 'primary' });
-  if (c.status === 'investigated' && can('customer_service')) out.push({ label: '拟定处理', action: 'complaints.decide', value: v, style: 'primary' });
-  if (c.status === 'decided' && can('customer_service') && c.appeal?.status !== 'pending' && c.approval?.status !== 'pending') {
+  if (c.status === 'registered' && can('guard_ops'))
+    out.push({ label: '记录调查', action: 'complaints.investigate', value: v, style: 'primary' });
+  if (c.status === 'investigated' && can('customer_service'))
+    out.push({ label: '拟定处理', action: 'complaints.decide', value: v, style: 'primary' });
+  if (
+    c.status === 'decided' &&
+    can('customer_service') &&
+    c.appeal?.status !== 'pending' &&
+    c.approval?.status !== 'pending'
+  ) {
     out.push({ label: '告知客户结果', action: 'complaints.result', value: v, style: 'primary' });
   }
   if (c.approval?.status === 'pending' && can('chairman')) {
     // §4.4 the chairman confirms a handling that commits money, or sends it back with a reason
-    out.push({ label: '核准处理', action: 'complaints.approve', value: v, style: 'primary', confirm: `核准投诉 ${c._id}（${c.clientName}）的处理：${c.approval.what}？` });
+    out.push({
+      label: '核准处理',
+      action: 'complaints.approve',
+      value: v,
+      style: 'primary',
+      confirm: `核准投诉 ${c._id}（${c.clientName}）的处理：${c.approval.what}？`,
+    });
     out.push({ label: '不核准', action: 'complaints.refuseApproval', value: v });
   }
   const stalled = c.status === 'following_up' && !nextFollowUp(c.followUps);
-  if (c.status === 'following_up' && !stalled && can('customer_service')) out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
+  if (c.status === 'following_up' && !stalled && can('customer_service'))
+    out.push({ label: '记录回访', action: 'complaints.followup', value: v, style: 'primary' });
   if (stalled && can('customer_service')) {
     out.push({ label: '再安排回访', action: 'complaints.moreFollowUp', value: v, style: 'primary' });
     out.push({ label: '重开投诉', action: 'complaints.reopen', value: v });
   }
-  if (c.measuresDue && can('guard_ops')) out.push({ label: '提出新改善对策', action: 'complaints.measures', value: v, style: 'primary' });
+  if (c.measuresDue && can('guard_ops'))
+    out.push({ label: '提出新改善对策', action: 'complaints.measures', value: v, style: 'primary' });
   if (c.appeal?.status === 'pending' && (can('admin') || can('chairman'))) {
     out.push({ label: '维持原处理', action: 'complaints.uphold', value: v, style: 'primary' });
     out.push({ label: '修改处理', action: 'complaints.change', value: v });
@@ -234,7 +294,9 @@ function buttonsFor(ctx: StaffContext, c: ComplaintRecord): CardButton[] {
   const me = ctx.sender.staffId;
   if (isSubject(me, complaintSubjects(c))) return [];
   const registrant = (c.registeredBy ?? c.acceptedBy).staffId;
-  return nextButtons(c, (r) => ctx.hasRole(r)).filter((b) => !(me && me === registrant && ['complaints.confirm', 'complaints.reclassify'].includes(b.action)));
+  return nextButtons(c, (r) => ctx.hasRole(r)).filter(
+    (b) => !(me && me === registrant && ['complaints.confirm', 'complaints.reclassify'].includes(b.action)),
+  );
 }
 
 /**
@@ -254,7 +316,13 @@ export async function applyStep(
   const $set = { ...set, nextCheckAt: nextCheckAt(after, complaintSettings.of(ctx.services.config).remindBeforeHours) };
   // even when unchanged: the sweep may have consumed the old key while this step raced it
   await complaintDue.add(c._id, $set.nextCheckAt, ctx.services.now());
-  const won = await transition(Complaint, c._id, c.version, { $set, $push: { history: entry, ...push } }, ctx.sender.identity);
+  const won = await transition(
+    Complaint,
+    c._id,
+    c.version,
+    { $set, $push: { history: entry, ...push } },
+    ctx.sender.identity,
+  );
   if (!won) await tellLoser(ctx, c._id, c.version);
   return won;
 }
@@ -290,8 +358,15 @@ export async function notifyCase(
   o: { title: string; note?: string; people?: Person[]; exceptStaffIds?: string[] },
 ): Promise<number> {
   // #20: a department's card goes to its members but not to those the case is about (they may not act on it)
-  const byRole = roles.length ? await recipientsWithRole(services, roles, [...(o.exceptStaffIds ?? []), ...complaintSubjects(c)]) : [];
-  const extra = o.people?.length ? await recipientsOf(services, o.people.filter((p) => p.staffId).map((p) => ({ id: p.staffId, name: p.name }))) : [];
+  const byRole = roles.length
+    ? await recipientsWithRole(services, roles, [...(o.exceptStaffIds ?? []), ...complaintSubjects(c)])
+    : [];
+  const extra = o.people?.length
+    ? await recipientsOf(
+        services,
+        o.people.filter((p) => p.staffId).map((p) => ({ id: p.staffId, name: p.name })),
+      )
+    : [];
   const seen = new Set<string>();
   const all = [...byRole, ...extra].filter((r) => {
     const k = `${r.channel}:${r.userId}`;
@@ -301,7 +376,12 @@ export async function notifyCase(
   });
   if (!all.length) return 0;
   return notifyWithPhoneRights(services, all, (fullPhone) =>
-    complaintCard(services, c, { fullPhone, buttons: nextButtons(c, (r) => roles.includes(r)), title: o.title, note: o.note }),
+    complaintCard(services, c, {
+      fullPhone,
+      buttons: nextButtons(c, (r) => roles.includes(r)),
+      title: o.title,
+      note: o.note,
+    }),
   );
 }
 
@@ -309,13 +389,22 @@ export async function notifyCase(
  * Sends each recipient the card with the client's phone in full only when they are 客服部 or 人防部
  * themselves (every notification goes to a private chat); everyone else gets it masked.
  */
-export async function notifyWithPhoneRights(services: Services, recipients: Recipient[], card: (fullPhone: boolean) => Card): Promise<number> {
+export async function notifyWithPhoneRights(
+  services: Services,
+  recipients: Recipient[],
+  card: (fullPhone: boolean) => Card,
+): Promise<number> {
   const ids = [...new Set(recipients.map((r) => r.staffId))];
   const allowed = new Set(
-    (await Staff.find({ _id: { $in: ids }, roles: { $in: ['customer_service', 'guard_ops'] } }, { _id: 1 }).lean()).map((s) => String(s._id)),
+    (await Staff.find({ _id: { $in: ids }, roles: { $in: ['customer_service', 'guard_ops'] } }, { _id: 1 }).lean()).map(
+      (s) => String(s._id),
+    ),
   );
   const full = recipients.filter((r) => allowed.has(r.staffId));
   const masked = recipients.filter((r) => !allowed.has(r.staffId));
-  const refs = [...(full.length ? await notify(services, full, card(true)) : []), ...(masked.length ? await notify(services, masked, card(false)) : [])];
+  const refs = [
+    ...(full.length ? await notify(services, full, card(true)) : []),
+    ...(masked.length ? await notify(services, masked, card(false)) : []),
+  ];
   return refs.length;
 }

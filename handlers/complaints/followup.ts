@@ -1,6 +1,6 @@
+import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { applyStep, has, loadComplaint, notifyCase, refused } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
 import type { ComplaintRecord } from './models.ts';
 import { canFollowUp, closingBlocker, isEarly, nextFollowUp } from './rules.ts';
 
@@ -13,13 +13,17 @@ import { canFollowUp, closingBlocker, isEarly, nextFollowUp } from './rules.ts';
 
 export const CLOSE_NOTES = {
   followups: '',
-  effect: '回访计划已完成，但改善效果还没有确认有效，暂不结案。请确认改善效果（§3.1.6）：发送「改善效果 编号 有效/无效 说明」。',
+  effect:
+    '回访计划已完成，但改善效果还没有确认有效，暂不结案。请确认改善效果（§3.1.6）：发送「改善效果 编号 有效/无效 说明」。',
   unsatisfied: '客户不满意，暂不结案。请决定下一步：点「再安排回访」，或「重开投诉」交人防部重新调查。',
   told: '还没有确认已告知客户受理（§4.2「投诉后，必须明确告知客户」），暂不结案。确认客户已被告知后发送「已告知 编号」，即可结案。',
 } as const;
 
 /** The fields a case gets when it closes now, or nothing when something still blocks it. */
-export function closing(c: Pick<ComplaintRecord, 'effect' | 'measuresDue' | 'followUps' | 'clientToldAt'>, now: Date): Partial<ComplaintRecord> {
+export function closing(
+  c: Pick<ComplaintRecord, 'effect' | 'measuresDue' | 'followUps' | 'clientToldAt'>,
+  now: Date,
+): Partial<ComplaintRecord> {
   return closingBlocker(c) ? {} : { status: 'closed', closedAt: now };
 }
 
@@ -48,7 +52,11 @@ export interface FollowUpResult {
  * closingBlocker allows, and tells 客服部 of an unsatisfied client. Undefined, with the person told
  * why, when the rule refuses or someone else changed the case first.
  */
-export async function recordFollowUp(ctx: StaffContext, c: ComplaintRecord, e: FollowUpEntry): Promise<FollowUpResult | undefined> {
+export async function recordFollowUp(
+  ctx: StaffContext,
+  c: ComplaintRecord,
+  e: FollowUpEntry,
+): Promise<FollowUpResult | undefined> {
   if (await refused(ctx, canFollowUp(c, has(ctx), ctx.sender.staffId))) return undefined;
   const next = nextFollowUp(c.followUps)!;
   if (e.seq !== undefined && next.seq !== e.seq) {
@@ -59,7 +67,9 @@ export async function recordFollowUp(ctx: StaffContext, c: ComplaintRecord, e: F
   const at = e.at ?? now;
   const early = isEarly(next.dueAt, at) ? (e.earlyReason ?? '') : '';
   const note = [e.note, early && `提前回访：${early}`].filter(Boolean).join('；');
-  const followUps = c.followUps.map((f) => (f.seq === next.seq ? { ...f, doneAt: at, by: actor(ctx), outcome: e.outcome, note } : f));
+  const followUps = c.followUps.map((f) =>
+    f.seq === next.seq ? { ...f, doneAt: at, by: actor(ctx), outcome: e.outcome, note } : f,
+  );
   const set: Partial<ComplaintRecord> = { followUps, ...closing({ ...c, followUps }, now) };
   const blocker = closingBlocker({ ...c, followUps });
   const closed = set.status === 'closed';
@@ -68,7 +78,13 @@ export async function recordFollowUp(ctx: StaffContext, c: ComplaintRecord, e: F
   const after = (await loadComplaint(c._id))!;
   const left = followUps.filter((f) => !f.doneAt).length;
   const unhappy = e.outcome === '不满意';
-  const reply = closed ? '回访计划已完成，投诉已结案。' : unhappy ? CLOSE_NOTES.unsatisfied : blocker === 'followups' ? `还剩 ${left} 次回访，到期会提醒你。` : CLOSE_NOTES[blocker!];
+  const reply = closed
+    ? '回访计划已完成，投诉已结案。'
+    : unhappy
+      ? CLOSE_NOTES.unsatisfied
+      : blocker === 'followups'
+        ? `还剩 ${left} 次回访，到期会提醒你。`
+        : CLOSE_NOTES[blocker!];
   if (unhappy) {
     // §3.1.10: 客服部 decides what next (another follow-up, or reopen for a new investigation)
     await notifyCase(ctx.services, after, ['customer_service'], {

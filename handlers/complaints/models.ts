@@ -1,6 +1,6 @@
-import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import mongoose, { type InferRawDocTypeFromSchema, Schema } from 'mongoose';
+import { historySchema, personSchema } from '../../src/core/audit.ts';
 import { pendingAuditField } from '../../src/models/audit.ts';
-import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
  * Client complaints (客户投诉, rulebook Ch.10 III). One document per complaint, keyed by its
@@ -11,7 +11,14 @@ import { personSchema, historySchema } from '../../src/core/audit.ts';
  */
 
 /** `unconfirmed`: registered by someone outside 客服部, waiting for 客服部 to accept it (§4.1); no clock runs. */
-export const COMPLAINT_STATUSES = ['unconfirmed', 'registered', 'investigated', 'decided', 'following_up', 'closed'] as const;
+export const COMPLAINT_STATUSES = [
+  'unconfirmed',
+  'registered',
+  'investigated',
+  'decided',
+  'following_up',
+  'closed',
+] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 export const CATEGORIES = ['general', 'fee_deduction', 'unjustified'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -75,9 +82,15 @@ const decisionSchema = new Schema(
   { _id: false },
 );
 
-const effectSchema = new Schema({ effective: { type: Boolean, required: true }, note: text, by: { type: personSchema, required: true }, at }, { _id: false });
+const effectSchema = new Schema(
+  { effective: { type: Boolean, required: true }, note: text, by: { type: personSchema, required: true }, at },
+  { _id: false },
+);
 
-const resultSchema = new Schema({ toldOn: text, content: text, via: text, by: { type: personSchema, required: true }, at }, { _id: false });
+const resultSchema = new Schema(
+  { toldOn: text, content: text, via: text, by: { type: personSchema, required: true }, at },
+  { _id: false },
+);
 
 const appealSchema = new Schema(
   {
@@ -131,7 +144,13 @@ const approvalSchema = new Schema(
 
 /** §2 / §4.1: 客服部 set or changed the category; the time limit was recomputed from acceptance. */
 const categoryChangeSchema = new Schema(
-  { at, by: { type: personSchema, required: true }, from: { type: String, enum: CATEGORIES, required: true }, to: { type: String, enum: CATEGORIES, required: true }, reason: text },
+  {
+    at,
+    by: { type: personSchema, required: true },
+    from: { type: String, enum: CATEGORIES, required: true },
+    to: { type: String, enum: CATEGORIES, required: true },
+    reason: text,
+  },
   { _id: false },
 );
 

@@ -1,26 +1,19 @@
-import { isDuplicateKey } from '../../src/core/once.ts';
-import { complaintSettings } from './settings.ts';
-import type { StaffContext } from '../../src/core/context.ts';
-import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
-import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { trailOf } from '../../src/core/audit-trail.ts';
-import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
-import { resolveDate } from '../../src/core/dates.ts';
 import { DateTime } from 'luxon';
-import { complaintDue } from './due.ts';
-import { Complaint, ComplaintSetting } from './models.ts';
+import { actor } from '../../src/core/audit.ts';
+import { trailOf } from '../../src/core/audit-trail.ts';
+import type { StaffContext } from '../../src/core/context.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { type FieldResult, type FormDefinition, freeText } from '../../src/core/forms.ts';
+import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
+import { acceptedAtOnce } from './acceptance-rules.ts';
 import { clientsOf } from './client-directory.ts';
 import { cardFor, has, loadComplaint, notifyCase } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { acceptedAtOnce } from './acceptance-rules.ts';
-import {
-  REGISTRARS,
-  CATEGORY_HINT,
-  CATEGORY_LABELS,
-  categoryFromWords,
-  deadlinesFor,
-  nextCheckAt,
-} from './rules.ts';
+import { complaintDue } from './due.ts';
+import { Complaint, ComplaintSetting } from './models.ts';
+import { CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, REGISTRARS } from './rules.ts';
+import { complaintSettings } from './settings.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
 export const DEFAULT_TYPES = ['队员行为不当', '脱岗睡岗', '服务态度', '安全事件', '其他'];
@@ -36,19 +29,31 @@ export async function parseComplaintType(input: string): Promise<FieldResult> {
   const types = await complaintTypes();
   const t = input.trim();
   const byNumber = /^\d{1,2}$/.test(t) ? types[Number(t) - 1] : undefined;
-  const found = byNumber ?? types.find((x) => x === t) ?? (types.filter((x) => x.includes(t) || t.includes(x)).length === 1 ? types.find((x) => x.includes(t) || t.includes(x)) : undefined);
+  const found =
+    byNumber ??
+    types.find((x) => x === t) ??
+    (types.filter((x) => x.includes(t) || t.includes(x)).length === 1
+      ? types.find((x) => x.includes(t) || t.includes(x))
+      : undefined);
   if (found) return { ok: true, value: found };
-  return { ok: false, error: `投诉类型「${echo(t)}」不在列表中，请从这些里选（可回复序号）：${types.map((x, i) => `${i + 1}.${x}`).join(' ')}` };
+  return {
+    ok: false,
+    error: `投诉类型「${echo(t)}」不在列表中，请从这些里选（可回复序号）：${types.map((x, i) => `${i + 1}.${x}`).join(' ')}`,
+  };
 }
 
 function parseCategory(input: string): FieldResult {
   const c = categoryFromWords(input);
-  return c ? { ok: true, value: CATEGORY_LABELS[c] } : { ok: false, error: `分类「${echo(input)}」不认识。${CATEGORY_HINT}` };
+  return c
+    ? { ok: true, value: CATEGORY_LABELS[c] }
+    : { ok: false, error: `分类「${echo(input)}」不认识。${CATEGORY_HINT}` };
 }
 
 function parsePhone(input: string): FieldResult {
   const p = parsePhoneNumber(input);
-  return p ? { ok: true, value: p } : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
+  return p
+    ? { ok: true, value: p }
+    : { ok: false, error: '电话号码不对：请填 11 位手机号，或带区号的座机（如 0571-88886666）。' };
 }
 
 /** How far back a complaint may be registered after the fact (补登). */
@@ -63,10 +68,13 @@ export function parseAcceptedOn(input: string, now: Date, tz: string): FieldResu
   const day = m && resolveDate(m[1]!, now, tz);
   const hour = m?.[2] === undefined ? 0 : Number(m[2]);
   const minute = m?.[3] === undefined ? 0 : Number(m[3]);
-  if (!day || hour > 23 || minute > 59) return { ok: false, error: '受理日期请写成 2026-11-25 或 11-25 14:30（客户投诉的日期和时间）。' };
+  if (!day || hour > 23 || minute > 59)
+    return { ok: false, error: '受理日期请写成 2026-11-25 或 11-25 14:30（客户投诉的日期和时间）。' };
   const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
-  if (at.toJSDate() > now) return { ok: false, error: `受理日期 ${at.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对。` };
-  if (at < DateTime.fromJSDate(now, { zone: tz }).minus({ days: LATE_DAYS })) return { ok: false, error: `受理日期不能早于 ${LATE_DAYS} 天前，请核对。` };
+  if (at.toJSDate() > now)
+    return { ok: false, error: `受理日期 ${at.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对。` };
+  if (at < DateTime.fromJSDate(now, { zone: tz }).minus({ days: LATE_DAYS }))
+    return { ok: false, error: `受理日期不能早于 ${LATE_DAYS} 天前，请核对。` };
   return { ok: true, value: at.toISO()! };
 }
 
@@ -78,12 +86,39 @@ export const registerForm: FormDefinition = {
   title: '客户投诉登记表',
   fields: [
     { key: 'clientName', label: '投诉客户名称', required: true, parse: text(60, '客户名称') },
-    { key: 'clientAddress', label: '客户地址', prompt: '请输入客户地址（已登记的客户跳过即可，自动从档案带出）', placeholder: '已登记的客户可留空', parse: text(120, '地址') },
-    { key: 'clientPhone', label: '电话', sensitive: true, prompt: '请输入客户电话（已登记的客户跳过即可，自动从档案带出）', placeholder: '手机或座机；已登记的客户可留空', parse: parsePhone },
+    {
+      key: 'clientAddress',
+      label: '客户地址',
+      prompt: '请输入客户地址（已登记的客户跳过即可，自动从档案带出）',
+      placeholder: '已登记的客户可留空',
+      parse: text(120, '地址'),
+    },
+    {
+      key: 'clientPhone',
+      label: '电话',
+      sensitive: true,
+      prompt: '请输入客户电话（已登记的客户跳过即可，自动从档案带出）',
+      placeholder: '手机或座机；已登记的客户可留空',
+      parse: parsePhone,
+    },
     { key: 'reason', label: '投诉缘由', required: true, parse: text(500, '投诉缘由') },
     { key: 'demand', label: '客户要求', required: true, parse: text(300, '客户要求') },
-    { key: 'category', label: '分类', required: true, prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`, placeholder: '一般性 / 扣服务费 / 非正当理由', parse: parseCategory },
-    { key: 'type', label: '投诉类型', required: true, prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）', placeholder: DEFAULT_TYPES.join(' / '), parse: parseComplaintType },
+    {
+      key: 'category',
+      label: '分类',
+      required: true,
+      prompt: `请输入分类：一般性 / 扣服务费 / 非正当理由（可回复 1 / 2 / 3）`,
+      placeholder: '一般性 / 扣服务费 / 非正当理由',
+      parse: parseCategory,
+    },
+    {
+      key: 'type',
+      label: '投诉类型',
+      required: true,
+      prompt: '请输入投诉类型（发送「投诉类型」可查看列表，可回复序号）',
+      placeholder: DEFAULT_TYPES.join(' / '),
+      parse: parseComplaintType,
+    },
     { key: 'remark', label: '备注', parse: text(300, '备注') },
     {
       key: 'acceptedOn',
@@ -119,11 +154,19 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
   const late = acceptedAt.getTime() < now.getTime() - 60_000;
   // §4.1: 客服部 accepts; anyone else's registration waits for its confirmation and runs no clock
   const accepted = acceptedAtOnce(has(ctx));
-  const { dueAt } = deadlinesFor(acceptedAt, category, complaintSettings.of(ctx.services.config).limitHours, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const { dueAt } = deadlinesFor(
+    acceptedAt,
+    category,
+    complaintSettings.of(ctx.services.config).limitHours,
+    complaintSettings.of(ctx.services.config).remindBeforeHours,
+  );
   const id = await dailyNumber('TS', now, ctx.services.config.timezone);
   const by = actor(ctx);
   // the client record is the clients workflow's (客户档案, Ch.10 I.2.8): its history says where it came from
-  const record = client ?? (await clients.create({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now)) ?? (await clients.byName(values.clientName!));
+  const record =
+    client ??
+    (await clients.create({ name: values.clientName!, address, phone }, by, `登记投诉 ${id} 时建立`, now)) ??
+    (await clients.byName(values.clientName!));
   const doc = {
     _id: id,
     version: 0,
@@ -155,14 +198,26 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
       },
     ],
   };
-  const checkAt = nextCheckAt({ ...doc, remindedAt: null, overdueAt: null, clientToldAt: null, ackRemindedAt: null }, complaintSettings.of(ctx.services.config).remindBeforeHours);
+  const checkAt = nextCheckAt(
+    { ...doc, remindedAt: null, overdueAt: null, clientToldAt: null, ackRemindedAt: null },
+    complaintSettings.of(ctx.services.config).remindBeforeHours,
+  );
   await complaintDue.add(id, checkAt, now);
   await Complaint.create({ ...doc, nextCheckAt: checkAt });
   // the client record keeps its typed values: a different phone or address is pointed out, never written over
-  const differs = client ? [values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '', values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : ''].filter(Boolean).join('和') : '';
+  const differs = client
+    ? [
+        values.clientAddress && client.address && values.clientAddress !== client.address ? '地址' : '',
+        values.clientPhone && client.phone && values.clientPhone !== client.phone ? '电话' : '',
+      ]
+        .filter(Boolean)
+        .join('和')
+    : '';
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;
-  const archive = differs ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。` : '';
+  const archive = differs
+    ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。`
+    : '';
   const waiting = accepted ? '' : '已交客服部确认受理和分类（§4.1），确认后开始计算处理时限并交人防部调查。';
   await ctx.reply(
     cardFor(ctx, c, {
@@ -171,7 +226,10 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     }),
   );
   if (accepted) {
-    await notifyCase(ctx.services, c, ['guard_ops'], { title: `新投诉待调查：${id}`, note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。' });
+    await notifyCase(ctx.services, c, ['guard_ops'], {
+      title: `新投诉待调查：${id}`,
+      note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。',
+    });
     return;
   }
   const sent = await notifyCase(ctx.services, c, ['customer_service'], {
@@ -197,7 +255,12 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     const exact = await clientsOf(ctx.services).byName(q);
     const matches = exact ? [exact] : await clientsOf(ctx.services).search(q, 6);
     if (matches.length > 1) {
-      await ctx.reply([`有 ${matches.length} 个客户名称含「${echo(q)}」，请写全名：`, ...matches.map((m) => `• 登记投诉 ${m.name}`)].join('\n'));
+      await ctx.reply(
+        [
+          `有 ${matches.length} 个客户名称含「${echo(q)}」，请写全名：`,
+          ...matches.map((m) => `• 登记投诉 ${m.name}`),
+        ].join('\n'),
+      );
       return;
     }
     clientName = matches[0]?.name ?? q;
@@ -207,7 +270,8 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
     const client = await clientsOf(ctx.services).byName(clientName);
     if (client?.address && !/^客户地址\s*[:：]/m.test(prefill)) prefill += `\n客户地址: ${client.address}`;
     // the phone is not copied into the form: a form card may be in a group; submit takes it from the record
-    if (client && !ctx.chat.isGroup) await ctx.reply(`「${client.name}」在客户档案里：地址、电话没填的从档案带出，填了的以你填的为准。`);
+    if (client && !ctx.chat.isGroup)
+      await ctx.reply(`「${client.name}」在客户档案里：地址、电话没填的从档案带出，填了的以你填的为准。`);
   }
   await ctx.services.forms.start(ctx, registerForm.name, prefill);
 }
@@ -215,14 +279,29 @@ export async function registerComplaint(ctx: StaffContext): Promise<void> {
 /** 投诉类型: the list registrations choose from. */
 export async function listComplaintTypes(ctx: StaffContext): Promise<void> {
   const types = await complaintTypes();
-  await ctx.reply([`投诉类型（登记时可回复序号）：`, ...types.map((t, i) => `${i + 1}. ${t}`), '行政部可用「设置投诉类型 类型1、类型2」修改。'].join('\n'));
+  await ctx.reply(
+    [
+      `投诉类型（登记时可回复序号）：`,
+      ...types.map((t, i) => `${i + 1}. ${t}`),
+      '行政部可用「设置投诉类型 类型1、类型2」修改。',
+    ].join('\n'),
+  );
 }
 
 /** 设置投诉类型 a、b、c (行政部). */
 export async function setComplaintTypes(ctx: StaffContext): Promise<void> {
-  const types = [...new Set(ctx.args.split(/[、,，;；\n]+/).map((t) => t.trim()).filter(Boolean))];
+  const types = [
+    ...new Set(
+      ctx.args
+        .split(/[、,，;；\n]+/)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (types.length < 1 || types.some((t) => t.length > 20 || /^\d+$/.test(t))) {
-    await ctx.reply('用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）');
+    await ctx.reply(
+      '用法：设置投诉类型 队员行为不当、脱岗睡岗、服务态度、安全事件、其他（每个不超过 20 字，不能是纯数字）',
+    );
     return;
   }
   const before = await complaintTypes();
@@ -230,8 +309,16 @@ export async function setComplaintTypes(ctx: StaffContext): Promise<void> {
     await ctx.reply(`投诉类型已经是：${types.map((t, i) => `${i + 1}.${t}`).join(' ')}，没有修改。`);
     return;
   }
-  const note = { kind: 'setting' as const, record: { type: 'setting', id: TYPES_KEY, label: '投诉类型' }, what: '投诉类型', from: before.join('、'), to: types.join('、') };
-  await trailOf(ctx).change(ComplaintSetting, TYPES_KEY, note, (carry) => ComplaintSetting.updateOne({ _id: TYPES_KEY }, carry.update({ $set: { values: types } }), { upsert: true }));
+  const note = {
+    kind: 'setting' as const,
+    record: { type: 'setting', id: TYPES_KEY, label: '投诉类型' },
+    what: '投诉类型',
+    from: before.join('、'),
+    to: types.join('、'),
+  };
+  await trailOf(ctx).change(ComplaintSetting, TYPES_KEY, note, (carry) =>
+    ComplaintSetting.updateOne({ _id: TYPES_KEY }, carry.update({ $set: { values: types } }), { upsert: true }),
+  );
   ctx.log.info({ types }, 'complaint types set');
   await ctx.reply(`已把投诉类型设为：${types.map((t, i) => `${i + 1}.${t}`).join(' ')}`);
 }

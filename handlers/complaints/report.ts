@@ -60,7 +60,8 @@ export function parseReportPeriod(text: string, now: Date, tz: string): Period |
     return periodOf(start, start.plus({ months: 1 }));
   }
   const r = parsePeriod(t, now, tz);
-  if (!r || r === 'bad') return { error: `期间「${echo(t)}」看不懂，请写 本周、上周、本月、上月、2026-11 或 2026-11-01~2026-11-15。` };
+  if (!r || r === 'bad')
+    return { error: `期间「${echo(t)}」看不懂，请写 本周、上周、本月、上月、2026-11 或 2026-11-01~2026-11-15。` };
   return periodOf(DateTime.fromJSDate(r.from, { zone: tz }), DateTime.fromJSDate(r.to, { zone: tz }));
 }
 
@@ -80,33 +81,75 @@ export async function readReport(period: Period, now: Date): Promise<ReportData>
   const [accepted, closed, overdue, untold, awaitingChairman] = await Promise.all([
     Complaint.find({ acceptedAt: inPeriod }, { category: 1, status: 1, decision: 1 }).lean<ReportData['accepted']>(),
     Complaint.countDocuments({ closedAt: inPeriod }),
-    Complaint.find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } }).sort({ dueAt: 1 }).limit(LIST_LIMIT + 1).lean<ComplaintRecord[]>(),
-    Complaint.find({ clientToldAt: null, status: { $ne: 'closed' }, ackDueAt: { $lte: now } }).sort({ ackDueAt: 1 }).limit(LIST_LIMIT + 1).lean<ComplaintRecord[]>(),
-    Complaint.find({ 'approval.status': 'pending' }).sort({ acceptedAt: 1 }).limit(LIST_LIMIT + 1).lean<ComplaintRecord[]>(),
+    Complaint.find({ overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } })
+      .sort({ dueAt: 1 })
+      .limit(LIST_LIMIT + 1)
+      .lean<ComplaintRecord[]>(),
+    Complaint.find({ clientToldAt: null, status: { $ne: 'closed' }, ackDueAt: { $lte: now } })
+      .sort({ ackDueAt: 1 })
+      .limit(LIST_LIMIT + 1)
+      .lean<ComplaintRecord[]>(),
+    Complaint.find({ 'approval.status': 'pending' })
+      .sort({ acceptedAt: 1 })
+      .limit(LIST_LIMIT + 1)
+      .lean<ComplaintRecord[]>(),
   ]);
   return { period, accepted, closed, overdue, untold, awaitingChairman };
 }
 
 /** Counts in a fixed order, only the non-zero ones: 一般性 3｜扣服务费 1 */
 function counts<K extends string>(keys: readonly K[], of: (k: K) => number, label: (k: K) => string): string {
-  return keys.filter((k) => of(k) > 0).map((k) => `${label(k)} ${of(k)}`).join('｜') || '无';
+  return (
+    keys
+      .filter((k) => of(k) > 0)
+      .map((k) => `${label(k)} ${of(k)}`)
+      .join('｜') || '无'
+  );
 }
 
 /** The report as a card: counts first, then each case that needs someone, by number. */
 export function reportCard(services: Pick<Services, 'config'>, d: ReportData): Card {
   const a = d.accepted;
-  const fen = a.reduce((sum, c) => sum + (c.decision?.deductionFen ?? (c.decision?.deductionAmount != null ? Math.round(c.decision.deductionAmount * 100) : 0)), 0);
+  const fen = a.reduce(
+    (sum, c) =>
+      sum +
+      (c.decision?.deductionFen ??
+        (c.decision?.deductionAmount != null ? Math.round(c.decision.deductionAmount * 100) : 0)),
+    0,
+  );
   const list = (title: string, cases: ComplaintRecord[], line: (c: ComplaintRecord) => string) =>
-    cases.length ? [`${title}${cases.length > LIST_LIMIT ? `（前 ${LIST_LIMIT} 件）` : ` ${cases.length} 件`}`, ...cases.slice(0, LIST_LIMIT).map(line)] : [];
-  const caseLine = (c: ComplaintRecord) => `• ${c._id} ${c.clientName}｜${CATEGORY_SHORT[c.category]}｜${STATUS_LABELS[c.status]}`;
+    cases.length
+      ? [
+          `${title}${cases.length > LIST_LIMIT ? `（前 ${LIST_LIMIT} 件）` : ` ${cases.length} 件`}`,
+          ...cases.slice(0, LIST_LIMIT).map(line),
+        ]
+      : [];
+  const caseLine = (c: ComplaintRecord) =>
+    `• ${c._id} ${c.clientName}｜${CATEGORY_SHORT[c.category]}｜${STATUS_LABELS[c.status]}`;
   const lines = [
     `期间：${d.period.label}（按受理日期）`,
-    `本期受理 ${a.length} 件：${counts(CATEGORIES, (k) => a.filter((c) => c.category === k).length, (k) => CATEGORY_SHORT[k])}`,
-    `现状：${counts(COMPLAINT_STATUSES, (k) => a.filter((c) => c.status === k).length, (k) => STATUS_LABELS[k])}`,
+    `本期受理 ${a.length} 件：${counts(
+      CATEGORIES,
+      (k) => a.filter((c) => c.category === k).length,
+      (k) => CATEGORY_SHORT[k],
+    )}`,
+    `现状：${counts(
+      COMPLAINT_STATUSES,
+      (k) => a.filter((c) => c.status === k).length,
+      (k) => STATUS_LABELS[k],
+    )}`,
     `本期结案 ${d.closed} 件${fen ? `；本期受理的投诉中客户扣服务费合计 ${formatFen(fen)}` : ''}`,
     ...list('【逾期未解决（§3.1.3）】', d.overdue, (c) => `${caseLine(c)}｜时限 ${fmt(services, c.dueAt)}`),
-    ...list('【未告知客户受理（§4.2）】', d.untold, (c) => `${caseLine(c)}｜登记 ${fmt(services, c.registeredAt ?? c.acceptedAt)}`),
-    ...list('【处理涉及金额，待董事长核准（§4.4）】', d.awaitingChairman, (c) => `${caseLine(c)}｜${c.approval?.what ?? ''}`),
+    ...list(
+      '【未告知客户受理（§4.2）】',
+      d.untold,
+      (c) => `${caseLine(c)}｜登记 ${fmt(services, c.registeredAt ?? c.acceptedAt)}`,
+    ),
+    ...list(
+      '【处理涉及金额，待董事长核准（§4.4）】',
+      d.awaitingChairman,
+      (c) => `${caseLine(c)}｜${c.approval?.what ?? ''}`,
+    ),
   ];
   const clear = !d.overdue.length && !d.untold.length && !d.awaitingChairman.length;
   return {
@@ -121,7 +164,11 @@ export function reportCard(services: Pick<Services, 'config'>, d: ReportData): C
 export async function complaintReport(ctx: StaffContext): Promise<void> {
   const words = ctx.args.trim().split(/\s+/).filter(Boolean);
   const send = words.includes('上报');
-  const period = parseReportPeriod(words.filter((w) => w !== '上报').join(' '), ctx.services.now(), ctx.services.config.timezone);
+  const period = parseReportPeriod(
+    words.filter((w) => w !== '上报').join(' '),
+    ctx.services.now(),
+    ctx.services.config.timezone,
+  );
   if ('error' in period) {
     await ctx.reply(`${period.error}例如：投诉报告 上周`);
     return;

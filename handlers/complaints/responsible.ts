@@ -1,8 +1,8 @@
 import type { Services, StaffContext } from '../../src/core/context.ts';
 import { notify, recipientsOf } from '../../src/core/notify.ts';
-import { Staff } from '../../src/models/index.ts';
 import { maskPhonesIn } from '../../src/core/text.ts';
 import type { Card } from '../../src/core/types.ts';
+import { Staff } from '../../src/models/index.ts';
 import { applyStep, findComplaint, fmt, loadComplaint } from './common.ts';
 import type { ComplaintRecord, Responsible } from './models.ts';
 
@@ -73,7 +73,16 @@ async function confirmSeen(ctx: StaffContext, c: ComplaintRecord): Promise<void>
   }
   const now = ctx.services.now();
   const responsible = c.responsible.map((r) => (r.staffId === me.staffId ? { ...r, seenAt: now } : r));
-  if (!(await applyStep(ctx, c, { responsible }, '责任人已阅确认', `${me.name}（${me.as === 'guard' ? '责任队员' : '责任队长'}）`))) return;
+  if (
+    !(await applyStep(
+      ctx,
+      c,
+      { responsible },
+      '责任人已阅确认',
+      `${me.name}（${me.as === 'guard' ? '责任队员' : '责任队长'}）`,
+    ))
+  )
+    return;
   await ctx.toast(`已记录：你已阅知投诉 ${c._id} 的调查结果（§3.2.3）。`);
 }
 

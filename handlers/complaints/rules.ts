@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
-import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
-import type { Role } from '../../src/core/types.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
-import { parseYesNo } from '../../src/core/text.ts';
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
+import { parseYesNo } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
 import type { Category, ComplaintStatus } from './models.ts';
 
 /*
@@ -18,7 +18,11 @@ export const CATEGORY_LABELS: Record<Category, string> = {
 };
 
 /** §2 the categories as staff type and press them (buttons, commands). */
-export const CATEGORY_SHORT: Record<Category, string> = { general: '一般性', fee_deduction: '扣服务费', unjustified: '非正当理由' };
+export const CATEGORY_SHORT: Record<Category, string> = {
+  general: '一般性',
+  fee_deduction: '扣服务费',
+  unjustified: '非正当理由',
+};
 
 export const STATUS_LABELS: Record<ComplaintStatus, string> = {
   unconfirmed: '待客服确认',
@@ -33,7 +37,8 @@ export const STATUS_LABELS: Record<ComplaintStatus, string> = {
 export function categoryFromExactWords(text: string): Category | undefined {
   const t = text.replace(/\s+/g, '').toLowerCase();
   if (/^(1|一般|一般性|一般性投诉|一般投诉|普通|general)$/.test(t)) return 'general';
-  if (/^(2|扣费|扣款|扣服务费|扣服务费性|扣服务费性投诉|扣费投诉|扣款投诉|fee|fee_deduction)$/.test(t)) return 'fee_deduction';
+  if (/^(2|扣费|扣款|扣服务费|扣服务费性|扣服务费性投诉|扣费投诉|扣款投诉|fee|fee_deduction)$/.test(t))
+    return 'fee_deduction';
   if (/^(3|非正当|非正当理由|非正当理由投诉|无理|无理投诉|恶意投诉|不合理|unjustified)$/.test(t)) return 'unjustified';
   return undefined;
 }
@@ -87,8 +92,8 @@ export const VIEWERS: Role[] = ['customer_service', 'guard_ops', 'team_leader', 
 /** §4.1: customer service accepts complaints; team leaders hear them on site and register them too. */
 export const REGISTRARS: Role[] = ['customer_service', 'team_leader'];
 
-
 export type { Verdict };
+
 const ok: Verdict = allowed;
 const no = denied;
 
@@ -112,7 +117,9 @@ export interface CaseState extends SubjectState {
  * responsible (责任队员 / 责任队长), in this round or an earlier one of a reopened case.
  */
 export function complaintSubjects(c: SubjectState): string[] {
-  return [...(c.responsible ?? []), ...(c.earlierRounds ?? []).flatMap((r) => r.responsible ?? [])].map((r) => r.staffId);
+  return [...(c.responsible ?? []), ...(c.earlierRounds ?? []).flatMap((r) => r.responsible ?? [])].map(
+    (r) => r.staffId,
+  );
 }
 
 /** The refusal for a subject of the case; `instead` names who must act. */
@@ -156,7 +163,8 @@ export function canConfirmEffect(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以确认改善效果。');
   const mine = notOwnComplaint(c, me, '其他客服部人员');
   if (!mine.ok) return mine;
-  if (!['decided', 'following_up'].includes(c.status)) return no(`这件投诉现在${STATUS_LABELS[c.status]}，不能确认改善效果。`);
+  if (!['decided', 'following_up'].includes(c.status))
+    return no(`这件投诉现在${STATUS_LABELS[c.status]}，不能确认改善效果。`);
   if (c.measuresDue) return no('上次改善效果为无效，人防部还没有提出新的改善对策，提出后再确认效果（§3.1.6）。');
   return ok;
 }
@@ -192,7 +200,11 @@ export function closingBlocker(c: ClosingState): 'followups' | 'effect' | 'unsat
 }
 
 /** §3.1.10: one more follow-up, when the plan is done and the client was not satisfied (or the effect is open). */
-export function canPlanFollowUp(c: CaseState & { followUps: readonly FollowUpState[] }, has: Has, me?: string): Verdict {
+export function canPlanFollowUp(
+  c: CaseState & { followUps: readonly FollowUpState[] },
+  has: Has,
+  me?: string,
+): Verdict {
   if (!has('customer_service')) return no('只有客服部可以安排回访。');
   const mine = notOwnComplaint(c, me, '其他客服部人员');
   if (!mine.ok) return mine;
@@ -211,10 +223,18 @@ export function canTellResult(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('customer_service')) return no('只有客服部可以记录告知客户的结果。');
   const mine = notOwnComplaint(c, me, '其他客服部人员');
   if (!mine.ok) return mine;
-  if (c.status !== 'decided') return no(c.status === 'following_up' || c.status === 'closed' ? '结果已经告知过客户。' : `这件投诉现在${STATUS_LABELS[c.status]}，还不能告知结果。`);
+  if (c.status !== 'decided')
+    return no(
+      c.status === 'following_up' || c.status === 'closed'
+        ? '结果已经告知过客户。'
+        : `这件投诉现在${STATUS_LABELS[c.status]}，还不能告知结果。`,
+    );
   if (c.appeal?.status === 'pending') return no('有签呈正在等待决定，决定后再告知客户。');
   // §4.4: a handling that commits money holds only once the chairman confirmed it (authority-rules.ts)
-  if (c.approval?.status === 'pending') return no(`处理方式涉及金额（${c.approval.what ?? ''}），须董事长核准后才能告知客户（§4.4）。已报董事长，核准后会通知你。`);
+  if (c.approval?.status === 'pending')
+    return no(
+      `处理方式涉及金额（${c.approval.what ?? ''}），须董事长核准后才能告知客户（§4.4）。已报董事长，核准后会通知你。`,
+    );
   return ok;
 }
 
@@ -223,8 +243,10 @@ export function canFollowUp(c: CaseState & { followUps?: readonly FollowUpState[
   if (!has('customer_service')) return no('只有客服部可以记录回访。');
   const mine = notOwnComplaint(c, me, '其他客服部人员');
   if (!mine.ok) return mine;
-  if (c.status !== 'following_up') return no(c.status === 'closed' ? '这件投诉已结案，回访已完成。' : '还没有告知客户结果，回访计划尚未开始。');
-  if (c.followUps && !nextFollowUp(c.followUps)) return no('回访计划已做完。如需再回访，请先点「再安排回访」或发送「再次回访 编号」。');
+  if (c.status !== 'following_up')
+    return no(c.status === 'closed' ? '这件投诉已结案，回访已完成。' : '还没有告知客户结果，回访计划尚未开始。');
+  if (c.followUps && !nextFollowUp(c.followUps))
+    return no('回访计划已做完。如需再回访，请先点「再安排回访」或发送「再次回访 编号」。');
   return ok;
 }
 
@@ -246,7 +268,8 @@ export function canAppeal(c: CaseState): Verdict {
 export function canRule(c: CaseState, has: Has, me?: string): Verdict {
   if (!has('admin') && !has('chairman')) return no('只有行政部或董事长可以决定签呈。');
   if (c.appeal?.status !== 'pending') return no('这件投诉没有待决定的签呈。');
-  if (me && c.appeal.by?.staffId === me) return no('签呈是你提出的，不能由你自己决定（§4.5），请由其他行政部人员或董事长决定。');
+  if (me && c.appeal.by?.staffId === me)
+    return no('签呈是你提出的，不能由你自己决定（§4.5），请由其他行政部人员或董事长决定。');
   return notOwnComplaint(c, me, '其他行政部人员或董事长');
 }
 
@@ -277,7 +300,8 @@ export function toldOnProblem(toldOn: string, now: Date, tz: string, acceptedAt?
   const today = DateTime.fromJSDate(now, { zone: tz }).toISODate()!;
   if (toldOn > today) return `告知日期 ${toldOn} 晚于今天（${today}），请核对。`;
   const accepted = acceptedAt && DateTime.fromJSDate(acceptedAt, { zone: tz }).toISODate()!;
-  if (accepted && toldOn < accepted) return `告知日期 ${toldOn} 早于受理日期 ${accepted}，客户不可能在受理前被告知结果，请核对。`;
+  if (accepted && toldOn < accepted)
+    return `告知日期 ${toldOn} 早于受理日期 ${accepted}，客户不可能在受理前被告知结果，请核对。`;
   return undefined;
 }
 
@@ -287,9 +311,19 @@ export function toldOnProblem(toldOn: string, now: Date, tz: string, acceptedAt?
  * `d` days after that day in `tz`, at the time of day it was recorded (the told day's own hour is
  * not known; told today, that is exactly `d` days from now).
  */
-export function followUpPlan(toldOn: string, recordedAt: Date, days: readonly number[], tz: string): { seq: number; dueAt: Date }[] {
+export function followUpPlan(
+  toldOn: string,
+  recordedAt: Date,
+  days: readonly number[],
+  tz: string,
+): { seq: number; dueAt: Date }[] {
   const at = DateTime.fromJSDate(recordedAt, { zone: tz });
-  const start = DateTime.fromISO(toldOn, { zone: tz }).set({ hour: at.hour, minute: at.minute, second: at.second, millisecond: at.millisecond });
+  const start = DateTime.fromISO(toldOn, { zone: tz }).set({
+    hour: at.hour,
+    minute: at.minute,
+    second: at.second,
+    millisecond: at.millisecond,
+  });
   return days.map((d, i) => ({ seq: i + 1, dueAt: start.plus({ days: d }).toJSDate() }));
 }
 
@@ -342,7 +376,9 @@ export function dueWork(c: SweepState, now: Date, remindBeforeHours: number): Du
   const remindAt = new Date(c.dueAt.getTime() - remindBeforeHours * 3600_000);
   const remind = unresolved && !escalate && !c.overdueAt && !c.remindedAt && remindAt <= now;
   const followUpsDue =
-    c.status === 'following_up' ? c.followUps.filter((f) => !f.doneAt && !f.remindedAt && f.dueAt <= now).map((f) => f.seq) : [];
+    c.status === 'following_up'
+      ? c.followUps.filter((f) => !f.doneAt && !f.remindedAt && f.dueAt <= now).map((f) => f.seq)
+      : [];
   const ackRemind = ackPending(c) && c.ackDueAt <= now;
   return { remind, escalate, followUpsDue, ackRemind };
 }
@@ -367,7 +403,7 @@ export function parseComplaintNumber(text: string): string | undefined {
 }
 
 /** 有效/无效, 满意/不满意 and friends. */
-export const parseEffective = (t: string) => parseYesNo(t, /^(有效|见效|好|是|改善了|已改善)$/, /^(无效|没效果|不好|否|未改善|没有改善)$/);
+export const parseEffective = (t: string) =>
+  parseYesNo(t, /^(有效|见效|好|是|改善了|已改善)$/, /^(无效|没效果|不好|否|未改善|没有改善)$/);
 export const parseSatisfied = (t: string) => parseYesNo(t, /^(满意|非常满意|基本满意|好|是)$/, /^(不满意|不好|否|差)$/);
 export const parseReasonable = (t: string) => parseYesNo(t, /^(合理|是|有理)$/, /^(不合理|否|无理)$/);
-

@@ -38,14 +38,17 @@ export const complaintSettings = defineSettings(
       COMPLAINT_REPORT_TIME: 'use the time the weekly report goes out, e.g. COMPLAINT_REPORT_TIME=09:00',
     },
     check: (c) => [
-      ...(c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION > Math.min(c.COMPLAINT_LIMIT_HOURS_GENERAL, c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED)
+      ...(c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION >
+      Math.min(c.COMPLAINT_LIMIT_HOURS_GENERAL, c.COMPLAINT_LIMIT_HOURS_UNJUSTIFIED)
         ? [
             'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: a 扣服务费 complaint must have the shortest time limit (§2.2: handle quickly to minimise the loss) — set it no higher than COMPLAINT_LIMIT_HOURS_GENERAL and COMPLAINT_LIMIT_HOURS_UNJUSTIFIED',
           ]
         : []),
       // §4.2 comes first: the client hears the case is being handled well before any result is due
       ...(c.COMPLAINT_ACK_REMIND_HOURS >= c.COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION
-        ? ['COMPLAINT_ACK_REMIND_HOURS: the 已告知 reminder (§4.2) must come before the shortest time limit — set it below COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION']
+        ? [
+            'COMPLAINT_ACK_REMIND_HOURS: the 已告知 reminder (§4.2) must come before the shortest time limit — set it below COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION',
+          ]
         : []),
     ],
   },

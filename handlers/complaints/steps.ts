@@ -1,30 +1,28 @@
-import { resolveDate } from '../../src/core/dates.ts';
-import { formatFen, parseYuan } from '../../src/core/money.ts';
-import { parseMonth } from '../../src/core/dates.ts';
-import { complaintSettings } from './settings.ts';
 import { DateTime } from 'luxon';
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext, StaffHandler } from '../../src/core/context.ts';
-import { freeText, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
+import { parseMonth, resolveDate } from '../../src/core/dates.ts';
+import { type FieldResult, type FormDefinition, freeText } from '../../src/core/forms.ts';
+import { formatFen, parseYuan } from '../../src/core/money.ts';
+import { echo, parseMobile } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
-import { echo, parseMobile } from '../../src/core/text.ts';
-import type { ComplaintRecord } from './models.ts';
-import { responsibleOf, tellResponsible } from './responsible.ts';
-import { closing } from './followup.ts';
 import { approvalFor, moneyPromises, toldBeyondAuthority } from './authority-rules.ts';
-import { actor } from '../../src/core/audit.ts';
 import {
   applyStep,
   cardFor,
   complaintFromAction,
+  type FollowUp,
   findComplaint,
   has,
   loadComplaint,
   notifyCase,
   refused,
-  type FollowUp,
 } from './common.ts';
+import { closing } from './followup.ts';
+import type { ComplaintRecord } from './models.ts';
+import { responsibleOf, tellResponsible } from './responsible.ts';
 import {
   canConfirmClientTold,
   canConfirmEffect,
@@ -44,6 +42,7 @@ import {
   toldOnProblem,
   type Verdict,
 } from './rules.ts';
+import { complaintSettings } from './settings.ts';
 
 /** A step's rule: the viewer's roles, and who they are (#20: nobody acts on their own case). */
 export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean, me?: string) => Verdict;
@@ -52,7 +51,11 @@ export type Rule = (c: ComplaintRecord, has: (r: Role) => boolean, me?: string) 
  * A step recorded with a form: `<命令> <编号> [字段: 值 lines]` or the card button both check the
  * rule first (no pointless form), then start the guided form / form card with the case id.
  */
-export function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, example: string): { command: StaffHandler; action: StaffHandler } {
+export function formStep(
+  formFor: (c: ComplaintRecord) => string,
+  rule: Rule,
+  example: string,
+): { command: StaffHandler; action: StaffHandler } {
   const start = async (ctx: StaffContext, c: ComplaintRecord, prefill: string) => {
     if (await refused(ctx, rule(c, has(ctx), ctx.sender.staffId))) return;
     await ctx.services.forms.start(ctx, formFor(c), prefill, { id: c._id });
@@ -70,7 +73,11 @@ export function formStep(formFor: (c: ComplaintRecord) => string, rule: Rule, ex
 }
 
 /** Reads the case a form was started for and re-checks its rule at submit time. */
-export async function caseForSubmit(ctx: StaffContext, context: Record<string, string>, rule: Rule): Promise<ComplaintRecord | undefined> {
+export async function caseForSubmit(
+  ctx: StaffContext,
+  context: Record<string, string>,
+  rule: Rule,
+): Promise<ComplaintRecord | undefined> {
   const c = await loadComplaint(context.id ?? '');
   if (!c) {
     await ctx.reply('找不到这件投诉，没有保存。');
@@ -89,12 +96,21 @@ async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void>
   if (await refused(ctx, canConfirmClientTold(c, has(ctx), ctx.sender.staffId))) return;
   const now = ctx.services.now();
   // §4.2 was all a case with its follow-ups done still lacked: it closes now (closingBlocker)
-  const set: Partial<ComplaintRecord> = { clientToldAt: now, ...(c.status === 'following_up' ? closing({ ...c, clientToldAt: now }, now) : {}) };
+  const set: Partial<ComplaintRecord> = {
+    clientToldAt: now,
+    ...(c.status === 'following_up' ? closing({ ...c, clientToldAt: now }, now) : {}),
+  };
   const closes = set.status === 'closed';
   if (!(await applyStep(ctx, c, set, '确认已告知客户受理', closes ? '回访已完成，结案' : ''))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(cardFor(ctx, after, { note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。${closes ? '回访计划已完成，投诉已结案。' : ''}` }));
-  await ctx.toast(closes ? `已记录：客户已被告知投诉正在处理。投诉 ${c._id} 已结案。` : '已记录：客户已被告知投诉正在处理。');
+  await ctx.updateCard(
+    cardFor(ctx, after, {
+      note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。${closes ? '回访计划已完成，投诉已结案。' : ''}`,
+    }),
+  );
+  await ctx.toast(
+    closes ? `已记录：客户已被告知投诉正在处理。投诉 ${c._id} 已结案。` : '已记录：客户已被告知投诉正在处理。',
+  );
 }
 
 /** Button: 已告知客户受理 */
@@ -122,8 +138,11 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
     // 张三(13800000001) is how a name shared by two people is stored and shown: read it by its phone
     const shown = /^(.+?)\((\d{11})\)$/.exec(w);
     const phone = parseMobile(shown?.[2] ?? w);
-    const matches = phone ? await Staff.find({ phone }, { name: 1, phone: 1 }).limit(3).lean() : await staffNamed(w, {}, 3);
-    if (!matches.length) return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
+    const matches = phone
+      ? await Staff.find({ phone }, { name: 1, phone: 1 }).limit(3).lean()
+      : await staffNamed(w, {}, 3);
+    if (!matches.length)
+      return { ok: false, error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话；没有责任人请填「无」。` };
     if (matches.length > 1) return { ok: false, error: `有 ${matches.length} 位「${echo(w)}」，请改填电话。` };
     names.push(phone ? `${matches[0]!.name}(${phone})` : matches[0]!.name);
   }
@@ -136,23 +155,49 @@ export const investigateForm: FormDefinition = {
   title: '投诉调查（人防部）',
   fields: [
     { key: 'cause', label: '发生原因', required: true, parse: required('发生原因', 500) },
-    { key: 'guards', label: '责任队员', required: true, prompt: '请输入责任队员（员工姓名或电话，多人用顿号隔开；没有请填「无」）', parse: (i) => parseStaffList(i) },
-    { key: 'teamLeader', label: '责任队长', required: true, prompt: '请输入责任队长（姓名或电话；没有请填「无」）', parse: (i) => parseStaffList(i, { single: true }) },
+    {
+      key: 'guards',
+      label: '责任队员',
+      required: true,
+      prompt: '请输入责任队员（员工姓名或电话，多人用顿号隔开；没有请填「无」）',
+      parse: (i) => parseStaffList(i),
+    },
+    {
+      key: 'teamLeader',
+      label: '责任队长',
+      required: true,
+      prompt: '请输入责任队长（姓名或电话；没有请填「无」）',
+      parse: (i) => parseStaffList(i, { single: true }),
+    },
     { key: 'measures', label: '改善对策', required: true, parse: required('改善对策', 500) },
   ],
   async submit(ctx, v, context) {
     const c = await caseForSubmit(ctx, context, canInvestigate);
     if (!c) return;
     const guards = v.guards === '无' ? [] : v.guards!.split('、');
-    const investigation = { cause: v.cause ?? '', guards, teamLeader: v.teamLeader === '无' ? '' : v.teamLeader ?? '', measures: v.measures ?? '', by: actor(ctx), at: ctx.services.now() };
+    const investigation = {
+      cause: v.cause ?? '',
+      guards,
+      teamLeader: v.teamLeader === '无' ? '' : (v.teamLeader ?? ''),
+      measures: v.measures ?? '',
+      by: actor(ctx),
+      at: ctx.services.now(),
+    };
     const detail = `原因：${v.cause}；责任队员：${v.guards}；责任队长：${v.teamLeader}；改善对策：${v.measures}`;
     const responsible = await responsibleOf(guards, investigation.teamLeader, investigation.at);
     if (!(await applyStep(ctx, c, { status: 'investigated', investigation, responsible }, '记录调查', detail))) return;
     const after = (await loadComplaint(c._id))!;
     const told = await tellResponsible(ctx.services, after);
-    const seen = responsible.length ? `已私下告知责任人 ${responsible.map((r) => r.name).join('、')}，待其确认（§3.2.3）${told < responsible.length ? '；有人未绑定，请当面告知' : ''}。` : '';
-    await ctx.reply(cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: `已通知客服部拟定处理方式。${seen}` }));
-    await notifyCase(ctx.services, after, ['customer_service'], { title: `调查完成，待拟定处理：${c._id}`, note: '请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6）。' });
+    const seen = responsible.length
+      ? `已私下告知责任人 ${responsible.map((r) => r.name).join('、')}，待其确认（§3.2.3）${told < responsible.length ? '；有人未绑定，请当面告知' : ''}。`
+      : '';
+    await ctx.reply(
+      cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: `已通知客服部拟定处理方式。${seen}` }),
+    );
+    await notifyCase(ctx.services, after, ['customer_service'], {
+      title: `调查完成，待拟定处理：${c._id}`,
+      note: '请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6）。',
+    });
   },
 };
 export const investigate = formStep(() => investigateForm.name, canInvestigate, '调查 TS-20261127-003');
@@ -165,7 +210,10 @@ const decisionFields: FormDefinition['fields'] = [
     label: '是否合理',
     required: true,
     prompt: '投诉是否合理？请回复：合理 / 不合理',
-    parse: (i) => (parseReasonable(i) === undefined ? { ok: false, error: '请填「合理」或「不合理」。' } : { ok: true, value: parseReasonable(i) ? '合理' : '不合理' }),
+    parse: (i) =>
+      parseReasonable(i) === undefined
+        ? { ok: false, error: '请填「合理」或「不合理」。' }
+        : { ok: true, value: parseReasonable(i) ? '合理' : '不合理' },
   },
   { key: 'handling', label: '处理方式', required: true, parse: required('处理方式') },
   { key: 'responsibility', label: '责任归属', required: true, parse: required('责任归属') },
@@ -181,21 +229,39 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
       handling: v.handling ?? '',
       responsibility: v.responsibility ?? '',
       plan: v.plan ?? '',
-      deductionFen: withDeduction ? parseYuan(v.deductionAmount ?? '') ?? null : null,
-      deductionMonth: withDeduction ? v.deductionMonth ?? '' : '',
+      deductionFen: withDeduction ? (parseYuan(v.deductionAmount ?? '') ?? null) : null,
+      deductionMonth: withDeduction ? (v.deductionMonth ?? '') : '',
       by: actor(ctx),
       at: ctx.services.now(),
     };
-    const fee = withDeduction ? `；扣服务费 ${formatFen(parseYuan(v.deductionAmount ?? '') ?? 0)}（${v.deductionMonth}）` : '';
+    const fee = withDeduction
+      ? `；扣服务费 ${formatFen(parseYuan(v.deductionAmount ?? '') ?? 0)}（${v.deductionMonth}）`
+      : '';
     const detail = `${v.reasonable}；处理方式：${v.handling}；责任归属：${v.responsibility}；改善方案：${v.plan}${fee}`;
     // §4.4: a deduction accepted, or money promised in the handling, waits for the chairman
-    const promised = [...(decision.deductionFen ? [`扣服务费 ${formatFen(decision.deductionFen)}（${decision.deductionMonth}）`] : []), ...moneyPromises(`${v.handling} ${v.plan}`)];
+    const promised = [
+      ...(decision.deductionFen ? [`扣服务费 ${formatFen(decision.deductionFen)}（${decision.deductionMonth}）`] : []),
+      ...moneyPromises(`${v.handling} ${v.plan}`),
+    ];
     const approval = approvalFor(promised, has(ctx), actor(ctx), decision.at);
-    if (!(await applyStep(ctx, c, { status: 'decided', decision, approval }, '拟定处理', `${detail}${approval?.status === 'pending' ? `；涉及金额（${approval.what}），报董事长核准（§4.4）` : ''}`))) return;
+    if (
+      !(await applyStep(
+        ctx,
+        c,
+        { status: 'decided', decision, approval },
+        '拟定处理',
+        `${detail}${approval?.status === 'pending' ? `；涉及金额（${approval.what}），报董事长核准（§4.4）` : ''}`,
+      ))
+    )
+      return;
     const after = (await loadComplaint(c._id))!;
     const waits = approval?.status === 'pending';
-    const next = waits ? `处理涉及金额（${approval.what}），超出客服部权限（§4.4），已报董事长核准；核准后才能告知客户结果，核准前不要向客户承诺。` : '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。';
-    await ctx.reply(cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: `${next}有异议的部门可发「签呈」（§4.5）。` }));
+    const next = waits
+      ? `处理涉及金额（${approval.what}），超出客服部权限（§4.4），已报董事长核准；核准后才能告知客户结果，核准前不要向客户承诺。`
+      : '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。';
+    await ctx.reply(
+      cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: `${next}有异议的部门可发「签呈」（§4.5）。` }),
+    );
     await notifyCase(ctx.services, after, ['guard_ops'], {
       title: `处理已拟定：${c._id}`,
       note: '请按改善方案督促执行（§3.2.2）。如有异议，发送「签呈 编号 理由」。',
@@ -235,7 +301,9 @@ export const decideFeeForm: FormDefinition = {
       prompt: '请输入客户扣的服务费金额（元）',
       parse: (i) => {
         const fen = parseYuan(i);
-        return fen ? { ok: true, value: String(fen / 100) } : { ok: false, error: '扣款金额请填数字（元），例如 500。' };
+        return fen
+          ? { ok: true, value: String(fen / 100) }
+          : { ok: false, error: '扣款金额请填数字（元），例如 500。' };
       },
     },
     {
@@ -251,7 +319,11 @@ export const decideFeeForm: FormDefinition = {
   ],
   submit: decisionSubmit(true),
 };
-export const decide = formStep((c) => (needsDeduction(c.category) ? decideFeeForm.name : decideForm.name), canDecide, '处理投诉 TS-20261127-003');
+export const decide = formStep(
+  (c) => (needsDeduction(c.category) ? decideFeeForm.name : decideForm.name),
+  canDecide,
+  '处理投诉 TS-20261127-003',
+);
 
 // ─── §3.1.9 the result is told to the client; §3.1.10 follow-up plan ────────
 
@@ -289,7 +361,16 @@ export const resultForm: FormDefinition = {
         return c ? toldBeyondAuthority(content, c, has(ctx)) : undefined;
       },
     },
-    { key: 'via', label: '告知方式', prompt: '请输入告知方式：电话 / 书信 / 面谈', placeholder: '电话 / 书信 / 面谈', parse: (i) => (/^(电话|书信|面谈|上门|微信|短信)$/.test(i) ? { ok: true, value: i } : { ok: false, error: '告知方式请填：电话 / 书信 / 面谈（§4.4 以书信或电话转达）。' }) },
+    {
+      key: 'via',
+      label: '告知方式',
+      prompt: '请输入告知方式：电话 / 书信 / 面谈',
+      placeholder: '电话 / 书信 / 面谈',
+      parse: (i) =>
+        /^(电话|书信|面谈|上门|微信|短信)$/.test(i)
+          ? { ok: true, value: i }
+          : { ok: false, error: '告知方式请填：电话 / 书信 / 面谈（§4.4 以书信或电话转达）。' },
+    },
     {
       key: 'toldOn',
       label: '告知日期',
@@ -317,12 +398,24 @@ export const resultForm: FormDefinition = {
       return;
     }
     const days = complaintSettings.of(ctx.services.config).followUpDays;
-    const plan: FollowUp[] = followUpPlan(toldOn, now, days, tz).map((f) => ({ ...f, remindedAt: null, doneAt: null, by: null, outcome: '', note: '' }));
+    const plan: FollowUp[] = followUpPlan(toldOn, now, days, tz).map((f) => ({
+      ...f,
+      remindedAt: null,
+      doneAt: null,
+      by: null,
+      outcome: '',
+      note: '',
+    }));
     const result = { toldOn, content: v.content ?? '', via: v.via ?? '', by: actor(ctx), at: now };
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(cardFor(ctx, after, { title: `已告知客户结果：${c._id}`, note: `已建立回访计划（告知日期 ${toldOn} 后 ${days.map((d) => `${d} 天`).join('、')}），到期会提醒你（§3.1.10）。` }));
+    await ctx.reply(
+      cardFor(ctx, after, {
+        title: `已告知客户结果：${c._id}`,
+        note: `已建立回访计划（告知日期 ${toldOn} 后 ${days.map((d) => `${d} 天`).join('、')}），到期会提醒你（§3.1.10）。`,
+      }),
+    );
   },
 };
 export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');

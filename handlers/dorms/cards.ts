@@ -1,8 +1,17 @@
 import { DateTime } from 'luxon';
 import type { Card, CardButton } from '../../src/core/types.ts';
+import type { Summary } from './figures-rules.ts';
 import type { RollCallRecord } from './models.ts';
-import { CLAUSE, CURFEW, STATUS_LABELS, formatClock, notBack, reportLine, sinceNoon, type EveningTimes } from './rules.ts';
-import { type Summary } from './figures-rules.ts';
+import {
+  CLAUSE,
+  CURFEW,
+  type EveningTimes,
+  formatClock,
+  notBack,
+  reportLine,
+  STATUS_LABELS,
+  sinceNoon,
+} from './rules.ts';
 
 /*
  * What staff read about dorms: the roll-call card (Lark shows buttons and a form; WeChat and the
@@ -19,7 +28,8 @@ export function timeLabel(at: Date | null | undefined, tz: string): string {
   return at ? DateTime.fromJSDate(new Date(at), { zone: tz }).toFormat('HH:mm') : '';
 }
 
-export const REPORT_HINT = '也可回复：查房 全到 ／ 查房 未归 张三 李四 ／ 查房 请假 王五 ／ 查房 夜班 赵六（名字可换成序号）';
+export const REPORT_HINT =
+  '也可回复：查房 全到 ／ 查房 未归 张三 李四 ／ 查房 请假 王五 ／ 查房 夜班 赵六（名字可换成序号）';
 
 export function rollCallButtons(rc: Pick<RollCallRecord, '_id'>): CardButton[] {
   return [
@@ -75,7 +85,9 @@ export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): C
   const absent = notBack(r.entries);
   const pre = !!r.preCurfew;
   return {
-    title: pre ? `查房预报：${rc.dorm} ${dayLabel(rc.date)}（${formatClock(CURFEW)} 后请确认）` : `查房已上报：${rc.dorm} ${dayLabel(rc.date)}${r.late ? '（迟报）' : ''}`,
+    title: pre
+      ? `查房预报：${rc.dorm} ${dayLabel(rc.date)}（${formatClock(CURFEW)} 后请确认）`
+      : `查房已上报：${rc.dorm} ${dayLabel(rc.date)}${r.late ? '（迟报）' : ''}`,
     color: pre ? 'blue' : absent.some((e) => e.status === 'absent') ? 'orange' : 'green',
     lines: [
       reportLine(r.entries),
@@ -87,18 +99,31 @@ export function reportedCard(rc: RollCallRecord, t: EveningTimes, tz: string): C
       `${r.by.name} ${timeLabel(r.at, tz)} ${pre ? '预报' : '上报'}${rc.history.filter((h) => h.action === '更正').length ? '（已更正）' : ''}`,
     ],
     buttons: rollCallButtons(rc),
-    note: pre ? PRE_CURFEW_RULE : `${formatClock(t.cutoff)} 前可更正：点按钮或重新发送「查房 …」。未归人员回来后发送「归宿 姓名 23:10」。`,
+    note: pre
+      ? PRE_CURFEW_RULE
+      : `${formatClock(t.cutoff)} 前可更正：点按钮或重新发送「查房 …」。未归人员回来后发送「归宿 姓名 23:10」。`,
   };
 }
 
 /** To 综合部 the moment 未归 are reported (§3.3.3: a guard not back is escalated). */
-export function absenceNotice(rc: Pick<RollCallRecord, 'dorm' | 'date'>, entries: { name: string; note: string }[], by: string, at: Date, late: boolean, tz: string): string {
+export function absenceNotice(
+  rc: Pick<RollCallRecord, 'dorm' | 'date'>,
+  entries: { name: string; note: string }[],
+  by: string,
+  at: Date,
+  late: boolean,
+  tz: string,
+): string {
   const who = entries.map((e) => `${e.name}${e.note ? `（${e.note}）` : ''}`).join('、');
   return `⚠️ 未归：${rc.dorm} ${dayLabel(rc.date)} ${who}。队长 ${by} ${timeLabel(at, tz)} 上报${late ? '（迟报）' : ''}。回来后由队长发送「归宿 姓名 时间」登记。`;
 }
 
 /** A correction takes back a 未归 综合部 was told about. */
-export function clearedNotice(rc: Pick<RollCallRecord, 'dorm' | 'date'>, entries: { name: string; status: keyof typeof STATUS_LABELS }[], by: string): string {
+export function clearedNotice(
+  rc: Pick<RollCallRecord, 'dorm' | 'date'>,
+  entries: { name: string; status: keyof typeof STATUS_LABELS }[],
+  by: string,
+): string {
   return `更正：${rc.dorm} ${dayLabel(rc.date)} ${entries.map((e) => `${e.name} 改为${STATUS_LABELS[e.status]}`).join('、')}（队长 ${by} 更正，不再算未归）。`;
 }
 
@@ -107,7 +132,11 @@ export function chaseText(rc: Pick<RollCallRecord, 'dorm' | 'date'>, t: EveningT
 }
 
 /** The chase to a leader whose only report is a 预报 made before 22:00. */
-export function confirmChaseText(rc: Pick<RollCallRecord, 'dorm' | 'date' | 'report'>, t: EveningTimes, tz: string): string {
+export function confirmChaseText(
+  rc: Pick<RollCallRecord, 'dorm' | 'date' | 'report'>,
+  t: EveningTimes,
+  tz: string,
+): string {
   return `⏰ ${rc.dorm} ${dayLabel(rc.date)} 只有 ${timeLabel(rc.report?.at, tz)} 的预报，还没有确认 ${formatClock(CURFEW)} 的查房（${CLAUSE.curfew}）。请查房后点「全部已归」或发送「查房 …」确认（${formatClock(t.escalate)} 仍未确认将报综合部）。`;
 }
 
@@ -118,13 +147,22 @@ export interface EveningDigest {
   /** Only a 预报 before 22:00, never confirmed. */
   unconfirmed: { dorm: string; by: string; at: Date; line: string }[];
   /** Everyone not 已归 in the evening's reports, by status. */
-  out: { dorm: string; name: string; status: 'absent' | 'leave' | 'night_duty'; note: string; returnedAt?: Date | null }[];
+  out: {
+    dorm: string;
+    name: string;
+    status: 'absent' | 'leave' | 'night_duty';
+    note: string;
+    returnedAt?: Date | null;
+  }[];
 }
 
 export function eveningDigestText(date: string, d: EveningDigest, tz: string): string {
   const lines = [`📋 ${dayLabel(date)} 晚查房汇总（${CLAUSE.curfew}，${formatClock(CURFEW)} 归宿）：`];
   if (d.open.length) {
-    lines.push(`⚠️ 查房未上报的宿舍 ${d.open.length} 个（已提醒过队长）：`, ...d.open.map((o) => `• ${o.dorm}（队长：${o.leaders.join('、') || '无'}）`));
+    lines.push(
+      `⚠️ 查房未上报的宿舍 ${d.open.length} 个（已提醒过队长）：`,
+      ...d.open.map((o) => `• ${o.dorm}（队长：${o.leaders.join('、') || '无'}）`),
+    );
   }
   if (d.unconfirmed.length) {
     lines.push(
@@ -135,17 +173,25 @@ export function eveningDigestText(date: string, d: EveningDigest, tz: string): s
   for (const status of ['absent', 'leave', 'night_duty'] as const) {
     const people = d.out.filter((o) => o.status === status);
     if (!people.length) continue;
-    const who = people.map((p) => `${p.name}（${p.dorm}${p.note ? `，${p.note}` : ''}${p.returnedAt ? `，${timeLabel(p.returnedAt, tz)} 已归宿` : ''}）`);
+    const who = people.map(
+      (p) =>
+        `${p.name}（${p.dorm}${p.note ? `，${p.note}` : ''}${p.returnedAt ? `，${timeLabel(p.returnedAt, tz)} 已归宿` : ''}）`,
+    );
     lines.push(`【${STATUS_LABELS[status]} ${people.length} 人】${who.join('、')}`);
   }
   if (d.open.length || d.unconfirmed.length) lines.push('请联系队长核实。迟到的上报仍会记录并标为迟报。');
   return lines.join('\n');
 }
 
-export function noLeaderText(date: string, dorms: { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' }[]): string {
+export function noLeaderText(
+  date: string,
+  dorms: { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' }[],
+): string {
   return [
     `⚠️ ${dayLabel(date)} 以下宿舍有人住但没有能收到查房的队长，今晚无法查房：`,
-    ...dorms.map((d) => `• ${d.dorm}（${d.residents} 人）：${d.why === 'no_leader' ? '未指定队长' : '队长未绑定或已停用'}`),
+    ...dorms.map(
+      (d) => `• ${d.dorm}（${d.residents} 人）：${d.why === 'no_leader' ? '未指定队长' : '队长未绑定或已停用'}`,
+    ),
     '请发送「设置宿舍队长 宿舍名 姓名」指定队长，或让队长先绑定。',
   ].join('\n');
 }
@@ -157,12 +203,19 @@ export function lateReportText(rc: RollCallRecord, tz: string): string {
 /** How many people without a dorm the weekly summary names (the rest are counted). */
 const LISTED_WITHOUT_DORM = 30;
 
-export function summaryText(range: { from: string; to: string }, s: Summary, ranking: string[] = [], withoutDorm: string[] = []): string {
+export function summaryText(
+  range: { from: string; to: string },
+  s: Summary,
+  ranking: string[] = [],
+  withoutDorm: string[] = [],
+): string {
   const lines = [`📋 宿舍查房周报 ${dayLabel(range.from)}–${dayLabel(range.to)}（${CLAUSE.curfew}）`];
   lines.push('【按时上报率】');
   if (!s.dorms.length) lines.push('本周没有查房记录。');
   for (const d of s.dorms) {
-    lines.push(`• ${d.dorm}：${d.onTimeRate ?? 0}%（按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}，共 ${d.asked} 晚）`);
+    lines.push(
+      `• ${d.dorm}：${d.onTimeRate ?? 0}%（按时 ${d.onTime}，迟报 ${d.late}，未报 ${d.missing}，共 ${d.asked} 晚）`,
+    );
   }
   lines.push('【未归人次】');
   const absent = s.people.filter((p) => p.absences > 0);

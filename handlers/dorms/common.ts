@@ -1,12 +1,11 @@
 import type { BotContext, Services } from '../../src/core/context.ts';
-import { notify, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
-import { Dorm, Identity, Staff } from '../../src/models/index.ts';
-import { leadingName } from '../../src/core/text.ts';
+import { type CardRef, notify, recipientsWithRole, updateCards } from '../../src/core/notify.ts';
+import { echo, leadingName } from '../../src/core/text.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
+import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 import { DormLeader, RollCallCard } from './models.ts';
-import { dormSettings, type DormSettings } from './settings.ts';
-import { looksLikeDormName, nearestDormNames, type DormRoster } from './rules.ts';
-import { echo } from '../../src/core/text.ts';
+import { type DormRoster, looksLikeDormName, nearestDormNames } from './rules.ts';
+import { type DormSettings, dormSettings } from './settings.ts';
 
 /** Who may manage dorm leaders and read every dorm's records. */
 export const DORM_MANAGERS: readonly Role[] = ['admin', 'general_affairs'];
@@ -30,8 +29,13 @@ export async function isLeaderOf(ctx: BotContext, dorm: string): Promise<boolean
 
 /** Every dorm name: the Dorm records plus any dorm staff are set to. */
 export async function allDormNames(): Promise<string[]> {
-  const [places, used] = await Promise.all([Dorm.find({}, { name: 1 }).lean(), Staff.distinct('dorm', { active: true })]);
-  return [...new Set([...places.map((p) => p.name), ...(used as string[]).filter(Boolean)])].sort((a, b) => a.localeCompare(b, 'zh'));
+  const [places, used] = await Promise.all([
+    Dorm.find({}, { name: 1 }).lean(),
+    Staff.distinct('dorm', { active: true }),
+  ]);
+  return [...new Set([...places.map((p) => p.name), ...(used as string[]).filter(Boolean)])].sort((a, b) =>
+    a.localeCompare(b, 'zh'),
+  );
 }
 
 /**
@@ -41,16 +45,22 @@ export async function allDormNames(): Promise<string[]> {
 export async function loadRosters(services: Services, only?: string[]): Promise<DormRoster[]> {
   const names = only ?? (await allDormNames());
   const [staff, leaders] = await Promise.all([
-    Staff.find({ active: true, dorm: { $in: names } }, { name: 1, dorm: 1 }).sort({ name: 1 }).lean(),
+    Staff.find({ active: true, dorm: { $in: names } }, { name: 1, dorm: 1 })
+      .sort({ name: 1 })
+      .lean(),
     DormLeader.find({ dorm: { $in: names } }).lean(),
   ]);
   const activeLeaders = new Set(
-    (await Staff.find({ _id: { $in: [...new Set(leaders.map((l) => l.staffId))] }, active: true }, { _id: 1 }).lean()).map((s) => String(s._id)),
+    (
+      await Staff.find({ _id: { $in: [...new Set(leaders.map((l) => l.staffId))] }, active: true }, { _id: 1 }).lean()
+    ).map((s) => String(s._id)),
   );
   const links = await Identity.find({ staffId: { $in: [...activeLeaders] } }, { staffId: 1, channel: 1 }).lean();
   const reachable = new Set(links.filter((l) => services.outbox.has(l.channel as never)).map((l) => String(l.staffId)));
   return names.map((name) => {
-    const ls = leaders.filter((l) => l.dorm === name && activeLeaders.has(l.staffId)).map((l) => ({ staffId: l.staffId, name: l.name }));
+    const ls = leaders
+      .filter((l) => l.dorm === name && activeLeaders.has(l.staffId))
+      .map((l) => ({ staffId: l.staffId, name: l.name }));
     return {
       name,
       residents: staff.filter((s) => s.dorm === name).map((s) => ({ staffId: String(s._id), name: s.name })),
@@ -61,7 +71,11 @@ export async function loadRosters(services: Services, only?: string[]): Promise<
 }
 
 /** Sends a text or card to every 综合部 member privately; how many copies went out. */
-export async function tellGeneralAffairs(services: Services, message: Outgoing, alsoRoles: Role[] = []): Promise<number> {
+export async function tellGeneralAffairs(
+  services: Services,
+  message: Outgoing,
+  alsoRoles: Role[] = [],
+): Promise<number> {
   const recipients = await recipientsWithRole(services, ['general_affairs', ...alsoRoles]);
   if (!recipients.length) services.log.warn('no 综合部 member is reachable for a dorm notice');
   return (await notify(services, recipients, message)).length;
@@ -91,7 +105,8 @@ export function unknownDormText(name: string, c: DormChoice, hint = ''): string 
   if (!c.all.length) return `${head}，系统里还没有宿舍。${hint}`;
   if (!c.manager && c.led.length) return `${head}。你负责的宿舍：${c.led.join('、')}。${hint}`;
   const shown = nearestDormNames(name, c.all, LISTED_DORMS);
-  const more = c.all.length > shown.length ? ` 等 ${c.all.length} 个${c.manager ? '（发送「宿舍列表」查看全部）' : ''}` : '';
+  const more =
+    c.all.length > shown.length ? ` 等 ${c.all.length} 个${c.manager ? '（发送「宿舍列表」查看全部）' : ''}` : '';
   return `${head}。现有宿舍：${shown.join('、')}${more}。${hint}`;
 }
 
@@ -111,7 +126,12 @@ export async function dormExists(ctx: BotContext, name: string, hint = '', choic
  * dorm, for 综合部 or with `anyDorm`), otherwise their only dorm. A first word that looks like a dorm's name and is
  * none is answered as such. Answers the person itself when it cannot tell.
  */
-export async function pickDorm(ctx: BotContext, args: string, example: string, o: { anyDorm?: boolean } = {}): Promise<{ dorm: string; rest: string } | undefined> {
+export async function pickDorm(
+  ctx: BotContext,
+  args: string,
+  example: string,
+  o: { anyDorm?: boolean } = {},
+): Promise<{ dorm: string; rest: string } | undefined> {
   const found = await dormChoice(ctx);
   // anyDorm: a command any leader may use on any dorm (卫生检查 of another leader's dorm, #20)
   const choice = o.anyDorm ? { ...found, manager: true } : found;
@@ -126,7 +146,9 @@ export async function pickDorm(ctx: BotContext, args: string, example: string, o
   }
   if (named) {
     if (known.includes(named.name)) return { dorm: named.name, rest: named.rest };
-    await ctx.reply(`你不是 ${named.name} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`);
+    await ctx.reply(
+      `你不是 ${named.name} 的队长${led.length ? `（你负责：${led.join('、')}）` : ''}。如需调整请联系行政部或综合部。`,
+    );
     return undefined;
   }
   if (led.length === 1) return { dorm: led[0]!, rest: args.trim() };
@@ -134,12 +156,19 @@ export async function pickDorm(ctx: BotContext, args: string, example: string, o
     await ctx.reply('你还不是任何宿舍的队长。请联系行政部或综合部用「设置宿舍队长」指定。');
     return undefined;
   }
-  await ctx.reply(`请写明宿舍，例如：${example.replace(/^(\S+)/, `$1 ${led[0] ?? known[0] ?? '城南宿舍'}`)}（${(led.length ? led : known).slice(0, 10).join('、')}）`);
+  await ctx.reply(
+    `请写明宿舍，例如：${example.replace(/^(\S+)/, `$1 ${led[0] ?? known[0] ?? '城南宿舍'}`)}（${(led.length ? led : known).slice(0, 10).join('、')}）`,
+  );
   return undefined;
 }
 
 /** Shows `card` on every copy of a roll call's card that can be updated in place (not the one just clicked). */
-export async function refreshRollCallCards(services: Services, rollCall: string, card: Card, except?: string): Promise<void> {
+export async function refreshRollCallCards(
+  services: Services,
+  rollCall: string,
+  card: Card,
+  except?: string,
+): Promise<void> {
   const refs = await RollCallCard.find({ rollCall }).lean();
   const targets: CardRef[] = refs
     .filter((r) => r.messageId && r.messageId !== except)

@@ -1,13 +1,20 @@
 import PQueue from 'p-queue';
 import type { Services } from '../../src/core/context.ts';
 import { notify, type Recipient } from '../../src/core/notify.ts';
-import { Identity, OnceKey } from '../../src/models/index.ts';
 import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
 import type { Channel } from '../../src/core/types.ts';
-import { chaseText, confirmChaseText, eveningDigestText, noLeaderText, rollCallCard, type EveningDigest } from './cards.ts';
+import { Identity, OnceKey } from '../../src/models/index.ts';
+import {
+  chaseText,
+  confirmChaseText,
+  type EveningDigest,
+  eveningDigestText,
+  noLeaderText,
+  rollCallCard,
+} from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
-import { RollCall, RollCallCard, rollCallId, type PersonRef, type RollCallRecord } from './models.ts';
-import { curfewAt, eveningAt, eveningOf, phaseAt, reportLine, rollCallDuty, type DormRoster } from './rules.ts';
+import { type PersonRef, RollCall, RollCallCard, type RollCallRecord, rollCallId } from './models.ts';
+import { curfewAt, type DormRoster, eveningAt, eveningOf, phaseAt, reportLine, rollCallDuty } from './rules.ts';
 
 /*
  * The evening of §3.3.3 as one state machine driven by the clock: roll call → chase → escalation.
@@ -45,12 +52,19 @@ export async function eveningStep(services: Services, now: Date = services.now()
  * Sends each dorm's roll call to its leader(s) once: the roll call's insert is the claim. Dorms
  * with residents but nobody to ask are reported to 综合部 once per evening.
  */
-export async function sendRollCalls(services: Services, date: string, now: Date): Promise<{ asked: string[]; noLeader: string[] }> {
+export async function sendRollCalls(
+  services: Services,
+  date: string,
+  now: Date,
+): Promise<{ asked: string[]; noLeader: string[] }> {
   const done = `dorms:rollcall:${date}`;
   if (await OnceKey.exists({ _id: done })) return { asked: [], noLeader: [] };
   const rosters = await loadRosters(services);
   const toAsk = rosters.filter((r) => rollCallDuty(r) === 'ask');
-  const leaderLinks = await reachableLinks(services, toAsk.flatMap((r) => r.leaders));
+  const leaderLinks = await reachableLinks(
+    services,
+    toAsk.flatMap((r) => r.leaders),
+  );
   const asked: string[] = [];
   const queue = new PQueue({ concurrency: FAN_OUT_CONCURRENCY });
   await Promise.all(
@@ -62,7 +76,10 @@ export async function sendRollCalls(services: Services, date: string, now: Date)
   );
   const unasked = rosters
     .map((r) => ({ dorm: r.name, residents: r.residents.length, why: rollCallDuty(r) }))
-    .filter((d): d is { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' } => d.why === 'no_leader' || d.why === 'leader_unreachable');
+    .filter(
+      (d): d is { dorm: string; residents: number; why: 'no_leader' | 'leader_unreachable' } =>
+        d.why === 'no_leader' || d.why === 'leader_unreachable',
+    );
   if (unasked.length && (await takeOnce(`dorms:noleader:${date}`, 'scheduler'))) {
     await tellGeneralAffairs(services, noLeaderText(date, unasked));
   }
@@ -72,18 +89,30 @@ export async function sendRollCalls(services: Services, date: string, now: Date)
 
 async function reachableLinks(services: Services, people: PersonRef[]): Promise<Map<string, Recipient[]>> {
   const names = new Map(people.map((p) => [p.staffId, p.name]));
-  const links = await Identity.find({ staffId: { $in: [...names.keys()] } }, { staffId: 1, channel: 1, userId: 1 }).lean();
+  const links = await Identity.find(
+    { staffId: { $in: [...names.keys()] } },
+    { staffId: 1, channel: 1, userId: 1 },
+  ).lean();
   const by = new Map<string, Recipient[]>();
   for (const l of links) {
     if (!services.outbox.has(l.channel as Channel)) continue;
     const id = String(l.staffId);
-    by.set(id, [...(by.get(id) ?? []), { staffId: id, name: names.get(id) ?? '', channel: l.channel as Channel, userId: l.userId }]);
+    by.set(id, [
+      ...(by.get(id) ?? []),
+      { staffId: id, name: names.get(id) ?? '', channel: l.channel as Channel, userId: l.userId },
+    ]);
   }
   return by;
 }
 
 /** One dorm: insert its roll call (false when another instance already did), then send the card. */
-async function askDorm(services: Services, date: string, now: Date, r: DormRoster, links: Map<string, Recipient[]>): Promise<boolean> {
+async function askDorm(
+  services: Services,
+  date: string,
+  now: Date,
+  r: DormRoster,
+  links: Map<string, Recipient[]>,
+): Promise<boolean> {
   const _id = rollCallId(date, r.name);
   try {
     await RollCall.create({ _id, date, dorm: r.name, residents: r.residents, leaders: r.leaders, askedAt: now });
@@ -92,10 +121,29 @@ async function askDorm(services: Services, date: string, now: Date, r: DormRoste
     throw err;
   }
   const recipients = r.leaders.flatMap((l) => links.get(l.staffId) ?? []);
-  const refs = await notify(services, recipients, rollCallCard({ _id, date, dorm: r.name, residents: r.residents }, settings(services).times));
-  if (refs.length < recipients.length) services.log.warn({ rollCall: _id, sent: refs.length, wanted: recipients.length }, 'roll call not delivered to every leader');
-  const cards = refs.filter((c) => c.messageId).map((c) => ({ _id: `${_id}:${c.channel}:${c.userId}`, rollCall: _id, channel: c.channel, userId: c.userId, messageId: c.messageId }));
-  if (cards.length) await RollCallCard.insertMany(cards, { ordered: false }).catch((err) => services.log.warn({ err, rollCall: _id }, 'card refs not saved'));
+  const refs = await notify(
+    services,
+    recipients,
+    rollCallCard({ _id, date, dorm: r.name, residents: r.residents }, settings(services).times),
+  );
+  if (refs.length < recipients.length)
+    services.log.warn(
+      { rollCall: _id, sent: refs.length, wanted: recipients.length },
+      'roll call not delivered to every leader',
+    );
+  const cards = refs
+    .filter((c) => c.messageId)
+    .map((c) => ({
+      _id: `${_id}:${c.channel}:${c.userId}`,
+      rollCall: _id,
+      channel: c.channel,
+      userId: c.userId,
+      messageId: c.messageId,
+    }));
+  if (cards.length)
+    await RollCallCard.insertMany(cards, { ordered: false }).catch((err) =>
+      services.log.warn({ err, rollCall: _id }, 'card refs not saved'),
+    );
   return true;
 }
 
@@ -115,11 +163,26 @@ export async function chase(services: Services, date: string): Promise<string[]>
   const chaseAt = eveningAt(date, s.times.chase, tz).getTime();
   const pastCurfew = chaseAt >= curfewAt(date, tz).getTime();
   // a roll call that only went out with a catch-up after the chase time is not chased a moment later
-  const open = (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter((rc) => isOpen(rc, pastCurfew) && new Date(rc.askedAt!).getTime() < chaseAt);
-  const links = await reachableLinks(services, open.flatMap((rc) => rc.leaders));
+  const open = (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter(
+    (rc) => isOpen(rc, pastCurfew) && new Date(rc.askedAt!).getTime() < chaseAt,
+  );
+  const links = await reachableLinks(
+    services,
+    open.flatMap((rc) => rc.leaders),
+  );
   const queue = new PQueue({ concurrency: FAN_OUT_CONCURRENCY });
   const text = (rc: RollCallRecord) => (rc.report ? confirmChaseText(rc, s.times, tz) : chaseText(rc, s.times));
-  await Promise.all(open.map((rc) => queue.add(() => notify(services, rc.leaders.flatMap((l) => links.get(l.staffId) ?? []), text(rc)))));
+  await Promise.all(
+    open.map((rc) =>
+      queue.add(() =>
+        notify(
+          services,
+          rc.leaders.flatMap((l) => links.get(l.staffId) ?? []),
+          text(rc),
+        ),
+      ),
+    ),
+  );
   return open.map((rc) => rc.dorm);
 }
 
@@ -135,20 +198,36 @@ export async function escalate(services: Services, date: string): Promise<string
   if (!all.some((rc) => rc.askedAt)) {
     const due = (await loadRosters(services)).filter((r) => rollCallDuty(r) === 'ask');
     if (due.length) {
-      await tellGeneralAffairs(services, `⚠️ ${date} 晚的查房没有发出（系统停机），请电话联系各宿舍队长核实归宿情况（${due.length} 个宿舍）。`);
+      await tellGeneralAffairs(
+        services,
+        `⚠️ ${date} 晚的查房没有发出（系统停机），请电话联系各宿舍队长核实归宿情况（${due.length} 个宿舍）。`,
+      );
     }
     return [];
   }
   const sorted = [...all].sort((a, b) => a.dorm.localeCompare(b.dorm, 'zh'));
   const digest: EveningDigest = {
-    open: sorted.filter((rc) => rc.askedAt && !rc.report).map((rc) => ({ dorm: rc.dorm, leaders: rc.leaders.map((l) => l.name) })),
+    open: sorted
+      .filter((rc) => rc.askedAt && !rc.report)
+      .map((rc) => ({ dorm: rc.dorm, leaders: rc.leaders.map((l) => l.name) })),
     unconfirmed: sorted
       .filter((rc) => rc.report?.preCurfew)
-      .map((rc) => ({ dorm: rc.dorm, by: rc.report!.by.name, at: rc.report!.at, line: reportLine(rc.report!.entries) })),
+      .map((rc) => ({
+        dorm: rc.dorm,
+        by: rc.report!.by.name,
+        at: rc.report!.at,
+        line: reportLine(rc.report!.entries),
+      })),
     out: sorted.flatMap((rc) =>
       (rc.report?.entries ?? [])
         .filter((e) => e.status !== 'present')
-        .map((e) => ({ dorm: rc.dorm, name: e.name, status: e.status as 'absent' | 'leave' | 'night_duty', note: e.note, returnedAt: e.returnedAt })),
+        .map((e) => ({
+          dorm: rc.dorm,
+          name: e.name,
+          status: e.status as 'absent' | 'leave' | 'night_duty',
+          note: e.note,
+          returnedAt: e.returnedAt,
+        })),
     ),
   };
   if (digest.open.length || digest.unconfirmed.length || digest.out.length) {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { eveningAt, eveningOf, phaseAt, type Entry, type EveningTimes } from './rules.ts';
+import { type Entry, type EveningTimes, eveningAt, eveningOf, phaseAt } from './rules.ts';
 
 /*
  * 宿舍管理 §3.3.3 figures as pure functions: the weekly and monthly roll-call figures and a dorm's
@@ -64,7 +64,15 @@ export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summ
     else d.onTime++;
     for (const e of r.entries) {
       if (e.status === 'present') continue;
-      const p = people.get(e.staffId) ?? { staffId: e.staffId, name: e.name, dorm: r.dorm, absences: 0, lateReturns: 0, leave: 0, nightDuty: 0 };
+      const p = people.get(e.staffId) ?? {
+        staffId: e.staffId,
+        name: e.name,
+        dorm: r.dorm,
+        absences: 0,
+        lateReturns: 0,
+        leave: 0,
+        nightDuty: 0,
+      };
       people.set(e.staffId, p);
       if (e.status === 'absent') p.absences++;
       if (e.status === 'absent' && e.returnedAt) p.lateReturns++;
@@ -73,7 +81,9 @@ export function summarize(records: readonly EveningRecord[], repeatAt = 2): Summ
     }
   }
   for (const d of dorms.values()) d.onTimeRate = d.asked ? Math.round((100 * d.onTime) / d.asked) : null;
-  const dormList = [...dorms.values()].sort((a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1) || a.dorm.localeCompare(b.dorm, 'zh'));
+  const dormList = [...dorms.values()].sort(
+    (a, b) => (a.onTimeRate ?? -1) - (b.onTimeRate ?? -1) || a.dorm.localeCompare(b.dorm, 'zh'),
+  );
   const peopleList = [...people.values()].sort((a, b) => b.absences - a.absences || a.name.localeCompare(b.name, 'zh'));
   return {
     dorms: dormList,
@@ -105,7 +115,9 @@ export function lastEveningDue(now: Date, t: EveningTimes, tz: string): string {
   return phaseAt(now, date, t, tz) === 'before' ? nextDay(date, -1) : date;
 }
 
-export type EveningRow = { kind: 'record'; record: EveningRecord } | { kind: 'unchecked'; from: string; to: string; nights: number };
+export type EveningRow =
+  | { kind: 'record'; record: EveningRecord }
+  | { kind: 'unchecked'; from: string; to: string; nights: number };
 
 /**
  * §3.3.3 队长每天进行宿舍查房: the evenings `from`..`to` (yyyy-MM-dd) of one dorm in order — each
@@ -124,7 +136,8 @@ export function eveningRows(records: readonly EveningRecord[], from: string, to:
       continue;
     }
     const last = rows.at(-1);
-    if (last?.kind === 'unchecked' && nextDay(last.to) === date) Object.assign(last, { to: date, nights: last.nights + 1 });
+    if (last?.kind === 'unchecked' && nextDay(last.to) === date)
+      Object.assign(last, { to: date, nights: last.nights + 1 });
     else rows.push({ kind: 'unchecked', from: date, to: date, nights: 1 });
   }
   return rows;

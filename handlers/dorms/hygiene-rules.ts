@@ -57,7 +57,8 @@ export interface RankRow {
   selfAverage?: number | null;
 }
 
-const mean = (list: readonly Evaluation[]) => Math.round((10 * list.reduce((s, e) => s + e.score, 0)) / list.length) / 10;
+const mean = (list: readonly Evaluation[]) =>
+  Math.round((10 * list.reduce((s, e) => s + e.score, 0)) / list.length) / 10;
 
 /**
  * 评比: dorms by mean score (best first); equal means share a rank and are ordered by fewer failed
@@ -89,8 +90,13 @@ export function rankDorms(all: readonly Evaluation[], allDorms: readonly string[
     const prev = rows[i - 1];
     r.rank = prev && prev.average === r.average ? prev.rank : i + 1;
   });
-  const missing = [...new Set([...allDorms, ...selfBy.keys()])].filter((d) => !by.has(d)).sort((a, b) => a.localeCompare(b, 'zh'));
-  return [...rows, ...missing.map((dorm) => ({ rank: null, dorm, evaluations: 0, average: null, failedItems: 0, ...selfOf(dorm) }))];
+  const missing = [...new Set([...allDorms, ...selfBy.keys()])]
+    .filter((d) => !by.has(d))
+    .sort((a, b) => a.localeCompare(b, 'zh'));
+  return [
+    ...rows,
+    ...missing.map((dorm) => ({ rank: null, dorm, evaluations: 0, average: null, failedItems: 0, ...selfOf(dorm) })),
+  ];
 }
 
 export function rankLine(r: RankRow): string {

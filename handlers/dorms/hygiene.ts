@@ -1,18 +1,18 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import type { FormDefinition, FormField } from '../../src/core/forms.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 import type { PictureTarget } from '../../src/core/router.ts';
-import type { Attachment } from '../../src/core/types.ts';
 import { isSubject } from '../../src/core/subject.ts';
+import { echo } from '../../src/core/text.ts';
+import type { Attachment } from '../../src/core/types.ts';
 import { allDormNames, loadRosters, pickDorm } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
+import { defaultScore, HYGIENE_CHECKLIST, parsePassFail, parseScore, rankDorms, rankLine } from './hygiene-rules.ts';
 import { DormLeader, HygieneEvaluation } from './models.ts';
 import { CLAUSE } from './rules.ts';
-import { echo } from '../../src/core/text.ts';
-import { readMonth } from '../../src/core/list-filter.ts';
 
 /*
  * 卫生评比 (§3.3.2) against the §3.3.1 checklist: 综合部 or any 队长 marks each item 合格/不合格
@@ -33,7 +33,9 @@ const passField = (key: string, label: string): FormField => ({
   placeholder: '合格 / 不合格',
   parse: (input) => {
     const v = parsePassFail(input);
-    return v === undefined ? { ok: false, error: `「${echo(input)}」请写 合格 或 不合格` } : { ok: true, value: v ? '合格' : '不合格' };
+    return v === undefined
+      ? { ok: false, error: `「${echo(input)}」请写 合格 或 不合格` }
+      : { ok: true, value: v ? '合格' : '不合格' };
   },
 });
 
@@ -49,7 +51,9 @@ export const hygieneForm: FormDefinition = {
       prompt: '总分（0–100）；回复「跳过」按合格项自动计算',
       parse: (input) => {
         const n = parseScore(input);
-        return n === undefined ? { ok: false, error: '总分请写 0 到 100 的整数，如 85' } : { ok: true, value: String(n) };
+        return n === undefined
+          ? { ok: false, error: '总分请写 0 到 100 的整数，如 85' }
+          : { ok: true, value: String(n) };
       },
     },
     { key: 'notes', label: '备注', prompt: '备注（发现的问题、整改要求）' },
@@ -71,10 +75,21 @@ async function record(ctx: BotContext, dorm: string, values: Record<string, stri
   const date = DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!;
   const leaders = (await DormLeader.find({ dorm }, { staffId: 1 }).lean()).map((l) => l.staffId);
   const selfCheck = isSubject(ctx.sender?.staffId, leaders);
-  await HygieneEvaluation.create({ dorm, date, items, score, inspector: actor(ctx), selfCheck, notes: values.notes ?? '', at: now });
+  await HygieneEvaluation.create({
+    dorm,
+    date,
+    items,
+    score,
+    inspector: actor(ctx),
+    selfCheck,
+    notes: values.notes ?? '',
+    at: now,
+  });
   const failed = items.filter((i) => !i.pass).map((i) => i.label);
   const self = selfCheck ? `这是你负责宿舍的自查，不计入评比排名（本人回避）：排名用综合部或其他队长的检查。` : '';
-  await ctx.reply(`已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。${self}发送「卫生评比 ${date.slice(0, 7)}」看本月排名。现场照片可以直接发给我。`);
+  await ctx.reply(
+    `已记录 ${dorm} ${date} 卫生评比：${score} 分${failed.length ? `；不合格：${failed.join('、')}` : '；全部合格'}。${self}发送「卫生评比 ${date.slice(0, 7)}」看本月排名。现场照片可以直接发给我。`,
+  );
 }
 
 /**
@@ -110,9 +125,16 @@ export async function ranking(ctx: BotContext): Promise<void> {
     return;
   }
   const evals = await HygieneEvaluation.find({ date: { $gte: `${month}-01`, $lte: `${month}-31` } }).lean();
-  const inhabited = (await loadRosters(ctx.services, await allDormNames())).filter((r) => r.residents.length).map((r) => r.name);
+  const inhabited = (await loadRosters(ctx.services, await allDormNames()))
+    .filter((r) => r.residents.length)
+    .map((r) => r.name);
   const rows = rankDorms(
-    evals.map((e) => ({ dorm: e.dorm, score: e.score, selfCheck: !!e.selfCheck, items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })) })),
+    evals.map((e) => ({
+      dorm: e.dorm,
+      score: e.score,
+      selfCheck: !!e.selfCheck,
+      items: e.items.map((i) => ({ key: i.key ?? '', pass: !!i.pass })),
+    })),
     inhabited,
   );
   if (!evals.length) {
@@ -128,7 +150,10 @@ const PHOTO_WINDOW_MS = 2 * 3600_000;
 async function recentEvaluationOf(ctx: StaffContext) {
   if (!ctx.sender.staffId) return undefined;
   const since = new Date(ctx.services.now().getTime() - PHOTO_WINDOW_MS);
-  const [e] = await HygieneEvaluation.find({ 'inspector.staffId': ctx.sender.staffId, at: { $gte: since } }).sort({ at: -1 }).limit(1).lean();
+  const [e] = await HygieneEvaluation.find({ 'inspector.staffId': ctx.sender.staffId, at: { $gte: since } })
+    .sort({ at: -1 })
+    .limit(1)
+    .lean();
   return e;
 }
 
@@ -139,7 +164,11 @@ export async function wantsHygienePhoto(ctx: StaffContext): Promise<PictureTarge
 }
 
 /** Keeps the photos (references) on the evaluation; nothing is decided on it, so a plain update is safe. */
-export async function attachHygienePhoto(ctx: StaffContext, target: PictureTarget, attachments: readonly Attachment[]): Promise<void> {
+export async function attachHygienePhoto(
+  ctx: StaffContext,
+  target: PictureTarget,
+  attachments: readonly Attachment[],
+): Promise<void> {
   const e = mongoose.isValidObjectId(target.id) ? await HygieneEvaluation.findById(target.id).lean() : null;
   if (!e || e.inspector.staffId !== ctx.sender.staffId) {
     await ctx.reply('收到了，但没有找到你记录的这次卫生评比。请先发送「卫生检查 宿舍名」。');

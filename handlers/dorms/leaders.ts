@@ -1,15 +1,15 @@
+import { actor } from '../../src/core/audit.ts';
+import { auditKey, auditLine, type ChangeNote, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { Staff } from '../../src/models/index.ts';
+import type { StaffCardButtons, StaffHoldings } from '../../src/core/router.ts';
 import { leadingName, sameName } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
-import type { StaffCardButtons, StaffHoldings } from '../../src/core/router.ts';
-import { findStaffForAdmin, staffCard, type StaffLean } from '../foundation/api.ts';
-import { DORM_MANAGERS, allDormNames, dormExists, dormsLedBy, loadRosters } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
+import { Staff } from '../../src/models/index.ts';
+import { findStaffForAdmin, type StaffLean, staffCard } from '../foundation/api.ts';
+import { allDormNames, DORM_MANAGERS, dormExists, dormsLedBy, loadRosters } from './common.ts';
 import { DormLeader } from './models.ts';
-import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
-import { rollCallDuty, type DormRoster } from './rules.ts';
+import { type DormRoster, rollCallDuty } from './rules.ts';
 
 /*
  * Who does a dorm's roll call (§3.3.3: 队长每天进行宿舍查房): 行政部 or 综合部 assign each dorm its
@@ -44,12 +44,15 @@ async function dormAndPerson(ctx: BotContext, example: string) {
 /** Makes `person` a leader of `dorm` once; the answer says what happened (or why not). */
 async function assign(ctx: BotContext, dorm: string, person: Person): Promise<string> {
   if (!person.active) return `${person.name} 已停用，不能当宿舍队长。`;
-  if (!person.roles.includes('team_leader')) return `${person.name} 不是队长（§3.3.3 由队长查房）。请先发送「设置角色 ${person.name} 队长」，再指定。`;
+  if (!person.roles.includes('team_leader'))
+    return `${person.name} 不是队长（§3.3.3 由队长查房）。请先发送「设置角色 ${person.name} 队长」，再指定。`;
   const staffId = String(person._id);
   const _id = `${dorm}:${staffId}`;
   try {
     await trailOf(ctx).change(DormLeader, _id, leaderNote(dorm, staffId, person.name, true), (carry) =>
-      DormLeader.create(carry.doc({ _id, dorm, staffId, name: person.name, assignedBy: actor(ctx), assignedAt: ctx.services.now() })),
+      DormLeader.create(
+        carry.doc({ _id, dorm, staffId, name: person.name, assignedBy: actor(ctx), assignedAt: ctx.services.now() }),
+      ),
     );
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
@@ -62,12 +65,23 @@ async function assign(ctx: BotContext, dorm: string, person: Person): Promise<st
 
 /** An assignment or removal of a dorm's leader, for the audit trail (the dorm's and the person's history). */
 export function leaderNote(dorm: string, staffId: string, name: string, assigned: boolean, note = ''): ChangeNote {
-  return { kind: 'leader', record: { type: 'dorm', id: dorm, label: dorm }, subject: { staffId, name }, what: assigned ? '指定宿舍队长' : '取消宿舍队长', note };
+  return {
+    kind: 'leader',
+    record: { type: 'dorm', id: dorm, label: dorm },
+    subject: { staffId, name },
+    what: assigned ? '指定宿舍队长' : '取消宿舍队长',
+    note,
+  };
 }
 
 async function unassign(ctx: BotContext, dorm: string, person: Person): Promise<string> {
   const _id = `${dorm}:${String(person._id)}`;
-  const removed = await trailOf(ctx).removal(DormLeader, _id, leaderNote(dorm, String(person._id), person.name, false), async () => (await DormLeader.deleteOne({ _id })).deletedCount === 1);
+  const removed = await trailOf(ctx).removal(
+    DormLeader,
+    _id,
+    leaderNote(dorm, String(person._id), person.name, false),
+    async () => (await DormLeader.deleteOne({ _id })).deletedCount === 1,
+  );
   if (!removed) return `${person.name} 不是 ${dorm} 的队长，没有改动。`;
   ctx.log.info({ dorm, staffId: String(person._id) }, 'dorm leader removed');
   const left = await DormLeader.find({ dorm }, { name: 1 }).lean();
@@ -98,10 +112,23 @@ async function dormCard(ctx: BotContext, dorm: string, note?: string): Promise<C
   const [r] = await loadRosters(ctx.services, [dorm]);
   const roster = r!;
   const leaderIds = new Set(roster.leaders.map((l) => l.staffId));
-  const candidates = await Staff.find({ dorm, active: true, roles: 'team_leader' }, { name: 1 }).sort({ name: 1 }).lean();
+  const candidates = await Staff.find({ dorm, active: true, roles: 'team_leader' }, { name: 1 })
+    .sort({ name: 1 })
+    .lean();
   const buttons: CardButton[] = [
-    ...candidates.filter((c) => !leaderIds.has(String(c._id))).map((c) => ({ label: `设为队长：${c.name}`, action: 'dorms.assign', value: { dorm, staffId: String(c._id) }, style: 'primary' as const })),
-    ...roster.leaders.map((l) => ({ label: `取消队长：${l.name}`, action: 'dorms.unassign', value: { dorm, staffId: l.staffId } })),
+    ...candidates
+      .filter((c) => !leaderIds.has(String(c._id)))
+      .map((c) => ({
+        label: `设为队长：${c.name}`,
+        action: 'dorms.assign',
+        value: { dorm, staffId: String(c._id) },
+        style: 'primary' as const,
+      })),
+    ...roster.leaders.map((l) => ({
+      label: `取消队长：${l.name}`,
+      action: 'dorms.unassign',
+      value: { dorm, staffId: l.staffId },
+    })),
   ].slice(0, 8);
   const changes = await recentChanges(auditKey('dorm', dorm), 3);
   return {
@@ -110,7 +137,9 @@ async function dormCard(ctx: BotContext, dorm: string, note?: string): Promise<C
     lines: [
       `${roster.residents.length} 人，${leaderText(roster)}`,
       ...roster.residents.map((p, i) => `${i + 1}. ${p.name}`),
-      ...(changes.length ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`)] : []),
+      ...(changes.length
+        ? ['最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`)]
+        : []),
     ],
     buttons: buttons.length ? buttons : undefined,
     note: note ?? '住在别处的队长用「设置宿舍队长 宿舍名 姓名」指定。',
@@ -146,9 +175,18 @@ export async function listDorms(ctx: BotContext): Promise<void> {
 export const staffCardLeaderButtons: StaffCardButtons = async (ctx, s) => {
   if (!ctx.hasRole(...DORM_MANAGERS)) return [];
   const led = await dormsLedBy(s.staffId);
-  const buttons: CardButton[] = led.map((dorm) => ({ label: `取消宿舍队长：${dorm}`, action: 'dorms.unassign', value: { dorm, staffId: s.staffId, from: 'staff' } }));
+  const buttons: CardButton[] = led.map((dorm) => ({
+    label: `取消宿舍队长：${dorm}`,
+    action: 'dorms.unassign',
+    value: { dorm, staffId: s.staffId, from: 'staff' },
+  }));
   if (s.active && s.dorm && s.roles.includes('team_leader') && !led.includes(s.dorm)) {
-    buttons.unshift({ label: `设为宿舍队长：${s.dorm}`, action: 'dorms.assign', value: { dorm: s.dorm, staffId: s.staffId, from: 'staff' }, style: 'primary' });
+    buttons.unshift({
+      label: `设为宿舍队长：${s.dorm}`,
+      action: 'dorms.assign',
+      value: { dorm: s.dorm, staffId: s.staffId, from: 'staff' },
+      style: 'primary',
+    });
   }
   return buttons;
 };
@@ -163,12 +201,15 @@ export const leaderHoldings: StaffHoldings = async (_services, s) =>
 /** Dorm card (or staff card) buttons 设为队长 / 取消队长; the card clicked is shown again with the result. */
 export async function leaderFromCard(ctx: BotContext): Promise<void> {
   const { dorm = '', staffId = '', from = '' } = ctx.action?.value ?? {};
-  const person = /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId, { name: 1, roles: 1, active: 1 }).lean()) as Person | null) : null;
+  const person = /^[0-9a-f]{24}$/.test(staffId)
+    ? ((await Staff.findById(staffId, { name: 1, roles: 1, active: 1 }).lean()) as Person | null)
+    : null;
   if (!person || !(await allDormNames()).includes(dorm)) {
     await ctx.toast('找不到这位员工或宿舍，请重新发送「宿舍列表 宿舍名」。');
     return;
   }
-  const said = ctx.action?.action === 'dorms.assign' ? await assign(ctx, dorm, person) : await unassign(ctx, dorm, person);
+  const said =
+    ctx.action?.action === 'dorms.assign' ? await assign(ctx, dorm, person) : await unassign(ctx, dorm, person);
   if (ctx.can.updatesCards) {
     const staff = from === 'staff' ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
     await ctx.updateCard(staff ? await staffCard(ctx, staff, said) : await dormCard(ctx, dorm, said));

@@ -1,7 +1,7 @@
-import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
-import { STATUSES } from './rules.ts';
+import mongoose, { type InferRawDocTypeFromSchema, Schema } from 'mongoose';
+import { historyFields, personSchema } from '../../src/core/audit.ts';
 import { pendingAuditField } from '../../src/models/audit.ts';
-import { personSchema, historyFields } from '../../src/core/audit.ts';
+import { STATUSES } from './rules.ts';
 
 /*
  * What the dorm workflow owns (§3.3). Keys that must be unique are `_id`s so a double click or a
@@ -136,17 +136,33 @@ const rentSchema = new Schema(
     payeeChange: { type: String, enum: ['', 'changed', 'new'], default: '' },
     /** The last accepted report's payee, shown beside the new one (old → new). */
     lastPayee: {
-      type: new Schema({ period: { type: String, required: true }, landlord: { type: String, required: true }, bank: { type: String, default: '' }, account: { type: String, required: true } }, { _id: false }),
+      type: new Schema(
+        {
+          period: { type: String, required: true },
+          landlord: { type: String, required: true },
+          bank: { type: String, default: '' },
+          account: { type: String, required: true },
+        },
+        { _id: false },
+      ),
       default: null,
     },
     payeeConfirmed: {
-      type: new Schema({ by: { type: personSchema, required: true }, at: { type: Date, required: true } }, { _id: false }),
+      type: new Schema(
+        { by: { type: personSchema, required: true }, at: { type: Date, required: true } },
+        { _id: false },
+      ),
       default: null,
     },
     paid: {
       type: new Schema(
         // always written whole (markPaid), so the inferred record type needs no cast
-        { method: { type: String, default: '' }, date: { type: String, default: '' }, by: { type: personSchema, required: true }, at: { type: Date, required: true } },
+        {
+          method: { type: String, default: '' },
+          date: { type: String, default: '' },
+          by: { type: personSchema, required: true },
+          at: { type: Date, required: true },
+        },
         { _id: false },
       ),
       default: null,

@@ -1,7 +1,7 @@
 import { Dorm } from '../../src/models/index.ts';
+import { type EveningRecord, firstEveningOf } from './figures-rules.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
-import { type EveningTimes } from './rules.ts';
-import { firstEveningOf, type EveningRecord } from './figures-rules.ts';
+import type { EveningTimes } from './rules.ts';
 
 /** A stored roll call as the figures read it. */
 export function toRecord(rc: RollCallRecord): EveningRecord {
@@ -17,7 +17,12 @@ export function toRecord(rc: RollCallRecord): EveningRecord {
 }
 
 /** The roll calls of a month (yyyy-MM) or a date range, of one dorm or all, oldest first. */
-export async function recordsOf(q: { dorm?: string; month?: string; from?: string; to?: string }): Promise<EveningRecord[]> {
+export async function recordsOf(q: {
+  dorm?: string;
+  month?: string;
+  from?: string;
+  to?: string;
+}): Promise<EveningRecord[]> {
   const from = q.month ? `${q.month}-01` : q.from!;
   const to = q.month ? `${q.month}-31` : q.to!;
   const filter: Record<string, unknown> = { date: { $gte: from, $lte: to } };
@@ -36,6 +41,8 @@ export async function checkedSince(dorm: string, t: EveningTimes, tz: string): P
     Dorm.findOne({ name: dorm }, { createdAt: 1 }).lean(),
     RollCall.findOne({ dorm }, { date: 1 }).sort({ date: 1 }).lean(),
   ]);
-  const dates = [place?.createdAt ? firstEveningOf(new Date(place.createdAt), t, tz) : undefined, first?.date].filter((d): d is string => !!d);
+  const dates = [place?.createdAt ? firstEveningOf(new Date(place.createdAt), t, tz) : undefined, first?.date].filter(
+    (d): d is string => !!d,
+  );
   return dates.sort()[0];
 }

@@ -1,6 +1,6 @@
 import type { StaffContext } from '../../src/core/context.ts';
 import { formatFen } from '../../src/core/money.ts';
-import { RentReport, type RentRecord } from './models.ts';
+import { type RentRecord, RentReport } from './models.ts';
 
 /*
  * What 已付款 and 确认收款人 say before they run (ActionRoute.confirm): the dorm, the month, the

@@ -29,7 +29,10 @@ export function accountFor(account: string, full: boolean): string {
 }
 
 /** The amount differs from the dorm's last report: 综合部 and 财务部 see it flagged. */
-export function amountChange(previousFen: number | null | undefined, fen: number): { changed: boolean; deltaFen: number } {
+export function amountChange(
+  previousFen: number | null | undefined,
+  fen: number,
+): { changed: boolean; deltaFen: number } {
   if (previousFen === null || previousFen === undefined) return { changed: false, deltaFen: 0 };
   return { changed: previousFen !== fen, deltaFen: fen - previousFen };
 }
@@ -87,7 +90,12 @@ export function payeeChange(last: Payee | null | undefined, now: Payee): PayeeCh
   return nameKey(last.landlord) === nameKey(now.landlord) && last.account === now.account ? '' : 'changed';
 }
 
-type RentState = { paid?: unknown; payeeChange?: string | null; payeeConfirmed?: unknown; reportedBy: { staffId?: string | null } };
+type RentState = {
+  paid?: unknown;
+  payeeChange?: string | null;
+  payeeConfirmed?: unknown;
+  reportedBy: { staffId?: string | null };
+};
 
 /** Paid, or its payee confirmed by 综合部: what a later report's landlord and account are compared with. */
 export const isAccepted = (r: Pick<RentState, 'paid' | 'payeeConfirmed'>): boolean => !!r.paid || !!r.payeeConfirmed;
@@ -97,15 +105,19 @@ export const awaitsPayeeConfirmation = (r: RentState): boolean => !!r.payeeChang
 
 /** 综合部 confirms a new or changed payee, never the leader who reported it. */
 export function mayConfirmPayee(r: RentState, staffId: string): Verdict {
-  if (!awaitsPayeeConfirmation(r)) return denied(r.paid ? '这份房租已经付款，不用再确认。' : '这份房租的收款人没有变化，不需要确认。');
-  if (r.reportedBy.staffId && r.reportedBy.staffId === staffId) return denied('收款人变更要由申报人以外的综合部同事确认，你不能确认自己申报的房租。');
+  if (!awaitsPayeeConfirmation(r))
+    return denied(r.paid ? '这份房租已经付款，不用再确认。' : '这份房租的收款人没有变化，不需要确认。');
+  if (r.reportedBy.staffId && r.reportedBy.staffId === staffId)
+    return denied('收款人变更要由申报人以外的综合部同事确认，你不能确认自己申报的房租。');
   return allowed;
 }
 
 /** 财务部 pays only a report whose payee is accepted. */
 export function mayPayRent(r: RentState): Verdict {
   if (awaitsPayeeConfirmation(r)) {
-    return denied(`${r.payeeChange === 'new' ? '这是新的收款人' : '房东或账号与上次已付款的不同'}，要等综合部确认收款人后才能付款（§3.3.4）。`);
+    return denied(
+      `${r.payeeChange === 'new' ? '这是新的收款人' : '房东或账号与上次已付款的不同'}，要等综合部确认收款人后才能付款（§3.3.4）。`,
+    );
   }
   return allowed;
 }

@@ -1,20 +1,33 @@
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, Services } from '../../src/core/context.ts';
+import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
+import { formatFen, parsePaymentMethod, parseYuan, yuanText } from '../../src/core/money.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { leadingName, nameKey, echo } from '../../src/core/text.ts';
+import { echo, leadingName, nameKey } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Staff } from '../../src/models/index.ts';
 import type { Card } from '../../src/core/types.ts';
-import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
-import { formatFen, parsePaymentMethod, parseYuan, yuanText } from '../../src/core/money.ts';
+import { Staff } from '../../src/models/index.ts';
 import { allDormNames, dormExists, isLeaderOf, pickDorm } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { RentReport, rentId, type RentRecord } from './models.ts';
-import { accountFor, amountChange, awaitsPayeeConfirmation, isAccepted, maskAccount, mayConfirmPayee, mayPayRent, mayseeAccount, parseAccount, payeeChange, previousMonth, rentPeriodProblem } from './rent-rules.ts';
-import { CLAUSE } from './rules.ts';
+import { type RentRecord, RentReport, rentId } from './models.ts';
 import { rentSummary } from './rent-confirm.ts';
-import { readMonth } from '../../src/core/list-filter.ts';
+import {
+  accountFor,
+  amountChange,
+  awaitsPayeeConfirmation,
+  isAccepted,
+  maskAccount,
+  mayConfirmPayee,
+  mayPayRent,
+  mayseeAccount,
+  parseAccount,
+  payeeChange,
+  previousMonth,
+  rentPeriodProblem,
+} from './rent-rules.ts';
+import { CLAUSE } from './rules.ts';
 
 /*
  * 房租申报 (§3.3.4: 队长定期向综合部申报房租，并提供房东账号，便于财务划账). The account number is
@@ -27,11 +40,14 @@ const RENT_ROLES = ['general_affairs', 'finance'] as const;
 function payeeLines(r: RentRecord, fullAccount: boolean): string[] {
   if (!r.payeeChange) return [];
   const then = r.payeeConfirmed ? `综合部 ${r.payeeConfirmed.by.name} 已确认。` : '付款前要综合部确认。';
-  if (r.payeeChange === 'new' || !r.lastPayee) return [`⚠️ 新收款人：本宿舍还没有已付款或已确认的房租申报可以核对，${then}`];
+  if (r.payeeChange === 'new' || !r.lastPayee)
+    return [`⚠️ 新收款人：本宿舍还没有已付款或已确认的房租申报可以核对，${then}`];
   const last = r.lastPayee;
   const parts = [
     ...(nameKey(last.landlord) !== nameKey(r.landlord) ? [`房东 ${last.landlord} → ${r.landlord}`] : []),
-    ...(last.account !== r.account ? [`账号 ${accountFor(last.account, fullAccount)} → ${accountFor(r.account, fullAccount)}`] : []),
+    ...(last.account !== r.account
+      ? [`账号 ${accountFor(last.account, fullAccount)} → ${accountFor(r.account, fullAccount)}`]
+      : []),
   ];
   return [`⚠️ 收款人与 ${last.period} 已核对的申报不同：${parts.join('；')}。${then}`];
 }
@@ -65,9 +81,25 @@ export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boo
       rentStatus(r),
     ],
     buttons: pay
-      ? [{ label: '已付款', action: 'dorms.rentPaid', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}，登记为今天银行转账已付。` }]
+      ? [
+          {
+            label: '已付款',
+            action: 'dorms.rentPaid',
+            value: { id: r._id },
+            style: 'primary',
+            confirm: `${rentSummary(r)}，登记为今天银行转账已付。`,
+          },
+        ]
       : confirm
-        ? [{ label: '确认收款人', action: 'dorms.rentConfirm', value: { id: r._id }, style: 'primary', confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。` }]
+        ? [
+            {
+              label: '确认收款人',
+              action: 'dorms.rentConfirm',
+              value: { id: r._id },
+              style: 'primary',
+              confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。`,
+            },
+          ]
         : undefined,
     note: pay
       ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`
@@ -98,7 +130,9 @@ export const rentForm: FormDefinition = {
       },
       // a month already reported is refused at this question, before amount, landlord and account
       check: async (period, _ctx, context) =>
-        (await RentReport.exists({ _id: rentId(period, context.dorm ?? '') })) ? `${context.dorm} ${period} 的房租已经申报过。如需更改请联系综合部。` : undefined,
+        (await RentReport.exists({ _id: rentId(period, context.dorm ?? '') }))
+          ? `${context.dorm} ${period} 的房租已经申报过。如需更改请联系综合部。`
+          : undefined,
     },
     {
       key: 'amount',
@@ -107,7 +141,9 @@ export const rentForm: FormDefinition = {
       prompt: '房租金额（元）',
       parse: (input) => {
         const fen = parseYuan(input);
-        return fen ? { ok: true, value: String(fen) } : { ok: false, error: '金额请写大于 0 的数字，如 3500 或 3500.50' };
+        return fen
+          ? { ok: true, value: String(fen) }
+          : { ok: false, error: '金额请写大于 0 的数字，如 3500 或 3500.50' };
       },
       // the value is fen; the card shows yuan, which reads back to the same fen
       show: (fen) => yuanText(Number(fen)),
@@ -178,20 +214,40 @@ async function saveReport(ctx: BotContext, dorm: string, v: Record<string, strin
   // the account number stays out of the log
   ctx.log.info({ rent: doc._id, changed: change.changed, payeeChange: payee }, 'rent reported');
   const r: RentRecord = { ...doc, version: 0 };
-  const flags = [...(payee === 'changed' ? ['收款人有变化'] : payee === 'new' ? ['新收款人'] : []), ...(change.changed ? ['金额有变化'] : [])];
-  await tellRentRoles(ctx.services, r, `房租申报：${dorm} ${period}${flags.length ? `（${flags.join('，')}${payee ? '，待综合部确认' : ''}）` : ''}`);
+  const flags = [
+    ...(payee === 'changed' ? ['收款人有变化'] : payee === 'new' ? ['新收款人'] : []),
+    ...(change.changed ? ['金额有变化'] : []),
+  ];
+  await tellRentRoles(
+    ctx.services,
+    r,
+    `房租申报：${dorm} ${period}${flags.length ? `（${flags.join('，')}${payee ? '，待综合部确认' : ''}）` : ''}`,
+  );
   await ctx.reply(rentCard(r, false, false));
-  if (payee) await ctx.reply(`收款人${payee === 'new' ? '是新的' : '和上次不同'}，已告诉综合部和财务部：综合部核实确认后财务部才能付款。`);
+  if (payee)
+    await ctx.reply(
+      `收款人${payee === 'new' ? '是新的' : '和上次不同'}，已告诉综合部和财务部：综合部核实确认后财务部才能付款。`,
+    );
 }
 
 /**
  * To 综合部 and 财务部 in private, the account in full: 财务部 gets the 已付款 button (shown once the
  * payee is accepted), 综合部 the 确认收款人 button while it waits — never the leader who reported it.
  */
-async function tellRentRoles(services: Services, r: RentRecord, title: string, only: 'all' | 'finance' = 'all'): Promise<void> {
+async function tellRentRoles(
+  services: Services,
+  r: RentRecord,
+  title: string,
+  only: 'all' | 'finance' = 'all',
+): Promise<void> {
   const recipients = await recipientsWithRole(services, only === 'finance' ? ['finance'] : [...RENT_ROLES]);
   const roles = new Map(
-    (await Staff.find({ _id: { $in: [...new Set(recipients.map((x) => x.staffId))] }, active: true }, { roles: 1 }).lean()).map((s) => [String(s._id), new Set<string>(s.roles)]),
+    (
+      await Staff.find(
+        { _id: { $in: [...new Set(recipients.map((x) => x.staffId))] }, active: true },
+        { roles: 1 },
+      ).lean()
+    ).map((s) => [String(s._id), new Set<string>(s.roles)]),
   );
   const groups = new Map<string, typeof recipients>();
   for (const x of recipients) {
@@ -224,7 +280,9 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
   const tz = ctx.services.config.timezone;
   const date = dateText ? resolveDate(dateText, ctx.services.now(), tz) : resolveDate('今天', ctx.services.now(), tz);
   if (!method || !date) {
-    await ctx.toast(`${!method ? `付款方式「${echo(methodText)}」不认识（现金/银行转账/微信/支付宝）` : `日期「${echo(dateText)}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`);
+    await ctx.toast(
+      `${!method ? `付款方式「${echo(methodText)}」不认识（现金/银行转账/微信/支付宝）` : `日期「${echo(dateText)}」看不懂`}。例如：房租已付 ${r.dorm} ${r.period} 银行转账 ${date ?? '2026-11-27'}`,
+    );
     return;
   }
   if (r.paid) {
@@ -245,15 +303,23 @@ async function markPaid(ctx: BotContext, r: RentRecord, methodText: string, date
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
   if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
   await ctx.toast(`已登记：${r.dorm} ${r.period} 房租 ${formatFen(r.amountFen)} ${date} ${method} 付款。`);
-  const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
-  await notify(ctx.services, leader, `✅ ${r.dorm} ${r.period} 的房租 ${formatFen(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`);
+  const leader = r.reportedBy.staffId
+    ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }])
+    : [];
+  await notify(
+    ctx.services,
+    leader,
+    `✅ ${r.dorm} ${r.period} 的房租 ${formatFen(r.amountFen)} 已于 ${date} ${method}付给房东（${paid.by.name}）。`,
+  );
 }
 
 /** `<宿舍> <月份> …` as typed after 房租已付 / 房租确认: the report and the words after the month; answers when there is none. */
 async function namedReport(ctx: BotContext, usage: string): Promise<{ r: RentRecord; rest: string[] } | undefined> {
   // 「城南 宿舍 2026-11」 names the dorm 城南宿舍 (core nameKey)
   const named = leadingName(await allDormNames(), ctx.args);
-  const [dorm = '', monthText = '', ...rest] = named ? [named.name, ...named.rest.trim().split(/\s+/)] : ctx.args.trim().split(/\s+/);
+  const [dorm = '', monthText = '', ...rest] = named
+    ? [named.name, ...named.rest.trim().split(/\s+/)]
+    : ctx.args.trim().split(/\s+/);
   const period = parseMonth(monthText, ctx.services.now(), ctx.services.config.timezone);
   const r = period ? await RentReport.findById(rentId(period, dorm)).lean<RentRecord>() : null;
   if (!r && dorm && !(await dormExists(ctx, dorm))) return undefined;
@@ -296,9 +362,20 @@ async function confirmPayee(ctx: BotContext, r: RentRecord): Promise<void> {
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender?.roles ?? new Set() });
   if (ctx.event.kind === 'action' && ctx.can.updatesCards) await ctx.updateCard(rentCard(after, full, false));
   await ctx.toast(`已确认 ${r.dorm} ${r.period} 的收款人 ${r.landlord}，财务部现在可以付款。`);
-  await tellRentRoles(ctx.services, after, `房租收款人已确认：${r.dorm} ${r.period}（${payeeConfirmed.by.name}），可以付款`, 'finance');
-  const leader = r.reportedBy.staffId ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }]) : [];
-  await notify(ctx.services, leader, `${r.dorm} ${r.period} 房租的收款人 ${r.landlord} 已由综合部 ${payeeConfirmed.by.name} 确认，财务部会付款。`);
+  await tellRentRoles(
+    ctx.services,
+    after,
+    `房租收款人已确认：${r.dorm} ${r.period}（${payeeConfirmed.by.name}），可以付款`,
+    'finance',
+  );
+  const leader = r.reportedBy.staffId
+    ? await recipientsOf(ctx.services, [{ id: r.reportedBy.staffId, name: r.reportedBy.name }])
+    : [];
+  await notify(
+    ctx.services,
+    leader,
+    `${r.dorm} ${r.period} 房租的收款人 ${r.landlord} 已由综合部 ${payeeConfirmed.by.name} 确认，财务部会付款。`,
+  );
 }
 
 /** 房租确认 <宿舍> <月份> — 综合部. */

@@ -1,23 +1,39 @@
 import { DateTime } from 'luxon';
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
-import { leadingName, echo } from '../../src/core/text.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
+import { echo, leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
-import { dormChoice, dormExists, isLeaderOf, isManager, loadRosters, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
+import {
+  dormChoice,
+  dormExists,
+  isLeaderOf,
+  isManager,
+  loadRosters,
+  refreshRollCallCards,
+  settings,
+  tellGeneralAffairs,
+} from './common.ts';
+import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf } from './records.ts';
-import { CLAUSE, STATUS_LABELS, absentSince, eveningOf, looksLikeDormName, resolveReturnTime, rollCallDuty } from './rules.ts';
-import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
-import { readMonth } from '../../src/core/list-filter.ts';
+import {
+  absentSince,
+  CLAUSE,
+  eveningOf,
+  looksLikeDormName,
+  resolveReturnTime,
+  rollCallDuty,
+  STATUS_LABELS,
+} from './rules.ts';
 
 /*
  * 归宿: a resident reported 未归 comes back; the leader (or 综合部) records the time, 综合部 hears
  * it with how often this person came back late this month. 查房记录 shows a dorm's month, and an
  * evening without a roll call (no leader, or it never went out) as 未查房.
  */
-
 
 /** 归宿 [宿舍] <姓名> [23:10] */
 export async function recordReturn(ctx: BotContext): Promise<void> {
@@ -48,15 +64,19 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const now = ctx.services.now();
   const date = eveningOf(now, tz);
-  const candidates = (await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean<RollCallRecord[]>()).filter((rc) =>
-    rc.report?.entries.some((e) => e.name === name && e.status === 'absent'),
-  );
+  const candidates = (
+    await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean<RollCallRecord[]>()
+  ).filter((rc) => rc.report?.entries.some((e) => e.name === name && e.status === 'absent'));
   if (!candidates.length) {
-    await ctx.reply(`${dayLabel(date)} 的查房里没有「${echo(name)}」的未归记录。先用「查房 未归 ${echo(name)}」上报，回来后再登记归宿。`);
+    await ctx.reply(
+      `${dayLabel(date)} 的查房里没有「${echo(name)}」的未归记录。先用「查房 未归 ${echo(name)}」上报，回来后再登记归宿。`,
+    );
     return;
   }
   if (candidates.length > 1) {
-    await ctx.reply(`有 ${candidates.length} 个宿舍都有「${echo(name)}」未归，请写明宿舍，例如：归宿 ${candidates[0]!.dorm} ${name} 23:10`);
+    await ctx.reply(
+      `有 ${candidates.length} 个宿舍都有「${echo(name)}」未归，请写明宿舍，例如：归宿 ${candidates[0]!.dorm} ${name} 23:10`,
+    );
     return;
   }
   const rc = candidates[0]!;
@@ -66,7 +86,9 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   }
   const person = rc.report!.entries.find((e) => e.name === name && e.status === 'absent')!;
   if (person.returnedAt) {
-    await ctx.reply(`${name} 已登记 ${timeLabel(person.returnedAt, tz)} 归宿（${person.returnedBy?.name ?? ''}），没有重复登记。`);
+    await ctx.reply(
+      `${name} 已登记 ${timeLabel(person.returnedAt, tz)} 归宿（${person.returnedBy?.name ?? ''}），没有重复登记。`,
+    );
     return;
   }
   // a return follows the report that said they were out, and 22:00 (§3.3.3)
@@ -75,9 +97,17 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
     await ctx.reply(at);
     return;
   }
-  const entries = rc.report!.entries.map((e) => (e.staffId === person.staffId ? { ...e, returnedAt: at, returnedBy: actor(ctx) } : e));
+  const entries = rc.report!.entries.map((e) =>
+    e.staffId === person.staffId ? { ...e, returnedAt: at, returnedBy: actor(ctx) } : e,
+  );
   const history = { at: now, by: actor(ctx), action: '归宿', detail: `${name} ${timeLabel(at, tz)} 归宿` };
-  const won = await transition(RollCall, rc._id, rc.version, { $set: { 'report.entries': entries }, $push: { history } }, ctx.sender?.identity ?? '');
+  const won = await transition(
+    RollCall,
+    rc._id,
+    rc.version,
+    { $set: { 'report.entries': entries }, $push: { history } },
+    ctx.sender?.identity ?? '',
+  );
   if (!won) {
     await ctx.reply(`${rc.dorm} 的查房记录刚被别人改动，没有保存。请再发一次「归宿 ${name} ${timeLabel(at, tz)}」。`);
     return;
@@ -85,9 +115,17 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   const month = monthOf(now, tz);
   const records = await recordsOf({ dorm: rc.dorm, month });
   const times = summarize(records).people.find((p) => p.staffId === person.staffId)?.lateReturns ?? 1;
-  const after: RollCallRecord = { ...rc, version: rc.version + 1, report: { ...rc.report!, entries }, history: [...rc.history, { ...history, late: false }] }; // late: the schema's default
+  const after: RollCallRecord = {
+    ...rc,
+    version: rc.version + 1,
+    report: { ...rc.report!, entries },
+    history: [...rc.history, { ...history, late: false }],
+  }; // late: the schema's default
   await refreshRollCallCards(ctx.services, rc._id, reportedCard(after, settings(ctx.services).times, tz));
-  await tellGeneralAffairs(ctx.services, `✅ ${name}（${rc.dorm}）已于 ${timeLabel(at, tz)} 归宿，本月第 ${times} 次晚归。登记人：${actor(ctx).name}`);
+  await tellGeneralAffairs(
+    ctx.services,
+    `✅ ${name}（${rc.dorm}）已于 ${timeLabel(at, tz)} 归宿，本月第 ${times} 次晚归。登记人：${actor(ctx).name}`,
+  );
   await ctx.reply(`已登记：${name} ${timeLabel(at, tz)} 归宿（${rc.dorm} ${dayLabel(date)}），已告知综合部。`);
 }
 
@@ -103,7 +141,7 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
   const named = !!found || (!!first && !readMonth(first, now, tz));
   if (named && !found && !(await dormExists(ctx, first, '', choice))) return;
   const dorm = found?.name ?? (named ? first : choice.led.length === 1 ? choice.led[0]! : '');
-  const monthText = found ? found.rest.split(/\s+/)[0] ?? '' : named ? second : first;
+  const monthText = found ? (found.rest.split(/\s+/)[0] ?? '') : named ? second : first;
   if (!dorm) {
     await ctx.reply(`请写明宿舍，例如：${example}`);
     return;
@@ -130,7 +168,10 @@ export async function monthRecord(ctx: BotContext): Promise<void> {
     return;
   }
   const lines = rows.map((row) => {
-    if (row.kind === 'unchecked') return row.nights === 1 ? `${row.from.slice(5)} 未查房` : `${row.from.slice(5)} 至 ${row.to.slice(5)} 未查房（${row.nights} 晚）`;
+    if (row.kind === 'unchecked')
+      return row.nights === 1
+        ? `${row.from.slice(5)} 未查房`
+        : `${row.from.slice(5)} 至 ${row.to.slice(5)} 未查房（${row.nights} 晚）`;
     const r = row.record;
     const state = !r.reportedAt ? '未上报' : r.preCurfew ? '只有22:00前预报，未确认' : r.late ? '迟报' : '按时';
     const out = r.entries

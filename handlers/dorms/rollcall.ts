@@ -1,21 +1,37 @@
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, Services } from '../../src/core/context.ts';
-import { FORM_SUBMIT_ACTION, type FormDefinition } from '../../src/core/forms.ts';
 import type { FormOption } from '../../src/core/form-options.ts';
-import { transition } from '../../src/core/transition.ts';
+import { FORM_SUBMIT_ACTION, type FormDefinition } from '../../src/core/forms.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { isNoneWord } from '../../src/core/text.ts';
-import { PRE_CURFEW_RULE, absenceNotice, clearedNotice, dayLabel, lateReportText, reportPageCard, reportedCard } from './cards.ts';
-import { isLeaderOf, refreshRollCallCards, loadRosters, pickDorm, settings, tellGeneralAffairs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { RollCall, rollCallId, type EntryRecord, type RollCallRecord } from './models.ts';
-import { eveningOf, isLate, isPreCurfew, newAbsences, parseReport, reportLine, reportWindow, type Entry } from './rules.ts';
+import { transition } from '../../src/core/transition.ts';
+import {
+  absenceNotice,
+  clearedNotice,
+  dayLabel,
+  lateReportText,
+  PRE_CURFEW_RULE,
+  reportedCard,
+  reportPageCard,
+} from './cards.ts';
+import { isLeaderOf, loadRosters, pickDorm, refreshRollCallCards, settings, tellGeneralAffairs } from './common.ts';
+import { type EntryRecord, RollCall, type RollCallRecord, rollCallId } from './models.ts';
+import {
+  type Entry,
+  eveningOf,
+  isLate,
+  isPreCurfew,
+  newAbsences,
+  parseReport,
+  reportLine,
+  reportWindow,
+} from './rules.ts';
 
 /*
  * §3.3.3 队长每天进行宿舍查房: the leader answers the evening's roll call (card button, form card,
  * guided form, or `查房 …`), may correct it until the cut-off (every version is kept), and each
  * 未归 reaches 综合部 the moment it is reported.
  */
-
 
 export async function loadRollCall(id: string): Promise<RollCallRecord | null> {
   return RollCall.findById(id).lean<RollCallRecord>();
@@ -60,7 +76,9 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
   const confirming = !pre && !!rc.report?.preCurfew;
   const same = !!before && sameReport(before, entries);
   if (same && !confirming) {
-    await ctx.toast(`${rc.dorm} 的查房已${rc.report!.preCurfew ? '预报' : '上报'}过同样的结果（${rc.report!.by.name}），没有重复记录。${rc.report!.preCurfew ? PRE_CURFEW_RULE : ''}`);
+    await ctx.toast(
+      `${rc.dorm} 的查房已${rc.report!.preCurfew ? '预报' : '上报'}过同样的结果（${rc.report!.by.name}），没有重复记录。${rc.report!.preCurfew ? PRE_CURFEW_RULE : ''}`,
+    );
     return false;
   }
   // a return already recorded stays with the person as long as they are still 未归
@@ -73,10 +91,25 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
   const late = pre ? false : standing ? standing.late : isLate(now, rc.date, s.times, tz);
   const action = !rc.report ? (pre ? '预报' : '上报') : confirming ? (same ? '确认' : '上报') : '更正';
   const report = { at: now, by: actor(ctx), late, preCurfew: pre, entries: merged };
-  const entry = { at: now, by: actor(ctx), action, detail: reportLine(merged), late: isLate(now, rc.date, s.times, tz), entries: merged };
-  const won = await transition(RollCall, rc._id, rc.version, { $set: { report }, $push: { history: entry } }, ctx.sender?.identity ?? '');
+  const entry = {
+    at: now,
+    by: actor(ctx),
+    action,
+    detail: reportLine(merged),
+    late: isLate(now, rc.date, s.times, tz),
+    entries: merged,
+  };
+  const won = await transition(
+    RollCall,
+    rc._id,
+    rc.version,
+    { $set: { report }, $push: { history: entry } },
+    ctx.sender?.identity ?? '',
+  );
   if (!won) {
-    await ctx.toast(`${rc.dorm} 的查房刚被别人上报或更正，你的这次没有保存。请发送「查房记录 ${rc.dorm}」看看，需要时再更正。`);
+    await ctx.toast(
+      `${rc.dorm} 的查房刚被别人上报或更正，你的这次没有保存。请发送「查房记录 ${rc.dorm}」看看，需要时再更正。`,
+    );
     return false;
   }
   const after: RollCallRecord = { ...rc, version: rc.version + 1, report, history: [...rc.history, entry] };
@@ -109,7 +142,11 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
 
 /** A repeated tap or message with the same answer is not a correction. */
 function sameReport(a: readonly Entry[], b: readonly Entry[]): boolean {
-  const key = (es: readonly Entry[]) => es.map((e) => `${e.staffId}:${e.status}:${e.note}`).sort().join('|');
+  const key = (es: readonly Entry[]) =>
+    es
+      .map((e) => `${e.staffId}:${e.status}:${e.note}`)
+      .sort()
+      .join('|');
   return key(a) === key(b);
 }
 
@@ -144,7 +181,11 @@ async function rollCallFromAction(ctx: BotContext): Promise<RollCallRecord | und
 export async function allPresentFromCard(ctx: BotContext): Promise<void> {
   const rc = await rollCallFromAction(ctx);
   if (!rc) return;
-  await applyReport(ctx, rc, rc.residents.map((r) => ({ ...r, status: 'present', note: '' })));
+  await applyReport(
+    ctx,
+    rc,
+    rc.residents.map((r) => ({ ...r, status: 'present', note: '' })),
+  );
 }
 
 /**
@@ -176,7 +217,8 @@ const LIST_KEYS = Object.keys(FIELD_WORDS) as ListKey[];
 /** The context key carrying what earlier pages ticked in a list (list numbers, space separated). */
 const earlierKey = (key: ListKey) => `earlier${key[0]!.toUpperCase()}${key.slice(1)}`;
 
-const pageCount = (rc: Pick<RollCallRecord, 'residents'>) => Math.max(1, Math.ceil(rc.residents.length / REPORT_PAGE_SIZE));
+const pageCount = (rc: Pick<RollCallRecord, 'residents'>) =>
+  Math.max(1, Math.ceil(rc.residents.length / REPORT_PAGE_SIZE));
 
 /** The page a submitted form card showed (1 when the form was not paged), or undefined when it makes no sense. */
 function pageOf(rc: RollCallRecord, context: Record<string, string>): number | undefined {
@@ -195,7 +237,12 @@ function pageCard(rc: RollCallRecord, page: number, earlier: Partial<Record<List
   const value: Record<string, string> = { id: rc._id, page: String(page), form: reportForm.name };
   for (const key of LIST_KEYS) if (earlier[key]) value[earlierKey(key)] = earlier[key]!;
   const fields = reportForm.fields.map((f) => ({ key: f.key, label: f.label, placeholder: f.placeholder, options }));
-  return reportPageCard(rc, { page, pages: pageCount(rc), from: options[0]?.value ?? '', to: options.at(-1)?.value ?? '' }, earlierLine(earlier), { action: FORM_SUBMIT_ACTION, value, fields });
+  return reportPageCard(
+    rc,
+    { page, pages: pageCount(rc), from: options[0]?.value ?? '', to: options.at(-1)?.value ?? '' },
+    earlierLine(earlier),
+    { action: FORM_SUBMIT_ACTION, value, fields },
+  );
 }
 
 /** What earlier pages ticked, as a line on the next page (list numbers only, so it stays short). */
@@ -209,7 +256,9 @@ function earlierLine(earlier: Partial<Record<ListKey, string>>): string {
 function withEarlier(values: Record<string, string>, context: Record<string, string>): Record<string, string> {
   const out = { ...values };
   for (const key of LIST_KEYS) {
-    const parts = [context[earlierKey(key)], listed(values[key]) ? values[key] : ''].filter((v): v is string => !!v?.trim());
+    const parts = [context[earlierKey(key)], listed(values[key]) ? values[key] : ''].filter(
+      (v): v is string => !!v?.trim(),
+    );
     out[key] = parts.join(' ');
   }
   return out;
@@ -220,7 +269,9 @@ const listed = (v: string | undefined): boolean => !!v?.trim() && !isNoneWord(v)
 
 /** The three lists as one answer, in the words parseReport reads; all empty = 全到. */
 function answerText(values: Record<string, string>): string {
-  const parts = (Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[]).filter((k) => listed(values[k])).map((k) => `${FIELD_WORDS[k]} ${values[k]}`);
+  const parts = (Object.keys(FIELD_WORDS) as (keyof typeof FIELD_WORDS)[])
+    .filter((k) => listed(values[k]))
+    .map((k) => `${FIELD_WORDS[k]} ${values[k]}`);
   return parts.length ? parts.join(' ') : '全到';
 }
 
@@ -234,7 +285,9 @@ async function residentOptions(_ctx: BotContext, context: Record<string, string>
   const rc = await loadRollCall(context.id ?? '');
   if (!rc) return [];
   const page = pageOf(rc, context) ?? 1;
-  return context.page === undefined ? residentList(rc) : residentList(rc).slice((page - 1) * REPORT_PAGE_SIZE, page * REPORT_PAGE_SIZE);
+  return context.page === undefined
+    ? residentList(rc)
+    : residentList(rc).slice((page - 1) * REPORT_PAGE_SIZE, page * REPORT_PAGE_SIZE);
 }
 
 export const reportForm: FormDefinition = {
@@ -243,16 +296,39 @@ export const reportForm: FormDefinition = {
   allow: ['team_leader'],
   // on a form card each list is ticked from the residents (values are list numbers, which parseReport reads)
   fields: [
-    { key: 'absent', label: '未归', placeholder: '勾选未归的人（没有就不选）', options: residentOptions, prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」' },
-    { key: 'leave', label: '请假', placeholder: '勾选请假的人', options: residentOptions, prompt: '谁请假？写姓名或序号；没有请回复「无」' },
-    { key: 'nightDuty', label: '夜班执勤', placeholder: '勾选夜班执勤的人', options: residentOptions, prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」' },
+    {
+      key: 'absent',
+      label: '未归',
+      placeholder: '勾选未归的人（没有就不选）',
+      options: residentOptions,
+      prompt: '谁未归？写姓名或名单序号，多人用空格隔开，可加原因如「张三(联系不上)」；没有请回复「无」',
+    },
+    {
+      key: 'leave',
+      label: '请假',
+      placeholder: '勾选请假的人',
+      options: residentOptions,
+      prompt: '谁请假？写姓名或序号；没有请回复「无」',
+    },
+    {
+      key: 'nightDuty',
+      label: '夜班执勤',
+      placeholder: '勾选夜班执勤的人',
+      options: residentOptions,
+      prompt: '谁夜班执勤？写姓名或序号；没有请回复「无」',
+    },
   ],
   // a page of a big dorm's form card is checked with the pages before it, as one answer
   async validate(ctx, pageValues, context) {
     const rc = await loadRollCall(context.id ?? '');
     if (!rc) return { absent: '找不到这次查房，请发送「查房 …」上报。' };
     if (!pageOf(rc, context)) return { absent: '这张表单已失效，请重新点「有人未归/请假/夜班」。' };
-    const window = reportWindow(ctx.services.now(), rc.date, settings(ctx.services).times, ctx.services.config.timezone);
+    const window = reportWindow(
+      ctx.services.now(),
+      rc.date,
+      settings(ctx.services).times,
+      ctx.services.config.timezone,
+    );
     if (!window.ok) return { absent: window.why };
     if (!(await isLeaderOf(ctx, rc.dorm))) return { absent: `只有 ${rc.dorm} 的队长可以上报查房。` };
     const values = withEarlier(pageValues, context);

@@ -2,8 +2,8 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { echo, sameName } from '../../src/core/text.ts';
 import type { RosterColumn } from '../../src/roster/columns.ts';
 import { allDormNames } from './common.ts';
-import { DormLeader } from './models.ts';
 import { leaderNote } from './leaders.ts';
+import { DormLeader } from './models.ts';
 
 /*
  * The roster column 宿舍队长 (§3.3.3 队长每天进行宿舍查房): which dorms a person leads, as a 行政部
@@ -30,7 +30,11 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
     let dorms: string[];
     if (NO.has(word)) dorms = [];
     else if (YES.has(word)) {
-      if (!input.dorm) return { ok: false, error: `宿舍队长填了「${echo(cell)}」，但没有填宿舍：请在宿舍列填写，或在宿舍队长列直接写所带宿舍的名称` };
+      if (!input.dorm)
+        return {
+          ok: false,
+          error: `宿舍队长填了「${echo(cell)}」，但没有填宿舍：请在宿舍列填写，或在宿舍队长列直接写所带宿舍的名称`,
+        };
       dorms = [input.dorm];
     } else {
       dorms = [...new Set(cell.split(/[、,，/;；\s]+/).filter(Boolean))];
@@ -40,7 +44,10 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
     if (!dorms.length) return { ok: true, value: { dorms } };
     if (!input.active) return { ok: false, error: `${input.name} 已离职/停用，不能当宿舍队长：请清空宿舍队长或改状态` };
     if (!input.roles.includes('team_leader')) {
-      return { ok: false, error: `${input.name} 不是队长，不能当宿舍队长（§3.3.3 由队长查房）：请在角色里加上「队长」，或清空宿舍队长` };
+      return {
+        ok: false,
+        error: `${input.name} 不是队长，不能当宿舍队长（§3.3.3 由队长查房）：请在角色里加上「队长」，或清空宿舍队长`,
+      };
     }
     return { ok: true, value: { dorms } };
   },
@@ -51,7 +58,12 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
       // 「城南 宿舍」 is 城南宿舍 (core nameKey)
       const unknown = r.value.dorms.filter((d) => !sameName(known, d));
       return unknown.length
-        ? [{ row: r.row, message: `第 ${r.row} 行：宿舍队长写的「${unknown.map((d) => echo(d)).join('、')}」没有这个宿舍（花名册和系统里都没有）。请检查宿舍名，或写「是」表示本行的宿舍` }]
+        ? [
+            {
+              row: r.row,
+              message: `第 ${r.row} 行：宿舍队长写的「${unknown.map((d) => echo(d)).join('、')}」没有这个宿舍（花名册和系统里都没有）。请检查宿舍名，或写「是」表示本行的宿舍`,
+            },
+          ]
         : [];
     });
   },
@@ -86,7 +98,12 @@ export const dormLeaderColumn: RosterColumn<LeaderCell> = {
       }
       for (const id of toRemove) {
         const l = current.find((c) => c._id === id)!;
-        await trail.removal(DormLeader, id, leaderNote(l.dorm, l.staffId, l.name, false, '花名册导入'), async () => (await DormLeader.deleteOne({ _id: id })).deletedCount === 1);
+        await trail.removal(
+          DormLeader,
+          id,
+          leaderNote(l.dorm, l.staffId, l.name, false, '花名册导入'),
+          async () => (await DormLeader.deleteOne({ _id: id })).deletedCount === 1,
+        );
       }
     }
     if (!added && !toRemove.length) return [];

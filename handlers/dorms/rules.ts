@@ -62,8 +62,10 @@ export function eveningOrderProblem(t: EveningTimes): string | undefined {
   if (!(sinceNoon(t.rollCall) < sinceNoon(t.chase))) return 'the chase time must come after the roll call';
   if (!(sinceNoon(t.chase) < sinceNoon(t.escalate))) return 'the escalation time must come after the chase time';
   // the escalation lists dorms without a report of 22:00: it cannot come before a leader could make one
-  if (!(sinceNoon(CURFEW) < sinceNoon(t.escalate))) return `the escalation time must come after ${formatClock(CURFEW)} (§3.3.3 curfew)`;
-  if (!(sinceNoon(t.escalate) <= sinceNoon(t.cutoff))) return 'the correction cut-off must not come before the escalation time (at the latest 11:59 the next morning)';
+  if (!(sinceNoon(CURFEW) < sinceNoon(t.escalate)))
+    return `the escalation time must come after ${formatClock(CURFEW)} (§3.3.3 curfew)`;
+  if (!(sinceNoon(t.escalate) <= sinceNoon(t.cutoff)))
+    return 'the correction cut-off must not come before the escalation time (at the latest 11:59 the next morning)';
   return undefined;
 }
 
@@ -123,7 +125,8 @@ export function isPreCurfew(at: Date, date: string, tz: string): boolean {
 export function reportWindow(now: Date, date: string, t: EveningTimes, tz: string): Verdict {
   const p = phaseAt(now, date, t, tz);
   if (p === 'before') return denied(`今晚的查房 ${formatClock(t.rollCall)} 开始，请到时再报。`);
-  if (p === 'closed') return denied(`${date} 晚的查房已过更正截止时间（${formatClock(t.cutoff)}），不能再修改。如有出入请联系综合部。`);
+  if (p === 'closed')
+    return denied(`${date} 晚的查房已过更正截止时间（${formatClock(t.cutoff)}），不能再修改。如有出入请联系综合部。`);
   return allowed;
 }
 
@@ -137,7 +140,11 @@ export function reportWindow(now: Date, date: string, t: EveningTimes, tz: strin
 export function looksLikeDormName(word: string, known: readonly string[]): boolean {
   if (/宿舍|公寓|寝室/.test(word)) return true;
   // the last two characters, any digit alike
-  const ending = (name: string) => Array.from(name).slice(-2).map((c) => (/\d/.test(c) ? '0' : c)).join('');
+  const ending = (name: string) =>
+    Array.from(name)
+      .slice(-2)
+      .map((c) => (/\d/.test(c) ? '0' : c))
+      .join('');
   return Array.from(word).length > 2 && known.some((k) => Array.from(k).length > 2 && ending(k) === ending(word));
 }
 
@@ -177,7 +184,12 @@ export function rollCallDuty(d: DormRoster): DormDuty {
 export const STATUSES = ['present', 'absent', 'leave', 'night_duty'] as const;
 export type Status = (typeof STATUSES)[number];
 
-export const STATUS_LABELS: Record<Status, string> = { present: '已归', absent: '未归', leave: '请假', night_duty: '夜班执勤' };
+export const STATUS_LABELS: Record<Status, string> = {
+  present: '已归',
+  absent: '未归',
+  leave: '请假',
+  night_duty: '夜班执勤',
+};
 
 /** Only 未归 is an absence; night duty and leave are recorded as such (§3.3.3). */
 export const countsAsAbsence = (s: Status): boolean => s === 'absent';
@@ -231,10 +243,12 @@ export function parseReport(text: string, residents: readonly Resident[]): Parse
   const hint = '例如：查房 全到 ／ 查房 未归 张三 李四 ／ 查房 请假 王五 夜班 赵六';
   if (!tokens.length) return { ok: false, error: `请写明查房结果，${hint}` };
   const marked = new Map<string, Entry>();
-  if (tokens.length === 1 && ALL_PRESENT_WORDS.has(tokens[0]!)) return { ok: true, entries: residents.map((r) => ({ ...r, status: 'present', note: '' })) };
+  if (tokens.length === 1 && ALL_PRESENT_WORDS.has(tokens[0]!))
+    return { ok: true, entries: residents.map((r) => ({ ...r, status: 'present', note: '' })) };
   let current: Status | undefined;
   for (const token of tokens) {
-    if (ALL_PRESENT_WORDS.has(token)) return { ok: false, error: `「${echo(token)}」只能单独使用；有人未归时只写未归、请假、夜班的人。${hint}` };
+    if (ALL_PRESENT_WORDS.has(token))
+      return { ok: false, error: `「${echo(token)}」只能单独使用；有人未归时只写未归、请假、夜班的人。${hint}` };
     const word = STATUS_WORDS[token];
     if (word) {
       current = word;
@@ -246,10 +260,14 @@ export function parseReport(text: string, residents: readonly Resident[]): Parse
     if (!current) return { ok: false, error: `「${echo(who)}」前面要写是未归、请假还是夜班。${hint}` };
     const resident = findResident(who, residents);
     if (typeof resident === 'string') return { ok: false, error: resident };
-    if (Array.from(note).length > REPORT_NOTE_MAX) return { ok: false, error: `${resident.name} 的原因太长了（最多 ${REPORT_NOTE_MAX} 字），请写短一点。` };
+    if (Array.from(note).length > REPORT_NOTE_MAX)
+      return { ok: false, error: `${resident.name} 的原因太长了（最多 ${REPORT_NOTE_MAX} 字），请写短一点。` };
     const before = marked.get(resident.staffId);
     if (before && before.status !== current) {
-      return { ok: false, error: `${resident.name} 同时写成了「${STATUS_LABELS[before.status]}」和「${STATUS_LABELS[current]}」，请只写一种。` };
+      return {
+        ok: false,
+        error: `${resident.name} 同时写成了「${STATUS_LABELS[before.status]}」和「${STATUS_LABELS[current]}」，请只写一种。`,
+      };
     }
     marked.set(resident.staffId, { ...resident, status: current, note: note || before?.note || '' });
   }
@@ -266,7 +284,10 @@ function findResident(who: string, residents: readonly Resident[]): Resident | s
   if (same.length === 1) return same[0]!;
   if (same.length > 1) return `本宿舍有 ${same.length} 位「${echo(who)}」，请改用名单上的序号。`;
   // a big dorm's whole list would be a page of names: the first few, and the count
-  const names = residents.slice(0, LISTED_RESIDENTS).map((r) => r.name).join('、');
+  const names = residents
+    .slice(0, LISTED_RESIDENTS)
+    .map((r) => r.name)
+    .join('、');
   const more = residents.length > LISTED_RESIDENTS ? ` 等 ${residents.length} 人，也可写名单上的序号` : '';
   return `「${echo(who)}」不在本宿舍名单上（${names || '无人'}${more}）。`;
 }
@@ -290,7 +311,9 @@ export function reportLine(entries: readonly Entry[]): string {
   const out = notBack(entries);
   if (!out.length) return `全部已归（${entries.length} 人）`;
   const by = (s: Status) => out.filter((e) => e.status === s).map((e) => `${e.name}${e.note ? `（${e.note}）` : ''}`);
-  const parts = (['absent', 'leave', 'night_duty'] as const).filter((s) => by(s).length).map((s) => `${STATUS_LABELS[s]}：${by(s).join('、')}`);
+  const parts = (['absent', 'leave', 'night_duty'] as const)
+    .filter((s) => by(s).length)
+    .map((s) => `${STATUS_LABELS[s]}：${by(s).join('、')}`);
   return `${entries.length - out.length}/${entries.length} 人已归；${parts.join('；')}`;
 }
 
@@ -300,7 +323,10 @@ export function reportLine(entries: readonly Entry[]): string {
  * When a person was reported 未归 in the report that stands: the first version of the latest run
  * of versions (上报, 更正, 确认) that list them 未归. Undefined when the report does not.
  */
-export function absentSince(history: readonly { at: Date; entries?: readonly Entry[] | null }[], staffId: string): Date | undefined {
+export function absentSince(
+  history: readonly { at: Date; entries?: readonly Entry[] | null }[],
+  staffId: string,
+): Date | undefined {
   let since: Date | undefined;
   for (const h of history) {
     if (!h.entries) continue; // 归宿 and other notes carry no list

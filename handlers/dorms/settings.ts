@@ -1,5 +1,5 @@
 import { defineSettings, intIn, timeOfDay } from '../../src/core/settings.ts';
-import { eveningOrderProblem, parseClock, type EveningTimes } from './rules.ts';
+import { type EveningTimes, eveningOrderProblem, parseClock } from './rules.ts';
 
 /*
  * The dorm workflow's settings. Times are HH:mm in BOT_TIMEZONE; a time before 12:00 belongs to
@@ -29,7 +29,9 @@ export function checkDormSettings(raw: Raw): string[] {
   const problems: string[] = [];
   const order = eveningOrderProblem(timesOf(raw));
   if (order) {
-    problems.push(`DORM_ROLLCALL_TIME / DORM_CHASE_TIME / DORM_ESCALATE_TIME / DORM_CORRECTION_CUTOFF: ${order} — e.g. 21:45, 22:15, 22:45, 08:00`);
+    problems.push(
+      `DORM_ROLLCALL_TIME / DORM_CHASE_TIME / DORM_ESCALATE_TIME / DORM_CORRECTION_CUTOFF: ${order} — e.g. 21:45, 22:15, 22:45, 08:00`,
+    );
   }
   if (raw.DORM_RENT_ESCALATE_DAY <= raw.DORM_RENT_REMIND_DAY) {
     problems.push('DORM_RENT_ESCALATE_DAY: must be later in the month than DORM_RENT_REMIND_DAY — e.g. 1 and 10');

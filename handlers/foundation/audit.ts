@@ -1,5 +1,5 @@
+import { AUDIT_KINDS, type AuditKind, auditLine, findAudit, parseAuditKind } from '../../src/core/audit-trail.ts';
 import type { StaffContext } from '../../src/core/context.ts';
-import { auditLine, findAudit, parseAuditKind, AUDIT_KINDS, type AuditKind } from '../../src/core/audit-trail.ts';
 import { parsePeriod } from '../../src/core/dates.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
 import { Staff } from '../../src/models/index.ts';
@@ -33,8 +33,7 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
     } else if (d) {
       period = d;
       periodWord = word;
-    }
-    else rest.push(word);
+    } else rest.push(word);
   }
   const target = rest.join(' ');
   let staffId: string | undefined;
@@ -43,7 +42,12 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
     const phone = parseMobile(target);
     const people = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(target, {}, 5);
     if (people.length > 1) {
-      await ctx.reply([`有 ${people.length} 位「${echo(target)}」，请改用电话指定，例如：审计 ${people[0]!.phone}`, ...people.map((s) => `• ${s.name} ${s.post}`)].join('\n'));
+      await ctx.reply(
+        [
+          `有 ${people.length} 位「${echo(target)}」，请改用电话指定，例如：审计 ${people[0]!.phone}`,
+          ...people.map((s) => `• ${s.name} ${s.post}`),
+        ].join('\n'),
+      );
       return;
     }
     if (people.length === 1) {
@@ -51,7 +55,15 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
       who = people[0]!.name;
     }
   }
-  const { entries, more } = await findAudit({ staffId, record: staffId ? undefined : target || undefined, kind, from: period?.from, to: period?.to, page, pageSize: PAGE });
+  const { entries, more } = await findAudit({
+    staffId,
+    record: staffId ? undefined : target || undefined,
+    kind,
+    from: period?.from,
+    to: period?.to,
+    page,
+    pageSize: PAGE,
+  });
   const filters = [who || target, kind ? AUDIT_KINDS[kind] : '', periodWord].filter(Boolean).join(' ');
   if (!entries.length) {
     await ctx.reply(
@@ -61,7 +73,9 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
     );
     return;
   }
-  const next = ['审计', ...ctx.args.split(/\s+/).filter((w) => w && !/^第?\d{1,3}页$/.test(w)), `第${page + 1}页`].join(' ');
+  const next = ['审计', ...ctx.args.split(/\s+/).filter((w) => w && !/^第?\d{1,3}页$/.test(w)), `第${page + 1}页`].join(
+    ' ',
+  );
   await ctx.reply({
     title: `审计记录${filters ? `：${filters}` : ''}（第 ${page} 页）`,
     color: 'grey',

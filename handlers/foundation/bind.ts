@@ -1,16 +1,16 @@
-import type { Types } from 'mongoose';
 import { randomInt } from 'node:crypto';
-import { Identity, Staff } from '../../src/models/index.ts';
-import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
-import { BindCode } from './models.ts';
-import { foundationSettings } from './settings.ts';
+import type { Types } from 'mongoose';
+import { type ChangeNote, trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext } from '../../src/core/context.ts';
-import { takeRateLimited } from '../../src/core/rate-limit.ts';
 import { formatDate, formatDateTime } from '../../src/core/numbering.ts';
+import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
+import { takeRateLimited } from '../../src/core/rate-limit.ts';
 import { roleNames } from '../../src/core/roles.ts';
 import type { Card, Channel, Outgoing, Role } from '../../src/core/types.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
+import { BindCode } from './models.ts';
+import { foundationSettings } from './settings.ts';
 import { findStaffForAdmin } from './staff.ts';
-import { trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 
 /** No 0/O, 1/I/L: codes are read aloud and typed on phones. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -49,7 +49,12 @@ export async function bindCodeFromCard(ctx: BotContext): Promise<void> {
  * The code goes to the admin only, privately. A person already bound gets a confirmation step
  * first: the code it then issues (`rebind`) replaces their account on the platform it is used on.
  */
-export async function issueOrConfirm(ctx: BotContext, staffId: Types.ObjectId, name: string, confirmed: boolean): Promise<void> {
+export async function issueOrConfirm(
+  ctx: BotContext,
+  staffId: Types.ObjectId,
+  name: string,
+  confirmed: boolean,
+): Promise<void> {
   const accounts = await Identity.find({ staffId }).sort({ boundAt: 1 }).lean();
   if (accounts.length && !confirmed) {
     const tz = ctx.services.config.timezone;
@@ -61,7 +66,14 @@ export async function issueOrConfirm(ctx: BotContext, staffId: Types.ObjectId, n
         '新账号用绑定码绑定后，同一平台上的旧账号会被解除，并收到通知；另一平台上的账号不变。',
         '确认是本人换了账号，再生成绑定码。',
       ],
-      buttons: [{ label: '确认换绑，生成绑定码', action: 'staff.bindCode', value: { staffId: String(staffId), rebind: '1' }, style: 'primary' }],
+      buttons: [
+        {
+          label: '确认换绑，生成绑定码',
+          action: 'staff.bindCode',
+          value: { staffId: String(staffId), rebind: '1' },
+          style: 'primary',
+        },
+      ],
     };
     await toAdminPrivately(ctx, card, `${name} 已绑定过账号，换绑确认已私信发给你。`);
     return;
@@ -72,14 +84,35 @@ export async function issueOrConfirm(ctx: BotContext, staffId: Types.ObjectId, n
   const hours = ttl >= 60 ? `${Math.round(ttl / 60)} 小时` : `${ttl} 分钟`;
   const trail = trailOf(ctx);
   // the code itself is a secret: the trail says that one was issued, to whom and by whom
-  const about = { kind: 'bindcode' as const, record: { type: 'staff', id: String(staffId), label: name }, subject: { staffId: String(staffId), name } };
-  const issued: ChangeNote = { ...about, what: '生成绑定码', note: `有效期 ${hours}${accounts.length ? '，可换绑' : ''}` };
+  const about = {
+    kind: 'bindcode' as const,
+    record: { type: 'staff', id: String(staffId), label: name },
+    subject: { staffId: String(staffId), name },
+  };
+  const issued: ChangeNote = {
+    ...about,
+    what: '生成绑定码',
+    note: `有效期 ${hours}${accounts.length ? '，可换绑' : ''}`,
+  };
   await trail.change(BindCode, code, issued, (carry) =>
-    BindCode.create(carry.doc({ _id: code, staffId, createdBy: ctx.sender?.staffId, expiresAt: new Date(now.getTime() + ttl * 60_000), rebind: accounts.length > 0 })),
+    BindCode.create(
+      carry.doc({
+        _id: code,
+        staffId,
+        createdBy: ctx.sender?.staffId,
+        expiresAt: new Date(now.getTime() + ttl * 60_000),
+        rebind: accounts.length > 0,
+      }),
+    ),
   );
   const text = `${name} 的绑定码：${code}\n有效期 ${hours}，只能用一次。\n请只发给本人，让本人在微信或飞书里给我发送：绑定 ${code}`;
   if (!(await toAdminPrivately(ctx, text, `${name} 的绑定码已私信发给你。`))) {
-    await trail.removal(BindCode, code, { ...about, what: '绑定码作废', note: '未能私信发出' }, async () => (await BindCode.deleteOne({ _id: code })).deletedCount === 1);
+    await trail.removal(
+      BindCode,
+      code,
+      { ...about, what: '绑定码作废', note: '未能私信发出' },
+      async () => (await BindCode.deleteOne({ _id: code })).deletedCount === 1,
+    );
   }
 }
 
@@ -146,7 +179,9 @@ export async function bind(ctx: BotContext): Promise<void> {
   const replaced = before.filter((a) => a.channel === ctx.channel);
   if (replaced.length && !existing.rebind) {
     // not consumed: the admin may confirm a 换绑 and issue a new code instead
-    await ctx.reply(`${staff.name} 已经在${PLATFORM[ctx.channel]}上绑定了另一个账号，这个绑定码不能换绑。如需换到这个账号，请联系行政部重新生成绑定码并确认换绑。`);
+    await ctx.reply(
+      `${staff.name} 已经在${PLATFORM[ctx.channel]}上绑定了另一个账号，这个绑定码不能换绑。如需换到这个账号，请联系行政部重新生成绑定码并确认换绑。`,
+    );
     return;
   }
   // the claim, not a filter precondition, makes a code work once under races (see takeOnce)
@@ -161,7 +196,9 @@ export async function bind(ctx: BotContext): Promise<void> {
     record: { type: 'staff', id: String(staff._id), label: staff.name },
     subject: { staffId: String(staff._id), name: staff.name },
     what: replaced.length ? '换绑' : '绑定',
-    from: replaced.map((a) => `${PLATFORM[a.channel as Channel] ?? a.channel}账号${a.displayName ? ` ${a.displayName}` : ''}`).join('、'),
+    from: replaced
+      .map((a) => `${PLATFORM[a.channel as Channel] ?? a.channel}账号${a.displayName ? ` ${a.displayName}` : ''}`)
+      .join('、'),
     to: account,
   };
   try {
@@ -185,17 +222,26 @@ export async function bind(ctx: BotContext): Promise<void> {
   }
   ctx.log.info({ staffId: String(staff._id), replaced: replaced.map((a) => a._id) }, 'identity bound');
   if (replaced.length) await Identity.deleteMany({ _id: { $in: replaced.map((a) => a._id) } });
-  await ctx.reply(`绑定成功！你好，${staff.name}（${roleNames(staff.roles as Role[])}）。\n发送「帮助」查看你能用的命令。`);
+  await ctx.reply(
+    `绑定成功！你好，${staff.name}（${roleNames(staff.roles as Role[])}）。\n发送「帮助」查看你能用的命令。`,
+  );
   await tellOtherAccounts(ctx, staff.name, before, new Set(replaced.map((a) => a._id)));
 }
 
 /** The person's other accounts learn of the new one: replaced ones that they were unbound. */
-async function tellOtherAccounts(ctx: BotContext, name: string, accounts: { _id: string; channel: string; userId: string }[], replaced: Set<string>) {
+async function tellOtherAccounts(
+  ctx: BotContext,
+  name: string,
+  accounts: { _id: string; channel: string; userId: string }[],
+  replaced: Set<string>,
+) {
   const where = PLATFORM[ctx.channel];
   for (const a of accounts) {
     const text = replaced.has(a._id)
       ? `你的账号已解除与员工「${name}」的绑定：行政部已换绑到${where}上的新账号。如有疑问请联系行政部。`
       : `员工「${name}」刚在${where}上绑定了新账号。如果不是你本人操作，请立即联系行政部。`;
-    await ctx.send({ channel: a.channel as Channel, userId: a.userId }, text).catch((err: unknown) => ctx.log.warn({ err, account: a._id }, 'could not tell the other account'));
+    await ctx
+      .send({ channel: a.channel as Channel, userId: a.userId }, text)
+      .catch((err: unknown) => ctx.log.warn({ err, account: a._id }, 'could not tell the other account'));
   }
 }

@@ -1,9 +1,9 @@
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import { commandsFor, type CommandRoute } from '../../src/core/router.ts';
-import type { Card, CardSection } from '../../src/core/types.ts';
 import { unknownSenderText } from '../../src/core/app.ts';
+import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { roleNames } from '../../src/core/roles.ts';
+import { type CommandRoute, commandsFor } from '../../src/core/router.ts';
 import { echo } from '../../src/core/text.ts';
+import type { Card, CardSection } from '../../src/core/types.ts';
 
 /*
  * 帮助 on a phone: the first screen is what this person can do now, most used first, short enough
@@ -63,7 +63,10 @@ function topics(routes: readonly CommandRoute[]): { topic: string; title: string
     byTopic.get(topic)!.routes.push(r);
   }
   const best = (rs: CommandRoute[]) => Math.min(...rs.map((r) => r.rank ?? 9));
-  return [...byTopic.values()].map((t, i) => ({ t, i })).sort((a, b) => best(a.t.routes) - best(b.t.routes) || a.i - b.i).map(({ t }) => t);
+  return [...byTopic.values()]
+    .map((t, i) => ({ t, i }))
+    .sort((a, b) => best(a.t.routes) - best(b.t.routes) || a.i - b.i)
+    .map(({ t }) => t);
 }
 
 /** A summary without its rulebook references: 「确认已告知客户（§4.2）」 → 「确认已告知客户」. */
@@ -76,7 +79,10 @@ export function plain(summary: string): string {
 
 /** The first clause of a summary: enough next to the command on one line of a phone screen. */
 function short(summary: string): string {
-  const first = plain(summary).replace(/[（(][^（）()]*[）)]/g, '').split(/[；;：:]/)[0]!.trim();
+  const first = plain(summary)
+    .replace(/[（(][^（）()]*[）)]/g, '')
+    .split(/[；;：:]/)[0]!
+    .trim();
   return first.length > 14 ? first.split(/[，,]/)[0]!.trim() : first;
 }
 
@@ -108,7 +114,10 @@ function exampleLine(r: CommandRoute): string {
  */
 export function helpCard(who: string, routes: readonly CommandRoute[]): Card {
   const top = mostUsed(routes).slice(0, FIRST_SCREEN_COMMANDS - 2);
-  const sections: CardSection[] = topics(routes).map((t) => ({ title: `${t.title}（帮助 ${t.topic}）`, lines: t.routes.map(exampleLine) }));
+  const sections: CardSection[] = topics(routes).map((t) => ({
+    title: `${t.title}（帮助 ${t.topic}）`,
+    lines: t.routes.map(exampleLine),
+  }));
   return {
     title: `${who}常用的命令`,
     color: 'blue',
@@ -124,7 +133,10 @@ export function helpCard(who: string, routes: readonly CommandRoute[]): Card {
  */
 function topicHelp(allowed: readonly CommandRoute[], asked: string, who: string, card: boolean): string | Card {
   const groups = topics(allowed);
-  const word = asked.replace(/^[「『"]|[」』"]$/g, '').trim().toLowerCase();
+  const word = asked
+    .replace(/^[「『"]|[」』"]$/g, '')
+    .trim()
+    .toLowerCase();
   const found =
     groups.find((t) => t.topic === word || t.title === word) ??
     groups.find((t) => t.routes.some((r) => r.words.some((w) => w.toLowerCase() === word))) ??
@@ -139,7 +151,8 @@ function topicHelp(allowed: readonly CommandRoute[], asked: string, who: string,
     const [first, ...more] = r.example.split('\n');
     lines.push(`  例：${first}`, ...more.map((l) => `　　${l}`));
   }
-  if (card) return { title: `${found.title}：${who}可用的命令`, color: 'blue', lines, note: '发送「帮助」回到常用命令。' };
+  if (card)
+    return { title: `${found.title}：${who}可用的命令`, color: 'blue', lines, note: '发送「帮助」回到常用命令。' };
   return [`【${found.title}】${who}可用的命令：`, ...lines, '发送「帮助」回到常用命令。'].join('\n');
 }
 

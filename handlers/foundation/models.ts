@@ -19,8 +19,14 @@ const bindCodeSchema = new Schema(
 bindCodeSchema.index({ expiresAt: 1 });
 export const BindCode = mongoose.model('BindCode', bindCodeSchema);
 
-
-const byWhomSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' }, identity: { type: String, default: '' } }, { _id: false });
+const byWhomSchema = new Schema(
+  {
+    staffId: { type: String, default: '' },
+    name: { type: String, default: '' },
+    identity: { type: String, default: '' },
+  },
+  { _id: false },
+);
 
 /**
  * A grant of an approving role (or a 启用 that gives one back) waiting for a second person

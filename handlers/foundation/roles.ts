@@ -1,13 +1,21 @@
+import { type AuditPerson, type ChangeNote, type Trail, trailOf } from '../../src/core/audit-trail.ts';
 import type { Services, StaffContext } from '../../src/core/context.ts';
-import { trailOf, type AuditPerson, type ChangeNote, type Trail } from '../../src/core/audit-trail.ts';
-import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
+import { type CardRef, notify, recipientsOf, recipientsWithRole, updateCards } from '../../src/core/notify.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
 import { APPROVING_ROLES, GRANT_CONFIRMERS, roleNames } from '../../src/core/roles.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
 import type { Card, Channel, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { GrantRequest } from './models.ts';
-import { activeChangeProblem, GRANT_STATUS_LABELS, grantsNeedingConfirmation, mayConfirmGrant, parseGrantNo, roleChangeProblem, type GrantRequestState } from './rules.ts';
+import {
+  activeChangeProblem,
+  GRANT_STATUS_LABELS,
+  type GrantRequestState,
+  grantsNeedingConfirmation,
+  mayConfirmGrant,
+  parseGrantNo,
+  roleChangeProblem,
+} from './rules.ts';
 
 /** A staff record as these functions read it (staff.ts's StaffLean fits). */
 export interface StaffRow {
@@ -46,7 +54,11 @@ type GrantRecord = GrantRequestState & {
 const staffRecord = (s: Pick<StaffLean, '_id' | 'name'>) => ({ type: 'staff', id: String(s._id), label: s.name });
 const subjectOf = (s: Pick<StaffLean, '_id' | 'name'>): AuditPerson => ({ staffId: String(s._id), name: s.name });
 const state = (s: StaffLean) => ({ staffId: String(s._id), name: s.name, roles: s.roles, active: s.active });
-const whoIs = (ctx: StaffContext) => ({ staffId: ctx.sender.staffId ?? '', name: ctx.sender.name, identity: ctx.sender.identity });
+const whoIs = (ctx: StaffContext) => ({
+  staffId: ctx.sender.staffId ?? '',
+  name: ctx.sender.name,
+  identity: ctx.sender.identity,
+});
 
 /** Active 行政部 members other than `staffId` (a scan on FerretDB; staff changes are rare). */
 export async function otherActiveAdmins(staffId: string): Promise<number> {
@@ -54,19 +66,37 @@ export async function otherActiveAdmins(staffId: string): Promise<number> {
 }
 
 /** Writes roles or status from the version read, with its entries; false when the record changed meanwhile. */
-function applyToStaff(trail: Trail, s: StaffLean, set: { roles?: readonly Role[]; active?: boolean }, notes: ChangeNote[], by: string, fromVersion = s.version ?? 0) {
-  return trail.change(Staff, s._id, notes, (carry) => transition(Staff, String(s._id), fromVersion, carry.update({ $set: set }), by));
+function applyToStaff(
+  trail: Trail,
+  s: StaffLean,
+  set: { roles?: readonly Role[]; active?: boolean },
+  notes: ChangeNote[],
+  by: string,
+  fromVersion = s.version ?? 0,
+) {
+  return trail.change(Staff, s._id, notes, (carry) =>
+    transition(Staff, String(s._id), fromVersion, carry.update({ $set: set }), by),
+  );
 }
 
 /** 董事长 and the other 行政部 members hear of approving roles taken away at once. */
 async function tellOverseers(ctx: StaffContext, s: StaffLean, text: string): Promise<void> {
-  const people = await recipientsWithRole(ctx.services, [...GRANT_CONFIRMERS], [ctx.sender.staffId ?? '', String(s._id)]);
+  const people = await recipientsWithRole(
+    ctx.services,
+    [...GRANT_CONFIRMERS],
+    [ctx.sender.staffId ?? '', String(s._id)],
+  );
   await notify(ctx.services, people, text);
 }
 
 /** 设置角色 for the person found: at once, or held for confirmation when it grants an approving role. */
 export async function changeRoles(ctx: StaffContext, s: StaffLean, roles: Role[]): Promise<void> {
-  const problem = roleChangeProblem({ staffId: ctx.sender.staffId }, state(s), roles, await otherActiveAdmins(String(s._id)));
+  const problem = roleChangeProblem(
+    { staffId: ctx.sender.staffId },
+    state(s),
+    roles,
+    await otherActiveAdmins(String(s._id)),
+  );
   if (problem) {
     await ctx.reply(problem);
     return;
@@ -75,7 +105,14 @@ export async function changeRoles(ctx: StaffContext, s: StaffLean, roles: Role[]
     await requestGrant(ctx, s, 'roles', roles);
     return;
   }
-  const note: ChangeNote = { kind: 'roles', record: staffRecord(s), subject: subjectOf(s), what: '角色', from: roleNames(s.roles as Role[]), to: roleNames(roles) };
+  const note: ChangeNote = {
+    kind: 'roles',
+    record: staffRecord(s),
+    subject: subjectOf(s),
+    what: '角色',
+    from: roleNames(s.roles as Role[]),
+    to: roleNames(roles),
+  };
   if (!(await applyToStaff(trailOf(ctx), s, { roles }, [note], ctx.sender.identity))) {
     await ctx.reply(`${s.name} 的档案刚被别人修改过，没有保存，请重新发送。`);
     return;
@@ -83,7 +120,12 @@ export async function changeRoles(ctx: StaffContext, s: StaffLean, roles: Role[]
   ctx.log.info({ staffId: String(s._id), roles }, 'roles set');
   await ctx.reply(`已把 ${s.name} 的角色设为：${roleNames(roles)}`);
   const removed = APPROVING_ROLES.filter((r) => s.roles.includes(r) && !roles.includes(r));
-  if (removed.length) await tellOverseers(ctx, s, `${ctx.sender.name} 已去掉 ${s.name} 的${roleNames(removed)}角色（现在：${roleNames(roles)}）。`);
+  if (removed.length)
+    await tellOverseers(
+      ctx,
+      s,
+      `${ctx.sender.name} 已去掉 ${s.name} 的${roleNames(removed)}角色（现在：${roleNames(roles)}）。`,
+    );
 }
 
 /**
@@ -91,11 +133,25 @@ export async function changeRoles(ctx: StaffContext, s: StaffLean, roles: Role[]
  * record holds an approving role waits for confirmation. Returns the answer to show.
  */
 export async function changeActive(ctx: StaffContext, s: StaffLean, active: boolean): Promise<string> {
-  const problem = activeChangeProblem({ staffId: ctx.sender.staffId }, state(s), active, await otherActiveAdmins(String(s._id)));
+  const problem = activeChangeProblem(
+    { staffId: ctx.sender.staffId },
+    state(s),
+    active,
+    await otherActiveAdmins(String(s._id)),
+  );
   if (problem) return problem;
-  if (grantsNeedingConfirmation(state(s), { active }).length) return requestGrant(ctx, s, 'enable', s.roles as Role[], false);
-  const note: ChangeNote = { kind: 'active', record: staffRecord(s), subject: subjectOf(s), what: active ? '启用' : '停用', from: s.active ? '在职' : '已停用', to: active ? '在职' : '已停用' };
-  if (!(await applyToStaff(trailOf(ctx), s, { active }, [note], ctx.sender.identity))) return `${s.name} 的档案刚被别人修改过，没有保存，请重新发送。`;
+  if (grantsNeedingConfirmation(state(s), { active }).length)
+    return requestGrant(ctx, s, 'enable', s.roles as Role[], false);
+  const note: ChangeNote = {
+    kind: 'active',
+    record: staffRecord(s),
+    subject: subjectOf(s),
+    what: active ? '启用' : '停用',
+    from: s.active ? '在职' : '已停用',
+    to: active ? '在职' : '已停用',
+  };
+  if (!(await applyToStaff(trailOf(ctx), s, { active }, [note], ctx.sender.identity)))
+    return `${s.name} 的档案刚被别人修改过，没有保存，请重新发送。`;
   ctx.log.info({ staffId: String(s._id), active }, active ? 'staff enabled' : 'staff disabled');
   if (active) return `已启用 ${s.name}。`;
   const held = APPROVING_ROLES.filter((r) => s.roles.includes(r));
@@ -105,7 +161,14 @@ export async function changeActive(ctx: StaffContext, s: StaffLean, active: bool
 
 /** What a disabled person still holds, from every workflow (Workflow.staffHoldings), with how to hand it over. */
 export async function holdingsText(services: Services, s: StaffLean): Promise<string[]> {
-  const subject = { staffId: String(s._id), name: s.name, roles: s.roles as Role[], post: s.post ?? '', dorm: s.dorm ?? '', active: s.active };
+  const subject = {
+    staffId: String(s._id),
+    name: s.name,
+    roles: s.roles as Role[],
+    post: s.post ?? '',
+    dorm: s.dorm ?? '',
+    active: s.active,
+  };
   const held = [];
   for (const ask of services.routes.staffHoldings ?? []) held.push(...(await ask(services, subject)));
   const asked = await GrantRequest.find({ staffId: String(s._id), status: 'pending' }, { _id: 1 }).lean();
@@ -115,7 +178,13 @@ export async function holdingsText(services: Services, s: StaffLean): Promise<st
 }
 
 /** Holds a grant on a card for 董事长 and the other 行政部 members; returns (and by default replies) the answer. */
-export async function requestGrant(ctx: StaffContext, s: StaffLean, kind: 'roles' | 'enable', after: readonly Role[], reply = true): Promise<string> {
+export async function requestGrant(
+  ctx: StaffContext,
+  s: StaffLean,
+  kind: 'roles' | 'enable',
+  after: readonly Role[],
+  reply = true,
+): Promise<string> {
   const now = ctx.services.now();
   const no = await dailyNumber('QX', now, ctx.services.config.timezone);
   const granted = grantsNeedingConfirmation(state(s), kind === 'roles' ? { roles: after } : { active: true });
@@ -132,16 +201,35 @@ export async function requestGrant(ctx: StaffContext, s: StaffLean, kind: 'roles
     requestedAt: now,
   };
   const what = kind === 'roles' ? '申请授予角色' : '申请启用';
-  const note: ChangeNote = { kind: kind === 'roles' ? 'roles' : 'active', record: staffRecord(s), subject: subjectOf(s), what, from: roleNames(s.roles as Role[]), to: roleNames(after), note: `${no} 待确认` };
+  const note: ChangeNote = {
+    kind: kind === 'roles' ? 'roles' : 'active',
+    record: staffRecord(s),
+    subject: subjectOf(s),
+    what,
+    from: roleNames(s.roles as Role[]),
+    to: roleNames(after),
+    note: `${no} 待确认`,
+  };
   await trailOf(ctx).change(GrantRequest, no, note, (carry) => GrantRequest.create(carry.doc(doc)));
   const req = (await GrantRequest.findById(no).lean()) as GrantRecord;
-  const people = await recipientsWithRole(ctx.services, [...GRANT_CONFIRMERS], [ctx.sender.staffId ?? '', String(s._id)]);
+  const people = await recipientsWithRole(
+    ctx.services,
+    [...GRANT_CONFIRMERS],
+    [ctx.sender.staffId ?? '', String(s._id)],
+  );
   const refs = await notify(ctx.services, people, grantCard(req, ctx.services.config.timezone));
-  if (refs.length) await GrantRequest.updateOne({ _id: no }, { $push: { cards: { $each: refs.map((r) => ({ ...r, messageId: r.messageId ?? '' })) } } });
-  const change = kind === 'roles' ? `把 ${s.name} 的角色改为 ${roleNames(after)}` : `启用 ${s.name}（角色：${roleNames(after)}）`;
+  if (refs.length)
+    await GrantRequest.updateOne(
+      { _id: no },
+      { $push: { cards: { $each: refs.map((r) => ({ ...r, messageId: r.messageId ?? '' })) } } },
+    );
+  const change =
+    kind === 'roles' ? `把 ${s.name} 的角色改为 ${roleNames(after)}` : `启用 ${s.name}（角色：${roleNames(after)}）`;
   const text = [
     `${change}：含审批角色 ${roleNames(granted)}，须由董事长或另一位行政部成员确认（编号 ${no}）。确认前 ${s.name} 的角色和状态不变。`,
-    people.length ? `已发给：${[...new Set(people.map((p) => p.name))].join('、')}。` : '⚠️ 目前没有可以确认的人（董事长或其他行政部成员未绑定）。他们绑定后可发送「确认授权 ' + no + '」。',
+    people.length
+      ? `已发给：${[...new Set(people.map((p) => p.name))].join('、')}。`
+      : '⚠️ 目前没有可以确认的人（董事长或其他行政部成员未绑定）。他们绑定后可发送「确认授权 ' + no + '」。',
   ].join('\n');
   ctx.log.info({ grant: no, staffId: String(s._id), granted }, 'role grant requested');
   if (reply) await ctx.reply(text);
@@ -149,11 +237,22 @@ export async function requestGrant(ctx: StaffContext, s: StaffLean, kind: 'roles
 }
 
 function grantCard(req: GrantRecord, tz: string): Card {
-  const change = req.kind === 'roles' ? `${req.staffName} 的角色：${roleNames(req.before as Role[])} → ${roleNames(req.after as Role[])}` : `启用 ${req.staffName}（角色：${roleNames(req.after as Role[])}）`;
-  const lines = [`${req.requestedBy.name} 申请 ${formatDateTime(req.requestedAt, tz)}：`, change, `其中审批角色：${roleNames(req.granted as Role[])}`];
+  const change =
+    req.kind === 'roles'
+      ? `${req.staffName} 的角色：${roleNames(req.before as Role[])} → ${roleNames(req.after as Role[])}`
+      : `启用 ${req.staffName}（角色：${roleNames(req.after as Role[])}）`;
+  const lines = [
+    `${req.requestedBy.name} 申请 ${formatDateTime(req.requestedAt, tz)}：`,
+    change,
+    `其中审批角色：${roleNames(req.granted as Role[])}`,
+  ];
   if (req.status !== 'pending') {
     const who = req.decidedBy ? `${req.decidedBy.name} ${formatDateTime(req.decidedAt!, tz)} ` : '';
-    return { title: `角色授权 ${req._id}：${GRANT_STATUS_LABELS[req.status]}`, color: req.status === 'confirmed' ? 'green' : 'grey', lines: [...lines, `${who}${GRANT_STATUS_LABELS[req.status]}${req.note ? `：${req.note}` : ''}`] };
+    return {
+      title: `角色授权 ${req._id}：${GRANT_STATUS_LABELS[req.status]}`,
+      color: req.status === 'confirmed' ? 'green' : 'grey',
+      lines: [...lines, `${who}${GRANT_STATUS_LABELS[req.status]}${req.note ? `：${req.note}` : ''}`],
+    };
   }
   return {
     title: `角色授权待确认 ${req._id}`,
@@ -172,16 +271,27 @@ function grantCard(req: GrantRecord, tz: string): Card {
  * request's transition), and a confirmation applies only if the staff record is still at the
  * version it was asked on (the staff record's transition from that version: atomic on FerretDB).
  */
-async function decideGrant(ctx: StaffContext, no: string, decision: 'confirm' | 'refuse', reason: string): Promise<void> {
+async function decideGrant(
+  ctx: StaffContext,
+  no: string,
+  decision: 'confirm' | 'refuse',
+  reason: string,
+): Promise<void> {
   const tz = ctx.services.config.timezone;
   const req = (await GrantRequest.findById(no).lean()) as GrantRecord | null;
   if (!req) {
     await ctx.toast(`没有找到授权申请 ${no}。`);
     return;
   }
-  const verdict = mayConfirmGrant(req, { staffId: ctx.sender.staffId, identity: ctx.sender.identity, roles: ctx.sender.roles });
+  const verdict = mayConfirmGrant(req, {
+    staffId: ctx.sender.staffId,
+    identity: ctx.sender.identity,
+    roles: ctx.sender.roles,
+  });
   if (!verdict.ok) {
-    await ctx.toast(verdict.why + (req.decidedBy ? `（${req.decidedBy.name} ${formatDateTime(req.decidedAt!, tz)}）` : ''));
+    await ctx.toast(
+      verdict.why + (req.decidedBy ? `（${req.decidedBy.name} ${formatDateTime(req.decidedAt!, tz)}）` : ''),
+    );
     return;
   }
   const staff = (await Staff.findById(req.staffId).lean()) as StaffLean | null;
@@ -193,11 +303,32 @@ async function decideGrant(ctx: StaffContext, no: string, decision: 'confirm' | 
   const record = { type: 'staff', id: req.staffId, label: req.staffName };
   const subject = { staffId: req.staffId, name: req.staffName };
   // the request is claimed first: a double click, or 确认 and 拒绝 at once, end in one decision
-  const trailNote: ChangeNote[] = status === 'confirmed' ? [] : [{ kind: 'roles', record, subject, what: status === 'refused' ? '拒绝授权' : '授权作废', note: `${no}${note ? `：${note}` : ''}` }];
-  const won = await trail.change(GrantRequest, no, trailNote, (carry) => transition(GrantRequest, no, req.version, carry.update({ $set: { status, note, ...decided } }), ctx.sender.identity));
+  const trailNote: ChangeNote[] =
+    status === 'confirmed'
+      ? []
+      : [
+          {
+            kind: 'roles',
+            record,
+            subject,
+            what: status === 'refused' ? '拒绝授权' : '授权作废',
+            note: `${no}${note ? `：${note}` : ''}`,
+          },
+        ];
+  const won = await trail.change(GrantRequest, no, trailNote, (carry) =>
+    transition(
+      GrantRequest,
+      no,
+      req.version,
+      carry.update({ $set: { status, note, ...decided } }),
+      ctx.sender.identity,
+    ),
+  );
   if (!won) {
     const now = (await readAfterTransition(GrantRequest, no, req.version)) as GrantRecord | null;
-    await ctx.toast(`授权 ${no} 已由 ${now?.decidedBy?.name ?? '他人'} 处理（${GRANT_STATUS_LABELS[now?.status ?? 'pending']}），无需重复操作。`);
+    await ctx.toast(
+      `授权 ${no} 已由 ${now?.decidedBy?.name ?? '他人'} 处理（${GRANT_STATUS_LABELS[now?.status ?? 'pending']}），无需重复操作。`,
+    );
     return;
   }
   let answer: string;
@@ -205,24 +336,64 @@ async function decideGrant(ctx: StaffContext, no: string, decision: 'confirm' | 
     const set = req.kind === 'roles' ? { roles: req.after as Role[] } : { active: true };
     const change: ChangeNote =
       req.kind === 'roles'
-        ? { kind: 'roles', record, subject, what: '角色', from: roleNames(req.before as Role[]), to: roleNames(req.after as Role[]), note: `${no}，${req.requestedBy.name} 申请，${ctx.sender.name} 确认` }
-        : { kind: 'active', record, subject, what: '启用', from: '已停用', to: '在职', note: `${no}，${req.requestedBy.name} 申请，${ctx.sender.name} 确认` };
+        ? {
+            kind: 'roles',
+            record,
+            subject,
+            what: '角色',
+            from: roleNames(req.before as Role[]),
+            to: roleNames(req.after as Role[]),
+            note: `${no}，${req.requestedBy.name} 申请，${ctx.sender.name} 确认`,
+          }
+        : {
+            kind: 'active',
+            record,
+            subject,
+            what: '启用',
+            from: '已停用',
+            to: '在职',
+            note: `${no}，${req.requestedBy.name} 申请，${ctx.sender.name} 确认`,
+          };
     const applied = await applyToStaff(trail, staff!, set, [change], ctx.sender.identity, req.staffVersion);
     if (!applied) {
       // the record moved between our read and our write: the grant does not apply
-      const voided: ChangeNote = { kind: 'roles', record, subject, what: '授权作废', note: `${no}：确认时此人的档案正被修改` };
-      await trail.change(GrantRequest, no, voided, (carry) => GrantRequest.updateOne({ _id: no }, carry.update({ $set: { status: 'void', note: '确认时此人的档案正被修改' } })));
+      const voided: ChangeNote = {
+        kind: 'roles',
+        record,
+        subject,
+        what: '授权作废',
+        note: `${no}：确认时此人的档案正被修改`,
+      };
+      await trail.change(GrantRequest, no, voided, (carry) =>
+        GrantRequest.updateOne(
+          { _id: no },
+          carry.update({ $set: { status: 'void', note: '确认时此人的档案正被修改' } }),
+        ),
+      );
       answer = `授权 ${no} 作废：确认时 ${req.staffName} 的档案正被别人修改。如仍需要，请重新发起。`;
-    } else answer = `已确认授权 ${no}：${req.kind === 'roles' ? `${req.staffName} 的角色现为 ${roleNames(req.after as Role[])}` : `已启用 ${req.staffName}`}。`;
-  } else if (status === 'void') answer = `授权 ${no} 已作废：申请后 ${req.staffName} 的角色或状态已被修改。如仍需要，请重新发起「设置角色」。`;
+    } else
+      answer = `已确认授权 ${no}：${req.kind === 'roles' ? `${req.staffName} 的角色现为 ${roleNames(req.after as Role[])}` : `已启用 ${req.staffName}`}。`;
+  } else if (status === 'void')
+    answer = `授权 ${no} 已作废：申请后 ${req.staffName} 的角色或状态已被修改。如仍需要，请重新发起「设置角色」。`;
   else answer = `已拒绝授权 ${no}（${req.staffName}）。`;
   ctx.log.info({ grant: no, status }, 'role grant decided');
   const fresh = (await GrantRequest.findById(no).lean()) as GrantRecord;
   const card = grantCard(fresh, tz);
   await updateCards(ctx.services, fresh.cards.map((c) => ({ ...c, channel: c.channel as Channel })) as CardRef[], card);
-  if (ctx.can.updatesCards && ctx.action?.messageId && !fresh.cards.some((c) => c.messageId === ctx.action!.messageId)) await ctx.updateCard(card);
-  const told = await recipientsOf(ctx.services, [{ id: req.requestedBy.staffId, name: req.requestedBy.name }, { id: req.staffId, name: req.staffName }].filter((p) => p.id));
-  await notify(ctx.services, told, `${answer.replace(/^已/, `${ctx.sender.name} 已`)}${reason && decision === 'refuse' ? `\n原因：${reason}` : ''}`);
+  if (ctx.can.updatesCards && ctx.action?.messageId && !fresh.cards.some((c) => c.messageId === ctx.action!.messageId))
+    await ctx.updateCard(card);
+  const told = await recipientsOf(
+    ctx.services,
+    [
+      { id: req.requestedBy.staffId, name: req.requestedBy.name },
+      { id: req.staffId, name: req.staffName },
+    ].filter((p) => p.id),
+  );
+  await notify(
+    ctx.services,
+    told,
+    `${answer.replace(/^已/, `${ctx.sender.name} 已`)}${reason && decision === 'refuse' ? `\n原因：${reason}` : ''}`,
+  );
   await ctx.toast(answer);
 }
 
@@ -243,7 +414,15 @@ export async function refuseGrant(ctx: StaffContext): Promise<void> {
     await ctx.reply('请写明授权编号，例如：拒绝授权 QX-20261127-001 不需要财务权限');
     return;
   }
-  await decideGrant(ctx, no, 'refuse', ctx.args.replace(/\bQX-\d{8}-\d{3,}\b/i, '').trim().slice(0, 100));
+  await decideGrant(
+    ctx,
+    no,
+    'refuse',
+    ctx.args
+      .replace(/\bQX-\d{8}-\d{3,}\b/i, '')
+      .trim()
+      .slice(0, 100),
+  );
 }
 
 /** Card buttons 确认授权 / 拒绝 */

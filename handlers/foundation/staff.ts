@@ -1,20 +1,28 @@
-import { isDuplicateKey } from '../../src/core/once.ts';
 import mongoose, { type Types } from 'mongoose';
-import { Identity, Post, Staff } from '../../src/models/index.ts';
-import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
+import { auditKey, auditLine, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
-import { parseRoles, roleNames } from '../../src/core/roles.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import { approvingRolesAdded, parseRoles, roleNames } from '../../src/core/roles.ts';
 import { echo, maskPhone, parseMobile } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
+import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
-import { auditKey, auditLine, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
-import { approvingRolesAdded } from '../../src/core/roles.ts';
 import { changeActive, changeRoles, requestGrant } from './roles.ts';
 
-export type StaffLean = { _id: Types.ObjectId; name: string; phone: string; roles: string[]; post: string; dorm: string; active: boolean; version?: number };
+export type StaffLean = {
+  _id: Types.ObjectId;
+  name: string;
+  phone: string;
+  roles: string[];
+  post: string;
+  dorm: string;
+  active: boolean;
+  version?: number;
+};
 
 /** How many of a person's latest changes their card shows. */
 const CARD_CHANGES = 3;
@@ -28,7 +36,11 @@ export function showPhone(ctx: BotContext, phone: string): string {
  * Finds one staff member by phone or name for an admin command; on no match or several matches it
  * answers the admin itself and returns undefined.
  */
-export async function findStaffForAdmin(ctx: BotContext, query: string, example: string): Promise<StaffLean | undefined> {
+export async function findStaffForAdmin(
+  ctx: BotContext,
+  query: string,
+  example: string,
+): Promise<StaffLean | undefined> {
   const all = query.trim();
   if (!all) {
     await ctx.reply(`请写明是谁（姓名或电话），例如：${example}`);
@@ -52,7 +64,10 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
     return undefined;
   }
   await ctx.reply(
-    [`有 ${matches.length} 位「${echo(q)}」，请改用电话指定：`, ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`)].join('\n'),
+    [
+      `有 ${matches.length} 位「${echo(q)}」，请改用电话指定：`,
+      ...matches.map((s) => `• ${s.name} ${showPhone(ctx, s.phone)} ${s.post}`),
+    ].join('\n'),
   );
   return undefined;
 }
@@ -60,7 +75,14 @@ export async function findStaffForAdmin(ctx: BotContext, query: string, example:
 /** The staff card, with the buttons installed workflows add for this viewer (ctx.services.routes.staffCardButtons). */
 export async function staffCard(ctx: BotContext, s: StaffLean, note?: string): Promise<Card> {
   const id = String(s._id);
-  const subject = { staffId: id, name: s.name, roles: s.roles as Role[], post: s.post ?? '', dorm: s.dorm ?? '', active: s.active };
+  const subject = {
+    staffId: id,
+    name: s.name,
+    roles: s.roles as Role[],
+    post: s.post ?? '',
+    dorm: s.dorm ?? '',
+    active: s.active,
+  };
   const extra: CardButton[] = [];
   for (const add of ctx.services.routes.staffCardButtons ?? []) extra.push(...(await add(ctx, subject)));
   const changes = await recentChanges(auditKey('staff', id), CARD_CHANGES);
@@ -96,16 +118,24 @@ const STAFF_STATUS: Record<string, boolean> = { 在职: true, 启用: true, 停�
 
 /** 人员列表 [全部] [在职|停用] [驻点或角色] */
 export async function listStaff(ctx: BotContext): Promise<void> {
-  const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone, (w) => (Object.hasOwn(STAFF_STATUS, w) ? STAFF_STATUS[w] : undefined));
+  const read = readListWords(ctx.args, ctx.services.now(), ctx.services.config.timezone, (w) =>
+    Object.hasOwn(STAFF_STATUS, w) ? STAFF_STATUS[w] : undefined,
+  );
   if ('error' in read || read.period || read.mine) {
     await ctx.reply('用法：人员列表 [全部 / 在职 / 停用] [驻点或角色]，例如：人员列表 万达广场');
     return;
   }
   const q = read.rest.join(' ');
   const { roles } = parseRoles(q);
-  const filter: Record<string, unknown> = !q ? {} : roles.length ? { roles: roles[0] } : { post: (await findPlace('post', q)) ?? q };
+  const filter: Record<string, unknown> = !q
+    ? {}
+    : roles.length
+      ? { roles: roles[0] }
+      : { post: (await findPlace('post', q)) ?? q };
   if (read.status !== undefined) filter.active = read.status;
-  const what = [read.all && !q && read.status === undefined ? '全部' : '', read.statusWord ?? '', q].filter(Boolean).join('，');
+  const what = [read.all && !q && read.status === undefined ? '全部' : '', read.statusWord ?? '', q]
+    .filter(Boolean)
+    .join('，');
   const staff = (await Staff.find(filter).sort({ post: 1, name: 1 }).limit(200).lean()) as StaffLean[];
   if (!staff.length) {
     await ctx.reply(what ? `没有「${echo(what)}」的人员。` : '还没有人员。发送「添加人员」或用命令行导入花名册。');
@@ -128,8 +158,21 @@ export const addStaffForm: FormDefinition = {
     // the limits of staffInputSchema, so a long answer is refused at its field, not after submitting
     { key: 'name', label: '姓名', required: true, max: 20, parse: field('name') },
     // a phone already on file is refused at its question, before the rest is asked
-    { key: 'phone', label: '电话', required: true, prompt: '请输入手机号（11 位）', parse: field('phone'), check: (phone, ctx) => phoneTaken(ctx, phone) },
-    { key: 'roles', label: '角色', required: true, prompt: '请输入角色，多个用顿号隔开（如：队长、司机）', parse: field('roles') },
+    {
+      key: 'phone',
+      label: '电话',
+      required: true,
+      prompt: '请输入手机号（11 位）',
+      parse: field('phone'),
+      check: (phone, ctx) => phoneTaken(ctx, phone),
+    },
+    {
+      key: 'roles',
+      label: '角色',
+      required: true,
+      prompt: '请输入角色，多个用顿号隔开（如：队长、司机）',
+      parse: field('roles'),
+    },
     { key: 'post', label: '驻点', prompt: '请输入驻点名称', max: 40 },
     { key: 'dorm', label: '宿舍', prompt: '请输入宿舍名称', max: 40 },
   ],
@@ -156,8 +199,16 @@ export const addStaffForm: FormDefinition = {
       const held = approvingRolesAdded([], v.roles);
       const roles = v.roles.filter((r) => !held.includes(r));
       const _id = new mongoose.Types.ObjectId();
-      const note = { kind: 'staff' as const, record: { type: 'staff', id: String(_id), label: v.name }, subject: { staffId: String(_id), name: v.name }, what: '添加人员', to: [roleNames(roles), places.post, places.dorm].filter(Boolean).join('，') };
-      const s = await trailOf(ctx).change(Staff, _id, note, (carry) => Staff.create(carry.doc({ _id, name: v.name, phone: v.phone, roles, ...places })));
+      const note = {
+        kind: 'staff' as const,
+        record: { type: 'staff', id: String(_id), label: v.name },
+        subject: { staffId: String(_id), name: v.name },
+        what: '添加人员',
+        to: [roleNames(roles), places.post, places.dorm].filter(Boolean).join('，'),
+      };
+      const s = await trailOf(ctx).change(Staff, _id, note, (carry) =>
+        Staff.create(carry.doc({ _id, name: v.name, phone: v.phone, roles, ...places })),
+      );
       ctx.log.info({ staffId: String(s._id), namesakes: namesakes.length }, 'staff added');
       const lean = (await Staff.findById(_id).lean()) as StaffLean;
       const same = namesakes.length ? namesakeNote(ctx, v.name, namesakes) : '';
@@ -178,12 +229,16 @@ async function phoneTaken(ctx: BotContext, typed: string): Promise<string | unde
   // the field keeps the phone as typed (+86 138 …); the record holds the national number
   const phone = parseMobile(typed) ?? typed;
   const existing = await Staff.findOne({ phone }).lean();
-  return existing ? `电话 ${showPhone(ctx, phone)} 已属于 ${existing.name}（${existing.post || '未设驻点'}）。要修改他的档案请用「设置角色」「设置驻点」等命令；新人请填他本人的手机号。` : undefined;
+  return existing
+    ? `电话 ${showPhone(ctx, phone)} 已属于 ${existing.name}（${existing.post || '未设驻点'}）。要修改他的档案请用「设置角色」「设置驻点」等命令；新人请填他本人的手机号。`
+    : undefined;
 }
 
 /** The warning under a new person's card when someone of the same name is on file: who, and how to tell them apart. */
 function namesakeNote(ctx: BotContext, name: string, namesakes: StaffLean[]): string {
-  const who = namesakes.map((s) => `${s.name} ${showPhone(ctx, s.phone)} ${s.post || '未设驻点'}${s.active ? '' : '（已停用）'}`).join('；');
+  const who = namesakes
+    .map((s) => `${s.name} ${showPhone(ctx, s.phone)} ${s.post || '未设驻点'}${s.active ? '' : '（已停用）'}`)
+    .join('；');
   return `\n⚠ 已有同名员工：${who}。以后按姓名找「${name}」时会请你用电话指定；如果是同一个人，请停用其中一条档案。`;
 }
 
@@ -191,7 +246,9 @@ function namesakeNote(ctx: BotContext, name: string, namesakes: StaffLean[]): st
 function field(key: 'name' | 'phone' | 'roles') {
   return (input: string) => {
     const res = staffInputSchema.shape[key].safeParse(input);
-    return res.success ? { ok: true as const, value: input.trim() } : { ok: false as const, error: describeIssues(res.error) };
+    return res.success
+      ? { ok: true as const, value: input.trim() }
+      : { ok: false as const, error: describeIssues(res.error) };
   };
 }
 
@@ -205,7 +262,9 @@ export async function setRoles(ctx: StaffContext): Promise<void> {
   const [who, ...rest] = ctx.args.split(/\s+/);
   const { roles, unknown } = parseRoles(rest.join(' '));
   if (unknown.length || !roles.length) {
-    await ctx.reply(`${unknown.length ? `角色「${echo(unknown.join('、'))}」不认识。` : ''}用法：设置角色 张三 队长、司机`);
+    await ctx.reply(
+      `${unknown.length ? `角色「${echo(unknown.join('、'))}」不认识。` : ''}用法：设置角色 张三 队长、司机`,
+    );
     return;
   }
   const s = await findStaffForAdmin(ctx, who ?? '', '设置角色 张三 队长');
@@ -233,8 +292,17 @@ function placeSetter(key: 'post' | 'dorm', label: string, example: string) {
       await ctx.reply(`${s.name} 的${label}已经是：${named}，没有修改。`);
       return;
     }
-    const note = { kind: key, record: { type: 'staff', id: String(s._id), label: s.name }, subject: { staffId: String(s._id), name: s.name }, what: label, from: s[key] ?? '', to: named };
-    await trailOf(ctx).change(Staff, s._id, note, (carry) => Staff.updateOne({ _id: s._id }, carry.update({ $set: { [key]: named } })));
+    const note = {
+      kind: key,
+      record: { type: 'staff', id: String(s._id), label: s.name },
+      subject: { staffId: String(s._id), name: s.name },
+      what: label,
+      from: s[key] ?? '',
+      to: named,
+    };
+    await trailOf(ctx).change(Staff, s._id, note, (carry) =>
+      Staff.updateOne({ _id: s._id }, carry.update({ $set: { [key]: named } })),
+    );
     await ctx.reply(`已把 ${s.name} 的${label}设为：${named}`);
   };
 }
@@ -253,7 +321,8 @@ export const enableStaff = activeSetter(true, '启用 张三');
 /** Card button: 停用 / 启用 */
 export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   const { staffId, active } = ctx.action!.value;
-  const s = staffId && /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
+  const s =
+    staffId && /^[0-9a-f]{24}$/.test(staffId) ? ((await Staff.findById(staffId).lean()) as StaffLean | null) : null;
   if (!s) {
     await ctx.toast('找不到这位员工，可能已被删除。');
     return;
@@ -266,15 +335,19 @@ export async function setActiveFromCard(ctx: StaffContext): Promise<void> {
   }
   // what a disabled person still holds goes under the card, shown in place of the one clicked
   const held = said.split('\n').slice(1);
-  await ctx.updateCard(await staffCard(ctx, now, [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n')));
+  await ctx.updateCard(
+    await staffCard(
+      ctx,
+      now,
+      [`${ctx.sender.name} 已${now.active ? '启用' : '停用'}（${stamp(ctx)}）`, ...held].join('\n'),
+    ),
+  );
   await ctx.toast(now.active ? `已启用 ${s.name}` : `已停用 ${s.name}`);
 }
 
 function stamp(ctx: BotContext): string {
   return ctx.services.now().toLocaleString('zh-CN', { timeZone: ctx.services.config.timezone, hour12: false });
 }
-
-
 
 /** 驻点列表: each post with how many active staff it has (宿舍列表 belongs to the dorm workflow). */
 export async function listPosts(ctx: BotContext): Promise<void> {

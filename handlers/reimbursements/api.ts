@@ -4,7 +4,8 @@
  * must pass (claimChecks), or says what a claim's items hold once across all claims (claimHolds),
  * each listed in its `extends`.
  */
-export type { ClaimItem, RuleMessage } from './rules.ts';
-export { claimChecks, claimHolds, type ClaimCheck, type ClaimHold, type ClaimHolds } from './claim-checks.ts';
+
+export { type ClaimCheck, type ClaimHold, type ClaimHolds, claimChecks, claimHolds } from './claim-checks.ts';
 export { addToDraft, claimNaming, draftHasRoomFor, whereItemsNaming } from './drafts.ts';
 export { showDraft } from './items.ts';
+export type { ClaimItem, RuleMessage } from './rules.ts';

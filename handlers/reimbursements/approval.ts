@@ -1,9 +1,9 @@
+import { parseRecordNumber } from '../../src/core/numbering.ts';
 import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
 import { isSubject, ownCaseRefusal } from '../../src/core/subject.ts';
 import type { Role } from '../../src/core/types.ts';
 import type { ClaimStatus } from './models.ts';
 import { CLAUSE, decidedForAnotherDepartment, type RuleMessage } from './rules.ts';
-import { parseRecordNumber } from '../../src/core/numbering.ts';
 
 /*
  * §3.5.1 the approval chain as pure functions: which steps a claim goes through, who may decide
@@ -64,7 +64,10 @@ export interface ChainState {
 export type Decision = 'approve' | 'reject' | 'pay';
 
 /** §3.5.1: where a decision on the current step leads — the next step, paid, or the end of the claim. */
-export function nextStep(state: ChainState, decision: Decision): { status: ClaimStatus; stepIndex: number; role: string | null } {
+export function nextStep(
+  state: ChainState,
+  decision: Decision,
+): { status: ClaimStatus; stepIndex: number; role: string | null } {
   if (decision === 'reject') return { status: 'rejected', stepIndex: state.stepIndex, role: null };
   const last = state.stepIndex >= state.steps.length - 1;
   if (last) return { status: 'paid', stepIndex: state.stepIndex, role: null };
@@ -90,20 +93,28 @@ export function mayDecide(
   const step = claim.steps[claim.stepIndex]!;
   const label = STEP_LABELS[step.key as StepKey] ?? step.key;
   if (!actor.roles.has(step.role as Role)) {
-    return denied(`报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。`);
+    return denied(
+      `报销单 ${claim._id} 当前在「${label}」，需要${ROLE_NAMES[step.role] ?? step.role}处理，你没有这一步的权限。`,
+    );
   }
   // #20 one rule everywhere: the claimant is the subject of the claim, at every step (payout too)
   if (isSubject(actor.staffId, [claim.claimantId])) {
-    return denied(`${CLAUSE.chain} ${ownCaseRefusal({ as: `报销单 ${claim._id} 的申请人`, doing: '审批自己的报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
+    return denied(
+      `${CLAUSE.chain} ${ownCaseRefusal({ as: `报销单 ${claim._id} 的申请人`, doing: '审批自己的报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`,
+    );
   }
   // a staff companion (§3.5.3 同行) had their ticket claimed on it: as much a subject as the claimant
   if (isSubject(actor.staffId, claim.companionChecks ?? [])) {
-    return denied(`${CLAUSE.receipts} ${ownCaseRefusal({ as: `报销单 ${claim._id} 写明的同行人`, doing: '审批这张报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`);
+    return denied(
+      `${CLAUSE.receipts} ${ownCaseRefusal({ as: `报销单 ${claim._id} 写明的同行人`, doing: '审批这张报销单', instead: `其他${ROLE_NAMES[step.role] ?? ''}人员` })}`,
+    );
   }
   const earlier = decidedForAnotherDepartment(claim.steps, claim.stepIndex, actor.staffId);
   if (earlier) {
     const before = STEP_LABELS[earlier.key as StepKey] ?? earlier.key;
-    return denied(`${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`);
+    return denied(
+      `${CLAUSE.chain} 你已在「${before}」审批过报销单 ${claim._id}，同一人不能再审批「${label}」，需由其他${ROLE_NAMES[step.role] ?? ''}人员处理。`,
+    );
   }
   if (step.key === 'payout' && decision !== 'pay') {
     return denied(
@@ -127,7 +138,10 @@ export function rejectionReasonProblem(reason: string | undefined): string | und
 }
 
 /** §3.5.1: the claimant may withdraw while nobody has decided yet. */
-export function mayWithdraw(claim: ChainState & { claimantId: string; _id: string; decided: boolean }, actor: Actor): Verdict {
+export function mayWithdraw(
+  claim: ChainState & { claimantId: string; _id: string; decided: boolean },
+  actor: Actor,
+): Verdict {
   if (actor.staffId !== claim.claimantId) return denied(`只有申请人本人可以撤回报销单 ${claim._id}。`);
   if (claim.status !== 'pending') return denied(`报销单 ${claim._id} 已${STATUS_LABELS[claim.status]}，不能撤回。`);
   if (claim.decided) return denied(`报销单 ${claim._id} 已有人审批，不能撤回了；如需修改请联系当前审批人驳回。`);

@@ -1,7 +1,7 @@
 import { isDuplicateKey, takeOnce } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { ClaimsByStaff, ReimbursementClaim, type ClaimRecord } from './models.ts';
+import { type ClaimRecord, ClaimsByStaff, ReimbursementClaim } from './models.ts';
 
 /** Numbers kept per claimant: 我的报销 shows 10; the rest is room for corrections and withdrawals. */
 const KEEP = 50;
@@ -18,8 +18,17 @@ function ensureFilled(): Promise<void> {
     if (await OnceKey.findById(FILLED, { _id: 1 }).lean()) return;
     const rows = await ReimbursementClaim.find({}, { claimantId: 1, submittedAt: 1 }).lean();
     const byStaff = new Map<string, { no: string; at: number }[]>();
-    for (const r of rows) byStaff.set(r.claimantId, [...(byStaff.get(r.claimantId) ?? []), { no: String(r._id), at: new Date(r.submittedAt ?? 0).getTime() }]);
-    for (const [staffId, list] of byStaff) await addClaims(staffId, list.sort((a, b) => b.at - a.at).map((c) => c.no), { older: true });
+    for (const r of rows)
+      byStaff.set(r.claimantId, [
+        ...(byStaff.get(r.claimantId) ?? []),
+        { no: String(r._id), at: new Date(r.submittedAt ?? 0).getTime() },
+      ]);
+    for (const [staffId, list] of byStaff)
+      await addClaims(
+        staffId,
+        list.sort((a, b) => b.at - a.at).map((c) => c.no),
+        { older: true },
+      );
     await takeOnce(FILLED, 'fill');
   })().catch((err: unknown) => {
     filled = undefined;
@@ -50,7 +59,8 @@ export async function addClaims(staffId: string, nos: readonly string[], o: { ol
       }
     }
     if (nos.every((n) => doc.claims.includes(n))) return;
-    if (await transition(ClaimsByStaff, staffId, doc.version, { $set: { claims: next(doc.claims) } }, 'reimburse')) return;
+    if (await transition(ClaimsByStaff, staffId, doc.version, { $set: { claims: next(doc.claims) } }, 'reimburse'))
+      return;
   }
 }
 

@@ -1,18 +1,33 @@
 import { formatFen } from '../../src/core/money.ts';
-import type { Card } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
+import type { Card } from '../../src/core/types.ts';
+import { type ClaimStatus, STATUS_LABELS } from './approval.ts';
 import type { ClaimRecord } from './models.ts';
-import { STATUS_LABELS, type ClaimStatus } from './approval.ts';
-import { categoryLabel, companionLines, type ClaimItem, type RuleMessage } from './rules.ts';
+import { type ClaimItem, categoryLabel, companionLines, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<
   ClaimRecord,
-  '_id' | 'claimantName' | 'items' | 'total' | 'flags' | 'steps' | 'stepIndex' | 'status' | 'history' | 'resubmitOf' | 'payment' | 'version' | 'submittedAt'
+  | '_id'
+  | 'claimantName'
+  | 'items'
+  | 'total'
+  | 'flags'
+  | 'steps'
+  | 'stepIndex'
+  | 'status'
+  | 'history'
+  | 'resubmitOf'
+  | 'payment'
+  | 'version'
+  | 'submittedAt'
 > & { companionChecks?: ClaimRecord['companionChecks'] };
 
 export function itemLine(it: ClaimItem, i: number): string {
-  const group = (it.travellers ?? 1) >= 2 ? `（${it.travellers}人同行${it.companions?.length ? `：本人、${it.companions.join('、')}` : ''}）` : '';
+  const group =
+    (it.travellers ?? 1) >= 2
+      ? `（${it.travellers}人同行${it.companions?.length ? `：本人、${it.companions.join('、')}` : ''}）`
+      : '';
   const bus = it.serials?.length ? `；票号 ${it.serials.join(',')}${group}` : '';
   const photos = it.receipts?.length ? `；票据照片 ${it.receipts.length} 张` : '；无票据照片';
   return `${i + 1}. ${it.date} ${categoryLabel(it.category)} ${formatFen(it.amount)}｜${it.matter}｜接洽人 ${it.contact}${bus}${photos}`;
@@ -22,12 +37,20 @@ export function flagLines(flags: readonly Pick<RuleMessage, 'message'>[]): strin
   return flags.map((f) => `⚠ ${f.message}`);
 }
 
-const ACTION_WORDS: Record<string, string> = { submitted: '提交', approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回', companion: '' };
+const ACTION_WORDS: Record<string, string> = {
+  submitted: '提交',
+  approved: '批准',
+  rejected: '驳回',
+  paid: '发放',
+  withdrawn: '撤回',
+  companion: '',
+};
 
 /** The audit trail, one line per act: when, who, what, on which step. */
 export function historyLines(claim: Pick<ClaimView, 'history'>, tz: string): string[] {
   return (claim.history ?? []).map(
-    (h) => `${formatDateTime(h.at, tz)} ${h.byName} ${ACTION_WORDS[h.action] ?? h.action}${h.step ? `「${h.step}」` : ''}${h.note ? `：${h.note}` : ''}`,
+    (h) =>
+      `${formatDateTime(h.at, tz)} ${h.byName} ${ACTION_WORDS[h.action] ?? h.action}${h.step ? `「${h.step}」` : ''}${h.note ? `：${h.note}` : ''}`,
   );
 }
 
@@ -53,7 +76,14 @@ function claimLines(claim: ClaimView, tz: string): string[] {
 
 /** The record as anyone allowed to see it reads it (claimant, approvers). */
 export function claimCard(claim: ClaimView, tz: string, note?: string): Card {
-  const color = claim.status === 'paid' ? 'green' : claim.status === 'rejected' ? 'red' : claim.status === 'withdrawn' ? 'grey' : 'blue';
+  const color =
+    claim.status === 'paid'
+      ? 'green'
+      : claim.status === 'rejected'
+        ? 'red'
+        : claim.status === 'withdrawn'
+          ? 'grey'
+          : 'blue';
   return { title: `报销单 ${claim._id}`, color, lines: claimLines(claim, tz), note };
 }
 
@@ -119,8 +149,18 @@ export function rejectReasonCard(claim: ClaimView, tz: string, error?: string): 
 /** Every copy of a decided step's card becomes this: who did what and when, no buttons. */
 export function decidedCard(claim: ClaimView, stepKey: string, tz: string): Card {
   const step = claim.steps.find((s) => s.key === stepKey);
-  const what = step?.status === 'rejected' ? '驳回' : step?.status === 'paid' ? '发放' : step?.status === 'cancelled' ? '撤回' : '批准';
-  const who = step?.status === 'cancelled' ? `申请人已撤回` : `${step?.byName ?? ''} 于 ${step?.at ? formatDateTime(step.at, tz) : ''} ${what}`;
+  const what =
+    step?.status === 'rejected'
+      ? '驳回'
+      : step?.status === 'paid'
+        ? '发放'
+        : step?.status === 'cancelled'
+          ? '撤回'
+          : '批准';
+  const who =
+    step?.status === 'cancelled'
+      ? `申请人已撤回`
+      : `${step?.byName ?? ''} 于 ${step?.at ? formatDateTime(step.at, tz) : ''} ${what}`;
   return {
     title: `报销${what}：${step?.label ?? ''} ${claim._id}`,
     color: step?.status === 'rejected' ? 'red' : step?.status === 'cancelled' ? 'grey' : 'green',
@@ -130,7 +170,11 @@ export function decidedCard(claim: ClaimView, stepKey: string, tz: string): Card
 }
 
 /** The claim being put together, with what the rules say so far and what to do next. */
-export function draftCard(items: readonly ClaimItem[], flags: readonly RuleMessage[], resubmitOf?: string | null): Card {
+export function draftCard(
+  items: readonly ClaimItem[],
+  flags: readonly RuleMessage[],
+  resubmitOf?: string | null,
+): Card {
   const total = items.reduce((s, it) => s + it.amount, 0);
   return {
     title: '报销草稿（未提交）',
@@ -143,7 +187,12 @@ export function draftCard(items: readonly ClaimItem[], flags: readonly RuleMessa
     ],
     buttons: [
       { label: '继续添加', action: 'reimburse.addItem' },
-      { label: '提交报销', action: 'reimburse.submit', style: 'primary', confirm: `${draftSummary(items)}，提交后送综合部审核。` },
+      {
+        label: '提交报销',
+        action: 'reimburse.submit',
+        style: 'primary',
+        confirm: `${draftSummary(items)}，提交后送综合部审核。`,
+      },
       { label: '放弃', action: 'reimburse.discard', style: 'danger' },
     ],
     note: '也可发送：报销（再加一项）、删除明细 序号、提交报销、放弃报销',
@@ -156,7 +205,9 @@ export function draftSummary(items: readonly Pick<ClaimItem, 'amount'>[]): strin
 }
 
 /** The claim and its step as the question names them: 「报销单 BX-… 「综合部审核」：张三，合计 ¥…（3 项）」. */
-export function claimSummary(claim: Pick<ClaimView, '_id' | 'claimantName' | 'total' | 'items' | 'steps' | 'stepIndex'>): string {
+export function claimSummary(
+  claim: Pick<ClaimView, '_id' | 'claimantName' | 'total' | 'items' | 'steps' | 'stepIndex'>,
+): string {
   const step = claim.steps[claim.stepIndex];
   return `报销单 ${claim._id}${step ? `「${step.label}」` : ''}：${claim.claimantName}，合计 ${formatFen(claim.total)}（${claim.items.length} 项）`;
 }

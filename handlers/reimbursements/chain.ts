@@ -1,8 +1,8 @@
 import type { Services } from '../../src/core/context.ts';
-import { notify, recipientsOf, recipientsWithRole, updateCards, type CardRef } from '../../src/core/notify.ts';
+import { type CardRef, notify, recipientsOf, recipientsWithRole, updateCards } from '../../src/core/notify.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
-import { ReimbursementCard, ReimbursementClaim, type ClaimRecord } from './models.ts';
 import { approvalCard, decidedCard } from './cards.ts';
+import { type ClaimRecord, ReimbursementCard, ReimbursementClaim } from './models.ts';
 import { decidedForAnotherDepartment } from './rules.ts';
 
 /*
@@ -20,7 +20,10 @@ export async function loadClaim(no: string): Promise<ClaimRecord | null> {
  * staff companion named on it (§3.5.3), nor anyone who already decided an earlier step for another
  * department. Cards and reminders go only here.
  */
-export async function deciders(services: Services, claim: Pick<ClaimRecord, 'steps' | 'stepIndex' | 'claimantId'> & { companionChecks?: ClaimRecord['companionChecks'] }) {
+export async function deciders(
+  services: Services,
+  claim: Pick<ClaimRecord, 'steps' | 'stepIndex' | 'claimantId'> & { companionChecks?: ClaimRecord['companionChecks'] },
+) {
   const step = claim.steps[claim.stepIndex];
   if (!step) return [];
   const companions = (claim.companionChecks ?? []).flatMap((c) => (c.staffId ? [c.staffId] : []));
@@ -37,7 +40,15 @@ export async function notifyStep(services: Services, claim: ClaimRecord): Promis
   const refs = await notify(services, people, approvalCard(claim, services.config.timezone));
   if (refs.length) {
     // bookkeeping only: which messages show this step, so they can be updated after the decision
-    await ReimbursementCard.insertMany(refs.map((r) => ({ claimNo: claim._id, step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
+    await ReimbursementCard.insertMany(
+      refs.map((r) => ({
+        claimNo: claim._id,
+        step: step.key,
+        channel: r.channel,
+        userId: r.userId,
+        messageId: r.messageId ?? null,
+      })),
+    );
   }
   return new Set(people.map((p) => p.staffId)).size;
 }
@@ -52,13 +63,28 @@ export async function refreshStepCards(services: Services, claim: ClaimRecord): 
   if (!step || claim.status !== 'pending') return;
   const card = approvalCard(claim, services.config.timezone);
   const sent = await ReimbursementCard.find({ claimNo: claim._id, step: step.key }).lean();
-  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
+  const refs: CardRef[] = sent.map((c) => ({
+    channel: c.channel as CardRef['channel'],
+    userId: c.userId,
+    messageId: c.messageId ?? undefined,
+  }));
   const inPlace = refs.filter((r) => r.messageId && services.outbox.capabilities(r.channel).updatesCards);
   await updateCards(services, inPlace, card);
   const anew = refs.filter((r) => !inPlace.includes(r)).map((r) => ({ channel: r.channel, userId: r.userId }));
-  const people = (await deciders(services, claim)).filter((p) => anew.some((r) => r.channel === p.channel && r.userId === p.userId));
+  const people = (await deciders(services, claim)).filter((p) =>
+    anew.some((r) => r.channel === p.channel && r.userId === p.userId),
+  );
   const more = await notify(services, people, card);
-  if (more.length) await ReimbursementCard.insertMany(more.map((r) => ({ claimNo: claim._id, step: step.key, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
+  if (more.length)
+    await ReimbursementCard.insertMany(
+      more.map((r) => ({
+        claimNo: claim._id,
+        step: step.key,
+        channel: r.channel,
+        userId: r.userId,
+        messageId: r.messageId ?? null,
+      })),
+    );
 }
 
 /** Updates every copy of the card of `stepKey` to show the decision (Lark, in place). */
@@ -66,12 +92,20 @@ export async function updateStepCards(services: Services, no: string, stepKey: s
   const claim = await loadClaim(no);
   if (!claim) return [];
   const sent = await ReimbursementCard.find({ claimNo: no, step: stepKey }).lean();
-  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel as CardRef['channel'], userId: c.userId, messageId: c.messageId ?? undefined }));
+  const refs: CardRef[] = sent.map((c) => ({
+    channel: c.channel as CardRef['channel'],
+    userId: c.userId,
+    messageId: c.messageId ?? undefined,
+  }));
   await updateCards(services, refs, decidedCard(claim, stepKey, services.config.timezone));
   return refs.map((r) => r.messageId ?? '').filter(Boolean);
 }
 
-export async function tellClaimant(services: Services, claim: Pick<ClaimRecord, 'claimantId' | 'claimantName'>, message: Outgoing): Promise<void> {
+export async function tellClaimant(
+  services: Services,
+  claim: Pick<ClaimRecord, 'claimantId' | 'claimantName'>,
+  message: Outgoing,
+): Promise<void> {
   const people = await recipientsOf(services, [{ id: claim.claimantId, name: claim.claimantName }]);
   await notify(services, people, message);
 }

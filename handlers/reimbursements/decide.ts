@@ -1,21 +1,20 @@
-import { reimbursementDue } from './due.ts';
-import { formatFen, parsePaymentMethod } from '../../src/core/money.ts';
-import { resolveDate } from '../../src/core/dates.ts';
-import { reimbursementSettings } from './settings.ts';
 import type { StaffContext } from '../../src/core/context.ts';
+import { resolveDate } from '../../src/core/dates.ts';
+import { formatFen, parsePaymentMethod } from '../../src/core/money.ts';
+import { formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { echo, typedTail } from '../../src/core/text.ts';
-import type { Role } from '../../src/core/types.ts';
-import { formatDateTime } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
+import type { Role } from '../../src/core/types.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { ReimbursementClaim } from './models.ts';
+import { type Decision, mayDecide, nextStep, parseClaimNo, rejectionReasonProblem } from './approval.ts';
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
-import { serialKeys } from './items.ts';
 import { releaseHolds } from './claim-checks.ts';
+import { reimbursementDue } from './due.ts';
+import { serialKeys } from './items.ts';
+import { ReimbursementClaim } from './models.ts';
 import { companionsUnconfirmed, payoutDateProblem } from './rules.ts';
-import { mayDecide, nextStep, parseClaimNo, rejectionReasonProblem, type Decision } from './approval.ts';
-import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { reimbursementSettings } from './settings.ts';
 
 const HOUR = 3600_000;
 const ACTS: Record<string, string> = { approved: '批准', rejected: '驳回', paid: '发放', withdrawn: '撤回' };
@@ -35,7 +34,8 @@ async function whoDecided(no: string, fromVersion: number, tz: string): Promise<
     const claim = await loadClaim(no);
     // a companion's answer (§3.5.3) moves the version too, but decides no step
     const h = claim?.history.slice(fromVersion + 1).find((x) => x.action !== 'companion');
-    if (h) return `报销单 ${no} 的「${h.step}」已由 ${h.byName} 于 ${formatDateTime(h.at, tz)} ${ACTS[h.action] ?? h.action}，无需重复操作。`;
+    if (h)
+      return `报销单 ${no} 的「${h.step}」已由 ${h.byName} 于 ${formatDateTime(h.at, tz)} ${ACTS[h.action] ?? h.action}，无需重复操作。`;
     // the winner has claimed the version and is writing it
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -55,19 +55,33 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     await ctx.toast(`没有找到报销单 ${input.no}，请核对编号。`);
     return false;
   }
-  if (input.cardVersion !== undefined && claim.version !== input.cardVersion && !onlyCompanionsSince(claim, input.cardVersion)) {
+  if (
+    input.cardVersion !== undefined &&
+    claim.version !== input.cardVersion &&
+    !onlyCompanionsSince(claim, input.cardVersion)
+  ) {
     await ctx.toast(await whoDecided(claim._id, input.cardVersion, tz));
     return false;
   }
-  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, input.decision);
+  const check = mayDecide(
+    { ...claim, status: claim.status },
+    { staffId: ctx.sender.staffId, roles: ctx.sender.roles },
+    input.decision,
+  );
   if (!check.ok) {
     const last = claim.history.at(-1);
-    const after = last && last.action !== 'submitted' && claim.status === 'pending' ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）` : '';
+    const after =
+      last && last.action !== 'submitted' && claim.status === 'pending'
+        ? `（上一步「${last.step}」已由 ${last.byName} ${ACTS[last.action]}）`
+        : '';
     await ctx.toast(check.why + after);
     return false;
   }
   // §3.5.3 二人及以上同行: 综合部 passes a group trip once every staff companion confirmed it
-  const companions = input.decision === 'approve' && claim.steps[claim.stepIndex]?.role === 'general_affairs' ? companionsUnconfirmed(claim.companionChecks ?? []) : undefined;
+  const companions =
+    input.decision === 'approve' && claim.steps[claim.stepIndex]?.role === 'general_affairs'
+      ? companionsUnconfirmed(claim.companionChecks ?? [])
+      : undefined;
   if (companions) {
     await ctx.toast(companions);
     return false;
@@ -95,14 +109,31 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   const done = input.decision === 'reject' ? 'rejected' : input.decision === 'pay' ? 'paid' : 'approved';
   const reason = input.reason?.trim() || null;
   const steps = claim.steps.map((s, i) => {
-    if (i === idx) return { ...s, status: done, by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, at: now, reason };
+    if (i === idx)
+      return {
+        ...s,
+        status: done,
+        by: ctx.sender.staffId ?? ctx.sender.identity,
+        byName: ctx.sender.name,
+        at: now,
+        reason,
+      };
     if (i === next.stepIndex && next.status === 'pending') return { ...s, status: 'pending' };
     return s;
   });
   const payment = input.payment
-    ? { date: input.payment.date, method: input.payment.method, by: ctx.sender.staffId ?? null, byName: ctx.sender.name, at: now }
+    ? {
+        date: input.payment.date,
+        method: input.payment.method,
+        by: ctx.sender.staffId ?? null,
+        byName: ctx.sender.name,
+        at: now,
+      }
     : undefined;
-  const remindAt = next.status === 'pending' ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR) : null;
+  const remindAt =
+    next.status === 'pending'
+      ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR)
+      : null;
   await reimbursementDue.add(claim._id, remindAt, now);
   const won = await transition(
     ReimbursementClaim,
@@ -134,7 +165,8 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   if (!won) {
     // a companion answering at the same moment moved the version: decide again on the fresh claim
     const fresh = await loadClaim(claim._id);
-    if (fresh && fresh.version > claim.version && onlyCompanionsSince(fresh, claim.version)) return decide(ctx, { ...input, cardVersion: undefined });
+    if (fresh && fresh.version > claim.version && onlyCompanionsSince(fresh, claim.version))
+      return decide(ctx, { ...input, cardVersion: undefined });
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
     return false;
   }
@@ -155,7 +187,11 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
   if (next.status === 'pending') {
     const nextLabel = fresh.steps[next.stepIndex]!.label;
     const reached = await notifyStep(services, fresh);
-    await tellClaimant(services, fresh, `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender.name}），下一步：${nextLabel}。`);
+    await tellClaimant(
+      services,
+      fresh,
+      `你的报销单 ${fresh._id}（${formatFen(fresh.total)}）已通过「${step.label}」（${ctx.sender.name}），下一步：${nextLabel}。`,
+    );
     toActor = `已批准 ${fresh._id}（${step.label}）${reached ? `，已通知「${nextLabel}」` : `。注意：暂时没有可处理「${nextLabel}」的人员，请联系行政部`}。`;
   } else if (next.status === 'rejected') {
     await tellClaimant(
@@ -203,7 +239,13 @@ export async function approve(ctx: StaffContext): Promise<void> {
     const claim = await loadClaim(no);
     const step = claim?.steps[claim.stepIndex];
     const prev = claim?.steps[claim.stepIndex - 1];
-    if (claim?.status === 'pending' && step && prev && prev.role === step.role && ctx.sender.roles.has(step.role as Role)) {
+    if (
+      claim?.status === 'pending' &&
+      step &&
+      prev &&
+      prev.role === step.role &&
+      ctx.sender.roles.has(step.role as Role)
+    ) {
       await ctx.reply(approvalCard(claim, ctx.services.config.timezone));
       return;
     }
@@ -232,7 +274,11 @@ export async function rejectAsk(ctx: StaffContext): Promise<void> {
     await ctx.toast(await whoDecided(no, v, ctx.services.config.timezone));
     return;
   }
-  const check = mayDecide({ ...claim, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles }, 'reject');
+  const check = mayDecide(
+    { ...claim, status: claim.status },
+    { staffId: ctx.sender.staffId, roles: ctx.sender.roles },
+    'reject',
+  );
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -251,7 +297,8 @@ export async function rejectFromCard(ctx: StaffContext): Promise<void> {
   const problem = rejectionReasonProblem(reason);
   if (problem) {
     const claim = await loadClaim(no);
-    if (claim && claim.status === 'pending') await ctx.updateCard(rejectReasonCard(claim, ctx.services.config.timezone, problem));
+    if (claim && claim.status === 'pending')
+      await ctx.updateCard(rejectReasonCard(claim, ctx.services.config.timezone, problem));
     await ctx.toast(problem);
     return;
   }
@@ -270,7 +317,11 @@ export async function showOnCard(ctx: StaffContext): Promise<void> {
 }
 
 /** Payment method and date from free text (`银行转账 2026-11-27`, any order; date defaults to today). */
-export function parsePayment(text: string, now: Date, tz: string): { date: string; method: string } | { error: string } {
+export function parsePayment(
+  text: string,
+  now: Date,
+  tz: string,
+): { date: string; method: string } | { error: string } {
   let method: string | undefined;
   let date: string | undefined;
   for (const word of text.split(/\s+/).filter(Boolean)) {
@@ -299,7 +350,9 @@ export async function payCommand(ctx: StaffContext): Promise<void> {
   const rest = parseRecordNumber('BX', ctx.args)?.rest ?? ctx.args.trim();
   const p = parsePayment(rest, ctx.services.now(), ctx.services.config.timezone);
   if ('error' in p) {
-    await ctx.reply(`${p.error}\n例如：发放 ${no} 银行转账 ${resolveDate('今天', ctx.services.now(), ctx.services.config.timezone)}`);
+    await ctx.reply(
+      `${p.error}\n例如：发放 ${no} 银行转账 ${resolveDate('今天', ctx.services.now(), ctx.services.config.timezone)}`,
+    );
     return;
   }
   await decide(ctx, { no, decision: 'pay', payment: p, cardVersion: undefined });

@@ -39,6 +39,12 @@ export async function whereItemsNaming(staffId: string, text: string): Promise<s
 
 /** The person's pending or paid claim with an item whose 所办事项 names `text`, if any (the draft does not count). */
 export async function claimNaming(staffId: string, text: string): Promise<string | undefined> {
-  const claims = await ReimbursementClaim.find({ claimantId: staffId, status: { $in: ['pending', 'paid'] } }, { items: 1 }).sort({ submittedAt: -1 }).limit(200).lean();
+  const claims = await ReimbursementClaim.find(
+    { claimantId: staffId, status: { $in: ['pending', 'paid'] } },
+    { items: 1 },
+  )
+    .sort({ submittedAt: -1 })
+    .limit(200)
+    .lean();
   return claims.find((c) => c.items.some((it) => it.matter.includes(text)))?._id;
 }

@@ -1,4 +1,4 @@
-import { DueIndex, type DueEntry } from '../../src/core/due-index.ts';
+import { type DueEntry, DueIndex } from '../../src/core/due-index.ts';
 import { ReimbursementClaim } from './models.ts';
 
 /**

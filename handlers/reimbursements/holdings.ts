@@ -1,6 +1,6 @@
-import type { StaffHoldings } from '../../src/core/router.ts';
 import { recipientsWithRole } from '../../src/core/notify.ts';
 import { ROLE_LABELS } from '../../src/core/roles.ts';
+import type { StaffHoldings } from '../../src/core/router.ts';
 import type { Role } from '../../src/core/types.ts';
 import { ReimbursementClaim } from './models.ts';
 
@@ -20,7 +20,9 @@ export const approvalHoldings: StaffHoldings = async (services, s) => {
     const label = ROLE_LABELS[role];
     held.push({
       what: `${waiting} 张报销单在等${label}审批`,
-      handover: others.length ? `其他${label}成员（${others.slice(0, 3).join('、')}）会收到并处理，无需交接` : `没有其他${label}成员：请发送 设置角色 接手人姓名 ${label}（须第二人确认）`,
+      handover: others.length
+        ? `其他${label}成员（${others.slice(0, 3).join('、')}）会收到并处理，无需交接`
+        : `没有其他${label}成员：请发送 设置角色 接手人姓名 ${label}（须第二人确认）`,
     });
   }
   return held;

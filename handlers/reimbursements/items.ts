@@ -1,19 +1,34 @@
-import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
-import { isTicket } from './categories.ts';
-import { companionChecks, companionIds } from './companions.ts';
-import { isNoneWord } from '../../src/core/text.ts';
-import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
-import { parseYuan } from '../../src/core/money.ts';
-import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
-import { echo } from '../../src/core/text.ts';
-import { storedAsTyped, type FieldResult, type FormDefinition } from '../../src/core/forms.ts';
+import { looksLikeDate, resolveDate } from '../../src/core/dates.ts';
+import { type FieldResult, type FormDefinition, storedAsTyped } from '../../src/core/forms.ts';
+import { parseYuan } from '../../src/core/money.ts';
+import { echo, isNoneWord } from '../../src/core/text.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { draftCard } from './cards.ts';
-import { CATEGORY_HINT, alreadyClaimedSerials, amountProblem, categoryLabel, checkClaim, companionsProblem, consecutiveBusTickets, consecutiveWithEarlierClaims, dateInFuture, parseCategory, repeatedSerials, sameTripClaimedBefore, ticketWithoutSerials, type ClaimItem, type RuleMessage } from './rules.ts';
+import { isTicket } from './categories.ts';
+import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
+import { companionChecks, companionIds } from './companions.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import {
+  alreadyClaimedSerials,
+  amountProblem,
+  CATEGORY_HINT,
+  type ClaimItem,
+  categoryLabel,
+  checkClaim,
+  companionsProblem,
+  consecutiveBusTickets,
+  consecutiveWithEarlierClaims,
+  dateInFuture,
+  parseCategory,
+  type RuleMessage,
+  repeatedSerials,
+  sameTripClaimedBefore,
+  ticketWithoutSerials,
+} from './rules.ts';
 import { adjacentSerials, normalizeSerial, parseSerials } from './serials.ts';
+import { reimbursementSettings } from './settings.ts';
 
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;
@@ -23,7 +38,9 @@ export const serialKey = (serial: string) => `busticket:${normalizeSerial(serial
 /** Keys taken before serials were normalised (as typed, upper case): still found, still released. */
 const legacyKey = (serial: string) => `busticket:${serial.toUpperCase()}`;
 /** Every key a serial may be held under. */
-export const serialKeys = (serials: readonly string[]) => [...new Set(serials.flatMap((s) => [serialKey(s), legacyKey(s)]))];
+export const serialKeys = (serials: readonly string[]) => [
+  ...new Set(serials.flatMap((s) => [serialKey(s), legacyKey(s)])),
+];
 
 const ok = (value: string): FieldResult => ({ ok: true, value });
 const bad = (error: string): FieldResult => ({ ok: false, error });
@@ -40,7 +57,10 @@ export async function claimantOf(ctx: StaffContext): Promise<{ staffId: string; 
  * ticket typed as 地铁 or 其他 is still one); a category not yet known asks them.
  */
 function isTicketItem(values: Record<string, string>): boolean {
-  return values.category === undefined || isTicket({ category: parseCategory(values.category) ?? 'other', matter: values.matter ?? '' });
+  return (
+    values.category === undefined ||
+    isTicket({ category: parseCategory(values.category) ?? 'other', matter: values.matter ?? '' })
+  );
 }
 
 /**
@@ -130,7 +150,9 @@ export const itemForm: FormDefinition = {
       placeholder: '同行人数 2 人及以上必填，如：李四、王五',
       parse: (t) => {
         const names = splitNames(t);
-        return names.length && names.every((n) => n.length <= 20) ? ok(names.join('、')) : bad('同行人请写姓名，多人用顿号隔开，如：李四、王五。');
+        return names.length && names.every((n) => n.length <= 20)
+          ? ok(names.join('、'))
+          : bad('同行人请写姓名，多人用顿号隔开，如：李四、王五。');
       },
     },
   ],
@@ -139,7 +161,10 @@ export const itemForm: FormDefinition = {
 };
 
 function splitNames(t: string): string[] {
-  return t.split(/[、,，;；\s]+/).map((n) => n.trim()).filter(Boolean);
+  return t
+    .split(/[、,，;；\s]+/)
+    .map((n) => n.trim())
+    .filter(Boolean);
 }
 
 /** Turns the form's values into an item, with errors per field for the rules that need the whole picture. */
@@ -176,7 +201,9 @@ export function buildItem(values: Record<string, string>, now: Date, tz: string)
 /** §3.5.3 checks that need the database: serials already claimed (by anyone) → serial → claim number. */
 export async function claimedSerials(serials: readonly string[]): Promise<Map<string, string>> {
   if (!serials.length) return new Map();
-  const found = new Map((await OnceKey.find({ _id: { $in: serialKeys(serials) } }).lean()).map((k) => [String(k._id), k.by]));
+  const found = new Map(
+    (await OnceKey.find({ _id: { $in: serialKeys(serials) } }).lean()).map((k) => [String(k._id), k.by]),
+  );
   const held = new Map<string, string>();
   for (const s of serials) {
     const by = found.get(serialKey(s)) ?? found.get(legacyKey(s));
@@ -189,12 +216,15 @@ export async function claimedSerials(serials: readonly string[]): Promise<Map<st
  * The rules that need several fields, the other items of the draft or the database (§3.5.3
  * serials, dates, amounts): errors by field, shown inline on Lark and asked again in a guided form.
  */
-export async function checkItem(ctx: StaffContext, values: Record<string, string>): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
+export async function checkItem(
+  ctx: StaffContext,
+  values: Record<string, string>,
+): Promise<{ item: ClaimItem; errors: Record<string, string>; existing: ClaimItem[] }> {
   const { config } = ctx.services;
   const { item, errors } = buildItem(values, ctx.services.now(), config.timezone);
   const staffId = ctx.sender.staffId;
   const draft = staffId ? await ReimbursementDraft.findById(staffId).lean() : null;
-  const existing = (draft?.items ?? []);
+  const existing = draft?.items ?? [];
   const all = [...existing, item];
   const last = all.length - 1;
   const aboutThis = (r: RuleMessage | undefined) => r && (r.items === undefined || r.items.includes(last));
@@ -202,16 +232,20 @@ export async function checkItem(ctx: StaffContext, values: Record<string, string
     const consecutive = consecutiveBusTickets(all);
     const repeated = repeatedSerials(all);
     const claimed = alreadyClaimedSerials(await claimedSerials(item.serials));
-    const across = staffId ? await consecutiveAcrossClaims([item], staffId, companionIds(await companionChecks([item]))) : undefined;
+    const across = staffId
+      ? await consecutiveAcrossClaims([item], staffId, companionIds(await companionChecks([item])))
+      : undefined;
     const problem = [consecutive, repeated, claimed, across].find(aboutThis);
     if (problem) errors.serials = problem.message;
   }
   // a trip's costs and the like, checked with the draft's items: what the trip recorded is shared by them
-  const other = (await heldElsewhere(holdsOf(ctx.services, [item]))) ?? (await otherWorkflowsProblem(ctx.services, staffId, all));
+  const other =
+    (await heldElsewhere(holdsOf(ctx.services, [item]))) ?? (await otherWorkflowsProblem(ctx.services, staffId, all));
   if (aboutThis(other) && !errors.matter) errors.matter = other!.message;
   // serials and travellers are one answer: a refused serial list is asked again with its head count
   if (errors.serials && errors.travellers === undefined) errors.travellers = '请重新确认同行人数。';
-  if (errors.travellers && values.companions && errors.companions === undefined) errors.companions = '请重新确认同行人。';
+  if (errors.travellers && values.companions && errors.companions === undefined)
+    errors.companions = '请重新确认同行人。';
   return { item, errors, existing };
 }
 
@@ -222,7 +256,11 @@ export async function checkItem(ctx: StaffContext, values: Record<string, string
  * claimant: one where they were a named companion, or claimed by one of `companions` (staff ids of
  * the companions these items name). That trip was claimed once already.
  */
-export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claimantId: string, companions: readonly string[] = []): Promise<RuleMessage | undefined> {
+export async function consecutiveAcrossClaims(
+  items: readonly ClaimItem[],
+  claimantId: string,
+  companions: readonly string[] = [],
+): Promise<RuleMessage | undefined> {
   const mine = items.filter((it) => isTicket(it)).flatMap((it) => it.serials);
   const ours = new Set(mine.map(normalizeSerial));
   const near = new Map<string, string>(); // neighbour (normal form) → the serial of ours it is next to
@@ -231,13 +269,19 @@ export async function consecutiveAcrossClaims(items: readonly ClaimItem[], claim
   const held = await claimedSerials([...near.keys()]);
   if (!held.size) return undefined;
   // each by bare `_id`: on FerretDB an `$in` or a second condition reads every claim
-  const read = await Promise.all([...new Set(held.values())].map((no) => ReimbursementClaim.findById(no, { items: 1, claimantId: 1, claimantName: 1, companionChecks: 1 }).lean()));
+  const read = await Promise.all(
+    [...new Set(held.values())].map((no) =>
+      ReimbursementClaim.findById(no, { items: 1, claimantId: 1, claimantName: 1, companionChecks: 1 }).lean(),
+    ),
+  );
   const own: { serial: string; earlier: string; claimNo: string }[] = [];
   const shared: { serial: string; earlier: string; claimNo: string; who: string }[] = [];
   for (const c of read) {
     if (!c) continue;
     const mineToo = c.claimantId === claimantId;
-    const group = (i: number) => (c.companionChecks ?? []).some((k) => k.item === i && k.staffId === claimantId) || companions.includes(c.claimantId);
+    const group = (i: number) =>
+      (c.companionChecks ?? []).some((k) => k.item === i && k.staffId === claimantId) ||
+      companions.includes(c.claimantId);
     c.items.forEach((it, i) => {
       if (!isTicket(it) || (!mineToo && !group(i))) return;
       for (const earlier of it.serials) {
@@ -265,7 +309,11 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
   }
   await ReimbursementDraft.updateOne(
     { _id: who.staffId },
-    { $push: { items: item }, $set: { itemAt: ctx.services.now(), photoItem: null }, $setOnInsert: { token: randomUUID() } },
+    {
+      $push: { items: item },
+      $set: { itemAt: ctx.services.now(), photoItem: null },
+      $setOnInsert: { token: randomUUID() },
+    },
     { upsert: true },
   );
   await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
@@ -273,13 +321,18 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
 
 export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {
   const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = (draft?.items ?? []);
+  const items = draft?.items ?? [];
   if (!items.length) {
     await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
     return;
   }
   const { config } = ctx.services;
-  const { errors, flags } = checkClaim(items, ctx.services.now(), config.timezone, reimbursementSettings.of(config).amounts);
+  const { errors, flags } = checkClaim(
+    items,
+    ctx.services.now(),
+    config.timezone,
+    reimbursementSettings.of(config).amounts,
+  );
   const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
   if (note) card.lines.unshift(note);
   await ctx.reply(card);
@@ -291,11 +344,18 @@ export async function showDraft(ctx: StaffContext, staffId: string, note?: strin
  */
 export async function startItem(ctx: StaffContext): Promise<void> {
   if (!(await claimantOf(ctx))) return;
-  await ctx.services.forms.start(ctx, ITEM_FORM, withBusDefaults(ctx.services.forms.oneFieldPerLine(ctx, ITEM_FORM, ctx.args)));
+  await ctx.services.forms.start(
+    ctx,
+    ITEM_FORM,
+    withBusDefaults(ctx.services.forms.oneFieldPerLine(ctx, ITEM_FORM, ctx.args)),
+  );
 }
 
 export function withBusDefaults(args: string): string {
-  const lines = args.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = args
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (!lines.some((l) => /^[^:：]+[:：]/.test(l))) return args;
   const has = (label: string) => lines.some((l) => new RegExp(`^(${label})\\s*[:：]`).test(l));
   if (!has('票号|serials')) lines.push('票号: 无');
@@ -315,7 +375,7 @@ export async function removeItem(ctx: StaffContext): Promise<void> {
   if (!who) return;
   const n = Number(ctx.args.trim());
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []);
+  const items = draft?.items ?? [];
   if (!items.length) {
     await ctx.reply('你没有未提交的报销草稿。');
     return;

@@ -1,15 +1,15 @@
-import { monthOf } from '../../src/core/dates.ts';
-import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
+import { monthOf } from '../../src/core/dates.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
+import { formatFen } from '../../src/core/money.ts';
 import type { Role } from '../../src/core/types.ts';
-import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft, type ClaimRecord } from './models.ts';
+import { parseClaimNo } from './approval.ts';
 import { recentClaims } from './by-staff.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import { categoryLabel, type ClaimItem } from './rules.ts';
-import { parseClaimNo } from './approval.ts';
-import { readMonth } from '../../src/core/list-filter.ts';
+import { type ClaimRecord, ReimbursementCard, ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { type ClaimItem, categoryLabel } from './rules.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 
@@ -35,10 +35,10 @@ export async function myClaims(ctx: StaffContext): Promise<void> {
 /** 待审批: claims whose current step is one of the sender's roles, never their own. */
 export async function pendingForMe(ctx: StaffContext): Promise<void> {
   const roles = APPROVER_ROLES.filter((r) => ctx.sender.roles.has(r));
-  const claims = (await ReimbursementClaim.find({ status: 'pending', currentRole: { $in: roles } })
+  const claims = await ReimbursementClaim.find({ status: 'pending', currentRole: { $in: roles } })
     .sort({ submittedAt: 1 })
     .limit(50)
-    .lean());
+    .lean();
   const mine = claims.filter((c) => c.claimantId !== ctx.sender.staffId);
   if (!mine.length) {
     await ctx.reply('目前没有等你审批的报销单。');
@@ -50,7 +50,11 @@ export async function pendingForMe(ctx: StaffContext): Promise<void> {
     return `• ${c._id} ${c.claimantName} ${formatFen(c.total)} ${currentStepLabel(c)}${hours >= 1 ? `，已等 ${hours} 小时` : ''}`;
   });
   await ctx.reply(
-    [`等你审批的报销单 ${mine.length} 张：`, ...lines, '发送「报销单 编号」查看详情，或直接：批准 编号 / 驳回 编号 原因 / 发放 编号 付款方式'].join('\n'),
+    [
+      `等你审批的报销单 ${mine.length} 张：`,
+      ...lines,
+      '发送「报销单 编号」查看详情，或直接：批准 编号 / 驳回 编号 原因 / 发放 编号 付款方式',
+    ].join('\n'),
   );
 }
 
@@ -72,13 +76,21 @@ export async function showClaim(ctx: StaffContext): Promise<void> {
   const step = claim.steps[claim.stepIndex];
   if (claim.status === 'pending' && !own && step && ctx.sender.roles.has(step.role as Role)) {
     const sent = await ctx.reply(approvalCard(claim, tz));
-    await ReimbursementCard.create({ claimNo: no, step: step.key, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null });
+    await ReimbursementCard.create({
+      claimNo: no,
+      step: step.key,
+      channel: ctx.channel,
+      userId: ctx.event.userId,
+      messageId: sent.messageId ?? null,
+    });
     return;
   }
   const card = claimCard(claim, tz);
   const decided = claim.history.some((h) => h.action !== 'submitted');
-  if (own && claim.status === 'pending' && !decided) card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
-  if (own && (claim.status === 'rejected' || claim.status === 'withdrawn') && !claim.resubmittedAs) card.note = `更正后可发送：重新报销 ${no}`;
+  if (own && claim.status === 'pending' && !decided)
+    card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
+  if (own && (claim.status === 'rejected' || claim.status === 'withdrawn') && !claim.resubmittedAs)
+    card.note = `更正后可发送：重新报销 ${no}`;
   await ctx.reply(card);
 }
 
@@ -94,7 +106,9 @@ export async function ledger(ctx: StaffContext): Promise<void> {
   const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });
   const from = month.toISODate()!;
   const to = month.plus({ months: 1 }).toISODate()!;
-  const paid = (await ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } }).sort({ paidOn: 1 }).lean());
+  const paid = await ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } })
+    .sort({ paidOn: 1 })
+    .lean();
   const label = month.toFormat('yyyy年M月');
   if (!paid.length) {
     await ctx.reply(`${label}没有已发放的报销。`);
@@ -106,9 +120,11 @@ export async function ledger(ctx: StaffContext): Promise<void> {
   for (const c of paid) {
     total += c.total;
     byPerson.set(c.claimantName, (byPerson.get(c.claimantName) ?? 0) + c.total);
-    for (const it of c.items) byCategory.set(categoryLabel(it.category), (byCategory.get(categoryLabel(it.category)) ?? 0) + it.amount);
+    for (const it of c.items)
+      byCategory.set(categoryLabel(it.category), (byCategory.get(categoryLabel(it.category)) ?? 0) + it.amount);
   }
-  const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k} ${formatFen(v)}`);
+  const sorted = (map: Map<string, number>) =>
+    [...map].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${k} ${formatFen(v)}`);
   await ctx.reply(
     [
       `${label}报销台账：已发放 ${paid.length} 张，合计 ${formatFen(total)}`,

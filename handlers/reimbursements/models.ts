@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import mongoose, { type InferRawDocTypeFromSchema, Schema } from 'mongoose';
 import { ROLES } from '../../src/core/types.ts';
 
 /*
@@ -45,7 +45,12 @@ const companionCheckSchema = new Schema(
 );
 
 const flagSchema = new Schema(
-  { clause: { type: String, default: '' }, code: { type: String, required: true }, message: { type: String, required: true }, items: { type: [Number], default: [] } },
+  {
+    clause: { type: String, default: '' },
+    code: { type: String, required: true },
+    message: { type: String, required: true },
+    items: { type: [Number], default: [] },
+  },
   { _id: false },
 );
 
@@ -166,7 +171,11 @@ export const ReimbursementCard = mongoose.model('ReimbursementCard', approvalCar
  * transition() on `version`, so two submissions at once cannot drop each other's number.
  */
 const claimsByStaffSchema = new Schema(
-  { _id: { type: String, required: true }, claims: { type: [String], default: [] }, version: { type: Number, default: 0 } },
+  {
+    _id: { type: String, required: true },
+    claims: { type: [String], default: [] },
+    version: { type: Number, default: 0 },
+  },
   { versionKey: false },
 );
 export const ClaimsByStaff = mongoose.model('ClaimsByStaff', claimsByStaffSchema, 'reimbursementsbystaff');

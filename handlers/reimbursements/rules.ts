@@ -1,8 +1,8 @@
-import { formatFen } from '../../src/core/money.ts';
 import { DateTime } from 'luxon';
+import { formatFen } from '../../src/core/money.ts';
+import { isTicket, specialApprovalReason } from './categories.ts';
 import type { ItemRecord } from './models.ts';
 import { areConsecutive, normalizeSerial } from './serials.ts';
-import { isTicket, specialApprovalReason } from './categories.ts';
 
 /*
  * The rulebook's §3.5 (费用报销管理) as pure functions, each named after what its clause says and
@@ -17,7 +17,7 @@ export const CLAUSE = {
   deadline: '§3.5.4',
 } as const;
 
-export { CATEGORIES, CATEGORY_HINT, categoryLabel, parseCategory, type CategoryKey } from './categories.ts';
+export { CATEGORIES, CATEGORY_HINT, type CategoryKey, categoryLabel, parseCategory } from './categories.ts';
 
 /**
  * §3.5.1 综合部审核 → 财务部审查 → 董事长批准 → 财务部发放: checks by separate departments, so one
@@ -27,7 +27,11 @@ export { CATEGORIES, CATEGORY_HINT, categoryLabel, parseCategory, type CategoryK
  * 特批 (§3.5.2) and its review, 财务部 its check and the payout. Returns the earlier step of another
  * department that `staffId` decided, if any.
  */
-export function decidedForAnotherDepartment<S extends { role: string; by?: string | null }>(steps: readonly S[], stepIndex: number, staffId: string | undefined): S | undefined {
+export function decidedForAnotherDepartment<S extends { role: string; by?: string | null }>(
+  steps: readonly S[],
+  stepIndex: number,
+  staffId: string | undefined,
+): S | undefined {
   const step = steps[stepIndex];
   if (!step || !staffId) return undefined;
   return steps.slice(0, stepIndex).find((s) => s.role !== step.role && !!s.by && s.by === staffId);
@@ -48,7 +52,9 @@ export interface RuleMessage {
  * §3.5.3 across claims: a single traveller's ticket next to one the same person already claimed
  * alone on another claim is as consecutive as two tickets on one claim.
  */
-export function consecutiveWithEarlierClaims(pairs: readonly { serial: string; earlier: string; claimNo: string }[]): RuleMessage | undefined {
+export function consecutiveWithEarlierClaims(
+  pairs: readonly { serial: string; earlier: string; claimNo: string }[],
+): RuleMessage | undefined {
   if (!pairs.length) return undefined;
   const list = pairs.map((p) => `${p.serial} 与 ${p.claimNo} 中的 ${p.earlier}`).join('、');
   return {
@@ -165,7 +171,8 @@ export function consecutiveBusTickets(items: readonly ClaimItem[]): RuleMessage 
 export function companionsProblem(travellers: number, companions: readonly string[]): string | undefined {
   if (travellers < 2) return undefined;
   const want = travellers - 1;
-  if (companions.length !== want) return `${CLAUSE.receipts} 同行人数为 ${travellers}，请写明另外 ${want} 位同行人的姓名（员工姓名或其他人姓名，用顿号隔开）${companions.length ? `，现在写了 ${companions.length} 位` : ''}。`;
+  if (companions.length !== want)
+    return `${CLAUSE.receipts} 同行人数为 ${travellers}，请写明另外 ${want} 位同行人的姓名（员工姓名或其他人姓名，用顿号隔开）${companions.length ? `，现在写了 ${companions.length} 位` : ''}。`;
   return undefined;
 }
 
@@ -222,9 +229,11 @@ const listNames = (cs: readonly CompanionCheck[]) => [...new Set(cs.map((c) => c
  */
 export function companionsUnconfirmed(checks: readonly CompanionCheck[]): string | undefined {
   const denied = checks.filter((c) => c.status === 'denied');
-  if (denied.length) return `${CLAUSE.receipts} 同行人 ${listNames(denied)} 否认同行：这一趟不能按多人同行报销，请驳回。`;
+  if (denied.length)
+    return `${CLAUSE.receipts} 同行人 ${listNames(denied)} 否认同行：这一趟不能按多人同行报销，请驳回。`;
   const waiting = checks.filter((c) => c.status === 'pending');
-  if (waiting.length) return `${CLAUSE.receipts} 同行人 ${listNames(waiting)} 还没有确认同行，确认后综合部才能审批。已再次提醒。`;
+  if (waiting.length)
+    return `${CLAUSE.receipts} 同行人 ${listNames(waiting)} 还没有确认同行，确认后综合部才能审批。已再次提醒。`;
   return undefined;
 }
 
@@ -232,13 +241,29 @@ export function companionsUnconfirmed(checks: readonly CompanionCheck[]): string
 export function companionsToVerify(checks: readonly CompanionCheck[]): RuleMessage | undefined {
   const open = checks.filter((c) => c.status === 'not_staff' || c.status === 'ambiguous');
   if (!open.length) return undefined;
-  const what = open.map((c) => `第${c.item + 1}项同行人 ${c.name} ${c.status === 'ambiguous' ? '有同名员工，无法确认是谁' : '不是公司员工'}`).join('；');
-  return { clause: CLAUSE.receipts, code: 'companion_unverified', items: [...new Set(open.map((c) => c.item))], message: `${CLAUSE.receipts} ${what}：请综合部核实是否同行。` };
+  const what = open
+    .map(
+      (c) =>
+        `第${c.item + 1}项同行人 ${c.name} ${c.status === 'ambiguous' ? '有同名员工，无法确认是谁' : '不是公司员工'}`,
+    )
+    .join('；');
+  return {
+    clause: CLAUSE.receipts,
+    code: 'companion_unverified',
+    items: [...new Set(open.map((c) => c.item))],
+    message: `${CLAUSE.receipts} ${what}：请综合部核实是否同行。`,
+  };
 }
 
 /** One line per companion for the cards: who, and whether they confirmed. */
 export function companionLines(checks: readonly CompanionCheck[]): string[] {
-  const word: Record<string, string> = { pending: '待确认同行', confirmed: '已确认同行', denied: '否认同行', not_staff: '非公司员工', ambiguous: '同名员工，待综合部核实' };
+  const word: Record<string, string> = {
+    pending: '待确认同行',
+    confirmed: '已确认同行',
+    denied: '否认同行',
+    not_staff: '非公司员工',
+    ambiguous: '同名员工，待综合部核实',
+  };
   return checks.length ? [`同行确认：${checks.map((c) => `${c.name} ${word[c.status] ?? c.status}`).join('；')}`] : [];
 }
 
@@ -246,7 +271,9 @@ export function companionLines(checks: readonly CompanionCheck[]): string[] {
  * §3.5.3 the same trip twice: a ticket next to one on a claim where the claimant travelled as a
  * companion (their ticket was in that group's item), or where a named companion claimed it himself.
  */
-export function sameTripClaimedBefore(pairs: readonly { serial: string; earlier: string; claimNo: string; who: string }[]): RuleMessage | undefined {
+export function sameTripClaimedBefore(
+  pairs: readonly { serial: string; earlier: string; claimNo: string; who: string }[],
+): RuleMessage | undefined {
   if (!pairs.length) return undefined;
   const list = pairs.map((p) => `${p.serial} 与 ${p.claimNo}（${p.who}）中的 ${p.earlier}`).join('、');
   return {
@@ -331,7 +358,8 @@ export function payoutDateProblem(date: string, submittedAt: Date, now: Date, tz
   const today = DateTime.fromJSDate(now, { zone: tz }).toISODate()!;
   if (date > today) return `付款日期 ${date} 晚于今天（${today}），请核对。`;
   const submitted = DateTime.fromJSDate(submittedAt, { zone: tz }).toISODate()!;
-  if (date < submitted) return `${CLAUSE.chain} 付款日期 ${date} 早于报销单提交日期 ${submitted}，报销款只能在提交并批准后发放，请核对（年份是否写对）。`;
+  if (date < submitted)
+    return `${CLAUSE.chain} 付款日期 ${date} 早于报销单提交日期 ${submitted}，报销款只能在提交并批准后发放，请核对（年份是否写对）。`;
   return undefined;
 }
 
@@ -354,16 +382,26 @@ export function checkClaim(items: readonly ClaimItem[], now: Date, tz: string, l
     const money = amountProblem(it.amount);
     if (money) errors.push({ clause: '', code: 'amount', items: [i], message: `第${i + 1}项${money}` });
     if (it.date && dateInFuture(it.date, now, tz)) {
-      errors.push({ clause: '', code: 'future_date', items: [i], message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。` });
+      errors.push({
+        clause: '',
+        code: 'future_date',
+        items: [i],
+        message: `第${i + 1}项日期 ${it.date} 晚于今天，请核对。`,
+      });
     }
     const serials = ticketWithoutSerials(it, i);
     if (serials) errors.push(serials);
     const company = isTicket(it) ? companionsProblem(it.travellers || 1, it.companions ?? []) : undefined;
-    if (company) errors.push({ clause: CLAUSE.receipts, code: 'companions', items: [i], message: `第${i + 1}项${company}` });
+    if (company)
+      errors.push({ clause: CLAUSE.receipts, code: 'companions', items: [i], message: `第${i + 1}项${company}` });
   });
-  const photos = limits.receiptExemptFen === undefined ? undefined : missingReceiptPhotos(items, limits.receiptExemptFen);
+  const photos =
+    limits.receiptExemptFen === undefined ? undefined : missingReceiptPhotos(items, limits.receiptExemptFen);
   for (const r of [consecutiveBusTickets(items), repeatedSerials(items), photos]) if (r) errors.push(r);
-  const flags = [needsSpecialTransportApproval(items), needsChairmanInstruction(items, now, tz), ...largeAmounts(items, limits)].filter(Boolean) as RuleMessage[];
+  const flags = [
+    needsSpecialTransportApproval(items),
+    needsChairmanInstruction(items, now, tz),
+    ...largeAmounts(items, limits),
+  ].filter(Boolean) as RuleMessage[];
   return { errors, flags };
 }
-

@@ -34,7 +34,11 @@ export function parseSerials(text: string): { serials: string[] } | { error: str
   if (!t || t === '0' || isNoneWord(t)) return { serials: [] };
   const serials: string[] = [];
   for (const group of t.split(/[,，、;；\n]+/)) {
-    const words = group.trim().split(/\s+/).filter(Boolean).map((w) => w.toUpperCase());
+    const words = group
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => w.toUpperCase());
     let pending = '';
     words.forEach((w, i) => {
       if (/\d/.test(w)) {
@@ -49,7 +53,8 @@ export function parseSerials(text: string): { serials: string[] } | { error: str
     if (pending) serials.push(pending);
   }
   const bad = serials.filter((p) => !/^[A-Z0-9]{3,30}$/.test(p.replace(SEPARATORS, '')) || !/\d/.test(p));
-  if (bad.length) return { error: `票号「${echo(bad.join('、'))}」格式不对：应为票面上的编号（字母和数字），多张用逗号隔开。` };
+  if (bad.length)
+    return { error: `票号「${echo(bad.join('、'))}」格式不对：应为票面上的编号（字母和数字），多张用逗号隔开。` };
   return { serials };
 }
 

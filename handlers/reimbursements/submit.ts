@@ -1,20 +1,20 @@
-import { addClaims } from './by-staff.ts';
-import { reimbursementDue } from './due.ts';
-import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
-import { askCompanions, companionChecks, companionIds } from './companions.ts';
-import { reimbursementSettings } from './settings.ts';
 import { randomUUID } from 'node:crypto';
 import type { StaffContext } from '../../src/core/context.ts';
 import { dailyNumber } from '../../src/core/numbering.ts';
+import { takeOnce } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { takeOnce } from '../../src/core/once.ts';
-import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
+import { addClaims } from './by-staff.ts';
 import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
+import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
+import { askCompanions, companionChecks, companionIds } from './companions.ts';
+import { reimbursementDue } from './due.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
-import { CLAUSE, alreadyClaimedSerials, checkClaim, companionsToVerify, type ClaimItem } from './rules.ts';
-import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
+import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { alreadyClaimedSerials, CLAUSE, type ClaimItem, checkClaim, companionsToVerify } from './rules.ts';
+import { reimbursementSettings } from './settings.ts';
 
 const HOUR = 3600_000;
 
@@ -26,7 +26,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const tz = config.timezone;
   const now = ctx.services.now();
   const draft = await ReimbursementDraft.findById(who.staffId).lean();
-  const items = (draft?.items ?? []);
+  const items = draft?.items ?? [];
   if (!draft || !items.length) {
     await ctx.toast('你没有待提交的报销明细。发送「报销」开始填写。');
     return;
@@ -36,7 +36,12 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const taken = alreadyClaimedSerials(await claimedSerials(serials));
   if (taken) errors.push(taken);
   const companions = await companionChecks(items);
-  if (companions.some((c) => c.staffId === who.staffId)) errors.push({ clause: CLAUSE.receipts, code: 'companion_self', message: `${CLAUSE.receipts} 同行人写的是你自己：请写另外几位同行人的姓名。` });
+  if (companions.some((c) => c.staffId === who.staffId))
+    errors.push({
+      clause: CLAUSE.receipts,
+      code: 'companion_self',
+      message: `${CLAUSE.receipts} 同行人写的是你自己：请写另外几位同行人的姓名。`,
+    });
   const across = await consecutiveAcrossClaims(items, who.staffId, companionIds(companions));
   if (across) errors.push(across);
   const holds = holdsOf(ctx.services, items);
@@ -47,7 +52,13 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const verify = companionsToVerify(companions);
   if (verify) flags.push(verify);
   if (errors.length) {
-    await ctx.reply(['没有提交，请先改正：', ...errors.map((e) => `• ${e.message}`), '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。'].join('\n'));
+    await ctx.reply(
+      [
+        '没有提交，请先改正：',
+        ...errors.map((e) => `• ${e.message}`),
+        '发送「删除明细 序号」删掉有问题的项，再发送「报销」重新填写。',
+      ].join('\n'),
+    );
     return;
   }
   // one submission per draft, however often 提交 is clicked
@@ -81,14 +92,19 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const release = async () => {
     // the claim was not saved: give the serials, the holds and the draft back so a retry can submit them
     await OnceKey.deleteMany({ _id: { $in: won.map(serialKey) }, by: no });
-    await releaseHolds(no, holds.map((h) => h.key));
+    await releaseHolds(
+      no,
+      holds.map((h) => h.key),
+    );
     await giveBackDraft();
   };
   const remindAt = new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR);
-  await Promise.all([addClaims(who.staffId, [no]), reimbursementDue.add(no, remindAt, now)]).catch(async (err: unknown) => {
-    await release();
-    throw err;
-  });
+  await Promise.all([addClaims(who.staffId, [no]), reimbursementDue.add(no, remindAt, now)]).catch(
+    async (err: unknown) => {
+      await release();
+      throw err;
+    },
+  );
   await ReimbursementClaim.create({
     _id: no,
     claimantId: who.staffId,
@@ -102,7 +118,15 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     currentRole: steps[0]!.role,
     stepSince: now,
     remindAt,
-    history: [{ at: now, by: who.staffId, byName: who.name, action: 'submitted', note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '' }],
+    history: [
+      {
+        at: now,
+        by: who.staffId,
+        byName: who.name,
+        action: 'submitted',
+        note: draft.resubmitOf ? `更正自 ${draft.resubmitOf}` : '',
+      },
+    ],
     resubmitOf: draft.resubmitOf ?? null,
     holds: holds.map((h) => h.key),
     companionChecks: companions,
@@ -119,7 +143,13 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const claim = (await loadClaim(no))!;
   const reached = await notifyStep(ctx.services, claim);
   await askCompanions(ctx.services, claim);
-  const card = claimCard(claim, tz, reached ? `已提交，已通知${steps[0]!.label.replace(/（.*）/, '')}。` : `已提交，但暂时没有可审批的${steps[0]!.label.replace(/（.*）/, '')}人员，请联系行政部。`);
+  const card = claimCard(
+    claim,
+    tz,
+    reached
+      ? `已提交，已通知${steps[0]!.label.replace(/（.*）/, '')}。`
+      : `已提交，但暂时没有可审批的${steps[0]!.label.replace(/（.*）/, '')}人员，请联系行政部。`,
+  );
   card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
   await ctx.reply(card);
 }
@@ -137,7 +167,10 @@ export async function withdrawClaim(ctx: StaffContext): Promise<void> {
     return;
   }
   const decided = claim.history.some((h) => h.action === 'approved' || h.action === 'rejected' || h.action === 'paid');
-  const check = mayWithdraw({ ...claim, decided, status: claim.status }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
+  const check = mayWithdraw(
+    { ...claim, decided, status: claim.status },
+    { staffId: ctx.sender.staffId, roles: ctx.sender.roles },
+  );
   if (!check.ok) {
     await ctx.toast(check.why);
     return;
@@ -151,7 +184,9 @@ export async function withdrawClaim(ctx: StaffContext): Promise<void> {
     claim.version,
     {
       $set: { status: 'withdrawn', steps, currentRole: null, remindAt: null },
-      $push: { history: { at: now, by: ctx.sender.staffId, byName: ctx.sender.name, action: 'withdrawn', step: step.label } },
+      $push: {
+        history: { at: now, by: ctx.sender.staffId, byName: ctx.sender.name, action: 'withdrawn', step: step.label },
+      },
     },
     ctx.sender.identity,
   );

@@ -1,7 +1,14 @@
-import type { Card, CardFormField } from '../../src/core/types.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
+import type { Card, CardFormField } from '../../src/core/types.ts';
 import type { SupplyRequestRecord } from './models.ts';
-import { REQUEST_STATUS_LABELS, changeText, type ConfiguredItem, type ListChange, type ReportLine, type RequestStatus } from './rules.ts';
+import {
+  type ConfiguredItem,
+  changeText,
+  type ListChange,
+  REQUEST_STATUS_LABELS,
+  type ReportLine,
+  type RequestStatus,
+} from './rules.ts';
 
 /** §4.1 the list of one post. */
 export function listCard(post: string, items: readonly ConfiguredItem[], note?: string): Card {
@@ -34,10 +41,18 @@ function reportLines(r: ReportView, tz: string): string[] {
     `填报：${r.leaderName}　${formatDateTime(r.submittedAt, tz)}`,
     ...r.lines.map((l) => {
       const conf = l.configured === null || l.configured === undefined ? '清单外' : `配置 ${l.configured}`;
-      const extra = [l.consumed ? `消耗 ${l.consumed}` : '', l.damaged ? `损坏 ${l.damaged}` : '', l.lost ? `丢失 ${l.lost}` : ''].filter(Boolean).join(' ');
+      const extra = [
+        l.consumed ? `消耗 ${l.consumed}` : '',
+        l.damaged ? `损坏 ${l.damaged}` : '',
+        l.lost ? `丢失 ${l.lost}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
       return `• ${l.item}：现有 ${l.stock}（${conf}）${extra ? ` ${extra}` : ''}${l.note ? `｜${l.note}` : ''}`;
     }),
-    ...(r.flags.length ? ['对照配置清单（§4.2）：', ...r.flags.map((f) => `⚠ ${f.message}`)] : ['对照配置清单（§4.2）：与配置一致 ✓']),
+    ...(r.flags.length
+      ? ['对照配置清单（§4.2）：', ...r.flags.map((f) => `⚠ ${f.message}`)]
+      : ['对照配置清单（§4.2）：与配置一致 ✓']),
     ...(r.requestNos.length ? [`申领：${r.requestNos.join('、')}`] : []),
     ...(r.note ? [`备注：${r.note}`] : []),
   ];
@@ -46,12 +61,31 @@ function reportLines(r: ReportView, tz: string): string[] {
 /** §4.2 one post's report with the differences flagged. */
 export function reportCard(r: ReportView, tz: string, note?: string): Card {
   const bad = r.flags.some((f) => f.kind === 'shortage' || f.kind === 'damage' || f.kind === 'loss');
-  return { title: `物资管理月报：${r.post} ${r.month}`, color: bad ? 'orange' : 'green', lines: reportLines(r, tz), note };
+  return {
+    title: `物资管理月报：${r.post} ${r.month}`,
+    color: bad ? 'orange' : 'green',
+    lines: reportLines(r, tz),
+    note,
+  };
 }
 
 export type RequestView = Pick<
   SupplyRequestRecord,
-  '_id' | 'post' | 'month' | 'item' | 'quantity' | 'unit' | 'reason' | 'stock' | 'configured' | 'requesterName' | 'status' | 'decidedByName' | 'decidedAt' | 'refuseReason' | 'version'
+  | '_id'
+  | 'post'
+  | 'month'
+  | 'item'
+  | 'quantity'
+  | 'unit'
+  | 'reason'
+  | 'stock'
+  | 'configured'
+  | 'requesterName'
+  | 'status'
+  | 'decidedByName'
+  | 'decidedAt'
+  | 'refuseReason'
+  | 'version'
 >;
 
 function requestLines(q: RequestView): string[] {
@@ -86,7 +120,9 @@ export function decidedRequestCard(q: RequestView, tz: string): Card {
     title: `物资申领${REQUEST_STATUS_LABELS[status]} ${q._id}`,
     color: status === 'approved' ? 'green' : status === 'refused' ? 'red' : 'blue',
     lines: requestLines(q),
-    note: q.decidedAt ? `${q.decidedByName} 于 ${formatDateTime(q.decidedAt, tz)} ${status === 'approved' ? '批准' : '拒绝'}${q.refuseReason ? `，原因：${q.refuseReason}` : ''}` : undefined,
+    note: q.decidedAt
+      ? `${q.decidedByName} 于 ${formatDateTime(q.decidedAt, tz)} ${status === 'approved' ? '批准' : '拒绝'}${q.refuseReason ? `，原因：${q.refuseReason}` : ''}`
+      : undefined,
   };
 }
 
@@ -108,7 +144,13 @@ export function refuseReasonCard(q: RequestView, error?: string): Card {
 export const reportFieldKey = (i: number) => `i${i}`;
 
 /** Lark: the report as a form card, one input per configured item, then requests and a note. */
-export function reportFormCard(post: string, month: string, items: readonly ConfiguredItem[], values: Record<string, string> = {}, errors: string[] = []): Card {
+export function reportFormCard(
+  post: string,
+  month: string,
+  items: readonly ConfiguredItem[],
+  values: Record<string, string> = {},
+  errors: string[] = [],
+): Card {
   const fields: CardFormField[] = items.map((it, i) => ({
     key: reportFieldKey(i),
     label: `${it.item}（配置 ${it.quantity}${it.unit}）`,
@@ -117,14 +159,26 @@ export function reportFormCard(post: string, month: string, items: readonly Conf
     value: values[reportFieldKey(i)],
   }));
   fields.push({ key: 'extra', label: '清单外物品', placeholder: '如：雨衣 库存4；没有不填', value: values.extra });
-  fields.push({ key: 'requests', label: '申领', placeholder: '物品 数量 原因，多项用；隔开，如：对讲机 2 一台摔坏', value: values.requests });
+  fields.push({
+    key: 'requests',
+    label: '申领',
+    placeholder: '物品 数量 原因，多项用；隔开，如：对讲机 2 一台摔坏',
+    value: values.requests,
+  });
   fields.push({ key: 'note', label: '备注', placeholder: '没有不填', value: values.note });
   return {
     title: `物资管理月报：${post} ${month}`,
     color: errors.length ? 'red' : 'blue',
-    lines: errors.length ? ['请修改后再提交：', ...errors.map((e) => `⚠ ${e}`)] : ['按实际清点填写每种物品，提交后自动与配置清单对照（§4.2）。'],
+    lines: errors.length
+      ? ['请修改后再提交：', ...errors.map((e) => `⚠ ${e}`)]
+      : ['按实际清点填写每种物品，提交后自动与配置清单对照（§4.2）。'],
     // the items the inputs stand for, so a list changed meanwhile is noticed rather than misread
-    form: { action: 'supplies.report', value: { post, month, items: JSON.stringify(items.map((i) => i.item)) }, fields, submitLabel: '提交月报' },
+    form: {
+      action: 'supplies.report',
+      value: { post, month, items: JSON.stringify(items.map((i) => i.item)) },
+      fields,
+      submitLabel: '提交月报',
+    },
   };
 }
 
@@ -135,7 +189,9 @@ export function reportFormCard(post: string, month: string, items: readonly Conf
 export function reportTemplate(post: string, month: string, items: readonly ConfiguredItem[]): [string, string] {
   const how = [
     `📝 物资管理月报：${post} ${month}（§4.2）`,
-    ...(items.length ? [] : [`⚠ ${post} 还没有配置清单（§4.1），请联系综合部设置；现有物资也可以按「物品 库存N」逐行填报。`]),
+    ...(items.length
+      ? []
+      : [`⚠ ${post} 还没有配置清单（§4.1），请联系综合部设置；现有物资也可以按「物品 库存N」逐行填报。`]),
     '请长按复制下一条消息，把 _ 改成实际清点的数字后整条发回。消耗、损坏、丢失没有就写 0，损坏丢失可在行末写原因；',
     '需要申领时把「申领 无」改成「申领 对讲机 2 原因」，多项每行一条。也可以写成一行，各项之间用「；」隔开。',
   ].join('\n');
@@ -158,7 +214,10 @@ export function summaryCard(s: SummaryView): Card {
     color: s.missing.length ? 'orange' : 'green',
     lines: [
       `已报 ${s.reports.length} / ${expected} 个驻点`,
-      ...s.reports.map((r) => `• ${r.post}（${r.leaderName}）：${r.flags.length ? r.flags.map((f) => f.message).join('；') : '与配置一致'}`),
+      ...s.reports.map(
+        (r) =>
+          `• ${r.post}（${r.leaderName}）：${r.flags.length ? r.flags.map((f) => f.message).join('；') : '与配置一致'}`,
+      ),
       ...(s.missing.length ? [`未报驻点：${s.missing.join('、')}`] : ['所有驻点均已上报']),
       ...(s.pendingRequests ? [`待审批申领 ${s.pendingRequests} 项，发送「待批申领」查看`] : []),
     ],

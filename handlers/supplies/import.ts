@@ -1,10 +1,17 @@
 import path from 'node:path';
 import type { FileImport } from '../../src/core/imports.ts';
-import { TableFileError, parseTable, readTableFile, type ParsedTable, type TableIssue, type TableSpec } from '../../src/core/table-file.ts';
+import {
+  type ParsedTable,
+  parseTable,
+  readTableFile,
+  TableFileError,
+  type TableIssue,
+  type TableSpec,
+} from '../../src/core/table-file.ts';
 import { sameName } from '../../src/core/text.ts';
 import { placeNames } from '../../src/roster/places.ts';
-import { applyListChanges, loadList, type Editor } from './store.ts';
-import { planListChanges, validateSupplyRows, type ListChange, type SupplyRow } from './rules.ts';
+import { type ListChange, planListChanges, type SupplyRow, validateSupplyRows } from './rules.ts';
+import { applyListChanges, type Editor, loadList } from './store.ts';
 
 /*
  * §4.1 import of the 驻点装备物资配置清单 from CSV/XLSX (npm run import-supplies) or a table pasted
@@ -38,7 +45,9 @@ export const SUPPLY_TABLE: TableSpec<SupplyField> = {
   requiredHint: '至少要有 驻点、物品（或 物资、装备、名称）、数量（或 配置数量）',
 };
 
-export type SupplyCheck = { ok: true; entries: (SupplyRow & { row: number })[]; ignoredHeaders: string[] } | { ok: false; errors: TableIssue[]; ignoredHeaders: string[] };
+export type SupplyCheck =
+  | { ok: true; entries: (SupplyRow & { row: number })[]; ignoredHeaders: string[] }
+  | { ok: false; errors: TableIssue[]; ignoredHeaders: string[] };
 
 async function check(read: () => Promise<ParsedTable<SupplyField>>): Promise<SupplyCheck> {
   let parsed: ParsedTable<SupplyField>;
@@ -50,16 +59,23 @@ async function check(read: () => Promise<ParsedTable<SupplyField>>): Promise<Sup
   }
   // a row's 「万达 广场」 is the post 万达广场 on record (core nameKey)
   const onRecord = await placeNames('post');
-  const rows = parsed.rows.map((r) => (r.values.post ? { ...r, values: { ...r.values, post: sameName(onRecord, r.values.post.trim()) ?? r.values.post } } : r));
+  const rows = parsed.rows.map((r) =>
+    r.values.post
+      ? { ...r, values: { ...r.values, post: sameName(onRecord, r.values.post.trim()) ?? r.values.post } }
+      : r,
+  );
   const v = validateSupplyRows(rows, new Set(onRecord));
-  return v.ok ? { ok: true, entries: v.entries, ignoredHeaders: parsed.ignoredHeaders } : { ok: false, errors: v.errors, ignoredHeaders: parsed.ignoredHeaders };
+  return v.ok
+    ? { ok: true, entries: v.entries, ignoredHeaders: parsed.ignoredHeaders }
+    : { ok: false, errors: v.errors, ignoredHeaders: parsed.ignoredHeaders };
 }
 
 /** Reads and checks a file; reads posts from the database (to refuse unknown ones) but writes nothing. */
 export const checkSupplyFile = (file: string) => check(() => readTableFile(file, SUPPLY_TABLE));
 
 /** The same for a table pasted in chat (CSV lines, header first). */
-export const checkSupplyText = (text: string) => check(() => parseTable(Buffer.from(text, 'utf8'), 'csv', SUPPLY_TABLE));
+export const checkSupplyText = (text: string) =>
+  check(() => parseTable(Buffer.from(text, 'utf8'), 'csv', SUPPLY_TABLE));
 
 export interface SupplyImportResult {
   dryRun: boolean;
@@ -112,7 +128,16 @@ export const supplyListImport: FileImport<SupplyCheck> = {
   // posts are checked against the database
   checkReadsDatabase: true,
   check: (file) => checkSupplyFile(file),
-  refused: (rows) => (rows ? `配置清单有 ${rows} 行有问题，没有导入任何内容。请改正后重新导入：` : '没有导入任何内容：'),
+  refused: (rows) =>
+    rows ? `配置清单有 ${rows} 行有问题，没有导入任何内容。请改正后重新导入：` : '没有导入任何内容：',
   apply: async (checked, { file, dryRun, by }) =>
-    importSummary(await importSupplies(checked.entries, { by: 'cli', byName: by }, `file:${path.basename(file)}`, new Date(), dryRun)),
+    importSummary(
+      await importSupplies(
+        checked.entries,
+        { by: 'cli', byName: by },
+        `file:${path.basename(file)}`,
+        new Date(),
+        dryRun,
+      ),
+    ),
 };

@@ -1,14 +1,14 @@
+import { trailOf } from '../../src/core/audit-trail.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
-import { trailOf } from '../../src/core/audit-trail.ts';
+import { echo, leadingName } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
-import { SupplyChange } from './models.ts';
-import { changeLines, listCard } from './cards.ts';
-import { leadingName, echo } from '../../src/core/text.ts';
 import { placeNames } from '../../src/roster/places.ts';
-import { applyListChanges, loadList, type Editor } from './store.ts';
+import { changeLines, listCard } from './cards.ts';
 import { checkSupplyText, importSummary, importSupplies } from './import.ts';
+import { SupplyChange } from './models.ts';
 import { changeText, parseConfigPairs, planListChanges } from './rules.ts';
+import { applyListChanges, type Editor, loadList } from './store.ts';
 
 /** Who sees any post's list and its records; a team leader sees their own post's. */
 export const OFFICE_ROLES: readonly Role[] = ['general_affairs', 'admin', 'chairman'];
@@ -22,7 +22,11 @@ export function editorOf(ctx: StaffContext): Editor {
  * The post a command names (its first word), or the sender's own. Refuses a post that does not
  * exist, and a team leader asking about another post. Returns the post and the rest of the text.
  */
-export async function postFromArgs(ctx: StaffContext, args: string, example: string): Promise<{ post: string; rest: string } | undefined> {
+export async function postFromArgs(
+  ctx: StaffContext,
+  args: string,
+  example: string,
+): Promise<{ post: string; rest: string } | undefined> {
   const [first = ''] = args.split(/\s+/).filter(Boolean);
   const office = OFFICE_ROLES.some((r) => ctx.hasRole(r));
   // 「万达 广场 对讲机」 names the post 万达广场 (core nameKey)
@@ -31,7 +35,11 @@ export async function postFromArgs(ctx: StaffContext, args: string, example: str
   const remaining = named ? named.rest.split(/\s+/).filter(Boolean).join(' ') : args;
   if (!post && !office && ctx.sender.post) post = ctx.sender.post;
   if (!post) {
-    await ctx.reply(first ? `驻点「${echo(first)}」不存在。发送「驻点列表」查看所有驻点，例如：${example}` : `请写驻点名称，例如：${example}`);
+    await ctx.reply(
+      first
+        ? `驻点「${echo(first)}」不存在。发送「驻点列表」查看所有驻点，例如：${example}`
+        : `请写驻点名称，例如：${example}`,
+    );
     return undefined;
   }
   if (!office && post !== ctx.sender.post) {
@@ -69,7 +77,9 @@ export async function setItems(ctx: StaffContext): Promise<void> {
     return;
   }
   const current = await loadList(first);
-  const gone = parsed.pairs.filter((p) => p.quantity === 0 && !current.some((c) => c.item === p.item)).map((p) => p.item);
+  const gone = parsed.pairs
+    .filter((p) => p.quantity === 0 && !current.some((c) => c.item === p.item))
+    .map((p) => p.item);
   if (gone.length) {
     await ctx.reply(`没有修改。${gone.join('、')} 本来就不在 ${first} 的清单上。`);
     return;
@@ -81,7 +91,13 @@ export async function setItems(ctx: StaffContext): Promise<void> {
   }
   await applyListChanges(first, changes, editorOf(ctx), 'chat', ctx.services.now());
   ctx.log.info({ post: first, changes: changes.length }, 'supply list changed');
-  await ctx.reply(listCard(first, await loadList(first), `已修改（${changeLines(changes).join('；')}）。发送「配置记录 ${first}」查看修改记录。`));
+  await ctx.reply(
+    listCard(
+      first,
+      await loadList(first),
+      `已修改（${changeLines(changes).join('；')}）。发送「配置记录 ${first}」查看修改记录。`,
+    ),
+  );
 }
 
 /** 配置记录 <驻点> [物品]: the last changes, newest first (§4.1 every change is kept). */
@@ -89,17 +105,24 @@ export async function listChanges(ctx: StaffContext): Promise<void> {
   const target = await postFromArgs(ctx, ctx.args, '配置记录 万达广场');
   if (!target) return;
   const item = target.rest.trim();
-  const rows = await SupplyChange.find({ post: target.post, ...(item ? { item } : {}) }).sort({ at: -1 }).limit(30).lean();
+  const rows = await SupplyChange.find({ post: target.post, ...(item ? { item } : {}) })
+    .sort({ at: -1 })
+    .limit(30)
+    .lean();
   if (!rows.length) {
     await ctx.reply(`${target.post}${item ? ` 的「${echo(item)}」` : ''} 还没有修改记录。`);
     return;
   }
   const tz = ctx.services.config.timezone;
-  const source = (s: string) => (s === 'chat' ? '' : s === 'chat-import' ? '（聊天导入）' : `（导入 ${s.replace(/^file:/, '')}）`);
+  const source = (s: string) =>
+    s === 'chat' ? '' : s === 'chat-import' ? '（聊天导入）' : `（导入 ${s.replace(/^file:/, '')}）`;
   await ctx.reply({
     title: `配置清单修改记录：${target.post}${item ? ` ${item}` : ''}`,
     color: 'grey',
-    lines: rows.map((r) => `${formatDateTime(r.at, tz)} ${r.byName}${source(r.source)}：${changeText({ item: r.item, from: r.from ?? null, to: r.to ?? null, unit: r.unit ?? '' })}`),
+    lines: rows.map(
+      (r) =>
+        `${formatDateTime(r.at, tz)} ${r.byName}${source(r.source)}：${changeText({ item: r.item, from: r.from ?? null, to: r.to ?? null, unit: r.unit ?? '' })}`,
+    ),
     note: rows.length === 30 ? '只显示最近 30 条。' : undefined,
   });
 }
@@ -123,5 +146,8 @@ export async function importPasted(ctx: StaffContext): Promise<void> {
   }
   const result = await importSupplies(checked.entries, editorOf(ctx), 'chat-import', ctx.services.now());
   ctx.log.info({ posts: result.posts.length, rows: result.rows }, 'supply list imported in chat');
-  await ctx.reply(importSummary(result) + (checked.ignoredHeaders.length ? `\n已忽略不认识的列：${checked.ignoredHeaders.join('、')}` : ''));
+  await ctx.reply(
+    importSummary(result) +
+      (checked.ignoredHeaders.length ? `\n已忽略不认识的列：${checked.ignoredHeaders.join('、')}` : ''),
+  );
 }

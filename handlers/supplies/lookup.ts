@@ -1,16 +1,19 @@
 import type { StaffContext } from '../../src/core/context.ts';
-import { SupplyReport, SupplyRequest, reportId, type SupplyReportRecord } from './models.ts';
-import { supplySettings } from './settings.ts';
-import { reportCard, summaryCard, type SummaryView } from './cards.ts';
-import { postsWithList } from './store.ts';
-import { postFromArgs } from './list.ts';
-import { postsWithoutReport, reportMonthFor } from './rules.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
+import { reportCard, type SummaryView, summaryCard } from './cards.ts';
+import { postFromArgs } from './list.ts';
+import { reportId, SupplyReport, type SupplyReportRecord, SupplyRequest } from './models.ts';
+import { postsWithoutReport, reportMonthFor } from './rules.ts';
+import { supplySettings } from './settings.ts';
+import { postsWithList } from './store.ts';
 
 /** §4.2 the month as 综合部 sees it: the reports filed, the posts with a list that did not report. */
 export async function monthSummary(month: string): Promise<SummaryView> {
   const reports = await SupplyReport.find({ month }).sort({ post: 1 }).lean<SupplyReportRecord[]>();
-  const missing = postsWithoutReport(await postsWithList(), reports.map((r) => r.post));
+  const missing = postsWithoutReport(
+    await postsWithList(),
+    reports.map((r) => r.post),
+  );
   const pendingRequests = await SupplyRequest.countDocuments({ month, status: 'pending' });
   return { month, reports, missing, pendingRequests };
 }

@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferRawDocType, type InferRawDocTypeFromSchema, type InferSchemaType } from 'mongoose';
+import mongoose, { type InferRawDocType, type InferRawDocTypeFromSchema, type InferSchemaType, Schema } from 'mongoose';
 import { pendingAuditField } from '../../src/models/audit.ts';
 
 /*
@@ -56,7 +56,12 @@ const lineSchema = new Schema(
 );
 
 const flagSchema = new Schema(
-  { clause: { type: String, default: '' }, kind: { type: String, required: true }, item: { type: String, required: true }, message: { type: String, required: true } },
+  {
+    clause: { type: String, default: '' },
+    kind: { type: String, required: true },
+    item: { type: String, required: true },
+    message: { type: String, required: true },
+  },
   { _id: false },
 );
 
@@ -151,4 +156,11 @@ const requestCardSchema = new Schema(
 requestCardSchema.index({ requestNo: 1 });
 export const SupplyRequestCard = mongoose.model('SupplyRequestCard', requestCardSchema);
 
-export const supplyModels = [SupplyItem, SupplyChange, SupplyReport, SupplyReturnedReport, SupplyRequest, SupplyRequestCard];
+export const supplyModels = [
+  SupplyItem,
+  SupplyChange,
+  SupplyReport,
+  SupplyReturnedReport,
+  SupplyRequest,
+  SupplyRequestCard,
+];

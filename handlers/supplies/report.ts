@@ -1,14 +1,21 @@
-import type { StaffContext, Services } from '../../src/core/context.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
 import { monthOf, parseMonth } from '../../src/core/dates.ts';
-import type { Card } from '../../src/core/types.ts';
-import { isDuplicateKey } from '../../src/core/once.ts';
-import { dailyNumber } from '../../src/core/numbering.ts';
 import { notify, recipientsWithRole } from '../../src/core/notify.ts';
-import { SupplyReport, SupplyRequest, SupplyRequestCard, reportId, type SupplyReportRecord, type SupplyRequestRecord } from './models.ts';
-import { supplySettings } from './settings.ts';
+import { dailyNumber } from '../../src/core/numbering.ts';
+import { isDuplicateKey } from '../../src/core/once.ts';
+import type { Card } from '../../src/core/types.ts';
 import { reportCard, reportFieldKey, reportFormCard, reportTemplate, requestCard } from './cards.ts';
+import {
+  reportId,
+  SupplyReport,
+  type SupplyReportRecord,
+  SupplyRequest,
+  SupplyRequestCard,
+  type SupplyRequestRecord,
+} from './models.ts';
+import { type ConfiguredItem, compareWithConfiguration, parseReport, reportLines, reportMonthFor } from './rules.ts';
+import { supplySettings } from './settings.ts';
 import { loadList } from './store.ts';
-import { compareWithConfiguration, parseReport, reportLines, reportMonthFor, type ConfiguredItem } from './rules.ts';
 
 /*
  * §4.2 物资管理月报: a team leader files their post's report once a month — a form card on Lark, a
@@ -36,7 +43,10 @@ function monthFrom(ctx: StaffContext, words: string[]): { month: string; rest: s
   const tz = services.config.timezone;
   const now = services.now();
   const idx = words.findIndex((w) => parseMonth(w, now, tz));
-  const month = idx >= 0 ? parseMonth(words[idx]!, now, tz)! : reportMonthFor(now, tz, supplySettings.of(services.config).reportDay);
+  const month =
+    idx >= 0
+      ? parseMonth(words[idx]!, now, tz)!
+      : reportMonthFor(now, tz, supplySettings.of(services.config).reportDay);
   if (month > monthOf(now, tz)) return { error: `${month} 还没到，不能填报。` };
   return { month, rest: words.filter((_, i) => i !== idx) };
 }
@@ -44,10 +54,21 @@ function monthFrom(ctx: StaffContext, words: string[]): { month: string; rest: s
 /** How the outcome is shown: a new message, or (form card) in place of the card that was submitted. */
 type Show = (card: Card) => Promise<void>;
 
-async function alreadyFiled(ctx: StaffContext, post: string, month: string, show: Show = (c) => ctx.reply(c).then(() => {})): Promise<boolean> {
+async function alreadyFiled(
+  ctx: StaffContext,
+  post: string,
+  month: string,
+  show: Show = (c) => ctx.reply(c).then(() => {}),
+): Promise<boolean> {
   const r = await SupplyReport.findById(reportId(post, month)).lean<SupplyReportRecord>();
   if (!r) return false;
-  await show(reportCard(r, ctx.services.config.timezone, `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正，请综合部发送「退回月报 ${post} ${month} 原因」后重新填报。`));
+  await show(
+    reportCard(
+      r,
+      ctx.services.config.timezone,
+      `${post} ${month} 的月报已由 ${r.leaderName} 提交，不能重复提交。如需更正，请综合部发送「退回月报 ${post} ${month} 原因」后重新填报。`,
+    ),
+  );
   return true;
 }
 
@@ -56,7 +77,10 @@ export async function startReport(ctx: StaffContext): Promise<void> {
   const post = await leaderPost(ctx);
   if (!post) return;
   const [head = '', ...body] = ctx.args.split('\n');
-  const m = monthFrom(ctx, head.split(/\s+/).filter((w) => w && w !== post));
+  const m = monthFrom(
+    ctx,
+    head.split(/\s+/).filter((w) => w && w !== post),
+  );
   if ('error' in m) {
     await ctx.reply(m.error);
     return;
@@ -71,7 +95,14 @@ export async function startReport(ctx: StaffContext): Promise<void> {
     return;
   }
   const note = lines.find((l) => /^备注[:：]/.test(l))?.replace(/^备注[:：]\s*/, '') ?? '';
-  const problems = await fileReport(ctx, post, m.month, items, lines.filter((l) => !/^备注[:：]/.test(l)).join('\n'), note);
+  const problems = await fileReport(
+    ctx,
+    post,
+    m.month,
+    items,
+    lines.filter((l) => !/^备注[:：]/.test(l)).join('\n'),
+    note,
+  );
   if (problems) await ctx.reply(`月报没有提交，请改正后整段重新发送：\n${problems.map((p) => `⚠ ${p}`).join('\n')}`);
 }
 
@@ -93,7 +124,11 @@ export async function reportFromCard(ctx: StaffContext): Promise<void> {
     await ctx.toast('配置清单有变动，请重新填写。');
     return;
   }
-  const split = (s: string | undefined) => (s ?? '').split(/[;；\n]+/).map((x) => x.trim()).filter(Boolean);
+  const split = (s: string | undefined) =>
+    (s ?? '')
+      .split(/[;；\n]+/)
+      .map((x) => x.trim())
+      .filter(Boolean);
   const text = [
     ...items.map((it, i) => `${it.item} ${(form[reportFieldKey(i)] ?? '').trim()}`),
     ...split(form.extra),
@@ -164,9 +199,18 @@ async function fileReport(
       requestedAt: now,
     };
     await SupplyRequest.create(doc);
-    created.push({ ...doc, status: 'pending', decidedBy: null, decidedByName: null, decidedAt: null, refuseReason: null, version: 0 });
+    created.push({
+      ...doc,
+      status: 'pending',
+      decidedBy: null,
+      decidedByName: null,
+      decidedAt: null,
+      refuseReason: null,
+      version: 0,
+    });
   }
-  if (created.length) await SupplyReport.updateOne({ _id: report._id }, { $set: { requestNos: created.map((c) => c._id) } });
+  if (created.length)
+    await SupplyReport.updateOne({ _id: report._id }, { $set: { requestNos: created.map((c) => c._id) } });
   report.requestNos = created.map((c) => c._id);
   ctx.log.info({ post, month, flags: report.flags.length, requests: created.length }, 'supply report filed');
 
@@ -175,7 +219,13 @@ async function fileReport(
   await notify(services, office, reportCard(report, tz, `${report.leaderName} 已提交 ${post} ${month} 物资管理月报。`));
   for (const q of created) await sendRequestCards(services, q);
   const told = office.length ? '已送综合部' : '注意：暂时没有综合部人员接收，请联系行政部';
-  await show(reportCard(report, tz, `已提交，${told}${created.length ? `；申领 ${created.length} 项等待综合部审批，结果会通知你` : ''}。`));
+  await show(
+    reportCard(
+      report,
+      tz,
+      `已提交，${told}${created.length ? `；申领 ${created.length} 项等待综合部审批，结果会通知你` : ''}。`,
+    ),
+  );
   return undefined;
 }
 
@@ -183,6 +233,9 @@ async function fileReport(
 export async function sendRequestCards(services: Services, q: SupplyRequestRecord): Promise<number> {
   const people = await recipientsWithRole(services, ['general_affairs'], [q.requesterId]);
   const refs = await notify(services, people, requestCard(q));
-  if (refs.length) await SupplyRequestCard.insertMany(refs.map((r) => ({ requestNo: q._id, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })));
+  if (refs.length)
+    await SupplyRequestCard.insertMany(
+      refs.map((r) => ({ requestNo: q._id, channel: r.channel, userId: r.userId, messageId: r.messageId ?? null })),
+    );
   return refs.length;
 }

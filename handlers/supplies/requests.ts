@@ -1,11 +1,10 @@
-import type { StaffContext, Services } from '../../src/core/context.ts';
-import { formatDateTime } from '../../src/core/numbering.ts';
-import { notify, recipientsOf, updateCards, type CardRef } from '../../src/core/notify.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
+import { type CardRef, notify, recipientsOf, updateCards } from '../../src/core/notify.ts';
+import { formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { SupplyRequest, SupplyRequestCard, type SupplyRequestRecord } from './models.ts';
 import { decidedRequestCard, refuseReasonCard, requestCard } from './cards.ts';
-import { mayDecideRequest, parseRequestNo, refusalReasonProblem, type RequestStatus } from './rules.ts';
-import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { SupplyRequest, SupplyRequestCard, type SupplyRequestRecord } from './models.ts';
+import { mayDecideRequest, parseRequestNo, type RequestStatus, refusalReasonProblem } from './rules.ts';
 
 /*
  * §4.2 requests (申领): 综合部 approves or refuses each one on its card (Lark buttons; WeChat and the
@@ -37,7 +36,10 @@ async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'ref
     await ctx.toast(whoDecided(await readAfterTransition(SupplyRequest, no, seen), no, tz));
     return;
   }
-  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
+  const check = mayDecideRequest(
+    { status: q.status as RequestStatus, requesterId: q.requesterId },
+    { staffId: ctx.sender.staffId, roles: ctx.sender.roles },
+  );
   if (!check.ok) {
     await ctx.toast(q.status === 'pending' ? check.why : whoDecided(q, no, tz));
     return;
@@ -49,13 +51,20 @@ async function decide(ctx: StaffContext, no: string, decision: 'approved' | 'ref
       return;
     }
   }
-  const fresh = await applyDecision(ctx.services, q, decision, { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity }, reason);
+  const fresh = await applyDecision(
+    ctx.services,
+    q,
+    decision,
+    { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity },
+    reason,
+  );
   if (!fresh) {
     await ctx.toast(whoDecided(await readAfterTransition(SupplyRequest, no, q.version), no, tz));
     return;
   }
   ctx.log.info({ request: no, decision }, 'supply request decided');
-  if (ctx.can.updatesCards && ctx.action?.messageId && !fresh.cardMessageIds.includes(ctx.action.messageId)) await ctx.updateCard(decidedRequestCard(fresh.request, tz));
+  if (ctx.can.updatesCards && ctx.action?.messageId && !fresh.cardMessageIds.includes(ctx.action.messageId))
+    await ctx.updateCard(decidedRequestCard(fresh.request, tz));
   await ctx.toast(
     decision === 'approved'
       ? `已批准 ${no}（${fresh.request.post} ${fresh.request.item} ${fresh.request.quantity}${fresh.request.unit}），已通知 ${fresh.request.requesterName}。`
@@ -78,13 +87,25 @@ export async function applyDecision(
     SupplyRequest,
     q._id,
     q.version,
-    { $set: { status: decision, decidedBy: who.by, decidedByName: who.byName, decidedAt: services.now(), refuseReason: reason?.trim() || null } },
+    {
+      $set: {
+        status: decision,
+        decidedBy: who.by,
+        decidedByName: who.byName,
+        decidedAt: services.now(),
+        refuseReason: reason?.trim() || null,
+      },
+    },
     who.identity,
   );
   if (!won) return undefined;
   const fresh = (await load(q._id))!;
   const sent = await SupplyRequestCard.find({ requestNo: q._id }).lean();
-  const refs: CardRef[] = sent.map((c) => ({ channel: c.channel, userId: c.userId, messageId: c.messageId ?? undefined }));
+  const refs: CardRef[] = sent.map((c) => ({
+    channel: c.channel,
+    userId: c.userId,
+    messageId: c.messageId ?? undefined,
+  }));
   await updateCards(services, refs, decidedRequestCard(fresh, services.config.timezone));
   await tellLeader(services, fresh);
   return { request: fresh, cardMessageIds: refs.flatMap((r) => (r.messageId ? [r.messageId] : [])) };
@@ -125,7 +146,10 @@ export async function refuseAsk(ctx: StaffContext): Promise<void> {
     await ctx.toast(`没有找到申领 ${no}。`);
     return;
   }
-  const check = mayDecideRequest({ status: q.status as RequestStatus, requesterId: q.requesterId }, { staffId: ctx.sender.staffId, roles: ctx.sender.roles });
+  const check = mayDecideRequest(
+    { status: q.status as RequestStatus, requesterId: q.requesterId },
+    { staffId: ctx.sender.staffId, roles: ctx.sender.roles },
+  );
   if (!check.ok) {
     await ctx.toast(q.status === 'pending' ? check.why : whoDecided(q, no, ctx.services.config.timezone));
     return;
@@ -153,15 +177,26 @@ export async function refuseFromCard(ctx: StaffContext): Promise<void> {
 
 /** 待批申领: pending requests, oldest first, each as its card (the last one answers by number). */
 export async function pendingRequests(ctx: StaffContext): Promise<void> {
-  const pending = await SupplyRequest.find({ status: 'pending' }).sort({ requestedAt: 1 }).limit(20).lean<SupplyRequestRecord[]>();
+  const pending = await SupplyRequest.find({ status: 'pending' })
+    .sort({ requestedAt: 1 })
+    .limit(20)
+    .lean<SupplyRequestRecord[]>();
   if (!pending.length) {
     await ctx.reply('没有等待审批的物资申领。');
     return;
   }
-  if (pending.length > 1) await ctx.reply(`等待审批的物资申领 ${pending.length} 项${pending.length === 20 ? '（只显示最早的 20 项）' : ''}：`);
+  if (pending.length > 1)
+    await ctx.reply(
+      `等待审批的物资申领 ${pending.length} 项${pending.length === 20 ? '（只显示最早的 20 项）' : ''}：`,
+    );
   for (const q of pending) {
     const sent = await ctx.reply(requestCard(q));
     // so this copy is updated too when someone decides from another one
-    await SupplyRequestCard.create({ requestNo: q._id, channel: ctx.channel, userId: ctx.event.userId, messageId: sent.messageId ?? null });
+    await SupplyRequestCard.create({
+      requestNo: q._id,
+      channel: ctx.channel,
+      userId: ctx.event.userId,
+      messageId: sent.messageId ?? null,
+    });
   }
 }

@@ -1,12 +1,19 @@
 import type { StaffContext } from '../../src/core/context.ts';
 import { parseMonth } from '../../src/core/dates.ts';
-import { formatDateTime } from '../../src/core/numbering.ts';
 import { notify, recipientsOf } from '../../src/core/notify.ts';
+import { formatDateTime } from '../../src/core/numbering.ts';
 import { takeOnce } from '../../src/core/once.ts';
-import { SupplyReport, SupplyRequest, SupplyReturnedReport, reportId, type SupplyReportRecord, type SupplyRequestRecord } from './models.ts';
-import { applyDecision } from './requests.ts';
 import { leadingName } from '../../src/core/text.ts';
 import { placeNames } from '../../src/roster/places.ts';
+import {
+  reportId,
+  SupplyReport,
+  type SupplyReportRecord,
+  SupplyRequest,
+  type SupplyRequestRecord,
+  SupplyReturnedReport,
+} from './models.ts';
+import { applyDecision } from './requests.ts';
 
 /*
  * §4.2 corrections: a report once filed cannot be changed by the leader; 综合部 sends it back
@@ -52,7 +59,9 @@ export async function returnReport(ctx: StaffContext): Promise<void> {
   await SupplyReport.deleteOne({ _id: id, submittedAt: r.submittedAt });
 
   const who = { by: ctx.sender.staffId ?? ctx.sender.identity, byName: ctx.sender.name, identity: ctx.sender.identity };
-  const pending = await SupplyRequest.find({ _id: { $in: r.requestNos }, status: 'pending' }).lean<SupplyRequestRecord[]>();
+  const pending = await SupplyRequest.find({ _id: { $in: r.requestNos }, status: 'pending' }).lean<
+    SupplyRequestRecord[]
+  >();
   for (const q of pending) await applyDecision(ctx.services, q, 'refused', who, `月报已退回：${reason}`);
   ctx.log.info({ post, month, refused: pending.length }, 'supply report returned');
 
@@ -62,5 +71,7 @@ export async function returnReport(ctx: StaffContext): Promise<void> {
     leader,
     `你 ${formatDateTime(r.submittedAt, ctx.services.config.timezone)} 提交的 ${post} ${month} 物资月报被综合部 ${ctx.sender.name} 退回。\n原因：${reason}\n请核对后发送「物资月报 ${month}」重新填报。`,
   );
-  await ctx.reply(`已退回 ${post} ${month} 的物资月报，已通知 ${r.leaderName} 重新填报${pending.length ? `；未审批的申领 ${pending.length} 项已一并拒绝` : ''}。`);
+  await ctx.reply(
+    `已退回 ${post} ${month} 的物资月报，已通知 ${r.leaderName} 重新填报${pending.length ? `；未审批的申领 ${pending.length} 项已一并拒绝` : ''}。`,
+  );
 }

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Role } from '../../src/core/types.ts';
-import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
-import { isNoneWord, echo } from '../../src/core/text.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { allowed, denied, type Verdict } from '../../src/core/roles.ts';
+import { echo, isNoneWord } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
 
 /*
  * The rulebook's §4 forms as pure functions: §4.1 驻点装备物资配置清单 (each post's configured
@@ -52,8 +52,13 @@ export type SupplyRow = z.infer<typeof supplyRowSchema>;
  * `对讲机 6台、手电筒 8；警棍 6` → items and quantities (0 takes an item off the list). Every part
  * must parse, or nothing is returned but the problems.
  */
-export function parseConfigPairs(text: string): { ok: true; pairs: Omit<ConfiguredItem, never>[] } | { ok: false; errors: string[] } {
-  const parts = text.split(/[、,;；\n]+/).map((p) => p.trim()).filter(Boolean);
+export function parseConfigPairs(
+  text: string,
+): { ok: true; pairs: Omit<ConfiguredItem, never>[] } | { ok: false; errors: string[] } {
+  const parts = text
+    .split(/[、,;；\n]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (!parts.length) return { ok: false, errors: ['请写物品和数量，例如：对讲机 6台、手电筒 8'] };
   const pairs: ConfiguredItem[] = [];
   const errors: string[] = [];
@@ -84,7 +89,8 @@ export function validateSupplyRows(
   rows: readonly { row: number; values: Record<string, string | undefined> }[],
   knownPosts: ReadonlySet<string>,
 ): { ok: true; entries: (SupplyRow & { row: number })[] } | { ok: false; errors: ImportIssue[] } {
-  if (!rows.length) return { ok: false, errors: [{ message: '配置清单里没有物品：第 1 行是表头，从第 2 行开始每行一种物品。' }] };
+  if (!rows.length)
+    return { ok: false, errors: [{ message: '配置清单里没有物品：第 1 行是表头，从第 2 行开始每行一种物品。' }] };
   const entries: (SupplyRow & { row: number })[] = [];
   const errors: ImportIssue[] = [];
   const firstRow = new Map<string, number>();
@@ -97,7 +103,8 @@ export function validateSupplyRows(
     if (parsed.success) {
       const key = `${parsed.data.post}\u0000${parsed.data.item}`;
       const first = firstRow.get(key);
-      if (first !== undefined) problems.push(`${parsed.data.post} 的「${echo(parsed.data.item)}」与第 ${first} 行重复，每种物品只写一行`);
+      if (first !== undefined)
+        problems.push(`${parsed.data.post} 的「${echo(parsed.data.item)}」与第 ${first} 行重复，每种物品只写一行`);
       else firstRow.set(key, row);
       if (!problems.length) entries.push({ ...parsed.data, row });
     }
@@ -118,7 +125,11 @@ export interface ListChange {
  * What turns `current` into `next`. With `replace`, `next` is the post's whole list (an import):
  * items missing from it are taken off. A quantity of 0 takes an item off the list.
  */
-export function planListChanges(current: readonly ConfiguredItem[], next: readonly ConfiguredItem[], replace: boolean): ListChange[] {
+export function planListChanges(
+  current: readonly ConfiguredItem[],
+  next: readonly ConfiguredItem[],
+  replace: boolean,
+): ListChange[] {
   const now = new Map(current.map((c) => [c.item, c]));
   const changes: ListChange[] = [];
   for (const n of next) {
@@ -130,7 +141,8 @@ export function planListChanges(current: readonly ConfiguredItem[], next: readon
   }
   if (replace) {
     const named = new Set(next.map((n) => n.item));
-    for (const c of current) if (!named.has(c.item)) changes.push({ item: c.item, from: c.quantity, to: null, unit: c.unit });
+    for (const c of current)
+      if (!named.has(c.item)) changes.push({ item: c.item, from: c.quantity, to: null, unit: c.unit });
   }
   return changes;
 }
@@ -176,18 +188,24 @@ const COUNT_WORDS: Record<string, keyof Omit<ReportLine, 'item' | 'note'>> = {
   丢: 'lost',
 };
 const POSITIONAL = ['stock', 'consumed', 'damaged', 'lost'] as const;
-const COUNT_WORD_ALTERNATIVES = Object.keys(COUNT_WORDS).sort((a, b) => b.length - a.length).join('|');
+const COUNT_WORD_ALTERNATIVES = Object.keys(COUNT_WORDS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 const COUNT_RE = new RegExp(`^(${COUNT_WORD_ALTERNATIVES})?[:=]?(\\d+|_|\\?)?([^\\d\\s]{0,2})$`);
 /** A count written with a minus sign (ASCII, full-width or typographic): refused, never read as the remark. */
 const NEGATIVE_COUNT_RE = new RegExp(`^(${COUNT_WORD_ALTERNATIVES})?[:=]?[-－−﹣]\\d+([^\\d\\s]{0,2})$`);
 const REQUEST_RE = /^(申领|申请|请领)[:\s]*/;
 
 /** How a line of the report is written, shown with every error. */
-export const REPORT_LINE_HINT = '每种物品一行：物品 库存N 消耗N 损坏N 丢失N（或按这个顺序只写数字，如「对讲机 5 0 1 0」）；申领写「申领 对讲机 2 原因」';
+export const REPORT_LINE_HINT =
+  '每种物品一行：物品 库存N 消耗N 损坏N 丢失N（或按这个顺序只写数字，如「对讲机 5 0 1 0」）；申领写「申领 对讲机 2 原因」';
 
 /** `对讲机 库存5 消耗0 损坏1 丢失0 有一台摔坏` → one line; undefined fields stay 0, stock is required. */
 export function parseReportLine(text: string): { ok: true; line: ReportLine } | { ok: false; error: string } {
-  const tokens = text.replace(/[,;；]/g, ' ').split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/[,;；]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   const item = (tokens.shift() ?? '').replace(/[:]$/, '');
   const named = itemName.safeParse(item);
   if (!named.success) return { ok: false, error: `「${echo(text)}」：${named.error.issues[0]!.message}` };
@@ -198,7 +216,9 @@ export function parseReportLine(text: string): { ok: true; line: ReportLine } | 
     const negative = note.length ? null : NEGATIVE_COUNT_RE.exec(token);
     if (negative) {
       // otherwise `8 0 -1 0` files as 损坏 0 with the remark「-1 0」, and the report reads 与配置一致
-      const field = negative[1] ? COUNT_WORDS[negative[1]]! : pendingWord ?? POSITIONAL.find((f) => counts[f] === undefined);
+      const field = negative[1]
+        ? COUNT_WORDS[negative[1]]!
+        : (pendingWord ?? POSITIONAL.find((f) => counts[f] === undefined));
       return { ok: false, error: `${item}：${field ? FIELD_LABELS[field] : '数量'}不能是负数（${token}），没有就写 0` };
     }
     const m = note.length ? null : COUNT_RE.exec(token);
@@ -206,7 +226,7 @@ export function parseReportLine(text: string): { ok: true; line: ReportLine } | 
       note.push(token);
       continue;
     }
-    const field = m[1] ? COUNT_WORDS[m[1]]! : pendingWord ?? POSITIONAL.find((f) => counts[f] === undefined);
+    const field = m[1] ? COUNT_WORDS[m[1]]! : (pendingWord ?? POSITIONAL.find((f) => counts[f] === undefined));
     pendingWord = undefined;
     if (!field) return { ok: false, error: `${item}：数字太多，${REPORT_LINE_HINT}` };
     if (m[2] === undefined) {
@@ -220,21 +240,43 @@ export function parseReportLine(text: string): { ok: true; line: ReportLine } | 
     counts[field] = n;
   }
   if (counts.stock === undefined) return { ok: false, error: `${item}：请写现有库存数量，例如「${item} 库存5」` };
-  return { ok: true, line: { item, stock: counts.stock, consumed: counts.consumed ?? 0, damaged: counts.damaged ?? 0, lost: counts.lost ?? 0, note: note.join(' ') } };
+  return {
+    ok: true,
+    line: {
+      item,
+      stock: counts.stock,
+      consumed: counts.consumed ?? 0,
+      damaged: counts.damaged ?? 0,
+      lost: counts.lost ?? 0,
+      note: note.join(' '),
+    },
+  };
 }
 
-const FIELD_LABELS: Record<(typeof POSITIONAL)[number], string> = { stock: '库存', consumed: '消耗', damaged: '损坏', lost: '丢失' };
+const FIELD_LABELS: Record<(typeof POSITIONAL)[number], string> = {
+  stock: '库存',
+  consumed: '消耗',
+  damaged: '损坏',
+  lost: '丢失',
+};
 
 /** `申领 对讲机 2台 原有一台摔坏` → a request; `申领 无` → nothing. */
-export function parseRequestLine(text: string): { ok: true; request?: SupplyRequestInput } | { ok: false; error: string } {
+export function parseRequestLine(
+  text: string,
+): { ok: true; request?: SupplyRequestInput } | { ok: false; error: string } {
   const body = text.replace(REQUEST_RE, '').trim();
   if (!body || isNoneWord(body) || /^(不需要|暂无)$/.test(body)) return { ok: true };
   const m = /^(\S+?)\s*[:=]?\s*(\d+)\s*([^\d\s]{0,2})(?:\s+(.*))?$/.exec(body);
-  if (!m) return { ok: false, error: `「${echo(text)}」看不懂，申领请写成「申领 物品 数量 原因」，如「申领 对讲机 2 原有一台摔坏」` };
+  if (!m)
+    return {
+      ok: false,
+      error: `「${echo(text)}」看不懂，申领请写成「申领 物品 数量 原因」，如「申领 对讲机 2 原有一台摔坏」`,
+    };
   const named = itemName.safeParse(m[1]);
   if (!named.success) return { ok: false, error: `「${echo(text)}」：${named.error.issues[0]!.message}` };
   const n = Number(m[2]);
-  if (n < 1 || n > MAX_QUANTITY) return { ok: false, error: `申领「${echo(m[1] ?? '')}」的数量要在 1 到 ${MAX_QUANTITY} 之间` };
+  if (n < 1 || n > MAX_QUANTITY)
+    return { ok: false, error: `申领「${echo(m[1] ?? '')}」的数量要在 1 到 ${MAX_QUANTITY} 之间` };
   return { ok: true, request: { item: named.data, quantity: n, reason: (m[4] ?? '').trim().slice(0, 100) } };
 }
 
@@ -251,7 +293,10 @@ export interface ParsedReport {
  */
 export function reportLines(text: string, configured: readonly ConfiguredItem[]): string[] {
   const startsLine = (segment: string) =>
-    REQUEST_RE.test(segment) || /^备注\s*[:：]/.test(segment) || configured.some((c) => segment.startsWith(c.item)) || COUNTED_ITEM_RE.test(segment);
+    REQUEST_RE.test(segment) ||
+    /^备注\s*[:：]/.test(segment) ||
+    configured.some((c) => segment.startsWith(c.item)) ||
+    COUNTED_ITEM_RE.test(segment);
   const out: string[] = [];
   for (const line of text.split('\n')) {
     const [first = '', ...rest] = line.split(/([；;])/);
@@ -273,11 +318,17 @@ const COUNTED_ITEM_RE = new RegExp(`^\\S+?\\s*(${COUNT_WORD_ALTERNATIVES})\\s*[:
  * The whole report as typed (one message or a form card turned into lines). Every configured item
  * must be reported, so the comparison (§4.2) is complete; items not on the list are allowed and flagged.
  */
-export function parseReport(text: string, configured: readonly ConfiguredItem[]): { ok: true; report: ParsedReport } | { ok: false; errors: string[] } {
+export function parseReport(
+  text: string,
+  configured: readonly ConfiguredItem[],
+): { ok: true; report: ParsedReport } | { ok: false; errors: string[] } {
   const lines: ReportLine[] = [];
   const requests: SupplyRequestInput[] = [];
   const errors: string[] = [];
-  for (const raw of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     if (REQUEST_RE.test(raw)) {
       const r = parseRequestLine(raw);
       if (!r.ok) errors.push(r.error);
@@ -286,7 +337,8 @@ export function parseReport(text: string, configured: readonly ConfiguredItem[])
     }
     const r = parseReportLine(raw);
     if (!r.ok) errors.push(r.error);
-    else if (lines.some((l) => l.item === r.line.item)) errors.push(`「${echo(r.line.item)}」写了两行，每种物品只写一行`);
+    else if (lines.some((l) => l.item === r.line.item))
+      errors.push(`「${echo(r.line.item)}」写了两行，每种物品只写一行`);
     else lines.push(r.line);
   }
   const missing = configured.filter((c) => !lines.some((l) => l.item === c.item)).map((c) => c.item);
@@ -305,11 +357,21 @@ export interface ReportFlag {
 }
 
 /** §4.2 against §4.1: a post holding fewer than its configured quantity. */
-export function shortageAgainstConfiguredQuantity(lines: readonly ReportLine[], configured: readonly ConfiguredItem[]): ReportFlag[] {
+export function shortageAgainstConfiguredQuantity(
+  lines: readonly ReportLine[],
+  configured: readonly ConfiguredItem[],
+): ReportFlag[] {
   return configured.flatMap((c) => {
     const line = lines.find((l) => l.item === c.item);
     if (!line || line.stock >= c.quantity) return [];
-    return [{ clause: CLAUSE.report, kind: 'shortage' as const, item: c.item, message: `${c.item} 短缺 ${c.quantity - line.stock}${c.unit}（现有 ${line.stock}，配置 ${c.quantity}）` }];
+    return [
+      {
+        clause: CLAUSE.report,
+        kind: 'shortage' as const,
+        item: c.item,
+        message: `${c.item} 短缺 ${c.quantity - line.stock}${c.unit}（现有 ${line.stock}，配置 ${c.quantity}）`,
+      },
+    ];
   });
 }
 
@@ -317,8 +379,26 @@ export function shortageAgainstConfiguredQuantity(lines: readonly ReportLine[], 
 export function damageOrLoss(lines: readonly ReportLine[], configured: readonly ConfiguredItem[]): ReportFlag[] {
   const unit = (item: string) => configured.find((c) => c.item === item)?.unit ?? '';
   return lines.flatMap((l) => [
-    ...(l.damaged ? [{ clause: CLAUSE.report, kind: 'damage' as const, item: l.item, message: `${l.item} 损坏 ${l.damaged}${unit(l.item)}${l.note ? `（${l.note}）` : ''}` }] : []),
-    ...(l.lost ? [{ clause: CLAUSE.report, kind: 'loss' as const, item: l.item, message: `${l.item} 丢失 ${l.lost}${unit(l.item)}${l.note ? `（${l.note}）` : ''}` }] : []),
+    ...(l.damaged
+      ? [
+          {
+            clause: CLAUSE.report,
+            kind: 'damage' as const,
+            item: l.item,
+            message: `${l.item} 损坏 ${l.damaged}${unit(l.item)}${l.note ? `（${l.note}）` : ''}`,
+          },
+        ]
+      : []),
+    ...(l.lost
+      ? [
+          {
+            clause: CLAUSE.report,
+            kind: 'loss' as const,
+            item: l.item,
+            message: `${l.item} 丢失 ${l.lost}${unit(l.item)}${l.note ? `（${l.note}）` : ''}`,
+          },
+        ]
+      : []),
   ]);
 }
 
@@ -326,15 +406,38 @@ export function damageOrLoss(lines: readonly ReportLine[], configured: readonly 
 export function differencesFromList(lines: readonly ReportLine[], configured: readonly ConfiguredItem[]): ReportFlag[] {
   return lines.flatMap((l): ReportFlag[] => {
     const c = configured.find((x) => x.item === l.item);
-    if (!c) return [{ clause: CLAUSE.report, kind: 'unlisted' as const, item: l.item, message: `${l.item} 不在配置清单上（现有 ${l.stock}）` }];
-    if (l.stock > c.quantity) return [{ clause: CLAUSE.report, kind: 'surplus' as const, item: l.item, message: `${l.item} 多出 ${l.stock - c.quantity}${c.unit}（现有 ${l.stock}，配置 ${c.quantity}）` }];
+    if (!c)
+      return [
+        {
+          clause: CLAUSE.report,
+          kind: 'unlisted' as const,
+          item: l.item,
+          message: `${l.item} 不在配置清单上（现有 ${l.stock}）`,
+        },
+      ];
+    if (l.stock > c.quantity)
+      return [
+        {
+          clause: CLAUSE.report,
+          kind: 'surplus' as const,
+          item: l.item,
+          message: `${l.item} 多出 ${l.stock - c.quantity}${c.unit}（现有 ${l.stock}，配置 ${c.quantity}）`,
+        },
+      ];
     return [];
   });
 }
 
 /** Every difference between the report and the configured list, shortages first. */
-export function compareWithConfiguration(lines: readonly ReportLine[], configured: readonly ConfiguredItem[]): ReportFlag[] {
-  return [...shortageAgainstConfiguredQuantity(lines, configured), ...damageOrLoss(lines, configured), ...differencesFromList(lines, configured)];
+export function compareWithConfiguration(
+  lines: readonly ReportLine[],
+  configured: readonly ConfiguredItem[],
+): ReportFlag[] {
+  return [
+    ...shortageAgainstConfiguredQuantity(lines, configured),
+    ...damageOrLoss(lines, configured),
+    ...differencesFromList(lines, configured),
+  ];
 }
 
 // ── §4.2 the monthly calendar ───────────────────────────────────────────────────────────────
@@ -364,7 +467,11 @@ export function postsWithoutReport(expected: Iterable<string>, reported: Iterabl
 // ── §4.2 requests ───────────────────────────────────────────────────────────────────────────
 
 export type RequestStatus = 'pending' | 'approved' | 'refused';
-export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = { pending: '待审批', approved: '已批准', refused: '已拒绝' };
+export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
+  pending: '待审批',
+  approved: '已批准',
+  refused: '已拒绝',
+};
 
 /** 综合部 decides a pending request, never their own. */
 export function mayDecideRequest(
@@ -373,7 +480,8 @@ export function mayDecideRequest(
 ): Verdict {
   if (!actor.roles.has('general_affairs')) return denied('物资申领由综合部审批，你没有权限。');
   if (request.status !== 'pending') return denied(`这项申领${REQUEST_STATUS_LABELS[request.status]}，无需重复操作。`);
-  if (actor.staffId && actor.staffId === request.requesterId) return denied('不能审批自己提出的申领，请由综合部其他人员处理。');
+  if (actor.staffId && actor.staffId === request.requesterId)
+    return denied('不能审批自己提出的申领，请由综合部其他人员处理。');
   return allowed;
 }
 

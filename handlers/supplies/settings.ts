@@ -24,7 +24,9 @@ export const supplySettings = defineSettings(
     },
     check: (c) =>
       c.SUPPLIES_SUMMARY_DAY <= c.SUPPLIES_REPORT_DAY
-        ? ['SUPPLIES_SUMMARY_DAY: the summary must come after the reminder, so leaders have time to report — set it later than SUPPLIES_REPORT_DAY']
+        ? [
+            'SUPPLIES_SUMMARY_DAY: the summary must come after the reminder, so leaders have time to report — set it later than SUPPLIES_REPORT_DAY',
+          ]
         : [],
   },
 );

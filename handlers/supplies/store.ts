@@ -1,6 +1,6 @@
+import { type ChangeNote, commandLineActor, type Trail, trailAs } from '../../src/core/audit-trail.ts';
 import { SupplyChange, SupplyItem } from './models.ts';
 import type { ConfiguredItem, ListChange } from './rules.ts';
-import { commandLineActor, trailAs, type ChangeNote, type Trail } from '../../src/core/audit-trail.ts';
 
 /*
  * Reading and changing the configured lists (§4.1). Every change is written with its log entry
@@ -29,7 +29,13 @@ export async function postsWithList(): Promise<string[]> {
  * Applies planned changes to one post's list and logs each. One idempotent write per item (an
  * upsert or a delete keyed by post + item), so a run stopped half-way is simply run again.
  */
-export async function applyListChanges(post: string, changes: readonly ListChange[], who: Editor, source: string, at: Date): Promise<void> {
+export async function applyListChanges(
+  post: string,
+  changes: readonly ListChange[],
+  who: Editor,
+  source: string,
+  at: Date,
+): Promise<void> {
   const trail = who.trail ?? trailAs({ ...commandLineActor(), name: who.byName });
   for (const c of changes) {
     const target = { filter: { post, item: c.item } };
@@ -41,10 +47,35 @@ export async function applyListChanges(post: string, changes: readonly ListChang
       to: c.to === null ? '移出清单' : `${c.to}${c.unit}`,
       note: source === 'chat' ? '' : source === 'chat-import' ? '聊天导入' : `导入 ${source.replace(/^file:/, '')}`,
     };
-    if (c.to === null) await trail.removal(SupplyItem, target, note, async () => (await SupplyItem.deleteOne({ post, item: c.item })).deletedCount === 1);
-    else await trail.change(SupplyItem, target, note, (carry) => SupplyItem.updateOne({ post, item: c.item }, carry.update({ $set: { quantity: c.to, unit: c.unit, updatedBy: who.byName } }), { upsert: true }));
+    if (c.to === null)
+      await trail.removal(
+        SupplyItem,
+        target,
+        note,
+        async () => (await SupplyItem.deleteOne({ post, item: c.item })).deletedCount === 1,
+      );
+    else
+      await trail.change(SupplyItem, target, note, (carry) =>
+        SupplyItem.updateOne(
+          { post, item: c.item },
+          carry.update({ $set: { quantity: c.to, unit: c.unit, updatedBy: who.byName } }),
+          { upsert: true },
+        ),
+      );
   }
   if (changes.length) {
-    await SupplyChange.insertMany(changes.map((c) => ({ post, item: c.item, from: c.from, to: c.to, unit: c.unit, by: who.by, byName: who.byName, at, source })));
+    await SupplyChange.insertMany(
+      changes.map((c) => ({
+        post,
+        item: c.item,
+        from: c.from,
+        to: c.to,
+        unit: c.unit,
+        by: who.by,
+        byName: who.byName,
+        at,
+        source,
+      })),
+    );
   }
 }

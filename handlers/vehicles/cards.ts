@@ -36,13 +36,23 @@ export function tripLines(t: TripRecord, tz: string): string[] {
     ...(t.note ? [`备注：${t.note}`] : []),
     ...t.flags.map((f) => `⚠ ${f.message}`),
     ...(t.costCheck?.status === 'pending' ? [`⚠ 费用待综合部确认：${t.costCheck.message}`] : []),
-    ...(t.costCheck?.status === 'confirmed' ? [`费用已由综合部 ${t.costCheck.by?.name ?? ''} 确认${t.costCheck.at ? `（${formatDateTime(t.costCheck.at, tz)}）` : ''}`] : []),
+    ...(t.costCheck?.status === 'confirmed'
+      ? [
+          `费用已由综合部 ${t.costCheck.by?.name ?? ''} 确认${t.costCheck.at ? `（${formatDateTime(t.costCheck.at, tz)}）` : ''}`,
+        ]
+      : []),
     ...(t.claimedAt ? [`已转报销：${formatDateTime(t.claimedAt, tz)}`] : []),
   ];
 }
 
 export function tripCard(t: TripRecord, tz: string, title: string, note?: string, buttons?: CardButton[]): Card {
-  return { title, color: t.flags.length || t.costCheck?.status === 'pending' ? 'orange' : 'blue', lines: tripLines(t, tz), note, buttons };
+  return {
+    title,
+    color: t.flags.length || t.costCheck?.status === 'pending' ? 'orange' : 'blue',
+    lines: tripLines(t, tz),
+    note,
+    buttons,
+  };
 }
 
 export function accidentLines(a: AccidentRecord, tz: string): string[] {
@@ -65,6 +75,9 @@ export function accidentCard(a: AccidentRecord, tz: string, title: string, note?
     color: a.status === 'closed' ? 'green' : a.status === 'reported' ? 'red' : 'orange',
     lines: accidentLines(a, tz),
     note,
-    buttons: withAck && a.status === 'reported' ? [{ label: '已知悉', action: 'vehicles.accidentAck', value: { no: a._id }, style: 'primary' }] : undefined,
+    buttons:
+      withAck && a.status === 'reported'
+        ? [{ label: '已知悉', action: 'vehicles.accidentAck', value: { no: a._id }, style: 'primary' }]
+        : undefined,
   };
 }

@@ -1,14 +1,23 @@
-import type { StaffContext } from '../../src/core/context.ts';
-import { transition } from '../../src/core/transition.ts';
-import { addToDraft, claimNaming, draftHasRoomFor, showDraft, whereItemsNaming, type ClaimCheck, type ClaimHolds, type ClaimItem } from '../reimbursements/api.ts';
-import { Trip, Vehicle, type TripRecord } from './models.ts';
-import { loadTrip, tell } from './common.ts';
-import { tripCard } from './cards.ts';
-import { CLAUSE, today, tripClaimProblem, tripCostItems } from './rules.ts';
-import { tripCostProblem, tripNumbersIn, vehicleCostWithoutTrip, type ClaimableTrip } from './cost-rules.ts';
 import { actor } from '../../src/core/audit.ts';
-import { notOwnCase } from '../../src/core/subject.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { parseRecordNumber } from '../../src/core/numbering.ts';
+import { notOwnCase } from '../../src/core/subject.ts';
+import { transition } from '../../src/core/transition.ts';
+import {
+  addToDraft,
+  type ClaimCheck,
+  type ClaimHolds,
+  type ClaimItem,
+  claimNaming,
+  draftHasRoomFor,
+  showDraft,
+  whereItemsNaming,
+} from '../reimbursements/api.ts';
+import { tripCard } from './cards.ts';
+import { loadTrip, tell } from './common.ts';
+import { type ClaimableTrip, tripCostProblem, tripNumbersIn, vehicleCostWithoutTrip } from './cost-rules.ts';
+import { Trip, type TripRecord, Vehicle } from './models.ts';
+import { CLAUSE, today, tripClaimProblem, tripCostItems } from './rules.ts';
 
 /**
  * 出车报销 <单号> [公司接洽人] / card button 报销这次费用 (§3.4.5 按规定报账 → §3.5).
@@ -50,18 +59,30 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
   }
   // the trip's version decides between two clicks, even on two instances or in two chats; a draft
   // discarded later frees the trip again (whereItemsNaming above), and the next claim moves it on a version
-  if (!(await transition(Trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender.identity))) {
+  if (
+    !(await transition(Trip, trip._id, trip.version, { $set: { claimedAt: ctx.services.now() } }, ctx.sender.identity))
+  ) {
     await ctx.toast(`出车 ${no} 的费用刚刚已经放进报销，不会重复放入。发送「报销」查看草稿。`);
     return;
   }
   await addToDraft(staffId, items);
   ctx.log.info({ trip: no, items: items.length }, 'trip costs put into a reimbursement draft');
-  await showDraft(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。每项都要附票据照片：${items.length > 1 ? '发送「补票据 1」再发第 1 项的照片，其余各项同样' : '直接在这里发照片'}，然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`);
+  await showDraft(
+    ctx,
+    staffId,
+    `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。每项都要附票据照片：${items.length > 1 ? '发送「补票据 1」再发第 1 项的照片，其余各项同样' : '直接在这里发照片'}，然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`,
+  );
 }
 
 /** Whether any item could be a company vehicle's cost: only then are the trips and plates read. */
 const mayBeVehicleCost = (items: readonly ClaimItem[]) =>
-  items.some((it) => it.category === 'fuel' || it.category === 'repair' || tripNumbersIn(it.matter).length || /[\u4e00-\u9fa5]\s*[A-Za-z][\s·.-]?[A-Za-z0-9]{5,6}/.test(it.matter));
+  items.some(
+    (it) =>
+      it.category === 'fuel' ||
+      it.category === 'repair' ||
+      tripNumbersIn(it.matter).length ||
+      /[\u4e00-\u9fa5]\s*[A-Za-z][\s·.-]?[A-Za-z0-9]{5,6}/.test(it.matter),
+  );
 
 /**
  * §3.4.5 出车记录…按规定报账, added to every claim (reimbursements' claimChecks): a vehicle cost names
@@ -76,12 +97,19 @@ export const tripCostCheck: ClaimCheck = async ({ staffId, items }) => {
   const nos = [...new Set(items.flatMap((it) => tripNumbersIn(it.matter)))];
   if (!nos.length) return undefined;
   // each by bare `_id`: the one read FerretDB serves from an index
-  const trips = new Map<string, ClaimableTrip | null>(await Promise.all(nos.map(async (no) => [no, await loadTrip(no)] as const)));
+  const trips = new Map<string, ClaimableTrip | null>(
+    await Promise.all(nos.map(async (no) => [no, await loadTrip(no)] as const)),
+  );
   const problem = tripCostProblem(items, trips, staffId);
   if (problem) return problem;
   for (const no of nos) {
     const earlier = staffId ? await claimNaming(staffId, no) : undefined;
-    if (earlier) return { clause: CLAUSE.tripLog, code: 'trip_claimed', message: `出车 ${no} 的费用已经在报销单 ${earlier} 里，不能再报一次（${CLAUSE.tripLog}）。` };
+    if (earlier)
+      return {
+        clause: CLAUSE.tripLog,
+        code: 'trip_claimed',
+        message: `出车 ${no} 的费用已经在报销单 ${earlier} 里，不能再报一次（${CLAUSE.tripLog}）。`,
+      };
   }
   return undefined;
 };
@@ -91,7 +119,10 @@ export const tripCostCheck: ClaimCheck = async ({ staffId, items }) => {
  * that carries it, from submission until it is rejected or withdrawn (reimbursements' claimHolds).
  */
 export const tripHolds: ClaimHolds = (items) =>
-  [...new Set(items.flatMap((it) => tripNumbersIn(it.matter)))].map((no) => ({ key: `vehicletrip:${no}`, label: `出车 ${no} 的费用` }));
+  [...new Set(items.flatMap((it) => tripNumbersIn(it.matter)))].map((no) => ({
+    key: `vehicletrip:${no}`,
+    label: `出车 ${no} 的费用`,
+  }));
 
 /**
  * 确认费用 <单号> / card button 确认费用 (§3.4.5): 综合部 confirms costs held as far beyond the vehicle's
@@ -113,14 +144,24 @@ export async function confirmTripCosts(ctx: StaffContext): Promise<void> {
     await ctx.toast(`出车 ${no} 的费用已由 ${trip.costCheck.by?.name ?? '综合部'} 确认。`);
     return;
   }
-  const own = notOwnCase(ctx.sender.staffId, [trip.driver], { as: `出车 ${no} 的司机`, doing: '确认自己出车的费用', instead: '其他综合部人员' });
+  const own = notOwnCase(ctx.sender.staffId, [trip.driver], {
+    as: `出车 ${no} 的司机`,
+    doing: '确认自己出车的费用',
+    instead: '其他综合部人员',
+  });
   if (!own.ok) {
     await ctx.toast(`${own.why}（${CLAUSE.tripLog}）`);
     return;
   }
   const now = ctx.services.now();
   const by = actor(ctx);
-  const won = await transition(Trip, trip._id, trip.version, { $set: { costCheck: { ...trip.costCheck, status: 'confirmed', by, at: now } } }, ctx.sender.identity);
+  const won = await transition(
+    Trip,
+    trip._id,
+    trip.version,
+    { $set: { costCheck: { ...trip.costCheck, status: 'confirmed', by, at: now } } },
+    ctx.sender.identity,
+  );
   if (!won) {
     const fresh = await loadTrip(no);
     await ctx.toast(`出车 ${no} 的费用刚刚已由 ${fresh?.costCheck?.by?.name ?? '他人'} 确认。`);
@@ -129,9 +170,19 @@ export async function confirmTripCosts(ctx: StaffContext): Promise<void> {
   ctx.log.info({ trip: no }, 'trip costs confirmed');
   const after = (await loadTrip(no)) as TripRecord;
   const tz = ctx.services.config.timezone;
-  if (ctx.can.updatesCards && ctx.action?.messageId) await ctx.updateCard(tripCard(after, tz, `出车费用已确认：${no}`, `${by.name} 已确认。`));
-  await tell(ctx.services, [], tripCard(after, tz, `出车费用已确认：${no}`, `综合部 ${by.name} 已确认这次出车的费用，可以报销：点「报销这次费用」或发送「出车报销 ${no}」。`, [
-    { label: '报销这次费用', action: 'vehicles.claimTrip', value: { no }, style: 'primary' },
-  ]), [trip.driver]);
+  if (ctx.can.updatesCards && ctx.action?.messageId)
+    await ctx.updateCard(tripCard(after, tz, `出车费用已确认：${no}`, `${by.name} 已确认。`));
+  await tell(
+    ctx.services,
+    [],
+    tripCard(
+      after,
+      tz,
+      `出车费用已确认：${no}`,
+      `综合部 ${by.name} 已确认这次出车的费用，可以报销：点「报销这次费用」或发送「出车报销 ${no}」。`,
+      [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no }, style: 'primary' }],
+    ),
+    [trip.driver],
+  );
   await ctx.toast(`已确认出车 ${no} 的费用，已通知司机 ${trip.driver.name}。`);
 }

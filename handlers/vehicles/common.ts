@@ -1,11 +1,21 @@
-import type { BotContext, StaffContext, Services } from '../../src/core/context.ts';
-import { freeText, type FieldResult, type FormField } from '../../src/core/forms.ts';
-import { notify, recipientsOf, recipientsWithRole, type CardRef, type Recipient } from '../../src/core/notify.ts';
-import { parseMobile, echo } from '../../src/core/text.ts';
+import type { BotContext, Services, StaffContext } from '../../src/core/context.ts';
+import { type FieldResult, type FormField, freeText } from '../../src/core/forms.ts';
+import { type CardRef, notify, type Recipient, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
+import { echo, parseMobile } from '../../src/core/text.ts';
 import type { Outgoing, Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
-import { Accident, Permit, Trip, Vehicle, type AccidentRecord, type Person, type PermitRecord, type TripRecord, type VehicleRecord } from './models.ts';
+import {
+  Accident,
+  type AccidentRecord,
+  Permit,
+  type PermitRecord,
+  type Person,
+  Trip,
+  type TripRecord,
+  Vehicle,
+  type VehicleRecord,
+} from './models.ts';
 import { parsePlate } from './rules.ts';
 
 export const loadVehicle = async (plate: string) => Vehicle.findById(plate).lean<VehicleRecord>();
@@ -21,11 +31,16 @@ export async function parseRegisteredPlate(input: string): Promise<FieldResult> 
   const plate = parsePlate(input);
   if (!plate) return { ok: false, error: `车牌「${echo(input)}」格式不对，请写成 粤B12345。` };
   const v = await Vehicle.exists({ _id: plate, active: true });
-  return v ? { ok: true, value: plate } : { ok: false, error: `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。` };
+  return v
+    ? { ok: true, value: plate }
+    : { ok: false, error: `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。` };
 }
 
 /** The vehicle named by the first word of the command; answers the person itself when it is not found. */
-export async function vehicleFromArgs(ctx: StaffContext, example: string): Promise<{ v: VehicleRecord; rest: string } | undefined> {
+export async function vehicleFromArgs(
+  ctx: StaffContext,
+  example: string,
+): Promise<{ v: VehicleRecord; rest: string } | undefined> {
   const args = ctx.args.trim();
   let [, word = '', rest = ''] = /^(\S*)\s*([\s\S]*)$/.exec(args)!;
   // 粤B 12345 is typed with a space as often as without
@@ -38,24 +53,34 @@ export async function vehicleFromArgs(ctx: StaffContext, example: string): Promi
   }
   const v = await loadVehicle(plate);
   if (!v || !v.active) {
-    await ctx.reply(v ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
+    await ctx.reply(
+      v
+        ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。`
+        : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`,
+    );
     return undefined;
   }
   return { v, rest };
 }
 
 /** Staff names or phones separated by 、/,/space → people; the error names the one not found. */
-export async function parsePeople(input: string, opts: { single?: boolean; label: string }): Promise<{ people: Person[] } | { error: string }> {
+export async function parsePeople(
+  input: string,
+  opts: { single?: boolean; label: string },
+): Promise<{ people: Person[] } | { error: string }> {
   const words = input.split(/[、,，;；\s]+/).filter(Boolean);
   if (!words.length) return { error: `请填写${opts.label}（员工姓名或电话）。` };
   if (opts.single && words.length > 1) return { error: `${opts.label}只填一位（姓名或电话）。` };
   const people: Person[] = [];
   for (const w of words) {
     const phone = parseMobile(w);
-    const found = phone ? await Staff.find({ phone, active: true }, { name: 1 }).limit(3).lean() : await staffNamed(w, { active: true }, 3);
+    const found = phone
+      ? await Staff.find({ phone, active: true }, { name: 1 }).limit(3).lean()
+      : await staffNamed(w, { active: true }, 3);
     if (!found.length) return { error: `人员名单里没有「${echo(w)}」，请填员工姓名或电话。` };
     if (found.length > 1) return { error: `有 ${found.length} 位「${echo(w)}」，请改填电话。` };
-    if (!people.some((p) => p.staffId === String(found[0]!._id))) people.push({ staffId: String(found[0]!._id), name: found[0]!.name });
+    if (!people.some((p) => p.staffId === String(found[0]!._id)))
+      people.push({ staffId: String(found[0]!._id), name: found[0]!.name });
   }
   return { people };
 }
@@ -70,14 +95,17 @@ export function peopleField(label: string, single = false): Pick<FormField, 'par
     parse: async (input: string): Promise<FieldResult> => {
       if (!single && isNone(input)) return { ok: true, value: '' };
       const r = await parsePeople(input, { label, single });
-      return 'error' in r ? { ok: false, error: r.error } : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
+      return 'error' in r
+        ? { ok: false, error: r.error }
+        : { ok: true, value: r.people.map((p) => `${p.name}#${p.staffId}`).join('、') };
     },
     show: async (value: string): Promise<string> => {
       const people = decodePeople(value);
       const shown: string[] = [];
       for (const p of people) {
         const namesakes = await Staff.find({ name: p.name, active: true }, { phone: 1 }).limit(2).lean();
-        const self = p.staffId && namesakes.length > 1 ? await Staff.findById(p.staffId, { phone: 1 }).lean() : undefined;
+        const self =
+          p.staffId && namesakes.length > 1 ? await Staff.findById(p.staffId, { phone: 1 }).lean() : undefined;
         shown.push(self?.phone ?? p.name);
       }
       return shown.join('、');
@@ -96,20 +124,37 @@ export function decodePeople(value: string): Person[] {
 }
 
 /** Everyone holding any of `roles`, plus `people`, each chat identity once. */
-export async function recipients(services: Services, roles: Role[], people: Person[] = [], except: string[] = []): Promise<Recipient[]> {
+export async function recipients(
+  services: Services,
+  roles: Role[],
+  people: Person[] = [],
+  except: string[] = [],
+): Promise<Recipient[]> {
   const all = [
     ...(roles.length ? await recipientsWithRole(services, roles, except) : []),
-    ...(await recipientsOf(services, people.filter((p) => p.staffId && !except.includes(p.staffId)).map((p) => ({ id: p.staffId, name: p.name })))),
+    ...(await recipientsOf(
+      services,
+      people.filter((p) => p.staffId && !except.includes(p.staffId)).map((p) => ({ id: p.staffId, name: p.name })),
+    )),
   ];
   const seen = new Set<string>();
   return all.filter((r) => !seen.has(`${r.channel}:${r.userId}`) && seen.add(`${r.channel}:${r.userId}`));
 }
 
 /** Tells `roles` (and `people`); logs when nobody could be reached, so a lost warning is visible. */
-export async function tell(services: Services, roles: Role[], message: Outgoing, people: Person[] = [], except: string[] = []): Promise<CardRef[]> {
+export async function tell(
+  services: Services,
+  roles: Role[],
+  message: Outgoing,
+  people: Person[] = [],
+  except: string[] = [],
+): Promise<CardRef[]> {
   const to = await recipients(services, roles, people, except);
   if (!to.length) {
-    services.log.warn({ roles, title: typeof message === 'string' ? message.slice(0, 40) : message.title }, 'nobody to tell about a vehicle matter');
+    services.log.warn(
+      { roles, title: typeof message === 'string' ? message.slice(0, 40) : message.title },
+      'nobody to tell about a vehicle matter',
+    );
     return [];
   }
   return notify(services, to, message);

@@ -1,23 +1,36 @@
 import { DateTime } from 'luxon';
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import { parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
+import { formatDateTime } from '../../src/core/numbering.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Inspection, Trip, Vehicle, type TripRecord } from './models.ts';
 import { loadVehicle, text, vehicleFromArgs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { parseMonth } from '../../src/core/dates.ts';
-import { formatDateTime } from '../../src/core/numbering.ts';
+import { Inspection, Trip, type TripRecord, Vehicle } from './models.ts';
+import {
+  CLAUSE,
+  inspectionMonthProblem,
+  isLateInspection,
+  monthlyUsage,
+  monthOf,
+  parseKm,
+  today,
+  type Usage,
+  usageLine,
+} from './rules.ts';
 import { vehicleSettings } from './settings.ts';
-import { CLAUSE, inspectionMonthProblem, isLateInspection, monthOf, monthlyUsage, parseKm, today, usageLine, type Usage } from './rules.ts';
-import { readMonth } from '../../src/core/list-filter.ts';
 
 /* §3.4.6 综合部每月对车辆使用情况、安全性能、车况进行例行检查，并记录; §3.4.5 定期维护保养. */
 
 /** A vehicle's trips started in `month` (yyyy-MM, in the bot's time zone) and what they add up to. */
 export async function usageOf(plate: string, month: string, tz: string): Promise<Usage> {
   const start = DateTime.fromFormat(month, 'yyyy-LL', { zone: tz });
-  const trips = await Trip.find({ plate, startedAt: { $gte: start.toJSDate(), $lt: start.plus({ months: 1 }).toJSDate() } }, { startOdometer: 1, endOdometer: 1, costs: 1 }).lean<TripRecord[]>();
+  const trips = await Trip.find(
+    { plate, startedAt: { $gte: start.toJSDate(), $lt: start.plus({ months: 1 }).toJSDate() } },
+    { startOdometer: 1, endOdometer: 1, costs: 1 },
+  ).lean<TripRecord[]>();
   return monthlyUsage(trips);
 }
 
@@ -28,8 +41,20 @@ export const inspectForm: FormDefinition = {
   title: `车辆月度检查（${CLAUSE.inspection}）`,
   allow: ['general_affairs'],
   fields: [
-    { key: 'safety', label: '安全性能', required: true, prompt: '安全性能如何？（刹车、灯光、轮胎、安全带等；正常请填「正常」，有问题写明）', parse: text('安全性能', 300) },
-    { key: 'condition', label: '车况', required: true, prompt: '车况如何？（外观、内饰、清洁、证件保险等）', parse: text('车况', 300) },
+    {
+      key: 'safety',
+      label: '安全性能',
+      required: true,
+      prompt: '安全性能如何？（刹车、灯光、轮胎、安全带等；正常请填「正常」，有问题写明）',
+      parse: text('安全性能', 300),
+    },
+    {
+      key: 'condition',
+      label: '车况',
+      required: true,
+      prompt: '车况如何？（外观、内饰、清洁、证件保险等）',
+      parse: text('车况', 300),
+    },
     { key: 'note', label: '备注', parse: text('备注', 300) },
   ],
   async submit(ctx, v, context) {
@@ -39,7 +64,11 @@ export const inspectForm: FormDefinition = {
     const current = monthOf(now, tz);
     const month = context.month ?? current;
     // a form left open across a month end is checked again against the month it is submitted in
-    const problem = inspectionMonthProblem(month, current, vehicleSettings.of(ctx.services.config).inspectionLateMonths);
+    const problem = inspectionMonthProblem(
+      month,
+      current,
+      vehicleSettings.of(ctx.services.config).inspectionLateMonths,
+    );
     if (problem) {
       await ctx.reply(`${problem}没有记录。`);
       return;
@@ -47,7 +76,18 @@ export const inspectForm: FormDefinition = {
     const late = isLateInspection(month, current);
     const usage = await usageOf(plate, month, tz);
     try {
-      await Inspection.create({ _id: inspectionId(plate, month), plate, month, usage, safety: v.safety, condition: v.condition, note: v.note ?? '', by: actor(ctx), at: now, late });
+      await Inspection.create({
+        _id: inspectionId(plate, month),
+        plate,
+        month,
+        usage,
+        safety: v.safety,
+        condition: v.condition,
+        note: v.note ?? '',
+        by: actor(ctx),
+        at: now,
+        late,
+      });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const done = await Inspection.findById(inspectionId(plate, month)).lean();
@@ -55,15 +95,20 @@ export const inspectForm: FormDefinition = {
       return;
     }
     ctx.log.info({ plate, month, late }, 'vehicle inspected');
-    const head = late ? `已补录 ${plate} ${month} 月度检查（补录：${ctx.sender.name} ${formatDateTime(now, tz)} 记录）。` : `已记录 ${plate} ${month} 月度检查。`;
-    await ctx.reply([head, `使用情况：${usageLine(usage)}`, `安全性能：${v.safety}`, `车况：${v.condition}`].join('\n'));
+    const head = late
+      ? `已补录 ${plate} ${month} 月度检查（补录：${ctx.sender.name} ${formatDateTime(now, tz)} 记录）。`
+      : `已记录 ${plate} ${month} 月度检查。`;
+    await ctx.reply(
+      [head, `使用情况：${usageLine(usage)}`, `安全性能：${v.safety}`, `车况：${v.condition}`].join('\n'),
+    );
   },
 };
 
 /** A month as the first word after the plate (2026-10, 2026年10月, 10月, 上月); the rest is form lines. */
 function monthFromRest(rest: string, now: Date, tz: string): { month?: string; rest: string } | { error: string } {
   const [, word = '', after = ''] = /^(\S*)\s*([\s\S]*)$/.exec(rest)!;
-  if (/^上个?月$/.test(word)) return { month: monthOf(DateTime.fromJSDate(now, { zone: tz }).minus({ months: 1 }).toJSDate(), tz), rest: after };
+  if (/^上个?月$/.test(word))
+    return { month: monthOf(DateTime.fromJSDate(now, { zone: tz }).minus({ months: 1 }).toJSDate(), tz), rest: after };
   const month = parseMonth(word, now, tz);
   if (month) return { month, rest: after };
   if (/^\d{4}[-./年]\d|^\d{1,2}月$/.test(word)) return { error: `月份「${word}」看不懂，请写成 2026-10 或 10月。` };
@@ -93,7 +138,9 @@ export async function inspectVehicle(ctx: StaffContext): Promise<void> {
   }
   const done = await Inspection.findById(inspectionId(found.v._id, month)).lean();
   if (done) {
-    await ctx.reply(`${found.v._id} ${month} 已由 ${done.by.name} 检查过${done.late ? '（补录）' : ''}：安全性能 ${done.safety}；车况 ${done.condition}。`);
+    await ctx.reply(
+      `${found.v._id} ${month} 已由 ${done.by.name} 检查过${done.late ? '（补录）' : ''}：安全性能 ${done.safety}；车况 ${done.condition}。`,
+    );
     return;
   }
   const usage = await usageOf(found.v._id, month, tz);
@@ -114,7 +161,8 @@ export async function inspectionStatus(ctx: StaffContext): Promise<void> {
   }
   const plates = (await Vehicle.find({ active: true }, { _id: 1 }).sort({ _id: 1 }).lean()).map((v) => String(v._id));
   const done = new Map((await Inspection.find({ month }).lean()).map((i) => [i.plate, i]));
-  const shown = (i: { by: { name: string }; late?: boolean | null; at: Date }) => `${i.by.name}${i.late ? `，补录于 ${today(i.at, tz)}` : ''}`;
+  const shown = (i: { by: { name: string }; late?: boolean | null; at: Date }) =>
+    `${i.by.name}${i.late ? `，补录于 ${today(i.at, tz)}` : ''}`;
   const lines = plates.map((p) => (done.has(p) ? `✔ ${p}（${shown(done.get(p)!)}）` : `✘ ${p} 未检查`));
   await ctx.reply([`${month} 车辆检查（${done.size}/${plates.length}）：`, ...lines].join('\n'));
 }
@@ -143,5 +191,7 @@ export async function recordMaintenance(ctx: StaffContext): Promise<void> {
     return;
   }
   const after = (await loadVehicle(v._id))!;
-  await ctx.reply(`已记录 ${v._id} 于 ${on} 保养（${km} km）。下次保养到期会提醒（${CLAUSE.tripLog}）。当前里程 ${after.odometer} km。`);
+  await ctx.reply(
+    `已记录 ${v._id} 于 ${on} 保养（${km} km）。下次保养到期会提醒（${CLAUSE.tripLog}）。当前里程 ${after.odometer} km。`,
+  );
 }

@@ -1,6 +1,6 @@
-import mongoose, { Schema, type InferRawDocTypeFromSchema } from 'mongoose';
+import mongoose, { type InferRawDocTypeFromSchema, Schema } from 'mongoose';
+import { historySchema, personSchema } from '../../src/core/audit.ts';
 import { pendingAuditField } from '../../src/models/audit.ts';
-import { personSchema, historySchema } from '../../src/core/audit.ts';
 
 /*
  * Company vehicles (车辆管理, §3.4). Distances are whole kilometres, money integer fen, calendar days
@@ -31,7 +31,13 @@ const vehicleSchema = new Schema(
     odometer: { type: Number, default: 0 },
     /** The trip under way, if any: one at a time per vehicle. */
     openTrip: { type: String, default: null },
-    lastMaintenance: { type: new Schema({ on: { type: String, required: true }, odometer: { type: Number, required: true } }, { _id: false }), default: null },
+    lastMaintenance: {
+      type: new Schema(
+        { on: { type: String, required: true }, odometer: { type: Number, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
     active: { type: Boolean, default: true },
     history: { type: [historySchema], default: [] },
     ...pendingAuditField,
@@ -55,7 +61,10 @@ const permitSchema = new Schema(
     issuedBy: { type: personSchema, required: true },
     issuedAt: { type: Date, required: true },
     status: { type: String, enum: PERMIT_STATUSES, default: 'active' },
-    revoked: { type: new Schema({ by: { type: personSchema, required: true }, at, reason: text }, { _id: false }), default: null },
+    revoked: {
+      type: new Schema({ by: { type: personSchema, required: true }, at, reason: text }, { _id: false }),
+      default: null,
+    },
     ...pendingAuditField,
   },
   { versionKey: false, timestamps: true, minimize: false },
@@ -84,7 +93,15 @@ const tripSchema = new Schema(
     endOdometer: { type: Number, default: null },
     /** fuel 油费, toll 过路费, parking 停车费, repair 维修费, in fen. */
     costs: {
-      type: new Schema({ fuel: { type: Number, default: 0 }, toll: { type: Number, default: 0 }, parking: { type: Number, default: 0 }, repair: { type: Number, default: 0 } }, { _id: false }),
+      type: new Schema(
+        {
+          fuel: { type: Number, default: 0 },
+          toll: { type: Number, default: 0 },
+          parking: { type: Number, default: 0 },
+          repair: { type: Number, default: 0 },
+        },
+        { _id: false },
+      ),
       default: () => ({ fuel: 0, toll: 0, parking: 0, repair: 0 }),
     },
     note: { type: String, default: '' },
@@ -97,7 +114,15 @@ const tripSchema = new Schema(
      * until someone of 综合部 other than the driver confirms them; null when nothing was out of line.
      */
     costCheck: {
-      type: new Schema({ status: { type: String, enum: ['pending', 'confirmed'], required: true }, message: text, by: { type: personSchema, default: null }, at: { type: Date, default: null } }, { _id: false }),
+      type: new Schema(
+        {
+          status: { type: String, enum: ['pending', 'confirmed'], required: true },
+          message: text,
+          by: { type: personSchema, default: null },
+          at: { type: Date, default: null },
+        },
+        { _id: false },
+      ),
       default: null,
     },
   },
@@ -128,9 +153,18 @@ const accidentSchema = new Schema(
     account: { type: String, default: '' },
     status: { type: String, enum: ACCIDENT_STATUSES, default: 'reported' },
     reportedAt: { type: Date, required: true },
-    acknowledged: { type: new Schema({ by: { type: personSchema, required: true }, at }, { _id: false }), default: null },
-    instructions: { type: [new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false })], default: [] },
-    outcome: { type: new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false }), default: null },
+    acknowledged: {
+      type: new Schema({ by: { type: personSchema, required: true }, at }, { _id: false }),
+      default: null,
+    },
+    instructions: {
+      type: [new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false })],
+      default: [],
+    },
+    outcome: {
+      type: new Schema({ at, by: { type: personSchema, required: true }, text }, { _id: false }),
+      default: null,
+    },
   },
   { versionKey: false, timestamps: true, minimize: false },
 );
@@ -193,7 +227,13 @@ export const ShuttleRun = mongoose.model('ShuttleRun', shuttleRunSchema);
 
 /** One run marked done on one day; `_id` `<run>:<yyyy-MM-dd>` makes it once. */
 const shuttleDoneSchema = new Schema(
-  { _id: { type: String, required: true }, run: { type: String, required: true }, day: { type: String, required: true }, by: { type: personSchema, required: true }, at: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    run: { type: String, required: true },
+    day: { type: String, required: true },
+    by: { type: personSchema, required: true },
+    at: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 shuttleDoneSchema.index({ day: 1 });
@@ -201,7 +241,12 @@ export const ShuttleDone = mongoose.model('ShuttleDone', shuttleDoneSchema);
 
 /** Every copy of an accident card sent to 人防部, so all show who acknowledged it (Lark updates in place). */
 const accidentCardSchema = new Schema(
-  { accident: { type: String, required: true }, channel: { type: String, required: true }, userId: { type: String, required: true }, messageId: { type: String, default: null } },
+  {
+    accident: { type: String, required: true },
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    messageId: { type: String, default: null },
+  },
   { versionKey: false },
 );
 accidentCardSchema.index({ accident: 1 });
@@ -212,13 +257,31 @@ export const AccidentCard = mongoose.model('AccidentCard', accidentCardSchema);
  * `<accident>:<ref>` so a redelivered picture is kept once. Apart from the case, so it never races a decision.
  */
 const accidentPhotoSchema = new Schema(
-  { _id: { type: String, required: true }, accident: { type: String, required: true }, ref: { type: String, required: true }, kind: { type: String, default: 'image' }, by: { type: String, default: '' }, at: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    accident: { type: String, required: true },
+    ref: { type: String, required: true },
+    kind: { type: String, default: 'image' },
+    by: { type: String, default: '' },
+    at: { type: Date, required: true },
+  },
   { versionKey: false },
 );
 accidentPhotoSchema.index({ accident: 1 });
 export const AccidentPhoto = mongoose.model('AccidentPhoto', accidentPhotoSchema);
 
-export const vehicleModels = [Vehicle, Permit, Trip, Accident, Inspection, VehicleEvent, ShuttleRun, ShuttleDone, AccidentCard, AccidentPhoto];
+export const vehicleModels = [
+  Vehicle,
+  Permit,
+  Trip,
+  Accident,
+  Inspection,
+  VehicleEvent,
+  ShuttleRun,
+  ShuttleDone,
+  AccidentCard,
+  AccidentPhoto,
+];
 
 /** Records as read with `.lean()`, derived from the schemas above (never written out by hand). */
 export type VehicleRecord = InferRawDocTypeFromSchema<typeof vehicleSchema>;

@@ -1,15 +1,34 @@
+import { actor } from '../../src/core/audit.ts';
+import { auditKey, auditLine, type ChangeNote, recentChanges, trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { readAfterTransition, transition } from '../../src/core/transition.ts';
-import { Permit, Vehicle, type PermitRecord, type VehicleRecord } from './models.ts';
-import { permitLine, vehicleCard } from './cards.ts';
-import { decodePeople, isNone, loadVehicle, parseRegisteredPlate, peopleField, tell, text, vehicleFromArgs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { CLAUSE, MANAGERS, PERMIT_ISSUERS, parseDay, parseKm, parsePlate, permitDatesProblem, permitIssuerProblem, today } from './rules.ts';
-import { echo } from '../../src/core/text.ts';
-import { auditKey, auditLine, recentChanges, trailOf, type ChangeNote } from '../../src/core/audit-trail.ts';
 import type { StaffHoldings } from '../../src/core/router.ts';
+import { echo } from '../../src/core/text.ts';
+import { readAfterTransition, transition } from '../../src/core/transition.ts';
+import { permitLine, vehicleCard } from './cards.ts';
+import {
+  decodePeople,
+  isNone,
+  loadVehicle,
+  parseRegisteredPlate,
+  peopleField,
+  tell,
+  text,
+  vehicleFromArgs,
+} from './common.ts';
+import { Permit, type PermitRecord, Vehicle, type VehicleRecord } from './models.ts';
+import {
+  CLAUSE,
+  MANAGERS,
+  PERMIT_ISSUERS,
+  parseDay,
+  parseKm,
+  parsePlate,
+  permitDatesProblem,
+  permitIssuerProblem,
+  today,
+} from './rules.ts';
 
 /** A change of a vehicle for the audit trail (its history, and the driver's when one is named). */
 export function vehicleNote(plate: string, what: string, to = '', extra: Partial<ChangeNote> = {}): ChangeNote {
@@ -18,16 +37,24 @@ export function vehicleNote(plate: string, what: string, to = '', extra: Partial
 
 /* §3.4.1 专人驾车制度: the vehicle registry and the driving permits 综合部 issues after an assessment. */
 
-const day = (label: string, optional = false) => (input: string, ctx: BotContext): FieldResult => {
-  if (optional && isNone(input)) return { ok: true, value: '' };
-  const d = /^(今天|今日)$/.test(input.trim()) ? today(ctx.services.now(), ctx.services.config.timezone) : parseDay(input);
-  return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
-};
+const day =
+  (label: string, optional = false) =>
+  (input: string, ctx: BotContext): FieldResult => {
+    if (optional && isNone(input)) return { ok: true, value: '' };
+    const d = /^(今天|今日)$/.test(input.trim())
+      ? today(ctx.services.now(), ctx.services.config.timezone)
+      : parseDay(input);
+    return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
+  };
 
-const km = (label: string) => (input: string): FieldResult => {
-  const n = parseKm(input);
-  return n === undefined ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` } : { ok: true, value: String(n) };
-};
+const km =
+  (label: string) =>
+  (input: string): FieldResult => {
+    const n = parseKm(input);
+    return n === undefined
+      ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` }
+      : { ok: true, value: String(n) };
+  };
 
 export const registerVehicleForm: FormDefinition = {
   name: 'vehicles.register',
@@ -39,14 +66,34 @@ export const registerVehicleForm: FormDefinition = {
       label: '车牌',
       required: true,
       placeholder: '粤B12345',
-      parse: (i) => (parsePlate(i) ? { ok: true, value: parsePlate(i)! } : { ok: false, error: `车牌「${echo(i)}」格式不对，请写成 粤B12345。` }),
-      check: async (plate) => ((await Vehicle.exists({ _id: plate })) ? `车辆 ${plate} 已经登记过了。发送「车辆 ${plate}」查看。` : undefined),
+      parse: (i) =>
+        parsePlate(i)
+          ? { ok: true, value: parsePlate(i)! }
+          : { ok: false, error: `车牌「${echo(i)}」格式不对，请写成 粤B12345。` },
+      check: async (plate) =>
+        (await Vehicle.exists({ _id: plate })) ? `车辆 ${plate} 已经登记过了。发送「车辆 ${plate}」查看。` : undefined,
     },
     { key: 'model', label: '车型', required: true, placeholder: '如 金杯海狮 11 座', parse: text('车型', 40) },
     { key: 'post', label: '驻点', prompt: '请输入车辆所属驻点（公司总部用车可跳过）', parse: text('驻点', 40) },
-    { key: 'drivers', label: '指定司机', prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）', ...peopleField('指定司机') },
-    { key: 'odometer', label: '当前里程', required: true, prompt: '请输入里程表当前读数（公里）', parse: km('当前里程') },
-    { key: 'maintainedOn', label: '上次保养日期', prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）', parse: day('上次保养日期', true) },
+    {
+      key: 'drivers',
+      label: '指定司机',
+      prompt: '请输入指定司机（姓名或电话，多人用顿号隔开；暂未确定可跳过）',
+      ...peopleField('指定司机'),
+    },
+    {
+      key: 'odometer',
+      label: '当前里程',
+      required: true,
+      prompt: '请输入里程表当前读数（公里）',
+      parse: km('当前里程'),
+    },
+    {
+      key: 'maintainedOn',
+      label: '上次保养日期',
+      prompt: '请输入上次保养日期（如 2026-10-01；不清楚可跳过，从今天算起）',
+      parse: day('上次保养日期', true),
+    },
   ],
   async submit(ctx, v) {
     const now = ctx.services.now();
@@ -61,14 +108,29 @@ export const registerVehicleForm: FormDefinition = {
       history: [{ at: now, by: actor(ctx), action: '登记车辆', detail: `${v.model}，${odometer} km` }],
     };
     try {
-      await trailOf(ctx).change(Vehicle, doc._id, vehicleNote(doc._id, '登记车辆', `${doc.model}，${odometer} km${doc.drivers.length ? `，指定司机 ${doc.drivers.map((d) => d.name).join('、')}` : ''}`), (carry) => Vehicle.create(carry.doc(doc)));
+      await trailOf(ctx).change(
+        Vehicle,
+        doc._id,
+        vehicleNote(
+          doc._id,
+          '登记车辆',
+          `${doc.model}，${odometer} km${doc.drivers.length ? `，指定司机 ${doc.drivers.map((d) => d.name).join('、')}` : ''}`,
+        ),
+        (carry) => Vehicle.create(carry.doc(doc)),
+      );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       await ctx.reply(`车辆 ${v.plate} 已经登记过了，没有重复登记。`);
       return;
     }
     ctx.log.info({ plate: v.plate }, 'vehicle registered');
-    await ctx.reply(vehicleCard((await loadVehicle(v.plate!))!, [], `已登记。下一步：考核通过的司机，发送「发准驾证」发证（${CLAUSE.permit}）。`));
+    await ctx.reply(
+      vehicleCard(
+        (await loadVehicle(v.plate!))!,
+        [],
+        `已登记。下一步：考核通过的司机，发送「发准驾证」发证（${CLAUSE.permit}）。`,
+      ),
+    );
   },
 };
 
@@ -87,8 +149,11 @@ export async function showVehicle(ctx: StaffContext): Promise<void> {
   if (!found) return;
   const card = vehicleCard(found.v, await activePermitsFor(found.v._id));
   // the vehicle's history (permits revoked with their reasons…) is for those who manage it, not every driver
-  const changes = ctx.hasRole('general_affairs', 'chairman', 'admin') ? await recentChanges(auditKey('vehicle', found.v._id), 3) : [];
-  if (changes.length) card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`));
+  const changes = ctx.hasRole('general_affairs', 'chairman', 'admin')
+    ? await recentChanges(auditKey('vehicle', found.v._id), 3)
+    : [];
+  if (changes.length)
+    card.lines.push('最近变更：', ...changes.map((e) => `• ${auditLine(e, ctx.services.config.timezone)}`));
   await ctx.reply(card);
 }
 
@@ -99,7 +164,10 @@ export async function listVehicles(ctx: StaffContext): Promise<void> {
     await ctx.reply('还没有登记车辆。综合部可发送「登记车辆」。');
     return;
   }
-  const lines = vs.map((v) => `• ${v._id} ${v.model}${v.post ? `（${v.post}）` : ''}，${v.odometer} km${v.openTrip ? `，出车中 ${v.openTrip}` : ''}`);
+  const lines = vs.map(
+    (v) =>
+      `• ${v._id} ${v.model}${v.post ? `（${v.post}）` : ''}，${v.odometer} km${v.openTrip ? `，出车中 ${v.openTrip}` : ''}`,
+  );
   await ctx.reply([`公司车辆 ${vs.length} 辆：`, ...lines, '发送「车辆 车牌」查看详情。'].join('\n'));
 }
 
@@ -114,13 +182,30 @@ export async function setDrivers(ctx: StaffContext): Promise<void> {
   }
   const drivers = decodePeople(parsed.value);
   const v = found.v;
-  const entry = { at: ctx.services.now(), by: actor(ctx), action: '指定司机', detail: drivers.map((d) => d.name).join('、') };
+  const entry = {
+    at: ctx.services.now(),
+    by: actor(ctx),
+    action: '指定司机',
+    detail: drivers.map((d) => d.name).join('、'),
+  };
   const note = vehicleNote(v._id, '指定司机', entry.detail, { from: v.drivers.map((d) => d.name).join('、') });
-  if (!(await trailOf(ctx).change(Vehicle, v._id, note, (carry) => transition(Vehicle, v._id, v.version, carry.update({ $set: { drivers }, $push: { history: entry } }), ctx.sender.identity)))) {
+  if (
+    !(await trailOf(ctx).change(Vehicle, v._id, note, (carry) =>
+      transition(
+        Vehicle,
+        v._id,
+        v.version,
+        carry.update({ $set: { drivers }, $push: { history: entry } }),
+        ctx.sender.identity,
+      ),
+    ))
+  ) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
-  await ctx.reply(`已把 ${v._id} 的指定司机设为：${entry.detail}。他们还需要持有这辆车的准驾证才能出车（${CLAUSE.onlyHolders}）。`);
+  await ctx.reply(
+    `已把 ${v._id} 的指定司机设为：${entry.detail}。他们还需要持有这辆车的准驾证才能出车（${CLAUSE.onlyHolders}）。`,
+  );
 }
 
 /** 停用车辆 <车牌> <原因>: sold or scrapped; it leaves the lists, reminders and inspections. */
@@ -138,7 +223,17 @@ export async function retireVehicle(ctx: StaffContext): Promise<void> {
   }
   const entry = { at: ctx.services.now(), by: actor(ctx), action: '停用车辆', detail: rest.trim().slice(0, 100) };
   const note = vehicleNote(v._id, '停用车辆', '已停用', { from: '在用', note: entry.detail });
-  if (!(await trailOf(ctx).change(Vehicle, v._id, note, (carry) => transition(Vehicle, v._id, v.version, carry.update({ $set: { active: false }, $push: { history: entry } }), ctx.sender.identity)))) {
+  if (
+    !(await trailOf(ctx).change(Vehicle, v._id, note, (carry) =>
+      transition(
+        Vehicle,
+        v._id,
+        v.version,
+        carry.update({ $set: { active: false }, $push: { history: entry } }),
+        ctx.sender.identity,
+      ),
+    ))
+  ) {
     await ctx.reply('车辆记录刚被别人改过，没有保存，请再发一次。');
     return;
   }
@@ -172,22 +267,49 @@ export const permitForm: FormDefinition = {
       // nobody issues a permit to himself: refused at this question, before the rest is asked
       check: (holder, ctx) => permitIssuerProblem(decodePeople(holder)[0]?.staffId ?? '', ctx.sender.staffId),
     },
-    { key: 'vehicles', label: '准驾车辆', required: true, prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）', placeholder: '粤B12345、粤B67890', parse: parsePlates },
+    {
+      key: 'vehicles',
+      label: '准驾车辆',
+      required: true,
+      prompt: '请输入准驾车辆的车牌（多辆用顿号隔开）',
+      placeholder: '粤B12345、粤B67890',
+      parse: parsePlates,
+    },
     {
       key: 'number',
       label: '准驾证号',
       required: true,
       placeholder: '如 ZJ-2026-001',
-      parse: (i) => (/^[\w-]{2,30}$/.test(i) ? { ok: true, value: i.toUpperCase() } : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' }),
-      check: async (number) => ((await Permit.exists({ _id: number })) ? `准驾证号 ${number} 已经用过了，请换一个。` : undefined),
+      parse: (i) =>
+        /^[\w-]{2,30}$/.test(i)
+          ? { ok: true, value: i.toUpperCase() }
+          : { ok: false, error: '准驾证号请用字母、数字和横线，最多 30 位。' },
+      check: async (number) =>
+        (await Permit.exists({ _id: number })) ? `准驾证号 ${number} 已经用过了，请换一个。` : undefined,
     },
-    { key: 'assessedOn', label: '考核日期', required: true, prompt: '请输入考核通过的日期（如 2026-11-20，今天可回复「今天」）', parse: day('考核日期') },
-    { key: 'expiresOn', label: '有效期至', required: true, prompt: '请输入准驾证有效期至（如 2027-11-19）', parse: day('有效期至') },
+    {
+      key: 'assessedOn',
+      label: '考核日期',
+      required: true,
+      prompt: '请输入考核通过的日期（如 2026-11-20，今天可回复「今天」）',
+      parse: day('考核日期'),
+    },
+    {
+      key: 'expiresOn',
+      label: '有效期至',
+      required: true,
+      prompt: '请输入准驾证有效期至（如 2027-11-19）',
+      parse: day('有效期至'),
+    },
     { key: 'assessor', label: '考核人', required: true, parse: text('考核人', 20) },
   ],
   async validate(ctx, v) {
     const errors: Record<string, string> = {};
-    const problem = permitDatesProblem(v.assessedOn!, v.expiresOn!, today(ctx.services.now(), ctx.services.config.timezone));
+    const problem = permitDatesProblem(
+      v.assessedOn!,
+      v.expiresOn!,
+      today(ctx.services.now(), ctx.services.config.timezone),
+    );
     if (problem) errors[problem.includes('考核日期') ? 'assessedOn' : 'expiresOn'] = problem;
     return errors;
   },
@@ -200,7 +322,14 @@ export const permitForm: FormDefinition = {
       return;
     }
     const vehicles = v.vehicles!.split('、');
-    const note = permitNote(v.number!, holder!, vehicles, '发准驾证', `${vehicles.join('、')}，有效期至 ${v.expiresOn}`, `考核 ${v.assessedOn} ${v.assessor}`);
+    const note = permitNote(
+      v.number!,
+      holder!,
+      vehicles,
+      '发准驾证',
+      `${vehicles.join('、')}，有效期至 ${v.expiresOn}`,
+      `考核 ${v.assessedOn} ${v.assessor}`,
+    );
     try {
       await trailOf(ctx).change(Permit, v.number, note, (carry) =>
         Permit.create(
@@ -224,7 +353,13 @@ export const permitForm: FormDefinition = {
     ctx.log.info({ permit: v.number, holder: holder!.staffId }, 'driving permit issued');
     const line = `准驾证 ${v.number}：${holder!.name} 可驾驶 ${vehicles.join('、')}，有效期至 ${v.expiresOn}。`;
     await ctx.reply(`已发证。${line}`);
-    await tell(ctx.services, [], `🚗 ${ctx.hasRole('general_affairs') ? '综合部' : '董事长'}已为你发放${line}\n出车时发送「出车 车牌」，收车时发送「收车」。`, [holder!], [ctx.sender?.staffId ?? '']);
+    await tell(
+      ctx.services,
+      [],
+      `🚗 ${ctx.hasRole('general_affairs') ? '综合部' : '董事长'}已为你发放${line}\n出车时发送「出车 车牌」，收车时发送「收车」。`,
+      [holder!],
+      [ctx.sender?.staffId ?? ''],
+    );
   },
 };
 
@@ -252,27 +387,56 @@ export async function revokePermit(ctx: StaffContext): Promise<void> {
   }
   const revoked = { by: actor(ctx), at: ctx.services.now(), reason };
   const note = permitNote(p._id, p.holder, p.vehicles, '吊销准驾证', '已吊销', reason);
-  if (!(await trailOf(ctx).change(Permit, p._id, note, (carry) => transition(Permit, p._id, p.version, carry.update({ $set: { status: 'revoked', revoked } }), ctx.sender.identity)))) {
+  if (
+    !(await trailOf(ctx).change(Permit, p._id, note, (carry) =>
+      transition(Permit, p._id, p.version, carry.update({ $set: { status: 'revoked', revoked } }), ctx.sender.identity),
+    ))
+  ) {
     const now = await readAfterTransition(Permit, p._id, p.version);
     await ctx.reply(`准驾证 ${p._id} 刚刚已由 ${now?.revoked?.by.name ?? '他人'} 处理。`);
     return;
   }
   ctx.log.info({ permit: p._id }, 'driving permit revoked');
   await ctx.reply(`已吊销准驾证 ${p._id}（${p.holder.name}），即日起不能再出车。`);
-  await tell(ctx.services, [], `你的准驾证 ${p._id} 已被综合部吊销，原因：${reason}。即日起不能驾驶公司车辆（${CLAUSE.onlyHolders}）。`, [p.holder]);
+  await tell(
+    ctx.services,
+    [],
+    `你的准驾证 ${p._id} 已被综合部吊销，原因：${reason}。即日起不能驾驶公司车辆（${CLAUSE.onlyHolders}）。`,
+    [p.holder],
+  );
 }
 
 /** A permit's change for the audit trail: the permit's, its holder's and its vehicles' history. */
-function permitNote(no: string, holder: { staffId: string; name: string }, vehicles: readonly string[], what: string, to: string, note: string): ChangeNote {
-  return { kind: 'permit', record: { type: 'permit', id: no, label: no }, subject: holder, what, to, note, alsoKeys: vehicles.map((p) => auditKey('vehicle', p)) };
+function permitNote(
+  no: string,
+  holder: { staffId: string; name: string },
+  vehicles: readonly string[],
+  what: string,
+  to: string,
+  note: string,
+): ChangeNote {
+  return {
+    kind: 'permit',
+    record: { type: 'permit', id: no, label: no },
+    subject: holder,
+    what,
+    to,
+    note,
+    alsoKeys: vehicles.map((p) => auditKey('vehicle', p)),
+  };
 }
 
 /** What a person holds in vehicles: permits in force and vehicles they are a designated driver of. */
 export const vehicleHoldings: StaffHoldings = async (_services, s) => {
   const permits = await Permit.find({ 'holder.staffId': s.staffId, status: 'active' }).lean<PermitRecord[]>();
-  const driven = await Vehicle.find({ 'drivers.staffId': s.staffId, active: true }, { _id: 1, drivers: 1 }).lean<VehicleRecord[]>();
+  const driven = await Vehicle.find({ 'drivers.staffId': s.staffId, active: true }, { _id: 1, drivers: 1 }).lean<
+    VehicleRecord[]
+  >();
   return [
-    ...permits.map((p) => ({ what: `准驾证 ${p._id}（${p.vehicles.join('、')}）`, handover: `吊销准驾证 ${p._id} 离职` })),
+    ...permits.map((p) => ({
+      what: `准驾证 ${p._id}（${p.vehicles.join('、')}）`,
+      handover: `吊销准驾证 ${p._id} 离职`,
+    })),
     ...driven.map((v) => ({
       what: `${v._id} 的指定司机`,
       handover: `指定司机 ${v._id} ${[...v.drivers.filter((d) => d.staffId !== s.staffId).map((d) => d.name), '新司机姓名'].join('、')}`,
@@ -286,8 +450,14 @@ export async function listPermits(ctx: StaffContext): Promise<void> {
   const filter: Record<string, unknown> = all ? { status: 'active' } : { 'holder.staffId': ctx.sender?.staffId ?? '-' };
   const ps = await Permit.find(filter).sort({ expiresOn: 1 }).limit(100).lean<PermitRecord[]>();
   if (!ps.length) {
-    await ctx.reply(all ? '没有在册的准驾证。发送「发准驾证」为考核通过的司机发证。' : `你没有准驾证。需要驾车请联系综合部考核发证（${CLAUSE.permit}）。`);
+    await ctx.reply(
+      all
+        ? '没有在册的准驾证。发送「发准驾证」为考核通过的司机发证。'
+        : `你没有准驾证。需要驾车请联系综合部考核发证（${CLAUSE.permit}）。`,
+    );
     return;
   }
-  await ctx.reply([all ? `在册准驾证 ${ps.length} 张：` : '你的准驾证：', ...ps.map((p) => `• ${permitLine(p)}`)].join('\n'));
+  await ctx.reply(
+    [all ? `在册准驾证 ${ps.length} 张：` : '你的准驾证：', ...ps.map((p) => `• ${permitLine(p)}`)].join('\n'),
+  );
 }

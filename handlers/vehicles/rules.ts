@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
-import type { Role } from '../../src/core/types.ts';
-import { formatFen } from '../../src/core/money.ts';
 import { parseDateTime } from '../../src/core/dates.ts';
-import type { ClaimItem } from '../reimbursements/api.ts';
+import { formatFen } from '../../src/core/money.ts';
 import { notOwnCase } from '../../src/core/subject.ts';
-import type { Costs, PermitRecord, TripRecord } from './models.ts';
 import { echo } from '../../src/core/text.ts';
+import type { Role } from '../../src/core/types.ts';
+import type { ClaimItem } from '../reimbursements/api.ts';
+import type { Costs, PermitRecord, TripRecord } from './models.ts';
 
 /*
  * The rulebook's §3.4 (车辆管理) as pure functions named after what each clause says. Messages are
@@ -43,7 +43,7 @@ export interface RuleMessage {
 
 /** 粤B·12345 / 粤b 12345 / 粤BD12345 (new energy) → 粤B12345; undefined if it is no mainland plate. */
 export function parsePlate(text: string): string | undefined {
-  const t = text.replace(/[\s·•.\-]/g, '').toUpperCase();
+  const t = text.replace(/[\s·•.-]/g, '').toUpperCase();
   return /^[\u4e00-\u9fa5][A-Z][A-Z0-9]{5,6}$/.test(t) ? t : undefined;
 }
 
@@ -89,12 +89,20 @@ export function permitDatesProblem(assessedOn: string, expiresOn: string, todayI
 
 /** #20: the holder of a permit never issues it to himself, whatever his roles. */
 export function permitIssuerProblem(holderId: string, issuerId: string | undefined): string | undefined {
-  const v = notOwnCase(issuerId, [holderId], { as: '这张准驾证的持证人', doing: '给自己发准驾证', instead: '其他综合部人员或董事长' });
+  const v = notOwnCase(issuerId, [holderId], {
+    as: '这张准驾证的持证人',
+    doing: '给自己发准驾证',
+    instead: '其他综合部人员或董事长',
+  });
   return v.ok ? undefined : `${v.why}（${CLAUSE.permit}）`;
 }
 
 /** Why `permit` does not let its holder drive `plate` on `todayIs`; undefined when it does. */
-export function permitProblem(permit: Pick<PermitRecord, '_id' | 'vehicles' | 'expiresOn' | 'status'>, plate: string, todayIs: string): string | undefined {
+export function permitProblem(
+  permit: Pick<PermitRecord, '_id' | 'vehicles' | 'expiresOn' | 'status'>,
+  plate: string,
+  todayIs: string,
+): string | undefined {
   if (permit.status === 'revoked') return `准驾证 ${permit._id} 已被吊销`;
   if (permit.expiresOn < todayIs) return `准驾证 ${permit._id} 已于 ${permit.expiresOn} 过期`;
   if (!permit.vehicles.includes(plate)) return `准驾证 ${permit._id} 不含车辆 ${plate}`;
@@ -106,7 +114,11 @@ export function permitProblem(permit: Pick<PermitRecord, '_id' | 'vehicles' | 'e
  * before expiry) already reached, or 0 once it expired. Each (permit, threshold) is sent once; a
  * bot that was down past a threshold sends only the nearest one.
  */
-export function permitReminderThreshold(expiresOn: string, todayIs: string, thresholds: readonly number[]): number | undefined {
+export function permitReminderThreshold(
+  expiresOn: string,
+  todayIs: string,
+  thresholds: readonly number[],
+): number | undefined {
   const left = daysBetween(todayIs, expiresOn);
   if (left < 0) return 0;
   const reached = thresholds.filter((t) => left <= t);
@@ -168,7 +180,12 @@ export function endOdometerProblem(startKm: number, endKm: number): string | und
   return undefined;
 }
 
-export const COST_LABELS: Record<keyof Costs, string> = { fuel: '油费', toll: '过路费', parking: '停车费', repair: '维修费' };
+export const COST_LABELS: Record<keyof Costs, string> = {
+  fuel: '油费',
+  toll: '过路费',
+  parking: '停车费',
+  repair: '维修费',
+};
 /** Reimbursement categories (§3.5) of each trip cost. */
 const COST_CATEGORY: Record<keyof Costs, string> = { fuel: 'fuel', toll: 'toll', parking: 'toll', repair: 'repair' };
 
@@ -177,29 +194,48 @@ export function costsTotal(c: Costs): number {
 }
 
 export function costLines(c: Costs): string[] {
-  return (Object.keys(COST_LABELS) as (keyof Costs)[]).filter((k) => c[k] > 0).map((k) => `${COST_LABELS[k]} ${formatFen(c[k])}`);
+  return (Object.keys(COST_LABELS) as (keyof Costs)[])
+    .filter((k) => c[k] > 0)
+    .map((k) => `${COST_LABELS[k]} ${formatFen(c[k])}`);
 }
 
 /**
  * §3.4.5 按规定报账: a trip's costs as §3.5 items, one per kind of cost, each naming the trip in its
  * 所办事项 so 综合部 and 财务部 see which trip it was. The company contact (§3.5.3) is given.
  */
-export function tripCostItems(trip: Pick<TripRecord, '_id' | 'plate' | 'purpose' | 'costs' | 'endedAt'>, day: string, contact: string): ClaimItem[] {
+export function tripCostItems(
+  trip: Pick<TripRecord, '_id' | 'plate' | 'purpose' | 'costs' | 'endedAt'>,
+  day: string,
+  contact: string,
+): ClaimItem[] {
   const matter = `出车 ${trip._id} ${trip.plate}：${trip.purpose}`.slice(0, 100);
   return (Object.keys(COST_LABELS) as (keyof Costs)[])
     .filter((k) => trip.costs[k] > 0)
-    .map((k) => ({ date: day, category: COST_CATEGORY[k], amount: trip.costs[k], matter: `${matter}（${COST_LABELS[k]}）`, contact, serials: [], travellers: 1 }));
+    .map((k) => ({
+      date: day,
+      category: COST_CATEGORY[k],
+      amount: trip.costs[k],
+      matter: `${matter}（${COST_LABELS[k]}）`,
+      contact,
+      serials: [],
+      travellers: 1,
+    }));
 }
 
 /**
  * Why the trip's costs cannot be claimed by this person now; undefined when they can. `heldBy` is
  * where its items already are (the draft, or a claim still in the chain or paid): never twice.
  */
-export function tripClaimProblem(trip: Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs' | 'costCheck'>, staffId: string, heldBy?: string): string | undefined {
+export function tripClaimProblem(
+  trip: Pick<TripRecord, '_id' | 'status' | 'driver' | 'costs' | 'costCheck'>,
+  staffId: string,
+  heldBy?: string,
+): string | undefined {
   if (trip.driver.staffId !== staffId) return `出车 ${trip._id} 不是你开的车，费用由司机 ${trip.driver.name} 报销。`;
   if (trip.status !== 'ended') return `出车 ${trip._id} 还没有收车。请先发送「收车」登记里程和费用。`;
   if (costsTotal(trip.costs) === 0) return `出车 ${trip._id} 没有登记费用，不需要报销。`;
-  if (trip.costCheck?.status === 'pending') return `出车 ${trip._id} 的费用远超该车往常，待综合部确认后才能报销（${CLAUSE.tripLog}）。确认后会通知你。`;
+  if (trip.costCheck?.status === 'pending')
+    return `出车 ${trip._id} 的费用远超该车往常，待综合部确认后才能报销（${CLAUSE.tripLog}）。确认后会通知你。`;
   if (heldBy) return `出车 ${trip._id} 的费用已经在${heldBy}里，不能再报一次。`;
   return undefined;
 }
@@ -215,12 +251,25 @@ export function accidentNeedsResend(a: { status: string; reportedAt: Date }, now
  * 发生时间 as typed (刚才, 今天 08:40, 昨天 22:30, 12-04 09:00…) → the moment, stored as an ISO instant in
  * the bot's zone. An accident is reported after it happened, so a time after now is refused.
  */
-export function parseOccurred(input: string, now: Date, tz: string): { ok: true; value: string } | { ok: false; error: string } {
+export function parseOccurred(
+  input: string,
+  now: Date,
+  tz: string,
+): { ok: true; value: string } | { ok: false; error: string } {
   const at = parseDateTime(input, now, tz);
-  if (!at && /明天|后天|明早|明晚/.test(input)) return { ok: false, error: `发生时间「${echo(input)}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
-  if (!at) return { ok: false, error: `发生时间「${echo(input)}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。` };
+  if (!at && /明天|后天|明早|明晚/.test(input))
+    return { ok: false, error: `发生时间「${echo(input)}」还没到，请写事故实际发生的时间，如 刚才 或 今天 14:30。` };
+  if (!at)
+    return {
+      ok: false,
+      error: `发生时间「${echo(input)}」看不懂，请写成 刚才、今天 14:30、昨天 22:30 或 2026-12-04 09:00。`,
+    };
   const moment = DateTime.fromJSDate(at, { zone: tz });
-  if (at > now) return { ok: false, error: `发生时间 ${moment.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对（昨天发生的请写「昨天 22:30」）。` };
+  if (at > now)
+    return {
+      ok: false,
+      error: `发生时间 ${moment.toFormat('yyyy-MM-dd HH:mm')} 晚于现在，请核对（昨天发生的请写「昨天 22:30」）。`,
+    };
   return { ok: true, value: moment.toISO()! };
 }
 
@@ -234,7 +283,11 @@ export function showOccurred(value: string, tz: string): string {
   return at.isValid ? at.toFormat('yyyy-MM-dd HH:mm') : value;
 }
 
-export const ACCIDENT_STATUS: Record<string, string> = { reported: '待人防部确认', acknowledged: '处理中', closed: '已结案' };
+export const ACCIDENT_STATUS: Record<string, string> = {
+  reported: '待人防部确认',
+  acknowledged: '处理中',
+  closed: '已结案',
+};
 
 // ── §3.4.6 综合部每月例行检查 ────────────────────────────────────────────────
 
@@ -268,7 +321,8 @@ export function usageLine(u: Usage): string {
 export function inspectionMonthProblem(month: string, current: string, lateMonths: number): string | undefined {
   if (month > current) return `${month} 还没到，不能提前记录车辆检查（${CLAUSE.inspection} 每月检查）。`;
   const earliest = DateTime.fromFormat(current, 'yyyy-LL').minus({ months: lateMonths }).toFormat('yyyy-LL');
-  if (month < earliest) return `${month} 太久了：补录最多补前 ${lateMonths} 个月（${earliest} 起）。更早的检查请写在备注里报综合部负责人。`;
+  if (month < earliest)
+    return `${month} 太久了：补录最多补前 ${lateMonths} 个月（${earliest} 起）。更早的检查请写在备注里报综合部负责人。`;
   return undefined;
 }
 
@@ -316,7 +370,14 @@ export function parseTimeOfDay(text: string): string | undefined {
  * A shuttle run not marked done: the driver is reminded `margin` minutes after its time, 综合部 told
  * after twice that. `done` runs need nothing.
  */
-export function shuttleLate(time: string, day: string, tz: string, now: Date, marginMinutes: number, done: boolean): { remind: boolean; escalate: boolean } {
+export function shuttleLate(
+  time: string,
+  day: string,
+  tz: string,
+  now: Date,
+  marginMinutes: number,
+  done: boolean,
+): { remind: boolean; escalate: boolean } {
   if (done) return { remind: false, escalate: false };
   const [h, m] = time.split(':').map(Number);
   const due = DateTime.fromISO(day, { zone: tz }).set({ hour: h!, minute: m!, second: 0, millisecond: 0 });

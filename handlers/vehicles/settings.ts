@@ -39,7 +39,11 @@ export const vehicleSettings = defineSettings(
      * §3.4.5 a trip's costs above allowance + km × max(usual cost per km × factor, floor) wait for
      * 综合部 before they can be claimed (implausibleTripCost).
      */
-    costBound: { factor: c.VEHICLE_COST_PER_KM_FACTOR, floorPerKmFen: c.VEHICLE_COST_PER_KM_FLOOR_YUAN * 100, allowanceFen: c.VEHICLE_COST_ALLOWANCE_YUAN * 100 },
+    costBound: {
+      factor: c.VEHICLE_COST_PER_KM_FACTOR,
+      floorPerKmFen: c.VEHICLE_COST_PER_KM_FLOOR_YUAN * 100,
+      allowanceFen: c.VEHICLE_COST_ALLOWANCE_YUAN * 100,
+    },
   }),
 );
 export type VehicleSettings = ReturnType<typeof vehicleSettings.of>;

@@ -1,11 +1,11 @@
+import { actor } from '../../src/core/audit.ts';
+import { trailOf } from '../../src/core/audit-trail.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import { isDuplicateKey, nextSequence } from '../../src/core/once.ts';
 import type { Card } from '../../src/core/types.ts';
-import { ShuttleDone, ShuttleRun, type Person, type ShuttleRunRecord } from './models.ts';
 import { permitsOf, vehicleFromArgs } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
+import { type Person, ShuttleDone, ShuttleRun, type ShuttleRunRecord } from './models.ts';
 import { CLAUSE, mayStartTrip, parseTimeOfDay, today } from './rules.ts';
-import { trailOf } from '../../src/core/audit-trail.ts';
 
 /* §3.4.3 准时出车接送员工上下班: fixed daily shuttle runs, each marked done by its driver. */
 
@@ -34,11 +34,25 @@ export async function addShuttle(ctx: StaffContext): Promise<void> {
     return;
   }
   const id = `BC${await nextSequence('shuttle')}`;
-  const doc = { _id: id, plate: found.v._id, post: found.v.post, time: at, route: route.join(' ').slice(0, 100), createdBy: actor(ctx) };
-  const note = { kind: 'vehicle' as const, record: { type: 'vehicle', id: found.v._id, label: found.v._id }, what: '设置班车', to: `${id} 每天 ${at} ${doc.route}` };
+  const doc = {
+    _id: id,
+    plate: found.v._id,
+    post: found.v.post,
+    time: at,
+    route: route.join(' ').slice(0, 100),
+    createdBy: actor(ctx),
+  };
+  const note = {
+    kind: 'vehicle' as const,
+    record: { type: 'vehicle', id: found.v._id, label: found.v._id },
+    what: '设置班车',
+    to: `${id} 每天 ${at} ${doc.route}`,
+  };
   await trailOf(ctx).change(ShuttleRun, id, note, (carry) => ShuttleRun.create(carry.doc(doc)));
   ctx.log.info({ run: id, plate: found.v._id, time: at }, 'shuttle run added');
-  await ctx.reply(`已设置班车 ${id}：每天 ${at}，${found.v._id}，${route.join(' ')}。司机跑完发送「班车完成 ${id}」；到点未完成会提醒司机，再晚会告知综合部（${CLAUSE.shuttle}）。`);
+  await ctx.reply(
+    `已设置班车 ${id}：每天 ${at}，${found.v._id}，${route.join(' ')}。司机跑完发送「班车完成 ${id}」；到点未完成会提醒司机，再晚会告知综合部（${CLAUSE.shuttle}）。`,
+  );
 }
 
 /** 取消班车 <编号> (综合部) */
@@ -50,8 +64,16 @@ export async function removeShuttle(ctx: StaffContext): Promise<void> {
     return;
   }
   // only this field changes and only here: no decision races it
-  const note = { kind: 'vehicle' as const, record: { type: 'vehicle', id: run.plate, label: run.plate }, what: '取消班车', from: `${id} 每天 ${run.time} ${run.route}`, to: '已取消' };
-  await trailOf(ctx).change(ShuttleRun, id, note, (carry) => ShuttleRun.updateOne({ _id: id }, carry.update({ $set: { active: false } })));
+  const note = {
+    kind: 'vehicle' as const,
+    record: { type: 'vehicle', id: run.plate, label: run.plate },
+    what: '取消班车',
+    from: `${id} 每天 ${run.time} ${run.route}`,
+    to: '已取消',
+  };
+  await trailOf(ctx).change(ShuttleRun, id, note, (carry) =>
+    ShuttleRun.updateOne({ _id: id }, carry.update({ $set: { active: false } })),
+  );
   await ctx.reply(`已取消班车 ${id}（${run.time} ${run.route}）。`);
 }
 
@@ -64,7 +86,10 @@ export async function listShuttles(ctx: StaffContext): Promise<void> {
     return;
   }
   const done = new Map((await ShuttleDone.find({ day }).lean()).map((d) => [d.run, d]));
-  const lines = runs.map((r) => `• ${r._id} ${r.time} ${r.plate} ${r.route}：${done.has(r._id) ? `✔ ${done.get(r._id)!.by.name}` : '未完成'}`);
+  const lines = runs.map(
+    (r) =>
+      `• ${r._id} ${r.time} ${r.plate} ${r.route}：${done.has(r._id) ? `✔ ${done.get(r._id)!.by.name}` : '未完成'}`,
+  );
   await ctx.reply([`今天（${day}）的班车：`, ...lines, '跑完发送「班车完成 编号」。'].join('\n'));
 }
 

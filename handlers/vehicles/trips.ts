@@ -1,22 +1,35 @@
+import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
+import { parseYuan, yuanText } from '../../src/core/money.ts';
 import { dailyNumber, formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
-import { Trip, Vehicle, VehicleEvent, type TripRecord, type VehicleRecord } from './models.ts';
 import { tripCard } from './cards.ts';
 import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
-import { actor } from '../../src/core/audit.ts';
-import { CLAUSE, MANAGERS, VIEWERS, costsTotal, endOdometerProblem, mayStartTrip, odometerContinuity, parseKm, parsePlate, today } from './rules.ts';
 import { implausibleTripCost } from './cost-rules.ts';
+import { Trip, type TripRecord, Vehicle, VehicleEvent, type VehicleRecord } from './models.ts';
+import {
+  CLAUSE,
+  costsTotal,
+  endOdometerProblem,
+  MANAGERS,
+  mayStartTrip,
+  odometerContinuity,
+  parseKm,
+  parsePlate,
+  today,
+  VIEWERS,
+} from './rules.ts';
 import { vehicleSettings } from './settings.ts';
-import { parseYuan, yuanText } from '../../src/core/money.ts';
 
 /* §3.4.2 only permit holders drive; §3.4.5 出车记录里程数及各项费用明细. */
 
 function km(label: string) {
   return (input: string): FieldResult => {
     const n = parseKm(input);
-    return n === undefined ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` } : { ok: true, value: String(n) };
+    return n === undefined
+      ? { ok: false, error: `${label}请填里程表上的公里数（整数），例如 12345。` }
+      : { ok: true, value: String(n) };
   };
 }
 
@@ -26,7 +39,8 @@ function yuan(label: string): Pick<FormField, 'parse' | 'show'> {
     parse: (input: string): FieldResult => {
       if (isNone(input)) return { ok: true, value: '0' };
       const fen = parseYuan(input);
-      if (fen === undefined) return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
+      if (fen === undefined)
+        return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
       return { ok: true, value: String(fen) };
     },
     show: (fen) => yuanText(Number(fen)),
@@ -46,7 +60,11 @@ async function driverOf(ctx: StaffContext) {
  */
 async function checkMayDrive(ctx: StaffContext, v: VehicleRecord): Promise<string | undefined> {
   const who = actor(ctx);
-  const verdict = mayStartTrip(await permitsOf(who.staffId), v._id, today(ctx.services.now(), ctx.services.config.timezone));
+  const verdict = mayStartTrip(
+    await permitsOf(who.staffId),
+    v._id,
+    today(ctx.services.now(), ctx.services.config.timezone),
+  );
   if (verdict.ok) return verdict.permit;
   await ctx.reply(verdict.message);
   const now = ctx.services.now();
@@ -55,7 +73,12 @@ async function checkMayDrive(ctx: StaffContext, v: VehicleRecord): Promise<strin
   await tell(ctx.services, ['general_affairs'], {
     title: `无准驾证人员试图出车：${v._id}`,
     color: 'red',
-    lines: [`人员：${who.name}`, `时间：${formatDateTime(now, ctx.services.config.timezone)}`, `原因：${verdict.reason}`, `指定司机：${v.drivers.map((d) => d.name).join('、') || '—'}`],
+    lines: [
+      `人员：${who.name}`,
+      `时间：${formatDateTime(now, ctx.services.config.timezone)}`,
+      `原因：${verdict.reason}`,
+      `指定司机：${v.drivers.map((d) => d.name).join('、') || '—'}`,
+    ],
     note: `已拒绝出车（${CLAUSE.onlyHolders}）。请核实是否有人将车交给无证人员。`,
   });
   return undefined;
@@ -80,8 +103,20 @@ export const startTripForm: FormDefinition = {
   name: 'vehicles.tripStart',
   title: '出车登记',
   fields: [
-    { key: 'startOdometer', label: '起始里程', required: true, prompt: '请输入出车时里程表读数（公里）', parse: km('起始里程') },
-    { key: 'purpose', label: '用途', required: true, prompt: '请输入出车用途（如 接送夜班队员）', parse: text('用途', 60) },
+    {
+      key: 'startOdometer',
+      label: '起始里程',
+      required: true,
+      prompt: '请输入出车时里程表读数（公里）',
+      parse: km('起始里程'),
+    },
+    {
+      key: 'purpose',
+      label: '用途',
+      required: true,
+      prompt: '请输入出车用途（如 接送夜班队员）',
+      parse: text('用途', 60),
+    },
     { key: 'route', label: '路线', prompt: '请输入路线（如 公司→万达广场→公司）', parse: text('路线', 100) },
   ],
   async submit(ctx, v, context) {
@@ -95,19 +130,55 @@ export const startTripForm: FormDefinition = {
     const startKm = Number(v.startOdometer);
     const flag = odometerContinuity(vehicle.odometer, startKm, vehicleSettings.of(ctx.services.config).odometerGapKm);
     const no = await dailyNumber('CL', now, ctx.services.config.timezone);
-    await Trip.create({ _id: no, plate: vehicle._id, driver: who, permit, startedAt: now, startOdometer: startKm, purpose: v.purpose, route: v.route ?? '', flags: flag ? [flag] : [] });
+    await Trip.create({
+      _id: no,
+      plate: vehicle._id,
+      driver: who,
+      permit,
+      startedAt: now,
+      startOdometer: startKm,
+      purpose: v.purpose,
+      route: v.route ?? '',
+      flags: flag ? [flag] : [],
+    });
     // one trip at a time per vehicle: the vehicle's version decides between two drivers at once
     // the trips are the vehicle's log: its own history keeps registry changes only, so it stays small
-    if (!(await transition(Vehicle, vehicle._id, vehicle.version, { $set: { openTrip: no, odometer: startKm } }, ctx.sender.identity))) {
+    if (
+      !(await transition(
+        Vehicle,
+        vehicle._id,
+        vehicle.version,
+        { $set: { openTrip: no, odometer: startKm } },
+        ctx.sender.identity,
+      ))
+    ) {
       await Trip.deleteOne({ _id: no });
-      await ctx.reply(`没有登记：车辆 ${vehicle._id} 刚刚被别人登记出车或修改了。请发送「车辆 ${vehicle._id}」查看后再试。`);
+      await ctx.reply(
+        `没有登记：车辆 ${vehicle._id} 刚刚被别人登记出车或修改了。请发送「车辆 ${vehicle._id}」查看后再试。`,
+      );
       return;
     }
     const trip = (await loadTrip(no))!;
     ctx.log.info({ trip: no, plate: vehicle._id, flagged: !!flag }, 'trip started');
-    await ctx.reply(tripCard(trip, ctx.services.config.timezone, `已出车：${no}`, '注意安全，遵守交通法规。回来后发送「收车」登记里程和费用；如发生事故，立即发送「事故报备」。'));
+    await ctx.reply(
+      tripCard(
+        trip,
+        ctx.services.config.timezone,
+        `已出车：${no}`,
+        '注意安全，遵守交通法规。回来后发送「收车」登记里程和费用；如发生事故，立即发送「事故报备」。',
+      ),
+    );
     if (flag) {
-      await tell(ctx.services, ['general_affairs'], tripCard(trip, ctx.services.config.timezone, `里程不连续：${vehicle._id}`, `请向司机 ${who.name} 核实（${CLAUSE.tripLog}）。`));
+      await tell(
+        ctx.services,
+        ['general_affairs'],
+        tripCard(
+          trip,
+          ctx.services.config.timezone,
+          `里程不连续：${vehicle._id}`,
+          `请向司机 ${who.name} 核实（${CLAUSE.tripLog}）。`,
+        ),
+      );
     }
   },
 };
@@ -124,12 +195,18 @@ export async function startTrip(ctx: StaffContext): Promise<void> {
   const plate = parsePlate(word);
   if (!plate) {
     const mine = (await permitsOf(who.staffId)).filter((p) => p.status === 'active').flatMap((p) => p.vehicles);
-    await ctx.reply(`请写明车牌，例如：出车 ${mine[0] ?? '粤B12345'}${mine.length ? `\n你的准驾车辆：${[...new Set(mine)].join('、')}` : ''}`);
+    await ctx.reply(
+      `请写明车牌，例如：出车 ${mine[0] ?? '粤B12345'}${mine.length ? `\n你的准驾车辆：${[...new Set(mine)].join('、')}` : ''}`,
+    );
     return;
   }
   const v = await loadVehicle(plate);
   if (!v || !v.active) {
-    await ctx.reply(v ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。` : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`);
+    await ctx.reply(
+      v
+        ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。`
+        : `车辆 ${plate} 没有登记。发送「车辆列表」查看公司车辆。`,
+    );
     return;
   }
   // refuse before asking anything: a form for a trip that cannot happen helps nobody
@@ -144,11 +221,42 @@ export const endTripForm: FormDefinition = {
   title: '收车登记',
   fields: [
     // below the trip's start is refused at this question, before the costs are asked
-    { key: 'endOdometer', label: '收车里程', required: true, prompt: '请输入收车时里程表读数（公里）', parse: km('收车里程'), check: endOdometerCheck },
-    { key: 'fuel', label: '油费', prompt: '油费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('油费') },
-    { key: 'toll', label: '过路费', prompt: '过路费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('过路费') },
-    { key: 'parking', label: '停车费', prompt: '停车费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('停车费') },
-    { key: 'repair', label: '维修费', prompt: '维修费多少元？（没有可回复 0 或「跳过」）', placeholder: '元，没有填 0', ...yuan('维修费') },
+    {
+      key: 'endOdometer',
+      label: '收车里程',
+      required: true,
+      prompt: '请输入收车时里程表读数（公里）',
+      parse: km('收车里程'),
+      check: endOdometerCheck,
+    },
+    {
+      key: 'fuel',
+      label: '油费',
+      prompt: '油费多少元？（没有可回复 0 或「跳过」）',
+      placeholder: '元，没有填 0',
+      ...yuan('油费'),
+    },
+    {
+      key: 'toll',
+      label: '过路费',
+      prompt: '过路费多少元？（没有可回复 0 或「跳过」）',
+      placeholder: '元，没有填 0',
+      ...yuan('过路费'),
+    },
+    {
+      key: 'parking',
+      label: '停车费',
+      prompt: '停车费多少元？（没有可回复 0 或「跳过」）',
+      placeholder: '元，没有填 0',
+      ...yuan('停车费'),
+    },
+    {
+      key: 'repair',
+      label: '维修费',
+      prompt: '维修费多少元？（没有可回复 0 或「跳过」）',
+      placeholder: '元，没有填 0',
+      ...yuan('维修费'),
+    },
     { key: 'note', label: '备注', parse: text('备注', 200) },
   ],
   async submit(ctx, v, context) {
@@ -159,8 +267,17 @@ export const endTripForm: FormDefinition = {
     }
     const now = ctx.services.now();
     const endKm = Number(v.endOdometer);
-    const costs = { fuel: Number(v.fuel || 0), toll: Number(v.toll || 0), parking: Number(v.parking || 0), repair: Number(v.repair || 0) };
-    const odd = implausibleTripCost({ _id: trip._id, km: endKm - trip.startOdometer, costs }, await recentUsage(trip.plate, trip._id), vehicleSettings.of(ctx.services.config).costBound);
+    const costs = {
+      fuel: Number(v.fuel || 0),
+      toll: Number(v.toll || 0),
+      parking: Number(v.parking || 0),
+      repair: Number(v.repair || 0),
+    };
+    const odd = implausibleTripCost(
+      { _id: trip._id, km: endKm - trip.startOdometer, costs },
+      await recentUsage(trip.plate, trip._id),
+      vehicleSettings.of(ctx.services.config).costBound,
+    );
     const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
     const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
     if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
@@ -182,24 +299,37 @@ export const endTripForm: FormDefinition = {
         after,
         tz,
         `已收车：${trip._id}`,
-        claimable ? `费用按规定报账（${CLAUSE.tripLog}）：点「报销这次费用」或发送「出车报销 ${trip._id}」。` : undefined,
-        claimable ? [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no: trip._id }, style: 'primary' }] : undefined,
+        claimable
+          ? `费用按规定报账（${CLAUSE.tripLog}）：点「报销这次费用」或发送「出车报销 ${trip._id}」。`
+          : undefined,
+        claimable
+          ? [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no: trip._id }, style: 'primary' }]
+          : undefined,
       ),
     );
   },
 };
 
 /** 收车里程 against the start of the trip being ended (the form's context). */
-async function endOdometerCheck(value: string, _ctx: BotContext, context: Record<string, string>): Promise<string | undefined> {
+async function endOdometerCheck(
+  value: string,
+  _ctx: BotContext,
+  context: Record<string, string>,
+): Promise<string | undefined> {
   const trip = await loadTrip(context.trip ?? '');
   return trip ? endOdometerProblem(trip.startOdometer, Number(value)) : undefined;
 }
 
 /** The vehicle's recent ended trips as km and costs, for its usual cost per km; costs still held for 综合部 do not count. */
 async function recentUsage(plate: string, except: string): Promise<{ km: number; costs: number }[]> {
-  const trips = await Trip.find({ plate }, { status: 1, startOdometer: 1, endOdometer: 1, costs: 1, costCheck: 1 }).sort({ startedAt: -1 }).limit(31).lean<TripRecord[]>();
+  const trips = await Trip.find({ plate }, { status: 1, startOdometer: 1, endOdometer: 1, costs: 1, costCheck: 1 })
+    .sort({ startedAt: -1 })
+    .limit(31)
+    .lean<TripRecord[]>();
   return trips
-    .filter((t) => t._id !== except && t.status === 'ended' && t.endOdometer != null && t.costCheck?.status !== 'pending')
+    .filter(
+      (t) => t._id !== except && t.status === 'ended' && t.endOdometer != null && t.costCheck?.status !== 'pending',
+    )
     .slice(0, 30)
     .map((t) => ({ km: t.endOdometer! - t.startOdometer, costs: costsTotal(t.costs) }));
 }
@@ -210,7 +340,12 @@ async function askCostConfirmation(ctx: StaffContext, trip: TripRecord, why: str
     ctx.services,
     MANAGERS.slice(),
     {
-      ...tripCard(trip, ctx.services.config.timezone, `出车费用待确认：${trip._id}`, `${why}请向司机 ${trip.driver.name} 核实票据，属实点「确认费用」；不属实请告诉司机，不要确认。`),
+      ...tripCard(
+        trip,
+        ctx.services.config.timezone,
+        `出车费用待确认：${trip._id}`,
+        `${why}请向司机 ${trip.driver.name} 核实票据，属实点「确认费用」；不属实请告诉司机，不要确认。`,
+      ),
       buttons: [{ label: '确认费用', action: 'vehicles.confirmCosts', value: { no: trip._id }, style: 'primary' }],
       color: 'orange',
     },
@@ -225,7 +360,8 @@ async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endK
   for (let attempt = 0; attempt < 5; attempt++) {
     const v = await loadVehicle(plate);
     if (!v || v.openTrip !== no) return;
-    if (await transition(Vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity)) return;
+    if (await transition(Vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity))
+      return;
   }
   ctx.log.error({ trip: no, plate }, 'could not free the vehicle after a trip ended');
 }
@@ -263,12 +399,16 @@ export async function listTrips(ctx: StaffContext): Promise<void> {
     await ctx.reply('请写车牌或出车单号，例如：出车记录 粤B12345');
     return;
   }
-  const filter: Record<string, unknown> = plate && viewer ? { plate } : { 'driver.staffId': ctx.sender?.staffId ?? '-', ...(plate ? { plate } : {}) };
+  const filter: Record<string, unknown> =
+    plate && viewer ? { plate } : { 'driver.staffId': ctx.sender?.staffId ?? '-', ...(plate ? { plate } : {}) };
   const trips = await Trip.find(filter).sort({ startedAt: -1 }).limit(10).lean<TripRecord[]>();
   if (!trips.length) {
     await ctx.reply('没有出车记录。');
     return;
   }
-  const lines = trips.map((t) => `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer == null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`);
+  const lines = trips.map(
+    (t) =>
+      `• ${t._id} ${t.plate} ${t.driver.name} ${formatDateTime(t.startedAt, tz)} ${t.purpose}${t.endOdometer == null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}${t.flags.length ? ' ⚠' : ''}`,
+  );
   await ctx.reply([`最近 ${trips.length} 次出车：`, ...lines, '发送「出车记录 单号」查看明细。'].join('\n'));
 }

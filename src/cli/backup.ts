@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import path from 'node:path';
 import { BackupRefused, backupDatabase } from '../db/backup.ts';
-import { err, openDatabase, out, readConfig, runCli, type OpenDatabase } from './database-cli.ts';
+import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from './database-cli.ts';
 
 /*
  * npm run backup -- <folder>: every collection of the bot's database into a new folder, one

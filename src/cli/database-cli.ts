@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase, type Database } from '../db/connect.ts';
-import { createLogger, redactUri, type Logger } from '../logger.ts';
+import { createLogger, type Logger, redactUri } from '../logger.ts';
 import { composition } from '../workflows.ts';
 
 /*

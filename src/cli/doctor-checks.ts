@@ -68,7 +68,12 @@ export async function checkDatabase(db: Db, models: readonly Model<any>[]): Prom
 }
 
 function keyOf(key: Record<string, unknown>): string {
-  return JSON.stringify(Object.entries(key).map(([k, v]) => [k, typeof v === 'number' || /^-?\d+$/.test(String(v)) ? Number(v) : String(v)]));
+  return JSON.stringify(
+    Object.entries(key).map(([k, v]) => [
+      k,
+      typeof v === 'number' || /^-?\d+$/.test(String(v)) ? Number(v) : String(v),
+    ]),
+  );
 }
 
 function describeKey(key: Record<string, unknown>): string {
@@ -81,7 +86,12 @@ function describeKey(key: Record<string, unknown>): string {
 export async function checkIndexes(db: Db, models: readonly Model<any>[]): Promise<Finding> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   if (existing.size === 0) {
-    return { status: 'warn', name: '索引', detail: '数据库是空的，还没有集合和索引', fix: '第一次启动机器人时会自动建好；之后再运行 npm run doctor 核对' };
+    return {
+      status: 'warn',
+      name: '索引',
+      detail: '数据库是空的，还没有集合和索引',
+      fix: '第一次启动机器人时会自动建好；之后再运行 npm run doctor 核对',
+    };
   }
   const missing: string[] = [];
   const wrong: string[] = [];
@@ -102,7 +112,10 @@ export async function checkIndexes(db: Db, models: readonly Model<any>[]): Promi
   }
   if (!missing.length && !wrong.length) return { status: 'ok', name: '索引', detail: `${expected} 个索引都在` };
   const list = (xs: string[]) => `${xs.slice(0, 8).join('、')}${xs.length > 8 ? ` 等 ${xs.length} 个` : ''}`;
-  const parts = [missing.length ? `缺 ${missing.length} 个：${list(missing)}` : '', wrong.length ? `唯一性不对 ${wrong.length} 个：${list(wrong)}` : ''].filter(Boolean);
+  const parts = [
+    missing.length ? `缺 ${missing.length} 个：${list(missing)}` : '',
+    wrong.length ? `唯一性不对 ${wrong.length} 个：${list(wrong)}` : '',
+  ].filter(Boolean);
   return {
     status: 'fail',
     name: '索引',
@@ -114,7 +127,10 @@ export async function checkIndexes(db: Db, models: readonly Model<any>[]): Promi
 }
 
 /** Connects to the bot's database for reading only: MONGODB_URI, or a running embedded database. */
-export async function withDatabase<T>(config: Config, use: (db: Db, label: string) => Promise<T>): Promise<T | Finding> {
+export async function withDatabase<T>(
+  config: Config,
+  use: (db: Db, label: string) => Promise<T>,
+): Promise<T | Finding> {
   let uri = config.mongodbUri;
   if (!uri) {
     const running = await runningEmbedded(path.join(path.resolve(config.dataDir), 'ferretdb'));
@@ -160,7 +176,10 @@ export function larkBaseUrl(domain: string): string {
  */
 export const LARK_SCOPES: readonly { what: string; anyOf: readonly string[]; optional?: true }[] = [
   { what: '收私聊消息', anyOf: ['im:message.p2p_msg:readonly', 'im:message.p2p_msg'] },
-  { what: '收群里 @机器人 的消息', anyOf: ['im:message.group_at_msg:readonly', 'im:message.group_at_msg', 'im:message.group_msg'] },
+  {
+    what: '收群里 @机器人 的消息',
+    anyOf: ['im:message.group_at_msg:readonly', 'im:message.group_at_msg', 'im:message.group_msg'],
+  },
   { what: '以机器人身份发消息', anyOf: ['im:message:send_as_bot', 'im:message', 'im:message:send'] },
   { what: '更新已发的卡片', anyOf: ['im:message:update', 'im:message', 'im:message:send_as_bot'] },
   { what: '群里不 @ 也能用「/命令」', anyOf: ['im:message.group_msg'], optional: true },
@@ -241,18 +260,27 @@ export async function checkLark(lark: NonNullable<Config['lark']>): Promise<Find
       out.push({ status: 'ok', name: '飞书机器人', detail: `${bot.app_name ?? ''}，open_id ${bot.open_id}` });
     }
   } catch (err) {
-    out.push({ status: 'fail', name: '飞书机器人', detail: `读机器人信息失败：${(err as Error).message}`, fix: '稍后再试；一直失败请检查网络' });
+    out.push({
+      status: 'fail',
+      name: '飞书机器人',
+      detail: `读机器人信息失败：${(err as Error).message}`,
+      fix: '稍后再试；一直失败请检查网络',
+    });
   }
 
   try {
     const { body } = await larkJson(`${base}/open-apis/application/v6/scopes`, { headers: auth });
-    const scopes = ((body.data as { scopes?: { scope_name?: string; grant_status?: number }[] } | undefined)?.scopes ?? []).filter((s) => s.scope_name);
+    const scopes = (
+      (body.data as { scopes?: { scope_name?: string; grant_status?: number }[] } | undefined)?.scopes ?? []
+    ).filter((s) => s.scope_name);
     if (body.code !== 0) {
       out.push({
         status: 'warn',
         name: '飞书权限',
         detail: `读不到权限列表（code ${String(body.code)} ${String(body.msg ?? '')}）`,
-        fix: `请在开发者后台「权限管理」手动核对：${LARK_SCOPES.filter((s) => !s.optional).map((s) => s.anyOf[0]).join('、')}`,
+        fix: `请在开发者后台「权限管理」手动核对：${LARK_SCOPES.filter((s) => !s.optional)
+          .map((s) => s.anyOf[0])
+          .join('、')}`,
       });
     } else {
       const granted = new Set(scopes.filter((s) => s.grant_status === 1).map((s) => s.scope_name!));
@@ -271,7 +299,12 @@ export async function checkLark(lark: NonNullable<Config['lark']>): Promise<Find
             detail: `没有 ${need.anyOf[0]}（敏感权限，需管理员审批）：群里的人要 @机器人，单发「/帮助」收不到`,
           });
         } else if (pending) {
-          out.push({ status: 'fail', name: `飞书权限：${need.what}`, detail: `${pending} 已申请，还没批准`, fix: '请企业管理员在飞书管理后台审核这个应用的权限申请' });
+          out.push({
+            status: 'fail',
+            name: `飞书权限：${need.what}`,
+            detail: `${pending} 已申请，还没批准`,
+            fix: '请企业管理员在飞书管理后台审核这个应用的权限申请',
+          });
         } else {
           out.push({
             status: 'fail',
@@ -283,7 +316,12 @@ export async function checkLark(lark: NonNullable<Config['lark']>): Promise<Find
       }
     }
   } catch (err) {
-    out.push({ status: 'warn', name: '飞书权限', detail: `读权限列表失败：${(err as Error).message}`, fix: '请在开发者后台「权限管理」手动核对' });
+    out.push({
+      status: 'warn',
+      name: '飞书权限',
+      detail: `读权限列表失败：${(err as Error).message}`,
+      fix: '请在开发者后台「权限管理」手动核对',
+    });
   }
 
   if (lark.eventMode === 'webhook' && !lark.encryptKey) {
@@ -311,7 +349,8 @@ export async function checkLark(lark: NonNullable<Config['lark']>): Promise<Find
 
 /** The CA wechaty-puppet-service trusts for its built-in certificate (not exported by the package). */
 function wechatyCaCert(): Buffer {
-  if (process.env.WECHATY_PUPPET_SERVICE_TLS_CA_CERT) return Buffer.from(process.env.WECHATY_PUPPET_SERVICE_TLS_CA_CERT.replace(/\\n/g, '\n'));
+  if (process.env.WECHATY_PUPPET_SERVICE_TLS_CA_CERT)
+    return Buffer.from(process.env.WECHATY_PUPPET_SERVICE_TLS_CA_CERT.replace(/\\n/g, '\n'));
   const require = createRequire(import.meta.url);
   const entry = require.resolve('wechaty-puppet-service');
   const { TLS_CA_CERT } = require(path.join(path.dirname(entry), 'auth', 'ca.js')) as { TLS_CA_CERT: string };
@@ -326,7 +365,9 @@ function wechatyCaCert(): Buffer {
 export async function checkWechat(wechat: NonNullable<Config['wechat']>, timeoutMs = TIMEOUT_MS): Promise<Finding[]> {
   const token = wechat.token;
   const sni = token.slice(0, token.lastIndexOf('_'));
-  const credentials = wechat.noTlsInsecureClient ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(wechatyCaCert());
+  const credentials = wechat.noTlsInsecureClient
+    ? grpc.credentials.createInsecure()
+    : grpc.credentials.createSsl(wechatyCaCert());
   const client = new grpcPuppet.PuppetClient(wechat.endpoint, credentials, {
     'grpc.ssl_target_name_override': sni,
     // what the wechaty client sends as the token on a channel without TLS
@@ -336,12 +377,20 @@ export async function checkWechat(wechat: NonNullable<Config['wechat']>, timeout
     const metadata = new grpc.Metadata();
     metadata.add('authorization', `Wechaty ${token}`);
     const version = await new Promise<string>((resolve, reject) => {
-      client.version(new grpcPuppet.VersionRequest(), metadata, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res?: { getVersion(): string }) =>
-        err ? reject(err) : resolve(res?.getVersion() ?? ''),
+      client.version(
+        new grpcPuppet.VersionRequest(),
+        metadata,
+        { deadline: Date.now() + timeoutMs },
+        (err: grpc.ServiceError | null, res?: { getVersion(): string }) =>
+          err ? reject(err) : resolve(res?.getVersion() ?? ''),
       );
     });
     return [
-      { status: 'ok', name: '微信 puppet 服务', detail: `${wechat.endpoint} 可以连上，token 有效${version ? `（puppet 版本 ${version}）` : ''}` },
+      {
+        status: 'ok',
+        name: '微信 puppet 服务',
+        detail: `${wechat.endpoint} 可以连上，token 有效${version ? `（puppet 版本 ${version}）` : ''}`,
+      },
       {
         status: 'info',
         name: '微信登录',
@@ -351,7 +400,14 @@ export async function checkWechat(wechat: NonNullable<Config['wechat']>, timeout
   } catch (err) {
     const e = err as { code?: number; details?: string; message?: string };
     if (e.code === grpc.status.UNAUTHENTICATED || e.code === grpc.status.PERMISSION_DENIED) {
-      return [{ status: 'fail', name: '微信 puppet 服务', detail: `${wechat.endpoint} 拒绝了这个 token（${e.details ?? e.message}）`, fix: '核对 WECHATY_PUPPET_SERVICE_TOKEN，和服务商给的一字不差' }];
+      return [
+        {
+          status: 'fail',
+          name: '微信 puppet 服务',
+          detail: `${wechat.endpoint} 拒绝了这个 token（${e.details ?? e.message}）`,
+          fix: '核对 WECHATY_PUPPET_SERVICE_TOKEN，和服务商给的一字不差',
+        },
+      ];
     }
     const tlsHint = wechat.noTlsInsecureClient
       ? '；网关要是开了 TLS，去掉 WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT'
@@ -387,6 +443,7 @@ export async function runDoctor(config: Config, opts: DoctorOptions): Promise<Fi
   if (config.lark) findings.push(...(await checkLark(config.lark)));
   else findings.push({ status: 'info', name: '飞书', detail: '没有设 LARK_APP_ID / LARK_APP_SECRET，不用飞书' });
   if (config.wechat) findings.push(...(await checkWechat(config.wechat, opts.wechatTimeoutMs)));
-  else findings.push({ status: 'info', name: '微信', detail: '没有设 WECHATY_PUPPET_SERVICE_TOKEN / ENDPOINT，不用微信' });
+  else
+    findings.push({ status: 'info', name: '微信', detail: '没有设 WECHATY_PUPPET_SERVICE_TOKEN / ENDPOINT，不用微信' });
   return findings;
 }

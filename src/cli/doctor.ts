@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { allModels } from '../models/index.ts';
 import { composition } from '../workflows.ts';
 import { formatFinding, runDoctor } from './doctor-checks.ts';

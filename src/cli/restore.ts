@@ -3,7 +3,7 @@ import path from 'node:path';
 import { BackupRefused, restoreDatabase } from '../db/backup.ts';
 import { allModels } from '../models/index.ts';
 import { composition } from '../workflows.ts';
-import { err, openDatabase, out, readConfig, runCli, type OpenDatabase } from './database-cli.ts';
+import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from './database-cli.ts';
 
 /*
  * npm run restore -- <folder>: loads a backup made by npm run backup into the bot's database,

@@ -2,12 +2,12 @@ import 'dotenv/config';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { type FileImport, type ImportCheck, type ImportIssue, ImportRefused } from '../core/imports.ts';
+import { tableFormatOf } from '../core/table-file.ts';
 import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, redactUri } from '../logger.ts';
 import { ensureIndexes } from '../models/index.ts';
-import { tableFormatOf } from '../core/table-file.ts';
-import { ImportRefused, type FileImport, type ImportCheck, type ImportIssue } from '../core/imports.ts';
 import { rosterImport } from '../roster/file-import.ts';
 import { composition } from '../workflows.ts';
 
@@ -100,13 +100,23 @@ async function runOne(command: FileImport, argv: string[], invoked: string): Pro
   try {
     db = await connectDatabase(config, log, (m) => err(m));
     await ensureIndexes(composition.models);
-    out(db.kind === 'external' ? `数据库：${redactUri(db.uri)}` : `数据库：内置 ${db.kind === 'embedded-ferretdb' ? 'FerretDB' : 'MongoDB'}，数据保存在 ${db.dataDir}`);
+    out(
+      db.kind === 'external'
+        ? `数据库：${redactUri(db.uri)}`
+        : `数据库：内置 ${db.kind === 'embedded-ferretdb' ? 'FerretDB' : 'MongoDB'}，数据保存在 ${db.dataDir}`,
+    );
     if (!checked) {
       checked = await command.check(file);
       if (!passes(command, checked)) return 1;
     }
     if (!checked.ok) return 1;
-    out(await command.apply(checked, { file, dryRun: args.values['dry-run'] ?? false, by: args.values.by?.trim() || '命令行导入' }));
+    out(
+      await command.apply(checked, {
+        file,
+        dryRun: args.values['dry-run'] ?? false,
+        by: args.values.by?.trim() || '命令行导入',
+      }),
+    );
     return 0;
   } catch (e) {
     if (e instanceof ImportRefused) {

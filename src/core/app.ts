@@ -7,6 +7,7 @@ import type { RouteTable } from './router.ts';
 import { resolveSender, watchSenderWrites } from './senders.ts';
 import { normalizeText } from './text.ts';
 import type { BotEvent } from './types.ts';
+
 export { ATTACHMENT_UNUSED } from './dispatch.ts';
 export { ERROR_REPLY, newRefId } from './errors.ts';
 export { MAX_ATTEMPTS } from './pipeline.ts';
@@ -91,7 +92,8 @@ export class BotApp {
       reply: (message) => services.outbox.send(replyTarget, message, addressing),
       send: (target, message) => services.outbox.send(target, message),
       updateCard: async (card) => {
-        if (event.action?.messageId) await services.outbox.updateCard(event.channel, event.action.messageId, card, replyTarget, addressing);
+        if (event.action?.messageId)
+          await services.outbox.updateCard(event.channel, event.action.messageId, card, replyTarget, addressing);
         else await services.outbox.send(replyTarget, card, addressing);
       },
       toast: async (text) => {

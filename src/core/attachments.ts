@@ -1,6 +1,6 @@
 import { PictureChoice } from '../models/index.ts';
 import type { StaffContext } from './context.ts';
-import { isAllowed, type AttachmentRoute, type PictureTarget, type RouteTable } from './router.ts';
+import { type AttachmentRoute, isAllowed, type PictureTarget, type RouteTable } from './router.ts';
 import type { Attachment, Card } from './types.ts';
 
 /*
@@ -46,11 +46,17 @@ export interface Choice {
  * nothing wants it. The latest wins unless another came within `closeMs` of it. An earlier answer
  * still stands while no candidate is newer than it: the sender chose among what was there.
  */
-export function pickTarget(candidates: readonly Candidate[], chosen?: Choice | null, closeMs = CLOSE_MS): { go: Candidate } | { ask: Candidate[] } | undefined {
+export function pickTarget(
+  candidates: readonly Candidate[],
+  chosen?: Choice | null,
+  closeMs = CLOSE_MS,
+): { go: Candidate } | { ask: Candidate[] } | undefined {
   if (!candidates.length) return undefined;
   const again = chosen && candidates.find((c) => c.route === chosen.route && c.target.id === chosen.id);
   const when = (c: Candidate) => Math.max(c.target.at.getTime(), c === again ? chosen!.at.getTime() : 0);
-  const [top, ...rest] = [...candidates].sort((a, b) => when(b) - when(a) || Number(b === again) - Number(a === again)) as [Candidate, ...Candidate[]];
+  const [top, ...rest] = [...candidates].sort(
+    (a, b) => when(b) - when(a) || Number(b === again) - Number(a === again),
+  ) as [Candidate, ...Candidate[]];
   if (top === again) return { go: top }; // everything else was there when the sender chose
   const close = rest.filter((c) => when(top) - when(c) < closeMs);
   return close.length ? { ask: [top, ...close] } : { go: top };
@@ -63,7 +69,9 @@ export async function routeAttachment(routes: RouteTable, ctx: StaffContext): Pr
   const answers = await Promise.all(allowed.map(async (r) => ({ route: r.name ?? '', target: await r.wants(ctx) })));
   const candidates = answers.filter((a): a is Candidate => a.target !== undefined);
   const saved = await PictureChoice.findById(ctx.sender.identity).lean();
-  const chosen = saved?.chosen ? { route: String(saved.chosen.route), id: String(saved.chosen.id), at: new Date(saved.chosen.at) } : null;
+  const chosen = saved?.chosen
+    ? { route: String(saved.chosen.route), id: String(saved.chosen.id), at: new Date(saved.chosen.at) }
+    : null;
   const pick = pickTarget(candidates, chosen);
   if (!pick) {
     const fallback = allowed.find((r) => r.otherwise);
@@ -77,10 +85,17 @@ export async function routeAttachment(routes: RouteTable, ctx: StaffContext): Pr
   }
   const now = ctx.services.now();
   // pictures still waiting from a moment ago belong to the same question
-  const waiting = saved && now.getTime() - new Date(saved.at).getTime() < WAITING_MS ? ((saved.attachments ?? []) as Attachment[]) : [];
+  const waiting =
+    saved && now.getTime() - new Date(saved.at).getTime() < WAITING_MS
+      ? ((saved.attachments ?? []) as Attachment[])
+      : [];
   const all = [...waiting, ...pictures.filter((p) => !waiting.some((w) => w.ref === p.ref))];
   const stored = pick.ask.map((c) => ({ route: c.route, id: c.target.id, label: c.target.label, at: c.target.at }));
-  await PictureChoice.updateOne({ _id: ctx.sender.identity }, { $set: { attachments: all, candidates: stored, at: now } }, { upsert: true });
+  await PictureChoice.updateOne(
+    { _id: ctx.sender.identity },
+    { $set: { attachments: all, candidates: stored, at: now } },
+    { upsert: true },
+  );
   ctx.log.info({ candidates: stored.map((c) => `${c.route}:${c.id}`) }, 'asked where a picture goes');
   await ctx.reply(question(pick.ask, all.length));
 }
@@ -91,7 +106,11 @@ function question(candidates: readonly Candidate[], count: number): Card {
     color: 'blue',
     lines: [`你刚才记录的这几项都可以附照片，请选择${count > 1 ? `这 ${count} 张照片` : '这张照片'}附到哪一项。`],
     note: '选好后，接着发的照片也附到同一项。',
-    buttons: candidates.map((c) => ({ label: c.target.label, action: PICTURE_CHOICE_ACTION, value: { route: c.route, id: c.target.id } })),
+    buttons: candidates.map((c) => ({
+      label: c.target.label,
+      action: PICTURE_CHOICE_ACTION,
+      value: { route: c.route, id: c.target.id },
+    })),
   };
 }
 
@@ -113,7 +132,10 @@ export async function choosePictureTarget(routes: RouteTable, ctx: StaffContext)
   }
   // attached first: a retry after a crash in between attaches again, and every workflow keeps a picture once
   await route.attach(ctx, { id, label: String(picked.label), at: new Date(picked.at) }, pictures);
-  await PictureChoice.updateOne({ _id: ctx.sender.identity }, { $set: { attachments: [], candidates: [], chosen: { route: name, id, at: now }, at: now } });
+  await PictureChoice.updateOne(
+    { _id: ctx.sender.identity },
+    { $set: { attachments: [], candidates: [], chosen: { route: name, id, at: now }, at: now } },
+  );
 }
 
 function routeNamed(routes: readonly AttachmentRoute[], name: string): AttachmentRoute | undefined {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import mongoose, { type Model } from 'mongoose';
+import type { Logger } from '../logger.ts';
 import { AuditEntry, AuditQueue } from '../models/audit.ts';
+import type { BotContext } from './context.ts';
 import { formatDateTime } from './numbering.ts';
 import { isDuplicateKey } from './once.ts';
-import type { BotContext } from './context.ts';
-import type { Logger } from '../logger.ts';
 
 /*
  * The audit trail (DOMAIN.md: every approval or state change records who did it and when): one
@@ -145,7 +145,9 @@ export interface Carry {
 /** A record by its `_id`, or by another unique key the change does not alter: `{ filter: { post, item } }`. */
 export type AuditTarget = unknown;
 const filterOf = (target: AuditTarget): Record<string, unknown> =>
-  target && typeof target === 'object' && 'filter' in target ? (target as { filter: Record<string, unknown> }).filter : { _id: target };
+  target && typeof target === 'object' && 'filter' in target
+    ? (target as { filter: Record<string, unknown> }).filter
+    : { _id: target };
 
 export interface Trail {
   readonly by: AuditActor;
@@ -154,24 +156,42 @@ export interface Trail {
    * changes the record (`carry.update({...})`, `carry.doc({...})`). Entries reach the trail only if
    * that write happened; whatever `write` returns is returned.
    */
-  change<T>(model: Model<any>, target: AuditTarget, notes: ChangeNote | readonly ChangeNote[], write: (carry: Carry) => Promise<T>): Promise<T>;
+  change<T>(
+    model: Model<any>,
+    target: AuditTarget,
+    notes: ChangeNote | readonly ChangeNote[],
+    write: (carry: Carry) => Promise<T>,
+  ): Promise<T>;
   /**
    * Changes several records (by `_id`) in one write, such as a bulk update: `write` asks `carryFor(id,
    * notes)` for each record's carry. Same guarantee as `change`, record by record.
    */
-  changeMany<T>(model: Model<any>, ids: readonly unknown[], write: (carryFor: (id: unknown, notes: readonly ChangeNote[]) => Carry) => Promise<T>): Promise<T>;
+  changeMany<T>(
+    model: Model<any>,
+    ids: readonly unknown[],
+    write: (carryFor: (id: unknown, notes: readonly ChangeNote[]) => Carry) => Promise<T>,
+  ): Promise<T>;
   /** Removes one record with its entries: `remove` says whether it removed it; only then are they written. */
-  removal(model: Model<any>, target: AuditTarget, notes: ChangeNote | readonly ChangeNote[], remove: () => Promise<boolean>): Promise<boolean>;
+  removal(
+    model: Model<any>,
+    target: AuditTarget,
+    notes: ChangeNote | readonly ChangeNote[],
+    remove: () => Promise<boolean>,
+  ): Promise<boolean>;
 }
 
 /** The trail of the person sending this message or clicking this card. */
-export function trailOf(ctx: Pick<BotContext, 'sender' | 'channel' | 'event' | 'services' | 'log'>, as?: Partial<AuditActor>): Trail {
+export function trailOf(
+  ctx: Pick<BotContext, 'sender' | 'channel' | 'event' | 'services' | 'log'>,
+  as?: Partial<AuditActor>,
+): Trail {
   return trailAs({ ...actorOf(ctx), ...as }, () => ctx.services.now(), ctx.log);
 }
 
 /** Orders the entries one process makes in one millisecond (their `_id`s sort as they were made). */
 let made = 0;
-const entryId = (at: Date) => `${at.toISOString()}-${String(made++ % 1e6).padStart(6, '0')}${randomBytes(3).toString('hex')}`;
+const entryId = (at: Date) =>
+  `${at.toISOString()}-${String(made++ % 1e6).padStart(6, '0')}${randomBytes(3).toString('hex')}`;
 
 export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?: Logger): Trail {
   const build = (notes: readonly ChangeNote[]): AuditEntryData[] => {
@@ -188,7 +208,13 @@ export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?
       from: n.from ?? '',
       to: n.to ?? '',
       note: n.note ?? '',
-      keys: [...new Set([auditKey(n.record.type, n.record.id), ...(n.subject?.staffId ? [auditKey('staff', n.subject.staffId)] : []), ...(n.alsoKeys ?? [])])],
+      keys: [
+        ...new Set([
+          auditKey(n.record.type, n.record.id),
+          ...(n.subject?.staffId ? [auditKey('staff', n.subject.staffId)] : []),
+          ...(n.alsoKeys ?? []),
+        ]),
+      ],
     }));
   };
   const warn = (err: unknown, what: string) => log?.warn({ err }, `${what}: left to the audit.flush job`);
@@ -215,14 +241,25 @@ export function trailAs(by: AuditActor, now: () => Date = () => new Date(), log?
       try {
         return await write((_id, notes) => carrying(build(notes)));
       } finally {
-        await flushCarried(coll, ids.map((id) => ({ _id: id })), queued).catch((err) => warn(err, 'audit entries not copied'));
+        await flushCarried(
+          coll,
+          ids.map((id) => ({ _id: id })),
+          queued,
+        ).catch((err) => warn(err, 'audit entries not copied'));
       }
     },
     async removal(model, target, notes, remove) {
       const entries = build(Array.isArray(notes) ? notes : [notes as ChangeNote]);
       if (!entries.length) return remove();
       const queued = `q:${entries[0]!._id}`;
-      await AuditQueue.create({ _id: queued, coll: model.collection.name, filter: filterOf(target), mode: 'removal', entries, at: entries[0]!.at });
+      await AuditQueue.create({
+        _id: queued,
+        coll: model.collection.name,
+        filter: filterOf(target),
+        mode: 'removal',
+        entries,
+        at: entries[0]!.at,
+      });
       // an error leaves the queue entry: the job writes the entries if the record turns out gone
       const gone = await remove();
       try {
@@ -280,14 +317,18 @@ async function flushCarried(coll: string, filters: readonly Record<string, unkno
  * `olderThanMs` (younger ones are still being finished by their writer). Returns how many.
  */
 export async function flushAuditQueue(now: Date, olderThanMs = 60_000): Promise<number> {
-  const left = await AuditQueue.find({ at: { $lt: new Date(now.getTime() - olderThanMs) } }).limit(500).lean();
+  const left = await AuditQueue.find({ at: { $lt: new Date(now.getTime() - olderThanMs) } })
+    .limit(500)
+    .lean();
   for (const q of left) {
     if (q.mode === 'carried') {
       const filters = q.ids ? q.ids.map((id) => ({ _id: id })) : [q.filter as Record<string, unknown>];
       await flushCarried(q.coll, filters, q._id);
       continue;
     }
-    const still = await mongoose.connection.collection(q.coll).findOne(q.filter as Record<string, unknown>, { projection: { _id: 1 } });
+    const still = await mongoose.connection
+      .collection(q.coll)
+      .findOne(q.filter as Record<string, unknown>, { projection: { _id: 1 } });
     if (!still) await appendEntries(q.entries as AuditEntryData[]);
     await AuditQueue.deleteOne({ _id: q._id });
   }
@@ -342,7 +383,14 @@ export async function findAudit(q: AuditQuery): Promise<{ entries: AuditEntryDat
  */
 export function auditLine(e: AuditEntryData, tz: string, opts: { subject?: boolean } = {}): string {
   const when = formatDateTime(e.at, tz).slice(5);
-  const who = opts.subject === false ? '' : e.subject?.name && e.subject.name !== e.record.label ? ` ${e.subject.name}` : e.record.type === 'staff' ? ` ${e.record.label || e.record.id}` : '';
+  const who =
+    opts.subject === false
+      ? ''
+      : e.subject?.name && e.subject.name !== e.record.label
+        ? ` ${e.subject.name}`
+        : e.record.type === 'staff'
+          ? ` ${e.record.label || e.record.id}`
+          : '';
   const record = e.record.type === 'staff' ? '' : ` · ${e.record.label || e.record.id}`;
   const change = e.from || e.to ? `：${e.from || '无'} → ${e.to || '无'}` : '';
   const note = e.note ? `（${e.note}）` : '';

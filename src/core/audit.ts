@@ -18,7 +18,10 @@ export function actor(ctx: Pick<BotContext, 'sender'>): Person {
 }
 
 /** A Person inside a record (assigned by, holder, resident…). */
-export const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
+export const personSchema = new Schema(
+  { staffId: { type: String, default: '' }, name: { type: String, default: '' } },
+  { _id: false },
+);
 
 /** The fields of one entry of a record's history; spread them to add a workflow's own (`late`, …). */
 export const historyFields = {

@@ -21,7 +21,16 @@ export async function rememberCard(target: Target, card: Card, at: Date, audienc
   const chatId = 'chatId' in target ? target.chatId : target.userId;
   await CardPrompt.updateOne(
     { _id: promptKey(target.channel, chatId, audience) },
-    { $set: { card, buttons: card.buttons ?? [], at, usedAt: null, usedBy: null, expiresAt: new Date(at.getTime() + PROMPT_KEEP_MS) } },
+    {
+      $set: {
+        card,
+        buttons: card.buttons ?? [],
+        at,
+        usedAt: null,
+        usedBy: null,
+        expiresAt: new Date(at.getTime() + PROMPT_KEEP_MS),
+      },
+    },
     { upsert: true },
   );
 }
@@ -36,9 +45,15 @@ export interface Prompt {
 }
 
 /** The latest card `userId` got in this chat: their own in a group, or one sent to the whole group, whichever is newer. */
-export async function latestPrompt(channel: Channel, chat: { id: string; isGroup: boolean }, userId: string): Promise<Prompt | undefined> {
+export async function latestPrompt(
+  channel: Channel,
+  chat: { id: string; isGroup: boolean },
+  userId: string,
+): Promise<Prompt | undefined> {
   // two reads by _id rather than one `$in`: FerretDB 1.24 pushes a plain `_id` down, not an `$in`
-  const keys = chat.isGroup ? [promptKey(channel, chat.id, userId), promptKey(channel, chat.id)] : [promptKey(channel, chat.id)];
+  const keys = chat.isGroup
+    ? [promptKey(channel, chat.id, userId), promptKey(channel, chat.id)]
+    : [promptKey(channel, chat.id)];
   const found = (await Promise.all(keys.map((k) => CardPrompt.findById(k).lean()))).filter((p) => p !== null);
   const prompts = found.map(
     (p): Prompt => ({

@@ -18,7 +18,12 @@ export function confirmCard(number: number, button: CardButton, question: string
     color: 'orange',
     lines: [`你回复了 ${number}（${button.label}）。`, question],
     buttons: [
-      { label: '确认', action: CONFIRM_ACTION, value: { ...(button.value ?? {}), [CONFIRMED_ACTION_KEY]: button.action }, style: 'primary' },
+      {
+        label: '确认',
+        action: CONFIRM_ACTION,
+        value: { ...(button.value ?? {}), [CONFIRMED_ACTION_KEY]: button.action },
+        style: 'primary',
+      },
       { label: '取消', action: CANCEL_ACTION },
     ],
     note: '回复 1 确认；回复 2 或不回复就什么都不做',
@@ -26,7 +31,9 @@ export function confirmCard(number: number, button: CardButton, question: string
 }
 
 /** The action 确认 stands for, and its own value. */
-export function confirmedAction(value: Readonly<Record<string, string>>): { action: string; value: Record<string, string> } | undefined {
+export function confirmedAction(
+  value: Readonly<Record<string, string>>,
+): { action: string; value: Record<string, string> } | undefined {
   const { [CONFIRMED_ACTION_KEY]: action, ...rest } = value;
   return action ? { action, value: rest } : undefined;
 }
@@ -41,7 +48,11 @@ export function withDialogs(card: Card, asksFirst: ReadonlySet<string>): Card {
   if (!card.buttons?.some(bare) && !formBare) return card;
   return {
     ...card,
-    ...(card.buttons ? { buttons: card.buttons.map((b) => (bare(b) ? { ...b, confirm: `确认「${b.label}」？` } : b)) } : {}),
-    ...(card.form && formBare ? { form: { ...card.form, confirm: `确认「${card.form.submitLabel ?? '提交'}」？` } } : {}),
+    ...(card.buttons
+      ? { buttons: card.buttons.map((b) => (bare(b) ? { ...b, confirm: `确认「${b.label}」？` } : b)) }
+      : {}),
+    ...(card.form && formBare
+      ? { form: { ...card.form, confirm: `确认「${card.form.submitLabel ?? '提交'}」？` } }
+      : {}),
   };
 }

@@ -1,9 +1,22 @@
-import type { Logger } from '../logger.ts';
 import type { Config } from '../config.ts';
-import type { Attachment, BotEvent, Card, CardAction, CardButton, Channel, ChannelCapabilities, ChatInfo, Outgoing, Role, SentRef, Target } from './types.ts';
-import type { Outbox } from './outbox.ts';
-import type { Extensions } from './extensions.ts';
+import type { Logger } from '../logger.ts';
 import type { OnError } from './errors.ts';
+import type { Extensions } from './extensions.ts';
+import type { Outbox } from './outbox.ts';
+import type {
+  Attachment,
+  BotEvent,
+  Card,
+  CardAction,
+  CardButton,
+  Channel,
+  ChannelCapabilities,
+  ChatInfo,
+  Outgoing,
+  Role,
+  SentRef,
+  Target,
+} from './types.ts';
 
 /** The person behind a message: a staff record, or a BOT_ADMINS identity not yet bound to one. */
 export interface Sender {
@@ -94,7 +107,9 @@ export type Allow = 'anyone' | 'staff' | readonly Role[];
  * Who may use a route, and the handler that gets the matching context: a route open to `anyone`
  * may have no sender; every other route's handler gets a StaffContext, so it needs no `sender!`.
  */
-export type Guarded = { allow: 'anyone'; handler: Handler } | { allow: 'staff' | readonly Role[]; handler: StaffHandler };
+export type Guarded =
+  | { allow: 'anyone'; handler: Handler }
+  | { allow: 'staff' | readonly Role[]; handler: StaffHandler };
 
 export type CommandRoute = Guarded & {
   name: string;
@@ -199,4 +214,3 @@ export interface Holding {
  * installed workflow through this and imports none.
  */
 export type StaffHoldings = (services: Services, staff: StaffCardSubject) => Promise<Holding[]>;
-

@@ -33,7 +33,23 @@ export function resolveDate(text: string, now: Date, tz: string): string | undef
   return undefined;
 }
 
-const WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7 };
+const WEEKDAYS: Record<string, number> = {
+  一: 1,
+  二: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  日: 7,
+  天: 7,
+  '1': 1,
+  '2': 2,
+  '3': 3,
+  '4': 4,
+  '5': 5,
+  '6': 6,
+  '7': 7,
+};
 
 /** 上周五 / 这周五 / 周五 (also 星期五, 礼拜五) as a day relative to `today`. */
 function weekday(t: string, today: DateTime): string | undefined {
@@ -42,7 +58,11 @@ function weekday(t: string, today: DateTime): string | undefined {
   const day = WEEKDAYS[m[2]!]!;
   const monday = today.minus({ days: today.weekday - 1 });
   const weeksBack = { 上上: 2, 上: 1, 这: 0, 本: 0 }[m[1] ?? ''];
-  if (weeksBack !== undefined) return monday.minus({ weeks: weeksBack }).plus({ days: day - 1 }).toISODate()!;
+  if (weeksBack !== undefined)
+    return monday
+      .minus({ weeks: weeksBack })
+      .plus({ days: day - 1 })
+      .toISODate()!;
   // a bare weekday: the latest such day not after today
   const back = (today.weekday - day + 7) % 7;
   return today.minus({ days: back }).toISODate()!;
@@ -59,7 +79,12 @@ function chineseDayNumbers(t: string): string {
 /** 二〇二六 → 2026 (a year read digit by digit). */
 function digitByDigit(n: string): number | undefined {
   if (!/^[零〇一二三四五六七八九]{4}$/.test(n)) return undefined;
-  return Number([...n].map((c) => '零〇一二三四五六七八九'.indexOf(c)).map((i) => (i <= 1 ? 0 : i - 1)).join(''));
+  return Number(
+    [...n]
+      .map((c) => '零〇一二三四五六七八九'.indexOf(c))
+      .map((i) => (i <= 1 ? 0 : i - 1))
+      .join(''),
+  );
 }
 
 /** Whether the text is a date resolveDate understands (for a form field checked before `now` is known). */
@@ -70,7 +95,8 @@ export function looksLikeDate(text: string): boolean {
 /** A month like 2026-11 / 2026年11月 / 11月 (this year in `tz`) → yyyy-MM. */
 export function parseMonth(text: string, now: Date, tz: string): string | undefined {
   const t = text.replace(/\s+/g, '');
-  const valid = (y: number, mo: number) => (mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined);
+  const valid = (y: number, mo: number) =>
+    mo >= 1 && mo <= 12 && y >= 2000 && y <= 2100 ? `${y}-${String(mo).padStart(2, '0')}` : undefined;
   let m = /^(\d{4})[-./年](\d{1,2})月?$/.exec(t);
   if (m) return valid(Number(m[1]), Number(m[2]));
   m = /^(\d{1,2})月$/.exec(t);
@@ -128,7 +154,8 @@ function hourOfDay(part: string, hour: number): number | undefined {
   if (!part) return hour <= 23 ? hour : undefined;
   if (/^(凌晨|早上|早晨|上午)$/.test(part)) return hour <= 12 ? (part === '凌晨' && hour === 12 ? 0 : hour) : undefined;
   if (part === '中午') return hour >= 11 && hour <= 13 ? hour : hour >= 1 && hour <= 2 ? hour + 12 : undefined;
-  if (/^(下午|傍晚)$/.test(part)) return hour >= 1 && hour <= 11 ? hour + 12 : hour >= 12 && hour <= 23 ? hour : undefined;
+  if (/^(下午|傍晚)$/.test(part))
+    return hour >= 1 && hour <= 11 ? hour + 12 : hour >= 12 && hour <= 23 ? hour : undefined;
   // 晚上: 8点 is 20:00; 12点 or 1点 is after midnight, which day is unclear, so it is left to be typed as 00:30
   return hour >= 5 && hour <= 11 ? hour + 12 : hour >= 17 && hour <= 23 ? hour : undefined;
 }
@@ -137,7 +164,9 @@ const DAY_PART = '凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里
 // digits or Chinese numerals, not both, so 上周五10点 is 上周五 at 10 and not 上周 at 「五10」
 const NUMERAL = '\\d{1,2}|[零〇一二两三四五六七八九十]{1,3}';
 /** A time of day after the day: 晚上10点, 22点半, 9:05, 下午三点二十分. */
-const CLOCK_RE = new RegExp(`^\\s*(${DAY_PART})?\\s*(${NUMERAL})\\s*(?::\\s*(\\d{2})|[点时]\\s*(?:(半)|(${NUMERAL})\\s*分?)?)$`);
+const CLOCK_RE = new RegExp(
+  `^\\s*(${DAY_PART})?\\s*(${NUMERAL})\\s*(?::\\s*(\\d{2})|[点时]\\s*(?:(半)|(${NUMERAL})\\s*分?)?)$`,
+);
 
 /**
  * A moment as typed — 刚才, 今天 08:40, 昨天 22:30, 14:30 (today), 12-04 09:00, 2026-12-04 09:00,
@@ -170,7 +199,8 @@ export function parseDateTime(text: string, now: Date, tz: string): Date | undef
     const day = dayText ? resolveDate(dayText, now, tz) : current.toISODate()!;
     const hour12 = smallNumber(hourText);
     const hour = hour12 === undefined ? undefined : hourOfDay(part, hour12);
-    const minute = colonMinute !== undefined ? Number(colonMinute) : half ? 30 : minuteText ? smallNumber(minuteText) : 0;
+    const minute =
+      colonMinute !== undefined ? Number(colonMinute) : half ? 30 : minuteText ? smallNumber(minuteText) : 0;
     if (!day || hour === undefined || minute === undefined || minute > 59) continue;
     const at = DateTime.fromISO(day, { zone: tz }).set({ hour, minute });
     if (at.isValid) return at.toJSDate();

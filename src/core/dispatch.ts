@@ -1,13 +1,13 @@
-import { PICTURE_CHOICE_ACTION, choosePictureTarget, routeAttachment } from './attachments.ts';
+import { choosePictureTarget, PICTURE_CHOICE_ACTION, routeAttachment } from './attachments.ts';
 import { latestPrompt, markUsed, promptClosed } from './card-numbers.ts';
 import { CANCEL_ACTION, CONFIRM_ACTION, confirmCard, confirmedAction } from './confirm.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import { FORM_SUBMIT_ACTION } from './forms.ts';
 import { ROLE_LABELS } from './roles.ts';
-import { isAllowed, matchAction, matchCommand, runGuarded, type Allow, type RouteTable } from './router.ts';
+import { type Allow, isAllowed, matchAction, matchCommand, type RouteTable, runGuarded } from './router.ts';
 import { unknownSenderText } from './senders.ts';
-import { normalizeText, stripCommandPrefix } from './text.ts';
 import { SUGGEST_ACTION, tooLongForCommand, tooLongReply, unknownCommandReply } from './suggest.ts';
+import { normalizeText, stripCommandPrefix } from './text.ts';
 import type { CardButton, Role } from './types.ts';
 
 export { ATTACHMENT_UNUSED } from './attachments.ts';
@@ -31,7 +31,10 @@ export async function dispatch(routes: RouteTable, ctx: BotContext): Promise<voi
   const pressed = await numericAnswer(ctx);
   if (pressed === 'answered') return;
   if (pressed) {
-    (ctx as { action?: BotContext['action'] }).action = { action: pressed.button.action, value: pressed.button.value ?? {} };
+    (ctx as { action?: BotContext['action'] }).action = {
+      action: pressed.button.action,
+      value: pressed.button.value ?? {},
+    };
     await runAction(routes, ctx, pressed.button.action, pressed);
     return;
   }
@@ -74,7 +77,12 @@ async function runAttachment(routes: RouteTable, ctx: BotContext): Promise<void>
  * A click, or a number that pressed a button (`pressed`: which one). A numbered press of a button
  * that submits money or an approval asks once first (confirmCard); its 确认 runs it.
  */
-async function runAction(routes: RouteTable, ctx: BotContext, action: string, pressed?: { n: number; button: CardButton }): Promise<void> {
+async function runAction(
+  routes: RouteTable,
+  ctx: BotContext,
+  action: string,
+  pressed?: { n: number; button: CardButton },
+): Promise<void> {
   if (!ctx.sender) {
     await ctx.toast(await unknownSenderText(ctx.event));
     return;
@@ -155,7 +163,9 @@ async function numericAnswer(ctx: BotContext): Promise<{ n: number; button: Card
   const button = prompt.buttons[n - 1];
   if (!button) {
     const title = prompt.card?.title ? `「${prompt.card.title}」` : '';
-    await ctx.reply(`最近的卡片${title}只有 ${prompt.buttons.length} 个按钮，请回复 1${prompt.buttons.length > 1 ? ` 到 ${prompt.buttons.length}` : ''}。`);
+    await ctx.reply(
+      `最近的卡片${title}只有 ${prompt.buttons.length} 个按钮，请回复 1${prompt.buttons.length > 1 ? ` 到 ${prompt.buttons.length}` : ''}。`,
+    );
     return 'answered';
   }
   await markUsed(prompt, now, ctx.event.id);

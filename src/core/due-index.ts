@@ -115,7 +115,11 @@ export class DueIndex {
    * before the index existed; it runs once per database, when the sweep finds no saved position.
    * Stops after the minute in which `limit` ids were visited; the next run goes on from there.
    */
-  async sweep(now: Date, visit: (id: string) => Promise<Date | null>, o: { limit: number; existing: () => Promise<DueEntry[]> }): Promise<number> {
+  async sweep(
+    now: Date,
+    visit: (id: string) => Promise<Date | null>,
+    o: { limit: number; existing: () => Promise<DueEntry[]> },
+  ): Promise<number> {
     const saved = (await Counter.findById(this.stateId).lean())?.seq;
     const settleUpTo = minuteOf(now) - SETTLE_MINUTES - 1;
     if (saved === undefined) await this.backfill(await o.existing(), now);
@@ -145,7 +149,10 @@ export class DueIndex {
         if (m > settleUpTo) {
           // still open to writers, so kept; ids already dealt with are dropped so the next run skips them
           for (const c of chunks) {
-            const left = c.ids.filter((id) => { const later = seen.get(id); return later && minuteOf(later) <= m; });
+            const left = c.ids.filter((id) => {
+              const later = seen.get(id);
+              return later && minuteOf(later) <= m;
+            });
             if (left.length < c.ids.length) await DueChunk.updateOne({ _id: c._id }, { $set: { ids: left } });
           }
           continue;

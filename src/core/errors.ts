@@ -6,7 +6,8 @@ import type { OnError } from './types.ts';
 export type { ErrorScope, OnError } from './types.ts';
 
 /** What a person is told when their message failed: the reference id is what they give the admin. */
-export const ERROR_REPLY = (ref: string) => `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
+export const ERROR_REPLY = (ref: string) =>
+  `抱歉，处理出错了（编号 ${ref}）。请稍后再试；如果一直不行，把编号告诉管理员。`;
 
 export function newRefId(): string {
   return randomBytes(4).toString('hex').toUpperCase();

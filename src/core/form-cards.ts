@@ -1,15 +1,19 @@
 import type { BotContext } from './context.ts';
-import type { Card, CardFormField } from './types.ts';
+import { type FormDefinition, type FormField, showAnswer } from './form-fields.ts';
+import { type FormOption, tickedLabels } from './form-options.ts';
 import { maskPhonesIn } from './text.ts';
-import { showAnswer, type FormDefinition, type FormField } from './form-fields.ts';
-import { tickedLabels, type FormOption } from './form-options.ts';
+import type { Card, CardFormField } from './types.ts';
 
 /* A form as a card (Lark): every field at once, errors under their fields; and the card once submitted. */
 
 export const FORM_SUBMIT_ACTION = 'form.submit';
 
 /** The options of the form's tick-list fields, as offered for this card (by field key). */
-export async function fieldOptions(ctx: BotContext, def: FormDefinition, context: Record<string, string>): Promise<Map<string, FormOption[]>> {
+export async function fieldOptions(
+  ctx: BotContext,
+  def: FormDefinition,
+  context: Record<string, string>,
+): Promise<Map<string, FormOption[]>> {
   const out = new Map<string, FormOption[]>();
   for (const f of def.fields) if (f.options) out.set(f.key, await f.options(ctx, context));
   return out;
@@ -51,7 +55,12 @@ export async function formCard(
 }
 
 /** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones (and, in a group, every phone) masked. */
-async function shown(ctx: BotContext, field: FormField, value: string, options: FormOption[] | undefined): Promise<string> {
+async function shown(
+  ctx: BotContext,
+  field: FormField,
+  value: string,
+  options: FormOption[] | undefined,
+): Promise<string> {
   if (options) return tickedLabels(value, options);
   const text = await showAnswer(ctx, field, value);
   // in a group every phone is masked, one typed into a reason or a note too
@@ -60,8 +69,15 @@ async function shown(ctx: BotContext, field: FormField, value: string, options: 
 }
 
 /** The card once submitted: what was recorded, and who submitted it. */
-export async function submittedCard(ctx: BotContext, def: FormDefinition, values: Record<string, string>, options: Map<string, FormOption[]>, by: string): Promise<Card> {
+export async function submittedCard(
+  ctx: BotContext,
+  def: FormDefinition,
+  values: Record<string, string>,
+  options: Map<string, FormOption[]>,
+  by: string,
+): Promise<Card> {
   const lines: string[] = [];
-  for (const f of def.fields) if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
+  for (const f of def.fields)
+    if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
   return { title: def.title, color: 'green', lines, note: `${by} 已提交` };
 }

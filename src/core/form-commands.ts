@@ -1,7 +1,7 @@
 import type { StaffContext } from './context.ts';
-import { isAllowed, matchCommand, runGuarded, type CommandRoute } from './router.ts';
-import { echo, matchWord, normalizeText, stripCommandPrefix } from './text.ts';
+import { type CommandRoute, isAllowed, matchCommand, runGuarded } from './router.ts';
 import { tooLongForCommand } from './suggest.ts';
+import { echo, matchWord, normalizeText, stripCommandPrefix } from './text.ts';
 
 /*
  * A command typed at a guided form's question (`提交报销` at 同行人数, `投诉列表 2026-13` at 客户地址) is
@@ -34,9 +34,19 @@ export function commandAt(ctx: StaffContext, text: string): CommandRoute | undef
 }
 
 /** The question: leave `title` for the command `text`, or go on (with `text` as the answer to `label` when it is one). */
-export function leaveQuestion(text: string, route: CommandRoute, title: string, label: string, answers: boolean): string {
+export function leaveQuestion(
+  text: string,
+  route: CommandRoute,
+  title: string,
+  label: string,
+  answers: boolean,
+): string {
   const stay = answers ? `2 把它填为「${label}」` : `2 继续填写「${label}」`;
-  return [`「${echo(text)}」是命令「${route.words[0]}」。要退出「${title}」去执行它吗？`, '1 执行（已填的内容不保存）', stay].join('\n');
+  return [
+    `「${echo(text)}」是命令「${route.words[0]}」。要退出「${title}」去执行它吗？`,
+    '1 执行（已填的内容不保存）',
+    stay,
+  ].join('\n');
 }
 
 /** Runs `command` (the message as typed at the question) as if it had just been sent. */

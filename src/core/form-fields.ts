@@ -49,7 +49,11 @@ export interface FormField {
    * (skipped) answer. Kept apart from `parse`, which reads what was typed and reads back what a
    * card shows (form-roundtrip.test.ts), whatever the database holds.
    */
-  check?: (value: string, ctx: StaffContext, context: Record<string, string>) => string | undefined | Promise<string | undefined>;
+  check?: (
+    value: string,
+    ctx: StaffContext,
+    context: Record<string, string>,
+  ) => string | undefined | Promise<string | undefined>;
   /**
    * The most characters an answer may have; a longer one is refused before it is read, with an
    * error that says the limit and does not quote it. Defaults to ANSWER_MAX_CHARS (a `freeText`
@@ -82,7 +86,8 @@ const tooLong = (label: string, max: number) => `${label}太长了（最多 ${ma
  * only invisible characters and runs of spaces tidied (「嫌价格高，已解释」 keeps its comma).
  */
 export function freeText(label: string, max: number): NonNullable<FormField['parse']> {
-  const parse = (input: string): FieldResult => (Array.from(input).length > max ? { ok: false, error: tooLong(label, max) } : { ok: true, value: input });
+  const parse = (input: string): FieldResult =>
+    Array.from(input).length > max ? { ok: false, error: tooLong(label, max) } : { ok: true, value: input };
   FREE_TEXT.add(parse);
   FREE_TEXT_MAX.set(parse, max);
   return parse;
@@ -131,13 +136,23 @@ export async function showAnswer(ctx: BotContext, field: FormField, value: strin
 }
 
 /** An answer read and, when it parsed, checked against the records (see `check`). */
-export async function readAndCheck(ctx: StaffContext, field: FormField, raw: string, context: Record<string, string>): Promise<FieldResult> {
+export async function readAndCheck(
+  ctx: StaffContext,
+  field: FormField,
+  raw: string,
+  context: Record<string, string>,
+): Promise<FieldResult> {
   const res = await readAnswer(ctx, field, raw);
   return res.ok ? checkAnswer(ctx, field, res.value, context) : res;
 }
 
 /** A parsed answer against the field's `check`: the same result, or that check's refusal. */
-export async function checkAnswer(ctx: StaffContext, field: FormField, value: string, context: Record<string, string>): Promise<FieldResult> {
+export async function checkAnswer(
+  ctx: StaffContext,
+  field: FormField,
+  value: string,
+  context: Record<string, string>,
+): Promise<FieldResult> {
   const problem = value && field.check ? await field.check(value, ctx, context) : undefined;
   return problem ? { ok: false, error: problem } : { ok: true, value };
 }
@@ -156,7 +171,11 @@ export interface FormDefinition {
    * Rules across fields (or against the database), run once every field parsed: errors by field
    * key. Lark shows them under their fields on the same card; a guided form asks those fields again.
    */
-  validate?(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<Record<string, string>>;
+  validate?(
+    ctx: StaffContext,
+    values: Record<string, string>,
+    context: Record<string, string>,
+  ): Promise<Record<string, string>>;
   /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
   submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }

@@ -27,9 +27,15 @@ export interface FieldNames {
  * Each line of `text` as typed (see typedLine), split where a field's label starts: the text before
  * the first label (the command's own words, or a line of free text), then each `label: value`.
  */
-function splitLines(text: string, names: FieldNames, typed: string): { given: string; head: string; fields: LabelledValue[] }[] {
+function splitLines(
+  text: string,
+  names: FieldNames,
+  typed: string,
+): { given: string; head: string; fields: LabelledValue[] }[] {
   const known = [...new Set(names.labels)].filter(Boolean).sort((a, b) => b.length - a.length);
-  const labelRe = known.length ? new RegExp(`${BEFORE_LABEL}(${known.map(escapeRegex).join('|')})\\s*[:：]`, 'g') : undefined;
+  const labelRe = known.length
+    ? new RegExp(`${BEFORE_LABEL}(${known.map(escapeRegex).join('|')})\\s*[:：]`, 'g')
+    : undefined;
   const typedLines = tidyText(typed).split('\n');
   const seen = new Set<string>();
   return tidyText(text)
@@ -69,7 +75,12 @@ function splitLines(text: string, names: FieldNames, typed: string): { given: st
  * `typed` is the message as sent: each value is read from it when the line came from it, so free
  * text keeps its punctuation; `text` is what the command read (folded, maybe rebuilt by a handler).
  */
-export function labelledValues(text: string, labels: readonly string[], keys: readonly string[] = [], typed = ''): LabelledValue[] {
+export function labelledValues(
+  text: string,
+  labels: readonly string[],
+  keys: readonly string[] = [],
+  typed = '',
+): LabelledValue[] {
   return splitLines(text, { labels, keys }, typed).flatMap((line) => (line.head ? [] : line.fields));
 }
 

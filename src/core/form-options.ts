@@ -26,7 +26,9 @@ export function readTicked(raw: unknown, options: readonly FormOption[], label: 
     z
       .array(z.string({ error: `${label}的选择无效，请重新勾选` }), { error: `${label}的选择无效，请重新勾选` })
       .superRefine((values, ctx) => {
-        for (const v of values) if (!allowed.has(v)) ctx.addIssue({ code: 'custom', message: `「${echo(v)}」不在${label}的选项里，请重新勾选` });
+        for (const v of values)
+          if (!allowed.has(v))
+            ctx.addIssue({ code: 'custom', message: `「${echo(v)}」不在${label}的选项里，请重新勾选` });
       })
       .transform((values) => [...new Set(values)]),
   );

@@ -1,17 +1,25 @@
 import { FormSession } from '../models/index.ts';
-import { takeOnce } from './once.ts';
 import type { BotContext, StaffContext } from './context.ts';
-import { isNoneWord, normalizeText } from './text.ts';
-import { checkAnswer, readAndCheck, readAnswer, showAnswer, typedAgain, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
-import { labelledValues, oneFieldPerLine } from './form-lines.ts';
 import { fieldOptions, formCard, submittedCard } from './form-cards.ts';
-import { LEAVE_WORDS, LONG_ANSWER, STAY_WORDS, commandAt, leaveQuestion, runCommand } from './form-commands.ts';
-import { isAllowed } from './router.ts';
+import { commandAt, LEAVE_WORDS, LONG_ANSWER, leaveQuestion, runCommand, STAY_WORDS } from './form-commands.ts';
+import {
+  checkAnswer,
+  type FieldResult,
+  type FormDefinition,
+  type FormField,
+  readAndCheck,
+  readAnswer,
+  showAnswer,
+  typedAgain,
+} from './form-fields.ts';
+import { labelledValues, oneFieldPerLine } from './form-lines.ts';
 import { readTicked } from './form-options.ts';
+import { takeOnce } from './once.ts';
+import { isAllowed } from './router.ts';
+import { isNoneWord, normalizeText } from './text.ts';
 
-export { freeText, storedAsTyped, type FieldResult, type FormDefinition, type FormField } from './form-fields.ts';
 export { FORM_SUBMIT_ACTION } from './form-cards.ts';
-
+export { type FieldResult, type FormDefinition, type FormField, freeText, storedAsTyped } from './form-fields.ts';
 
 const CANCEL_WORDS = new Set(['取消', '退出', 'cancel']);
 /** Forms are started by staff routes only; a session can outlive the binding, so it is checked again. */
@@ -44,7 +52,11 @@ export class Forms {
    */
   oneFieldPerLine(ctx: BotContext, name: string, text: string): string {
     const def = this.mustGet(name);
-    return oneFieldPerLine(text, { labels: def.fields.map((f) => f.label), keys: def.fields.map((f) => f.key) }, ctx.event.text ?? '');
+    return oneFieldPerLine(
+      text,
+      { labels: def.fields.map((f) => f.label), keys: def.fields.map((f) => f.key) },
+      ctx.event.text ?? '',
+    );
   }
 
   static sessionId(ctx: Pick<BotContext, 'channel' | 'chat' | 'event'>): string {
@@ -135,7 +147,14 @@ export class Forms {
       await FormSession.deleteOne({ _id });
       return false;
     }
-    const open: OpenForm = { _id, def, step: session.step, values, context: session.context as Record<string, string>, idx };
+    const open: OpenForm = {
+      _id,
+      def,
+      step: session.step,
+      values,
+      context: session.context as Record<string, string>,
+      idx,
+    };
     const pending = session.pending ?? undefined;
     if (pending) {
       if (LEAVE_WORDS.has(text)) {
@@ -203,7 +222,10 @@ export class Forms {
       notes = Object.values(cross);
       next = this.firstMissing(def, values);
     }
-    await FormSession.updateOne({ _id, step: open.step }, { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } });
+    await FormSession.updateOne(
+      { _id, step: open.step },
+      { $set: { values, step: open.step + 1, expiresAt: this.expiry(now) } },
+    );
     // a field the form's rules refused is asked again, saying how to leave
     await ctx.reply(notes.length ? [...notes, this.reask(def, next)].join('\n') : this.question(def, next));
     return true;
@@ -238,7 +260,8 @@ export class Forms {
         values[field.key] = checked?.ok ? checked.value : '';
         if (!ticked.ok) errors[field.key] = ticked.error;
         else if (!checked!.ok) errors[field.key] = checked!.error;
-        else if (!ticked.values.length && field.required && (!field.when || field.when(values))) errors[field.key] = `请选择${field.label}`;
+        else if (!ticked.values.length && field.required && (!field.when || field.when(values)))
+          errors[field.key] = `请选择${field.label}`;
         continue;
       }
       const given = String(raw[field.key] ?? '');

@@ -11,7 +11,9 @@ export interface ImportIssue {
   message: string;
 }
 
-export type ImportCheck = { ok: true; ignoredHeaders: string[] } | { ok: false; ignoredHeaders: string[]; errors: readonly ImportIssue[] };
+export type ImportCheck =
+  | { ok: true; ignoredHeaders: string[] }
+  | { ok: false; ignoredHeaders: string[]; errors: readonly ImportIssue[] };
 
 export interface FileImport<C extends ImportCheck = ImportCheck> {
   /** What follows `npm run import --`, e.g. `clients`. */

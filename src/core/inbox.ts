@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Model } from 'mongoose';
 import type { Logger } from '../logger.ts';
-import { isDuplicateKey, takeOnce } from './once.ts';
 import { InboxAttempt, InboxOutcome, InboxPending, SentReply } from '../models/inbox.ts';
 import { InboundEvent, OnceKey } from '../models/index.ts';
+import { isDuplicateKey, takeOnce } from './once.ts';
 import type { SendLedger } from './outbox.ts';
 import type { BotEvent, Channel, SentRef } from './types.ts';
 
@@ -31,7 +31,13 @@ export type Taken =
  * dies leaves a claim whose heartbeat stops, and once that is older than `staleBefore` the next
  * caller claims `#${n + 1}`. Attempts `0 … maxAttempts-1` process the event; `#maxAttempts` gives up.
  */
-export async function takeAttempt(key: string, owner: string, staleBefore: Date, maxAttempts: number, from = 0): Promise<Taken> {
+export async function takeAttempt(
+  key: string,
+  owner: string,
+  staleBefore: Date,
+  maxAttempts: number,
+  from = 0,
+): Promise<Taken> {
   for (let n = from; n <= maxAttempts; n++) {
     const now = new Date();
     try {
@@ -114,7 +120,14 @@ export class ReplyLedger implements SendLedger {
     if (dedupes) return send(idempotencyKey(replyKey));
     return send(idempotencyKey(replyKey)).then(async (ref) => {
       try {
-        await sentReplies().push({ _id: replyKey, event: this.key, n, channel, messageId: ref.messageId ?? null, at: new Date() });
+        await sentReplies().push({
+          _id: replyKey,
+          event: this.key,
+          n,
+          channel,
+          messageId: ref.messageId ?? null,
+          at: new Date(),
+        });
       } catch (err) {
         // the message is out; a missing record only matters if this event is ever run again
         if (!isDuplicateKey(err)) {
@@ -131,7 +144,8 @@ export class ReplyLedger implements SendLedger {
     sends.set(n, ref);
     ReplyLedger.unrecorded.set(key, sends);
     // bounded: an outage long enough to fill this is past what one process can bridge
-    if (ReplyLedger.unrecorded.size > 10_000) ReplyLedger.unrecorded.delete(ReplyLedger.unrecorded.keys().next().value!);
+    if (ReplyLedger.unrecorded.size > 10_000)
+      ReplyLedger.unrecorded.delete(ReplyLedger.unrecorded.keys().next().value!);
   }
 }
 
@@ -283,7 +297,8 @@ export class Inbox {
    */
   async record(rec: InboxRecord): Promise<boolean> {
     if (!(await this.pending.push({ ...rec }))) return false;
-    if (await this.archive.push({ _id: rec._id, channel: rec.channel, event: rec.event, receivedAt: rec.receivedAt })) return true;
+    if (await this.archive.push({ _id: rec._id, channel: rec.channel, event: rec.event, receivedAt: rec.receivedAt }))
+      return true;
     await this.cleared.push(rec._id);
     return false;
   }
@@ -316,7 +331,14 @@ export async function adoptLegacyInbox(log: Logger): Promise<number> {
   let adopted = 0;
   for (const rec of open) {
     try {
-      await InboxPending.create({ _id: rec._id, channel: rec.channel, event: rec.event, receivedAt: rec.receivedAt, by: null, beatAt: null });
+      await InboxPending.create({
+        _id: rec._id,
+        channel: rec.channel,
+        event: rec.event,
+        receivedAt: rec.receivedAt,
+        by: null,
+        beatAt: null,
+      });
       adopted++;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;

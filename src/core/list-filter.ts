@@ -72,10 +72,18 @@ export const PERIOD_HINT = '本月、上月、2026-11、11月 或 2026-11-01~202
  * A list command's words: the common ones read the same in every list, `status` reads the list's own
  * status words. Refuses a date that is none (2026-13) and a second period.
  */
-export function readListWords<S>(args: string, now: Date, tz: string, status?: (word: string) => S | undefined): ListWords<S> | { error: string } {
+export function readListWords<S>(
+  args: string,
+  now: Date,
+  tz: string,
+  status?: (word: string) => S | undefined,
+): ListWords<S> | { error: string } {
   const out: ListWords<S> = { all: false, mine: false, rest: [] };
   // 2026-11-01 ~ 2026-11-30 is one word
-  const words = args.replace(/\s*(~|～|至|到)\s*/g, '~').split(/\s+/).filter(Boolean);
+  const words = args
+    .replace(/\s*(~|～|至|到)\s*/g, '~')
+    .split(/\s+/)
+    .filter(Boolean);
   for (const w of words) {
     if (ALL_WORDS.has(w.toLowerCase())) {
       out.all = true;

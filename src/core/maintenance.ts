@@ -1,7 +1,7 @@
-import { CardPrompt, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from '../models/index.ts';
 import { InboxAttempt, InboxInstance, InboxOutcome, SentReply } from '../models/inbox.ts';
-import { RECOVER_EVERY_SECONDS } from './inbox.ts';
+import { CardPrompt, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from '../models/index.ts';
 import { flushAuditQueue } from './audit-trail.ts';
+import { RECOVER_EVERY_SECONDS } from './inbox.ts';
 import type { JobDefinition } from './scheduler.ts';
 
 const DAY = 24 * 3600_000;
@@ -27,13 +27,18 @@ export const expireForms: JobDefinition = {
   description: '关闭长时间未填写的表单并告知本人',
   run: async (deps) => {
     const now = deps.now();
-    const idle = await FormSession.find({ expiresAt: { $lt: now } }).limit(200).lean();
+    const idle = await FormSession.find({ expiresAt: { $lt: now } })
+      .limit(200)
+      .lean();
     for (const s of idle) {
       const removed = await FormSession.deleteOne({ _id: s._id, expiresAt: s.expiresAt });
       if (removed.deletedCount !== 1 || !deps.outbox.has(s.channel)) continue;
       const title = deps.forms.get(s.form)?.title ?? '表单';
       await deps.outbox
-        .send({ channel: s.channel, chatId: s.chatId }, `「${title}」太久没有填写，已自动关闭，没有保存。需要时请重新开始。`)
+        .send(
+          { channel: s.channel, chatId: s.chatId },
+          `「${title}」太久没有填写，已自动关闭，没有保存。需要时请重新开始。`,
+        )
         .catch((err) => deps.log.warn({ err, form: s.form }, 'could not tell about an expired form'));
     }
   },

@@ -1,5 +1,5 @@
-import { accountsOf, staffWithRoles } from './senders.ts';
 import type { Services } from './context.ts';
+import { accountsOf, staffWithRoles } from './senders.ts';
 import type { Card, Channel, Outgoing, Role, SentRef } from './types.ts';
 
 export interface Recipient {
@@ -17,7 +17,11 @@ export interface CardRef {
 }
 
 /** Every bound chat identity of the active staff holding any of `roles`, on channels that are running. */
-export async function recipientsWithRole(services: Services, roles: Role[], exceptStaffIds: string[] = []): Promise<Recipient[]> {
+export async function recipientsWithRole(
+  services: Services,
+  roles: Role[],
+  exceptStaffIds: string[] = [],
+): Promise<Recipient[]> {
   // from the in-memory directory: on FerretDB a role query scans every staff record
   const wanted = (await staffWithRoles(roles)).filter((s) => !exceptStaffIds.includes(s.id));
   return wanted.flatMap((p) => toRecipients(services, p, p.accounts));
@@ -30,7 +34,11 @@ export async function recipientsOf(services: Services, people: { id: string; nam
   return unique.flatMap((p) => toRecipients(services, p, accounts.get(p.id) ?? []));
 }
 
-function toRecipients(services: Services, p: { id: string; name: string }, accounts: { channel: string; userId: string }[]): Recipient[] {
+function toRecipients(
+  services: Services,
+  p: { id: string; name: string },
+  accounts: { channel: string; userId: string }[],
+): Recipient[] {
   return accounts
     .filter((a) => services.outbox.has(a.channel as Channel))
     .map((a) => ({ staffId: p.id, name: p.name, channel: a.channel as Channel, userId: a.userId }));

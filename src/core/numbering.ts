@@ -29,7 +29,9 @@ export function parseRecordNumber(prefix: string, text: string): { number: strin
   const alone = new RegExp(`^(?:${p})?-?(\\d{8})-?(\\d{1,4})$`, 'i').exec(text.trim());
   const m = alone ?? new RegExp(`(?<![A-Za-z0-9])${p}-?(\\d{8})-?(\\d{1,4})(?![0-9])`, 'i').exec(text);
   if (!m) return undefined;
-  const rest = alone ? '' : [text.slice(0, m.index).trim(), text.slice(m.index + m[0].length).trim()].filter(Boolean).join(' ');
+  const rest = alone
+    ? ''
+    : [text.slice(0, m.index).trim(), text.slice(m.index + m[0].length).trim()].filter(Boolean).join(' ');
   return { number: `${prefix}-${m[1]}-${m[2]!.padStart(3, '0')}`, rest };
 }
 

@@ -28,4 +28,3 @@ export async function nextSequence(key: string): Promise<number> {
     }
   }
 }
-

@@ -1,15 +1,29 @@
-import { Pacer, windowsOf } from './rate-limit.ts';
-import { TEXT_ONLY, type Card, type Channel, type ChannelCapabilities, type ChannelLimits, type ChannelSender, type Outgoing, type SendOptions, type SentRef, type Target } from './types.ts';
+import type { Logger } from '../logger.ts';
 import { rememberCard } from './card-numbers.ts';
 import { withDialogs } from './confirm.ts';
-import type { Logger } from '../logger.ts';
+import { Pacer, windowsOf } from './rate-limit.ts';
+import {
+  type Card,
+  type Channel,
+  type ChannelCapabilities,
+  type ChannelLimits,
+  type ChannelSender,
+  type Outgoing,
+  type SendOptions,
+  type SentRef,
+  type Target,
+  TEXT_ONLY,
+} from './types.ts';
 
 /**
  * Thrown by a channel sender when the platform says "too many requests" (whichever limit it was);
  * the outbox waits and tries again, however often it takes: a limit slows a message, never drops it.
  */
 export class RateLimitedError extends Error {
-  constructor(readonly retryAfterMs: number, message = 'rate limited') {
+  constructor(
+    readonly retryAfterMs: number,
+    message = 'rate limited',
+  ) {
     super(message);
     this.name = 'RateLimitedError';
   }
@@ -110,7 +124,12 @@ export class Outbox {
   }
 
   send(target: Target, message: Outgoing, addressing: Addressing = {}): Promise<SentRef> {
-    if (this.ledger) return this.ledger.once(target.channel, (idempotencyKey) => this.deliver(target, message, { idempotencyKey }, addressing), this.capabilities(target.channel).dedupesSends);
+    if (this.ledger)
+      return this.ledger.once(
+        target.channel,
+        (idempotencyKey) => this.deliver(target, message, { idempotencyKey }, addressing),
+        this.capabilities(target.channel).dedupesSends,
+      );
     return this.deliver(target, message, {}, addressing);
   }
 
@@ -120,7 +139,13 @@ export class Outbox {
    * refuses to update (Lark 230001: recalled, too old, not ours) is logged and sent anew rather than
    * reported as a failure of the change.
    */
-  async updateCard(channel: Channel, messageId: string, card: Card, fallback: Target, addressing: Addressing = {}): Promise<void> {
+  async updateCard(
+    channel: Channel,
+    messageId: string,
+    card: Card,
+    fallback: Target,
+    addressing: Addressing = {},
+  ): Promise<void> {
     const sender = this.senders.get(channel);
     if (!sender?.updateCard) {
       await this.send(fallback, card, addressing);
@@ -141,8 +166,12 @@ export class Outbox {
     }
   }
 
-
-  private async deliver(target: Target, message: Outgoing, opts: SendOptions, addressing: Addressing): Promise<SentRef> {
+  private async deliver(
+    target: Target,
+    message: Outgoing,
+    opts: SendOptions,
+    addressing: Addressing,
+  ): Promise<SentRef> {
     const sender = this.senders.get(target.channel);
     if (!sender) throw new Error(`channel ${target.channel} is not running`);
     const clickable = sender.capabilities.clickableButtons;
@@ -172,7 +201,8 @@ export class Outbox {
           // the platform says how long to wait; refusals in a row wait longer, up to a ceiling
           const waitMs = Math.max(err.retryAfterMs, Math.min(RETRY_FLOOR_MS * 1.5 ** refused, RETRY_CEILING_MS));
           const detail = { channel: target.channel, refused: refused + 1, waitMs, reason: err.message };
-          if (refused > 0 && refused % 10 === 0) this.log.error(detail, 'still rate limited, the message waits and is not dropped');
+          if (refused > 0 && refused % 10 === 0)
+            this.log.error(detail, 'still rate limited, the message waits and is not dropped');
           else this.log.warn(detail, 'rate limited, waiting');
           await new Promise((r) => setTimeout(r, waitMs));
         }

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import { InboxInstance, InboxPending } from '../models/inbox.ts';
 import { ERROR_REPLY, type OnError } from './errors.ts';
-import { Inbox, isDatabaseUnavailable, keepAlive, RECOVER_EVERY_SECONDS, ReplyLedger, takeAttempt, type Taken } from './inbox.ts';
+import {
+  Inbox,
+  isDatabaseUnavailable,
+  keepAlive,
+  RECOVER_EVERY_SECONDS,
+  ReplyLedger,
+  type Taken,
+  takeAttempt,
+} from './inbox.ts';
 import type { BotEvent, EventSink, IntakeResult } from './types.ts';
 import { Lanes, WorkQueue } from './work-queue.ts';
 
@@ -160,7 +168,15 @@ export class DeliveryPipeline implements EventSink {
     let processed = 0;
     for (;;) {
       const page = await InboxPending.find(
-        after ? { ...filter, $or: [{ receivedAt: { $gt: after.receivedAt } }, { receivedAt: after.receivedAt, _id: { $gt: after._id } }] } : filter,
+        after
+          ? {
+              ...filter,
+              $or: [
+                { receivedAt: { $gt: after.receivedAt } },
+                { receivedAt: after.receivedAt, _id: { $gt: after._id } },
+              ],
+            }
+          : filter,
       )
         .sort({ receivedAt: 1, _id: 1 })
         .limit(RECOVER_PAGE)
@@ -177,7 +193,15 @@ export class DeliveryPipeline implements EventSink {
       const mine = page.filter((rec) => !this.queued.has(rec._id) && !this.work.has(rec._id) && !held(rec));
       // through the lanes, so recovered events keep their order within a conversation
       const outcomes = await Promise.all(
-        mine.map((rec) => this.enqueue(rec._id, { ...(rec.event as BotEvent), receivedAt: rec.receivedAt }, true, undefined, rec.by ? 1 : 0).catch(() => undefined)),
+        mine.map((rec) =>
+          this.enqueue(
+            rec._id,
+            { ...(rec.event as BotEvent), receivedAt: rec.receivedAt },
+            true,
+            undefined,
+            rec.by ? 1 : 0,
+          ).catch(() => undefined),
+        ),
       );
       processed += outcomes.filter(Boolean).length;
       if (page.length < RECOVER_PAGE) return processed;
@@ -186,10 +210,20 @@ export class DeliveryPipeline implements EventSink {
     }
   }
 
-  private enqueue(key: string, event: BotEvent, recovering: boolean, recordedAt?: number, firstAttempt = 1): Promise<Processed | undefined> {
+  private enqueue(
+    key: string,
+    event: BotEvent,
+    recovering: boolean,
+    recordedAt?: number,
+    firstAttempt = 1,
+  ): Promise<Processed | undefined> {
     this.queued.add(key);
     // one person's messages in one chat in arrival order (a form's answers must not overtake each other)
-    return this.lanes.run(`${event.channel}:${event.chat.id}:${event.userId}`, () => this.processRecord(key, event, recovering, recordedAt, firstAttempt)).finally(() => this.queued.delete(key));
+    return this.lanes
+      .run(`${event.channel}:${event.chat.id}:${event.userId}`, () =>
+        this.processRecord(key, event, recovering, recordedAt, firstAttempt),
+      )
+      .finally(() => this.queued.delete(key));
   }
 
   /** Payloads of queued events kept by key only; events finished meanwhile are left out. */
@@ -203,7 +237,14 @@ export class DeliveryPipeline implements EventSink {
   private async record(event: BotEvent): Promise<IntakeResult> {
     if (this.stopping) return 'stopped';
     this.startBeating();
-    const recorded = await this.inbox.record({ _id: `${event.channel}:${event.id}`, channel: event.channel, event, receivedAt: event.receivedAt, by: this.owner, beatAt: new Date() });
+    const recorded = await this.inbox.record({
+      _id: `${event.channel}:${event.id}`,
+      channel: event.channel,
+      event,
+      receivedAt: event.receivedAt,
+      by: this.owner,
+      beatAt: new Date(),
+    });
     if (recorded) return 'accepted';
     this.log.info({ eventKey: `${event.channel}:${event.id}` }, 'duplicate delivery ignored');
     return 'duplicate';
@@ -214,21 +255,33 @@ export class DeliveryPipeline implements EventSink {
    * point leaves a claim whose heartbeat stops, and the next attempt resumes after the replies
    * already sent (ReplyLedger).
    */
-  private async processRecord(key: string, event: BotEvent, recovering: boolean, recordedAt: number | undefined, firstAttempt: number): Promise<Processed | undefined> {
+  private async processRecord(
+    key: string,
+    event: BotEvent,
+    recovering: boolean,
+    recordedAt: number | undefined,
+    firstAttempt: number,
+  ): Promise<Processed | undefined> {
     const staleBefore = new Date(Date.now() - this.staleAfterMs);
     // Attempt 0 of an event this instance recorded is claimed by its pending record (by, beatAt):
     // no write. The instance's heartbeat (beatOwn) holds its records however long they wait, so
     // only if that beat has failed for half the takeover bound does the event claim attempt 1, as
     // a takeover would, since someone else may be about to take it.
-    const implicit = !recovering && recordedAt !== undefined && Date.now() - Math.max(recordedAt, this.beatenAt) < this.staleAfterMs / 2;
-    const taken: Taken = implicit ? { kind: 'attempt', n: 0 } : await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS, firstAttempt);
+    const implicit =
+      !recovering &&
+      recordedAt !== undefined &&
+      Date.now() - Math.max(recordedAt, this.beatenAt) < this.staleAfterMs / 2;
+    const taken: Taken = implicit
+      ? { kind: 'attempt', n: 0 }
+      : await takeAttempt(key, this.owner, staleBefore, MAX_ATTEMPTS, firstAttempt);
     if (taken.kind === 'busy') return undefined;
     if (recovering || taken.kind !== 'attempt' || taken.n > 0) {
       // a takeover may race the end of the attempt it replaces: look once more
       if (!(await this.inbox.isOpen(key))) return undefined;
     }
     if (taken.kind !== 'attempt') return this.giveUp(key, event, taken.kind === 'give-up');
-    if (taken.n > 0 || recovering) this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
+    if (taken.n > 0 || recovering)
+      this.log.warn({ eventKey: key, attempt: taken.n }, 'taking over an unfinished event');
 
     const stopBeat = implicit ? () => {} : keepAlive(key, taken.n, Math.max(1000, this.staleAfterMs / 3), this.log);
     let outcome: Processed = {};
@@ -236,7 +289,11 @@ export class DeliveryPipeline implements EventSink {
       // no 'processing' write: the attempt claim says it, and the record stays 'received' until done
       const ledger = await ReplyLedger.open(key, taken.n > 0, this.log);
       outcome = await this.deps.process(event, { n: taken.n, ledger });
-      await this.inbox.finish(key, { status: outcome.refId ? 'failed' : 'done', attempts: taken.n + 1, refId: outcome.refId ?? null });
+      await this.inbox.finish(key, {
+        status: outcome.refId ? 'failed' : 'done',
+        attempts: taken.n + 1,
+        refId: outcome.refId ?? null,
+      });
     } catch (err) {
       // left as it is: the attempt's heartbeat stops and a later one takes over
       if (isDatabaseUnavailable(err)) {
@@ -266,7 +323,9 @@ export class DeliveryPipeline implements EventSink {
       const ledger = await ReplyLedger.open(`${key}:give-up`, false, this.log);
       await this.deps
         .reply(event, ERROR_REPLY(refId), ledger)
-        .catch((err: unknown) => this.deps.onError(err, { what: 'could not tell the user about the failure', event, refId }));
+        .catch((err: unknown) =>
+          this.deps.onError(err, { what: 'could not tell the user about the failure', event, refId }),
+        );
     }
     await this.inbox.finish(key, { status: 'failed', attempts: MAX_ATTEMPTS, refId });
     return { toast: ERROR_REPLY(refId), refId };

@@ -1,9 +1,21 @@
-import type { BotContext, CommandRoute, ActionRoute, Allow, Guarded, RouteTable, StaffContext } from './context.ts';
+import type { ActionRoute, Allow, BotContext, CommandRoute, Guarded, RouteTable, StaffContext } from './context.ts';
 import { matchWord, normalizeText, stripCommandPrefix } from './text.ts';
 
 // The route types live with the context in ./context.ts (they refer to each other); re-exported
 // here so a workflow declares its routes with one import.
-export type { ActionRoute, Allow, AttachmentRoute, CommandRoute, Guarded, Holding, PictureTarget, RouteTable, StaffCardButtons, StaffCardSubject, StaffHoldings } from './context.ts';
+export type {
+  ActionRoute,
+  Allow,
+  AttachmentRoute,
+  CommandRoute,
+  Guarded,
+  Holding,
+  PictureTarget,
+  RouteTable,
+  StaffCardButtons,
+  StaffCardSubject,
+  StaffHoldings,
+} from './context.ts';
 
 /** Runs a route's handler once isAllowed has passed (which guarantees a sender unless `anyone`). */
 export async function runGuarded(route: Guarded, ctx: BotContext): Promise<void> {

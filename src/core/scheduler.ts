@@ -1,8 +1,8 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import { CronExpressionParser } from 'cron-parser';
+import cron, { type ScheduledTask } from 'node-cron';
 import { ScheduleSlot } from '../models/index.ts';
-import { isDuplicateKey } from './once.ts';
 import type { Services } from './context.ts';
+import { isDuplicateKey } from './once.ts';
 
 /** What a scheduled job gets: the shared services (it sends through `outbox`, never a fake context). */
 export interface JobDeps extends Services {
@@ -60,11 +60,15 @@ export class Scheduler {
     await this.catchUp(this.deps.now());
     for (const job of this.jobs) {
       const expr = this.cronOf(job);
-      const task = cron.schedule(cron.validate(expr) ? expr : invalid(job, expr), async (ctx) => void (await this.fire(job, ctx.date)), {
-        name: job.name,
-        timezone: this.deps.config.timezone,
-        noOverlap: true,
-      });
+      const task = cron.schedule(
+        cron.validate(expr) ? expr : invalid(job, expr),
+        async (ctx) => void (await this.fire(job, ctx.date)),
+        {
+          name: job.name,
+          timezone: this.deps.config.timezone,
+          noOverlap: true,
+        },
+      );
       this.tasks.push(task);
     }
   }
@@ -74,7 +78,9 @@ export class Scheduler {
     const ran: string[] = [];
     for (const job of this.jobs) {
       if (!job.catchUpMs) continue;
-      const prev = CronExpressionParser.parse(this.cronOf(job), { currentDate: now, tz: this.deps.config.timezone }).prev().toDate();
+      const prev = CronExpressionParser.parse(this.cronOf(job), { currentDate: now, tz: this.deps.config.timezone })
+        .prev()
+        .toDate();
       if (now.getTime() - prev.getTime() > job.catchUpMs) continue;
       const key = slotKey(job.name, prev);
       if (await this.claim(key)) {
@@ -96,7 +102,12 @@ export class Scheduler {
     const ran: JobDefinition[] = [];
     for (const job of this.jobs) {
       // the slot at `to` itself counts: the expression is asked for the latest slot before a moment later
-      const slot = CronExpressionParser.parse(this.cronOf(job), { currentDate: new Date(to.getTime() + 1), tz: this.deps.config.timezone }).prev().toDate();
+      const slot = CronExpressionParser.parse(this.cronOf(job), {
+        currentDate: new Date(to.getTime() + 1),
+        tz: this.deps.config.timezone,
+      })
+        .prev()
+        .toDate();
       if (slot.getTime() <= since || slot.getTime() > to.getTime()) continue;
       if (await this.fire(job, slot)) ran.push(job);
     }
@@ -131,9 +142,10 @@ export class Scheduler {
         await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'done', finishedAt: new Date() } });
       } catch (err) {
         const refId = this.deps.onError(err, { what: 'scheduled job failed', job: { name: job.name, slot } });
-        await ScheduleSlot.updateOne({ _id: key }, { $set: { status: 'failed', finishedAt: new Date(), error: String(err), refId } }).catch(
-          () => {},
-        );
+        await ScheduleSlot.updateOne(
+          { _id: key },
+          { $set: { status: 'failed', finishedAt: new Date(), error: String(err), refId } },
+        ).catch(() => {});
       }
     })();
     this.running.add(work);

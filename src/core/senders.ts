@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff, onPeopleWrite } from '../models/index.ts';
-import type { BotEvent, Role } from './types.ts';
+import { Identity, onPeopleWrite, PEOPLE_STAMP_ID, PeopleStamp, Staff } from '../models/index.ts';
 import type { Sender } from './context.ts';
+import type { BotEvent, Role } from './types.ts';
 
 /**
  * Who is writing, from a directory of every identity and active staff member kept in memory.
@@ -98,9 +98,12 @@ async function load(stamp: string | null, now: number, background = false): Prom
   const started = performance.now();
   // in batches of 500, so decoding a large roster does not hold up acknowledgements in between
   const readLinks = () => Identity.find({}, { staffId: 1, channel: 1, userId: 1 }).batchSize(500).lean();
-  const readStaff = () => Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).batchSize(500).lean();
+  const readStaff = () =>
+    Staff.find({}, { name: 1, roles: 1, phone: 1, post: 1, dorm: 1, active: 1 }).batchSize(500).lean();
   // nobody waits for a background load: one read at a time spreads its load on the database
-  const [links, staff] = background ? [await readLinks(), await readStaff()] : await Promise.all([readLinks(), readStaff()]);
+  const [links, staff] = background
+    ? [await readLinks(), await readStaff()]
+    : await Promise.all([readLinks(), readStaff()]);
   const byId = new Map(staff.map((s) => [String(s._id), s]));
   const people = new Map<string, Person>();
   const disabled = new Set<string>();
@@ -113,7 +116,15 @@ async function load(stamp: string | null, now: number, background = false): Prom
       disabled.add(link._id);
       continue;
     }
-    people.set(link._id, { identity: link._id, staffId: String(s._id), name: s.name, roles: (s.roles ?? []) as Role[], phone: s.phone, post: s.post, dorm: s.dorm });
+    people.set(link._id, {
+      identity: link._id,
+      staffId: String(s._id),
+      name: s.name,
+      roles: (s.roles ?? []) as Role[],
+      phone: s.phone,
+      post: s.post,
+      dorm: s.dorm,
+    });
   }
   const d = { stamp, loadedAt: now, loadMs: performance.now() - started, people, disabled, accounts };
   if (gen === generation) directory = d;
@@ -171,7 +182,9 @@ export function identityKey(event: Pick<BotEvent, 'channel' | 'userId'>): string
 }
 
 /** Active staff holding any of `roles` who have a bound account, with their accounts, from one look at the directory. */
-export async function staffWithRoles(roles: readonly Role[]): Promise<{ id: string; name: string; accounts: { channel: string; userId: string }[] }[]> {
+export async function staffWithRoles(
+  roles: readonly Role[],
+): Promise<{ id: string; name: string; accounts: { channel: string; userId: string }[] }[]> {
   const d = await current(Date.now());
   const found = new Map<string, string>();
   for (const p of d.people.values()) {
@@ -181,13 +194,19 @@ export async function staffWithRoles(roles: readonly Role[]): Promise<{ id: stri
 }
 
 /** The bound chat accounts of each staff member (disabled ones included), from the directory. */
-export async function accountsOf(staffIds: readonly string[]): Promise<Map<string, { channel: string; userId: string }[]>> {
+export async function accountsOf(
+  staffIds: readonly string[],
+): Promise<Map<string, { channel: string; userId: string }[]>> {
   const { accounts } = await current(Date.now());
   return new Map(staffIds.map((id) => [id, accounts.get(id) ?? []]));
 }
 
 /** The sender of an event, or null when they may not use the bot. */
-export async function resolveSender(event: Pick<BotEvent, 'channel' | 'userId' | 'userName'>, admins: readonly string[], now = Date.now()): Promise<Sender | null> {
+export async function resolveSender(
+  event: Pick<BotEvent, 'channel' | 'userId' | 'userName'>,
+  admins: readonly string[],
+  now = Date.now(),
+): Promise<Sender | null> {
   const identity = identityKey(event);
   const isBootAdmin = admins.includes(identity);
   const person = (await current(now)).people.get(identity);

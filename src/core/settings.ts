@@ -44,7 +44,9 @@ export const intIn = (min: number, max: number, dflt: number) =>
   z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(dflt));
 /** A wall-clock time in BOT_TIMEZONE, `HH:mm`. */
 export const timeOfDay = (dflt: string) =>
-  z.preprocess(emptyToUndefined, z.string().default(dflt)).refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time like 21:45');
+  z
+    .preprocess(emptyToUndefined, z.string().default(dflt))
+    .refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), 'must be a time like 21:45');
 /** A comma-separated list of whole numbers within a range, deduplicated and sorted. */
 export const intList = (min: number, max: number, dflt: string, example: string) =>
   z.preprocess(
@@ -52,8 +54,16 @@ export const intList = (min: number, max: number, dflt: string, example: string)
     z
       .string()
       .default(dflt)
-      .transform((s) => s.split(/[,，\s]+/).filter(Boolean).map(Number))
-      .refine((ns) => ns.length > 0 && ns.every((n) => Number.isInteger(n) && n >= min && n <= max), `must be whole numbers from ${min} to ${max}, e.g. ${example}`)
+      .transform((s) =>
+        s
+          .split(/[,，\s]+/)
+          .filter(Boolean)
+          .map(Number),
+      )
+      .refine(
+        (ns) => ns.length > 0 && ns.every((n) => Number.isInteger(n) && n >= min && n <= max),
+        `must be whole numbers from ${min} to ${max}, e.g. ${example}`,
+      )
       .transform((ns) => [...new Set(ns)].sort((a, b) => a - b)),
   );
 /** Comma-separated 11-digit mainland mobile numbers. */
@@ -63,5 +73,8 @@ export const phoneList = z.preprocess(
     .string()
     .default('')
     .transform((s) => s.split(/[,，\s]+/).filter(Boolean))
-    .refine((phones) => phones.every((p) => /^1[3-9]\d{9}$/.test(p)), 'must be 11-digit mobile numbers separated by commas'),
+    .refine(
+      (phones) => phones.every((p) => /^1[3-9]\d{9}$/.test(p)),
+      'must be 11-digit mobile numbers separated by commas',
+    ),
 );

@@ -1,6 +1,6 @@
 import leven from 'leven';
 import type { BotContext } from './context.ts';
-import { isAllowed, type CommandRoute, type RouteTable } from './router.ts';
+import { type CommandRoute, isAllowed, type RouteTable } from './router.ts';
 import { echo, normalizeText, stripCommandPrefix, typedTail } from './text.ts';
 import type { Card } from './types.ts';
 
@@ -54,7 +54,8 @@ export function nearestCommands(routes: readonly CommandRoute[], text: string): 
       const hit = CJK.test(word) ? chineseTypo(t, token, word) : latinTypo(t, token, word);
       if (!hit) continue;
       const had = found.get(route);
-      if (!had || hit.distance < had.distance) found.set(route, { route, word: route.words[0]!, args: hit.args, distance: hit.distance, order });
+      if (!had || hit.distance < had.distance)
+        found.set(route, { route, word: route.words[0]!, args: hit.args, distance: hit.distance, order });
     }
   });
   return [...found.values()]
@@ -100,7 +101,10 @@ export function suggestedText(s: Pick<Suggestion, 'word' | 'args'>): string {
  * The answer to a message that is no command: 「你是不是要：报销」 with a button per suggestion (on
  * text channels numbered, answered with the number), or where there is none, the pointer to 帮助.
  */
-export function unknownCommandReply(table: RouteTable, ctx: Pick<BotContext, 'sender' | 'text' | 'event'>): string | Card {
+export function unknownCommandReply(
+  table: RouteTable,
+  ctx: Pick<BotContext, 'sender' | 'text' | 'event'>,
+): string | Card {
   const typed = echo(stripCommandPrefix(ctx.text));
   const usable = table.commands.filter((r) => isAllowed(r.allow, ctx));
   // the argument text goes on as it was typed (full-width punctuation kept), like any command's

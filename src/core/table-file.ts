@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { normalizeText } from './text.ts';
 
@@ -71,7 +71,11 @@ export async function readTableFile<F extends string>(file: string, spec: TableS
 }
 
 /** Parses a table without I/O. Throws TableFileError when the file as a whole is unusable. */
-export async function parseTable<F extends string>(buffer: Uint8Array, format: TableFormat, spec: TableSpec<F>): Promise<ParsedTable<F>> {
+export async function parseTable<F extends string>(
+  buffer: Uint8Array,
+  format: TableFormat,
+  spec: TableSpec<F>,
+): Promise<ParsedTable<F>> {
   const grid = format === 'csv' ? csvGrid(buffer) : await xlsxGrid(buffer);
   return rowsFromGrid(grid, spec);
 }
@@ -107,7 +111,9 @@ function csvGrid(buffer: Uint8Array): Grid {
     }) as string[][];
   } catch (err) {
     const line = err instanceof CsvError ? (err as CsvError & { lines?: number }).lines : undefined;
-    throw new TableFileError(`CSV 格式有误${line ? `（第 ${line} 行附近）` : ''}，多半是引号没有配对。请用 Excel 打开检查后，另存为「CSV UTF-8（逗号分隔）」。`);
+    throw new TableFileError(
+      `CSV 格式有误${line ? `（第 ${line} 行附近）` : ''}，多半是引号没有配对。请用 Excel 打开检查后，另存为「CSV UTF-8（逗号分隔）」。`,
+    );
   }
   // Each record is one spreadsheet row, even when a quoted cell spans several lines.
   return records.map((cells, i) => ({ row: i + 1, cells }));
@@ -116,9 +122,15 @@ function csvGrid(buffer: Uint8Array): Grid {
 async function xlsxGrid(buffer: Uint8Array): Promise<Grid> {
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength) as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+    await workbook.xlsx.load(
+      Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength) as unknown as Parameters<
+        typeof workbook.xlsx.load
+      >[0],
+    );
   } catch {
-    throw new TableFileError('无法读取这个 Excel 文件。如果是旧版 .xls 或其他格式，请在 Excel 里另存为 .xlsx（Excel 工作簿）后重新导入。');
+    throw new TableFileError(
+      '无法读取这个 Excel 文件。如果是旧版 .xls 或其他格式，请在 Excel 里另存为 .xlsx（Excel 工作簿）后重新导入。',
+    );
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new TableFileError('Excel 文件里没有工作表。');
@@ -147,7 +159,8 @@ export function cellText(value: unknown): string {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
     const v = value as Record<string, unknown>;
-    if (Array.isArray(v.richText)) return (v.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join('');
+    if (Array.isArray(v.richText))
+      return (v.richText as { text?: unknown }[]).map((r) => String(r.text ?? '')).join('');
     if ('formula' in v || 'sharedFormula' in v) return cellText(v.result);
     if ('hyperlink' in v || 'text' in v) return cellText(v.text);
     if ('error' in v) return String(v.error ?? '');
@@ -166,7 +179,9 @@ export function normalizeHeader(header: string): string {
 function rowsFromGrid<F extends string>(grid: Grid, spec: TableSpec<F>): ParsedTable<F> {
   const header = grid[0];
   if (!header || header.row !== 1 || header.cells.every((c) => normalizeText(c) === '')) {
-    throw new TableFileError(`${grid.length ? '第 1 行是空的。' : '这个文件是空的。'}第 1 行应是表头，例如：${spec.exampleHeader}。`);
+    throw new TableFileError(
+      `${grid.length ? '第 1 行是空的。' : '这个文件是空的。'}第 1 行应是表头，例如：${spec.exampleHeader}。`,
+    );
   }
 
   const byColumn = new Map<number, F>();
@@ -191,8 +206,13 @@ function rowsFromGrid<F extends string>(grid: Grid, spec: TableSpec<F>): ParsedT
   const missing = spec.required.filter((f) => !headerOf.has(f));
   if (missing.length) {
     const found = header.cells.map((c) => normalizeText(c)).filter(Boolean);
-    const hint = found.length === 1 && /[\t;；，]/.test(found[0]!) ? '（表头只读到一列：文件要用英文逗号分隔）' : `（读到的表头：${found.join('、')}）`;
-    throw new TableFileError(`${spec.noun}缺少必填列：${missing.map((f) => spec.labels[f]).join('、')}${hint}。第 1 行应是表头，${spec.requiredHint}。`);
+    const hint =
+      found.length === 1 && /[\t;；，]/.test(found[0]!)
+        ? '（表头只读到一列：文件要用英文逗号分隔）'
+        : `（读到的表头：${found.join('、')}）`;
+    throw new TableFileError(
+      `${spec.noun}缺少必填列：${missing.map((f) => spec.labels[f]).join('、')}${hint}。第 1 行应是表头，${spec.requiredHint}。`,
+    );
   }
 
   const rows: TableRow<F>[] = [];

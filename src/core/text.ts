@@ -96,7 +96,11 @@ export function nameBook(known: Iterable<string>): (typed: string) => string {
  * The name of `names` a text starts with, its words run together or apart (「城南 宿舍 全到」 →
  * 城南宿舍), the longest that names one, and the text after it (later lines kept as they are).
  */
-export function leadingName(names: readonly string[], text: string, maxWords = 3): { name: string; rest: string } | undefined {
+export function leadingName(
+  names: readonly string[],
+  text: string,
+  maxWords = 3,
+): { name: string; rest: string } | undefined {
   const t = text.replace(/^\s+/, '');
   const line = t.split('\n')[0]!;
   const words = [...line.matchAll(/\S+/g)];
@@ -159,7 +163,13 @@ export type PhoneKind = 'mobile' | 'landline' | 'service';
 export function classifyPhone(digits: string): { kind: PhoneKind; national: string } | undefined {
   const d = asciiDigits(digits).replace(/\D/g, '');
   const bare = (n: string) =>
-    MOBILE.test(n) ? ('mobile' as const) : LANDLINE.test(n) ? ('landline' as const) : SERVICE.test(n) ? ('service' as const) : undefined;
+    MOBILE.test(n)
+      ? ('mobile' as const)
+      : LANDLINE.test(n)
+        ? ('landline' as const)
+        : SERVICE.test(n)
+          ? ('service' as const)
+          : undefined;
   const kind = bare(d);
   if (kind) return { kind, national: d };
   const rest = d.startsWith('0086') ? d.slice(4) : d.startsWith('86') ? d.slice(2) : undefined;
@@ -207,7 +217,11 @@ function looksLikeAccount(groups: readonly Group[]): boolean {
 }
 
 /** A phone made of groups[i..j]: never one whose area code or first digits are split across groups. */
-function phoneOfGroups(groups: readonly Group[], i: number, j: number): { kind: PhoneKind; national: string } | undefined {
+function phoneOfGroups(
+  groups: readonly Group[],
+  i: number,
+  j: number,
+): { kind: PhoneKind; national: string } | undefined {
   const digits = groups
     .slice(i, j + 1)
     .map((g) => asciiDigits(g.digits))
@@ -239,7 +253,11 @@ export function findPhones(text: string): FoundPhone[] {
     // a decimal (1380000.50, 0.13800001111) is an amount, not a phone
     if (text[runStart + run.length] === '.' && /\d/.test(text[runStart + run.length + 1] ?? '')) continue;
     if (text[runStart - 1] === '.' && /\d/.test(text[runStart - 2] ?? '')) continue;
-    const groups: Group[] = [...run.matchAll(GROUP)].map((g) => ({ start: runStart + g.index, end: runStart + g.index + g[0].length, digits: g[0] }));
+    const groups: Group[] = [...run.matchAll(GROUP)].map((g) => ({
+      start: runStart + g.index,
+      end: runStart + g.index + g[0].length,
+      digits: g[0],
+    }));
     const found: FoundPhone[] = [];
     let covered = 0;
     for (let i = 0; i < groups.length; ) {
@@ -254,7 +272,9 @@ export function findPhones(text: string): FoundPhone[] {
       }
       const end = groups[hit.j]!.end;
       // the + before the phone is part of it, and so is an opening bracket whose closing one is inside it
-      const [, bracket = '', plus = ''] = /([(（][ \u3000]?)?([+＋][ \u3000]?)?$/.exec(text.slice(runStart, groups[i]!.start))!;
+      const [, bracket = '', plus = ''] = /([(（][ \u3000]?)?([+＋][ \u3000]?)?$/.exec(
+        text.slice(runStart, groups[i]!.start),
+      )!;
       const closes = /[)）]/.test(text.slice(groups[i]!.start, end));
       const start = groups[i]!.start - plus.length - (bracket && closes ? bracket.length : 0);
       found.push({ start, end, text: text.slice(start, end), kind: hit.p.kind, national: hit.p.national });
@@ -341,8 +361,11 @@ export const ECHO_MAX_CHARS = 20;
  */
 export function echo(text: string, max = ECHO_MAX_CHARS): string {
   const clean = String(text)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g, '')
+    .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g,
+      '',
+    )
     .replace(/\s+/g, ' ')
     .trim();
   const chars = Array.from(clean);

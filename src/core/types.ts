@@ -20,9 +20,7 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** Where a message goes: a chat (group or private) or a person on one channel. */
-export type Target =
-  | { channel: Channel; chatId: string }
-  | { channel: Channel; userId: string };
+export type Target = { channel: Channel; chatId: string } | { channel: Channel; userId: string };
 
 export interface CardButton {
   label: string;
@@ -71,7 +69,13 @@ export interface Card {
    */
   sections?: CardSection[];
   /** A form card: Lark shows inputs and one submit button; text channels run a guided form instead. */
-  form?: { action: string; value?: Record<string, string>; fields: CardFormField[]; submitLabel?: string; confirm?: string };
+  form?: {
+    action: string;
+    value?: Record<string, string>;
+    fields: CardFormField[];
+    submitLabel?: string;
+    confirm?: string;
+  };
   note?: string;
   /**
    * Pictures people sent, by their reference (`Attachment.ref`), sent after the card where the channel
@@ -153,7 +157,13 @@ export interface ChannelCapabilities {
 }
 
 /** A channel that shows everything as text: numbered buttons, guided forms, new messages. */
-export const TEXT_ONLY: ChannelCapabilities = { updatesCards: false, formCards: false, clickableButtons: false, toasts: false, dedupesSends: false };
+export const TEXT_ONLY: ChannelCapabilities = {
+  updatesCards: false,
+  formCards: false,
+  clickableButtons: false,
+  toasts: false,
+  dedupesSends: false,
+};
 
 /** Sending limits of a channel; the outbox throttles to them. */
 export interface RateWindow {

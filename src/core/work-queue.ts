@@ -57,10 +57,14 @@ export class WorkQueue<R> {
    */
   push(item: WorkItem<R>, urgent = false): boolean {
     if (!urgent && this.size >= this.opts.maxWaiting) {
-      this.log.warn({ eventKey: item.key, waiting: this.size }, 'work queue full; the event is left to the recovery job');
+      this.log.warn(
+        { eventKey: item.key, waiting: this.size },
+        'work queue full; the event is left to the recovery job',
+      );
       return false;
     }
-    if (item.event && !urgent && this.held >= this.opts.maxHeld) item = { key: item.key, recordedAt: item.recordedAt, done: item.done };
+    if (item.event && !urgent && this.held >= this.opts.maxHeld)
+      item = { key: item.key, recordedAt: item.recordedAt, done: item.done };
     if (item.event) this.held++;
     this.keys.add(item.key);
     if (urgent) {
@@ -155,7 +159,14 @@ export class WorkQueue<R> {
 }
 
 /** Marks a key whose event turned out to be finished already. */
-const FINISHED: BotEvent = { id: '', channel: '', chat: { id: '', isGroup: false }, userId: '', kind: 'message', receivedAt: new Date(0) };
+const FINISHED: BotEvent = {
+  id: '',
+  channel: '',
+  chat: { id: '', isGroup: false },
+  userId: '',
+  kind: 'message',
+  receivedAt: new Date(0),
+};
 
 /** Work run one after another per key (a conversation) and in parallel across keys. */
 export class Lanes {

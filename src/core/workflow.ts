@@ -1,12 +1,19 @@
 import type { Model } from 'mongoose';
-import type { ActionRoute, AttachmentRoute, CommandRoute, RouteTable, StaffCardButtons, StaffHoldings } from './router.ts';
-import type { FormDefinition } from './forms.ts';
-import type { JobDefinition } from './scheduler.ts';
-import type { SettingsSlice } from './settings.ts';
 import type { AnyRosterColumn } from '../roster/columns.ts';
 import type { Services } from './context.ts';
-import { Extensions, type Extension } from './extensions.ts';
+import { type Extension, Extensions } from './extensions.ts';
+import type { FormDefinition } from './forms.ts';
 import type { FileImport } from './imports.ts';
+import type {
+  ActionRoute,
+  AttachmentRoute,
+  CommandRoute,
+  RouteTable,
+  StaffCardButtons,
+  StaffHoldings,
+} from './router.ts';
+import type { JobDefinition } from './scheduler.ts';
+import type { SettingsSlice } from './settings.ts';
 
 /**
  * One workflow of the rulebook (staff, complaints, reimbursements…), declared in one folder:
@@ -82,7 +89,8 @@ export function compose(installed: readonly Installed[]): Composition {
   const workflows = installed.map((i) => i.workflow);
   checkDependencies(workflows);
   const fallbacks = workflows.filter((w) => w.attachment?.otherwise);
-  if (fallbacks.length > 1) throw new Error(`only one workflow may answer a picture nothing wants: ${fallbacks.map((w) => w.name).join(', ')}`);
+  if (fallbacks.length > 1)
+    throw new Error(`only one workflow may answer a picture nothing wants: ${fallbacks.map((w) => w.name).join(', ')}`);
   return {
     routes: {
       // order matters only for 帮助, which lists commands in this order
@@ -110,7 +118,9 @@ function checkDependencies(workflows: readonly Workflow[]): void {
     const needs = new Set([...(w.requires ?? []), ...(w.extends ?? []).map((e) => e.point.owner)]);
     const missing = [...needs].filter((n) => !names.has(n));
     if (missing.length) {
-      throw new Error(`workflow "${w.name}" needs ${missing.map((n) => `"${n}"`).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed: install ${missing.length > 1 ? 'them' : 'it'} in src/workflows.ts, or remove "${w.name}"`);
+      throw new Error(
+        `workflow "${w.name}" needs ${missing.map((n) => `"${n}"`).join(', ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed: install ${missing.length > 1 ? 'them' : 'it'} in src/workflows.ts, or remove "${w.name}"`,
+      );
     }
   }
 }

@@ -1,9 +1,17 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import mongoose from 'mongoose';
 import type { Model } from 'mongoose';
+import mongoose from 'mongoose';
 
 /*
  * A backup is a folder: one file per collection, `<collection>.jsonl`, each line one document as
@@ -93,13 +101,25 @@ export async function backupDatabase(db: Db, client: mongoose.mongo.MongoClient,
   try {
     for (const name of await userCollections(db)) {
       const collection = db.collection(name);
-      const indexes = (await collection.listIndexes().toArray()).filter((i) => i.name !== '_id_').map(({ v: _v, ns: _ns, ...rest }) => rest);
+      const indexes = (await collection.listIndexes().toArray())
+        .filter((i) => i.name !== '_id_')
+        .map(({ v: _v, ns: _ns, ...rest }) => rest);
       const file = fileFor(name);
       const out = createWriteStream(path.join(dir, file), { encoding: 'utf8' });
       let count = 0;
       try {
         // unpromoted: a double 2.0 read as the number 2 would be written back as an Int32
-        const cursor = collection.find({}, { sort: { _id: 1 }, promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true, ...(session ? { session } : {}) });
+        const cursor = collection.find(
+          {},
+          {
+            sort: { _id: 1 },
+            promoteValues: false,
+            promoteLongs: false,
+            promoteBuffers: false,
+            bsonRegExp: true,
+            ...(session ? { session } : {}),
+          },
+        );
         for await (const doc of cursor) {
           if (!out.write(`${EJSON.stringify(doc, { relaxed: false })}\n`)) await once(out, 'drain');
           count++;
@@ -128,9 +148,11 @@ export async function backupDatabase(db: Db, client: mongoose.mongo.MongoClient,
 
 export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST);
-  if (!existsSync(file)) throw new BackupRefused(`${dir} has no ${MANIFEST}: it is not a backup, or the backup did not finish`);
+  if (!existsSync(file))
+    throw new BackupRefused(`${dir} has no ${MANIFEST}: it is not a backup, or the backup did not finish`);
   const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-  if (manifest.format !== FORMAT) throw new BackupRefused(`${file} is not a backup this version can read (format ${String(manifest.format)})`);
+  if (manifest.format !== FORMAT)
+    throw new BackupRefused(`${file} is not a backup this version can read (format ${String(manifest.format)})`);
   for (const c of manifest.collections) {
     if (!existsSync(path.join(dir, c.file))) throw new BackupRefused(`${c.file} is missing from ${dir}`);
   }
@@ -152,7 +174,9 @@ export async function restoreDatabase(db: Db, dir: string, models: readonly Mode
   const manifest = readManifest(dir);
   for (const name of await userCollections(db)) {
     if (await db.collection(name).findOne({}, { projection: { _id: 1 } })) {
-      throw new BackupRefused(`the database ${db.databaseName} is not empty (collection ${name} has documents): restore only into an empty database`);
+      throw new BackupRefused(
+        `the database ${db.databaseName} is not empty (collection ${name} has documents): restore only into an empty database`,
+      );
     }
   }
   const restored: { name: string; count: number }[] = [];
@@ -170,26 +194,38 @@ export async function restoreDatabase(db: Db, dir: string, models: readonly Mode
       count += batch.length;
       batch = [];
     };
-    const lines = createInterface({ input: createReadStream(path.join(dir, entry.file), { encoding: 'utf8' }), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: createReadStream(path.join(dir, entry.file), { encoding: 'utf8' }),
+      crlfDelay: Infinity,
+    });
     for await (const line of lines) {
       if (!line.trim()) continue;
       batch.push(EJSON.parse(line, { relaxed: false }) as Document);
       if (batch.length >= BATCH) await flush();
     }
     await flush();
-    if (count !== entry.count) throw new Error(`${entry.file} holds ${count} documents, the manifest says ${entry.count}: the backup is damaged`);
+    if (count !== entry.count)
+      throw new Error(
+        `${entry.file} holds ${count} documents, the manifest says ${entry.count}: the backup is damaged`,
+      );
     restored.push({ name: entry.name, count });
   }
   const modelled = new Set(models.map((m) => m.collection.collectionName));
   for (const entry of manifest.collections) {
     if (modelled.has(entry.name)) continue;
     for (const { key, name, ...options } of entry.indexes) {
-      await db.collection(entry.name).createIndex(key as mongoose.mongo.IndexSpecification, { name: name as string, ...options });
+      await db
+        .collection(entry.name)
+        .createIndex(key as mongoose.mongo.IndexSpecification, { name: name as string, ...options });
     }
   }
   for (const model of models) {
     const collection = db.collection(model.collection.collectionName);
-    for (const [fields, options] of model.schema.indexes()) await collection.createIndex(fields as mongoose.mongo.IndexSpecification, options as mongoose.mongo.CreateIndexesOptions);
+    for (const [fields, options] of model.schema.indexes())
+      await collection.createIndex(
+        fields as mongoose.mongo.IndexSpecification,
+        options as mongoose.mongo.CreateIndexesOptions,
+      );
   }
   return { manifest, restored };
 }

@@ -1,18 +1,21 @@
-import mongoose from 'mongoose';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { redactUri } from '../logger.ts';
-import { startFerret, hasGo, ferretBinaryPath } from './ferretdb.ts';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { ferretBinaryPath, hasGo, startFerret } from './ferretdb.ts';
 
 const ENDPOINT_FILE = 'endpoint.json';
 
 /** The URI of an embedded server another live process started on this data folder, if any. */
 export async function runningEmbedded(dataDir: string): Promise<string | undefined> {
   try {
-    const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as { uri: string; pid: number };
+    const { uri, pid } = JSON.parse(readFileSync(path.join(dataDir, ENDPOINT_FILE), 'utf8')) as {
+      uri: string;
+      pid: number;
+    };
     process.kill(pid, 0); // throws when that process is gone
     const { hostname, port } = new URL(uri);
     const open = await new Promise<boolean>((resolve) => {
@@ -43,7 +46,11 @@ export const DB_NAME = 'guard_desk';
  * DATA_DIR: the cached FerretDB where one is built or Go can build it, else the real mongod that
  * mongodb-memory-server downloads (works where the internet is reachable).
  */
-export async function connectDatabase(config: Config, log: Logger, onProgress: (m: string) => void = () => {}): Promise<Database> {
+export async function connectDatabase(
+  config: Config,
+  log: Logger,
+  onProgress: (m: string) => void = () => {},
+): Promise<Database> {
   if (config.mongodbUri) {
     await mongoose.connect(config.mongodbUri, { serverSelectionTimeoutMS: 15_000 });
     log.info({ db: redactUri(config.mongodbUri) }, 'database connected');
@@ -84,7 +91,9 @@ export async function connectDatabase(config: Config, log: Logger, onProgress: (
   const dataDir = path.join(base, 'mongod');
   mkdirSync(dataDir, { recursive: true });
   const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-  const server = await MongoMemoryServer.create({ instance: { dbPath: dataDir, storageEngine: 'wiredTiger', ip: '127.0.0.1' } });
+  const server = await MongoMemoryServer.create({
+    instance: { dbPath: dataDir, storageEngine: 'wiredTiger', ip: '127.0.0.1' },
+  });
   const uri = server.getUri(DB_NAME);
   await mongoose.connect(uri);
   log.info({ db: 'embedded-mongod', dataDir }, 'embedded database started');

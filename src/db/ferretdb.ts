@@ -1,6 +1,16 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, cpSync, readFileSync, writeFileSync, chmodSync, readdirSync, statSync, rmSync } from 'node:fs';
-import { createServer, createConnection } from 'node:net';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -9,7 +19,9 @@ type RunOptions = { cwd?: string; env?: NodeJS.ProcessEnv; maxBuffer?: number };
 /** execFile as a promise (typed here: another package's augmentation of util.promisify breaks inference). */
 function run(file: string, args: string[], opts: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { ...opts, encoding: 'utf8' }, (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr })));
+    execFile(file, args, { ...opts, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? reject(err) : resolve({ stdout, stderr }),
+    );
   });
 }
 
@@ -86,7 +98,8 @@ export async function ensureFerretBinary(log: (msg: string) => void = () => {}):
   for (const p of PATCHES) {
     const file = path.join(src, p.file);
     const text = readFileSync(file, 'utf8');
-    if (!text.includes(p.from)) throw new Error(`FerretDB ${FERRETDB_VERSION} source changed: ${p.file} no longer has ${p.from}`);
+    if (!text.includes(p.from))
+      throw new Error(`FerretDB ${FERRETDB_VERSION} source changed: ${p.file} no longer has ${p.from}`);
     writeFileSync(file, text.replace(p.from, p.to));
   }
   const tmpBin = `${bin}.tmp-${process.pid}`;
@@ -157,7 +170,10 @@ export interface RunningFerret {
 }
 
 /** Starts FerretDB on SQLite files under dataDir, listening on loopback only. */
-export async function startFerret(dataDir: string, opts: { port?: number; log?: (m: string) => void } = {}): Promise<RunningFerret> {
+export async function startFerret(
+  dataDir: string,
+  opts: { port?: number; log?: (m: string) => void } = {},
+): Promise<RunningFerret> {
   const bin = await ensureFerretBinary(opts.log);
   mkdirSync(dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());

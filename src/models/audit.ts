@@ -6,7 +6,10 @@ import mongoose, { Schema } from 'mongoose';
  * an entry, and no command edits one.
  */
 
-const personSchema = new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' } }, { _id: false });
+const personSchema = new Schema(
+  { staffId: { type: String, default: '' }, name: { type: String, default: '' } },
+  { _id: false },
+);
 
 const auditSchema = new Schema(
   {
@@ -14,13 +17,33 @@ const auditSchema = new Schema(
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     /** Who did it; `identity` is the chat account (`lark:ou_x`) or `cli:<user>` for the command line. */
-    by: { type: new Schema({ staffId: { type: String, default: '' }, name: { type: String, default: '' }, identity: { type: String, default: '' } }, { _id: false }), required: true },
+    by: {
+      type: new Schema(
+        {
+          staffId: { type: String, default: '' },
+          name: { type: String, default: '' },
+          identity: { type: String, default: '' },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
     /** lark, wechat, console, cli. */
     channel: { type: String, required: true },
     /** What kind of change (AUDIT_KINDS: roles, post, dorm, active, …). */
     kind: { type: String, required: true },
     /** The record changed: its type (staff, dorm, vehicle, permit, setting, supplies…), id and name. */
-    record: { type: new Schema({ type: { type: String, required: true }, id: { type: String, required: true }, label: { type: String, default: '' } }, { _id: false }), required: true },
+    record: {
+      type: new Schema(
+        {
+          type: { type: String, required: true },
+          id: { type: String, required: true },
+          label: { type: String, default: '' },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
     /** The person the change is about, when it is about one. */
     subject: { type: personSchema, default: null },
     what: { type: String, required: true },

@@ -80,7 +80,10 @@ export const InboxOutcome = mongoose.model('InboxOutcome', inboxOutcomeSchema);
  * One bot instance's heartbeat (`_id` = its owner id). Its pending records count as held while it
  * beats: one tiny write every few seconds instead of rewriting every record of a large backlog.
  */
-const inboxInstanceSchema = new Schema({ _id: { type: String, required: true }, beatAt: { type: Date, required: true } }, { versionKey: false });
+const inboxInstanceSchema = new Schema(
+  { _id: { type: String, required: true }, beatAt: { type: Date, required: true } },
+  { versionKey: false },
+);
 export const InboxInstance = mongoose.model('InboxInstance', inboxInstanceSchema);
 
 export const inboxModels = [InboxAttempt, SentReply, InboxPending, InboxOutcome, InboxInstance];

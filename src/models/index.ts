@@ -1,20 +1,44 @@
 import type { Model } from 'mongoose';
+import { AuditEntry, AuditQueue } from './audit.ts';
+import { inboxModels } from './inbox.ts';
+import {
+  CardPrompt,
+  Counter,
+  DueChunk,
+  FormSession,
+  InboundEvent,
+  OnceKey,
+  PictureChoice,
+  ScheduleSlot,
+} from './infra.ts';
 import { Identity, Staff } from './people.ts';
 import { Dorm, Post } from './places.ts';
-import { CardPrompt, Counter, DueChunk, FormSession, InboundEvent, OnceKey, PictureChoice, ScheduleSlot } from './infra.ts';
-import { inboxModels } from './inbox.ts';
-import { AuditEntry, AuditQueue } from './audit.ts';
 
+export * from './audit.ts';
+export * from './infra.ts';
 /*
  * The core's models: people and places every workflow reads, and the bot's own bookkeeping.
  * Workflows declare their own models (handlers/<w>/models.ts); ensureIndexes takes both.
  */
 export * from './people.ts';
 export * from './places.ts';
-export * from './infra.ts';
-export * from './audit.ts';
 
-export const coreModels: readonly Model<any>[] = [Staff, Identity, Post, Dorm, InboundEvent, FormSession, CardPrompt, PictureChoice, ScheduleSlot, OnceKey, Counter, DueChunk, AuditEntry, AuditQueue];
+export const coreModels: readonly Model<any>[] = [
+  Staff,
+  Identity,
+  Post,
+  Dorm,
+  InboundEvent,
+  FormSession,
+  CardPrompt,
+  PictureChoice,
+  ScheduleSlot,
+  OnceKey,
+  Counter,
+  DueChunk,
+  AuditEntry,
+  AuditQueue,
+];
 
 /** Every model the bot runs with these workflow models: the core's, the inbox's and theirs. */
 export function allModels(workflowModels: readonly Model<any>[] = []): Model<any>[] {

@@ -127,9 +127,11 @@ onceKeySchema.index({ at: 1 });
 export const OnceKey = mongoose.model('OnceKey', onceKeySchema, 'claims');
 
 /** Highest number issued per sequence: a hint that saves retries, never the source of truth. */
-const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, default: 0 } }, { versionKey: false });
+const counterSchema = new Schema(
+  { _id: { type: String, required: true }, seq: { type: Number, default: 0 } },
+  { versionKey: false },
+);
 export const Counter = mongoose.model('Counter', counterSchema);
-
 
 /**
  * Due keys of a workflow's sweep (src/core/due-index.ts): `<index>|<YYYY-MM-DDTHH:MM>#<n>` holds
@@ -137,7 +139,11 @@ export const Counter = mongoose.model('Counter', counterSchema);
  * update, so two writers cannot lose each other's ids; the sweep reads each minute by `_id`.
  */
 const dueChunkSchema = new Schema(
-  { _id: { type: String, required: true }, index: { type: String, required: true }, ids: { type: [String], default: [] } },
+  {
+    _id: { type: String, required: true },
+    index: { type: String, required: true },
+    ids: { type: [String], default: [] },
+  },
   { versionKey: false },
 );
 export const DueChunk = mongoose.model('DueChunk', dueChunkSchema, 'duekeys');

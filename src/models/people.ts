@@ -1,4 +1,4 @@
-import mongoose, { Schema, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import mongoose, { type HydratedDocument, type InferSchemaType, Schema } from 'mongoose';
 import { ROLES } from '../core/types.ts';
 import { pendingAuditField } from './audit.ts';
 
@@ -8,7 +8,6 @@ import { pendingAuditField } from './audit.ts';
  * (Identity) because FerretDB treats an array as one key, not as many.
  */
 
-
 /*
  * Staff and identities are read on every event from a directory each instance keeps in memory
  * (src/core/senders.ts). Every write made through mongoose, whichever code makes it, tells this
@@ -16,7 +15,14 @@ import { pendingAuditField } from './audit.ts';
  * trusting its copy: a write's effect (a disabled person, new roles, a binding) holds everywhere
  * from the moment the write returns.
  */
-const peopleStampSchema = new Schema({ _id: { type: String, required: true }, token: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+const peopleStampSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    token: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
 /** One document (`_id: 'people'`) whose token changes with every staff or identity write; tiny, so reading it is cheap on FerretDB. */
 export const PeopleStamp = mongoose.model('PeopleStamp', peopleStampSchema);
 export const PEOPLE_STAMP_ID = 'people';
@@ -30,9 +36,22 @@ export function onPeopleWrite(fn: () => void): () => void {
 /** Awaited by mongoose (an async post hook), so the write returns only once the stamp has changed. */
 async function peopleWritten(): Promise<void> {
   for (const fn of peopleWriteListeners) fn();
-  await PeopleStamp.updateOne({ _id: PEOPLE_STAMP_ID }, { $set: { token: new mongoose.Types.ObjectId().toHexString(), at: new Date() } }, { upsert: true });
+  await PeopleStamp.updateOne(
+    { _id: PEOPLE_STAMP_ID },
+    { $set: { token: new mongoose.Types.ObjectId().toHexString(), at: new Date() } },
+    { upsert: true },
+  );
 }
-const QUERY_WRITES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'findOneAndReplace', 'findOneAndDelete', 'replaceOne', 'deleteOne', 'deleteMany'] as const;
+const QUERY_WRITES = [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'replaceOne',
+  'deleteOne',
+  'deleteMany',
+] as const;
 function watchWrites(schema: Schema): void {
   const stamp = async () => peopleWritten();
   schema.post('save', stamp);
@@ -84,4 +103,3 @@ const identitySchema = new Schema(
 identitySchema.index({ staffId: 1 });
 watchWrites(identitySchema);
 export const Identity = mongoose.model('Identity', identitySchema);
-

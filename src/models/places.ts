@@ -5,6 +5,11 @@ const placeFields = {
   name: { type: String, required: true, unique: true, trim: true },
   address: { type: String, default: '' },
 };
-export const Post = mongoose.model('Post', new Schema({ ...placeFields, client: { type: String, default: '' } }, { timestamps: true }));
-export const Dorm = mongoose.model('Dorm', new Schema({ ...placeFields, post: { type: String, default: '' } }, { timestamps: true }));
-
+export const Post = mongoose.model(
+  'Post',
+  new Schema({ ...placeFields, client: { type: String, default: '' } }, { timestamps: true }),
+);
+export const Dorm = mongoose.model(
+  'Dorm',
+  new Schema({ ...placeFields, post: { type: String, default: '' } }, { timestamps: true }),
+);

@@ -18,7 +18,9 @@ export async function moveClock(time: ConsoleClock, arg: string, say: (line: str
   const { clock, timezone } = time;
   const show = (d: Date) => DateTime.fromJSDate(d, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
   if (!arg) {
-    say(`机器人时间：${show(clock.now())}${clock.offset ? `（${offsetText(clock.offset)}；:time 现在 拨回）` : '（实际时间）'}`);
+    say(
+      `机器人时间：${show(clock.now())}${clock.offset ? `（${offsetText(clock.offset)}；:time 现在 拨回）` : '（实际时间）'}`,
+    );
     return;
   }
   if (['现在', 'now', '实际', 'reset'].includes(arg)) {
@@ -35,7 +37,13 @@ export async function moveClock(time: ConsoleClock, arg: string, say: (line: str
   clock.setTo(at);
   say(`机器人时间拨到 ${show(at)}（${offsetText(clock.offset)}）。到点的定时任务现在运行：`);
   const ran = await time.runDue(from, at);
-  say(ran.length ? `已运行：${ran.join('；')}。` : at.getTime() < from.getTime() ? '时间往回拨，没有运行定时任务。' : '这段时间没有到点的定时任务。');
+  say(
+    ran.length
+      ? `已运行：${ran.join('；')}。`
+      : at.getTime() < from.getTime()
+        ? '时间往回拨，没有运行定时任务。'
+        : '这段时间没有到点的定时任务。',
+  );
 }
 
 /** 「比实际快 11 小时 50 分」 / 「比实际慢 2 小时」: how far the console's clock is from the wall clock. */

@@ -1,17 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff } from '../models/index.ts';
-import { staffNamed } from '../roster/names.ts';
-import { moveClock, type ConsoleClock } from './console-clock.ts';
+import { trailAs } from '../core/audit-trail.ts';
 import { isDuplicateKey } from '../core/once.ts';
 import { renderCardText } from '../core/render.ts';
-import { trailAs } from '../core/audit-trail.ts';
 import { roleNames } from '../core/roles.ts';
 import { parseMobile } from '../core/text.ts';
-import { TEXT_ONLY, type Attachment, type ChannelSender, type ChatInfo, type EventSink, type Outgoing, type Receiver, type Role, type SentRef, type Target } from '../core/types.ts';
+import {
+  type Attachment,
+  type ChannelSender,
+  type ChatInfo,
+  type EventSink,
+  type Outgoing,
+  type Receiver,
+  type Role,
+  type SentRef,
+  type Target,
+  TEXT_ONLY,
+} from '../core/types.ts';
+import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff } from '../models/index.ts';
+import { staffNamed } from '../roster/names.ts';
+import { type ConsoleClock, moveClock } from './console-clock.ts';
 
-export { parseConsoleTime, type ConsoleClock } from './console-clock.ts';
+export { type ConsoleClock, parseConsoleTime } from './console-clock.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -83,7 +94,8 @@ export class ConsoleReceiver implements Receiver {
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
         // the console keeps no pictures: it names the ones a card shows (Card.pictures)
-        const pictures = typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));
+        const pictures =
+          typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));
         const text = typeof message === 'string' ? message : renderCardText(message);
         this.show(target, [text, ...pictures.map((r) => `[图片] ${r.slice('console:'.length)}`)].join('\n'));
         return { channel: 'console', messageId: randomUUID() };
@@ -163,7 +175,10 @@ export class ConsoleReceiver implements Receiver {
     kept.bodies = [...kept.bodies, body].slice(-KEEP_PER_PERSON);
     this.waiting.set(to, kept);
     const lines = body.split('\n');
-    const more = lines.length > 1 ? ` …（${lines.length} 行，${to.startsWith('group-') ? `:group ${name}` : `:as ${name}`} 查看）` : '';
+    const more =
+      lines.length > 1
+        ? ` …（${lines.length} 行，${to.startsWith('group-') ? `:group ${name}` : `:as ${name}`} 查看）`
+        : '';
     this.print(`→ ${name}：${lines[0]}${more}`);
   }
 
@@ -294,7 +309,11 @@ export class ConsoleReceiver implements Receiver {
     const phone = parseMobile(query);
     const matches = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(query, {}, 5);
     if (matches.length !== 1) {
-      this.print(matches.length ? `有 ${matches.length} 位「${query}」，请用电话：:as 13800000000` : `没有找到「${query}」。先用「添加人员」或导入花名册。`);
+      this.print(
+        matches.length
+          ? `有 ${matches.length} 位「${query}」，请用电话：:as 13800000000`
+          : `没有找到「${query}」。先用「添加人员」或导入花名册。`,
+      );
       return;
     }
     const s = matches[0]!;
@@ -336,9 +355,27 @@ export class ConsoleReceiver implements Receiver {
   }
 
   private async bindConsole(id: string, userId: string, s: { _id: unknown; name: string }): Promise<void> {
-    const note = { kind: 'binding' as const, record: { type: 'staff', id: userId, label: s.name }, subject: { staffId: userId, name: s.name }, what: '绑定', to: '控制台账号', note: ':as' };
-    await trailAs({ staffId: '', name: this.userName, identity: `console:${this.userId}`, channel: 'console' }).change(Identity, id, note, (carry) =>
-      Identity.updateOne({ _id: id }, carry.update({ $set: { staffId: s._id, channel: 'console', userId, displayName: s.name }, $setOnInsert: { boundAt: new Date() } }), { upsert: true }),
+    const note = {
+      kind: 'binding' as const,
+      record: { type: 'staff', id: userId, label: s.name },
+      subject: { staffId: userId, name: s.name },
+      what: '绑定',
+      to: '控制台账号',
+      note: ':as',
+    };
+    await trailAs({ staffId: '', name: this.userName, identity: `console:${this.userId}`, channel: 'console' }).change(
+      Identity,
+      id,
+      note,
+      (carry) =>
+        Identity.updateOne(
+          { _id: id },
+          carry.update({
+            $set: { staffId: s._id, channel: 'console', userId, displayName: s.name },
+            $setOnInsert: { boundAt: new Date() },
+          }),
+          { upsert: true },
+        ),
     );
   }
 

@@ -1,8 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
 import type { Receiver } from '../core/types.ts';
-import { ConsoleReceiver, CONSOLE_ADMIN } from './console.ts';
+import type { Logger } from '../logger.ts';
+import { CONSOLE_ADMIN, ConsoleReceiver } from './console.ts';
 import { LarkReceiver } from './lark/index.ts';
 import { WechatyReceiver } from './wechaty.ts';
 
@@ -22,7 +22,9 @@ export function receiversFrom(config: Config, log: Logger, consoleIo?: ConsoleIo
   const out: Receiver[] = [];
   if (config.lark) {
     if (config.lark.eventMode === 'webhook' && !config.lark.encryptKey) {
-      log.warn('LARK_ENCRYPT_KEY is not set: webhook events are checked by the verification token only, with no signature');
+      log.warn(
+        'LARK_ENCRYPT_KEY is not set: webhook events are checked by the verification token only, with no signature',
+      );
     }
     out.push(new LarkReceiver(config.lark, log));
   }
@@ -30,7 +32,11 @@ export function receiversFrom(config: Config, log: Logger, consoleIo?: ConsoleIo
   if (config.console && consoleIo) {
     if (!config.admins.includes(`console:${CONSOLE_ADMIN}`)) config.admins.push(`console:${CONSOLE_ADMIN}`);
     // alone, the console stands in for everyone's phone: what the bot sends anyone shows there
-    out.push(new ConsoleReceiver(consoleIo.input, consoleIo.output, consoleIo.onClose, { everyone: !config.lark && !config.wechat }));
+    out.push(
+      new ConsoleReceiver(consoleIo.input, consoleIo.output, consoleIo.onClose, {
+        everyone: !config.lark && !config.wechat,
+      }),
+    );
   }
   return out;
 }

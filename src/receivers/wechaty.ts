@@ -1,10 +1,19 @@
-import { WechatyBuilder, types, type Contact, type Message, type Room, type Wechaty } from 'wechaty';
-import { PuppetServiceWithSafeCache } from './wechaty-puppet.ts';
+import { type Contact, type Message, type Room, types, type Wechaty, WechatyBuilder } from 'wechaty';
 import type { Config } from '../config.ts';
-import type { Logger } from '../logger.ts';
 import { RateLimitedError } from '../core/outbox.ts';
 import { renderCardText } from '../core/render.ts';
-import { TEXT_ONLY, type BotEvent, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../core/types.ts';
+import {
+  type BotEvent,
+  type ChannelSender,
+  type EventSink,
+  type Outgoing,
+  type Receiver,
+  type SentRef,
+  type Target,
+  TEXT_ONLY,
+} from '../core/types.ts';
+import type { Logger } from '../logger.ts';
+import { PuppetServiceWithSafeCache } from './wechaty-puppet.ts';
 
 export type WechatOptions = NonNullable<Config['wechat']>;
 
@@ -104,7 +113,8 @@ export class WechatyReceiver implements Receiver {
 
   /** Through the bot's one error hook once started (the log only before: nothing has come in yet). */
   private fail(err: unknown, what: string, detail?: Record<string, unknown>): void {
-    if (this.sink) this.sink.onError(err, { what, channel: 'wechat', detail: { endpoint: this.opts.endpoint, ...detail } });
+    if (this.sink)
+      this.sink.onError(err, { what, channel: 'wechat', detail: { endpoint: this.opts.endpoint, ...detail } });
     else this.log.error({ err, ...detail }, what);
   }
 
@@ -181,7 +191,9 @@ export class WechatyReceiver implements Receiver {
       this.log.warn({ botUserId: user.id, reason }, 'logged out');
     });
     // the operator needs the link to log the account in again; it is not a credential of ours
-    bot.on('scan', (qrcode, status) => this.log.warn({ status: types.ScanStatus[status], qrcode }, 'the WeChat account waits for a QR scan'));
+    bot.on('scan', (qrcode, status) =>
+      this.log.warn({ status: types.ScanStatus[status], qrcode }, 'the WeChat account waits for a QR scan'),
+    );
     // the emitter does not await listeners: every path inside must catch, or it is an unhandled rejection
     bot.on('message', (msg) => this.inOrder(msg));
     return bot;
@@ -214,7 +226,8 @@ export class WechatyReceiver implements Receiver {
       if (!event) return;
       const result = await this.sink!.intake(event);
       // WeChat will not send it again: make a message lost to a shutdown visible
-      if (result === 'stopped') this.log.warn({ messageId: msg.id, chatId: event.chat.id }, 'message arrived while stopping, not recorded');
+      if (result === 'stopped')
+        this.log.warn({ messageId: msg.id, chatId: event.chat.id }, 'message arrived while stopping, not recorded');
     } catch (err) {
       this.fail(err, 'message could not be taken in', { messageId: msg.id });
     }
@@ -262,7 +275,9 @@ export class WechatyReceiver implements Receiver {
     return {
       id: msg.id,
       channel: 'wechat',
-      chat: room ? { id: room.id, isGroup: true, name: await room.topic().catch(() => undefined) } : { id: talker.id, isGroup: false, name: talker.name() },
+      chat: room
+        ? { id: room.id, isGroup: true, name: await room.topic().catch(() => undefined) }
+        : { id: talker.id, isGroup: false, name: talker.name() },
       userId: talker.id,
       userName: talker.name(),
       kind: 'message',
@@ -327,7 +342,8 @@ export class WechatyReceiver implements Receiver {
       if (typeof message !== 'string') await this.forwardPictures(bot, message.pictures ?? [], conversation);
       return { channel: 'wechat', messageId: sent ? sent.id : undefined };
     } catch (err) {
-      if (TOO_FREQUENT.test(String((err as Error)?.message ?? err))) throw new RateLimitedError(TOO_FREQUENT_WAIT_MS, 'wechat: sending too fast');
+      if (TOO_FREQUENT.test(String((err as Error)?.message ?? err)))
+        throw new RateLimitedError(TOO_FREQUENT_WAIT_MS, 'wechat: sending too fast');
       throw err;
     }
   }

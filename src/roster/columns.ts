@@ -1,6 +1,6 @@
+import type { Trail } from '../core/audit-trail.ts';
 import type { TableIssue } from '../core/table-file.ts';
 import type { StaffInput } from './staff-input.ts';
-import type { Trail } from '../core/audit-trail.ts';
 
 /*
  * Roster columns that belong to a workflow (宿舍队长 belongs to the dorms): the workflow declares
@@ -38,7 +38,10 @@ export interface RosterColumn<T> {
    * a dry run, which writes nothing. Must be idempotent (a re-run after a failure converges).
    * Returns lines for the import's summary (Chinese). Changes go to the audit trail through `trail`.
    */
-  apply(rows: readonly (RosterColumnRow<T> & { staffId?: string })[], opts: { dryRun: boolean; trail: Trail }): Promise<string[]>;
+  apply(
+    rows: readonly (RosterColumnRow<T> & { staffId?: string })[],
+    opts: { dryRun: boolean; trail: Trail },
+  ): Promise<string[]>;
 }
 
 /** A column of any value type, as lists of them hold it (each column reads only its own values). */
@@ -66,10 +69,20 @@ export async function checkColumns(data: readonly ColumnData[]): Promise<void> {
 }
 
 /** Applies every column once the people are written; `staffIds` by phone. */
-export async function applyColumns(data: readonly ColumnData[], staffIds: ReadonlyMap<string, string>, dryRun: boolean, trail: Trail): Promise<string[]> {
+export async function applyColumns(
+  data: readonly ColumnData[],
+  staffIds: ReadonlyMap<string, string>,
+  dryRun: boolean,
+  trail: Trail,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const d of data) {
-    lines.push(...(await d.column.apply(d.rows.map((r) => ({ ...r, staffId: staffIds.get(r.input.phone) })), { dryRun, trail })));
+    lines.push(
+      ...(await d.column.apply(
+        d.rows.map((r) => ({ ...r, staffId: staffIds.get(r.input.phone) })),
+        { dryRun, trail },
+      )),
+    );
   }
   return lines;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { ImportRefused, type FileImport } from '../core/imports.ts';
-import { RosterRejectedError, type AnyRosterColumn } from './columns.ts';
-import { checkRosterFile, importRoster, type ImportResult, type RosterFileCheck } from './import.ts';
+import { type FileImport, ImportRefused } from '../core/imports.ts';
+import { type AnyRosterColumn, RosterRejectedError } from './columns.ts';
+import { checkRosterFile, type ImportResult, importRoster, type RosterFileCheck } from './import.ts';
 
 /**
  * `npm run import -- roster <花名册.xlsx>` (also `npm run import-roster`): the staff roster, with
@@ -19,7 +19,8 @@ export function rosterImport(columns: readonly AnyRosterColumn[]): FileImport<Ro
     rerun: '可以直接重新运行，已导入的人员不会重复。',
     checkReadsDatabase: false,
     check: (file) => checkRosterFile(file, columns),
-    refused: (rows) => (rows ? `花名册有 ${rows} 行有问题，没有导入任何人员。请改正后重新导入：` : '没有导入任何人员：'),
+    refused: (rows) =>
+      rows ? `花名册有 ${rows} 行有问题，没有导入任何人员。请改正后重新导入：` : '没有导入任何人员：',
     apply: async (checked, { file, dryRun }) => {
       try {
         const result = await importRoster(
@@ -28,7 +29,8 @@ export function rosterImport(columns: readonly AnyRosterColumn[]): FileImport<Ro
         );
         return summary(path.basename(file), checked.entries.length, result);
       } catch (e) {
-        if (e instanceof RosterRejectedError) throw new ImportRefused(`花名册有 ${e.issues.length} 处问题，没有导入任何人员。请改正后重新导入：`, e.issues);
+        if (e instanceof RosterRejectedError)
+          throw new ImportRefused(`花名册有 ${e.issues.length} 处问题，没有导入任何人员。请改正后重新导入：`, e.issues);
         throw e;
       }
     },

@@ -1,8 +1,8 @@
-import { Staff } from '../models/index.ts';
 import type { ChangeNote } from '../core/audit-trail.ts';
 import { approvingRolesAdded, GRANT_CONFIRMERS, roleNames } from '../core/roles.ts';
 import type { TableIssue } from '../core/table-file.ts';
 import type { Role } from '../core/types.ts';
+import { Staff } from '../models/index.ts';
 import type { StaffInput } from './staff-input.ts';
 
 /*
@@ -13,7 +13,17 @@ import type { StaffInput } from './staff-input.ts';
  * set up and nobody could confirm, the roster is how the first 行政部 and 董事长 get their roles.
  */
 
-export type RosterSnapshot = { _id: unknown; phone: string; name: string; roles: string[]; post: string; dorm: string; active: boolean; note: string; version?: number };
+export type RosterSnapshot = {
+  _id: unknown;
+  phone: string;
+  name: string;
+  roles: string[];
+  post: string;
+  dorm: string;
+  active: boolean;
+  note: string;
+  version?: number;
+};
 
 /** The approving roles a row would give (a new person's, an added one, or a re-enabled holder's). */
 export function grantsOf(input: StaffInput, before: RosterSnapshot | undefined, columns: ReadonlySet<string>): Role[] {
@@ -24,20 +34,56 @@ export function grantsOf(input: StaffInput, before: RosterSnapshot | undefined, 
 }
 
 /** What one row changes of a person, as audit notes. */
-export function rowNotes(id: string, input: StaffInput, before: RosterSnapshot | undefined, set: Record<string, unknown>): ChangeNote[] {
+export function rowNotes(
+  id: string,
+  input: StaffInput,
+  before: RosterSnapshot | undefined,
+  set: Record<string, unknown>,
+): ChangeNote[] {
   const about = { record: { type: 'staff', id, label: input.name }, subject: { staffId: id, name: input.name } };
   if (!before) {
-    const to = [roleNames(input.roles), set.post, set.dorm, set.active === false ? '离职' : ''].filter(Boolean).join('，');
+    const to = [roleNames(input.roles), set.post, set.dorm, set.active === false ? '离职' : '']
+      .filter(Boolean)
+      .join('，');
     return [{ ...about, kind: 'staff', what: '添加人员', to, note: '花名册导入' }];
   }
   const notes: ChangeNote[] = [];
-  if (!same(before.roles, input.roles)) notes.push({ ...about, kind: 'roles', what: '角色', from: roleNames(before.roles as Role[]), to: roleNames(input.roles), note: '花名册导入' });
-  for (const [f, what] of [['post', '驻点'], ['dorm', '宿舍']] as const) {
-    if (f in set && !same(before[f], set[f])) notes.push({ ...about, kind: f, what, from: before[f] ?? '', to: String(set[f] ?? ''), note: '花名册导入' });
+  if (!same(before.roles, input.roles))
+    notes.push({
+      ...about,
+      kind: 'roles',
+      what: '角色',
+      from: roleNames(before.roles as Role[]),
+      to: roleNames(input.roles),
+      note: '花名册导入',
+    });
+  for (const [f, what] of [
+    ['post', '驻点'],
+    ['dorm', '宿舍'],
+  ] as const) {
+    if (f in set && !same(before[f], set[f]))
+      notes.push({ ...about, kind: f, what, from: before[f] ?? '', to: String(set[f] ?? ''), note: '花名册导入' });
   }
-  if ('active' in set && before.active !== set.active) notes.push({ ...about, kind: 'active', what: set.active ? '启用' : '停用', from: before.active ? '在职' : '已停用', to: set.active ? '在职' : '已停用', note: '花名册导入' });
-  if (before.name !== input.name) notes.push({ ...about, kind: 'staff', what: '姓名', from: before.name, to: input.name, note: '花名册导入' });
-  if ('note' in set && !same(before.note, set.note)) notes.push({ ...about, kind: 'staff', what: '备注', from: before.note ?? '', to: String(set.note ?? ''), note: '花名册导入' });
+  if ('active' in set && before.active !== set.active)
+    notes.push({
+      ...about,
+      kind: 'active',
+      what: set.active ? '启用' : '停用',
+      from: before.active ? '在职' : '已停用',
+      to: set.active ? '在职' : '已停用',
+      note: '花名册导入',
+    });
+  if (before.name !== input.name)
+    notes.push({ ...about, kind: 'staff', what: '姓名', from: before.name, to: input.name, note: '花名册导入' });
+  if ('note' in set && !same(before.note, set.note))
+    notes.push({
+      ...about,
+      kind: 'staff',
+      what: '备注',
+      from: before.note ?? '',
+      to: String(set.note ?? ''),
+      note: '花名册导入',
+    });
   return notes;
 }
 
@@ -56,11 +102,17 @@ export async function refusedGrants(
     const row = rows?.[i];
     const where = row === undefined ? `${input.name}（${input.phone}）` : `第 ${row} 行`;
     const keep = before ? `保留此人现有的角色（${roleNames(before.roles as Role[])}）` : '先不填这些角色';
-    return [{ row, message: `${where}：${input.name} 将获得${roleNames(granted)}。审批角色须在聊天里用「设置角色」发起，由董事长或另一位行政部成员确认，不能用花名册授予：请在表里${keep}后重新导入` }];
+    return [
+      {
+        row,
+        message: `${where}：${input.name} 将获得${roleNames(granted)}。审批角色须在聊天里用「设置角色」发起，由董事长或另一位行政部成员确认，不能用花名册授予：请在表里${keep}后重新导入`,
+      },
+    ];
   });
 }
 
 export function same(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
   return (a ?? '') === (b ?? '');
 }

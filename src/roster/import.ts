@@ -1,25 +1,24 @@
 import mongoose from 'mongoose';
-import { ensurePlaces, placeNames } from './places.ts';
-import { Staff } from '../models/index.ts';
-import { nameBook } from '../core/text.ts';
-import { commandLineActor, trailAs, type ChangeNote, type Trail } from '../core/audit-trail.ts';
+import { type ChangeNote, commandLineActor, type Trail, trailAs } from '../core/audit-trail.ts';
 import { takeOnce } from '../core/once.ts';
-import { OnceKey } from '../models/index.ts';
-import { refusedGrants, rowNotes, same, type RosterSnapshot } from './grants.ts';
 import {
   normalizeHeader,
-  TableFileError,
+  type ParsedTable,
   parseTable,
   readTableFile,
-  tableFormatOf,
-  type ParsedTable,
+  TableFileError,
   type TableFormat,
   type TableIssue,
   type TableRow,
   type TableSpec,
+  tableFormatOf,
 } from '../core/table-file.ts';
-import { staffInputSchema, type StaffInput } from './staff-input.ts';
-import { applyColumns, checkColumns, RosterRejectedError, type AnyRosterColumn, type ColumnData } from './columns.ts';
+import { nameBook } from '../core/text.ts';
+import { OnceKey, Staff } from '../models/index.ts';
+import { type AnyRosterColumn, applyColumns, type ColumnData, checkColumns, RosterRejectedError } from './columns.ts';
+import { type RosterSnapshot, refusedGrants, rowNotes, same } from './grants.ts';
+import { ensurePlaces, placeNames } from './places.ts';
+import { type StaffInput, staffInputSchema } from './staff-input.ts';
 
 /*
  * The staff roster (花名册) import: parse a CSV or XLSX file into header-keyed rows (core/table-file.ts),
@@ -121,7 +120,11 @@ export async function readRosterFile(file: string, extra: readonly AnyRosterColu
 }
 
 /** Parses a roster without I/O. Throws RosterFileError when the file as a whole is unusable. */
-export async function parseRoster(buffer: Uint8Array, format: RosterFormat, extra: readonly AnyRosterColumn[] = []): Promise<ParsedRoster> {
+export async function parseRoster(
+  buffer: Uint8Array,
+  format: RosterFormat,
+  extra: readonly AnyRosterColumn[] = [],
+): Promise<ParsedRoster> {
   return parseTable(buffer, format, rosterTable(extra));
 }
 
@@ -154,7 +157,9 @@ export function validateRoster(rows: readonly RosterRow[], extra: readonly AnyRo
     } else {
       for (const issue of parsed.error.issues) {
         if (issue.path[0] === 'phone' && values.phone && SCIENTIFIC.test(values.phone)) {
-          problems.push(`电话「${values.phone}」被 Excel 显示成了科学计数法，号码已丢失：请把电话列设为“文本”格式，重新填写号码后再保存`);
+          problems.push(
+            `电话「${values.phone}」被 Excel 显示成了科学计数法，号码已丢失：请把电话列设为“文本”格式，重新填写号码后再保存`,
+          );
         } else problems.push(issue.message);
       }
     }
@@ -227,14 +232,18 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   const dormOf = nameBook(dormsOnRecord);
   const inputs = typed.map((i) => ({ ...i, post: postOf(i.post), dorm: dormOf(i.dorm) }));
   const phones = inputs.map((i) => i.phone);
-  if (new Set(phones).size !== phones.length) throw new Error('importRoster: the same phone appears twice; run validateRoster first');
+  if (new Set(phones).size !== phones.length)
+    throw new Error('importRoster: the same phone appears twice; run validateRoster first');
   const extra = options.extra ?? [];
   // all or nothing: a workflow column the database refuses stops the import before the first write
   await checkColumns(extra);
 
   const existing = new Map<string, StaffSnapshot>();
   for (let i = 0; i < phones.length; i += BATCH) {
-    const docs = (await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1, name: 1, roles: 1, post: 1, dorm: 1, active: 1, note: 1, version: 1 }).lean()) as StaffSnapshot[];
+    const docs = (await Staff.find(
+      { phone: { $in: phones.slice(i, i + BATCH) } },
+      { phone: 1, name: 1, roles: 1, post: 1, dorm: 1, active: 1, note: 1, version: 1 },
+    ).lean()) as StaffSnapshot[];
     for (const d of docs) existing.set(d.phone, d);
   }
 
@@ -242,7 +251,14 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   const refused = await refusedGrants(inputs, existing, columns, options.rows);
   if (refused.length) throw new RosterRejectedError(refused);
 
-  const updates: { phone: string; id: unknown; set: Record<string, unknown>; insert: Record<string, unknown>; notes: ChangeNote[]; claim?: string }[] = [];
+  const updates: {
+    phone: string;
+    id: unknown;
+    set: Record<string, unknown>;
+    insert: Record<string, unknown>;
+    notes: ChangeNote[];
+    claim?: string;
+  }[] = [];
   let plannedCreated = 0;
   for (const input of inputs) {
     const set: Record<string, unknown> = { name: input.name, roles: input.roles };
@@ -303,7 +319,11 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
     for (const u of batch) {
       // the version claim a chat change would make (transition()); one left by an earlier import
       // that failed before writing is ours to use. Anyone else's: the person changed meanwhile.
-      if (u.claim && !(await takeOnce(u.claim, ROSTER_CLAIM)) && (await OnceKey.findById(u.claim).lean())?.by !== ROSTER_CLAIM) {
+      if (
+        u.claim &&
+        !(await takeOnce(u.claim, ROSTER_CLAIM)) &&
+        (await OnceKey.findById(u.claim).lean())?.by !== ROSTER_CLAIM
+      ) {
         throw new Error(`staff ${u.phone} changed during the roster import; run it again`);
       }
     }
@@ -315,7 +335,10 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
           batch.map((u) => ({
             updateOne: {
               filter: { phone: u.phone },
-              update: carryFor(u.id, u.notes).update({ $set: u.set, ...(Object.keys(u.insert).length ? { $setOnInsert: u.insert } : {}) }),
+              update: carryFor(u.id, u.notes).update({
+                $set: u.set,
+                ...(Object.keys(u.insert).length ? { $setOnInsert: u.insert } : {}),
+              }),
               upsert: true,
             },
           })),
@@ -329,7 +352,8 @@ export async function importRoster(typed: readonly StaffInput[], options: Import
   if (extra.length) {
     const ids = new Map<string, string>();
     for (let i = 0; i < phones.length; i += BATCH) {
-      for (const d of await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1 }).lean()) ids.set(d.phone, String(d._id));
+      for (const d of await Staff.find({ phone: { $in: phones.slice(i, i + BATCH) } }, { phone: 1 }).lean())
+        ids.set(d.phone, String(d._id));
     }
     notes.push(...(await applyColumns(extra, ids, false, trail)));
   }
@@ -364,7 +388,10 @@ export async function checkRosterFile(file: string, extra: readonly AnyRosterCol
     ok: true,
     entries: checked.entries,
     columns: parsed.columns.filter((c): c is RosterField => (ROSTER_FIELDS as readonly string[]).includes(c)),
-    extra: present.map((column) => ({ column, rows: checked.entries.map((e) => ({ row: e.row, input: e.input, value: e.extras[column.key] })) })),
+    extra: present.map((column) => ({
+      column,
+      rows: checked.entries.map((e) => ({ row: e.row, input: e.input, value: e.extras[column.key] })),
+    })),
     ignoredHeaders: parsed.ignoredHeaders,
   };
 }
@@ -377,17 +404,26 @@ export type RosterFileImport =
  * Reads, validates and imports one roster file: either every row is imported, or nothing is
  * written and every problem is returned.
  */
-export async function importRosterFile(file: string, options: Pick<ImportOptions, 'dryRun'> & { extra?: readonly AnyRosterColumn[] } = {}): Promise<RosterFileImport> {
+export async function importRosterFile(
+  file: string,
+  options: Pick<ImportOptions, 'dryRun'> & { extra?: readonly AnyRosterColumn[] } = {},
+): Promise<RosterFileImport> {
   const checked = await checkRosterFile(file, options.extra);
   if (!checked.ok) return checked;
   try {
     const result = await importRoster(
       checked.entries.map((e) => e.input),
-      { dryRun: options.dryRun, columns: checked.columns, extra: checked.extra, rows: checked.entries.map((e) => e.row) },
+      {
+        dryRun: options.dryRun,
+        columns: checked.columns,
+        extra: checked.extra,
+        rows: checked.entries.map((e) => e.row),
+      },
     );
     return { ok: true, result, rows: checked.entries.length, ignoredHeaders: checked.ignoredHeaders };
   } catch (err) {
-    if (err instanceof RosterRejectedError) return { ok: false, errors: err.issues, ignoredHeaders: checked.ignoredHeaders };
+    if (err instanceof RosterRejectedError)
+      return { ok: false, errors: err.issues, ignoredHeaders: checked.ignoredHeaders };
     throw err;
   }
 }

@@ -31,7 +31,9 @@ function loosePattern(key: string): string {
 export async function staffNamed(name: string, filter: Record<string, unknown> = {}, limit = 10) {
   const typed = name.trim();
   if (!typed) return [];
-  const exact = await Staff.find({ ...filter, name: typed }).limit(limit).lean();
+  const exact = await Staff.find({ ...filter, name: typed })
+    .limit(limit)
+    .lean();
   if (exact.length) return exact;
   const key = nameKey(typed);
   const loose = await Staff.find({ ...filter, name: { $regex: loosePattern(key), $options: 'i' } })

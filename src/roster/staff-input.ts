@@ -8,11 +8,7 @@ import type { Role } from '../core/types.ts';
  * Chinese words, phone with or without +86. Errors are Chinese because they are shown to admins.
  */
 export const staffInputSchema = z.object({
-  name: z
-    .string({ error: '姓名不能为空' })
-    .trim()
-    .min(1, '姓名不能为空')
-    .max(20, '姓名太长（最多 20 个字）'),
+  name: z.string({ error: '姓名不能为空' }).trim().min(1, '姓名不能为空').max(20, '姓名太长（最多 20 个字）'),
   phone: z
     .string({ error: '电话不能为空' })
     .trim()
@@ -32,7 +28,10 @@ export const staffInputSchema = z.object({
     .transform((v, ctx): Role[] => {
       const { roles, unknown } = parseRoles(v);
       if (unknown.length) {
-        ctx.addIssue({ code: 'custom', message: `角色「${echo(unknown.join('、'))}」不认识，可用：队员、队长、司机、综合部、财务部、董事长、客服部、人防部、行政部` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `角色「${echo(unknown.join('、'))}」不认识，可用：队员、队长、司机、综合部、财务部、董事长、客服部、人防部、行政部`,
+        });
         return z.NEVER;
       }
       if (!roles.length) {

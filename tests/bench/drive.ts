@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { Identity, Staff } from '../../src/models/index.ts';
 import { planSteps } from '../../handlers/reimbursements/approval.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
 import type { LarkStandin } from '../helpers/lark-standin.ts';
 
 /** What one pipeline did at one offered rate. */
@@ -47,16 +47,31 @@ export function stats(values: number[]): Stats {
 let phoneSeq = 0;
 
 /** `n` bound staff per pipeline (`${id}_bot`, `${id}_minimal`), each with a role that can use the whole mix. */
-export async function seedPeople(prefix: string, n: number, roles: string[] = ['guard', 'customer_service']): Promise<string[]> {
+export async function seedPeople(
+  prefix: string,
+  n: number,
+  roles: string[] = ['guard', 'customer_service'],
+): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `ou_${prefix}_${i}`);
   for (const suffix of ['bot', 'minimal']) {
     for (let from = 0; from < n; from += 500) {
       const slice = ids.slice(from, from + 500);
       const staff = await Staff.insertMany(
-        slice.map((id, i) => ({ name: `队员${from + i}`, phone: `13${String(++phoneSeq).padStart(9, '0')}`, roles, post: '万达广场' })),
+        slice.map((id, i) => ({
+          name: `队员${from + i}`,
+          phone: `13${String(++phoneSeq).padStart(9, '0')}`,
+          roles,
+          post: '万达广场',
+        })),
       );
       await Identity.insertMany(
-        slice.map((id, i) => ({ _id: `lark:${id}_${suffix}`, staffId: staff[i]!._id, channel: 'lark', userId: `${id}_${suffix}`, boundAt: new Date() })),
+        slice.map((id, i) => ({
+          _id: `lark:${id}_${suffix}`,
+          staffId: staff[i]!._id,
+          channel: 'lark',
+          userId: `${id}_${suffix}`,
+          boundAt: new Date(),
+        })),
       );
     }
   }
@@ -110,7 +125,12 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
   let last = '';
   let lastProgress = Date.now();
   for (;;) {
-    const answered = new Set(o.standin.sent().map((r) => String(r.body.receive_id)).filter((c) => ackedChats.has(c))).size;
+    const answered = new Set(
+      o.standin
+        .sent()
+        .map((r) => String(r.body.receive_id))
+        .filter((c) => ackedChats.has(c)),
+    ).size;
     // counting the backlog costs FerretDB a scan of it: only once everything looks answered
     const unfinished = answered === ackedChats.size ? await o.unfinished() : -1;
     if (answered === ackedChats.size && unfinished === 0) break;
@@ -150,7 +170,9 @@ export async function runRate(o: RunOptions): Promise<RateResult> {
     sent: n,
     acked: acked.length,
     ack: stats(done.map((a) => a.ms)),
-    ackP99By10s: [...new Set(done.map((a) => a.window))].sort((a, b) => a - b).map((w) => Math.round(stats(done.filter((a) => a.window === w).map((a) => a.ms)).p99!)),
+    ackP99By10s: [...new Set(done.map((a) => a.window))]
+      .sort((a, b) => a - b)
+      .map((w) => Math.round(stats(done.filter((a) => a.window === w).map((a) => a.ms)).p99!)),
     reply: stats(replyMs),
     repliesPerSecond: replyMs.length / Math.max(0.001, (lastReply - wallStart) / 1000),
     timeouts: done.filter((a) => a.status !== 200 || a.ms > 3000).length,
@@ -181,7 +203,13 @@ export interface ClickResult {
  * Card clicks at `rate`/s for `seconds` (each a 批准 on a claim's approval card, see seedClaims);
  * measures the time to the callback's answer.
  */
-export async function runClicks(o: { rate: number; seconds: number; people: string[]; click(openId: string, i: number): unknown; post(payload: unknown): Promise<{ status: number; body: string }> }): Promise<ClickResult> {
+export async function runClicks(o: {
+  rate: number;
+  seconds: number;
+  people: string[];
+  click(openId: string, i: number): unknown;
+  post(payload: unknown): Promise<{ status: number; body: string }>;
+}): Promise<ClickResult> {
   const n = Math.round(o.rate * o.seconds);
   const times: Promise<{ ms: number; ok: boolean; atS: number }>[] = [];
   const start = performance.now();
@@ -200,8 +228,19 @@ export async function runClicks(o: { rate: number; seconds: number; people: stri
   const done = await Promise.all(times);
   const ms = done.map((d) => d.ms);
   // when the slow ones were sent tells a stall (one cluster) from a queue (spread out)
-  const slowest = [...done].sort((a, b) => b.ms - a.ms).slice(0, 20).map((d) => ({ atS: d.atS, ms: Math.round(d.ms) }));
-  return { rate: o.rate, sent: n, answered: done.filter((d) => d.ok).length, answer: stats(ms), over1s: ms.filter((m) => m > 1000).length, over3s: ms.filter((m) => m > 3000).length, slowest };
+  const slowest = [...done]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 20)
+    .map((d) => ({ atS: d.atS, ms: Math.round(d.ms) }));
+  return {
+    rate: o.rate,
+    sent: n,
+    answered: done.filter((d) => d.ok).length,
+    answer: stats(ms),
+    over1s: ms.filter((m) => m > 1000).length,
+    over3s: ms.filter((m) => m > 3000).length,
+    slowest,
+  };
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Services } from '../../src/core/context.ts';
-import { DueChunk, Identity, Staff } from '../../src/models/index.ts';
 import { Complaint } from '../../handlers/complaints/models.ts';
 import { complaintSettings } from '../../handlers/complaints/settings.ts';
 import { backfillComplaintKeys, sweepComplaints } from '../../schedules/complaints.ts';
+import type { Services } from '../../src/core/context.ts';
+import { DueChunk, Identity, Staff } from '../../src/models/index.ts';
 
 export interface SweepResult {
   /** Complaints stored when the sweep ran. */
@@ -39,8 +39,18 @@ let seeded = false;
 async function seedRecipients(): Promise<{ id: string; name: string }> {
   const kefu = await Staff.create({ name: '王客服', phone: '13900000001', roles: ['customer_service'], post: '总部' });
   const zonghe = await Staff.create({ name: '赵综合', phone: '13900000004', roles: ['general_affairs'], post: '总部' });
-  for (const [s, id] of [[kefu, 'ou_kefu'], [zonghe, 'ou_zonghe']] as const) {
-    await Identity.create({ _id: `lark:${id}`, staffId: s._id, channel: 'lark', userId: id, displayName: s.name, boundAt: new Date() });
+  for (const [s, id] of [
+    [kefu, 'ou_kefu'],
+    [zonghe, 'ou_zonghe'],
+  ] as const) {
+    await Identity.create({
+      _id: `lark:${id}`,
+      staffId: s._id,
+      channel: 'lark',
+      userId: id,
+      displayName: s.name,
+      boundAt: new Date(),
+    });
   }
   seeded = true;
   return { id: String(kefu._id), name: kefu.name };
@@ -50,7 +60,14 @@ async function seedRecipients(): Promise<{ id: string; name: string }> {
  * A registered complaint as the bot stores it. Not due: its time limit is a week away and the
  * sweep next looks at it at the reminder time. Due: the limit passed an hour ago, never escalated.
  */
-function complaint(round: string, i: number, now: Date, acceptedBy: { staffId: string; name: string }, due: boolean, remindBeforeHours: number) {
+function complaint(
+  round: string,
+  i: number,
+  now: Date,
+  acceptedBy: { staffId: string; name: string },
+  due: boolean,
+  remindBeforeHours: number,
+) {
   const acceptedAt = new Date(now.getTime() - (due ? 8 * 24 : 1) * HOUR);
   const dueAt = new Date(now.getTime() + (due ? -1 : 7 * 24) * HOUR);
   return {
@@ -79,10 +96,19 @@ function complaint(round: string, i: number, now: Date, acceptedBy: { staffId: s
  */
 export async function sweepOnce(
   deps: Services,
-  o: { stored: number; due: number; insertBudgetMs: number; capAt: number; log: (m: string) => void; sends: () => { accepted: number; refused: number } },
+  o: {
+    stored: number;
+    due: number;
+    insertBudgetMs: number;
+    capAt: number;
+    log: (m: string) => void;
+    sends: () => { accepted: number; refused: number };
+  },
 ): Promise<SweepResult> {
   const kefu = seeded ? undefined : await seedRecipients();
-  const acceptedBy = kefu ? { staffId: kefu.id, name: kefu.name } : { staffId: String((await Staff.findOne({ phone: '13900000001' }).lean())!._id), name: '王客服' };
+  const acceptedBy = kefu
+    ? { staffId: kefu.id, name: kefu.name }
+    : { staffId: String((await Staff.findOne({ phone: '13900000001' }).lean())!._id), name: '王客服' };
   await Complaint.deleteMany({});
   const now = deps.now();
   const remindBefore = complaintSettings.of(deps.config).remindBeforeHours;
@@ -94,9 +120,14 @@ export async function sweepOnce(
   const started = performance.now();
   for (let from = 0; from < target; from += BATCH) {
     const n = Math.min(BATCH, target - from);
-    await Complaint.insertMany(Array.from({ length: n }, (_, k) => complaint(String(o.stored), from + k, now, acceptedBy, isDue(from + k), remindBefore)));
+    await Complaint.insertMany(
+      Array.from({ length: n }, (_, k) =>
+        complaint(String(o.stored), from + k, now, acceptedBy, isDue(from + k), remindBefore),
+      ),
+    );
     const done = from + n;
-    if (done % 10_000 === 0) o.log(`  inserted ${done}/${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    if (done % 10_000 === 0)
+      o.log(`  inserted ${done}/${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     const projected = ((performance.now() - started) / done) * o.stored;
     if (!capped && target > o.capAt && done >= o.capAt && projected > o.insertBudgetMs) {
       o.log(`  ${o.stored} inserts would take ~${Math.round(projected / 1000)} s: stopping at ${done}`);
@@ -115,11 +146,14 @@ export async function sweepOnce(
   const backfillMs = performance.now() - t;
 
   // whether an `_id` range on the keys reaches SQLite (it does not on FerretDB 1.24), and transition()'s bare `_id` read
-  const explained = (await DueChunk.find({ _id: { $lte: `complaints|${now.toISOString().slice(0, 16)}` } }).explain()) as unknown as Record<string, unknown>;
+  const explained = (await DueChunk.find({
+    _id: { $lte: `complaints|${now.toISOString().slice(0, 16)}` },
+  }).explain()) as unknown as Record<string, unknown>;
   // the last one stored: a table scan that stops at the first match would make an early one look cheap
   const last = `TS-BENCH${o.stored}-${String(target - 1).padStart(6, '0')}`;
   const byId = (await Complaint.find({ _id: last }).explain()) as unknown as Record<string, unknown>;
-  const pick = (e: Record<string, unknown>) => Object.fromEntries(Object.entries(e).filter(([k]) => /pushdown|queryPlanner/i.test(k)));
+  const pick = (e: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => /pushdown|queryPlanner/i.test(k)));
   const plan = { keyRange: pick(explained), transitionRead: pick(byId) };
   t = performance.now();
   await Complaint.findById(last).lean();
@@ -137,6 +171,22 @@ export async function sweepOnce(
   const emptySweepMs = performance.now() - t;
 
   const wronglyTouched = await Complaint.countDocuments({ version: { $gt: 0 }, dueAt: { $gt: now } });
-  if (again.escalated.length + again.reminded.length + again.followUps.length) o.log('  the second sweep acted again: a defect');
-  return { stored: target, capped, asked: o.stored, insertMs, due, backfillMs, dueQueryMs, sweepMs, actedOn: acted.size, wronglyTouched, emptySweepMs, notifications: after.accepted - before.accepted, rateLimited: after.refused - before.refused, plan };
+  if (again.escalated.length + again.reminded.length + again.followUps.length)
+    o.log('  the second sweep acted again: a defect');
+  return {
+    stored: target,
+    capped,
+    asked: o.stored,
+    insertMs,
+    due,
+    backfillMs,
+    dueQueryMs,
+    sweepMs,
+    actedOn: acted.size,
+    wronglyTouched,
+    emptySweepMs,
+    notifications: after.accepted - before.accepted,
+    rateLimited: after.refused - before.refused,
+    plan,
+  };
 }

@@ -16,13 +16,13 @@ import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { Bot } from '../../src/bot.ts';
-import { startFerret, type RunningFerret } from '../../src/db/ferretdb.ts';
+import { type RunningFerret, startFerret } from '../../src/db/ferretdb.ts';
 import { Identity, Staff } from '../../src/models/index.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 import { silentLog, testConfig } from '../helpers/harness.ts';
 import { LarkStandin } from '../helpers/lark-standin.ts';
-import { sweepOnce, type SweepResult } from './fanout-sweep.ts';
+import { type SweepResult, sweepOnce } from './fanout-sweep.ts';
 
 const LEADERS = Number(process.env.FANOUT_LEADERS ?? 1000);
 const SIZES = (process.env.SWEEP_SIZES ?? '1000,100000').split(',').map(Number);
@@ -88,8 +88,18 @@ async function seedBound(prefix: string, n: number, roles: string[]): Promise<st
   const ids = Array.from({ length: n }, (_, i) => `ou_${prefix}_${i}`);
   for (let from = 0; from < n; from += 500) {
     const slice = ids.slice(from, from + 500);
-    const staff = await Staff.insertMany(slice.map((_, i) => ({ name: `队长${from + i}`, phone: phone(), roles, post: '万达广场' })));
-    await Identity.insertMany(slice.map((id, i) => ({ _id: `lark:${id}`, staffId: staff[i]!._id, channel: 'lark', userId: id, boundAt: new Date() })));
+    const staff = await Staff.insertMany(
+      slice.map((_, i) => ({ name: `队长${from + i}`, phone: phone(), roles, post: '万达广场' })),
+    );
+    await Identity.insertMany(
+      slice.map((id, i) => ({
+        _id: `lark:${id}`,
+        staffId: staff[i]!._id,
+        channel: 'lark',
+        userId: id,
+        boundAt: new Date(),
+      })),
+    );
   }
   return ids;
 }
@@ -100,7 +110,9 @@ async function fanout(w: World): Promise<FanoutResult> {
   w.standin.limitRefusals = 0;
   const text = '请在今天 18:00 前提交本周岗位巡查记录。';
   const started = performance.now();
-  const outcomes = await Promise.allSettled(leaders.map((userId) => w.bot.services.outbox.send({ channel: 'lark', userId }, text)));
+  const outcomes = await Promise.allSettled(
+    leaders.map((userId) => w.bot.services.outbox.send({ channel: 'lark', userId }, text)),
+  );
   const totalMs = performance.now() - started;
   const received = new Map<string, number>();
   const perSecond = new Map<number, number>();
@@ -129,7 +141,13 @@ const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.ro
 
 function save(data: unknown): void {
   mkdirSync(path.dirname(OUT), { recursive: true });
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg() };
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadavg: os.loadavg(),
+  };
   writeFileSync(OUT, `${JSON.stringify({ at: new Date().toISOString(), machine, ...(data as object) }, null, 2)}\n`);
 }
 
@@ -177,16 +195,24 @@ async function main(): Promise<void> {
   try {
     if (LEADERS > 0) {
       f = await fanout(w);
-      process.stdout.write(`fan-out: ${ms(f.totalMs)} for ${f.leaders} (${f.ratio.toFixed(2)}× the floor), 429s ${f.rateLimited}, lost ${f.lost}, dup ${f.duplicated}\n`);
+      process.stdout.write(
+        `fan-out: ${ms(f.totalMs)} for ${f.leaders} (${f.ratio.toFixed(2)}× the floor), 429s ${f.rateLimited}, lost ${f.lost}, dup ${f.duplicated}\n`,
+      );
       save({ fanout: f, sweeps });
     }
     for (const n of SIZES) {
-      const s = await sweepOnce(w.bot.services, { stored: n, due: DUE, insertBudgetMs: INSERT_BUDGET_MS, capAt: 20_000,
+      const s = await sweepOnce(w.bot.services, {
+        stored: n,
+        due: DUE,
+        insertBudgetMs: INSERT_BUDGET_MS,
+        capAt: 20_000,
         log: (m) => process.stdout.write(`${m}\n`),
         sends: () => ({ accepted: w.standin.sent().length, refused: w.standin.limitRefusals }),
       });
       sweeps.push(s);
-      process.stdout.write(`sweep over ${s.stored}: ${ms(s.sweepMs)}, acted on ${s.actedOn}/${s.due}, not-due changed ${s.wronglyTouched}, empty sweep ${ms(s.emptySweepMs)}\n`);
+      process.stdout.write(
+        `sweep over ${s.stored}: ${ms(s.sweepMs)}, acted on ${s.actedOn}/${s.due}, not-due changed ${s.wronglyTouched}, empty sweep ${ms(s.emptySweepMs)}\n`,
+      );
       process.stdout.write(`  plan: ${JSON.stringify(s.plan).slice(0, 600)}\n`);
       save({ fanout: f, sweeps });
     }

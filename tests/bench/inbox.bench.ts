@@ -1,11 +1,11 @@
-import { bench, describe, beforeAll, afterAll } from 'vitest';
 import mongoose from 'mongoose';
-import { dbUri, uniqueDbName } from '../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
-import { ensureIndexes } from '../../src/models/index.ts';
-import { matchCommand } from '../../src/core/router.ts';
+import { afterAll, beforeAll, bench, describe } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
+import { matchCommand } from '../../src/core/router.ts';
+import { ensureIndexes } from '../../src/models/index.ts';
 import { composition } from '../../src/workflows.ts';
+import { dbUri, uniqueDbName } from '../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../helpers/harness.ts';
 
 const { routes } = composition;
 

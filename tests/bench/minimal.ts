@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { LARK_LIMITS } from '../../src/receivers/lark/sending.ts';
-import { Pacer, windowsOf } from '../../src/core/rate-limit.ts';
 import type { Connection } from 'mongoose';
+import { Pacer, windowsOf } from '../../src/core/rate-limit.ts';
+import { LARK_LIMITS } from '../../src/receivers/lark/sending.ts';
 
 /**
  * The floor the bot is compared with: the same SDK crypto (signature check, decryption through
@@ -16,14 +16,31 @@ const SILENT = { error: quiet, warn: quiet, info: quiet, debug: quiet, trace: qu
 export class MinimalPipeline {
   private server!: Server;
 
-  static async start(opts: { db: Connection; encryptKey: string; appId: string; appSecret: string; domain: string }): Promise<MinimalPipeline> {
+  static async start(opts: {
+    db: Connection;
+    encryptKey: string;
+    appId: string;
+    appSecret: string;
+    domain: string;
+  }): Promise<MinimalPipeline> {
     const m = new MinimalPipeline();
     const inbox = opts.db.collection<{ _id: string }>('minimal_inbox');
     const identities = opts.db.collection<{ _id: string }>('identities');
-    const client = new lark.Client({ appId: opts.appId, appSecret: opts.appSecret, domain: opts.domain, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error, logger: SILENT });
+    const client = new lark.Client({
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      domain: opts.domain,
+      cache: new lark.DefaultCache(),
+      loggerLevel: lark.LoggerLevel.error,
+      logger: SILENT,
+    });
     // the same send limits as the bot's outbox (LARK_LIMITS), so both meet the platform the same way
     const sends = new Pacer(windowsOf(LARK_LIMITS.perApp));
-    const dispatcher = new lark.EventDispatcher({ encryptKey: opts.encryptKey, loggerLevel: lark.LoggerLevel.error, logger: SILENT }).register({
+    const dispatcher = new lark.EventDispatcher({
+      encryptKey: opts.encryptKey,
+      loggerLevel: lark.LoggerLevel.error,
+      logger: SILENT,
+    }).register({
       'im.message.receive_v1': async (data) => {
         try {
           await inbox.insertOne({ _id: data.event_id ?? data.message.message_id });
@@ -37,7 +54,11 @@ export class MinimalPipeline {
               await sends.run(() =>
                 client.im.message.create({
                   params: { receive_id_type: 'chat_id' },
-                  data: { receive_id: data.message.chat_id, msg_type: 'text', content: JSON.stringify({ text: who ? '收到' : '请先绑定' }) },
+                  data: {
+                    receive_id: data.message.chat_id,
+                    msg_type: 'text',
+                    content: JSON.stringify({ text: who ? '收到' : '请先绑定' }),
+                  },
                 }),
               );
               return;

@@ -38,13 +38,23 @@ export class RateLimitProxy {
           if (verdict) {
             p.refused[verdict]++;
             const data = JSON.stringify({ code: 99991400, msg: 'request trigger frequency limit' });
-            res.writeHead(429, { 'content-type': 'application/json', 'x-ogw-ratelimit-limit': String(verdict === 'app' ? p.perApp : p.perChat), 'x-ogw-ratelimit-reset': '1' });
+            res.writeHead(429, {
+              'content-type': 'application/json',
+              'x-ogw-ratelimit-limit': String(verdict === 'app' ? p.perApp : p.perChat),
+              'x-ogw-ratelimit-reset': '1',
+            });
             res.end(data);
             return;
           }
         }
         const up = request(
-          { host: p.upstream.hostname, port: p.upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: p.upstream.host } },
+          {
+            host: p.upstream.hostname,
+            port: p.upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: p.upstream.host },
+          },
           (upRes) => {
             res.writeHead(upRes.statusCode ?? 502, upRes.headers);
             upRes.pipe(res);

@@ -11,18 +11,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { BotProcess, startFaultWorld, type FaultWorld } from '../helpers/bot-process.ts';
+import { BotProcess, type FaultWorld, startFaultWorld } from '../helpers/bot-process.ts';
 import { cardActionEvent, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { type ClickResult, type RateResult, runClicks, runRate, seedClaims, seedPeople } from './drive.ts';
 import { MinimalPipeline } from './minimal.ts';
 import { RateLimitProxy } from './rate-limit-proxy.ts';
 import { WireCounter } from './wire-count.ts';
-import { runClicks, runRate, seedClaims, seedPeople, type ClickResult, type RateResult } from './drive.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 /** Card clicks per second sent alongside the bot's messages (0 turns them off). */
 const CLICKS = Number(process.env.BENCH_CLICKS ?? 5);
 const RATES = (process.env.BENCH_RATES ?? '10,25,50,100,200').split(',').map(Number);
-const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(import.meta.dirname, '../../bench-results/throughput.json'));
+const OUT = path.resolve(
+  process.env.BENCH_OUT ?? path.join(import.meta.dirname, '../../bench-results/throughput.json'),
+);
 
 function cpuTicks(pid: number): number {
   try {
@@ -43,7 +45,11 @@ async function main(): Promise<void> {
   const botWire = await WireCounter.start('127.0.0.1', world.ferret.port);
   const minWire = await WireCounter.start('127.0.0.1', world.ferret.port);
   const dbName = new URL(world.uri).pathname.slice(1);
-  const bot = await BotProcess.start({ ...world.env, LARK_DOMAIN: botApi.url, MONGODB_URI: `mongodb://127.0.0.1:${botWire.port}/${dbName}` });
+  const bot = await BotProcess.start({
+    ...world.env,
+    LARK_DOMAIN: botApi.url,
+    MONGODB_URI: `mongodb://127.0.0.1:${botWire.port}/${dbName}`,
+  });
   const minDb = await mongoose.createConnection(`mongodb://127.0.0.1:${minWire.port}/${dbName}`).asPromise();
   const minimal = await MinimalPipeline.start({
     db: minDb,
@@ -85,10 +91,19 @@ async function main(): Promise<void> {
             rate: CLICKS,
             seconds: SECONDS,
             people: clickers.map((p) => `${p}_bot`),
-            click: (openId, i) => cardActionEvent({ token: world.token, openId, value: { action: 'reimburse.approve', no: claims[i]!, v: '0' }, messageId: `om_bench_card_${i}`, chatId: `oc_p2p_${openId}` }),
+            click: (openId, i) =>
+              cardActionEvent({
+                token: world.token,
+                openId,
+                value: { action: 'reimburse.approve', no: claims[i]!, v: '0' },
+                messageId: `om_bench_card_${i}`,
+                chatId: `oc_p2p_${openId}`,
+              }),
             post: (payload) => {
               const { body, headers } = larkRequest(payload, world.encryptKey);
-              return fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) }).then(async (res) => ({ status: res.status, body: await res.text() }));
+              return fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000) }).then(
+                async (res) => ({ status: res.status, body: await res.text() }),
+              );
             },
           });
         }
@@ -100,11 +115,15 @@ async function main(): Promise<void> {
           event: (openId, text) => messageEvent({ token: world.token, openId, text }),
           post: post(url),
           standin: world.standin,
-          unfinished: label === 'bot' ? () => mongoose.connection.db!.collection('inboxpending').countDocuments() : async () => 0,
+          unfinished:
+            label === 'bot' ? () => mongoose.connection.db!.collection('inboxpending').countDocuments() : async () => 0,
         });
         // /proc stat counts in clock ticks of 1/100 s
         const ticks = 100;
-        r.cpu = { process: (cpuTicks(pids[0]) - before[0]!) / ticks, ferretdb: (cpuTicks(world.ferret.pid) - ferretBefore) / ticks };
+        r.cpu = {
+          process: (cpuTicks(pids[0]) - before[0]!) / ticks,
+          ferretdb: (cpuTicks(world.ferret.pid) - ferretBefore) / ticks,
+        };
         r.rateLimited = { ...api.refused };
         r.roundTrips = wire.snapshot();
         r.dbWaitMs = wire.waited();
@@ -142,13 +161,24 @@ async function warmUp(openId: string, url: string): Promise<void> {
 /** Written after every run, so a long run that is stopped still leaves its figures. */
 function save(results: unknown[]): void {
   mkdirSync(path.dirname(OUT), { recursive: true });
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadavg: os.loadavg() };
-  writeFileSync(OUT, `${JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, mix: MIX_NOTE, results }, null, 2)}\n`);
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadavg: os.loadavg(),
+  };
+  writeFileSync(
+    OUT,
+    `${JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, mix: MIX_NOTE, results }, null, 2)}\n`,
+  );
 }
 
-const MIX_NOTE = 'bound staff, one event per person in their own p2p chat, cycling 帮助 / 我的报销 (lookup) / 报销 (reimbursement item form) / 登记投诉 万达物业 (complaint form) / 我是谁';
+const MIX_NOTE =
+  'bound staff, one event per person in their own p2p chat, cycling 帮助 / 我的报销 (lookup) / 报销 (reimbursement item form) / 登记投诉 万达物业 (complaint form) / 我是谁';
 
-const ms = (v: number | undefined) => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const ms = (v: number | undefined) =>
+  v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
 
 function print(label: string, r: RateResult): void {
   process.stdout.write(
@@ -162,18 +192,20 @@ function table(results: { rate: number; bot: RateResult; minimal: RateResult; cl
   const rows = [
     '| offered | bot ack p50 / p99 | bot reply p50 / p99 | bot replies/s | timeouts / lost / dup | minimal reply p50 / p99 | reply ratio p50 / p99 | round trips/event bot / minimal |',
     '|---|---|---|---|---|---|---|---|',
-    ...results.map(({ rate, bot: b, minimal: m }) =>
-      [
-        `${rate}/s`,
-        `${ms(b.ack.p50)} / ${ms(b.ack.p99)}`,
-        `${ms(b.reply.p50)} / ${ms(b.reply.p99)}`,
-        b.repliesPerSecond.toFixed(1),
-        `${b.timeouts} / ${b.lost} / ${b.duplicated}`,
-        `${ms(m.reply.p50)} / ${ms(m.reply.p99)}`,
-        `${(b.reply.p50! / m.reply.p50!).toFixed(1)}× / ${(b.reply.p99! / m.reply.p99!).toFixed(1)}×`,
-        `${b.roundTripsPerEvent.toFixed(1)} / ${m.roundTripsPerEvent.toFixed(1)}`,
-      ].join(' | '),
-    ).map((r) => `| ${r} |`),
+    ...results
+      .map(({ rate, bot: b, minimal: m }) =>
+        [
+          `${rate}/s`,
+          `${ms(b.ack.p50)} / ${ms(b.ack.p99)}`,
+          `${ms(b.reply.p50)} / ${ms(b.reply.p99)}`,
+          b.repliesPerSecond.toFixed(1),
+          `${b.timeouts} / ${b.lost} / ${b.duplicated}`,
+          `${ms(m.reply.p50)} / ${ms(m.reply.p99)}`,
+          `${(b.reply.p50! / m.reply.p50!).toFixed(1)}× / ${(b.reply.p99! / m.reply.p99!).toFixed(1)}×`,
+          `${b.roundTripsPerEvent.toFixed(1)} / ${m.roundTripsPerEvent.toFixed(1)}`,
+        ].join(' | '),
+      )
+      .map((r) => `| ${r} |`),
   ];
   process.stdout.write(`\n${rows.join('\n')}\n`);
   const clicks = results.filter((r) => r.clicks);
@@ -181,7 +213,10 @@ function table(results: { rate: number; bot: RateResult; minimal: RateResult; cl
   const c = [
     '| messages offered | clicks/s | click answer p50 / p99 / max | answered | over 1 s / over 3 s |',
     '|---|---|---|---|---|',
-    ...clicks.map(({ rate, clicks: k }) => `| ${rate}/s | ${k!.rate} | ${ms(k!.answer.p50)} / ${ms(k!.answer.p99)} / ${ms(k!.answer.max)} | ${k!.answered}/${k!.sent} | ${k!.over1s} / ${k!.over3s} |`),
+    ...clicks.map(
+      ({ rate, clicks: k }) =>
+        `| ${rate}/s | ${k!.rate} | ${ms(k!.answer.p50)} / ${ms(k!.answer.p99)} / ${ms(k!.answer.max)} | ${k!.answered}/${k!.sent} | ${k!.over1s} / ${k!.over3s} |`,
+    ),
   ];
   process.stdout.write(`\n${c.join('\n')}\n`);
 }

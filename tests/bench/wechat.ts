@@ -12,11 +12,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { payloads } from 'wechaty';
+import { Identity, Staff } from '../../src/models/index.ts';
 import { BotProcess, startFaultWorld } from '../helpers/bot-process.ts';
 import { startWechatFixture } from '../helpers/wechat-fixture.ts';
-import { Identity, Staff } from '../../src/models/index.ts';
+import { MIX, type Stats, stats } from './drive.ts';
 import { WireCounter } from './wire-count.ts';
-import { MIX, stats, type Stats } from './drive.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = (process.env.BENCH_RATES ?? '10,25,50').split(',').map(Number);
@@ -40,7 +40,12 @@ async function main(): Promise<void> {
   const wx = await startWechatFixture();
   const wire = await WireCounter.start('127.0.0.1', world.ferret.port);
   const dbName = new URL(world.uri).pathname.slice(1);
-  const bot = await BotProcess.start({ ...world.env, ...wx.env(), WECHAT_SEND_INTERVAL_MS: '0', MONGODB_URI: `mongodb://127.0.0.1:${wire.port}/${dbName}` });
+  const bot = await BotProcess.start({
+    ...world.env,
+    ...wx.env(),
+    WECHAT_SEND_INTERVAL_MS: '0',
+    MONGODB_URI: `mongodb://127.0.0.1:${wire.port}/${dbName}`,
+  });
   // the bot's answers as the puppet service saw them, with the time they arrived
   const answers = new Map<string, number[]>();
   wx.puppet.on('message', ({ messageId }) => {
@@ -90,7 +95,9 @@ async function main(): Promise<void> {
         roundTripsPerEvent: Object.values(roundTrips).reduce((a, b) => a + b, 0) / n,
       };
       results.push(r);
-      process.stdout.write(`${rate}/s: answered ${r.answered}/${n}, lost ${r.lost}, dup ${r.duplicated}, reply p50 ${r.reply.p50} ms p99 ${r.reply.p99} ms, ${r.repliesPerSecond.toFixed(1)} replies/s, ${r.roundTripsPerEvent.toFixed(1)} round trips/message\n`);
+      process.stdout.write(
+        `${rate}/s: answered ${r.answered}/${n}, lost ${r.lost}, dup ${r.duplicated}, reply p50 ${r.reply.p50} ms p99 ${r.reply.p99} ms, ${r.repliesPerSecond.toFixed(1)} replies/s, ${r.roundTripsPerEvent.toFixed(1)} round trips/message\n`,
+      );
       save(results);
     }
   } finally {
@@ -99,23 +106,49 @@ async function main(): Promise<void> {
     await wx.stop();
     await world.close();
   }
-  const rows = ['| offered | answered | lost / dup | reply p50 / p99 | replies/s | round trips/message |', '|---|---|---|---|---|---|'];
-  for (const r of results) rows.push(`| ${r.rate}/s | ${r.answered}/${r.sent} | ${r.lost} / ${r.duplicated} | ${r.reply.p50} / ${r.reply.p99} ms | ${r.repliesPerSecond.toFixed(1)} | ${r.roundTripsPerEvent.toFixed(1)} |`);
+  const rows = [
+    '| offered | answered | lost / dup | reply p50 / p99 | replies/s | round trips/message |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results)
+    rows.push(
+      `| ${r.rate}/s | ${r.answered}/${r.sent} | ${r.lost} / ${r.duplicated} | ${r.reply.p50} / ${r.reply.p99} ms | ${r.repliesPerSecond.toFixed(1)} | ${r.roundTripsPerEvent.toFixed(1)} |`,
+    );
   process.stdout.write(`\n${rows.join('\n')}\n\nwrote ${path.relative(process.cwd(), OUT)}\n`);
 }
 
 /** `n` WeChat contacts, each bound to a staff member who may use the whole mix. */
 async function seed(prefix: string, n: number, mocker: Awaited<ReturnType<typeof startWechatFixture>>['mocker']) {
-  const contacts = Array.from({ length: n }, (_, i) => mocker.createContact({ id: `wxid_${prefix}_${i}`, name: `队员${prefix}${i}` }));
-  const staff = await Staff.insertMany(contacts.map((c, i) => ({ name: `队员${prefix}${i}`, phone: `15${prefix.replace(/\D/g, '').padStart(3, '0')}${String(i).padStart(6, '0')}`, roles: ['guard', 'customer_service'], post: '万达广场' })));
-  await Identity.insertMany(contacts.map((c, i) => ({ _id: `wechat:${c.id}`, staffId: staff[i]!._id, channel: 'wechat', userId: c.id, boundAt: new Date() })));
+  const contacts = Array.from({ length: n }, (_, i) =>
+    mocker.createContact({ id: `wxid_${prefix}_${i}`, name: `队员${prefix}${i}` }),
+  );
+  const staff = await Staff.insertMany(
+    contacts.map((c, i) => ({
+      name: `队员${prefix}${i}`,
+      phone: `15${prefix.replace(/\D/g, '').padStart(3, '0')}${String(i).padStart(6, '0')}`,
+      roles: ['guard', 'customer_service'],
+      post: '万达广场',
+    })),
+  );
+  await Identity.insertMany(
+    contacts.map((c, i) => ({
+      _id: `wechat:${c.id}`,
+      staffId: staff[i]!._id,
+      channel: 'wechat',
+      userId: c.id,
+      boundAt: new Date(),
+    })),
+  );
   return contacts;
 }
 
 function save(results: WechatResult[]): void {
   mkdirSync(path.dirname(OUT), { recursive: true });
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, loadavg: os.loadavg() };
-  writeFileSync(OUT, `${JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, mix: MIX, results }, null, 2)}\n`);
+  writeFileSync(
+    OUT,
+    `${JSON.stringify({ at: new Date().toISOString(), seconds: SECONDS, machine, mix: MIX, results }, null, 2)}\n`,
+  );
 }
 
 main().then(

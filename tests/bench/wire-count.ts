@@ -1,12 +1,21 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP relay between the bot and the database that counts the MongoDB wire-protocol requests
  * (OP_MSG) going through it, by command name: the round trips the bot makes, without touching
  * the bot. Driver monitoring (hello, ping) is counted apart.
  */
-const MONITORING = new Set(['hello', 'ismaster', 'isMaster', 'ping', 'endSessions', 'buildInfo', 'saslStart', 'saslContinue']);
+const MONITORING = new Set([
+  'hello',
+  'ismaster',
+  'isMaster',
+  'ping',
+  'endSessions',
+  'buildInfo',
+  'saslStart',
+  'saslContinue',
+]);
 
 export class WireCounter {
   readonly commands = new Map<string, number>();
@@ -73,7 +82,8 @@ export class WireCounter {
       const end = msg.indexOf(0, start);
       name = msg.subarray(start, end).toString('utf8');
       // a command's first field names its collection (a BSON string: int32 length, then the bytes)
-      if (msg[25] === 0x02 && !MONITORING.has(name)) name += `:${msg.subarray(end + 5, end + 4 + msg.readInt32LE(end + 1)).toString('utf8')}`;
+      if (msg[25] === 0x02 && !MONITORING.has(name))
+        name += `:${msg.subarray(end + 5, end + 4 + msg.readInt32LE(end + 1)).toString('utf8')}`;
     }
     this.commands.set(name, (this.commands.get(name) ?? 0) + 1);
     return name;

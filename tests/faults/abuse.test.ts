@@ -1,11 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { dbUri, uniqueDbName } from '../helpers/db.ts';
-import { LarkStandin, cardActionEvent, encryptText, larkRequest, messageEvent, signBody } from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundEvent, Staff } from '../../src/models/index.ts';
+import { dbUri, uniqueDbName } from '../helpers/db.ts';
+import {
+  cardActionEvent,
+  encryptText,
+  LarkStandin,
+  larkRequest,
+  messageEvent,
+  signBody,
+} from '../helpers/lark-standin.ts';
 
 /*
  * Forged, replayed and hostile webhooks and bind-code guessing against the real process
@@ -76,7 +83,10 @@ afterAll(async () => {
   await standin?.close();
 });
 
-async function post(body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', body, headers });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
@@ -95,7 +105,11 @@ async function say(openId: string, text: string): Promise<string> {
   const event = messageEvent({ token: TOKEN, openId, text });
   const { body, headers } = larkRequest(event, KEY);
   expect((await post(body, headers)).status).toBe(200);
-  const texts = await standin.waitFor(() => (standin.texts(p2p(openId)).length > before ? standin.texts(p2p(openId)) : undefined), `an answer to ${text}`, 15_000);
+  const texts = await standin.waitFor(
+    () => (standin.texts(p2p(openId)).length > before ? standin.texts(p2p(openId)) : undefined),
+    `an answer to ${text}`,
+    15_000,
+  );
   return texts.at(-1)!;
 }
 
@@ -129,14 +143,24 @@ describe('the running bot under abuse (Lark webhook mode)', () => {
   it('refuses forged card callbacks: a stranger clicking an admin button, $ keys and 100,000-deep values', async () => {
     const zhang = await Staff.create({ name: '张三', phone: '13800000001', roles: ['guard'] });
     const click = (openId: string, value: Record<string, unknown>) =>
-      signed(JSON.stringify(cardActionEvent({ token: TOKEN, openId, value, messageId: 'om_forged', chatId: p2p(openId) })));
+      signed(
+        JSON.stringify(cardActionEvent({ token: TOKEN, openId, value, messageId: 'om_forged', chatId: p2p(openId) })),
+      );
     const stranger = click('ou_stranger', { action: 'staff.setActive', staffId: String(zhang._id), active: 'false' });
     const res = await post(stranger.body, stranger.headers);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.json)).toContain('绑定');
     const dollar = click(ADMIN, { action: 'staff.setActive', staffId: { $ne: '' }, active: 'false' });
     expect((await post(dollar.body, dollar.headers)).status).toBe(400);
-    const plain = JSON.stringify(cardActionEvent({ token: TOKEN, openId: ADMIN, value: { action: 'staff.setActive', x: '@@' }, messageId: 'om_deep', chatId: p2p(ADMIN) }));
+    const plain = JSON.stringify(
+      cardActionEvent({
+        token: TOKEN,
+        openId: ADMIN,
+        value: { action: 'staff.setActive', x: '@@' },
+        messageId: 'om_deep',
+        chatId: p2p(ADMIN),
+      }),
+    );
     const deep = signed(plain.replace('"@@"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`));
     expect((await post(deep.body, deep.headers)).status).toBe(400);
     expect((await Staff.findById(zhang._id).lean())?.active).toBe(true);

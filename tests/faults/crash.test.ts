@@ -1,5 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { BotProcess, deliver, figures, privateMessage, startFaultWorld, unfinishedEvents, until, p2pChat, type FaultWorld } from '../helpers/bot-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BotProcess,
+  deliver,
+  type FaultWorld,
+  figures,
+  p2pChat,
+  privateMessage,
+  startFaultWorld,
+  unfinishedEvents,
+  until,
+} from '../helpers/bot-process.ts';
 
 /*
  * kill -9 mid-burst: the bot is killed while it acknowledges a burst of webhook events, restarted
@@ -66,7 +76,11 @@ describe('a crash mid-burst', () => {
         SETTLE_MS,
         250,
       );
-      const ackedFigures = figures(world.standin, EVENTS, ackedBeforeKill.map((i) => users[i]!));
+      const ackedFigures = figures(
+        world.standin,
+        EVENTS,
+        ackedBeforeKill.map((i) => users[i]!),
+      );
       const all = figures(world.standin, EVENTS, users);
       console.log(
         `kill -9 mid-burst: sent ${EVENTS} at ${PER_SECOND}/s, acknowledged before the kill ${ackedFigures.acknowledged} ` +

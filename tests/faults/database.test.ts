@@ -1,5 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { BotProcess, deliver, figures, privateMessage, startFaultWorld, unfinishedEvents, until, p2pChat, type FaultWorld } from '../helpers/bot-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BotProcess,
+  deliver,
+  type FaultWorld,
+  figures,
+  p2pChat,
+  privateMessage,
+  startFaultWorld,
+  unfinishedEvents,
+  until,
+} from '../helpers/bot-process.ts';
 
 /*
  * The database paused (SIGSTOP) and killed (SIGKILL) under the running bot. FAULTS_FULL=1 holds
@@ -32,7 +42,11 @@ async function deliverUntilAcked(payloads: unknown[]): Promise<void> {
 }
 
 async function settle(users: string[]): Promise<void> {
-  await until(async () => users.every((u) => world.standin.sent(p2pChat(u)).length > 0) && (await unfinishedEvents()) === 0, SETTLE_MS, 250);
+  await until(
+    async () => users.every((u) => world.standin.sent(p2pChat(u)).length > 0) && (await unfinishedEvents()) === 0,
+    SETTLE_MS,
+    250,
+  );
 }
 
 describe('a paused database', () => {
@@ -56,7 +70,10 @@ describe('a paused database', () => {
     await arrivals;
     await settle(users);
     const f = figures(world.standin, users.length, users);
-    if (FULL) console.log(`database paused 10 s: sent ${f.sent}, answered once ${f.answeredOnce}, lost ${f.lost}, duplicated ${f.duplicated}`);
+    if (FULL)
+      console.log(
+        `database paused 10 s: sent ${f.sent}, answered once ${f.answeredOnce}, lost ${f.lost}, duplicated ${f.duplicated}`,
+      );
     expect(f).toMatchObject({ lost: 0, duplicated: 0, answeredOnce: users.length });
   }, 120_000);
 });
@@ -83,7 +100,9 @@ describe('a killed database', () => {
     await deliverUntilAcked(payloads.slice(half));
     await settle(users);
     const f = figures(world.standin, n, users);
-    console.log(`database killed: sent ${f.sent}, answered once ${f.answeredOnce}, lost ${f.lost}, duplicated ${f.duplicated}`);
+    console.log(
+      `database killed: sent ${f.sent}, answered once ${f.answeredOnce}, lost ${f.lost}, duplicated ${f.duplicated}`,
+    );
     expect(f).toMatchObject({ lost: 0, duplicated: 0, answeredOnce: n });
   }, 150_000);
 });

@@ -1,5 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { BotProcess, deliver, figures, privateMessage, startFaultWorld, unfinishedEvents, until, p2pChat, type FaultWorld } from '../helpers/bot-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BotProcess,
+  deliver,
+  type FaultWorld,
+  figures,
+  p2pChat,
+  privateMessage,
+  startFaultWorld,
+  unfinishedEvents,
+  until,
+} from '../helpers/bot-process.ts';
 
 /*
  * Two bot processes on one database, every event delivered to both (as a redelivery may land on
@@ -52,7 +62,11 @@ describe('two instances on one database', () => {
       }
     }
     expect(acked.size).toBe(EVENTS);
-    await until(async () => users.every((u) => world.standin.sent(p2pChat(u)).length > 0) && (await unfinishedEvents()) === 0, SETTLE_MS, 250);
+    await until(
+      async () => users.every((u) => world.standin.sent(p2pChat(u)).length > 0) && (await unfinishedEvents()) === 0,
+      SETTLE_MS,
+      250,
+    );
     const f = figures(world.standin, EVENTS, users);
     console.log(
       `two instances, each event to both, one killed halfway: sent ${f.sent}, acknowledged ${f.acknowledged}, answered once ${f.answeredOnce}, lost ${f.lost}, duplicated ${f.duplicated}`,

@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
-import { Staff } from '../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
+import { Staff } from '../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../helpers/harness.ts';
 
 /*
  * What someone typed and is quoted back to them (「…」) is cut short and cleaned: an argument as long

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startFerret, type RunningFerret } from '../../src/db/ferretdb.ts';
+import { type RunningFerret, startFerret } from '../../src/db/ferretdb.ts';
 import { LarkStandin, larkRequest, messageEvent } from './lark-standin.ts';
 
 /**
@@ -92,11 +92,17 @@ export class BotProcess {
     readonly child: ChildProcess,
     readonly port: number,
   ) {
-    this.exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+    this.exited = new Promise((r) =>
+      child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code)),
+    );
   }
 
   static async start(env: Record<string, string>): Promise<BotProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d) => (out += d));
@@ -170,7 +176,8 @@ export interface Figures {
 /** Counts replies per person at the stand-in for the events whose senders are `openIds`. */
 export function figures(standin: LarkStandin, sent: number, ackedOpenIds: string[]): Figures {
   const counts = new Map<string, number>();
-  for (const r of standin.sent()) counts.set(String(r.body.receive_id), (counts.get(String(r.body.receive_id)) ?? 0) + 1);
+  for (const r of standin.sent())
+    counts.set(String(r.body.receive_id), (counts.get(String(r.body.receive_id)) ?? 0) + 1);
   const n = (id: string) => counts.get(p2pChat(id)) ?? 0;
   return {
     sent,
@@ -187,7 +194,11 @@ export async function unfinishedEvents(): Promise<number> {
 }
 
 /** Polls until `check` is true or `timeoutMs` passes; returns whether it became true. */
-export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<boolean> {
+export async function until(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

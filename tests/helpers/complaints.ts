@@ -1,5 +1,5 @@
-import { Identity, Staff } from '../../src/models/index.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
 
 /** The company's people for complaint tests: who they are, their roles, and their chat user id. */
 export const PEOPLE = {
@@ -19,20 +19,33 @@ export type Who = keyof typeof PEOPLE;
  * Creates the staff and binds each to `${channel}:${ids[who] ?? who}`; returns staff ids by key.
  * Only the people in `bound` get a chat identity (everyone by default).
  */
-export async function seedPeople(channel: Channel, ids: Partial<Record<Who, string>> = {}, bound?: Who[]): Promise<Record<Who, string>> {
+export async function seedPeople(
+  channel: Channel,
+  ids: Partial<Record<Who, string>> = {},
+  bound?: Who[],
+): Promise<Record<Who, string>> {
   const out = {} as Record<Who, string>;
   for (const [key, p] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {
     const s = await Staff.create({ name: p.name, phone: p.phone, roles: [...p.roles], post: '万达广场' });
     out[key] = String(s._id);
     if (bound && !bound.includes(key)) continue;
     const userId = ids[key] ?? key;
-    await Identity.create({ _id: `${channel}:${userId}`, staffId: s._id, channel, userId, displayName: p.name, boundAt: new Date() });
+    await Identity.create({
+      _id: `${channel}:${userId}`,
+      staffId: s._id,
+      channel,
+      userId,
+      displayName: p.name,
+      boundAt: new Date(),
+    });
   }
   return out;
 }
 
 /** A complete 客户投诉登记表 as `字段: 值` lines. */
-export function registrationLines(o: Partial<Record<'name' | 'address' | 'phone' | 'reason' | 'demand' | 'category' | 'type' | 'remark', string>> = {}): string {
+export function registrationLines(
+  o: Partial<Record<'name' | 'address' | 'phone' | 'reason' | 'demand' | 'category' | 'type' | 'remark', string>> = {},
+): string {
   return [
     `投诉客户名称: ${o.name ?? '万达物业'}`,
     `客户地址: ${o.address ?? '城南路 1 号'}`,

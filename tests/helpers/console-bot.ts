@@ -1,10 +1,10 @@
 import { PassThrough } from 'node:stream';
-import { silentLog, testConfig } from './harness.ts';
 import { Bot } from '../../src/bot.ts';
 import { Clock } from '../../src/core/clock.ts';
 import { Scheduler } from '../../src/core/scheduler.ts';
 import { ConsoleReceiver } from '../../src/receivers/console.ts';
 import { composition } from '../../src/workflows.ts';
+import { silentLog, testConfig } from './harness.ts';
 
 /**
  * The real console receiver on in-memory stdin/stdout, with the bot wired as main.ts wires it: the
@@ -22,9 +22,24 @@ export async function startConsoleBot(start: Date, env: Record<string, string> =
   const receiver = new ConsoleReceiver(input, output, () => {}, { everyone: true });
   const clock = new Clock();
   clock.setTo(start);
-  const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [], now: clock.now });
-  const scheduler = new Scheduler(composition.jobs, { ...bot.services, recoverInbox: () => bot.pipeline.recover(bot.services.now()) }, 'console-test');
-  receiver.attach({ clock, timezone: config.timezone, runDue: async (from, to) => (await scheduler.runDue(from, to)).map((j) => j.description) });
+  const bot = new Bot({
+    config,
+    log: silentLog,
+    receivers: [receiver],
+    workflows: composition,
+    jobs: [],
+    now: clock.now,
+  });
+  const scheduler = new Scheduler(
+    composition.jobs,
+    { ...bot.services, recoverInbox: () => bot.pipeline.recover(bot.services.now()) },
+    'console-test',
+  );
+  receiver.attach({
+    clock,
+    timezone: config.timezone,
+    runDue: async (from, to) => (await scheduler.runDue(from, to)).map((j) => j.description),
+  });
   await bot.start();
 
   /** Types `line` (several lines: one after another) and resolves with what the console printed meanwhile. */

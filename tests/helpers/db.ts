@@ -1,6 +1,6 @@
-import mongoose from 'mongoose';
 import { randomBytes } from 'node:crypto';
-import { inject, afterAll, beforeAll } from 'vitest';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { ensureIndexes } from '../../src/models/index.ts';
 import { composition } from '../../src/workflows.ts';
 

@@ -1,5 +1,5 @@
-import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
+import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 
 /**
  * The people of the dorm tests: two dorms with a leader each, one dorm with residents and no
@@ -20,14 +20,24 @@ export const DORM_PEOPLE = {
 export type DormWho = keyof typeof DORM_PEOPLE;
 
 /** Creates the staff and dorms and binds everyone to `${channel}:${ids[who] ?? who}`; returns staff ids. */
-export async function seedDormPeople(channel: Channel, ids: Partial<Record<DormWho, string>> = {}): Promise<Record<DormWho, string>> {
+export async function seedDormPeople(
+  channel: Channel,
+  ids: Partial<Record<DormWho, string>> = {},
+): Promise<Record<DormWho, string>> {
   const out = {} as Record<DormWho, string>;
   for (const name of ['城南宿舍', '城北宿舍', '东区宿舍']) await Dorm.create({ name });
   for (const [key, p] of Object.entries(DORM_PEOPLE) as [DormWho, (typeof DORM_PEOPLE)[DormWho]][]) {
     const s = await Staff.create({ name: p.name, phone: p.phone, roles: [...p.roles], dorm: p.dorm });
     out[key] = String(s._id);
     const userId = ids[key] ?? key;
-    await Identity.create({ _id: `${channel}:${userId}`, staffId: s._id, channel, userId, displayName: p.name, boundAt: new Date() });
+    await Identity.create({
+      _id: `${channel}:${userId}`,
+      staffId: s._id,
+      channel,
+      userId,
+      displayName: p.name,
+      boundAt: new Date(),
+    });
   }
   return out;
 }
@@ -39,6 +49,20 @@ export const sh = (hhmm: string, day = 27): Date => new Date(`2026-11-${day}T${h
 export async function seedLeaders(ids: Record<DormWho, string>): Promise<void> {
   const { DormLeader } = await import('../../handlers/dorms/models.ts');
   const by = { staffId: ids.xingzheng, name: '钱行政' };
-  await DormLeader.create({ _id: `城南宿舍:${ids.chen}`, dorm: '城南宿舍', staffId: ids.chen, name: '陈队长', assignedBy: by, assignedAt: new Date() });
-  await DormLeader.create({ _id: `城北宿舍:${ids.liu}`, dorm: '城北宿舍', staffId: ids.liu, name: '刘队长', assignedBy: by, assignedAt: new Date() });
+  await DormLeader.create({
+    _id: `城南宿舍:${ids.chen}`,
+    dorm: '城南宿舍',
+    staffId: ids.chen,
+    name: '陈队长',
+    assignedBy: by,
+    assignedAt: new Date(),
+  });
+  await DormLeader.create({
+    _id: `城北宿舍:${ids.liu}`,
+    dorm: '城北宿舍',
+    staffId: ids.liu,
+    name: '刘队长',
+    assignedBy: by,
+    assignedAt: new Date(),
+  });
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startFerret, type RunningFerret } from '../../src/db/ferretdb.ts';
+import { type RunningFerret, startFerret } from '../../src/db/ferretdb.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { loadConfig, type Config } from '../../src/config.ts';
 import { Bot, type BotOptions } from '../../src/bot.ts';
-import { InboxOutcome } from '../../src/models/inbox.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import { renderCardText } from '../../src/core/render.ts';
-import { TEXT_ONLY, type BotEvent, type Card, type Channel, type ChannelSender, type EventSink, type Outgoing, type Receiver, type SentRef, type Target } from '../../src/core/types.ts';
+import {
+  type BotEvent,
+  type Card,
+  type Channel,
+  type ChannelSender,
+  type EventSink,
+  type Outgoing,
+  type Receiver,
+  type SentRef,
+  type Target,
+  TEXT_ONLY,
+} from '../../src/core/types.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
 import { composition } from '../../src/workflows.ts';
 
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -58,11 +69,18 @@ export class MemoryReceiver implements Receiver {
 
   /** What the bot sent privately to `userId` (notifications), from index `from` of `sent` on. */
   privately(userId: string, from = 0): string[] {
-    return this.sent.slice(from).filter((s) => 'userId' in s.target && s.target.userId === userId).map((s) => s.text);
+    return this.sent
+      .slice(from)
+      .filter((s) => 'userId' in s.target && s.target.userId === userId)
+      .map((s) => s.text);
   }
 
   /** Sends a message as `userId` and waits until the app has processed it; returns what it sent. */
-  async say(userId: string, text: string, opts: { chatId?: string; isGroup?: boolean; id?: string } = {}): Promise<string[]> {
+  async say(
+    userId: string,
+    text: string,
+    opts: { chatId?: string; isGroup?: boolean; id?: string } = {},
+  ): Promise<string[]> {
     return this.deliver({
       id: opts.id ?? randomUUID(),
       channel: this.channel,
@@ -76,10 +94,24 @@ export class MemoryReceiver implements Receiver {
 
   /** `userId` sends a picture in private (its platform reference `ref`); returns what the bot sent back. */
   async picture(userId: string, ref: string): Promise<string[]> {
-    return this.deliver({ id: randomUUID(), channel: this.channel, chat: { id: userId, isGroup: false }, userId, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: new Date() });
+    return this.deliver({
+      id: randomUUID(),
+      channel: this.channel,
+      chat: { id: userId, isGroup: false },
+      userId,
+      kind: 'message',
+      text: '',
+      attachments: [{ kind: 'image', ref }],
+      receivedAt: new Date(),
+    });
   }
 
-  async click(userId: string, action: string, value: Record<string, string>, opts: { chatId?: string; isGroup?: boolean; form?: Record<string, string>; ticked?: Record<string, string[]> } = {}) {
+  async click(
+    userId: string,
+    action: string,
+    value: Record<string, string>,
+    opts: { chatId?: string; isGroup?: boolean; form?: Record<string, string>; ticked?: Record<string, string[]> } = {},
+  ) {
     return this.deliver({
       id: randomUUID(),
       channel: this.channel,
@@ -98,7 +130,11 @@ export class MemoryReceiver implements Receiver {
     // only what went to this chat or person, so concurrent conversations do not see each other's replies
     return this.sent
       .slice(before)
-      .filter((s) => ['chatId' in s.target ? s.target.chatId : s.target.userId].some((k) => k === event.chat.id || k === event.userId || k.startsWith('card:')))
+      .filter((s) =>
+        ['chatId' in s.target ? s.target.chatId : s.target.userId].some(
+          (k) => k === event.chat.id || k === event.userId || k.startsWith('card:'),
+        ),
+      )
       .map((s) => s.text);
   }
 }
@@ -116,7 +152,14 @@ export async function waitProcessed(key: string, timeoutMs = 10_000): Promise<vo
 export async function startTestBot(opts: Partial<BotOptions> & { channel?: Channel } = {}) {
   const { channel = 'console', receivers = [], jobs = [], ...rest } = opts;
   const receiver = new MemoryReceiver(channel);
-  const bot = new Bot({ config: testConfig(), log: silentLog, workflows: composition, ...rest, receivers: [receiver, ...receivers], jobs });
+  const bot = new Bot({
+    config: testConfig(),
+    log: silentLog,
+    workflows: composition,
+    ...rest,
+    receivers: [receiver, ...receivers],
+    jobs,
+  });
   await bot.start();
   return { bot, receiver };
 }

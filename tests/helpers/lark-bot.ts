@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { expect } from 'vitest';
-import { silentLog, testConfig, waitProcessed } from './harness.ts';
-import { LarkStandin, cardActionEvent, larkRequest, messageEvent } from './lark-standin.ts';
-import { LarkWsStandin } from './lark-ws-standin.ts';
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
+import { silentLog, testConfig, waitProcessed } from './harness.ts';
+import { cardActionEvent, LarkStandin, larkRequest, messageEvent } from './lark-standin.ts';
+import { LarkWsStandin } from './lark-ws-standin.ts';
 
 export const p2p = (openId: string) => `oc_p2p_${openId}`;
 
@@ -37,7 +37,10 @@ export function larkEventMode(): LarkEventMode {
  *   long-connection stand-in, in fragments; card answers come back in the ACK.
  * `env` adds settings (BOT_ADMINS…); `now` is the bot's clock (default: the real one).
  */
-export async function startLarkBot(env: Record<string, string> = {}, opts: { now?: () => Date; mode?: LarkEventMode } = {}) {
+export async function startLarkBot(
+  env: Record<string, string> = {},
+  opts: { now?: () => Date; mode?: LarkEventMode } = {},
+) {
   const mode = opts.mode ?? fileMode;
   const appId = 'cli_0123456789abcdef';
   const appSecret = `secret_${randomBytes(8).toString('hex')}`;
@@ -56,14 +59,25 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
     ...env,
   });
   const receiver = new LarkReceiver(config.lark!, silentLog);
-  const bot = new Bot({ config, log: silentLog, receivers: [receiver], workflows: composition, jobs: [], now: opts.now });
+  const bot = new Bot({
+    config,
+    log: silentLog,
+    receivers: [receiver],
+    workflows: composition,
+    jobs: [],
+    now: opts.now,
+  });
   await bot.start();
   if (ws) {
     // WSClient.start returns before it has connected
     await ws.waitForConnections(1);
     await standin.waitFor(() => receiver.state() === 'up', 'the long connection to be up');
   }
-  const server: Server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: receiver.routes });
+  const server: Server = createHttpServer({
+    log: silentLog,
+    health: async () => ({ ok: true }),
+    routes: receiver.routes,
+  });
   const base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
 
   /**
@@ -71,7 +85,10 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
    * status and JSON body, or over the long connection the ACK's code and decoded data (`{}` when
    * the handler returned nothing). `sign` is for webhooks only.
    */
-  async function deliver(payload: unknown, o: { sign?: boolean } = {}): Promise<{ status: number; json: Record<string, unknown>; ms: number }> {
+  async function deliver(
+    payload: unknown,
+    o: { sign?: boolean } = {},
+  ): Promise<{ status: number; json: Record<string, unknown>; ms: number }> {
     const started = Date.now();
     if (ws) {
       const ack = await ws.push(payload);
@@ -81,7 +98,11 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
     const { body, headers } = larkRequest(payload, encryptKey, o);
     const res = await fetch(base, { method: 'POST', body, headers });
     const text = await res.text();
-    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {}, ms: Date.now() - started };
+    return {
+      status: res.status,
+      json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+      ms: Date.now() - started,
+    };
   }
 
   /** `openId` writes `text` to the bot in private; resolves once the bot has processed it. */
@@ -93,13 +114,24 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
 
   /** `openId` sends a picture in private (message `messageId`, its `image_key`); resolves once the bot has processed it. */
   async function photo(openId: string, imageKey: string, messageId = `om_photo_${imageKey}`): Promise<void> {
-    const event = messageEvent({ token, openId, messageType: 'image', content: JSON.stringify({ image_key: imageKey }), messageId });
+    const event = messageEvent({
+      token,
+      openId,
+      messageType: 'image',
+      content: JSON.stringify({ image_key: imageKey }),
+      messageId,
+    });
     expect((await deliver(event)).status).toBe(200);
     await waitProcessed(`lark:${messageId}`);
   }
 
   /** Clicks a card button (or submits its form) in a private chat; resolves with the toast Lark shows. */
-  async function click(openId: string, messageId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): Promise<string> {
+  async function click(
+    openId: string,
+    messageId: string,
+    value: Record<string, unknown>,
+    formValue?: Record<string, unknown>,
+  ): Promise<string> {
     const event = cardActionEvent({ token, openId, value, formValue, messageId, chatId: p2p(openId) });
     const res = await deliver(event);
     expect(res.status).toBe(200);
@@ -117,7 +149,22 @@ export async function startLarkBot(env: Record<string, string> = {}, opts: { now
     await standin.close();
   }
 
-  return { mode, standin, ws, bot, receiver, config, token, encryptKey, webhookUrl: base, deliver, say, photo, click, close };
+  return {
+    mode,
+    standin,
+    ws,
+    bot,
+    receiver,
+    config,
+    token,
+    encryptKey,
+    webhookUrl: base,
+    deliver,
+    say,
+    photo,
+    click,
+    close,
+  };
 }
 
 export type LarkBot = Awaited<ReturnType<typeof startLarkBot>>;

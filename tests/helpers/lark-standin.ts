@@ -74,7 +74,10 @@ interface Window {
 }
 
 /** Another Lark service on the same domain (the long-connection endpoint): answers one request. */
-export type StandinRoute = (body: Record<string, unknown>, headers: IncomingHttpHeaders) => { status: number; json: unknown };
+export type StandinRoute = (
+  body: Record<string, unknown>,
+  headers: IncomingHttpHeaders,
+) => { status: number; json: unknown };
 
 /** What Lark lists for GET /open-apis/application/v6/scopes: each scope the app's version asks for; 1 granted, 2 not yet. */
 export interface StandinScope {
@@ -124,7 +127,14 @@ export class LarkStandin {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
         const raw = Buffer.concat(chunks);
-        const { status, json, headers, messageId, deduplicated } = s.answer(req.method ?? 'GET', url.pathname, url.searchParams, req.headers, body, raw.length);
+        const { status, json, headers, messageId, deduplicated } = s.answer(
+          req.method ?? 'GET',
+          url.pathname,
+          url.searchParams,
+          req.headers,
+          body,
+          raw.length,
+        );
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
           try {
@@ -146,7 +156,11 @@ export class LarkStandin {
           at: Date.now(),
         });
         const data = JSON.stringify(json);
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(data), ...headers });
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(data),
+          ...headers,
+        });
         res.end(data);
       });
     });
@@ -223,7 +237,9 @@ export class LarkStandin {
 
   /** Messages that were accepted, optionally only those to one chat or person. */
   sent(to?: string): RecordedRequest[] {
-    return this.sendAttempts().filter((r) => r.messageId !== undefined && !r.deduplicated && (to === undefined || r.body.receive_id === to));
+    return this.sendAttempts().filter(
+      (r) => r.messageId !== undefined && !r.deduplicated && (to === undefined || r.body.receive_id === to),
+    );
   }
 
   /** Text of the accepted text messages to `to`. */
@@ -288,14 +304,28 @@ export class LarkStandin {
   /** Why Lark would refuse this PATCH of `id`, or undefined when it would update the card. */
   private patchRefusal(id: string, content: string, bodyBytes: number): { code: number; msg: string } | undefined {
     const sent = this.messages.get(id);
-    if (!sent) return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=the message was not sent by this app' };
-    if (sent.msgType !== 'interactive') return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=This message is NOT a card' };
+    if (!sent)
+      return {
+        code: 230001,
+        msg: 'Your request contains an invalid request parameter, ext=the message was not sent by this app',
+      };
+    if (sent.msgType !== 'interactive')
+      return {
+        code: 230001,
+        msg: 'Your request contains an invalid request parameter, ext=This message is NOT a card',
+      };
     if (!sent.updateMulti || !updateMulti(content)) {
-      return { code: 230001, msg: 'Your request contains an invalid request parameter, ext=only a shared card (config.update_multi: true before and after) can be updated' };
+      return {
+        code: 230001,
+        msg: 'Your request contains an invalid request parameter, ext=only a shared card (config.update_multi: true before and after) can be updated',
+      };
     }
     const now = Date.now();
     if (now - sent.at > LARK_LIMITS_DOC.patchWithinMs) {
-      return { code: 230031, msg: 'Message has expired when updating message, ext=Message can only be updated within fourteen days.' };
+      return {
+        code: 230031,
+        msg: 'Message has expired when updating message, ext=Message can only be updated within fourteen days.',
+      };
     }
     if (bodyBytes > LARK_LIMITS_DOC.cardBodyBytes) return TOO_LONG;
     sent.patchedAt = sent.patchedAt.filter((t) => t > now - 1000);
@@ -314,7 +344,10 @@ export class LarkStandin {
       this.limitRefusals++;
       this.appLimitRefusals++;
       const resetMs = Math.max(...full.map((w) => w.at[w.at.length - w.cap]! + w.ms - now));
-      const headers = { 'x-ogw-ratelimit-limit': String(full[0]!.cap), 'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))) };
+      const headers = {
+        'x-ogw-ratelimit-limit': String(full[0]!.cap),
+        'x-ogw-ratelimit-reset': String(Math.max(1, Math.ceil(resetMs / 1000))),
+      };
       return { status: 429, json: APP_FREQUENCY, headers };
     }
     const chat = (this.perChat.get(to) ?? []).filter((t) => t > now - limits.chat.ms);
@@ -347,7 +380,13 @@ export class LarkStandin {
       return { status: 200, json: { code: 0, msg: 'ok', tenant_access_token: this.token, expire: 7200 } };
     }
     if (headers.authorization !== `Bearer ${this.token}`) {
-      return { status: 400, json: { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' } };
+      return {
+        status: 400,
+        json: {
+          code: 99991663,
+          msg: 'Invalid access token for authorization. Please make a request with token attached.',
+        },
+      };
     }
     if (method === 'GET' && path === '/open-apis/bot/v3/info') {
       return { status: 200, json: { code: 0, msg: 'ok', bot: { ...this.bot, avatar_url: '', ip_white_list: [] } } };
@@ -360,15 +399,30 @@ export class LarkStandin {
     const [, id, sub] = msgPath;
     const reply = sub === '/reply' ? sub : undefined;
     if (method === 'POST' && id && sub === '/forward') {
-      if (!['chat_id', 'open_id', 'user_id', 'union_id', 'email', 'thread_id'].includes(query.get('receive_id_type') ?? '') || typeof body.receive_id !== 'string') {
+      if (
+        !['chat_id', 'open_id', 'user_id', 'union_id', 'email', 'thread_id'].includes(
+          query.get('receive_id_type') ?? '',
+        ) ||
+        typeof body.receive_id !== 'string'
+      ) {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: receive_id' } };
       }
       const uuid = query.get('uuid') ?? undefined;
       const earlier = uuid && this.uuids.get(`forward:${uuid}`);
-      if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
+      if (earlier)
+        return {
+          status: 200,
+          messageId: earlier,
+          deduplicated: true,
+          json: { code: 0, msg: 'success', data: { message_id: earlier } },
+        };
       const messageId = `om_standin_${++this.seq}`;
       if (uuid) this.uuids.set(`forward:${uuid}`, messageId);
-      return { status: 200, messageId, json: { code: 0, msg: 'success', data: { message_id: messageId, msg_type: 'image' } } };
+      return {
+        status: 200,
+        messageId,
+        json: { code: 0, msg: 'success', data: { message_id: messageId, msg_type: 'image' } },
+      };
     }
 
     if (method === 'POST' && (!id || reply)) {
@@ -379,21 +433,39 @@ export class LarkStandin {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: content/msg_type' } };
       }
       if (typeof body.uuid === 'string' && Array.from(body.uuid).length > LARK_LIMITS_DOC.uuidChars) {
-        return { status: 400, json: { code: 99992402, msg: `field validation failed: uuid is longer than ${LARK_LIMITS_DOC.uuidChars} characters` } };
+        return {
+          status: 400,
+          json: {
+            code: 99992402,
+            msg: `field validation failed: uuid is longer than ${LARK_LIMITS_DOC.uuidChars} characters`,
+          },
+        };
       }
       if (bodyBytes > maxBodyBytes(body.msg_type)) return { status: 400, json: TOO_LONG };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
       const earlier = uuid && this.uuids.get(uuid);
-      if (earlier) return { status: 200, messageId: earlier, deduplicated: true, json: { code: 0, msg: 'success', data: { message_id: earlier } } };
+      if (earlier)
+        return {
+          status: 200,
+          messageId: earlier,
+          deduplicated: true,
+          json: { code: 0, msg: 'success', data: { message_id: earlier } },
+        };
       const failure = this.failNext.shift();
-      if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
+      if (failure)
+        return { status: failure.status, json: { code: failure.code, msg: failure.msg }, headers: failure.headers };
       if (this.limits) {
         const refused = this.overLimit(String(body.receive_id ?? ''));
         if (refused) return refused;
       }
       const messageId = `om_standin_${++this.seq}`;
       if (uuid) this.uuids.set(uuid, messageId);
-      this.messages.set(messageId, { msgType: body.msg_type, updateMulti: updateMulti(body.content), at: Date.now(), patchedAt: [] });
+      this.messages.set(messageId, {
+        msgType: body.msg_type,
+        updateMulti: updateMulti(body.content),
+        at: Date.now(),
+        patchedAt: [],
+      });
       return {
         status: 200,
         messageId,
@@ -411,7 +483,8 @@ export class LarkStandin {
       };
     }
     if (method === 'PATCH' && id && !reply) {
-      if (typeof body.content !== 'string') return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
+      if (typeof body.content !== 'string')
+        return { status: 400, json: { code: 99992402, msg: 'field validation failed: content' }, messageId: id };
       const failure = this.failNextPatches.shift();
       if (failure) return { status: failure.status, json: { code: failure.code, msg: failure.msg }, messageId: id };
       const refusal = this.patchRefusal(id, body.content, bodyBytes);
@@ -524,13 +597,24 @@ export function encryptText(plain: string, encryptKey: string): string {
   return Buffer.concat([iv, enc]).toString('base64');
 }
 
-export function signBody(body: string, encryptKey: string, timestamp = String(Math.floor(Date.now() / 1000)), nonce = randomBytes(8).toString('hex')) {
-  const signature = createHash('sha256').update(timestamp + nonce + encryptKey + body).digest('hex');
+export function signBody(
+  body: string,
+  encryptKey: string,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+  nonce = randomBytes(8).toString('hex'),
+) {
+  const signature = createHash('sha256')
+    .update(timestamp + nonce + encryptKey + body)
+    .digest('hex');
   return { 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': signature };
 }
 
 /** A webhook request exactly as Lark would POST it: `{encrypt}` body and signature headers. */
-export function larkRequest(payload: unknown, encryptKey: string, opts: { sign?: boolean } = {}): { body: string; headers: Record<string, string> } {
+export function larkRequest(
+  payload: unknown,
+  encryptKey: string,
+  opts: { sign?: boolean } = {},
+): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify({ encrypt: encryptPayload(payload, encryptKey) });
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (opts.sign !== false) Object.assign(headers, signBody(body, encryptKey));
@@ -548,7 +632,11 @@ export function findButton(card: Record<string, unknown>, action: string): Recor
       return;
     }
     const n = node as Record<string, unknown>;
-    if (n.tag === 'button' && Array.isArray(n.behaviors) && (n.behaviors as { value?: { action?: unknown } }[]).some((b) => b.value?.action === action)) {
+    if (
+      n.tag === 'button' &&
+      Array.isArray(n.behaviors) &&
+      (n.behaviors as { value?: { action?: unknown } }[]).some((b) => b.value?.action === action)
+    ) {
       found = n;
       return;
     }
@@ -592,11 +680,18 @@ export function formInputNames(card: Record<string, unknown>): string[] {
  * The options of a form card's list to tick, as Lark shows them: `{label, value}`. A test submits
  * the values it ticks as an array in form_value (`lark.click(…, { absent: ['1', '3'] })`), as Lark does.
  */
-export function tickOptions(card: Record<string, unknown>, name: string): { label: string; value: string; selected: boolean }[] {
+export function tickOptions(
+  card: Record<string, unknown>,
+  name: string,
+): { label: string; value: string; selected: boolean }[] {
   const list = formElements(card).find((n) => n.tag === 'multi_select_static' && n.name === name);
   if (!list) return [];
   const selected = new Set((list.selected_values as string[] | undefined) ?? []);
-  return (list.options as { text: { content: string }; value: string }[]).map((o) => ({ label: o.text.content, value: o.value, selected: selected.has(o.value) }));
+  return (list.options as { text: { content: string }; value: string }[]).map((o) => ({
+    label: o.text.content,
+    value: o.value,
+    selected: selected.has(o.value),
+  }));
 }
 
 /**
@@ -609,7 +704,8 @@ export function formAsShown(card: Record<string, unknown>): Record<string, unkno
   for (const n of formElements(card)) {
     if (typeof n.name !== 'string') continue;
     if (n.tag === 'input') form[n.name] = typeof n.default_value === 'string' ? n.default_value : '';
-    else if (n.tag === 'multi_select_static') form[n.name] = Array.isArray(n.selected_values) ? [...(n.selected_values as string[])] : [];
+    else if (n.tag === 'multi_select_static')
+      form[n.name] = Array.isArray(n.selected_values) ? [...(n.selected_values as string[])] : [];
   }
   return form;
 }
@@ -662,7 +758,9 @@ export function renderedText(card: Record<string, unknown>): string {
         return;
       case 'multi_select_static': {
         const ticked = new Set((n.selected_values as string[] | undefined) ?? []);
-        const labels = ((n.options as { text: unknown; value: string }[] | undefined) ?? []).filter((o) => ticked.has(o.value)).map((o) => plain(o.text));
+        const labels = ((n.options as { text: unknown; value: string }[] | undefined) ?? [])
+          .filter((o) => ticked.has(o.value))
+          .map((o) => plain(o.text));
         out.push(`${plain(n.placeholder)}: [${labels.join('、')}]`);
         return;
       }
@@ -682,7 +780,17 @@ export function renderedText(card: Record<string, unknown>): string {
   return out.join('\n');
 }
 
-const ENTITIES: Record<string, string> = { nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003', lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", sim: '∼' };
+const ENTITIES: Record<string, string> = {
+  nbsp: '\u00a0',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  sim: '∼',
+};
 
 /**
  * Card markdown as Lark shows it: tags it knows (`<font>`, `<text_tag>`, `<a>`, `<link>`, `<at>`,
@@ -704,7 +812,8 @@ export function renderMarkdown(md: string): string {
     .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
     .replace(/\*([^\s*](?:[^*\n]*?[^\s*])?)\*/g, '$1')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+      if (e[0] === '#')
+        return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
       return ENTITIES[e.toLowerCase()] ?? m;
     });
 }

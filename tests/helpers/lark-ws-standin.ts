@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
 import protobuf from 'protobufjs';
-import { uniqueId, type LarkStandin } from './lark-standin.ts';
+import { type LarkStandin, uniqueId } from './lark-standin.ts';
 
 /**
  * A local stand-in for Lark's long connection (事件与回调 → 使用长连接接收事件/回调), the way the
@@ -167,7 +167,13 @@ export class LarkWsStandin {
 
   private constructor(private readonly opts: WsStandinOptions) {
     // Lark's real values are 120 s between pings and a reconnect within 30 s; tests reconnect at once
-    this.config = { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 0, ...opts.clientConfig };
+    this.config = {
+      PingInterval: 120,
+      ReconnectCount: -1,
+      ReconnectInterval: 1,
+      ReconnectNonce: 0,
+      ...opts.clientConfig,
+    };
   }
 
   /** Serves the endpoint call on `api` (the Open API stand-in, the bot's LARK_DOMAIN) and the WebSocket on a port of its own. */
@@ -205,7 +211,10 @@ export class LarkWsStandin {
   async waitForConnections(n = 1, timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.connections().length < n) {
-      if (Date.now() > deadline) throw new Error(`lark ws stand-in: ${this.connections().length} connection(s) after ${timeoutMs} ms, wanted ${n}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `lark ws stand-in: ${this.connections().length} connection(s) after ${timeoutMs} ms, wanted ${n}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -294,12 +303,20 @@ export class LarkWsStandin {
     const issued = this.tickets.get(ticket);
     if (url.pathname !== '/ws/v2' || !issued) {
       this.refusedHandshakes++;
-      socket.end('HTTP/1.1 403 Forbidden\r\nhandshake-status: 403\r\nhandshake-msg: invalid ticket\r\nconnection: close\r\n\r\n');
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nhandshake-status: 403\r\nhandshake-msg: invalid ticket\r\nconnection: close\r\n\r\n',
+      );
       return;
     }
     this.tickets.delete(ticket);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn: WsConnection = { id: issued.deviceId, serviceId: issued.serviceId, openedAt: Date.now(), pings: 0, socket: ws };
+      const conn: WsConnection = {
+        id: issued.deviceId,
+        serviceId: issued.serviceId,
+        openedAt: Date.now(),
+        pings: 0,
+        socket: ws,
+      };
       this.open.push(conn);
       ws.on('message', (data) => this.onFrame(conn, data));
       ws.on('close', () => {
@@ -351,7 +368,15 @@ export class LarkWsStandin {
     }
     const at = this.pushedAt.get(messageId);
     const ms = at === undefined ? Number.NaN : Date.now() - at;
-    const ack: WsAck = { messageId, connection: conn.id, code: Number(body.code), data: decoded, ms, late: !(ms <= ACK_DEADLINE_MS), frame: f };
+    const ack: WsAck = {
+      messageId,
+      connection: conn.id,
+      code: Number(body.code),
+      data: decoded,
+      ms,
+      late: !(ms <= ACK_DEADLINE_MS),
+      frame: f,
+    };
     this.acks.push(ack);
     if (waiting) {
       this.waiting.delete(messageId);

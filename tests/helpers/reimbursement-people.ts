@@ -1,5 +1,5 @@
-import { Identity, Staff } from '../../src/models/index.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
 
 /** The people of the reimbursement tests: a claimant and the approvers of every step. */
 export const PEOPLE: Record<string, { name: string; phone: string; roles: Role[] }> = {
@@ -15,7 +15,10 @@ export const PEOPLE: Record<string, { name: string; phone: string; roles: Role[]
  * Creates the staff records and binds each to `userIds[key]` on `channel` (default: the key itself).
  * Returns staff ids by key.
  */
-export async function seedPeople(channel: Channel, userIds: Partial<Record<keyof typeof PEOPLE, string>> = {}): Promise<Record<string, string>> {
+export async function seedPeople(
+  channel: Channel,
+  userIds: Partial<Record<keyof typeof PEOPLE, string>> = {},
+): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const [key, p] of Object.entries(PEOPLE)) {
     const s = await Staff.create(p);
@@ -27,7 +30,16 @@ export async function seedPeople(channel: Channel, userIds: Partial<Record<keyof
 }
 
 /** A one-message item: `字段: 值` lines after 报销. */
-export function itemMessage(v: { date: string; category: string; amount: string; matter?: string; contact?: string; serials?: string; travellers?: string; companions?: string }): string {
+export function itemMessage(v: {
+  date: string;
+  category: string;
+  amount: string;
+  matter?: string;
+  contact?: string;
+  serials?: string;
+  travellers?: string;
+  companions?: string;
+}): string {
   return [
     '报销',
     `日期: ${v.date}`,

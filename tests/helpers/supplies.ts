@@ -1,6 +1,6 @@
-import { Identity, Post, Staff } from '../../src/models/index.ts';
-import type { Channel, Role } from '../../src/core/types.ts';
 import { SupplyItem } from '../../handlers/supplies/models.ts';
+import type { Channel, Role } from '../../src/core/types.ts';
+import { Identity, Post, Staff } from '../../src/models/index.ts';
 
 /** The people of the supplies tests: two team leaders, two 综合部 members, a guard. */
 export const PEOPLE = {
@@ -16,7 +16,11 @@ export type Who = keyof typeof PEOPLE;
 export const POSTS = ['万达广场', '城南小区', '东湖公园'];
 
 /** Creates posts, staff and (for `bound`, default everyone) their chat identities; returns staff ids. */
-export async function seedPeople(channel: Channel, ids: Partial<Record<Who, string>> = {}, bound?: Who[]): Promise<Record<Who, string>> {
+export async function seedPeople(
+  channel: Channel,
+  ids: Partial<Record<Who, string>> = {},
+  bound?: Who[],
+): Promise<Record<Who, string>> {
   for (const name of POSTS) await Post.create({ name });
   const out = {} as Record<Who, string>;
   for (const [key, p] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {
@@ -24,7 +28,14 @@ export async function seedPeople(channel: Channel, ids: Partial<Record<Who, stri
     out[key] = String(s._id);
     if (bound && !bound.includes(key)) continue;
     const userId = ids[key] ?? key;
-    await Identity.create({ _id: `${channel}:${userId}`, staffId: s._id, channel, userId, displayName: p.name, boundAt: new Date() });
+    await Identity.create({
+      _id: `${channel}:${userId}`,
+      staffId: s._id,
+      channel,
+      userId,
+      displayName: p.name,
+      boundAt: new Date(),
+    });
   }
   return out;
 }

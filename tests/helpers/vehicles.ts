@@ -1,5 +1,5 @@
-import { Identity, Staff } from '../../src/models/index.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
 
 /** The people of the vehicle tests: 综合部, 人防部, a driver, a guard without a permit, the chairman. */
 export const PEOPLE = {
@@ -14,14 +14,25 @@ export const PEOPLE = {
 export type Who = keyof typeof PEOPLE;
 
 /** Creates the staff; binds each to `${channel}:${ids[who] ?? who}` (only `bound`, when given). */
-export async function seedPeople(channel: Channel, ids: Partial<Record<Who, string>> = {}, bound?: Who[]): Promise<Record<Who, string>> {
+export async function seedPeople(
+  channel: Channel,
+  ids: Partial<Record<Who, string>> = {},
+  bound?: Who[],
+): Promise<Record<Who, string>> {
   const out = {} as Record<Who, string>;
   for (const [key, p] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {
     const s = await Staff.create({ name: p.name, phone: p.phone, roles: [...p.roles], post: '万达广场' });
     out[key] = String(s._id);
     if (bound && !bound.includes(key)) continue;
     const userId = ids[key] ?? key;
-    await Identity.create({ _id: `${channel}:${userId}`, staffId: s._id, channel, userId, displayName: p.name, boundAt: new Date() });
+    await Identity.create({
+      _id: `${channel}:${userId}`,
+      staffId: s._id,
+      channel,
+      userId,
+      displayName: p.name,
+      boundAt: new Date(),
+    });
   }
   return out;
 }
@@ -29,7 +40,9 @@ export async function seedPeople(channel: Channel, ids: Partial<Record<Who, stri
 export const PLATE = '粤B12345';
 
 /** 登记车辆 as one message. */
-export function registerLines(o: { plate?: string; odometer?: number; drivers?: string; maintainedOn?: string } = {}): string {
+export function registerLines(
+  o: { plate?: string; odometer?: number; drivers?: string; maintainedOn?: string } = {},
+): string {
   return [
     '登记车辆',
     `车牌: ${o.plate ?? PLATE}`,
@@ -42,7 +55,9 @@ export function registerLines(o: { plate?: string; odometer?: number; drivers?: 
 }
 
 /** 发准驾证 as one message. */
-export function permitLines(o: { holder?: string; plates?: string; number?: string; assessedOn?: string; expiresOn?: string } = {}): string {
+export function permitLines(
+  o: { holder?: string; plates?: string; number?: string; assessedOn?: string; expiresOn?: string } = {},
+): string {
   return [
     '发准驾证',
     `司机: ${o.holder ?? '张司机'}`,

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { type payloads, types } from 'wechaty';
+import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { PuppetServer, log as wechatyLog } from 'wechaty-puppet-service';
-import { PuppetMock, mock } from 'wechaty-puppet-mock';
-import { types, type payloads } from 'wechaty';
 import { freePort } from '../../src/db/ferretdb.ts';
 
 type ContactMock = mock.ContactMock;
@@ -78,7 +78,8 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
   const delivered: Delivered[] = [];
   puppet.on('message', ({ messageId }) => {
     const p = mocker.messagePayload(messageId) as payloads.Message & { roomId?: string; listenerId?: string };
-    if (p.talkerId === botUser.id) delivered.push({ chatId: p.roomId || p.listenerId || '?', text: p.text ?? '', at: performance.now() });
+    if (p.talkerId === botUser.id)
+      delivered.push({ chatId: p.roomId || p.listenerId || '?', text: p.text ?? '', at: performance.now() });
   });
 
   // PuppetMock itself tells a room from a contact by an '@' in the id; the mock's own records say it truly
@@ -86,7 +87,9 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
     puppet.messageSendText = async (conversationId: string, text: string) => {
       if (!puppet.isLoggedIn) throw new Error('not logged in');
       const user = mocker.ContactMock.load(puppet.currentUserId);
-      const conversation = mocker.cacheRoomPayload.has(conversationId) ? mocker.RoomMock.load(conversationId) : mocker.ContactMock.load(conversationId);
+      const conversation = mocker.cacheRoomPayload.has(conversationId)
+        ? mocker.RoomMock.load(conversationId)
+        : mocker.ContactMock.load(conversationId);
       user.say(text).to(conversation);
       return undefined;
     };
@@ -187,7 +190,11 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
 export type WechatFixture = Awaited<ReturnType<typeof startWechatFixture>>;
 
 /** Polls until `check` returns something truthy; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

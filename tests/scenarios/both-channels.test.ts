@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bot } from '../../src/bot.ts';
+import { DISABLED_REPLY } from '../../src/core/app.ts';
+import { createHttpServer, listen } from '../../src/http.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
+import { receiversFrom } from '../../src/receivers/index.ts';
+import { composition } from '../../src/workflows.ts';
 import { useDatabase } from '../helpers/db.ts';
 import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { LarkStandin, cardActionEvent, findButtonValue, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
-import { createHttpServer, listen } from '../../src/http.ts';
-import { receiversFrom } from '../../src/receivers/index.ts';
-import { DISABLED_REPLY } from '../../src/core/app.ts';
-import { Identity, Staff } from '../../src/models/index.ts';
+import { cardActionEvent, findButtonValue, LarkStandin, larkRequest, messageEvent } from '../helpers/lark-standin.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * One bot process with Lark and WeChat at once, on one database: an admin works in Lark, a guard in
@@ -46,7 +46,11 @@ beforeAll(async () => {
   const receivers = receiversFrom(config, silentLog);
   bot = new Bot({ config, log: silentLog, workflows: composition, receivers, jobs: [] });
   await bot.start();
-  server = createHttpServer({ log: silentLog, health: async () => ({ ok: true, channels: bot.health() }), routes: receivers.flatMap((r) => r.routes ?? []) });
+  server = createHttpServer({
+    log: silentLog,
+    health: async () => ({ ok: true, channels: bot.health() }),
+    routes: receivers.flatMap((r) => r.routes ?? []),
+  });
   url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   await waitFor(() => bot.health().wechat === 'up', 'WeChat to log in');
 });
@@ -69,7 +73,10 @@ async function larkSay(text: string): Promise<string[]> {
   const event = messageEvent({ token: VT, openId: ADMIN, text });
   expect((await larkPost(event)).status).toBe(200);
   await waitProcessed(`lark:${(event.event.message as { message_id: string }).message_id}`);
-  return standin.sent(`oc_p2p_${ADMIN}`).slice(before).map((r) => JSON.stringify(r.content));
+  return standin
+    .sent(`oc_p2p_${ADMIN}`)
+    .slice(before)
+    .map((r) => JSON.stringify(r.content));
 }
 
 async function wechatSay(text: string): Promise<string[]> {
@@ -92,12 +99,16 @@ describe('Lark and WeChat in one process', () => {
     expect(code, codeReply).toBeDefined();
 
     expect((await wechatSay(`绑定 ${code}`)).join()).toContain('绑定成功');
-    expect((await Identity.findById(`wechat:${wx.people.zhang.id}`).lean())?.staffId.toString()).toBe(String(zhang._id));
+    expect((await Identity.findById(`wechat:${wx.people.zhang.id}`).lean())?.staffId.toString()).toBe(
+      String(zhang._id),
+    );
 
     await larkSay('人员 张三');
     const card = standin.cards(`oc_p2p_${ADMIN}`).at(-1)!;
     const value = findButtonValue(card.card, 'staff.setActive')!;
-    const res = await larkPost(cardActionEvent({ token: VT, openId: ADMIN, value, messageId: card.messageId, chatId: `oc_p2p_${ADMIN}` }));
+    const res = await larkPost(
+      cardActionEvent({ token: VT, openId: ADMIN, value, messageId: card.messageId, chatId: `oc_p2p_${ADMIN}` }),
+    );
     expect(res.status).toBe(200);
     expect((await Staff.findById(zhang._id).lean())?.active).toBe(false);
 

@@ -1,18 +1,18 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog } from '../helpers/harness.ts';
-import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { type LarkStandin, findButtonValue, formInputNames } from '../helpers/lark-standin.ts';
-import { seedPeople } from '../helpers/complaints.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkClientFile, importClients } from '../../handlers/clients/import.ts';
+import { Client, ClientPromise } from '../../handlers/clients/models.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
+import { clientMorning, sendMorningLists } from '../../schedules/clients.ts';
 import { Bot } from '../../src/bot.ts';
 import { Scheduler } from '../../src/core/scheduler.ts';
 import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
-import { Client, ClientPromise } from '../../handlers/clients/models.ts';
-import { Complaint } from '../../handlers/complaints/models.ts';
-import { checkClientFile, importClients } from '../../handlers/clients/import.ts';
-import { clientMorning, sendMorningLists } from '../../schedules/clients.ts';
+import { seedPeople } from '../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog } from '../helpers/harness.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { findButtonValue, formInputNames, type LarkStandin } from '../helpers/lark-standin.ts';
 
 /*
  * The clients workflow through Lark for real: signed, encrypted events and card callbacks POSTed to
@@ -33,7 +33,10 @@ const morningOf = (day: string) => new Date(`${day}T00:31:00Z`);
 
 beforeAll(async () => {
   // 周客服 (13900000008) heads customer service: overdue follow-ups escalate to them
-  lark = await startLarkBot({ COMPLAINT_CS_HEAD_PHONES: '13900000008', CLIENT_ESCALATE_AFTER_DAYS: '7' }, { now: () => clock });
+  lark = await startLarkBot(
+    { COMPLAINT_CS_HEAD_PHONES: '13900000008', CLIENT_ESCALATE_AFTER_DAYS: '7' },
+    { now: () => clock },
+  );
   standin = lark.standin;
 });
 afterAll(() => lark?.close());
@@ -44,7 +47,8 @@ beforeEach(async () => {
   await seedPeople('lark', IDS, ['kefu', 'kefu2', 'renfang', 'duizhang']);
 });
 
-const cardsTo = (openId: string, text: string) => standin.cards(openId).filter((c) => JSON.stringify(c.card).includes(text));
+const cardsTo = (openId: string, text: string) =>
+  standin.cards(openId).filter((c) => JSON.stringify(c.card).includes(text));
 const lastCard = (chat: string) => standin.cards(chat).at(-1)!;
 
 /** 客服 adds a client with the form card, as on Lark a form always comes as a card. */
@@ -55,7 +59,13 @@ async function addByCard(values: Record<string, string>): Promise<void> {
 }
 
 async function addTwoClients(): Promise<void> {
-  await addByCard({ name: '万达物业', phone: '0571-88886666', contacts: '张经理 物业经理 13812345678', posts: '万达广场', owner: '陈队长' });
+  await addByCard({
+    name: '万达物业',
+    phone: '0571-88886666',
+    contacts: '张经理 物业经理 13812345678',
+    posts: '万达广场',
+    owner: '陈队长',
+  });
   await addByCard({ name: '城北商场', owner: '王客服', callDays: '15' });
   expect(await Client.countDocuments()).toBe(2);
 }
@@ -64,15 +74,37 @@ describe('I.2.8 client records on Lark', () => {
   it('adds a client with the form card: a bad phone comes back inline and saves nothing (I.2.8)', async () => {
     await lark.say(IDS.kefu, '添加客户');
     const form = lastCard(p2p(IDS.kefu));
-    expect(formInputNames(form.card)).toEqual(['name', 'address', 'phone', 'contacts', 'posts', 'status', 'owner', 'callDays', 'visitDays', 'notes']);
+    expect(formInputNames(form.card)).toEqual([
+      'name',
+      'address',
+      'phone',
+      'contacts',
+      'posts',
+      'status',
+      'owner',
+      'callDays',
+      'visitDays',
+      'notes',
+    ]);
     const submit = findButtonValue(form.card, 'form.submit')!;
-    const good = { name: '万达物业', address: '城南路 1 号', phone: '0571-88886666', contacts: '张经理 物业经理 13812345678', posts: '万达广场', status: '现有', owner: '陈队长' };
+    const good = {
+      name: '万达物业',
+      address: '城南路 1 号',
+      phone: '0571-88886666',
+      contacts: '张经理 物业经理 13812345678',
+      posts: '万达广场',
+      status: '现有',
+      owner: '陈队长',
+    };
     const toast = await lark.click(IDS.kefu, form.messageId, submit, { ...good, phone: '12345' });
     expect(toast).toContain('红字');
     expect(JSON.stringify(standin.patches(form.messageId)[0]?.content)).toContain('电话「12345」不对');
     expect(await Client.countDocuments()).toBe(0);
     await lark.click(IDS.kefu, form.messageId, submit, good);
-    expect(await Client.findOne({ name: '万达物业' }).lean()).toMatchObject({ owner: { name: '陈队长' }, contacts: [{ name: '张经理', phone: '13812345678' }] });
+    expect(await Client.findOne({ name: '万达物业' }).lean()).toMatchObject({
+      owner: { name: '陈队长' },
+      contacts: [{ name: '张经理', phone: '13812345678' }],
+    });
   });
 
   it('I.1.1 an edit from the card’s 修改档案 form is kept with who, when and old → new', async () => {
@@ -81,13 +113,21 @@ describe('I.2.8 client records on Lark', () => {
     await lark.say(IDS.kefu2, '客户 万达物业');
     const card = lastCard(p2p(IDS.kefu2));
     await lark.click(IDS.kefu2, card.messageId, findButtonValue(card.card, 'clients.edit')!);
-    const form = await standin.waitFor(() => standin.cards(p2p(IDS.kefu2)).find((c) => formInputNames(c.card).includes('callDays')), 'the edit form card');
+    const form = await standin.waitFor(
+      () => standin.cards(p2p(IDS.kefu2)).find((c) => formInputNames(c.card).includes('callDays')),
+      'the edit form card',
+    );
     // the card shows the record's values to change in place
     expect(JSON.stringify(form.card)).toContain('0571-88886666');
-    await lark.click(IDS.kefu2, form.messageId, findButtonValue(form.card, 'form.submit')!, { phone: '0571-88887777', visitDays: '60' });
+    await lark.click(IDS.kefu2, form.messageId, findButtonValue(form.card, 'form.submit')!, {
+      phone: '0571-88887777',
+      visitDays: '60',
+    });
     await lark.say(IDS.kefu, '客户 万达物业');
     const shown = JSON.stringify(lastCard(p2p(IDS.kefu)).card);
-    expect(shown).toContain('2026-11-28 11:15 周客服 修改：电话：0571-88886666 → 0571-88887777；拜访周期：按状态默认 → 60 天');
+    expect(shown).toContain(
+      '2026-11-28 11:15 周客服 修改：电话：0571-88886666 → 0571-88887777；拜访周期：按状态默认 → 60 天',
+    );
   });
 
   it('imports a good client file and refuses a bad one whole, naming every bad row (I.2.8)', async () => {
@@ -99,8 +139,18 @@ describe('I.2.8 client records on Lark', () => {
 
     const good = await checkClientFile(fixture('good.csv'));
     if (!good.ok) throw new Error(good.errors.map((e) => e.message).join('\n'));
-    expect(await importClients(good, { staffId: '', name: '命令行导入' }, clock)).toEqual({ dryRun: false, created: 3, updated: 0, unchanged: 0 });
-    expect(await importClients(good, { staffId: '', name: '命令行导入' }, clock)).toEqual({ dryRun: false, created: 0, updated: 0, unchanged: 3 });
+    expect(await importClients(good, { staffId: '', name: '命令行导入' }, clock)).toEqual({
+      dryRun: false,
+      created: 3,
+      updated: 0,
+      unchanged: 0,
+    });
+    expect(await importClients(good, { staffId: '', name: '命令行导入' }, clock)).toEqual({
+      dryRun: false,
+      created: 0,
+      updated: 0,
+      unchanged: 3,
+    });
     await lark.say(IDS.duizhang, '客户 城北商场');
     const shown = JSON.stringify(lastCard(p2p(IDS.duizhang)).card);
     expect(shown).toContain('赵总 总经理 13700002222');
@@ -124,10 +174,20 @@ describe('I.2.7 the morning list, per owner, and the escalation', () => {
 
   it('escalates an overdue follow-up to the customer-service head exactly once, with two instances (I.2.7)', async () => {
     await addTwoClients();
-    const second = new Bot({ config: lark.config, log: silentLog, receivers: [new LarkReceiver(lark.config.lark!, silentLog)], workflows: composition, jobs: [], now: () => clock, instanceId: 'second' });
+    const second = new Bot({
+      config: lark.config,
+      log: silentLog,
+      receivers: [new LarkReceiver(lark.config.lark!, silentLog)],
+      workflows: composition,
+      jobs: [],
+      now: () => clock,
+      instanceId: 'second',
+    });
     await second.start();
     try {
-      const schedulers = [lark.bot, second].map((b, i) => new Scheduler([clientMorning], { ...b.services, recoverInbox: async () => 0 }, `instance-${i}`));
+      const schedulers = [lark.bot, second].map(
+        (b, i) => new Scheduler([clientMorning], { ...b.services, recoverInbox: async () => 0 }, `instance-${i}`),
+      );
       for (const day of ['2026-12-27', '2026-12-28']) {
         clock = morningOf(day);
         const ran = await Promise.all(schedulers.map((s) => s.catchUp(clock)));
@@ -151,8 +211,23 @@ describe('II visit reports and II.7 promises on Lark', () => {
     await lark.say(IDS.duizhang, '客户 万达物业');
     const card = lastCard(p2p(IDS.duizhang));
     await lark.click(IDS.duizhang, card.messageId, findButtonValue(card.card, 'clients.visit')!);
-    const form = await standin.waitFor(() => standin.cards(p2p(IDS.duizhang)).find((c) => formInputNames(c.card).includes('objections')), 'the visit report card');
-    expect(formInputNames(form.card)).toEqual(['purpose', 'reached', 'reachedTitle', 'needs', 'problems', 'help', 'objections', 'competitors', 'prospects', 'promises', 'day']);
+    const form = await standin.waitFor(
+      () => standin.cards(p2p(IDS.duizhang)).find((c) => formInputNames(c.card).includes('objections')),
+      'the visit report card',
+    );
+    expect(formInputNames(form.card)).toEqual([
+      'purpose',
+      'reached',
+      'reachedTitle',
+      'needs',
+      'problems',
+      'help',
+      'objections',
+      'competitors',
+      'prospects',
+      'promises',
+      'day',
+    ]);
     await lark.click(IDS.duizhang, form.messageId, findButtonValue(form.card, 'form.submit')!, {
       purpose: '了解夜班情况',
       reached: '张经理',
@@ -160,7 +235,11 @@ describe('II visit reports and II.7 promises on Lark', () => {
       objections: '嫌费用高，解释了人工成本',
       promises: '送新排班表 12月28日',
     });
-    expect(await ClientPromise.findOne().lean()).toMatchObject({ _id: 'CN-20261220-001', dueDay: '2026-12-28', owner: { name: '陈队长' } });
+    expect(await ClientPromise.findOne().lean()).toMatchObject({
+      _id: 'CN-20261220-001',
+      dueDay: '2026-12-28',
+      owner: { name: '陈队长' },
+    });
 
     // without the visit, 万达物业's call (every 30 days from 11-27) would be due this morning
     clock = morningOf('2026-12-27');
@@ -169,7 +248,11 @@ describe('II visit reports and II.7 promises on Lark', () => {
     expect(reminder).toHaveLength(1);
     expect(JSON.stringify(reminder[0]!.card)).toContain('CN-20261220-001 万达物业：送新排班表');
     expect(JSON.stringify(reminder[0]!.card)).not.toContain('万达物业 电话回访');
-    const toast = await lark.click(IDS.duizhang, reminder[0]!.messageId, findButtonValue(reminder[0]!.card, 'clients.promiseDone')!);
+    const toast = await lark.click(
+      IDS.duizhang,
+      reminder[0]!.messageId,
+      findButtonValue(reminder[0]!.card, 'clients.promiseDone')!,
+    );
     expect(toast).toContain('已标记承诺完成');
 
     clock = morningOf('2026-12-28');
@@ -191,10 +274,28 @@ describe('III.3.1.10 on Lark: a complaint follow-up logged from the client card'
   }
 
   it('the 记录电话回访 button opens the call card with the due complaint and 满意/不满意; submitting records it once, and the owner’s list no longer shows it', async () => {
-    await submitCard(IDS.kefu, '登记投诉', { clientName: '万达物业', clientAddress: '城南路 1 号', clientPhone: '13712345678', reason: '夜班队员睡岗', demand: '更换队员', category: '一般性', type: '脱岗睡岗' });
+    await submitCard(IDS.kefu, '登记投诉', {
+      clientName: '万达物业',
+      clientAddress: '城南路 1 号',
+      clientPhone: '13712345678',
+      reason: '夜班队员睡岗',
+      demand: '更换队员',
+      category: '一般性',
+      type: '脱岗睡岗',
+    });
     const id = (await Complaint.findOne().lean())!._id;
-    await submitCard(IDS.renfang, `调查 ${id}`, { cause: '疲劳', guards: '无', teamLeader: '无', measures: '调整排班' });
-    await submitCard(IDS.kefu, `处理投诉 ${id}`, { reasonable: '合理', handling: '更换队员', responsibility: '队员', plan: '队长查岗' });
+    await submitCard(IDS.renfang, `调查 ${id}`, {
+      cause: '疲劳',
+      guards: '无',
+      teamLeader: '无',
+      measures: '调整排班',
+    });
+    await submitCard(IDS.kefu, `处理投诉 ${id}`, {
+      reasonable: '合理',
+      handling: '更换队员',
+      responsibility: '队员',
+      plan: '队长查岗',
+    });
     await submitCard(IDS.kefu, `告知结果 ${id}`, { content: '已更换队员', via: '电话' });
     await lark.say(IDS.kefu, `改善效果 ${id} 有效`);
     expect((await Complaint.findById(id).lean())!.status).toBe('following_up');
@@ -205,13 +306,27 @@ describe('III.3.1.10 on Lark: a complaint follow-up logged from the client card'
     await lark.say(IDS.kefu, '客户 万达物业');
     const card = lastCard(p2p(IDS.kefu));
     await lark.click(IDS.kefu, card.messageId, findButtonValue(card.card, 'clients.call')!);
-    const form = await standin.waitFor(() => standin.cards(p2p(IDS.kefu)).find((c) => formInputNames(c.card).includes('outcome')), 'the call card with the complaint');
+    const form = await standin.waitFor(
+      () => standin.cards(p2p(IDS.kefu)).find((c) => formInputNames(c.card).includes('outcome')),
+      'the call card with the complaint',
+    );
     expect(formInputNames(form.card)).toEqual(['reached', 'content', 'day', 'complaint', 'outcome']);
     expect(JSON.stringify(form.card)).toContain(id);
-    await lark.click(IDS.kefu, form.messageId, findButtonValue(form.card, 'form.submit')!, { reached: '张经理', content: '夜班已改善', complaint: id, outcome: '满意' });
-    expect(JSON.stringify(lastCard(p2p(IDS.kefu)).card)).toContain(`已计入投诉 ${id} 第 1 次回访（满意）。还剩 1 次回访`);
+    await lark.click(IDS.kefu, form.messageId, findButtonValue(form.card, 'form.submit')!, {
+      reached: '张经理',
+      content: '夜班已改善',
+      complaint: id,
+      outcome: '满意',
+    });
+    expect(JSON.stringify(lastCard(p2p(IDS.kefu)).card)).toContain(
+      `已计入投诉 ${id} 第 1 次回访（满意）。还剩 1 次回访`,
+    );
     const c = (await Complaint.findById(id).lean())!;
-    expect(c.followUps[0]).toMatchObject({ outcome: '满意', by: { name: '王客服' }, note: '电话回访，联系 张经理：夜班已改善' });
+    expect(c.followUps[0]).toMatchObject({
+      outcome: '满意',
+      by: { name: '王客服' },
+      note: '电话回访，联系 张经理：夜班已改善',
+    });
     expect(c.followUps[1]!.doneAt).toBeNull();
     expect(c.history.filter((h) => h.action === '记录回访')).toHaveLength(1);
     await lark.say(IDS.kefu, '今日跟进');

@@ -1,13 +1,13 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { NUMBER_RE, registrationLines, seedPeople } from '../helpers/complaints.ts';
-import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
-import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
 import { Complaint } from '../../handlers/complaints/models.ts';
+import { Bot } from '../../src/bot.ts';
+import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { NUMBER_RE, registrationLines, seedPeople } from '../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { type SayOptions, startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Complaints through WeChat for real: mock contacts write through PuppetServer → gRPC →
@@ -51,10 +51,13 @@ async function talk(from: mock.ContactMock, text: string, opts: SayOptions = {})
   const before = wx.deliveredTo(chatId).length;
   const id = wx.say(from, text, opts);
   await waitProcessed(`wechat:${id}`);
-  const replies = await waitFor(() => {
-    const r = wx.deliveredTo(chatId).slice(before);
-    return r.length ? r : undefined;
-  }, `a reply to "${text.slice(0, 20)}"`);
+  const replies = await waitFor(
+    () => {
+      const r = wx.deliveredTo(chatId).slice(before);
+      return r.length ? r : undefined;
+    },
+    `a reply to "${text.slice(0, 20)}"`,
+  );
   return replies.join('\n');
 }
 
@@ -91,7 +94,10 @@ describe('the whole flow over WeChat: guided form, text cards, follow-up plan', 
     expect(await talk(kefu, `已告知 ${id}`)).toMatch(/已告知客户|已记录/);
 
     // 人防部 got the card as text with numbered buttons
-    const card = await waitFor(() => wx.deliveredTo(renfang.id).find((t) => t.includes(`新投诉待调查：${id}`)), 'the card to 人防部');
+    const card = await waitFor(
+      () => wx.deliveredTo(renfang.id).find((t) => t.includes(`新投诉待调查：${id}`)),
+      'the card to 人防部',
+    );
     expect(card).toContain('[1] 记录调查');
     expect(await talk(renfang, '1')).toContain('发生原因');
     await talk(renfang, '队员连续上夜班疲劳');
@@ -99,8 +105,13 @@ describe('the whole flow over WeChat: guided form, text cards, follow-up plan', 
     await talk(renfang, '陈队长');
     expect(await talk(renfang, '调整排班')).toContain(`调查已记录：${id}`);
 
-    await talk(kefu, `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换夜班队员\n责任归属: 队员张三\n改善方案: 队长每晚查岗`);
-    expect(await talk(kefu, `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`)).toContain('已建立回访计划');
+    await talk(
+      kefu,
+      `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换夜班队员\n责任归属: 队员张三\n改善方案: 队长每晚查岗`,
+    );
+    expect(await talk(kefu, `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`)).toContain(
+      '已建立回访计划',
+    );
 
     expect(await talk(renfang, `回访 ${id} 满意`)).toContain('没有权限');
     clock = new Date(clock.getTime() + 7 * DAY);

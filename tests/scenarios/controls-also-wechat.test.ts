@@ -1,16 +1,16 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { NUMBER_RE, registrationLines, seedPeople, type Who } from '../helpers/complaints.ts';
-import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
-import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
-import { Complaint } from '../../handlers/complaints/models.ts';
 import { Client, ClientPromise } from '../../handlers/clients/models.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
 import { Inspection } from '../../handlers/vehicles/models.ts';
 import { sendWeeklyReport, sweepComplaints } from '../../schedules/complaints.ts';
+import { Bot } from '../../src/bot.ts';
+import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { NUMBER_RE, registrationLines, seedPeople, type Who } from '../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Issue #20, the "Also (read, not yet tried)" holes, performed over WeChat as the person trying to
@@ -31,7 +31,12 @@ const contacts = {} as Record<Who, mock.ContactMock>;
 beforeAll(async () => {
   wx = await startWechatFixture();
   for (const who of PEOPLE) contacts[who] = wx.mocker.createContact({ id: `wxid_${who}`, name: who });
-  const config = testConfig({ ...wx.env(), COMPLAINT_FOLLOWUP_DAYS: '7', COMPLAINT_ACK_REMIND_HOURS: '2', VEHICLE_INSPECTION_LATE_MONTHS: '3' });
+  const config = testConfig({
+    ...wx.env(),
+    COMPLAINT_FOLLOWUP_DAYS: '7',
+    COMPLAINT_ACK_REMIND_HOURS: '2',
+    VEHICLE_INSPECTION_LATE_MONTHS: '3',
+  });
   const receiver = new WechatyReceiver(config.wechat!, silentLog);
   bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [], now: () => clock });
   await bot.start();
@@ -52,11 +57,15 @@ async function talk(who: Who, text: string): Promise<string> {
   const before = wx.deliveredTo(from.id).length;
   const id = wx.say(from, text);
   await waitProcessed(`wechat:${id}`);
-  const replies = await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), `a reply to "${text.slice(0, 20)}"`);
+  const replies = await waitFor(
+    () => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined),
+    `a reply to "${text.slice(0, 20)}"`,
+  );
   return replies.join('\n');
 }
 
-const received = (who: Who, marker: string) => waitFor(() => wx.deliveredTo(contacts[who].id).find((t) => t.includes(marker)), `${who} to receive "${marker}"`);
+const received = (who: Who, marker: string) =>
+  waitFor(() => wx.deliveredTo(contacts[who].id).find((t) => t.includes(marker)), `${who} to receive "${marker}"`);
 const count = (who: Who, marker: string) => wx.deliveredTo(contacts[who].id).filter((t) => t.includes(marker)).length;
 const load = async (id: string) => (await Complaint.findById(id).lean())!;
 
@@ -68,11 +77,15 @@ async function register(o: Parameters<typeof registrationLines>[0] = {}): Promis
 }
 
 async function investigate(id: string): Promise<void> {
-  expect(await talk('renfang', `调查 ${id}\n发生原因: 夜班疲劳\n责任队员: 无\n责任队长: 无\n改善对策: 调整排班`)).toContain(`调查已记录：${id}`);
+  expect(
+    await talk('renfang', `调查 ${id}\n发生原因: 夜班疲劳\n责任队员: 无\n责任队长: 无\n改善对策: 调整排班`),
+  ).toContain(`调查已记录：${id}`);
 }
 
-const decision = (id: string, handling = '更换夜班队员') => `处理投诉 ${id}\n是否合理: 合理\n处理方式: ${handling}\n责任归属: 队员\n改善方案: 队长每晚查岗`;
-const result = (id: string, content = '已更换夜班队员') => `告知结果 ${id}\n告知内容: ${content}\n告知方式: 电话\n告知日期: 今天`;
+const decision = (id: string, handling = '更换夜班队员') =>
+  `处理投诉 ${id}\n是否合理: 合理\n处理方式: ${handling}\n责任归属: 队员\n改善方案: 队长每晚查岗`;
+const result = (id: string, content = '已更换夜班队员') =>
+  `告知结果 ${id}\n告知内容: ${content}\n告知方式: 电话\n告知日期: 今天`;
 
 describe('已告知 (Ch.10 III §4.2): the client must be told the complaint is being handled', () => {
   it('reminds the owners once when nobody marked 已告知 in COMPLAINT_ACK_REMIND_HOURS, and the case does not close until it is marked', async () => {
@@ -126,7 +139,8 @@ describe('上报公司 (Ch.10 III §4.3): the report to the company has a channe
     expect(await sendWeeklyReport(bot.services, monday)).toBe(true);
     expect(await sendWeeklyReport(bot.services, monday)).toBe(false);
     await received('xingzheng', '客户投诉报告（§4.3）2026-11-23 至 2026-11-29');
-    const weekly = (who: Who) => wx.deliveredTo(contacts[who].id).filter((t) => t.includes('客户投诉报告') && !t.includes('上报）')).length;
+    const weekly = (who: Who) =>
+      wx.deliveredTo(contacts[who].id).filter((t) => t.includes('客户投诉报告') && !t.includes('上报）')).length;
     await waitFor(() => weekly('dongshi') === 1 || undefined, 'the weekly report to 董事长');
     expect(weekly('xingzheng')).toBe(1);
   });
@@ -137,7 +151,20 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
     await talk('kefu', '添加客户\n客户名称: 万达物业\n电话: 13712345678');
     const visit = await talk(
       'kefu',
-      ['拜访 万达物业', '拜访目的: 处理投诉', '接待人: 张经理', '接待人职务: 跳过', '客户需求: 跳过', '发现的问题: 跳过', '指导和培训: 跳过', '客户异议及处理: 跳过', '竞争对手情况: 跳过', '潜在客户信息: 跳过', '对客户的承诺: 减免本月服务费 12月10日；送新排班表 12月5日', '日期: 今天'].join('\n'),
+      [
+        '拜访 万达物业',
+        '拜访目的: 处理投诉',
+        '接待人: 张经理',
+        '接待人职务: 跳过',
+        '客户需求: 跳过',
+        '发现的问题: 跳过',
+        '指导和培训: 跳过',
+        '客户异议及处理: 跳过',
+        '竞争对手情况: 跳过',
+        '潜在客户信息: 跳过',
+        '对客户的承诺: 减免本月服务费 12月10日；送新排班表 12月5日',
+        '日期: 今天',
+      ].join('\n'),
     );
     expect(visit).toContain('已记录拜访');
     const free = (await ClientPromise.findOne({ text: /减免/ }).lean())!;
@@ -156,7 +183,10 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
     expect(await talk('dongshi', '1')).toContain(`确认核准承诺 ${free._id}`);
     expect((await ClientPromise.findById(free._id).lean())!.status).toBe('pending');
     expect(await talk('dongshi', '1')).toContain('已核准承诺');
-    expect(await ClientPromise.findById(free._id).lean()).toMatchObject({ status: 'open', decidedBy: { name: '孙董事长' } });
+    expect(await ClientPromise.findById(free._id).lean()).toMatchObject({
+      status: 'open',
+      decidedBy: { name: '孙董事长' },
+    });
     await received('kefu', `董事长已核准承诺 ${free._id}`);
   });
 
@@ -165,7 +195,10 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
     await talk('kefu', `已告知 ${id}`);
     await investigate(id);
     await talk('kefu', `${decision(id)}\n扣款金额: 500\n扣款月份: 2026-11`);
-    expect(await load(id)).toMatchObject({ status: 'decided', approval: { status: 'pending', what: '扣服务费 ¥500.00（2026-11）' } });
+    expect(await load(id)).toMatchObject({
+      status: 'decided',
+      approval: { status: 'pending', what: '扣服务费 ¥500.00（2026-11）' },
+    });
     expect(await received('dongshi', `处理涉及金额，待董事长核准：${id}`)).toContain('核准处理');
 
     // the exploit: tell the client the result anyway
@@ -173,7 +206,11 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
     expect(await load(id)).toMatchObject({ status: 'decided', result: null });
 
     expect(await talk('dongshi', `核准处理 ${id} 不同意 只同意扣 300 元`)).toContain('已退回');
-    expect(await load(id)).toMatchObject({ status: 'investigated', decision: null, approval: { status: 'refused', note: '只同意扣 300 元' } });
+    expect(await load(id)).toMatchObject({
+      status: 'investigated',
+      decision: null,
+      approval: { status: 'refused', note: '只同意扣 300 元' },
+    });
     await received('kefu', `董事长不核准处理，请重新拟定：${id}`);
 
     await talk('kefu', `${decision(id)}\n扣款金额: 300\n扣款月份: 2026-11`);
@@ -191,7 +228,7 @@ describe('权限内承诺 (Ch.10 III §4.4): money promised to a client needs th
   });
 });
 
-describe('现有客户的电话回访 (Ch.10 I §2.5, §2.7): 不需要 cannot end a current client\'s follow-ups', () => {
+describe("现有客户的电话回访 (Ch.10 I §2.5, §2.7): 不需要 cannot end a current client's follow-ups", () => {
   it('refuses 电话回访周期 不需要 on a 现有 client and changes nothing; allows it for a potential one, and not back to 现有 with it', async () => {
     await talk('kefu', '添加客户\n客户名称: 万达物业\n电话: 13712345678');
     const refused = await talk('kefu', '修改客户 万达物业\n电话回访周期: 不需要');
@@ -215,13 +252,23 @@ describe('现有客户的电话回访 (Ch.10 I §2.5, §2.7): 不需要 cannot e
   });
 });
 
-describe('补录 (§3.4.6): a missed month\'s vehicle inspection can be recorded late', () => {
+describe("补录 (§3.4.6): a missed month's vehicle inspection can be recorded late", () => {
   it('records 2026-10 late with who and when, refuses a month to come and one too far back', async () => {
-    expect(await talk('zonghe', '登记车辆\n车牌: 粤B12345\n车型: 金杯海狮\n驻点: 万达广场\n指定司机: 跳过\n当前里程: 10000\n上次保养日期: 2026-10-01')).toContain('已登记');
+    expect(
+      await talk(
+        'zonghe',
+        '登记车辆\n车牌: 粤B12345\n车型: 金杯海狮\n驻点: 万达广场\n指定司机: 跳过\n当前里程: 10000\n上次保养日期: 2026-10-01',
+      ),
+    ).toContain('已登记');
     const late = await talk('zonghe', '车辆检查 粤B12345 2026-10\n安全性能: 正常\n车况: 良好\n备注: 无');
     expect(late).toContain('已补录 粤B12345 2026-10 月度检查');
     expect(late).toContain('赵综合');
-    expect(await Inspection.findById('粤B12345:2026-10').lean()).toMatchObject({ month: '2026-10', late: true, by: { name: '赵综合' }, at: clock });
+    expect(await Inspection.findById('粤B12345:2026-10').lean()).toMatchObject({
+      month: '2026-10',
+      late: true,
+      by: { name: '赵综合' },
+      at: clock,
+    });
     expect(await Inspection.exists({ _id: '粤B12345:2026-11' })).toBeNull();
 
     expect(await talk('zonghe', '车辆检查 粤B12345 2026-12\n安全性能: 正常\n车况: 良好')).toContain('还没到');

@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { Types } from 'mongoose';
-import { useDatabase } from '../helpers/db.ts';
-import { startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { sh } from '../helpers/dorms.ts';
-import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../handlers/dorms/evening.ts';
 import { DormLeader, RollCall } from '../../handlers/dorms/models.ts';
+import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import { useDatabase } from '../helpers/db.ts';
+import { sh } from '../helpers/dorms.ts';
+import { type LarkBot, startLarkBot } from '../helpers/lark-bot.ts';
 
 /*
  * One evening with 300 dorms through the Lark stand-in, which answers 429 as Lark does above 50
@@ -27,15 +27,40 @@ beforeAll(async () => {
   const dorms: Record<string, unknown>[] = [];
   const zonghe = new Types.ObjectId();
   staff.push({ _id: zonghe, name: '赵综合', phone: '13900000999', roles: ['general_affairs'], dorm: '' });
-  identities.push({ _id: 'lark:ou_zonghe', staffId: zonghe, channel: 'lark', userId: 'ou_zonghe', boundAt: new Date() });
+  identities.push({
+    _id: 'lark:ou_zonghe',
+    staffId: zonghe,
+    channel: 'lark',
+    userId: 'ou_zonghe',
+    boundAt: new Date(),
+  });
   for (let i = 0; i < DORMS; i++) {
     const dorm = `宿舍${String(i).padStart(3, '0')}`;
     const leader = new Types.ObjectId();
     dorms.push({ name: dorm });
-    staff.push({ _id: leader, name: `队长${i}`, phone: `138${String(i).padStart(8, '0')}`, roles: ['team_leader'], dorm });
+    staff.push({
+      _id: leader,
+      name: `队长${i}`,
+      phone: `138${String(i).padStart(8, '0')}`,
+      roles: ['team_leader'],
+      dorm,
+    });
     staff.push({ name: `队员${i}`, phone: `137${String(i).padStart(8, '0')}`, roles: ['guard'], dorm });
-    identities.push({ _id: `lark:ou_leader${i}`, staffId: leader, channel: 'lark', userId: `ou_leader${i}`, boundAt: new Date() });
-    leaders.push({ _id: `${dorm}:${leader}`, dorm, staffId: String(leader), name: `队长${i}`, assignedBy: { staffId: '', name: '行政部' }, assignedAt: new Date() });
+    identities.push({
+      _id: `lark:ou_leader${i}`,
+      staffId: leader,
+      channel: 'lark',
+      userId: `ou_leader${i}`,
+      boundAt: new Date(),
+    });
+    leaders.push({
+      _id: `${dorm}:${leader}`,
+      dorm,
+      staffId: String(leader),
+      name: `队长${i}`,
+      assignedBy: { staffId: '', name: '行政部' },
+      assignedAt: new Date(),
+    });
   }
   await Dorm.insertMany(dorms);
   await Staff.insertMany(staff);
@@ -69,6 +94,9 @@ describe('§3.3.3 a 300-dorm evening within Lark’s limits', () => {
     expect((await eveningStep(lark.bot.services, clock)).escalated).toHaveLength(DORMS);
     const lists = standin.texts('ou_zonghe').filter((t) => t.includes('查房未上报的宿舍 300 个'));
     expect(lists).toHaveLength(1);
-    if (process.env.DORMS_BENCH) console.info(`300-dorm evening: ${standin.sendAttempts().length} send attempts, ${standin.limitRefusals} refused by the limits and retried`);
+    if (process.env.DORMS_BENCH)
+      console.info(
+        `300-dorm evening: ${standin.sendAttempts().length} send attempts, ${standin.limitRefusals} refused by the limits and retried`,
+      );
   }, 120_000);
 });

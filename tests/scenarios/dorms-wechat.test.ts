@@ -1,14 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../helpers/dorms.ts';
+import { eveningStep } from '../../handlers/dorms/evening.ts';
+import { RollCall } from '../../handlers/dorms/models.ts';
 import { Bot } from '../../src/bot.ts';
 import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
 import { composition } from '../../src/workflows.ts';
-import { eveningStep } from '../../handlers/dorms/evening.ts';
-import { RollCall } from '../../handlers/dorms/models.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../helpers/dorms.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * The roll call over WeChat for real: the card arrives as text with numbered buttons through
@@ -41,7 +41,9 @@ afterAll(async () => {
 beforeEach(async () => {
   await clearCollections();
   clock = sh('20:00');
-  const ids = await seedDormPeople('wechat', { chen: 'wxid_chen', liu: 'wxid_liu', zonghe: 'wxid_zonghe' } as Partial<Record<DormWho, string>>);
+  const ids = await seedDormPeople('wechat', { chen: 'wxid_chen', liu: 'wxid_liu', zonghe: 'wxid_zonghe' } as Partial<
+    Record<DormWho, string>
+  >);
   await seedLeaders(ids);
 });
 
@@ -60,13 +62,19 @@ describe('§3.3.3 the roll call over WeChat', () => {
   it('arrives as text with numbered answers; `查房 未归 …` reaches 综合部 with the reason; 归宿 is recorded with the time', async () => {
     clock = sh('21:45');
     await eveningStep(bot.services, clock);
-    const card = await waitFor(() => wx.deliveredTo(contacts.chen.id).find((t) => t.includes('【查房：城南宿舍 11月27日】')), 'the roll call');
+    const card = await waitFor(
+      () => wx.deliveredTo(contacts.chen.id).find((t) => t.includes('【查房：城南宿舍 11月27日】')),
+      'the roll call',
+    );
     expect(card).toContain('[1] 全部已归');
     expect(card).toContain('查房 未归 张三 李四');
 
     clock = sh('22:06');
     expect(await talk(contacts.chen, '查房 未归 1(联系不上) 夜班 李四')).toContain('已通知综合部');
-    const notice = await waitFor(() => wx.deliveredTo(contacts.zonghe.id).find((t) => t.includes('未归：城南宿舍')), 'the 未归 notice');
+    const notice = await waitFor(
+      () => wx.deliveredTo(contacts.zonghe.id).find((t) => t.includes('未归：城南宿舍')),
+      'the 未归 notice',
+    );
     expect(notice).toContain('张三（联系不上）');
     expect(notice).not.toContain('李四');
 

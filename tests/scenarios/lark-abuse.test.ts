@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startLarkBot, p2p, type LarkBot } from '../helpers/lark-bot.ts';
-import { cardActionEvent, encryptText, messageEvent, signBody } from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InboundEvent, Staff } from '../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { cardActionEvent, encryptText, messageEvent, signBody } from '../helpers/lark-standin.ts';
 
 /*
  * Hostile webhook requests against the real receiver, app and database: signed but replayed, and
@@ -84,9 +84,18 @@ describe('payloads the database cannot store', () => {
     expect(await postPlain(JSON.stringify(dotted))).toBe(400);
 
     const card = (value: unknown, formValue?: Record<string, unknown>) =>
-      cardActionEvent({ token: lark.token, openId: ADMIN, value: value as Record<string, unknown>, formValue, messageId: 'om_card_2', chatId: p2p(ADMIN) });
+      cardActionEvent({
+        token: lark.token,
+        openId: ADMIN,
+        value: value as Record<string, unknown>,
+        formValue,
+        messageId: 'om_card_2',
+        chatId: p2p(ADMIN),
+      });
     expect(await postPlain(JSON.stringify(card({ action: 'staff.bindCode', $gt: '' })))).toBe(400);
-    expect(await postPlain(JSON.stringify(card({ action: 'form.submit', form: 'staff.add' }, { 'name.first': '张' })))).toBe(400);
+    expect(
+      await postPlain(JSON.stringify(card({ action: 'form.submit', form: 'staff.add' }, { 'name.first': '张' }))),
+    ).toBe(400);
     // a button value sent as a JSON string (older card schema) is parsed, so it is checked parsed
     expect(await postPlain(JSON.stringify(card(JSON.stringify({ action: 'staff.bindCode', $where: '1' }))))).toBe(400);
     expect(await InboundEvent.countDocuments()).toBe(0);
@@ -98,7 +107,14 @@ describe('payloads the database cannot store', () => {
     expect(await postPlain(msg.replace(/}$/, `,"deep":${deep(100_000)}}`))).toBe(400);
 
     const card = JSON.stringify(
-      cardActionEvent({ token: lark.token, openId: ADMIN, value: { action: 'staff.bindCode', x: '@@' }, formValue: { name: '@@' }, messageId: 'om_card_3', chatId: p2p(ADMIN) }),
+      cardActionEvent({
+        token: lark.token,
+        openId: ADMIN,
+        value: { action: 'staff.bindCode', x: '@@' },
+        formValue: { name: '@@' },
+        messageId: 'om_card_3',
+        chatId: p2p(ADMIN),
+      }),
     );
     const [head, middle, tail] = card.split('"@@"');
     expect(await postPlain(`${head}${deep(100_000)}${middle}"x"${tail}`)).toBe(400);
@@ -120,8 +136,14 @@ describe('bind codes over Lark', () => {
       mentions: [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: 'bot' }],
     });
     expect((await lark.deliver(event)).status).toBe(200);
-    const groupTexts = await lark.standin.waitFor(() => (lark.standin.texts('oc_group_1').length ? lark.standin.texts('oc_group_1') : undefined), 'the group note');
-    const [privately] = await lark.standin.waitFor(() => (lark.standin.texts(ADMIN).length ? lark.standin.texts(ADMIN) : undefined), 'the private code');
+    const groupTexts = await lark.standin.waitFor(
+      () => (lark.standin.texts('oc_group_1').length ? lark.standin.texts('oc_group_1') : undefined),
+      'the group note',
+    );
+    const [privately] = await lark.standin.waitFor(
+      () => (lark.standin.texts(ADMIN).length ? lark.standin.texts(ADMIN) : undefined),
+      'the private code',
+    );
     const code = /绑定码：([A-Z0-9]{8})/.exec(privately ?? '')?.[1];
     expect(code, privately).toBeDefined();
     expect(lark.standin.sent(ADMIN)[0]?.query.receive_id_type).toBe('open_id');

@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startLarkBot, p2p, type LarkBot } from '../helpers/lark-bot.ts';
-import { findButtonValue } from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Staff } from '../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { findButtonValue } from '../helpers/lark-standin.ts';
 
 /*
  * A form card whose record was saved but whose card Lark then refuses to update (code 230001):
@@ -32,13 +32,22 @@ describe('Lark form card whose final update fails', () => {
     const submit = findButtonValue(form!.card, 'form.submit')!;
 
     standin.failNextPatch(230001, 'Your request contains an invalid request parameter.');
-    const toast = await lark.click(ADMIN, form!.messageId, submit, { name: '李四', phone: '13900000002', roles: '队员', post: '万达广场', dorm: '' });
+    const toast = await lark.click(ADMIN, form!.messageId, submit, {
+      name: '李四',
+      phone: '13900000002',
+      roles: '队员',
+      post: '万达广场',
+      dorm: '',
+    });
 
     expect(await Staff.countDocuments({ name: '李四' })).toBe(1);
     expect(standin.patches(form!.messageId).map((p) => p.status)).toEqual([400]);
     expect(toast).not.toContain('出错');
     // the staff card the form replies with, and the submitted form shown anew since it could not be updated
-    const cards = await standin.waitFor(() => (standin.cards(p2p(ADMIN)).length >= 3 ? standin.cards(p2p(ADMIN)) : undefined), 'the new cards');
+    const cards = await standin.waitFor(
+      () => (standin.cards(p2p(ADMIN)).length >= 3 ? standin.cards(p2p(ADMIN)) : undefined),
+      'the new cards',
+    );
     const shown = cards.slice(1).map((c) => JSON.stringify(c.card));
     expect(shown.some((c) => c.includes('员工档案：李四'))).toBe(true);
     expect(shown.some((c) => c.includes('已提交'))).toBe(true);

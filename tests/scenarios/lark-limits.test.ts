@@ -1,13 +1,19 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog } from '../helpers/harness.ts';
-import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { LARK_LIMITS_DOC, findButtonValue, formAsShown, renderedText, type RecordedRequest } from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox, RateLimitedError } from '../../src/core/outbox.ts';
-import { CardTooLargeError } from '../../src/receivers/lark/index.ts';
 import type { Card, Target } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
+import { CardTooLargeError } from '../../src/receivers/lark/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog } from '../helpers/harness.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import {
+  findButtonValue,
+  formAsShown,
+  LARK_LIMITS_DOC,
+  type RecordedRequest,
+  renderedText,
+} from '../helpers/lark-standin.ts';
 
 /*
  * Lark's limits, met through the stand-in, which refuses what Lark refuses with Lark's codes: cards
@@ -40,12 +46,16 @@ function peak(times: number[], ms: number): number {
 }
 
 /** `n` residents' lines of the longest names (20 characters): a card of them grows by about 65 bytes a line. */
-const longLines = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}. ${String(i + 1).padStart(3, '0')}号${'长长的名字'.repeat(4)}：已归`);
+const longLines = (n: number) =>
+  Array.from({ length: n }, (_, i) => `${i + 1}. ${String(i + 1).padStart(3, '0')}号${'长长的名字'.repeat(4)}：已归`);
 
 describe('Lark card markdown, as a person reads it', () => {
   it('a masked number reads 139****0001, not 139\\*\\*\\*\\*0001, and typed markup shows as it was typed', async () => {
     const chat: Target = { channel: 'lark', chatId: 'oc_markdown' };
-    await bot.bot.services.outbox.send(chat, { title: '客户', lines: ['电话：139****0001', '备注：*加急* a_b <b>粗</b> ~~旧~~ &#42; [链接](x)', '# 不是标题', '- 不是列表'] });
+    await bot.bot.services.outbox.send(chat, {
+      title: '客户',
+      lines: ['电话：139****0001', '备注：*加急* a_b <b>粗</b> ~~旧~~ &#42; [链接](x)', '# 不是标题', '- 不是列表'],
+    });
     const [sent] = bot.standin.cards('oc_markdown');
     const seen = renderedText(sent!.card);
     expect(seen).toContain('电话：139****0001');
@@ -60,12 +70,19 @@ describe('Lark card size', () => {
 
   it('a card over 30 KB goes out as several cards Lark takes, in order, the buttons on the last', async () => {
     const lines = longLines(1200);
-    const ref = await bot.bot.services.outbox.send(chat, { title: '查房已上报：大宿舍', lines, buttons: [{ label: '更正', action: 'x.fix' }], note: '22:30 前可更正' });
+    const ref = await bot.bot.services.outbox.send(chat, {
+      title: '查房已上报：大宿舍',
+      lines,
+      buttons: [{ label: '更正', action: 'x.fix' }],
+      note: '22:30 前可更正',
+    });
     const sent = bot.standin.sendAttempts().filter((r) => r.body.receive_id === 'oc_size');
     expect(sent.length).toBeGreaterThan(2);
     expect(sent.every((r) => r.status === 200 && bytes(r) <= LARK_LIMITS_DOC.cardBodyBytes)).toBe(true);
     const cards = bot.standin.cards('oc_size');
-    expect(cards.map((c) => renderedText(c.card).split('\n')[0])).toEqual(cards.map((_, i) => `查房已上报：大宿舍（${i + 1}/${cards.length}）`));
+    expect(cards.map((c) => renderedText(c.card).split('\n')[0])).toEqual(
+      cards.map((_, i) => `查房已上报：大宿舍（${i + 1}/${cards.length}）`),
+    );
     // every line once, in order, and what belongs to the whole card on the last one
     const seen = cards.map((c) => renderedText(c.card)).join('\n');
     expect(lines.every((l) => seen.includes(l))).toBe(true);
@@ -75,7 +92,10 @@ describe('Lark card size', () => {
     expect(ref.messageId).toBe(cards.at(-1)!.messageId);
     // each part its own uuid, within Lark's 50 characters
     const uuid = await bot.receiver.sender.send(chat, { title: '再来一次', lines }, { idempotencyKey: 'k'.repeat(32) });
-    const uuids = bot.standin.sendAttempts().filter((r) => String(r.body.uuid ?? '').startsWith('kkkk')).map((r) => String(r.body.uuid));
+    const uuids = bot.standin
+      .sendAttempts()
+      .filter((r) => String(r.body.uuid ?? '').startsWith('kkkk'))
+      .map((r) => String(r.body.uuid));
     expect(new Set(uuids).size).toBe(uuids.length);
     expect(uuids.every((u) => u.length <= LARK_LIMITS_DOC.uuidChars)).toBe(true);
     expect(uuid.messageId).toBeDefined();
@@ -83,7 +103,10 @@ describe('Lark card size', () => {
 
   it('a card in more parts than a chat takes in a second: a part refused (230020) is sent again alone, none twice', async () => {
     bot.standin.enforceLimits(50, 5);
-    await bot.bot.services.outbox.send({ channel: 'lark', chatId: 'oc_parts' }, { title: '长卡片', lines: longLines(3500) });
+    await bot.bot.services.outbox.send(
+      { channel: 'lark', chatId: 'oc_parts' },
+      { title: '长卡片', lines: longLines(3500) },
+    );
     const titles = bot.standin.cards('oc_parts').map((c) => renderedText(c.card).split('\n')[0]!);
     expect(titles.length).toBeGreaterThan(5);
     expect(bot.standin.chatLimitRefusals).toBeGreaterThan(0);
@@ -91,8 +114,15 @@ describe('Lark card size', () => {
   }, 30_000);
 
   it('a form card too big to split is not sent, and the error says why', async () => {
-    const options = Array.from({ length: 1500 }, (_, i) => ({ label: `${i + 1}. ${'长长的名字'.repeat(4)}`, value: String(i + 1) }));
-    const form: Card = { title: '大表单', lines: [], form: { action: 'x.submit', fields: [{ key: 'who', label: '谁', options }] } };
+    const options = Array.from({ length: 1500 }, (_, i) => ({
+      label: `${i + 1}. ${'长长的名字'.repeat(4)}`,
+      value: String(i + 1),
+    }));
+    const form: Card = {
+      title: '大表单',
+      lines: [],
+      form: { action: 'x.submit', fields: [{ key: 'who', label: '谁', options }] },
+    };
     const err = await bot.receiver.sender.send(chat, form).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CardTooLargeError);
     expect(String((err as Error).message)).toContain('大表单');
@@ -101,7 +131,12 @@ describe('Lark card size', () => {
 
   it('a card update over 30 KB is sent anew, in parts, instead of being refused', async () => {
     const first = await bot.bot.services.outbox.send(chat, { title: '查房：大宿舍', lines: ['请查房'] });
-    await bot.bot.services.outbox.updateCard('lark', first.messageId!, { title: '查房已上报：大宿舍', lines: longLines(800) }, chat);
+    await bot.bot.services.outbox.updateCard(
+      'lark',
+      first.messageId!,
+      { title: '查房已上报：大宿舍', lines: longLines(800) },
+      chat,
+    );
     expect(bot.standin.patches().filter((p) => p.status !== 200)).toEqual([]);
     const cards = bot.standin.cards('oc_size');
     expect(cards.length).toBeGreaterThan(2);
@@ -114,7 +149,9 @@ describe('Lark card size', () => {
     const texts = bot.standin.texts('oc_size');
     expect(texts.length).toBeGreaterThan(1);
     expect(texts.join('\n')).toBe(text);
-    expect(bot.standin.sendAttempts().every((r) => r.status === 200 && bytes(r) <= LARK_LIMITS_DOC.textBodyBytes)).toBe(true);
+    expect(bot.standin.sendAttempts().every((r) => r.status === 200 && bytes(r) <= LARK_LIMITS_DOC.textBodyBytes)).toBe(
+      true,
+    );
   });
 });
 
@@ -123,13 +160,19 @@ describe('what the stand-in refuses, as Lark does', () => {
   const card: Card = { title: '卡片', lines: ['内容'] };
 
   it('a uuid over 50 characters (99992402)', async () => {
-    const err = await bot.receiver.sender.send(chat, '你好', { idempotencyKey: 'u'.repeat(51) }).catch((e: unknown) => e);
+    const err = await bot.receiver.sender
+      .send(chat, '你好', { idempotencyKey: 'u'.repeat(51) })
+      .catch((e: unknown) => e);
     expect(String((err as Error).message)).toContain('99992402');
     expect(bot.standin.sent('oc_refusals')).toHaveLength(0);
   });
 
   it('a PATCH of a message the bot did not send, of a text, of a card not shared, or of one older than 14 days', async () => {
-    const update = (id: string) => bot.receiver.sender.updateCard!(id, card).then(() => 'updated', (e: unknown) => String((e as Error).message));
+    const update = (id: string) =>
+      bot.receiver.sender.updateCard!(id, card).then(
+        () => 'updated',
+        (e: unknown) => String((e as Error).message),
+      );
     expect(await update('om_someone_elses')).toContain('230001');
 
     const text = await bot.bot.services.outbox.send(chat, '你好');
@@ -137,8 +180,21 @@ describe('what the stand-in refuses, as Lark does', () => {
 
     // a card sent without config.update_multi, as another program might
     const { appId, appSecret } = bot.config.lark!;
-    const client = new lark.Client({ appId, appSecret, domain: bot.standin.url, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
-    const plain = await client.im.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_refusals', msg_type: 'interactive', content: JSON.stringify({ schema: '2.0', body: { elements: [] } }) } });
+    const client = new lark.Client({
+      appId,
+      appSecret,
+      domain: bot.standin.url,
+      cache: new lark.DefaultCache(),
+      loggerLevel: lark.LoggerLevel.error,
+    });
+    const plain = await client.im.message.create({
+      params: { receive_id_type: 'chat_id' },
+      data: {
+        receive_id: 'oc_refusals',
+        msg_type: 'interactive',
+        content: JSON.stringify({ schema: '2.0', body: { elements: [] } }),
+      },
+    });
     expect(await update(plain.data!.message_id!)).toContain('230001');
 
     const old = await bot.bot.services.outbox.send(chat, card);
@@ -155,7 +211,14 @@ describe('what the stand-in refuses, as Lark does', () => {
 
   it('more than 5 updates a second of one card: 230020, which the bot takes as "wait and try again"', async () => {
     const sent = await bot.bot.services.outbox.send(chat, card);
-    const results = await Promise.all(Array.from({ length: 7 }, () => bot.receiver.sender.updateCard!(sent.messageId!, card).then(() => 'ok', (e: unknown) => e)));
+    const results = await Promise.all(
+      Array.from({ length: 7 }, () =>
+        bot.receiver.sender.updateCard!(sent.messageId!, card).then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+      ),
+    );
     const refused = results.filter((r) => r !== 'ok');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((r) => r instanceof RateLimitedError)).toBe(true);
@@ -176,12 +239,27 @@ describe('Lark rate limits', () => {
   it('a burst is paced at both of the app’s windows, so Lark never has to refuse one', async () => {
     // Lark's 50 a second and 1,000 a minute, with the minute shortened to 2 s for the test (40 in it)
     bot.standin.enforceLimits(50, 5, 40, 2000);
-    const outbox = new Outbox(silentLog, { lark: { perApp: [{ intervalCap: 4, interval: 84 }, { intervalCap: 38, interval: 2100 }], perChat: { intervalCap: 5, interval: 1100 } } });
+    const outbox = new Outbox(silentLog, {
+      lark: {
+        perApp: [
+          { intervalCap: 4, interval: 84 },
+          { intervalCap: 38, interval: 2100 },
+        ],
+        perChat: { intervalCap: 5, interval: 1100 },
+      },
+    });
     outbox.register(bot.receiver.sender);
-    await Promise.all(Array.from({ length: 100 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_burst_${i}` }, `通知 ${i}`)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_burst_${i}` }, `通知 ${i}`)),
+    );
     expect(bot.standin.sent().filter((r) => String(r.body.receive_id).startsWith('oc_burst_'))).toHaveLength(100);
     expect(bot.standin.limitRefusals).toBe(0);
-    expect(peak(bot.standin.sent().map((r) => r.at), 2000)).toBeLessThanOrEqual(40);
+    expect(
+      peak(
+        bot.standin.sent().map((r) => r.at),
+        2000,
+      ),
+    ).toBeLessThanOrEqual(40);
   }, 30_000);
 });
 
@@ -191,7 +269,13 @@ describe('a 10,000-character form value on Lark', () => {
     const [form] = bot.standin.cards(p2p(ADMIN));
     const submit = findButtonValue(form!.card, 'form.submit')!;
     const huge = '张'.repeat(10_000);
-    const toast = await bot.click(ADMIN, form!.messageId, submit, { name: huge, phone: '13900000002', roles: '队员', post: huge, dorm: '' });
+    const toast = await bot.click(ADMIN, form!.messageId, submit, {
+      name: huge,
+      phone: '13900000002',
+      roles: '队员',
+      post: huge,
+      dorm: '',
+    });
     expect(toast).toContain('红字');
     const patch = bot.standin.patches(form!.messageId).at(-1)!;
     expect(patch.status).toBe(200);

@@ -1,17 +1,17 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { findButtonValue, formAsShown, formInputNames } from '../helpers/lark-standin.ts';
-import { seedPeople as seedComplaintPeople } from '../helpers/complaints.ts';
-import { seedPeople as seedVehiclePeople } from '../helpers/vehicles.ts';
-import { seedDormPeople, seedLeaders } from '../helpers/dorms.ts';
-import { seedPeople as seedClaimants } from '../helpers/reimbursement-people.ts';
-import { Staff } from '../../src/models/index.ts';
-import { Complaint } from '../../handlers/complaints/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, ClientLog, ClientPromise } from '../../handlers/clients/models.ts';
-import { Accident, Inspection, Permit, Trip, Vehicle } from '../../handlers/vehicles/models.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
 import { HygieneEvaluation, RentReport, rentId } from '../../handlers/dorms/models.ts';
 import { ReimbursementDraft } from '../../handlers/reimbursements/models.ts';
+import { Accident, Inspection, Permit, Trip, Vehicle } from '../../handlers/vehicles/models.ts';
+import { Staff } from '../../src/models/index.ts';
+import { seedPeople as seedComplaintPeople } from '../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { seedDormPeople, seedLeaders } from '../helpers/dorms.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { findButtonValue, formAsShown, formInputNames } from '../helpers/lark-standin.ts';
+import { seedPeople as seedClaimants } from '../helpers/reimbursement-people.ts';
+import { seedPeople as seedVehiclePeople } from '../helpers/vehicles.ts';
 
 /*
  * Issue #18: on Lark a one-message form (`收车` with `油费: 100` lines…) answers with a form card
@@ -66,8 +66,14 @@ async function submitAsShown(openId: string, message: string): Promise<Submitted
   const { standin } = lark;
   const before = standin.cards(p2p(openId)).length;
   await lark.say(openId, message);
-  const form = standin.cards(p2p(openId)).slice(before).find((c) => findButtonValue(c.card, 'form.submit'));
-  expect(form, `a form card answering ${JSON.stringify(message)}; the bot said: ${standin.texts(p2p(openId)).join(' | ')}`).toBeDefined();
+  const form = standin
+    .cards(p2p(openId))
+    .slice(before)
+    .find((c) => findButtonValue(c.card, 'form.submit'));
+  expect(
+    form,
+    `a form card answering ${JSON.stringify(message)}; the bot said: ${standin.texts(p2p(openId)).join(' | ')}`,
+  ).toBeDefined();
   const card = form!.card;
   expect(JSON.stringify(card), 'the prefilled card shows no error').not.toContain("<font color='red'>");
   const shown = formAsShown(card);
@@ -77,7 +83,8 @@ async function submitAsShown(openId: string, message: string): Promise<Submitted
   const patch = standin.patches(form!.messageId).at(-1);
   const doneCard = JSON.stringify(patch?.content ?? {});
   expect(toast, `the unchanged card was refused: ${doneCard}`).not.toContain('红字');
-  const elements = ((patch?.content as { body?: { elements?: { tag: string; content?: string }[] } } | undefined)?.body?.elements ?? []);
+  const elements =
+    (patch?.content as { body?: { elements?: { tag: string; content?: string }[] } } | undefined)?.body?.elements ?? [];
   const done = (elements.find((e) => e.tag === 'markdown')?.content ?? '').split('\n');
   expect(doneCard, 'the submitted card says who submitted it').toContain('已提交');
   // values in their display form: no staff ids, no ISO instants
@@ -107,8 +114,18 @@ function registration(category: '一般性' | '扣服务费', client = '万达�
   );
 }
 
-const INVESTIGATION = ['发生原因: 队员连续上夜班，过度疲劳', '责任队员: 张三、13800000002', '责任队长: 陈队长', '改善对策: 调整排班，每晚队长查岗两次'];
-const DECISION = ['是否合理: 合理', '处理方式: 更换队员，向客户书面道歉', '责任归属: 队员张三（睡岗）', '改善方案: 调整排班：夜班不连续超过3天'];
+const INVESTIGATION = [
+  '发生原因: 队员连续上夜班，过度疲劳',
+  '责任队员: 张三、13800000002',
+  '责任队长: 陈队长',
+  '改善对策: 调整排班，每晚队长查岗两次',
+];
+const DECISION = [
+  '是否合理: 合理',
+  '处理方式: 更换队员，向客户书面道歉',
+  '责任归属: 队员张三（睡岗）',
+  '改善方案: 调整排班：夜班不连续超过3天',
+];
 const RESULT = ['告知内容: 嫌价格高，已解释；已更换队员', '告知方式: 电话', '告知日期: 12-04'];
 
 type Step = 'registered' | 'investigated' | 'decided' | 'following_up';
@@ -120,7 +137,10 @@ async function complaintAt(step: Step, category: '一般性' | '扣服务费' = 
   if (step === 'registered') return id;
   await submitAsShown(CS.renfang, lines(`调查 ${id}`, ...INVESTIGATION));
   if (step === 'investigated') return id;
-  await submitAsShown(CS.kefu, lines(`处理投诉 ${id}`, ...DECISION, ...(category === '扣服务费' ? ['扣款金额: 35.5', '扣款月份: 11月'] : [])));
+  await submitAsShown(
+    CS.kefu,
+    lines(`处理投诉 ${id}`, ...DECISION, ...(category === '扣服务费' ? ['扣款金额: 35.5', '扣款月份: 11月'] : [])),
+  );
   if (step === 'decided') return id;
   await submitAsShown(CS.kefu, lines(`告知结果 ${id}`, ...RESULT));
   return id;
@@ -179,8 +199,16 @@ describe('complaints: a prefilled card submitted unchanged records what was type
 
   it('处理投诉 (complaints.decideFee): 扣款金额 35.5 is ¥35.50, 扣款月份 11月 is 2026-11', async () => {
     const id = await complaintAt('investigated', '扣服务费');
-    const { done } = await submitAsShown(CS.kefu, lines(`处理投诉 ${id}`, ...DECISION, '扣款金额: 35.5', '扣款月份: 11月'));
-    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({ reasonable: true, handling: '更换队员，向客户书面道歉', deductionFen: 3550, deductionMonth: '2026-11' });
+    const { done } = await submitAsShown(
+      CS.kefu,
+      lines(`处理投诉 ${id}`, ...DECISION, '扣款金额: 35.5', '扣款月份: 11月'),
+    );
+    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({
+      reasonable: true,
+      handling: '更换队员，向客户书面道歉',
+      deductionFen: 3550,
+      deductionMonth: '2026-11',
+    });
     expect(done).toContain('扣款金额：35.5');
     expect(done).toContain('扣款月份：2026-11');
   });
@@ -192,13 +220,19 @@ describe('complaints: a prefilled card submitted unchanged records what was type
     expect(c.status).toBe('following_up');
     expect(c.result).toMatchObject({ toldOn: '2026-12-04', content: '嫌价格高，已解释；已更换队员', via: '电话' });
     // 7 and 30 days after the day told, at the time it was recorded (14:00 in Shanghai)
-    expect(c.followUps.map((f) => f.dueAt.toISOString())).toEqual(['2026-12-11T06:00:00.000Z', '2027-01-03T06:00:00.000Z']);
+    expect(c.followUps.map((f) => f.dueAt.toISOString())).toEqual([
+      '2026-12-11T06:00:00.000Z',
+      '2027-01-03T06:00:00.000Z',
+    ]);
     expect(done).toContain('告知日期：2026-12-04');
   });
 
   it('回访 (complaints.followup): an early follow-up with its reason, recorded as typed', async () => {
     const id = await complaintAt('following_up');
-    const { done } = await submitAsShown(CS.kefu, lines(`回访 ${id}`, '回访结果: 满意', '回访情况: 客户说夜班已改善，谢谢！', '提前原因: 客户主动来电'));
+    const { done } = await submitAsShown(
+      CS.kefu,
+      lines(`回访 ${id}`, '回访结果: 满意', '回访情况: 客户说夜班已改善，谢谢！', '提前原因: 客户主动来电'),
+    );
     const first = (await Complaint.findById(id).lean())!.followUps[0]!;
     expect(first).toMatchObject({ outcome: '满意', note: '客户说夜班已改善，谢谢！；提前回访：客户主动来电' });
     expect(first.doneAt?.toISOString()).toBe(NOW.toISOString());
@@ -272,7 +306,13 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
   it('电话回访 (clients.call): who was reached and what was said, on today', async () => {
     await submitAsShown(CS.kefu, ADD);
     const { done } = await submitAsShown(CS.kefu, '电话回访 万达物业 张经理 嫌价格高，已解释');
-    expect(await ClientLog.findOne({ kind: 'call' }).lean()).toMatchObject({ clientName: '万达物业', reached: '张经理', content: '嫌价格高，已解释', day: '2026-12-04', by: { name: '王客服' } });
+    expect(await ClientLog.findOne({ kind: 'call' }).lean()).toMatchObject({
+      clientName: '万达物业',
+      reached: '张经理',
+      content: '嫌价格高，已解释',
+      day: '2026-12-04',
+      by: { name: '王客服' },
+    });
     expect(done).toContain('日期：2026-12-04');
   });
 
@@ -307,7 +347,13 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
     clock = new Date('2026-12-12T02:00:00Z'); // the first follow-up was due on 12-11
     const { done } = await submitAsShown(CS.kefu, '跟进 万达物业 张经理 满意 夜班已改善，客户很满意');
     const log = await ClientLog.findOne({ kind: 'call' }).lean();
-    expect(log).toMatchObject({ reached: '张经理', content: '满意 夜班已改善，客户很满意', day: '2026-12-12', complaintId: id, complaintSeq: 1 });
+    expect(log).toMatchObject({
+      reached: '张经理',
+      content: '满意 夜班已改善，客户很满意',
+      day: '2026-12-12',
+      complaintId: id,
+      complaintSeq: 1,
+    });
     expect((await Complaint.findById(id).lean())!.followUps[0]).toMatchObject({ outcome: '满意' });
     expect(done).toContain(`投诉编号：${id}`);
     expect(done).toContain('投诉回访结果：满意');
@@ -316,8 +362,23 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
   it('拜访 with a complaint follow-up due (clients.visit.complaint): counted on the complaint as typed', async () => {
     const id = await complaintAt('following_up');
     clock = new Date('2026-12-12T02:00:00Z');
-    await submitAsShown(CS.kefu, lines(`拜访 万达物业 ${id}`, '拜访目的: 投诉回访', '接待人: 张经理', '发现的问题: 客户仍嫌夜班人少，要求加人', '投诉回访结果: 不满意', '日期: 今天'));
-    expect(await ClientLog.findOne({ kind: 'visit' }).lean()).toMatchObject({ purpose: '投诉回访', problems: '客户仍嫌夜班人少，要求加人', day: '2026-12-12', complaintId: id });
+    await submitAsShown(
+      CS.kefu,
+      lines(
+        `拜访 万达物业 ${id}`,
+        '拜访目的: 投诉回访',
+        '接待人: 张经理',
+        '发现的问题: 客户仍嫌夜班人少，要求加人',
+        '投诉回访结果: 不满意',
+        '日期: 今天',
+      ),
+    );
+    expect(await ClientLog.findOne({ kind: 'visit' }).lean()).toMatchObject({
+      purpose: '投诉回访',
+      problems: '客户仍嫌夜班人少，要求加人',
+      day: '2026-12-12',
+      complaintId: id,
+    });
     expect((await Complaint.findById(id).lean())!.followUps[0]).toMatchObject({ outcome: '不满意' });
   });
 });
@@ -326,8 +387,24 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
 
 const VH = { zonghe: 'ou_zonghe', siji: 'ou_siji', renfang: 'ou_renfang' } as const;
 const PLATE = '粤B12345';
-const REGISTER = lines('登记车辆', '车牌: 粤b 12345', '车型: 金杯海狮（11座）', '驻点: 万达广场', '指定司机: 张司机、13700000006', '当前里程: 12,345 km', '上次保养日期: 2026-11-20');
-const PERMIT = lines('发准驾证', '司机: 张司机', `准驾车辆: ${PLATE}`, '准驾证号: zj-2026-001', '考核日期: 今天', '有效期至: 2027-12-03', '考核人: 王综合');
+const REGISTER = lines(
+  '登记车辆',
+  '车牌: 粤b 12345',
+  '车型: 金杯海狮（11座）',
+  '驻点: 万达广场',
+  '指定司机: 张司机、13700000006',
+  '当前里程: 12,345 km',
+  '上次保养日期: 2026-11-20',
+);
+const PERMIT = lines(
+  '发准驾证',
+  '司机: 张司机',
+  `准驾车辆: ${PLATE}`,
+  '准驾证号: zj-2026-001',
+  '考核日期: 今天',
+  '有效期至: 2027-12-03',
+  '考核人: 王综合',
+);
 const START = lines(`出车 ${PLATE}`, '起始里程: 12,345', '用途: 接送夜班队员（3人）', '路线: 公司→万达广场→公司');
 
 describe('vehicles: a prefilled card submitted unchanged records what was typed', () => {
@@ -371,14 +448,32 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
     await submitAsShown(VH.zonghe, REGISTER);
     await submitAsShown(VH.zonghe, PERMIT);
     await submitAsShown(VH.siji, START);
-    expect(await Trip.findOne().lean()).toMatchObject({ plate: PLATE, status: 'open', driver: { name: '张司机' }, startOdometer: 12345, purpose: '接送夜班队员（3人）', route: '公司→万达广场→公司' });
+    expect(await Trip.findOne().lean()).toMatchObject({
+      plate: PLATE,
+      status: 'open',
+      driver: { name: '张司机' },
+      startOdometer: 12345,
+      purpose: '接送夜班队员（3人）',
+      route: '公司→万达广场→公司',
+    });
   });
 
   it('收车 (vehicles.tripEnd): 油费 100 is 10000 fen, 过路费 35.5 is 3550 fen; the cards show yuan', async () => {
     await submitAsShown(VH.zonghe, REGISTER);
     await submitAsShown(VH.zonghe, PERMIT);
     await submitAsShown(VH.siji, START);
-    const { shown, done } = await submitAsShown(VH.siji, lines('收车', '收车里程: 12,402 km', '油费: 100', '过路费: 35.5', '停车费: 0', '维修费: 跳过', '备注: 加油站排队，晚到10分钟'));
+    const { shown, done } = await submitAsShown(
+      VH.siji,
+      lines(
+        '收车',
+        '收车里程: 12,402 km',
+        '油费: 100',
+        '过路费: 35.5',
+        '停车费: 0',
+        '维修费: 跳过',
+        '备注: 加油站排队，晚到10分钟',
+      ),
+    );
     expect(shown).toMatchObject({ fuel: '100', toll: '35.50' });
     expect(await Trip.findOne().lean()).toMatchObject({
       status: 'ended',
@@ -395,7 +490,17 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
     await submitAsShown(VH.zonghe, PERMIT);
     await submitAsShown(VH.siji, START);
     const trip = await Trip.findOne().lean();
-    await submitAsShown(VH.siji, lines('事故报备', '发生时间: 今天 10:05', '地点: 城南路与建设路口（红绿灯处）', '伤亡情况: 无人受伤', '车损情况: 前保险杠凹陷，对方车门划伤', '经过: 等红灯时被后车追尾。'));
+    await submitAsShown(
+      VH.siji,
+      lines(
+        '事故报备',
+        '发生时间: 今天 10:05',
+        '地点: 城南路与建设路口（红绿灯处）',
+        '伤亡情况: 无人受伤',
+        '车损情况: 前保险杠凹陷，对方车门划伤',
+        '经过: 等红灯时被后车追尾。',
+      ),
+    );
     expect(await Accident.findOne().lean()).toMatchObject({
       plate: PLATE,
       trip: trip!._id,
@@ -408,9 +513,17 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
     });
   });
 
-  it('车辆检查 (vehicles.inspect): this month\'s inspection as typed', async () => {
+  it("车辆检查 (vehicles.inspect): this month's inspection as typed", async () => {
     await submitAsShown(VH.zonghe, REGISTER);
-    await submitAsShown(VH.zonghe, lines(`车辆检查 ${PLATE}`, '安全性能: 正常（刹车、灯光、轮胎均已检查）', '车况: 左后门有划痕，已拍照', '备注: 保险12月到期，请续保！'));
+    await submitAsShown(
+      VH.zonghe,
+      lines(
+        `车辆检查 ${PLATE}`,
+        '安全性能: 正常（刹车、灯光、轮胎均已检查）',
+        '车况: 左后门有划痕，已拍照',
+        '备注: 保险12月到期，请续保！',
+      ),
+    );
     expect(await Inspection.findById(`${PLATE}:2026-12`).lean()).toMatchObject({
       safety: '正常（刹车、灯光、轮胎均已检查）',
       condition: '左后门有划痕，已拍照',
@@ -431,7 +544,15 @@ describe('dorms: a prefilled card submitted unchanged records what was typed', (
   it('房租申报 (dorms.rent): 金额 3,500.50 is 350050 fen, 11月 is 2026-11, the account without spaces', async () => {
     const { shown, done } = await submitAsShown(
       DM.chen,
-      lines('房租申报 城南宿舍', '月份: 11月', '金额: 3,500.50', '房东姓名: 王房东', '开户行: 工商银行城南支行', '账号: 6222 0212 3456 7890 123', '备注: 含水费，电费另付'),
+      lines(
+        '房租申报 城南宿舍',
+        '月份: 11月',
+        '金额: 3,500.50',
+        '房东姓名: 王房东',
+        '开户行: 工商银行城南支行',
+        '账号: 6222 0212 3456 7890 123',
+        '备注: 含水费，电费另付',
+      ),
     );
     expect(shown).toMatchObject({ amount: '3500.50', period: '2026-11' });
     expect(await RentReport.findById(rentId('2026-11', '城南宿舍')).lean()).toMatchObject({
@@ -461,7 +582,13 @@ describe('dorms: a prefilled card submitted unchanged records what was typed', (
       ),
     );
     const e = await HygieneEvaluation.findOne().lean();
-    expect(e).toMatchObject({ dorm: '城南宿舍', date: '2026-12-04', score: 85, notes: '床单偏窄，已要求更换！', inspector: { name: '陈队长' } });
+    expect(e).toMatchObject({
+      dorm: '城南宿舍',
+      date: '2026-12-04',
+      score: 85,
+      notes: '床单偏窄，已要求更换！',
+      inspector: { name: '陈队长' },
+    });
     expect(e!.items.filter((i) => !i.pass).map((i) => i.key)).toEqual(['sheet']);
   });
 });
@@ -476,19 +603,60 @@ describe('reimbursements: a prefilled card submitted unchanged records what was 
   });
 
   it('报销 (reimburse.item): 金额 35.5 is 3550 fen, 日期 11-20 is 2026-11-20', async () => {
-    const { done } = await submitAsShown(RB.zhang, lines('报销', '日期: 11-20', '类别: 出租车', '金额: 35.5', '所办事项: 送排班表（万达广场→公司）', '公司接洽人: 李经理'));
+    const { done } = await submitAsShown(
+      RB.zhang,
+      lines(
+        '报销',
+        '日期: 11-20',
+        '类别: 出租车',
+        '金额: 35.5',
+        '所办事项: 送排班表（万达广场→公司）',
+        '公司接洽人: 李经理',
+      ),
+    );
     const draft = await ReimbursementDraft.findById(ids.zhang).lean();
     expect(draft!.items).toHaveLength(1);
-    expect(draft!.items[0]).toMatchObject({ date: '2026-11-20', category: 'taxi', amount: 3550, matter: '送排班表（万达广场→公司）', contact: '李经理', serials: [], travellers: 1 });
+    expect(draft!.items[0]).toMatchObject({
+      date: '2026-11-20',
+      category: 'taxi',
+      amount: 3550,
+      matter: '送排班表（万达广场→公司）',
+      contact: '李经理',
+      serials: [],
+      travellers: 1,
+    });
     expect(done).toContain('金额：35.50');
   });
 
   it('报销 a bus ticket for two (reimburse.item): serials, head count and companion as typed, added to the draft', async () => {
-    await submitAsShown(RB.zhang, lines('报销', '日期: 11-20', '类别: 出租车', '金额: 35.5', '所办事项: 送排班表', '公司接洽人: 李经理'));
-    await submitAsShown(RB.zhang, lines('报销', '日期: 2026-11-21', '类别: 公交', '金额: 4', '所办事项: 去城北宿舍查房', '公司接洽人: 陈队长', '票号: A00123、A00456', '同行人数: 2', '同行人: 李四'));
+    await submitAsShown(
+      RB.zhang,
+      lines('报销', '日期: 11-20', '类别: 出租车', '金额: 35.5', '所办事项: 送排班表', '公司接洽人: 李经理'),
+    );
+    await submitAsShown(
+      RB.zhang,
+      lines(
+        '报销',
+        '日期: 2026-11-21',
+        '类别: 公交',
+        '金额: 4',
+        '所办事项: 去城北宿舍查房',
+        '公司接洽人: 陈队长',
+        '票号: A00123、A00456',
+        '同行人数: 2',
+        '同行人: 李四',
+      ),
+    );
     const items = (await ReimbursementDraft.findById(ids.zhang).lean())!.items;
     expect(items).toHaveLength(2);
-    expect(items[1]).toMatchObject({ date: '2026-11-21', category: 'bus', amount: 400, serials: ['A00123', 'A00456'], travellers: 2, companions: ['李四'] });
+    expect(items[1]).toMatchObject({
+      date: '2026-11-21',
+      category: 'bus',
+      amount: 400,
+      serials: ['A00123', 'A00456'],
+      travellers: 2,
+      companions: ['李四'],
+    });
   });
 });
 
@@ -496,7 +664,22 @@ describe('reimbursements: a prefilled card submitted unchanged records what was 
 
 describe('staff: a prefilled card submitted unchanged records what was typed', () => {
   it('添加人员 (staff.add): the person as typed, roles read from their names', async () => {
-    await submitAsShown(ADMIN, lines('添加人员', '姓名: 李四', '电话: 139 0000 0002', '角色: 队长、司机', '驻点: 万达广场（北门岗）', '宿舍: 城南宿舍'));
-    expect(await Staff.findOne({ name: '李四' }).lean()).toMatchObject({ phone: '13900000002', roles: ['team_leader', 'driver'], post: '万达广场（北门岗）', dorm: '城南宿舍' });
+    await submitAsShown(
+      ADMIN,
+      lines(
+        '添加人员',
+        '姓名: 李四',
+        '电话: 139 0000 0002',
+        '角色: 队长、司机',
+        '驻点: 万达广场（北门岗）',
+        '宿舍: 城南宿舍',
+      ),
+    );
+    expect(await Staff.findOne({ name: '李四' }).lean()).toMatchObject({
+      phone: '13900000002',
+      roles: ['team_leader', 'driver'],
+      post: '万达广场（北门岗）',
+      dorm: '城南宿舍',
+    });
   });
 });

@@ -1,11 +1,11 @@
 import mongoose from 'mongoose';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InboundEvent } from '../../src/models/index.ts';
 import { dbUri, uniqueDbName } from '../helpers/db.ts';
 import { waitProcessed } from '../helpers/harness.ts';
-import { startLarkBot, p2p, type LarkBot } from '../helpers/lark-bot.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
 import { messageEvent } from '../helpers/lark-standin.ts';
 import { StallProxy } from '../helpers/stall-proxy.ts';
-import { InboundEvent } from '../../src/models/index.ts';
 
 /*
  * The database stops answering (a paused TCP proxy in front of FerretDB: to the driver it is a

@@ -1,12 +1,12 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, waitProcessed } from '../helpers/harness.ts';
-import { startLarkBot, p2p, type LarkBot } from '../helpers/lark-bot.ts';
-import { messageEvent } from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Bot } from '../../src/bot.ts';
-import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { InboundEvent } from '../../src/models/index.ts';
+import { LarkReceiver } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, waitProcessed } from '../helpers/harness.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { messageEvent } from '../helpers/lark-standin.ts';
 
 /*
  * What only the long connection has (the scenarios themselves run over it from tests/scenarios/ws/):
@@ -66,7 +66,13 @@ describe('Lark long connection', () => {
 
   // Lark picks one connection at random for each event; here they alternate, so both surely get some
   it('two instances on one database: each event goes to one of the connections and is answered exactly once', async () => {
-    const other = new Bot({ config: lark.config, log: silentLog, receivers: [new LarkReceiver(lark.config.lark!, silentLog)], workflows: composition, jobs: [] });
+    const other = new Bot({
+      config: lark.config,
+      log: silentLog,
+      receivers: [new LarkReceiver(lark.config.lark!, silentLog)],
+      workflows: composition,
+      jobs: [],
+    });
     await other.start();
     try {
       await ws().waitForConnections(2);

@@ -1,24 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { waitProcessed } from '../helpers/harness.ts';
-import { larkEventMode, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import {
-  type LarkStandin,
-  cardActionEvent,
-  findButtonValue,
-  formInputNames,
-  larkRequest,
-  messageEvent,
-  signBody,
-  encryptPayload,
-  type MessageOverrides,
-} from '../helpers/lark-standin.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/bot.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
-import type { LarkReceiver } from '../../src/receivers/lark/index.ts';
-import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
 import { InboxOutcome, SentReply } from '../../src/models/inbox.ts';
+import { Identity, InboundEvent, Staff } from '../../src/models/index.ts';
+import type { LarkReceiver } from '../../src/receivers/lark/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { waitProcessed } from '../helpers/harness.ts';
+import { type LarkBot, larkEventMode, startLarkBot } from '../helpers/lark-bot.ts';
+import {
+  cardActionEvent,
+  encryptPayload,
+  findButtonValue,
+  formInputNames,
+  type LarkStandin,
+  larkRequest,
+  type MessageOverrides,
+  messageEvent,
+  signBody,
+} from '../helpers/lark-standin.ts';
 
 /*
  * The Lark channel end to end: events reach the bot as Lark sends them (POSTed encrypted and signed
@@ -52,14 +52,20 @@ beforeEach(async () => {
   standin.reset();
 });
 
-async function post(body: string, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(lark.webhookUrl, { method: 'POST', body, headers });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 /** Delivers a payload exactly as Lark does in this file's event mode (webhook: encrypted, signed). */
-async function deliver(payload: unknown, opts: { sign?: boolean } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function deliver(
+  payload: unknown,
+  opts: { sign?: boolean } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const { status, json } = await lark.deliver(payload, opts);
   return { status, json };
 }
@@ -81,7 +87,13 @@ async function say(openId: string, text: string, extra: Partial<MessageOverrides
 }
 
 /** Clicks a button (or submits a form) on a card the bot sent; resolves with Lark's answer. */
-async function click(openId: string, messageId: string, chatId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>) {
+async function click(
+  openId: string,
+  messageId: string,
+  chatId: string,
+  value: Record<string, unknown>,
+  formValue?: Record<string, unknown>,
+) {
   const event = cardActionEvent({ token: VERIFICATION_TOKEN, openId, value, formValue, messageId, chatId });
   const res = await deliver(event);
   return { ...res, eventId: event.header.event_id as string };
@@ -105,10 +117,17 @@ describe.skipIf(larkEventMode() !== 'webhook')('Lark webhook', () => {
 
   it('refuses a forged signature, an unsigned event and a wrong verification token with 401, and records nothing', async () => {
     const forged = larkRequest(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), ENCRYPT_KEY);
-    forged.headers['x-lark-signature'] = signBody(forged.body, 'some-other-key', forged.headers['x-lark-request-timestamp'], forged.headers['x-lark-request-nonce'])['x-lark-signature'];
+    forged.headers['x-lark-signature'] = signBody(
+      forged.body,
+      'some-other-key',
+      forged.headers['x-lark-request-timestamp'],
+      forged.headers['x-lark-request-nonce'],
+    )['x-lark-signature'];
     expect((await post(forged.body, forged.headers)).status).toBe(401);
 
-    const unsigned = await deliver(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), { sign: false });
+    const unsigned = await deliver(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), {
+      sign: false,
+    });
     expect(unsigned.status).toBe(401);
 
     const wrongToken = await deliver(messageEvent({ token: 'stolen-or-stale-token', openId: ADMIN, text: '帮助' }));
@@ -116,7 +135,12 @@ describe.skipIf(larkEventMode() !== 'webhook')('Lark webhook', () => {
 
     // a body changed after signing no longer matches
     const tampered = larkRequest(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), ENCRYPT_KEY);
-    const otherBody = JSON.stringify({ encrypt: encryptPayload(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '人员列表' }), ENCRYPT_KEY) });
+    const otherBody = JSON.stringify({
+      encrypt: encryptPayload(
+        messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '人员列表' }),
+        ENCRYPT_KEY,
+      ),
+    });
     expect((await post(otherBody, tampered.headers)).status).toBe(401);
 
     // a genuine event after them is answered: had any refused one been taken, it would be answered by now too
@@ -128,16 +152,26 @@ describe.skipIf(larkEventMode() !== 'webhook')('Lark webhook', () => {
 
   it('refuses bodies that are not JSON, not encrypted, not decryptable or too large, and records nothing', async () => {
     const notJson = 'this is not json';
-    expect((await post(notJson, { 'content-type': 'application/json', ...signBody(notJson, ENCRYPT_KEY) })).status).toBe(400);
+    expect(
+      (await post(notJson, { 'content-type': 'application/json', ...signBody(notJson, ENCRYPT_KEY) })).status,
+    ).toBe(400);
 
     const plain = JSON.stringify(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }));
-    expect((await post(plain, { 'content-type': 'application/json', ...signBody(plain, ENCRYPT_KEY) })).status).toBe(400);
+    expect((await post(plain, { 'content-type': 'application/json', ...signBody(plain, ENCRYPT_KEY) })).status).toBe(
+      400,
+    );
 
     const garbage = JSON.stringify({ encrypt: randomBytes(48).toString('base64') });
-    expect((await post(garbage, { 'content-type': 'application/json', ...signBody(garbage, ENCRYPT_KEY) })).status).toBe(400);
+    expect(
+      (await post(garbage, { 'content-type': 'application/json', ...signBody(garbage, ENCRYPT_KEY) })).status,
+    ).toBe(400);
 
-    const wrongKey = JSON.stringify({ encrypt: encryptPayload(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), 'other-key') });
-    expect((await post(wrongKey, { 'content-type': 'application/json', ...signBody(wrongKey, ENCRYPT_KEY) })).status).toBe(400);
+    const wrongKey = JSON.stringify({
+      encrypt: encryptPayload(messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '帮助' }), 'other-key'),
+    });
+    expect(
+      (await post(wrongKey, { 'content-type': 'application/json', ...signBody(wrongKey, ENCRYPT_KEY) })).status,
+    ).toBe(400);
 
     const huge = JSON.stringify({ encrypt: 'A'.repeat(1024 * 1024 + 10) });
     expect((await post(huge, { 'content-type': 'application/json', ...signBody(huge, ENCRYPT_KEY) })).status).toBe(413);
@@ -164,7 +198,7 @@ describe.skipIf(larkEventMode() !== 'webhook')('Lark webhook', () => {
 });
 
 describe('Lark conversations', () => {
-  it('帮助 lists an admin\'s commands; an unbound stranger is only told how to bind', async () => {
+  it("帮助 lists an admin's commands; an unbound stranger is only told how to bind", async () => {
     const [adminHelp] = await say(ADMIN, '帮助');
     expect(adminHelp).toContain('添加人员');
     expect(adminHelp).toContain('人员列表');
@@ -205,7 +239,13 @@ describe('Lark conversations', () => {
     const [slash] = await say(ADMIN, '／我是谁', { chatId: group, chatType: 'group' });
     expect(slash).toContain('你是');
 
-    const chatter = messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, text: '今天谁值班？', chatId: group, chatType: 'group' });
+    const chatter = messageEvent({
+      token: VERIFICATION_TOKEN,
+      openId: ADMIN,
+      text: '今天谁值班？',
+      chatId: group,
+      chatType: 'group',
+    });
     expect((await deliver(chatter)).status).toBe(200);
     const [after] = await say(ADMIN, '／我是谁', { chatId: group, chatType: 'group' });
     expect(after).toContain('你是');
@@ -214,7 +254,12 @@ describe('Lark conversations', () => {
   });
 
   it('answers a sticker in private with a short hint and records nothing', async () => {
-    const image = messageEvent({ token: VERIFICATION_TOKEN, openId: ADMIN, messageType: 'sticker', content: JSON.stringify({ file_key: 'sticker_xxx' }) });
+    const image = messageEvent({
+      token: VERIFICATION_TOKEN,
+      openId: ADMIN,
+      messageType: 'sticker',
+      content: JSON.stringify({ file_key: 'sticker_xxx' }),
+    });
     expect((await deliver(image)).status).toBe(200);
     const hint = await standin.waitFor(() => standin.texts(p2p(ADMIN))[0], 'the unsupported-message hint');
     expect(hint).toContain('暂时只支持文字消息');
@@ -247,7 +292,9 @@ describe('Lark sending', () => {
 
   it('turns a refusal inside a 200 reply into an error that names the Lark code and no secret', async () => {
     standin.failNextSend(230002, 'Bot/User can NOT be out of the chat.');
-    const err = (await receiver.sender.send({ channel: 'lark', chatId: 'oc_gone' }, '你好').catch((e: unknown) => e)) as Error;
+    const err = (await receiver.sender
+      .send({ channel: 'lark', chatId: 'oc_gone' }, '你好')
+      .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toContain('230002');
     expect(err.message).not.toContain(APP_SECRET);
@@ -255,7 +302,9 @@ describe('Lark sending', () => {
     expect(standin.sent('oc_gone')).toHaveLength(0);
 
     standin.failNextSend(99992402, 'field validation failed', 400);
-    const httpErr = (await receiver.sender.send({ channel: 'lark', chatId: 'oc_x' }, '你好').catch((e: unknown) => e)) as Error;
+    const httpErr = (await receiver.sender
+      .send({ channel: 'lark', chatId: 'oc_x' }, '你好')
+      .catch((e: unknown) => e)) as Error;
     expect(httpErr.message).toContain('HTTP 400');
     expect(Object.keys(httpErr)).not.toContain('config');
   });
@@ -307,7 +356,13 @@ describe('Lark cards', () => {
     const submit = findButtonValue(form!.card, 'form.submit');
     expect(submit).toEqual({ action: 'form.submit', form: 'staff.add' });
 
-    const bad = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, { name: '李四', phone: '12345', roles: '队员', post: '万达广场', dorm: '' });
+    const bad = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, {
+      name: '李四',
+      phone: '12345',
+      roles: '队员',
+      post: '万达广场',
+      dorm: '',
+    });
     expect(bad.status).toBe(200);
     expect(String((bad.json.toast as { content?: string }).content)).toContain('红字');
     const [patch] = standin.patches(form!.messageId);
@@ -316,11 +371,20 @@ describe('Lark cards', () => {
     expect(JSON.stringify(patch?.content)).toContain('李四');
     expect(await Staff.countDocuments()).toBe(0);
 
-    const good = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, { name: '李四', phone: '13900000002', roles: '队员、司机', post: '万达广场', dorm: '' });
+    const good = await click(ADMIN, form!.messageId, p2p(ADMIN), submit!, {
+      name: '李四',
+      phone: '13900000002',
+      roles: '队员、司机',
+      post: '万达广场',
+      dorm: '',
+    });
     expect(good.status).toBe(200);
     const li = await Staff.findOne({ name: '李四' }).lean();
     expect(li).toMatchObject({ phone: '13900000002', roles: ['guard', 'driver'], post: '万达广场', active: true });
-    const cards = await standin.waitFor(() => (standin.cards(p2p(ADMIN)).length === 2 ? standin.cards(p2p(ADMIN)) : undefined), 'the new staff card');
+    const cards = await standin.waitFor(
+      () => (standin.cards(p2p(ADMIN)).length === 2 ? standin.cards(p2p(ADMIN)) : undefined),
+      'the new staff card',
+    );
     expect(JSON.stringify(cards[1]!.card)).toContain('员工档案：李四');
   });
 });

@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { p2p, startLarkBot, type LarkBot } from '../helpers/lark-bot.ts';
-import { type LarkStandin, findButton, findButtonValue } from '../helpers/lark-standin.ts';
-import { seedPeople } from '../helpers/reimbursement-people.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type LarkBot, p2p, startLarkBot } from '../helpers/lark-bot.ts';
+import { findButton, findButtonValue, type LarkStandin } from '../helpers/lark-standin.ts';
+import { seedPeople } from '../helpers/reimbursement-people.ts';
 
 /*
  * Reimbursements on Lark end to end: staff submit through form cards, approvers decide on interactive
@@ -16,7 +16,14 @@ useDatabase('reimb_lark');
 const say = (openId: string, text: string) => lark.say(openId, text);
 const click: LarkBot['click'] = (...args) => lark.click(...args);
 
-const OU = { zhang: 'ou_zhang', zhao: 'ou_zhao', wang: 'ou_wang', liu: 'ou_liu', li: 'ou_li', chen: 'ou_chen' } as const;
+const OU = {
+  zhang: 'ou_zhang',
+  zhao: 'ou_zhao',
+  wang: 'ou_wang',
+  liu: 'ou_liu',
+  li: 'ou_li',
+  chen: 'ou_chen',
+} as const;
 
 let lark: LarkBot;
 let standin: LarkStandin;
@@ -35,16 +42,33 @@ beforeEach(async () => {
 
 /** The newest card sent to a chat or person whose JSON contains `marker`. */
 async function cardWith(to: string, marker: string): Promise<{ messageId: string; card: Record<string, unknown> }> {
-  return standin.waitFor(() => standin.cards(to).filter((c) => JSON.stringify(c.card).includes(marker)).at(-1), `a card with ${marker} to ${to}`);
+  return standin.waitFor(
+    () =>
+      standin
+        .cards(to)
+        .filter((c) => JSON.stringify(c.card).includes(marker))
+        .at(-1),
+    `a card with ${marker} to ${to}`,
+  );
 }
 
 const texts = (openId: string) => standin.texts(openId).join('\n');
 
 /** The last item form card sent to `openId`, as the form errors patched it in place (with `marker`). */
-async function patchedFormWith(openId: string, marker: string): Promise<{ messageId: string; card: Record<string, unknown> }> {
-  const form = standin.cards(p2p(openId)).filter((c) => findButtonValue(c.card, 'form.submit')).at(-1)!;
+async function patchedFormWith(
+  openId: string,
+  marker: string,
+): Promise<{ messageId: string; card: Record<string, unknown> }> {
+  const form = standin
+    .cards(p2p(openId))
+    .filter((c) => findButtonValue(c.card, 'form.submit'))
+    .at(-1)!;
   const card = await standin.waitFor(
-    () => standin.patches(form.messageId).map((p) => p.content).find((c) => JSON.stringify(c).includes(marker)),
+    () =>
+      standin
+        .patches(form.messageId)
+        .map((p) => p.content)
+        .find((c) => JSON.stringify(c).includes(marker)),
     `the form card patched with ${marker}`,
   );
   return { messageId: form.messageId, card: card as Record<string, unknown> };
@@ -54,8 +78,22 @@ async function patchedFormWith(openId: string, marker: string): Promise<{ messag
 async function addItem(openId: string, form: Record<string, string>): Promise<string> {
   const before = standin.cards(p2p(openId)).length;
   await say(openId, '报销');
-  const card = await standin.waitFor(() => standin.cards(p2p(openId)).slice(before).find((c) => findButtonValue(c.card, 'form.submit')), 'the item form card');
-  return click(openId, card.messageId, findButtonValue(card.card, 'form.submit')!, { date: '2026-11-25', matter: '去万达广场送排班表', contact: '李经理', serials: '', travellers: '', ...form });
+  const card = await standin.waitFor(
+    () =>
+      standin
+        .cards(p2p(openId))
+        .slice(before)
+        .find((c) => findButtonValue(c.card, 'form.submit')),
+    'the item form card',
+  );
+  return click(openId, card.messageId, findButtonValue(card.card, 'form.submit')!, {
+    date: '2026-11-25',
+    matter: '去万达广场送排班表',
+    contact: '李经理',
+    serials: '',
+    travellers: '',
+    ...form,
+  });
 }
 
 /** Sends the receipt photo of the draft's last item (§3.5.3, #20), submits the draft with its card button; resolves with the claim number. */
@@ -71,7 +109,11 @@ async function submitDraft(openId: string): Promise<string> {
 /** An approver's card for `no` and step `label`, and its 批准 button. */
 async function approvalCardOf(openId: string, label: string, no: string) {
   const card = await cardWith(openId, `${label} ${no}`);
-  return { ...card, approve: findButtonValue(card.card, 'reimburse.approve'), reject: findButtonValue(card.card, 'reimburse.rejectAsk') };
+  return {
+    ...card,
+    approve: findButtonValue(card.card, 'reimburse.approve'),
+    reject: findButtonValue(card.card, 'reimburse.rejectAsk'),
+  };
 }
 
 describe('submitting on Lark form cards', () => {
@@ -84,10 +126,20 @@ describe('submitting on Lark form cards', () => {
     expect(JSON.stringify(redo.card)).toContain('00123,00124');
 
     await click(OU.zhang, redo.messageId, findButtonValue(redo.card, 'form.submit')!, {
-      date: '2026-11-25', category: '公交', amount: '4', matter: '两人去万达广场换岗', contact: '李经理', serials: '00123,00124', travellers: '2', companions: '李四',
+      date: '2026-11-25',
+      category: '公交',
+      amount: '4',
+      matter: '两人去万达广场换岗',
+      contact: '李经理',
+      serials: '00123,00124',
+      travellers: '2',
+      companions: '李四',
     });
     const no = await submitDraft(OU.zhang);
-    expect((await ReimbursementClaim.findById(no).lean())?.items[0]).toMatchObject({ serials: ['00123', '00124'], travellers: 2 });
+    expect((await ReimbursementClaim.findById(no).lean())?.items[0]).toMatchObject({
+      serials: ['00123', '00124'],
+      travellers: 2,
+    });
   });
 
   it('refuses a ticket serial already claimed as a duplicate (§3.5.3)', async () => {
@@ -99,10 +151,13 @@ describe('submitting on Lark form cards', () => {
     expect(await ReimbursementClaim.countDocuments()).toBe(1);
   });
 
-  it('gives a four-month-old item the chairman\'s special-instruction card (§3.5.4)', async () => {
+  it("gives a four-month-old item the chairman's special-instruction card (§3.5.4)", async () => {
     await addItem(OU.zhang, { date: '2026-07-01', category: '餐费', amount: '30' });
     const no = await submitDraft(OU.zhang);
-    for (const [who, label] of [[OU.wang, '综合部审核'], [OU.li, '财务部审查']] as const) {
+    for (const [who, label] of [
+      [OU.wang, '综合部审核'],
+      [OU.li, '财务部审查'],
+    ] as const) {
       const c = await approvalCardOf(who, label, no);
       await click(who, c.messageId, c.approve!);
     }
@@ -134,7 +189,7 @@ describe('one confirmation before money moves (#21)', () => {
 });
 
 describe('approving on Lark cards (§3.5.1)', () => {
-  it('takes a taxi claim through 综合部特批 (§3.5.2) and the whole chain to paid, updating every approver\'s card in place', async () => {
+  it("takes a taxi claim through 综合部特批 (§3.5.2) and the whole chain to paid, updating every approver's card in place", async () => {
     await addItem(OU.zhang, { category: '出租车', amount: '35.5', matter: '夜间送受伤队员去医院' });
     const no = await submitDraft(OU.zhang);
 
@@ -166,10 +221,19 @@ describe('approving on Lark cards (§3.5.1)', () => {
     expect(await click(OU.li, payout.messageId, pay, { method: '飞鸽', date: '' })).toContain('付款方式');
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('pending');
     // §3.5.1: a payout dated before the claim was submitted is refused under the date field
-    expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '2020-01-01' })).toContain('早于报销单提交日期');
-    const refused = await standin.waitFor(() => standin.patches(payout.messageId).map((x) => JSON.stringify(x.content)).find((c) => c.includes('早于报销单提交日期')), 'the payout card with the date refused');
+    expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '2020-01-01' })).toContain(
+      '早于报销单提交日期',
+    );
+    const refused = await standin.waitFor(
+      () =>
+        standin
+          .patches(payout.messageId)
+          .map((x) => JSON.stringify(x.content))
+          .find((c) => c.includes('早于报销单提交日期')),
+      'the payout card with the date refused',
+    );
     expect(refused).toContain('2020-01-01');
-    expect((await ReimbursementClaim.findById(no).lean())).toMatchObject({ status: 'pending', paidOn: null });
+    expect(await ReimbursementClaim.findById(no).lean()).toMatchObject({ status: 'pending', paidOn: null });
     expect(await click(OU.li, payout.messageId, pay, { method: '银行转账', date: '' })).toContain('已登记');
 
     const claim = await ReimbursementClaim.findById(no).lean();
@@ -206,7 +270,7 @@ describe('approving on Lark cards (§3.5.1)', () => {
     expect((await ReimbursementClaim.findById(no).lean())?.status).toBe('rejected');
   });
 
-  it('refuses a click from the wrong role and on one\'s own claim, and changes nothing', async () => {
+  it("refuses a click from the wrong role and on one's own claim, and changes nothing", async () => {
     await addItem(OU.zhang, { category: '地铁', amount: '6', serials: 'M0601', travellers: '1' });
     const no = await submitDraft(OU.zhang);
     const card = await approvalCardOf(OU.wang, '综合部审核', no);
@@ -250,8 +314,14 @@ describe('approving on Lark cards (§3.5.1)', () => {
     expect(show).toMatchObject({ no });
     await click(OU.wang, card.messageId, show!);
     // the answer goes to the approver's chat with the bot: the card listing them, then each photo message
-    await standin.waitFor(() => standin.forwards(p2p(OU.wang)).length === 2, 'both photo messages forwarded to the approver');
-    expect(standin.forwards(p2p(OU.wang)).map((f) => f.messageId)).toEqual(['om_paper_1', `om_photo_img_receipt_${photos}`]);
+    await standin.waitFor(
+      () => standin.forwards(p2p(OU.wang)).length === 2,
+      'both photo messages forwarded to the approver',
+    );
+    expect(standin.forwards(p2p(OU.wang)).map((f) => f.messageId)).toEqual([
+      'om_paper_1',
+      `om_photo_img_receipt_${photos}`,
+    ]);
     expect(await cardWith(p2p(OU.wang), `报销单 ${no} 的票据照片`)).toBeDefined();
   });
 });

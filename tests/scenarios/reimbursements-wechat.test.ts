@@ -1,15 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import type { mock } from 'wechaty-puppet-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { types } from 'wechaty';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { seedPeople } from '../helpers/reimbursement-people.ts';
-import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
-import { Identity } from '../../src/models/index.ts';
+import type { mock } from 'wechaty-puppet-mock';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
+import { Bot } from '../../src/bot.ts';
+import { Identity } from '../../src/models/index.ts';
 import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { seedPeople } from '../helpers/reimbursement-people.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Reimbursements on WeChat end to end (PuppetServer → gRPC → wechaty-puppet-service → the app): a
@@ -49,7 +49,12 @@ async function talk(from: mock.ContactMock, text: string): Promise<string> {
   const before = wx.deliveredTo(from.id).length;
   const id = wx.say(from, text);
   await waitProcessed(`wechat:${id}`);
-  return (await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), `an answer to "${text}"`)).join('\n');
+  return (
+    await waitFor(
+      () => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined),
+      `an answer to "${text}"`,
+    )
+  ).join('\n');
 }
 
 const received = (who: mock.ContactMock, marker: string) =>
@@ -60,7 +65,12 @@ async function picture(from: mock.ContactMock): Promise<{ answer: string; id: st
   const before = wx.deliveredTo(from.id).length;
   const id = wx.say(from, '', { type: types.Message.Image });
   await waitProcessed(`wechat:${id}`);
-  const answer = (await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), 'an answer to the picture')).join('\n');
+  const answer = (
+    await waitFor(
+      () => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined),
+      'an answer to the picture',
+    )
+  ).join('\n');
   return { answer, id };
 }
 
@@ -88,7 +98,10 @@ describe('reimbursements on WeChat', () => {
     expect(await talk(ga, `批准 ${no}`)).toContain('已批准');
     expect(await received(finance, `财务部审查 ${no}`)).toContain(`驳回 ${no} 原因`);
     expect(await received(claimant, '已通过「综合部审核」')).toContain(no);
-    expect((await ReimbursementClaim.findById(no).lean())?.history[1]).toMatchObject({ byName: '王综合', action: 'approved' });
+    expect((await ReimbursementClaim.findById(no).lean())?.history[1]).toMatchObject({
+      byName: '王综合',
+      action: 'approved',
+    });
   });
 
   it('refuses consecutive tickets for one traveller and asks again for the serials (§3.5.3)', async () => {

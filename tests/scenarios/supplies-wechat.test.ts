@@ -1,14 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, WANDA, seedLists, seedPeople } from '../helpers/supplies.ts';
-import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
 import { SupplyChange, SupplyItem, SupplyRequest } from '../../handlers/supplies/models.ts';
-import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
 import { supplySummary } from '../../schedules/supplies.ts';
+import { Bot } from '../../src/bot.ts';
+import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, seedLists, seedPeople, WANDA } from '../helpers/supplies.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Supplies on WeChat end to end (PuppetServer → gRPC → wechaty-puppet-service → the app): 综合部
@@ -49,15 +49,25 @@ async function talk(from: mock.ContactMock, text: string): Promise<string> {
   const before = wx.deliveredTo(from.id).length;
   const id = wx.say(from, text);
   await waitProcessed(`wechat:${id}`);
-  return (await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), `an answer to "${text}"`)).join('\n');
+  return (
+    await waitFor(
+      () => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined),
+      `an answer to "${text}"`,
+    )
+  ).join('\n');
 }
 
-const received = (who: mock.ContactMock, marker: string) => waitFor(() => wx.deliveredTo(who.id).find((t) => t.includes(marker)), `${who.id} to receive "${marker}"`);
-const list = async (post: string) => (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
+const received = (who: mock.ContactMock, marker: string) =>
+  waitFor(() => wx.deliveredTo(who.id).find((t) => t.includes(marker)), `${who.id} to receive "${marker}"`);
+const list = async (post: string) =>
+  (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
 
 describe('supplies on WeChat', () => {
   it('imports a pasted equipment list: a bad one is refused row by row and changes nothing, a good one is kept with its changes (§4.1)', async () => {
-    const bad = await talk(office, '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,6,台\n万达广场,手电筒,,支\n城北仓库,警棍,6,根');
+    const bad = await talk(
+      office,
+      '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,6,台\n万达广场,手电筒,,支\n城北仓库,警棍,6,根',
+    );
     expect(bad).toContain('没有导入任何内容');
     expect(bad).toContain('第 3 行：数量没有填写');
     expect(bad).toContain('第 4 行：驻点「城北仓库」不存在');
@@ -75,7 +85,10 @@ describe('supplies on WeChat', () => {
     // the template comes as instructions, then the block alone (a long press copies a whole message)
     const before = wx.deliveredTo(leader.id).length;
     wx.say(leader, '物资月报');
-    const [how, block] = await waitFor(() => (wx.deliveredTo(leader.id).length >= before + 2 ? wx.deliveredTo(leader.id).slice(before) : undefined), 'the template');
+    const [how, block] = await waitFor(
+      () => (wx.deliveredTo(leader.id).length >= before + 2 ? wx.deliveredTo(leader.id).slice(before) : undefined),
+      'the template',
+    );
     expect(how).toContain('长按复制下一条消息');
     expect(block).toBe('物资月报 2026-11\n对讲机 库存_ 消耗0 损坏0 丢失0\n手电筒 库存_ 消耗0 损坏0 丢失0\n申领 无');
 
@@ -102,7 +115,7 @@ describe('supplies on WeChat', () => {
     expect(wx.deliveredTo(leader.id).filter((t) => t.includes('已由综合部'))).toHaveLength(1);
   });
 
-  it('names the post that did not report in the month\'s summary to 综合部 (§4.2)', async () => {
+  it("names the post that did not report in the month's summary to 综合部 (§4.2)", async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
     await talk(leader, '物资月报\n对讲机 6\n手电筒 8');
     clock = SUMMARY_DAY;

@@ -1,15 +1,23 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../helpers/wechat-fixture.ts';
-import { ACCIDENT_RE, PLATE, endLines, permitLines, registerLines, seedPeople, startLines } from '../helpers/vehicles.ts';
-import { Bot } from '../../src/bot.ts';
-import { Scheduler } from '../../src/core/scheduler.ts';
-import { composition } from '../../src/workflows.ts';
-import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
 import { Accident, Inspection } from '../../handlers/vehicles/models.ts';
 import { escalateUninspected, vehicleJobs } from '../../schedules/vehicles.ts';
+import { Bot } from '../../src/bot.ts';
+import { Scheduler } from '../../src/core/scheduler.ts';
+import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import {
+  ACCIDENT_RE,
+  endLines,
+  PLATE,
+  permitLines,
+  registerLines,
+  seedPeople,
+  startLines,
+} from '../helpers/vehicles.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Vehicles (§3.4) on WeChat end to end (PuppetServer → gRPC → wechaty-puppet-service → the app), with
@@ -46,18 +54,29 @@ afterAll(async () => {
 beforeEach(async () => {
   await clearCollections();
   clock = new Date('2026-11-27T02:00:00Z');
-  await seedPeople('wechat', { zonghe: zonghe.id, siji: siji.id, renfang: renfang.id, duiyuan: duiyuan.id, dongshi: dongshi.id }, ['zonghe', 'siji', 'renfang', 'duiyuan', 'dongshi']);
+  await seedPeople(
+    'wechat',
+    { zonghe: zonghe.id, siji: siji.id, renfang: renfang.id, duiyuan: duiyuan.id, dongshi: dongshi.id },
+    ['zonghe', 'siji', 'renfang', 'duiyuan', 'dongshi'],
+  );
 });
 
 async function talk(from: mock.ContactMock, text: string): Promise<string> {
   const before = wx.deliveredTo(from.id).length;
   const id = wx.say(from, text);
   await waitProcessed(`wechat:${id}`);
-  return (await waitFor(() => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined), `an answer to "${text}"`)).join('\n');
+  return (
+    await waitFor(
+      () => (wx.deliveredTo(from.id).length > before ? wx.deliveredTo(from.id).slice(before) : undefined),
+      `an answer to "${text}"`,
+    )
+  ).join('\n');
 }
 
-const count = (who: mock.ContactMock, marker: string) => wx.deliveredTo(who.id).filter((t) => t.includes(marker)).length;
-const received = (who: mock.ContactMock, marker: string) => waitFor(() => wx.deliveredTo(who.id).find((t) => t.includes(marker)), `${who.id} to receive "${marker}"`);
+const count = (who: mock.ContactMock, marker: string) =>
+  wx.deliveredTo(who.id).filter((t) => t.includes(marker)).length;
+const received = (who: mock.ContactMock, marker: string) =>
+  waitFor(() => wx.deliveredTo(who.id).find((t) => t.includes(marker)), `${who.id} to receive "${marker}"`);
 
 /** Two instances' schedulers on one database, each catching up the slot that has just come. */
 async function runSlotOnTwoInstances(): Promise<string[]> {
@@ -86,7 +105,10 @@ describe('§3.4.4 on WeChat: an accident reaches 人防部 at once and escalates
   it('人防部 hears at once; after VEHICLE_ACCIDENT_ACK_MINUTES with nobody acknowledging it goes out again exactly once; 1 acknowledges', async () => {
     await registerAndPermit();
     await talk(siji, startLines());
-    const reported = await talk(siji, '事故报备\n发生时间: 今天 09:55\n地点: 城南路与解放路口\n伤亡情况: 无人受伤\n车损情况: 左前大灯破损\n经过: 无');
+    const reported = await talk(
+      siji,
+      '事故报备\n发生时间: 今天 09:55\n地点: 城南路与解放路口\n伤亡情况: 无人受伤\n车损情况: 左前大灯破损\n经过: 无',
+    );
     const no = ACCIDENT_RE.exec(reported)![0];
     expect(reported).toContain('已第一时间报人防部');
     const first = await received(renfang, `交通事故报备：${PLATE}`);
@@ -126,7 +148,11 @@ describe('§3.4.6 on WeChat: inspection reminder and month-end escalation, exact
 
     const done = await talk(zonghe, `车辆检查 ${PLATE}\n安全性能: 正常\n车况: 良好，左后门有划痕\n备注: 无`);
     expect(done).toContain('出车 1 次，行驶 42 km');
-    expect(await Inspection.findById(`${PLATE}:2026-11`).lean()).toMatchObject({ usage: { trips: 1, km: 42, costs: 20000 }, safety: '正常', by: { name: '王综合' } });
+    expect(await Inspection.findById(`${PLATE}:2026-11`).lean()).toMatchObject({
+      usage: { trips: 1, km: 42, costs: 20000 },
+      safety: '正常',
+      by: { name: '王综合' },
+    });
     expect(count(zonghe, '2026-11 车辆月度检查')).toBe(1);
 
     clock = new Date('2026-12-01T01:00:30Z');

@@ -1,13 +1,13 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { mock } from 'wechaty-puppet-mock';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from '../helpers/wechat-fixture.ts';
 import { Bot } from '../../src/bot.ts';
-import { composition } from '../../src/workflows.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
 import { InboundEvent } from '../../src/models/index.ts';
 import { WechatyReceiver } from '../../src/receivers/wechaty.ts';
+import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { type SayOptions, startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 /*
  * Puppets name chats differently: PuppetMock and padlocal rooms end in '@chatroom', WeCom-style
@@ -84,7 +84,10 @@ describe('chats whose ids do not look like padlocal ids', () => {
     const liBefore = wx.deliveredTo(wx.people.li.id).length;
     await bot!.services.outbox.send({ channel: 'wechat', chatId: wx.room.id }, '今晚 22:00 查房，请宿舍队长准时点名。');
     await bot!.services.outbox.send({ channel: 'wechat', chatId: wx.people.li.id }, '你的报销已批准。');
-    await waitFor(() => wx.deliveredTo(wx.room.id).length > roomBefore && wx.deliveredTo(wx.people.li.id).length > liBefore, 'both notices');
+    await waitFor(
+      () => wx.deliveredTo(wx.room.id).length > roomBefore && wx.deliveredTo(wx.people.li.id).length > liBefore,
+      'both notices',
+    );
     expect(wx.deliveredTo(wx.room.id).slice(roomBefore)).toEqual(['今晚 22:00 查房，请宿舍队长准时点名。']);
     expect(wx.deliveredTo(wx.people.li.id).slice(liBefore)).toEqual(['你的报销已批准。']);
   });

@@ -1,19 +1,20 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach, vi } from 'vitest';
 import type { Types } from 'mongoose';
-import type { mock } from 'wechaty-puppet-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { types } from 'wechaty';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
-import { startWechatFixture, waitFor, type SayOptions, type WechatFixture } from '../helpers/wechat-fixture.ts';
+import type { mock } from 'wechaty-puppet-mock';
 import { Bot } from '../../src/bot.ts';
 import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { silentLog, testConfig, waitProcessed } from '../helpers/harness.ts';
+import { type SayOptions, startWechatFixture, type WechatFixture, waitFor } from '../helpers/wechat-fixture.ts';
 
 const { routes } = composition;
-import type { RouteTable } from '../../src/core/router.ts';
-import { DISABLED_REPLY, HOW_TO_BIND } from '../../src/core/app.ts';
-import { FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
-import { InboxOutcome } from '../../src/models/inbox.ts';
+
 import { BindCode } from '../../handlers/foundation/models.ts';
+import { DISABLED_REPLY, HOW_TO_BIND } from '../../src/core/app.ts';
+import type { RouteTable } from '../../src/core/router.ts';
+import { InboxOutcome } from '../../src/models/inbox.ts';
+import { FormSession, Identity, InboundEvent, Staff } from '../../src/models/index.ts';
 import { ONLY_TEXT_HINT, WechatyReceiver } from '../../src/receivers/wechaty.ts';
 
 /*
@@ -30,7 +31,14 @@ let receiver: WechatyReceiver;
 async function startBot(routeTable?: RouteTable, opts: { waitForLogin?: boolean } = {}): Promise<void> {
   const config = testConfig({ ...wx.env(), BOT_ADMINS: `wechat:${wx.people.admin.id}` });
   receiver = new WechatyReceiver(config.wechat!, silentLog);
-  bot = new Bot({ config, log: silentLog, workflows: composition, receivers: [receiver], jobs: [], routes: routeTable });
+  bot = new Bot({
+    config,
+    log: silentLog,
+    workflows: composition,
+    receivers: [receiver],
+    jobs: [],
+    routes: routeTable,
+  });
   await bot.start();
   if (opts.waitForLogin ?? true) await waitFor(() => receiver.state() === 'up', 'the bot to log in to WeChat');
 }
@@ -60,7 +68,13 @@ async function addZhangSan() {
 }
 
 async function bindDirectly(contact: mock.ContactMock, staffId: Types.ObjectId): Promise<void> {
-  await Identity.create({ _id: `wechat:${contact.id}`, staffId, channel: 'wechat', userId: contact.id, boundAt: new Date() });
+  await Identity.create({
+    _id: `wechat:${contact.id}`,
+    staffId,
+    channel: 'wechat',
+    userId: contact.id,
+    boundAt: new Date(),
+  });
 }
 
 beforeAll(async () => {
@@ -163,7 +177,10 @@ describe('delivery', () => {
     const intake = vi.spyOn(bot!.pipeline, 'intake');
     try {
       wx.redeliver(id);
-      await waitFor(() => intake.mock.calls.some(([e]) => e.id === id), 'the redelivered message to reach the pipeline');
+      await waitFor(
+        () => intake.mock.calls.some(([e]) => e.id === id),
+        'the redelivered message to reach the pipeline',
+      );
       expect(await intake.mock.results[0]!.value).toBe('duplicate');
     } finally {
       intake.mockRestore();
@@ -192,7 +209,9 @@ describe('pictures', () => {
     const id = wx.say(wx.people.stranger, '', { type: types.Message.Image });
     await waitProcessed(`wechat:${id}`);
     const rec = await InboundEvent.findById(`wechat:${id}`).lean();
-    expect((rec?.event as { attachments?: unknown } | undefined)?.attachments).toEqual([{ kind: 'image', ref: `wechat:${id}` }]);
+    expect((rec?.event as { attachments?: unknown } | undefined)?.attachments).toEqual([
+      { kind: 'image', ref: `wechat:${id}` },
+    ]);
     expect(wx.deliveredTo(wx.people.stranger.id).at(-1)).toBe(HOW_TO_BIND);
   });
 });
@@ -201,7 +220,16 @@ describe('a failing handler', () => {
   const boomRoutes: RouteTable = {
     commands: [
       ...routes.commands,
-      { name: 'boom', words: ['爆炸'], allow: 'staff', summary: 'x', example: '爆炸', handler: async () => { throw new Error('boom'); } },
+      {
+        name: 'boom',
+        words: ['爆炸'],
+        allow: 'staff',
+        summary: 'x',
+        example: '爆炸',
+        handler: async () => {
+          throw new Error('boom');
+        },
+      },
     ],
     actions: routes.actions,
   };
@@ -246,7 +274,13 @@ describe('guided forms over WeChat', () => {
     expect(card).toContain('【员工档案：李四】');
 
     const li = await Staff.findOne({ phone: '13900000002' }).lean();
-    expect(li).toMatchObject({ name: '李四', roles: ['team_leader', 'driver'], post: '万达广场', dorm: '', active: true });
+    expect(li).toMatchObject({
+      name: '李四',
+      roles: ['team_leader', 'driver'],
+      post: '万达广场',
+      dorm: '',
+      active: true,
+    });
     expect(await FormSession.countDocuments()).toBe(0);
   });
 
@@ -278,7 +312,7 @@ describe('cards rendered as text', () => {
 });
 
 describe('the connection to the puppet service', () => {
-  it('survives reconnects (what Wechaty\'s watchdog does after 60 s without a heartbeat) and keeps answering', async () => {
+  it("survives reconnects (what Wechaty's watchdog does after 60 s without a heartbeat) and keeps answering", async () => {
     // the watchdog's timer is not reachable from outside; reset() is what it calls. Twenty, because
     // without PuppetServiceWithSafeCache ten resets crashed one run in four, twenty crashed every run.
     // The MaxListenersExceededWarning it prints is wechaty-puppet's: WatchdogAgent.stop() removes

@@ -1,12 +1,12 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../helpers/harness.ts';
-import { NUMBER_RE, registrationLines, seedPeople } from '../helpers/complaints.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { complaintDue } from '../../handlers/complaints/due.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
+import { backfillComplaintKeys, sweepComplaints } from '../../schedules/complaints.ts';
 import type { Bot } from '../../src/bot.ts';
 import { DueChunk } from '../../src/models/index.ts';
-import { Complaint } from '../../handlers/complaints/models.ts';
-import { complaintDue } from '../../handlers/complaints/due.ts';
-import { backfillComplaintKeys, sweepComplaints } from '../../schedules/complaints.ts';
+import { NUMBER_RE, registrationLines, seedPeople } from '../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../helpers/harness.ts';
 
 useDatabase('complaint_sweep');
 
@@ -15,7 +15,11 @@ let chat: MemoryReceiver;
 const t0 = new Date('2026-11-27T02:00:00Z');
 let clock = t0;
 const H = 3600_000;
-const config = testConfig({ COMPLAINT_LIMIT_HOURS_GENERAL: '72', COMPLAINT_REMIND_BEFORE_HOURS: '6', COMPLAINT_FOLLOWUP_DAYS: '7' });
+const config = testConfig({
+  COMPLAINT_LIMIT_HOURS_GENERAL: '72',
+  COMPLAINT_REMIND_BEFORE_HOURS: '6',
+  COMPLAINT_FOLLOWUP_DAYS: '7',
+});
 const hoursIn = (hours: number) => new Date(t0.getTime() + hours * H);
 
 beforeAll(async () => {
@@ -65,7 +69,10 @@ describe('§3.1.3 time-limit sweep over due keys', () => {
     await sweepAt(t0);
     const id = await register();
     await chat.say('renfang', `调查 ${id}\n发生原因: 队员疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`);
-    await chat.say('kefu', `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换队员\n责任归属: 队员张三\n改善方案: 队长查岗`);
+    await chat.say(
+      'kefu',
+      `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换队员\n责任归属: 队员张三\n改善方案: 队长查岗`,
+    );
     await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换队员\n告知方式: 电话\n告知日期: 今天`);
     const told = (await Complaint.findById(id).lean())!;
     expect(told.status).toBe('following_up');

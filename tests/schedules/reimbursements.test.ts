@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../helpers/reimbursement-people.ts';
-import type { Bot } from '../../src/bot.ts';
-import { DueChunk } from '../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reimbursementDue } from '../../handlers/reimbursements/due.ts';
 import { remindWaiting } from '../../schedules/reimbursements.ts';
+import type { Bot } from '../../src/bot.ts';
+import { DueChunk } from '../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../helpers/reimbursement-people.ts';
 
 /* §3.5 reminders of a waiting approval step, visited through due keys read by `_id`. */
 
@@ -36,7 +36,10 @@ let claims = 0;
 async function submitClaim(): Promise<string> {
   // a ticket carries its serial and every item its receipt photo (§3.5.3, #20)
   const n = ++claims;
-  await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.say(
+    'zhang',
+    itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }),
+  );
   await chat.picture('zhang', `console:receipt-${n}.jpg`);
   const replies = await chat.say('zhang', '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];

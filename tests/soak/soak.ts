@@ -1,8 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import mongoose from 'mongoose';
-import { BotProcess, deliver, privateMessage, startFaultWorld, unfinishedEvents, until, p2pChat, type FaultWorld } from '../helpers/bot-process.ts';
-import { Identity, Staff } from '../../src/models/index.ts';
 import { HOW_TO_BIND } from '../../src/core/app.ts';
+import { Identity, Staff } from '../../src/models/index.ts';
+import {
+  BotProcess,
+  deliver,
+  type FaultWorld,
+  p2pChat,
+  privateMessage,
+  startFaultWorld,
+  unfinishedEvents,
+  until,
+} from '../helpers/bot-process.ts';
 
 /*
  * npm run test:soak (not part of npm test or CI): two bot processes on one database (FerretDB, as
@@ -73,7 +82,15 @@ async function main(): Promise<number> {
   log(`${MINUTES} min at ${RATE}/s, seed ${SEED}, takeover ${TAKEOVER_SECONDS} s`);
   const world: FaultWorld = await startFaultWorld({ INBOX_TAKEOVER_SECONDS: String(TAKEOVER_SECONDS) });
   const slots: (BotProcess | undefined)[] = [undefined, undefined];
-  const stats = { kills: 0, restarts: 0, restartMs: [] as number[], pauseMs: 0, posts: 0, refusedPosts: 0, bothDelivered: 0 };
+  const stats = {
+    kills: 0,
+    restarts: 0,
+    restartMs: [] as number[],
+    pauseMs: 0,
+    posts: 0,
+    refusedPosts: 0,
+    bothDelivered: 0,
+  };
   let dbPaused = false;
   let stopping = false;
   try {
@@ -91,7 +108,13 @@ async function main(): Promise<number> {
       const openId = `ou_soak_${run}_${i}`;
       if (kind.bound) {
         const _id = new mongoose.Types.ObjectId();
-        staff.push({ _id, name: `员工${i}`, phone: `13${String(i).padStart(9, '0')}`, roles: [kind.bound], post: '万达广场' });
+        staff.push({
+          _id,
+          name: `员工${i}`,
+          phone: `13${String(i).padStart(9, '0')}`,
+          roles: [kind.bound],
+          post: '万达广场',
+        });
         identities.push({ _id: `lark:${openId}`, staffId: _id, channel: 'lark', userId: openId, boundAt: new Date() });
       }
       events.push({ i, openId, kind, payload: privateMessage(world, openId, kind.text), firstSentAt: 0, posts: 0 });
@@ -102,7 +125,8 @@ async function main(): Promise<number> {
     }
     log(`seeded ${staff.length} bound senders; ${total} events to send`);
 
-    const live = () => slots.filter((b): b is BotProcess => b !== undefined && b.child.exitCode === null && b.child.signalCode === null);
+    const live = () =>
+      slots.filter((b): b is BotProcess => b !== undefined && b.child.exitCode === null && b.child.signalCode === null);
 
     /** Lark's side: push until some instance answers 200; one in ten goes to both instances at once. */
     async function push(e: SoakEvent): Promise<void> {
@@ -198,7 +222,9 @@ async function main(): Promise<number> {
     const replies = (e: SoakEvent) => sentTo.get(p2pChat(e.openId)) ?? [];
     const lost = acked.filter((e) => replies(e).length === 0);
     const duplicated = acked.filter((e) => replies(e).length > 1);
-    const wrong = acked.filter((e) => replies(e).length === 1 && e.kind.expect && !replies(e)[0]!.text.includes(e.kind.expect));
+    const wrong = acked.filter(
+      (e) => replies(e).length === 1 && e.kind.expect && !replies(e)[0]!.text.includes(e.kind.expect),
+    );
     const latencies = acked
       .filter((e) => replies(e).length)
       .map((e) => replies(e)[0]!.at - e.firstSentAt)
@@ -233,10 +259,33 @@ async function main(): Promise<number> {
     );
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (process.env.SOAK_REPORT) writeFileSync(process.env.SOAK_REPORT, `${JSON.stringify(report, null, 2)}\n`);
-    if (lost.length) log(`lost, e.g.: ${lost.slice(0, 5).map((e) => `#${e.i} ${e.kind.kind}`).join(', ')}`);
-    if (duplicated.length) log(`duplicated, e.g.: ${duplicated.slice(0, 5).map((e) => `#${e.i} ${e.kind.kind} ×${replies(e).length}`).join(', ')}`);
-    if (wrong.length) log(`wrong answer, e.g.: ${wrong.slice(0, 3).map((e) => `#${e.i} ${e.kind.kind}: ${replies(e)[0]!.text.slice(0, 60)}`).join(' | ')}`);
-    const ok = acked.length === events.length && !lost.length && !duplicated.length && !wrong.length && report.unfinishedRecords === 0;
+    if (lost.length)
+      log(
+        `lost, e.g.: ${lost
+          .slice(0, 5)
+          .map((e) => `#${e.i} ${e.kind.kind}`)
+          .join(', ')}`,
+      );
+    if (duplicated.length)
+      log(
+        `duplicated, e.g.: ${duplicated
+          .slice(0, 5)
+          .map((e) => `#${e.i} ${e.kind.kind} ×${replies(e).length}`)
+          .join(', ')}`,
+      );
+    if (wrong.length)
+      log(
+        `wrong answer, e.g.: ${wrong
+          .slice(0, 3)
+          .map((e) => `#${e.i} ${e.kind.kind}: ${replies(e)[0]!.text.slice(0, 60)}`)
+          .join(' | ')}`,
+      );
+    const ok =
+      acked.length === events.length &&
+      !lost.length &&
+      !duplicated.length &&
+      !wrong.length &&
+      report.unfinishedRecords === 0;
     log(ok ? 'PASS: every event answered exactly once' : 'FAIL');
     return ok ? 0 : 1;
   } finally {

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { NODE_MINIMUM, nodeTooOld, tooOldMessage } from '../../src/check-node.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,7 +23,12 @@ function startOn(version: string): Promise<{ code: number | null; err: string }>
 
 describe('first use: the real minimum Node', () => {
   it('states the minimum mongoose and the mongodb driver declare', () => {
-    const engines = (p: string) => (JSON.parse(readFileSync(path.join(root, 'node_modules', p, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const engines = (p: string) =>
+      (
+        JSON.parse(readFileSync(path.join(root, 'node_modules', p, 'package.json'), 'utf8')) as {
+          engines: { node: string };
+        }
+      ).engines.node;
     expect(engines('mongoose')).toBe(`>=${NODE_MINIMUM}`);
     expect(engines('mongodb')).toBe(`>=${NODE_MINIMUM}`);
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } };

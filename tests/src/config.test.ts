@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, ConfigError, configVariables } from '../../src/config.ts';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configVariables, loadConfig } from '../../src/config.ts';
 import { composition } from '../../src/workflows.ts';
 
 function problems(env: Record<string, string>): string[] {
@@ -32,16 +32,22 @@ describe('loadConfig', () => {
   });
 
   it('turns WeChat on with a puppet-service token and endpoint', () => {
-    const c = loadConfig({
-      WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_abc',
-      WECHATY_PUPPET_SERVICE_ENDPOINT: '127.0.0.1:8788',
-      WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'true',
-    }, composition.settings);
+    const c = loadConfig(
+      {
+        WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_abc',
+        WECHATY_PUPPET_SERVICE_ENDPOINT: '127.0.0.1:8788',
+        WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'true',
+      },
+      composition.settings,
+    );
     expect(c.wechat).toMatchObject({ endpoint: '127.0.0.1:8788', noTlsInsecureClient: true });
   });
 
   it('parses BOT_ADMINS with Chinese commas', () => {
-    expect(loadConfig({ BOT_ADMINS: 'lark:ou_1，wechat:wxid_2' }, composition.settings).admins).toEqual(['lark:ou_1', 'wechat:wxid_2']);
+    expect(loadConfig({ BOT_ADMINS: 'lark:ou_1，wechat:wxid_2' }, composition.settings).admins).toEqual([
+      'lark:ou_1',
+      'wechat:wxid_2',
+    ]);
   });
 
   it.each([
@@ -54,7 +60,10 @@ describe('loadConfig', () => {
     [{ LARK_APP_ID: 'cli_0123456789abcdef' }, 'LARK_APP_SECRET'],
     [{ LARK_APP_ID: 'x', LARK_APP_SECRET: 'y', LARK_EVENT_MODE: 'webhook' }, 'LARK_VERIFICATION_TOKEN'],
     [{ LARK_APP_ID: 'my-app', LARK_APP_SECRET: 'y' }, 'LARK_APP_ID'],
-    [{ WECHATY_PUPPET_SERVICE_TOKEN: 'notoken' , WECHATY_PUPPET_SERVICE_ENDPOINT: 'h:1' }, 'WECHATY_PUPPET_SERVICE_TOKEN'],
+    [
+      { WECHATY_PUPPET_SERVICE_TOKEN: 'notoken', WECHATY_PUPPET_SERVICE_ENDPOINT: 'h:1' },
+      'WECHATY_PUPPET_SERVICE_TOKEN',
+    ],
     [{ WECHATY_PUPPET_SERVICE_TOKEN: 'insecure_x' }, 'WECHATY_PUPPET_SERVICE_ENDPOINT'],
     [{ WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'yes' }, 'WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT'],
     [{ COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '100' }, 'COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION'],
@@ -87,6 +96,7 @@ describe('loadConfig', () => {
     ['.env.example', (name: string) => `\n${name}=`],
   ] as const)('is documented in full in %s', (file, entry) => {
     const text = readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8');
-    for (const name of configVariables(composition.settings)) expect(text, `${file} lacks ${name}`).toContain(entry(name));
+    for (const name of configVariables(composition.settings))
+      expect(text, `${file} lacks ${name}`).toContain(entry(name));
   });
 });

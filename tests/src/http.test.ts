@@ -1,4 +1,4 @@
-import { describe, it, expect, afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpServer, databaseProbe, listen, sendJson } from '../../src/http.ts';
 import { silentLog } from '../helpers/harness.ts';
 
@@ -52,10 +52,23 @@ describe('receiver routes', () => {
 
   it('refuses two receivers declaring the same route, or one taking /healthz', () => {
     const handler = async () => {};
-    expect(() => createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: [{ method: 'POST', path: '/a', handler }, { method: 'POST', path: '/a', handler }] })).toThrow(
-      'two handlers for POST /a',
-    );
-    expect(() => createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: [{ method: 'GET', path: '/healthz', handler }] })).toThrow();
+    expect(() =>
+      createHttpServer({
+        log: silentLog,
+        health: async () => ({ ok: true }),
+        routes: [
+          { method: 'POST', path: '/a', handler },
+          { method: 'POST', path: '/a', handler },
+        ],
+      }),
+    ).toThrow('two handlers for POST /a');
+    expect(() =>
+      createHttpServer({
+        log: silentLog,
+        health: async () => ({ ok: true }),
+        routes: [{ method: 'GET', path: '/healthz', handler }],
+      }),
+    ).toThrow();
   });
 });
 

@@ -1,16 +1,19 @@
-import { describe, it, expect, afterAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dbUri, uniqueDbName } from '../helpers/db.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'guard-desk-main-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs the bot as a newcomer would (npm start), typing `lines` into the console, then Ctrl+D. */
-function runBot(env: Record<string, string>, lines: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function runBot(
+  env: Record<string, string>,
+  lines: string[],
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
@@ -75,7 +78,10 @@ describe('npm start', () => {
 
     await mongoose.connect(dbUri(name));
     // #20: the person added and the console account bound to them with :as are in the audit trail, the binding once
-    const trail = await mongoose.connection.collection('audit').find({}, { sort: { at: 1 } }).toArray();
+    const trail = await mongoose.connection
+      .collection('audit')
+      .find({}, { sort: { at: 1 } })
+      .toArray();
     expect(trail.map((e) => [e.what, e.subject?.name, e.channel])).toEqual([
       ['添加人员', '周八', 'console'],
       ['绑定', '周八', 'console'],
@@ -96,7 +102,14 @@ describe('npm start', () => {
   it('on SIGTERM stops intake, finishes, closes the database and exits cleanly', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, HTTP_PORT: '0', BOT_CONSOLE: 'on', MONGODB_URI: dbUri(uniqueDbName('sigterm')) },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dataDir,
+        HTTP_PORT: '0',
+        BOT_CONSOLE: 'on',
+        MONGODB_URI: dbUri(uniqueDbName('sigterm')),
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

@@ -1,9 +1,10 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { matchCommand } from '../../src/core/router.ts';
 import { composition, installed } from '../../src/workflows.ts';
 
 const { routes } = composition;
 const workflows = installed.map((i) => i.workflow);
+
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,18 +13,25 @@ describe('the route table', () => {
     const seen = new Map<string, string>();
     for (const r of routes.commands) {
       for (const w of r.words) {
-        expect(seen.get(w.toLowerCase()), `"${w}" is used by ${seen.get(w.toLowerCase())} and ${r.name}`).toBeUndefined();
+        expect(
+          seen.get(w.toLowerCase()),
+          `"${w}" is used by ${seen.get(w.toLowerCase())} and ${r.name}`,
+        ).toBeUndefined();
         seen.set(w.toLowerCase(), r.name);
       }
     }
   });
 
-  it.each(routes.commands.map((r) => [r.name, r.example] as const))('routes the help example of %s to itself', (name, example) => {
-    expect(matchCommand(routes, example)?.route.name).toBe(name);
-  });
+  it.each(routes.commands.map((r) => [r.name, r.example] as const))(
+    'routes the help example of %s to itself',
+    (name, example) => {
+      expect(matchCommand(routes, example)?.route.name).toBe(name);
+    },
+  );
 
   it('routes every English alias', () => {
-    for (const r of routes.commands) for (const w of r.words) expect(matchCommand(routes, w)?.route.name, w).toBe(r.name);
+    for (const r of routes.commands)
+      for (const w of r.words) expect(matchCommand(routes, w)?.route.name, w).toBe(r.name);
   });
 
   it('gives every workflow its own word after 帮助 (帮助 报销)', () => {
@@ -44,6 +52,7 @@ describe('the route table', () => {
 
   it('documents every command in the staff manual (docs/commands.md)', () => {
     const manual = readFileSync(path.resolve(import.meta.dirname, '../../docs/commands.md'), 'utf8');
-    for (const r of routes.commands) expect(manual, `docs/commands.md lacks ${r.words[0]}`).toContain(`\`${r.words[0]}`);
+    for (const r of routes.commands)
+      expect(manual, `docs/commands.md lacks ${r.words[0]}`).toContain(`\`${r.words[0]}`);
   });
 });

@@ -67,7 +67,9 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
  */
 function dialog(label: string, text: string | undefined): Record<string, unknown> {
   if (!text) return {};
-  return { confirm: { title: { tag: 'plain_text', content: `确认${label}？` }, text: { tag: 'plain_text', content: text } } };
+  return {
+    confirm: { title: { tag: 'plain_text', content: `确认${label}？` }, text: { tag: 'plain_text', content: text } },
+  };
 }
 
 /**
@@ -78,7 +80,11 @@ function panel(section: CardSection): Record<string, unknown> {
   return {
     tag: 'collapsible_panel',
     expanded: section.expanded ?? false,
-    header: { title: { tag: 'markdown', content: `**${escapeMd(section.title)}**` }, width: 'fill', vertical_align: 'center' },
+    header: {
+      title: { tag: 'markdown', content: `**${escapeMd(section.title)}**` },
+      width: 'fill',
+      vertical_align: 'center',
+    },
     border: { color: 'grey', corner_radius: '5px' },
     vertical_spacing: '8px',
     padding: '8px 8px 8px 8px',
@@ -163,7 +169,9 @@ export function splitCard(card: Card, fits: (c: Card) => boolean): Card[] | unde
   if (!fits(asCard({ lines: [], sections: [] }, true))) return undefined;
   const atoms: Atom[] = [
     ...card.lines.map((line) => ({ line })),
-    ...(card.sections ?? []).flatMap((section): Atom[] => (section.lines.length ? section.lines.map((line, index) => ({ section, index, line })) : [{ section, index: 0 }])),
+    ...(card.sections ?? []).flatMap((section): Atom[] =>
+      section.lines.length ? section.lines.map((line, index) => ({ section, index, line })) : [{ section, index: 0 }],
+    ),
   ];
   /** The piece of `atoms` (the first one's line replaced by `first` when given). */
   const build = (from: Atom[], first?: string): Piece => {
@@ -180,7 +188,10 @@ export function splitCard(card: Card, fits: (c: Card) => boolean): Card[] | unde
         continue;
       }
       const title = atom.index > 0 ? `${atom.section.title}（续）` : atom.section.title;
-      p.sections.push({ from: atom.section, shown: { ...atom.section, title, lines: line === undefined ? [] : [line] } });
+      p.sections.push({
+        from: atom.section,
+        shown: { ...atom.section, title, lines: line === undefined ? [] : [line] },
+      });
     }
     return p;
   };
@@ -189,7 +200,12 @@ export function splitCard(card: Card, fits: (c: Card) => boolean): Card[] | unde
   for (let i = 0; i < atoms.length; ) {
     if (!fits(asCard(build(atoms.slice(i, i + 1)), false))) {
       const atom = atoms[i]!;
-      pieces.push(build([atom], cutToFit(atom.line ?? '', (l) => fits(asCard(build([atom], l), false)))));
+      pieces.push(
+        build(
+          [atom],
+          cutToFit(atom.line ?? '', (l) => fits(asCard(build([atom], l), false))),
+        ),
+      );
       i++;
       continue;
     }
@@ -208,7 +224,10 @@ export function splitCard(card: Card, fits: (c: Card) => boolean): Card[] | unde
   let withTail: Piece = { lines: [], sections: [] };
   if (last && fits(asCard(last, true))) withTail = pieces.pop()!;
   const cards = [...pieces.map((p) => asCard(p, false)), asCard(withTail, true)];
-  return cards.map((c, i) => ({ ...c, title: cards.length > 1 ? `${card.title}（${i + 1}/${cards.length}）` : card.title }));
+  return cards.map((c, i) => ({
+    ...c,
+    title: cards.length > 1 ? `${card.title}（${i + 1}/${cards.length}）` : card.title,
+  }));
 }
 
 /** The longest start of `line` (with an ellipsis) that `fits`. */

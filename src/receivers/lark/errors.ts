@@ -1,6 +1,6 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
-import type { Logger } from '../../logger.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
+import type { Logger } from '../../logger.ts';
 
 /** Open API code for "too many requests" for the app (频控策略: HTTP 429, or 400 on older APIs). */
 export const RATE_LIMIT_CODE = 99991400;
@@ -60,10 +60,18 @@ export function asApiError(operation: string, err: unknown): Error {
   const body = (e?.response?.data ?? {}) as { code?: unknown; msg?: unknown };
   if (e?.response?.status === 429 || (typeof body.code === 'number' && FREQUENCY_LIMIT_CODES.has(body.code))) {
     const code = typeof body.code === 'number' ? ` code ${body.code}` : '';
-    return new RateLimitedError(rateLimitWaitMs(header(e.response, 'x-ogw-ratelimit-reset')), `lark ${operation}: rate limited (HTTP ${e.response?.status}${code})`);
+    return new RateLimitedError(
+      rateLimitWaitMs(header(e.response, 'x-ogw-ratelimit-reset')),
+      `lark ${operation}: rate limited (HTTP ${e.response?.status}${code})`,
+    );
   }
   if (e?.response) {
-    return new LarkApiError(operation, e.response.status, typeof body.code === 'number' ? body.code : undefined, typeof body.msg === 'string' ? body.msg : undefined);
+    return new LarkApiError(
+      operation,
+      e.response.status,
+      typeof body.code === 'number' ? body.code : undefined,
+      typeof body.msg === 'string' ? body.msg : undefined,
+    );
   }
   const reason = [e?.code, e?.message].filter(Boolean).join(' ');
   return new LarkApiError(operation, undefined, undefined, reason || String(err));
@@ -91,10 +99,15 @@ function summarize(arg: unknown): unknown {
 }
 
 export function sdkLogger(log: Logger): lark.Logger {
-  const line = (level: 'warn' | 'info' | 'debug' | 'trace') => (...args: unknown[]) => {
-    const parts = args.map(summarize);
-    log[level]({ sdk: parts.filter((p) => typeof p === 'object') }, parts.filter((p) => typeof p !== 'object').join(' ') || 'lark sdk');
-  };
+  const line =
+    (level: 'warn' | 'info' | 'debug' | 'trace') =>
+    (...args: unknown[]) => {
+      const parts = args.map(summarize);
+      log[level](
+        { sdk: parts.filter((p) => typeof p === 'object') },
+        parts.filter((p) => typeof p !== 'object').join(' ') || 'lark sdk',
+      );
+    };
   // the SDK reports every failed call as an error, including the 429s the outbox retries
   return { error: line('warn'), warn: line('warn'), info: line('debug'), debug: line('trace'), trace: line('trace') };
 }

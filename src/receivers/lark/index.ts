@@ -6,5 +6,5 @@ export * from './long-connection.ts';
 export * from './payload.ts';
 export * from './receiver.ts';
 export * from './sending.ts';
-export * from './webhook.ts';
 export * from './shape.ts';
+export * from './webhook.ts';

@@ -44,7 +44,12 @@ export interface LongConnectionOptions {
 }
 
 /** The WSClient and how to start it; once started it connects (and reconnects) in the background. */
-export function longConnection(opts: LongConnectionOptions, log: Logger, tuning: LarkTuning, h: LongConnectionHandlers): { client: lark.WSClient; start(): Promise<void> } {
+export function longConnection(
+  opts: LongConnectionOptions,
+  log: Logger,
+  tuning: LarkTuning,
+  h: LongConnectionHandlers,
+): { client: lark.WSClient; start(): Promise<void> } {
   const dispatcher = new lark.EventDispatcher({
     encryptKey: opts.encryptKey,
     verificationToken: opts.verificationToken,

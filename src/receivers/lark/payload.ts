@@ -60,35 +60,59 @@ export interface ConvertOptions {
 export function messageEventToBotEvent(data: LarkMessageEventData, opts: ConvertOptions = {}): MessageConversion {
   const msg = data.message;
   if (!msg?.message_id || !msg.chat_id) return { kind: 'ignored', reason: 'malformed: no message or chat id' };
-  if (data.sender?.sender_type && data.sender.sender_type !== 'user') return { kind: 'ignored', reason: `sender is ${data.sender.sender_type}` };
+  if (data.sender?.sender_type && data.sender.sender_type !== 'user')
+    return { kind: 'ignored', reason: `sender is ${data.sender.sender_type}` };
   const userId = data.sender?.sender_id?.open_id;
   if (!userId) return { kind: 'ignored', reason: 'malformed: no sender open_id' };
   const isGroup = msg.chat_type !== 'p2p';
 
   const event = (text: string, attachments?: Attachment[]): MessageConversion => ({
     kind: 'event',
-    event: { id: msg.message_id!, channel: 'lark', chat: { id: msg.chat_id!, isGroup }, userId, kind: 'message', text, attachments, receivedAt: opts.now ?? new Date() },
+    event: {
+      id: msg.message_id!,
+      channel: 'lark',
+      chat: { id: msg.chat_id!, isGroup },
+      userId,
+      kind: 'message',
+      text,
+      attachments,
+      receivedAt: opts.now ?? new Date(),
+    },
   });
   if (msg.message_type !== 'text') {
     if (isGroup) return { kind: 'ignored', reason: `${msg.message_type} message in a group` };
     const attachment = attachmentOf(msg.message_id, msg.message_type, msg.content);
-    if (!attachment) return { kind: 'unsupported', messageType: String(msg.message_type), chatId: msg.chat_id, messageId: msg.message_id };
+    if (!attachment)
+      return {
+        kind: 'unsupported',
+        messageType: String(msg.message_type),
+        chatId: msg.chat_id,
+        messageId: msg.message_id,
+      };
     return event('', [attachment]);
   }
   const raw = parseTextContent(msg.content);
   if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
 
   const mentions = msg.mentions ?? [];
-  const text = raw.replace(/@_user_\d+|@_all/g, ' ').replace(/[ \t\u3000]+/g, ' ').trim();
+  const text = raw
+    .replace(/@_user_\d+|@_all/g, ' ')
+    .replace(/[ \t\u3000]+/g, ' ')
+    .trim();
   if (isGroup) {
     const mentioned = opts.botOpenId ? mentions.some((m) => m.id?.open_id === opts.botOpenId) : mentions.length > 0;
-    if (!mentioned && !/^[/／]/.test(text)) return { kind: 'ignored', reason: 'group message not addressed to the bot' };
+    if (!mentioned && !/^[/／]/.test(text))
+      return { kind: 'ignored', reason: 'group message not addressed to the bot' };
   }
   return event(text || '帮助');
 }
 
 /** A picture or file message as a reference the Open API can fetch again (message id + key). */
-function attachmentOf(messageId: string, type: string | undefined, content: string | undefined): Attachment | undefined {
+function attachmentOf(
+  messageId: string,
+  type: string | undefined,
+  content: string | undefined,
+): Attachment | undefined {
   if (type !== 'image' && type !== 'file') return undefined;
   try {
     const c = JSON.parse(content ?? '{}') as { image_key?: string; file_key?: string; file_name?: string };
@@ -123,7 +147,11 @@ export function cardActionToBotEvent(
   const id =
     data.event_id ??
     `h${createHash('sha256')
-      .update([data.token ?? '', userId, data.create_time ?? '', messageId ?? '', JSON.stringify(data.action ?? {})].join('\u0000'))
+      .update(
+        [data.token ?? '', userId, data.create_time ?? '', messageId ?? '', JSON.stringify(data.action ?? {})].join(
+          '\u0000',
+        ),
+      )
       .digest('hex')
       .slice(0, 32)}`;
   return {
@@ -132,7 +160,13 @@ export function cardActionToBotEvent(
     chat: { id: chatId, isGroup: opts.isGroup?.(chatId) ?? true },
     userId,
     kind: 'action',
-    action: { action, value, ...(form ? { form } : {}), ...(ticked ? { ticked } : {}), ...(messageId ? { messageId } : {}) },
+    action: {
+      action,
+      value,
+      ...(form ? { form } : {}),
+      ...(ticked ? { ticked } : {}),
+      ...(messageId ? { messageId } : {}),
+    },
     receivedAt: opts.now ?? new Date(),
   };
 }
@@ -162,9 +196,13 @@ function parseMaybeJson(v: unknown): unknown {
  */
 function listsOf(v: unknown): Record<string, string[]> | undefined {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const lists = Object.entries(v as Record<string, unknown>).filter((e): e is [string, unknown[]] => Array.isArray(e[1]));
+  const lists = Object.entries(v as Record<string, unknown>).filter((e): e is [string, unknown[]] =>
+    Array.isArray(e[1]),
+  );
   if (!lists.length) return undefined;
-  return Object.fromEntries(lists.map(([k, items]) => [k, items.map((e) => (typeof e === 'object' ? JSON.stringify(e) : String(e)))]));
+  return Object.fromEntries(
+    lists.map(([k, items]) => [k, items.map((e) => (typeof e === 'object' ? JSON.stringify(e) : String(e)))]),
+  );
 }
 
 /** Card values and form inputs as strings: handlers only ever see `Record<string, string>`. */

@@ -1,22 +1,52 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../../config.ts';
-import type { Logger } from '../../logger.ts';
-import { sendJson } from '../../http.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { Card, ChannelCapabilities, ChannelSender, EventSink, HttpRoute, Outgoing, Receiver, SentRef, Target } from '../../core/types.ts';
-import { forwardPictures } from './pictures.ts';
+import type {
+  Card,
+  ChannelCapabilities,
+  ChannelSender,
+  EventSink,
+  HttpRoute,
+  Outgoing,
+  Receiver,
+  SentRef,
+  Target,
+} from '../../core/types.ts';
+import { sendJson } from '../../http.ts';
+import type { Logger } from '../../logger.ts';
 import { renderLarkCard } from './card.ts';
-import { CardTooLargeError, LARK_CARD_MAX_BYTES, bodyBytes, messageParts, sendParts } from './sending.ts';
-import { DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, asApiError, sdkLogger } from './errors.ts';
-import { LARK_LIMITS } from './sending.ts';
-import { cardActionToBotEvent, messageEventToBotEvent, type LarkCardActionData, type LarkMessageEventData } from './payload.ts';
+import { asApiError, DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, sdkLogger } from './errors.ts';
+import { type LarkTuning, longConnection } from './long-connection.ts';
+import {
+  cardActionToBotEvent,
+  type LarkCardActionData,
+  type LarkMessageEventData,
+  messageEventToBotEvent,
+} from './payload.ts';
+import { forwardPictures } from './pictures.ts';
+import { bodyBytes, CardTooLargeError, LARK_CARD_MAX_BYTES, LARK_LIMITS, messageParts, sendParts } from './sending.ts';
 import { cardPayloadProblem, payloadProblem } from './shape.ts';
-import { BodyTooLarge, MAX_BODY_BYTES, eventType, flatten, headerValue, larkSignature, readBody, requestToken, safeEqual } from './webhook.ts';
-import { longConnection, type LarkTuning } from './long-connection.ts';
+import {
+  BodyTooLarge,
+  eventType,
+  flatten,
+  headerValue,
+  larkSignature,
+  MAX_BODY_BYTES,
+  readBody,
+  requestToken,
+  safeEqual,
+} from './webhook.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
-export const LARK_CAPABILITIES: ChannelCapabilities = { updatesCards: true, formCards: true, clickableButtons: true, toasts: true, dedupesSends: true };
+export const LARK_CAPABILITIES: ChannelCapabilities = {
+  updatesCards: true,
+  formCards: true,
+  clickableButtons: true,
+  toasts: true,
+  dedupesSends: true,
+};
 
 export type LarkOptions = NonNullable<Config['lark']>;
 
@@ -104,7 +134,10 @@ export class LarkReceiver implements Receiver {
       send: (target, message, opts) => this.send(target, message, opts?.idempotencyKey),
       updateCard: (messageId, card) => this.updateCard(messageId, card),
     };
-    this.routes = opts.eventMode === 'webhook' ? [{ method: 'POST', path: '/lark/events', handler: (req, res) => this.handleWebhook(req, res) }] : [];
+    this.routes =
+      opts.eventMode === 'webhook'
+        ? [{ method: 'POST', path: '/lark/events', handler: (req, res) => this.handleWebhook(req, res) }]
+        : [];
   }
 
   /** Through the bot's one error hook once started (the log only before: nothing has come in yet). */
@@ -162,7 +195,9 @@ export class LarkReceiver implements Receiver {
     }
     let result: Awaited<ReturnType<LarkReceiver['onMessage']>> | 'late';
     try {
-      result = await this.withinDeadline(this.onMessage(data), MESSAGE_DEADLINE_MS, 'late lark event failed', { eventId: data.event_id });
+      result = await this.withinDeadline(this.onMessage(data), MESSAGE_DEADLINE_MS, 'late lark event failed', {
+        eventId: data.event_id,
+      });
     } catch (err) {
       this.fail(err, 'lark message event failed', { eventId: data.event_id });
       throw new Error('lark message event failed; Lark will push it again');
@@ -193,7 +228,8 @@ export class LarkReceiver implements Receiver {
 
   /** `uuid`: one message per uuid within an hour (a re-sent reply arrives once); too big for one request, it goes in parts. */
   private async send(target: Target, message: Outgoing, uuid?: string): Promise<SentRef> {
-    const [receiveIdType, receiveId] = 'chatId' in target ? (['chat_id', target.chatId] as const) : (['open_id', target.userId] as const);
+    const [receiveIdType, receiveId] =
+      'chatId' in target ? (['chat_id', target.chatId] as const) : (['open_id', target.userId] as const);
     const data = (msgType: string, content: string, part?: number) => ({
       receive_id: receiveId,
       msg_type: msgType,
@@ -201,7 +237,8 @@ export class LarkReceiver implements Receiver {
       ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
     });
     const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
-    if (parts.length > 1) this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
+    if (parts.length > 1)
+      this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
     const messageId = await sendParts(parts, async (part, i) => {
       const res = await this.call('send', () =>
         this.client.im.message.create({
@@ -211,7 +248,12 @@ export class LarkReceiver implements Receiver {
       );
       return res.data?.message_id;
     });
-    if (typeof message !== 'string') await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], { receiveIdType, receiveId, uuid });
+    if (typeof message !== 'string')
+      await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], {
+        receiveIdType,
+        receiveId,
+        uuid,
+      });
     return { channel: 'lark', messageId };
   }
 
@@ -220,7 +262,9 @@ export class LarkReceiver implements Receiver {
     const content = JSON.stringify(renderLarkCard(card));
     const bytes = bodyBytes({ content });
     if (bytes > LARK_CARD_MAX_BYTES) throw new CardTooLargeError(card.title, bytes);
-    await this.call('card update', () => this.client.im.message.patch({ path: { message_id: messageId }, data: { content } }));
+    await this.call('card update', () =>
+      this.client.im.message.patch({ path: { message_id: messageId }, data: { content } }),
+    );
   }
 
   /** A 200 with `code != 0` is returned by the SDK, not thrown: both become errors here. */
@@ -232,7 +276,8 @@ export class LarkReceiver implements Receiver {
       throw asApiError(operation, err);
     }
     if (res?.code === 0) return res;
-    if (res?.code !== undefined && FREQUENCY_LIMIT_CODES.has(res.code)) throw new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited (code ${res.code})`);
+    if (res?.code !== undefined && FREQUENCY_LIMIT_CODES.has(res.code))
+      throw new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited (code ${res.code})`);
     throw new LarkApiError(operation, 200, res?.code, res?.msg);
   }
 
@@ -288,11 +333,13 @@ export class LarkReceiver implements Receiver {
       if (signed && !safeEqual(larkSignature(ts!, nonce!, this.opts.encryptKey, raw), signature!.toLowerCase())) {
         return this.reject(401, 'signature mismatch');
       }
-      if (signed && !withinReplayWindow(ts!, Date.now())) return this.reject(401, 'timestamp outside the replay window');
+      if (signed && !withinReplayWindow(ts!, Date.now()))
+        return this.reject(401, 'timestamp outside the replay window');
       if (typeof payload.encrypt !== 'string' || !payload.encrypt) return this.reject(400, 'encrypted body expected');
       try {
         const plain = JSON.parse(new lark.AESCipher(this.opts.encryptKey).decrypt(payload.encrypt)) as unknown;
-        if (!plain || typeof plain !== 'object' || Array.isArray(plain)) return this.reject(400, 'decrypted body is not a JSON object');
+        if (!plain || typeof plain !== 'object' || Array.isArray(plain))
+          return this.reject(400, 'decrypted body is not a JSON object');
         payload = plain as Record<string, unknown>;
       } catch {
         return this.reject(400, 'body could not be decrypted');
@@ -307,20 +354,31 @@ export class LarkReceiver implements Receiver {
       this.log.error('LARK_VERIFICATION_TOKEN is not set: webhook requests cannot be verified and are refused');
       return this.reject(401, 'no verification token configured');
     }
-    if (!token || !safeEqual(token, this.opts.verificationToken)) return this.reject(401, 'verification token mismatch');
+    if (!token || !safeEqual(token, this.opts.verificationToken))
+      return this.reject(401, 'verification token mismatch');
 
     if (payload.type === 'url_verification') {
       this.log.info('lark url verification answered');
       return { status: 200, body: { challenge: payload.challenge } };
     }
     const type = eventType(payload);
-    const shape = type === 'card.action.trigger' ? payloadProblem(payload) ?? cardPayloadProblem(flatten(payload)) : payloadProblem(payload);
+    const shape =
+      type === 'card.action.trigger'
+        ? (payloadProblem(payload) ?? cardPayloadProblem(flatten(payload)))
+        : payloadProblem(payload);
     if (shape) return this.reject(400, `payload refused: ${shape}`);
     if (type === 'im.message.receive_v1') {
-      const result = await this.withinDeadline(this.onMessage(flatten(payload) as LarkMessageEventData), MESSAGE_DEADLINE_MS, 'late lark event failed');
+      const result = await this.withinDeadline(
+        this.onMessage(flatten(payload) as LarkMessageEventData),
+        MESSAGE_DEADLINE_MS,
+        'late lark event failed',
+      );
       // 503 makes Lark push the event again later, when this (or another) instance takes it
       if (result === 'late') {
-        this.log.warn({ eventId: (payload.header as { event_id?: unknown } | undefined)?.event_id }, 'lark message not recorded in time, asking Lark to push it again');
+        this.log.warn(
+          { eventId: (payload.header as { event_id?: unknown } | undefined)?.event_id },
+          'lark message not recorded in time, asking Lark to push it again',
+        );
         return { status: 503, body: { error: 'busy, retry later' } };
       }
       return result === 'stopped' ? { status: 503, body: { error: 'stopping' } } : { status: 200, body: {} };
@@ -331,7 +389,12 @@ export class LarkReceiver implements Receiver {
   }
 
   /** `work`'s result, or 'late' after `ms`; a late failure is still reported, never left unhandled. */
-  private async withinDeadline<T>(work: Promise<T>, ms: number, lateFailure: string, detail?: Record<string, unknown>): Promise<T | 'late'> {
+  private async withinDeadline<T>(
+    work: Promise<T>,
+    ms: number,
+    lateFailure: string,
+    detail?: Record<string, unknown>,
+  ): Promise<T | 'late'> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'late'>((r) => {
       timer = setTimeout(() => r('late'), ms);
@@ -352,7 +415,8 @@ export class LarkReceiver implements Receiver {
 
   private async onMessage(data: LarkMessageEventData): Promise<'accepted' | 'duplicate' | 'stopped' | 'ignored'> {
     if (!this.sink || this.stopped) return 'stopped';
-    if (data.message?.chat_id && data.message.chat_type) this.chatKinds.set(data.message.chat_id, data.message.chat_type !== 'p2p');
+    if (data.message?.chat_id && data.message.chat_type)
+      this.chatKinds.set(data.message.chat_id, data.message.chat_type !== 'p2p');
     const conv = messageEventToBotEvent(data);
     if (conv.kind === 'event') return this.sink.intake(conv.event);
     if (conv.kind === 'unsupported') {
@@ -381,7 +445,12 @@ export class LarkReceiver implements Receiver {
       return { status: 200, body: {} };
     }
     if (!this.sink || this.stopped) return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
-    const outcome = await this.withinDeadline(this.sink.intakeAndWait(event), CARD_DEADLINE_MS, 'late lark card callback failed', { eventId: event.id });
+    const outcome = await this.withinDeadline(
+      this.sink.intakeAndWait(event),
+      CARD_DEADLINE_MS,
+      'late lark card callback failed',
+      { eventId: event.id },
+    );
     if (outcome === 'late' || outcome.later) return { status: 200, body: toastBody(CARD_SLOW_TOAST) };
     if (outcome.result === 'stopped') return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
     return { status: 200, body: outcome.toast ? toastBody(outcome.toast) : {} };

@@ -35,8 +35,13 @@ export const LARK_TEXT_MAX_BYTES = 140 * 1024;
 
 /** A card the bot will not send: it does not fit Lark's limit and cannot be split (a form). */
 export class CardTooLargeError extends Error {
-  constructor(readonly title: string, readonly bytes: number) {
-    super(`lark card 「${title}」 is ${bytes} bytes, over the ${LARK_CARD_MAX_BYTES}-byte limit, and has a form that cannot be split`);
+  constructor(
+    readonly title: string,
+    readonly bytes: number,
+  ) {
+    super(
+      `lark card 「${title}」 is ${bytes} bytes, over the ${LARK_CARD_MAX_BYTES}-byte limit, and has a form that cannot be split`,
+    );
     this.name = 'CardTooLargeError';
   }
 }
@@ -81,10 +86,16 @@ export interface MessagePart {
  * with that msg_type and content): one, or several when it is too big. A card whose form alone
  * does not fit is refused (CardTooLargeError).
  */
-export function messageParts(message: Outgoing, bytes: (msgType: MessagePart['msgType'], content: string) => number): MessagePart[] {
+export function messageParts(
+  message: Outgoing,
+  bytes: (msgType: MessagePart['msgType'], content: string) => number,
+): MessagePart[] {
   if (typeof message === 'string') {
     const text = (t: string) => JSON.stringify({ text: t });
-    return splitText(message, (t) => bytes('text', text(t)) <= LARK_TEXT_MAX_BYTES).map((t) => ({ msgType: 'text', content: text(t) }));
+    return splitText(message, (t) => bytes('text', text(t)) <= LARK_TEXT_MAX_BYTES).map((t) => ({
+      msgType: 'text',
+      content: text(t),
+    }));
   }
   const card = (c: Card) => JSON.stringify(renderLarkCard(c));
   const cards = splitCard(message, (c) => bytes('interactive', card(c)) <= LARK_CARD_MAX_BYTES);
@@ -97,7 +108,10 @@ export function messageParts(message: Outgoing, bytes: (msgType: MessagePart['ms
  * The first part's rate-limit refusal is the outbox's to wait out; a later part waits here, so the
  * parts already sent are not sent again (a send without a uuid would repeat them).
  */
-export async function sendParts(parts: readonly MessagePart[], send: (part: MessagePart, index: number) => Promise<string | undefined>): Promise<string | undefined> {
+export async function sendParts(
+  parts: readonly MessagePart[],
+  send: (part: MessagePart, index: number) => Promise<string | undefined>,
+): Promise<string | undefined> {
   let messageId: string | undefined;
   for (const [i, part] of parts.entries()) {
     for (;;) {

@@ -10,7 +10,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** `X-Lark-Signature`: hex sha256 of timestamp + nonce + encryptKey + raw body. */
 export function larkSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: string | Buffer): string {
-  return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
+  return createHash('sha256')
+    .update(timestamp + nonce + encryptKey)
+    .update(rawBody)
+    .digest('hex');
 }
 
 export function safeEqual(a: string, b: string): boolean {

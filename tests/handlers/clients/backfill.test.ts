@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { useDatabase } from '../../helpers/db.ts';
-import { silentLog, startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedPeople } from '../../helpers/complaints.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Client, ClientName } from '../../../handlers/clients/models.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillClients } from '../../../handlers/clients/backfill.ts';
+import { Client, ClientName } from '../../../handlers/clients/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { seedPeople } from '../../helpers/complaints.ts';
+import { useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, silentLog, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * handlers/clients/backfill.ts, run at start: records written before the search text (and the name
@@ -56,7 +56,17 @@ describe('older client records brought up to date at start', () => {
 
 describe('#18 name keys fold spaces and punctuation: records keyed the old way are keyed again', () => {
   it('a client keyed 「abc 物业」 is found as ABC物业 after the start hook, the old key dropped, once', async () => {
-    const { insertedId } = await Client.collection.insertOne({ name: 'ABC 物业', version: 0, status: 'current', contacts: [], posts: [], changes: [], searchText: 'abc 物业', createdAt: at, updatedAt: at });
+    const { insertedId } = await Client.collection.insertOne({
+      name: 'ABC 物业',
+      version: 0,
+      status: 'current',
+      contacts: [],
+      posts: [],
+      changes: [],
+      searchText: 'abc 物业',
+      createdAt: at,
+      updatedAt: at,
+    });
     // as the #12 key wrote it: spaces collapsed, not dropped
     await ClientName.collection.insertOne({ _id: 'abc 物业' as never, clientId: String(insertedId), at });
     expect(await backfillClients({ log: silentLog })).toEqual({ searchText: 0, nameKeys: 1, staleKeys: 1 });

@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Complaint } from '../../../handlers/complaints/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientLog } from '../../../handlers/clients/models.ts';
+import { Complaint } from '../../../handlers/complaints/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * III.3.1.10 in the clients workflow: a 跟进 (phone follow-up) or 拜访 (visit) with a client whose
@@ -46,7 +46,19 @@ async function awaitingFollowUp(): Promise<string> {
   return id!;
 }
 
-const VISIT = ['拜访 万达物业', '拜访目的: 回访投诉处理', '接待人: 张经理', '接待人职务: 物业经理', '客户需求: 跳过', '发现的问题: 跳过', '指导和培训: 跳过', '客户异议及处理: 跳过', '竞争对手情况: 跳过', '潜在客户信息: 跳过', '日期: 今天'];
+const VISIT = [
+  '拜访 万达物业',
+  '拜访目的: 回访投诉处理',
+  '接待人: 张经理',
+  '接待人职务: 物业经理',
+  '客户需求: 跳过',
+  '发现的问题: 跳过',
+  '指导和培训: 跳过',
+  '客户异议及处理: 跳过',
+  '竞争对手情况: 跳过',
+  '潜在客户信息: 跳过',
+  '日期: 今天',
+];
 
 describe('III.3.1.10 complaint follow-ups logged the same way as client follow-ups', () => {
   it('a 跟进 with the client records the due complaint follow-up once, with who and when, and closes the complaint', async () => {
@@ -87,7 +99,7 @@ describe('III.3.1.10 complaint follow-ups logged the same way as client follow-u
     expect(inbox('kefu2', from)).toContain(`回访客户不满意：${id}`);
   });
 
-  it('a team leader\'s call is logged, but the complaint follow-up waits for 客服部 (the complaint rule)', async () => {
+  it("a team leader's call is logged, but the complaint follow-up waits for 客服部 (the complaint rule)", async () => {
     const id = await awaitingFollowUp();
     clock = new Date(clock.getTime() + 8 * DAY);
     const reply = await say('duizhang', '跟进 万达物业 张经理 满意 一切正常');

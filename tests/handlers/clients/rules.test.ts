@@ -1,7 +1,8 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  cadenceProblem,
+  type ClientStatus,
   cadenceFor,
+  cadenceProblem,
   changeText,
   dailyCron,
   diffClient,
@@ -21,7 +22,6 @@ import {
   shouldEscalate,
   showPhone,
   statusFromWords,
-  type ClientStatus,
 } from '../../../handlers/clients/rules.ts';
 import type { Role } from '../../../src/core/types.ts';
 
@@ -29,7 +29,17 @@ const TZ = 'Asia/Shanghai';
 // 2026-11-27 10:00 in Shanghai
 const now = new Date('2026-11-27T02:00:00Z');
 const defaults = { current: { callDays: 30, visitDays: 90 }, potential: { callDays: 60, visitDays: 0 } };
-const client = (o: Partial<{ status: ClientStatus; callDays: number | null; visitDays: number | null; lastCallAt: Date | null; lastVisitAt: Date | null; createdAt: Date; name: string }> = {}) => ({
+const client = (
+  o: Partial<{
+    status: ClientStatus;
+    callDays: number | null;
+    visitDays: number | null;
+    lastCallAt: Date | null;
+    lastVisitAt: Date | null;
+    createdAt: Date;
+    name: string;
+  }> = {},
+) => ({
   status: 'current' as ClientStatus,
   createdAt: new Date('2026-10-01T02:00:00Z'),
   name: '万达物业',
@@ -86,7 +96,10 @@ describe('I.2.8 contacts and posts as typed in one field', () => {
 });
 
 describe('client phones are masked in groups (I.2.8, company rule)', () => {
-  const has = (...rs: Role[]) => (r: Role) => rs.includes(r);
+  const has =
+    (...rs: Role[]) =>
+    (r: Role) =>
+      rs.includes(r);
   const owned = { owner: { staffId: 's1' } };
   it('shows them in full only in a private chat to 客服部 or the client owner', () => {
     expect(maySeeClientPhones({ isGroup: false, has: has('customer_service') }, owned)).toBe(true);
@@ -106,7 +119,10 @@ describe('I.2.7 cadence per status with a per-client override', () => {
     expect(cadenceFor(client(), defaults)).toEqual({ callDays: 30, visitDays: 90 });
     expect(cadenceFor(client({ status: 'potential' }), defaults)).toEqual({ callDays: 60, visitDays: 0 });
     expect(cadenceFor(client({ callDays: 7 }), defaults)).toEqual({ callDays: 7, visitDays: 90 });
-    expect(cadenceFor(client({ status: 'potential', visitDays: 90 }), defaults)).toEqual({ callDays: 60, visitDays: 90 });
+    expect(cadenceFor(client({ status: 'potential', visitDays: 90 }), defaults)).toEqual({
+      callDays: 60,
+      visitDays: 90,
+    });
     expect(cadenceFor(client({ status: 'potential', callDays: 0 }), defaults)).toEqual({ callDays: 0, visitDays: 0 });
     expect(cadenceFor(client({ status: 'lost', callDays: 7 }), defaults)).toEqual({ callDays: 0, visitDays: 0 });
   });
@@ -115,7 +131,10 @@ describe('I.2.7 cadence per status with a per-client override', () => {
     expect(cadenceFor(client({ callDays: 0, visitDays: 0 }), defaults)).toEqual({ callDays: 30, visitDays: 90 });
   });
   it('refuses 不需要 for a 现有 client, naming the field, and allows it for a potential one (I.2.5, I.2.7)', () => {
-    expect(cadenceProblem({ status: 'current', callDays: 0 })).toMatchObject({ field: 'callDays', error: expect.stringContaining('电话回访周期不能是「不需要」') });
+    expect(cadenceProblem({ status: 'current', callDays: 0 })).toMatchObject({
+      field: 'callDays',
+      error: expect.stringContaining('电话回访周期不能是「不需要」'),
+    });
     expect(cadenceProblem({ status: 'current', callDays: 30, visitDays: 0 })).toMatchObject({ field: 'visitDays' });
     expect(cadenceProblem({ status: 'current', callDays: null, visitDays: 365 })).toBeUndefined();
     expect(cadenceProblem({ status: 'potential', callDays: 0, visitDays: 0 })).toBeUndefined();
@@ -140,7 +159,10 @@ describe('II.7 / I.2.7 logging restarts the cadence', () => {
   it('a call restarts the calls; a visit restarts both', () => {
     const called = client({ lastCallAt: new Date('2026-11-20T02:00:00Z') });
     expect(nextDue(called, defaults, TZ)).toEqual({ call: '2026-12-20', visit: '2026-12-30' });
-    const visited = client({ lastCallAt: new Date('2026-11-01T02:00:00Z'), lastVisitAt: new Date('2026-11-25T02:00:00Z') });
+    const visited = client({
+      lastCallAt: new Date('2026-11-01T02:00:00Z'),
+      lastVisitAt: new Date('2026-11-25T02:00:00Z'),
+    });
     expect(lastContact(visited, 'call')).toEqual(new Date('2026-11-25T02:00:00Z'));
     expect(nextDue(visited, defaults, TZ)).toEqual({ call: '2026-12-25', visit: '2027-02-23' });
   });
@@ -191,7 +213,12 @@ describe('I.1.1 every change kept: old → new', () => {
     visitDays: null,
   };
   it('lists only the fields that changed', () => {
-    const changes = diffClient(before, { phone: '13700000000', address: '城南路 1 号', owner: { staffId: 's2', name: '陈队长' }, callDays: 15 });
+    const changes = diffClient(before, {
+      phone: '13700000000',
+      address: '城南路 1 号',
+      owner: { staffId: 's2', name: '陈队长' },
+      callDays: 15,
+    });
     expect(changes).toEqual([
       { field: 'phone', from: '13712345678', to: '13700000000' },
       { field: 'owner', from: '王客服', to: '陈队长' },
@@ -215,12 +242,24 @@ describe('II.7 promises with a due day', () => {
         { text: '更换队员', dueDay: '2026-12-01' },
       ],
     });
-    expect(parsePromises('回电话 明天', now, TZ)).toEqual({ ok: true, items: [{ text: '回电话', dueDay: '2026-11-28' }] });
-    expect(parsePromises('加派一名队员 3天内', now, TZ)).toEqual({ ok: true, items: [{ text: '加派一名队员', dueDay: '2026-11-30' }] });
+    expect(parsePromises('回电话 明天', now, TZ)).toEqual({
+      ok: true,
+      items: [{ text: '回电话', dueDay: '2026-11-28' }],
+    });
+    expect(parsePromises('加派一名队员 3天内', now, TZ)).toEqual({
+      ok: true,
+      items: [{ text: '加派一名队员', dueDay: '2026-11-30' }],
+    });
   });
   it('refuses a promise without a day or with a past day', () => {
-    expect(parsePromises('送新排班表', now, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('缺少截止日期') });
-    expect(parsePromises('送新排班表 2026-11-01', now, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('已经过去') });
+    expect(parsePromises('送新排班表', now, TZ)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('缺少截止日期'),
+    });
+    expect(parsePromises('送新排班表 2026-11-01', now, TZ)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('已经过去'),
+    });
   });
   it('is in the owner’s list from the lead days before its day until done', () => {
     expect(promiseInList('2026-11-29', now, TZ, 2)).toBe(true);

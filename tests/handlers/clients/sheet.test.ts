@@ -1,8 +1,8 @@
-import { describe, it, expect } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
 import { CLIENT_SHEET, validateClientRows } from '../../../handlers/clients/sheet.ts';
-import { TableFileError, parseTable } from '../../../src/core/table-file.ts';
+import { parseTable, TableFileError } from '../../../src/core/table-file.ts';
 
 const fixture = (name: string) => readFile(new URL(`../../fixtures/clients/${name}`, import.meta.url));
 
@@ -49,7 +49,9 @@ describe('I.2.8 the client list import reads CSV and XLSX (no database)', () => 
     sheet.addRow(['城北商场', 13700001111, '潜在']);
     const buf = new Uint8Array(await wb.xlsx.writeBuffer());
     const checked = validateClientRows((await parseTable(buf, 'xlsx', CLIENT_SHEET)).rows);
-    expect(checked.entries).toEqual([{ row: 2, input: { name: '城北商场', phone: '13700001111', status: 'potential' } }]);
+    expect(checked.entries).toEqual([
+      { row: 2, input: { name: '城北商场', phone: '13700001111', status: 'potential' } },
+    ]);
   });
 
   it('refuses a file without a 客户名称 column, saying what it read', async () => {

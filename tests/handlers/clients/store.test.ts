@@ -1,12 +1,12 @@
 import mongoose from 'mongoose';
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, ClientName } from '../../../handlers/clients/models.ts';
 import { createClient } from '../../../handlers/clients/store.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * handlers/clients/store.ts: the exact-name lookup as reads by _id (#12, FerretDB 1.24 indexes only a
@@ -59,7 +59,16 @@ describe('#12 the exact-name lookup on the hot path is a read by _id', () => {
   });
 
   it('a record made before name keys is found by the old query once, then by its key', async () => {
-    await Client.collection.insertOne({ name: '老客户物业', version: 0, status: 'current', contacts: [], posts: [], changes: [], createdAt: clock, updatedAt: clock });
+    await Client.collection.insertOne({
+      name: '老客户物业',
+      version: 0,
+      status: 'current',
+      contacts: [],
+      posts: [],
+      changes: [],
+      createdAt: clock,
+      updatedAt: clock,
+    });
     expect(await say('kefu', '客户 老客户物业')).toContain('客户档案：老客户物业');
     expect(await ClientName.findById('老客户物业').lean()).toMatchObject({ clientId: expect.any(String) });
     const again = await clientReads(() => say('kefu', '客户 老客户物业'));
@@ -69,7 +78,9 @@ describe('#12 the exact-name lookup on the hot path is a read by _id', () => {
 
   it('two clients cannot take one name at the same moment, however it is written', async () => {
     const by = { staffId: '', name: '王客服' };
-    const made = await Promise.all(['ABC物业', 'ａｂｃ物业', 'abc物业', 'ABC物业'].map((name) => createClient({ name }, by, '新建', clock)));
+    const made = await Promise.all(
+      ['ABC物业', 'ａｂｃ物业', 'abc物业', 'ABC物业'].map((name) => createClient({ name }, by, '新建', clock)),
+    );
     expect(made.filter(Boolean)).toHaveLength(1);
     expect(await Client.countDocuments()).toBe(1);
     expect(await say('kefu', '客户 abc物业')).toContain(`客户档案：${made.find(Boolean)!.name}`);
@@ -95,7 +106,9 @@ describe('#18 a client name is one name however it is spaced or punctuated', () 
 
   it('two clients cannot take one name at the same moment when one is written with a space', async () => {
     const by = { staffId: '', name: '王客服' };
-    const made = await Promise.all(['城北商场', '城北 商场', '城北-商场'].map((name) => createClient({ name }, by, '新建', clock)));
+    const made = await Promise.all(
+      ['城北商场', '城北 商场', '城北-商场'].map((name) => createClient({ name }, by, '新建', clock)),
+    );
     expect(made.filter(Boolean)).toHaveLength(1);
     expect(await Client.countDocuments()).toBe(1);
   });
@@ -113,7 +126,11 @@ describe('I.1.1 renaming a client: its complaints follow', () => {
     for (const id of [first, older]) {
       const c = (await Complaint.findById(id).lean())!;
       expect(c).toMatchObject({ clientName: '万达商业管理', clientId: String(client._id) });
-      expect(c.history.at(-1)).toMatchObject({ action: '客户更名', detail: '万达物业 → 万达商业管理', by: { name: '王客服' } });
+      expect(c.history.at(-1)).toMatchObject({
+        action: '客户更名',
+        detail: '万达物业 → 万达商业管理',
+        by: { name: '王客服' },
+      });
     }
     const card = await say('kefu', '客户 万达商业管理');
     expect(card).toContain(first);

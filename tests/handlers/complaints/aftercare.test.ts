@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Complaint } from '../../../handlers/complaints/models.ts';
 import { sweepComplaints } from '../../../schedules/complaints.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * Issue #13 for complaints (Ch.10 III): 签呈 by any department (§4.5), effect before closing (§3.1.6),
@@ -17,7 +17,11 @@ let bot: Bot;
 let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 const H = 3600_000;
-const config = testConfig({ COMPLAINT_LIMIT_HOURS_GENERAL: '72', COMPLAINT_REMIND_BEFORE_HOURS: '6', COMPLAINT_FOLLOWUP_DAYS: '7' });
+const config = testConfig({
+  COMPLAINT_LIMIT_HOURS_GENERAL: '72',
+  COMPLAINT_REMIND_BEFORE_HOURS: '6',
+  COMPLAINT_FOLLOWUP_DAYS: '7',
+});
 
 beforeAll(async () => {
   ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
@@ -50,7 +54,7 @@ async function followingUp(): Promise<string> {
 }
 
 describe('§4.5 签呈', () => {
-  it('any department\'s staff can file a 签呈 (a 综合部 member here)', async () => {
+  it("any department's staff can file a 签呈 (a 综合部 member here)", async () => {
     const id = await followingUp();
     const [reply] = await chat.say('zonghe', `签呈 ${id} 扣款依据不足`);
     expect(reply).toContain('签呈已提交');
@@ -93,7 +97,7 @@ describe('§3.2.3 the responsible guard and team leader confirm', () => {
   });
 });
 
-describe('§3.1.6 the improvement\'s effect', () => {
+describe("§3.1.6 the improvement's effect", () => {
   it('does not close the case when the follow-ups are done but the effect is not confirmed', async () => {
     const id = await followingUp();
     clock = new Date(clock.getTime() + 7 * 24 * H);
@@ -163,7 +167,11 @@ describe('reopening keeps the earlier round', () => {
     await chat.say('kefu', `重开投诉 ${id} 问题再次发生`);
     const c = await Complaint.findById(id).lean();
     expect(c!.status).toBe('registered');
-    expect(c!.earlierRounds[0]).toMatchObject({ reason: '问题再次发生', investigation: { cause: '队员疲劳' }, decision: { handling: '更换队员' } });
+    expect(c!.earlierRounds[0]).toMatchObject({
+      reason: '问题再次发生',
+      investigation: { cause: '队员疲劳' },
+      decision: { handling: '更换队员' },
+    });
     const [card] = await chat.say('kefu', `投诉 ${id}`);
     expect(card).toContain('【第 1 轮');
     expect(card).toContain('调查：队员疲劳');

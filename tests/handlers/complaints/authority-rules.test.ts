@@ -1,16 +1,25 @@
-import { describe, it, expect } from 'vitest';
-import type { Role } from '../../../src/core/types.ts';
-import { approvalFor, canApproveHandling, moneyPromises, needsChairman, toldBeyondAuthority } from '../../../handlers/complaints/authority-rules.ts';
-import { canTellResult } from '../../../handlers/complaints/rules.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  approvalFor,
+  canApproveHandling,
+  moneyPromises,
+  needsChairman,
+  toldBeyondAuthority,
+} from '../../../handlers/complaints/authority-rules.ts';
 import { parseReportPeriod, weekBefore } from '../../../handlers/complaints/report.ts';
+import { canTellResult } from '../../../handlers/complaints/rules.ts';
 import { weeklyCron } from '../../../handlers/complaints/settings.ts';
+import type { Role } from '../../../src/core/types.ts';
 
-const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
+const roles =
+  (...rs: Role[]) =>
+  (r: Role) =>
+    rs.includes(r);
 const TZ = 'Asia/Shanghai';
 const now = new Date('2026-11-27T02:00:00Z'); // Friday 10:00 in Shanghai
 const kefu = { staffId: 'k1', name: '王客服' };
 
-describe('§4.4 promises within one\'s authority: money words', () => {
+describe("§4.4 promises within one's authority: money words", () => {
   it.each([
     ['同意减免本月服务费', ['减免']],
     ['答应退款 200 元，并赔偿损失', ['退款', '赔偿']],
@@ -35,8 +44,15 @@ describe('§4.4 promises within one\'s authority: money words', () => {
   });
 
   it('makes a handling wait for the chairman, approved at once when he decided it himself, none without money', () => {
-    expect(approvalFor(['扣服务费 ¥500.00（2026-11）', '减免'], roles('customer_service'), kefu, now)).toMatchObject({ status: 'pending', what: '扣服务费 ¥500.00（2026-11）、减免', decidedBy: null });
-    expect(approvalFor(['减免'], roles('chairman'), { staffId: 'c1', name: '孙董事长' }, now)).toMatchObject({ status: 'approved', decidedBy: { name: '孙董事长' } });
+    expect(approvalFor(['扣服务费 ¥500.00（2026-11）', '减免'], roles('customer_service'), kefu, now)).toMatchObject({
+      status: 'pending',
+      what: '扣服务费 ¥500.00（2026-11）、减免',
+      decidedBy: null,
+    });
+    expect(approvalFor(['减免'], roles('chairman'), { staffId: 'c1', name: '孙董事长' }, now)).toMatchObject({
+      status: 'approved',
+      decidedBy: { name: '孙董事长' },
+    });
     expect(approvalFor([], roles('customer_service'), kefu, now)).toBeNull();
   });
 
@@ -44,25 +60,47 @@ describe('§4.4 promises within one\'s authority: money words', () => {
     const waiting = { status: 'decided' as const, approval: { status: 'pending', what: '减免' } };
     expect(canApproveHandling(waiting, roles('chairman'), 'c1').ok).toBe(true);
     expect(canApproveHandling(waiting, roles('customer_service', 'admin'), 'k1').ok).toBe(false);
-    expect(canApproveHandling({ ...waiting, approval: { status: 'approved' } }, roles('chairman'), 'c1').ok).toBe(false);
+    expect(canApproveHandling({ ...waiting, approval: { status: 'approved' } }, roles('chairman'), 'c1').ok).toBe(
+      false,
+    );
     expect(canApproveHandling({ status: 'decided' }, roles('chairman'), 'c1').ok).toBe(false);
-    expect(canApproveHandling({ ...waiting, responsible: [{ staffId: 'c1' }] }, roles('chairman'), 'c1').ok).toBe(false);
+    expect(canApproveHandling({ ...waiting, responsible: [{ staffId: 'c1' }] }, roles('chairman'), 'c1').ok).toBe(
+      false,
+    );
   });
 
   it('does not let the result be told while the chairman has not confirmed, nor money told on a handling he never saw', () => {
-    const verdict = canTellResult({ status: 'decided', approval: { status: 'pending', what: '减免' } }, roles('customer_service'));
+    const verdict = canTellResult(
+      { status: 'decided', approval: { status: 'pending', what: '减免' } },
+      roles('customer_service'),
+    );
     expect(verdict.ok).toBe(false);
     expect(!verdict.ok && verdict.why).toContain('须董事长核准后才能告知客户');
-    expect(canTellResult({ status: 'decided', approval: { status: 'approved', what: '减免' } }, roles('customer_service')).ok).toBe(true);
-    expect(toldBeyondAuthority('已答应减免本月服务费', { status: 'decided' }, roles('customer_service'))).toContain('没有经董事长核准');
-    expect(toldBeyondAuthority('已答应减免本月服务费', { status: 'decided', approval: { status: 'approved' } }, roles('customer_service'))).toBeUndefined();
+    expect(
+      canTellResult({ status: 'decided', approval: { status: 'approved', what: '减免' } }, roles('customer_service'))
+        .ok,
+    ).toBe(true);
+    expect(toldBeyondAuthority('已答应减免本月服务费', { status: 'decided' }, roles('customer_service'))).toContain(
+      '没有经董事长核准',
+    );
+    expect(
+      toldBeyondAuthority(
+        '已答应减免本月服务费',
+        { status: 'decided', approval: { status: 'approved' } },
+        roles('customer_service'),
+      ),
+    ).toBeUndefined();
     expect(toldBeyondAuthority('已更换队员', { status: 'decided' }, roles('customer_service'))).toBeUndefined();
   });
 });
 
-describe('§4.3 the report\'s period and its weekly time', () => {
-  it('reads 本周, 上周, 本月, a month and a range in the bot\'s zone', () => {
-    expect(parseReportPeriod('', now, TZ)).toMatchObject({ label: '2026-11-23 至 2026-11-29', from: new Date('2026-11-22T16:00:00Z'), to: new Date('2026-11-29T16:00:00Z') });
+describe("§4.3 the report's period and its weekly time", () => {
+  it("reads 本周, 上周, 本月, a month and a range in the bot's zone", () => {
+    expect(parseReportPeriod('', now, TZ)).toMatchObject({
+      label: '2026-11-23 至 2026-11-29',
+      from: new Date('2026-11-22T16:00:00Z'),
+      to: new Date('2026-11-29T16:00:00Z'),
+    });
     expect(parseReportPeriod('上周', now, TZ)).toMatchObject({ label: '2026-11-16 至 2026-11-22' });
     expect(parseReportPeriod('本月', now, TZ)).toMatchObject({ label: '2026-11-01 至 2026-11-30' });
     expect(parseReportPeriod('上月', now, TZ)).toMatchObject({ label: '2026-10-01 至 2026-10-31' });

@@ -1,16 +1,16 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   canAppeal,
   canConfirmEffect,
-  canProposeMeasures,
-  closingBlocker,
   canDecide,
   canFollowUp,
   canInvestigate,
+  canProposeMeasures,
   canReopen,
   canRule,
   canTellResult,
   categoryFromWords,
+  closingBlocker,
   deadlinesFor,
   dueWork,
   followUpPlan,
@@ -20,10 +20,13 @@ import {
   timeLimitFor,
   toldOnProblem,
 } from '../../../handlers/complaints/rules.ts';
-import type { Role } from '../../../src/core/types.ts';
 import { parsePhoneNumber } from '../../../src/core/text.ts';
+import type { Role } from '../../../src/core/types.ts';
 
-const roles = (...rs: Role[]) => (r: Role) => rs.includes(r);
+const roles =
+  (...rs: Role[]) =>
+  (r: Role) =>
+    rs.includes(r);
 const limits = { general: 72, fee_deduction: 24, unjustified: 120 };
 const H = 3600_000;
 const t0 = new Date('2026-11-27T02:00:00Z'); // 10:00 on 11-27 in Shanghai
@@ -68,14 +71,35 @@ describe('§3.1.3 time limits', () => {
     expect(deadlinesFor(t0, 'fee_deduction', { ...limits, fee_deduction: 2 }, 6).remindAt).toEqual(t0);
   });
 
-  const open = { status: 'registered' as const, dueAt: new Date(t0.getTime() + 24 * H), remindedAt: null, overdueAt: null, followUps: [] };
+  const open = {
+    status: 'registered' as const,
+    dueAt: new Date(t0.getTime() + 24 * H),
+    remindedAt: null,
+    overdueAt: null,
+    followUps: [],
+  };
 
   it('reminds before the limit, escalates after it, and only once each', () => {
-    expect(dueWork(open, new Date(t0.getTime() + 17 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [], ackRemind: false });
-    expect(dueWork(open, new Date(t0.getTime() + 19 * H), 6)).toEqual({ remind: true, escalate: false, followUpsDue: [], ackRemind: false });
+    expect(dueWork(open, new Date(t0.getTime() + 17 * H), 6)).toEqual({
+      remind: false,
+      escalate: false,
+      followUpsDue: [],
+      ackRemind: false,
+    });
+    expect(dueWork(open, new Date(t0.getTime() + 19 * H), 6)).toEqual({
+      remind: true,
+      escalate: false,
+      followUpsDue: [],
+      ackRemind: false,
+    });
     expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 19 * H), 6).remind).toBe(false);
     expect(dueWork({ ...open, remindedAt: t0 }, new Date(t0.getTime() + 25 * H), 6).escalate).toBe(true);
-    expect(dueWork({ ...open, overdueAt: t0 }, new Date(t0.getTime() + 25 * H), 6)).toEqual({ remind: false, escalate: false, followUpsDue: [], ackRemind: false });
+    expect(dueWork({ ...open, overdueAt: t0 }, new Date(t0.getTime() + 25 * H), 6)).toEqual({
+      remind: false,
+      escalate: false,
+      followUpsDue: [],
+      ackRemind: false,
+    });
   });
 
   it('does not escalate once the result was told to the client', () => {
@@ -83,14 +107,22 @@ describe('§3.1.3 time limits', () => {
   });
 
   it('§4.2: reminds once when 已告知 is still missing at its time, for an unconfirmed case too, never once told or closed', () => {
-    const fresh = { ...open, status: 'unconfirmed' as const, ackDueAt: new Date(t0.getTime() + 2 * H), clientToldAt: null, ackRemindedAt: null };
+    const fresh = {
+      ...open,
+      status: 'unconfirmed' as const,
+      ackDueAt: new Date(t0.getTime() + 2 * H),
+      clientToldAt: null,
+      ackRemindedAt: null,
+    };
     expect(dueWork(fresh, new Date(t0.getTime() + 1 * H), 6).ackRemind).toBe(false);
     expect(dueWork(fresh, new Date(t0.getTime() + 2 * H), 6).ackRemind).toBe(true);
     expect(dueWork({ ...fresh, ackRemindedAt: t0 }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
     expect(dueWork({ ...fresh, clientToldAt: t0 }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
     expect(dueWork({ ...fresh, status: 'closed' }, new Date(t0.getTime() + 3 * H), 6).ackRemind).toBe(false);
     expect(nextCheckAt({ ...fresh, status: 'registered' }, 6)).toEqual(fresh.ackDueAt);
-    expect(nextCheckAt({ ...fresh, status: 'registered', clientToldAt: t0 }, 6)).toEqual(new Date(t0.getTime() + 18 * H));
+    expect(nextCheckAt({ ...fresh, status: 'registered', clientToldAt: t0 }, 6)).toEqual(
+      new Date(t0.getTime() + 18 * H),
+    );
   });
 
   it('schedules the next check at the reminder, then at the limit, then at nothing', () => {
@@ -119,7 +151,9 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
 
   it('holds back telling the result while a 签呈 is pending (§4.5)', () => {
     expect(canTellResult({ status: 'decided' }, roles('customer_service')).ok).toBe(true);
-    expect(canTellResult({ status: 'decided', appeal: { status: 'pending' } }, roles('customer_service')).ok).toBe(false);
+    expect(canTellResult({ status: 'decided', appeal: { status: 'pending' } }, roles('customer_service')).ok).toBe(
+      false,
+    );
   });
 
   it('lets only 客服部 log follow-ups, which is how a case closes', () => {
@@ -136,9 +170,19 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
   });
 
   it('§4.5: nobody rules on a 签呈 they filed or a case they are named responsible in', () => {
-    const pending = { status: 'decided' as const, appeal: { status: 'pending', by: { staffId: 's-admin' } }, responsible: [{ staffId: 's-boss' }] };
-    expect(canRule(pending, roles('admin'), 's-admin')).toMatchObject({ ok: false, why: expect.stringContaining('你提出的') });
-    expect(canRule(pending, roles('chairman'), 's-boss')).toMatchObject({ ok: false, why: expect.stringContaining('责任人') });
+    const pending = {
+      status: 'decided' as const,
+      appeal: { status: 'pending', by: { staffId: 's-admin' } },
+      responsible: [{ staffId: 's-boss' }],
+    };
+    expect(canRule(pending, roles('admin'), 's-admin')).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('你提出的'),
+    });
+    expect(canRule(pending, roles('chairman'), 's-boss')).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('责任人'),
+    });
     expect(canRule(pending, roles('chairman'), 's-other').ok).toBe(true);
   });
 
@@ -148,7 +192,9 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
     expect(closingBlocker({ followUps: done, effect: null })).toBe('effect');
     expect(closingBlocker({ followUps: done, effect: { effective: false } })).toBe('effect');
     expect(closingBlocker({ followUps: done, effect: { effective: true }, measuresDue: true })).toBe('effect');
-    expect(closingBlocker({ followUps: [{ ...done[0]!, outcome: '不满意' }], effect: { effective: true } })).toBe('unsatisfied');
+    expect(closingBlocker({ followUps: [{ ...done[0]!, outcome: '不满意' }], effect: { effective: true } })).toBe(
+      'unsatisfied',
+    );
     expect(closingBlocker({ followUps: done, effect: { effective: true }, clientToldAt: t0 })).toBeUndefined();
   });
 
@@ -158,7 +204,7 @@ describe('§3.2 / §3.1.5 who may act, and when', () => {
     expect(closingBlocker({ followUps: done, effect: { effective: true }, clientToldAt: null })).toBe('told');
   });
 
-  it('§3.1.6: an effect marked 无效 waits for 人防部\'s new measures before it is confirmed again', () => {
+  it("§3.1.6: an effect marked 无效 waits for 人防部's new measures before it is confirmed again", () => {
     expect(canConfirmEffect({ status: 'following_up', measuresDue: true }, roles('customer_service')).ok).toBe(false);
     expect(canProposeMeasures({ status: 'following_up', measuresDue: true }, roles('guard_ops')).ok).toBe(true);
     expect(canProposeMeasures({ status: 'following_up', measuresDue: false }, roles('guard_ops')).ok).toBe(false);
@@ -194,11 +240,17 @@ describe('§3.1.10 the follow-up plan', () => {
 
   it('counts the told day in BOT_TIMEZONE: recorded 00:30 in Shanghai (16:30 UTC the day before)', () => {
     const recorded = new Date('2026-11-27T16:30:00Z'); // 11-28 00:30 in Shanghai
-    expect(followUpPlan('2026-11-28', recorded, [7], TZ)).toEqual([{ seq: 1, dueAt: new Date('2026-12-04T16:30:00Z') }]);
+    expect(followUpPlan('2026-11-28', recorded, [7], TZ)).toEqual([
+      { seq: 1, dueAt: new Date('2026-12-04T16:30:00Z') },
+    ]);
   });
 
   it('reminds of a follow-up when its day comes', () => {
-    const c = { status: 'following_up' as const, dueAt: t0, followUps: followUpPlan('2026-11-27', t0, [7, 30], TZ).map((f) => ({ ...f, doneAt: null, remindedAt: null })) };
+    const c = {
+      status: 'following_up' as const,
+      dueAt: t0,
+      followUps: followUpPlan('2026-11-27', t0, [7, 30], TZ).map((f) => ({ ...f, doneAt: null, remindedAt: null })),
+    };
     expect(dueWork(c, new Date(t0.getTime() + 8 * 24 * H), 6).followUpsDue).toEqual([1]);
     expect(nextCheckAt(c, 6)).toEqual(c.followUps[0]!.dueAt);
   });
@@ -224,8 +276,12 @@ describe('§3.1.9 告知日期', () => {
 
   it('reads the accepted day and today in BOT_TIMEZONE', () => {
     // accepted 11-27 23:30 in Shanghai (15:30 UTC), now 11-28 00:30 in Shanghai
-    expect(toldOnProblem('2026-11-28', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z'))).toBeUndefined();
-    expect(toldOnProblem('2026-11-26', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z'))).toContain('2026-11-27');
+    expect(
+      toldOnProblem('2026-11-28', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z')),
+    ).toBeUndefined();
+    expect(
+      toldOnProblem('2026-11-26', new Date('2026-11-27T16:30:00Z'), TZ, new Date('2026-11-27T15:30:00Z')),
+    ).toContain('2026-11-27');
   });
 });
 
@@ -245,7 +301,6 @@ describe('the 客户投诉登记表 fields', () => {
     expect(parseComplaintNumber('TS-20261127-003')).toBe('TS-20261127-003');
     expect(parseComplaintNumber('万达')).toBeUndefined();
   });
-
 });
 
 describe('§2 category words in lists', () => {

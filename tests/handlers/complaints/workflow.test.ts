@@ -1,15 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { silentLog, startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { NUMBER_RE, PEOPLE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import { Bot } from '../../../src/bot.ts';
-import { Complaint } from '../../../handlers/complaints/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client } from '../../../handlers/clients/models.ts';
-import { sweepComplaints } from '../../../schedules/complaints.ts';
-import { complaintSweep } from '../../../schedules/complaints.ts';
-import { composition, installed } from '../../../src/workflows.ts';
-import { compose } from '../../../src/core/workflow.ts';
+import { Complaint } from '../../../handlers/complaints/models.ts';
+import { complaintSweep, sweepComplaints } from '../../../schedules/complaints.ts';
+import { Bot } from '../../../src/bot.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { compose } from '../../../src/core/workflow.ts';
+import { composition, installed } from '../../../src/workflows.ts';
+import { NUMBER_RE, PEOPLE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, silentLog, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 useDatabase('complaints');
 
@@ -17,7 +16,12 @@ let bot: Bot;
 let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 const H = 3600_000;
-const config = testConfig({ COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '24', COMPLAINT_LIMIT_HOURS_GENERAL: '72', COMPLAINT_REMIND_BEFORE_HOURS: '6', COMPLAINT_FOLLOWUP_DAYS: '7,30' });
+const config = testConfig({
+  COMPLAINT_LIMIT_HOURS_FEE_DEDUCTION: '24',
+  COMPLAINT_LIMIT_HOURS_GENERAL: '72',
+  COMPLAINT_REMIND_BEFORE_HOURS: '6',
+  COMPLAINT_FOLLOWUP_DAYS: '7,30',
+});
 
 beforeAll(async () => {
   ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
@@ -42,7 +46,10 @@ async function register(lines = registrationLines(), who = 'kefu'): Promise<stri
 }
 
 async function investigateAndDecide(id: string, fee = false) {
-  await chat.say('renfang', `调查 ${id}\n发生原因: 队员连续上夜班疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`);
+  await chat.say(
+    'renfang',
+    `调查 ${id}\n发生原因: 队员连续上夜班疲劳\n责任队员: 张三\n责任队长: 陈队长\n改善对策: 调整排班`,
+  );
   const lines = `处理投诉 ${id}\n是否合理: 合理\n处理方式: 更换夜班队员\n责任归属: 队员张三\n改善方案: 每晚队长查岗两次${fee ? '\n扣款金额: 500\n扣款月份: 2026-11' : ''}`;
   return chat.say('kefu', lines);
 }
@@ -85,7 +92,10 @@ describe('§4.1 registration (客户投诉登记表)', () => {
   });
 
   it('gives two registrations at the same moment different numbers', async () => {
-    const [a, b] = await Promise.all([register(registrationLines({ name: '甲公司' }), 'kefu'), register(registrationLines({ name: '乙公司' }), 'kefu2')]);
+    const [a, b] = await Promise.all([
+      register(registrationLines({ name: '甲公司' }), 'kefu'),
+      register(registrationLines({ name: '乙公司' }), 'kefu2'),
+    ]);
     expect(a).not.toBe(b);
     expect(new Set([a, b])).toEqual(new Set(['TS-20261127-001', 'TS-20261127-002']));
     expect(await Complaint.countDocuments()).toBe(2);
@@ -110,7 +120,12 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     const done = await chat.say('kefu', '跳过');
     expect(done.join('\n')).toMatch(NUMBER_RE);
     const c = await Complaint.findOne().lean();
-    expect(c).toMatchObject({ clientName: '华联超市', clientPhone: '0571-88886666', category: 'fee_deduction', type: '服务态度' });
+    expect(c).toMatchObject({
+      clientName: '华联超市',
+      clientPhone: '0571-88886666',
+      category: 'fee_deduction',
+      type: '服务态度',
+    });
     expect(c!.dueAt).toEqual(new Date(clock.getTime() + 24 * H));
   });
 
@@ -141,8 +156,22 @@ describe('§4.1 registration (客户投诉登记表)', () => {
   });
 
   it('masks a phone typed into the 投诉缘由 on the submitted form card shown in a group', async () => {
-    const form = { clientName: '华联超市', clientPhone: '0571-88886666', reason: '客户张经理 13712345678 说队员睡岗', demand: '道歉', category: '一般性', type: '3' };
-    const shown = (await chat.click('kefu', 'form.submit', { form: 'complaints.register' }, { chatId: 'group-1', isGroup: true, form })).join('\n');
+    const form = {
+      clientName: '华联超市',
+      clientPhone: '0571-88886666',
+      reason: '客户张经理 13712345678 说队员睡岗',
+      demand: '道歉',
+      category: '一般性',
+      type: '3',
+    };
+    const shown = (
+      await chat.click(
+        'kefu',
+        'form.submit',
+        { form: 'complaints.register' },
+        { chatId: 'group-1', isGroup: true, form },
+      )
+    ).join('\n');
     expect(await Complaint.countDocuments()).toBe(1);
     expect(shown).toContain('137****5678');
     expect(shown).not.toContain('13712345678');
@@ -154,9 +183,15 @@ describe('§4.1 registration (客户投诉登记表)', () => {
     expect(picked).toContain('没填的从档案带出，填了的以你填的为准');
     // the phone on record is not echoed into the form (it may be a group): skipping it takes the record's
     const replies = [];
-    for (const answer of ['跳过', '队员不在岗', '加强巡查', '一般', '2', '跳过']) replies.push(...(await chat.say('duizhang', answer)));
+    for (const answer of ['跳过', '队员不在岗', '加强巡查', '一般', '2', '跳过'])
+      replies.push(...(await chat.say('duizhang', answer)));
     expect(replies.join('\n')).toMatch(NUMBER_RE);
-    expect(await Complaint.findOne().lean()).toMatchObject({ clientName: '万达物业管理有限公司', clientAddress: '城南路 1 号', clientPhone: '13712345678', acceptedBy: { name: PEOPLE.duizhang.name } });
+    expect(await Complaint.findOne().lean()).toMatchObject({
+      clientName: '万达物业管理有限公司',
+      clientAddress: '城南路 1 号',
+      clientPhone: '13712345678',
+      acceptedBy: { name: PEOPLE.duizhang.name },
+    });
   });
 
   it('never replaces a typed phone with the one on record: a bad one is refused with its error, a good one wins', async () => {
@@ -171,12 +206,20 @@ describe('§4.1 registration (客户投诉登记表)', () => {
 
   it('registers against the client as typed where the clients workflow is not installed (no client records to fill from or add to)', async () => {
     const withoutClients = compose(installed.filter((i) => i.workflow.name !== 'clients'));
-    const { bot: other, receiver } = await startTestBot({ config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutClients.settings), workflows: withoutClients, now: () => clock });
+    const { bot: other, receiver } = await startTestBot({
+      config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutClients.settings),
+      workflows: withoutClients,
+      now: () => clock,
+    });
     try {
       const replies = await receiver.say('kefu', `登记投诉\n${registrationLines()}`);
       const id = NUMBER_RE.exec(replies.join('\n'))?.[0];
       expect(id, replies.join('\n')).toBeDefined();
-      expect(await Complaint.findById(id).lean()).toMatchObject({ clientName: '万达物业', clientId: '', clientPhone: '13712345678' });
+      expect(await Complaint.findById(id).lean()).toMatchObject({
+        clientName: '万达物业',
+        clientId: '',
+        clientPhone: '13712345678',
+      });
       expect(await Client.countDocuments()).toBe(0);
     } finally {
       await other.stop();
@@ -193,7 +236,10 @@ describe('§4.1 registration (客户投诉登记表)', () => {
 describe('§4.2 telling the client it is being handled', () => {
   it('records it once when the button is pressed twice at the same moment; the second is told who did it', async () => {
     const id = await register();
-    const [a, b] = await Promise.all([chat.click('kefu', 'complaints.told', { id }), chat.click('kefu2', 'complaints.told', { id })]);
+    const [a, b] = await Promise.all([
+      chat.click('kefu', 'complaints.told', { id }),
+      chat.click('kefu2', 'complaints.told', { id }),
+    ]);
     const all = [...a, ...b].join('\n');
     expect(all).toContain('已记录：客户已被告知');
     expect(all).toMatch(/(王客服|周客服) 已在 .*「确认已告知客户受理」|已经确认过告知客户/);
@@ -227,7 +273,13 @@ describe('§3.2 investigation and §3.1.5 handling', () => {
     expect(done).toContain(`调查已记录：${id}`);
     const c = await Complaint.findById(id).lean();
     expect(c!.status).toBe('investigated');
-    expect(c!.investigation).toMatchObject({ cause: '队员连续上夜班疲劳', guards: ['张三', '李四'], teamLeader: '陈队长', measures: '调整排班，队长每晚查岗', by: { name: PEOPLE.renfang.name } });
+    expect(c!.investigation).toMatchObject({
+      cause: '队员连续上夜班疲劳',
+      guards: ['张三', '李四'],
+      teamLeader: '陈队长',
+      measures: '调整排班，队长每晚查岗',
+      by: { name: PEOPLE.renfang.name },
+    });
     expect(inbox('kefu', start).join('\n')).toContain(`调查完成，待拟定处理：${id}`);
   });
 
@@ -240,7 +292,12 @@ describe('§3.2 investigation and §3.1.5 handling', () => {
     await chat.say('kefu', '500');
     const [done] = await chat.say('kefu', '2026年11月');
     expect(done).toContain(`处理已拟定：${id}`);
-    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({ deductionFen: 50000, deductionMonth: '2026-11', reasonable: true, handling: '更换夜班队员' });
+    expect((await Complaint.findById(id).lean())!.decision).toMatchObject({
+      deductionFen: 50000,
+      deductionMonth: '2026-11',
+      reasonable: true,
+      handling: '更换夜班队员',
+    });
   });
 
   it('§3.1.6 records whether the improvement worked', async () => {
@@ -260,12 +317,18 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     // §4.2: only a case whose client was told it is handled can close (#20)
     await chat.say('kefu', `已告知 ${id}`);
     await investigateAndDecide(id);
-    const [told] = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员并加强查岗\n告知方式: 电话\n告知日期: 今天`);
+    const [told] = await chat.say(
+      'kefu',
+      `告知结果 ${id}\n告知内容: 已更换夜班队员并加强查岗\n告知方式: 电话\n告知日期: 今天`,
+    );
     expect(told).toContain('已建立回访计划');
     let c = await Complaint.findById(id).lean();
     expect(c!.status).toBe('following_up');
     expect(c!.result).toMatchObject({ toldOn: '2026-11-27', via: '电话', content: '已更换夜班队员并加强查岗' });
-    expect(c!.followUps.map((f) => f.dueAt)).toEqual([new Date(clock.getTime() + 7 * 24 * H), new Date(clock.getTime() + 30 * 24 * H)]);
+    expect(c!.followUps.map((f) => f.dueAt)).toEqual([
+      new Date(clock.getTime() + 7 * 24 * H),
+      new Date(clock.getTime() + 30 * 24 * H),
+    ]);
 
     const [wrong] = await chat.say('renfang', `回访 ${id} 满意`);
     expect(wrong).toContain('没有权限');
@@ -299,11 +362,17 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
     const toldAt = clock;
     // told on the phone on 11-27, recorded the next morning
     clock = new Date(clock.getTime() + 24 * H);
-    const [told] = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-27`);
+    const [told] = await chat.say(
+      'kefu',
+      `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-27`,
+    );
     expect(told).toContain('已建立回访计划');
     const c = await Complaint.findById(id).lean();
     expect(c!.result).toMatchObject({ toldOn: '2026-11-27' });
-    expect(c!.followUps.map((f) => f.dueAt)).toEqual([new Date(toldAt.getTime() + 7 * 24 * H), new Date(toldAt.getTime() + 30 * 24 * H)]);
+    expect(c!.followUps.map((f) => f.dueAt)).toEqual([
+      new Date(toldAt.getTime() + 7 * 24 * H),
+      new Date(toldAt.getTime() + 30 * 24 * H),
+    ]);
     // 7 days after the day told, the follow-up is due: customer service is reminded
     clock = new Date(toldAt.getTime() + 7 * 24 * H);
     expect((await sweepComplaints(bot.services)).followUps).toEqual([id]);
@@ -312,7 +381,10 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
   it('refuses a 告知日期 before the case was accepted (§3.1.10), naming the 受理日期, and asks for it again', async () => {
     const id = await register();
     await investigateAndDecide(id);
-    const replies = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-01-01`);
+    const replies = await chat.say(
+      'kefu',
+      `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-01-01`,
+    );
     const text = replies.join('\n');
     expect(text).toContain('早于受理日期 2026-11-27');
     expect(replies.at(-1)).toContain('告知日期');
@@ -330,19 +402,29 @@ describe('§3.1.9 result and §3.1.10 follow-ups', () => {
   it('reads 告知结果 typed on one line (the console) and asks again only a 告知日期 before acceptance, keeping the rest', async () => {
     const id = await register();
     await investigateAndDecide(id);
-    const replies = await chat.say('kefu', `告知结果 ${id} 告知内容: 已更换夜班队员，并加强查岗 告知方式: 电话 告知日期: 2026-01-01`);
+    const replies = await chat.say(
+      'kefu',
+      `告知结果 ${id} 告知内容: 已更换夜班队员，并加强查岗 告知方式: 电话 告知日期: 2026-01-01`,
+    );
     expect(replies.join('\n')).toContain('早于受理日期 2026-11-27');
     expect(replies.join('\n')).not.toContain('没有保存');
     expect(replies.at(-1)).toContain('告知日期');
     const [saved] = await chat.say('kefu', '今天');
     expect(saved).toContain('已建立回访计划');
-    expect((await Complaint.findById(id).lean())!.result).toMatchObject({ toldOn: '2026-11-27', content: '已更换夜班队员，并加强查岗', via: '电话' });
+    expect((await Complaint.findById(id).lean())!.result).toMatchObject({
+      toldOn: '2026-11-27',
+      content: '已更换夜班队员，并加强查岗',
+      via: '电话',
+    });
   });
 
   it('refuses a 告知日期 in the future, naming today, and asks for it again (§3.1.9)', async () => {
     const id = await register();
     await investigateAndDecide(id);
-    const replies = await chat.say('kefu', `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-28`);
+    const replies = await chat.say(
+      'kefu',
+      `告知结果 ${id}\n告知内容: 已更换夜班队员\n告知方式: 电话\n告知日期: 2026-11-28`,
+    );
     expect(replies.join('\n')).toContain('告知日期 2026-11-28 晚于今天（2026-11-27）');
     expect(replies.at(-1)).toContain('告知日期');
     expect((await Complaint.findById(id).lean())!).toMatchObject({ status: 'decided', result: null, followUps: [] });
@@ -388,7 +470,11 @@ describe('§4.5 签呈', () => {
     expect(refused).toContain('没有权限');
     await chat.say('dongshi', `签呈决定 ${id} 改为 不处罚队员，调整排班`);
     const c = await Complaint.findById(id).lean();
-    expect(c!.appeal).toMatchObject({ status: 'changed', ruling: '不处罚队员，调整排班', ruledBy: { name: PEOPLE.dongshi.name } });
+    expect(c!.appeal).toMatchObject({
+      status: 'changed',
+      ruling: '不处罚队员，调整排班',
+      ruledBy: { name: PEOPLE.dongshi.name },
+    });
     expect(c!.decision!.handling).toBe('不处罚队员，调整排班');
   });
 });
@@ -404,7 +490,14 @@ describe('§3.1.3 time limits and escalation', () => {
 
     clock = new Date(clock.getTime() + 6 * H);
     // a second instance on the same database, sending through the same channel (not started: its scheduler stays idle)
-    const other = new Bot({ config, log: silentLog, receivers: [chat], workflows: composition, jobs: [], now: () => clock });
+    const other = new Bot({
+      config,
+      log: silentLog,
+      receivers: [chat],
+      workflows: composition,
+      jobs: [],
+      now: () => clock,
+    });
     const runs = await Promise.all([
       complaintSweep.run({ ...bot.services, recoverInbox: async () => 0 }, clock),
       complaintSweep.run({ ...other.services, recoverInbox: async () => 0 }, clock),
@@ -440,7 +533,12 @@ describe('§3.1.3 time limits and escalation', () => {
   it('reads only the cases that are due', async () => {
     const id = await register();
     clock = new Date(clock.getTime() + 1 * H);
-    expect(await sweepComplaints(bot.services)).toEqual({ reminded: [], escalated: [], followUps: [], ackReminded: [] });
+    expect(await sweepComplaints(bot.services)).toEqual({
+      reminded: [],
+      escalated: [],
+      followUps: [],
+      ackReminded: [],
+    });
     expect((await Complaint.findById(id).lean())!.version).toBe(0);
   });
 });
@@ -457,7 +555,13 @@ describe('looking things up', () => {
   });
 
   it('masks a phone typed into the 投诉缘由 and 备注 (spaces, dashes, brackets) when the card is read in a group', async () => {
-    const id = await register(registrationLines({ phone: '0755-8888-6666', reason: '队员态度差，业主 137 0000 3333 多次投诉', remark: '回电 (0755)8888 7777' }));
+    const id = await register(
+      registrationLines({
+        phone: '0755-8888-6666',
+        reason: '队员态度差，业主 137 0000 3333 多次投诉',
+        remark: '回电 (0755)8888 7777',
+      }),
+    );
     const [group] = await chat.say('kefu', `投诉 ${id}`, { chatId: 'group-1', isGroup: true });
     for (const masked of ['0755-****6666', '137****3333', '0755-****7777']) expect(group).toContain(masked);
     for (const full of ['88886666', '137 0000 3333', '8888 7777']) expect(group).not.toContain(full);

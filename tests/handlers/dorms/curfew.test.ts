@@ -1,12 +1,12 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
-import { dailyStep } from '../../../handlers/dorms/periodic.ts';
 import { RollCall } from '../../../handlers/dorms/models.ts';
+import { dailyStep } from '../../../handlers/dorms/periodic.ts';
+import type { Bot } from '../../../src/bot.ts';
 import { Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20 item 7, the roll call (§3.3.3 队长每天进行宿舍查房，要求员工22:00之前归宿): the facts of

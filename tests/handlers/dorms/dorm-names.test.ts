@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, HygieneEvaluation, RentReport, RollCall } from '../../../handlers/dorms/models.ts';
+import type { Bot } from '../../../src/bot.ts';
 import { FormSession } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 /*
  * A dorm name typed as an argument that no dorm has (城东宿舍) is answered as such, with the dorms
@@ -66,7 +66,10 @@ describe('a dorm that does not exist, typed as a command’s dorm', () => {
     expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report).toBeNull();
     await say('chen', '查房 未归 张三');
     expectUnknown(await say('chen', '归宿 城东宿舍 张三 22:30'), ['城南宿舍']);
-    expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.find((e) => e.name === '张三')!.returnedAt).toBeNull();
+    expect(
+      (await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.find((e) => e.name === '张三')!
+        .returnedAt,
+    ).toBeNull();
     expectUnknown(await say('caiwu', '房租已付 城东宿舍 2026-11 银行转账'));
     expect(await RentReport.countDocuments()).toBe(0);
   });
@@ -85,6 +88,9 @@ describe('a dorm that does not exist, typed as a command’s dorm', () => {
     const reply = await say('chen', '归宿 城北宿舍 周七');
     expect(reply).toContain('城北宿舍');
     expect(reply).not.toContain('没有「城北宿舍」的未归记录');
-    expect((await RollCall.findById('2026-11-27:城北宿舍').lean())!.report!.entries.find((e) => e.name === '周七')!.returnedAt).toBeNull();
+    expect(
+      (await RollCall.findById('2026-11-27:城北宿舍').lean())!.report!.entries.find((e) => e.name === '周七')!
+        .returnedAt,
+    ).toBeNull();
   });
 });

@@ -1,16 +1,23 @@
-import { describe, it, expect } from 'vitest';
-import { HYGIENE_CHECKLIST, defaultScore, parsePassFail, parseScore, rankDorms, rankLine } from '../../../handlers/dorms/hygiene-rules.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  defaultScore,
+  HYGIENE_CHECKLIST,
+  parsePassFail,
+  parseScore,
+  rankDorms,
+  rankLine,
+} from '../../../handlers/dorms/hygiene-rules.ts';
 import {
   accountFor,
   amountChange,
   maskAccount,
-  mayseeAccount,
-  parseAccount,
-  previousMonth,
-  rentDue,
-  payeeChange,
   mayConfirmPayee,
   mayPayRent,
+  mayseeAccount,
+  parseAccount,
+  payeeChange,
+  previousMonth,
+  rentDue,
   rentPeriodProblem,
 } from '../../../handlers/dorms/rent-rules.ts';
 
@@ -47,10 +54,17 @@ describe('§3.3.1 the hygiene checklist', () => {
 });
 
 describe('§3.3.2 卫生评比 ranking', () => {
-  const ev = (dorm: string, score: number, failed = 0) => ({ dorm, score, items: Array.from({ length: 6 }, (_, i) => ({ key: String(i), pass: i >= failed })) });
+  const ev = (dorm: string, score: number, failed = 0) => ({
+    dorm,
+    score,
+    items: Array.from({ length: 6 }, (_, i) => ({ key: String(i), pass: i >= failed })),
+  });
 
   it('ranks by mean score, ties share a rank and order by fewer failed items; unevaluated dorms last without a rank', () => {
-    const rows = rankDorms([ev('城南宿舍', 90), ev('城南宿舍', 80, 1), ev('城北宿舍', 85, 2), ev('东区宿舍', 95)], ['城南宿舍', '城北宿舍', '东区宿舍', '西区宿舍']);
+    const rows = rankDorms(
+      [ev('城南宿舍', 90), ev('城南宿舍', 80, 1), ev('城北宿舍', 85, 2), ev('东区宿舍', 95)],
+      ['城南宿舍', '城北宿舍', '东区宿舍', '西区宿舍'],
+    );
     expect(rows.map((r) => [r.rank, r.dorm, r.average, r.failedItems])).toEqual([
       [1, '东区宿舍', 95, 0],
       [2, '城南宿舍', 85, 1],
@@ -61,15 +75,20 @@ describe('§3.3.2 卫生评比 ranking', () => {
     expect(rankLine(rows[3]!)).toBe('• 西区宿舍：本期未评比');
   });
 
-  it('leaves a leader\'s self-checks out of the mean and the rank, and shows them beside it (#20)', () => {
+  it("leaves a leader's self-checks out of the mean and the rank, and shows them beside it (#20)", () => {
     const self = (dorm: string, score: number) => ({ ...ev(dorm, score), selfCheck: true });
-    const rows = rankDorms([self('城南宿舍', 100), ev('城南宿舍', 70, 1), ev('城北宿舍', 80), self('东区宿舍', 95)], ['城南宿舍', '城北宿舍', '东区宿舍']);
+    const rows = rankDorms(
+      [self('城南宿舍', 100), ev('城南宿舍', 70, 1), ev('城北宿舍', 80), self('东区宿舍', 95)],
+      ['城南宿舍', '城北宿舍', '东区宿舍'],
+    );
     expect(rows.map((r) => [r.rank, r.dorm, r.average, r.evaluations])).toEqual([
       [1, '城北宿舍', 80, 1],
       [2, '城南宿舍', 70, 1],
       [null, '东区宿舍', null, 0],
     ]);
-    expect(rankLine(rows[1]!)).toBe('2. 城南宿舍：平均 70 分（1 次，不合格 1 项；另有队长自查 1 次，平均 100 分，不计入排名）');
+    expect(rankLine(rows[1]!)).toBe(
+      '2. 城南宿舍：平均 70 分（1 次，不合格 1 项；另有队长自查 1 次，平均 100 分，不计入排名）',
+    );
     expect(rankLine(rows[2]!)).toBe('• 东区宿舍：本期未评比（仅队长自查 1 次，平均 95 分，不计入排名）');
   });
 });
@@ -124,7 +143,10 @@ describe('§3.3.4 who is paid: the landlord and account against the last accepte
   it('is paid only once 综合部 confirmed a new or changed payee, and never confirmed by the leader who reported it', () => {
     const waiting = { payeeChange: 'changed', payeeConfirmed: null, paid: null, reportedBy: { staffId: 'leader' } };
     expect(mayPayRent(waiting)).toMatchObject({ ok: false, why: expect.stringContaining('综合部确认收款人') });
-    expect(mayConfirmPayee(waiting, 'leader')).toMatchObject({ ok: false, why: expect.stringContaining('不能确认自己申报') });
+    expect(mayConfirmPayee(waiting, 'leader')).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('不能确认自己申报'),
+    });
     expect(mayConfirmPayee(waiting, 'ga')).toEqual({ ok: true });
     const confirmed = { ...waiting, payeeConfirmed: { at: new Date() } };
     expect(mayPayRent(confirmed)).toEqual({ ok: true });

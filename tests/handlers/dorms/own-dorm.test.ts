@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { weeklySummary } from '../../../handlers/dorms/periodic.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DormLeader, HygieneEvaluation } from '../../../handlers/dorms/models.ts';
+import { weeklySummary } from '../../../handlers/dorms/periodic.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20, hole 6 for dorms: the leader of a dorm scoring its hygiene is its subject. His own
@@ -33,8 +33,8 @@ beforeEach(async () => {
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));
 const ALL_PASS = '合格 合格 合格 合格 合格 合格';
 
-describe('deciding one\'s own case (#20): the leader of a dorm whose hygiene they score (§3.3.2)', () => {
-  it('a leader giving his own dorm 100 gets a self-check that does not rank it; another leader\'s or 综合部\'s score ranks it', async () => {
+describe("deciding one's own case (#20): the leader of a dorm whose hygiene they score (§3.3.2)", () => {
+  it("a leader giving his own dorm 100 gets a self-check that does not rank it; another leader's or 综合部's score ranks it", async () => {
     const own = await say('chen', `卫生检查 城南宿舍 ${ALL_PASS} 100`);
     expect(own).toContain('已记录 城南宿舍 2026-11-27 卫生评比：100 分');
     expect(own).toContain('这是你负责宿舍的自查，不计入评比排名');
@@ -48,8 +48,12 @@ describe('deciding one\'s own case (#20): the leader of a dorm whose hygiene the
     expect(cross).not.toContain('自查');
     await say('zonghe', `卫生检查 城北宿舍 ${ALL_PASS} 80`);
     rank = await say('zonghe', '卫生评比 2026-11');
-    expect(rank).toMatch(/1\. 城北宿舍：平均 80 分[\s\S]*2\. 城南宿舍：平均 60 分（1 次，不合格 2 项；另有队长自查 1 次，平均 100 分，不计入排名）/);
-    expect((await HygieneEvaluation.find().sort({ at: 1 }).lean()).map((e) => [e.dorm, e.inspector.name, e.selfCheck])).toEqual([
+    expect(rank).toMatch(
+      /1\. 城北宿舍：平均 80 分[\s\S]*2\. 城南宿舍：平均 60 分（1 次，不合格 2 项；另有队长自查 1 次，平均 100 分，不计入排名）/,
+    );
+    expect(
+      (await HygieneEvaluation.find().sort({ at: 1 }).lean()).map((e) => [e.dorm, e.inspector.name, e.selfCheck]),
+    ).toEqual([
       ['城南宿舍', '陈队长', true],
       ['城南宿舍', '刘队长', false],
       ['城北宿舍', '赵综合', false],
@@ -61,7 +65,14 @@ describe('deciding one\'s own case (#20): the leader of a dorm whose hygiene the
   });
 
   it('综合部 scoring a dorm he also leads is a self-check too', async () => {
-    await DormLeader.create({ _id: `东区宿舍:${ids.zonghe}`, dorm: '东区宿舍', staffId: ids.zonghe, name: '赵综合', assignedBy: { staffId: ids.xingzheng, name: '钱行政' }, assignedAt: clock });
+    await DormLeader.create({
+      _id: `东区宿舍:${ids.zonghe}`,
+      dorm: '东区宿舍',
+      staffId: ids.zonghe,
+      name: '赵综合',
+      assignedBy: { staffId: ids.xingzheng, name: '钱行政' },
+      assignedAt: clock,
+    });
     expect(await say('zonghe', `卫生检查 东区宿舍 ${ALL_PASS}`)).toContain('自查');
     expect(await say('zonghe', '卫生评比 2026-11')).toContain('• 东区宿舍：本期未评比（仅队长自查 1 次');
   });

@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, type DormWho } from '../../helpers/dorms.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { Dorm } from '../../../src/models/index.ts';
-import { eveningStep } from '../../../handlers/dorms/evening.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 /*
  * 查房记录 (§3.3.3 队长每天进行宿舍查房): every evening of the month since the dorm exists shows, and
@@ -16,7 +16,8 @@ useDatabase('dorms_records');
 let bot: Bot;
 let chat: MemoryReceiver;
 /** Shanghai time on a day of November or December 2026. */
-const at = (month: 11 | 12, day: number, hhmm: string) => new Date(`2026-${month}-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
+const at = (month: 11 | 12, day: number, hhmm: string) =>
+  new Date(`2026-${month}-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 let clock = at(11, 27, '20:00');
 
 beforeAll(async () => {
@@ -31,7 +32,8 @@ beforeEach(async () => {
 
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));
 /** When the dorm's record was made (the seed makes it at the machine's time). */
-const createdAt = (dorm: string, when: Date) => Dorm.collection.updateOne({ name: dorm }, { $set: { createdAt: when } });
+const createdAt = (dorm: string, when: Date) =>
+  Dorm.collection.updateOne({ name: dorm }, { $set: { createdAt: when } });
 /** The evening of `day`: roll call at 21:45, `who` answers 全到 at 22:05. */
 async function evening(day: number, who?: DormWho) {
   clock = at(11, day, '21:45');

@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RentReport } from '../../../handlers/dorms/models.ts';
+import type { Bot } from '../../../src/bot.ts';
 import { Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20 item 2, "rent redirected" (§3.3.4 队长定期向综合部申报房租，并提供房东账号，便于财务划账):
@@ -42,9 +42,21 @@ const report = (o: { month?: string; landlord?: string; account?: string } = {})
 /** Last month's rent, reported and paid to the real landlord. */
 async function paidOctober(): Promise<void> {
   await RentReport.create({
-    _id: '2026-10:城南宿舍', dorm: '城南宿舍', period: '2026-10', amountFen: 350000, landlord: '王房东', bank: '工商银行城南支行', account: LANDLORD_ACCOUNT,
-    reportedBy: { staffId: ids.chen, name: '陈队长' }, reportedAt: new Date('2026-10-01T10:00:00+08:00'),
-    paid: { method: '银行转账', date: '2026-10-05', by: { staffId: ids.caiwu, name: '孙财务' }, at: new Date('2026-10-05T10:00:00+08:00') },
+    _id: '2026-10:城南宿舍',
+    dorm: '城南宿舍',
+    period: '2026-10',
+    amountFen: 350000,
+    landlord: '王房东',
+    bank: '工商银行城南支行',
+    account: LANDLORD_ACCOUNT,
+    reportedBy: { staffId: ids.chen, name: '陈队长' },
+    reportedAt: new Date('2026-10-01T10:00:00+08:00'),
+    paid: {
+      method: '银行转账',
+      date: '2026-10-05',
+      by: { staffId: ids.caiwu, name: '孙财务' },
+      at: new Date('2026-10-05T10:00:00+08:00'),
+    },
   });
 }
 
@@ -52,11 +64,17 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
   it('the leader names himself landlord with a new account, same amount: 综合部 and 财务部 see old → new, and nobody can pay it until 综合部 confirms', async () => {
     await paidOctober();
     const toLeader = await say('chen', report({ landlord: '陈队长', account: NEW_ACCOUNT }));
-    expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({ payeeChange: 'changed', payeeConfirmed: null, paid: null });
+    expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({
+      payeeChange: 'changed',
+      payeeConfirmed: null,
+      paid: null,
+    });
 
     // both departments are told, old → new, the accounts in full in their private chats
     for (const who of ['zonghe', 'caiwu'] as const) {
-      expect(inbox(who)).toContain('收款人与 2026-10 已核对的申报不同：房东 王房东 → 陈队长；账号 6222021234567890123 → 6217009876543219999');
+      expect(inbox(who)).toContain(
+        '收款人与 2026-10 已核对的申报不同：房东 王房东 → 陈队长；账号 6222021234567890123 → 6217009876543219999',
+      );
       expect(inbox(who)).toContain('待综合部确认收款人');
     }
     expect(inbox('caiwu')).not.toContain('已付款');
@@ -66,7 +84,9 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
 
     // finance cannot pay it, by command or by a 已付款 button from any card
     expect(await say('caiwu', '房租已付 城南宿舍 2026-11 银行转账')).toContain('要等综合部确认收款人后才能付款');
-    expect((await chat.click('caiwu', 'dorms.rentPaid', { id: '2026-11:城南宿舍' })).join('\n')).toContain('要等综合部确认收款人后才能付款');
+    expect((await chat.click('caiwu', 'dorms.rentPaid', { id: '2026-11:城南宿舍' })).join('\n')).toContain(
+      '要等综合部确认收款人后才能付款',
+    );
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.paid).toBeNull();
 
     // 综合部 confirms on its card; finance then gets the card with 已付款 and pays it
@@ -77,7 +97,10 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
     expect(inbox('chen')).toContain('已由综合部 赵综合 确认');
     expect(await say('caiwu', '1')).toContain('确认登记已付款');
     expect(await say('caiwu', '1')).toContain('已登记：城南宿舍 2026-11 房租 ¥3500.00');
-    expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({ payeeConfirmed: { by: { name: '赵综合' } }, paid: { by: { name: '孙财务' } } });
+    expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({
+      payeeConfirmed: { by: { name: '赵综合' } },
+      paid: { by: { name: '孙财务' } },
+    });
   });
 
   it('the reporting leader cannot confirm his own change, even holding 综合部 too', async () => {
@@ -86,7 +109,9 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
     await say('chen', report({ account: NEW_ACCOUNT }));
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.payeeChange).toBe('changed');
     expect(await say('chen', '房租确认 城南宿舍 2026-11')).toContain('不能确认自己申报的房租');
-    expect((await chat.click('chen', 'dorms.rentConfirm', { id: '2026-11:城南宿舍' })).join('\n')).toContain('不能确认自己申报的房租');
+    expect((await chat.click('chen', 'dorms.rentConfirm', { id: '2026-11:城南宿舍' })).join('\n')).toContain(
+      '不能确认自己申报的房租',
+    );
     expect(await say('lisi', '房租确认 城南宿舍 2026-11')).toContain('没有权限');
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.payeeConfirmed).toBeNull();
   });
@@ -97,7 +122,10 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
     clock = new Date('2026-12-01T10:00:00+08:00');
     // December with the same new account: still a change against October, the last paid
     await say('chen', report({ month: '2026-12', account: NEW_ACCOUNT }));
-    expect(await RentReport.findById('2026-12:城南宿舍').lean()).toMatchObject({ payeeChange: 'changed', lastPayee: { period: '2026-10', account: LANDLORD_ACCOUNT } });
+    expect(await RentReport.findById('2026-12:城南宿舍').lean()).toMatchObject({
+      payeeChange: 'changed',
+      lastPayee: { period: '2026-10', account: LANDLORD_ACCOUNT },
+    });
   });
 
   it('the same landlord and account as last month’s paid report is paid without a confirmation; a dorm’s first payee needs one', async () => {

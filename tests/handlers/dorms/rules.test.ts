@@ -1,9 +1,40 @@
-import { describe, it, expect } from 'vitest';
-import { eveningAt, looksLikeDormName, nearestDormNames, eveningOf, eveningOrderProblem, isLate, mayStillAsk, newAbsences, parseClock, parseReport, phaseAt, reportLine, reportWindow, resolveReturnTime, absentSince, isPreCurfew, rollCallDuty, type EveningTimes } from '../../../handlers/dorms/rules.ts';
-import { eveningRows, firstEveningOf, lastEveningDue, previousDays, summarize, type EveningRecord } from '../../../handlers/dorms/figures-rules.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  type EveningRecord,
+  eveningRows,
+  firstEveningOf,
+  lastEveningDue,
+  previousDays,
+  summarize,
+} from '../../../handlers/dorms/figures-rules.ts';
+import {
+  absentSince,
+  type EveningTimes,
+  eveningAt,
+  eveningOf,
+  eveningOrderProblem,
+  isLate,
+  isPreCurfew,
+  looksLikeDormName,
+  mayStillAsk,
+  nearestDormNames,
+  newAbsences,
+  parseClock,
+  parseReport,
+  phaseAt,
+  reportLine,
+  reportWindow,
+  resolveReturnTime,
+  rollCallDuty,
+} from '../../../handlers/dorms/rules.ts';
 
 const TZ = 'Asia/Shanghai';
-const times: EveningTimes = { rollCall: parseClock('21:45')!, chase: parseClock('22:15')!, escalate: parseClock('22:45')!, cutoff: parseClock('08:00')! };
+const times: EveningTimes = {
+  rollCall: parseClock('21:45')!,
+  chase: parseClock('22:15')!,
+  escalate: parseClock('22:45')!,
+  cutoff: parseClock('08:00')!,
+};
 /** 2026-11-27 at hh:mm Shanghai (UTC+8); a next-morning time is written with day 28. */
 const sh = (day: number, hhmm: string) => new Date(`2026-11-${day}T${hhmm}:00+08:00`);
 const residents = [
@@ -51,8 +82,22 @@ describe('§3.3.3 the evening timetable in BOT_TIMEZONE', () => {
   });
 
   it('refuses an escalation time at or before 22:00: nobody could have reported the 22:00 roll call yet', () => {
-    expect(eveningOrderProblem({ rollCall: parseClock('21:00')!, chase: parseClock('21:30')!, escalate: parseClock('22:00')!, cutoff: parseClock('08:00')! })).toContain('22:00');
-    expect(eveningOrderProblem({ rollCall: parseClock('21:00')!, chase: parseClock('21:30')!, escalate: parseClock('22:01')!, cutoff: parseClock('08:00')! })).toBeUndefined();
+    expect(
+      eveningOrderProblem({
+        rollCall: parseClock('21:00')!,
+        chase: parseClock('21:30')!,
+        escalate: parseClock('22:00')!,
+        cutoff: parseClock('08:00')!,
+      }),
+    ).toContain('22:00');
+    expect(
+      eveningOrderProblem({
+        rollCall: parseClock('21:00')!,
+        chase: parseClock('21:30')!,
+        escalate: parseClock('22:01')!,
+        cutoff: parseClock('08:00')!,
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -74,9 +119,15 @@ describe('§3.3.3 late reports and corrections', () => {
   });
 
   it('accepts a report or correction from the roll call until the cut-off, and says why otherwise', () => {
-    expect(reportWindow(sh(27, '21:00'), '2026-11-27', times, TZ)).toMatchObject({ ok: false, why: expect.stringContaining('21:45') });
+    expect(reportWindow(sh(27, '21:00'), '2026-11-27', times, TZ)).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('21:45'),
+    });
     expect(reportWindow(sh(27, '23:30'), '2026-11-27', times, TZ)).toEqual({ ok: true });
-    expect(reportWindow(sh(28, '08:30'), '2026-11-27', times, TZ)).toMatchObject({ ok: false, why: expect.stringContaining('截止') });
+    expect(reportWindow(sh(28, '08:30'), '2026-11-27', times, TZ)).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('截止'),
+    });
   });
 });
 
@@ -112,10 +163,9 @@ describe('§3.3.3 reading the leader’s answer', () => {
 
   it('takes list numbers instead of names, with full-width brackets and 、', () => {
     const r = parseReport('夜班 4、未归 1（联系不上）', residents);
-    expect(r.ok && r.entries.filter((e) => e.status !== 'present').map((e) => `${e.name}:${e.status}:${e.note}`)).toEqual([
-      '张三:absent:联系不上',
-      '赵六:night_duty:',
-    ]);
+    expect(
+      r.ok && r.entries.filter((e) => e.status !== 'present').map((e) => `${e.name}:${e.status}:${e.note}`),
+    ).toEqual(['张三:absent:联系不上', '赵六:night_duty:']);
   });
 
   it.each([
@@ -178,14 +228,21 @@ describe('§3.3.3 归宿时间 of a resident who was not back', () => {
     expect(resolveReturnTime('20:00', now, '2026-11-27', TZ)).toContain('早于 22:00');
     expect(resolveReturnTime('21:50', now, '2026-11-27', TZ, sh(27, '21:30'))).toContain('早于 22:00');
     expect(resolveReturnTime('22:03', now, '2026-11-27', TZ, sh(27, '22:05'))).toContain('早于 22:05 上报未归的时间');
-    expect((resolveReturnTime('22:05', now, '2026-11-27', TZ, sh(27, '22:05')) as Date).toISOString()).toBe('2026-11-27T14:05:00.000Z');
+    expect((resolveReturnTime('22:05', now, '2026-11-27', TZ, sh(27, '22:05')) as Date).toISOString()).toBe(
+      '2026-11-27T14:05:00.000Z',
+    );
     expect(resolveReturnTime('', sh(27, '21:55'), '2026-11-27', TZ)).toContain('21:55 早于 22:00');
   });
 
   it('takes the moment of being reported 未归 from the latest unbroken run of versions that list the person so', () => {
-    const v = (hhmm: string, status: 'present' | 'absent') => ({ at: sh(27, hhmm), entries: [{ staffId: 'a', name: '张三', status, note: '' }] });
+    const v = (hhmm: string, status: 'present' | 'absent') => ({
+      at: sh(27, hhmm),
+      entries: [{ staffId: 'a', name: '张三', status, note: '' }],
+    });
     expect(absentSince([v('21:50', 'absent'), v('22:05', 'absent')], 'a')).toEqual(sh(27, '21:50'));
-    expect(absentSince([v('21:50', 'absent'), v('22:05', 'present'), { at: sh(27, '22:10') }, v('22:40', 'absent')], 'a')).toEqual(sh(27, '22:40'));
+    expect(
+      absentSince([v('21:50', 'absent'), v('22:05', 'present'), { at: sh(27, '22:10') }, v('22:40', 'absent')], 'a'),
+    ).toEqual(sh(27, '22:40'));
     expect(absentSince([v('22:05', 'present')], 'a')).toBeUndefined();
   });
 
@@ -197,7 +254,12 @@ describe('§3.3.3 归宿时间 of a resident who was not back', () => {
 });
 
 describe('§3.3.3 weekly summary figures', () => {
-  const entry = (staffId: string, name: string, status: 'present' | 'absent' | 'leave' | 'night_duty', returnedAt: Date | null = null) => ({
+  const entry = (
+    staffId: string,
+    name: string,
+    status: 'present' | 'absent' | 'leave' | 'night_duty',
+    returnedAt: Date | null = null,
+  ) => ({
     staffId,
     name,
     status,
@@ -217,7 +279,9 @@ describe('§3.3.3 weekly summary figures', () => {
   it('gives each dorm its on-time rate, each person their absences and late returns, repeat cases, and dorms never reported', () => {
     const s = summarize(
       [
-        rec('2026-11-23', '城南宿舍', { entries: [entry('a', '张三', 'absent', new Date()), entry('b', '李四', 'leave')] }),
+        rec('2026-11-23', '城南宿舍', {
+          entries: [entry('a', '张三', 'absent', new Date()), entry('b', '李四', 'leave')],
+        }),
         rec('2026-11-24', '城南宿舍', { late: true, entries: [entry('a', '张三', 'absent')] }),
         rec('2026-11-25', '城南宿舍', { reportedAt: null }),
         rec('2026-11-26', '城南宿舍', { entries: [entry('d', '赵六', 'night_duty')] }),
@@ -230,7 +294,15 @@ describe('§3.3.3 weekly summary figures', () => {
       { dorm: '城北宿舍', asked: 2, onTime: 0, late: 0, missing: 2, onTimeRate: 0 },
       { dorm: '城南宿舍', asked: 4, onTime: 2, late: 1, missing: 1, onTimeRate: 50 },
     ]);
-    expect(s.people[0]).toEqual({ staffId: 'a', name: '张三', dorm: '城南宿舍', absences: 2, lateReturns: 1, leave: 0, nightDuty: 0 });
+    expect(s.people[0]).toEqual({
+      staffId: 'a',
+      name: '张三',
+      dorm: '城南宿舍',
+      absences: 2,
+      lateReturns: 1,
+      leave: 0,
+      nightDuty: 0,
+    });
     expect(s.repeat.map((p) => p.name)).toEqual(['张三']);
     expect(s.neverReported).toEqual(['城北宿舍']);
   });
@@ -243,7 +315,6 @@ describe('§3.3.3 weekly summary figures', () => {
   it('covers the seven days before the summary day', () => {
     expect(previousDays(sh(30, '09:00'), TZ)).toEqual({ from: '2026-11-23', to: '2026-11-29' });
   });
-
 });
 
 describe('a dorm name as typed', () => {
@@ -263,7 +334,14 @@ describe('a dorm name as typed', () => {
 });
 
 describe('§3.3.3 the evenings of a dorm’s month', () => {
-  const rec = (date: string): EveningRecord => ({ date, dorm: '城南宿舍', asked: true, reportedAt: sh(27, '22:00'), late: false, entries: [] });
+  const rec = (date: string): EveningRecord => ({
+    date,
+    dorm: '城南宿舍',
+    asked: true,
+    reportedAt: sh(27, '22:00'),
+    late: false,
+    entries: [],
+  });
 
   it('starts at the evening a dorm was made, or the next one when made after the roll call', () => {
     expect(firstEveningOf(sh(24, '10:00'), times, TZ)).toBe('2026-11-24');

@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { dormSettings } from '../../../handlers/dorms/settings.ts';
 import { ConfigError } from '../../../src/config.ts';
 import { testConfig } from '../../helpers/harness.ts';
-import { dormSettings } from '../../../handlers/dorms/settings.ts';
 
 function problems(env: Record<string, string>): string[] {
   try {
@@ -22,13 +22,17 @@ describe('§3.3 dorm settings', () => {
   });
 
   it('take other times from the environment', () => {
-    expect(dormSettings.of(testConfig({ DORM_ROLLCALL_TIME: '21:30', DORM_CHASE_TIME: '22:00' })).times.rollCall).toBe(21 * 60 + 30);
+    expect(dormSettings.of(testConfig({ DORM_ROLLCALL_TIME: '21:30', DORM_CHASE_TIME: '22:00' })).times.rollCall).toBe(
+      21 * 60 + 30,
+    );
   });
 
   it('refuse times out of order or unreadable, naming the variables', () => {
     expect(problems({ DORM_ESCALATE_TIME: '22:00' }).join('\n')).toContain('DORM_ESCALATE_TIME');
     expect(problems({ DORM_CORRECTION_CUTOFF: '22:30' }).join('\n')).toContain('cut-off');
     expect(problems({ DORM_ROLLCALL_TIME: '9点' }).join('\n')).toContain('DORM_ROLLCALL_TIME');
-    expect(problems({ DORM_RENT_REMIND_DAY: '10', DORM_RENT_ESCALATE_DAY: '5' }).join('\n')).toContain('DORM_RENT_ESCALATE_DAY');
+    expect(problems({ DORM_RENT_REMIND_DAY: '10', DORM_RENT_ESCALATE_DAY: '5' }).join('\n')).toContain(
+      'DORM_RENT_ESCALATE_DAY',
+    );
   });
 });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import pino from 'pino';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
-import { dailyStep } from '../../../handlers/dorms/periodic.ts';
 import { HygieneEvaluation, RentReport } from '../../../handlers/dorms/models.ts';
+import { dailyStep } from '../../../handlers/dorms/periodic.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 useDatabase('dorms_upkeep');
 
@@ -35,8 +35,12 @@ const ACCOUNT = '6222021234567890123';
 describe('§3.3.2 hygiene evaluations against the §3.3.1 checklist', () => {
   it('a leader records one in a message; 综合部 records another by the guided form; 卫生评比 ranks the month', async () => {
     // #20: 陈队长 leads 城南宿舍, so his evaluation is a self-check; 刘队长's of the same dorm ranks it
-    expect(await say('chen', '卫生检查 合格 合格 不合格 合格 合格 合格 80 床下有杂物')).toContain('已记录 城南宿舍 2026-11-27 卫生评比：80 分；不合格：棉被二折四叠放床头中间');
-    expect(await say('liu', '卫生检查 城南宿舍 合格 合格 不合格 合格 合格 合格 80')).toContain('已记录 城南宿舍 2026-11-27 卫生评比：80 分');
+    expect(await say('chen', '卫生检查 合格 合格 不合格 合格 合格 合格 80 床下有杂物')).toContain(
+      '已记录 城南宿舍 2026-11-27 卫生评比：80 分；不合格：棉被二折四叠放床头中间',
+    );
+    expect(await say('liu', '卫生检查 城南宿舍 合格 合格 不合格 合格 合格 合格 80')).toContain(
+      '已记录 城南宿舍 2026-11-27 卫生评比：80 分',
+    );
 
     expect(await say('zonghe', '卫生检查 城北宿舍')).toContain('床铺平整清洁：合格还是不合格');
     expect(await say('zonghe', '还行')).toContain('请写 合格 或 不合格');
@@ -51,7 +55,9 @@ describe('§3.3.2 hygiene evaluations against the §3.3.1 checklist', () => {
       ['城北宿舍', 100, '赵综合'],
     ]);
     const rank = await say('zonghe', '卫生评比 2026-11');
-    expect(rank).toMatch(/1\. 城北宿舍：平均 100 分[\s\S]*2\. 城南宿舍：平均 80 分（1 次，不合格 1 项；另有队长自查 1 次，平均 80 分，不计入排名）[\s\S]*东区宿舍：本期未评比/);
+    expect(rank).toMatch(
+      /1\. 城北宿舍：平均 100 分[\s\S]*2\. 城南宿舍：平均 80 分（1 次，不合格 1 项；另有队长自查 1 次，平均 80 分，不计入排名）[\s\S]*东区宿舍：本期未评比/,
+    );
     expect(await say('zhangsan', '卫生检查 城南宿舍 合格 合格 合格 合格 合格 合格')).toContain('没有权限');
   });
 });
@@ -60,22 +66,42 @@ describe('§3.3.2 hygiene photos', () => {
   it('keeps pictures sent right after an evaluation with it, once each', async () => {
     expect(await say('chen', '卫生检查 合格 合格 合格 合格 合格 合格')).toContain('现场照片可以直接发给我');
     const photo = (ref: string) =>
-      chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: 'chen', isGroup: false }, userId: 'chen', kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock });
+      chat.deliver({
+        id: randomUUID(),
+        channel: 'console',
+        chat: { id: 'chen', isGroup: false },
+        userId: 'chen',
+        kind: 'message',
+        text: '',
+        attachments: [{ kind: 'image', ref }],
+        receivedAt: clock,
+      });
     expect((await photo('console:chuangpu.jpg')).join('\n')).toContain('已附到 城南宿舍');
     expect((await photo('console:chuangpu.jpg')).join('\n')).toContain('共 1 张');
     expect((await photo('console:beizi.jpg')).join('\n')).toContain('共 2 张');
-    expect((await HygieneEvaluation.findOne({ dorm: '城南宿舍' }).lean())!.photos).toEqual(['console:chuangpu.jpg', 'console:beizi.jpg']);
+    expect((await HygieneEvaluation.findOne({ dorm: '城南宿舍' }).lean())!.photos).toEqual([
+      'console:chuangpu.jpg',
+      'console:beizi.jpg',
+    ]);
   });
 });
 
 describe('§3.3.4 rent reports', () => {
-  const lines = (amount = '3500') => `房租申报\n月份: 2026-11\n金额: ${amount}\n房东姓名: 王房东\n开户行: 工商银行城南支行\n账号: ${ACCOUNT}\n备注: 无`;
+  const lines = (amount = '3500') =>
+    `房租申报\n月份: 2026-11\n金额: ${amount}\n房东姓名: 王房东\n开户行: 工商银行城南支行\n账号: ${ACCOUNT}\n备注: 无`;
 
   it('reaches 综合部 and 财务部 with the account in full; the leader sees it masked; 财务部 marks it paid once; an amount change is flagged', async () => {
     // last month paid to the same landlord and account, so this one needs no 综合部 confirmation (rent-payee.test.ts)
     await RentReport.create({
-      _id: '2026-10:城南宿舍', dorm: '城南宿舍', period: '2026-10', amountFen: 320000, landlord: '王房东', bank: '工商银行', account: ACCOUNT,
-      reportedBy: { staffId: '', name: '陈队长' }, reportedAt: sh('10:00'),
+      _id: '2026-10:城南宿舍',
+      dorm: '城南宿舍',
+      period: '2026-10',
+      amountFen: 320000,
+      landlord: '王房东',
+      bank: '工商银行',
+      account: ACCOUNT,
+      reportedBy: { staffId: '', name: '陈队长' },
+      reportedAt: sh('10:00'),
       paid: { method: '银行转账', date: '2026-10-05', by: { staffId: '', name: '孙财务' }, at: sh('10:00') },
     });
     const reply = await say('chen', lines());
@@ -98,7 +124,11 @@ describe('§3.3.4 rent reports', () => {
     expect(await say('caiwu', '房租已付 城南宿舍 2026-11 现金')).toContain('没有重复登记');
     expect(inbox('chen').join('\n')).toContain('已于 2026-11-27 银行转账付给房东');
     const r = await RentReport.findById('2026-11:城南宿舍').lean();
-    expect(r).toMatchObject({ amountFen: 350000, changed: true, paid: { method: '银行转账', date: '2026-11-27', by: { name: '孙财务' } } });
+    expect(r).toMatchObject({
+      amountFen: 350000,
+      changed: true,
+      paid: { method: '银行转账', date: '2026-11-27', by: { name: '孙财务' } },
+    });
   });
 
   it('refuses a month already reported at the 月份 question, before amount, landlord and account', async () => {

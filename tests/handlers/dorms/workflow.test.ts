@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedDormPeople, seedLeaders, sh, type DormWho } from '../../helpers/dorms.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
+import type { Bot } from '../../../src/bot.ts';
 import { Dorm, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
 useDatabase('dorms_workflow');
 
@@ -74,7 +74,9 @@ describe('§3.3.3 who is responsible for a dorm', () => {
     const card = await say('xingzheng', '宿舍列表 城南宿舍');
     expect(card).toContain('队长：⚠️ 未指定');
     expect(card).toContain('[1] 设为队长：陈队长');
-    expect((await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen })).join('\n')).toContain('没有权限');
+    expect(
+      (await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen })).join('\n'),
+    ).toContain('没有权限');
     expect(await DormLeader.countDocuments()).toBe(0);
     expect(await say('xingzheng', '1')).toContain('已指定 陈队长 为 城南宿舍 的队长');
     expect(await DormLeader.countDocuments({ dorm: '城南宿舍' })).toBe(1);
@@ -88,7 +90,9 @@ describe('§3.3.3 who is responsible for a dorm, from the staff card', () => {
   it('行政部 sees 设为宿舍队长 / 取消宿舍队长 on a 队长’s staff card and uses it; a guard cannot press it; a guard’s card has none', async () => {
     const card = await say('xingzheng', '人员 陈队长');
     expect(card).toContain('[3] 设为宿舍队长：城南宿舍');
-    expect((await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen, from: 'staff' })).join('\n')).toContain('没有权限');
+    expect(
+      (await chat.click('zhangsan', 'dorms.assign', { dorm: '城南宿舍', staffId: ids.chen, from: 'staff' })).join('\n'),
+    ).toContain('没有权限');
     expect(await DormLeader.countDocuments()).toBe(0);
     expect(await say('xingzheng', '3')).toContain('已指定 陈队长 为 城南宿舍 的队长');
     expect(await DormLeader.countDocuments({ dorm: '城南宿舍', staffId: ids.chen })).toBe(1);
@@ -131,7 +135,12 @@ describe('§3.3.3 the nightly roll call', () => {
     expect(notice).not.toContain('王五');
     const rc = await RollCall.findById('2026-11-27:城南宿舍').lean();
     expect(rc!.report!.late).toBe(false);
-    expect(rc!.report!.entries.map((e) => `${e.name}:${e.status}`)).toEqual(['张三:absent', '李四:present', '王五:leave', '陈队长:present']);
+    expect(rc!.report!.entries.map((e) => `${e.name}:${e.status}`)).toEqual([
+      '张三:absent',
+      '李四:present',
+      '王五:leave',
+      '陈队长:present',
+    ]);
   });
 
   it('全部已归 by the card’s number answer; another dorm’s leader cannot report for it', async () => {
@@ -140,7 +149,9 @@ describe('§3.3.3 the nightly roll call', () => {
     // the card came at 21:45, more than CARD_NUMBER_MINUTES ago: it is shown again, and its 1 then counts (#21)
     expect(await say('chen', '1')).toMatch(/这张卡片已过期[\s\S]*【查房：城南宿舍 11月27日】/);
     expect(await say('chen', '1')).toContain('已上报');
-    expect((await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.every((e) => e.status === 'present')).toBe(true);
+    expect(
+      (await RollCall.findById('2026-11-27:城南宿舍').lean())!.report!.entries.every((e) => e.status === 'present'),
+    ).toBe(true);
     expect(await say('liu', '查房 城南宿舍 全到')).toContain('你不是 城南宿舍 的队长（你负责：城北宿舍）');
     expect(inbox('zonghe').some((t) => t.includes('未归'))).toBe(false);
   });
@@ -154,7 +165,11 @@ describe('§3.3.3 the nightly roll call', () => {
     await say('chen', '无');
     // the names are checked against the list once all three are answered; a stranger is asked again
     expect(await say('chen', '1')).toMatch(/不在本宿舍名单上[\s\S]*谁未归/);
-    expect(await RollCall.findById('2026-11-27:城南宿舍').lean().then((r) => r!.report)).toBeNull();
+    expect(
+      await RollCall.findById('2026-11-27:城南宿舍')
+        .lean()
+        .then((r) => r!.report),
+    ).toBeNull();
     expect(await say('chen', '2')).toContain('已上报');
     const rc = await RollCall.findById('2026-11-27:城南宿舍').lean();
     expect(rc!.report!.entries.find((e) => e.name === '李四')!.status).toBe('absent');

@@ -1,15 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { AuditEntry, Dorm, Identity, Post, Staff } from '../../../src/models/index.ts';
-import { importRoster } from '../../../src/roster/import.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Client, ClientPromise } from '../../../handlers/clients/models.ts';
 import { DormLeader } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { Permit } from '../../../handlers/vehicles/models.ts';
-import { PLATE, permitLines, registerLines } from '../../helpers/vehicles.ts';
-import type { Role } from '../../../src/core/types.ts';
 import type { Bot } from '../../../src/bot.ts';
+import type { Role } from '../../../src/core/types.ts';
+import { AuditEntry, Dorm, Identity, Post, Staff } from '../../../src/models/index.ts';
+import { importRoster } from '../../../src/roster/import.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { PLATE, permitLines, registerLines } from '../../helpers/vehicles.ts';
 
 /*
  * Issue #20, "a trail of every change": roles, posts, dorms, 停用/启用, bind codes, bindings and
@@ -46,7 +46,13 @@ beforeEach(async () => {
   for (const [key, p] of Object.entries(PEOPLE)) {
     const s = await Staff.create(p);
     ids[key] = String(s._id);
-    await Identity.create({ _id: `console:${key}`, staffId: s._id, channel: 'console', userId: key, boundAt: new Date() });
+    await Identity.create({
+      _id: `console:${key}`,
+      staffId: s._id,
+      channel: 'console',
+      userId: key,
+      boundAt: new Date(),
+    });
   }
   ids.zhang = String((await Staff.create({ name: '张三', phone: '13900000009', roles: ['guard'] }))._id);
   chat.sent.splice(0);
@@ -65,7 +71,15 @@ describe('#20 staff changes leave an entry, refused ones none', () => {
   it('roles: who, when, old → new and the channel', async () => {
     expect(await say('wang', '设置角色 张三 队长')).toContain('已把 张三 的角色设为');
     const [e] = await trail({ kind: 'roles' });
-    expect(e).toMatchObject({ at: clock, by: { staffId: ids.wang, name: '王行政', identity: 'console:wang' }, channel: 'console', subject: { staffId: ids.zhang, name: '张三' }, what: '角色', from: '队员', to: '队长' });
+    expect(e).toMatchObject({
+      at: clock,
+      by: { staffId: ids.wang, name: '王行政', identity: 'console:wang' },
+      channel: 'console',
+      subject: { staffId: ids.zhang, name: '张三' },
+      what: '角色',
+      from: '队员',
+      to: '队长',
+    });
     await refused('wang', '设置角色 王行政 董事长', '不能修改自己的角色');
     await refused('wang', '设置角色 张三 厨师', '不认识');
     await refused('wang', '设置角色 张三 队长', '没有修改');
@@ -94,8 +108,14 @@ describe('#20 staff changes leave an entry, refused ones none', () => {
 
   it('a person added', async () => {
     await say('wang', '添加人员\n姓名: 钱七\n电话: 13900000010\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍');
-    expect(await trail({ kind: 'staff' })).toMatchObject([{ what: '添加人员', to: '队员，万达广场，城南宿舍', subject: { name: '钱七' } }]);
-    await refused('wang', '添加人员\n姓名: 钱八\n电话: 13900000010\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍', '已属于');
+    expect(await trail({ kind: 'staff' })).toMatchObject([
+      { what: '添加人员', to: '队员，万达广场，城南宿舍', subject: { name: '钱七' } },
+    ]);
+    await refused(
+      'wang',
+      '添加人员\n姓名: 钱八\n电话: 13900000010\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍',
+      '已属于',
+    );
   });
 
   it('bind codes issued (never the code itself), a binding, and a rebinding', async () => {
@@ -104,7 +124,9 @@ describe('#20 staff changes leave an entry, refused ones none', () => {
     expect(await say('zhang', `绑定 ${code}`)).toContain('绑定成功');
     // a second account: 行政部 confirms the 换绑 first
     await say('wang', '绑定码 张三');
-    const again = /绑定码：([A-Z0-9]{8})/.exec((await chat.click('wang', 'staff.bindCode', { staffId: ids.zhang!, rebind: '1' })).join('\n'))![1]!;
+    const again = /绑定码：([A-Z0-9]{8})/.exec(
+      (await chat.click('wang', 'staff.bindCode', { staffId: ids.zhang!, rebind: '1' })).join('\n'),
+    )![1]!;
     await say('zhang2', `绑定 ${again}`);
     const entries = await trail({ keys: `staff:${ids.zhang}` });
     expect(entries.map((e) => [e.kind, e.what])).toEqual([
@@ -113,7 +135,10 @@ describe('#20 staff changes leave an entry, refused ones none', () => {
       ['bindcode', '生成绑定码'],
       ['binding', '换绑'],
     ]);
-    expect(entries[1]).toMatchObject({ by: { staffId: ids.zhang, name: '张三', identity: 'console:zhang' }, to: '控制台账号' });
+    expect(entries[1]).toMatchObject({
+      by: { staffId: ids.zhang, name: '张三', identity: 'console:zhang' },
+      to: '控制台账号',
+    });
     expect(entries[3]!.from).toBe('控制台账号');
     expect(JSON.stringify(entries)).not.toContain(code);
   });
@@ -135,11 +160,13 @@ describe('#20 leader assignments, settings and configuration lists', () => {
 
   it('complaint types (a setting changed in chat)', async () => {
     await say('wang', '设置投诉类型 服务态度、脱岗、其他');
-    expect(await trail({ kind: 'setting' })).toMatchObject([{ what: '投诉类型', from: '队员行为不当、脱岗睡岗、服务态度、安全事件、其他', to: '服务态度、脱岗、其他' }]);
+    expect(await trail({ kind: 'setting' })).toMatchObject([
+      { what: '投诉类型', from: '队员行为不当、脱岗睡岗、服务态度、安全事件、其他', to: '服务态度、脱岗、其他' },
+    ]);
     await refused('wang', '设置投诉类型 123', '用法');
   });
 
-  it('a post\'s supply list: an item set, changed and taken off', async () => {
+  it("a post's supply list: an item set, changed and taken off", async () => {
     await say('zong', '设置配置 万达广场 对讲机 6台');
     await say('zong', '设置配置 万达广场 对讲机 8台');
     await say('zong', '设置配置 万达广场 对讲机 0');
@@ -178,15 +205,33 @@ describe('#20 vehicles and permits', () => {
     await say('zong', '取消班车 BC1');
     await say('zong', `停用车辆 ${PLATE} 已报废`);
     await refused('zong', `停用车辆 ${PLATE} 已报废`, '已停用');
-    expect((await trail({ keys: `vehicle:${PLATE}` })).map((e) => e.what)).toEqual(['登记车辆', '指定司机', '设置班车', '取消班车', '停用车辆']);
+    expect((await trail({ keys: `vehicle:${PLATE}` })).map((e) => e.what)).toEqual([
+      '登记车辆',
+      '指定司机',
+      '设置班车',
+      '取消班车',
+      '停用车辆',
+    ]);
   });
 });
 
 describe('#20 the roster import', () => {
-  const row = (name: string, phone: string, roles: Role[], extra = {}) => ({ name, phone, roles, post: '', dorm: '', active: true, note: '', ...extra });
+  const row = (name: string, phone: string, roles: Role[], extra = {}) => ({
+    name,
+    phone,
+    roles,
+    post: '',
+    dorm: '',
+    active: true,
+    note: '',
+    ...extra,
+  });
 
   it('writes every change it makes as the command line', async () => {
-    await importRoster([row('张三', '13900000009', ['team_leader'], { post: '万达广场' }), row('新人', '13900000011', ['guard'])], { columns: ['name', 'phone', 'roles', 'post'] });
+    await importRoster(
+      [row('张三', '13900000009', ['team_leader'], { post: '万达广场' }), row('新人', '13900000011', ['guard'])],
+      { columns: ['name', 'phone', 'roles', 'post'] },
+    );
     const entries = await trail();
     expect(entries.map((e) => [e.subject?.name, e.what, e.to])).toEqual([
       ['张三', '角色', '队长'],
@@ -198,9 +243,11 @@ describe('#20 the roster import', () => {
   });
 
   it('refuses a roster that gives someone an approving role while 行政部 could confirm it, and writes nothing', async () => {
-    await expect(importRoster([row('张三', '13900000009', ['guard', 'finance'])], { rows: [2] })).rejects.toMatchObject({
-      issues: [{ row: 2, message: expect.stringContaining('第 2 行：张三 将获得财务部') }],
-    });
+    await expect(importRoster([row('张三', '13900000009', ['guard', 'finance'])], { rows: [2] })).rejects.toMatchObject(
+      {
+        issues: [{ row: 2, message: expect.stringContaining('第 2 行：张三 将获得财务部') }],
+      },
+    );
     expect((await Staff.findById(ids.zhang).lean())!.roles).toEqual(['guard']);
     expect(await AuditEntry.countDocuments()).toBe(0);
   });
@@ -228,20 +275,55 @@ describe('#20 审计, the staff card and 停用', () => {
     expect(await say('siji', '审计')).not.toContain('审计记录');
   });
 
-  it('the staff card shows the person\'s last changes', async () => {
+  it("the staff card shows the person's last changes", async () => {
     await say('wang', '设置角色 张三 队长');
     await say('wang', '设置驻点 张三 万达广场');
-    expect(await say('wang', '人员 张三')).toMatch(/最近变更：\n• 11-27 10:00 王行政 驻点：无 → 万达广场 \[控制台\]\n• 11-27 10:00 王行政 角色：队员 → 队长/);
+    expect(await say('wang', '人员 张三')).toMatch(
+      /最近变更：\n• 11-27 10:00 王行政 驻点：无 → 万达广场 \[控制台\]\n• 11-27 10:00 王行政 角色：队员 → 队长/,
+    );
   });
 
   it('停用 lists what the person still holds and how to hand it over', async () => {
     const dui = { staffId: ids.dui!, name: '陈队长' };
     await Staff.updateOne({ _id: ids.dui }, { $set: { roles: ['team_leader', 'finance'] } });
-    await DormLeader.create({ _id: `城南宿舍:${ids.dui}`, dorm: '城南宿舍', staffId: ids.dui, name: '陈队长', assignedBy: dui, assignedAt: clock });
-    await Permit.create({ _id: 'ZJ-9', holder: dui, vehicles: [PLATE], assessedOn: '2026-11-01', expiresOn: '2027-11-01', assessor: '王综合', issuedBy: dui, issuedAt: clock });
+    await DormLeader.create({
+      _id: `城南宿舍:${ids.dui}`,
+      dorm: '城南宿舍',
+      staffId: ids.dui,
+      name: '陈队长',
+      assignedBy: dui,
+      assignedAt: clock,
+    });
+    await Permit.create({
+      _id: 'ZJ-9',
+      holder: dui,
+      vehicles: [PLATE],
+      assessedOn: '2026-11-01',
+      expiresOn: '2027-11-01',
+      assessor: '王综合',
+      issuedBy: dui,
+      issuedAt: clock,
+    });
     const client = await Client.create({ name: '万达物业', owner: dui });
-    await ClientPromise.create({ _id: 'CN-20261127-001', clientId: String(client._id), clientName: '万达物业', text: '送排班表', dueDay: '2026-12-05', owner: dui, createdBy: dui });
-    await ReimbursementClaim.create({ _id: 'BX-20261127-001', claimantId: ids.zhang, claimantName: '张三', total: 600, steps: [{ key: 'finance_check', role: 'finance', label: '财务部审查', status: 'pending' }], currentRole: 'finance', stepSince: clock, submittedAt: clock });
+    await ClientPromise.create({
+      _id: 'CN-20261127-001',
+      clientId: String(client._id),
+      clientName: '万达物业',
+      text: '送排班表',
+      dueDay: '2026-12-05',
+      owner: dui,
+      createdBy: dui,
+    });
+    await ReimbursementClaim.create({
+      _id: 'BX-20261127-001',
+      claimantId: ids.zhang,
+      claimantName: '张三',
+      total: 600,
+      steps: [{ key: 'finance_check', role: 'finance', label: '财务部审查', status: 'pending' }],
+      currentRole: 'finance',
+      stepSince: clock,
+      submittedAt: clock,
+    });
     const reply = await say('wang', '停用 陈队长');
     expect(reply).toContain('已停用 陈队长');
     expect(reply).toContain('城南宿舍 的宿舍队长');

@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { Identity, Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BindCode } from '../../../handlers/foundation/models.ts';
 import type { Bot } from '../../../src/bot.ts';
+import { Identity, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 useDatabase('bind');
 
@@ -92,7 +92,8 @@ describe('bind codes', () => {
 
 describe('bind codes reach only the admin (issue 8)', () => {
   const inGroup = { chatId: 'group-1', isGroup: true };
-  const toGroup = () => chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === 'group-1').map((s) => s.text);
+  const toGroup = () =>
+    chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === 'group-1').map((s) => s.text);
   const toBossPrivately = () => chat.privately('boss');
 
   it('绑定码 in a group sends the code to the admin privately and tells the group only that', async () => {

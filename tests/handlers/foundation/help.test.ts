@@ -1,14 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { p2p, startLarkBot, type LarkBot } from '../../helpers/lark-bot.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { seedPeople } from '../../helpers/complaints.ts';
-import { Identity, Staff } from '../../../src/models/index.ts';
-import { Permit } from '../../../handlers/vehicles/models.ts';
-import { ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_SCREEN_LINES } from '../../../handlers/foundation/help.ts';
-import { ROLES, type Channel, type Role } from '../../../src/core/types.ts';
+import { ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import { Permit } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
+import { type Channel, ROLES, type Role } from '../../../src/core/types.ts';
+import { Identity, Staff } from '../../../src/models/index.ts';
+import { seedPeople } from '../../helpers/complaints.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { type LarkBot, p2p, startLarkBot } from '../../helpers/lark-bot.ts';
 
 /*
  * 帮助 on a phone (#21): the first screen is what this person can do now, most used first, within
@@ -37,20 +37,47 @@ beforeEach(async () => {
 
 /** A person with `roles`, bound as `userId` on `channel`; returns the staff id. */
 async function person(channel: Channel, userId: string, roles: Role[], name = `员工${userId}`): Promise<string> {
-  const s = await Staff.create({ name, phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`, roles, post: '万达广场' });
-  await Identity.create({ _id: `${channel}:${userId}`, staffId: s._id, channel, userId, displayName: name, boundAt: new Date() });
+  const s = await Staff.create({
+    name,
+    phone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+    roles,
+    post: '万达广场',
+  });
+  await Identity.create({
+    _id: `${channel}:${userId}`,
+    staffId: s._id,
+    channel,
+    userId,
+    displayName: name,
+    boundAt: new Date(),
+  });
   return String(s._id);
 }
 
 async function permit(staffId: string, expiresOn: string, status: 'active' | 'revoked' = 'active'): Promise<void> {
   const by = { staffId: 'x', name: '王综合' };
-  await Permit.create({ _id: `ZJ-${expiresOn}-${status}`, holder: { staffId, name: '员工' }, vehicles: ['粤B12345'], assessedOn: '2026-01-01', expiresOn, assessor: '王综合', issuedBy: by, issuedAt: new Date(), status });
+  await Permit.create({
+    _id: `ZJ-${expiresOn}-${status}`,
+    holder: { staffId, name: '员工' },
+    vehicles: ['粤B12345'],
+    assessedOn: '2026-01-01',
+    expiresOn,
+    assessor: '王综合',
+    issuedBy: by,
+    issuedAt: new Date(),
+    status,
+  });
 }
 
 const CLAUSE = /§|\b[IVX]+\.\d/;
 
 /** Everyone who works here, one role at a time, and the usual combinations. */
-const PEOPLE: Role[][] = [...ROLES.map((r) => [r]), ['team_leader', 'driver'], ['admin', 'general_affairs'], ['guard_ops', 'customer_service']];
+const PEOPLE: Role[][] = [
+  ...ROLES.map((r) => [r]),
+  ['team_leader', 'driver'],
+  ['admin', 'general_affairs'],
+  ['guard_ops', 'customer_service'],
+];
 
 describe('帮助 fits a phone', () => {
   it(`the first screen is at most ${FIRST_SCREEN_LINES} lines for every role on WeChat/console, with no clause numbers`, async () => {
@@ -64,7 +91,8 @@ describe('帮助 fits a phone', () => {
       expect(reply).toContain('全部用法：发「帮助 ');
     }
     // the lines per role, for the record when this fails: 队员 was 52 and 队长 110 before #21
-    for (const [who, lines] of Object.entries(measured)) expect(lines, JSON.stringify(measured)).toBeLessThanOrEqual(FIRST_SCREEN_LINES);
+    for (const [who, lines] of Object.entries(measured))
+      expect(lines, JSON.stringify(measured)).toBeLessThanOrEqual(FIRST_SCREEN_LINES);
   });
 
   it('lists the most used first: a guard sees 报销 and 我的报销 before 我是谁', async () => {
@@ -106,7 +134,8 @@ describe('帮助 fits a phone', () => {
     await person('console', 'guard', ['guard']);
     const [reply] = await chat.say('guard', '帮助 报销');
     expect(reply).toContain('【费用报销】');
-    for (const line of ['• 报销 —', '例：报销', '• 提交报销 —', '例：提交报销', '• 撤回报销 —', '例：撤回报销 BX-']) expect(reply).toContain(line);
+    for (const line of ['• 报销 —', '例：报销', '• 提交报销 —', '例：提交报销', '• 撤回报销 —', '例：撤回报销 BX-'])
+      expect(reply).toContain(line);
     expect(reply).not.toMatch(CLAUSE);
     // nothing of another workflow, nothing the guard may not use
     expect(reply).not.toContain('登记投诉');
@@ -134,7 +163,8 @@ describe('帮助 fits a phone', () => {
     const elements = (card as { body: { elements: Record<string, unknown>[] } }).body.elements;
     const panels = elements.filter((e) => e.tag === 'collapsible_panel');
     const titles = panels.map((p) => JSON.stringify(p.header));
-    for (const section of ['客户投诉', '费用报销', '基本与人员管理']) expect(titles.some((t) => t.includes(section))).toBe(true);
+    for (const section of ['客户投诉', '费用报销', '基本与人员管理'])
+      expect(titles.some((t) => t.includes(section))).toBe(true);
     expect(panels.every((p) => p.expanded === false)).toBe(true);
     expect(json).toContain('• 登记投诉 万达物业');
     expect(json).toContain('• 报销');
@@ -144,7 +174,9 @@ describe('帮助 fits a phone', () => {
     expect(json).not.toContain('添加人员');
     expect(lark.standin.texts(p2p('ou_kefu'))).toEqual([]);
     // the first screen: the most used lines and one panel title per workflow
-    const topLines = String((elements.find((e) => e.tag === 'markdown') as { content: string }).content).split('\n').length;
+    const topLines = String((elements.find((e) => e.tag === 'markdown') as { content: string }).content).split(
+      '\n',
+    ).length;
     expect(topLines + panels.length).toBeLessThanOrEqual(FIRST_SCREEN_LINES);
   });
 

@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { AuditEntry, Identity, Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GrantRequest } from '../../../handlers/foundation/models.ts';
-import type { Role } from '../../../src/core/types.ts';
-import { importRoster } from '../../../src/roster/import.ts';
 import type { Bot } from '../../../src/bot.ts';
+import type { Role } from '../../../src/core/types.ts';
+import { AuditEntry, Identity, Staff } from '../../../src/models/index.ts';
+import { importRoster } from '../../../src/roster/import.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * Issue #20, hole 3 "Roles granted silently", performed as the 行政部 member would: nobody changes
@@ -37,7 +37,13 @@ beforeEach(async () => {
   for (const [key, p] of Object.entries(PEOPLE)) {
     const s = await Staff.create(p);
     ids[key] = String(s._id);
-    await Identity.create({ _id: `console:${key}`, staffId: s._id, channel: 'console', userId: key, boundAt: new Date() });
+    await Identity.create({
+      _id: `console:${key}`,
+      staffId: s._id,
+      channel: 'console',
+      userId: key,
+      boundAt: new Date(),
+    });
   }
   chat.sent.splice(0);
 });
@@ -79,7 +85,13 @@ describe('#20.3 granting an approving role needs a second person', () => {
     expect(await rolesOf('zhang')).toEqual(['guard', 'finance']);
     const trail = await AuditEntry.find({ 'subject.staffId': ids.zhang }).sort({ at: 1 }).lean();
     expect(trail.map((e) => e.what)).toEqual(['申请授予角色', '角色']);
-    expect(trail[1]).toMatchObject({ kind: 'roles', from: '队员', to: '队员、财务部', by: { name: '赵行政' }, channel: 'console' });
+    expect(trail[1]).toMatchObject({
+      kind: 'roles',
+      from: '队员',
+      to: '队员、财务部',
+      by: { name: '赵行政' },
+      channel: 'console',
+    });
     expect(trail[1]!.note).toContain('王行政 申请');
   });
 
@@ -115,7 +127,10 @@ describe('#20.3 granting an approving role needs a second person', () => {
       chat.click('zhao', 'staff.grant', { no, d: 'confirm' }),
       chat.click('chen', 'staff.grant', { no, d: 'confirm' }),
     ]);
-    const answers = chat.sent.slice(from).filter((m) => ['zhao', 'chen'].includes('userId' in m.target ? m.target.userId : m.target.chatId)).map((m) => m.text);
+    const answers = chat.sent
+      .slice(from)
+      .filter((m) => ['zhao', 'chen'].includes('userId' in m.target ? m.target.userId : m.target.chatId))
+      .map((m) => m.text);
     expect(answers.filter((t) => t.startsWith(`已确认授权 ${no}`))).toHaveLength(1);
     expect(answers.filter((t) => /无需重复操作|不用再处理/.test(t))).toHaveLength(2);
     expect(await rolesOf('zhang')).toEqual(['general_affairs']);
@@ -125,13 +140,16 @@ describe('#20.3 granting an approving role needs a second person', () => {
 
   it('ends 确认 and 拒绝 clicked at once in one decision', async () => {
     const no = grantNo(await say('wang', '设置角色 张三 财务部'))!;
-    await Promise.all([chat.click('zhao', 'staff.grant', { no, d: 'confirm' }), chat.click('chen', 'staff.grant', { no, d: 'refuse' })]);
+    await Promise.all([
+      chat.click('zhao', 'staff.grant', { no, d: 'confirm' }),
+      chat.click('chen', 'staff.grant', { no, d: 'refuse' }),
+    ]);
     const req = (await GrantRequest.findById(no).lean())!;
     expect(['confirmed', 'refused']).toContain(req.status);
     expect(await rolesOf('zhang')).toEqual(req.status === 'confirmed' ? ['finance'] : ['guard']);
   });
 
-  it('voids a grant when the person\'s roles changed after it was asked', async () => {
+  it("voids a grant when the person's roles changed after it was asked", async () => {
     const no = grantNo(await say('wang', '设置角色 张三 财务部'))!;
     expect(await say('zhao', '设置角色 张三 队长')).toContain('已把 张三 的角色设为：队长');
     expect(await say('chen', `确认授权 ${no}`)).toContain('已作废');
@@ -139,9 +157,12 @@ describe('#20.3 granting an approving role needs a second person', () => {
     expect((await GrantRequest.findById(no).lean())!.status).toBe('void');
   });
 
-  it('voids a grant when a roster import changed the person\'s roles after it was asked', async () => {
+  it("voids a grant when a roster import changed the person's roles after it was asked", async () => {
     const no = grantNo(await say('wang', '设置角色 张三 财务部'))!;
-    await importRoster([{ name: '张三', phone: '13900000004', roles: ['team_leader'], post: '', dorm: '', active: true, note: '' }], { columns: ['name', 'phone', 'roles'] });
+    await importRoster(
+      [{ name: '张三', phone: '13900000004', roles: ['team_leader'], post: '', dorm: '', active: true, note: '' }],
+      { columns: ['name', 'phone', 'roles'] },
+    );
     expect(await say('chen', `确认授权 ${no}`)).toContain('已作废');
     expect(await rolesOf('zhang')).toEqual(['team_leader']);
   });
@@ -155,7 +176,10 @@ describe('#20.3 granting an approving role needs a second person', () => {
   });
 
   it('adds a person typed with 财务部 without it, and asks for the confirmation', async () => {
-    const reply = await say('wang', '添加人员\n姓名: 钱七\n电话: 13900000009\n角色: 队员、财务部\n驻点: 万达广场\n宿舍: 城南宿舍');
+    const reply = await say(
+      'wang',
+      '添加人员\n姓名: 钱七\n电话: 13900000009\n角色: 队员、财务部\n驻点: 万达广场\n宿舍: 城南宿舍',
+    );
     expect(reply).toContain('员工档案：钱七');
     const no = grantNo(reply)!;
     expect(no).toBeDefined();

@@ -1,8 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { Dorm, FormSession, Post, Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/bot.ts';
+import { Dorm, FormSession, Post, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 /*
  * handlers/foundation/staff.ts, the admin's staff commands: names of people, posts and dorms are
@@ -20,7 +20,13 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 beforeEach(async () => {
   await clearCollections();
-  await Staff.create({ name: '张三', phone: '13800000001', roles: ['team_leader'], post: '万达广场', dorm: '城南宿舍' });
+  await Staff.create({
+    name: '张三',
+    phone: '13800000001',
+    roles: ['team_leader'],
+    post: '万达广场',
+    dorm: '城南宿舍',
+  });
   await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
   await Post.create({ name: '万达广场' });
   await Dorm.create({ name: '城南宿舍' });

@@ -1,5 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { mayDecide, mayWithdraw, nextStep, planSteps, rejectionReasonProblem } from '../../../handlers/reimbursements/approval.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  mayDecide,
+  mayWithdraw,
+  nextStep,
+  planSteps,
+  rejectionReasonProblem,
+} from '../../../handlers/reimbursements/approval.ts';
 import type { Role } from '../../../src/core/types.ts';
 
 const actor = (staffId: string, ...roles: Role[]) => ({ staffId, roles: new Set<Role>(roles) });
@@ -32,7 +38,7 @@ describe('§3.5.1 the chain', () => {
     expect(nextStep(claim, 'reject')).toEqual({ status: 'rejected', stepIndex: 0, role: null });
   });
 
-  it('lets only the current step\'s role decide, and nobody on their own claim', () => {
+  it("lets only the current step's role decide, and nobody on their own claim", () => {
     expect(mayDecide(claim, actor('s-wang', 'general_affairs'), 'approve')).toEqual({ ok: true });
     const wrong = mayDecide(claim, actor('s-li', 'finance'), 'approve');
     expect(wrong.ok).toBe(false);
@@ -41,7 +47,7 @@ describe('§3.5.1 the chain', () => {
     expect(!self.ok && self.why).toContain('不能审批自己');
   });
 
-  it('keeps the departments\' checks apart: who decided for one department cannot decide for the next (§3.5.1)', () => {
+  it("keeps the departments' checks apart: who decided for one department cannot decide for the next (§3.5.1)", () => {
     const decided = steps.map((st, i) => (i === 0 ? { ...st, by: 's-both' } : st));
     const atFinance = { ...claim, steps: decided, stepIndex: 1 };
     const both = mayDecide(atFinance, actor('s-both', 'general_affairs', 'finance'), 'approve');
@@ -63,7 +69,13 @@ describe('§3.5.1 the chain', () => {
 
   it('lets the claimant withdraw only before the first decision', () => {
     expect(mayWithdraw({ ...claim, decided: false }, actor('s-zhang'))).toEqual({ ok: true });
-    expect(mayWithdraw({ ...claim, decided: true }, actor('s-zhang'))).toMatchObject({ ok: false, why: expect.stringContaining('已有人审批') });
-    expect(mayWithdraw({ ...claim, decided: false }, actor('s-other', 'general_affairs'))).toMatchObject({ ok: false, why: expect.stringContaining('只有申请人') });
+    expect(mayWithdraw({ ...claim, decided: true }, actor('s-zhang'))).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('已有人审批'),
+    });
+    expect(mayWithdraw({ ...claim, decided: false }, actor('s-other', 'general_affairs'))).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('只有申请人'),
+    });
   });
 });

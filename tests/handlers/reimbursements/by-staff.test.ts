@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { ClaimsByStaff, ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addClaims } from '../../../handlers/reimbursements/by-staff.ts';
+import { ClaimsByStaff, ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * 我的报销 reads the claimant's claim numbers by `_id` (FerretDB scans every claim for `{claimantId}`).
@@ -46,7 +46,10 @@ let claims = 0;
 async function submitClaim(who: string): Promise<string> {
   // a ticket carries its serial and every item its receipt photo (§3.5.3, #20)
   const n = ++claims;
-  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.say(
+    who,
+    itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }),
+  );
   await chat.picture(who, `console:receipt-${n}.jpg`);
   const replies = await chat.say(who, '提交报销');
   const no = /BX-\d{8}-\d{3}/.exec(replies.join('\n'))?.[0];
@@ -67,7 +70,11 @@ describe('我的报销 by staff id', () => {
     const [after] = await chat.say('zhang', '我的报销');
     expect(after).toContain('最近的报销（3 张）');
     expect(after!.indexOf(no)).toBeLessThan(after!.indexOf('BX-20261122-001'));
-    expect((await ClaimsByStaff.findById(staff.zhang!).lean())!.claims).toEqual([no, 'BX-20261122-001', 'BX-20261120-001']);
+    expect((await ClaimsByStaff.findById(staff.zhang!).lean())!.claims).toEqual([
+      no,
+      'BX-20261122-001',
+      'BX-20261120-001',
+    ]);
   });
 
   it('keeps every number when ten submissions of one person are recorded at once', async () => {

@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * The reimbursement workflow through the app on the real database (console channel in memory):
@@ -49,11 +49,21 @@ async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0])
 
 /** A subway ticket: a ticket carries its serial whatever its category (#20), a new one each time, never next to the last. */
 let tickets = 0;
-const subway = (extra: Partial<Parameters<typeof itemMessage>[0]> = {}) => ({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * ++tickets}`, travellers: '1', ...extra });
+const subway = (extra: Partial<Parameters<typeof itemMessage>[0]> = {}) => ({
+  date: '2026-11-25',
+  category: '地铁',
+  amount: '6',
+  serials: `M${5000 + 10 * ++tickets}`,
+  travellers: '1',
+  ...extra,
+});
 
 describe('submission (§3.5.3)', () => {
   it('refuses consecutive bus tickets for a single traveller (§3.5.3)', async () => {
-    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '1' }));
+    const replies = await chat.say(
+      'zhang',
+      itemMessage({ date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '1' }),
+    );
     const text = replies.join('\n');
     expect(text).toContain('§3.5.3');
     expect(text).toContain('连号');
@@ -62,9 +72,18 @@ describe('submission (§3.5.3)', () => {
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
   });
 
-  it('refuses a single traveller\'s ticket consecutive with one on an earlier claim of theirs, but not with someone else\'s (§3.5.3)', async () => {
-    const first = await submitClaim('zhang', { date: '2026-11-24', category: '公交', amount: '2', serials: '88001', travellers: '1' });
-    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '公交', amount: '2', serials: '88002', travellers: '1' }));
+  it("refuses a single traveller's ticket consecutive with one on an earlier claim of theirs, but not with someone else's (§3.5.3)", async () => {
+    const first = await submitClaim('zhang', {
+      date: '2026-11-24',
+      category: '公交',
+      amount: '2',
+      serials: '88001',
+      travellers: '1',
+    });
+    const replies = await chat.say(
+      'zhang',
+      itemMessage({ date: '2026-11-25', category: '公交', amount: '2', serials: '88002', travellers: '1' }),
+    );
     expect(replies.join('\n')).toContain(`与 ${first} 中的 88001`);
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
     // another person's neighbouring ticket is not the same traveller's roll
@@ -72,16 +91,37 @@ describe('submission (§3.5.3)', () => {
   });
 
   it('accepts consecutive bus tickets when two travelled together, with the other traveller named to the approvers (§3.5.3)', async () => {
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '4', serials: '00123,00124', travellers: '2', companions: '李四' });
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '公交',
+      amount: '4',
+      serials: '00123,00124',
+      travellers: '2',
+      companions: '李四',
+    });
     const claim = await ReimbursementClaim.findById(no).lean();
-    expect(claim?.items[0]).toMatchObject({ serials: ['00123', '00124'], travellers: 2, companions: ['李四'], amount: 400 });
+    expect(claim?.items[0]).toMatchObject({
+      serials: ['00123', '00124'],
+      travellers: 2,
+      companions: ['李四'],
+      amount: 400,
+    });
     expect(sentTo('wang').join()).toContain('2人同行：本人、李四');
     expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_approve', 'payout']);
   });
 
   it('refuses a bus-ticket serial already claimed by anyone as a duplicate (§3.5.3)', async () => {
-    const first = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '77001', travellers: '1' });
-    const replies = await chat.say('zhao', itemMessage({ date: '2026-11-26', category: '公交', amount: '2', serials: '77001', travellers: '1' }));
+    const first = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '公交',
+      amount: '2',
+      serials: '77001',
+      travellers: '1',
+    });
+    const replies = await chat.say(
+      'zhao',
+      itemMessage({ date: '2026-11-26', category: '公交', amount: '2', serials: '77001', travellers: '1' }),
+    );
     expect(replies.join('\n')).toContain('§3.5.3');
     expect(replies.join('\n')).toContain(`77001（${first}）`);
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
@@ -94,34 +134,58 @@ describe('submission (§3.5.3)', () => {
     await receipt('zhang');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
-    expect(claim?.steps.map((s) => s.key)).toEqual(['ga_special', 'ga_review', 'finance_check', 'chairman_approve', 'payout']);
+    expect(claim?.steps.map((s) => s.key)).toEqual([
+      'ga_special',
+      'ga_review',
+      'finance_check',
+      'chairman_approve',
+      'payout',
+    ]);
     expect(claim?.flags.map((f) => f.clause)).toEqual(['§3.5.2']);
     const [card] = sentTo('wang');
     expect(card).toContain('综合部特批（§3.5.2）');
     expect(card).toContain('¥35.50');
     // the special approval is its own decision: after it, 综合部 still reviews
     expect((await chat.say('wang', `批准 ${no}`)).join()).toContain('综合部特批');
-    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({
+      key: 'ga_review',
+      status: 'pending',
+    });
     // a repeated typed 批准 does not pass the review too: it shows the review's card to confirm by number
     const [again] = await chat.say('wang', `批准 ${no}`);
     expect(again).toContain(`综合部审核 ${no}`);
     expect(again).toContain('[1] 批准');
-    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({
+      key: 'ga_review',
+      status: 'pending',
+    });
     // the number asks once, naming the claim and its total (#21); 1 确认 approves
     expect((await chat.say('wang', '1')).join()).toContain(`确认批准报销单 ${no}「综合部审核」：张三，合计 ¥35.50`);
-    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'pending' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({
+      key: 'ga_review',
+      status: 'pending',
+    });
     await chat.say('wang', '1');
-    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({ key: 'ga_review', status: 'approved' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[1]).toMatchObject({
+      key: 'ga_review',
+      status: 'approved',
+    });
   });
 
-  it('gives a four-month-old item the chairman\'s special-instruction step (§3.5.4)', async () => {
+  it("gives a four-month-old item the chairman's special-instruction step (§3.5.4)", async () => {
     const [draft] = await chat.say('zhang', itemMessage({ date: '2026-07-20', category: '餐费', amount: '30' }));
     expect(draft).toContain('§3.5.4');
     expect(draft).toContain('董事长批示');
     await receipt('zhang');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
-    expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(claim?.steps.map((s) => s.key)).toEqual([
+      'ga_review',
+      'finance_check',
+      'chairman_special',
+      'chairman_approve',
+      'payout',
+    ]);
   });
 
   it('refuses a future date and asks again only for it', async () => {
@@ -155,7 +219,7 @@ describe('submission (§3.5.3)', () => {
     expect(replies.join()).toMatch(/BX-20261127-\d{3}/);
   });
 
-  it('asks a bus ticket\'s serials and travellers in the guided form (§3.5.3)', async () => {
+  it("asks a bus ticket's serials and travellers in the guided form (§3.5.3)", async () => {
     await chat.say('zhang', '报销');
     for (const answer of ['11-26', '公交', '2', '去万达广场', '王综合']) await chat.say('zhang', answer);
     expect((await chat.say('zhang', '00123')).join()).toContain('几人同行');
@@ -172,15 +236,30 @@ describe('submission (§3.5.3)', () => {
 
 describe('the chain (§3.5.1)', () => {
   it('lets an approver answer the card sent to them by its number, as a WeChat approver would', async () => {
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '66001', travellers: '1' });
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '公交',
+      amount: '2',
+      serials: '66001',
+      travellers: '1',
+    });
     expect(sentTo('wang')[0]).toContain('[1] 批准');
     expect((await chat.say('wang', '1')).join()).toContain('[1] 确认  [2] 取消');
     await chat.say('wang', '1');
-    expect((await ReimbursementClaim.findById(no).lean())?.steps[0]).toMatchObject({ key: 'ga_review', status: 'approved' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps[0]).toMatchObject({
+      key: 'ga_review',
+      status: 'approved',
+    });
   });
 
   it('goes 综合部 → 财务部 → 董事长 → 财务部发放 to paid, telling the claimant at every step', async () => {
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '88001', travellers: '1' });
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '公交',
+      amount: '2',
+      serials: '88001',
+      travellers: '1',
+    });
     expect(sentTo('wang')[0]).toContain(`报销审批：综合部审核 ${no}`);
     expect(sentTo('liu')[0]).toContain('批准');
     expect(sentTo('li')).toEqual([]);
@@ -206,7 +285,13 @@ describe('the chain (§3.5.1)', () => {
     const claim = await ReimbursementClaim.findById(no).lean();
     expect(claim?.status).toBe('paid');
     expect(claim?.paidOn).toBe('2026-11-27');
-    expect(claim?.history.map((h) => `${h.byName}:${h.action}`)).toEqual(['张三:submitted', '王综合:approved', '李财务:approved', '陈董:approved', '李财务:paid']);
+    expect(claim?.history.map((h) => `${h.byName}:${h.action}`)).toEqual([
+      '张三:submitted',
+      '王综合:approved',
+      '李财务:approved',
+      '陈董:approved',
+      '李财务:paid',
+    ]);
 
     // the record shows the audit trail
     const [record] = await chat.say('zhang', `报销单 ${no}`);
@@ -269,7 +354,10 @@ describe('the chain (§3.5.1)', () => {
       chat.click('liu', 'reimburse.approve', { no, v: '0' }),
     ]);
     // what the two approvers were told in their chats
-    const answers = chat.sent.slice(mark).filter((s) => 'chatId' in s.target && /^(wang|liu)$/.test(s.target.chatId)).map((s) => s.text);
+    const answers = chat.sent
+      .slice(mark)
+      .filter((s) => 'chatId' in s.target && /^(wang|liu)$/.test(s.target.chatId))
+      .map((s) => s.text);
     expect(answers.filter((r) => r.startsWith('已批准'))).toHaveLength(1);
     // everyone else is told who already decided
     const others = answers.filter((r) => !r.startsWith('已批准'));
@@ -293,8 +381,14 @@ describe('the chain (§3.5.1)', () => {
     expect((await chat.say('zhang', `撤回报销 ${other}`)).join()).toContain('已有人审批');
   });
 
-  it('releases a withdrawn claim\'s ticket serials for the corrected claim', async () => {
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '公交', amount: '2', serials: '66001', travellers: '1' });
+  it("releases a withdrawn claim's ticket serials for the corrected claim", async () => {
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '公交',
+      amount: '2',
+      serials: '66001',
+      travellers: '1',
+    });
     await chat.say('zhang', `撤回报销 ${no}`);
     await chat.say('zhang', `重新报销 ${no}`);
     const again = /BX-\d{8}-\d{3}/.exec((await chat.say('zhang', '提交报销')).join())?.[0];
@@ -308,7 +402,10 @@ describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
   async function awaitingPayout(): Promise<string> {
     const no = await submitClaim('zhang', subway());
     for (const who of ['wang', 'li', 'chen']) await chat.say(who, `批准 ${no}`);
-    expect((await ReimbursementClaim.findById(no).lean())?.steps.at(-1)).toMatchObject({ key: 'payout', status: 'pending' });
+    expect((await ReimbursementClaim.findById(no).lean())?.steps.at(-1)).toMatchObject({
+      key: 'payout',
+      status: 'pending',
+    });
     return no;
   }
 
@@ -326,7 +423,9 @@ describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
     await unpaid(no);
     expect(sentTo('zhang', mark)).toEqual([]);
     // a year-less 11-28 typed on 11-27 reads as last year's: refused, not filed in 2025-11's ledger
-    expect((await chat.say('li', `发放 ${no} 银行转账 11-28`)).join('\n')).toContain('付款日期 2025-11-28 早于报销单提交日期 2026-11-27');
+    expect((await chat.say('li', `发放 ${no} 银行转账 11-28`)).join('\n')).toContain(
+      '付款日期 2025-11-28 早于报销单提交日期 2026-11-27',
+    );
     await unpaid(no);
     expect((await chat.say('li', '报销台账 2025-11')).join('\n')).toContain('没有已发放的报销');
   });
@@ -338,12 +437,16 @@ describe('the payout date (§3.5.1, §3.5.3 由财务部统一发放)', () => {
     await unpaid(no);
   });
 
-  it('records a valid payout: dated the day of submission, entered two days later, in that month\'s ledger', async () => {
+  it("records a valid payout: dated the day of submission, entered two days later, in that month's ledger", async () => {
     const no = await awaitingPayout();
     clock = new Date('2026-11-29T04:00:00Z');
     expect((await chat.say('li', `发放 ${no} 现金 2026-11-27`)).join('\n')).toContain('已登记');
     const claim = await ReimbursementClaim.findById(no).lean();
-    expect(claim).toMatchObject({ status: 'paid', paidOn: '2026-11-27', payment: { date: '2026-11-27', method: '现金' } });
+    expect(claim).toMatchObject({
+      status: 'paid',
+      paidOn: '2026-11-27',
+      payment: { date: '2026-11-27', method: '现金' },
+    });
     expect((await chat.say('li', '报销台账 2026-11')).join('\n')).toContain('已发放 1 张');
   });
 });

@@ -1,16 +1,16 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Identity, OnceKey, Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
-import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
 import { Trip } from '../../../handlers/vehicles/models.ts';
-import { compose } from '../../../src/core/workflow.ts';
-import { installed } from '../../../src/workflows.ts';
+import { remindWaitingSteps } from '../../../schedules/reimbursements.ts';
+import type { Bot } from '../../../src/bot.ts';
 import { loadConfig } from '../../../src/config.ts';
+import { compose } from '../../../src/core/workflow.ts';
+import { Identity, OnceKey, Staff } from '../../../src/models/index.ts';
+import { installed } from '../../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * Issue #13: the §3.5 controls cannot be talked around — ticket serials compared however typed, a
@@ -23,7 +23,11 @@ useDatabase('reimb_controls');
 let bot: Bot;
 let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T04:00:00Z');
-const config = testConfig({ REIMBURSE_LARGE_ITEM_YUAN: '5000', REIMBURSE_CHAIRMAN_NOTE_ABOVE_YUAN: '20000', REIMBURSE_REMIND_AFTER_HOURS: '24' });
+const config = testConfig({
+  REIMBURSE_LARGE_ITEM_YUAN: '5000',
+  REIMBURSE_CHAIRMAN_NOTE_ABOVE_YUAN: '20000',
+  REIMBURSE_REMIND_AFTER_HOURS: '24',
+});
 
 beforeAll(async () => {
   ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
@@ -48,7 +52,14 @@ async function submitClaim(who: string, item: Parameters<typeof itemMessage>[0])
   return no!;
 }
 
-const bus = (serials: string, extra: Partial<Parameters<typeof itemMessage>[0]> = {}) => ({ date: '2026-11-25', category: '公交', amount: '2', serials, travellers: '1', ...extra });
+const bus = (serials: string, extra: Partial<Parameters<typeof itemMessage>[0]> = {}) => ({
+  date: '2026-11-25',
+  category: '公交',
+  amount: '2',
+  serials,
+  travellers: '1',
+  ...extra,
+});
 
 describe('§3.5.3 serials compared however they were typed', () => {
   it('refuses a ticket claimed before when it is typed differently (a-0123 after A123)', async () => {
@@ -60,7 +71,7 @@ describe('§3.5.3 serials compared however they were typed', () => {
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
   });
 
-  it('sees A-124 next to the same claimant\'s earlier A123 as consecutive', async () => {
+  it("sees A-124 next to the same claimant's earlier A123 as consecutive", async () => {
     const first = await submitClaim('zhang', bus('A123'));
     const replies = await chat.say('zhang', itemMessage(bus('A-124')));
     expect(replies.join('\n')).toContain(`与 ${first} 中的 A123`);
@@ -83,7 +94,7 @@ describe('§3.5.3 二人及以上同行', () => {
     expect(draft).toContain('2人同行：本人、李四');
   });
 
-  it('compares a 2-person item\'s tickets with a 1-person item\'s in the same claim', async () => {
+  it("compares a 2-person item's tickets with a 1-person item's in the same claim", async () => {
     await chat.say('zhang', itemMessage(bus('00123,00124', { travellers: '2', companions: '李四' })));
     const replies = await chat.say('zhang', itemMessage(bus('00125')));
     expect(replies.join('\n')).toContain('00124/00125');
@@ -99,14 +110,23 @@ describe('§3.5.3 二人及以上同行', () => {
 
 describe('large amounts are shown to the approvers, not refused', () => {
   it('accepts a large item without advising to split it, flags it on the approval card, and adds 董事长批示 past the configured total', async () => {
-    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '办公用品', amount: '25000', matter: '监控室设备更换' }));
+    const [draft] = await chat.say(
+      'zhang',
+      itemMessage({ date: '2026-11-25', category: '办公用品', amount: '25000', matter: '监控室设备更换' }),
+    );
     expect(draft).toContain('报销草稿');
     expect(draft).not.toContain('拆分');
     await chat.picture('zhang', 'console:monitor.jpg');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
     expect(claim!.flags.map((f) => f.code)).toEqual(['large_amount', 'large_total']);
-    expect(claim!.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(claim!.steps.map((s) => s.key)).toEqual([
+      'ga_review',
+      'finance_check',
+      'chairman_special',
+      'chairman_approve',
+      'payout',
+    ]);
     expect(sentTo('wang').join()).toContain('金额较大');
   });
 });
@@ -114,8 +134,20 @@ describe('large amounts are shown to the approvers, not refused', () => {
 describe('reminders go only to people who may decide the step', () => {
   it('does not remind someone who decided an earlier step for another department (§3.5.1)', async () => {
     const both = await Staff.create({ name: '周两职', phone: '13800000099', roles: ['general_affairs', 'finance'] });
-    await Identity.create({ _id: 'console:both', staffId: both._id, channel: 'console', userId: 'both', boundAt: new Date() });
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '地铁', amount: '6', serials: 'M5001', travellers: '1' });
+    await Identity.create({
+      _id: 'console:both',
+      staffId: both._id,
+      channel: 'console',
+      userId: 'both',
+      boundAt: new Date(),
+    });
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '地铁',
+      amount: '6',
+      serials: 'M5001',
+      travellers: '1',
+    });
     await chat.say('both', `批准 ${no}`);
     expect((await ReimbursementClaim.findById(no).lean())!.steps[1]!.status).toBe('pending');
     const mark = chat.sent.length;
@@ -128,7 +160,10 @@ describe('reminders go only to people who may decide the step', () => {
 
 describe('§3.4.5 vehicle costs are claimed from a trip', () => {
   it('refuses a fuel or repair item that names no trip, and keeps nothing', async () => {
-    const replies = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }));
+    const replies = await chat.say(
+      'zhang',
+      itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }),
+    );
     expect(replies.join('\n')).toContain('§3.4.5');
     expect(replies.join('\n')).not.toContain('报销草稿');
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
@@ -150,15 +185,27 @@ describe('§3.4.5 vehicle costs are claimed from a trip', () => {
       endOdometer: 180,
       costs: { fuel: 30000, toll: 0, parking: 0, repair: 0 },
     });
-    const no = await submitClaim('zhang', { date: '2026-11-25', category: '油费', amount: '300', matter: '出车 CL-20261125-001 粤B12345：接送夜班队员（油费）' });
+    const no = await submitClaim('zhang', {
+      date: '2026-11-25',
+      category: '油费',
+      amount: '300',
+      matter: '出车 CL-20261125-001 粤B12345：接送夜班队员（油费）',
+    });
     expect(no).toMatch(/^BX-/);
   });
 
   it('takes any fuel item where the vehicles workflow is not installed: there is no trip log to check against', async () => {
     const withoutVehicles = compose(installed.filter((i) => i.workflow.name !== 'vehicles'));
-    const { bot: other, receiver } = await startTestBot({ config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutVehicles.settings), workflows: withoutVehicles, now: () => clock });
+    const { bot: other, receiver } = await startTestBot({
+      config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0' }, withoutVehicles.settings),
+      workflows: withoutVehicles,
+      now: () => clock,
+    });
     try {
-      const replies = await receiver.say('zhang', itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }));
+      const replies = await receiver.say(
+        'zhang',
+        itemMessage({ date: '2026-11-25', category: '油费', amount: '300', matter: '给巡逻车加油' }),
+      );
       expect(replies.join('\n')).toContain('报销草稿');
       expect(replies.join('\n')).not.toContain('§3.4.5');
     } finally {

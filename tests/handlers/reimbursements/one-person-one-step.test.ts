@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Identity, Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { decidedForAnotherDepartment } from '../../../handlers/reimbursements/rules.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { Identity, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * Issue #20, hole 3: "with those extra roles one person must still never be able to push one claim
@@ -28,7 +28,13 @@ beforeEach(async () => {
   await clearCollections();
   await seedPeople('console');
   const admin = await Staff.create({ name: '孙行政', phone: '13800000010', roles: ['admin'] });
-  await Identity.create({ _id: 'console:sun', staffId: admin._id, channel: 'console', userId: 'sun', boundAt: new Date() });
+  await Identity.create({
+    _id: 'console:sun',
+    staffId: admin._id,
+    channel: 'console',
+    userId: 'sun',
+    boundAt: new Date(),
+  });
   // 行政部 asks, 董事长 confirms: 王综合 now holds 综合部、财务部、董事长
   const asked = (await chat.say('sun', '设置角色 王综合 综合部、财务部、董事长')).join('\n');
   const no = /QX-\d{8}-\d{3}/.exec(asked)![0];
@@ -40,7 +46,10 @@ let claims = 0;
 async function submit(who: string): Promise<string> {
   // a ticket carries its serial and every item its receipt photo (§3.5.3, claims merge)
   const n = ++claims;
-  await chat.say(who, itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }));
+  await chat.say(
+    who,
+    itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: `M${5000 + 10 * n}`, travellers: '1' }),
+  );
   await chat.picture(who, `console:${who}-receipt-${n}.jpg`);
   return /BX-\d{8}-\d{3}/.exec((await chat.say(who, '提交报销')).join('\n'))![0];
 }
@@ -49,7 +58,7 @@ const stepOf = async (no: string) => {
   return { key: c.steps[c.stepIndex]!.key, status: c.status };
 };
 
-describe('§3.5.1 one person, one department\'s step, whatever roles they hold', () => {
+describe("§3.5.1 one person, one department's step, whatever roles they hold", () => {
   it('lets 王综合 (综合部+财务部+董事长) decide the 综合部 review and refuses him at 财务部, 董事长 and the payout', async () => {
     const no = await submit('zhang');
     expect((await chat.say('wang', `批准 ${no}`)).join('\n')).toContain('已批准');
@@ -78,7 +87,7 @@ describe('§3.5.1 one person, one department\'s step, whatever roles they hold',
     expect(await stepOf(no)).toEqual({ key: 'chairman_approve', status: 'pending' });
   });
 
-  it('does not send him the card of a later department\'s step once he decided one', async () => {
+  it("does not send him the card of a later department's step once he decided one", async () => {
     const no = await submit('zhang');
     const mark = chat.sent.length;
     await chat.say('wang', `批准 ${no}`);

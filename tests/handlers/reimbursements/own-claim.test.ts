@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mayDecide, planSteps } from '../../../handlers/reimbursements/approval.ts';
 import { ROLES, type Role } from '../../../src/core/types.ts';
 
@@ -8,11 +8,11 @@ import { ROLES, type Role } from '../../../src/core/types.ts';
  * complaint's responsible person or a permit's holder.
  */
 
-describe('deciding one\'s own case (#20): the claimant of a claim (§3.5.1)', () => {
+describe("deciding one's own case (#20): the claimant of a claim (§3.5.1)", () => {
   const steps = planSteps([]).map((s) => ({ key: s.key, role: s.role }));
   const everything = { staffId: 's-all', roles: new Set<Role>(ROLES) };
 
-  it('refuses the claimant at every step, the chairman\'s approval and the payout included, with the one own-case refusal', () => {
+  it("refuses the claimant at every step, the chairman's approval and the payout included, with the one own-case refusal", () => {
     steps.forEach((step, stepIndex) => {
       const claim = { _id: 'BX-20261127-001', claimantId: 's-all', status: 'pending' as const, stepIndex, steps };
       const v = mayDecide(claim, everything, step.key === 'payout' ? 'pay' : 'approve');

@@ -1,9 +1,28 @@
-import { describe, it, expect } from 'vitest';
-import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
-import { alreadyClaimedSerials, amountProblem, checkClaim, companionsProblem, largeAmounts, consecutiveBusTickets, consecutiveWithEarlierClaims, missingReceiptDetails, needsChairmanInstruction, needsSpecialTransportApproval, olderThanThreeMonths, payoutDateProblem, repeatedSerials, type ClaimItem } from '../../../handlers/reimbursements/rules.ts';
+import { describe, expect, it } from 'vitest';
 import { planSteps } from '../../../handlers/reimbursements/approval.ts';
 import { isTicket, specialApprovalReason } from '../../../handlers/reimbursements/categories.ts';
-import { companionLines, companionsToVerify, companionsUnconfirmed, missingReceiptPhotos, sameTripClaimedBefore } from '../../../handlers/reimbursements/rules.ts';
+import {
+  alreadyClaimedSerials,
+  amountProblem,
+  type ClaimItem,
+  checkClaim,
+  companionLines,
+  companionsProblem,
+  companionsToVerify,
+  companionsUnconfirmed,
+  consecutiveBusTickets,
+  consecutiveWithEarlierClaims,
+  largeAmounts,
+  missingReceiptDetails,
+  missingReceiptPhotos,
+  needsChairmanInstruction,
+  needsSpecialTransportApproval,
+  olderThanThreeMonths,
+  payoutDateProblem,
+  repeatedSerials,
+  sameTripClaimedBefore,
+} from '../../../handlers/reimbursements/rules.ts';
+import { adjacentSerials, parseSerials } from '../../../handlers/reimbursements/serials.ts';
 
 const TZ = 'Asia/Shanghai';
 const NOW = new Date('2026-11-27T04:00:00Z'); // 12:00 in Shanghai
@@ -11,9 +30,19 @@ const MAX = { largeItemFen: 500_000, chairmanNoteAboveFen: 2_000_000 };
 
 function item(over: Partial<ClaimItem> = {}): ClaimItem {
   // a meal: neither a ticket (§3.5.3 serials) nor other transport (§3.5.2), so each test adds only what it is about
-  return { date: '2026-11-20', category: 'meal', amount: 400, matter: '去万达广场送排班表', contact: '李经理', serials: [], travellers: 1, ...over };
+  return {
+    date: '2026-11-20',
+    category: 'meal',
+    amount: 400,
+    matter: '去万达广场送排班表',
+    contact: '李经理',
+    serials: [],
+    travellers: 1,
+    ...over,
+  };
 }
-const bus = (serials: string[], travellers = 1) => item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
+const bus = (serials: string[], travellers = 1) =>
+  item({ category: 'bus', amount: 200 * serials.length, serials, travellers });
 
 describe('§3.5.2 transport', () => {
   it('needs 综合部 special approval for a taxi, and names the clause', () => {
@@ -25,12 +54,25 @@ describe('§3.5.2 transport', () => {
   });
 
   it('does not for bus, subway or company-vehicle fuel (§3.4.5)', () => {
-    expect(needsSpecialTransportApproval([item(), bus(['10001']), item({ category: 'subway', serials: ['M1001'] }), item({ category: 'fuel' })])).toBeUndefined();
+    expect(
+      needsSpecialTransportApproval([
+        item(),
+        bus(['10001']),
+        item({ category: 'subway', serials: ['M1001'] }),
+        item({ category: 'fuel' }),
+      ]),
+    ).toBeUndefined();
   });
 
   it('puts the special approval before 综合部 review in the chain', () => {
     const { flags } = checkClaim([item({ category: 'ride_hailing' })], NOW, TZ, MAX);
-    expect(planSteps(flags).map((s) => s.key)).toEqual(['ga_special', 'ga_review', 'finance_check', 'chairman_approve', 'payout']);
+    expect(planSteps(flags).map((s) => s.key)).toEqual([
+      'ga_special',
+      'ga_review',
+      'finance_check',
+      'chairman_approve',
+      'payout',
+    ]);
   });
 });
 
@@ -53,7 +95,7 @@ describe('§3.5.3 receipts', () => {
     expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2)])).toBeUndefined();
   });
 
-  it('compares a 2-person item\'s tickets with a 1-person item\'s in the same claim (§3.5.3)', () => {
+  it("compares a 2-person item's tickets with a 1-person item's in the same claim (§3.5.3)", () => {
     expect(consecutiveBusTickets([bus(['A00123', 'A00124'], 2), bus(['A00125'])])?.items).toEqual([0, 1]);
     // two group trips are two trips: their tickets are not consecutive with each other either
     expect(consecutiveBusTickets([bus(['A00123'], 2), bus(['A00124'], 2)])?.items).toEqual([0, 1]);
@@ -76,7 +118,9 @@ describe('§3.5.3 receipts', () => {
 
   it('never tells the claimant to raise the head count (§3.5.3)', () => {
     expect(consecutiveBusTickets([bus(['50017', '50018'])])?.message).not.toContain('同行人数填为');
-    expect(consecutiveWithEarlierClaims([{ serial: '1', earlier: '2', claimNo: 'BX-20261120-001' }])?.message).not.toContain('同行人数填为');
+    expect(
+      consecutiveWithEarlierClaims([{ serial: '1', earlier: '2', claimNo: 'BX-20261120-001' }])?.message,
+    ).not.toContain('同行人数填为');
   });
 
   it('catches consecutive tickets split over two single-traveller items', () => {
@@ -95,9 +139,15 @@ describe('§3.5.3 receipts', () => {
 
   it('refuses a ticket without its serial, bus or subway alike (#20: a bus ticket typed as 地铁 is still a ticket)', () => {
     for (const category of ['bus', 'subway', 'transport_other']) {
-      expect(checkClaim([item({ category, serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
+      expect(checkClaim([item({ category, serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain(
+        'ticket_serials_missing',
+      );
     }
-    expect(checkClaim([item({ category: 'other', matter: '坐公交去万达广场', serials: [] })], NOW, TZ, MAX).errors.map((e) => e.code)).toContain('ticket_serials_missing');
+    expect(
+      checkClaim([item({ category: 'other', matter: '坐公交去万达广场', serials: [] })], NOW, TZ, MAX).errors.map(
+        (e) => e.code,
+      ),
+    ).toContain('ticket_serials_missing');
   });
 
   it('parses serials and refuses what is not one', () => {
@@ -108,7 +158,7 @@ describe('§3.5.3 receipts', () => {
 });
 
 describe('§3.5.4 deadline', () => {
-  it('flags an item older than three months for the chairman\'s special instruction', () => {
+  it("flags an item older than three months for the chairman's special instruction", () => {
     expect(olderThanThreeMonths('2026-07-27', NOW, TZ)).toBe(true);
     expect(olderThanThreeMonths('2026-08-27', NOW, TZ)).toBe(false);
     const flag = needsChairmanInstruction([item({ date: '2026-07-20' })], NOW, TZ);
@@ -116,9 +166,15 @@ describe('§3.5.4 deadline', () => {
     expect(flag?.message).toContain('董事长批示');
   });
 
-  it('puts the chairman\'s special instruction before his approval', () => {
+  it("puts the chairman's special instruction before his approval", () => {
     const { flags } = checkClaim([item({ date: '2026-07-20' })], NOW, TZ, MAX);
-    expect(planSteps(flags).map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(planSteps(flags).map((s) => s.key)).toEqual([
+      'ga_review',
+      'finance_check',
+      'chairman_special',
+      'chairman_approve',
+      'payout',
+    ]);
   });
 });
 
@@ -136,7 +192,13 @@ describe('amounts and dates', () => {
     const big = checkClaim([item({ amount: 1_500_000 }), item({ amount: 600_000 })], NOW, TZ, MAX);
     expect(big.flags.map((f) => f.code)).toEqual(['large_amount', 'large_total']);
     expect(big.flags[0]!.items).toEqual([0, 1]);
-    expect(planSteps(big.flags).map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_special', 'chairman_approve', 'payout']);
+    expect(planSteps(big.flags).map((s) => s.key)).toEqual([
+      'ga_review',
+      'finance_check',
+      'chairman_special',
+      'chairman_approve',
+      'payout',
+    ]);
     expect(largeAmounts([item({ amount: 500_000 })], MAX)).toEqual([]);
   });
 
@@ -144,7 +206,6 @@ describe('amounts and dates', () => {
     const { errors } = checkClaim([item({ date: '2026-11-28' })], NOW, TZ, MAX);
     expect(errors.map((e) => e.code)).toEqual(['future_date']);
   });
-
 });
 
 describe('§3.5.3 consecutive tickets across claims', () => {
@@ -175,7 +236,8 @@ describe('§3.5.1 / §3.5.3 the payout date', () => {
   });
 
   it('accepts the submission day, today and the days between', () => {
-    for (const day of ['2026-11-20', '2026-11-24', '2026-11-27']) expect(payoutDateProblem(day, submitted, NOW, TZ)).toBeUndefined();
+    for (const day of ['2026-11-20', '2026-11-24', '2026-11-27'])
+      expect(payoutDateProblem(day, submitted, NOW, TZ)).toBeUndefined();
   });
 
   it('reads the submission day and today in BOT_TIMEZONE', () => {
@@ -209,11 +271,18 @@ describe('#20 the evidence decides, not the category typed (§3.5.2, §3.5.3)', 
     expect(missingReceiptPhotos([photo, item({ amount: 499 }), item({ amount: 500 })], 500)?.items).toEqual([2]);
     expect(missingReceiptPhotos([item()], 0)?.message).toContain('补票据 1');
     expect(checkClaim([item()], NOW, TZ, MAX).errors).toEqual([]); // the rules alone: no setting, no photo check
-    expect(checkClaim([item()], NOW, TZ, { ...MAX, receiptExemptFen: 0 }).errors.map((e) => e.code)).toEqual(['receipt_photo_missing']);
+    expect(checkClaim([item()], NOW, TZ, { ...MAX, receiptExemptFen: 0 }).errors.map((e) => e.code)).toEqual([
+      'receipt_photo_missing',
+    ]);
   });
 
   it('holds a group trip at 综合部 until every staff companion confirmed, and stops it on a denial', () => {
-    const c = (name: string, status: string) => ({ item: 0, name, staffId: status === 'not_staff' ? null : `s-${name}`, status });
+    const c = (name: string, status: string) => ({
+      item: 0,
+      name,
+      staffId: status === 'not_staff' ? null : `s-${name}`,
+      status,
+    });
     expect(companionsUnconfirmed([c('李四', 'confirmed'), c('王五', 'pending')])).toContain('王五 还没有确认同行');
     expect(companionsUnconfirmed([c('李四', 'denied'), c('王五', 'pending')])).toContain('李四 否认同行');
     expect(companionsUnconfirmed([c('李四', 'confirmed'), c('外人', 'not_staff')])).toBeUndefined();
@@ -222,6 +291,8 @@ describe('#20 the evidence decides, not the category typed (§3.5.2, §3.5.3)', 
   });
 
   it('names the claim and its claimant when the same trip was claimed as a group before', () => {
-    expect(sameTripClaimedBefore([{ serial: '00125', earlier: '00124', claimNo: 'BX-20261127-001', who: '张三' }])?.message).toContain('BX-20261127-001（张三）');
+    expect(
+      sameTripClaimedBefore([{ serial: '00125', earlier: '00124', claimNo: 'BX-20261127-001', who: '张三' }])?.message,
+    ).toContain('BX-20261127-001（张三）');
   });
 });

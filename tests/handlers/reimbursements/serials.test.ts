@@ -1,5 +1,11 @@
-import { describe, it, expect } from 'vitest';
-import { adjacentSerials, areConsecutive, normalizeSerial, parseSerials, sameSerial } from '../../../handlers/reimbursements/serials.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  adjacentSerials,
+  areConsecutive,
+  normalizeSerial,
+  parseSerials,
+  sameSerial,
+} from '../../../handlers/reimbursements/serials.ts';
 
 describe('§3.5.3 bus-ticket serials compared however they were typed', () => {
   it('counts A0123, A123, a-0123 and A 0123 as one ticket', () => {

@@ -1,5 +1,6 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  type ConfiguredItem,
   compareWithConfiguration,
   damageOrLoss,
   differencesFromList,
@@ -9,14 +10,13 @@ import {
   parseReport,
   parseReportLine,
   parseRequestLine,
-  reportLines,
   planListChanges,
   postsWithoutReport,
   refusalReasonProblem,
+  reportLines,
   reportMonthFor,
   shortageAgainstConfiguredQuantity,
   validateSupplyRows,
-  type ConfiguredItem,
 } from '../../../handlers/supplies/rules.ts';
 import type { Role } from '../../../src/core/types.ts';
 
@@ -25,7 +25,11 @@ const LIST: ConfiguredItem[] = [
   { item: '对讲机', quantity: 6, unit: '台' },
   { item: '手电筒', quantity: 8, unit: '支' },
 ];
-const line = (item: string, stock: number, over: Partial<{ consumed: number; damaged: number; lost: number; note: string }> = {}) => ({
+const line = (
+  item: string,
+  stock: number,
+  over: Partial<{ consumed: number; damaged: number; lost: number; note: string }> = {},
+) => ({
   item,
   stock,
   consumed: 0,
@@ -57,12 +61,25 @@ describe('§4.1 the configured list', () => {
   });
 
   it('keeps old → new for every change; 0 takes an item off; an import replaces the whole list', () => {
-    expect(planListChanges(LIST, [{ item: '对讲机', quantity: 5, unit: '' }, { item: '警棍', quantity: 6, unit: '根' }], false)).toEqual([
+    expect(
+      planListChanges(
+        LIST,
+        [
+          { item: '对讲机', quantity: 5, unit: '' },
+          { item: '警棍', quantity: 6, unit: '根' },
+        ],
+        false,
+      ),
+    ).toEqual([
       { item: '对讲机', from: 6, to: 5, unit: '台' },
       { item: '警棍', from: null, to: 6, unit: '根' },
     ]);
-    expect(planListChanges(LIST, [{ item: '手电筒', quantity: 0, unit: '' }], false)).toEqual([{ item: '手电筒', from: 8, to: null, unit: '支' }]);
-    expect(planListChanges(LIST, [{ item: '对讲机', quantity: 6, unit: '台' }], true)).toEqual([{ item: '手电筒', from: 8, to: null, unit: '支' }]);
+    expect(planListChanges(LIST, [{ item: '手电筒', quantity: 0, unit: '' }], false)).toEqual([
+      { item: '手电筒', from: 8, to: null, unit: '支' },
+    ]);
+    expect(planListChanges(LIST, [{ item: '对讲机', quantity: 6, unit: '台' }], true)).toEqual([
+      { item: '手电筒', from: 8, to: null, unit: '支' },
+    ]);
     expect(planListChanges(LIST, LIST, true)).toEqual([]);
   });
 
@@ -90,7 +107,10 @@ describe('§4.1 the configured list', () => {
 
 describe('§4.2 reading the monthly report', () => {
   it('reads a line with words or plain numbers in order (库存 消耗 损坏 丢失), and a note', () => {
-    expect(parseReportLine('对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏')).toEqual({ ok: true, line: line('对讲机', 5, { damaged: 1, note: '一台摔坏' }) });
+    expect(parseReportLine('对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏')).toEqual({
+      ok: true,
+      line: line('对讲机', 5, { damaged: 1, note: '一台摔坏' }),
+    });
     expect(parseReportLine('手电筒 7 2 0 1')).toEqual({ ok: true, line: line('手电筒', 7, { consumed: 2, lost: 1 }) });
     expect(parseReportLine('对讲机: 库存 5 丢失1')).toEqual({ ok: true, line: line('对讲机', 5, { lost: 1 }) });
   });
@@ -108,11 +128,17 @@ describe('§4.2 reading the monthly report', () => {
       if (!r.ok) expect(r.error, text).toMatch(/对讲机：(消耗|损坏|丢失)不能是负数/);
     }
     // a minus sign inside the remark is the remark's own
-    expect(parseReportLine('对讲机 8 0 1 0 比上月-1台')).toEqual({ ok: true, line: line('对讲机', 8, { damaged: 1, note: '比上月-1台' }) });
+    expect(parseReportLine('对讲机 8 0 1 0 比上月-1台')).toEqual({
+      ok: true,
+      line: line('对讲机', 8, { damaged: 1, note: '比上月-1台' }),
+    });
   });
 
   it('reads requests; 申领 无 is none', () => {
-    expect(parseRequestLine('申领 对讲机 2台 一台摔坏')).toEqual({ ok: true, request: { item: '对讲机', quantity: 2, reason: '一台摔坏' } });
+    expect(parseRequestLine('申领 对讲机 2台 一台摔坏')).toEqual({
+      ok: true,
+      request: { item: '对讲机', quantity: 2, reason: '一台摔坏' },
+    });
     expect(parseRequestLine('申领 无')).toEqual({ ok: true });
     expect(parseRequestLine('申领 对讲机 0').ok).toBe(false);
   });
@@ -132,14 +158,16 @@ describe('§4.2 compared with the §4.1 list', () => {
   });
 
   it('flags damage and loss whatever the stock', () => {
-    expect(damageOrLoss([line('手电筒', 8, { damaged: 1, lost: 2, note: '巡逻遗失' })], LIST).map((f) => f.message)).toEqual([
-      '手电筒 损坏 1支（巡逻遗失）',
-      '手电筒 丢失 2支（巡逻遗失）',
-    ]);
+    expect(
+      damageOrLoss([line('手电筒', 8, { damaged: 1, lost: 2, note: '巡逻遗失' })], LIST).map((f) => f.message),
+    ).toEqual(['手电筒 损坏 1支（巡逻遗失）', '手电筒 丢失 2支（巡逻遗失）']);
   });
 
   it('flags a surplus and an item not on the list', () => {
-    expect(differencesFromList([line('对讲机', 7), line('雨衣', 4)], LIST).map((f) => f.kind)).toEqual(['surplus', 'unlisted']);
+    expect(differencesFromList([line('对讲机', 7), line('雨衣', 4)], LIST).map((f) => f.kind)).toEqual([
+      'surplus',
+      'unlisted',
+    ]);
   });
 
   it('finds nothing when the post holds what it should', () => {
@@ -170,9 +198,17 @@ describe('§4.2 requests', () => {
   const actor = (staffId: string, ...roles: Role[]) => ({ staffId, roles: new Set<Role>(roles) });
   it('lets only 综合部 decide, once, and never on their own request', () => {
     expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'general_affairs')).ok).toBe(true);
-    expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'team_leader'))).toMatchObject({ ok: false, why: expect.stringContaining('综合部') });
-    expect(mayDecideRequest({ status: 'approved', requesterId: 'a' }, actor('b', 'general_affairs'))).toMatchObject({ ok: false, why: expect.stringContaining('已批准') });
-    expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('a', 'general_affairs', 'team_leader'))).toMatchObject({ ok: false });
+    expect(mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('b', 'team_leader'))).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('综合部'),
+    });
+    expect(mayDecideRequest({ status: 'approved', requesterId: 'a' }, actor('b', 'general_affairs'))).toMatchObject({
+      ok: false,
+      why: expect.stringContaining('已批准'),
+    });
+    expect(
+      mayDecideRequest({ status: 'pending', requesterId: 'a' }, actor('a', 'general_affairs', 'team_leader')),
+    ).toMatchObject({ ok: false });
   });
 
   it('needs a reason to refuse', () => {
@@ -183,7 +219,12 @@ describe('§4.2 requests', () => {
 
 describe('§4.2 a report typed on one line (the console sends one line a message)', () => {
   it('ends a line at 「；」 where an item, 申领 or 备注 follows', () => {
-    expect(reportLines('对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；雨衣 库存3;申领 对讲机 1 补齐配置；备注：无', LIST)).toEqual([
+    expect(
+      reportLines(
+        '对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；雨衣 库存3;申领 对讲机 1 补齐配置；备注：无',
+        LIST,
+      ),
+    ).toEqual([
       '对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏',
       '手电筒 8 2 0 0',
       '雨衣 库存3',
@@ -193,6 +234,9 @@ describe('§4.2 a report typed on one line (the console sends one line a message
   });
 
   it('keeps a 「；」 inside a remark', () => {
-    expect(reportLines('对讲机 5 0 2 0 一台摔坏；另一台进水\n手电筒 8', LIST)).toEqual(['对讲机 5 0 2 0 一台摔坏；另一台进水', '手电筒 8']);
+    expect(reportLines('对讲机 5 0 2 0 一台摔坏；另一台进水\n手电筒 8', LIST)).toEqual([
+      '对讲机 5 0 2 0 一台摔坏；另一台进水',
+      '手电筒 8',
+    ]);
   });
 });

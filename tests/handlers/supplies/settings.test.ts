@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { supplySettings } from '../../../handlers/supplies/settings.ts';
 import { ConfigError, loadConfig } from '../../../src/config.ts';
 import { composition } from '../../../src/workflows.ts';
-import { supplySettings } from '../../../handlers/supplies/settings.ts';
 
 function problems(env: Record<string, string>): string {
   try {
@@ -15,7 +15,12 @@ function problems(env: Record<string, string>): string {
 
 describe('§4.2 monthly report settings', () => {
   it('reminds on the 25th at 09:00 and sums up on the 28th at 17:00 by default', () => {
-    expect(supplySettings.of(loadConfig({}, composition.settings))).toEqual({ reportDay: 25, remindTime: '09:00', summaryDay: 28, summaryTime: '17:00' });
+    expect(supplySettings.of(loadConfig({}, composition.settings))).toEqual({
+      reportDay: 25,
+      remindTime: '09:00',
+      summaryDay: 28,
+      summaryTime: '17:00',
+    });
   });
 
   it('refuses a day some months do not have, naming the variable and the fix', () => {
@@ -23,7 +28,9 @@ describe('§4.2 monthly report settings', () => {
   });
 
   it('refuses a summary that would come before leaders are reminded', () => {
-    expect(problems({ SUPPLIES_REPORT_DAY: '20', SUPPLIES_SUMMARY_DAY: '10' })).toContain('SUPPLIES_SUMMARY_DAY: the summary must come after the reminder');
+    expect(problems({ SUPPLIES_REPORT_DAY: '20', SUPPLIES_SUMMARY_DAY: '10' })).toContain(
+      'SUPPLIES_SUMMARY_DAY: the summary must come after the reminder',
+    );
   });
 
   it('refuses a time that is not HH:mm', () => {

@@ -1,11 +1,17 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { silentLog, startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, WANDA, seedLists, seedPeople } from '../../helpers/supplies.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  SupplyChange,
+  SupplyItem,
+  SupplyReport,
+  SupplyRequest,
+  SupplyReturnedReport,
+} from '../../../handlers/supplies/models.ts';
+import { remindLeaders, sendSummary, supplyReminder } from '../../../schedules/supplies.ts';
 import { Bot } from '../../../src/bot.ts';
 import { composition } from '../../../src/workflows.ts';
-import { SupplyChange, SupplyItem, SupplyReport, SupplyRequest, SupplyReturnedReport } from '../../../handlers/supplies/models.ts';
-import { remindLeaders, sendSummary, supplyReminder } from '../../../schedules/supplies.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, silentLog, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, seedLists, seedPeople, WANDA } from '../../helpers/supplies.ts';
 
 useDatabase('supplies');
 
@@ -27,7 +33,8 @@ beforeEach(async () => {
 /** What went privately to `who` since `from`. */
 const inbox = (who: string, from = 0) => chat.privately(who, from);
 const deps = () => ({ ...bot.services, recoverInbox: async () => 0 });
-const list = async (post: string) => (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
+const list = async (post: string) =>
+  (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
 
 describe('§4.1 驻点装备物资配置清单 in chat', () => {
   it('综合部 sets several items at once; every change is kept with who, when and old → new', async () => {
@@ -55,7 +62,7 @@ describe('§4.1 驻点装备物资配置清单 in chat', () => {
     expect(await SupplyChange.countDocuments()).toBe(0);
   });
 
-  it('#18 takes 「万达 广场」 for the post 万达广场: the list is that post\'s, no second one', async () => {
+  it("#18 takes 「万达 广场」 for the post 万达广场: the list is that post's, no second one", async () => {
     await seedLists({ 万达广场: WANDA });
     expect((await chat.say('zhao', '设置配置 万达 广场 对讲机 7')).join('')).toContain('已修改（对讲机：6 → 7台）');
     expect(await list('万达广场')).toEqual(['对讲机:7台', '手电筒:8支']);
@@ -63,32 +70,47 @@ describe('§4.1 驻点装备物资配置清单 in chat', () => {
     expect((await chat.say('zhao', '配置清单 万达 广场')).join('')).toContain('对讲机 7台');
   });
 
-  it('shows a team leader their own post\'s list and not another\'s', async () => {
+  it("shows a team leader their own post's list and not another's", async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
     expect((await chat.say('chen', '配置清单')).join('')).toContain('对讲机 6台');
     expect((await chat.say('chen', '配置清单 城南小区')).join('')).toContain('只能查看本驻点');
   });
 
-  it('imports a pasted table all or nothing, reporting bad rows by number; a good one replaces the named post\'s list', async () => {
+  it("imports a pasted table all or nothing, reporting bad rows by number; a good one replaces the named post's list", async () => {
     await seedLists({ 万达广场: WANDA });
-    const bad = (await chat.say('zhao', '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,6,台\n火星基地,警棍,6,根\n万达广场,手电筒,-1,支')).join('\n');
+    const bad = (
+      await chat.say(
+        'zhao',
+        '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,6,台\n火星基地,警棍,6,根\n万达广场,手电筒,-1,支',
+      )
+    ).join('\n');
     expect(bad).toContain('没有导入任何内容');
     expect(bad).toContain('第 3 行：驻点「火星基地」不存在');
     expect(bad).toContain('第 4 行：数量请写 0 或正整数');
     expect(await list('万达广场')).toEqual(['对讲机:6台', '手电筒:8支']);
 
-    const good = (await chat.say('zhao', '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,7,台\n万达广场,警棍,6,根\n城南小区,对讲机,4,台')).join('\n');
+    const good = (
+      await chat.say(
+        'zhao',
+        '导入配置\n驻点,物品,数量,单位\n万达广场,对讲机,7,台\n万达广场,警棍,6,根\n城南小区,对讲机,4,台',
+      )
+    ).join('\n');
     expect(good).toContain('已导入 2 个驻点（3 种物品）');
     expect(await list('万达广场')).toEqual(['对讲机:7台', '警棍:6根']);
     expect(await list('城南小区')).toEqual(['对讲机:4台']);
-    expect(await SupplyChange.findOne({ item: '手电筒' }).lean()).toMatchObject({ from: 8, to: null, byName: '赵综合', source: 'chat-import' });
+    expect(await SupplyChange.findOne({ item: '手电筒' }).lean()).toMatchObject({
+      from: 8,
+      to: null,
+      byName: '赵综合',
+      source: 'chat-import',
+    });
   });
 });
 
 describe('§4.2 物资管理月报', () => {
   const REPORT = '物资月报\n对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏\n手电筒 8 2 0 0\n申领 对讲机 1 补齐配置';
 
-  it('gives a team leader the template of their post\'s list to fill in and send back', async () => {
+  it("gives a team leader the template of their post's list to fill in and send back", async () => {
     await seedLists({ 万达广场: WANDA });
     const [how, block] = await chat.say('chen', '物资月报');
     expect(how).toContain('万达广场 2026-11');
@@ -116,10 +138,15 @@ describe('§4.2 物资管理月报', () => {
 
   it('takes the report typed on one line, items and requests separated by 「；」 (the console sends one line a message)', async () => {
     await seedLists({ 万达广场: WANDA });
-    const reply = (await chat.say('chen', '物资月报 对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；申领 对讲机 1 补齐配置')).join('\n');
+    const reply = (
+      await chat.say('chen', '物资月报 对讲机 库存5 消耗0 损坏1 丢失0 一台摔坏；手电筒 8 2 0 0；申领 对讲机 1 补齐配置')
+    ).join('\n');
     expect(reply).toContain('⚠ 对讲机 短缺 1台（现有 5，配置 6）');
     const report = await SupplyReport.findById('万达广场|2026-11').lean();
-    expect(report?.lines.map((l) => [l.item, l.stock])).toEqual([['对讲机', 5], ['手电筒', 8]]);
+    expect(report?.lines.map((l) => [l.item, l.stock])).toEqual([
+      ['对讲机', 5],
+      ['手电筒', 8],
+    ]);
     expect(report?.requestNos).toHaveLength(1);
   });
 
@@ -142,7 +169,7 @@ describe('§4.2 物资管理月报', () => {
     expect(await SupplyReport.countDocuments()).toBe(0);
   });
 
-  it('approves a request once when 综合部 answers the card\'s number twice, and tells the leader once', async () => {
+  it("approves a request once when 综合部 answers the card's number twice, and tells the leader once", async () => {
     await seedLists({ 万达广场: WANDA });
     await chat.say('chen', REPORT);
     const start = chat.sent.length;
@@ -154,7 +181,11 @@ describe('§4.2 物资管理月报', () => {
     expect((await chat.say('zhao', '1')).join('')).toContain('这张卡片已过期');
     const second = await chat.say('zhao', '1');
     expect(second.join('')).toMatch(/已由 赵综合 于 .* 批准，无需重复操作/);
-    expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'approved', decidedByName: '赵综合', version: 1 });
+    expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({
+      status: 'approved',
+      decidedByName: '赵综合',
+      version: 1,
+    });
     expect(inbox('chen', start).filter((t) => t.includes('已由综合部 赵综合 批准'))).toHaveLength(1);
   });
 
@@ -163,11 +194,22 @@ describe('§4.2 物资管理月报', () => {
     await chat.say('chen', REPORT);
     expect((await chat.say('chen', '退回月报 万达广场 2026-11 数量不对')).join('')).toContain('没有权限');
     expect((await chat.say('zhao', '退回月报 万达广场 2026-11')).join('')).toContain('请写驻点、月份和退回原因');
-    const [first, second] = [await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符'), await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符')];
-    expect(first.join('')).toContain('已退回 万达广场 2026-11 的物资月报，已通知 陈队长 重新填报；未审批的申领 1 项已一并拒绝');
+    const [first, second] = [
+      await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符'),
+      await chat.say('zhao', '退回月报 万达广场 2026-11 对讲机数量与现场不符'),
+    ];
+    expect(first.join('')).toContain(
+      '已退回 万达广场 2026-11 的物资月报，已通知 陈队长 重新填报；未审批的申领 1 项已一并拒绝',
+    );
     expect(second.join('')).toContain('没有已提交的物资月报');
-    expect(await SupplyReturnedReport.findOne({ reportId: '万达广场|2026-11' }).lean()).toMatchObject({ returnedByName: '赵综合', returnReason: '对讲机数量与现场不符' });
-    expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({ status: 'refused', refuseReason: '月报已退回：对讲机数量与现场不符' });
+    expect(await SupplyReturnedReport.findOne({ reportId: '万达广场|2026-11' }).lean()).toMatchObject({
+      returnedByName: '赵综合',
+      returnReason: '对讲机数量与现场不符',
+    });
+    expect(await SupplyRequest.findById('WZ-20261125-001').lean()).toMatchObject({
+      status: 'refused',
+      refuseReason: '月报已退回：对讲机数量与现场不符',
+    });
     expect(inbox('chen').filter((t) => t.includes('被综合部 赵综合 退回'))).toHaveLength(1);
 
     expect((await chat.say('chen', '物资月报\n对讲机 6\n手电筒 8')).join('')).toContain('与配置一致');
@@ -186,7 +228,7 @@ describe('§4.2 物资管理月报', () => {
 });
 
 describe('§4.2 looking up reports and requests', () => {
-  it('shows 综合部 a post\'s report, the month so far and the pending requests; a guard gets none of it', async () => {
+  it("shows 综合部 a post's report, the month so far and the pending requests; a guard gets none of it", async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
     await chat.say('chen', '物资月报\n对讲机 6\n手电筒 7\n申领 手电筒 1 补齐');
     expect((await chat.say('zhao', '查看月报 万达广场 2026-11')).join('')).toContain('⚠ 手电筒 短缺 1支');
@@ -195,21 +237,33 @@ describe('§4.2 looking up reports and requests', () => {
     expect(summary).toContain('未报驻点：城南小区');
     expect(summary).toContain('待审批申领 1 项');
     expect((await chat.say('zhao', '待批申领')).join('')).toContain('物资申领待审批 WZ-20261125-001');
-    for (const cmd of ['查看月报 万达广场', '物资月报汇总', '待批申领', '物资月报']) expect((await chat.say('zhang', cmd)).join('')).toContain('没有权限');
+    for (const cmd of ['查看月报 万达广场', '物资月报汇总', '待批申领', '物资月报'])
+      expect((await chat.say('zhang', cmd)).join('')).toContain('没有权限');
   });
 });
 
 describe('§4.2 monthly reminder and summary', () => {
-  it('reminds each post\'s team leader once from the report day, and tells 综合部 of a post without one', async () => {
+  it("reminds each post's team leader once from the report day, and tells 综合部 of a post without one", async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN, 东湖公园: [['对讲机', 2, '台']] });
     clock = new Date(REPORT_DAY.getTime() - 60_000);
     expect((await remindLeaders(deps())).reminded).toEqual([]);
     clock = REPORT_DAY;
-    const other = new Bot({ config, log: silentLog, receivers: [chat], workflows: composition, jobs: [], now: () => clock });
-    await Promise.all([supplyReminder.run(deps(), clock), supplyReminder.run({ ...other.services, recoverInbox: async () => 0 }, clock)]);
+    const other = new Bot({
+      config,
+      log: silentLog,
+      receivers: [chat],
+      workflows: composition,
+      jobs: [],
+      now: () => clock,
+    });
+    await Promise.all([
+      supplyReminder.run(deps(), clock),
+      supplyReminder.run({ ...other.services, recoverInbox: async () => 0 }, clock),
+    ]);
     clock = new Date(REPORT_DAY.getTime() + 86_400_000);
     await remindLeaders(deps());
-    for (const who of ['chen', 'zhou']) expect(inbox(who).filter((t) => t.includes('物资管理月报（§4.2）'))).toHaveLength(1);
+    for (const who of ['chen', 'zhou'])
+      expect(inbox(who).filter((t) => t.includes('物资管理月报（§4.2）'))).toHaveLength(1);
     expect(inbox('chen').join('')).toContain('万达广场 2026-11');
     expect(inbox('zhao').filter((t) => t.includes('没有在职队长'))).toEqual([expect.stringContaining('东湖公园')]);
   });
@@ -220,7 +274,7 @@ describe('§4.2 monthly reminder and summary', () => {
     expect((await remindLeaders(deps())).reminded).toEqual(['城南小区']);
   });
 
-  it('sends 综合部 the month\'s summary once, listing the posts that did not report', async () => {
+  it("sends 综合部 the month's summary once, listing the posts that did not report", async () => {
     await seedLists({ 万达广场: WANDA, 城南小区: CHENGNAN });
     await chat.say('chen', '物资月报\n对讲机 4\n手电筒 8');
     clock = SUMMARY_DAY;

@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { PLATE, permitLines, registerLines, seedPeople, startLines } from '../../helpers/vehicles.ts';
-import type { Bot } from '../../../src/bot.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Permit, Trip } from '../../../handlers/vehicles/models.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { PLATE, permitLines, registerLines, seedPeople, startLines } from '../../helpers/vehicles.ts';
 
 /*
  * Issue #20, hole 6 for vehicles: 综合部 issued himself a permit and drove. Nobody acts on a case
@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
 
-describe('deciding one\'s own case (#20): the holder of a permit they would issue (§3.4.1)', () => {
+describe("deciding one's own case (#20): the holder of a permit they would issue (§3.4.1)", () => {
   it('综合部 cannot issue a permit to himself and so cannot drive; the 董事长 (or another 综合部) issues it', async () => {
     expect(await say('zonghe', registerLines())).toContain('已登记');
     const self = await say('zonghe', permitLines({ holder: '王综合', number: 'ZJ-2026-009' }));
@@ -39,8 +39,13 @@ describe('deciding one\'s own case (#20): the holder of a permit they would issu
     expect(await say('zonghe', startLines(PLATE, 10000))).not.toContain('已出车');
     expect(await Trip.countDocuments()).toBe(0);
 
-    expect(await say('dongshi', permitLines({ holder: '王综合', number: 'ZJ-2026-009', plates: PLATE }))).toContain('已发证');
-    expect(await Permit.findById('ZJ-2026-009').lean()).toMatchObject({ holder: { name: '王综合' }, issuedBy: { name: '孙董事长' } });
+    expect(await say('dongshi', permitLines({ holder: '王综合', number: 'ZJ-2026-009', plates: PLATE }))).toContain(
+      '已发证',
+    );
+    expect(await Permit.findById('ZJ-2026-009').lean()).toMatchObject({
+      holder: { name: '王综合' },
+      issuedBy: { name: '孙董事长' },
+    });
     // issuing to someone else stays 综合部's everyday work
     expect(await say('zonghe', permitLines())).toContain('已发证');
   });

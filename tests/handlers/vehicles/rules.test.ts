@@ -1,4 +1,11 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import {
+  implausibleTripCost,
+  tripCostProblem,
+  tripNumbersIn,
+  usualCostPerKm,
+  vehicleCostWithoutTrip,
+} from '../../../handlers/vehicles/cost-rules.ts';
 import {
   accidentNeedsResend,
   endOdometerProblem,
@@ -13,23 +20,30 @@ import {
   parseOccurred,
   parsePlate,
   parseTimeOfDay,
-  shuttleLate,
   permitDatesProblem,
   permitReminderThreshold,
   showOccurred,
+  shuttleLate,
   tripClaimProblem,
   tripCostItems,
 } from '../../../handlers/vehicles/rules.ts';
-import { implausibleTripCost, tripCostProblem, tripNumbersIn, usualCostPerKm, vehicleCostWithoutTrip } from '../../../handlers/vehicles/cost-rules.ts';
 
-const permit = (o: Partial<{ _id: string; vehicles: string[]; expiresOn: string; status: 'active' | 'revoked' }> = {}) => ({
+const permit = (
+  o: Partial<{ _id: string; vehicles: string[]; expiresOn: string; status: 'active' | 'revoked' }> = {},
+) => ({
   _id: 'ZJ-001',
   vehicles: ['粤B12345'],
   expiresOn: '2027-06-30',
   status: 'active' as const,
   ...o,
 });
-const costs = (o: Partial<Record<'fuel' | 'toll' | 'parking' | 'repair', number>> = {}) => ({ fuel: 0, toll: 0, parking: 0, repair: 0, ...o });
+const costs = (o: Partial<Record<'fuel' | 'toll' | 'parking' | 'repair', number>> = {}) => ({
+  fuel: 0,
+  toll: 0,
+  parking: 0,
+  repair: 0,
+  ...o,
+});
 
 describe('plates and readings', () => {
   it('reads plates however they are typed, and refuses what is not one', () => {
@@ -98,14 +112,45 @@ describe('§3.4.5 trip log', () => {
     expect(endOdometerProblem(1000, 1080)).toBeUndefined();
   });
   it('turns costs into §3.5 items, one per kind, each naming the trip', () => {
-    const items = tripCostItems({ _id: 'CL-20261127-001', plate: '粤B12345', purpose: '接送夜班', costs: costs({ fuel: 20000, parking: 1000 }), endedAt: new Date() }, '2026-11-27', '王综合');
+    const items = tripCostItems(
+      {
+        _id: 'CL-20261127-001',
+        plate: '粤B12345',
+        purpose: '接送夜班',
+        costs: costs({ fuel: 20000, parking: 1000 }),
+        endedAt: new Date(),
+      },
+      '2026-11-27',
+      '王综合',
+    );
     expect(items).toEqual([
-      { date: '2026-11-27', category: 'fuel', amount: 20000, matter: '出车 CL-20261127-001 粤B12345：接送夜班（油费）', contact: '王综合', serials: [], travellers: 1 },
-      { date: '2026-11-27', category: 'toll', amount: 1000, matter: '出车 CL-20261127-001 粤B12345：接送夜班（停车费）', contact: '王综合', serials: [], travellers: 1 },
+      {
+        date: '2026-11-27',
+        category: 'fuel',
+        amount: 20000,
+        matter: '出车 CL-20261127-001 粤B12345：接送夜班（油费）',
+        contact: '王综合',
+        serials: [],
+        travellers: 1,
+      },
+      {
+        date: '2026-11-27',
+        category: 'toll',
+        amount: 1000,
+        matter: '出车 CL-20261127-001 粤B12345：接送夜班（停车费）',
+        contact: '王综合',
+        serials: [],
+        travellers: 1,
+      },
     ]);
   });
   it('lets only the driver claim an ended trip with costs, and never twice', () => {
-    const trip = { _id: 'CL-1', status: 'ended' as const, driver: { staffId: 'd1', name: '张三' }, costs: costs({ fuel: 100 }) };
+    const trip = {
+      _id: 'CL-1',
+      status: 'ended' as const,
+      driver: { staffId: 'd1', name: '张三' },
+      costs: costs({ fuel: 100 }),
+    };
     expect(tripClaimProblem(trip, 'd1')).toBeUndefined();
     expect(tripClaimProblem(trip, 'x')).toContain('张三');
     expect(tripClaimProblem({ ...trip, status: 'open' }, 'd1')).toContain('收车');
@@ -115,8 +160,14 @@ describe('§3.4.5 trip log', () => {
   it('maintenance falls due by date or by mileage, whichever comes first', () => {
     const every = { km: 5000, months: 6 };
     expect(maintenanceDue({ on: '2026-06-01', odometer: 10000 }, 12000, '2026-11-27', every).due).toBe(false);
-    expect(maintenanceDue({ on: '2026-06-01', odometer: 10000 }, 15000, '2026-11-27', every)).toMatchObject({ due: true, byKm: 15000 });
-    expect(maintenanceDue({ on: '2026-05-27', odometer: 10000 }, 11000, '2026-11-27', every)).toMatchObject({ due: true, byDate: '2026-11-27' });
+    expect(maintenanceDue({ on: '2026-06-01', odometer: 10000 }, 15000, '2026-11-27', every)).toMatchObject({
+      due: true,
+      byKm: 15000,
+    });
+    expect(maintenanceDue({ on: '2026-05-27', odometer: 10000 }, 11000, '2026-11-27', every)).toMatchObject({
+      due: true,
+      byDate: '2026-11-27',
+    });
   });
 });
 
@@ -125,7 +176,9 @@ describe('§3.4.4 accidents', () => {
     const reportedAt = new Date('2026-11-27T06:00:00Z');
     expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:14:59Z'), 15)).toBe(false);
     expect(accidentNeedsResend({ status: 'reported', reportedAt }, new Date('2026-11-27T06:15:00Z'), 15)).toBe(true);
-    expect(accidentNeedsResend({ status: 'acknowledged', reportedAt }, new Date('2026-11-27T07:00:00Z'), 15)).toBe(false);
+    expect(accidentNeedsResend({ status: 'acknowledged', reportedAt }, new Date('2026-11-27T07:00:00Z'), 15)).toBe(
+      false,
+    );
   });
 });
 
@@ -133,7 +186,7 @@ describe('§3.4.4 发生时间 is a moment, not the words typed', () => {
   const TZ = 'Asia/Shanghai';
   const NOW = new Date('2026-11-27T02:17:33Z'); // 10:17 in Shanghai
 
-  it('reads 刚才, 今天 08:40, 昨天 22:30 and a full date as moments in the bot\'s zone, and shows each as it reads back', () => {
+  it("reads 刚才, 今天 08:40, 昨天 22:30 and a full date as moments in the bot's zone, and shows each as it reads back", () => {
     const read = (typed: string) => {
       const r = parseOccurred(typed, NOW, TZ);
       if (!r.ok) throw new Error(r.error);
@@ -152,7 +205,10 @@ describe('§3.4.4 发生时间 is a moment, not the words typed', () => {
 
   it('refuses 明天, a time later today and 乱写, in Chinese', () => {
     expect(parseOccurred('明天 09:00', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('还没到') });
-    expect(parseOccurred('今天 10:30', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('晚于现在') });
+    expect(parseOccurred('今天 10:30', NOW, TZ)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('晚于现在'),
+    });
     expect(parseOccurred('乱写', NOW, TZ)).toMatchObject({ ok: false, error: expect.stringContaining('看不懂') });
     expect(parseOccurred('今天', NOW, TZ)).toMatchObject({ ok: false });
   });
@@ -196,23 +252,45 @@ describe('§3.4.3 shuttle runs on time', () => {
   it('reminds the driver after the margin, 综合部 after twice the margin, nobody once it is done', () => {
     const at = (iso: string) => new Date(iso);
     // 07:30 in Shanghai is 23:30 UTC the day before
-    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:44:00Z'), 15, false)).toEqual({ remind: false, escalate: false });
-    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:45:00Z'), 15, false)).toEqual({ remind: true, escalate: false });
-    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, false)).toEqual({ remind: true, escalate: true });
-    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, true)).toEqual({ remind: false, escalate: false });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:44:00Z'), 15, false)).toEqual({
+      remind: false,
+      escalate: false,
+    });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-26T23:45:00Z'), 15, false)).toEqual({
+      remind: true,
+      escalate: false,
+    });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, false)).toEqual({
+      remind: true,
+      escalate: true,
+    });
+    expect(shuttleLate('07:30', '2026-11-27', 'Asia/Shanghai', at('2026-11-27T00:00:00Z'), 15, true)).toEqual({
+      remind: false,
+      escalate: false,
+    });
   });
 });
 
 describe('§3.4.5 vehicle costs only with a trip (for the §3.5 checks)', () => {
   const plates = ['粤B12345'];
   it('accepts fuel naming a trip, and any other category that names no company plate', () => {
-    expect(vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], plates)).toBeUndefined();
+    expect(
+      vehicleCostWithoutTrip([{ category: 'fuel', matter: '出车 CL-20261127-001 粤B12345：接送（油费）' }], plates),
+    ).toBeUndefined();
     expect(vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }], plates)).toBeUndefined();
     expect(vehicleCostWithoutTrip([{ category: 'other', matter: '打车 粤B88888' }], plates)).toBeUndefined();
   });
   it('refuses fuel or repair without a trip number, and any item naming a company plate without one (#20: a plate says nothing of which trip)', () => {
     // before #20 an item naming a plate the claimant had driven passed: the trip's costs could be claimed again that way
-    const r = vehicleCostWithoutTrip([{ category: 'meal', matter: '加班餐' }, { category: 'fuel', matter: '加油' }, { category: 'repair', matter: '粤b 12345 换刹车片' }, { category: 'toll', matter: '粤B·12345 停车' }], plates);
+    const r = vehicleCostWithoutTrip(
+      [
+        { category: 'meal', matter: '加班餐' },
+        { category: 'fuel', matter: '加油' },
+        { category: 'repair', matter: '粤b 12345 换刹车片' },
+        { category: 'toll', matter: '粤B·12345 停车' },
+      ],
+      plates,
+    );
     expect(r?.items).toEqual([1, 2, 3]);
     expect(r?.message).toContain('§3.4.5');
     expect(r?.message).toContain('第 2、3、4 项');
@@ -224,25 +302,47 @@ describe('§3.4.5 vehicle costs only with a trip (for the §3.5 checks)', () => 
 });
 
 describe('§3.4.5 a trip’s costs as recorded, claimed once (#20)', () => {
-  const trip = (o: Partial<{ status: 'open' | 'ended'; staffId: string; fuel: number; parking: number; costCheck: { status: string } | null }> = {}) => ({
+  const trip = (
+    o: Partial<{
+      status: 'open' | 'ended';
+      staffId: string;
+      fuel: number;
+      parking: number;
+      costCheck: { status: string } | null;
+    }> = {},
+  ) => ({
     _id: 'CL-20261127-001',
     status: o.status ?? ('ended' as const),
     driver: { staffId: o.staffId ?? 's1', name: '张司机' },
     costs: costs({ fuel: o.fuel ?? 20000, parking: o.parking ?? 1000 }),
     costCheck: o.costCheck ?? null,
   });
-  const item = (category: string, amount: number, matter = '出车 CL-20261127-001 加油') => ({ category, amount, matter });
+  const item = (category: string, amount: number, matter = '出车 CL-20261127-001 加油') => ({
+    category,
+    amount,
+    matter,
+  });
   const trips = (t: ReturnType<typeof trip> | null) => new Map([['CL-20261127-001', t]]);
 
   it('takes items within what the trip recorded, per kind and in total', () => {
     expect(tripCostProblem([item('fuel', 20000), item('toll', 1000)], trips(trip()), 's1')).toBeUndefined();
   });
   it('refuses more than recorded of a kind, more in total, another driver’s trip, an open one and one held for 综合部', () => {
-    expect(tripCostProblem([item('fuel', 15000), item('fuel', 10000)], trips(trip()), 's1')?.message).toContain('油费 ¥200.00，报销写了 ¥250.00');
-    expect(tripCostProblem([item('fuel', 20000), item('other', 2000)], trips(trip()), 's1')?.code).toBe('trip_cost_exceeded');
-    expect(tripCostProblem([item('fuel', 100)], trips(trip({ staffId: 's2' })), 's1')?.message).toContain('不是你开的车');
-    expect(tripCostProblem([item('fuel', 100)], trips(trip({ status: 'open' })), 's1')?.message).toContain('还没有收车');
-    expect(tripCostProblem([item('fuel', 100)], trips(trip({ costCheck: { status: 'pending' } })), 's1')?.message).toContain('待综合部确认');
+    expect(tripCostProblem([item('fuel', 15000), item('fuel', 10000)], trips(trip()), 's1')?.message).toContain(
+      '油费 ¥200.00，报销写了 ¥250.00',
+    );
+    expect(tripCostProblem([item('fuel', 20000), item('other', 2000)], trips(trip()), 's1')?.code).toBe(
+      'trip_cost_exceeded',
+    );
+    expect(tripCostProblem([item('fuel', 100)], trips(trip({ staffId: 's2' })), 's1')?.message).toContain(
+      '不是你开的车',
+    );
+    expect(tripCostProblem([item('fuel', 100)], trips(trip({ status: 'open' })), 's1')?.message).toContain(
+      '还没有收车',
+    );
+    expect(
+      tripCostProblem([item('fuel', 100)], trips(trip({ costCheck: { status: 'pending' } })), 's1')?.message,
+    ).toContain('待综合部确认');
     expect(tripCostProblem([item('fuel', 100)], trips(null), 's1')?.code).toBe('trip_unknown');
   });
 });
@@ -260,7 +360,9 @@ describe('§3.4.5 costs far beyond the vehicle’s usual per km (#20)', () => {
     expect(usualCostPerKm(history)).toBe(150);
     expect(usualCostPerKm(history.slice(1))).toBeUndefined();
     expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 95_000 }) }, history, bound)).toBeUndefined(); // 500 + 100 × 4.50
-    expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 95_001 }) }, history, bound)?.message).toContain('往常每公里 ¥1.50 的 3 倍');
+    expect(
+      implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 95_001 }) }, history, bound)?.message,
+    ).toContain('往常每公里 ¥1.50 的 3 倍');
     const cheap = Array.from({ length: 5 }, () => ({ km: 100, costs: 0 }));
     expect(implausibleTripCost({ _id: 'x', km: 100, costs: costs({ fuel: 70_000 }) }, cheap, bound)).toBeUndefined(); // floor: 500 + 100 × 2
   });

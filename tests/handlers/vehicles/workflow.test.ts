@@ -1,12 +1,27 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { ACCIDENT_RE, CLAIM_RE, PLATE, TRIP_RE, endLines, permitLines, registerLines, seedPeople, startLines } from '../../helpers/vehicles.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { Accident, AccidentPhoto, Permit, Trip, Vehicle, VehicleEvent } from '../../../handlers/vehicles/models.ts';
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
-import { chaseShuttles, remindExpiringPermits, remindMaintenance, resendUnacknowledgedAccidents } from '../../../schedules/vehicles.ts';
+import { Accident, AccidentPhoto, Permit, Trip, Vehicle, VehicleEvent } from '../../../handlers/vehicles/models.ts';
+import {
+  chaseShuttles,
+  remindExpiringPermits,
+  remindMaintenance,
+  resendUnacknowledgedAccidents,
+} from '../../../schedules/vehicles.ts';
+import type { Bot } from '../../../src/bot.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import {
+  ACCIDENT_RE,
+  CLAIM_RE,
+  endLines,
+  PLATE,
+  permitLines,
+  registerLines,
+  seedPeople,
+  startLines,
+  TRIP_RE,
+} from '../../helpers/vehicles.ts';
 
 /*
  * Vehicles (§3.4) through the app on the real database (console channel in memory): registry and
@@ -21,7 +36,10 @@ let clock = new Date('2026-11-27T02:00:00Z');
 const MIN = 60_000;
 
 beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ VEHICLE_ODOMETER_GAP_KM: '10', VEHICLE_ACCIDENT_ACK_MINUTES: '15' }), now: () => clock }));
+  ({ bot, receiver: chat } = await startTestBot({
+    config: testConfig({ VEHICLE_ODOMETER_GAP_KM: '10', VEHICLE_ACCIDENT_ACK_MINUTES: '15' }),
+    now: () => clock,
+  }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {
@@ -40,7 +58,12 @@ async function registerAndPermit(): Promise<void> {
   expect(await say('zonghe', permitLines())).toContain('已发证');
 }
 
-async function trip(startKm: number, endKm: number, costs: Parameters<typeof endLines>[1] = {}, who = 'siji'): Promise<string> {
+async function trip(
+  startKm: number,
+  endKm: number,
+  costs: Parameters<typeof endLines>[1] = {},
+  who = 'siji',
+): Promise<string> {
   const started = await say(who, startLines(PLATE, startKm));
   const no = TRIP_RE.exec(started)?.[0];
   expect(no, started).toBeDefined();
@@ -51,8 +74,22 @@ async function trip(startKm: number, endKm: number, costs: Parameters<typeof end
 describe('§3.4.1 registry and permits', () => {
   it('综合部 registers a vehicle and issues a permit after the assessment; the holder is told', async () => {
     await registerAndPermit();
-    expect(await Vehicle.findById(PLATE).lean()).toMatchObject({ model: '金杯海狮 11座', post: '万达广场', odometer: 10000, drivers: [{ name: '张司机' }], lastMaintenance: { on: '2026-10-01', odometer: 10000 } });
-    expect(await Permit.findById('ZJ-2026-001').lean()).toMatchObject({ holder: { name: '张司机' }, vehicles: [PLATE], assessedOn: '2026-11-20', expiresOn: '2027-11-19', assessor: '王综合', issuedBy: { name: '王综合' }, status: 'active' });
+    expect(await Vehicle.findById(PLATE).lean()).toMatchObject({
+      model: '金杯海狮 11座',
+      post: '万达广场',
+      odometer: 10000,
+      drivers: [{ name: '张司机' }],
+      lastMaintenance: { on: '2026-10-01', odometer: 10000 },
+    });
+    expect(await Permit.findById('ZJ-2026-001').lean()).toMatchObject({
+      holder: { name: '张司机' },
+      vehicles: [PLATE],
+      assessedOn: '2026-11-20',
+      expiresOn: '2027-11-19',
+      assessor: '王综合',
+      issuedBy: { name: '王综合' },
+      status: 'active',
+    });
     expect(inbox('siji').join('\n')).toContain('准驾证 ZJ-2026-001');
     expect(await say('zonghe', `车辆 ${PLATE}`)).toContain('张司机（ZJ-2026-001，至 2027-11-19）');
   });
@@ -97,7 +134,10 @@ describe('§3.4.2 only permit holders drive', () => {
     expect(inbox('zonghe').join('\n')).toContain(`无准驾证人员试图出车：${PLATE}`);
     expect(inbox('zonghe').join('\n')).toContain('李队员');
     expect(await Trip.countDocuments()).toBe(0);
-    expect(await VehicleEvent.findOne({ kind: 'refused_driver' }).lean()).toMatchObject({ plate: PLATE, by: { name: '李队员' } });
+    expect(await VehicleEvent.findOne({ kind: 'refused_driver' }).lean()).toMatchObject({
+      plate: PLATE,
+      by: { name: '李队员' },
+    });
   });
 
   it('one trip at a time per vehicle: a second holder is told who has it out', async () => {
@@ -113,7 +153,15 @@ describe('§3.4.5 trip log', () => {
   it('records start and end odometer, purpose, route and costs; the vehicle reads the end', async () => {
     await registerAndPermit();
     const no = await trip(10000, 10042, { 油费: '200', 停车费: '10' });
-    expect(await Trip.findById(no).lean()).toMatchObject({ status: 'ended', startOdometer: 10000, endOdometer: 10042, purpose: '接送夜班队员', route: '公司→万达广场→公司', costs: { fuel: 20000, toll: 0, parking: 1000, repair: 0 }, flags: [] });
+    expect(await Trip.findById(no).lean()).toMatchObject({
+      status: 'ended',
+      startOdometer: 10000,
+      endOdometer: 10042,
+      purpose: '接送夜班队员',
+      route: '公司→万达广场→公司',
+      costs: { fuel: 20000, toll: 0, parking: 1000, repair: 0 },
+      flags: [],
+    });
     expect(await Vehicle.findById(PLATE).lean()).toMatchObject({ odometer: 10042, openTrip: null });
   });
 
@@ -166,7 +214,11 @@ describe('§3.4.5 trip log', () => {
     expect(drafted).toContain('报销草稿');
     expect(drafted).toContain(`出车 ${no}`);
     const draft = await ReimbursementDraft.findOne().lean();
-    expect(draft!.items.map((i) => [i.category, i.amount])).toEqual([['fuel', 20000], ['toll', 1500], ['repair', 8000]]);
+    expect(draft!.items.map((i) => [i.category, i.amount])).toEqual([
+      ['fuel', 20000],
+      ['toll', 1500],
+      ['repair', 8000],
+    ]);
     expect(await say('siji', `出车报销 ${no}`)).toContain('已经在你的报销草稿里');
 
     // §3.5.3 each item carries its receipt photo (#20): 补票据 n, then the photo
@@ -178,7 +230,12 @@ describe('§3.4.5 trip log', () => {
     const claimNo = CLAIM_RE.exec(submitted)?.[0];
     expect(claimNo, submitted).toBeDefined();
     const claim = await ReimbursementClaim.findById(claimNo).lean();
-    expect(claim).toMatchObject({ status: 'pending', currentRole: 'general_affairs', total: 29500, claimantName: '张司机' });
+    expect(claim).toMatchObject({
+      status: 'pending',
+      currentRole: 'general_affairs',
+      total: 29500,
+      claimantName: '张司机',
+    });
     expect(claim!.items.every((i) => i.matter.includes(no))).toBe(true);
     expect(inbox('zonghe').join('\n')).toContain(`综合部审核 ${claimNo}`);
     expect(await say('siji', `出车报销 ${no}`)).toContain(`报销单 ${claimNo}`);
@@ -201,7 +258,10 @@ describe('§3.4.5 nothing done twice', () => {
     await registerAndPermit();
     const no = await trip(10000, 10042, { 油费: '200' });
     const from = chat.sent.length;
-    await Promise.all([chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'siji' }), chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'group-1' })]);
+    await Promise.all([
+      chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'siji' }),
+      chat.click('siji', 'vehicles.claimTrip', { no }, { chatId: 'group-1' }),
+    ]);
     const answers = chat.sent.slice(from).map((s) => s.text);
     expect(answers.filter((a) => a.includes(`已把出车 ${no}`))).toHaveLength(1);
     expect(answers.filter((a) => /刚刚已经放进报销|已经在你的报销草稿里/.test(a))).toHaveLength(1);
@@ -213,10 +273,17 @@ describe('§3.4.4 accidents', () => {
   it('reaches 人防部 at once with 已知悉, goes out again once when unacknowledged, and records instructions and outcome', async () => {
     await registerAndPermit();
     await say('siji', startLines());
-    const reported = await say('siji', '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过');
+    const reported = await say(
+      'siji',
+      '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过',
+    );
     const no = ACCIDENT_RE.exec(reported)?.[0];
     expect(no, reported).toBeDefined();
-    expect(await Accident.findById(no).lean()).toMatchObject({ plate: PLATE, trip: expect.stringMatching(TRIP_RE), status: 'reported' });
+    expect(await Accident.findById(no).lean()).toMatchObject({
+      plate: PLATE,
+      trip: expect.stringMatching(TRIP_RE),
+      status: 'reported',
+    });
     const first = inbox('renfang').join('\n');
     expect(first).toContain(`交通事故报备：${PLATE}`);
     expect(first).toContain('[1] 已知悉');
@@ -237,12 +304,21 @@ describe('§3.4.4 accidents', () => {
     expect(await say('siji', `事故结果 ${no} 已理赔`)).toContain('权限');
     expect(await say('renfang', `事故结果 ${no} 对方全责，保险已理赔`)).toContain('已结案');
     const a = await Accident.findById(no).lean();
-    expect(a).toMatchObject({ status: 'closed', acknowledged: { by: { name: '刘人防' } }, instructions: [{ text: '先报警并拍照,等保险公司到场' }], outcome: { text: '对方全责,保险已理赔' } });
+    expect(a).toMatchObject({
+      status: 'closed',
+      acknowledged: { by: { name: '刘人防' } },
+      instructions: [{ text: '先报警并拍照,等保险公司到场' }],
+      outcome: { text: '对方全责,保险已理赔' },
+    });
   });
 });
 
 describe('§3.4.4 发生时间 is recorded as a moment', () => {
-  const report = (occurred: string) => say('siji', `事故报备\n车牌: ${PLATE}\n发生时间: ${occurred}\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过`);
+  const report = (occurred: string) =>
+    say(
+      'siji',
+      `事故报备\n车牌: ${PLATE}\n发生时间: ${occurred}\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过`,
+    );
 
   it('stores 发生时间 刚才 and 今天 08:40 as the moments they name; the record and 人防部 see them as 2026-11-27 08:40', async () => {
     await registerAndPermit();
@@ -269,19 +345,42 @@ describe('§3.4.4 发生时间 is recorded as a moment', () => {
   });
 
   it('still shows an accident reported before 发生时间 was read as a moment as it was typed', async () => {
-    await Accident.create({ _id: 'SG-20261120-001', plate: PLATE, reporter: { staffId: 'x', name: '张司机' }, occurred: '今天 14:30', place: '城南路口', injuries: '无', damage: '轻微', reportedAt: new Date('2026-11-20T07:00:00Z') });
+    await Accident.create({
+      _id: 'SG-20261120-001',
+      plate: PLATE,
+      reporter: { staffId: 'x', name: '张司机' },
+      occurred: '今天 14:30',
+      place: '城南路口',
+      injuries: '无',
+      damage: '轻微',
+      reportedAt: new Date('2026-11-20T07:00:00Z'),
+    });
     expect(await say('renfang', '事故 SG-20261120-001')).toContain('时间：今天 14:30');
   });
 });
 
 describe('§3.4.4 accident photos', () => {
   const photo = (who: string, ref: string) =>
-    chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: who, isGroup: false }, userId: who, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock });
+    chat.deliver({
+      id: randomUUID(),
+      channel: 'console',
+      chat: { id: who, isGroup: false },
+      userId: who,
+      kind: 'message',
+      text: '',
+      attachments: [{ kind: 'image', ref }],
+      receivedAt: clock,
+    });
 
-  it('keeps pictures sent after 事故报备 with the accident, once each; another person\'s picture is still a receipt', async () => {
+  it("keeps pictures sent after 事故报备 with the accident, once each; another person's picture is still a receipt", async () => {
     await registerAndPermit();
     await say('siji', startLines());
-    const no = ACCIDENT_RE.exec(await say('siji', '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过'))?.[0];
+    const no = ACCIDENT_RE.exec(
+      await say(
+        'siji',
+        '事故报备\n发生时间: 今天 09:55\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过',
+      ),
+    )?.[0];
     expect(no).toBeDefined();
     expect((await photo('siji', 'console:scene-1.jpg')).join('\n')).toContain(`已附到事故 ${no}`);
     const second = (await photo('siji', 'console:scene-2.jpg')).join('\n');

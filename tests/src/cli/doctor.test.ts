@@ -1,19 +1,19 @@
-import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PuppetServer } from 'wechaty-puppet-service';
-import { useDatabase, dbUri, uniqueDbName } from '../../helpers/db.ts';
-import { testConfig } from '../../helpers/harness.ts';
-import { GRANTED_SCOPES, LarkStandin } from '../../helpers/lark-standin.ts';
-import { startWechatFixture, type WechatFixture } from '../../helpers/wechat-fixture.ts';
+import { type Finding, formatFinding, runDoctor } from '../../../src/cli/doctor-checks.ts';
 import { freePort } from '../../../src/db/ferretdb.ts';
 import { allModels } from '../../../src/models/index.ts';
 import { composition } from '../../../src/workflows.ts';
-import { formatFinding, runDoctor, type Finding } from '../../../src/cli/doctor-checks.ts';
+import { dbUri, uniqueDbName, useDatabase } from '../../helpers/db.ts';
+import { testConfig } from '../../helpers/harness.ts';
+import { GRANTED_SCOPES, LarkStandin } from '../../helpers/lark-standin.ts';
+import { startWechatFixture, type WechatFixture } from '../../helpers/wechat-fixture.ts';
 
 /*
  * npm run doctor against the stand-ins: the Lark Open API stand-in, a puppet service on 127.0.0.1
@@ -44,15 +44,19 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-const doctor = (overrides: Record<string, string> = {}) => runDoctor(testConfig(env(overrides)), { models: allModels(composition.models), wechatTimeoutMs: 3000 });
+const doctor = (overrides: Record<string, string> = {}) =>
+  runDoctor(testConfig(env(overrides)), { models: allModels(composition.models), wechatTimeoutMs: 3000 });
 const named = (findings: Finding[], name: string) => findings.filter((f) => f.name.startsWith(name));
 const failures = (findings: Finding[]) => findings.filter((f) => f.status === 'fail');
 
 function cli(extra: Record<string, string>): Promise<{ code: number; stdout: string }> {
   const e = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BOT_CONSOLE: 'off', ...env(extra) };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/doctor.ts'], { cwd: ROOT, env: e, timeout: 60_000 }, (err, stdout) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/doctor.ts'],
+      { cwd: ROOT, env: e, timeout: 60_000 },
+      (err, stdout) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout }),
     );
   });
 }
@@ -64,7 +68,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await standin?.close();
   await wx?.stop();
-  for (const name of otherDbs) await mongoose.connection.getClient().db(name).dropDatabase().catch(() => {});
+  for (const name of otherDbs)
+    await mongoose.connection
+      .getClient()
+      .db(name)
+      .dropDatabase()
+      .catch(() => {});
 });
 
 describe('npm run doctor with everything set up right', () => {
@@ -122,7 +131,10 @@ describe('Lark', () => {
       const findings = await doctor();
       const scopes = named(findings, '飞书权限');
       expect(scopes.find((f) => f.name.includes('收私聊消息'))?.status).toBe('ok');
-      expect(scopes.find((f) => f.name.includes('@机器人'))).toMatchObject({ status: 'fail', detail: expect.stringContaining('还没批准') });
+      expect(scopes.find((f) => f.name.includes('@机器人'))).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('还没批准'),
+      });
       const send = scopes.find((f) => f.name.includes('发消息'));
       expect(send).toMatchObject({ status: 'fail', detail: '没有开通 im:message:send_as_bot' });
       expect(send!.fix).toContain('发布');
@@ -136,7 +148,10 @@ describe('Lark', () => {
   it('an app the tenant has disabled', async () => {
     standin.bot = { ...standin.bot, activate_status: 1 };
     try {
-      expect(named(await doctor(), '飞书机器人')[0]).toMatchObject({ status: 'fail', detail: expect.stringContaining('停用') });
+      expect(named(await doctor(), '飞书机器人')[0]).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining('停用'),
+      });
     } finally {
       standin.bot = { ...standin.bot, activate_status: 2 };
     }
@@ -164,7 +179,11 @@ describe('WeChat', () => {
     const server = new PuppetServer({ endpoint, puppet: wx.puppet, token });
     await server.start();
     try {
-      const findings = await doctor({ WECHATY_PUPPET_SERVICE_ENDPOINT: endpoint, WECHATY_PUPPET_SERVICE_TOKEN: token, WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'false' });
+      const findings = await doctor({
+        WECHATY_PUPPET_SERVICE_ENDPOINT: endpoint,
+        WECHATY_PUPPET_SERVICE_TOKEN: token,
+        WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: 'false',
+      });
       expect(named(findings, '微信 puppet 服务')[0]?.status).toBe('ok');
     } finally {
       await server.stop();
@@ -199,9 +218,15 @@ describe('the database', () => {
       expect(stopped).toMatchObject({ status: 'warn', detail: expect.stringContaining('内置数据库') });
       // what a running bot leaves for other commands to join: the server's address and its pid
       mkdirSync(path.join(dataDir, 'ferretdb'));
-      writeFileSync(path.join(dataDir, 'ferretdb', 'endpoint.json'), JSON.stringify({ uri: inject('mongoUri'), pid: process.pid }));
+      writeFileSync(
+        path.join(dataDir, 'ferretdb', 'endpoint.json'),
+        JSON.stringify({ uri: inject('mongoUri'), pid: process.pid }),
+      );
       const findings = await doctor({ MONGODB_URI: '', DATA_DIR: dataDir });
-      expect(named(findings, '数据库')[0]).toMatchObject({ status: 'ok', detail: expect.stringContaining('guard_desk') });
+      expect(named(findings, '数据库')[0]).toMatchObject({
+        status: 'ok',
+        detail: expect.stringContaining('guard_desk'),
+      });
       expect(named(findings, '数据库类型')[0]?.detail).toContain('FerretDB');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Staff } from '../../../src/models/index.ts';
 import { Client } from '../../../handlers/clients/models.ts';
+import { Staff } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import_clients');
@@ -48,7 +48,13 @@ describe('npm run import-clients (I.2.8, the roster import’s rules)', { timeou
     const run = await importClients([BAD_CSV]);
     expect(run.code, run.output).toBe(1);
     expect(run.output).toContain('客户名单有 5 行有问题，没有导入任何客户');
-    for (const line of ['第 2 行：电话「12345」不对', '第 3 行：客户名称不能为空', '第 4 行：状态「重要」不认识', '第 5 行：客户「万达物业」与第 2 行重复', '第 6 行：负责人「不存在的人」不在人员名单里']) {
+    for (const line of [
+      '第 2 行：电话「12345」不对',
+      '第 3 行：客户名称不能为空',
+      '第 4 行：状态「重要」不认识',
+      '第 5 行：客户「万达物业」与第 2 行重复',
+      '第 6 行：负责人「不存在的人」不在人员名单里',
+    ]) {
       expect(run.output).toContain(line);
     }
     expect(await Client.countDocuments()).toBe(0);
@@ -59,7 +65,11 @@ describe('npm run import-clients (I.2.8, the roster import’s rules)', { timeou
     expect(run.code, run.output).toBe(0);
     expect(run.stdout).toContain('新增 3 个，更新 0 个，未变 0 个');
     const c = await Client.findOne({ name: '城北商场' }).lean();
-    expect(c).toMatchObject({ owner: { name: '陈队长' }, callDays: 15, contacts: [{ name: '赵总', title: '总经理', phone: '13700002222' }] });
+    expect(c).toMatchObject({
+      owner: { name: '陈队长' },
+      callDays: 15,
+      contacts: [{ name: '赵总', title: '总经理', phone: '13700002222' }],
+    });
     expect(c!.changes[0]).toMatchObject({ action: '导入新建', by: { name: '王客服' } });
     const again = await importClients([GOOD_CSV]);
     expect(again.stdout).toContain('新增 0 个，更新 0 个，未变 3 个');

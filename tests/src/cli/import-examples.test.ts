@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Staff } from '../../../src/models/index.ts';
 import { Client } from '../../../handlers/clients/models.ts';
 import { SupplyItem } from '../../../handlers/supplies/models.ts';
+import { Staff } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 /*

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DormLeader } from '../../../handlers/dorms/models.ts';
 import { Post, Staff } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
-import { DormLeader } from '../../../handlers/dorms/models.ts';
 
 const db = useDatabase('cli_import_roster');
 
@@ -62,7 +62,10 @@ describe('npm run import-roster', { timeout: 60_000 }, () => {
     expect(run.stdout).toContain('新增 4 人，更新 0 人，未变 0 人');
     expect(run.stdout).toContain('新建驻点：万达广场');
     expect(await Staff.countDocuments()).toBe(4);
-    expect(await Staff.findOne({ phone: '13800000003' }).lean()).toMatchObject({ name: '王芳', roles: ['guard', 'driver'] });
+    expect(await Staff.findOne({ phone: '13800000003' }).lean()).toMatchObject({
+      name: '王芳',
+      roles: ['guard', 'driver'],
+    });
 
     const again = await importRoster([GOOD_CSV]);
     expect(again.code, again.output).toBe(0);
@@ -88,7 +91,7 @@ describe('npm run import-roster', { timeout: 60_000 }, () => {
     expect(await Post.countDocuments()).toBe(0);
   });
 
-  it('reads the dorms workflow\'s column 宿舍队长 (§3.3.3): a bad cell fails the whole file, a good one assigns the leader', async () => {
+  it("reads the dorms workflow's column 宿舍队长 (§3.3.3): a bad cell fails the whole file, a good one assigns the leader", async () => {
     await Staff.deleteMany({});
     const head = '姓名,电话,角色,宿舍,宿舍队长\n';
     const bad = path.join(tmp, 'leader-bad.csv');

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Post } from '../../../src/models/index.ts';
 import { SupplyChange, SupplyItem } from '../../../handlers/supplies/models.ts';
+import { Post } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import_supplies');
@@ -44,7 +44,8 @@ function importSupplies(args: string[]): Promise<Run> {
   });
 }
 
-const list = async (post: string) => (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
+const list = async (post: string) =>
+  (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);
 
 beforeAll(async () => {
   for (const name of ['万达广场', '城南小区']) await Post.create({ name });
@@ -56,14 +57,21 @@ beforeEach(async () => {
 
 // each case starts a Node process (≈2 s, more on a busy 2-core CI machine)
 describe('npm run import-supplies (§4.1 驻点装备物资配置清单)', { timeout: 60_000 }, () => {
-  it('imports a good file with every change recorded, replacing the named posts\' lists; a second run changes nothing', async () => {
+  it("imports a good file with every change recorded, replacing the named posts' lists; a second run changes nothing", async () => {
     await SupplyItem.create({ post: '万达广场', item: '雨衣', quantity: 4, unit: '件' });
     const run = await importSupplies([GOOD_CSV, '--by', '王综合']);
     expect(run.code, run.output).toBe(0);
-    expect(run.stdout).toContain('已导入 2 个驻点（6 种物品）：万达广场 新增 4、修改 0、移出 1；城南小区 新增 2、修改 0、移出 0');
+    expect(run.stdout).toContain(
+      '已导入 2 个驻点（6 种物品）：万达广场 新增 4、修改 0、移出 1；城南小区 新增 2、修改 0、移出 0',
+    );
     expect(run.stdout).toContain('已忽略：备注');
     expect(await list('万达广场')).toEqual(['保安服:12套', '对讲机:6台', '手电筒:8支', '警棍:6根']);
-    expect(await SupplyChange.findOne({ item: '雨衣' }).lean()).toMatchObject({ from: 4, to: null, byName: '王综合', source: 'file:good.csv' });
+    expect(await SupplyChange.findOne({ item: '雨衣' }).lean()).toMatchObject({
+      from: 4,
+      to: null,
+      byName: '王综合',
+      source: 'file:good.csv',
+    });
     expect(await SupplyChange.countDocuments()).toBe(7);
 
     const again = await importSupplies([GOOD_CSV]);
@@ -92,7 +100,11 @@ describe('npm run import-supplies (§4.1 驻点装备物资配置清单)', { tim
   it('reads an XLSX and checks it with --dry-run without writing', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('配置清单');
-    ws.addRows([['驻点', '装备名称', '配置数量', '单位'], ['城南小区', '对讲机', 4, '台'], ['城南小区', '警棍', 4, '根']]);
+    ws.addRows([
+      ['驻点', '装备名称', '配置数量', '单位'],
+      ['城南小区', '对讲机', 4, '台'],
+      ['城南小区', '警棍', 4, '根'],
+    ]);
     const file = path.join(tmp, '配置清单.xlsx');
     await wb.xlsx.writeFile(file);
     const run = await importSupplies([file, '--dry-run']);

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Post, Staff } from '../../../src/models/index.ts';
 import { Client } from '../../../handlers/clients/models.ts';
 import { SupplyItem } from '../../../handlers/supplies/models.ts';
+import { Post, Staff } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import');
@@ -50,7 +50,9 @@ beforeAll(async () => {
 });
 
 // each case starts a Node process (≈2 s, more on a busy 2-core CI machine)
-describe('npm run import -- <kind> <file> (one command for every import a workflow declares)', { timeout: 60_000 }, () => {
+describe('npm run import -- <kind> <file> (one command for every import a workflow declares)', {
+  timeout: 60_000,
+}, () => {
   it('without a kind, or with one it does not know, lists the kinds and exits 2', async () => {
     const none = await runImport([]);
     expect(none.code, none.output).toBe(2);
@@ -65,12 +67,18 @@ describe('npm run import -- <kind> <file> (one command for every import a workfl
     const run = await runImport(['clients', path.join(ROOT, 'tests/fixtures/clients/good.csv'), '--by', '王客服']);
     expect(run.code, run.output).toBe(0);
     expect(run.stdout).toContain('新增 3 个，更新 0 个，未变 0 个');
-    expect((await Client.findOne({ name: '城北商场' }).lean())?.changes[0]).toMatchObject({ action: '导入新建', by: { name: '王客服' } });
+    expect((await Client.findOne({ name: '城北商场' }).lean())?.changes[0]).toMatchObject({
+      action: '导入新建',
+      by: { name: '王客服' },
+    });
   });
 
   it('checks a supplies XLSX with --dry-run without writing', async () => {
     const wb = new ExcelJS.Workbook();
-    wb.addWorksheet('配置清单').addRows([['驻点', '物品', '数量', '单位'], ['城南小区', '对讲机', 4, '台']]);
+    wb.addWorksheet('配置清单').addRows([
+      ['驻点', '物品', '数量', '单位'],
+      ['城南小区', '对讲机', 4, '台'],
+    ]);
     const file = path.join(tmp, '配置清单.xlsx');
     await wb.xlsx.writeFile(file);
     const run = await runImport(['supplies', file, '--dry-run']);

@@ -1,14 +1,15 @@
-import type { StaffContext } from '../../../src/core/context.ts';
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, waitProcessed, type MemoryReceiver } from '../../helpers/harness.ts';
-import { InboundEvent, Staff, Identity } from '../../../src/models/index.ts';
-import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
-import { MAX_ATTEMPTS } from '../../../src/core/pipeline.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_REPLY } from '../../../src/core/app.ts';
+import type { StaffContext } from '../../../src/core/context.ts';
+import { MAX_ATTEMPTS } from '../../../src/core/pipeline.ts';
+import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
+import { Identity, InboundEvent, Staff } from '../../../src/models/index.ts';
 import { composition } from '../../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig, waitProcessed } from '../../helpers/harness.ts';
 
 const { routes } = composition;
+
 import type { Bot } from '../../../src/bot.ts';
 import type { BotEvent } from '../../../src/core/types.ts';
 
@@ -24,10 +25,40 @@ beforeAll(async () => {
     routes: {
       commands: [
         ...routes.commands,
-        { name: 'count', words: ['计数'], allow: 'staff', summary: '计数', example: '计数', handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)) },
-        { name: 'twice', words: ['两句'], allow: 'staff', summary: '两句', example: '两句', handler: async (ctx) => void (calls++, await ctx.reply('一'), await ctx.reply('二')) },
-        { name: 'boom', words: ['爆炸'], allow: 'staff', summary: '出错', example: '爆炸', handler: async () => { throw new Error('kaboom'); } },
-        { name: 'ops', words: ['调度'], allow: ['guard_ops'], summary: '人防部专用', example: '调度', handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')) },
+        {
+          name: 'count',
+          words: ['计数'],
+          allow: 'staff',
+          summary: '计数',
+          example: '计数',
+          handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)),
+        },
+        {
+          name: 'twice',
+          words: ['两句'],
+          allow: 'staff',
+          summary: '两句',
+          example: '两句',
+          handler: async (ctx) => void (calls++, await ctx.reply('一'), await ctx.reply('二')),
+        },
+        {
+          name: 'boom',
+          words: ['爆炸'],
+          allow: 'staff',
+          summary: '出错',
+          example: '爆炸',
+          handler: async () => {
+            throw new Error('kaboom');
+          },
+        },
+        {
+          name: 'ops',
+          words: ['调度'],
+          allow: ['guard_ops'],
+          summary: '人防部专用',
+          example: '调度',
+          handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')),
+        },
       ],
       actions: routes.actions,
     },
@@ -40,7 +71,15 @@ beforeEach(async () => {
 });
 
 function message(id: string, text: string, userId = 'boss'): BotEvent {
-  return { id, channel: 'console', chat: { id: userId, isGroup: false }, userId, kind: 'message', text, receivedAt: new Date() };
+  return {
+    id,
+    channel: 'console',
+    chat: { id: userId, isGroup: false },
+    userId,
+    kind: 'message',
+    text,
+    receivedAt: new Date(),
+  };
 }
 
 describe('delivery', () => {
@@ -56,7 +95,14 @@ describe('delivery', () => {
 
   it('records an event before processing it, and a later instance finishes it after a crash', async () => {
     // what a crash between acknowledgement and processing leaves behind
-    await InboxPending.create({ _id: 'console:evt-lost', channel: 'console', event: message('evt-lost', '计数'), receivedAt: new Date(Date.now() - 5 * 60_000), by: 'dead', beatAt: new Date(Date.now() - 5 * 60_000) });
+    await InboxPending.create({
+      _id: 'console:evt-lost',
+      channel: 'console',
+      event: message('evt-lost', '计数'),
+      receivedAt: new Date(Date.now() - 5 * 60_000),
+      by: 'dead',
+      beatAt: new Date(Date.now() - 5 * 60_000),
+    });
     const recovered = await bot.pipeline.recover();
     expect(recovered).toBe(1);
     expect(calls).toBe(1);
@@ -71,13 +117,21 @@ describe('crash recovery', () => {
   async function leftBehind(id: string, text: string, deadAttempts = 0, userId = 'boss'): Promise<string> {
     const key = `console:${id}`;
     // an old-format record (no owner): its attempt 0 is an InboxAttempt like the others
-    await InboxPending.create({ _id: key, channel: 'console', event: { ...message(id, text, userId), receivedAt: longAgo() }, receivedAt: longAgo(), by: null, beatAt: null });
+    await InboxPending.create({
+      _id: key,
+      channel: 'console',
+      event: { ...message(id, text, userId), receivedAt: longAgo() },
+      receivedAt: longAgo(),
+      by: null,
+      beatAt: null,
+    });
     for (let n = 0; n < deadAttempts; n++) {
       await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: 'dead', at: longAgo(), beatAt: longAgo() });
     }
     return key;
   }
-  const sentTo = (userId: string) => chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === userId).map((s) => s.text);
+  const sentTo = (userId: string) =>
+    chat.sent.filter((s) => 'chatId' in s.target && s.target.chatId === userId).map((s) => s.text);
 
   it('takes over an event whose process died between claiming the attempt and writing the status', async () => {
     const key = await leftBehind('evt-claimed', '计数', 1);
@@ -182,7 +236,9 @@ describe('the one error hook', () => {
     };
     try {
       const [reply] = await chat.deliver(message('evt-hooked', '爆炸'));
-      expect(heard).toEqual([{ what: 'handler failed', event: 'evt-hooked', refId: expect.stringMatching(/^[0-9A-F]{8}$/) }]);
+      expect(heard).toEqual([
+        { what: 'handler failed', event: 'evt-hooked', refId: expect.stringMatching(/^[0-9A-F]{8}$/) },
+      ]);
       expect(reply).toBe(ERROR_REPLY(heard[0]!.refId));
       expect((await InboxOutcome.findById('console:evt-hooked').lean())?.refId).toBe(heard[0]!.refId);
     } finally {
@@ -203,7 +259,13 @@ describe('roles', () => {
 
   it('tells a disabled staff member their account is disabled, and nothing runs', async () => {
     const s = await Staff.create({ name: '王五', phone: '13800000003', roles: ['guard'], active: false });
-    await Identity.create({ _id: 'console:wang', staffId: s._id, channel: 'console', userId: 'wang', boundAt: new Date() });
+    await Identity.create({
+      _id: 'console:wang',
+      staffId: s._id,
+      channel: 'console',
+      userId: 'wang',
+      boundAt: new Date(),
+    });
     const [reply] = await chat.say('wang', '计数');
     expect(reply).toContain('已停用');
     expect(calls).toBe(0);
@@ -226,7 +288,7 @@ describe('roles', () => {
 });
 
 describe('ordering', () => {
-  it('keeps one person\'s messages in arrival order', async () => {
+  it("keeps one person's messages in arrival order", async () => {
     const ids = ['o1', 'o2', 'o3', 'o4'];
     for (const id of ids) await chat.sink().intake(message(id, '计数'));
     for (const id of ids) await waitProcessed(`console:${id}`);

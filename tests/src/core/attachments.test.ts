@@ -1,14 +1,14 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, type MemoryReceiver } from '../../helpers/harness.ts';
-import { ACCIDENT_RE, PLATE, registerLines, seedPeople } from '../../helpers/vehicles.ts';
-import { Dorm, Identity, PictureChoice, Staff } from '../../../src/models/index.ts';
-import { pickTarget, type Candidate } from '../../../src/core/attachments.ts';
-import { Accident, AccidentPhoto } from '../../../handlers/vehicles/models.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HygieneEvaluation } from '../../../handlers/dorms/models.ts';
 import { ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
+import { Accident, AccidentPhoto } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
+import { type Candidate, pickTarget } from '../../../src/core/attachments.ts';
+import { Dorm, Identity, PictureChoice, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { ACCIDENT_RE, PLATE, registerLines, seedPeople } from '../../helpers/vehicles.ts';
 
 /*
  * A picture goes to the sender's latest thing that wants one, whatever workflow it is in; when two
@@ -33,17 +33,38 @@ beforeEach(async () => {
   await seedPeople('console');
   // a second 综合部 member, to show one person's evaluation never takes another's pictures
   const s = await Staff.create({ name: '周综合', phone: '13700000008', roles: ['general_affairs'], post: '万达广场' });
-  await Identity.create({ _id: 'console:zonghe2', staffId: s._id, channel: 'console', userId: 'zonghe2', boundAt: new Date() });
+  await Identity.create({
+    _id: 'console:zonghe2',
+    staffId: s._id,
+    channel: 'console',
+    userId: 'zonghe2',
+    boundAt: new Date(),
+  });
   await Dorm.create({ name: '城南宿舍' });
   expect(await say('zonghe', registerLines())).toContain('已登记');
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');
 const photo = async (who: string, ref: string) =>
-  (await chat.deliver({ id: randomUUID(), channel: 'console', chat: { id: who, isGroup: false }, userId: who, kind: 'message', text: '', attachments: [{ kind: 'image', ref }], receivedAt: clock })).join('\n');
-const hygieneCheck = async (who: string) => expect(await say(who, '卫生检查 城南宿舍 合格 合格 合格 合格 合格 合格')).toContain('已记录 城南宿舍');
+  (
+    await chat.deliver({
+      id: randomUUID(),
+      channel: 'console',
+      chat: { id: who, isGroup: false },
+      userId: who,
+      kind: 'message',
+      text: '',
+      attachments: [{ kind: 'image', ref }],
+      receivedAt: clock,
+    })
+  ).join('\n');
+const hygieneCheck = async (who: string) =>
+  expect(await say(who, '卫生检查 城南宿舍 合格 合格 合格 合格 合格 合格')).toContain('已记录 城南宿舍');
 async function reportAccident(who: string): Promise<string> {
-  const reply = await say(who, `事故报备\n车牌: ${PLATE}\n发生时间: 刚才\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过`);
+  const reply = await say(
+    who,
+    `事故报备\n车牌: ${PLATE}\n发生时间: 刚才\n地点: 城南路口\n伤亡情况: 无人受伤\n车损情况: 前保险杠凹陷\n经过: 跳过`,
+  );
   const no = ACCIDENT_RE.exec(reply)?.[0];
   expect(no, reply).toBeDefined();
   return no!;
@@ -65,7 +86,10 @@ describe('a picture goes to the latest thing of the sender that wants one', () =
     await reportAccident('siji');
     at(60);
     // a subway ticket gives its serial (#20), or the form would still be asking for it
-    await say('siji', '报销\n日期: 2026-11-25\n类别: 地铁\n金额: 6\n所办事项: 去万达广场送排班表\n公司接洽人: 李经理\n票号: M0601');
+    await say(
+      'siji',
+      '报销\n日期: 2026-11-25\n类别: 地铁\n金额: 6\n所办事项: 去万达广场送排班表\n公司接洽人: 李经理\n票号: M0601',
+    );
     expect(await photo('siji', 'console:ticket.jpg')).toContain('已把票据照片附在第 1 项');
     expect((await ReimbursementDraft.findOne().lean())?.items[0]?.receipts).toEqual(['console:ticket.jpg']);
     expect(await AccidentPhoto.countDocuments()).toBe(0);
@@ -110,7 +134,10 @@ describe('a picture goes to the latest thing of the sender that wants one', () =
 });
 
 describe('which candidate a picture goes to', () => {
-  const c = (route: string, minute: number): Candidate => ({ route, target: { id: route, label: route, at: new Date(minute * MIN) } });
+  const c = (route: string, minute: number): Candidate => ({
+    route,
+    target: { id: route, label: route, at: new Date(minute * MIN) },
+  });
 
   it('the latest, unless another came within ten minutes of it', () => {
     expect(pickTarget([])).toBeUndefined();

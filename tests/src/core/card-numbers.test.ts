@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
-import { Staff } from '../../../src/models/index.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
+import { Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
  * Traps (#21): a bare number presses a button only of the latest card that person got in that chat,
@@ -20,7 +20,10 @@ let clock = new Date('2026-11-27T04:00:00Z');
 const minutes = (n: number) => (clock = new Date(clock.getTime() + n * 60_000));
 
 beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock, config: testConfig({ BOT_ADMINS: 'console:boss,console:boss2' }) }));
+  ({ bot, receiver: chat } = await startTestBot({
+    now: () => clock,
+    config: testConfig({ BOT_ADMINS: 'console:boss,console:boss2' }),
+  }));
 });
 afterAll(() => bot.stop());
 beforeEach(async () => {
@@ -31,7 +34,10 @@ beforeEach(async () => {
 
 /** zhang's draft of one big item: the card's buttons are [1] 继续添加 [2] 提交报销 [3] 放弃. */
 async function bigDraft(): Promise<void> {
-  const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '其他', amount: '35283', matter: '出车加油和维修' }));
+  const [draft] = await chat.say(
+    'zhang',
+    itemMessage({ date: '2026-11-25', category: '其他', amount: '35283', matter: '出车加油和维修' }),
+  );
   expect(draft).toContain('[2] 提交报销');
 }
 
@@ -54,7 +60,10 @@ describe('a bare number and the card it presses', () => {
     await chat.picture('zhang', 'console:big.jpg'); // §3.5.3 its receipt photo (#20)
     await chat.say('zhang', '2');
     expect((await chat.say('zhang', '1')).join()).toMatch(/BX-20261127-001/);
-    expect(await ReimbursementClaim.findById('BX-20261127-001').lean()).toMatchObject({ total: 3528300, status: 'pending' });
+    expect(await ReimbursementClaim.findById('BX-20261127-001').lean()).toMatchObject({
+      total: 3528300,
+      status: 'pending',
+    });
   });
 
   it('says a card older than CARD_NUMBER_MINUTES expired and shows it again, whose numbers then work', async () => {
@@ -71,7 +80,10 @@ describe('a bare number and the card it presses', () => {
 
   it('presses nothing on an older card once a newer card came: a 2 after a card without buttons does not submit the draft before it', async () => {
     // a ticket with its serial and its receipt photo (§3.5.3, #20)
-    await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: 'M0601', travellers: '1' }));
+    await chat.say(
+      'zhang',
+      itemMessage({ date: '2026-11-25', category: '地铁', amount: '6', serials: 'M0601', travellers: '1' }),
+    );
     await chat.picture('zhang', 'console:ticket.jpg');
     await chat.say('zhang', '提交报销');
     await chat.say('wang', '批准 BX-20261127-001');

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { looksLikeDate, monthOf, monthRange, parseDateTime, parseMonth, resolveDate } from '../../../src/core/dates.ts';
 
 const TZ = 'Asia/Shanghai';
@@ -80,6 +80,7 @@ describe('dates as people type them', () => {
     expect(at('晚上8点')).toBe('2026-11-27T12:00:00.000Z');
     expect(at('昨晚十点二十')).toBe('2026-11-26T14:20:00.000Z');
     expect(at('2026-11-27T08:40:00.000+08:00')).toBe('2026-11-27T00:40:00.000Z');
-    for (const bad of ['乱写', '今天', '明天 09:00', '25:00', '昨天 23:60', '上午15点', '晚上12点', '9:5']) expect(at(bad), bad).toBeUndefined();
+    for (const bad of ['乱写', '今天', '明天 09:00', '25:00', '昨天 23:60', '上午15点', '晚上12点', '9:5'])
+      expect(at(bad), bad).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
-import { describe, it, expect, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { DueIndex, SETTLE_MINUTES, type DueEntry } from '../../../src/core/due-index.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type DueEntry, DueIndex, SETTLE_MINUTES } from '../../../src/core/due-index.ts';
 import { DueChunk } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
 
 useDatabase('due_index');
 
@@ -82,7 +82,10 @@ describe('due keys read by _id', () => {
   });
 
   it('takes the records written before the index once, on the first sweep, however overdue', async () => {
-    const old = [{ id: 'old1', at: at(-5000) }, { id: 'old2', at: at(30) }];
+    const old = [
+      { id: 'old1', at: at(-5000) },
+      { id: 'old2', at: at(30) },
+    ];
     expect(await sweep(t0, old)).toEqual(['old1']);
     // the second sweep has a position and does not ask again
     expect(await sweep(at(30), [{ id: 'never', at: at(0) }])).toEqual(['old2']);

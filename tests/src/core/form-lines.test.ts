@@ -1,10 +1,10 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { labelledValues, oneFieldPerLine } from '../../../src/core/form-lines.ts';
 
 const LABELS = ['姓名', '电话', '角色', '联系人', '沟通内容', '日期'];
 
 describe('「字段: 值」 in a message', () => {
-  it('reads several fields on one line, the form\'s labels as the delimiters', () => {
+  it("reads several fields on one line, the form's labels as the delimiters", () => {
     expect(labelledValues('姓名: 李人防 电话: 13800000002 角色: 人防部', LABELS)).toEqual([
       { label: '姓名', value: '李人防' },
       { label: '电话', value: '13800000002' },
@@ -28,11 +28,15 @@ describe('「字段: 值」 in a message', () => {
   });
 
   it('does not split on a label inside a longer word (紧急联系人: is no 联系人)', () => {
-    expect(labelledValues('沟通内容: 问了紧急联系人: 王五', LABELS)).toEqual([{ label: '沟通内容', value: '问了紧急联系人: 王五' }]);
+    expect(labelledValues('沟通内容: 问了紧急联系人: 王五', LABELS)).toEqual([
+      { label: '沟通内容', value: '问了紧急联系人: 王五' },
+    ]);
   });
 
   it('reads a label named twice as the field only the first time', () => {
-    expect(labelledValues('沟通内容: 客户问 沟通内容: 怎么填', LABELS)).toEqual([{ label: '沟通内容', value: '客户问 沟通内容: 怎么填' }]);
+    expect(labelledValues('沟通内容: 客户问 沟通内容: 怎么填', LABELS)).toEqual([
+      { label: '沟通内容', value: '客户问 沟通内容: 怎么填' },
+    ]);
   });
 
   it('reads each line as before, and skips lines that start with no label', () => {
@@ -59,11 +63,15 @@ describe('「字段: 值」 in a message', () => {
 
 describe('one field a line, for handlers that read the lines themselves', () => {
   it('puts the words before the first label, then each field, on lines of their own', () => {
-    expect(oneFieldPerLine('万达物业 联系人: 张经理 沟通内容: 对夜班满意', { labels: LABELS })).toBe('万达物业\n联系人: 张经理\n沟通内容: 对夜班满意');
+    expect(oneFieldPerLine('万达物业 联系人: 张经理 沟通内容: 对夜班满意', { labels: LABELS })).toBe(
+      '万达物业\n联系人: 张经理\n沟通内容: 对夜班满意',
+    );
   });
 
   it('leaves lines without a label as the command read them, and values as typed', () => {
     const typed = '修改客户 ＡＢＣ物业\n沟通内容：嫌价格高，已解释；日期：今天';
-    expect(oneFieldPerLine('ABC物业\n沟通内容:嫌价格高,已解释;日期:今天', { labels: LABELS }, typed)).toBe('ABC物业\n沟通内容: 嫌价格高，已解释\n日期: 今天');
+    expect(oneFieldPerLine('ABC物业\n沟通内容:嫌价格高,已解释;日期:今天', { labels: LABELS }, typed)).toBe(
+      'ABC物业\n沟通内容: 嫌价格高，已解释\n日期: 今天',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTicked, tickedLabels } from '../../../src/core/form-options.ts';
 
 const OPTIONS = [

@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { FormSession, Identity, Staff } from '../../../src/models/index.ts';
-import { expireForms } from '../../../src/core/maintenance.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/bot.ts';
+import { expireForms } from '../../../src/core/maintenance.ts';
+import { FormSession, Identity, Staff } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 
 useDatabase('forms');
 
@@ -44,7 +44,10 @@ describe('guided forms', () => {
   });
 
   it('takes a one-message form of "字段: 值" lines', async () => {
-    const replies = await chat.say('boss', '添加人员\n姓名：李四\n电话: 13800000002\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍');
+    const replies = await chat.say(
+      'boss',
+      '添加人员\n姓名：李四\n电话: 13800000002\n角色: 队员\n驻点: 万达广场\n宿舍: 城南宿舍',
+    );
     expect(replies.join('\n')).toContain('员工档案：李四');
     expect(await Staff.countDocuments({ name: '李四', dorm: '城南宿舍' })).toBe(1);
   });
@@ -84,13 +87,24 @@ describe('guided forms', () => {
     clock = new Date(clock.getTime() + 31 * 60_000);
     const before = chat.sent.length;
     await expireForms.run({ ...bot.services, recoverInbox: async () => 0 }, clock);
-    expect(chat.sent.slice(before).map((s) => s.text).join()).toContain('已自动关闭');
+    expect(
+      chat.sent
+        .slice(before)
+        .map((s) => s.text)
+        .join(),
+    ).toContain('已自动关闭');
     expect(await FormSession.countDocuments()).toBe(0);
   });
 
   it('refuses a form card submitted by someone whose role may not use it (a card in a group is open to all)', async () => {
     const g = await Staff.create({ name: '郑队员', phone: '13800000009', roles: ['guard'] });
-    await Identity.create({ _id: 'console:zheng', staffId: g._id, channel: 'console', userId: 'zheng', boundAt: new Date() });
+    await Identity.create({
+      _id: 'console:zheng',
+      staffId: g._id,
+      channel: 'console',
+      userId: 'zheng',
+      boundAt: new Date(),
+    });
     const form = { name: '冒名', phone: '13800000010', roles: '行政部', post: '', dorm: '' };
     const [reply] = await chat.click('zheng', 'form.submit', { form: 'staff.add' }, { form });
     expect(reply).toContain('没有权限');
@@ -175,13 +189,21 @@ describe('several fields on one line', () => {
     const [reply] = await chat.say('boss', '添加人员 姓名: 李人防 电话: 13800000002 角色: 人防部');
     expect(reply).not.toContain('太长');
     expect(reply).toContain('驻点');
-    expect((await FormSession.findOne().lean())?.values).toEqual({ name: '李人防', phone: '13800000002', roles: '人防部' });
+    expect((await FormSession.findOne().lean())?.values).toEqual({
+      name: '李人防',
+      phone: '13800000002',
+      roles: '人防部',
+    });
   });
 
   it('takes 「；」 between fields and saves a complete one-line form at once', async () => {
-    const replies = await chat.say('boss', '添加人员 姓名：李四；电话：13800000003；角色：队员；驻点：万达广场；宿舍：城南宿舍');
+    const replies = await chat.say(
+      'boss',
+      '添加人员 姓名：李四；电话：13800000003；角色：队员；驻点：万达广场；宿舍：城南宿舍',
+    );
     expect(replies.join('\n')).toContain('员工档案：李四');
-    expect(await Staff.countDocuments({ name: '李四', phone: '13800000003', post: '万达广场', dorm: '城南宿舍' })).toBe(1);
+    expect(await Staff.countDocuments({ name: '李四', phone: '13800000003', post: '万达广场', dorm: '城南宿舍' })).toBe(
+      1,
+    );
   });
 });
-

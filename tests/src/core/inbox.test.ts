@@ -1,10 +1,10 @@
-import { describe, it, expect, beforeEach } from 'vitest';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { InboundEvent } from '../../../src/models/index.ts';
-import { InboxOutcome, InboxPending } from '../../../src/models/inbox.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { adoptLegacyInbox, Inbox, type InboxRecord } from '../../../src/core/inbox.ts';
-import { silentLog } from '../../helpers/harness.ts';
 import type { BotEvent } from '../../../src/core/types.ts';
+import { InboxOutcome, InboxPending } from '../../../src/models/inbox.ts';
+import { InboundEvent } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { silentLog } from '../../helpers/harness.ts';
 
 useDatabase('inbox');
 beforeEach(() => clearCollections());
@@ -12,7 +12,15 @@ beforeEach(() => clearCollections());
 const rec = (id: string): InboxRecord => ({
   _id: `console:${id}`,
   channel: 'console',
-  event: { id, channel: 'console', chat: { id: 'c', isGroup: false }, userId: 'u', kind: 'action', action: { action: 'x', value: {} }, receivedAt: new Date() } as BotEvent,
+  event: {
+    id,
+    channel: 'console',
+    chat: { id: 'c', isGroup: false },
+    userId: 'u',
+    kind: 'action',
+    action: { action: 'x', value: {} },
+    receivedAt: new Date(),
+  } as BotEvent,
   receivedAt: new Date(),
   by: 'me',
   beatAt: new Date(),
@@ -30,17 +38,30 @@ describe('inbox (events recorded many per write, the backlog kept apart)', () =>
     expect(await InboundEvent.countDocuments()).toBe(20);
     expect(await InboxPending.countDocuments()).toBe(20);
     // stored exactly as received (an empty card value survives)
-    expect((await InboundEvent.findById('console:e3').lean())?.event).toMatchObject({ id: 'e3', action: { value: {} } });
+    expect((await InboundEvent.findById('console:e3').lean())?.event).toMatchObject({
+      id: 'e3',
+      action: { value: {} },
+    });
   });
 
   it('finishing writes the outcome and empties the backlog; a redelivery afterwards is a duplicate that leaves nothing pending', async () => {
     const inbox = new Inbox();
     const ids = Array.from({ length: 12 }, (_, i) => `f${i}`);
     await Promise.all(ids.map((id) => inbox.record(rec(id))));
-    await Promise.all(ids.map((id, i) => inbox.finish(`console:${id}`, { status: i % 2 ? 'done' : 'failed', attempts: 1, refId: i % 2 ? null : `R${i}` })));
+    await Promise.all(
+      ids.map((id, i) =>
+        inbox.finish(`console:${id}`, {
+          status: i % 2 ? 'done' : 'failed',
+          attempts: 1,
+          refId: i % 2 ? null : `R${i}`,
+        }),
+      ),
+    );
     expect(await InboxPending.countDocuments()).toBe(0);
     const outcomes = await InboxOutcome.find().lean();
-    expect(outcomes.map((o) => [o._id, o.status]).sort()).toEqual(ids.map((id, i) => [`console:${id}`, i % 2 ? 'done' : 'failed']).sort());
+    expect(outcomes.map((o) => [o._id, o.status]).sort()).toEqual(
+      ids.map((id, i) => [`console:${id}`, i % 2 ? 'done' : 'failed']).sort(),
+    );
     expect(await Promise.all(ids.map((id) => inbox.record(rec(id))))).toEqual(ids.map(() => false));
     expect(await InboxPending.countDocuments()).toBe(0);
   });

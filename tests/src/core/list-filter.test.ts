@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readListWords, readMonth } from '../../../src/core/list-filter.ts';
 
 const NOW = new Date('2026-12-04T06:00:00Z');
@@ -8,11 +8,17 @@ const status = (w: string) => (Object.hasOwn(STATUS, w) ? STATUS[w] : undefined)
 
 describe('the words every list reads the same', () => {
   it('reads 全部, 我的, a status word and leaves the rest (a name) to the list', () => {
-    expect(readListWords('全部 待调查 万达 物业', NOW, TZ, status)).toEqual({ all: true, mine: false, status: 'registered', statusWord: '待调查', rest: ['万达', '物业'] });
+    expect(readListWords('全部 待调查 万达 物业', NOW, TZ, status)).toEqual({
+      all: true,
+      mine: false,
+      status: 'registered',
+      statusWord: '待调查',
+      rest: ['万达', '物业'],
+    });
     expect(readListWords('我的', NOW, TZ, status)).toMatchObject({ all: false, mine: true, rest: [] });
   });
 
-  it('reads 本月, 上月, a month, a day and a range (spaces around ~ too) as periods in the bot\'s time zone', () => {
+  it("reads 本月, 上月, a month, a day and a range (spaces around ~ too) as periods in the bot's time zone", () => {
     const period = (w: string) => {
       const r = readListWords(w, NOW, TZ);
       if ('error' in r || !r.period) throw new Error(w);
@@ -22,7 +28,11 @@ describe('the words every list reads the same', () => {
     expect(period('上月')).toEqual(['2026-10-31T16:00:00.000Z', '2026-11-30T16:00:00.000Z', '2026-11']);
     expect(period('11月')).toEqual(period('2026-11'));
     expect(period('今天')).toEqual(['2026-12-03T16:00:00.000Z', '2026-12-04T16:00:00.000Z', undefined]);
-    expect(period('2026-11-01 ~ 2026-11-15')).toEqual(['2026-10-31T16:00:00.000Z', '2026-11-15T16:00:00.000Z', undefined]);
+    expect(period('2026-11-01 ~ 2026-11-15')).toEqual([
+      '2026-10-31T16:00:00.000Z',
+      '2026-11-15T16:00:00.000Z',
+      undefined,
+    ]);
   });
 
   it('refuses a date that is none (2026-13) and two periods, instead of reading them as a name', () => {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFen, parseYuan } from '../../../src/core/money.ts';
 
 describe('money in integer fen', () => {

@@ -1,12 +1,12 @@
-import { describe, it, expect } from 'vitest';
-import { useDatabase } from '../../helpers/db.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { dailyNumber, formatDateTime, parseRecordNumber } from '../../../src/core/numbering.ts';
-import { parseComplaintNumber } from '../../../handlers/complaints/rules.ts';
+import { describe, expect, it } from 'vitest';
 import { parsePromiseNumber } from '../../../handlers/clients/rules.ts';
+import { parseComplaintNumber } from '../../../handlers/complaints/rules.ts';
 import { parseClaimNo } from '../../../handlers/reimbursements/approval.ts';
 import { parseRequestNo } from '../../../handlers/supplies/rules.ts';
+import { dailyNumber, formatDateTime, parseRecordNumber } from '../../../src/core/numbering.ts';
+import { useDatabase } from '../../helpers/db.ts';
 
 useDatabase('numbering');
 
@@ -18,7 +18,7 @@ describe('daily numbers', () => {
     expect(numbers.sort()[0]).toBe('TS-20261127-001');
   });
 
-  it('counts the day in the bot\'s time zone, not UTC', async () => {
+  it("counts the day in the bot's time zone, not UTC", async () => {
     // 2026-11-27 17:00 UTC is already the 28th in Shanghai
     expect(await dailyNumber('BX', new Date('2026-11-27T17:00:00Z'), 'Asia/Shanghai')).toBe('BX-20261128-001');
     expect(formatDateTime(new Date('2026-11-27T17:00:00Z'), 'Asia/Shanghai')).toBe('2026-11-28 01:00');
@@ -36,7 +36,15 @@ function sourceFiles(dir: string): string[] {
     e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
   );
 }
-const prefixes = [...new Set(['handlers', 'schedules', 'src'].flatMap(sourceFiles).flatMap((f) => [...readFileSync(path.join(root, f), 'utf8').matchAll(/dailyNumber\('([A-Z]+)'/g)].map((m) => m[1]!)))].sort();
+const prefixes = [
+  ...new Set(
+    ['handlers', 'schedules', 'src']
+      .flatMap(sourceFiles)
+      .flatMap((f) =>
+        [...readFileSync(path.join(root, f), 'utf8').matchAll(/dailyNumber\('([A-Z]+)'/g)].map((m) => m[1]!),
+      ),
+  ),
+].sort();
 
 /** The workflows' own names for the parser, each of which must read exactly as parseRecordNumber does. */
 const named: Record<string, (text: string) => string | undefined> = {
@@ -73,12 +81,15 @@ describe('record numbers (PREFIX-YYYYMMDD-NNN) read back', () => {
     expect(prefixes).toEqual(['BX', 'CL', 'CN', 'QX', 'SG', 'TS', 'WZ']);
   });
 
-  it.each(prefixes.flatMap((P) => table(P).map(([text, number, rest]) => [P, text, number, rest] as const)))('%s: %j → %s', (P, text, number, rest) => {
-    const read = parseRecordNumber(P, text);
-    expect(read?.number).toBe(number);
-    if (number) expect(read?.rest).toBe(rest);
-    if (named[P]) expect(named[P](text)).toBe(number);
-  });
+  it.each(prefixes.flatMap((P) => table(P).map(([text, number, rest]) => [P, text, number, rest] as const)))(
+    '%s: %j → %s',
+    (P, text, number, rest) => {
+      const read = parseRecordNumber(P, text);
+      expect(read?.number).toBe(number);
+      if (number) expect(read?.rest).toBe(rest);
+      if (named[P]) expect(named[P](text)).toBe(number);
+    },
+  );
 
   it.each(prefixes)('reads back the numbers dailyNumber makes: %s', async (P) => {
     const made = await dailyNumber(P, new Date('2026-11-27T03:00:00Z'), 'Asia/Shanghai');

@@ -1,16 +1,20 @@
-import { describe, it, expect } from 'vitest';
-import { useDatabase } from '../../helpers/db.ts';
-import { silentLog } from '../../helpers/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { idempotencyKey, ReplyLedger } from '../../../src/core/inbox.ts';
 import { Outbox, RateLimitedError } from '../../../src/core/outbox.ts';
 import { windowsOf } from '../../../src/core/rate-limit.ts';
-import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
+import { type ChannelSender, type Target, TEXT_ONLY } from '../../../src/core/types.ts';
 import { CardPrompt } from '../../../src/models/index.ts';
-import { ReplyLedger, idempotencyKey } from '../../../src/core/inbox.ts';
-import { TEXT_ONLY, type ChannelSender, type Target } from '../../../src/core/types.ts';
+import { LARK_CAPABILITIES, LARK_LIMITS } from '../../../src/receivers/lark/index.ts';
+import { useDatabase } from '../../helpers/db.ts';
+import { silentLog } from '../../helpers/harness.ts';
 
 useDatabase('outbox');
 
-function recordingSender(channel: 'lark' | 'wechat', failFirst = 0, retryAfterMs = 200): ChannelSender & { at: number[]; calls: number } {
+function recordingSender(
+  channel: 'lark' | 'wechat',
+  failFirst = 0,
+  retryAfterMs = 200,
+): ChannelSender & { at: number[]; calls: number } {
   const s = {
     channel,
     capabilities: channel === 'lark' ? LARK_CAPABILITIES : TEXT_ONLY,
@@ -49,7 +53,9 @@ describe('outbox', () => {
     const sender = recordingSender('lark');
     const outbox = new Outbox(silentLog);
     outbox.register(sender);
-    await Promise.all(Array.from({ length: 110 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_app_${i}` }, '通知')));
+    await Promise.all(
+      Array.from({ length: 110 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_app_${i}` }, '通知')),
+    );
     expect(sender.at).toHaveLength(110);
     expect(peak(sender.at, 1000)).toBeLessThan(50);
     // a quiet moment's sends are not spaced out one by one (replies at low load wait for nothing)
@@ -58,10 +64,14 @@ describe('outbox', () => {
 
   it('drops the per-chat queues of chats idle for two windows, so a fan-out to many chats does not keep them all', async () => {
     const sender = recordingSender('lark');
-    const outbox = new Outbox(silentLog, { lark: { perApp: { intervalCap: 1000, interval: 10 }, perChat: { intervalCap: 5, interval: 20 } } });
+    const outbox = new Outbox(silentLog, {
+      lark: { perApp: { intervalCap: 1000, interval: 10 }, perChat: { intervalCap: 5, interval: 20 } },
+    });
     outbox.register(sender);
     const queues = () => (outbox as unknown as { chatQueues: Map<string, unknown> }).chatQueues.size;
-    await Promise.all(Array.from({ length: 300 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_many_${i}` }, '通知')));
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_many_${i}` }, '通知')),
+    );
     expect(queues()).toBe(300);
     await new Promise((r) => setTimeout(r, 60));
     await outbox.send({ channel: 'lark', chatId: 'oc_new' }, '通知');
@@ -71,9 +81,18 @@ describe('outbox', () => {
 
   it('holds every window of a channel at once: at most 3 in any 100 ms and 10 in any second', async () => {
     const sender = recordingSender('lark');
-    const outbox = new Outbox(silentLog, { lark: { perApp: [{ intervalCap: 3, interval: 100 }, { intervalCap: 10, interval: 1000 }] } });
+    const outbox = new Outbox(silentLog, {
+      lark: {
+        perApp: [
+          { intervalCap: 3, interval: 100 },
+          { intervalCap: 10, interval: 1000 },
+        ],
+      },
+    });
     outbox.register(sender);
-    await Promise.all(Array.from({ length: 25 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_w_${i}` }, '通知')));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) => outbox.send({ channel: 'lark', chatId: `oc_w_${i}` }, '通知')),
+    );
     expect(sender.at).toHaveLength(25);
     expect(peak(sender.at, 100)).toBeLessThanOrEqual(3);
     expect(peak(sender.at, 1000)).toBeLessThanOrEqual(10);
@@ -107,7 +126,10 @@ describe('outbox', () => {
     const sender = recordingSender('wechat');
     const outbox = new Outbox(silentLog);
     outbox.register(sender);
-    await outbox.send({ channel: 'wechat', chatId: 'room@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] });
+    await outbox.send(
+      { channel: 'wechat', chatId: 'room@chatroom' },
+      { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] },
+    );
     const prompt = await CardPrompt.findById('wechat:room@chatroom').lean();
     expect(prompt?.buttons).toEqual([{ label: '批准', action: 'x.approve' }]);
   });
@@ -115,27 +137,44 @@ describe('outbox', () => {
   it('keeps a card answering one group member as theirs, so another member’s number cannot press it (#21)', async () => {
     const outbox = new Outbox(silentLog);
     outbox.register(recordingSender('wechat'));
-    await outbox.send({ channel: 'wechat', chatId: 'room2@chatroom' }, { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] }, { audience: 'wxid_a' });
-    expect(await CardPrompt.findById('wechat:room2@chatroom:wxid_a').lean()).toMatchObject({ buttons: [{ label: '批准' }], usedAt: null });
+    await outbox.send(
+      { channel: 'wechat', chatId: 'room2@chatroom' },
+      { title: 't', lines: [], buttons: [{ label: '批准', action: 'x.approve' }] },
+      { audience: 'wxid_a' },
+    );
+    expect(await CardPrompt.findById('wechat:room2@chatroom:wxid_a').lean()).toMatchObject({
+      buttons: [{ label: '批准' }],
+      usedAt: null,
+    });
     expect(await CardPrompt.findById('wechat:room2@chatroom').lean()).toBeNull();
   });
 
   it('gives every button of an action that asks first a Lark confirmation dialog, also where the card wrote none (#21)', async () => {
     const cards: unknown[] = [];
-    const sender = { ...recordingSender('lark'), send: async (_t: Target, m: unknown) => (cards.push(m), { channel: 'lark' }) };
+    const sender = {
+      ...recordingSender('lark'),
+      send: async (_t: Target, m: unknown) => (cards.push(m), { channel: 'lark' }),
+    };
     const outbox = new Outbox(silentLog);
     outbox.register(sender);
     outbox.confirmFirst(['x.pay']);
-    await outbox.send({ channel: 'lark', chatId: 'oc_1' }, {
-      title: 't',
-      lines: [],
-      buttons: [
-        { label: '付款', action: 'x.pay' },
-        { label: '批准', action: 'x.pay', confirm: '报销单 BX-1 ¥5.00' },
-        { label: '查看', action: 'x.show' },
-      ],
-    });
-    expect((cards[0] as { buttons: { confirm?: string }[] }).buttons.map((b) => b.confirm)).toEqual(['确认「付款」？', '报销单 BX-1 ¥5.00', undefined]);
+    await outbox.send(
+      { channel: 'lark', chatId: 'oc_1' },
+      {
+        title: 't',
+        lines: [],
+        buttons: [
+          { label: '付款', action: 'x.pay' },
+          { label: '批准', action: 'x.pay', confirm: '报销单 BX-1 ¥5.00' },
+          { label: '查看', action: 'x.show' },
+        ],
+      },
+    );
+    expect((cards[0] as { buttons: { confirm?: string }[] }).buttons.map((b) => b.confirm)).toEqual([
+      '确认「付款」？',
+      '报销单 BX-1 ¥5.00',
+      undefined,
+    ]);
   });
 });
 

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { InboundEvent } from '../../../src/models/index.ts';
-import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
-import { DeliveryPipeline, MAX_ATTEMPTS, type Attempt, type Processed } from '../../../src/core/pipeline.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_REPLY, type ErrorScope } from '../../../src/core/errors.ts';
 import type { ReplyLedger } from '../../../src/core/inbox.ts';
+import { type Attempt, DeliveryPipeline, MAX_ATTEMPTS, type Processed } from '../../../src/core/pipeline.ts';
 import type { BotEvent } from '../../../src/core/types.ts';
+import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
+import { InboundEvent } from '../../../src/models/index.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
 
 /*
  * The delivery pipeline on its own: record, acknowledge, queue, attempt, heartbeat, recover,
@@ -20,7 +20,13 @@ const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const longAgo = () => new Date(Date.now() - 5 * 60_000);
 
 /** A pipeline whose processing is `run` and whose messages land in `sent`, with every error hook call kept. */
-function world(run: (event: BotEvent, attempt: Attempt, send: (text: string) => Promise<unknown>) => Promise<Processed | void> = async () => {}) {
+function world(
+  run: (
+    event: BotEvent,
+    attempt: Attempt,
+    send: (text: string) => Promise<unknown>,
+  ) => Promise<Processed | void> = async () => {},
+) {
   const sent: { chat: string; text: string }[] = [];
   const errors: ErrorScope[] = [];
   const calls: string[] = [];
@@ -45,7 +51,7 @@ function world(run: (event: BotEvent, attempt: Attempt, send: (text: string) => 
   return { pipeline, sent, errors, calls };
 }
 
-let running: DeliveryPipeline[] = [];
+const running: DeliveryPipeline[] = [];
 function started<W extends { pipeline: DeliveryPipeline }>(w: W): W {
   running.push(w.pipeline);
   return w;
@@ -72,7 +78,14 @@ const finished = (key: string) => until(async () => !!(await InboxOutcome.exists
 /** What a process killed after recording `text` leaves behind: the record and, optionally, its dead attempts. */
 async function leftBehind(id: string, text: string, deadAttempts = 0, by: string | null = null): Promise<string> {
   const key = `console:${id}`;
-  await InboxPending.create({ _id: key, channel: 'console', event: event(id, text, 'u1', longAgo()), receivedAt: longAgo(), by, beatAt: by ? longAgo() : null });
+  await InboxPending.create({
+    _id: key,
+    channel: 'console',
+    event: event(id, text, 'u1', longAgo()),
+    receivedAt: longAgo(),
+    by,
+    beatAt: by ? longAgo() : null,
+  });
   for (let n = 0; n < deadAttempts; n++) {
     await InboxAttempt.create({ _id: `${key}#${n}`, event: key, n, by: 'dead', at: longAgo(), beatAt: longAgo() });
   }
@@ -87,7 +100,11 @@ describe('delivery pipeline: exactly once', () => {
     expect(await w.pipeline.intake(event('e1', 'hi'))).toBe('duplicate');
     expect(w.calls).toEqual(['hi']);
     expect(w.sent.map((s) => s.text)).toEqual(['好']);
-    expect(await InboxOutcome.findById('console:e1').lean()).toMatchObject({ status: 'done', attempts: 1, refId: null });
+    expect(await InboxOutcome.findById('console:e1').lean()).toMatchObject({
+      status: 'done',
+      attempts: 1,
+      refId: null,
+    });
     expect(await InboundEvent.countDocuments()).toBe(1);
     expect(await InboxPending.countDocuments()).toBe(0);
   });
@@ -99,7 +116,7 @@ describe('delivery pipeline: exactly once', () => {
     expect(await InboxAttempt.countDocuments()).toBe(0);
   });
 
-  it('keeps one person\'s events in one chat in arrival order, however long each takes', async () => {
+  it("keeps one person's events in one chat in arrival order, however long each takes", async () => {
     const ended: string[] = [];
     const w = started(
       world(async (e) => {
@@ -113,7 +130,7 @@ describe('delivery pipeline: exactly once', () => {
     expect(ended).toEqual(['0', '1', '2', '3']);
   });
 
-  it('answers intakeAndWait with the processor\'s toast once it is done', async () => {
+  it("answers intakeAndWait with the processor's toast once it is done", async () => {
     const w = started(world(async () => ({ toast: '已确认' })));
     expect(await w.pipeline.intakeAndWait(event('w1', 'click'))).toEqual({ result: 'accepted', toast: '已确认' });
     expect(await w.pipeline.intakeAndWait(event('w1', 'click'))).toEqual({ result: 'duplicate' });
@@ -148,8 +165,17 @@ describe('delivery pipeline: failures', () => {
   });
 
   it('records as failed, with its reference id, an event the processor answered with an error itself', async () => {
-    const w = started(world(async (_e, _a, send) => (await send(ERROR_REPLY('ABCD1234')), { refId: 'ABCD1234', toast: ERROR_REPLY('ABCD1234') })));
-    expect(await w.pipeline.intakeAndWait(event('f2', 'boom'))).toEqual({ result: 'accepted', toast: ERROR_REPLY('ABCD1234') });
+    const w = started(
+      world(
+        async (_e, _a, send) => (
+          await send(ERROR_REPLY('ABCD1234')), { refId: 'ABCD1234', toast: ERROR_REPLY('ABCD1234') }
+        ),
+      ),
+    );
+    expect(await w.pipeline.intakeAndWait(event('f2', 'boom'))).toEqual({
+      result: 'accepted',
+      toast: ERROR_REPLY('ABCD1234'),
+    });
     expect(await InboxOutcome.findById('console:f2').lean()).toMatchObject({ status: 'failed', refId: 'ABCD1234' });
   });
 

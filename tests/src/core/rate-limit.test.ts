@@ -1,6 +1,6 @@
-import { describe, it, expect } from 'vitest';
-import { useDatabase } from '../../helpers/db.ts';
+import { describe, expect, it } from 'vitest';
 import { takeRateLimited } from '../../../src/core/rate-limit.ts';
+import { useDatabase } from '../../helpers/db.ts';
 
 useDatabase('attempts');
 

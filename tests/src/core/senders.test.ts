@@ -1,8 +1,14 @@
 import mongoose from 'mongoose';
-import { describe, it, expect, beforeEach, vi } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  DIRECTORY_MAX_AGE_MS,
+  invalidateSender,
+  refreshDueAt,
+  resolveSender,
+  watchSenderWrites,
+} from '../../../src/core/senders.ts';
 import { Identity, PeopleStamp, Staff } from '../../../src/models/index.ts';
-import { DIRECTORY_MAX_AGE_MS, invalidateSender, refreshDueAt, resolveSender, watchSenderWrites } from '../../../src/core/senders.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
 
 useDatabase('senders');
 watchSenderWrites();
@@ -11,7 +17,13 @@ const who = { channel: 'lark', userId: 'ou_zhang' };
 
 async function bound(): Promise<string> {
   const s = await Staff.create({ name: '张三', phone: '13800000001', roles: ['guard'] });
-  await Identity.create({ _id: 'lark:ou_zhang', staffId: s._id, channel: 'lark', userId: 'ou_zhang', boundAt: new Date() });
+  await Identity.create({
+    _id: 'lark:ou_zhang',
+    staffId: s._id,
+    channel: 'lark',
+    userId: 'ou_zhang',
+    boundAt: new Date(),
+  });
   return String(s._id);
 }
 
@@ -43,8 +55,12 @@ describe('sender directory', () => {
     expect(await resolveSender(who, [])).not.toBeNull();
     // another process: the driver's own collections bypass this process's mongoose and its hooks
     const db = mongoose.connection.db!;
-    await db.collection(Staff.collection.collectionName).updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
-    await db.collection(PeopleStamp.collection.collectionName).updateOne({ _id: 'people' as never }, { $set: { token: 'other-instance' } }, { upsert: true });
+    await db
+      .collection(Staff.collection.collectionName)
+      .updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
+    await db
+      .collection(PeopleStamp.collection.collectionName)
+      .updateOne({ _id: 'people' as never }, { $set: { token: 'other-instance' } }, { upsert: true });
     expect(await resolveSender(who, [])).toBeNull();
   });
 
@@ -52,7 +68,9 @@ describe('sender directory', () => {
     const id = await bound();
     const t = Date.now();
     expect(await resolveSender(who, [], t)).not.toBeNull();
-    await mongoose.connection.db!.collection(Staff.collection.collectionName).updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
+    await mongoose.connection
+      .db!.collection(Staff.collection.collectionName)
+      .updateOne({ _id: new mongoose.Types.ObjectId(id) }, { $set: { active: false } });
     expect(await resolveSender(who, [], t + 10)).not.toBeNull();
     // the lookup that finds the directory too old is answered from it and starts the reload
     expect(await resolveSender(who, [], t + DIRECTORY_MAX_AGE_MS)).not.toBeNull();

@@ -1,12 +1,12 @@
-import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
-import { useDatabase, clearCollections } from '../../helpers/db.ts';
-import { startTestBot, testConfig, type MemoryReceiver } from '../../helpers/harness.ts';
-import { p2p, startLarkBot, type LarkBot } from '../../helpers/lark-bot.ts';
-import { findButtonValue } from '../../helpers/lark-standin.ts';
-import { Staff } from '../../../src/models/index.ts';
-import { COMMAND_LINE_MAX, nearestCommands } from '../../../src/core/suggest.ts';
-import { composition } from '../../../src/workflows.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/bot.ts';
+import { COMMAND_LINE_MAX, nearestCommands } from '../../../src/core/suggest.ts';
+import { Staff } from '../../../src/models/index.ts';
+import { composition } from '../../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { type LarkBot, p2p, startLarkBot } from '../../helpers/lark-bot.ts';
+import { findButtonValue } from '../../helpers/lark-standin.ts';
 
 /*
  * Forgiving input (#21): a typo of a command word gets 「你是不是要：报销」 with a button (numbered on
@@ -49,7 +49,10 @@ describe('a typo of a command word', () => {
 
   it('keeps what followed the mistyped word, also when it runs straight on (报消50元)', () => {
     expect(nearestCommands(composition.routes.commands, '报消50元')[0]).toMatchObject({ word: '报销', args: '50元' });
-    expect(nearestCommands(composition.routes.commands, '设值角色 张三 队长')[0]).toMatchObject({ word: '设置角色', args: '张三 队长' });
+    expect(nearestCommands(composition.routes.commands, '设值角色 张三 队长')[0]).toMatchObject({
+      word: '设置角色',
+      args: '张三 队长',
+    });
   });
 
   it('does not read ordinary words that share a character with a short command as typos (已经到了, 你好)', () => {
@@ -84,7 +87,14 @@ describe('a typo of a command word', () => {
   it('offers only commands the person may use: a guard typing 添加人 is not offered 添加人员', async () => {
     const staff = await Staff.findOne({ name: '张三' }).lean();
     const { Identity } = await import('../../../src/models/index.ts');
-    await Identity.create({ _id: 'console:zhangsan', staffId: staff!._id, channel: 'console', userId: 'zhangsan', displayName: '张三', boundAt: new Date() });
+    await Identity.create({
+      _id: 'console:zhangsan',
+      staffId: staff!._id,
+      channel: 'console',
+      userId: 'zhangsan',
+      displayName: '张三',
+      boundAt: new Date(),
+    });
     const [reply] = await chat.say('zhangsan', '添加人');
     expect(reply).not.toContain('添加人员');
     expect(reply).toContain('没有听懂');

@@ -1,6 +1,20 @@
-import { describe, it, expect } from 'vitest';
-import { ECHO_MAX_CHARS, echo, findPhones, leadingName, maskPhone, maskPhonesIn, matchWord, nameBook, nameKey, normalizeText, parseMobile, sameName, typedTail } from '../../../src/core/text.ts';
+import { describe, expect, it } from 'vitest';
 import { matchCommand } from '../../../src/core/router.ts';
+import {
+  ECHO_MAX_CHARS,
+  echo,
+  findPhones,
+  leadingName,
+  maskPhone,
+  maskPhonesIn,
+  matchWord,
+  nameBook,
+  nameKey,
+  normalizeText,
+  parseMobile,
+  sameName,
+  typedTail,
+} from '../../../src/core/text.ts';
 import { composition } from '../../../src/workflows.ts';
 
 const { routes } = composition;
@@ -14,8 +28,12 @@ describe('normalizeText', () => {
 
 describe('typedTail: the end of a message as typed, for what a command read folded', () => {
   it('gives back the reason with its full-width punctuation', () => {
-    expect(typedTail('重开投诉 TS-20261127-003 客户又来电，说仍未改善！', normalizeText('客户又来电，说仍未改善！'))).toBe('客户又来电，说仍未改善！');
-    expect(typedTail('驳回　BX-20261127-001　票据缺少签字（接洽人）', normalizeText('票据缺少签字（接洽人）'))).toBe('票据缺少签字（接洽人）');
+    expect(
+      typedTail('重开投诉 TS-20261127-003 客户又来电，说仍未改善！', normalizeText('客户又来电，说仍未改善！')),
+    ).toBe('客户又来电，说仍未改善！');
+    expect(typedTail('驳回　BX-20261127-001　票据缺少签字（接洽人）', normalizeText('票据缺少签字（接洽人）'))).toBe(
+      '票据缺少签字（接洽人）',
+    );
   });
 
   it('keeps what it was given when that is not the end of the message', () => {
@@ -68,7 +86,13 @@ describe('names in commands and batches', () => {
   });
   it('gives a batch the first spelling of each name: on record, else first in the batch', () => {
     const post = nameBook(['万达广场']);
-    expect(['万达 广场', '滨江 花园', '滨江花园', '', '滨江花园'].map(post)).toEqual(['万达广场', '滨江 花园', '滨江 花园', '', '滨江 花园']);
+    expect(['万达 广场', '滨江 花园', '滨江花园', '', '滨江花园'].map(post)).toEqual([
+      '万达广场',
+      '滨江 花园',
+      '滨江 花园',
+      '',
+      '滨江 花园',
+    ]);
   });
 });
 
@@ -96,7 +120,9 @@ describe('phones', () => {
   it('masks a mobile number for group chats', () => {
     expect(maskPhone('13812345678')).toBe('138****5678');
     // a landline keeps its area code, as the client card and the complaint card always showed it
-    expect(maskPhonesIn('张经理 物业经理 13812345678；李主管 0571-88886666')).toBe('张经理 物业经理 138****5678；李主管 0571-****6666');
+    expect(maskPhonesIn('张经理 物业经理 13812345678；李主管 0571-88886666')).toBe(
+      '张经理 物业经理 138****5678；李主管 0571-****6666',
+    );
     expect(maskPhonesIn('13812345678')).toBe(maskPhone('13812345678'));
   });
   it('accepts +86 and separators, refuses short numbers', () => {

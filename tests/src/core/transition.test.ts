@@ -1,7 +1,7 @@
-import { describe, it, expect } from 'vitest';
 import mongoose, { Schema } from 'mongoose';
-import { useDatabase } from '../../helpers/db.ts';
+import { describe, expect, it } from 'vitest';
 import { transition } from '../../../src/core/transition.ts';
+import { useDatabase } from '../../helpers/db.ts';
 
 useDatabase('transition');
 
@@ -15,7 +15,13 @@ describe('transition', () => {
     await Thing.create({ _id: 'c1', status: 'pending' });
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        transition(Thing, 'c1', 0, { $set: { status: 'approved', decidedBy: `p${i}` }, $push: { log: `p${i}` } }, `p${i}`),
+        transition(
+          Thing,
+          'c1',
+          0,
+          { $set: { status: 'approved', decidedBy: `p${i}` }, $push: { log: `p${i}` } },
+          `p${i}`,
+        ),
       ),
     );
     expect(results.filter(Boolean)).toHaveLength(1);

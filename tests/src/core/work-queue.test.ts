@@ -1,12 +1,20 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { BotEvent } from '../../../src/core/types.ts';
 import { WorkQueue } from '../../../src/core/work-queue.ts';
 import { createLogger } from '../../../src/logger.ts';
-import type { BotEvent } from '../../../src/core/types.ts';
 
 const log = createLogger('silent');
 
 function event(n: number): BotEvent {
-  return { id: `e${n}`, channel: 'console', chat: { id: 'c', isGroup: false }, userId: `u${n}`, kind: 'message', text: String(n), receivedAt: new Date() };
+  return {
+    id: `e${n}`,
+    channel: 'console',
+    chat: { id: 'c', isGroup: false },
+    userId: `u${n}`,
+    kind: 'message',
+    text: String(n),
+    receivedAt: new Date(),
+  };
 }
 
 /** A queue whose work is recorded and whose "inbox" is a map; `gate` holds every run until released. */

@@ -1,27 +1,38 @@
-import { describe, it, expect } from 'vitest';
 import mongoose, { Schema } from 'mongoose';
-import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
-import { extensionPoint } from '../../../src/core/extensions.ts';
-import { defineSettings, timeOfDay } from '../../../src/core/settings.ts';
-import { configVariables, loadConfig, ConfigError } from '../../../src/config.ts';
-import { installed } from '../../../src/workflows.ts';
-import type { JobDefinition } from '../../../src/core/scheduler.ts';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configVariables, loadConfig } from '../../../src/config.ts';
 import type { StaffContext } from '../../../src/core/context.ts';
+import { extensionPoint } from '../../../src/core/extensions.ts';
+import type { JobDefinition } from '../../../src/core/scheduler.ts';
+import { defineSettings, timeOfDay } from '../../../src/core/settings.ts';
+import { compose, install, type Workflow } from '../../../src/core/workflow.ts';
+import { installed } from '../../../src/workflows.ts';
 
 // the "Adding a workflow" example of docs/architecture.md, composed the way src/workflows.ts composes the real ones
-const dutySettings = defineSettings('duty', { DUTY_REMIND_AT: timeOfDay('08:30') }, (raw) => ({ remindAt: raw.DUTY_REMIND_AT }));
+const dutySettings = defineSettings('duty', { DUTY_REMIND_AT: timeOfDay('08:30') }, (raw) => ({
+  remindAt: raw.DUTY_REMIND_AT,
+}));
 const DutySignIn = mongoose.model('DutySignInTest', new Schema({ staffId: String, at: Date }));
 const duty: Workflow = {
   name: 'duty',
   title: '值班',
   commands: [
-    { name: 'duty.signin', words: ['签到'], allow: ['guard'], summary: '值班签到', example: '签到', handler: async (ctx: StaffContext) => void (await ctx.reply('已签到。')) },
+    {
+      name: 'duty.signin',
+      words: ['签到'],
+      allow: ['guard'],
+      summary: '值班签到',
+      example: '签到',
+      handler: async (ctx: StaffContext) => void (await ctx.reply('已签到。')),
+    },
   ],
   actions: [],
   models: [DutySignIn],
   settings: dutySettings,
 };
-const dutyJobs: JobDefinition[] = [{ name: 'duty.remind', cron: '30 8 * * *', description: '提醒签到', run: async () => {} }];
+const dutyJobs: JobDefinition[] = [
+  { name: 'duty.remind', cron: '30 8 * * *', description: '提醒签到', run: async () => {} },
+];
 
 describe('a workflow is one folder plus one line', () => {
   const composition = compose([...installed, install(duty, dutyJobs)]);
@@ -54,14 +65,18 @@ describe('a workflow is one folder plus one line', () => {
 
   it('refuses a workflow whose required workflow is not installed, and says which and where to install it', () => {
     const withoutReimbursements = installed.filter((i) => i.workflow.name !== 'reimbursements');
-    expect(() => compose(withoutReimbursements)).toThrow(/workflow "vehicles" needs "reimbursements", which is not installed: install it in src\/workflows.ts/);
+    expect(() => compose(withoutReimbursements)).toThrow(
+      /workflow "vehicles" needs "reimbursements", which is not installed: install it in src\/workflows.ts/,
+    );
     const withoutComplaints = installed.filter((i) => i.workflow.name !== 'complaints');
     expect(() => compose(withoutComplaints)).toThrow(/workflow "clients" needs "complaints"/);
   });
 
   it('refuses an extension of a workflow that is not installed', () => {
     const point = extensionPoint<string>('rota', 'shifts');
-    expect(() => compose([install({ ...duty, extends: [point.with('night')] })])).toThrow(/workflow "duty" needs "rota"/);
+    expect(() => compose([install({ ...duty, extends: [point.with('night')] })])).toThrow(
+      /workflow "duty" needs "rota"/,
+    );
   });
 
   it('hands the extended workflow what the others added to its point, in composition order, and nothing when none did', () => {

@@ -1,5 +1,5 @@
-import { describe, it, expect } from 'vitest';
 import mongoose from 'mongoose';
+import { describe, expect, it } from 'vitest';
 import { useDatabase } from '../../helpers/db.ts';
 
 /*

@@ -1,11 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { useDatabase } from '../../helpers/db.ts';
-import { startConsoleBot } from '../../helpers/console-bot.ts';
-import { Staff } from '../../../src/models/index.ts';
-import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RollCall } from '../../../handlers/dorms/models.ts';
-import { parseConsoleTime } from '../../../src/receivers/console.ts';
+import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import type { Role } from '../../../src/core/types.ts';
+import { Staff } from '../../../src/models/index.ts';
+import { parseConsoleTime } from '../../../src/receivers/console.ts';
+import { startConsoleBot } from '../../helpers/console-bot.ts';
+import { useDatabase } from '../../helpers/db.ts';
 
 /*
  * The console as a place to try everything (#21): what the bot sends people the operator never
@@ -36,7 +36,15 @@ describe('the console transcript', () => {
   it('continues a message on the next line after a line ending in \\, so a one-message form can be typed on the console', async () => {
     await con.type(':as 张三');
     // a subway ticket gives its serial (§3.5.3, #20)
-    const draft = await con.type('报销 \\', '日期: 11-26 \\', '类别: 地铁 \\', '金额: 6 \\', '所办事项: 去万达广场送排班表 \\', '公司接洽人: 王经理 \\', '票号: M0601');
+    const draft = await con.type(
+      '报销 \\',
+      '日期: 11-26 \\',
+      '类别: 地铁 \\',
+      '金额: 6 \\',
+      '所办事项: 去万达广场送排班表 \\',
+      '公司接洽人: 王经理 \\',
+      '票号: M0601',
+    );
     expect(draft).toContain('【报销草稿（未提交）】');
     expect(draft).toContain('2026-11-26 地铁 ¥6.00｜去万达广场送排班表｜接洽人 王经理');
     // and every item its receipt photo, which :photo stands in for
@@ -59,13 +67,25 @@ describe('the console transcript', () => {
     expect(await con.type('1')).toContain('确认批准报销单 BX-20261127-001「综合部审核」：张三，合计 ¥6.00');
     const approved = await con.type('1');
     expect(approved).toContain('→ 张三：');
-    expect((await ReimbursementClaim.findById('BX-20261127-001').lean())!.steps[0]).toMatchObject({ status: 'approved' });
+    expect((await ReimbursementClaim.findById('BX-20261127-001').lean())!.steps[0]).toMatchObject({
+      status: 'approved',
+    });
     expect(await con.type(':as')).not.toContain('王综合：');
   });
 
   it('sends a paste block between two """ lines as one message, blank lines and all', async () => {
     await con.type(':as admin');
-    const out = await con.type('"""', '添加人员', '姓名: 周八', '', '电话: 13800000008', '角色: 队员', '驻点: 万达广场', '宿舍: 城南宿舍', '"""');
+    const out = await con.type(
+      '"""',
+      '添加人员',
+      '姓名: 周八',
+      '',
+      '电话: 13800000008',
+      '角色: 队员',
+      '驻点: 万达广场',
+      '宿舍: 城南宿舍',
+      '"""',
+    );
     expect(out).toContain('（多行消息');
     expect(await Staff.findOne({ phone: '13800000008' }).lean()).toMatchObject({ name: '周八', roles: ['guard'] });
   });

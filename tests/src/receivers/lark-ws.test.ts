@@ -1,10 +1,15 @@
-import { describe, it, expect, afterEach } from 'vitest';
-import { silentLog } from '../../helpers/harness.ts';
-import { LarkStandin, cardActionEvent, messageEvent } from '../../helpers/lark-standin.ts';
-import { LarkWsStandin } from '../../helpers/lark-ws-standin.ts';
-import { CARD_SLOW_TOAST, LarkReceiver, MESSAGE_DEADLINE_MS, type LarkOptions } from '../../../src/receivers/lark/index.ts';
-import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OnError } from '../../../src/core/errors.ts';
+import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
+import {
+  CARD_SLOW_TOAST,
+  type LarkOptions,
+  LarkReceiver,
+  MESSAGE_DEADLINE_MS,
+} from '../../../src/receivers/lark/index.ts';
+import { silentLog } from '../../helpers/harness.ts';
+import { cardActionEvent, LarkStandin, messageEvent } from '../../helpers/lark-standin.ts';
+import { LarkWsStandin } from '../../helpers/lark-ws-standin.ts';
 
 /*
  * LarkReceiver in long-connection mode (LARK_EVENT_MODE=ws) against the long-connection stand-in:
@@ -22,7 +27,9 @@ class FakeSink implements EventSink {
   errors: string[] = [];
   constructor(
     private readonly onIntake: (e: BotEvent) => Promise<IntakeResult> = async () => 'accepted',
-    private readonly onWait: (e: BotEvent) => Promise<{ result: IntakeResult; toast?: string; later?: boolean }> = async () => ({ result: 'accepted' }),
+    private readonly onWait: (
+      e: BotEvent,
+    ) => Promise<{ result: IntakeResult; toast?: string; later?: boolean }> = async () => ({ result: 'accepted' }),
   ) {}
   onError: OnError = (_err, scope) => {
     this.errors.push(`${scope.channel}: ${scope.what}`);
@@ -106,7 +113,7 @@ describe('LarkReceiver over the long connection', () => {
   });
 
   // the deadline is a constant below Lark's 3 s; what is tested is that a hang takes the deadline path
-  it('ACKs a message the database has not recorded within the deadline with code 500, before Lark\'s 3 s', async () => {
+  it("ACKs a message the database has not recorded within the deadline with code 500, before Lark's 3 s", async () => {
     const { ws } = await connect(new FakeSink(() => new Promise(() => {})));
     await ws.waitForConnections(1);
     const ack = await ws.push(message(), { waitMs: 5000 });
@@ -118,14 +125,31 @@ describe('LarkReceiver over the long connection', () => {
   it('answers a card click in the ACK: the toast, base64 JSON in data, within 3 s', async () => {
     const { ws } = await connect(new FakeSink(undefined, async () => ({ result: 'accepted', toast: '已停用 张三' })));
     await ws.waitForConnections(1);
-    const ack = await ws.push(cardActionEvent({ token: 'unused-over-ws', openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
+    const ack = await ws.push(
+      cardActionEvent({
+        token: 'unused-over-ws',
+        openId: 'ou_a',
+        value: { action: 'x' },
+        messageId: 'om_1',
+        chatId: 'oc_1',
+      }),
+    );
     expect(ack).toMatchObject({ code: 200, late: false, data: { toast: { type: 'info', content: '已停用 张三' } } });
   });
 
   it('answers a card click whose processing hangs with the "still working" toast, within 3 s', async () => {
     const { ws } = await connect(new FakeSink(undefined, () => new Promise(() => {})));
     await ws.waitForConnections(1);
-    const ack = await ws.push(cardActionEvent({ token: 'unused-over-ws', openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }), { waitMs: 5000 });
+    const ack = await ws.push(
+      cardActionEvent({
+        token: 'unused-over-ws',
+        openId: 'ou_a',
+        value: { action: 'x' },
+        messageId: 'om_1',
+        chatId: 'oc_1',
+      }),
+      { waitMs: 5000 },
+    );
     expect(ack).toMatchObject({ code: 200, late: false, data: { toast: { type: 'info', content: CARD_SLOW_TOAST } } });
   });
 
@@ -149,7 +173,8 @@ describe('LarkReceiver over the long connection', () => {
     ws.answerPings = true;
     // the ping on open went unanswered: a second later the client hangs up and asks for a new endpoint
     const deadline = Date.now() + 4000;
-    while (!(ws.connections().length === 1 && ws.connections()[0]!.id !== first) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!(ws.connections().length === 1 && ws.connections()[0]!.id !== first) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     expect(ws.connections().map((c) => c.id)).not.toContain(first);
     expect(ws.connections()).toHaveLength(1);
     expect(ws.endpointCalls).toHaveLength(2);

@@ -1,23 +1,23 @@
 import { createServer, type Server } from 'node:http';
-import { describe, it, expect, afterEach } from 'vitest';
-import { silentLog } from '../../helpers/harness.ts';
-import { loadFixture, messageEvent, cardActionEvent, signBody } from '../../helpers/lark-standin.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OnError } from '../../../src/core/errors.ts';
+import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
 import { createHttpServer, listen } from '../../../src/http.ts';
 import {
   CARD_SLOW_TOAST,
-  LarkReceiver,
   cardActionToBotEvent,
+  type LarkCardActionData,
+  type LarkMessageEventData,
+  type LarkOptions,
+  LarkReceiver,
   larkSignature,
   messageEventToBotEvent,
   rateLimitWaitMs,
   requestToken,
   safeEqual,
-  type LarkCardActionData,
-  type LarkMessageEventData,
-  type LarkOptions,
 } from '../../../src/receivers/lark/index.ts';
-import type { BotEvent, EventSink, IntakeResult } from '../../../src/core/types.ts';
-import type { OnError } from '../../../src/core/errors.ts';
+import { silentLog } from '../../helpers/harness.ts';
+import { cardActionEvent, loadFixture, messageEvent, signBody } from '../../helpers/lark-standin.ts';
 
 /** What the SDK's dispatcher hands a handler: the 2.0 envelope flattened. */
 function flat<T>(envelope: { header: object; event: object }): T {
@@ -45,46 +45,92 @@ describe('messageEventToBotEvent', () => {
   });
 
   it('ignores group chatter that neither @s the bot nor starts with /', () => {
-    const conv = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '今天谁值班', chatType: 'group', chatId: 'oc_g' })));
+    const conv = messageEventToBotEvent(
+      flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '今天谁值班', chatType: 'group', chatId: 'oc_g' })),
+    );
     expect(conv.kind).toBe('ignored');
   });
 
   it('takes a group message that @s the bot, without the @_user_N placeholder', () => {
     const mentions = [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: '保安助手' }];
-    const conv = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '@_user_1  人员 张三', chatType: 'group', chatId: 'oc_g', mentions })));
-    expect(conv.kind === 'event' && conv.event).toMatchObject({ text: '人员 张三', chat: { id: 'oc_g', isGroup: true } });
+    const conv = messageEventToBotEvent(
+      flat(
+        messageEvent({
+          token: TOKEN,
+          openId: 'ou_a',
+          text: '@_user_1  人员 张三',
+          chatType: 'group',
+          chatId: 'oc_g',
+          mentions,
+        }),
+      ),
+    );
+    expect(conv.kind === 'event' && conv.event).toMatchObject({
+      text: '人员 张三',
+      chat: { id: 'oc_g', isGroup: true },
+    });
   });
 
   it('reads a bare @mention as 帮助', () => {
     const mentions = [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: '保安助手' }];
-    const conv = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '@_user_1', chatType: 'group', chatId: 'oc_g', mentions })));
+    const conv = messageEventToBotEvent(
+      flat(
+        messageEvent({ token: TOKEN, openId: 'ou_a', text: '@_user_1', chatType: 'group', chatId: 'oc_g', mentions }),
+      ),
+    );
     expect(conv.kind === 'event' && conv.event.text).toBe('帮助');
   });
 
   it('when the bot knows its open_id, a mention of someone else does not address it', () => {
     const mentions = [{ key: '@_user_1', id: { open_id: 'ou_colleague' }, name: '李四' }];
-    const data = flat<LarkMessageEventData>(messageEvent({ token: TOKEN, openId: 'ou_a', text: '@_user_1 你好', chatType: 'group', chatId: 'oc_g', mentions }));
+    const data = flat<LarkMessageEventData>(
+      messageEvent({
+        token: TOKEN,
+        openId: 'ou_a',
+        text: '@_user_1 你好',
+        chatType: 'group',
+        chatId: 'oc_g',
+        mentions,
+      }),
+    );
     expect(messageEventToBotEvent(data, { botOpenId: 'ou_bot' }).kind).toBe('ignored');
     expect(messageEventToBotEvent(data).kind).toBe('event');
   });
 
   it('takes a group message starting with a full-width slash', () => {
-    const conv = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '／帮助', chatType: 'group', chatId: 'oc_g' })));
+    const conv = messageEventToBotEvent(
+      flat(messageEvent({ token: TOKEN, openId: 'ou_a', text: '／帮助', chatType: 'group', chatId: 'oc_g' })),
+    );
     expect(conv.kind === 'event' && conv.event.text).toBe('／帮助');
   });
 
   it('passes a picture in private on as an attachment reference, and ignores one in a group', () => {
     const content = JSON.stringify({ image_key: 'img_v2_x' });
-    const p2p = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'image', content, messageId: 'om_img' })));
+    const p2p = messageEventToBotEvent(
+      flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'image', content, messageId: 'om_img' })),
+    );
     expect(p2p.kind === 'event' && p2p.event.attachments).toEqual([{ kind: 'image', ref: 'lark:om_img:img_v2_x' }]);
     expect(p2p.kind === 'event' && p2p.event.text).toBe('');
-    const group = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'image', content, chatType: 'group', chatId: 'oc_g' })));
+    const group = messageEventToBotEvent(
+      flat(
+        messageEvent({
+          token: TOKEN,
+          openId: 'ou_a',
+          messageType: 'image',
+          content,
+          chatType: 'group',
+          chatId: 'oc_g',
+        }),
+      ),
+    );
     expect(group.kind).toBe('ignored');
   });
 
   it('marks a sticker in private as unsupported', () => {
     const content = JSON.stringify({ file_key: 'sticker_x' });
-    const p2p = messageEventToBotEvent(flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'sticker', content, messageId: 'om_st' })));
+    const p2p = messageEventToBotEvent(
+      flat(messageEvent({ token: TOKEN, openId: 'ou_a', messageType: 'sticker', content, messageId: 'om_st' })),
+    );
     expect(p2p).toEqual({ kind: 'unsupported', messageType: 'sticker', chatId: 'oc_p2p_ou_a', messageId: 'om_st' });
   });
 
@@ -139,7 +185,9 @@ describe('cardActionToBotEvent', () => {
   });
 
   it('without an event_id, derives a stable id from the callback itself', () => {
-    const data = flat<LarkCardActionData>(cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
+    const data = flat<LarkCardActionData>(
+      cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }),
+    );
     delete data.event_id;
     const a = cardActionToBotEvent(data)!;
     const b = cardActionToBotEvent({ ...data })!;
@@ -157,7 +205,9 @@ describe('cardActionToBotEvent', () => {
 describe('webhook checks', () => {
   it('signs as sha256(timestamp + nonce + encryptKey + body)', () => {
     const body = '{"encrypt":"abc"}';
-    expect(larkSignature('1700000000', 'n1', 'key', body)).toBe(signBody(body, 'key', '1700000000', 'n1')['x-lark-signature']);
+    expect(larkSignature('1700000000', 'n1', 'key', body)).toBe(
+      signBody(body, 'key', '1700000000', 'n1')['x-lark-signature'],
+    );
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);
     expect(safeEqual('abc', 'abcd')).toBe(false);
@@ -185,7 +235,9 @@ class FakeSink implements EventSink {
   errors: string[] = [];
   constructor(
     private readonly onIntake: (e: BotEvent) => Promise<IntakeResult> = async () => 'accepted',
-    private readonly onWait: (e: BotEvent) => Promise<{ result: IntakeResult; toast?: string; later?: boolean }> = async () => ({ result: 'accepted' }),
+    private readonly onWait: (
+      e: BotEvent,
+    ) => Promise<{ result: IntakeResult; toast?: string; later?: boolean }> = async () => ({ result: 'accepted' }),
   ) {}
   onError: OnError = (_err, scope) => {
     this.errors.push(`${scope.channel}: ${scope.what}`);
@@ -210,14 +262,21 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     }
   });
 
-  const opts: LarkOptions = { appId: 'cli_0123456789abcdef', appSecret: 'secret', domain: 'http://127.0.0.1:9', eventMode: 'webhook', verificationToken: TOKEN };
+  const opts: LarkOptions = {
+    appId: 'cli_0123456789abcdef',
+    appSecret: 'secret',
+    domain: 'http://127.0.0.1:9',
+    eventMode: 'webhook',
+    verificationToken: TOKEN,
+  };
 
   async function serve(receiver: LarkReceiver): Promise<string> {
     const server = createHttpServer({ log: silentLog, health: async () => ({ ok: true }), routes: receiver.routes });
     servers.push(server);
     return `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}/lark/events`;
   }
-  const post = (url: string, payload: unknown) => fetch(url, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+  const post = (url: string, payload: unknown) =>
+    fetch(url, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
 
   it('takes a plain event with the right token, refuses a wrong one without touching the sink', async () => {
     const receiver = new LarkReceiver(opts, silentLog);
@@ -237,7 +296,10 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     const receiver = new LarkReceiver(opts, silentLog);
     await receiver.start(new FakeSink(undefined, () => new Promise(() => {})));
     const url = await serve(receiver);
-    const res = await post(url, cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
+    const res = await post(
+      url,
+      cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }),
+    );
     expect(await res.json()).toEqual({ toast: { type: 'info', content: CARD_SLOW_TOAST } });
   });
 
@@ -263,7 +325,7 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     expect((await post(url, messageEvent({ token: TOKEN, openId: 'ou_a', text: '帮助' }))).status).toBe(200);
   });
 
-  it('reports a request that failed to the bot\'s error hook, as a channel error', async () => {
+  it("reports a request that failed to the bot's error hook, as a channel error", async () => {
     const receiver = new LarkReceiver(opts, silentLog);
     const sink = new FakeSink(async () => {
       throw new Error('database down');
@@ -278,7 +340,10 @@ describe('LarkReceiver over HTTP (no encrypt key)', () => {
     const receiver = new LarkReceiver(opts, silentLog);
     await receiver.start(new FakeSink(undefined, async () => ({ result: 'accepted', later: true })));
     const url = await serve(receiver);
-    const res = await post(url, cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }));
+    const res = await post(
+      url,
+      cardActionEvent({ token: TOKEN, openId: 'ou_a', value: { action: 'x' }, messageId: 'om_1', chatId: 'oc_1' }),
+    );
     expect(await res.json()).toEqual({ toast: { type: 'info', content: CARD_SLOW_TOAST } });
   });
 

@@ -1,9 +1,9 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { silentLog, testConfig } from '../../helpers/harness.ts';
-import { startWechatFixture, waitFor, type WechatFixture } from '../../helpers/wechat-fixture.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Outbox } from '../../../src/core/outbox.ts';
-import { SEND_JITTER, WechatyReceiver, sendGapMs } from '../../../src/receivers/wechaty.ts';
 import type { EventSink } from '../../../src/core/types.ts';
+import { SEND_JITTER, sendGapMs, WechatyReceiver } from '../../../src/receivers/wechaty.ts';
+import { silentLog, testConfig } from '../../helpers/harness.ts';
+import { startWechatFixture, type WechatFixture, waitFor } from '../../helpers/wechat-fixture.ts';
 
 /*
  * The spacing of WeChat sends: a personal account that posts to many groups at an exact beat gets
@@ -58,7 +58,9 @@ describe('a bulk send to many groups', () => {
       const people = Object.values(wx.people);
       const from = people.map((p) => wx.deliveredTo(p.id).length);
       // what a notice to every group does: all queued at once
-      await Promise.all([...people, ...people].map((p, i) => outbox.send({ channel: 'wechat', userId: p.id }, `通知 ${i}`)));
+      await Promise.all(
+        [...people, ...people].map((p, i) => outbox.send({ channel: 'wechat', userId: p.id }, `通知 ${i}`)),
+      );
       const sent = people.flatMap((p, i) => wx.deliveredTo(p.id).slice(from[i]));
       expect(sent).toHaveLength(people.length * 2);
 
@@ -72,7 +74,9 @@ describe('a bulk send to many groups', () => {
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(INTERVAL_MS - 5);
       // the gaps after a high draw are the interval plus nearly half of it
       const long = gaps.filter((g) => g >= INTERVAL_MS * (1 + SEND_JITTER) - 10);
-      expect(long.length, `gaps ${gaps.map((g) => Math.round(g)).join(', ')}`).toBeGreaterThanOrEqual(Math.floor(gaps.length / 2));
+      expect(long.length, `gaps ${gaps.map((g) => Math.round(g)).join(', ')}`).toBeGreaterThanOrEqual(
+        Math.floor(gaps.length / 2),
+      );
     } finally {
       await receiver.stop();
     }

@@ -4,18 +4,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { Dorm, Post, Staff } from '../../../src/models/index.ts';
 import {
   importRoster,
   importRosterFile,
-  parseRoster,
-  readRosterFile,
-  RosterFileError,
-  validateRoster,
   type ParsedRoster,
+  parseRoster,
+  RosterFileError,
+  readRosterFile,
+  validateRoster,
 } from '../../../src/roster/import.ts';
 import { composition } from '../../../src/workflows.ts';
+import { clearCollections, useDatabase } from '../../helpers/db.ts';
 
 useDatabase('roster_import');
 
@@ -59,10 +59,15 @@ beforeEach(() => clearCollections());
 
 describe('reading a roster file (no database)', () => {
   it('maps the Chinese headers to fields and numbers rows as the spreadsheet does (header is row 1)', async () => {
-    const parsed = await csv('姓名,角色,驻点,宿舍,电话,备注\n张伟,队长,万达广场,一号宿舍,13800000001,组长\n\n,,,,,\n李强,队员,,,13800000002,\n');
+    const parsed = await csv(
+      '姓名,角色,驻点,宿舍,电话,备注\n张伟,队长,万达广场,一号宿舍,13800000001,组长\n\n,,,,,\n李强,队员,,,13800000002,\n',
+    );
     expect(parsed.columns).toEqual(['name', 'phone', 'roles', 'post', 'dorm', 'note']);
     expect(parsed.rows).toEqual([
-      { row: 2, values: { name: '张伟', roles: '队长', post: '万达广场', dorm: '一号宿舍', phone: '13800000001', note: '组长' } },
+      {
+        row: 2,
+        values: { name: '张伟', roles: '队长', post: '万达广场', dorm: '一号宿舍', phone: '13800000001', note: '组长' },
+      },
       { row: 5, values: { name: '李强', roles: '队员', phone: '13800000002' } },
     ]);
   });
@@ -78,7 +83,10 @@ describe('reading a roster file (no database)', () => {
 
   it('reads a CSV saved with a UTF-8 BOM exactly like one without', async () => {
     const text = readFileSync(GOOD_CSV, 'utf8');
-    const withBom = await parseRoster(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]), 'csv');
+    const withBom = await parseRoster(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
+      'csv',
+    );
     const without = await parseRoster(Buffer.from(text, 'utf8'), 'csv');
     expect(withBom).toEqual(without);
     expect(withBom.columns).toContain('name');
@@ -86,9 +94,16 @@ describe('reading a roster file (no database)', () => {
   });
 
   it('tolerates full-width spaces, digits and punctuation in headers and cells', async () => {
-    const parsed = await csv('\u3000姓\u3000名\u3000,电话（必填）,角色*,驻点\n\u3000张伟\u3000,１３８\u3000００００\u3000０００１,队长，司机,万达广场\n');
+    const parsed = await csv(
+      '\u3000姓\u3000名\u3000,电话（必填）,角色*,驻点\n\u3000张伟\u3000,１３８\u3000００００\u3000０００１,队长，司机,万达广场\n',
+    );
     const [entry] = valid(parsed);
-    expect(entry!.input).toMatchObject({ name: '张伟', phone: '13800000001', roles: ['team_leader', 'driver'], post: '万达广场' });
+    expect(entry!.input).toMatchObject({
+      name: '张伟',
+      phone: '13800000001',
+      roles: ['team_leader', 'driver'],
+      post: '万达广场',
+    });
   });
 
   it('notes unknown headers and ignores their columns', async () => {
@@ -106,14 +121,40 @@ describe('reading a roster file (no database)', () => {
   });
 
   it('refuses two columns that mean the same field', async () => {
-    expect(await fileError(csv('姓名,电话,手机,角色\n张伟,13800000001,13800000002,队长\n'))).toContain('「电话」和「手机」都表示电话');
+    expect(await fileError(csv('姓名,电话,手机,角色\n张伟,13800000001,13800000002,队长\n'))).toContain(
+      '「电话」和「手机」都表示电话',
+    );
   });
 
   it('refuses a GBK (ANSI) CSV with a message asking to save it as CSV UTF-8', async () => {
     // "姓名,电话,角色\n张伟,13800000001,队长\n" in GBK
     const gbk = Buffer.from([
-      0xd0, 0xd5, 0xc3, 0xfb, 0x2c, 0xb5, 0xe7, 0xbb, 0xb0, 0x2c, 0xbd, 0xc7, 0xc9, 0xab, 0x0a, 0xd5, 0xc5, 0xce, 0xb0, 0x2c,
-      ...Buffer.from('13800000001,'), 0xb6, 0xd3, 0xb3, 0xa4, 0x0a,
+      0xd0,
+      0xd5,
+      0xc3,
+      0xfb,
+      0x2c,
+      0xb5,
+      0xe7,
+      0xbb,
+      0xb0,
+      0x2c,
+      0xbd,
+      0xc7,
+      0xc9,
+      0xab,
+      0x0a,
+      0xd5,
+      0xc5,
+      0xce,
+      0xb0,
+      0x2c,
+      ...Buffer.from('13800000001,'),
+      0xb6,
+      0xd3,
+      0xb3,
+      0xa4,
+      0x0a,
     ]);
     expect(new TextDecoder('gbk').decode(gbk)).toBe('姓名,电话,角色\n张伟,13800000001,队长\n');
     expect(await fileError(parseRoster(gbk, 'csv'))).toContain('CSV UTF-8');
@@ -146,9 +187,25 @@ describe('reading an XLSX roster', () => {
     ws.addRow(['姓名', '电话', '角色', '驻点', '宿舍', '状态', '备注']);
     ws.addRow(['张伟', 13800000001, '队长', '万达广场', '一号宿舍', '在职', '']);
     ws.addRow(['李强', '13800000002', '队员', null, '一号宿舍', null, '电话是文本']);
-    ws.addRow([{ richText: [{ text: '王' }, { text: '芳', font: { bold: true } }] }, 8613800000003, '司机', null, null, '离职', null]);
+    ws.addRow([
+      { richText: [{ text: '王' }, { text: '芳', font: { bold: true } }] },
+      8613800000003,
+      '司机',
+      null,
+      null,
+      '离职',
+      null,
+    ]);
     ws.addRow([]);
-    ws.addRow(['赵敏', { formula: '"1380000"&"0004"', result: '13800000004' }, '综合部', { formula: '"滨江"&"花园"', result: '滨江花园' }, null, null, null]);
+    ws.addRow([
+      '赵敏',
+      { formula: '"1380000"&"0004"', result: '13800000004' },
+      '综合部',
+      { formula: '"滨江"&"花园"', result: '滨江花园' },
+      null,
+      null,
+      null,
+    ]);
     // the phone cell shows 1.38E+10 in Excel; its value is still the whole number
     ws.getCell('B2').numFmt = '0.00E+00';
     // one 驻点 spanning a team: every merged cell gets the master's value
@@ -172,7 +229,13 @@ describe('reading an XLSX roster', () => {
     const res = await importRosterFile(writeTemp(await workbook(), 'xlsx'));
     expect(res).toMatchObject({ ok: true, rows: 4, result: { created: 4, updated: 0, unchanged: 0 } });
     const staff = await staffByPhone();
-    expect(staff.get('13800000001')).toMatchObject({ name: '张伟', roles: ['team_leader'], post: '万达广场', dorm: '一号宿舍', active: true });
+    expect(staff.get('13800000001')).toMatchObject({
+      name: '张伟',
+      roles: ['team_leader'],
+      post: '万达广场',
+      dorm: '一号宿舍',
+      active: true,
+    });
     expect(staff.get('13800000003')).toMatchObject({ name: '王芳', roles: ['driver'], active: false });
     expect((await Post.find().lean()).map((p) => p.name).sort()).toEqual(['万达广场', '滨江花园'].sort());
   });
@@ -190,19 +253,38 @@ describe('importing a roster', () => {
       ok: true,
       rows: 4,
       ignoredHeaders: [],
-      result: { dryRun: false, created: 4, updated: 0, unchanged: 0, newPosts: ['万达广场'], newDorms: ['万达一号宿舍'], notes: [] },
+      result: {
+        dryRun: false,
+        created: 4,
+        updated: 0,
+        unchanged: 0,
+        newPosts: ['万达广场'],
+        newDorms: ['万达一号宿舍'],
+        notes: [],
+      },
     });
     const staff = await staffByPhone();
     expect([...staff.keys()].sort()).toEqual(['13800000001', '13800000002', '13800000003', '13800000004']);
-    expect(staff.get('13800000003')).toMatchObject({ name: '王芳', roles: ['guard', 'driver'], post: '万达广场', note: '持准驾证', active: true });
+    expect(staff.get('13800000003')).toMatchObject({
+      name: '王芳',
+      roles: ['guard', 'driver'],
+      post: '万达广场',
+      note: '持准驾证',
+      active: true,
+    });
     expect(staff.get('13800000004')).toMatchObject({ name: '赵敏', roles: ['general_affairs'], post: '', dorm: '' });
     expect(await Post.countDocuments({ name: '万达广场' })).toBe(1);
     expect(await Dorm.findOne({ name: '万达一号宿舍' }).lean()).toMatchObject({ post: '万达广场' });
   });
 
-  it('imports the example roster docs/operations.md points to, with the installed workflows\' columns (宿舍队长)', async () => {
+  it("imports the example roster docs/operations.md points to, with the installed workflows' columns (宿舍队长)", async () => {
     const res = await importRosterFile(EXAMPLE_CSV, { extra: composition.rosterColumns });
-    expect(res).toMatchObject({ ok: true, rows: 10, ignoredHeaders: [], result: { created: 10, notes: ['宿舍队长：新指定 2 人次，取消 0 人次（名单见「宿舍列表」）。'] } });
+    expect(res).toMatchObject({
+      ok: true,
+      rows: 10,
+      ignoredHeaders: [],
+      result: { created: 10, notes: ['宿舍队长：新指定 2 人次，取消 0 人次（名单见「宿舍列表」）。'] },
+    });
     expect(await Staff.countDocuments({ active: false })).toBe(1);
   });
 
@@ -243,7 +325,12 @@ describe('importing a roster', () => {
     const res = await importRosterFile(noDorm);
     expect(res).toMatchObject({ ok: true, result: { created: 1, updated: 0, unchanged: 1 } });
     const staff = await staffByPhone();
-    expect(staff.get('13800000001')).toMatchObject({ active: false, dorm: '万达一号宿舍', post: '万达广场', note: '2023 年入职' });
+    expect(staff.get('13800000001')).toMatchObject({
+      active: false,
+      dorm: '万达一号宿舍',
+      post: '万达广场',
+      note: '2023 年入职',
+    });
     expect(staff.get('13800000009')).toMatchObject({ active: true, post: '', dorm: '', note: '' });
 
     const withStatus = writeTemp('姓名,电话,角色,状态\n张伟,13800000001,队长,在职\n');
@@ -267,17 +354,22 @@ describe('importing a roster', () => {
 
   it('does not touch existing people when a re-import has a bad row', async () => {
     await importRosterFile(GOOD_CSV);
-    const bad = readFileSync(GOOD_CSV, 'utf8').replace('李强,队员,万达广场', '李强,队长,滨江花园') + '孙丽,队员,,,1380000000,\n';
+    const bad =
+      readFileSync(GOOD_CSV, 'utf8').replace('李强,队员,万达广场', '李强,队长,滨江花园') + '孙丽,队员,,,1380000000,\n';
     const res = await importRosterFile(writeTemp(bad));
     expect(res.ok).toBe(false);
     expect(!res.ok && res.errors.map((e) => e.message)).toEqual(['第 6 行：电话「1380000000」不是 11 位手机号']);
-    expect((await Staff.findOne({ phone: '13800000002' }).lean())).toMatchObject({ roles: ['guard'], post: '万达广场' });
+    expect(await Staff.findOne({ phone: '13800000002' }).lean()).toMatchObject({ roles: ['guard'], post: '万达广场' });
     expect(await Post.countDocuments({ name: '滨江花园' })).toBe(0);
   });
 
   it('reports a missing header as the whole-file error and imports nothing', async () => {
     const res = await importRosterFile(writeTemp('姓名,驻点\n张伟,万达广场\n'));
-    expect(res).toEqual({ ok: false, ignoredHeaders: [], errors: [{ message: expect.stringContaining('缺少必填列：电话、角色') }] });
+    expect(res).toEqual({
+      ok: false,
+      ignoredHeaders: [],
+      errors: [{ message: expect.stringContaining('缺少必填列：电话、角色') }],
+    });
     expect(await Staff.countDocuments()).toBe(0);
   });
 
@@ -286,9 +378,12 @@ describe('importing a roster', () => {
     await Staff.deleteOne({ phone: '13800000004' });
     const changed = readFileSync(GOOD_CSV, 'utf8').replace('李强,队员,万达广场', '李强,队长,滨江花园');
     const res = await importRosterFile(writeTemp(changed), { dryRun: true });
-    expect(res).toMatchObject({ ok: true, result: { dryRun: true, created: 1, updated: 1, unchanged: 2, newPosts: ['滨江花园'] } });
+    expect(res).toMatchObject({
+      ok: true,
+      result: { dryRun: true, created: 1, updated: 1, unchanged: 2, newPosts: ['滨江花园'] },
+    });
     expect(await Staff.countDocuments()).toBe(3);
-    expect((await Staff.findOne({ phone: '13800000002' }).lean())).toMatchObject({ roles: ['guard'], post: '万达广场' });
+    expect(await Staff.findOne({ phone: '13800000002' }).lean()).toMatchObject({ roles: ['guard'], post: '万达广场' });
     expect(await Post.countDocuments({ name: '滨江花园' })).toBe(0);
   });
 
@@ -304,16 +399,23 @@ describe('importing a roster', () => {
     expect(res).toMatchObject({ ok: true, result: { created: 3, newPosts: ['万达广场'], newDorms: [] } });
     expect((await Post.find().lean()).map((p) => p.name)).toEqual(['万达广场']);
     expect((await Dorm.find().lean()).map((d) => d.name)).toEqual(['城南宿舍']);
-    expect(new Set((await Staff.find().lean()).map((s) => `${s.post}/${s.dorm}`))).toEqual(new Set(['万达广场/城南宿舍']));
+    expect(new Set((await Staff.find().lean()).map((s) => `${s.post}/${s.dorm}`))).toEqual(
+      new Set(['万达广场/城南宿舍']),
+    );
     const { DormLeader } = await import('../../../handlers/dorms/models.ts');
     expect((await DormLeader.find().lean()).map((l) => l.dorm)).toEqual(['城南宿舍']);
   });
 
   it('imports a BOM CSV with full-width characters', async () => {
-    const text = '\ufeff姓名,电话,角色,驻点\n\u3000张伟\u3000,＋８６\u3000１３８００００００１１,队长，司机,万达广场（东门）\n';
+    const text =
+      '\ufeff姓名,电话,角色,驻点\n\u3000张伟\u3000,＋８６\u3000１３８００００００１１,队长，司机,万达广场（东门）\n';
     const res = await importRosterFile(writeTemp(text));
     expect(res).toMatchObject({ ok: true, result: { created: 1 } });
     // NFKC, as every chat message is normalised, so 设置驻点 and the roster name the same post
-    expect(await Staff.findOne({ phone: '13800000011' }).lean()).toMatchObject({ name: '张伟', roles: ['team_leader', 'driver'], post: '万达广场(东门)' });
+    expect(await Staff.findOne({ phone: '13800000011' }).lean()).toMatchObject({
+      name: '张伟',
+      roles: ['team_leader', 'driver'],
+      post: '万达广场(东门)',
+    });
   });
 });

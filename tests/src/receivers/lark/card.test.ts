@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderLarkCard } from '../../../../src/receivers/lark/card.ts';
 
 describe('renderLarkCard', () => {
@@ -14,7 +14,11 @@ describe('renderLarkCard', () => {
     });
     const elements = (json.body as { elements: Record<string, unknown>[] }).elements;
     expect(elements.map((e) => e.tag)).toEqual(['markdown', 'collapsible_panel', 'collapsible_panel']);
-    const [folded, open] = elements.slice(1) as { expanded: boolean; header: { title: { tag: string; content: string } }; elements: { tag: string; content: string }[] }[];
+    const [folded, open] = elements.slice(1) as {
+      expanded: boolean;
+      header: { title: { tag: string; content: string } };
+      elements: { tag: string; content: string }[];
+    }[];
     expect(folded!.expanded).toBe(false);
     expect(open!.expanded).toBe(true);
     expect(folded!.header.title).toEqual({ tag: 'markdown', content: '**费用报销**' });

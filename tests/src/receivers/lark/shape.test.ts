@@ -1,12 +1,19 @@
-import { describe, it, expect } from 'vitest';
-import { cardPayloadProblem, payloadProblem, MAX_PAYLOAD_DEPTH } from '../../../../src/receivers/lark/shape.ts';
+import { describe, expect, it } from 'vitest';
+import { cardPayloadProblem, MAX_PAYLOAD_DEPTH, payloadProblem } from '../../../../src/receivers/lark/shape.ts';
 import { cardActionEvent, loadFixture, messageEvent } from '../../../helpers/lark-standin.ts';
 
 describe('payloadProblem', () => {
   it("passes Lark's own recorded payloads", () => {
     expect(payloadProblem(loadFixture('im.message.receive_v1'))).toBeUndefined();
     expect(payloadProblem(loadFixture('card.action.trigger'))).toBeUndefined();
-    const form = cardActionEvent({ token: 't', openId: 'ou', value: { action: 'form.submit', form: 'staff.add' }, formValue: { name: '张三', phone: '1' }, messageId: 'om', chatId: 'oc' });
+    const form = cardActionEvent({
+      token: 't',
+      openId: 'ou',
+      value: { action: 'form.submit', form: 'staff.add' },
+      formValue: { name: '张三', phone: '1' },
+      messageId: 'om',
+      chatId: 'oc',
+    });
     expect(payloadProblem(form)).toBeUndefined();
   });
 

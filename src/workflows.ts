@@ -3,6 +3,7 @@ import { complaints } from '../handlers/complaints/index.ts';
 import { dorms } from '../handlers/dorms/index.ts';
 import { foundation } from '../handlers/foundation/index.ts';
 import { reimbursements } from '../handlers/reimbursements/index.ts';
+import { reports } from '../handlers/reports/index.ts';
 import { supplies } from '../handlers/supplies/index.ts';
 import { vehicles } from '../handlers/vehicles/index.ts';
 import { clientJobs } from '../schedules/clients.ts';
@@ -27,6 +28,7 @@ export const installed: readonly Installed[] = [
   install(supplies, supplyJobs),
   install(vehicles, vehicleJobs),
   install(clients, clientJobs),
+  install(reports),
 ];
 
 export const composition = compose(installed);

@@ -4,6 +4,7 @@ import type { Services } from './context.ts';
 import { type Extension, Extensions } from './extensions.ts';
 import type { FormDefinition } from './forms.ts';
 import type { FileImport } from './imports.ts';
+import { type Reporting, reportingExtensions } from './reporting.ts';
 import type {
   ActionRoute,
   AttachmentRoute,
@@ -56,6 +57,8 @@ export interface Workflow {
   start?: (services: Services) => Promise<void>;
   /** Table files it imports from the command line (`npm run import -- <kind> <file>`). */
   imports?: readonly FileImport[];
+  /** What it adds to 导出, 周报, 月报 客户 and 查找 (src/core/reporting.ts). */
+  reporting?: Reporting;
 }
 
 /** A workflow with its scheduled jobs, as src/workflows.ts installs it. */
@@ -106,7 +109,7 @@ export function compose(installed: readonly Installed[]): Composition {
     settings: workflows.flatMap((w) => (w.settings ? [w.settings] : [])),
     rosterColumns: workflows.flatMap((w) => w.rosterColumns ?? []),
     starts: workflows.flatMap((w) => (w.start ? [{ name: w.name, run: w.start }] : [])),
-    extensions: new Extensions(workflows.flatMap((w) => w.extends ?? [])),
+    extensions: new Extensions(workflows.flatMap((w) => [...(w.extends ?? []), ...reportingExtensions(w.reporting)])),
     imports: workflows.flatMap((w) => w.imports ?? []),
   };
 }

@@ -1,0 +1,15 @@
+import type { Workflow } from '../../src/core/workflow.ts';
+
+/**
+ * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
+ * sent on Mondays), `月报 客户` (a client's month) and `查找` (everything about a person, client,
+ * plate or number). It owns no records: each workflow offers its part in `Workflow.reporting`
+ * (src/core/reporting.ts), read here from `services.extensions`.
+ */
+export const reports: Workflow = {
+  name: 'reports',
+  title: '报表与查找',
+  topic: '报表',
+  commands: [],
+  actions: [],
+};

@@ -1,0 +1,70 @@
+import { DateTime } from 'luxon';
+import { ClientLog } from '../../handlers/clients/models.ts';
+import { Complaint } from '../../handlers/complaints/models.ts';
+import { HygieneEvaluation, RollCall, rollCallId } from '../../handlers/dorms/models.ts';
+import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
+import { Trip } from '../../handlers/vehicles/models.ts';
+import type { Period } from '../../src/core/reporting.ts';
+import { AuditEntry, Dorm } from '../../src/models/index.ts';
+import { type Measured, measure } from './reports-measure.ts';
+
+/*
+ * What the reads a report is made of cost on this database, before any report code: a week or a
+ * month of each large collection by its date field (what a section would naturally query; on
+ * FerretDB 1.24 a scan of the whole collection), beside reading the same records by `_id`.
+ */
+
+const TZ = 'Asia/Shanghai';
+const RUNS = 3;
+
+/** Reads `ids` by `_id`, `concurrency` at a time; returns how many were found. */
+export async function byIds<T>(ids: readonly string[], read: (id: string) => Promise<T | null>, concurrency = 8) {
+  let next = 0;
+  let found = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < ids.length) if (await read(ids[next++]!)) found++;
+    }),
+  );
+  return found;
+}
+
+export async function probes(week: Period, month: Period, dbPid: number | undefined): Promise<Measured[]> {
+  const day = (d: Date) => DateTime.fromJSDate(d, { zone: TZ }).toISODate()!;
+  const weekDays: string[] = [];
+  for (let d = DateTime.fromJSDate(week.from, { zone: TZ }); d.toJSDate() < week.to; d = d.plus({ days: 1 }))
+    weekDays.push(d.toISODate()!);
+  const dorms = (await Dorm.find({}, { name: 1 }).lean()).map((d) => d.name);
+  const n = (rows: unknown[]) => `${rows.length} docs`;
+  const range = { $gte: week.from, $lt: week.to };
+  const monthRange = { $gte: month.from, $lt: month.to };
+  const out: Measured[] = [];
+  const probe = async (name: string, work: () => Promise<string>) => {
+    out.push(await measure(name, 'probe', RUNS, dbPid, work));
+    process.stdout.write(`probe ${name}: ${out.at(-1)!.medianMs.toFixed(0)} ms\n`);
+  };
+  await probe('roll calls of the week by {date}', async () =>
+    n(await RollCall.find({ date: { $gte: weekDays[0], $lte: weekDays.at(-1) } }).lean()),
+  );
+  await probe('roll calls of the week by _id (dorms × days, 8 at a time)', async () => {
+    const ids = weekDays.flatMap((d) => dorms.map((dorm) => rollCallId(d, dorm)));
+    return `${await byIds(ids, (id) => RollCall.findById(id).lean())} docs`;
+  });
+  await probe('complaints accepted in the week', async () => n(await Complaint.find({ acceptedAt: range }).lean()));
+  await probe('complaints open (status)', async () =>
+    n(await Complaint.find({ status: { $in: ['registered', 'investigated', 'decided'] } }).lean()),
+  );
+  await probe('claims paid in the month {paidOn}', async () =>
+    n(await ReimbursementClaim.find({ paidOn: { $gte: day(month.from), $lt: day(month.to) } }).lean()),
+  );
+  await probe('claims submitted in the week', async () =>
+    n(await ReimbursementClaim.find({ submittedAt: range }).lean()),
+  );
+  await probe('trips of the month {startedAt}', async () => n(await Trip.find({ startedAt: monthRange }).lean()));
+  await probe('hygiene of the week {date}', async () =>
+    n(await HygieneEvaluation.find({ date: { $gte: weekDays[0], $lte: weekDays.at(-1) } }).lean()),
+  );
+  await probe('client calls and visits of the week', async () => n(await ClientLog.find({ at: range }).lean()));
+  await probe('audit entries of the month {at}', async () => n(await AuditEntry.find({ at: monthRange }).lean()));
+  return out;
+}

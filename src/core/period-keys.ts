@@ -1,0 +1,89 @@
+import { DateTime } from 'luxon';
+import { Counter, OnceKey } from '../models/infra.ts';
+
+/*
+ * A week's or a month's records read by key rather than by a date filter. On FerretDB 1.24 only a
+ * bare `{_id: x}` filter reaches SQLite; a date range, `$in` on `_id`, a sort or a pipeline decodes
+ * every document of the collection (a year of roll calls, 110,000 records, ~25 s). Most records
+ * the reports read have keys that a day gives: a roll call's `<yyyy-MM-dd>:<dorm>`, and the daily
+ * numbers (TS-20261127-003) of complaints, claims, trips and the rest, whose sequence keys
+ * (`seq:<prefix>-<yyyyMMdd>:<n>`, src/core/once.ts) are kept for good. Reading those by `_id`, a
+ * few at a time, costs about 0.4 ms a record whatever the size of the collection; on MongoDB it is
+ * no slower than the range query it replaces.
+ */
+
+/** The local days (yyyy-MM-dd in `tz`) from `from` up to, not including, `to`. */
+export function daysIn(period: { from: Date; to: Date }, tz: string): string[] {
+  const out: string[] = [];
+  const end = DateTime.fromJSDate(period.to, { zone: tz });
+  for (let d = DateTime.fromJSDate(period.from, { zone: tz }).startOf('day'); d < end; d = d.plus({ days: 1 }))
+    out.push(d.toISODate()!);
+  return out;
+}
+
+/**
+ * Every number dailyNumber issued with `prefix` on `days` (TS-20261127-001 …), oldest first. The
+ * counter is a hint that may lag behind by the last numbers issued; the sequence keys past it
+ * settle the rest. A number whose record was never written is in the list: its read finds nothing.
+ */
+export async function numbersIssued(prefix: string, days: readonly string[], concurrency = 8): Promise<string[]> {
+  const perDay = await mapLimit(days, concurrency, async (day) => {
+    const key = `${prefix}-${day.replaceAll('-', '')}`;
+    let n = (await Counter.findById(key, { seq: 1 }).lean())?.seq ?? 0;
+    while (await OnceKey.exists({ _id: `seq:${key}:${n + 1}` })) n++;
+    return Array.from({ length: n }, (_, i) => `${key}-${String(i + 1).padStart(3, '0')}`);
+  });
+  return perDay.flat();
+}
+
+/**
+ * Reads `ids` with `read` (a findById), `concurrency` at a time, and yields what was found in the
+ * order of `ids`: an export's rows stream out as they are read, never more than a window held.
+ */
+export async function* readEach<T>(
+  ids: readonly string[],
+  read: (id: string) => Promise<T | null>,
+  concurrency = 8,
+): AsyncGenerator<T> {
+  // settled results, so a read that fails while an earlier one is awaited is not an unhandled rejection
+  type Settled = { ok: true; doc: T | null } | { ok: false; err: unknown };
+  const start = (id: string): Promise<Settled> =>
+    read(id).then(
+      (doc) => ({ ok: true, doc }),
+      (err: unknown) => ({ ok: false, err }),
+    );
+  const window: Promise<Settled>[] = [];
+  let next = 0;
+  while (next < ids.length && window.length < concurrency) window.push(start(ids[next++]!));
+  while (window.length) {
+    const r = await window.shift()!;
+    if (!r.ok) throw r.err;
+    if (next < ids.length) window.push(start(ids[next++]!));
+    if (r.doc) yield r.doc;
+  }
+}
+
+/** Every record found for `ids`, in their order (see readEach). */
+export async function readAll<T>(
+  ids: readonly string[],
+  read: (id: string) => Promise<T | null>,
+  concurrency = 8,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const doc of readEach(ids, read, concurrency)) out.push(doc);
+  return out;
+}
+
+async function mapLimit<A, B>(items: readonly A[], limit: number, fn: (a: A) => Promise<B>): Promise<B[]> {
+  const out = new Array<B>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}

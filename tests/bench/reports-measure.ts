@@ -28,6 +28,9 @@ export interface Measured {
   peakHeapMb: number;
   rssRiseMb: number;
   peakDbRssMb: number;
+  /** CPU seconds of the median run: this process, and the database server (wall time depends on the machine's load). */
+  cpuS: number;
+  dbCpuS: number;
   /** Rows written (exports) or lines and charts (weekly sections). */
   size?: string;
   error?: string;
@@ -48,11 +51,22 @@ export function processRssMb(pid: number | undefined): number {
   }
 }
 
+/** CPU seconds another process (the FerretDB server) has used, 0 when it cannot be read. */
+export function processCpuS(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Samples memory every 50 ms while `work` runs; returns the peaks and the time taken. */
 export async function sampled<T>(
   dbPid: number | undefined,
   work: () => Promise<T>,
-): Promise<{ ms: number; peak: Sample; before: Sample; value: T }> {
+): Promise<{ ms: number; cpuS: number; dbCpuS: number; peak: Sample; before: Sample; value: T }> {
   const read = (): Sample => {
     const m = process.memoryUsage();
     return { rssMb: m.rss / MB, heapMb: m.heapUsed / MB, dbRssMb: processRssMb(dbPid) };
@@ -66,12 +80,15 @@ export async function sampled<T>(
     peak.dbRssMb = Math.max(peak.dbRssMb, s.dbRssMb);
   };
   const timer = setInterval(take, 50);
+  const cpu0 = process.cpuUsage();
+  const db0 = processCpuS(dbPid);
   const t0 = performance.now();
   try {
     const value = await work();
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     take();
-    return { ms, peak, before, value };
+    return { ms, cpuS: (cpu.user + cpu.system) / 1e6, dbCpuS: processCpuS(dbPid) - db0, peak, before, value };
   } finally {
     clearInterval(timer);
   }
@@ -86,6 +103,7 @@ export async function measure(
   work: () => Promise<string | undefined>,
 ): Promise<Measured> {
   const times: number[] = [];
+  const cpus: { cpuS: number; dbCpuS: number; ms: number }[] = [];
   let peakRss = 0;
   let peakHeap = 0;
   let rise = 0;
@@ -96,6 +114,7 @@ export async function measure(
       (globalThis as { gc?: () => void }).gc?.();
       const r = await sampled(dbPid, work);
       times.push(r.ms);
+      cpus.push(r);
       size = r.value;
       peakRss = Math.max(peakRss, r.peak.rssMb);
       peakHeap = Math.max(peakHeap, r.peak.heapMb);
@@ -104,7 +123,7 @@ export async function measure(
     }
   } catch (err) {
     return {
-      ...stats(name, kind, times),
+      ...stats(name, kind, times, cpus),
       peakRssMb: peakRss,
       peakHeapMb: peakHeap,
       rssRiseMb: rise,
@@ -116,7 +135,7 @@ export async function measure(
     };
   }
   return {
-    ...stats(name, kind, times),
+    ...stats(name, kind, times, cpus),
     peakRssMb: peakRss,
     peakHeapMb: peakHeap,
     rssRiseMb: rise,
@@ -125,10 +144,19 @@ export async function measure(
   };
 }
 
-function stats(name: string, kind: string, times: number[]) {
+function stats(name: string, kind: string, times: number[], cpus: { cpuS: number; dbCpuS: number; ms: number }[]) {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
-  return { name, kind, runs: times.length, medianMs: median, maxMs: sorted.at(-1) ?? Number.NaN };
+  const mid = cpus.find((c) => c.ms === median);
+  return {
+    name,
+    kind,
+    runs: times.length,
+    medianMs: median,
+    maxMs: sorted.at(-1) ?? Number.NaN,
+    cpuS: mid?.cpuS ?? Number.NaN,
+    dbCpuS: mid?.dbCpuS ?? Number.NaN,
+  };
 }
 
 /**

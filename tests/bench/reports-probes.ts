@@ -15,7 +15,8 @@ import { type Measured, measure } from './reports-measure.ts';
  */
 
 const TZ = 'Asia/Shanghai';
-const RUNS = 3;
+/** Once each: a scan of a year of roll calls takes long enough to be timed once. */
+const RUNS = Number(process.env.REPORTS_PROBE_RUNS ?? 1);
 
 /** Reads `ids` by `_id`, `concurrency` at a time; returns how many were found. */
 export async function byIds<T>(ids: readonly string[], read: (id: string) => Promise<T | null>, concurrency = 8) {

@@ -134,18 +134,20 @@ const empty = (name: string, kind: string): Measured => ({
   peakHeapMb: 0,
   rssRiseMb: 0,
   peakDbRssMb: 0,
+  cpuS: Number.NaN,
+  dbCpuS: Number.NaN,
 });
 
 function table(rows: Measured[]): string {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '—');
   const lines = [
-    '| what | kind | median ms | max ms | peak RSS MB (rise) | peak heap MB | FerretDB RSS MB | size | ≤ 3 s |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| what | kind | median ms | max ms | CPU s bot / db | peak RSS MB (rise) | peak heap MB | FerretDB RSS MB | size | ≤ 3 s |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const ok = r.error ? `error: ${r.error.slice(0, 80)}` : r.maxMs <= BUDGET_MS ? 'yes' : 'NO';
     lines.push(
-      `| ${r.name} | ${r.kind} | ${f(r.medianMs)} | ${f(r.maxMs)} | ${f(r.peakRssMb)} (+${f(r.rssRiseMb)}) | ${f(r.peakHeapMb)} | ${f(r.peakDbRssMb)} | ${r.size ?? ''} | ${r.kind === 'probe' ? '' : ok} |`,
+      `| ${r.name} | ${r.kind} | ${f(r.medianMs)} | ${f(r.maxMs)} | ${r.cpuS.toFixed(1)} / ${r.dbCpuS.toFixed(1)} | ${f(r.peakRssMb)} (+${f(r.rssRiseMb)}) | ${f(r.peakHeapMb)} | ${f(r.peakDbRssMb)} | ${r.size ?? ''} | ${r.kind === 'probe' ? '' : ok} |`,
     );
   }
   return lines.join('\n');

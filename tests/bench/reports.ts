@@ -153,6 +153,17 @@ function table(rows: Measured[]): string {
   return lines.join('\n');
 }
 
+/** Documents and stored size of each large collection, as the database reports them (collStats). */
+async function sizes(): Promise<Record<string, { count: number; mb: number }>> {
+  const db = mongoose.connection.db!;
+  const out: Record<string, { count: number; mb: number }> = {};
+  for (const c of await db.listCollections().toArray()) {
+    const s = await db.command({ collStats: c.name }).catch(() => null);
+    if (s && s.count >= 1000) out[c.name] = { count: s.count, mb: Math.round((s.size / 2 ** 20) * 10) / 10 };
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   let ferret: RunningFerret | undefined;
   let uri = process.env.MONGODB_URI;
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
     if (process.env.REPORTS_PROBES !== '0') results.push(...(await probes(week, month.period, pid)));
     results.push(...(await weekly(bot.services, week, pid)));
     results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    const collections = await sizes();
     const dataMb = ferret ? Number(execFileSync('du', ['-sm', DATA], { encoding: 'utf8' }).split('\t')[0]) : null;
     const report = {
       at: new Date().toISOString(),
@@ -194,6 +206,7 @@ async function main(): Promise<void> {
       database: ferret ? 'FerretDB 1.24 (SQLite, _id index patch)' : 'MongoDB',
       dataMb,
       seed: seed.counts,
+      collections,
       seedSeconds: seed.seconds,
       week: week.label,
       month: month.yyyyMm,

@@ -4,18 +4,10 @@ import type { FormDefinition } from '../../src/core/forms.ts';
 import { echo, typedTail } from '../../src/core/text.ts';
 import type { Card } from '../../src/core/types.ts';
 import { ACCEPTORS, canConfirmCase, canReclassify } from './acceptance-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  fmt,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { cardFor } from './card.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
 import type { Category, ComplaintRecord } from './models.ts';
+import { notifyCase } from './notice.ts';
 import {
   CATEGORY_HINT,
   CATEGORY_LABELS,

@@ -2,19 +2,11 @@ import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  fmt,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { cardFor } from './card.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
 import { CLOSE_NOTES, closing, recordFollowUp } from './followup.ts';
 import type { ComplaintRecord, FollowUp } from './models.ts';
+import { notifyCase } from './notice.ts';
 import {
   canConfirmEffect,
   canFollowUp,

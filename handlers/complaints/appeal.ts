@@ -3,19 +3,12 @@ import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
 import { approvalFor, moneyPromises } from './authority-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { cardFor } from './card.ts';
+import { applyStep, complaintFromAction, findComplaint, has, loadComplaint, refused } from './common.ts';
+import { askChairman } from './decide.ts';
 import type { ComplaintRecord } from './models.ts';
+import { notifyCase } from './notice.ts';
 import { canAppeal, canRule } from './rules.ts';
-import { askChairman } from './steps.ts';
 
 /*
  * §4.5: a department that disagrees with the decision files a 签呈 with its reason; 行政部 or the

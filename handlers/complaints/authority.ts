@@ -3,17 +3,10 @@ import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
 import { canApproveHandling } from './authority-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { cardFor } from './card.ts';
+import { applyStep, complaintFromAction, findComplaint, has, loadComplaint, refused } from './common.ts';
 import type { ComplaintRecord } from './models.ts';
+import { notifyCase } from './notice.ts';
 import { formStep, required } from './steps.ts';
 
 /*

@@ -1,7 +1,8 @@
 import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
-import { applyStep, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { applyStep, has, loadComplaint, refused } from './common.ts';
 import type { ComplaintRecord } from './models.ts';
+import { notifyCase } from './notice.ts';
 import { canFollowUp, closingBlocker, isEarly, nextFollowUp } from './rules.ts';
 
 /*

@@ -5,13 +5,14 @@ import type { StaffContext } from '../../src/core/context.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { type FieldResult, type FormDefinition, freeText } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { isDuplicateKey } from '../../src/core/once.ts';
 import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
 import { acceptedAtOnce } from './acceptance-rules.ts';
+import { cardFor } from './card.ts';
 import { clientsOf } from './client-directory.ts';
-import { cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { has, loadComplaint } from './common.ts';
 import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
+import { notifyCase } from './notice.ts';
 import { CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, REGISTRARS } from './rules.ts';
 import { complaintSettings } from './settings.ts';
 

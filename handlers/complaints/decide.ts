@@ -4,10 +4,9 @@ import { parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { formatFen, parseYuan } from '../../src/core/money.ts';
 import { approvalFor, moneyPromises } from './authority-rules.ts';
-import { cardFor } from './card.ts';
-import { applyStep, has, loadComplaint } from './common.ts';
+import { applyStep, fmt, has, loadComplaint } from './common.ts';
 import type { ComplaintRecord } from './models.ts';
-import { notifyCase } from './notice.ts';
+import { clip, notifyStep, replyStep, who } from './notice.ts';
 import { canDecide, needsDeduction, parseReasonable } from './rules.ts';
 
 import { caseForSubmit, formStep, required } from './steps.ts';
@@ -71,28 +70,42 @@ function decisionSubmit(withDeduction: boolean): FormDefinition['submit'] {
       return;
     const after = (await loadComplaint(c._id))!;
     const waits = approval?.status === 'pending';
-    const next = waits
-      ? `处理涉及金额（${approval.what}），超出客服部权限（§4.4），已报董事长核准；核准后才能告知客户结果，核准前不要向客户承诺。`
-      : '请尽快把处理结果告知客户，然后点「告知客户结果」（§3.1.9）。';
-    await ctx.reply(
-      cardFor(ctx, after, { title: `处理已拟定：${c._id}`, note: `${next}有异议的部门可发「签呈」（§4.5）。` }),
-    );
-    await notifyCase(ctx.services, after, ['guard_ops'], {
+    const ops = await notifyStep(ctx.services, after, ['guard_ops'], {
       title: `处理已拟定：${c._id}`,
-      note: '请按改善方案督促执行（§3.2.2）。如有异议，发送「签呈 编号 理由」。',
+      facts: true,
+      lines: [`改善方案：${clip(decision.plan, 40)}。请督促执行（§3.2.2）；有异议发送「签呈 ${c._id} 理由」（§4.5）。`],
     });
-    if (waits) await askChairman(ctx, after);
+    const chair = waits ? await askChairman(ctx, after) : [];
+    const next = waits
+      ? `下一步：处理涉及金额（${approval.what}），已报${who('chairman', chair)} 核准（§4.4）；核准前不要向客户承诺。`
+      : `下一步：请在 ${fmt(ctx.services, after.dueAt)} 前把处理结果告知客户（§3.1.9），然后点「告知客户结果」。`;
+    await replyStep(ctx, after, {
+      title: `处理已拟定：${c._id}`,
+      lines: [next, `已通知${who('guard_ops', ops)} 督促执行改善方案；有异议的部门可发「签呈」（§4.5）。`],
+    });
   };
 }
 
-/** §4.4: the chairman is asked to confirm a handling that commits money; nobody to ask is logged. */
-export async function askChairman(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
-  const sent = await notifyCase(ctx.services, c, ['chairman'], {
-    title: `处理涉及金额，待董事长核准：${c._id}`,
-    note: `${ctx.sender.name} 拟定的处理涉及给客户的钱：${c.approval?.what ?? ''}（§4.4 不得超越核决权限承诺）。请核准，或写明原因不核准（退回客服部重新拟定）：发送「核准处理 ${c._id}」或「核准处理 ${c._id} 不同意 原因」。`,
-    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-  });
-  if (!sent) ctx.log.warn({ complaint: c._id }, 'no chairman to confirm a handling that commits money');
+/**
+ * §4.4: the chairman is asked to confirm a handling that commits money; nobody to ask is logged.
+ * Returns the names of those asked.
+ */
+export async function askChairman(ctx: StaffContext, c: ComplaintRecord): Promise<string[]> {
+  const sent = await notifyStep(
+    ctx.services,
+    c,
+    ['chairman'],
+    {
+      title: `处理涉及金额，待董事长核准：${c._id}`,
+      facts: true,
+      lines: [
+        `${ctx.sender.name} 拟定的处理涉及给客户的钱：${c.approval?.what ?? ''}（§4.4 不得超越核决权限承诺）。请核准，或写明原因不核准（退回客服部重新拟定）。`,
+      ],
+    },
+    { exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
+  );
+  if (!sent.length) ctx.log.warn({ complaint: c._id }, 'no chairman to confirm a handling that commits money');
+  return sent;
 }
 
 export const decideForm: FormDefinition = {

@@ -3,8 +3,8 @@ import type { BotContext } from '../../src/core/context.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { toldBeyondAuthority } from './authority-rules.ts';
-import { cardFor } from './card.ts';
-import { applyStep, type FollowUp, has, loadComplaint } from './common.ts';
+import { applyStep, type FollowUp, fmt, has, loadComplaint } from './common.ts';
+import { replyStep } from './notice.ts';
 import { canTellResult, followUpPlan, toldOnProblem } from './rules.ts';
 import { complaintSettings } from './settings.ts';
 
@@ -99,12 +99,16 @@ export const resultForm: FormDefinition = {
     const detail = `${toldOn}${v.via ? ` ${v.via}` : ''}：${v.content}；回访计划 ${plan.length} 次`;
     if (!(await applyStep(ctx, c, { status: 'following_up', result, followUps: plan }, '告知客户结果', detail))) return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(
-      cardFor(ctx, after, {
-        title: `已告知客户结果：${c._id}`,
-        note: `已建立回访计划（告知日期 ${toldOn} 后 ${days.map((d) => `${d} 天`).join('、')}），到期会提醒你（§3.1.10）。`,
-      }),
-    );
+    const first = after.followUps[0];
+    // §3.1.6: the case cannot close before the improvement is confirmed 有效
+    const effect = after.effect?.effective ? '' : `确认改善效果（发送「改善效果 ${c._id} 有效/无效」）；`;
+    await replyStep(ctx, after, {
+      title: `已告知客户结果：${c._id}`,
+      lines: [
+        `已建立回访计划（告知日期 ${toldOn} 后 ${days.map((d) => `${d} 天`).join('、')}），到期会提醒你（§3.1.10）。`,
+        `下一步：${effect}${first ? `第 1 次回访 ${fmt(ctx.services, first.dueAt)}。` : ''}`,
+      ],
+    });
   },
 };
 export const tellResult = formStep(() => resultForm.name, canTellResult, '告知结果 TS-20261127-003');

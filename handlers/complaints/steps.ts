@@ -5,11 +5,10 @@ import { echo, parseMobile } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
-import { cardFor } from './card.ts';
 import { applyStep, complaintFromAction, findComplaint, has, loadComplaint, refused } from './common.ts';
 import { closing } from './followup.ts';
 import type { ComplaintRecord } from './models.ts';
-import { notifyCase } from './notice.ts';
+import { clickToast, dueLine, notifyStep, replyStep, waitingLine, who } from './notice.ts';
 import { responsibleOf, tellResponsible } from './responsible.ts';
 import { canConfirmClientTold, canInvestigate, type Verdict } from './rules.ts';
 
@@ -72,12 +71,20 @@ async function confirmTold(ctx: StaffContext, c: ComplaintRecord): Promise<void>
   const closes = set.status === 'closed';
   if (!(await applyStep(ctx, c, set, '确认已告知客户受理', closes ? '回访已完成，结案' : ''))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(
-    cardFor(ctx, after, {
-      note: `${ctx.sender.name} 已告知客户：投诉已受理，会尽快处理。${closes ? '回访计划已完成，投诉已结案。' : ''}`,
-    }),
+  await replyStep(
+    ctx,
+    after,
+    {
+      title: `已告知客户受理：${c._id}`,
+      lines: [
+        `已记录：客户已被告知投诉正在处理（${ctx.sender.name}，§4.2）。`,
+        closes ? `回访计划已完成，投诉 ${c._id} 已结案。` : waitingLine(ctx.services, after),
+      ],
+    },
+    { update: true },
   );
-  await ctx.toast(
+  await clickToast(
+    ctx,
     closes ? `已记录：客户已被告知投诉正在处理。投诉 ${c._id} 已结案。` : '已记录：客户已被告知投诉正在处理。',
   );
 }
@@ -160,12 +167,15 @@ export const investigateForm: FormDefinition = {
     const seen = responsible.length
       ? `已私下告知责任人 ${responsible.map((r) => r.name).join('、')}，待其确认（§3.2.3）${told < responsible.length ? '；有人未绑定，请当面告知' : ''}。`
       : '';
-    await ctx.reply(
-      cardFor(ctx, after, { title: `调查已记录：${c._id}`, buttons: [], note: `已通知客服部拟定处理方式。${seen}` }),
-    );
-    await notifyCase(ctx.services, after, ['customer_service'], {
+    const cs = await notifyStep(ctx.services, after, ['customer_service'], {
       title: `调查完成，待拟定处理：${c._id}`,
-      note: '请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6）。',
+      facts: true,
+      lines: [`请拟定处理方式、判定责任归属并提出改善方案（§3.1.5、§3.1.6），${dueLine(ctx.services, after)}。`],
+    });
+    await replyStep(ctx, after, {
+      title: `调查已记录：${c._id}`,
+      lines: [`下一步：${who('customer_service', cs)} 拟定处理（发送「处理投诉 ${c._id}」）。`, seen],
+      buttons: [],
     });
   },
 };

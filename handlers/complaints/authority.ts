@@ -83,7 +83,7 @@ async function refuse(ctx: StaffContext, c: ComplaintRecord, reason: string): Pr
     after,
     {
       title: `未核准处理：${c._id}`,
-      lines: [`不核准：${reason}。`, `下一步：退回${who('customer_service', cs)} 重新拟定处理。`],
+      lines: [`不核准：${reason}。`, `下一步：已退回${who('customer_service', cs)} 重新拟定处理。`],
     },
     { update: true },
   );

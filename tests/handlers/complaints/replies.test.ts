@@ -193,7 +193,7 @@ describe('each step answers in a few lines: what happened, the number, what next
     expectShort(to('dongshi', at, id)[0], id, `待董事长核准：${id}`, '[1] 核准处理', '不核准');
 
     at = chat.sent.length;
-    await step('dongshi', `核准处理 ${id} 不同意 只同意更换队员，不扣服务费`, id, '下一步：退回客服部 王客服');
+    await step('dongshi', `核准处理 ${id} 不同意 只同意更换队员，不扣服务费`, id, '下一步：已退回客服部 王客服');
     expectShort(to('kefu', at, id)[0], id, '董事长不核准处理', `处理投诉 ${id}`, '] 拟定处理');
 
     await chat.say('kefu', `处理投诉 ${id}\n${DECISION}\n扣款金额: 300\n扣款月份: 2026-11`);

@@ -116,6 +116,8 @@ async function answer(ctx: StaffContext, args: string, before?: Date): Promise<v
     return;
   }
   const text = words.join(' ');
+  // the words themselves may be a phone number, masked in a group like every other
+  const said = shownIn(ctx, echo(text));
   const people = await peopleNamed(words);
   const page = await searchPage(ctx, { words, text, people }, before);
   const tz = ctx.services.config.timezone;
@@ -123,16 +125,14 @@ async function answer(ctx: StaffContext, args: string, before?: Date): Promise<v
   if (!page.pinned.length && !page.hits.length) {
     await ctx.reply(
       before
-        ? `「${echo(text)}」没有更多记录了。`
-        : [`没有找到「${echo(text)}」${people.length ? '中你能查看的记录' : ''}。${WHAT_TO_TRY}`, ...unavailable].join(
-            '\n',
-          ),
+        ? `「${said}」没有更多记录了。`
+        : [`没有找到「${said}」${people.length ? '中你能查看的记录' : ''}。${WHAT_TO_TRY}`, ...unavailable].join('\n'),
     );
     return;
   }
   const namesakes = page.pinned.filter((h) => h.kind === '人员').length;
   const card: Card = {
-    title: `查找「${echo(text)}」${before ? '（续）' : ''}`,
+    title: `查找「${said}」${before ? '（续）' : ''}`,
     color: 'blue',
     lines: [
       ...(people.length > 1 && namesakes > 1

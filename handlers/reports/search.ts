@@ -32,7 +32,7 @@ const MAX_PEOPLE = 5;
  * dropped (「张 三」), each an exact read of the `name` index — never a scan of the roster. A name
  * followed by a post (「张三 万达广场」) keeps only the 张三 of that post.
  */
-export async function peopleNamed(words: readonly string[]): Promise<SearchPerson[]> {
+export async function peopleNamed(words: readonly string[]): Promise<Namesake[]> {
   const text = words.join(' ');
   const phone = parseMobile(text);
   const found = phone
@@ -47,7 +47,14 @@ export async function peopleNamed(words: readonly string[]): Promise<SearchPerso
   return named.filter((s) => nameKey(s.post ?? '') === post).map(person);
 }
 
-const person = (s: { _id: unknown; name: string }): SearchPerson => ({ staffId: String(s._id), name: s.name });
+/** A person the words name, with their post to tell namesakes apart. */
+type Namesake = SearchPerson & { post: string };
+
+const person = (s: { _id: unknown; name: string; post?: string | null }): Namesake => ({
+  staffId: String(s._id),
+  name: s.name,
+  post: s.post ?? '',
+});
 
 export interface SearchPage {
   pinned: SearchHit[];
@@ -137,7 +144,7 @@ async function answer(ctx: StaffContext, args: string, before?: Date): Promise<v
     lines: [
       ...(people.length > 1 && namesakes > 1
         ? [
-            `有 ${people.length} 位「${echo(people[0]!.name)}」，下面是他们的记录；只看一位请写手机号或驻点，例如：查找 ${people[0]!.name} 驻点名`,
+            `有 ${people.length} 位「${echo(people[0]!.name)}」，下面是他们的记录；只看一位请加驻点或改用手机号，例如：查找 ${people[0]!.name} ${people.find((p) => p.post)?.post ?? '驻点'}`,
           ]
         : []),
       ...page.pinned.map((h) => `• ${h.kind} ${shownIn(ctx, h.line)}${h.open ? `（发「${h.open}」）` : ''}`),

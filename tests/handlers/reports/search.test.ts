@@ -1,13 +1,15 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../handlers/clients/store.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
 import { RollCall } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
+import { SupplyRequest } from '../../../handlers/supplies/models.ts';
 import { Trip } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { Card, Role } from '../../../src/core/types.ts';
-import { Identity, Staff } from '../../../src/models/index.ts';
+import { Identity, Post, Staff } from '../../../src/models/index.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 
@@ -108,6 +110,22 @@ function trip(no: string, who: string, startedAt: Date) {
   });
 }
 
+async function supplyRequest(no: string, post: string, requestedAt: Date) {
+  await Post.updateOne({ name: post }, { $setOnInsert: { name: post } }, { upsert: true });
+  return SupplyRequest.create({
+    _id: no,
+    post,
+    month: '2026-11',
+    reportId: `${post}|2026-11`,
+    item: '对讲机',
+    quantity: 2,
+    unit: '台',
+    requesterId: ids.li,
+    requesterName: '李四',
+    requestedAt,
+  });
+}
+
 const say = async (who: string, text: string, opts: { isGroup?: boolean } = {}) =>
   (await chat.say(who, text, opts.isGroup ? { chatId: 'group-1', isGroup: true } : {})).join('\n');
 
@@ -190,7 +208,7 @@ describe('查找', () => {
     expect(await say('boss', '查找 BX-20261125-002')).toContain('发「报销单 BX-20261125-002」查看');
   });
 
-  it('finds a client’s complaints and a plate’s trips', async () => {
+  it('finds a client’s complaints, a plate’s trips and a post’s supply requests', async () => {
     const c = await createClient({ name: '万达物业' }, person('boss'), '新建', at(1));
     await complaint('TS-20261126-001', 'li', at(26), '万达物业', String(c!._id));
     await complaint('TS-20261126-002', 'li', at(26, '11:00'), '星河物业');
@@ -200,6 +218,12 @@ describe('查找', () => {
     expect(client).toContain('TS-20261126-001');
     expect(client).not.toContain('TS-20261126-002');
     expect(await say('boss', '查找 粤b·12345')).toContain('CL-20261125-001 粤B12345 李四');
+    await supplyRequest('WZ-20261127-001', '万达广场', at(27));
+    await supplyRequest('WZ-20261127-002', '城东驻点', at(27, '11:00'));
+    const post = await say('boss', '查找 万达 广场');
+    expect(post).toContain('WZ-20261127-001 万达广场 对讲机 2台（李四）｜待批');
+    expect(post).toContain('发「查看月报 万达广场 2026-11」查看');
+    expect(post).not.toContain('WZ-20261127-002');
   });
 
   it('says plainly when nothing is found, and what can be searched', async () => {
@@ -234,5 +258,84 @@ describe('查找', () => {
     const manager = await say('boss', '查找 李四');
     expect(manager).toContain('138****0002');
     expect(manager).not.toContain('13800000002');
+  });
+
+  it('reads every record through an index: an equality on its first key, sorted by the next, never a regex', async () => {
+    const c = await createClient({ name: '万达物业' }, person('boss'), '新建', at(1));
+    await complaint('TS-20261126-001', 'li', at(26), '万达物业', String(c!._id));
+    await claim('BX-20261122-001', 'li', at(22));
+    await absence('2026-11-24', 'li');
+    await trip('CL-20261126-001', 'li', at(26));
+    await supplyRequest('WZ-20261127-001', '万达广场', at(27));
+    const reads: { collection: string; filter: Record<string, unknown>; sort: Record<string, unknown> }[] = [];
+    mongoose.set('debug', (collection: string, method: string, filter: unknown, options: unknown) => {
+      if (method === 'find' || method === 'findOne')
+        reads.push({
+          collection,
+          filter: (filter ?? {}) as Record<string, unknown>,
+          sort: ((options as { sort?: Record<string, unknown> } | undefined)?.sort ?? {}) as Record<string, unknown>,
+        });
+    });
+    try {
+      for (const words of [
+        '李四',
+        '13800000002',
+        '张三 城东驻点',
+        '万达物业',
+        '粤B12345',
+        'TS-20261126-001',
+        'BX-20261122-001',
+        '万达广场',
+      ])
+        await say('boss', `查找 ${words}`);
+      // a later page: every source with its `before`
+      for (const q of ['李四', '万达物业', '粤B12345', '万达广场'])
+        await chat.click('boss', 'reports.search.more', { q, before: at(28).toISOString() });
+    } finally {
+      mongoose.set('debug', false);
+    }
+    // what the search reads; the bot's own bookkeeping (inbox, identities, forms) is not its to answer for
+    const models = mongoose.modelNames().map((n) => mongoose.model(n));
+    const searched = new Map(
+      models
+        .filter((m) =>
+          [
+            'complaints',
+            'reimbursementclaims',
+            'rollcalls',
+            'trips',
+            'accidents',
+            'permits',
+            'inspections',
+            'supplyrequests',
+            'clientlogs',
+            'clientpromises',
+            'clientnames',
+            'clients',
+            'staffs',
+            'dormleaders',
+          ].includes(m.collection.collectionName),
+        )
+        .map((m) => [m.collection.collectionName, [{ _id: 1 }, ...m.schema.indexes().map(([keys]) => keys)]]),
+    );
+    // the sender directory reloads every staff record after a write (src/core/senders.ts): not the search's
+    const checked = reads.filter(
+      (r) => searched.has(r.collection) && !(r.collection === 'staffs' && !Object.keys(r.filter).length),
+    );
+    expect(new Set(checked.map((r) => r.collection)).size).toBeGreaterThanOrEqual(8);
+    for (const r of checked) {
+      const what = `${r.collection} ${JSON.stringify(r.filter)} sort ${JSON.stringify(r.sort)}`;
+      expect(JSON.stringify(r.filter), what).not.toContain('$regex');
+      // a value (an id, a string) or $in: an operator like $gt or $regex is no equality
+      const equal = (v: unknown) =>
+        v !== undefined &&
+        (typeof v !== 'object' || v === null || '$in' in v || !Object.keys(v).some((k) => k.startsWith('$')));
+      const sortKey = Object.keys(r.sort)[0];
+      const served = searched.get(r.collection)!.some((index) => {
+        const keys = Object.keys(index as object);
+        return equal(r.filter[keys[0]!]) && (!sortKey || keys[0] === '_id' || keys.slice(1).includes(sortKey));
+      });
+      expect(served, what).toBe(true);
+    }
   });
 });

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../handlers/clients/store.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
-import { RollCall } from '../../../handlers/dorms/models.ts';
+import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
 import { SupplyRequest } from '../../../handlers/supplies/models.ts';
@@ -34,6 +34,7 @@ const PEOPLE: Record<string, { name: string; phone: string; roles: Role[]; post:
     roles: ['chairman', 'general_affairs', 'customer_service'],
     post: '',
   },
+  leader: { name: '陈队长', phone: '13900000003', roles: ['team_leader'], post: '万达广场' },
   admin: { name: '钱行政', phone: '13900000005', roles: ['admin'], post: '' },
 };
 let ids: Record<string, string>;
@@ -84,11 +85,11 @@ function complaint(no: string, responsible: string, acceptedAt: Date, clientName
   });
 }
 
-function absence(date: string, who: string, returnedAt: Date | null = null) {
+function absence(date: string, who: string, returnedAt: Date | null = null, dorm = '城南宿舍') {
   return RollCall.create({
-    _id: `${date}:城南宿舍`,
+    _id: `${date}:${dorm}`,
     date,
-    dorm: '城南宿舍',
+    dorm,
     residents: [person(who)],
     report: {
       at: new Date(`${date}T22:05:00+08:00`),
@@ -337,5 +338,23 @@ describe('查找', () => {
       });
       expect(served, what).toBe(true);
     }
+  });
+
+  it('gives a team leader the absences of the dorms they lead and the requests of their own post only', async () => {
+    await DormLeader.create({
+      _id: `城南宿舍:${ids.leader}`,
+      dorm: '城南宿舍',
+      staffId: ids.leader,
+      name: '陈队长',
+      assignedBy: person('admin'),
+      assignedAt: at(1),
+    });
+    await absence('2026-11-20', 'li');
+    await absence('2026-11-21', 'li', null, '城北宿舍');
+    await supplyRequest('WZ-20261127-002', '城东驻点', at(27));
+    const text = await say('leader', '查找 李四');
+    expect(text).toContain('未归 李四 城南宿舍（发「查房记录 城南宿舍 2026-11」查看）');
+    expect(text).not.toContain('城北宿舍');
+    expect(await say('leader', '查找 城东驻点')).toContain('没有找到「城东驻点」');
   });
 });

@@ -133,7 +133,10 @@ async function answer(ctx: StaffContext, args: string, before?: Date): Promise<v
     await ctx.reply(
       before
         ? `「${said}」没有更多记录了。`
-        : [`没有找到「${said}」${people.length ? '中你能查看的记录' : ''}。${WHAT_TO_TRY}`, ...unavailable].join('\n'),
+        : [
+            `没有找到「${said}」${people.length ? '的记录（只列你能查看的）' : ''}。${WHAT_TO_TRY}`,
+            ...unavailable,
+          ].join('\n'),
     );
     return;
   }

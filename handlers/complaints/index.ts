@@ -22,6 +22,7 @@ import { complaintReport, REPORTERS } from './report.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
 import { resultForm, tellResult } from './result.ts';
 import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
+import { complaintSearch } from './search.ts';
 import { complaintSettings } from './settings.ts';
 import { investigate, investigateForm, toldCommand, toldFromCard } from './steps.ts';
 
@@ -278,4 +279,5 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
+  reporting: { search: complaintSearch },
 };

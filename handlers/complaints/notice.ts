@@ -46,10 +46,15 @@ export interface StepNotice {
 /** Longest 投诉缘由 a notice quotes; the rest is in the record. */
 const REASON_CHARS = 30;
 
-/** `text` on one line, cut to `max` characters. */
+/**
+ * `text` on one line, cut to `max` characters; never inside a number, whose cut-off head would no
+ * longer read as a phone to mask.
+ */
 export function clip(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('');
+  if (chars.length <= max) return chars.join('');
+  const head = chars.slice(0, max).join('');
+  return `${/\d/.test(chars[max]!) ? head.replace(/[\d\s()（）+-]+$/, '') : head}…`;
 }
 
 /** 「万达物业 13712345678｜一般性｜夜班队员在岗睡觉」, the phones masked unless the reader may see them. */

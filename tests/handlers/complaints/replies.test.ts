@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Complaint } from '../../../handlers/complaints/models.ts';
+import { clip } from '../../../handlers/complaints/notice.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { type Card, type ChannelCapabilities, TEXT_ONLY } from '../../../src/core/types.ts';
 import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
@@ -286,5 +287,13 @@ describe('on Lark a step confirmation is a short card with a 查看详情 button
     const [record] = await lark.click('renfang', 'complaints.show', { id });
     expect(record).toContain('—— 记录 ——');
     expect(record).toContain('投诉缘由：夜班队员在岗睡觉');
+  });
+});
+
+describe('a quoted line is cut short, never inside a number (#21)', () => {
+  it('drops a phone cut in two rather than leave digits that no longer read as a phone to mask', () => {
+    expect(clip('客户张经理 13712345678 说队员睡岗', 10)).toBe('客户张经理…');
+    expect(clip('客户张经理 13712345678 说队员睡岗', 20)).toBe('客户张经理 13712345678 说队…');
+    expect(clip('夜班队员在岗睡觉', 30)).toBe('夜班队员在岗睡觉');
   });
 });

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { Counter, OnceKey } from '../models/infra.ts';
+import { Counter, DueChunk, OnceKey } from '../models/infra.ts';
+import { isDuplicateKey } from './once.ts';
 
 /*
  * A week's or a month's records read by key rather than by a date filter. On FerretDB 1.24 only a
@@ -86,4 +87,55 @@ async function mapLimit<A, B>(items: readonly A[], limit: number, fn: (a: A) => 
     }),
   );
   return out;
+}
+
+/**
+ * Which records something happened to on a day, for what no key gives: the claims decided or paid
+ * on it. Each writer inserts a chunk of its own (`<name>|<yyyy-MM-dd>#<n>`, n = 1, 2, … without
+ * gaps) in the due keys' collection (the same shape as src/core/due-index.ts's, names apart), never
+ * updates one, so two writers at once cannot lose each other's ids. A key is a hint: the reader
+ * checks the record itself, so a key written for a change that then failed costs one read. Hence:
+ * add the key before the change.
+ */
+export class DayIndex {
+  constructor(readonly name: string) {}
+
+  private chunkId(day: string, n: number) {
+    return `${this.name}|${day}#${n}`;
+  }
+
+  private hintId(day: string) {
+    return `day:${this.name}|${day}`;
+  }
+
+  /** Records that `ids` had this happen on `day` (yyyy-MM-dd in the bot's zone). */
+  async add(day: string, ...ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const hint = (await Counter.findById(this.hintId(day)).lean())?.seq ?? 0;
+    for (let n = hint + 1; ; n++) {
+      try {
+        await DueChunk.create({ _id: this.chunkId(day, n), index: this.name, ids });
+      } catch (err) {
+        if (isDuplicateKey(err)) continue;
+        throw err;
+      }
+      await Counter.updateOne({ _id: this.hintId(day) }, { $max: { seq: n } }, { upsert: true }).catch(() => {
+        // a concurrent first upsert may collide on _id; the hint only saves retries
+      });
+      return;
+    }
+  }
+
+  /** The ids keyed to `days`, each once, in the order of the days and of writing. */
+  async ids(days: readonly string[], concurrency = 8): Promise<string[]> {
+    const perDay = await mapLimit(days, concurrency, async (day) => {
+      const out: string[] = [];
+      for (let n = 1; ; n++) {
+        const chunk = await DueChunk.findById(this.chunkId(day, n), { ids: 1 }).lean();
+        if (!chunk) return out;
+        out.push(...chunk.ids);
+      }
+    });
+    return [...new Set(perDay.flat())];
+  }
 }

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { dailyNumber } from '../../../src/core/numbering.ts';
-import { daysIn, numbersIssued, readAll, readEach } from '../../../src/core/period-keys.ts';
+import { DayIndex, daysIn, numbersIssued, readAll, readEach } from '../../../src/core/period-keys.ts';
 import { Counter } from '../../../src/models/index.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 
@@ -67,5 +67,16 @@ describe('reading a period by key', () => {
       })(),
     ).rejects.toThrow('read b failed');
     expect(got).toEqual([1]);
+  });
+
+  it('keeps every id of writers adding to one day at once, each day apart', async () => {
+    const paid = new DayIndex('claims.paid');
+    await Promise.all(Array.from({ length: 12 }, (_, i) => paid.add('2026-11-27', `BX-${i}`)));
+    await paid.add('2026-11-28', 'BX-20', 'BX-21');
+    await paid.add('2026-11-28', 'BX-20');
+    await new DayIndex('claims.decided').add('2026-11-27', 'BX-99');
+    const got = await paid.ids(['2026-11-27']);
+    expect(got.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `BX-${i}`).sort());
+    expect(await paid.ids(['2026-11-28', '2026-11-29'])).toEqual(['BX-20', 'BX-21']);
   });
 });

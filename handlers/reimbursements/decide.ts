@@ -11,7 +11,7 @@ import { type Decision, mayDecide, nextStep, parseClaimNo, rejectionReasonProble
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { releaseHolds } from './claim-checks.ts';
-import { claimsDecided, claimsPaid, reimbursementDue } from './due.ts';
+import { claimsDecided, claimsPaid, claimsPending, reimbursementDue } from './due.ts';
 import { serialKeys } from './items.ts';
 import { ReimbursementClaim } from './models.ts';
 import { companionsUnconfirmed, payoutDateProblem } from './rules.ts';
@@ -175,6 +175,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
     return false;
   }
+  if (next.status !== 'pending') await claimsPending.remove(claim._id);
   ctx.log.info({ claim: claim._id, step: step.key, decision: input.decision }, 'reimbursement decision');
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { type DueEntry, DueIndex } from '../../src/core/due-index.ts';
 import { takeOnce } from '../../src/core/once.ts';
-import { DayIndex } from '../../src/core/period-keys.ts';
+import { DayIndex, OpenSet } from '../../src/core/period-keys.ts';
 import { OnceKey } from '../../src/models/index.ts';
 import { ReimbursementClaim } from './models.ts';
 
@@ -25,16 +25,18 @@ export async function pendingReminders(): Promise<DueEntry[]> {
  */
 export const claimsDecided = new DayIndex('reimbursements.decided');
 export const claimsPaid = new DayIndex('reimbursements.paid');
+/** The claims waiting for a decision (待审批 by role in 周报): added at submission, removed when the claim ends. */
+export const claimsPending = new OpenSet('reimbursements.pending');
 
 const DAY_KEYS_DONE = 'reimbursements:daykeys';
 
 /**
- * Keys the claims decided and paid before the day keys existed: one full read of the claims, once
+ * Keys the claims decided and paid, and those pending, from before the keys existed: one full read of the claims, once
  * per database (at the first start with them); marked done only after every key is written.
  */
 export async function backfillClaimDays(tz: string): Promise<number> {
   if (await OnceKey.exists({ _id: DAY_KEYS_DONE })) return 0;
-  const claims = await ReimbursementClaim.find({}, { steps: 1, paidOn: 1 }).lean();
+  const claims = await ReimbursementClaim.find({}, { steps: 1, paidOn: 1, status: 1, submittedAt: 1 }).lean();
   const decided = new Map<string, string[]>();
   const paid = new Map<string, string[]>();
   const add = (m: Map<string, string[]>, day: string, id: string) => m.set(day, [...(m.get(day) ?? []), id]);
@@ -43,6 +45,7 @@ export async function backfillClaimDays(tz: string): Promise<number> {
     for (const d of days) add(decided, d, c._id);
     if (c.paidOn) add(paid, c.paidOn, c._id);
   }
+  for (const c of claims) if (c.status === 'pending') await claimsPending.add(c._id, c.submittedAt);
   for (const [day, ids] of decided) await claimsDecided.add(day, ...ids);
   for (const [day, ids] of paid) await claimsPaid.add(day, ...ids);
   await takeOnce(DAY_KEYS_DONE, 'start');

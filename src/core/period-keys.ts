@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { Counter, DueChunk, OnceKey } from '../models/infra.ts';
+import { Counter, DueChunk, OnceKey, OpenKey } from '../models/infra.ts';
 import { isDuplicateKey } from './once.ts';
 
 /*
@@ -137,5 +137,36 @@ export class DayIndex {
       }
     });
     return [...new Set(perDay.flat())];
+  }
+}
+
+/**
+ * The records in a state few are in at a time (claims waiting for a decision): added before a
+ * record enters it, removed after it leaves. A key is a hint: the reader checks each record, and
+ * may drop a key whose record has left (a removal cut short).
+ */
+export class OpenSet {
+  constructor(readonly name: string) {}
+
+  private key(id: string) {
+    return `${this.name}|${id}`;
+  }
+
+  async add(id: string, now = new Date()): Promise<void> {
+    try {
+      await OpenKey.create({ _id: this.key(id), set: this.name, id, at: now });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    await OpenKey.deleteOne({ _id: this.key(id) });
+  }
+
+  /** Every id in the set, oldest first. */
+  async ids(): Promise<string[]> {
+    const rows = await OpenKey.find({ set: this.name }, { id: 1, at: 1 }).lean();
+    return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id)).map((r) => r.id);
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { backfillClaimDays, claimsDecided, claimsPaid } from '../../../handlers/reimbursements/due.ts';
+import { backfillClaimDays, claimsDecided, claimsPaid, claimsPending } from '../../../handlers/reimbursements/due.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { OnceKey } from '../../../src/models/index.ts';
@@ -32,6 +32,7 @@ it('keys every decision of a claim to its day and the payout to its payment date
   await chat.picture('zhang', 'console:zhang-receipt.jpg');
   const no = /BX-\d{8}-\d{3}/.exec((await chat.say('zhang', '提交报销')).join('\n'))![0];
   expect(await claimsDecided.ids(['2026-11-27'])).toEqual([]);
+  expect(await claimsPending.ids()).toEqual([no]);
 
   await chat.say('wang', `批准 ${no}`);
   clock = new Date('2026-11-28T04:00:00Z');
@@ -45,6 +46,20 @@ it('keys every decision of a claim to its day and the payout to its payment date
   // the payout is the ledger's by the date finance gave, not the day it was entered
   expect(await claimsPaid.ids(['2026-11-29'])).toEqual([no]);
   expect(await claimsPaid.ids(['2026-11-30'])).toEqual([]);
+  expect(await claimsPending.ids()).toEqual([]);
+});
+
+it('drops a withdrawn claim from the pending ones', async () => {
+  await chat.say(
+    'zhang',
+    itemMessage({ date: '2026-11-25', category: '公交', amount: '3', serials: '77005', travellers: '1' }),
+  );
+  await chat.picture('zhang', 'console:zhang-receipt-2.jpg');
+  const no = /BX-\d{8}-\d{3}/.exec((await chat.say('zhang', '提交报销')).join('\n'))![0];
+  expect(await claimsPending.ids()).toEqual([no]);
+  expect((await chat.say('zhang', `撤回报销 ${no}`)).join()).toContain('撤回');
+  expect(await ReimbursementClaim.findById(no).lean()).toMatchObject({ status: 'withdrawn' });
+  expect(await claimsPending.ids()).toEqual([]);
 });
 
 it('keys the claims decided before the day keys existed once, at the first start with them', async () => {
@@ -62,6 +77,15 @@ it('keys the claims decided before the day keys existed once, at the first start
       { key: 'payout', role: 'finance', label: '财务部发放', status: 'paid', at: at('2026-10-03T02:00:00Z') },
     ],
     paidOn: '2026-10-02',
+    status: 'paid',
+    submittedAt: at('2026-10-01T02:00:00Z'),
+  });
+  await ReimbursementClaim.collection.insertOne({
+    _id: 'BX-20261002-001' as never,
+    steps: [{ key: 'ga_review', role: 'general_affairs', label: '综合部审核', status: 'pending', at: null }],
+    paidOn: null,
+    status: 'pending',
+    submittedAt: at('2026-10-02T02:00:00Z'),
   });
   // the bot's start already keyed this database (empty then); one from before the keys has no mark
   expect(await OnceKey.exists({ _id: 'reimbursements:daykeys' })).toBeTruthy();
@@ -71,5 +95,6 @@ it('keys the claims decided before the day keys existed once, at the first start
   expect(await claimsDecided.ids(['2026-10-01'])).toEqual([]);
   expect(await claimsDecided.ids(['2026-10-02', '2026-10-03'])).toEqual(['BX-20261001-001']);
   expect(await claimsPaid.ids(['2026-10-02'])).toEqual(['BX-20261001-001']);
+  expect(await claimsPending.ids()).toEqual(['BX-20261002-001']);
   expect(await backfillClaimDays('Asia/Shanghai')).toBe(0);
 });

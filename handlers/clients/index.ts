@@ -30,6 +30,7 @@ import {
 import { listPromises, promiseDone, promiseDoneFromCard } from './promises.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
+import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
@@ -181,4 +182,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
+  reporting: { search: clientSearch },
 };

@@ -4,9 +4,10 @@ import { DormLeader } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { Permit } from '../../../handlers/vehicles/models.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { AuditEntry, Dorm, Identity, Post, Staff } from '../../../src/models/index.ts';
+import { AuditEntry, Dorm, Post, Staff } from '../../../src/models/index.ts';
 import { importRoster } from '../../../src/roster/import.ts';
 import { testConfig, useTestBot } from '../../helpers/harness.ts';
+import { seedConsolePeople } from '../../helpers/people.ts';
 import { PLATE, permitLines, registerLines } from '../../helpers/vehicles.ts';
 
 /*
@@ -35,17 +36,7 @@ const { chat } = useTestBot('foundation_audit', {
   seed: async () => {
     await Post.create({ name: '万达广场' });
     await Dorm.create({ name: '城南宿舍' });
-    for (const [key, p] of Object.entries(PEOPLE)) {
-      const s = await Staff.create(p);
-      ids[key] = String(s._id);
-      await Identity.create({
-        _id: `console:${key}`,
-        staffId: s._id,
-        channel: 'console',
-        userId: key,
-        boundAt: new Date(),
-      });
-    }
+    await seedConsolePeople(PEOPLE, ids);
     ids.zhang = String((await Staff.create({ name: '张三', phone: '13900000009', roles: ['guard'] }))._id);
     chat.sent.splice(0);
   },

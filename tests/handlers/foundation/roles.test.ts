@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { GrantRequest } from '../../../handlers/foundation/models.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { AuditEntry, Identity, Staff } from '../../../src/models/index.ts';
+import { AuditEntry, Staff } from '../../../src/models/index.ts';
 import { importRoster } from '../../../src/roster/import.ts';
 import { testConfig, useTestBot } from '../../helpers/harness.ts';
+import { seedConsolePeople } from '../../helpers/people.ts';
 
 /*
  * Issue #20, hole 3 "Roles granted silently", performed as the 行政部 member would: nobody changes
@@ -25,17 +26,7 @@ const PEOPLE: Record<string, { name: string; phone: string; roles: Role[] }> = {
 const { chat } = useTestBot('foundation_roles', {
   config: testConfig({ BOT_ADMINS: 'console:boss' }),
   seed: async () => {
-    for (const [key, p] of Object.entries(PEOPLE)) {
-      const s = await Staff.create(p);
-      ids[key] = String(s._id);
-      await Identity.create({
-        _id: `console:${key}`,
-        staffId: s._id,
-        channel: 'console',
-        userId: key,
-        boundAt: new Date(),
-      });
-    }
+    await seedConsolePeople(PEOPLE, ids);
     chat.sent.splice(0);
   },
 });

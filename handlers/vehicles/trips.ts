@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
@@ -7,6 +8,7 @@ import { transition } from '../../src/core/transition.ts';
 import { tripCard } from './cards.ts';
 import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { implausibleTripCost } from './cost-rules.ts';
+import { tripsEnded } from './days.ts';
 import { Trip, type TripRecord, Vehicle, VehicleEvent, type VehicleRecord } from './models.ts';
 import {
   CLAUSE,
@@ -280,6 +282,7 @@ export const endTripForm: FormDefinition = {
     );
     const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
     const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
+    await tripsEnded.add(DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!, trip._id);
     if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
       await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
       return;

@@ -6,6 +6,7 @@ import { HygieneEvaluation, RollCall, rollCallId } from '../../handlers/dorms/mo
 import { recordsOf } from '../../handlers/dorms/records.ts';
 import { claimsDecided, claimsPaid, claimsPending } from '../../handlers/reimbursements/due.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
+import { tripsEnded } from '../../handlers/vehicles/days.ts';
 import { Trip } from '../../handlers/vehicles/models.ts';
 import { daysIn, numbersIssued, readAll } from '../../src/core/period-keys.ts';
 import type { Period } from '../../src/core/reporting.ts';
@@ -99,6 +100,9 @@ export async function probes(week: Period, month: Period, dbPid: number | undefi
   });
   await probe('keyed: trips of the month (numbers issued)', async () =>
     n(await readAll(await numbersIssued('CL', monthDays), (id) => Trip.findById(id).lean())),
+  );
+  await probe('keyed: trips ended in the week (day keys)', async () =>
+    n(await readAll(await tripsEnded.ids(weekDays), (id) => Trip.findById(id).lean())),
   );
   await probe('keyed: complaints registered in the month (numbers issued)', async () =>
     n(await readAll(await numbersIssued('TS', monthDays), (id) => Complaint.findById(id).lean())),

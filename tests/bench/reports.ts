@@ -17,6 +17,7 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
+import { backfillTripDays } from '../../handlers/vehicles/days.ts';
 import { Bot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Services } from '../../src/core/context.ts';
@@ -177,10 +178,10 @@ async function main(): Promise<void> {
   try {
     const seed = await ensureSeeded(SCALE, END, TZ, log);
     log(seed.seededNow ? `seeded in ${seed.seconds.toFixed(0)} s` : `seed kept from an earlier run (${DATA})`);
-    // what the reimbursements workflow's start does once on a database from before the day keys
+    // what the reimbursements' and vehicles' starts do once on a database from before the day keys
     const t0 = Date.now();
-    const keyed = await backfillClaimDays(TZ);
-    if (keyed) log(`claims keyed by decision and payment day in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const keyed = (await backfillClaimDays(TZ)) + (await backfillTripDays(TZ));
+    if (keyed) log(`claims and trips keyed by day in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const config = loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', BOT_TIMEZONE: TZ }, composition.settings);
     const bot = new Bot({
       config,

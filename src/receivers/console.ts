@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { trailAs } from '../core/audit-trail.ts';
@@ -11,6 +14,8 @@ import {
   type ChannelSender,
   type ChatInfo,
   type EventSink,
+  type FileMessage,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type Role,
@@ -54,6 +59,28 @@ export interface ConsoleOptions {
    * switched to already.
    */
   everyone?: boolean;
+  /** Where files the bot sends (exports, charts) are kept for the operator to open: DATA_DIR/exports. */
+  filesDir?: string;
+}
+
+/**
+ * A copy of a file the bot sent, kept under `dir` with its own name (a number added when that name
+ * is taken); its absolute path, which the transcript prints.
+ */
+export async function keepFile(dir: string, file: FileMessage): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const ext = path.extname(file.name);
+  const stem = path.basename(file.name, ext);
+  for (let n = 1; ; n++) {
+    const to = path.resolve(dir, n === 1 ? `${stem}${ext}` : `${stem}-${n}${ext}`);
+    if (to === path.resolve(file.path)) return to;
+    try {
+      await copyFile(file.path, to, constants.COPYFILE_EXCL);
+      return to;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /**
@@ -93,6 +120,16 @@ export class ConsoleReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        if (isFileMessage(message)) {
+          const kept = await keepFile(this.opts.filesDir ?? path.join('data', 'exports'), message);
+          this.show(
+            target,
+            [message.caption, `[${message.image ? '图片' : '文件'}] ${message.name}：${kept}`]
+              .filter(Boolean)
+              .join('\n'),
+          );
+          return { channel: 'console', messageId: randomUUID() };
+        }
         // the console keeps no pictures: it names the ones a card shows (Card.pictures)
         const pictures =
           typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));

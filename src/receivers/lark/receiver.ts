@@ -2,21 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../../config.ts';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type {
-  Card,
-  ChannelCapabilities,
-  ChannelSender,
-  EventSink,
-  HttpRoute,
-  Outgoing,
-  Receiver,
-  SentRef,
-  Target,
+import {
+  type Card,
+  type ChannelCapabilities,
+  type ChannelSender,
+  cardOf,
+  type EventSink,
+  type HttpRoute,
+  isFileMessage,
+  type Outgoing,
+  type Receiver,
+  type SentRef,
+  type Target,
 } from '../../core/types.ts';
 import { sendJson } from '../../http.ts';
 import type { Logger } from '../../logger.ts';
 import { renderLarkCard } from './card.ts';
 import { asApiError, DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, sdkLogger } from './errors.ts';
+import { uploadParts } from './files.ts';
 import { type LarkTuning, longConnection } from './long-connection.ts';
 import {
   cardActionToBotEvent,
@@ -236,8 +239,11 @@ export class LarkReceiver implements Receiver {
       content,
       ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
     });
-    const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
-    if (parts.length > 1)
+    // a file is uploaded first and sent as a file or image message, after its caption
+    const parts = isFileMessage(message)
+      ? await uploadParts(this.client, message)
+      : messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
+    if (parts.length > 1 && !isFileMessage(message))
       this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
     const messageId = await sendParts(parts, async (part, i) => {
       const res = await this.call('send', () =>
@@ -248,8 +254,9 @@ export class LarkReceiver implements Receiver {
       );
       return res.data?.message_id;
     });
-    if (typeof message !== 'string')
-      await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], {
+    const card = cardOf(message);
+    if (card)
+      await forwardPictures(this.client, (fn) => this.call('forward', fn), card.pictures ?? [], {
         receiveIdType,
         receiveId,
         uuid,

@@ -14,6 +14,7 @@ import {
 } from './aftercare.ts';
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
+import { complaintExports } from './exports.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { complaintModels } from './models.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
@@ -286,4 +287,5 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
+  reporting: { exports: complaintExports },
 };

@@ -53,6 +53,8 @@ export function cellValue(type: ExportColumnType, value: unknown, tz: string): E
       return typeof value === 'number' ? value : null;
     case 'date':
     case 'datetime': {
+      // a day kept as yyyy-MM-dd (already the bot's local day) is that day
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00Z`);
       const d = value instanceof Date ? value : new Date(String(value));
       if (Number.isNaN(d.getTime())) return null;
       // the sheet shows a date's UTC fields: give it the wall-clock time of the bot's zone

@@ -19,6 +19,7 @@ import {
 } from './contacts.ts';
 import { myDueList } from './digest.ts';
 import { clientRecords } from './directory.ts';
+import { clientExports } from './exports.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
 import { clientModels } from './models.ts';
@@ -193,4 +194,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
+  reporting: { exports: clientExports },
 };

@@ -1,6 +1,7 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { showAudit } from './audit.ts';
 import { bind, bindCodeFromCard, issueBindCode } from './bind.ts';
+import { foundationExports } from './exports.ts';
 import { help, whoami } from './help.ts';
 import { BindCode, GrantRequest } from './models.ts';
 import { confirmGrant, grantFromCard, refuseGrant } from './roles.ts';
@@ -176,4 +177,5 @@ export const foundation: Workflow = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
     { action: 'staff.grant', allow: ['admin', 'chairman'], handler: grantFromCard },
   ],
+  reporting: { exports: foundationExports },
 };

@@ -42,8 +42,8 @@ function clientQuery(ctx: StaffContext, args: string): Record<string, unknown> |
 function clients(query: Record<string, unknown>): AsyncIterable<ClientRecord> {
   return Client.find(query, { changes: 0, searchText: 0 })
     .sort({ name: 1 })
-    .lean()
-    .cursor({ batchSize: EXPORT_PAGE }) as unknown as AsyncIterable<ClientRecord>;
+    .lean<ClientRecord[]>()
+    .cursor({ batchSize: EXPORT_PAGE });
 }
 
 function viewer(ctx: StaffContext) {

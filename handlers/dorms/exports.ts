@@ -49,10 +49,7 @@ function reportState(rc: RollCallRecord): string {
 function rollCalls(dorms: string[] | undefined, month: string): AsyncIterable<RollCallRecord> {
   const filter: Record<string, unknown> = { date: { $gte: `${month}-01`, $lte: `${month}-31` } };
   if (dorms) filter.dorm = { $in: dorms };
-  return RollCall.find(filter)
-    .sort({ date: 1, dorm: 1 })
-    .lean()
-    .cursor({ batchSize: EXPORT_PAGE }) as unknown as AsyncIterable<RollCallRecord>;
+  return RollCall.find(filter).sort({ date: 1, dorm: 1 }).lean<RollCallRecord[]>().cursor({ batchSize: EXPORT_PAGE });
 }
 
 async function* eveningRows(dorms: string[] | undefined, month: string): AsyncIterable<unknown[]> {

@@ -367,10 +367,7 @@ export function auditFilter(q: AuditQuery): Record<string, unknown> {
 
 /** Every entry `q` selects, oldest first, read from the database a batch at a time (导出 审计). */
 export function eachAudit(q: AuditQuery, batchSize = 500): AsyncIterable<AuditEntryData> {
-  return AuditEntry.find(auditFilter(q))
-    .sort({ at: 1, _id: 1 })
-    .lean()
-    .cursor({ batchSize }) as unknown as AsyncIterable<AuditEntryData>;
+  return AuditEntry.find(auditFilter(q)).sort({ at: 1, _id: 1 }).lean<AuditEntryData[]>().cursor({ batchSize });
 }
 
 export function channelLabel(channel: string): string {

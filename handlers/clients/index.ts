@@ -43,6 +43,7 @@ import {
   showFromCard,
 } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
+import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
@@ -194,5 +195,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
-  reporting: { exports: clientExports },
+  reporting: { exports: clientExports, search: clientSearch },
 };

@@ -5,6 +5,7 @@ import { foundationExports } from './exports.ts';
 import { help, whoami } from './help.ts';
 import { BindCode, GrantRequest } from './models.ts';
 import { confirmGrant, grantFromCard, refuseGrant } from './roles.ts';
+import { staffSearch } from './search.ts';
 import { foundationSettings } from './settings.ts';
 import {
   addStaff,
@@ -177,5 +178,5 @@ export const foundation: Workflow = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
     { action: 'staff.grant', allow: ['admin', 'chairman'], handler: grantFromCard },
   ],
-  reporting: { exports: foundationExports },
+  reporting: { exports: foundationExports, search: staffSearch },
 };

@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { exportList, hasExports } from './export.ts';
+import { MORE_ACTION, search, searchMore } from './search.ts';
 
 /**
  * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
@@ -23,6 +24,15 @@ export const reports: Workflow = {
       available: hasExports,
       handler: exportList,
     },
+    {
+      name: 'reports.search',
+      rank: 2,
+      words: ['查找', 'search'],
+      allow: 'staff',
+      summary: '查找一个人、客户、驻点、车牌或编号的所有记录（只列你能看的，最近的在前）',
+      example: '查找 张三',
+      handler: search,
+    },
   ],
-  actions: [],
+  actions: [{ action: MORE_ACTION, allow: 'staff', handler: searchMore }],
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../../src/bot.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { Identity, Post, Staff } from '../../../src/models/index.ts';
+import { AuditEntry, Identity, Post, Staff } from '../../../src/models/index.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { byHeader, exportAs } from '../../helpers/exports.ts';
 import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
@@ -54,6 +54,25 @@ describe('导出 审计', () => {
 
     const roles = await exportAs(chat, 'chen', '导出 审计 张三 角色');
     expect(byHeader(roles.sheets['审计记录']!)).toHaveLength(1);
+  });
+
+  it('reads a trail longer than one batch page by page, every entry once, in order', async () => {
+    const at = (i: number) => new Date(Date.UTC(2026, 9, 1) + i * 60_000);
+    await AuditEntry.insertMany(
+      Array.from({ length: 1234 }, (_, i) => ({
+        _id: `bulk-${String(i).padStart(5, '0')}`,
+        at: at(i),
+        by: { staffId: '', name: '王行政', identity: 'console:wang' },
+        channel: 'console',
+        kind: 'roles',
+        record: { type: 'staff', id: `s${i}`, label: `员工${i}` },
+        what: '角色',
+      })),
+    );
+    const { sheets } = await exportAs(chat, 'chen', '导出 审计 2026-10');
+    const rows = byHeader(sheets['审计记录']!);
+    expect(rows).toHaveLength(1234);
+    expect(rows.map((r) => r['记录'])).toEqual(Array.from({ length: 1234 }, (_, i) => `员工${i}`));
   });
 
   it('refuses 综合部 as 审计 does', async () => {

@@ -15,15 +15,12 @@ import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.t
 import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
+import { issuePermit, listPermits, permitForm, revokePermit } from './permits.ts';
 import {
-  issuePermit,
-  listPermits,
   listVehicles,
-  permitForm,
   registerVehicle,
   registerVehicleForm,
   retireVehicle,
-  revokePermit,
   setDrivers,
   showVehicle,
   vehicleHoldings,

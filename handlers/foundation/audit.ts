@@ -1,11 +1,5 @@
-import {
-  AUDIT_KINDS,
-  type AuditKind,
-  type AuditQuery,
-  auditLine,
-  findAudit,
-  parseAuditKind,
-} from '../../src/core/audit-trail.ts';
+import { type AuditQuery, findAudit } from '../../src/core/audit-query.ts';
+import { AUDIT_KINDS, type AuditKind, auditLine, parseAuditKind } from '../../src/core/audit-trail.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { parsePeriod } from '../../src/core/dates.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';

@@ -1,4 +1,5 @@
-import { AUDIT_KINDS, type AuditKind, type AuditQuery, channelLabel, eachAudit } from '../../src/core/audit-trail.ts';
+import { type AuditQuery, channelLabel, eachAudit } from '../../src/core/audit-query.ts';
+import { AUDIT_KINDS, type AuditKind } from '../../src/core/audit-trail.ts';
 import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
 import { readAuditWords } from './audit.ts';
 

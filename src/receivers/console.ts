@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:fs';
-import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -11,7 +9,6 @@ import {
   type ChannelSender,
   type ChatInfo,
   type EventSink,
-  type FileMessage,
   isFileMessage,
   type Outgoing,
   type Receiver,
@@ -22,9 +19,11 @@ import {
 } from '../core/types.ts';
 import { Identity } from '../models/index.ts';
 import { type ConsoleClock, moveClock } from './console-clock.ts';
+import { keepFile } from './console-files.ts';
 import { bindConsole, type ConsoleOperator, consoleMatches, syncConsoleIdentities } from './console-people.ts';
 
 export { type ConsoleClock, parseConsoleTime } from './console-clock.ts';
+export { keepFile } from './console-files.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -58,26 +57,6 @@ export interface ConsoleOptions {
   everyone?: boolean;
   /** Where files the bot sends (exports, charts) are kept for the operator to open: DATA_DIR/exports. */
   filesDir?: string;
-}
-
-/**
- * A copy of a file the bot sent, kept under `dir` with its own name (a number added when that name
- * is taken); its absolute path, which the transcript prints.
- */
-export async function keepFile(dir: string, file: FileMessage): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const ext = path.extname(file.name);
-  const stem = path.basename(file.name, ext);
-  for (let n = 1; ; n++) {
-    const to = path.resolve(dir, n === 1 ? `${stem}${ext}` : `${stem}-${n}${ext}`);
-    if (to === path.resolve(file.path)) return to;
-    try {
-      await copyFile(file.path, to, constants.COPYFILE_EXCL);
-      return to;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
 }
 
 /**

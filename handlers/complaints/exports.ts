@@ -21,8 +21,11 @@ function deductionFen(c: ComplaintRecord): number | null {
 
 async function* complaintRows(ctx: StaffContext, query: Record<string, unknown>): AsyncIterable<unknown[]> {
   const fullPhone = mayseeClientPhone(ctx);
-  const cursor = Complaint.find(query).sort({ acceptedAt: 1 }).lean().cursor({ batchSize: EXPORT_PAGE });
-  for await (const c of cursor as AsyncIterable<ComplaintRecord>) {
+  const cursor = Complaint.find(query)
+    .sort({ acceptedAt: 1 })
+    .lean<ComplaintRecord[]>()
+    .cursor({ batchSize: EXPORT_PAGE });
+  for await (const c of cursor) {
     yield [
       c._id,
       c.clientName,

@@ -91,8 +91,8 @@ function payeeState(r: RentRecord): string {
 
 async function* rentRows(ctx: StaffContext, period: string): AsyncIterable<unknown[]> {
   const full = mayseeAccount({ isGroup: ctx.chat.isGroup, roles: ctx.sender.roles });
-  const cursor = RentReport.find({ period }).sort({ dorm: 1 }).lean().cursor({ batchSize: EXPORT_PAGE });
-  for await (const r of cursor as AsyncIterable<RentRecord>) {
+  const cursor = RentReport.find({ period }).sort({ dorm: 1 }).lean<RentRecord[]>().cursor({ batchSize: EXPORT_PAGE });
+  for await (const r of cursor) {
     yield [
       r.period,
       r.dorm,

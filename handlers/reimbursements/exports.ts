@@ -18,8 +18,8 @@ const LEDGER_ROLES = ['finance', 'chairman'] as const;
 function paidIn(from: string, to: string): AsyncIterable<ClaimRecord> {
   return ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } })
     .sort({ paidOn: 1, _id: 1 })
-    .lean()
-    .cursor({ batchSize: EXPORT_PAGE }) as AsyncIterable<ClaimRecord>;
+    .lean<ClaimRecord[]>()
+    .cursor({ batchSize: EXPORT_PAGE });
 }
 
 function approvers(c: ClaimRecord): string {

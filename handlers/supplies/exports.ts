@@ -16,8 +16,11 @@ import { postsWithList } from './store.ts';
  */
 
 async function* lineRows(month: string): AsyncIterable<unknown[]> {
-  const cursor = SupplyReport.find({ month }).sort({ post: 1 }).lean().cursor({ batchSize: EXPORT_PAGE });
-  for await (const r of cursor as AsyncIterable<SupplyReportRecord>) {
+  const cursor = SupplyReport.find({ month })
+    .sort({ post: 1 })
+    .lean<SupplyReportRecord[]>()
+    .cursor({ batchSize: EXPORT_PAGE });
+  for await (const r of cursor) {
     for (const l of r.lines) {
       const flags = r.flags.filter((f) => f.item === l.item).map((f) => f.message);
       yield [

@@ -34,8 +34,8 @@ function tripQuery(ctx: StaffContext, args: string): Record<string, unknown> | {
 }
 
 async function* tripRows(query: Record<string, unknown>): AsyncIterable<unknown[]> {
-  const cursor = Trip.find(query).sort({ startedAt: 1 }).lean().cursor({ batchSize: EXPORT_PAGE });
-  for await (const t of cursor as AsyncIterable<TripRecord>) {
+  const cursor = Trip.find(query).sort({ startedAt: 1 }).lean<TripRecord[]>().cursor({ batchSize: EXPORT_PAGE });
+  for await (const t of cursor) {
     const c = t.costs ?? { fuel: 0, toll: 0, parking: 0, repair: 0 };
     const km = t.endOdometer == null ? null : t.endOdometer - t.startOdometer;
     yield [

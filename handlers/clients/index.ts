@@ -16,6 +16,7 @@ import {
 } from './contacts.ts';
 import { myDueList } from './digest.ts';
 import { clientRecords } from './directory.ts';
+import { clientExports } from './exports.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
 import { listClients, rotation, showClient, showFromCard } from './lookup.ts';
@@ -182,5 +183,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
-  reporting: { search: clientSearch },
+  reporting: { exports: clientExports, search: clientSearch },
 };

@@ -4,6 +4,7 @@ import { companionFromCard, confirmCompanion, denyCompanion } from './companions
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
 import { backfillClaimDays } from './due.ts';
+import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
@@ -193,5 +194,5 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
-  reporting: { search: claimSearch },
+  reporting: { exports: reimbursementExports, search: claimSearch },
 };

@@ -13,6 +13,7 @@ import {
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { backfillTripDays } from './days.ts';
+import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
 import { issuePermit, listPermits, permitForm, revokePermit } from './permits.ts';
@@ -290,5 +291,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
-  reporting: { search: vehicleSearch },
+  reporting: { exports: vehicleExports, search: vehicleSearch },
 };

@@ -1,9 +1,11 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backfillClaimDays, claimsDecided, claimsPaid, claimsPending } from '../../../handlers/reimbursements/due.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { OnceKey } from '../../../src/models/index.ts';
 import { useDatabase } from '../../helpers/db.ts';
+import { byHeader, exportAs } from '../../helpers/exports.ts';
 import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
 import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
@@ -17,6 +19,7 @@ useDatabase('reimb_day_keys');
 let bot: Bot;
 let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T04:00:00Z');
+let paidNo = '';
 
 beforeAll(async () => {
   ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
@@ -47,6 +50,18 @@ it('keys every decision of a claim to its day and the payout to its payment date
   expect(await claimsPaid.ids(['2026-11-29'])).toEqual([no]);
   expect(await claimsPaid.ids(['2026-11-30'])).toEqual([]);
   expect(await claimsPending.ids()).toEqual([]);
+  paidNo = no;
+});
+
+it("导出 报销台账 reads the month's paid claims by key only", async () => {
+  const filters: unknown[] = [];
+  mongoose.set('debug', (collection: string, _method: string, filter: unknown) => {
+    if (collection === ReimbursementClaim.collection.collectionName) filters.push(filter);
+  });
+  const { sheets } = await exportAs(chat, 'li', '导出 报销台账 2026-11').finally(() => mongoose.set('debug', false));
+  expect(byHeader(sheets['2026年11月报销单']!).map((r) => r['报销单号'])).toEqual([paidNo]);
+  expect(filters.length).toBeGreaterThan(0);
+  for (const f of filters) expect(Object.keys(f as object)).toEqual(['_id']);
 });
 
 it('drops a withdrawn claim from the pending ones', async () => {

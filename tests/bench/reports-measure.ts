@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import ExcelJS from 'exceljs';
 import type { Services, StaffContext } from '../../src/core/context.ts';
-import type { ExportSheet } from '../../src/core/reporting.ts';
 import { ROLES, type Role, TEXT_ONLY } from '../../src/core/types.ts';
 
 /*
@@ -134,7 +132,7 @@ export async function measure(
         .join(' '),
     };
   }
-  return {
+  const done = {
     ...stats(name, kind, times, cpus),
     peakRssMb: peakRss,
     peakHeapMb: peakHeap,
@@ -142,6 +140,8 @@ export async function measure(
     peakDbRssMb: peakDb,
     size,
   };
+  process.stdout.write(`${kind} ${name}: median ${done.medianMs.toFixed(0)} ms, max ${done.maxMs.toFixed(0)} ms\n`);
+  return done;
 }
 
 function stats(name: string, kind: string, times: number[], cpus: { cpuS: number; dbCpuS: number; ms: number }[]) {
@@ -197,24 +197,4 @@ export function benchContext(services: Services, args: string): StaffContext & {
     hasRole: (...r: Role[]) => r.some((x) => roles.has(x)),
   };
   return ctx as unknown as StaffContext & { replies: string[] };
-}
-
-/**
- * Writes the sheets to an .xlsx file with exceljs's streaming writer, one row committed at a time,
- * as 导出 does; returns the rows written. (Until the exports helper's writer is in main.)
- */
-export async function drainToXlsx(sheets: readonly ExportSheet[], file: string): Promise<number> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
-  let rows = 0;
-  for (const s of sheets) {
-    const ws = wb.addWorksheet(s.name);
-    ws.columns = s.columns.map((c) => ({ header: c.header, width: c.width ?? 14 }));
-    for await (const r of s.rows) {
-      ws.addRow(r.map((v, i) => (s.columns[i]?.type === 'money' && typeof v === 'number' ? v / 100 : v))).commit();
-      rows++;
-    }
-    ws.commit();
-  }
-  await wb.commit();
-  return rows;
 }

@@ -47,7 +47,6 @@ export async function probes(week: Period, month: Period, dbPid: number | undefi
   const out: Measured[] = [];
   const probe = async (name: string, work: () => Promise<string>) => {
     out.push(await measure(name, 'probe', RUNS, dbPid, work));
-    process.stdout.write(`probe ${name}: ${out.at(-1)!.medianMs.toFixed(0)} ms\n`);
   };
   // 90 s of FerretDB's CPU on the year's 110,000 roll calls: only when asked for
   if (process.env.REPORTS_SLOW_PROBES === '1')

@@ -22,10 +22,11 @@ import { Bot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Services } from '../../src/core/context.ts';
 import { type Period, REPORTING } from '../../src/core/reporting.ts';
+import { writeXlsx } from '../../src/core/xlsx-export.ts';
 import { type RunningFerret, startFerret } from '../../src/db/ferretdb.ts';
 import { composition } from '../../src/workflows.ts';
 import { MemoryReceiver } from '../helpers/harness.ts';
-import { benchContext, drainToXlsx, type Measured, measure, processRssMb } from './reports-measure.ts';
+import { benchContext, type Measured, measure, processRssMb } from './reports-measure.ts';
 import { probes } from './reports-probes.ts';
 import { ensureSeeded, TINY, YEAR } from './reports-seed.ts';
 
@@ -66,7 +67,14 @@ function lastMonth(now: DateTime): { period: Period; yyyyMm: string } {
 }
 
 /** How `导出 <list> <month>` may be typed; the first the definition accepts is used. */
-const MONTH_ARGS = (yyyyMm: string) => [yyyyMm, '上月', `${Number(yyyyMm.slice(0, 4))}年${Number(yyyyMm.slice(5))}月`];
+const MONTH_ARGS = (yyyyMm: string) => [
+  yyyyMm,
+  '上月',
+  `${Number(yyyyMm.slice(0, 4))}年${Number(yyyyMm.slice(5))}月`,
+  // a list without dates (客户列表): all of it
+  '全部',
+  '',
+];
 
 async function weekly(services: Services, week: Period, dbPid: number | undefined): Promise<Measured[]> {
   const sections = services.extensions.of(REPORTING.weekly);
@@ -115,7 +123,8 @@ async function exportsOf(services: Services, yyyyMm: string, dbPid: number | und
         await measure(name, 'export', RUNS, dbPid, async () => {
           const sheets = await def.sheets(benchContext(services, args), args);
           if ('error' in sheets) throw new Error(sheets.error);
-          const rows = await drainToXlsx(sheets, file);
+          const written = await writeXlsx(file, def.title, sheets, TZ);
+          const rows = written.reduce((n, w) => n + w.rows, 0);
           return `${rows} rows, ${(statSync(file).size / 1024).toFixed(0)} KB`;
         }),
       );

@@ -6,7 +6,7 @@
  *
  * REPORTS_DATA (default bench-data/reports-year: kept between runs, so the second run skips seeding),
  * REPORTS_SCALE=tiny (2 dorms, 3 days: checks the bench itself), REPORTS_RUNS (default 5),
- * REPORTS_PROBES=0 (skip the raw query probes), MONGODB_URI (run against MongoDB instead of FerretDB),
+ * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly or exports, MONGODB_URI (run against MongoDB instead of FerretDB),
  * REPORTS_OUT (the JSON file).
  */
 import { execFileSync } from 'node:child_process';
@@ -205,8 +205,9 @@ async function main(): Promise<void> {
     const pid = ferret?.pid;
     const results: Measured[] = [];
     if (process.env.REPORTS_PROBES !== '0') results.push(...(await probes(week, month.period, pid)));
-    results.push(...(await weekly(bot.services, week, pid)));
-    results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    const only = process.env.REPORTS_ONLY;
+    if (only !== 'exports') results.push(...(await weekly(bot.services, week, pid)));
+    if (only !== 'weekly') results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
     const collections = await sizes();
     const dataMb = ferret ? Number(execFileSync('du', ['-sm', DATA], { encoding: 'utf8' }).split('\t')[0]) : null;
     const report = {

@@ -1,5 +1,9 @@
 import type { Guarded, Services, StaffContext } from './context.ts';
 import { type Extension, extensionPoint } from './extensions.ts';
+import type { Chart } from './types.ts';
+
+// a Card carries charts too (types.ts), so the chart's shape lives there; reports name it from here
+export type { Chart };
 
 /*
  * What a workflow contributes to what managers and auditors read: `导出` (a list as a spreadsheet),
@@ -83,17 +87,6 @@ export interface Period {
   to: Date;
   /** As shown: 2026-11-30 至 2026-12-06, 2026年11月. */
   label: string;
-}
-
-/** A chart as data; the report renders it as a Lark chart component or a PNG, never the workflow. */
-export interface Chart {
-  kind: 'bar' | 'line' | 'pie';
-  title: string;
-  /** The x axis (or the pie's slices). */
-  categories: readonly string[];
-  series: readonly { name: string; values: readonly number[] }[];
-  /** Shown after values: 件, 元, %… */
-  unit?: string;
 }
 
 export interface ReportPart {

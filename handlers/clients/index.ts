@@ -43,6 +43,7 @@ import {
 } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
+import { clientsClientMonth, clientsWeekly } from './weekly.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -60,6 +61,7 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
+  reporting: { weekly: clientsWeekly, clientMonth: clientsClientMonth },
   staffHoldings: clientHoldings,
   // a client's complaints show on its card and in its follow-ups; complaints are registered against its records
   requires: ['complaints'],

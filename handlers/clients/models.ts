@@ -116,6 +116,7 @@ const clientLogSchema = new Schema(
 );
 clientLogSchema.index({ clientId: 1, at: -1 });
 clientLogSchema.index({ 'by.staffId': 1, at: -1 });
+clientLogSchema.index({ at: 1 }); // 周报: the week's calls and visits
 export const ClientLog = mongoose.model('ClientLog', clientLogSchema);
 export type ClientLogRecord = InferSchemaType<typeof clientLogSchema> & { _id: mongoose.Types.ObjectId };
 
@@ -151,6 +152,7 @@ const promiseSchema = new Schema(
 );
 promiseSchema.index({ status: 1, 'owner.staffId': 1, dueDay: 1 });
 promiseSchema.index({ clientId: 1, status: 1 });
+promiseSchema.index({ dueDay: 1 }); // 周报: the promises due in the week
 export const ClientPromise = mongoose.model('ClientPromise', promiseSchema);
 export type PromiseRecord = InferSchemaType<typeof promiseSchema> & { _id: string };
 

@@ -32,6 +32,7 @@ import {
   toldCommand,
   toldFromCard,
 } from './steps.ts';
+import { complaintsClientMonth, complaintsWeekly } from './weekly.ts';
 
 /**
  * 客户投诉 (rulebook Ch.10 III): registration (§4.1, the 客户投诉登记表), telling the client it is
@@ -58,6 +59,7 @@ export const complaints: Workflow = {
   ],
   models: complaintModels,
   settings: complaintSettings,
+  reporting: { weekly: complaintsWeekly, clientMonth: complaintsClientMonth },
   commands: [
     {
       name: 'complaints.register',

@@ -24,6 +24,7 @@ import { monthRecord, recordReturn } from './returns.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { dormLeaderColumn } from './roster.ts';
 import { dormSettings } from './settings.ts';
+import { dormsWeekly } from './weekly.ts';
 
 /**
  * 宿舍管理 (rulebook §3.3): dorm leaders, the nightly roll call with chase and escalation
@@ -39,6 +40,7 @@ export const dorms: Workflow = {
   attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, attach: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
+  reporting: { weekly: dormsWeekly },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster

@@ -10,6 +10,7 @@ import { reimbursementModels } from './models.ts';
 import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
 import { reimbursementSettings } from './settings.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
+import { reimbursementsWeekly } from './weekly.ts';
 
 /**
  * 费用报销 (§3.5): staff put a claim together item by item and submit it; 综合部 → 财务部 → 董事长 →
@@ -23,6 +24,7 @@ export const reimbursements: Workflow = {
   attachment: { allow: 'staff', wants: wantsReceipt, attach: attachReceipt, otherwise: receiptFirstItem },
   models: reimbursementModels,
   settings: reimbursementSettings,
+  reporting: { weekly: reimbursementsWeekly },
   staffHoldings: approvalHoldings,
   commands: [
     {

@@ -8,6 +8,7 @@ import { reportFromCard, startReport } from './report.ts';
 import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCard } from './requests.ts';
 import { returnReport } from './returns.ts';
 import { supplySettings } from './settings.ts';
+import { suppliesWeekly } from './weekly.ts';
 
 /**
  * 物资 (§4.0 forms): §4.1 驻点装备物资配置清单 — each post's configured equipment, kept by 综合部 in
@@ -20,6 +21,7 @@ export const supplies: Workflow = {
   topic: '物资',
   models: supplyModels,
   settings: supplySettings,
+  reporting: { weekly: suppliesWeekly },
   imports: [supplyListImport],
   commands: [
     {

@@ -137,6 +137,7 @@ const requestSchema = new Schema(
 );
 requestSchema.index({ status: 1, requestedAt: 1 });
 requestSchema.index({ month: 1 });
+requestSchema.index({ requestedAt: 1 }); // 周报: the week's requests
 export const SupplyRequest = mongoose.model('SupplyRequest', requestSchema);
 export type SupplyRequestRecord = InferSchemaType<typeof requestSchema> & { _id: string };
 

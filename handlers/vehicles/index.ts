@@ -31,6 +31,7 @@ import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
+import { vehiclesWeekly } from './weekly.ts';
 
 /**
  * 车辆管理 (§3.4): the registry and driving permits (§3.4.1), trips only for permit holders (§3.4.2)
@@ -44,6 +45,7 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
+  reporting: { weekly: vehiclesWeekly },
   staffHoldings: vehicleHoldings,
   // trip costs become §3.5 claims (出车报销): every claim's vehicle cost names a trip, within what it
   // recorded, and the claim holds that trip so no other claim can carry its costs (§3.4.5)

@@ -131,6 +131,7 @@ const tripSchema = new Schema(
 tripSchema.index({ plate: 1, startedAt: -1 });
 tripSchema.index({ 'driver.staffId': 1, status: 1 });
 tripSchema.index({ startedAt: 1 });
+tripSchema.index({ endedAt: 1 }); // 周报: trips ended in the week
 export const Trip = mongoose.model('Trip', tripSchema);
 
 /** A traffic accident (§3.4.4): reported to 人防部 at once; instructions and the outcome are kept. */

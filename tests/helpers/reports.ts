@@ -41,26 +41,104 @@ export async function seedComplaints(clientId: string, otherClientId: string): P
   const base = { reason: '岗位脱岗', demand: '加强管理', type: '脱岗', acceptedBy: who };
   await Complaint.create([
     // accepted in the week: 一般性 ×2 (one still 待人防部调查 and overdue, one closed), 扣服务费 ×1
-    { ...base, _id: 'TS-20261124-001', clientId, clientName: '万达物业', category: 'general', status: 'registered', acceptedAt: d('11-24'), dueAt: d('11-27'), overdueAt: d('11-27', '11:00') },
-    { ...base, _id: 'TS-20261125-001', clientId, clientName: '万达物业', category: 'general', status: 'closed', acceptedAt: d('11-25'), dueAt: d('11-28'), closedAt: d('11-26'), result: { content: '已更换队员', by: who, at: d('11-26') } },
-    { ...base, _id: 'TS-20261127-001', clientId: otherClientId, clientName: '城南小区', category: 'fee_deduction', status: 'investigated', acceptedAt: d('11-27'), dueAt: d('11-28') },
+    {
+      ...base,
+      _id: 'TS-20261124-001',
+      clientId,
+      clientName: '万达物业',
+      category: 'general',
+      status: 'registered',
+      acceptedAt: d('11-24'),
+      dueAt: d('11-27'),
+      overdueAt: d('11-27', '11:00'),
+    },
+    {
+      ...base,
+      _id: 'TS-20261125-001',
+      clientId,
+      clientName: '万达物业',
+      category: 'general',
+      status: 'closed',
+      acceptedAt: d('11-25'),
+      dueAt: d('11-28'),
+      closedAt: d('11-26'),
+      result: { content: '已更换队员', by: who, at: d('11-26') },
+    },
+    {
+      ...base,
+      _id: 'TS-20261127-001',
+      clientId: otherClientId,
+      clientName: '城南小区',
+      category: 'fee_deduction',
+      status: 'investigated',
+      acceptedAt: d('11-27'),
+      dueAt: d('11-28'),
+    },
     // the week before: not this week's
-    { ...base, _id: 'TS-20261120-001', clientId: otherClientId, clientName: '城南小区', category: 'general', status: 'registered', acceptedAt: d('11-20'), dueAt: d('12-20') },
+    {
+      ...base,
+      _id: 'TS-20261120-001',
+      clientId: otherClientId,
+      clientName: '城南小区',
+      category: 'general',
+      status: 'registered',
+      acceptedAt: d('11-20'),
+      dueAt: d('12-20'),
+    },
     // registered before complaints kept the client id: the client's by name; October: not November's
-    { ...base, _id: 'TS-20261105-001', clientId: '', clientName: '万达物业', category: 'unjustified', status: 'closed', acceptedAt: d('11-05'), dueAt: d('11-10'), closedAt: d('11-06') },
-    { ...base, _id: 'TS-20261015-001', clientId, clientName: '万达物业', category: 'general', status: 'closed', acceptedAt: d('10-15'), dueAt: d('10-18'), closedAt: d('10-16') },
+    {
+      ...base,
+      _id: 'TS-20261105-001',
+      clientId: '',
+      clientName: '万达物业',
+      category: 'unjustified',
+      status: 'closed',
+      acceptedAt: d('11-05'),
+      dueAt: d('11-10'),
+      closedAt: d('11-06'),
+    },
+    {
+      ...base,
+      _id: 'TS-20261015-001',
+      clientId,
+      clientName: '万达物业',
+      category: 'general',
+      status: 'closed',
+      acceptedAt: d('10-15'),
+      dueAt: d('10-18'),
+      closedAt: d('10-16'),
+    },
   ]);
 }
 
-const item = (category: string, amount: number) => ({ date: '2026-11-20', category, amount, matter: '送排班表', contact: '李经理' });
-const step = (key: string, role: Role, label: string, status: string, at: Date | null) => ({ key, role, label, status, at, by: at ? 'x' : null });
+const item = (category: string, amount: number) => ({
+  date: '2026-11-20',
+  category,
+  amount,
+  matter: '送排班表',
+  contact: '李经理',
+});
+const step = (key: string, role: Role, label: string, status: string, at: Date | null) => ({
+  key,
+  role,
+  label,
+  status,
+  at,
+  by: at ? 'x' : null,
+});
 const hours = (from: Date, h: number) => new Date(from.getTime() + h * 3600_000);
 
 export async function seedClaims(): Promise<void> {
   const r1 = d('11-23', '10:00');
   const r2 = d('11-24', '09:00');
   const r3 = d('11-16', '09:00');
-  const claim = (id: string, submittedAt: Date, items: ReturnType<typeof item>[], steps: ReturnType<typeof step>[], status = 'pending') => ({
+  const claim = (
+    id: string,
+    submittedAt: Date,
+    items: ReturnType<typeof item>[],
+    steps: ReturnType<typeof step>[],
+    status = 'pending',
+  ) => ({
     _id: id,
     claimantId: 'g1',
     claimantName: '张三',
@@ -75,35 +153,62 @@ export async function seedClaims(): Promise<void> {
   });
   await ReimbursementClaim.create([
     // 综合部 after 4 h, 财务部 6 h after that
-    claim('BX-20261123-001', r1, [item('taxi', 5000), item('meal', 3000)], [
-      step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r1, 4)),
-      step('finance_check', 'finance', '财务部审查', 'approved', hours(r1, 10)),
-      step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
-    ]),
+    claim(
+      'BX-20261123-001',
+      r1,
+      [item('taxi', 5000), item('meal', 3000)],
+      [
+        step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r1, 4)),
+        step('finance_check', 'finance', '财务部审查', 'approved', hours(r1, 10)),
+        step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
+      ],
+    ),
     // 综合部 after 2 h, 财务部 3 h after that
-    claim('BX-20261124-001', r2, [item('taxi', 2000)], [
-      step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r2, 2)),
-      step('finance_check', 'finance', '财务部审查', 'approved', hours(r2, 5)),
-      step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
-    ]),
+    claim(
+      'BX-20261124-001',
+      r2,
+      [item('taxi', 2000)],
+      [
+        step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r2, 2)),
+        step('finance_check', 'finance', '财务部审查', 'approved', hours(r2, 5)),
+        step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
+      ],
+    ),
     // submitted the week before; 综合部 decided then (not counted), 财务部 in the week after 144 h
-    claim('BX-20261116-001', r3, [item('meal', 9999)], [
-      step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r3, 24)),
-      step('finance_check', 'finance', '财务部审查', 'approved', hours(r3, 168)),
-      step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
-    ]),
+    claim(
+      'BX-20261116-001',
+      r3,
+      [item('meal', 9999)],
+      [
+        step('ga_review', 'general_affairs', '综合部审核', 'approved', hours(r3, 24)),
+        step('finance_check', 'finance', '财务部审查', 'approved', hours(r3, 168)),
+        step('chairman_approve', 'chairman', '董事长批准', 'pending', null),
+      ],
+    ),
     // withdrawn: not counted among the week's claims
-    claim('BX-20261125-001', d('11-25'), [item('office', 100000)], [step('ga_review', 'general_affairs', '综合部审核', 'cancelled', null)], 'withdrawn'),
+    claim(
+      'BX-20261125-001',
+      d('11-25'),
+      [item('office', 100000)],
+      [step('ga_review', 'general_affairs', '综合部审核', 'cancelled', null)],
+      'withdrawn',
+    ),
   ]);
 }
 
 const resident = (staffId: string, name: string, status: string) => ({ staffId, name, status });
-const rollCall = (date: string, dorm: string, report: { late?: boolean; entries: ReturnType<typeof resident>[] } | null) => ({
+const rollCall = (
+  date: string,
+  dorm: string,
+  report: { late?: boolean; entries: ReturnType<typeof resident>[] } | null,
+) => ({
   _id: `${date}:${dorm}`,
   date,
   dorm,
   askedAt: new Date(`${date}T21:45:00+08:00`),
-  report: report ? { at: new Date(`${date}T22:05:00+08:00`), by: who, late: !!report.late, entries: report.entries } : null,
+  report: report
+    ? { at: new Date(`${date}T22:05:00+08:00`), by: who, late: !!report.late, entries: report.entries }
+    : null,
 });
 
 export async function seedRollCalls(): Promise<void> {
@@ -146,7 +251,11 @@ export async function seedTrips(): Promise<void> {
 }
 
 export async function seedSupplies(): Promise<void> {
-  const report = (post: string, month: string, lines: { item: string; stock: number; configured: number | null }[]) => ({
+  const report = (
+    post: string,
+    month: string,
+    lines: { item: string; stock: number; configured: number | null }[],
+  ) => ({
     _id: `${post}|${month}`,
     post,
     month,
@@ -191,9 +300,23 @@ export async function seedSupplies(): Promise<void> {
 export async function seedClients(): Promise<{ wanda: string; chengnan: string }> {
   const [wanda, chengnan] = await Client.create([
     // calls every 7 days: the last contact (a visit on 11-20) makes 11-27 due, overdue at the week's end
-    { name: '万达物业', status: 'current', callDays: 7, visitDays: 30, lastCallAt: d('11-10'), lastVisitAt: d('11-20') },
+    {
+      name: '万达物业',
+      status: 'current',
+      callDays: 7,
+      visitDays: 30,
+      lastCallAt: d('11-10'),
+      lastVisitAt: d('11-20'),
+    },
     // visits every 30 days: last 10-01, overdue since 10-31; called 11-25, next call 12-02
-    { name: '城南小区', status: 'current', callDays: 7, visitDays: 30, lastCallAt: d('11-25'), lastVisitAt: d('10-01') },
+    {
+      name: '城南小区',
+      status: 'current',
+      callDays: 7,
+      visitDays: 30,
+      lastCallAt: d('11-25'),
+      lastVisitAt: d('10-01'),
+    },
     { name: '旧客户', status: 'lost', callDays: 7, visitDays: 30, lastCallAt: d('01-01'), lastVisitAt: d('01-01') },
   ]);
   const log = (client: { _id: unknown; name: string }, kind: string, at: Date, extra: Record<string, string> = {}) => ({
@@ -212,7 +335,13 @@ export async function seedClients(): Promise<{ wanda: string; chengnan: string }
     log(chengnan!, 'visit', d('11-26'), { reached: '周主任', purpose: '巡查岗位' }),
     log(chengnan!, 'call', d('12-01'), { reached: '周主任', content: '下周的' }),
   ]);
-  const promise = (id: string, client: { _id: unknown; name: string }, dueDay: string, status: string, text: string) => ({
+  const promise = (
+    id: string,
+    client: { _id: unknown; name: string },
+    dueDay: string,
+    status: string,
+    text: string,
+  ) => ({
     _id: id,
     clientId: String(client._id),
     clientName: client.name,

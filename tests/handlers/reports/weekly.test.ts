@@ -89,7 +89,11 @@ describe('周报: each section checked against the records it summarises (week 2
     expect(lines).toContain('• 综合部审核：2 次，中位 3，最长 4');
     expect(lines).toContain('• 财务部审查：3 次，中位 6，最长 144');
     expect(lines).toContain('目前待审批 3 份（董事长 3）');
-    expect(chart('费用报销', 0)).toMatchObject({ kind: 'pie', categories: ['出租车', '餐费'], series: [{ values: [70, 30] }] });
+    expect(chart('费用报销', 0)).toMatchObject({
+      kind: 'pie',
+      categories: ['出租车', '餐费'],
+      series: [{ values: [70, 30] }],
+    });
     expect(chart('费用报销', 1)).toMatchObject({
       kind: 'bar',
       categories: ['综合部审核', '财务部审查'],
@@ -108,7 +112,11 @@ describe('周报: each section checked against the records it summarises (week 2
     expect(lines).toContain('按时率：2号宿舍 50%｜1号宿舍 67%');
     // 张三 out on 11-23 and 11-24; 李四 once in the week (11-22 and 11-30 are outside it)
     expect(lines).toContain('未归 2 晚及以上：张三（1号宿舍，2 晚）');
-    expect(chart('宿舍点名')).toMatchObject({ categories: ['2号宿舍', '1号宿舍'], series: [{ values: [50, 67] }], unit: '%' });
+    expect(chart('宿舍点名')).toMatchObject({
+      categories: ['2号宿舍', '1号宿舍'],
+      series: [{ values: [50, 67] }],
+      unit: '%',
+    });
   });
 
   it('vehicles: kilometres, costs and cost per km of each vehicle over the trips ended in the week', () => {
@@ -130,7 +138,11 @@ describe('周报: each section checked against the records it summarises (week 2
       '• 万达广场（2026-11）：对讲机 缺 2',
       '本周申领 3 项：已批准 2｜待审批 1',
     ]);
-    expect(chart('物资')).toMatchObject({ categories: ['城南小区', '万达广场'], series: [{ values: [2, 1] }], unit: '项' });
+    expect(chart('物资')).toMatchObject({
+      categories: ['城南小区', '万达广场'],
+      series: [{ values: [2, 1] }],
+      unit: '项',
+    });
   });
 
   it('clients: calls and visits done against those overdue at the week’s end, promises due kept or named', () => {

@@ -118,7 +118,13 @@ const item = (category: string, amount: number) => ({
   matter: '送排班表',
   contact: '李经理',
 });
-const step = (key: string, role: Role, label: string, status: string, at: Date | null) => ({
+const step = (
+  key: string,
+  role: Role,
+  label: string,
+  status: 'approved' | 'pending' | 'cancelled',
+  at: Date | null,
+) => ({
   key,
   role,
   label,
@@ -137,7 +143,7 @@ export async function seedClaims(): Promise<void> {
     submittedAt: Date,
     items: ReturnType<typeof item>[],
     steps: ReturnType<typeof step>[],
-    status = 'pending',
+    status: 'pending' | 'withdrawn' = 'pending',
   ) => ({
     _id: id,
     claimantId: 'g1',
@@ -147,7 +153,7 @@ export async function seedClaims(): Promise<void> {
     steps,
     stepIndex: steps.findIndex((s) => s.status === 'pending'),
     status,
-    currentRole: status === 'pending' ? 'chairman' : null,
+    currentRole: status === 'pending' ? ('chairman' as const) : null,
     stepSince: submittedAt,
     submittedAt,
   });
@@ -196,7 +202,11 @@ export async function seedClaims(): Promise<void> {
   ]);
 }
 
-const resident = (staffId: string, name: string, status: string) => ({ staffId, name, status });
+const resident = (staffId: string, name: string, status: 'present' | 'absent' | 'leave' | 'night_duty') => ({
+  staffId,
+  name,
+  status,
+});
 const rollCall = (
   date: string,
   dorm: string,
@@ -212,8 +222,8 @@ const rollCall = (
 });
 
 export async function seedRollCalls(): Promise<void> {
-  const zhang = (s: string) => resident('g1', '张三', s);
-  const li = (s: string) => resident('g2', '李四', s);
+  const zhang = (s: Parameters<typeof resident>[2]) => resident('g1', '张三', s);
+  const li = (s: Parameters<typeof resident>[2]) => resident('g2', '李四', s);
   await RollCall.create([
     // 1号宿舍: 3 evenings asked, 2 on time, 1 late: 67 %; 张三 out on two evenings
     rollCall('2026-11-23', '1号宿舍', { entries: [zhang('absent')] }),
@@ -233,7 +243,7 @@ export async function seedTrips(): Promise<void> {
     plate,
     driver: { staffId: 'dr', name: '孙司机' },
     permit: 'ZJ-1',
-    status: endedAt ? 'ended' : 'open',
+    status: endedAt ? ('ended' as const) : ('open' as const),
     startedAt: endedAt ? hours(endedAt, -2) : d('11-26'),
     startOdometer: 1000,
     endOdometer: endedAt ? 1000 + km : null,
@@ -276,7 +286,7 @@ export async function seedSupplies(): Promise<void> {
     ]),
     report('城北小区', '2026-09', [{ item: '对讲机', stock: 0, configured: 9 }]),
   ]);
-  const request = (id: string, status: string, requestedAt: Date) => ({
+  const request = (id: string, status: 'pending' | 'approved' | 'refused', requestedAt: Date) => ({
     _id: id,
     post: '万达广场',
     month: '2026-11',
@@ -302,7 +312,7 @@ export async function seedClients(): Promise<{ wanda: string; chengnan: string }
     // calls every 7 days: the last contact (a visit on 11-20) makes 11-27 due, overdue at the week's end
     {
       name: '万达物业',
-      status: 'current',
+      status: 'current' as const,
       callDays: 7,
       visitDays: 30,
       lastCallAt: d('11-10'),
@@ -311,15 +321,27 @@ export async function seedClients(): Promise<{ wanda: string; chengnan: string }
     // visits every 30 days: last 10-01, overdue since 10-31; called 11-25, next call 12-02
     {
       name: '城南小区',
-      status: 'current',
+      status: 'current' as const,
       callDays: 7,
       visitDays: 30,
       lastCallAt: d('11-25'),
       lastVisitAt: d('10-01'),
     },
-    { name: '旧客户', status: 'lost', callDays: 7, visitDays: 30, lastCallAt: d('01-01'), lastVisitAt: d('01-01') },
+    {
+      name: '旧客户',
+      status: 'lost' as const,
+      callDays: 7,
+      visitDays: 30,
+      lastCallAt: d('01-01'),
+      lastVisitAt: d('01-01'),
+    },
   ]);
-  const log = (client: { _id: unknown; name: string }, kind: string, at: Date, extra: Record<string, string> = {}) => ({
+  const log = (
+    client: { _id: unknown; name: string },
+    kind: 'call' | 'visit',
+    at: Date,
+    extra: Record<string, string> = {},
+  ) => ({
     clientId: String(client._id),
     clientName: client.name,
     kind,
@@ -339,7 +361,7 @@ export async function seedClients(): Promise<{ wanda: string; chengnan: string }
     id: string,
     client: { _id: unknown; name: string },
     dueDay: string,
-    status: string,
+    status: 'open' | 'done' | 'refused',
     text: string,
   ) => ({
     _id: id,

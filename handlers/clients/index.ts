@@ -42,6 +42,7 @@ import {
   showFromCard,
 } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
+import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 import { clientsClientMonth, clientsWeekly } from './weekly.ts';
 
@@ -61,7 +62,6 @@ export const clients: Workflow = {
   attachment: { allow: CONTACTERS, wants: wantsVisitPhoto, attach: attachVisitPhoto },
   models: clientModels,
   settings: clientSettings,
-  reporting: { weekly: clientsWeekly, clientMonth: clientsClientMonth },
   staffHoldings: clientHoldings,
   // a client's complaints show on its card and in its follow-ups; complaints are registered against its records
   requires: ['complaints'],
@@ -195,4 +195,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
+  reporting: { search: clientSearch, weekly: clientsWeekly, clientMonth: clientsClientMonth },
 };

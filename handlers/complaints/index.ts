@@ -20,6 +20,7 @@ import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes 
 import { complaintReport, REPORTERS } from './report.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
 import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
+import { complaintSearch } from './search.ts';
 import { complaintSettings } from './settings.ts';
 import {
   decide,
@@ -59,7 +60,6 @@ export const complaints: Workflow = {
   ],
   models: complaintModels,
   settings: complaintSettings,
-  reporting: { weekly: complaintsWeekly, clientMonth: complaintsClientMonth },
   commands: [
     {
       name: 'complaints.register',
@@ -288,4 +288,5 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
+  reporting: { search: complaintSearch, weekly: complaintsWeekly, clientMonth: complaintsClientMonth },
 };

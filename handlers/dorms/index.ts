@@ -23,6 +23,7 @@ import { paidQuestion, payeeQuestion } from './rent-confirm.ts';
 import { monthRecord, recordReturn } from './returns.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { dormLeaderColumn } from './roster.ts';
+import { dormSearch } from './search.ts';
 import { dormSettings } from './settings.ts';
 import { dormsWeekly } from './weekly.ts';
 
@@ -40,7 +41,6 @@ export const dorms: Workflow = {
   attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, attach: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
-  reporting: { weekly: dormsWeekly },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster
@@ -164,4 +164,5 @@ export const dorms: Workflow = {
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
     { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
+  reporting: { search: dormSearch, weekly: dormsWeekly },
 };

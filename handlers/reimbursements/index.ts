@@ -8,6 +8,7 @@ import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from '
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { reimbursementModels } from './models.ts';
 import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
+import { claimSearch } from './search.ts';
 import { reimbursementSettings } from './settings.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
 import { reimbursementsWeekly } from './weekly.ts';
@@ -24,7 +25,6 @@ export const reimbursements: Workflow = {
   attachment: { allow: 'staff', wants: wantsReceipt, attach: attachReceipt, otherwise: receiptFirstItem },
   models: reimbursementModels,
   settings: reimbursementSettings,
-  reporting: { weekly: reimbursementsWeekly },
   staffHoldings: approvalHoldings,
   commands: [
     {
@@ -189,4 +189,5 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
+  reporting: { search: claimSearch, weekly: reimbursementsWeekly },
 };

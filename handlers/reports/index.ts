@@ -1,7 +1,8 @@
 import type { Workflow } from '../../src/core/workflow.ts';
-import { MONTHLY_READERS, monthlyReport } from './monthly.ts';
+import { monthlyCommand } from './monthly.ts';
+import { MORE_ACTION, search, searchMore } from './search.ts';
 import { reportSettings } from './settings.ts';
-import { WEEKLY_READERS, weeklyReport } from './weekly.ts';
+import { weeklyCommand } from './weekly.ts';
 
 /**
  * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
@@ -17,24 +18,17 @@ export const reports: Workflow = {
   requires: ['clients'],
   settings: reportSettings,
   commands: [
+    weeklyCommand,
+    monthlyCommand,
     {
-      name: 'reports.weekly',
+      name: 'reports.search',
       rank: 2,
-      words: ['周报', 'weekly'],
-      allow: WEEKLY_READERS,
-      summary: '本周各部门汇总：投诉、报销、点名、车辆、物资、客户回访，附图表',
-      example: '周报 上周',
-      handler: weeklyReport,
-    },
-    {
-      name: 'reports.monthly',
-      rank: 3,
-      words: ['月报', 'monthly'],
-      allow: MONTHLY_READERS,
-      summary: '客户服务月报：投诉与处理结果、拜访、电话回访、承诺兑现',
-      example: '月报 客户 万达物业 2026-11',
-      handler: monthlyReport,
+      words: ['查找', 'search'],
+      allow: 'staff',
+      summary: '查找一个人、客户、驻点、车牌或编号的所有记录（只列你能看的，最近的在前）',
+      example: '查找 张三',
+      handler: search,
     },
   ],
-  actions: [],
+  actions: [{ action: MORE_ACTION, allow: 'staff', handler: searchMore }],
 };

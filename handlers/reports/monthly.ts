@@ -1,4 +1,4 @@
-import type { StaffContext } from '../../src/core/context.ts';
+import type { CommandRoute, StaffContext } from '../../src/core/context.ts';
 import { REPORTING, type ReportPart } from '../../src/core/reporting.ts';
 import type { Role } from '../../src/core/types.ts';
 import { reportClientNamed } from '../clients/api.ts';
@@ -47,3 +47,13 @@ export async function monthlyReport(ctx: StaffContext): Promise<void> {
   const cards = reportCards(`${client.name} ${month.label}服务月报`, parts);
   await sendReport(ctx.services, ctx.can, cards, (msg) => ctx.reply(msg));
 }
+
+export const monthlyCommand: CommandRoute = {
+  name: 'reports.monthly',
+  rank: 3,
+  words: ['月报', 'monthly'],
+  allow: MONTHLY_READERS,
+  summary: '客户服务月报：投诉与处理结果、拜访、电话回访、承诺兑现',
+  example: '月报 客户 万达物业 2026-11',
+  handler: monthlyReport,
+};

@@ -1,4 +1,4 @@
-import type { Services, StaffContext } from '../../src/core/context.ts';
+import type { CommandRoute, Services, StaffContext } from '../../src/core/context.ts';
 import { type Period, REPORTING, type ReportPart } from '../../src/core/reporting.ts';
 import type { Card, Role } from '../../src/core/types.ts';
 import { parseWeek } from './period.ts';
@@ -41,3 +41,13 @@ export async function weeklyReport(ctx: StaffContext): Promise<void> {
   }
   await sendReport(ctx.services, ctx.can, await weeklyCards(ctx.services, week), (m) => ctx.reply(m));
 }
+
+export const weeklyCommand: CommandRoute = {
+  name: 'reports.weekly',
+  rank: 2,
+  words: ['周报', 'weekly'],
+  allow: WEEKLY_READERS,
+  summary: '各部门一周汇总：投诉、报销、点名、物资、车辆、客户回访，附图表',
+  example: '周报 上周',
+  handler: weeklyReport,
+};

@@ -7,6 +7,7 @@ import { supplyModels } from './models.ts';
 import { reportFromCard, startReport } from './report.ts';
 import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCard } from './requests.ts';
 import { returnReport } from './returns.ts';
+import { supplySearch } from './search.ts';
 import { supplySettings } from './settings.ts';
 import { suppliesWeekly } from './weekly.ts';
 
@@ -21,7 +22,6 @@ export const supplies: Workflow = {
   topic: '物资',
   models: supplyModels,
   settings: supplySettings,
-  reporting: { weekly: suppliesWeekly },
   imports: [supplyListImport],
   commands: [
     {
@@ -134,4 +134,5 @@ export const supplies: Workflow = {
     { action: 'supplies.refuseAsk', allow: ['general_affairs'], handler: refuseAsk },
     { action: 'supplies.refuse', allow: ['general_affairs'], handler: refuseFromCard },
   ],
+  reporting: { search: supplySearch, weekly: suppliesWeekly },
 };

@@ -28,6 +28,7 @@ import {
   vehicleHoldings,
 } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
+import { vehicleSearch } from './search.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
@@ -45,7 +46,6 @@ export const vehicles: Workflow = {
   forms: [registerVehicleForm, permitForm, startTripForm, endTripForm, accidentForm, inspectForm],
   models: vehicleModels,
   settings: vehicleSettings,
-  reporting: { weekly: vehiclesWeekly },
   staffHoldings: vehicleHoldings,
   // trip costs become §3.5 claims (出车报销): every claim's vehicle cost names a trip, within what it
   // recorded, and the claim holds that trip so no other claim can carry its costs (§3.4.5)
@@ -289,4 +289,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
+  reporting: { search: vehicleSearch, weekly: vehiclesWeekly },
 };

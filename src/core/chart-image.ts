@@ -60,7 +60,8 @@ export function echartsOption(chart: Chart): Record<string, unknown> {
     legend: several ? { bottom: 10 } : undefined,
     grid: { left: 60, right: 30, top: 60, bottom: several ? 70 : 50, containLabel: true },
     xAxis: { type: 'category', data: [...chart.categories], axisLabel: { interval: 0, hideOverlap: true } },
-    yAxis: { type: 'value' },
+    // counts (件, 项, 次) get whole-number ticks, not 0.2, 0.4…
+    yAxis: { type: 'value', minInterval: chart.series.every((s) => s.values.every(Number.isInteger)) ? 1 : 0 },
     series: chart.series.map((s) => ({
       type: chart.kind,
       name: s.name,

@@ -95,6 +95,14 @@ export const clientsClientMonth: ClientMonthSection = {
         `本月到期的承诺 ${due.length} 项，已兑现 ${kept.length} 项`,
         ...due.map((p) => `• ${p.text}｜${p.dueDay} 到期｜${p.status === 'done' ? '已兑现' : '未兑现'}`),
       ],
+      charts: [
+        {
+          kind: 'bar',
+          title: '本月拜访、回访与承诺',
+          categories: ['拜访', '电话回访', '承诺已兑现', '承诺未兑现'],
+          series: [{ name: '次数', values: [count('visit'), count('call'), kept.length, due.length - kept.length] }],
+        },
+      ],
     };
   },
 };

@@ -57,11 +57,11 @@ describe('reports on Lark', () => {
     expect(text).toContain('按时率：2号宿舍 50%｜1号宿舍 67%');
   });
 
-  it('月报 客户 gives 客服部 the client’s month with its complaint chart', async () => {
+  it('月报 客户 gives 客服部 the client’s month with its complaints and follow-ups charts', async () => {
     lark.standin.reset();
     await lark.say('kefu', '月报 客户 万达物业 2026-11');
     const card = await lark.standin.waitFor(() => lark.standin.cards(p2p('kefu')).at(-1), 'the month card');
-    expect(charts(card.card)).toBe(1);
+    expect(charts(card.card)).toBe(2);
     expect(renderedText(card.card)).toContain('万达物业 2026年11月服务月报');
     expect(lark.standin.sendAttempts().every((r) => r.status === 200)).toBe(true);
   });

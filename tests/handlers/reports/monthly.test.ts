@@ -55,6 +55,7 @@ describe('月报 客户: a client’s month checked against its records (万达�
       '• 更换岗位队员｜2026-11-26 到期｜已兑现',
       '• 增加夜间巡逻｜2026-11-28 到期｜未兑现',
     ]);
+    expect(clients!.charts![0]!.series[0]!.values).toEqual([1, 1, 1, 1]);
   });
 
   it('客服部 asks by name and month; 上月 is the default; 队员 is refused', async () => {

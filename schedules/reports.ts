@@ -1,5 +1,5 @@
 import { lastWeek } from '../handlers/reports/period.ts';
-import { sendReport } from '../handlers/reports/render.ts';
+import { ChartPictures, sendReport } from '../handlers/reports/render.ts';
 import { reportSettings } from '../handlers/reports/settings.ts';
 import { WEEKLY_READERS, weeklyCards } from '../handlers/reports/weekly.ts';
 import type { Services } from '../src/core/context.ts';
@@ -23,9 +23,11 @@ export async function sendWeeklyReport(deps: Services, slot: Date): Promise<bool
   }
   if (!(await takeOnce(`reports-weekly:${week.label}`))) return false;
   const cards = await weeklyCards(deps, week);
+  // drawn once for everyone on a channel without charts
+  const pictures = new ChartPictures(deps);
   await Promise.all(
     to.map((r) =>
-      sendReport(deps, deps.outbox.capabilities(r.channel), cards, (m) =>
+      sendReport(pictures, deps.outbox.capabilities(r.channel), cards, (m) =>
         deps.outbox.send({ channel: r.channel, userId: r.userId }, m),
       ).catch((err) => deps.log.warn({ err, staffId: r.staffId }, 'weekly report not delivered')),
     ),

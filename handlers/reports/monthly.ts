@@ -3,7 +3,7 @@ import { REPORTING, type ReportPart } from '../../src/core/reporting.ts';
 import type { Role } from '../../src/core/types.ts';
 import { reportClientNamed } from '../clients/api.ts';
 import { parseMonthWord } from './period.ts';
-import { reportCards, sendReport } from './render.ts';
+import { ChartPictures, reportCards, sendReport } from './render.ts';
 
 /*
  * 月报 客户 <名称> [月份]: one client's month of service — complaints and how they ended, visits,
@@ -45,7 +45,7 @@ export async function monthlyReport(ctx: StaffContext): Promise<void> {
     ctx.services.extensions.of(REPORTING.clientMonth).map((s) => s.build(ctx.services, client, month)),
   );
   const cards = reportCards(`${client.name} ${month.label}服务月报`, parts);
-  await sendReport(ctx.services, ctx.can, cards, (msg) => ctx.reply(msg));
+  await sendReport(new ChartPictures(ctx.services), ctx.can, cards, (msg) => ctx.reply(msg));
 }
 
 export const monthlyCommand: CommandRoute = {

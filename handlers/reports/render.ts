@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChartPngs } from '../../src/core/chart-image.ts';
 import type { Services } from '../../src/core/context.ts';
@@ -41,12 +42,32 @@ function withoutCharts(card: Card): Card {
 }
 
 /**
+ * The PNG files of each card's charts, drawn once however many people the report goes to. They are
+ * written under DATA_DIR/reports/<day>; folders older than a week are removed when a new one is made,
+ * so a file message queued for a retry still finds its file.
+ */
+export class ChartPictures {
+  private readonly drawn = new Map<Card, Promise<{ path: string; name: string }[]>>();
+
+  constructor(private readonly services: Pick<Services, 'config' | 'now'>) {}
+
+  of(card: Card): Promise<{ path: string; name: string }[]> {
+    let files = this.drawn.get(card);
+    if (!files) {
+      files = chartFiles(this.services, card.charts ?? []);
+      this.drawn.set(card, files);
+    }
+    return files;
+  }
+}
+
+/**
  * Sends the cards through `send`; where the channel cannot draw charts, each chart as a PNG after
  * its card. `images` sends one picture file; until the channels send files it may be undefined,
- * and the pictures are then only written (the text already holds every figure).
+ * and the pictures are then not drawn (the text already holds every figure).
  */
 export async function sendReport(
-  services: Pick<Services, 'config'>,
+  pictures: ChartPictures,
   can: ChannelCapabilities,
   cards: readonly Card[],
   send: (m: Outgoing) => Promise<unknown>,
@@ -58,14 +79,28 @@ export async function sendReport(
       continue;
     }
     await send(images ? withoutCharts(card) : { ...card, charts: undefined });
-    if (images) for (const png of await chartFiles(services, card.charts)) await images(png);
+    if (images) for (const png of await pictures.of(card)) await images(png);
   }
 }
 
+const KEEP_DAYS = 7;
 let seq = 0;
 
-/** The charts as PNG files under DATA_DIR/reports, in a folder of their own per send. */
-export async function chartFiles(services: Pick<Services, 'config'>, charts: readonly Chart[]) {
-  const dir = join(services.config.dataDir, 'reports', `${Date.now()}-${process.pid}-${++seq}`);
-  return writeChartPngs(charts, dir);
+/** The charts as PNG files under DATA_DIR/reports/<day>/<a folder of their own>. */
+export async function chartFiles(services: Pick<Services, 'config' | 'now'>, charts: readonly Chart[]) {
+  const root = join(services.config.dataDir, 'reports');
+  const now = services.now();
+  const day = now.toISOString().slice(0, 10);
+  await pruneOlderThan(root, new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000).toISOString().slice(0, 10));
+  return writeChartPngs(charts, join(root, day, `${Date.now()}-${process.pid}-${++seq}`));
+}
+
+/** Removes the day folders (yyyy-MM-dd) before `day`; nothing when there are none. */
+async function pruneOlderThan(root: string, day: string): Promise<void> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n) && n < day)
+      .map((n) => rm(join(root, n), { recursive: true, force: true })),
+  );
 }

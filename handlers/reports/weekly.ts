@@ -2,7 +2,7 @@ import type { CommandRoute, Services, StaffContext } from '../../src/core/contex
 import { type Period, REPORTING, type ReportPart } from '../../src/core/reporting.ts';
 import type { Card, Role } from '../../src/core/types.ts';
 import { parseWeek } from './period.ts';
-import { reportCards, sendReport } from './render.ts';
+import { ChartPictures, reportCards, sendReport } from './render.ts';
 
 /*
  * 周报: each installed workflow's section of the week (Workflow.reporting.weekly), in the
@@ -39,7 +39,9 @@ export async function weeklyReport(ctx: StaffContext): Promise<void> {
     await ctx.reply(week.error);
     return;
   }
-  await sendReport(ctx.services, ctx.can, await weeklyCards(ctx.services, week), (m) => ctx.reply(m));
+  await sendReport(new ChartPictures(ctx.services), ctx.can, await weeklyCards(ctx.services, week), (m) =>
+    ctx.reply(m),
+  );
 }
 
 export const weeklyCommand: CommandRoute = {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CHARTS_PER_CARD, reportCards, sendReport } from '../../../handlers/reports/render.ts';
+import { CHARTS_PER_CARD, ChartPictures, reportCards, sendReport } from '../../../handlers/reports/render.ts';
 import type { Chart, ReportPart } from '../../../src/core/reporting.ts';
 import { type Outgoing, TEXT_ONLY } from '../../../src/core/types.ts';
 
@@ -42,7 +42,7 @@ describe('a report as cards', () => {
     const pictures: { path: string; name: string }[] = [];
     const [card] = reportCards('月报', [part('投诉', 2)]);
     await sendReport(
-      { config: { dataDir: dir } as never },
+      new ChartPictures({ config: { dataDir: dir } as never, now: () => new Date() }),
       TEXT_ONLY,
       [card!],
       async (m) => sent.push(m),
@@ -62,7 +62,7 @@ describe('a report as cards', () => {
     const [card] = reportCards('月报', [part('投诉', 2)]);
     let pictures = 0;
     await sendReport(
-      { config: { dataDir: dir } as never },
+      new ChartPictures({ config: { dataDir: dir } as never, now: () => new Date() }),
       { ...TEXT_ONLY, charts: true },
       [card!],
       async (m) => sent.push(m),
@@ -70,5 +70,20 @@ describe('a report as cards', () => {
     );
     expect((sent[0] as { charts?: unknown[] }).charts).toHaveLength(2);
     expect(pictures).toBe(0);
+  });
+
+  it('draws a card’s pictures once for everyone, and removes picture folders older than a week', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const { existsSync } = await import('node:fs');
+    await mkdir(join(dir, 'reports', '2026-11-01', 'old'), { recursive: true });
+    const pictures = new ChartPictures({
+      config: { dataDir: dir } as never,
+      now: () => new Date('2026-11-30T01:00:00Z'),
+    });
+    const [card] = reportCards('周报', [part('投诉', 1)]);
+    const [a, b] = await Promise.all([pictures.of(card!), pictures.of(card!)]);
+    expect(a).toBe(b);
+    expect(a![0]!.path).toContain(join(dir, 'reports', '2026-11-30'));
+    expect(existsSync(join(dir, 'reports', '2026-11-01'))).toBe(false);
   });
 });

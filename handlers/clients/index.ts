@@ -41,6 +41,7 @@ import {
   showClient,
   showFromCard,
 } from './records.ts';
+import { reportClientNamed } from './report-client.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
@@ -195,5 +196,10 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
-  reporting: { search: clientSearch, weekly: clientsWeekly, clientMonth: clientsClientMonth },
+  reporting: {
+    search: clientSearch,
+    weekly: clientsWeekly,
+    clientMonth: clientsClientMonth,
+    clients: reportClientNamed,
+  },
 };

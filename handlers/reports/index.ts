@@ -14,8 +14,6 @@ export const reports: Workflow = {
   name: 'reports',
   title: '报表与查找',
   topic: '报表',
-  // 月报 客户 finds the client through the clients' directory (handlers/clients/api.ts)
-  requires: ['clients'],
   settings: reportSettings,
   commands: [
     weeklyCommand,

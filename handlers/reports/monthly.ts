@@ -1,7 +1,6 @@
 import type { CommandRoute, StaffContext } from '../../src/core/context.ts';
 import { REPORTING, type ReportPart } from '../../src/core/reporting.ts';
 import type { Role } from '../../src/core/types.ts';
-import { reportClientNamed } from '../clients/api.ts';
 import { parseMonthWord } from './period.ts';
 import { ChartPictures, reportCards, sendReport } from './render.ts';
 
@@ -36,7 +35,12 @@ export async function monthlyReport(ctx: StaffContext): Promise<void> {
     await ctx.reply(`${month.error}。例如：${EXAMPLE}`);
     return;
   }
-  const client = await reportClientNamed(name, EXAMPLE);
+  const [find] = ctx.services.extensions.of(REPORTING.clients);
+  if (!find) {
+    await ctx.reply('客户月报需要客户管理（客户档案），这个机器人没有安装。');
+    return;
+  }
+  const client = await find(name, EXAMPLE);
   if ('error' in client) {
     await ctx.reply(client.error);
     return;

@@ -21,6 +21,8 @@ export interface Reporting {
   weekly?: WeeklySection;
   /** Its section of 月报 客户 <名称>. */
   clientMonth?: ClientMonthSection;
+  /** The client a 月报 客户 is about, found by the name typed (the clients' directory offers it). */
+  clients?: ClientFinder;
   /** What 查找 finds in it. */
   search?: SearchSource;
 }
@@ -30,6 +32,7 @@ export const REPORTING = {
   exports: extensionPoint<ExportDefinition>('core', 'reporting.exports'),
   weekly: extensionPoint<WeeklySection>('core', 'reporting.weekly'),
   clientMonth: extensionPoint<ClientMonthSection>('core', 'reporting.clientMonth'),
+  clients: extensionPoint<ClientFinder>('core', 'reporting.clients'),
   search: extensionPoint<SearchSource>('core', 'reporting.search'),
 };
 
@@ -39,6 +42,7 @@ export function reportingExtensions(part: Reporting | undefined): Extension[] {
     ...(part.exports ?? []).map((e) => REPORTING.exports.with(e)),
     ...(part.weekly ? [REPORTING.weekly.with(part.weekly)] : []),
     ...(part.clientMonth ? [REPORTING.clientMonth.with(part.clientMonth)] : []),
+    ...(part.clients ? [REPORTING.clients.with(part.clients)] : []),
     ...(part.search ? [REPORTING.search.with(part.search)] : []),
   ];
 }
@@ -106,6 +110,12 @@ export interface ReportClient {
   id: string;
   name: string;
 }
+
+/**
+ * The client named by `query` (exact name, else the only match), or a Chinese answer saying why
+ * not (none, several: name them). `example` is the command to show when the name is missing.
+ */
+export type ClientFinder = (query: string, example: string) => Promise<ReportClient | { error: string }>;
 
 export interface ClientMonthSection {
   title: string;

@@ -1,12 +1,12 @@
-import type { ReportClient } from '../../src/core/reporting.ts';
+import type { ClientFinder } from '../../src/core/reporting.ts';
 import { echo } from '../../src/core/text.ts';
 import { clientByName, searchClients } from './store.ts';
 
-/*
- * What other workflows may ask of the clients' directory: the client a report is about, by the name
- * typed (exact name first, else the only match of a search), or a Chinese answer saying why not.
+/**
+ * The client a report (月报 客户) is about, by the name typed: exact name first, else the only match
+ * of a search, or a Chinese answer saying why not. Offered as Workflow.reporting.clients.
  */
-export async function reportClientNamed(query: string, example: string): Promise<ReportClient | { error: string }> {
+export const reportClientNamed: ClientFinder = async (query, example) => {
   const q = query.trim();
   if (!q) return { error: `请写明客户名称，例如：${example}` };
   const exact = await clientByName(q);
@@ -17,4 +17,4 @@ export async function reportClientNamed(query: string, example: string): Promise
   return {
     error: [`有 ${found.length} 个客户符合「${echo(q)}」，请写全名：`, ...found.map((c) => `• ${c.name}`)].join('\n'),
   };
-}
+};

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthPeriod } from '../../../handlers/reports/period.ts';
 import type { Bot } from '../../../src/bot.ts';
+import { loadConfig } from '../../../src/config.ts';
 import { REPORTING, type ReportPart } from '../../../src/core/reporting.ts';
+import { compose } from '../../../src/core/workflow.ts';
+import { installed } from '../../../src/workflows.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 import { MONDAY, seedClients, seedComplaints, seedReportPeople } from '../../helpers/reports.ts';
@@ -72,5 +75,19 @@ describe('月报 客户: a client’s month checked against its records (万达�
     expect((await chat.say('kefu', '月报 客户 火星物业')).join('')).toContain('没有找到客户「火星物业」');
     expect((await chat.say('kefu', '月报 客户 万达物业 13月')).join('')).toContain('不是月份');
     expect((await chat.say('kefu', '月报')).join('')).toContain('月报 客户 万达物业 2026-11');
+  });
+
+  it('a bot without the clients workflow still starts; 月报 客户 there says it needs 客户管理', async () => {
+    const withoutClients = compose(installed.filter((i) => i.workflow.name !== 'clients'));
+    const { bot: other, receiver } = await startTestBot({
+      config: loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', BOT_TIMEZONE: TZ }, withoutClients.settings),
+      workflows: withoutClients,
+      now: () => MONDAY,
+    });
+    try {
+      expect((await receiver.say('kefu', '月报 客户 万达物业')).join('')).toContain('客户月报需要客户管理');
+    } finally {
+      await other.stop();
+    }
   });
 });

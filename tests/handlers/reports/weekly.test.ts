@@ -3,7 +3,8 @@ import { lastWeek, parseWeek } from '../../../handlers/reports/period.ts';
 import { weeklyParts } from '../../../handlers/reports/weekly.ts';
 import { sendWeeklyReport, weeklyReportJob } from '../../../schedules/reports.ts';
 import type { Bot } from '../../../src/bot.ts';
-import type { Chart, ReportPart } from '../../../src/core/reporting.ts';
+import { Extensions } from '../../../src/core/extensions.ts';
+import { type Chart, REPORTING, type ReportPart } from '../../../src/core/reporting.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 import {
@@ -197,5 +198,24 @@ describe('周报 by command and on Monday', () => {
     expect(cron(testConfig())).toBe('30 8 * * 1');
     expect(cron(testConfig({ WEEKLY_REPORT_CRON: '0 9 * * 1' }))).toBe('0 9 * * 1');
     expect(() => testConfig({ WEEKLY_REPORT_CRON: 'mondays' })).toThrow(/WEEKLY_REPORT_CRON/);
+  });
+
+  it('a section that fails says so in its place with a reference; the others still show', async () => {
+    const broken = REPORTING.weekly.with({
+      title: '坏的部分',
+      build: async () => {
+        throw new Error('boom');
+      },
+    });
+    const ok = REPORTING.weekly.with({
+      title: '好的部分',
+      build: async () => ({ title: '好的部分', lines: ['一切正常'] }),
+    });
+    const shown = await weeklyParts(
+      { ...bot.services, extensions: new Extensions([broken, ok]) },
+      lastWeek(MONDAY, TZ),
+    );
+    expect(shown[0]!.lines[0]).toMatch(/^这一部分没有生成（编号 .+），请联系管理员。$/);
+    expect(shown[1]!.lines).toEqual(['一切正常']);
   });
 });

@@ -5,7 +5,7 @@ import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 import { SupplyReport, SupplyRequest } from '../../handlers/supplies/models.ts';
 import { Trip } from '../../handlers/vehicles/models.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
-import { Identity, Staff } from '../../src/models/index.ts';
+import { Dorm, Identity, Staff } from '../../src/models/index.ts';
 
 /*
  * The records 周报 and 月报 summarise, one small week of each workflow, stored through the models
@@ -222,6 +222,8 @@ const rollCall = (
 });
 
 export async function seedRollCalls(): Promise<void> {
+  // the roll calls are read by id, for each dorm the bot knows
+  await Dorm.create([{ name: '1号宿舍' }, { name: '2号宿舍' }]);
   const zhang = (s: Parameters<typeof resident>[2]) => resident('g1', '张三', s);
   const li = (s: Parameters<typeof resident>[2]) => resident('g2', '李四', s);
   await RollCall.create([

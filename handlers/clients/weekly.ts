@@ -1,8 +1,9 @@
 import type { Services } from '../../src/core/context.ts';
 import { countBy } from '../../src/core/report-figures.ts';
 import type { ClientMonthSection, Period, ReportClient, ReportPart, WeeklySection } from '../../src/core/reporting.ts';
+import { type ContactKind, KIND_LABELS, nextDue } from './cadence-rules.ts';
 import { Client, ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
-import { type ContactKind, dayOf, KIND_LABELS, nextDue } from './rules.ts';
+import { dayOf } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
 
 /*

@@ -16,6 +16,7 @@ import {
 } from './contacts.ts';
 import { myDueList } from './digest.ts';
 import { clientRecords } from './directory.ts';
+import { clientExports } from './exports.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
 import { listClients, rotation, showClient, showFromCard } from './lookup.ts';
@@ -185,6 +186,7 @@ export const clients: Workflow = {
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
   reporting: {
+    exports: clientExports,
     search: clientSearch,
     weekly: clientsWeekly,
     clientMonth: clientsClientMonth,

@@ -15,6 +15,7 @@ import {
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
 import { decide, decideFeeForm, decideForm } from './decide.ts';
+import { complaintExports } from './exports.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { complaintModels } from './models.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
@@ -280,5 +281,10 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
-  reporting: { search: complaintSearch, weekly: complaintsWeekly, clientMonth: complaintsClientMonth },
+  reporting: {
+    exports: complaintExports,
+    search: complaintSearch,
+    weekly: complaintsWeekly,
+    clientMonth: complaintsClientMonth,
+  },
 };

@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { DORM_MANAGERS } from './common.ts';
+import { dormExports } from './exports.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
 import {
   assignLeader,
@@ -164,5 +165,5 @@ export const dorms: Workflow = {
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
     { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
-  reporting: { search: dormSearch, weekly: dormsWeekly },
+  reporting: { exports: dormExports, search: dormSearch, weekly: dormsWeekly },
 };

@@ -3,6 +3,7 @@ import { hasDraft } from './availability.ts';
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
+import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
@@ -189,5 +190,5 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
-  reporting: { search: claimSearch, weekly: reimbursementsWeekly },
+  reporting: { exports: reimbursementExports, search: claimSearch, weekly: reimbursementsWeekly },
 };

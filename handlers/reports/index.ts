@@ -1,4 +1,5 @@
 import type { Workflow } from '../../src/core/workflow.ts';
+import { exportList, hasExports } from './export.ts';
 import { monthlyCommand } from './monthly.ts';
 import { MORE_ACTION, search, searchMore } from './search.ts';
 import { reportSettings } from './settings.ts';
@@ -18,6 +19,17 @@ export const reports: Workflow = {
   commands: [
     weeklyCommand,
     monthlyCommand,
+    {
+      name: 'reports.export',
+      words: ['导出', 'export'],
+      summary: '把列表导出为 Excel 表格，条件和列表命令一样',
+      example: '导出 投诉列表 本月',
+      // each list keeps its own roles (ExportDefinition.allow), checked once the list is named
+      allow: 'staff',
+      rank: 3,
+      available: hasExports,
+      handler: exportList,
+    },
     {
       name: 'reports.search',
       rank: 2,

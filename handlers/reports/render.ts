@@ -62,24 +62,23 @@ export class ChartPictures {
 }
 
 /**
- * Sends the cards through `send`; where the channel cannot draw charts, each chart as a PNG after
- * its card. `images` sends one picture file; until the channels send files it may be undefined,
- * and the pictures are then not drawn (the text already holds every figure).
+ * Sends the cards through `send`; where the channel cannot draw charts, each card without them and
+ * then each chart as a PNG picture (a file message with `image: true`).
  */
 export async function sendReport(
   pictures: ChartPictures,
   can: ChannelCapabilities,
   cards: readonly Card[],
   send: (m: Outgoing) => Promise<unknown>,
-  images?: (png: { path: string; name: string }) => Promise<unknown>,
 ): Promise<void> {
   for (const card of cards) {
     if (can.charts || !card.charts?.length) {
       await send(card);
       continue;
     }
-    await send(images ? withoutCharts(card) : { ...card, charts: undefined });
-    if (images) for (const png of await pictures.of(card)) await images(png);
+    await send(withoutCharts(card));
+    for (const png of await pictures.of(card))
+      await send({ kind: 'file', path: png.path, name: png.name, image: true });
   }
 }
 

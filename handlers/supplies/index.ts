@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { approveRequestQuestion } from './confirm.ts';
+import { supplyExports } from './exports.ts';
 import { supplyListImport } from './import.ts';
 import { importPasted, LIST_VIEWERS, listChanges, OFFICE_ROLES, setItems, showList } from './list.ts';
 import { showReport, showSummary } from './lookup.ts';
@@ -134,5 +135,5 @@ export const supplies: Workflow = {
     { action: 'supplies.refuseAsk', allow: ['general_affairs'], handler: refuseAsk },
     { action: 'supplies.refuse', allow: ['general_affairs'], handler: refuseFromCard },
   ],
-  reporting: { search: supplySearch, weekly: suppliesWeekly },
+  reporting: { exports: supplyExports, search: supplySearch, weekly: suppliesWeekly },
 };

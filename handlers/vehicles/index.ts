@@ -12,6 +12,7 @@ import {
 } from './accidents.ts';
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
+import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
 import { issuePermit, listPermits, permitForm, revokePermit } from './permits.ts';
@@ -286,5 +287,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
-  reporting: { search: vehicleSearch, weekly: vehiclesWeekly },
+  reporting: { exports: vehicleExports, search: vehicleSearch, weekly: vehiclesWeekly },
 };

@@ -166,3 +166,26 @@ export interface SearchSource {
   kind: string;
   find(ctx: StaffContext, query: SearchQuery, limit: number, before?: Date): Promise<readonly SearchHit[]>;
 }
+
+/** Records read a page at a time for an export: how many one query brings. */
+export const EXPORT_PAGE = 500;
+
+/**
+ * The rows of `source` (a cursor read in batches of EXPORT_PAGE), made a page at a time: `page` turns
+ * up to `size` records into rows, so what they refer to (names, approvers) is one query per page.
+ */
+export async function* inPages<T, R>(
+  source: AsyncIterable<T>,
+  page: (items: T[]) => Promise<readonly R[]> | readonly R[],
+  size = EXPORT_PAGE,
+): AsyncIterable<R> {
+  let items: T[] = [];
+  for await (const item of source) {
+    items.push(item);
+    if (items.length >= size) {
+      yield* await page(items);
+      items = [];
+    }
+  }
+  if (items.length) yield* await page(items);
+}

@@ -101,7 +101,30 @@ export interface Card {
   charts?: Chart[];
 }
 
-export type Outgoing = string | Card;
+/**
+ * A file the bot sends: an export (.xlsx), a chart (PNG, `image: true`, shown inline where the
+ * channel can). `path` is a file on this machine, read when the message is sent; `name` is what the
+ * reader sees. `caption`, when given, is sent as a text just before it. Lark uploads it and sends a
+ * file or image message, WeChat sends it as a file, the console keeps a copy under DATA_DIR/exports.
+ */
+export interface FileMessage {
+  kind: 'file';
+  path: string;
+  name: string;
+  image?: boolean;
+  caption?: string;
+}
+
+export type Outgoing = string | Card | FileMessage;
+
+export function isFileMessage(message: Outgoing): message is FileMessage {
+  return typeof message === 'object' && 'kind' in message && message.kind === 'file';
+}
+
+/** A card, or undefined for a text or a file (what a card's buttons and dialogs apply to). */
+export function cardOf(message: Outgoing): Card | undefined {
+  return typeof message === 'string' || isFileMessage(message) ? undefined : message;
+}
 
 export interface SentRef {
   channel: Channel;

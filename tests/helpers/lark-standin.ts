@@ -2,6 +2,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Upload, UploadStandin } from './lark-upload-standin.ts';
 
 /**
  * A local stand-in for the Lark Open API on 127.0.0.1, answering the calls the bot makes through
@@ -16,6 +17,8 @@ import type { AddressInfo } from 'node:net';
  *   `config.update_multi: true` before or after (the PATCH doc: "需在更新前后卡片的 config 属性中，
  *   均显式声明 update_multi:true"; no dedicated code is documented, 230001 is the parameter error),
  *   of one sent more than 14 days ago (230031), more than 5 a second on one message (230020);
+ * - uploads of files and pictures as Lark refuses them (lark-upload-standin.ts), and a `file` or
+ *   `image` message whose key was not uploaded;
  * - with `enforceLimits`, the send limits: 50/s and 1,000/min per app (HTTP 429, 99991400 and
  *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制);
  * - a card whose `chart` element is not as documented (图表组件, JSON 2.0 结构: `chart_spec` a VChart
@@ -110,6 +113,8 @@ export class LarkStandin {
   private messages = new Map<string, SentMessage>();
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
   private routes = new Map<string, StandinRoute>();
+  /** What was uploaded (files and pictures), kept like the messages: reset() leaves them. */
+  readonly uploads = new UploadStandin();
   /** Answered by GET /open-apis/application/v6/scopes. */
   scopes: StandinScope[] = [...GRANTED_SCOPES];
   /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
@@ -125,8 +130,14 @@ export class LarkStandin {
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         let body: Record<string, unknown> = {};
+        const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
         try {
-          body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+          // an upload's body is binary: uploads.ts reads it from the raw bytes
+          body = multipart
+            ? { multipart: true }
+            : chunks.length
+              ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+              : {};
         } catch {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
@@ -138,6 +149,7 @@ export class LarkStandin {
           req.headers,
           body,
           raw.length,
+          raw,
         );
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
@@ -260,6 +272,21 @@ export class LarkStandin {
       .map((r) => ({ messageId: r.messageId!, card: r.content ?? {} }));
   }
 
+  /** Accepted `file` and `image` messages to `to`, each with what was uploaded under its key. */
+  files(to?: string): { msgType: string; upload: Upload }[] {
+    return this.sent(to)
+      .filter((r) => r.body.msg_type === 'file' || r.body.msg_type === 'image')
+      .map((r) => ({
+        msgType: String(r.body.msg_type),
+        upload: this.uploads.byKey(String(r.content?.file_key ?? r.content?.image_key))!,
+      }));
+  }
+
+  /** Upload requests (im/v1/files, im/v1/images), answered or refused. */
+  uploadAttempts(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === '/open-apis/im/v1/files' || r.path === '/open-apis/im/v1/images');
+  }
+
   /** Messages forwarded (POST /messages/:id/forward) and accepted: which message, to whom. */
   forwards(to?: string): { messageId: string; to: string }[] {
     return this.requests
@@ -376,6 +403,7 @@ export class LarkStandin {
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
     bodyBytes: number,
+    raw: Buffer = Buffer.alloc(0),
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
     const route = this.routes.get(`${method} ${path}`);
     if (route) return route(body, headers);
@@ -400,6 +428,8 @@ export class LarkStandin {
     if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
       return { status: 200, json: { code: 0, msg: 'success', data: { scopes: this.scopes } } };
     }
+    const uploaded = this.uploads.answer(method, path, headers, raw);
+    if (uploaded) return uploaded;
     const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply|\/forward)?)?$/.exec(path);
     if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };
     const [, id, sub] = msgPath;
@@ -451,6 +481,8 @@ export class LarkStandin {
       const badChart = body.msg_type === 'interactive' ? chartProblem(body.content) : undefined;
       if (badChart)
         return { status: 400, json: { code: 230099, msg: `Failed to create card content, ext=${badChart}` } };
+      const unknownKey = this.uploads.refusal(body.msg_type, body.content);
+      if (unknownKey) return { status: 400, json: unknownKey };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
       const earlier = uuid && this.uuids.get(uuid);
       if (earlier)

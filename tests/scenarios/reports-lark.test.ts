@@ -35,7 +35,7 @@ afterAll(() => lark?.close());
 const charts = (card: Record<string, unknown>) => JSON.stringify(card).split('"tag":"chart"').length - 1;
 
 describe('reports on Lark', () => {
-  it('周报 is two cards whose eight charts Lark accepts as chart elements, each card under 30 KB', async () => {
+  it('周报 is two cards whose seven charts Lark accepts as chart elements, each card under 30 KB', async () => {
     lark.standin.reset();
     await lark.say('xingzheng', '周报');
     const cards = await lark.standin.waitFor(() => {

@@ -3,6 +3,7 @@ import { monthPeriod } from '../../../handlers/reports/period.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { REPORTING, type ReportPart } from '../../../src/core/reporting.ts';
+import { isFileMessage } from '../../../src/core/types.ts';
 import { compose } from '../../../src/core/workflow.ts';
 import { installed } from '../../../src/workflows.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
@@ -62,7 +63,11 @@ describe('月报 客户: a client’s month checked against its records (万达�
   });
 
   it('客服部 asks by name and month; 上月 is the default; 队员 is refused', async () => {
+    const from = chat.sent.length;
     const text = (await chat.say('kefu', '月报 客户 万达物业 2026-11')).join('\n');
+    // the two charts follow as PNG pictures 客服部 can forward
+    const pictures = chat.sent.slice(from).filter((s) => isFileMessage(s.message));
+    expect(pictures.map((p) => p.file!.subarray(1, 4).toString())).toEqual(['PNG', 'PNG']);
     expect(text).toContain('万达物业 2026年11月服务月报');
     expect(text).toContain('本月受理 3 件，已结案 2 件');
     expect(text).toContain('本月拜访 1 次，电话回访 1 次');

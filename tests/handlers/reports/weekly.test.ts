@@ -5,6 +5,7 @@ import { sendWeeklyReport, weeklyReportJob } from '../../../schedules/reports.ts
 import type { Bot } from '../../../src/bot.ts';
 import { Extensions } from '../../../src/core/extensions.ts';
 import { type Chart, REPORTING, type ReportPart } from '../../../src/core/reporting.ts';
+import { type FileMessage, isFileMessage } from '../../../src/core/types.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 import {
@@ -172,6 +173,32 @@ describe('周报 by command and on Monday', () => {
     expect(text).toContain('按时率：2号宿舍 50%｜1号宿舍 67%');
     expect((await chat.say('duiyuan', '周报')).join('')).toContain('没有权限');
     expect((await chat.say('kefu', '周报')).join('')).toContain('没有权限');
+  });
+
+  it('on the console (no charts in cards) each of the seven charts follows the text as a PNG picture', async () => {
+    const from = chat.sent.length;
+    await chat.say('zonghe', '周报');
+    const sent = chat.sent.slice(from);
+    const pictures = sent.filter((s) => isFileMessage(s.message));
+    expect(pictures).toHaveLength(7);
+    for (const p of pictures) {
+      expect((p.message as FileMessage).image).toBe(true);
+      expect((p.message as FileMessage).name).toMatch(/\.png$/);
+      expect(p.file!.subarray(1, 4).toString()).toBe('PNG');
+    }
+    // each card first (its figures as text), then its pictures
+    expect(sent.map((s) => (isFileMessage(s.message) ? 'png' : 'card'))).toEqual([
+      'card',
+      'png',
+      'png',
+      'png',
+      'png',
+      'card',
+      'png',
+      'png',
+      'png',
+    ]);
+    expect(sent[0]!.text).toContain('图表 4 张见随后的图片。');
   });
 
   it('周报 本周 and 周报 <日期> choose the week; a word that is not a date changes nothing and says what to write', async () => {

@@ -30,9 +30,11 @@ import {
 } from './promise-approval.ts';
 import { listPromises, promiseDone, promiseDoneFromCard } from './promises.ts';
 import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard } from './records.ts';
+import { reportClientNamed } from './report-client.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
+import { clientsClientMonth, clientsWeekly } from './weekly.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -183,5 +185,11 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
-  reporting: { exports: clientExports, search: clientSearch },
+  reporting: {
+    exports: clientExports,
+    search: clientSearch,
+    weekly: clientsWeekly,
+    clientMonth: clientsClientMonth,
+    clients: reportClientNamed,
+  },
 };

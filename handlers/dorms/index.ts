@@ -26,6 +26,7 @@ import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } fro
 import { dormLeaderColumn } from './roster.ts';
 import { dormSearch } from './search.ts';
 import { dormSettings } from './settings.ts';
+import { dormsWeekly } from './weekly.ts';
 
 /**
  * 宿舍管理 (rulebook §3.3): dorm leaders, the nightly roll call with chase and escalation
@@ -164,5 +165,5 @@ export const dorms: Workflow = {
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
     { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
-  reporting: { exports: dormExports, search: dormSearch },
+  reporting: { exports: dormExports, search: dormSearch, weekly: dormsWeekly },
 };

@@ -13,6 +13,7 @@ import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsRece
 import { claimSearch } from './search.ts';
 import { reimbursementSettings } from './settings.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
+import { reimbursementsWeekly } from './weekly.ts';
 
 /**
  * 费用报销 (§3.5): staff put a claim together item by item and submit it; 综合部 → 财务部 → 董事长 →
@@ -194,5 +195,5 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
-  reporting: { exports: reimbursementExports, search: claimSearch },
+  reporting: { exports: reimbursementExports, search: claimSearch, weekly: reimbursementsWeekly },
 };

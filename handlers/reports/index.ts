@@ -1,6 +1,9 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { exportList, hasExports } from './export.ts';
+import { monthlyCommand } from './monthly.ts';
 import { MORE_ACTION, search, searchMore } from './search.ts';
+import { reportSettings } from './settings.ts';
+import { weeklyCommand } from './weekly.ts';
 
 /**
  * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
@@ -12,7 +15,10 @@ export const reports: Workflow = {
   name: 'reports',
   title: '报表与查找',
   topic: '报表',
+  settings: reportSettings,
   commands: [
+    weeklyCommand,
+    monthlyCommand,
     {
       name: 'reports.export',
       words: ['导出', 'export'],

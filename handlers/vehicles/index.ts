@@ -31,6 +31,7 @@ import { vehicleSearch } from './search.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
+import { vehiclesWeekly } from './weekly.ts';
 
 /**
  * 车辆管理 (§3.4): the registry and driving permits (§3.4.1), trips only for permit holders (§3.4.2)
@@ -291,5 +292,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
-  reporting: { exports: vehicleExports, search: vehicleSearch },
+  reporting: { exports: vehicleExports, search: vehicleSearch, weekly: vehiclesWeekly },
 };

@@ -48,6 +48,20 @@ export interface CardFormField {
   options?: { label: string; value: string }[];
 }
 
+/**
+ * A chart as data (bar, line or pie). Lark draws it in the card (a card JSON 2.0 `chart` element);
+ * a channel that cannot (capabilities.charts unset) gets it as a picture rendered by the bot.
+ */
+export interface Chart {
+  kind: 'bar' | 'line' | 'pie';
+  title: string;
+  /** The x axis (or the pie's slices). */
+  categories: readonly string[];
+  series: readonly { name: string; values: readonly number[] }[];
+  /** Shown after values: 件, 元, %… */
+  unit?: string;
+}
+
 export interface CardSection {
   title: string;
   lines: string[];
@@ -83,6 +97,8 @@ export interface Card {
    * again), WeChat forwards it, the console prints the reference. Refs of another channel are skipped.
    */
   pictures?: string[];
+  /** Charts drawn after the lines and sections where the channel can (capabilities.charts); a few at most. */
+  charts?: Chart[];
 }
 
 /**
@@ -177,6 +193,8 @@ export interface ChannelCapabilities {
    * earlier message and not delivered again (Lark's `uuid`): a re-run may simply send again.
    */
   dedupesSends: boolean;
+  /** Cards draw `Card.charts` themselves (Lark's chart element); otherwise they are sent as pictures. */
+  charts?: boolean;
 }
 
 /** A channel that shows everything as text: numbered buttons, guided forms, new messages. */

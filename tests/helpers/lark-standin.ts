@@ -20,7 +20,11 @@ import { type Upload, UploadStandin } from './lark-upload-standin.ts';
  * - uploads of files and pictures as Lark refuses them (lark-upload-standin.ts), and a `file` or
  *   `image` message whose key was not uploaded;
  * - with `enforceLimits`, the send limits: 50/s and 1,000/min per app (HTTP 429, 99991400 and
- *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制).
+ *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制);
+ * - a card whose `chart` element is not as documented (图表组件, JSON 2.0 结构: `chart_spec` a VChart
+ *   spec with `type` and `data`; `aspect_ratio` 1:1, 2:1, 4:3 or 16:9; a 2.0 card refuses properties
+ *   it does not know), a chart outside a `schema: '2.0'` card, or more than five charts in one card
+ *   (单张卡片建议最多放置五个图表组件): 400, 230099 (the card content could not be created).
  */
 
 export interface RecordedRequest {
@@ -355,6 +359,8 @@ export class LarkStandin {
       };
     }
     if (bodyBytes > LARK_LIMITS_DOC.cardBodyBytes) return TOO_LONG;
+    const badChart = chartProblem(content);
+    if (badChart) return { code: 230099, msg: `Failed to create card content, ext=${badChart}` };
     sent.patchedAt = sent.patchedAt.filter((t) => t > now - 1000);
     if (sent.patchedAt.length >= LARK_LIMITS_DOC.patchesPerMessagePerSecond) return FREQUENCY;
     sent.patchedAt.push(now);
@@ -472,6 +478,9 @@ export class LarkStandin {
         };
       }
       if (bodyBytes > maxBodyBytes(body.msg_type)) return { status: 400, json: TOO_LONG };
+      const badChart = body.msg_type === 'interactive' ? chartProblem(body.content) : undefined;
+      if (badChart)
+        return { status: 400, json: { code: 230099, msg: `Failed to create card content, ext=${badChart}` } };
       const unknownKey = this.uploads.refusal(body.msg_type, body.content);
       if (unknownKey) return { status: 400, json: unknownKey };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
@@ -525,6 +534,63 @@ export class LarkStandin {
     }
     return { status: 404, json: { code: 404, msg: 'not found' } };
   }
+}
+
+const CHART_KEYS = new Set([
+  'tag',
+  'chart_spec',
+  'aspect_ratio',
+  'color_theme',
+  'preview',
+  'height',
+  'margin',
+  'element_id',
+]);
+const CHART_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
+
+/** Why Lark would refuse the chart elements of a card's content (see the header), or undefined. */
+export function chartProblem(content: string): string | undefined {
+  let card: Record<string, unknown>;
+  try {
+    card = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const charts = allTags(card).filter((n) => n.tag === 'chart');
+  if (!charts.length) return undefined;
+  if (card.schema !== '2.0') return 'the chart component needs a JSON 2.0 card';
+  if (charts.length > 5) return `${charts.length} charts in one card, at most 5`;
+  for (const c of charts) {
+    const unknown = Object.keys(c).filter((k) => !CHART_KEYS.has(k));
+    if (unknown.length) return `chart: unknown property ${unknown.join(', ')}`;
+    if (c.aspect_ratio !== undefined && !CHART_RATIOS.has(String(c.aspect_ratio)))
+      return `chart: aspect_ratio ${String(c.aspect_ratio)}`;
+    const spec = c.chart_spec as Record<string, unknown> | undefined;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return 'chart: chart_spec is required';
+    if (typeof spec.type !== 'string') return 'chart: chart_spec.type is required';
+    const data = spec.data as { values?: unknown } | { values?: unknown }[] | undefined;
+    const sets = Array.isArray(data) ? data : data ? [data] : [];
+    if (!sets.length || sets.some((d) => !Array.isArray(d.values))) return 'chart: chart_spec.data needs values';
+    if (JSON.stringify(spec).includes('function')) return 'chart: chart_spec runs no JavaScript';
+  }
+  return undefined;
+}
+
+/** Every element with a tag, outside a chart's own spec. */
+function allTags(card: unknown): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    if (typeof n.tag === 'string') found.push(n);
+    for (const [k, v] of Object.entries(n)) if (k !== 'chart_spec') walk(v);
+  };
+  walk(card);
+  return found;
 }
 
 function maxBodyBytes(msgType: unknown): number {
@@ -799,6 +865,11 @@ export function renderedText(card: Record<string, unknown>): string {
       case 'button':
         out.push(`[${plain(n.text)}]`);
         return;
+      case 'chart': {
+        const title = ((n.chart_spec as { title?: { text?: unknown } } | undefined)?.title?.text ?? '') as string;
+        out.push(`[图表：${title}]`);
+        return;
+      }
       case 'collapsible_panel':
         walk((n.header as { title?: unknown } | undefined)?.title);
         walk(n.elements);

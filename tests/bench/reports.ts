@@ -17,9 +17,12 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
+import { reportCards } from '../../handlers/reports/render.ts';
+import { weeklyParts } from '../../handlers/reports/weekly.ts';
 import { backfillTripDays } from '../../handlers/vehicles/days.ts';
 import { Bot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
+import { chartPng } from '../../src/core/chart-image.ts';
 import type { Services } from '../../src/core/context.ts';
 import { type Period, REPORTING } from '../../src/core/reporting.ts';
 import { writeXlsx } from '../../src/core/xlsx-export.ts';
@@ -88,10 +91,14 @@ async function weekly(services: Services, week: Period, dbPid: number | undefine
     );
   }
   if (sections.length) {
+    // as 周报 runs: every section at once (weeklyParts), the cards, and each chart drawn as a PNG for the text channels
     out.push(
-      await measure('周报 (all sections)', 'weekly', RUNS, dbPid, async () => {
-        const parts = await Promise.all(sections.map((s) => s.build(services, week)));
-        return `${parts.length} sections`;
+      await measure('周报 (all sections, cards, PNG charts)', 'weekly', RUNS, dbPid, async () => {
+        const cards = reportCards(`周报 ${week.label}`, await weeklyParts(services, week));
+        const charts = cards.flatMap((c) => c.charts ?? []);
+        let bytes = 0;
+        for (const c of charts) bytes += (await chartPng(c)).length;
+        return `${cards.length} cards, ${charts.length} charts, ${(bytes / 1024).toFixed(0)} KB PNG`;
       }),
     );
   }

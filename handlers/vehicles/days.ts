@@ -10,6 +10,10 @@ import { Trip } from './models.ts';
  */
 export const tripsEnded = new DayIndex('vehicles.ended');
 
+/** Keys trip `id` as ended at `at` (the day in `tz`); call before the trip is marked ended. */
+export const keyTripEnded = (id: string, at: Date, tz: string) =>
+  tripsEnded.add(DateTime.fromJSDate(at, { zone: tz }).toISODate()!, id);
+
 const DONE = 'vehicles:daykeys';
 
 /** Keys the trips ended before the keys existed: one full read of the trips, once per database. */

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { actor } from '../../src/core/audit.ts';
 import type { BotContext, StaffContext } from '../../src/core/context.ts';
 import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
@@ -6,9 +5,8 @@ import { parseYuan, yuanText } from '../../src/core/money.ts';
 import { dailyNumber, formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { tripCard } from './cards.ts';
-import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
+import { formCosts, isNone, keyTripEnded, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { implausibleTripCost } from './cost-rules.ts';
-import { tripsEnded } from './days.ts';
 import { Trip, type TripRecord, Vehicle, VehicleEvent, type VehicleRecord } from './models.ts';
 import {
   CLAUSE,
@@ -269,12 +267,7 @@ export const endTripForm: FormDefinition = {
     }
     const now = ctx.services.now();
     const endKm = Number(v.endOdometer);
-    const costs = {
-      fuel: Number(v.fuel || 0),
-      toll: Number(v.toll || 0),
-      parking: Number(v.parking || 0),
-      repair: Number(v.repair || 0),
-    };
+    const costs = formCosts(v);
     const odd = implausibleTripCost(
       { _id: trip._id, km: endKm - trip.startOdometer, costs },
       await recentUsage(trip.plate, trip._id),
@@ -282,7 +275,7 @@ export const endTripForm: FormDefinition = {
     );
     const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
     const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
-    await tripsEnded.add(DateTime.fromJSDate(now, { zone: ctx.services.config.timezone }).toISODate()!, trip._id);
+    await keyTripEnded(trip._id, now, ctx.services.config.timezone);
     if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
       await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
       return;

@@ -171,6 +171,8 @@ async function cadenceErrors(
 
 export const addClientForm: FormDefinition = {
   name: 'clients.add',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '添加客户（客户档案）',
   allow: KEEPERS,
   // a client already on record is refused at the name question, before the other nine

@@ -113,6 +113,8 @@ export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boo
 
 export const rentForm: FormDefinition = {
   name: 'dorms.rent',
+  // money to be paid: a complete one-message form still asks the one confirmation
+  oneMessage: 'confirm',
   title: `房租申报（${CLAUSE.rent}）`,
   allow: ['team_leader'],
   fields: [

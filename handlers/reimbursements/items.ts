@@ -69,6 +69,8 @@ function isTicketItem(values: Record<string, string>): boolean {
  */
 export const itemForm: FormDefinition = {
   name: ITEM_FORM,
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '报销明细',
   fields: [
     {

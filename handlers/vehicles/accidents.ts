@@ -16,6 +16,8 @@ import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, parseOccurred, showOccurred
 
 export const accidentForm: FormDefinition = {
   name: 'vehicles.accident',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `交通事故报备（${CLAUSE.accident}）`,
   fields: [
     { key: 'plate', label: '车牌', required: true, parse: parseRegisteredPlate },

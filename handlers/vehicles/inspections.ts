@@ -38,6 +38,8 @@ export const inspectionId = (plate: string, month: string) => `${plate}:${month}
 
 export const inspectForm: FormDefinition = {
   name: 'vehicles.inspect',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `车辆月度检查（${CLAUSE.inspection}）`,
   allow: ['general_affairs'],
   fields: [

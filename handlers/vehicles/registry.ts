@@ -58,6 +58,8 @@ const km =
 
 export const registerVehicleForm: FormDefinition = {
   name: 'vehicles.register',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '登记车辆',
   allow: MANAGERS,
   fields: [
@@ -255,6 +257,8 @@ async function parsePlates(input: string): Promise<FieldResult> {
 
 export const permitForm: FormDefinition = {
   name: 'vehicles.permit',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `发放准驾证（${CLAUSE.permit}）`,
   allow: PERMIT_ISSUERS,
   fields: [

@@ -101,6 +101,8 @@ async function busy(ctx: StaffContext, v: VehicleRecord, staffId: string): Promi
 
 export const startTripForm: FormDefinition = {
   name: 'vehicles.tripStart',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '出车登记',
   fields: [
     {
@@ -218,6 +220,8 @@ export async function startTrip(ctx: StaffContext): Promise<void> {
 
 export const endTripForm: FormDefinition = {
   name: 'vehicles.tripEnd',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '收车登记',
   fields: [
     // below the trip's start is refused at this question, before the costs are asked

@@ -10,6 +10,7 @@ import { isTicket } from './categories.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
 import { companionChecks, companionIds } from './companions.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { draftAddedCard, itemBrief } from './replies.ts';
 import {
   alreadyClaimedSerials,
   amountProblem,
@@ -318,7 +319,27 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
     },
     { upsert: true },
   );
-  await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
+  await showDraftAdded(ctx, who.staffId, `已加入第 ${count + 1} 项：${itemBrief(item)}。`);
+}
+
+/** Card button 查看草稿: the sender's whole draft, numbered (for 删除明细). */
+export async function showWholeDraft(ctx: StaffContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (who) await showDraft(ctx, who.staffId);
+}
+
+/** The draft in short after something went into it (#21); 查看草稿 shows the whole of it (showDraft). */
+export async function showDraftAdded(ctx: StaffContext, staffId: string, added: string): Promise<void> {
+  const draft = await ReimbursementDraft.findById(staffId).lean();
+  const items = draft?.items ?? [];
+  const { config } = ctx.services;
+  const { errors, flags } = checkClaim(
+    items,
+    ctx.services.now(),
+    config.timezone,
+    reimbursementSettings.of(config).amounts,
+  );
+  await ctx.reply(draftAddedCard(added, items, [...errors, ...flags], draft?.resubmitOf));
 }
 
 export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {

@@ -7,5 +7,5 @@
 
 export { type ClaimCheck, type ClaimHold, type ClaimHolds, claimChecks, claimHolds } from './claim-checks.ts';
 export { addToDraft, claimNaming, draftHasRoomFor, whereItemsNaming } from './drafts.ts';
-export { showDraft } from './items.ts';
+export { showDraft, showDraftAdded } from './items.ts';
 export type { ClaimItem, RuleMessage } from './rules.ts';

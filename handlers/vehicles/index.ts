@@ -30,7 +30,8 @@ import {
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
-import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
+import { endTrip, endTripForm } from './trip-end.ts';
+import { listTrips, startTrip, startTripForm } from './trips.ts';
 
 /**
  * 车辆管理 (§3.4): the registry and driving permits (§3.4.1), trips only for permit holders (§3.4.2)

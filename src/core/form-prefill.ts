@@ -1,5 +1,7 @@
+import { FormSession } from '../models/index.ts';
 import type { BotContext, StaffContext } from './context.ts';
 import { fieldOptions, shownAnswer } from './form-cards.ts';
+import { commandAt } from './form-commands.ts';
 import { type FormDefinition, readAndCheck, typedAgain } from './form-fields.ts';
 import { labelledValues } from './form-lines.ts';
 
@@ -56,9 +58,9 @@ export function leftOutEmpty(def: FormDefinition, values: Record<string, string>
   return Object.fromEntries(def.fields.map((f) => [f.key, values[f.key] ?? '']));
 }
 
-/** Answers that submit a form waiting for its one confirmation on a text channel. */
-export const CONFIRM_WORDS: ReadonlySet<string> = new Set(['1', '确认', '确认提交', '提交', '是', '是的', '好']);
-export const DECLINE_WORDS: ReadonlySet<string> = new Set(['2', '不', '否', '不提交']);
+/** Answers that submit a form waiting for its one confirmation on a text channel, and that drop it. */
+const CONFIRM_WORDS: ReadonlySet<string> = new Set(['1', '确认', '确认提交', '提交', '是', '是的', '好']);
+const DECLINE_WORDS: ReadonlySet<string> = new Set(['2', '不', '否', '不提交']);
 
 /**
  * The one confirmation of a money or approval form on a text channel: what would be saved (as the
@@ -75,4 +77,41 @@ export async function confirmQuestion(
   for (const f of def.fields)
     if (values[f.key]) shown.push(`${f.label}：${await shownAnswer(ctx, f, values[f.key]!, options.get(f.key))}`);
   return [`📝 ${def.title}：请核对，尚未保存`, shown.join('；'), '回复 1 确认提交；回复 2 取消（不保存）'].join('\n');
+}
+
+/**
+ * The answer to a complete money or approval form's one confirmation (text channels): 1 submits it
+ * once, 2 drops it, a command leaves it unsaved and runs (false: route it); anything else asks again.
+ */
+export async function answerConfirmation(
+  ctx: StaffContext,
+  def: FormDefinition,
+  session: { _id: string; values: unknown; context: unknown },
+  text: string,
+): Promise<boolean> {
+  const values = session.values as Record<string, string>;
+  const context = session.context as Record<string, string>;
+  if (CONFIRM_WORDS.has(text)) {
+    // one person's messages are handled in order: deleted once, submitted once
+    if ((await FormSession.deleteOne({ _id: session._id })).deletedCount !== 1) return true;
+    const cross = await def.validate?.(ctx, values, context);
+    if (cross && Object.keys(cross).length) {
+      await ctx.reply(`没有保存「${def.title}」：${Object.values(cross).join('；')}`);
+      return true;
+    }
+    await def.submit(ctx, values, context);
+    return true;
+  }
+  if (DECLINE_WORDS.has(text)) {
+    await FormSession.deleteOne({ _id: session._id });
+    await ctx.reply(`已取消「${def.title}」，没有保存任何内容。`);
+    return true;
+  }
+  if (commandAt(ctx, text)) {
+    await FormSession.deleteOne({ _id: session._id });
+    await ctx.reply(`「${def.title}」没有保存。`);
+    return false;
+  }
+  await ctx.reply(await confirmQuestion(ctx, def, values, context));
+  return true;
 }

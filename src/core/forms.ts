@@ -11,14 +11,7 @@ import {
   showAnswer,
 } from './form-fields.ts';
 import { oneFieldPerLine } from './form-lines.ts';
-import {
-  CONFIRM_WORDS,
-  confirmQuestion,
-  DECLINE_WORDS,
-  leftOutEmpty,
-  parsePrefill,
-  readyAsTyped,
-} from './form-prefill.ts';
+import { answerConfirmation, confirmQuestion, leftOutEmpty, parsePrefill, readyAsTyped } from './form-prefill.ts';
 import { submitFormCard } from './form-submit.ts';
 import { isAllowed } from './router.ts';
 import { isNoneWord, normalizeText } from './text.ts';
@@ -182,7 +175,7 @@ export class Forms {
       return true;
     }
     const values = { ...(session.values as Record<string, string>) };
-    if (session.confirming) return this.confirm(ctx, def, session, text);
+    if (session.confirming) return answerConfirmation(ctx, def, session, text);
     const idx = this.firstMissing(def, values);
     if (idx === -1) {
       await FormSession.deleteOne({ _id });
@@ -231,43 +224,6 @@ export class Forms {
       }
     }
     return this.answer(ctx, open, raw);
-  }
-
-  /**
-   * The answer to a complete money or approval form's one confirmation (text channels): 1 submits it
-   * once, 2 drops it, a command leaves it unsaved and runs; anything else asks again.
-   */
-  private async confirm(
-    ctx: StaffContext,
-    def: FormDefinition,
-    session: { _id: string; values: unknown; context: unknown },
-    text: string,
-  ): Promise<boolean> {
-    const values = session.values as Record<string, string>;
-    const context = session.context as Record<string, string>;
-    if (CONFIRM_WORDS.has(text)) {
-      // one person's messages are handled in order: deleted once, submitted once
-      if ((await FormSession.deleteOne({ _id: session._id })).deletedCount !== 1) return true;
-      const cross = await def.validate?.(ctx, values, context);
-      if (cross && Object.keys(cross).length) {
-        await ctx.reply(`没有保存「${def.title}」：${Object.values(cross).join('；')}`);
-        return true;
-      }
-      await def.submit(ctx, values, context);
-      return true;
-    }
-    if (DECLINE_WORDS.has(text)) {
-      await FormSession.deleteOne({ _id: session._id });
-      await ctx.reply(`已取消「${def.title}」，没有保存任何内容。`);
-      return true;
-    }
-    if (commandAt(ctx, text)) {
-      await FormSession.deleteOne({ _id: session._id });
-      await ctx.reply(`「${def.title}」没有保存。`);
-      return false;
-    }
-    await ctx.reply(await confirmQuestion(ctx, def, values, context));
-    return true;
   }
 
   /** `raw` answers the form's current question: the next question, the same one again, or the submission. */

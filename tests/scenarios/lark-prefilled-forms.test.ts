@@ -481,7 +481,7 @@ describe('vehicles: a complete one-message form is saved at once, as typed', () 
     await appliedAtOnce(VH.zonghe, REGISTER);
     await appliedAtOnce(VH.zonghe, PERMIT);
     await appliedAtOnce(VH.siji, START);
-    await appliedAtOnce(
+    const said = await appliedAtOnce(
       VH.siji,
       lines(
         '收车',
@@ -499,6 +499,9 @@ describe('vehicles: a complete one-message form is saved at once, as typed', () 
       costs: { fuel: 10000, toll: 3550, parking: 0, repair: 0 },
       note: '加油站排队，晚到10分钟',
     });
+    // the short confirmation says the trip, its km and cost in yuan (#21)
+    expect(said).toContain('已收车');
+    expect(said).toContain('行驶 57 km，费用 ¥135.50');
   });
 
   it('事故报备 (vehicles.accident): during a trip, the plate filled in and every answer as typed', async () => {
@@ -619,7 +622,7 @@ describe('reimbursements: a complete 报销 item is added to the draft at once, 
   });
 
   it('报销 (reimburse.item): 金额 35.5 is 3550 fen, 日期 11-20 is 2026-11-20', async () => {
-    await appliedAtOnce(
+    const said = await appliedAtOnce(
       RB.zhang,
       lines(
         '报销',
@@ -641,6 +644,7 @@ describe('reimbursements: a complete 报销 item is added to the draft at once, 
       serials: [],
       travellers: 1,
     });
+    expect(said).toContain('已加入第 1 项：2026-11-20 出租车 ¥35.50');
   });
 
   it('报销 a bus ticket for two (reimburse.item): serials, head count and companion as typed, added to the draft', async () => {

@@ -1,8 +1,9 @@
 // Lark / Feishu receiver, split along its sections: payload conversion, webhook checks, the long
-// connection, API errors, card JSON and the receiver itself.
+// connection, outgoing calls, API errors, card JSON and the receiver itself.
 export * from './card.ts';
 export * from './errors.ts';
 export * from './long-connection.ts';
+export * from './outgoing.ts';
 export * from './payload.ts';
 export * from './receiver.ts';
 export * from './sending.ts';

@@ -1,9 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import type { Config } from '../../config.ts';
-import { RateLimitedError } from '../../core/outbox.ts';
 import type {
-  Card,
   ChannelCapabilities,
   ChannelSender,
   EventSink,
@@ -15,29 +13,17 @@ import type {
 } from '../../core/types.ts';
 import { sendJson } from '../../http.ts';
 import type { Logger } from '../../logger.ts';
-import { renderLarkCard } from './card.ts';
-import { asApiError, DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, sdkLogger } from './errors.ts';
 import { type LarkTuning, longConnection } from './long-connection.ts';
+import { larkClient, sendMessage, toDomain, updateCardMessage } from './outgoing.ts';
 import {
   cardActionToBotEvent,
   type LarkCardActionData,
   type LarkMessageEventData,
   messageEventToBotEvent,
 } from './payload.ts';
-import { forwardPictures } from './pictures.ts';
-import { bodyBytes, CardTooLargeError, LARK_CARD_MAX_BYTES, LARK_LIMITS, messageParts, sendParts } from './sending.ts';
+import { LARK_LIMITS } from './sending.ts';
 import { cardPayloadProblem, payloadProblem } from './shape.ts';
-import {
-  BodyTooLarge,
-  eventType,
-  flatten,
-  headerValue,
-  larkSignature,
-  MAX_BODY_BYTES,
-  readBody,
-  requestToken,
-  safeEqual,
-} from './webhook.ts';
+import { eventType, flatten, readWebhook, type WebhookReply } from './webhook.ts';
 
 /** Lark cards are interactive: clicked, updated in place, with form inputs and toasts. */
 export const LARK_CAPABILITIES: ChannelCapabilities = {
@@ -60,21 +46,9 @@ export const CARD_DEADLINE_MS = 2700;
  * an answer after 3 s and retries anyway; answering first keeps the connection pool from piling up).
  */
 export const MESSAGE_DEADLINE_MS = 2500;
-/**
- * Signed requests whose X-Lark-Request-Timestamp is further than this from our clock are replays.
- * Lark stamps each push (and each retry) afresh, so an hour only has to cover clock drift.
- */
-export const REPLAY_WINDOW_MS = 3600_000;
-
 export const UNSUPPORTED_HINT = '暂时只支持文字消息，请直接输入文字，例如：帮助';
 export const CARD_STOPPED_TOAST = '机器人正在重启，请稍后再点一次。';
 export const CARD_SLOW_TOAST = '已收到，正在处理…';
-
-function toDomain(domain: string): lark.Domain | string {
-  if (domain === 'feishu') return lark.Domain.Feishu;
-  if (domain === 'lark') return lark.Domain.Lark;
-  return domain.replace(/\/+$/, '');
-}
 
 /** Remembers recent keys (chat types, hinted messages) without growing forever. */
 class RecentMap<V> {
@@ -89,8 +63,6 @@ class RecentMap<V> {
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 }
-
-type WebhookReply = { status: number; body: unknown };
 
 /**
  * Lark / Feishu: sends through the Open API (`lark.Client`) and receives events either over the
@@ -118,21 +90,13 @@ export class LarkReceiver implements Receiver {
     private readonly tuning: LarkTuning = {},
   ) {
     this.log = log.child({ channel: 'lark' });
-    this.client = new lark.Client({
-      appId: opts.appId,
-      appSecret: opts.appSecret,
-      domain: toDomain(opts.domain),
-      // a cache of its own: the SDK's default one is shared by every client of the same appId
-      cache: new lark.DefaultCache(),
-      logger: sdkLogger(this.log),
-      loggerLevel: lark.LoggerLevel.info,
-    });
+    this.client = larkClient(opts, this.log);
     this.sender = {
       channel: 'lark',
       capabilities: LARK_CAPABILITIES,
       limits: LARK_LIMITS,
       send: (target, message, opts) => this.send(target, message, opts?.idempotencyKey),
-      updateCard: (messageId, card) => this.updateCard(messageId, card),
+      updateCard: (messageId, card) => updateCardMessage(this.client, messageId, card),
     };
     this.routes =
       opts.eventMode === 'webhook'
@@ -226,68 +190,17 @@ export class LarkReceiver implements Receiver {
 
   // ── outgoing ──
 
-  /** `uuid`: one message per uuid within an hour (a re-sent reply arrives once); too big for one request, it goes in parts. */
-  private async send(target: Target, message: Outgoing, uuid?: string): Promise<SentRef> {
-    const [receiveIdType, receiveId] =
-      'chatId' in target ? (['chat_id', target.chatId] as const) : (['open_id', target.userId] as const);
-    const data = (msgType: string, content: string, part?: number) => ({
-      receive_id: receiveId,
-      msg_type: msgType,
-      content,
-      ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
-    });
-    const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
-    if (parts.length > 1)
-      this.log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
-    const messageId = await sendParts(parts, async (part, i) => {
-      const res = await this.call('send', () =>
-        this.client.im.message.create({
-          params: { receive_id_type: receiveIdType },
-          data: data(part.msgType, part.content, parts.length > 1 ? i + 1 : undefined),
-        }),
-      );
-      return res.data?.message_id;
-    });
-    if (typeof message !== 'string')
-      await forwardPictures(this.client, (fn) => this.call('forward', fn), message.pictures ?? [], {
-        receiveIdType,
-        receiveId,
-        uuid,
-      });
-    return { channel: 'lark', messageId };
-  }
-
-  /** A card too big for one update is refused here (one message cannot become several): the outbox sends it anew. */
-  private async updateCard(messageId: string, card: Card): Promise<void> {
-    const content = JSON.stringify(renderLarkCard(card));
-    const bytes = bodyBytes({ content });
-    if (bytes > LARK_CARD_MAX_BYTES) throw new CardTooLargeError(card.title, bytes);
-    await this.call('card update', () =>
-      this.client.im.message.patch({ path: { message_id: messageId }, data: { content } }),
-    );
-  }
-
-  /** A 200 with `code != 0` is returned by the SDK, not thrown: both become errors here. */
-  private async call<T extends { code?: number; msg?: string }>(operation: string, fn: () => Promise<T>): Promise<T> {
-    let res: T;
-    try {
-      res = await fn();
-    } catch (err) {
-      throw asApiError(operation, err);
-    }
-    if (res?.code === 0) return res;
-    if (res?.code !== undefined && FREQUENCY_LIMIT_CODES.has(res.code))
-      throw new RateLimitedError(DEFAULT_RATE_LIMIT_WAIT_MS, `lark ${operation}: rate limited (code ${res.code})`);
-    throw new LarkApiError(operation, 200, res?.code, res?.msg);
+  private send(target: Target, message: Outgoing, uuid?: string): Promise<SentRef> {
+    return sendMessage(this.client, this.log, target, message, uuid);
   }
 
   // ── incoming ──
 
   /**
-   * POST /lark/events in webhook mode. Checks, in order: size (413), JSON (400), signature and its
-   * timestamp when an encrypt key is set (401), decryption (400), verification token (401), payload
-   * shape (400). Nothing rejected reaches the sink; nothing throws out of here. A message the
-   * database does not record within MESSAGE_DEADLINE_MS is answered 503 so Lark pushes it again.
+   * POST /lark/events in webhook mode. After readWebhook's checks (size, JSON, signature,
+   * decryption, verification token), the payload's shape (400). Nothing rejected reaches the sink;
+   * nothing throws out of here. A message the database does not record within MESSAGE_DEADLINE_MS
+   * is answered 503 so Lark pushes it again.
    */
   async handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: WebhookReply;
@@ -307,56 +220,9 @@ export class LarkReceiver implements Receiver {
   }
 
   private async webhook(req: IncomingMessage): Promise<WebhookReply> {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) return this.reject(413, 'body too large');
-    let raw: Buffer;
-    try {
-      raw = await readBody(req, MAX_BODY_BYTES);
-    } catch (err) {
-      if (err instanceof BodyTooLarge) return this.reject(413, 'body too large');
-      throw err;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return this.reject(400, 'body is not JSON');
-    }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return this.reject(400, 'body is not a JSON object');
-
-    let payload = body as Record<string, unknown>;
-    if (this.opts.encryptKey) {
-      const ts = headerValue(req, 'x-lark-request-timestamp');
-      const nonce = headerValue(req, 'x-lark-request-nonce');
-      const signature = headerValue(req, 'x-lark-signature');
-      const signed = Boolean(ts && nonce && signature);
-      if (signed && !safeEqual(larkSignature(ts!, nonce!, this.opts.encryptKey, raw), signature!.toLowerCase())) {
-        return this.reject(401, 'signature mismatch');
-      }
-      if (signed && !withinReplayWindow(ts!, Date.now()))
-        return this.reject(401, 'timestamp outside the replay window');
-      if (typeof payload.encrypt !== 'string' || !payload.encrypt) return this.reject(400, 'encrypted body expected');
-      try {
-        const plain = JSON.parse(new lark.AESCipher(this.opts.encryptKey).decrypt(payload.encrypt)) as unknown;
-        if (!plain || typeof plain !== 'object' || Array.isArray(plain))
-          return this.reject(400, 'decrypted body is not a JSON object');
-        payload = plain as Record<string, unknown>;
-      } catch {
-        return this.reject(400, 'body could not be decrypted');
-      }
-      // Lark does not sign the URL-verification request (the official Go SDK skips the check for
-      // it too); being able to decrypt it and the token below are what prove it is Lark's.
-      if (!signed && payload.type !== 'url_verification') return this.reject(401, 'signature headers missing');
-    }
-
-    const token = requestToken(payload);
-    if (!this.opts.verificationToken) {
-      this.log.error('LARK_VERIFICATION_TOKEN is not set: webhook requests cannot be verified and are refused');
-      return this.reject(401, 'no verification token configured');
-    }
-    if (!token || !safeEqual(token, this.opts.verificationToken))
-      return this.reject(401, 'verification token mismatch');
-
+    const read = await readWebhook(req, this.opts, this.log);
+    if ('refused' in read) return read.refused;
+    const { payload } = read;
     if (payload.type === 'url_verification') {
       this.log.info('lark url verification answered');
       return { status: 200, body: { challenge: payload.challenge } };
@@ -455,12 +321,6 @@ export class LarkReceiver implements Receiver {
     if (outcome.result === 'stopped') return { status: 200, body: toastBody(CARD_STOPPED_TOAST) };
     return { status: 200, body: outcome.toast ? toastBody(outcome.toast) : {} };
   }
-}
-
-/** Lark's request timestamp is in seconds. */
-function withinReplayWindow(ts: string, nowMs: number): boolean {
-  const seconds = Number(ts);
-  return Number.isFinite(seconds) && Math.abs(nowMs - seconds * 1000) <= REPLAY_WINDOW_MS;
 }
 
 function toastBody(content: string): { toast: { type: 'info'; content: string } } {

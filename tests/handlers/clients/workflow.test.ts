@@ -288,7 +288,7 @@ describe('Ch.10 III ↔ I: complaint registration uses the same client records',
     expect(c).toMatchObject({ phone: '13700001111', status: 'current' });
     expect(c!.changes[0]!.action).toMatch(/^登记投诉 TS-20261127-001 时建立$/);
     expect(await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13799999999' })}`)).toContain(
-      '这次填写的电话与客户档案不同，档案没有改',
+      '填写的电话与客户档案不同，档案没有改',
     );
     expect((await Client.findOne({ name: '城北商场' }).lean())!.phone).toBe('13700001111');
     const card = await say('kefu', '客户 13700001111');

@@ -267,7 +267,8 @@ export async function addClient(ctx: BotContext): Promise<void> {
       .map((f) => `\n${f.label}: 跳过`)
       .join('');
   }
-  await ctx.services.forms.start(ctx, addClientForm.name, prefill);
+  // a bare name starts the form (the rest is asked, or shown on the card); lines are the whole message
+  await ctx.services.forms.start(ctx, addClientForm.name, prefill, {}, { startingPoint: !/[:：]/.test(args) });
 }
 
 /**

@@ -67,7 +67,13 @@ export class Forms {
    * otherwise only what is still missing is asked for, and where the channel has form cards one card
    * shows every field instead, saying that nothing is saved until 提交.
    */
-  async start(anyCtx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
+  async start(
+    anyCtx: BotContext,
+    name: string,
+    prefillText = '',
+    context: Record<string, string> = {},
+    opts: { startingPoint?: boolean } = {},
+  ): Promise<void> {
     const def = this.mustGet(name);
     const ctx = asStaff(anyCtx);
     if (!ctx) {
@@ -76,7 +82,7 @@ export class Forms {
     }
     const prefill = await parsePrefill(ctx, def, prefillText, context);
     const { values, errors, typed } = prefill;
-    if (readyAsTyped(def, prefill)) {
+    if (!opts.startingPoint && readyAsTyped(def, prefill)) {
       // every line read and nothing required missing: the form's rules across fields, then what it declares
       const cross = (await def.validate?.(ctx, values, context)) ?? {};
       if (Object.keys(cross).length === 0) {

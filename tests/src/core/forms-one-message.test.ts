@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Client } from '../../../handlers/clients/models.ts';
 import { RentReport } from '../../../handlers/dorms/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { BotContext } from '../../../src/core/context.ts';
 import { formCard } from '../../../src/core/form-cards.ts';
 import { readyAsTyped } from '../../../src/core/form-prefill.ts';
 import type { FormDefinition } from '../../../src/core/forms.ts';
-import { FormSession, Staff } from '../../../src/models/index.ts';
+import { FormSession, Identity, Staff } from '../../../src/models/index.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { seedDormPeople, seedLeaders } from '../../helpers/dorms.ts';
 import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
@@ -98,6 +99,23 @@ describe('on a text channel', () => {
     expect(reply).toContain('周新');
     expect(await FormSession.countDocuments()).toBe(0);
     expect(await Staff.findOne({ name: '周新' }).lean()).toMatchObject({ post: '', dorm: '' });
+  });
+
+  it('takes a bare 添加客户 名称 as where the form starts, not a whole client: the rest is asked', async () => {
+    const kefu = await Staff.create({ name: '王客服', phone: '13800000091', roles: ['customer_service'] });
+    await Identity.create({
+      _id: 'console:kefu',
+      staffId: kefu._id,
+      channel: 'console',
+      userId: 'kefu',
+      boundAt: clock,
+    });
+    expect(await say('kefu', '添加客户 城北商场')).toContain('地址');
+    expect(await Client.countDocuments()).toBe(0);
+    await say('kefu', '取消');
+    // with lines, the message is the whole client: saved at once
+    await say('kefu', '添加客户\n客户名称: 城北商场\n电话: 13712345679');
+    expect(await Client.findOne({ name: '城北商场' }).lean()).toMatchObject({ phone: '13712345679' });
   });
 
   it('asks once before filing a complete 房租申报 (money): nothing is saved until 1', async () => {

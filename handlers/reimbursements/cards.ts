@@ -2,12 +2,11 @@ import { formatFen } from '../../src/core/money.ts';
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Card } from '../../src/core/types.ts';
 import { type ClaimStatus, STATUS_LABELS } from './approval.ts';
+import type { ClaimRecord } from './models.ts';
+import { claimHeadline, detailButton, flagsLine, seeClaim, submitButton } from './replies.ts';
+import { type ClaimItem, categoryLabel, companionLines, type RuleMessage } from './rules.ts';
 
 export { draftSummary } from './replies.ts';
-
-import type { ClaimRecord } from './models.ts';
-import { claimHeadline, detailButton, draftSummary, flagsLine, seeClaim, submitButton } from './replies.ts';
-import { type ClaimItem, categoryLabel, companionLines, type RuleMessage } from './rules.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<

@@ -8,8 +8,8 @@ import { parseClaimNo } from './approval.ts';
 import { recentClaims } from './by-staff.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import { type ClaimRecord, ReimbursementCard, ReimbursementClaim, ReimbursementDraft } from './models.ts';
-import { type ClaimItem, categoryLabel } from './rules.ts';
+import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { categoryLabel } from './rules.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 

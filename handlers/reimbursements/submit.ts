@@ -13,7 +13,7 @@ import { reimbursementDue } from './due.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { submittedReply } from './replies.ts';
-import { alreadyClaimedSerials, CLAUSE, type ClaimItem, checkClaim, companionsToVerify } from './rules.ts';
+import { alreadyClaimedSerials, CLAUSE, checkClaim, companionsToVerify } from './rules.ts';
 import { reimbursementSettings } from './settings.ts';
 
 const HOUR = 3600_000;

@@ -1,5 +1,5 @@
 import { actor } from '../../src/core/audit.ts';
-import type { BotContext, Services, StaffContext } from '../../src/core/context.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { type CardRef, updateCards } from '../../src/core/notify.ts';
 import { dailyNumber, parseRecordNumber } from '../../src/core/numbering.ts';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { actor } from '../../src/core/audit.ts';
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { readMonth } from '../../src/core/list-filter.ts';

@@ -85,6 +85,8 @@ export function draftAddedCard(
     buttons: [
       { label: '继续添加', action: 'reimburse.addItem' },
       submitButton(items),
+      // the buttons of the whole draft keep their numbers (3 放弃 on a text channel)
+      { label: '放弃', action: 'reimburse.discard', style: 'danger' },
       { label: '查看草稿', action: 'reimburse.draft' },
     ],
     note: '下一步：发票据照片；提交后送综合部审核',

@@ -118,9 +118,9 @@ describe('reimbursements on WeChat', () => {
     expect(await talk(claimant, '2')).toContain('同行人的姓名');
     const draft = await talk(claimant, '李四');
     expect(draft).toContain('报销草稿');
-    // the short draft (#21): its third button shows the whole of it
-    expect(draft).toContain('[3] 查看草稿');
-    expect(await talk(claimant, '3')).toContain('2人同行：本人、李四');
+    // the short draft (#21): its fourth button shows the whole of it
+    expect(draft).toContain('[4] 查看草稿');
+    expect(await talk(claimant, '4')).toContain('2人同行：本人、李四');
   });
 
   it('财务部 rejects by text with a reason, and the claimant is told the reason', async () => {

@@ -7,11 +7,8 @@ import {
   callComplaintForm,
   callForm,
   callFromCard,
-  listPromises,
   logCall,
   logVisit,
-  promiseDone,
-  promiseDoneFromCard,
   visitComplaintForm,
   visitForm,
   visitFromCard,
@@ -21,6 +18,7 @@ import { myDueList } from './digest.ts';
 import { clientRecords } from './directory.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
+import { listClients, rotation, showClient, showFromCard } from './lookup.ts';
 import { clientModels } from './models.ts';
 import {
   approvePromiseCommand,
@@ -29,18 +27,8 @@ import {
   refusePromiseForm,
   refusePromiseFromCard,
 } from './promise-approval.ts';
-import {
-  addClient,
-  addClientForm,
-  archiveClient,
-  editClient,
-  editClientForm,
-  editFromCard,
-  listClients,
-  rotation,
-  showClient,
-  showFromCard,
-} from './records.ts';
+import { listPromises, promiseDone, promiseDoneFromCard } from './promises.ts';
+import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';

@@ -1,9 +1,9 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { showAudit } from './audit.ts';
 import { bind, bindCodeFromCard, issueBindCode } from './bind.ts';
+import { confirmGrant, grantFromCard, refuseGrant } from './grants.ts';
 import { help, whoami } from './help.ts';
 import { BindCode, GrantRequest } from './models.ts';
-import { confirmGrant, grantFromCard, refuseGrant } from './roles.ts';
 import { staffSearch } from './search.ts';
 import { foundationSettings } from './settings.ts';
 import {

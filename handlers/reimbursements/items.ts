@@ -5,19 +5,18 @@ import { type FieldResult, type FormDefinition, storedAsTyped } from '../../src/
 import { parseYuan } from '../../src/core/money.ts';
 import { echo, isNoneWord } from '../../src/core/text.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { draftCard } from './cards.ts';
 import { isTicket } from './categories.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
 import { companionChecks, companionIds } from './companions.ts';
+import { showDraft, showDraftAdded } from './draft-view.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
-import { draftAddedCard, itemBrief } from './replies.ts';
+import { itemBrief } from './replies.ts';
 import {
   alreadyClaimedSerials,
   amountProblem,
   CATEGORY_HINT,
   type ClaimItem,
   categoryLabel,
-  checkClaim,
   companionsProblem,
   consecutiveBusTickets,
   consecutiveWithEarlierClaims,
@@ -29,7 +28,6 @@ import {
   ticketWithoutSerials,
 } from './rules.ts';
 import { adjacentSerials, normalizeSerial, parseSerials } from './serials.ts';
-import { reimbursementSettings } from './settings.ts';
 
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;
@@ -326,39 +324,6 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
 export async function showWholeDraft(ctx: StaffContext): Promise<void> {
   const who = await claimantOf(ctx);
   if (who) await showDraft(ctx, who.staffId);
-}
-
-/** The draft in short after something went into it (#21); 查看草稿 shows the whole of it (showDraft). */
-export async function showDraftAdded(ctx: StaffContext, staffId: string, added: string): Promise<void> {
-  const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = draft?.items ?? [];
-  const { config } = ctx.services;
-  const { errors, flags } = checkClaim(
-    items,
-    ctx.services.now(),
-    config.timezone,
-    reimbursementSettings.of(config).amounts,
-  );
-  await ctx.reply(draftAddedCard(added, items, [...errors, ...flags], draft?.resubmitOf));
-}
-
-export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {
-  const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = draft?.items ?? [];
-  if (!items.length) {
-    await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
-    return;
-  }
-  const { config } = ctx.services;
-  const { errors, flags } = checkClaim(
-    items,
-    ctx.services.now(),
-    config.timezone,
-    reimbursementSettings.of(config).amounts,
-  );
-  const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
-  if (note) card.lines.unshift(note);
-  await ctx.reply(card);
 }
 
 /**

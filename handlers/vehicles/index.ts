@@ -14,15 +14,12 @@ import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
+import { issuePermit, listPermits, permitForm, revokePermit } from './permits.ts';
 import {
-  issuePermit,
-  listPermits,
   listVehicles,
-  permitForm,
   registerVehicle,
   registerVehicleForm,
   retireVehicle,
-  revokePermit,
   setDrivers,
   showVehicle,
   vehicleHoldings,

@@ -1,31 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, ClientLog, ClientPromise } from '../../../handlers/clients/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 
 /*
  * The clients workflow through the app on a memory channel (the console's text rendering), on the
  * real database. Scenario tests (tests/scenarios/clients-*.test.ts) go through Lark and WeChat.
  */
 
-useDatabase('clients');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 const DAY = 24 * 3600_000;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig(), now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = new Date('2026-11-27T02:00:00Z');
-  await seedPeople('console');
+const { chat } = useTestBot('clients', {
+  config: testConfig(),
+  now: () => clock,
+  seed: async () => {
+    clock = new Date('2026-11-27T02:00:00Z');
+    await seedPeople('console');
+  },
 });
 
 const say = async (who: string, text: string, opts: { isGroup?: boolean; chatId?: string } = {}) =>

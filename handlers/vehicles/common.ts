@@ -152,7 +152,10 @@ export async function tell(
   const to = await recipients(services, roles, people, except);
   if (!to.length) {
     services.log.warn(
-      { roles, title: typeof message === 'string' ? message.slice(0, 40) : message.title },
+      {
+        roles,
+        title: typeof message === 'string' ? message.slice(0, 40) : 'title' in message ? message.title : message.name,
+      },
       'nobody to tell about a vehicle matter',
     );
     return [];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { renderCardText } from '../core/render.ts';
@@ -8,6 +9,7 @@ import {
   type ChannelSender,
   type ChatInfo,
   type EventSink,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type Role,
@@ -17,9 +19,11 @@ import {
 } from '../core/types.ts';
 import { Identity } from '../models/index.ts';
 import { type ConsoleClock, moveClock } from './console-clock.ts';
+import { keepFile } from './console-files.ts';
 import { bindConsole, type ConsoleOperator, consoleMatches, syncConsoleIdentities } from './console-people.ts';
 
 export { type ConsoleClock, parseConsoleTime } from './console-clock.ts';
+export { keepFile } from './console-files.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -51,6 +55,8 @@ export interface ConsoleOptions {
    * switched to already.
    */
   everyone?: boolean;
+  /** Where files the bot sends (exports, charts) are kept for the operator to open: DATA_DIR/exports. */
+  filesDir?: string;
 }
 
 /**
@@ -90,6 +96,16 @@ export class ConsoleReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        if (isFileMessage(message)) {
+          const kept = await keepFile(this.opts.filesDir ?? path.join('data', 'exports'), message);
+          this.show(
+            target,
+            [message.caption, `[${message.image ? '图片' : '文件'}] ${message.name}：${kept}`]
+              .filter(Boolean)
+              .join('\n'),
+          );
+          return { channel: 'console', messageId: randomUUID() };
+        }
         // the console keeps no pictures: it names the ones a card shows (Card.pictures)
         const pictures =
           typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));

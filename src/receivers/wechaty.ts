@@ -1,3 +1,4 @@
+import { FileBox } from 'file-box';
 import { type Contact, type Message, type Room, types, type Wechaty, WechatyBuilder } from 'wechaty';
 import type { Config } from '../config.ts';
 import { RateLimitedError } from '../core/outbox.ts';
@@ -5,6 +6,8 @@ import { renderCardText } from '../core/render.ts';
 import {
   type ChannelSender,
   type EventSink,
+  type FileMessage,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type SentRef,
@@ -251,9 +254,10 @@ export class WechatyReceiver implements Receiver {
   private async sendNow(target: Target, message: Outgoing): Promise<SentRef> {
     const bot = this.bot;
     if (!bot) throw new Error('wechat is not running');
-    const text = typeof message === 'string' ? message : renderCardText(message);
     const conversation = await this.conversation(bot, target);
     try {
+      if (isFileMessage(message)) return await this.sendFile(conversation, message);
+      const text = typeof message === 'string' ? message : renderCardText(message);
       const sent = await conversation.say(text);
       if (typeof message !== 'string') await this.forwardPictures(bot, message.pictures ?? [], conversation);
       return { channel: 'wechat', messageId: sent ? sent.id : undefined };
@@ -262,6 +266,19 @@ export class WechatyReceiver implements Receiver {
         throw new RateLimitedError(TOO_FREQUENT_WAIT_MS, 'wechat: sending too fast');
       throw err;
     }
+  }
+
+  /**
+   * A file (an export, a chart) as a FileBox: the puppet service uploads it to its server over the
+   * gRPC link, which sends it on WeChat. The caption goes first, a send gap before the file.
+   */
+  private async sendFile(to: Room | Contact, file: FileMessage): Promise<SentRef> {
+    if (file.caption) {
+      await to.say(file.caption);
+      await new Promise((r) => setTimeout(r, sendGapMs(this.opts.sendIntervalMs, this.random)));
+    }
+    const sent = await to.say(FileBox.fromFile(file.path, file.name));
+    return { channel: 'wechat', messageId: sent ? sent.id : undefined };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { Bot, type BotOptions } from '../../src/bot.ts';
@@ -10,6 +11,8 @@ import {
   type Channel,
   type ChannelSender,
   type EventSink,
+  type FileMessage,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type SentRef,
@@ -30,6 +33,13 @@ export interface Sent {
   target: Target;
   message: Outgoing;
   text: string;
+  /** A file message's bytes, read when it was sent (the sender may delete the file afterwards). */
+  file?: Buffer;
+}
+
+/** A file message as the harness shows it in `text`: its caption, then `[文件] name`. */
+export function fileText(m: FileMessage): string {
+  return [m.caption, `[${m.image ? '图片' : '文件'}] ${m.name}`].filter(Boolean).join('\n');
 }
 
 /**
@@ -48,6 +58,10 @@ export class MemoryReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        if (isFileMessage(message)) {
+          this.sent.push({ target, message, text: fileText(message), file: await readFile(message.path) });
+          return { channel, messageId: randomUUID() };
+        }
         const text = typeof message === 'string' ? message : renderCardText(message);
         this.sent.push({ target, message, text });
         return { channel, messageId: randomUUID() };

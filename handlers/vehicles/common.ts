@@ -179,16 +179,3 @@ export const dayField =
       : parseDay(input);
     return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
   };
-
-/** 收车's day key (days.ts), here beside the trip's other helpers. */
-export { keyTripEnded } from './days.ts';
-
-/** 收车's costs in fen as the form gives them (a cost left out is 0). */
-export function formCosts(v: Record<string, string | undefined>) {
-  return {
-    fuel: Number(v.fuel || 0),
-    toll: Number(v.toll || 0),
-    parking: Number(v.parking || 0),
-    repair: Number(v.repair || 0),
-  };
-}

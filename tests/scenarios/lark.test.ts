@@ -232,7 +232,7 @@ describe('Lark conversations', () => {
 
   it('in a group answers only messages that @ the bot or start with /, without the @ placeholder', async () => {
     const group = 'oc_group_wanda';
-    const mention = [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: '保安助手' }];
+    const mention = [standin.mention()];
     const [answer] = await say(ADMIN, '@_user_1 我是谁', { chatId: group, chatType: 'group', mentions: mention });
     expect(answer).toContain('你是');
 

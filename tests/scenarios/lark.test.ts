@@ -275,8 +275,8 @@ describe('Lark conversations', () => {
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1950);
     expect((await InboxOutcome.findOne().lean())?.status).toBe('done');
-    // Lark drops a repeat of the same uuid, so a send there needs no record of its own
-    expect(await SentReply.countDocuments()).toBe(0);
+    // recorded although Lark drops a repeated uuid: it does so for an hour only, a re-run may come later
+    expect(await SentReply.countDocuments()).toBe(1);
   });
 });
 

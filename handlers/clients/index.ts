@@ -42,6 +42,7 @@ import {
   showFromCard,
 } from './records.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
+import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
@@ -193,4 +194,5 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
+  reporting: { search: clientSearch },
 };

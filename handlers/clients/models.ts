@@ -151,6 +151,9 @@ const promiseSchema = new Schema(
 );
 promiseSchema.index({ status: 1, 'owner.staffId': 1, dueDay: 1 });
 promiseSchema.index({ clientId: 1, status: 1 });
+// 查找 (search.ts): a client's promises and a person's, newest first
+promiseSchema.index({ clientId: 1, createdAt: -1 });
+promiseSchema.index({ 'owner.staffId': 1, createdAt: -1 });
 export const ClientPromise = mongoose.model('ClientPromise', promiseSchema);
 export type PromiseRecord = InferSchemaType<typeof promiseSchema> & { _id: string };
 

@@ -20,6 +20,7 @@ import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes 
 import { complaintReport, REPORTERS } from './report.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
 import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
+import { complaintSearch } from './search.ts';
 import { complaintSettings } from './settings.ts';
 import {
   decide,
@@ -286,4 +287,5 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
+  reporting: { search: complaintSearch },
 };

@@ -241,6 +241,9 @@ complaintSchema.index({ 'responsible.staffId': 1 });
 complaintSchema.index({ measuresDue: 1, status: 1 });
 complaintSchema.index({ 'approval.status': 1 });
 complaintSchema.index({ clientToldAt: 1, ackDueAt: 1 });
+// 查找 <姓名> (search.ts): the cases a person accepted or is named responsible in, newest first
+complaintSchema.index({ 'acceptedBy.staffId': 1, acceptedAt: -1 });
+complaintSchema.index({ 'responsible.staffId': 1, acceptedAt: -1 });
 export const Complaint = mongoose.model('Complaint', complaintSchema);
 /** A complaint as read with `.lean()`, derived from the schema above (never written out by hand). */
 export type ComplaintRecord = InferRawDocTypeFromSchema<typeof complaintSchema>;

@@ -23,6 +23,7 @@ import { paidQuestion, payeeQuestion } from './rent-confirm.ts';
 import { monthRecord, recordReturn } from './returns.ts';
 import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } from './rollcall.ts';
 import { dormLeaderColumn } from './roster.ts';
+import { dormSearch } from './search.ts';
 import { dormSettings } from './settings.ts';
 
 /**
@@ -162,4 +163,5 @@ export const dorms: Workflow = {
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
     { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
+  reporting: { search: dormSearch },
 };

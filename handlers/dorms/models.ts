@@ -82,6 +82,8 @@ const rollCallSchema = new Schema(
 );
 rollCallSchema.index({ date: 1 });
 rollCallSchema.index({ dorm: 1, date: 1 });
+// 查找 <姓名> (search.ts): a person's absences, newest first
+rollCallSchema.index({ 'report.entries.staffId': 1, date: -1 });
 export const RollCall = mongoose.model('RollCall', rollCallSchema);
 
 /** 卫生评比 (§3.3.2): one inspection of one dorm against the §3.3.1 checklist. */

@@ -4,6 +4,7 @@ import { bind, bindCodeFromCard, issueBindCode } from './bind.ts';
 import { help, whoami } from './help.ts';
 import { BindCode, GrantRequest } from './models.ts';
 import { confirmGrant, grantFromCard, refuseGrant } from './roles.ts';
+import { staffSearch } from './search.ts';
 import { foundationSettings } from './settings.ts';
 import {
   addStaff,
@@ -176,4 +177,5 @@ export const foundation: Workflow = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
     { action: 'staff.grant', allow: ['admin', 'chairman'], handler: grantFromCard },
   ],
+  reporting: { search: staffSearch },
 };

@@ -1,4 +1,5 @@
 import type { Workflow } from '../../src/core/workflow.ts';
+import { MORE_ACTION, search, searchMore } from './search.ts';
 
 /**
  * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
@@ -10,6 +11,16 @@ export const reports: Workflow = {
   name: 'reports',
   title: '报表与查找',
   topic: '报表',
-  commands: [],
-  actions: [],
+  commands: [
+    {
+      name: 'reports.search',
+      rank: 2,
+      words: ['查找', 'search'],
+      allow: 'staff',
+      summary: '查找一个人、客户、驻点、车牌或编号的所有记录（只列你能看的，最近的在前）',
+      example: '查找 张三',
+      handler: search,
+    },
+  ],
+  actions: [{ action: MORE_ACTION, allow: 'staff', handler: searchMore }],
 };

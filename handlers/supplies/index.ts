@@ -7,6 +7,7 @@ import { supplyModels } from './models.ts';
 import { reportFromCard, startReport } from './report.ts';
 import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCard } from './requests.ts';
 import { returnReport } from './returns.ts';
+import { supplySearch } from './search.ts';
 import { supplySettings } from './settings.ts';
 
 /**
@@ -132,4 +133,5 @@ export const supplies: Workflow = {
     { action: 'supplies.refuseAsk', allow: ['general_affairs'], handler: refuseAsk },
     { action: 'supplies.refuse', allow: ['general_affairs'], handler: refuseFromCard },
   ],
+  reporting: { search: supplySearch },
 };

@@ -137,6 +137,8 @@ const requestSchema = new Schema(
 );
 requestSchema.index({ status: 1, requestedAt: 1 });
 requestSchema.index({ month: 1 });
+// 查找 <驻点> (search.ts): a post's requests, newest first
+requestSchema.index({ post: 1, requestedAt: -1 });
 export const SupplyRequest = mongoose.model('SupplyRequest', requestSchema);
 export type SupplyRequestRecord = InferSchemaType<typeof requestSchema> & { _id: string };
 

@@ -28,6 +28,7 @@ import {
   vehicleHoldings,
 } from './registry.ts';
 import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts';
+import { vehicleSearch } from './search.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
@@ -287,4 +288,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
+  reporting: { search: vehicleSearch },
 };

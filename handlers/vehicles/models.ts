@@ -71,6 +71,8 @@ const permitSchema = new Schema(
 );
 permitSchema.index({ 'holder.staffId': 1, status: 1 });
 permitSchema.index({ status: 1, expiresOn: 1 });
+// 查找 <姓名> (search.ts): a person's permits, newest first
+permitSchema.index({ 'holder.staffId': 1, issuedAt: -1 });
 export const Permit = mongoose.model('Permit', permitSchema);
 
 const flagSchema = new Schema({ clause: text, code: text, message: text }, { _id: false });
@@ -131,6 +133,8 @@ const tripSchema = new Schema(
 tripSchema.index({ plate: 1, startedAt: -1 });
 tripSchema.index({ 'driver.staffId': 1, status: 1 });
 tripSchema.index({ startedAt: 1 });
+// 查找 <姓名> (search.ts): a driver's trips, newest first
+tripSchema.index({ 'driver.staffId': 1, startedAt: -1 });
 export const Trip = mongoose.model('Trip', tripSchema);
 
 /** A traffic accident (§3.4.4): reported to 人防部 at once; instructions and the outcome are kept. */
@@ -170,6 +174,8 @@ const accidentSchema = new Schema(
 );
 accidentSchema.index({ status: 1, reportedAt: 1 });
 accidentSchema.index({ plate: 1, reportedAt: -1 });
+// 查找 <姓名> (search.ts): the accidents a person reported, newest first
+accidentSchema.index({ 'reporter.staffId': 1, reportedAt: -1 });
 export const Accident = mongoose.model('Accident', accidentSchema);
 
 /** 综合部's monthly check of one vehicle (§3.4.6); `_id` `<plate>:<yyyy-MM>` makes it once a month. */
@@ -191,6 +197,8 @@ const inspectionSchema = new Schema(
   { versionKey: false, timestamps: true },
 );
 inspectionSchema.index({ month: 1 });
+// 查找 <车牌> (search.ts): a vehicle's inspections, newest first
+inspectionSchema.index({ plate: 1, at: -1 });
 export const Inspection = mongoose.model('Inspection', inspectionSchema);
 
 /** Things 综合部 was told about that are no record's state: refused drivers (§3.4.2), kept as evidence. */

@@ -129,13 +129,37 @@ export interface SearchHit {
   line: string;
   /** The command that shows the record in full (投诉 TS-20261127-003). */
   open?: string;
+  /**
+   * What the words name rather than something that happened (the staff record, the client record):
+   * shown above the dated hits on the first page only, outside the paging.
+   */
+  pinned?: boolean;
+}
+
+/** A staff member the words name, by name or mobile; several when two people share the name. */
+export interface SearchPerson {
+  staffId: string;
+  name: string;
+}
+
+/**
+ * What 查找 read from the words. The person is resolved once, by 查找 itself, so every source
+ * answers for the same people and same-name staff are said once (not one lookup per source).
+ */
+export interface SearchQuery {
+  /** The words after 查找 (folded, the paging words left out). */
+  words: readonly string[];
+  /** The words as one text: a client's or post's name, a plate, a record number. */
+  text: string;
+  /** The staff the words name; empty when they name no one. */
+  people: readonly SearchPerson[];
 }
 
 /**
  * What 查找 finds in one workflow: only what the asker may see (a guard finds their own records),
- * most recent first, through indexed queries. `before` pages: hits older than it.
+ * most recent first, at most `limit`, through indexed queries. `before` pages: hits older than it.
  */
 export interface SearchSource {
   kind: string;
-  find(ctx: StaffContext, words: readonly string[], limit: number, before?: Date): Promise<readonly SearchHit[]>;
+  find(ctx: StaffContext, query: SearchQuery, limit: number, before?: Date): Promise<readonly SearchHit[]>;
 }

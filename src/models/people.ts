@@ -1,4 +1,5 @@
 import mongoose, { type HydratedDocument, type InferSchemaType, Schema } from 'mongoose';
+import { isDuplicateKey } from '../core/once.ts';
 import { ROLES } from '../core/types.ts';
 import { pendingAuditField } from './audit.ts';
 
@@ -36,11 +37,20 @@ export function onPeopleWrite(fn: () => void): () => void {
 /** Awaited by mongoose (an async post hook), so the write returns only once the stamp has changed. */
 async function peopleWritten(): Promise<void> {
   for (const fn of peopleWriteListeners) fn();
-  await PeopleStamp.updateOne(
-    { _id: PEOPLE_STAMP_ID },
-    { $set: { token: new mongoose.Types.ObjectId().toHexString(), at: new Date() } },
-    { upsert: true },
-  );
+  const move = () =>
+    PeopleStamp.updateOne(
+      { _id: PEOPLE_STAMP_ID },
+      { $set: { token: new mongoose.Types.ObjectId().toHexString(), at: new Date() } },
+      { upsert: true },
+    );
+  try {
+    await move();
+  } catch (err) {
+    // two first writes at once both try to insert the stamp and one loses the race (E11000); the
+    // stamp exists now, so the loser's update finds it
+    if (!isDuplicateKey(err)) throw err;
+    await move();
+  }
 }
 const QUERY_WRITES = [
   'updateOne',

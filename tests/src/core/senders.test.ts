@@ -33,6 +33,19 @@ describe('sender directory', () => {
     await clearCollections();
   });
 
+  it('adds people at the same moment on an empty database: the people stamp is created once, no write fails', async () => {
+    await PeopleStamp.deleteMany({});
+    const made = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        Staff.create({ name: `队员${i}`, phone: `1390000${String(i).padStart(4, '0')}` }),
+      ),
+    );
+    expect(made.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual(
+      [],
+    );
+    expect(await PeopleStamp.countDocuments()).toBe(1);
+  });
+
   it('refuses a disabled person at once on the instance that disabled them', async () => {
     const id = await bound();
     expect((await resolveSender(who, []))?.name).toBe('张三');

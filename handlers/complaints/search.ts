@@ -1,0 +1,56 @@
+import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
+import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
+import { clientsOf } from './client-directory.ts';
+import { Complaint, type ComplaintRecord } from './models.ts';
+import { parseComplaintNumber, STATUS_LABELS, VIEWERS } from './rules.ts';
+
+/*
+ * 查找 in complaints, for those who may read complaints at all (VIEWERS, as 投诉列表): a complaint
+ * by its number, a client's complaints, and those a person accepted or is named responsible in.
+ * Indexes (models.ts): `_id`; {clientId, acceptedAt}; {clientName, acceptedAt};
+ * {acceptedBy.staffId, acceptedAt}; {responsible.staffId, acceptedAt}.
+ */
+
+const AS: Record<string, string> = { guard: '责任队员', team_leader: '责任队长' };
+
+function hit(c: ComplaintRecord, staffIds: readonly string[]): SearchHit {
+  const roles = [
+    ...(staffIds.includes(c.acceptedBy.staffId) ? [`${c.acceptedBy.name}受理`] : []),
+    ...c.responsible.filter((r) => staffIds.includes(r.staffId)).map((r) => `${r.name}${AS[r.as] ?? '责任人'}`),
+  ];
+  return {
+    at: c.acceptedAt,
+    kind: '投诉',
+    line: `${c._id} ${c.clientName}｜${STATUS_LABELS[c.status]}${c.overdueAt && c.status !== 'closed' ? '（已逾期）' : ''}${roles.length ? `｜${roles.join('、')}` : ''}`,
+    open: `投诉 ${c._id}`,
+  };
+}
+
+export const complaintSearch: SearchSource = {
+  kind: '投诉',
+  async find(ctx, query, limit, before) {
+    if (!ctx.hasRole(...VIEWERS)) return [];
+    const when = olderThan('acceptedAt', before);
+    const read = (filter: Record<string, unknown>) =>
+      Complaint.find({ ...filter, ...when })
+        .sort({ acceptedAt: -1 })
+        .limit(limit)
+        .lean<ComplaintRecord[]>();
+    const no = parseComplaintNumber(query.text);
+    if (no) return (await read({ _id: no })).map((c) => hit(c, []));
+    const ids = visiblePeople(ctx, query, true);
+    const client = await clientsOf(ctx.services).byName(query.text);
+    const found = await Promise.all([
+      ...(ids.length
+        ? [read({ 'acceptedBy.staffId': { $in: ids } }), read({ 'responsible.staffId': { $in: ids } })]
+        : []),
+      // complaints keep the client's id; older ones only its name, as typed then
+      ...(client ? [read({ clientId: client.id })] : []),
+      ...(client || !ids.length ? [read({ clientName: client?.name ?? query.text })] : []),
+    ]);
+    return latest(
+      found.flat().map((c) => hit(c, ids)),
+      limit,
+    );
+  },
+};

@@ -1,0 +1,112 @@
+import { formatDate, parseRecordNumber } from '../../src/core/numbering.ts';
+import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
+import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
+import {
+  Accident,
+  type AccidentRecord,
+  Inspection,
+  Permit,
+  type PermitRecord,
+  Trip,
+  type TripRecord,
+} from './models.ts';
+import { ACCIDENT_STATUS, MANAGERS, parsePlate, VIEWERS } from './rules.ts';
+
+/*
+ * 查找 in vehicles: a trip or accident by number; a person's trips, accidents reported and permits;
+ * a plate's trips, monthly inspections and accidents. As the lists show them: trips and accidents
+ * to the vehicle viewers but drivers (出车记录, 事故), a driver their own; permits to 综合部, a
+ * holder their own; inspections to VIEWERS (检查情况). Indexes (models.ts): `_id`;
+ * {driver.staffId, startedAt}; {plate, startedAt}; {reporter.staffId, reportedAt};
+ * {plate, reportedAt}; {holder.staffId, issuedAt}; {plate, at} on inspections.
+ */
+
+const tripHit = (t: TripRecord): SearchHit => ({
+  at: t.startedAt,
+  kind: '出车',
+  line: `${t._id} ${t.plate} ${t.driver.name} ${t.purpose}${t.endOdometer == null ? '（出车中）' : `，${t.endOdometer - t.startOdometer} km`}`,
+  open: `出车记录 ${t._id}`,
+});
+
+const accidentHit = (a: AccidentRecord): SearchHit => ({
+  at: a.reportedAt,
+  kind: '事故',
+  line: `${a._id} ${a.plate} ${a.reporter.name} ${a.place}（${ACCIDENT_STATUS[a.status] ?? a.status}）`,
+  open: `事故 ${a._id}`,
+});
+
+const permitHit = (p: PermitRecord): SearchHit => ({
+  at: p.issuedAt,
+  kind: '准驾证',
+  line: `${p._id} ${p.holder.name}：${p.vehicles.join('、')}，${p.status === 'revoked' ? '已吊销' : `有效期至 ${p.expiresOn}`}`,
+  open: '准驾证',
+});
+
+export const vehicleSearch: SearchSource = {
+  kind: '车辆',
+  async find(ctx, query, limit, before) {
+    const me = ctx.sender.staffId ?? '-';
+    const viewer = VIEWERS.filter((r) => r !== 'driver').some((r) => ctx.hasRole(r));
+    const trips = (f: Record<string, unknown>) =>
+      Trip.find({ ...f, ...olderThan('startedAt', before) })
+        .sort({ startedAt: -1 })
+        .limit(limit)
+        .lean<TripRecord[]>();
+    const accidents = (f: Record<string, unknown>) =>
+      Accident.find({ ...f, ...olderThan('reportedAt', before) })
+        .sort({ reportedAt: -1 })
+        .limit(limit)
+        .lean<AccidentRecord[]>();
+    const own = (field: string) => (viewer ? {} : { [field]: me });
+
+    const trip = parseRecordNumber('CL', query.text)?.number;
+    if (trip) return (await trips({ _id: trip, ...own('driver.staffId') })).map(tripHit);
+    const accident = parseRecordNumber('SG', query.text)?.number;
+    if (accident) return (await accidents({ _id: accident, ...own('reporter.staffId') })).map(accidentHit);
+
+    const plate = parsePlate(query.text);
+    if (plate) {
+      const [t, a, i] = await Promise.all([
+        trips({ plate, ...own('driver.staffId') }),
+        accidents({ plate, ...own('reporter.staffId') }),
+        ctx.hasRole(...VIEWERS)
+          ? Inspection.find({ plate, ...olderThan('at', before) })
+              .sort({ at: -1 })
+              .limit(limit)
+              .lean()
+          : [],
+      ]);
+      const tz = ctx.services.config.timezone;
+      return latest(
+        [
+          ...t.map(tripHit),
+          ...a.map(accidentHit),
+          ...i.map((x) => ({
+            at: x.at,
+            kind: '车辆检查',
+            line: `${x.plate} ${x.month}：安全 ${x.safety}，车况 ${x.condition}（${x.by.name}${x.late ? `，${formatDate(x.at, tz)} 补录` : ''}）`,
+            open: `检查情况 ${x.month}`,
+          })),
+        ],
+        limit,
+      );
+    }
+
+    const ids = visiblePeople(ctx, query, true);
+    if (!ids.length) return [];
+    // a driver sees their own trips, accidents and permit; the viewers everyone's
+    const seen = viewer ? ids : ids.filter((id) => id === me);
+    const holders = MANAGERS.some((r) => ctx.hasRole(r)) ? ids : ids.filter((id) => id === me);
+    const [t, a, p] = await Promise.all([
+      seen.length ? trips({ 'driver.staffId': { $in: seen } }) : [],
+      seen.length ? accidents({ 'reporter.staffId': { $in: seen } }) : [],
+      holders.length
+        ? Permit.find({ 'holder.staffId': { $in: holders }, ...olderThan('issuedAt', before) })
+            .sort({ issuedAt: -1 })
+            .limit(limit)
+            .lean<PermitRecord[]>()
+        : [],
+    ]);
+    return latest([...t.map(tripHit), ...a.map(accidentHit), ...p.map(permitHit)], limit);
+  },
+};

@@ -57,7 +57,7 @@ export interface ConvertOptions {
 }
 
 /** What a person wrote: the text (mention placeholders removed) and any pictures, with who was @-mentioned. */
-interface Written {
+export interface Written {
   text: string;
   attachments?: Attachment[];
   /** open_ids (or mention keys) of the `at` elements of a post. */

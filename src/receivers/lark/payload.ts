@@ -56,7 +56,7 @@ export interface ConvertOptions {
   now?: Date;
 }
 
-/** What a person wrote: the text (mention placeholders removed) and any pictures, with who was @-mentioned. */
+/** What a person wrote: the text as sent, any pictures, and whom a post @s. */
 export interface Written {
   text: string;
   attachments?: Attachment[];

@@ -1,6 +1,8 @@
-import { complaintCard, fmt, nextButtons, notifyWithPhoneRights } from '../handlers/complaints/common.ts';
+import { complaintCard, nextButtons } from '../handlers/complaints/card.ts';
+import { fmt } from '../handlers/complaints/common.ts';
 import { complaintDue, pendingComplaintChecks } from '../handlers/complaints/due.ts';
 import { Complaint, type ComplaintRecord } from '../handlers/complaints/models.ts';
+import { notifyWithPhoneRights } from '../handlers/complaints/notice.ts';
 import { REPORT_TO, readReport, reportCard, weekBefore } from '../handlers/complaints/report.ts';
 import {
   CATEGORY_LABELS,

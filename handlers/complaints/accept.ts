@@ -2,20 +2,10 @@ import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { echo, typedTail } from '../../src/core/text.ts';
-import type { Card } from '../../src/core/types.ts';
 import { ACCEPTORS, canConfirmCase, canReclassify } from './acceptance-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  fmt,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
 import type { Category, ComplaintRecord } from './models.ts';
+import { dueLine, notifyStep, replyStep, type StepNotice, toInvestigate, waitingLine, who } from './notice.ts';
 import {
   CATEGORY_HINT,
   CATEGORY_LABELS,
@@ -36,9 +26,8 @@ import { required } from './steps.ts';
  */
 
 /** The 确认受理 button's card is shown updated in place; a command or a form gets a new one. */
-async function show(ctx: StaffContext, card: Card): Promise<void> {
-  if (ctx.action?.action === 'complaints.confirm') await ctx.updateCard(card);
-  else await ctx.reply(card);
+async function show(ctx: StaffContext, c: ComplaintRecord, n: StepNotice): Promise<void> {
+  await replyStep(ctx, c, n, { update: ctx.action?.action === 'complaints.confirm' });
 }
 
 function registrantOf(c: ComplaintRecord) {
@@ -83,17 +72,28 @@ async function accept(ctx: StaffContext, c: ComplaintRecord, category: Category,
   const push = changed ? { categoryChanges: { at: now, by, from: c.category, to: category, reason } } : {};
   if (!(await applyStep(ctx, c, set, '确认受理', detail, push))) return;
   const after = (await loadComplaint(c._id))!;
-  const note = `已确认受理（§4.1）：${CATEGORY_LABELS[category]}，须在 ${fmt(ctx.services, dueAt)} 前告知客户结果（§3.1.3）。已通知人防部调查。`;
-  await show(ctx, cardFor(ctx, after, { title: `已确认受理：${c._id}`, note }));
-  await notifyCase(ctx.services, after, ['guard_ops'], {
-    title: `新投诉待调查：${c._id}`,
-    note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。',
-  });
+  const ops = await notifyStep(ctx.services, after, ['guard_ops'], toInvestigate(ctx.services, after));
   const registrant = registrantOf(c);
-  await notifyCase(ctx.services, after, [], {
-    title: `投诉已确认受理：${c._id}`,
-    note: `${ctx.sender.name}（客服部）已确认受理${changed ? `，并把分类改为${CATEGORY_LABELS[category]}（原因：${reason}）` : ''}。`,
-    people: registrant.staffId && registrant.staffId !== ctx.sender.staffId ? [registrant] : [],
+  const recategorized = changed ? `，分类改为${CATEGORY_SHORT[category]}（${reason}）` : '';
+  await notifyStep(
+    ctx.services,
+    after,
+    [],
+    {
+      title: `投诉已确认受理：${c._id}`,
+      lines: [
+        `${ctx.sender.name}（客服部）已确认受理${recategorized}。`,
+        `下一步：${who('guard_ops', ops)} 调查，${dueLine(ctx.services, after)}。`,
+      ],
+    },
+    { people: registrant.staffId && registrant.staffId !== ctx.sender.staffId ? [registrant] : [] },
+  );
+  await show(ctx, after, {
+    title: `已确认受理：${c._id}`,
+    lines: [
+      `${CATEGORY_LABELS[category]}，${dueLine(ctx.services, after)}（§3.1.3）。`,
+      `下一步：${who('guard_ops', ops)} 调查（发送「调查 ${c._id}」）。`,
+    ],
   });
 }
 
@@ -123,14 +123,19 @@ async function reclassify(ctx: StaffContext, c: ComplaintRecord, category: Categ
     return;
   const after = (await loadComplaint(c._id))!;
   const past = dueAt <= now ? '新时限已过，系统会按逾期上报（§3.1.3）。' : '';
-  const note = `已改为${CATEGORY_LABELS[category]}，处理时限按受理时间重算为 ${fmt(ctx.services, dueAt)}（§3.1.3）。${past}`;
-  await show(ctx, cardFor(ctx, after, { title: `已改分类：${c._id}`, note }));
+  const changedTo = `${CATEGORY_SHORT[c.category]} → ${CATEGORY_SHORT[category]}，处理时限按受理时间重算为 ${fmt(ctx.services, dueAt)}（§3.1.3）。${past}`;
+  await show(ctx, after, { title: `已改分类：${c._id}`, lines: [changedTo, waitingLine(ctx.services, after)] });
   const registrant = registrantOf(c);
-  await notifyCase(ctx.services, after, [], {
-    title: `投诉改分类：${c._id}`,
-    note: `${ctx.sender.name}（客服部）：${detail}`,
-    people: [registrant, c.acceptedBy].filter((p) => p.staffId && p.staffId !== ctx.sender.staffId),
-  });
+  await notifyStep(
+    ctx.services,
+    after,
+    [],
+    {
+      title: `投诉改分类：${c._id}`,
+      lines: [`${ctx.sender.name}（客服部，原因：${reason}）：${changedTo}`, waitingLine(ctx.services, after)],
+    },
+    { people: [registrant, c.acceptedBy].filter((p) => p.staffId && p.staffId !== ctx.sender.staffId) },
+  );
 }
 
 /** 确认投诉 <编号> [分类 原因] */

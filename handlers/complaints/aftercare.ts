@@ -2,19 +2,10 @@ import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  fmt,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
 import { CLOSE_NOTES, closing, recordFollowUp } from './followup.ts';
 import type { ComplaintRecord, FollowUp } from './models.ts';
+import { clip, dueLine, notifyStep, replyStep, toInvestigate, waitingLine, who } from './notice.ts';
 import {
   canConfirmEffect,
   canFollowUp,
@@ -62,29 +53,38 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
   const detail = `${effective ? '有效' : '无效'}${effect.note ? `：${effect.note}` : ''}${closes ? '；回访已完成，结案' : ''}`;
   if (!(await applyStep(ctx, c, set, '确认改善效果', detail))) return;
   const after = (await loadComplaint(c._id))!;
-  if (!effective) {
-    // §3.1.6: back to 人防部 for new measures, and the case owner hears of it
-    await notifyCase(ctx.services, after, ['guard_ops'], {
-      title: `改善无效，待提出新对策：${c._id}`,
-      note: `${ctx.sender.name} 确认改善效果无效${effect.note ? `：${effect.note}` : ''}。请提出新的改善对策：发送「新对策 ${c._id} 内容」。`,
-      people: [c.acceptedBy],
-      exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-    });
-  }
+  // §3.1.6: 无效 goes back to 人防部 for new measures, and the case owner hears of it
+  const ops = effective
+    ? []
+    : await notifyStep(
+        ctx.services,
+        after,
+        ['guard_ops'],
+        {
+          title: `改善无效，待提出新对策：${c._id}`,
+          facts: true,
+          lines: [
+            `${ctx.sender.name} 确认改善效果无效${effect.note ? `：${effect.note}` : ''}。请提出新的改善对策：发送「新对策 ${c._id} 内容」（§3.1.6）。`,
+          ],
+          forOthers: [
+            `${ctx.sender.name} 确认改善效果无效${effect.note ? `：${effect.note}` : ''}。`,
+            '下一步：人防部提出新的改善对策，之后客服部再确认效果（§3.1.6）。',
+          ],
+        },
+        { people: [c.acceptedBy], exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
+      );
   const toldMissing = c.status === 'following_up' && closingBlocker({ ...c, ...set }) === 'told';
-  const tail = effective
+  const next = effective
     ? closes
       ? '回访计划已完成，投诉已结案。'
       : toldMissing
         ? CLOSE_NOTES.told
-        : ''
-    : '已通知人防部和受理人，人防部提出新的改善对策后请再确认效果。';
-  await ctx.reply(
-    cardFor(ctx, after, {
-      title: `改善效果已记录：${c._id}`,
-      note: `改善效果：${effective ? '有效' : '无效'}。${tail}`,
-    }),
-  );
+        : waitingLine(ctx.services, after)
+    : `下一步：${who('guard_ops', ops)} 提出新的改善对策，之后请再确认效果（§3.1.6）。`;
+  await replyStep(ctx, after, {
+    title: `改善效果已记录：${c._id}`,
+    lines: [`改善效果：${effective ? '有效' : '无效'}${effect.note ? `（${effect.note}）` : ''}。`, next],
+  });
 }
 
 export const measuresForm: FormDefinition = {
@@ -108,17 +108,27 @@ export const measuresForm: FormDefinition = {
     )
       return;
     const after = (await loadComplaint(c._id))!;
-    await ctx.reply(
-      cardFor(ctx, after, {
-        title: `新改善对策已记录：${c._id}`,
-        buttons: [],
-        note: '已通知客服部督促执行并再确认效果。',
-      }),
+    const cs = await notifyStep(
+      ctx.services,
+      after,
+      ['customer_service'],
+      {
+        title: `新改善对策：${c._id}`,
+        lines: [
+          `${ctx.sender.name}（人防部）：${clip(v.measures ?? '', 40)}`,
+          `请督促执行，之后确认效果：发送「改善效果 ${c._id} 有效/无效 说明」（§3.1.6）。`,
+        ],
+        forOthers: [
+          `${ctx.sender.name}（人防部）：${clip(v.measures ?? '', 40)}`,
+          '下一步：客服部督促执行，再确认改善效果（§3.1.6）。',
+        ],
+      },
+      { people: [c.acceptedBy] },
     );
-    await notifyCase(ctx.services, after, ['customer_service'], {
-      title: `新改善对策：${c._id}`,
-      note: `请督促执行，之后确认效果：发送「改善效果 ${c._id} 有效/无效 说明」（§3.1.6）。`,
-      people: [c.acceptedBy],
+    await replyStep(ctx, after, {
+      title: `新改善对策已记录：${c._id}`,
+      lines: [`下一步：${who('customer_service', cs)} 督促执行，再确认改善效果（§3.1.6）。`],
+      buttons: [],
     });
   },
 };
@@ -170,9 +180,10 @@ export const followUpForm: FormDefinition = {
     if (!c) return;
     const r = await recordFollowUp(ctx, c, { outcome: v.outcome!, note: v.note ?? '', earlyReason: v.earlyReason });
     if (r)
-      await ctx.reply(
-        cardFor(ctx, r.after, { title: r.closed ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`, note: r.note }),
-      );
+      await replyStep(ctx, r.after, {
+        title: r.closed ? `投诉已结案：${c._id}` : `回访已记录：${c._id}`,
+        lines: [`第 ${r.seq} 次回访：${v.outcome}。`, r.note],
+      });
   },
 };
 const followUpStep = formStep(() => followUpForm.name, canFollowUp, '回访 TS-20261127-003 满意 客户说已改善');
@@ -243,7 +254,7 @@ export async function moreFollowUp(ctx: StaffContext): Promise<void> {
     ))
   )
     return;
-  await ctx.toast(`已安排第 ${f.seq} 次回访：${fmt(ctx.services, f.dueAt)}，到期会提醒。`);
+  await ctx.toast(`已安排投诉 ${c._id} 第 ${f.seq} 次回访：${fmt(ctx.services, f.dueAt)}，到期会提醒。`);
 }
 
 // ─── reopening a closed case ────────────────────────────────────────────────
@@ -287,15 +298,18 @@ async function doReopen(ctx: StaffContext, c: ComplaintRecord, reason: string): 
   };
   if (!(await applyStep(ctx, c, set, '重开投诉', reason, { earlierRounds: round }))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.reply(
-    cardFor(ctx, after, {
-      title: `投诉已重开：${c._id}`,
-      note: '已通知人防部重新调查；之前的调查和处理保留在记录里。',
-    }),
+  const ops = await notifyStep(
+    ctx.services,
+    after,
+    ['guard_ops'],
+    toInvestigate(ctx.services, after, `投诉重开，待调查：${c._id}`, `重开原因：${reason}。`),
   );
-  await notifyCase(ctx.services, after, ['guard_ops'], {
-    title: `投诉重开，待调查：${c._id}`,
-    note: `重开原因：${reason}`,
+  await replyStep(ctx, after, {
+    title: `投诉已重开：${c._id}`,
+    lines: [
+      `重开原因：${reason}。之前的调查和处理保留在记录里。`,
+      `下一步：${who('guard_ops', ops)} 重新调查（发送「调查 ${c._id}」），${dueLine(ctx.services, after)}。`,
+    ],
   });
 }
 

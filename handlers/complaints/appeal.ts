@@ -3,19 +3,11 @@ import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
 import { approvalFor, moneyPromises } from './authority-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
+import { askChairman } from './decide.ts';
 import type { ComplaintRecord } from './models.ts';
+import { clickToast, notifyStep, replyStep, who } from './notice.ts';
 import { canAppeal, canRule } from './rules.ts';
-import { askChairman } from './steps.ts';
 
 /*
  * §4.5: a department that disagrees with the decision files a 签呈 with its reason; 行政部 or the
@@ -47,14 +39,27 @@ export async function fileAppeal(ctx: StaffContext): Promise<void> {
   const after = (await loadComplaint(c._id))!;
   // the filer and the people named responsible may not rule (§4.5), so they are not asked to
   const notRulers = [ctx.sender.staffId ?? '', ...(c.responsible ?? []).map((r) => r.staffId)].filter(Boolean);
-  const sent = await notifyCase(ctx.services, after, ['admin', 'chairman'], {
-    title: `签呈待决定：${c._id}`,
-    note: `${ctx.sender.name} 对处理决议有异议：${reason}`,
-    exceptStaffIds: notRulers,
-  });
-  await ctx.reply(
-    `签呈已提交（${c._id}），${sent ? '已通知行政部和董事长决定' : '但没有找到已绑定的行政部或董事长，请当面呈报'}。决定前暂停告知客户结果。`,
+  const sent = await notifyStep(
+    ctx.services,
+    after,
+    ['admin', 'chairman'],
+    {
+      title: `签呈待决定：${c._id}`,
+      facts: true,
+      lines: [`${ctx.sender.name} 对处理决议有异议：${reason}。请决定维持原处理或修改处理（§4.5）。`],
+    },
+    { exceptStaffIds: notRulers },
   );
+  await replyStep(ctx, after, {
+    title: `签呈已提交：${c._id}`,
+    lines: [
+      sent.length
+        ? `下一步：${who(['admin', 'chairman'], sent)} 决定维持或修改处理（§4.5）。`
+        : '没有找到已绑定的行政部或董事长，请当面呈报（§4.5）。',
+      '决定前暂停告知客户结果。',
+    ],
+    buttons: [],
+  });
 }
 
 async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, note: string): Promise<void> {
@@ -78,15 +83,41 @@ async function rule(ctx: StaffContext, c: ComplaintRecord, changeTo: string, not
   const detail = `${changeTo ? `改为：${changeTo}${note ? `（${note}）` : ''}` : `维持原处理${note ? `（${note}）` : ''}`}${waits ? `；涉及金额（${set.approval!.what}），报董事长核准（§4.4）` : ''}`;
   if (!(await applyStep(ctx, c, set, '签呈决定', detail))) return;
   const after = (await loadComplaint(c._id))!;
-  if (waits) await askChairman(ctx, after);
-  await ctx.updateCard(cardFor(ctx, after, { title: `签呈已决定：${c._id}`, note: `${ctx.sender.name}：${detail}` }));
-  await ctx.toast(`已记录签呈决定：${changeTo ? '修改处理' : '维持原处理'}`);
-  await notifyCase(ctx.services, after, ['customer_service'], {
-    title: `签呈已决定：${c._id}`,
-    note: `${ctx.sender.name}：${detail}`,
-    people: [a.by],
-    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-  });
+  const chair = waits ? await askChairman(ctx, after) : [];
+  const cs = await notifyStep(
+    ctx.services,
+    after,
+    ['customer_service'],
+    {
+      title: `签呈已决定：${c._id}`,
+      lines: [
+        `${ctx.sender.name}：${detail}。`,
+        waits
+          ? '下一步：待董事长核准（§4.4），核准前不要告知客户结果。'
+          : `下一步：请在 ${fmt(ctx.services, after.dueAt)} 前告知客户结果（§3.1.9）。`,
+      ],
+      forOthers: [
+        `${ctx.sender.name}：${detail}。`,
+        waits ? '下一步：待董事长核准（§4.4）。' : '下一步：客服部告知客户结果（§3.1.9）。',
+      ],
+    },
+    { people: [a.by], exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
+  );
+  await replyStep(
+    ctx,
+    after,
+    {
+      title: `签呈已决定：${c._id}`,
+      lines: [
+        `${detail}。`,
+        waits
+          ? `下一步：已报${who('chairman', chair)} 核准（§4.4），核准后客服部告知客户结果。`
+          : `下一步：${who('customer_service', cs)} 告知客户结果（发送「告知结果 ${c._id}」）。`,
+      ],
+    },
+    { update: true },
+  );
+  await clickToast(ctx, `已记录签呈决定：${changeTo ? '修改处理' : '维持原处理'}`);
 }
 
 /** Button: 维持原处理 */

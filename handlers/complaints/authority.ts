@@ -3,17 +3,9 @@ import type { StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { typedTail } from '../../src/core/text.ts';
 import { canApproveHandling } from './authority-rules.ts';
-import {
-  applyStep,
-  cardFor,
-  complaintFromAction,
-  findComplaint,
-  has,
-  loadComplaint,
-  notifyCase,
-  refused,
-} from './common.ts';
+import { applyStep, complaintFromAction, findComplaint, fmt, has, loadComplaint, refused } from './common.ts';
 import type { ComplaintRecord } from './models.ts';
+import { clickToast, notifyStep, replyStep, who } from './notice.ts';
 import { formStep, required } from './steps.ts';
 
 /*
@@ -28,16 +20,30 @@ async function approve(ctx: StaffContext, c: ComplaintRecord): Promise<void> {
   const approval = { ...c.approval!, status: 'approved' as const, decidedBy: actor(ctx), decidedAt: now };
   if (!(await applyStep(ctx, c, { approval }, '董事长核准处理', approval.what))) return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(
-    cardFor(ctx, after, { title: `已核准处理：${c._id}`, note: `已通知客服部告知客户结果（${approval.what}）。` }),
+  const cs = await notifyStep(
+    ctx.services,
+    after,
+    ['customer_service'],
+    {
+      title: `董事长已核准处理：${c._id}`,
+      lines: [
+        `${ctx.sender.name} 核准了处理（${approval.what}）。`,
+        `下一步：请在 ${fmt(ctx.services, after.dueAt)} 前告知客户结果（§3.1.9），以书信或电话转达（§4.4）。`,
+      ],
+      forOthers: [`${ctx.sender.name} 核准了处理（${approval.what}）。`, '下一步：客服部告知客户结果（§3.1.9）。'],
+    },
+    { people: [c.approval!.requestedBy], exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
   );
-  await ctx.toast(`已核准投诉 ${c._id} 的处理。`);
-  await notifyCase(ctx.services, after, ['customer_service'], {
-    title: `董事长已核准处理：${c._id}`,
-    note: `${ctx.sender.name} 核准了处理（${approval.what}）。请尽快告知客户结果（§3.1.9），以书信或电话转达（§4.4）。`,
-    people: [c.approval!.requestedBy],
-    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-  });
+  await replyStep(
+    ctx,
+    after,
+    {
+      title: `已核准处理：${c._id}`,
+      lines: [`${approval.what}。`, `下一步：${who('customer_service', cs)} 告知客户结果。`],
+    },
+    { update: true },
+  );
+  await clickToast(ctx, `已核准投诉 ${c._id} 的处理。`);
 }
 
 async function refuse(ctx: StaffContext, c: ComplaintRecord, reason: string): Promise<void> {
@@ -58,14 +64,30 @@ async function refuse(ctx: StaffContext, c: ComplaintRecord, reason: string): Pr
   )
     return;
   const after = (await loadComplaint(c._id))!;
-  await ctx.updateCard(cardFor(ctx, after, { title: `未核准处理：${c._id}`, note: `已退回客服部重新拟定：${reason}` }));
-  await ctx.toast(`已退回投诉 ${c._id}，客服部会重新拟定处理。`);
-  await notifyCase(ctx.services, after, ['customer_service'], {
-    title: `董事长不核准处理，请重新拟定：${c._id}`,
-    note: `${ctx.sender.name} 不同意「${approval.what}」：${reason}。请重新拟定处理（发送「处理投诉 ${c._id}」），不要向客户承诺这一项（§4.4）。`,
-    people: [c.approval!.requestedBy],
-    exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-  });
+  const cs = await notifyStep(
+    ctx.services,
+    after,
+    ['customer_service'],
+    {
+      title: `董事长不核准处理，请重新拟定：${c._id}`,
+      lines: [
+        `${ctx.sender.name} 不同意「${approval.what}」：${reason}。`,
+        `下一步：请重新拟定处理（发送「处理投诉 ${c._id}」），不要向客户承诺这一项（§4.4）。`,
+      ],
+      forOthers: [`${ctx.sender.name} 不同意「${approval.what}」：${reason}。`, '下一步：客服部重新拟定处理（§4.4）。'],
+    },
+    { people: [c.approval!.requestedBy], exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
+  );
+  await replyStep(
+    ctx,
+    after,
+    {
+      title: `未核准处理：${c._id}`,
+      lines: [`不核准：${reason}。`, `下一步：已退回${who('customer_service', cs)} 重新拟定处理。`],
+    },
+    { update: true },
+  );
+  await clickToast(ctx, `已退回投诉 ${c._id}，客服部会重新拟定处理。`);
 }
 
 /** 核准处理 <编号> | 核准处理 <编号> 不同意 <原因> (董事长) */

@@ -1,7 +1,8 @@
 import { actor } from '../../src/core/audit.ts';
 import type { StaffContext } from '../../src/core/context.ts';
-import { applyStep, has, loadComplaint, notifyCase, refused } from './common.ts';
+import { applyStep, has, loadComplaint, refused } from './common.ts';
 import type { ComplaintRecord } from './models.ts';
+import { notifyStep } from './notice.ts';
 import { canFollowUp, closingBlocker, isEarly, nextFollowUp } from './rules.ts';
 
 /*
@@ -87,11 +88,19 @@ export async function recordFollowUp(
         : CLOSE_NOTES[blocker!];
   if (unhappy) {
     // §3.1.10: 客服部 decides what next (another follow-up, or reopen for a new investigation)
-    await notifyCase(ctx.services, after, ['customer_service'], {
-      title: `回访客户不满意：${c._id}`,
-      note: `${ctx.sender.name} 回访：客户不满意${e.note ? `（${e.note}）` : ''}。请决定下一步：再安排回访，或重开投诉。`,
-      exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [],
-    });
+    await notifyStep(
+      ctx.services,
+      after,
+      ['customer_service'],
+      {
+        title: `回访客户不满意：${c._id}`,
+        lines: [
+          `${ctx.sender.name} 第 ${next.seq} 次回访：客户不满意${e.note ? `（${e.note}）` : ''}。`,
+          '下一步：请决定再安排回访，或重开投诉交人防部重新调查（§3.1.10）。',
+        ],
+      },
+      { exceptStaffIds: ctx.sender.staffId ? [ctx.sender.staffId] : [] },
+    );
   }
   return { after, seq: next.seq, closed, note: reply };
 }

@@ -14,25 +14,17 @@ import {
 } from './aftercare.ts';
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
+import { decide, decideFeeForm, decideForm } from './decide.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { complaintModels } from './models.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
 import { complaintReport, REPORTERS } from './report.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
+import { resultForm, tellResult } from './result.ts';
 import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
 import { complaintSearch } from './search.ts';
 import { complaintSettings } from './settings.ts';
-import {
-  decide,
-  decideFeeForm,
-  decideForm,
-  investigate,
-  investigateForm,
-  resultForm,
-  tellResult,
-  toldCommand,
-  toldFromCard,
-} from './steps.ts';
+import { investigate, investigateForm, toldCommand, toldFromCard } from './steps.ts';
 
 /**
  * 客户投诉 (rulebook Ch.10 III): registration (§4.1, the 客户投诉登记表), telling the client it is

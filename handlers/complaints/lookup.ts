@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
 import { echo, escapeRegex } from '../../src/core/text.ts';
-import { cardFor, complaintFromAction, findComplaint, fmt, summaryLine } from './common.ts';
+import { cardFor, summaryLine } from './card.ts';
+import { complaintFromAction, findComplaint, fmt } from './common.ts';
 import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
 import { CATEGORY_LABELS, categoryFromExactWords, nextFollowUp, STATUS_LABELS, UNRESOLVED } from './rules.ts';
 

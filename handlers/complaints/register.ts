@@ -5,14 +5,22 @@ import type { StaffContext } from '../../src/core/context.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { type FieldResult, type FormDefinition, freeText } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime } from '../../src/core/numbering.ts';
-import { isDuplicateKey } from '../../src/core/once.ts';
 import { echo, normalizeText, parsePhoneNumber } from '../../src/core/text.ts';
 import { acceptedAtOnce } from './acceptance-rules.ts';
 import { clientsOf } from './client-directory.ts';
-import { cardFor, has, loadComplaint, notifyCase } from './common.ts';
+import { has, loadComplaint } from './common.ts';
 import { complaintDue } from './due.ts';
 import { Complaint, ComplaintSetting } from './models.ts';
-import { CATEGORY_HINT, CATEGORY_LABELS, categoryFromWords, deadlinesFor, nextCheckAt, REGISTRARS } from './rules.ts';
+import { dueLine, notifyStep, replyStep, toInvestigate, who } from './notice.ts';
+import {
+  CATEGORY_HINT,
+  CATEGORY_LABELS,
+  CATEGORY_SHORT,
+  categoryFromWords,
+  deadlinesFor,
+  nextCheckAt,
+  REGISTRARS,
+} from './rules.ts';
 import { complaintSettings } from './settings.ts';
 
 /** 投诉类型 when the admin has not set a list (设置投诉类型). */
@@ -215,29 +223,38 @@ export async function submitRegistration(ctx: StaffContext, values: Record<strin
     : '';
   ctx.log.info({ complaint: id, category }, 'complaint registered');
   const c = (await loadComplaint(id))!;
-  const archive = differs
-    ? `这次填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」更新。`
-    : '';
-  const waiting = accepted ? '' : '已交客服部确认受理和分类（§4.1），确认后开始计算处理时限并交人防部调查。';
-  await ctx.reply(
-    cardFor(ctx, c, {
-      title: accepted ? `投诉已登记：${id}` : `投诉已登记，待客服部确认：${id}`,
-      note: `${waiting}请告诉客户：投诉已收到，会尽快转有关部门查处（§4.2），然后点「已告知客户受理」。不要承诺超出权限的处理（§4.4）。${archive}`,
-    }),
-  );
+  const archive = differs ? `填写的${differs}与客户档案不同，档案没有改；需要时发送「修改客户 ${client!.name}」。` : '';
+  // §4.2 the registrant tells the client at once, promising nothing beyond their authority (§4.4)
+  const tell = '请告诉客户投诉已收到、会尽快查处（§4.2，勿承诺超出权限的处理），然后点「已告知客户受理」';
   if (accepted) {
-    await notifyCase(ctx.services, c, ['guard_ops'], {
-      title: `新投诉待调查：${id}`,
-      note: '请调查原因、确认责任队员和队长、提出改善对策（§3.2）。',
+    const ops = await notifyStep(ctx.services, c, ['guard_ops'], toInvestigate(ctx.services, c));
+    await replyStep(ctx, c, {
+      title: `投诉已登记：${id}`,
+      facts: true,
+      lines: [`下一步：${tell}；${who('guard_ops', ops)} 调查，${dueLine(ctx.services, c)}。${archive}`],
     });
     return;
   }
-  const sent = await notifyCase(ctx.services, c, ['customer_service'], {
-    title: `新投诉待确认受理：${id}`,
-    note: `${by.name} 登记为${CATEGORY_LABELS[category]}。请核对后确认受理（§4.1）；分类不对请点「改为…」并写明原因，或发送「确认投诉 ${id} 分类 原因」。确认后处理时限按分类起算（§3.1.3）。`,
-    exceptStaffIds: by.staffId ? [by.staffId] : [],
+  const sent = await notifyStep(
+    ctx.services,
+    c,
+    ['customer_service'],
+    {
+      title: `新投诉待确认受理：${id}`,
+      facts: true,
+      lines: [
+        `${by.name} 登记为${CATEGORY_SHORT[category]}。请核对后确认受理（§4.1），时限按分类起算；分类不对点「改为…」并写明原因。`,
+      ],
+      // the registrant (a 客服部 member too, perhaps) does not confirm their own registration
+    },
+    { exceptStaffIds: by.staffId ? [by.staffId] : [] },
+  );
+  await replyStep(ctx, c, {
+    title: `投诉已登记，待客服部确认：${id}`,
+    facts: true,
+    lines: [`下一步：${who('customer_service', sent)} 确认受理和分类（§4.1）后交人防部调查；${tell}。${archive}`],
   });
-  if (!sent) ctx.log.warn({ complaint: id }, 'no customer service member to confirm a complaint');
+  if (!sent.length) ctx.log.warn({ complaint: id }, 'no customer service member to confirm a complaint');
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Card } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
 import { applyStep, findComplaint, fmt, loadComplaint } from './common.ts';
 import type { ComplaintRecord, Responsible } from './models.ts';
+import { clip } from './notice.ts';
 
 /*
  * §3.2.3 投诉的保安队员、队长确认: the guards and team leader the investigation names are told
@@ -30,22 +31,22 @@ export async function responsibleOf(guards: readonly string[], teamLeader: strin
   return out;
 }
 
-/** What a responsible person is shown: the complaint and the finding, never the client's phone. */
-function noticeCard(c: ComplaintRecord, r: Responsible, services: Pick<Services, 'config'>): Card {
+/**
+ * What a responsible person is shown: the complaint and the finding, never the client's phone, in
+ * two lines (#21); they are not among those who read the whole record.
+ */
+function noticeCard(c: ComplaintRecord, r: Responsible): Card {
+  // the reason or the finding may quote the client's number as it was typed: masked before it is cut
+  const short = (text: string) => clip(maskPhonesIn(text), 40);
   const i = c.investigation;
   return {
     title: `投诉责任告知：${c._id}`,
     color: 'orange',
-    // the reason or the finding may quote the client's number as it was typed
     lines: [
-      `客户：${c.clientName}　受理日期：${fmt(services, c.acceptedAt)}`,
-      `投诉缘由：${c.reason}`,
-      `人防部调查：${i?.cause ?? ''}`,
-      `你被确定为：${r.as === 'guard' ? '责任队员' : '责任队长'}`,
-      `改善对策：${i?.measures ?? ''}`,
-    ].map(maskPhonesIn),
+      `${c.clientName}投诉：${short(c.reason)}。人防部调查：${short(i?.cause ?? '')}；改善对策：${short(i?.measures ?? '')}。`,
+      `你被确定为：${r.as === 'guard' ? '责任队员' : '责任队长'}。看完请点「已阅确认」，或发送「已阅 ${c._id}」（§3.2.3）。`,
+    ],
     buttons: [{ label: '已阅确认', action: 'complaints.seen', value: { id: c._id }, style: 'primary' }],
-    note: `请看完后点「已阅确认」，或发送「已阅 ${c._id}」（§3.2.3）。`,
   };
 }
 
@@ -56,7 +57,7 @@ export async function tellResponsible(services: Services, c: ComplaintRecord): P
     if (r.seenAt) continue;
     const to = await recipientsOf(services, [{ id: r.staffId, name: r.name }]);
     if (to.length) reached++;
-    await notify(services, to, noticeCard(c, r, services));
+    await notify(services, to, noticeCard(c, r));
   }
   return reached;
 }

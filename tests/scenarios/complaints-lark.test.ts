@@ -153,6 +153,39 @@ describe('§4.1 registration on Lark: a form card with inline validation', () =>
   });
 });
 
+describe('#21 on Lark: a step confirmation is a short card, the record one button away', () => {
+  /** The lines a card shows (its markdown: the lines and the note), buttons aside. */
+  function shownLines(card: Record<string, unknown>): string[] {
+    const elements = (card as { body?: { elements?: { tag: string; content?: string }[] } }).body?.elements ?? [];
+    return elements.filter((e) => e.tag === 'markdown').flatMap((e) => (e.content ?? '').split('\n'));
+  }
+
+  it('the registrant and 人防部 get ≤ 6 lines each with 查看详情, which shows the whole record', async () => {
+    const id = await registerByCard();
+    const registered = standin.cards(p2p(IDS.kefu)).find((x) => JSON.stringify(x.card).includes(`投诉已登记：${id}`))!;
+    const toOps = await standin.waitFor(() => standin.cards(IDS.renfang)[0], 'the card to 人防部');
+    for (const { card } of [registered, toOps]) {
+      expect(shownLines(card).length, JSON.stringify(card)).toBeLessThanOrEqual(6);
+      expect(JSON.stringify(card)).not.toContain('投诉缘由：');
+      expect(findButtonValue(card, 'complaints.show')).toEqual({ action: 'complaints.show', id });
+    }
+    expect(shownLines(registered.card).join('\n')).toContain('下一步：');
+    expect(findButtonValue(toOps.card, 'complaints.investigate')).toEqual({ action: 'complaints.investigate', id });
+
+    const before = standin.cards(p2p(IDS.renfang)).length;
+    await click(IDS.renfang, toOps.messageId, findButtonValue(toOps.card, 'complaints.show')!);
+    const record = await standin.waitFor(
+      () =>
+        standin
+          .cards(p2p(IDS.renfang))
+          .slice(before)
+          .find((x) => JSON.stringify(x.card).includes('—— 记录 ——')),
+      'the whole record',
+    );
+    expect(JSON.stringify(record.card)).toContain('投诉缘由：夜班队员在岗睡觉');
+  });
+});
+
 describe('§4.2 on Lark: a double click acts once', () => {
   it('two 客服 press 已告知客户受理 at the same moment: one is recorded, the other is told who did it', async () => {
     const id = await registerByCard();

@@ -11,6 +11,7 @@ import { complaintJobs } from '../schedules/complaints.ts';
 import { dormJobs } from '../schedules/dorms.ts';
 import { foundationJobs } from '../schedules/foundation.ts';
 import { reimbursementJobs } from '../schedules/reimbursements.ts';
+import { reportJobs } from '../schedules/reports.ts';
 import { supplyJobs } from '../schedules/supplies.ts';
 import { vehicleJobs } from '../schedules/vehicles.ts';
 import { maintenanceJobs } from './core/maintenance.ts';
@@ -28,7 +29,7 @@ export const installed: readonly Installed[] = [
   install(supplies, supplyJobs),
   install(vehicles, vehicleJobs),
   install(clients, clientJobs),
-  install(reports),
+  install(reports, reportJobs),
 ];
 
 export const composition = compose(installed);

@@ -1,20 +1,9 @@
 import { formatDate, formatDateTime } from '../../src/core/numbering.ts';
 import { maskPhonesIn } from '../../src/core/text.ts';
 import type { Card, CardButton, Role } from '../../src/core/types.ts';
+import { type CadenceDefaults, type ContactKind, cadenceFor, dueState, KIND_LABELS, nextDue } from './cadence-rules.ts';
 import type { ClientLogRecord, ClientRecord, PromiseRecord } from './models.ts';
-import {
-  type CadenceDefaults,
-  type Change,
-  type ContactKind,
-  cadenceFor,
-  changeText,
-  dueState,
-  formatContacts,
-  KIND_LABELS,
-  nextDue,
-  STATUS_LABELS,
-  showPhone,
-} from './rules.ts';
+import { type Change, changeText, formatContacts, STATUS_LABELS, showPhone } from './rules.ts';
 
 /*
  * The client card (客户档案) and list lines, built from records already read. Phones are shown in

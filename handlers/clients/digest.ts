@@ -2,20 +2,19 @@ import type { BotContext } from '../../src/core/context.ts';
 import { formatDate } from '../../src/core/numbering.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import { plannedFollowUps } from '../complaints/api.ts';
-import { type PromiseView, promiseLine } from './cards.ts';
-import { Client, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
 import {
   type ContactKind,
   type DueState,
-  dayOf,
   dueState,
   escalationKey,
   KIND_LABELS,
   nextDue,
   promiseEscalationKey,
-  promiseInList,
   shouldEscalate,
-} from './rules.ts';
+} from './cadence-rules.ts';
+import { type PromiseView, promiseLine } from './cards.ts';
+import { Client, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { dayOf, promiseInList } from './rules.ts';
 import type { ClientSettings } from './settings.ts';
 import type { Person } from './store.ts';
 

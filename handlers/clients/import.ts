@@ -10,7 +10,8 @@ import {
 import { echo } from '../../src/core/text.ts';
 import type { Role } from '../../src/core/types.ts';
 import { staffNamed } from '../../src/roster/names.ts';
-import { type ClientFields, cadenceProblem, mayOwn } from './rules.ts';
+import { cadenceProblem } from './cadence-rules.ts';
+import { type ClientFields, mayOwn } from './rules.ts';
 import { CLIENT_SHEET, type ClientEntry, type ClientIssue, type Field, validateClientRows } from './sheet.ts';
 import { clientByName, createClient, type Person, saveClient } from './store.ts';
 

@@ -7,11 +7,8 @@ import {
   callComplaintForm,
   callForm,
   callFromCard,
-  listPromises,
   logCall,
   logVisit,
-  promiseDone,
-  promiseDoneFromCard,
   visitComplaintForm,
   visitForm,
   visitFromCard,
@@ -19,8 +16,10 @@ import {
 } from './contacts.ts';
 import { myDueList } from './digest.ts';
 import { clientRecords } from './directory.ts';
+import { clientExports } from './exports.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
+import { listClients, rotation, showClient, showFromCard } from './lookup.ts';
 import { clientModels } from './models.ts';
 import {
   approvePromiseCommand,
@@ -29,21 +28,13 @@ import {
   refusePromiseForm,
   refusePromiseFromCard,
 } from './promise-approval.ts';
-import {
-  addClient,
-  addClientForm,
-  archiveClient,
-  editClient,
-  editClientForm,
-  editFromCard,
-  listClients,
-  rotation,
-  showClient,
-  showFromCard,
-} from './records.ts';
+import { listPromises, promiseDone, promiseDoneFromCard } from './promises.ts';
+import { addClient, addClientForm, archiveClient, editClient, editClientForm, editFromCard } from './records.ts';
+import { reportClientNamed } from './report-client.ts';
 import { CLIENT_VIEWERS, CONTACTERS, KEEPERS } from './rules.ts';
 import { clientSearch } from './search.ts';
 import { clientSettings, clientSettingsOf } from './settings.ts';
+import { clientsClientMonth, clientsWeekly } from './weekly.ts';
 
 const dueList = (ctx: BotContext) => myDueList(ctx, clientSettingsOf(ctx.services.config));
 
@@ -194,5 +185,11 @@ export const clients: Workflow = {
     },
     { action: 'clients.promiseRefuse', allow: ['chairman'], handler: refusePromiseFromCard },
   ],
-  reporting: { search: clientSearch },
+  reporting: {
+    exports: clientExports,
+    search: clientSearch,
+    weekly: clientsWeekly,
+    clientMonth: clientsClientMonth,
+    clients: reportClientNamed,
+  },
 };

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { FieldResult } from '../../src/core/forms.ts';
 import { echo, parsePhoneNumber } from '../../src/core/text.ts';
+import { parseCadenceDays } from './cadence-rules.ts';
 import {
   type ClientStatus,
   CONTACTS_HINT,
   type Contact,
-  parseCadenceDays,
   parseContacts,
   parsePosts,
   STATUS_HINT,

@@ -116,6 +116,7 @@ const clientLogSchema = new Schema(
 );
 clientLogSchema.index({ clientId: 1, at: -1 });
 clientLogSchema.index({ 'by.staffId': 1, at: -1 });
+clientLogSchema.index({ at: 1 }); // 周报: the week's calls and visits
 export const ClientLog = mongoose.model('ClientLog', clientLogSchema);
 export type ClientLogRecord = InferSchemaType<typeof clientLogSchema> & { _id: mongoose.Types.ObjectId };
 
@@ -151,6 +152,7 @@ const promiseSchema = new Schema(
 );
 promiseSchema.index({ status: 1, 'owner.staffId': 1, dueDay: 1 });
 promiseSchema.index({ clientId: 1, status: 1 });
+promiseSchema.index({ dueDay: 1 }); // 周报: the promises due in the week
 // 查找 (search.ts): a client's promises and a person's, newest first
 promiseSchema.index({ clientId: 1, createdAt: -1 });
 promiseSchema.index({ 'owner.staffId': 1, createdAt: -1 });

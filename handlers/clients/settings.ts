@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Config } from '../../src/config.ts';
 import { defineSettings, emptyToUndefined, intIn, timeOfDay } from '../../src/core/settings.ts';
 import { csHeadPhonesOf as complaintsCsHead } from '../complaints/api.ts';
-import { type CadenceDefaults, dailyCron } from './rules.ts';
+import type { CadenceDefaults } from './cadence-rules.ts';
+import { dailyCron } from './rules.ts';
 
 /*
  * Follow-up plans (I.2.5 / I.2.7) and promises (II.7). The customer-service head the overdue ones

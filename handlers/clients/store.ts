@@ -3,15 +3,9 @@ import { isDuplicateKey } from '../../src/core/once.ts';
 import { escapeRegex, nameKey, normalizeText } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { renameClientOnComplaints } from '../complaints/api.ts';
+import type { ContactKind } from './cadence-rules.ts';
 import { Client, ClientName, type ClientRecord } from './models.ts';
-import {
-  type Change,
-  type ClientFields,
-  type ClientStatus,
-  type Contact,
-  type ContactKind,
-  diffClient,
-} from './rules.ts';
+import { type Change, type ClientFields, type ClientStatus, type Contact, diffClient } from './rules.ts';
 
 /*
  * Reads and writes of client records. Every write is a transition() from the version read (a

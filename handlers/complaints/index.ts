@@ -15,6 +15,7 @@ import {
 import { changeFromCard, fileAppeal, ruleCommand, rulingForm, upholdFromCard } from './appeal.ts';
 import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refuseApprovalForm } from './authority.ts';
 import { decide, decideFeeForm, decideForm } from './decide.ts';
+import { complaintExports } from './exports.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
 import { complaintModels } from './models.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
@@ -25,6 +26,7 @@ import { APPEALERS, REGISTRARS, VIEWERS } from './rules.ts';
 import { complaintSearch } from './search.ts';
 import { complaintSettings } from './settings.ts';
 import { investigate, investigateForm, toldCommand, toldFromCard } from './steps.ts';
+import { complaintsClientMonth, complaintsWeekly } from './weekly.ts';
 
 /**
  * 客户投诉 (rulebook Ch.10 III): registration (§4.1, the 客户投诉登记表), telling the client it is
@@ -279,5 +281,10 @@ export const complaints: Workflow = {
     { action: 'complaints.approve', allow: ['chairman'], handler: approveFromCard, confirm: approveQuestion },
     { action: 'complaints.refuseApproval', allow: ['chairman'], handler: refuseApproval.action },
   ],
-  reporting: { search: complaintSearch },
+  reporting: {
+    exports: complaintExports,
+    search: complaintSearch,
+    weekly: complaintsWeekly,
+    clientMonth: complaintsClientMonth,
+  },
 };

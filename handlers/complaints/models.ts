@@ -234,6 +234,7 @@ complaintSchema.index({ category: 1, acceptedAt: -1 });
 complaintSchema.index({ clientName: 1, acceptedAt: -1 });
 complaintSchema.index({ clientId: 1, acceptedAt: -1 });
 complaintSchema.index({ acceptedAt: -1 });
+complaintSchema.index({ closedAt: 1 }); // §4.3 report and 周报: cases closed in the period
 complaintSchema.index({ 'acceptedBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'registeredBy.staffId': 1, clientToldAt: 1 });
 complaintSchema.index({ 'appeal.status': 1 });

@@ -1,7 +1,11 @@
 import { DateTime } from 'luxon';
+import { formatFen } from '../../src/core/money.ts';
+import { nameKey } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import type { Summary } from './figures-rules.ts';
-import type { RollCallRecord } from './models.ts';
+import type { RentRecord, RollCallRecord } from './models.ts';
+import { rentSummary } from './rent-confirm.ts';
+import { accountFor, amountChange, awaitsPayeeConfirmation } from './rent-rules.ts';
 import {
   CLAUSE,
   CURFEW,
@@ -15,7 +19,8 @@ import {
 
 /*
  * What staff read about dorms: the roll-call card (Lark shows buttons and a form; WeChat and the
- * console show it as text with numbered buttons and the short commands), and the texts 综合部 gets.
+ * console show it as text with numbered buttons and the short commands), the texts 综合部 gets, and a
+ * rent report (§3.3.4) as its card.
  */
 
 /** 2026-11-27 → 11月27日 */
@@ -233,4 +238,81 @@ export function summaryText(
     );
   }
   return lines.join('\n');
+}
+
+// ── §3.3.4 房租申报 ──
+
+/** Old → new of a changed payee, the accounts as `accountFor` shows them to this viewer. */
+function payeeLines(r: RentRecord, fullAccount: boolean): string[] {
+  if (!r.payeeChange) return [];
+  const then = r.payeeConfirmed ? `综合部 ${r.payeeConfirmed.by.name} 已确认。` : '付款前要综合部确认。';
+  if (r.payeeChange === 'new' || !r.lastPayee)
+    return [`⚠️ 新收款人：本宿舍还没有已付款或已确认的房租申报可以核对，${then}`];
+  const last = r.lastPayee;
+  const parts = [
+    ...(nameKey(last.landlord) !== nameKey(r.landlord) ? [`房东 ${last.landlord} → ${r.landlord}`] : []),
+    ...(last.account !== r.account
+      ? [`账号 ${accountFor(last.account, fullAccount)} → ${accountFor(r.account, fullAccount)}`]
+      : []),
+  ];
+  return [`⚠️ 收款人与 ${last.period} 已核对的申报不同：${parts.join('；')}。${then}`];
+}
+
+function rentStatus(r: RentRecord): string {
+  if (r.paid) return `已付款：${r.paid.date} ${r.paid.method}（${r.paid.by.name}）`;
+  if (awaitsPayeeConfirmation(r)) return '状态：待综合部确认收款人（确认前不能付款）';
+  return `状态：待付款${r.payeeConfirmed ? `（收款人已由 ${r.payeeConfirmed.by.name} 确认）` : ''}`;
+}
+
+/**
+ * One report as a card. `withPayButton` (财务部) shows 已付款 once the payee is accepted;
+ * `withConfirmButton` (综合部) shows 确认收款人 while a new or changed payee waits.
+ */
+export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boolean, withConfirmButton = false): Card {
+  const change = amountChange(r.previousFen, r.amountFen);
+  const waiting = awaitsPayeeConfirmation(r);
+  const pay = withPayButton && !r.paid && !waiting;
+  const confirm = withConfirmButton && waiting;
+  return {
+    title: `房租申报：${r.dorm} ${r.period}`,
+    color: r.paid ? 'green' : waiting ? 'red' : change.changed ? 'orange' : 'blue',
+    lines: [
+      `金额：${formatFen(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatFen(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatFen(Math.abs(change.deltaFen))}）` : ''}`,
+      `房东：${r.landlord}`,
+      `开户行：${r.bank}`,
+      `账号：${accountFor(r.account, fullAccount)}`,
+      ...payeeLines(r, fullAccount),
+      ...(r.note ? [`备注：${r.note}`] : []),
+      `申报：${r.reportedBy.name}`,
+      rentStatus(r),
+    ],
+    buttons: pay
+      ? [
+          {
+            label: '已付款',
+            action: 'dorms.rentPaid',
+            value: { id: r._id },
+            style: 'primary',
+            confirm: `${rentSummary(r)}，登记为今天银行转账已付。`,
+          },
+        ]
+      : confirm
+        ? [
+            {
+              label: '确认收款人',
+              action: 'dorms.rentConfirm',
+              value: { id: r._id },
+              style: 'primary',
+              confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。`,
+            },
+          ]
+        : undefined,
+    note: pay
+      ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`
+      : confirm
+        ? `请先向房东核实收款人和账号，再点「确认收款人」或发送「房租确认 ${r.dorm} ${r.period}」。确认后财务部才能付款。`
+        : withPayButton && waiting
+          ? '综合部确认收款人后会再发给你，那时才能付款。'
+          : undefined,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { DORM_MANAGERS } from './common.ts';
+import { dormExports } from './exports.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
 import {
   assignLeader,
@@ -25,6 +26,7 @@ import { allPresentFromCard, reportCommand, reportForm, reportFormFromCard } fro
 import { dormLeaderColumn } from './roster.ts';
 import { dormSearch } from './search.ts';
 import { dormSettings } from './settings.ts';
+import { dormsWeekly } from './weekly.ts';
 
 /**
  * 宿舍管理 (rulebook §3.3): dorm leaders, the nightly roll call with chase and escalation
@@ -163,5 +165,5 @@ export const dorms: Workflow = {
     { action: 'dorms.rentPaid', allow: ['finance'], handler: paidFromCard, confirm: paidQuestion },
     { action: 'dorms.rentConfirm', allow: ['general_affairs'], handler: confirmFromCard, confirm: payeeQuestion },
   ],
-  reporting: { search: dormSearch },
+  reporting: { exports: dormExports, search: dormSearch, weekly: dormsWeekly },
 };

@@ -6,13 +6,12 @@ import { readMonth } from '../../src/core/list-filter.ts';
 import { formatFen, parsePaymentMethod, parseYuan, yuanText } from '../../src/core/money.ts';
 import { notify, recipientsOf, recipientsWithRole } from '../../src/core/notify.ts';
 import { isDuplicateKey } from '../../src/core/once.ts';
-import { echo, leadingName, nameKey } from '../../src/core/text.ts';
+import { echo, leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
-import type { Card } from '../../src/core/types.ts';
 import { Staff } from '../../src/models/index.ts';
+import { rentCard } from './cards.ts';
 import { allDormNames, dormExists, isLeaderOf, pickDorm } from './common.ts';
 import { type RentRecord, RentReport, rentId } from './models.ts';
-import { rentSummary } from './rent-confirm.ts';
 import {
   accountFor,
   amountChange,
@@ -35,81 +34,6 @@ import { CLAUSE } from './rules.ts';
  */
 
 const RENT_ROLES = ['general_affairs', 'finance'] as const;
-
-/** Old → new of a changed payee, the accounts as `accountFor` shows them to this viewer. */
-function payeeLines(r: RentRecord, fullAccount: boolean): string[] {
-  if (!r.payeeChange) return [];
-  const then = r.payeeConfirmed ? `综合部 ${r.payeeConfirmed.by.name} 已确认。` : '付款前要综合部确认。';
-  if (r.payeeChange === 'new' || !r.lastPayee)
-    return [`⚠️ 新收款人：本宿舍还没有已付款或已确认的房租申报可以核对，${then}`];
-  const last = r.lastPayee;
-  const parts = [
-    ...(nameKey(last.landlord) !== nameKey(r.landlord) ? [`房东 ${last.landlord} → ${r.landlord}`] : []),
-    ...(last.account !== r.account
-      ? [`账号 ${accountFor(last.account, fullAccount)} → ${accountFor(r.account, fullAccount)}`]
-      : []),
-  ];
-  return [`⚠️ 收款人与 ${last.period} 已核对的申报不同：${parts.join('；')}。${then}`];
-}
-
-function rentStatus(r: RentRecord): string {
-  if (r.paid) return `已付款：${r.paid.date} ${r.paid.method}（${r.paid.by.name}）`;
-  if (awaitsPayeeConfirmation(r)) return '状态：待综合部确认收款人（确认前不能付款）';
-  return `状态：待付款${r.payeeConfirmed ? `（收款人已由 ${r.payeeConfirmed.by.name} 确认）` : ''}`;
-}
-
-/**
- * One report as a card. `withPayButton` (财务部) shows 已付款 once the payee is accepted;
- * `withConfirmButton` (综合部) shows 确认收款人 while a new or changed payee waits.
- */
-export function rentCard(r: RentRecord, fullAccount: boolean, withPayButton: boolean, withConfirmButton = false): Card {
-  const change = amountChange(r.previousFen, r.amountFen);
-  const waiting = awaitsPayeeConfirmation(r);
-  const pay = withPayButton && !r.paid && !waiting;
-  const confirm = withConfirmButton && waiting;
-  return {
-    title: `房租申报：${r.dorm} ${r.period}`,
-    color: r.paid ? 'green' : waiting ? 'red' : change.changed ? 'orange' : 'blue',
-    lines: [
-      `金额：${formatFen(r.amountFen)}${change.changed ? `（⚠️ 与上月 ${formatFen(r.previousFen!)} 不同，${change.deltaFen > 0 ? '多' : '少'} ${formatFen(Math.abs(change.deltaFen))}）` : ''}`,
-      `房东：${r.landlord}`,
-      `开户行：${r.bank}`,
-      `账号：${accountFor(r.account, fullAccount)}`,
-      ...payeeLines(r, fullAccount),
-      ...(r.note ? [`备注：${r.note}`] : []),
-      `申报：${r.reportedBy.name}`,
-      rentStatus(r),
-    ],
-    buttons: pay
-      ? [
-          {
-            label: '已付款',
-            action: 'dorms.rentPaid',
-            value: { id: r._id },
-            style: 'primary',
-            confirm: `${rentSummary(r)}，登记为今天银行转账已付。`,
-          },
-        ]
-      : confirm
-        ? [
-            {
-              label: '确认收款人',
-              action: 'dorms.rentConfirm',
-              value: { id: r._id },
-              style: 'primary',
-              confirm: `${rentSummary(r)}（${r.bank}），确认后财务部就可以付款。`,
-            },
-          ]
-        : undefined,
-    note: pay
-      ? `付款后点「已付款」或发送「房租已付 ${r.dorm} ${r.period} 银行转账」。`
-      : confirm
-        ? `请先向房东核实收款人和账号，再点「确认收款人」或发送「房租确认 ${r.dorm} ${r.period}」。确认后财务部才能付款。`
-        : withPayButton && waiting
-          ? '综合部确认收款人后会再发给你，那时才能付款。'
-          : undefined,
-  };
-}
 
 export const rentForm: FormDefinition = {
   name: 'dorms.rent',

@@ -1,4 +1,5 @@
-import { AUDIT_KINDS, type AuditKind, auditLine, findAudit, parseAuditKind } from '../../src/core/audit-trail.ts';
+import { type AuditQuery, findAudit } from '../../src/core/audit-query.ts';
+import { AUDIT_KINDS, type AuditKind, auditLine, parseAuditKind } from '../../src/core/audit-trail.ts';
 import type { StaffContext } from '../../src/core/context.ts';
 import { parsePeriod } from '../../src/core/dates.ts';
 import { echo, parseMobile } from '../../src/core/text.ts';
@@ -13,7 +14,11 @@ import { staffNamed } from '../../src/roster/names.ts';
 const PAGE = 10;
 const EXAMPLE = '审计 张三 角色 2026-11';
 
-export async function showAudit(ctx: StaffContext): Promise<void> {
+/** What 审计's words select (导出 审计 reads the same words), or what to tell the asker. */
+export async function readAuditWords(
+  ctx: StaffContext,
+  args: string,
+): Promise<{ query: AuditQuery; filters: string; page: number } | { error: string }> {
   const now = ctx.services.now();
   const tz = ctx.services.config.timezone;
   let kind: AuditKind | undefined;
@@ -21,15 +26,16 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
   let periodWord = '';
   let page = 1;
   const rest: string[] = [];
-  for (const word of ctx.args.split(/\s+/).filter(Boolean)) {
+  for (const word of args.split(/\s+/).filter(Boolean)) {
     const k = parseAuditKind(word);
     const p = /^第?(\d{1,3})页$/.exec(word);
     const d = k || p ? undefined : parsePeriod(word, now, tz);
     if (k) kind = k;
     else if (p) page = Math.max(1, Number(p[1]));
     else if (d === 'bad') {
-      await ctx.reply(`期间「${echo(word)}」不是有效的日期。可写 2026-11、11月、2026-11-27 或 2026-11-01~2026-11-15。`);
-      return;
+      return {
+        error: `期间「${echo(word)}」不是有效的日期。可写 2026-11、11月、2026-11-27 或 2026-11-01~2026-11-15。`,
+      };
     } else if (d) {
       period = d;
       periodWord = word;
@@ -42,29 +48,35 @@ export async function showAudit(ctx: StaffContext): Promise<void> {
     const phone = parseMobile(target);
     const people = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(target, {}, 5);
     if (people.length > 1) {
-      await ctx.reply(
-        [
+      return {
+        error: [
           `有 ${people.length} 位「${echo(target)}」，请改用电话指定，例如：审计 ${people[0]!.phone}`,
           ...people.map((s) => `• ${s.name} ${s.post}`),
         ].join('\n'),
-      );
-      return;
+      };
     }
     if (people.length === 1) {
       staffId = String(people[0]!._id);
       who = people[0]!.name;
     }
   }
-  const { entries, more } = await findAudit({
-    staffId,
-    record: staffId ? undefined : target || undefined,
-    kind,
-    from: period?.from,
-    to: period?.to,
-    page,
-    pageSize: PAGE,
-  });
   const filters = [who || target, kind ? AUDIT_KINDS[kind] : '', periodWord].filter(Boolean).join(' ');
+  return {
+    query: { staffId, record: staffId ? undefined : target || undefined, kind, from: period?.from, to: period?.to },
+    filters,
+    page,
+  };
+}
+
+export async function showAudit(ctx: StaffContext): Promise<void> {
+  const tz = ctx.services.config.timezone;
+  const read = await readAuditWords(ctx, ctx.args);
+  if ('error' in read) {
+    await ctx.reply(read.error);
+    return;
+  }
+  const { filters, page } = read;
+  const { entries, more } = await findAudit({ ...read.query, page, pageSize: PAGE });
   if (!entries.length) {
     await ctx.reply(
       page > 1

@@ -1,9 +1,10 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { showAudit } from './audit.ts';
 import { bind, bindCodeFromCard, issueBindCode } from './bind.ts';
+import { foundationExports } from './exports.ts';
+import { confirmGrant, grantFromCard, refuseGrant } from './grants.ts';
 import { help, whoami } from './help.ts';
 import { BindCode, GrantRequest } from './models.ts';
-import { confirmGrant, grantFromCard, refuseGrant } from './roles.ts';
 import { staffSearch } from './search.ts';
 import { foundationSettings } from './settings.ts';
 import {
@@ -177,5 +178,5 @@ export const foundation: Workflow = {
     { action: 'staff.bindCode', allow: ['admin'], handler: bindCodeFromCard },
     { action: 'staff.grant', allow: ['admin', 'chairman'], handler: grantFromCard },
   ],
-  reporting: { search: staffSearch },
+  reporting: { exports: foundationExports, search: staffSearch },
 };

@@ -11,7 +11,8 @@ import { Identity, Post, Staff } from '../../src/models/index.ts';
 import { staffNamed } from '../../src/roster/names.ts';
 import { ensurePlaces, findPlace } from '../../src/roster/places.ts';
 import { describeIssues, staffInputSchema } from '../../src/roster/staff-input.ts';
-import { changeActive, changeRoles, requestGrant } from './roles.ts';
+import { requestGrant } from './grants.ts';
+import { changeActive, changeRoles } from './roles.ts';
 
 export type StaffLean = {
   _id: Types.ObjectId;

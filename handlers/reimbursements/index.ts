@@ -3,6 +3,7 @@ import { hasDraft } from './availability.ts';
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
+import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
@@ -11,6 +12,7 @@ import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsRece
 import { claimSearch } from './search.ts';
 import { reimbursementSettings } from './settings.ts';
 import { resubmitClaim, submitDraft, withdrawClaim } from './submit.ts';
+import { reimbursementsWeekly } from './weekly.ts';
 
 /**
  * 费用报销 (§3.5): staff put a claim together item by item and submit it; 综合部 → 财务部 → 董事长 →
@@ -188,5 +190,5 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],
-  reporting: { search: claimSearch },
+  reporting: { exports: reimbursementExports, search: claimSearch, weekly: reimbursementsWeekly },
 };

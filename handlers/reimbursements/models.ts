@@ -123,6 +123,8 @@ claimSchema.index({ status: 1, currentRole: 1, submittedAt: 1 }); // 待审批
 claimSchema.index({ status: 1, remindAt: 1 }); // the reminder job
 claimSchema.index({ paidOn: 1 }); // the ledger
 claimSchema.index({ resubmitOf: 1 });
+claimSchema.index({ submittedAt: 1 }); // 周报: claims of the week
+claimSchema.index({ 'steps.at': 1 }); // 周报: steps decided in the week
 export const ReimbursementClaim = mongoose.model('ReimbursementClaim', claimSchema);
 /** A claim as read with `.lean()`, derived from the schema above. */
 export type ClaimRecord = InferRawDocTypeFromSchema<typeof claimSchema>;

@@ -1,5 +1,9 @@
 import type { Workflow } from '../../src/core/workflow.ts';
+import { exportList, hasExports } from './export.ts';
+import { monthlyCommand } from './monthly.ts';
 import { MORE_ACTION, search, searchMore } from './search.ts';
+import { reportSettings } from './settings.ts';
+import { weeklyCommand } from './weekly.ts';
 
 /**
  * What managers and auditors read: `导出` (any list as a spreadsheet), `周报` (the weekly summary, also
@@ -11,7 +15,21 @@ export const reports: Workflow = {
   name: 'reports',
   title: '报表与查找',
   topic: '报表',
+  settings: reportSettings,
   commands: [
+    weeklyCommand,
+    monthlyCommand,
+    {
+      name: 'reports.export',
+      words: ['导出', 'export'],
+      summary: '把列表导出为 Excel 表格，条件和列表命令一样',
+      example: '导出 投诉列表 本月',
+      // each list keeps its own roles (ExportDefinition.allow), checked once the list is named
+      allow: 'staff',
+      rank: 3,
+      available: hasExports,
+      handler: exportList,
+    },
     {
       name: 'reports.search',
       rank: 2,

@@ -1,12 +1,12 @@
 import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Card, CardFormField } from '../../src/core/types.ts';
 import type { SupplyRequestRecord } from './models.ts';
+import type { ReportLine } from './report-rules.ts';
 import {
   type ConfiguredItem,
   changeText,
   type ListChange,
   REQUEST_STATUS_LABELS,
-  type ReportLine,
   type RequestStatus,
 } from './rules.ts';
 

@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { approveRequestQuestion } from './confirm.ts';
+import { supplyExports } from './exports.ts';
 import { supplyListImport } from './import.ts';
 import { importPasted, LIST_VIEWERS, listChanges, OFFICE_ROLES, setItems, showList } from './list.ts';
 import { showReport, showSummary } from './lookup.ts';
@@ -9,6 +10,7 @@ import { approveRequest, pendingRequests, refuseAsk, refuseCommand, refuseFromCa
 import { returnReport } from './returns.ts';
 import { supplySearch } from './search.ts';
 import { supplySettings } from './settings.ts';
+import { suppliesWeekly } from './weekly.ts';
 
 /**
  * 物资 (§4.0 forms): §4.1 驻点装备物资配置清单 — each post's configured equipment, kept by 综合部 in
@@ -133,5 +135,5 @@ export const supplies: Workflow = {
     { action: 'supplies.refuseAsk', allow: ['general_affairs'], handler: refuseAsk },
     { action: 'supplies.refuse', allow: ['general_affairs'], handler: refuseFromCard },
   ],
-  reporting: { search: supplySearch },
+  reporting: { exports: supplyExports, search: supplySearch, weekly: suppliesWeekly },
 };

@@ -137,6 +137,7 @@ const requestSchema = new Schema(
 );
 requestSchema.index({ status: 1, requestedAt: 1 });
 requestSchema.index({ month: 1 });
+requestSchema.index({ requestedAt: 1 }); // 周报: the week's requests
 // 查找 <驻点> (search.ts): a post's requests, newest first
 requestSchema.index({ post: 1, requestedAt: -1 });
 export const SupplyRequest = mongoose.model('SupplyRequest', requestSchema);

@@ -13,7 +13,8 @@ import {
   SupplyRequestCard,
   type SupplyRequestRecord,
 } from './models.ts';
-import { type ConfiguredItem, compareWithConfiguration, parseReport, reportLines, reportMonthFor } from './rules.ts';
+import { compareWithConfiguration, parseReport, reportLines } from './report-rules.ts';
+import { type ConfiguredItem, reportMonthFor } from './rules.ts';
 import { supplySettings } from './settings.ts';
 import { loadList } from './store.ts';
 

@@ -16,7 +16,7 @@ import {
   Vehicle,
   type VehicleRecord,
 } from './models.ts';
-import { parsePlate } from './rules.ts';
+import { parseDay, parsePlate, today } from './rules.ts';
 
 export const loadVehicle = async (plate: string) => Vehicle.findById(plate).lean<VehicleRecord>();
 export const loadTrip = async (no: string) => Trip.findById(no).lean<TripRecord>();
@@ -152,7 +152,10 @@ export async function tell(
   const to = await recipients(services, roles, people, except);
   if (!to.length) {
     services.log.warn(
-      { roles, title: typeof message === 'string' ? message.slice(0, 40) : message.title },
+      {
+        roles,
+        title: typeof message === 'string' ? message.slice(0, 40) : 'title' in message ? message.title : message.name,
+      },
       'nobody to tell about a vehicle matter',
     );
     return [];
@@ -165,3 +168,14 @@ export const isNone = (t: string) => NONE.has(t.trim().toLowerCase());
 
 /** A free-text answer, stored as typed. */
 export const text = (label: string, max: number) => freeText(label, max);
+
+/** A date field: 2026-11-27, or 今天; `optional` also takes 无. */
+export const dayField =
+  (label: string, optional = false) =>
+  (input: string, ctx: BotContext): FieldResult => {
+    if (optional && isNone(input)) return { ok: true, value: '' };
+    const d = /^(今天|今日)$/.test(input.trim())
+      ? today(ctx.services.now(), ctx.services.config.timezone)
+      : parseDay(input);
+    return d ? { ok: true, value: d } : { ok: false, error: `${label}请写成 2026-11-27。` };
+  };

@@ -12,17 +12,15 @@ import {
 } from './accidents.ts';
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
+import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
+import { issuePermit, listPermits, permitForm, revokePermit } from './permits.ts';
 import {
-  issuePermit,
-  listPermits,
   listVehicles,
-  permitForm,
   registerVehicle,
   registerVehicleForm,
   retireVehicle,
-  revokePermit,
   setDrivers,
   showVehicle,
   vehicleHoldings,
@@ -32,6 +30,7 @@ import { vehicleSearch } from './search.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
 import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
+import { vehiclesWeekly } from './weekly.ts';
 
 /**
  * 车辆管理 (§3.4): the registry and driving permits (§3.4.1), trips only for permit holders (§3.4.2)
@@ -288,5 +287,5 @@ export const vehicles: Workflow = {
     { action: 'vehicles.accidentAck', allow: ['guard_ops'], handler: acknowledgeAccident },
     { action: 'vehicles.shuttleDone', allow: 'staff', handler: markShuttleDone },
   ],
-  reporting: { search: vehicleSearch },
+  reporting: { exports: vehicleExports, search: vehicleSearch, weekly: vehiclesWeekly },
 };

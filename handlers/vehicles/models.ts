@@ -133,6 +133,7 @@ const tripSchema = new Schema(
 tripSchema.index({ plate: 1, startedAt: -1 });
 tripSchema.index({ 'driver.staffId': 1, status: 1 });
 tripSchema.index({ startedAt: 1 });
+tripSchema.index({ endedAt: 1 }); // 周报: trips ended in the week
 // 查找 <姓名> (search.ts): a driver's trips, newest first
 tripSchema.index({ 'driver.staffId': 1, startedAt: -1 });
 export const Trip = mongoose.model('Trip', tripSchema);

@@ -1,7 +1,6 @@
 import 'dotenv/config';
-import path from 'node:path';
-import { BackupRefused, backupDatabase } from '../db/backup.ts';
-import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from './database-cli.ts';
+import { backupDatabase } from '../db/backup.ts';
+import { folderCommand, out, runCli } from './database-cli.ts';
 
 /*
  * npm run backup -- <folder>: every collection of the bot's database into a new folder, one
@@ -12,17 +11,12 @@ import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from '.
 const USAGE = '用法：npm run backup -- <备份文件夹>（文件夹须不存在或为空，例如 backups/2026-12-05）';
 
 export async function runBackup(argv: string[]): Promise<number> {
-  if (argv.length !== 1 || argv[0]!.startsWith('-')) {
-    (argv[0] === '--help' || argv[0] === '-h' ? out : err)(USAGE);
-    return argv[0] === '--help' || argv[0] === '-h' ? 0 : 2;
-  }
-  const dir = path.resolve(argv[0]!);
-  const config = readConfig();
-  if (!config) return 2;
-  let open: OpenDatabase | undefined;
-  try {
-    open = await openDatabase(config);
-    out(`数据库：${open.label}`);
+  const words = {
+    refused: '没有备份',
+    failed: (m: string) => `备份失败（数据库错误），可以直接重试，换一个空文件夹：${m}`,
+    logged: 'backup failed',
+  };
+  return folderCommand(argv, USAGE, words, async (open, dir) => {
     const manifest = await backupDatabase(open.db, open.client, dir);
     const total = manifest.collections.reduce((n, c) => n + c.count, 0);
     out(`已备份 ${manifest.collections.length} 个集合、${total} 条记录到 ${dir}`);
@@ -32,17 +26,7 @@ export async function runBackup(argv: string[]): Promise<number> {
         : '一致性：逐个集合读取。机器人运行中写入的话，不同集合可能相差几秒；要完全一致，请先停机器人再备份。',
     );
     return 0;
-  } catch (e) {
-    if (e instanceof BackupRefused) {
-      err(`没有备份：${e.message}`);
-      return 1;
-    }
-    open?.log.error({ err: e }, 'backup failed');
-    err(`备份失败（数据库错误），可以直接重试，换一个空文件夹：${(e as Error).message}`);
-    return 3;
-  } finally {
-    await open?.close().catch(() => undefined);
-  }
+  });
 }
 
 runCli(() => runBackup(process.argv.slice(2)), '备份失败');

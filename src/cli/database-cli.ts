@@ -1,5 +1,7 @@
+import path from 'node:path';
 import mongoose from 'mongoose';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
+import { BackupRefused } from '../db/backup.ts';
 import { connectDatabase, type Database } from '../db/connect.ts';
 import { createLogger, type Logger, redactUri } from '../logger.ts';
 import { composition } from '../workflows.ts';
@@ -51,6 +53,52 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
     log,
     close: () => database.close(),
   };
+}
+
+/** What a folder command says when it is refused (exit 1) or the database fails (exit 3). */
+export interface FolderCommandWords {
+  /** Before a refusal's reason, e.g. 没有备份. */
+  refused: string;
+  /** The line for a database error, given its message. */
+  failed: (message: string) => string;
+  /** The log message for a database error (English). */
+  logged: string;
+}
+
+/**
+ * A database command taking one folder: usage and --help (exit 0, or 2 for a wrong call), the
+ * configuration (2), the database opened and named, then `work` with the folder; a BackupRefused is
+ * exit 1, any other error exit 3. The database is closed whatever happens.
+ */
+export async function folderCommand(
+  argv: string[],
+  usage: string,
+  words: FolderCommandWords,
+  work: (open: OpenDatabase, dir: string) => Promise<number>,
+): Promise<number> {
+  if (argv.length !== 1 || argv[0]!.startsWith('-')) {
+    (argv[0] === '--help' || argv[0] === '-h' ? out : err)(usage);
+    return argv[0] === '--help' || argv[0] === '-h' ? 0 : 2;
+  }
+  const dir = path.resolve(argv[0]!);
+  const config = readConfig();
+  if (!config) return 2;
+  let open: OpenDatabase | undefined;
+  try {
+    open = await openDatabase(config);
+    out(`数据库：${open.label}`);
+    return await work(open, dir);
+  } catch (e) {
+    if (e instanceof BackupRefused) {
+      err(`${words.refused}：${e.message}`);
+      return 1;
+    }
+    open?.log.error({ err: e }, words.logged);
+    err(words.failed((e as Error).message));
+    return 3;
+  } finally {
+    await open?.close().catch(() => undefined);
+  }
 }
 
 /** The process around a command: exit code, and no hang on a handle left open. */

@@ -2,12 +2,14 @@ import 'dotenv/config';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { allModels } from '../models/index.ts';
 import { composition } from '../workflows.ts';
-import { formatFinding, runDoctor } from './doctor-checks.ts';
+import { runDoctor } from './doctor-checks.ts';
+import { formatFinding } from './doctor-finding.ts';
 
 /*
  * npm run doctor: checks the configuration against the live services without sending anything
- * (src/cli/doctor-checks.ts), one line per check. Exit codes: 0 nothing wrong (notes and warnings
- * allowed), 1 something to fix (the ✗ lines), 2 the configuration itself is invalid.
+ * (src/cli/doctor-checks.ts runs the checks of doctor-database.ts, doctor-lark.ts and doctor-wechat.ts),
+ * one line per check. Exit codes: 0 nothing wrong (notes and warnings allowed), 1 something to fix
+ * (the ✗ lines), 2 the configuration itself is invalid.
  */
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,9 +1,8 @@
 import 'dotenv/config';
-import path from 'node:path';
-import { BackupRefused, restoreDatabase } from '../db/backup.ts';
+import { restoreDatabase } from '../db/backup.ts';
 import { allModels } from '../models/index.ts';
 import { composition } from '../workflows.ts';
-import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from './database-cli.ts';
+import { folderCommand, out, runCli } from './database-cli.ts';
 
 /*
  * npm run restore -- <folder>: loads a backup made by npm run backup into the bot's database,
@@ -15,32 +14,17 @@ import { err, type OpenDatabase, openDatabase, out, readConfig, runCli } from '.
 const USAGE = '用法：npm run restore -- <备份文件夹>（只能恢复到空数据库；先停机器人）';
 
 export async function runRestore(argv: string[]): Promise<number> {
-  if (argv.length !== 1 || argv[0]!.startsWith('-')) {
-    (argv[0] === '--help' || argv[0] === '-h' ? out : err)(USAGE);
-    return argv[0] === '--help' || argv[0] === '-h' ? 0 : 2;
-  }
-  const dir = path.resolve(argv[0]!);
-  const config = readConfig();
-  if (!config) return 2;
-  let open: OpenDatabase | undefined;
-  try {
-    open = await openDatabase(config);
-    out(`数据库：${open.label}`);
+  const words = {
+    refused: '没有恢复',
+    failed: (m: string) => `恢复失败（数据库错误）：${m}。数据库里可能已有一部分数据：删掉这个数据库后重新运行。`,
+    logged: 'restore failed',
+  };
+  return folderCommand(argv, USAGE, words, async (open, dir) => {
     const { manifest, restored } = await restoreDatabase(open.db, dir, allModels(composition.models));
     const total = restored.reduce((n, c) => n + c.count, 0);
     out(`已恢复 ${restored.length} 个集合、${total} 条记录（备份时间 ${manifest.finishedAt}），索引已建好。`);
     return 0;
-  } catch (e) {
-    if (e instanceof BackupRefused) {
-      err(`没有恢复：${e.message}`);
-      return 1;
-    }
-    open?.log.error({ err: e }, 'restore failed');
-    err(`恢复失败（数据库错误）：${(e as Error).message}。数据库里可能已有一部分数据：删掉这个数据库后重新运行。`);
-    return 3;
-  } finally {
-    await open?.close().catch(() => undefined);
-  }
+  });
 }
 
 runCli(() => runRestore(process.argv.slice(2)), '恢复失败');

@@ -59,7 +59,12 @@ export function parseAuditKind(word: string): AuditKind | undefined {
   return KIND_WORDS[word.trim()];
 }
 
-const CHANNEL_LABELS: Record<string, string> = { lark: '飞书', wechat: '微信', console: '控制台', cli: '命令行' };
+export const CHANNEL_LABELS: Record<string, string> = {
+  lark: '飞书',
+  wechat: '微信',
+  console: '控制台',
+  cli: '命令行',
+};
 
 export interface AuditRecord {
   /** staff, dorm, post, vehicle, permit, setting, supplies… */
@@ -340,40 +345,6 @@ export async function flushAuditQueue(now: Date, olderThanMs = 60_000): Promise<
 /** The latest entries of a record's or a person's history (`auditKey`), newest first. */
 export async function recentChanges(key: string, limit = 5): Promise<AuditEntryData[]> {
   return AuditEntry.find({ keys: key }).sort({ at: -1, _id: -1 }).limit(limit).lean<AuditEntryData[]>();
-}
-
-export interface AuditQuery {
-  /** Changes made by or about this person. */
-  staffId?: string;
-  /** Changes of this record, by id or name (ZJ-2026-001, 粤B12345, 城南宿舍). */
-  record?: string;
-  kind?: AuditKind;
-  from?: Date;
-  to?: Date;
-  /** 1-based. */
-  page?: number;
-  pageSize?: number;
-}
-
-/**
- * One page of the trail, newest first, and whether there are more. On FerretDB 1.24 this reads the
- * whole collection (only `_id` reads use an index); the trail holds administrative changes, a few
- * thousand a year, and only 行政部 and 董事长 ask.
- */
-export async function findAudit(q: AuditQuery): Promise<{ entries: AuditEntryData[]; more: boolean }> {
-  const and: Record<string, unknown>[] = [];
-  if (q.staffId) and.push({ $or: [{ 'by.staffId': q.staffId }, { keys: auditKey('staff', q.staffId) }] });
-  if (q.record) and.push({ $or: [{ 'record.id': q.record }, { 'record.label': q.record }] });
-  if (q.kind) and.push({ kind: q.kind });
-  if (q.from || q.to) and.push({ at: { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lt: q.to } : {}) } });
-  const size = q.pageSize ?? 10;
-  const page = Math.max(1, q.page ?? 1);
-  const rows = await AuditEntry.find(and.length ? { $and: and } : {})
-    .sort({ at: -1, _id: -1 })
-    .skip((page - 1) * size)
-    .limit(size + 1)
-    .lean<AuditEntryData[]>();
-  return { entries: rows.slice(0, size), more: rows.length > size };
 }
 
 /**

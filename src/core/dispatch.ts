@@ -172,7 +172,8 @@ async function numericAnswer(ctx: BotContext): Promise<{ n: number; button: Card
   return { n, button };
 }
 
-function refusal(allow: Allow, what: string): string {
+/** What someone without the roles of a command (or of a list 导出 writes) is told. */
+export function refusal(allow: Allow, what: string): string {
   const need = Array.isArray(allow) ? (allow as Role[]).map((r) => ROLE_LABELS[r]).join('或') : '已绑定的员工';
   return `你没有权限使用「${what}」，需要${need}。如有需要请联系行政部。`;
 }

@@ -8,6 +8,7 @@ import {
   type ChannelCapabilities,
   type ChannelLimits,
   type ChannelSender,
+  cardOf,
   type Outgoing,
   type SendOptions,
   type SentRef,
@@ -174,10 +175,11 @@ export class Outbox {
     const sender = this.senders.get(target.channel);
     if (!sender) throw new Error(`channel ${target.channel} is not running`);
     const clickable = sender.capabilities.clickableButtons;
-    const shown = typeof message !== 'string' && clickable ? withDialogs(message, this.asksFirst) : message;
+    const card = cardOf(message);
+    const shown = card && clickable ? withDialogs(card, this.asksFirst) : message;
     const ref = await this.throttled(target, () => sender.send(target, shown, opts));
     // the latest card in the chat is what a number answers; a card without buttons closes the one before
-    if (typeof message !== 'string' && !clickable) await rememberCard(target, message, this.now(), addressing.audience);
+    if (card && !clickable) await rememberCard(target, card, this.now(), addressing.audience);
     return ref;
   }
 

@@ -1,5 +1,9 @@
 import type { Guarded, Services, StaffContext } from './context.ts';
 import { type Extension, extensionPoint } from './extensions.ts';
+import type { Chart } from './types.ts';
+
+// a Card carries charts too (types.ts), so the chart's shape lives there; reports name it from here
+export type { Chart };
 
 /*
  * What a workflow contributes to what managers and auditors read: `导出` (a list as a spreadsheet),
@@ -17,6 +21,8 @@ export interface Reporting {
   weekly?: WeeklySection;
   /** Its section of 月报 客户 <名称>. */
   clientMonth?: ClientMonthSection;
+  /** The client a 月报 客户 is about, found by the name typed (the clients' directory offers it). */
+  clients?: ClientFinder;
   /** What 查找 finds in it. */
   search?: SearchSource;
 }
@@ -26,6 +32,7 @@ export const REPORTING = {
   exports: extensionPoint<ExportDefinition>('core', 'reporting.exports'),
   weekly: extensionPoint<WeeklySection>('core', 'reporting.weekly'),
   clientMonth: extensionPoint<ClientMonthSection>('core', 'reporting.clientMonth'),
+  clients: extensionPoint<ClientFinder>('core', 'reporting.clients'),
   search: extensionPoint<SearchSource>('core', 'reporting.search'),
 };
 
@@ -35,6 +42,7 @@ export function reportingExtensions(part: Reporting | undefined): Extension[] {
     ...(part.exports ?? []).map((e) => REPORTING.exports.with(e)),
     ...(part.weekly ? [REPORTING.weekly.with(part.weekly)] : []),
     ...(part.clientMonth ? [REPORTING.clientMonth.with(part.clientMonth)] : []),
+    ...(part.clients ? [REPORTING.clients.with(part.clients)] : []),
     ...(part.search ? [REPORTING.search.with(part.search)] : []),
   ];
 }
@@ -85,17 +93,6 @@ export interface Period {
   label: string;
 }
 
-/** A chart as data; the report renders it as a Lark chart component or a PNG, never the workflow. */
-export interface Chart {
-  kind: 'bar' | 'line' | 'pie';
-  title: string;
-  /** The x axis (or the pie's slices). */
-  categories: readonly string[];
-  series: readonly { name: string; values: readonly number[] }[];
-  /** Shown after values: 件, 元, %… */
-  unit?: string;
-}
-
 export interface ReportPart {
   title: string;
   /** A few short lines that say what the figures mean (named overdue cases, repeat absences…). */
@@ -113,6 +110,12 @@ export interface ReportClient {
   id: string;
   name: string;
 }
+
+/**
+ * The client named by `query` (exact name, else the only match), or a Chinese answer saying why
+ * not (none, several: name them). `example` is the command to show when the name is missing.
+ */
+export type ClientFinder = (query: string, example: string) => Promise<ReportClient | { error: string }>;
 
 export interface ClientMonthSection {
   title: string;
@@ -162,4 +165,27 @@ export interface SearchQuery {
 export interface SearchSource {
   kind: string;
   find(ctx: StaffContext, query: SearchQuery, limit: number, before?: Date): Promise<readonly SearchHit[]>;
+}
+
+/** Records read a page at a time for an export: how many one query brings. */
+export const EXPORT_PAGE = 500;
+
+/**
+ * The rows of `source` (a cursor read in batches of EXPORT_PAGE), made a page at a time: `page` turns
+ * up to `size` records into rows, so what they refer to (names, approvers) is one query per page.
+ */
+export async function* inPages<T, R>(
+  source: AsyncIterable<T>,
+  page: (items: T[]) => Promise<readonly R[]> | readonly R[],
+  size = EXPORT_PAGE,
+): AsyncIterable<R> {
+  let items: T[] = [];
+  for await (const item of source) {
+    items.push(item);
+    if (items.length >= size) {
+      yield* await page(items);
+      items = [];
+    }
+  }
+  if (items.length) yield* await page(items);
 }

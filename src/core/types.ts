@@ -48,6 +48,20 @@ export interface CardFormField {
   options?: { label: string; value: string }[];
 }
 
+/**
+ * A chart as data (bar, line or pie). Lark draws it in the card (a card JSON 2.0 `chart` element);
+ * a channel that cannot (capabilities.charts unset) gets it as a picture rendered by the bot.
+ */
+export interface Chart {
+  kind: 'bar' | 'line' | 'pie';
+  title: string;
+  /** The x axis (or the pie's slices). */
+  categories: readonly string[];
+  series: readonly { name: string; values: readonly number[] }[];
+  /** Shown after values: 件, 元, %… */
+  unit?: string;
+}
+
 export interface CardSection {
   title: string;
   lines: string[];
@@ -83,9 +97,34 @@ export interface Card {
    * again), WeChat forwards it, the console prints the reference. Refs of another channel are skipped.
    */
   pictures?: string[];
+  /** Charts drawn after the lines and sections where the channel can (capabilities.charts); a few at most. */
+  charts?: Chart[];
 }
 
-export type Outgoing = string | Card;
+/**
+ * A file the bot sends: an export (.xlsx), a chart (PNG, `image: true`, shown inline where the
+ * channel can). `path` is a file on this machine, read when the message is sent; `name` is what the
+ * reader sees. `caption`, when given, is sent as a text just before it. Lark uploads it and sends a
+ * file or image message, WeChat sends it as a file, the console keeps a copy under DATA_DIR/exports.
+ */
+export interface FileMessage {
+  kind: 'file';
+  path: string;
+  name: string;
+  image?: boolean;
+  caption?: string;
+}
+
+export type Outgoing = string | Card | FileMessage;
+
+export function isFileMessage(message: Outgoing): message is FileMessage {
+  return typeof message === 'object' && 'kind' in message && message.kind === 'file';
+}
+
+/** A card, or undefined for a text or a file (what a card's buttons and dialogs apply to). */
+export function cardOf(message: Outgoing): Card | undefined {
+  return typeof message === 'string' || isFileMessage(message) ? undefined : message;
+}
 
 export interface SentRef {
   channel: Channel;
@@ -155,6 +194,8 @@ export interface ChannelCapabilities {
    * come later than that hour); a card update is simply made again.
    */
   dedupesSends: boolean;
+  /** Cards draw `Card.charts` themselves (Lark's chart element); otherwise they are sent as pictures. */
+  charts?: boolean;
 }
 
 /** A channel that shows everything as text: numbered buttons, guided forms, new messages. */

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { trailAs } from '../core/audit-trail.ts';
-import { isDuplicateKey } from '../core/once.ts';
 import { renderCardText } from '../core/render.ts';
 import { roleNames } from '../core/roles.ts';
-import { parseMobile } from '../core/text.ts';
 import {
   type Attachment,
   type ChannelSender,
   type ChatInfo,
   type EventSink,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type Role,
@@ -18,11 +17,13 @@ import {
   type Target,
   TEXT_ONLY,
 } from '../core/types.ts';
-import { Identity, PEOPLE_STAMP_ID, PeopleStamp, Staff } from '../models/index.ts';
-import { staffNamed } from '../roster/names.ts';
+import { Identity } from '../models/index.ts';
 import { type ConsoleClock, moveClock } from './console-clock.ts';
+import { keepFile } from './console-files.ts';
+import { bindConsole, type ConsoleOperator, consoleMatches, syncConsoleIdentities } from './console-people.ts';
 
 export { type ConsoleClock, parseConsoleTime } from './console-clock.ts';
+export { keepFile } from './console-files.ts';
 
 /** The console's built-in operator, an admin (main.ts adds `console:admin` to the admins). */
 export const CONSOLE_ADMIN = 'admin';
@@ -54,6 +55,8 @@ export interface ConsoleOptions {
    * switched to already.
    */
   everyone?: boolean;
+  /** Where files the bot sends (exports, charts) are kept for the operator to open: DATA_DIR/exports. */
+  filesDir?: string;
 }
 
 /**
@@ -93,6 +96,16 @@ export class ConsoleReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        if (isFileMessage(message)) {
+          const kept = await keepFile(this.opts.filesDir ?? path.join('data', 'exports'), message);
+          this.show(
+            target,
+            [message.caption, `[${message.image ? '图片' : '文件'}] ${message.name}：${kept}`]
+              .filter(Boolean)
+              .join('\n'),
+          );
+          return { channel: 'console', messageId: randomUUID() };
+        }
         // the console keeps no pictures: it names the ones a card shows (Card.pictures)
         const pictures =
           typeof message === 'string' ? [] : (message.pictures ?? []).filter((r) => r.startsWith('console:'));
@@ -306,8 +319,7 @@ export class ConsoleReceiver implements Receiver {
       this.replayWaiting(CONSOLE_ADMIN);
       return;
     }
-    const phone = parseMobile(query);
-    const matches = phone ? await Staff.find({ phone }).limit(5).lean() : await staffNamed(query, {}, 5);
+    const matches = await consoleMatches(query);
     if (matches.length !== 1) {
       this.print(
         matches.length
@@ -320,7 +332,7 @@ export class ConsoleReceiver implements Receiver {
     const userId = String(s._id);
     const id = `console:${userId}`;
     // a binding like any other, made at the terminal: the trail says so (once, not at every switch)
-    if (!(await Identity.exists({ _id: id, staffId: s._id }))) await this.bindConsole(id, userId, s);
+    if (!(await Identity.exists({ _id: id, staffId: s._id }))) await bindConsole(id, userId, s, this.operator());
     this.names.set(userId, s.name);
     this.setUser(userId, s.name);
     this.print(`你现在是「${s.name}」（${roleNames(s.roles as Role[])}）${s.active ? '' : '，此人已停用'}。`);
@@ -354,56 +366,20 @@ export class ConsoleReceiver implements Receiver {
     this.print('—— 以上 ——');
   }
 
-  private async bindConsole(id: string, userId: string, s: { _id: unknown; name: string }): Promise<void> {
-    const note = {
-      kind: 'binding' as const,
-      record: { type: 'staff', id: userId, label: s.name },
-      subject: { staffId: userId, name: s.name },
-      what: '绑定',
-      to: '控制台账号',
-      note: ':as',
-    };
-    await trailAs({ staffId: '', name: this.userName, identity: `console:${this.userId}`, channel: 'console' }).change(
-      Identity,
-      id,
-      note,
-      (carry) =>
-        Identity.updateOne(
-          { _id: id },
-          carry.update({
-            $set: { staffId: s._id, channel: 'console', userId, displayName: s.name },
-            $setOnInsert: { boundAt: new Date() },
-          }),
-          { upsert: true },
-        ),
-    );
-  }
-
   private setUser(userId: string, name: string): void {
     this.userId = userId;
     this.userName = name;
     if (!this.chat.isGroup) this.chat = { id: userId, isGroup: false };
   }
 
-  /**
-   * When the console stands in for everyone (ConsoleOptions.everyone), every active staff member
-   * gets a console identity as they are added or imported; checked whenever the people stamp moved.
-   */
+  /** ConsoleOptions.everyone: console-people.ts. */
   private async syncEveryone(): Promise<void> {
     if (!this.opts.everyone) return;
-    const stamp = (await PeopleStamp.findById(PEOPLE_STAMP_ID, { token: 1 }).lean())?.token ?? null;
-    if (stamp !== null && stamp === this.syncedStamp) return;
-    const [staff, bound] = await Promise.all([
-      Staff.find({ active: true }, { name: 1 }).lean(),
-      Identity.find({ channel: 'console' }, { staffId: 1, userId: 1, displayName: 1 }).lean(),
-    ]);
-    for (const b of bound) this.names.set(b.userId, b.displayName || this.names.get(b.userId) || b.userId);
-    const have = new Set(bound.map((b) => String(b.staffId)));
-    const missing = staff.filter((s) => !have.has(String(s._id)));
-    for (const s of staff) this.names.set(String(s._id), s.name);
-    // each one a binding like any other, so the trail shows it (#20: every change recorded)
-    for (const s of missing) await this.bindConsole(`console:${s._id}`, String(s._id), s);
-    this.syncedStamp = stamp;
+    this.syncedStamp = await syncConsoleIdentities(this.syncedStamp, this.names, this.operator());
+  }
+
+  private operator(): ConsoleOperator {
+    return { userId: this.userId, name: this.userName };
   }
 }
 

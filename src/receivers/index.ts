@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config.ts';
 import type { Receiver } from '../core/types.ts';
@@ -35,6 +36,7 @@ export function receiversFrom(config: Config, log: Logger, consoleIo?: ConsoleIo
     out.push(
       new ConsoleReceiver(consoleIo.input, consoleIo.output, consoleIo.onClose, {
         everyone: !config.lark && !config.wechat,
+        filesDir: path.join(config.dataDir, 'exports'),
       }),
     );
   }

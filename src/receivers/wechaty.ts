@@ -1,11 +1,13 @@
+import { FileBox } from 'file-box';
 import { type Contact, type Message, type Room, types, type Wechaty, WechatyBuilder } from 'wechaty';
 import type { Config } from '../config.ts';
 import { RateLimitedError } from '../core/outbox.ts';
 import { renderCardText } from '../core/render.ts';
 import {
-  type BotEvent,
   type ChannelSender,
   type EventSink,
+  type FileMessage,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type SentRef,
@@ -13,6 +15,7 @@ import {
   TEXT_ONLY,
 } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
+import { toBotEvent } from './wechaty-inbound.ts';
 import { PuppetServiceWithSafeCache } from './wechaty-puppet.ts';
 
 export type WechatOptions = NonNullable<Config['wechat']>;
@@ -23,23 +26,6 @@ export interface WechatDeps {
 }
 
 export const ONLY_TEXT_HINT = '暂时只支持文字消息，请用文字发送。发送「帮助」查看你能用的命令。';
-
-/**
- * Things a person deliberately sends. Recalls, system notes, transfers and red envelopes also arrive
- * as messages; answering those with a hint would be noise.
- */
-const PERSON_SENT_TYPES = new Set<types.Message>([
-  types.Message.Attachment,
-  types.Message.Audio,
-  types.Message.ChatHistory,
-  types.Message.Contact,
-  types.Message.Emoticon,
-  types.Message.Image,
-  types.Message.Location,
-  types.Message.MiniProgram,
-  types.Message.Url,
-  types.Message.Video,
-]);
 
 /** What a personal account gets back when it sends faster than WeChat allows (PLATFORM-NOTES). */
 const TOO_FREQUENT = /频繁|too frequent/i;
@@ -63,9 +49,6 @@ export function sendGapMs(intervalMs: number, random: () => number = Math.random
 
 /** How many chat ids the receiver remembers as group or private (a company has a few hundred). */
 const KNOWN_CHATS = 10_000;
-
-/** In groups people address the bot with a leading slash, half- or full-width. */
-const COMMAND_PREFIX = /^\s*[/／]/;
 
 /**
  * WeChat through a Wechaty puppet service over gRPC. Turns each message into a BotEvent for the
@@ -222,7 +205,11 @@ export class WechatyReceiver implements Receiver {
 
   private async onMessage(msg: Message): Promise<void> {
     try {
-      const event = await this.toEvent(msg);
+      const event = await toBotEvent(msg, {
+        self: () => this.bot!.currentUser,
+        chatKind: (chatId, isGroup) => this.remember(chatId, isGroup),
+        notText: (talker) => this.hintTextOnly(talker),
+      });
       if (!event) return;
       const result = await this.sink!.intake(event);
       // WeChat will not send it again: make a message lost to a shutdown visible
@@ -231,74 +218,6 @@ export class WechatyReceiver implements Receiver {
     } catch (err) {
       this.fail(err, 'message could not be taken in', { messageId: msg.id });
     }
-  }
-
-  /** The message as the app sees it, or undefined when it is not for the bot. */
-  private async toEvent(msg: Message): Promise<BotEvent | undefined> {
-    if (msg.self()) return undefined;
-    const talker = msg.talker();
-    // subscription accounts write to the bot too; they cannot bind and must not get answers
-    if (talker.type() === types.Contact.Official) return undefined;
-    const room = msg.room();
-    const type = msg.type();
-    // what the puppet says about this chat, not the shape of its id (ids differ by puppet)
-    if (room) this.remember(room.id, true);
-    else this.remember(talker.id, false);
-
-    if (type !== types.Message.Text) {
-      const kind = type === types.Message.Image ? 'image' : type === types.Message.Attachment ? 'file' : undefined;
-      if (!room && kind) {
-        // a reference only: the picture stays on WeChat and can be fetched again by message id
-        return {
-          id: msg.id,
-          channel: 'wechat',
-          chat: { id: talker.id, isGroup: false, name: talker.name() },
-          userId: talker.id,
-          userName: talker.name(),
-          kind: 'message',
-          text: '',
-          attachments: [{ kind, ref: `wechat:${msg.id}` }],
-          receivedAt: new Date(),
-        };
-      }
-      if (!room && PERSON_SENT_TYPES.has(type)) await this.hintTextOnly(talker);
-      return undefined;
-    }
-
-    let text = msg.text();
-    if (room) {
-      const mentioned = await msg.mentionSelf();
-      if (!mentioned && !COMMAND_PREFIX.test(text)) return undefined;
-      if (mentioned) text = await this.withoutSelfMention(room, text);
-    }
-
-    return {
-      id: msg.id,
-      channel: 'wechat',
-      chat: room
-        ? { id: room.id, isGroup: true, name: await room.topic().catch(() => undefined) }
-        : { id: talker.id, isGroup: false, name: talker.name() },
-      userId: talker.id,
-      userName: talker.name(),
-      kind: 'message',
-      text,
-      receivedAt: new Date(),
-    };
-  }
-
-  /**
-   * Removes only "@<bot>" so that other mentions stay in the text for the command to read
-   * (`mentionText()` would remove every mentioned name). WeChat writes the name the bot has in that
-   * group, else its own name, followed by U+2005.
-   */
-  private async withoutSelfMention(room: Room, text: string): Promise<string> {
-    const self = this.bot!.currentUser;
-    const names = [await room.alias(self).catch(() => undefined), self.name()].filter((n): n is string => !!n);
-    let out = text;
-    for (const name of names) {
-      out = out.replace(new RegExp(`@${escapeRegExp(name)}(?:\u2005|\\s|$)`, 'u'), ' ');
-    }
-    return out.trim();
   }
 
   /**
@@ -335,9 +254,10 @@ export class WechatyReceiver implements Receiver {
   private async sendNow(target: Target, message: Outgoing): Promise<SentRef> {
     const bot = this.bot;
     if (!bot) throw new Error('wechat is not running');
-    const text = typeof message === 'string' ? message : renderCardText(message);
     const conversation = await this.conversation(bot, target);
     try {
+      if (isFileMessage(message)) return await this.sendFile(conversation, message);
+      const text = typeof message === 'string' ? message : renderCardText(message);
       const sent = await conversation.say(text);
       if (typeof message !== 'string') await this.forwardPictures(bot, message.pictures ?? [], conversation);
       return { channel: 'wechat', messageId: sent ? sent.id : undefined };
@@ -346,6 +266,19 @@ export class WechatyReceiver implements Receiver {
         throw new RateLimitedError(TOO_FREQUENT_WAIT_MS, 'wechat: sending too fast');
       throw err;
     }
+  }
+
+  /**
+   * A file (an export, a chart) as a FileBox: the puppet service uploads it to its server over the
+   * gRPC link, which sends it on WeChat. The caption goes first, a send gap before the file.
+   */
+  private async sendFile(to: Room | Contact, file: FileMessage): Promise<SentRef> {
+    if (file.caption) {
+      await to.say(file.caption);
+      await new Promise((r) => setTimeout(r, sendGapMs(this.opts.sendIntervalMs, this.random)));
+    }
+    const sent = await to.say(FileBox.fromFile(file.path, file.name));
+    return { channel: 'wechat', messageId: sent ? sent.id : undefined };
   }
 
   /**
@@ -402,8 +335,4 @@ export class WechatyReceiver implements Receiver {
     if (!contact) throw new Error(`wechat contact ${id} not found`);
     return contact;
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { type FileImport, ImportRefused } from '../core/imports.ts';
 import { type AnyRosterColumn, RosterRejectedError } from './columns.ts';
-import { checkRosterFile, type ImportResult, importRoster, type RosterFileCheck } from './import.ts';
+import { type ImportResult, importRoster } from './import.ts';
+import { checkRosterFile, type RosterFileCheck } from './parse.ts';
 
 /**
  * `npm run import -- roster <花名册.xlsx>` (also `npm run import-roster`): the staff roster, with

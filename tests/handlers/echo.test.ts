@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Bot } from '../../src/bot.ts';
+import { describe, expect, it } from 'vitest';
 import { Staff } from '../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../helpers/harness.ts';
+import { testConfig, useTestBot } from '../helpers/harness.ts';
 
 /*
  * What someone typed and is quoted back to them (「…」) is cut short and cleaned: an argument as long
@@ -10,18 +8,9 @@ import { type MemoryReceiver, startTestBot, testConfig } from '../helpers/harnes
  * echoed. A longer first line is no command at all (#21) and is not quoted.
  */
 
-useDatabase('echo');
-
-let bot: Bot;
-let chat: MemoryReceiver;
-
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  await Staff.create({ name: '张三', phone: '13800000001', roles: ['guard'], post: '万达广场' });
+const { chat } = useTestBot('echo', {
+  config: testConfig({ BOT_ADMINS: 'console:boss' }),
+  seed: () => Staff.create({ name: '张三', phone: '13800000001', roles: ['guard'], post: '万达广场' }),
 });
 
 const HUGE = `孙${'\u0000队员'.repeat(3334)}`; // 10,003 characters, a third of them NUL

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Bot } from '../../src/bot.ts';
 import { Clock } from '../../src/core/clock.ts';
@@ -19,7 +20,10 @@ export async function startConsoleBot(start: Date, env: Record<string, string> =
   let transcript = '';
   output.on('data', (d: Buffer) => (transcript += d.toString('utf8')));
   const config = testConfig({ BOT_CONSOLE: 'on', BOT_ADMINS: 'console:admin', ...env });
-  const receiver = new ConsoleReceiver(input, output, () => {}, { everyone: true });
+  const receiver = new ConsoleReceiver(input, output, () => {}, {
+    everyone: true,
+    filesDir: path.join(config.dataDir, 'exports'),
+  });
   const clock = new Clock();
   clock.setTo(start);
   const bot = new Bot({

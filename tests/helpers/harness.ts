@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pino from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { Bot, type BotOptions } from '../../src/bot.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import { renderCardText } from '../../src/core/render.ts';
@@ -9,6 +11,8 @@ import {
   type Channel,
   type ChannelSender,
   type EventSink,
+  type FileMessage,
+  isFileMessage,
   type Outgoing,
   type Receiver,
   type SentRef,
@@ -17,6 +21,7 @@ import {
 } from '../../src/core/types.ts';
 import { InboxOutcome } from '../../src/models/inbox.ts';
 import { composition } from '../../src/workflows.ts';
+import { clearCollections, useDatabase } from './db.ts';
 
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -28,6 +33,13 @@ export interface Sent {
   target: Target;
   message: Outgoing;
   text: string;
+  /** A file message's bytes, read when it was sent (the sender may delete the file afterwards). */
+  file?: Buffer;
+}
+
+/** A file message as the harness shows it in `text`: its caption, then `[文件] name`. */
+export function fileText(m: FileMessage): string {
+  return [m.caption, `[${m.image ? '图片' : '文件'}] ${m.name}`].filter(Boolean).join('\n');
 }
 
 /**
@@ -46,6 +58,10 @@ export class MemoryReceiver implements Receiver {
       capabilities: TEXT_ONLY,
       limits: { perApp: { intervalCap: 1000, interval: 1000 } },
       send: async (target: Target, message: Outgoing): Promise<SentRef> => {
+        if (isFileMessage(message)) {
+          this.sent.push({ target, message, text: fileText(message), file: await readFile(message.path) });
+          return { channel, messageId: randomUUID() };
+        }
         const text = typeof message === 'string' ? message : renderCardText(message);
         this.sent.push({ target, message, text });
         return { channel, messageId: randomUUID() };
@@ -148,8 +164,10 @@ export async function waitProcessed(key: string, timeoutMs = 10_000): Promise<vo
   throw new Error(`event ${key} was not processed within ${timeoutMs} ms`);
 }
 
-/** A bot on the already-connected test database with one memory channel. */
-export async function startTestBot(opts: Partial<BotOptions> & { channel?: Channel } = {}) {
+type TestBotOptions = Partial<BotOptions> & { channel?: Channel };
+
+/** A bot with one memory channel, not started yet: nothing here touches the database. */
+export function testBot(opts: TestBotOptions = {}) {
   const { channel = 'console', receivers = [], jobs = [], ...rest } = opts;
   const receiver = new MemoryReceiver(channel);
   const bot = new Bot({
@@ -160,6 +178,33 @@ export async function startTestBot(opts: Partial<BotOptions> & { channel?: Chann
     receivers: [receiver, ...receivers],
     jobs,
   });
-  await bot.start();
   return { bot, receiver };
+}
+
+/** A bot on the already-connected test database with one memory channel. */
+export async function startTestBot(opts: TestBotOptions = {}) {
+  const made = testBot(opts);
+  await made.bot.start();
+  return made;
+}
+
+/**
+ * The usual set-up of a test file that talks to the bot: its own database (`label`), one bot started
+ * before the tests and stopped after, and before each test every collection cleared and then `seed`
+ * run. The bot and its chat exist at once (started later), so a file can destructure them.
+ */
+export function useTestBot(
+  label: string,
+  opts: TestBotOptions & { seed?: () => Promise<unknown> } = {},
+): { bot: Bot; chat: MemoryReceiver; db: { uri: string; name: string } } {
+  const { seed, ...options } = opts;
+  const db = useDatabase(label);
+  const { bot, receiver } = testBot(options);
+  beforeAll(() => bot.start());
+  afterAll(() => bot.stop());
+  beforeEach(async () => {
+    await clearCollections();
+    await seed?.();
+  });
+  return { bot, chat: receiver, db };
 }

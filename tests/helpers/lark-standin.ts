@@ -2,6 +2,7 @@ import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type Upload, UploadStandin } from './lark-upload-standin.ts';
 
 /**
  * A local stand-in for the Lark Open API on 127.0.0.1, answering the calls the bot makes through
@@ -16,8 +17,14 @@ import type { AddressInfo } from 'node:net';
  *   `config.update_multi: true` before or after (the PATCH doc: "需在更新前后卡片的 config 属性中，
  *   均显式声明 update_multi:true"; no dedicated code is documented, 230001 is the parameter error),
  *   of one sent more than 14 days ago (230031), more than 5 a second on one message (230020);
+ * - uploads of files and pictures as Lark refuses them (lark-upload-standin.ts), and a `file` or
+ *   `image` message whose key was not uploaded;
  * - with `enforceLimits`, the send limits: 50/s and 1,000/min per app (HTTP 429, 99991400 and
- *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制).
+ *   `x-ogw-ratelimit-reset`, 频控策略), 5/s per chat or person (HTTP 400, 230020, 发送消息 使用限制);
+ * - a card whose `chart` element is not as documented (图表组件, JSON 2.0 结构: `chart_spec` a VChart
+ *   spec with `type` and `data`; `aspect_ratio` 1:1, 2:1, 4:3 or 16:9; a 2.0 card refuses properties
+ *   it does not know), a chart outside a `schema: '2.0'` card, or more than five charts in one card
+ *   (单张卡片建议最多放置五个图表组件): 400, 230099 (the card content could not be created).
  */
 
 export interface RecordedRequest {
@@ -109,6 +116,8 @@ export class LarkStandin {
   private messages = new Map<string, SentMessage>();
   private readonly token = `t-standin-${randomBytes(6).toString('hex')}`;
   private routes = new Map<string, StandinRoute>();
+  /** What was uploaded (files and pictures), kept like the messages: reset() leaves them. */
+  readonly uploads = new UploadStandin();
   /** Answered by GET /open-apis/application/v6/scopes. */
   scopes: StandinScope[] = [...GRANTED_SCOPES];
   /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
@@ -132,8 +141,14 @@ export class LarkStandin {
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         let body: Record<string, unknown> = {};
+        const multipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
         try {
-          body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+          // an upload's body is binary: uploads.ts reads it from the raw bytes
+          body = multipart
+            ? { multipart: true }
+            : chunks.length
+              ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+              : {};
         } catch {
           body = { unparsable: Buffer.concat(chunks).toString('utf8') };
         }
@@ -145,6 +160,7 @@ export class LarkStandin {
           req.headers,
           body,
           raw.length,
+          raw,
         );
         let content: Record<string, unknown> | undefined;
         if (typeof body.content === 'string') {
@@ -267,6 +283,21 @@ export class LarkStandin {
       .map((r) => ({ messageId: r.messageId!, card: r.content ?? {} }));
   }
 
+  /** Accepted `file` and `image` messages to `to`, each with what was uploaded under its key. */
+  files(to?: string): { msgType: string; upload: Upload }[] {
+    return this.sent(to)
+      .filter((r) => r.body.msg_type === 'file' || r.body.msg_type === 'image')
+      .map((r) => ({
+        msgType: String(r.body.msg_type),
+        upload: this.uploads.byKey(String(r.content?.file_key ?? r.content?.image_key))!,
+      }));
+  }
+
+  /** Upload requests (im/v1/files, im/v1/images), answered or refused. */
+  uploadAttempts(): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === '/open-apis/im/v1/files' || r.path === '/open-apis/im/v1/images');
+  }
+
   /** Messages forwarded (POST /messages/:id/forward) and accepted: which message, to whom. */
   forwards(to?: string): { messageId: string; to: string }[] {
     return this.requests
@@ -345,6 +376,8 @@ export class LarkStandin {
       };
     }
     if (bodyBytes > LARK_LIMITS_DOC.cardBodyBytes) return TOO_LONG;
+    const badChart = chartProblem(content);
+    if (badChart) return { code: 230099, msg: `Failed to create card content, ext=${badChart}` };
     sent.patchedAt = sent.patchedAt.filter((t) => t > now - 1000);
     if (sent.patchedAt.length >= LARK_LIMITS_DOC.patchesPerMessagePerSecond) return FREQUENCY;
     sent.patchedAt.push(now);
@@ -387,6 +420,7 @@ export class LarkStandin {
     headers: IncomingHttpHeaders,
     body: Record<string, unknown>,
     bodyBytes: number,
+    raw: Buffer = Buffer.alloc(0),
   ): { status: number; json: unknown; headers?: Record<string, string>; messageId?: string; deduplicated?: boolean } {
     const route = this.routes.get(`${method} ${path}`);
     if (route) return route(body, headers);
@@ -418,6 +452,8 @@ export class LarkStandin {
     if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
       return { status: 200, json: { code: 0, msg: 'success', data: { scopes: this.scopes } } };
     }
+    const uploaded = this.uploads.answer(method, path, headers, raw);
+    if (uploaded) return uploaded;
     const msgPath = /^\/open-apis\/im\/v1\/messages(?:\/([^/]+)(\/reply|\/forward)?)?$/.exec(path);
     if (!msgPath) return { status: 404, json: { code: 404, msg: 'not found' } };
     const [, id, sub] = msgPath;
@@ -466,6 +502,11 @@ export class LarkStandin {
         };
       }
       if (bodyBytes > maxBodyBytes(body.msg_type)) return { status: 400, json: TOO_LONG };
+      const badChart = body.msg_type === 'interactive' ? chartProblem(body.content) : undefined;
+      if (badChart)
+        return { status: 400, json: { code: 230099, msg: `Failed to create card content, ext=${badChart}` } };
+      const unknownKey = this.uploads.refusal(body.msg_type, body.content);
+      if (unknownKey) return { status: 400, json: unknownKey };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
       const earlier = uuid && this.earlierSend(uuid);
       if (earlier)
@@ -517,6 +558,63 @@ export class LarkStandin {
     }
     return { status: 404, json: { code: 404, msg: 'not found' } };
   }
+}
+
+const CHART_KEYS = new Set([
+  'tag',
+  'chart_spec',
+  'aspect_ratio',
+  'color_theme',
+  'preview',
+  'height',
+  'margin',
+  'element_id',
+]);
+const CHART_RATIOS = new Set(['1:1', '2:1', '4:3', '16:9']);
+
+/** Why Lark would refuse the chart elements of a card's content (see the header), or undefined. */
+export function chartProblem(content: string): string | undefined {
+  let card: Record<string, unknown>;
+  try {
+    card = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const charts = allTags(card).filter((n) => n.tag === 'chart');
+  if (!charts.length) return undefined;
+  if (card.schema !== '2.0') return 'the chart component needs a JSON 2.0 card';
+  if (charts.length > 5) return `${charts.length} charts in one card, at most 5`;
+  for (const c of charts) {
+    const unknown = Object.keys(c).filter((k) => !CHART_KEYS.has(k));
+    if (unknown.length) return `chart: unknown property ${unknown.join(', ')}`;
+    if (c.aspect_ratio !== undefined && !CHART_RATIOS.has(String(c.aspect_ratio)))
+      return `chart: aspect_ratio ${String(c.aspect_ratio)}`;
+    const spec = c.chart_spec as Record<string, unknown> | undefined;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return 'chart: chart_spec is required';
+    if (typeof spec.type !== 'string') return 'chart: chart_spec.type is required';
+    const data = spec.data as { values?: unknown } | { values?: unknown }[] | undefined;
+    const sets = Array.isArray(data) ? data : data ? [data] : [];
+    if (!sets.length || sets.some((d) => !Array.isArray(d.values))) return 'chart: chart_spec.data needs values';
+    if (JSON.stringify(spec).includes('function')) return 'chart: chart_spec runs no JavaScript';
+  }
+  return undefined;
+}
+
+/** Every element with a tag, outside a chart's own spec. */
+function allTags(card: unknown): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    const n = node as Record<string, unknown>;
+    if (typeof n.tag === 'string') found.push(n);
+    for (const [k, v] of Object.entries(n)) if (k !== 'chart_spec') walk(v);
+  };
+  walk(card);
+  return found;
 }
 
 function maxBodyBytes(msgType: unknown): number {
@@ -791,6 +889,11 @@ export function renderedText(card: Record<string, unknown>): string {
       case 'button':
         out.push(`[${plain(n.text)}]`);
         return;
+      case 'chart': {
+        const title = ((n.chart_spec as { title?: { text?: unknown } } | undefined)?.title?.text ?? '') as string;
+        out.push(`[图表：${title}]`);
+        return;
+      }
       case 'collapsible_panel':
         walk((n.header as { title?: unknown } | undefined)?.title);
         walk(n.elements);

@@ -18,6 +18,14 @@ export interface Delivered {
   at: number;
 }
 
+/** A file the bot sent, as the puppet service received it. */
+export interface DeliveredFile {
+  chatId: string;
+  name: string;
+  data: Buffer;
+  at: number;
+}
+
 export interface SayOptions {
   /** In the group instead of a private chat. */
   inRoom?: boolean;
@@ -95,6 +103,14 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
     };
   }
 
+  // files the bot sent, read as the puppet service got them (over the gRPC link, as a FileBox)
+  const files: DeliveredFile[] = [];
+  const sendFile = puppet.messageSendFile.bind(puppet);
+  puppet.messageSendFile = async (conversationId: string, file: Parameters<typeof sendFile>[1]) => {
+    files.push({ chatId: conversationId, name: file.name, data: await file.toBuffer(), at: performance.now() });
+    return sendFile(conversationId, file);
+  };
+
   // what reached WeChat, as the puppet service saw it: accepted sends, and those refused as too frequent
   const pacing = { accepted: 0, refused: 0 };
   if (opts.minGapMs) {
@@ -156,6 +172,10 @@ export async function startWechatFixture(opts: FixtureOptions = {}) {
     /** Everything the bot has sent so far, in order, with when the puppet service took it. */
     deliveries(): readonly Delivered[] {
       return delivered;
+    },
+    /** The files the bot has sent (exports, charts), in order; to one chat when `chatId` is given. */
+    filesTo(chatId?: string): readonly DeliveredFile[] {
+      return files.filter((f) => chatId === undefined || f.chatId === chatId);
     },
     /** Everything the bot has sent to one chat so far. */
     deliveredTo(chatId: string): string[] {

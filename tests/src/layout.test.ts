@@ -34,13 +34,34 @@ describe('layout', () => {
     expect(bad).toEqual([]);
   });
 
-  // 400 lines was set for lines up to ~200 columns; Biome's 120 columns wraps the same code into ~15 % more lines
-  it('keeps every source file under 500 lines (formatted at 120 columns)', () => {
-    const long = ['src', 'handlers', 'schedules']
-      .flatMap(filesUnder)
-      .map((f) => [f, readFileSync(path.join(root, f), 'utf8').split('\n').length] as const)
-      .filter(([, n]) => n > 500);
+  /*
+   * 400 lines, counted as the formatter (120 columns) leaves them. The files below were over it when
+   * the limit came back (split one at a time, by their owners): each may not grow past its length
+   * then, and its entry goes once it is under 400.
+   */
+  const MAX_LINES = 400;
+  const STILL_LONG: Record<string, number> = {
+    'handlers/reimbursements/items.ts': 403,
+    'handlers/reimbursements/rules.ts': 408,
+    'handlers/vehicles/trips.ts': 415,
+    'src/core/forms.ts': 405,
+  };
+  const lengths = () =>
+    new Map(
+      ['src', 'handlers', 'schedules']
+        .flatMap(filesUnder)
+        .map((f) => [f, readFileSync(path.join(root, f), 'utf8').split('\n').length] as const),
+    );
+
+  it(`keeps every source file under ${MAX_LINES} lines (formatted at 120 columns), the ones still long no longer than they were`, () => {
+    const long = [...lengths()].filter(([f, n]) => n > (STILL_LONG[f] ?? MAX_LINES));
     expect(long).toEqual([]);
+  });
+
+  it('lists as still long only files that are: one split under the limit leaves the list', () => {
+    const all = lengths();
+    const done = Object.keys(STILL_LONG).filter((f) => (all.get(f) ?? 0) <= MAX_LINES);
+    expect(done).toEqual([]);
   });
 
   it('gives staff routes a sender the type checker knows, instead of ctx.sender!', () => {

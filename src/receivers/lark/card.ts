@@ -1,4 +1,5 @@
 import type { Card, CardFormField, CardSection } from '../../core/types.ts';
+import { LARK_CHARTS_PER_CARD, larkChartElement } from './chart.ts';
 
 const TEMPLATE: Record<NonNullable<Card['color']>, string> = {
   blue: 'blue',
@@ -16,6 +17,7 @@ export function renderLarkCard(card: Card): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (card.lines.length) elements.push({ tag: 'markdown', content: card.lines.map(escapeMd).join('\n') });
   for (const section of card.sections ?? []) elements.push(panel(section));
+  for (const chart of (card.charts ?? []).slice(0, LARK_CHARTS_PER_CARD)) elements.push(larkChartElement(chart));
   if (card.form) {
     const withErrors: Record<string, unknown>[] = [];
     for (const f of card.form.fields) {

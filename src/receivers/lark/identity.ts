@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import type { Logger } from '../../logger.ts';
 
 // ─────────────────────────────────────────────────────────────────────────────
@@ -59,39 +58,37 @@ export class BotIdentity {
     private readonly retry: Partial<typeof IDENTITY_RETRY> = {},
   ) {}
 
-  /** Starts learning it (once); resolves when known, or when stopped. */
+  /**
+   * Starts learning it (once); resolves when known, or when stopped. Retries from `minTimeout`,
+   * `factor` times longer each time, at most `maxTimeout` apart (no retry library: a loop of waits).
+   */
   learn(): Promise<void> {
     if (this.openId || this.abort) return Promise.resolve();
     const abort = new AbortController();
     this.abort = abort;
-    return pRetry(
-      async () => {
-        const answer = await fetchBotInfo(this.get).catch((err: unknown) => {
-          throw new Error(`bot info request failed: ${(err as Error)?.message ?? String(err)}`);
-        });
-        if (!answer.ok) throw new Error(`bot info refused: code ${String(answer.code)} ${answer.msg}`);
-        return answer.bot;
-      },
-      {
-        ...IDENTITY_RETRY,
-        ...this.retry,
-        retries: Number.POSITIVE_INFINITY,
-        signal: abort.signal,
-        unref: true,
-        onFailedAttempt: ({ error, attemptNumber }) =>
-          this.log.warn(
-            { err: { message: error.message }, attempt: attemptNumber },
-            'lark bot identity unknown: group messages that @ someone wait for it (Lark pushes them again)',
-          ),
-      },
-    ).then(
-      (bot) => {
-        this.openId = bot.openId;
-        this.log.info({ openId: bot.openId, appName: bot.appName }, 'lark bot identity known');
-      },
-      () => {
-        // stopped before Lark answered
-      },
+    const { minTimeout, maxTimeout, factor } = { ...IDENTITY_RETRY, ...this.retry };
+    return (async () => {
+      for (let attempt = 1; !abort.signal.aborted; attempt++) {
+        try {
+          const answer = await fetchBotInfo(this.get);
+          if (answer.ok) {
+            this.openId = answer.bot.openId;
+            this.log.info({ openId: answer.bot.openId, appName: answer.bot.appName }, 'lark bot identity known');
+            return;
+          }
+          this.unknown(`bot info refused: code ${String(answer.code)} ${answer.msg}`, attempt);
+        } catch (err) {
+          this.unknown(`bot info request failed: ${(err as Error)?.message ?? String(err)}`, attempt);
+        }
+        await waitOrAbort(Math.min(maxTimeout, minTimeout * factor ** (attempt - 1)), abort.signal);
+      }
+    })();
+  }
+
+  private unknown(reason: string, attempt: number): void {
+    this.log.warn(
+      { reason, attempt },
+      'lark bot identity unknown: group messages that @ someone wait for it (Lark pushes them again)',
     );
   }
 
@@ -99,4 +96,18 @@ export class BotIdentity {
     this.abort?.abort();
     this.abort = undefined;
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; never keeps the process alive. */
+function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

@@ -1,9 +1,10 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { Card, Outgoing, SentRef, Target } from '../../core/types.ts';
+import { type Card, cardOf, isFileMessage, type Outgoing, type SentRef, type Target } from '../../core/types.ts';
 import type { Logger } from '../../logger.ts';
 import { renderLarkCard } from './card.ts';
 import { asApiError, DEFAULT_RATE_LIMIT_WAIT_MS, FREQUENCY_LIMIT_CODES, LarkApiError, sdkLogger } from './errors.ts';
+import { uploadParts } from './files.ts';
 import { forwardPictures } from './pictures.ts';
 import { bodyBytes, CardTooLargeError, LARK_CARD_MAX_BYTES, messageParts, sendParts } from './sending.ts';
 
@@ -63,8 +64,11 @@ export async function sendMessage(
     content,
     ...(uuid ? { uuid: part === undefined ? uuid : `${uuid}-${part}` } : {}),
   });
-  const parts = messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
-  if (parts.length > 1)
+  // a file is uploaded first and sent as a file or image message, after its caption
+  const parts = isFileMessage(message)
+    ? await uploadParts(client, message)
+    : messageParts(message, (msgType, content) => bodyBytes(data(msgType, content, 99)));
+  if (parts.length > 1 && !isFileMessage(message))
     log.info({ parts: parts.length, kind: parts[0]!.msgType }, 'lark message over the size limit sent in parts');
   const messageId = await sendParts(parts, async (part, i) => {
     const res = await larkCall('send', () =>
@@ -75,8 +79,9 @@ export async function sendMessage(
     );
     return res.data?.message_id;
   });
-  if (typeof message !== 'string')
-    await forwardPictures(client, (fn) => larkCall('forward', fn), message.pictures ?? [], {
+  const card = cardOf(message);
+  if (card)
+    await forwardPictures(client, (fn) => larkCall('forward', fn), card.pictures ?? [], {
       receiveIdType,
       receiveId,
       uuid,

@@ -33,6 +33,7 @@ export const LARK_CAPABILITIES: ChannelCapabilities = {
   clickableButtons: true,
   toasts: true,
   dedupesSends: true,
+  charts: true,
 };
 
 export type LarkOptions = NonNullable<Config['lark']>;

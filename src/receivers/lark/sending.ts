@@ -1,5 +1,5 @@
 import { RateLimitedError } from '../../core/outbox.ts';
-import type { Card, ChannelLimits, Outgoing } from '../../core/types.ts';
+import type { Card, ChannelLimits, FileMessage, Outgoing } from '../../core/types.ts';
 import { renderLarkCard, splitCard } from './card.ts';
 
 /*
@@ -77,7 +77,8 @@ export function splitText(text: string, fits: (t: string) => boolean): string[] 
 
 /** One request's worth of a message: its msg_type and content. */
 export interface MessagePart {
-  msgType: 'text' | 'interactive';
+  /** `file` and `image` are a file's parts (files.ts), sent the same way. */
+  msgType: 'text' | 'interactive' | 'file' | 'image';
   content: string;
 }
 
@@ -87,7 +88,7 @@ export interface MessagePart {
  * does not fit is refused (CardTooLargeError).
  */
 export function messageParts(
-  message: Outgoing,
+  message: Exclude<Outgoing, FileMessage>,
   bytes: (msgType: MessagePart['msgType'], content: string) => number,
 ): MessagePart[] {
   if (typeof message === 'string') {

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ClientLog } from '../../../handlers/clients/models.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 
 /*
  * III.3.1.10 in the clients workflow: a 跟进 (phone follow-up) or 拜访 (visit) with a client whose
@@ -12,22 +10,17 @@ import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/har
  * step — once, with who and when — and counts toward closing the complaint.
  */
 
-useDatabase('clients_complaint_followups');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 const DAY = 24 * 3600_000;
 const config = testConfig({ COMPLAINT_FOLLOWUP_DAYS: '7' });
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = new Date('2026-11-27T02:00:00Z');
-  await seedPeople('console');
+const { chat } = useTestBot('clients_complaint_followups', {
+  config,
+  now: () => clock,
+  seed: async () => {
+    clock = new Date('2026-11-27T02:00:00Z');
+    await seedPeople('console');
+  },
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');

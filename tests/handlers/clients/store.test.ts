@@ -1,12 +1,10 @@
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, ClientName } from '../../../handlers/clients/models.ts';
 import { createClient } from '../../../handlers/clients/store.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { NUMBER_RE, registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 
 /*
  * handlers/clients/store.ts: the exact-name lookup as reads by _id (#12, FerretDB 1.24 indexes only a
@@ -14,19 +12,12 @@ import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/har
  * complaints follow (Ch.10 I.1.1 with III).
  */
 
-useDatabase('clients_store');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 const clock = new Date('2026-11-27T02:00:00Z');
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig(), now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  await seedPeople('console');
+const { chat } = useTestBot('clients_store', {
+  config: testConfig(),
+  now: () => clock,
+  seed: () => seedPeople('console'),
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');

@@ -1,31 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, ClientLog, ClientPromise } from '../../../handlers/clients/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { registrationLines, seedPeople } from '../../helpers/complaints.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 
 /*
  * The clients workflow through the app on a memory channel (the console's text rendering), on the
  * real database. Scenario tests (tests/scenarios/clients-*.test.ts) go through Lark and WeChat.
  */
 
-useDatabase('clients');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 const DAY = 24 * 3600_000;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig(), now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = new Date('2026-11-27T02:00:00Z');
-  await seedPeople('console');
+const { chat } = useTestBot('clients', {
+  config: testConfig(),
+  now: () => clock,
+  seed: async () => {
+    clock = new Date('2026-11-27T02:00:00Z');
+    await seedPeople('console');
+  },
 });
 
 const say = async (who: string, text: string, opts: { isGroup?: boolean; chatId?: string } = {}) =>
@@ -288,7 +281,7 @@ describe('Ch.10 III ↔ I: complaint registration uses the same client records',
     expect(c).toMatchObject({ phone: '13700001111', status: 'current' });
     expect(c!.changes[0]!.action).toMatch(/^登记投诉 TS-20261127-001 时建立$/);
     expect(await say('kefu', `登记投诉\n${registrationLines({ name: '城北商场', phone: '13799999999' })}`)).toContain(
-      '这次填写的电话与客户档案不同，档案没有改',
+      '填写的电话与客户档案不同，档案没有改',
     );
     expect((await Client.findOne({ name: '城北商场' }).lean())!.phone).toBe('13700001111');
     const card = await say('kefu', '客户 13700001111');

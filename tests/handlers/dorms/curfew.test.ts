@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { RollCall } from '../../../handlers/dorms/models.ts';
 import { dailyStep } from '../../../handlers/dorms/periodic.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20 item 7, the roll call (§3.3.3 队长每天进行宿舍查房，要求员工22:00之前归宿): the facts of
@@ -15,24 +13,18 @@ import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
  * on leave or night duty, and who is on no dorm's list at all.
  */
 
-useDatabase('dorms_curfew');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('20:00');
 let ids: Record<DormWho, string>;
 let mark = 0;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('20:00');
-  ids = await seedDormPeople('console');
-  await seedLeaders(ids);
-  mark = chat.sent.length;
+const { bot, chat } = useTestBot('dorms_curfew', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('20:00');
+    ids = await seedDormPeople('console');
+    await seedLeaders(ids);
+    mark = chat.sent.length;
+  },
 });
 
 const inbox = (who: DormWho) => chat.privately(who, mark);

@@ -1,31 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, HygieneEvaluation, RentReport, RollCall } from '../../../handlers/dorms/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { FormSession } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
 /*
  * A dorm name typed as an argument that no dorm has (城东宿舍) is answered as such, with the dorms
  * there are, by every dorm command — not read as something else, and never applied to another dorm.
  */
 
-useDatabase('dorms_names');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('20:00');
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('20:00');
-  await seedLeaders(await seedDormPeople('console'));
+const { bot, chat } = useTestBot('dorms_names', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('20:00');
+    await seedLeaders(await seedDormPeople('console'));
+  },
 });
 
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));

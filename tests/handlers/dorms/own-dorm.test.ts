@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DormLeader, HygieneEvaluation } from '../../../handlers/dorms/models.ts';
 import { weeklySummary } from '../../../handlers/dorms/periodic.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20, hole 6 for dorms: the leader of a dorm scoring its hygiene is its subject. His own
@@ -12,22 +10,16 @@ import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
  * 综合部's or another leader's (§3.3.2).
  */
 
-useDatabase('dorms_own_dorm');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('10:00');
 let ids: Record<DormWho, string>;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('10:00');
-  ids = await seedDormPeople('console');
-  await seedLeaders(ids);
+const { bot, chat } = useTestBot('dorms_own_dorm', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('10:00');
+    ids = await seedDormPeople('console');
+    await seedLeaders(ids);
+  },
 });
 
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));

@@ -1,33 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Dorm } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
 /*
  * 查房记录 (§3.3.3 队长每天进行宿舍查房): every evening of the month since the dorm exists shows, and
  * one without a roll call (no leader, or it never went out) is 未查房 rather than left out.
  */
 
-useDatabase('dorms_records');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 /** Shanghai time on a day of November or December 2026. */
 const at = (month: 11 | 12, day: number, hhmm: string) =>
   new Date(`2026-${month}-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 let clock = at(11, 27, '20:00');
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = at(11, 27, '20:00');
-  await seedLeaders(await seedDormPeople('console'));
+const { bot, chat } = useTestBot('dorms_records', {
+  now: () => clock,
+  seed: async () => {
+    clock = at(11, 27, '20:00');
+    await seedLeaders(await seedDormPeople('console'));
+  },
 });
 
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));

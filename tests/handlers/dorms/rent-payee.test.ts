@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RentReport } from '../../../handlers/dorms/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
 /*
  * Issue #20 item 2, "rent redirected" (§3.3.4 队长定期向综合部申报房租，并提供房东账号，便于财务划账):
@@ -12,24 +10,18 @@ import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
  * the one thing finance must not pay on his word alone.
  */
 
-useDatabase('dorms_rent_payee');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('10:00');
 let ids: Record<DormWho, string>;
 let mark = 0;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('10:00');
-  ids = await seedDormPeople('console');
-  await seedLeaders(ids);
-  mark = chat.sent.length;
+const { chat } = useTestBot('dorms_rent_payee', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('10:00');
+    ids = await seedDormPeople('console');
+    await seedLeaders(ids);
+    mark = chat.sent.length;
+  },
 });
 
 const inbox = (who: DormWho) => chat.privately(who, mark).join('\n');

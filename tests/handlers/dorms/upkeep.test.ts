@@ -1,30 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { HygieneEvaluation, RentReport } from '../../../handlers/dorms/models.ts';
 import { dailyStep } from '../../../handlers/dorms/periodic.ts';
-import type { Bot } from '../../../src/bot.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { startTestBot, useTestBot } from '../../helpers/harness.ts';
 
-useDatabase('dorms_upkeep');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('10:00');
 let mark = 0;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('10:00');
-  await seedLeaders(await seedDormPeople('console'));
-  mark = chat.sent.length;
+const { bot, chat } = useTestBot('dorms_upkeep', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('10:00');
+    await seedLeaders(await seedDormPeople('console'));
+    mark = chat.sent.length;
+  },
 });
 
 const inbox = (who: DormWho) => chat.privately(who, mark);

@@ -1,30 +1,23 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Dorm, Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
+import { clearCollections } from '../../helpers/db.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
-import { type MemoryReceiver, startTestBot } from '../../helpers/harness.ts';
+import { useTestBot } from '../../helpers/harness.ts';
 
-useDatabase('dorms_workflow');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = sh('20:00');
 let ids: Record<DormWho, string>;
 /** Where this test's messages start in the receiver's record. */
 let mark = 0;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = sh('20:00');
-  ids = await seedDormPeople('console');
-  mark = chat.sent.length;
+const { bot, chat } = useTestBot('dorms_workflow', {
+  now: () => clock,
+  seed: async () => {
+    clock = sh('20:00');
+    ids = await seedDormPeople('console');
+    mark = chat.sent.length;
+  },
 });
 
 /** What went privately to `who` since `from`. */

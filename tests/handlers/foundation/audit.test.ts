@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, ClientPromise } from '../../../handlers/clients/models.ts';
 import { DormLeader } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { Permit } from '../../../handlers/vehicles/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { AuditEntry, Dorm, Identity, Post, Staff } from '../../../src/models/index.ts';
+import { AuditEntry, Dorm, Post, Staff } from '../../../src/models/index.ts';
 import { importRoster } from '../../../src/roster/import.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
+import { seedConsolePeople } from '../../helpers/people.ts';
 import { PLATE, permitLines, registerLines } from '../../helpers/vehicles.ts';
 
 /*
@@ -19,10 +18,6 @@ import { PLATE, permitLines, registerLines } from '../../helpers/vehicles.ts';
  * history; 停用 lists what the person still holds.
  */
 
-useDatabase('foundation_audit');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 const ids: Record<string, string> = {};
 const clock = new Date('2026-11-27T02:00:00Z');
 
@@ -35,27 +30,16 @@ const PEOPLE: Record<string, { name: string; phone: string; roles: Role[]; dorm?
   siji: { name: '张司机', phone: '13900000006', roles: ['driver'] },
 };
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig(), now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  await Post.create({ name: '万达广场' });
-  await Dorm.create({ name: '城南宿舍' });
-  for (const [key, p] of Object.entries(PEOPLE)) {
-    const s = await Staff.create(p);
-    ids[key] = String(s._id);
-    await Identity.create({
-      _id: `console:${key}`,
-      staffId: s._id,
-      channel: 'console',
-      userId: key,
-      boundAt: new Date(),
-    });
-  }
-  ids.zhang = String((await Staff.create({ name: '张三', phone: '13900000009', roles: ['guard'] }))._id);
-  chat.sent.splice(0);
+const { chat } = useTestBot('foundation_audit', {
+  config: testConfig(),
+  now: () => clock,
+  seed: async () => {
+    await Post.create({ name: '万达广场' });
+    await Dorm.create({ name: '城南宿舍' });
+    await seedConsolePeople(PEOPLE, ids);
+    ids.zhang = String((await Staff.create({ name: '张三', phone: '13900000009', roles: ['guard'] }))._id);
+    chat.sent.splice(0);
+  },
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');

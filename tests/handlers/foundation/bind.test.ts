@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BindCode } from '../../../handlers/foundation/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Identity, Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { startTestBot, testConfig, useTestBot } from '../../helpers/harness.ts';
 
-useDatabase('bind');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T02:00:00Z');
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({
-    config: testConfig({ BOT_ADMINS: 'console:boss', BIND_CODE_TTL_MINUTES: '60' }),
-    now: () => clock,
-  }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = new Date('2026-11-27T02:00:00Z');
-  await Staff.create({ name: '张三', phone: '13800000001', roles: ['team_leader'], post: '万达广场' });
+const { chat } = useTestBot('bind', {
+  config: testConfig({ BOT_ADMINS: 'console:boss', BIND_CODE_TTL_MINUTES: '60' }),
+  now: () => clock,
+  seed: async () => {
+    clock = new Date('2026-11-27T02:00:00Z');
+    await Staff.create({ name: '张三', phone: '13800000001', roles: ['team_leader'], post: '万达广场' });
+  },
 });
 
 async function issueCode(): Promise<string> {

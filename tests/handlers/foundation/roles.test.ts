@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GrantRequest } from '../../../handlers/foundation/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import type { Role } from '../../../src/core/types.ts';
-import { AuditEntry, Identity, Staff } from '../../../src/models/index.ts';
+import { AuditEntry, Staff } from '../../../src/models/index.ts';
 import { importRoster } from '../../../src/roster/import.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
+import { seedConsolePeople } from '../../helpers/people.ts';
 
 /*
  * Issue #20, hole 3 "Roles granted silently", performed as the 行政部 member would: nobody changes
@@ -14,10 +13,6 @@ import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/har
  * however often it is clicked; removals apply at once, except the last 行政部 member's.
  */
 
-useDatabase('foundation_roles');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 const ids: Record<string, string> = {};
 
 const PEOPLE: Record<string, { name: string; phone: string; roles: Role[] }> = {
@@ -28,24 +23,12 @@ const PEOPLE: Record<string, { name: string; phone: string; roles: Role[] }> = {
   li: { name: '李财务', phone: '13900000005', roles: ['finance'] },
 };
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  for (const [key, p] of Object.entries(PEOPLE)) {
-    const s = await Staff.create(p);
-    ids[key] = String(s._id);
-    await Identity.create({
-      _id: `console:${key}`,
-      staffId: s._id,
-      channel: 'console',
-      userId: key,
-      boundAt: new Date(),
-    });
-  }
-  chat.sent.splice(0);
+const { chat } = useTestBot('foundation_roles', {
+  config: testConfig({ BOT_ADMINS: 'console:boss' }),
+  seed: async () => {
+    await seedConsolePeople(PEOPLE, ids);
+    chat.sent.splice(0);
+  },
 });
 
 const say = async (who: string, text: string) => (await chat.say(who, text)).join('\n');

@@ -1,35 +1,26 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Bot } from '../../../src/bot.ts';
+import { describe, expect, it } from 'vitest';
 import { Dorm, FormSession, Post, Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 
 /*
  * handlers/foundation/staff.ts, the admin's staff commands: names of people, posts and dorms are
  * compared with spaces, punctuation, case and width folded (#18), and kept as first written.
  */
 
-useDatabase('foundation_staff');
-
-let bot: Bot;
-let chat: MemoryReceiver;
-
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config: testConfig({ BOT_ADMINS: 'console:boss' }) }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  await Staff.create({
-    name: '张三',
-    phone: '13800000001',
-    roles: ['team_leader'],
-    post: '万达广场',
-    dorm: '城南宿舍',
-  });
-  await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
-  await Post.create({ name: '万达广场' });
-  await Dorm.create({ name: '城南宿舍' });
+const { chat } = useTestBot('foundation_staff', {
+  config: testConfig({ BOT_ADMINS: 'console:boss' }),
+  seed: async () => {
+    await Staff.create({
+      name: '张三',
+      phone: '13800000001',
+      roles: ['team_leader'],
+      post: '万达广场',
+      dorm: '城南宿舍',
+    });
+    await Staff.create({ name: '李四', phone: '13800000002', roles: ['guard'] });
+    await Post.create({ name: '万达广场' });
+    await Dorm.create({ name: '城南宿舍' });
+  },
 });
 
 const say = async (text: string) => (await chat.say('boss', text)).join('\n');

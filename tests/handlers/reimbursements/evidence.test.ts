@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
-import type { Card } from '../../../src/core/types.ts';
+import { type Card, cardOf } from '../../../src/core/types.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
 import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
@@ -117,14 +117,12 @@ describe('#20 the typed category decides the rule (§3.5.2, §3.5.3)', () => {
     expect(inbox('wang')).toContain('查看票据照片');
     const from = chat.sent.length;
     await chat.click('wang', 'reimburse.photos', { no });
-    const shown = chat.sent.slice(from).find((s) => typeof s.message !== 'string' && s.message.pictures?.length);
+    const shown = chat.sent.slice(from).find((s) => cardOf(s.message)?.pictures?.length);
     expect((shown?.message as Card | undefined)?.pictures).toEqual(['console:p1.jpg', 'console:p2.jpg']);
     // nobody outside the claim and its approvers sees them
     const outsider = chat.sent.length;
     await chat.click('zhao', 'reimburse.photos', { no });
-    expect(chat.sent.slice(outsider).some((s) => typeof s.message !== 'string' && s.message.pictures?.length)).toBe(
-      false,
-    );
+    expect(chat.sent.slice(outsider).some((s) => cardOf(s.message)?.pictures?.length)).toBe(false);
   });
 
   it('holds a group trip at 综合部 until the staff companion confirms they travelled (§3.5.3 二人及以上同行)', async () => {

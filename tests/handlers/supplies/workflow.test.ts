@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   SupplyChange,
   SupplyItem,
@@ -9,25 +9,19 @@ import {
 import { remindLeaders, sendSummary, supplyReminder } from '../../../schedules/supplies.ts';
 import { Bot } from '../../../src/bot.ts';
 import { composition } from '../../../src/workflows.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, silentLog, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { silentLog, testConfig, useTestBot } from '../../helpers/harness.ts';
 import { CHENGNAN, REPORT_DAY, SUMMARY_DAY, seedLists, seedPeople, WANDA } from '../../helpers/supplies.ts';
 
-useDatabase('supplies');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = REPORT_DAY;
 const config = testConfig();
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({ config, now: () => clock }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = REPORT_DAY;
-  await seedPeople('console');
+const { bot, chat } = useTestBot('supplies', {
+  config,
+  now: () => clock,
+  seed: async () => {
+    clock = REPORT_DAY;
+    await seedPeople('console');
+  },
 });
 
 /** What went privately to `who` since `from`. */

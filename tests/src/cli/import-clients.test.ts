@@ -1,40 +1,15 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../handlers/clients/models.ts';
 import { Staff } from '../../../src/models/index.ts';
+import { cliRunner, ROOT } from '../../helpers/cli.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import_clients');
+const { run: importClients } = cliRunner('src/cli/import-clients.ts', db);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const GOOD_CSV = path.join(ROOT, 'tests/fixtures/clients/good.csv');
 const BAD_CSV = path.join(ROOT, 'tests/fixtures/clients/bad.csv');
-const tmp = mkdtempSync(path.join(tmpdir(), 'cli-import-clients-'));
-
-/** Runs the CLI as `npm run import-clients` does, against this file's database. */
-function importClients(args: string[]): Promise<{ code: number | null; stdout: string; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import-clients.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, DATA_DIR: path.join(tmp, 'data'), MONGODB_URI: db.uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, output: stdout + stderr });
-    });
-  });
-}
 
 beforeAll(async () => {
   // the owners the good file names

@@ -1,12 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../../handlers/clients/models.ts';
 import { SupplyItem } from '../../../handlers/supplies/models.ts';
 import { Staff } from '../../../src/models/index.ts';
+import { cliRunner } from '../../helpers/cli.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 /*
@@ -16,28 +12,7 @@ import { useDatabase } from '../../helpers/db.ts';
  */
 
 const db = useDatabase('cli_examples');
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const tmp = mkdtempSync(path.join(tmpdir(), 'cli-examples-'));
-
-function runImport(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, DATA_DIR: path.join(tmp, 'data'), MONGODB_URI: db.uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const { run: runImport } = cliRunner('src/cli/import.ts', db);
 
 describe('the example files', { timeout: 90_000 }, () => {
   it('import together on an empty database: the roster first, then the client list finds every owner and post in it, then the equipment list', async () => {

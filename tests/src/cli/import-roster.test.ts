@@ -1,49 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DormLeader } from '../../../handlers/dorms/models.ts';
 import { Post, Staff } from '../../../src/models/index.ts';
+import { cliRunner, ROOT } from '../../helpers/cli.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import_roster');
+const { run: importRoster, tmp } = cliRunner('src/cli/import-roster.ts', db);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const GOOD_CSV = path.join(ROOT, 'tests/fixtures/roster/good.csv');
 const BAD_CSV = path.join(ROOT, 'tests/fixtures/roster/bad.csv');
-const tmp = mkdtempSync(path.join(tmpdir(), 'cli-import-roster-'));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
-
-/** Runs the CLI as `npm run import-roster` does, against this file's database. */
-function importRoster(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import-roster.ts', ...args], {
-      cwd: ROOT,
-      // a clean environment: only what the CLI needs, so a developer's shell cannot change the result
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, DATA_DIR: path.join(tmp, 'data'), MONGODB_URI: db.uri, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    // it must exit by itself: a database left open would keep it running until the timer kills it
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, output: stdout + stderr });
-    });
-  });
-}
 
 // each case starts a Node process (≈2 s, more on a busy 2-core CI machine)
 describe('npm run import-roster', { timeout: 60_000 }, () => {

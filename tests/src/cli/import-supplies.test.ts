@@ -1,48 +1,16 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SupplyChange, SupplyItem } from '../../../handlers/supplies/models.ts';
 import { Post } from '../../../src/models/index.ts';
+import { cliRunner, ROOT } from '../../helpers/cli.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import_supplies');
+const { run: importSupplies, tmp } = cliRunner('src/cli/import-supplies.ts', db);
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const GOOD_CSV = path.join(ROOT, 'tests/fixtures/supplies/good.csv');
 const BAD_CSV = path.join(ROOT, 'tests/fixtures/supplies/bad.csv');
-const tmp = mkdtempSync(path.join(tmpdir(), 'cli-import-supplies-'));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
-
-/** Runs the CLI as `npm run import-supplies` does, against this file's database. */
-function importSupplies(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import-supplies.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, DATA_DIR: path.join(tmp, 'data'), MONGODB_URI: db.uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, output: stdout + stderr });
-    });
-  });
-}
 
 const list = async (post: string) =>
   (await SupplyItem.find({ post }).sort({ item: 1 }).lean()).map((i) => `${i.item}:${i.quantity}${i.unit}`);

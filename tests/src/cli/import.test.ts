@@ -1,47 +1,14 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../../handlers/clients/models.ts';
 import { SupplyItem } from '../../../handlers/supplies/models.ts';
 import { Post, Staff } from '../../../src/models/index.ts';
+import { cliRunner, ROOT } from '../../helpers/cli.ts';
 import { useDatabase } from '../../helpers/db.ts';
 
 const db = useDatabase('cli_import');
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const tmp = mkdtempSync(path.join(tmpdir(), 'cli-import-'));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  output: string;
-}
-
-/** Runs the CLI as `npm run import -- …` does, against this file's database. */
-function runImport(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: tmp, DATA_DIR: path.join(tmp, 'data'), MONGODB_URI: db.uri },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, output: stdout + stderr });
-    });
-  });
-}
+const { run: runImport, tmp } = cliRunner('src/cli/import.ts', db);
 
 beforeAll(async () => {
   await Staff.create({ name: '王客服', phone: '13900000001', roles: ['customer_service'] });

@@ -1,73 +1,63 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ERROR_REPLY } from '../../../src/core/app.ts';
 import type { StaffContext } from '../../../src/core/context.ts';
 import { MAX_ATTEMPTS } from '../../../src/core/pipeline.ts';
 import { InboxAttempt, InboxInstance, InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
 import { Identity, InboundEvent, Staff } from '../../../src/models/index.ts';
 import { composition } from '../../../src/workflows.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig, waitProcessed } from '../../helpers/harness.ts';
+import { testConfig, useTestBot, waitProcessed } from '../../helpers/harness.ts';
 
 const { routes } = composition;
 
-import type { Bot } from '../../../src/bot.ts';
 import type { BotEvent } from '../../../src/core/types.ts';
 
-useDatabase('app');
-
 let calls = 0;
-let bot: Bot;
-let chat: MemoryReceiver;
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({
-    config: testConfig({ BOT_ADMINS: 'console:boss' }),
-    routes: {
-      commands: [
-        ...routes.commands,
-        {
-          name: 'count',
-          words: ['计数'],
-          allow: 'staff',
-          summary: '计数',
-          example: '计数',
-          handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)),
+const { bot, chat } = useTestBot('app', {
+  config: testConfig({ BOT_ADMINS: 'console:boss' }),
+  routes: {
+    commands: [
+      ...routes.commands,
+      {
+        name: 'count',
+        words: ['计数'],
+        allow: 'staff',
+        summary: '计数',
+        example: '计数',
+        handler: async (ctx) => void (calls++, await ctx.reply(`第 ${calls} 次`)),
+      },
+      {
+        name: 'twice',
+        words: ['两句'],
+        allow: 'staff',
+        summary: '两句',
+        example: '两句',
+        handler: async (ctx) => void (calls++, await ctx.reply('一'), await ctx.reply('二')),
+      },
+      {
+        name: 'boom',
+        words: ['爆炸'],
+        allow: 'staff',
+        summary: '出错',
+        example: '爆炸',
+        handler: async () => {
+          throw new Error('kaboom');
         },
-        {
-          name: 'twice',
-          words: ['两句'],
-          allow: 'staff',
-          summary: '两句',
-          example: '两句',
-          handler: async (ctx) => void (calls++, await ctx.reply('一'), await ctx.reply('二')),
-        },
-        {
-          name: 'boom',
-          words: ['爆炸'],
-          allow: 'staff',
-          summary: '出错',
-          example: '爆炸',
-          handler: async () => {
-            throw new Error('kaboom');
-          },
-        },
-        {
-          name: 'ops',
-          words: ['调度'],
-          allow: ['guard_ops'],
-          summary: '人防部专用',
-          example: '调度',
-          handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')),
-        },
-      ],
-      actions: routes.actions,
-    },
-  }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  calls = 0;
+      },
+      {
+        name: 'ops',
+        words: ['调度'],
+        allow: ['guard_ops'],
+        summary: '人防部专用',
+        example: '调度',
+        handler: async (ctx: StaffContext) => void (calls++, await ctx.reply('ok')),
+      },
+    ],
+    actions: routes.actions,
+  },
+  seed: async () => {
+    calls = 0;
+  },
 });
 
 function message(id: string, text: string, userId = 'boss'): BotEvent {

@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ReimbursementClaim, ReimbursementDraft } from '../../../handlers/reimbursements/models.ts';
-import type { Bot } from '../../../src/bot.ts';
 import { Staff } from '../../../src/models/index.ts';
-import { clearCollections, useDatabase } from '../../helpers/db.ts';
-import { type MemoryReceiver, startTestBot, testConfig } from '../../helpers/harness.ts';
+import { testConfig, useTestBot } from '../../helpers/harness.ts';
 import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
 
 /*
@@ -12,24 +10,16 @@ import { itemMessage, seedPeople } from '../../helpers/reimbursement-people.ts';
  * approval asks once, naming the number and the total. Through the app on a text channel (console).
  */
 
-useDatabase('card_numbers');
-
-let bot: Bot;
-let chat: MemoryReceiver;
 let clock = new Date('2026-11-27T04:00:00Z');
 const minutes = (n: number) => (clock = new Date(clock.getTime() + n * 60_000));
 
-beforeAll(async () => {
-  ({ bot, receiver: chat } = await startTestBot({
-    now: () => clock,
-    config: testConfig({ BOT_ADMINS: 'console:boss,console:boss2' }),
-  }));
-});
-afterAll(() => bot.stop());
-beforeEach(async () => {
-  await clearCollections();
-  clock = new Date('2026-11-27T04:00:00Z');
-  await seedPeople('console');
+const { chat } = useTestBot('card_numbers', {
+  now: () => clock,
+  config: testConfig({ BOT_ADMINS: 'console:boss,console:boss2' }),
+  seed: async () => {
+    clock = new Date('2026-11-27T04:00:00Z');
+    await seedPeople('console');
+  },
 });
 
 /** zhang's draft of one big item: the card's buttons are [1] 继续添加 [2] 提交报销 [3] 放弃. */

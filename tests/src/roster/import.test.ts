@@ -5,15 +5,14 @@ import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Dorm, Post, Staff } from '../../../src/models/index.ts';
+import { importRoster, importRosterFile } from '../../../src/roster/import.ts';
 import {
-  importRoster,
-  importRosterFile,
   type ParsedRoster,
   parseRoster,
   RosterFileError,
   readRosterFile,
   validateRoster,
-} from '../../../src/roster/import.ts';
+} from '../../../src/roster/parse.ts';
 import { composition } from '../../../src/workflows.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 

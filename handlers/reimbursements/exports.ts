@@ -1,0 +1,124 @@
+import { DateTime } from 'luxon';
+import type { StaffContext } from '../../src/core/context.ts';
+import { monthOf } from '../../src/core/dates.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
+import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
+import { type ClaimRecord, ReimbursementClaim } from './models.ts';
+import { categoryLabel } from './rules.ts';
+
+/*
+ * 导出 报销台账 [月份]: what 报销台账 totals, in full: one row per paid claim (报销单) and one per
+ * item (明细), with the claimant, category, amount, who approved each step and the dates. The same
+ * month words and the same roles (财务, 董事长) as 报销台账.
+ */
+
+const LEDGER_ROLES = ['finance', 'chairman'] as const;
+
+/** The paid claims of a month, by payment date, read a page at a time. */
+function paidIn(from: string, to: string): AsyncIterable<ClaimRecord> {
+  return ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } })
+    .sort({ paidOn: 1, _id: 1 })
+    .lean<ClaimRecord[]>()
+    .cursor({ batchSize: EXPORT_PAGE });
+}
+
+function approvers(c: ClaimRecord): string {
+  return c.steps
+    .filter((s) => (s.status === 'approved' || s.status === 'paid') && s.byName)
+    .map((s) => `${s.label} ${s.byName}`)
+    .join('；');
+}
+
+function approvedAt(c: ClaimRecord): Date | null {
+  const times = c.steps.filter((s) => s.status === 'approved' && s.at).map((s) => new Date(s.at!).getTime());
+  return times.length ? new Date(Math.max(...times)) : null;
+}
+
+async function* claimRows(from: string, to: string): AsyncIterable<unknown[]> {
+  for await (const c of paidIn(from, to)) {
+    yield [
+      c._id,
+      c.claimantName,
+      c.items.length,
+      c.total,
+      c.submittedAt,
+      approvers(c),
+      approvedAt(c),
+      c.paidOn,
+      c.payment?.method ?? '',
+      c.payment?.byName ?? '',
+    ];
+  }
+}
+
+async function* itemRows(from: string, to: string): AsyncIterable<unknown[]> {
+  for await (const c of paidIn(from, to)) {
+    for (const it of c.items) {
+      yield [
+        c._id,
+        c.claimantName,
+        it.date,
+        categoryLabel(it.category),
+        it.amount,
+        it.matter,
+        it.contact,
+        (it.serials ?? []).join('、'),
+        (it.companions ?? []).join('、'),
+        approvers(c),
+        c.paidOn,
+      ];
+    }
+  }
+}
+
+export const reimbursementExports: ExportDefinition[] = [
+  {
+    words: ['报销台账', 'ledger'],
+    title: '报销台账',
+    allow: LEDGER_ROLES,
+    async sheets(ctx: StaffContext, args: string) {
+      const tz = ctx.services.config.timezone;
+      const chosen = args ? readMonth(args, ctx.services.now(), tz) : monthOf(ctx.services.now(), tz);
+      if (!chosen)
+        return { error: '月份请写成 本月、上月、2026-11 或 11月，例如：导出 报销台账 2026-11（不写为本月）' };
+      const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });
+      const from = month.toISODate()!;
+      const to = month.plus({ months: 1 }).toISODate()!;
+      return [
+        {
+          name: `${month.toFormat('yyyy年M月')}报销单`,
+          columns: [
+            { header: '报销单号', type: 'text', width: 18 },
+            { header: '报销人', type: 'text', width: 10 },
+            { header: '明细数', type: 'number', width: 8 },
+            { header: '合计', type: 'money' },
+            { header: '提交时间', type: 'datetime' },
+            { header: '审批人', type: 'text', width: 36 },
+            { header: '审批完成时间', type: 'datetime' },
+            { header: '发放日期', type: 'date' },
+            { header: '发放方式', type: 'text' },
+            { header: '发放人', type: 'text', width: 10 },
+          ],
+          rows: claimRows(from, to),
+        },
+        {
+          name: '明细',
+          columns: [
+            { header: '报销单号', type: 'text', width: 18 },
+            { header: '报销人', type: 'text', width: 10 },
+            { header: '发生日期', type: 'date' },
+            { header: '类别', type: 'text' },
+            { header: '金额', type: 'money' },
+            { header: '事由', type: 'text', width: 30 },
+            { header: '联系人/地点', type: 'text', width: 20 },
+            { header: '票据号', type: 'text', width: 20 },
+            { header: '同行人', type: 'text' },
+            { header: '审批人', type: 'text', width: 36 },
+            { header: '发放日期', type: 'date' },
+          ],
+          rows: itemRows(from, to),
+        },
+      ];
+    },
+  },
+];

@@ -1,0 +1,109 @@
+import type { Services } from '../../src/core/context.ts';
+import { formatFen } from '../../src/core/money.ts';
+import { countBy, HOUR_MS, median, oneDecimal, sumBy } from '../../src/core/report-figures.ts';
+import type { Chart, Period, ReportPart, WeeklySection } from '../../src/core/reporting.ts';
+import { ROLE_LABELS } from '../../src/core/roles.ts';
+import type { Role } from '../../src/core/types.ts';
+import { STEP_LABELS, type StepKey } from './approval.ts';
+import { categoryLabel } from './categories.ts';
+import { type ClaimRecord, ReimbursementClaim } from './models.ts';
+
+/*
+ * The reimbursements' part of 周报: what was claimed in the week by category (§3.5), and how long
+ * each approval step (§3.5.1) kept its claims waiting — median and longest, over the steps decided
+ * in the week, from the moment the step was reached (the previous step's decision, or submission).
+ */
+
+const DECIDED = new Set(['approved', 'rejected', 'paid']);
+const STEP_ORDER = Object.keys(STEP_LABELS) as StepKey[];
+
+export interface StepWaits {
+  key: string;
+  label: string;
+  hours: number[];
+}
+
+/** The waits of the steps decided within `week`, by step, in the chain's order. */
+export function stepWaits(claims: readonly Pick<ClaimRecord, 'steps' | 'submittedAt'>[], week: Period): StepWaits[] {
+  const by = new Map<string, StepWaits>();
+  for (const c of claims) {
+    let since = c.submittedAt;
+    for (const s of c.steps) {
+      if (!s.at) break;
+      if (DECIDED.has(s.status) && s.at >= week.from && s.at < week.to) {
+        const entry = by.get(s.key) ?? { key: s.key, label: s.label, hours: [] };
+        entry.hours.push((s.at.getTime() - since.getTime()) / HOUR_MS);
+        by.set(s.key, entry);
+      }
+      since = s.at;
+    }
+  }
+  const rank = (k: string) => (STEP_ORDER.includes(k as StepKey) ? STEP_ORDER.indexOf(k as StepKey) : 99);
+  return [...by.values()].sort((a, b) => rank(a.key) - rank(b.key));
+}
+
+export const reimbursementsWeekly: WeeklySection = {
+  title: '费用报销',
+  async build(_services: Services, week: Period): Promise<ReportPart> {
+    const inWeek = { $gte: week.from, $lt: week.to };
+    const [submitted, decided, waiting] = await Promise.all([
+      ReimbursementClaim.find({ submittedAt: inWeek, status: { $ne: 'withdrawn' } }, { items: 1 }).lean<
+        Pick<ClaimRecord, 'items'>[]
+      >(),
+      ReimbursementClaim.find({ 'steps.at': inWeek }, { steps: 1, submittedAt: 1 }).lean<
+        Pick<ClaimRecord, 'steps' | 'submittedAt'>[]
+      >(),
+      countBy(ReimbursementClaim, { status: 'pending' }, ['currentRole']),
+    ]);
+    const items = submitted.flatMap((c) => c.items);
+    const byCategory = [
+      ...sumBy(
+        items,
+        (i) => categoryLabel(i.category),
+        (i) => i.amount,
+      ),
+    ].sort((a, b) => b[1] - a[1]);
+    const total = items.reduce((s, i) => s + i.amount, 0);
+    const waits = stepWaits(decided, week);
+    const lines = [
+      `本周提交 ${submitted.length} 份报销，${items.length} 项，合计 ${formatFen(total)}${
+        byCategory.length ? `：${byCategory.map(([k, fen]) => `${k} ${formatFen(fen)}`).join('｜')}` : ''
+      }`,
+      ...(waits.length
+        ? [
+            '各审批环节等待时间（本周办结的环节，小时）：',
+            ...waits.map(
+              (w) =>
+                `• ${w.label}：${w.hours.length} 次，中位 ${oneDecimal(median(w.hours))}，最长 ${oneDecimal(Math.max(...w.hours))}`,
+            ),
+          ]
+        : ['本周没有办结的审批环节。']),
+      `目前待审批 ${waiting.reduce((s, r) => s + r.n, 0)} 份${
+        waiting.length
+          ? `（${waiting.map((r) => `${ROLE_LABELS[r.key.currentRole as Role] ?? r.key.currentRole} ${r.n}`).join('｜')}）`
+          : ''
+      }`,
+    ];
+    const charts: Chart[] = [];
+    if (byCategory.length)
+      charts.push({
+        kind: 'pie',
+        title: '本周报销金额按类别',
+        categories: byCategory.map(([k]) => k),
+        series: [{ name: '金额', values: byCategory.map(([, fen]) => fen / 100) }],
+        unit: '元',
+      });
+    if (waits.length)
+      charts.push({
+        kind: 'bar',
+        title: '审批环节等待时间',
+        categories: waits.map((w) => w.label),
+        series: [
+          { name: '中位数', values: waits.map((w) => oneDecimal(median(w.hours))) },
+          { name: '最长', values: waits.map((w) => oneDecimal(Math.max(...w.hours))) },
+        ],
+        unit: '小时',
+      });
+    return { title: '费用报销（§3.5）', lines, charts };
+  },
+};

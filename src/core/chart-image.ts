@@ -1,0 +1,117 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Chart } from './types.ts';
+
+/*
+ * A Chart as a PNG picture, for the channels whose cards cannot draw one (WeChat, the console):
+ * ECharts renders it to SVG on the server (no browser, no canvas), resvg turns the SVG into a PNG.
+ * Chinese needs a CJK font and this machine, like many servers, has none: the font comes from an
+ * npm package (@embedpdf/fonts-sc, Noto Sans SC) and is the only one resvg may use, so the picture
+ * is the same on every machine. Both libraries are loaded on first use: most processes draw no chart.
+ */
+
+export const CHART_WIDTH = 800;
+export const CHART_HEIGHT = 450;
+const FONT_FAMILY = 'Noto Sans Hans';
+const PALETTE = ['#3370ff', '#ff8800', '#34c724', '#f54a45', '#7f3bf5', '#14c0ff', '#ffc60a', '#8f959e'];
+
+let fontFile: string | undefined;
+function cjkFont(): string {
+  // the package exports only its font list, so the file is found beside its entry point
+  fontFile ??= join(
+    dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')),
+    '..',
+    'fonts',
+    'NotoSansHans-Regular.otf',
+  );
+  return fontFile;
+}
+
+const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : 0);
+
+/** The ECharts option of a chart: the same kinds and labels as the Lark card's VChart spec. */
+export function echartsOption(chart: Chart): Record<string, unknown> {
+  const base = {
+    animation: false,
+    backgroundColor: '#ffffff',
+    color: PALETTE,
+    textStyle: { fontFamily: FONT_FAMILY },
+    title: { text: chart.unit ? `${chart.title}（${chart.unit}）` : chart.title, left: 'center', top: 10 },
+  };
+  if (chart.kind === 'pie') {
+    return {
+      ...base,
+      legend: { bottom: 10 },
+      series: [
+        {
+          type: 'pie',
+          radius: ['30%', '60%'],
+          center: ['50%', '50%'],
+          label: { formatter: '{b}：{c}' },
+          data: chart.categories.map((c, i) => ({ name: c, value: round(chart.series[0]?.values[i] ?? 0) })),
+        },
+      ],
+    };
+  }
+  const several = chart.series.length > 1;
+  return {
+    ...base,
+    legend: several ? { bottom: 10 } : undefined,
+    grid: { left: 60, right: 30, top: 60, bottom: several ? 70 : 50, containLabel: true },
+    xAxis: { type: 'category', data: [...chart.categories], axisLabel: { interval: 0, hideOverlap: true } },
+    // counts (件, 项, 次) get whole-number ticks, not 0.2, 0.4…
+    yAxis: { type: 'value', minInterval: chart.series.every((s) => s.values.every(Number.isInteger)) ? 1 : 0 },
+    series: chart.series.map((s) => ({
+      type: chart.kind,
+      name: s.name,
+      data: s.values.map(round),
+      label: { show: true, position: 'top' },
+    })),
+  };
+}
+
+/** The chart as SVG text, drawn by ECharts without a browser. */
+export async function chartSvg(chart: Chart, width = CHART_WIDTH, height = CHART_HEIGHT): Promise<string> {
+  const echarts = await import('echarts');
+  const instance = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    instance.setOption(echartsOption(chart));
+    return instance.renderToSVGString();
+  } finally {
+    instance.dispose();
+  }
+}
+
+/** The chart as a PNG (800×450 by default, about 10–40 KB), with the packaged CJK font only. */
+export async function chartPng(chart: Chart, width = CHART_WIDTH, height = CHART_HEIGHT): Promise<Buffer> {
+  const svg = await chartSvg(chart, width, height);
+  const { Resvg } = await import('@resvg/resvg-js');
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'width', value: width },
+    font: { fontFiles: [cjkFont()], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+  });
+  return resvg.render().asPng();
+}
+
+/** File names that stay readable and safe: the title without what a file system would refuse. */
+export function chartFileName(chart: Chart): string {
+  return `${chart.title.replace(/[\\/:*?"<>|\s]+/g, '_').slice(0, 40) || '图表'}.png`;
+}
+
+/** Writes each chart's PNG under `dir` (made if missing) and returns where, for file messages. */
+export async function writeChartPngs(
+  charts: readonly Chart[],
+  dir: string,
+): Promise<{ path: string; name: string; bytes: number }[]> {
+  await mkdir(dir, { recursive: true });
+  const out: { path: string; name: string; bytes: number }[] = [];
+  for (const [i, chart] of charts.entries()) {
+    const png = await chartPng(chart);
+    const name = chartFileName(chart);
+    const path = join(dir, `${i + 1}-${name}`);
+    await writeFile(path, png);
+    out.push({ path, name, bytes: png.length });
+  }
+  return out;
+}

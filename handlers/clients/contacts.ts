@@ -51,6 +51,8 @@ const dayField: FormField = {
 
 export const callForm: FormDefinition = {
   name: 'clients.call',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '电话回访记录',
   allow: CONTACTERS,
   fields: [
@@ -75,6 +77,8 @@ export const callForm: FormDefinition = {
 
 export const visitForm: FormDefinition = {
   name: 'clients.visit',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '拜访报告（拜访客户记录卡）',
   allow: CONTACTERS,
   fields: [

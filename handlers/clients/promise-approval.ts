@@ -179,6 +179,8 @@ export async function approvePromiseFromCard(ctx: BotContext): Promise<void> {
 
 export const refusePromiseForm: FormDefinition = {
   name: 'clients.promiseRefuse',
+  // an approval decision: asks the one confirmation
+  oneMessage: 'confirm',
   allow: MONEY_APPROVERS,
   title: '不核准客户承诺（§4.4）',
   fields: [

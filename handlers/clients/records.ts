@@ -157,6 +157,8 @@ async function cadenceErrors(
 
 export const addClientForm: FormDefinition = {
   name: 'clients.add',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '添加客户（客户档案）',
   allow: KEEPERS,
   // a client already on record is refused at the name question, before the other nine
@@ -251,7 +253,8 @@ export async function addClient(ctx: BotContext): Promise<void> {
       .map((f) => `\n${f.label}: 跳过`)
       .join('');
   }
-  await ctx.services.forms.start(ctx, addClientForm.name, prefill);
+  // a bare name starts the form (the rest is asked, or shown on the card); lines are the whole message
+  await ctx.services.forms.start(ctx, addClientForm.name, prefill, {}, { startingPoint: !/[:：]/.test(args) });
 }
 
 /**

@@ -41,6 +41,8 @@ const passField = (key: string, label: string): FormField => ({
 
 export const hygieneForm: FormDefinition = {
   name: 'dorms.hygiene',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `宿舍卫生评比（${CLAUSE.hygieneEvaluation}）`,
   allow: [...EVALUATORS],
   fields: [

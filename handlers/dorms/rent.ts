@@ -37,6 +37,8 @@ const RENT_ROLES = ['general_affairs', 'finance'] as const;
 
 export const rentForm: FormDefinition = {
   name: 'dorms.rent',
+  // money to be paid: a complete one-message form still asks the one confirmation
+  oneMessage: 'confirm',
   title: `房租申报（${CLAUSE.rent}）`,
   allow: ['team_leader'],
   fields: [

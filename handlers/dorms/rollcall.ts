@@ -292,6 +292,8 @@ async function residentOptions(_ctx: BotContext, context: Record<string, string>
 
 export const reportForm: FormDefinition = {
   name: 'dorms.report',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '查房上报（未归/请假/夜班）',
   allow: ['team_leader'],
   // on a form card each list is ticked from the residents (values are list numbers, which parseReport reads)

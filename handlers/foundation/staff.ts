@@ -153,6 +153,8 @@ export async function listStaff(ctx: BotContext): Promise<void> {
 
 export const addStaffForm: FormDefinition = {
   name: 'staff.add',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '添加人员',
   allow: ['admin'],
   fields: [

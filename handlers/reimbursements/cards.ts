@@ -3,7 +3,10 @@ import { formatDateTime } from '../../src/core/numbering.ts';
 import type { Card } from '../../src/core/types.ts';
 import { type ClaimStatus, STATUS_LABELS } from './approval.ts';
 import type { ClaimRecord } from './models.ts';
+import { claimHeadline, detailButton, flagsLine, seeClaim, submitButton } from './replies.ts';
 import { type ClaimItem, categoryLabel, companionLines, type RuleMessage } from './rules.ts';
+
+export { draftSummary } from './replies.ts';
 
 /** What the cards need of a claim (a lean record). */
 export type ClaimView = Pick<
@@ -93,15 +96,28 @@ function photosButton(claim: ClaimView) {
   return n ? [{ label: `查看票据照片（${n} 张）`, action: 'reimburse.photos', value: { no: claim._id } }] : [];
 }
 
-/** The card the current step's approvers get: the claim, its flags, and the buttons of this step. */
-export function approvalCard(claim: ClaimView, tz: string): Card {
+/**
+ * What a step's card shows of the claim: in short (#21) who claims how much, the rules' warnings in
+ * one line and the companions, with the whole record behind 查看明细; `full` is that record.
+ */
+function stepLines(claim: ClaimView, tz: string, full: boolean): string[] {
+  if (full) return claimLines(claim, tz);
+  return [claimHeadline(claim), ...flagsLine(claim.flags ?? []), ...companionLines(claim.companionChecks ?? [])];
+}
+
+/**
+ * The card the current step's approvers get: the claim in short (or `full`: the record, as
+ * 「报销单 BX-…」 shows it to them) and the buttons of this step.
+ */
+export function approvalCard(claim: ClaimView, tz: string, full = false): Card {
   const step = claim.steps[claim.stepIndex]!;
   const value = { no: claim._id, v: String(claim.version) };
+  const more = full ? [] : [detailButton(claim._id)];
   if (step.key === 'payout') {
     return {
       title: `报销待发放 ${claim._id}`,
       color: 'orange',
-      lines: claimLines(claim, tz),
+      lines: stepLines(claim, tz, full),
       form: {
         action: 'reimburse.pay',
         value,
@@ -112,18 +128,19 @@ export function approvalCard(claim: ClaimView, tz: string): Card {
           { key: 'date', label: '付款日期', placeholder: '如 2026-11-27，不填为今天' },
         ],
       },
-      buttons: photosButton(claim),
-      note: `也可发送：发放 ${claim._id} 银行转账 [付款日期]`,
+      buttons: [...photosButton(claim), ...more],
+      note: `下一步：财务部登记发放。也可发送：发放 ${claim._id} 银行转账 [付款日期]`,
     };
   }
   return {
     title: `报销审批：${step.label} ${claim._id}`,
     color: 'orange',
-    lines: claimLines(claim, tz),
+    lines: stepLines(claim, tz, full),
     buttons: [
       { label: '批准', action: 'reimburse.approve', value, style: 'primary', confirm: `${claimSummary(claim)}。` },
       { label: '驳回', action: 'reimburse.rejectAsk', value, style: 'danger' },
       ...photosButton(claim),
+      ...more,
     ],
     note: `也可发送：批准 ${claim._id}，或 驳回 ${claim._id} 原因`,
   };
@@ -135,7 +152,7 @@ export function rejectReasonCard(claim: ClaimView, tz: string, error?: string): 
   return {
     title: `驳回：${step.label} ${claim._id}`,
     color: 'red',
-    lines: claimLines(claim, tz),
+    lines: stepLines(claim, tz, false),
     form: {
       action: 'reimburse.reject',
       value: { no: claim._id, v: String(claim.version) },
@@ -164,8 +181,8 @@ export function decidedCard(claim: ClaimView, stepKey: string, tz: string): Card
   return {
     title: `报销${what}：${step?.label ?? ''} ${claim._id}`,
     color: step?.status === 'rejected' ? 'red' : step?.status === 'cancelled' ? 'grey' : 'green',
-    lines: claimLines(claim, tz),
-    note: `${who}${step?.reason ? `，原因：${step.reason}` : ''}`,
+    lines: [claimHeadline(claim), `状态：${currentStepLabel(claim)}`],
+    note: `${who}${step?.reason ? `，原因：${step.reason}` : ''}。${seeClaim(claim._id)}`,
   };
 }
 
@@ -187,21 +204,11 @@ export function draftCard(
     ],
     buttons: [
       { label: '继续添加', action: 'reimburse.addItem' },
-      {
-        label: '提交报销',
-        action: 'reimburse.submit',
-        style: 'primary',
-        confirm: `${draftSummary(items)}，提交后送综合部审核。`,
-      },
+      submitButton(items),
       { label: '放弃', action: 'reimburse.discard', style: 'danger' },
     ],
     note: '也可发送：报销（再加一项）、删除明细 序号、提交报销、放弃报销',
   };
-}
-
-/** The draft as the question names it: 「3 项明细，合计 ¥35283.00」. */
-export function draftSummary(items: readonly Pick<ClaimItem, 'amount'>[]): string {
-  return `${items.length} 项明细，合计 ${formatFen(items.reduce((s, it) => s + it.amount, 0))}`;
 }
 
 /** The claim and its step as the question names them: 「报销单 BX-… 「综合部审核」：张三，合计 ¥…（3 项）」. */

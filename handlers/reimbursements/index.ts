@@ -5,7 +5,7 @@ import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
 import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
-import { addItemFromCard, discardDraft, itemForm, removeItem, startItem } from './items.ts';
+import { addItemFromCard, discardDraft, itemForm, removeItem, showWholeDraft, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
 import { reimbursementModels } from './models.ts';
 import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
@@ -187,6 +187,9 @@ export const reimbursements: Workflow = {
     { action: 'reimburse.reject', allow: APPROVER_ROLES, handler: rejectFromCard },
     { action: 'reimburse.pay', allow: ['finance'], handler: payFromCard },
     { action: 'reimburse.show', allow: APPROVER_ROLES, handler: showOnCard },
+    // the short step cards' 查看明细 / 查看草稿 (#21): the whole claim or draft
+    { action: 'reimburse.detail', allow: 'staff', handler: showClaim },
+    { action: 'reimburse.draft', allow: 'staff', handler: showWholeDraft },
     { action: 'reimburse.photos', allow: 'staff', handler: showPhotos },
     { action: 'reimburse.companion', allow: 'staff', handler: companionFromCard },
   ],

@@ -5,18 +5,18 @@ import { type FieldResult, type FormDefinition, storedAsTyped } from '../../src/
 import { parseYuan } from '../../src/core/money.ts';
 import { echo, isNoneWord } from '../../src/core/text.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { draftCard } from './cards.ts';
 import { isTicket } from './categories.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem } from './claim-checks.ts';
 import { companionChecks, companionIds } from './companions.ts';
+import { showDraft, showDraftAdded } from './draft-view.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { itemBrief } from './replies.ts';
 import {
   alreadyClaimedSerials,
   amountProblem,
   CATEGORY_HINT,
   type ClaimItem,
   categoryLabel,
-  checkClaim,
   companionsProblem,
   consecutiveBusTickets,
   consecutiveWithEarlierClaims,
@@ -28,7 +28,6 @@ import {
   ticketWithoutSerials,
 } from './rules.ts';
 import { adjacentSerials, normalizeSerial, parseSerials } from './serials.ts';
-import { reimbursementSettings } from './settings.ts';
 
 export const ITEM_FORM = 'reimburse.item';
 export const MAX_ITEMS = 30;
@@ -69,6 +68,8 @@ function isTicketItem(values: Record<string, string>): boolean {
  */
 export const itemForm: FormDefinition = {
   name: ITEM_FORM,
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '报销明细',
   fields: [
     {
@@ -316,26 +317,13 @@ export async function addItem(ctx: StaffContext, values: Record<string, string>)
     },
     { upsert: true },
   );
-  await showDraft(ctx, who.staffId, `已加入第 ${count + 1} 项。`);
+  await showDraftAdded(ctx, who.staffId, `已加入第 ${count + 1} 项：${itemBrief(item)}。`);
 }
 
-export async function showDraft(ctx: StaffContext, staffId: string, note?: string): Promise<void> {
-  const draft = await ReimbursementDraft.findById(staffId).lean();
-  const items = draft?.items ?? [];
-  if (!items.length) {
-    await ctx.reply('你还没有填写报销明细。发送「报销」开始填写第一项。');
-    return;
-  }
-  const { config } = ctx.services;
-  const { errors, flags } = checkClaim(
-    items,
-    ctx.services.now(),
-    config.timezone,
-    reimbursementSettings.of(config).amounts,
-  );
-  const card = draftCard(items, [...errors, ...flags], draft?.resubmitOf);
-  if (note) card.lines.unshift(note);
-  await ctx.reply(card);
+/** Card button 查看草稿: the sender's whole draft, numbered (for 删除明细). */
+export async function showWholeDraft(ctx: StaffContext): Promise<void> {
+  const who = await claimantOf(ctx);
+  if (who) await showDraft(ctx, who.staffId);
 }
 
 /**

@@ -8,8 +8,8 @@ import { parseClaimNo } from './approval.ts';
 import { recentClaims } from './by-staff.ts';
 import { approvalCard, claimCard, currentStepLabel } from './cards.ts';
 import { loadClaim } from './chain.ts';
-import { type ClaimRecord, ReimbursementCard, ReimbursementClaim, ReimbursementDraft } from './models.ts';
-import { type ClaimItem, categoryLabel } from './rules.ts';
+import { ReimbursementCard, ReimbursementClaim, ReimbursementDraft } from './models.ts';
+import { categoryLabel } from './rules.ts';
 
 export const APPROVER_ROLES: Role[] = ['general_affairs', 'finance', 'chairman'];
 
@@ -58,9 +58,12 @@ export async function pendingForMe(ctx: StaffContext): Promise<void> {
   );
 }
 
-/** 报销单 <编号>: the record with its audit trail; the current step's approvers get the buttons too. */
+/**
+ * 报销单 <编号> / card button 查看明细: the record with its audit trail; the current step's
+ * approvers get the buttons too. The step's short cards (#21) send people here for the whole of it.
+ */
 export async function showClaim(ctx: StaffContext): Promise<void> {
-  const no = parseClaimNo(ctx.args);
+  const no = ctx.action?.value.no ?? parseClaimNo(ctx.args);
   if (!no) {
     await ctx.reply('请写明报销单编号，例如：报销单 BX-20261127-001');
     return;
@@ -75,7 +78,7 @@ export async function showClaim(ctx: StaffContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const step = claim.steps[claim.stepIndex];
   if (claim.status === 'pending' && !own && step && ctx.sender.roles.has(step.role as Role)) {
-    const sent = await ctx.reply(approvalCard(claim, tz));
+    const sent = await ctx.reply(approvalCard(claim, tz, true));
     await ReimbursementCard.create({
       claimNo: no,
       step: step.key,

@@ -6,14 +6,15 @@ import { transition } from '../../src/core/transition.ts';
 import { OnceKey } from '../../src/models/index.ts';
 import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 import { addClaims } from './by-staff.ts';
-import { claimCard } from './cards.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
 import { askCompanions, companionChecks, companionIds } from './companions.ts';
+import { showDraft } from './draft-view.ts';
 import { reimbursementDue } from './due.ts';
-import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys, showDraft } from './items.ts';
+import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys } from './items.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
-import { alreadyClaimedSerials, CLAUSE, type ClaimItem, checkClaim, companionsToVerify } from './rules.ts';
+import { submittedReply } from './replies.ts';
+import { alreadyClaimedSerials, CLAUSE, checkClaim, companionsToVerify } from './rules.ts';
 import { reimbursementSettings } from './settings.ts';
 
 const HOUR = 3600_000;
@@ -143,15 +144,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const claim = (await loadClaim(no))!;
   const reached = await notifyStep(ctx.services, claim);
   await askCompanions(ctx.services, claim);
-  const card = claimCard(
-    claim,
-    tz,
-    reached
-      ? `已提交，已通知${steps[0]!.label.replace(/（.*）/, '')}。`
-      : `已提交，但暂时没有可审批的${steps[0]!.label.replace(/（.*）/, '')}人员，请联系行政部。`,
-  );
-  card.buttons = [{ label: '撤回', action: 'reimburse.withdraw', value: { no }, style: 'danger' }];
-  await ctx.reply(card);
+  await ctx.reply(submittedReply(claim, steps[0]!.label, reached > 0));
 }
 
 /** 撤回报销 <编号> / card button 撤回: the claimant, before anyone has decided. */

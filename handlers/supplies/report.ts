@@ -13,6 +13,7 @@ import {
   SupplyRequestCard,
   type SupplyRequestRecord,
 } from './models.ts';
+import { reportFiledCard } from './replies.ts';
 import { compareWithConfiguration, parseReport, reportLines } from './report-rules.ts';
 import { type ConfiguredItem, reportMonthFor } from './rules.ts';
 import { supplySettings } from './settings.ts';
@@ -215,15 +216,17 @@ async function fileReport(
   report.requestNos = created.map((c) => c._id);
   ctx.log.info({ post, month, flags: report.flags.length, requests: created.length }, 'supply report filed');
 
-  const tz = services.config.timezone;
   const office = await recipientsWithRole(services, ['general_affairs'], [report.leaderId]);
-  await notify(services, office, reportCard(report, tz, `${report.leaderName} 已提交 ${post} ${month} 物资管理月报。`));
+  await notify(
+    services,
+    office,
+    reportFiledCard(report, `请综合部核对差异${created.length ? '，申领另有审批卡片' : ''}。`),
+  );
   for (const q of created) await sendRequestCards(services, q);
   const told = office.length ? '已送综合部' : '注意：暂时没有综合部人员接收，请联系行政部';
   await show(
-    reportCard(
+    reportFiledCard(
       report,
-      tz,
       `已提交，${told}${created.length ? `；申领 ${created.length} 项等待综合部审批，结果会通知你` : ''}。`,
     ),
   );

@@ -1,5 +1,5 @@
 import { actor } from '../../src/core/audit.ts';
-import type { BotContext, Services, StaffContext } from '../../src/core/context.ts';
+import type { Services, StaffContext } from '../../src/core/context.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { type CardRef, updateCards } from '../../src/core/notify.ts';
 import { dailyNumber, parseRecordNumber } from '../../src/core/numbering.ts';
@@ -10,12 +10,15 @@ import type { Attachment } from '../../src/core/types.ts';
 import { accidentCard } from './cards.ts';
 import { isNone, loadAccident, parseRegisteredPlate, tell, text } from './common.ts';
 import { Accident, AccidentCard, AccidentPhoto, type AccidentRecord, Trip } from './models.ts';
+import { accidentReply, acknowledgeButton } from './replies.ts';
 import { ACCIDENT_HANDLERS, ACCIDENT_STATUS, CLAUSE, parseOccurred, showOccurred, VIEWERS } from './rules.ts';
 
 /* §3.4.4 如有发生交通事故，第一时间报备人防部，按领导指示处理事故. */
 
 export const accidentForm: FormDefinition = {
   name: 'vehicles.accident',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `交通事故报备（${CLAUSE.accident}）`,
   fields: [
     { key: 'plate', label: '车牌', required: true, parse: parseRegisteredPlate },
@@ -74,12 +77,12 @@ export const accidentForm: FormDefinition = {
     const reached = await tell(
       ctx.services,
       ['guard_ops'],
-      accidentCard(
+      accidentReply(
         a,
         tz,
-        `🚨 交通事故报备：${v.plate}`,
-        `请立即点「已知悉」，并发送「事故指示 ${no} 指示内容」（${CLAUSE.accident}）。`,
-        true,
+        `🚨 交通事故报备：${v.plate}（${no}）`,
+        `请立即点「已知悉」，并发送「事故指示 ${no} 指示内容」（${CLAUSE.accident}）`,
+        [acknowledgeButton(no)],
       ),
       [],
       [a.reporter.staffId],
@@ -88,17 +91,17 @@ export const accidentForm: FormDefinition = {
     await tell(
       ctx.services,
       ['general_affairs'],
-      accidentCard(a, tz, `交通事故：${v.plate}（${no}）`, '已报人防部，供综合部知悉。'),
+      accidentReply(a, tz, `交通事故：${v.plate}（${no}）`, '已报人防部，供综合部知悉'),
       [],
       [a.reporter.staffId],
     );
     await ctx.reply(
-      accidentCard(
+      accidentReply(
         a,
         tz,
         `事故已报备：${no}`,
         reached.length
-          ? '已第一时间报人防部。请保护现场、注意安全，按领导指示处理，不要私下承诺赔偿。现场照片可以直接发给我。'
+          ? '已第一时间报人防部。请保护现场、注意安全，按领导指示处理，不要私下承诺赔偿；现场照片可以直接发给我'
           : '暂时联系不到人防部，请立即电话报告人防部负责人！',
       ),
     );
@@ -134,7 +137,7 @@ async function updateAccidentCards(services: Services, a: AccidentRecord, note: 
   await updateCards(
     services,
     refs,
-    accidentCard(a, services.config.timezone, `交通事故：${a.plate}（${a._id}）`, note),
+    accidentReply(a, services.config.timezone, `交通事故：${a.plate}（${a._id}）`, note),
   );
 }
 
@@ -188,7 +191,7 @@ export async function acknowledgeAccident(ctx: StaffContext): Promise<void> {
   ctx.log.info({ accident: a._id }, 'accident acknowledged');
   const note = `${ctx.sender.name} 已知悉。发送「事故指示 ${a._id} 指示内容」告诉司机怎么处理。`;
   if (ctx.can.updatesCards) await updateAccidentCards(ctx.services, after, note);
-  else await ctx.reply(accidentCard(after, tz, `交通事故：${a.plate}（${a._id}）`, note));
+  else await ctx.reply(accidentReply(after, tz, `交通事故：${a.plate}（${a._id}）`, note));
   await ctx.toast(`已确认知悉事故 ${a._id}。`);
   await tell(ctx.services, [], `人防部 ${ctx.sender.name} 已知悉事故 ${a._id}，请保持电话畅通，按领导指示处理。`, [
     a.reporter,

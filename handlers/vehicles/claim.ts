@@ -10,13 +10,13 @@ import {
   type ClaimItem,
   claimNaming,
   draftHasRoomFor,
-  showDraft,
+  showDraftAdded,
   whereItemsNaming,
 } from '../reimbursements/api.ts';
-import { tripCard } from './cards.ts';
 import { loadTrip, tell } from './common.ts';
 import { type ClaimableTrip, tripCostProblem, tripNumbersIn, vehicleCostWithoutTrip } from './cost-rules.ts';
 import { Trip, type TripRecord, Vehicle } from './models.ts';
+import { claimTripButton, tripReply } from './replies.ts';
 import { CLAUSE, today, tripClaimProblem, tripCostItems } from './rules.ts';
 
 /**
@@ -67,11 +67,7 @@ export async function claimTrip(ctx: StaffContext): Promise<void> {
   }
   await addToDraft(staffId, items);
   ctx.log.info({ trip: no, items: items.length }, 'trip costs put into a reimbursement draft');
-  await showDraft(
-    ctx,
-    staffId,
-    `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（公司接洽人：${contact}）。每项都要附票据照片：${items.length > 1 ? '发送「补票据 1」再发第 1 项的照片，其余各项同样' : '直接在这里发照片'}，然后点「提交报销」，走综合部→财务部→董事长审批（§3.5.1）。`,
-  );
+  await showDraftAdded(ctx, staffId, `已把出车 ${no} 的 ${items.length} 项费用放进报销草稿（接洽人 ${contact}）。`);
 }
 
 /** Whether any item could be a company vehicle's cost: only then are the trips and plates read. */
@@ -169,18 +165,16 @@ export async function confirmTripCosts(ctx: StaffContext): Promise<void> {
   }
   ctx.log.info({ trip: no }, 'trip costs confirmed');
   const after = (await loadTrip(no)) as TripRecord;
-  const tz = ctx.services.config.timezone;
   if (ctx.can.updatesCards && ctx.action?.messageId)
-    await ctx.updateCard(tripCard(after, tz, `出车费用已确认：${no}`, `${by.name} 已确认。`));
+    await ctx.updateCard(tripReply(after, `出车费用已确认：${no}`, `${by.name} 已确认。`));
   await tell(
     ctx.services,
     [],
-    tripCard(
+    tripReply(
       after,
-      tz,
       `出车费用已确认：${no}`,
-      `综合部 ${by.name} 已确认这次出车的费用，可以报销：点「报销这次费用」或发送「出车报销 ${no}」。`,
-      [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no }, style: 'primary' }],
+      `综合部 ${by.name} 已确认，可以报销：点「报销这次费用」或发送「出车报销 ${no}」。`,
+      [claimTripButton(no)],
     ),
     [trip.driver],
   );

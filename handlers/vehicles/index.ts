@@ -29,7 +29,8 @@ import { ACCIDENT_HANDLERS, MANAGERS, PERMIT_ISSUERS, VIEWERS } from './rules.ts
 import { vehicleSearch } from './search.ts';
 import { vehicleSettings } from './settings.ts';
 import { addShuttle, listShuttles, markShuttleDone, removeShuttle } from './shuttle.ts';
-import { endTrip, endTripForm, listTrips, startTrip, startTripForm } from './trips.ts';
+import { endTrip, endTripForm } from './trip-end.ts';
+import { listTrips, startTrip, startTripForm } from './trips.ts';
 import { vehiclesWeekly } from './weekly.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { actor } from '../../src/core/audit.ts';
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
+import type { StaffContext } from '../../src/core/context.ts';
 import { parseMonth } from '../../src/core/dates.ts';
 import type { FormDefinition } from '../../src/core/forms.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
@@ -38,6 +38,8 @@ export const inspectionId = (plate: string, month: string) => `${plate}:${month}
 
 export const inspectForm: FormDefinition = {
   name: 'vehicles.inspect',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `车辆月度检查（${CLAUSE.inspection}）`,
   allow: ['general_affairs'],
   fields: [

@@ -25,6 +25,8 @@ async function parsePlates(input: string): Promise<FieldResult> {
 
 export const permitForm: FormDefinition = {
   name: 'vehicles.permit',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: `发放准驾证（${CLAUSE.permit}）`,
   allow: PERMIT_ISSUERS,
   fields: [

@@ -29,6 +29,8 @@ const km =
 
 export const registerVehicleForm: FormDefinition = {
   name: 'vehicles.register',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '登记车辆',
   allow: MANAGERS,
   fields: [

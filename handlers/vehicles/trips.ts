@@ -1,30 +1,18 @@
 import { actor } from '../../src/core/audit.ts';
-import type { BotContext, StaffContext } from '../../src/core/context.ts';
-import type { FieldResult, FormDefinition, FormField } from '../../src/core/forms.ts';
-import { parseYuan, yuanText } from '../../src/core/money.ts';
+import type { StaffContext } from '../../src/core/context.ts';
+import type { FieldResult, FormDefinition } from '../../src/core/forms.ts';
 import { dailyNumber, formatDateTime, parseRecordNumber } from '../../src/core/numbering.ts';
 import { transition } from '../../src/core/transition.ts';
 import { tripCard } from './cards.ts';
-import { isNone, loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
-import { implausibleTripCost } from './cost-rules.ts';
+import { loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
 import { Trip, type TripRecord, Vehicle, VehicleEvent, type VehicleRecord } from './models.ts';
-import {
-  CLAUSE,
-  costsTotal,
-  endOdometerProblem,
-  MANAGERS,
-  mayStartTrip,
-  odometerContinuity,
-  parseKm,
-  parsePlate,
-  today,
-  VIEWERS,
-} from './rules.ts';
+import { tripReply } from './replies.ts';
+import { CLAUSE, mayStartTrip, odometerContinuity, parseKm, parsePlate, today, VIEWERS } from './rules.ts';
 import { vehicleSettings } from './settings.ts';
 
 /* §3.4.2 only permit holders drive; §3.4.5 出车记录里程数及各项费用明细. */
 
-function km(label: string) {
+export function km(label: string) {
   return (input: string): FieldResult => {
     const n = parseKm(input);
     return n === undefined
@@ -33,22 +21,8 @@ function km(label: string) {
   };
 }
 
-/** An amount in yuan as typed; the value is fen, shown again as yuan (a card holding fen would read ¥100 back as ¥10,000). */
-function yuan(label: string): Pick<FormField, 'parse' | 'show'> {
-  return {
-    parse: (input: string): FieldResult => {
-      if (isNone(input)) return { ok: true, value: '0' };
-      const fen = parseYuan(input);
-      if (fen === undefined)
-        return { ok: false, error: `${label}请写金额（元），最多两位小数，如 200 或 35.5；没有请填 0。` };
-      return { ok: true, value: String(fen) };
-    },
-    show: (fen) => yuanText(Number(fen)),
-  };
-}
-
 /** The staff member behind the message, or a reply saying that driving needs a bound staff record. */
-async function driverOf(ctx: StaffContext) {
+export async function driverOf(ctx: StaffContext) {
   if (ctx.sender?.staffId) return actor(ctx);
   await ctx.reply('出车需要员工身份：请先绑定你的员工档案（发送「绑定 绑定码」）。');
   return undefined;
@@ -101,6 +75,8 @@ async function busy(ctx: StaffContext, v: VehicleRecord, staffId: string): Promi
 
 export const startTripForm: FormDefinition = {
   name: 'vehicles.tripStart',
+  // a complete one-message form is saved at once (FormDefinition.oneMessage)
+  oneMessage: 'apply',
   title: '出车登记',
   fields: [
     {
@@ -160,24 +136,12 @@ export const startTripForm: FormDefinition = {
     }
     const trip = (await loadTrip(no))!;
     ctx.log.info({ trip: no, plate: vehicle._id, flagged: !!flag }, 'trip started');
-    await ctx.reply(
-      tripCard(
-        trip,
-        ctx.services.config.timezone,
-        `已出车：${no}`,
-        '注意安全，遵守交通法规。回来后发送「收车」登记里程和费用；如发生事故，立即发送「事故报备」。',
-      ),
-    );
+    await ctx.reply(tripReply(trip, `已出车：${no}`, '回来后发送「收车」登记里程和费用；出事故立即发送「事故报备」。'));
     if (flag) {
       await tell(
         ctx.services,
         ['general_affairs'],
-        tripCard(
-          trip,
-          ctx.services.config.timezone,
-          `里程不连续：${vehicle._id}`,
-          `请向司机 ${who.name} 核实（${CLAUSE.tripLog}）。`,
-        ),
+        tripReply(trip, `里程不连续：${vehicle._id}（${no}）`, `请向司机 ${who.name} 核实（${CLAUSE.tripLog}）。`),
       );
     }
   },
@@ -201,7 +165,7 @@ export async function startTrip(ctx: StaffContext): Promise<void> {
     return;
   }
   const v = await loadVehicle(plate);
-  if (!v || !v.active) {
+  if (!v?.active) {
     await ctx.reply(
       v
         ? `车辆 ${plate} 已停用，不能再用。如有疑问请联系综合部。`
@@ -214,169 +178,6 @@ export async function startTrip(ctx: StaffContext): Promise<void> {
   const hint = ctx.can.formCards ? '' : `（该车上次记录里程 ${v.odometer} km）`;
   if (hint) await ctx.reply(`出车 ${plate}${hint}`);
   await ctx.services.forms.start(ctx, startTripForm.name, rest, { plate });
-}
-
-export const endTripForm: FormDefinition = {
-  name: 'vehicles.tripEnd',
-  title: '收车登记',
-  fields: [
-    // below the trip's start is refused at this question, before the costs are asked
-    {
-      key: 'endOdometer',
-      label: '收车里程',
-      required: true,
-      prompt: '请输入收车时里程表读数（公里）',
-      parse: km('收车里程'),
-      check: endOdometerCheck,
-    },
-    {
-      key: 'fuel',
-      label: '油费',
-      prompt: '油费多少元？（没有可回复 0 或「跳过」）',
-      placeholder: '元，没有填 0',
-      ...yuan('油费'),
-    },
-    {
-      key: 'toll',
-      label: '过路费',
-      prompt: '过路费多少元？（没有可回复 0 或「跳过」）',
-      placeholder: '元，没有填 0',
-      ...yuan('过路费'),
-    },
-    {
-      key: 'parking',
-      label: '停车费',
-      prompt: '停车费多少元？（没有可回复 0 或「跳过」）',
-      placeholder: '元，没有填 0',
-      ...yuan('停车费'),
-    },
-    {
-      key: 'repair',
-      label: '维修费',
-      prompt: '维修费多少元？（没有可回复 0 或「跳过」）',
-      placeholder: '元，没有填 0',
-      ...yuan('维修费'),
-    },
-    { key: 'note', label: '备注', parse: text('备注', 200) },
-  ],
-  async submit(ctx, v, context) {
-    const trip = await loadTrip(context.trip ?? '');
-    if (!trip || trip.status !== 'open' || trip.driver.staffId !== ctx.sender?.staffId) {
-      await ctx.reply('这次出车已经收车了，没有重复登记。发送「出车记录」查看。');
-      return;
-    }
-    const now = ctx.services.now();
-    const endKm = Number(v.endOdometer);
-    const costs = {
-      fuel: Number(v.fuel || 0),
-      toll: Number(v.toll || 0),
-      parking: Number(v.parking || 0),
-      repair: Number(v.repair || 0),
-    };
-    const odd = implausibleTripCost(
-      { _id: trip._id, km: endKm - trip.startOdometer, costs },
-      await recentUsage(trip.plate, trip._id),
-      vehicleSettings.of(ctx.services.config).costBound,
-    );
-    const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
-    const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
-    if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
-      await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
-      return;
-    }
-    await closeOnVehicle(ctx, trip._id, trip.plate, endKm);
-    const after = (await loadTrip(trip._id))!;
-    ctx.log.info({ trip: trip._id, km: endKm - trip.startOdometer }, 'trip ended');
-    const tz = ctx.services.config.timezone;
-    if (odd) {
-      await ctx.reply(tripCard(after, tz, `已收车：${trip._id}`, `${odd.message}已报综合部，确认后会通知你。`));
-      await askCostConfirmation(ctx, after, odd.message);
-      return;
-    }
-    const claimable = after.costs.fuel + after.costs.toll + after.costs.parking + after.costs.repair > 0;
-    await ctx.reply(
-      tripCard(
-        after,
-        tz,
-        `已收车：${trip._id}`,
-        claimable
-          ? `费用按规定报账（${CLAUSE.tripLog}）：点「报销这次费用」或发送「出车报销 ${trip._id}」。`
-          : undefined,
-        claimable
-          ? [{ label: '报销这次费用', action: 'vehicles.claimTrip', value: { no: trip._id }, style: 'primary' }]
-          : undefined,
-      ),
-    );
-  },
-};
-
-/** 收车里程 against the start of the trip being ended (the form's context). */
-async function endOdometerCheck(
-  value: string,
-  _ctx: BotContext,
-  context: Record<string, string>,
-): Promise<string | undefined> {
-  const trip = await loadTrip(context.trip ?? '');
-  return trip ? endOdometerProblem(trip.startOdometer, Number(value)) : undefined;
-}
-
-/** The vehicle's recent ended trips as km and costs, for its usual cost per km; costs still held for 综合部 do not count. */
-async function recentUsage(plate: string, except: string): Promise<{ km: number; costs: number }[]> {
-  const trips = await Trip.find({ plate }, { status: 1, startOdometer: 1, endOdometer: 1, costs: 1, costCheck: 1 })
-    .sort({ startedAt: -1 })
-    .limit(31)
-    .lean<TripRecord[]>();
-  return trips
-    .filter(
-      (t) => t._id !== except && t.status === 'ended' && t.endOdometer != null && t.costCheck?.status !== 'pending',
-    )
-    .slice(0, 30)
-    .map((t) => ({ km: t.endOdometer! - t.startOdometer, costs: costsTotal(t.costs) }));
-}
-
-/** §3.4.5: 综合部 (never the driver) is asked to confirm costs far beyond the vehicle's usual. */
-async function askCostConfirmation(ctx: StaffContext, trip: TripRecord, why: string): Promise<void> {
-  await tell(
-    ctx.services,
-    MANAGERS.slice(),
-    {
-      ...tripCard(
-        trip,
-        ctx.services.config.timezone,
-        `出车费用待确认：${trip._id}`,
-        `${why}请向司机 ${trip.driver.name} 核实票据，属实点「确认费用」；不属实请告诉司机，不要确认。`,
-      ),
-      buttons: [{ label: '确认费用', action: 'vehicles.confirmCosts', value: { no: trip._id }, style: 'primary' }],
-      color: 'orange',
-    },
-    [],
-    [trip.driver.staffId],
-  );
-}
-
-/** The trip is over: the vehicle is free again and its odometer is the trip's end. */
-async function closeOnVehicle(ctx: StaffContext, no: string, plate: string, endKm: number): Promise<void> {
-  // the ended trip is already recorded; retry against concurrent edits of the vehicle (e.g. 指定司机)
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const v = await loadVehicle(plate);
-    if (!v || v.openTrip !== no) return;
-    if (await transition(Vehicle, plate, v.version, { $set: { openTrip: null, odometer: endKm } }, ctx.sender.identity))
-      return;
-  }
-  ctx.log.error({ trip: no, plate }, 'could not free the vehicle after a trip ended');
-}
-
-/** 收车 [字段: 值 lines]: ends the sender's trip under way. */
-export async function endTrip(ctx: StaffContext): Promise<void> {
-  const who = await driverOf(ctx);
-  if (!who) return;
-  const open = await Trip.findOne({ 'driver.staffId': who.staffId, status: 'open' }).lean<TripRecord>();
-  if (!open) {
-    await ctx.reply('你没有未收车的出车。出车时发送「出车 车牌」。');
-    return;
-  }
-  if (!ctx.can.formCards) await ctx.reply(`收车 ${open._id}（${open.plate}，出车里程 ${open.startOdometer} km）`);
-  await ctx.services.forms.start(ctx, endTripForm.name, ctx.args, { trip: open._id });
 }
 
 /** 出车记录 [车牌|单号]: one trip, a vehicle's last trips (viewers), or the sender's own. */

@@ -84,8 +84,17 @@ export type StaffHandler = (ctx: StaffContext) => Promise<void>;
 
 /** The guided forms (src/core/forms.ts's Forms), as handlers and jobs use them. */
 export interface FormService {
-  /** Starts a form; `prefillText` is a one-message form (`字段: 值` lines). */
-  start(ctx: BotContext, name: string, prefillText?: string, context?: Record<string, string>): Promise<void>;
+  /**
+   * Starts a form; `prefillText` is a one-message form (`字段: 值` lines). `startingPoint`: the prefill
+   * is where the form starts (a bare 添加客户 名称), never saved or confirmed as it is (oneMessage).
+   */
+  start(
+    ctx: BotContext,
+    name: string,
+    prefillText?: string,
+    context?: Record<string, string>,
+    opts?: { startingPoint?: boolean },
+  ): Promise<void>;
   /** Feeds a message to the sender's open form; false when they have none. */
   continue(ctx: BotContext): Promise<boolean>;
   submitCard(ctx: BotContext): Promise<void>;

@@ -49,13 +49,27 @@ export async function formCard(
   return {
     title: def.title,
     color: Object.keys(errors).length ? 'red' : 'blue',
-    lines: Object.keys(errors).length ? ['请按红字提示修改后再提交。'] : ['填写后点「提交」。'],
+    lines: [firstLine(values, typed, errors)],
     form: { action: FORM_SUBMIT_ACTION, value: { ...context, form: def.name }, fields },
   };
 }
 
+/**
+ * The card's first line says what to do and, when it came filled in (a one-message form, a record to
+ * change), that nothing is saved until 提交: a filled card reads like a confirmation otherwise.
+ */
+function firstLine(
+  values: Record<string, string>,
+  typed: Record<string, string>,
+  errors: Record<string, string>,
+): string {
+  if (Object.keys(errors).length) return '请按红字提示修改后点「提交」，尚未保存。';
+  const filled = Object.values(values).some(Boolean) || Object.values(typed).some(Boolean);
+  return filled ? '请核对后点「提交」，尚未保存。' : '填写后点「提交」。';
+}
+
 /** A submitted answer as the done card shows it: ticked options by label, values in their display form, client phones (and, in a group, every phone) masked. */
-async function shown(
+export async function shownAnswer(
   ctx: BotContext,
   field: FormField,
   value: string,
@@ -78,6 +92,6 @@ export async function submittedCard(
 ): Promise<Card> {
   const lines: string[] = [];
   for (const f of def.fields)
-    if (values[f.key]) lines.push(`${f.label}：${await shown(ctx, f, values[f.key]!, options.get(f.key))}`);
+    if (values[f.key]) lines.push(`${f.label}：${await shownAnswer(ctx, f, values[f.key]!, options.get(f.key))}`);
   return { title: def.title, color: 'green', lines, note: `${by} 已提交` };
 }

@@ -176,6 +176,17 @@ export interface FormDefinition {
     values: Record<string, string>,
     context: Record<string, string>,
   ): Promise<Record<string, string>>;
+  /**
+   * What a one-message form (the command with `字段: 值` lines) does once every line it has parsed and
+   * nothing required is missing (optional fields left out are empty), on every channel alike:
+   * - 'apply': saved at once, answered with the form's normal short confirmation;
+   * - 'confirm': it submits money or an approval, so it asks the one confirmation first (Lark: the
+   *   prefilled card and its 提交; text channels: 「回复 1 确认提交」);
+   * - unset: as before this existed (Lark: the prefilled card; text: saved once every field, optional
+   *   ones too, has an answer, else the rest is asked).
+   * src/core/form-prefill.ts reads it; forms that are opened only from a button need none.
+   */
+  oneMessage?: 'apply' | 'confirm';
   /** Runs once, with every field valid, for a sender the bot knows (forms never run for strangers). */
   submit(ctx: StaffContext, values: Record<string, string>, context: Record<string, string>): Promise<void>;
 }

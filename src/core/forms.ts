@@ -1,20 +1,18 @@
 import { FormSession } from '../models/index.ts';
 import type { BotContext, StaffContext } from './context.ts';
-import { fieldOptions, formCard, submittedCard } from './form-cards.ts';
+import { formCard } from './form-cards.ts';
 import { commandAt, LEAVE_WORDS, LONG_ANSWER, leaveQuestion, runCommand, STAY_WORDS } from './form-commands.ts';
 import {
-  checkAnswer,
   type FieldResult,
   type FormDefinition,
   type FormField,
   readAndCheck,
   readAnswer,
   showAnswer,
-  typedAgain,
 } from './form-fields.ts';
-import { labelledValues, oneFieldPerLine } from './form-lines.ts';
-import { readTicked } from './form-options.ts';
-import { takeOnce } from './once.ts';
+import { oneFieldPerLine } from './form-lines.ts';
+import { answerConfirmation, confirmQuestion, leftOutEmpty, parsePrefill, readyAsTyped } from './form-prefill.ts';
+import { submitFormCard } from './form-submit.ts';
 import { isAllowed } from './router.ts';
 import { isNoneWord, normalizeText } from './text.ts';
 
@@ -64,17 +62,46 @@ export class Forms {
   }
 
   /**
-   * Starts a form. `prefill` is a one-message form: `字段: 值` lines in the command's text. Only what
-   * is still missing is asked for; where the channel has form cards, one card shows every field instead.
+   * Starts a form. `prefill` is a one-message form: `字段: 值` lines in the command's text. Complete
+   * as typed, it is saved at once or asks its one confirmation, as the form declares (`oneMessage`);
+   * otherwise only what is still missing is asked for, and where the channel has form cards one card
+   * shows every field instead, saying that nothing is saved until 提交.
    */
-  async start(anyCtx: BotContext, name: string, prefillText = '', context: Record<string, string> = {}): Promise<void> {
+  async start(
+    anyCtx: BotContext,
+    name: string,
+    prefillText = '',
+    context: Record<string, string> = {},
+    opts: { startingPoint?: boolean } = {},
+  ): Promise<void> {
     const def = this.mustGet(name);
     const ctx = asStaff(anyCtx);
     if (!ctx) {
       await anyCtx.reply(NOT_STAFF);
       return;
     }
-    const { values, errors, typed } = await this.parseLines(ctx, def, prefillText, context);
+    const prefill = await parsePrefill(ctx, def, prefillText, context);
+    const { values, errors, typed } = prefill;
+    if (!opts.startingPoint && readyAsTyped(def, prefill)) {
+      // every line read and nothing required missing: the form's rules across fields, then what it declares
+      const cross = (await def.validate?.(ctx, values, context)) ?? {};
+      if (Object.keys(cross).length === 0) {
+        const complete = leftOutEmpty(def, values);
+        if (def.oneMessage === 'apply') {
+          await def.submit(ctx, complete, context);
+          return;
+        }
+        if (!ctx.can.formCards) {
+          await this.save(ctx, def, complete, context, { confirming: true });
+          await ctx.reply(await confirmQuestion(ctx, def, complete, context));
+          return;
+        }
+      } else {
+        Object.assign(errors, cross);
+        // a guided form asks the refused fields again; a card shows them, as typed, with the error
+        if (!ctx.can.formCards) for (const key of Object.keys(cross)) delete values[key];
+      }
+    }
     if (ctx.can.formCards) {
       // a value that did not parse stays in its field, with that field's own error under it
       await ctx.reply(await formCard(ctx, def, values, typed, errors, context));
@@ -87,11 +114,26 @@ export class Forms {
         return;
       }
     }
+    await this.save(ctx, def, values, context);
+    const notes = Object.entries(errors).map(([k, e]) => `${this.label(def, k)}：${e}`);
+    const intro = `📝 ${def.title}（随时发送「取消」退出）`;
+    await ctx.reply([intro, ...notes, this.question(def, this.firstMissing(def, values))].join('\n'));
+  }
+
+  /** The person's open form in this chat, from its first question (or its one confirmation). */
+  private async save(
+    ctx: StaffContext,
+    def: FormDefinition,
+    values: Record<string, string>,
+    context: Record<string, string>,
+    extra: { confirming?: boolean } = {},
+  ): Promise<void> {
     await FormSession.findOneAndUpdate(
       { _id: Forms.sessionId(ctx) },
       {
         $set: {
-          form: name,
+          form: def.name,
+          confirming: extra.confirming ?? false,
           channel: ctx.channel,
           chatId: ctx.chat.id,
           userId: ctx.event.userId,
@@ -103,9 +145,6 @@ export class Forms {
       },
       { upsert: true },
     );
-    const notes = Object.entries(errors).map(([k, e]) => `${this.label(def, k)}：${e}`);
-    const intro = `📝 ${def.title}（随时发送「取消」退出）`;
-    await ctx.reply([intro, ...notes, this.question(def, this.firstMissing(def, values))].join('\n'));
   }
 
   /**
@@ -142,6 +181,7 @@ export class Forms {
       return true;
     }
     const values = { ...(session.values as Record<string, string>) };
+    if (session.confirming) return answerConfirmation(ctx, def, session, text);
     const idx = this.firstMissing(def, values);
     if (idx === -1) {
       await FormSession.deleteOne({ _id });
@@ -244,62 +284,7 @@ export class Forms {
       await anyCtx.toast('你没有权限提交这张表单。');
       return;
     }
-    const raw = ctx.action?.form ?? {};
-    const values: Record<string, string> = {};
-    const errors: Record<string, string> = {};
-    /** What was submitted for the fields that did not parse, shown again as it was. */
-    const typed: Record<string, string> = {};
-    const context = { ...(ctx.action?.value ?? {}) };
-    delete context.form;
-    const options = await fieldOptions(ctx, def, context);
-    for (const field of def.fields) {
-      const offered = options.get(field.key);
-      if (offered) {
-        const ticked = readTicked(ctx.action?.ticked?.[field.key] ?? raw[field.key], offered, field.label);
-        const checked = ticked.ok ? await checkAnswer(ctx, field, ticked.values.join(' '), context) : undefined;
-        values[field.key] = checked?.ok ? checked.value : '';
-        if (!ticked.ok) errors[field.key] = ticked.error;
-        else if (!checked!.ok) errors[field.key] = checked!.error;
-        else if (!ticked.values.length && field.required && (!field.when || field.when(values)))
-          errors[field.key] = `请选择${field.label}`;
-        continue;
-      }
-      const given = String(raw[field.key] ?? '');
-      if (!normalizeText(given)) {
-        // a card shows every field; one that does not apply to the answers above is not required
-        if (field.required && (!field.when || field.when(values))) errors[field.key] = `请填写${field.label}`;
-        else values[field.key] = '';
-        continue;
-      }
-      const res = await readAndCheck(ctx, field, given, context);
-      if (res.ok) values[field.key] = res.value;
-      else {
-        errors[field.key] = res.error;
-        typed[field.key] = typedAgain(field, given);
-      }
-    }
-    if (Object.keys(errors).length === 0) {
-      const cross = await def.validate?.(ctx, values, context);
-      Object.assign(errors, cross ?? {});
-    }
-    if (Object.keys(errors).length) {
-      await ctx.updateCard(await formCard(ctx, def, values, typed, errors, context, options));
-      await ctx.toast('有内容需要修改，请看卡片上的红字提示。');
-      return;
-    }
-    // one valid submission per card: a second click must not register the same thing twice
-    const messageId = ctx.action?.messageId;
-    if (messageId && !(await takeOnce(`formcard:${messageId}`, ctx.sender.identity))) {
-      await ctx.toast('这张表单已经提交过了。');
-      return;
-    }
-    await def.submit(ctx, values, context);
-    try {
-      await ctx.updateCard(await submittedCard(ctx, def, values, options, ctx.sender.name));
-    } catch (err) {
-      // the record exists and submit has answered: a card that cannot be shown is not a failed submission
-      ctx.log.error({ err, form: def.name }, 'submitted form card could not be updated or sent again');
-    }
+    await submitFormCard(ctx, def);
   }
 
   /** Runs the form's cross-field rules and forgets the values they refuse, so those are asked again. */
@@ -365,30 +350,6 @@ export class Forms {
   /** A stored answer as a card shows it; `readAnswer` reads this back to `value`. */
   showAnswer(ctx: BotContext, field: FormField, value: string): Promise<string> {
     return showAnswer(ctx, field, value);
-  }
-
-  /**
-   * `字段: 值` in the command's text (a line each, or several on a line with this form's labels as the
-   * delimiters, see form-lines.ts) → values by field, each read as typed and checked (`check`).
-   */
-  private async parseLines(ctx: StaffContext, def: FormDefinition, text: string, context: Record<string, string>) {
-    const values: Record<string, string> = {};
-    const errors: Record<string, string> = {};
-    /** What was typed for the fields that did not parse. */
-    const typed: Record<string, string> = {};
-    const labels = def.fields.map((f) => f.label);
-    const keys = def.fields.map((f) => f.key);
-    for (const { label, value } of labelledValues(text, labels, keys, ctx.event.text ?? '')) {
-      const field = def.fields.find((f) => f.label === label || f.key === label);
-      if (!field) continue;
-      const res = await readAndCheck(ctx, field, value, context);
-      if (res.ok) values[field.key] = res.value;
-      else {
-        errors[field.key] = res.error;
-        typed[field.key] = typedAgain(field, value);
-      }
-    }
-    return { values, errors, typed };
   }
 }
 

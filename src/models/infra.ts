@@ -40,6 +40,8 @@ const formSessionSchema = new Schema(
     context: { type: Schema.Types.Mixed, default: {} },
     /** A command typed at a question, waiting for the person to say whether to leave the form and run it. */
     pending: { type: String },
+    /** Complete from one message, waiting for its one confirmation (a money or approval form, see form-prefill.ts). */
+    confirming: { type: Boolean, default: false },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false, timestamps: true, minimize: false },

@@ -158,7 +158,7 @@ describe('the staff manual on the console, workflow by workflow', () => {
 
   it('房租申报 (队长, private chat) → 综合部 确认收款人 → 财务部 已付款, each by its number and confirmed', async () => {
     await type(':as 陈建国');
-    const reported = await paste(
+    const asked = await paste(
       '房租申报 万达广场宿舍',
       '月份: 2026-11',
       '金额: 3500',
@@ -167,6 +167,9 @@ describe('the staff manual on the console, workflow by workflow', () => {
       '账号: 6222021234567890123',
       '备注: 无',
     );
+    // money to be paid: the complete one-message form asks once before it is filed (#21)
+    expect(asked).toContain('回复 1 确认提交');
+    const reported = await type('1');
     expect(reported).toContain('房租申报：万达广场宿舍 2026-11');
     expect(reported).toMatch(/→ 孙丽华：/);
     await type(':as 孙丽华');

@@ -30,6 +30,11 @@ import { seedPeople as seedVehiclePeople } from '../helpers/vehicles.ts';
  *   重开投诉 button, empty.
  * clients.edit is opened by `修改客户 名称` prefilled from the record rather than from typed lines:
  * its card submitted unchanged must change nothing.
+ *
+ * Issue #21: a form that declares `oneMessage: 'apply'` is saved at once when every line parsed and
+ * nothing required is missing — no card, no 提交: those tests send the message and find the record
+ * (appliedAtOnce). A form that submits money (房租申报) still answers with the card, whose first line
+ * says nothing is saved until 提交.
  */
 
 useDatabase('lark_prefilled');
@@ -76,6 +81,8 @@ async function submitAsShown(openId: string, message: string): Promise<Submitted
   ).toBeDefined();
   const card = form!.card;
   expect(JSON.stringify(card), 'the prefilled card shows no error').not.toContain("<font color='red'>");
+  // a filled card reads like a confirmation: its first line says nothing is saved until 提交 (#21)
+  expect(JSON.stringify(card)).toContain('请核对后点「提交」，尚未保存。');
   const shown = formAsShown(card);
   expect(Object.keys(shown)).toEqual(formInputNames(card));
   const toast = await lark.click(openId, form!.messageId, findButtonValue(card, 'form.submit')!, shown);
@@ -91,6 +98,26 @@ async function submitAsShown(openId: string, message: string): Promise<Submitted
   expect(doneCard).not.toMatch(/#[0-9a-f]{24}/);
   expect(doneCard).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
   return { shown, done };
+}
+
+/**
+ * `openId` sends a one-message form that is saved at once: no form card comes (nothing waits for a
+ * 提交), and what the bot answered is returned for the test to read.
+ */
+async function appliedAtOnce(openId: string, message: string): Promise<string> {
+  const { standin } = lark;
+  const cardsBefore = standin.cards(p2p(openId)).length;
+  const textsBefore = standin.texts(p2p(openId)).length;
+  await lark.say(openId, message);
+  const cards = standin.cards(p2p(openId)).slice(cardsBefore);
+  const said = [...standin.texts(p2p(openId)).slice(textsBefore), ...cards.map((c) => JSON.stringify(c.card))].join(
+    '\n',
+  );
+  expect(
+    cards.find((c) => findButtonValue(c.card, 'form.submit')),
+    `no form card answering ${JSON.stringify(message)}: ${said}`,
+  ).toBeUndefined();
+  return said;
 }
 
 const lines = (...xs: string[]) => xs.join('\n');
@@ -252,7 +279,7 @@ describe('complaints: a prefilled card submitted unchanged records what was type
 
 // ─── clients (I.2.8, II) ─────────────────────────────────────────────────────
 
-describe('clients: a prefilled card submitted unchanged records what was typed', () => {
+describe('clients: a complete one-message form is saved at once; the card from a record changes nothing', () => {
   beforeEach(async () => {
     await seedComplaintPeople('lark', CS, ['kefu', 'renfang', 'duizhang']);
   });
@@ -272,7 +299,7 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
   );
 
   it('添加客户 (clients.add): every field as typed, 负责人 我 is the sender', async () => {
-    const { done } = await submitAsShown(CS.kefu, ADD);
+    await appliedAtOnce(CS.kefu, ADD);
     const c = await Client.findOne({ name: '万达物业' }).lean();
     expect(c).toMatchObject({
       address: '城南路88号（东门）',
@@ -288,13 +315,12 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
       visitDays: 0,
       notes: '嫌价格高，已解释',
     });
-    expect(done).toContain('负责人：王客服');
   });
 
   it('修改客户 (clients.edit): the card prefilled from the record, submitted unchanged, changes nothing', async () => {
     // one client with every field set (拜访周期 不需要 is shown as 不安排), one with the defaults (按状态默认)
-    await submitAsShown(CS.kefu, ADD);
-    await submitAsShown(CS.kefu, lines('添加客户', '客户名称: 城北商场', '电话: 13712345679'));
+    await appliedAtOnce(CS.kefu, ADD);
+    await appliedAtOnce(CS.kefu, lines('添加客户', '客户名称: 城北商场', '电话: 13712345679'));
     for (const name of ['万达物业', '城北商场']) {
       const before = await Client.findOne({ name }).lean();
       await submitAsShown(CS.kefu, `修改客户 ${name}`);
@@ -304,8 +330,8 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
   });
 
   it('电话回访 (clients.call): who was reached and what was said, on today', async () => {
-    await submitAsShown(CS.kefu, ADD);
-    const { done } = await submitAsShown(CS.kefu, '电话回访 万达物业 张经理 嫌价格高，已解释');
+    await appliedAtOnce(CS.kefu, ADD);
+    await appliedAtOnce(CS.kefu, '电话回访 万达物业 张经理 嫌价格高，已解释');
     expect(await ClientLog.findOne({ kind: 'call' }).lean()).toMatchObject({
       clientName: '万达物业',
       reached: '张经理',
@@ -313,12 +339,11 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
       day: '2026-12-04',
       by: { name: '王客服' },
     });
-    expect(done).toContain('日期：2026-12-04');
   });
 
   it('拜访 (clients.visit): the report as typed, 日期 12-03, and the promise tracked with its day', async () => {
-    await submitAsShown(CS.kefu, ADD);
-    await submitAsShown(
+    await appliedAtOnce(CS.kefu, ADD);
+    await appliedAtOnce(
       CS.kefu,
       lines(
         '拜访 万达物业',
@@ -345,7 +370,7 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
   it('跟进 with a complaint follow-up due (clients.call.complaint): counted on the complaint as typed', async () => {
     const id = await complaintAt('following_up');
     clock = new Date('2026-12-12T02:00:00Z'); // the first follow-up was due on 12-11
-    const { done } = await submitAsShown(CS.kefu, '跟进 万达物业 张经理 满意 夜班已改善，客户很满意');
+    await appliedAtOnce(CS.kefu, '跟进 万达物业 张经理 满意 夜班已改善，客户很满意');
     const log = await ClientLog.findOne({ kind: 'call' }).lean();
     expect(log).toMatchObject({
       reached: '张经理',
@@ -355,14 +380,12 @@ describe('clients: a prefilled card submitted unchanged records what was typed',
       complaintSeq: 1,
     });
     expect((await Complaint.findById(id).lean())!.followUps[0]).toMatchObject({ outcome: '满意' });
-    expect(done).toContain(`投诉编号：${id}`);
-    expect(done).toContain('投诉回访结果：满意');
   });
 
   it('拜访 with a complaint follow-up due (clients.visit.complaint): counted on the complaint as typed', async () => {
     const id = await complaintAt('following_up');
     clock = new Date('2026-12-12T02:00:00Z');
-    await submitAsShown(
+    await appliedAtOnce(
       CS.kefu,
       lines(
         `拜访 万达物业 ${id}`,
@@ -407,14 +430,14 @@ const PERMIT = lines(
 );
 const START = lines(`出车 ${PLATE}`, '起始里程: 12,345', '用途: 接送夜班队员（3人）', '路线: 公司→万达广场→公司');
 
-describe('vehicles: a prefilled card submitted unchanged records what was typed', () => {
+describe('vehicles: a complete one-message form is saved at once, as typed', () => {
   let ids: Record<string, string>;
   beforeEach(async () => {
     ids = await seedVehiclePeople('lark', VH, ['zonghe', 'siji', 'renfang']);
   });
 
   it('登记车辆 (vehicles.register): the drivers typed by name and phone, the odometer and maintenance day', async () => {
-    const { done } = await submitAsShown(VH.zonghe, REGISTER);
+    await appliedAtOnce(VH.zonghe, REGISTER);
     expect(await Vehicle.findById(PLATE).lean()).toMatchObject({
       model: '金杯海狮（11座）',
       post: '万达广场',
@@ -425,13 +448,11 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
       odometer: 12345,
       lastMaintenance: { on: '2026-11-20', odometer: 12345 },
     });
-    expect(done).toContain('指定司机：张司机、赵司机');
-    expect(done).toContain('当前里程：12345');
   });
 
   it('发准驾证 (vehicles.permit): the holder is the person typed, 今天 is 2026-12-04', async () => {
-    await submitAsShown(VH.zonghe, REGISTER);
-    const { done } = await submitAsShown(VH.zonghe, PERMIT);
+    await appliedAtOnce(VH.zonghe, REGISTER);
+    await appliedAtOnce(VH.zonghe, PERMIT);
     expect(await Permit.findById('ZJ-2026-001').lean()).toMatchObject({
       holder: { name: '张司机', staffId: ids.siji },
       vehicles: [PLATE],
@@ -440,14 +461,12 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
       assessor: '王综合',
       status: 'active',
     });
-    expect(done).toContain('司机：张司机');
-    expect(done).toContain('考核日期：2026-12-04');
   });
 
   it('出车 (vehicles.tripStart): odometer, purpose and route as typed', async () => {
-    await submitAsShown(VH.zonghe, REGISTER);
-    await submitAsShown(VH.zonghe, PERMIT);
-    await submitAsShown(VH.siji, START);
+    await appliedAtOnce(VH.zonghe, REGISTER);
+    await appliedAtOnce(VH.zonghe, PERMIT);
+    await appliedAtOnce(VH.siji, START);
     expect(await Trip.findOne().lean()).toMatchObject({
       plate: PLATE,
       status: 'open',
@@ -459,10 +478,10 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
   });
 
   it('收车 (vehicles.tripEnd): 油费 100 is 10000 fen, 过路费 35.5 is 3550 fen; the cards show yuan', async () => {
-    await submitAsShown(VH.zonghe, REGISTER);
-    await submitAsShown(VH.zonghe, PERMIT);
-    await submitAsShown(VH.siji, START);
-    const { shown, done } = await submitAsShown(
+    await appliedAtOnce(VH.zonghe, REGISTER);
+    await appliedAtOnce(VH.zonghe, PERMIT);
+    await appliedAtOnce(VH.siji, START);
+    const said = await appliedAtOnce(
       VH.siji,
       lines(
         '收车',
@@ -474,23 +493,23 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
         '备注: 加油站排队，晚到10分钟',
       ),
     );
-    expect(shown).toMatchObject({ fuel: '100', toll: '35.50' });
     expect(await Trip.findOne().lean()).toMatchObject({
       status: 'ended',
       endOdometer: 12402,
       costs: { fuel: 10000, toll: 3550, parking: 0, repair: 0 },
       note: '加油站排队，晚到10分钟',
     });
-    expect(done).toContain('油费：100');
-    expect(done).toContain('过路费：35.50');
+    // the short confirmation says the trip, its km and cost in yuan (#21)
+    expect(said).toContain('已收车');
+    expect(said).toContain('行驶 57 km，费用 ¥135.50');
   });
 
   it('事故报备 (vehicles.accident): during a trip, the plate filled in and every answer as typed', async () => {
-    await submitAsShown(VH.zonghe, REGISTER);
-    await submitAsShown(VH.zonghe, PERMIT);
-    await submitAsShown(VH.siji, START);
+    await appliedAtOnce(VH.zonghe, REGISTER);
+    await appliedAtOnce(VH.zonghe, PERMIT);
+    await appliedAtOnce(VH.siji, START);
     const trip = await Trip.findOne().lean();
-    await submitAsShown(
+    await appliedAtOnce(
       VH.siji,
       lines(
         '事故报备',
@@ -514,8 +533,8 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
   });
 
   it("车辆检查 (vehicles.inspect): this month's inspection as typed", async () => {
-    await submitAsShown(VH.zonghe, REGISTER);
-    await submitAsShown(
+    await appliedAtOnce(VH.zonghe, REGISTER);
+    await appliedAtOnce(
       VH.zonghe,
       lines(
         `车辆检查 ${PLATE}`,
@@ -535,7 +554,7 @@ describe('vehicles: a prefilled card submitted unchanged records what was typed'
 
 // ─── dorms (§3.3) ────────────────────────────────────────────────────────────
 
-describe('dorms: a prefilled card submitted unchanged records what was typed', () => {
+describe('dorms: 房租申报 (money) answers with the card to submit; 卫生检查 is saved at once', () => {
   const DM = { chen: 'ou_chen' } as const;
   beforeEach(async () => {
     await seedLeaders(await seedDormPeople('lark', DM));
@@ -567,7 +586,7 @@ describe('dorms: a prefilled card submitted unchanged records what was typed', (
   });
 
   it('卫生检查 (dorms.hygiene): each item, the score and the notes as typed', async () => {
-    await submitAsShown(
+    await appliedAtOnce(
       DM.chen,
       lines(
         '卫生检查 城南宿舍',
@@ -595,7 +614,7 @@ describe('dorms: a prefilled card submitted unchanged records what was typed', (
 
 // ─── reimbursements (§3.5) ───────────────────────────────────────────────────
 
-describe('reimbursements: a prefilled card submitted unchanged records what was typed', () => {
+describe('reimbursements: a complete 报销 item is added to the draft at once, as typed', () => {
   const RB = { zhang: 'ou_zhang' } as const;
   let ids: Record<string, string>;
   beforeEach(async () => {
@@ -603,7 +622,7 @@ describe('reimbursements: a prefilled card submitted unchanged records what was 
   });
 
   it('报销 (reimburse.item): 金额 35.5 is 3550 fen, 日期 11-20 is 2026-11-20', async () => {
-    const { done } = await submitAsShown(
+    const said = await appliedAtOnce(
       RB.zhang,
       lines(
         '报销',
@@ -625,15 +644,15 @@ describe('reimbursements: a prefilled card submitted unchanged records what was 
       serials: [],
       travellers: 1,
     });
-    expect(done).toContain('金额：35.50');
+    expect(said).toContain('已加入第 1 项：2026-11-20 出租车 ¥35.50');
   });
 
   it('报销 a bus ticket for two (reimburse.item): serials, head count and companion as typed, added to the draft', async () => {
-    await submitAsShown(
+    await appliedAtOnce(
       RB.zhang,
       lines('报销', '日期: 11-20', '类别: 出租车', '金额: 35.5', '所办事项: 送排班表', '公司接洽人: 李经理'),
     );
-    await submitAsShown(
+    await appliedAtOnce(
       RB.zhang,
       lines(
         '报销',
@@ -662,9 +681,9 @@ describe('reimbursements: a prefilled card submitted unchanged records what was 
 
 // ─── staff ───────────────────────────────────────────────────────────────────
 
-describe('staff: a prefilled card submitted unchanged records what was typed', () => {
+describe('staff: a complete 添加人员 is saved at once, as typed', () => {
   it('添加人员 (staff.add): the person as typed, roles read from their names', async () => {
-    await submitAsShown(
+    await appliedAtOnce(
       ADMIN,
       lines(
         '添加人员',

@@ -309,7 +309,8 @@ describe('approving on Lark cards (§3.5.1)', () => {
     await lark.photo(OU.zhang, 'img_paper_1', 'om_paper_1');
     const no = await submitDraft(OU.zhang);
     const card = await approvalCardOf(OU.wang, '综合部审核', no);
-    expect(JSON.stringify(card.card)).toContain('票据照片 2 张');
+    // the short card counts them on its button (#21)
+    expect(JSON.stringify(card.card)).toContain('查看票据照片（2 张）');
     const show = findButtonValue(card.card, 'reimburse.photos');
     expect(show).toMatchObject({ no });
     await click(OU.wang, card.messageId, show!);

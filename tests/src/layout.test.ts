@@ -40,12 +40,7 @@ describe('layout', () => {
    * then, and its entry goes once it is under 400.
    */
   const MAX_LINES = 400;
-  const STILL_LONG: Record<string, number> = {
-    'handlers/reimbursements/items.ts': 403,
-    'handlers/reimbursements/rules.ts': 408,
-    'handlers/vehicles/trips.ts': 415,
-    'src/core/forms.ts': 405,
-  };
+  const STILL_LONG: Record<string, number> = {};
   const lengths = () =>
     new Map(
       ['src', 'handlers', 'schedules']

@@ -28,8 +28,16 @@ const inbox = (who: DormWho) => chat.privately(who, mark).join('\n');
 const say = (who: DormWho, text: string) => chat.say(who, text).then((r) => r.join('\n'));
 const LANDLORD_ACCOUNT = '6222021234567890123';
 const NEW_ACCOUNT = '6217009876543219999';
+/** 房租申报 as one message; complete, it asks the one confirmation (money), answered by `reported` (#21). */
 const report = (o: { month?: string; landlord?: string; account?: string } = {}) =>
   `房租申报\n月份: ${o.month ?? '2026-11'}\n金额: 3500\n房东姓名: ${o.landlord ?? '王房东'}\n开户行: 工商银行城南支行\n账号: ${o.account ?? LANDLORD_ACCOUNT}\n备注: 无`;
+
+/** `who` sends a complete 房租申报 and confirms it with 1: what the bot answered to both. */
+async function reported(who: DormWho, text: string): Promise<string> {
+  const asked = await say(who, text);
+  expect(asked).toContain('回复 1 确认提交');
+  return `${asked}\n${await say(who, '1')}`;
+}
 
 /** Last month's rent, reported and paid to the real landlord. */
 async function paidOctober(): Promise<void> {
@@ -55,7 +63,7 @@ async function paidOctober(): Promise<void> {
 describe('§3.3.4 rent redirected: a changed landlord or account is paid only after 综合部 confirms it', () => {
   it('the leader names himself landlord with a new account, same amount: 综合部 and 财务部 see old → new, and nobody can pay it until 综合部 confirms', async () => {
     await paidOctober();
-    const toLeader = await say('chen', report({ landlord: '陈队长', account: NEW_ACCOUNT }));
+    const toLeader = await reported('chen', report({ landlord: '陈队长', account: NEW_ACCOUNT }));
     expect(await RentReport.findById('2026-11:城南宿舍').lean()).toMatchObject({
       payeeChange: 'changed',
       payeeConfirmed: null,
@@ -98,7 +106,7 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
   it('the reporting leader cannot confirm his own change, even holding 综合部 too', async () => {
     await paidOctober();
     await Staff.updateOne({ _id: ids.chen }, { $set: { roles: ['team_leader', 'general_affairs'] } });
-    await say('chen', report({ account: NEW_ACCOUNT }));
+    await reported('chen', report({ account: NEW_ACCOUNT }));
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.payeeChange).toBe('changed');
     expect(await say('chen', '房租确认 城南宿舍 2026-11')).toContain('不能确认自己申报的房租');
     expect((await chat.click('chen', 'dorms.rentConfirm', { id: '2026-11:城南宿舍' })).join('\n')).toContain(
@@ -110,10 +118,10 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
 
   it('compares with the last accepted report, not the last one typed: an unpaid change does not become the reference', async () => {
     await paidOctober();
-    await say('chen', report({ account: NEW_ACCOUNT }));
+    await reported('chen', report({ account: NEW_ACCOUNT }));
     clock = new Date('2026-12-01T10:00:00+08:00');
     // December with the same new account: still a change against October, the last paid
-    await say('chen', report({ month: '2026-12', account: NEW_ACCOUNT }));
+    await reported('chen', report({ month: '2026-12', account: NEW_ACCOUNT }));
     expect(await RentReport.findById('2026-12:城南宿舍').lean()).toMatchObject({
       payeeChange: 'changed',
       lastPayee: { period: '2026-10', account: LANDLORD_ACCOUNT },
@@ -122,11 +130,11 @@ describe('§3.3.4 rent redirected: a changed landlord or account is paid only af
 
   it('the same landlord and account as last month’s paid report is paid without a confirmation; a dorm’s first payee needs one', async () => {
     await paidOctober();
-    await say('chen', report({ landlord: '王 房东' }));
+    await reported('chen', report({ landlord: '王 房东' }));
     expect((await RentReport.findById('2026-11:城南宿舍').lean())!.payeeChange).toBe('');
     expect(await say('caiwu', '房租已付 城南宿舍 2026-11')).toContain('已登记');
 
-    await say('liu', report().replace('房租申报', '房租申报 城北宿舍'));
+    await reported('liu', report().replace('房租申报', '房租申报 城北宿舍'));
     expect((await RentReport.findById('2026-11:城北宿舍').lean())!.payeeChange).toBe('new');
     expect(inbox('zonghe')).toContain('新收款人');
     expect(await say('caiwu', '房租已付 城北宿舍 2026-11')).toContain('要等综合部确认收款人后才能付款');
@@ -140,8 +148,8 @@ describe('§3.3.4 rent months far from the current one are refused', () => {
       await say('chen', '取消');
     }
     expect(await RentReport.countDocuments()).toBe(0);
-    await say('chen', report({ month: '2026-09' }));
-    await say('chen', report({ month: '2026-12' }));
+    await reported('chen', report({ month: '2026-09' }));
+    await reported('chen', report({ month: '2026-12' }));
     expect((await RentReport.find().lean()).map((r) => r.period).sort()).toEqual(['2026-09', '2026-12']);
   });
 });

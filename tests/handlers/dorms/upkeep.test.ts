@@ -81,6 +81,11 @@ describe('§3.3.2 hygiene photos', () => {
 describe('§3.3.4 rent reports', () => {
   const lines = (amount = '3500') =>
     `房租申报\n月份: 2026-11\n金额: ${amount}\n房东姓名: 王房东\n开户行: 工商银行城南支行\n账号: ${ACCOUNT}\n备注: 无`;
+  /** A complete 房租申报 is money to be paid: it asks the one confirmation, and 1 files it (#21). */
+  const report = async (text = lines(), via = say) => {
+    expect(await via('chen', text)).toContain('回复 1 确认提交');
+    return via('chen', '1');
+  };
 
   it('reaches 综合部 and 财务部 with the account in full; the leader sees it masked; 财务部 marks it paid once; an amount change is flagged', async () => {
     // last month paid to the same landlord and account, so this one needs no 综合部 confirmation (rent-payee.test.ts)
@@ -96,7 +101,7 @@ describe('§3.3.4 rent reports', () => {
       reportedAt: sh('10:00'),
       paid: { method: '银行转账', date: '2026-10-05', by: { staffId: '', name: '孙财务' }, at: sh('10:00') },
     });
-    const reply = await say('chen', lines());
+    const reply = await report();
     expect(reply).toContain('6222 **** **** 0123');
     expect(reply).not.toContain(ACCOUNT);
     const toFinance = inbox('caiwu').join('\n');
@@ -124,7 +129,7 @@ describe('§3.3.4 rent reports', () => {
   });
 
   it('refuses a month already reported at the 月份 question, before amount, landlord and account', async () => {
-    await say('chen', lines());
+    await report();
     expect(await say('chen', '房租申报')).toContain('房租月份');
     const again = await say('chen', '2026-11');
     expect(again).toContain('已经申报过');
@@ -138,7 +143,7 @@ describe('§3.3.4 rent reports', () => {
   });
 
   it('房租记录 shows the account in full to 财务部 in private only, masked in a group', async () => {
-    await say('chen', lines());
+    await report();
     expect(await say('caiwu', '房租记录 2026-11')).toContain(ACCOUNT);
     const inGroup = await say('caiwu', '/房租记录 2026-11', true);
     expect(inGroup).toContain('6222 **** **** 0123');
@@ -150,7 +155,7 @@ describe('§3.3.4 rent reports', () => {
     const log = pino({ level: 'trace' }, { write: (s: string) => void logged.push(s) });
     const other = await startTestBot({ now: () => clock, log });
     try {
-      await other.receiver.say('chen', lines());
+      await report(lines(), (who, text) => other.receiver.say(who, text).then((r) => r.join('\n')));
       expect(await RentReport.countDocuments()).toBe(1);
       expect(logged.join('')).toContain('rent reported');
       expect(logged.join('')).not.toContain(ACCOUNT);
@@ -161,7 +166,7 @@ describe('§3.3.4 rent reports', () => {
 
   it('reminds leaders on the reminder day and escalates dorms without a report on the escalation day, once each', async () => {
     clock = new Date('2026-12-01T09:00:00+08:00');
-    await say('chen', lines().replace('2026-11', '2026-12'));
+    await report(lines().replace('2026-11', '2026-12'));
     const first = await dailyStep(bot.services, clock);
     expect(first.rentReminded).toEqual(['城北宿舍']);
     expect(inbox('liu').some((t) => t.includes('请申报 城北宿舍 2026-12 的房租'))).toBe(true);

@@ -106,7 +106,9 @@ describe('submission (§3.5.3)', () => {
       companions: ['李四'],
       amount: 400,
     });
-    expect(sentTo('wang').join()).toContain('2人同行：本人、李四');
+    // the approval card is short (#21); the companions are on it, the items one button away
+    expect(sentTo('wang').join()).toContain('同行确认：李四');
+    expect((await chat.click('wang', 'reimburse.detail', { no })).join()).toContain('2人同行：本人、李四');
     expect(claim?.steps.map((s) => s.key)).toEqual(['ga_review', 'finance_check', 'chairman_approve', 'payout']);
   });
 
@@ -129,8 +131,9 @@ describe('submission (§3.5.3)', () => {
   });
 
   it('gives a taxi claim the explicit 综合部 special-approval step (§3.5.2)', async () => {
-    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '出租车', amount: '35.50' }));
-    expect(draft).toContain('§3.5.2');
+    await chat.say('zhang', itemMessage({ date: '2026-11-25', category: '出租车', amount: '35.50' }));
+    // the short draft counts the warnings (#21); 查看草稿 lists them
+    expect((await chat.click('zhang', 'reimburse.draft', {})).join()).toContain('§3.5.2');
     await receipt('zhang');
     const no = (await chat.say('zhang', '提交报销')).join('\n').match(/BX-\d{8}-\d{3}/)![0];
     const claim = await ReimbursementClaim.findById(no).lean();
@@ -173,7 +176,8 @@ describe('submission (§3.5.3)', () => {
   });
 
   it("gives a four-month-old item the chairman's special-instruction step (§3.5.4)", async () => {
-    const [draft] = await chat.say('zhang', itemMessage({ date: '2026-07-20', category: '餐费', amount: '30' }));
+    await chat.say('zhang', itemMessage({ date: '2026-07-20', category: '餐费', amount: '30' }));
+    const draft = (await chat.click('zhang', 'reimburse.draft', {})).join();
     expect(draft).toContain('§3.5.4');
     expect(draft).toContain('董事长批示');
     await receipt('zhang');
@@ -223,8 +227,8 @@ describe('submission (§3.5.3)', () => {
     await chat.say('zhang', '报销');
     for (const answer of ['11-26', '公交', '2', '去万达广场', '王综合']) await chat.say('zhang', answer);
     expect((await chat.say('zhang', '00123')).join()).toContain('几人同行');
-    const [draft] = await chat.say('zhang', '1');
-    expect(draft).toContain('票号 00123');
+    expect((await chat.say('zhang', '1')).join()).toContain('已加入第 1 项');
+    expect((await chat.click('zhang', 'reimburse.draft', {})).join()).toContain('票号 00123');
   });
 
   it('numbers claims BX-<date>-<seq>', async () => {

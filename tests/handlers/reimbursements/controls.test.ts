@@ -90,8 +90,8 @@ describe('§3.5.3 二人及以上同行', () => {
     const replies = await chat.say('zhang', itemMessage(bus('00123,00124', { travellers: '2' })));
     expect(replies.at(-1)).toContain('同行人');
     expect(await ReimbursementDraft.countDocuments()).toBe(0);
-    const [draft] = await chat.say('zhang', '李四');
-    expect(draft).toContain('2人同行：本人、李四');
+    expect((await chat.say('zhang', '李四')).join()).toContain('已加入第 1 项');
+    expect((await chat.click('zhang', 'reimburse.draft', {})).join()).toContain('2人同行：本人、李四');
   });
 
   it("compares a 2-person item's tickets with a 1-person item's in the same claim", async () => {

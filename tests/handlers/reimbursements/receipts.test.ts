@@ -69,7 +69,9 @@ describe('receipt photos (§3.5.3 票据)', () => {
       'console:ticket-2.jpg',
     ]);
     const submitted = (await chat.say('zhang', '提交报销')).join('\n');
-    expect(submitted).toContain('票据照片 2 张');
+    // the short confirmation (#21): the record with its photos is one command away
+    const no = /BX-\d{8}-\d{3}/.exec(submitted)![0];
+    expect((await chat.say('zhang', `报销单 ${no}`)).join()).toContain('票据照片 2 张');
     expect((await ReimbursementClaim.findOne().lean())?.items[0]?.receipts).toEqual([
       'console:ticket-1.jpg',
       'console:ticket-2.jpg',

@@ -104,7 +104,8 @@ describe('a bare number and the card it presses', () => {
 
   it('answers a number beyond the card’s buttons with the numbers it has, pressing nothing', async () => {
     await bigDraft();
-    expect((await chat.say('zhang', '7')).join()).toContain('只有 3 个按钮，请回复 1 到 3');
+    // the draft's confirmation has 查看草稿 as a fourth button (#21)
+    expect((await chat.say('zhang', '7')).join()).toContain('只有 4 个按钮，请回复 1 到 4');
     expect(await ReimbursementDraft.countDocuments()).toBe(1);
   });
 });

@@ -46,7 +46,8 @@ describe('the console transcript', () => {
       '票号: M0601',
     );
     expect(draft).toContain('【报销草稿（未提交）】');
-    expect(draft).toContain('2026-11-26 地铁 ¥6.00｜去万达广场送排班表｜接洽人 王经理');
+    // the short confirmation names the item added (#21); its whole line is behind 查看草稿
+    expect(draft).toContain('已加入第 1 项：2026-11-26 地铁 ¥6.00');
     // and every item its receipt photo, which :photo stands in for
     expect(await con.type(':photo 地铁票.jpg')).toContain('已把票据照片附在第 1 项');
   });

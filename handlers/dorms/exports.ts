@@ -1,10 +1,12 @@
+import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
+import { readEach } from '../../src/core/period-keys.ts';
 import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
 import { echo, leadingName } from '../../src/core/text.ts';
-import { DORM_MANAGERS, dormChoice, unknownDormText } from './common.ts';
-import { type RentRecord, RentReport, RollCall, type RollCallRecord } from './models.ts';
+import { allDormNames, DORM_MANAGERS, dormChoice, unknownDormText } from './common.ts';
+import { type RentRecord, RentReport, RollCall, type RollCallRecord, rollCallId } from './models.ts';
 import { accountFor, mayseeAccount } from './rent-rules.ts';
 import { STATUS_LABELS } from './rules.ts';
 
@@ -46,10 +48,21 @@ function reportState(rc: RollCallRecord): string {
   return r.late ? '迟报' : '按时';
 }
 
-function rollCalls(dorms: string[] | undefined, month: string): AsyncIterable<RollCallRecord> {
-  const filter: Record<string, unknown> = { date: { $gte: `${month}-01`, $lte: `${month}-31` } };
-  if (dorms) filter.dorm = { $in: dorms };
-  return RollCall.find(filter).sort({ date: 1, dorm: 1 }).lean<RollCallRecord[]>().cursor({ batchSize: EXPORT_PAGE });
+/**
+ * The month's roll calls of `dorms` (every known dorm when undefined), by date then dorm, read by
+ * their ids (`<date>:<dorm>`): a `date` filter decodes every roll call ever made on FerretDB 1.24.
+ */
+async function* rollCalls(dorms: string[] | undefined, month: string): AsyncIterable<RollCallRecord> {
+  const names = [...(dorms ?? (await allDormNames()))].sort();
+  const days: string[] = [];
+  for (
+    let d = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
+    d.toFormat('yyyy-MM') === month;
+    d = d.plus({ days: 1 })
+  )
+    days.push(d.toISODate()!);
+  const ids = days.flatMap((day) => names.map((dorm) => rollCallId(day, dorm)));
+  yield* readEach(ids, (id) => RollCall.findById(id).lean<RollCallRecord>());
 }
 
 async function* eveningRows(dorms: string[] | undefined, month: string): AsyncIterable<unknown[]> {

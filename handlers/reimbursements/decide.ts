@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { resolveDate } from '../../src/core/dates.ts';
 import { formatFen, parsePaymentMethod } from '../../src/core/money.ts';
@@ -10,7 +11,7 @@ import { type Decision, mayDecide, nextStep, parseClaimNo, rejectionReasonProble
 import { approvalCard, claimCard, decidedCard, rejectReasonCard } from './cards.ts';
 import { loadClaim, notifyStep, tellClaimant, updateStepCards } from './chain.ts';
 import { releaseHolds } from './claim-checks.ts';
-import { reimbursementDue } from './due.ts';
+import { claimsDecided, claimsPaid, claimsPending, reimbursementDue } from './due.ts';
 import { serialKeys } from './items.ts';
 import { ReimbursementClaim } from './models.ts';
 import { companionsUnconfirmed, payoutDateProblem } from './rules.ts';
@@ -134,7 +135,11 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     next.status === 'pending'
       ? new Date(now.getTime() + reimbursementSettings.of(services.config).remindAfterHours * HOUR)
       : null;
-  await reimbursementDue.add(claim._id, remindAt, now);
+  await Promise.all([
+    reimbursementDue.add(claim._id, remindAt, now),
+    claimsDecided.add(DateTime.fromJSDate(now, { zone: tz }).toISODate()!, claim._id),
+    payment ? claimsPaid.add(payment.date, claim._id) : undefined,
+  ]);
   const won = await transition(
     ReimbursementClaim,
     claim._id,
@@ -170,6 +175,7 @@ export async function decide(ctx: StaffContext, input: DecisionInput): Promise<b
     await ctx.toast(await whoDecided(claim._id, claim.version, tz));
     return false;
   }
+  if (next.status !== 'pending') await claimsPending.remove(claim._id);
   ctx.log.info({ claim: claim._id, step: step.key, decision: input.decision }, 'reimbursement decision');
   if (input.decision === 'reject') {
     // a rejected claim pays nothing: its tickets may be claimed again on the corrected claim

@@ -2,7 +2,9 @@ import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
-import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
+import { readEach } from '../../src/core/period-keys.ts';
+import type { ExportDefinition } from '../../src/core/reporting.ts';
+import { claimsPaid } from './due.ts';
 import { type ClaimRecord, ReimbursementClaim } from './models.ts';
 import { categoryLabel } from './rules.ts';
 
@@ -15,11 +17,15 @@ import { categoryLabel } from './rules.ts';
 const LEDGER_ROLES = ['finance', 'chairman'] as const;
 
 /** The paid claims of a month, by payment date, read a page at a time. */
-function paidIn(from: string, to: string): AsyncIterable<ClaimRecord> {
-  return ReimbursementClaim.find({ paidOn: { $gte: from, $lt: to } })
-    .sort({ paidOn: 1, _id: 1 })
-    .lean<ClaimRecord[]>()
-    .cursor({ batchSize: EXPORT_PAGE });
+async function* paidIn(from: string, to: string): AsyncIterable<ClaimRecord> {
+  // by the payment-day keys (due.ts claimsPaid), a day at a time: a `paidOn` range is a full read of
+  // the claims on FerretDB 1.24; each claim is checked, since a key is only a hint
+  for (let d = DateTime.fromISO(from, { zone: 'utc' }); d.toISODate()! < to; d = d.plus({ days: 1 })) {
+    const day = d.toISODate()!;
+    const ids = (await claimsPaid.ids([day])).sort();
+    for await (const c of readEach(ids, (id) => ReimbursementClaim.findById(id).lean<ClaimRecord>()))
+      if (c.status === 'paid' && c.paidOn === day) yield c;
+  }
 }
 
 function approvers(c: ClaimRecord): string {

@@ -3,6 +3,7 @@ import { hasDraft } from './availability.ts';
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
+import { backfillClaimDays } from './due.ts';
 import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, showWholeDraft, startItem } from './items.ts';
@@ -27,6 +28,10 @@ export const reimbursements: Workflow = {
   models: reimbursementModels,
   settings: reimbursementSettings,
   staffHoldings: approvalHoldings,
+  // claims decided before the day keys (周报, 导出 报销台账) existed get them once
+  start: async (services) => {
+    await backfillClaimDays(services.config.timezone);
+  },
   commands: [
     {
       name: 'reimburse.item',

@@ -10,7 +10,7 @@ import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
 import { askCompanions, companionChecks, companionIds } from './companions.ts';
 import { showDraft } from './draft-view.ts';
-import { reimbursementDue } from './due.ts';
+import { claimsPending, reimbursementDue } from './due.ts';
 import { claimantOf, claimedSerials, consecutiveAcrossClaims, serialKey, serialKeys } from './items.ts';
 import { ReimbursementClaim, ReimbursementDraft } from './models.ts';
 import { submittedReply } from './replies.ts';
@@ -100,12 +100,14 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
     await giveBackDraft();
   };
   const remindAt = new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR);
-  await Promise.all([addClaims(who.staffId, [no]), reimbursementDue.add(no, remindAt, now)]).catch(
-    async (err: unknown) => {
-      await release();
-      throw err;
-    },
-  );
+  await Promise.all([
+    addClaims(who.staffId, [no]),
+    reimbursementDue.add(no, remindAt, now),
+    claimsPending.add(no, now),
+  ]).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   await ReimbursementClaim.create({
     _id: no,
     claimantId: who.staffId,
@@ -189,6 +191,7 @@ export async function withdrawClaim(ctx: StaffContext): Promise<void> {
     await ctx.toast(`没能撤回：报销单 ${no} 刚刚已由 ${last?.byName ?? '他人'} 处理（${last?.step ?? ''}）。`);
     return;
   }
+  await claimsPending.remove(no);
   // the tickets (and trips) were never paid: a corrected claim may carry them again
   await OnceKey.deleteMany({ _id: { $in: serialKeys(claim.items.flatMap((it) => it.serials)) }, by: no });
   await releaseHolds(no, claim.holds ?? []);

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
+import { daysIn, numbersIssued, readEach } from '../../src/core/period-keys.ts';
 import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
 import { echo } from '../../src/core/text.ts';
 import { Inspection, Trip, type TripRecord, Vehicle } from './models.ts';
@@ -33,9 +34,27 @@ function tripQuery(ctx: StaffContext, args: string): Record<string, unknown> | {
   return query;
 }
 
-async function* tripRows(query: Record<string, unknown>): AsyncIterable<unknown[]> {
-  const cursor = Trip.find(query).sort({ startedAt: 1 }).lean<TripRecord[]>().cursor({ batchSize: EXPORT_PAGE });
-  for await (const t of cursor) {
+/**
+ * The trips of the query, oldest first. With a period they are read by the numbers issued on its
+ * days (a trip is numbered when it starts) and filtered here: any filter on the trips is a full read
+ * of them on FerretDB 1.24 (src/core/period-keys.ts).
+ */
+async function* tripsOf(query: Record<string, unknown>, tz: string): AsyncIterable<TripRecord> {
+  const range = query.startedAt as { $gte: Date; $lt: Date } | undefined;
+  if (!range) {
+    yield* Trip.find(query).sort({ startedAt: 1 }).lean<TripRecord[]>().cursor({ batchSize: EXPORT_PAGE });
+    return;
+  }
+  const ids = await numbersIssued('CL', daysIn({ from: range.$gte, to: range.$lt }, tz));
+  for await (const t of readEach(ids, (id) => Trip.findById(id).lean<TripRecord>())) {
+    if (query.plate && t.plate !== query.plate) continue;
+    if (query['driver.staffId'] && t.driver.staffId !== query['driver.staffId']) continue;
+    if (t.startedAt >= range.$gte && t.startedAt < range.$lt) yield t;
+  }
+}
+
+async function* tripRows(query: Record<string, unknown>, tz: string): AsyncIterable<unknown[]> {
+  for await (const t of tripsOf(query, tz)) {
     const c = t.costs ?? { fuel: 0, toll: 0, parking: 0, repair: 0 };
     const km = t.endOdometer == null ? null : t.endOdometer - t.startOdometer;
     yield [
@@ -146,7 +165,7 @@ export const vehicleExports: ExportDefinition[] = [
             { header: '计入报销时间', type: 'datetime' },
             { header: '备注', type: 'text', width: 20 },
           ],
-          rows: tripRows(query),
+          rows: tripRows(query, ctx.services.config.timezone),
         },
       ];
     },

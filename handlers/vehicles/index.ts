@@ -12,6 +12,7 @@ import {
 } from './accidents.ts';
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
+import { backfillTripDays } from './days.ts';
 import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
@@ -52,6 +53,10 @@ export const vehicles: Workflow = {
   extends: [claimChecks.with(tripCostCheck), claimHolds.with(tripHolds)],
   // a picture right after 事故报备 is a photo of the accident (§3.4.4); any other goes on to reimbursements
   attachment: { allow: 'staff', wants: wantsAccidentPhoto, attach: attachAccidentPhoto },
+  // trips ended before the day keys (周报) existed get them once
+  start: async (services) => {
+    await backfillTripDays(services.config.timezone);
+  },
   commands: [
     {
       name: 'vehicles.trip.start',

@@ -4,6 +4,7 @@ import { parseYuan, yuanText } from '../../src/core/money.ts';
 import { transition } from '../../src/core/transition.ts';
 import { isNone, loadTrip, loadVehicle, tell, text } from './common.ts';
 import { implausibleTripCost } from './cost-rules.ts';
+import { keyTripEnded } from './days.ts';
 import { Trip, type TripRecord, Vehicle } from './models.ts';
 import { claimTripButton, tripReply } from './replies.ts';
 import { CLAUSE, costsTotal, endOdometerProblem, MANAGERS } from './rules.ts';
@@ -92,6 +93,8 @@ export const endTripForm: FormDefinition = {
     );
     const costCheck = odd ? { status: 'pending', message: odd.message, by: null, at: null } : null;
     const set = { status: 'ended', endedAt: now, endOdometer: endKm, costs, note: v.note ?? '', costCheck };
+    // 周报 reads the week's trips by this key (days.ts): written before the trip is marked ended
+    await keyTripEnded(trip._id, now, ctx.services.config.timezone);
     if (!(await transition(Trip, trip._id, trip.version, { $set: set }, ctx.sender.identity))) {
       await ctx.reply(`出车 ${trip._id} 已经收车了，没有重复登记。`);
       return;

@@ -1,6 +1,8 @@
 import type { Services } from '../../src/core/context.ts';
 import { formatFen } from '../../src/core/money.ts';
+import { daysIn, readAll } from '../../src/core/period-keys.ts';
 import type { Period, ReportPart, WeeklySection } from '../../src/core/reporting.ts';
+import { tripsEnded } from './days.ts';
 import { Trip } from './models.ts';
 
 /*
@@ -26,11 +28,15 @@ export const yuanPerKm = (v: VehicleWeek) => (v.km > 0 ? Math.round(v.cost / v.k
 
 export const vehiclesWeekly: WeeklySection = {
   title: '车辆',
-  async build(_services: Services, week: Period): Promise<ReportPart> {
-    const trips = await Trip.find(
-      { endedAt: { $gte: week.from, $lt: week.to }, status: 'ended' },
-      { plate: 1, startOdometer: 1, endOdometer: 1, costs: 1 },
-    ).lean();
+  async build(services: Services, week: Period): Promise<ReportPart> {
+    // by the day keys of 收车 (days.ts): an `endedAt` range is a full read of the trips on FerretDB 1.24
+    const ids = await tripsEnded.ids(daysIn(week, services.config.timezone));
+    const keyed = await readAll(ids, (id) =>
+      Trip.findById(id, { plate: 1, startOdometer: 1, endOdometer: 1, costs: 1, endedAt: 1, status: 1 }).lean(),
+    );
+    const trips = keyed.filter(
+      (t) => t.status === 'ended' && t.endedAt && t.endedAt >= week.from && t.endedAt < week.to,
+    );
     const by = new Map<string, VehicleWeek>();
     for (const t of trips) {
       const v = by.get(t.plate) ?? { plate: t.plate, trips: 0, km: 0, cost: 0 };

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { fetchBotInfo } from '../receivers/lark/identity.ts';
 import { type Finding, TIMEOUT_MS } from './doctor-finding.ts';
 
 /* `npm run doctor`'s Lark checks: the token, the bot's identity and its scopes, by reading only. */
@@ -79,24 +80,29 @@ export async function checkLark(lark: NonNullable<Config['lark']>): Promise<Find
   const auth = { authorization: `Bearer ${token}` };
 
   try {
-    const { body } = await larkJson(`${base}/open-apis/bot/v3/info`, { headers: auth });
-    const bot = body.bot as { open_id?: string; app_name?: string; activate_status?: number } | undefined;
-    if (body.code !== 0 || !bot?.open_id) {
+    // the same request and reading as the receiver's at start (who a group message must @)
+    const answer = await fetchBotInfo(async (path) => (await larkJson(`${base}${path}`, { headers: auth })).body);
+    if (!answer.ok) {
       out.push({
         status: 'fail',
         name: '飞书机器人',
-        detail: `读不到机器人信息（code ${String(body.code)} ${String(body.msg ?? '')}）`,
+        detail: `读不到机器人信息（code ${String(answer.code)} ${answer.msg}）`,
         fix: '在开发者后台「添加应用能力」里加上「机器人」，再「创建版本」并发布',
       });
-    } else if (bot.activate_status !== undefined && bot.activate_status !== 2) {
+    } else if (answer.bot.activateStatus !== undefined && answer.bot.activateStatus !== 2) {
+      const { bot } = answer;
       out.push({
         status: 'fail',
         name: '飞书机器人',
-        detail: `${bot.app_name ?? ''}（${bot.open_id}）状态：${BOT_STATUS[bot.activate_status] ?? `activate_status ${bot.activate_status}`}`,
+        detail: `${bot.appName ?? ''}（${bot.openId}）状态：${BOT_STATUS[bot.activateStatus!] ?? `activate_status ${bot.activateStatus}`}`,
         fix: '让企业管理员在飞书管理后台「工作台 → 应用管理」里启用这个应用',
       });
     } else {
-      out.push({ status: 'ok', name: '飞书机器人', detail: `${bot.app_name ?? ''}，open_id ${bot.open_id}` });
+      out.push({
+        status: 'ok',
+        name: '飞书机器人',
+        detail: `${answer.bot.appName ?? ''}，open_id ${answer.bot.openId}`,
+      });
     }
   } catch (err) {
     out.push({

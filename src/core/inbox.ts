@@ -72,18 +72,30 @@ export function idempotencyKey(replyKey: string): string {
 }
 
 /**
+ * An attempt older than this no longer counts on the idempotency key to drop a repeat: Lark drops
+ * a repeated `uuid` only within an hour of the first send, and ten minutes are left for the clocks
+ * of the instances and Lark's to differ. Past it, each send first reads whether it was recorded.
+ */
+export const KEY_COVERS_MS = 50 * 60_000;
+
+/**
  * Numbers the messages one processing of an event sends (`${key}:reply:${n}`, n in call order)
  * and records each after the platform accepted it; a re-run after a crash returns the recorded
- * ref instead of sending again, so it resumes after the last recorded message.
+ * ref instead of sending again, so it resumes after the last recorded message, however long after.
  *
  * Record-after-send, not claim-before-send: a claim taken before sending turns a crash between
  * the claim and the send into a reply that is never sent (an acknowledged event left unanswered),
  * and a crash between the send and the write leaves the same uncertainty either way. After a
  * send that was not recorded the message is sent again with the same idempotency key, which a
- * platform that honours one (Lark's `uuid`, one hour) turns into a no-op; elsewhere that narrow
- * window — the send was accepted, the process died before the record was written — is the only
- * way left to get a reply twice. Where the platform honours the key (`dedupesSends`) nothing is
- * recorded at all: a re-run sends again and the platform answers with the earlier message.
+ * platform that honours one (Lark's `uuid`) turns into a no-op within its hour; past that, or
+ * elsewhere, that narrow window — the send was accepted, the process died before the record was
+ * written — is the only way left to get a reply twice.
+ *
+ * Sends are recorded on Lark too although it drops a repeated `uuid`: only for an hour, and an
+ * event can be re-run later than that (every instance down, then recovery). Two attempts at one
+ * event run together only when one was taken over as stalled; within the hour the key makes their
+ * sends one, and an attempt running longer first checks the record (the precondition: a reply
+ * recorded by another attempt is not sent again), so the stalled one wakes without sending twice.
  */
 export class ReplyLedger implements SendLedger {
   /**
@@ -92,6 +104,7 @@ export class ReplyLedger implements SendLedger {
    */
   private static unrecorded = new Map<string, Map<number, SentRef>>();
   private next = 0;
+  private readonly openedAt = Date.now();
 
   private constructor(
     private readonly key: string,
@@ -111,13 +124,31 @@ export class ReplyLedger implements SendLedger {
     return new ReplyLedger(key, recorded, log);
   }
 
-  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, dedupes = false): Promise<SentRef> {
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, harmless = false): Promise<SentRef> {
     const n = this.next++;
     const done = this.recorded.get(n);
     if (done) return Promise.resolve(done);
     const replyKey = `${this.key}:reply:${n}`;
-    // the platform answers a repeat with the earlier message: a write per send saved on the hot path
-    if (dedupes) return send(idempotencyKey(replyKey));
+    // doing it again changes nothing (a card update with the same content): no write on the hot path
+    if (harmless) return send(idempotencyKey(replyKey));
+    return this.sentMeanwhile(replyKey).then((earlier) => earlier ?? this.sendAndRecord(channel, n, replyKey, send));
+  }
+
+  /** The reply as another attempt recorded it, checked once the idempotency key may no longer cover a repeat. */
+  private async sentMeanwhile(replyKey: string): Promise<SentRef | undefined> {
+    if (Date.now() - this.openedAt < KEY_COVERS_MS) return undefined;
+    const earlier = await SentReply.findById(replyKey, { channel: 1, messageId: 1 }).lean();
+    if (!earlier) return undefined;
+    this.log.warn({ replyKey }, 'reply already sent by another attempt at this event; not sent again');
+    return { channel: earlier.channel as Channel, messageId: earlier.messageId ?? undefined };
+  }
+
+  private sendAndRecord(
+    channel: Channel,
+    n: number,
+    replyKey: string,
+    send: (idempotencyKey: string) => Promise<SentRef>,
+  ): Promise<SentRef> {
     return send(idempotencyKey(replyKey)).then(async (ref) => {
       try {
         await sentReplies().push({

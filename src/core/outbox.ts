@@ -48,8 +48,8 @@ const RETRY_CEILING_MS = 30_000;
 
 /** Decides, per message, whether an earlier run of the same event already sent it (see ReplyLedger). */
 export interface SendLedger {
-  /** `dedupes`: the platform itself drops a repeat of the same key, so nothing needs recording. */
-  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, dedupes?: boolean): Promise<SentRef>;
+  /** `harmless`: doing it again changes nothing (a card update with the same content), so nothing needs recording. */
+  once(channel: Channel, send: (idempotencyKey: string) => Promise<SentRef>, harmless?: boolean): Promise<SentRef>;
 }
 
 export function targetKey(target: Target): string {
@@ -125,11 +125,10 @@ export class Outbox {
   }
 
   send(target: Target, message: Outgoing, addressing: Addressing = {}): Promise<SentRef> {
+    // recorded even where the platform drops a repeated key: it does so only for a while (Lark: an hour)
     if (this.ledger)
-      return this.ledger.once(
-        target.channel,
-        (idempotencyKey) => this.deliver(target, message, { idempotencyKey }, addressing),
-        this.capabilities(target.channel).dedupesSends,
+      return this.ledger.once(target.channel, (idempotencyKey) =>
+        this.deliver(target, message, { idempotencyKey }, addressing),
       );
     return this.deliver(target, message, {}, addressing);
   }
@@ -158,7 +157,7 @@ export class Outbox {
       return { channel, messageId };
     };
     try {
-      // patching a card again with the same content changes nothing: no record needed where sends dedupe
+      // patching a card again with the same content changes nothing: not recorded
       await (this.ledger ? this.ledger.once(channel, patch, this.capabilities(channel).dedupesSends) : patch());
     } catch (err) {
       // the change the card shows has been made: a card the platform will not update is sent anew

@@ -190,7 +190,8 @@ export interface ChannelCapabilities {
   toasts: boolean;
   /**
    * A send carrying an idempotency key the platform has seen (within an hour) is answered with the
-   * earlier message and not delivered again (Lark's `uuid`): a re-run may simply send again.
+   * earlier message and not delivered again (Lark's `uuid`). Sends are still recorded (a re-run can
+   * come later than that hour); a card update is simply made again.
    */
   dedupesSends: boolean;
   /** Cards draw `Card.charts` themselves (Lark's chart element); otherwise they are sent as pictures. */

@@ -8,6 +8,7 @@ import {
   FormSession,
   InboundEvent,
   OnceKey,
+  OpenKey,
   PictureChoice,
   ScheduleSlot,
 } from './infra.ts';
@@ -36,6 +37,7 @@ export const coreModels: readonly Model<any>[] = [
   OnceKey,
   Counter,
   DueChunk,
+  OpenKey,
   AuditEntry,
   AuditQueue,
 ];

@@ -149,3 +149,21 @@ const dueChunkSchema = new Schema(
   { versionKey: false },
 );
 export const DueChunk = mongoose.model('DueChunk', dueChunkSchema, 'duekeys');
+
+/**
+ * Records in a state few are in at any time (claims waiting for a decision), one key each
+ * (`<set>|<id>`), added before the record enters the state and removed after it leaves: a list
+ * read with one small query (src/core/period-keys.ts OpenSet), where a `status` filter on the
+ * records themselves is a full read on FerretDB 1.24.
+ */
+const openKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    set: { type: String, required: true },
+    id: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+openKeySchema.index({ set: 1 });
+export const OpenKey = mongoose.model('OpenKey', openKeySchema, 'openkeys');

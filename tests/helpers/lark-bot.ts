@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { expect } from 'vitest';
 import { Bot } from '../../src/bot.ts';
 import { createHttpServer, listen } from '../../src/http.ts';
-import { LarkReceiver } from '../../src/receivers/lark/index.ts';
+import { LarkReceiver, type LarkTuning } from '../../src/receivers/lark/index.ts';
 import { composition } from '../../src/workflows.ts';
 import { silentLog, testConfig, waitProcessed } from './harness.ts';
 import { cardActionEvent, LarkStandin, larkRequest, messageEvent } from './lark-standin.ts';
@@ -35,11 +35,20 @@ export function larkEventMode(): LarkEventMode {
  * - 'webhook': POSTed encrypted and signed to its real HTTP server (POST /lark/events);
  * - 'ws': pushed as protobuf frames over the SDK's own long connection (WSClient) from the
  *   long-connection stand-in, in fragments; card answers come back in the ACK.
- * `env` adds settings (BOT_ADMINS…); `now` is the bot's clock (default: the real one).
+ * `env` adds settings (BOT_ADMINS…); `now` is the bot's clock (default: the real one). The bot
+ * learns its own open_id (`standin.bot.open_id`) from the stand-in as it starts; unless
+ * `identityPending`, this waits until it has, so group messages that @ it are answered at once.
+ * `beforeStart` sets the stand-in up before the bot first calls it (say, to refuse the bot info).
  */
 export async function startLarkBot(
   env: Record<string, string> = {},
-  opts: { now?: () => Date; mode?: LarkEventMode } = {},
+  opts: {
+    now?: () => Date;
+    mode?: LarkEventMode;
+    identityPending?: boolean;
+    beforeStart?: (standin: LarkStandin) => void;
+    tuning?: LarkTuning;
+  } = {},
 ) {
   const mode = opts.mode ?? fileMode;
   const appId = 'cli_0123456789abcdef';
@@ -47,6 +56,7 @@ export async function startLarkBot(
   const token = `vt_${randomBytes(8).toString('hex')}`;
   const encryptKey = `ek_${randomBytes(8).toString('hex')}`;
   const standin = await LarkStandin.start({ appId, appSecret });
+  opts.beforeStart?.(standin);
   // Lark splits long payloads; at 512 bytes every event here (≥ 700) arrives in pieces the SDK merges
   const ws = mode === 'ws' ? await LarkWsStandin.start(standin, { appId, appSecret, fragmentBytes: 512 }) : undefined;
   const config = testConfig({
@@ -58,7 +68,7 @@ export async function startLarkBot(
     LARK_ENCRYPT_KEY: encryptKey,
     ...env,
   });
-  const receiver = new LarkReceiver(config.lark!, silentLog);
+  const receiver = new LarkReceiver(config.lark!, silentLog, opts.tuning);
   const bot = new Bot({
     config,
     log: silentLog,
@@ -68,6 +78,7 @@ export async function startLarkBot(
     now: opts.now,
   });
   await bot.start();
+  if (!opts.identityPending) await standin.waitFor(() => receiver.identity.openId, 'the bot to learn its open_id');
   if (ws) {
     // WSClient.start returns before it has connected
     await ws.waitForConnections(1);

@@ -40,7 +40,7 @@ export interface RecordedRequest {
   status: number;
   /** message_id given to an accepted send, or the one a PATCH/reply addressed. */
   messageId?: string;
-  /** A send whose `uuid` was seen before: answered with the earlier message, nothing sent (as Lark does for an hour). */
+  /** A send whose `uuid` was seen within the hour: answered with the earlier message, nothing sent (as Lark does). */
   deduplicated?: boolean;
   at: number;
 }
@@ -57,6 +57,8 @@ export const LARK_LIMITS_DOC = {
   /** 文本消息请求体最大不能超过 150 KB. */
   textBodyBytes: 150 * 1024,
   uuidChars: 50,
+  /** A repeated `uuid` is dropped only within an hour of the first send (发送消息, uuid; PLATFORM-NOTES). */
+  uuidDedupeMs: 3600_000,
   /** 仅支持更新 14 天内发送的消息. */
   patchWithinMs: 14 * 24 * 3600_000,
   /** 单条消息更新频控为 5 QPS. */
@@ -104,7 +106,8 @@ export class LarkStandin {
   private server!: Server;
   private port = 0;
   private seq = 0;
-  private uuids = new Map<string, string>();
+  /** uuid → the message it sent and when: a repeat is dropped only within LARK_LIMITS_DOC.uuidDedupeMs. */
+  private uuids = new Map<string, { messageId: string; at: number }>();
   private failNext: { status: number; code: number; msg: string; headers?: Record<string, string> }[] = [];
   private failNextPatches: { status: number; code: number; msg: string }[] = [];
   private limits?: { app: Window[]; chat: { cap: number; ms: number } };
@@ -119,6 +122,14 @@ export class LarkStandin {
   scopes: StandinScope[] = [...GRANTED_SCOPES];
   /** Answered by GET /open-apis/bot/v3/info (activate_status 2: enabled). */
   bot = { open_id: 'ou_standin_bot', app_name: '保安助手', activate_status: 2 };
+  /** The next this many bot-info requests are refused (HTTP 500 or a Lark code), as when Lark is unreachable. */
+  failBotInfo = 0;
+  /** How those are refused: HTTP 500 (the SDK throws) or 200 with this Lark code. */
+  failBotInfoWith: { status: number; code: number } = { status: 500, code: 99991001 };
+  /** A mention of this bot as Lark lists it in `message.mentions` (key `@_user_N`). */
+  mention(n = 1): { key: string; id: { open_id: string }; name: string } {
+    return { key: `@_user_${n}`, id: { open_id: this.bot.open_id }, name: this.bot.app_name };
+  }
 
   private constructor(private readonly opts: StandinOptions) {}
 
@@ -332,6 +343,12 @@ export class LarkStandin {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** The message an earlier send with this uuid made within the hour (Lark sends a later repeat anew). */
+  private earlierSend(uuid: string): string | undefined {
+    const earlier = this.uuids.get(uuid);
+    return earlier && Date.now() - earlier.at < LARK_LIMITS_DOC.uuidDedupeMs ? earlier.messageId : undefined;
+  }
+
   /** Why Lark would refuse this PATCH of `id`, or undefined when it would update the card. */
   private patchRefusal(id: string, content: string, bodyBytes: number): { code: number; msg: string } | undefined {
     const sent = this.messages.get(id);
@@ -423,6 +440,13 @@ export class LarkStandin {
       };
     }
     if (method === 'GET' && path === '/open-apis/bot/v3/info') {
+      if (this.failBotInfo > 0) {
+        this.failBotInfo--;
+        return {
+          status: this.failBotInfoWith.status,
+          json: { code: this.failBotInfoWith.code, msg: 'internal error' },
+        };
+      }
       return { status: 200, json: { code: 0, msg: 'ok', bot: { ...this.bot, avatar_url: '', ip_white_list: [] } } };
     }
     if (method === 'GET' && path === '/open-apis/application/v6/scopes') {
@@ -444,7 +468,7 @@ export class LarkStandin {
         return { status: 400, json: { code: 99992402, msg: 'field validation failed: receive_id' } };
       }
       const uuid = query.get('uuid') ?? undefined;
-      const earlier = uuid && this.uuids.get(`forward:${uuid}`);
+      const earlier = uuid && this.earlierSend(`forward:${uuid}`);
       if (earlier)
         return {
           status: 200,
@@ -453,7 +477,7 @@ export class LarkStandin {
           json: { code: 0, msg: 'success', data: { message_id: earlier } },
         };
       const messageId = `om_standin_${++this.seq}`;
-      if (uuid) this.uuids.set(`forward:${uuid}`, messageId);
+      if (uuid) this.uuids.set(`forward:${uuid}`, { messageId, at: Date.now() });
       return {
         status: 200,
         messageId,
@@ -484,7 +508,7 @@ export class LarkStandin {
       const unknownKey = this.uploads.refusal(body.msg_type, body.content);
       if (unknownKey) return { status: 400, json: unknownKey };
       const uuid = typeof body.uuid === 'string' && body.uuid ? body.uuid : undefined;
-      const earlier = uuid && this.uuids.get(uuid);
+      const earlier = uuid && this.earlierSend(uuid);
       if (earlier)
         return {
           status: 200,
@@ -500,7 +524,7 @@ export class LarkStandin {
         if (refused) return refused;
       }
       const messageId = `om_standin_${++this.seq}`;
-      if (uuid) this.uuids.set(uuid, messageId);
+      if (uuid) this.uuids.set(uuid, { messageId, at: Date.now() });
       this.messages.set(messageId, {
         msgType: body.msg_type,
         updateMulti: updateMulti(body.content),

@@ -1,11 +1,13 @@
 import { Client, ClientLog, ClientPromise } from '../../handlers/clients/models.ts';
 import { Complaint } from '../../handlers/complaints/models.ts';
 import { RollCall } from '../../handlers/dorms/models.ts';
+import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
 import { SupplyReport, SupplyRequest } from '../../handlers/supplies/models.ts';
+import { backfillTripDays } from '../../handlers/vehicles/days.ts';
 import { Trip } from '../../handlers/vehicles/models.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
-import { Dorm, Identity, Staff } from '../../src/models/index.ts';
+import { Counter, Dorm, Identity, OnceKey, Staff } from '../../src/models/index.ts';
 
 /*
  * The records 周报 and 月报 summarise, one small week of each workflow, stored through the models
@@ -200,6 +202,7 @@ export async function seedClaims(): Promise<void> {
       'withdrawn',
     ),
   ]);
+  await keyAsWritten('claims');
 }
 
 const resident = (staffId: string, name: string, status: 'present' | 'absent' | 'leave' | 'night_duty') => ({
@@ -260,6 +263,7 @@ export async function seedTrips(): Promise<void> {
     trip('CL-4', '粤B22222', 10, { fuel: 9000 }, d('11-30')),
     trip('CL-5', '粤B33333', 0, { fuel: 100 }, null),
   ]);
+  await keyAsWritten('trips');
 }
 
 export async function seedSupplies(): Promise<void> {
@@ -382,4 +386,23 @@ export async function seedClients(): Promise<{ wanda: string; chengnan: string }
     promise('CN-4', chengnan!, '2026-12-01', 'open', '培训新队员'),
   ]);
   return { wanda: String(wanda!._id), chengnan: String(chengnan!._id) };
+}
+
+/**
+ * The keys the write paths leave beside these records (src/core/period-keys.ts), which the report
+ * sections read them by: the daily numbers' counters, and what the workflows' start writes for
+ * records from before the keys (claims by decision and payment day and those pending, trips by end day).
+ */
+async function keyAsWritten(what: 'claims' | 'trips'): Promise<void> {
+  if (what === 'claims') {
+    for (const { _id } of await ReimbursementClaim.find({}, { _id: 1 }).lean()) {
+      const m = /^([A-Z]+-\d{8})-(\d{3})$/.exec(_id);
+      if (m) await Counter.updateOne({ _id: m[1] }, { $max: { seq: Number(m[2]) } }, { upsert: true });
+    }
+    await OnceKey.deleteOne({ _id: 'reimbursements:daykeys' });
+    await backfillClaimDays('Asia/Shanghai');
+  } else {
+    await OnceKey.deleteOne({ _id: 'vehicles:daykeys' });
+    await backfillTripDays('Asia/Shanghai');
+  }
 }

@@ -232,7 +232,7 @@ describe('Lark conversations', () => {
 
   it('in a group answers only messages that @ the bot or start with /, without the @ placeholder', async () => {
     const group = 'oc_group_wanda';
-    const mention = [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: '保安助手' }];
+    const mention = [standin.mention()];
     const [answer] = await say(ADMIN, '@_user_1 我是谁', { chatId: group, chatType: 'group', mentions: mention });
     expect(answer).toContain('你是');
 
@@ -275,8 +275,8 @@ describe('Lark conversations', () => {
     expect(attempts.map((r) => r.status)).toEqual([429, 200]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1950);
     expect((await InboxOutcome.findOne().lean())?.status).toBe('done');
-    // Lark drops a repeat of the same uuid, so a send there needs no record of its own
-    expect(await SentReply.countDocuments()).toBe(0);
+    // recorded although Lark drops a repeated uuid: it does so for an hour only, a re-run may come later
+    expect(await SentReply.countDocuments()).toBe(1);
   });
 });
 

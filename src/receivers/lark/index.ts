@@ -2,6 +2,7 @@
 // connection, outgoing calls, API errors, card JSON and the receiver itself.
 export * from './card.ts';
 export * from './errors.ts';
+export * from './identity.ts';
 export * from './long-connection.ts';
 export * from './outgoing.ts';
 export * from './payload.ts';

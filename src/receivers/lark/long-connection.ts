@@ -21,6 +21,8 @@ export const WS_PONG_TIMEOUT_SECONDS = 10;
 /** Timing a test may shorten. */
 export interface LarkTuning {
   pongTimeoutSeconds?: number;
+  /** Backoff of the bot identity's retries at start (identity.ts IDENTITY_RETRY). */
+  identityRetry?: { minTimeout?: number; maxTimeout?: number; factor?: number };
 }
 
 export interface LongConnectionHandlers {

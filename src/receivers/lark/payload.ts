@@ -43,18 +43,32 @@ export type MessageConversion =
   | { kind: 'event'; event: BotEvent }
   /** A message the bot cannot read (image, file, sticker…) sent to it in private. */
   | { kind: 'unsupported'; messageType: string; chatId: string; messageId: string }
+  /**
+   * A group message that @-mentions someone while the bot does not know its own open_id yet: only
+   * that says whether it is for the bot, so it is left for Lark to push again (not recorded).
+   */
+  | { kind: 'wait'; reason: string }
   | { kind: 'ignored'; reason: string };
 
 export interface ConvertOptions {
-  /** The bot's own open_id, when known: then only mentions of the bot address it in a group. */
+  /** The bot's own open_id, once known: in a group only mentions of it address the bot. */
   botOpenId?: string;
   now?: Date;
 }
 
+/** What a person wrote: the text as sent, any pictures, and whom a post @s. */
+export interface Written {
+  text: string;
+  attachments?: Attachment[];
+  /** open_ids (or mention keys) of the `at` elements of a post. */
+  at: string[];
+}
+
 /**
- * An im.message.receive_v1 event as a BotEvent. Only text is understood. In a group the bot only
- * answers what is addressed to it: a message that @-mentions it (Lark only delivers those unless
- * the app may read all group messages) or that starts with `/`. The `@_user_N` placeholders are
+ * An im.message.receive_v1 event as a BotEvent. Text and rich text (`post`) are read; in private a
+ * picture or file passes on as an attachment. In a group the bot only answers what is addressed to
+ * it: a message that @-mentions the bot's own open_id (mentions[], which lists the mentions of a
+ * post too) or whose text starts with `/` (the core strips it). The `@_user_N` placeholders are
  * removed; a bare @mention reads as 帮助.
  */
 export function messageEventToBotEvent(data: LarkMessageEventData, opts: ConvertOptions = {}): MessageConversion {
@@ -75,11 +89,19 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
       userId,
       kind: 'message',
       text,
-      attachments,
+      ...(attachments?.length ? { attachments } : {}),
       receivedAt: opts.now ?? new Date(),
     },
   });
-  if (msg.message_type !== 'text') {
+  let written: Written | undefined;
+  if (msg.message_type === 'text') {
+    const raw = parseTextContent(msg.content);
+    if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
+    written = { text: raw, at: [] };
+  } else if (msg.message_type === 'post') {
+    written = readPost(msg.message_id, msg.content);
+    if (!written) return { kind: 'ignored', reason: 'malformed: post content is not {title, content: [[…]]}' };
+  } else {
     if (isGroup) return { kind: 'ignored', reason: `${msg.message_type} message in a group` };
     const attachment = attachmentOf(msg.message_id, msg.message_type, msg.content);
     if (!attachment)
@@ -91,20 +113,81 @@ export function messageEventToBotEvent(data: LarkMessageEventData, opts: Convert
       };
     return event('', [attachment]);
   }
-  const raw = parseTextContent(msg.content);
-  if (raw === undefined) return { kind: 'ignored', reason: 'malformed: text content is not {"text": …}' };
 
-  const mentions = msg.mentions ?? [];
-  const text = raw
+  const text = written.text
     .replace(/@_user_\d+|@_all/g, ' ')
     .replace(/[ \t\u3000]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
     .trim();
-  if (isGroup) {
-    const mentioned = opts.botOpenId ? mentions.some((m) => m.id?.open_id === opts.botOpenId) : mentions.length > 0;
-    if (!mentioned && !/^[/／]/.test(text))
+  if (isGroup && !/^[/／]/.test(text)) {
+    const mentioned = [...(msg.mentions ?? []).map((m) => m.id?.open_id), ...written.at];
+    if (!mentioned.some(Boolean)) return { kind: 'ignored', reason: 'group message not addressed to the bot' };
+    if (!opts.botOpenId)
+      return { kind: 'wait', reason: 'group message @s someone and the bot does not know its open_id yet' };
+    if (!mentioned.includes(opts.botOpenId))
       return { kind: 'ignored', reason: 'group message not addressed to the bot' };
   }
-  return event(text || '帮助');
+  if (!text && written.attachments?.length) return event('', written.attachments);
+  return event(text || '帮助', written.attachments);
+}
+
+/** One element of a post paragraph, as Lark sends it (接收消息内容结构 → 富文本 post). */
+interface PostElement {
+  tag?: string;
+  text?: unknown;
+  href?: unknown;
+  user_id?: unknown;
+  image_key?: unknown;
+}
+
+/** Locales a post may be wrapped in (`{"zh_cn": {title, content}}`), the ones staff use first. */
+const POST_LOCALES = ['zh_cn', 'en_us', 'ja_jp'];
+
+/**
+ * A rich-text message's text, one line per paragraph after its title: text, links (their text)
+ * and code as written; `at` elements are left out (the mentions list says who they are) but
+ * remembered for addressing; pictures become attachments; anything else (emotions, rules, media) is
+ * dropped. The content arrives as `{title, content}`, or wrapped by locale as it is sent.
+ */
+export function readPost(messageId: string, content: string | undefined): Written | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content ?? '');
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+  let body = parsed as { title?: unknown; content?: unknown };
+  if (!('content' in body) && !('title' in body)) {
+    const wrapped = parsed as Record<string, unknown>;
+    const locale = POST_LOCALES.find((l) => wrapped[l] && typeof wrapped[l] === 'object') ?? Object.keys(wrapped)[0];
+    const inner = locale === undefined ? undefined : wrapped[locale];
+    if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return undefined;
+    body = inner as typeof body;
+  }
+  const paragraphs = Array.isArray(body.content) ? body.content : [];
+  const lines: string[] = typeof body.title === 'string' && body.title.trim() ? [body.title] : [];
+  const at: string[] = [];
+  const attachments: Attachment[] = [];
+  for (const paragraph of paragraphs) {
+    if (!Array.isArray(paragraph)) continue;
+    let line = '';
+    for (const el of paragraph as PostElement[]) {
+      if (!el || typeof el !== 'object') continue;
+      if (el.tag === 'at') {
+        if (typeof el.user_id === 'string') at.push(el.user_id);
+        line += ' ';
+      } else if (el.tag === 'img') {
+        if (typeof el.image_key === 'string' && el.image_key)
+          attachments.push({ kind: 'image', ref: `lark:${messageId}:${el.image_key}` });
+      } else if (el.tag === 'text' || el.tag === 'a' || el.tag === 'code_block' || el.tag === 'md') {
+        const t = typeof el.text === 'string' ? el.text : el.tag === 'a' && typeof el.href === 'string' ? el.href : '';
+        line += t;
+      }
+    }
+    lines.push(line);
+  }
+  return { text: lines.join('\n'), at, ...(attachments.length ? { attachments } : {}) };
 }
 
 /** A picture or file message as a reference the Open API can fetch again (message id + key). */

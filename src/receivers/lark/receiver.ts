@@ -13,6 +13,7 @@ import type {
 } from '../../core/types.ts';
 import { sendJson } from '../../http.ts';
 import type { Logger } from '../../logger.ts';
+import { BotIdentity } from './identity.ts';
 import { type LarkTuning, longConnection } from './long-connection.ts';
 import { larkClient, sendMessage, toDomain, updateCardMessage } from './outgoing.ts';
 import {
@@ -84,6 +85,8 @@ export class LarkReceiver implements Receiver {
   /** chat_id → is it a group; card callbacks do not say, message events do. */
   private chatKinds = new RecentMap<boolean>(5000);
   private hinted = new RecentMap<true>(1000);
+  /** The bot's open_id, learnt at start: who a group message must @ (BotIdentity). */
+  readonly identity: BotIdentity;
 
   constructor(
     private readonly opts: LarkOptions,
@@ -92,6 +95,11 @@ export class LarkReceiver implements Receiver {
   ) {
     this.log = log.child({ channel: 'lark' });
     this.client = larkClient(opts, this.log);
+    this.identity = new BotIdentity(
+      (path) => this.client.request({ url: path, method: 'GET' }),
+      this.log,
+      tuning.identityRetry,
+    );
     this.sender = {
       channel: 'lark',
       capabilities: LARK_CAPABILITIES,
@@ -115,6 +123,8 @@ export class LarkReceiver implements Receiver {
     this.sink = sink;
     this.stopped = false;
     this.started = true;
+    // in the background: a Lark that cannot answer yet must not keep the bot (and private chats) down
+    void this.identity.learn();
     if (this.opts.eventMode !== 'ws') return;
     const connection = longConnection({ ...this.opts, domain: toDomain(this.opts.domain) }, this.log, this.tuning, {
       message: (data) => this.onPushedMessage(data),
@@ -133,6 +143,7 @@ export class LarkReceiver implements Receiver {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.identity.stop();
     this.ws?.close({ force: true });
     this.ws = undefined;
   }
@@ -172,6 +183,7 @@ export class LarkReceiver implements Receiver {
       throw new Error('lark message not recorded in time; Lark will push it again');
     }
     if (result === 'stopped') throw new Error('stopping; Lark will push the message again');
+    if (result === 'wait') throw new Error('bot identity not known yet; Lark will push the message again');
   }
 
   /** A card callback pushed over the long connection: its answer goes back in the ACK. */
@@ -248,7 +260,9 @@ export class LarkReceiver implements Receiver {
         );
         return { status: 503, body: { error: 'busy, retry later' } };
       }
-      return result === 'stopped' ? { status: 503, body: { error: 'stopping' } } : { status: 200, body: {} };
+      if (result === 'stopped') return { status: 503, body: { error: 'stopping' } };
+      if (result === 'wait') return { status: 503, body: { error: 'bot identity not known yet, retry later' } };
+      return { status: 200, body: {} };
     }
     if (type === 'card.action.trigger') return this.onCardAction(flatten(payload) as LarkCardActionData);
     this.log.debug({ eventType: type }, 'lark event ignored');
@@ -280,12 +294,26 @@ export class LarkReceiver implements Receiver {
     return { status, body: { error: reason } };
   }
 
-  private async onMessage(data: LarkMessageEventData): Promise<'accepted' | 'duplicate' | 'stopped' | 'ignored'> {
+  /**
+   * 'wait': a group message that @s someone before the bot knows its own open_id. It is not
+   * recorded and Lark is asked to push it again (15 s, 5 min, 1 h, 6 h later), by when the
+   * identity is known (BotIdentity retries at most a minute apart); a `/` message needs no identity.
+   */
+  private async onMessage(
+    data: LarkMessageEventData,
+  ): Promise<'accepted' | 'duplicate' | 'stopped' | 'ignored' | 'wait'> {
     if (!this.sink || this.stopped) return 'stopped';
     if (data.message?.chat_id && data.message.chat_type)
       this.chatKinds.set(data.message.chat_id, data.message.chat_type !== 'p2p');
-    const conv = messageEventToBotEvent(data);
+    const conv = messageEventToBotEvent(data, { botOpenId: this.identity.openId });
     if (conv.kind === 'event') return this.sink.intake(conv.event);
+    if (conv.kind === 'wait') {
+      this.log.warn(
+        { messageId: data.message?.message_id },
+        'group message left for Lark to push again: bot identity not known yet',
+      );
+      return 'wait';
+    }
     if (conv.kind === 'unsupported') {
       this.log.info({ messageType: conv.messageType, messageId: conv.messageId }, 'unsupported lark message type');
       if (!this.hinted.get(conv.messageId)) {

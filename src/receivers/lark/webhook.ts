@@ -7,10 +7,15 @@ import type { Logger } from '../../logger.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
- * Signed requests whose X-Lark-Request-Timestamp is further than this from our clock are replays.
- * Lark stamps each push (and each retry) afresh, so an hour only has to cover clock drift.
+ * A signed request stamped (X-Lark-Request-Timestamp) longer ago than this is refused as a replay.
+ * Lark pushes an unanswered event again 15 s, 5 min, 1 h and 6 h later, and does not say whether
+ * it signs a redelivery afresh: kept under its original stamp, the last one is some 7 hours old and
+ * must still be taken. Within the day a replayed request reaches the inbox, whose event-id dedupe
+ * (kept 14 days: housekeeping) answers it once.
  */
-export const REPLAY_WINDOW_MS = 3600_000;
+export const MAX_REQUEST_AGE_MS = 24 * 3600_000;
+/** Lark never stamps ahead of time: a stamp further ahead of our clock than drift explains is refused. */
+export const MAX_REQUEST_AHEAD_MS = 3600_000;
 
 export type WebhookReply = { status: number; body: unknown };
 
@@ -59,7 +64,7 @@ export async function readWebhook(
     if (signed && !safeEqual(larkSignature(ts!, nonce!, opts.encryptKey, raw), signature!.toLowerCase())) {
       return reject(401, 'signature mismatch');
     }
-    if (signed && !withinReplayWindow(ts!, Date.now())) return reject(401, 'timestamp outside the replay window');
+    if (signed && !stampAccepted(ts!, Date.now())) return reject(401, 'timestamp outside the accepted window');
     if (typeof payload.encrypt !== 'string' || !payload.encrypt) return reject(400, 'encrypted body expected');
     try {
       const plain = JSON.parse(new lark.AESCipher(opts.encryptKey).decrypt(payload.encrypt)) as unknown;
@@ -84,9 +89,9 @@ export async function readWebhook(
 }
 
 /** Lark's request timestamp is in seconds. */
-function withinReplayWindow(ts: string, nowMs: number): boolean {
-  const seconds = Number(ts);
-  return Number.isFinite(seconds) && Math.abs(nowMs - seconds * 1000) <= REPLAY_WINDOW_MS;
+function stampAccepted(ts: string, nowMs: number): boolean {
+  const age = nowMs - Number(ts) * 1000;
+  return Number.isFinite(age) && age <= MAX_REQUEST_AGE_MS && -age <= MAX_REQUEST_AHEAD_MS;
 }
 
 // ─────────────────────────────────────────────────────────────────────────────

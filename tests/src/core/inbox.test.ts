@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { adoptLegacyInbox, Inbox, type InboxRecord } from '../../../src/core/inbox.ts';
-import type { BotEvent } from '../../../src/core/types.ts';
-import { InboxOutcome, InboxPending } from '../../../src/models/inbox.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { adoptLegacyInbox, Inbox, type InboxRecord, idempotencyKey, ReplyLedger } from '../../../src/core/inbox.ts';
+import type { BotEvent, SentRef } from '../../../src/core/types.ts';
+import { InboxOutcome, InboxPending, SentReply } from '../../../src/models/inbox.ts';
 import { InboundEvent } from '../../../src/models/index.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { silentLog } from '../../helpers/harness.ts';
@@ -88,5 +88,52 @@ describe('inbox (events recorded many per write, the backlog kept apart)', () =>
       ['console:o2', null],
     ]);
     expect(await adoptLegacyInbox(silentLog)).toBe(0);
+  });
+});
+
+describe('reply ledger (each reply of an event sent once, however often and late it is run)', () => {
+  afterEach(() => vi.useRealTimers());
+  const sender = () => {
+    const keys: string[] = [];
+    const send = async (key: string): Promise<SentRef> => {
+      keys.push(key);
+      return { channel: 'lark', messageId: `om_${keys.length}` };
+    };
+    return { keys, send };
+  };
+
+  it('a re-run skips a reply recorded before the crash and sends the ones after it', async () => {
+    const first = sender();
+    const ledger = await ReplyLedger.open('lark:om_1', false, silentLog);
+    await ledger.once('lark', first.send);
+    // recorded even though Lark drops a repeated uuid: only within an hour
+    await vi.waitFor(async () => expect(await SentReply.countDocuments()).toBe(1));
+
+    const again = sender();
+    const rerun = await ReplyLedger.open('lark:om_1', true, silentLog);
+    expect(await rerun.once('lark', again.send)).toEqual({ channel: 'lark', messageId: 'om_1' });
+    await rerun.once('lark', again.send);
+    expect(again.keys).toEqual([idempotencyKey('lark:om_1:reply:1')]);
+  });
+
+  it('an attempt that stalled past the hour does not send a reply another attempt recorded meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    const stalled = await ReplyLedger.open('lark:om_2', false, silentLog);
+    // the takeover sent and recorded reply 0 while this attempt was stuck
+    await SentReply.create({
+      _id: 'lark:om_2:reply:0',
+      event: 'lark:om_2',
+      n: 0,
+      channel: 'lark',
+      messageId: 'om_taken_over',
+      at: new Date(),
+    });
+    vi.setSystemTime(Date.now() + 61 * 60_000);
+    const late = sender();
+    expect(await stalled.once('lark', late.send)).toEqual({ channel: 'lark', messageId: 'om_taken_over' });
+    expect(late.keys).toEqual([]);
+    // a reply nobody sent yet still goes
+    await stalled.once('lark', late.send);
+    expect(late.keys).toHaveLength(1);
   });
 });

@@ -179,6 +179,7 @@ export async function confirmFromCard(ctx: StaffContext): Promise<void> {
 
 export const reclassifyForm: FormDefinition = {
   name: 'complaints.reclassify',
+  oneMessage: 'apply',
   allow: ACCEPTORS,
   title: '修改投诉分类（§2、§4.1）',
   fields: [{ key: 'reason', label: '改分类原因', required: true, parse: required('改分类原因', 200) }],

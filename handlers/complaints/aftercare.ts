@@ -89,6 +89,7 @@ export async function confirmEffect(ctx: StaffContext): Promise<void> {
 
 export const measuresForm: FormDefinition = {
   name: 'complaints.measures',
+  oneMessage: 'apply',
   allow: ['guard_ops'],
   title: '新的改善对策（§3.1.6、§3.2.2）',
   fields: [{ key: 'measures', label: '改善对策', required: true, parse: required('改善对策', 500) }],
@@ -142,6 +143,7 @@ export const newMeasures = formStep(
 
 export const followUpForm: FormDefinition = {
   name: 'complaints.followup',
+  oneMessage: 'apply',
   allow: ['customer_service'],
   title: '客户回访（§3.1.10）',
   fields: [

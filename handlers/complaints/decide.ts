@@ -110,6 +110,7 @@ export async function askChairman(ctx: StaffContext, c: ComplaintRecord): Promis
 
 export const decideForm: FormDefinition = {
   name: 'complaints.decide',
+  oneMessage: 'apply',
   allow: ['customer_service'],
   title: '投诉处理（客服部）',
   fields: decisionFields,
@@ -118,6 +119,7 @@ export const decideForm: FormDefinition = {
 
 export const decideFeeForm: FormDefinition = {
   name: 'complaints.decideFee',
+  oneMessage: 'apply',
   allow: ['customer_service'],
   title: '扣服务费投诉处理（客服部）',
   fields: [

@@ -91,6 +91,7 @@ const text = (max: number, label: string) => freeText(label, max);
 
 export const registerForm: FormDefinition = {
   name: 'complaints.register',
+  oneMessage: 'apply',
   title: '客户投诉登记表',
   fields: [
     { key: 'clientName', label: '投诉客户名称', required: true, parse: text(60, '客户名称') },

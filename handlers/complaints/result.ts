@@ -36,6 +36,7 @@ function toldOnOf(v: Record<string, string>, now: Date, tz: string): string | un
 
 export const resultForm: FormDefinition = {
   name: 'complaints.result',
+  oneMessage: 'apply',
   allow: ['customer_service'],
   title: '告知客户处理结果（§3.1.9）',
   fields: [

@@ -127,6 +127,7 @@ async function parseStaffList(input: string, opts: { single?: boolean } = {}): P
 
 export const investigateForm: FormDefinition = {
   name: 'complaints.investigate',
+  oneMessage: 'apply',
   allow: ['guard_ops'],
   title: '投诉调查（人防部）',
   fields: [

@@ -14,12 +14,22 @@ import { seedPeople as seedClaimants } from '../helpers/reimbursement-people.ts'
 import { seedPeople as seedVehiclePeople } from '../helpers/vehicles.ts';
 
 /*
- * Issue #18: on Lark a one-message form (`收车` with `油费: 100` lines…) answers with a form card
- * prefilled with what was typed, and pressing 提交 without touching anything must record exactly
- * what was typed — and the card shown after it must show it as typed (油费：100, 司机：张司机), never
- * fen, `name#staffId` or ISO timestamps. Each test sends the one-message form through the real Lark
- * path, submits the card exactly as the bot rendered it (formAsShown: every input's default_value and
- * every list's selected_values, never the test's own values) and checks the stored record.
+ * Issue #18: on Lark a one-message form answered with a form card prefilled with what was typed, and
+ * pressing 提交 without touching anything had to record exactly what was typed — and the card shown
+ * after it had to show it as typed (金额：3500.50), never fen, `name#staffId` or ISO timestamps.
+ *
+ * Issue #21: a form that declares `oneMessage: 'apply'` is saved at once when every line parsed and
+ * nothing required is missing — no card, no 提交. That is now every form here but two: the tests
+ * send the message through the real Lark path and read the record back from the database
+ * (appliedAtOnce), which must hold exactly what was typed; the complaint steps (登记投诉, 调查,
+ * 处理投诉, 告知结果, 回访, 新对策) also check that the bot's short answer names the case number.
+ *
+ * Forms that still answer with a card, submitted exactly as the bot rendered it (submitAsShown:
+ * every input's default_value and every list's selected_values, never the test's own values):
+ * - dorms.rent (房租申报): it submits money, so the prefilled card comes first; its first line says
+ *   nothing is saved until 提交.
+ * - clients.edit (修改客户 名称): prefilled from the record rather than from typed lines; submitted
+ *   unchanged it must change nothing.
  *
  * Forms not reachable through a one-message prefill:
  * - dorms.report (查房上报): `查房 未归 张三` records at once; its card comes only from the roll-call
@@ -28,13 +38,6 @@ import { seedPeople as seedVehiclePeople } from '../helpers/vehicles.ts';
  *   from the 修改处理 button, empty.
  * - complaints.reopen (重开投诉): `重开投诉 编号 原因` records at once; the form comes only from the
  *   重开投诉 button, empty.
- * clients.edit is opened by `修改客户 名称` prefilled from the record rather than from typed lines:
- * its card submitted unchanged must change nothing.
- *
- * Issue #21: a form that declares `oneMessage: 'apply'` is saved at once when every line parsed and
- * nothing required is missing — no card, no 提交: those tests send the message and find the record
- * (appliedAtOnce). A form that submits money (房租申报) still answers with the card, whose first line
- * says nothing is saved until 提交.
  */
 
 useDatabase('lark_prefilled');
@@ -157,29 +160,29 @@ const RESULT = ['告知内容: 嫌价格高，已解释；已更换队员', '告
 
 type Step = 'registered' | 'investigated' | 'decided' | 'following_up';
 
-/** A complaint brought to `step` through the bot, each step's card submitted as shown; its number. */
+/** A complaint brought to `step` through the bot, each step's one message saved at once; its number. */
 async function complaintAt(step: Step, category: '一般性' | '扣服务费' = '一般性'): Promise<string> {
-  await submitAsShown(CS.kefu, registration(category));
+  await appliedAtOnce(CS.kefu, registration(category));
   const id = (await Complaint.findOne().sort({ registeredAt: -1 }).lean())!._id;
   if (step === 'registered') return id;
-  await submitAsShown(CS.renfang, lines(`调查 ${id}`, ...INVESTIGATION));
+  await appliedAtOnce(CS.renfang, lines(`调查 ${id}`, ...INVESTIGATION));
   if (step === 'investigated') return id;
-  await submitAsShown(
+  await appliedAtOnce(
     CS.kefu,
     lines(`处理投诉 ${id}`, ...DECISION, ...(category === '扣服务费' ? ['扣款金额: 35.5', '扣款月份: 11月'] : [])),
   );
   if (step === 'decided') return id;
-  await submitAsShown(CS.kefu, lines(`告知结果 ${id}`, ...RESULT));
+  await appliedAtOnce(CS.kefu, lines(`告知结果 ${id}`, ...RESULT));
   return id;
 }
 
-describe('complaints: a prefilled card submitted unchanged records what was typed', () => {
+describe('complaints: a complete one-message step is saved at once, as typed', () => {
   beforeEach(async () => {
     await seedComplaintPeople('lark', CS, ['kefu', 'renfang', 'duizhang']);
   });
 
   it('登记投诉 (complaints.register): 受理日期 12-04 09:00 is 01:00Z, free text keeps its full-width punctuation', async () => {
-    const { done } = await submitAsShown(CS.kefu, registration('扣服务费'));
+    const said = await appliedAtOnce(CS.kefu, registration('扣服务费'));
     const c = await Complaint.findOne().lean();
     expect(c).toMatchObject({
       clientName: '万达物业',
@@ -193,13 +196,14 @@ describe('complaints: a prefilled card submitted unchanged records what was type
       acceptedBy: { name: '王客服' },
     });
     expect(c!.acceptedAt.toISOString()).toBe('2026-12-04T01:00:00.000Z');
-    expect(done).toContain('受理日期：2026-12-04 09:00');
-    expect(done).toContain('投诉缘由：夜班队员在岗睡觉，客户很生气');
+    // the short answer names the case and shows what was typed, as typed
+    expect(said).toContain(`投诉已登记：${c!._id}`);
+    expect(said).toContain('万达物业 0571-88886666｜扣服务费｜夜班队员在岗睡觉，客户很生气');
   });
 
   it('调查 (complaints.investigate): the people named are the ones typed, a phone read as that person', async () => {
     const id = await complaintAt('registered');
-    const { done } = await submitAsShown(CS.renfang, lines(`调查 ${id}`, ...INVESTIGATION));
+    const said = await appliedAtOnce(CS.renfang, lines(`调查 ${id}`, ...INVESTIGATION));
     const c = (await Complaint.findById(id).lean())!;
     expect(c.status).toBe('investigated');
     expect(c.investigation).toMatchObject({
@@ -208,13 +212,13 @@ describe('complaints: a prefilled card submitted unchanged records what was type
       teamLeader: '陈队长',
       measures: '调整排班，每晚队长查岗两次',
     });
-    expect(done).toContain('责任队员：张三、李四(13800000002)');
-    expect(done).toContain('责任队长：陈队长');
+    expect(said).toContain(`调查已记录：${id}`);
+    expect(said).toContain('责任人 张三、李四、陈队长');
   });
 
   it('处理投诉 (complaints.decide): 一般性 decision recorded as typed', async () => {
     const id = await complaintAt('investigated');
-    await submitAsShown(CS.kefu, lines(`处理投诉 ${id}`, ...DECISION));
+    const said = await appliedAtOnce(CS.kefu, lines(`处理投诉 ${id}`, ...DECISION));
     expect((await Complaint.findById(id).lean())!.decision).toMatchObject({
       reasonable: true,
       handling: '更换队员，向客户书面道歉',
@@ -222,27 +226,25 @@ describe('complaints: a prefilled card submitted unchanged records what was type
       plan: '调整排班：夜班不连续超过3天',
       deductionFen: null,
     });
+    expect(said).toContain(`处理已拟定：${id}`);
   });
 
   it('处理投诉 (complaints.decideFee): 扣款金额 35.5 is ¥35.50, 扣款月份 11月 is 2026-11', async () => {
     const id = await complaintAt('investigated', '扣服务费');
-    const { done } = await submitAsShown(
-      CS.kefu,
-      lines(`处理投诉 ${id}`, ...DECISION, '扣款金额: 35.5', '扣款月份: 11月'),
-    );
+    const said = await appliedAtOnce(CS.kefu, lines(`处理投诉 ${id}`, ...DECISION, '扣款金额: 35.5', '扣款月份: 11月'));
     expect((await Complaint.findById(id).lean())!.decision).toMatchObject({
       reasonable: true,
       handling: '更换队员，向客户书面道歉',
       deductionFen: 3550,
       deductionMonth: '2026-11',
     });
-    expect(done).toContain('扣款金额：35.5');
-    expect(done).toContain('扣款月份：2026-11');
+    expect(said).toContain(`处理已拟定：${id}`);
+    expect(said).toContain('扣服务费 ¥35.50（2026-11）');
   });
 
   it('告知结果 (complaints.result): 告知日期 12-04 is 2026-12-04 and the follow-ups are planned from it', async () => {
     const id = await complaintAt('decided');
-    const { done } = await submitAsShown(CS.kefu, lines(`告知结果 ${id}`, ...RESULT));
+    const said = await appliedAtOnce(CS.kefu, lines(`告知结果 ${id}`, ...RESULT));
     const c = (await Complaint.findById(id).lean())!;
     expect(c.status).toBe('following_up');
     expect(c.result).toMatchObject({ toldOn: '2026-12-04', content: '嫌价格高，已解释；已更换队员', via: '电话' });
@@ -251,29 +253,32 @@ describe('complaints: a prefilled card submitted unchanged records what was type
       '2026-12-11T06:00:00.000Z',
       '2027-01-03T06:00:00.000Z',
     ]);
-    expect(done).toContain('告知日期：2026-12-04');
+    expect(said).toContain(`已告知客户结果：${id}`);
+    expect(said).toContain('告知日期 2026-12-04 后 7 天、30 天');
   });
 
   it('回访 (complaints.followup): an early follow-up with its reason, recorded as typed', async () => {
     const id = await complaintAt('following_up');
-    const { done } = await submitAsShown(
+    const said = await appliedAtOnce(
       CS.kefu,
       lines(`回访 ${id}`, '回访结果: 满意', '回访情况: 客户说夜班已改善，谢谢！', '提前原因: 客户主动来电'),
     );
     const first = (await Complaint.findById(id).lean())!.followUps[0]!;
     expect(first).toMatchObject({ outcome: '满意', note: '客户说夜班已改善，谢谢！；提前回访：客户主动来电' });
     expect(first.doneAt?.toISOString()).toBe(NOW.toISOString());
-    expect(done).toContain('提前原因：客户主动来电');
+    expect(said).toContain(`回访已记录：${id}`);
+    expect(said).toContain('第 1 次回访：满意。');
   });
 
   it('新对策 (complaints.measures): after 改善效果 无效, the new measures recorded as typed', async () => {
     const id = await complaintAt('decided');
     await lark.say(CS.kefu, `改善效果 ${id} 无效 队员仍然迟到`);
     expect((await Complaint.findById(id).lean())!.measuresDue).toBe(true);
-    await submitAsShown(CS.renfang, lines(`新对策 ${id}`, '改善对策: 每晚队长查岗两次，并登记在册'));
+    const said = await appliedAtOnce(CS.renfang, lines(`新对策 ${id}`, '改善对策: 每晚队长查岗两次，并登记在册'));
     const c = (await Complaint.findById(id).lean())!;
     expect(c.measuresDue).toBe(false);
     expect(c.investigation!.measures).toBe('每晚队长查岗两次，并登记在册');
+    expect(said).toContain(`新改善对策已记录：${id}`);
   });
 });
 

@@ -135,6 +135,8 @@ const times = fc.oneof(
 );
 const months = fc.tuple(day, fc.boolean()).map(([d, full]) => (full ? d.toFormat('yyyy-MM') : d.toFormat('M月')));
 const counts = fc.integer({ min: 0, max: 200_000 }).map(String);
+/** Scores, people per trip, items: most counts people type are small (卫生评比 takes 0–100 only). */
+const smallCounts = fc.integer({ min: 0, max: 120 }).map(String);
 const kms = fc
   .tuple(fc.integer({ min: 0, max: 999_999 }), fc.integer({ min: 0, max: 2 }))
   .map(([n, shape]) => [`${n}`, `${n}km`, `${n.toLocaleString('en-US')} 公里`][shape]!);
@@ -213,6 +215,7 @@ function inputsFor(field: FormField): fc.Arbitrary<string> {
     times,
     months,
     counts,
+    smallCounts,
     kms,
     people,
     plates,

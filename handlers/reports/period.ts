@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { monthOf, parseMonth, resolveDate } from '../../src/core/dates.ts';
+import { monthRange, resolveDate } from '../../src/core/dates.ts';
+import { readMonth } from '../../src/core/list-filter.ts';
 import type { Period } from '../../src/core/reporting.ts';
 import { echo } from '../../src/core/text.ts';
 
@@ -39,16 +40,14 @@ export function parseWeek(text: string, now: Date, tz: string): Period | { error
 }
 
 export function monthPeriod(month: string, tz: string): Period {
-  const start = DateTime.fromISO(`${month}-01`, { zone: tz });
-  return { from: start.toJSDate(), to: start.plus({ months: 1 }).toJSDate(), label: start.toFormat('yyyy年M月') };
+  const { start, end } = monthRange(month, tz);
+  return { from: start, to: end, label: DateTime.fromJSDate(start, { zone: tz }).toFormat('yyyy年M月') };
 }
 
+/** 月报 alone is last month; otherwise the month words every list reads (本月, 上月, 2026-11, 11月). */
 export function parseMonthWord(text: string, now: Date, tz: string): Period | { error: string } {
   const t = text.trim();
-  const thisMonth = DateTime.fromISO(`${monthOf(now, tz)}-01`, { zone: tz });
-  if (!t || t === '上月' || t === '上个月') return monthPeriod(thisMonth.minus({ months: 1 }).toFormat('yyyy-MM'), tz);
-  if (t === '本月' || t === '这个月') return monthPeriod(thisMonth.toFormat('yyyy-MM'), tz);
-  const month = parseMonth(t, now, tz);
+  const month = readMonth(t || '上月', now, tz);
   if (!month) return { error: `「${echo(t)}」不是月份。请写 上月、本月 或 2026-11` };
   return monthPeriod(month, tz);
 }

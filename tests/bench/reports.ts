@@ -7,7 +7,8 @@
  * REPORTS_DATA (default bench-data/reports-year: kept between runs, so the second run skips seeding),
  * REPORTS_SCALE=tiny (2 dorms, 3 days: checks the bench itself), REPORTS_RUNS (default 5),
  * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly or exports, MONGODB_URI (run against MongoDB instead of FerretDB),
- * REPORTS_OUT (the JSON file).
+ * REPORTS_OUT (the JSON file), REPORTS_PICK (comma-separated words: only the sections, exports and the
+ * whole 周报 whose names contain one of them, e.g. `REPORTS_PICK=报销台账,费用报销`).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,8 @@ const DATA = path.resolve(
 );
 const OUT = path.resolve(process.env.REPORTS_OUT ?? path.join(ROOT, 'bench-results', 'reports.json'));
 const BUDGET_MS = 3000;
+const PICK = (process.env.REPORTS_PICK ?? '').split(',').filter(Boolean);
+const picked = (name: string) => !PICK.length || PICK.some((w) => name.includes(w));
 
 const log = (m: string) => process.stdout.write(`${m}\n`);
 
@@ -83,6 +86,7 @@ async function weekly(services: Services, week: Period, dbPid: number | undefine
   const sections = services.extensions.of(REPORTING.weekly);
   const out: Measured[] = [];
   for (const s of sections) {
+    if (!picked(`周报 ${s.title}`)) continue;
     out.push(
       await measure(s.title, 'weekly section', RUNS, dbPid, async () => {
         const part = await s.build(services, week);
@@ -90,7 +94,7 @@ async function weekly(services: Services, week: Period, dbPid: number | undefine
       }),
     );
   }
-  if (sections.length) {
+  if (sections.length && picked('周报 (all sections, cards, PNG charts)')) {
     // as 周报 runs: every section at once (weeklyParts), the cards, and each chart drawn as a PNG for the text channels
     out.push(
       await measure('周报 (all sections, cards, PNG charts)', 'weekly', RUNS, dbPid, async () => {
@@ -110,6 +114,7 @@ async function exportsOf(services: Services, yyyyMm: string, dbPid: number | und
   const dir = mkdtempSync(path.join(os.tmpdir(), 'reports-bench-'));
   try {
     for (const def of services.extensions.of(REPORTING.exports)) {
+      if (!picked(`导出 ${def.words[0]}`)) continue;
       let args: string | undefined;
       let refusal = '';
       for (const a of MONTH_ARGS(yyyyMm)) {

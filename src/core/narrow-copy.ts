@@ -1,0 +1,281 @@
+import type { Collection, Document } from 'mongodb';
+import type { Model, Schema } from 'mongoose';
+import siftModule from 'sift';
+import { OnceKey } from '../models/infra.ts';
+import { takeOnce } from './once.ts';
+import { readEach } from './period-keys.ts';
+
+/*
+ * A narrow copy of a collection: for each record, one small row with only the fields its lists and
+ * reports filter and sort on, under the same paths, in a collection of its own (or one per month).
+ * Why: FerretDB 1.24 pushes no filter but a bare `{_id}` down to SQLite; every other filter, sort
+ * or pipeline decodes every document of the collection, ~15 ms of CPU per MB stored, whatever the
+ * indexes. 5,000 complaints with their histories are 41 MB (0.6 s a query); their rows are ~1 MB.
+ * So a list runs its usual Mongo filter on the rows, then reads the records it found by `_id`
+ * (src/core/period-keys.ts readEach) and checks each record against the filter again, so a row
+ * that is behind its record never shows a record that no longer matches. On MongoDB the same
+ * reads cost about what the indexed query did.
+ *
+ * The rows follow the records through the model's own write hooks (watch): save/create,
+ * insertMany, updateOne, findOneAndUpdate, replaceOne and the deletes; updateMany re-reads what
+ * its filter matches. A process killed between a record's write and its row's leaves that row
+ * behind until the next sync of the record (its next write, `syncIds`, or `rebuild`).
+ */
+
+type Row = Document & { _id: string };
+type Filter = Record<string, unknown>;
+
+export interface NarrowCopyOptions<R> {
+  /** The rows' collection (with `partition`, its prefix: `<name>_<key>`). */
+  name: string;
+  /** The record's paths kept in its row ('acceptedBy.staffId' keeps that field of an object or of each element of an array). */
+  fields: readonly string[];
+  /** Extra computed fields, for what a path cannot say. */
+  extra?: (record: R) => Record<string, unknown>;
+  /**
+   * One collection per key (e.g. a month, yyyyMM) so a period's rows are read without the rest. The
+   * key must come from a field that never changes on the record.
+   */
+  partition?: (record: R) => string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v);
+
+/** `value` cut down to `path` in its own shape: objects keep their keys on the path, arrays every element. */
+function project(value: unknown, parts: readonly string[]): unknown {
+  if (!parts.length) return value;
+  if (Array.isArray(value)) return value.map((v) => project(v, parts) ?? {});
+  if (!isObject(value)) return undefined;
+  const [head, ...rest] = parts;
+  const inner = project(value[head!], rest);
+  return inner === undefined ? undefined : { [head!]: inner };
+}
+
+/** Two projections of one record put together (arrays element by element). */
+function merge(a: unknown, b: unknown): unknown {
+  if (Array.isArray(a) && Array.isArray(b)) return a.map((x, i) => merge(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) out[k] = k in a ? merge(a[k], v) : v;
+    return out;
+  }
+  return b === undefined ? a : b;
+}
+
+/** The value at `path` for sorting (the first element's, through arrays). */
+function valueAt(value: unknown, parts: readonly string[]): unknown {
+  let v = value;
+  for (const p of parts) {
+    if (Array.isArray(v)) v = v[0];
+    v = isObject(v) ? v[p] : undefined;
+  }
+  return v;
+}
+
+export class NarrowCopy<R extends { _id: string }> {
+  private readonly matcherCache = new Map<string, (r: R) => boolean>();
+
+  constructor(
+    private readonly options: NarrowCopyOptions<R>,
+    private readonly model: () => Model<any>,
+  ) {}
+
+  /** The row of `record`: its kept paths, in the record's shape, and the extra fields. */
+  rowOf(record: R): Row {
+    let row: unknown = { _id: record._id };
+    for (const path of this.options.fields) row = merge(row, project(record, path.split('.')) ?? {});
+    return { ...(row as Row), ...(this.options.extra?.(record) ?? {}) };
+  }
+
+  private collectionName(key?: string): string {
+    return key === undefined ? this.options.name : `${this.options.name}_${key.replace(/[^A-Za-z0-9]/g, '')}`;
+  }
+
+  private collection(key?: string): Collection<Row> {
+    return this.model().db.collection<Row>(this.collectionName(key)) as unknown as Collection<Row>;
+  }
+
+  /** Writes `record`'s row (the record as it is now). */
+  async put(record: R): Promise<void> {
+    const key = this.options.partition?.(record);
+    await this.collection(key).replaceOne({ _id: record._id }, this.rowOf(record), { upsert: true });
+  }
+
+  /** Brings the rows of `ids` in line with their records (a record gone takes its row with it). */
+  async syncIds(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const record = (await this.model().findById(id).lean()) as R | null;
+      if (record) await this.put(record);
+      else await this.removeRow(id);
+    }
+  }
+
+  private async removeRow(id: string): Promise<void> {
+    if (!this.options.partition) {
+      await this.collection().deleteOne({ _id: id });
+      return;
+    }
+    for (const key of await this.partitions()) await this.collection(key).deleteOne({ _id: id });
+  }
+
+  /** The partition keys that have rows, oldest first. */
+  async partitions(): Promise<string[]> {
+    const prefix = `${this.options.name}_`;
+    const names = await this.model().db.db!.listCollections({}, { nameOnly: true }).toArray();
+    return names
+      .map((c) => c.name)
+      .filter((n) => n.startsWith(prefix))
+      .map((n) => n.slice(prefix.length))
+      .sort();
+  }
+
+  /**
+   * The rows matching `filter` (the record's own query, on kept paths only), sorted, at most
+   * `limit`. With partitions, only those of `keys` (default: all) are read.
+   */
+  async rows(
+    filter: Filter,
+    opts: { sort?: Record<string, 1 | -1>; limit?: number; keys?: readonly string[] } = {},
+  ): Promise<Row[]> {
+    const keys = this.options.partition ? (opts.keys ?? (await this.partitions())) : [undefined];
+    const out: Row[] = [];
+    for (const key of keys) {
+      let cursor = this.collection(key).find(filter as never);
+      if (opts.sort && keys.length === 1) cursor = cursor.sort(opts.sort);
+      if (opts.limit && keys.length === 1) cursor = cursor.limit(opts.limit);
+      out.push(...((await cursor.toArray()) as Row[]));
+    }
+    if (keys.length > 1 && opts.sort) out.sort(compareBy(opts.sort));
+    return opts.limit && keys.length > 1 ? out.slice(0, opts.limit) : out;
+  }
+
+  /**
+   * The records matching `filter`, in the order of their rows, read by `_id` a few at a time and
+   * checked against `filter` once more (a row behind its record does not show a record that no
+   * longer matches).
+   */
+  async *records(
+    filter: Filter,
+    opts: { sort?: Record<string, 1 | -1>; limit?: number; keys?: readonly string[] } = {},
+  ): AsyncGenerator<R> {
+    const rows = await this.rows(filter, opts);
+    const matches = this.matcher(filter);
+    yield* (async function* (model: () => Model<any>) {
+      for await (const r of readEach(
+        rows.map((x) => x._id),
+        (id) => model().findById(id).lean() as Promise<R | null>,
+      ))
+        if (matches(r)) yield r;
+    })(this.model);
+  }
+
+  /** Every record matching `filter` (see records). */
+  async all(filter: Filter, opts: { sort?: Record<string, 1 | -1>; limit?: number; keys?: readonly string[] } = {}) {
+    const out: R[] = [];
+    for await (const r of this.records(filter, opts)) out.push(r);
+    return out;
+  }
+
+  private matcher(filter: Filter): (r: R) => boolean {
+    const key = JSON.stringify(filter);
+    let m = this.matcherCache.get(key);
+    if (!m) {
+      // sift is CommonJS: its function is the module's `default` under Node's ESM interop
+      m = siftModule.default(filter as never) as (r: R) => boolean;
+      if (this.matcherCache.size > 100) this.matcherCache.clear();
+      this.matcherCache.set(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * Writes every record's row once per database (marked done by a once-key), for records from
+   * before the copy existed: one full read of the records. Returns how many rows were written.
+   */
+  async rebuild(): Promise<number> {
+    const done = `narrow:${this.options.name}:built`;
+    if (await OnceKey.exists({ _id: done })) return 0;
+    let n = 0;
+    for await (const record of this.model().find({}).lean().cursor({ batchSize: 500 })) {
+      await this.put(record as R);
+      n++;
+    }
+    await takeOnce(done, 'start');
+    return n;
+  }
+
+  /**
+   * Keeps the rows in step with every write made through the model (install before the model is
+   * compiled). A failing row write fails the write's caller, so the step is retried, not silently
+   * left behind.
+   */
+  watch(schema: Schema): void {
+    const copy = this;
+    const idOf = (q: { getFilter(): Filter }) => {
+      const id = q.getFilter()._id;
+      return typeof id === 'string' ? id : undefined;
+    };
+    schema.post('save', async (doc: { toObject(): R }) => {
+      await copy.put(doc.toObject());
+    });
+    schema.post('insertMany', async (docs: unknown) => {
+      for (const d of docs as ({ toObject?(): R } & R)[]) await copy.put(d.toObject ? d.toObject() : d);
+    });
+    schema.post(
+      ['updateOne', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'findOneAndDelete'],
+      { document: false, query: true },
+      async function (this: { getFilter(): Filter }, res: unknown) {
+        const id = idOf(this) ?? (res && typeof res === 'object' && '_id' in res ? String(res._id) : undefined);
+        if (id) await copy.syncIds([id]);
+        else await copy.syncMatching(this.getFilter());
+      },
+    );
+    schema.post(['updateMany'], { document: false, query: true }, async function (this: { getFilter(): Filter }) {
+      await copy.syncMatching(this.getFilter());
+    });
+    schema.post(['deleteMany'], { document: false, query: true }, async function (this: { getFilter(): Filter }) {
+      // the records are gone: drop the rows that no longer have one
+      const filter = this.getFilter();
+      if (!Object.keys(filter).length) {
+        await copy.clear();
+        return;
+      }
+      const rows = await copy.rows({});
+      const left = new Set(
+        (
+          await copy
+            .model()
+            .find({ _id: { $in: rows.map((r) => r._id) } }, { _id: 1 })
+            .lean()
+        ).map((d) => String(d._id)),
+      );
+      for (const r of rows) if (!left.has(r._id)) await copy.removeRow(r._id);
+    });
+  }
+
+  private async syncMatching(filter: Filter): Promise<void> {
+    const ids = (await this.model().find(filter, { _id: 1 }).lean()).map((d) => String(d._id));
+    await this.syncIds(ids);
+  }
+
+  private async clear(): Promise<void> {
+    const keys = this.options.partition ? await this.partitions() : [undefined];
+    for (const key of keys) await this.collection(key).deleteMany({});
+  }
+}
+
+function compareBy(sort: Record<string, 1 | -1>) {
+  const entries = Object.entries(sort);
+  return (a: Row, b: Row): number => {
+    for (const [path, dir] of entries) {
+      const x = valueAt(a, path.split('.')) as never;
+      const y = valueAt(b, path.split('.')) as never;
+      if (x === y) continue;
+      if (x == null) return -dir;
+      if (y == null) return dir;
+      return (x < y ? -1 : x > y ? 1 : 0) * dir;
+    }
+    return 0;
+  };
+}

@@ -23,6 +23,8 @@ import { readEach } from './period-keys.ts';
  */
 
 type Row = Document & { _id: string };
+// biome-ignore lint/suspicious/noExplicitAny: any model; its own document types are not used here
+type AnyModel = Model<any>;
 type Filter = Record<string, unknown>;
 
 export interface NarrowCopyOptions<R> {
@@ -78,7 +80,7 @@ export class NarrowCopy<R extends { _id: string }> {
 
   constructor(
     private readonly options: NarrowCopyOptions<R>,
-    private readonly model: () => Model<any>,
+    private readonly model: () => AnyModel,
   ) {}
 
   /** The row of `record`: its kept paths, in the record's shape, and the extra fields. */
@@ -161,13 +163,12 @@ export class NarrowCopy<R extends { _id: string }> {
   ): AsyncGenerator<R> {
     const rows = await this.rows(filter, opts);
     const matches = this.matcher(filter);
-    yield* (async function* (model: () => Model<any>) {
-      for await (const r of readEach(
-        rows.map((x) => x._id),
-        (id) => model().findById(id).lean() as Promise<R | null>,
-      ))
-        if (matches(r)) yield r;
-    })(this.model);
+    const model = this.model();
+    for await (const r of readEach(
+      rows.map((x) => x._id),
+      (id) => model.findById(id).lean() as Promise<R | null>,
+    ))
+      if (matches(r)) yield r;
   }
 
   /** Every record matching `filter` (see records). */

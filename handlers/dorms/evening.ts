@@ -14,6 +14,7 @@ import {
 } from './cards.ts';
 import { loadRosters, settings, tellGeneralAffairs } from './common.ts';
 import { type PersonRef, RollCall, RollCallCard, type RollCallRecord, rollCallId } from './models.ts';
+import { rollCallsOn } from './records.ts';
 import { curfewAt, type DormRoster, eveningAt, eveningOf, phaseAt, reportLine, rollCallDuty } from './rules.ts';
 
 /*
@@ -163,7 +164,7 @@ export async function chase(services: Services, date: string): Promise<string[]>
   const chaseAt = eveningAt(date, s.times.chase, tz).getTime();
   const pastCurfew = chaseAt >= curfewAt(date, tz).getTime();
   // a roll call that only went out with a catch-up after the chase time is not chased a moment later
-  const open = (await RollCall.find({ date }).lean<RollCallRecord[]>()).filter(
+  const open = (await rollCallsOn(date)).filter(
     (rc) => isOpen(rc, pastCurfew) && new Date(rc.askedAt!).getTime() < chaseAt,
   );
   const links = await reachableLinks(
@@ -194,7 +195,7 @@ export async function chase(services: Services, date: string): Promise<string[]>
  */
 export async function escalate(services: Services, date: string): Promise<string[]> {
   if (!(await takeOnce(`dorms:escalate:${date}`, 'scheduler'))) return [];
-  const all = await RollCall.find({ date }).lean<RollCallRecord[]>();
+  const all = await rollCallsOn(date);
   if (!all.some((rc) => rc.askedAt)) {
     const due = (await loadRosters(services)).filter((r) => rollCallDuty(r) === 'ask');
     if (due.length) {

@@ -1,12 +1,11 @@
-import { DateTime } from 'luxon';
 import type { StaffContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
-import { readEach } from '../../src/core/period-keys.ts';
 import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
 import { echo, leadingName } from '../../src/core/text.ts';
-import { allDormNames, DORM_MANAGERS, dormChoice, unknownDormText } from './common.ts';
-import { type RentRecord, RentReport, RollCall, type RollCallRecord, rollCallId } from './models.ts';
+import { DORM_MANAGERS, dormChoice, unknownDormText } from './common.ts';
+import { type RentRecord, RentReport, type RollCallRow } from './models.ts';
+import { rowsOfMonth } from './records.ts';
 import { accountFor, mayseeAccount } from './rent-rules.ts';
 import { STATUS_LABELS } from './rules.ts';
 
@@ -41,7 +40,7 @@ async function rollCallScope(ctx: StaffContext, args: string): Promise<Scope> {
   return { dorms: found ? [found.name] : choice.led, month };
 }
 
-function reportState(rc: RollCallRecord): string {
+function reportState(rc: RollCallRow): string {
   const r = rc.report;
   if (!r) return '未上报';
   if (r.preCurfew) return '只有22:00前预报，未确认';
@@ -49,27 +48,22 @@ function reportState(rc: RollCallRecord): string {
 }
 
 /**
- * The month's roll calls of `dorms` (every known dorm when undefined), by date then dorm, read by
- * their ids (`<date>:<dorm>`): a `date` filter decodes every roll call ever made on FerretDB 1.24.
+ * The month's roll calls of `dorms` (every dorm when undefined), by date then dorm, from their rows
+ * (models.ts rollCallRows): one read of the month's rows, a few MB, shared by both sheets, instead
+ * of 9,300 roll calls of ~10 KB read by `_id` once per sheet.
  */
-async function* rollCalls(dorms: string[] | undefined, month: string): AsyncIterable<RollCallRecord> {
-  const names = [...(dorms ?? (await allDormNames()))].sort();
-  const days: string[] = [];
-  for (
-    let d = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
-    d.toFormat('yyyy-MM') === month;
-    d = d.plus({ days: 1 })
-  )
-    days.push(d.toISODate()!);
-  const ids = days.flatMap((day) => names.map((dorm) => rollCallId(day, dorm)));
-  yield* readEach(ids, (id) => RollCall.findById(id).lean<RollCallRecord>());
+function monthRows(dorms: string[] | undefined, month: string): () => Promise<RollCallRow[]> {
+  let rows: Promise<RollCallRow[]> | undefined;
+  return () => {
+    rows ??= rowsOfMonth(month, dorms);
+    return rows;
+  };
 }
 
-async function* eveningRows(dorms: string[] | undefined, month: string): AsyncIterable<unknown[]> {
-  for await (const rc of rollCalls(dorms, month)) {
-    const entries = rc.report?.entries ?? [];
+async function* eveningRows(read: () => Promise<RollCallRow[]>): AsyncIterable<unknown[]> {
+  for (const rc of await read()) {
     const named = (s: string) =>
-      entries
+      rc.out
         .filter((e) => e.status === s)
         .map((e) => e.name)
         .join('、');
@@ -79,7 +73,7 @@ async function* eveningRows(dorms: string[] | undefined, month: string): AsyncIt
       reportState(rc),
       rc.report?.by.name ?? '',
       rc.report?.at ?? null,
-      rc.residents.length,
+      rc.residentCount,
       named('absent'),
       named('leave'),
       named('night_duty'),
@@ -87,12 +81,9 @@ async function* eveningRows(dorms: string[] | undefined, month: string): AsyncIt
   }
 }
 
-async function* absenceRows(dorms: string[] | undefined, month: string): AsyncIterable<unknown[]> {
-  for await (const rc of rollCalls(dorms, month)) {
-    for (const e of rc.report?.entries ?? []) {
-      if (e.status === 'present') continue;
-      yield [rc.date, rc.dorm, e.name, STATUS_LABELS[e.status], e.note, e.returnedAt ?? null];
-    }
+async function* absenceRows(read: () => Promise<RollCallRow[]>): AsyncIterable<unknown[]> {
+  for (const rc of await read()) {
+    for (const e of rc.out) yield [rc.date, rc.dorm, e.name, STATUS_LABELS[e.status], e.note, e.returnedAt ?? null];
   }
 }
 
@@ -136,6 +127,7 @@ export const dormExports: ExportDefinition[] = [
       const scope = await rollCallScope(ctx, args);
       if ('error' in scope) return scope;
       if (scope.dorms && !scope.dorms.length) return { error: '你还没有负责的宿舍，没有查房记录可导出。' };
+      const read = monthRows(scope.dorms, scope.month);
       return [
         {
           name: `${scope.month} 查房`,
@@ -150,7 +142,7 @@ export const dormExports: ExportDefinition[] = [
             { header: '请假', type: 'text', width: 20 },
             { header: '夜班执勤', type: 'text', width: 20 },
           ],
-          rows: eveningRows(scope.dorms, scope.month),
+          rows: eveningRows(read),
         },
         {
           name: '未归请假明细',
@@ -162,7 +154,7 @@ export const dormExports: ExportDefinition[] = [
             { header: '说明', type: 'text', width: 24 },
             { header: '归宿时间', type: 'datetime' },
           ],
-          rows: absenceRows(scope.dorms, scope.month),
+          rows: absenceRows(read),
         },
       ];
     },

@@ -10,7 +10,7 @@ import {
   staffCardLeaderButtons,
   unassignLeader,
 } from './leaders.ts';
-import { dormModels } from './models.ts';
+import { dormModels, rollCallRows } from './models.ts';
 import {
   confirmCommand,
   confirmFromCard,
@@ -42,6 +42,10 @@ export const dorms: Workflow = {
   attachment: { allow: ['team_leader', 'general_affairs'], wants: wantsHygienePhoto, attach: attachHygienePhoto },
   models: dormModels,
   settings: dormSettings,
+  // roll calls from before their rows (models.ts rollCallRows) get them once: one full read
+  start: async () => {
+    await rollCallRows.rebuild();
+  },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],
   // 宿舍队长 in the staff roster (花名册), read by npm run import-roster

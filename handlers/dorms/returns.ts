@@ -3,6 +3,7 @@ import { actor } from '../../src/core/audit.ts';
 import type { BotContext } from '../../src/core/context.ts';
 import { monthOf } from '../../src/core/dates.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
+import { readAll } from '../../src/core/period-keys.ts';
 import { echo, leadingName } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
 import { dayLabel, reportedCard, timeLabel } from './cards.ts';
@@ -18,7 +19,7 @@ import {
 } from './common.ts';
 import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
 import { RollCall, type RollCallRecord } from './models.ts';
-import { checkedSince, recordsOf } from './records.ts';
+import { checkedSince, recordsOf, rowsBetween } from './records.ts';
 import {
   absentSince,
   CLAUSE,
@@ -64,9 +65,16 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   const tz = ctx.services.config.timezone;
   const now = ctx.services.now();
   const date = eveningOf(now, tz);
+  // the evening's rows say whose roll call has this person out; those are read whole and checked again
+  const isOut = (entries: readonly { name: string; status: string }[] | undefined) =>
+    !!entries?.some((e) => e.name === name && e.status === 'absent');
+  const rows = (await rowsBetween(date, date, dorm ? [dorm] : dorms)).filter((r) => isOut(r.out));
   const candidates = (
-    await RollCall.find({ date, dorm: { $in: dorm ? [dorm] : dorms } }).lean<RollCallRecord[]>()
-  ).filter((rc) => rc.report?.entries.some((e) => e.name === name && e.status === 'absent'));
+    await readAll(
+      rows.map((r) => r._id),
+      (id) => RollCall.findById(id).lean<RollCallRecord>(),
+    )
+  ).filter((rc) => isOut(rc.report?.entries));
   if (!candidates.length) {
     await ctx.reply(
       `${dayLabel(date)} 的查房里没有「${echo(name)}」的未归记录。先用「查房 未归 ${echo(name)}」上报，回来后再登记归宿。`,

@@ -1,23 +1,26 @@
+import { readAll } from '../../src/core/period-keys.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { dayAt, lastDayBefore, latest, visiblePeople } from '../../src/core/search.ts';
 import { timeLabel } from './cards.ts';
 import { dormsLedBy, isManager } from './common.ts';
-import { RollCall, type RollCallRecord } from './models.ts';
+import { type OutEntry, RollCall, type RollCallRecord, type RollCallRow, rollCallRows } from './models.ts';
 
 /*
  * 查找 in dorms: a person's absences (未归) and late returns (未归, then 归宿 登记), evening by
  * evening. As 查房记录 shows them: 综合部 and 行政部 every dorm's, a dorm leader their dorms', and
- * everyone their own. An evening's hit is dated at its 22:00 roll call. Index (models.ts):
- * {report.entries.staffId, date}: the person's evenings, newest first.
+ * everyone their own. An evening's hit is dated at its 22:00 roll call. The person's evenings are
+ * found in the roll calls' rows (models.ts rollCallRows), a month at a time from the newest, and
+ * only the roll calls shown are read whole: any filter on the roll calls themselves decodes every
+ * one ever made on FerretDB 1.24.
  */
 
 const EVENING_HOUR = 22;
-/** Evenings read at a time, and how many batches at most: about three years of one person's evenings. */
-const BATCH = 50;
-const MAX_BATCHES = 20;
 
-const absentOf = (rc: RollCallRecord, people: readonly string[]) =>
-  (rc.report?.entries ?? []).filter((e) => e.status === 'absent' && people.includes(e.staffId));
+const absentOf = (entries: readonly OutEntry[], people: readonly string[]) =>
+  entries.filter((e) => e.status === 'absent' && people.includes(e.staffId));
+
+const newestFirst = (a: RollCallRow, b: RollCallRow) =>
+  a.date > b.date ? -1 : a.date < b.date ? 1 : a._id > b._id ? -1 : a._id < b._id ? 1 : 0;
 
 export const dormSearch: SearchSource = {
   kind: '缺勤',
@@ -28,26 +31,29 @@ export const dormSearch: SearchSource = {
     const ids = visiblePeople(ctx, query, true);
     if (!ids.length) return [];
     const led = manager ? [] : await dormsLedBy(me);
-    const day = before ? { date: { $lte: lastDayBefore(before, EVENING_HOUR, tz) } } : {};
-    // FerretDB 1.24 has no $elemMatch on fields: the person's evenings are read by the staffId index
-    // and their own entry checked here, a batch at a time, until there are enough absences
+    const lastDay = before ? lastDayBefore(before, EVENING_HOUR, tz) : undefined;
+    const months = (await rollCallRows.partitions())
+      .filter((key) => !lastDay || key <= lastDay.slice(0, 7).replace('-', ''))
+      .reverse();
+    // the newest `limit` evenings with an absence are enough: each is at least one hit
     const read = async (people: string[], dorms?: string[]) => {
-      const out: RollCallRecord[] = [];
-      for (let batch = 0, absences = 0; batch < MAX_BATCHES && absences < limit; batch++) {
-        const docs = await RollCall.find({
-          'report.entries.staffId': { $in: people },
-          ...day,
-          ...(dorms ? { dorm: { $in: dorms } } : {}),
-        })
-          .sort({ date: -1, _id: -1 })
-          .skip(batch * BATCH)
-          .limit(BATCH)
-          .lean<RollCallRecord[]>();
-        out.push(...docs);
-        absences += docs.filter((rc) => absentOf(rc, people).length).length;
-        if (docs.length < BATCH) break;
+      const found: RollCallRow[] = [];
+      for (const key of months) {
+        if (found.length >= limit) break;
+        const rows = (await rollCallRows.rows(
+          {
+            'out.staffId': { $in: people },
+            ...(lastDay ? { date: { $lte: lastDay } } : {}),
+            ...(dorms ? { dorm: { $in: dorms } } : {}),
+          },
+          { keys: [key] },
+        )) as RollCallRow[];
+        found.push(...rows.filter((r) => absentOf(r.out, people).length).sort(newestFirst));
       }
-      return out;
+      return readAll(
+        found.slice(0, limit).map((r) => r._id),
+        (id) => RollCall.findById(id).lean<RollCallRecord>(),
+      );
     };
     const others = ids.filter((id) => id !== me);
     const found = await Promise.all([
@@ -55,7 +61,7 @@ export const dormSearch: SearchSource = {
       !manager && others.length && led.length ? read(others, led) : [],
     ]);
     const hits: SearchHit[] = found.flat().flatMap((rc) =>
-      absentOf(rc, ids)
+      absentOf(rc.report?.entries ?? [], ids)
         .filter((e) => manager || e.staffId === me || led.includes(rc.dorm))
         .map((e) => ({
           at: dayAt(rc.date, EVENING_HOUR, tz),

@@ -68,14 +68,19 @@ export async function recordsOf(q: {
 }
 
 /**
- * The whole roll calls of one evening (yyyy-MM-dd), of `dorms` or every dorm, read by `_id`: those
- * the evening's rows name, and each known dorm's, so a roll call whose row is missing (a process
- * killed between the two writes) is still found by the evening's chase and escalation.
+ * Every roll call of one evening (yyyy-MM-dd), whole, read by `_id`: those the evening's rows name
+ * and each known dorm's, so one whose row is missing (a process killed between the record's write
+ * and its row's) is still chased and escalated. A row found behind its record is put right here,
+ * so the evening's figures are whole again by its escalation.
  */
-export async function rollCallsOn(date: string, dorms?: readonly string[]): Promise<RollCallRecord[]> {
-  const [rows, known] = await Promise.all([rowsBetween(date, date, dorms), dorms ?? allDormNames()]);
+export async function rollCallsOn(date: string): Promise<RollCallRecord[]> {
+  const [rows, known] = await Promise.all([rowsBetween(date, date), allDormNames()]);
   const ids = [...new Set([...rows.map((r) => r._id), ...known.map((d) => rollCallId(date, d))])];
-  return readAll(ids, (id) => RollCall.findById(id).lean<RollCallRecord>());
+  const records = await readAll(ids, (id) => RollCall.findById(id).lean<RollCallRecord>());
+  const held = new Map(rows.map((r) => [r._id, JSON.stringify(r)]));
+  for (const rc of records)
+    if (held.get(rc._id) !== JSON.stringify(rollCallRows.rowOf(rc))) await rollCallRows.put(rc);
+  return records;
 }
 
 /**

@@ -78,8 +78,7 @@ export async function rollCallsOn(date: string): Promise<RollCallRecord[]> {
   const ids = [...new Set([...rows.map((r) => r._id), ...known.map((d) => rollCallId(date, d))])];
   const records = await readAll(ids, (id) => RollCall.findById(id).lean<RollCallRecord>());
   const held = new Map(rows.map((r) => [r._id, JSON.stringify(r)]));
-  for (const rc of records)
-    if (held.get(rc._id) !== JSON.stringify(rollCallRows.rowOf(rc))) await rollCallRows.put(rc);
+  for (const rc of records) if (held.get(rc._id) !== JSON.stringify(rollCallRows.rowOf(rc))) await rollCallRows.put(rc);
   return records;
 }
 

@@ -4,7 +4,7 @@ import { readMonth } from '../../src/core/list-filter.ts';
 import { EXPORT_PAGE, type ExportDefinition } from '../../src/core/reporting.ts';
 import { echo, leadingName } from '../../src/core/text.ts';
 import { DORM_MANAGERS, dormChoice, unknownDormText } from './common.ts';
-import { type RentRecord, RentReport, type RollCallRow } from './models.ts';
+import { outOf, type RentRecord, RentReport, type RollCallRow } from './models.ts';
 import { rowsOfMonth } from './records.ts';
 import { accountFor, mayseeAccount } from './rent-rules.ts';
 import { STATUS_LABELS } from './rules.ts';
@@ -62,8 +62,9 @@ function monthRows(dorms: string[] | undefined, month: string): () => Promise<Ro
 
 async function* eveningRows(read: () => Promise<RollCallRow[]>): AsyncIterable<unknown[]> {
   for (const rc of await read()) {
+    const out = outOf(rc);
     const named = (s: string) =>
-      rc.out
+      out
         .filter((e) => e.status === s)
         .map((e) => e.name)
         .join('、');
@@ -83,7 +84,7 @@ async function* eveningRows(read: () => Promise<RollCallRow[]>): AsyncIterable<u
 
 async function* absenceRows(read: () => Promise<RollCallRow[]>): AsyncIterable<unknown[]> {
   for (const rc of await read()) {
-    for (const e of rc.out) yield [rc.date, rc.dorm, e.name, STATUS_LABELS[e.status], e.note, e.returnedAt ?? null];
+    for (const e of outOf(rc)) yield [rc.date, rc.dorm, e.name, STATUS_LABELS[e.status], e.note, e.returnedAt ?? null];
   }
 }
 

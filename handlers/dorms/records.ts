@@ -3,7 +3,7 @@ import { readAll } from '../../src/core/period-keys.ts';
 import { Dorm } from '../../src/models/index.ts';
 import { allDormNames } from './common.ts';
 import { type EveningRecord, firstEveningOf } from './figures-rules.ts';
-import { RollCall, type RollCallRecord, type RollCallRow, rollCallId, rollCallRows } from './models.ts';
+import { outOf, RollCall, type RollCallRecord, type RollCallRow, rollCallId, rollCallRows } from './models.ts';
 import type { EveningTimes } from './rules.ts';
 
 /*
@@ -22,7 +22,7 @@ export function toRecord(rc: RollCallRow): EveningRecord {
     reportedAt: rc.report?.at ?? null,
     late: rc.report?.late ?? false,
     preCurfew: rc.report?.preCurfew ?? false,
-    entries: rc.out,
+    entries: outOf(rc),
   };
 }
 

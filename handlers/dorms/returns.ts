@@ -18,7 +18,7 @@ import {
   tellGeneralAffairs,
 } from './common.ts';
 import { eveningRows, lastEveningDue, summarize } from './figures-rules.ts';
-import { RollCall, type RollCallRecord } from './models.ts';
+import { outOf, RollCall, type RollCallRecord } from './models.ts';
 import { checkedSince, recordsOf, rowsBetween } from './records.ts';
 import {
   absentSince,
@@ -68,7 +68,7 @@ export async function recordReturn(ctx: BotContext): Promise<void> {
   // the evening's rows say whose roll call has this person out; those are read whole and checked again
   const isOut = (entries: readonly { name: string; status: string }[] | undefined) =>
     !!entries?.some((e) => e.name === name && e.status === 'absent');
-  const rows = (await rowsBetween(date, date, dorm ? [dorm] : dorms)).filter((r) => isOut(r.out));
+  const rows = (await rowsBetween(date, date, dorm ? [dorm] : dorms)).filter((r) => isOut(outOf(r)));
   const candidates = (
     await readAll(
       rows.map((r) => r._id),

@@ -3,7 +3,7 @@ import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { dayAt, lastDayBefore, latest, visiblePeople } from '../../src/core/search.ts';
 import { timeLabel } from './cards.ts';
 import { dormsLedBy, isManager } from './common.ts';
-import { type OutEntry, RollCall, type RollCallRecord, type RollCallRow, rollCallRows } from './models.ts';
+import { type OutEntry, outOf, RollCall, type RollCallRecord, type RollCallRow, rollCallRows } from './models.ts';
 
 /*
  * 查找 in dorms: a person's absences (未归) and late returns (未归, then 归宿 登记), evening by
@@ -42,13 +42,13 @@ export const dormSearch: SearchSource = {
         if (found.length >= limit) break;
         const rows = (await rollCallRows.rows(
           {
-            'out.staffId': { $in: people },
+            absent: { $in: people },
             ...(lastDay ? { date: { $lte: lastDay } } : {}),
             ...(dorms ? { dorm: { $in: dorms } } : {}),
           },
           { keys: [key] },
         )) as RollCallRow[];
-        found.push(...rows.filter((r) => absentOf(r.out, people).length).sort(newestFirst));
+        found.push(...rows.filter((r) => absentOf(outOf(r), people).length).sort(newestFirst));
       }
       return readAll(
         found.slice(0, limit).map((r) => r._id),

@@ -1,7 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eveningStep } from '../../../handlers/dorms/evening.ts';
 import { type EveningRecord, summarize } from '../../../handlers/dorms/figures-rules.ts';
-import { RollCall, type RollCallRecord, rollCallRows } from '../../../handlers/dorms/models.ts';
+import {
+  outOf,
+  RollCall,
+  type RollCallRecord,
+  type RollCallRow,
+  rollCallRows,
+} from '../../../handlers/dorms/models.ts';
 import { recordsOf } from '../../../handlers/dorms/records.ts';
 import { OnceKey } from '../../../src/models/index.ts';
 import { type DormWho, seedDormPeople, seedLeaders, sh } from '../../helpers/dorms.ts';
@@ -34,9 +40,11 @@ const step = (at: Date) => {
   return eveningStep(bot.services, at);
 };
 const record = async (id: string) => (await RollCall.findById(id).lean<RollCallRecord>())!;
-const row = async (id: string) => (await rollCallRows.rows({ _id: id }, { keys: ['2026-11'] }))[0];
+const row = async (id: string) =>
+  (await rollCallRows.rows({ _id: id }, { keys: ['2026-11'] }))[0] as RollCallRow | undefined;
 /** The row as it is stored, and as its roll call says it should be now. */
-const rowAndRecord = async (id: string) => [await row(id), rollCallRows.rowOf(await record(id))];
+const rowAndRecord = async (id: string) =>
+  [await row(id), rollCallRows.rowOf(await record(id)) as RollCallRow] as const;
 
 /** The figures as read from the roll calls themselves, every entry (what recordsOf gave before the rows). */
 const fromRecords = (rcs: RollCallRecord[]): EveningRecord[] =>
@@ -70,24 +78,26 @@ describe('the roll calls’ rows follow every step of the evening (§3.3.3)', ()
     [r, want] = await rowAndRecord(SOUTH);
     expect(r).toEqual(want);
     expect(r!.report).toMatchObject({ preCurfew: false, late: false });
-    expect(r!.out).toEqual([
+    expect(outOf(r!)).toEqual([
       { staffId: ids.zhangsan, name: '张三', status: 'absent', note: '电话不通', returnedAt: null },
     ]);
+    expect(r!.absent).toEqual([ids.zhangsan]);
 
     clock = sh('22:30');
     expect(await say('chen', '查房 未归 张三(电话不通) 请假 李四')).toContain('已更正');
     [r, want] = await rowAndRecord(SOUTH);
     expect(r).toEqual(want);
-    expect(r!.out.map((e: { name: string; status: string }) => `${e.name}:${e.status}`).sort()).toEqual([
-      '张三:absent',
-      '李四:leave',
-    ]);
+    expect(
+      outOf(r!)
+        .map((e) => `${e.name}:${e.status}`)
+        .sort(),
+    ).toEqual(['张三:absent', '李四:leave']);
 
     clock = sh('23:30');
     expect(await say('chen', '归宿 张三 23:10')).toContain('已登记：张三 23:10 归宿');
     [r, want] = await rowAndRecord(SOUTH);
     expect(r).toEqual(want);
-    expect(r!.out.find((e: { name: string }) => e.name === '张三').returnedAt).toEqual(sh('23:10'));
+    expect(outOf(r!).find((e) => e.name === '张三')!.returnedAt).toEqual(sh('23:10'));
 
     // 城北宿舍 never answered: chased, escalated, then reports late
     // rows in step with their roll calls are not written again by the escalation's check
@@ -165,7 +175,7 @@ describe('roll calls from before the rows, and rows left behind', () => {
     await step(sh('22:45'));
     [r, want] = await rowAndRecord(SOUTH);
     expect(r).toEqual(want);
-    expect(r!.out.map((e: { name: string }) => e.name)).toEqual(['张三']);
+    expect(outOf(r!).map((e) => e.name)).toEqual(['张三']);
     const [north, northWant] = await rowAndRecord(NORTH);
     expect(north).toEqual(northWant);
     expect(north!.report).toMatchObject({ by: { name: '陈队长' } });

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { subsetFont } from './chart-font.ts';
 import type { Chart } from './types.ts';
 
 /*
@@ -11,10 +13,11 @@ import type { Chart } from './types.ts';
  * is the same on every machine. Both libraries are loaded on first use: most processes draw no chart.
  *
  * What a picture costs: resvg 2.6 (the native build) re-reads the whole 8 MB font file for every
- * <text> it lays out (thx/resvg-js#367; only the WASM build takes font buffers), ~4 ms a text. So the
- * labels that would overlap anyway are left out (a week's 300 dorms drew 300 labels on top of each
- * other: a black smear and 1.4 s of CPU), and the drawing runs on libuv's thread pool (renderAsync),
- * a couple at a time, so the event loop stays free and the charts of a report are drawn side by side.
+ * <text> it lays out (thx/resvg-js#367; only the WASM build takes font buffers), ~4 ms a text. So
+ * each picture gets a copy of the font with only its own characters' outlines (chart-font.ts, under
+ * 1 MB, the same pixels), the labels that would overlap anyway are left out (a week's 300 dorms drew
+ * 300 labels on top of each other: a black smear), and the drawing runs on libuv's thread pool
+ * (renderAsync), a couple at a time, so the event loop stays free while a report's charts are drawn.
  */
 
 export const CHART_WIDTH = 800;
@@ -32,6 +35,31 @@ function cjkFont(): string {
     'NotoSansHans-Regular.otf',
   );
   return fontFile;
+}
+
+let fontBytes: Promise<Buffer> | undefined;
+let fontDir: Promise<string> | undefined;
+let fontSeq = 0;
+
+/**
+ * A font file for one picture: the packaged font cut down to the SVG's characters, written under the
+ * temp dir (resvg takes files only), and removed by `done`. Should the cut fail (another font file,
+ * say), the whole font does: slower, the same picture.
+ */
+async function fontFor(svg: string): Promise<{ path: string; done: () => Promise<void> }> {
+  try {
+    fontBytes ??= readFile(cjkFont());
+    // one folder for every process (the files carry the pid), so none is left behind per process
+    fontDir ??= mkdir(join(tmpdir(), 'guard-desk-chart-fonts'), { recursive: true }).then(() =>
+      join(tmpdir(), 'guard-desk-chart-fonts'),
+    );
+    const cut = subsetFont(await fontBytes, svg);
+    const path = join(await fontDir, `${process.pid}-${++fontSeq}.otf`);
+    await writeFile(path, cut);
+    return { path, done: () => rm(path, { force: true }) };
+  } catch {
+    return { path: cjkFont(), done: async () => {} };
+  }
 }
 
 const round = (v: number) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : 0);
@@ -131,13 +159,18 @@ async function inTurn<T>(work: () => Promise<T>): Promise<T> {
 export async function chartPng(chart: Chart, width = CHART_WIDTH, height = CHART_HEIGHT): Promise<Buffer> {
   const svg = await chartSvg(chart, width, height);
   const { resvg } = await chartLibraries();
-  const image = await inTurn(() =>
-    resvg.renderAsync(svg, {
-      fitTo: { mode: 'width', value: width },
-      font: { fontFiles: [cjkFont()], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
-    }),
-  );
-  return image.asPng();
+  const font = await fontFor(svg);
+  try {
+    const image = await inTurn(() =>
+      resvg.renderAsync(svg, {
+        fitTo: { mode: 'width', value: width },
+        font: { fontFiles: [font.path], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+      }),
+    );
+    return image.asPng();
+  } finally {
+    await font.done();
+  }
 }
 
 /** File names that stay readable and safe: the title without what a file system would refuse. */

@@ -1,4 +1,7 @@
+import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH, chartPng, chartSvg } from '../../../src/core/chart-image.ts';
 import type { Chart } from '../../../src/core/types.ts';
@@ -102,5 +105,11 @@ describe('a chart as a PNG for text channels', () => {
     const few = await chartSvg({ ...bars, title: '少' });
     expect(few).toContain('>3</text>');
     expect(few).toContain('>2</text>');
+  });
+
+  it('leaves no font file behind in the temp dir once a picture is drawn', async () => {
+    await chartPng(bars);
+    const left = await readdir(join(tmpdir(), 'guard-desk-chart-fonts')).catch(() => [] as string[]);
+    expect(left.filter((f) => f.startsWith(`${process.pid}-`))).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ async function fontFor(svg: string): Promise<{ path: string; done: () => Promise
     fontDir ??= mkdir(join(tmpdir(), 'guard-desk-chart-fonts'), { recursive: true }).then(() =>
       join(tmpdir(), 'guard-desk-chart-fonts'),
     );
-    const cut = subsetFont(await fontBytes, svg);
+    const cut = await subsetFont(await fontBytes, svg);
     const path = join(await fontDir, `${process.pid}-${++fontSeq}.otf`);
     await writeFile(path, cut);
     return { path, done: () => rm(path, { force: true }) };

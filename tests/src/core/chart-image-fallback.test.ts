@@ -5,7 +5,7 @@ import { chartPng } from '../../../src/core/chart-image.ts';
 // a font the cutter does not understand (another package's, a TrueType one): it throws
 const cut = vi.hoisted(() => ({ tried: 0 }));
 vi.mock('../../../src/core/chart-font.ts', () => ({
-  subsetFont: () => {
+  subsetFont: async () => {
     cut.tried++;
     throw new Error('not a CFF OpenType font');
   },

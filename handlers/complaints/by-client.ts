@@ -1,6 +1,6 @@
 import { transition } from '../../src/core/transition.ts';
 import { Complaint, type ComplaintRecord, complaintRowsWhere, type Person } from './models.ts';
-import { nextFollowUp, STATUS_LABELS } from './rules.ts';
+import { STATUS_LABELS } from './rules.ts';
 
 /*
  * A client's complaints, for the clients workflow (its card, its 跟进 / 拜访, its daily lists, a
@@ -72,10 +72,12 @@ export interface DueFollowUp {
  */
 export async function dueFollowUpsOf(client: ClientRef, by: Date): Promise<DueFollowUp[]> {
   const open = await complaintRowsWhere({ ...complaintsOf(client), status: 'following_up' }, { sort: { _id: 1 } });
-  return open.flatMap((c) => {
-    const next = nextFollowUp(c.followUps);
-    return next && next.dueAt <= by ? [{ complaintId: c._id, seq: next.seq, dueAt: next.dueAt }] : [];
-  });
+  // the row keeps the next follow-up still to be made (nextFollowUp of the plan, models.ts rowExtra)
+  return open.flatMap((c) =>
+    c.nextFollowUpSeq !== undefined && c.nextFollowUpAt && c.nextFollowUpAt <= by
+      ? [{ complaintId: c._id, seq: c.nextFollowUpSeq, dueAt: c.nextFollowUpAt }]
+      : [],
+  );
 }
 
 /** The client's complaints not closed, latest first (at most 10), with their status as staff read it. */
@@ -101,8 +103,7 @@ export interface PlannedFollowUp {
 export async function plannedFollowUps(): Promise<PlannedFollowUp[]> {
   const following = await complaintRowsWhere({ status: 'following_up' });
   return following.flatMap((c) => {
-    const next = c.followUps.find((f) => !f.doneAt);
-    if (!next) return [];
+    if (c.nextFollowUpSeq === undefined || !c.nextFollowUpAt) return [];
     const acceptedBy = c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null;
     return [
       {
@@ -110,8 +111,8 @@ export async function plannedFollowUps(): Promise<PlannedFollowUp[]> {
         clientId: c.clientId ?? '',
         clientName: c.clientName,
         acceptedBy,
-        seq: next.seq,
-        dueAt: next.dueAt,
+        seq: c.nextFollowUpSeq,
+        dueAt: c.nextFollowUpAt,
       },
     ];
   });

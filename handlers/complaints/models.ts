@@ -250,11 +250,13 @@ complaintSchema.index({ 'responsible.staffId': 1, acceptedAt: -1 });
 export type ComplaintRecord = InferRawDocTypeFromSchema<typeof complaintSchema>;
 
 /**
- * Every path a complaint list, report, search or the clients' lists filter or sort on, plus the
- * few a list shows straight from the row (the follow-up plan, the acceptor's name, the deduction
- * for 周报's total). 5,000 complaints with their histories are 41 MB, and FerretDB 1.24 decodes all
- * of them for any filter but a bare `_id`; their rows are ~2 MB (src/core/narrow-copy.ts). A path
- * missing here makes a list silently miss cases: add it here when a query starts filtering on it.
+ * Every path a complaint list, report, search or the clients' lists filter or sort on, and the
+ * acceptor's name (the clients' daily lists show it). 5,000 complaints with their histories are
+ * 41 MB, and FerretDB 1.24 decodes all of them for any filter but a bare `_id`; their rows are
+ * ~7 MB as FerretDB stores them (src/core/narrow-copy.ts). A path missing here makes a list
+ * silently miss cases: add it here when a query starts filtering on it. Each field costs every
+ * read of the rows (~75 ms of FerretDB CPU per MB), so what lists only show stays out, or comes
+ * flat in ROW_EXTRA.
  */
 export const COMPLAINT_ROW_FIELDS = [
   'status',
@@ -275,14 +277,26 @@ export const COMPLAINT_ROW_FIELDS = [
   'measuresDue',
   'appeal.status',
   'approval.status',
-  'decision.deductionFen',
-  'decision.deductionAmount',
-  'followUps.seq',
-  'followUps.dueAt',
-  'followUps.doneAt',
 ] as const;
 
-/** A complaint's row: the record cut down to COMPLAINT_ROW_FIELDS, in the record's shape. */
+/**
+ * What the rows show without a path of their own (flat: a nested array of the follow-up plan
+ * would be a third of the row): the deduction 周报 totals, in fen, and the next follow-up still
+ * to be made (§3.1.10), for the clients' lists.
+ */
+function rowExtra(c: ComplaintRecord): Record<string, unknown> {
+  const d = c.decision;
+  const fen =
+    typeof d?.deductionFen === 'number'
+      ? d.deductionFen
+      : typeof d?.deductionAmount === 'number'
+        ? Math.round(d.deductionAmount * 100) // yuan on records from before amounts were kept in fen
+        : null;
+  const next = (c.followUps ?? []).find((f) => !f.doneAt); // as timing.ts nextFollowUp
+  return { fen, ...(next ? { nextFollowUpSeq: next.seq, nextFollowUpAt: next.dueAt } : {}) };
+}
+
+/** A complaint's row: the record cut down to COMPLAINT_ROW_FIELDS, in the record's shape, and rowExtra. */
 export interface ComplaintRow {
   _id: string;
   status: ComplaintStatus;
@@ -302,16 +316,20 @@ export interface ComplaintRow {
   measuresDue?: boolean;
   appeal?: { status: string };
   approval?: { status: string };
-  decision?: { deductionFen?: number | null; deductionAmount?: number | null };
-  followUps: { seq: number; dueAt: Date; doneAt?: Date | null }[];
+  /** The fee the client deducted, in fen; null when none was decided. */
+  fen: number | null;
+  /** The next follow-up still to be made; absent when none is. */
+  nextFollowUpSeq?: number;
+  nextFollowUpAt?: Date;
 }
 
 export const complaintRows = new NarrowCopy<ComplaintRecord>(
-  { name: 'complaintrows', fields: COMPLAINT_ROW_FIELDS },
+  { name: 'complaintrows', fields: COMPLAINT_ROW_FIELDS, extra: rowExtra },
   () => Complaint,
 );
 // before the model is compiled: the copy's hooks must be on the schema mongoose compiles
 complaintRows.watch(complaintSchema);
+export const Complaint = mongoose.model('Complaint', complaintSchema);
 
 /** The rows matching `filter` (a complaint query on COMPLAINT_ROW_FIELDS only), sorted, at most `limit`. */
 export async function complaintRowsWhere(
@@ -320,7 +338,6 @@ export async function complaintRowsWhere(
 ): Promise<ComplaintRow[]> {
   return (await complaintRows.rows(filter, opts)) as unknown as ComplaintRow[];
 }
-export const Complaint = mongoose.model('Complaint', complaintSchema);
 export type Person = ComplaintRecord['acceptedBy'];
 export type FollowUp = ComplaintRecord['followUps'][number];
 export type Responsible = ComplaintRecord['responsible'][number];

@@ -73,7 +73,7 @@ export function parseReportPeriod(text: string, now: Date, tz: string): Period |
 }
 
 /** A case accepted in the period, as the counts and the chart need it (read from its row). */
-export type AcceptedCase = Pick<ComplaintRow, 'category' | 'status' | 'decision'>;
+export type AcceptedCase = Pick<ComplaintRow, 'category' | 'status' | 'fen'>;
 
 /** What the report is made of, read from the records; `now` decides what is overdue or untold. */
 export interface ReportData {
@@ -122,7 +122,7 @@ export async function readReport(period: Period, now: Date): Promise<ReportData>
     period,
     accepted: rows
       .filter((c) => within(c.acceptedAt))
-      .map((c) => ({ category: c.category, status: c.status, decision: c.decision })),
+      .map((c) => ({ category: c.category, status: c.status, fen: c.fen })),
     closed: rows.filter((c) => within(c.closedAt)).length,
     overdue: await first(
       'overdue',
@@ -155,13 +155,7 @@ function counts<K extends string>(keys: readonly K[], of: (k: K) => number, labe
 /** The report as a card: counts first, then each case that needs someone, by number. */
 export function reportCard(services: Pick<Services, 'config'>, d: ReportData): Card {
   const a = d.accepted;
-  const fen = a.reduce(
-    (sum, c) =>
-      sum +
-      (c.decision?.deductionFen ??
-        (c.decision?.deductionAmount != null ? Math.round(c.decision.deductionAmount * 100) : 0)),
-    0,
-  );
+  const fen = a.reduce((sum, c) => sum + (c.fen ?? 0), 0);
   const list = (title: string, cases: ComplaintRecord[], line: (c: ComplaintRecord) => string) =>
     cases.length
       ? [

@@ -8,8 +8,8 @@ import { pendingAuditField } from '../../src/models/audit.ts';
  * acceptance number (受理编号, e.g. TS-20261127-003). Every state change goes through
  * core/transition.ts: the `version` field is what makes a double click act once on FerretDB.
  * No index option FerretDB rejects (TTL, sparse, partial, text); every query a handler or the
- * sweep makes has an index below. Lists filter the cases' rows (complaintRows, below) and read the
- * cases by `_id`; the indexes serve those same filters run on the cases on MongoDB.
+ * sweep made had an index below. Lists now filter the cases' rows (complaintRows, below), which
+ * have no index of their own, and read the cases by `_id`.
  */
 
 /** `unconfirmed`: registered by someone outside 客服部, waiting for 客服部 to accept it (§4.1); no clock runs. */

@@ -6,7 +6,7 @@
  *
  * REPORTS_DATA (default bench-data/reports-year: kept between runs, so the second run skips seeding),
  * REPORTS_SCALE=tiny (2 dorms, 3 days: checks the bench itself), REPORTS_RUNS (default 5),
- * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly or exports, MONGODB_URI (run against MongoDB instead of FerretDB),
+ * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly, exports or search, MONGODB_URI (run against MongoDB instead of FerretDB),
  * REPORTS_OUT (the JSON file), REPORTS_PICK (comma-separated words: only the sections, exports and the
  * whole 周报 whose names contain one of them, e.g. `REPORTS_PICK=报销台账,费用报销`).
  */
@@ -33,6 +33,7 @@ import { composition } from '../../src/workflows.ts';
 import { MemoryReceiver } from '../helpers/harness.ts';
 import { benchContext, type Measured, measure, processRssMb } from './reports-measure.ts';
 import { probes } from './reports-probes.ts';
+import { searches } from './reports-search.ts';
 import { ensureSeeded, TINY, YEAR } from './reports-seed.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -220,8 +221,9 @@ async function main(): Promise<void> {
     const results: Measured[] = [];
     if (process.env.REPORTS_PROBES !== '0') results.push(...(await probes(week, month.period, pid)));
     const only = process.env.REPORTS_ONLY;
-    if (only !== 'exports') results.push(...(await weekly(bot.services, week, pid)));
-    if (only !== 'weekly') results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    if (!only || only === 'weekly') results.push(...(await weekly(bot.services, week, pid)));
+    if (!only || only === 'exports') results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    if (!only || only === 'search') results.push(...(await searches(bot.services, RUNS, pid, picked)));
     const collections = await sizes();
     const dataMb = ferret ? Number(execFileSync('du', ['-sm', DATA], { encoding: 'utf8' }).split('\t')[0]) : null;
     const report = {

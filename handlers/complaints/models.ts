@@ -337,7 +337,7 @@ export async function complaintRowsWhere(
   filter: Record<string, unknown>,
   opts: { sort?: Record<string, 1 | -1>; limit?: number } = {},
 ): Promise<ComplaintRow[]> {
-  return (await complaintRows.rows(filter, opts)) as unknown as ComplaintRow[];
+  return (await complaintRows.rows(filter, opts)) as ComplaintRow[];
 }
 export type Person = ComplaintRecord['acceptedBy'];
 export type FollowUp = ComplaintRecord['followUps'][number];

@@ -39,16 +39,17 @@ export const complaintSearch: SearchSource = {
     if (no) return (await read({ _id: no })).map((c) => hit(c, []));
     const ids = visiblePeople(ctx, query, true);
     const client = await clientsOf(ctx.services).byName(query.text);
-    const found = await Promise.all([
-      ...(ids.length
-        ? [read({ 'acceptedBy.staffId': { $in: ids } }), read({ 'responsible.staffId': { $in: ids } })]
-        : []),
+    const filters = [
+      ...(ids.length ? [{ 'acceptedBy.staffId': { $in: ids } }, { 'responsible.staffId': { $in: ids } }] : []),
       // complaints keep the client's id; older ones only its name, as typed then
-      ...(client ? [read({ clientId: client.id })] : []),
-      ...(client || !ids.length ? [read({ clientName: client?.name ?? query.text })] : []),
-    ]);
+      ...(client ? [{ clientId: client.id }] : []),
+      ...(client || !ids.length ? [{ clientName: client?.name ?? query.text }] : []),
+    ];
+    // one `$or`, not a read a filter: each is a read of every row on FerretDB; the latest `limit`
+    // of the union are the latest of each filter's latest `limit`, as the hits list wants
+    const found = await read({ $or: filters });
     return latest(
-      found.flat().map((c) => hit(c, ids)),
+      found.map((c) => hit(c, ids)),
       limit,
     );
   },

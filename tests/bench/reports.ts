@@ -204,7 +204,7 @@ async function main(): Promise<void> {
     // what the reimbursements' and vehicles' starts do once on a database from before the day keys
     const t0 = Date.now();
     const keyed = (await backfillClaimDays(TZ)) + (await backfillTripDays(TZ));
-    log(`complaint rows: ${await complaintRows.rebuild()} written in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    await complaintRows.rebuild(); // the complaints' start: rows of the cases stored before them
     if (keyed) log(`claims and trips keyed by day in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const config = loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', BOT_TIMEZONE: TZ }, composition.settings);
     const bot = new Bot({

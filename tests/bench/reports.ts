@@ -17,6 +17,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import pino from 'pino';
+import { complaintRows } from '../../handlers/complaints/models.ts';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
 import { ChartPictures, sendReport } from '../../handlers/reports/render.ts';
 import { weeklyCards } from '../../handlers/reports/weekly.ts';
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
     // what the reimbursements' and vehicles' starts do once on a database from before the day keys
     const t0 = Date.now();
     const keyed = (await backfillClaimDays(TZ)) + (await backfillTripDays(TZ));
+    await complaintRows.rebuild(); // the complaints' start: rows of the cases stored before them
     if (keyed) log(`claims and trips keyed by day in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const config = loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', BOT_TIMEZONE: TZ }, composition.settings);
     const bot = new Bot({

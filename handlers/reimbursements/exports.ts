@@ -4,6 +4,7 @@ import { monthOf } from '../../src/core/dates.ts';
 import { readMonth } from '../../src/core/list-filter.ts';
 import { readEach } from '../../src/core/period-keys.ts';
 import type { ExportDefinition } from '../../src/core/reporting.ts';
+import { sheetsOfOneRead } from '../../src/core/xlsx-export.ts';
 import { claimsPaid } from './due.ts';
 import { type ClaimRecord, ReimbursementClaim } from './models.ts';
 import { categoryLabel } from './rules.ts';
@@ -40,41 +41,36 @@ function approvedAt(c: ClaimRecord): Date | null {
   return times.length ? new Date(Math.max(...times)) : null;
 }
 
-async function* claimRows(from: string, to: string): AsyncIterable<unknown[]> {
-  for await (const c of paidIn(from, to)) {
-    yield [
-      c._id,
-      c.claimantName,
-      c.items.length,
-      c.total,
-      c.submittedAt,
-      approvers(c),
-      approvedAt(c),
-      c.paidOn,
-      c.payment?.method ?? '',
-      c.payment?.byName ?? '',
-    ];
-  }
+function claimRow(c: ClaimRecord): unknown[] {
+  return [
+    c._id,
+    c.claimantName,
+    c.items.length,
+    c.total,
+    c.submittedAt,
+    approvers(c),
+    approvedAt(c),
+    c.paidOn,
+    c.payment?.method ?? '',
+    c.payment?.byName ?? '',
+  ];
 }
 
-async function* itemRows(from: string, to: string): AsyncIterable<unknown[]> {
-  for await (const c of paidIn(from, to)) {
-    for (const it of c.items) {
-      yield [
-        c._id,
-        c.claimantName,
-        it.date,
-        categoryLabel(it.category),
-        it.amount,
-        it.matter,
-        it.contact,
-        (it.serials ?? []).join('、'),
-        (it.companions ?? []).join('、'),
-        approvers(c),
-        c.paidOn,
-      ];
-    }
-  }
+function itemRows(c: ClaimRecord): unknown[][] {
+  const by = approvers(c);
+  return c.items.map((it) => [
+    c._id,
+    c.claimantName,
+    it.date,
+    categoryLabel(it.category),
+    it.amount,
+    it.matter,
+    it.contact,
+    (it.serials ?? []).join('、'),
+    (it.companions ?? []).join('、'),
+    by,
+    c.paidOn,
+  ]);
 }
 
 export const reimbursementExports: ExportDefinition[] = [
@@ -90,6 +86,9 @@ export const reimbursementExports: ExportDefinition[] = [
       const month = DateTime.fromFormat(chosen, 'yyyy-MM', { zone: tz });
       const from = month.toISODate()!;
       const to = month.plus({ months: 1 }).toISODate()!;
+      // the claims are read once for both sheets (each claim ~1.5 ms of FerretDB CPU by _id); the items' rows
+      // wait in a temporary file until their sheet is written
+      const [claims, items] = sheetsOfOneRead(paidIn(from, to), [(c) => [claimRow(c)], itemRows]);
       return [
         {
           name: `${month.toFormat('yyyy年M月')}报销单`,
@@ -105,7 +104,7 @@ export const reimbursementExports: ExportDefinition[] = [
             { header: '发放方式', type: 'text' },
             { header: '发放人', type: 'text', width: 10 },
           ],
-          rows: claimRows(from, to),
+          rows: claims,
         },
         {
           name: '明细',
@@ -122,7 +121,7 @@ export const reimbursementExports: ExportDefinition[] = [
             { header: '审批人', type: 'text', width: 36 },
             { header: '发放日期', type: 'date' },
           ],
-          rows: itemRows(from, to),
+          rows: items,
         },
       ];
     },

@@ -43,7 +43,7 @@ export function stepWaits(claims: readonly Pick<ClaimRecord, 'steps' | 'submitte
 }
 
 /** A claim as its narrow row keeps it (models.ts claimRows). */
-type WeeklyRow = Pick<ClaimRecord, 'steps' | 'submittedAt' | 'status' | 'currentRole'> & {
+type WeeklyRow = Pick<ClaimRecord, '_id' | 'steps' | 'submittedAt' | 'status' | 'currentRole'> & {
   items: Pick<ClaimRecord['items'][number], 'category' | 'amount'>[];
 };
 
@@ -56,7 +56,7 @@ export const reimbursementsWeekly: WeeklySection = {
     const inWeek = { $gte: week.from, $lt: week.to };
     const rows = (await claimRows.rows({
       $or: [{ submittedAt: inWeek }, { 'steps.at': inWeek }, { status: 'pending' }],
-    })) as unknown as WeeklyRow[];
+    })) as WeeklyRow[];
     const submitted = rows.filter(
       (c) => c.status !== 'withdrawn' && c.submittedAt >= week.from && c.submittedAt < week.to,
     );

@@ -8,7 +8,7 @@ import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, showWholeDraft, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
-import { claimRows, reimbursementModels } from './models.ts';
+import { claimRows, ledgerRows, reimbursementModels } from './models.ts';
 import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
 import { claimSearch } from './search.ts';
 import { reimbursementSettings } from './settings.ts';
@@ -32,6 +32,7 @@ export const reimbursements: Workflow = {
   start: async (services) => {
     await backfillClaimDays(services.config.timezone);
     await claimRows.rebuild();
+    await ledgerRows.rebuild();
   },
   commands: [
     {

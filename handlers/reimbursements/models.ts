@@ -154,6 +154,41 @@ export const claimRows = new NarrowCopy<ClaimRecord>(
   () => ReimbursementClaim,
 );
 claimRows.watch(claimSchema);
+/**
+ * The paid claims as 导出 报销台账 writes them (~1/3 of a claim as FerretDB stores it: no history,
+ * flags, receipts), one collection per payment month, so a month's export reads that month's rows
+ * in one query instead of each claim by _id (~1.5 ms of FerretDB CPU a claim). Paid is final, so a
+ * claim's row, once written, stays in its month.
+ */
+export const ledgerRows = new NarrowCopy<ClaimRecord>(
+  {
+    name: 'reimbursementledger',
+    fields: [
+      'status',
+      'claimantName',
+      'total',
+      'submittedAt',
+      'paidOn',
+      'payment.method',
+      'payment.byName',
+      'steps.label',
+      'steps.status',
+      'steps.byName',
+      'steps.at',
+      'items.date',
+      'items.category',
+      'items.amount',
+      'items.matter',
+      'items.contact',
+      'items.serials',
+      'items.companions',
+    ],
+    partition: (c) => (c.paidOn ?? '').slice(0, 7),
+    keep: (c) => c.status === 'paid' && !!c.paidOn,
+  },
+  () => ReimbursementClaim,
+);
+ledgerRows.watch(claimSchema);
 export const ReimbursementClaim = mongoose.model('ReimbursementClaim', claimSchema);
 /** One item of a claim or draft as stored: money in fen, the date as yyyy-MM-dd in the bot's time zone. */
 export type ItemRecord = Omit<InferRawDocTypeFromSchema<typeof itemSchema>, '_id'>; // the schema keeps no _id on items

@@ -18,7 +18,7 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import pino from 'pino';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
-import { claimRows } from '../../handlers/reimbursements/models.ts';
+import { claimRows, ledgerRows } from '../../handlers/reimbursements/models.ts';
 import { reportCards } from '../../handlers/reports/render.ts';
 import { weeklyParts } from '../../handlers/reports/weekly.ts';
 import { backfillTripDays } from '../../handlers/vehicles/days.ts';
@@ -203,7 +203,8 @@ async function main(): Promise<void> {
     // what the reimbursements' and vehicles' starts do once on a database from before the day keys
     const t0 = Date.now();
     const keyed = (await backfillClaimDays(TZ)) + (await backfillTripDays(TZ));
-    if (await claimRows.rebuild()) log(`claims' 周报 rows built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    if ((await claimRows.rebuild()) + (await ledgerRows.rebuild()))
+      log(`claims' 周报 and ledger rows built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     if (keyed) log(`claims and trips keyed by day in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const config = loadConfig({ BOT_CONSOLE: 'off', HTTP_PORT: '0', BOT_TIMEZONE: TZ }, composition.settings);
     const bot = new Bot({

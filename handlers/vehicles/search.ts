@@ -13,7 +13,7 @@ import {
 import { ACCIDENT_STATUS, MANAGERS, parsePlate, VIEWERS } from './rules.ts';
 
 /*
- * 查找 in vehicles: a trip or accident by number; a person's trips, accidents reported and permits;
+ * 查找 in vehicles: a trip, accident or permit by number; a person's trips, accidents reported and permits;
  * a plate's trips, monthly inspections and accidents. As the lists show them: trips and accidents
  * to the vehicle viewers but drivers (出车记录, 事故), a driver their own; permits to 综合部, a
  * holder their own; inspections to VIEWERS (检查情况). Indexes (models.ts): `_id`;
@@ -63,6 +63,11 @@ export const vehicleSearch: SearchSource = {
     if (trip) return (await trips({ _id: trip, ...own('driver.staffId') })).map(tripHit);
     const accident = parseRecordNumber('SG', query.text)?.number;
     if (accident) return (await accidents({ _id: accident, ...own('reporter.staffId') })).map(accidentHit);
+
+    // a permit's number is what 综合部 typed when issuing it (ZJ-2026-001): its own holder or 综合部
+    const permit = await Permit.findById(query.text.trim().toUpperCase()).lean<PermitRecord>();
+    if (permit && (MANAGERS.some((r) => ctx.hasRole(r)) || permit.holder.staffId === me))
+      return before ? [] : [permitHit(permit)];
 
     const plate = parsePlate(query.text);
     if (plate) {

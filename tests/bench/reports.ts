@@ -6,7 +6,7 @@
  *
  * REPORTS_DATA (default bench-data/reports-year: kept between runs, so the second run skips seeding),
  * REPORTS_SCALE=tiny (2 dorms, 3 days: checks the bench itself), REPORTS_RUNS (default 5),
- * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly or exports, MONGODB_URI (run against MongoDB instead of FerretDB),
+ * REPORTS_PROBES=0 (skip the raw query probes), REPORTS_ONLY=weekly, exports or search, MONGODB_URI (run against MongoDB instead of FerretDB),
  * REPORTS_OUT (the JSON file), REPORTS_PICK (comma-separated words: only the sections, exports and the
  * whole 周报 whose names contain one of them, e.g. `REPORTS_PICK=报销台账,费用报销`).
  */
@@ -19,20 +19,21 @@ import mongoose from 'mongoose';
 import pino from 'pino';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
 import { claimRows, ledgerRows } from '../../handlers/reimbursements/models.ts';
-import { reportCards } from '../../handlers/reports/render.ts';
-import { weeklyParts } from '../../handlers/reports/weekly.ts';
+import { ChartPictures, sendReport } from '../../handlers/reports/render.ts';
+import { weeklyCards } from '../../handlers/reports/weekly.ts';
 import { backfillTripDays } from '../../handlers/vehicles/days.ts';
 import { Bot } from '../../src/bot.ts';
 import { loadConfig } from '../../src/config.ts';
-import { chartPng } from '../../src/core/chart-image.ts';
 import type { Services } from '../../src/core/context.ts';
 import { type Period, REPORTING } from '../../src/core/reporting.ts';
+import { isFileMessage, TEXT_ONLY } from '../../src/core/types.ts';
 import { writeXlsx } from '../../src/core/xlsx-export.ts';
 import { type RunningFerret, startFerret } from '../../src/db/ferretdb.ts';
 import { composition } from '../../src/workflows.ts';
 import { MemoryReceiver } from '../helpers/harness.ts';
 import { benchContext, type Measured, measure, processRssMb } from './reports-measure.ts';
 import { probes } from './reports-probes.ts';
+import { searches } from './reports-search.ts';
 import { ensureSeeded, TINY, YEAR } from './reports-seed.ts';
 
 const ROOT = path.join(import.meta.dirname, '../..');
@@ -96,16 +97,28 @@ async function weekly(services: Services, week: Period, dbPid: number | undefine
     );
   }
   if (sections.length && picked('周报 (all sections, cards, PNG charts)')) {
-    // as 周报 runs: every section at once (weeklyParts), the cards, and each chart drawn as a PNG for the text channels
-    out.push(
-      await measure('周报 (all sections, cards, PNG charts)', 'weekly', RUNS, dbPid, async () => {
-        const cards = reportCards(`周报 ${week.label}`, await weeklyParts(services, week));
-        const charts = cards.flatMap((c) => c.charts ?? []);
-        let bytes = 0;
-        for (const c of charts) bytes += (await chartPng(c)).length;
-        return `${cards.length} cards, ${charts.length} charts, ${(bytes / 1024).toFixed(0)} KB PNG`;
-      }),
-    );
+    // as 周报 runs for a text channel (weeklyReport): the sections at once, each one's charts drawn
+    // as it is built, then the cards sent with their PNG files (written to a folder of the bench's)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'reports-bench-png-'));
+    try {
+      const drawing = { config: { ...services.config, dataDir: dir }, now: services.now };
+      out.push(
+        await measure('周报 (all sections, cards, PNG charts)', 'weekly', RUNS, dbPid, async () => {
+          const pictures = new ChartPictures(drawing);
+          const cards = await weeklyCards(services, week, pictures);
+          let files = 0;
+          let bytes = 0;
+          await sendReport(pictures, TEXT_ONLY, cards, async (m) => {
+            if (!isFileMessage(m)) return;
+            files++;
+            bytes += statSync(m.path).size;
+          });
+          return `${cards.length} cards, ${files} charts, ${(bytes / 1024).toFixed(0)} KB PNG`;
+        }),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   return out;
 }
@@ -221,8 +234,9 @@ async function main(): Promise<void> {
     const results: Measured[] = [];
     if (process.env.REPORTS_PROBES !== '0') results.push(...(await probes(week, month.period, pid)));
     const only = process.env.REPORTS_ONLY;
-    if (only !== 'exports') results.push(...(await weekly(bot.services, week, pid)));
-    if (only !== 'weekly') results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    if (!only || only === 'weekly') results.push(...(await weekly(bot.services, week, pid)));
+    if (!only || only === 'exports') results.push(...(await exportsOf(bot.services, month.yyyyMm, pid)));
+    if (!only || only === 'search') results.push(...(await searches(bot.services, RUNS, pid, picked)));
     const collections = await sizes();
     const dataMb = ferret ? Number(execFileSync('du', ['-sm', DATA], { encoding: 'utf8' }).split('\t')[0]) : null;
     const report = {

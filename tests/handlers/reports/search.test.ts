@@ -6,7 +6,7 @@ import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
 import { SupplyRequest } from '../../../handlers/supplies/models.ts';
-import { Trip } from '../../../handlers/vehicles/models.ts';
+import { Permit, Trip } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { Card, Role } from '../../../src/core/types.ts';
 import { Identity, Post, Staff } from '../../../src/models/index.ts';
@@ -207,6 +207,22 @@ describe('查找', () => {
     expect(found).not.toContain('BX-20261125-002');
     expect(await say('boss', '投诉 TS-20261127-003')).toContain('万达物业');
     expect(await say('boss', '查找 BX-20261125-002')).toContain('发「报销单 BX-20261125-002」查看');
+  });
+
+  it('finds a driving permit by its number for 综合部 and its holder, and for no one else', async () => {
+    await Permit.create({
+      _id: 'ZJ-2026-007',
+      holder: person('zhangB'),
+      vehicles: ['粤B12345'],
+      assessedOn: '2026-11-01',
+      expiresOn: '2027-10-31',
+      assessor: '王教练',
+      issuedBy: person('boss'),
+      issuedAt: at(2),
+    });
+    expect(await say('boss', '查找 zj-2026-007')).toContain('ZJ-2026-007 张三：粤B12345，有效期至 2027-10-31');
+    expect(await say('zhangB', '查找 ZJ-2026-007')).toContain('ZJ-2026-007 张三');
+    expect(await say('li', '查找 ZJ-2026-007')).not.toContain('粤B12345');
   });
 
   it('finds a client’s complaints, a plate’s trips and a post’s supply requests', async () => {

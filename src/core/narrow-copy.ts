@@ -39,6 +39,11 @@ export interface NarrowCopyOptions<R> {
    * key must come from a field that never changes on the record.
    */
   partition?: (record: R) => string;
+  /**
+   * Only the records this says yes to have a row (the paid claims of a ledger). It must stay yes once
+   * it is (a state a record never leaves, like paid), since a record that stops passing keeps its row.
+   */
+  keep?: (record: R) => boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -100,6 +105,7 @@ export class NarrowCopy<R extends { _id: string }> {
 
   /** Writes `record`'s row (the record as it is now). */
   async put(record: R): Promise<void> {
+    if (this.options.keep && !this.options.keep(record)) return;
     const key = this.options.partition?.(record);
     await this.collection(key).replaceOne({ _id: record._id }, this.rowOf(record), { upsert: true });
   }
@@ -212,7 +218,7 @@ export class NarrowCopy<R extends { _id: string }> {
     let n = 0;
     for await (const record of this.model().find({}).lean().cursor({ batchSize: 500 })) {
       await this.put(record as R);
-      n++;
+      if (this.options.keep?.(record as R) ?? true) n++;
     }
     await takeOnce(done, 'start');
     return n;

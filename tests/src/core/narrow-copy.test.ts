@@ -36,6 +36,17 @@ const monthly = new NarrowCopy<Case>(
   () => Sample,
 );
 
+// rows only for the closed cases (a state a case never leaves here), one collection per month
+const closedOnly = new NarrowCopy<Case>(
+  {
+    name: 'narrowclosedrows',
+    fields: ['status'],
+    partition: (c) => c.day.slice(0, 7),
+    keep: (c) => c.status === 'closed',
+  },
+  () => Sample,
+);
+
 const sample = (id: string, over: Partial<Case> = {}): Case => ({
   _id: id,
   day: '2026-11-03',
@@ -108,5 +119,15 @@ describe('a narrow copy of a collection', () => {
     expect((await monthly.rows({}, { keys: ['202612'] })).map((r) => r._id)).toEqual(['B']);
     expect((await monthly.rows({ status: 'open' }, { sort: { day: -1 } })).map((r) => r._id)).toEqual(['B', 'A']);
     expect(await monthly.rebuild()).toBe(0);
+  });
+
+  it('keeps rows only for the records `keep` says yes to', async () => {
+    await Sample.create(sample('A'));
+    await Sample.create(sample('B', { status: 'closed', day: '2026-12-01' }));
+    expect(await closedOnly.rebuild()).toBe(1);
+    expect(await closedOnly.partitions()).toEqual(['202612']);
+    expect((await closedOnly.rows({})).map((r) => r._id)).toEqual(['B']);
+    await closedOnly.put({ ...sample('A'), status: 'closed' });
+    expect((await closedOnly.rows({}, { keys: ['2026-11'] })).map((r) => r._id)).toEqual(['A']);
   });
 });

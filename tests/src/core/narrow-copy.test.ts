@@ -106,6 +106,30 @@ describe('a narrow copy of a collection', () => {
     expect(await rows.rows({ status: 'open' })).toEqual([]);
   });
 
+  it('ends with the row of the last write when an earlier write’s row lands after it', async () => {
+    await Sample.create(sample('A'));
+    const put = rows.put.bind(rows);
+    let open = () => {};
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    // the first write's row is held back until the second write (and its row) is done
+    rows.put = async (record: Case) => {
+      if (record.status === 'first') await gate;
+      return put(record);
+    };
+    try {
+      const first = Sample.updateOne({ _id: 'A' }, { $set: { status: 'first' } }).exec();
+      await new Promise((r) => setTimeout(r, 100));
+      await Sample.updateOne({ _id: 'A' }, { $set: { status: 'second' } });
+      open();
+      await first;
+    } finally {
+      rows.put = put;
+    }
+    expect((await rows.rows({ _id: 'A' })).map((r) => r.status)).toEqual(['second']);
+  });
+
   it('sorts and limits across rows', async () => {
     await Sample.create([sample('A', { day: '2026-11-05' }), sample('B', { day: '2026-11-01' }), sample('C')]);
     const found = await rows.all({}, { sort: { day: -1 }, limit: 2 });

@@ -22,9 +22,10 @@ export async function sendWeeklyReport(deps: Services, slot: Date): Promise<bool
     return false;
   }
   if (!(await takeOnce(`reports-weekly:${week.label}`))) return false;
-  const cards = await weeklyCards(deps, week);
-  // drawn once for everyone on a channel without charts
+  // drawn once for everyone on a channel without charts, while the sections still read
   const pictures = new ChartPictures(deps);
+  const drawn = to.some((r) => !deps.outbox.capabilities(r.channel).charts);
+  const cards = await weeklyCards(deps, week, drawn ? pictures : undefined);
   await Promise.all(
     to.map((r) =>
       sendReport(pictures, deps.outbox.capabilities(r.channel), cards, (m) =>

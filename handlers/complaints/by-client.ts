@@ -1,12 +1,15 @@
 import { transition } from '../../src/core/transition.ts';
-import { Complaint, type ComplaintRecord, type Person } from './models.ts';
-import { nextFollowUp, STATUS_LABELS } from './rules.ts';
+import { Complaint, type ComplaintRecord, complaintRowsWhere, type Person } from './models.ts';
+import { STATUS_LABELS } from './rules.ts';
 
 /*
  * A client's complaints, for the clients workflow (its card, its 跟进 / 拜访, its daily lists, a
  * rename), through api.ts. Complaints keep the client's id since it was kept; older ones are known
  * by the name they were registered with, which a rename carries over. Nothing here imports the
- * clients workflow (it imports this).
+ * clients workflow (it imports this). Every list here reads the complaints' rows (models.ts
+ * complaintRows), which keep the client, the status and the follow-up plan: the same filter on the
+ * complaints themselves decodes every case on FerretDB 1.24, and the clients' daily lists run them
+ * for every client.
  */
 
 export interface ClientRef {
@@ -31,12 +34,14 @@ export async function renameClientOnComplaints(
   by: Person,
   at: Date,
 ): Promise<number> {
-  const cases = await Complaint.find({ $or: [{ clientId }, { clientName: from }] }, { _id: 1 }).lean();
+  const cases = await complaintRowsWhere({ $or: [{ clientId }, { clientName: from }] });
   let changed = 0;
   for (const { _id } of cases) {
     for (let attempt = 0; attempt < 5; attempt++) {
       const c = await Complaint.findById(_id).lean<ComplaintRecord>();
       if (!c || (c.clientName === to && c.clientId === clientId)) break;
+      // a row behind its record (a crash between the two writes): not this client's case any more
+      if (c.clientId !== clientId && c.clientName !== from) break;
       const entry = { at, by, action: '客户更名', detail: `${c.clientName} → ${to}` };
       if (
         await transition(
@@ -66,21 +71,21 @@ export interface DueFollowUp {
  * of a call or visit: the owner's daily list shows a follow-up from its day on).
  */
 export async function dueFollowUpsOf(client: ClientRef, by: Date): Promise<DueFollowUp[]> {
-  const open = await Complaint.find({ ...complaintsOf(client), status: 'following_up' }, { followUps: 1 })
-    .sort({ _id: 1 })
-    .lean<ComplaintRecord[]>();
-  return open.flatMap((c) => {
-    const next = nextFollowUp(c.followUps);
-    return next && next.dueAt <= by ? [{ complaintId: c._id, seq: next.seq, dueAt: next.dueAt }] : [];
-  });
+  const open = await complaintRowsWhere({ ...complaintsOf(client), status: 'following_up' }, { sort: { _id: 1 } });
+  // the row keeps the next follow-up still to be made (nextFollowUp of the plan, models.ts rowExtra)
+  return open.flatMap((c) =>
+    c.nextFollowUpSeq !== undefined && c.nextFollowUpAt && c.nextFollowUpAt <= by
+      ? [{ complaintId: c._id, seq: c.nextFollowUpSeq, dueAt: c.nextFollowUpAt }]
+      : [],
+  );
 }
 
 /** The client's complaints not closed, latest first (at most 10), with their status as staff read it. */
 export async function openComplaintsOf(client: ClientRef): Promise<{ _id: string; status: string; label: string }[]> {
-  const open = await Complaint.find({ ...complaintsOf(client), status: { $ne: 'closed' } }, { status: 1 })
-    .sort({ acceptedAt: -1 })
-    .limit(10)
-    .lean<Pick<ComplaintRecord, '_id' | 'status'>[]>();
+  const open = await complaintRowsWhere(
+    { ...complaintsOf(client), status: { $ne: 'closed' } },
+    { sort: { acceptedAt: -1 }, limit: 10 },
+  );
   return open.map((x) => ({ _id: String(x._id), status: x.status, label: STATUS_LABELS[x.status] }));
 }
 
@@ -96,22 +101,18 @@ export interface PlannedFollowUp {
 
 /** §3.1.10 the next planned follow-up of every complaint being followed up, done or due, for the daily lists. */
 export async function plannedFollowUps(): Promise<PlannedFollowUp[]> {
-  const following = await Complaint.find(
-    { status: 'following_up' },
-    { clientName: 1, clientId: 1, followUps: 1, acceptedBy: 1 },
-  ).lean<ComplaintRecord[]>();
+  const following = await complaintRowsWhere({ status: 'following_up' });
   return following.flatMap((c) => {
-    const next = c.followUps.find((f) => !f.doneAt);
-    if (!next) return [];
+    if (c.nextFollowUpSeq === undefined || !c.nextFollowUpAt) return [];
     const acceptedBy = c.acceptedBy?.staffId ? { staffId: c.acceptedBy.staffId, name: c.acceptedBy.name ?? '' } : null;
     return [
       {
         complaintId: String(c._id),
-        clientId: c.clientId,
+        clientId: c.clientId ?? '',
         clientName: c.clientName,
         acceptedBy,
-        seq: next.seq,
-        dueAt: next.dueAt,
+        seq: c.nextFollowUpSeq,
+        dueAt: c.nextFollowUpAt,
       },
     ];
   });

@@ -17,7 +17,7 @@ import { approveCommand, approveFromCard, approveQuestion, refuseApproval, refus
 import { decide, decideFeeForm, decideForm } from './decide.ts';
 import { complaintExports } from './exports.ts';
 import { listComplaints, listOverdue, myTodo, showComplaint, showFromCard } from './lookup.ts';
-import { complaintModels } from './models.ts';
+import { complaintModels, complaintRows } from './models.ts';
 import { listComplaintTypes, registerComplaint, registerForm, setComplaintTypes } from './register.ts';
 import { complaintReport, REPORTERS } from './report.ts';
 import { seenCommand, seenFromCard } from './responsible.ts';
@@ -53,6 +53,10 @@ export const complaints: Workflow = {
   ],
   models: complaintModels,
   settings: complaintSettings,
+  // complaints stored before their rows (models.ts complaintRows) existed get them once
+  start: async () => {
+    await complaintRows.rebuild();
+  },
   commands: [
     {
       name: 'complaints.register',

@@ -3,10 +3,16 @@ import { readListWords } from '../../src/core/list-filter.ts';
 import { echo, escapeRegex } from '../../src/core/text.ts';
 import { cardFor, summaryLine } from './card.ts';
 import { complaintFromAction, findComplaint, fmt } from './common.ts';
-import { Complaint, type ComplaintRecord, type ComplaintStatus } from './models.ts';
+import { type ComplaintRecord, type ComplaintStatus, complaintRows } from './models.ts';
 import { CATEGORY_LABELS, categoryFromExactWords, nextFollowUp, STATUS_LABELS, UNRESOLVED } from './rules.ts';
 
 const LIST_LIMIT = 30;
+
+/*
+ * Every list here filters through the complaints' rows (models.ts complaintRows): the same Mongo
+ * filter, run on ~300-byte rows, then the cases found read by `_id`. On FerretDB 1.24 that filter
+ * on the complaints themselves decodes every case (41 MB in a year), whatever the indexes.
+ */
 
 /** 投诉 <编号>: the whole record with its audit trail, and the buttons the viewer may press. */
 export async function showComplaint(ctx: StaffContext): Promise<void> {
@@ -93,7 +99,7 @@ export async function listComplaints(ctx: StaffContext): Promise<void> {
     await ctx.reply(f.error);
     return;
   }
-  const cases = await Complaint.find(f.query).sort({ acceptedAt: -1 }).limit(LIST_LIMIT).lean();
+  const cases = await complaintRows.all(f.query, { sort: { acceptedAt: -1 }, limit: LIST_LIMIT });
   const what = f.label.length ? `（${f.label.join('，')}）` : '';
   if (!cases.length) {
     await ctx.reply(
@@ -113,10 +119,10 @@ export async function listComplaints(ctx: StaffContext): Promise<void> {
 /** 逾期投诉: unresolved cases past their time limit (§3.1.3). */
 export async function listOverdue(ctx: StaffContext): Promise<void> {
   const now = ctx.services.now();
-  const cases = await Complaint.find({ status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } })
-    .sort({ dueAt: 1 })
-    .limit(LIST_LIMIT)
-    .lean();
+  const cases = await complaintRows.all(
+    { status: { $in: [...UNRESOLVED] }, dueAt: { $lte: now } },
+    { sort: { dueAt: 1 }, limit: LIST_LIMIT },
+  );
   if (!cases.length) {
     await ctx.reply('目前没有逾期的投诉。');
     return;
@@ -145,7 +151,7 @@ export async function myTodo(ctx: StaffContext): Promise<void> {
     if (cases.length) sections.push(`${title}（${cases.length}）：`, ...cases.map(line));
   };
   const find = async (q: Record<string, unknown>) =>
-    await Complaint.find(q).sort({ acceptedAt: 1 }).limit(LIST_LIMIT).lean();
+    await complaintRows.all(q, { sort: { acceptedAt: 1 }, limit: LIST_LIMIT });
   const me = ctx.sender.staffId;
   if (me && ctx.hasRole('customer_service', 'team_leader')) {
     const told = await find({

@@ -6,7 +6,14 @@ import { notify, recipientsWithRole } from '../../src/core/notify.ts';
 import { echo } from '../../src/core/text.ts';
 import type { Card, Role } from '../../src/core/types.ts';
 import { fmt } from './common.ts';
-import { CATEGORIES, COMPLAINT_STATUSES, Complaint, type ComplaintRecord } from './models.ts';
+import {
+  CATEGORIES,
+  COMPLAINT_STATUSES,
+  type ComplaintRecord,
+  type ComplaintRow,
+  complaintRows,
+  complaintRowsWhere,
+} from './models.ts';
 import { CATEGORY_SHORT, STATUS_LABELS, UNRESOLVED } from './rules.ts';
 
 /*
@@ -65,10 +72,13 @@ export function parseReportPeriod(text: string, now: Date, tz: string): Period |
   return periodOf(DateTime.fromJSDate(r.from, { zone: tz }), DateTime.fromJSDate(r.to, { zone: tz }));
 }
 
+/** A case accepted in the period, as the counts and the chart need it (read from its row). */
+export type AcceptedCase = Pick<ComplaintRow, 'category' | 'status' | 'fen'>;
+
 /** What the report is made of, read from the records; `now` decides what is overdue or untold. */
 export interface ReportData {
   period: Period;
-  accepted: Pick<ComplaintRecord, 'category' | 'status' | 'decision'>[];
+  accepted: AcceptedCase[];
   closed: number;
   overdue: ComplaintRecord[];
   untold: ComplaintRecord[];
@@ -77,41 +87,56 @@ export interface ReportData {
 }
 
 /**
- * One read for the five parts (`$or` of their filters), split here. Each part alone is a full read
- * of the complaints on FerretDB 1.24, which pushes down no filter but a bare `_id`: five at once cost
- * five times one (18 s of its CPU at 5,000 cases, npm run bench:reports); on MongoDB each branch of
- * the `$or` uses its index, as the five queries did.
+ * One read of the complaints' rows (models.ts complaintRows; `$or` of the five parts' filters),
+ * split here: the counts come from the rows, and only the cases each list names (at most
+ * LIST_LIMIT + 1 of each) are read whole, by `_id`, and checked against their part's filter again.
+ * On FerretDB 1.24 any other filter on the complaints themselves decodes all of them (41 MB, ~4 s
+ * of its CPU for the year's 5,000 cases, npm run bench:reports); their rows are ~2 MB.
  */
 export async function readReport(period: Period, now: Date): Promise<ReportData> {
   const inPeriod = { $gte: period.from, $lt: period.to };
-  const docs = await Complaint.find({
-    $or: [
-      { acceptedAt: inPeriod },
-      { closedAt: inPeriod },
-      { overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } },
-      { clientToldAt: null, status: { $ne: 'closed' }, ackDueAt: { $lte: now } },
-      { 'approval.status': 'pending' },
-    ],
-  }).lean<ComplaintRecord[]>();
+  const parts = {
+    overdue: { overdueAt: { $ne: null }, status: { $in: [...UNRESOLVED] } },
+    untold: { clientToldAt: null, status: { $ne: 'closed' }, ackDueAt: { $lte: now } },
+    awaitingChairman: { 'approval.status': 'pending' },
+  };
+  const rows = await complaintRowsWhere({
+    $or: [{ acceptedAt: inPeriod }, { closedAt: inPeriod }, parts.overdue, parts.untold, parts.awaitingChairman],
+  });
   const within = (d: Date | null | undefined) => !!d && d >= period.from && d < period.to;
-  const first = (list: ComplaintRecord[], key: (c: ComplaintRecord) => Date) =>
-    list.sort((a, b) => key(a).getTime() - key(b).getTime() || a._id.localeCompare(b._id)).slice(0, LIST_LIMIT + 1);
+  // the first LIST_LIMIT + 1 by `key` (then number), read whole: the card names LIST_LIMIT and says 前 N when there are more
+  const first = async (
+    part: keyof typeof parts,
+    list: ComplaintRow[],
+    key: (c: ComplaintRow) => Date,
+  ): Promise<ComplaintRecord[]> => {
+    const ids = list
+      .sort((a, b) => key(a).getTime() - key(b).getTime() || a._id.localeCompare(b._id))
+      .slice(0, LIST_LIMIT + 1)
+      .map((c) => c._id);
+    const out: ComplaintRecord[] = [];
+    for await (const c of complaintRows.recordsOf(ids, parts[part])) out.push(c);
+    return out;
+  };
   return {
     period,
-    accepted: docs
+    accepted: rows
       .filter((c) => within(c.acceptedAt))
-      .map((c) => ({ category: c.category, status: c.status, decision: c.decision })),
-    closed: docs.filter((c) => within(c.closedAt)).length,
-    overdue: first(
-      docs.filter((c) => c.overdueAt != null && UNRESOLVED.includes(c.status)),
+      .map((c) => ({ category: c.category, status: c.status, fen: c.fen })),
+    closed: rows.filter((c) => within(c.closedAt)).length,
+    overdue: await first(
+      'overdue',
+      rows.filter((c) => c.overdueAt != null && UNRESOLVED.includes(c.status)),
       (c) => c.dueAt,
     ),
-    untold: first(
-      docs.filter((c) => c.clientToldAt == null && c.status !== 'closed' && !!c.ackDueAt && c.ackDueAt <= now),
+    untold: await first(
+      'untold',
+      rows.filter((c) => c.clientToldAt == null && c.status !== 'closed' && !!c.ackDueAt && c.ackDueAt <= now),
       (c) => c.ackDueAt!,
     ),
-    awaitingChairman: first(
-      docs.filter((c) => c.approval?.status === 'pending'),
+    awaitingChairman: await first(
+      'awaitingChairman',
+      rows.filter((c) => c.approval?.status === 'pending'),
       (c) => c.acceptedAt,
     ),
   };
@@ -130,13 +155,7 @@ function counts<K extends string>(keys: readonly K[], of: (k: K) => number, labe
 /** The report as a card: counts first, then each case that needs someone, by number. */
 export function reportCard(services: Pick<Services, 'config'>, d: ReportData): Card {
   const a = d.accepted;
-  const fen = a.reduce(
-    (sum, c) =>
-      sum +
-      (c.decision?.deductionFen ??
-        (c.decision?.deductionAmount != null ? Math.round(c.decision.deductionAmount * 100) : 0)),
-    0,
-  );
+  const fen = a.reduce((sum, c) => sum + (c.fen ?? 0), 0);
   const list = (title: string, cases: ComplaintRecord[], line: (c: ComplaintRecord) => string) =>
     cases.length
       ? [

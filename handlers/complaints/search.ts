@@ -1,14 +1,15 @@
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
 import { clientsOf } from './client-directory.ts';
-import { Complaint, type ComplaintRecord } from './models.ts';
+import { type ComplaintRecord, complaintRows } from './models.ts';
 import { parseComplaintNumber, STATUS_LABELS, VIEWERS } from './rules.ts';
 
 /*
  * 查找 in complaints, for those who may read complaints at all (VIEWERS, as 投诉列表): a complaint
  * by its number, a client's complaints, and those a person accepted or is named responsible in.
  * Indexes (models.ts): `_id`; {clientId, acceptedAt}; {clientName, acceptedAt};
- * {acceptedBy.staffId, acceptedAt}; {responsible.staffId, acceptedAt}.
+ * {acceptedBy.staffId, acceptedAt}; {responsible.staffId, acceptedAt}. Read through the complaints'
+ * rows (complaintRows), which keep all those paths.
  */
 
 const AS: Record<string, string> = { guard: '责任队员', team_leader: '责任队长' };
@@ -31,25 +32,24 @@ export const complaintSearch: SearchSource = {
   async find(ctx, query, limit, before) {
     if (!ctx.hasRole(...VIEWERS)) return [];
     const when = olderThan('acceptedAt', before);
+    // through the rows (models.ts complaintRows), even by number: `{_id, acceptedAt}` is not a bare `_id` read on FerretDB
     const read = (filter: Record<string, unknown>) =>
-      Complaint.find({ ...filter, ...when })
-        .sort({ acceptedAt: -1 })
-        .limit(limit)
-        .lean<ComplaintRecord[]>();
+      complaintRows.all({ ...filter, ...when }, { sort: { acceptedAt: -1 }, limit });
     const no = parseComplaintNumber(query.text);
     if (no) return (await read({ _id: no })).map((c) => hit(c, []));
     const ids = visiblePeople(ctx, query, true);
     const client = await clientsOf(ctx.services).byName(query.text);
-    const found = await Promise.all([
-      ...(ids.length
-        ? [read({ 'acceptedBy.staffId': { $in: ids } }), read({ 'responsible.staffId': { $in: ids } })]
-        : []),
+    const filters = [
+      ...(ids.length ? [{ 'acceptedBy.staffId': { $in: ids } }, { 'responsible.staffId': { $in: ids } }] : []),
       // complaints keep the client's id; older ones only its name, as typed then
-      ...(client ? [read({ clientId: client.id })] : []),
-      ...(client || !ids.length ? [read({ clientName: client?.name ?? query.text })] : []),
-    ]);
+      ...(client ? [{ clientId: client.id }] : []),
+      ...(client || !ids.length ? [{ clientName: client?.name ?? query.text }] : []),
+    ];
+    // one `$or`, not a read a filter: each is a read of every row on FerretDB; the latest `limit`
+    // of the union are the latest of each filter's latest `limit`, as the hits list wants
+    const found = await read({ $or: filters });
     return latest(
-      found.flat().map((c) => hit(c, ids)),
+      found.map((c) => hit(c, ids)),
       limit,
     );
   },

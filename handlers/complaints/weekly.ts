@@ -7,7 +7,7 @@ import type {
   ReportPart,
   WeeklySection,
 } from '../../src/core/reporting.ts';
-import { CATEGORIES, COMPLAINT_STATUSES, Complaint, type ComplaintRecord } from './models.ts';
+import { CATEGORIES, COMPLAINT_STATUSES, type ComplaintRecord, complaintRows } from './models.ts';
 import { readReport, reportCard } from './report.ts';
 import { CATEGORY_SHORT, STATUS_LABELS } from './rules.ts';
 
@@ -58,14 +58,16 @@ export const complaintsClientMonth: ClientMonthSection = {
   async build(_services: Services, client: ReportClient, month: Period): Promise<ReportPart> {
     const inMonth = { $gte: month.from, $lt: month.to };
     // cases registered before complaints kept the client's id are the client's by name
-    const cases = await Complaint.find({
-      $or: [
-        { clientId: client.id, acceptedAt: inMonth },
-        { clientId: '', clientName: client.name, acceptedAt: inMonth },
-      ],
-    })
-      .sort({ acceptedAt: 1 })
-      .lean<ComplaintRecord[]>();
+    // through the rows (models.ts complaintRows): a filter on the complaints themselves decodes all of them on FerretDB
+    const cases = await complaintRows.all(
+      {
+        $or: [
+          { clientId: client.id, acceptedAt: inMonth },
+          { clientId: '', clientName: client.name, acceptedAt: inMonth },
+        ],
+      },
+      { sort: { acceptedAt: 1 } },
+    );
     if (!cases.length) return { title: '投诉', lines: ['本月没有投诉。'] };
     const closed = cases.filter((c) => c.status === 'closed').length;
     const late = cases.filter((c) => c.overdueAt).length;

@@ -8,7 +8,7 @@ import { reimbursementExports } from './exports.ts';
 import { approvalHoldings } from './holdings.ts';
 import { addItemFromCard, discardDraft, itemForm, removeItem, showWholeDraft, startItem } from './items.ts';
 import { APPROVER_ROLES, ledger, myClaims, pendingForMe, showClaim } from './lookup.ts';
-import { reimbursementModels } from './models.ts';
+import { claimRows, ledgerRows, reimbursementModels } from './models.ts';
 import { attachReceipt, choosePhotoItem, receiptFirstItem, showPhotos, wantsReceipt } from './receipts.ts';
 import { claimSearch } from './search.ts';
 import { reimbursementSettings } from './settings.ts';
@@ -28,9 +28,11 @@ export const reimbursements: Workflow = {
   models: reimbursementModels,
   settings: reimbursementSettings,
   staffHoldings: approvalHoldings,
-  // claims decided before the day keys (周报, 导出 报销台账) existed get them once
+  // claims decided before the day keys (周报, 导出 报销台账) existed get them once, and their 周报 rows
   start: async (services) => {
     await backfillClaimDays(services.config.timezone);
+    await claimRows.rebuild();
+    await ledgerRows.rebuild();
   },
   commands: [
     {

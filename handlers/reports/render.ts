@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeChartPngs } from '../../src/core/chart-image.ts';
+import { chartLibraries, chartPng, writeChartPngs } from '../../src/core/chart-image.ts';
 import type { Services } from '../../src/core/context.ts';
 import type { Chart, ReportPart } from '../../src/core/reporting.ts';
 import type { Card, ChannelCapabilities, Outgoing } from '../../src/core/types.ts';
@@ -44,26 +44,51 @@ function withoutCharts(card: Card): Card {
 /**
  * The PNG files of each card's charts, drawn once however many people the report goes to. They are
  * written under DATA_DIR/reports/<day>; folders older than a week are removed when a new one is made,
- * so a file message queued for a retry still finds its file.
+ * so a file message queued for a retry still finds its file. A report may start drawing a part's
+ * charts (`early`) as soon as the part is built, while the other parts still read.
  */
 export class ChartPictures {
   private readonly drawn = new Map<Card, Promise<{ path: string; name: string }[]>>();
+  private readonly pngs = new Map<Chart, Promise<Buffer>>();
 
   constructor(private readonly services: Pick<Services, 'config' | 'now'>) {}
+
+  /** Loads the drawing libraries now, so that it overlaps what the report reads first. */
+  warm(): void {
+    chartLibraries().catch(() => {});
+  }
+
+  /** Starts drawing these charts; `of` then writes the pictures already drawn. */
+  early(charts: readonly Chart[]): void {
+    // a failure is reported where the picture is awaited (`of`), not here
+    for (const c of charts) this.png(c).catch(() => {});
+  }
 
   of(card: Card): Promise<{ path: string; name: string }[]> {
     let files = this.drawn.get(card);
     if (!files) {
-      files = chartFiles(this.services, card.charts ?? []);
+      // drawing starts now, not after the folder is made
+      this.early(card.charts ?? []);
+      files = chartFiles(this.services, card.charts ?? [], (c) => this.png(c));
       this.drawn.set(card, files);
     }
     return files;
+  }
+
+  private png(chart: Chart): Promise<Buffer> {
+    let png = this.pngs.get(chart);
+    if (!png) {
+      png = chartPng(chart);
+      this.pngs.set(chart, png);
+    }
+    return png;
   }
 }
 
 /**
  * Sends the cards through `send`; where the channel cannot draw charts, each card without them and
- * then each chart as a PNG picture (a file message with `image: true`).
+ * then each chart as a PNG picture (a file message with `image: true`). Every card's pictures are
+ * started before the first is sent, so they are drawn side by side rather than card after card.
  */
 export async function sendReport(
   pictures: ChartPictures,
@@ -71,14 +96,17 @@ export async function sendReport(
   cards: readonly Card[],
   send: (m: Outgoing) => Promise<unknown>,
 ): Promise<void> {
-  for (const card of cards) {
-    if (can.charts || !card.charts?.length) {
+  const drawn = can.charts ? [] : cards.map((card) => (card.charts?.length ? pictures.of(card) : undefined));
+  // awaited in order below; a failed drawing is not also an unhandled rejection meanwhile
+  for (const d of drawn) d?.catch(() => {});
+  for (const [i, card] of cards.entries()) {
+    const files = drawn[i];
+    if (!files) {
       await send(card);
       continue;
     }
     await send(withoutCharts(card));
-    for (const png of await pictures.of(card))
-      await send({ kind: 'file', path: png.path, name: png.name, image: true });
+    for (const png of await files) await send({ kind: 'file', path: png.path, name: png.name, image: true });
   }
 }
 
@@ -86,12 +114,16 @@ const KEEP_DAYS = 7;
 let seq = 0;
 
 /** The charts as PNG files under DATA_DIR/reports/<day>/<a folder of their own>. */
-export async function chartFiles(services: Pick<Services, 'config' | 'now'>, charts: readonly Chart[]) {
+export async function chartFiles(
+  services: Pick<Services, 'config' | 'now'>,
+  charts: readonly Chart[],
+  draw?: (chart: Chart) => Promise<Buffer>,
+) {
   const root = join(services.config.dataDir, 'reports');
   const now = services.now();
   const day = now.toISOString().slice(0, 10);
   await pruneOlderThan(root, new Date(now.getTime() - KEEP_DAYS * 24 * 3600_000).toISOString().slice(0, 10));
-  return writeChartPngs(charts, join(root, day, `${Date.now()}-${process.pid}-${++seq}`));
+  return writeChartPngs(charts, join(root, day, `${Date.now()}-${process.pid}-${++seq}`), draw);
 }
 
 /** Removes the day folders (yyyy-MM-dd) before `day`; nothing when there are none. */

@@ -13,23 +13,39 @@ import { ChartPictures, reportCards, sendReport } from './render.ts';
 /** Who gets it on Monday and may ask for it: 行政部 (admin), 董事长, 综合部 (general_affairs). */
 export const WEEKLY_READERS: Role[] = ['admin', 'chairman', 'general_affairs'];
 
-/** Every section of the week; a section that fails says so in its place, the others still show. */
-export async function weeklyParts(services: Services, week: Period): Promise<ReportPart[]> {
+/**
+ * Every section of the week; a section that fails says so in its place, the others still show.
+ * `built` hears of each part as soon as it is ready, in whatever order the sections finish.
+ */
+export async function weeklyParts(
+  services: Services,
+  week: Period,
+  built?: (part: ReportPart) => void,
+): Promise<ReportPart[]> {
   const sections = services.extensions.of(REPORTING.weekly);
   return Promise.all(
     sections.map(async (s) => {
+      let part: ReportPart;
       try {
-        return await s.build(services, week);
+        part = await s.build(services, week);
       } catch (err) {
         const ref = services.onError(err, { what: 'weekly report section failed', detail: { section: s.title } });
-        return { title: s.title, lines: [`这一部分没有生成（编号 ${ref}），请联系管理员。`] };
+        part = { title: s.title, lines: [`这一部分没有生成（编号 ${ref}），请联系管理员。`] };
       }
+      built?.(part);
+      return part;
     }),
   );
 }
 
-export async function weeklyCards(services: Services, week: Period): Promise<Card[]> {
-  return reportCards(`周报 ${week.label}`, await weeklyParts(services, week));
+/**
+ * The week's cards. Given `pictures` (someone will get it on a channel without charts), each
+ * section's charts are drawn as soon as that section is built, while the slower ones still read.
+ */
+export async function weeklyCards(services: Services, week: Period, pictures?: ChartPictures): Promise<Card[]> {
+  pictures?.warm();
+  const parts = await weeklyParts(services, week, pictures && ((p) => pictures.early(p.charts ?? [])));
+  return reportCards(`周报 ${week.label}`, parts);
 }
 
 /** 周报 [上周/本周/日期]: the week's report to the asker. */
@@ -39,9 +55,9 @@ export async function weeklyReport(ctx: StaffContext): Promise<void> {
     await ctx.reply(week.error);
     return;
   }
-  await sendReport(new ChartPictures(ctx.services), ctx.can, await weeklyCards(ctx.services, week), (m) =>
-    ctx.reply(m),
-  );
+  const pictures = new ChartPictures(ctx.services);
+  const cards = await weeklyCards(ctx.services, week, ctx.can.charts ? undefined : pictures);
+  await sendReport(pictures, ctx.can, cards, (m) => ctx.reply(m));
 }
 
 export const weeklyCommand: CommandRoute = {

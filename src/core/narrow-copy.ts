@@ -39,6 +39,11 @@ export interface NarrowCopyOptions<R> {
    * key must come from a field that never changes on the record.
    */
   partition?: (record: R) => string;
+  /**
+   * Only the records this says yes to have a row (the paid claims of a ledger). It must stay yes once
+   * it is (a state a record never leaves, like paid), since a record that stops passing keeps its row.
+   */
+  keep?: (record: R) => boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -75,13 +80,31 @@ function valueAt(value: unknown, parts: readonly string[]): unknown {
   return v;
 }
 
+/** The rows' collections of every narrow copy made in this process, by name (a partitioned one by prefix). */
+const registry = new Map<string, boolean>();
+
+/** The once-keys that mark a copy built (`narrow:<name>:built`): a backup leaves them out with the rows. */
+export const BUILT_PREFIX = 'narrow:';
+
+/**
+ * Whether a collection holds a narrow copy's rows: derived data that a backup leaves out, so a
+ * restore never pairs records and rows from different moments (the first start rebuilds them).
+ */
+export function isNarrowCollection(name: string): boolean {
+  for (const [copy, partitioned] of registry)
+    if (name === copy || (partitioned && name.startsWith(`${copy}_`))) return true;
+  return false;
+}
+
 export class NarrowCopy<R extends { _id: string }> {
   private readonly matcherCache = new Map<string, (r: R) => boolean>();
 
   constructor(
     private readonly options: NarrowCopyOptions<R>,
     private readonly model: () => AnyModel,
-  ) {}
+  ) {
+    registry.set(options.name, !!options.partition);
+  }
 
   /** The row of `record`: its kept paths, in the record's shape, and the extra fields. */
   rowOf(record: R): Row {
@@ -100,16 +123,32 @@ export class NarrowCopy<R extends { _id: string }> {
 
   /** Writes `record`'s row (the record as it is now). */
   async put(record: R): Promise<void> {
+    if (this.options.keep && !this.options.keep(record)) return;
     const key = this.options.partition?.(record);
     await this.collection(key).replaceOne({ _id: record._id }, this.rowOf(record), { upsert: true });
   }
 
   /** Brings the rows of `ids` in line with their records (a record gone takes its row with it). */
   async syncIds(ids: readonly string[]): Promise<void> {
-    for (const id of ids) {
-      const record = (await this.model().findById(id).lean()) as R | null;
-      if (record) await this.put(record);
-      else await this.removeRow(id);
+    for (const id of ids) await this.syncOne(id);
+  }
+
+  /**
+   * Two writes of one record close together each sync its row, and their row writes may land in
+   * either order: after writing, the record is read again and its row written again until the row
+   * written is the record's (a few rounds at most: each is a newer write of the record).
+   */
+  private async syncOne(id: string): Promise<void> {
+    let record = (await this.model().findById(id).lean()) as R | null;
+    for (let round = 0; round < 5; round++) {
+      if (!record) {
+        await this.removeRow(id);
+        return;
+      }
+      await this.put(record);
+      const again = (await this.model().findById(id).lean()) as R | null;
+      if (again && JSON.stringify(this.rowOf(again)) === JSON.stringify(this.rowOf(record))) return;
+      record = again;
     }
   }
 
@@ -178,6 +217,18 @@ export class NarrowCopy<R extends { _id: string }> {
     return out;
   }
 
+  /**
+   * The records of `ids` (found in the rows by the caller), in that order, read by `_id` a few at a
+   * time; only those that still match `filter` (a row behind its record shows nothing stale).
+   * For a caller that splits one read of the rows into several lists (one scan, not one a list).
+   */
+  async *recordsOf(ids: readonly string[], filter: Filter = {}): AsyncGenerator<R> {
+    const matches = this.matcher(filter);
+    const model = this.model();
+    for await (const r of readEach(ids, (id) => model.findById(id).lean() as Promise<R | null>))
+      if (matches(r)) yield r;
+  }
+
   private matcher(filter: Filter): (r: R) => boolean {
     const key = JSON.stringify(filter);
     let m = this.matcherCache.get(key);
@@ -195,13 +246,31 @@ export class NarrowCopy<R extends { _id: string }> {
    * before the copy existed: one full read of the records. Returns how many rows were written.
    */
   async rebuild(): Promise<number> {
-    const done = `narrow:${this.options.name}:built`;
+    const done = `${BUILT_PREFIX}${this.options.name}:built`;
     if (await OnceKey.exists({ _id: done })) return 0;
     let n = 0;
-    for await (const record of this.model().find({}).lean().cursor({ batchSize: 500 })) {
-      await this.put(record as R);
+    // written 500 at a time per collection: one write per row made a year's first start minutes long
+    const pending = new Map<string | undefined, Row[]>();
+    const flush = async (key: string | undefined) => {
+      const rows = pending.get(key) ?? [];
+      pending.delete(key);
+      if (!rows.length) return;
+      await this.collection(key).bulkWrite(
+        rows.map((row) => ({ replaceOne: { filter: { _id: row._id }, replacement: row, upsert: true } })),
+        { ordered: false },
+      );
+    };
+    for await (const doc of this.model().find({}).lean().cursor({ batchSize: 500 })) {
+      const record = doc as R;
+      if (this.options.keep && !this.options.keep(record)) continue;
+      const key = this.options.partition?.(record);
+      const rows = pending.get(key) ?? [];
+      rows.push(this.rowOf(record));
+      pending.set(key, rows);
+      if (rows.length >= 500) await flush(key);
       n++;
     }
+    for (const key of [...pending.keys()]) await flush(key);
     await takeOnce(done, 'start');
     return n;
   }

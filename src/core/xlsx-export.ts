@@ -1,3 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { ExportColumn, ExportColumnType, ExportSheet } from './reporting.ts';
@@ -114,4 +119,145 @@ export async function writeXlsx(
   }
   await wb.commit();
   return written;
+}
+
+// ---- several sheets from one read ----
+
+type Row = readonly unknown[];
+
+/** A row as one JSON line; a Date as {"$d": ms} so it comes back a Date, not text. */
+function encodeRow(row: Row): string {
+  return JSON.stringify(row.map((v) => (v instanceof Date ? { $d: v.getTime() } : v)));
+}
+
+function decodeRow(line: string): Row {
+  return (JSON.parse(line) as unknown[]).map((v) =>
+    v !== null && typeof v === 'object' && '$d' in v ? new Date((v as { $d: number | null }).$d ?? Number.NaN) : v,
+  );
+}
+
+const SPOOL_FLUSH_BYTES = 64 * 1024;
+
+/** Rows kept on disk (JSON lines in a temporary file) until their sheet is written. */
+class RowSpool {
+  private handle?: FileHandle;
+  /** Set while the file still has a name to remove (its name goes as soon as it is open, where the OS allows). */
+  private file?: string;
+  private lines: string[] = [];
+  private bytes = 0;
+
+  async push(row: Row): Promise<void> {
+    const line = encodeRow(row);
+    this.lines.push(line);
+    this.bytes += line.length;
+    if (this.bytes >= SPOOL_FLUSH_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.lines.length) return;
+    if (!this.handle) {
+      this.file = path.join(tmpdir(), `export-spool-${randomUUID()}.jsonl`);
+      this.handle = await open(this.file, 'wx+');
+      // an open file without a name needs no cleaning up, whatever happens to the export
+      await unlink(this.file).then(
+        () => (this.file = undefined),
+        () => undefined,
+      );
+    }
+    const text = `${this.lines.join('\n')}\n`;
+    this.lines = [];
+    this.bytes = 0;
+    await this.handle.write(text);
+  }
+
+  /** The rows pushed, in order; the spool is gone afterwards. */
+  async *drain(): AsyncGenerator<Row> {
+    try {
+      if (!this.handle) {
+        // few enough never to have left memory
+        for (const line of this.lines) yield decodeRow(line);
+        return;
+      }
+      await this.flush();
+      const lines = createInterface({
+        input: this.handle.createReadStream({ start: 0, encoding: 'utf8', autoClose: false }),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const line of lines) if (line) yield decodeRow(line);
+    } finally {
+      await this.discard();
+    }
+  }
+
+  async discard(): Promise<void> {
+    this.lines = [];
+    const { handle, file } = this;
+    this.handle = undefined;
+    this.file = undefined;
+    await handle?.close().catch(() => undefined);
+    if (file) await unlink(file).catch(() => undefined);
+  }
+}
+
+/**
+ * The rows of several sheets from ONE read of `source`: `parts[k](item)` gives sheet k's rows for an
+ * item (a claim's row, and its items' rows). The sheet read first streams as the items come; the
+ * rows meant for sheets not read yet go to a temporary file each (JSON lines, dates revived) and
+ * stream back when their sheet is read, so neither the records nor the later sheets sit in memory
+ * and the records are read once, not once per sheet. Read the sheets one at a time, as writeXlsx
+ * does; a sheet read after the source was left unfinished (a sheet cut at SHEET_MAX_ROWS) reads the
+ * rest of it.
+ */
+export function sheetsOfOneRead<T, const P extends readonly ((item: T) => Iterable<Row>)[]>(
+  source: AsyncIterable<T>,
+  parts: P,
+): { [K in keyof P]: AsyncIterable<Row> } {
+  const it = source[Symbol.asyncIterator]();
+  let done = false;
+  let reading = false;
+  const state = parts.map(() => 'unread' as 'unread' | 'reading' | 'read');
+  const spools = parts.map(() => new RowSpool());
+
+  /** The next item's rows for sheet `k`; those for the sheets not read yet are spooled. Null at the end. */
+  async function next(k: number): Promise<Row[] | null> {
+    let r: IteratorResult<T>;
+    try {
+      r = await it.next();
+    } catch (err) {
+      done = true;
+      await Promise.all(spools.map((s) => s.discard()));
+      throw err;
+    }
+    if (r.done) {
+      done = true;
+      return null;
+    }
+    let mine: Row[] = [];
+    for (let j = 0; j < parts.length; j++) {
+      if (j === k) mine = [...parts[j]!(r.value)];
+      else if (state[j] === 'unread') for (const row of parts[j]!(r.value)) await spools[j]!.push(row);
+    }
+    return mine;
+  }
+
+  async function* sheet(k: number): AsyncGenerator<Row> {
+    if (state[k] !== 'unread' || reading) throw new Error('sheetsOfOneRead: read each sheet once, one at a time');
+    state[k] = 'reading';
+    reading = true;
+    try {
+      yield* spools[k]!.drain();
+      for (let rows = done ? null : await next(k); rows; rows = done ? null : await next(k)) yield* rows;
+    } finally {
+      state[k] = 'read';
+      reading = false;
+      await spools[k]!.discard();
+      // nobody left to read the rest: let the source close what it holds
+      if (!done && state.every((s) => s === 'read')) {
+        done = true;
+        await it.return?.();
+      }
+    }
+  }
+
+  return parts.map((_, k) => ({ [Symbol.asyncIterator]: () => sheet(k) })) as { [K in keyof P]: AsyncIterable<Row> };
 }

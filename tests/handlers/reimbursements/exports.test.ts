@@ -1,4 +1,6 @@
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type ClaimRecord, ledgerRows, ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import { clearCollections, useDatabase } from '../../helpers/db.ts';
 import { byHeader, exportAs } from '../../helpers/exports.ts';
@@ -65,6 +67,41 @@ describe('导出 报销台账', () => {
     const empty = await exportAs(chat, 'chen', '导出 报销台账 2026-10');
     expect(empty.file).toBeUndefined();
     expect(empty.replies.join()).toContain('没有符合条件的记录');
+  });
+
+  it('reads no claim: the month’s ledger rows have what both sheets show (a claim is ~1.5 ms of FerretDB CPU a read)', async () => {
+    const no = await paidClaim('zhang', [
+      { date: '2026-11-25', category: '公交', amount: '2', serials: '88002', travellers: '1' },
+      { date: '2026-11-26', category: '地铁', amount: '3', serials: 'M9002', travellers: '1' },
+    ]);
+    const reads: unknown[] = [];
+    mongoose.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (collection === ReimbursementClaim.collection.collectionName && method.startsWith('find')) reads.push(filter);
+    });
+    const { file, sheets } = await exportAs(chat, 'li', '导出 报销台账 2026-11').finally(() =>
+      mongoose.set('debug', false),
+    );
+    expect(file?.text).toContain('2026年11月报销单 1 行、明细 2 行');
+    expect(byHeader(sheets['明细']!).map((i) => i['报销单号'])).toEqual([no, no]);
+    expect(reads).toEqual([]);
+  });
+
+  it('still has a claim paid just before a crash left it without its ledger row, and puts the row right', async () => {
+    const first = await paidClaim('zhang', [
+      { date: '2026-11-25', category: '公交', amount: '2', serials: '88003', travellers: '1' },
+    ]);
+    const second = await paidClaim('zhang', [
+      { date: '2026-11-26', category: '地铁', amount: '4', serials: 'M9003', travellers: '1' },
+    ]);
+    await ledgerRows.rows({}, { keys: ['2026-11'] }).then((rows) => expect(rows).toHaveLength(2));
+    await mongoose.connection.db!.collection('reimbursementledger_202611').deleteOne({ _id: first as never });
+    const { sheets } = await exportAs(chat, 'li', '导出 报销台账 2026-11');
+    expect(byHeader(sheets['2026年11月报销单']!).map((c) => [c['报销单号'], c['合计']])).toEqual([
+      [first, 2],
+      [second, 4],
+    ]);
+    const row = (await ledgerRows.rows({ _id: first }, { keys: ['2026-11'] }))[0];
+    expect(row).toEqual(ledgerRows.rowOf((await ReimbursementClaim.findById(first).lean<ClaimRecord>())!));
   });
 
   it('refuses a guard with the refusal 报销台账 itself gives', async () => {

@@ -1,4 +1,7 @@
+import { readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHART_HEIGHT, CHART_WIDTH, chartPng, chartSvg } from '../../../src/core/chart-image.ts';
 import type { Chart } from '../../../src/core/types.ts';
@@ -70,5 +73,43 @@ describe('a chart as a PNG for text channels', () => {
     });
     expect(svg).toContain('<svg');
     expect(svg).toContain('按日');
+  });
+
+  it('draws two charts at once, each whole and of its own title', async () => {
+    const [a, b] = await Promise.all([
+      chartPng({ ...bars, title: '投诉按类别与现状统计表' }),
+      chartPng({ ...bars, title: '' }),
+    ]);
+    const [titled, bare] = [PNG.sync.read(a), PNG.sync.read(b)];
+    expect([titled.width, titled.height, bare.width, bare.height]).toEqual([
+      CHART_WIDTH,
+      CHART_HEIGHT,
+      CHART_WIDTH,
+      CHART_HEIGHT,
+    ]);
+    expect(ink(titled).dark - ink(bare).dark).toBeGreaterThan(300);
+  });
+
+  it('does not draw 300 dorms’ value labels over each other, only those with room', async () => {
+    const dorms: Chart = {
+      kind: 'bar',
+      title: '各宿舍点名按时率',
+      categories: Array.from({ length: 300 }, (_, i) => `宿舍${String(i + 1).padStart(3, '0')}`),
+      series: [{ name: '按时率', values: Array.from({ length: 300 }, (_, i) => (i < 40 ? 86 : 100)) }],
+      unit: '%',
+    };
+    const labels = (await chartSvg(dorms)).match(/<text[^>]*>(86|100)<\/text>/g) ?? [];
+    // 800 px hold a few dozen labels side by side; 300 would be a black smear (and 300 font reads)
+    expect(labels.length).toBeGreaterThan(5);
+    expect(labels.length).toBeLessThan(80);
+    const few = await chartSvg({ ...bars, title: '少' });
+    expect(few).toContain('>3</text>');
+    expect(few).toContain('>2</text>');
+  });
+
+  it('leaves no font file behind in the temp dir once a picture is drawn', async () => {
+    await chartPng(bars);
+    const left = await readdir(join(tmpdir(), 'guard-desk-chart-fonts')).catch(() => [] as string[]);
+    expect(left.filter((f) => f.startsWith(`${process.pid}-`))).toEqual([]);
   });
 });

@@ -36,6 +36,17 @@ const monthly = new NarrowCopy<Case>(
   () => Sample,
 );
 
+// rows only for the closed cases (a state a case never leaves here), one collection per month
+const closedOnly = new NarrowCopy<Case>(
+  {
+    name: 'narrowclosedrows',
+    fields: ['status'],
+    partition: (c) => c.day.slice(0, 7),
+    keep: (c) => c.status === 'closed',
+  },
+  () => Sample,
+);
+
 const sample = (id: string, over: Partial<Case> = {}): Case => ({
   _id: id,
   day: '2026-11-03',
@@ -95,6 +106,30 @@ describe('a narrow copy of a collection', () => {
     expect(await rows.rows({ status: 'open' })).toEqual([]);
   });
 
+  it('ends with the row of the last write when an earlier write’s row lands after it', async () => {
+    await Sample.create(sample('A'));
+    const put = rows.put.bind(rows);
+    let open = () => {};
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    // the first write's row is held back until the second write (and its row) is done
+    rows.put = async (record: Case) => {
+      if (record.status === 'first') await gate;
+      return put(record);
+    };
+    try {
+      const first = Sample.updateOne({ _id: 'A' }, { $set: { status: 'first' } }).exec();
+      await new Promise((r) => setTimeout(r, 100));
+      await Sample.updateOne({ _id: 'A' }, { $set: { status: 'second' } });
+      open();
+      await first;
+    } finally {
+      rows.put = put;
+    }
+    expect((await rows.rows({ _id: 'A' })).map((r) => r.status)).toEqual(['second']);
+  });
+
   it('sorts and limits across rows', async () => {
     await Sample.create([sample('A', { day: '2026-11-05' }), sample('B', { day: '2026-11-01' }), sample('C')]);
     const found = await rows.all({}, { sort: { day: -1 }, limit: 2 });
@@ -108,5 +143,15 @@ describe('a narrow copy of a collection', () => {
     expect((await monthly.rows({}, { keys: ['202612'] })).map((r) => r._id)).toEqual(['B']);
     expect((await monthly.rows({ status: 'open' }, { sort: { day: -1 } })).map((r) => r._id)).toEqual(['B', 'A']);
     expect(await monthly.rebuild()).toBe(0);
+  });
+
+  it('keeps rows only for the records `keep` says yes to', async () => {
+    await Sample.create(sample('A'));
+    await Sample.create(sample('B', { status: 'closed', day: '2026-12-01' }));
+    expect(await closedOnly.rebuild()).toBe(1);
+    expect(await closedOnly.partitions()).toEqual(['202612']);
+    expect((await closedOnly.rows({})).map((r) => r._id)).toEqual(['B']);
+    await closedOnly.put({ ...sample('A'), status: 'closed' });
+    expect((await closedOnly.rows({}, { keys: ['2026-11'] })).map((r) => r._id)).toEqual(['A']);
   });
 });

@@ -1,10 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExportSheet } from '../../../src/core/reporting.ts';
-import { DATE_FORMAT, DATETIME_FORMAT, MONEY_FORMAT, sheetName, writeXlsx } from '../../../src/core/xlsx-export.ts';
+import {
+  DATE_FORMAT,
+  DATETIME_FORMAT,
+  MONEY_FORMAT,
+  sheetName,
+  sheetsOfOneRead,
+  writeXlsx,
+} from '../../../src/core/xlsx-export.ts';
 
 /*
  * 导出's spreadsheet, read back with exceljs as Excel would: money as numbers of yuan with a ¥ format,
@@ -101,6 +108,106 @@ describe('writeXlsx', () => {
     await wb.xlsx.readFile(file);
     expect(wb.getWorksheet('多')!.getRow(5001).getCell(2).value).toBe(4999);
     expect(wb.getWorksheet('空')!.rowCount).toBe(1);
+  });
+
+  it('writes two sheets from one read of the records, the later sheet typed as the first: dates, ¥ amounts, numbers', async () => {
+    // 2,000 claims of 3 items: the items' rows (~300 KB) go through the temporary file, not memory
+    let pulled = 0;
+    async function* claims() {
+      for (let i = 0; i < 2000; i++) {
+        pulled++;
+        yield {
+          no: `BX-${i}`,
+          at: new Date(Date.UTC(2026, 10, 30, 16, 30) + i * 60_000),
+          items: [1, 2, 3].map((n) => ({
+            fen: i * 100 + n,
+            day: '2026-11-25',
+            note: n === 2 ? '{"$d":1}' : `第${n}项`,
+          })),
+        };
+      }
+    }
+    type Claim = Awaited<ReturnType<ReturnType<typeof claims>['next']>>['value'] & object;
+    const spools = () => readdirSync(tmpdir()).filter((f) => f.startsWith('export-spool-')).length;
+    const before = spools();
+    const [main, items] = sheetsOfOneRead(claims(), [
+      (c: Claim) => [[c.no, c.at, c.items.length]],
+      (c: Claim) => c.items.map((it) => [c.no, it.fen, it.day, it.note, c.at]),
+    ]);
+    const file = path.join(dir, 'c.xlsx');
+    const written = await writeXlsx(
+      file,
+      '报销台账',
+      [
+        {
+          name: '报销单',
+          columns: [
+            { header: '单号', type: 'text' },
+            { header: '提交时间', type: 'datetime' },
+            { header: '明细数', type: 'number' },
+          ],
+          rows: main,
+        },
+        {
+          name: '明细',
+          columns: [
+            { header: '单号', type: 'text' },
+            { header: '金额', type: 'money' },
+            { header: '日期', type: 'date' },
+            { header: '说明', type: 'text' },
+            { header: '提交时间', type: 'datetime' },
+          ],
+          rows: items,
+        },
+      ],
+      'Asia/Shanghai',
+    );
+    expect(pulled).toBe(2000);
+    expect(written.map((w) => w.rows)).toEqual([2000, 6000]);
+    expect(spools()).toBe(before);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const ws = wb.getWorksheet('明细')!;
+    const last = ws.getRow(6001);
+    expect(last.getCell(1).value).toBe('BX-1999');
+    expect(last.getCell(2).value).toBe(1999.03);
+    expect(last.getCell(2).numFmt).toBe(MONEY_FORMAT);
+    expect((last.getCell(3).value as Date).toISOString()).toBe('2026-11-25T00:00:00.000Z');
+    expect(last.getCell(3).numFmt).toBe(DATE_FORMAT);
+    expect(last.getCell(4).value).toBe('第3项');
+    // a Date comes back a Date, in Shanghai time; text that looks like the spool's own date stays text
+    expect(last.getCell(5).value).toBeInstanceOf(Date);
+    expect((last.getCell(5).value as Date).toISOString()).toBe('2026-12-02T09:49:00.000Z');
+    expect(last.getCell(5).numFmt).toBe(DATETIME_FORMAT);
+    expect(ws.getRow(3).getCell(4).value).toBe('{"$d":1}');
+    expect(wb.getWorksheet('报销单')!.getRow(2001).getCell(3).value).toBe(3);
+  });
+
+  it('reads a later sheet of one read on its own, and a sheet cut short leaves the rest to the next', async () => {
+    async function* numbers() {
+      for (let i = 1; i <= 5; i++) yield i;
+    }
+    const [odd, all] = sheetsOfOneRead(numbers(), [(n: number) => (n % 2 ? [[n]] : []), (n: number) => [[n]]]);
+    const firstOdd: unknown[] = [];
+    for await (const row of odd) {
+      firstOdd.push(row[0]);
+      if (firstOdd.length === 2) break;
+    }
+    expect(firstOdd).toEqual([1, 3]);
+    const rest: unknown[] = [];
+    for await (const row of all) rest.push(row[0]);
+    expect(rest).toEqual([1, 2, 3, 4, 5]);
+
+    const [a, b] = sheetsOfOneRead(numbers(), [(n: number) => [[n]], (n: number) => [[n * 10]]]);
+    const bs: unknown[] = [];
+    for await (const row of b) bs.push(row[0]);
+    const as: unknown[] = [];
+    for await (const row of a) as.push(row[0]);
+    expect([as, bs]).toEqual([
+      [1, 2, 3, 4, 5],
+      [10, 20, 30, 40, 50],
+    ]);
   });
 
   it('keeps sheet names Excel accepts: no : / ? * [ ], at most 31 characters, each its own', () => {

@@ -52,6 +52,12 @@ export class Pacer {
       const turn = this.tail.then(() => this.slot());
       this.tail = turn;
       await turn;
+      // stamped as the call starts, not when its turn was found: the continuation after `await turn`
+      // can run a few ms later under load, and a stamp from before it would let the next window open
+      // early (4 calls in 100 ms against a limit of 3). The next caller's slot runs after this, as its
+      // `then` on the tail was registered after this `await`.
+      const now = Date.now();
+      for (const log of this.starts) log.push(now);
       return await fn();
     } finally {
       if (--this.active === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -63,7 +69,7 @@ export class Pacer {
     return this.active === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 
-  /** Waits until every window has room, then takes a place in each. */
+  /** Waits until every window has room (run() takes the place in each as the call starts). */
   private async slot(): Promise<void> {
     for (;;) {
       const now = Date.now();
@@ -73,10 +79,7 @@ export class Pacer {
         while (log.length && log[0]! <= now - w.interval) log.shift();
         if (log.length >= w.intervalCap) wait = Math.max(wait, log[log.length - w.intervalCap]! + w.interval - now);
       });
-      if (wait <= 0) {
-        for (const log of this.starts) log.push(now);
-        return;
-      }
+      if (wait <= 0) return;
       await new Promise((r) => setTimeout(r, wait));
     }
   }

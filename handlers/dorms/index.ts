@@ -1,4 +1,5 @@
 import type { Workflow } from '../../src/core/workflow.ts';
+import { backfillAbsenceKeys } from './absence-keys.ts';
 import { DORM_MANAGERS } from './common.ts';
 import { dormExports } from './exports.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
@@ -45,6 +46,8 @@ export const dorms: Workflow = {
   // roll calls from before their rows (models.ts rollCallRows) get them once: one full read
   start: async () => {
     await rollCallRows.rebuild();
+    // 查找's keys to the absences reported before them, read from the rows just built
+    await backfillAbsenceKeys();
   },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],

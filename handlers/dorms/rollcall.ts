@@ -5,6 +5,7 @@ import { FORM_SUBMIT_ACTION, type FormDefinition } from '../../src/core/forms.ts
 import { isDuplicateKey } from '../../src/core/once.ts';
 import { isNoneWord } from '../../src/core/text.ts';
 import { transition } from '../../src/core/transition.ts';
+import { keyAbsences } from './absence-keys.ts';
 import {
   absenceNotice,
   clearedNotice,
@@ -99,6 +100,8 @@ export async function applyReport(ctx: BotContext, rc: RollCallRecord, entries: 
     late: isLate(now, rc.date, s.times, tz),
     entries: merged,
   };
+  // 查找's key to each new 未归, before the report that says so (absence-keys.ts)
+  await keyAbsences(rc._id, before, merged);
   const won = await transition(
     RollCall,
     rc._id,

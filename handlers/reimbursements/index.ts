@@ -1,5 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { hasDraft } from './availability.ts';
+import { backfillClaimantKeys } from './claimant-keys.ts';
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
@@ -33,6 +34,8 @@ export const reimbursements: Workflow = {
     await backfillClaimDays(services.config.timezone);
     await claimRows.rebuild();
     await ledgerRows.rebuild();
+    // 查找's keys to each person's claims (claimant-keys.ts)
+    await backfillClaimantKeys();
   },
   commands: [
     {

@@ -8,6 +8,7 @@ import { mayWithdraw, parseClaimNo, planSteps } from './approval.ts';
 import { addClaims } from './by-staff.ts';
 import { loadClaim, notifyStep, updateStepCards } from './chain.ts';
 import { heldElsewhere, holdsOf, otherWorkflowsProblem, releaseHolds, takeHolds } from './claim-checks.ts';
+import { claimantKeys } from './claimant-keys.ts';
 import { askCompanions, companionChecks, companionIds } from './companions.ts';
 import { showDraft } from './draft-view.ts';
 import { claimsPending, reimbursementDue } from './due.ts';
@@ -102,6 +103,7 @@ export async function submitDraft(ctx: StaffContext): Promise<void> {
   const remindAt = new Date(now.getTime() + reimbursementSettings.of(config).remindAfterHours * HOUR);
   await Promise.all([
     addClaims(who.staffId, [no]),
+    claimantKeys.add(who.staffId, no),
     reimbursementDue.add(no, remindAt, now),
     claimsPending.add(no, now),
   ]).catch(async (err: unknown) => {

@@ -13,6 +13,7 @@ import {
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { backfillTripDays } from './days.ts';
+import { backfillDriverKeys } from './driver-keys.ts';
 import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
@@ -56,6 +57,8 @@ export const vehicles: Workflow = {
   // trips ended before the day keys (周报) existed get them once
   start: async (services) => {
     await backfillTripDays(services.config.timezone);
+    // 查找's keys to each driver's trips (driver-keys.ts)
+    await backfillDriverKeys();
   },
   commands: [
     {

@@ -1,6 +1,9 @@
+import { DateTime } from 'luxon';
 import { formatDate, parseRecordNumber } from '../../src/core/numbering.ts';
+import { newestKept } from '../../src/core/period-keys.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
+import { driverKeys } from './driver-keys.ts';
 import {
   Accident,
   type AccidentRecord,
@@ -17,8 +20,10 @@ import { ACCIDENT_STATUS, MANAGERS, parsePlate, VIEWERS } from './rules.ts';
  * a plate's trips, monthly inspections and accidents. As the lists show them: trips and accidents
  * to the vehicle viewers but drivers (出车记录, 事故), a driver their own; permits to 综合部, a
  * holder their own; inspections to VIEWERS (检查情况). Indexes (models.ts): `_id`;
- * {driver.staffId, startedAt}; {plate, startedAt}; {reporter.staffId, reportedAt};
- * {plate, reportedAt}; {holder.staffId, issuedAt}; {plate, at} on inspections.
+ * {plate, startedAt}; {reporter.staffId, reportedAt}; {plate, reportedAt}; {holder.staffId,
+ * issuedAt}; {plate, at} on inspections. A person's trips are read through their driver keys
+ * (driver-keys.ts) and a trip by number by bare `_id`: on FerretDB 1.24 any other filter on the
+ * trips reads all of them (39 MB in a year); accidents and permits are a few dozen records.
  */
 
 const tripHit = (t: TripRecord): SearchHit => ({
@@ -42,6 +47,24 @@ const permitHit = (p: PermitRecord): SearchHit => ({
   open: '准驾证',
 });
 
+/** yyyyMMdd of CL-yyyyMMdd-nnn: the day in the bot's zone the trip started. */
+const dayOf = (no: string) => no.split('-')[1] ?? '';
+
+/**
+ * A person's latest trips, through their driver keys (driver-keys.ts), each read by `_id`: a trip's
+ * number carries its day, so only the newest are read.
+ */
+async function tripsOf(people: readonly string[], limit: number, before: Date | undefined, tz: string) {
+  return newestKept(await driverKeys.ids(people), {
+    dayOf,
+    lastDay: before ? DateTime.fromMillis(before.getTime() - 1, { zone: tz }).toFormat('yyyyLLdd') : undefined,
+    read: (no) => Trip.findById(no).lean<TripRecord>(),
+    // a key is a hint: the trip must be theirs and older than the page
+    keep: (t) => people.includes(t.driver.staffId) && (!before || t.startedAt.getTime() < before.getTime()),
+    limit,
+  });
+}
+
 export const vehicleSearch: SearchSource = {
   kind: '车辆',
   async find(ctx, query, limit, before) {
@@ -60,7 +83,12 @@ export const vehicleSearch: SearchSource = {
     const own = (field: string) => (viewer ? {} : { [field]: me });
 
     const trip = parseRecordNumber('CL', query.text)?.number;
-    if (trip) return (await trips({ _id: trip, ...own('driver.staffId') })).map(tripHit);
+    if (trip) {
+      // a bare `_id` read, then the rest checked here: `{_id, startedAt}` reads every trip on FerretDB
+      const t = await Trip.findById(trip).lean<TripRecord>();
+      const shown = t && (viewer || t.driver.staffId === me) && (!before || t.startedAt.getTime() < before.getTime());
+      return shown ? [tripHit(t)] : [];
+    }
     const accident = parseRecordNumber('SG', query.text)?.number;
     if (accident) return (await accidents({ _id: accident, ...own('reporter.staffId') })).map(accidentHit);
 
@@ -103,7 +131,7 @@ export const vehicleSearch: SearchSource = {
     const seen = viewer ? ids : ids.filter((id) => id === me);
     const holders = MANAGERS.some((r) => ctx.hasRole(r)) ? ids : ids.filter((id) => id === me);
     const [t, a, p] = await Promise.all([
-      seen.length ? trips({ 'driver.staffId': { $in: seen } }) : [],
+      seen.length ? tripsOf(seen, limit, before, ctx.services.config.timezone) : [],
       seen.length ? accidents({ 'reporter.staffId': { $in: seen } }) : [],
       holders.length
         ? Permit.find({ 'holder.staffId': { $in: holders }, ...olderThan('issuedAt', before) })

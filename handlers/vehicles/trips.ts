@@ -5,6 +5,7 @@ import { dailyNumber, formatDateTime, parseRecordNumber } from '../../src/core/n
 import { transition } from '../../src/core/transition.ts';
 import { tripCard } from './cards.ts';
 import { loadTrip, loadVehicle, permitsOf, tell, text } from './common.ts';
+import { driverKeys } from './driver-keys.ts';
 import { Trip, type TripRecord, Vehicle, VehicleEvent, type VehicleRecord } from './models.ts';
 import { tripReply } from './replies.ts';
 import { CLAUSE, mayStartTrip, odometerContinuity, parseKm, parsePlate, today, VIEWERS } from './rules.ts';
@@ -106,6 +107,8 @@ export const startTripForm: FormDefinition = {
     const startKm = Number(v.startOdometer);
     const flag = odometerContinuity(vehicle.odometer, startKm, vehicleSettings.of(ctx.services.config).odometerGapKm);
     const no = await dailyNumber('CL', now, ctx.services.config.timezone);
+    // 查找's key to the driver's trips, before the trip (driver-keys.ts)
+    await driverKeys.add(who.staffId, no);
     await Trip.create({
       _id: no,
       plate: vehicle._id,

@@ -170,3 +170,39 @@ export class OpenSet {
     return rows.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id)).map((r) => r.id);
   }
 }
+
+/**
+ * The newest `limit` records of `ids` that pass `keep`, read by `_id` (a key index's ids are hints:
+ * `keep` checks each record). `dayOf` gives an id's day as a sortable string — the ids carry it
+ * (a roll call's `2026-11-05:城南宿舍`, a number's `BX-20261105-001`) — so the order needs no other
+ * read; ids after `lastDay` are left out. Whole days are read, so a page cut by the time of its
+ * records (a day's records may be numbered out of the order of their times) misses none: the
+ * caller sorts what comes back by time. Each record once, newest day first.
+ */
+export async function newestKept<T>(
+  ids: readonly string[],
+  o: {
+    dayOf: (id: string) => string;
+    lastDay?: string;
+    read: (id: string) => Promise<T | null>;
+    keep: (record: T) => boolean;
+    limit: number;
+    concurrency?: number;
+  },
+): Promise<T[]> {
+  const byDay = new Map<string, string[]>();
+  for (const id of new Set(ids)) {
+    const day = o.dayOf(id);
+    if (o.lastDay !== undefined && day > o.lastDay) continue;
+    byDay.set(day, [...(byDay.get(day) ?? []), id]);
+  }
+  const days = [...byDay.keys()].sort().reverse();
+  const out: T[] = [];
+  // several days a round, enough ids for what is still wanted, read `concurrency` at a time
+  for (let next = 0; next < days.length && out.length < o.limit; ) {
+    const batch: string[] = [];
+    while (next < days.length && batch.length < o.limit - out.length) batch.push(...byDay.get(days[next++]!)!);
+    out.push(...(await readAll(batch, o.read, o.concurrency)).filter(o.keep));
+  }
+  return out;
+}

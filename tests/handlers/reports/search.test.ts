@@ -2,10 +2,13 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../../handlers/clients/store.ts';
 import { Complaint } from '../../../handlers/complaints/models.ts';
+import { keyAbsences } from '../../../handlers/dorms/absence-keys.ts';
 import { DormLeader, RollCall } from '../../../handlers/dorms/models.ts';
+import { claimantKeys } from '../../../handlers/reimbursements/claimant-keys.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
 import { SupplyRequest } from '../../../handlers/supplies/models.ts';
+import { driverKeys } from '../../../handlers/vehicles/driver-keys.ts';
 import { Permit, Trip } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { Card, Role } from '../../../src/core/types.ts';
@@ -56,7 +59,9 @@ beforeEach(async () => {
 const at = (day: number, hhmm = '10:00') => new Date(`2026-11-${String(day).padStart(2, '0')}T${hhmm}:00+08:00`);
 const person = (key: string) => ({ staffId: ids[key]!, name: PEOPLE[key]!.name });
 
-function claim(no: string, who: string, submittedAt: Date, fen = 1200) {
+// records stored as the workflows store them: 查找's key to the person first (claimant-keys.ts and the like)
+async function claim(no: string, who: string, submittedAt: Date, fen = 1200) {
+  await claimantKeys.add(ids[who]!, no);
   return ReimbursementClaim.create({
     _id: no,
     claimantId: ids[who],
@@ -85,7 +90,8 @@ function complaint(no: string, responsible: string, acceptedAt: Date, clientName
   });
 }
 
-function absence(date: string, who: string, returnedAt: Date | null = null, dorm = '城南宿舍') {
+async function absence(date: string, who: string, returnedAt: Date | null = null, dorm = '城南宿舍') {
+  await keyAbsences(`${date}:${dorm}`, null, [{ staffId: ids[who]!, status: 'absent' }]);
   return RollCall.create({
     _id: `${date}:${dorm}`,
     date,
@@ -99,7 +105,8 @@ function absence(date: string, who: string, returnedAt: Date | null = null, dorm
   });
 }
 
-function trip(no: string, who: string, startedAt: Date) {
+async function trip(no: string, who: string, startedAt: Date) {
+  await driverKeys.add(ids[who]!, no);
   return Trip.create({
     _id: no,
     plate: '粤B12345',
@@ -179,7 +186,8 @@ describe('查找', () => {
   it('pages with 下一页, every record once, even when records share one instant at the page’s end', async () => {
     const nos: string[] = [];
     for (let i = 1; i <= 2 * PAGE + 3; i++) {
-      const no = `BX-20261127-${String(i).padStart(3, '0')}`;
+      // numbered on the day they are submitted, as dailyNumber does: 查找 orders a person's claims by it
+      const no = `BX-20261101-${String(i).padStart(3, '0')}`;
       nos.push(no);
       // the 8th to 11th newest share one instant: a page may not cut through them
       const minute = i >= PAGE + 3 && i <= PAGE + 6 ? 0 : i;

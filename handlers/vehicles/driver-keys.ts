@@ -18,7 +18,9 @@ export async function backfillDriverKeys(): Promise<number> {
   if (await OnceKey.exists({ _id: DONE })) return 0;
   const byStaff = new Map<string, string[]>();
   let n = 0;
-  for await (const t of Trip.find({}, { 'driver.staffId': 1 }).lean<{ _id: string; driver?: { staffId?: string } }[]>().cursor({ batchSize: 1000 })) {
+  for await (const t of Trip.find({}, { 'driver.staffId': 1 })
+    .lean<{ _id: string; driver?: { staffId?: string } }[]>()
+    .cursor({ batchSize: 1000 })) {
     const id = String(t.driver?.staffId ?? '');
     if (!id) continue;
     byStaff.set(id, [...(byStaff.get(id) ?? []), String(t._id)]);

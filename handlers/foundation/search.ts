@@ -27,7 +27,8 @@ export const staffSearch: SearchSource = {
     const mayAll = ctx.hasRole(...STAFF_FINDERS);
     const ids = query.people.map((p) => p.staffId).filter((id) => mayAll || id === ctx.sender.staffId);
     if (!ids.length) return [];
-    const staff = await Staff.find({ _id: { $in: ids } }).lean();
+    // each by bare `_id`: `$in` on `_id` reads every staff record on FerretDB 1.24
+    const staff = (await Promise.all(ids.map((id) => Staff.findById(id).lean()))).filter((s) => !!s);
     const fullPhone = !ctx.chat.isGroup && ctx.hasRole('admin');
     // a namesake is opened by phone, which only a private chat shows
     const byName = query.people.length === 1 || ctx.chat.isGroup;

@@ -43,8 +43,8 @@ export const dorms: Workflow = {
   models: dormModels,
   settings: dormSettings,
   // roll calls from before their rows (models.ts rollCallRows) get them once: one full read
-  start: async () => {
-    await rollCallRows.rebuild();
+  start: async (services) => {
+    rollCallRows.buildInBackground((err) => services.onError(err, { what: 'roll call rows build failed' }));
   },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],

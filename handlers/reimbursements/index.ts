@@ -31,8 +31,8 @@ export const reimbursements: Workflow = {
   // claims decided before the day keys (周报, 导出 报销台账) existed get them once, and their 周报 rows
   start: async (services) => {
     await backfillClaimDays(services.config.timezone);
-    await claimRows.rebuild();
-    await ledgerRows.rebuild();
+    claimRows.buildInBackground((err) => services.onError(err, { what: 'claim rows build failed' }));
+    ledgerRows.buildInBackground((err) => services.onError(err, { what: 'ledger rows build failed' }));
   },
   commands: [
     {

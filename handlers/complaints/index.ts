@@ -54,8 +54,8 @@ export const complaints: Workflow = {
   models: complaintModels,
   settings: complaintSettings,
   // complaints stored before their rows (models.ts complaintRows) existed get them once
-  start: async () => {
-    await complaintRows.rebuild();
+  start: async (services) => {
+    complaintRows.buildInBackground((err) => services.onError(err, { what: 'complaint rows build failed' }));
   },
   commands: [
     {

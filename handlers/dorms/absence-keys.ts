@@ -1,3 +1,4 @@
+import { BUILT_PREFIX } from '../../src/core/narrow-copy.ts';
 import { takeOnce } from '../../src/core/once.ts';
 import { DayIndex } from '../../src/core/period-keys.ts';
 import { OnceKey } from '../../src/models/index.ts';
@@ -36,6 +37,11 @@ export async function keyAbsences(
  */
 export async function backfillAbsenceKeys(): Promise<number> {
   if (await OnceKey.exists({ _id: DONE })) return 0;
+  // the rows of roll calls from before them are built in the background at start: read them once built
+  await rollCallRows.built();
+  // a failed build leaves rows missing: key nothing yet, and try again at the next start
+  if (!(await OnceKey.exists({ _id: `${BUILT_PREFIX}rollcallrows:built` })))
+    throw new Error('roll call rows not built: absence keys not filled');
   const byStaff = new Map<string, string[]>();
   let n = 0;
   for (const key of await rollCallRows.partitions()) {
@@ -57,4 +63,20 @@ export async function backfillAbsenceKeys(): Promise<number> {
   );
   await takeOnce(DONE, 'start');
   return n;
+}
+
+let filling: Promise<number> | undefined;
+
+/**
+ * backfillAbsenceKeys() without holding up the start (on a year of records it reads for seconds): 查找 waits for
+ * it (absenceKeysFilled); a failed fill is reported and tried again at the next start.
+ */
+export function fillAbsenceKeysInBackground(onError: (err: unknown) => void): void {
+  filling = backfillAbsenceKeys();
+  filling.catch(onError);
+}
+
+/** Resolves when no fill of these keys runs in this process. */
+export async function absenceKeysFilled(): Promise<void> {
+  await filling?.catch(() => 0);
 }

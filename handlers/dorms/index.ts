@@ -1,5 +1,5 @@
 import type { Workflow } from '../../src/core/workflow.ts';
-import { backfillAbsenceKeys } from './absence-keys.ts';
+import { fillAbsenceKeysInBackground } from './absence-keys.ts';
 import { DORM_MANAGERS } from './common.ts';
 import { dormExports } from './exports.ts';
 import { attachHygienePhoto, hygieneForm, ranking, startEvaluation, wantsHygienePhoto } from './hygiene.ts';
@@ -44,10 +44,10 @@ export const dorms: Workflow = {
   models: dormModels,
   settings: dormSettings,
   // roll calls from before their rows (models.ts rollCallRows) get them once: one full read
-  start: async () => {
-    await rollCallRows.rebuild();
-    // 查找's keys to the absences reported before them, read from the rows just built
-    await backfillAbsenceKeys();
+  start: async (services) => {
+    rollCallRows.buildInBackground((err) => services.onError(err, { what: 'roll call rows build failed' }));
+    // 查找's keys to the absences reported before them, from the rows once built (absence-keys.ts)
+    fillAbsenceKeysInBackground((err) => services.onError(err, { what: 'absence keys backfill failed' }));
   },
   // 设置宿舍队长 finds the person and shows their staff card the foundation's way
   requires: ['foundation'],

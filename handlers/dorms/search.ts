@@ -1,7 +1,7 @@
 import { newestKept } from '../../src/core/period-keys.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { dayAt, lastDayBefore, visiblePeople } from '../../src/core/search.ts';
-import { absenceKeys } from './absence-keys.ts';
+import { absenceKeys, absenceKeysFilled } from './absence-keys.ts';
 import { timeLabel } from './cards.ts';
 import { dormsLedBy, isManager } from './common.ts';
 import { type OutEntry, RollCall, type RollCallRecord } from './models.ts';
@@ -37,6 +37,8 @@ export const dormSearch: SearchSource = {
     const lastDay = before ? lastDayBefore(before, EVENING_HOUR, tz) : undefined;
     // the newest `limit` evenings with an absence are enough: each is at least one hit
     const read = async (people: string[], dorms?: string[]) => {
+      // records from before the keys are keyed in the background at start: wait for it
+      await absenceKeysFilled();
       const keyed = await absenceKeys.ids(people);
       return newestKept(dorms ? keyed.filter((id) => dorms.includes(dormOf(id))) : keyed, {
         dayOf: dateOf,

@@ -32,3 +32,19 @@ export async function backfillClaimantKeys(): Promise<number> {
   await takeOnce(DONE, 'start');
   return n;
 }
+
+let filling: Promise<number> | undefined;
+
+/**
+ * backfillClaimantKeys() without holding up the start (on a year of records it reads for seconds): 查找 waits for
+ * it (claimantKeysFilled); a failed fill is reported and tried again at the next start.
+ */
+export function fillClaimantKeysInBackground(onError: (err: unknown) => void): void {
+  filling = backfillClaimantKeys();
+  filling.catch(onError);
+}
+
+/** Resolves when no fill of these keys runs in this process. */
+export async function claimantKeysFilled(): Promise<void> {
+  await filling?.catch(() => 0);
+}

@@ -1,6 +1,6 @@
 import type { Workflow } from '../../src/core/workflow.ts';
 import { hasDraft } from './availability.ts';
-import { backfillClaimantKeys } from './claimant-keys.ts';
+import { fillClaimantKeysInBackground } from './claimant-keys.ts';
 import { companionFromCard, confirmCompanion, denyCompanion } from './companions.ts';
 import { approveQuestion, submitQuestion } from './confirm.ts';
 import { approve, payCommand, payFromCard, rejectAsk, rejectCommand, rejectFromCard, showOnCard } from './decide.ts';
@@ -32,10 +32,10 @@ export const reimbursements: Workflow = {
   // claims decided before the day keys (周报, 导出 报销台账) existed get them once, and their 周报 rows
   start: async (services) => {
     await backfillClaimDays(services.config.timezone);
-    await claimRows.rebuild();
-    await ledgerRows.rebuild();
+    claimRows.buildInBackground((err) => services.onError(err, { what: 'claim rows build failed' }));
+    ledgerRows.buildInBackground((err) => services.onError(err, { what: 'ledger rows build failed' }));
     // 查找's keys to each person's claims (claimant-keys.ts)
-    await backfillClaimantKeys();
+    fillClaimantKeysInBackground((err) => services.onError(err, { what: 'claimant keys backfill failed' }));
   },
   commands: [
     {

@@ -5,7 +5,7 @@ import { newestKept } from '../../src/core/period-keys.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { latest, visiblePeople } from '../../src/core/search.ts';
 import { currentStepLabel } from './cards.ts';
-import { claimantKeys } from './claimant-keys.ts';
+import { claimantKeys, claimantKeysFilled } from './claimant-keys.ts';
 import { APPROVER_ROLES } from './lookup.ts';
 import { type ClaimRecord, ReimbursementClaim } from './models.ts';
 
@@ -42,6 +42,8 @@ export const claimSearch: SearchSource = {
     }
     const ids = visiblePeople(ctx, query, mayAll);
     if (!ids.length) return [];
+    // records from before the keys are keyed in the background at start: wait for it
+    await claimantKeysFilled();
     const claims = await newestKept(await claimantKeys.ids(ids), {
       dayOf,
       lastDay: before

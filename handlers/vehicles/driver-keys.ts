@@ -35,3 +35,19 @@ export async function backfillDriverKeys(): Promise<number> {
   await takeOnce(DONE, 'start');
   return n;
 }
+
+let filling: Promise<number> | undefined;
+
+/**
+ * backfillDriverKeys() without holding up the start (on a year of records it reads for seconds): 查找 waits for
+ * it (driverKeysFilled); a failed fill is reported and tried again at the next start.
+ */
+export function fillDriverKeysInBackground(onError: (err: unknown) => void): void {
+  filling = backfillDriverKeys();
+  filling.catch(onError);
+}
+
+/** Resolves when no fill of these keys runs in this process. */
+export async function driverKeysFilled(): Promise<void> {
+  await filling?.catch(() => 0);
+}

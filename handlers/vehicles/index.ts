@@ -13,7 +13,7 @@ import {
 import { drives, drivesOrManages, holdsValidPermit, onTrip, seesAccidents } from './availability.ts';
 import { claimTrip, confirmTripCosts, tripCostCheck, tripHolds } from './claim.ts';
 import { backfillTripDays } from './days.ts';
-import { backfillDriverKeys } from './driver-keys.ts';
+import { fillDriverKeysInBackground } from './driver-keys.ts';
 import { vehicleExports } from './exports.ts';
 import { inspectForm, inspectionStatus, inspectVehicle, recordMaintenance } from './inspections.ts';
 import { vehicleModels } from './models.ts';
@@ -58,7 +58,7 @@ export const vehicles: Workflow = {
   start: async (services) => {
     await backfillTripDays(services.config.timezone);
     // 查找's keys to each driver's trips (driver-keys.ts)
-    await backfillDriverKeys();
+    fillDriverKeysInBackground((err) => services.onError(err, { what: 'driver keys backfill failed' }));
   },
   commands: [
     {

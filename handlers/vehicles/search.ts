@@ -3,7 +3,7 @@ import { formatDate, parseRecordNumber } from '../../src/core/numbering.ts';
 import { newestKept } from '../../src/core/period-keys.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
-import { driverKeys } from './driver-keys.ts';
+import { driverKeys, driverKeysFilled } from './driver-keys.ts';
 import {
   Accident,
   type AccidentRecord,
@@ -55,6 +55,8 @@ const dayOf = (no: string) => no.split('-')[1] ?? '';
  * number carries its day, so only the newest are read.
  */
 async function tripsOf(people: readonly string[], limit: number, before: Date | undefined, tz: string) {
+  // records from before the keys are keyed in the background at start: wait for it
+  await driverKeysFilled();
   return newestKept(await driverKeys.ids(people), {
     dayOf,
     lastDay: before ? DateTime.fromMillis(before.getTime() - 1, { zone: tz }).toFormat('yyyyLLdd') : undefined,

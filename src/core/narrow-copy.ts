@@ -96,7 +96,19 @@ export function isNarrowCollection(name: string): boolean {
   return false;
 }
 
+/** Every narrow copy made in this process (narrowCopiesBuilt waits for their builds). */
+const copies: NarrowCopy<{ _id: string }>[] = [];
+
+/** Resolves when no narrow copy of this process is being built (see NarrowCopy.buildInBackground). */
+export async function narrowCopiesBuilt(): Promise<void> {
+  await Promise.all(copies.map((c) => c.built()));
+}
+
 export class NarrowCopy<R extends { _id: string }> {
+  /** The build in progress in this process: readers of the rows wait for it. */
+  private building?: Promise<number>;
+  /** Records whose rows were synced while a build ran: synced again once it is done. */
+  private touched?: Set<string>;
   private readonly matcherCache = new Map<string, (r: R) => boolean>();
 
   constructor(
@@ -104,6 +116,7 @@ export class NarrowCopy<R extends { _id: string }> {
     private readonly model: () => AnyModel,
   ) {
     registry.set(options.name, !!options.partition);
+    copies.push(this as unknown as NarrowCopy<{ _id: string }>);
   }
 
   /** The row of `record`: its kept paths, in the record's shape, and the extra fields. */
@@ -139,6 +152,7 @@ export class NarrowCopy<R extends { _id: string }> {
    * written is the record's (a few rounds at most: each is a newer write of the record).
    */
   private async syncOne(id: string): Promise<void> {
+    this.touched?.add(id);
     let record = (await this.model().findById(id).lean()) as R | null;
     for (let round = 0; round < 5; round++) {
       if (!record) {
@@ -179,6 +193,7 @@ export class NarrowCopy<R extends { _id: string }> {
     filter: Filter,
     opts: { sort?: Record<string, 1 | -1>; limit?: number; keys?: readonly string[] } = {},
   ): Promise<Row[]> {
+    if (this.building) await this.building;
     const keys = this.options.partition ? (opts.keys ?? (await this.partitions())) : [undefined];
     const out: Row[] = [];
     for (const key of keys) {
@@ -244,10 +259,47 @@ export class NarrowCopy<R extends { _id: string }> {
   /**
    * Writes every record's row once per database (marked done by a once-key), for records from
    * before the copy existed: one full read of the records. Returns how many rows were written.
+   * Calls while a build runs share it; reads of the rows in this process wait for it.
    */
-  async rebuild(): Promise<number> {
+  rebuild(): Promise<number> {
+    if (this.building) return this.building;
+    const build = this.build();
+    this.building = build;
+    const clear = () => {
+      if (this.building === build) this.building = undefined;
+    };
+    build.then(clear, clear);
+    return build;
+  }
+
+  /**
+   * rebuild() without holding up the start: on a year of records the first build takes minutes
+   * (a full read of each collection), and every message that reads no rows should not wait for it.
+   * Readers of these rows wait; a failed build is reported and tried again at the next start.
+   */
+  buildInBackground(onError: (err: unknown) => void): void {
+    this.rebuild().catch(onError);
+  }
+
+  /** Resolves when no build of this copy runs in this process. */
+  async built(): Promise<void> {
+    await this.building?.catch(() => 0);
+  }
+
+  private async build(): Promise<number> {
     const done = `${BUILT_PREFIX}${this.options.name}:built`;
     if (await OnceKey.exists({ _id: done })) return 0;
+    // a record written while the cursor runs may have its row written by its hook and then
+    // overwritten here with what the cursor read before: those are synced again at the end
+    this.touched = new Set();
+    try {
+      return await this.buildRows(done);
+    } finally {
+      this.touched = undefined;
+    }
+  }
+
+  private async buildRows(done: string): Promise<number> {
     let n = 0;
     // written 500 at a time per collection: one write per row made a year's first start minutes long
     const pending = new Map<string | undefined, Row[]>();
@@ -271,6 +323,9 @@ export class NarrowCopy<R extends { _id: string }> {
       n++;
     }
     for (const key of [...pending.keys()]) await flush(key);
+    const touched = [...(this.touched ?? [])];
+    this.touched = undefined;
+    await this.syncIds(touched);
     await takeOnce(done, 'start');
     return n;
   }

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backfillAbsenceKeys, keyAbsences } from '../../../handlers/dorms/absence-keys.ts';
-import { RollCall } from '../../../handlers/dorms/models.ts';
+import { RollCall, rollCallRows } from '../../../handlers/dorms/models.ts';
 import { backfillClaimantKeys, claimantKeys } from '../../../handlers/reimbursements/claimant-keys.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
@@ -156,6 +156,8 @@ describe('查找 <姓名> through the person’s keys', () => {
     await trip('CL-20261022-001', 'li', day('2026-10-22'), false);
     // the keys are what is read: nothing yet
     expect(await say('boss', '查找 李四')).toContain('没有相关的记录');
+    // as the dorms' start does: the roll calls' rows first (the absence keys are read from them)
+    await rollCallRows.rebuild();
     expect(await backfillAbsenceKeys()).toBe(1);
     expect(await backfillClaimantKeys()).toBe(1);
     expect(await backfillDriverKeys()).toBe(1);

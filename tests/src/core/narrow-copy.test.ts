@@ -130,6 +130,20 @@ describe('a narrow copy of a collection', () => {
     expect((await rows.rows({ _id: 'A' })).map((r) => r.status)).toEqual(['second']);
   });
 
+  it('builds in the background: readers of the rows wait for the build, writes during it end in their rows', async () => {
+    await Sample.collection.insertMany(
+      Array.from({ length: 1200 }, (_, i) => sample(`R${String(i).padStart(4, '0')}`)) as never,
+    );
+    const failed: unknown[] = [];
+    rows.buildInBackground((err) => failed.push(err));
+    // a write while the build reads: its hook writes the row, the build may overwrite it with what it read
+    await Sample.updateOne({ _id: 'R0000' }, { $set: { status: 'closed' } });
+    expect((await rows.rows({ status: 'open' })).length).toBe(1199);
+    expect((await rows.rows({ status: 'closed' })).map((r) => r._id)).toEqual(['R0000']);
+    await rows.built();
+    expect(failed).toEqual([]);
+  });
+
   it('sorts and limits across rows', async () => {
     await Sample.create([sample('A', { day: '2026-11-05' }), sample('B', { day: '2026-11-01' }), sample('C')]);
     const found = await rows.all({}, { sort: { day: -1 }, limit: 2 });

@@ -1,11 +1,15 @@
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { backfillAbsenceKeys, keyAbsences } from '../../../handlers/dorms/absence-keys.ts';
+import { backfillAbsenceKeys, fillAbsenceKeysInBackground, keyAbsences } from '../../../handlers/dorms/absence-keys.ts';
 import { RollCall, rollCallRows } from '../../../handlers/dorms/models.ts';
-import { backfillClaimantKeys, claimantKeys } from '../../../handlers/reimbursements/claimant-keys.ts';
+import {
+  backfillClaimantKeys,
+  claimantKeys,
+  fillClaimantKeysInBackground,
+} from '../../../handlers/reimbursements/claimant-keys.ts';
 import { ReimbursementClaim } from '../../../handlers/reimbursements/models.ts';
 import { PAGE } from '../../../handlers/reports/search.ts';
-import { backfillDriverKeys, driverKeys } from '../../../handlers/vehicles/driver-keys.ts';
+import { backfillDriverKeys, driverKeys, fillDriverKeysInBackground } from '../../../handlers/vehicles/driver-keys.ts';
 import { Trip } from '../../../handlers/vehicles/models.ts';
 import type { Bot } from '../../../src/bot.ts';
 import type { Card, Role } from '../../../src/core/types.ts';
@@ -167,6 +171,21 @@ describe('查找 <姓名> through the person’s keys', () => {
     // once per database
     expect([await backfillAbsenceKeys(), await backfillClaimantKeys(), await backfillDriverKeys()]).toEqual([0, 0, 0]);
     expect(await say('boss', '查找 李四')).toBe(text);
+  });
+
+  it('waits for the start’s fill of the keys when asked while it runs', async () => {
+    await absence('2026-10-20', ['li'], false);
+    await claim('BX-20261021-001', 'li', day('2026-10-21'), false);
+    await trip('CL-20261022-001', 'li', day('2026-10-22'), false);
+    const failed: unknown[] = [];
+    rollCallRows.buildInBackground((err) => failed.push(err));
+    fillAbsenceKeysInBackground((err) => failed.push(err));
+    fillClaimantKeysInBackground((err) => failed.push(err));
+    fillDriverKeysInBackground((err) => failed.push(err));
+    const text = await say('boss', '查找 李四');
+    for (const found of ['2026-10-20 未归 李四 城南宿舍', 'BX-20261021-001', 'CL-20261022-001'])
+      expect(text, text).toContain(found);
+    expect(failed).toEqual([]);
   });
 
   it('gives a guard only their own, and only what the record still says', async () => {

@@ -2,7 +2,7 @@ import { BUILT_PREFIX } from '../../src/core/narrow-copy.ts';
 import { takeOnce } from '../../src/core/once.ts';
 import { DayIndex } from '../../src/core/period-keys.ts';
 import { OnceKey } from '../../src/models/index.ts';
-import { type EntryRecord, rollCallRows } from './models.ts';
+import { type EntryRecord, type RollCallRow, rollCallRows } from './models.ts';
 
 /*
  * 查找 <姓名>'s key to a person's absences: for each staff id, the roll calls (`<date>:<dorm>`) that
@@ -45,12 +45,9 @@ export async function backfillAbsenceKeys(): Promise<number> {
   const byStaff = new Map<string, string[]>();
   let n = 0;
   for (const key of await rollCallRows.partitions()) {
-    const rows = (await rollCallRows.rows({ 'absent.0': { $exists: true } }, { keys: [key] })) as unknown as {
-      _id: string;
-      absent?: string[];
-    }[];
+    const rows = (await rollCallRows.rows({ 'absent.0': { $exists: true } }, { keys: [key] })) as RollCallRow[];
     for (const r of rows)
-      for (const staffId of r.absent ?? []) {
+      for (const staffId of r.absent) {
         byStaff.set(staffId, [...(byStaff.get(staffId) ?? []), r._id]);
         n++;
       }

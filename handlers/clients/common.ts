@@ -2,8 +2,8 @@ import type { BotContext } from '../../src/core/context.ts';
 import { echo } from '../../src/core/text.ts';
 import type { Card, CardButton } from '../../src/core/types.ts';
 import { openComplaintsOf } from '../complaints/api.ts';
-import { type ClientCardData, clientButtons, clientCard, type LogView, type PromiseView } from './cards.ts';
-import { ClientLog, ClientPromise, type ClientRecord } from './models.ts';
+import { type ClientCardData, clientButtons, clientCard } from './cards.ts';
+import { ClientPromise, type ClientRecord, clientLogRows } from './models.ts';
 import { maySeeClientPhones } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
 import { loadClient, searchClients } from './store.ts';
@@ -17,7 +17,7 @@ export async function cardData(c: ClientRecord, logs = 5): Promise<ClientCardDat
   const id = String(c._id);
   const [complaints, logDocs, promises] = await Promise.all([
     openComplaintsOf({ id, name: c.name }),
-    ClientLog.find({ clientId: id }).sort({ at: -1 }).limit(logs).lean(),
+    clientLogRows.all({ clientId: id }, { sort: { at: -1 }, limit: logs }),
     ClientPromise.find({ clientId: id, status: 'open' }).sort({ dueDay: 1 }).lean(),
   ]);
   return {

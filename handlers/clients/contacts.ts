@@ -18,7 +18,7 @@ import type { ContactKind } from './cadence-rules.ts';
 import { logLine, type PromiseView, promiseLine } from './cards.ts';
 import { clientFromAction, findOneClient } from './common.ts';
 import { complaintFields, complaintForContact, countComplaintFollowUp } from './complaint-followups.ts';
-import { ClientLog, type ClientRecord } from './models.ts';
+import { ClientLog, type ClientRecord, clientLogRows } from './models.ts';
 import { pendingLines, type Tracked, trackPromises } from './promise-approval.ts';
 import { CONTACTERS, dayOf, PROMISE_HINT, parsePromises } from './rules.ts';
 import { loadClient, recordContact } from './store.ts';
@@ -318,14 +318,10 @@ const PHOTO_WINDOW_MS = 2 * 3600_000;
  */
 async function recentVisitOf(ctx: StaffContext) {
   if (!ctx.sender.staffId) return undefined;
-  const [log] = await ClientLog.find({
-    'by.staffId': ctx.sender.staffId,
-    kind: 'visit',
-    createdAt: { $gte: new Date(Date.now() - PHOTO_WINDOW_MS) },
-  })
-    .sort({ createdAt: -1 })
-    .limit(1)
-    .lean();
+  const [log] = await clientLogRows.all(
+    { 'by.staffId': ctx.sender.staffId, kind: 'visit', createdAt: { $gte: new Date(Date.now() - PHOTO_WINDOW_MS) } },
+    { sort: { createdAt: -1 }, limit: 1 },
+  );
   return log;
 }
 

@@ -20,7 +20,7 @@ import { clientExports } from './exports.ts';
 import { clientHoldings } from './holdings.ts';
 import { clientListImport } from './import.ts';
 import { listClients, rotation, showClient, showFromCard } from './lookup.ts';
-import { clientModels } from './models.ts';
+import { clientLogRows, clientModels } from './models.ts';
 import {
   approvePromiseCommand,
   approvePromiseFromCard,
@@ -60,6 +60,7 @@ export const clients: Workflow = {
   // records from before the search text and the name key get them once
   start: async (services) => {
     await backfillClients(services);
+    clientLogRows.buildInBackground((err) => services.onError(err, { what: 'client log rows build failed' }));
   },
   commands: [
     {

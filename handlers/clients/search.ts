@@ -2,7 +2,7 @@ import { parseRecordNumber } from '../../src/core/numbering.ts';
 import type { SearchHit, SearchSource } from '../../src/core/reporting.ts';
 import { latest, olderThan, visiblePeople } from '../../src/core/search.ts';
 import { echo } from '../../src/core/text.ts';
-import { ClientLog, type ClientLogRecord, ClientPromise, type PromiseRecord } from './models.ts';
+import { type ClientLogRecord, ClientPromise, clientLogRows, type PromiseRecord } from './models.ts';
 import { CLIENT_VIEWERS, STATUS_LABELS } from './rules.ts';
 import { clientByName } from './store.ts';
 
@@ -40,10 +40,7 @@ export const clientSearch: SearchSource = {
   async find(ctx, query, limit, before) {
     if (!ctx.hasRole(...CLIENT_VIEWERS)) return [];
     const logs = (f: Record<string, unknown>) =>
-      ClientLog.find({ ...f, ...olderThan('at', before) })
-        .sort({ at: -1 })
-        .limit(limit)
-        .lean<ClientLogRecord[]>();
+      clientLogRows.all({ ...f, ...olderThan('at', before) }, { sort: { at: -1 }, limit });
     const promises = (f: Record<string, unknown>) =>
       ClientPromise.find({ ...f, ...olderThan('createdAt', before) })
         .sort({ createdAt: -1 })

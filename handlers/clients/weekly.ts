@@ -1,8 +1,7 @@
 import type { Services } from '../../src/core/context.ts';
-import { countBy } from '../../src/core/report-figures.ts';
 import type { ClientMonthSection, Period, ReportClient, ReportPart, WeeklySection } from '../../src/core/reporting.ts';
 import { type ContactKind, KIND_LABELS, nextDue } from './cadence-rules.ts';
-import { Client, ClientLog, ClientPromise, type ClientRecord, type PromiseRecord } from './models.ts';
+import { Client, ClientPromise, type ClientRecord, clientLogRows, type PromiseRecord } from './models.ts';
 import { dayOf } from './rules.ts';
 import { clientSettingsOf } from './settings.ts';
 
@@ -25,7 +24,7 @@ export const clientsWeekly: WeeklySection = {
     const tz = services.config.timezone;
     const [from, to] = [firstDay(week, tz), lastDay(week, tz)];
     const [done, clients, promises] = await Promise.all([
-      countBy(ClientLog, { at: { $gte: week.from, $lt: week.to } }, ['kind']),
+      clientLogRows.rows({ at: { $gte: week.from, $lt: week.to } }),
       Client.find(
         { status: { $in: ['current', 'potential'] } },
         { status: 1, callDays: 1, visitDays: 1, lastCallAt: 1, lastVisitAt: 1, createdAt: 1 },
@@ -40,7 +39,7 @@ export const clientsWeekly: WeeklySection = {
       const due = nextDue(c, cadence, tz);
       for (const k of KINDS) if (due[k] && due[k]! < to) overdue[k]++;
     }
-    const doneOf = (k: ContactKind) => done.find((r) => r.key.kind === k)?.n ?? 0;
+    const doneOf = (k: ContactKind) => done.filter((r) => r.kind === k).length;
     const kept = promises.filter((p) => p.status === 'done');
     const open = promises.filter((p) => p.status === 'open').sort((a, b) => a.dueDay.localeCompare(b.dueDay));
     return {
@@ -72,9 +71,7 @@ export const clientsClientMonth: ClientMonthSection = {
     const tz = services.config.timezone;
     const [from, to] = [firstDay(month, tz), lastDay(month, tz)];
     const [logs, promises] = await Promise.all([
-      ClientLog.find({ clientId: client.id, at: { $gte: month.from, $lt: month.to } })
-        .sort({ at: 1 })
-        .lean(),
+      clientLogRows.all({ clientId: client.id, at: { $gte: month.from, $lt: month.to } }, { sort: { at: 1 } }),
       // a client's promises are few: read them all by client, keep the month's in memory
       ClientPromise.find({ clientId: client.id }).lean<PromiseRecord[]>(),
     ]);

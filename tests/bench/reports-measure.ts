@@ -21,6 +21,8 @@ export interface Measured {
   runs: number;
   medianMs: number;
   maxMs: number;
+  /** Every run's wall time, in the order run (the first pays for what a process loads once). */
+  runsMs?: number[];
   /** Peak over all runs, and the rise over what the process held just before. */
   peakRssMb: number;
   peakHeapMb: number;
@@ -140,7 +142,9 @@ export async function measure(
     peakDbRssMb: peakDb,
     size,
   };
-  process.stdout.write(`${kind} ${name}: median ${done.medianMs.toFixed(0)} ms, max ${done.maxMs.toFixed(0)} ms\n`);
+  process.stdout.write(
+    `${kind} ${name}: median ${done.medianMs.toFixed(0)} ms, max ${done.maxMs.toFixed(0)} ms (runs ${done.runsMs?.join(', ')} ms)\n`,
+  );
   return done;
 }
 
@@ -154,6 +158,7 @@ function stats(name: string, kind: string, times: number[], cpus: { cpuS: number
     runs: times.length,
     medianMs: median,
     maxMs: sorted.at(-1) ?? Number.NaN,
+    runsMs: times.map((t) => Math.round(t)),
     cpuS: mid?.cpuS ?? Number.NaN,
     dbCpuS: mid?.dbCpuS ?? Number.NaN,
   };

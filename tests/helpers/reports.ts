@@ -3,7 +3,7 @@ import { Complaint } from '../../handlers/complaints/models.ts';
 import { RollCall } from '../../handlers/dorms/models.ts';
 import { backfillClaimDays } from '../../handlers/reimbursements/due.ts';
 import { ReimbursementClaim } from '../../handlers/reimbursements/models.ts';
-import { SupplyReport, SupplyRequest } from '../../handlers/supplies/models.ts';
+import { SupplyItem, SupplyReport, SupplyRequest } from '../../handlers/supplies/models.ts';
 import { backfillTripDays } from '../../handlers/vehicles/days.ts';
 import { Trip } from '../../handlers/vehicles/models.ts';
 import type { Channel, Role } from '../../src/core/types.ts';
@@ -280,6 +280,14 @@ export async function seedSupplies(): Promise<void> {
     lines,
     submittedAt: d('11-02'),
   });
+  // each post's 配置清单, from which its reports took their `configured` quantities when filed
+  await SupplyItem.create([
+    { post: '万达广场', item: '对讲机', quantity: 6 },
+    { post: '万达广场', item: '手电筒', quantity: 8 },
+    { post: '城南小区', item: '灭火器', quantity: 3 },
+    { post: '城南小区', item: '对讲机', quantity: 2 },
+    { post: '城北小区', item: '对讲机', quantity: 9 },
+  ]);
   await SupplyReport.create([
     report('万达广场', '2026-11', [
       { item: '对讲机', stock: 4, configured: 6 },

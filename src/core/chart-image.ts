@@ -107,6 +107,16 @@ export function echartsOption(chart: Chart): Record<string, unknown> {
   };
 }
 
+/**
+ * Imports the chart libraries a little after start (`afterMs`), in the background: a process that
+ * will draw pictures pays the import while idle rather than in its first report. Never throws.
+ */
+export function preloadChartLibraries(log: { warn(o: object, m: string): void }, afterMs = 2000): void {
+  setTimeout(() => {
+    chartLibraries().catch((err: unknown) => log.warn({ err }, 'chart libraries could not be loaded'));
+  }, afterMs).unref();
+}
+
 type Libraries = { echarts: typeof import('echarts'); resvg: typeof import('@resvg/resvg-js') };
 let libraries: Promise<Libraries> | undefined;
 
